@@ -1,0 +1,138 @@
+"""FastAPI dependencies shared by the core's routers: who is asking, and units of work.
+
+The composition root puts the :class:`~core.db.Database` on ``app.state.db`` and the
+:class:`~core.settings.CoreSettings` on ``app.state.core_settings``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Response
+from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.audit.models import IdempotencyRecord
+from core.clock import now
+from core.db import Database
+from core.errors import AuthError, IdempotencyConflict
+from core.people.permissions import require
+from core.people.security import Actor, read_token
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def database(request: Request) -> Database:
+    """The app's database."""
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def current_actor(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+    """The signed-in person named by the bearer token."""
+    if not token:
+        raise AuthError("Sign in first: send 'Authorization: Bearer <token>'.")
+    actor = read_token(token, key=request.app.state.token_key)
+    request.state.actor = actor
+    return actor
+
+
+def allow(permission: str) -> Callable[..., Actor]:
+    """A dependency that admits only roles carrying ``permission``."""
+
+    def _check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        require(actor, permission)
+        return actor
+
+    return _check
+
+
+def read_session(db: Annotated[Database, Depends(database)]) -> Iterator[Session]:
+    """A read-only session for the request."""
+    with db.read() as session:
+        yield session
+
+
+@dataclass
+class Page:
+    """Pagination parameters."""
+
+    limit: int
+    offset: int
+
+
+def page(
+    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0
+) -> Page:
+    """``limit`` (1-500, default 50) and ``offset`` query parameters."""
+    return Page(limit, offset)
+
+
+@dataclass
+class Writer:
+    """Runs one write in its own transaction; honours ``Idempotency-Key``."""
+
+    db: Database
+    actor: Actor
+    key: str | None
+    fingerprint: str
+
+    def run(self, fn: Callable[[Session], BaseModel], *, status_code: int = 200) -> Response:
+        """Call ``fn`` in a write transaction and answer with its JSON; replay a known key."""
+        if self.key and (stored := self._stored()) is not None:
+            return stored
+        try:
+            with self.db.write() as session:
+                body = fn(session).model_dump_json()
+                if self.key:
+                    session.add(IdempotencyRecord(
+                        user_id=self.actor.id, key=self.key, fingerprint=self.fingerprint,
+                        status_code=status_code, body=body, created_at=now(),
+                    ))
+                    session.flush()
+        except IntegrityError:
+            if self.key and (stored := self._stored()) is not None:
+                return stored  # a concurrent retry of the same request won the race
+            raise
+        return Response(body, status_code=status_code, media_type="application/json")
+
+    def _stored(self) -> Response | None:
+        with self.db.read() as session:
+            record = session.scalar(
+                select(IdempotencyRecord).where(
+                    IdempotencyRecord.user_id == self.actor.id, IdempotencyRecord.key == self.key
+                )
+            )
+        if record is None:
+            return None
+        if record.fingerprint != self.fingerprint:
+            raise IdempotencyConflict(
+                f"Idempotency-Key '{self.key}' was used for a different request."
+            )
+        return Response(
+            record.body, status_code=record.status_code, media_type="application/json",
+            headers={"Idempotent-Replayed": "true"},
+        )
+
+
+def writer(permission: str) -> Callable[..., object]:
+    """A dependency giving a :class:`Writer` for a person whose role carries ``permission``."""
+
+    async def _make(
+        request: Request,
+        actor: Annotated[Actor, Depends(allow(permission))],
+        db: Annotated[Database, Depends(database)],
+    ) -> Writer:
+        key = request.headers.get("Idempotency-Key")
+        body = await request.body()
+        digest = hashlib.sha256(
+            request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+        ).hexdigest()
+        return Writer(db=db, actor=actor, key=key[:128] if key else None, fingerprint=digest)
+
+    return _make

@@ -1,0 +1,104 @@
+"""Styles and SKUs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.catalogue import service
+from core.catalogue.schemas import (
+    SkuCreate,
+    SkuRead,
+    SkuUpdate,
+    StyleCreate,
+    StyleRead,
+    StyleUpdate,
+)
+from core.lookups import sku_by_code
+from core.people.security import Actor
+
+router = APIRouter(tags=["catalogue"])
+Reader = Annotated[Actor, Depends(allow("read"))]
+DB = Annotated[Session, Depends(read_session)]
+Catalogue = Annotated[Writer, Depends(writer("catalogue:write"))]
+
+
+class StylePage(BaseModel):
+    """A page of styles."""
+
+    items: list[StyleRead]
+    total: int
+
+
+class SkuPage(BaseModel):
+    """A page of SKUs."""
+
+    items: list[SkuRead]
+    total: int
+
+
+@router.get("/styles", response_model=StylePage)
+def list_styles(
+    _: Reader, session: DB, p: Annotated[Page, Depends(page)],
+    q: str | None = None, category: str | None = None,
+) -> StylePage:
+    """Styles, filtered by name fragment and category."""
+    items, total = service.list_styles(session, q=q, category=category, limit=p.limit,
+                                       offset=p.offset)
+    return StylePage(items=[StyleRead.model_validate(s) for s in items], total=total)
+
+
+@router.post("/styles", response_model=StyleRead, status_code=201)
+def create_style(body: StyleCreate, w: Catalogue) -> object:
+    """Add a style."""
+    return w.run(lambda s: StyleRead.model_validate(service.create_style(s, actor=w.actor,
+                                                                         data=body)), status_code=201)
+
+
+@router.get("/styles/{code}", response_model=StyleRead)
+def get_style(code: str, _: Reader, session: DB) -> StyleRead:
+    """One style."""
+    return StyleRead.model_validate(service.style_by_code(session, code))
+
+
+@router.patch("/styles/{code}", response_model=StyleRead)
+def update_style(code: str, body: StyleUpdate, w: Catalogue) -> object:
+    """Change a style."""
+    return w.run(lambda s: StyleRead.model_validate(
+        service.update_style(s, actor=w.actor, code=code, data=body)))
+
+
+@router.get("/skus", response_model=SkuPage)
+def list_skus(
+    _: Reader, session: DB, p: Annotated[Page, Depends(page)], q: str | None = None,
+    style: str | None = None, metal: str | None = None, purity: str | None = None,
+    size: str | None = None,
+) -> SkuPage:
+    """SKUs with attribute filters."""
+    items, total = service.list_skus(session, q=q, style=style, metal=metal, purity=purity,
+                                     size=size, limit=p.limit, offset=p.offset)
+    return SkuPage(items=[service.sku_read(s) for s in items], total=total)
+
+
+@router.post("/skus", response_model=SkuRead, status_code=201)
+def create_sku(body: SkuCreate, w: Catalogue) -> object:
+    """Add a SKU to a style."""
+    return w.run(lambda s: service.sku_read(service.create_sku(s, actor=w.actor, data=body)),
+                 status_code=201)
+
+
+@router.get("/skus/{code}", response_model=SkuRead)
+def get_sku(code: str, _: Reader, session: DB) -> SkuRead:
+    """One SKU."""
+    return service.sku_read(sku_by_code(session, code))
+
+
+@router.patch("/skus/{code}", response_model=SkuRead)
+def update_sku(code: str, body: SkuUpdate, w: Catalogue) -> object:
+    """Change a SKU's price, weights or active flag."""
+    return w.run(lambda s: service.sku_read(service.update_sku(s, actor=w.actor, code=code,
+                                                               data=body)))

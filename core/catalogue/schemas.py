@@ -1,0 +1,104 @@
+"""Request and response shapes for styles and SKUs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+
+
+class StyleCreate(BaseModel):
+    """A new style."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=32, pattern=CODE)
+    name: str = Field(min_length=1, max_length=128)
+    category: str = Field(min_length=1, max_length=32)
+    collection: str | None = Field(default=None, max_length=64)
+    description: str = Field(default="", max_length=512)
+
+
+class StyleUpdate(BaseModel):
+    """Fields of a style that may change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+    category: str | None = Field(default=None, min_length=1, max_length=32)
+    collection: str | None = None
+    description: str | None = Field(default=None, max_length=512)
+
+
+class StyleRead(BaseModel):
+    """A style."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    category: str
+    collection: str | None
+    description: str
+
+
+class SkuCreate(BaseModel):
+    """A new variant of a style."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=48, pattern=CODE)
+    style: str = Field(min_length=1, max_length=32, description="Style code.")
+    metal: str = Field(min_length=1, max_length=16, examples=["gold"])
+    metal_colour: str | None = Field(default=None, max_length=16, examples=["rose"])
+    purity: str = Field(min_length=1, max_length=16, examples=["Au750"])
+    size: str | None = Field(default=None, max_length=16)
+    stone_type: str | None = Field(default=None, max_length=32)
+    carat: float | None = Field(default=None, ge=0)
+    clarity: str | None = Field(default=None, max_length=8)
+    colour_grade: str | None = Field(default=None, max_length=8)
+    gross_weight_g: float = Field(gt=0)
+    net_weight_g: float = Field(gt=0)
+    price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    serialised: bool = True
+    size_class: str = Field(default="small", pattern=r"^(small|medium|large)$")
+
+
+class SkuUpdate(BaseModel):
+    """Fields of a SKU that may change (identity fields never do)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    price: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    gross_weight_g: float | None = Field(default=None, gt=0)
+    net_weight_g: float | None = Field(default=None, gt=0)
+    size_class: str | None = Field(default=None, pattern=r"^(small|medium|large)$")
+    active: bool | None = None
+
+
+class SkuRead(BaseModel):
+    """A SKU with its style's code and name."""
+
+    id: int
+    code: str
+    style: str
+    style_name: str
+    description: str
+    metal: str
+    metal_colour: str | None
+    purity: str
+    size: str | None
+    stone_type: str | None
+    carat: float | None
+    clarity: str | None
+    colour_grade: str | None
+    gross_weight_g: float
+    net_weight_g: float
+    price: Decimal
+    serialised: bool
+    size_class: str
+    velocity_class: str | None
+    active: bool

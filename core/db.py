@@ -1,0 +1,111 @@
+"""Database engine, declarative base and units of work.
+
+SQLite write transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue on the
+database lock instead of failing on a read-to-write upgrade; reads stay deferred. Events queued
+on a session are published after its transaction commits and dropped on rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from core.events import EventBus, take_pending
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every core table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("facet_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` with Facet's SQLite settings applied when it is SQLite."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, echo=echo, pool_size=8, max_overflow=32, connect_args={"timeout": 60}
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_size=10, max_overflow=40, pool_pre_ping=True)
+
+
+class Database:
+    """One database: an engine, read and write session factories, and the event bus."""
+
+    def __init__(self, url: str, *, bus: EventBus | None = None, echo: bool = False) -> None:
+        self.url = url
+        self.engine = make_engine(url, echo=echo)
+        self.bus = bus or EventBus()
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(facet_write=True), expire_on_commit=False
+        )
+        for factory in (self._read, self._write):
+            event.listen(factory, "after_commit", self._after_commit)
+            event.listen(factory, "after_rollback", self._after_rollback)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def _after_commit(self, session: Session) -> None:
+        for pending in take_pending(session):
+            self.bus.publish(pending)
+
+    @staticmethod
+    def _after_rollback(session: Session) -> None:
+        take_pending(session)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: commits on success, rolls back (and drops events) on error."""
+        with self._write.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (rolled back at the end)."""
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def session(self) -> Session:
+        """A plain write-capable session the caller manages (tests, scripts)."""
+        return self._write()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

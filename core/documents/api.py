@@ -1,0 +1,62 @@
+"""Receipts, QC, putaway, transfers and reading documents."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from core.api_deps import Writer, allow, read_session, writer
+from core.documents import receiving
+from core.documents.models import DocKind
+from core.documents.schemas import (
+    DocumentRead,
+    PutawayCreate,
+    QCCreate,
+    ReceiptCreate,
+    TransferCreate,
+)
+from core.documents.service import get_document, to_read
+from core.people.security import Actor
+
+router = APIRouter(tags=["documents"])
+Reader = Annotated[Actor, Depends(allow("read"))]
+DB = Annotated[Session, Depends(read_session)]
+
+
+@router.post("/receipts", response_model=DocumentRead, status_code=201)
+def receive(body: ReceiptCreate, w: Annotated[Writer, Depends(writer("receipt:write"))]) -> object:
+    """Receive goods from a supplier into quarantine (all lines or none)."""
+    return w.run(lambda s: to_read(s, receiving.receive(s, actor=w.actor, data=body)),
+                 status_code=201)
+
+
+@router.post("/qc", response_model=DocumentRead, status_code=201)
+def inspect(body: QCCreate, w: Annotated[Writer, Depends(writer("qc:write"))]) -> object:
+    """Record a QC inspection of a lot: pass approves it, fail holds it."""
+    return w.run(lambda s: to_read(s, receiving.inspect_lot(s, actor=w.actor, data=body)),
+                 status_code=201)
+
+
+@router.post("/putaways", response_model=DocumentRead, status_code=201)
+def putaway(body: PutawayCreate, w: Annotated[Writer, Depends(writer("putaway:write"))]) -> object:
+    """Put approved stock away into storage."""
+    return w.run(lambda s: to_read(s, receiving.putaway(s, actor=w.actor, data=body)),
+                 status_code=201)
+
+
+@router.post("/transfers", response_model=DocumentRead, status_code=201)
+def transfer(
+    body: TransferCreate, w: Annotated[Writer, Depends(writer("transfer:write"))]
+) -> object:
+    """Move stock between internal locations."""
+    return w.run(lambda s: to_read(s, receiving.post_move_document(
+        s, actor=w.actor, kind=DocKind.TRANSFER, lines=body.lines, reference=body.reference)),
+        status_code=201)
+
+
+@router.get("/documents/{number}", response_model=DocumentRead)
+def document(number: str, _: Reader, session: DB) -> DocumentRead:
+    """A document with its lines."""
+    return to_read(session, get_document(session, number=number))

@@ -1,0 +1,92 @@
+"""Documents with lines: every move names the document that caused it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import now
+from core.db import Base
+
+
+class DocKind(enum.StrEnum):
+    """Kinds of document, with the number prefix each uses."""
+
+    RECEIPT = "receipt"
+    QC = "qc"
+    PUTAWAY = "putaway"
+    PICK = "pick"
+    SHIPMENT = "shipment"
+    TRANSFER = "transfer"
+    ADJUSTMENT = "adjustment"
+    COUNT = "count"
+    RECALL = "recall"
+    CORRECTION = "correction"
+
+
+PREFIX = {
+    DocKind.RECEIPT: "RCV",
+    DocKind.QC: "QC",
+    DocKind.PUTAWAY: "PUT",
+    DocKind.PICK: "PCK",
+    DocKind.SHIPMENT: "SHP",
+    DocKind.TRANSFER: "TRF",
+    DocKind.ADJUSTMENT: "ADJ",
+    DocKind.COUNT: "CNT",
+    DocKind.RECALL: "RCL",
+    DocKind.CORRECTION: "COR",
+}
+
+
+class Document(Base):
+    """A receipt, QC inspection, putaway, pick list, shipment, transfer, adjustment..."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_kind_status", "kind", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(512), default="")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    lines: Mapped[list[DocumentLine]] = relationship(
+        back_populates="document", order_by="DocumentLine.line_no"
+    )
+
+
+class DocumentLine(Base):
+    """One line: SKU, lot, from/to location, quantity asked and done, and its status."""
+
+    __tablename__ = "document_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    line_no: Mapped[int]
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    quantity: Mapped[int]
+    done_quantity: Mapped[int] = mapped_column(default=0)
+    counted_quantity: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    document: Mapped[Document] = relationship(back_populates="lines")

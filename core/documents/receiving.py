@@ -1,0 +1,234 @@
+"""Goods in: receipts into quarantine, QC inspection of lots, and putaway into storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from core.audit import service as audit
+from core.catalogue.models import Sku
+from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.schemas import LotIn, MoveLineIn, PutawayCreate, QCCreate, ReceiptCreate
+from core.documents.service import new_document, set_status
+from core.errors import ConflictError, NotFoundError, SerialError, ValidationFailed
+from core.ledger.posting import MoveRequest, post_moves
+from core.locations.models import Kind, Location, Tier
+from core.lookups import (
+    location_by_code,
+    lot_by_code,
+    serials_by_codes,
+    sku_by_code,
+    supplier_by_code,
+    virtual_location,
+)
+from core.lots.models import Lot, LotStatus, Serial
+from core.people.security import Actor
+
+
+def _quarantine_bin(session: Session, code: str | None) -> Location:
+    if code:
+        location = location_by_code(session, code)
+        if location.kind != Kind.QUARANTINE:
+            raise ValidationFailed(
+                f"Receipts land in quarantine; {code} is a {location.kind} location.",
+                code="not-quarantine",
+            )
+        return location
+    location = session.scalar(
+        select(Location)
+        .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
+        .order_by(Location.id)
+        .limit(1)
+    )
+    if location is None:
+        raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
+    return location
+
+
+def _ensure_lots(
+    session: Session, supplier_id: int, lots_in: Sequence[LotIn], codes: set[str]
+) -> dict[str, Lot]:
+    declared = {lot.code.upper(): lot for lot in lots_in}
+    found = {
+        lot.code: lot for lot in session.scalars(select(Lot).where(Lot.code.in_(codes | set(declared))))
+    }
+    for code in codes:
+        lot = found.get(code)
+        if lot is not None:
+            if lot.supplier_id != supplier_id:
+                raise ConflictError(f"Lot {code} belongs to another supplier.", code="lot-supplier")
+            if lot.status == LotStatus.RECALLED:
+                raise ConflictError(f"Lot {code} is recalled.", code="lot-recalled")
+            continue
+        data = declared.get(code)
+        if data is None:
+            raise ValidationFailed(
+                f"Lot {code} is new: describe it under 'lots' (purchase date, purity...).",
+                code="unknown-lot",
+            )
+        lot = Lot(supplier_id=supplier_id, **{**data.model_dump(), "code": code})
+        session.add(lot)
+        found[code] = lot
+    session.flush()
+    return found
+
+
+def _create_serials(
+    session: Session, line: object, sku: Sku, lot: Lot, supplier_loc: Location
+) -> tuple[int, ...]:
+    serials = line.serials  # type: ignore[attr-defined]
+    codes = [s.code for s in serials]
+    if len(set(codes)) != len(codes):
+        raise SerialError(f"A serial is named twice on the {sku.code} line.", code="duplicate-serial")
+    for start in range(0, len(codes), 500):
+        taken = session.scalars(select(Serial.code).where(Serial.code.in_(codes[start : start + 500])))
+        first = next(iter(taken), None)
+        if first is not None:
+            raise SerialError(f"Serial {first} already exists.", code="serial-exists")
+    rows = [
+        {
+            "code": s.code,
+            "epc": s.epc,
+            "weight_g": s.weight_g,
+            "sku_id": sku.id,
+            "lot_id": lot.id,
+            "location_id": supplier_loc.id,
+        }
+        for s in serials
+    ]
+    stmt = insert(Serial).returning(Serial.id, sort_by_parameter_order=True)
+    return tuple(session.scalars(stmt, rows))
+
+
+def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
+    """Post a receipt: lots created if new, serials created, stock into quarantine."""
+    supplier = supplier_by_code(session, data.supplier)
+    target = _quarantine_bin(session, data.to_location)
+    source = virtual_location(session, Kind.SUPPLIER)
+    lots = _ensure_lots(session, supplier.id, data.lots, {ln.lot.upper() for ln in data.lines})
+    doc = new_document(
+        session, kind=DocKind.RECEIPT, actor=actor, status="open", reference=data.reference,
+        data={"supplier": supplier.code},
+    )
+    moves: list[MoveRequest] = []
+    for no, line in enumerate(data.lines, start=1):
+        sku, lot = sku_by_code(session, line.sku), lots[line.lot.upper()]
+        if sku.serialised and len(line.serials) != line.quantity:
+            raise SerialError(
+                f"Line {no}: {sku.code} is serialised; give {line.quantity} serials, "
+                f"got {len(line.serials)}.",
+                code="serials-required",
+            )
+        serial_ids = _create_serials(session, line, sku, lot, source) if sku.serialised else ()
+        doc_line = DocumentLine(
+            document_id=doc.id, line_no=no, sku_id=sku.id, lot_id=lot.id,
+            from_location_id=source.id, to_location_id=target.id, quantity=line.quantity,
+            done_quantity=line.quantity, status="done",
+        )
+        session.add(doc_line)
+        session.flush()
+        moves.append(
+            MoveRequest(sku.id, lot.id, source.id, target.id, line.quantity, serial_ids,
+                        document_line_id=doc_line.id)
+        )
+    post_moves(
+        session, document_id=doc.id, document_kind=doc.kind, actor=actor, reason="receipt",
+        moves=moves,
+    )
+    set_status(session, doc, status="received", actor=actor)
+    return doc
+
+
+def inspect_lot(session: Session, *, actor: Actor, data: QCCreate) -> Document:
+    """Record a QC inspection: pass approves the lot, fail puts it on hold."""
+    lot = lot_by_code(session, data.lot)
+    if lot.status not in (LotStatus.QUARANTINED, LotStatus.ON_HOLD):
+        raise ConflictError(
+            f"Lot {lot.code} is {lot.status}; only quarantined or held lots are inspected.",
+            code="lot-not-inspectable",
+        )
+    doc = new_document(
+        session, kind=DocKind.QC, actor=actor, status="open", lot_id=lot.id,
+        reason=data.result, note=data.notes,
+        data={
+            "lot": lot.code,
+            "result": data.result,
+            "measured_purity": data.measured_purity,
+            "measured_weight_g": data.measured_weight_g,
+        },
+    )
+    lot.qc_result = data.result
+    if data.measured_purity is not None:
+        lot.assay_purity = data.measured_purity
+    lot.status = LotStatus.APPROVED if data.result == "pass" else LotStatus.ON_HOLD
+    audit.record(
+        session, actor=actor.username, action="lot.qc", entity=lot.code,
+        detail={"result": data.result, "status": lot.status},
+    )
+    set_status(session, doc, status="done", actor=actor)
+    return doc
+
+
+def resolve_move_line(
+    session: Session, line: MoveLineIn, *, default_from: Location | None = None
+) -> tuple[Sku, Lot, Location, Location, tuple[int, ...]]:
+    """Codes of a move line to rows; serials named must be this SKU and lot."""
+    sku, lot = sku_by_code(session, line.sku), lot_by_code(session, line.lot)
+    if line.from_location:
+        origin = location_by_code(session, line.from_location)
+    elif default_from is not None:
+        origin = default_from
+    else:
+        raise ValidationFailed("Say where the stock comes from (from_location).", code="no-source")
+    if not line.to_location:
+        raise ValidationFailed("Say where the stock goes (to_location).", code="no-destination")
+    target = location_by_code(session, line.to_location)
+    serial_ids: tuple[int, ...] = ()
+    if line.serials:
+        serials = serials_by_codes(session, line.serials)
+        wrong = [s.code for s in serials if s.sku_id != sku.id or s.lot_id != lot.id]
+        if wrong:
+            raise SerialError(
+                f"Serial {wrong[0]} is not {sku.code} of lot {lot.code}.", code="serial-mismatch"
+            )
+        serial_ids = tuple(s.id for s in serials)
+    return sku, lot, origin, target, serial_ids
+
+
+def post_move_document(
+    session: Session, *, actor: Actor, kind: DocKind, lines: Sequence[MoveLineIn],
+    reference: str | None = None,
+) -> Document:
+    """A putaway or transfer: each line moves stock between two internal locations."""
+    doc = new_document(session, kind=kind, actor=actor, status="open", reference=reference)
+    moves: list[MoveRequest] = []
+    for no, line in enumerate(lines, start=1):
+        sku, lot, origin, target, serial_ids = resolve_move_line(session, line)
+        if origin.is_virtual or target.is_virtual:
+            raise ValidationFailed(
+                f"Line {no}: a {kind} moves stock inside the warehouse only.", code="virtual-location"
+            )
+        doc_line = DocumentLine(
+            document_id=doc.id, line_no=no, sku_id=sku.id, lot_id=lot.id,
+            from_location_id=origin.id, to_location_id=target.id, quantity=line.quantity,
+            done_quantity=line.quantity, status="done",
+        )
+        session.add(doc_line)
+        session.flush()
+        moves.append(
+            MoveRequest(sku.id, lot.id, origin.id, target.id, line.quantity, serial_ids,
+                        document_line_id=doc_line.id)
+        )
+    post_moves(
+        session, document_id=doc.id, document_kind=doc.kind, actor=actor, reason=str(kind),
+        moves=moves,
+    )
+    set_status(session, doc, status="done", actor=actor)
+    return doc
+
+
+def putaway(session: Session, *, actor: Actor, data: PutawayCreate) -> Document:
+    """Put approved stock away into storage bins."""
+    return post_move_document(session, actor=actor, kind=DocKind.PUTAWAY, lines=data.lines)

@@ -1,0 +1,62 @@
+"""Balances, the ledger, corrections and verification."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.documents.schemas import DocumentRead
+from core.documents.service import to_read
+from core.ledger import service
+from core.people.security import Actor
+
+router = APIRouter(tags=["ledger"])
+Reader = Annotated[Actor, Depends(allow("read"))]
+DB = Annotated[Session, Depends(read_session)]
+
+
+class ReverseBody(BaseModel):
+    """Why moves are reversed."""
+
+    reason: str = Field(min_length=1, max_length=128)
+
+
+@router.get("/stock")
+def stock(
+    _: Reader, session: DB, p: Annotated[Page, Depends(page)],
+    filters: Annotated[service.StockFilter, Depends()],
+) -> dict[str, Any]:
+    """Balances per SKU x location x lot, with filters."""
+    rows, total = service.list_stock(session, filters=filters, limit=p.limit, offset=p.offset)
+    return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
+
+
+@router.get("/moves")
+def moves(
+    _: Reader, session: DB, p: Annotated[Page, Depends(page)],
+    filters: Annotated[service.MoveFilter, Depends()],
+) -> dict[str, Any]:
+    """The ledger, newest first, with filters."""
+    rows, total = service.list_moves(session, filters=filters, limit=p.limit, offset=p.offset)
+    return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
+
+
+@router.post("/moves/{move_id}/reverse", response_model=DocumentRead, status_code=201)
+def reverse(
+    move_id: int, body: ReverseBody, w: Annotated[Writer, Depends(writer("correct:write"))]
+) -> object:
+    """Correct a move by posting its reverse (the original stays in the ledger)."""
+    return w.run(lambda s: to_read(s, service.reverse_moves(
+        s, actor=w.actor, move_ids=[move_id], reason=body.reason)), status_code=201)
+
+
+@router.get("/ledger/verify")
+def verify(_: Annotated[Actor, Depends(allow("audit:read"))], session: DB) -> dict[str, Any]:
+    """Rebuild balances from the ledger and report any difference."""
+    report = service.verify_ledger(session)
+    return {**asdict(report), "ok": report.ok}

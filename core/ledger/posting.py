@@ -1,0 +1,319 @@
+"""The one place that writes stock: moves, serial locations and balances, in one transaction.
+
+Concurrency is left to the database: source balances are decremented by a conditional UPDATE
+(``on_hand - q >= reserved``), so two pickers racing for the last piece cannot both win, and
+serials move with ``UPDATE ... WHERE location_id = source``, so a piece is in one place only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.catalogue.models import Sku
+from core.errors import InsufficientStockError, LotBlockedError, SerialError, ValidationFailed
+from core.events import MovedLine, StockMoved, record
+from core.ledger.models import Balance, MoveSerial, StockMove
+from core.locations.models import VIRTUAL_KINDS, Kind, Location, Tier
+from core.lots.models import Lot, LotStatus, Serial
+from core.people.security import Actor
+
+__all__ = ["MoveRequest", "change_reserved", "post_moves"]
+
+_CHUNK = 500
+# Where stock of a lot that is not approved may still go.
+_BLOCKED_LOT_DESTINATIONS = frozenset(
+    {Kind.QUARANTINE, Kind.SUPPLIER, Kind.SCRAP, Kind.ADJUSTMENT}
+)
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    """One move to post. ``release_reserved`` is how much reserved stock it consumes."""
+
+    sku_id: int
+    lot_id: int
+    from_location_id: int
+    to_location_id: int
+    quantity: int
+    serial_ids: tuple[int, ...] = ()
+    release_reserved: int = 0
+    document_line_id: int | None = None
+    reverses_move_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Refs:
+    skus: dict[int, tuple[str, bool]]
+    lots: dict[int, tuple[str, str]]
+    locations: dict[int, tuple[str, str, str]]
+
+
+def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> _Refs:
+    sku_ids = {m.sku_id for m in moves}
+    lot_ids = {m.lot_id for m in moves}
+    loc_ids = {m.from_location_id for m in moves} | {m.to_location_id for m in moves}
+    skus = {
+        r.id: (r.code, r.serialised)
+        for r in session.execute(
+            select(Sku.id, Sku.code, Sku.serialised).where(Sku.id.in_(sku_ids))
+        )
+    }
+    lots = {
+        r.id: (r.code, r.status)
+        for r in session.execute(select(Lot.id, Lot.code, Lot.status).where(Lot.id.in_(lot_ids)))
+    }
+    locations = {
+        r.id: (r.code, r.kind, r.tier)
+        for r in session.execute(
+            select(Location.id, Location.code, Location.kind, Location.tier).where(
+                Location.id.in_(loc_ids)
+            )
+        )
+    }
+    return _Refs(skus, lots, locations)
+
+
+def _validate(move: MoveRequest, refs: _Refs) -> None:
+    if move.quantity <= 0:
+        raise ValidationFailed(f"Quantity must be positive, got {move.quantity}.")
+    if move.sku_id not in refs.skus or move.lot_id not in refs.lots:
+        raise ValidationFailed("Unknown SKU or lot in a move.", code="unknown-reference")
+    for loc_id in (move.from_location_id, move.to_location_id):
+        if loc_id not in refs.locations:
+            raise ValidationFailed(f"Unknown location id {loc_id}.", code="unknown-location")
+        code, kind, tier = refs.locations[loc_id]
+        if kind not in VIRTUAL_KINDS and tier != Tier.BIN:
+            raise ValidationFailed(
+                f"Location {code} is a {tier}, not a bin; stock lies in bins.",
+                code="location-holds-no-stock",
+            )
+    if move.from_location_id == move.to_location_id:
+        raise ValidationFailed("A move needs two different locations.", code="same-location")
+    sku_code, serialised = refs.skus[move.sku_id]
+    if serialised and len(set(move.serial_ids)) != move.quantity:
+        raise SerialError(
+            f"{sku_code} is serialised: name {move.quantity} distinct serials, "
+            f"got {len(set(move.serial_ids))}.",
+            code="serials-required",
+        )
+    if not serialised and move.serial_ids:
+        raise SerialError(f"{sku_code} is not serialised; do not name serials.")
+    lot_code, status = refs.lots[move.lot_id]
+    dest_kind = refs.locations[move.to_location_id][1]
+    if status != LotStatus.APPROVED and dest_kind not in _BLOCKED_LOT_DESTINATIONS:
+        code = "lot-recalled" if status == LotStatus.RECALLED else "lot-not-approved"
+        raise LotBlockedError(
+            f"Lot {lot_code} is {status}; it may only go to quarantine, scrap or back to the "
+            "supplier.",
+            code=code,
+        )
+
+
+def _upsert_balance(session: Session, move: MoveRequest, location_id: int, delta: int) -> None:
+    dialect = session.get_bind().dialect.name
+    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = maker(Balance).values(
+        sku_id=move.sku_id, location_id=location_id, lot_id=move.lot_id, on_hand=delta, reserved=0
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["sku_id", "location_id", "lot_id"],
+        set_={"on_hand": Balance.on_hand + delta},
+    )
+    session.execute(stmt)
+
+
+def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
+    code, kind, _tier = refs.locations[move.from_location_id]
+    if kind in VIRTUAL_KINDS:
+        _upsert_balance(session, move, move.from_location_id, -move.quantity)
+        return
+    q, r = move.quantity, move.release_reserved
+    result = session.execute(
+        update(Balance)
+        .where(
+            Balance.sku_id == move.sku_id,
+            Balance.location_id == move.from_location_id,
+            Balance.lot_id == move.lot_id,
+            Balance.reserved >= r,
+            Balance.on_hand - q >= Balance.reserved - r,
+        )
+        .values(on_hand=Balance.on_hand - q, reserved=Balance.reserved - r)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        sku, lot = refs.skus[move.sku_id][0], refs.lots[move.lot_id][0]
+        raise InsufficientStockError(
+            f"Not enough free stock of {sku} lot {lot} at {code} to move {move.quantity}."
+        )
+
+
+def _move_serials(session: Session, move: MoveRequest, refs: _Refs) -> None:
+    ids = list(move.serial_ids)
+    moved = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        result = session.execute(
+            update(Serial)
+            .where(
+                Serial.id.in_(chunk),
+                Serial.location_id == move.from_location_id,
+                Serial.sku_id == move.sku_id,
+                Serial.lot_id == move.lot_id,
+            )
+            .values(location_id=move.to_location_id)
+            .execution_options(synchronize_session=False)
+        )
+        moved += result.rowcount
+    if moved != len(ids):
+        where = refs.locations[move.from_location_id][0]
+        raise SerialError(
+            f"{len(ids) - moved} of the named serials are not {refs.skus[move.sku_id][0]} "
+            f"lot {refs.lots[move.lot_id][0]} at {where}.",
+            code="serial-not-here",
+        )
+
+
+def post_moves(
+    session: Session,
+    *,
+    document_id: int,
+    document_kind: str,
+    actor: Actor,
+    reason: str,
+    moves: Sequence[MoveRequest],
+) -> list[int]:
+    """Post ``moves`` for one document; all or nothing (the caller's transaction rolls back)."""
+    if not moves:
+        raise ValidationFailed("Nothing to post: the document has no quantities.", code="empty")
+    refs = _load_refs(session, moves)
+    for move in moves:
+        _validate(move, refs)
+    for move in moves:
+        _take_from_source(session, move, refs)
+        _upsert_balance(session, move, move.to_location_id, move.quantity)
+        if move.serial_ids:
+            _move_serials(session, move, refs)
+    rows = [
+        {
+            "sku_id": m.sku_id,
+            "lot_id": m.lot_id,
+            "from_location_id": m.from_location_id,
+            "to_location_id": m.to_location_id,
+            "quantity": m.quantity,
+            "document_id": document_id,
+            "document_line_id": m.document_line_id,
+            "reason": reason,
+            "actor_id": actor.id,
+            "reverses_move_id": m.reverses_move_id,
+        }
+        for m in moves
+    ]
+    stmt = insert(StockMove).returning(StockMove.id, sort_by_parameter_order=True)
+    move_ids = list(session.scalars(stmt, rows))
+    links = [
+        {"move_id": move_id, "serial_id": serial_id}
+        for move_id, move in zip(move_ids, moves, strict=True)
+        for serial_id in move.serial_ids
+    ]
+    if links:
+        session.execute(insert(MoveSerial), links)
+    _record_event(session, document_id, document_kind, actor, moves, move_ids, refs)
+    return move_ids
+
+
+def _record_event(
+    session: Session,
+    document_id: int,
+    document_kind: str,
+    actor: Actor,
+    moves: Sequence[MoveRequest],
+    move_ids: Iterable[int],
+    refs: _Refs,
+) -> None:
+    lines = tuple(
+        MovedLine(
+            move_id=move_id,
+            sku=refs.skus[m.sku_id][0],
+            lot=refs.lots[m.lot_id][0],
+            from_location=refs.locations[m.from_location_id][0],
+            to_location=refs.locations[m.to_location_id][0],
+            quantity=m.quantity,
+        )
+        for move_id, m in zip(move_ids, moves, strict=True)
+    )
+    record(
+        session,
+        StockMoved(
+            document_id=document_id, document_kind=document_kind, actor=actor.username, moves=lines
+        ),
+    )
+
+
+def change_reserved(
+    session: Session, *, sku_id: int, location_id: int, lot_id: int, delta: int
+) -> None:
+    """Reserve (delta > 0) or release (delta < 0) stock; never more than is free."""
+    if delta == 0:
+        return
+    condition = (
+        Balance.on_hand - Balance.reserved >= delta if delta > 0 else Balance.reserved + delta >= 0
+    )
+    result = session.execute(
+        update(Balance)
+        .where(
+            Balance.sku_id == sku_id,
+            Balance.location_id == location_id,
+            Balance.lot_id == lot_id,
+            condition,
+        )
+        .values(reserved=Balance.reserved + delta)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise InsufficientStockError(
+            "Not enough free stock to reserve." if delta > 0 else "Reservation already released."
+        )
+
+
+def ledger_totals(session: Session) -> dict[tuple[int, int, int], int]:
+    """On hand per (sku, location, lot) folded from the ledger alone."""
+    totals: dict[tuple[int, int, int], int] = {}
+    inbound = select(
+        StockMove.sku_id, StockMove.to_location_id, StockMove.lot_id, func.sum(StockMove.quantity)
+    ).group_by(StockMove.sku_id, StockMove.to_location_id, StockMove.lot_id)
+    outbound = select(
+        StockMove.sku_id, StockMove.from_location_id, StockMove.lot_id, func.sum(StockMove.quantity)
+    ).group_by(StockMove.sku_id, StockMove.from_location_id, StockMove.lot_id)
+    for sign, stmt in ((1, inbound), (-1, outbound)):
+        for sku_id, loc_id, lot_id, qty in session.execute(stmt):
+            key = (sku_id, loc_id, lot_id)
+            totals[key] = totals.get(key, 0) + sign * int(qty)
+    return totals
+
+
+def rebuild_balances(session: Session) -> int:
+    """Rewrite every on-hand figure from the ledger; returns how many rows changed."""
+    totals = ledger_totals(session)
+    changed = 0
+    existing = {
+        (b.sku_id, b.location_id, b.lot_id): b for b in session.scalars(select(Balance)).all()
+    }
+    for key, qty in totals.items():
+        balance = existing.get(key)
+        if balance is None:
+            session.add(Balance(sku_id=key[0], location_id=key[1], lot_id=key[2], on_hand=qty))
+            changed += 1
+        elif balance.on_hand != qty:
+            balance.on_hand = qty
+            changed += 1
+    for key, balance in existing.items():
+        if key not in totals and balance.on_hand != 0:
+            balance.on_hand = 0
+            changed += 1
+    session.flush()
+    return changed

@@ -1,0 +1,63 @@
+"""Request and response shapes for locations."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.locations.models import Kind, Tier
+
+
+class LocationCreate(BaseModel):
+    """A new location in the tree."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    name: str = Field(default="", max_length=128)
+    parent: str | None = Field(default=None, description="Code of the parent location.")
+    tier: Tier
+    kind: Kind = Kind.VIEW
+    aisle: str | None = Field(default=None, max_length=8)
+    bay: str | None = Field(default=None, max_length=8)
+    level: str | None = Field(default=None, max_length=8)
+    x: float = 0.0
+    y: float = 0.0
+    z: float = 0.0
+    capacity: int | None = Field(default=None, gt=0)
+    check_digits: str | None = Field(default=None, pattern=r"^[0-9]{2,3}$")
+    security_level: int = Field(default=0, ge=0, le=3)
+
+
+class LocationUpdate(BaseModel):
+    """Fields of a location that may change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=128)
+    capacity: int | None = Field(default=None, gt=0)
+    check_digits: str | None = Field(default=None, pattern=r"^[0-9]{2,3}$")
+    security_level: int | None = Field(default=None, ge=0, le=3)
+    active: bool | None = None
+
+
+class LocationRead(BaseModel):
+    """A location."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    tier: str
+    kind: str
+    aisle: str | None
+    bay: str | None
+    level: str | None
+    x: float
+    y: float
+    z: float
+    capacity: int | None
+    check_digits: str | None
+    security_level: int
+    active: bool

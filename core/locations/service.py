@@ -1,0 +1,104 @@
+"""Location verbs: the tree, the virtual locations, and check digits."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.audit import service as audit
+from core.errors import CheckDigitsError, ConflictError, ValidationFailed
+from core.locations.models import VIRTUAL_CODES, Location, Tier
+from core.locations.schemas import LocationCreate, LocationUpdate
+from core.lookups import location_by_code
+from core.people.security import Actor
+
+_PARENT_TIER = {
+    Tier.ZONE: {Tier.WAREHOUSE},
+    Tier.AISLE: {Tier.ZONE},
+    Tier.BAY: {Tier.AISLE},
+    Tier.LEVEL: {Tier.BAY},
+    Tier.BIN: {Tier.LEVEL, Tier.ZONE},
+}
+
+
+def ensure_virtual_locations(session: Session) -> None:
+    """Create the supplier, customer, adjustment and scrap locations if missing."""
+    existing = set(session.scalars(select(Location.code).where(Location.tier == Tier.VIRTUAL)))
+    for kind, code in VIRTUAL_CODES.items():
+        if code not in existing:
+            session.add(Location(code=code, name=f"{kind.value} (virtual)", tier=Tier.VIRTUAL,
+                                 kind=kind))
+    session.flush()
+
+
+def create_location(session: Session, *, actor: Actor, data: LocationCreate) -> Location:
+    """Add a location under its parent; bins need check digits."""
+    if data.tier == Tier.VIRTUAL:
+        raise ValidationFailed("Virtual locations are built in.", code="virtual-location")
+    if session.scalar(select(Location.id).where(Location.code == data.code)) is not None:
+        raise ConflictError(f"Location {data.code} already exists.", code="location-exists")
+    parent_id = None
+    if data.parent:
+        parent = location_by_code(session, data.parent)
+        allowed = _PARENT_TIER.get(data.tier, set())
+        if parent.tier not in allowed:
+            raise ValidationFailed(
+                f"A {data.tier} cannot sit under a {parent.tier}.", code="bad-parent"
+            )
+        parent_id = parent.id
+    elif data.tier != Tier.WAREHOUSE:
+        raise ValidationFailed(f"A {data.tier} needs a parent.", code="bad-parent")
+    if data.tier == Tier.BIN and not data.check_digits:
+        raise ValidationFailed("A bin needs check digits (2-3 digits).", code="check-digits")
+    location = Location(**data.model_dump(exclude={"parent"}), parent_id=parent_id)
+    session.add(location)
+    session.flush()
+    audit.record(session, actor=actor.username, action="location.create", entity=data.code,
+                 detail=data.model_dump(mode="json"))
+    return location
+
+
+def update_location(
+    session: Session, *, actor: Actor, code: str, data: LocationUpdate
+) -> Location:
+    """Change a location's name, capacity, check digits, security level or active flag."""
+    location = location_by_code(session, code)
+    changes = data.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        setattr(location, key, value)
+    session.flush()
+    audit.record(session, actor=actor.username, action="location.update", entity=code,
+                 detail=changes)
+    return location
+
+
+def list_locations(
+    session: Session,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    parent: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Location], int]:
+    """A page of locations with filters."""
+    stmt = select(Location)
+    if q:
+        stmt = stmt.where(Location.code.ilike(f"%{q}%") | Location.name.ilike(f"%{q}%"))
+    if kind:
+        stmt = stmt.where(Location.kind == kind)
+    if tier:
+        stmt = stmt.where(Location.tier == tier)
+    if parent:
+        stmt = stmt.where(Location.parent_id == location_by_code(session, parent).id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return list(session.scalars(stmt.order_by(Location.code).limit(limit).offset(offset))), total
+
+
+def check_location(session: Session, *, code: str, digits: str) -> Location:
+    """The location when ``digits`` are its check digits; CheckDigitsError otherwise."""
+    location = location_by_code(session, code)
+    if not location.check_digits or digits.strip() != location.check_digits:
+        raise CheckDigitsError(f"Check digits {digits!r} do not match location {code}.")
+    return location

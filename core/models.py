@@ -1,0 +1,32 @@
+"""Imports every table so metadata (Alembic, create_all) sees the whole schema."""
+
+from core.alerts.models import Alert
+from core.audit.models import AuditEntry, IdempotencyRecord
+from core.catalogue.models import Sku, Style
+from core.documents.models import Document, DocumentLine
+from core.ledger.models import Balance, MoveSerial, StockMove
+from core.locations.models import Location
+from core.lots.models import Lot, Serial, Supplier
+from core.orders.models import OrderLine, Reservation, SalesOrder
+from core.people.models import User
+
+__all__ = [
+    "Alert",
+    "AuditEntry",
+    "Balance",
+    "Document",
+    "DocumentLine",
+    "IdempotencyRecord",
+    "Location",
+    "Lot",
+    "MoveSerial",
+    "OrderLine",
+    "Reservation",
+    "SalesOrder",
+    "Serial",
+    "Sku",
+    "StockMove",
+    "Style",
+    "Supplier",
+    "User",
+]

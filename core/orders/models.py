@@ -1,0 +1,66 @@
+"""Sales orders from channels, their lines, and reservations that lock specific stock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import now
+from core.db import Base
+
+
+class SalesOrder(Base):
+    """An order from a sales channel; (channel, external_id) is unique."""
+
+    __tablename__ = "sales_orders"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(64))
+    customer_name: Mapped[str] = mapped_column(String(128))
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    removal_strategy: Mapped[str] = mapped_column(String(16), default="fifo")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.line_no"
+    )
+
+
+class OrderLine(Base):
+    """A line of an order: a SKU and quantity, optionally a named lot."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    line_no: Mapped[int]
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    quantity: Mapped[int]
+    reserved_quantity: Mapped[int] = mapped_column(default=0)
+    picked_quantity: Mapped[int] = mapped_column(default=0)
+    shipped_quantity: Mapped[int] = mapped_column(default=0)
+    unit_price: Mapped[float | None]
+    order: Mapped[SalesOrder] = relationship(back_populates="lines")
+
+
+class Reservation(Base):
+    """Stock of one SKU x location x lot set aside for an order line."""
+
+    __tablename__ = "reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    quantity: Mapped[int]
+    open_quantity: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

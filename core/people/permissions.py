@@ -1,0 +1,46 @@
+"""Which roles may do what. Endpoints name a permission; this table names the roles."""
+
+from __future__ import annotations
+
+from core.errors import PermissionDenied
+from core.people.models import Role
+from core.people.security import Actor
+
+ALL = frozenset(Role)
+OFFICE = frozenset({Role.ADMIN, Role.MANAGER})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "read": ALL,
+    "catalogue:write": OFFICE,
+    "locations:write": OFFICE,
+    "lots:write": OFFICE | {Role.CLERK, Role.QC_INSPECTOR},
+    "receipt:write": OFFICE | {Role.CLERK},
+    "qc:write": OFFICE | {Role.QC_INSPECTOR},
+    "putaway:write": OFFICE | {Role.CLERK, Role.PICKER},
+    "transfer:write": OFFICE | {Role.CLERK},
+    "adjust:write": OFFICE | {Role.CLERK},
+    "count:write": OFFICE | {Role.CLERK, Role.PICKER},
+    "count:approve": OFFICE,
+    "order:write": OFFICE | {Role.CLERK},
+    "pick:write": OFFICE | {Role.CLERK, Role.PICKER},
+    "ship:write": OFFICE | {Role.CLERK},
+    "recall:write": OFFICE | {Role.QC_INSPECTOR},
+    "correct:write": OFFICE,
+    "users:write": frozenset({Role.ADMIN}),
+    "audit:read": OFFICE | {Role.FINANCE_AUDITOR},
+    "alerts:read": OFFICE | {Role.SECURITY, Role.FINANCE_AUDITOR},
+    "alerts:write": OFFICE | {Role.SECURITY},
+}
+
+
+def allowed(actor: Actor, permission: str) -> bool:
+    """True when the actor's role carries ``permission``."""
+    return actor.role in PERMISSIONS[permission]
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise PermissionDenied unless the actor's role carries ``permission``."""
+    if not allowed(actor, permission):
+        raise PermissionDenied(
+            f"Your role ({actor.role}) may not do this ({permission}); ask a manager."
+        )

@@ -1,0 +1,91 @@
+"""Shared fixtures: a migrated database per test (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+os.environ.setdefault("YOLO_OFFLINE", "1")
+os.environ.setdefault("YOLO_AUTOINSTALL", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("YOLO_CONFIG_DIR", str(Path(__file__).resolve().parents[1] / "var" /
+                                             "ultralytics"))
+
+from core import Database  # noqa: E402
+from core.db import Base  # noqa: E402
+from core.migrate import bootstrap, upgrade  # noqa: E402
+
+PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "facet.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The PostgreSQL URL, migrated from scratch once per test run."""
+    if not PG_URL:
+        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(PG_URL)
+    return PG_URL
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh, migrated database URL: SQLite, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        path = tmp_path / "facet.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _truncate_postgres(url)
+    fresh = Database(url)
+    with fresh.write() as session:
+        bootstrap(session)
+    fresh.dispose()
+    return url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A Database on a fresh schema."""
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session in a transaction that is rolled back after the test."""
+    sess = db.session()
+    sess.begin()
+    try:
+        yield sess
+    finally:
+        sess.rollback()
+        sess.close()

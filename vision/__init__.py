@@ -1,0 +1,1 @@
+"""Facet vision package."""

@@ -1,0 +1,54 @@
+"""The composition root: ``create_app(settings)`` builds the database, bus and routers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from core import CoreSettings, Database, EventBus
+from core.routers import ROUTERS
+from web import errors
+from web.settings import WebSettings
+
+
+@dataclass
+class Settings:
+    """Every package's settings, read from the environment unless given."""
+
+    core: CoreSettings = field(default_factory=CoreSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app: database, event bus, REST routers, error handling."""
+    settings = settings or Settings()
+    bus = EventBus()
+    db = Database(settings.core.database_url, bus=bus, echo=settings.core.echo_sql)
+    app = FastAPI(
+        title="Facet",
+        description="Warehouse system for jewellery and fashion accessories.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.core_settings = settings.core
+    app.state.token_key = settings.core.resolved_secret_key()
+    app.state.db = db
+    app.state.bus = bus
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix="/api")
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness and database reachability (no sign-in needed)."""
+        with db.read() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": db.dialect}
+
+    @app.on_event("shutdown")
+    def _close() -> None:
+        db.dispose()
+
+    return app

@@ -1,0 +1,122 @@
+"""The ``facet`` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Facet: warehouse system for jewellery and fashion accessories.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo warehouse.", no_args_is_help=True)
+ledger_app = typer.Typer(help="The stock ledger.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(demo_app, name="demo")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(audit_app, name="audit")
+
+
+def _database():  # type: ignore[no-untyped-def]
+    from core import CoreSettings, Database
+
+    return Database(CoreSettings().database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database named by FACET_DATABASE_URL (default var/facet.db)."""
+    from core import CoreSettings
+    from core.migrate import upgrade
+
+    url = CoreSettings().database_url
+    upgrade(url)
+    typer.echo(f"database at {url.split('@')[-1]} is up to date")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Sign-in name, such as 'mia'.")],
+    role: Annotated[str, typer.Option(help="admin, manager, clerk, picker, qc_inspector, "
+                                           "finance_auditor or security.")],
+    full_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
+    operator_id: Annotated[str | None, typer.Option(help="Digits a picker speaks to sign "
+                                                         "on.")] = None,
+) -> None:
+    """Add a person; the password is read from standard input."""
+    from core.people.service import create_user, system_actor
+
+    password = sys.stdin.readline().rstrip("\n")
+    db = _database()
+    with db.write() as session:
+        create_user(session, actor=system_actor(session), username=name, password=password,
+                    role=role, full_name=full_name, operator_id=operator_id)
+    typer.echo(f"added {name} ({role})")
+
+
+@demo_app.command("load")
+def demo_load(
+    scale: Annotated[str, typer.Option(help="small (fast, for tests) or full (2,000 SKUs, "
+                                            "30,000 pieces, a year of history).")] = "full",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same "
+                                           "warehouse.")] = 7,
+) -> None:
+    """Load the demo warehouse (and one user per role) into an empty database."""
+    from core.demo import load_demo
+
+    db = _database()
+    summary = load_demo(db, scale=scale, seed=seed)
+    typer.echo(json.dumps(summary, indent=2, default=str))
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """Rebuild balances from the ledger and report any difference (exit 1 if any)."""
+    from dataclasses import asdict
+
+    from core.ledger.service import verify_ledger
+
+    db = _database()
+    with db.read() as session:
+        report = verify_ledger(session)
+    typer.echo(json.dumps({**asdict(report), "ok": report.ok}, indent=2))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chain and report the first broken entry (exit 1 if any)."""
+    from dataclasses import asdict
+
+    from core.audit.service import verify
+
+    db = _database()
+    with db.read() as session:
+        result = verify(session)
+    typer.echo(json.dumps(asdict(result), indent=2))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Run the web app: API at /api, docs at /docs, pages at /."""
+    import uvicorn
+
+    from web.app import Settings, create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.web.host,
+                port=port or settings.web.port, log_level="info")
+
+
+def main() -> None:
+    """Entry point of the ``facet`` console script."""
+    app()

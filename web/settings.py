@@ -1,0 +1,16 @@
+"""Settings of the web app (host, port, which parts run)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WebSettings(BaseSettings):
+    """How `facet serve` runs."""
+
+    model_config = SettingsConfigDict(env_prefix="FACET_WEB_", extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="Interface to listen on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="TCP port.")
+    cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins.")
