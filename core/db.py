@@ -63,6 +63,8 @@ class Database:
     """One database: an engine, read and write session factories, and the event bus."""
 
     def __init__(self, url: str, *, bus: EventBus | None = None, echo: bool = False) -> None:
+        import core.models  # noqa: F401  (every mapper must be configured before use)
+
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.bus = bus or EventBus()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Literal
 
@@ -122,3 +123,142 @@ class DocumentRead(BaseModel):
     closed_at: datetime | None
     data: dict[str, object]
     lines: list[DocumentLineRead]
+
+
+# --- Adjustments, cycle counts and recalls ------------------------------------------------
+
+
+class AdjustmentReason(enum.StrEnum):
+    """Why stock was adjusted; ``scrap`` goes to V-SCRAP, every other reason to V-ADJUSTMENT."""
+
+    DAMAGED = "damaged"
+    FOUND = "found"
+    LOST = "lost"
+    THEFT = "theft"
+    DATA_ERROR = "data_error"
+    SAMPLE = "sample"
+    SCRAP = "scrap"
+
+
+class AdjustmentLineIn(BaseModel):
+    """A signed change of stock at one bin; serials name lost pieces or give found ones codes."""
+
+    sku: str = Code
+    lot: str = Code
+    location: str = Code
+    quantity: int = Field(ge=-100_000, le=100_000, description="Signed delta; never zero.")
+    serials: list[str] = Field(default_factory=list, max_length=100_000)
+
+
+class AdjustmentCreate(BaseModel):
+    """A stock adjustment: every line posts, or none does."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(
+        default=None, max_length=32,
+        description="Required: damaged, found, lost, theft, data_error, sample or scrap.",
+    )
+    note: str = Field(default="", max_length=512)
+    reference: str | None = Field(default=None, max_length=64)
+    lines: list[AdjustmentLineIn] = Field(min_length=1, max_length=1000)
+
+
+class CountCreate(BaseModel):
+    """Open a cycle count of some locations (bins, or everything under them) or a zone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    locations: list[str] = Field(default_factory=list, max_length=1000)
+    zone: str | None = Field(default=None, max_length=48)
+    assignee: str | None = Field(default=None, max_length=64, description="Who counts.")
+    note: str = Field(default="", max_length=512)
+
+
+class CountLineIn(BaseModel):
+    """What was found: a count line by number, or (sku, lot, location) for stock not expected."""
+
+    line_no: int | None = Field(default=None, ge=1)
+    sku: str | None = Field(default=None, max_length=48)
+    lot: str | None = Field(default=None, max_length=48)
+    location: str | None = Field(default=None, max_length=48)
+    counted: int = Field(ge=0, le=100_000)
+    serials: list[str] = Field(default_factory=list, max_length=100_000)
+
+
+class CountSubmit(BaseModel):
+    """The counter's results for every open line of a count."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[CountLineIn] = Field(max_length=10_000)
+
+
+class CountReject(BaseModel):
+    """Why a count is sent back for a recount."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=256)
+
+
+class CountLineRead(BaseModel):
+    """A count line; ``expected`` fields are None when the reader counts blind."""
+
+    line_no: int
+    sku: str
+    lot: str | None
+    location: str
+    status: str
+    expected: int | None
+    expected_serials: list[str] | None
+    counted: int | None
+    seen_serials: list[str]
+    variance: int | None
+
+
+class CountRead(BaseModel):
+    """A cycle count as the API shows it; ``blind`` says whether expectations are hidden."""
+
+    number: str
+    status: str
+    blind: bool
+    assignee: str | None
+    created_by: str
+    approved_by: str | None
+    created_at: datetime
+    closed_at: datetime | None
+    locations: list[str]
+    note: str
+    lines: list[CountLineRead]
+
+
+class RecallBody(BaseModel):
+    """Why a lot is recalled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=64)
+
+
+class QuarantinedRead(BaseModel):
+    """Pieces of a recalled lot moved from one location into quarantine."""
+
+    location: str
+    sku: str
+    quantity: int
+    serials: list[str]
+
+
+class RecallRead(BaseModel):
+    """What a recall did, and who already received pieces of the lot."""
+
+    document: str
+    lot: str
+    reason: str
+    quarantine: str | None
+    quarantined: list[QuarantinedRead]
+    reservations_released: int
+    pick_lines_cancelled: int
+    shipped: list[dict[str, object]]
+    customers: list[str]

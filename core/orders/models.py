@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
@@ -9,6 +10,26 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
 from core.db import Base
+
+
+class OrderStatus(enum.StrEnum):
+    """The order workflow: open -> (partially_)allocated -> picking -> picked -> shipped."""
+
+    OPEN = "open"
+    PARTIALLY_ALLOCATED = "partially_allocated"
+    ALLOCATED = "allocated"
+    PICKING = "picking"
+    PICKED = "picked"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+
+
+class ReservationStatus(enum.StrEnum):
+    """Open reservations hold stock; done ones were picked; released ones were let go."""
+
+    OPEN = "open"
+    DONE = "done"
+    RELEASED = "released"
 
 
 class SalesOrder(Base):

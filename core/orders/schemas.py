@@ -1,0 +1,192 @@
+"""Request and response shapes of orders, allocation, pick lists, picks and shipments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Code = Field(min_length=1, max_length=48)
+
+
+class OrderLineIn(BaseModel):
+    """A line of an incoming order: a SKU code and quantity, optionally a named lot."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Code
+    quantity: int = Field(gt=0, le=100_000)
+    lot: str | None = Field(default=None, max_length=32)
+    unit_price: float | None = Field(default=None, ge=0)
+
+
+class OrderCreate(BaseModel):
+    """An order from a sales channel; (channel, external_id) identifies it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str = Field(min_length=1, max_length=32)
+    external_id: str = Field(min_length=1, max_length=64)
+    customer_name: str = Field(min_length=1, max_length=128)
+    customer_ref: str | None = Field(default=None, max_length=64)
+    removal_strategy: Literal["fifo", "named_lot"] = "fifo"
+    due_at: datetime | None = None
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _named_lots(self) -> OrderCreate:
+        if self.removal_strategy == "named_lot" and any(ln.lot is None for ln in self.lines):
+            raise ValueError("removal_strategy 'named_lot' needs a lot on every line")
+        return self
+
+
+class OrderLineRead(BaseModel):
+    """An order line with what is reserved, picked and shipped."""
+
+    id: int
+    line_no: int
+    sku: str
+    lot: str | None
+    quantity: int
+    reserved_quantity: int
+    picked_quantity: int
+    shipped_quantity: int
+    unit_price: float | None
+
+
+class OrderRead(BaseModel):
+    """A sales order with its lines."""
+
+    id: int
+    channel: str
+    external_id: str
+    customer_name: str
+    customer_ref: str | None
+    status: str
+    removal_strategy: str
+    created_at: datetime
+    due_at: datetime | None
+    shipped_at: datetime | None
+    lines: list[OrderLineRead]
+
+
+class OrderPage(BaseModel):
+    """A page of orders."""
+
+    items: list[OrderRead]
+    total: int
+
+
+class ReservedRead(BaseModel):
+    """Stock set aside by one allocation: where, which lot, how many."""
+
+    location: str
+    lot: str
+    quantity: int
+
+
+class AllocatedLineRead(BaseModel):
+    """What one allocation run did for an order line."""
+
+    line_no: int
+    sku: str
+    quantity: int
+    reserved_quantity: int
+    missing: int
+    reserved_now: list[ReservedRead]
+
+
+class AllocationRead(BaseModel):
+    """The result of allocating an order: complete, or partial with what is missing."""
+
+    order: OrderRead
+    complete: bool
+    lines: list[AllocatedLineRead]
+
+
+class PickListCreate(BaseModel):
+    """Make a pick list from named orders, or a wave of the oldest allocated orders."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_ids: list[int] = Field(default_factory=list, max_length=500)
+    wave: int | None = Field(default=None, gt=0, le=500, description="Take N oldest orders.")
+    channel: str | None = Field(default=None, description="Wave only: orders of this channel.")
+    picker: str | None = Field(default=None, description="Username to assign the list to.")
+    packing: str | None = Field(default=None, description="Packing bin; default: the first.")
+
+    @model_validator(mode="after")
+    def _orders_or_wave(self) -> PickListCreate:
+        if bool(self.order_ids) == (self.wave is not None):
+            raise ValueError("give either order_ids or wave")
+        return self
+
+
+class PickLineRead(BaseModel):
+    """A pick line in travel order."""
+
+    id: int
+    line_no: int
+    sku: str
+    lot: str | None
+    from_location: str | None
+    to_location: str | None
+    quantity: int
+    done_quantity: int
+    short_quantity: int
+    status: str
+    order_id: int | None
+    order_line_id: int | None
+    reservation_id: int | None
+    done_by: str | None
+    done_at: datetime | None
+
+
+class PickListRead(BaseModel):
+    """A pick list: who picks it, for which orders, and its lines in travel order."""
+
+    id: int
+    number: str
+    status: str
+    picker: str | None
+    order_ids: list[int]
+    created_at: datetime
+    closed_at: datetime | None
+    lines: list[PickLineRead]
+
+
+class PickListPage(BaseModel):
+    """A page of pick lists."""
+
+    items: list[PickListRead]
+    total: int
+
+
+class PickConfirm(BaseModel):
+    """A picker confirms pieces taken from the bin: quantity, serials and check digits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: int = Field(gt=0, le=100_000)
+    serials: list[str] = Field(default_factory=list, max_length=100_000,
+                               description="Serial codes or piece QR payloads (FACET:S:...).")
+    check_digits: str | None = Field(default=None, max_length=3)
+
+
+class PickShort(BaseModel):
+    """A picker reports the bin holds fewer pieces than the line asks for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    found_quantity: int = Field(ge=0, le=100_000)
+    serials: list[str] = Field(default_factory=list, max_length=100_000)
+    check_digits: str | None = Field(default=None, max_length=3)
+
+
+class PickResultRead(BaseModel):
+    """A pick line after a confirm, short or undo, with its list and order status."""
+
+    line: PickLineRead
+    pick_list_status: str
+    order_status: str | None

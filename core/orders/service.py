@@ -1,0 +1,217 @@
+"""Order verbs: take orders from channels (idempotently), read, list and cancel them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from core.audit import service as audit
+from core.catalogue.models import Sku
+from core.documents.models import DocKind, Document, DocumentLine
+from core.errors import ConflictError, NotFoundError
+from core.events import OrderCreated, record
+from core.lots.models import Lot
+from core.orders.allocation import release_reservations
+from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
+from core.orders.schemas import OrderCreate, OrderLineIn, OrderLineRead, OrderRead
+from core.people.security import Actor
+
+__all__ = [
+    "cancel_order",
+    "create_order",
+    "get_order",
+    "list_orders",
+    "lock_order",
+    "order_read",
+    "order_reads",
+]
+
+CANCELLABLE = frozenset({
+    OrderStatus.OPEN, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus.ALLOCATED, OrderStatus.PICKING,
+})
+
+
+@dataclass(frozen=True)
+class _Line:
+    sku_id: int
+    lot_id: int | None
+    quantity: int
+    unit_price: float | None
+
+
+def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line]:
+    sku_codes = {ln.sku for ln in lines}
+    lot_codes = {ln.lot.strip().upper() for ln in lines if ln.lot}
+    skus = dict(session.execute(select(Sku.code, Sku.id).where(Sku.code.in_(sku_codes))).tuples())
+    lots = dict(session.execute(select(Lot.code, Lot.id).where(Lot.code.in_(lot_codes))).tuples())
+    if missing := sorted(sku_codes - set(skus)):
+        raise NotFoundError(f"No SKU with code '{missing[0]}'.", code="unknown-sku")
+    if missing := sorted(lot_codes - set(lots)):
+        raise NotFoundError(f"No lot with code '{missing[0]}'.", code="unknown-lot")
+    return [
+        _Line(skus[ln.sku], lots[ln.lot.strip().upper()] if ln.lot else None, ln.quantity,
+              ln.unit_price)
+        for ln in lines
+    ]
+
+
+def _find(session: Session, channel: str, external_id: str) -> SalesOrder | None:
+    return session.scalar(
+        select(SalesOrder)
+        .where(SalesOrder.channel == channel, SalesOrder.external_id == external_id)
+        .options(selectinload(SalesOrder.lines))
+    )
+
+
+def _same_or_conflict(order: SalesOrder, lines: list[_Line]) -> SalesOrder:
+    have = [(ln.sku_id, ln.lot_id, ln.quantity) for ln in order.lines]
+    want = [(ln.sku_id, ln.lot_id, ln.quantity) for ln in lines]
+    if have != want:
+        raise ConflictError(
+            f"Order {order.external_id} from {order.channel} already exists with other lines.",
+            code="order-conflict",
+        )
+    return order
+
+
+def create_order(
+    session: Session, *, actor: Actor, data: OrderCreate
+) -> tuple[SalesOrder, bool]:
+    """Take an order; a repeat of (channel, external_id) returns the existing one, unchanged.
+
+    Returns the order and whether it was created now. Different lines under a known
+    (channel, external_id) raise ConflictError ``order-conflict``.
+    """
+    lines = _resolve_lines(session, data.lines)
+    if (existing := _find(session, data.channel, data.external_id)) is not None:
+        return _same_or_conflict(existing, lines), False
+    order = SalesOrder(
+        channel=data.channel, external_id=data.external_id, customer_name=data.customer_name,
+        customer_ref=data.customer_ref, removal_strategy=data.removal_strategy,
+        due_at=data.due_at, status=OrderStatus.OPEN,
+    )
+    try:
+        # A savepoint, so a concurrent twin of this request that committed first is read back.
+        with session.begin_nested():
+            session.add(order)
+            session.flush()
+    except IntegrityError:
+        if (existing := _find(session, data.channel, data.external_id)) is None:
+            raise
+        return _same_or_conflict(existing, lines), False
+    session.add_all(
+        OrderLine(order_id=order.id, line_no=no, sku_id=ln.sku_id, lot_id=ln.lot_id,
+                  quantity=ln.quantity, unit_price=ln.unit_price)
+        for no, ln in enumerate(lines, start=1)
+    )
+    session.flush()
+    session.refresh(order, ["lines"])
+    audit.record(session, actor=actor.username, action="order.create",
+                 entity=f"{order.channel}:{order.external_id}",
+                 detail={"order_id": order.id, "lines": data.model_dump(mode="json")["lines"]})
+    record(session, OrderCreated(order_id=order.id, channel=order.channel,
+                                 external_id=order.external_id))
+    return order, True
+
+
+def get_order(session: Session, *, order_id: int) -> SalesOrder:
+    """An order with its lines; NotFoundError ``unknown-order`` otherwise."""
+    order = session.scalar(
+        select(SalesOrder).where(SalesOrder.id == order_id).options(selectinload(SalesOrder.lines))
+    )
+    if order is None:
+        raise NotFoundError(f"No order with id {order_id}.", code="unknown-order")
+    return order
+
+
+def lock_order(session: Session, *, order_id: int) -> SalesOrder:
+    """The order, row-locked until commit on PostgreSQL (SQLite writers are serialised)."""
+    order = session.scalar(
+        select(SalesOrder).where(SalesOrder.id == order_id)
+        .with_for_update().execution_options(populate_existing=True)
+    )
+    if order is None:
+        raise NotFoundError(f"No order with id {order_id}.", code="unknown-order")
+    session.refresh(order, ["lines"])
+    return order
+
+
+def list_orders(
+    session: Session, *, status: str | None = None, channel: str | None = None,
+    limit: int = 50, offset: int = 0,
+) -> tuple[list[SalesOrder], int]:
+    """A page of orders, newest first, filtered by status and channel, and the total."""
+    stmt = select(SalesOrder)
+    if status:
+        stmt = stmt.where(SalesOrder.status == status)
+    if channel:
+        stmt = stmt.where(SalesOrder.channel == channel)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = stmt.order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
+    orders = session.scalars(
+        page.limit(limit).offset(offset).options(selectinload(SalesOrder.lines))
+    ).all()
+    return list(orders), total
+
+
+def order_reads(session: Session, orders: Sequence[SalesOrder]) -> list[OrderRead]:
+    """API views of orders, with SKU and lot codes looked up in one go."""
+    lines = [ln for o in orders for ln in o.lines]
+    sku_ids = {ln.sku_id for ln in lines}
+    lot_ids = {ln.lot_id for ln in lines if ln.lot_id}
+    skus = dict(session.execute(select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids))).tuples())
+    lots = dict(session.execute(select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids))).tuples())
+    return [
+        OrderRead(
+            id=o.id, channel=o.channel, external_id=o.external_id,
+            customer_name=o.customer_name, customer_ref=o.customer_ref, status=o.status,
+            removal_strategy=o.removal_strategy, created_at=o.created_at, due_at=o.due_at,
+            shipped_at=o.shipped_at,
+            lines=[
+                OrderLineRead(
+                    id=ln.id, line_no=ln.line_no, sku=skus[ln.sku_id],
+                    lot=lots.get(ln.lot_id) if ln.lot_id else None, quantity=ln.quantity,
+                    reserved_quantity=ln.reserved_quantity, picked_quantity=ln.picked_quantity,
+                    shipped_quantity=ln.shipped_quantity, unit_price=ln.unit_price,
+                )
+                for ln in o.lines
+            ],
+        )
+        for o in orders
+    ]
+
+
+def order_read(session: Session, order: SalesOrder) -> OrderRead:
+    """The API view of one order."""
+    return order_reads(session, [order])[0]
+
+
+def cancel_order(session: Session, *, actor: Actor, order_id: int) -> SalesOrder:
+    """Cancel an order not yet picked: release its reservations and cancel its open picks."""
+    order = lock_order(session, order_id=order_id)
+    if order.status not in CANCELLABLE:
+        raise ConflictError(f"Order {order.id} is {order.status}; it cannot be cancelled.",
+                            code="order-not-cancellable")
+    line_ids = [ln.id for ln in order.lines]
+    reservations = session.scalars(
+        select(Reservation).where(Reservation.order_line_id.in_(line_ids),
+                                  Reservation.status == ReservationStatus.OPEN)
+    ).all()
+    released = release_reservations(session, reservations=reservations, lines=order.lines)
+    cancelled = session.execute(
+        update(DocumentLine)
+        .where(DocumentLine.order_line_id.in_(line_ids), DocumentLine.status == "open",
+               DocumentLine.document_id.in_(select(Document.id).where(Document.kind == DocKind.PICK)))
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    order.status = OrderStatus.CANCELLED
+    session.flush()
+    audit.record(session, actor=actor.username, action="order.cancel",
+                 entity=f"{order.channel}:{order.external_id}",
+                 detail={"order_id": order.id, "released": released, "pick_lines": cancelled})
+    return order
