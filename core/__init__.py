@@ -16,6 +16,7 @@ from core.events import (
     PickConfirmed,
     StockMoved,
 )
+from core.locations.service import warehouse_bins
 from core.people.security import Actor
 from core.settings import CoreSettings
 
@@ -33,4 +34,5 @@ __all__ = [
     "OrderCreated",
     "PickConfirmed",
     "StockMoved",
+    "warehouse_bins",
 ]

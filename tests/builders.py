@@ -51,7 +51,7 @@ class Builder:
             code = f"A01-01-1-{i:02d}"
             create_location(s, actor=a, data=LocationCreate(
                 code=code, tier=Tier.BIN, kind=Kind.PICK_FACE, parent="A01-01-1", aisle="1",
-                bay="1", level="1", x=float(i), y=2.0, check_digits=f"{10 + i * 7 % 90:02d}"))
+                bay=str(i), level="1", x=2.0, y=float(i), check_digits=f"{10 + i * 7 % 90:02d}"))
             codes.append(code)
         for code, kind in (("QUAR", Kind.QUARANTINE), ("PACK", Kind.PACKING),
                            ("VAULT-01", Kind.VAULT)):

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.responses import RedirectResponse
 from sqlalchemy import text
 
 from core import CoreSettings, Database, EventBus
 from core.routers import ROUTERS
 from web import errors
 from web.settings import WebSettings
+
+
+def _mount_parts(app: FastAPI) -> None:
+    """Routers of the twin (and, as they land, the other parts) behind sign-in."""
+    from core.api_deps import allow
+    from web import api_twin
+
+    app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
 
 
 @dataclass
@@ -39,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
+    _mount_parts(app)
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -46,6 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with db.read() as session:
             session.execute(text("SELECT 1"))
         return {"status": "ok", "database": db.dialect}
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """Until the pages land, the interactive API documentation is the front door."""
+        return RedirectResponse("/docs")
 
     @app.on_event("shutdown")
     def _close() -> None:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from web import cli_twin as twin_cli
+
 app = typer.Typer(help="Facet: warehouse system for jewellery and fashion accessories.",
                   no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -20,6 +22,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(audit_app, name="audit")
+app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes, what-ifs.")
 
 
 def _database():  # type: ignore[no-untyped-def]

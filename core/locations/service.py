@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
+from core.db import Database
 from core.errors import CheckDigitsError, ConflictError, ValidationFailed
 from core.locations.models import VIRTUAL_CODES, Location, Tier
 from core.locations.schemas import LocationCreate, LocationUpdate
@@ -102,3 +103,25 @@ def check_location(session: Session, *, code: str, digits: str) -> Location:
     if not location.check_digits or digits.strip() != location.check_digits:
         raise CheckDigitsError(f"Check digits {digits!r} do not match location {code}.")
     return location
+
+
+def bin_records(session: Session) -> list[dict[str, object]]:
+    """Every active bin as a plain record (code, kind, aisle, bay, level, x, y, z)."""
+    rows = session.execute(
+        select(Location.code, Location.kind, Location.aisle, Location.bay, Location.level,
+               Location.x, Location.y, Location.z)
+        .where(Location.tier == Tier.BIN, Location.active.is_(True))
+        .order_by(Location.code)
+    )
+    return [
+        {"code": code, "kind": kind, "aisle": aisle,
+         "bay": int(bay) if bay and bay.isdigit() else None,
+         "level": int(level) if level and level.isdigit() else None, "x": x, "y": y, "z": z}
+        for code, kind, aisle, bay, level, x, y, z in rows
+    ]
+
+
+def warehouse_bins(db: Database) -> list[dict[str, object]]:
+    """:func:`bin_records` in a read transaction of its own (for the twin)."""
+    with db.read() as session:
+        return bin_records(session)
