@@ -45,7 +45,7 @@ def current_actor(request: Request, token: Annotated[str | None, Depends(oauth2)
 def allow(permission: str) -> Callable[..., Actor]:
     """A dependency that admits only roles carrying ``permission``."""
 
-    def _check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    def _check(actor: Actor = Depends(current_actor)) -> Actor:
         require(actor, permission)
         return actor
 
@@ -123,10 +123,11 @@ class Writer:
 def writer(permission: str) -> Callable[..., object]:
     """A dependency giving a :class:`Writer` for a person whose role carries ``permission``."""
 
+    # Defaults, not Annotated: string annotations cannot see the closure's ``permission``.
     async def _make(
         request: Request,
-        actor: Annotated[Actor, Depends(allow(permission))],
-        db: Annotated[Database, Depends(database)],
+        actor: Actor = Depends(allow(permission)),
+        db: Database = Depends(database),
     ) -> Writer:
         key = request.headers.get("Idempotency-Key")
         body = await request.body()

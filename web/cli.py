@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from web import cli_twin as twin_cli
+from web import cli_vision as vision_cli
 
 app = typer.Typer(help="Facet: warehouse system for jewellery and fashion accessories.",
                   no_args_is_help=True)
@@ -23,6 +24,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(audit_app, name="audit")
 app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes, what-ifs.")
+app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
 
 
 def _database():  # type: ignore[no-untyped-def]

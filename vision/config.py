@@ -1,0 +1,160 @@
+"""The cameras file (``cameras.yaml``): cameras, their sources, zones and detector groups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from vision.errors import VisionConfigError, VisionError, ZoneConfigError
+from vision.settings import DetectorConfig, VisionSettings
+from vision.zones import Zone, ZoneSpec, load_zones, zones_from_specs
+
+__all__ = ["CameraConfig", "CamerasFile", "GroupConfig", "SourceKind", "load_cameras"]
+
+SourceKind = Literal["auto", "stream", "usb", "file", "folder"]
+_STREAM_PREFIXES = ("rtsp://", "rtsps://", "rtmp://", "http://", "https://", "udp://", "tcp://")
+
+
+class CameraConfig(BaseModel):
+    """One camera: where frames come from, how often, which group detects, and its zones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Camera name, unique, used in URLs."
+    )
+    source: str | int = Field(
+        description="RTSP/HTTP URL, USB device index, video file or image folder."
+    )
+    kind: SourceKind = Field(default="auto", description="Source kind; auto guesses it.")
+    fps: float | None = Field(
+        default=5.0, gt=0, description="Frames per second to analyse; null: as fast as possible."
+    )
+    loop: bool = Field(default=False, description="Files and folders start again at the end.")
+    group: str = Field(default="default", description="Detector worker group of the camera.")
+    zones: list[ZoneSpec] = Field(default_factory=list, description="Zones of the camera image.")
+    zones_file: str | None = Field(default=None, description="Or a zones file (YAML or JSON).")
+    enabled: bool = Field(default=True, description="Disabled cameras are not started.")
+
+    @field_validator("source")
+    @classmethod
+    def _source_not_blank(cls, value: str | int) -> str | int:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("source must not be empty")
+        return value
+
+    def source_kind(self) -> Literal["stream", "usb", "file", "folder"]:
+        """The resolved kind of the source."""
+        if self.kind != "auto":
+            return self.kind
+        if isinstance(self.source, int) or str(self.source).isdigit():
+            return "usb"
+        if str(self.source).lower().startswith(_STREAM_PREFIXES):
+            return "stream"
+        return "folder" if Path(self.source).is_dir() else "file"
+
+    def zone_list(self) -> list[Zone]:
+        """The camera's zones (inline ones, or those of its zones file)."""
+        if self.zones_file is not None:
+            return load_zones(self.zones_file)
+        return zones_from_specs(self.zones, source=f"camera {self.name}")
+
+
+class GroupConfig(BaseModel):
+    """A detector worker group: one process, one detector, several cameras."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    detector: DetectorConfig | None = Field(
+        default=None, description="Detector of the group; default: from the vision settings."
+    )
+    shelf_detector: DetectorConfig | None = Field(
+        default=None, description="Custom shelf model for zones using shelf_classifier=detector."
+    )
+
+
+class CamerasFile(BaseModel):
+    """The whole cameras file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cameras: list[CameraConfig] = Field(min_length=1, description="The cameras to run.")
+    groups: dict[str, GroupConfig] = Field(
+        default_factory=dict, description="Per-group detector overrides."
+    )
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="Vision settings overriding environment values."
+    )
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> CamerasFile:
+        names = [c.name for c in self.cameras]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate camera names {duplicates}")
+        return self
+
+    def vision_settings(self, base: VisionSettings | None = None) -> VisionSettings:
+        """Settings with this file's overrides applied."""
+        try:
+            if base is None:
+                return VisionSettings(**self.settings)
+            return VisionSettings(**{**base.model_dump(), **self.settings})
+        except ValidationError as exc:
+            raise VisionConfigError(f"cameras file settings: {exc}") from exc
+
+    def groups_of(self) -> dict[str, list[CameraConfig]]:
+        """Enabled cameras by group name."""
+        out: dict[str, list[CameraConfig]] = {}
+        for camera in self.cameras:
+            if camera.enabled:
+                out.setdefault(camera.group, []).append(camera)
+        return out
+
+
+def _absolute(value: str, base: Path) -> str:
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def _resolve_paths(camera: CameraConfig, base: Path) -> CameraConfig:
+    update: dict[str, Any] = {}
+    if camera.source_kind() in ("file", "folder") and isinstance(camera.source, str):
+        update["source"] = _absolute(camera.source, base)
+    if camera.zones_file is not None:
+        update["zones_file"] = _absolute(camera.zones_file, base)
+    zones = []
+    for spec in camera.zones:
+        refs = {
+            k: _absolute(v, base)
+            for k in ("reference", "occupied_reference")
+            if (v := getattr(spec, k)) is not None
+        }
+        zones.append(spec.model_copy(update=refs))
+    update["zones"] = zones
+    return camera.model_copy(update=update)
+
+
+def load_cameras(path: str | Path) -> CamerasFile:
+    """Read and validate a cameras file; relative paths are taken from the file's folder."""
+    file = Path(path)
+    if not file.is_file():
+        raise VisionConfigError(f"cameras file not found: {file}", code="cameras-not-found")
+    try:
+        text = file.read_text(encoding="utf-8")
+        data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
+        parsed = CamerasFile.model_validate(data)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise VisionConfigError(f"{file}: {exc}") from exc
+    base = file.parent.resolve()
+    cameras = [_resolve_paths(c, base) for c in parsed.cameras]
+    for camera in cameras:
+        try:
+            camera.zone_list()
+        except VisionError as exc:
+            raise ZoneConfigError(f"camera {camera.name}: {exc.message}") from exc
+    return parsed.model_copy(update={"cameras": cameras})

@@ -1,0 +1,165 @@
+"""Detectors behind one protocol: ultralytics YOLO (any export format) and a fake for tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+
+from vision.domain import Box, Detection
+from vision.errors import DetectorError, WeightsNotFoundError
+from vision.settings import DetectorConfig
+
+__all__ = [
+    "Detector",
+    "FakeDetector",
+    "YoloDetector",
+    "make_detector",
+    "prepare_ultralytics",
+]
+
+WEIGHT_SUFFIXES = (".pt", ".onnx", ".torchscript", ".engine", ".tflite", ".mlpackage")
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """Finds labelled boxes in a BGR image."""
+
+    def detect(self, image: np.ndarray) -> list[Detection]:
+        """Detections of one BGR image, boxes in that image's pixels."""
+        ...
+
+
+def prepare_ultralytics(config_dir: Path) -> None:
+    """Keep ultralytics offline, quiet and inside the project before it is first imported."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["YOLO_OFFLINE"] = "1"
+    os.environ["YOLO_AUTOINSTALL"] = "false"
+    os.environ.setdefault("YOLO_VERBOSE", "false")
+    os.environ["YOLO_CONFIG_DIR"] = str(config_dir.resolve())
+
+
+def check_weights(weights: Path | None) -> Path:
+    """The weights path if it exists and looks like an ultralytics model, else raise."""
+    if weights is None:
+        raise WeightsNotFoundError(
+            "no detector weights configured: set FACET_YOLO_WEIGHTS (or FACET_VISION_WEIGHTS) "
+            "to a .pt, .onnx or OpenVINO model folder"
+        )
+    path = Path(weights).expanduser()
+    if not path.exists():
+        raise WeightsNotFoundError(f"detector weights not found: {path}")
+    if path.is_dir():
+        if not any(path.glob("*.xml")) and not any(path.glob("*.pt")):
+            raise WeightsNotFoundError(f"folder holds no OpenVINO model (*.xml): {path}")
+    elif path.suffix.lower() not in WEIGHT_SUFFIXES:
+        raise WeightsNotFoundError(
+            f"unsupported weights format {path.suffix!r}: use one of {', '.join(WEIGHT_SUFFIXES)}"
+        )
+    return path
+
+
+class YoloDetector:
+    """Ultralytics YOLO detector; loads .pt, ONNX, OpenVINO and other export formats."""
+
+    def __init__(self, config: DetectorConfig, *, config_dir: Path) -> None:
+        """Load the weights named by ``config`` (raises :class:`WeightsNotFoundError`)."""
+        path = check_weights(config.weights)
+        prepare_ultralytics(config_dir)
+        from ultralytics import YOLO  # heavy import, only when a model is really wanted
+
+        self.config = config
+        self.names: dict[int, str] = {}
+        self._keep = set(config.keep_labels)
+        try:
+            self._model: Any = YOLO(str(path), task="detect")
+            self.warmup()  # ultralytics loads lazily: fail here, not on the first camera frame
+        except Exception as exc:  # ultralytics raises many types for unreadable weights
+            raise WeightsNotFoundError(
+                f"cannot load detector weights {path}: {exc}", code="weights-unloadable"
+            ) from exc
+
+    def warmup(self) -> None:
+        """Run one blank frame so the first real frame is not slowed by lazy set-up."""
+        blank = np.zeros((self.config.imgsz, self.config.imgsz, 3), dtype=np.uint8)
+        self._model.predict(
+            blank, imgsz=self.config.imgsz, device=self.config.device, verbose=False
+        )
+
+    def detect(self, image: np.ndarray) -> list[Detection]:
+        """Detections of one BGR image."""
+        try:
+            result = self._model.predict(
+                image,
+                imgsz=self.config.imgsz,
+                conf=self.config.confidence,
+                iou=self.config.iou,
+                device=self.config.device,
+                verbose=False,
+            )[0]
+        except Exception as exc:
+            raise DetectorError(f"detector failed on a frame: {exc}") from exc
+        self.names = dict(result.names)
+        data = result.boxes.data.cpu().numpy() if len(result.boxes) else np.zeros((0, 6))
+        return self._to_detections(data)
+
+    def _to_detections(self, data: np.ndarray) -> list[Detection]:
+        found = []
+        for x1, y1, x2, y2, conf, cls in data[:, :6].tolist():
+            label = self.names.get(int(cls), str(int(cls)))
+            if self._keep and label not in self._keep:
+                continue
+            found.append(Detection(label, float(conf), Box(x1, y1, x2, y2), int(cls)))
+        return found
+
+
+class FakeDetector:
+    """Finds blobs of one marker colour and calls them persons; or replays a script."""
+
+    def __init__(
+        self,
+        config: DetectorConfig | None = None,
+        *,
+        script: Sequence[Sequence[Detection]] | None = None,
+        tolerance: int = 40,
+        min_area: int = 50,
+    ) -> None:
+        """A fake from a config's marker colour, or one that replays ``script`` in order."""
+        self.config = config or DetectorConfig(type="fake")
+        self._script = [list(s) for s in script] if script is not None else None
+        self._calls = 0
+        self._tolerance = tolerance
+        self._min_area = min_area
+
+    def detect(self, image: np.ndarray) -> list[Detection]:
+        """Scripted detections, or one detection per marker-coloured blob."""
+        if image is None or image.ndim != 3:
+            raise DetectorError("fake detector needs a BGR image")
+        if self._script is not None:
+            found = self._script[self._calls % len(self._script)] if self._script else []
+            self._calls += 1
+            return list(found)
+        colour = np.array(self.config.fake_color, dtype=np.int16)
+        low = np.clip(colour - self._tolerance, 0, 255).astype(np.uint8)
+        high = np.clip(colour + self._tolerance, 0, 255).astype(np.uint8)
+        mask = cv2.inRange(image, low, high)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        found = []
+        for x, y, w, h, area in stats[1:count].tolist():
+            if area >= self._min_area:
+                box = Box(float(x), float(y), float(x + w), float(y + h))
+                found.append(Detection(self.config.fake_label, 0.9, box, 0))
+        return found
+
+
+def make_detector(config: DetectorConfig, *, config_dir: Path) -> Detector:
+    """The detector named by ``config.type``."""
+    if config.type == "fake":
+        return FakeDetector(config)
+    if config.type == "yolo":
+        return YoloDetector(config, config_dir=config_dir)
+    raise DetectorError(f"unknown detector type {config.type!r}", code="unknown-detector")

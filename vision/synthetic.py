@@ -1,0 +1,121 @@
+"""Synthetic camera media for demos, benchmarks and tests: a walking person, shelf trays."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from vision.errors import ImageDecodeError
+from vision.images import read_image
+
+__all__ = [
+    "PERSON_BOX_IN_BUS",
+    "make_tray",
+    "make_walk_video",
+    "person_crop",
+    "relight",
+    "ultralytics_asset",
+    "warehouse_background",
+]
+
+# A person standing at the left of ultralytics' own bus.jpg (x1, y1, x2, y2).
+PERSON_BOX_IN_BUS = (48, 396, 242, 904)
+
+
+def ultralytics_asset(name: str) -> Path:
+    """Path of a sample image shipped inside the ultralytics package (without importing it)."""
+    spec = importlib.util.find_spec("ultralytics")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImageDecodeError("ultralytics is not installed", code="image-not-found")
+    path = Path(next(iter(spec.submodule_search_locations))) / "assets" / name
+    if not path.is_file():
+        raise ImageDecodeError(f"ultralytics asset not found: {path}", code="image-not-found")
+    return path
+
+
+def person_crop(height: int = 300) -> np.ndarray:
+    """The bus.jpg person, scaled to ``height`` pixels."""
+    bus = read_image(ultralytics_asset("bus.jpg"))
+    x1, y1, x2, y2 = PERSON_BOX_IN_BUS
+    crop = bus[y1:y2, x1:x2]
+    width = max(1, round(crop.shape[1] * height / crop.shape[0]))
+    return cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)
+
+
+def warehouse_background(width: int = 640, height: int = 480, seed: int = 0) -> np.ndarray:
+    """A plain floor-and-racks backdrop with a little texture."""
+    rng = np.random.default_rng(seed)
+    image = np.full((height, width, 3), (150, 155, 160), dtype=np.uint8)
+    image[: height // 3] = (120, 110, 100)
+    for x in range(0, width, width // 8):
+        cv2.rectangle(image, (x + 5, 10), (x + width // 8 - 5, height // 3 - 10), (90, 80, 70), 2)
+    noise = rng.normal(0, 2, image.shape)
+    return np.clip(image + noise, 0, 255).astype(np.uint8)
+
+
+def make_walk_video(
+    path: str | Path,
+    *,
+    frames: int = 24,
+    fps: float = 8.0,
+    size: tuple[int, int] = (640, 480),
+    start_x: int = 10,
+    end_x: int | None = None,
+    person_height: int = 300,
+) -> Path:
+    """Write a video of the bus.jpg person walking left to right across a backdrop."""
+    width, height = size
+    person = person_crop(person_height)
+    ph, pw = person.shape[:2]
+    end = end_x if end_x is not None else width - pw - 10
+    out = Path(path)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
+    if not writer.isOpened():
+        raise ImageDecodeError(f"cannot write video {out}", code="video-unwritable")
+    background = warehouse_background(width, height)
+    top = height - ph - 10
+    for i in range(frames):
+        x = round(start_x + (end - start_x) * i / max(1, frames - 1))
+        frame = background.copy()
+        frame[top : top + ph, x : x + pw] = person
+        writer.write(frame)
+    writer.release()
+    return out
+
+
+def make_tray(pieces: bool, *, size: tuple[int, int] = (240, 160)) -> np.ndarray:
+    """A jewellery tray with compartments, with or without rings in them."""
+    width, height = size
+    image = np.full((height, width, 3), (120, 130, 140), dtype=np.uint8)
+    cv2.rectangle(image, (10, 10), (width - 10, height - 10), (60, 60, 70), 3)
+    for x in range(10, width - 9, (width - 20) // 4):
+        cv2.line(image, (x, 10), (x, height - 10), (70, 70, 80), 2)
+    cv2.line(image, (10, height // 2), (width - 10, height // 2), (70, 70, 80), 2)
+    if pieces:
+        step = (width - 20) // 4
+        for cx in range(10 + step // 2, width - 10, step):
+            for cy in (height // 4, 3 * height // 4):
+                cv2.circle(image, (cx, cy), 14, (40, 200, 230), 3)
+                cv2.circle(image, (cx, cy - 14), 4, (250, 250, 250), -1)
+    return image
+
+
+def relight(
+    image: np.ndarray,
+    *,
+    gain: float = 1.0,
+    offset: float = 0.0,
+    gradient: float = 0.0,
+    noise: float = 3.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """The image under other lighting: gain, offset, a left-right gradient and sensor noise."""
+    rng = np.random.default_rng(seed)
+    lit = image.astype(np.float32) * gain + offset
+    if gradient:
+        lit *= np.linspace(1 - gradient, 1 + gradient, image.shape[1])[None, :, None]
+    lit += rng.normal(0, noise, image.shape)
+    return np.clip(lit, 0, 255).astype(np.uint8)
