@@ -90,10 +90,16 @@ class Writer:
             with self.db.write() as session:
                 body = fn(session).model_dump_json()
                 if self.key:
-                    session.add(IdempotencyRecord(
-                        user_id=self.actor.id, key=self.key, fingerprint=self.fingerprint,
-                        status_code=status_code, body=body, created_at=now(),
-                    ))
+                    session.add(
+                        IdempotencyRecord(
+                            user_id=self.actor.id,
+                            key=self.key,
+                            fingerprint=self.fingerprint,
+                            status_code=status_code,
+                            body=body,
+                            created_at=now(),
+                        )
+                    )
                     session.flush()
         except IntegrityError:
             if self.key and (stored := self._stored()) is not None:
@@ -103,19 +109,26 @@ class Writer:
 
     def _stored(self) -> Response | None:
         with self.db.read() as session:
-            record = session.scalar(
-                select(IdempotencyRecord).where(
+            row = session.execute(
+                select(
+                    IdempotencyRecord.fingerprint,
+                    IdempotencyRecord.status_code,
+                    IdempotencyRecord.body,
+                ).where(
                     IdempotencyRecord.user_id == self.actor.id, IdempotencyRecord.key == self.key
                 )
-            )
-        if record is None:
+            ).first()
+        if row is None:
             return None
-        if record.fingerprint != self.fingerprint:
+        fingerprint, status_code, body = row
+        if fingerprint != self.fingerprint:
             raise IdempotencyConflict(
                 f"Idempotency-Key '{self.key}' was used for a different request."
             )
         return Response(
-            record.body, status_code=record.status_code, media_type="application/json",
+            body,
+            status_code=status_code,
+            media_type="application/json",
             headers={"Idempotent-Replayed": "true"},
         )
 

@@ -68,7 +68,9 @@ def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
     found: dict[str, Serial] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        found.update((s.code, s) for s in session.scalars(select(Serial).where(Serial.code.in_(chunk))))
+        found.update(
+            (s.code, s) for s in session.scalars(select(Serial).where(Serial.code.in_(chunk)))
+        )
     missing = [c for c in codes if c not in found]
     if missing:
         raise NotFoundError(

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from core.alerts.api import router as alerts
 from core.catalogue.api import router as catalogue
 from core.documents.api import router as documents
+from core.documents.api_stock import router as stock_control
 from core.ledger.api import router as ledger
 from core.locations.api import router as locations
 from core.lots.api import router as lots
+from core.orders.api import router as orders
 from core.people.api import router as people
+from core.slotting.api import router as slotting
 from core.trace.api import router as trace
 
-ROUTERS: list[APIRouter] = [people, catalogue, locations, lots, documents, ledger, trace]
+ROUTERS: list[APIRouter] = [
+    people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
+    alerts,
+]

@@ -38,12 +38,24 @@ class AlertRead(BaseModel):
 
 @router.get("/alerts")
 def alerts(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)], camera: str | None = None,
-    zone: str | None = None, severity: str | None = None, open_only: bool = False,
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
+    camera: str | None = None,
+    zone: str | None = None,
+    severity: str | None = None,
+    open_only: bool = False,
 ) -> dict[str, Any]:
     """Alerts, newest first, filtered by camera, zone, severity and whether still open."""
-    rows, total = service.list_alerts(session, camera=camera, zone=zone, severity=severity,
-                                      open_only=open_only, limit=p.limit, offset=p.offset)
+    rows, total = service.list_alerts(
+        session,
+        camera=camera,
+        zone=zone,
+        severity=severity,
+        open_only=open_only,
+        limit=p.limit,
+        offset=p.offset,
+    )
     return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
 
 
@@ -58,5 +70,10 @@ def acknowledge(
     alert_id: int, body: AckBody, w: Annotated[Writer, Depends(writer("alerts:write"))]
 ) -> object:
     """Acknowledge an alert with a note."""
-    return w.run(lambda s: AlertRead.model_validate(service.alert_row(
-        service.acknowledge(s, actor=w.actor, alert_id=alert_id, note=body.note))))
+    return w.run(
+        lambda s: AlertRead.model_validate(
+            service.alert_row(
+                service.acknowledge(s, actor=w.actor, alert_id=alert_id, note=body.note)
+            )
+        )
+    )

@@ -19,22 +19,52 @@ SEVERITIES = ("info", "warning", "high", "critical")
 
 
 def raise_alert(
-    session: Session, *, camera: str, zone: str, rule: str, severity: str, message: str,
-    raised_at: datetime | None = None, snapshot: bytes | None = None,
+    session: Session,
+    *,
+    camera: str,
+    zone: str,
+    rule: str,
+    severity: str,
+    message: str,
+    raised_at: datetime | None = None,
+    snapshot: bytes | None = None,
     track_id: int | None = None,
 ) -> Alert:
     """Store an alert with its snapshot and announce it after commit."""
     if severity not in SEVERITIES:
-        raise ValidationFailed(f"Severity must be one of {', '.join(SEVERITIES)}.",
-                               code="bad-severity")
-    alert = Alert(camera=camera, zone=zone, rule=rule, severity=severity, message=message[:256],
-                  raised_at=raised_at or now(), snapshot=snapshot, track_id=track_id)
+        raise ValidationFailed(
+            f"Severity must be one of {', '.join(SEVERITIES)}.", code="bad-severity"
+        )
+    alert = Alert(
+        camera=camera,
+        zone=zone,
+        rule=rule,
+        severity=severity,
+        message=message[:256],
+        raised_at=raised_at or now(),
+        snapshot=snapshot,
+        track_id=track_id,
+    )
     session.add(alert)
     session.flush()
-    audit.record(session, actor="camera:" + camera, action="alert.raise", entity=f"alert:{alert.id}",
-                 detail={"zone": zone, "rule": rule, "severity": severity})
-    record(session, AlertRaised(alert_id=alert.id, camera=camera, zone=zone, rule=rule,
-                                severity=severity, message=alert.message))
+    audit.record(
+        session,
+        actor="camera:" + camera,
+        action="alert.raise",
+        entity=f"alert:{alert.id}",
+        detail={"zone": zone, "rule": rule, "severity": severity},
+    )
+    record(
+        session,
+        AlertRaised(
+            alert_id=alert.id,
+            camera=camera,
+            zone=zone,
+            rule=rule,
+            severity=severity,
+            message=alert.message,
+        ),
+    )
     return alert
 
 
@@ -49,8 +79,13 @@ def acknowledge(session: Session, *, actor: Actor, alert_id: int, note: str) -> 
         raise ValidationFailed("Say what you found (a note is required).", code="note-required")
     alert.acknowledged_by_id, alert.acknowledged_at, alert.ack_note = actor.id, now(), note
     session.flush()
-    audit.record(session, actor=actor.username, action="alert.ack", entity=f"alert:{alert_id}",
-                 detail={"note": note})
+    audit.record(
+        session,
+        actor=actor.username,
+        action="alert.ack",
+        entity=f"alert:{alert_id}",
+        detail={"note": note},
+    )
     record(session, AlertAcknowledged(alert_id=alert_id, actor=actor.username, note=note))
     return alert
 
@@ -58,16 +93,29 @@ def acknowledge(session: Session, *, actor: Actor, alert_id: int, note: str) -> 
 def alert_row(alert: Alert) -> dict[str, Any]:
     """An alert as a JSON-ready row (without the snapshot bytes)."""
     return {
-        "id": alert.id, "raised_at": alert.raised_at, "camera": alert.camera, "zone": alert.zone,
-        "rule": alert.rule, "severity": alert.severity, "message": alert.message,
-        "track_id": alert.track_id, "acknowledged": alert.acknowledged_at is not None,
-        "acknowledged_at": alert.acknowledged_at, "ack_note": alert.ack_note,
+        "id": alert.id,
+        "raised_at": alert.raised_at,
+        "camera": alert.camera,
+        "zone": alert.zone,
+        "rule": alert.rule,
+        "severity": alert.severity,
+        "message": alert.message,
+        "track_id": alert.track_id,
+        "acknowledged": alert.acknowledged_at is not None,
+        "acknowledged_at": alert.acknowledged_at,
+        "ack_note": alert.ack_note,
     }
 
 
 def list_alerts(
-    session: Session, *, camera: str | None = None, zone: str | None = None,
-    severity: str | None = None, open_only: bool = False, limit: int = 50, offset: int = 0,
+    session: Session,
+    *,
+    camera: str | None = None,
+    zone: str | None = None,
+    severity: str | None = None,
+    open_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of alerts, newest first, with filters."""
     stmt = select(Alert)

@@ -38,4 +38,3 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-

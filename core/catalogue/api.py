@@ -43,20 +43,26 @@ class SkuPage(BaseModel):
 
 @router.get("/styles", response_model=StylePage)
 def list_styles(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)],
-    q: str | None = None, category: str | None = None,
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
+    q: str | None = None,
+    category: str | None = None,
 ) -> StylePage:
     """Styles, filtered by name fragment and category."""
-    items, total = service.list_styles(session, q=q, category=category, limit=p.limit,
-                                       offset=p.offset)
+    items, total = service.list_styles(
+        session, q=q, category=category, limit=p.limit, offset=p.offset
+    )
     return StylePage(items=[StyleRead.model_validate(s) for s in items], total=total)
 
 
 @router.post("/styles", response_model=StyleRead, status_code=201)
 def create_style(body: StyleCreate, w: Catalogue) -> object:
     """Add a style."""
-    return w.run(lambda s: StyleRead.model_validate(service.create_style(s, actor=w.actor,
-                                                                         data=body)), status_code=201)
+    return w.run(
+        lambda s: StyleRead.model_validate(service.create_style(s, actor=w.actor, data=body)),
+        status_code=201,
+    )
 
 
 @router.get("/styles/{code}", response_model=StyleRead)
@@ -68,27 +74,44 @@ def get_style(code: str, _: Reader, session: DB) -> StyleRead:
 @router.patch("/styles/{code}", response_model=StyleRead)
 def update_style(code: str, body: StyleUpdate, w: Catalogue) -> object:
     """Change a style."""
-    return w.run(lambda s: StyleRead.model_validate(
-        service.update_style(s, actor=w.actor, code=code, data=body)))
+    return w.run(
+        lambda s: StyleRead.model_validate(
+            service.update_style(s, actor=w.actor, code=code, data=body)
+        )
+    )
 
 
 @router.get("/skus", response_model=SkuPage)
 def list_skus(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)], q: str | None = None,
-    style: str | None = None, metal: str | None = None, purity: str | None = None,
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
+    q: str | None = None,
+    style: str | None = None,
+    metal: str | None = None,
+    purity: str | None = None,
     size: str | None = None,
 ) -> SkuPage:
     """SKUs with attribute filters."""
-    items, total = service.list_skus(session, q=q, style=style, metal=metal, purity=purity,
-                                     size=size, limit=p.limit, offset=p.offset)
+    items, total = service.list_skus(
+        session,
+        q=q,
+        style=style,
+        metal=metal,
+        purity=purity,
+        size=size,
+        limit=p.limit,
+        offset=p.offset,
+    )
     return SkuPage(items=[service.sku_read(s) for s in items], total=total)
 
 
 @router.post("/skus", response_model=SkuRead, status_code=201)
 def create_sku(body: SkuCreate, w: Catalogue) -> object:
     """Add a SKU to a style."""
-    return w.run(lambda s: service.sku_read(service.create_sku(s, actor=w.actor, data=body)),
-                 status_code=201)
+    return w.run(
+        lambda s: service.sku_read(service.create_sku(s, actor=w.actor, data=body)), status_code=201
+    )
 
 
 @router.get("/skus/{code}", response_model=SkuRead)
@@ -100,5 +123,6 @@ def get_sku(code: str, _: Reader, session: DB) -> SkuRead:
 @router.patch("/skus/{code}", response_model=SkuRead)
 def update_sku(code: str, body: SkuUpdate, w: Catalogue) -> object:
     """Change a SKU's price, weights or active flag."""
-    return w.run(lambda s: service.sku_read(service.update_sku(s, actor=w.actor, code=code,
-                                                               data=body)))
+    return w.run(
+        lambda s: service.sku_read(service.update_sku(s, actor=w.actor, code=code, data=body))
+    )

@@ -28,8 +28,13 @@ def create_style(session: Session, *, actor: Actor, data: StyleCreate) -> Style:
     style = Style(**data.model_dump())
     session.add(style)
     session.flush()
-    audit.record(session, actor=actor.username, action="style.create", entity=style.code,
-                 detail=data.model_dump())
+    audit.record(
+        session,
+        actor=actor.username,
+        action="style.create",
+        entity=style.code,
+        detail=data.model_dump(),
+    )
     return style
 
 
@@ -65,8 +70,13 @@ def create_sku(session: Session, *, actor: Actor, data: SkuCreate) -> Sku:
     sku = Sku(**data.model_dump(exclude={"style"}), style_id=style.id)
     session.add(sku)
     session.flush()
-    audit.record(session, actor=actor.username, action="sku.create", entity=sku.code,
-                 detail=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=actor.username,
+        action="sku.create",
+        entity=sku.code,
+        detail=data.model_dump(mode="json"),
+    )
     return sku
 
 
@@ -77,8 +87,13 @@ def update_sku(session: Session, *, actor: Actor, code: str, data: SkuUpdate) ->
     for key, value in changes.items():
         setattr(sku, key, value)
     session.flush()
-    audit.record(session, actor=actor.username, action="sku.update", entity=code,
-                 detail={k: str(v) for k, v in changes.items()})
+    audit.record(
+        session,
+        actor=actor.username,
+        action="sku.update",
+        entity=code,
+        detail={k: str(v) for k, v in changes.items()},
+    )
     return sku
 
 
@@ -97,8 +112,12 @@ def list_skus(
     stmt = select(Sku).join(Style).options(joinedload(Sku.style))
     if q:
         stmt = stmt.where(Sku.code.ilike(f"%{q}%") | Style.name.ilike(f"%{q}%"))
-    for column, value in ((Style.code, style), (Sku.metal, metal), (Sku.purity, purity),
-                          (Sku.size, size)):
+    for column, value in (
+        (Style.code, style),
+        (Sku.metal, metal),
+        (Sku.purity, purity),
+        (Sku.size, size),
+    ):
         if value:
             stmt = stmt.where(column == value)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -108,10 +127,24 @@ def list_skus(
 def sku_read(sku: Sku) -> SkuRead:
     """The API view of a SKU."""
     return SkuRead(
-        id=sku.id, code=sku.code, style=sku.style.code, style_name=sku.style.name,
-        description=sku.description, metal=sku.metal, metal_colour=sku.metal_colour,
-        purity=sku.purity, size=sku.size, stone_type=sku.stone_type, carat=sku.carat,
-        clarity=sku.clarity, colour_grade=sku.colour_grade, gross_weight_g=sku.gross_weight_g,
-        net_weight_g=sku.net_weight_g, price=sku.price, serialised=sku.serialised,
-        size_class=sku.size_class, velocity_class=sku.velocity_class, active=sku.active,
+        id=sku.id,
+        code=sku.code,
+        style=sku.style.code,
+        style_name=sku.style.name,
+        description=sku.description,
+        metal=sku.metal,
+        metal_colour=sku.metal_colour,
+        purity=sku.purity,
+        size=sku.size,
+        stone_type=sku.stone_type,
+        carat=sku.carat,
+        clarity=sku.clarity,
+        colour_grade=sku.colour_grade,
+        gross_weight_g=sku.gross_weight_g,
+        net_weight_g=sku.net_weight_g,
+        price=sku.price,
+        serialised=sku.serialised,
+        size_class=sku.size_class,
+        velocity_class=sku.velocity_class,
+        active=sku.active,
     )

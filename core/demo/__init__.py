@@ -49,10 +49,18 @@ class Scale:
 
 
 SCALES = {
-    "full": Scale(skus=2000, lots=300, pieces_per_lot=128, suppliers=12, days=365,
-                  orders_per_day=24, full=True),
-    "small": Scale(skus=60, lots=12, pieces_per_lot=40, suppliers=4, days=60,
-                   orders_per_day=6, full=False),
+    "full": Scale(
+        skus=2000,
+        lots=300,
+        pieces_per_lot=128,
+        suppliers=12,
+        days=365,
+        orders_per_day=24,
+        full=True,
+    ),
+    "small": Scale(
+        skus=60, lots=12, pieces_per_lot=40, suppliers=4, days=60, orders_per_day=6, full=False
+    ),
 }
 
 
@@ -67,8 +75,15 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
     with db.write() as session:
         actor = system_actor(session)
         for username, role, full_name, operator in DEMO_USERS:
-            create_user(session, actor=actor, username=username, password=DEMO_PASSWORD,
-                        role=role, full_name=full_name, operator_id=operator)
+            create_user(
+                session,
+                actor=actor,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                full_name=full_name,
+                operator_id=operator,
+            )
         suppliers = create_suppliers(session, actor, size.suppliers)
         layout = build_layout(session, actor, rng, full=size.full)
         skus = build_catalogue(session, actor, rng, target_skus=size.skus)
@@ -88,19 +103,36 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
         code = "G-2311" if n == 0 else lot_code(rng, letter, used)
         used.add(code)
         with db.write() as session:
-            lots.append(receive_lot(
-                session, system_actor(session), rng, code=code,
-                supplier=rng.choice(suppliers), skus=style_skus,
-                pieces=max(4, int(rng.gauss(size.pieces_per_lot, size.pieces_per_lot / 4))),
-                layout=layout, at=at, serial_seq=lambda: f"FC{next(serial_counter):07d}",
-                fail_qc=n > 0 and rng.random() < 0.05,
-            ))
+            lots.append(
+                receive_lot(
+                    session,
+                    system_actor(session),
+                    rng,
+                    code=code,
+                    supplier=rng.choice(suppliers),
+                    skus=style_skus,
+                    pieces=max(4, int(rng.gauss(size.pieces_per_lot, size.pieces_per_lot / 4))),
+                    layout=layout,
+                    at=at,
+                    serial_seq=lambda: f"FC{next(serial_counter):07d}",
+                    fail_qc=n > 0 and rng.random() < 0.05,
+                )
+            )
     summary["lots"] = len(lots)
     summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
     from core.demo.history import play_history
 
-    summary.update(play_history(db, rng, skus=skus, layout=layout, start=start,
-                                days=size.days, orders_per_day=size.orders_per_day))
+    summary.update(
+        play_history(
+            db,
+            rng,
+            skus=skus,
+            layout=layout,
+            start=start,
+            days=size.days,
+            orders_per_day=size.orders_per_day,
+        )
+    )
     summary["users"] = {u[0]: u[1] for u in DEMO_USERS}
     summary["password"] = DEMO_PASSWORD
     summary["seconds"] = round(time.perf_counter() - started, 1)

@@ -12,8 +12,14 @@ from core.demo.layout import DemoLayout
 
 
 def play_history(
-    db: Database, rng: random.Random, *, skus: list[DemoSku], layout: DemoLayout, start: date,
-    days: int, orders_per_day: int,
+    db: Database,
+    rng: random.Random,
+    *,
+    skus: list[DemoSku],
+    layout: DemoLayout,
+    start: date,
+    days: int,
+    orders_per_day: int,
 ) -> dict[str, Any]:
     """Orders over the period, picked and shipped through the order services."""
     return {"orders": 0}

@@ -27,12 +27,18 @@ from core.lots.service import create_supplier
 from core.people.security import Actor
 
 SUPPLIERS = [
-    ("VALENZA", "Valenza Orafi", "IT"), ("AREZZO", "Arezzo Gold Works", "IT"),
-    ("ANTWERP", "Antwerp Diamond House", "BE"), ("JAIPUR", "Jaipur Gem Atelier", "IN"),
-    ("SHENZHEN", "Shenzhen Shuibei Jewellery", "CN"), ("BANGKOK", "Bangkok Fine Settings", "TH"),
-    ("PFORZHEIM", "Pforzheim Schmuck", "DE"), ("BIRMINGHAM", "Birmingham Quarter Works", "GB"),
-    ("ISTANBUL", "Istanbul Grand Bazaar Gold", "TR"), ("DUBAI", "Dubai Gold Souk Trading", "AE"),
-    ("HONGKONG", "Hong Kong Pearl Co", "HK"), ("TAXCO", "Taxco Plateros", "MX"),
+    ("VALENZA", "Valenza Orafi", "IT"),
+    ("AREZZO", "Arezzo Gold Works", "IT"),
+    ("ANTWERP", "Antwerp Diamond House", "BE"),
+    ("JAIPUR", "Jaipur Gem Atelier", "IN"),
+    ("SHENZHEN", "Shenzhen Shuibei Jewellery", "CN"),
+    ("BANGKOK", "Bangkok Fine Settings", "TH"),
+    ("PFORZHEIM", "Pforzheim Schmuck", "DE"),
+    ("BIRMINGHAM", "Birmingham Quarter Works", "GB"),
+    ("ISTANBUL", "Istanbul Grand Bazaar Gold", "TR"),
+    ("DUBAI", "Dubai Gold Souk Trading", "AE"),
+    ("HONGKONG", "Hong Kong Pearl Co", "HK"),
+    ("TAXCO", "Taxco Plateros", "MX"),
 ]
 LABS = ["GIA", "IGI", "HRD", "Assay Office London", "NCJQ"]
 
@@ -50,8 +56,9 @@ class ReceivedLot:
 def create_suppliers(session: Session, actor: Actor, count: int) -> list[str]:
     """The demo suppliers."""
     for code, name, country in SUPPLIERS[:count]:
-        create_supplier(session, actor=actor,
-                        data=SupplierCreate(code=code, name=name, country=country))
+        create_supplier(
+            session, actor=actor, data=SupplierCreate(code=code, name=name, country=country)
+        )
     return [s[0] for s in SUPPLIERS[:count]]
 
 
@@ -64,8 +71,17 @@ def _bin_for(sku: DemoSku, layout: DemoLayout, rng: random.Random) -> str:
 
 
 def receive_lot(
-    session: Session, actor: Actor, rng: random.Random, *, code: str, supplier: str,
-    skus: list[DemoSku], pieces: int, layout: DemoLayout, at: datetime, serial_seq: Callable[[], str],
+    session: Session,
+    actor: Actor,
+    rng: random.Random,
+    *,
+    code: str,
+    supplier: str,
+    skus: list[DemoSku],
+    pieces: int,
+    layout: DemoLayout,
+    at: datetime,
+    serial_seq: Callable[[], str],
     fail_qc: bool,
 ) -> ReceivedLot:
     """Receive one lot, inspect it, and (if it passed) put it away."""
@@ -77,28 +93,69 @@ def receive_lot(
     received = ReceivedLot(code, at, not fail_qc, [])
     for sku_code, qty in counts.items():
         serials = [serial_seq() for _ in range(qty)] if by_code[sku_code].serialised else []
-        lines.append(ReceiptLineIn(sku=sku_code, lot=code, quantity=qty, serials=[
-            SerialIn(code=c, weight_g=round(rng.uniform(1.5, 15), 2)) for c in serials]))
+        lines.append(
+            ReceiptLineIn(
+                sku=sku_code,
+                lot=code,
+                quantity=qty,
+                serials=[
+                    SerialIn(code=c, weight_g=round(rng.uniform(1.5, 15), 2)) for c in serials
+                ],
+            )
+        )
         received.lines.append((sku_code, qty, _bin_for(by_code[sku_code], layout, rng), serials))
     with use_clock(lambda: at):
-        receiving.receive(session, actor=actor, data=ReceiptCreate(
-            supplier=supplier, reference=f"DN-{code}", to_location=layout.quarantine,
-            lots=[LotIn(code=code, purchase_date=(at - timedelta(days=rng.randint(3, 20))).date(),
-                        declared_purity=None, certificate_lab=rng.choice(LABS),
+        receiving.receive(
+            session,
+            actor=actor,
+            data=ReceiptCreate(
+                supplier=supplier,
+                reference=f"DN-{code}",
+                to_location=layout.quarantine,
+                lots=[
+                    LotIn(
+                        code=code,
+                        purchase_date=(at - timedelta(days=rng.randint(3, 20))).date(),
+                        declared_purity=None,
+                        certificate_lab=rng.choice(LABS),
                         certificate_no=f"{rng.randint(10**8, 10**9 - 1)}",
-                        packaging=rng.choice(["tray", "pouch", "box", "blister"]))],
-            lines=lines))
+                        packaging=rng.choice(["tray", "pouch", "box", "blister"]),
+                    )
+                ],
+                lines=lines,
+            ),
+        )
     with use_clock(lambda: at + timedelta(hours=20)):
-        receiving.inspect_lot(session, actor=actor, data=QCCreate(
-            lot=code, result="fail" if fail_qc else "pass",
-            measured_purity=round(rng.gauss(748.5 if fail_qc else 750.4, 0.6), 1),
-            measured_weight_g=None, notes="assay below declared" if fail_qc else ""))
+        receiving.inspect_lot(
+            session,
+            actor=actor,
+            data=QCCreate(
+                lot=code,
+                result="fail" if fail_qc else "pass",
+                measured_purity=round(rng.gauss(748.5 if fail_qc else 750.4, 0.6), 1),
+                measured_weight_g=None,
+                notes="assay below declared" if fail_qc else "",
+            ),
+        )
     if not fail_qc:
         with use_clock(lambda: at + timedelta(days=1, hours=2)):
-            receiving.putaway(session, actor=actor, data=PutawayCreate(lines=[
-                MoveLineIn(sku=sku, lot=code, quantity=qty, from_location=layout.quarantine,
-                           to_location=bin_code, serials=serials)
-                for sku, qty, bin_code, serials in received.lines]))
+            receiving.putaway(
+                session,
+                actor=actor,
+                data=PutawayCreate(
+                    lines=[
+                        MoveLineIn(
+                            sku=sku,
+                            lot=code,
+                            quantity=qty,
+                            from_location=layout.quarantine,
+                            to_location=bin_code,
+                            serials=serials,
+                        )
+                        for sku, qty, bin_code, serials in received.lines
+                    ]
+                ),
+            )
     return received
 
 
@@ -118,6 +175,9 @@ def receipt_dates(start: date, days: int, count: int, rng: random.Random) -> lis
         day = start + timedelta(days=rng.randrange(days))
         while day.weekday() >= 5:
             day -= timedelta(days=1)
-        out.append(datetime(day.year, day.month, day.day, rng.randint(8, 11),
-                            rng.randint(0, 59), tzinfo=UTC))
+        out.append(
+            datetime(
+                day.year, day.month, day.day, rng.randint(8, 11), rng.randint(0, 59), tzinfo=UTC
+            )
+        )
     return sorted(out)

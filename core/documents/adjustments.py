@@ -21,8 +21,13 @@ from core.documents.service import new_document, set_status
 from core.errors import SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
-from core.lookups import location_by_code, lot_by_code, serials_by_codes, sku_by_code
-from core.lookups import virtual_location
+from core.lookups import (
+    location_by_code,
+    lot_by_code,
+    serials_by_codes,
+    sku_by_code,
+    virtual_location,
+)
 from core.lots.models import Lot, Serial
 from core.lots.qr import serial_code
 from core.people.security import Actor

@@ -18,6 +18,7 @@ from core.documents.schemas import (
     TransferCreate,
 )
 from core.documents.service import get_document, to_read
+from core.errors import PermissionDenied
 from core.people.security import Actor
 
 router = APIRouter(tags=["documents"])
@@ -28,22 +29,25 @@ DB = Annotated[Session, Depends(read_session)]
 @router.post("/receipts", response_model=DocumentRead, status_code=201)
 def receive(body: ReceiptCreate, w: Annotated[Writer, Depends(writer("receipt:write"))]) -> object:
     """Receive goods from a supplier into quarantine (all lines or none)."""
-    return w.run(lambda s: to_read(s, receiving.receive(s, actor=w.actor, data=body)),
-                 status_code=201)
+    return w.run(
+        lambda s: to_read(s, receiving.receive(s, actor=w.actor, data=body)), status_code=201
+    )
 
 
 @router.post("/qc", response_model=DocumentRead, status_code=201)
 def inspect(body: QCCreate, w: Annotated[Writer, Depends(writer("qc:write"))]) -> object:
     """Record a QC inspection of a lot: pass approves it, fail holds it."""
-    return w.run(lambda s: to_read(s, receiving.inspect_lot(s, actor=w.actor, data=body)),
-                 status_code=201)
+    return w.run(
+        lambda s: to_read(s, receiving.inspect_lot(s, actor=w.actor, data=body)), status_code=201
+    )
 
 
 @router.post("/putaways", response_model=DocumentRead, status_code=201)
 def putaway(body: PutawayCreate, w: Annotated[Writer, Depends(writer("putaway:write"))]) -> object:
     """Put approved stock away into storage."""
-    return w.run(lambda s: to_read(s, receiving.putaway(s, actor=w.actor, data=body)),
-                 status_code=201)
+    return w.run(
+        lambda s: to_read(s, receiving.putaway(s, actor=w.actor, data=body)), status_code=201
+    )
 
 
 @router.post("/transfers", response_model=DocumentRead, status_code=201)
@@ -51,12 +55,26 @@ def transfer(
     body: TransferCreate, w: Annotated[Writer, Depends(writer("transfer:write"))]
 ) -> object:
     """Move stock between internal locations."""
-    return w.run(lambda s: to_read(s, receiving.post_move_document(
-        s, actor=w.actor, kind=DocKind.TRANSFER, lines=body.lines, reference=body.reference)),
-        status_code=201)
+    return w.run(
+        lambda s: to_read(
+            s,
+            receiving.post_move_document(
+                s, actor=w.actor, kind=DocKind.TRANSFER, lines=body.lines, reference=body.reference
+            ),
+        ),
+        status_code=201,
+    )
 
 
 @router.get("/documents/{number}", response_model=DocumentRead)
-def document(number: str, _: Reader, session: DB) -> DocumentRead:
-    """A document with its lines."""
-    return to_read(session, get_document(session, number=number))
+def document(number: str, actor: Reader, session: DB) -> DocumentRead:
+    """A document with its lines (counts stay blind for the roles that count)."""
+    from core.documents.api_stock import BLIND_ROLES
+
+    doc = get_document(session, number=number)
+    if doc.kind == DocKind.COUNT and actor.role in BLIND_ROLES:
+        raise PermissionDenied(
+            f"Counts are blind for your role; open it at /api/counts/{number}.",
+            code="blind-count",
+        )
+    return to_read(session, doc)

@@ -10,21 +10,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.catalogue.models import Sku
 from core.documents.models import DocKind, Document, DocumentLine
 from core.documents.schemas import CountLineIn, CountLineRead, CountRead
 from core.documents.service import new_document, set_status
-from core.errors import ConflictError, NotFoundError, PermissionDenied, SerialError
-from core.errors import ValidationFailed
+from core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    SerialError,
+    ValidationFailed,
+)
 from core.ledger.models import Balance
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import STOCK_KINDS, Kind, Location, Tier
-from core.lookups import location_by_code, lot_by_code, sku_by_code, user_by_name
-from core.lookups import virtual_location
+from core.lookups import location_by_code, lot_by_code, sku_by_code, user_by_name, virtual_location
 from core.lots.models import Lot, Serial
 from core.lots.qr import serial_code
 from core.people.models import User
@@ -34,9 +39,16 @@ from core.people.security import Actor
 __all__ = ["approve_count", "count_read", "create_count", "get_count", "reject_count",
            "submit_count"]
 
+K = TypeVar("K")
+V = TypeVar("V")
 _ACTIVE = ("open", "counted", "recount")
 # Where a counted piece may legitimately come back from: it was written off earlier.
 _WRITTEN_OFF = frozenset({Kind.ADJUSTMENT, Kind.SCRAP})
+
+
+def _pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
+    # dict(result) treats a Result as a mapping (it has keys()), so hand dict() the rows.
+    return dict(session.execute(stmt).all())
 
 
 def _descendant_bins(session: Session, roots: Iterable[int]) -> list[Location]:
@@ -146,8 +158,8 @@ def _seen_serials(
                                "record the piece with a 'found' adjustment.",
                                code="unknown-serial")
     serials = [found[c] for c in wanted]
-    kinds = dict(session.execute(select(Location.id, Location.kind).where(
-        Location.id.in_({s.location_id for s in serials}))).tuples())
+    kinds = _pairs(session, select(Location.id, Location.kind).where(
+        Location.id.in_({s.location_id for s in serials})))
     for s in serials:
         if s.sku_id != line.sku_id or s.lot_id != line.lot_id:
             raise SerialError(f"Line {line.line_no}: serial {s.code} is another SKU or lot.",
@@ -317,14 +329,14 @@ def reject_count(session: Session, *, actor: Actor, number: str, reason: str = "
 def count_read(session: Session, doc: Document, *, blind: bool) -> CountRead:
     """The API view of a count; ``blind`` hides what the books expect."""
     lines = list(doc.lines)
-    skus = dict(session.execute(select(Sku.id, Sku.code).where(
-        Sku.id.in_({ln.sku_id for ln in lines}))).tuples())
-    lots = dict(session.execute(select(Lot.id, Lot.code).where(
-        Lot.id.in_({ln.lot_id for ln in lines}))).tuples())
-    locs = dict(session.execute(select(Location.id, Location.code).where(
-        Location.id.in_({ln.from_location_id for ln in lines}))).tuples())
-    people = dict(session.execute(select(User.id, User.username).where(User.id.in_(
-        {doc.created_by_id, doc.assignee_id, doc.approved_by_id}))).tuples())
+    skus = _pairs(session, select(Sku.id, Sku.code).where(
+        Sku.id.in_({ln.sku_id for ln in lines})))
+    lots = _pairs(session, select(Lot.id, Lot.code).where(
+        Lot.id.in_({ln.lot_id for ln in lines})))
+    locs = _pairs(session, select(Location.id, Location.code).where(
+        Location.id.in_({ln.from_location_id for ln in lines})))
+    people = _pairs(session, select(User.id, User.username).where(User.id.in_(
+        {doc.created_by_id, doc.assignee_id, doc.approved_by_id})))
     return CountRead(
         number=doc.number, status=doc.status, blind=blind, assignee=people.get(doc.assignee_id),
         created_by=people.get(doc.created_by_id, "?"), approved_by=people.get(doc.approved_by_id),

@@ -52,7 +52,8 @@ def _ensure_lots(
 ) -> dict[str, Lot]:
     declared = {lot.code.upper(): lot for lot in lots_in}
     found = {
-        lot.code: lot for lot in session.scalars(select(Lot).where(Lot.code.in_(codes | set(declared))))
+        lot.code: lot
+        for lot in session.scalars(select(Lot).where(Lot.code.in_(codes | set(declared))))
     }
     for code in codes:
         lot = found.get(code)
@@ -81,9 +82,13 @@ def _create_serials(
     serials = line.serials  # type: ignore[attr-defined]
     codes = [s.code for s in serials]
     if len(set(codes)) != len(codes):
-        raise SerialError(f"A serial is named twice on the {sku.code} line.", code="duplicate-serial")
+        raise SerialError(
+            f"A serial is named twice on the {sku.code} line.", code="duplicate-serial"
+        )
     for start in range(0, len(codes), 500):
-        taken = session.scalars(select(Serial.code).where(Serial.code.in_(codes[start : start + 500])))
+        taken = session.scalars(
+            select(Serial.code).where(Serial.code.in_(codes[start : start + 500]))
+        )
         first = next(iter(taken), None)
         if first is not None:
             raise SerialError(f"Serial {first} already exists.", code="serial-exists")
@@ -109,7 +114,11 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
     source = virtual_location(session, Kind.SUPPLIER)
     lots = _ensure_lots(session, supplier.id, data.lots, {ln.lot.upper() for ln in data.lines})
     doc = new_document(
-        session, kind=DocKind.RECEIPT, actor=actor, status="open", reference=data.reference,
+        session,
+        kind=DocKind.RECEIPT,
+        actor=actor,
+        status="open",
+        reference=data.reference,
         data={"supplier": supplier.code},
     )
     moves: list[MoveRequest] = []
@@ -123,18 +132,35 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
             )
         serial_ids = _create_serials(session, line, sku, lot, source) if sku.serialised else ()
         doc_line = DocumentLine(
-            document_id=doc.id, line_no=no, sku_id=sku.id, lot_id=lot.id,
-            from_location_id=source.id, to_location_id=target.id, quantity=line.quantity,
-            done_quantity=line.quantity, status="done",
+            document_id=doc.id,
+            line_no=no,
+            sku_id=sku.id,
+            lot_id=lot.id,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            quantity=line.quantity,
+            done_quantity=line.quantity,
+            status="done",
         )
         session.add(doc_line)
         session.flush()
         moves.append(
-            MoveRequest(sku.id, lot.id, source.id, target.id, line.quantity, serial_ids,
-                        document_line_id=doc_line.id)
+            MoveRequest(
+                sku.id,
+                lot.id,
+                source.id,
+                target.id,
+                line.quantity,
+                serial_ids,
+                document_line_id=doc_line.id,
+            )
         )
     post_moves(
-        session, document_id=doc.id, document_kind=doc.kind, actor=actor, reason="receipt",
+        session,
+        document_id=doc.id,
+        document_kind=doc.kind,
+        actor=actor,
+        reason="receipt",
         moves=moves,
     )
     set_status(session, doc, status="received", actor=actor)
@@ -150,8 +176,13 @@ def inspect_lot(session: Session, *, actor: Actor, data: QCCreate) -> Document:
             code="lot-not-inspectable",
         )
     doc = new_document(
-        session, kind=DocKind.QC, actor=actor, status="open", lot_id=lot.id,
-        reason=data.result, note=data.notes,
+        session,
+        kind=DocKind.QC,
+        actor=actor,
+        status="open",
+        lot_id=lot.id,
+        reason=data.result,
+        note=data.notes,
         data={
             "lot": lot.code,
             "result": data.result,
@@ -164,7 +195,10 @@ def inspect_lot(session: Session, *, actor: Actor, data: QCCreate) -> Document:
         lot.assay_purity = data.measured_purity
     lot.status = LotStatus.APPROVED if data.result == "pass" else LotStatus.ON_HOLD
     audit.record(
-        session, actor=actor.username, action="lot.qc", entity=lot.code,
+        session,
+        actor=actor.username,
+        action="lot.qc",
+        entity=lot.code,
         detail={"result": data.result, "status": lot.status},
     )
     set_status(session, doc, status="done", actor=actor)
@@ -198,7 +232,11 @@ def resolve_move_line(
 
 
 def post_move_document(
-    session: Session, *, actor: Actor, kind: DocKind, lines: Sequence[MoveLineIn],
+    session: Session,
+    *,
+    actor: Actor,
+    kind: DocKind,
+    lines: Sequence[MoveLineIn],
     reference: str | None = None,
 ) -> Document:
     """A putaway or transfer: each line moves stock between two internal locations."""
@@ -208,21 +246,39 @@ def post_move_document(
         sku, lot, origin, target, serial_ids = resolve_move_line(session, line)
         if origin.is_virtual or target.is_virtual:
             raise ValidationFailed(
-                f"Line {no}: a {kind} moves stock inside the warehouse only.", code="virtual-location"
+                f"Line {no}: a {kind} moves stock inside the warehouse only.",
+                code="virtual-location",
             )
         doc_line = DocumentLine(
-            document_id=doc.id, line_no=no, sku_id=sku.id, lot_id=lot.id,
-            from_location_id=origin.id, to_location_id=target.id, quantity=line.quantity,
-            done_quantity=line.quantity, status="done",
+            document_id=doc.id,
+            line_no=no,
+            sku_id=sku.id,
+            lot_id=lot.id,
+            from_location_id=origin.id,
+            to_location_id=target.id,
+            quantity=line.quantity,
+            done_quantity=line.quantity,
+            status="done",
         )
         session.add(doc_line)
         session.flush()
         moves.append(
-            MoveRequest(sku.id, lot.id, origin.id, target.id, line.quantity, serial_ids,
-                        document_line_id=doc_line.id)
+            MoveRequest(
+                sku.id,
+                lot.id,
+                origin.id,
+                target.id,
+                line.quantity,
+                serial_ids,
+                document_line_id=doc_line.id,
+            )
         )
     post_moves(
-        session, document_id=doc.id, document_kind=doc.kind, actor=actor, reason=str(kind),
+        session,
+        document_id=doc.id,
+        document_kind=doc.kind,
+        actor=actor,
+        reason=str(kind),
         moves=moves,
     )
     set_status(session, doc, status="done", actor=actor)

@@ -156,7 +156,8 @@ class AdjustmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(
-        default=None, max_length=32,
+        default=None,
+        max_length=32,
         description="Required: damaged, found, lost, theft, data_error, sample or scrap.",
     )
     note: str = Field(default="", max_length=512)

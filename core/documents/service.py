@@ -50,7 +50,10 @@ def set_status(session: Session, doc: Document, *, status: str, actor: Actor) ->
     record(
         session,
         DocumentPosted(
-            document_id=doc.id, number=doc.number, kind=doc.kind, status=status,
+            document_id=doc.id,
+            number=doc.number,
+            kind=doc.kind,
+            status=status,
             actor=actor.username,
         ),
     )
@@ -72,10 +75,10 @@ def to_read(session: Session, doc: Document) -> DocumentRead:
     sku_ids = {ln.sku_id for ln in lines}
     lot_ids = {ln.lot_id for ln in lines if ln.lot_id}
     loc_ids = {i for ln in lines for i in (ln.from_location_id, ln.to_location_id) if i}
-    skus = dict(session.execute(select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids))).tuples())
-    lots = dict(session.execute(select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids))).tuples())
+    skus = dict(session.execute(select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids))).all())
+    lots = dict(session.execute(select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids))).all())
     locs = dict(
-        session.execute(select(Location.id, Location.code).where(Location.id.in_(loc_ids))).tuples()
+        session.execute(select(Location.id, Location.code).where(Location.id.in_(loc_ids))).all()
     )
     creator = session.scalar(select(User.username).where(User.id == doc.created_by_id)) or "?"
     return DocumentRead(

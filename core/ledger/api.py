@@ -28,7 +28,9 @@ class ReverseBody(BaseModel):
 
 @router.get("/stock")
 def stock(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)],
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
     filters: Annotated[service.StockFilter, Depends()],
 ) -> dict[str, Any]:
     """Balances per SKU x location x lot, with filters."""
@@ -38,7 +40,9 @@ def stock(
 
 @router.get("/moves")
 def moves(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)],
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
     filters: Annotated[service.MoveFilter, Depends()],
 ) -> dict[str, Any]:
     """The ledger, newest first, with filters."""
@@ -51,8 +55,12 @@ def reverse(
     move_id: int, body: ReverseBody, w: Annotated[Writer, Depends(writer("correct:write"))]
 ) -> object:
     """Correct a move by posting its reverse (the original stays in the ledger)."""
-    return w.run(lambda s: to_read(s, service.reverse_moves(
-        s, actor=w.actor, move_ids=[move_id], reason=body.reason)), status_code=201)
+    return w.run(
+        lambda s: to_read(
+            s, service.reverse_moves(s, actor=w.actor, move_ids=[move_id], reason=body.reason)
+        ),
+        status_code=201,
+    )
 
 
 @router.get("/ledger/verify")

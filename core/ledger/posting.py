@@ -26,9 +26,7 @@ __all__ = ["MoveRequest", "change_reserved", "post_moves"]
 
 _CHUNK = 500
 # Where stock of a lot that is not approved may still go.
-_BLOCKED_LOT_DESTINATIONS = frozenset(
-    {Kind.QUARANTINE, Kind.SUPPLIER, Kind.SCRAP, Kind.ADJUSTMENT}
-)
+_BLOCKED_LOT_DESTINATIONS = frozenset({Kind.QUARANTINE, Kind.SUPPLIER, Kind.SCRAP, Kind.ADJUSTMENT})
 
 
 @dataclass(frozen=True)

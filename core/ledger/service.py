@@ -36,7 +36,9 @@ class LedgerReport:
     def ok(self) -> bool:
         """True when balances equal the fold of the ledger and every rule holds."""
         return not (
-            self.differences or self.unbalanced_skus or self.negative_internal
+            self.differences
+            or self.unbalanced_skus
+            or self.negative_internal
             or self.reserved_mismatches
         )
 
@@ -46,9 +48,7 @@ def verify_ledger(session: Session) -> LedgerReport:
     totals = ledger_totals(session)
     stored = {
         (r.sku_id, r.location_id, r.lot_id): (r.on_hand, r.reserved)
-        for r in session.execute(select(Balance))
-        .scalars()
-        .all()
+        for r in session.execute(select(Balance)).scalars().all()
     }
     report = LedgerReport(
         moves=session.scalar(select(func.count(StockMove.id))) or 0, balances=len(stored)
@@ -62,14 +62,20 @@ def verify_ledger(session: Session) -> LedgerReport:
         sums[sku_id] = sums.get(sku_id, 0) + qty
     report.unbalanced_skus = sorted(s for s, total in sums.items() if total != 0)
     virtual = set(
-        session.scalars(select(Location.id).where(Location.kind.in_([str(k) for k in VIRTUAL_KINDS])))
+        session.scalars(
+            select(Location.id).where(Location.kind.in_([str(k) for k in VIRTUAL_KINDS]))
+        )
     )
     for key, (on_hand, reserved) in stored.items():
         if key[1] not in virtual and (on_hand < 0 or reserved < 0 or reserved > on_hand):
             report.negative_internal.append(_key(key, on_hand=on_hand, reserved=reserved))
     reserved = session.execute(
-        select(Reservation.sku_id, Reservation.location_id, Reservation.lot_id,
-               func.sum(Reservation.open_quantity))
+        select(
+            Reservation.sku_id,
+            Reservation.location_id,
+            Reservation.lot_id,
+            func.sum(Reservation.open_quantity),
+        )
         .where(Reservation.status == "open")
         .group_by(Reservation.sku_id, Reservation.location_id, Reservation.lot_id)
     ).all()
@@ -189,9 +195,17 @@ def list_moves(
     page = session.execute(stmt.order_by(StockMove.id.desc()).limit(limit).offset(offset)).all()
     rows = [
         {
-            "id": m.id, "at": m.created_at, "sku": sku, "lot": lot, "from_location": a,
-            "to_location": b, "quantity": m.quantity, "document": doc, "reason": m.reason,
-            "actor": who, "reverses_move_id": m.reverses_move_id,
+            "id": m.id,
+            "at": m.created_at,
+            "sku": sku,
+            "lot": lot,
+            "from_location": a,
+            "to_location": b,
+            "quantity": m.quantity,
+            "document": doc,
+            "reason": m.reason,
+            "actor": who,
+            "reverses_move_id": m.reverses_move_id,
         }
         for m, sku, lot, a, b, doc, who in page
     ]
@@ -213,7 +227,11 @@ def reverse_moves(
     if already is not None:
         raise ConflictError(f"Move {already} was already reversed.", code="already-reversed")
     doc = new_document(
-        session, kind=DocKind.CORRECTION, actor=actor, status="open", reason=reason,
+        session,
+        kind=DocKind.CORRECTION,
+        actor=actor,
+        status="open",
+        reason=reason,
         data={"reverses": list(move_ids)},
     )
     requests = []
@@ -222,10 +240,23 @@ def reverse_moves(
             session.scalars(select(MoveSerial.serial_id).where(MoveSerial.move_id == move.id))
         )
         requests.append(
-            MoveRequest(move.sku_id, move.lot_id, move.to_location_id, move.from_location_id,
-                        move.quantity, serial_ids, reverses_move_id=move.id)
+            MoveRequest(
+                move.sku_id,
+                move.lot_id,
+                move.to_location_id,
+                move.from_location_id,
+                move.quantity,
+                serial_ids,
+                reverses_move_id=move.id,
+            )
         )
-    post_moves(session, document_id=doc.id, document_kind=doc.kind, actor=actor,
-               reason=f"correction: {reason}", moves=requests)
+    post_moves(
+        session,
+        document_id=doc.id,
+        document_kind=doc.kind,
+        actor=actor,
+        reason=f"correction: {reason}",
+        moves=requests,
+    )
     set_status(session, doc, status="posted", actor=actor)
     return doc

@@ -32,20 +32,28 @@ class LocationPage(BaseModel):
 
 @router.get("/locations", response_model=LocationPage)
 def list_locations(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)], q: str | None = None,
-    kind: str | None = None, tier: str | None = None, parent: str | None = None,
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
+    q: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    parent: str | None = None,
 ) -> LocationPage:
     """Locations with filters."""
-    items, total = service.list_locations(session, q=q, kind=kind, tier=tier, parent=parent,
-                                          limit=p.limit, offset=p.offset)
+    items, total = service.list_locations(
+        session, q=q, kind=kind, tier=tier, parent=parent, limit=p.limit, offset=p.offset
+    )
     return LocationPage(items=[LocationRead.model_validate(x) for x in items], total=total)
 
 
 @router.post("/locations", response_model=LocationRead, status_code=201)
 def create_location(body: LocationCreate, w: Locations) -> object:
     """Add a location to the tree."""
-    return w.run(lambda s: LocationRead.model_validate(
-        service.create_location(s, actor=w.actor, data=body)), status_code=201)
+    return w.run(
+        lambda s: LocationRead.model_validate(service.create_location(s, actor=w.actor, data=body)),
+        status_code=201,
+    )
 
 
 @router.get("/locations/{code}", response_model=LocationRead)
@@ -57,8 +65,11 @@ def get_location(code: str, _: Reader, session: DB) -> LocationRead:
 @router.patch("/locations/{code}", response_model=LocationRead)
 def update_location(code: str, body: LocationUpdate, w: Locations) -> object:
     """Change a location."""
-    return w.run(lambda s: LocationRead.model_validate(
-        service.update_location(s, actor=w.actor, code=code, data=body)))
+    return w.run(
+        lambda s: LocationRead.model_validate(
+            service.update_location(s, actor=w.actor, code=code, data=body)
+        )
+    )
 
 
 @router.get("/locations/{code}/label.svg", response_class=Response)

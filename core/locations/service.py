@@ -27,8 +27,9 @@ def ensure_virtual_locations(session: Session) -> None:
     existing = set(session.scalars(select(Location.code).where(Location.tier == Tier.VIRTUAL)))
     for kind, code in VIRTUAL_CODES.items():
         if code not in existing:
-            session.add(Location(code=code, name=f"{kind.value} (virtual)", tier=Tier.VIRTUAL,
-                                 kind=kind))
+            session.add(
+                Location(code=code, name=f"{kind.value} (virtual)", tier=Tier.VIRTUAL, kind=kind)
+            )
     session.flush()
 
 
@@ -54,22 +55,26 @@ def create_location(session: Session, *, actor: Actor, data: LocationCreate) -> 
     location = Location(**data.model_dump(exclude={"parent"}), parent_id=parent_id)
     session.add(location)
     session.flush()
-    audit.record(session, actor=actor.username, action="location.create", entity=data.code,
-                 detail=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=actor.username,
+        action="location.create",
+        entity=data.code,
+        detail=data.model_dump(mode="json"),
+    )
     return location
 
 
-def update_location(
-    session: Session, *, actor: Actor, code: str, data: LocationUpdate
-) -> Location:
+def update_location(session: Session, *, actor: Actor, code: str, data: LocationUpdate) -> Location:
     """Change a location's name, capacity, check digits, security level or active flag."""
     location = location_by_code(session, code)
     changes = data.model_dump(exclude_unset=True)
     for key, value in changes.items():
         setattr(location, key, value)
     session.flush()
-    audit.record(session, actor=actor.username, action="location.update", entity=code,
-                 detail=changes)
+    audit.record(
+        session, actor=actor.username, action="location.update", entity=code, detail=changes
+    )
     return location
 
 
@@ -108,15 +113,30 @@ def check_location(session: Session, *, code: str, digits: str) -> Location:
 def bin_records(session: Session) -> list[dict[str, object]]:
     """Every active bin as a plain record (code, kind, aisle, bay, level, x, y, z)."""
     rows = session.execute(
-        select(Location.code, Location.kind, Location.aisle, Location.bay, Location.level,
-               Location.x, Location.y, Location.z)
+        select(
+            Location.code,
+            Location.kind,
+            Location.aisle,
+            Location.bay,
+            Location.level,
+            Location.x,
+            Location.y,
+            Location.z,
+        )
         .where(Location.tier == Tier.BIN, Location.active.is_(True))
         .order_by(Location.code)
     )
     return [
-        {"code": code, "kind": kind, "aisle": aisle,
-         "bay": int(bay) if bay and bay.isdigit() else None,
-         "level": int(level) if level and level.isdigit() else None, "x": x, "y": y, "z": z}
+        {
+            "code": code,
+            "kind": kind,
+            "aisle": aisle,
+            "bay": int(bay) if bay and bay.isdigit() else None,
+            "level": int(level) if level and level.isdigit() else None,
+            "x": x,
+            "y": y,
+            "z": z,
+        }
         for code, kind, aisle, bay, level, x, y, z in rows
     ]
 

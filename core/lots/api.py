@@ -44,26 +44,34 @@ def suppliers(_: Reader, session: DB) -> list[Supplier]:
 @router.post("/suppliers", response_model=SupplierRead, status_code=201)
 def add_supplier(body: SupplierCreate, w: Lots) -> object:
     """Add a supplier."""
-    return w.run(lambda s: SupplierRead.model_validate(
-        service.create_supplier(s, actor=w.actor, data=body)), status_code=201)
+    return w.run(
+        lambda s: SupplierRead.model_validate(service.create_supplier(s, actor=w.actor, data=body)),
+        status_code=201,
+    )
 
 
 @router.get("/lots", response_model=LotPage)
 def list_lots(
-    _: Reader, session: DB, p: Annotated[Page, Depends(page)], status: str | None = None,
+    _: Reader,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
+    status: str | None = None,
     supplier: str | None = None,
 ) -> LotPage:
     """Lots, newest first."""
-    items, total = service.list_lots(session, status=status, supplier=supplier, limit=p.limit,
-                                     offset=p.offset)
+    items, total = service.list_lots(
+        session, status=status, supplier=supplier, limit=p.limit, offset=p.offset
+    )
     return LotPage(items=items, total=total)
 
 
 @router.post("/lots", response_model=LotRead, status_code=201)
 def add_lot(body: LotCreate, w: Lots) -> object:
     """Announce a lot before it arrives."""
-    return w.run(lambda s: service.lot_read(s, service.create_lot(s, actor=w.actor, data=body)),
-                 status_code=201)
+    return w.run(
+        lambda s: service.lot_read(s, service.create_lot(s, actor=w.actor, data=body)),
+        status_code=201,
+    )
 
 
 @router.get("/lots/{code}", response_model=LotRead)
@@ -75,21 +83,26 @@ def get_lot(code: str, _: Reader, session: DB) -> LotRead:
 @router.patch("/lots/{code}", response_model=LotRead)
 def update_lot(code: str, body: LotUpdate, w: Lots) -> object:
     """Change a lot's certificate or packaging details."""
-    return w.run(lambda s: service.lot_read(
-        s, service.update_lot(s, actor=w.actor, code=code, data=body)))
+    return w.run(
+        lambda s: service.lot_read(s, service.update_lot(s, actor=w.actor, code=code, data=body))
+    )
 
 
 @router.post("/lots/{code}/hold", response_model=LotRead)
 def hold(code: str, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]) -> object:
     """Put an approved lot on hold (nothing of it can be picked)."""
-    return w.run(lambda s: service.lot_read(
-        s, service.set_hold(s, actor=w.actor, code=code, hold=True, reason=body.reason)))
+    return w.run(
+        lambda s: service.lot_read(
+            s, service.set_hold(s, actor=w.actor, code=code, hold=True, reason=body.reason)
+        )
+    )
 
 
 @router.post("/lots/{code}/release", response_model=LotRead)
-def release(
-    code: str, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]
-) -> object:
+def release(code: str, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]) -> object:
     """Release a held lot whose QC passed."""
-    return w.run(lambda s: service.lot_read(
-        s, service.set_hold(s, actor=w.actor, code=code, hold=False, reason=body.reason)))
+    return w.run(
+        lambda s: service.lot_read(
+            s, service.set_hold(s, actor=w.actor, code=code, hold=False, reason=body.reason)
+        )
+    )

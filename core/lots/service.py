@@ -10,7 +10,7 @@ from core.catalogue.models import Sku
 from core.errors import ConflictError
 from core.locations.models import Location
 from core.lookups import lot_by_code, supplier_by_code
-from core.lots.models import Lot, LotStatus, Serial, Supplier
+from core.lots.models import Lot, LotStatus, Supplier
 from core.lots.qr import serial_payload
 from core.lots.schemas import LotCreate, LotRead, LotUpdate, SerialRead, SupplierCreate
 from core.people.security import Actor
@@ -23,8 +23,13 @@ def create_supplier(session: Session, *, actor: Actor, data: SupplierCreate) -> 
     supplier = Supplier(**data.model_dump())
     session.add(supplier)
     session.flush()
-    audit.record(session, actor=actor.username, action="supplier.create", entity=data.code,
-                 detail=data.model_dump())
+    audit.record(
+        session,
+        actor=actor.username,
+        action="supplier.create",
+        entity=data.code,
+        detail=data.model_dump(),
+    )
     return supplier
 
 
@@ -37,8 +42,13 @@ def create_lot(session: Session, *, actor: Actor, data: LotCreate) -> Lot:
     lot = Lot(**data.model_dump(exclude={"supplier", "code"}), code=code, supplier_id=supplier.id)
     session.add(lot)
     session.flush()
-    audit.record(session, actor=actor.username, action="lot.create", entity=code,
-                 detail=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor=actor.username,
+        action="lot.create",
+        entity=code,
+        detail=data.model_dump(mode="json"),
+    )
     return lot
 
 
@@ -49,8 +59,9 @@ def update_lot(session: Session, *, actor: Actor, code: str, data: LotUpdate) ->
     for key, value in changes.items():
         setattr(lot, key, value)
     session.flush()
-    audit.record(session, actor=actor.username, action="lot.update", entity=lot.code,
-                 detail=changes)
+    audit.record(
+        session, actor=actor.username, action="lot.update", entity=lot.code, detail=changes
+    )
     return lot
 
 
@@ -58,15 +69,23 @@ def set_hold(session: Session, *, actor: Actor, code: str, hold: bool, reason: s
     """Put an approved lot on hold, or release a held lot back to approved."""
     lot = lot_by_code(session, code)
     if hold and lot.status != LotStatus.APPROVED:
-        raise ConflictError(f"Lot {lot.code} is {lot.status}; only approved lots can be held.",
-                            code="lot-not-holdable")
+        raise ConflictError(
+            f"Lot {lot.code} is {lot.status}; only approved lots can be held.",
+            code="lot-not-holdable",
+        )
     if not hold and (lot.status != LotStatus.ON_HOLD or lot.qc_result != "pass"):
-        raise ConflictError(f"Lot {lot.code} cannot be released; it needs a passed QC.",
-                            code="lot-not-releasable")
+        raise ConflictError(
+            f"Lot {lot.code} cannot be released; it needs a passed QC.", code="lot-not-releasable"
+        )
     lot.status = LotStatus.ON_HOLD if hold else LotStatus.APPROVED
     session.flush()
-    audit.record(session, actor=actor.username, action="lot.hold" if hold else "lot.release",
-                 entity=lot.code, detail={"reason": reason})
+    audit.record(
+        session,
+        actor=actor.username,
+        action="lot.hold" if hold else "lot.release",
+        entity=lot.code,
+        detail={"reason": reason},
+    )
     return lot
 
 
@@ -74,10 +93,17 @@ def lot_read(session: Session, lot: Lot) -> LotRead:
     """The API view of a lot."""
     supplier = session.scalar(select(Supplier.code).where(Supplier.id == lot.supplier_id))
     return LotRead(
-        id=lot.id, code=lot.code, supplier=supplier or "?", purchase_date=lot.purchase_date,
-        declared_purity=lot.declared_purity, assay_purity=lot.assay_purity,
-        certificate_lab=lot.certificate_lab, certificate_no=lot.certificate_no,
-        packaging=lot.packaging, qc_result=lot.qc_result, status=lot.status,
+        id=lot.id,
+        code=lot.code,
+        supplier=supplier or "?",
+        purchase_date=lot.purchase_date,
+        declared_purity=lot.declared_purity,
+        assay_purity=lot.assay_purity,
+        certificate_lab=lot.certificate_lab,
+        certificate_no=lot.certificate_no,
+        packaging=lot.packaging,
+        qc_result=lot.qc_result,
+        status=lot.status,
         received_at=lot.received_at,
     )
 
@@ -102,8 +128,16 @@ def serial_read(session: Session, code: str) -> SerialRead:
 
     serial = serials_by_codes(session, [code])[0]
     sku, lot, loc = session.execute(
-        select(Sku.code, Lot.code, Location.code)
-        .where(Sku.id == serial.sku_id, Lot.id == serial.lot_id, Location.id == serial.location_id)
+        select(Sku.code, Lot.code, Location.code).where(
+            Sku.id == serial.sku_id, Lot.id == serial.lot_id, Location.id == serial.location_id
+        )
     ).one()
-    return SerialRead(code=serial.code, qr_payload=serial_payload(serial.code), epc=serial.epc,
-                      sku=sku, lot=lot, location=loc, weight_g=serial.weight_g)
+    return SerialRead(
+        code=serial.code,
+        qr_payload=serial_payload(serial.code),
+        epc=serial.epc,
+        sku=sku,
+        lot=lot,
+        location=loc,
+        weight_g=serial.weight_g,
+    )

@@ -43,7 +43,8 @@ class SalesOrder(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     customer_name: Mapped[str] = mapped_column(String(128))
     customer_ref: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    # 24: long enough for "partially_allocated".
+    status: Mapped[str] = mapped_column(String(24), default="open", index=True)
     removal_strategy: Mapped[str] = mapped_column(String(16), default="fifo")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

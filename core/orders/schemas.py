@@ -124,7 +124,7 @@ class PickListCreate(BaseModel):
 
 
 class PickLineRead(BaseModel):
-    """A pick line in travel order."""
+    """A pick line in travel order (shipment lines use the same shape)."""
 
     id: int
     line_no: int
@@ -190,3 +190,24 @@ class PickResultRead(BaseModel):
     line: PickLineRead
     pick_list_status: str
     order_status: str | None
+
+
+class PickUndo(BaseModel):
+    """Why a pick is being undone (kept on the correction document)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="pick undone", min_length=1, max_length=64)
+
+
+class ShipmentRead(BaseModel):
+    """A shipment document of an order, lines packing -> customer."""
+
+    id: int
+    number: str
+    status: str
+    order_id: int
+    reference: str | None
+    created_at: datetime
+    closed_at: datetime | None
+    lines: list[PickLineRead]

@@ -1,38 +1,37 @@
-"""Order verbs: take orders from channels (idempotently), read, list and cancel them."""
+"""Order verbs: take orders from channels (idempotently), read and list them, release stock."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document, DocumentLine
 from core.errors import ConflictError, NotFoundError
 from core.events import OrderCreated, record
+from core.ledger.posting import change_reserved
 from core.lots.models import Lot
-from core.orders.allocation import release_reservations
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn, OrderLineRead, OrderRead
 from core.people.security import Actor
 
 __all__ = [
-    "cancel_order",
     "create_order",
     "get_order",
     "list_orders",
     "lock_order",
     "order_read",
     "order_reads",
+    "release_reservations",
 ]
 
-CANCELLABLE = frozenset({
-    OrderStatus.OPEN, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus.ALLOCATED, OrderStatus.PICKING,
-})
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -43,11 +42,16 @@ class _Line:
     unit_price: float | None
 
 
+def _pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
+    """A two-column query as a dict (``dict(result)`` would treat the result as a mapping)."""
+    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
+
+
 def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line]:
     sku_codes = {ln.sku for ln in lines}
     lot_codes = {ln.lot.strip().upper() for ln in lines if ln.lot}
-    skus = dict(session.execute(select(Sku.code, Sku.id).where(Sku.code.in_(sku_codes))).tuples())
-    lots = dict(session.execute(select(Lot.code, Lot.id).where(Lot.code.in_(lot_codes))).tuples())
+    skus = _pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(sku_codes)))
+    lots = _pairs(session, select(Lot.code, Lot.id).where(Lot.code.in_(lot_codes)))
     if missing := sorted(sku_codes - set(skus)):
         raise NotFoundError(f"No SKU with code '{missing[0]}'.", code="unknown-sku")
     if missing := sorted(lot_codes - set(lots)):
@@ -163,8 +167,8 @@ def order_reads(session: Session, orders: Sequence[SalesOrder]) -> list[OrderRea
     lines = [ln for o in orders for ln in o.lines]
     sku_ids = {ln.sku_id for ln in lines}
     lot_ids = {ln.lot_id for ln in lines if ln.lot_id}
-    skus = dict(session.execute(select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids))).tuples())
-    lots = dict(session.execute(select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids))).tuples())
+    skus = _pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids)))
+    lots = _pairs(session, select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids)))
     return [
         OrderRead(
             id=o.id, channel=o.channel, external_id=o.external_id,
@@ -190,28 +194,21 @@ def order_read(session: Session, order: SalesOrder) -> OrderRead:
     return order_reads(session, [order])[0]
 
 
-def cancel_order(session: Session, *, actor: Actor, order_id: int) -> SalesOrder:
-    """Cancel an order not yet picked: release its reservations and cancel its open picks."""
-    order = lock_order(session, order_id=order_id)
-    if order.status not in CANCELLABLE:
-        raise ConflictError(f"Order {order.id} is {order.status}; it cannot be cancelled.",
-                            code="order-not-cancellable")
-    line_ids = [ln.id for ln in order.lines]
-    reservations = session.scalars(
-        select(Reservation).where(Reservation.order_line_id.in_(line_ids),
-                                  Reservation.status == ReservationStatus.OPEN)
-    ).all()
-    released = release_reservations(session, reservations=reservations, lines=order.lines)
-    cancelled = session.execute(
-        update(DocumentLine)
-        .where(DocumentLine.order_line_id.in_(line_ids), DocumentLine.status == "open",
-               DocumentLine.document_id.in_(select(Document.id).where(Document.kind == DocKind.PICK)))
-        .values(status="cancelled")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    order.status = OrderStatus.CANCELLED
+def release_reservations(
+    session: Session, *, reservations: Sequence[Reservation], lines: Sequence[OrderLine]
+) -> int:
+    """Give back the open part of ``reservations``; returns how many pieces were released."""
+    by_id = {ln.id: ln for ln in lines}
+    released = 0
+    for res in reservations:
+        if res.status != ReservationStatus.OPEN:
+            continue
+        if res.open_quantity:
+            change_reserved(session, sku_id=res.sku_id, location_id=res.location_id,
+                            lot_id=res.lot_id, delta=-res.open_quantity)
+            by_id[res.order_line_id].reserved_quantity -= res.open_quantity
+            released += res.open_quantity
+        res.open_quantity = 0
+        res.status = ReservationStatus.RELEASED
     session.flush()
-    audit.record(session, actor=actor.username, action="order.cancel",
-                 entity=f"{order.channel}:{order.external_id}",
-                 detail={"order_id": order.id, "released": released, "pick_lines": cancelled})
-    return order
+    return released

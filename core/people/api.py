@@ -26,8 +26,11 @@ def sign_in(
 ) -> Token:
     """Exchange a username and password for a bearer token (OAuth2 password flow)."""
     actor = service.authenticate(session, username=form.username, password=form.password)
-    token = issue_token(actor, key=request.app.state.token_key,
-                        ttl_minutes=request.app.state.core_settings.token_ttl_minutes)
+    token = issue_token(
+        actor,
+        key=request.app.state.token_key,
+        ttl_minutes=request.app.state.core_settings.token_ttl_minutes,
+    )
     return Token(access_token=token, role=actor.role, username=actor.username)
 
 

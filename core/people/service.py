@@ -18,8 +18,11 @@ def system_actor(session: Session) -> Actor:
     user = session.scalar(select(User).where(User.username == SYSTEM_USERNAME))
     if user is None:
         user = User(
-            username=SYSTEM_USERNAME, full_name="Facet system", role=Role.ADMIN,
-            password_hash="!", active=False,
+            username=SYSTEM_USERNAME,
+            full_name="Facet system",
+            role=Role.ADMIN,
+            password_hash="!",
+            active=False,
         )
         session.add(user)
         session.flush()
@@ -58,7 +61,10 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(
-        session, actor=actor.username, action="user.create", entity=username,
+        session,
+        actor=actor.username,
+        action="user.create",
+        entity=username,
         detail={"role": role, "operator_id": operator_id},
     )
     return user

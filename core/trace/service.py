@@ -34,8 +34,16 @@ class LocateResult:
 
 def _balance_rows(session: Session, *conditions: object) -> list[dict[str, object]]:
     stmt = (
-        select(Location.code, Location.kind, Location.check_digits, Sku.code, Lot.code,
-               Lot.status, Balance.on_hand, Balance.reserved)
+        select(
+            Location.code,
+            Location.kind,
+            Location.check_digits,
+            Sku.code,
+            Lot.code,
+            Lot.status,
+            Balance.on_hand,
+            Balance.reserved,
+        )
         .join(Location, Location.id == Balance.location_id)
         .join(Sku, Sku.id == Balance.sku_id)
         .join(Lot, Lot.id == Balance.lot_id)
@@ -44,16 +52,31 @@ def _balance_rows(session: Session, *conditions: object) -> list[dict[str, objec
         .limit(500)
     )
     return [
-        {"location": loc, "location_kind": kind, "check_digits": digits, "sku": sku, "lot": lot,
-         "lot_status": status, "on_hand": on_hand, "reserved": reserved}
+        {
+            "location": loc,
+            "location_kind": kind,
+            "check_digits": digits,
+            "sku": sku,
+            "lot": lot,
+            "lot_status": status,
+            "on_hand": on_hand,
+            "reserved": reserved,
+        }
         for loc, kind, digits, sku, lot, status, on_hand, reserved in session.execute(stmt)
     ]
 
 
 def _serial_result(session: Session, query: str, code: str) -> LocateResult | None:
     row = session.execute(
-        select(Serial.code, Location.code, Location.kind, Location.check_digits, Sku.code,
-               Lot.code, Lot.status)
+        select(
+            Serial.code,
+            Location.code,
+            Location.kind,
+            Location.check_digits,
+            Sku.code,
+            Lot.code,
+            Lot.status,
+        )
         .join(Location, Location.id == Serial.location_id)
         .join(Sku, Sku.id == Serial.sku_id)
         .join(Lot, Lot.id == Serial.lot_id)
@@ -62,10 +85,24 @@ def _serial_result(session: Session, query: str, code: str) -> LocateResult | No
     if row is None:
         return None
     serial, loc, kind, digits, sku, lot, status = row
-    return LocateResult(query, "serial", serial, [
-        {"location": loc, "location_kind": kind, "check_digits": digits, "sku": sku, "lot": lot,
-         "lot_status": status, "on_hand": 1, "reserved": 0, "serial": serial}
-    ])
+    return LocateResult(
+        query,
+        "serial",
+        serial,
+        [
+            {
+                "location": loc,
+                "location_kind": kind,
+                "check_digits": digits,
+                "sku": sku,
+                "lot": lot,
+                "lot_status": status,
+                "on_hand": 1,
+                "reserved": 0,
+                "serial": serial,
+            }
+        ],
+    )
 
 
 def normalise_lot_code(text: str) -> str:
@@ -89,8 +126,9 @@ def locate(session: Session, *, q: str) -> LocateResult:
         text = code
     if (found := _serial_result(session, q, text)) is not None:
         return found
-    lot_id = session.scalar(select(Lot.id).where(Lot.code.in_({text.upper(),
-                                                               normalise_lot_code(text)})))
+    lot_id = session.scalar(
+        select(Lot.id).where(Lot.code.in_({text.upper(), normalise_lot_code(text)}))
+    )
     if lot_id is not None:
         code = session.scalar(select(Lot.code).where(Lot.id == lot_id)) or text
         return LocateResult(q, "lot", code, _balance_rows(session, Balance.lot_id == lot_id))
@@ -99,14 +137,17 @@ def locate(session: Session, *, q: str) -> LocateResult:
         return LocateResult(q, "sku", text, _balance_rows(session, Balance.sku_id == sku_id))
     if session.scalar(select(Location.id).where(Location.code == text)) is not None:
         return LocateResult(q, "location", text, _balance_rows(session, Location.code == text))
-    style_ids = list(session.scalars(
-        select(Style.id).where(or_(Style.code == text, Style.name.ilike(f"%{text}%"))).limit(20)
-    ))
+    style_ids = list(
+        session.scalars(
+            select(Style.id).where(or_(Style.code == text, Style.name.ilike(f"%{text}%"))).limit(20)
+        )
+    )
     if style_ids:
         rows = _balance_rows(session, Sku.style_id.in_(style_ids))
         return LocateResult(q, "style", text, rows)
-    raise NotFoundError(f"Nothing called '{q}': not a serial, lot, SKU, location or style.",
-                        code="not-found")
+    raise NotFoundError(
+        f"Nothing called '{q}': not a serial, lot, SKU, location or style.", code="not-found"
+    )
 
 
 def serial_history(session: Session, *, code: str) -> list[dict[str, object]]:
@@ -116,8 +157,16 @@ def serial_history(session: Session, *, code: str) -> list[dict[str, object]]:
         raise NotFoundError(f"No serial {code}.", code="unknown-serial")
     src, dst = aliased(Location), aliased(Location)
     stmt = (
-        select(StockMove.id, StockMove.created_at, src.code, dst.code, Document.number,
-               Document.kind, StockMove.reason, User.username)
+        select(
+            StockMove.id,
+            StockMove.created_at,
+            src.code,
+            dst.code,
+            Document.number,
+            Document.kind,
+            StockMove.reason,
+            User.username,
+        )
         .join(MoveSerial, MoveSerial.move_id == StockMove.id)
         .join(src, src.id == StockMove.from_location_id)
         .join(dst, dst.id == StockMove.to_location_id)
@@ -127,8 +176,16 @@ def serial_history(session: Session, *, code: str) -> list[dict[str, object]]:
         .order_by(StockMove.id)
     )
     return [
-        {"move_id": mid, "at": at, "from_location": a, "to_location": b, "document": number,
-         "document_kind": kind, "reason": reason, "actor": who}
+        {
+            "move_id": mid,
+            "at": at,
+            "from_location": a,
+            "to_location": b,
+            "document": number,
+            "document_kind": kind,
+            "reason": reason,
+            "actor": who,
+        }
         for mid, at, a, b, number, kind, reason, who in session.execute(stmt)
     ]
 
@@ -141,8 +198,14 @@ def lot_trace(session: Session, *, code: str) -> dict[str, object]:
     supplier = session.get_one(Supplier, lot.supplier_id)
     customer = aliased(Location)
     shipped = session.execute(
-        select(SalesOrder.channel, SalesOrder.external_id, SalesOrder.customer_name,
-               Sku.code, func.sum(StockMove.quantity), func.max(StockMove.created_at))
+        select(
+            SalesOrder.channel,
+            SalesOrder.external_id,
+            SalesOrder.customer_name,
+            Sku.code,
+            func.sum(StockMove.quantity),
+            func.max(StockMove.created_at),
+        )
         .join(Document, Document.id == StockMove.document_id)
         .join(SalesOrder, SalesOrder.id == Document.order_id)
         .join(customer, customer.id == StockMove.to_location_id)
@@ -161,8 +224,14 @@ def lot_trace(session: Session, *, code: str) -> dict[str, object]:
         "certificate": {"lab": lot.certificate_lab, "number": lot.certificate_no},
         "on_hand": _balance_rows(session, Balance.lot_id == lot.id),
         "shipped": [
-            {"channel": ch, "order": ext, "customer": cust, "sku": sku, "quantity": int(qty),
-             "at": at}
+            {
+                "channel": ch,
+                "order": ext,
+                "customer": cust,
+                "sku": sku,
+                "quantity": int(qty),
+                "at": at,
+            }
             for ch, ext, cust, sku, qty, at in shipped
         ],
     }

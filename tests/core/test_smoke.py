@@ -38,7 +38,20 @@ def test_quarantined_lot_cannot_be_put_away(session: Session) -> None:
     from core.documents.schemas import MoveLineIn, PutawayCreate
 
     with pytest.raises(LotBlockedError) as err:
-        receiving.putaway(session, actor=b.actor, data=PutawayCreate(lines=[MoveLineIn(
-            sku=sku, lot="G-1", quantity=2, from_location="QUAR", to_location=bins[0],
-            serials=serials)]))
+        receiving.putaway(
+            session,
+            actor=b.actor,
+            data=PutawayCreate(
+                lines=[
+                    MoveLineIn(
+                        sku=sku,
+                        lot="G-1",
+                        quantity=2,
+                        from_location="QUAR",
+                        to_location=bins[0],
+                        serials=serials,
+                    )
+                ]
+            ),
+        )
     assert err.value.code == "lot-not-approved"

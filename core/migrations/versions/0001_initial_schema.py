@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 11:42:00.535197
+Create Date: 2026-11-25 11:49:48.206591
 """
 
 from alembic import op
@@ -78,7 +78,7 @@ def upgrade() -> None:
     sa.Column('external_id', sa.String(length=64), nullable=False),
     sa.Column('customer_name', sa.String(length=128), nullable=False),
     sa.Column('customer_ref', sa.String(length=64), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('removal_strategy', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),

@@ -1,0 +1,129 @@
+"""Adjustments, cycle counts, recalls and the audit log over HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.audit import service as audit
+from core.audit.models import AuditEntry
+from core.documents import adjustments, counts, recall
+from core.documents.schemas import (
+    AdjustmentCreate,
+    CountCreate,
+    CountRead,
+    CountReject,
+    CountSubmit,
+    DocumentRead,
+    RecallBody,
+    RecallRead,
+)
+from core.documents.service import to_read
+from core.people.models import Role
+from core.people.security import Actor
+
+router = APIRouter(tags=["stock control"])
+Reader = Annotated[Actor, Depends(allow("read"))]
+Auditor = Annotated[Actor, Depends(allow("audit:read"))]
+DB = Annotated[Session, Depends(read_session)]
+Counter = Annotated[Writer, Depends(writer("count:write"))]
+Approver = Annotated[Writer, Depends(writer("count:approve"))]
+# People who do the counting see no expected figures, so they count what is there.
+BLIND_ROLES = frozenset({Role.PICKER, Role.CLERK})
+
+
+def _blind(actor: Actor) -> bool:
+    return actor.role in BLIND_ROLES
+
+
+@router.post("/adjustments", response_model=DocumentRead, status_code=201)
+def adjust(
+    body: AdjustmentCreate, w: Annotated[Writer, Depends(writer("adjust:write"))]
+) -> object:
+    """Post a stock adjustment with a reason code (all lines or none)."""
+    return w.run(lambda s: to_read(s, adjustments.adjust(s, actor=w.actor, data=body)),
+                 status_code=201)
+
+
+@router.post("/counts", response_model=CountRead, status_code=201)
+def create_count(body: CountCreate, w: Counter) -> object:
+    """Open a cycle count of locations or a zone."""
+    return w.run(lambda s: counts.count_read(s, counts.create_count(
+        s, actor=w.actor, locations=body.locations, zone=body.zone, assignee=body.assignee,
+        note=body.note), blind=_blind(w.actor)), status_code=201)
+
+
+@router.get("/counts/{number}", response_model=CountRead)
+def get_count(number: str, actor: Reader, session: DB) -> CountRead:
+    """A count; pickers and clerks see it blind (no expected quantities or serials)."""
+    return counts.count_read(session, counts.get_count(session, number=number),
+                             blind=_blind(actor))
+
+
+@router.post("/counts/{number}/submit", response_model=CountRead)
+def submit_count(number: str, body: CountSubmit, w: Counter) -> object:
+    """Report what was counted; lines that differ wait for a manager."""
+    return w.run(lambda s: counts.count_read(s, counts.submit_count(
+        s, actor=w.actor, number=number, lines=body.lines), blind=_blind(w.actor)))
+
+
+@router.post("/counts/{number}/approve", response_model=CountRead)
+def approve_count(number: str, w: Approver) -> object:
+    """Post the count's variances to or from V-ADJUSTMENT (managers)."""
+    return w.run(lambda s: counts.count_read(s, counts.approve_count(
+        s, actor=w.actor, number=number), blind=False))
+
+
+@router.post("/counts/{number}/reject", response_model=CountRead)
+def reject_count(number: str, w: Approver, body: CountReject | None = None) -> object:
+    """Send a count's variance lines back for a recount (managers)."""
+    reason = body.reason if body else ""
+    return w.run(lambda s: counts.count_read(s, counts.reject_count(
+        s, actor=w.actor, number=number, reason=reason), blind=False))
+
+
+@router.post("/lots/{code}/recall", response_model=RecallRead)
+def recall_lot(
+    code: str, body: RecallBody, w: Annotated[Writer, Depends(writer("recall:write"))]
+) -> object:
+    """Recall a lot: block it, release reservations and picks, quarantine every piece."""
+    return w.run(lambda s: recall.recall_lot(s, actor=w.actor, code=code, reason=body.reason))
+
+
+def _audit_page(
+    session: Session, *, actor: str | None, action: str | None, entity: str | None, p: Page
+) -> dict[str, Any]:
+    stmt = select(AuditEntry)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(p.limit).offset(p.offset))
+    items = [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
+              "detail": e.detail, "hash": e.hash} for e in rows]
+    return {"items": items, "total": total, "limit": p.limit, "offset": p.offset}
+
+
+@router.get("/audit")
+def audit_log(
+    _: Auditor, session: DB, p: Annotated[Page, Depends(page)],
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    entity: Annotated[str | None, Query(max_length=96)] = None,
+) -> dict[str, Any]:
+    """The audit log, newest first, with filters."""
+    return _audit_page(session, actor=actor, action=action, entity=entity, p=p)
+
+
+@router.get("/audit/verify")
+def audit_verify(_: Auditor, session: DB) -> dict[str, Any]:
+    """Walk the audit log's hash chain and report the first broken entry."""
+    return asdict(audit.verify(session))

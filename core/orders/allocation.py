@@ -1,0 +1,168 @@
+"""Allocation: reserve specific stock (SKU x bin x lot) for order lines, and give it back.
+
+Only approved lots in active bins of kind pick_face, reserve or vault are allocated, oldest lot
+first (FIFO by purchase date, then receipt) unless the line names its lot. Candidate balances
+are row-locked (``FOR UPDATE`` on PostgreSQL; SQLite writers are serialised by ``BEGIN
+IMMEDIATE``) and reserved through :func:`core.ledger.posting.change_reserved`, whose conditional
+update is what finally refuses to over-reserve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import Session
+
+from core.audit import service as audit
+from core.documents.models import DocKind, Document, DocumentLine
+from core.errors import ConflictError, InsufficientStockError
+from core.ledger.models import Balance
+from core.ledger.posting import change_reserved
+from core.locations.models import Kind, Location, Tier
+from core.lots.models import Lot, LotStatus
+from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
+from core.orders.picking import finish_pick_lists
+from core.orders.service import lock_order, release_reservations
+from core.people.security import Actor
+
+__all__ = ["ALLOCATABLE_KINDS", "Allocation", "AllocatedLine", "allocate_order", "cancel_order"]
+
+ALLOCATABLE_KINDS = (Kind.PICK_FACE, Kind.RESERVE, Kind.VAULT)
+ALLOCATABLE_STATUSES = frozenset(
+    {OrderStatus.OPEN, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus.ALLOCATED}
+)
+CANCELLABLE = ALLOCATABLE_STATUSES | {OrderStatus.PICKING}
+# Within one lot, take from the pick face before opening reserve stock or the vault.
+_KIND_RANK = case({Kind.PICK_FACE: 0, Kind.RESERVE: 1}, value=Location.kind, else_=2)
+
+
+@dataclass
+class AllocatedLine:
+    """What one run did for an order line; ``reserved_now`` holds (location, lot, qty) ids."""
+
+    line: OrderLine
+    reserved_now: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        """Pieces still neither reserved nor picked."""
+        ln = self.line
+        return max(ln.quantity - ln.reserved_quantity - ln.picked_quantity, 0)
+
+
+@dataclass
+class Allocation:
+    """The outcome of :func:`allocate_order`."""
+
+    order: SalesOrder
+    lines: list[AllocatedLine]
+
+    @property
+    def complete(self) -> bool:
+        """True when every line is fully reserved (or picked)."""
+        return all(al.missing == 0 for al in self.lines)
+
+
+def _candidates(session: Session, line: OrderLine) -> list[tuple[int, int, int]]:
+    stmt = (
+        select(Balance.location_id, Balance.lot_id, Balance.on_hand - Balance.reserved)
+        .join(Location, Location.id == Balance.location_id)
+        .join(Lot, Lot.id == Balance.lot_id)
+        .where(
+            Balance.sku_id == line.sku_id,
+            Balance.on_hand > Balance.reserved,
+            Location.kind.in_([str(k) for k in ALLOCATABLE_KINDS]),
+            Location.tier == Tier.BIN,
+            Location.active.is_(True),
+            Lot.status == LotStatus.APPROVED,
+        )
+        .order_by(Lot.purchase_date, Lot.received_at, Lot.id, _KIND_RANK, Location.code)
+        .with_for_update(of=Balance)
+    )
+    if line.lot_id is not None:
+        stmt = stmt.where(Balance.lot_id == line.lot_id)
+    return [(loc, lot, int(free)) for loc, lot, free in session.execute(stmt)]
+
+
+def _reserve_line(session: Session, line: OrderLine) -> AllocatedLine:
+    result = AllocatedLine(line)
+    need = result.missing
+    if need == 0:
+        return result
+    for location_id, lot_id, free in _candidates(session, line):
+        take = min(free, need)
+        change_reserved(session, sku_id=line.sku_id, location_id=location_id, lot_id=lot_id,
+                        delta=take)
+        session.add(Reservation(
+            order_line_id=line.id, sku_id=line.sku_id, location_id=location_id, lot_id=lot_id,
+            quantity=take, open_quantity=take, status=ReservationStatus.OPEN,
+        ))
+        line.reserved_quantity += take
+        result.reserved_now.append((location_id, lot_id, take))
+        need -= take
+        if need == 0:
+            break
+    return result
+
+
+def allocate_order(session: Session, *, actor: Actor, order_id: int) -> Allocation:
+    """Reserve stock for what an order still needs; partial allocation is reported.
+
+    InsufficientStockError when nothing at all could be reserved for the order.
+    """
+    order = lock_order(session, order_id=order_id)
+    if order.status not in ALLOCATABLE_STATUSES:
+        raise ConflictError(f"Order {order.id} is {order.status}; it cannot be allocated.",
+                            code="order-not-allocatable")
+    # Lines in SKU order so that two orders lock balances in the same order (no deadlock).
+    by_sku = sorted(order.lines, key=lambda ln: (ln.sku_id, ln.line_no))
+    results = {al.line.id: al for al in (_reserve_line(session, ln) for ln in by_sku)}
+    allocation = Allocation(order, [results[ln.id] for ln in order.lines])
+    held = sum(ln.reserved_quantity + ln.picked_quantity for ln in order.lines)
+    if held == 0:
+        raise InsufficientStockError(
+            f"Order {order.external_id}: no free stock of any line in pickable bins."
+        )
+    order.status = OrderStatus.ALLOCATED if allocation.complete else OrderStatus.PARTIALLY_ALLOCATED
+    session.flush()
+    audit.record(
+        session, actor=actor.username, action="order.allocate",
+        entity=f"{order.channel}:{order.external_id}",
+        detail={"order_id": order.id, "status": order.status, "reserved": [
+            {"line": al.line.line_no, "location_id": loc, "lot_id": lot, "quantity": qty}
+            for al in allocation.lines for loc, lot, qty in al.reserved_now
+        ]},
+    )
+    return allocation
+
+
+def cancel_order(session: Session, *, actor: Actor, order_id: int) -> SalesOrder:
+    """Cancel an order not yet picked: release its reservations and cancel its open picks.
+
+    Pieces already picked stay in packing (a transfer puts them back).
+    """
+    order = lock_order(session, order_id=order_id)
+    if order.status not in CANCELLABLE:
+        raise ConflictError(f"Order {order.id} is {order.status}; it cannot be cancelled.",
+                            code="order-not-cancellable")
+    line_ids = [ln.id for ln in order.lines]
+    reservations = session.scalars(
+        select(Reservation).where(Reservation.order_line_id.in_(line_ids),
+                                  Reservation.status == ReservationStatus.OPEN)
+    ).all()
+    released = release_reservations(session, reservations=reservations, lines=order.lines)
+    open_picks = (
+        (DocumentLine.order_line_id.in_(line_ids)) & (DocumentLine.status == "open")
+        & DocumentLine.document_id.in_(select(Document.id).where(Document.kind == DocKind.PICK))
+    )
+    doc_ids = set(session.scalars(select(DocumentLine.document_id).where(open_picks)))
+    session.execute(update(DocumentLine).where(open_picks).values(status="cancelled")
+                    .execution_options(synchronize_session="fetch"))
+    order.status = OrderStatus.CANCELLED
+    session.flush()
+    audit.record(session, actor=actor.username, action="order.cancel",
+                 entity=f"{order.channel}:{order.external_id}",
+                 detail={"order_id": order.id, "released": released})
+    finish_pick_lists(session, actor=actor, document_ids=sorted(doc_ids))
+    return order

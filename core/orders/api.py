@@ -1,0 +1,131 @@
+"""Orders, pick lists, pick confirmations and shipments over HTTP (thin routes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.orders import allocation, picking, picks, service, shipping, views
+from core.orders.schemas import (
+    AllocationRead,
+    OrderCreate,
+    OrderPage,
+    OrderRead,
+    PickConfirm,
+    PickListCreate,
+    PickListPage,
+    PickListRead,
+    PickResultRead,
+    PickShort,
+    PickUndo,
+    ShipmentRead,
+)
+from core.people.security import Actor
+
+router = APIRouter(tags=["orders"])
+Reader = Annotated[Actor, Depends(allow("read"))]
+DB = Annotated[Session, Depends(read_session)]
+Orders = Annotated[Writer, Depends(writer("order:write"))]
+Picks = Annotated[Writer, Depends(writer("pick:write"))]
+Shipping = Annotated[Writer, Depends(writer("ship:write"))]
+Paging = Annotated[Page, Depends(page)]
+
+
+@router.post("/orders", response_model=OrderRead, status_code=201)
+def create_order(body: OrderCreate, w: Orders) -> object:
+    """Take an order from a channel; a repeat of (channel, external_id) returns it unchanged."""
+    return w.run(lambda s: service.order_read(s, service.create_order(
+        s, actor=w.actor, data=body)[0]), status_code=201)
+
+
+@router.get("/orders", response_model=OrderPage)
+def list_orders(_: Reader, session: DB, p: Paging, status: str | None = None,
+                channel: str | None = None) -> OrderPage:
+    """Orders, newest first, filtered by status and channel."""
+    items, total = service.list_orders(session, status=status, channel=channel, limit=p.limit,
+                                       offset=p.offset)
+    return OrderPage(items=service.order_reads(session, items), total=total)
+
+
+@router.get("/orders/{order_id}", response_model=OrderRead)
+def get_order(order_id: int, _: Reader, session: DB) -> OrderRead:
+    """One order with its lines."""
+    return service.order_read(session, service.get_order(session, order_id=order_id))
+
+
+@router.post("/orders/{order_id}/allocate", response_model=AllocationRead)
+def allocate(order_id: int, w: Orders) -> object:
+    """Reserve stock for the order (FIFO or named lot); partial allocation is reported."""
+    return w.run(lambda s: views.allocation_read(s, allocation.allocate_order(
+        s, actor=w.actor, order_id=order_id)))
+
+
+@router.post("/orders/{order_id}/cancel", response_model=OrderRead)
+def cancel(order_id: int, w: Orders) -> object:
+    """Cancel the order and release what it holds."""
+    return w.run(lambda s: service.order_read(s, allocation.cancel_order(
+        s, actor=w.actor, order_id=order_id)))
+
+
+@router.post("/orders/{order_id}/ship", response_model=ShipmentRead, status_code=201)
+def ship(order_id: int, w: Shipping) -> object:
+    """Ship what was picked for the order to the customer."""
+    return w.run(lambda s: views.shipment_read(s, shipping.ship_order(
+        s, actor=w.actor, order_id=order_id)), status_code=201)
+
+
+@router.post("/picklists", response_model=PickListRead, status_code=201)
+def create_pick_list(body: PickListCreate, w: Picks) -> object:
+    """A pick list for named orders or a wave, in travel order, optionally assigned."""
+    return w.run(lambda s: picking.pick_list_read(s, picking.create_pick_list(
+        s, actor=w.actor, order_ids=body.order_ids, wave=body.wave, channel=body.channel,
+        picker=body.picker, packing=body.packing)), status_code=201)
+
+
+@router.get("/picklists", response_model=PickListPage)
+def list_pick_lists(_: Reader, session: DB, p: Paging, status: str | None = None,
+                    picker: str | None = None) -> PickListPage:
+    """Pick lists, newest first, filtered by status and picker."""
+    docs, total = picking.list_pick_lists(session, status=status, picker=picker, limit=p.limit,
+                                          offset=p.offset)
+    return PickListPage(items=[picking.pick_list_read(session, d) for d in docs], total=total)
+
+
+@router.get("/picklists/{number}", response_model=PickListRead)
+def get_pick_list(number: str, _: Reader, session: DB) -> PickListRead:
+    """One pick list with its lines in travel order."""
+    return picking.pick_list_read(session, picking.get_pick_list(session, number=number))
+
+
+@router.post("/picks/{line_id}/confirm", response_model=PickResultRead)
+def confirm(line_id: int, body: PickConfirm, w: Picks) -> object:
+    """Confirm pieces taken from the bin (serials or piece QR payloads, check digits)."""
+    return w.run(lambda s: views.pick_result_read(s, picks.confirm_pick(
+        s, actor=w.actor, line_id=line_id, quantity=body.quantity, serials=body.serials,
+        check_digits=body.check_digits)))
+
+
+@router.post("/picks/{line_id}/short", response_model=PickResultRead)
+def short(line_id: int, body: PickShort, w: Picks) -> object:
+    """Report a short pick: post what was found, release the rest."""
+    return w.run(lambda s: views.pick_result_read(s, picks.short_pick(
+        s, actor=w.actor, line_id=line_id, found_quantity=body.found_quantity,
+        serials=body.serials, check_digits=body.check_digits)))
+
+
+@router.post("/picks/{line_id}/skip", response_model=PickResultRead)
+def skip(line_id: int, w: Picks) -> object:
+    """Pass a line by for now; it stays open."""
+    return w.run(lambda s: views.pick_result_read(s, picks.skip_pick(
+        s, actor=w.actor, line_id=line_id)))
+
+
+@router.post("/picks/{line_id}/undo", response_model=PickResultRead)
+def undo(line_id: int, w: Picks, body: PickUndo | None = None) -> object:
+    """Undo a line's picks: pieces back to the bin, reserved again."""
+    reason = body.reason if body else "pick undone"
+    return w.run(lambda s: views.pick_result_read(s, picks.undo_pick(
+        s, actor=w.actor, line_id=line_id, reason=reason)))

@@ -1,0 +1,73 @@
+"""The audit chain: `facet audit verify` finds an altered entry and a deleted entry.
+
+Tampering uses raw SQL on purpose: it is what an intruder with database access would do.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, text
+from typer.testing import CliRunner
+
+from core import Database
+from core.audit.models import AuditEntry
+from core.audit.service import verify
+from tests.core.test_api_core import seed
+from web.cli import app as cli
+
+
+def _verify_cli(db_url: str) -> tuple[int, dict[str, object]]:
+    result = CliRunner().invoke(cli, ["audit", "verify"], env={"FACET_DATABASE_URL": db_url})
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _ids(db: Database) -> list[int]:
+    with db.read() as session:
+        return list(session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
+
+
+@pytest.fixture
+def audited(db: Database) -> list[int]:
+    seed(db, users={"mia": "manager"})
+    ids = _ids(db)
+    assert len(ids) > 10
+    return ids
+
+
+def test_untouched_chain_verifies(db: Database, db_url: str, audited: list[int]) -> None:
+    with db.read() as session:
+        result = verify(session, batch=4)  # small batches: the walk crosses batch edges
+    assert (result.ok, result.entries, result.first_bad_id) == (True, len(audited), None)
+    assert _verify_cli(db_url) == (0, {"entries": len(audited), "ok": True,
+                                       "first_bad_id": None, "problem": ""})
+
+
+def test_altered_entry_is_found(db: Database, db_url: str, audited: list[int]) -> None:
+    victim = audited[len(audited) // 2]
+    with db.write() as session:
+        session.execute(text("UPDATE audit_log SET detail = :d WHERE id = :i"),
+                        {"d": '{"quantity":1}', "i": victim})
+    code, report = _verify_cli(db_url)
+    assert code == 1
+    assert (report["ok"], report["first_bad_id"]) == (False, victim)
+    assert report["problem"] == "entry altered after writing"
+
+
+def test_altered_actor_is_found(db: Database, audited: list[int]) -> None:
+    with db.write() as session:
+        session.execute(text("UPDATE audit_log SET actor = 'nobody' WHERE id = :i"),
+                        {"i": audited[0]})
+    with db.read() as session:
+        assert verify(session).first_bad_id == audited[0]
+
+
+def test_deleted_entry_is_found(db: Database, db_url: str, audited: list[int]) -> None:
+    victim = audited[3]
+    with db.write() as session:
+        session.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": victim})
+    code, report = _verify_cli(db_url)
+    assert code == 1
+    assert (report["ok"], report["first_bad_id"]) == (False, audited[4])
+    assert report["problem"] == "link to previous entry broken"
