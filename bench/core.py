@@ -1,6 +1,6 @@
 """Speed of the inventory core. Prints the figures and writes bench/results/core.json.
 
-  receipt_10k_s        a receipt of 10,000 serialised pieces through the service layer (target < 3 s)
+  receipt_10k_s        a 10,000-piece serialised receipt, service layer (target < 3 s)
   picks_per_s_service  single-line pick confirmations per second, service layer, SQLite (>= 2,000)
   picks_http           pick confirmations per second over HTTP and p99 latency (>= 300/s, < 25 ms)
   locate_p99_ms        GET /api/locate p99 with 1,000,000 pieces (< 10 ms)
@@ -58,8 +58,12 @@ def bench_receipt(workdir: Path, pieces: int, repeats: int) -> dict[str, Any]:
             Builder(session).receive("RING-18K-7", f"G-{r + 1}", pieces, prefix=f"R{r}")
         timings.append(time.perf_counter() - start)
         db.dispose()
-    return {"pieces": pieces, "median_s": round(statistics.median(timings), 3),
-            "runs_s": [round(t, 3) for t in timings], "target_s": 3.0}
+    return {
+        "pieces": pieces,
+        "median_s": round(statistics.median(timings), 3),
+        "runs_s": [round(t, 3) for t in timings],
+        "target_s": 3.0,
+    }
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -78,8 +82,10 @@ def main() -> None:
     results: dict[str, Any] = {}
     try:
         results["receipt_10k"] = bench_receipt(workdir, 10_000, 1 if args.quick else 3)
-        print(f"receipt of 10,000 serialised pieces: {results['receipt_10k']['median_s']} s "
-              "(target < 3 s)")
+        print(
+            f"receipt of 10,000 serialised pieces: {results['receipt_10k']['median_s']} s "
+            "(target < 3 s)"
+        )
         try:
             from bench.core_picks import bench_http, bench_locate, bench_picks
         except ImportError as exc:  # the order services are newer than this bench

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("YOLO_AUTOINSTALL", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("YOLO_CONFIG_DIR", str(Path(__file__).resolve().parents[1] / "var" /
-                                             "ultralytics"))
+os.environ.setdefault(
+    "YOLO_CONFIG_DIR", str(Path(__file__).resolve().parents[1] / "var" / "ultralytics")
+)
 
-from core import Database  # noqa: E402
-from core.db import Base  # noqa: E402
-from core.migrate import bootstrap, upgrade  # noqa: E402
+from core import Database
+from core.db import Base
+from core.migrate import bootstrap, upgrade
 
 PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]

@@ -2,8 +2,9 @@
 
 This is the one twin module allowed to read the core: :func:`layout_from_core` reads the bins
 through ``core.warehouse_bins``; :func:`layout_from_locations` takes any iterable of plain
-location records (objects or mappings with ``code``, ``kind``, ``aisle``, ``bay``, ``level``, ``x``, ``y``, ``z``) and
-infers aisles, blocks, cross aisles, the depot (the packing location) and the vault zone.
+location records (objects or mappings with ``code``, ``kind``, ``aisle``, ``bay``,
+``level``, ``x``, ``y``, ``z``) and infers aisles, blocks, cross aisles, the depot (the
+packing location) and the vault zone.
 Aisles must run along ``y``; the records' coordinates are metres.
 """
 

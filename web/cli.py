@@ -11,8 +11,9 @@ import typer
 from web import cli_twin as twin_cli
 from web import cli_vision as vision_cli
 
-app = typer.Typer(help="Facet: warehouse system for jewellery and fashion accessories.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Facet: warehouse system for jewellery and fashion accessories.", no_args_is_help=True
+)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo warehouse.", no_args_is_help=True)
@@ -47,11 +48,16 @@ def db_upgrade() -> None:
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="Sign-in name, such as 'mia'.")],
-    role: Annotated[str, typer.Option(help="admin, manager, clerk, picker, qc_inspector, "
-                                           "finance_auditor or security.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="admin, manager, clerk, picker, qc_inspector, finance_auditor or security."
+        ),
+    ],
     full_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
-    operator_id: Annotated[str | None, typer.Option(help="Digits a picker speaks to sign "
-                                                         "on.")] = None,
+    operator_id: Annotated[
+        str | None, typer.Option(help="Digits a picker speaks to sign on.")
+    ] = None,
 ) -> None:
     """Add a person; the password is read from standard input."""
     from core.people.service import create_user, system_actor
@@ -59,17 +65,29 @@ def user_add(
     password = sys.stdin.readline().rstrip("\n")
     db = _database()
     with db.write() as session:
-        create_user(session, actor=system_actor(session), username=name, password=password,
-                    role=role, full_name=full_name, operator_id=operator_id)
+        create_user(
+            session,
+            actor=system_actor(session),
+            username=name,
+            password=password,
+            role=role,
+            full_name=full_name,
+            operator_id=operator_id,
+        )
     typer.echo(f"added {name} ({role})")
 
 
 @demo_app.command("load")
 def demo_load(
-    scale: Annotated[str, typer.Option(help="small (fast, for tests) or full (2,000 SKUs, "
-                                            "30,000 pieces, a year of history).")] = "full",
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same "
-                                           "warehouse.")] = 7,
+    scale: Annotated[
+        str,
+        typer.Option(
+            help="small (fast, for tests) or full (2,000 SKUs, 30,000 pieces, a year of history)."
+        ),
+    ] = "full",
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same warehouse.")
+    ] = 7,
 ) -> None:
     """Load the demo warehouse (and one user per role) into an empty database."""
     from core.demo import load_demo
@@ -118,8 +136,12 @@ def serve(
     from web.app import Settings, create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.web.host,
-                port=port or settings.web.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.web.host,
+        port=port or settings.web.port,
+        log_level="info",
+    )
 
 
 def main() -> None:

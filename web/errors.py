@@ -43,14 +43,24 @@ def install(app: FastAPI, *, extra: dict[type[Exception], tuple[int, str]] | Non
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
         code = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(
-            exc.status_code, "http-error")
-        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code,
-                            headers=getattr(exc, "headers", None))
+            exc.status_code, "http-error"
+        )
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     async def integrity(_: Request, exc: Exception) -> JSONResponse:
         log.info("integrity error: %s", exc)
-        return JSONResponse(error_body("conflict", "That conflicts with existing data "
-                                       "(a duplicate code or a concurrent change); retry."), 409)
+        return JSONResponse(
+            error_body(
+                "conflict",
+                "That conflicts with existing data "
+                "(a duplicate code or a concurrent change); retry.",
+            ),
+            409,
+        )
 
     async def busy(_: Request, exc: Exception) -> JSONResponse:
         log.warning("database busy: %s", exc)

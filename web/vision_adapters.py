@@ -17,8 +17,14 @@ class CoreAlertSink:
         """Store ``alert`` with its snapshot; returns the core's alert id."""
         with self.db.write() as session:
             stored = raise_alert(
-                session, camera=alert.camera, zone=alert.zone, rule=alert.rule,
-                severity=str(alert.severity), message=alert.message, raised_at=alert.raised_at,
-                snapshot=alert.snapshot_jpeg, track_id=alert.track_id,
+                session,
+                camera=alert.camera,
+                zone=alert.zone,
+                rule=alert.rule,
+                severity=str(alert.severity),
+                message=alert.message,
+                raised_at=alert.raised_at,
+                snapshot=alert.snapshot_jpeg,
+                track_id=alert.track_id,
             )
             return stored.id

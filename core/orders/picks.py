@@ -129,6 +129,10 @@ def _check_open(row: Row[Any], quantity: int) -> None:
         )
     if row.status != "open":
         raise ConflictError(f"Pick line {row.id} is {row.status}.", code="pick-line-closed")
+    if quantity > row.open_quantity:  # never eat stock reserved for another order
+        raise InsufficientStockError(
+            f"Pick line {row.id}: its reservation holds {row.open_quantity}, not {quantity}."
+        )
 
 
 def _check_digits(row: Row[Any], check_digits: str | None) -> None:
@@ -143,8 +147,9 @@ def _check_lot(row: Row[Any]) -> None:
         raise LotBlockedError(f"Lot {row.lot} is {row.lot_status}; do not pick it.")
 
 
-def _serial_ids(session: Session, row: Row[Any], quantity: int, values: Sequence[str]) -> tuple[
-        int, ...]:
+def _serial_ids(
+    session: Session, row: Row[Any], quantity: int, values: Sequence[str]
+) -> tuple[int, ...]:
     if not row.serialised:
         if values:
             raise SerialError(f"{row.sku} is not serialised; do not name serials.",
@@ -303,9 +308,10 @@ def undo_pick(
 ) -> PickOutcome:
     """Put a line's picked pieces back in the bin (reversing moves) and reserve them again."""
     row = _load(session, line_id)
-    if row.order_status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
-        raise ConflictError(f"The order is {row.order_status}; its picks cannot be undone.",
-                            code="pick-not-undoable")
+    if row.status == "cancelled" or row.order_status in (OrderStatus.SHIPPED,
+                                                         OrderStatus.CANCELLED):
+        raise ConflictError(f"Pick line {row.id} is {row.status} and its order "
+                            f"{row.order_status}; it cannot be undone.", code="pick-not-undoable")
     reversed_ids = list((row.data or {}).get("reversed", []))
     move_ids = [m for m in session.scalars(
         select(StockMove.id).where(StockMove.document_id == row.document_id,

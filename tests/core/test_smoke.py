@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core.audit.service import verify as verify_audit
 from core.errors import LotBlockedError
 from core.ledger.service import verify_ledger
-from core.trace.service import lot_trace, locate, serial_history
+from core.trace.service import locate, lot_trace, serial_history
 from tests.builders import Builder
 
 

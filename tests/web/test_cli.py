@@ -14,8 +14,15 @@ from core.lots.models import Lot, Serial
 from web.cli import app
 
 runner = CliRunner()
-COMMANDS = [[], ["db", "upgrade"], ["user", "add"], ["demo", "load"], ["serve"],
-            ["ledger", "verify"], ["audit", "verify"]]
+COMMANDS = [
+    [],
+    ["db", "upgrade"],
+    ["user", "add"],
+    ["demo", "load"],
+    ["serve"],
+    ["ledger", "verify"],
+    ["audit", "verify"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "facet")
@@ -34,8 +41,9 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_user_add_reads_password_from_stdin(cli_db: str) -> None:
-    result = runner.invoke(app, ["user", "add", "nina", "--role", "clerk"],
-                           input="a-long-password\n")
+    result = runner.invoke(
+        app, ["user", "add", "nina", "--role", "clerk"], input="a-long-password\n"
+    )
     assert result.exit_code == 0, result.output
     bad = runner.invoke(app, ["user", "add", "olga", "--role", "wizard"], input="long-enough\n")
     assert bad.exit_code != 0
