@@ -1,0 +1,100 @@
+"""A fake speech engine for tests: "audio" that carries its own transcript."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.speech.base import SAMPLE_RATE, Transcript
+from assistant.speech.grammar import Grammar
+
+__all__ = ["FakeRecognizer", "FakeSpeechEngine", "encode_text"]
+
+_BASE = 8000
+_STEP = 64
+_SAMPLES_PER_BYTE = 320  # 20 ms of loud signal per character
+
+
+def encode_text(text: str, *, silence_ms: int = 400, lead_ms: int = 90) -> bytes:
+    """Encode `text` as loud 16-bit PCM that `FakeSpeechEngine` decodes, between silences."""
+    data = text.encode("utf-8")
+    values = np.repeat(np.asarray([_BASE + _STEP * b for b in data], dtype=np.int16),
+                       _SAMPLES_PER_BYTE)
+    # Alternate the sign so the signal has no DC offset but keeps its energy.
+    signs = np.where(np.arange(values.size) % 2 == 0, 1, -1).astype(np.int16)
+    lead = np.zeros(SAMPLE_RATE * lead_ms // 1000, dtype=np.int16)
+    tail = np.zeros(SAMPLE_RATE * silence_ms // 1000, dtype=np.int16)
+    return bytes(np.concatenate([lead, values * signs, tail]).astype("<i2").tobytes())
+
+
+def _decode(pcm: bytes) -> str:
+    samples = np.abs(np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.int32))
+    if samples.size == 0:
+        return ""
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(samples)) + 1])
+    lengths = np.diff(np.concatenate([starts, [samples.size]]))
+    values = samples[starts]
+    keep = (values >= _BASE) & ((values - _BASE) % _STEP == 0)
+    out = bytearray()
+    for value, length in zip(values[keep].tolist(), lengths[keep].tolist(), strict=True):
+        out.extend([(value - _BASE) // _STEP] * round(length / _SAMPLES_PER_BYTE))
+    return out.decode("utf-8", errors="ignore")
+
+
+class FakeRecognizer:
+    """Decodes `encode_text` audio; text outside the grammar comes back empty."""
+
+    def __init__(self, grammar: Grammar | None) -> None:
+        """Start with `grammar` and an empty buffer."""
+        self._grammar = grammar
+        self._buffer = bytearray()
+        self.utterances: list[str] = []
+
+    @property
+    def grammar(self) -> Grammar | None:
+        """The active grammar."""
+        return self._grammar
+
+    def set_grammar(self, grammar: Grammar | None) -> None:
+        """Switch grammar for the next utterance."""
+        self._grammar = grammar
+
+    def _text(self) -> str:
+        text = " ".join(_decode(bytes(self._buffer)).split())
+        if self._grammar is not None and text and not self._grammar.matches(text):
+            return ""
+        return text
+
+    def accept(self, pcm: bytes) -> Transcript:
+        """Buffer a chunk and return what decodes so far."""
+        self._buffer.extend(pcm)
+        return Transcript(self._text(), is_final=False)
+
+    def finish(self) -> Transcript:
+        """Return the decoded utterance and clear the buffer."""
+        text = self._text()
+        self._buffer.clear()
+        self.utterances.append(text)
+        return Transcript(text, is_final=True, confidence=1.0 if text else 0.0)
+
+    def close(self) -> None:
+        """Nothing to release."""
+        self._buffer.clear()
+
+
+class FakeSpeechEngine:
+    """Engine whose recognisers decode `encode_text` audio exactly."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        """Create the engine; it keeps every recogniser it made, for inspection."""
+        self.recognizers: list[FakeRecognizer] = []
+
+    def recognizer(self, grammar: Grammar | None = None) -> FakeRecognizer:
+        """Return a new fake recogniser."""
+        rec = FakeRecognizer(grammar)
+        self.recognizers.append(rec)
+        return rec
+
+    def check_grammar(self, grammar: Grammar) -> None:
+        """Every grammar is fine for the fake."""

@@ -1,0 +1,132 @@
+"""PocketSphinx engine: the bundled US-English model decoding against JSGF grammars."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from assistant.speech.base import SAMPLE_RATE, Transcript
+from assistant.speech.errors import GrammarError, SpeechEngineError, SpeechModelNotFoundError
+from assistant.speech.grammar import Grammar
+
+__all__ = ["PocketSphinxEngine", "PocketSphinxRecognizer"]
+
+
+def _model_paths(model_dir: Path | None) -> tuple[Path, Path]:
+    """Return (acoustic model dir, dictionary) for `model_dir` or the bundled model."""
+    if model_dir is None:
+        import pocketsphinx
+
+        model_dir = Path(pocketsphinx.get_model_path())
+    base = model_dir / "en-us" if (model_dir / "en-us").is_dir() else model_dir
+    hmm = base / "en-us" if (base / "en-us").is_dir() else base
+    dicts = sorted(base.glob("*.dict"))
+    if not (hmm / "mdef").exists() or not dicts:
+        raise SpeechModelNotFoundError(f"no PocketSphinx acoustic model/dictionary in {model_dir}")
+    return hmm, dicts[0]
+
+
+class PocketSphinxEngine:
+    """Speech engine over PocketSphinx 5; one native decoder per recogniser."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        """Remember where the model is; nothing is loaded until the first recogniser."""
+        self._model_dir = model_dir
+        self._paths: tuple[Path, Path] | None = None
+        self._lock = threading.Lock()
+        self._checker: Any = None
+
+    def _decoder(self) -> Any:
+        import pocketsphinx
+
+        if self._paths is None:
+            self._paths = _model_paths(self._model_dir)
+        hmm, dictionary = self._paths
+        try:
+            return pocketsphinx.Decoder(
+                hmm=str(hmm), dict=str(dictionary), lm=None, samprate=SAMPLE_RATE,
+                loglevel="FATAL",
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise SpeechEngineError(f"PocketSphinx failed to start: {exc}") from exc
+
+    def recognizer(self, grammar: Grammar | None = None) -> PocketSphinxRecognizer:
+        """Return a recogniser with its own decoder (about 0.1 s to create)."""
+        return PocketSphinxRecognizer(self._decoder(), grammar)
+
+    def check_grammar(self, grammar: Grammar) -> None:
+        """Raise `GrammarError` naming the words missing from the dictionary."""
+        with self._lock:
+            if self._checker is None:
+                self._checker = self._decoder()
+            missing = sorted(w for w in grammar.words if self._checker.lookup_word(w) is None)
+        if missing:
+            raise GrammarError(f"grammar {grammar.name!r}: words not in dictionary: {missing}")
+
+
+class PocketSphinxRecognizer:
+    """A PocketSphinx decoder; each grammar becomes a named JSGF search, added once."""
+
+    def __init__(self, decoder: Any, grammar: Grammar | None) -> None:
+        """Wrap `decoder` and activate `grammar`."""
+        self._decoder = decoder
+        self._searches: set[str] = set()
+        self._grammar: Grammar | None = None
+        self._in_utterance = False
+        self._last = ""
+        self.set_grammar(grammar)
+
+    @property
+    def grammar(self) -> Grammar | None:
+        """The active grammar."""
+        return self._grammar
+
+    def set_grammar(self, grammar: Grammar | None) -> None:
+        """Activate `grammar` (a JSGF search); None is not supported by this engine."""
+        if grammar is None:
+            raise GrammarError("the PocketSphinx engine decodes against a grammar only")
+        if self._in_utterance:
+            self.finish()
+        jsgf = grammar.to_jsgf()
+        key = f"{grammar.name}_{hashlib.sha1(jsgf.encode()).hexdigest()[:12]}"
+        if key not in self._searches:
+            try:
+                self._decoder.add_jsgf_string(key, jsgf)
+            except (ValueError, RuntimeError) as exc:
+                raise GrammarError(f"PocketSphinx rejected grammar {grammar.name!r}") from exc
+            self._searches.add(key)
+        self._decoder.activate_search(key)
+        self._grammar = grammar
+
+    def accept(self, pcm: bytes) -> Transcript:
+        """Decode a chunk and return the running hypothesis."""
+        if not self._in_utterance:
+            self._decoder.start_utt()
+            self._in_utterance = True
+            self._last = ""
+        if pcm:
+            self._decoder.process_raw(pcm, False, False)
+            hyp = self._decoder.hyp()
+            self._last = hyp.hypstr if hyp is not None else ""
+        return Transcript(self._last, is_final=False)
+
+    def finish(self) -> Transcript:
+        """End the utterance and return the best hypothesis."""
+        if not self._in_utterance:
+            return Transcript("", is_final=True)
+        self._decoder.end_utt()
+        self._in_utterance = False
+        hyp = self._decoder.hyp()
+        if hyp is None:
+            return Transcript("", is_final=True)
+        return Transcript(hyp.hypstr.strip(), is_final=True, confidence=float(hyp.prob))
+
+    def close(self) -> None:
+        """End any open utterance; the decoder is freed with this object."""
+        if self._in_utterance:
+            self._decoder.end_utt()
+            self._in_utterance = False

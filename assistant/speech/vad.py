@@ -1,0 +1,125 @@
+"""Energy-based voice activity detection with an adaptive noise floor and hangover."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from assistant.speech.base import SAMPLE_RATE, SAMPLE_WIDTH
+
+__all__ = ["EnergyVad", "VadEvent", "frame_db"]
+
+FRAME_MS = 30
+FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
+
+
+def frame_db(pcm: bytes) -> float:
+    """Level of a 16-bit PCM frame in dB relative to full scale."""
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    if samples.size == 0:
+        return -120.0
+    rms = math.sqrt(float(np.mean(samples * samples)))
+    return 20.0 * math.log10(max(rms, 1e-3) / 32768.0)
+
+
+@dataclass(frozen=True)
+class VadEvent:
+    """What one frame did: speech started (with pre-roll), continued, or ended.
+
+    `quiet_ms` is how long the audio has been below the speech threshold, within an utterance.
+    """
+
+    kind: Literal["start", "speech", "end"]
+    audio: bytes = b""
+    offset_bytes: int = 0
+    quiet_ms: int = 0
+
+
+@dataclass
+class EnergyVad:
+    """Splits a PCM stream into utterances; feed any chunk size, get events per 30 ms frame."""
+
+    margin_db: float = 9.0
+    min_level_db: float = -50.0
+    start_ms: int = 60
+    hangover_ms: int = 240
+    preroll_ms: int = 300
+    max_utterance_ms: int = 8000
+    in_speech: bool = field(default=False, init=False)
+    floor_db: float | None = field(default=None, init=False)
+    consumed_bytes: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        """Prepare buffers sized from the millisecond settings."""
+        self._pending = bytearray()
+        self._preroll: deque[bytes] = deque(maxlen=max(1, self.preroll_ms // FRAME_MS))
+        self._loud_run = 0
+        self._quiet_run = 0
+        self._speech_frames = 0
+        self._quietest = 0.0
+
+    def reset(self) -> None:
+        """Forget the current utterance (the noise floor is kept)."""
+        self.in_speech = False
+        self._preroll.clear()
+        self._loud_run = self._quiet_run = self._speech_frames = 0
+
+    def feed(self, pcm: bytes) -> list[VadEvent]:
+        """Consume a chunk of PCM and return the events of each completed frame."""
+        self._pending.extend(pcm)
+        events: list[VadEvent] = []
+        while len(self._pending) >= FRAME_BYTES:
+            frame = bytes(self._pending[:FRAME_BYTES])
+            del self._pending[:FRAME_BYTES]
+            self.consumed_bytes += FRAME_BYTES
+            event = self._frame(frame)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _threshold(self) -> float:
+        floor = self.floor_db if self.floor_db is not None else self.min_level_db
+        return max(self.min_level_db, floor + self.margin_db)
+
+    def _track_floor(self, level: float) -> None:
+        # Fall fast to quieter frames, rise slowly, so speech never becomes the floor.
+        if self.floor_db is None or level < self.floor_db:
+            self.floor_db = level
+        else:
+            self.floor_db += 0.05 * (level - self.floor_db)
+
+    def _frame(self, frame: bytes) -> VadEvent | None:
+        level = frame_db(frame)
+        if self.floor_db is None:
+            self.floor_db = level  # a stream opens on background sound, not on speech
+        loud = level >= self._threshold()
+        if not self.in_speech:
+            self._preroll.append(frame)
+            self._loud_run = self._loud_run + 1 if loud else 0
+            if not loud:
+                self._track_floor(level)
+            if self._loud_run * FRAME_MS >= self.start_ms:
+                self.in_speech = True
+                self._quiet_run = 0
+                self._quietest = level
+                self._speech_frames = len(self._preroll)
+                audio = b"".join(self._preroll)
+                self._preroll.clear()
+                return VadEvent("start", audio, self.consumed_bytes - len(audio))
+            return None
+        self._speech_frames += 1
+        self._quietest = min(self._quietest, level)
+        self._quiet_run = 0 if loud else self._quiet_run + 1
+        ended = self._quiet_run * FRAME_MS >= self.hangover_ms
+        if not ended and self._speech_frames * FRAME_MS >= self.max_utterance_ms:
+            # Endless "speech" is usually louder background: raise the floor to it.
+            self.floor_db, ended = self._quietest, True
+        if ended:
+            self.reset()
+            return VadEvent("end", frame, self.consumed_bytes - FRAME_BYTES, self.hangover_ms)
+        offset = self.consumed_bytes - FRAME_BYTES
+        return VadEvent("speech", frame, offset, self._quiet_run * FRAME_MS)

@@ -1,0 +1,128 @@
+"""Vosk engine: a Kaldi model directory decoding against a phrase-list grammar."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from assistant.speech.base import SAMPLE_RATE, Transcript
+from assistant.speech.errors import GrammarError, SpeechEngineError, SpeechModelNotFoundError
+from assistant.speech.grammar import Grammar
+
+__all__ = ["VoskEngine", "VoskRecognizer"]
+
+_UNK = "[unk]"
+
+
+class VoskEngine:
+    """Speech engine over Vosk; the model (hundreds of MB) loads once, on first use."""
+
+    name = "vosk"
+
+    def __init__(self, model_dir: Path) -> None:
+        """Remember the model directory; nothing is loaded yet."""
+        self._model_dir = Path(model_dir)
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        """The loaded `vosk.Model`."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        return self._model
+
+    def _load(self) -> Any:
+        if not (self._model_dir / "am").is_dir():
+            raise SpeechModelNotFoundError(f"no Vosk model in {self._model_dir}")
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        try:
+            return vosk.Model(str(self._model_dir))
+        except Exception as exc:  # vosk raises a bare Exception on a bad model
+            raise SpeechEngineError(f"Vosk failed to load {self._model_dir}: {exc}") from exc
+
+    def knows(self, word: str) -> bool:
+        """True if `word` is in the model's vocabulary."""
+        return int(self.model.vosk_model_find_word(word)) >= 0
+
+    def grammar_json(self, grammar: Grammar) -> str:
+        """The JSON phrase list for `grammar`, with ``[unk]`` when the model has it."""
+        phrases = grammar.to_vosk()
+        if self.knows(_UNK):
+            phrases.append(_UNK)
+        return json.dumps(phrases, ensure_ascii=False)
+
+    def check_grammar(self, grammar: Grammar) -> None:
+        """Raise `GrammarError` naming the words missing from the model."""
+        missing = sorted(w for w in grammar.words if not self.knows(w))
+        if missing:
+            raise GrammarError(f"grammar {grammar.name!r}: words not in the model: {missing}")
+
+    def recognizer(self, grammar: Grammar | None = None) -> VoskRecognizer:
+        """Return a recogniser for one audio stream."""
+        return VoskRecognizer(self, grammar)
+
+
+class VoskRecognizer:
+    """Wraps `KaldiRecognizer(model, 16000, json_grammar)`; Vosk endpointing ends utterances."""
+
+    def __init__(self, engine: VoskEngine, grammar: Grammar | None) -> None:
+        """Create the Kaldi recogniser for `grammar`."""
+        self._engine = engine
+        self._grammar = grammar
+        self._rec: Any = None
+        self._fresh = True
+        self._reset()
+
+    @property
+    def grammar(self) -> Grammar | None:
+        """The active grammar (None: the model's full vocabulary)."""
+        return self._grammar
+
+    def _reset(self) -> None:
+        from vosk import KaldiRecognizer
+
+        if self._grammar is None:
+            self._rec = KaldiRecognizer(self._engine.model, SAMPLE_RATE)
+        else:
+            self._rec = KaldiRecognizer(
+                self._engine.model, SAMPLE_RATE, self._engine.grammar_json(self._grammar)
+            )
+        self._fresh = True
+
+    def set_grammar(self, grammar: Grammar | None) -> None:
+        """Use `grammar` from the next utterance on."""
+        if grammar is not None and not grammar.words:
+            raise GrammarError(f"grammar {grammar.name!r} has no words")
+        self._grammar = grammar
+        self._reset()
+
+    def accept(self, pcm: bytes) -> Transcript:
+        """Feed a chunk; a final transcript means Vosk detected the end of speech."""
+        self._fresh = False
+        if self._rec.AcceptWaveform(pcm):
+            text = _clean(json.loads(self._rec.Result()).get("text", ""))
+            self._reset()
+            return Transcript(text, is_final=True)
+        return Transcript(_clean(json.loads(self._rec.PartialResult()).get("partial", "")), False)
+
+    def finish(self) -> Transcript:
+        """End the utterance and return its final text."""
+        if self._fresh:
+            return Transcript("", is_final=True)
+        text = _clean(json.loads(self._rec.FinalResult()).get("text", ""))
+        self._reset()
+        return Transcript(text, is_final=True)
+
+    def close(self) -> None:
+        """Drop the native recogniser."""
+        self._rec = None
+
+
+def _clean(text: str) -> str:
+    return " ".join(w for w in text.split() if w != _UNK)

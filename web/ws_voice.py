@@ -1,0 +1,169 @@
+"""Websocket `/ws/voice`: a headset streams 16 kHz PCM in, prompts and transcripts come out.
+
+Dependencies are looked up on ``websocket.app.state`` when a headset connects:
+
+- ``voice_backend_factory``: ``Callable[[], PickingBackend]``, called once per connection
+  (required).
+- ``voice_speech_engine``: a ``SpeechEngine`` shared by all connections (optional; built from
+  ``voice_settings`` with ``create_speech_engine`` and cached on first use if absent).
+- ``voice_settings``: ``AssistantSettings`` (optional; defaults, read from the environment).
+- ``voice_tts``: an object with ``wav(text) -> bytes``, or None for text-only prompts
+  (optional; espeak-ng from the settings when installed).
+- ``voice_authenticate``: ``Callable[[str | None], object]``, sync or async (optional). It
+  receives the ``token`` query parameter; a falsy result or an exception refuses the
+  connection with close code 1008.
+
+Client to server: binary frames of 16 kHz mono 16-bit little-endian PCM; text frames with JSON
+``{"type": "flush"}`` (end the utterance now; answered by ``{"type": "flushed"}``),
+``{"type": "scan", "code": "..."}`` (a scanned serial) or ``{"type": "text", "text": "..."}``
+(a typed answer). Server to client: JSON ``partial``, ``final``, ``command``, ``prompt`` (with
+``audio``: base64 WAV or null), ``error`` (with a stable ``code``) and ``end`` messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from assistant.speech import AssistantError, AssistantSettings, SpeechEngine
+from assistant.speech.factory import create_speech_engine, create_tts
+from assistant.voice import (
+    DialogueMachine,
+    PickingBackend,
+    VoiceEvent,
+    VoiceSession,
+    load_language,
+    vad_from_settings,
+)
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+_POLICY_VIOLATION = 1008
+_UNSET = object()
+
+
+def _settings(state: Any) -> AssistantSettings:
+    settings = getattr(state, "voice_settings", None)
+    if settings is None:
+        settings = AssistantSettings()
+        state.voice_settings = settings
+    return settings
+
+
+def _engine(state: Any) -> SpeechEngine:
+    engine = getattr(state, "voice_speech_engine", None)
+    if engine is None:
+        engine = create_speech_engine(_settings(state))
+        state.voice_speech_engine = engine
+    return engine
+
+
+def _tts(state: Any) -> Any:
+    tts = getattr(state, "voice_tts", _UNSET)
+    if tts is _UNSET:
+        tts = create_tts(_settings(state))
+        state.voice_tts = tts
+    return tts
+
+
+async def _authenticate(websocket: WebSocket, token: str | None) -> bool:
+    check: Callable[[str | None], Any] | None = getattr(
+        websocket.app.state, "voice_authenticate", None
+    )
+    if check is None:
+        return True
+    try:
+        result = check(token)
+        if inspect.isawaitable(result):
+            result = await result
+    except Exception:  # any failure to authenticate refuses the connection
+        return False
+    return bool(result)
+
+
+def _open_session(state: Any) -> VoiceSession:
+    settings = _settings(state)
+    backend: PickingBackend = state.voice_backend_factory()
+    machine = DialogueMachine(backend, load_language(settings.language))
+    recognizer = _engine(state).recognizer(machine.pack.grammar("digits"))
+    return VoiceSession(machine, recognizer, vad_from_settings(settings.vad))
+
+
+async def _send_events(websocket: WebSocket, events: list[VoiceEvent], tts: Any) -> None:
+    for event in events:
+        message = event.as_dict()
+        if event.type == "prompt":
+            audio = await run_in_threadpool(tts.wav, event.text) if tts is not None else None
+            message["audio"] = base64.b64encode(audio).decode("ascii") if audio else None
+            message["time"] = time.time()
+        await websocket.send_text(json.dumps(message, ensure_ascii=False))
+        if event.type == "prompt" and event.turn is not None and event.turn.ended:
+            await websocket.send_text(json.dumps({"type": "end"}))
+
+
+async def _on_text(websocket: WebSocket, session: VoiceSession, raw: str, tts: Any) -> None:
+    try:
+        message = json.loads(raw)
+        kind = message["type"]
+    except (ValueError, KeyError, TypeError):
+        await _send_error(websocket, "bad-message", "expected a JSON object with a type")
+        return
+    if kind == "flush":
+        await _send_events(websocket, await run_in_threadpool(session.end_utterance), tts)
+        await websocket.send_text(json.dumps({"type": "flushed"}))
+    elif kind == "scan":
+        code = str(message.get("code", ""))
+        await _send_events(websocket, await run_in_threadpool(session.handle_scan, code), tts)
+    elif kind == "text":
+        text = str(message.get("text", ""))
+        await _send_events(websocket, await run_in_threadpool(session.handle_text, text), tts)
+    else:
+        await _send_error(websocket, "bad-message", f"unknown message type {kind!r}")
+
+
+async def _send_error(websocket: WebSocket, code: str, message: str) -> None:
+    await websocket.send_text(json.dumps({"type": "error", "code": code, "message": message}))
+
+
+async def _serve(websocket: WebSocket, session: VoiceSession, tts: Any) -> None:
+    await _send_events(websocket, session.start(), tts)
+    while not session.ended:
+        frame = await websocket.receive()
+        if frame["type"] == "websocket.disconnect":
+            return
+        if frame.get("bytes") is not None:
+            events = await run_in_threadpool(session.feed_audio, frame["bytes"])
+            await _send_events(websocket, events, tts)
+        elif frame.get("text") is not None:
+            await _on_text(websocket, session, frame["text"], tts)
+
+
+@router.websocket("/ws/voice")
+async def voice_socket(websocket: WebSocket, token: str | None = None) -> None:
+    """Run one headset dialogue over a websocket until sign-off or disconnect."""
+    if not await _authenticate(websocket, token):
+        await websocket.close(code=_POLICY_VIOLATION)
+        return
+    await websocket.accept()
+    session: VoiceSession | None = None
+    try:
+        session = await run_in_threadpool(_open_session, websocket.app.state)
+        await _serve(websocket, session, _tts(websocket.app.state))
+        await websocket.close()
+    except WebSocketDisconnect:
+        pass
+    except AssistantError as exc:
+        await _send_error(websocket, exc.code, exc.message)
+        await websocket.close(code=1011)
+    finally:
+        if session is not None:
+            session.recognizer.close()
