@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
@@ -71,6 +72,31 @@ def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
         found.update(
             (s.code, s) for s in session.scalars(select(Serial).where(Serial.code.in_(chunk)))
         )
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFoundError(
+            f"Unknown serial(s): {', '.join(missing[:5])}" + ("..." if len(missing) > 5 else ""),
+            code="unknown-serial",
+        )
+    return [found[c] for c in codes]
+
+
+_SERIAL_ROWS = select(
+    Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id
+).where(Serial.code.in_(bindparam("codes", expanding=True)))
+
+
+def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Row[Any]]:
+    """Like :func:`serials_by_codes` but plain rows (id, code, sku_id, lot_id, location_id)."""
+    codes = [serial_code(v) for v in values]
+    if len(set(codes)) != len(codes):
+        raise SerialError("The same serial is named twice.", code="duplicate-serial")
+    session.flush()
+    found = {
+        r.code: r
+        for start in range(0, len(codes), 500)
+        for r in session.connection().execute(_SERIAL_ROWS, {"codes": codes[start : start + 500]})
+    }
     missing = [c for c in codes if c not in found]
     if missing:
         raise NotFoundError(

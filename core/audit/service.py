@@ -7,13 +7,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from core.audit.models import AuditEntry
 from core.clock import as_utc, now
 
 GENESIS = "0" * 64
+_HEAD = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_APPEND = insert(AuditEntry.__table__)
 
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, entity: str, detail: str) -> str:
@@ -33,23 +35,24 @@ def record(
 ) -> None:
     """Append one entry (same transaction as the write it describes)."""
     _lock_head(session)
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-    prev_hash = prev or GENESIS
+    session.flush()  # keep ORM-added entries ahead of this one in the chain
+    conn = session.connection()  # plain statements: this runs on every write
+    prev_hash = conn.execute(_HEAD).scalar() or GENESIS
     at = now()
     detail_json = json.dumps(detail, sort_keys=True, default=str, separators=(",", ":"))
     digest = _digest(prev_hash, at.isoformat(), actor, action, entity, detail_json)
-    session.add(
-        AuditEntry(
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            detail=detail_json,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+    conn.execute(
+        _APPEND,
+        {
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "detail": detail_json,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
     )
-    session.flush()
 
 
 @dataclass(frozen=True)

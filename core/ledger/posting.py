@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,6 +38,66 @@ __all__ = ["MoveRequest", "change_reserved", "post_moves"]
 _CHUNK = 500
 # Where stock of a lot that is not approved may still go.
 _BLOCKED_LOT_DESTINATIONS = frozenset({Kind.QUARANTINE, Kind.SUPPLIER, Kind.SCRAP, Kind.ADJUSTMENT})
+
+
+# Hot-path statements are built once and run on the session's connection: on SQLite, building
+# and routing an ORM statement costs more than executing it.
+_IDS = bindparam("ids", expanding=True)
+_SKU_IDS = bindparam("sku_ids", expanding=True)
+_LOT_IDS = bindparam("lot_ids", expanding=True)
+_LOC_IDS = bindparam("loc_ids", expanding=True)
+# One round trip for the SKUs, lots and locations a posting names.
+_REFS = union_all(
+    select(literal("s"), Sku.id, Sku.code, cast(Sku.serialised, String), literal("")).where(
+        Sku.id.in_(_SKU_IDS)
+    ),
+    select(literal("l"), Lot.id, Lot.code, Lot.status, literal("")).where(Lot.id.in_(_LOT_IDS)),
+    select(literal("o"), Location.id, Location.code, Location.kind, Location.tier).where(
+        Location.id.in_(_LOC_IDS)
+    ),
+)
+_BAL = Balance.__table__
+_Q, _R = bindparam("q", type_=Integer), bindparam("r", type_=Integer)
+_TAKE = (
+    update(_BAL)
+    .where(
+        _BAL.c.sku_id == bindparam("sku"),
+        _BAL.c.location_id == bindparam("loc"),
+        _BAL.c.lot_id == bindparam("lot"),
+        _BAL.c.reserved >= _R,
+        _BAL.c.on_hand - _Q >= _BAL.c.reserved - _R,
+    )
+    .values(on_hand=_BAL.c.on_hand - _Q, reserved=_BAL.c.reserved - _R)
+)
+_UPSERT = {
+    name: maker(_BAL)
+    .values(
+        sku_id=bindparam("sku"),
+        location_id=bindparam("loc"),
+        lot_id=bindparam("lot"),
+        on_hand=bindparam("q"),
+        reserved=0,
+    )
+    .on_conflict_do_update(
+        index_elements=["sku_id", "location_id", "lot_id"],
+        set_={"on_hand": _BAL.c.on_hand + bindparam("q")},
+    )
+    for name, maker in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_SER = Serial.__table__
+_MOVE_SERIALS = (
+    update(_SER)
+    .where(
+        _SER.c.id.in_(_IDS),
+        _SER.c.location_id == bindparam("src"),
+        _SER.c.sku_id == bindparam("sku"),
+        _SER.c.lot_id == bindparam("lot"),
+    )
+    .values(location_id=bindparam("dst"))
+)
+_INSERT_MOVES = insert(StockMove.__table__).returning(
+    StockMove.__table__.c.id, sort_by_parameter_order=True
+)
 
 
 @dataclass(frozen=True)
@@ -52,28 +123,20 @@ class _Refs:
 
 
 def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> _Refs:
-    sku_ids = {m.sku_id for m in moves}
-    lot_ids = {m.lot_id for m in moves}
-    loc_ids = {m.from_location_id for m in moves} | {m.to_location_id for m in moves}
-    skus = {
-        r.id: (r.code, r.serialised)
-        for r in session.execute(
-            select(Sku.id, Sku.code, Sku.serialised).where(Sku.id.in_(sku_ids))
-        )
+    params = {
+        "sku_ids": list({m.sku_id for m in moves}),
+        "lot_ids": list({m.lot_id for m in moves}),
+        "loc_ids": list({m.from_location_id for m in moves} | {m.to_location_id for m in moves}),
     }
-    lots = {
-        r.id: (r.code, r.status)
-        for r in session.execute(select(Lot.id, Lot.code, Lot.status).where(Lot.id.in_(lot_ids)))
-    }
-    locations = {
-        r.id: (r.code, r.kind, r.tier)
-        for r in session.execute(
-            select(Location.id, Location.code, Location.kind, Location.tier).where(
-                Location.id.in_(loc_ids)
-            )
-        )
-    }
-    return _Refs(skus, lots, locations)
+    refs = _Refs({}, {}, {})
+    for tag, ident, code, a, b in session.connection().execute(_REFS, params):
+        if tag == "s":
+            refs.skus[ident] = (code, a in ("1", "true", "True"))
+        elif tag == "l":
+            refs.lots[ident] = (code, a)
+        else:
+            refs.locations[ident] = (code, a, b)
+    return refs
 
 
 def _validate(move: MoveRequest, refs: _Refs) -> None:
@@ -114,15 +177,10 @@ def _validate(move: MoveRequest, refs: _Refs) -> None:
 
 def _upsert_balance(session: Session, move: MoveRequest, location_id: int, delta: int) -> None:
     dialect = session.get_bind().dialect.name
-    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = maker(Balance).values(
-        sku_id=move.sku_id, location_id=location_id, lot_id=move.lot_id, on_hand=delta, reserved=0
+    session.connection().execute(
+        _UPSERT["postgresql" if dialect == "postgresql" else "sqlite"],
+        {"sku": move.sku_id, "loc": location_id, "lot": move.lot_id, "q": delta},
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["sku_id", "location_id", "lot_id"],
-        set_={"on_hand": Balance.on_hand + delta},
-    )
-    session.execute(stmt)
 
 
 def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
@@ -130,18 +188,15 @@ def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
     if kind in VIRTUAL_KINDS:
         _upsert_balance(session, move, move.from_location_id, -move.quantity)
         return
-    q, r = move.quantity, move.release_reserved
-    result = session.execute(
-        update(Balance)
-        .where(
-            Balance.sku_id == move.sku_id,
-            Balance.location_id == move.from_location_id,
-            Balance.lot_id == move.lot_id,
-            Balance.reserved >= r,
-            Balance.on_hand - q >= Balance.reserved - r,
-        )
-        .values(on_hand=Balance.on_hand - q, reserved=Balance.reserved - r)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _TAKE,
+        {
+            "sku": move.sku_id,
+            "loc": move.from_location_id,
+            "lot": move.lot_id,
+            "q": move.quantity,
+            "r": move.release_reserved,
+        },
     )
     if result.rowcount != 1:
         sku, lot = refs.skus[move.sku_id][0], refs.lots[move.lot_id][0]
@@ -155,16 +210,15 @@ def _move_serials(session: Session, move: MoveRequest, refs: _Refs) -> None:
     moved = 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        result = session.execute(
-            update(Serial)
-            .where(
-                Serial.id.in_(chunk),
-                Serial.location_id == move.from_location_id,
-                Serial.sku_id == move.sku_id,
-                Serial.lot_id == move.lot_id,
-            )
-            .values(location_id=move.to_location_id)
-            .execution_options(synchronize_session=False)
+        result = session.connection().execute(
+            _MOVE_SERIALS,
+            {
+                "ids": chunk,
+                "src": move.from_location_id,
+                "sku": move.sku_id,
+                "lot": move.lot_id,
+                "dst": move.to_location_id,
+            },
         )
         moved += result.rowcount
     if moved != len(ids):
@@ -188,6 +242,7 @@ def post_moves(
     """Post ``moves`` for one document; all or nothing (the caller's transaction rolls back)."""
     if not moves:
         raise ValidationFailed("Nothing to post: the document has no quantities.", code="empty")
+    session.flush()  # the statements below run on the connection: ORM changes must be there
     refs = _load_refs(session, moves)
     for move in moves:
         _validate(move, refs)
@@ -211,15 +266,18 @@ def post_moves(
         }
         for m in moves
     ]
-    stmt = insert(StockMove).returning(StockMove.id, sort_by_parameter_order=True)
-    move_ids = list(session.scalars(stmt, rows))
+    conn = session.connection()
+    if len(rows) == 1:
+        move_ids = [conn.execute(_INSERT_MOVES, rows[0]).scalar_one()]
+    else:
+        move_ids = list(conn.execute(_INSERT_MOVES, rows).scalars())
     links = [
         {"move_id": move_id, "serial_id": serial_id}
         for move_id, move in zip(move_ids, moves, strict=True)
         for serial_id in move.serial_ids
     ]
     if links:
-        session.execute(insert(MoveSerial), links)
+        conn.execute(insert(MoveSerial.__table__), links)
     _record_event(session, document_id, document_kind, actor, moves, move_ids, refs)
     return move_ids
 

@@ -33,7 +33,7 @@ from core.ledger.models import StockMove
 from core.ledger.posting import MoveRequest, change_reserved, post_moves
 from core.ledger.service import reverse_moves
 from core.locations.models import Location
-from core.lookups import serials_by_codes
+from core.lookups import serial_rows_by_codes
 from core.lots.models import Lot, LotStatus
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.people.security import Actor
@@ -158,7 +158,7 @@ def _serial_ids(
     if len(values) != quantity:
         raise SerialError(f"{row.sku} is serialised: scan {quantity} piece(s), got {len(values)}.",
                           code="serials-required")
-    serials = serials_by_codes(session, values)
+    serials = serial_rows_by_codes(session, values)
     for s in serials:
         if s.sku_id != row.sku_id:
             raise SerialError(f"Piece {s.code} is not a {row.sku}.", code="serial-wrong-sku")
