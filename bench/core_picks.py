@@ -83,8 +83,6 @@ def bench_picks(workdir: Path, *, quick: bool) -> dict[str, Any]:
     for run in range(1 if quick else 3):
         db = fresh_db(workdir, f"picks{run}")
         jobs = prepare_picks(db, count)
-        with db.read() as session:
-            actor = Builder.__new__(Builder)  # the system actor, read without writing
         with db.write() as session:
             actor = Builder(session).actor
         start = time.perf_counter()
@@ -101,3 +99,171 @@ def bench_picks(workdir: Path, *, quick: bool) -> dict[str, Any]:
         "runs_per_s": [round(r) for r in rates],
         "target_per_s": 2000,
     }
+
+
+def _serve(db_url: str, port: int, workers: int = 1) -> Any:
+    """Start `facet serve` on ``port`` against ``db_url``; returns the process."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    env = {**os.environ, "FACET_DATABASE_URL": db_url, "FACET_SECRET_KEY": "bench-key-" + "x" * 32}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--port", str(port),
+         "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
+        env=env, cwd=Path(__file__).resolve().parents[1],
+    )
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _token(base: str) -> str:
+    import httpx
+
+    answer = httpx.post(f"{base}/api/auth/token",
+                        data={"username": "bench", "password": "bench-password"})
+    return str(answer.json()["access_token"])
+
+
+def _add_bench_user(db: Database) -> None:
+    from core.people.service import create_user, system_actor
+
+    with db.write() as session:
+        create_user(session, actor=system_actor(session), username="bench",
+                    password="bench-password", role="manager")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def bench_http(
+    workdir: Path, *, quick: bool, clients: int = 4, workers: int = 2
+) -> dict[str, Any]:
+    """Pick confirmations over HTTP from ``clients`` concurrent handhelds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from bench.core import fresh_db
+
+    count = 600 if quick else 2000
+    db = fresh_db(workdir, "http")
+    jobs = prepare_picks(db, count)
+    _add_bench_user(db)
+    url = str(db.engine.url)
+    db.dispose()
+    port = _free_port()
+    proc = _serve(url, port, workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        headers = {"Authorization": f"Bearer {_token(base)}"}
+        latencies: list[float] = []
+
+        def worker(part: list[PickJob]) -> None:
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+                for job in part:
+                    t0 = time.perf_counter()
+                    answer = client.post(f"/api/picks/{job.line_id}/confirm",
+                                         json={"quantity": 1, "serials": [job.serial]},
+                                         headers={"Idempotency-Key": f"bench-{job.line_id}"})
+                    latencies.append(time.perf_counter() - t0)
+                    if answer.status_code >= 400:
+                        raise RuntimeError(answer.text)
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(worker, [jobs[i::clients] for i in range(clients)]))
+        elapsed = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {"confirmations": count, "clients": clients, "workers": workers, "per_s": round(count / elapsed),
+            "p50_ms": round(1000 * statistics.median(latencies), 1),
+            "p99_ms": round(1000 * _percentile(latencies, 0.99), 1),
+            "target": ">= 300/s, p99 < 25 ms"}
+
+
+def _load_pieces(db: Database, pieces: int, *, per_receipt: int = 10_000) -> list[str]:
+    """Receive ``pieces`` serialised pieces over 50 SKUs; returns a sample of codes."""
+    from core.documents import receiving
+    from core.documents.schemas import LotIn, ReceiptCreate, ReceiptLineIn, SerialIn
+
+    with db.write() as session:
+        b = Builder(session)
+        b.warehouse(bins=8)
+        b.supplier()
+        skus = [b.sku(f"LOC-{n:03d}") for n in range(50)]
+    sample: list[str] = []
+    for r in range(pieces // per_receipt):
+        lot, sku = f"L-{r + 1}", skus[r % len(skus)]
+        codes = [f"P{r:03d}{i:06d}" for i in range(per_receipt)]
+        with db.write() as session:
+            receiving.receive(session, actor=Builder(session).actor, data=ReceiptCreate(
+                supplier="SUP1", lots=[LotIn(code=lot, purchase_date="2026-01-05")],
+                lines=[ReceiptLineIn(sku=sku, lot=lot, quantity=per_receipt,
+                                     serials=[SerialIn(code=c) for c in codes])]))
+        sample.extend(codes[:: per_receipt // 20])
+    return sample
+
+
+def bench_locate(workdir: Path, *, quick: bool) -> dict[str, Any]:
+    """GET /api/locate latency over a database of 1,000,000 pieces (serials, lots, SKUs)."""
+    import random
+
+    import httpx
+
+    from bench.core import fresh_db
+
+    pieces = 100_000 if quick else 1_000_000
+    db = fresh_db(workdir, "locate")
+    t0 = time.perf_counter()
+    sample = _load_pieces(db, pieces)
+    load_s = time.perf_counter() - t0
+    _add_bench_user(db)
+    url = str(db.engine.url)
+    db.dispose()
+    port = _free_port()
+    proc = _serve(url, port)
+    base = f"http://127.0.0.1:{port}"
+    rng = random.Random(3)
+    queries = [rng.choice(sample) for _ in range(300)]
+    queries += [f"L-{rng.randint(1, pieces // 10_000)}" for _ in range(100)]
+    queries += [f"l {rng.randint(1, pieces // 10_000)}" for _ in range(50)]
+    queries += [f"LOC-{rng.randint(0, 49):03d}" for _ in range(100)]
+    rng.shuffle(queries)
+    try:
+        headers = {"Authorization": f"Bearer {_token(base)}"}
+        latencies = []
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            for q in queries[:20]:
+                client.get("/api/locate", params={"q": q})  # warm caches
+            for q in queries:
+                t = time.perf_counter()
+                answer = client.get("/api/locate", params={"q": q})
+                latencies.append(time.perf_counter() - t)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{q}: {answer.text}")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {"pieces": pieces, "queries": len(queries), "load_s": round(load_s, 1),
+            "p50_ms": round(1000 * statistics.median(latencies), 2),
+            "p99_ms": round(1000 * _percentile(latencies, 0.99), 2), "target_p99_ms": 10}

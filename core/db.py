@@ -7,6 +7,9 @@ on a session are published after its transaction commits and dropped on rollback
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,13 +42,32 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        # Writers wait in _begin_immediate (short, jittered retries); SQLite's own busy handler
+        # backs off to 100 ms sleeps, which turns brief contention into long tail latency.
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("facet_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get("facet_write", False):
+            _begin_immediate(connection.connection.driver_connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(dbapi_connection: Any, timeout_s: float = 60.0) -> None:
+    """Take SQLite's write lock, retrying every millisecond or so while another writer holds it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.0002, 0.002))
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -129,17 +129,22 @@ def audit_verify() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Web processes; one per core suits PostgreSQL or SQLite.")
+    ] = 1,
 ) -> None:
     """Run the web app: API at /api, docs at /docs, pages at /."""
     import uvicorn
 
-    from web.app import Settings, create_app
+    from web.settings import WebSettings
 
-    settings = Settings()
+    settings = WebSettings()
     uvicorn.run(
-        create_app(settings),
-        host=host or settings.web.host,
-        port=port or settings.web.port,
+        "web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
         log_level="info",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from core.audit import service as audit
@@ -199,29 +199,38 @@ def list_pick_lists(
     return list(docs), total
 
 
+_SRC, _DST, _WHO = aliased(Location), aliased(Location), aliased(User)
+# Built once and run on the connection: this read-back follows every pick confirmation.
+_LINE_READS = (
+    select(
+        DocumentLine.id, DocumentLine.line_no, Sku.code.label("sku"), Lot.code.label("lot"),
+        _SRC.code.label("src"), _DST.code.label("dst"), DocumentLine.quantity,
+        DocumentLine.done_quantity, DocumentLine.data, DocumentLine.status, OrderLine.order_id,
+        DocumentLine.order_line_id, DocumentLine.reservation_id, _WHO.username,
+        DocumentLine.done_at,
+    )
+    .join(Sku, Sku.id == DocumentLine.sku_id)
+    .outerjoin(Lot, Lot.id == DocumentLine.lot_id)
+    .outerjoin(_SRC, _SRC.id == DocumentLine.from_location_id)
+    .outerjoin(_DST, _DST.id == DocumentLine.to_location_id)
+    .outerjoin(OrderLine, OrderLine.id == DocumentLine.order_line_id)
+    .outerjoin(_WHO, _WHO.id == DocumentLine.done_by_id)
+    .where(DocumentLine.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineRead]:
     """Pick lines with codes and order ids, in the order of ``line_ids``."""
-    src, dst, who = aliased(Location), aliased(Location), aliased(User)
-    stmt = (
-        select(DocumentLine, Sku.code, Lot.code, src.code, dst.code, OrderLine.order_id,
-               who.username)
-        .join(Sku, Sku.id == DocumentLine.sku_id)
-        .outerjoin(Lot, Lot.id == DocumentLine.lot_id)
-        .outerjoin(src, src.id == DocumentLine.from_location_id)
-        .outerjoin(dst, dst.id == DocumentLine.to_location_id)
-        .outerjoin(OrderLine, OrderLine.id == DocumentLine.order_line_id)
-        .outerjoin(who, who.id == DocumentLine.done_by_id)
-        .where(DocumentLine.id.in_(line_ids))
-    )
+    session.flush()
     found = {
-        ln.id: PickLineRead(
-            id=ln.id, line_no=ln.line_no, sku=sku, lot=lot, from_location=a, to_location=b,
-            quantity=ln.quantity, done_quantity=ln.done_quantity,
-            short_quantity=int((ln.data or {}).get("short", 0)), status=ln.status,
-            order_id=order_id, order_line_id=ln.order_line_id, reservation_id=ln.reservation_id,
-            done_by=done_by, done_at=ln.done_at,
+        r.id: PickLineRead(
+            id=r.id, line_no=r.line_no, sku=r.sku, lot=r.lot, from_location=r.src,
+            to_location=r.dst, quantity=r.quantity, done_quantity=r.done_quantity,
+            short_quantity=int((r.data or {}).get("short", 0)), status=r.status,
+            order_id=r.order_id, order_line_id=r.order_line_id,
+            reservation_id=r.reservation_id, done_by=r.username, done_at=r.done_at,
         )
-        for ln, sku, lot, a, b, order_id, done_by in session.execute(stmt)
+        for r in session.connection().execute(_LINE_READS, {"ids": list(line_ids)})
     }
     return [found[i] for i in line_ids if i in found]
 

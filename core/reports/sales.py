@@ -190,8 +190,8 @@ def stock_turnover(
     _check_period(since, until)
     by = Style.category
     now_on_hand = _on_hand_by(session, by)
-    after_start = dict(session.execute(_net_inflow_since(since, by)).tuples().all())
-    after_end = dict(session.execute(_net_inflow_since(until, by)).tuples().all())
+    after_start = {str(k): int(v or 0) for k, v in session.execute(_net_inflow_since(since, by))}
+    after_end = {str(k): int(v or 0) for k, v in session.execute(_net_inflow_since(until, by))}
     sales = _sales(since, until, None, None).subquery()
     sold = {
         str(cat): int(qty)
@@ -203,14 +203,15 @@ def stock_turnover(
         )
     }
     days = max((until - since).total_seconds() / 86400, 1e-9)
-    keys = sorted(set(now_on_hand) | set(sold) | {str(k) for k in after_start})
+    keys = sorted(set(now_on_hand) | set(sold) | set(after_start))
     if category:
         keys = [k for k in keys if k == category]
     rows = []
     totals = {"start": 0, "end": 0, "sold": 0}
     for key in keys:
-        start = now_on_hand.get(key, 0) - int(after_start.get(key) or 0)
-        end = now_on_hand.get(key, 0) - int(after_end.get(key) or 0)
+        # Clamped at zero: imported history can post a sale before its receipt's timestamp.
+        start = max(0, now_on_hand.get(key, 0) - after_start.get(key, 0))
+        end = max(0, now_on_hand.get(key, 0) - after_end.get(key, 0))
         rows.append(_turnover_row(key, start, end, sold.get(key, 0), days))
         totals = {"start": totals["start"] + start, "end": totals["end"] + end,
                   "sold": totals["sold"] + sold.get(key, 0)}
