@@ -111,9 +111,22 @@ def _serve(db_url: str, port: int, workers: int = 1) -> Any:
 
     env = {**os.environ, "FACET_DATABASE_URL": db_url, "FACET_SECRET_KEY": "bench-key-" + "x" * 32}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
-        env=env, cwd=Path(__file__).resolve().parents[1],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "web.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
     )
     for _ in range(300):
         try:
@@ -136,8 +149,9 @@ def _free_port() -> int:
 def _token(base: str) -> str:
     import httpx
 
-    answer = httpx.post(f"{base}/api/auth/token",
-                        data={"username": "bench", "password": "bench-password"})
+    answer = httpx.post(
+        f"{base}/api/auth/token", data={"username": "bench", "password": "bench-password"}
+    )
     return str(answer.json()["access_token"])
 
 
@@ -145,8 +159,13 @@ def _add_bench_user(db: Database) -> None:
     from core.people.service import create_user, system_actor
 
     with db.write() as session:
-        create_user(session, actor=system_actor(session), username="bench",
-                    password="bench-password", role="manager")
+        create_user(
+            session,
+            actor=system_actor(session),
+            username="bench",
+            password="bench-password",
+            role="manager",
+        )
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -154,9 +173,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_http(
-    workdir: Path, *, quick: bool, clients: int = 4, workers: int = 2
-) -> dict[str, Any]:
+def bench_http(workdir: Path, *, quick: bool, clients: int = 4, workers: int = 2) -> dict[str, Any]:
     """Pick confirmations over HTTP from ``clients`` concurrent handhelds."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -181,9 +198,11 @@ def bench_http(
             with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
                 for job in part:
                     t0 = time.perf_counter()
-                    answer = client.post(f"/api/picks/{job.line_id}/confirm",
-                                         json={"quantity": 1, "serials": [job.serial]},
-                                         headers={"Idempotency-Key": f"bench-{job.line_id}"})
+                    answer = client.post(
+                        f"/api/picks/{job.line_id}/confirm",
+                        json={"quantity": 1, "serials": [job.serial]},
+                        headers={"Idempotency-Key": f"bench-{job.line_id}"},
+                    )
                     latencies.append(time.perf_counter() - t0)
                     if answer.status_code >= 400:
                         raise RuntimeError(answer.text)
@@ -195,10 +214,15 @@ def bench_http(
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"confirmations": count, "clients": clients, "workers": workers, "per_s": round(count / elapsed),
-            "p50_ms": round(1000 * statistics.median(latencies), 1),
-            "p99_ms": round(1000 * _percentile(latencies, 0.99), 1),
-            "target": ">= 300/s, p99 < 25 ms"}
+    return {
+        "confirmations": count,
+        "clients": clients,
+        "workers": workers,
+        "per_s": round(count / elapsed),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "p99_ms": round(1000 * _percentile(latencies, 0.99), 1),
+        "target": ">= 300/s, p99 < 25 ms",
+    }
 
 
 def _load_pieces(db: Database, pieces: int, *, per_receipt: int = 10_000) -> list[str]:
@@ -216,10 +240,22 @@ def _load_pieces(db: Database, pieces: int, *, per_receipt: int = 10_000) -> lis
         lot, sku = f"L-{r + 1}", skus[r % len(skus)]
         codes = [f"P{r:03d}{i:06d}" for i in range(per_receipt)]
         with db.write() as session:
-            receiving.receive(session, actor=Builder(session).actor, data=ReceiptCreate(
-                supplier="SUP1", lots=[LotIn(code=lot, purchase_date="2026-01-05")],
-                lines=[ReceiptLineIn(sku=sku, lot=lot, quantity=per_receipt,
-                                     serials=[SerialIn(code=c) for c in codes])]))
+            receiving.receive(
+                session,
+                actor=Builder(session).actor,
+                data=ReceiptCreate(
+                    supplier="SUP1",
+                    lots=[LotIn(code=lot, purchase_date="2026-01-05")],
+                    lines=[
+                        ReceiptLineIn(
+                            sku=sku,
+                            lot=lot,
+                            quantity=per_receipt,
+                            serials=[SerialIn(code=c) for c in codes],
+                        )
+                    ],
+                ),
+            )
         sample.extend(codes[:: per_receipt // 20])
     return sample
 
@@ -264,6 +300,11 @@ def bench_locate(workdir: Path, *, quick: bool) -> dict[str, Any]:
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"pieces": pieces, "queries": len(queries), "load_s": round(load_s, 1),
-            "p50_ms": round(1000 * statistics.median(latencies), 2),
-            "p99_ms": round(1000 * _percentile(latencies, 0.99), 2), "target_p99_ms": 10}
+    return {
+        "pieces": pieces,
+        "queries": len(queries),
+        "load_s": round(load_s, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 2),
+        "p99_ms": round(1000 * _percentile(latencies, 0.99), 2),
+        "target_p99_ms": 10,
+    }

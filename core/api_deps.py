@@ -35,9 +35,7 @@ async def database(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
-async def current_actor(
-    request: Request, token: Annotated[str | None, Depends(oauth2)]
-) -> Actor:
+async def current_actor(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
     """The signed-in person named by the bearer token."""
     if not token:
         raise AuthError("Sign in first: send 'Authorization: Bearer <token>'.")

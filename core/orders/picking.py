@@ -49,8 +49,12 @@ def travel_order(locations: Sequence[Location]) -> list[str]:
     """Codes of ``locations`` in walking order: aisle, bay, level, then bin code."""
     ordered = sorted(
         locations,
-        key=lambda loc: (_natural(loc.aisle), _natural(loc.bay), _natural(loc.level),
-                         _natural(loc.code)),
+        key=lambda loc: (
+            _natural(loc.aisle),
+            _natural(loc.bay),
+            _natural(loc.level),
+            _natural(loc.code),
+        ),
     )
     return [loc.code for loc in ordered]
 
@@ -60,8 +64,9 @@ def _sequence(locations: Sequence[Location], sequencer: Sequencer | None) -> dic
     if sequencer is not None:
         proposed = list(sequencer(list(codes)))
         if sorted(proposed) != sorted(codes):
-            raise ValidationFailed("The sequencer must return the same location codes, reordered.",
-                                   code="bad-sequence")
+            raise ValidationFailed(
+                "The sequencer must return the same location codes, reordered.", code="bad-sequence"
+            )
         codes = proposed
     return {code: i for i, code in enumerate(codes)}
 
@@ -73,8 +78,10 @@ def _packing_bin(session: Session, code: str | None) -> Location:
             raise ValidationFailed(f"{code} is not a packing bin.", code="not-packing")
         return loc
     loc = session.scalar(
-        select(Location).where(Location.kind == Kind.PACKING, Location.tier == Tier.BIN,
-                               Location.active.is_(True)).order_by(Location.code).limit(1)
+        select(Location)
+        .where(Location.kind == Kind.PACKING, Location.tier == Tier.BIN, Location.active.is_(True))
+        .order_by(Location.code)
+        .limit(1)
     )
     if loc is None:
         raise NotFoundError("The warehouse has no packing bin.", code="no-packing")
@@ -86,17 +93,20 @@ def _orders_for(
 ) -> list[SalesOrder]:
     if wave is not None:
         stmt = select(SalesOrder.id).where(
-            SalesOrder.status.in_([OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED]))
+            SalesOrder.status.in_([OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED])
+        )
         if channel:
             stmt = stmt.where(SalesOrder.channel == channel)
-        stmt = stmt.order_by(SalesOrder.due_at.is_(None), SalesOrder.due_at,
-                             SalesOrder.created_at, SalesOrder.id).limit(wave)
+        stmt = stmt.order_by(
+            SalesOrder.due_at.is_(None), SalesOrder.due_at, SalesOrder.created_at, SalesOrder.id
+        ).limit(wave)
         order_ids = list(session.scalars(stmt))
     orders = [lock_order(session, order_id=oid) for oid in sorted(set(order_ids))]
     for order in orders:
         if order.status not in PICKABLE:
-            raise ConflictError(f"Order {order.id} is {order.status}; allocate it first.",
-                                code="order-not-pickable")
+            raise ConflictError(
+                f"Order {order.id} is {order.status}; allocate it first.", code="order-not-pickable"
+            )
     if not orders:
         raise ConflictError("No allocated orders to pick.", code="nothing-to-pick")
     return orders
@@ -111,16 +121,26 @@ def _unlisted(session: Session, order_ids: list[int]) -> list[tuple[Reservation,
     stmt = (
         select(Reservation, OrderLine.order_id)
         .join(OrderLine, OrderLine.id == Reservation.order_line_id)
-        .where(OrderLine.order_id.in_(order_ids), Reservation.status == ReservationStatus.OPEN,
-               Reservation.open_quantity > 0, ~listed)
+        .where(
+            OrderLine.order_id.in_(order_ids),
+            Reservation.status == ReservationStatus.OPEN,
+            Reservation.open_quantity > 0,
+            ~listed,
+        )
         .order_by(OrderLine.order_id, OrderLine.line_no, Reservation.id)
     )
     return [(res, order_id) for res, order_id in session.execute(stmt)]
 
 
 def create_pick_list(
-    session: Session, *, actor: Actor, order_ids: Sequence[int] = (), wave: int | None = None,
-    channel: str | None = None, picker: str | None = None, packing: str | None = None,
+    session: Session,
+    *,
+    actor: Actor,
+    order_ids: Sequence[int] = (),
+    wave: int | None = None,
+    channel: str | None = None,
+    picker: str | None = None,
+    packing: str | None = None,
     sequencer: Sequencer | None = None,
 ) -> Document:
     """A pick list of the orders' reservations not yet listed, in travel order.
@@ -131,41 +151,62 @@ def create_pick_list(
     orders = _orders_for(session, order_ids, wave, channel)
     rows = _unlisted(session, [o.id for o in orders])
     if not rows:
-        raise ConflictError("Every reservation of these orders is already on a pick list.",
-                            code="nothing-to-pick")
+        raise ConflictError(
+            "Every reservation of these orders is already on a pick list.", code="nothing-to-pick"
+        )
     pack = _packing_bin(session, packing)
     assignee = user_by_name(session, picker) if picker else None
     loc_ids = {res.location_id for res, _ in rows}
-    locations = {loc.id: loc for loc in session.scalars(select(Location).where(
-        Location.id.in_(loc_ids)))}
+    locations = {
+        loc.id: loc for loc in session.scalars(select(Location).where(Location.id.in_(loc_ids)))
+    }
     position = _sequence(list(locations.values()), sequencer)
     rows.sort(key=lambda r: (position[locations[r[0].location_id].code], r[1], r[0].id))
     ids = sorted({order_id for _, order_id in rows})
     doc = new_document(
-        session, kind=DocKind.PICK, actor=actor, status="open",
-        assignee_id=assignee.id if assignee else None, order_id=ids[0] if len(ids) == 1 else None,
+        session,
+        kind=DocKind.PICK,
+        actor=actor,
+        status="open",
+        assignee_id=assignee.id if assignee else None,
+        order_id=ids[0] if len(ids) == 1 else None,
         data={"orders": ids, "packing": pack.code},
     )
     session.add_all(
-        DocumentLine(document_id=doc.id, line_no=no, sku_id=res.sku_id, lot_id=res.lot_id,
-                     from_location_id=res.location_id, to_location_id=pack.id,
-                     quantity=res.open_quantity, order_line_id=res.order_line_id,
-                     reservation_id=res.id, status="open", data={})
+        DocumentLine(
+            document_id=doc.id,
+            line_no=no,
+            sku_id=res.sku_id,
+            lot_id=res.lot_id,
+            from_location_id=res.location_id,
+            to_location_id=pack.id,
+            quantity=res.open_quantity,
+            order_line_id=res.order_line_id,
+            reservation_id=res.id,
+            status="open",
+            data={},
+        )
         for no, (res, _) in enumerate(rows, start=1)
     )
     for order in orders:
         if order.id in ids:
             order.status = OrderStatus.PICKING
     session.flush()
-    audit.record(session, actor=actor.username, action="pick.create", entity=doc.number,
-                 detail={"orders": ids, "lines": len(rows), "picker": picker})
+    audit.record(
+        session,
+        actor=actor.username,
+        action="pick.create",
+        entity=doc.number,
+        detail={"orders": ids, "lines": len(rows), "picker": picker},
+    )
     return doc
 
 
 def get_pick_list(session: Session, *, number: str) -> Document:
     """A pick list with its lines, by number (``PCK-000042``)."""
     doc = session.scalar(
-        select(Document).where(Document.number == number, Document.kind == DocKind.PICK)
+        select(Document)
+        .where(Document.number == number, Document.kind == DocKind.PICK)
         .options(selectinload(Document.lines))
     )
     if doc is None:
@@ -178,14 +219,23 @@ def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str
     doc = get_pick_list(session, number=number)
     doc.assignee_id = user_by_name(session, picker).id
     session.flush()
-    audit.record(session, actor=actor.username, action="pick.assign", entity=doc.number,
-                 detail={"picker": picker})
+    audit.record(
+        session,
+        actor=actor.username,
+        action="pick.assign",
+        entity=doc.number,
+        detail={"picker": picker},
+    )
     return doc
 
 
 def list_pick_lists(
-    session: Session, *, status: str | None = None, picker: str | None = None,
-    limit: int = 50, offset: int = 0,
+    session: Session,
+    *,
+    status: str | None = None,
+    picker: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[Document], int]:
     """A page of pick lists, newest first, filtered by status and assigned picker."""
     stmt = select(Document).where(Document.kind == DocKind.PICK)
@@ -194,8 +244,12 @@ def list_pick_lists(
     if picker:
         stmt = stmt.where(Document.assignee_id == user_by_name(session, picker).id)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    docs = session.scalars(stmt.order_by(Document.id.desc()).limit(limit).offset(offset)
-                           .options(selectinload(Document.lines))).all()
+    docs = session.scalars(
+        stmt.order_by(Document.id.desc())
+        .limit(limit)
+        .offset(offset)
+        .options(selectinload(Document.lines))
+    ).all()
     return list(docs), total
 
 
@@ -203,10 +257,20 @@ _SRC, _DST, _WHO = aliased(Location), aliased(Location), aliased(User)
 # Built once and run on the connection: this read-back follows every pick confirmation.
 _LINE_READS = (
     select(
-        DocumentLine.id, DocumentLine.line_no, Sku.code.label("sku"), Lot.code.label("lot"),
-        _SRC.code.label("src"), _DST.code.label("dst"), DocumentLine.quantity,
-        DocumentLine.done_quantity, DocumentLine.data, DocumentLine.status, OrderLine.order_id,
-        DocumentLine.order_line_id, DocumentLine.reservation_id, _WHO.username,
+        DocumentLine.id,
+        DocumentLine.line_no,
+        Sku.code.label("sku"),
+        Lot.code.label("lot"),
+        _SRC.code.label("src"),
+        _DST.code.label("dst"),
+        DocumentLine.quantity,
+        DocumentLine.done_quantity,
+        DocumentLine.data,
+        DocumentLine.status,
+        OrderLine.order_id,
+        DocumentLine.order_line_id,
+        DocumentLine.reservation_id,
+        _WHO.username,
         DocumentLine.done_at,
     )
     .join(Sku, Sku.id == DocumentLine.sku_id)
@@ -224,11 +288,21 @@ def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineR
     session.flush()
     found = {
         r.id: PickLineRead(
-            id=r.id, line_no=r.line_no, sku=r.sku, lot=r.lot, from_location=r.src,
-            to_location=r.dst, quantity=r.quantity, done_quantity=r.done_quantity,
-            short_quantity=int((r.data or {}).get("short", 0)), status=r.status,
-            order_id=r.order_id, order_line_id=r.order_line_id,
-            reservation_id=r.reservation_id, done_by=r.username, done_at=r.done_at,
+            id=r.id,
+            line_no=r.line_no,
+            sku=r.sku,
+            lot=r.lot,
+            from_location=r.src,
+            to_location=r.dst,
+            quantity=r.quantity,
+            done_quantity=r.done_quantity,
+            short_quantity=int((r.data or {}).get("short", 0)),
+            status=r.status,
+            order_id=r.order_id,
+            order_line_id=r.order_line_id,
+            reservation_id=r.reservation_id,
+            done_by=r.username,
+            done_at=r.done_at,
         )
         for r in session.connection().execute(_LINE_READS, {"ids": list(line_ids)})
     }
@@ -237,20 +311,31 @@ def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineR
 
 def pick_list_read(session: Session, doc: Document) -> PickListRead:
     """The API view of a pick list."""
-    picker = (session.scalar(select(User.username).where(User.id == doc.assignee_id))
-              if doc.assignee_id else None)
+    picker = (
+        session.scalar(select(User.username).where(User.id == doc.assignee_id))
+        if doc.assignee_id
+        else None
+    )
     return PickListRead(
-        id=doc.id, number=doc.number, status=doc.status, picker=picker,
-        order_ids=list((doc.data or {}).get("orders", [])), created_at=doc.created_at,
-        closed_at=doc.closed_at, lines=pick_line_reads(session, [ln.id for ln in doc.lines]),
+        id=doc.id,
+        number=doc.number,
+        status=doc.status,
+        picker=picker,
+        order_ids=list((doc.data or {}).get("orders", [])),
+        created_at=doc.created_at,
+        closed_at=doc.closed_at,
+        lines=pick_line_reads(session, [ln.id for ln in doc.lines]),
     )
 
 
 def finish_pick_lists(session: Session, *, actor: Actor, document_ids: Sequence[int]) -> None:
     """Close open pick lists with no open line: done, or cancelled if every line was."""
     for doc_id in document_ids:
-        lines = session.execute(select(DocumentLine.status, DocumentLine.done_quantity)
-                                .where(DocumentLine.document_id == doc_id)).all()
+        lines = session.execute(
+            select(DocumentLine.status, DocumentLine.done_quantity).where(
+                DocumentLine.document_id == doc_id
+            )
+        ).all()
         if any(status == "open" for status, _ in lines):
             continue
         doc = session.get_one(Document, doc_id)
