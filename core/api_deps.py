@@ -54,6 +54,11 @@ def allow(permission: str) -> Callable[..., Actor]:
     return _check
 
 
+async def pick_sequencer(request: Request) -> Callable[[list[str]], list[str]] | None:
+    """The routing the composition root plugged in for pick lists (the twin's), if any."""
+    return getattr(request.app.state, "pick_sequencer", None)
+
+
 def read_session(db: Annotated[Database, Depends(database)]) -> Iterator[Session]:
     """A read-only session for the request."""
     with db.read() as session:

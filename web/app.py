@@ -17,8 +17,10 @@ from web.settings import WebSettings
 def _mount_parts(app: FastAPI) -> None:
     """Routers of the twin (and, as they land, the other parts) behind sign-in."""
     from core.api_deps import allow
-    from web import api_twin, api_vision
+    from web import api_twin, api_vision, twin_live
 
+    twin_live.attach(app, app.state.db)
+    app.include_router(twin_live.router)
     app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
     app.include_router(api_vision.router, dependencies=[Depends(allow("alerts:read"))])
 

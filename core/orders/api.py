@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.api_deps import Page, Writer, allow, page, pick_sequencer, read_session, writer
 from core.orders import allocation, picking, picks, service, shipping, views
 from core.orders.schemas import (
     AllocationRead,
@@ -78,11 +78,14 @@ def ship(order_id: int, w: Shipping) -> object:
 
 
 @router.post("/picklists", response_model=PickListRead, status_code=201)
-def create_pick_list(body: PickListCreate, w: Picks) -> object:
+def create_pick_list(
+    body: PickListCreate, w: Picks,
+    sequencer: Annotated[picking.Sequencer | None, Depends(pick_sequencer)],
+) -> object:
     """A pick list for named orders or a wave, in travel order, optionally assigned."""
     return w.run(lambda s: picking.pick_list_read(s, picking.create_pick_list(
         s, actor=w.actor, order_ids=body.order_ids, wave=body.wave, channel=body.channel,
-        picker=body.picker, packing=body.packing)), status_code=201)
+        picker=body.picker, packing=body.packing, sequencer=sequencer)), status_code=201)
 
 
 @router.get("/picklists", response_model=PickListPage)

@@ -1,0 +1,126 @@
+"""The twin of the live warehouse: layout from the core's bins, pick sequencing, live mirror.
+
+The composition root builds one :class:`LiveTwin`, subscribes it to the core's events, gives
+its :meth:`LiveTwin.sequence` to the core as the pick-list sequencer, and serves its state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+
+from core import Database, StockMoved
+from core.api_deps import allow
+from core.catalogue.models import Sku
+from core.ledger.models import Balance
+from core.locations.models import Location
+from core.people.security import Actor
+from twin import LiveMirror, sequence_picks
+from twin.errors import TwinError
+from twin.layout import Layout
+from twin.mirror import LocationEvent
+from twin.sources import layout_from_core
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/twin", tags=["twin"])
+
+
+class LiveTwin:
+    """Layout, mirror and sequencer for the warehouse in ``db``; thread-safe."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lock = threading.Lock()
+        self._layout: Layout | None = None
+        self._codes: frozenset[str] = frozenset()
+        self._mirror: LiveMirror | None = None
+
+    def _ensure(self) -> tuple[Layout, LiveMirror]:
+        with self._lock:
+            if self._layout is None or self._mirror is None:
+                layout = layout_from_core(self.db)
+                mirror = LiveMirror(layout)
+                mirror.load_snapshot(
+                    self._balances(frozenset(loc.code for loc in layout.locations))
+                )
+                self._layout, self._mirror = layout, mirror
+                self._codes = frozenset(loc.code for loc in layout.locations)
+            return self._layout, self._mirror
+
+    def _balances(self, codes: frozenset[str]) -> list[tuple[str, str, float]]:
+        with self.db.read() as session:
+            rows = session.execute(
+                select(Location.code, Sku.code, Balance.on_hand)
+                .join(Location, Location.id == Balance.location_id)
+                .join(Sku, Sku.id == Balance.sku_id)
+                .where(Balance.on_hand > 0)
+            )
+            return [(loc, sku, float(qty)) for loc, sku, qty in rows if loc in codes]
+
+    def layout(self) -> Layout:
+        """The layout built from the core's bins (built once, on first use)."""
+        return self._ensure()[0]
+
+    def sequence(self, codes: list[str]) -> list[str]:
+        """Bin codes in the order of the shortest route; bins the twin does not know go last."""
+        layout, _mirror = self._ensure()
+        known = [c for c in dict.fromkeys(codes) if c in self._codes]
+        if len(known) < 2:
+            return list(dict.fromkeys(codes))
+        try:
+            order = list(sequence_picks(layout, known, time_limit_s=1.0).order)
+        except TwinError:
+            log.exception("twin could not sequence %d bins; keeping aisle order", len(known))
+            return list(dict.fromkeys(codes))
+        return order + [c for c in dict.fromkeys(codes) if c not in self._codes]
+
+    def on_stock_moved(self, event: StockMoved) -> None:
+        """Mirror a posted document: stock leaves and enters bins; picks move the picker."""
+        if self._mirror is None:
+            return  # the snapshot taken on first use will include this move
+        picker = event.actor if event.document_kind == "pick" else None
+        with self._lock:
+            for line in event.moves:
+                for code, delta, who in (
+                    (line.from_location, -line.quantity, picker),
+                    (line.to_location, line.quantity, None),
+                ):
+                    if code in self._codes:
+                        try:
+                            self._mirror.apply(LocationEvent(code, line.sku, delta, event.at, who))
+                        except TwinError:
+                            log.warning("twin mirror refused %s at %s", line.sku, code)
+
+    def state(self) -> dict[str, Any]:
+        """Occupancy per bin and each picker's last confirmed position."""
+        _layout, mirror = self._ensure()
+        with self._lock:
+            pickers = mirror.picker_positions()
+            return {
+                "at": datetime.now(UTC),
+                "occupancy": mirror.occupancy(),
+                "pickers": [
+                    {"picker": p.picker_id, "location": p.location, "x": p.x, "y": p.y}
+                    for p in pickers.values()
+                ],
+            }
+
+
+def attach(app: Any, db: Database) -> LiveTwin:
+    """Build the live twin, subscribe it to core events and make it the pick sequencer."""
+    live = LiveTwin(db)
+    db.bus.subscribe(StockMoved, live.on_stock_moved)
+    app.state.live_twin = live
+    app.state.pick_sequencer = live.sequence
+    return live
+
+
+@router.get("/live")
+def live_state(request: Request, _: Annotated[Actor, Depends(allow("read"))]) -> dict[str, Any]:
+    """Occupancy per bin and pickers' last positions, as the twin mirrors them."""
+    return request.app.state.live_twin.state()  # type: ignore[no-any-return]
