@@ -27,7 +27,9 @@ install: $(VENV)/.installed
 run: install
 	$(VENV)/bin/facet db upgrade
 	$(VENV)/bin/facet demo load --scale full
-	$(VENV)/bin/facet serve --host $${FACET_WEB_HOST:-127.0.0.1} --port $${FACET_WEB_PORT:-8000}
+	$(VENV)/bin/facet demo cameras --out var/demo-cameras
+	FACET_WEB_CAMERAS_FILE=$${FACET_WEB_CAMERAS_FILE:-var/demo-cameras/cameras.yaml} \
+	  $(VENV)/bin/facet serve --host $${FACET_WEB_HOST:-127.0.0.1} --port $${FACET_WEB_PORT:-8000}
 
 # Debian packages the tests use (a real browser, speech synthesis, audio tools).
 system-deps:

@@ -9,6 +9,7 @@ from core.locations.models import Location
 from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine, Reservation, SalesOrder
 from core.people.models import User
+from core.people.presence import ZonePresence
 
 __all__ = [
     "Alert",
@@ -29,4 +30,5 @@ __all__ = [
     "Style",
     "Supplier",
     "User",
+    "ZonePresence",
 ]

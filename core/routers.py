@@ -13,10 +13,11 @@ from core.locations.api import router as locations
 from core.lots.api import router as lots
 from core.orders.api import router as orders
 from core.people.api import router as people
+from core.people.presence_api import router as presence
 from core.slotting.api import router as slotting
 from core.trace.api import router as trace
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
-    alerts,
+    alerts, presence,
 ]

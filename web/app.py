@@ -65,8 +65,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Until the pages land, the interactive API documentation is the front door."""
         return RedirectResponse("/docs")
 
+    @app.on_event("startup")
+    def _start_cameras() -> None:
+        if settings.web.cameras_file is not None:
+            from web.vision_adapters import start_vision
+
+            start_vision(app, db, settings.web.cameras_file)
+
     @app.on_event("shutdown")
     def _close() -> None:
+        vision = getattr(app.state, "vision", None)
+        if vision is not None:
+            vision.stop()
         db.dispose()
 
     return app

@@ -97,6 +97,20 @@ def demo_load(
     typer.echo(json.dumps(summary, indent=2, default=str))
 
 
+@demo_app.command("cameras")
+def demo_cameras(
+    out: Annotated[str, typer.Option(help="Folder for the video and cameras.yaml.")] = (
+        "var/demo-cameras"
+    ),
+) -> None:
+    """Write a demo vault camera (a looping video) and its cameras file; prints the file."""
+    from pathlib import Path
+
+    from web.demo_cameras import write_demo_cameras
+
+    typer.echo(write_demo_cameras(Path(out)))
+
+
 @ledger_app.command("verify")
 def ledger_verify() -> None:
     """Rebuild balances from the ledger and report any difference (exit 1 if any)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,3 +16,7 @@ class WebSettings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface to listen on.")
     port: int = Field(default=8000, ge=1, le=65535, description="TCP port.")
     cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins.")
+    cameras_file: Path | None = Field(
+        default=None,
+        description="Cameras file (YAML) whose cameras start with the app; none: no cameras.",
+    )

@@ -85,7 +85,7 @@ class DocumentLine(Base):
     counted_quantity: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default="open")
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), index=True)
-    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
+    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"), index=True)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -28,10 +28,12 @@ class StockMove(Base):
     to_location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     quantity: Mapped[int]
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    document_line_id: Mapped[int | None] = mapped_column(ForeignKey("document_lines.id"))
+    document_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_lines.id"), index=True
+    )
     reason: Mapped[str] = mapped_column(String(64))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reverses_move_id: Mapped[int | None] = mapped_column(ForeignKey("stock_moves.id"))
+    reverses_move_id: Mapped[int | None] = mapped_column(ForeignKey("stock_moves.id"), index=True)
 
 
 class MoveSerial(Base):
