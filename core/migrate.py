@@ -35,8 +35,10 @@ def upgrade(url: str) -> None:
 
 def bootstrap(session: object) -> None:
     """The virtual locations and the system user every database has."""
+    from core.audit.service import ensure_head
     from core.locations.service import ensure_virtual_locations
     from core.people.service import system_actor
 
     ensure_virtual_locations(session)  # type: ignore[arg-type]
     system_actor(session)  # type: ignore[arg-type]
+    ensure_head(session)  # type: ignore[arg-type]

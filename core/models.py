@@ -1,7 +1,7 @@
 """Imports every table so metadata (Alembic, create_all) sees the whole schema."""
 
 from core.alerts.models import Alert
-from core.audit.models import AuditEntry, IdempotencyRecord
+from core.audit.models import AuditEntry, AuditHead, IdempotencyRecord
 from core.catalogue.models import Sku, Style
 from core.documents.models import Document, DocumentLine
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -14,6 +14,7 @@ from core.people.presence import ZonePresence
 __all__ = [
     "Alert",
     "AuditEntry",
+    "AuditHead",
     "Balance",
     "Document",
     "DocumentLine",

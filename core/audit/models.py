@@ -25,6 +25,20 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditHead(Base):
+    """The newest link of the chain and the number of entries, kept apart from the entries.
+
+    Deleting the newest entries leaves the rest of the chain intact; the head still names the
+    missing ones. Its row lock also serialises appends on PostgreSQL.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class IdempotencyRecord(Base):
     """The stored answer to a write that carried an Idempotency-Key."""
 

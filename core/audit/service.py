@@ -7,15 +7,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core.audit.models import AuditEntry
+from core.audit.models import AuditEntry, AuditHead
 from core.clock import as_utc, now
 
 GENESIS = "0" * 64
-_HEAD = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_HEAD = select(AuditHead.entries, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
 _APPEND = insert(AuditEntry.__table__)
+_ADVANCE = update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
 
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, entity: str, detail: str) -> str:
@@ -23,21 +24,27 @@ def _digest(prev_hash: str, at: str, actor: str, action: str, entity: str, detai
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _lock_head(session: Session) -> None:
-    """Serialise appends so two writers never chain onto the same entry."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7210001)"))
-    # SQLite: write transactions begin IMMEDIATE, so writers are already serialised.
+def ensure_head(session: Session) -> None:
+    """Create the chain's head row (from the newest entry, for logs older than the head)."""
+    if session.get(AuditHead, 1) is not None:
+        return
+    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    count = session.scalar(select(func.count(AuditEntry.id))) or 0
+    session.add(AuditHead(id=1, entries=count, hash=last or GENESIS))
+    session.flush()
 
 
 def record(
     session: Session, *, actor: str, action: str, entity: str, detail: dict[str, Any]
 ) -> None:
     """Append one entry (same transaction as the write it describes)."""
-    _lock_head(session)
     session.flush()  # keep ORM-added entries ahead of this one in the chain
     conn = session.connection()  # plain statements: this runs on every write
-    prev_hash = conn.execute(_HEAD).scalar() or GENESIS
+    head = conn.execute(_HEAD).first()  # row-locked on PostgreSQL: appends queue here
+    if head is None:
+        ensure_head(session)
+        head = conn.execute(_HEAD).one()
+    entries, prev_hash = head
     at = now()
     detail_json = json.dumps(detail, sort_keys=True, default=str, separators=(",", ":"))
     digest = _digest(prev_hash, at.isoformat(), actor, action, entity, detail_json)
@@ -53,6 +60,7 @@ def record(
             "hash": digest,
         },
     )
+    conn.execute(_ADVANCE, {"entries": entries + 1, "hash": digest})
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def verify(session: Session, *, batch: int = 5000) -> AuditVerification:
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
         if not rows:
-            return AuditVerification(count, True, None, "")
+            return _check_head(session, count, prev_hash)
         for entry in rows:
             if entry.prev_hash != prev_hash:
                 return AuditVerification(count, False, entry.id, "link to previous entry broken")
@@ -82,3 +90,16 @@ def verify(session: Session, *, batch: int = 5000) -> AuditVerification:
             if expected != entry.hash:
                 return AuditVerification(count, False, entry.id, "entry altered after writing")
             prev_hash, count, last_id = entry.hash, count + 1, entry.id
+
+
+def _check_head(session: Session, count: int, last_hash: str) -> AuditVerification:
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.entries != count or head.hash != last_hash):
+        return AuditVerification(
+            count,
+            False,
+            None,
+            f"the newest entries are missing: the head records {head.entries} entries, "
+            f"the log holds {count}",
+        )
+    return AuditVerification(count, True, None, "")

@@ -38,8 +38,12 @@ REASONS = frozenset(r.value for r in AdjustmentReason)
 # Reasons that only make sense in one direction; data_error and sample go either way.
 _ONLY_IN = frozenset({AdjustmentReason.FOUND})
 _ONLY_OUT = frozenset(
-    {AdjustmentReason.LOST, AdjustmentReason.THEFT, AdjustmentReason.DAMAGED,
-     AdjustmentReason.SCRAP}
+    {
+        AdjustmentReason.LOST,
+        AdjustmentReason.THEFT,
+        AdjustmentReason.DAMAGED,
+        AdjustmentReason.SCRAP,
+    }
 )
 _SERIAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,47}$")
 
@@ -62,21 +66,26 @@ def check_reason(reason: str | None) -> AdjustmentReason:
 
 def _check_direction(no: int, reason: AdjustmentReason, quantity: int) -> None:
     if quantity == 0:
-        raise ValidationFailed(f"Line {no}: a quantity of zero changes nothing.",
-                               code="zero-quantity")
+        raise ValidationFailed(
+            f"Line {no}: a quantity of zero changes nothing.", code="zero-quantity"
+        )
     if reason in _ONLY_IN and quantity < 0:
-        raise ValidationFailed(f"Line {no}: '{reason}' adds stock; give a positive quantity.",
-                               code="reason-direction")
+        raise ValidationFailed(
+            f"Line {no}: '{reason}' adds stock; give a positive quantity.", code="reason-direction"
+        )
     if reason in _ONLY_OUT and quantity > 0:
-        raise ValidationFailed(f"Line {no}: '{reason}' removes stock; give a negative quantity.",
-                               code="reason-direction")
+        raise ValidationFailed(
+            f"Line {no}: '{reason}' removes stock; give a negative quantity.",
+            code="reason-direction",
+        )
 
 
 def _bin(session: Session, no: int, code: str) -> Location:
     location = location_by_code(session, code)
     if location.is_virtual:
-        raise ValidationFailed(f"Line {no}: adjust a bin in the warehouse, not {code}.",
-                               code="virtual-location")
+        raise ValidationFailed(
+            f"Line {no}: adjust a bin in the warehouse, not {code}.", code="virtual-location"
+        )
     return location
 
 
@@ -89,18 +98,27 @@ def _found_serials(
         raise SerialError(f"Line {no}: a serial is named twice.", code="duplicate-serial")
     bad = next((c for c in codes if not _SERIAL_CODE.match(c)), None)
     if bad is not None:
-        raise ValidationFailed(f"Line {no}: '{bad}' is not a valid serial code.",
-                               code="invalid-serial")
+        raise ValidationFailed(
+            f"Line {no}: '{bad}' is not a valid serial code.", code="invalid-serial"
+        )
     known = {s.code: s for s in session.scalars(select(Serial).where(Serial.code.in_(codes)))}
     for serial in known.values():
         if serial.sku_id != sku.id or serial.lot_id != lot.id:
-            raise SerialError(f"Line {no}: serial {serial.code} is not {sku.code} of lot "
-                              f"{lot.code}.", code="serial-mismatch")
+            raise SerialError(
+                f"Line {no}: serial {serial.code} is not {sku.code} of lot {lot.code}.",
+                code="serial-mismatch",
+            )
         if serial.location_id != source.id:
-            raise SerialError(f"Line {no}: serial {serial.code} is booked elsewhere; move it "
-                              "with a transfer instead.", code="serial-elsewhere")
-    rows = [{"code": c, "sku_id": sku.id, "lot_id": lot.id, "location_id": source.id}
-            for c in codes if c not in known]
+            raise SerialError(
+                f"Line {no}: serial {serial.code} is booked elsewhere; move it "
+                "with a transfer instead.",
+                code="serial-elsewhere",
+            )
+    rows = [
+        {"code": c, "sku_id": sku.id, "lot_id": lot.id, "location_id": source.id}
+        for c in codes
+        if c not in known
+    ]
     created: list[int] = []
     if rows:
         stmt = insert(Serial).returning(Serial.id, sort_by_parameter_order=True)
@@ -109,18 +127,25 @@ def _found_serials(
     return tuple(known[c].id if c in known else next(new_ids) for c in codes)
 
 
-def _lost_serials(session: Session, no: int, values: Sequence[str], sku: Sku, lot: Lot
-                  ) -> tuple[int, ...]:
+def _lost_serials(
+    session: Session, no: int, values: Sequence[str], sku: Sku, lot: Lot
+) -> tuple[int, ...]:
     serials = serials_by_codes(session, values)
     wrong = next((s.code for s in serials if s.sku_id != sku.id or s.lot_id != lot.id), None)
     if wrong is not None:
-        raise SerialError(f"Line {no}: serial {wrong} is not {sku.code} of lot {lot.code}.",
-                          code="serial-mismatch")
+        raise SerialError(
+            f"Line {no}: serial {wrong} is not {sku.code} of lot {lot.code}.",
+            code="serial-mismatch",
+        )
     return tuple(s.id for s in serials)
 
 
 def _line_move(
-    session: Session, doc: Document, no: int, line: AdjustmentLineIn, outside: Location,
+    session: Session,
+    doc: Document,
+    no: int,
+    line: AdjustmentLineIn,
+    outside: Location,
     reason: AdjustmentReason,
 ) -> MoveRequest:
     _check_direction(no, reason, line.quantity)
@@ -130,23 +155,36 @@ def _line_move(
     if not sku.serialised and line.serials:
         raise SerialError(f"Line {no}: {sku.code} is not serialised; do not name serials.")
     if sku.serialised and len(line.serials) != qty:
-        raise SerialError(f"Line {no}: {sku.code} is serialised; name {qty} serials, got "
-                          f"{len(line.serials)}.", code="serials-required")
+        raise SerialError(
+            f"Line {no}: {sku.code} is serialised; name {qty} serials, got {len(line.serials)}.",
+            code="serials-required",
+        )
     inbound = line.quantity > 0
     serial_ids: tuple[int, ...] = ()
     if sku.serialised:
-        serial_ids = (_found_serials(session, no, line.serials, sku, lot, outside) if inbound
-                      else _lost_serials(session, no, line.serials, sku, lot))
+        serial_ids = (
+            _found_serials(session, no, line.serials, sku, lot, outside)
+            if inbound
+            else _lost_serials(session, no, line.serials, sku, lot)
+        )
     origin, target = (outside, where) if inbound else (where, outside)
     doc_line = DocumentLine(
-        document_id=doc.id, line_no=no, sku_id=sku.id, lot_id=lot.id,
-        from_location_id=origin.id, to_location_id=target.id, quantity=qty,
-        done_quantity=qty, status="done", data={"delta": line.quantity},
+        document_id=doc.id,
+        line_no=no,
+        sku_id=sku.id,
+        lot_id=lot.id,
+        from_location_id=origin.id,
+        to_location_id=target.id,
+        quantity=qty,
+        done_quantity=qty,
+        status="done",
+        data={"delta": line.quantity},
     )
     session.add(doc_line)
     session.flush()
-    return MoveRequest(sku.id, lot.id, origin.id, target.id, qty, serial_ids,
-                       document_line_id=doc_line.id)
+    return MoveRequest(
+        sku.id, lot.id, origin.id, target.id, qty, serial_ids, document_line_id=doc_line.id
+    )
 
 
 def adjust(session: Session, *, actor: Actor, data: AdjustmentCreate) -> Document:
@@ -155,13 +193,26 @@ def adjust(session: Session, *, actor: Actor, data: AdjustmentCreate) -> Documen
     outside = virtual_location(
         session, Kind.SCRAP if reason == AdjustmentReason.SCRAP else Kind.ADJUSTMENT
     )
-    doc = new_document(session, kind=DocKind.ADJUSTMENT, actor=actor, status="open",
-                       reason=str(reason), note=data.note, reference=data.reference)
+    doc = new_document(
+        session,
+        kind=DocKind.ADJUSTMENT,
+        actor=actor,
+        status="open",
+        reason=str(reason),
+        note=data.note,
+        reference=data.reference,
+    )
     moves = [
         _line_move(session, doc, no, line, outside, reason)
         for no, line in enumerate(data.lines, start=1)
     ]
-    post_moves(session, document_id=doc.id, document_kind=doc.kind, actor=actor,
-               reason=f"adjustment: {reason}", moves=moves)
+    post_moves(
+        session,
+        document_id=doc.id,
+        document_kind=doc.kind,
+        actor=actor,
+        reason=f"adjustment: {reason}",
+        moves=moves,
+    )
     set_status(session, doc, status="posted", actor=actor)
     return doc

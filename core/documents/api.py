@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from core.api_deps import Writer, allow, read_session, writer
@@ -43,10 +43,18 @@ def inspect(body: QCCreate, w: Annotated[Writer, Depends(writer("qc:write"))]) -
 
 
 @router.post("/putaways", response_model=DocumentRead, status_code=201)
-def putaway(body: PutawayCreate, w: Annotated[Writer, Depends(writer("putaway:write"))]) -> object:
-    """Put approved stock away into storage."""
+def putaway(
+    request: Request,
+    body: PutawayCreate,
+    w: Annotated[Writer, Depends(writer("putaway:write"))],
+) -> object:
+    """Put approved stock away; lines without to_location go where slotting suggests."""
+    threshold = request.app.state.core_settings.vault_price_threshold
     return w.run(
-        lambda s: to_read(s, receiving.putaway(s, actor=w.actor, data=body)), status_code=201
+        lambda s: to_read(
+            s, receiving.putaway(s, actor=w.actor, data=body, vault_price_threshold=threshold)
+        ),
+        status_code=201,
     )
 
 

@@ -42,49 +42,70 @@ def _blind(actor: Actor) -> bool:
 
 
 @router.post("/adjustments", response_model=DocumentRead, status_code=201)
-def adjust(
-    body: AdjustmentCreate, w: Annotated[Writer, Depends(writer("adjust:write"))]
-) -> object:
+def adjust(body: AdjustmentCreate, w: Annotated[Writer, Depends(writer("adjust:write"))]) -> object:
     """Post a stock adjustment with a reason code (all lines or none)."""
-    return w.run(lambda s: to_read(s, adjustments.adjust(s, actor=w.actor, data=body)),
-                 status_code=201)
+    return w.run(
+        lambda s: to_read(s, adjustments.adjust(s, actor=w.actor, data=body)), status_code=201
+    )
 
 
 @router.post("/counts", response_model=CountRead, status_code=201)
 def create_count(body: CountCreate, w: Counter) -> object:
     """Open a cycle count of locations or a zone."""
-    return w.run(lambda s: counts.count_read(s, counts.create_count(
-        s, actor=w.actor, locations=body.locations, zone=body.zone, assignee=body.assignee,
-        note=body.note), blind=_blind(w.actor)), status_code=201)
+    return w.run(
+        lambda s: counts.count_read(
+            s,
+            counts.create_count(
+                s,
+                actor=w.actor,
+                locations=body.locations,
+                zone=body.zone,
+                assignee=body.assignee,
+                note=body.note,
+            ),
+            blind=_blind(w.actor),
+        ),
+        status_code=201,
+    )
 
 
 @router.get("/counts/{number}", response_model=CountRead)
 def get_count(number: str, actor: Reader, session: DB) -> CountRead:
     """A count; pickers and clerks see it blind (no expected quantities or serials)."""
-    return counts.count_read(session, counts.get_count(session, number=number),
-                             blind=_blind(actor))
+    return counts.count_read(session, counts.get_count(session, number=number), blind=_blind(actor))
 
 
 @router.post("/counts/{number}/submit", response_model=CountRead)
 def submit_count(number: str, body: CountSubmit, w: Counter) -> object:
     """Report what was counted; lines that differ wait for a manager."""
-    return w.run(lambda s: counts.count_read(s, counts.submit_count(
-        s, actor=w.actor, number=number, lines=body.lines), blind=_blind(w.actor)))
+    return w.run(
+        lambda s: counts.count_read(
+            s,
+            counts.submit_count(s, actor=w.actor, number=number, lines=body.lines),
+            blind=_blind(w.actor),
+        )
+    )
 
 
 @router.post("/counts/{number}/approve", response_model=CountRead)
 def approve_count(number: str, w: Approver) -> object:
     """Post the count's variances to or from V-ADJUSTMENT (managers)."""
-    return w.run(lambda s: counts.count_read(s, counts.approve_count(
-        s, actor=w.actor, number=number), blind=False))
+    return w.run(
+        lambda s: counts.count_read(
+            s, counts.approve_count(s, actor=w.actor, number=number), blind=False
+        )
+    )
 
 
 @router.post("/counts/{number}/reject", response_model=CountRead)
 def reject_count(number: str, w: Approver, body: CountReject | None = None) -> object:
     """Send a count's variance lines back for a recount (managers)."""
     reason = body.reason if body else ""
-    return w.run(lambda s: counts.count_read(s, counts.reject_count(
-        s, actor=w.actor, number=number, reason=reason), blind=False))
+    return w.run(
+        lambda s: counts.count_read(
+            s, counts.reject_count(s, actor=w.actor, number=number, reason=reason), blind=False
+        )
+    )
 
 
 @router.post("/lots/{code}/recall", response_model=RecallRead)
@@ -107,14 +128,26 @@ def _audit_page(
         stmt = stmt.where(AuditEntry.entity == entity)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(p.limit).offset(p.offset))
-    items = [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
-              "detail": e.detail, "hash": e.hash} for e in rows]
+    items = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "entity": e.entity,
+            "detail": e.detail,
+            "hash": e.hash,
+        }
+        for e in rows
+    ]
     return {"items": items, "total": total, "limit": p.limit, "offset": p.offset}
 
 
 @router.get("/audit")
 def audit_log(
-    _: Auditor, session: DB, p: Annotated[Page, Depends(page)],
+    _: Auditor,
+    session: DB,
+    p: Annotated[Page, Depends(page)],
     actor: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     entity: Annotated[str | None, Query(max_length=96)] = None,

@@ -36,8 +36,14 @@ from core.people.models import User
 from core.people.permissions import allowed
 from core.people.security import Actor
 
-__all__ = ["approve_count", "count_read", "create_count", "get_count", "reject_count",
-           "submit_count"]
+__all__ = [
+    "approve_count",
+    "count_read",
+    "create_count",
+    "get_count",
+    "reject_count",
+    "submit_count",
+]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -56,12 +62,26 @@ def _descendant_bins(session: Session, roots: Iterable[int]) -> list[Location]:
     seen: set[int] = set(roots)
     frontier = set(seen)
     while frontier:
-        frontier = set(session.scalars(select(Location.id).where(
-            Location.parent_id.in_(frontier), Location.active.is_(True)))) - seen
+        frontier = (
+            set(
+                session.scalars(
+                    select(Location.id).where(
+                        Location.parent_id.in_(frontier), Location.active.is_(True)
+                    )
+                )
+            )
+            - seen
+        )
         seen |= frontier
-    bins = session.scalars(select(Location).where(
-        Location.id.in_(seen), Location.tier == Tier.BIN,
-        Location.kind.in_([str(k) for k in STOCK_KINDS])).order_by(Location.code))
+    bins = session.scalars(
+        select(Location)
+        .where(
+            Location.id.in_(seen),
+            Location.tier == Tier.BIN,
+            Location.kind.in_([str(k) for k in STOCK_KINDS]),
+        )
+        .order_by(Location.code)
+    )
     return list(bins)
 
 
@@ -74,53 +94,84 @@ def _bins_to_count(session: Session, codes: Sequence[str], zone: str | None) -> 
         roots.append(zone_loc)
     virtual = next((r.code for r in roots if r.is_virtual), None)
     if virtual is not None:
-        raise ValidationFailed(f"{virtual} is virtual; count bins in the warehouse.",
-                               code="virtual-location")
+        raise ValidationFailed(
+            f"{virtual} is virtual; count bins in the warehouse.", code="virtual-location"
+        )
     bins = _descendant_bins(session, [r.id for r in roots])
     if not bins:
-        raise ValidationFailed("Name locations or a zone that hold stock bins.",
-                               code="nothing-to-count")
+        raise ValidationFailed(
+            "Name locations or a zone that hold stock bins.", code="nothing-to-count"
+        )
     return bins
 
 
 def _refuse_overlap(session: Session, codes: set[str]) -> None:
     """Two live counts of one bin would post its variance twice."""
-    for number, data in session.execute(select(Document.number, Document.data).where(
-            Document.kind == DocKind.COUNT, Document.status.in_(_ACTIVE))):
+    for number, data in session.execute(
+        select(Document.number, Document.data).where(
+            Document.kind == DocKind.COUNT, Document.status.in_(_ACTIVE)
+        )
+    ):
         shared = codes & set((data or {}).get("locations", []))
         if shared:
-            raise ConflictError(f"{sorted(shared)[0]} is already being counted in {number}.",
-                                code="count-in-progress")
+            raise ConflictError(
+                f"{sorted(shared)[0]} is already being counted in {number}.",
+                code="count-in-progress",
+            )
 
 
 def create_count(
-    session: Session, *, actor: Actor, locations: Sequence[str] = (), zone: str | None = None,
-    assignee: str | None = None, note: str = "",
+    session: Session,
+    *,
+    actor: Actor,
+    locations: Sequence[str] = (),
+    zone: str | None = None,
+    assignee: str | None = None,
+    note: str = "",
 ) -> Document:
     """Open a count with one line per balance (and its expected serials) at those bins."""
     bins = _bins_to_count(session, locations, zone)
     codes = {b.code: b.id for b in bins}
     _refuse_overlap(session, set(codes))
     assignee_id = user_by_name(session, assignee).id if assignee else None
-    doc = new_document(session, kind=DocKind.COUNT, actor=actor, status="open", note=note,
-                       assignee_id=assignee_id, data={"locations": sorted(codes), "zone": zone})
+    doc = new_document(
+        session,
+        kind=DocKind.COUNT,
+        actor=actor,
+        status="open",
+        note=note,
+        assignee_id=assignee_id,
+        data={"locations": sorted(codes), "zone": zone},
+    )
     ids = list(codes.values())
     expected: dict[tuple[int, int, int], list[str]] = defaultdict(list)
     for code, sku_id, loc_id, lot_id in session.execute(
-            select(Serial.code, Serial.sku_id, Serial.location_id, Serial.lot_id)
-            .where(Serial.location_id.in_(ids)).order_by(Serial.code)):
+        select(Serial.code, Serial.sku_id, Serial.location_id, Serial.lot_id)
+        .where(Serial.location_id.in_(ids))
+        .order_by(Serial.code)
+    ):
         expected[(sku_id, loc_id, lot_id)].append(code)
     balances = session.execute(
         select(Balance.sku_id, Balance.location_id, Balance.lot_id, Balance.on_hand)
         .join(Location, Location.id == Balance.location_id)
-        .join(Sku, Sku.id == Balance.sku_id).join(Lot, Lot.id == Balance.lot_id)
+        .join(Sku, Sku.id == Balance.sku_id)
+        .join(Lot, Lot.id == Balance.lot_id)
         .where(Balance.location_id.in_(ids), Balance.on_hand != 0)
-        .order_by(Location.code, Sku.code, Lot.code)).all()
+        .order_by(Location.code, Sku.code, Lot.code)
+    ).all()
     for no, (sku_id, loc_id, lot_id, on_hand) in enumerate(balances, start=1):
-        session.add(DocumentLine(
-            document_id=doc.id, line_no=no, sku_id=sku_id, lot_id=lot_id,
-            from_location_id=loc_id, quantity=on_hand, status="open",
-            data={"expected": expected.get((sku_id, loc_id, lot_id), []), "seen": []}))
+        session.add(
+            DocumentLine(
+                document_id=doc.id,
+                line_no=no,
+                sku_id=sku_id,
+                lot_id=lot_id,
+                from_location_id=loc_id,
+                quantity=on_hand,
+                status="open",
+                data={"expected": expected.get((sku_id, loc_id, lot_id), []), "seen": []},
+            )
+        )
     session.flush()
     set_status(session, doc, status="open", actor=actor)
     return doc
@@ -139,8 +190,10 @@ def get_count(session: Session, *, number: str, lock: bool = False) -> Document:
 
 def _expect_status(doc: Document, *statuses: str) -> None:
     if doc.status not in statuses:
-        raise ConflictError(f"Count {doc.number} is {doc.status}; this needs it "
-                            f"{' or '.join(statuses)}.", code="count-wrong-status")
+        raise ConflictError(
+            f"Count {doc.number} is {doc.status}; this needs it {' or '.join(statuses)}.",
+            code="count-wrong-status",
+        )
 
 
 def _seen_serials(
@@ -149,25 +202,32 @@ def _seen_serials(
     """Serials the counter saw: they must be this SKU and lot, here or written off earlier."""
     wanted = [serial_code(c) for c in codes]
     if len(set(wanted)) != len(wanted):
-        raise SerialError(f"Line {line.line_no}: a serial is named twice.",
-                          code="duplicate-serial")
+        raise SerialError(f"Line {line.line_no}: a serial is named twice.", code="duplicate-serial")
     found = {s.code: s for s in session.scalars(select(Serial).where(Serial.code.in_(wanted)))}
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise ValidationFailed(f"Line {line.line_no}: serial {missing[0]} is not in the books; "
-                               "record the piece with a 'found' adjustment.",
-                               code="unknown-serial")
+        raise ValidationFailed(
+            f"Line {line.line_no}: serial {missing[0]} is not in the books; "
+            "record the piece with a 'found' adjustment.",
+            code="unknown-serial",
+        )
     serials = [found[c] for c in wanted]
-    kinds = _pairs(session, select(Location.id, Location.kind).where(
-        Location.id.in_({s.location_id for s in serials})))
+    kinds = _pairs(
+        session,
+        select(Location.id, Location.kind).where(Location.id.in_({s.location_id for s in serials})),
+    )
     for s in serials:
         if s.sku_id != line.sku_id or s.lot_id != line.lot_id:
-            raise SerialError(f"Line {line.line_no}: serial {s.code} is another SKU or lot.",
-                              code="serial-mismatch")
+            raise SerialError(
+                f"Line {line.line_no}: serial {s.code} is another SKU or lot.",
+                code="serial-mismatch",
+            )
         if s.location_id != location_id and kinds[s.location_id] not in _WRITTEN_OFF:
-            raise SerialError(f"Line {line.line_no}: serial {s.code} is booked at another "
-                              "location; resolve it with a transfer first.",
-                              code="serial-elsewhere")
+            raise SerialError(
+                f"Line {line.line_no}: serial {s.code} is booked at another "
+                "location; resolve it with a transfer first.",
+                code="serial-elsewhere",
+            )
     return serials
 
 
@@ -177,11 +237,15 @@ def _record(session: Session, line: DocumentLine, entry: CountLineIn, serialised
     seen: list[str] = []
     if serialised:
         if len(entry.serials) != entry.counted:
-            raise SerialError(f"Line {line.line_no}: counted {entry.counted} pieces but named "
-                              f"{len(entry.serials)} serials.", code="serials-required")
+            raise SerialError(
+                f"Line {line.line_no}: counted {entry.counted} pieces but named "
+                f"{len(entry.serials)} serials.",
+                code="serials-required",
+            )
         assert line.from_location_id is not None
-        seen = sorted(s.code for s in _seen_serials(session, line, entry.serials,
-                                                    line.from_location_id))
+        seen = sorted(
+            s.code for s in _seen_serials(session, line, entry.serials, line.from_location_id)
+        )
     expected = list((line.data or {}).get("expected", []))
     variance = entry.counted - line.quantity
     differs = variance != 0 or (serialised and set(seen) != set(expected))
@@ -197,23 +261,33 @@ def _line_for(
     """The count line an entry reports on; stock nobody expected gets a new line."""
     if entry.line_no is not None:
         if entry.line_no not in by_no:
-            raise ValidationFailed(f"Count {doc.number} has no line {entry.line_no}.",
-                                   code="unknown-count-line")
+            raise ValidationFailed(
+                f"Count {doc.number} has no line {entry.line_no}.", code="unknown-count-line"
+            )
         return by_no[entry.line_no]
     if not (entry.sku and entry.lot and entry.location):
-        raise ValidationFailed("Name a line_no, or sku, lot and location for extra stock.",
-                               code="count-line-ref")
+        raise ValidationFailed(
+            "Name a line_no, or sku, lot and location for extra stock.", code="count-line-ref"
+        )
     sku, lot = sku_by_code(session, entry.sku), lot_by_code(session, entry.lot)
     where = location_by_code(session, entry.location)
     if where.code not in (doc.data or {}).get("locations", []):
-        raise ValidationFailed(f"{where.code} is not part of count {doc.number}.",
-                               code="location-not-in-count")
+        raise ValidationFailed(
+            f"{where.code} is not part of count {doc.number}.", code="location-not-in-count"
+        )
     for line in by_no.values():
         if (line.sku_id, line.lot_id, line.from_location_id) == (sku.id, lot.id, where.id):
             return line
-    line = DocumentLine(document_id=doc.id, line_no=len(by_no) + 1, sku_id=sku.id,
-                        lot_id=lot.id, from_location_id=where.id, quantity=0, status="open",
-                        data={"expected": [], "seen": []})
+    line = DocumentLine(
+        document_id=doc.id,
+        line_no=len(by_no) + 1,
+        sku_id=sku.id,
+        lot_id=lot.id,
+        from_location_id=where.id,
+        quantity=0,
+        status="open",
+        data={"expected": [], "seen": []},
+    )
     session.add(line)
     doc.lines.append(line)
     by_no[line.line_no] = line
@@ -227,21 +301,25 @@ def submit_count(
     doc = get_count(session, number=number, lock=True)
     _expect_status(doc, "open", "recount")
     if doc.assignee_id not in (None, actor.id) and not allowed(actor, "count:approve"):
-        raise PermissionDenied(f"Count {doc.number} is assigned to someone else.",
-                               code="not-assignee")
+        raise PermissionDenied(
+            f"Count {doc.number} is assigned to someone else.", code="not-assignee"
+        )
     by_no = {ln.line_no: ln for ln in doc.lines}
     reported: set[int] = set()
     for entry in lines:
         line = _line_for(session, doc, entry, by_no)
         if line.line_no in reported or line.status != "open":
-            raise ValidationFailed(f"Line {line.line_no} is reported twice or already closed.",
-                                   code="count-line-not-open")
+            raise ValidationFailed(
+                f"Line {line.line_no} is reported twice or already closed.",
+                code="count-line-not-open",
+            )
         reported.add(line.line_no)
         _record(session, line, entry, session.get_one(Sku, line.sku_id).serialised)
     missing = sorted(n for n, ln in by_no.items() if ln.status == "open")
     if missing:
-        raise ValidationFailed(f"Report every open line; missing: {missing[:10]}.",
-                               code="count-incomplete")
+        raise ValidationFailed(
+            f"Report every open line; missing: {missing[:10]}.", code="count-incomplete"
+        )
     session.flush()
     set_status(session, doc, status="counted", actor=actor)
     if all(ln.status == "closed" for ln in doc.lines):
@@ -249,26 +327,45 @@ def submit_count(
     return doc
 
 
-def _serial_moves(
-    session: Session, line: DocumentLine, adjustment: Location
-) -> list[MoveRequest]:
+def _serial_moves(session: Session, line: DocumentLine, adjustment: Location) -> list[MoveRequest]:
     assert line.from_location_id is not None and line.lot_id is not None
     here = line.from_location_id
-    current = {s.code: s for s in session.scalars(select(Serial).where(
-        Serial.location_id == here, Serial.sku_id == line.sku_id, Serial.lot_id == line.lot_id))}
+    current = {
+        s.code: s
+        for s in session.scalars(
+            select(Serial).where(
+                Serial.location_id == here,
+                Serial.sku_id == line.sku_id,
+                Serial.lot_id == line.lot_id,
+            )
+        )
+    }
     seen_codes = list((line.data or {}).get("seen", []))
     seen = {s.code: s for s in _seen_serials(session, line, seen_codes, here)}
     missing = tuple(s.id for c, s in sorted(current.items()) if c not in seen)
     moves = []
     if missing:
-        moves.append(MoveRequest(line.sku_id, line.lot_id, here, adjustment.id, len(missing),
-                                 missing, document_line_id=line.id))
+        moves.append(
+            MoveRequest(
+                line.sku_id,
+                line.lot_id,
+                here,
+                adjustment.id,
+                len(missing),
+                missing,
+                document_line_id=line.id,
+            )
+        )
     back: dict[int, list[int]] = defaultdict(list)
     for code, serial in sorted(seen.items()):
         if code not in current:
             back[serial.location_id].append(serial.id)
-    moves.extend(MoveRequest(line.sku_id, line.lot_id, origin, here, len(ids), tuple(ids),
-                             document_line_id=line.id) for origin, ids in back.items())
+    moves.extend(
+        MoveRequest(
+            line.sku_id, line.lot_id, origin, here, len(ids), tuple(ids), document_line_id=line.id
+        )
+        for origin, ids in back.items()
+    )
     return moves
 
 
@@ -276,16 +373,27 @@ def _quantity_moves(
     session: Session, line: DocumentLine, adjustment: Location
 ) -> list[MoveRequest]:
     assert line.from_location_id is not None and line.lot_id is not None
-    book = session.scalar(select(Balance.on_hand).where(
-        Balance.sku_id == line.sku_id, Balance.location_id == line.from_location_id,
-        Balance.lot_id == line.lot_id)) or 0
+    book = (
+        session.scalar(
+            select(Balance.on_hand).where(
+                Balance.sku_id == line.sku_id,
+                Balance.location_id == line.from_location_id,
+                Balance.lot_id == line.lot_id,
+            )
+        )
+        or 0
+    )
     delta = (line.counted_quantity or 0) - book
     if delta == 0:
         return []
-    origin, target = ((adjustment.id, line.from_location_id) if delta > 0
-                      else (line.from_location_id, adjustment.id))
-    return [MoveRequest(line.sku_id, line.lot_id, origin, target, abs(delta),
-                        document_line_id=line.id)]
+    origin, target = (
+        (adjustment.id, line.from_location_id)
+        if delta > 0
+        else (line.from_location_id, adjustment.id)
+    )
+    return [
+        MoveRequest(line.sku_id, line.lot_id, origin, target, abs(delta), document_line_id=line.id)
+    ]
 
 
 def approve_count(session: Session, *, actor: Actor, number: str) -> Document:
@@ -304,8 +412,14 @@ def approve_count(session: Session, *, actor: Actor, number: str) -> Document:
         line.done_quantity = line.counted_quantity or 0
         line.done_by_id = actor.id
     if moves:
-        post_moves(session, document_id=doc.id, document_kind=doc.kind, actor=actor,
-                   reason="count variance", moves=moves)
+        post_moves(
+            session,
+            document_id=doc.id,
+            document_kind=doc.kind,
+            actor=actor,
+            reason="count variance",
+            moves=moves,
+        )
     doc.approved_by_id = actor.id
     set_status(session, doc, status="approved", actor=actor)
     return doc
@@ -320,8 +434,10 @@ def reject_count(session: Session, *, actor: Actor, number: str, reason: str = "
             line.status = "open"
             line.counted_quantity = None
             line.data = {"expected": (line.data or {}).get("expected", []), "seen": []}
-    doc.data = {**(doc.data or {}),
-                "rejections": [*(doc.data or {}).get("rejections", []), reason or "recount"]}
+    doc.data = {
+        **(doc.data or {}),
+        "rejections": [*(doc.data or {}).get("rejections", []), reason or "recount"],
+    }
     set_status(session, doc, status="recount", actor=actor)
     return doc
 
@@ -329,32 +445,53 @@ def reject_count(session: Session, *, actor: Actor, number: str, reason: str = "
 def count_read(session: Session, doc: Document, *, blind: bool) -> CountRead:
     """The API view of a count; ``blind`` hides what the books expect."""
     lines = list(doc.lines)
-    skus = _pairs(session, select(Sku.id, Sku.code).where(
-        Sku.id.in_({ln.sku_id for ln in lines})))
-    lots = _pairs(session, select(Lot.id, Lot.code).where(
-        Lot.id.in_({ln.lot_id for ln in lines})))
-    locs = _pairs(session, select(Location.id, Location.code).where(
-        Location.id.in_({ln.from_location_id for ln in lines})))
-    people = _pairs(session, select(User.id, User.username).where(User.id.in_(
-        {doc.created_by_id, doc.assignee_id, doc.approved_by_id})))
+    skus = _pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_({ln.sku_id for ln in lines})))
+    lots = _pairs(session, select(Lot.id, Lot.code).where(Lot.id.in_({ln.lot_id for ln in lines})))
+    locs = _pairs(
+        session,
+        select(Location.id, Location.code).where(
+            Location.id.in_({ln.from_location_id for ln in lines})
+        ),
+    )
+    people = _pairs(
+        session,
+        select(User.id, User.username).where(
+            User.id.in_({doc.created_by_id, doc.assignee_id, doc.approved_by_id})
+        ),
+    )
     return CountRead(
-        number=doc.number, status=doc.status, blind=blind, assignee=people.get(doc.assignee_id),
-        created_by=people.get(doc.created_by_id, "?"), approved_by=people.get(doc.approved_by_id),
-        created_at=doc.created_at, closed_at=doc.closed_at, note=doc.note,
+        number=doc.number,
+        status=doc.status,
+        blind=blind,
+        assignee=people.get(doc.assignee_id),
+        created_by=people.get(doc.created_by_id, "?"),
+        approved_by=people.get(doc.approved_by_id),
+        created_at=doc.created_at,
+        closed_at=doc.closed_at,
+        note=doc.note,
         locations=list((doc.data or {}).get("locations", [])),
         lines=[_line_read(ln, skus, lots, locs, blind) for ln in lines],
     )
 
 
-def _line_read(line: DocumentLine, skus: dict[int, str], lots: dict[int, str],
-               locs: dict[int, str], blind: bool) -> CountLineRead:
+def _line_read(
+    line: DocumentLine,
+    skus: dict[int, str],
+    lots: dict[int, str],
+    locs: dict[int, str],
+    blind: bool,
+) -> CountLineRead:
     data = line.data or {}
     counted = line.counted_quantity
     return CountLineRead(
-        line_no=line.line_no, sku=skus[line.sku_id], lot=lots.get(line.lot_id or 0),
-        location=locs.get(line.from_location_id or 0, "?"), status=line.status,
+        line_no=line.line_no,
+        sku=skus[line.sku_id],
+        lot=lots.get(line.lot_id or 0),
+        location=locs.get(line.from_location_id or 0, "?"),
+        status=line.status,
         expected=None if blind else line.quantity,
         expected_serials=None if blind else list(data.get("expected", [])),
-        counted=counted, seen_serials=list(data.get("seen", [])),
+        counted=counted,
+        seen_serials=list(data.get("seen", [])),
         variance=None if blind or counted is None else counted - line.quantity,
     )

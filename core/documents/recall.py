@@ -41,8 +41,12 @@ def _quarantine(session: Session, code: str | None) -> Location:
         if location.kind != Kind.QUARANTINE or location.tier != Tier.BIN:
             raise ValidationFailed(f"{code} is not a quarantine bin.", code="not-quarantine")
         return location
-    location = session.scalar(select(Location).where(
-        Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN).order_by(Location.id).limit(1))
+    location = session.scalar(
+        select(Location)
+        .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
+        .order_by(Location.id)
+        .limit(1)
+    )
     if location is None:
         raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
     return location
@@ -50,11 +54,18 @@ def _quarantine(session: Session, code: str | None) -> Location:
 
 def _release_reservations(session: Session, lot: Lot) -> int:
     """Give back every open reservation of the lot (its order lines hold that much less)."""
-    held = session.scalars(select(Reservation).where(
-        Reservation.lot_id == lot.id, Reservation.status == ReservationStatus.OPEN,
-    ).order_by(Reservation.id).with_for_update()).all()
-    lines = session.scalars(select(OrderLine).where(
-        OrderLine.id.in_({r.order_line_id for r in held}))).all()
+    held = session.scalars(
+        select(Reservation)
+        .where(
+            Reservation.lot_id == lot.id,
+            Reservation.status == ReservationStatus.OPEN,
+        )
+        .order_by(Reservation.id)
+        .with_for_update()
+    ).all()
+    lines = session.scalars(
+        select(OrderLine).where(OrderLine.id.in_({r.order_line_id for r in held}))
+    ).all()
     release_reservations(session, reservations=held, lines=lines)
     return len(held)
 
@@ -62,9 +73,14 @@ def _release_reservations(session: Session, lot: Lot) -> int:
 def _cancel_pick_lines(session: Session, actor: Actor, lot: Lot) -> int:
     """Cancel open pick lines of the lot; pick lists left with nothing open are finished."""
     lines = session.scalars(
-        select(DocumentLine).join(Document, Document.id == DocumentLine.document_id)
-        .where(Document.kind == DocKind.PICK, DocumentLine.lot_id == lot.id,
-               DocumentLine.status == "open")).all()
+        select(DocumentLine)
+        .join(Document, Document.id == DocumentLine.document_id)
+        .where(
+            Document.kind == DocKind.PICK,
+            DocumentLine.lot_id == lot.id,
+            DocumentLine.status == "open",
+        )
+    ).all()
     for line in lines:
         line.status = "cancelled"
         line.data = {**(line.data or {}), "cancelled_by": "recall"}
@@ -78,25 +94,39 @@ def _sweep_moves(
 ) -> tuple[list[MoveRequest], list[QuarantinedRead]]:
     """A move into quarantine for every balance of the lot lying anywhere else inside."""
     rows = session.execute(
-        select(Balance.sku_id, Balance.location_id, Balance.on_hand, Location.code, Sku.code,
-               Sku.serialised)
+        select(
+            Balance.sku_id,
+            Balance.location_id,
+            Balance.on_hand,
+            Location.code,
+            Sku.code,
+            Sku.serialised,
+        )
         .join(Location, Location.id == Balance.location_id)
         .join(Sku, Sku.id == Balance.sku_id)
         .where(Balance.lot_id == lot.id, Balance.on_hand > 0, Location.kind.not_in(_STAYS))
-        .order_by(Location.code, Sku.code)).all()
+        .order_by(Location.code, Sku.code)
+    ).all()
     pieces: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
     for serial_id, code, sku_id, loc_id in session.execute(
-            select(Serial.id, Serial.code, Serial.sku_id, Serial.location_id)
-            .where(Serial.lot_id == lot.id, Serial.location_id.in_({r[1] for r in rows}))
-            .order_by(Serial.code)):
+        select(Serial.id, Serial.code, Serial.sku_id, Serial.location_id)
+        .where(Serial.lot_id == lot.id, Serial.location_id.in_({r[1] for r in rows}))
+        .order_by(Serial.code)
+    ):
         pieces[(sku_id, loc_id)].append((serial_id, code))
     moves, summary = [], []
     for sku_id, loc_id, on_hand, loc_code, sku_code, serialised in rows:
         serials = pieces[(sku_id, loc_id)] if serialised else []
-        moves.append(MoveRequest(sku_id, lot.id, loc_id, quarantine.id, on_hand,
-                                 tuple(i for i, _ in serials)))
-        summary.append(QuarantinedRead(location=loc_code, sku=sku_code, quantity=on_hand,
-                                       serials=[c for _, c in serials]))
+        moves.append(
+            MoveRequest(
+                sku_id, lot.id, loc_id, quarantine.id, on_hand, tuple(i for i, _ in serials)
+            )
+        )
+        summary.append(
+            QuarantinedRead(
+                location=loc_code, sku=sku_code, quantity=on_hand, serials=[c for _, c in serials]
+            )
+        )
     return moves, summary
 
 
@@ -106,8 +136,9 @@ def recall_lot(
     """Recall a lot: block it, release its reservations and picks, quarantine every piece."""
     if not reason.strip():
         raise ValidationFailed("A recall needs a reason.", code="reason-required")
-    lot = session.scalar(select(Lot).where(Lot.id == lot_by_code(session, code).id)
-                         .with_for_update())
+    lot = session.scalar(
+        select(Lot).where(Lot.id == lot_by_code(session, code).id).with_for_update()
+    )
     assert lot is not None
     if lot.status == LotStatus.RECALLED:
         raise ConflictError(f"Lot {lot.code} is already recalled.", code="already-recalled")
@@ -116,24 +147,53 @@ def recall_lot(
     session.flush()
     released = _release_reservations(session, lot)
     cancelled = _cancel_pick_lines(session, actor, lot)
-    doc = new_document(session, kind=DocKind.RECALL, actor=actor, status="open", lot_id=lot.id,
-                       reason=reason[:64], data={"lot": lot.code})
+    doc = new_document(
+        session,
+        kind=DocKind.RECALL,
+        actor=actor,
+        status="open",
+        lot_id=lot.id,
+        reason=reason[:64],
+        data={"lot": lot.code},
+    )
     moves, summary = _sweep_moves(session, lot, target)
     if moves:
-        post_moves(session, document_id=doc.id, document_kind=doc.kind, actor=actor,
-                   reason="recall", moves=moves)
+        post_moves(
+            session,
+            document_id=doc.id,
+            document_kind=doc.kind,
+            actor=actor,
+            reason="recall",
+            moves=moves,
+        )
     shipped = cast(list[dict[str, object]], lot_trace(session, code=lot.code)["shipped"])
-    doc.data = {"lot": lot.code, "reservations_released": released,
-                "pick_lines_cancelled": cancelled,
-                "quarantined": [q.model_dump() for q in summary]}
-    audit.record(session, actor=actor.username, action="lot.recall", entity=lot.code,
-                 detail={"reason": reason, "document": doc.number, "pieces":
-                         sum(q.quantity for q in summary)})
+    doc.data = {
+        "lot": lot.code,
+        "reservations_released": released,
+        "pick_lines_cancelled": cancelled,
+        "quarantined": [q.model_dump() for q in summary],
+    }
+    audit.record(
+        session,
+        actor=actor.username,
+        action="lot.recall",
+        entity=lot.code,
+        detail={
+            "reason": reason,
+            "document": doc.number,
+            "pieces": sum(q.quantity for q in summary),
+        },
+    )
     set_status(session, doc, status="posted", actor=actor)
     record(session, LotRecalled(lot=lot.code, reason=reason, actor=actor.username))
     return RecallRead(
-        document=doc.number, lot=lot.code, reason=reason,
-        quarantine=target.code, quarantined=summary,
-        reservations_released=released, pick_lines_cancelled=cancelled, shipped=shipped,
+        document=doc.number,
+        lot=lot.code,
+        reason=reason,
+        quarantine=target.code,
+        quarantined=summary,
+        reservations_released=released,
+        pick_lines_cancelled=cancelled,
+        shipped=shipped,
         customers=sorted({str(s["customer"]) for s in shipped}),
     )

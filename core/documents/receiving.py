@@ -206,9 +206,17 @@ def inspect_lot(session: Session, *, actor: Actor, data: QCCreate) -> Document:
 
 
 def resolve_move_line(
-    session: Session, line: MoveLineIn, *, default_from: Location | None = None
+    session: Session,
+    line: MoveLineIn,
+    *,
+    default_from: Location | None = None,
+    suggest_over: float | None = None,
 ) -> tuple[Sku, Lot, Location, Location, tuple[int, ...]]:
-    """Codes of a move line to rows; serials named must be this SKU and lot."""
+    """Codes of a move line to rows; serials named must be this SKU and lot.
+
+    With ``suggest_over`` (the vault price threshold) a line without a destination goes to
+    the bin slotting suggests.
+    """
     sku, lot = sku_by_code(session, line.sku), lot_by_code(session, line.lot)
     if line.from_location:
         origin = location_by_code(session, line.from_location)
@@ -216,9 +224,17 @@ def resolve_move_line(
         origin = default_from
     else:
         raise ValidationFailed("Say where the stock comes from (from_location).", code="no-source")
-    if not line.to_location:
+    if line.to_location:
+        target = location_by_code(session, line.to_location)
+    elif suggest_over is not None:
+        from core.slotting import best_putaway_bin
+
+        code = best_putaway_bin(
+            session, sku_code=sku.code, quantity=line.quantity, vault_price_threshold=suggest_over
+        )
+        target = location_by_code(session, code)
+    else:
         raise ValidationFailed("Say where the stock goes (to_location).", code="no-destination")
-    target = location_by_code(session, line.to_location)
     serial_ids: tuple[int, ...] = ()
     if line.serials:
         serials = serials_by_codes(session, line.serials)
@@ -238,12 +254,18 @@ def post_move_document(
     kind: DocKind,
     lines: Sequence[MoveLineIn],
     reference: str | None = None,
+    vault_price_threshold: float = 5000.0,
 ) -> Document:
-    """A putaway or transfer: each line moves stock between two internal locations."""
+    """A putaway or transfer: each line moves stock between two internal locations.
+
+    Putaway lines without a destination go where slotting suggests.
+    """
     doc = new_document(session, kind=kind, actor=actor, status="open", reference=reference)
     moves: list[MoveRequest] = []
     for no, line in enumerate(lines, start=1):
-        sku, lot, origin, target, serial_ids = resolve_move_line(session, line)
+        sku, lot, origin, target, serial_ids = resolve_move_line(
+            session, line, suggest_over=vault_price_threshold if kind == DocKind.PUTAWAY else None
+        )
         if origin.is_virtual or target.is_virtual:
             raise ValidationFailed(
                 f"Line {no}: a {kind} moves stock inside the warehouse only.",
@@ -285,6 +307,14 @@ def post_move_document(
     return doc
 
 
-def putaway(session: Session, *, actor: Actor, data: PutawayCreate) -> Document:
-    """Put approved stock away into storage bins."""
-    return post_move_document(session, actor=actor, kind=DocKind.PUTAWAY, lines=data.lines)
+def putaway(
+    session: Session, *, actor: Actor, data: PutawayCreate, vault_price_threshold: float = 5000.0
+) -> Document:
+    """Put approved stock away into storage bins (slotting picks bins left unnamed)."""
+    return post_move_document(
+        session,
+        actor=actor,
+        kind=DocKind.PUTAWAY,
+        lines=data.lines,
+        vault_price_threshold=vault_price_threshold,
+    )

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from core import Database
 from core.audit.models import AuditEntry
 from core.audit.service import verify
+from tests.builders import Builder
 from tests.core.test_api_core import seed
 from web.cli import app as cli
 
@@ -40,15 +41,19 @@ def test_untouched_chain_verifies(db: Database, db_url: str, audited: list[int])
     with db.read() as session:
         result = verify(session, batch=4)  # small batches: the walk crosses batch edges
     assert (result.ok, result.entries, result.first_bad_id) == (True, len(audited), None)
-    assert _verify_cli(db_url) == (0, {"entries": len(audited), "ok": True,
-                                       "first_bad_id": None, "problem": ""})
+    assert _verify_cli(db_url) == (
+        0,
+        {"entries": len(audited), "ok": True, "first_bad_id": None, "problem": ""},
+    )
 
 
 def test_altered_entry_is_found(db: Database, db_url: str, audited: list[int]) -> None:
     victim = audited[len(audited) // 2]
     with db.write() as session:
-        session.execute(text("UPDATE audit_log SET detail = :d WHERE id = :i"),
-                        {"d": '{"quantity":1}', "i": victim})
+        session.execute(
+            text("UPDATE audit_log SET detail = :d WHERE id = :i"),
+            {"d": '{"quantity":1}', "i": victim},
+        )
     code, report = _verify_cli(db_url)
     assert code == 1
     assert (report["ok"], report["first_bad_id"]) == (False, victim)
@@ -57,8 +62,9 @@ def test_altered_entry_is_found(db: Database, db_url: str, audited: list[int]) -
 
 def test_altered_actor_is_found(db: Database, audited: list[int]) -> None:
     with db.write() as session:
-        session.execute(text("UPDATE audit_log SET actor = 'nobody' WHERE id = :i"),
-                        {"i": audited[0]})
+        session.execute(
+            text("UPDATE audit_log SET actor = 'nobody' WHERE id = :i"), {"i": audited[0]}
+        )
     with db.read() as session:
         assert verify(session).first_bad_id == audited[0]
 
@@ -71,3 +77,17 @@ def test_deleted_entry_is_found(db: Database, db_url: str, audited: list[int]) -
     assert code == 1
     assert (report["ok"], report["first_bad_id"]) == (False, audited[4])
     assert report["problem"] == "link to previous entry broken"
+
+
+def test_deleting_the_newest_entries_is_detected(db: Database) -> None:
+
+    with db.write() as session:
+        Builder(session).warehouse(bins=2)
+    with db.read() as session:
+        assert verify(session).ok
+    with db.engine.begin() as conn:  # an insider removes the last trace of what they did
+        conn.execute(text("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)"))
+    with db.read() as session:
+        result = verify(session)
+    assert not result.ok
+    assert "newest entries are missing" in result.problem

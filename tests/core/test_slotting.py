@@ -28,12 +28,33 @@ def b(session: Session) -> Builder:
     builder = Builder(session)
     builder.warehouse()
     builder.supplier()
-    create_location(session, actor=builder.actor, data=LocationCreate(
-        code="R-FAR", tier=Tier.BIN, kind=Kind.RESERVE, parent="Z1", x=40.0, y=30.0,
-        check_digits="71"))
-    create_location(session, actor=builder.actor, data=LocationCreate(
-        code="R-TINY", tier=Tier.BIN, kind=Kind.RESERVE, parent="Z1", x=2.0, y=2.0,
-        capacity=3, check_digits="72"))
+    create_location(
+        session,
+        actor=builder.actor,
+        data=LocationCreate(
+            code="R-FAR",
+            tier=Tier.BIN,
+            kind=Kind.RESERVE,
+            parent="Z1",
+            x=40.0,
+            y=30.0,
+            check_digits="71",
+        ),
+    )
+    create_location(
+        session,
+        actor=builder.actor,
+        data=LocationCreate(
+            code="R-TINY",
+            tier=Tier.BIN,
+            kind=Kind.RESERVE,
+            parent="Z1",
+            x=2.0,
+            y=2.0,
+            capacity=3,
+            check_digits="72",
+        ),
+    )
     return builder
 
 
@@ -43,10 +64,13 @@ def test_high_value_pieces_go_to_the_vault(session: Session, b: Builder) -> None
     assert [c.location for c in ranked] == ["VAULT-01"]
     assert "high value: secure bin" in ranked[0].reasons
     cheap = b.sku("SILVER-1", price="45.00")
-    assert "VAULT-01" not in {c.location for c in suggest_putaway(session, sku_code=cheap,
-                                                                  quantity=1, limit=20)}
-    assert best_putaway_bin(session, sku_code=sku, quantity=1, vault_price_threshold=20000) \
+    assert "VAULT-01" not in {
+        c.location for c in suggest_putaway(session, sku_code=cheap, quantity=1, limit=20)
+    }
+    assert (
+        best_putaway_bin(session, sku_code=sku, quantity=1, vault_price_threshold=20000)
         != "VAULT-01"
+    )
 
 
 def test_velocity_decides_near_or_far(session: Session, b: Builder) -> None:
@@ -77,11 +101,13 @@ def test_capacity_and_size(session: Session, b: Builder) -> None:
     codes = {c.location: c for c in suggest_putaway(session, sku_code=sku, quantity=1, limit=20)}
     assert codes["R-TINY"].free_capacity == 1
     assert any("already holds" in r for r in codes["R-TINY"].reasons)
-    assert "R-TINY" not in {c.location for c in suggest_putaway(session, sku_code=sku,
-                                                                 quantity=2, limit=20)}
+    assert "R-TINY" not in {
+        c.location for c in suggest_putaway(session, sku_code=sku, quantity=2, limit=20)
+    }
     update_sku(session, actor=b.actor, code=sku, data=SkuUpdate(size_class="large"))
-    assert "R-TINY" not in {c.location for c in suggest_putaway(session, sku_code=sku,
-                                                                 quantity=1, limit=20)}
+    assert "R-TINY" not in {
+        c.location for c in suggest_putaway(session, sku_code=sku, quantity=1, limit=20)
+    }
 
 
 def test_no_secure_bin_means_no_suggestion(session: Session, b: Builder) -> None:
@@ -91,3 +117,28 @@ def test_no_secure_bin_means_no_suggestion(session: Session, b: Builder) -> None
     with pytest.raises(NotFoundError) as err:
         best_putaway_bin(session, sku_code=sku, quantity=1)
     assert err.value.code == "no-putaway-bin"
+
+
+def test_putaway_without_destination_follows_slotting(session: Session) -> None:
+    from core.documents import receiving
+    from core.documents.schemas import MoveLineIn, PutawayCreate
+    from core.ledger.service import StockFilter, list_stock
+    from tests.builders import Builder
+
+    b = Builder(session)
+    b.warehouse()
+    b.supplier()
+    sku = b.sku(price="25000.00")
+    serials = b.receive(sku, "G-77", 2)
+    b.approve("G-77")
+    receiving.putaway(
+        session,
+        actor=b.actor,
+        data=PutawayCreate(
+            lines=[
+                MoveLineIn(sku=sku, lot="G-77", quantity=2, from_location="QUAR", serials=serials)
+            ]
+        ),
+    )
+    rows, _ = list_stock(session, filters=StockFilter(sku=sku), limit=10, offset=0)
+    assert [(r["location"], r["on_hand"]) for r in rows] == [("VAULT-01", 2)]
