@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("YOLO_AUTOINSTALL", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("FACET_WEB_WARM_UP_MODELS", "false")  # tests load models when they need them
 os.environ.setdefault(
     "YOLO_CONFIG_DIR", str(Path(__file__).resolve().parents[1] / "var" / "ultralytics")
 )

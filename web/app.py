@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import RedirectResponse
 from sqlalchemy import text
 
+from assistant.settings import AssistantSettings
 from core import CoreSettings, Database, EventBus
 from core.routers import ROUTERS
 from web import errors
+from web.pages import mount_pages
 from web.settings import WebSettings
 
 
-def _mount_parts(app: FastAPI) -> None:
-    """Routers of the twin (and, as they land, the other parts) behind sign-in."""
+def _mount_parts(app: FastAPI, settings: Settings) -> None:
+    """The twin, cameras, live events, chat and voice picking, behind sign-in."""
+    from assistant.chat import build_assistant
     from core.api_deps import allow
-    from web import api_twin, api_vision, twin_live
+    from web import api_assistant, api_twin, api_vision, twin_live
+    from web.live import live_router
+    from web.voice_backend import configure_voice
 
     twin_live.attach(app, app.state.db)
     app.include_router(twin_live.router)
+    app.include_router(live_router)
+    app.state.voice_settings = settings.assistant
+    configure_voice(app, sequencer=app.state.pick_sequencer)
+    app.state.assistant = build_assistant(app.state.db, settings.assistant)
+    app.include_router(api_assistant.router)
+    app.include_router(api_assistant.ws_router)
     app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
     app.include_router(api_vision.router, dependencies=[Depends(allow("alerts:read"))])
 
@@ -31,10 +42,11 @@ class Settings:
 
     core: CoreSettings = field(default_factory=CoreSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    assistant: AssistantSettings = field(default_factory=AssistantSettings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the web app: database, event bus, REST routers, error handling."""
+    """Build the web app: database, event bus, REST and websocket routers, the pages."""
     settings = settings or Settings()
     bus = EventBus()
     db = Database(settings.core.database_url, bus=bus, echo=settings.core.echo_sql)
@@ -49,9 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.bus = bus
     errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router, prefix="/api")
-    _mount_parts(app)
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -60,10 +69,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             session.execute(text("SELECT 1"))
         return {"status": "ok", "database": db.dialect}
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        """Until the pages land, the interactive API documentation is the front door."""
-        return RedirectResponse("/docs")
+    for router in ROUTERS:
+        app.include_router(router, prefix="/api")
+    _mount_parts(app, settings)
+    _lifecycle(app, settings, db)
+    mount_pages(app)  # last: the pages answer every path no router claimed
+    return app
+
+
+def _lifecycle(app: FastAPI, settings: Settings, db: Database) -> None:
+    """Start the cameras with the app (when configured); stop them and close the pool after."""
+
+    @app.on_event("startup")
+    def _warm_up() -> None:
+        if settings.web.warm_up_models:  # load the embedding model before the first question
+            threading.Thread(target=app.state.assistant.warm_up, daemon=True).start()
 
     @app.on_event("startup")
     def _start_cameras() -> None:
@@ -78,5 +98,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if vision is not None:
             vision.stop()
         db.dispose()
-
-    return app

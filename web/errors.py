@@ -63,6 +63,10 @@ def install(app: FastAPI, *, extra: dict[type[Exception], tuple[int, str]] | Non
         )
 
     async def busy(_: Request, exc: Exception) -> JSONResponse:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            log.error("database error: %s", exc)
+            return JSONResponse(error_body("database-error", "The database failed; the "
+                                           "operators have the details."), 500)
         log.warning("database busy: %s", exc)
         return JSONResponse(error_body("busy", "The database is busy; retry shortly."), 503)
 

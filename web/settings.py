@@ -16,6 +16,9 @@ class WebSettings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface to listen on.")
     port: int = Field(default=8000, ge=1, le=65535, description="TCP port.")
     cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins.")
+    warm_up_models: bool = Field(
+        default=True, description="Load the chat's embedding model at start-up, in the background."
+    )
     cameras_file: Path | None = Field(
         default=None,
         description="Cameras file (YAML) whose cameras start with the app; none: no cameras.",

@@ -11,7 +11,11 @@ from assistant.speech.base import SAMPLE_RATE, Transcript
 from assistant.speech.errors import GrammarError, SpeechEngineError, SpeechModelNotFoundError
 from assistant.speech.grammar import Grammar
 
-__all__ = ["PocketSphinxEngine", "PocketSphinxRecognizer"]
+__all__ = ["DECODER_OPTIONS", "PocketSphinxEngine", "PocketSphinxRecognizer"]
+
+#: Decoder settings over the model's feat.params (which already turn on -remove_noise): more
+#: room for silence and noise fillers, so noise at the edges is not decoded as words.
+DECODER_OPTIONS: dict[str, Any] = {"silprob": 0.1, "fillprob": 0.1}
 
 
 def _model_paths(model_dir: Path | None) -> tuple[Path, Path]:
@@ -33,9 +37,13 @@ class PocketSphinxEngine:
 
     name = "pocketsphinx"
 
-    def __init__(self, model_dir: Path | None = None) -> None:
-        """Remember where the model is; nothing is loaded until the first recogniser."""
+    def __init__(self, model_dir: Path | None = None, **options: Any) -> None:
+        """Remember where the model is; nothing is loaded until the first recogniser.
+
+        `options` are PocketSphinx decoder settings (``silprob=0.1``), over `DECODER_OPTIONS`.
+        """
         self._model_dir = model_dir
+        self._options = {**DECODER_OPTIONS, **options}
         self._paths: tuple[Path, Path] | None = None
         self._lock = threading.Lock()
         self._checker: Any = None
@@ -49,7 +57,7 @@ class PocketSphinxEngine:
         try:
             return pocketsphinx.Decoder(
                 hmm=str(hmm), dict=str(dictionary), lm=None, samprate=SAMPLE_RATE,
-                loglevel="FATAL",
+                loglevel="FATAL", **self._options,
             )
         except (RuntimeError, ValueError) as exc:
             raise SpeechEngineError(f"PocketSphinx failed to start: {exc}") from exc

@@ -1,4 +1,4 @@
-"""Energy-based voice activity detection with an adaptive noise floor and hangover."""
+"""Energy-based voice activity detection: adaptive noise floor, hysteresis and hangover."""
 
 from __future__ import annotations
 
@@ -17,13 +17,23 @@ FRAME_MS = 30
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
 
 
-def frame_db(pcm: bytes) -> float:
-    """Level of a 16-bit PCM frame in dB relative to full scale."""
+def frame_db(pcm: bytes, *, high_pass_hz: float = 0.0) -> float:
+    """Level of a 16-bit PCM frame in dB relative to full scale.
+
+    With `high_pass_hz`, energy below that frequency is left out: rumble, fans and traffic
+    (most warehouse noise) live there, while the speech that tells words apart does not.
+    """
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     if samples.size == 0:
         return -120.0
-    rms = math.sqrt(float(np.mean(samples * samples)))
-    return 20.0 * math.log10(max(rms, 1e-3) / 32768.0)
+    if high_pass_hz > 0:
+        spectrum = np.abs(np.fft.rfft(samples - samples.mean())) ** 2
+        first = int(high_pass_hz * samples.size / SAMPLE_RATE)
+        # Parseval: the in-band share of the mean square, without windowing loss.
+        power = 2.0 * float(spectrum[first:].sum()) / samples.size**2
+    else:
+        power = float(np.mean(samples * samples))
+    return 20.0 * math.log10(max(math.sqrt(power), 1e-3) / 32768.0)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,10 @@ class EnergyVad:
     hangover_ms: int = 240
     preroll_ms: int = 300
     max_utterance_ms: int = 8000
+    # Not in `VadSettings` (yet): measured on bench/assistant_voice.py at 10 dB SNR.
+    high_pass_hz: float = 300.0
+    end_margin_db: float | None = 5.0
+    smooth_frames: int = 1
     in_speech: bool = field(default=False, init=False)
     floor_db: float | None = field(default=None, init=False)
     consumed_bytes: int = field(default=0, init=False)
@@ -61,6 +75,7 @@ class EnergyVad:
         self._quiet_run = 0
         self._speech_frames = 0
         self._quietest = 0.0
+        self._recent: deque[float] = deque(maxlen=max(1, self.smooth_frames))
 
     def reset(self) -> None:
         """Forget the current utterance (the noise floor is kept)."""
@@ -81,9 +96,16 @@ class EnergyVad:
                 events.append(event)
         return events
 
-    def _threshold(self) -> float:
+    def _threshold(self, margin: float | None = None) -> float:
         floor = self.floor_db if self.floor_db is not None else self.min_level_db
-        return max(self.min_level_db, floor + self.margin_db)
+        return max(self.min_level_db, floor + (self.margin_db if margin is None else margin))
+
+    def _still_speech(self, level: float) -> bool:
+        """Within an utterance: a lower bar (hysteresis) on the level averaged over a few
+        frames, so weak consonants and short closures between words do not end it."""
+        self._recent.append(10.0 ** (level / 10.0))
+        smooth = 10.0 * math.log10(sum(self._recent) / len(self._recent))
+        return max(level, smooth) >= self._threshold(self.end_margin_db)
 
     def _track_floor(self, level: float) -> None:
         # Fall fast to quieter frames, rise slowly, so speech never becomes the floor.
@@ -93,11 +115,12 @@ class EnergyVad:
             self.floor_db += 0.05 * (level - self.floor_db)
 
     def _frame(self, frame: bytes) -> VadEvent | None:
-        level = frame_db(frame)
+        level = frame_db(frame, high_pass_hz=self.high_pass_hz)
         if self.floor_db is None:
             self.floor_db = level  # a stream opens on background sound, not on speech
         loud = level >= self._threshold()
         if not self.in_speech:
+            self._recent.clear()
             self._preroll.append(frame)
             self._loud_run = self._loud_run + 1 if loud else 0
             if not loud:
@@ -113,7 +136,7 @@ class EnergyVad:
             return None
         self._speech_frames += 1
         self._quietest = min(self._quietest, level)
-        self._quiet_run = 0 if loud else self._quiet_run + 1
+        self._quiet_run = 0 if self._still_speech(level) else self._quiet_run + 1
         ended = self._quiet_run * FRAME_MS >= self.hangover_ms
         if not ended and self._speech_frames * FRAME_MS >= self.max_utterance_ms:
             # Endless "speech" is usually louder background: raise the floor to it.

@@ -52,7 +52,9 @@ class LanguagePack:
     ten_marker: tuple[str, ...]
     letters: Mapping[str, str]
     commands: Mapping[str, tuple[str, ...]]
-    _grammars: dict[Expectation, Grammar] = field(default_factory=dict, compare=False)
+    _grammars: dict[tuple[Expectation, int | None, int | None], Grammar] = field(
+        default_factory=dict, compare=False
+    )
 
     def render(self, parts: tuple[PromptPart, ...]) -> str:
         """Join the wording of prompt parts; each part is a key and its parameters."""
@@ -69,11 +71,19 @@ class LanguagePack:
         """The units of one vocabulary phrase."""
         return tuple(self.units(phrase))
 
-    def grammar(self, expect: Expectation) -> Grammar:
-        """The recognition grammar for a dialogue state that expects `expect`."""
-        if expect not in self._grammars:
-            self._grammars[expect] = self._build(expect)
-        return self._grammars[expect]
+    def grammar(
+        self, expect: Expectation, *, digits: int | None = None, most: int | None = None
+    ) -> Grammar:
+        """The recognition grammar for a dialogue state that expects `expect`.
+
+        The smaller the grammar, the fewer ways noise can become a valid answer, so a state
+        that knows more says so: `digits` is the exact number of digits expected (check digits
+        of the slot), `most` the largest number that makes sense (the line's quantity).
+        """
+        key = (expect, digits, most)
+        if key not in self._grammars:
+            self._grammars[key] = self._build(expect, digits, most)
+        return self._grammars[key]
 
     def _words(self, entries: Mapping[str, object] | tuple[str, ...]) -> Alt:
         return Alt(tuple(Word(w) for w in entries))
@@ -90,18 +100,39 @@ class LanguagePack:
             options.append(Seq((Opt(Ref("digit")), marker, Opt(Ref("digit")))))
         return Alt(tuple(options))
 
-    def _build(self, expect: Expectation) -> Grammar:
+    def _spoken(self, n: int) -> Expansion:
+        """Every way of saying the number `n`: digit by digit, or as a number word."""
+        per_digit = {d: tuple(w for w, v in self.digits.items() if v == d) for d in "0123456789"}
+        options: list[Expansion] = [Seq(tuple(self._words(per_digit[c]) for c in str(n)))]
+        tens, unit = divmod(n, 10)
+        teen = [w for w, v in self.teens.items() if v == n]
+        if teen:
+            options.append(self._words(teen))
+        tens_words = [w for w, v in self.tens.items() if v == 10 * tens]
+        if tens_words and tens >= 2:
+            tail = (self._words(per_digit[str(unit)]),) if unit else ()
+            options.append(Seq((self._words(tens_words), *tail)))
+        if self.ten_marker and 10 <= n <= 99:
+            head = (self._words(per_digit[str(tens)]),) if tens > 1 else ()
+            tail = (self._words(per_digit[str(unit)]),) if unit else ()
+            options.append(Seq((*head, self._words(self.ten_marker), *tail)))
+        return options[0] if len(options) == 1 else Alt(tuple(options))
+
+    def _build(self, expect: Expectation, digits: int | None = None,
+               most: int | None = None) -> Grammar:
         short = self.commands["short"]
         command_items: list[Expansion] = [Seq((self._words(short), Opt(Ref("number"))))]
         command_items += [Word(p) for name in _ALWAYS for p in self.commands[name]]
+        number = (self._number() if most is None
+                  else Alt(tuple(self._spoken(n) for n in range(max(most, 0) + 1))))
         rules: dict[str, Expansion] = {
             "digit": self._words(self.digits),
-            "number": self._number(),
+            "number": number,
             "command": Alt(tuple(command_items)),
         }
         top: list[Expansion] = [Ref("command")]
         if expect == "digits":
-            top.append(Repeat(Ref("digit")))
+            top.append(Repeat(Ref("digit"), digits or 1, digits))
         elif expect == "quantity":
             top.append(Ref("number"))
         elif expect == "characters":
@@ -109,7 +140,10 @@ class LanguagePack:
             top.append(Repeat(Ref("char"), 4, 4))
         elif expect == "yes_no":
             top += [Word(p) for name in ("yes", "no") for p in self.commands[name]]
-        return Grammar(expect if expect != "none" else "idle", Alt(tuple(top)), rules)
+        name = expect if expect != "none" else "idle"
+        if digits is not None or most is not None:
+            name += f"_d{digits or 0}_m{0 if most is None else most}"
+        return Grammar(name, Alt(tuple(top)), rules)
 
 
 def _mapping(data: Mapping[str, Any], key: str) -> dict[str, Any]:

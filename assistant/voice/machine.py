@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.speech.grammar import Grammar
 from assistant.voice.backend import (
     BackendUnavailableError,
     NothingToUndoError,
@@ -45,10 +46,16 @@ class DialogueMachine:
     calls the backend, and returns a `Turn` with the next state, prompt and backend calls.
     """
 
-    def __init__(self, backend: PickingBackend, pack: LanguagePack) -> None:
-        """Start a fresh dialogue; call `start` for the first prompt."""
+    def __init__(self, backend: PickingBackend, pack: LanguagePack, *,
+                 operator_id_digits: int | None = None) -> None:
+        """Start a fresh dialogue; call `start` for the first prompt.
+
+        `operator_id_digits`: how many digits the site's operator ids have, when they all have
+        the same length; the sign-on grammar then accepts exactly that many.
+        """
         self.backend = backend
         self.pack = pack
+        self.operator_id_digits = operator_id_digits
         self.state = State.SIGN_ON
         self.operator_id: str | None = None
         self.operator_name = ""
@@ -121,6 +128,20 @@ class DialogueMachine:
     def line(self) -> PickLine:
         """The line being picked."""
         return self.queue[0]
+
+    def grammar(self) -> Grammar:
+        """The smallest grammar that covers every valid answer in the current state."""
+        expect = EXPECTS[self.state]
+        s, line = self.state, self.line if self.queue else None
+        if s is State.SIGN_ON:
+            return self.pack.grammar(expect, digits=self.operator_id_digits)
+        if s is State.SLOT and line is not None and line.check_digits.isdigit():
+            return self.pack.grammar(expect, digits=len(line.check_digits))
+        if s in (State.QUANTITY, State.SERIAL) and line is not None:
+            return self.pack.grammar(expect, most=line.quantity)
+        if s is State.SHORT_COUNT and line is not None:
+            return self.pack.grammar(expect, most=max(line.quantity - 1, 0))
+        return self.pack.grammar(expect)
 
     # -- prompts --------------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ class VoiceSession:
     def _apply(self, turn: Turn) -> VoiceEvent:
         self.turn = turn
         if not turn.ended:
-            self.recognizer.set_grammar(self.machine.pack.grammar(turn.expect))
+            self.recognizer.set_grammar(self.machine.grammar())
         return VoiceEvent("prompt", turn.prompt.text, turn=turn)
 
     def handle_command(self, command: Command) -> list[VoiceEvent]:

@@ -96,32 +96,36 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
     for sku in skus:
         by_style.setdefault(sku.style, []).append(sku)
     styles = list(by_style)
-    lots = []
-    for n, at in enumerate(receipt_dates(start, size.days - 7, size.lots, rng)):
-        style_skus = by_style[styles[n % len(styles)]] + by_style[rng.choice(styles)]
-        letter = style_skus[0].metal_letter
-        code = "G-2311" if n == 0 else lot_code(rng, letter, used)
-        used.add(code)
-        with db.write() as session:
-            lots.append(
-                receive_lot(
-                    session,
-                    system_actor(session),
-                    rng,
-                    code=code,
-                    supplier=rng.choice(suppliers),
-                    skus=style_skus,
-                    pieces=max(4, int(rng.gauss(size.pieces_per_lot, size.pieces_per_lot / 4))),
-                    layout=layout,
-                    at=at,
-                    serial_seq=lambda: f"FC{next(serial_counter):07d}",
-                    fail_qc=n > 0 and rng.random() < 0.05,
+    lots: list[Any] = []
+    schedule = list(enumerate(receipt_dates(start, size.days - 7, size.lots, rng)))
+
+    def receive_until(moment: datetime) -> None:
+        """Receive (and put away) every scheduled lot that arrived before ``moment``."""
+        while schedule and schedule[0][1] < moment:
+            n, at = schedule.pop(0)
+            style_skus = by_style[styles[n % len(styles)]] + by_style[rng.choice(styles)]
+            code = "G-2311" if n == 0 else lot_code(rng, style_skus[0].metal_letter, used)
+            used.add(code)
+            with db.write() as session:
+                lots.append(
+                    receive_lot(
+                        session,
+                        system_actor(session),
+                        rng,
+                        code=code,
+                        supplier=rng.choice(suppliers),
+                        skus=style_skus,
+                        pieces=max(4, int(rng.gauss(size.pieces_per_lot, size.pieces_per_lot / 4))),
+                        layout=layout,
+                        at=at,
+                        serial_seq=lambda: f"FC{next(serial_counter):07d}",
+                        fail_qc=n > 0 and rng.random() < 0.05,
+                    )
                 )
-            )
-    summary["lots"] = len(lots)
-    summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
+
     from core.demo.history import play_history
 
+    # Goods arrive day by day, so nothing is sold before it was received and put away.
     summary.update(
         play_history(
             db,
@@ -131,8 +135,14 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
             start=start,
             days=size.days,
             orders_per_day=size.orders_per_day,
+            before_day=lambda day: receive_until(
+                datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=2)
+            ),
         )
     )
+    receive_until(datetime.max.replace(tzinfo=UTC))
+    summary["lots"] = len(lots)
+    summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
     summary["users"] = {u[0]: u[1] for u in DEMO_USERS}
     summary["password"] = DEMO_PASSWORD
     summary["seconds"] = round(time.perf_counter() - started, 1)

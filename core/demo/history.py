@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -138,8 +139,12 @@ def play_history(
     start: date,
     days: int,
     orders_per_day: int,
+    before_day: Callable[[date], None] = lambda _day: None,
 ) -> dict[str, Any]:
-    """Orders on working days over the period; the last day's orders are left to pick."""
+    """Orders on working days over the period; the last day's orders are left to pick.
+
+    ``before_day`` runs first each day (the demo receives the goods that arrived by then).
+    """
     weights = [s.popularity if rng.random() > 0.12 else 0.0 for s in skus]  # some never sell
     with db.read() as session:
         pickers = [actor_for(user_by_name(session, n)) for n in ("picker", "picker2")]
@@ -149,6 +154,7 @@ def play_history(
         day = start + timedelta(days=offset)
         if day.weekday() >= 5:
             continue
+        before_day(day)
         count = max(1, int(rng.gauss(orders_per_day, orders_per_day / 4)))
         with db.write() as session:
             orders += _one_day(

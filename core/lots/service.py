@@ -128,9 +128,11 @@ def serial_read(session: Session, code: str) -> SerialRead:
 
     serial = serials_by_codes(session, [code])[0]
     sku, lot, loc = session.execute(
-        select(Sku.code, Lot.code, Location.code).where(
-            Sku.id == serial.sku_id, Lot.id == serial.lot_id, Location.id == serial.location_id
-        )
+        select(Sku.code, Lot.code, Location.code)
+        .select_from(Sku)
+        .join(Lot, Lot.id == serial.lot_id)
+        .join(Location, Location.id == serial.location_id)
+        .where(Sku.id == serial.sku_id)
     ).one()
     return SerialRead(
         code=serial.code,

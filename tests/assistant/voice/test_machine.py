@@ -102,8 +102,28 @@ def test_wrong_quantity_reprompts(backend: InMemoryPickingBackend) -> None:
     headset = at_first_line(backend)
     headset.say("ready")
     headset.say("four two")
-    assert headset.say("three").prompt.text == "You said 3. Pick 2, or say short."
+    assert headset.say("one").prompt.text == "You said 1. Pick 2, or say short."
+    # The quantity grammar stops at the line's quantity: more is not heard as a number.
+    assert headset.say("three").prompt.text == "Pardon? Pick 2, gold ring."
     assert backend.postings == []
+
+
+def test_grammar_follows_the_line(pack: LanguagePack) -> None:
+    headset = at_first_line(make_backend())
+    assert headset.machine.grammar() is pack.grammar("ready")
+    headset.say("ready")
+    slot = headset.machine.grammar()
+    assert slot.matches("four two") and not slot.matches("four two one")
+    assert not slot.matches("four")
+    headset.say("four two")
+    quantity = headset.machine.grammar()
+    assert all(quantity.matches(t) for t in ("two", "one", "zero", "short one", "skip slot"))
+    assert not quantity.matches("three") and not quantity.matches("twelve")
+    big = pack.grammar("quantity", most=24)
+    assert all(big.matches(t) for t in ("twenty four", "two four", "twelve", "nineteen"))
+    assert not big.matches("twenty five") and not big.matches("two five")
+    zh = load_language("zh").grammar("quantity", most=24)
+    assert zh.matches("二 十 四") and zh.matches("十 二") and not zh.matches("二 十 五")
 
 
 def test_wrong_and_duplicate_serials_reprompt_and_post_nothing(
@@ -155,7 +175,8 @@ def test_short_asks_how_many_and_collects_serials(backend: InMemoryPickingBacken
     headset.say("ready")
     headset.say("eight five")
     assert headset.keys("short") == ("short_how_many",)
-    assert headset.keys("two") == ("short_too_many", "pick")
+    # A short count is below the line's quantity; the grammar does not even offer "two".
+    assert headset.keys("two") == ("not_understood", "short_how_many")
     assert headset.keys("short") == ("short_how_many",)
     assert headset.say("one").prompt.text == "Serial?"
     turn = headset.say("delta four echo five")

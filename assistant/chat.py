@@ -1,0 +1,258 @@
+"""The chat assistant: questions in English or Chinese answered from live warehouse data.
+
+:func:`build_assistant` makes one :class:`Assistant` per process. The sentence model loads on
+first use or in :meth:`Assistant.warm_up`; catalogue lookups and product embeddings are cached
+and rebuilt when the catalogue changes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from assistant.entities.catalogue import CatalogueIndex
+from assistant.entities.codes import detect_language, normalise_text
+from assistant.entities.products import ProductIndex
+from assistant.entities.resolve import (
+    FOLLOW_UP_SLOTS,
+    Resolver,
+    extract_slots,
+    spoken_codes_to_text,
+)
+from assistant.errors import ForbiddenError, NoContextError, NotUnderstoodError
+from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
+from assistant.intents.data import LANGUAGES, IntentData, load_intents
+from assistant.intents.encoder import Encoder, SentenceEncoder
+from assistant.intents.matcher import EmbeddingMatcher, IntentMatch, TemplateMatcher
+from assistant.pipeline import Pipeline, PipelineRun
+from assistant.settings import AssistantSettings
+from core import Actor, Database
+from core.reports import CatalogueVersion, catalogue_version, vocabulary
+
+__all__ = ["Assistant", "ChatReply", "ConversationStore", "build_assistant", "jsonable"]
+
+# all-MiniLM-L6-v2 is English-only: Chinese questions are served by templates alone (every
+# Chinese sentence looks alike to it; see bench/assistant_chat.py for the figures).
+EMBEDDING_LANGUAGES = ("en",)
+_CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
+
+
+@dataclass
+class Conversation:
+    """What a conversation last asked, for follow-ups."""
+
+    intent: str
+    slots: dict[str, str]
+    language: str
+    expires: float
+
+
+class ConversationStore:
+    """Conversations in memory, keyed by conversation id and user, forgotten after a while."""
+
+    def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.clock = ttl_seconds, clock
+        self._items: dict[tuple[str, int], Conversation] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conversation_id: str, user_id: int) -> Conversation | None:
+        """The live conversation, or None (expired ones are dropped)."""
+        with self._lock:
+            now = self.clock()
+            for key in [k for k, c in self._items.items() if c.expires <= now]:
+                del self._items[key]
+            return self._items.get((conversation_id, user_id))
+
+    def put(self, conversation_id: str, user_id: int, match: IntentMatch) -> None:
+        """Remember the last answered question of a conversation."""
+        with self._lock:
+            self._items[(conversation_id, user_id)] = Conversation(
+                match.intent, dict(match.slots), match.language, self.clock() + self.ttl)
+
+
+@dataclass
+class ChatReply:
+    """The answer to one question, with the pipeline's record."""
+
+    conversation_id: str
+    language: str
+    run: PipelineRun
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the HTTP and websocket answer)."""
+        match, answer = self.run.match, self.run.answer
+        return jsonable({
+            "conversation_id": self.conversation_id, "language": self.language,
+            "intent": match.intent if match else None, "slots": match.slots if match else {},
+            "score": match.score if match else None, "matcher": match.matcher if match else None,
+            "answer": answer.text if answer else "", "data": answer.data if answer else [],
+            "error": self.run.error, "run_id": self.run.run_id,
+            "events": [e.as_dict() for e in self.run.events],
+        })
+
+
+def jsonable(value: Any) -> Any:
+    """Rows made JSON-ready: datetimes as ISO text, decimals as floats."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class Assistant:
+    """Matches questions to intents and answers them from the database within the asker's role."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: AssistantSettings,
+        *,
+        encoder: Encoder | None = None,
+        registry: HandlerRegistry = REGISTRY,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db, self.settings, self.registry, self.clock = db, settings, registry, clock
+        self.encoder: Encoder = encoder or SentenceEncoder(
+            settings.embedding_model_path, threads=settings.embedding_threads
+        )
+        self.data: dict[str, IntentData] = {lang: load_intents(lang) for lang in LANGUAGES}
+        self.templates = TemplateMatcher(self.data)
+        examples: dict[str, list[str]] = {}
+        for language in EMBEDDING_LANGUAGES:
+            for intent, sentences in self.data[language].examples.items():
+                examples.setdefault(intent, []).extend(sentences)
+        self.embeddings = EmbeddingMatcher(examples, self.encoder)
+        self.conversations = ConversationStore(settings.conversation_ttl_seconds)
+        self._version: CatalogueVersion | None = None
+        self._index = CatalogueIndex()
+        self._products = ProductIndex([], self.encoder)
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the model and embed the examples and the catalogue now (e.g. at startup)."""
+        load = getattr(self.encoder, "load", None)
+        if callable(load):
+            load()
+        self.embeddings.warm_up()
+        with self.db.read() as session:
+            _, products = self._catalogue(session)
+        products.match("warm up")
+
+    def _catalogue(self, session: Any) -> tuple[CatalogueIndex, ProductIndex]:
+        version = catalogue_version(session)
+        with self._lock:
+            if version != self._version:
+                self._index = CatalogueIndex.build(vocabulary(session))
+                self._products = ProductIndex(self._index.styles, self.encoder)
+                self._version = version
+            return self._index, self._products
+
+    def ask(self, text: str, *, actor: Actor, conversation_id: str | None = None) -> ChatReply:
+        """Answer one question (a follow-up refines the conversation's last question)."""
+        conversation_id = conversation_id or uuid.uuid4().hex
+        previous = self.conversations.get(conversation_id, actor.id)
+        language = detect_language(text) or (previous.language if previous else
+                                             self.settings.default_language)
+        now = self.clock()
+        with self.db.read() as session:
+            index, products = self._catalogue(session)
+            resolver = Resolver(index, products, actor.username, now)
+            ctx = HandlerContext(session, actor, language, now, index, products,
+                                 self.data[language].responses)
+            pipeline = Pipeline(
+                recognise=lambda t: self.recognise(t, language, resolver, previous, ctx),
+                handle=lambda m: self._handle(m, ctx),
+                respond=lambda _m, answer: answer,
+            )
+            run = pipeline.run(text)
+        if run.error is None and run.match is not None:
+            self.conversations.put(conversation_id, actor.id, run.match)
+        return ChatReply(conversation_id, language, run)
+
+    def recognise(
+        self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
+        ctx: HandlerContext,
+    ) -> IntentMatch:
+        """Templates first, then similarity above the threshold; follow-ups reuse the context."""
+        words = normalise_text(text)
+        order = [language] + [lang for lang in LANGUAGES if lang != language]
+        matches = self.templates.match_all(words, order, resolver)
+        follow = [m for m in matches if m.intent == "follow_up"]
+        if follow and (not matches or matches[0].intent == "follow_up"):
+            if previous is None:
+                raise NoContextError(ctx.say("error.no_context"))
+            relevant = FOLLOW_UP_SLOTS.get(previous.intent, frozenset())
+            for match in follow:
+                if set(match.slots) <= relevant:
+                    return replace(match, intent=previous.intent,
+                                   slots=_merge(previous.slots, match.slots))
+            raise NoContextError(ctx.say("error.no_context"))
+        if matches:
+            return matches[0]
+        ranking = self.embeddings.rank(spoken_codes_to_text(words))
+        intent, score = ranking.best
+        if (language not in EMBEDDING_LANGUAGES or score < self.settings.similarity_threshold
+                or intent == "follow_up"):
+            raise self._not_understood(ctx, ranking.scores)
+        intent = self._contrast(intent, words)
+        slots = extract_slots(text, intent, resolver)
+        return IntentMatch(intent, slots, score, "embedding", language,
+                           alternatives=ranking.scores[:3])
+
+    def _contrast(self, intent: str, words: str) -> str:
+        """The opposite intent when the question says so ('least sold' is no best seller)."""
+        for language in EMBEDDING_LANGUAGES:
+            for other, cues in self.data[language].contrasts.get(intent, {}).items():
+                if any(re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", words) for cue in cues):
+                    return other
+        return intent
+
+    def _not_understood(
+        self, ctx: HandlerContext, scores: tuple[tuple[str, float], ...]
+    ) -> NotUnderstoodError:
+        closest = [(i, s) for i, s in scores if i != "follow_up"][:3]
+        names = [self.data[ctx.language].descriptions.get(i, i) for i, _ in closest]
+        return NotUnderstoodError(
+            ctx.say("error.not_understood", options=ctx.join(names)),
+            data=[{"intent": i, "score": s, "description": n}
+                  for (i, s), n in zip(closest, names, strict=True)],
+        )
+
+    def _handle(self, match: IntentMatch, ctx: HandlerContext) -> Answer:
+        spec = self.registry.get(match.intent)
+        if spec is None:
+            raise NotUnderstoodError(ctx.say("error.not_understood", options="-"))
+        if not spec.allows(ctx.actor, match.slots):
+            raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
+        return spec.handler(ctx, dict(match.slots))
+
+
+def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """Slots of a follow-up replace the earlier ones; a new code replaces every earlier code."""
+    merged = dict(previous)
+    if any(k in new for k in _CODE_SLOTS):
+        for key in _CODE_SLOTS:
+            merged.pop(key, None)
+    merged.update(new)
+    return merged
+
+
+def build_assistant(db: Database, settings: AssistantSettings) -> Assistant:
+    """The one assistant of a process (the model loads lazily or in ``warm_up``)."""
+    return Assistant(db, settings)

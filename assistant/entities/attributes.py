@@ -1,0 +1,142 @@
+"""Jewellery attributes in questions: metal, purity, colour, category and size, in English and
+Chinese, scanned out of free text ("18K rose gold rings in size 7")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["ATTRIBUTE_SLOTS", "AttributeScan", "Vocab", "scan_attributes"]
+
+ATTRIBUTE_SLOTS = ("metal", "purity", "colour", "category", "size")
+
+# alias -> slots it sets; purities imply their metal ("18K" is gold, "platinum" is Pt950).
+_ALIASES: dict[str, dict[str, str]] = {
+    "18k": {"purity": "Au750", "metal": "gold"}, "18ct": {"purity": "Au750", "metal": "gold"},
+    "18 karat": {"purity": "Au750", "metal": "gold"},
+    "18 carat": {"purity": "Au750", "metal": "gold"}, "750": {"purity": "Au750", "metal": "gold"},
+    "au750": {"purity": "Au750", "metal": "gold"},
+    "14k": {"purity": "Au585", "metal": "gold"}, "14ct": {"purity": "Au585", "metal": "gold"},
+    "14 karat": {"purity": "Au585", "metal": "gold"},
+    "14 carat": {"purity": "Au585", "metal": "gold"}, "585": {"purity": "Au585", "metal": "gold"},
+    "au585": {"purity": "Au585", "metal": "gold"},
+    "24k": {"purity": "Au999", "metal": "gold"}, "24ct": {"purity": "Au999", "metal": "gold"},
+    "24 karat": {"purity": "Au999", "metal": "gold"},
+    "24 carat": {"purity": "Au999", "metal": "gold"}, "999": {"purity": "Au999", "metal": "gold"},
+    "au999": {"purity": "Au999", "metal": "gold"},
+    "pure gold": {"purity": "Au999", "metal": "gold"},
+    "fine gold": {"purity": "Au999", "metal": "gold"},
+    "platinum": {"purity": "Pt950", "metal": "platinum"},
+    "pt950": {"purity": "Pt950", "metal": "platinum"},
+    "sterling silver": {"purity": "S925", "metal": "silver"},
+    "sterling": {"purity": "S925", "metal": "silver"}, "925": {"purity": "S925", "metal": "silver"},
+    "s925": {"purity": "S925", "metal": "silver"},
+    "gold": {"metal": "gold"}, "silver": {"metal": "silver"},
+    "yellow": {"colour": "yellow"}, "white": {"colour": "white"}, "rose": {"colour": "rose"},
+    "pink": {"colour": "rose"},
+    # Chinese
+    "18k金": {"purity": "Au750", "metal": "gold"}, "14k金": {"purity": "Au585", "metal": "gold"},
+    "24k金": {"purity": "Au999", "metal": "gold"}, "足金": {"purity": "Au999", "metal": "gold"},
+    "千足金": {"purity": "Au999", "metal": "gold"},
+    "铂金": {"purity": "Pt950", "metal": "platinum"},
+    "白金": {"purity": "Pt950", "metal": "platinum"},
+    "925银": {"purity": "S925", "metal": "silver"}, "纯银": {"purity": "S925", "metal": "silver"},
+    "黄金": {"metal": "gold"}, "金": {"metal": "gold"}, "银": {"metal": "silver"},
+    "玫瑰金": {"colour": "rose", "metal": "gold"}, "玫瑰": {"colour": "rose"},
+    "黄色": {"colour": "yellow"}, "白色": {"colour": "white"},
+}
+_CATEGORY_ALIASES: dict[str, str] = {
+    "rings": "ring", "ring": "ring", "pendants": "pendant", "pendant": "pendant",
+    "earrings": "earrings", "earring": "earrings", "studs": "earrings",
+    "bracelets": "bracelet", "bracelet": "bracelet", "necklaces": "necklace",
+    "necklace": "necklace", "bangles": "bangle", "bangle": "bangle", "brooches": "brooch",
+    "brooch": "brooch", "cufflinks": "cufflinks", "cufflink": "cufflinks", "chains": "chain",
+    "chain": "chain", "anklets": "anklet", "anklet": "anklet",
+    "戒指": "ring", "吊坠": "pendant", "耳环": "earrings", "耳钉": "earrings", "手链": "bracelet",
+    "项链": "necklace", "手镯": "bangle", "胸针": "brooch", "袖扣": "cufflinks", "链子": "chain",
+    "脚链": "anklet",
+}
+_NUMBER_WORDS = {
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+    "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10",
+}
+_LETTER_SIZES = {"small": "S", "medium": "M", "large": "L", "小号": "S", "中号": "M", "大号": "L"}
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """Attribute values that exist in the live catalogue (categories and sizes)."""
+
+    categories: frozenset[str] = frozenset()
+    sizes: frozenset[str] = frozenset()
+
+
+@dataclass
+class AttributeScan:
+    """What a scan found, and the text left over once the attribute words are removed."""
+
+    slots: dict[str, str] = field(default_factory=dict)
+    rest: str = ""
+    matched: list[str] = field(default_factory=list)
+
+
+def _find(text: str, alias: str) -> re.Match[str] | None:
+    if re.search(r"[\u3400-\u9fff]", alias):
+        return re.search(re.escape(alias), text)
+    return re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text)
+
+
+def scan_attributes(text: str, vocab: Vocab, *, sizes: bool = True) -> AttributeScan:
+    """Find attribute words (longest aliases first) and sizes; return slots and leftover text."""
+    scan, rest = AttributeScan(), f" {text} "
+    for alias in sorted(_ALIASES, key=len, reverse=True):
+        match = _find(rest, alias)
+        if match is None:
+            continue
+        for slot, value in _ALIASES[alias].items():
+            scan.slots.setdefault(slot, value)
+        scan.matched.append(alias)
+        rest = rest[: match.start()] + " " + rest[match.end():]
+    for alias in sorted(_CATEGORY_ALIASES, key=len, reverse=True):
+        match = _find(rest, alias)
+        if match is not None and "category" not in scan.slots:
+            scan.slots["category"] = _CATEGORY_ALIASES[alias]
+            scan.matched.append(alias)
+            rest = rest[: match.start()] + " " + rest[match.end():]
+    if sizes:
+        rest = _scan_size(rest, vocab, scan)
+    scan.rest = re.sub(r"\s+", " ", rest).strip()
+    return scan
+
+
+_EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize|尺码|尺寸|码数)\s*([\w]+)")
+_MARKED_SIZE = re.compile(r"(\d+|[五六七八九十])\s*(?:号|码)")
+_MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
+
+
+def _size_value(word: str, vocab: Vocab) -> str | None:
+    word = word.strip().lower()
+    value = _NUMBER_WORDS.get(word) or _LETTER_SIZES.get(word) or word.replace(" ", "")
+    for size in vocab.sizes:
+        if size.lower() == value.lower():
+            return size
+    return None
+
+
+def _scan_size(rest: str, vocab: Vocab, scan: AttributeScan) -> str:
+    for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE):
+        match = pattern.search(rest)
+        if match is None:
+            continue
+        size = _size_value(match.group(1), vocab)
+        if size is not None:
+            scan.slots["size"] = size
+            scan.matched.append(match.group().strip())
+            return rest[: match.start()] + " " + rest[match.end():]
+    return rest
+
+
+def category_of(word: str, categories: Mapping[str, str] | None = None) -> str | None:
+    """The catalogue category a word names ('rings' -> 'ring'), or None."""
+    return (categories or _CATEGORY_ALIASES).get(word.lower())

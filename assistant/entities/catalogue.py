@@ -1,0 +1,140 @@
+"""The live vocabulary of the warehouse (lots, SKUs, styles, bins, people, suppliers, channels)
+and resolvers that turn what a person wrote or said into its canonical code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assistant.entities.attributes import Vocab
+from assistant.entities.codes import code_key, normalise_text, spoken_to_code
+
+__all__ = ["CatalogueIndex", "StyleEntry", "strip_fillers"]
+
+_FILLERS = re.compile(
+    r"^(?:(?:the|a|an|our|my|this|that|lot|batch|serial|serial number|piece|item|sku|order|"
+    r"number|no|code|bin|location|supplier|picker|style|product|批次|序列号|编号|订单|货号|"
+    r"款式|供应商|号码)(?:\b|(?<=[\u3400-\u9fff]))\s*)+"
+)
+_SERIAL_SHAPE = re.compile(r"^[A-Z]{1,4}\d{5,}$")
+_ORDER_SHAPE = re.compile(r"^([A-Z]{2,4})(\d{6})(\d{3,6})$")
+_ME = {"me", "i", "myself", "my", "mine", "我", "我自己"}
+
+
+def strip_fillers(text: str) -> str:
+    """Drop leading words that only say what kind of thing follows ('the lot', '批次')."""
+    return _FILLERS.sub("", normalise_text(text)).strip()
+
+
+@dataclass(frozen=True)
+class StyleEntry:
+    """A style as the chat sees it."""
+
+    code: str
+    name: str
+    category: str
+    description: str
+
+
+@dataclass
+class CatalogueIndex:
+    """Lookup tables built from :func:`core.reports.vocabulary`; rebuilt when it changes."""
+
+    lots: dict[str, str] = field(default_factory=dict)
+    lot_digits: dict[str, list[str]] = field(default_factory=dict)
+    skus: dict[str, str] = field(default_factory=dict)
+    locations: dict[str, str] = field(default_factory=dict)
+    styles: list[StyleEntry] = field(default_factory=list)
+    people: dict[str, str] = field(default_factory=dict)
+    full_names: dict[str, str] = field(default_factory=dict)
+    suppliers: dict[str, str] = field(default_factory=dict)
+    supplier_names: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
+    vocab: Vocab = field(default_factory=Vocab)
+
+    @classmethod
+    def build(cls, data: Mapping[str, Sequence[Mapping[str, object]]]) -> CatalogueIndex:
+        """Index a vocabulary (as returned by core.reports.vocabulary)."""
+        index = cls()
+        for lot in data.get("lots", ()):
+            code = str(lot["code"])
+            index.lots[code_key(code)] = code
+            index.lot_digits.setdefault(re.sub(r"\D", "", code), []).append(code)
+        index.skus = {code_key(str(s["code"])): str(s["code"]) for s in data.get("skus", ())}
+        index.locations = {code_key(str(loc["code"])): str(loc["code"])
+                           for loc in data.get("locations", ())}
+        index.styles = [StyleEntry(str(s["code"]), str(s["name"]), str(s["category"]),
+                                   str(s.get("description") or "")) for s in data.get("styles", ())]
+        for person in data.get("people", ()):
+            username, full = str(person["username"]), str(person["full_name"])
+            index.people[username.lower()] = username
+            index.full_names[username] = full
+            for name in (full.lower(), full.split()[0].lower()):
+                index.people.setdefault(name, username)
+        for supplier in data.get("suppliers", ()):
+            code, name = str(supplier["code"]), str(supplier["name"])
+            index.suppliers[code.lower()] = code
+            index.supplier_names[code] = name
+            for alias in (name.lower(), name.split()[0].lower()):
+                index.suppliers.setdefault(alias, code)
+        index.channels = {str(c["code"]).lower(): str(c["code"]) for c in data.get("channels", ())}
+        sizes = {str(s["size"]) for s in data.get("skus", ()) if s.get("size")}
+        index.vocab = Vocab(frozenset(s.category for s in index.styles), frozenset(sizes))
+        return index
+
+    def lot(self, text: str) -> str | None:
+        """The lot a phrase names ('g 2311', 'golf two three one one', '2311'), or None."""
+        key = code_key(spoken_to_code(strip_fillers(text)))
+        if not key:
+            return None
+        if key in self.lots:
+            return self.lots[key]
+        same_digits = self.lot_digits.get(key, []) if key.isdigit() else []
+        return same_digits[0] if len(same_digits) == 1 else None
+
+    def sku(self, text: str) -> str | None:
+        """The SKU a phrase names, or None."""
+        return self.skus.get(code_key(spoken_to_code(strip_fillers(text))))
+
+    def location(self, text: str) -> str | None:
+        """The bin, aisle or zone a phrase names, or None."""
+        return self.locations.get(code_key(spoken_to_code(strip_fillers(text))))
+
+    def serial(self, text: str) -> str | None:
+        """A code shaped like a serial (letters then five or more digits) that is no lot or SKU."""
+        code = code_key(spoken_to_code(strip_fillers(text)))
+        if _SERIAL_SHAPE.match(code) and code not in self.lots and code not in self.skus:
+            return code
+        return None
+
+    def order(self, text: str) -> str | None:
+        """An order reference ('WEB-261125-46439', 'web 261125 46439') or order number."""
+        code = code_key(spoken_to_code(strip_fillers(text)))
+        if (match := _ORDER_SHAPE.match(code)) is not None:
+            return f"{match[1]}-{match[2]}-{match[3]}"
+        return code if code.isdigit() and 0 < len(code) <= 9 else None
+
+    def person(self, text: str, *, me: str | None = None) -> str | None:
+        """The username a name, username or 'me' stands for, or None."""
+        words = strip_fillers(text).removesuffix("'s").strip()
+        if words in _ME:
+            return me
+        return self.people.get(words)
+
+    def supplier(self, text: str) -> str | None:
+        """The supplier code a code or (first word of a) name stands for, or None."""
+        return self.suppliers.get(strip_fillers(text))
+
+    def channel(self, text: str) -> str | None:
+        """The sales channel a word names, or None."""
+        word = strip_fillers(text)
+        return self.channels.get(word) or self.channels.get(word.rstrip("s"))
+
+    def any_code(self, text: str) -> dict[str, str] | None:
+        """Classify a code: lot, SKU, bin, then anything shaped like a serial."""
+        for slot, finder in (("lot", self.lot), ("sku", self.sku), ("location", self.location),
+                             ("serial", self.serial)):
+            if (found := finder(text)) is not None:
+                return {slot: found}
+        return None

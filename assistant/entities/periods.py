@@ -1,0 +1,119 @@
+"""Periods in questions: 'this quarter', 'last 30 days', 'this year', '本季度', '最近30天'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+__all__ = ["Period", "parse_period", "period_pattern"]
+
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "sixty": 60, "ninety": 90, "a": 1, "an": 1,
+    "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "十": 10, "十二": 12, "十四": 14, "十五": 15, "二十": 20, "三十": 30, "六十": 60,
+    "九十": 90,
+}
+_UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30,
+              "天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30}
+_NAMED = {
+    "today": "today", "今天": "today", "今日": "today",
+    "yesterday": "yesterday", "昨天": "yesterday",
+    "this week": "this_week", "本周": "this_week", "这周": "this_week", "这个星期": "this_week",
+    "last week": "last_week", "上周": "last_week", "上个星期": "last_week",
+    "this month": "this_month", "本月": "this_month", "这个月": "this_month",
+    "month to date": "this_month",
+    "last month": "last_month", "上个月": "last_month", "上月": "last_month",
+    "this quarter": "this_quarter", "本季度": "this_quarter", "这个季度": "this_quarter",
+    "quarter to date": "this_quarter", "this qtr": "this_quarter",
+    "last quarter": "last_quarter", "上季度": "last_quarter", "上个季度": "last_quarter",
+    "this year": "this_year", "今年": "this_year", "year to date": "this_year",
+    "ytd": "this_year", "本年": "this_year", "so far this year": "this_year",
+    "last year": "last_year", "去年": "last_year",
+}
+_NUM = r"(\d+|" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + ")"
+_UNIT = "(" + "|".join(sorted(map(re.escape, _UNIT_DAYS), key=len, reverse=True)) + ")"
+_ROLLING = re.compile(
+    rf"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past|previous|最近|过去|近)\s*{_NUM}\s*{_UNIT}"
+)
+_ROLLING_UNIT = re.compile(r"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(week|month)")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open time range [since, until) with a machine key and the words that named it."""
+
+    key: str
+    since: datetime
+    until: datetime
+    words: str
+
+    def as_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {"key": self.key, "since": self.since.isoformat(),
+                "until": self.until.isoformat(), "words": self.words}
+
+
+def period_pattern() -> str:
+    """A regular expression matching every period phrase parse_period understands."""
+    named = "|".join(sorted(map(re.escape, _NAMED), key=len, reverse=True))
+    prefix = r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
+    return rf"(?:{_ROLLING.pattern}|{prefix}(?:{named}))"
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _named(key: str, now: datetime) -> tuple[datetime, datetime]:
+    today = now.date()
+    tomorrow = _start_of_day(today + timedelta(days=1))
+    if key == "today":
+        return _start_of_day(today), tomorrow
+    if key == "yesterday":
+        return _start_of_day(today - timedelta(days=1)), _start_of_day(today)
+    if key in ("this_week", "last_week"):
+        monday = today - timedelta(days=today.weekday())
+        if key == "this_week":
+            return _start_of_day(monday), tomorrow
+        return _start_of_day(monday - timedelta(days=7)), _start_of_day(monday)
+    if key in ("this_month", "last_month"):
+        first = today.replace(day=1)
+        if key == "this_month":
+            return _start_of_day(first), tomorrow
+        return _start_of_day((first - timedelta(days=1)).replace(day=1)), _start_of_day(first)
+    if key in ("this_quarter", "last_quarter"):
+        first = _quarter_start(today)
+        if key == "this_quarter":
+            return _start_of_day(first), tomorrow
+        return _start_of_day(_quarter_start(first - timedelta(days=1))), _start_of_day(first)
+    if key == "this_year":
+        return _start_of_day(date(today.year, 1, 1)), tomorrow
+    return _start_of_day(date(today.year - 1, 1, 1)), _start_of_day(date(today.year, 1, 1))
+
+
+def parse_period(text: str, now: datetime) -> Period | None:
+    """The period a phrase names, relative to ``now`` (UTC); None when it names none."""
+    words = text.strip().lower()
+    if (match := _ROLLING.search(words)) is not None:
+        count = int(match[1]) if match[1].isdigit() else _NUMBERS[match[1]]
+        days = count * _UNIT_DAYS[match[2]]
+        return Period(f"last_{days}_days", now - timedelta(days=days), now, match.group().strip())
+    if (match := _ROLLING_UNIT.search(words)) is not None and match[1] == "week" and \
+            "last week" not in words:
+        return Period("last_7_days", now - timedelta(days=7), now, match.group().strip())
+    for phrase in sorted(_NAMED, key=len, reverse=True):
+        if re.search(r"[\u3400-\u9fff]", phrase):
+            found = phrase in words
+        else:
+            found = re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", words) is not None
+        if found:
+            since, until = _named(_NAMED[phrase], now)
+            return Period(_NAMED[phrase], since, until, phrase)
+    return None

@@ -1,0 +1,80 @@
+"""Products described in words ("the rose gold heart pendant") matched to catalogue styles.
+
+Style names are embedded once per catalogue version and kept for the process; a description is
+matched by cosine similarity, helped by exact word overlap, within the category it names.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.entities.catalogue import StyleEntry
+from assistant.intents.encoder import Encoder, Matrix
+
+__all__ = ["ProductIndex", "ProductMatch", "content_words"]
+
+STOPWORDS = frozenset(
+    "the a an of in on at for to and or with our my we us do does did have has is are was "
+    "were be any some there here how many much what which where who whose when stock stocks "
+    "pieces piece items item units unit left on hand available in-stock currently now today "
+    "got show me find locate please can you tell kept stored located sitting count total "
+    "number quantity lying all all-the every those these it them they".split()
+)
+_ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|多少|有|还|个|件|款|只)")
+
+
+def content_words(text: str) -> list[str]:
+    """Words that describe a product, without question words and fillers."""
+    words = re.findall(r"[\w'-]+", _ZH_FILLERS.sub(" ", text.lower()))
+    return [w for w in words if w not in STOPWORDS and not w.isdigit()]
+
+
+@dataclass(frozen=True)
+class ProductMatch:
+    """A style and how well a description matches it."""
+
+    style: StyleEntry
+    score: float
+
+
+class ProductIndex:
+    """Embeddings of style names, built lazily; the owner drops it when the catalogue changes."""
+
+    def __init__(self, styles: Sequence[StyleEntry], encoder: Encoder) -> None:
+        self.styles = list(styles)
+        self.encoder = encoder
+        self._matrix: Matrix | None = None
+        self._lock = threading.Lock()
+
+    def _vectors(self) -> Matrix:
+        with self._lock:
+            if self._matrix is None:
+                texts = [s.name.lower() for s in self.styles] or [""]
+                self._matrix = self.encoder.encode(texts)
+            return self._matrix
+
+    def match(
+        self, phrase: str, *, category: str | None = None, threshold: float = 0.55
+    ) -> list[ProductMatch]:
+        """Styles matching the description, best first: all within 0.03 of the best score."""
+        words = content_words(phrase)
+        pool = [i for i, s in enumerate(self.styles) if category in (None, s.category)]
+        if not words or not pool:
+            return []
+        # The pool is already the category's styles: the query is only the describing words.
+        sims = self._vectors()[pool] @ self.encoder.encode([" ".join(words)])[0]
+        scored = []
+        for i, sim in zip(pool, sims, strict=True):
+            name_words = set(re.findall(r"[\w'-]+", self.styles[i].name.lower()))
+            overlap = sum(w in name_words or w.rstrip("s") in name_words for w in words)
+            lexical = overlap / len(words)
+            scored.append(ProductMatch(self.styles[i], float(max(sim, 0.6 + 0.4 * lexical)
+                                                             if lexical == 1 else sim)))
+        scored.sort(key=lambda m: -m.score)
+        best = scored[0].score
+        if best < threshold:
+            return []
+        return [m for m in scored if m.score >= best - 0.03][:10]

@@ -1,0 +1,183 @@
+"""Slot resolution: template slots checked against the catalogue, and slots scanned out of
+free text for questions the similarity tier matched."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from assistant.entities.attributes import scan_attributes
+from assistant.entities.catalogue import CatalogueIndex, strip_fillers
+from assistant.entities.codes import NATO, normalise_text, spoken_to_code
+from assistant.entities.periods import parse_period, period_pattern
+from assistant.entities.products import ProductIndex, content_words
+
+__all__ = [
+    "FOLLOW_UP_SLOTS",
+    "INTENT_SLOTS",
+    "Resolver",
+    "extract_slots",
+    "spoken_codes_to_text",
+]
+
+# Which slots the similarity tier looks for, per intent (names would otherwise be mistaken:
+# the user 'qc' in "qc failures").
+INTENT_SLOTS: dict[str, frozenset[str]] = {
+    "locate": frozenset({"code", "query"}),
+    "count_stock": frozenset({"code", "query"}),
+    "serial_history": frozenset({"code"}),
+    "recall_preview": frozenset({"code"}),
+    "best_sellers": frozenset({"period", "category", "channel"}),
+    "slow_movers": frozenset({"period", "category"}),
+    "stock_turnover": frozenset({"period", "category"}),
+    "pending_orders": frozenset({"channel"}),
+    "who_picked": frozenset({"code"}),
+    "qc_failures": frozenset({"period", "supplier"}),
+    "camera_alerts": frozenset({"period"}),
+    "picker_performance": frozenset({"person"}),
+}
+# Slots a follow-up may change, per intent ("and in size 8?" refines a count, not a report).
+_STOCK = frozenset({"lot", "serial", "sku", "location", "style", "product", "metal", "purity",
+                    "colour", "category", "size"})
+_REPORT = frozenset({"period", "category", "channel"})
+FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
+    "locate": _STOCK, "count_stock": _STOCK, "serial_history": frozenset({"serial"}),
+    "recall_preview": frozenset({"lot"}), "best_sellers": _REPORT, "slow_movers": _REPORT,
+    "stock_turnover": _REPORT, "pending_orders": frozenset({"channel"}),
+    "who_picked": frozenset({"order"}), "qc_failures": frozenset({"period", "supplier"}),
+    "camera_alerts": frozenset({"period"}), "picker_performance": frozenset({"person"}),
+}
+_PERIOD = re.compile(period_pattern())
+_SPOKEN = "|".join(sorted([*map(re.escape, NATO), "zero", "oh", "one", "two", "three", "four",
+                           "five", "six", "seven", "eight", "nine", "dash"], key=len, reverse=True))
+_CODE_SPANS = (
+    re.compile(r"(?<![\w-])[a-z]{2,4}-\d{6}-\d{3,6}(?![\w-])"),
+    re.compile(rf"(?<![\w-])(?:(?:{_SPOKEN})\b\s*){{3,}}"),
+    re.compile(r"(?<![\w-])[a-z]{0,4}[\s-]?\d[\w-]*(?![\w-])"),
+)
+
+
+@dataclass
+class Resolver:
+    """Resolves slot text for one question: the catalogue, products, who asks, and when."""
+
+    index: CatalogueIndex
+    products: ProductIndex
+    me: str
+    now: datetime
+    product_threshold: float = 0.55
+
+    def resolve(self, slot: str, text: str) -> dict[str, str] | None:
+        """Canonical slots for ``text`` in a slot of type ``slot``; None when it does not fit."""
+        if slot == "period":
+            return self._period(text)
+        if slot in ("query", "item", "code"):
+            return self._compound(slot, text)
+        finders: dict[str, Callable[[str], str | None]] = {
+            "lot": self.index.lot, "serial": self.index.serial, "sku": self.index.sku,
+            "order": self.index.order, "location": self.index.location,
+            "supplier": self.index.supplier, "channel": self.index.channel,
+            "person": lambda t: self.index.person(t, me=self.me),
+            "size": lambda t: scan_attributes(f"size {t}", self.index.vocab).slots.get("size"),
+        }
+        finder = finders.get(slot)
+        found = finder(text) if finder else None
+        return {slot: found} if found is not None else None
+
+    def _period(self, text: str) -> dict[str, str] | None:
+        words = normalise_text(text)
+        if not _PERIOD.fullmatch(words):
+            return None
+        period = parse_period(words, self.now)
+        return {"period": period.key} if period else None
+
+    def _compound(self, slot: str, text: str) -> dict[str, str] | None:
+        if slot in ("item", "code"):
+            code = self.index.any_code(text)
+            if code is None and (order := self.index.order(text)) and not order.isdigit():
+                code = {"order": order}
+            if code is not None or slot == "code":
+                return code
+        return self.query(text)
+
+    def query(self, text: str) -> dict[str, str] | None:
+        """Attributes and a product description ('18k rose gold heart pendants in size 7')."""
+        scan = scan_attributes(normalise_text(text), self.index.vocab)
+        slots = dict(scan.slots)
+        words = content_words(strip_fillers(scan.rest)) if scan.rest else []
+        if words:
+            matches = self.products.match(" ".join(words), category=slots.get("category"),
+                                          threshold=self.product_threshold)
+            if not matches:
+                return None
+            slots["product"] = " ".join(words)
+            slots["style"] = ",".join(m.style.code for m in matches)
+        return slots or None
+
+
+def _take(pattern: re.Pattern[str], text: str) -> tuple[list[str], str]:
+    found = [m.group().strip() for m in pattern.finditer(text)]
+    return found, pattern.sub(" ", text)
+
+
+def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
+    """Scan a whole question for the slots its intent uses (the similarity tier's slots)."""
+    wanted = INTENT_SLOTS.get(intent, frozenset())
+    slots: dict[str, str] = {}
+    rest = normalise_text(text)
+    if "period" in wanted and (match := _PERIOD.search(rest)) is not None:
+        period = parse_period(match.group(), resolver.now)
+        if period is not None:
+            slots["period"] = period.key
+            rest = rest[: match.start()] + " " + rest[match.end():]
+    if "code" in wanted:
+        rest = _codes(rest, resolver, slots)
+    words = re.findall(r"[\w']+", rest)
+    phrases = [" ".join(words[n : n + size]) for size in (2, 1) for n in range(len(words))
+               if n + size <= len(words)]
+    for slot in ("person", "supplier", "channel"):
+        if slot in wanted:
+            for phrase in phrases:
+                if (found := resolver.resolve(slot, phrase)) is not None:
+                    slots.update(found)
+                    break
+    if "category" in wanted:
+        category = scan_attributes(rest, resolver.index.vocab).slots.get("category")
+        slots.update({"category": category} if category else {})
+    if "person" in wanted and "person" not in slots and "我" in rest:
+        slots["person"] = resolver.me
+    if "query" in wanted and not ({"lot", "sku", "serial", "location"} & set(slots)):
+        found = resolver.query(rest)
+        if found is None:  # a description that matches no style: say so, do not drop it
+            scan = scan_attributes(rest, resolver.index.vocab)
+            found = dict(scan.slots)
+            if words := content_words(strip_fillers(scan.rest)):
+                found["product"] = " ".join(words)
+        slots.update(found)
+    return slots
+
+
+def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
+    converted = spoken_to_code_spans(rest)
+    for pattern in _CODE_SPANS:
+        for match in pattern.finditer(converted):
+            found = resolver.resolve("code", match.group())
+            if found is None and (order := resolver.index.order(match.group())):
+                found = {"order": order} if not order.isdigit() or "order" in rest else None
+            if found:
+                slots.update({k: v for k, v in found.items() if k not in slots})
+                converted = converted.replace(match.group(), " ")
+    return converted
+
+
+def spoken_codes_to_text(text: str) -> str:
+    """Spelled-out codes written as codes ('golf two three one one' -> 'G2311')."""
+    return _CODE_SPANS[1].sub(lambda m: spoken_to_code(m.group()) + " ", text).strip()
+
+
+def spoken_to_code_spans(text: str) -> str:
+    """Chinese digit runs as Arabic digits, so that '批次二三一一' shows its code."""
+    return re.sub(r"[零〇一二三四五六七八九]{3,}",
+                  lambda m: spoken_to_code(m.group()), text)

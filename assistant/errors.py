@@ -1,0 +1,112 @@
+"""Errors of the assistant (speech, voice and chat), each with a stable kebab-case code."""
+
+from __future__ import annotations
+
+__all__ = [
+    "AssistantError",
+    "ChatError",
+    "EntityNotFoundError",
+    "ForbiddenError",
+    "IntentDataError",
+    "MissingSlotError",
+    "NoContextError",
+    "NotUnderstoodError",
+    "AudioFormatError",
+    "GrammarError",
+    "SpeechEngineError",
+    "SpeechModelNotFoundError",
+    "TtsUnavailableError",
+]
+
+
+class AssistantError(Exception):
+    """Base of every assistant error; `code` is stable and kebab-case."""
+
+    code: str = "assistant-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class SpeechEngineError(AssistantError):
+    """A speech engine failed to load or to decode."""
+
+    code = "speech-engine-error"
+
+
+class SpeechModelNotFoundError(SpeechEngineError):
+    """The configured speech model directory does not exist or is incomplete."""
+
+    code = "speech-model-not-found"
+
+
+class GrammarError(AssistantError):
+    """A recognition grammar is malformed or uses words the engine does not know."""
+
+    code = "grammar-invalid"
+
+
+class AudioFormatError(AssistantError):
+    """Audio is not 16 kHz mono 16-bit PCM (or cannot be converted to it)."""
+
+    code = "audio-format-invalid"
+
+
+class TtsUnavailableError(AssistantError):
+    """Text-to-speech was requested but espeak-ng is not installed."""
+
+    code = "tts-unavailable"
+
+
+class ChatError(AssistantError):
+    """A chat question could not be answered; `message` is the polite answer to show."""
+
+    code = "chat-error"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, data: list[dict[str, object]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.data: list[dict[str, object]] = data or []
+        if code is not None:
+            self.code = code
+
+
+class NotUnderstoodError(ChatError):
+    """No intent matched well enough; the assistant says so instead of guessing."""
+
+    code = "not-understood"
+
+
+class ForbiddenError(ChatError):
+    """The user's role may not ask this question."""
+
+    code = "forbidden"
+
+
+class MissingSlotError(ChatError):
+    """The question lacks something the answer needs (which lot, which order...)."""
+
+    code = "missing-slot"
+
+
+class EntityNotFoundError(ChatError):
+    """A code or name in the question matches nothing in the warehouse."""
+
+    code = "not-found"
+
+
+class NoContextError(ChatError):
+    """A follow-up ("and in size 8?") came without an earlier question to refine."""
+
+    code = "no-context"
+
+
+class IntentDataError(AssistantError):
+    """The intent templates or examples data files are malformed."""
+
+    code = "intent-data-invalid"

@@ -1,0 +1,169 @@
+"""Report questions: best sellers, slow movers, turnover, orders, picking, QC and cameras."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from assistant.errors import EntityNotFoundError, MissingSlotError
+from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
+from core import CoreError
+from core.alerts import list_alerts
+from core.reports import (
+    best_sellers,
+    pending_orders,
+    pick_progress,
+    picker_performance,
+    qc_failures_by_supplier,
+    slow_movers,
+    stock_turnover,
+    who_picked,
+)
+
+__all__ = [
+    "alerts", "orders", "performance", "picked_by", "qc", "sellers", "slow", "turnover",
+]
+
+_REPORTS = ("order:write", "audit:read")
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored datetime as aware UTC (SQLite gives naive values back)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ranked(ctx: HandlerContext, rows: list[dict[str, Any]], value: str) -> str:
+    return ctx.join([ctx.say("rank.item", rank=r["rank"], sku=r["sku"], style=r["style"],
+                             value=r[value]) for r in rows[:5]])
+
+
+@handles("best_sellers", permissions=_REPORTS)
+def sellers(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """The SKUs that sold the most units in a period (default the last 30 days)."""
+    period = period_for(ctx, slots, "last_30_days")
+    rows = best_sellers(ctx.session, since=period.since, until=period.until,
+                        category=slots.get("category"), channel=slots.get("channel"))
+    when = period_words(ctx, period)
+    if not rows:
+        return Answer(ctx.say("sellers.none", period=when), [])
+    return Answer(ctx.say("sellers.answer", period=when, items=_ranked(ctx, rows, "quantity")),
+                  rows)
+
+
+@handles("slow_movers", permissions=_REPORTS)
+def slow(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """SKUs in stock that sold least in a period (default the last 90 days)."""
+    period = period_for(ctx, slots, "last_90_days")
+    rows = slow_movers(ctx.session, since=period.since, until=period.until,
+                       category=slots.get("category"))
+    when = period_words(ctx, period)
+    if not rows:
+        return Answer(ctx.say("slow.none", period=when), [])
+    return Answer(ctx.say("slow.answer", period=when, items=ctx.join([
+        ctx.say("slow.item", sku=r["sku"], style=r["style"], sold=r["sold"],
+                on_hand=r["on_hand"]) for r in rows[:5]])), rows)
+
+
+@handles("stock_turnover", permissions=_REPORTS)
+def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """Days of stock per category over a period (default the last 90 days)."""
+    period = period_for(ctx, slots, "last_90_days")
+    rows = stock_turnover(ctx.session, since=period.since, until=period.until,
+                          category=slots.get("category"))
+    when = period_words(ctx, period)
+    overall = rows[-1] if rows else None
+    if overall is None or overall["turnover_days"] is None:
+        return Answer(ctx.say("turnover.none", period=when), rows)
+    return Answer(ctx.say("turnover.answer", period=when, what=overall["category"],
+                          days=overall["turnover_days"], sold=overall["sold"],
+                          average=overall["average_on_hand"]), rows)
+
+
+@handles("pending_orders")
+def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """Orders not yet shipped, and how far their open pick lists have got."""
+    pending = pending_orders(ctx.session, channel=slots.get("channel"))
+    lists = pick_progress(ctx.session)
+    rows = [{"kind": "order", **r} for r in pending] + [{"kind": "pick_list", **r}
+                                                         for r in lists]
+    if not pending:
+        return Answer(ctx.say("orders.none"), rows)
+    statuses: dict[str, int] = {}
+    for r in pending:
+        statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1
+    progress = ctx.join([ctx.say("orders.list", number=p["pick_list"], picker=p["picker"] or "-",
+                                 done=int(p["lines_done"]) + int(p["lines_short"]),
+                                 lines=p["lines"]) for p in lists[:5]]) or "-"
+    return Answer(ctx.say("orders.answer", count=len(pending), statuses=ctx.join(
+        [f"{n} {s}" for s, n in sorted(statuses.items())]), progress=progress), rows)
+
+
+@handles("who_picked")
+def picked_by(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """Who picked an order, on which pick list and when."""
+    order = slots.get("order")
+    if not order:
+        raise MissingSlotError(ctx.say("missing.order"))
+    try:
+        rows = who_picked(ctx.session, order=order)
+    except CoreError as exc:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=order)) from exc
+    pickers = sorted({f"{ctx.index.full_names.get(str(r['picked_by']), r['picked_by'])}"
+                      for r in rows if r["picked_by"]})
+    if not pickers:
+        assigned = sorted({str(r["assigned_to"]) for r in rows if r["assigned_to"]})
+        return Answer(ctx.say("picked.not_yet", order=order, lines=len(rows),
+                              assigned=ctx.join(assigned) or "-"), rows)
+    last = max(str(r["done_at"]) for r in rows if r["done_at"])
+    return Answer(ctx.say("picked.answer", order=order, pickers=ctx.join(pickers),
+                          lists=ctx.join(sorted({str(r["pick_list"]) for r in rows})),
+                          at=last[:16]), rows)
+
+
+@handles("qc_failures", permissions=("qc:write", "audit:read"))
+def qc(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """QC inspections and failures per supplier over a period (default this year)."""
+    period = period_for(ctx, slots, "this_year")
+    rows = qc_failures_by_supplier(ctx.session, since=period.since, until=period.until,
+                                   supplier=slots.get("supplier"))
+    when = period_words(ctx, period)
+    failing = [r for r in rows if r["failed"]]
+    if not failing:
+        return Answer(ctx.say("qc.none", period=when, inspections=sum(
+            int(r["inspections"]) for r in rows)), rows)
+    return Answer(ctx.say("qc.answer", period=when, items=ctx.join([ctx.say(
+        "qc.item", supplier=r["name"], failed=r["failed"], inspections=r["inspections"],
+        lots=", ".join(r["failed_lots"])) for r in failing])), rows)
+
+
+@handles("camera_alerts", permissions=("alerts:read",))
+def alerts(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """The latest camera alerts (default the last 7 days), open ones counted."""
+    period = period_for(ctx, slots, "last_7_days")
+    rows, _ = list_alerts(ctx.session, limit=50)
+    rows = [r for r in rows if period.since <= as_utc(r["raised_at"]) < period.until]
+    when = period_words(ctx, period)
+    if not rows:
+        return Answer(ctx.say("alerts.none", period=when), [])
+    open_ = [r for r in rows if not r["acknowledged"]]
+    latest = rows[0]
+    return Answer(ctx.say("alerts.answer", period=when, count=len(rows), open=len(open_),
+                          camera=latest["camera"], zone=latest["zone"],
+                          message=latest["message"]), rows[:20])
+
+
+@handles("picker_performance", permissions=("count:approve", "audit:read"), self_slot="person")
+def performance(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+    """Lines and units picked today by one picker (or every picker), with pace and shorts."""
+    person = slots.get("person")
+    if person is None and ctx.actor.role == "picker":
+        person = ctx.actor.username
+    try:
+        rows = picker_performance(ctx.session, day=ctx.now.date(), username=person)
+    except CoreError as exc:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=person)) from exc
+    items = [ctx.say("performance.item", name=r["name"], lines=r["lines_picked"],
+                     units=r["units_picked"], short=r["short_lines"],
+                     pace=r["lines_per_hour"] if r["lines_per_hour"] is not None else "-")
+             for r in rows]
+    return Answer(ctx.say("performance.answer", items=ctx.join(items) or "-"), rows)

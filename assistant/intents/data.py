@@ -1,0 +1,75 @@
+"""Intent data files: templates, embedding examples and response wording per language.
+
+Files live in ``assistant/data/intents/<language>/``: ``intents.yaml`` (rules and intents with
+sentence templates, hassil's layout), ``examples.yaml`` (sentences for the similarity tier) and
+``responses.yaml`` (answer wording).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from assistant.errors import IntentDataError
+from assistant.intents.templates import CompiledTemplate, compile_template
+
+__all__ = ["LANGUAGES", "IntentData", "load_intents"]
+
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class IntentData:
+    """Everything the chat knows about one language."""
+
+    language: str
+    templates: tuple[CompiledTemplate, ...]
+    examples: dict[str, tuple[str, ...]]
+    descriptions: dict[str, str]
+    responses: dict[str, str]
+    contrasts: dict[str, dict[str, tuple[str, ...]]]
+
+
+def _read(language: str, name: str) -> dict[str, Any]:
+    path = resources.files("assistant").joinpath("data", "intents", language, name)
+    if not path.is_file():
+        raise IntentDataError(f"no {name} for language {language!r}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise IntentDataError(f"{language}/{name} must be a mapping")
+    return data
+
+
+def _templates(data: dict[str, Any]) -> tuple[list[CompiledTemplate], dict[str, str]]:
+    rules = {str(k): str(v) for k, v in (data.get("rules") or {}).items()}
+    spaced = bool(data.get("spaced", True))
+    templates, descriptions = [], {}
+    for intent, spec in (data.get("intents") or {}).items():
+        descriptions[str(intent)] = str(spec.get("description", intent))
+        for block in spec.get("data") or ():
+            fixed = {str(k): str(v) for k, v in (block.get("slots") or {}).items()}
+            for sentence in block.get("sentences") or ():
+                templates.append(compile_template(str(intent), str(sentence), rules=rules,
+                                                  fixed_slots=fixed, spaced=spaced))
+    return templates, descriptions
+
+
+@cache
+def load_intents(language: str) -> IntentData:
+    """Load and compile one language's intent files (cached per process)."""
+    if language not in LANGUAGES:
+        raise IntentDataError(f"no intents for language {language!r}")
+    templates, descriptions = _templates(_read(language, "intents.yaml"))
+    example_file = _read(language, "examples.yaml")
+    examples = {str(k): tuple(str(s) for s in v)
+                for k, v in (example_file.get("examples") or {}).items()}
+    contrasts = {str(k): {str(o): tuple(str(w).lower() for w in words)
+                          for o, words in (v or {}).items()}
+                 for k, v in (example_file.get("contrasts") or {}).items()}
+    responses = {str(k): str(v)
+                 for k, v in (_read(language, "responses.yaml").get("responses") or {}).items()}
+    return IntentData(language, tuple(templates), examples, descriptions, responses, contrasts)

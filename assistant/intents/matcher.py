@@ -1,0 +1,143 @@
+"""Two-tier intent matching: templates first, then sentence similarity with a threshold.
+
+Both tiers return :class:`IntentMatch`. The similarity tier never answers below its threshold;
+it then reports the closest intents so the chat can offer them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+
+from assistant.intents.data import IntentData
+from assistant.intents.encoder import Encoder, Matrix
+
+__all__ = [
+    "EmbeddingMatcher",
+    "IntentMatch",
+    "Ranking",
+    "SlotResolver",
+    "TemplateMatcher",
+]
+
+Matcher = Literal["template", "embedding"]
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    """An intent with its slots, the score and which matcher won."""
+
+    intent: str
+    slots: dict[str, str]
+    score: float
+    matcher: Matcher
+    language: str
+    template: str | None = None
+    alternatives: tuple[tuple[str, float], ...] = field(default=())
+
+
+class SlotResolver(Protocol):
+    """Checks a slot's text against the live catalogue and returns the slots it fills."""
+
+    def resolve(self, slot: str, text: str) -> dict[str, str] | None:
+        """Canonical slots for ``text`` in a ``slot`` of that type, or None if it is not one."""
+        ...
+
+
+class TemplateMatcher:
+    """Matches normalised text against every compiled template of the given languages."""
+
+    def __init__(self, data: Mapping[str, IntentData]) -> None:
+        self.templates = {lang: d.templates for lang, d in data.items()}
+
+    def match(
+        self, text: str, languages: Sequence[str], resolver: SlotResolver
+    ) -> IntentMatch | None:
+        """The most specific template whose slots all resolve, or None."""
+        found = self.match_all(text, languages, resolver, first_only=True)
+        return found[0] if found else None
+
+    def match_all(
+        self, text: str, languages: Sequence[str], resolver: SlotResolver, *,
+        first_only: bool = False,
+    ) -> list[IntentMatch]:
+        """Every template match whose slots resolve, most specific first (ties: file order)."""
+        found: list[tuple[int, int, IntentMatch]] = []
+        for language in languages:
+            for template in self.templates.get(language, ()):
+                if first_only and found and template.literal_weight <= found[0][0]:
+                    continue
+                for raw in template.candidates(text):
+                    slots = _resolve_all({**template.fixed_slots, **raw}, resolver)
+                    if slots is None:
+                        continue
+                    match = IntentMatch(template.intent, slots, 1.0, "template", language,
+                                        template.text)
+                    found.append((template.literal_weight, -len(found), match))
+                    if first_only:
+                        found = [max(found, key=lambda f: (f[0], f[1]))]
+        found.sort(key=lambda f: (-f[0], -f[1]))
+        return [m for _, _, m in found]
+
+
+def _resolve_all(raw: Mapping[str, str], resolver: SlotResolver) -> dict[str, str] | None:
+    slots: dict[str, str] = {}
+    for slot, text in raw.items():
+        found = resolver.resolve(slot, text)
+        if found is None:
+            return None
+        slots.update(found)
+    return slots
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Intents by similarity to a question, best first."""
+
+    scores: tuple[tuple[str, float], ...]
+
+    @property
+    def best(self) -> tuple[str, float]:
+        """The closest intent and its score."""
+        return self.scores[0]
+
+
+class EmbeddingMatcher:
+    """Cosine similarity of a question to each intent's example sentences (best example wins)."""
+
+    def __init__(self, examples: Mapping[str, Iterable[str]], encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.labels: list[str] = []
+        self.sentences: list[str] = []
+        for intent, sentences in examples.items():
+            for sentence in sentences:
+                self.labels.append(intent)
+                self.sentences.append(sentence.lower())
+        self.intents = sorted(set(self.labels))
+        self._matrix: Matrix | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Embed the examples now (loads the model)."""
+        self._vectors()
+
+    def _vectors(self) -> Matrix:
+        with self._lock:
+            if self._matrix is None:
+                self._matrix = self.encoder.encode(self.sentences)
+            return self._matrix
+
+    def rank(self, text: str, *, top: int = 2) -> Ranking:
+        """Each intent's score: the mean of its ``top`` most similar examples, best first."""
+        sims = self._vectors() @ self.encoder.encode([text])[0]
+        labels = np.asarray(self.labels)
+        scores = []
+        for intent in self.intents:
+            mine = np.sort(sims[labels == intent])[::-1][:top]
+            scores.append((intent, round(float(mine.mean()), 4)))
+        scores.sort(key=lambda s: -s[1])
+        return Ranking(tuple(scores))

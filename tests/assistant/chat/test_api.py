@@ -1,0 +1,89 @@
+"""HTTP and websocket chat on the real app, signed in as demo users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from assistant.chat import Assistant
+from core import CoreSettings, Database
+from core.demo import DEMO_PASSWORD
+from core.routers import ROUTERS
+from web import api_assistant, errors
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Database, assistant: Assistant) -> Iterator[TestClient]:
+    """An app with the core's routers and the chat's, wired as the composition root does."""
+    app = FastAPI()
+    app.state.db = demo_db
+    app.state.token_key = "chat-test-signing-key-" * 2
+    app.state.core_settings = CoreSettings(database_url=demo_db.url,
+                                           secret_key=app.state.token_key)
+    app.state.assistant = assistant
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix="/api")
+    app.include_router(api_assistant.router)
+    app.include_router(api_assistant.ws_router)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _token(client: TestClient, user: str) -> str:
+    answer = client.post("/api/auth/token", data={"username": user, "password": DEMO_PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+def test_chat_over_http(client: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {_token(client, 'manager')}"}
+    answer = client.post("/api/assistant/chat", json={"text": "where is lot G-2311"},
+                         headers=headers)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["intent"] == "locate" and body["matcher"] == "template" and body["score"] == 1
+    assert body["slots"] == {"lot": "G-2311"} and body["data"] and body["answer"]
+    assert body["events"][0]["type"] == "run-start" and body["events"][-1]["type"] == "run-end"
+    follow = client.post("/api/assistant/chat", headers=headers, json={
+        "text": "and lot G-9404?", "conversation_id": body["conversation_id"]}).json()
+    assert follow["intent"] == "locate" and follow["slots"] == {"lot": "G-9404"}
+    chinese = client.post("/api/assistant/chat", json={"text": "批次 G-2311 在哪里?"},
+                          headers=headers).json()
+    assert chinese["data"] == body["data"] and chinese["language"] == "zh"
+
+
+def test_http_needs_sign_in_and_respects_roles(client: TestClient) -> None:
+    assert client.post("/api/assistant/chat", json={"text": "pending orders"}).status_code == 401
+    headers = {"Authorization": f"Bearer {_token(client, 'picker')}"}
+    body = client.post("/api/assistant/chat", json={"text": "recent camera alerts"},
+                       headers=headers).json()
+    assert body["error"] == "forbidden" and body["data"] == []
+    bad = client.post("/api/assistant/chat", json={"text": ""}, headers=headers)
+    assert bad.status_code == 422
+
+
+def test_websocket_conversation_with_follow_up(client: TestClient) -> None:
+    token = _token(client, "manager")
+    with client.websocket_connect(f"/ws/assistant?token={token}") as ws:
+        ws.send_json({"text": "how many 18K gold rings in size 7"})
+        first = ws.receive_json()
+        assert first["type"] == "answer" and first["intent"] == "count_stock"
+        ws.send_json({"text": "and in size 8?"})
+        second = ws.receive_json()
+        assert second["conversation_id"] == first["conversation_id"]
+        assert second["intent"] == "count_stock"
+        assert second["slots"] == {**first["slots"], "size": "8"}
+        ws.send_text("not json {")
+        assert ws.receive_json()["type"] in ("answer", "error")
+
+
+def test_websocket_refuses_bad_tokens(client: TestClient) -> None:
+    with pytest.raises(WebSocketDisconnect) as refused, \
+            client.websocket_connect("/ws/assistant?token=forged") as ws:
+        ws.receive_json()
+    assert refused.value.code == 1008

@@ -1,0 +1,165 @@
+"""Read-only reports on the small demo warehouse, cross-checked against the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core import Database
+from core.catalogue.schemas import StyleCreate
+from core.catalogue.service import create_style
+from core.demo import load_demo
+from core.documents.models import Document, DocumentLine
+from core.errors import NotFoundError, ValidationFailed
+from core.ledger import StockFilter, list_stock
+from core.ledger.models import StockMove
+from core.locations.models import Kind, Location
+from core.lots.models import Lot
+from core.migrate import upgrade
+from core.orders.models import OrderLine, Reservation, SalesOrder
+from core.people.service import system_actor
+from core.reports import (
+    best_sellers,
+    catalogue_version,
+    open_reservations,
+    pending_orders,
+    pick_progress,
+    picker_performance,
+    qc_failures_by_supplier,
+    slow_movers,
+    stock_summary,
+    stock_turnover,
+    vocabulary,
+    who_picked,
+)
+
+NOW = datetime.now(UTC)
+SINCE = NOW - timedelta(days=45)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The small demo in its own SQLite file, loaded once for the module."""
+    path: Path = tmp_path_factory.mktemp("reports") / "demo.db"
+    upgrade(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}")
+    load_demo(db, scale="small")
+    yield db
+    db.dispose()
+
+
+def _sold(db: Database, since: datetime, until: datetime) -> int:
+    with db.read() as session:
+        return int(session.scalar(
+            select(func.coalesce(func.sum(StockMove.quantity), 0))
+            .join(Location, Location.id == StockMove.to_location_id)
+            .where(Location.kind == Kind.CUSTOMER.value, StockMove.created_at >= since,
+                   StockMove.created_at < until)) or 0)
+
+
+def test_sales_reports_agree_with_the_ledger(demo: Database) -> None:
+    with demo.read() as session:
+        top = best_sellers(session, since=SINCE, until=NOW, limit=10_000)
+        turnover = stock_turnover(session, since=SINCE, until=NOW)
+        slow = slow_movers(session, since=SINCE, until=NOW, limit=10_000)
+        webshop = best_sellers(session, since=SINCE, until=NOW, channel="webshop", limit=10_000)
+        with pytest.raises(ValidationFailed):
+            best_sellers(session, since=NOW, until=SINCE)
+    sold = _sold(demo, SINCE, NOW)
+    assert sold > 0 and sum(int(r["quantity"]) for r in top) == sold
+    assert [r["rank"] for r in top] == list(range(1, len(top) + 1))
+    assert all(top[i]["quantity"] >= top[i + 1]["quantity"] for i in range(len(top) - 1))
+    assert sum(int(r["quantity"]) for r in webshop) < sold
+    overall = turnover[-1]
+    assert overall["category"] == "all" and overall["sold"] == sold
+    days = (NOW - SINCE).total_seconds() / 86400
+    assert overall["turnover_days"] == pytest.approx(
+        float(overall["average_on_hand"]) / (sold / days), rel=0.01)
+    assert all(int(r["on_hand"]) > 0 for r in slow)
+    assert all(slow[i]["sold"] <= slow[i + 1]["sold"] for i in range(len(slow) - 1))
+    assert {r["sku"] for r in slow} >= {r["sku"] for r in slow if r["sold"] == 0}
+
+
+def test_orders_and_picking(demo: Database) -> None:
+    with demo.read() as session:
+        pending = pending_orders(session)
+        lists = pick_progress(session)
+        open_orders = session.scalar(select(func.count(SalesOrder.id)).where(
+            SalesOrder.status.not_in(["shipped", "cancelled"])))
+        shipped = session.scalar(select(SalesOrder.external_id).where(
+            SalesOrder.status == "shipped").order_by(SalesOrder.id.desc()).limit(1))
+        picks = who_picked(session, order=str(shipped))
+        with pytest.raises(NotFoundError):
+            who_picked(session, order="NOPE-000000-00000")
+    assert len(pending) == open_orders and all(r["status"] != "shipped" for r in pending)
+    assert lists and all(r["lines"] == r["lines_done"] + r["lines_short"] + r["lines_open"]
+                         for r in lists)
+    assert picks and all(r["picked_by"] in ("picker", "picker2") for r in picks)
+    assert all(r["done_quantity"] == r["quantity"] for r in picks)
+
+
+def test_picker_performance_counts_confirmed_lines(demo: Database) -> None:
+    with demo.read() as session:
+        day = session.scalar(select(func.max(DocumentLine.done_at)).join(
+            Document, Document.id == DocumentLine.document_id).where(Document.kind == "pick",
+            DocumentLine.done_by_id.is_not(None), DocumentLine.status == "done"))
+        assert day is not None
+        rows = picker_performance(session, day=day.date())
+        mine = picker_performance(session, day=day.date(), username="picker")
+        with pytest.raises(NotFoundError):
+            picker_performance(session, day=day.date(), username="nobody")
+        start = datetime.combine(day.date(), datetime.min.time())
+        done = session.scalar(select(func.count(DocumentLine.id)).join(
+            Document, Document.id == DocumentLine.document_id).where(
+            Document.kind == "pick", DocumentLine.done_at >= start,
+            DocumentLine.done_at < start + timedelta(days=1),
+            DocumentLine.done_by_id.is_not(None), DocumentLine.status.in_(["done", "short"])))
+    assert [r["picker"] for r in rows] == ["picker", "picker2"]
+    assert sum(int(r["lines_picked"]) for r in rows) == done > 0
+    assert [r["picker"] for r in mine] == ["picker"]
+
+
+def test_qc_failures_by_supplier(demo: Database) -> None:
+    with demo.read() as session:
+        rows = qc_failures_by_supplier(session)
+        failed = set(session.scalars(select(Lot.code).where(Lot.qc_result == "fail")))
+        one = qc_failures_by_supplier(session, supplier=str(rows[0]["supplier"]))
+    assert {lot for r in rows for lot in r["failed_lots"]} == failed
+    assert sum(int(r["inspections"]) for r in rows) >= len(failed)
+    assert len(one) == 1 and one[0] == rows[0]
+
+
+def test_stock_summary_and_reservations(demo: Database) -> None:
+    with demo.read() as session:
+        rows, totals = stock_summary(session, metal="gold", purity="Au750")
+        listed, _ = list_stock(session, filters=StockFilter(metal="gold", purity="Au750"),
+                               limit=10_000, offset=0)
+        by_loc, loc_totals = stock_summary(session, by="location", lot="G-2311")
+        held = session.scalar(select(func.coalesce(func.sum(Reservation.open_quantity), 0))
+                              .join(Lot, Lot.id == Reservation.lot_id)
+                              .where(Lot.code == "G-2311", Reservation.status == "open"))
+        reservations = open_reservations(session, lot="G-2311")
+        ordered = session.scalar(select(func.sum(OrderLine.reserved_quantity)))
+    assert totals["on_hand"] == sum(int(r["on_hand"]) for r in listed) == sum(
+        int(r["on_hand"]) for r in rows)
+    assert loc_totals["locations"] == len(by_loc) and all("location" in r for r in by_loc)
+    assert sum(int(r["quantity"]) for r in reservations) == held
+    assert ordered is not None
+
+
+def test_vocabulary_and_version(demo: Database) -> None:
+    with demo.read() as session:
+        words = vocabulary(session)
+        before = catalogue_version(session)
+    assert "G-2311" in {lot["code"] for lot in words["lots"]}
+    assert {"picker", "picker2"} <= {p["username"] for p in words["people"]}
+    assert words["channels"] and words["styles"] and words["skus"]
+    with demo.write() as session:
+        create_style(session, actor=system_actor(session),
+                     data=StyleCreate(code="ST9999", name="Test halo ring", category="ring"))
+    with demo.read() as session:
+        assert catalogue_version(session) != before

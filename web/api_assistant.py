@@ -1,0 +1,104 @@
+"""Chat with the assistant: ``POST /api/assistant/chat`` and the websocket ``/ws/assistant``.
+
+The composition root puts the assistant on ``app.state.assistant`` (built once with
+``assistant.chat.build_assistant(db, settings)``); both endpoints need a signed-in user. The
+websocket takes the access token in the ``token`` query parameter and carries a conversation:
+send ``{"text": "...", "conversation_id": optional}``, receive the same answer the HTTP endpoint
+gives, with ``"type": "answer"``. Follow-ups ("and in size 8?") reuse the conversation.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from assistant.chat import Assistant
+from core import Actor, CoreError
+from core.api_deps import current_actor
+from core.people.security import read_token
+
+__all__ = ["ChatIn", "ChatOut", "router", "ws_router"]
+
+router = APIRouter(prefix="/api/assistant", tags=["assistant"])
+ws_router = APIRouter()
+
+_POLICY_VIOLATION = 1008
+
+
+class ChatIn(BaseModel):
+    """A question, optionally continuing a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=500)
+    conversation_id: str | None = Field(default=None, max_length=64)
+
+
+class ChatOut(BaseModel):
+    """The answer, what it was matched as, the rows it cites and the pipeline's events."""
+
+    conversation_id: str
+    language: str
+    intent: str | None
+    slots: dict[str, str]
+    score: float | None
+    matcher: str | None
+    answer: str
+    data: list[dict[str, Any]]
+    error: str | None
+    run_id: str
+    events: list[dict[str, Any]]
+
+
+def _assistant(state: Any) -> Assistant:
+    assistant: Assistant = state.assistant
+    return assistant
+
+
+@router.post("/chat", response_model=ChatOut)
+def chat(
+    body: ChatIn, request: Request, actor: Annotated[Actor, Depends(current_actor)]
+) -> dict[str, Any]:
+    """Answer one question within the asker's role."""
+    reply = _assistant(request.app.state).ask(
+        body.text, actor=actor, conversation_id=body.conversation_id
+    )
+    return reply.as_dict()
+
+
+async def _answer(websocket: WebSocket, actor: Actor, raw: str, conversation: str | None) -> str:
+    try:
+        payload = json.loads(raw) if raw.strip().startswith("{") else {"text": raw}
+        message = ChatIn.model_validate(payload)
+    except ValueError as exc:
+        await websocket.send_json({"type": "error", "code": "bad-message",
+                                   "message": str(exc)[:200]})
+        return conversation or ""
+    reply = await run_in_threadpool(
+        _assistant(websocket.app.state).ask, message.text, actor=actor,
+        conversation_id=message.conversation_id or conversation,
+    )
+    await websocket.send_json({"type": "answer", **reply.as_dict()})
+    return reply.conversation_id
+
+
+@ws_router.websocket("/ws/assistant")
+async def assistant_socket(websocket: WebSocket, token: str | None = None) -> None:
+    """A chat conversation over a websocket, for a user signed in with ``?token=``."""
+    try:
+        actor = read_token(token or "", key=websocket.app.state.token_key)
+    except CoreError:
+        await websocket.close(code=_POLICY_VIOLATION)
+        return
+    await websocket.accept()
+    conversation: str | None = None
+    try:
+        while True:
+            conversation = await _answer(websocket, actor, await websocket.receive_text(),
+                                         conversation) or None
+    except WebSocketDisconnect:
+        return

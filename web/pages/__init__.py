@@ -1,0 +1,92 @@
+"""The Dash pages people use every day, mounted on the FastAPI app under ``/``.
+
+``mount_pages(app)`` builds the Dash app (which runs on Flask), wraps it as ASGI and mounts it
+last, so ``/api``, ``/docs``, ``/openapi.json`` and ``/ws/*`` keep answering from FastAPI.
+Call it after every router is included.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from dash import Dash
+from fastapi import FastAPI
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from web.pages import alerts, inventory, overview, twin_page
+from web.pages.api import Api
+from web.pages.shell import NavItem, register_shell, shell_layout
+from web.pages.ui import PageContext
+
+__all__ = ["mount_pages", "build_dash", "NAV"]
+
+ASSETS = Path(__file__).with_name("assets")
+RESERVED = ("/api", "/docs", "/redoc", "/openapi.json", "/ws")
+
+NAV: list[NavItem] = [
+    NavItem("/overview", "Overview", "read", overview.layout),
+    NavItem("/inventory", "Inventory", "read", inventory.layout),
+    NavItem("/twin", "Twin", "read", twin_page.layout),
+    NavItem("/alerts", "Alert wall", "alerts:read", alerts.layout),
+]
+
+
+def build_dash(app: FastAPI) -> Dash:
+    """The Dash app whose callbacks call ``app``'s REST API in-process."""
+    ctx = PageContext(api=Api(app), app=app)
+    dash_app = Dash(
+        __name__,
+        title="Facet",
+        assets_folder=str(ASSETS),
+        suppress_callback_exceptions=True,
+        update_title=None,
+        serve_locally=True,
+    )
+    dash_app.layout = shell_layout
+    register_shell(dash_app, ctx, NAV)
+    for page in (overview, inventory, twin_page, alerts):
+        page.register(dash_app, ctx)
+    return dash_app
+
+
+def _wsgi(server: object) -> ASGIApp:
+    try:
+        from a2wsgi import WSGIMiddleware  # type: ignore[import-not-found]
+    except ImportError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from starlette.middleware.wsgi import WSGIMiddleware
+    return WSGIMiddleware(server)  # type: ignore[arg-type]
+
+
+class _Pages:
+    """The Dash app as ASGI; paths that belong to the API never fall through to a page."""
+
+    def __init__(self, wsgi: ASGIApp) -> None:
+        self._wsgi = wsgi
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] == "http" and not path.startswith(RESERVED):
+            await self._wsgi(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1000})
+            return
+        if scope["type"] == "http":
+            body = {"error": {"code": "not-found", "message": f"Nothing at {path}."}}
+            await JSONResponse(body, 404)(scope, receive, send)
+
+
+def mount_pages(app: FastAPI) -> None:
+    """Mount the pages at ``/`` behind every API route; ``/`` stops redirecting to ``/docs``."""
+    dash_app = build_dash(app)
+    app.state.dash = dash_app
+    # The pages replace the API documentation as the front door.
+    app.router.routes[:] = [
+        r for r in app.router.routes if not (isinstance(r, Route) and r.path == "/")
+    ]
+    app.router.routes.append(Mount("/", app=_Pages(_wsgi(dash_app.server)), name="pages"))

@@ -1,0 +1,127 @@
+/* Facet live client: /ws/events -> the "live-event" store, alert sounds, MJPEG camera tiles.
+ * Dash loads every file in assets/; this one defines window.dash_clientside.facet.connect,
+ * which the shell calls (as a clientside callback) whenever the sign-in store changes. */
+(function () {
+  "use strict";
+  var state = { ws: null, token: null, retry: 1000, sound: true, audio: null };
+
+  function setStatus(text) {
+    var el = document.getElementById("live-status");
+    if (el) { el.textContent = text; el.className = "live-status " + text; }
+  }
+
+  function beep() {
+    if (!state.sound) { return; }
+    try {
+      state.audio = state.audio || new (window.AudioContext || window.webkitAudioContext)();
+      var ctx = state.audio, t = ctx.currentTime;
+      [0, 0.25].forEach(function (offset) {
+        var osc = ctx.createOscillator(), gain = ctx.createGain();
+        osc.type = "square"; osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.15, t + offset);
+        gain.gain.exponentialRampToValueAtTime(0.001, t + offset + 0.2);
+        osc.connect(gain); gain.connect(ctx.destination);
+        osc.start(t + offset); osc.stop(t + offset + 0.2);
+      });
+    } catch (err) { /* no audio device: the feed still shows the alert */ }
+  }
+
+  function onMessage(msg) {
+    var evt;
+    try { evt = JSON.parse(msg.data); } catch (err) { return; }
+    if (evt.event === "hello" || evt.event === "error") { return; }
+    if (evt.event === "AlertRaised" && (evt.severity === "high" || evt.severity === "critical")) {
+      beep();
+    }
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("live-event", { data: evt });
+    }
+  }
+
+  function open() {
+    if (!state.token) { return; }
+    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    var ws = new WebSocket(proto + location.host + "/ws/events?token=" +
+                           encodeURIComponent(state.token));
+    state.ws = ws;
+    ws.onopen = function () { state.retry = 1000; setStatus("live"); };
+    ws.onmessage = onMessage;
+    ws.onclose = function (e) {
+      if (state.ws !== ws) { return; }
+      state.ws = null;
+      setStatus("offline");
+      if (e.code === 4401 || !state.token) { return; }  // signed out or token refused
+      setTimeout(open, state.retry);
+      state.retry = Math.min(state.retry * 2, 15000);
+    };
+  }
+
+  function connect(auth) {
+    var token = auth && auth.token ? auth.token : null;
+    if (token === state.token && state.ws) { return window.dash_clientside.no_update; }
+    state.token = token;
+    if (state.ws) { var old = state.ws; state.ws = null; old.close(); }
+    if (token) { open(); return "connecting"; }
+    return "";
+  }
+
+  /* MJPEG over fetch, so the bearer token can be sent: split the stream on JPEG markers. */
+  function indexOfMarker(buf, a, b, from) {
+    for (var i = from; i < buf.length - 1; i++) { if (buf[i] === a && buf[i + 1] === b) { return i; } }
+    return -1;
+  }
+
+  function stream(img) {
+    img.dataset.started = "1";
+    var url = "/api/vision/cameras/" + encodeURIComponent(img.dataset.camera) + "/mjpeg";
+    var controller = new AbortController();
+    fetch(url, { headers: { Authorization: "Bearer " + state.token }, signal: controller.signal })
+      .then(function (resp) {
+        if (!resp.ok || !resp.body) { img.alt = "stream unavailable (" + resp.status + ")"; return; }
+        var reader = resp.body.getReader(), buf = new Uint8Array(0);
+        function pump() {
+          if (!document.body.contains(img)) { controller.abort(); return; }
+          return reader.read().then(function (part) {
+            if (part.done) { return; }
+            var joined = new Uint8Array(buf.length + part.value.length);
+            joined.set(buf); joined.set(part.value, buf.length); buf = joined;
+            var start = indexOfMarker(buf, 0xff, 0xd8, 0), end = start < 0 ? -1 :
+              indexOfMarker(buf, 0xff, 0xd9, start + 2);
+            while (start >= 0 && end >= 0) {
+              var blob = new Blob([buf.slice(start, end + 2)], { type: "image/jpeg" });
+              var old = img.src; img.src = URL.createObjectURL(blob);
+              if (old && old.indexOf("blob:") === 0) { URL.revokeObjectURL(old); }
+              buf = buf.slice(end + 2);
+              start = indexOfMarker(buf, 0xff, 0xd8, 0);
+              end = start < 0 ? -1 : indexOfMarker(buf, 0xff, 0xd9, start + 2);
+            }
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function () { img.dataset.started = ""; });
+  }
+
+  setInterval(function () {
+    if (!state.token) { return; }
+    document.querySelectorAll("img.mjpeg[data-camera]").forEach(function (img) {
+      if (!img.dataset.started) { stream(img); }
+    });
+  }, 500);
+
+  document.addEventListener("click", function (e) {
+    var button = e.target && e.target.closest ? e.target.closest("#al-sound") : null;
+    if (!button) { return; }
+    state.sound = !state.sound;
+    button.textContent = state.sound ? "🔔 Sound on" : "🔕 Sound off";
+    if (state.sound && !state.audio) {  // a click is the gesture browsers need for audio
+      try { state.audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (err) { /* none */ }
+    }
+  });
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    facet: { connect: connect }
+  });
+  window.facetLive = state;
+})();

@@ -1,0 +1,118 @@
+"""The frame around every page: sign-in, role-aware navigation and the page router."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
+
+from web.pages.api import ApiError, Auth, auth_from, can
+from web.pages.ui import PageContext, error_box, field
+
+__all__ = ["NavItem", "shell_layout", "register_shell", "landing_for"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A page in the navigation: its path, label, the permission it needs and its layout."""
+
+    path: str
+    label: str
+    permission: str
+    layout: Callable[[Auth], Any]
+
+
+def landing_for(role: str) -> str:
+    """Where a person lands after signing in: the page of their daily work."""
+    return {"picker": "/inventory", "security": "/alerts", "clerk": "/inventory",
+            "qc_inspector": "/inventory"}.get(role, "/overview")
+
+
+def shell_layout() -> html.Div:
+    """Stores, the websocket bridge, navigation and the page container."""
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        dcc.Store(id="auth", storage_type="session"),
+        dcc.Store(id="live-event"),
+        html.Div(id="live-status", className="live-status", title="live events"),
+        html.Header([html.A("Facet", href="/", className="brand"),
+                     html.Nav(id="nav", className="nav")], className="top"),
+        html.Main(id="page", className="page"),
+    ])
+
+
+def signin_layout(message: Any = None) -> html.Div:
+    """The sign-in form."""
+    return html.Div([
+        html.H2("Sign in"),
+        field("User name", dcc.Input(id="signin-user", type="text", autoComplete="username",
+                                     autoFocus=True)),
+        field("Password", dcc.Input(id="signin-pass", type="password", n_submit=0,
+                                    autoComplete="current-password")),
+        html.Button("Sign in", id="signin-go", n_clicks=0, className="primary"),
+        html.Div(message, id="signin-msg"),
+    ], className="card signin", id="signin-page")
+
+
+def _nav(items: list[NavItem], role: str, username: str, path: str) -> list[Any]:
+    links: list[Any] = [
+        dcc.Link(item.label, href=item.path, id=f"nav-{item.path.strip('/')}",
+                 className="active" if path == item.path else "")
+        for item in items if can(role, item.permission)
+    ]
+    # Chat and voice-console pages slot in here when they land, gated by role like the rest.
+    links.append(html.Span(f"{username} · {role}", className="who", id="who"))
+    links.append(html.Button("Sign out", id="signout", n_clicks=0, className="link"))
+    return links
+
+
+def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> None:
+    """Route paths to page layouts (for the signed-in role) and handle sign-in and sign-out."""
+    by_path = {item.path: item for item in items}
+
+    dash_app.clientside_callback(
+        ClientsideFunction(namespace="facet", function_name="connect"),
+        Output("live-status", "children"), Input("auth", "data"),
+    )
+
+    @dash_app.callback(Output("page", "children"), Output("nav", "children"),
+                       Input("url", "pathname"), Input("auth", "data"))
+    def route(path: str | None, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
+        auth = auth_from(auth_data)
+        if auth is None:
+            return signin_layout(), []
+        path = path if path in by_path else landing_for(auth.role)
+        item = by_path[path]
+        nav = _nav(items, auth.role, auth.username, path)
+        if not can(auth.role, item.permission):
+            return html.Div(f"Your role ({auth.role}) may not open {item.label}.",
+                            className="msg msg-info"), nav
+        return item.layout(auth), nav
+
+    @dash_app.callback(
+        Output("auth", "data"), Output("url", "pathname"), Output("signin-msg", "children"),
+        Input("signin-go", "n_clicks"), Input("signin-pass", "n_submit"),
+        State("signin-user", "value"), State("signin-pass", "value"), State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def sign_in(_c: int, _s: int, user: str | None, password: str | None,
+                path: str | None) -> tuple[Any, Any, Any]:
+        if not user or not password:
+            return no_update, no_update, error_box("Give your user name and password.")
+        try:
+            data = ctx.api.sign_in(user.strip(), password)
+        except ApiError as exc:
+            return no_update, no_update, error_box(exc)
+        target = path if path in by_path and can(data["role"], by_path[path].permission) \
+            else landing_for(data["role"])
+        return data, target, None
+
+    @dash_app.callback(Output("auth", "data", allow_duplicate=True),
+                       Output("url", "pathname", allow_duplicate=True),
+                       Input("signout", "n_clicks"), prevent_initial_call=True)
+    def sign_out(clicks: int | None) -> tuple[Any, Any]:
+        if not clicks:
+            return no_update, no_update
+        return None, "/signin"
