@@ -7,11 +7,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect
 
 from assistant.chat import Assistant
 from core import CoreSettings, Database
 from core.demo import DEMO_PASSWORD
+from core.lots.models import Lot
 from core.routers import ROUTERS
 from web import api_assistant, errors
 
@@ -40,7 +42,9 @@ def _token(client: TestClient, user: str) -> str:
     return str(answer.json()["access_token"])
 
 
-def test_chat_over_http(client: TestClient) -> None:
+def test_chat_over_http(client: TestClient, demo_db: Database) -> None:
+    with demo_db.read() as session:
+        other = session.scalar(select(Lot.code).where(Lot.code != "G-2311").order_by(Lot.id))
     headers = {"Authorization": f"Bearer {_token(client, 'manager')}"}
     answer = client.post("/api/assistant/chat", json={"text": "where is lot G-2311"},
                          headers=headers)
@@ -50,8 +54,8 @@ def test_chat_over_http(client: TestClient) -> None:
     assert body["slots"] == {"lot": "G-2311"} and body["data"] and body["answer"]
     assert body["events"][0]["type"] == "run-start" and body["events"][-1]["type"] == "run-end"
     follow = client.post("/api/assistant/chat", headers=headers, json={
-        "text": "and lot G-9404?", "conversation_id": body["conversation_id"]}).json()
-    assert follow["intent"] == "locate" and follow["slots"] == {"lot": "G-9404"}
+        "text": f"and lot {other}?", "conversation_id": body["conversation_id"]}).json()
+    assert follow["intent"] == "locate" and follow["slots"] == {"lot": other}
     chinese = client.post("/api/assistant/chat", json={"text": "批次 G-2311 在哪里?"},
                           headers=headers).json()
     assert chinese["data"] == body["data"] and chinese["language"] == "zh"
