@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.alerts.models import Alert
 from core.audit import service as audit
-from core.clock import now
+from core.clock import as_utc, now
 from core.errors import ConflictError, NotFoundError, ValidationFailed
 from core.events import AlertAcknowledged, AlertRaised, record
 from core.people.security import Actor
@@ -94,7 +94,7 @@ def alert_row(alert: Alert) -> dict[str, Any]:
     """An alert as a JSON-ready row (without the snapshot bytes)."""
     return {
         "id": alert.id,
-        "raised_at": alert.raised_at,
+        "raised_at": as_utc(alert.raised_at),
         "camera": alert.camera,
         "zone": alert.zone,
         "rule": alert.rule,
@@ -102,7 +102,7 @@ def alert_row(alert: Alert) -> dict[str, Any]:
         "message": alert.message,
         "track_id": alert.track_id,
         "acknowledged": alert.acknowledged_at is not None,
-        "acknowledged_at": alert.acknowledged_at,
+        "acknowledged_at": as_utc(alert.acknowledged_at) if alert.acknowledged_at else None,
         "ack_note": alert.ack_note,
     }
 
