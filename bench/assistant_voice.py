@@ -2,6 +2,10 @@
 
 Run from the project root: ``.venv/bin/python bench/assistant_voice.py``. Needs espeak-ng and
 sox. Prints a table and writes ``bench/results/assistant_voice.json``.
+
+``--calibrate`` instead sweeps the out-of-grammar rejection threshold over a calibration set
+(other voices, other phrases, other noise) kept apart from the bench set, and prints the
+threshold to put in ``AssistantSettings.rejection_threshold``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.speech import EnergyVad, EspeakTts, PocketSphinxEngine  # noqa: E402
+from assistant.settings import AssistantSettings  # noqa: E402
+from assistant.speech import EnergyVad, EspeakTts, PocketSphinxEngine, Transcript  # noqa: E402
 from assistant.speech.audio import mix_noise, silence  # noqa: E402
 from assistant.voice import (  # noqa: E402
     DialogueMachine,
@@ -46,6 +51,35 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("kilo seven two alpha", "characters", {"most": 2}),
     ("delta four echo five", "characters", {"most": 2}),
 ]
+# Out of grammar: what a picker may say that the state has no answer for (a quantity above the
+# line's, a word the grammar lacks). Each must be re-prompted, never taken as a command.
+OOG_CASES: list[tuple[str, str, dict[str, int]]] = [
+    ("banana", "ready", {}), ("three", "quantity", {"most": 2}),
+    ("hold on a second", "quantity", {"most": 2}), ("what", "yes_no", {}),
+    ("okay", "ready", {}), ("nine", "yes_no", {}), ("four", "quantity", {"most": 2}),
+    ("hello there", "digits", {"digits": 2}), ("maybe", "yes_no", {}),
+    ("next one please", "ready", {}),
+]
+# The calibration set: other voices, other phrases, other noise seeds than the bench set.
+CAL_VOICES = [("en-us+klatt3", 175), ("en-us+klatt4", 165), ("en-us+klatt2", 185),
+              ("en-us+klatt", 150)]
+CAL_CASES: list[tuple[str, str, dict[str, int]]] = [
+    ("one three", "digits", {"digits": 2}), ("nine zero", "digits", {"digits": 2}),
+    ("five five six one", "digits", {"digits": 4}), ("one", "quantity", {"most": 3}),
+    ("three", "quantity", {"most": 3}), ("eighteen", "quantity", {"most": 20}),
+    ("thirty one", "quantity", {"most": 40}), ("short two", "quantity", {"most": 3}),
+    ("ready", "ready", {}), ("say again", "ready", {}), ("help", "yes_no", {}),
+    ("no", "yes_no", {}), ("yes", "yes_no", {}), ("skip slot", "quantity", {"most": 3}),
+    ("undo", "quantity", {"most": 3}), ("mike two golf nine", "characters", {}),
+]
+CAL_OOG: list[tuple[str, str, dict[str, int]]] = [
+    ("hello", "ready", {}), ("stop", "yes_no", {}), ("five", "quantity", {"most": 3}),
+    ("wait a moment", "quantity", {"most": 3}), ("seven", "yes_no", {}),
+    ("left side", "digits", {"digits": 2}), ("thank you", "ready", {}),
+    ("cancel that", "yes_no", {}), ("twenty", "quantity", {"most": 3}),
+    ("where is it", "digits", {"digits": 2}), ("good morning", "ready", {}),
+    ("sure", "yes_no", {}),
+]
 DIALOGUE = [
     "one two three four", "ready", "ready", "four two", "two", "one seven", "one",
     "kilo seven two alpha", "ready", "eight five", "two", "delta four echo five",
@@ -72,12 +106,13 @@ def _speech(text: str, voice: str, speed: int) -> bytes:
 def _session(engine: PocketSphinxEngine) -> VoiceSession:
     backend = InMemoryPickingBackend({"1234": "Anna"}, {"1234": [_lines()]})
     machine = DialogueMachine(backend, PACK, operator_id_digits=4)
-    session = VoiceSession(machine, engine.recognizer(PACK.grammar("digits")), EnergyVad())
+    session = VoiceSession(machine, engine.recognizer(PACK.grammar("digits")), EnergyVad(),
+                           reject_below=AssistantSettings().rejection_threshold)
     session.start()
     return session
 
 
-def _transcribe(recognizer: Any, pcm: bytes, tail_ms: int = 150) -> list[str]:
+def _transcribe(recognizer: Any, pcm: bytes, tail_ms: int = 150) -> list[Transcript]:
     """VAD-segmented decoding, holding back quiet audio past `tail_ms` as VoiceSession does."""
     heard, held = [], []
     for event in EnergyVad().feed(pcm):
@@ -92,8 +127,8 @@ def _transcribe(recognizer: Any, pcm: bytes, tail_ms: int = 150) -> list[str]:
         if event.kind == "end" or (result is not None and result.is_final):
             held.clear()
             final = result if result is not None and result.is_final else recognizer.finish()
-            heard.append(final.text)
-    heard.append(recognizer.finish().text)
+            heard.append(final)
+    heard.append(recognizer.finish())
     return heard
 
 
@@ -104,43 +139,114 @@ def _speech_end(speech: bytes) -> float:
     return float(loud[-1] + 1) / 16000 if loud.size else 0.0
 
 
-def accuracy(engine: PocketSphinxEngine, snr_db: float | None) -> dict[str, Any]:
-    """Utterances mapped to the right command, re-prompted, or taken as a wrong command.
+def _posts(got: Any, expect: str, context: dict[str, int]) -> bool:
+    """Would the dialogue post on `got` at once? A quantity equal to the one asked for, or a
+    "yes" to a confirmation (of a short, an undo or a sign-off); nothing else posts."""
+    if expect == "quantity":
+        return got.kind == "quantity" and got.value == context.get("most")
+    return expect == "yes_no" and got.kind == "yes"
+
+
+def decode_set(engine: PocketSphinxEngine, voices: list[tuple[str, int]],
+               cases: list[tuple[str, str, dict[str, int]]], snr_db: float | None,
+               seed: int = 0, in_grammar: bool = True) -> list[dict[str, Any]]:
+    """Decode every case in every voice: what was heard, its score, and how it parses.
 
     Decoding goes through VAD + engine + parser. An utterance the VAD splits is judged as the
-    dialogue would take it: by its first non-empty piece. A re-prompt ("Pardon?") is nothing
-    heard or nothing parsed; a wrong command is a different command the dialogue would act on.
+    dialogue would take it: by its first non-empty piece.
     """
     recognizer = engine.recognizer(PACK.grammar("digits"))
-    hits, reprompts, wrong, total, cpu, audio_s = 0, 0, 0, 0, [], []
-    misses: list[str] = []
-    for voice, speed in VOICES:
-        for text, expect, context in CASES:
+    rows = []
+    for voice, speed in voices:
+        for text, expect, context in cases:
             pcm = silence(400) + _speech(text, voice, speed) + silence(400)
             if snr_db is not None:
-                pcm = mix_noise(pcm, snr_db, kind="pinknoise", seed=len(text) + speed)
-            grammar = PACK.grammar(expect, **context)  # type: ignore[arg-type]
-            recognizer.set_grammar(grammar)
+                pcm = mix_noise(pcm, snr_db, kind="pinknoise", seed=len(text) + speed + seed)
+            recognizer.set_grammar(PACK.grammar(expect, **context))  # type: ignore[arg-type]
             start = time.perf_counter()
-            heard = [h for h in _transcribe(recognizer, pcm) if h]
-            cpu.append(time.perf_counter() - start)
-            audio_s.append(len(pcm) / 32000)
-            got = parse_command(heard[0] if heard else "", PACK, expect)  # type: ignore[arg-type]
-            want = parse_command(text, PACK, expect)  # type: ignore[arg-type]
-            total += 1
-            if (got.kind, got.value) == (want.kind, want.value):
-                hits += 1
-                continue
-            if got.kind == "unknown":
-                reprompts += 1
-            else:
-                wrong += 1
-            misses.append(f"{voice}@{speed} {text!r} -> {heard}")
-    rtf = statistics.median(c / a for c, a in zip(cpu, audio_s, strict=True))
-    accepted = total - reprompts
-    return {"accuracy": hits / total, "utterances": total, "rtf_median": rtf,
+            heard = [h for h in _transcribe(recognizer, pcm) if h.text]
+            cpu = time.perf_counter() - start
+            first = heard[0] if heard else Transcript("", True)
+            got = parse_command(first.text, PACK, expect)  # type: ignore[arg-type]
+            want = (parse_command(text, PACK, expect) if in_grammar  # type: ignore[arg-type]
+                    else None)
+            right = want is not None and (got.kind, got.value) == (want.kind, want.value)
+            rows.append({"name": f"{voice}@{speed} {text!r} -> {first.text!r}",
+                         "score": first.score, "unknown": got.kind == "unknown",
+                         "right": right, "posts": _posts(got, expect, context),
+                         "cpu": cpu, "audio": len(pcm) / 32000})
+    return rows
+
+
+def _rejected(row: dict[str, Any], threshold: float | None) -> bool:
+    score = row["score"]
+    return threshold is not None and score is not None and score < threshold
+
+
+def summarise(rows: list[dict[str, Any]], oog: list[dict[str, Any]],
+              threshold: float | None) -> dict[str, Any]:
+    """Accuracy, re-prompts and wrong commands of decoded rows at one rejection threshold."""
+    hits = reprompts = wrong = wrong_posts = 0
+    misses = []
+    for row in rows:
+        if row["unknown"] or _rejected(row, threshold):
+            reprompts += 1
+            misses.append(f"re-prompt {row['name']} score={row['score']}")
+        elif row["right"]:
+            hits += 1
+        else:
+            wrong += 1
+            wrong_posts += row["posts"]
+            misses.append(f"WRONG {row['name']} score={row['score']}")
+    oog_accepted = [r for r in oog if not (r["unknown"] or _rejected(r, threshold))]
+    misses += [f"OOG accepted {r['name']} score={r['score']}" for r in oog_accepted]
+    total, accepted = len(rows), len(rows) - reprompts
+    return {"accuracy": hits / total, "utterances": total,
             "reprompt_rate": reprompts / total, "wrong_command_rate": wrong / total,
-            "accepted_accuracy": hits / accepted if accepted else 0.0, "misses": misses}
+            "wrong_posting_rate": wrong_posts / total,
+            "accepted_accuracy": hits / accepted if accepted else 0.0,
+            "oog_utterances": len(oog), "oog_accepted_rate": len(oog_accepted) / len(oog),
+            "oog_wrong_posting_rate": sum(r["posts"] for r in oog_accepted) / len(oog),
+            "rtf_median": statistics.median(r["cpu"] / r["audio"] for r in rows + oog),
+            "misses": misses}
+
+
+def accuracy(engine: PocketSphinxEngine, snr_db: float | None,
+             threshold: float | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The bench set at `snr_db`: summaries without and with out-of-grammar rejection."""
+    rows = decode_set(engine, VOICES, CASES, snr_db)
+    oog = decode_set(engine, VOICES, OOG_CASES, snr_db, in_grammar=False)
+    return summarise(rows, oog, None), summarise(rows, oog, threshold)
+
+
+def calibrate(engine: PocketSphinxEngine) -> float:
+    """Sweep thresholds on the calibration set; print the table and return the chosen one.
+
+    The choice is the strictest threshold that still keeps the correct answers within three
+    points of no rejection at all: re-prompting a good answer costs the picker a repeat,
+    accepting out-of-grammar speech may act on it.
+    """
+    rows, oog = [], []
+    for snr in (None, 15.0, 10.0):
+        rows += decode_set(engine, CAL_VOICES, CAL_CASES, snr, seed=7)
+        oog += decode_set(engine, CAL_VOICES, CAL_OOG, snr, seed=7, in_grammar=False)
+    floor = sum(r["right"] and not r["unknown"] for r in rows) / len(rows) - 0.03
+    chosen = -9.0
+    print(f"{'threshold':>9} {'correct':>8} {'wrong':>6} {'oog_acc':>8} {'reprompt':>9}")
+    for step in range(0, 61):
+        threshold = -9.0 + 0.1 * step
+        kept = [r for r in rows if not (r["unknown"] or _rejected(r, threshold))]
+        correct = sum(r["right"] for r in kept)
+        bad = len(kept) - correct + sum(
+            1 for r in oog if not (r["unknown"] or _rejected(r, threshold)))
+        wrong = len(kept) - correct
+        print(f"{threshold:9.1f} {correct / len(rows):8.3f} {wrong / len(rows):6.3f}"
+              f" {(bad - wrong) / len(oog):8.3f}"
+              f" {1 - len(kept) / len(rows):9.3f}")
+        if correct / len(rows) >= floor - 1e-9:
+            chosen = threshold
+    print(f"chosen rejection_threshold: {chosen:.1f}")
+    return round(chosen, 1)
 
 
 def latency(engine: PocketSphinxEngine) -> dict[str, Any]:
@@ -174,30 +280,41 @@ def latency(engine: PocketSphinxEngine) -> dict[str, Any]:
 
 
 def main() -> None:
-    """Run the benchmark, print it and write the JSON result."""
+    """Run the benchmark (or the calibration), print it and write the JSON result."""
     engine = PocketSphinxEngine()
-    clean = accuracy(engine, None)
-    noisy = accuracy(engine, 10.0)
+    if "--calibrate" in sys.argv:
+        calibrate(engine)
+        return
+    threshold = AssistantSettings().rejection_threshold
+    clean_raw, clean = accuracy(engine, None, threshold)
+    noisy_raw, noisy = accuracy(engine, 10.0, threshold)
     timing = latency(engine)
-    result = {
+    result: dict[str, Any] = {
         "engine": "pocketsphinx (bundled en-us, JSGF per dialogue state and line, "
-                  "silprob/fillprob 0.1, VAD with high-pass and hysteresis)",
+                  "silprob/fillprob 0.1, all senones scored, VAD with high-pass and "
+                  "hysteresis, out-of-grammar rejection against the best senone per frame)",
         "voices": [f"{v}@{s}" for v, s in VOICES],
+        "rejection_threshold": threshold,
         "accuracy_clean": clean["accuracy"], "accuracy_clean_target": 0.97,
         "accuracy_10db_snr": noisy["accuracy"], "accuracy_10db_snr_target": 0.90,
-        "reprompt_rate_clean": clean["reprompt_rate"],
-        "wrong_command_rate_clean": clean["wrong_command_rate"],
-        "accepted_accuracy_clean": clean["accepted_accuracy"],
-        "reprompt_rate_10db_snr": noisy["reprompt_rate"],
-        "wrong_command_rate_10db_snr": noisy["wrong_command_rate"],
-        "accepted_accuracy_10db_snr": noisy["accepted_accuracy"],
+    }
+    for suffix, run in (("clean", clean), ("10db_snr", noisy)):
+        for key in ("reprompt_rate", "wrong_command_rate", "wrong_posting_rate",
+                    "accepted_accuracy", "oog_accepted_rate", "oog_wrong_posting_rate"):
+            result[f"{key}_{suffix}"] = run[key]
+    for suffix, run in (("clean", clean_raw), ("10db_snr", noisy_raw)):
+        for key in ("accuracy", "reprompt_rate", "wrong_command_rate", "wrong_posting_rate",
+                    "oog_accepted_rate"):
+            result[f"without_rejection_{key}_{suffix}"] = run[key]
+    result.update({
         "utterances_per_condition": clean["utterances"],
+        "oog_utterances_per_condition": clean["oog_utterances"],
         "rtf_median": clean["rtf_median"], "rtf_median_10db": noisy["rtf_median"],
         "rtf_target": 0.1,
         "end_of_speech_to_prompt_ms_median": timing["latency_ms_median"],
         "end_of_speech_to_prompt_audio_ms_median": timing["latency_with_tts_ms_median"],
         "latency_target_ms": 300, "dialogue_turns": timing["turns"],
-    }
+    })
     for name, run in (("clean", clean), ("10 dB SNR", noisy)):
         print(f"misses, {name}:", *run["misses"], sep="\n  ")
     for key, value in result.items():

@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +65,6 @@ def bench_receipt(workdir: Path, pieces: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def timed(fn: Callable[[], Any]) -> float:
-    """Seconds one call of ``fn`` takes."""
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     """Run every benchmark and write the results."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -86,17 +78,14 @@ def main() -> None:
             f"receipt of 10,000 serialised pieces: {results['receipt_10k']['median_s']} s "
             "(target < 3 s)"
         )
-        try:
-            from bench.core_picks import bench_http, bench_locate, bench_picks
-        except ImportError as exc:  # the order services are newer than this bench
-            print(f"pick and locate benchmarks unavailable: {exc}")
-        else:
-            results["picks_service"] = bench_picks(workdir, quick=args.quick)
-            print(f"pick confirmations, service layer: {results['picks_service']}")
-            results["picks_http"] = bench_http(workdir, quick=args.quick)
-            print(f"pick confirmations, HTTP: {results['picks_http']}")
-            results["locate"] = bench_locate(workdir, quick=args.quick)
-            print(f"locate: {results['locate']}")
+        from bench.core_picks import bench_http, bench_locate, bench_picks
+
+        results["picks_service"] = bench_picks(workdir, quick=args.quick)
+        print(f"pick confirmations, service layer: {results['picks_service']}")
+        results["picks_http"] = bench_http(workdir, quick=args.quick)
+        print(f"pick confirmations, HTTP: {results['picks_http']}")
+        results["locate"] = bench_locate(workdir, quick=args.quick)
+        print(f"locate: {results['locate']}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
