@@ -56,6 +56,22 @@ class VadSettings(BaseModel):
     max_utterance_ms: int = Field(
         default=8000, ge=500, description="An utterance is cut off after this long (ms)."
     )
+    high_pass_hz: float = Field(
+        default=300.0, ge=0, le=4000,
+        description="Energy below this frequency (rumble, fans, traffic) is left out of the "
+        "speech level (Hz); 0 measures the whole band.",
+    )
+    end_margin_db: float | None = Field(
+        default=5.0, ge=0,
+        description="Within an utterance, audio stays speech while this many dB above the "
+        "noise floor (a lower bar than margin_db, so weak consonants do not end it); empty "
+        "uses margin_db.",
+    )
+    smooth_frames: int = Field(
+        default=1, ge=1, le=20,
+        description="How many 30 ms frames the level is averaged over when deciding whether "
+        "an utterance goes on (1: no smoothing).",
+    )
 
 
 class AssistantSettings(BaseSettings):
@@ -85,6 +101,20 @@ class AssistantSettings(BaseSettings):
     )
     language: Literal["en", "zh"] = Field(
         default="en", description="Language of prompts and of the spoken vocabulary."
+    )
+    operator_id_digits: int | None = Field(
+        default=None, ge=1, le=12,
+        description="How many digits every operator id of the site has; the headset's sign-on "
+        "grammar then accepts exactly that many. Empty: ids of any length.",
+    )
+    rejection_threshold: float | None = Field(
+        default=-5.7,
+        le=0,
+        description="Out-of-grammar rejection for voice picking: a recognised answer whose "
+        "words fit the audio worse than this (mean log-score per frame against the best "
+        "senone of each frame; 0 is a perfect fit) is re-prompted with 'Pardon?' instead of "
+        "acted on. Calibrated with bench/assistant_voice.py --calibrate; higher rejects "
+        "more. Empty: never reject (engines without a score never reject).",
     )
     embedding_model_path: Path | None = Field(
         default=None,

@@ -22,6 +22,7 @@ from sqlalchemy import Select, and_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from assistant.settings import AssistantSettings
 from assistant.voice.backend import (
     BackendUnavailableError,
     NothingToUndoError,
@@ -290,9 +291,17 @@ def voice_authenticate(app: FastAPI) -> Callable[[str | None], Actor | None]:
     return check
 
 
-def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None) -> None:
-    """Mount ``/ws/voice`` and give it the core backend and token sign-in."""
+def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None,
+                    settings: AssistantSettings | None = None) -> None:
+    """Mount ``/ws/voice`` and give it the core backend and token sign-in.
+
+    `settings` configure every headset (VAD, operator id length, out-of-grammar rejection);
+    without them ``/ws/voice`` reads `AssistantSettings` from the environment on first use.
+    """
     from web import ws_voice
+
+    if settings is not None:
+        app.state.voice_settings = settings
 
     # First in line: the pages are mounted last and answer every path no route claimed.
     count = len(app.router.routes)

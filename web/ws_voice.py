@@ -6,7 +6,8 @@ Dependencies are looked up on ``websocket.app.state`` when a headset connects:
   (required).
 - ``voice_speech_engine``: a ``SpeechEngine`` shared by all connections (optional; built from
   ``voice_settings`` with ``create_speech_engine`` and cached on first use if absent).
-- ``voice_settings``: ``AssistantSettings`` (optional; defaults, read from the environment).
+- ``voice_settings``: ``AssistantSettings`` (optional; defaults, read from the environment):
+  language, VAD (``vad``), ``operator_id_digits`` and ``rejection_threshold``.
 - ``voice_tts``: an object with ``wav(text) -> bytes``, or None for text-only prompts
   (optional; espeak-ng from the settings when installed).
 - ``voice_authenticate``: ``Callable[[str | None], object]``, sync or async (optional). It
@@ -91,11 +92,14 @@ async def _authenticate(websocket: WebSocket, token: str | None) -> bool:
 
 
 def _open_session(state: Any) -> VoiceSession:
+    """A dialogue configured from the settings: VAD, operator id length and rejection."""
     settings = _settings(state)
     backend: PickingBackend = state.voice_backend_factory()
-    machine = DialogueMachine(backend, load_language(settings.language))
-    recognizer = _engine(state).recognizer(machine.pack.grammar("digits"))
-    return VoiceSession(machine, recognizer, vad_from_settings(settings.vad))
+    machine = DialogueMachine(backend, load_language(settings.language),
+                              operator_id_digits=settings.operator_id_digits)
+    recognizer = _engine(state).recognizer(machine.grammar())
+    return VoiceSession(machine, recognizer, vad_from_settings(settings.vad),
+                        reject_below=settings.rejection_threshold)
 
 
 async def _send_events(websocket: WebSocket, events: list[VoiceEvent], tts: Any) -> None:

@@ -21,11 +21,17 @@ SAMPLE_WIDTH = 2
 
 @dataclass(frozen=True)
 class Transcript:
-    """A recognition result: partial while the utterance runs, final when it ended."""
+    """A recognition result: partial while the utterance runs, final when it ended.
+
+    `score` is how well the words fit the audio, per frame, against a free garbage model
+    (0 is a perfect fit, lower is worse); None when the engine gives no such score. Dialogues
+    reject a final result whose score is below their threshold instead of acting on it.
+    """
 
     text: str
     is_final: bool
     confidence: float | None = None
+    score: float | None = None
 
 
 @runtime_checkable

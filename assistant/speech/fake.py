@@ -48,6 +48,8 @@ class FakeRecognizer:
         self._grammar = grammar
         self._buffer = bytearray()
         self.utterances: list[str] = []
+        #: The `Transcript.score` final results carry (tests set it to exercise rejection).
+        self.score: float | None = None
 
     @property
     def grammar(self) -> Grammar | None:
@@ -74,7 +76,8 @@ class FakeRecognizer:
         text = self._text()
         self._buffer.clear()
         self.utterances.append(text)
-        return Transcript(text, is_final=True, confidence=1.0 if text else 0.0)
+        return Transcript(text, is_final=True, confidence=1.0 if text else 0.0,
+                          score=self.score if text else None)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,10 @@ __all__ = ["DECODER_OPTIONS", "PocketSphinxEngine", "PocketSphinxRecognizer"]
 
 #: Decoder settings over the model's feat.params (which already turn on -remove_noise): more
 #: room for silence and noise fillers, so noise at the edges is not decoded as words.
-DECODER_OPTIONS: dict[str, Any] = {"silprob": 0.1, "fillprob": 0.1}
+#: `compallsen` scores every senone of every frame, so acoustic scores are normalised against
+#: the best senone of the frame whatever the grammar is: that best senone is the garbage model
+#: behind `Transcript.score`, comparable across grammars and utterances.
+DECODER_OPTIONS: dict[str, Any] = {"silprob": 0.1, "fillprob": 0.1, "compallsen": True}
 
 
 def _model_paths(model_dir: Path | None) -> tuple[Path, Path]:
@@ -131,7 +135,23 @@ class PocketSphinxRecognizer:
         hyp = self._decoder.hyp()
         if hyp is None:
             return Transcript("", is_final=True)
-        return Transcript(hyp.hypstr.strip(), is_final=True, confidence=float(hyp.prob))
+        text = hyp.hypstr.strip()
+        return Transcript(text, is_final=True, confidence=float(hyp.prob),
+                          score=self._word_score() if text else None)
+
+    def _word_score(self) -> float | None:
+        """Mean acoustic log-score per frame of the recognised words (not silence or noise).
+
+        With every senone scored, a frame's scores are relative to its best senone, which any
+        speech fits: a word forced onto sounds it does not match scores far below zero.
+        """
+        total, frames = 0.0, 0
+        for seg in self._decoder.seg() or ():
+            if seg.word.startswith(("<", "[", "+")):
+                continue
+            total += math.log(seg.ascore) if seg.ascore > 0 else -1e4
+            frames += seg.end_frame - seg.start_frame + 1
+        return total / frames if frames else None
 
     def close(self) -> None:
         """End any open utterance; the decoder is freed with this object."""

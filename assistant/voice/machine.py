@@ -16,7 +16,15 @@ from assistant.voice.backend import (
 )
 from assistant.voice.commands import Command
 from assistant.voice.language import LanguagePack, PromptPart
-from assistant.voice.states import EXPECTS, LINE_STATES, BackendCall, Prompt, State, Turn
+from assistant.voice.states import (
+    CONFIRM_STATES,
+    EXPECTS,
+    LINE_STATES,
+    BackendCall,
+    Prompt,
+    State,
+    Turn,
+)
 
 __all__ = ["DialogueMachine", "idempotency_key"]
 
@@ -36,7 +44,6 @@ def _part(key: str, **params: object) -> PromptPart:
 class _Pending:
     call: BackendCall
     run: Callable[[], None]
-    before: Parts
 
 
 class DialogueMachine:
@@ -44,6 +51,9 @@ class DialogueMachine:
 
     The machine does no audio and no I/O of its own: `handle` takes a recognised `Command`,
     calls the backend, and returns a `Turn` with the next state, prompt and backend calls.
+
+    Nothing is posted on a single misheard word: a quantity confirms only when it equals the
+    quantity asked for, and a short, an undo and a sign-off each wait for a spoken "yes".
     """
 
     def __init__(self, backend: PickingBackend, pack: LanguagePack, *,
@@ -65,9 +75,11 @@ class DialogueMachine:
         self.attempts: dict[str, int] = {}
         self.serials: list[str] = []
         self.short_target: int | None = None
+        self.short_count: int | None = None
         self.last_aisle: str | None = None
         self._pending: _Pending | None = None
         self._resume_short = State.QUANTITY
+        self._resume_undo = State.GET_WORK
         self._resume_sign_off = State.SIGN_ON
         self._calls: list[BackendCall] = []
         self.last_prompt = Prompt((), "")
@@ -84,6 +96,9 @@ class DialogueMachine:
         self._calls = []
         if self.state is State.ENDED:
             return self._turn(command, [_part("signed_off")])
+        if self.state in CONFIRM_STATES and command.kind in _NOT_WHILE_CONFIRMING.get(
+                self.state, ()):
+            return self._turn(command, self._reprompt(command, "not_now"))
         handler = self._globals().get(command.kind)
         parts = handler(command) if handler else self._by_state(command)
         return self._turn(command, parts)
@@ -114,6 +129,8 @@ class DialogueMachine:
             State.QUANTITY: self._on_quantity,
             State.SERIAL: self._on_serial,
             State.SHORT_COUNT: self._on_short_count,
+            State.CONFIRM_SHORT: self._on_confirm_short,
+            State.CONFIRM_UNDO: self._on_confirm_undo,
             State.CONFIRM_SIGN_OFF: self._on_confirm_sign_off,
             State.RETRY: self._on_retry,
         }
@@ -159,8 +176,11 @@ class DialogueMachine:
             return chosen if full else chosen[-1:]
         if s is State.SERIAL:
             return [self._serial_part()]
+        if s is State.CONFIRM_SHORT:
+            return [_part("confirm_short", picked=self.short_count)]
         keys = {State.SIGN_ON: "sign_on", State.GET_WORK: "get_work",
                 State.SHORT_COUNT: "short_how_many", State.CONFIRM_SIGN_OFF: "confirm_sign_off",
+                State.CONFIRM_UNDO: "confirm_undo",
                 State.RETRY: "system_busy", State.ENDED: "signed_off"}
         return [_part(keys.get(s, "get_work"))]
 
@@ -177,7 +197,7 @@ class DialogueMachine:
     # -- flow between lines -------------------------------------------------------------
 
     def _start_line(self) -> Parts:
-        self.serials, self.short_target = [], None
+        self.serials, self.short_target, self.short_count = [], None, None
         line = self.line
         if line.aisle != self.last_aisle:
             self.last_aisle = line.aisle
@@ -189,7 +209,7 @@ class DialogueMachine:
     def _advance(self) -> Parts:
         if not self.queue:
             self.state = State.GET_WORK
-            self.serials, self.short_target = [], None
+            self.serials, self.short_target, self.short_count = [], None, None
             return [_part("assignment_done")]
         return self._start_line()
 
@@ -285,6 +305,25 @@ class DialogueMachine:
             return self._reprompt(command)
         return self._short(count)
 
+    def _on_confirm_short(self, command: Command) -> Parts:
+        if command.kind == "yes" and self.short_count is not None:
+            count = self.short_count
+            return self._post("short", count, self.serials[:count])
+        if command.kind == "no":
+            # Back to the line's own question; serials heard so far are heard again.
+            self.serials, self.short_target, self.short_count = [], None, None
+            self.state = State.QUANTITY
+            return self.state_prompt()
+        return self._reprompt(command)
+
+    def _on_confirm_undo(self, command: Command) -> Parts:
+        if command.kind == "yes":
+            return self._do_undo()
+        if command.kind == "no":
+            self.state = self._resume_undo
+            return self.state_prompt()
+        return self._reprompt(command)
+
     def _on_confirm_sign_off(self, command: Command) -> Parts:
         if command.kind == "yes":
             return self._do_sign_off()
@@ -323,8 +362,13 @@ class DialogueMachine:
         if self.state in (State.SIGN_ON, State.CONFIRM_SIGN_OFF, State.RETRY):
             return self._reprompt(command, "not_now")
         if self.state is State.SERIAL and self.serials:
-            self.serials.pop()
+            self.serials.pop()  # nothing posted yet: no need to ask
             return [_part("serial_removed"), *self.state_prompt()]
+        self._resume_undo, self.state = self.state, State.CONFIRM_UNDO
+        return self.state_prompt()
+
+    def _do_undo(self) -> Parts:
+        self.state = self._resume_undo
         try:
             line_id = self.backend.undo_last(self._operator)
         except (NothingToUndoError, BackendUnavailableError) as exc:
@@ -379,8 +423,8 @@ class DialogueMachine:
         if line.serialised and count > len(self.serials):
             self.short_target, self.state = count, State.SERIAL
             return self.state_prompt()
-        before = [_part("short_done", picked=count, quantity=line.quantity)]
-        return self._post("short", count, self.serials[:count], before)
+        self.short_count, self.state = count, State.CONFIRM_SHORT
+        return self.state_prompt()
 
     # -- posting ------------------------------------------------------------------------
 
@@ -389,8 +433,7 @@ class DialogueMachine:
         assert self.operator_id is not None, "no operator signed on"
         return self.operator_id
 
-    def _post(self, action: str, quantity: int, serials: list[str],
-              before: Parts | None = None) -> Parts:
+    def _post(self, action: str, quantity: int, serials: list[str]) -> Parts:
         line, operator = self.line, self._operator
         key = idempotency_key(line.line_id, self.attempts.get(line.line_id, 0))
         chosen = tuple(serials)
@@ -406,7 +449,7 @@ class DialogueMachine:
             def run() -> None:
                 self.backend.report_short(operator, line.line_id, quantity_picked=quantity,
                                           serials=chosen, idempotency_key=key)
-        self._pending = _Pending(call, run, before or [])
+        self._pending = _Pending(call, run)
         return self._run_pending()
 
     def _run_pending(self) -> Parts:
@@ -421,13 +464,21 @@ class DialogueMachine:
         except PickRejectedError as exc:
             self._calls.append(_failed(pending.call, exc.code))
             self._pending, self.serials, self.short_target = None, [], None
-            self.state = State.QUANTITY
+            self.short_count, self.state = None, State.QUANTITY
             return [_part("rejected", reason=exc.message), *self.state_prompt()]
         self._calls.append(pending.call)
         self._pending = None
         line = self.queue.pop(0)
         self.done[line.line_id] = line
-        return [*pending.before, *self._advance()]
+        return self._advance()
+
+
+#: Commands a confirmation prompt does not take: it wants yes or no (or repeat, help).
+_NOT_WHILE_CONFIRMING: dict[State, tuple[str, ...]] = {
+    State.CONFIRM_SHORT: ("undo", "skip", "short", "sign_off"),
+    State.CONFIRM_UNDO: ("undo", "skip", "short", "sign_off"),
+    State.CONFIRM_SIGN_OFF: ("undo", "skip", "short"),
+}
 
 
 def _failed(call: BackendCall, code: str) -> BackendCall:

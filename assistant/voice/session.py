@@ -51,13 +51,19 @@ def vad_from_settings(settings: VadSettings) -> EnergyVad:
 
 @dataclass
 class VoiceSession:
-    """Drives a `DialogueMachine` from a PCM stream; all methods return events to send."""
+    """Drives a `DialogueMachine` from a PCM stream; all methods return events to send.
+
+    `reject_below`: a final transcript whose `score` is lower is out of grammar (a cough, a
+    word the state does not expect, noise): the dialogue hears it as not understood and
+    re-prompts rather than act on whatever grammar sentence came closest. None: never reject.
+    """
 
     machine: DialogueMachine
     recognizer: Recognizer
     vad: EnergyVad = field(default_factory=EnergyVad)
     partial_every_ms: int = 150
     tail_ms: int = 150
+    reject_below: float | None = None
     turn: Turn | None = field(default=None, init=False)
     _held: list[bytes] = field(default_factory=list, init=False)
     _heard_bytes: int = field(default=0, init=False)
@@ -158,11 +164,18 @@ class VoiceSession:
             return []
         return self._utterance_done(None)
 
+    def rejects(self, final: Transcript) -> bool:
+        """True if `final` scores too low to be acted on."""
+        return (self.reject_below is not None and final.score is not None
+                and final.score < self.reject_below)
+
     def _utterance_done(self, final: Transcript | None) -> list[VoiceEvent]:
         if final is None:
             final = self.recognizer.finish()
         self._heard_bytes, self._since_partial, self._last_partial = 0, 0, ""
         command = self._parse(final.text)
+        if self.rejects(final):
+            command = Command("unknown", None, final.text)
         turn = self.machine.handle(command)
         return [VoiceEvent("final", final.text), VoiceEvent("command", final.text, command),
                 self._apply(turn)]

@@ -9,7 +9,7 @@ from typing import Literal
 from assistant.voice.commands import Command
 from assistant.voice.language import Expectation, PromptPart
 
-__all__ = ["BackendCall", "EXPECTS", "LINE_STATES", "Prompt", "State", "Turn"]
+__all__ = ["BackendCall", "CONFIRM_STATES", "EXPECTS", "LINE_STATES", "Prompt", "State", "Turn"]
 
 
 class State(StrEnum):
@@ -22,6 +22,8 @@ class State(StrEnum):
     QUANTITY = "quantity"
     SERIAL = "serial"
     SHORT_COUNT = "short_count"
+    CONFIRM_SHORT = "confirm_short"
+    CONFIRM_UNDO = "confirm_undo"
     CONFIRM_SIGN_OFF = "confirm_sign_off"
     RETRY = "retry"
     ENDED = "ended"
@@ -35,12 +37,16 @@ EXPECTS: dict[State, Expectation] = {
     State.QUANTITY: "quantity",
     State.SERIAL: "characters",
     State.SHORT_COUNT: "quantity",
+    State.CONFIRM_SHORT: "yes_no",
+    State.CONFIRM_UNDO: "yes_no",
     State.CONFIRM_SIGN_OFF: "yes_no",
     State.RETRY: "ready",
     State.ENDED: "none",
 }
 
 LINE_STATES = frozenset({State.AISLE, State.SLOT, State.QUANTITY, State.SERIAL, State.SHORT_COUNT})
+#: States that wait for "yes" before doing something that cannot be taken back silently.
+CONFIRM_STATES = frozenset({State.CONFIRM_SHORT, State.CONFIRM_UNDO, State.CONFIRM_SIGN_OFF})
 
 
 @dataclass(frozen=True)

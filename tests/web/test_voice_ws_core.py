@@ -33,7 +33,7 @@ DIALOGUE = [
 ]
 AWKWARD = [
     "one zero zero one", "ready", "ready", "one eight", "one seven", "skip slot", "three one",
-    "short one", "delta four echo five", "one seven", "two", "sign off", "yes",
+    "short one", "delta four echo five", "yes", "one seven", "two", "sign off", "yes",
 ]
 
 
@@ -44,7 +44,8 @@ def voice_app(db_url: str, engine: SpeechEngine) -> tuple[FastAPI, Floor]:
     configure_voice(app)
     app.state.voice_backend_factory = lambda: CorePickingBackend(app.state.db)
     app.state.voice_speech_engine = engine
-    app.state.voice_settings = AssistantSettings(tts=False)
+    # Scripted dialogues test the flow; rejection has its own tests (test_rejection.py).
+    app.state.voice_settings = AssistantSettings(tts=False, rejection_threshold=None)
     app.state.voice_tts = None
     return app, build_floor(app.state.db)
 
@@ -109,7 +110,8 @@ def test_wrong_check_digits_a_skip_and_a_short_from_audio(
     prompts = [m["text"] for m in emitted if m["type"] == "prompt"]
     assert "Wrong check digits. Bay 1, level 1." in prompts
     assert "Skipped. Bay 3, level 1." in prompts
-    assert "Short, 1 of 2. Bay 1, level 1." in prompts
+    assert "Short, picked 1. Correct?" in prompts
+    assert prompts[prompts.index("Short, picked 1. Correct?") + 1] == "Bay 1, level 1."
     assert prompts[-1] == "Goodbye pia."
     assert moves(floor.db, floor) == [(floor.pendant, floor.bins[2], "PACK", 1),
                                       (floor.ring, floor.bins[0], "PACK", 2)]

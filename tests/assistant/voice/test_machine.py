@@ -102,7 +102,7 @@ def test_wrong_quantity_reprompts(backend: InMemoryPickingBackend) -> None:
     headset = at_first_line(backend)
     headset.say("ready")
     headset.say("four two")
-    assert headset.say("one").prompt.text == "You said 1. Pick 2, or say short."
+    assert headset.say("one").prompt.text == "You said 1. Pick 2. Say 2, or short."
     # The quantity grammar stops at the line's quantity: more is not heard as a number.
     assert headset.say("three").prompt.text == "Pardon? Pick 2, gold ring."
     assert backend.postings == []
@@ -161,7 +161,10 @@ def test_short_with_a_count(backend: InMemoryPickingBackend) -> None:
     assert headset.keys("short one") == ("check_first", "slot")
     headset.say("four two")
     turn = headset.say("short one")
-    assert turn.prompt.text == "Short, 1 of 2. Bay 5, level 1."
+    assert turn.prompt.text == "Short, picked 1. Correct?"
+    assert turn.state is State.CONFIRM_SHORT and turn.calls == () and backend.postings == []
+    turn = headset.say("yes")
+    assert turn.prompt.text == "Bay 5, level 1." and turn.calls[0].action == "short"
     posting = backend.postings[0]
     assert (posting.kind, posting.quantity, posting.idempotency_key) == ("short", 1, "voice:L1:0")
 
@@ -179,8 +182,9 @@ def test_short_asks_how_many_and_collects_serials(backend: InMemoryPickingBacken
     assert headset.keys("two") == ("not_understood", "short_how_many")
     assert headset.keys("short") == ("short_how_many",)
     assert headset.say("one").prompt.text == "Serial?"
-    turn = headset.say("delta four echo five")
-    assert turn.prompt.keys == ("short_done", "assignment_done")
+    assert headset.keys("delta four echo five") == ("confirm_short",)
+    assert len(backend.postings) == 2
+    assert headset.keys("yes") == ("assignment_done",)
     assert backend.postings[-1].serials == ("SN-300-D4E5",)
     assert backend.postings[-1].kind == "short"
 
@@ -189,7 +193,8 @@ def test_short_zero_posts_nothing_picked(backend: InMemoryPickingBackend) -> Non
     headset = at_first_line(backend)
     headset.say("ready")
     headset.say("four two")
-    headset.say("short zero")
+    assert headset.say("short zero").prompt.text == "Short, picked 0. Correct?"
+    headset.say("yes")
     assert backend.postings[0].quantity == 0
 
 
@@ -213,9 +218,12 @@ def test_skip_slot_comes_back_at_the_end(backend: InMemoryPickingBackend) -> Non
 
 def test_undo_reopens_the_last_line_with_a_new_key(backend: InMemoryPickingBackend) -> None:
     headset = at_first_line(backend)
-    assert headset.keys("undo") == ("nothing_to_undo", "aisle")
+    assert headset.keys("undo") == ("confirm_undo",)
+    assert headset.keys("yes") == ("nothing_to_undo", "aisle")
     pick_first_line(headset)
     turn = headset.say("undo")
+    assert turn.prompt.text == "Undo last pick? Yes or no." and turn.calls == ()
+    turn = headset.say("yes")
     assert turn.prompt.text == "Undone. Aisle 12."
     assert backend.postings == [] and len(backend.undone) == 1
     pick_first_line(headset)
@@ -322,3 +330,77 @@ def test_chinese_dialogue_with_typed_text() -> None:
     assert session.handle_text("四二")[-1].text == "拣 2 件，gold ring。"
     assert session.handle_text("二")[-1].text == "5 号架，1 层。"
     assert backend.postings[0].quantity == 2
+
+
+def _at_quantity(backend: InMemoryPickingBackend) -> Headset:
+    headset = at_first_line(backend)
+    headset.say("ready")
+    headset.say("four two")
+    return headset
+
+
+@pytest.mark.parametrize("said", ["zero", "one"])
+def test_only_the_asked_quantity_posts(backend: InMemoryPickingBackend, said: str) -> None:
+    headset = _at_quantity(backend)
+    turn = headset.say(said)
+    assert turn.prompt.keys == ("wrong_quantity",) and turn.state is State.QUANTITY
+    assert turn.calls == () and backend.postings == []
+    assert headset.keys("two") == ("slot",)
+    assert [(p.kind, p.quantity) for p in backend.postings] == [("confirm", 2)]
+
+
+def test_short_answered_no_posts_nothing_and_asks_the_quantity_again(
+    backend: InMemoryPickingBackend,
+) -> None:
+    headset = _at_quantity(backend)
+    assert headset.keys("short one") == ("confirm_short",)
+    # Anything but yes or no is not taken while a short waits for its confirmation.
+    assert headset.keys("skip slot") == ("not_now", "confirm_short")
+    assert headset.keys("one") == ("not_understood", "confirm_short")
+    assert headset.keys("help") == ("help_yes_no", "help_common", "confirm_short")
+    turn = headset.say("no")
+    assert turn.prompt.text == "Pick 2, gold ring." and turn.state is State.QUANTITY
+    assert backend.postings == [] and backend.skips == []
+    # The line's key is still unused, so the real answer posts with attempt 0.
+    headset.say("short zero")
+    headset.say("yes")
+    assert [(p.kind, p.quantity, p.idempotency_key) for p in backend.postings] == [
+        ("short", 0, idempotency_key("L1", 0))]
+
+
+def test_short_of_a_serialised_line_answered_no_forgets_its_serials(
+    backend: InMemoryPickingBackend,
+) -> None:
+    headset = at_first_line(backend)
+    pick_first_line(headset)
+    headset.say("one seven")
+    headset.say("one")
+    headset.say("kilo seven two alpha")
+    headset.say("ready")
+    headset.say("eight five")
+    assert headset.keys("short one") == ("serial_one",)
+    assert headset.keys("delta four echo five") == ("confirm_short",)
+    assert headset.keys("no") == ("pick",)
+    assert headset.machine.serials == [] and len(backend.postings) == 2
+    assert headset.say("two").prompt.text == "Serial 1 of 2."
+
+
+def test_undo_answered_no_keeps_the_posting(backend: InMemoryPickingBackend) -> None:
+    headset = at_first_line(backend)
+    pick_first_line(headset)
+    assert headset.keys("undo") == ("confirm_undo",)
+    assert headset.keys("short") == ("not_now", "confirm_undo")
+    turn = headset.say("no")
+    assert turn.prompt.keys == ("slot",) and turn.state is State.SLOT
+    assert len(backend.postings) == 1 and backend.undone == []
+
+
+def test_a_short_that_fails_is_retried_with_the_same_key() -> None:
+    backend = make_backend()
+    headset = _at_quantity(backend)
+    headset.say("short one")
+    backend.fail_next = 1
+    assert headset.say("yes").state is State.RETRY
+    assert headset.keys("ready") == ("slot",)
+    assert [(p.kind, p.idempotency_key) for p in backend.postings] == [
+        ("short", idempotency_key("L1", 0))]

@@ -32,9 +32,9 @@ DIALOGUE = [
     "x-ray eight yankee one", "sign off", "yes",
 ]
 AWKWARD = [
-    "one two three four", "ready", "ready", "four three", "four two", "short one", "skip slot",
-    "ready", "eight five", "two", "seven quebec three mike", "delta four echo five", "ready",
-    "one seven", "one", "bravo nine x-ray four", "sign off", "yes",
+    "one two three four", "ready", "ready", "four three", "four two", "short one", "yes",
+    "skip slot", "ready", "eight five", "two", "seven quebec three mike", "delta four echo five",
+    "ready", "one seven", "one", "bravo nine x-ray four", "sign off", "yes",
 ]
 
 
@@ -44,7 +44,8 @@ def make_app(engine: SpeechEngine, backend: InMemoryPickingBackend, tts: Any = N
     app.include_router(router)
     app.state.voice_backend_factory = lambda: backend
     app.state.voice_speech_engine = engine
-    app.state.voice_settings = AssistantSettings(tts=False)
+    # Scripted dialogues test the flow; rejection has its own tests (test_rejection.py).
+    app.state.voice_settings = AssistantSettings(tts=False, rejection_threshold=None)
     app.state.voice_tts = tts
     if authenticate is not None:
         app.state.voice_authenticate = authenticate
@@ -158,7 +159,8 @@ def test_dialogue_with_wrong_check_digits_a_short_and_a_skip(
         assert run_script(ws, read_script(script), emitted.append, spoken.append)
     prompts = [m["text"] for m in emitted if m["type"] == "prompt"]
     assert "Wrong check digits. Bay 3, level 2." in prompts
-    assert "Short, 1 of 2. Bay 5, level 1." in prompts
+    assert "Short, picked 1. Correct?" in prompts
+    assert prompts[prompts.index("Short, picked 1. Correct?") + 1] == "Bay 5, level 1."
     assert "Skipped. Aisle 14." in prompts
     assert all(wav[:4] == b"RIFF" for wav in spoken) and len(spoken) == len(prompts)
     summary = [(p.kind, p.line_id, p.quantity) for p in backend.postings]

@@ -1,0 +1,109 @@
+"""Out-of-grammar rejection and the voice settings that reach a headset session."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.settings import AssistantSettings, VadSettings
+from assistant.speech import EnergyVad, FakeSpeechEngine, PocketSphinxEngine, encode_text
+from assistant.speech.fake import FakeRecognizer
+from assistant.voice import DialogueMachine, State, VoiceSession, load_language, vad_from_settings
+from tests.assistant.voice.conftest import Synth, make_backend, needs_espeak
+from web.ws_voice import _open_session
+
+EN = load_language("en")
+
+
+def _session(threshold: float | None) -> tuple[VoiceSession, FakeRecognizer]:
+    machine = DialogueMachine(make_backend(), EN)
+    recognizer = FakeSpeechEngine().recognizer()
+    session = VoiceSession(machine, recognizer, EnergyVad(), reject_below=threshold)
+    session.start()
+    return session, recognizer
+
+
+def _say(session: VoiceSession, text: str) -> tuple[str, ...]:
+    events = session.feed_audio(encode_text(text))
+    prompts = [e for e in events if e.type == "prompt"]
+    assert len(prompts) == 1 and prompts[0].turn is not None
+    return prompts[0].turn.prompt.keys
+
+
+def test_a_poorly_fitting_answer_is_re_prompted_and_posts_nothing() -> None:
+    session, recognizer = _session(-6.0)
+    for text in ("one two three four", "ready", "ready", "four two"):
+        _say(session, text)
+    recognizer.score = -8.5  # "two" heard, but the words fit the audio badly
+    assert _say(session, "two") == ("not_understood", "pick")
+    backend = session.machine.backend
+    assert backend.postings == []  # type: ignore[attr-defined]
+    recognizer.score = -4.0
+    assert _say(session, "two") == ("slot",)
+    assert len(backend.postings) == 1  # type: ignore[attr-defined]
+
+
+def test_without_a_threshold_nothing_is_rejected() -> None:
+    session, recognizer = _session(None)
+    recognizer.score = -50.0
+    assert _say(session, "one two three four") == ("welcome",)
+
+
+def test_settings_reach_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACET_ASSISTANT_VAD__HIGH_PASS_HZ", "200")
+    monkeypatch.setenv("FACET_ASSISTANT_VAD__END_MARGIN_DB", "4")
+    monkeypatch.setenv("FACET_ASSISTANT_VAD__SMOOTH_FRAMES", "3")
+    monkeypatch.setenv("FACET_ASSISTANT_OPERATOR_ID_DIGITS", "4")
+    monkeypatch.setenv("FACET_ASSISTANT_REJECTION_THRESHOLD", "-5.5")
+    settings = AssistantSettings(tts=False)
+    state = SimpleNamespace(voice_settings=settings, voice_speech_engine=FakeSpeechEngine(),
+                            voice_backend_factory=make_backend)
+    session = _open_session(state)
+    assert (session.vad.high_pass_hz, session.vad.end_margin_db,
+            session.vad.smooth_frames) == (200.0, 4.0, 3)
+    assert session.reject_below == -5.5 and session.machine.operator_id_digits == 4
+    sign_on = session.recognizer.grammar
+    assert sign_on is not None and sign_on.matches("one two three four")
+    assert not sign_on.matches("one two")
+
+
+def test_vad_settings_default_to_the_measured_vad() -> None:
+    vad = vad_from_settings(VadSettings())
+    default = EnergyVad()
+    assert (vad.high_pass_hz, vad.end_margin_db, vad.smooth_frames) == (
+        default.high_pass_hz, default.end_margin_db, default.smooth_frames)
+    assert vad_from_settings(VadSettings(end_margin_db=None)).end_margin_db is None
+
+
+def test_confirmation_states_expect_yes_or_no() -> None:
+    session, _ = _session(None)
+    for text in ("one two three four", "ready", "ready", "four two"):
+        _say(session, text)
+    assert _say(session, "short one") == ("confirm_short",)
+    assert session.machine.state is State.CONFIRM_SHORT
+    grammar = session.recognizer.grammar
+    assert grammar is not None and grammar.matches("yes") and not grammar.matches("one")
+
+
+@needs_espeak
+def test_pocketsphinx_scores_out_of_grammar_speech_below_the_threshold(synth: Synth) -> None:
+    threshold = AssistantSettings().rejection_threshold
+    assert threshold is not None
+    recognizer = PocketSphinxEngine().recognizer(EN.grammar("ready"))
+
+    def score(text: str) -> float | None:
+        pcm = synth(text)
+        for start in range(0, len(pcm), 3200):
+            recognizer.accept(pcm[start : start + 3200])
+        final = recognizer.finish()
+        return final.score if final.text else None
+
+    for text in ("ready", "sign off"):
+        fit = score(text)
+        assert fit is not None and fit > threshold, (text, fit)
+    recognizer.set_grammar(EN.grammar("quantity", most=2))
+    assert (score("two") or 0.0) > threshold
+    misheard = score("three")  # not a quantity this line can have
+    assert misheard is None or misheard < threshold
+    recognizer.close()
