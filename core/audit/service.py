@@ -7,16 +7,31 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.audit.models import AuditEntry, AuditHead
 from core.clock import as_utc, now
+from core.db import Prepared
 
 GENESIS = "0" * 64
-_HEAD = select(AuditHead.entries, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-_APPEND = insert(AuditEntry.__table__)
-_ADVANCE = update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+# Run on every write: prepared once, executed on the raw cursor (see core.db.Prepared).
+_HEAD = Prepared(
+    select(AuditHead.entries, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+)
+_APPEND = Prepared(
+    insert(AuditEntry.__table__).values(
+        {
+            name: bindparam(name)
+            for name in ("at", "actor", "action", "entity", "detail", "prev_hash", "hash")
+        }
+    )
+)
+_ADVANCE = Prepared(
+    update(AuditHead.__table__)
+    .where(AuditHead.__table__.c.id == 1)
+    .values(entries=bindparam("entries"), hash=bindparam("hash"))
+)
 
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, entity: str, detail: str) -> str:
@@ -39,17 +54,16 @@ def record(
 ) -> None:
     """Append one entry (same transaction as the write it describes)."""
     session.flush()  # keep ORM-added entries ahead of this one in the chain
-    conn = session.connection()  # plain statements: this runs on every write
-    head = conn.execute(_HEAD).first()  # row-locked on PostgreSQL: appends queue here
+    head = _HEAD.run(session, {}).fetchone()  # row-locked on PostgreSQL: appends queue here
     if head is None:
         ensure_head(session)
-        head = conn.execute(_HEAD).one()
+        head = _HEAD.run(session, {}).fetchone()
     entries, prev_hash = head
     at = now()
     detail_json = json.dumps(detail, sort_keys=True, default=str, separators=(",", ":"))
     digest = _digest(prev_hash, at.isoformat(), actor, action, entity, detail_json)
-    conn.execute(
-        _APPEND,
+    _APPEND.run(
+        session,
         {
             "at": at,
             "actor": actor,
@@ -60,7 +74,7 @@ def record(
             "hash": digest,
         },
     )
-    conn.execute(_ADVANCE, {"entries": entries + 1, "hash": digest})
+    _ADVANCE.run(session, {"entries": entries + 1, "hash": digest})
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,13 @@ def stock(
     return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
 
 
+@router.get("/stock/occupancy")
+def stock_occupancy(_: Reader, session: DB, prefix: str | None = None) -> dict[str, Any]:
+    """Units on hand per internal location (one row per bin holding stock), for the twin."""
+    rows = service.occupancy(session, location_prefix=prefix)
+    return {"items": rows, "total": len(rows)}
+
+
 @router.get("/moves")
 def moves(
     _: Reader,
@@ -45,7 +52,7 @@ def moves(
     p: Annotated[Page, Depends(page)],
     filters: Annotated[service.MoveFilter, Depends()],
 ) -> dict[str, Any]:
-    """The ledger, newest first, with filters."""
+    """The ledger, newest first, with filters (``since`` <= at < ``until``, ISO timestamps)."""
     rows, total = service.list_moves(session, filters=filters, limit=p.limit, offset=p.offset)
     return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
 

@@ -26,6 +26,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
+from core.clock import now
+from core.db import Prepared
 from core.errors import InsufficientStockError, LotBlockedError, SerialError, ValidationFailed
 from core.events import MovedLine, StockMoved, record
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -89,6 +91,42 @@ _MOVE_SERIALS = (
     update(_SER)
     .where(
         _SER.c.id.in_(_IDS),
+        _SER.c.location_id == bindparam("src"),
+        _SER.c.sku_id == bindparam("sku"),
+        _SER.c.lot_id == bindparam("lot"),
+    )
+    .values(location_id=bindparam("dst"))
+)
+_MOVE_COLUMNS = (
+    "created_at",
+    "sku_id",
+    "lot_id",
+    "from_location_id",
+    "to_location_id",
+    "quantity",
+    "document_id",
+    "document_line_id",
+    "reason",
+    "actor_id",
+    "reverses_move_id",
+)
+# The single-move, single-serial case (a pick confirmation) runs prepared on the raw cursor.
+_P_TAKE = Prepared(_TAKE)
+_P_UPSERT = {name: Prepared(stmt) for name, stmt in _UPSERT.items()}
+_P_INSERT_MOVE = Prepared(
+    insert(StockMove.__table__)
+    .values({name: bindparam(name) for name in _MOVE_COLUMNS})
+    .returning(StockMove.__table__.c.id)
+)
+_P_LINK = Prepared(
+    insert(MoveSerial.__table__).values(
+        move_id=bindparam("move_id"), serial_id=bindparam("serial_id")
+    )
+)
+_P_MOVE_ONE_SERIAL = Prepared(
+    update(_SER)
+    .where(
+        _SER.c.id == bindparam("id"),
         _SER.c.location_id == bindparam("src"),
         _SER.c.sku_id == bindparam("sku"),
         _SER.c.lot_id == bindparam("lot"),
@@ -176,10 +214,9 @@ def _validate(move: MoveRequest, refs: _Refs) -> None:
 
 
 def _upsert_balance(session: Session, move: MoveRequest, location_id: int, delta: int) -> None:
-    dialect = session.get_bind().dialect.name
-    session.connection().execute(
-        _UPSERT["postgresql" if dialect == "postgresql" else "sqlite"],
-        {"sku": move.sku_id, "loc": location_id, "lot": move.lot_id, "q": delta},
+    dialect = session.connection().dialect.name
+    _P_UPSERT["postgresql" if dialect == "postgresql" else "sqlite"].run(
+        session, {"sku": move.sku_id, "loc": location_id, "lot": move.lot_id, "q": delta}
     )
 
 
@@ -188,8 +225,8 @@ def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
     if kind in VIRTUAL_KINDS:
         _upsert_balance(session, move, move.from_location_id, -move.quantity)
         return
-    result = session.connection().execute(
-        _TAKE,
+    result = _P_TAKE.run(
+        session,
         {
             "sku": move.sku_id,
             "loc": move.from_location_id,
@@ -208,8 +245,20 @@ def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
 def _move_serials(session: Session, move: MoveRequest, refs: _Refs) -> None:
     ids = list(move.serial_ids)
     moved = 0
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    if len(ids) == 1:
+        params = {
+            "id": ids[0],
+            "src": move.from_location_id,
+            "sku": move.sku_id,
+            "lot": move.lot_id,
+            "dst": move.to_location_id,
+        }
+        moved = _P_MOVE_ONE_SERIAL.run(session, params).rowcount
+        ids_left: list[int] = []
+    else:
+        ids_left = ids
+    for start in range(0, len(ids_left), _CHUNK):
+        chunk = ids_left[start : start + _CHUNK]
         result = session.connection().execute(
             _MOVE_SERIALS,
             {
@@ -268,7 +317,7 @@ def post_moves(
     ]
     conn = session.connection()
     if len(rows) == 1:
-        move_ids = [conn.execute(_INSERT_MOVES, rows[0]).scalar_one()]
+        move_ids = [_P_INSERT_MOVE.run(session, {**rows[0], "created_at": now()}).fetchone()[0]]
     else:
         move_ids = list(conn.execute(_INSERT_MOVES, rows).scalars())
     links = [
@@ -276,7 +325,9 @@ def post_moves(
         for move_id, move in zip(move_ids, moves, strict=True)
         for serial_id in move.serial_ids
     ]
-    if links:
+    if len(links) == 1:
+        _P_LINK.run(session, links[0])
+    elif links:
         conn.execute(insert(MoveSerial.__table__), links)
     _record_event(session, document_id, document_kind, actor, moves, move_ids, refs)
     return move_ids

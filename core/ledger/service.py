@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -156,6 +157,25 @@ def list_stock(
     return rows, total
 
 
+def occupancy(session: Session, *, location_prefix: str | None = None) -> list[dict[str, object]]:
+    """Units on hand and reserved per internal location holding stock, summed in SQL."""
+    stmt = (
+        select(Location.code, Location.kind, func.sum(Balance.on_hand), func.sum(Balance.reserved),
+               func.count(func.distinct(Balance.sku_id)))
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.on_hand > 0, Location.kind.not_in([str(k) for k in VIRTUAL_KINDS]))
+        .group_by(Location.code, Location.kind)
+        .order_by(Location.code)
+    )
+    if location_prefix:
+        stmt = stmt.where(Location.code.startswith(location_prefix, autoescape=True))
+    return [
+        {"location": code, "kind": kind, "on_hand": int(on_hand), "reserved": int(reserved),
+         "skus": int(skus)}
+        for code, kind, on_hand, reserved, skus in session.execute(stmt)
+    ]
+
+
 @dataclass(frozen=True)
 class MoveFilter:
     """Filters for ledger queries."""
@@ -165,6 +185,9 @@ class MoveFilter:
     location: str | None = None
     document: str | None = None
     actor: str | None = None
+    reason: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 def list_moves(
@@ -191,6 +214,12 @@ def list_moves(
         stmt = stmt.where(Document.number == filters.document)
     if filters.actor:
         stmt = stmt.where(User.username == filters.actor)
+    if filters.reason:
+        stmt = stmt.where(StockMove.reason == filters.reason)
+    if filters.since is not None:
+        stmt = stmt.where(StockMove.created_at >= filters.since)
+    if filters.until is not None:
+        stmt = stmt.where(StockMove.created_at < filters.until)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = session.execute(stmt.order_by(StockMove.id.desc()).limit(limit).offset(offset)).all()
     rows = [

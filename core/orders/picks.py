@@ -19,6 +19,7 @@ from sqlalchemy.orm.util import identity_key
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
+from core.db import Prepared
 from core.documents.models import DocKind, Document, DocumentLine
 from core.errors import (
     CheckDigitsError,
@@ -113,6 +114,13 @@ _SETTLE_ORDER = (
 )
 
 
+# The writes of every confirmation run prepared on the raw cursor (see core.db.Prepared).
+_P_LINE, _P_RESERVATION, _P_ORDER_LINE = Prepared(_LINE), Prepared(_RESERVATION), Prepared(
+    _ORDER_LINE
+)
+_P_CLOSE_LIST, _P_SETTLE_ORDER = Prepared(_CLOSE_LIST), Prepared(_SETTLE_ORDER)
+
+
 def _load(session: Session, line_id: int) -> Row[Any]:
     session.flush()  # the plain-connection statements below must see pending ORM changes
     row = session.connection().execute(_LOAD, {"p_id": line_id}).first()
@@ -196,13 +204,13 @@ def _write(
     done = row.done_quantity + picked
     status = "short" if short else ("done" if done == row.quantity else "open")
     conn, used = session.connection(), picked + short
-    conn.execute(_LINE, {"p_id": row.id, "p_done": done, "p_status": status, "p_by": actor.id,
+    _P_LINE.run(session, {"p_id": row.id, "p_done": done, "p_status": status, "p_by": actor.id,
                          "p_at": now()})
     if short:
         conn.execute(update(DocumentLine).where(DocumentLine.id == row.id)
                      .values(data={**(row.data or {}), "short": short}))
-    conn.execute(_RESERVATION, {"p_id": row.reservation_id, "p_used": used})
-    conn.execute(_ORDER_LINE, {"p_id": row.order_line_id, "p_picked": picked, "p_used": used})
+    _P_RESERVATION.run(session, {"p_id": row.reservation_id, "p_used": used})
+    _P_ORDER_LINE.run(session, {"p_id": row.order_line_id, "p_picked": picked, "p_used": used})
     _expire(session, (DocumentLine, row.id), (Reservation, row.reservation_id),
             (OrderLine, row.order_line_id))
     return _settle(session, actor, row, picked=picked, short=short, done=done, status=status,
@@ -217,8 +225,8 @@ def _update(session: Session, cls: type[Any], pk: int, values: dict[str, Any]) -
 
 def _close_list(session: Session, actor: Actor, document_id: int) -> str | None:
     """Mark the pick list done if no line is open; returns its number when it closed now."""
-    number = session.connection().execute(_CLOSE_LIST, {"p_id": document_id, "p_at": now()})\
-        .scalar()
+    found = _P_CLOSE_LIST.run(session, {"p_id": document_id, "p_at": now()}).fetchone()
+    number = found[0] if found else None
     _expire(session, (Document, document_id))
     if number is not None:
         record(session, DocumentPosted(document_id=document_id, number=number,
@@ -228,7 +236,8 @@ def _close_list(session: Session, actor: Actor, document_id: int) -> str | None:
 
 def _settle_order(session: Session, order_id: int) -> str | None:
     """Mark a picking order picked once none of its reservations is open."""
-    done = session.connection().execute(_SETTLE_ORDER, {"p_id": order_id}).scalar()
+    found = _P_SETTLE_ORDER.run(session, {"p_id": order_id}).fetchone()
+    done = found[0] if found else None
     _expire(session, (SalesOrder, order_id))
     return OrderStatus.PICKED if done is not None else None
 

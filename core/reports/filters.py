@@ -1,0 +1,85 @@
+"""The filters every analytics report takes: period, category, metal, purity, supplier, location.
+
+Each filter narrows a statement by an ``IN (subquery)`` on the column that names the SKU, lot or
+location, so a report adds filters without changing its joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from core.catalogue.models import Sku, Style
+from core.clock import as_utc, now
+from core.errors import ValidationFailed
+from core.locations.models import VIRTUAL_KINDS, Location
+from core.lots.models import Lot, Supplier
+
+__all__ = ["DEFAULT_DAYS", "ReportFilter", "VIRTUAL"]
+
+DEFAULT_DAYS = 90
+VIRTUAL = [str(k) for k in VIRTUAL_KINDS]
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which stock a report looks at. The period is half-open: ``since <= at < until``.
+
+    ``location`` is a location code or the start of one (a zone, aisle or bay prefix).
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    category: str | None = None
+    metal: str | None = None
+    purity: str | None = None
+    supplier: str | None = None
+    location: str | None = None
+
+    def period(self) -> tuple[datetime, datetime]:
+        """``(since, until)``: until defaults to now, since to :data:`DEFAULT_DAYS` before."""
+        until = as_utc(self.until) if self.until else now()
+        since = as_utc(self.since) if self.since else until - timedelta(days=DEFAULT_DAYS)
+        if until <= since:
+            raise ValidationFailed("A period must end after it starts.", code="bad-period")
+        return since, until
+
+    def skus(self, column: Any, stmt: Select[Any]) -> Select[Any]:
+        """Keep rows whose SKU (``column``) matches the category, metal and purity."""
+        if not (self.category or self.metal or self.purity):
+            return stmt
+        wanted = select(Sku.id).join(Style, Style.id == Sku.style_id)
+        for col, value in ((Style.category, self.category), (Sku.metal, self.metal),
+                           (Sku.purity, self.purity)):
+            if value:
+                wanted = wanted.where(col == value)
+        return stmt.where(column.in_(wanted))
+
+    def lots(self, column: Any, stmt: Select[Any]) -> Select[Any]:
+        """Keep rows whose lot (``column``) came from the supplier (code or name)."""
+        if not self.supplier:
+            return stmt
+        wanted = select(Lot.id).join(Supplier, Supplier.id == Lot.supplier_id).where(
+            (Supplier.code == self.supplier.upper()) | (Supplier.name == self.supplier))
+        return stmt.where(column.in_(wanted))
+
+    def locations(self, stmt: Select[Any], *columns: Any) -> Select[Any]:
+        """Keep rows where any of ``columns`` is the location or lies under its code."""
+        if not self.location:
+            return stmt
+        wanted = select(Location.id).where(
+            Location.code.startswith(self.location, autoescape=True))
+        condition = columns[0].in_(wanted)
+        for column in columns[1:]:
+            condition = condition | column.in_(wanted)
+        return stmt.where(condition)
+
+    def stock(self, stmt: Select[Any], *, sku: Any, lot: Any, location: Any | None = None,
+              locations: tuple[Any, ...] = ()) -> Select[Any]:
+        """Every filter but the period, on the given SKU, lot and location columns."""
+        stmt = self.lots(lot, self.skus(sku, stmt))
+        cols = (location, *locations) if location is not None else locations
+        return self.locations(stmt, *cols) if cols else stmt

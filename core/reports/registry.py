@@ -1,0 +1,100 @@
+"""The analytics reports by name: what each is called, what it takes, and how it is charted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.errors import NotFoundError, ValidationFailed
+from core.reports.filters import ReportFilter
+from core.reports.forecast import reorder_advice
+from core.reports.inventory import ageing, dead_stock, sales_ranking, turnover
+from core.reports.people import staff_performance
+from core.reports.quality import order_flow, supplier_quality
+from core.reports.shrinkage import SHRINKAGE_GROUPS, shrinkage
+
+__all__ = ["REPORTS", "ReportOptions", "ReportSpec", "run_report"]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Options some reports take besides the filters."""
+
+    limit: int = 200
+    days: int = 180
+    by: str = "move"
+    by_day: bool = False
+    lead_time_weeks: float = 2.0
+    review_weeks: float = 1.0
+    service_level: float = 0.95
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report: its title, a sentence on what it shows, how to run it, and its chart."""
+
+    title: str
+    description: str
+    run: Callable[[Session, ReportFilter, ReportOptions], list[dict[str, Any]]]
+    chart: dict[str, str] = field(default_factory=dict)
+
+
+def _shrinkage(s: Session, f: ReportFilter, o: ReportOptions) -> list[dict[str, Any]]:
+    if o.by not in SHRINKAGE_GROUPS:
+        raise ValidationFailed(f"Group shrinkage by one of {', '.join(SHRINKAGE_GROUPS)}.",
+                               code="bad-group")
+    return shrinkage(s, f, by=o.by)  # type: ignore[arg-type]
+
+
+REPORTS: dict[str, ReportSpec] = {
+    "best-sellers": ReportSpec(
+        "Best sellers", "SKUs that sold the most units in the period, with revenue.",
+        lambda s, f, o: sales_ranking(s, f, limit=o.limit), {"x": "sku", "y": "sold"}),
+    "slow-movers": ReportSpec(
+        "Slow movers", "SKUs in stock that sold least in the period, most stock first.",
+        lambda s, f, o: sales_ranking(s, f, slow=True, limit=o.limit),
+        {"x": "sku", "y": "on_hand"}),
+    "dead-stock": ReportSpec(
+        "Dead stock", "Stock with no move for `days` days before the period's end, by value.",
+        lambda s, f, o: dead_stock(s, f, days=o.days, limit=o.limit),
+        {"x": "sku", "y": "value"}),
+    "ageing": ReportSpec(
+        "Stock ageing", "Stock on hand by age of its lot since receipt.",
+        lambda s, f, o: ageing(s, f), {"x": "age", "y": "value"}),
+    "turnover": ReportSpec(
+        "Stock turnover", "Days of stock per category: average on hand over daily sales.",
+        lambda s, f, o: turnover(s, f), {"x": "category", "y": "turnover_days"}),
+    "shrinkage": ReportSpec(
+        "Shrinkage", "Adjustments and count variances by move, reason, location, person or SKU.",
+        _shrinkage, {"x": "reason", "y": "value"}),
+    "staff-performance": ReportSpec(
+        "Staff performance", "Pick lines, pieces, accuracy and picks per hour by person and shift.",
+        lambda s, f, o: staff_performance(s, f, by_day=o.by_day),
+        {"x": "person", "y": "picks_per_hour", "colour": "shift"}),
+    "supplier-quality": ReportSpec(
+        "Supplier quality", "QC pass rate and purity and weight deviations per supplier.",
+        lambda s, f, o: supplier_quality(s, f), {"x": "supplier", "y": "pass_rate"}),
+    "order-flow": ReportSpec(
+        "Order flow", "Lead time from order to shipment, fill rate and late orders per channel.",
+        lambda s, f, o: order_flow(s, f), {"x": "channel", "y": "lead_time_median_h"}),
+    "reorder": ReportSpec(
+        "Reorder advice", "Weekly demand forecast (Croston/SBA) with its backtest error, "
+        "reorder point and quantity to buy, explained.",
+        lambda s, f, o: reorder_advice(s, f, lead_time_weeks=o.lead_time_weeks,
+                                       review_weeks=o.review_weeks,
+                                       service_level=o.service_level, limit=o.limit),
+        {"x": "sku", "y": "suggested_quantity"}),
+}
+
+
+def run_report(session: Session, name: str, f: ReportFilter,
+               options: ReportOptions | None = None) -> list[dict[str, Any]]:
+    """The rows of report ``name``."""
+    spec = REPORTS.get(name)
+    if spec is None:
+        raise NotFoundError(f"No report {name}; try one of {', '.join(REPORTS)}.",
+                            code="unknown-report")
+    return spec.run(session, f, options or ReportOptions())
