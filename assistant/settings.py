@@ -108,13 +108,15 @@ class AssistantSettings(BaseSettings):
         "grammar then accepts exactly that many. Empty: ids of any length.",
     )
     rejection_threshold: float | None = Field(
-        default=-5.7,
+        default=None,
         le=0,
         description="Out-of-grammar rejection for voice picking: a recognised answer whose "
         "words fit the audio worse than this (mean log-score per frame against the best "
         "senone of each frame; 0 is a perfect fit) is re-prompted with 'Pardon?' instead of "
         "acted on. Calibrated with bench/assistant_voice.py --calibrate; higher rejects "
-        "more. Empty: never reject (engines without a score never reject).",
+        "more; -5.7 is the calibrated value. Empty (the default): never reject, because at "
+        "-5.7 a lone short word such as 'one' is re-prompted too often; quantities, shorts "
+        "and undo are confirmed instead, so a misheard answer does not post.",
     )
     embedding_model_path: Path | None = Field(
         default=None,
