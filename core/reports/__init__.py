@@ -1,4 +1,5 @@
-"""Read-only reports: sales, turnover, stock counts, orders and picking, QC by supplier.
+"""Read-only reports: sales, turnover, stock counts, orders and picking, QC by supplier, the
+overview, and the analytics reports (with their filters, exports and demand forecasts).
 
 Names load from their modules on first use, like :mod:`core.orders`, so importing the package
 stays cheap and free of import cycles.
@@ -10,6 +11,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from core.reports.export import to_csv, to_xlsx
+    from core.reports.filters import ReportFilter
+    from core.reports.forecast import Backtest, backtest, croston, reorder_advice
+    from core.reports.inventory import ageing, dead_stock, sales_ranking, turnover
     from core.reports.operations import (
         pending_orders,
         pick_progress,
@@ -17,7 +22,12 @@ if TYPE_CHECKING:
         qc_failures_by_supplier,
         who_picked,
     )
+    from core.reports.overview import overview
+    from core.reports.people import staff_performance
+    from core.reports.quality import order_flow, supplier_quality
+    from core.reports.registry import REPORTS, ReportOptions, run_report
     from core.reports.sales import best_sellers, slow_movers, stock_turnover
+    from core.reports.shrinkage import shrinkage
     from core.reports.stock import (
         CatalogueVersion,
         catalogue_version,
@@ -33,19 +43,45 @@ _EXPORTS = {
     "best_sellers": "sales", "slow_movers": "sales", "stock_turnover": "sales",
     "CatalogueVersion": "stock", "catalogue_version": "stock", "open_reservations": "stock",
     "stock_summary": "stock", "vocabulary": "stock",
+    "to_csv": "export", "to_xlsx": "export", "ReportFilter": "filters",
+    "Backtest": "forecast", "backtest": "forecast", "croston": "forecast",
+    "reorder_advice": "forecast", "ageing": "inventory", "dead_stock": "inventory",
+    "sales_ranking": "inventory", "turnover": "inventory", "overview": "overview",
+    "staff_performance": "people", "order_flow": "quality", "supplier_quality": "quality",
+    "REPORTS": "registry", "ReportOptions": "registry", "run_report": "registry",
+    "shrinkage": "shrinkage",
 }
 __all__ = [
+    "REPORTS",
+    "Backtest",
     "CatalogueVersion",
+    "ReportFilter",
+    "ReportOptions",
+    "ageing",
+    "backtest",
     "best_sellers",
     "catalogue_version",
+    "croston",
+    "dead_stock",
     "open_reservations",
+    "order_flow",
+    "overview",
     "pending_orders",
     "pick_progress",
     "picker_performance",
     "qc_failures_by_supplier",
+    "reorder_advice",
+    "run_report",
+    "sales_ranking",
+    "shrinkage",
     "slow_movers",
+    "staff_performance",
     "stock_summary",
     "stock_turnover",
+    "supplier_quality",
+    "to_csv",
+    "to_xlsx",
+    "turnover",
     "vocabulary",
     "who_picked",
 ]

@@ -13,7 +13,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -138,7 +138,9 @@ def reorder_advice(
     since, until = f.period()
     weeks = max(2, (until - since).days // 7)
     holdout = max(1, min(holdout_weeks, weeks // 2))
-    series = _weekly_sales(session, f, weeks, until.date())
+    # Weeks end with the period's last (possibly partial) day, so today's sales count.
+    last_day = until.date() if until.time() == time.min else until.date() + timedelta(days=1)
+    series = _weekly_sales(session, f, weeks, last_day)
     available = _available(session, f)
     z = statistics.NormalDist().inv_cdf(service_level)
     rows = []

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
-from web.pages.api import Api, ApiError, Auth, auth_from, can
+from web.pages.api import ApiError, Auth, auth_from
 from web.pages.ui import PageContext, card, empty_figure, error_box, kpi
 
 __all__ = ["layout", "register", "WAITING"]
@@ -35,39 +33,11 @@ def layout(_auth: Auth | None = None) -> html.Div:
     ], id="overview-page")
 
 
-def _day(value: Any) -> date:
-    return datetime.fromisoformat(str(value)).date()
-
-
-def recent_moves(api: Api, auth: Auth, since: date) -> list[dict[str, Any]]:
-    """Moves from ``since`` on (the ledger is newest first, so stop at the first older page)."""
-    moves: list[dict[str, Any]] = []
-    while True:
-        page = api.get("/api/moves", auth, limit=500, offset=len(moves))
-        moves.extend(page["items"])
-        if not page["items"] or len(moves) >= page["total"] or _day(moves[-1]["at"]) < since:
-            return [m for m in moves if _day(m["at"]) >= since]
-
-
-def _orders_by_status(api: Api, auth: Auth) -> dict[str, int]:
-    return {s: int(api.get("/api/orders", auth, status=s, limit=1)["total"]) for s in WAITING}
-
-
-def pick_accuracy(api: Api, auth: Auth) -> tuple[float | None, int]:
-    """Share of closed pick lines (recent lists) taken in full, and how many lines were seen."""
-    lists = api.get("/api/picklists", auth, limit=200)["items"]
-    lines = [ln for pl in lists for ln in pl["lines"] if ln["status"] != "open"]
-    if not lines:
-        return None, 0
-    good = sum(1 for ln in lines if not ln["short_quantity"])
-    return good / len(lines), len(lines)
-
-
-def _moves_figure(moves: list[dict[str, Any]], since: date) -> go.Figure:
-    days = [since + timedelta(days=n) for n in range(WINDOW_DAYS + 1)]
-    counts = Counter((_day(m["at"]), m["reason"]) for m in moves)
-    fig = go.Figure([go.Bar(name=kind, x=days, y=[counts[(d, kind)] for d in days])
-                     for kind in KINDS if any(counts[(d, kind)] for d in days)])
+def _moves_figure(daily: dict[str, Any]) -> go.Figure:
+    days, moves = daily["days"], daily["moves"]
+    fig = go.Figure([go.Bar(name=kind, x=days, y=moves[kind])
+                     for kind in (*KINDS, *sorted(set(moves) - set(KINDS)))
+                     if kind in moves and any(moves[kind])])
     fig.update_layout(barmode="stack", height=300, margin={"l": 40, "r": 10, "t": 10, "b": 40},
                       legend={"orientation": "h"})
     return fig if fig.data else empty_figure("No moves in the last two weeks.")
@@ -81,28 +51,17 @@ def _bar(values: dict[str, int], empty: str) -> go.Figure:
     return fig
 
 
-def _alerts(api: Api, auth: Auth) -> tuple[int | None, dict[str, int]]:
-    if not can(auth.role, "alerts:read"):
-        return None, {}
-    rows = api.get_all("/api/alerts", auth, limit=2000, open_only="true")
-    by_severity = Counter(a["severity"] for a in rows)
-    return len(rows), {s: by_severity[s] for s in ("info", "warning", "high", "critical")}
-
-
-def _kpis(moves: list[dict[str, Any]], today: date, waiting: int,
-          accuracy: tuple[float | None, int], open_alerts: int | None) -> list[Any]:
-    todays = [m for m in moves if _day(m["at"]) == today]
-    received = sum(m["quantity"] for m in todays if m["reason"] == "receipt")
-    picks = [m for m in todays if m["reason"] == "pick"]
-    share, seen = accuracy
+def _kpis(data: dict[str, Any]) -> list[Any]:
+    share, seen, alerts = data["pick_accuracy"], data["pick_lines_seen"], data["open_alerts"]
     return [
-        kpi("Received today", received, "kpi-received", "pieces"),
-        kpi("Picked today", sum(m["quantity"] for m in picks), "kpi-picked", f"{len(picks)} lines"),
-        kpi("Orders waiting", waiting, "kpi-waiting", "open to picked"),
+        kpi("Received today", data["received_today"], "kpi-received", "pieces"),
+        kpi("Picked today", data["picked_today"], "kpi-picked",
+            f"{data['pick_lines_today']} lines"),
+        kpi("Orders waiting", data["orders_waiting"], "kpi-waiting", "open to picked"),
         kpi("Pick accuracy", "—" if share is None else f"{share:.1%}", "kpi-accuracy",
             f"{seen} recent lines"),
-        kpi("Open alerts", "—" if open_alerts is None else open_alerts, "kpi-alerts",
-            "" if open_alerts is not None else "not for your role"),
+        kpi("Open alerts", "—" if alerts is None else alerts, "kpi-alerts",
+            "" if alerts is not None else "not for your role"),
     ]
 
 
@@ -119,16 +78,12 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         blank = empty_figure("")
         if auth is None:
             return [], blank, blank, blank, error_box("Sign in first.")
-        today = datetime.now(UTC).date()
-        since = today - timedelta(days=WINDOW_DAYS)
         try:
-            moves = recent_moves(ctx.api, auth, since)
-            orders = _orders_by_status(ctx.api, auth)
-            accuracy = pick_accuracy(ctx.api, auth)
-            open_alerts, severities = _alerts(ctx.api, auth)
+            data = ctx.api.get("/api/reports/overview", auth, window_days=WINDOW_DAYS)
         except ApiError as exc:
             return [], blank, blank, blank, error_box(exc)
-        alert_fig = (_bar(severities, "No open alerts.") if open_alerts is not None
+        severities = data["alerts_by_severity"]
+        alert_fig = (_bar(severities, "No open alerts.") if severities is not None
                      else empty_figure("Alerts are not shown to your role."))
-        return (_kpis(moves, today, sum(orders.values()), accuracy, open_alerts),
-                _moves_figure(moves, since), _bar(orders, "No orders waiting."), alert_fig, None)
+        return (_kpis(data), _moves_figure(data["daily"]),
+                _bar(data["orders_by_status"], "No orders waiting."), alert_fig, None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
+from web.pages import chat, reports, voice
 from web.pages.api import ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, error_box, field
 
@@ -22,6 +23,17 @@ class NavItem:
     label: str
     permission: str
     layout: Callable[[Auth], Any]
+
+
+#: The assistant's pages, appended to the navigation the app gives: the chat for every role
+#: that reads (the assistant checks each question's own role), the voice console for the
+#: picking roles and the supervisor's view of pickers for managers and admins.
+ASSISTANT_NAV: tuple[NavItem, ...] = (
+    NavItem("/chat", "Chat", "read", chat.layout),
+    NavItem("/voice", "Voice", "pick:write", voice.console_layout),
+    NavItem("/pickers", "Pickers", "count:approve", voice.supervisor_layout),
+    NavItem("/reports", "Reports", "audit:read", reports.layout),
+)
 
 
 def landing_for(role: str) -> str:
@@ -70,6 +82,9 @@ def _nav(items: list[NavItem], role: str, username: str, path: str) -> list[Any]
 
 def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> None:
     """Route paths to page layouts (for the signed-in role) and handle sign-in and sign-out."""
+    items = [*items, *(i for i in ASSISTANT_NAV if i.path not in {x.path for x in items})]
+    for page in (chat, voice, reports):
+        page.register(dash_app, ctx)
     by_path = {item.path: item for item in items}
 
     dash_app.clientside_callback(

@@ -1,8 +1,8 @@
-"""Twin: the racks in 3D coloured by occupancy, a pick list's route, and layout what-ifs."""
+"""Twin: the racks coloured by occupancy (a floor plan first, 3D on request), a pick list's
+route, and layout what-ifs."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import plotly.graph_objects as go
@@ -13,6 +13,7 @@ from twin.sources import layout_from_core
 from twin.view import layout_figure, occupancy_figure
 from web.pages.api import Api, ApiError, Auth, auth_from
 from web.pages.twin_edits import WhatIf, apply
+from web.pages.twin_plan import plan_figure, plan_route_figure
 from web.pages.twin_results import comparison_view
 from web.pages.ui import PageContext, card, empty_figure, error_box, field, ok_box
 
@@ -58,7 +59,11 @@ def layout(_auth: Auth | None = None) -> html.Div:
     """The twin page."""
     return html.Div([
         html.H2("Digital twin"),
-        dcc.Interval(id="tw-init", max_intervals=1, interval=50),
+        # The pick lists load a moment after the racks so the two do not compete.
+        dcc.Interval(id="tw-init", max_intervals=1, interval=400),
+        dcc.RadioItems(id="tw-view", value="plan", inline=True, className="row",
+                       options=[{"label": " floor plan", "value": "plan"},
+                                {"label": " 3D racks", "value": "3d"}]),
         html.Div([
             dcc.Loading(dcc.Graph(id="tw-graph", figure=empty_figure("Loading the racks…"),
                                   style={"height": "620px"},
@@ -70,11 +75,14 @@ def layout(_auth: Auth | None = None) -> html.Div:
 
 
 def occupancy(api: Api, auth: Auth) -> dict[str, float]:
-    """Units on hand per location, from ``/api/stock``."""
-    units: dict[str, float] = defaultdict(float)
-    for row in api.get_all("/api/stock", auth, limit=50_000):
-        units[row["location"]] += row["on_hand"]
-    return dict(units)
+    """Units on hand per location, summed by the database (``/api/stock/occupancy``)."""
+    return {row["location"]: float(row["on_hand"])
+            for row in api.get("/api/stock/occupancy", auth)["items"]}
+
+
+def occupancy_view(lay: Layout, occ: dict[str, float], view: str | None) -> go.Figure:
+    """The floor plan, or the 3D racks when asked for."""
+    return occupancy_figure(lay, occ) if view == "3d" else plan_figure(lay, occ)
 
 
 def route_figure(layout: Layout, occ: dict[str, float], answer: dict[str, Any]) -> go.Figure:
@@ -99,7 +107,8 @@ def _pick_lists(api: Api, auth: Auth) -> list[dict[str, str]]:
                       f"{len(pl['lines'])} lines", "value": pl["number"]} for pl in lists]
 
 
-def _route(ctx: PageContext, auth: Auth, number: str, method: str) -> tuple[go.Figure, Any]:
+def _route(ctx: PageContext, auth: Auth, number: str, method: str,
+           view: str | None = "plan") -> tuple[go.Figure, Any]:
     lay = layout_from_core(ctx.app.state.db)
     lines = ctx.api.get(f"/api/picklists/{number}", auth)["lines"]
     known = lay.location_by_code
@@ -108,7 +117,8 @@ def _route(ctx: PageContext, auth: Auth, number: str, method: str) -> tuple[go.F
         return no_update, error_box("None of this list's bins are racks of the twin.")
     answer = ctx.api.post("/api/twin/route", auth, {"layout": layout_to_dict(lay),
                                                      "picks": picks, "method": method})
-    fig = route_figure(lay, occupancy(ctx.api, auth), answer)
+    draw = route_figure if view == "3d" else plan_route_figure
+    fig = draw(lay, occupancy(ctx.api, auth), answer)
     return fig, ok_box(f"{number}: {len(picks)} bins, {answer['length']:.1f} m walked "
                        f"({answer['method']}{', exact' if answer['exact'] else ''}): "
                        + " → ".join(answer["order"]))
@@ -129,29 +139,39 @@ def scenario_request(base: dict[str, Any], what_if: WhatIf, *, slotting: str, fa
 def register(dash_app: Dash, ctx: PageContext) -> None:
     """Occupancy on load, routes on request, what-ifs through the simulation API."""
 
-    @dash_app.callback(Output("tw-graph", "figure"), Output("tw-picklist", "options"),
-                       Input("tw-init", "n_intervals"), State("auth", "data"))
-    def initial(_n: int | None, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
+    @dash_app.callback(Output("tw-picklist", "options"), Input("tw-init", "n_intervals"),
+                       State("auth", "data"), prevent_initial_call=True)
+    def lists(_n: int | None, auth_data: dict[str, Any] | None) -> Any:
+        try:
+            return _pick_lists(ctx.api, auth_from(auth_data))
+        except ApiError:
+            return []
+
+    @dash_app.callback(Output("tw-graph", "figure"), Input("tw-view", "value"),
+                       State("auth", "data"))
+    def initial(view: str | None, auth_data: dict[str, Any] | None) -> Any:
         auth = auth_from(auth_data)
         try:
             lay = layout_from_core(ctx.app.state.db)
-            return occupancy_figure(lay, occupancy(ctx.api, auth)), _pick_lists(ctx.api, auth)
+            return occupancy_view(lay, occupancy(ctx.api, auth), view)
         except ApiError as exc:
-            return empty_figure(exc.plain()), []
+            return empty_figure(exc.plain())
         except Exception as exc:  # a warehouse without racks has no twin to draw
-            return empty_figure(f"No twin of this warehouse: {exc}"), []
+            return empty_figure(f"No twin of this warehouse: {exc}")
 
     @dash_app.callback(
         Output("tw-graph", "figure", allow_duplicate=True), Output("tw-route-msg", "children"),
         Input("tw-route", "n_clicks"), State("tw-picklist", "value"), State("tw-method", "value"),
-        State("auth", "data"), prevent_initial_call=True,
+        State("tw-view", "value"), State("auth", "data"), prevent_initial_call=True,
         running=[(Output("tw-route", "disabled"), True, False)],
     )
-    def draw(_n: int, number: str | None, method: str, auth_data: dict[str, Any] | None) -> Any:
+    def draw(_n: int, number: str | None, method: str, view: str | None,
+             auth_data: dict[str, Any] | None) -> Any:
         if not number:
             return no_update, error_box("Choose a pick list first.")
         try:
-            return _route(ctx, auth_from(auth_data), number, method)  # type: ignore[arg-type]
+            return _route(ctx, auth_from(auth_data), number, method,  # type: ignore[arg-type]
+                          view)
         except ApiError as exc:
             return no_update, error_box(exc)
 
