@@ -17,6 +17,7 @@ from twin.mirror import PickerPosition
 from twin.routing.common import Route
 
 __all__ = [
+    "floor_lines",
     "layout_figure",
     "occupancy_figure",
     "heatmap_figure",
@@ -71,8 +72,16 @@ def _racks(layout: Layout) -> go.Mesh3d:
     )
 
 
-def _floor(layout: Layout) -> list[go.Scatter3d]:
-    """Aisle and cross-aisle centre lines, the depot and the vault outline."""
+def floor_lines(layout: Layout) -> tuple[list[float | None], list[float | None]]:
+    """Aisle and cross-aisle centre lines as one polyline (``None`` separates segments).
+
+    Examples
+    --------
+    >>> from twin.generate import generate_layout
+    >>> xs, ys = floor_lines(generate_layout(blocks=1, aisles=2, bays=3, levels=1))
+    >>> xs.count(None) >= 2
+    True
+    """
     xs: list[float | None] = []
     ys: list[float | None] = []
     for a in layout.aisles:
@@ -81,6 +90,12 @@ def _floor(layout: Layout) -> list[go.Scatter3d]:
     for ca in layout.cross_aisles:
         xs += [ca.x_start, ca.x_end, None]
         ys += [ca.y, ca.y, None]
+    return xs, ys
+
+
+def _floor(layout: Layout) -> list[go.Scatter3d]:
+    """Aisle and cross-aisle centre lines, the depot and the vault outline."""
+    xs, ys = floor_lines(layout)
     traces = [
         go.Scatter3d(
             x=xs,

@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from twin import Layout
+from twin.view import floor_lines
 
 __all__ = ["plan_figure", "plan_route_figure"]
 
@@ -29,14 +30,7 @@ def _positions(layout: Layout, occ: Mapping[str, float]) -> dict[tuple[float, fl
 
 
 def _floor(layout: Layout) -> list[go.Scatter]:
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for a in layout.aisles:
-        xs += [a.x, a.x, None]
-        ys += [a.y_start, a.y_end, None]
-    for ca in layout.cross_aisles:
-        xs += [ca.x_start, ca.x_end, None]
-        ys += [ca.y, ca.y, None]
+    xs, ys = floor_lines(layout)
     traces = [
         go.Scatter(x=xs, y=ys, mode="lines", line={"color": "lightgrey", "width": 2},
                    name="aisles", hoverinfo="skip"),
