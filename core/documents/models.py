@@ -72,6 +72,8 @@ class DocumentLine(Base):
     """One line: SKU, lot, from/to location, quantity asked and done, and its status."""
 
     __tablename__ = "document_lines"
+    # Closing a pick list asks "any line still open?" on every confirmation.
+    __table_args__ = (Index("ix_document_lines_document_status", "document_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)

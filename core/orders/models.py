@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
@@ -76,6 +76,8 @@ class Reservation(Base):
     """Stock of one SKU x location x lot set aside for an order line."""
 
     __tablename__ = "reservations"
+    # "Any reservation of this order still open?" is asked on every pick confirmation.
+    __table_args__ = (Index("ix_reservations_line_status", "order_line_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)

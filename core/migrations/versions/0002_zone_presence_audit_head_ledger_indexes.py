@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 12:38:56.480400
+Create Date: 2026-11-25 13:28:13.595994
 """
 
 from alembic import op
@@ -38,7 +38,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_zone_presence_zone'), ['zone'], unique=False)
 
     with op.batch_alter_table('document_lines', schema=None) as batch_op:
+        batch_op.create_index('ix_document_lines_document_status', ['document_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_lines_reservation_id'), ['reservation_id'], unique=False)
+
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.create_index('ix_reservations_line_status', ['order_line_id', 'status'], unique=False)
 
     with op.batch_alter_table('stock_moves', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stock_moves_document_line_id'), ['document_line_id'], unique=False)
@@ -53,8 +57,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stock_moves_reverses_move_id'))
         batch_op.drop_index(batch_op.f('ix_stock_moves_document_line_id'))
 
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_index('ix_reservations_line_status')
+
     with op.batch_alter_table('document_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_lines_reservation_id'))
+        batch_op.drop_index('ix_document_lines_document_status')
 
     with op.batch_alter_table('zone_presence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_zone_presence_zone'))
