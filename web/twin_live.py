@@ -11,6 +11,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import networkx as nx
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
@@ -22,6 +23,7 @@ from core.locations.models import Location
 from core.people.security import Actor
 from twin import LiveMirror, sequence_picks
 from twin.errors import TwinError
+from twin.graph import location_node, network
 from twin.layout import Layout
 from twin.mirror import LocationEvent
 from twin.sources import layout_from_core
@@ -78,6 +80,18 @@ class LiveTwin:
             log.exception("twin could not sequence %d bins; keeping aisle order", len(known))
             return list(dict.fromkeys(codes))
         return order + [c for c in dict.fromkeys(codes) if c not in self._codes]
+
+    def distance(self, a: str, b: str) -> float:
+        """Walking distance in metres between two bins along the aisles (the twin's graph)."""
+        layout, _mirror = self._ensure()
+        if a not in self._codes or b not in self._codes:
+            raise TwinError(f"the twin does not know bin {a if a not in self._codes else b}")
+        graph = network(layout)
+        return float(
+            nx.shortest_path_length(
+                graph, location_node(layout, a), location_node(layout, b), weight="length"
+            )
+        )
 
     def on_stock_moved(self, event: StockMoved) -> None:
         """Mirror a posted document: stock leaves and enters bins; picks move the picker."""

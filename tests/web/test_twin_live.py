@@ -71,3 +71,12 @@ def test_pick_list_follows_the_twin_and_the_mirror_follows_picks(db_url: str) ->
         assert first["from_location"] not in after["occupancy"]
         assert after["pickers"][0]["picker"] == "pia"
         assert after["pickers"][0]["location"] == first["from_location"]
+
+
+def test_walking_distance_between_bins(db_url: str) -> None:
+    app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40)))
+    with app.state.db.write() as session:
+        bins = Builder(session).warehouse(bins=6)
+    live = app.state.live_twin
+    assert live.distance(bins[0], bins[5]) == 5.0  # one aisle, bays 1 m apart
+    assert live.distance(bins[2], bins[2]) == 0.0
