@@ -126,11 +126,12 @@ class LiveTwin:
 
 
 def attach(app: Any, db: Database) -> LiveTwin:
-    """Build the live twin, subscribe it to core events and make it the pick sequencer."""
+    """Build the live twin, subscribe it to core events; it sequences picks and measures walks."""
     live = LiveTwin(db)
     db.bus.subscribe(StockMoved, live.on_stock_moved)
     app.state.live_twin = live
     app.state.pick_sequencer = live.sequence
+    app.state.bin_distance = live.distance  # slotting advice measures walking, not air
     return live
 
 
