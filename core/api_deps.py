@@ -59,6 +59,11 @@ async def pick_sequencer(request: Request) -> Callable[[list[str]], list[str]] |
     return getattr(request.app.state, "pick_sequencer", None)
 
 
+async def bin_distance(request: Request) -> Callable[[str, str], float] | None:
+    """The walking distance between two bins the composition root plugged in (the twin's)."""
+    return getattr(request.app.state, "bin_distance", None)
+
+
 def read_session(db: Annotated[Database, Depends(database)]) -> Iterator[Session]:
     """A read-only session for the request."""
     with db.read() as session:

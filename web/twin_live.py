@@ -7,6 +7,7 @@ its :meth:`LiveTwin.sequence` to the core as the pick-list sequencer, and serves
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -23,7 +24,7 @@ from core.locations.models import Location
 from core.people.security import Actor
 from twin import LiveMirror, sequence_picks
 from twin.errors import TwinError
-from twin.graph import location_node, network
+from twin.graph import DEPOT, location_node, network
 from twin.layout import Layout
 from twin.mirror import LocationEvent
 from twin.sources import layout_from_core
@@ -40,6 +41,7 @@ class LiveTwin:
         self._lock = threading.Lock()
         self._layout: Layout | None = None
         self._codes: frozenset[str] = frozenset()
+        self._depots: frozenset[str] = frozenset()
         self._mirror: LiveMirror | None = None
 
     def _ensure(self) -> tuple[Layout, LiveMirror]:
@@ -82,16 +84,20 @@ class LiveTwin:
         return order + [c for c in dict.fromkeys(codes) if c not in self._codes]
 
     def distance(self, a: str, b: str) -> float:
-        """Walking distance in metres between two bins along the aisles (the twin's graph)."""
+        """Walking metres between two bins along the aisles (a packing bin is the depot).
+
+        ``inf`` when the twin does not know a bin, so callers never plan a move through it.
+        """
         layout, _mirror = self._ensure()
-        if a not in self._codes or b not in self._codes:
-            raise TwinError(f"the twin does not know bin {a if a not in self._codes else b}")
-        graph = network(layout)
-        return float(
-            nx.shortest_path_length(
-                graph, location_node(layout, a), location_node(layout, b), weight="length"
-            )
-        )
+        nodes = []
+        for code in (a, b):
+            if code in self._codes:
+                nodes.append(location_node(layout, code))
+            elif code in self._depots:
+                nodes.append(DEPOT)
+            else:
+                return math.inf
+        return float(nx.shortest_path_length(network(layout), nodes[0], nodes[1], weight="length"))
 
     def on_stock_moved(self, event: StockMoved) -> None:
         """Mirror a posted document: stock leaves and enters bins; picks move the picker."""

@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from core.reports.anomalies import anomalies
     from core.reports.export import to_csv, to_xlsx
     from core.reports.filters import ReportFilter
     from core.reports.forecast import Backtest, backtest, croston, reorder_advice
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from core.reports.registry import REPORTS, ReportOptions, run_report
     from core.reports.sales import best_sellers, slow_movers, stock_turnover
     from core.reports.shrinkage import shrinkage
+    from core.reports.slotting_advice import slotting_advice
     from core.reports.stock import (
         CatalogueVersion,
         catalogue_version,
@@ -49,7 +51,7 @@ _EXPORTS = {
     "sales_ranking": "inventory", "turnover": "inventory", "overview": "overview",
     "staff_performance": "people", "order_flow": "quality", "supplier_quality": "quality",
     "REPORTS": "registry", "ReportOptions": "registry", "run_report": "registry",
-    "shrinkage": "shrinkage",
+    "shrinkage": "shrinkage", "anomalies": "anomalies", "slotting_advice": "slotting_advice",
 }
 __all__ = [
     "REPORTS",
@@ -58,6 +60,7 @@ __all__ = [
     "ReportFilter",
     "ReportOptions",
     "ageing",
+    "anomalies",
     "backtest",
     "best_sellers",
     "catalogue_version",
@@ -74,6 +77,7 @@ __all__ = [
     "run_report",
     "sales_ranking",
     "shrinkage",
+    "slotting_advice",
     "slow_movers",
     "staff_performance",
     "stock_summary",

@@ -3,13 +3,14 @@ CSV or XLSX."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from core.api_deps import allow, read_session
+from core.api_deps import allow, bin_distance, read_session
 from core.clock import now
 from core.people.permissions import allowed
 from core.people.security import Actor
@@ -53,11 +54,12 @@ def report(
     session: DB,
     filters: Annotated[ReportFilter, Depends()],
     options: Annotated[ReportOptions, Depends()],
+    distance: Annotated[Callable[[str, str], float] | None, Depends(bin_distance)],
     format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
 ) -> dict[str, Any] | Response:
     """One report with the filters (period ``since``/``until``, category, metal, purity,
     supplier, location code or prefix), as JSON, CSV or an XLSX workbook."""
-    rows = run_report(session, name, filters, options)
+    rows = run_report(session, name, filters, options, distance=distance)
     since, until = filters.period()
     if format == "json":
         spec = REPORTS[name]

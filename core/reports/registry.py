@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, ValidationFailed
+from core.reports.anomalies import anomalies
 from core.reports.filters import ReportFilter
 from core.reports.forecast import reorder_advice
 from core.reports.inventory import ageing, dead_stock, sales_ranking, turnover
 from core.reports.people import staff_performance
 from core.reports.quality import order_flow, supplier_quality
 from core.reports.shrinkage import SHRINKAGE_GROUPS, shrinkage
+from core.reports.slotting_advice import Distance, slotting_advice
 
 __all__ = ["REPORTS", "ReportOptions", "ReportSpec", "run_report"]
 
@@ -30,6 +32,8 @@ class ReportOptions:
     lead_time_weeks: float = 2.0
     review_weeks: float = 1.0
     service_level: float = 0.95
+    idle_days: int = 90
+    vault_price_threshold: float = 5000.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ class ReportSpec:
     description: str
     run: Callable[[Session, ReportFilter, ReportOptions], list[dict[str, Any]]]
     chart: dict[str, str] = field(default_factory=dict)
+    # Reports that weigh walking distance take it here instead of ``run``.
+    run_with_distance: Callable[
+        [Session, ReportFilter, ReportOptions, Distance | None], list[dict[str, Any]]
+    ] | None = None
 
 
 def _shrinkage(s: Session, f: ReportFilter, o: ReportOptions) -> list[dict[str, Any]]:
@@ -47,6 +55,12 @@ def _shrinkage(s: Session, f: ReportFilter, o: ReportOptions) -> list[dict[str, 
         raise ValidationFailed(f"Group shrinkage by one of {', '.join(SHRINKAGE_GROUPS)}.",
                                code="bad-group")
     return shrinkage(s, f, by=o.by)  # type: ignore[arg-type]
+
+
+def _slotting(s: Session, f: ReportFilter, o: ReportOptions,
+              d: Distance | None) -> list[dict[str, Any]]:
+    return slotting_advice(s, f, distance=d, vault_price_threshold=o.vault_price_threshold,
+                           limit=o.limit)
 
 
 REPORTS: dict[str, ReportSpec] = {
@@ -87,14 +101,28 @@ REPORTS: dict[str, ReportSpec] = {
                                        review_weeks=o.review_weeks,
                                        service_level=o.service_level, limit=o.limit),
         {"x": "sku", "y": "suggested_quantity"}),
+    "anomalies": ReportSpec(
+        "Anomalies", "Unusual adjustments, people adjusting far more than their peers, and "
+        "pieces idle for `idle_days` days while their style sells; each says why.",
+        lambda s, f, o: anomalies(s, f, idle_days=o.idle_days, limit=o.limit),
+        {"x": "subject", "y": "value", "colour": "kind"}),
+    "slotting-advice": ReportSpec(
+        "Slotting advice", "Fast movers to move into free bins nearer the packing desk, with "
+        "the metres of walking saved in the period.",
+        lambda s, f, o: _slotting(s, f, o, None), {"x": "sku", "y": "saving_m"},
+        run_with_distance=lambda s, f, o, d: _slotting(s, f, o, d)),
 }
 
 
 def run_report(session: Session, name: str, f: ReportFilter,
-               options: ReportOptions | None = None) -> list[dict[str, Any]]:
-    """The rows of report ``name``."""
+               options: ReportOptions | None = None, *,
+               distance: Distance | None = None) -> list[dict[str, Any]]:
+    """The rows of report ``name``; ``distance`` (from-bin, to-bin code) is walking distance
+    for the reports that weigh it (euclidean when left out)."""
     spec = REPORTS.get(name)
     if spec is None:
         raise NotFoundError(f"No report {name}; try one of {', '.join(REPORTS)}.",
                             code="unknown-report")
+    if spec.run_with_distance is not None:
+        return spec.run_with_distance(session, f, options or ReportOptions(), distance)
     return spec.run(session, f, options or ReportOptions())

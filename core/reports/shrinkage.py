@@ -1,19 +1,25 @@
 """Shrinkage: stock lost or found through adjustments and count variances, by reason, location,
-person and value; each row names the move and the document behind it."""
+person and value; each row names the move and the document behind it.
+
+When cameras have raised alerts, each move row also lists (``alerts``) the ids of alerts raised
+within :data:`ALERT_WINDOW` of the move in the zone holding the move's location.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
+from core.alerts.models import Alert
 from core.catalogue.models import Sku
 from core.clock import as_utc
 from core.documents.models import Document
 from core.ledger.models import StockMove
-from core.locations.models import Location
+from core.locations.models import Location, Tier
 from core.lots.models import Lot
 from core.people.models import User
 from core.reports.filters import VIRTUAL, ReportFilter
@@ -22,6 +28,7 @@ __all__ = ["SHRINKAGE_GROUPS", "shrinkage"]
 
 SHRINKAGE_GROUPS = ("move", "reason", "location", "person", "sku")
 COUNT_REASON = "count variance"
+ALERT_WINDOW = timedelta(hours=2)
 
 
 def _moves(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
@@ -65,6 +72,7 @@ def shrinkage(
     person or SKU (units and value lost, found and net, and the moves counted)."""
     moves = _moves(session, f)
     if by == "move":
+        _link_alerts(session, moves, *f.period())
         return moves  # type: ignore[return-value]
     groups: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"moves": 0, "units_lost": 0, "units_found": 0, "net_units": 0,
@@ -84,3 +92,35 @@ def shrinkage(
     return rows
 
 
+
+
+def _link_alerts(session: Session, moves: list[dict[str, Any]], since: datetime,
+                 until: datetime) -> None:
+    """Add ``alerts`` to each move: ids of alerts near its time in its location's zone.
+
+    One query: a recursive walk from the moves' locations up to their zones, joined to the
+    alerts of the period widened by the window. Rows gain the column only if it finds any.
+    """
+    codes = sorted({m["location"] for m in moves})
+    if not codes:
+        return
+    parent = aliased(Location)
+    walk = (select(Location.code.label("origin"), Location.parent_id, Location.tier,
+                   Location.code).where(Location.code.in_(codes)).cte("walk", recursive=True))
+    walk = walk.union_all(
+        select(walk.c.origin, parent.parent_id, parent.tier, parent.code)
+        .join(parent, parent.id == walk.c.parent_id).where(walk.c.tier != Tier.ZONE.value))
+    found: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
+    for origin, alert_id, raised in session.execute(
+        select(walk.c.origin, Alert.id, Alert.raised_at)
+        .join(Alert, Alert.zone == walk.c.code)
+        .where(walk.c.tier == Tier.ZONE.value, Alert.raised_at >= since - ALERT_WINDOW,
+               Alert.raised_at <= until + ALERT_WINDOW)
+        .order_by(Alert.id)
+    ):
+        found[origin].append((alert_id, as_utc(raised)))
+    if not found:
+        return
+    for m in moves:
+        m["alerts"] = [i for i, raised in found.get(m["location"], [])
+                       if abs(raised - m["at"]) <= ALERT_WINDOW]

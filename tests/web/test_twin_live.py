@@ -80,3 +80,16 @@ def test_walking_distance_between_bins(db_url: str) -> None:
     live = app.state.live_twin
     assert live.distance(bins[0], bins[5]) == 5.0  # one aisle, bays 1 m apart
     assert live.distance(bins[2], bins[2]) == 0.0
+    assert live.distance(bins[0], "PACK") > 0  # the packing desk is the depot
+    assert live.distance(bins[0], "NO-SUCH-BIN") == float("inf")
+
+
+def test_slotting_advice_runs_on_the_twins_distances(db_url: str) -> None:
+    app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40)))
+    with app.state.db.write() as session:
+        b = Builder(session)
+        b.warehouse(bins=6)
+        b.user("mara", "manager")
+    with TestClient(app) as client:
+        answer = client.get("/api/reports/slotting-advice", headers=_headers(client, "mara"))
+    assert answer.status_code == 200, answer.text
