@@ -125,7 +125,12 @@ def _serve(db_url: str, port: int, workers: int = 1) -> Any:
 
     import httpx
 
-    env = {**os.environ, "FACET_DATABASE_URL": db_url, "FACET_WEB_WARM_UP_MODELS": "false", "FACET_SECRET_KEY": "bench-key-" + "x" * 32}
+    env = {
+        **os.environ,
+        "FACET_DATABASE_URL": db_url,
+        "FACET_WEB_WARM_UP_MODELS": "false",
+        "FACET_SECRET_KEY": "bench-key-" + "x" * 32,
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
