@@ -96,10 +96,12 @@ class Writer:
 
     def run(self, fn: Callable[[Session], BaseModel], *, status_code: int = 200) -> Response:
         """Call ``fn`` in a write transaction and answer with its JSON; replay a known key."""
-        if self.key and (stored := self._stored()) is not None:
-            return stored
         try:
             with self.db.write() as session:
+                # Looked up inside the write transaction: one round trip, and on SQLite the
+                # write lock already orders a retry after the request it repeats.
+                if self.key and (stored := self._stored(session)) is not None:
+                    return stored
                 body = fn(session).model_dump_json()
                 if self.key:
                     session.add(
@@ -114,22 +116,22 @@ class Writer:
                     )
                     session.flush()
         except IntegrityError:
-            if self.key and (stored := self._stored()) is not None:
-                return stored  # a concurrent retry of the same request won the race
+            if self.key:
+                with self.db.read() as session:
+                    stored = self._stored(session)
+                if stored is not None:
+                    return stored  # a concurrent retry of the same request won the race
             raise
         return Response(body, status_code=status_code, media_type="application/json")
 
-    def _stored(self) -> Response | None:
-        with self.db.read() as session:
-            row = session.execute(
-                select(
-                    IdempotencyRecord.fingerprint,
-                    IdempotencyRecord.status_code,
-                    IdempotencyRecord.body,
-                ).where(
-                    IdempotencyRecord.user_id == self.actor.id, IdempotencyRecord.key == self.key
-                )
-            ).first()
+    def _stored(self, session: Session) -> Response | None:
+        row = session.execute(
+            select(
+                IdempotencyRecord.fingerprint,
+                IdempotencyRecord.status_code,
+                IdempotencyRecord.body,
+            ).where(IdempotencyRecord.user_id == self.actor.id, IdempotencyRecord.key == self.key)
+        ).first()
         if row is None:
             return None
         fingerprint, status_code, body = row

@@ -72,7 +72,7 @@ def _begin_immediate(dbapi_connection: Any, timeout_s: float = 60.0) -> None:
                 raise
             if time.monotonic() > deadline:
                 raise
-            time.sleep(random.uniform(0.0002, 0.002))
+            time.sleep(random.uniform(0.0001, 0.001))
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
