@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from web import cli_headset as headset_cli
 from web import cli_twin as twin_cli
 from web import cli_vision as vision_cli
 
@@ -26,6 +27,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(audit_app, name="audit")
 app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes, what-ifs.")
 app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
+app.add_typer(headset_cli.app, name="headset", help="A headset client for voice picking.")
 
 
 def _database():  # type: ignore[no-untyped-def]

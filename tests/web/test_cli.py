@@ -22,6 +22,10 @@ COMMANDS = [
     ["serve"],
     ["ledger", "verify"],
     ["audit", "verify"],
+    ["demo", "cameras"],
+    ["headset"],
+    ["twin"],
+    ["vision"],
 ]
 
 
