@@ -10,14 +10,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.catalogue.models import Sku
 from core.clock import use_clock
 from core.db import Database
 from core.demo.catalogue import DemoSku
 from core.demo.layout import DemoLayout
 from core.documents.models import DocumentLine
 from core.errors import InsufficientStockError
+from core.ledger.models import Balance
+from core.locations.models import Location
 from core.lookups import user_by_name
-from core.lots.models import Serial
+from core.lots.models import Lot, Serial
 from core.orders.allocation import allocate_order, cancel_order
 from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
@@ -68,6 +71,23 @@ def _pick_everything(session: Session, pick_doc_id: int, picker: Any) -> None:
         )
 
 
+def _skus_in_stock(session: Session) -> set[str]:
+    """Codes of SKUs with free stock of an approved lot in a pickable bin."""
+    rows = session.execute(
+        select(Sku.code)
+        .join(Balance, Balance.sku_id == Sku.id)
+        .join(Location, Location.id == Balance.location_id)
+        .join(Lot, Lot.id == Balance.lot_id)
+        .where(
+            Location.kind.in_(["pick_face", "reserve", "vault"]),
+            Lot.status == "approved",
+            Balance.on_hand - Balance.reserved > 0,
+        )
+        .distinct()
+    )
+    return set(rows.scalars())
+
+
 def _one_day(
     session: Session,
     rng: random.Random,
@@ -81,11 +101,18 @@ def _one_day(
     finish: bool,
 ) -> int:
     placed = []
+    # Shoppers buy what the shop shows: styles in stock, popular ones more often.
+    in_stock = _skus_in_stock(session)
+    offer = [(s, w) for s, w in zip(skus, weights, strict=True) if s.code in in_stock and w > 0]
+    if not offer:
+        return 0
+    offered, offered_weights = [s for s, _w in offer], [w for _s, w in offer]
     for _n in range(count):
         at = datetime(
             day.year, day.month, day.day, rng.randint(7, 16), rng.randint(0, 59), tzinfo=UTC
         )
-        chosen = {s.code: s for s in rng.choices(skus, weights=weights, k=rng.choice([1, 1, 2, 3]))}
+        picks = rng.choices(offered, weights=offered_weights, k=rng.choice([1, 1, 2, 3]))
+        chosen = {s.code: s for s in picks}
         channel = rng.choices([c for c, _w in CHANNELS], [w for _c, w in CHANNELS])[0]
         with use_clock(lambda at=at: at):
             order, _created = create_order(
@@ -116,7 +143,8 @@ def _one_day(
     if not placed:
         return 0
     wave_at = max(at for _o, at in placed) + timedelta(minutes=20)
-    picker = rng.choice(pickers)
+    # The last day's list waits for `picker` (operator 1001), who signs on first in a demo.
+    picker = rng.choice(pickers) if finish else pickers[0]
     with use_clock(lambda: wave_at):
         doc = create_pick_list(
             session, actor=clerk, order_ids=[o for o, _a in placed], picker=picker.username
