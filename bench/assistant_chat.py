@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import yaml
 from sqlalchemy import select
+
+# Run as a script, bench/ comes first on the path and its core.py would shadow the package.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text

@@ -22,10 +22,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.settings import AssistantSettings  # noqa: E402
-from assistant.speech import EnergyVad, EspeakTts, PocketSphinxEngine, Transcript  # noqa: E402
-from assistant.speech.audio import mix_noise, silence  # noqa: E402
-from assistant.voice import (  # noqa: E402
+from assistant.settings import AssistantSettings
+from assistant.speech import EnergyVad, EspeakTts, PocketSphinxEngine, Transcript
+from assistant.speech.audio import mix_noise, silence
+from assistant.voice import (
     DialogueMachine,
     InMemoryPickingBackend,
     PickLine,

@@ -23,9 +23,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import Database  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
-from tests.builders import Builder  # noqa: E402
+from core import Database
+from core.migrate import upgrade
+from tests.builders import Builder
 
 RESULTS = ROOT / "bench" / "results" / "core.json"
 

@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from twin.generate import generate_layout  # noqa: E402
-from twin.graph import DEPOT  # noqa: E402
-from twin.layout import Layout  # noqa: E402
-from twin.orders import OrderStream, generate_orders, make_catalogue  # noqa: E402
-from twin.routing import HEURISTICS, distance_matrix, held_karp, resolve_picks, route  # noqa: E402
-from twin.scenarios import make_scenario  # noqa: E402
-from twin.simulation import SimConfig, simulate_shift  # noqa: E402
+from twin.generate import generate_layout
+from twin.graph import DEPOT
+from twin.layout import Layout
+from twin.orders import OrderStream, generate_orders, make_catalogue
+from twin.routing import HEURISTICS, distance_matrix, held_karp, resolve_picks, route
+from twin.scenarios import make_scenario
+from twin.simulation import SimConfig, simulate_shift
 
 RESULTS = ROOT / "bench" / "results" / "twin.json"
 

@@ -19,11 +19,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.config import CamerasFile  # noqa: E402
-from vision.protocols import MemoryAlertSink  # noqa: E402
-from vision.settings import VisionSettings  # noqa: E402
-from vision.supervisor import VisionSupervisor  # noqa: E402
-from vision.synthetic import make_walk_video  # noqa: E402
+from vision.config import CamerasFile
+from vision.protocols import MemoryAlertSink
+from vision.settings import VisionSettings
+from vision.supervisor import VisionSupervisor
+from vision.synthetic import make_walk_video
 
 DEFAULT_WEIGHTS = ROOT.parent / "shared" / "models" / "yolo11n_int8_openvino_model"
 ZONE = {

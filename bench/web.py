@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +23,10 @@ from typing import Any
 
 import httpx
 from playwright.sync_api import sync_playwright
+
+# Run as a script, bench/ comes first on the path and its core.py would shadow the package.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, demo_database, running_server
 
