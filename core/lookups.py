@@ -9,8 +9,8 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
-from core.errors import NotFoundError, SerialError
-from core.locations.models import VIRTUAL_CODES, Kind, Location
+from core.errors import NotFoundError, SerialError, ValidationFailed
+from core.locations.models import VIRTUAL_CODES, Kind, Location, Tier
 from core.lots.models import Lot, Serial, Supplier
 from core.lots.qr import serial_code
 from core.people.models import User
@@ -43,6 +43,27 @@ def location_by_code(session: Session, code: str) -> Location:
 def virtual_location(session: Session, kind: Kind) -> Location:
     """The virtual supplier, customer, adjustment or scrap location."""
     return location_by_code(session, VIRTUAL_CODES[kind])
+
+
+def quarantine_bin(session: Session, code: str | None = None) -> Location:
+    """The quarantine bin named ``code``, or the warehouse's first one."""
+    if code:
+        location = location_by_code(session, code)
+        if location.kind != Kind.QUARANTINE or location.tier != Tier.BIN:
+            raise ValidationFailed(
+                f"{code} is a {location.kind} {location.tier}, not a quarantine bin.",
+                code="not-quarantine",
+            )
+        return location
+    location = session.scalar(
+        select(Location)
+        .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
+        .order_by(Location.id)
+        .limit(1)
+    )
+    if location is None:
+        raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
+    return location
 
 
 def supplier_by_code(session: Session, code: str) -> Supplier:

@@ -17,12 +17,12 @@ from core.catalogue.models import Sku
 from core.documents.models import DocKind, Document, DocumentLine
 from core.documents.schemas import QuarantinedRead, RecallRead
 from core.documents.service import new_document, set_status
-from core.errors import ConflictError, NotFoundError, ValidationFailed
+from core.errors import ConflictError, ValidationFailed
 from core.events import LotRecalled, record
 from core.ledger.models import Balance
 from core.ledger.posting import MoveRequest, post_moves
-from core.locations.models import VIRTUAL_KINDS, Kind, Location, Tier
-from core.lookups import location_by_code, lot_by_code
+from core.locations.models import VIRTUAL_KINDS, Kind, Location
+from core.lookups import lot_by_code, quarantine_bin
 from core.lots.models import Lot, LotStatus, Serial
 from core.orders.models import OrderLine, Reservation, ReservationStatus
 from core.orders.picking import finish_pick_lists
@@ -33,23 +33,6 @@ from core.trace.service import lot_trace
 __all__ = ["recall_lot"]
 
 _STAYS = [str(k) for k in VIRTUAL_KINDS | {Kind.QUARANTINE}]
-
-
-def _quarantine(session: Session, code: str | None) -> Location:
-    if code:
-        location = location_by_code(session, code)
-        if location.kind != Kind.QUARANTINE or location.tier != Tier.BIN:
-            raise ValidationFailed(f"{code} is not a quarantine bin.", code="not-quarantine")
-        return location
-    location = session.scalar(
-        select(Location)
-        .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
-        .order_by(Location.id)
-        .limit(1)
-    )
-    if location is None:
-        raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
-    return location
 
 
 def _release_reservations(session: Session, lot: Lot) -> int:
@@ -142,7 +125,7 @@ def recall_lot(
     assert lot is not None
     if lot.status == LotStatus.RECALLED:
         raise ConflictError(f"Lot {lot.code} is already recalled.", code="already-recalled")
-    target = _quarantine(session, quarantine)
+    target = quarantine_bin(session, quarantine)
     lot.status = LotStatus.RECALLED
     session.flush()
     released = _release_reservations(session, lot)

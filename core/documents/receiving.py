@@ -12,12 +12,13 @@ from core.catalogue.models import Sku
 from core.documents.models import DocKind, Document, DocumentLine
 from core.documents.schemas import LotIn, MoveLineIn, PutawayCreate, QCCreate, ReceiptCreate
 from core.documents.service import new_document, set_status
-from core.errors import ConflictError, NotFoundError, SerialError, ValidationFailed
+from core.errors import ConflictError, SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
-from core.locations.models import Kind, Location, Tier
+from core.locations.models import Kind, Location
 from core.lookups import (
     location_by_code,
     lot_by_code,
+    quarantine_bin,
     serials_by_codes,
     sku_by_code,
     supplier_by_code,
@@ -25,26 +26,6 @@ from core.lookups import (
 )
 from core.lots.models import Lot, LotStatus, Serial
 from core.people.security import Actor
-
-
-def _quarantine_bin(session: Session, code: str | None) -> Location:
-    if code:
-        location = location_by_code(session, code)
-        if location.kind != Kind.QUARANTINE:
-            raise ValidationFailed(
-                f"Receipts land in quarantine; {code} is a {location.kind} location.",
-                code="not-quarantine",
-            )
-        return location
-    location = session.scalar(
-        select(Location)
-        .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
-        .order_by(Location.id)
-        .limit(1)
-    )
-    if location is None:
-        raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
-    return location
 
 
 def _ensure_lots(
@@ -110,7 +91,7 @@ def _create_serials(
 def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
     """Post a receipt: lots created if new, serials created, stock into quarantine."""
     supplier = supplier_by_code(session, data.supplier)
-    target = _quarantine_bin(session, data.to_location)
+    target = quarantine_bin(session, data.to_location)
     source = virtual_location(session, Kind.SUPPLIER)
     lots = _ensure_lots(session, supplier.id, data.lots, {ln.lot.upper() for ln in data.lines})
     doc = new_document(
