@@ -15,9 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, Document
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn, AdjustmentReason
-from core.documents.service import new_document, set_status
+from core.documents.service import done_line, new_document, set_status
 from core.errors import SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
@@ -168,22 +168,17 @@ def _line_move(
             else _lost_serials(session, no, line.serials, sku, lot)
         )
     origin, target = (outside, where) if inbound else (where, outside)
-    doc_line = DocumentLine(
-        document_id=doc.id,
+    return done_line(
+        session,
+        doc,
         line_no=no,
         sku_id=sku.id,
         lot_id=lot.id,
-        from_location_id=origin.id,
-        to_location_id=target.id,
+        origin_id=origin.id,
+        target_id=target.id,
         quantity=qty,
-        done_quantity=qty,
-        status="done",
+        serial_ids=serial_ids,
         data={"delta": line.quantity},
-    )
-    session.add(doc_line)
-    session.flush()
-    return MoveRequest(
-        sku.id, lot.id, origin.id, target.id, qty, serial_ids, document_line_id=doc_line.id
     )
 
 

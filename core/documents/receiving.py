@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, Document
 from core.documents.schemas import LotIn, MoveLineIn, PutawayCreate, QCCreate, ReceiptCreate
-from core.documents.service import new_document, set_status
+from core.documents.service import done_line, new_document, set_status
 from core.errors import ConflictError, SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
@@ -112,28 +112,17 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
                 code="serials-required",
             )
         serial_ids = _create_serials(session, line, sku, lot, source) if sku.serialised else ()
-        doc_line = DocumentLine(
-            document_id=doc.id,
-            line_no=no,
-            sku_id=sku.id,
-            lot_id=lot.id,
-            from_location_id=source.id,
-            to_location_id=target.id,
-            quantity=line.quantity,
-            done_quantity=line.quantity,
-            status="done",
-        )
-        session.add(doc_line)
-        session.flush()
         moves.append(
-            MoveRequest(
-                sku.id,
-                lot.id,
-                source.id,
-                target.id,
-                line.quantity,
-                serial_ids,
-                document_line_id=doc_line.id,
+            done_line(
+                session,
+                doc,
+                line_no=no,
+                sku_id=sku.id,
+                lot_id=lot.id,
+                origin_id=source.id,
+                target_id=target.id,
+                quantity=line.quantity,
+                serial_ids=serial_ids,
             )
         )
     post_moves(
@@ -252,28 +241,17 @@ def post_move_document(
                 f"Line {no}: a {kind} moves stock inside the warehouse only.",
                 code="virtual-location",
             )
-        doc_line = DocumentLine(
-            document_id=doc.id,
-            line_no=no,
-            sku_id=sku.id,
-            lot_id=lot.id,
-            from_location_id=origin.id,
-            to_location_id=target.id,
-            quantity=line.quantity,
-            done_quantity=line.quantity,
-            status="done",
-        )
-        session.add(doc_line)
-        session.flush()
         moves.append(
-            MoveRequest(
-                sku.id,
-                lot.id,
-                origin.id,
-                target.id,
-                line.quantity,
-                serial_ids,
-                document_line_id=doc_line.id,
+            done_line(
+                session,
+                doc,
+                line_no=no,
+                sku_id=sku.id,
+                lot_id=lot.id,
+                origin_id=origin.id,
+                target_id=target.id,
+                quantity=line.quantity,
+                serial_ids=serial_ids,
             )
         )
     post_moves(

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, selectinload
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
-from core.documents.models import PREFIX, DocKind, Document
+from core.documents.models import PREFIX, DocKind, Document, DocumentLine
 from core.documents.schemas import DocumentLineRead, DocumentRead
 from core.errors import NotFoundError
 from core.events import DocumentPosted, record
+from core.ledger.posting import MoveRequest
 from core.locations.models import Location
 from core.lots.models import Lot
 from core.people.models import User
@@ -32,6 +33,39 @@ def new_document(
     session.flush()
     doc.number = f"{PREFIX[kind]}-{doc.id:06d}"
     return doc
+
+
+def done_line(
+    session: Session,
+    doc: Document,
+    *,
+    line_no: int,
+    sku_id: int,
+    lot_id: int,
+    origin_id: int,
+    target_id: int,
+    quantity: int,
+    serial_ids: tuple[int, ...] = (),
+    data: dict[str, Any] | None = None,
+) -> MoveRequest:
+    """Record a line that posts in full with its document, and return the move that posts it."""
+    line = DocumentLine(
+        document_id=doc.id,
+        line_no=line_no,
+        sku_id=sku_id,
+        lot_id=lot_id,
+        from_location_id=origin_id,
+        to_location_id=target_id,
+        quantity=quantity,
+        done_quantity=quantity,
+        status="done",
+        data=data or {},
+    )
+    session.add(line)
+    session.flush()
+    return MoveRequest(
+        sku_id, lot_id, origin_id, target_id, quantity, serial_ids, document_line_id=line.id
+    )
 
 
 def set_status(session: Session, doc: Document, *, status: str, actor: Actor) -> None:
