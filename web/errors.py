@@ -28,8 +28,8 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-def install(app: FastAPI, *, extra: dict[type[Exception], tuple[int, str]] | None = None) -> None:
-    """Register the handlers; ``extra`` maps other packages' error bases to a default status."""
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
 
     async def core_error(_: Request, exc: Exception) -> JSONResponse:
         status = getattr(exc, "status", 400)
@@ -65,8 +65,12 @@ def install(app: FastAPI, *, extra: dict[type[Exception], tuple[int, str]] | Non
     async def busy(_: Request, exc: Exception) -> JSONResponse:
         if "locked" not in str(exc) and "busy" not in str(exc):
             log.error("database error: %s", exc)
-            return JSONResponse(error_body("database-error", "The database failed; the "
-                                           "operators have the details."), 500)
+            return JSONResponse(
+                error_body(
+                    "database-error", "The database failed; the operators have the details."
+                ),
+                500,
+            )
         log.warning("database busy: %s", exc)
         return JSONResponse(error_body("busy", "The database is busy; retry shortly."), 503)
 
@@ -75,5 +79,3 @@ def install(app: FastAPI, *, extra: dict[type[Exception], tuple[int, str]] | Non
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity)
     app.add_exception_handler(OperationalError, busy)
-    for exc_type, (_status, _code) in (extra or {}).items():
-        app.add_exception_handler(exc_type, core_error)

@@ -126,12 +126,11 @@ def locate(session: Session, *, q: str) -> LocateResult:
         text = code
     if (found := _serial_result(session, q, text)) is not None:
         return found
-    lot_id = session.scalar(
-        select(Lot.id).where(Lot.code.in_({text.upper(), normalise_lot_code(text)}))
-    )
-    if lot_id is not None:
-        code = session.scalar(select(Lot.code).where(Lot.id == lot_id)) or text
-        return LocateResult(q, "lot", code, _balance_rows(session, Balance.lot_id == lot_id))
+    lot = session.execute(
+        select(Lot.id, Lot.code).where(Lot.code.in_({text.upper(), normalise_lot_code(text)}))
+    ).first()
+    if lot is not None:
+        return LocateResult(q, "lot", lot.code, _balance_rows(session, Balance.lot_id == lot.id))
     sku_id = session.scalar(select(Sku.id).where(Sku.code == text))
     if sku_id is not None:
         return LocateResult(q, "sku", text, _balance_rows(session, Balance.sku_id == sku_id))
