@@ -42,6 +42,7 @@ class LiveTwin:
         self._layout: Layout | None = None
         self._codes: frozenset[str] = frozenset()
         self._depots: frozenset[str] = frozenset()
+        self._lengths: dict[Any, dict[Any, float]] = {}
         self._mirror: LiveMirror | None = None
 
     def _ensure(self) -> tuple[Layout, LiveMirror]:
@@ -97,7 +98,15 @@ class LiveTwin:
                 nodes.append(DEPOT)
             else:
                 return math.inf
-        return float(nx.shortest_path_length(network(layout), nodes[0], nodes[1], weight="length"))
+        # Aisles are two-way, so lengths from the destination serve every origin: callers such
+        # as slotting advice ask for many bins against the same packing desk.
+        lengths = self._lengths.get(nodes[1])
+        if lengths is None:
+            lengths = nx.single_source_dijkstra_path_length(
+                network(layout), nodes[1], weight="length"
+            )
+            self._lengths[nodes[1]] = lengths
+        return float(lengths.get(nodes[0], math.inf))
 
     def on_stock_moved(self, event: StockMoved) -> None:
         """Mirror a posted document: stock leaves and enters bins; picks move the picker."""
