@@ -14,13 +14,13 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.audit.models import IdempotencyRecord
 from core.clock import now
-from core.db import Database
+from core.db import Database, Prepared
 from core.errors import AuthError, IdempotencyConflict
 from core.people.permissions import require
 from core.people.security import Actor, read_token
@@ -85,6 +85,25 @@ async def page(
     return Page(limit, offset)
 
 
+# Every write with an Idempotency-Key runs these two: prepared on the raw cursor.
+_STORED = Prepared(
+    select(
+        IdempotencyRecord.fingerprint, IdempotencyRecord.status_code, IdempotencyRecord.body
+    ).where(
+        IdempotencyRecord.user_id == bindparam("user_id"),
+        IdempotencyRecord.key == bindparam("key"),
+    )
+)
+_REMEMBER = Prepared(
+    insert(IdempotencyRecord.__table__).values(
+        {
+            name: bindparam(name)
+            for name in ("user_id", "key", "fingerprint", "status_code", "body", "created_at")
+        }
+    )
+)
+
+
 @dataclass
 class Writer:
     """Runs one write in its own transaction; honours ``Idempotency-Key``."""
@@ -104,17 +123,18 @@ class Writer:
                     return stored
                 body = fn(session).model_dump_json()
                 if self.key:
-                    session.add(
-                        IdempotencyRecord(
-                            user_id=self.actor.id,
-                            key=self.key,
-                            fingerprint=self.fingerprint,
-                            status_code=status_code,
-                            body=body,
-                            created_at=now(),
-                        )
-                    )
                     session.flush()
+                    _REMEMBER.run(
+                        session,
+                        {
+                            "user_id": self.actor.id,
+                            "key": self.key,
+                            "fingerprint": self.fingerprint,
+                            "status_code": status_code,
+                            "body": body,
+                            "created_at": now(),
+                        },
+                    )
         except IntegrityError:
             if self.key:
                 with self.db.read() as session:
@@ -125,13 +145,7 @@ class Writer:
         return Response(body, status_code=status_code, media_type="application/json")
 
     def _stored(self, session: Session) -> Response | None:
-        row = session.execute(
-            select(
-                IdempotencyRecord.fingerprint,
-                IdempotencyRecord.status_code,
-                IdempotencyRecord.body,
-            ).where(IdempotencyRecord.user_id == self.actor.id, IdempotencyRecord.key == self.key)
-        ).first()
+        row = _STORED.first(session, {"user_id": self.actor.id, "key": self.key})
         if row is None:
             return None
         fingerprint, status_code, body = row

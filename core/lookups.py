@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
+from core.db import Prepared
 from core.errors import NotFoundError, SerialError, ValidationFailed
 from core.locations.models import VIRTUAL_CODES, Kind, Location, Tier
 from core.lots.models import Lot, Serial, Supplier
@@ -107,17 +108,29 @@ _SERIAL_ROWS = select(
 ).where(Serial.code.in_(bindparam("codes", expanding=True)))
 
 
-def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Row[Any]]:
+_P_SERIAL_ROW = Prepared(
+    select(Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id).where(
+        Serial.code == bindparam("code")
+    )
+)
+
+
+def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Any]:
     """Like :func:`serials_by_codes` but plain rows (id, code, sku_id, lot_id, location_id)."""
     codes = [serial_code(v) for v in values]
     if len(set(codes)) != len(codes):
         raise SerialError("The same serial is named twice.", code="duplicate-serial")
     session.flush()
-    found = {
-        r.code: r
-        for start in range(0, len(codes), 500)
-        for r in session.connection().execute(_SERIAL_ROWS, {"codes": codes[start : start + 500]})
-    }
+    if len(codes) == 1:  # a pick confirmation: prepared, on the raw cursor
+        found = {r.code: r for r in _P_SERIAL_ROW.rows(session, {"code": codes[0]})}
+    else:
+        found = {
+            r.code: r
+            for start in range(0, len(codes), 500)
+            for r in session.connection().execute(
+                _SERIAL_ROWS, {"codes": codes[start : start + 500]}
+            )
+        }
     missing = [c for c in codes if c not in found]
     if missing:
         raise NotFoundError(

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
 from core.clock import now
-from core.db import Prepared
+from core.db import Prepared, driver_dialect
 from core.errors import InsufficientStockError, LotBlockedError, SerialError, ValidationFailed
 from core.events import MovedLine, StockMoved, record
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -35,7 +35,7 @@ from core.locations.models import VIRTUAL_KINDS, Kind, Location, Tier
 from core.lots.models import Lot, LotStatus, Serial
 from core.people.security import Actor
 
-__all__ = ["MoveRequest", "change_reserved", "post_moves"]
+__all__ = ["MoveRequest", "Refs", "change_reserved", "post_moves"]
 
 _CHUNK = 500
 # Where stock of a lot that is not approved may still go.
@@ -57,6 +57,20 @@ _REFS = union_all(
     select(literal("o"), Location.id, Location.code, Location.kind, Location.tier).where(
         Location.id.in_(_LOC_IDS)
     ),
+)
+# The same for a single move (a pick confirmation), with scalar parameters so it runs prepared.
+_P_REFS_ONE = Prepared(
+    union_all(
+        select(literal("s"), Sku.id, Sku.code, cast(Sku.serialised, String), literal("")).where(
+            Sku.id == bindparam("sku_id")
+        ),
+        select(literal("l"), Lot.id, Lot.code, Lot.status, literal("")).where(
+            Lot.id == bindparam("lot_id")
+        ),
+        select(literal("o"), Location.id, Location.code, Location.kind, Location.tier).where(
+            Location.id.in_([bindparam("from_id"), bindparam("to_id")])
+        ),
+    )
 )
 _BAL = Balance.__table__
 _Q, _R = bindparam("q", type_=Integer), bindparam("r", type_=Integer)
@@ -154,20 +168,31 @@ class MoveRequest:
 
 
 @dataclass(frozen=True)
-class _Refs:
+class Refs:
+    """Codes and kinds of what moves name: SKU id -> (code, serialised), lot id -> (code,
+    status), location id -> (code, kind, tier)."""
+
     skus: dict[int, tuple[str, bool]]
     lots: dict[int, tuple[str, str]]
     locations: dict[int, tuple[str, str, str]]
 
 
-def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> _Refs:
-    params = {
-        "sku_ids": list({m.sku_id for m in moves}),
-        "lot_ids": list({m.lot_id for m in moves}),
-        "loc_ids": list({m.from_location_id for m in moves} | {m.to_location_id for m in moves}),
-    }
-    refs = _Refs({}, {}, {})
-    for tag, ident, code, a, b in session.connection().execute(_REFS, params):
+def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> Refs:
+    if len(moves) == 1:
+        m = moves[0]
+        found = _P_REFS_ONE.run(session, {
+            "sku_id": m.sku_id, "lot_id": m.lot_id, "from_id": m.from_location_id,
+            "to_id": m.to_location_id,
+        }).fetchall()
+    else:
+        found = session.connection().execute(_REFS, {
+            "sku_ids": list({m.sku_id for m in moves}),
+            "lot_ids": list({m.lot_id for m in moves}),
+            "loc_ids": list({m.from_location_id for m in moves}
+                            | {m.to_location_id for m in moves}),
+        }).all()
+    refs = Refs({}, {}, {})
+    for tag, ident, code, a, b in found:
         if tag == "s":
             refs.skus[ident] = (code, a in ("1", "true", "True"))
         elif tag == "l":
@@ -177,7 +202,7 @@ def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> _Refs:
     return refs
 
 
-def _validate(move: MoveRequest, refs: _Refs) -> None:
+def _validate(move: MoveRequest, refs: Refs) -> None:
     if move.quantity <= 0:
         raise ValidationFailed(f"Quantity must be positive, got {move.quantity}.")
     if move.sku_id not in refs.skus or move.lot_id not in refs.lots:
@@ -214,13 +239,13 @@ def _validate(move: MoveRequest, refs: _Refs) -> None:
 
 
 def _upsert_balance(session: Session, move: MoveRequest, location_id: int, delta: int) -> None:
-    dialect = session.connection().dialect.name
+    dialect = driver_dialect(session).name
     _P_UPSERT["postgresql" if dialect == "postgresql" else "sqlite"].run(
         session, {"sku": move.sku_id, "loc": location_id, "lot": move.lot_id, "q": delta}
     )
 
 
-def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
+def _take_from_source(session: Session, move: MoveRequest, refs: Refs) -> None:
     code, kind, _tier = refs.locations[move.from_location_id]
     if kind in VIRTUAL_KINDS:
         _upsert_balance(session, move, move.from_location_id, -move.quantity)
@@ -242,7 +267,7 @@ def _take_from_source(session: Session, move: MoveRequest, refs: _Refs) -> None:
         )
 
 
-def _move_serials(session: Session, move: MoveRequest, refs: _Refs) -> None:
+def _move_serials(session: Session, move: MoveRequest, refs: Refs) -> None:
     ids = list(move.serial_ids)
     moved = 0
     if len(ids) == 1:
@@ -287,12 +312,18 @@ def post_moves(
     actor: Actor,
     reason: str,
     moves: Sequence[MoveRequest],
+    refs: Refs | None = None,
 ) -> list[int]:
-    """Post ``moves`` for one document; all or nothing (the caller's transaction rolls back)."""
+    """Post ``moves`` for one document; all or nothing (the caller's transaction rolls back).
+
+    ``refs`` may carry what the caller already read of the SKUs, lots and locations the moves
+    name (the pick path reads it with its line); it is validated all the same.
+    """
     if not moves:
         raise ValidationFailed("Nothing to post: the document has no quantities.", code="empty")
     session.flush()  # the statements below run on the connection: ORM changes must be there
-    refs = _load_refs(session, moves)
+    if refs is None:
+        refs = _load_refs(session, moves)
     for move in moves:
         _validate(move, refs)
     for move in moves:
@@ -315,11 +346,10 @@ def post_moves(
         }
         for m in moves
     ]
-    conn = session.connection()
     if len(rows) == 1:
         move_ids = [_P_INSERT_MOVE.run(session, {**rows[0], "created_at": now()}).fetchone()[0]]
     else:
-        move_ids = list(conn.execute(_INSERT_MOVES, rows).scalars())
+        move_ids = list(session.connection().execute(_INSERT_MOVES, rows).scalars())
     links = [
         {"move_id": move_id, "serial_id": serial_id}
         for move_id, move in zip(move_ids, moves, strict=True)
@@ -328,7 +358,7 @@ def post_moves(
     if len(links) == 1:
         _P_LINK.run(session, links[0])
     elif links:
-        conn.execute(insert(MoveSerial.__table__), links)
+        session.connection().execute(insert(MoveSerial.__table__), links)
     _record_event(session, document_id, document_kind, actor, moves, move_ids, refs)
     return move_ids
 
@@ -340,7 +370,7 @@ def _record_event(
     actor: Actor,
     moves: Sequence[MoveRequest],
     move_ids: Iterable[int],
-    refs: _Refs,
+    refs: Refs,
 ) -> None:
     lines = tuple(
         MovedLine(

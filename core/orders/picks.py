@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, Row, String, bindparam, case, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, Integer, String, bindparam, case, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from core.audit import service as audit
@@ -31,7 +31,7 @@ from core.errors import (
 )
 from core.events import DocumentPosted, PickConfirmed, record
 from core.ledger.models import StockMove
-from core.ledger.posting import MoveRequest, change_reserved, post_moves
+from core.ledger.posting import MoveRequest, Refs, change_reserved, post_moves
 from core.ledger.service import reverse_moves
 from core.locations.models import Location
 from core.lookups import serial_rows_by_codes
@@ -58,12 +58,15 @@ class PickOutcome:
     move_ids: tuple[int, ...] = ()
 
 
+_DEST = aliased(Location)
 _COLUMNS = (
     DocumentLine.id, DocumentLine.document_id, DocumentLine.quantity, DocumentLine.done_quantity,
     DocumentLine.status, DocumentLine.sku_id, DocumentLine.lot_id, DocumentLine.from_location_id,
     DocumentLine.to_location_id, DocumentLine.reservation_id, DocumentLine.order_line_id,
     DocumentLine.data, Document.status.label("doc_status"), Location.code.label("bin"),
-    Location.check_digits, Sku.code.label("sku"), Sku.serialised, Lot.code.label("lot"),
+    Location.check_digits, Location.kind.label("bin_kind"), Location.tier.label("bin_tier"),
+    _DEST.code.label("dest"), _DEST.kind.label("dest_kind"), _DEST.tier.label("dest_tier"),
+    Sku.code.label("sku"), Sku.serialised, Lot.code.label("lot"),
     Lot.status.label("lot_status"), Reservation.open_quantity, OrderLine.order_id,
     SalesOrder.status.label("order_status"),
 )
@@ -76,6 +79,7 @@ _LOAD = (
     select(*_COLUMNS)
     .join(Document, Document.id == DocumentLine.document_id)
     .join(Location, Location.id == DocumentLine.from_location_id)
+    .join(_DEST, _DEST.id == DocumentLine.to_location_id)
     .join(Sku, Sku.id == DocumentLine.sku_id)
     .join(Lot, Lot.id == DocumentLine.lot_id)
     .join(Reservation, Reservation.id == DocumentLine.reservation_id)
@@ -122,17 +126,18 @@ _P_LINE, _P_RESERVATION, _P_ORDER_LINE = Prepared(_LINE), Prepared(_RESERVATION)
     _ORDER_LINE
 )
 _P_CLOSE_LIST, _P_SETTLE_ORDER = Prepared(_CLOSE_LIST), Prepared(_SETTLE_ORDER)
+_P_LOAD = Prepared(_LOAD)
 
 
-def _load(session: Session, line_id: int) -> Row[Any]:
+def _load(session: Session, line_id: int) -> Any:
     session.flush()  # the plain-connection statements below must see pending ORM changes
-    row = session.connection().execute(_LOAD, {"p_id": line_id}).first()
+    row = _P_LOAD.first(session, {"p_id": line_id})
     if row is None:
         raise NotFoundError(f"No pick line {line_id}.", code="unknown-pick-line")
     return row
 
 
-def _check_open(row: Row[Any], quantity: int) -> None:
+def _check_open(row: Any, quantity: int) -> None:
     left = row.quantity - row.done_quantity
     if row.status in ("open", "done") and quantity > left:
         raise InsufficientStockError(
@@ -146,20 +151,20 @@ def _check_open(row: Row[Any], quantity: int) -> None:
         )
 
 
-def _check_digits(row: Row[Any], check_digits: str | None) -> None:
+def _check_digits(row: Any, check_digits: str | None) -> None:
     if check_digits is not None and (
         not row.check_digits or check_digits.strip() != row.check_digits
     ):
         raise CheckDigitsError(f"Check digits {check_digits!r} do not match bin {row.bin}.")
 
 
-def _check_lot(row: Row[Any]) -> None:
+def _check_lot(row: Any) -> None:
     if row.lot_status != LotStatus.APPROVED:
         raise LotBlockedError(f"Lot {row.lot} is {row.lot_status}; do not pick it.")
 
 
 def _serial_ids(
-    session: Session, row: Row[Any], quantity: int, values: Sequence[str]
+    session: Session, row: Any, quantity: int, values: Sequence[str]
 ) -> tuple[int, ...]:
     if not row.serialised:
         if values:
@@ -182,14 +187,26 @@ def _serial_ids(
 
 def _expire(session: Session, *targets: tuple[type[Any], int]) -> None:
     """Expire objects this module changed with plain UPDATEs, if the session holds them."""
+    if not session.identity_map:
+        return
     for cls, pk in targets:
         obj = session.identity_map.get(identity_key(cls, pk))
         if obj is not None:
             session.expire(obj)
 
 
+def _refs(row: Any) -> Refs:
+    """What the posting needs to know of the line's SKU, lot and locations: read with the line."""
+    return Refs(
+        skus={row.sku_id: (row.sku, bool(row.serialised))},
+        lots={row.lot_id: (row.lot, row.lot_status)},
+        locations={row.from_location_id: (row.bin, row.bin_kind, row.bin_tier),
+                   row.to_location_id: (row.dest, row.dest_kind, row.dest_tier)},
+    )
+
+
 def _write(
-    session: Session, actor: Actor, row: Row[Any], *, picked: int, short: int,
+    session: Session, actor: Actor, row: Any, *, picked: int, short: int,
     serial_ids: tuple[int, ...],
 ) -> PickOutcome:
     """Post ``picked`` pieces bin -> packing, release ``short`` more, update line and order."""
@@ -200,17 +217,18 @@ def _write(
             reason="pick", moves=[MoveRequest(
                 row.sku_id, row.lot_id, row.from_location_id, row.to_location_id, picked,
                 serial_ids, release_reserved=picked, document_line_id=row.id)],
+            refs=_refs(row),
         ))
     if short:
         change_reserved(session, sku_id=row.sku_id, location_id=row.from_location_id,
                         lot_id=row.lot_id, delta=-short)
     done = row.done_quantity + picked
     status = "short" if short else ("done" if done == row.quantity else "open")
-    conn, used = session.connection(), picked + short
+    used = picked + short
     _P_LINE.run(session, {"p_id": row.id, "p_done": done, "p_status": status, "p_by": actor.id,
                          "p_at": now()})
     if short:
-        conn.execute(update(DocumentLine).where(DocumentLine.id == row.id)
+        session.connection().execute(update(DocumentLine).where(DocumentLine.id == row.id)
                      .values(data={**(row.data or {}), "short": short}))
     _P_RESERVATION.run(session, {"p_id": row.reservation_id, "p_used": used})
     _P_ORDER_LINE.run(session, {"p_id": row.order_line_id, "p_picked": picked, "p_used": used})
@@ -246,7 +264,7 @@ def _settle_order(session: Session, order_id: int) -> str | None:
 
 
 def _settle(
-    session: Session, actor: Actor, row: Row[Any], *, picked: int, short: int, done: int,
+    session: Session, actor: Actor, row: Any, *, picked: int, short: int, done: int,
     status: str, move_ids: tuple[int, ...],
 ) -> PickOutcome:
     doc_status, order_status, closed = row.doc_status, row.order_status, None
@@ -351,7 +369,7 @@ def undo_pick(
                        "open", OrderStatus.PICKING, tuple(move_ids))
 
 
-def _reopen(session: Session, actor: Actor, row: Row[Any]) -> None:
+def _reopen(session: Session, actor: Actor, row: Any) -> None:
     """A line open again reopens its pick list and puts its order back to picking."""
     if row.doc_status != "open":
         doc = session.get_one(Document, row.document_id)
