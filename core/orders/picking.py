@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
+from core.db import Prepared
 from core.documents.models import DocKind, Document, DocumentLine
 from core.documents.service import new_document, set_status
 from core.errors import ConflictError, NotFoundError, ValidationFailed
@@ -255,7 +256,7 @@ def list_pick_lists(
 
 _SRC, _DST, _WHO = aliased(Location), aliased(Location), aliased(User)
 # Built once and run on the connection: this read-back follows every pick confirmation.
-_LINE_READS = (
+_LINE_READ_BASE = (
     select(
         DocumentLine.id,
         DocumentLine.line_no,
@@ -279,8 +280,10 @@ _LINE_READS = (
     .outerjoin(_DST, _DST.id == DocumentLine.to_location_id)
     .outerjoin(OrderLine, OrderLine.id == DocumentLine.order_line_id)
     .outerjoin(_WHO, _WHO.id == DocumentLine.done_by_id)
-    .where(DocumentLine.id.in_(bindparam("ids", expanding=True)))
 )
+_LINE_READS = _LINE_READ_BASE.where(DocumentLine.id.in_(bindparam("ids", expanding=True)))
+# The read-back of one line (after a confirmation), prepared on the raw cursor.
+_P_LINE_READ = Prepared(_LINE_READ_BASE.where(DocumentLine.id == bindparam("id")))
 
 
 def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineRead]:
@@ -304,7 +307,11 @@ def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineR
             done_by=r.username,
             done_at=r.done_at,
         )
-        for r in session.connection().execute(_LINE_READS, {"ids": list(line_ids)})
+        for r in (
+            _P_LINE_READ.rows(session, {"id": line_ids[0]})
+            if len(line_ids) == 1
+            else session.connection().execute(_LINE_READS, {"ids": list(line_ids)})
+        )
     }
     return [found[i] for i in line_ids if i in found]
 
