@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import DateTime, Integer, String, bindparam, case, select, update
 from sqlalchemy.orm import Session, aliased
@@ -24,6 +24,7 @@ from core.documents.models import DocKind, Document, DocumentLine
 from core.errors import (
     CheckDigitsError,
     ConflictError,
+    CoreError,
     InsufficientStockError,
     LotBlockedError,
     NotFoundError,
@@ -35,7 +36,8 @@ from core.ledger.posting import MoveRequest, Refs, change_reserved, post_moves
 from core.ledger.service import reverse_moves
 from core.locations.models import Location
 from core.lookups import serial_rows_by_codes
-from core.lots.models import Lot, LotStatus
+from core.lots.models import Lot, LotStatus, Serial
+from core.lots.qr import serial_code
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.people.security import Actor
 
@@ -58,7 +60,7 @@ class PickOutcome:
     move_ids: tuple[int, ...] = ()
 
 
-_DEST = aliased(Location)
+_DEST, _PIECE = aliased(Location), aliased(Serial)
 _COLUMNS = (
     DocumentLine.id, DocumentLine.document_id, DocumentLine.quantity, DocumentLine.done_quantity,
     DocumentLine.status, DocumentLine.sku_id, DocumentLine.lot_id, DocumentLine.from_location_id,
@@ -68,7 +70,9 @@ _COLUMNS = (
     _DEST.code.label("dest"), _DEST.kind.label("dest_kind"), _DEST.tier.label("dest_tier"),
     Sku.code.label("sku"), Sku.serialised, Lot.code.label("lot"),
     Lot.status.label("lot_status"), Reservation.open_quantity, OrderLine.order_id,
-    SalesOrder.status.label("order_status"),
+    SalesOrder.status.label("order_status"), _PIECE.id.label("piece_id"),
+    _PIECE.code.label("piece_code"), _PIECE.sku_id.label("piece_sku_id"),
+    _PIECE.lot_id.label("piece_lot_id"), _PIECE.location_id.label("piece_location_id"),
 )
 
 
@@ -85,6 +89,8 @@ _LOAD = (
     .join(Reservation, Reservation.id == DocumentLine.reservation_id)
     .join(OrderLine, OrderLine.id == DocumentLine.order_line_id)
     .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
+    # The piece of a single-piece confirmation comes with the line: one statement fewer.
+    .outerjoin(_PIECE, _PIECE.code == bindparam("p_piece", type_=String))
     .where(DocumentLine.id == _P_ID, Document.kind == DocKind.PICK.value)
     .with_for_update(of=[DocumentLine, Document, SalesOrder])
 )
@@ -129,12 +135,30 @@ _P_CLOSE_LIST, _P_SETTLE_ORDER = Prepared(_CLOSE_LIST), Prepared(_SETTLE_ORDER)
 _P_LOAD = Prepared(_LOAD)
 
 
-def _load(session: Session, line_id: int) -> Any:
+def _load(session: Session, line_id: int, serials: Sequence[str] = ()) -> Any:
     session.flush()  # the plain-connection statements below must see pending ORM changes
-    row = _P_LOAD.first(session, {"p_id": line_id})
+    row = _P_LOAD.first(session, {"p_id": line_id, "p_piece": _one_code(serials)})
     if row is None:
         raise NotFoundError(f"No pick line {line_id}.", code="unknown-pick-line")
     return row
+
+
+def _one_code(values: Sequence[str]) -> str | None:
+    """The serial code of a single scanned piece, read with its line (None: read it later)."""
+    if len(values) != 1:
+        return None
+    try:
+        return serial_code(values[0])
+    except CoreError:  # malformed: reported in order, after the line's own checks
+        return None
+
+
+class _Piece(NamedTuple):
+    id: int
+    code: str
+    sku_id: int
+    lot_id: int
+    location_id: int
 
 
 def _check_open(row: Any, quantity: int) -> None:
@@ -174,7 +198,12 @@ def _serial_ids(
     if len(values) != quantity:
         raise SerialError(f"{row.sku} is serialised: scan {quantity} piece(s), got {len(values)}.",
                           code="serials-required")
-    serials = serial_rows_by_codes(session, values)
+    serials = (
+        [_Piece(row.piece_id, row.piece_code, row.piece_sku_id, row.piece_lot_id,
+                row.piece_location_id)]
+        if row.piece_id is not None
+        else serial_rows_by_codes(session, values)
+    )
     for s in serials:
         if s.sku_id != row.sku_id:
             raise SerialError(f"Piece {s.code} is not a {row.sku}.", code="serial-wrong-sku")
@@ -293,7 +322,7 @@ def confirm_pick(
 
     Wrong check digits, a blocked lot, or a serial of another bin, SKU or lot post nothing.
     """
-    row = _load(session, line_id)
+    row = _load(session, line_id, serials)
     _check_digits(row, check_digits)
     if quantity <= 0:
         raise ConflictError("Confirm at least one piece (or report a short pick).",
@@ -309,7 +338,7 @@ def short_pick(
     serials: Sequence[str] = (), check_digits: str | None = None,
 ) -> PickOutcome:
     """The bin holds too few: post the ``found_quantity`` found now and release the rest."""
-    row = _load(session, line_id)
+    row = _load(session, line_id, serials)
     _check_digits(row, check_digits)
     _check_open(row, found_quantity)
     serial_ids: tuple[int, ...] = ()
