@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import threading
 import time
-import weakref
 from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -38,7 +36,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _configure_sqlite(engine: Engine, *, autocheckpoint: int) -> None:
+def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -48,8 +46,7 @@ def _configure_sqlite(engine: Engine, *, autocheckpoint: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         # A larger page cache and rarer checkpoints: commits of the hot path stay in memory.
         cursor.execute("PRAGMA cache_size=-65536")
-        cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
-        cursor.execute("PRAGMA journal_size_limit=67108864")  # the log shrinks back after a burst
+        cursor.execute("PRAGMA wal_autocheckpoint=8000")
         cursor.execute("PRAGMA mmap_size=268435456")
         cursor.execute("PRAGMA temp_store=MEMORY")
         # Writers wait in _begin_immediate (short, jittered retries); SQLite's own busy handler
@@ -80,70 +77,15 @@ def _begin_immediate(dbapi_connection: Any, timeout_s: float = 60.0) -> None:
             time.sleep(random.uniform(0.0001, 0.001))
 
 
-def make_engine(url: str, *, echo: bool = False, background_checkpoints: bool = False) -> Engine:
-    """An engine for ``url`` with Facet's SQLite settings applied when it is SQLite.
-
-    With ``background_checkpoints`` its connections never checkpoint the write-ahead log
-    themselves: a :class:`WalCheckpointer` must do it.
-    """
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` with Facet's SQLite settings applied when it is SQLite."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, echo=echo, pool_size=8, max_overflow=32, connect_args={"timeout": 60}
         )
-        _configure_sqlite(engine, autocheckpoint=0 if background_checkpoints else 8000)
+        _configure_sqlite(engine)
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=40, pool_pre_ping=True)
-
-
-class WalCheckpointer:
-    """Copies SQLite's write-ahead log into the database file from a background thread.
-
-    Left to itself, SQLite checkpoints inside whichever commit crosses the threshold, and that
-    commit waits for the copy and an fsync: a stall of tens of milliseconds in some picker's
-    request. Here a thread runs a PASSIVE checkpoint (it never blocks readers or writers) every
-    ``interval_s`` on its own connection. Under a continuous stream of commits the log is never
-    fully copied at the moment a writer starts, so SQLite never rewinds it; past
-    ``restart_frames`` the thread runs a RESTART checkpoint, which holds writers back only while
-    it copies the frames written since the last PASSIVE one.
-    """
-
-    def __init__(
-        self, path: str, *, interval_s: float = 0.25, restart_frames: int = 16_000
-    ) -> None:
-        self._path, self._interval, self._restart = path, interval_s, restart_frames
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="facet-wal-checkpoint", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-        try:
-            connection.execute("PRAGMA busy_timeout=200")
-            while not self._stop.wait(self._interval):
-                try:
-                    _busy, frames, _copied = connection.execute(
-                        "PRAGMA wal_checkpoint(PASSIVE)"
-                    ).fetchone()
-                    if frames > self._restart:
-                        connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-                except sqlite3.Error:  # the file was removed, or is busy: try next time
-                    continue
-        finally:
-            connection.close()
-
-    def stop(self) -> None:
-        """Stop the thread after its current checkpoint."""
-        self._stop.set()
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout=5)
-
-
-def _sqlite_file(url: str) -> str | None:
-    """The database file of a SQLite URL (None for in-memory databases and other dialects)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return parsed.database
 
 
 class Database:
@@ -153,11 +95,7 @@ class Database:
         import core.models  # noqa: F401  (every mapper must be configured before use)
 
         self.url = url
-        path = _sqlite_file(url)
-        self.engine = make_engine(url, echo=echo, background_checkpoints=path is not None)
-        self._checkpointer = WalCheckpointer(path) if path is not None else None
-        if self._checkpointer is not None:  # a Database dropped without dispose() stops it too
-            weakref.finalize(self, self._checkpointer.stop)
+        self.engine = make_engine(url, echo=echo)
         self.bus = bus or EventBus()
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
@@ -200,9 +138,7 @@ class Database:
         return self._write()
 
     def dispose(self) -> None:
-        """Close every pooled connection (and stop the WAL checkpointer)."""
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
+        """Close every pooled connection."""
         self.engine.dispose()
 
 
