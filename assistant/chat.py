@@ -25,13 +25,21 @@ from assistant.entities.resolve import (
     FOLLOW_UP_SLOTS,
     Resolver,
     extract_slots,
+    order_reference,
     spoken_codes_to_text,
 )
 from assistant.errors import ForbiddenError, NoContextError, NotUnderstoodError
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
-from assistant.intents.encoder import Encoder, SentenceEncoder
-from assistant.intents.matcher import EmbeddingMatcher, IntentMatch, TemplateMatcher
+from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
+from assistant.intents.matcher import (
+    EmbeddingMatcher,
+    IntentMatch,
+    Matcher,
+    Ranking,
+    TemplateMatcher,
+)
+from assistant.intents.prepare import SHORTHAND, Speller, example_code_kind, tag_codes
 from assistant.pipeline import Pipeline, PipelineRun
 from assistant.settings import AssistantSettings
 from core import Actor, Database
@@ -39,9 +47,15 @@ from core.reports import CatalogueVersion, catalogue_version, vocabulary
 
 __all__ = ["Assistant", "ChatReply", "ConversationStore", "build_assistant", "jsonable"]
 
-# all-MiniLM-L6-v2 is English-only: Chinese questions are served by templates alone (every
-# Chinese sentence looks alike to it; see bench/assistant_chat.py for the figures).
+# all-MiniLM-L6-v2 is English-only (every Chinese sentence looks alike to it; see
+# bench/assistant_chat.py for the figures): Chinese questions that no template matches are
+# scored by a character n-gram similarity over the Chinese examples instead.
 EMBEDDING_LANGUAGES = ("en",)
+# Example groups that are never an answer: follow-ups need a template, and out_of_scope holds
+# questions the chat cannot answer (small talk, actions, market prices) so they win over a
+# real intent's faint resemblance.
+NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
+_CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
 
 
@@ -133,11 +147,15 @@ class Assistant:
         )
         self.data: dict[str, IntentData] = {lang: load_intents(lang) for lang in LANGUAGES}
         self.templates = TemplateMatcher(self.data)
-        examples: dict[str, list[str]] = {}
-        for language in EMBEDDING_LANGUAGES:
-            for intent, sentences in self.data[language].examples.items():
-                examples.setdefault(intent, []).extend(sentences)
-        self.embeddings = EmbeddingMatcher(examples, self.encoder)
+        examples = {lang: {intent: [self._prepare(s, lang, example_code_kind) for s in sentences]
+                           for intent, sentences in self.data[lang].examples.items()}
+                    for lang in LANGUAGES}
+        self.embeddings = EmbeddingMatcher(examples["en"], self.encoder)
+        self.lexical = EmbeddingMatcher(examples["zh"], CharNgramEncoder(
+            [s for sentences in examples["zh"].values() for s in sentences]))
+        self.speller = Speller(
+            [s for sentences in examples["en"].values() for s in sentences]
+            + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
         self.conversations = ConversationStore(settings.conversation_ttl_seconds)
         self._version: CatalogueVersion | None = None
         self._index = CatalogueIndex()
@@ -205,15 +223,47 @@ class Assistant:
             raise NoContextError(ctx.say("error.no_context"))
         if matches:
             return matches[0]
-        ranking = self.embeddings.rank(spoken_codes_to_text(words))
+        ranking, threshold, read = self.similarity(words, language, resolver)
         intent, score = ranking.best
-        if (language not in EMBEDDING_LANGUAGES or score < self.settings.similarity_threshold
-                or intent == "follow_up"):
+        if score < threshold or intent in NOT_ANSWERS:
             raise self._not_understood(ctx, ranking.scores)
-        intent = self._contrast(intent, words)
+        intent = self._contrast(intent, read)
         slots = extract_slots(text, intent, resolver)
-        return IntentMatch(intent, slots, score, "embedding", language,
+        tier: Matcher = "embedding" if language in EMBEDDING_LANGUAGES else "ngram"
+        if tier == "ngram" and "product" in slots and "style" not in slots:
+            del slots["product"]  # Chinese left over from the n-gram tier is question words
+        return IntentMatch(intent, slots, score, tier, language,
                            alternatives=ranking.scores[:3])
+
+    def similarity(
+        self, words: str, language: str, resolver: Resolver
+    ) -> tuple[Ranking, float, str]:
+        """The similarity tier's ranking, the threshold it must pass, and the text it read."""
+        index = resolver.index
+
+        def kind_of(token: str) -> str | None:
+            if token.isdigit():
+                return None
+            if order_reference(token, index):
+                return "order"
+            found = index.any_code(token)
+            return next(iter(found)) if found else example_code_kind(token)
+
+        text = self._prepare(words, language, kind_of)
+        if language in EMBEDDING_LANGUAGES:
+            known = _catalogue_words(index)
+            text = self.speller.correct(text, known=known)
+            return self.embeddings.rank(text), self.settings.similarity_threshold, text
+        threshold = self.data[language].similarity_threshold
+        return self.lexical.rank(text), threshold if threshold is not None else 1.01, text
+
+    @staticmethod
+    def _prepare(text: str, language: str, kind_of: Callable[[str], str | None]) -> str:
+        """Normalised text with spoken codes written out and every code replaced by its kind."""
+        words = spoken_codes_to_text(normalise_text(text))
+        if language != "en":
+            words = _CJK_EDGE.sub(" ", words)
+        return tag_codes(words, kind_of)
 
     def _contrast(self, intent: str, words: str) -> str:
         """The opposite intent when the question says so ('least sold' is no best seller)."""
@@ -226,7 +276,7 @@ class Assistant:
     def _not_understood(
         self, ctx: HandlerContext, scores: tuple[tuple[str, float], ...]
     ) -> NotUnderstoodError:
-        closest = [(i, s) for i, s in scores if i != "follow_up"][:3]
+        closest = [(i, s) for i, s in scores if i not in NOT_ANSWERS][:3]
         names = [self.data[ctx.language].descriptions.get(i, i) for i, _ in closest]
         return NotUnderstoodError(
             ctx.say("error.not_understood", options=ctx.join(names)),
@@ -241,6 +291,13 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
+
+
+def _catalogue_words(index: CatalogueIndex) -> frozenset[str]:
+    """Words the speller must leave alone: names of people, suppliers, channels and styles."""
+    names = [*index.people, *index.suppliers, *index.channels, *index.vocab.categories,
+             *(s.name.lower() for s in index.styles)]
+    return frozenset(w for name in names for w in name.split())
 
 
 def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:

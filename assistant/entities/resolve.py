@@ -19,6 +19,7 @@ __all__ = [
     "INTENT_SLOTS",
     "Resolver",
     "extract_slots",
+    "order_reference",
     "spoken_codes_to_text",
 ]
 
@@ -159,11 +160,25 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     return slots
 
 
+def order_reference(text: str, index: CatalogueIndex) -> str | None:
+    """The order a reference written with its dashes names ('web-261125-06272'), or None.
+
+    Such a reference also has a serial's shape (letters, then digits), so it is checked first;
+    a lot or SKU code of the same shape stays what the catalogue says it is.
+    """
+    if not _CODE_SPANS[0].fullmatch(text.strip().lower()):
+        return None
+    if index.lot(text) is not None or index.sku(text) is not None:
+        return None
+    return index.order(text)
+
+
 def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
     converted = spoken_to_code_spans(rest)
     for pattern in _CODE_SPANS:
         for match in pattern.finditer(converted):
-            found = resolver.resolve("code", match.group())
+            order = order_reference(match.group(), resolver.index)
+            found = {"order": order} if order else resolver.resolve("code", match.group())
             if found is None and (order := resolver.index.order(match.group())):
                 found = {"order": order} if not order.isdigit() or "order" in rest else None
             if found:

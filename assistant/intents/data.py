@@ -2,7 +2,8 @@
 
 Files live in ``assistant/data/intents/<language>/``: ``intents.yaml`` (rules and intents with
 sentence templates, hassil's layout), ``examples.yaml`` (sentences for the similarity tier) and
-``responses.yaml`` (answer wording).
+``responses.yaml`` (answer wording). ``examples.yaml`` may set ``threshold``, the similarity a
+question needs to be answered in that language when its tier is not the sentence model.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class IntentData:
     descriptions: dict[str, str]
     responses: dict[str, str]
     contrasts: dict[str, dict[str, tuple[str, ...]]]
+    similarity_threshold: float | None = None
 
 
 def _read(language: str, name: str) -> dict[str, Any]:
@@ -72,4 +74,6 @@ def load_intents(language: str) -> IntentData:
                  for k, v in (example_file.get("contrasts") or {}).items()}
     responses = {str(k): str(v)
                  for k, v in (_read(language, "responses.yaml").get("responses") or {}).items()}
-    return IntentData(language, tuple(templates), examples, descriptions, responses, contrasts)
+    threshold = example_file.get("threshold")
+    return IntentData(language, tuple(templates), examples, descriptions, responses, contrasts,
+                      float(threshold) if threshold is not None else None)

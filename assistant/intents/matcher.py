@@ -19,12 +19,14 @@ from assistant.intents.encoder import Encoder, Matrix
 __all__ = [
     "EmbeddingMatcher",
     "IntentMatch",
+    "Matcher",
     "Ranking",
     "SlotResolver",
     "TemplateMatcher",
 ]
 
-Matcher = Literal["template", "embedding"]
+# "ngram": the character n-gram similarity that stands in for the sentence model in Chinese.
+Matcher = Literal["template", "embedding", "ngram"]
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,49 @@ def test_embedding_tier_extracts_slots(assistant: Assistant, actors: dict[str, A
     assert reply.run.match is not None and reply.run.match.slots == {"period": "this_quarter"}
 
 
+# Typos, chat shorthand and codes the sentence model cannot read (they are replaced by the word
+# for their kind before embedding), and the slots still come out of the original text.
+PREPARED = [
+    ("serail movments of FC0000003", "serial_history", {"serial": "FC0000003"}),
+    ("qc failurs by suplier this year", "qc_failures", {"period": "this_year"}),
+    ("slwo movers this quarter", "slow_movers", {"period": "this_quarter"}),
+    ("remaining qty for SKU ST0003-Au750Y-7", "count_stock", {"sku": "ST0003-Au750Y-7"}),
+    ("who took care of picking WEB-261120-00042", "who_picked",
+     {"order": "WEB-261120-00042"}),
+]
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), PREPARED, ids=[c[0] for c in PREPARED])
+def test_similarity_reads_past_typos_and_codes(assistant: Assistant, actors: dict[str, Actor],
+                                               text: str, intent: str,
+                                               slots: dict[str, str]) -> None:
+    match = assistant.ask(text, actor=actors["manager"]).run.match
+    assert match is not None and (match.intent, match.matcher) == (intent, "embedding")
+    assert match.slots == slots
+
+
+# Chinese that no template covers goes to the character n-gram tier.
+NGRAM = [
+    ("供应商的货检验没过的有哪些", "qc_failures"),
+    ("监控拍到异常了吗", "camera_alerts"),
+    ("哪几款卖得最火", "best_sellers"),
+    ("手链放在哪个货架", "locate"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), NGRAM, ids=[c[0] for c in NGRAM])
+def test_chinese_ngram_tier(assistant: Assistant, actors: dict[str, Actor], text: str,
+                            intent: str) -> None:
+    match = assistant.ask(text, actor=actors["manager"]).run.match
+    assert match is not None and (match.intent, match.matcher) == (intent, "ngram")
+    assert "product" not in match.slots
+
+
 @pytest.mark.parametrize("text", ["what's the weather like in Milan", "tell me a joke",
-                                  "book me a flight to Antwerp", "今天天气怎么样"])
+                                  "book me a flight to Antwerp", "今天天气怎么样",
+                                  "add a new customer record", "delete the supplier Valenza",
+                                  "what's the platinum price this week", "hi there",
+                                  "what should I reorder"])
 def test_below_threshold_says_so_and_offers_intents(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:

@@ -1,0 +1,157 @@
+"""What the similarity tier reads: codes replaced by their kind, chat shorthand and typos fixed.
+
+A sentence model sees 'FC0000045' or 'ST0003-Au750Y-6' as noise that drags a short question
+away from every example, and it has never seen 'camra' or 'histroy'. So before a question (or
+an example sentence) is embedded, each code becomes the word for its kind ('serial', 'lot',
+'sku', 'bin', 'order'), common chat shorthand is spelled out and a word the intent vocabulary
+does not know is replaced by the nearest one that it does (one edit away, two for long words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Container, Iterable
+
+__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "tag_codes"]
+
+# The word a code of each slot kind is replaced by.
+CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
+              "order": "order"}
+# Common chat shorthand and dropped apostrophes, spelled out.
+SHORTHAND = {
+    "pls": "please", "plz": "please", "thx": "thanks", "u": "you", "r": "are",
+    "ur": "your", "qty": "quantity", "qtys": "quantities", "yr": "year", "yrs": "years",
+    "ytd": "this year", "mtd": "this month", "mth": "month", "wk": "week", "wks": "weeks",
+    "hrs": "hours", "hr": "hour", "nr": "number", "num": "number", "b4": "before",
+    "2day": "today", "tmrw": "tomorrow",
+    "whats": "what's", "wheres": "where's", "hows": "how's", "whos": "who's",
+    "isnt": "isn't", "arent": "aren't", "dont": "don't", "doesnt": "doesn't",
+    "didnt": "didn't", "havent": "haven't", "hasnt": "hasn't", "cant": "can't",
+    "wont": "won't", "howmany": "how many", "howmuch": "how much", "hw": "how",
+}
+# Demo-style code shapes, for example sentences (their codes need not exist in the catalogue).
+_EXAMPLE_SHAPES = (
+    ("order", re.compile(r"[a-z]{2,4}-\d{6}-\d{3,6}")),
+    ("serial", re.compile(r"fc\d{5,}")),
+    ("sku", re.compile(r"st\d{3,}(-[a-z0-9]+)+")),
+    ("location", re.compile(r"[a-z]\d{2}(-\d{2}(-\d[lr]?)?)?")),
+    ("lot", re.compile(r"[a-z]-?\d{4}")),
+)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def example_code_kind(token: str) -> str | None:
+    """The slot kind a demo-style code has ('fc0000123' -> 'serial'), or None."""
+    for kind, shape in _EXAMPLE_SHAPES:
+        if shape.fullmatch(token):
+            return kind
+    return None
+
+
+def tag_codes(text: str, kind_of: Callable[[str], str | None]) -> str:
+    """Normalised text with each code replaced by the word for its kind.
+
+    ``kind_of`` says what a token is ('lot', 'serial', 'sku', 'location', 'order' or None);
+    a short letter prefix split from its digits ('g 2311') is tried joined first. A kind word
+    that would repeat the word before it ('lot lot') is dropped.
+    """
+    tokens, out, n = text.split(), [], 0
+    while n < len(tokens):
+        token, step = tokens[n], 1
+        kind = None
+        if (n + 1 < len(tokens) and token.isalpha() and len(token) <= 4
+                and tokens[n + 1][:1].isdigit()):
+            kind = kind_of(token + tokens[n + 1])
+            step = 2 if kind else 1
+        if kind is None and any(c.isdigit() for c in token):
+            kind = kind_of(token)
+        word = CODE_WORDS.get(kind or "", None)
+        if word is None:
+            out.append(token)
+        elif not out or out[-1] != word:
+            out.append(word)
+        n += step
+    return " ".join(out)
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    found, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def _plausible(word: str, cand: str) -> bool:
+    """Whether a short word may be a typo of ``cand`` rather than another word ('log', 'news').
+
+    Three letters: only a vowel-less stub gaining a letter ('bst' -> 'best'). Four letters:
+    only a letter gained or two letters swapped ('wher' -> 'where'). Longer: any edit.
+    """
+    if len(word) == 3:
+        return len(cand) == 4 and not set(word) & set("aeiouy")
+    if len(word) == 4:
+        return len(cand) == 5 or (len(cand) == 4 and sorted(word) == sorted(cand))
+    return True
+
+
+class Speller:
+    """Corrects words outside a vocabulary to the nearest word inside it (symmetric deletes).
+
+    Short words are corrected only where a typo is likelier than another real word (see
+    ``_plausible``); words of five to seven letters are corrected one edit away, longer ones
+    two. Ties go to the more frequent word.
+    """
+
+    def __init__(self, sentences: Iterable[str], *, keep: Iterable[str] = ()) -> None:
+        self.counts: Counter[str] = Counter()
+        for sentence in sentences:
+            self.counts.update(_WORD.findall(sentence.lower()))
+        self.known = set(self.counts) | {w.lower() for w in keep}
+        self._index: dict[str, set[str]] = {}
+        for word in self.counts:
+            if len(word) >= 3:
+                for key in _deletes(word, 2 if len(word) >= 7 else 1):
+                    self._index.setdefault(key, set()).add(word)
+
+    def word(self, word: str, *, known: Container[str] = frozenset()) -> str:
+        """The word itself when known (or too short), else its correction, else itself."""
+        if word in self.known or word in known or len(word) < 3 or not word.isalpha():
+            return word
+        depth = 1 if len(word) <= 7 else 2
+        candidates: set[str] = set()
+        for key in _deletes(word, depth):
+            candidates |= self._index.get(key, set())
+        best: tuple[int, int, str] | None = None
+        for cand in candidates:
+            dist = _distance(word, cand)
+            if dist > depth or not _plausible(word, cand):
+                continue
+            if dist > 1 and len(cand) < 7:
+                continue
+            key = (dist, -self.counts[cand], cand)
+            best = key if best is None or key < best else best
+        return best[2] if best else word
+
+    def correct(self, text: str, *, known: Container[str] = frozenset()) -> str:
+        """Normalised text with shorthand spelled out and unknown words corrected.
+
+        ``known`` adds words to leave alone (names from the live catalogue).
+        """
+        words = [SHORTHAND.get(w, w) for w in text.split()]
+        return " ".join(self.word(w, known=known) for w in " ".join(words).split())
