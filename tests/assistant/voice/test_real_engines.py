@@ -64,7 +64,7 @@ def _accuracy(engine: PocketSphinxEngine, synth: Synth, snr_db: float | None) ->
 def test_pocketsphinx_recognises_commands_in_clean_speech(
     pocketsphinx: PocketSphinxEngine, synth: Synth
 ) -> None:
-    assert _accuracy(pocketsphinx, synth, None) >= 0.85
+    assert _accuracy(pocketsphinx, synth, None) >= 0.9
 
 
 @needs_espeak
@@ -72,9 +72,10 @@ def test_pocketsphinx_recognises_commands_in_clean_speech(
 def test_pocketsphinx_recognises_commands_at_10_db_snr(
     pocketsphinx: PocketSphinxEngine, synth: Synth
 ) -> None:
-    # Pink noise at 10 dB SNR is hard for the small US-English model on synthetic voices;
-    # the bench tracks the number, the test guards against it collapsing.
-    assert _accuracy(pocketsphinx, synth, 10.0) >= 0.5
+    # Pink noise at 10 dB SNR is hard for the small US-English model on synthetic voices; the
+    # engine's noise suppressor carries it (without it, 0.75 here). The bench tracks the
+    # number, the test guards against it collapsing.
+    assert _accuracy(pocketsphinx, synth, 10.0) >= 0.8
 
 
 @needs_espeak
