@@ -7,9 +7,10 @@ from core.documents.models import Document, DocumentLine
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import Location
 from core.lots.models import Lot, Serial, Supplier
-from core.orders.models import OrderLine, Reservation, SalesOrder
+from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.people.models import User
 from core.people.presence import ZonePresence
+from core.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 __all__ = [
     "Alert",
@@ -23,6 +24,9 @@ __all__ = [
     "Lot",
     "MoveSerial",
     "OrderLine",
+    "PickException",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "Reservation",
     "SalesOrder",
     "Serial",

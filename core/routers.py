@@ -14,11 +14,12 @@ from core.lots.api import router as lots
 from core.orders.api import router as orders
 from core.people.api import router as people
 from core.people.presence_api import router as presence
+from core.purchasing.api import router as purchasing
 from core.reports.api import router as reports
 from core.slotting.api import router as slotting
 from core.trace.api import router as trace
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
-    alerts, presence, reports,
+    alerts, presence, reports, purchasing,
 ]

@@ -38,7 +38,14 @@ from core.clock import now
 from core.documents.models import DocKind, Document, DocumentLine
 from core.locations.models import Location
 from core.lots.models import Serial
-from core.orders import confirm_pick, short_pick, skip_pick, undo_pick
+from core.orders import (
+    confirm_pick,
+    record_pick_exception,
+    refusal_kind,
+    short_pick,
+    skip_pick,
+    undo_pick,
+)
 from core.people import PERMISSIONS
 from core.people.models import User
 from core.people.security import read_token
@@ -226,7 +233,29 @@ class CorePickingBackend:
                     return
             if isinstance(exc, IntegrityError):
                 raise BackendUnavailableError("the posting collided; try again") from exc
+            if (kind := refusal_kind(exc)) is not None:
+                self._record_rejection(actor, line, kind, ", ".join(serials), key)
             raise PickRejectedError(exc.message) from exc
+
+    def report_rejection(self, operator_id: str, line_id: str, *, kind: str, given: str) -> None:
+        """Record a check digit or serial the dialogue refused as a pick exception."""
+        actor = self._actor(operator_id)
+        try:
+            with self._calling(), self._db.write() as session:
+                record_pick_exception(session, actor=actor, line_id=_line_number(line_id),
+                                      kind=kind, given=given, source="voice")
+        except CoreError as exc:
+            raise PickRejectedError(exc.message) from exc
+
+    def _record_rejection(self, actor: Actor, line: int, kind: str, given: str,
+                          key: str) -> None:
+        """Keep a wrong pick the core refused; its own transaction, once per posting key."""
+        try:
+            with self._calling(), self._db.write() as session:
+                record_pick_exception(session, actor=actor, line_id=line, kind=kind,
+                                      given=given, source="voice", request_key=key)
+        except (CoreError, BackendUnavailableError, IntegrityError) as exc:
+            log.warning("voice backend: rejection on line %s not recorded: %s", line, exc)
 
     @staticmethod
     def _replayed(session: Session, actor: Actor, key: str, fingerprint: str) -> bool:

@@ -1,6 +1,7 @@
 """Voice picking: the headset dialogue, its backend protocol and the streaming session."""
 
 from assistant.voice.backend import (
+    REJECTION_KINDS,
     BackendUnavailableError,
     NothingToUndoError,
     PickingBackend,
@@ -9,13 +10,14 @@ from assistant.voice.backend import (
     UnknownOperatorError,
 )
 from assistant.voice.commands import Command, CommandKind, parse_command, scan_command
-from assistant.voice.fake_backend import InMemoryPickingBackend, Posting
+from assistant.voice.fake_backend import InMemoryPickingBackend, Posting, Rejection
 from assistant.voice.language import Expectation, LanguagePack, load_language
 from assistant.voice.machine import DialogueMachine, idempotency_key
 from assistant.voice.session import VoiceEvent, VoiceSession, vad_from_settings
 from assistant.voice.states import BackendCall, Prompt, State, Turn
 
 __all__ = [
+    "REJECTION_KINDS",
     "BackendCall",
     "BackendUnavailableError",
     "Command",
@@ -30,6 +32,7 @@ __all__ = [
     "PickingBackend",
     "Posting",
     "Prompt",
+    "Rejection",
     "State",
     "Turn",
     "UnknownOperatorError",

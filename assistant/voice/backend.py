@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 from assistant.speech.errors import AssistantError
 
 __all__ = [
+    "REJECTION_KINDS",
     "BackendUnavailableError",
     "NothingToUndoError",
     "PickLine",
@@ -16,6 +17,10 @@ __all__ = [
     "PickingBackend",
     "UnknownOperatorError",
 ]
+
+
+#: What the dialogue reports through `PickingBackend.report_rejection`.
+REJECTION_KINDS = frozenset({"wrong-check-digits", "wrong-serial"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,14 @@ class PickingBackend(Protocol):
 
     def skip_line(self, operator_id: str, line_id: str) -> None:
         """Record that the operator skipped a line (it stays open)."""
+        ...
+
+    def report_rejection(self, operator_id: str, line_id: str, *, kind: str, given: str) -> None:
+        """Record a wrong pick the dialogue refused on the line (it posts nothing).
+
+        `kind` is ``wrong-check-digits`` or ``wrong-serial``; `given` is what was spoken or
+        scanned. `PickRejectedError` if the line is unknown.
+        """
         ...
 
     def undo_last(self, operator_id: str) -> str:

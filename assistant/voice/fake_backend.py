@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.voice.backend import (
+    REJECTION_KINDS,
     BackendUnavailableError,
     NothingToUndoError,
     PickLine,
@@ -14,7 +15,7 @@ from assistant.voice.backend import (
     UnknownOperatorError,
 )
 
-__all__ = ["InMemoryPickingBackend", "Posting"]
+__all__ = ["InMemoryPickingBackend", "Posting", "Rejection"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,16 @@ class Posting:
     idempotency_key: str
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A wrong check digit or serial the dialogue refused, as the fake backend stored it."""
+
+    operator_id: str
+    line_id: str
+    kind: str
+    given: str
+
+
 @dataclass
 class InMemoryPickingBackend:
     """Operators and queued assignments in memory; postings are deduplicated by key."""
@@ -38,10 +49,12 @@ class InMemoryPickingBackend:
     postings: list[Posting] = field(default_factory=list)
     undone: list[Posting] = field(default_factory=list)
     skips: list[tuple[str, str]] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
     signed_on: set[str] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
     fail_next: int = 0
     fail_after_apply: bool = True
+    fail_rejections: bool = False
     _by_key: dict[str, Posting] = field(default_factory=dict)
     _lines: dict[str, PickLine] = field(default_factory=dict)
 
@@ -78,6 +91,16 @@ class InMemoryPickingBackend:
         self._require(operator_id)
         self.calls.append(f"skip:{line_id}")
         self.skips.append((operator_id, line_id))
+
+    def report_rejection(self, operator_id: str, line_id: str, *, kind: str, given: str) -> None:
+        """Record a refused check digit or serial (unavailable while `fail_rejections`)."""
+        self._require(operator_id)
+        self.calls.append(f"reject:{line_id}:{kind}")
+        if kind not in REJECTION_KINDS or line_id not in self._lines:
+            raise PickRejectedError(f"cannot record {kind} on line {line_id}")
+        if self.fail_rejections:
+            raise BackendUnavailableError("backend unavailable (rejection not recorded)")
+        self.rejections.append(Rejection(operator_id, line_id, kind, given))
 
     def undo_last(self, operator_id: str) -> str:
         """Reverse the operator's latest live posting and return its line id."""

@@ -260,6 +260,7 @@ class DialogueMachine:
         if spoken is None:
             return self._reprompt(command)
         if spoken != self.line.check_digits:
+            self._report_rejection("wrong-check-digits", spoken)
             return [_part("wrong_check"), *self.state_prompt()]
         self.state = State.QUANTITY
         return self.state_prompt()
@@ -285,6 +286,7 @@ class DialogueMachine:
         else:
             matches = [s for s in self.line.serials if s.upper().endswith(spoken)]
         if not matches:
+            self._report_rejection("wrong-serial", spoken)
             return [_part("wrong_serial"), *self.state_prompt()]
         fresh = [s for s in matches if s not in self.serials]
         if not fresh:
@@ -427,6 +429,16 @@ class DialogueMachine:
         return self.state_prompt()
 
     # -- posting ------------------------------------------------------------------------
+
+    def _report_rejection(self, kind: str, given: str) -> None:
+        """Tell the backend what was refused; a failure never holds the picker up."""
+        line_id = self.line.line_id
+        try:
+            self.backend.report_rejection(self._operator, line_id, kind=kind, given=given)
+        except (BackendUnavailableError, PickRejectedError) as exc:
+            self._calls.append(BackendCall("reject", line_id, error_code=exc.code))
+            return
+        self._calls.append(BackendCall("reject", line_id))
 
     @property
     def _operator(self) -> str:

@@ -66,7 +66,8 @@ class Prompt:
 class BackendCall:
     """A call the machine made to the backend during a turn, and how it ended."""
 
-    action: Literal["sign_on", "next_assignment", "confirm", "short", "skip", "undo", "sign_off"]
+    action: Literal["sign_on", "next_assignment", "confirm", "short", "skip", "undo", "sign_off",
+                    "reject"]
     line_id: str | None = None
     quantity: int | None = None
     serials: tuple[str, ...] = ()

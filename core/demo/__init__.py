@@ -46,6 +46,7 @@ class Scale:
     days: int
     orders_per_day: int
     full: bool
+    purchase_orders: int
 
 
 SCALES = {
@@ -57,9 +58,17 @@ SCALES = {
         days=365,
         orders_per_day=24,
         full=True,
+        purchase_orders=8,
     ),
     "small": Scale(
-        skus=60, lots=12, pieces_per_lot=40, suppliers=4, days=60, orders_per_day=6, full=False
+        skus=60,
+        lots=12,
+        pieces_per_lot=40,
+        suppliers=4,
+        days=60,
+        orders_per_day=6,
+        full=False,
+        purchase_orders=3,
     ),
 }
 
@@ -141,6 +150,19 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
         )
     )
     receive_until(datetime.max.replace(tzinfo=UTC))
+    from core.demo.purchasing import place_purchase_orders
+
+    summary["purchase_orders"] = place_purchase_orders(
+        db,
+        rng,
+        skus=skus,
+        suppliers=suppliers,
+        layout=layout,
+        count=size.purchase_orders,
+        now=datetime.now(UTC),
+        serial_seq=lambda: f"FC{next(serial_counter):07d}",
+        used_lots=used,
+    )
     summary["lots"] = len(lots)
     summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
     summary["users"] = {u[0]: u[1] for u in DEMO_USERS}

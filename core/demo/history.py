@@ -14,6 +14,7 @@ from core.catalogue.models import Sku
 from core.clock import use_clock
 from core.db import Database
 from core.demo.catalogue import DemoSku
+from core.demo.floor import FloorLife
 from core.demo.layout import DemoLayout
 from core.documents.models import DocumentLine
 from core.errors import InsufficientStockError
@@ -29,6 +30,7 @@ from core.orders.service import create_order
 from core.orders.shipping import ship_order
 from core.people.service import actor_for
 
+PICK_PACE = timedelta(seconds=75)  # one line confirmed every 75 s
 CHANNELS = [("webshop", 0.55), ("boutique", 0.25), ("marketplace", 0.15), ("wholesale", 0.05)]
 CUSTOMERS = [
     "A. Rossi",
@@ -46,9 +48,13 @@ CUSTOMERS = [
 ]
 
 
-def _pick_everything(session: Session, pick_doc_id: int, picker: Any) -> None:
-    lines = session.scalars(select(DocumentLine).where(DocumentLine.document_id == pick_doc_id))
+def _pick_everything(session: Session, pick_doc_id: int, picker: Any, start: datetime) -> datetime:
+    """Confirm every line, one every :data:`PICK_PACE`, from ``start``; returns when done."""
+    lines = session.scalars(select(DocumentLine).where(DocumentLine.document_id == pick_doc_id)
+                            .order_by(DocumentLine.line_no))
+    at = start
     for line in list(lines):
+        at += PICK_PACE
         serials: list[str] = []
         if line.data is not None and line.from_location_id is not None:
             serials = list(
@@ -62,13 +68,15 @@ def _pick_everything(session: Session, pick_doc_id: int, picker: Any) -> None:
                     .limit(line.quantity)
                 )
             )
-        confirm_pick(
-            session,
-            actor=picker,
-            line_id=line.id,
-            quantity=line.quantity,
-            serials=serials if len(serials) == line.quantity else (),
-        )
+        with use_clock(lambda at=at: at):
+            confirm_pick(
+                session,
+                actor=picker,
+                line_id=line.id,
+                quantity=line.quantity,
+                serials=serials if len(serials) == line.quantity else (),
+            )
+    return at
 
 
 def _skus_in_stock(session: Session) -> set[str]:
@@ -99,6 +107,7 @@ def _one_day(
     clerk: Any,
     *,
     finish: bool,
+    floor: FloorLife | None = None,
 ) -> int:
     placed = []
     # Shoppers buy what the shop shows: styles in stock, popular ones more often.
@@ -150,9 +159,13 @@ def _one_day(
             session, actor=clerk, order_ids=[o for o, _a in placed], picker=picker.username
         )
     if finish:
-        with use_clock(lambda: wave_at + timedelta(minutes=35)):
-            _pick_everything(session, doc.id, picker)
-        with use_clock(lambda: wave_at + timedelta(hours=1, minutes=10)):
+        start = wave_at + timedelta(minutes=35)
+        done = _pick_everything(session, doc.id, picker, start)
+        if floor is not None:
+            floor.rejected_scans(session, picker, doc.id, start,
+                                 (done - start).total_seconds() / 60)
+        with use_clock(lambda: max(done + timedelta(minutes=15),
+                                   wave_at + timedelta(hours=1, minutes=10))):
             for order_id, _at in placed:
                 ship_order(session, actor=clerk, order_id=order_id)
     return len(placed)
@@ -177,6 +190,10 @@ def play_history(
     with db.read() as session:
         pickers = [actor_for(user_by_name(session, n)) for n in ("picker", "picker2")]
         clerk = actor_for(user_by_name(session, "clerk"))
+        manager = actor_for(user_by_name(session, "manager"))
+    # Its own generator, seeded from the main one's state without drawing from it (a str seed
+    # is hashed with SHA-512, so the same seed makes the same floor in every process).
+    floor = FloorLife(random.Random(repr(rng.getstate()[1])), clerk, manager, layout.pick_bins)
     shipped_days, orders = 0, 0
     for offset in range(10, days + 1):
         day = start + timedelta(days=offset)
@@ -186,7 +203,10 @@ def play_history(
         count = max(1, int(rng.gauss(orders_per_day, orders_per_day / 4)))
         with db.write() as session:
             orders += _one_day(
-                session, rng, day, skus, weights, count, pickers, clerk, finish=offset < days
+                session, rng, day, skus, weights, count, pickers, clerk, finish=offset < days,
+                floor=floor,
             )
+            if offset < days:
+                floor.end_of_day(session, day, floor.rng.choice(pickers))
         shipped_days += 1
-    return {"orders": orders, "order_days": shipped_days}
+    return {"orders": orders, "order_days": shipped_days, **dict(sorted(floor.done.items()))}

@@ -62,7 +62,8 @@ def create_suppliers(session: Session, actor: Actor, count: int) -> list[str]:
     return [s[0] for s in SUPPLIERS[:count]]
 
 
-def _bin_for(sku: DemoSku, layout: DemoLayout, rng: random.Random) -> str:
+def bin_for(sku: DemoSku, layout: DemoLayout, rng: random.Random) -> str:
+    """Where a received piece of ``sku`` is put away: the vault, a pick face or reserve."""
     if sku.price >= 5000 and layout.vault_bins:
         return rng.choice(layout.vault_bins)
     if sku.popularity > 3 or rng.random() < 0.8:
@@ -103,7 +104,7 @@ def receive_lot(
                 ],
             )
         )
-        received.lines.append((sku_code, qty, _bin_for(by_code[sku_code], layout, rng), serials))
+        received.lines.append((sku_code, qty, bin_for(by_code[sku_code], layout, rng), serials))
     with use_clock(lambda: at):
         receiving.receive(
             session,

@@ -88,6 +88,9 @@ class DocumentLine(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), index=True)
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"), index=True)
+    purchase_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("purchase_order_lines.id"), index=True
+    )
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -26,6 +26,7 @@ from core.lookups import (
 )
 from core.lots.models import Lot, LotStatus, Serial
 from core.people.security import Actor
+from core.purchasing.service import ReceiptMatch, receive_against
 
 
 def _ensure_lots(
@@ -88,8 +89,30 @@ def _create_serials(
     return tuple(session.scalars(stmt, rows))
 
 
+def _against_order(
+    session: Session, actor: Actor, data: ReceiptCreate, supplier_id: int, receipt: str
+) -> list[int | None]:
+    """The purchase order line of each receipt line, counted as received (None: no order)."""
+    if not data.purchase_order:
+        return [None] * len(data.lines)
+    return list(
+        receive_against(
+            session,
+            actor=actor,
+            number=data.purchase_order,
+            supplier_id=supplier_id,
+            receipt=receipt,
+            lines=[ReceiptMatch(ln.sku, ln.quantity, ln.po_line) for ln in data.lines],
+        )
+    )
+
+
 def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
-    """Post a receipt: lots created if new, serials created, stock into quarantine."""
+    """Post a receipt: lots created if new, serials created, stock into quarantine.
+
+    A receipt naming a purchase order counts its lines as received on that order; receiving
+    more than is still on order is refused (``over-receipt``) and nothing posts.
+    """
     supplier = supplier_by_code(session, data.supplier)
     target = quarantine_bin(session, data.to_location)
     source = virtual_location(session, Kind.SUPPLIER)
@@ -100,8 +123,10 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
         actor=actor,
         status="open",
         reference=data.reference,
-        data={"supplier": supplier.code},
+        data={"supplier": supplier.code}
+        | ({"purchase_order": data.purchase_order.upper()} if data.purchase_order else {}),
     )
+    po_lines = _against_order(session, actor, data, supplier.id, doc.number)
     moves: list[MoveRequest] = []
     for no, line in enumerate(data.lines, start=1):
         sku, lot = sku_by_code(session, line.sku), lots[line.lot.upper()]
@@ -123,6 +148,7 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
                 target_id=target.id,
                 quantity=line.quantity,
                 serial_ids=serial_ids,
+                purchase_line_id=po_lines[no - 1],
             )
         )
     post_moves(

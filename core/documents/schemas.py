@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Code = Field(min_length=1, max_length=48)
 
@@ -37,6 +37,9 @@ class ReceiptLineIn(BaseModel):
     lot: str = Code
     quantity: int = Field(gt=0, le=100_000)
     serials: list[SerialIn] = Field(default_factory=list, max_length=100_000)
+    po_line: int | None = Field(
+        default=None, ge=1, description="Line number on the purchase order; default: by SKU."
+    )
 
 
 class ReceiptCreate(BaseModel):
@@ -46,9 +49,18 @@ class ReceiptCreate(BaseModel):
 
     supplier: str = Code
     reference: str | None = Field(default=None, max_length=64)
+    purchase_order: str | None = Field(
+        default=None, max_length=24, description="The order these goods arrive against."
+    )
     to_location: str | None = Field(default=None, description="Quarantine bin; default: first.")
     lots: list[LotIn] = Field(default_factory=list)
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _po_lines_need_an_order(self) -> ReceiptCreate:
+        if self.purchase_order is None and any(ln.po_line for ln in self.lines):
+            raise ValueError("a line names a po_line: name the purchase_order too")
+        return self
 
 
 class QCCreate(BaseModel):

@@ -47,6 +47,7 @@ def done_line(
     quantity: int,
     serial_ids: tuple[int, ...] = (),
     data: dict[str, Any] | None = None,
+    purchase_line_id: int | None = None,
 ) -> MoveRequest:
     """Record a line that posts in full with its document, and return the move that posts it."""
     line = DocumentLine(
@@ -60,6 +61,7 @@ def done_line(
         done_quantity=quantity,
         status="done",
         data=data or {},
+        purchase_line_id=purchase_line_id,
     )
     session.add(line)
     session.flush()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.orders.allocation import Allocation, allocate_order, cancel_order
+    from core.orders.exceptions import record_pick_exception, refusal_kind
     from core.orders.models import OrderStatus
     from core.orders.picking import (
         Sequencer,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "Allocation": "allocation", "allocate_order": "allocation", "cancel_order": "allocation",
+    "record_pick_exception": "exceptions", "refusal_kind": "exceptions",
     "OrderStatus": "models",
     "Sequencer": "picking", "assign_pick_list": "picking", "create_pick_list": "picking",
     "get_pick_list": "picking", "list_pick_lists": "picking", "pick_list_read": "picking",
@@ -55,6 +57,8 @@ __all__ = [
     "list_pick_lists",
     "order_read",
     "pick_list_read",
+    "record_pick_exception",
+    "refusal_kind",
     "ship_order",
     "short_pick",
     "skip_pick",

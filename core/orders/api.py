@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -9,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, pick_sequencer, read_session, writer
 from core.orders import allocation, picking, picks, service, shipping, views
+from core.orders.exceptions import PickExceptionQuery, list_pick_exceptions, recording_refusals
 from core.orders.schemas import (
     AllocationRead,
     OrderCreate,
     OrderPage,
     OrderRead,
     PickConfirm,
+    PickExceptionPage,
     PickListCreate,
     PickListPage,
     PickListRead,
@@ -32,6 +35,7 @@ Orders = Annotated[Writer, Depends(writer("order:write"))]
 Picks = Annotated[Writer, Depends(writer("pick:write"))]
 Shipping = Annotated[Writer, Depends(writer("ship:write"))]
 Paging = Annotated[Page, Depends(page)]
+Analyst = Annotated[Actor, Depends(allow("audit:read"))]
 
 
 @router.post("/orders", response_model=OrderRead, status_code=201)
@@ -105,18 +109,25 @@ def get_pick_list(number: str, _: Reader, session: DB) -> PickListRead:
 
 @router.post("/picks/{line_id}/confirm", response_model=PickResultRead)
 def confirm(line_id: int, body: PickConfirm, w: Picks) -> object:
-    """Confirm pieces taken from the bin (serials or piece QR payloads, check digits)."""
-    return w.run(lambda s: views.pick_result_read(s, picks.confirm_pick(
-        s, actor=w.actor, line_id=line_id, quantity=body.quantity, serials=body.serials,
-        check_digits=body.check_digits)))
+    """Confirm pieces taken from the bin (serials or piece QR payloads, check digits).
+
+    A wrong pick (check digits, or a piece of another SKU, lot or bin) is refused and recorded
+    as a pick exception."""
+    with recording_refusals(w.db, actor=w.actor, line_id=line_id, check_digits=body.check_digits,
+                            serials=body.serials, request_key=w.key):
+        return w.run(lambda s: views.pick_result_read(s, picks.confirm_pick(
+            s, actor=w.actor, line_id=line_id, quantity=body.quantity, serials=body.serials,
+            check_digits=body.check_digits)))
 
 
 @router.post("/picks/{line_id}/short", response_model=PickResultRead)
 def short(line_id: int, body: PickShort, w: Picks) -> object:
-    """Report a short pick: post what was found, release the rest."""
-    return w.run(lambda s: views.pick_result_read(s, picks.short_pick(
-        s, actor=w.actor, line_id=line_id, found_quantity=body.found_quantity,
-        serials=body.serials, check_digits=body.check_digits)))
+    """Report a short pick: post what was found, release the rest (wrong picks recorded)."""
+    with recording_refusals(w.db, actor=w.actor, line_id=line_id, check_digits=body.check_digits,
+                            serials=body.serials, request_key=w.key):
+        return w.run(lambda s: views.pick_result_read(s, picks.short_pick(
+            s, actor=w.actor, line_id=line_id, found_quantity=body.found_quantity,
+            serials=body.serials, check_digits=body.check_digits)))
 
 
 @router.post("/picks/{line_id}/skip", response_model=PickResultRead)
@@ -132,3 +143,16 @@ def undo(line_id: int, w: Picks, body: PickUndo | None = None) -> object:
     reason = body.reason if body else "pick undone"
     return w.run(lambda s: views.pick_result_read(s, picks.undo_pick(
         s, actor=w.actor, line_id=line_id, reason=reason)))
+
+
+@router.get("/pick-exceptions", response_model=PickExceptionPage)
+def pick_exceptions(
+    _: Analyst, session: DB, p: Paging, user: str | None = None, kind: str | None = None,
+    source: str | None = None, pick_list: str | None = None, sku: str | None = None,
+    location: str | None = None, since: datetime | None = None, until: datetime | None = None,
+) -> PickExceptionPage:
+    """Wrong picks caught (refused check digits and pieces), newest first, filtered."""
+    items, total = list_pick_exceptions(session, PickExceptionQuery(
+        user=user, kind=kind, source=source, pick_list=pick_list, sku=sku, location=location,
+        since=since, until=until), limit=p.limit, offset=p.offset)
+    return PickExceptionPage(items=items, total=total)

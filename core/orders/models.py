@@ -88,3 +88,32 @@ class Reservation(Base):
     open_quantity: Mapped[int]
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class PickException(Base):
+    """A pick confirmation refused for a wrong pick: wrong check digits or a wrong piece.
+
+    Written in its own transaction after the refused one rolled back (see
+    :mod:`core.orders.exceptions`), so the refusal itself still posts nothing.
+    """
+
+    __tablename__ = "pick_exceptions"
+    __table_args__ = (
+        Index("ix_pick_exceptions_user_at", "user_id", "at"),
+        UniqueConstraint("user_id", "request_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    pick_line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"), index=True)
+    pick_list_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # wrong-check-digits, wrong-serial, serial-wrong-sku, serial-wrong-lot, serial-not-at-bin
+    kind: Mapped[str] = mapped_column(String(32))
+    given: Mapped[str] = mapped_column(String(128), default="")
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    source: Mapped[str] = mapped_column(String(16), default="api")  # api or voice
+    # The Idempotency-Key of the refused request: a retried refusal is recorded once.
+    request_key: Mapped[str | None] = mapped_column(String(128))

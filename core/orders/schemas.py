@@ -211,3 +211,26 @@ class ShipmentRead(BaseModel):
     created_at: datetime
     closed_at: datetime | None
     lines: list[PickLineRead]
+
+
+class PickExceptionRead(BaseModel):
+    """A refused pick: who, when, which line and bin, what was wrong and what was given."""
+
+    id: int
+    at: datetime
+    user: str
+    pick_line_id: int
+    pick_list: str
+    kind: str
+    given: str
+    location: str
+    sku: str
+    lot: str | None
+    source: str
+
+
+class PickExceptionPage(BaseModel):
+    """A page of pick exceptions, newest first."""
+
+    items: list[PickExceptionRead]
+    total: int

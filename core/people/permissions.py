@@ -15,6 +15,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "locations:write": OFFICE,
     "lots:write": OFFICE | {Role.CLERK, Role.QC_INSPECTOR},
     "receipt:write": OFFICE | {Role.CLERK},
+    "purchase:read": OFFICE | {Role.CLERK, Role.FINANCE_AUDITOR},
+    "purchase:write": OFFICE,
     "qc:write": OFFICE | {Role.QC_INSPECTOR},
     "putaway:write": OFFICE | {Role.CLERK, Role.PICKER},
     "transfer:write": OFFICE | {Role.CLERK},

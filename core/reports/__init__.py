@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         stock_summary,
         vocabulary,
     )
+    from core.reports.traced import traced_variances, variance_trace
 
 _EXPORTS = {
     "pending_orders": "operations", "pick_progress": "operations",
@@ -52,6 +53,7 @@ _EXPORTS = {
     "staff_performance": "people", "order_flow": "quality", "supplier_quality": "quality",
     "REPORTS": "registry", "ReportOptions": "registry", "run_report": "registry",
     "shrinkage": "shrinkage", "anomalies": "anomalies", "slotting_advice": "slotting_advice",
+    "traced_variances": "traced", "variance_trace": "traced",
 }
 __all__ = [
     "REPORTS",
@@ -85,7 +87,9 @@ __all__ = [
     "supplier_quality",
     "to_csv",
     "to_xlsx",
+    "traced_variances",
     "turnover",
+    "variance_trace",
     "vocabulary",
     "who_picked",
 ]

@@ -58,13 +58,20 @@ class ReportFilter:
                 wanted = wanted.where(col == value)
         return stmt.where(column.in_(wanted))
 
+    def _supplier_ids(self) -> Select[Any]:
+        return select(Supplier.id).where(
+            (Supplier.code == (self.supplier or "").upper()) | (Supplier.name == self.supplier))
+
     def lots(self, column: Any, stmt: Select[Any]) -> Select[Any]:
         """Keep rows whose lot (``column``) came from the supplier (code or name)."""
         if not self.supplier:
             return stmt
-        wanted = select(Lot.id).join(Supplier, Supplier.id == Lot.supplier_id).where(
-            (Supplier.code == self.supplier.upper()) | (Supplier.name == self.supplier))
-        return stmt.where(column.in_(wanted))
+        return stmt.where(column.in_(select(Lot.id).where(
+            Lot.supplier_id.in_(self._supplier_ids()))))
+
+    def suppliers(self, column: Any, stmt: Select[Any]) -> Select[Any]:
+        """Keep rows whose supplier (``column``, a supplier id) is the supplier (code or name)."""
+        return stmt.where(column.in_(self._supplier_ids())) if self.supplier else stmt
 
     def locations(self, stmt: Select[Any], *columns: Any) -> Select[Any]:
         """Keep rows where any of ``columns`` is the location or lies under its code."""

@@ -4,6 +4,9 @@ rolling-origin backtest, and reorder advice in words.
 Jewellery sells in ones and twos with many empty weeks between, which is what Croston's method
 was made for: it smooths the size of the non-zero demands and the interval between them apart,
 and forecasts their ratio. SBA multiplies that by ``1 - alpha/2`` to remove Croston's bias.
+
+The advice compares the reorder point with the inventory position: stock available in storage,
+plus pieces received and waiting in quarantine, plus what open purchase orders still bring.
 """
 
 from __future__ import annotations
@@ -12,17 +15,20 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
+from core.clock import now
 from core.errors import ValidationFailed
 from core.ledger.models import Balance, StockMove
 from core.locations.models import Kind, Location
+from core.lots.models import Lot, LotStatus
+from core.purchasing.models import ON_ORDER, PurchaseOrder, PurchaseOrderLine
 from core.reports._sql import bucket
 from core.reports.filters import VIRTUAL, ReportFilter
 
@@ -114,16 +120,58 @@ def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date) -> d
     return series
 
 
-def _available(session: Session, f: ReportFilter) -> dict[str, int]:
+@dataclass(frozen=True)
+class _Position:
+    """Where a SKU's stock stands: in storage, on its way to storage, and still to arrive."""
+
+    on_hand: int = 0
+    available: int = 0
+    in_quarantine: int = 0
+    on_order: int = 0
+    next_due: date | None = None
+
+    @property
+    def total(self) -> int:
+        """The inventory position the advice compares with the reorder point."""
+        return self.available + self.in_quarantine + self.on_order
+
+
+def _positions(session: Session, f: ReportFilter) -> dict[str, _Position]:
+    """Stock in storage (on hand, available = on hand - reserved) and pieces received into
+    quarantine whose lot awaits or passed QC (held and recalled lots will not be stored)."""
+    stored = Location.kind != Kind.QUARANTINE.value
+    incoming = (Location.kind == Kind.QUARANTINE.value) & Lot.status.in_(
+        [LotStatus.QUARANTINED.value, LotStatus.APPROVED.value])
     stmt = (
-        select(Sku.code, func.sum(Balance.on_hand - Balance.reserved))
+        select(Sku.code, func.sum(case((stored, Balance.on_hand), else_=0)),
+               func.sum(case((stored, Balance.on_hand - Balance.reserved), else_=0)),
+               func.sum(case((incoming, Balance.on_hand), else_=0)))
         .join(Sku, Sku.id == Balance.sku_id)
+        .join(Lot, Lot.id == Balance.lot_id)
         .join(Location, Location.id == Balance.location_id)
-        .where(Location.kind.not_in(VIRTUAL), Location.kind != Kind.QUARANTINE.value)
+        .where(Location.kind.not_in(VIRTUAL))
         .group_by(Sku.code)
     )
     stmt = f.stock(stmt, sku=Balance.sku_id, lot=Balance.lot_id, location=Balance.location_id)
-    return {str(s): int(q or 0) for s, q in session.execute(stmt)}
+    out = {str(sku): _Position(int(h or 0), int(a or 0), int(q or 0))
+           for sku, h, a, q in session.execute(stmt)}
+    for sku, left, due in session.execute(_on_order(f)):
+        out[str(sku)] = replace(out.get(str(sku), _Position()), on_order=int(left), next_due=due)
+    return out
+
+
+def _on_order(f: ReportFilter) -> Select[Any]:
+    """Pieces still to arrive per SKU on open and partly received purchase orders, with the
+    earliest expected date; filtered by SKU and by the order's supplier (not by location)."""
+    left = PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity
+    stmt = (
+        select(Sku.code, func.sum(left), func.min(PurchaseOrder.expected_on))
+        .join(Sku, Sku.id == PurchaseOrderLine.sku_id)
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(PurchaseOrder.status.in_([str(s) for s in ON_ORDER]), left > 0)
+        .group_by(Sku.code)
+    )
+    return f.suppliers(PurchaseOrder.supplier_id, f.skus(PurchaseOrderLine.sku_id, stmt))
 
 
 def reorder_advice(
@@ -131,8 +179,9 @@ def reorder_advice(
     review_weeks: float = 1.0, service_level: float = 0.95, alpha: float = 0.1,
     holdout_weeks: int = 12, limit: int = 200,
 ) -> list[dict[str, object]]:
-    """Per SKU sold in the period: weekly SBA forecast, its backtest error, reorder point,
-    order-up-to level and the quantity to buy now, with the reasoning in a sentence."""
+    """Per SKU sold in the period: weekly SBA forecast, its backtest error, stock on hand,
+    available, in quarantine and on order, reorder point, order-up-to level and the quantity
+    to buy now (net of what is on order), with the reasoning in a sentence."""
     if not 0.5 <= service_level < 1:
         raise ValidationFailed("The service level lies in [0.5, 1).", code="bad-service-level")
     since, until = f.period()
@@ -141,11 +190,11 @@ def reorder_advice(
     # Weeks end with the period's last (possibly partial) day, so today's sales count.
     last_day = until.date() if until.time() == time.min else until.date() + timedelta(days=1)
     series = _weekly_sales(session, f, weeks, last_day)
-    available = _available(session, f)
+    positions = _positions(session, f)
     z = statistics.NormalDist().inv_cdf(service_level)
     rows = []
     for sku, demand in series.items():
-        rows.append(_advice(sku, demand, available.get(sku, 0), z=z, alpha=alpha,
+        rows.append(_advice(sku, demand, positions.get(sku, _Position()), z=z, alpha=alpha,
                             holdout=holdout, lead=lead_time_weeks, review=review_weeks,
                             service=service_level))
     rows.sort(key=lambda r: (-int(r["suggested_quantity"]), -float(r["forecast_per_week"]),
@@ -153,24 +202,43 @@ def reorder_advice(
     return rows[:limit]
 
 
-def _advice(sku: str, demand: list[int], available: int, *, z: float, alpha: float,
+def _stock_words(p: _Position) -> str:
+    """'4 available, 2 received and in quarantine and 6 on order (next due 2026-12-03), 12 in
+    all': the stock the advice counts, in words."""
+    parts = [f"{p.available} available"]
+    if p.in_quarantine:
+        parts.append(f"{p.in_quarantine} received and in quarantine")
+    if p.on_order:
+        late = ", overdue" if p.next_due and p.next_due < now().date() else ""
+        parts.append(f"{p.on_order} on order (next due {p.next_due}{late})")
+    if len(parts) == 1:
+        return parts[0]
+    return f"{', '.join(parts[:-1])} and {parts[-1]}, {p.total} in all"
+
+
+def _advice(sku: str, demand: list[int], position: _Position, *, z: float, alpha: float,
             holdout: int, lead: float, review: float, service: float) -> dict[str, object]:
     rate = croston(demand, alpha=alpha)[-1]
     test = backtest(demand, holdout=holdout, alpha=alpha)
     sigma = 1.25 * test.mae  # MAE to standard deviation for roughly normal errors
     reorder = rate * lead + z * sigma * math.sqrt(lead)
     up_to = rate * (lead + review) + z * sigma * math.sqrt(lead + review)
-    buy = max(0, math.ceil(up_to - available)) if available <= reorder else 0
+    # Stock on its way (in quarantine, on order) counts, or every open order is bought twice.
+    have = position.total
+    buy = max(0, math.ceil(up_to - have)) if have <= reorder else 0
     plural = "" if review == 1 else "s"
     why = (f"Sells about {rate:.2f} a week (SBA over {len(demand)} weeks; backtest error "
            f"{test.mae:.2f} a week over the last {holdout}). To cover {lead:g} weeks of lead "
            f"time at {service:.0%} service the reorder point is {reorder:.1f}, and stock should "
            f"reach {up_to:.1f} to last until the next review in {review:g} week{plural}. "
-           + (f"{available} available, so order {buy}." if buy
-              else f"{available} available, above the reorder point: nothing to order."))
+           + (f"{_stock_words(position)}, so order {buy}." if buy
+              else f"{_stock_words(position)}, above the reorder point: nothing to order."))
     return {"sku": sku, "weeks": len(demand), "sold": sum(demand),
             "weeks_with_sales": sum(1 for d in demand if d), "forecast_per_week": round(rate, 3),
             "backtest_mae": round(test.mae, 3), "backtest_bias": round(test.bias, 3),
-            "naive_mae": round(test.naive_mae, 3), "available": available,
-            "reorder_point": round(reorder, 1), "order_up_to": round(up_to, 1),
+            "naive_mae": round(test.naive_mae, 3), "on_hand": position.on_hand,
+            "available": position.available, "in_quarantine": position.in_quarantine,
+            "on_order": position.on_order,
+            "next_due": position.next_due.isoformat() if position.next_due else None,
+            "position": have, "reorder_point": round(reorder, 1), "order_up_to": round(up_to, 1),
             "suggested_quantity": buy, "explanation": why}

@@ -17,6 +17,7 @@ from core.reports.people import staff_performance
 from core.reports.quality import order_flow, supplier_quality
 from core.reports.shrinkage import SHRINKAGE_GROUPS, shrinkage
 from core.reports.slotting_advice import Distance, slotting_advice
+from core.reports.traced import TRACE_DAYS, variance_trace
 
 __all__ = ["REPORTS", "ReportOptions", "ReportSpec", "run_report"]
 
@@ -34,6 +35,7 @@ class ReportOptions:
     service_level: float = 0.95
     idle_days: int = 90
     vault_price_threshold: float = 5000.0
+    trace_days: int = TRACE_DAYS
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,15 @@ REPORTS: dict[str, ReportSpec] = {
         "Shrinkage", "Adjustments and count variances by move, reason, location, person or SKU.",
         _shrinkage, {"x": "reason", "y": "value"}),
     "staff-performance": ReportSpec(
-        "Staff performance", "Pick lines, pieces, accuracy and picks per hour by person and shift.",
-        lambda s, f, o: staff_performance(s, f, by_day=o.by_day),
+        "Staff performance", "Pick lines, pieces, picks per hour and accuracy (short lines, "
+        "wrong picks caught, variances traced to picks within `trace_days`) by person and shift.",
+        lambda s, f, o: staff_performance(s, f, by_day=o.by_day, trace_days=o.trace_days),
         {"x": "person", "y": "picks_per_hour", "colour": "shift"}),
+    "traced-variances": ReportSpec(
+        "Variances traced to picks", "Count and adjustment variances (found, lost, data error) "
+        "with the last pick of that SKU and lot from that bin within `trace_days` before.",
+        lambda s, f, o: variance_trace(s, f, window_days=o.trace_days),
+        {"x": "location", "y": "variance", "colour": "suggests"}),
     "supplier-quality": ReportSpec(
         "Supplier quality", "QC pass rate and purity and weight deviations per supplier.",
         lambda s, f, o: supplier_quality(s, f), {"x": "supplier", "y": "pass_rate"}),
@@ -96,7 +104,7 @@ REPORTS: dict[str, ReportSpec] = {
         lambda s, f, o: order_flow(s, f), {"x": "channel", "y": "lead_time_median_h"}),
     "reorder": ReportSpec(
         "Reorder advice", "Weekly demand forecast (Croston/SBA) with its backtest error, "
-        "reorder point and quantity to buy, explained.",
+        "stock on hand and on order, reorder point and quantity to buy, explained.",
         lambda s, f, o: reorder_advice(s, f, lead_time_weeks=o.lead_time_weeks,
                                        review_weeks=o.review_weeks,
                                        service_level=o.service_level, limit=o.limit),

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core import Database
+from core.audit.service import verify as verify_audit
 from core.catalogue.schemas import StyleCreate
 from core.catalogue.service import create_style
 from core.demo import load_demo
@@ -17,10 +18,11 @@ from core.documents.models import Document, DocumentLine
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger import StockFilter, list_stock
 from core.ledger.models import StockMove
+from core.ledger.service import verify_ledger
 from core.locations.models import Kind, Location
 from core.lots.models import Lot
 from core.migrate import upgrade
-from core.orders.models import OrderLine, Reservation, SalesOrder
+from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.people.service import system_actor
 from core.reports import (
     best_sellers,
@@ -36,6 +38,9 @@ from core.reports import (
     vocabulary,
     who_picked,
 )
+from core.reports.filters import ReportFilter
+from core.reports.people import staff_performance
+from core.reports.traced import traced_variances
 
 NOW = datetime.now(UTC)
 SINCE = NOW - timedelta(days=45)
@@ -163,3 +168,22 @@ def test_vocabulary_and_version(demo: Database) -> None:
                      data=StyleCreate(code="ST9999", name="Test halo ring", category="ring"))
     with demo.read() as session:
         assert catalogue_version(session) != before
+
+
+def test_demo_floor_life_shows_in_staff_accuracy(demo: Database) -> None:
+    """The demo's refused scans, counts and adjustments reach the staff report, and verify."""
+    since, until = NOW - timedelta(days=120), NOW + timedelta(days=1)
+    with demo.read() as session:
+        f = ReportFilter(since=since, until=until)
+        rows = staff_performance(session, f)
+        caught = session.scalar(select(func.count(PickException.id))) or 0
+        kinds = dict(session.execute(select(Document.kind, func.count(Document.id))
+                                     .group_by(Document.kind)).all())
+        traced = traced_variances(session, f)
+        assert verify_ledger(session).ok and verify_audit(session).ok
+    assert caught > 0 and sum(r["wrong_picks_caught"] for r in rows) == caught
+    assert kinds.get("count", 0) > 0 and kinds.get("adjustment", 0) > 0
+    assert sum(r["variances_traced"] for r in rows) == len(traced)
+    assert all(v.picker in ("picker", "picker2") for v in traced)
+    assert all(r["pick_accuracy"] is None or 0 <= r["pick_accuracy"] <= 1 for r in rows)
+    assert any(r["picks_per_hour"] for r in rows)  # the demo's picks take time now

@@ -186,13 +186,18 @@ def test_staff_performance(session: Session, shop: dict[str, Any]) -> None:
     assert [shift_of(h) for h in (5, 6, 13, 14, 21, 22)] == [
         "night", "early", "early", "late", "late", "night"]
     rows = staff_performance(session, FEB)
+    # The chain lost on 1 March traces to Pia's pick of 4 chains from that bin on 1 February
+    # at 11:00 (28 days before, inside the 30-day window): early shift, (2 - 0 - 1) / 2.
+    # The ring stolen on 2 March is theft, not a picking error.
     assert rows == [
         {"person": "pia", "name": "pia", "shift": "early", "days": 1, "lines": 2, "pieces": 6,
-         "short_lines": 0, "accuracy": 1.0, "hours": 1.0, "picks_per_hour": 2.0,
-         "pieces_per_hour": 6.0},
+         "short_lines": 0, "wrong_picks_caught": 0, "variances_traced": 1, "accuracy": 1.0,
+         "pick_accuracy": 0.5, "hours": 1.0, "picks_per_hour": 2.0, "pieces_per_hour": 6.0},
         {"person": "pia", "name": "pia", "shift": "late", "days": 1, "lines": 1, "pieces": 0,
-         "short_lines": 1, "accuracy": 0.0, "hours": 0.0, "picks_per_hour": None,
-         "pieces_per_hour": None}]
+         "short_lines": 1, "wrong_picks_caught": 0, "variances_traced": 0, "accuracy": 0.0,
+         "pick_accuracy": 0.0, "hours": 0.0, "picks_per_hour": None, "pieces_per_hour": None}]
+    narrow = staff_performance(session, FEB, trace_days=20)  # the loss is 28 days later
+    assert [r["variances_traced"] for r in narrow] == [0, 0]
     silver = staff_performance(session, ReportFilter(since=FEB.since, until=FEB.until,
                                                      metal="silver"))
     assert [(r["lines"], r["pieces"]) for r in silver] == [(1, 4)]

@@ -6,10 +6,12 @@ import pytest
 
 from assistant.speech import EnergyVad, FakeSpeechEngine, encode_text
 from assistant.voice import (
+    BackendCall,
     Command,
     DialogueMachine,
     InMemoryPickingBackend,
     LanguagePack,
+    Rejection,
     State,
     Turn,
     VoiceSession,
@@ -93,9 +95,22 @@ def test_wrong_check_digits_reprompt_and_post_nothing(backend: InMemoryPickingBa
     headset.say("ready")
     turn = headset.say("four three")
     assert turn.prompt.text == "Wrong check digits. Bay 3, level 2."
-    assert turn.state is State.SLOT and turn.calls == ()
+    assert turn.state is State.SLOT and turn.calls == (BackendCall("reject", "L1"),)
+    assert backend.rejections == [Rejection("1234", "L1", "wrong-check-digits", "43")]
     assert headset.keys("four two") == ("pick",)
     assert backend.postings == []
+
+
+def test_a_rejection_not_recorded_does_not_hold_the_picker_up(
+    backend: InMemoryPickingBackend,
+) -> None:
+    headset = at_first_line(backend)
+    headset.say("ready")
+    backend.fail_rejections = True
+    turn = headset.say("four three")
+    assert turn.prompt.text == "Wrong check digits. Bay 3, level 2."
+    assert turn.calls == (BackendCall("reject", "L1", error_code="backend-unavailable"),)
+    assert backend.rejections == [] and headset.keys("four two") == ("pick",)
 
 
 def test_wrong_quantity_reprompts(backend: InMemoryPickingBackend) -> None:
@@ -135,6 +150,7 @@ def test_wrong_and_duplicate_serials_reprompt_and_post_nothing(
     headset.say("one")
     assert headset.say("kilo seven two bravo").prompt.text == "Wrong serial. Serial?"
     assert [p.line_id for p in backend.postings] == ["L1"]
+    assert backend.rejections == [Rejection("1234", "L2", "wrong-serial", "K72B")]
     headset.say("kilo seven two alpha")
     headset.say("ready")
     headset.say("eight five")

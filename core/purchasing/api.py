@@ -1,0 +1,78 @@
+"""Purchase orders over HTTP (thin routes); receipts name them on ``POST /api/receipts``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.people.security import Actor
+from core.purchasing import service
+from core.purchasing.schemas import (
+    PurchaseOrderCancel,
+    PurchaseOrderCreate,
+    PurchaseOrderPage,
+    PurchaseOrderRead,
+)
+
+router = APIRouter(tags=["purchasing"])
+Reader = Annotated[Actor, Depends(allow("purchase:read"))]
+DB = Annotated[Session, Depends(read_session)]
+Buyer = Annotated[Writer, Depends(writer("purchase:write"))]
+Paging = Annotated[Page, Depends(page)]
+
+
+@router.post("/purchase-orders", response_model=PurchaseOrderRead, status_code=201)
+def create(body: PurchaseOrderCreate, w: Buyer) -> object:
+    """Order SKUs from a supplier (open at once, or a draft to open later)."""
+    return w.run(
+        lambda s: service.purchase_order_read(
+            s, service.create_purchase_order(s, actor=w.actor, data=body)
+        ),
+        status_code=201,
+    )
+
+
+@router.get("/purchase-orders", response_model=PurchaseOrderPage)
+def list_purchase_orders(
+    _: Reader,
+    session: DB,
+    p: Paging,
+    status: str | None = None,
+    supplier: str | None = None,
+    sku: str | None = None,
+) -> PurchaseOrderPage:
+    """Purchase orders, newest first, filtered by status, supplier code and SKU code."""
+    items, total = service.list_purchase_orders(
+        session, status=status, supplier=supplier, sku=sku, limit=p.limit, offset=p.offset
+    )
+    return PurchaseOrderPage(items=service.purchase_order_reads(session, items), total=total)
+
+
+@router.get("/purchase-orders/{number}", response_model=PurchaseOrderRead)
+def get(number: str, _: Reader, session: DB) -> PurchaseOrderRead:
+    """One purchase order with its lines and receipts."""
+    return service.purchase_order_read(session, service.get_purchase_order(session, number=number))
+
+
+@router.post("/purchase-orders/{number}/open", response_model=PurchaseOrderRead)
+def open_order(number: str, w: Buyer) -> object:
+    """Open a draft: its quantities count as on order from now on."""
+    return w.run(
+        lambda s: service.purchase_order_read(
+            s, service.open_purchase_order(s, actor=w.actor, number=number)
+        )
+    )
+
+
+@router.post("/purchase-orders/{number}/cancel", response_model=PurchaseOrderRead)
+def cancel(number: str, w: Buyer, body: PurchaseOrderCancel | None = None) -> object:
+    """Cancel the order: what is still on order no longer counts; receipts stay."""
+    reason = body.reason if body else ""
+    return w.run(
+        lambda s: service.purchase_order_read(
+            s, service.cancel_purchase_order(s, actor=w.actor, number=number, reason=reason)
+        )
+    )
