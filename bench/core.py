@@ -82,8 +82,10 @@ def main() -> None:
 
         results["picks_service"] = bench_picks(workdir, quick=args.quick)
         print(f"pick confirmations, service layer: {results['picks_service']}")
-        results["picks_http"] = bench_http(workdir, quick=args.quick)
-        print(f"pick confirmations, HTTP: {results['picks_http']}")
+        results["picks_http"] = bench_http(workdir, quick=args.quick, clients=6, rate=300)
+        print(f"pick confirmations, HTTP at 300/s offered: {results['picks_http']}")
+        results["picks_http_saturated"] = bench_http(workdir, quick=args.quick)
+        print(f"pick confirmations, HTTP as fast as answered: {results['picks_http_saturated']}")
         results["locate"] = bench_locate(workdir, quick=args.quick)
         print(f"locate: {results['locate']}")
     finally:
