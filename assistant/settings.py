@@ -114,9 +114,21 @@ class AssistantSettings(BaseSettings):
         "words fit the audio worse than this (mean log-score per frame against the best "
         "senone of each frame; 0 is a perfect fit) is re-prompted with 'Pardon?' instead of "
         "acted on. Calibrated with bench/assistant_voice.py --calibrate; higher rejects "
-        "more; -5.7 is the calibrated value. Empty (the default): never reject, because at "
-        "-5.7 a lone short word such as 'one' is re-prompted too often; quantities, shorts "
+        "more; -6.4 is the calibrated value. Empty (the default): never reject, because at "
+        "-6.4 a lone short word such as 'one' is re-prompted too often; quantities, shorts "
         "and undo are confirmed instead, so a misheard answer does not post.",
+    )
+    confirm_rejection_threshold: float | None = Field(
+        default=-5.1,
+        le=0,
+        description="Out-of-grammar rejection while the dialogue waits for a yes or no that "
+        "would act (confirming a short pick, an undo or a sign-off), on the same score as "
+        "rejection_threshold (the stricter of the two applies there). It keeps speech such "
+        "as 'not yet' or 'cancel that' from being taken as 'yes'. The default, -5.1, is "
+        "calibrated with bench/assistant_voice.py --calibrate: 0.5 below the strictest value "
+        "that re-prompts no spoken 'yes' or 'no' of the calibration set. Strong noise raises "
+        "every score, so at 10 dB SNR a 'not yet' heard as 'yes' can still pass. -100 (or "
+        "None in code) leaves rejection_threshold alone.",
     )
     embedding_model_path: Path | None = Field(
         default=None,

@@ -7,7 +7,8 @@ tune against it (engine, lexicon, VAD), and read the test set once, at the end.
 
 ``--calibrate`` instead sweeps the out-of-grammar rejection threshold over a calibration set
 (other voices, other phrases, other noise) kept apart from the bench set, and prints the
-threshold to put in ``AssistantSettings.rejection_threshold``.
+threshold to put in ``AssistantSettings.rejection_threshold``, then sweeps the stricter
+threshold of the yes/no confirmations (``confirm_rejection_threshold``).
 """
 
 from __future__ import annotations
@@ -135,8 +136,10 @@ def _speech(text: str, voice: str, speed: int) -> bytes:
 def _session(engine: PocketSphinxEngine) -> VoiceSession:
     backend = InMemoryPickingBackend({"1234": "Anna"}, {"1234": [_lines()]})
     machine = DialogueMachine(backend, PACK, operator_id_digits=4)
+    settings = AssistantSettings()
     session = VoiceSession(machine, engine.recognizer(PACK.grammar("digits")), EnergyVad(),
-                           reject_below=AssistantSettings().rejection_threshold)
+                           reject_below=settings.rejection_threshold,
+                           confirm_reject_below=settings.confirm_rejection_threshold)
     session.start()
     return session
 
@@ -202,6 +205,7 @@ def decode_set(engine: PocketSphinxEngine, voices: list[tuple[str, int]],
             right = want is not None and (got.kind, got.value) == (want.kind, want.value)
             rows.append({"name": f"{voice}@{speed} {text!r} -> {first.text!r}",
                          "voice": f"{voice}@{speed}", "said": text, "heard": first.text,
+                         "expect": expect,
                          "pieces": len(heard), "score": first.score,
                          "unknown": got.kind == "unknown",
                          "right": right, "posts": _posts(got, expect, context),
@@ -209,18 +213,22 @@ def decode_set(engine: PocketSphinxEngine, voices: list[tuple[str, int]],
     return rows
 
 
-def _rejected(row: dict[str, Any], threshold: float | None) -> bool:
-    score = row["score"]
-    return threshold is not None and score is not None and score < threshold
+def _rejected(row: dict[str, Any], threshold: float | None,
+              confirm: float | None = None) -> bool:
+    """Would the session reject `row`? In a yes/no state the stricter threshold applies."""
+    limits = [threshold, confirm if row["expect"] == "yes_no" else None]
+    below = [limit for limit in limits if limit is not None]
+    return bool(below) and row["score"] is not None and row["score"] < max(below)
 
 
 def summarise(rows: list[dict[str, Any]], oog: list[dict[str, Any]],
-              threshold: float | None) -> dict[str, Any]:
-    """Accuracy, re-prompts and wrong commands of decoded rows at one rejection threshold."""
+              threshold: float | None, confirm: float | None = None) -> dict[str, Any]:
+    """Accuracy, re-prompts and wrong commands of decoded rows at one rejection threshold
+    (`confirm` in the yes/no states), and the same for the yes/no states alone."""
     hits = reprompts = wrong = wrong_posts = 0
     misses = []
     for row in rows:
-        if row["unknown"] or _rejected(row, threshold):
+        if row["unknown"] or _rejected(row, threshold, confirm):
             reprompts += 1
             misses.append(f"re-prompt {row['name']} score={row['score']}")
         elif row["right"]:
@@ -229,7 +237,9 @@ def summarise(rows: list[dict[str, Any]], oog: list[dict[str, Any]],
             wrong += 1
             wrong_posts += row["posts"]
             misses.append(f"WRONG {row['name']} score={row['score']}")
-    oog_accepted = [r for r in oog if not (r["unknown"] or _rejected(r, threshold))]
+    oog_accepted = [r for r in oog if not (r["unknown"] or _rejected(r, threshold, confirm))]
+    yes_no = [r for r in rows if r["expect"] == "yes_no"]
+    yes_no_oog = [r for r in oog if r["expect"] == "yes_no"]
     misses += [f"OOG accepted {r['name']} score={r['score']}" for r in oog_accepted]
     total, accepted = len(rows), len(rows) - reprompts
     return {"accuracy": hits / total, "utterances": total,
@@ -238,6 +248,12 @@ def summarise(rows: list[dict[str, Any]], oog: list[dict[str, Any]],
             "accepted_accuracy": hits / accepted if accepted else 0.0,
             "oog_utterances": len(oog), "oog_accepted_rate": len(oog_accepted) / len(oog),
             "oog_wrong_posting_rate": sum(r["posts"] for r in oog_accepted) / len(oog),
+            # A "yes" heard for out-of-grammar speech confirms a short, an undo or a sign-off.
+            "yes_no_reprompt_rate": sum(r["unknown"] or _rejected(r, threshold, confirm)
+                                        for r in yes_no) / max(len(yes_no), 1),
+            "yes_no_oog_false_yes_rate": sum(r["posts"] for r in oog_accepted
+                                             if r["expect"] == "yes_no")
+            / max(len(yes_no_oog), 1),
             "rtf_median": statistics.median(r["wall"] / r["audio"] for r in rows + oog),
             # CPU time of this process only: steadier than wall time on a shared machine.
             "rtf_cpu_median": statistics.median(r["cpu"] / r["audio"] for r in rows + oog),
@@ -262,7 +278,8 @@ def confusions(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def accuracy(engine: PocketSphinxEngine, snr_db: float | None, threshold: float | None,
-             dev: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+             dev: bool = False, confirm: float | None = None,
+             ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The test set (or with `dev` the development set) at `snr_db`: summaries without and
     with out-of-grammar rejection, and the confusions of the first."""
     voices, cases, oog_cases, seed = ((DEV_VOICES, DEV_CASES, DEV_OOG, DEV_SEED) if dev
@@ -271,7 +288,7 @@ def accuracy(engine: PocketSphinxEngine, snr_db: float | None, threshold: float 
     oog = decode_set(engine, voices, oog_cases, snr_db, seed=seed, in_grammar=False)
     raw = summarise(rows, oog, None)
     raw["confusions"] = confusions(rows)
-    return raw, summarise(rows, oog, threshold)
+    return raw, summarise(rows, oog, threshold, confirm)
 
 
 def calibrate(engine: PocketSphinxEngine) -> float:
@@ -301,7 +318,32 @@ def calibrate(engine: PocketSphinxEngine) -> float:
         if correct / len(rows) >= floor - 1e-9:
             chosen = threshold
     print(f"chosen rejection_threshold: {chosen:.1f}")
+    calibrate_confirm(rows, oog)
     return round(chosen, 1)
+
+
+def calibrate_confirm(rows: list[dict[str, Any]], oog: list[dict[str, Any]]) -> float:
+    """Sweep the yes/no states' threshold; print the table and return the chosen one.
+
+    The choice is 0.5 below the strictest threshold that re-prompts no spoken "yes" or "no"
+    of the calibration set: the margin is for voices and noise the set does not have.
+    """
+    answers = [r for r in rows if r["expect"] == "yes_no" and r["said"] in ("yes", "no")]
+    others = [r for r in oog if r["expect"] == "yes_no"]
+    strictest = -9.0
+    print(f"{'confirm':>9} {'yes/no re-prompted':>19} {'oog accepted':>13} {'oog as yes':>11}")
+    for step in range(0, 61):
+        threshold = -9.0 + 0.1 * step
+        reprompted = sum(r["unknown"] or _rejected(r, None, threshold) for r in answers)
+        kept = [r for r in others if not (r["unknown"] or _rejected(r, None, threshold))]
+        print(f"{threshold:9.1f} {reprompted / len(answers):19.3f}"
+              f" {len(kept) / len(others):13.3f}"
+              f" {sum(r['posts'] for r in kept) / len(others):11.3f}")
+        if reprompted == sum(r["unknown"] for r in answers):
+            strictest = threshold
+    chosen = round(strictest - 0.5, 1)
+    print(f"chosen confirm_rejection_threshold: {chosen:.1f}")
+    return chosen
 
 
 def latency(engine: PocketSphinxEngine) -> dict[str, Any]:
@@ -350,11 +392,12 @@ def _figures(clean: dict[str, Any], noisy: dict[str, Any], clean_raw: dict[str, 
                               f"{prefix}accuracy_10db_snr": noisy["accuracy"]}
     for suffix, run in (("clean", clean), ("10db_snr", noisy)):
         for key in ("reprompt_rate", "wrong_command_rate", "wrong_posting_rate",
-                    "accepted_accuracy", "oog_accepted_rate", "oog_wrong_posting_rate"):
+                    "accepted_accuracy", "oog_accepted_rate", "oog_wrong_posting_rate",
+                    "yes_no_reprompt_rate", "yes_no_oog_false_yes_rate"):
             result[f"{prefix}{key}_{suffix}"] = run[key]
     for suffix, run in (("clean", clean_raw), ("10db_snr", noisy_raw)):
         for key in ("accuracy", "reprompt_rate", "wrong_command_rate", "wrong_posting_rate",
-                    "oog_accepted_rate"):
+                    "oog_accepted_rate", "yes_no_reprompt_rate", "yes_no_oog_false_yes_rate"):
             result[f"{prefix}without_rejection_{key}_{suffix}"] = run[key]
     result[f"{prefix}utterances_per_condition"] = clean["utterances"]
     result[f"{prefix}oog_utterances_per_condition"] = clean["oog_utterances"]
@@ -371,9 +414,10 @@ def main() -> None:
     if "--calibrate" in sys.argv:
         calibrate(engine)
         return
-    threshold = AssistantSettings().rejection_threshold
-    dev_clean_raw, dev_clean = accuracy(engine, None, threshold, dev=True)
-    dev_noisy_raw, dev_noisy = accuracy(engine, 10.0, threshold, dev=True)
+    settings = AssistantSettings()
+    threshold, confirm = settings.rejection_threshold, settings.confirm_rejection_threshold
+    dev_clean_raw, dev_clean = accuracy(engine, None, threshold, dev=True, confirm=confirm)
+    dev_noisy_raw, dev_noisy = accuracy(engine, 10.0, threshold, dev=True, confirm=confirm)
     _report("dev", dev_clean_raw, dev_noisy_raw)
     dev = _figures(dev_clean, dev_noisy, dev_clean_raw, dev_noisy_raw, prefix="dev_")
     if "--dev" in sys.argv:
@@ -381,18 +425,20 @@ def main() -> None:
         for key, value in dev.items():
             print(f"{key:46} {value:.3f}" if isinstance(value, float) else f"{key:46} {value}")
         return
-    clean_raw, clean = accuracy(engine, None, threshold)
-    noisy_raw, noisy = accuracy(engine, 10.0, threshold)
+    clean_raw, clean = accuracy(engine, None, threshold, confirm=confirm)
+    noisy_raw, noisy = accuracy(engine, 10.0, threshold, confirm=confirm)
     _report("test", clean_raw, noisy_raw)
     timing = latency(engine)
     result: dict[str, Any] = {
         "engine": "pocketsphinx (bundled en-us plus assistant/data/lexicon/en-us.txt, JSGF "
                   "per dialogue state and line, silprob/fillprob 0.1, all senones scored, "
-                  "Wiener noise suppression before the decoder, VAD with high-pass and "
-                  "hysteresis, out-of-grammar rejection against the best senone per frame)",
+                  "WebRTC noise suppression (webrtc-noise-gain, level 4, no auto gain) "
+                  "before the decoder, VAD with high-pass and hysteresis, out-of-grammar "
+                  "rejection against the best senone per frame, stricter in yes/no "
+                  "confirmations)",
         "voices": [f"{v}@{s}" for v, s in VOICES],
         "dev_voices": [f"{v}@{s}" for v, s in DEV_VOICES],
-        "rejection_threshold": threshold,
+        "rejection_threshold": threshold, "confirm_rejection_threshold": confirm,
         "accuracy_clean_target": 0.97, "accuracy_10db_snr_target": 0.90,
         **_figures(clean, noisy, clean_raw, noisy_raw),
         "rtf_median": clean["rtf_median"], "rtf_median_10db": noisy["rtf_median"],

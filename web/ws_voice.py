@@ -99,7 +99,8 @@ def _open_session(state: Any) -> VoiceSession:
                               operator_id_digits=settings.operator_id_digits)
     recognizer = _engine(state).recognizer(machine.grammar())
     return VoiceSession(machine, recognizer, vad_from_settings(settings.vad),
-                        reject_below=settings.rejection_threshold)
+                        reject_below=settings.rejection_threshold,
+                        confirm_reject_below=settings.confirm_rejection_threshold)
 
 
 async def _send_events(websocket: WebSocket, events: list[VoiceEvent], tts: Any) -> None:

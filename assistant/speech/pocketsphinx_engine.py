@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.speech.base import SAMPLE_RATE, Transcript
-from assistant.speech.denoise import NoiseSuppressor
 from assistant.speech.errors import GrammarError, SpeechEngineError, SpeechModelNotFoundError
 from assistant.speech.grammar import Grammar
+from assistant.speech.noise import NoiseSuppressor
 
 __all__ = [
     "DECODER_OPTIONS",
@@ -96,7 +96,8 @@ class PocketSphinxEngine:
 
         `lexicon`: a file of extra pronunciations (see `read_lexicon`); True means the one
         shipped for the bundled model (only when `model_dir` is None), False or None none.
-        `noise_suppression`: pass the audio through a `NoiseSuppressor` before decoding.
+        `noise_suppression`: pass the audio through a `NoiseSuppressor` (WebRTC's) before
+        decoding.
         `options` are PocketSphinx decoder settings (``silprob=0.1``), over `DECODER_OPTIONS`.
         """
         self._model_dir = model_dir

@@ -142,6 +142,11 @@ class DialogueMachine:
         return [_part(key), *self.state_prompt()]
 
     @property
+    def confirming(self) -> bool:
+        """True while the dialogue waits for a yes or no that would act (short, undo, sign-off)."""
+        return self.state in CONFIRM_STATES
+
+    @property
     def line(self) -> PickLine:
         """The line being picked."""
         return self.queue[0]

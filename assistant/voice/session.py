@@ -56,6 +56,9 @@ class VoiceSession:
     `reject_below`: a final transcript whose `score` is lower is out of grammar (a cough, a
     word the state does not expect, noise): the dialogue hears it as not understood and
     re-prompts rather than act on whatever grammar sentence came closest. None: never reject.
+    `confirm_reject_below`: the same, while the dialogue waits for a yes or no that would act
+    (a short, an undo, a sign-off), where a misheard "yes" costs most; the stricter of the two
+    applies there.
     """
 
     machine: DialogueMachine
@@ -64,6 +67,7 @@ class VoiceSession:
     partial_every_ms: int = 150
     tail_ms: int = 150
     reject_below: float | None = None
+    confirm_reject_below: float | None = None
     turn: Turn | None = field(default=None, init=False)
     _held: list[bytes] = field(default_factory=list, init=False)
     _heard_bytes: int = field(default=0, init=False)
@@ -165,9 +169,12 @@ class VoiceSession:
         return self._utterance_done(None)
 
     def rejects(self, final: Transcript) -> bool:
-        """True if `final` scores too low to be acted on."""
-        return (self.reject_below is not None and final.score is not None
-                and final.score < self.reject_below)
+        """True if `final` scores too low to be acted on in the current state."""
+        limits = [self.reject_below]
+        if self.machine.confirming:
+            limits.append(self.confirm_reject_below)
+        below = [limit for limit in limits if limit is not None]
+        return bool(below) and final.score is not None and final.score < max(below)
 
     def _utterance_done(self, final: Transcript | None) -> list[VoiceEvent]:
         if final is None:

@@ -82,7 +82,9 @@ def test_pocketsphinx_recognises_commands_at_10_db_snr(
 def test_pocketsphinx_switches_grammar_between_utterances(
     pocketsphinx: PocketSphinxEngine, synth: Synth
 ) -> None:
-    recognizer = pocketsphinx.recognizer(EN.grammar("digits"))
+    # Without the suppressor: a cut-off first utterance would be its background (see
+    # test_a_fresh_suppressor_takes_a_cut_off_first_utterance_as_background).
+    recognizer = PocketSphinxEngine(noise_suppression=False).recognizer(EN.grammar("digits"))
     first = recognizer.accept(synth("four two")[:16000])
     assert first.is_final is False
     assert recognizer.finish().is_final
@@ -92,6 +94,21 @@ def test_pocketsphinx_switches_grammar_between_utterances(
     assert _decode(recognizer, synth("four two")) == "four two"
     assert recognizer.finish().text == ""
     recognizer.close()
+
+
+@needs_espeak
+@pytest.mark.xfail(strict=True, reason="known: a fresh WebRTC suppressor learns its background "
+                   "from the first half second it hears (digital silence aside), here speech")
+def test_a_fresh_suppressor_takes_a_cut_off_first_utterance_as_background(
+    pocketsphinx: PocketSphinxEngine, synth: Synth
+) -> None:
+    recognizer = pocketsphinx.recognizer(EN.grammar("digits"))
+    recognizer.accept(synth("four two")[:16000])  # 300 ms of silence, 200 ms of speech
+    recognizer.finish()
+    recognizer.set_grammar(EN.grammar("characters"))
+    assert _decode(recognizer, synth("kilo seven two alpha")) == "kilo seven two alpha"
+    recognizer.set_grammar(EN.grammar("digits"))
+    assert _decode(recognizer, synth("four two")) == "four two"  # heard: "short two"
 
 
 def test_pocketsphinx_rejects_words_outside_its_dictionary(

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.speech import PocketSphinxEngine, SpeechEngineError
 from assistant.speech.audio import mix_noise, rms, silence, sox_available
-from assistant.speech.denoise import NoiseSuppressor
+from assistant.speech.noise import NoiseSuppressor
 from assistant.speech.pocketsphinx_engine import (
     add_pronunciations,
     bundled_lexicon,
@@ -87,30 +87,60 @@ def _stream(suppressor: NoiseSuppressor, pcm: bytes, chunk: int) -> bytes:
     return out + suppressor.flush()
 
 
-@pytest.mark.parametrize("chunk", [100, 640, 960, 3200])
-def test_suppressor_passes_clean_audio_unchanged_whatever_the_chunks(chunk: int) -> None:
-    rng = np.random.default_rng(5)
-    speech = (rng.normal(0, 3000, 12345)).astype("<i2").tobytes()
-    pcm = silence(300) + speech + silence(200)
-    assert _stream(NoiseSuppressor(), pcm, chunk) == pcm
+def _noise(seed: int, sigma: float, samples: int) -> bytes:
+    return np.random.default_rng(seed).normal(0, sigma, samples).astype("<i2").tobytes()
+
+
+def test_suppressor_output_does_not_depend_on_the_chunks() -> None:
+    pcm = silence(300) + _noise(5, 3000, 12345) + silence(200)
+    outputs = {_stream(NoiseSuppressor(), pcm, chunk) for chunk in (100, 320, 640, 962, 3200)}
+    assert len(outputs) == 1 and len(outputs.pop()) == len(pcm)
+    assert _stream(NoiseSuppressor(), silence(500), 640) == silence(500)
+
+
+def test_suppressor_settings_are_checked() -> None:
+    for level, gain in ((0, 0), (5, 0), (2, 32)):
+        with pytest.raises(ValueError):
+            NoiseSuppressor(level, gain)
+
+
+def test_engine_puts_the_suppressor_before_the_decoder_unless_told_not_to() -> None:
+    on = PocketSphinxEngine(lexicon=False).recognizer(EN.grammar("ready"))
+    off = PocketSphinxEngine(lexicon=False, noise_suppression=False).recognizer(
+        EN.grammar("ready"))
+    assert isinstance(on._suppressor, NoiseSuppressor) and off._suppressor is None
 
 
 def test_suppressor_removes_steady_noise_and_keeps_its_estimate() -> None:
-    rng = np.random.default_rng(6)
-    noise = (rng.normal(0, 1000, 16000)).astype("<i2").tobytes()
+    noise = _noise(6, 1000, 16000)
     suppressor = NoiseSuppressor()
     first = _stream(suppressor, noise, 640)
     assert len(first) == len(noise) and rms(first[8000:]) < 0.2 * rms(noise)
     again = _stream(suppressor, noise, 640)  # the next utterance starts with the estimate
-    assert rms(again) < 0.2 * rms(noise)
+    assert rms(again[:3200]) < 0.2 * rms(noise)
 
 
 def test_suppressor_learns_a_background_that_got_louder() -> None:
-    rng = np.random.default_rng(7)
-    quiet = (rng.normal(0, 100, 16000)).astype("<i2").tobytes()
-    loud = (rng.normal(0, 2000, 48000)).astype("<i2").tobytes()
-    out = _stream(NoiseSuppressor(), quiet + loud, 640)
-    assert rms(out[-16000:]) < 0.2 * rms(loud)
+    out = _stream(NoiseSuppressor(), _noise(7, 100, 16000) + _noise(8, 2000, 48000), 640)
+    assert rms(out[-32000:]) < 0.2 * 2000
+
+
+def _aligned_correlation(a: bytes, b: bytes, most_lag: int = 400) -> float:
+    """Peak normalised correlation of `b` against `a` delayed by 0 to `most_lag` samples."""
+    x = np.frombuffer(a, dtype="<i2").astype(np.float64)
+    y = np.frombuffer(b, dtype="<i2").astype(np.float64)
+    peak = max(float(np.dot(x[: x.size - lag], y[lag:])) for lag in range(most_lag))
+    return peak / float(np.sqrt(np.dot(x, x) * np.dot(y, y)))
+
+
+@needs_espeak
+def test_suppressor_passes_clean_speech_with_little_change(synth: Synth) -> None:
+    speech = synth("one two three four")
+    cleaned = _stream(NoiseSuppressor(), speech, 640)
+    # WebRTC high-passes the audio and delays it by a few milliseconds; the words stay.
+    assert len(cleaned) == len(speech)
+    assert _aligned_correlation(speech, cleaned) > 0.7
+    assert rms(cleaned) > 0.5 * rms(speech)
 
 
 @needs_espeak
@@ -122,4 +152,4 @@ def test_suppressor_keeps_speech_in_pink_noise(synth: Synth) -> None:
     lead = slice(0, 9600)  # the 300 ms of padding before the words: noise only
     assert rms(cleaned[lead]) < 0.3 * rms(noisy[lead])
     loud = rms(speech[9600:-9600])
-    assert rms(cleaned[9600:-9600]) > 0.7 * loud
+    assert rms(cleaned[9600:-9600]) > 0.6 * loud
