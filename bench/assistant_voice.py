@@ -84,6 +84,9 @@ DEV_CASES: list[tuple[str, str, dict[str, int]]] = [
     ("mike two golf nine", "characters", {}), ("bravo eight one sierra", "characters", {}),
     ("four oscar tango six", "characters", {}), ("seven", "quantity", {"most": 8}),
 ]
+# "not yet" here, and "stop" and "cancel that" in the calibration set, became ways of saying
+# "no" (assistant/data/prompts/en.yaml): they count as accepted out-of-grammar speech in the
+# figures, but they can no longer be a false "yes".
 DEV_OOG: list[tuple[str, str, dict[str, int]]] = [
     ("hang on", "ready", {}), ("four", "quantity", {"most": 3}),
     ("not yet", "yes_no", {}), ("coffee", "digits", {"digits": 2}),

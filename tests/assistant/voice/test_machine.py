@@ -384,6 +384,16 @@ def test_short_answered_no_posts_nothing_and_asks_the_quantity_again(
         ("short", 0, idempotency_key("L1", 0))]
 
 
+@pytest.mark.parametrize("said", ["not yet", "wait", "stop", "cancel", "cancel that"])
+def test_not_yet_and_its_kin_mean_no_where_a_yes_would_act(
+    backend: InMemoryPickingBackend, said: str
+) -> None:
+    headset = _at_quantity(backend)
+    assert headset.keys("short one") == ("confirm_short",)
+    turn = headset.say(said)
+    assert turn.state is State.QUANTITY and backend.postings == []
+
+
 def test_short_of_a_serialised_line_answered_no_forgets_its_serials(
     backend: InMemoryPickingBackend,
 ) -> None:
