@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.catalogue.models import Sku, Style
+from core.db import Prepared
 from core.documents.models import Document
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -66,22 +67,27 @@ def _balance_rows(session: Session, *conditions: object) -> list[dict[str, objec
     ]
 
 
+# Most locate queries are a scanned piece: prepared, on the raw cursor (see core.db.Prepared).
+_P_SERIAL = Prepared(
+    select(
+        Serial.code,
+        Location.code,
+        Location.kind,
+        Location.check_digits,
+        Sku.code,
+        Lot.code,
+        Lot.status,
+    )
+    .join(Location, Location.id == Serial.location_id)
+    .join(Sku, Sku.id == Serial.sku_id)
+    .join(Lot, Lot.id == Serial.lot_id)
+    .where(or_(Serial.code == bindparam("code"), Serial.epc == bindparam("code")))
+    .limit(1)
+)
+
+
 def _serial_result(session: Session, query: str, code: str) -> LocateResult | None:
-    row = session.execute(
-        select(
-            Serial.code,
-            Location.code,
-            Location.kind,
-            Location.check_digits,
-            Sku.code,
-            Lot.code,
-            Lot.status,
-        )
-        .join(Location, Location.id == Serial.location_id)
-        .join(Sku, Sku.id == Serial.sku_id)
-        .join(Lot, Lot.id == Serial.lot_id)
-        .where(or_(Serial.code == code, Serial.epc == code))
-    ).first()
+    row = _P_SERIAL.run(session, {"code": code}).fetchone()
     if row is None:
         return None
     serial, loc, kind, digits, sku, lot, status = row

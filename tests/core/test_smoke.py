@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit.service import verify as verify_audit
-from core.errors import LotBlockedError
+from core.errors import LotBlockedError, NotFoundError
 from core.ledger.service import verify_ledger
+from core.lots.models import Serial
 from core.trace.service import locate, lot_trace, serial_history
 from tests.builders import Builder
 
@@ -26,6 +28,24 @@ def test_receive_qc_putaway_locate(session: Session) -> None:
     assert lot_trace(session, code="G-2311")["on_hand"][0]["on_hand"] == 5
     assert verify_ledger(session).ok
     assert verify_audit(session).ok
+
+
+def test_locate_finds_a_piece_by_code_qr_payload_and_rfid_epc(session: Session) -> None:
+    b = Builder(session)
+    bins = b.warehouse()
+    b.supplier()
+    sku = b.sku()
+    serials = b.stock(sku, "G-7", 2, bins[1])
+    piece = session.scalars(select(Serial).where(Serial.code == serials[1])).one()
+    piece.epc = "E28011606000020"
+    session.flush()
+    for q in (serials[1], f"FACET:S:{serials[1]}", "E28011606000020"):
+        found = locate(session, q=q)
+        assert (found.kind, found.label) == ("serial", serials[1]), q
+        assert [(r["location"], r["sku"], r["lot"], r["on_hand"]) for r in found.rows] == [
+            (bins[1], sku, "G-7", 1)]
+    with pytest.raises(NotFoundError):
+        locate(session, q="NO-SUCH-PIECE")
 
 
 def test_quarantined_lot_cannot_be_put_away(session: Session) -> None:
