@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from core.catalogue.schemas import SkuCreate, StyleCreate
 from core.catalogue.service import create_sku, create_style
+from core.clock import use_clock
 from core.documents import receiving
 from core.documents.schemas import (
     LotIn,
@@ -204,3 +207,15 @@ class Builder:
             operator_id=operator_id,
         )
         return Actor(id=user.id, username=user.username, role=user.role)
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A moment in 2026, UTC."""
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+@contextmanager
+def clock(moment: datetime) -> Iterator[None]:
+    """Services called inside see ``moment`` as now."""
+    with use_clock(lambda: moment):
+        yield

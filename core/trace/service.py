@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, or_, select
@@ -33,18 +34,19 @@ class LocateResult:
     rows: list[dict[str, object]] = field(default_factory=list)
 
 
+# Where something lies: the columns every locate row starts with, and their names.
+_PLACE = (Location.code, Location.kind, Location.check_digits, Sku.code, Lot.code, Lot.status)
+_PLACE_KEYS = ("location", "location_kind", "check_digits", "sku", "lot", "lot_status")
+
+
+def _place_row(place: Sequence[object], on_hand: object, reserved: object) -> dict[str, object]:
+    return {**dict(zip(_PLACE_KEYS, place, strict=True)), "on_hand": on_hand,
+            "reserved": reserved}
+
+
 def _balance_rows(session: Session, *conditions: object) -> list[dict[str, object]]:
     stmt = (
-        select(
-            Location.code,
-            Location.kind,
-            Location.check_digits,
-            Sku.code,
-            Lot.code,
-            Lot.status,
-            Balance.on_hand,
-            Balance.reserved,
-        )
+        select(*_PLACE, Balance.on_hand, Balance.reserved)
         .join(Location, Location.id == Balance.location_id)
         .join(Sku, Sku.id == Balance.sku_id)
         .join(Lot, Lot.id == Balance.lot_id)
@@ -52,32 +54,12 @@ def _balance_rows(session: Session, *conditions: object) -> list[dict[str, objec
         .order_by(Location.code, Sku.code, Lot.code)
         .limit(500)
     )
-    return [
-        {
-            "location": loc,
-            "location_kind": kind,
-            "check_digits": digits,
-            "sku": sku,
-            "lot": lot,
-            "lot_status": status,
-            "on_hand": on_hand,
-            "reserved": reserved,
-        }
-        for loc, kind, digits, sku, lot, status, on_hand, reserved in session.execute(stmt)
-    ]
+    return [_place_row(row[:6], row[6], row[7]) for row in session.execute(stmt)]
 
 
 # Most locate queries are a scanned piece: prepared, on the raw cursor (see core.db.Prepared).
 _P_SERIAL = Prepared(
-    select(
-        Serial.code,
-        Location.code,
-        Location.kind,
-        Location.check_digits,
-        Sku.code,
-        Lot.code,
-        Lot.status,
-    )
+    select(Serial.code, *_PLACE)
     .join(Location, Location.id == Serial.location_id)
     .join(Sku, Sku.id == Serial.sku_id)
     .join(Lot, Lot.id == Serial.lot_id)
@@ -90,25 +72,8 @@ def _serial_result(session: Session, query: str, code: str) -> LocateResult | No
     row = _P_SERIAL.run(session, {"code": code}).fetchone()
     if row is None:
         return None
-    serial, loc, kind, digits, sku, lot, status = row
-    return LocateResult(
-        query,
-        "serial",
-        serial,
-        [
-            {
-                "location": loc,
-                "location_kind": kind,
-                "check_digits": digits,
-                "sku": sku,
-                "lot": lot,
-                "lot_status": status,
-                "on_hand": 1,
-                "reserved": 0,
-                "serial": serial,
-            }
-        ],
-    )
+    serial = row[0]
+    return LocateResult(query, "serial", serial, [{**_place_row(row[1:], 1, 0), "serial": serial}])
 
 
 def normalise_lot_code(text: str) -> str:

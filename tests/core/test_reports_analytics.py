@@ -9,15 +9,12 @@ order, due on 3 February. In March Cleo writes off one chain (lost) and one ring
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from core.clock import use_clock
 from core.documents import receiving
 from core.documents.adjustments import adjust
 from core.documents.schemas import (
@@ -45,18 +42,7 @@ from core.reports.people import shift_of, staff_performance
 from core.reports.quality import order_flow, per_mille, supplier_quality
 from core.reports.registry import REPORTS, ReportOptions, run_report
 from core.reports.shrinkage import shrinkage
-from tests.builders import Builder
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    """A moment in 2026, UTC."""
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-@contextmanager
-def clock(moment: datetime) -> Iterator[None]:
-    with use_clock(lambda: moment):
-        yield
+from tests.builders import Builder, at, clock
 
 
 def _lot(b: Builder, sku: str, lot: str, supplier: str, weights: list[float] | None,

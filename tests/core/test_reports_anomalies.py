@@ -16,16 +16,12 @@ Hand-worked expectations over 1 January - 1 June:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
 from core.alerts.service import raise_alert
-from core.clock import use_clock
 from core.documents import receiving
 from core.documents.adjustments import adjust
 from core.documents.schemas import (
@@ -44,19 +40,7 @@ from core.reports.anomalies import anomalies, robust_threshold
 from core.reports.filters import ReportFilter
 from core.reports.registry import run_report
 from core.reports.shrinkage import shrinkage
-from tests.builders import Builder
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    """A moment in 2026, UTC."""
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-@contextmanager
-def clock(moment: datetime) -> Iterator[None]:
-    with use_clock(lambda: moment):
-        yield
-
+from tests.builders import Builder, at, clock
 
 SPRING = ReportFilter(since=at(1, 1, 0), until=at(6, 1, 0))
 

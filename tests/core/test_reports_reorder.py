@@ -13,14 +13,12 @@ alpha 0.1, two weeks of lead time, weekly review, 95% service):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
 
-from core.clock import use_clock
 from core.documents import receiving
 from core.documents.schemas import LotIn, QCCreate, ReceiptCreate, ReceiptLineIn
 from core.orders.allocation import allocate_order
@@ -34,17 +32,11 @@ from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from core.reports.filters import ReportFilter
 from core.reports.forecast import reorder_advice
 from core.reports.registry import run_report
-from tests.builders import Builder
+from tests.builders import Builder, clock
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 END = START + timedelta(weeks=8)
 PERIOD = ReportFilter(since=START, until=END)
-
-
-@contextmanager
-def clock(moment: datetime) -> Iterator[None]:
-    with use_clock(lambda: moment):
-        yield
 
 
 @pytest.fixture

@@ -14,15 +14,11 @@ saving 2 * 10 * 2 = 40; the rings take bin 2, saving 1 * (sqrt 13 - sqrt 8) * 2.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from core.clock import use_clock
 from core.locations.models import Kind, Tier
 from core.locations.schemas import LocationCreate
 from core.locations.service import create_location
@@ -34,19 +30,7 @@ from core.orders.service import create_order
 from core.reports.filters import ReportFilter
 from core.reports.registry import ReportOptions, run_report
 from core.reports.slotting_advice import slotting_advice
-from tests.builders import Builder
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    """A moment in 2026, UTC."""
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-@contextmanager
-def clock(moment: datetime) -> Iterator[None]:
-    with use_clock(lambda: moment):
-        yield
-
+from tests.builders import Builder, at, clock
 
 FEB = ReportFilter(since=at(2, 1, 0), until=at(3, 1, 0))
 

@@ -16,15 +16,12 @@ Paul picks a chain from bin 2 at 16:00 and undoes it, and names a wrong serial a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from core.clock import use_clock
 from core.documents.adjustments import adjust
 from core.documents.counts import approve_count, create_count, submit_count
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn, CountLineIn
@@ -39,19 +36,8 @@ from core.reports.filters import ReportFilter
 from core.reports.people import pick_accuracy, staff_performance
 from core.reports.registry import ReportOptions, run_report
 from core.reports.traced import trace_variances, variance_trace
-from tests.builders import Builder
+from tests.builders import Builder, at, clock
 from tests.core.test_orders_support import order
-
-
-def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    """A moment in 2026, UTC."""
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-@contextmanager
-def clock(moment: datetime) -> Iterator[None]:
-    with use_clock(lambda: moment):
-        yield
 
 
 def _pick(b: Builder, ext: str, sku: str, qty: int, picker: Actor, when: datetime,
