@@ -251,7 +251,7 @@ class Assistant:
 
         text = self._prepare(words, language, kind_of)
         if language in EMBEDDING_LANGUAGES:
-            known = _catalogue_words(index)
+            known = index.name_words
             text = self.speller.correct(text, known=known)
             return self.embeddings.rank(text), self.settings.similarity_threshold, text
         threshold = self.data[language].similarity_threshold
@@ -291,13 +291,6 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
-
-
-def _catalogue_words(index: CatalogueIndex) -> frozenset[str]:
-    """Words the speller must leave alone: names of people, suppliers, channels and styles."""
-    names = [*index.people, *index.suppliers, *index.channels, *index.vocab.categories,
-             *(s.name.lower() for s in index.styles)]
-    return frozenset(w for name in names for w in name.split())
 
 
 def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:

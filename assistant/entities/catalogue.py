@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.entities.attributes import Vocab
 from assistant.entities.codes import code_key, normalise_text, spoken_to_code
@@ -52,6 +53,13 @@ class CatalogueIndex:
     supplier_names: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
     vocab: Vocab = field(default_factory=Vocab)
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Words of names a speller must leave alone: people, suppliers, channels, styles."""
+        names = [*self.people, *self.suppliers, *self.channels, *self.vocab.categories,
+                 *(s.name.lower() for s in self.styles)]
+        return frozenset(w for name in names for w in name.split())
 
     @classmethod
     def build(cls, data: Mapping[str, Sequence[Mapping[str, object]]]) -> CatalogueIndex:
