@@ -5,11 +5,14 @@ it did not understand):
 
 - ``bench/data/assistant_dev.yaml`` is the development set. Intent examples, templates and the
   similarity threshold were tuned while looking at its misses, so its figure is optimistic.
-- ``bench/data/assistant_test.yaml`` is the test set, written fresh and never used for tuning.
-  Its figure is the honest one. The first figure ever measured on it is kept below
-  (``FIRST_RUN_TEST``), so later re-measurements can be read against it.
+- ``bench/data/assistant_test.yaml`` is the test set, written blind (by someone who had not seen
+  the intent data or the dev set) and never used for tuning. Its figure is the honest one. The
+  first figure ever measured on it is kept below (``FIRST_RUN_TEST``), so later re-measurements
+  can be read against it. Once a test set's misses have been looked at, it is retired into the
+  dev set and a new one is written (the first one was retired on 2026-11-25).
 
-Runs on a fresh small demo database. Prints the figures and writes
+Runs on a fresh small demo database whose "today" is pinned (``DEMO_NOW``): order numbers carry
+their date, and the sets name real ones. Prints the figures and writes
 ``bench/results/assistant_chat.json``. Also measures how similarity alone does on the Chinese
 phrasings (all-MiniLM-L6-v2 is an English model; Facet uses character n-grams for Chinese), for
 the README. Latency is wall time per question; CPU time per question is printed beside it,
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +63,17 @@ TARGET_P50_MS = 50.0
 # on a shared 2-core machine a single run also times whatever else is running.
 LATENCY_RUNS = 3
 
+# The day the demo (and the chat's clock) are set to: the sets' order numbers are from it.
+DEMO_NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 # The first measurement on the test set, made once with the matcher as it was when the set was
 # written (before any change made after seeing its misses). Never updated: it is the honest
 # figure for phrasings nobody tuned for; later test figures were measured after its misses
 # had been seen, so they are somewhat optimistic.
-FIRST_RUN_TEST: dict[str, Any] = {
+FIRST_RUN_TEST: dict[str, Any] = {}
+# The retired first test set (now part of the dev set), for the record.
+RETIRED_FIRST_RUN: dict[str, Any] = {
     "accuracy": 0.7942, "correct": 193, "items": 243, "accuracy_en": 0.8495,
-    "accuracy_zh": 0.4865, "measured": "2026-11-25",
+    "accuracy_zh": 0.4865, "measured": "2026-11-25", "retired": "2026-11-25",
 }
 
 
@@ -73,7 +81,7 @@ def _demo(folder: Path) -> Database:
     url = f"sqlite:///{folder / 'bench.db'}"
     upgrade(url)
     db = Database(url)
-    load_demo(db, scale="small")
+    load_demo(db, scale="small", now=DEMO_NOW)
     return db
 
 
@@ -172,7 +180,7 @@ def measure(names: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
     sets = {name: load_set(name) for name in names}
     with tempfile.TemporaryDirectory() as folder:
         db = _demo(Path(folder))
-        assistant = Assistant(db, AssistantSettings())
+        assistant = Assistant(db, AssistantSettings(), clock=lambda: DEMO_NOW)
         started = time.perf_counter()
         assistant.warm_up()
         warm = time.perf_counter() - started
@@ -212,7 +220,7 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
     return {
         "dev_accuracy": dev.get("intent_accuracy"),
         "test_accuracy": test.get("intent_accuracy"),
-        "test_accuracy_first_run": FIRST_RUN_TEST["accuracy"],
+        "test_accuracy_first_run": FIRST_RUN_TEST.get("accuracy"),
         "accuracy_target": TARGET_ACCURACY,
         "latency_ms_p50": latency["p50_ms"],
         "latency_ms_p95": latency["p95_ms"],
@@ -226,7 +234,7 @@ def report(figures: dict[str, Any]) -> None:
     """Print the figures: headline, then per set the breakdown and every miss."""
     for key, value in summary(figures).items():
         print(f"{key:28} {value}")
-    print(f"{'first_run_test_measured':28} {FIRST_RUN_TEST['measured']}")
+    print(f"{'first_run_test_measured':28} {FIRST_RUN_TEST.get('measured')}")
     print(f"{'warm_up_s':28} {figures['warm_up_s']}")
     for name in ("dev", "test"):
         if name not in figures:
@@ -248,7 +256,8 @@ def report(figures: dict[str, Any]) -> None:
 def run(names: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures."""
     figures = measure(names)
-    result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST, **figures}
+    result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
+              "retired_test_first_run": RETIRED_FIRST_RUN, **figures}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report(figures)

@@ -73,8 +73,14 @@ SCALES = {
 }
 
 
-def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, Any]:
-    """Load the demo into an empty database; a database with a catalogue is left alone."""
+def load_demo(
+    db: Database, *, scale: str = "full", seed: int = 7, now: datetime | None = None
+) -> dict[str, Any]:
+    """Load the demo into an empty database; a database with a catalogue is left alone.
+
+    The history ends today at 18:00 UTC; ``now`` moves "today" (a benchmark pins it, so order
+    numbers, which carry their date, are the same on every day it runs).
+    """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}")
     size, rng, started = SCALES[scale], random.Random(seed), time.perf_counter()
@@ -97,7 +103,8 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
         layout = build_layout(session, actor, rng, full=size.full)
         skus = build_catalogue(session, actor, rng, target_skus=size.skus)
     summary: dict[str, Any] = {"loaded": True, "scale": scale, "skus": len(skus)}
-    end = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0)
+    now = now or datetime.now(UTC)
+    end = now.replace(hour=18, minute=0, second=0, microsecond=0)
     start = (end - timedelta(days=size.days)).date()
     serial_counter = iter(range(1, 10**9))
     used: set[str] = set()
@@ -159,7 +166,7 @@ def load_demo(db: Database, *, scale: str = "full", seed: int = 7) -> dict[str, 
         suppliers=suppliers,
         layout=layout,
         count=size.purchase_orders,
-        now=datetime.now(UTC),
+        now=now,
         serial_seq=lambda: f"FC{next(serial_counter):07d}",
         used_lots=used,
     )
