@@ -55,6 +55,7 @@ EMBEDDING_LANGUAGES = ("en",)
 # questions the chat cannot answer (small talk, actions, market prices) so they win over a
 # real intent's faint resemblance.
 NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
 
@@ -150,9 +151,11 @@ class Assistant:
         examples = {lang: {intent: [self._prepare(s, lang, example_code_kind) for s in sentences]
                            for intent, sentences in self.data[lang].examples.items()}
                     for lang in LANGUAGES}
-        self.embeddings = EmbeddingMatcher(examples["en"], self.encoder)
+        weight = settings.classifier_weight
+        self.embeddings = EmbeddingMatcher(examples["en"], self.encoder, classifier_weight=weight)
         self.lexical = EmbeddingMatcher(examples["zh"], CharNgramEncoder(
-            [s for sentences in examples["zh"].values() for s in sentences]))
+            [s for sentences in examples["zh"].values() for s in sentences]),
+            classifier_weight=weight)
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
             + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
@@ -227,7 +230,7 @@ class Assistant:
         intent, score = ranking.best
         if score < threshold or intent in NOT_ANSWERS:
             raise self._not_understood(ctx, ranking.scores)
-        intent = self._contrast(intent, read)
+        intent = self._contrast(intent, read, language)
         slots = extract_slots(text, intent, resolver)
         tier: Matcher = "embedding" if language in EMBEDDING_LANGUAGES else "ngram"
         if tier == "ngram" and "product" in slots and "style" not in slots:
@@ -265,11 +268,15 @@ class Assistant:
             words = _CJK_EDGE.sub(" ", words)
         return tag_codes(words, kind_of)
 
-    def _contrast(self, intent: str, words: str) -> str:
-        """The opposite intent when the question says so ('least sold' is no best seller)."""
-        for language in EMBEDDING_LANGUAGES:
-            for other, cues in self.data[language].contrasts.get(intent, {}).items():
-                if any(re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", words) for cue in cues):
+    def _contrast(self, intent: str, words: str, language: str) -> str:
+        """The opposite intent when the question says so ('least sold' is no best seller).
+
+        The question's own language's cues are tried first, then English ones (codes and
+        English words turn up in Chinese questions too).
+        """
+        for lang in dict.fromkeys((language, *EMBEDDING_LANGUAGES)):
+            for other, cues in self.data[lang].contrasts.get(intent, {}).items():
+                if any(_says(cue, words) for cue in cues):
                     return other
         return intent
 
@@ -291,6 +298,13 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
+
+
+def _says(cue: str, words: str) -> bool:
+    """Whether ``words`` contain ``cue``: as whole words, or anywhere for a Chinese cue."""
+    if _CJK.search(cue):
+        return cue in words.replace(" ", "")
+    return re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", words) is not None
 
 
 def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:

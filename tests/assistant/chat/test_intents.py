@@ -165,6 +165,10 @@ NGRAM = [
     ("监控拍到异常了吗", "camera_alerts"),
     ("哪几款卖得最火", "best_sellers"),
     ("手链放在哪个货架", "locate"),
+    # The opposite said in Chinese: a contrast cue turns one intent into the other.
+    ("哪几款卖得最差", "slow_movers"),
+    ("这个季度哪些货卖不动", "slow_movers"),
+    ("哪些商品最畅销", "best_sellers"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.intents.encoder import CharNgramEncoder
+from assistant.intents.matcher import EmbeddingMatcher
 from assistant.intents.prepare import Speller, example_code_kind, tag_codes
 
 
@@ -41,3 +42,18 @@ def test_char_ngrams_weigh_rare_characters_and_count_unknown_ones() -> None:
     assert np.isclose(sims[0, 0], 1.0, atol=1e-5)
     assert sims[1].argmax() == 1
     assert sims[2].max() < 0.3  # a question about something else shares almost nothing
+
+
+def test_classifier_head_adds_each_intents_probability() -> None:
+    examples = {"recall": ["recall lot", "recall the batch", "what would a recall touch"],
+                "locate": ["where is lot", "where is the batch", "which bin holds it"]}
+    sentences = [s for group in examples.values() for s in group]
+    plain = EmbeddingMatcher(examples, CharNgramEncoder(sentences))
+    headed = EmbeddingMatcher(examples, CharNgramEncoder(sentences), classifier_weight=0.6)
+    question = "would a recall of the batch touch much"
+    similarity = dict(plain.rank(question).scores)
+    scores = dict(headed.rank(question).scores)
+    extra = {k: scores[k] - similarity[k] for k in scores}
+    assert headed.rank(question).best[0] == "recall"
+    assert abs(sum(extra.values()) - 0.6) < 1e-3  # probabilities over the intents sum to one
+    assert extra["recall"] > extra["locate"] > 0
