@@ -171,6 +171,7 @@ class Assistant:
         if callable(load):
             load()
         self.embeddings.warm_up()
+        self.lexical.warm_up()
         with self.db.read() as session:
             _, products = self._catalogue(session)
         products.match("warm up")
