@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import time
+import weakref
 from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -88,6 +90,70 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_size=10, max_overflow=40, pool_pre_ping=True)
 
 
+class WalCopier:
+    """Copies committed write-ahead-log frames into a SQLite database file from its own thread.
+
+    SQLite checkpoints inside whichever commit takes the log past ``wal_autocheckpoint`` frames,
+    and that commit waits while thousands of frames are copied into the database file: a stall
+    of tens of milliseconds in some picker's request. Every ``every_commits`` write commits this
+    thread runs a PASSIVE checkpoint (it never blocks readers or writers) on another core, so
+    when SQLite's own checkpoint comes due most frames are already copied and it only copies the
+    rest and rewinds the log. SQLite's checkpoint still decides when the log restarts.
+    """
+
+    def __init__(self, path: str, *, every_commits: int = 50) -> None:
+        self._path, self._every, self._commits = path, every_commits, 0
+        self.passes = 0  # checkpoints run (for tests and diagnostics)
+        self._wake, self._stopped = threading.Event(), False
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def committed(self) -> None:
+        """Count one write commit; wake the thread every ``every_commits``."""
+        self._commits += 1
+        if self._commits < self._every:
+            return
+        self._commits = 0
+        with self._lock:
+            if self._thread is None and not self._stopped:  # started on first need
+                self._thread = threading.Thread(target=self._run, name="facet-wal-copier",
+                                                daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._stopped:
+                    return
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:  # busy with another checkpoint, or the file is gone
+                    continue
+                self.passes += 1
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        """Stop the thread after its current pass."""
+        self._stopped = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+
+
+def _sqlite_file(url: str) -> str | None:
+    """The database file of a SQLite URL (None for in-memory databases and other dialects)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.database
+
+
 class Database:
     """One database: an engine, read and write session factories, and the event bus."""
 
@@ -97,6 +163,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.bus = bus or EventBus()
+        path = _sqlite_file(url)
+        self._copier = WalCopier(path) if path is not None else None
+        if self._copier is not None:  # a Database dropped without dispose() stops it too
+            weakref.finalize(self, self._copier.stop)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(facet_write=True), expire_on_commit=False
@@ -111,6 +181,8 @@ class Database:
         return self.engine.dialect.name
 
     def _after_commit(self, session: Session) -> None:
+        if self._copier is not None:
+            self._copier.committed()
         for pending in take_pending(session):
             self.bus.publish(pending)
 
@@ -138,7 +210,9 @@ class Database:
         return self._write()
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and stop the WAL copier)."""
+        if self._copier is not None:
+            self._copier.stop()
         self.engine.dispose()
 
 

@@ -22,7 +22,8 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(96))
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique-indexed: the chain proves itself, and a random key costs a page per append.
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditHead(Base):

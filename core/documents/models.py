@@ -76,7 +76,7 @@ class DocumentLine(Base):
     __table_args__ = (Index("ix_document_lines_document_status", "document_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))  # see the index above
     line_no: Mapped[int]
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))

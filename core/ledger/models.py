@@ -18,6 +18,8 @@ class StockMove(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),
         Index("ix_stock_moves_sku_at", "sku_id", "created_at"),
+        # A document's moves, or one line's: one index for both (every posting writes it).
+        Index("ix_stock_moves_document_line", "document_id", "document_line_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,12 +29,10 @@ class StockMove(Base):
     from_location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     to_location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     quantity: Mapped[int]
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    document_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("document_lines.id"), index=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    document_line_id: Mapped[int | None] = mapped_column(ForeignKey("document_lines.id"))
     reason: Mapped[str] = mapped_column(String(64))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # joined to, never searched
     reverses_move_id: Mapped[int | None] = mapped_column(ForeignKey("stock_moves.id"), index=True)
 
 

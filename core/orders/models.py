@@ -80,13 +80,14 @@ class Reservation(Base):
     __table_args__ = (Index("ix_reservations_line_status", "order_line_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     quantity: Mapped[int]
     open_quantity: Mapped[int]
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    # Searched with its order line or lot (those indexes); alone only by `ledger verify`.
+    status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
