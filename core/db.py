@@ -95,25 +95,30 @@ class WalCopier:
 
     SQLite checkpoints inside whichever commit takes the log past ``wal_autocheckpoint`` frames,
     and that commit waits while thousands of frames are copied into the database file: a stall
-    of tens of milliseconds in some picker's request. Every ``every_commits`` write commits this
-    thread runs a PASSIVE checkpoint (it never blocks readers or writers) on another core, so
+    of tens of milliseconds in some picker's request. This thread runs a PASSIVE checkpoint (it
+    never blocks readers or writers) on another core after every ``commits`` write commits, so
     when SQLite's own checkpoint comes due most frames are already copied and it only copies the
     rest and rewinds the log. SQLite's checkpoint still decides when the log restarts.
+
+    Each pass ends in fsyncs, which hold up the writers' appends to the log for a moment, so
+    passes are also at least ``interval_s`` apart: a stream of small transactions (a few pages
+    each) is not interrupted every few milliseconds for a copy of next to nothing.
     """
 
-    def __init__(self, path: str, *, every_commits: int = 50) -> None:
-        self._path, self._every, self._commits = path, every_commits, 0
+    def __init__(self, path: str, *, commits: int = 50, interval_s: float = 0.05) -> None:
+        self._path, self._every, self._interval = path, commits, interval_s
+        self._commits, self._last = 0, 0.0
         self.passes = 0  # checkpoints run (for tests and diagnostics)
         self._wake, self._stopped = threading.Event(), False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def committed(self) -> None:
-        """Count one write commit; wake the thread every ``every_commits``."""
+        """Count one write commit; wake the thread when a pass is due."""
         self._commits += 1
-        if self._commits < self._every:
+        if self._commits < self._every or time.monotonic() - self._last < self._interval:
             return
-        self._commits = 0
+        self._commits, self._last = 0, time.monotonic()
         with self._lock:
             if self._thread is None and not self._stopped:  # started on first need
                 self._thread = threading.Thread(target=self._run, name="facet-wal-copier",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
@@ -20,6 +28,10 @@ class StockMove(Base):
         Index("ix_stock_moves_sku_at", "sku_id", "created_at"),
         # A document's moves, or one line's: one index for both (every posting writes it).
         Index("ix_stock_moves_document_line", "document_id", "document_line_id"),
+        # Only reversals are indexed: an ordinary move (NULL here) writes no index page.
+        Index("ix_stock_moves_reverses", "reverses_move_id",
+              sqlite_where=text("reverses_move_id IS NOT NULL"),
+              postgresql_where=text("reverses_move_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +45,7 @@ class StockMove(Base):
     document_line_id: Mapped[int | None] = mapped_column(ForeignKey("document_lines.id"))
     reason: Mapped[str] = mapped_column(String(64))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # joined to, never searched
-    reverses_move_id: Mapped[int | None] = mapped_column(ForeignKey("stock_moves.id"), index=True)
+    reverses_move_id: Mapped[int | None] = mapped_column(ForeignKey("stock_moves.id"))
 
 
 class MoveSerial(Base):
