@@ -116,7 +116,7 @@ class EmbeddingMatcher:
     example vectors when they are first embedded, gives the intent. Nearest examples alone
     follow surface words ('where ... how many pieces' reads as a count); the head weighs every
     example of every intent at once, which carries over to phrasings no example is close to
-    (on phrasings written apart from the examples: 90 % -> 96 %, bench/assistant_chat.py).
+    (on 149 questions written apart from the examples, now part of the dev set: 90.6 % -> 96.0 %).
     A ``classifier_weight`` of 0 is plain similarity.
     """
 
