@@ -148,9 +148,10 @@ def _session(engine: PocketSphinxEngine) -> VoiceSession:
 
 
 def _transcribe(recognizer: Any, pcm: bytes, tail_ms: int = 150) -> list[Transcript]:
-    """VAD-segmented decoding, holding back quiet audio past `tail_ms` as VoiceSession does."""
+    """VAD-segmented decoding, holding back quiet audio past `tail_ms` and letting the
+    recogniser hear the background between utterances, as VoiceSession does."""
     heard, held = [], []
-    for event in EnergyVad().feed(pcm):
+    for event in EnergyVad(on_background=recognizer.hear_background).feed(pcm):
         if event.kind == "start" or event.quiet_ms <= tail_ms:
             audio = b"".join([*held, event.audio]) if event.quiet_ms == 0 else event.audio
             held.clear()

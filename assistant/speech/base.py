@@ -55,6 +55,10 @@ class Recognizer(Protocol):
         """End the utterance, return the final result and get ready for the next one."""
         ...
 
+    def hear_background(self, pcm: bytes) -> None:
+        """Audio between utterances (the room's own sound), for engines that adapt to it."""
+        ...
+
     def close(self) -> None:
         """Release native resources held by the recogniser."""
         ...

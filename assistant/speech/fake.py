@@ -71,6 +71,9 @@ class FakeRecognizer:
         self._buffer.extend(pcm)
         return Transcript(self._text(), is_final=False)
 
+    def hear_background(self, pcm: bytes) -> None:
+        """Ignored: the fake engine has nothing to adapt."""
+
     def finish(self) -> Transcript:
         """Return the decoded utterance and clear the buffer."""
         text = self._text()

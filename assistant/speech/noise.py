@@ -19,9 +19,10 @@ class NoiseSuppressor:
     uses), which also high-passes the audio. It takes any chunk size: `process` returns
     every complete 10 ms frame, `flush` the rest of the utterance. The noise estimate is
     kept from one utterance to the next. WebRTC learns the background fastest over the first
-    half second it hears (digital silence does not count): behind the VAD that is the first
-    utterance's pre-roll and onset, and when that onset is speech with no noise before it,
-    a later word can start too quiet (a known case is in tests/assistant/voice).
+    half second it hears (digital silence does not count), so it is given the audio between
+    utterances too (`learn`): otherwise the first thing it hears is the first utterance's
+    pre-roll and onset, and when that onset is speech it takes the voice for background and
+    a later word can start too quiet.
     """
 
     def __init__(self, level: int = 4, auto_gain_dbfs: int = 0) -> None:
@@ -44,6 +45,12 @@ class NoiseSuppressor:
         self._pending = data[whole:]
         return b"".join(self._frame(data[i : i + FRAME_BYTES])
                         for i in range(0, whole, FRAME_BYTES))
+
+    def learn(self, pcm: bytes) -> None:
+        """Hear background audio (between utterances): the noise estimate adapts to it, the
+        output is dropped. Whole 10 ms frames only; a trailing part frame is left out."""
+        for i in range(0, len(pcm) - FRAME_BYTES + 1, FRAME_BYTES):
+            self._frame(pcm[i : i + FRAME_BYTES])
 
     def flush(self) -> bytes:
         """Return the rest of the utterance (padded to a frame for WebRTC, then cut back)."""

@@ -198,6 +198,11 @@ class PocketSphinxRecognizer:
             self._last = hyp.hypstr if hyp is not None else ""
         return Transcript(self._last, is_final=False)
 
+    def hear_background(self, pcm: bytes) -> None:
+        """Let the noise suppressor learn the room from audio between utterances."""
+        if self._suppressor is not None and not self._in_utterance:
+            self._suppressor.learn(pcm)
+
     def finish(self) -> Transcript:
         """End the utterance and return the best hypothesis."""
         if not self._in_utterance:

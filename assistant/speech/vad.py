@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -63,6 +64,9 @@ class EnergyVad:
     high_pass_hz: float = 300.0
     end_margin_db: float | None = 5.0
     smooth_frames: int = 1
+    # Called with each frame found to be background (quiet, outside an utterance) once it
+    # leaves the pre-roll, so never sent to a decoder: what a noise suppressor should learn.
+    on_background: Callable[[bytes], None] | None = None
     in_speech: bool = field(default=False, init=False)
     floor_db: float | None = field(default=None, init=False)
     consumed_bytes: int = field(default=0, init=False)
@@ -121,6 +125,8 @@ class EnergyVad:
         loud = level >= self._threshold()
         if not self.in_speech:
             self._recent.clear()
+            if self.on_background is not None and len(self._preroll) == self._preroll.maxlen:
+                self.on_background(self._preroll[0])
             self._preroll.append(frame)
             self._loud_run = self._loud_run + 1 if loud else 0
             if not loud:

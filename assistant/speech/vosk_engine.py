@@ -102,6 +102,9 @@ class VoskRecognizer:
         self._grammar = grammar
         self._reset()
 
+    def hear_background(self, pcm: bytes) -> None:
+        """Ignored: Vosk adapts within an utterance."""
+
     def accept(self, pcm: bytes) -> Transcript:
         """Feed a chunk; a final transcript means Vosk detected the end of speech."""
         self._fresh = False

@@ -74,6 +74,11 @@ class VoiceSession:
     _last_partial: str = field(default="", init=False)
     _since_partial: int = field(default=0, init=False)
 
+    def __post_init__(self) -> None:
+        """The recogniser hears the background the VAD leaves out (for its noise suppressor)."""
+        if self.vad.on_background is None:
+            self.vad.on_background = self.recognizer.hear_background
+
     @property
     def ended(self) -> bool:
         """True once the operator signed off."""

@@ -19,6 +19,7 @@ from assistant.speech import (
     encode_text,
 )
 from assistant.speech.audio import pcm_to_wav, silence, wav_to_pcm
+from assistant.voice import DialogueMachine, InMemoryPickingBackend, VoiceSession, load_language
 
 
 def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -83,6 +84,28 @@ def test_vad_tracks_a_noise_floor() -> None:
     assert vad.floor_db is not None and -45 < vad.floor_db < -35
     loud = (rng.normal(0, 6000, 8000)).astype("<i2").tobytes()
     assert [e.kind for e in vad.feed(loud)][0] == "start"
+
+
+def test_vad_hands_on_only_background_that_no_utterance_will_get() -> None:
+    heard: list[bytes] = []
+    vad = EnergyVad(preroll_ms=300, on_background=heard.append)
+    assert vad.feed(silence(900)) == []  # 30 frames: all but the 10 of the pre-roll handed on
+    assert len(heard) == 20 and all(len(frame) == 960 for frame in heard)
+    events = vad.feed(encode_text("ready", silence_ms=0, lead_ms=0) + silence(900))
+    assert events[0].kind == "start" and len(events[0].audio) == 300 * 32
+    assert len(heard) > 20 and not any(any(frame) for frame in heard)  # never a speech frame
+
+
+def test_a_voice_session_lets_its_recogniser_hear_the_background(
+    backend: InMemoryPickingBackend,
+) -> None:
+    recognizer = FakeSpeechEngine().recognizer()
+    heard: list[bytes] = []
+    recognizer.hear_background = heard.append  # type: ignore[method-assign]
+    session = VoiceSession(DialogueMachine(backend, load_language("en")), recognizer)
+    session.start()
+    session.feed_audio(silence(990))  # 33 frames of 30 ms
+    assert sum(len(b) for b in heard) == (33 - 10) * 960  # all but the pre-roll
 
 
 def test_vad_cuts_off_endless_speech() -> None:
