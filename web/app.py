@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Facet",
         description="Warehouse system for jewellery and fashion accessories.",
         version="0.1.0",
+        lifespan=_lifespan(settings, db),
     )
     app.state.settings = settings
     app.state.core_settings = settings.core
@@ -73,36 +76,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     _mount_parts(app, settings)
-    _lifecycle(app, settings, db)
     mount_pages(app)  # last: the pages answer every path no router claimed
     return app
 
 
-def _lifecycle(app: FastAPI, settings: Settings, db: Database) -> None:
-    """Start the cameras with the app (when configured); stop them and close the pool after."""
+def _lifespan(settings: Settings, db: Database) -> Any:
+    """Start-up and shut-down: warm the chat model, walk the routes, start the cameras (when
+    configured); stop them and close the pool after."""
 
-    @app.on_event("startup")
-    def _warm_up() -> None:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.web.warm_up_models:  # load the embedding model before the first question
             threading.Thread(target=app.state.assistant.warm_up, daemon=True).start()
-
-    @app.on_event("startup")
-    async def _walk_routes() -> None:
         await _request_nothing(app)
-
-    @app.on_event("startup")
-    def _start_cameras() -> None:
         if settings.web.cameras_file is not None:
             from web.vision_adapters import start_vision
 
             start_vision(app, db, settings.web.cameras_file)
+        try:
+            yield
+        finally:
+            vision = getattr(app.state, "vision", None)
+            if vision is not None:
+                vision.stop()
+            db.dispose()
 
-    @app.on_event("shutdown")
-    def _close() -> None:
-        vision = getattr(app.state, "vision", None)
-        if vision is not None:
-            vision.stop()
-        db.dispose()
+    return lifespan
 
 
 async def _request_nothing(app: FastAPI) -> None:
