@@ -32,6 +32,26 @@ from core.people.service import actor_for
 
 PICK_PACE = timedelta(seconds=75)  # one line confirmed every 75 s
 CHANNELS = [("webshop", 0.55), ("boutique", 0.25), ("marketplace", 0.15), ("wholesale", 0.05)]
+# When each channel promises dispatch: the webshop by noon the next working day, boutiques
+# restocked the next working day, wholesale within three; marketplaces the same day by 18:00
+# when ordered before noon (the next working day otherwise), which the demo's one evening
+# pick wave often misses, so the order-flow report has late orders to show.
+PROMISES = {"webshop": (1, 12), "boutique": (1, 17), "wholesale": (3, 17)}
+
+
+def promised(channel: str, at: datetime) -> datetime:
+    """The dispatch time ``channel`` promises for an order placed at ``at``."""
+    working_days, hour = PROMISES.get(channel, (1, 17))
+    if channel == "marketplace":
+        working_days, hour = (0 if at.hour < 12 else 1), 18
+    day = at
+    for _ in range(working_days):
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
 CUSTOMERS = [
     "A. Rossi",
     "B. Chen",
@@ -131,6 +151,7 @@ def _one_day(
                     channel=channel,
                     external_id=f"{channel[:3].upper()}-{at:%y%m%d}-{rng.randint(0, 99999):05d}",
                     customer_name=rng.choice(CUSTOMERS),
+                    due_at=promised(channel, at),
                     lines=[
                         OrderLineIn(
                             sku=code,

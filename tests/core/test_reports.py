@@ -187,3 +187,21 @@ def test_demo_floor_life_shows_in_staff_accuracy(demo: Database) -> None:
     assert all(v.picker in ("picker", "picker2") for v in traced)
     assert all(r["pick_accuracy"] is None or 0 <= r["pick_accuracy"] <= 1 for r in rows)
     assert any(r["picks_per_hour"] for r in rows)  # the demo's picks take time now
+
+
+def test_demo_orders_carry_promised_dates_and_some_miss_them(demo: Database) -> None:
+    from core.demo.history import promised
+    from core.reports.quality import order_flow
+
+    friday_morning = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+    assert promised("marketplace", friday_morning) == datetime(2026, 11, 20, 18, tzinfo=UTC)
+    assert promised("webshop", friday_morning) == datetime(2026, 11, 23, 12, tzinfo=UTC)
+    assert promised("wholesale", friday_morning) == datetime(2026, 11, 25, 17, tzinfo=UTC)
+    with demo.read() as session:
+        year = ReportFilter(since=NOW - timedelta(days=400))  # the demo's whole history
+        flow = {r["channel"]: r for r in order_flow(session, year)}
+    everything = flow["all"]
+    assert everything["with_due_date"] == everything["orders"] - everything["cancelled"]
+    # The one evening pick wave misses some same-day marketplace promises, and nothing else.
+    assert flow["marketplace"]["late"] > 0
+    assert everything["late"] == flow["marketplace"]["late"]
