@@ -37,6 +37,12 @@ class ReportOptions:
     vault_price_threshold: float = 5000.0
     trace_days: int = TRACE_DAYS
 
+    def __post_init__(self) -> None:
+        """Reject a trace window no pick could be found in (or that would scan every year)."""
+        if not 1 <= self.trace_days <= 365:
+            raise ValidationFailed(
+                f"trace_days must be 1 to 365 days, not {self.trace_days}.", code="bad-option")
+
 
 @dataclass(frozen=True)
 class ReportSpec:

@@ -48,3 +48,9 @@ def test_report_errors_have_stable_codes(db: Database, db_url: str) -> None:
         assert group.status_code == 422 and error_code(group) == "bad-group"
         fmt = client.get("/api/reports/ageing", headers=manager, params={"format": "pdf"})
         assert fmt.status_code == 422
+        for days in (0, 400):
+            window = client.get("/api/reports/traced-variances", headers=manager,
+                                params={"trace_days": days})
+            assert window.status_code == 422 and error_code(window) == "bad-option"
+        assert client.get("/api/reports/traced-variances", headers=manager,
+                          params={"trace_days": 7}).status_code == 200

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, dash_table, dcc, html, no_update
 from dash import ctx as callback_ctx
 
 from core.reports import REPORTS
+from core.reports.traced import TRACE_DAYS
 from web.pages.api import ApiError, Auth, auth_from
 from web.pages.ui import PageContext, card, empty_figure, error_box, field
 
@@ -40,6 +41,9 @@ def layout(_auth: Auth | None = None) -> html.Div:
                   "dead stock"),
             field("Group by", dcc.Dropdown(id="rp-by", value="move", clearable=False,
                                            options=list(GROUPS)), "shrinkage"),
+            field("Trace days", dcc.Input(id="rp-trace", type="number", min=1, max=365,
+                                          value=TRACE_DAYS),
+                  "staff performance, variances traced to picks"),
         ], className="form-grid"), html.Div([
             html.Button("Run", id="rp-run", n_clicks=0, className="primary"),
             html.Button("CSV", id="rp-csv", n_clicks=0),
@@ -53,7 +57,8 @@ def layout(_auth: Auth | None = None) -> html.Div:
 
 
 def report_params(since: str | None, until: str | None, filters: dict[str, str | None],
-                  days: int | None, by: str | None) -> dict[str, Any]:
+                  days: int | None, by: str | None,
+                  trace_days: int | None = None) -> dict[str, Any]:
     """The query parameters of ``GET /api/reports/{name}`` for the page's controls."""
     params: dict[str, Any] = {k: v.strip() for k, v in filters.items() if v and v.strip()}
     if since:
@@ -64,6 +69,8 @@ def report_params(since: str | None, until: str | None, filters: dict[str, str |
         params["days"] = int(days)
     if by:
         params["by"] = by
+    if trace_days:
+        params["trace_days"] = int(trace_days)
     return params
 
 
@@ -101,7 +108,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
 
     inputs = [State("rp-since", "value"), State("rp-until", "value"),
               *(State(f"rp-{n}", "value") for n in FILTERS), State("rp-days", "value"),
-              State("rp-by", "value")]
+              State("rp-by", "value"), State("rp-trace", "value")]
 
     @dash_app.callback(Output("rp-chart", "figure"), Output("rp-table", "children"),
                        Output("rp-msg", "children"), Output("rp-about", "children"),
@@ -110,10 +117,11 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
                        running=[(Output("rp-run", "disabled"), True, False)])
     def run(_n: int, name: str | None, since: str | None, until: str | None,
             *rest: Any) -> Any:
-        *values, days, by, auth_data = rest
+        *values, days, by, trace_days, auth_data = rest
         if not name:
             return no_update, no_update, None, ""
-        params = report_params(since, until, dict(zip(FILTERS, values, strict=True)), days, by)
+        params = report_params(since, until, dict(zip(FILTERS, values, strict=True)), days, by,
+                               trace_days)
         try:
             body = ctx.api.get(f"/api/reports/{name}", auth_from(auth_data), **params)
         except ApiError as exc:
@@ -130,9 +138,10 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
                        prevent_initial_call=True)
     def export(_c: int, _x: int, name: str, since: str | None, until: str | None,
                *rest: Any) -> Any:
-        *values, days, by, auth_data = rest
+        *values, days, by, trace_days, auth_data = rest
         fmt = "xlsx" if callback_ctx.triggered_id == "rp-xlsx" else "csv"
-        params = report_params(since, until, dict(zip(FILTERS, values, strict=True)), days, by)
+        params = report_params(since, until, dict(zip(FILTERS, values, strict=True)), days, by,
+                               trace_days)
         query = urlencode({**params, "format": fmt})
         try:
             content = ctx.api.get_bytes(f"/api/reports/{name}?{query}", auth_from(auth_data))
