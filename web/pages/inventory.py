@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
-from web.pages import counts, forms
+from web.pages import counts, forms, purchasing
 from web.pages.api import Api, ApiError, Auth, auth_from
 from web.pages.labels import data_uri, piece_label_svg
 from web.pages.ui import PageContext, empty_figure, error_box, field
@@ -46,7 +46,8 @@ def _labels_tab() -> dcc.Tab:
 def layout(auth: Auth | None = None) -> html.Div:
     """The inventory page; the role decides which forms appear."""
     role = auth.role if auth else ""
-    tabs = [_find_tab(), *forms.tabs(role), *counts.tabs(role), _labels_tab()]
+    tabs = [_find_tab(), *forms.tabs(role), *counts.tabs(role), *purchasing.tabs(role),
+            _labels_tab()]
     return html.Div([html.H2("Inventory"), dcc.Tabs(tabs, id="inv-tabs", value="find")],
                     id="inventory-page")
 
@@ -177,3 +178,4 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
     )
     forms.register(dash_app, ctx)
     counts.register(dash_app, ctx)
+    purchasing.register(dash_app, ctx)

@@ -114,3 +114,40 @@ def test_raised_alert_appears_live_and_is_acknowledged(page: Any, server: LiveSe
     item.locator("button", has_text="Acknowledge").click()
     page.wait_for_selector(f"#alert-{alert_id} .acked")
     assert "cleared" in page.locator(f"#alert-{alert_id} .acked").inner_text()
+
+
+def test_purchase_orders_are_listed_placed_and_cancelled(page: Any, server: LiveServer,
+                                                         shots: Path) -> None:
+    sign_in(page, server, "manager", "/inventory")
+    page.click("text=Purchase orders")
+    page.wait_for_selector("#po-table")
+    assert "PO-" in page.locator("#po-table").inner_text()  # the demo's orders
+    page.fill("#po-new-supplier", "VALENZA")
+    page.fill("#po-new-expected", "2030-01-15")
+    page.fill("#po-new-lines", "ST0003-Au750Y-7 four 120")
+    page.click("#po-create")
+    page.locator("#po-msg .msg-error").wait_for()
+    assert "bad-line" in page.locator("#po-msg").inner_text()
+    page.fill("#po-new-lines", "ST0003-Au750Y-7 4 120\nST0001-Pt950W 2 900")
+    page.click("#po-create")
+    page.locator("#po-msg .msg-ok").wait_for()
+    order = page.locator("#po-order")
+    assert "VALENZA" in order.inner_text() and "open" in order.inner_text()
+    page.screenshot(path=str(shots / "purchase-orders.png"), full_page=True)
+    page.click("#po-cancel")
+    page.wait_for_function("document.querySelector('#po-order h4').innerText"
+                           ".includes('cancelled')")
+
+
+def test_a_clerk_reads_purchase_orders_but_cannot_place_them(page: Any,
+                                                             server: LiveServer) -> None:
+    sign_in(page, server, "clerk", "/inventory")
+    page.click("text=Purchase orders")
+    page.wait_for_selector("#po-table")
+    assert not page.locator("#po-create").is_visible()
+    assert not page.locator("#po-cancel").is_visible()
+    first = page.locator("#po-table td").first.inner_text()
+    page.fill("#po-number-in", first)
+    page.click("#po-load")
+    page.locator("#po-order").wait_for()
+    assert first in page.locator("#po-order").inner_text()
