@@ -64,8 +64,8 @@ class EnergyVad:
     high_pass_hz: float = 300.0
     end_margin_db: float | None = 5.0
     smooth_frames: int = 1
-    # Called with each frame found to be background (quiet, outside an utterance) once it
-    # leaves the pre-roll, so never sent to a decoder: what a noise suppressor should learn.
+    # Called with each frame heard outside an utterance once it leaves the pre-roll, so never
+    # sent to a decoder: the background a noise suppressor should learn.
     on_background: Callable[[bytes], None] | None = None
     in_speech: bool = field(default=False, init=False)
     floor_db: float | None = field(default=None, init=False)
