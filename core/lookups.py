@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
@@ -15,6 +15,17 @@ from core.locations.models import VIRTUAL_CODES, Kind, Location, Tier
 from core.lots.models import Lot, Serial, Supplier
 from core.lots.qr import serial_code
 from core.people.models import User
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
+    """A two-column query as a dict, such as ids to codes for a page of API views.
+
+    ``dict(result)`` would treat the result as a mapping (it has ``keys()``): hand it the rows.
+    """
+    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
 
 
 def sku_by_code(session: Session, code: str) -> Sku:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.catalogue.models import Sku
@@ -29,7 +28,14 @@ from core.errors import (
 from core.ledger.models import Balance
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import STOCK_KINDS, Kind, Location, Tier
-from core.lookups import location_by_code, lot_by_code, sku_by_code, user_by_name, virtual_location
+from core.lookups import (
+    location_by_code,
+    lot_by_code,
+    pairs,
+    sku_by_code,
+    user_by_name,
+    virtual_location,
+)
 from core.lots.models import Lot, Serial
 from core.lots.qr import serial_code
 from core.people.models import User
@@ -45,16 +51,9 @@ __all__ = [
     "submit_count",
 ]
 
-K = TypeVar("K")
-V = TypeVar("V")
 _ACTIVE = ("open", "counted", "recount")
 # Where a counted piece may legitimately come back from: it was written off earlier.
 _WRITTEN_OFF = frozenset({Kind.ADJUSTMENT, Kind.SCRAP})
-
-
-def _pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
-    # dict(result) treats a Result as a mapping (it has keys()), so hand dict() the rows.
-    return dict(session.execute(stmt).all())
 
 
 def _descendant_bins(session: Session, roots: Iterable[int]) -> list[Location]:
@@ -212,7 +211,7 @@ def _seen_serials(
             code="unknown-serial",
         )
     serials = [found[c] for c in wanted]
-    kinds = _pairs(
+    kinds = pairs(
         session,
         select(Location.id, Location.kind).where(Location.id.in_({s.location_id for s in serials})),
     )
@@ -445,15 +444,15 @@ def reject_count(session: Session, *, actor: Actor, number: str, reason: str = "
 def count_read(session: Session, doc: Document, *, blind: bool) -> CountRead:
     """The API view of a count; ``blind`` hides what the books expect."""
     lines = list(doc.lines)
-    skus = _pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_({ln.sku_id for ln in lines})))
-    lots = _pairs(session, select(Lot.id, Lot.code).where(Lot.id.in_({ln.lot_id for ln in lines})))
-    locs = _pairs(
+    skus = pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_({ln.sku_id for ln in lines})))
+    lots = pairs(session, select(Lot.id, Lot.code).where(Lot.id.in_({ln.lot_id for ln in lines})))
+    locs = pairs(
         session,
         select(Location.id, Location.code).where(
             Location.id.in_({ln.from_location_id for ln in lines})
         ),
     )
-    people = _pairs(
+    people = pairs(
         session,
         select(User.id, User.username).where(
             User.id.in_({doc.created_by_id, doc.assignee_id, doc.approved_by_id})

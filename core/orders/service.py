@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,6 +14,7 @@ from core.catalogue.models import Sku
 from core.errors import ConflictError, NotFoundError
 from core.events import OrderCreated, record
 from core.ledger.posting import change_reserved
+from core.lookups import pairs
 from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn, OrderLineRead, OrderRead
@@ -30,8 +30,6 @@ __all__ = [
     "release_reservations",
 ]
 
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -42,16 +40,11 @@ class _Line:
     unit_price: float | None
 
 
-def _pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
-    """A two-column query as a dict (``dict(result)`` would treat the result as a mapping)."""
-    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
-
-
 def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line]:
     sku_codes = {ln.sku for ln in lines}
     lot_codes = {ln.lot.strip().upper() for ln in lines if ln.lot}
-    skus = _pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(sku_codes)))
-    lots = _pairs(session, select(Lot.code, Lot.id).where(Lot.code.in_(lot_codes)))
+    skus = pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(sku_codes)))
+    lots = pairs(session, select(Lot.code, Lot.id).where(Lot.code.in_(lot_codes)))
     if missing := sorted(sku_codes - set(skus)):
         raise NotFoundError(f"No SKU with code '{missing[0]}'.", code="unknown-sku")
     if missing := sorted(lot_codes - set(lots)):
@@ -167,8 +160,8 @@ def order_reads(session: Session, orders: Sequence[SalesOrder]) -> list[OrderRea
     lines = [ln for o in orders for ln in o.lines]
     sku_ids = {ln.sku_id for ln in lines}
     lot_ids = {ln.lot_id for ln in lines if ln.lot_id}
-    skus = _pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids)))
-    lots = _pairs(session, select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids)))
+    skus = pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_(sku_ids)))
+    lots = pairs(session, select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids)))
     return [
         OrderRead(
             id=o.id, channel=o.channel, external_id=o.external_id,

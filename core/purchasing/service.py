@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.audit import service as audit
@@ -17,7 +17,7 @@ from core.catalogue.models import Sku
 from core.clock import now
 from core.documents.models import Document, DocumentLine
 from core.errors import ConflictError, NotFoundError, ValidationFailed
-from core.lookups import supplier_by_code
+from core.lookups import pairs, supplier_by_code
 from core.lots.models import Supplier
 from core.people.models import User
 from core.people.security import Actor
@@ -42,11 +42,6 @@ __all__ = [
 ]
 
 
-def _pairs(session: Session, stmt: Select[Any]) -> dict[Any, Any]:
-    """A two-column query as a dict (``dict(result)`` would treat the result as a mapping)."""
-    return dict(session.execute(stmt).all())
-
-
 def create_purchase_order(
     session: Session, *, actor: Actor, data: PurchaseOrderCreate
 ) -> PurchaseOrder:
@@ -56,7 +51,7 @@ def create_purchase_order(
     if len(set(codes)) != len(codes):
         twice = next(c for c in codes if codes.count(c) > 1)
         raise ValidationFailed(f"{twice} is on two lines; order it on one.", code="duplicate-sku")
-    skus = _pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(codes)))
+    skus = pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(codes)))
     if missing := [c for c in codes if c not in skus]:
         raise NotFoundError(f"No SKU with code '{missing[0]}'.", code="unknown-sku")
     po = PurchaseOrder(
@@ -181,7 +176,7 @@ class ReceiptMatch:
 def _match_lines(
     session: Session, po: PurchaseOrder, lines: Sequence[ReceiptMatch]
 ) -> list[PurchaseOrderLine]:
-    codes = _pairs(
+    codes = pairs(
         session, select(Sku.id, Sku.code).where(Sku.id.in_([ln.sku_id for ln in po.lines]))
     )
     by_no = {ln.line_no: ln for ln in po.lines}
@@ -345,14 +340,14 @@ def purchase_order_reads(
 ) -> list[PurchaseOrderRead]:
     """API views of purchase orders, with codes and names looked up in one go each."""
     lines = [ln for po in orders for ln in po.lines]
-    skus = _pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_({ln.sku_id for ln in lines})))
-    suppliers = _pairs(
+    skus = pairs(session, select(Sku.id, Sku.code).where(Sku.id.in_({ln.sku_id for ln in lines})))
+    suppliers = pairs(
         session,
         select(Supplier.id, Supplier.code).where(
             Supplier.id.in_({po.supplier_id for po in orders})
         ),
     )
-    users = _pairs(
+    users = pairs(
         session,
         select(User.id, User.username).where(User.id.in_({po.created_by_id for po in orders})),
     )
