@@ -11,6 +11,7 @@ from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.people.models import User
 from core.people.presence import ZonePresence
 from core.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from core.voice.models import VoiceProfile
 
 __all__ = [
     "Alert",
@@ -35,5 +36,6 @@ __all__ = [
     "Style",
     "Supplier",
     "User",
+    "VoiceProfile",
     "ZonePresence",
 ]

@@ -18,8 +18,9 @@ from core.purchasing.api import router as purchasing
 from core.reports.api import router as reports
 from core.slotting.api import router as slotting
 from core.trace.api import router as trace
+from core.voice.api import router as voice
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
-    alerts, presence, reports, purchasing,
+    alerts, presence, reports, purchasing, voice,
 ]
