@@ -35,11 +35,15 @@ class TextToSpeech(Protocol):
 
 @dataclass(frozen=True)
 class EspeakTts:
-    """espeak-ng in a subprocess; voices like ``en-us``, ``en-gb+f3`` or ``cmn``."""
+    """espeak-ng in a subprocess; voices like ``en-us``, ``en-gb+f3`` or ``cmn``.
+
+    With `ssml`, the text is SSML (``<speak>four <break time="400ms"/> two</speak>``).
+    """
 
     voice: str = "en-us"
     speed: int = 175
     pitch: int = 50
+    ssml: bool = False
 
     def synthesize(self, text: str) -> bytes:
         """Return 16 kHz mono 16-bit PCM speaking `text`."""
@@ -49,8 +53,8 @@ class EspeakTts:
         """Return espeak-ng's own WAV (22.05 kHz mono) speaking `text`."""
         if not espeak_available():
             raise TtsUnavailableError("espeak-ng is not installed (apt-get install espeak-ng)")
-        cmd = ["espeak-ng", "-v", self.voice, "-s", str(self.speed), "-p", str(self.pitch),
-               "--stdout", text]
+        cmd = ["espeak-ng", *(["-m"] if self.ssml else []), "-v", self.voice,
+               "-s", str(self.speed), "-p", str(self.pitch), "--stdout", text]
         done = subprocess.run(cmd, capture_output=True, check=False)
         if done.returncode != 0 or not done.stdout:
             raise TtsUnavailableError(f"espeak-ng failed: {done.stderr.decode(errors='replace')}")

@@ -1,0 +1,270 @@
+"""The embedding engine: Google's speech embedding, a small word model, grammar-bound CTC.
+
+Built for the dialogue's small vocabulary (digits, numbers, the NATO alphabet and the picking
+commands): each 40-80 ms the speech embedding describes the last 775 ms of audio, the word
+model turns that into word probabilities, and the dialogue state's grammar picks the sentence
+that explains them best, summed over every timing (CTC prefix beam search). Narrowband and
+wideband audio go through the same front end (it only hears below 4 kHz). A picker's
+enrolment adapts the word model to their voice and headset (`adapt`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.speech.base import SAMPLE_WIDTH, Adaptation, EnrolmentUtterance, Transcript
+from assistant.speech.embedding.frontend import SpeechEmbedder, StreamingEmbedder
+from assistant.speech.embedding.graph import Decoded, TokenGraph, compile_grammar, decode
+from assistant.speech.embedding.model import WordModel, bundled_model_path
+from assistant.speech.errors import AudioFormatError, GrammarError
+from assistant.speech.grammar import Grammar
+
+__all__ = ["EmbeddingEngine", "EmbeddingRecognizer", "Upsampler"]
+
+RATES = (8000, 16000)
+#: Audio the embedding windows need around the words (s): a word is only recognised where
+#: some windows hold it well inside, so every utterance starts with `LEAD_S` and ends with
+#: `TAIL_S` of the room's own sound (or faint noise where none was heard) added to it.
+LEAD_S = 0.5
+TAIL_S = 0.45
+PARTIAL_EVERY = 6  # embedding hops of audio between partial results
+
+
+class Upsampler:
+    """8 kHz -> 16 kHz in chunks, identical to resampling the whole stream at once.
+
+    Polyphase FIR (scipy's `resample_poly`) over each chunk with `CONTEXT` samples of the
+    stream before it; the last `CONTEXT` samples wait for the next chunk or `flush`.
+    """
+
+    CONTEXT = 32
+
+    def __init__(self) -> None:
+        """Start an empty stream."""
+        self._buffer = np.zeros(0)
+        self._done = 0  # input samples already turned into output
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        """Upsample a chunk; returns the output its input completes."""
+        self._buffer = np.concatenate([self._buffer, samples])
+        return self._emit(len(self._buffer) - self.CONTEXT)
+
+    def tail(self) -> np.ndarray:
+        """The output still held back, as if the stream ended now (the stream goes on)."""
+        buffer, done = self._buffer, self._done
+        out = self._emit(len(self._buffer))
+        self._buffer, self._done = buffer, done
+        return out
+
+    def _emit(self, upto: int) -> np.ndarray:
+        from scipy.signal import resample_poly
+
+        if upto <= self._done:
+            return np.zeros(0)
+        start = max(0, self._done - self.CONTEXT)
+        end = min(len(self._buffer), upto + self.CONTEXT)
+        out = resample_poly(self._buffer[start:end], 2, 1)
+        first = 2 * (self._done - start)
+        result = out[first : first + 2 * (upto - self._done)]
+        keep = max(0, upto - self.CONTEXT)
+        self._buffer, self._done = self._buffer[keep:], upto - keep
+        return result
+
+
+@dataclass
+class _Shared:
+    embedder: SpeechEmbedder
+    model: WordModel
+
+
+class EmbeddingEngine:
+    """Speech engine over the speech embedding and a word model (English by default)."""
+
+    name = "embedding"
+    sample_rates = RATES
+
+    def __init__(self, model_path: Path | None = None, *, embedding_dir: Path | None = None,
+                 beam: int = 32) -> None:
+        """Remember where the models are; they load on the first recogniser.
+
+        `model_path`: the word model (.npz); None means the one shipped for English.
+        `embedding_dir`: a folder with the two ONNX files; None means the openwakeword package.
+        """
+        self._model_path = model_path or bundled_model_path("en")
+        self._embedding_dir = embedding_dir
+        self.beam = beam
+        self._shared: _Shared | None = None
+        self._lock = threading.Lock()
+        self._graphs: OrderedDict[str, TokenGraph] = OrderedDict()
+
+    def shared(self) -> _Shared:
+        """The embedder and the base word model, loaded once."""
+        with self._lock:
+            if self._shared is None:
+                self._shared = _Shared(SpeechEmbedder(self._embedding_dir),
+                                       WordModel.load(self._model_path))
+            return self._shared
+
+    @property
+    def model(self) -> WordModel:
+        """The base (speaker-independent) word model."""
+        return self.shared().model
+
+    def graph(self, grammar: Grammar) -> TokenGraph:
+        """The grammar's token graph, compiled once per distinct grammar (LRU of 256)."""
+        key = hashlib.sha1(grammar.to_jsgf().encode()).hexdigest()
+        with self._lock:
+            if key in self._graphs:
+                self._graphs.move_to_end(key)
+                return self._graphs[key]
+        graph = compile_grammar(grammar)
+        with self._lock:
+            self._graphs[key] = graph
+            while len(self._graphs) > 256:
+                self._graphs.popitem(last=False)
+        return graph
+
+    def check_grammar(self, grammar: Grammar) -> None:
+        """Raise `GrammarError` naming grammar words the word model does not know."""
+        missing = sorted(set(grammar.words) - self.model.words)
+        if missing:
+            raise GrammarError(f"grammar {grammar.name!r}: words the model lacks: {missing}")
+
+    def adapt(self, utterances: Sequence[EnrolmentUtterance], *,
+              sample_rate: int) -> Adaptation:
+        """Enrolment: the word model fine-tuned on this speaker (see `enrol`)."""
+        from assistant.speech.embedding.enrol import adapt
+
+        if sample_rate not in RATES:
+            raise AudioFormatError(f"sample rate {sample_rate} Hz: use one of {RATES}")
+        return adapt(self, utterances, sample_rate=sample_rate)
+
+    def recognizer(self, grammar: Grammar | None = None, *, sample_rate: int = 16000,
+                   profile: bytes | None = None) -> EmbeddingRecognizer:
+        """A recogniser for one audio stream at `sample_rate`; `profile` is an enrolment's
+        adapted word model (`adapt`), used instead of the base model."""
+        if sample_rate not in RATES:
+            raise AudioFormatError(f"sample rate {sample_rate} Hz: use one of {RATES}")
+        model = WordModel.from_bytes(profile) if profile else self.model
+        return EmbeddingRecognizer(self, model, grammar, sample_rate)
+
+
+class EmbeddingRecognizer:
+    """One stream: audio in as it comes, embeddings computed on the way, decoded at the end."""
+
+    def __init__(self, engine: EmbeddingEngine, model: WordModel, grammar: Grammar | None,
+                 sample_rate: int) -> None:
+        """Use `model` (base or adapted) on `sample_rate` PCM, decoding against `grammar`."""
+        self._engine = engine
+        self._embedder = engine.shared().embedder
+        self.model = model
+        self.sample_rate = sample_rate
+        self._grammar: Grammar | None = None
+        self._graph: TokenGraph | None = None
+        self._background = np.zeros(0, dtype=np.float32)
+        self._reset()
+        self.set_grammar(grammar)
+
+    def _reset(self) -> None:
+        self._stream = StreamingEmbedder(self._embedder, self.model.step)
+        self._upsampler = Upsampler() if self.sample_rate == 8000 else None
+        self._since_partial = 0
+        self._last = ""
+        self._heard = False
+
+    @property
+    def grammar(self) -> Grammar | None:
+        """The active grammar."""
+        return self._grammar
+
+    def set_grammar(self, grammar: Grammar | None) -> None:
+        """Decode against `grammar` from the next result on; None is not supported."""
+        if grammar is None:
+            raise GrammarError("the embedding engine decodes against a grammar only")
+        self._graph = self._engine.graph(grammar)
+        self._grammar = grammar
+
+    def _wide(self, pcm: bytes) -> np.ndarray:
+        if len(pcm) % SAMPLE_WIDTH:
+            raise AudioFormatError("PCM chunks must hold whole 16-bit samples")
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+        return self._upsampler.process(samples) if self._upsampler else samples
+
+    def accept(self, pcm: bytes) -> Transcript:
+        """Embed a chunk; about every half second, decode what is there for a partial."""
+        wide = self._wide(pcm)
+        if not self._heard:
+            self._stream.add(self._room(LEAD_S))
+        self._stream.add(wide)
+        self._heard = True
+        self._since_partial += wide.size
+        if self._since_partial >= PARTIAL_EVERY * 16000 * self.model.step // 100:
+            self._since_partial = 0
+            self._last = " ".join(self._decode(self._stream.embeddings(), partial=True).tokens)
+        return Transcript(self._last, is_final=False)
+
+    def hear_background(self, pcm: bytes) -> None:
+        """Keep the last moments of the room's sound, to continue an utterance's end with."""
+        if not pcm:
+            return
+        wide = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+        if self.sample_rate == 8000:
+            from scipy.signal import resample_poly
+
+            wide = resample_poly(wide, 2, 1).astype(np.float32)
+        keep = int(max(LEAD_S, TAIL_S) * 16000)
+        self._background = np.concatenate([self._background, wide])[-keep:]
+
+    def _room(self, seconds: float) -> np.ndarray:
+        """`seconds` of the room's sound (repeated), or faint noise where none was heard."""
+        need = int(seconds * 16000)
+        room = self._background
+        if room.size >= 1600 and float(np.abs(room).max()) > 0:
+            return np.resize(room, need)
+        return np.random.default_rng(0).normal(0.0, 2.0, need).astype(np.float32)
+
+    def _complete(self) -> np.ndarray:
+        """Embeddings of the utterance followed by the tail, without changing the stream."""
+        held = self._upsampler.tail() if self._upsampler else np.zeros(0)
+        return self._stream.embeddings_with(np.concatenate([held, self._room(TAIL_S)]))
+
+    def _decode(self, embeddings: np.ndarray, *, partial: bool = False) -> Decoded:
+        assert self._graph is not None
+        if embeddings.shape[0] == 0:
+            return Decoded((), float("-inf"), float("-inf"))
+        return decode(self._graph, self.model.log_probs(embeddings), self.model.index,
+                      beam=self._engine.beam, partial=partial)
+
+    def peek(self) -> Transcript:
+        """What was said so far, as if the utterance ended now (the stream goes on): the best
+        prefix of a grammar sentence, so an answer still missing words does not match."""
+        if not self._heard:
+            return Transcript("", is_final=False)
+        return self._result(self._decode(self._complete(), partial=True), final=False)
+
+    def finish(self) -> Transcript:
+        """End the utterance: decode it with its tail and get ready for the next one."""
+        if not self._heard:
+            return Transcript("", is_final=True)
+        result = self._result(self._decode(self._complete()), final=True)
+        self._reset()
+        return result
+
+    @staticmethod
+    def _result(decoded: Decoded, *, final: bool) -> Transcript:
+        text = " ".join(decoded.tokens)
+        if not text:
+            return Transcript("", is_final=final)
+        return Transcript(text, is_final=final, confidence=decoded.posterior,
+                          score=decoded.score)
+
+    def close(self) -> None:
+        """Drop the utterance; nothing native to free."""
+        self._reset()

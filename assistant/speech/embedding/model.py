@@ -1,0 +1,105 @@
+"""The word model: per-embedding token probabilities for CTC, as plain numpy arrays.
+
+A layer norm, one hidden layer (GELU) and a softmax over the vocabulary's word tokens, a
+blank and an ``<unk>`` for words outside the vocabulary. It is deliberately small: it sits on
+a speech embedding trained on far more speech than Facet will ever have, and a per-frame
+classifier over it generalises to new voices better than a recurrent network does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from assistant.speech.errors import SpeechModelNotFoundError
+
+__all__ = ["BLANK", "UNKNOWN", "WordModel", "bundled_model_path"]
+
+BLANK = "<blank>"
+UNKNOWN = "<unk>"
+_KEYS = ("norm_weight", "norm_bias", "hidden_weight", "hidden_bias", "out_weight", "out_bias")
+
+
+def bundled_model_path(language: str = "en") -> Path:
+    """The word model shipped for `language` (``python -m assistant.speech.embedding.training``)."""
+    data = resources.files("assistant").joinpath("data", "voice", f"words-{language}.npz")
+    return Path(str(data))
+
+
+@dataclass(frozen=True, eq=False)
+class WordModel:
+    """Token log-probabilities per embedding frame; `step` is the embedding hop in mel frames."""
+
+    tokens: tuple[str, ...]
+    step: int
+    weights: dict[str, np.ndarray]
+    info: dict[str, object]
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Token -> output column."""
+        return {token: i for i, token in enumerate(self.tokens)}
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The words it can recognise (tokens other than blank and unknown)."""
+        return frozenset(t for t in self.tokens if t not in (BLANK, UNKNOWN))
+
+    def log_probs(self, embeddings: np.ndarray) -> np.ndarray:
+        """(frames x 96) embeddings -> (frames x tokens) log-probabilities."""
+        w = self.weights
+        x = embeddings.astype(np.float32)
+        x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
+        x = x * w["norm_weight"] + w["norm_bias"]
+        h = x @ w["hidden_weight"].T + w["hidden_bias"]
+        h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
+        logits = h @ w["out_weight"].T + w["out_bias"]
+        logits -= logits.max(-1, keepdims=True)
+        return logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+
+    def to_bytes(self) -> bytes:
+        """The model as an .npz archive (weights plus a JSON header)."""
+        buffer = io.BytesIO()
+        header = json.dumps({"tokens": list(self.tokens), "step": self.step, **self.info})
+        np.savez_compressed(buffer, header=np.frombuffer(header.encode(), dtype=np.uint8),
+                            **{k: self.weights[k].astype(np.float32) for k in _KEYS})
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> WordModel:
+        """Read a model written by `to_bytes`; `SpeechModelNotFoundError` if it is not one."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                header = json.loads(bytes(archive["header"]).decode())
+                weights = {k: np.asarray(archive[k], dtype=np.float32) for k in _KEYS}
+        except (OSError, KeyError, ValueError) as exc:
+            raise SpeechModelNotFoundError(f"not a word model: {exc}") from exc
+        tokens = tuple(str(t) for t in header.pop("tokens"))
+        step = int(header.pop("step"))
+        if weights["out_weight"].shape[0] != len(tokens) or tokens[0] != BLANK:
+            raise SpeechModelNotFoundError("word model weights do not match its tokens")
+        return cls(tokens, step, weights, header)
+
+    @classmethod
+    def load(cls, path: Path) -> WordModel:
+        """Read a model file."""
+        if not Path(path).is_file():
+            raise SpeechModelNotFoundError(f"no word model at {path}")
+        return cls.from_bytes(Path(path).read_bytes())
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Abramowitz-Stegun 7.1.26 (error < 1.5e-7): numpy has no erf and GELU needs one."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                                                                            + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-a * a))
