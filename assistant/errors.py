@@ -12,6 +12,8 @@ __all__ = [
     "NoContextError",
     "NotUnderstoodError",
     "AudioFormatError",
+    "EnrolmentError",
+    "EnrolmentUnsupportedError",
     "GrammarError",
     "SpeechEngineError",
     "SpeechModelNotFoundError",
@@ -51,9 +53,22 @@ class GrammarError(AssistantError):
 
 
 class AudioFormatError(AssistantError):
-    """Audio is not 16 kHz mono 16-bit PCM (or cannot be converted to it)."""
+    """Audio is not mono 16-bit PCM at a supported rate (or cannot be converted to it)."""
 
     code = "audio-format-invalid"
+
+
+class EnrolmentError(AssistantError):
+    """A voice enrolment cannot be made from what was given (too few or unusable utterances,
+    words the recogniser does not know)."""
+
+    code = "enrolment-invalid"
+
+
+class EnrolmentUnsupportedError(EnrolmentError):
+    """The configured speech engine cannot adapt to a speaker."""
+
+    code = "enrolment-unsupported"
 
 
 class TtsUnavailableError(AssistantError):

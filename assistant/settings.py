@@ -8,18 +8,39 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["AssistantSettings", "SpeechSettings", "VadSettings"]
+__all__ = ["AssistantSettings", "EngineType", "SpeechSettings", "VadSettings"]
+
+EngineType = Literal["embedding", "pocketsphinx", "vosk", "fake"]
 
 
 class SpeechSettings(BaseModel):
-    """Which speech-to-text engine decodes the headset audio."""
+    """Which speech-to-text engine decodes the headset audio, per dialogue language."""
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["pocketsphinx", "vosk", "fake"] = Field(
-        default="pocketsphinx",
-        description="Speech engine: pocketsphinx (bundled US-English model, the offline "
-        "default), vosk (needs vosk_model_dir) or fake (tests).",
+    type: EngineType | None = Field(
+        default=None,
+        description="Speech engine for every language, overriding `engines`: embedding "
+        "(Google's speech embedding and Facet's English word model: the offline default for "
+        "English, measured on real speakers), pocketsphinx (the bundled US-English model), "
+        "vosk (needs vosk_model_dir) or fake (tests). Empty: by language, from `engines`.",
+    )
+    engines: dict[Literal["en", "zh"], EngineType] = Field(
+        default_factory=lambda: {"en": "embedding", "zh": "vosk"},
+        description="Speech engine per dialogue language. English: embedding (the only "
+        "engine that meets the real-speaker figures in bench/assistant_voice.py). Chinese: "
+        "vosk with a Chinese model in vosk_model_dir (vosk-model-small-cn; neither the "
+        "embedding word model nor PocketSphinx's bundled model knows Chinese).",
+    )
+    word_model_path: Path | None = Field(
+        default=None,
+        description="The embedding engine's word model (.npz, from `python -m "
+        "assistant.speech.embedding.training`); empty means the one shipped for English.",
+    )
+    embedding_model_dir: Path | None = Field(
+        default=None,
+        description="Folder with the speech embedding's melspectrogram.onnx and "
+        "embedding_model.onnx; empty means the copies in the openwakeword 0.4.0 package.",
     )
     vosk_model_dir: Path | None = Field(
         default=None,
@@ -30,6 +51,13 @@ class SpeechSettings(BaseModel):
         default=None,
         description="Directory holding a PocketSphinx acoustic model folder and dictionary; "
         "empty means the US-English model bundled with the pocketsphinx package.",
+    )
+    cache_dir: Path = Field(
+        default=Path("var/speech"),
+        description="Folder for what the speech engine derives at run time and keeps: "
+        "PocketSphinx's 8 kHz model (built once, 5-10 s, from the 16 kHz one) and "
+        "unpacked voice profiles. Relative to the working directory; safe to delete (it is "
+        "rebuilt on demand). Workers sharing it see only complete models.",
     )
 
 
@@ -48,7 +76,15 @@ class VadSettings(BaseModel):
         default=60, ge=30, description="Loud audio needed before an utterance starts (ms)."
     )
     hangover_ms: int = Field(
-        default=240, ge=60, description="Quiet audio that ends an utterance (ms)."
+        default=240, ge=60,
+        description="Quiet audio that ends an utterance once what was heard is a complete "
+        "answer of the dialogue state's grammar (ms).",
+    )
+    incomplete_hangover_ms: int = Field(
+        default=1000, ge=60, le=5000,
+        description="Quiet audio that ends an utterance whose answer is not complete yet "
+        "(ms): a picker reading check digits may pause between them. Past this, the "
+        "utterance ends anyway and an incomplete answer is re-prompted.",
     )
     preroll_ms: int = Field(
         default=300, ge=0, description="Audio kept from before the start, for the decoder (ms)."
@@ -110,25 +146,22 @@ class AssistantSettings(BaseSettings):
     rejection_threshold: float | None = Field(
         default=None,
         le=0,
-        description="Out-of-grammar rejection for voice picking: a recognised answer whose "
-        "words fit the audio worse than this (mean log-score per frame against the best "
-        "senone of each frame; 0 is a perfect fit) is re-prompted with 'Pardon?' instead of "
-        "acted on. Calibrated with bench/assistant_voice.py --calibrate; higher rejects "
-        "more; -6.4 is the calibrated value. Empty (the default): never reject, because at "
-        "-6.4 a lone short word such as 'one' is re-prompted too often; quantities, shorts "
-        "and undo are confirmed instead, so a misheard answer does not post.",
+        description="Out-of-grammar rejection for voice picking: a recognised answer that "
+        "fits the audio worse than this (the engine's score; 0 is a perfect fit) is "
+        "re-prompted with 'Pardon?' instead of acted on. Empty (the default): the engine's "
+        "calibrated value (bench/assistant_voice.py --calibrate): on for the embedding engine, "
+        "off for pocketsphinx (at its calibrated -6.4 a lone short word is re-prompted too "
+        "often). -100 switches it off.",
     )
     confirm_rejection_threshold: float | None = Field(
-        default=-5.1,
+        default=None,
         le=0,
         description="Out-of-grammar rejection while the dialogue waits for a yes or no that "
         "would act (confirming a short pick, an undo or a sign-off), on the same score as "
         "rejection_threshold (the stricter of the two applies there). It keeps speech such "
-        "as 'not yet' or 'cancel that' from being taken as 'yes'. The default, -5.1, is "
-        "calibrated with bench/assistant_voice.py --calibrate: 0.5 below the strictest value "
-        "that re-prompts no spoken 'yes' or 'no' of the calibration set. Strong noise raises "
-        "every score, so at 10 dB SNR a 'not yet' heard as 'yes' can still pass. -100 (or "
-        "None in code) leaves rejection_threshold alone.",
+        "as 'not yet' or 'cancel that' from being taken as 'yes'. Empty (the default): the "
+        "engine's calibrated value (pocketsphinx -5.1: 0.5 below the strictest value that "
+        "re-prompts no spoken 'yes' or 'no' of the calibration set). -100 switches it off.",
     )
     embedding_model_path: Path | None = Field(
         default=None,

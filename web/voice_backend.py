@@ -320,6 +320,18 @@ def voice_authenticate(app: FastAPI) -> Callable[[str | None], Actor | None]:
     return check
 
 
+def voice_profiles(db: Database) -> Callable[[str, str], bytes | None]:
+    """A loader for ``app.state.voice_profiles``: an operator's enrolment for an engine."""
+    from core.voice import voice_profile
+
+    def load(operator_id: str, engine: str) -> bytes | None:
+        with db.read() as session:
+            found = voice_profile(session, operator_id=operator_id, engine=engine)
+        return found.data if found is not None else None
+
+    return load
+
+
 def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None,
                     settings: AssistantSettings | None = None) -> None:
     """Mount ``/ws/voice`` and give it the core backend and token sign-in.
@@ -327,7 +339,7 @@ def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None,
     `settings` configure every headset (VAD, operator id length, out-of-grammar rejection);
     without them ``/ws/voice`` reads `AssistantSettings` from the environment on first use.
     """
-    from web import ws_voice
+    from web import ws_voice, ws_voice_enrol
 
     if settings is not None:
         app.state.voice_settings = settings
@@ -335,9 +347,11 @@ def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None,
     # First in line: the pages are mounted last and answer every path no route claimed.
     count = len(app.router.routes)
     app.include_router(ws_voice.router)
+    app.include_router(ws_voice_enrol.router)
     added = app.router.routes[count:]
     del app.router.routes[count:]
     app.router.routes[0:0] = added
     db: Database = app.state.db
     app.state.voice_backend_factory = lambda: CorePickingBackend(db, sequencer=sequencer)
     app.state.voice_authenticate = voice_authenticate(app)
+    app.state.voice_profiles = voice_profiles(db)

@@ -13,8 +13,14 @@ Dependencies are looked up on ``websocket.app.state`` when a headset connects:
 - ``voice_authenticate``: ``Callable[[str | None], object]``, sync or async (optional). It
   receives the ``token`` query parameter; a falsy result or an exception refuses the
   connection with close code 1008.
+- ``voice_profiles``: ``Callable[[operator_id, engine], bytes | None]`` (optional): an
+  operator's enrolment; after sign-on the dialogue switches to a recogniser adapted with it.
 
-Client to server: binary frames of 16 kHz mono 16-bit little-endian PCM; text frames with JSON
+The client declares its sample rate with the ``rate`` query parameter: 16000 (the default) or
+8000 (narrowband headsets: Bluetooth hands-free, DECT, telephony); any other value is answered
+with an ``error`` (code ``bad-sample-rate``) and the socket is closed.
+
+Client to server: binary frames of mono 16-bit little-endian PCM at that rate; text frames with JSON
 ``{"type": "flush"}`` (end the utterance now; answered by ``{"type": "flushed"}``),
 ``{"type": "scan", "code": "..."}`` (a scanned serial) or ``{"type": "text", "text": "..."}``
 (a typed answer). Server to client: JSON ``partial``, ``final``, ``command``, ``prompt`` (with
@@ -26,6 +32,7 @@ from __future__ import annotations
 import base64
 import inspect
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,8 +40,9 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from assistant.speech import AssistantError, AssistantSettings, SpeechEngine
-from assistant.speech.factory import create_speech_engine, create_tts
+from assistant.speech import AssistantError, AssistantSettings, Recognizer, SpeechEngine
+from assistant.speech.base import SAMPLE_RATES
+from assistant.speech.factory import create_speech_engine, create_tts, rejection_thresholds
 from assistant.voice import (
     DialogueMachine,
     PickingBackend,
@@ -47,6 +55,7 @@ from assistant.voice import (
 __all__ = ["router"]
 
 router = APIRouter()
+logger = logging.getLogger(__name__)
 
 _POLICY_VIOLATION = 1008
 _UNSET = object()
@@ -91,16 +100,39 @@ async def _authenticate(websocket: WebSocket, token: str | None) -> bool:
     return bool(result)
 
 
-def _open_session(state: Any) -> VoiceSession:
-    """A dialogue configured from the settings: VAD, operator id length and rejection."""
+def _open_session(state: Any, sample_rate: int = 16000) -> VoiceSession:
+    """A dialogue configured from the settings: VAD, operator id length, rejection, and the
+    operator's enrolment once they sign on."""
     settings = _settings(state)
+    engine = _engine(state)
     backend: PickingBackend = state.voice_backend_factory()
     machine = DialogueMachine(backend, load_language(settings.language),
                               operator_id_digits=settings.operator_id_digits)
-    recognizer = _engine(state).recognizer(machine.grammar())
-    return VoiceSession(machine, recognizer, vad_from_settings(settings.vad),
-                        reject_below=settings.rejection_threshold,
-                        confirm_reject_below=settings.confirm_rejection_threshold)
+    recognizer = engine.recognizer(machine.grammar(), sample_rate=sample_rate)
+    answer, confirm = rejection_thresholds(settings, engine.name)
+    return VoiceSession(machine, recognizer, vad_from_settings(settings.vad, sample_rate),
+                        reject_below=answer, confirm_reject_below=confirm,
+                        hangover_ms=settings.vad.hangover_ms, sample_rate=sample_rate,
+                        on_sign_on=_adapter(state, engine, machine, sample_rate))
+
+
+def _adapter(state: Any, engine: SpeechEngine, machine: DialogueMachine,
+             sample_rate: int) -> Callable[[str], Recognizer | None]:
+    """After sign-on: a recogniser adapted to the operator, if they enrolled and it loads."""
+    load: Callable[[str, str], bytes | None] | None = getattr(state, "voice_profiles", None)
+
+    def adapted(operator_id: str) -> Recognizer | None:
+        profile = load(operator_id, engine.name) if load is not None else None
+        if profile is None:
+            return None
+        try:
+            return engine.recognizer(machine.grammar(), sample_rate=sample_rate,
+                                     profile=profile)
+        except AssistantError:  # a damaged or foreign profile: the generic model still works
+            logger.warning("voice profile of operator %s does not load", operator_id)
+            return None
+
+    return adapted
 
 
 async def _send_events(websocket: WebSocket, events: list[VoiceEvent], tts: Any) -> None:
@@ -135,6 +167,13 @@ async def _on_text(websocket: WebSocket, session: VoiceSession, raw: str, tts: A
         await _send_error(websocket, "bad-message", f"unknown message type {kind!r}")
 
 
+def _sample_rate(rate: str | None) -> int | None:
+    """The declared rate in Hz (16000 when absent), None when it is not one we decode."""
+    if rate is None:
+        return 16000
+    return int(rate) if rate.isdigit() and int(rate) in SAMPLE_RATES else None
+
+
 async def _send_error(websocket: WebSocket, code: str, message: str) -> None:
     await websocket.send_text(json.dumps({"type": "error", "code": code, "message": message}))
 
@@ -153,15 +192,22 @@ async def _serve(websocket: WebSocket, session: VoiceSession, tts: Any) -> None:
 
 
 @router.websocket("/ws/voice")
-async def voice_socket(websocket: WebSocket, token: str | None = None) -> None:
+async def voice_socket(websocket: WebSocket, token: str | None = None,
+                       rate: str | None = None) -> None:
     """Run one headset dialogue over a websocket until sign-off or disconnect."""
     if not await _authenticate(websocket, token):
         await websocket.close(code=_POLICY_VIOLATION)
         return
     await websocket.accept()
+    sample_rate = _sample_rate(rate)
+    if sample_rate is None:
+        await _send_error(websocket, "bad-sample-rate",
+                          f"rate must be one of {', '.join(map(str, SAMPLE_RATES))} (Hz)")
+        await websocket.close(code=_POLICY_VIOLATION)
+        return
     session: VoiceSession | None = None
     try:
-        session = await run_in_threadpool(_open_session, websocket.app.state)
+        session = await run_in_threadpool(_open_session, websocket.app.state, sample_rate)
         await _serve(websocket, session, _tts(websocket.app.state))
         await websocket.close()
     except WebSocketDisconnect:

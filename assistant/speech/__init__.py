@@ -3,10 +3,21 @@
 Nothing here loads a model at import time: engines load theirs on the first recogniser.
 """
 
-from assistant.speech.base import SAMPLE_RATE, SAMPLE_WIDTH, Recognizer, SpeechEngine, Transcript
+from assistant.speech.base import (
+    SAMPLE_RATE,
+    SAMPLE_RATES,
+    SAMPLE_WIDTH,
+    Adaptation,
+    EnrolmentUtterance,
+    Recognizer,
+    SpeechEngine,
+    Transcript,
+)
 from assistant.speech.errors import (
     AssistantError,
     AudioFormatError,
+    EnrolmentError,
+    EnrolmentUnsupportedError,
     GrammarError,
     SpeechEngineError,
     SpeechModelNotFoundError,
@@ -23,12 +34,17 @@ from assistant.speech.vosk_engine import VoskEngine
 
 __all__ = [
     "SAMPLE_RATE",
+    "SAMPLE_RATES",
     "SAMPLE_WIDTH",
+    "Adaptation",
     "Alt",
     "AssistantError",
     "AssistantSettings",
     "AudioFormatError",
     "EnergyVad",
+    "EnrolmentError",
+    "EnrolmentUnsupportedError",
+    "EnrolmentUtterance",
     "EspeakTts",
     "FakeSpeechEngine",
     "Grammar",

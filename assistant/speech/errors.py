@@ -3,6 +3,8 @@
 from assistant.errors import (  # noqa: F401
     AssistantError,
     AudioFormatError,
+    EnrolmentError,
+    EnrolmentUnsupportedError,
     GrammarError,
     SpeechEngineError,
     SpeechModelNotFoundError,

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 import numpy as np
 
-from assistant.speech.base import SAMPLE_RATE, Transcript
+from assistant.speech.base import (
+    SAMPLE_RATE,
+    SAMPLE_RATES,
+    Adaptation,
+    EnrolmentUtterance,
+    Transcript,
+)
+from assistant.speech.errors import AudioFormatError, EnrolmentError
 from assistant.speech.grammar import Grammar
 
 __all__ = ["FakeRecognizer", "FakeSpeechEngine", "encode_text"]
@@ -48,6 +58,9 @@ class FakeRecognizer:
         self._grammar = grammar
         self._buffer = bytearray()
         self.utterances: list[str] = []
+        #: The stream's rate and the enrolment profile the engine made it with.
+        self.sample_rate = SAMPLE_RATE
+        self.profile: bytes | None = None
         #: The `Transcript.score` final results carry (tests set it to exercise rejection).
         self.score: float | None = None
 
@@ -74,6 +87,10 @@ class FakeRecognizer:
     def hear_background(self, pcm: bytes) -> None:
         """Ignored: the fake engine has nothing to adapt."""
 
+    def peek(self) -> Transcript:
+        """What decodes so far (the buffer is kept)."""
+        return Transcript(self._text(), is_final=False)
+
     def finish(self) -> Transcript:
         """Return the decoded utterance and clear the buffer."""
         text = self._text()
@@ -88,19 +105,37 @@ class FakeRecognizer:
 
 
 class FakeSpeechEngine:
-    """Engine whose recognisers decode `encode_text` audio exactly."""
+    """Engine whose recognisers decode `encode_text` audio exactly (at any supported rate:
+    the encoding is sample-wise). Its "adaptation" records the enrolment's texts, and each
+    recogniser keeps the profile it was made with, so tests can see it reach the dialogue."""
 
     name = "fake"
+    sample_rates = SAMPLE_RATES
 
     def __init__(self) -> None:
         """Create the engine; it keeps every recogniser it made, for inspection."""
         self.recognizers: list[FakeRecognizer] = []
 
-    def recognizer(self, grammar: Grammar | None = None) -> FakeRecognizer:
+    def recognizer(self, grammar: Grammar | None = None, *, sample_rate: int = SAMPLE_RATE,
+                   profile: bytes | None = None) -> FakeRecognizer:
         """Return a new fake recogniser."""
+        if sample_rate not in self.sample_rates:
+            raise AudioFormatError(f"sample rate {sample_rate} Hz: use one of {SAMPLE_RATES}")
         rec = FakeRecognizer(grammar)
+        rec.sample_rate, rec.profile = sample_rate, profile
         self.recognizers.append(rec)
         return rec
+
+    def adapt(self, utterances: Sequence[EnrolmentUtterance], *,
+              sample_rate: int) -> Adaptation:
+        """A profile naming what was said (each utterance must decode to its text)."""
+        if not utterances:
+            raise EnrolmentError("an enrolment needs at least one utterance")
+        heard = [" ".join(_decode(u.pcm).split()) for u in utterances]
+        wrong = [u.text for u, h in zip(utterances, heard, strict=True) if h != u.text]
+        data = json.dumps({"fake": [u.text for u in utterances]}).encode()
+        return Adaptation(self.name, sample_rate, data, len(utterances),
+                          {"mismatched": len(wrong)})
 
     def check_grammar(self, grammar: Grammar) -> None:
         """Every grammar is fine for the fake."""

@@ -15,10 +15,9 @@ from assistant.speech.base import SAMPLE_RATE, SAMPLE_WIDTH
 __all__ = ["EnergyVad", "VadEvent", "frame_db"]
 
 FRAME_MS = 30
-FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
 
 
-def frame_db(pcm: bytes, *, high_pass_hz: float = 0.0) -> float:
+def frame_db(pcm: bytes, *, high_pass_hz: float = 0.0, rate: int = SAMPLE_RATE) -> float:
     """Level of a 16-bit PCM frame in dB relative to full scale.
 
     With `high_pass_hz`, energy below that frequency is left out: rumble, fans and traffic
@@ -29,7 +28,7 @@ def frame_db(pcm: bytes, *, high_pass_hz: float = 0.0) -> float:
         return -120.0
     if high_pass_hz > 0:
         spectrum = np.abs(np.fft.rfft(samples - samples.mean())) ** 2
-        first = int(high_pass_hz * samples.size / SAMPLE_RATE)
+        first = int(high_pass_hz * samples.size / rate)
         # Parseval: the in-band share of the mean square, without windowing loss.
         power = 2.0 * float(spectrum[first:].sum()) / samples.size**2
     else:
@@ -52,7 +51,10 @@ class VadEvent:
 
 @dataclass
 class EnergyVad:
-    """Splits a PCM stream into utterances; feed any chunk size, get events per 30 ms frame."""
+    """Splits a PCM stream into utterances; feed any chunk size, get events per 30 ms frame.
+
+    `sample_rate` is the stream's (8 or 16 kHz); the millisecond settings hold for both.
+    """
 
     margin_db: float = 9.0
     min_level_db: float = -50.0
@@ -67,12 +69,14 @@ class EnergyVad:
     # Called with each frame heard outside an utterance once it leaves the pre-roll, so never
     # sent to a decoder: the background a noise suppressor should learn.
     on_background: Callable[[bytes], None] | None = None
+    sample_rate: int = SAMPLE_RATE
     in_speech: bool = field(default=False, init=False)
     floor_db: float | None = field(default=None, init=False)
     consumed_bytes: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         """Prepare buffers sized from the millisecond settings."""
+        self.frame_bytes = self.sample_rate * FRAME_MS // 1000 * SAMPLE_WIDTH
         self._pending = bytearray()
         self._preroll: deque[bytes] = deque(maxlen=max(1, self.preroll_ms // FRAME_MS))
         self._loud_run = 0
@@ -87,14 +91,21 @@ class EnergyVad:
         self._preroll.clear()
         self._loud_run = self._quiet_run = self._speech_frames = 0
 
+    def drain(self) -> bytes:
+        """The audio of a frame not yet complete (given back, and forgotten)."""
+        rest = bytes(self._pending)
+        self._pending.clear()
+        return rest
+
     def feed(self, pcm: bytes) -> list[VadEvent]:
         """Consume a chunk of PCM and return the events of each completed frame."""
         self._pending.extend(pcm)
         events: list[VadEvent] = []
-        while len(self._pending) >= FRAME_BYTES:
-            frame = bytes(self._pending[:FRAME_BYTES])
-            del self._pending[:FRAME_BYTES]
-            self.consumed_bytes += FRAME_BYTES
+        size = self.frame_bytes
+        while len(self._pending) >= size:
+            frame = bytes(self._pending[:size])
+            del self._pending[:size]
+            self.consumed_bytes += size
             event = self._frame(frame)
             if event is not None:
                 events.append(event)
@@ -119,7 +130,7 @@ class EnergyVad:
             self.floor_db += 0.05 * (level - self.floor_db)
 
     def _frame(self, frame: bytes) -> VadEvent | None:
-        level = frame_db(frame, high_pass_hz=self.high_pass_hz)
+        level = frame_db(frame, high_pass_hz=self.high_pass_hz, rate=self.sample_rate)
         if self.floor_db is None:
             self.floor_db = level  # a stream opens on background sound, not on speech
         loud = level >= self._threshold()
@@ -149,6 +160,7 @@ class EnergyVad:
             self.floor_db, ended = self._quietest, True
         if ended:
             self.reset()
-            return VadEvent("end", frame, self.consumed_bytes - FRAME_BYTES, self.hangover_ms)
-        offset = self.consumed_bytes - FRAME_BYTES
+            return VadEvent("end", frame, self.consumed_bytes - self.frame_bytes,
+                            self.hangover_ms)
+        offset = self.consumed_bytes - self.frame_bytes
         return VadEvent("speech", frame, offset, self._quiet_run * FRAME_MS)

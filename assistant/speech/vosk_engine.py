@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.speech.base import SAMPLE_RATE, Transcript
-from assistant.speech.errors import GrammarError, SpeechEngineError, SpeechModelNotFoundError
+from assistant.speech.base import (
+    SAMPLE_RATE,
+    SAMPLE_RATES,
+    Adaptation,
+    EnrolmentUtterance,
+    Transcript,
+)
+from assistant.speech.errors import (
+    AudioFormatError,
+    EnrolmentUnsupportedError,
+    GrammarError,
+    SpeechEngineError,
+    SpeechModelNotFoundError,
+)
 from assistant.speech.grammar import Grammar
 
 __all__ = ["VoskEngine", "VoskRecognizer"]
@@ -20,6 +33,7 @@ class VoskEngine:
     """Speech engine over Vosk; the model (hundreds of MB) loads once, on first use."""
 
     name = "vosk"
+    sample_rates = SAMPLE_RATES
 
     def __init__(self, model_dir: Path) -> None:
         """Remember the model directory; nothing is loaded yet."""
@@ -63,18 +77,33 @@ class VoskEngine:
         if missing:
             raise GrammarError(f"grammar {grammar.name!r}: words not in the model: {missing}")
 
-    def recognizer(self, grammar: Grammar | None = None) -> VoskRecognizer:
-        """Return a recogniser for one audio stream."""
-        return VoskRecognizer(self, grammar)
+    def recognizer(self, grammar: Grammar | None = None, *, sample_rate: int = SAMPLE_RATE,
+                   profile: bytes | None = None) -> VoskRecognizer:
+        """Return a recogniser for one audio stream (Kaldi resamples 8 kHz input itself to
+        the model's rate; a narrowband Vosk model is the better choice for 8 kHz sites)."""
+        if sample_rate not in self.sample_rates:
+            raise AudioFormatError(f"sample rate {sample_rate} Hz: use one of {self.sample_rates}")
+        if profile is not None:
+            raise EnrolmentUnsupportedError("the Vosk engine has no speaker adaptation")
+        return VoskRecognizer(self, grammar, sample_rate)
+
+    def adapt(self, utterances: Sequence[EnrolmentUtterance], *,
+              sample_rate: int) -> Adaptation:
+        """Vosk models are not adapted per speaker here."""
+        raise EnrolmentUnsupportedError(
+            "the Vosk engine cannot adapt to a speaker; enrolment needs the embedding or "
+            "pocketsphinx engine")
 
 
 class VoskRecognizer:
-    """Wraps `KaldiRecognizer(model, 16000, json_grammar)`; Vosk endpointing ends utterances."""
+    """Wraps `KaldiRecognizer(model, rate, json_grammar)`; Vosk endpointing ends utterances."""
 
-    def __init__(self, engine: VoskEngine, grammar: Grammar | None) -> None:
-        """Create the Kaldi recogniser for `grammar`."""
+    def __init__(self, engine: VoskEngine, grammar: Grammar | None,
+                 sample_rate: int = SAMPLE_RATE) -> None:
+        """Create the Kaldi recogniser for `grammar`, fed PCM at `sample_rate`."""
         self._engine = engine
         self._grammar = grammar
+        self._rate = sample_rate
         self._rec: Any = None
         self._fresh = True
         self._reset()
@@ -88,10 +117,10 @@ class VoskRecognizer:
         from vosk import KaldiRecognizer
 
         if self._grammar is None:
-            self._rec = KaldiRecognizer(self._engine.model, SAMPLE_RATE)
+            self._rec = KaldiRecognizer(self._engine.model, self._rate)
         else:
             self._rec = KaldiRecognizer(
-                self._engine.model, SAMPLE_RATE, self._engine.grammar_json(self._grammar)
+                self._engine.model, self._rate, self._engine.grammar_json(self._grammar)
             )
         self._fresh = True
 
@@ -112,6 +141,12 @@ class VoskRecognizer:
             text = _clean(json.loads(self._rec.Result()).get("text", ""))
             self._reset()
             return Transcript(text, is_final=True)
+        return Transcript(_clean(json.loads(self._rec.PartialResult()).get("partial", "")), False)
+
+    def peek(self) -> Transcript:
+        """The running hypothesis (Vosk's partial result); the utterance goes on."""
+        if self._fresh:
+            return Transcript("", is_final=False)
         return Transcript(_clean(json.loads(self._rec.PartialResult()).get("partial", "")), False)
 
     def finish(self) -> Transcript:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
-from assistant.speech.base import SAMPLE_RATE, SAMPLE_WIDTH, Recognizer, Transcript
+from assistant.speech.base import SAMPLE_RATE, Recognizer, Transcript
 from assistant.speech.settings import VadSettings
-from assistant.speech.vad import EnergyVad, VadEvent
+from assistant.speech.vad import EnergyVad
 from assistant.voice.commands import Command, parse_command, scan_command
+from assistant.voice.listener import Listener
 from assistant.voice.machine import DialogueMachine
 from assistant.voice.states import Turn
 
 __all__ = ["VoiceEvent", "VoiceSession", "vad_from_settings"]
 
-EventType = Literal["partial", "final", "command", "prompt"]
+EventType = Literal["partial", "final", "command", "prompt", "profile"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class VoiceEvent:
         if self.type == "command":
             assert self.command is not None
             return {"type": "command", **self.command.as_dict()}
+        if self.type == "profile":
+            return {"type": "profile", "adapted": self.text == "adapted"}
         if self.type == "prompt":
             assert self.turn is not None
             return {
@@ -44,14 +48,22 @@ class VoiceEvent:
         return {"type": self.type, "text": self.text}
 
 
-def vad_from_settings(settings: VadSettings) -> EnergyVad:
-    """An `EnergyVad` configured from settings."""
-    return EnergyVad(**settings.model_dump())
+def vad_from_settings(settings: VadSettings, sample_rate: int = SAMPLE_RATE) -> EnergyVad:
+    """An `EnergyVad` configured from settings for a stream at `sample_rate`.
+
+    The VAD itself ends an utterance only after `incomplete_hangover_ms` of quiet; the session
+    ends it sooner, after `hangover_ms`, when what was heard is a complete answer.
+    """
+    values = settings.model_dump()
+    values["hangover_ms"] = max(values.pop("incomplete_hangover_ms"), settings.hangover_ms)
+    return EnergyVad(**values, sample_rate=sample_rate)
 
 
-@dataclass
 class VoiceSession:
     """Drives a `DialogueMachine` from a PCM stream; all methods return events to send.
+
+    Audio is cut into utterances by a `Listener` (VAD, quiet-audio gate, grammar-aware end of
+    utterance; `hangover_ms`, `tail_ms`, `partial_every_ms` and `sample_rate` are its).
 
     `reject_below`: a final transcript whose `score` is lower is out of grammar (a cough, a
     word the state does not expect, noise): the dialogue hears it as not understood and
@@ -59,25 +71,37 @@ class VoiceSession:
     `confirm_reject_below`: the same, while the dialogue waits for a yes or no that would act
     (a short, an undo, a sign-off), where a misheard "yes" costs most; the stricter of the two
     applies there.
+
+    `on_sign_on`: called once with the operator id after a successful sign-on; it may return
+    a recogniser adapted to that operator (their enrolment), which then replaces `recognizer`.
     """
 
-    machine: DialogueMachine
-    recognizer: Recognizer
-    vad: EnergyVad = field(default_factory=EnergyVad)
-    partial_every_ms: int = 150
-    tail_ms: int = 150
-    reject_below: float | None = None
-    confirm_reject_below: float | None = None
-    turn: Turn | None = field(default=None, init=False)
-    _held: list[bytes] = field(default_factory=list, init=False)
-    _heard_bytes: int = field(default=0, init=False)
-    _last_partial: str = field(default="", init=False)
-    _since_partial: int = field(default=0, init=False)
+    def __init__(self, machine: DialogueMachine, recognizer: Recognizer,
+                 vad: EnergyVad | None = None, *, partial_every_ms: int = 150,
+                 tail_ms: int = 150, reject_below: float | None = None,
+                 confirm_reject_below: float | None = None, hangover_ms: int = 240,
+                 sample_rate: int = SAMPLE_RATE,
+                 on_sign_on: Callable[[str], Recognizer | None] | None = None) -> None:
+        """A dialogue over `recognizer`, listening with `vad` (a fresh `EnergyVad` if None)."""
+        self.machine = machine
+        self.listener = Listener(recognizer, vad or EnergyVad(sample_rate=sample_rate),
+                                 hangover_ms=hangover_ms, tail_ms=tail_ms,
+                                 partial_every_ms=partial_every_ms, sample_rate=sample_rate)
+        self.reject_below = reject_below
+        self.confirm_reject_below = confirm_reject_below
+        self.on_sign_on = on_sign_on
+        self.adapted = False
+        self.turn: Turn | None = None
 
-    def __post_init__(self) -> None:
-        """The recogniser hears the background the VAD leaves out (for its noise suppressor)."""
-        if self.vad.on_background is None:
-            self.vad.on_background = self.recognizer.hear_background
+    @property
+    def recognizer(self) -> Recognizer:
+        """The recogniser in use (the operator's adapted one after sign-on, if any)."""
+        return self.listener.recognizer
+
+    @property
+    def vad(self) -> EnergyVad:
+        """The listener's VAD."""
+        return self.listener.vad
 
     @property
     def ended(self) -> bool:
@@ -87,24 +111,38 @@ class VoiceSession:
     @property
     def in_utterance(self) -> bool:
         """True while audio of an unfinished utterance has been decoded."""
-        return self._heard_bytes > 0
+        return self.listener.in_utterance
 
     def start(self) -> list[VoiceEvent]:
         """Open the dialogue: the first prompt."""
-        return [self._apply(self.machine.start())]
+        return self._apply(self.machine.start())
 
-    def _apply(self, turn: Turn) -> VoiceEvent:
+    def _apply(self, turn: Turn) -> list[VoiceEvent]:
         self.turn = turn
+        events = self._adapt(turn)
         if not turn.ended:
             self.recognizer.set_grammar(self.machine.grammar())
-        return VoiceEvent("prompt", turn.prompt.text, turn=turn)
+        return [*events, VoiceEvent("prompt", turn.prompt.text, turn=turn)]
+
+    def _adapt(self, turn: Turn) -> list[VoiceEvent]:
+        """After a sign-on, switch to the operator's adapted recogniser if they have one (and
+        tell the client so: a ``profile`` event)."""
+        signed_on = any(c.action == "sign_on" and c.ok for c in turn.calls)
+        if not signed_on or self.on_sign_on is None or self.machine.operator_id is None:
+            return []
+        adapted = self.on_sign_on(self.machine.operator_id)
+        self.adapted = adapted is not None
+        if adapted is None:
+            return []
+        self.listener.use(adapted)
+        return [VoiceEvent("profile", "adapted")]
 
     def handle_command(self, command: Command) -> list[VoiceEvent]:
         """Apply a command that did not come from audio (a scan, a typed answer)."""
         if self.ended:
             return []
         turn = self.machine.handle(command)
-        return [VoiceEvent("command", command.text, command), self._apply(turn)]
+        return [VoiceEvent("command", command.text, command), *self._apply(turn)]
 
     def handle_text(self, text: str) -> list[VoiceEvent]:
         """Apply a transcript as if it had been recognised."""
@@ -119,59 +157,25 @@ class VoiceSession:
         return parse_command(text, self.machine.pack, expect)
 
     def feed_audio(self, pcm: bytes) -> list[VoiceEvent]:
-        """Consume 16 kHz mono 16-bit PCM; returns events as utterances progress and end."""
+        """Consume mono 16-bit PCM at the stream's rate; returns events as utterances end."""
         events: list[VoiceEvent] = []
         if self.ended:
             return events
-        for vad_event in self.vad.feed(pcm):
-            result = self._decode(self._gate(vad_event))
-            if vad_event.kind == "end" or result.is_final:
-                if vad_event.kind != "end":
-                    self.vad.reset()
-                events += self._utterance_done(result if result.is_final else None)
-                if self.ended:
-                    break
-            elif self._partial_due(result):
+        for result in self.listener.feed(pcm):
+            if not result.is_final:
                 events.append(VoiceEvent("partial", result.text))
+                continue
+            events += self._utterance_done(result)
+            if self.ended:
+                break
         return events
-
-    def _gate(self, event: VadEvent) -> bytes:
-        """Hold back quiet frames past `tail_ms`; release them only if speech resumes.
-
-        Background noise after the last word is where grammar decoders insert words, so the
-        decoder hears at most `tail_ms` of it at the end of an utterance.
-        """
-        if event.kind == "start" or event.quiet_ms <= self.tail_ms:
-            audio = b"".join([*self._held, event.audio]) if event.quiet_ms == 0 else event.audio
-            self._held.clear()
-            return audio
-        if event.kind == "end":
-            self._held.clear()
-            return b""
-        self._held.append(event.audio)
-        return b""
-
-    def _decode(self, audio: bytes) -> Transcript:
-        if not audio:
-            return Transcript(self._last_partial, is_final=False)
-        self._heard_bytes += len(audio)
-        self._since_partial += len(audio)
-        return self.recognizer.accept(audio)
-
-    def _partial_due(self, result: Transcript) -> bool:
-        due = self._since_partial >= SAMPLE_RATE * SAMPLE_WIDTH * self.partial_every_ms // 1000
-        if not due or not result.text or result.text == self._last_partial:
-            return False
-        self._last_partial, self._since_partial = result.text, 0
-        return True
 
     def end_utterance(self) -> list[VoiceEvent]:
         """Finish the current utterance now (push-to-talk release, end of a file)."""
-        self.vad.reset()
-        self._held.clear()
-        if not self.in_utterance or self.ended:
+        if self.ended:
             return []
-        return self._utterance_done(None)
+        final = self.listener.flush()
+        return self._utterance_done(final) if final is not None else []
 
     def rejects(self, final: Transcript) -> bool:
         """True if `final` scores too low to be acted on in the current state."""
@@ -181,13 +185,10 @@ class VoiceSession:
         below = [limit for limit in limits if limit is not None]
         return bool(below) and final.score is not None and final.score < max(below)
 
-    def _utterance_done(self, final: Transcript | None) -> list[VoiceEvent]:
-        if final is None:
-            final = self.recognizer.finish()
-        self._heard_bytes, self._since_partial, self._last_partial = 0, 0, ""
+    def _utterance_done(self, final: Transcript) -> list[VoiceEvent]:
         command = self._parse(final.text)
         if self.rejects(final):
             command = Command("unknown", None, final.text)
         turn = self.machine.handle(command)
         return [VoiceEvent("final", final.text), VoiceEvent("command", final.text, command),
-                self._apply(turn)]
+                *self._apply(turn)]

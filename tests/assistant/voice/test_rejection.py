@@ -8,6 +8,7 @@ import pytest
 
 from assistant.settings import AssistantSettings, VadSettings
 from assistant.speech import EnergyVad, FakeSpeechEngine, PocketSphinxEngine, encode_text
+from assistant.speech.factory import rejection_thresholds
 from assistant.speech.fake import FakeRecognizer
 from assistant.voice import DialogueMachine, State, VoiceSession, load_language, vad_from_settings
 from tests.assistant.voice.conftest import Synth, make_backend, needs_espeak
@@ -111,9 +112,12 @@ def test_the_stricter_threshold_applies_in_confirmations() -> None:
 
 
 def test_confirmation_rejection_is_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert AssistantSettings().confirm_rejection_threshold == CONFIRM_THRESHOLD
+    assert AssistantSettings().confirm_rejection_threshold is None  # the engine's own
+    assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == (None, CONFIRM_THRESHOLD)
     monkeypatch.setenv("FACET_ASSISTANT_CONFIRM_REJECTION_THRESHOLD", "-100")
-    assert AssistantSettings().confirm_rejection_threshold == -100
+    assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == (None, None)
+    monkeypatch.setenv("FACET_ASSISTANT_REJECTION_THRESHOLD", "-4.5")
+    assert rejection_thresholds(AssistantSettings(), "embedding") == (-4.5, None)
 
 
 CALIBRATED_THRESHOLD = -6.4  # bench/assistant_voice.py --calibrate (off by default)

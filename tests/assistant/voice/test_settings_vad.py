@@ -19,6 +19,8 @@ from assistant.speech import (
     encode_text,
 )
 from assistant.speech.audio import pcm_to_wav, silence, wav_to_pcm
+from assistant.speech.embedding.engine import EmbeddingEngine
+from assistant.speech.factory import engine_type
 from assistant.voice import DialogueMachine, InMemoryPickingBackend, VoiceSession, load_language
 
 
@@ -53,10 +55,22 @@ def test_every_setting_is_described() -> None:
 def test_factory_builds_each_engine_without_loading_models() -> None:
     assert isinstance(create_speech_engine(AssistantSettings(speech={"type": "fake"})),
                       FakeSpeechEngine)
-    assert isinstance(create_speech_engine(AssistantSettings()), PocketSphinxEngine)
+    assert isinstance(create_speech_engine(AssistantSettings()), EmbeddingEngine)
+    assert isinstance(create_speech_engine(AssistantSettings(speech={"type": "pocketsphinx"})),
+                      PocketSphinxEngine)
     with pytest.raises(SpeechModelNotFoundError) as missing:
         create_speech_engine(AssistantSettings(speech={"type": "vosk"}))
     assert missing.value.code == "speech-model-not-found"
+
+
+def test_the_engine_is_chosen_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert engine_type(AssistantSettings()) == "embedding"
+    assert engine_type(AssistantSettings(language="zh")) == "vosk"
+    with pytest.raises(SpeechModelNotFoundError, match="zh dialogue uses Vosk"):
+        create_speech_engine(AssistantSettings(language="zh"))
+    monkeypatch.setenv("FACET_ASSISTANT_SPEECH__ENGINES", '{"en": "pocketsphinx"}')
+    assert engine_type(AssistantSettings()) == "pocketsphinx"
+    assert engine_type(AssistantSettings(speech={"type": "fake"}, language="zh")) == "fake"
 
 
 def test_vosk_engine_reports_a_missing_model(tmp_path: Path) -> None:

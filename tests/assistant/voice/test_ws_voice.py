@@ -21,6 +21,7 @@ from assistant.speech import (
     SpeechEngine,
     encode_text,
 )
+from assistant.speech.audio import pcm_to_wav
 from assistant.voice import InMemoryPickingBackend
 from tests.assistant.voice.conftest import VOICES, make_backend, needs_espeak, needs_sox
 from web.cli_headset import read_script, run_script
@@ -205,3 +206,27 @@ def test_prompt_audio_is_a_base64_wav() -> None:
     with TestClient(make_app(FakeSpeechEngine(), make_backend(), tts=Tts())) as client, \
             client.websocket_connect("/ws/voice") as ws:
         assert base64.b64decode(ws.receive_json()["audio"]) == b"RIFFOperator ID?"
+
+
+def test_narrowband_dialogue_at_8khz(tmp_path: Path) -> None:
+    """A headset declaring ?rate=8000 gets an 8 kHz recogniser and VAD; the client streams
+    its WAVs at that rate."""
+    engine, backend = FakeSpeechEngine(), make_backend()
+    answers = ["one two three four", "ready", "ready", "four two", "two", "sign off", "yes"]
+    wavs = []
+    for index, text in enumerate(answers):
+        wavs.append(tmp_path / f"{index}.wav")
+        wavs[-1].write_bytes(pcm_to_wav(encode_text(text), 8000))
+    emitted: list[dict[str, Any]] = []
+    with TestClient(make_app(engine, backend)) as client:
+        with client.websocket_connect("/ws/voice?rate=8000") as ws:
+            assert run_script(ws, wavs, emitted.append, rate=8000)
+        with client.websocket_connect("/ws/voice?rate=44100") as ws:
+            assert ws.receive_json()["code"] == "bad-sample-rate"
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_json()
+            assert closed.value.code == 1008
+    assert [m["kind"] for m in emitted if m["type"] == "command"][:4] == [
+        "digits", "ready", "ready", "digits"]
+    assert {rec.sample_rate for rec in engine.recognizers} == {8000}
+    assert [(p.line_id, p.quantity) for p in backend.postings] == [("L1", 2)]

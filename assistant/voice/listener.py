@@ -1,0 +1,139 @@
+"""Audio in, utterances out: VAD, a gate on quiet audio and grammar-aware endpointing.
+
+A `Listener` drives one `Recognizer` from a PCM stream. It is what a headset dialogue, the
+transcription command and the benchmark share, so all three cut utterances the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.speech.base import SAMPLE_RATE, SAMPLE_WIDTH, Recognizer, Transcript
+from assistant.speech.vad import EnergyVad, VadEvent
+
+__all__ = ["Listener"]
+
+
+@dataclass
+class Listener:
+    """Feeds a recogniser the speech the VAD finds and decides where each utterance ends.
+
+    Quiet audio past `tail_ms` is held back and released only if speech resumes (background
+    noise after the last word is where grammar decoders insert words). Once the audio has been
+    quiet for `hangover_ms`, the recogniser is asked what it heard (`Recognizer.peek`): a
+    complete sentence of its grammar ends the utterance; anything less waits for more speech
+    until the VAD's own, longer hangover ends it. So "four ... two" with a pause between the
+    digits is one answer, while "ready" is answered as fast as ever.
+    """
+
+    recognizer: Recognizer
+    vad: EnergyVad = field(default_factory=EnergyVad)
+    hangover_ms: int = 240
+    tail_ms: int = 150
+    partial_every_ms: int = 150
+    sample_rate: int = SAMPLE_RATE
+    #: Keep the audio of each utterance (what the recogniser was fed), for enrolment.
+    keep_audio: bool = False
+    #: The audio of the utterance that ended last (with `keep_audio`).
+    last_audio: bytes = field(default=b"", init=False)
+    _audio: list[bytes] = field(default_factory=list, init=False)
+    _held: list[bytes] = field(default_factory=list, init=False)
+    _heard_bytes: int = field(default=0, init=False)
+    _last_partial: str = field(default="", init=False)
+    _since_partial: int = field(default=0, init=False)
+    _peeked: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        """The recogniser hears the background the VAD leaves out (for its noise model)."""
+        if self.vad.on_background is None:
+            self.vad.on_background = self.recognizer.hear_background
+
+    @property
+    def in_utterance(self) -> bool:
+        """True while audio of an unfinished utterance has been decoded."""
+        return self._heard_bytes > 0
+
+    def use(self, recognizer: Recognizer) -> None:
+        """Switch to another recogniser (an operator's adapted one); the old one is closed."""
+        self.recognizer.close()
+        self.recognizer = recognizer
+        self.vad.on_background = recognizer.hear_background
+        self._reset()
+
+    def feed(self, pcm: bytes) -> list[Transcript]:
+        """Consume PCM at `sample_rate`: partial results when due, a final one per utterance."""
+        out: list[Transcript] = []
+        for event in self.vad.feed(pcm):
+            result = self._decode(self._gate(event))
+            if event.kind == "end" or result.is_final or self._complete(event):
+                if event.kind != "end":
+                    self.vad.reset()
+                out.append(self._final(result if result.is_final else None))
+            elif self._partial_due(result):
+                out.append(result)
+        return out
+
+    def flush(self) -> Transcript | None:
+        """End the utterance now (push-to-talk release, end of a file); None if none began.
+
+        Mid-speech, the last part of a VAD frame is decoded too, so no word is cut short; quiet
+        audio held back after the words stays out, as when the VAD ends an utterance."""
+        if self.vad.in_speech and not self._held:
+            rest = self.vad.drain()
+            if rest:
+                self._decode(rest)
+        self.vad.reset()
+        self._held.clear()
+        return self._final(None) if self.in_utterance else None
+
+    def _gate(self, event: VadEvent) -> bytes:
+        if event.kind == "start" or event.quiet_ms <= self.tail_ms:
+            audio = b"".join([*self._held, event.audio]) if event.quiet_ms == 0 else event.audio
+            self._held.clear()
+            return audio
+        if event.kind == "end":
+            self._held.clear()
+            return b""
+        self._held.append(event.audio)
+        return b""
+
+    def _decode(self, audio: bytes) -> Transcript:
+        if not audio:
+            return Transcript(self._last_partial, is_final=False)
+        self._heard_bytes += len(audio)
+        self._since_partial += len(audio)
+        if self.keep_audio:
+            self._audio.append(audio)
+        return self.recognizer.accept(audio)
+
+    def _complete(self, event: VadEvent) -> bool:
+        """True when a pause of `hangover_ms` follows a complete answer of the grammar."""
+        if event.kind != "speech" or event.quiet_ms < self.hangover_ms:
+            self._peeked = self._peeked and event.quiet_ms >= self.hangover_ms
+            return False
+        if self._peeked or not self.in_utterance:
+            return False
+        self._peeked = True
+        grammar = self.recognizer.grammar
+        heard = self.recognizer.peek().text
+        return bool(heard) and (grammar is None or grammar.matches(heard))
+
+    def _partial_due(self, result: Transcript) -> bool:
+        due = self._since_partial >= self.sample_rate * SAMPLE_WIDTH * self.partial_every_ms // 1000
+        if not due or not result.text or result.text == self._last_partial:
+            return False
+        self._last_partial, self._since_partial = result.text, 0
+        return True
+
+    def _final(self, final: Transcript | None) -> Transcript:
+        if final is None:
+            final = self.recognizer.finish()
+        self.last_audio = b"".join(self._audio)
+        self._reset()
+        return final
+
+    def _reset(self) -> None:
+        self._held.clear()
+        self._audio.clear()
+        self._heard_bytes, self._since_partial, self._last_partial = 0, 0, ""
+        self._peeked = False
