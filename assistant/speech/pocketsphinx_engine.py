@@ -1,21 +1,48 @@
-"""PocketSphinx engine: the bundled US-English model decoding against JSGF grammars."""
+"""PocketSphinx engine: the bundled US-English model decoding against JSGF grammars.
+
+16 kHz streams decode with the model as shipped; 8 kHz streams with a narrowband copy of it
+(`assistant.speech.sphinx.narrowband`), derived once and cached in `cache_dir`. A speaker's
+enrolment MAP-adapts the model of its rate with sphinxtrain (`adapt`); the result, a profile,
+is handed back to `recognizer(profile=...)`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import math
+import tempfile
 import threading
+import time
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assistant.speech.base import SAMPLE_RATE, Transcript
-from assistant.speech.errors import GrammarError, SpeechEngineError, SpeechModelNotFoundError
+from assistant.speech.base import (
+    SAMPLE_RATE,
+    SAMPLE_RATES,
+    SAMPLE_WIDTH,
+    Adaptation,
+    EnrolmentUtterance,
+    Transcript,
+)
+from assistant.speech.errors import (
+    AudioFormatError,
+    EnrolmentError,
+    GrammarError,
+    SpeechEngineError,
+)
 from assistant.speech.grammar import Grammar
 from assistant.speech.noise import NoiseSuppressor
+from assistant.speech.sphinx.adapt import SphinxTrain, map_adapt, training_files
+from assistant.speech.sphinx.model import AcousticModel, extract_cepstra, find_model, open_decoder
+from assistant.speech.sphinx.narrowband import narrowband_model
+from assistant.speech.sphinx.profile import pack_profile, read_profile, unpack_profile
 
 __all__ = [
     "DECODER_OPTIONS",
+    "DEFAULT_CACHE_DIR",
+    "MIN_ENROLMENT_UTTERANCES",
     "PocketSphinxEngine",
     "PocketSphinxRecognizer",
     "add_pronunciations",
@@ -29,6 +56,13 @@ __all__ = [
 #: the best senone of the frame whatever the grammar is: that best senone is the garbage model
 #: behind `Transcript.score`, comparable across grammars and utterances.
 DECODER_OPTIONS: dict[str, Any] = {"silprob": 0.1, "fillprob": 0.1, "compallsen": True}
+#: Where derived models and unpacked profiles go, relative to the working directory.
+DEFAULT_CACHE_DIR = Path("var/speech")
+#: The fewest utterances an enrolment adapts from, and the most.
+MIN_ENROLMENT_UTTERANCES = 10
+MAX_ENROLMENT_UTTERANCES = 1000
+#: Decoder settings that change the features, so the narrowband model is derived with them.
+_FRONT_END_OPTIONS = ("remove_noise", "remove_dc", "dither", "alpha")
 
 
 def bundled_lexicon() -> Path:
@@ -71,33 +105,23 @@ def add_pronunciations(decoder: Any, entries: list[tuple[str, str]]) -> int:
     return added
 
 
-def _model_paths(model_dir: Path | None) -> tuple[Path, Path]:
-    """Return (acoustic model dir, dictionary) for `model_dir` or the bundled model."""
-    if model_dir is None:
-        import pocketsphinx
-
-        model_dir = Path(pocketsphinx.get_model_path())
-    base = model_dir / "en-us" if (model_dir / "en-us").is_dir() else model_dir
-    hmm = base / "en-us" if (base / "en-us").is_dir() else base
-    dicts = sorted(base.glob("*.dict"))
-    if not (hmm / "mdef").exists() or not dicts:
-        raise SpeechModelNotFoundError(f"no PocketSphinx acoustic model/dictionary in {model_dir}")
-    return hmm, dicts[0]
-
-
 class PocketSphinxEngine:
     """Speech engine over PocketSphinx 5; one native decoder per recogniser."""
 
     name = "pocketsphinx"
+    sample_rates: tuple[int, ...] = SAMPLE_RATES
 
     def __init__(self, model_dir: Path | None = None, *, lexicon: Path | None | bool = True,
-                 noise_suppression: bool = True, **options: Any) -> None:
+                 noise_suppression: bool = True, cache_dir: Path | None = None,
+                 sphinxtrain_dir: Path | None = None, **options: Any) -> None:
         """Remember where the model is; nothing is loaded until the first recogniser.
 
         `lexicon`: a file of extra pronunciations (see `read_lexicon`); True means the one
         shipped for the bundled model (only when `model_dir` is None), False or None none.
-        `noise_suppression`: pass the audio through a `NoiseSuppressor` (WebRTC's) before
-        decoding.
+        `noise_suppression`: pass 16 kHz audio through a `NoiseSuppressor` (WebRTC's, which
+        runs at 16 kHz only) before decoding; 8 kHz audio goes to the decoder as it is.
+        `cache_dir`: where the 8 kHz model and unpacked profiles are kept (`DEFAULT_CACHE_DIR`
+        when None). `sphinxtrain_dir`: where sphinxtrain's programs are (found when None).
         `options` are PocketSphinx decoder settings (``silprob=0.1``), over `DECODER_OPTIONS`.
         """
         self._model_dir = model_dir
@@ -106,46 +130,143 @@ class PocketSphinxEngine:
         self._lexicon = read_lexicon(lexicon) if lexicon else []
         self._options = {**DECODER_OPTIONS, **options}
         self._noise_suppression = noise_suppression
-        self._paths: tuple[Path, Path] | None = None
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
+        self._sphinxtrain_dir = sphinxtrain_dir
+        self._models: dict[int, tuple[AcousticModel, str]] = {}
+        self._model_lock = threading.Lock()
         self._lock = threading.Lock()
         self._checker: Any = None
 
-    def _decoder(self) -> Any:
-        import pocketsphinx
+    def _model(self, rate: int) -> tuple[AcousticModel, str]:
+        """The acoustic model for streams at `rate` and its digest (the 8 kHz one is derived
+        on first use: 5-10 s, once per cache folder)."""
+        if rate not in self.sample_rates:
+            raise AudioFormatError(f"sample rate {rate} Hz: use one of {self.sample_rates}")
+        with self._model_lock:
+            if rate not in self._models:
+                model = find_model(self._model_dir)
+                if model.sample_rate != rate:
+                    if rate != 8000:
+                        raise SpeechEngineError(f"{model.hmm} cannot decode {rate} Hz audio")
+                    front_end = {k: v for k, v in self._options.items()
+                                 if k in _FRONT_END_OPTIONS}
+                    model = narrowband_model(model, self._cache_dir, front_end)
+                self._models[rate] = (model, model.digest())
+            return self._models[rate]
 
-        if self._paths is None:
-            self._paths = _model_paths(self._model_dir)
-        hmm, dictionary = self._paths
-        try:
-            decoder = pocketsphinx.Decoder(
-                hmm=str(hmm), dict=str(dictionary), lm=None, samprate=SAMPLE_RATE,
-                loglevel="FATAL", **self._options,
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise SpeechEngineError(f"PocketSphinx failed to start: {exc}") from exc
-        # The model's feat.params wins over options given to the decoder: apply feature
-        # settings it overrode (remove_noise, cmn...) again, then rebuild the front end.
-        overridden = {k: v for k, v in self._options.items() if decoder.config[k] != v}
-        if overridden:
-            for key, value in overridden.items():
-                decoder.config[key] = value
-            decoder.reinit_feat()
+    def _decoder(self, rate: int = SAMPLE_RATE, files: dict[str, Path] | None = None) -> Any:
+        decoder = open_decoder(self._model(rate)[0], self._options, files)
         add_pronunciations(decoder, self._lexicon)
         return decoder
 
-    def recognizer(self, grammar: Grammar | None = None) -> PocketSphinxRecognizer:
-        """Return a recogniser with its own decoder (about 0.1 s to create)."""
-        suppressor = NoiseSuppressor() if self._noise_suppression else None
-        return PocketSphinxRecognizer(self._decoder(), grammar, suppressor)
+    def recognizer(self, grammar: Grammar | None = None, *, sample_rate: int = SAMPLE_RATE,
+                   profile: bytes | None = None) -> PocketSphinxRecognizer:
+        """Return a recogniser with its own decoder (about 0.1 s to create) for PCM at
+        `sample_rate`; `profile` (an `adapt` result's data) decodes with the speaker's
+        adapted model (`EnrolmentError` if it is not one, or was made for another model or
+        rate)."""
+        files = self._profile_files(profile, sample_rate) if profile is not None else None
+        decoder = self._decoder(sample_rate, files)
+        suppress = self._noise_suppression and sample_rate == SAMPLE_RATE
+        return PocketSphinxRecognizer(decoder, grammar, NoiseSuppressor() if suppress else None)
+
+    def _profile_files(self, profile: bytes, rate: int) -> dict[str, Path]:
+        about = read_profile(profile)
+        if about.sample_rate != rate:
+            raise EnrolmentError(f"this voice profile was made from {about.sample_rate} Hz "
+                                 f"audio and cannot decode a {rate} Hz stream; enrol again")
+        if about.model != self._model(rate)[1]:
+            raise EnrolmentError("this voice profile was made for another acoustic model "
+                                 "(the model changed since the enrolment); enrol again")
+        return unpack_profile(profile, self._cache_dir)
 
     def check_grammar(self, grammar: Grammar) -> None:
         """Raise `GrammarError` naming the words missing from the dictionary."""
-        with self._lock:
-            if self._checker is None:
-                self._checker = self._decoder()
-            missing = sorted(w for w in grammar.words if self._checker.lookup_word(w) is None)
+        missing = self._unknown(grammar.words)
         if missing:
             raise GrammarError(f"grammar {grammar.name!r}: words not in dictionary: {missing}")
+
+    def _dictionary(self) -> Any:
+        """A decoder at the model's own rate kept for dictionary look-ups (call with `_lock`
+        held)."""
+        if self._checker is None:
+            self._checker = self._decoder(find_model(self._model_dir).sample_rate)
+        return self._checker
+
+    def _unknown(self, words: set[str] | frozenset[str]) -> list[str]:
+        with self._lock:
+            return sorted(w for w in words if self._dictionary().lookup_word(w) is None)
+
+    def _pronunciations(self, words: set[str]) -> dict[str, str]:
+        """Every pronunciation of `words` (alternates as ``word(2)``), lexicon included."""
+        found = {}
+        with self._lock:
+            for word in words:
+                variant, number = word, 1
+                while (phones := self._dictionary().lookup_word(variant)) is not None:
+                    found[variant] = phones
+                    number += 1
+                    variant = f"{word}({number})"
+        return found
+
+    def adapt(self, utterances: Sequence[EnrolmentUtterance], *,
+              sample_rate: int) -> Adaptation:
+        """MAP-adapt the model of `sample_rate` to one speaker (sphinxtrain's bw, map_adapt
+        and mk_s2sendump; a few seconds for 50 short utterances). `EnrolmentError` for fewer
+        than `MIN_ENROLMENT_UTTERANCES`, empty audio or texts, or words the dictionary lacks;
+        `EnrolmentUnsupportedError` when sphinxtrain is not installed."""
+        transcripts = _check_enrolment(utterances, sample_rate, self.sample_rates)
+        unknown = self._unknown({w for words in transcripts for w in words})
+        if unknown:
+            raise EnrolmentError(f"enrolment words not in the dictionary: {unknown}")
+        tools = SphinxTrain.find(self._sphinxtrain_dir)
+        model, digest = self._model(sample_rate)
+        train = training_files(model, self._cache_dir, tools)
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="facet-enrol-") as tmp:
+            work = Path(tmp)
+            cepstra = extract_cepstra(model, self._enrolment_audio(utterances, sample_rate),
+                                      work / "cepstra", self._options)
+            files, details = map_adapt(
+                model, train, tools, work, cepstra=cepstra, transcripts=transcripts,
+                pronunciations=self._pronunciations({w for t in transcripts for w in t}))
+        speech = sum(len(u.pcm) for u in utterances) / (sample_rate * SAMPLE_WIDTH)
+        details = {"method": "map", **details, "speech_seconds": round(speech, 1),
+                   "seconds": round(time.monotonic() - started, 1)}
+        data = pack_profile(files, sample_rate=sample_rate, model=digest, details=details)
+        return Adaptation(self.name, sample_rate, data, len(utterances), details)
+
+    def _enrolment_audio(self, utterances: Sequence[EnrolmentUtterance],
+                         rate: int) -> list[bytes]:
+        """The audio as the decoder would hear it (through the noise suppressor at 16 kHz)."""
+        if not (self._noise_suppression and rate == SAMPLE_RATE):
+            return [u.pcm for u in utterances]
+        suppressor = NoiseSuppressor()
+        for utterance in utterances:  # first hear the room, as a session's recogniser does
+            suppressor.learn(utterance.pcm)
+        return [suppressor.process(u.pcm) + suppressor.flush() for u in utterances]
+
+
+def _check_enrolment(utterances: Sequence[EnrolmentUtterance], rate: int,
+                     rates: tuple[int, ...]) -> list[list[str]]:
+    """The words of each utterance, once the enrolment is known to be usable."""
+    if rate not in rates:
+        raise AudioFormatError(f"sample rate {rate} Hz: use one of {rates}")
+    if not MIN_ENROLMENT_UTTERANCES <= len(utterances) <= MAX_ENROLMENT_UTTERANCES:
+        raise EnrolmentError(
+            f"an enrolment needs {MIN_ENROLMENT_UTTERANCES} to {MAX_ENROLMENT_UTTERANCES} "
+            f"utterances, got {len(utterances)}")
+    transcripts = []
+    for number, utterance in enumerate(utterances, 1):
+        words = utterance.text.lower().split()
+        seconds = len(utterance.pcm) / (rate * SAMPLE_WIDTH)
+        if not words:
+            raise EnrolmentError(f"enrolment utterance {number} has no text")
+        if len(utterance.pcm) % SAMPLE_WIDTH or not 0.1 <= seconds <= 30:
+            raise EnrolmentError(f"enrolment utterance {number} is not 0.1-30 s of 16-bit "
+                                 f"PCM at {rate} Hz ({len(utterance.pcm)} bytes)")
+        transcripts.append(words)
+    return transcripts
 
 
 class PocketSphinxRecognizer:
@@ -197,6 +318,14 @@ class PocketSphinxRecognizer:
             hyp = self._decoder.hyp()
             self._last = hyp.hypstr if hyp is not None else ""
         return Transcript(self._last, is_final=False)
+
+    def peek(self) -> Transcript:
+        """The best hypothesis so far; the utterance goes on. No score: PocketSphinx only
+        normalises segment scores once the utterance has ended (`finish` has them)."""
+        if not self._in_utterance:
+            return Transcript("", is_final=False)
+        hyp = self._decoder.hyp()
+        return Transcript(hyp.hypstr.strip() if hyp is not None else "", is_final=False)
 
     def hear_background(self, pcm: bytes) -> None:
         """Let the noise suppressor learn the room from audio between utterances."""
