@@ -1,4 +1,10 @@
-"""`facet headset`: stream a microphone or WAV files to `/ws/voice` and speak the prompts."""
+"""`facet headset`: stream a microphone or WAV files to `/ws/voice` and speak the prompts;
+`facet headset enrol`: train the picker's voice over `/ws/voice/enrol` the same way.
+
+Both stream at ``--rate`` (16000, wideband, or 8000, narrowband as Bluetooth hands-free and
+DECT headsets carry it): WAVs and the microphone are resampled to it and the server is told
+with ``?rate=``. Progress is printed as JSON lines.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,27 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
+import numpy as np
 import typer
 
-from assistant.speech.audio import read_wav, silence, wav_to_pcm
+from assistant.speech.audio import read_wav, silence, to_pcm, wav_to_pcm
+from assistant.speech.base import SAMPLE_RATE, SAMPLE_RATES
 
-__all__ = ["Connection", "app", "read_script", "run_script"]
+__all__ = ["Connection", "StreamDecimator", "app", "read_script", "run_enrol_script",
+           "run_script"]
 
 app = typer.Typer(help="Headset client for voice picking (talks to the /ws/voice websocket).")
 
-CHUNK_BYTES = 3200  # 100 ms of 16 kHz 16-bit mono
+CHUNK_MS = 100  # one websocket frame of audio
 Emit = Callable[[dict[str, Any]], None]
+Speak = Callable[[bytes], None]
+Stop = Callable[[dict[str, Any]], bool]
+
+#: What the dialogue client prints, and the enrolment's messages that end it.
+DIALOGUE_SHOWN = ("prompt", "command", "error", "end")
+ENROL_END = ("enrol-done", "enrol-cancelled", "error")
 
 
 class Connection(Protocol):
@@ -56,6 +72,35 @@ class _WebsocketsConnection:
         return message if isinstance(message, str) else message.decode("utf-8")
 
 
+class StreamDecimator:
+    """Brings a 16 kHz PCM stream down to `rate`, chunk by chunk, as one signal: a low-pass
+    FIR below the new Nyquist frequency (its state carried across chunks), then every n-th
+    sample."""
+
+    def __init__(self, rate: int, source: int = SAMPLE_RATE) -> None:
+        """Decimate from `source` Hz to `rate` Hz (an integer divisor of it)."""
+        from scipy.signal import firwin
+
+        if source % rate:
+            raise ValueError(f"{rate} Hz does not divide {source} Hz")
+        self.step = source // rate
+        self._taps = firwin(63, 0.9 / self.step) if self.step > 1 else np.ones(1)
+        self._state = np.zeros(self._taps.size - 1)
+        self._phase = 0  # index in the next chunk of the first sample to keep
+
+    def __call__(self, pcm: bytes) -> bytes:
+        """The chunk's samples at the output rate."""
+        if self.step == 1:
+            return pcm
+        from scipy.signal import lfilter
+
+        samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float64)
+        filtered, self._state = lfilter(self._taps, 1.0, samples, zi=self._state)
+        kept = filtered[self._phase :: self.step]
+        self._phase = (self._phase - samples.size) % self.step
+        return to_pcm(kept)
+
+
 def read_script(path: Path) -> list[Path]:
     """WAV paths from a script file: one per line, relative to the file; # comments."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -67,33 +112,76 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in message.items() if k not in ("audio", "time")}
 
 
-def _pump(conn: Connection, emit: Emit, speak: Callable[[bytes], None] | None,
-          until: tuple[str, ...]) -> dict[str, Any]:
-    """Read messages, emitting prompts and commands, until one of type in `until` or end."""
+def _pump(conn: Connection, emit: Emit, speak: Speak | None, stop: Stop,
+          shown: Callable[[str], bool]) -> dict[str, Any]:
+    """Read messages, emitting those `shown` and speaking their audio, until `stop` says so."""
     while True:
         message = json.loads(conn.receive_text())
-        kind = message.get("type")
-        if kind in ("prompt", "command", "error", "end"):
+        if shown(str(message.get("type"))):
             emit(_public(message))
-        if kind == "prompt" and speak is not None and message.get("audio"):
+        if speak is not None and message.get("audio"):
             speak(base64.b64decode(message["audio"]))
-        if kind in until or kind == "end":
+        if stop(message):
             return message
 
 
-def run_script(conn: Connection, wavs: Iterable[Path], emit: Emit,
-               speak: Callable[[bytes], None] | None = None) -> bool:
+def _dialogue(conn: Connection, emit: Emit, speak: Speak | None,
+              until: tuple[str, ...]) -> dict[str, Any]:
+    """`_pump` for a picking dialogue: until a message of type in `until`, or the end."""
+    return _pump(conn, emit, speak, lambda m: m.get("type") in (*until, "end"),
+                 lambda kind: kind in DIALOGUE_SHOWN)
+
+
+def _send_audio(conn: Connection, wav: Path, rate: int) -> None:
+    """A WAV at `rate`, then 600 ms of silence, in 100 ms frames, then a flush."""
+    pcm = read_wav(wav, rate) + silence(600, rate)
+    chunk = rate * CHUNK_MS // 1000 * 2
+    for start in range(0, len(pcm), chunk):
+        conn.send_bytes(pcm[start : start + chunk])
+    conn.send_text(json.dumps({"type": "flush"}))
+
+
+def run_script(conn: Connection, wavs: Iterable[Path], emit: Emit, speak: Speak | None = None,
+               *, rate: int = SAMPLE_RATE) -> bool:
     """Drive a dialogue from WAV files (one answer each); True if it reached sign-off."""
-    if _pump(conn, emit, speak, ("prompt",)).get("type") == "end":
+    if _dialogue(conn, emit, speak, ("prompt",)).get("type") == "end":
         return True
     for wav in wavs:
-        pcm = read_wav(wav) + silence(600)
-        for start in range(0, len(pcm), CHUNK_BYTES):
-            conn.send_bytes(pcm[start : start + CHUNK_BYTES])
-        conn.send_text(json.dumps({"type": "flush"}))
-        if _pump(conn, emit, speak, ("flushed",)).get("type") == "end":
+        _send_audio(conn, wav, rate)
+        if _dialogue(conn, emit, speak, ("flushed",)).get("type") == "end":
             return True
     return False
+
+
+def _enrolment(conn: Connection, emit: Emit, speak: Speak | None, stop: Stop) -> dict[str, Any]:
+    """`_pump` for an enrolment: every enrol-* message and error is shown."""
+    return _pump(conn, emit, speak, lambda m: m.get("type") in ENROL_END or stop(m),
+                 lambda kind: kind.startswith("enrol-") or kind == "error")
+
+
+def run_enrol_script(conn: Connection, wavs: Iterable[Path], emit: Emit,
+                     speak: Speak | None = None, *, rate: int = SAMPLE_RATE) -> bool:
+    """Answer each enrolment prompt with the next WAV; True once the profile is stored."""
+    seen: set[str] = set()
+
+    def note(message: dict[str, Any]) -> None:
+        seen.add(str(message.get("type")))
+        emit(message)
+
+    first = _enrolment(conn, note, speak,
+                       lambda m: m.get("type") == "enrol-prompt" and bool(m.get("index")))
+    if first.get("type") in ENROL_END:
+        return first.get("type") == "enrol-done"
+    for wav in wavs:
+        if "enrol-adapting" in seen:
+            break
+        _send_audio(conn, wav, rate)
+        last = _enrolment(conn, note, speak, lambda m: m.get("type") == "flushed")
+        if last.get("type") in ENROL_END:
+            return last.get("type") == "enrol-done"
+    if "enrol-adapting" not in seen:
+        return False  # the script ran out before the phrases did
+    return _enrolment(conn, note, speak, lambda m: False).get("type") == "enrol-done"
 
 
 def _print_json(message: dict[str, Any]) -> None:
@@ -101,29 +189,30 @@ def _print_json(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _player() -> Callable[[bytes], None] | None:
+def _player() -> Speak | None:
     try:
         import sounddevice as sd
     except (ImportError, OSError):
         return None
 
     def play(wav: bytes) -> None:
-        import numpy as np
-
         samples = np.frombuffer(wav_to_pcm(wav), dtype="<i2")
-        sd.play(samples, 16000, blocking=True)
+        sd.play(samples, SAMPLE_RATE, blocking=True)
 
     return play
 
 
-def _stream_microphone(conn: Connection, emit: Emit, device: str | None,
-                       speak: Callable[[bytes], None] | None) -> None:
-    """Send microphone audio until sign-off; the microphone is muted while a prompt plays."""
+def _stream_microphone(conn: Connection, device: str | None, speak: Speak | None,
+                       rate: int, listen: Callable[[Speak], dict[str, Any]]) -> dict[str, Any]:
+    """Send microphone audio at `rate` until `listen` returns (it reads the server's messages
+    in a thread); the microphone is muted while a prompt plays. Its last message."""
     import sounddevice as sd
 
     frames: queue.Queue[bytes] = queue.Queue()
     speaking = threading.Event()
     ended = threading.Event()
+    last: dict[str, Any] = {}
+    decimate = StreamDecimator(rate)
 
     def on_audio(data: Any, count: int, when: Any, status: Any) -> None:
         if not speaking.is_set():
@@ -137,40 +226,101 @@ def _stream_microphone(conn: Connection, emit: Emit, device: str | None,
         finally:
             speaking.clear()
 
-    def listen() -> None:
-        _pump(conn, emit, say, ())
-        ended.set()
+    def read() -> None:
+        try:
+            last.update(listen(say))
+        finally:
+            ended.set()
 
-    threading.Thread(target=listen, daemon=True).start()
-    with sd.RawInputStream(samplerate=16000, channels=1, dtype="int16", blocksize=1600,
-                           device=device, callback=on_audio):
+    threading.Thread(target=read, daemon=True).start()
+    with sd.RawInputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16",
+                           blocksize=SAMPLE_RATE * CHUNK_MS // 1000, device=device,
+                           callback=on_audio):
         while not ended.is_set():
             try:
-                conn.send_bytes(frames.get(timeout=0.2))
+                conn.send_bytes(decimate(frames.get(timeout=0.2)))
             except queue.Empty:
                 continue
+    return last
+
+
+def _target(url: str, **query: object) -> str:
+    """`url` with the query parameters that are set."""
+    params = urlencode({k: v for k, v in query.items() if v is not None})
+    return f"{url}{'&' if '?' in url else '?'}{params}" if params else url
+
+
+def _check_rate(rate: int) -> int:
+    if rate not in SAMPLE_RATES:
+        raise typer.BadParameter(f"use one of {', '.join(map(str, SAMPLE_RATES))}")
+    return rate
+
+
+RATE = typer.Option(SAMPLE_RATE, callback=_check_rate,
+                    help="Band to stream: 16000 (wideband) or 8000 (narrowband headsets).")
+TOKEN = typer.Option(None, help="Access token, sent as ?token=...")
+SCRIPT = typer.Option(None, exists=True, dir_okay=False,
+                      help="Answers file: one WAV path per line.")
+SPEAK = typer.Option(None, "--speak/--no-speak",
+                     help="Play prompt audio (default: on with a microphone).")
+DEVICE = typer.Option(None, help="sounddevice input device name or index.")
 
 
 @app.callback(invoke_without_command=True)
 def headset(
+    ctx: typer.Context,
     url: str = typer.Option("ws://127.0.0.1:8000/ws/voice", help="The /ws/voice endpoint."),
-    token: str | None = typer.Option(None, help="Access token, sent as ?token=..."),
-    script: Path | None = typer.Option(
-        None, exists=True, dir_okay=False, help="Answers file: one WAV path per line."
-    ),
-    speak: bool | None = typer.Option(
-        None, "--speak/--no-speak", help="Play prompt audio (default: on with a microphone)."
-    ),
-    device: str | None = typer.Option(None, help="sounddevice input device name or index."),
+    token: str | None = TOKEN,
+    script: Path | None = SCRIPT,
+    speak: bool | None = SPEAK,
+    device: str | None = DEVICE,
+    rate: int = RATE,
 ) -> None:
     """Run a voice-picking dialogue from a microphone, or from WAV files with --script."""
+    if ctx.invoked_subcommand is not None:
+        return
     from websockets.sync.client import connect
 
-    target = f"{url}{'&' if '?' in url else '?'}token={token}" if token else url
     player = _player() if (speak if speak is not None else script is None) else None
-    with connect(target, max_size=None) as ws:
+    with connect(_target(url, token=token, rate=rate), max_size=None) as ws:
         conn = _WebsocketsConnection(ws)
         if script is not None:
-            finished = run_script(conn, read_script(script), _print_json, player)
+            finished = run_script(conn, read_script(script), _print_json, player, rate=rate)
             raise typer.Exit(code=0 if finished else 1)
-        _stream_microphone(conn, _print_json, device, player)
+        _stream_microphone(conn, device, player, rate,
+                           lambda say: _dialogue(conn, _print_json, say, ()))
+
+
+@app.command("enrol")
+def enrol(
+    url: str = typer.Option("ws://127.0.0.1:8000/ws/voice/enrol",
+                            help="The /ws/voice/enrol endpoint."),
+    token: str | None = TOKEN,
+    operator: str | None = typer.Option(
+        None, help="Whose voice (admins and managers); default: the signed-in person's."),
+    script: Path | None = SCRIPT,
+    speak: bool | None = SPEAK,
+    device: str | None = DEVICE,
+    rate: int = RATE,
+) -> None:
+    """Train a picker's voice: say each phrase back, into the microphone or from WAVs.
+
+    With --script each prompt is answered by the next WAV listed. Exit 0 once the voice
+    profile is stored, 1 otherwise (Ctrl-C cancels; nothing is stored).
+    """
+    from websockets.sync.client import connect
+
+    player = _player() if (speak if speak is not None else script is None) else None
+    with connect(_target(url, token=token, rate=rate, operator=operator), max_size=None) as ws:
+        conn = _WebsocketsConnection(ws)
+        if script is not None:
+            stored = run_enrol_script(conn, read_script(script), _print_json, player, rate=rate)
+            raise typer.Exit(code=0 if stored else 1)
+        try:
+            last = _stream_microphone(conn, device, player, rate,
+                                      lambda say: _enrolment(conn, _print_json, say,
+                                                             lambda m: False))
+        except KeyboardInterrupt:
+            conn.send_text(json.dumps({"type": "cancel"}))
+            raise typer.Exit(code=1) from None
+        raise typer.Exit(code=0 if last.get("type") == "enrol-done" else 1)

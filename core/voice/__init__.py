@@ -6,6 +6,7 @@ The core keeps one profile per person and speech engine and knows nothing of the
 from core.voice.errors import (
     BadVoiceProfile,
     InactiveOperator,
+    NoOperatorId,
     UnknownOperator,
     VoiceProfileNotFound,
     VoiceProfileTooLarge,
@@ -15,11 +16,13 @@ from core.voice.service import (
     ENGINE_PATTERN,
     MAX_PROFILE_BYTES,
     SAMPLE_RATES,
+    VoiceEnrollee,
     VoiceProfileData,
     delete_voice_profile,
     list_voice_profiles,
     own_voice_profiles,
     save_voice_profile,
+    voice_enrollee,
     voice_profile,
 )
 
@@ -29,7 +32,9 @@ __all__ = [
     "SAMPLE_RATES",
     "BadVoiceProfile",
     "InactiveOperator",
+    "NoOperatorId",
     "UnknownOperator",
+    "VoiceEnrollee",
     "VoiceProfileData",
     "VoiceProfileDeleted",
     "VoiceProfileList",
@@ -40,5 +45,6 @@ __all__ = [
     "list_voice_profiles",
     "own_voice_profiles",
     "save_voice_profile",
+    "voice_enrollee",
     "voice_profile",
 ]

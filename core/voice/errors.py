@@ -7,6 +7,7 @@ from core.errors import ConflictError, NotFoundError, ValidationFailed
 __all__ = [
     "BadVoiceProfile",
     "InactiveOperator",
+    "NoOperatorId",
     "UnknownOperator",
     "VoiceProfileNotFound",
     "VoiceProfileTooLarge",
@@ -42,3 +43,9 @@ class InactiveOperator(ConflictError):
     """The operator's account is switched off, so they cannot be enrolled."""
 
     code = "inactive-operator"
+
+
+class NoOperatorId(ValidationFailed):
+    """The person has no operator id, so there is no sign-on to enrol a voice for."""
+
+    code = "no-operator-id"

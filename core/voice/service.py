@@ -27,6 +27,7 @@ from core.people.security import Actor
 from core.voice.errors import (
     BadVoiceProfile,
     InactiveOperator,
+    NoOperatorId,
     UnknownOperator,
     VoiceProfileNotFound,
     VoiceProfileTooLarge,
@@ -38,11 +39,13 @@ __all__ = [
     "ENGINE_PATTERN",
     "MAX_PROFILE_BYTES",
     "SAMPLE_RATES",
+    "VoiceEnrollee",
     "VoiceProfileData",
     "delete_voice_profile",
     "list_voice_profiles",
     "own_voice_profiles",
     "save_voice_profile",
+    "voice_enrollee",
     "voice_profile",
 ]
 
@@ -75,6 +78,38 @@ class VoiceProfileData:
     details: dict[str, Any] | None
     created_at: datetime
     data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class VoiceEnrollee:
+    """Whose voice an enrolment is for: the person and the operator id they sign on with."""
+
+    user_id: int
+    username: str
+    full_name: str
+    operator_id: str
+
+
+def voice_enrollee(
+    session: Session, *, actor: Actor, operator_id: str | None = None
+) -> VoiceEnrollee:
+    """Who ``actor`` may enrol: themself (``operator_id`` None or their own), or anyone active
+    for admins and managers; checked as `save_voice_profile` will check it, so an enrolment
+    can be refused before the picker says a word."""
+    if operator_id is None:
+        own = session.get(User, actor.id)
+        if own is None or not own.operator_id:
+            raise NoOperatorId(
+                f"{actor.username} has no operator id to sign on with; ask a manager for one."
+            )
+        operator_id = own.operator_id
+    user = _enrollee(session, actor=actor, operator_id=operator_id)
+    return VoiceEnrollee(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name or user.username,
+        operator_id=str(user.operator_id),
+    )
 
 
 def save_voice_profile(

@@ -6,6 +6,9 @@ PCM and streams it to ``/ws/voice`` with the signed-in person's token; it shows 
 partial and final transcripts and the command understood, and plays the spoken prompts. Buttons
 (repeat, skip, short, undo, sign off) and a text/scan box stand in when speech will not do.
 The page itself (Dash) adds the picker's own open pick list, refreshed as picks are confirmed.
+A band choice streams narrowband (8 kHz) instead, as Bluetooth and DECT headsets would; a
+badge shows when the dialogue decodes with the picker's voice profile; and "Train my voice"
+runs the voice enrolment (``/ws/voice/enrol``) with the same microphone capture.
 
 The supervisor view (``/pickers``) lists open pick lists and, per picker, lines done of total
 and the last pick's location and time, from ``/api/picklists`` and ``/api/twin/live``; it
@@ -23,10 +26,14 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from web.pages.api import ApiError, Auth, auth_from
 from web.pages.ui import PageContext, card, error_box
 
-__all__ = ["console_layout", "supervisor_layout", "register", "picker_progress"]
+__all__ = ["BANDS", "console_layout", "picker_progress", "register", "supervisor_layout",
+           "training_panel"]
 
 REFRESH_MS = 4000
 RECENT_LISTS = 200
+#: The headset bands the console can stream (the ``rate`` of /ws/voice and /ws/voice/enrol).
+BANDS: list[dict[str, Any]] = [{"label": " wideband 16 kHz", "value": "16000"},
+                               {"label": " narrowband 8 kHz", "value": "8000"}]
 
 
 def _button(label: str, element_id: str, title: str, *, say: str | None = None,
@@ -34,6 +41,30 @@ def _button(label: str, element_id: str, title: str, *, say: str | None = None,
     attrs = {"data-say": say} if say else {}
     return html.Button(label, id=element_id, title=title, disabled=True,
                        className="primary" if primary else "", **attrs)
+
+
+def training_panel() -> html.Section:
+    """The "Train my voice" panel: the enrolment over ``/ws/voice/enrol``, run by voice.js."""
+    return card(
+        "Train my voice",
+        html.Div([
+            # Filled and switched by voice.js, like the dialogue's controls.
+            html.Button(id="vt-start", className="primary",
+                        title="Say about forty short phrases after the voice (two minutes); "
+                              "the dialogue then knows your voice"),
+            html.Button("Skip", id="vt-skip", disabled=True,
+                        title="Leave this phrase out (one you cannot say)"),
+            html.Span(id="vt-status", className="vc-status"),
+        ], className="row"),
+        html.Div(id="vt-progress", className="vt-progress"),
+        html.Div(id="vt-phrase", className="vt-phrase", **{"aria-live": "assertive"}),
+        html.Div(id="vt-heard", className="vt-heard"),
+        html.Div(id="vt-result", className="vt-result"),
+        html.Small("Uses the microphone and the headset band above; the microphone is muted "
+                   "while a phrase is spoken. Cancelling, or leaving the page, stores "
+                   "nothing.", className="hint"),
+        class_name="vt-card",
+    )
 
 
 def console_layout(auth: Auth) -> html.Div:
@@ -48,8 +79,18 @@ def console_layout(auth: Auth) -> html.Div:
                                                            "value": "on"}],
                                   value=["on"], inline=True)], className="meta"),
         html.Span(id="vc-status", className="vc-status", **{"data-empty": "not connected"}),
+        html.Span(id="vc-profile", className="vc-profile",
+                  title="The dialogue decodes with the picker's trained voice profile"),
         html.Div(html.Div(id="vc-level-bar"), id="vc-level", className="vc-level",
                  title="microphone level"),
+    ], className="row")
+    band = html.Div([
+        html.Span("Headset band:", className="field-label"),
+        dcc.RadioItems(id="vc-band", options=BANDS, value="16000", inline=True,
+                       className="vc-band"),
+        html.Small("Narrowband is what Bluetooth hands-free and DECT headsets carry; the "
+                   "microphone is filtered and decimated to it. Applies when the dialogue or "
+                   "the voice training starts.", className="hint"),
     ], className="row")
     prompt = html.Div([
         html.Div("Prompt", className="field-label"),
@@ -83,10 +124,11 @@ def console_layout(auth: Auth) -> html.Div:
     ], className="row")
     return html.Div([
         html.H2("Voice console"),
-        card("Dialogue", controls, prompt, heard, fallback, typed,
+        card("Dialogue", controls, band, prompt, heard, fallback, typed,
              html.Small("Digits typed as numbers are sent as spoken digits; the microphone "
                         "is muted while a prompt plays (no headset, no echo).", className="hint"),
              class_name="vc-card"),
+        training_panel(),
         html.Div([
             card("Said and heard", html.Ul(id="vc-log", className="vc-log")),
             card("My pick list", html.Div(id="vc-mylist"),

@@ -329,7 +329,7 @@ def test_every_prompt_renders(language: str) -> None:
     pack: LanguagePack = load_language(language)
     params = {"operator_id": "7", "name": "Anna", "count": 3, "aisle": "12", "bay": "3",
               "level": "2", "quantity": 2, "description": "ring", "said": 3, "index": 1,
-              "total": 2, "picked": 1, "reason": "x"}
+              "total": 2, "picked": 1, "reason": "x", "phrase": "four two"}
     for key in pack.prompts:
         assert pack.render(((key, params),)).strip()
     assert set(load_language("en").prompts) == set(pack.prompts)

@@ -1,17 +1,24 @@
-/* Facet voice console: the picking dialogue in the browser.
+/* Facet voice console: the picking dialogue and the voice training in the browser.
  *
  * The microphone is captured with Web Audio (an AudioWorklet, or a ScriptProcessor where
- * worklets are missing), mixed to mono, decimated to 16 kHz, converted to 16-bit little-endian
- * PCM and streamed to /ws/voice?token=... in 100 ms frames. The server answers with JSON:
+ * worklets are missing), mixed to mono, decimated to the headset band chosen (16 kHz, or 8 kHz
+ * behind a low-pass filter), converted to 16-bit little-endian PCM and streamed to
+ * /ws/voice?token=...&rate=... in 100 ms frames. The server answers with JSON:
  * partial/final transcripts, the command it understood and the next prompt with its speech as
- * a base64 WAV, which is played here. While a prompt plays the microphone is muted (half
- * duplex): without a headset the loudspeaker would otherwise answer itself.
+ * a base64 WAV, which is played here; a "profile" message says the dialogue now decodes with
+ * the picker's trained voice. While a prompt plays the microphone is muted (half duplex):
+ * without a headset the loudspeaker would otherwise answer itself.
+ *
+ * "Train my voice" streams the same capture to /ws/voice/enrol instead: it shows each phrase
+ * to say (and plays it, one prompt after another), how each take was heard, and the stored
+ * profile at the end (enrol-prompt / enrol-heard / enrol-adapting / enrol-done messages).
+ * Only one of the two runs at a time.
  *
  * The page is rendered by Dash (web/pages/voice.py); this file only fills elements Dash left
  * empty, so React never finds its nodes changed. window.facetVoice exposes the state. */
 (function () {
   "use strict";
-  var RATE = 16000, FRAME = 1600;  // 100 ms of 16 kHz samples per websocket frame
+  var FRAME_MS = 100;  // audio per websocket frame
   var WORDS = {
     en: ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
     zh: ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
@@ -20,9 +27,10 @@
                  "ready": "好了", "sign off": "签退" };
   var CONTROLS = ["vc-mic", "vc-repeat", "vc-skip", "vc-short", "vc-undo", "vc-ready",
                   "vc-signoff", "vc-text", "vc-send", "vc-scan", "vc-scan-go"];
-  var S = { ws: null, ctx: null, stream: null, source: null, node: null, sink: null,
-            worklet: null, mic: false, speaking: false, player: null, prompt: null,
-            zh: false, pos: 0, acc: 0, cnt: 0, out: [], prompts: 0, sent: 0, mode: "" };
+  var S = { ws: null, enrol: null, ctx: null, stream: null, source: null, node: null,
+            sink: null, filters: [], worklet: null, mic: false, speaking: false, player: null,
+            queue: [], decoding: false, gen: 0, prompt: null, zh: false, pos: 0, acc: 0,
+            cnt: 0, out: [], prompts: 0, sent: 0, mode: "", rate: 16000, adapted: false };
 
   function $(id) { return document.getElementById(id); }
   function setText(id, text) { var el = $(id); if (el) { el.textContent = text || ""; } }
@@ -55,8 +63,18 @@
     while (list.children.length > 60) { list.removeChild(list.lastChild); }
   }
 
+  /* The headset band chosen on the page: 16000 or 8000 (Hz). */
+  function band() {
+    var checked = document.querySelector("#vc-band input:checked");
+    return checked && +checked.value === 8000 ? 8000 : 16000;
+  }
+
+  /* Where microphone audio goes: the voice training while it runs, else the dialogue. */
+  function target() { return S.enrol || S.ws; }
+
   function labels() {
     setText("vc-start", S.ws ? "■ Stop dialogue" : "▶ Start dialogue");
+    setText("vt-start", S.enrol ? "■ Cancel training" : "▶ Train my voice");
     setText("vc-mic", S.mic ? "🎤 Microphone on" : "🎤 Microphone off");
     var mic = $("vc-mic");
     if (mic) { mic.classList.toggle("on", S.mic); }
@@ -87,12 +105,18 @@
 
   function speaking(on) {
     S.speaking = on;
-    var box = $("vc-prompt");
-    if (box) { box.classList.toggle("speaking", on); }
+    var speaker = S.enrol ? "vt-phrase" : "vc-prompt";
+    ["vc-prompt", "vt-phrase"].forEach(function (id) {
+      var box = $(id);
+      if (box) { box.classList.toggle("speaking", on && id === speaker); }
+    });
     if (on) { S.acc = 0; S.cnt = 0; S.out = []; }
   }
 
   function stopPlayback() {
+    S.gen += 1;  // a WAV still being decoded is not played
+    S.queue = [];
+    S.decoding = false;
     if (S.player) { try { S.player.stop(); } catch (err) { /* already ended */ } }
     S.player = null;
     speaking(false);
@@ -103,24 +127,42 @@
     return !box || box.checked;
   }
 
-  function play(b64) {
-    stopPlayback();
+  /* Play a prompt's WAV: at once (cutting off the one playing), or `queued` after it. */
+  function play(b64, queued) {
+    if (queued && (S.player || S.decoding)) {
+      if (b64) { S.queue.push(b64); }
+      return;
+    }
+    if (!queued) { stopPlayback(); }
+    playNow(b64);
+  }
+
+  function playNext() {
+    var next = S.queue.shift();
+    if (next) { playNow(next); } else { speaking(false); }
+  }
+
+  function playNow(b64) {
     var ctx = b64 && speakPrompts() ? audioContext() : null;
     if (!ctx) { return; }
     var bin = window.atob(b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var gen = S.gen;
     speaking(true);
+    S.decoding = true;
     ctx.decodeAudioData(bytes.buffer).then(function (audio) {
+      if (gen !== S.gen) { return; }
+      S.decoding = false;
       var src = ctx.createBufferSource();
       src.buffer = audio;
       src.connect(ctx.destination);
-      src.onended = function () { if (S.player === src) { S.player = null; speaking(false); } };
+      src.onended = function () { if (S.player === src) { S.player = null; playNext(); } };
       S.player = src;
       src.start();
-    }).catch(function () { speaking(false); });
+    }).catch(function () { if (gen === S.gen) { S.decoding = false; playNext(); } });
   }
 
-  /* ---- input: microphone to 16 kHz PCM ----------------------------------------------- */
+  /* ---- input: microphone to 16 or 8 kHz PCM ------------------------------------------ */
 
   function meter(samples) {
     var sum = 0;
@@ -130,20 +172,22 @@
   }
 
   function flushFrames(all) {
-    while (S.out.length >= FRAME || (all && S.out.length)) {
-      var n = Math.min(FRAME, S.out.length), pcm = new Int16Array(n);
+    var frame = S.rate * FRAME_MS / 1000, ws = target();
+    while (S.out.length >= frame || (all && S.out.length)) {
+      var n = Math.min(frame, S.out.length), pcm = new Int16Array(n);
       for (var i = 0; i < n; i++) { pcm[i] = S.out[i]; }
       S.out = S.out.slice(n);
-      if (S.ws && S.ws.readyState === 1) { S.ws.send(pcm.buffer); S.sent += n; }
+      if (ws && ws.readyState === 1) { ws.send(pcm.buffer); S.sent += n; }
     }
   }
 
-  /* Box-filter decimation: average the input samples that fall in each 1/16000 s slot. */
+  /* Box-filter decimation: average the input samples that fall in each 1/rate s slot. */
   function onSamples(samples) {
     if (!S.mic) { return; }
     meter(samples);
-    if (S.speaking || !S.ws || S.ws.readyState !== 1) { return; }
-    var ratio = S.ctx.sampleRate / RATE;
+    var ws = target();
+    if (S.speaking || !ws || ws.readyState !== 1) { return; }
+    var ratio = S.ctx.sampleRate / S.rate;
     for (var i = 0; i < samples.length; i++) {
       S.acc += samples[i]; S.cnt += 1; S.pos += 1;
       if (S.pos >= ratio) {
@@ -175,7 +219,24 @@
     "registerProcessor('facet-tap', FacetTap);"
   ].join("\n");
 
-  function tap(ctx, source) {
+  /* For 8 kHz a box filter lets too much of 4-8 kHz fold back into the band: two
+   * Butterworth sections (24 dB/octave) at 0.45 of the new rate go first. */
+  function lowPass(ctx, source) {
+    S.filters = [];
+    if (S.rate >= 16000 || !ctx.createBiquadFilter) { return source; }
+    var last = source;
+    for (var i = 0; i < 2; i++) {
+      var f = ctx.createBiquadFilter();
+      f.type = "lowpass"; f.frequency.value = 0.45 * S.rate; f.Q.value = i ? 1.307 : 0.541;
+      last.connect(f);
+      S.filters.push(f);
+      last = f;
+    }
+    return last;
+  }
+
+  function tap(ctx, input) {
+    var source = lowPass(ctx, input);
     S.sink = ctx.createGain();
     S.sink.gain.value = 0;  // keeps the tap pulled by the graph without playing the mic back
     S.sink.connect(ctx.destination);
@@ -199,9 +260,9 @@
   }
 
   function micOn() {
-    var ctx = audioContext();
+    var ctx = audioContext(), report = S.enrol ? trainStatus : status;
     if (!ctx || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      status("no microphone here (the page needs https or localhost)", "error");
+      report("no microphone here (the page needs https or localhost)", "error");
       return;
     }
     navigator.mediaDevices.getUserMedia({
@@ -216,11 +277,12 @@
       return tap(ctx, S.source);
     }).then(function () {
       S.mic = true;
+      if (!target()) { micOff(); return; }  // stopped while the browser asked for the mic
       labels();
-      status("listening", "live");
+      if (!S.enrol) { status("listening", "live"); }
     }).catch(function (err) {
       micOff();
-      status("microphone refused: " + (err && err.name ? err.name : err), "error");
+      report("microphone refused: " + (err && err.name ? err.name : err), "error");
     });
   }
 
@@ -230,10 +292,13 @@
     if (S.node) { try { S.node.disconnect(); } catch (err) { /* gone */ } S.node = null; }
     if (S.source) { try { S.source.disconnect(); } catch (err) { /* gone */ } S.source = null; }
     if (S.sink) { try { S.sink.disconnect(); } catch (err) { /* gone */ } S.sink = null; }
+    S.filters.forEach(function (f) { try { f.disconnect(); } catch (err) { /* gone */ } });
+    S.filters = [];
     if (S.stream) { S.stream.getTracks().forEach(function (t) { t.stop(); }); S.stream = null; }
-    if (was && S.ws && S.ws.readyState === 1) {
+    var ws = target();
+    if (was && ws && ws.readyState === 1) {
       flushFrames(true);
-      S.ws.send(JSON.stringify({ type: "flush" }));  // end the utterance that was cut off
+      ws.send(JSON.stringify({ type: "flush" }));  // end the utterance that was cut off
     }
     var bar = $("vc-level-bar");
     if (bar) { bar.style.width = "0"; }
@@ -272,23 +337,42 @@
     } else if (msg.type === "error") {
       status(msg.message + " (" + msg.code + ")", "error");
       log("error", msg.message + " (" + msg.code + ")");
+    } else if (msg.type === "profile") {
+      S.adapted = !!msg.adapted;
+      showProfile();
+      if (S.adapted) { log("profile", "decoding with your trained voice"); }
     } else if (msg.type === "end") {
       log("end", "signed off");
     }
   }
 
+  function showProfile() {
+    setText("vc-profile", S.adapted ? "🗣 trained voice" : "");
+    var el = $("vc-profile");
+    if (el) { el.dataset.adapted = S.adapted ? "true" : "false"; }
+  }
+
+  function socketUrl(path, t) {
+    var proto = window.location.protocol === "https:" ? "wss://" : "ws://";
+    return proto + window.location.host + path + "?token=" + encodeURIComponent(t) +
+      "&rate=" + S.rate;
+  }
+
   function start() {
     var t = token();
     if (!t) { status("sign in first", "error"); return; }
+    if (S.enrol) { trainStop(); }
     audioContext();  // created inside the click, the gesture browsers want before audio plays
-    var proto = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var ws = new WebSocket(proto + window.location.host + "/ws/voice?token=" +
-                           encodeURIComponent(t));
+    S.rate = band();
+    var ws = new WebSocket(socketUrl("/ws/voice", t));
     ws.binaryType = "arraybuffer";
-    S.ws = ws; S.prompts = 0;
+    S.ws = ws; S.prompts = 0; S.adapted = false;
+    showProfile();
     status("connecting…");
     labels();
-    ws.onopen = function () { if (S.ws === ws) { enable(true); status("connected", "live"); } };
+    ws.onopen = function () {
+      if (S.ws === ws) { enable(true); status("connected (" + S.rate / 1000 + " kHz)", "live"); }
+    };
     ws.onmessage = onMessage;
     ws.onerror = function () { /* onclose says why */ };
     ws.onclose = function (e) {
@@ -348,10 +432,150 @@
     clearInput("vc-scan");
   }
 
+  /* ---- voice training ---------------------------------------------------------------- */
+
+  function trainStatus(text, kind) {
+    var el = $("vt-status");
+    if (!el) { return; }
+    el.textContent = text;
+    el.className = "vc-status " + (kind || "");
+  }
+
+  function trainControls(on) {
+    var skip = $("vt-skip");
+    if (skip) { skip.disabled = !on; }
+    labels();
+  }
+
+  function percent(share) {
+    return typeof share === "number" ? Math.round(share * 100) + "%" : null;
+  }
+
+  function showResult(msg) {
+    var box = $("vt-result"), profile = msg.profile || {}, details = profile.details || {};
+    if (!box) { return; }
+    box.textContent = "";
+    var rows = [["Takes used", (profile.utterances || msg.index) + " of " + msg.total]];
+    var before = percent(details.understood_before), after = percent(details.understood_after);
+    if (before !== null && after !== null) {
+      rows.push(["Understood before → after", before + " → " + after]);
+    }
+    rows.push(["Engine", profile.engine + " · " + profile.sample_rate / 1000 + " kHz"]);
+    var list = document.createElement("dl");
+    rows.forEach(function (row) {
+      var dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = row[0]; dd.textContent = row[1];
+      list.appendChild(dt); list.appendChild(dd);
+    });
+    box.appendChild(list);
+    box.dataset.profile = String(profile.id);
+  }
+
+  function showHeard(msg) {
+    var el = $("vt-heard");
+    if (!el) { return; }
+    var skipped = !msg.ok && msg.text === "skipped";
+    el.textContent = skipped ? "skipped “" + msg.phrase + "”" :
+      (msg.ok ? "✓ heard “" : "✗ again — heard “") + (msg.text || "nothing") + "”";
+    el.className = "vt-heard " + (msg.ok ? "ok" : skipped ? "skipped" : "again");
+    el.dataset.ok = msg.ok ? "true" : "false";
+    log("heard", el.textContent);
+  }
+
+  function onTrainMessage(e) {
+    var msg;
+    try { msg = JSON.parse(e.data); } catch (err) { return; }
+    var phrase = $("vt-phrase");
+    if (msg.type === "enrol-prompt") {
+      setText("vt-phrase", msg.index ? msg.phrase : msg.text);
+      if (phrase) { phrase.dataset.index = String(msg.index); }
+      if (msg.index) { setText("vt-progress", msg.index + " of " + msg.total); }
+      log("prompt", msg.text);
+      play(msg.audio, true);
+    } else if (msg.type === "enrol-heard") {
+      showHeard(msg);
+    } else if (msg.type === "enrol-adapting") {
+      micOff();
+      trainControls(false);
+      setText("vt-phrase", msg.text);
+      if (phrase) { phrase.dataset.index = "adapting"; }
+      trainStatus("learning your voice…", "live");
+      play(msg.audio, true);
+    } else if (msg.type === "enrol-done") {
+      S.trained = true;
+      setText("vt-phrase", msg.text);
+      if (phrase) { phrase.dataset.index = "done"; }
+      showResult(msg);
+      trainStatus("voice profile stored", "live");
+      log("end", msg.text);
+      play(msg.audio, true);
+    } else if (msg.type === "error") {
+      S.trainError = true;
+      trainStatus(msg.message + " (" + msg.code + ")", "error");
+      log("error", msg.message + " (" + msg.code + ")");
+    }
+  }
+
+  function trainStart() {
+    var t = token();
+    if (!t) { trainStatus("sign in first", "error"); return; }
+    if (S.ws) { stop(); }
+    audioContext();  // inside the click, as the dialogue does
+    S.rate = band();
+    var ws = new WebSocket(socketUrl("/ws/voice/enrol", t));
+    ws.binaryType = "arraybuffer";
+    S.enrol = ws; S.trained = false; S.trainError = false;
+    ["vt-phrase", "vt-progress", "vt-heard", "vt-result"].forEach(function (id) {
+      setText(id, "");
+    });
+    trainStatus("connecting…");
+    labels();
+    ws.onopen = function () {
+      if (S.enrol !== ws) { return; }
+      trainControls(true);
+      trainStatus("say each phrase after the voice (" + S.rate / 1000 + " kHz)", "live");
+      micOn();
+    };
+    ws.onmessage = onTrainMessage;
+    ws.onerror = function () { /* onclose says why */ };
+    ws.onclose = function (e) {
+      if (S.enrol !== ws) { return; }
+      S.enrol = null;
+      micOff();
+      trainControls(false);
+      if (!S.trained && !S.trainError) {
+        trainStatus(e.code === 1008 ? "refused: sign in again" :
+                    "disconnected (" + e.code + "); nothing stored", "error");
+      }
+    };
+  }
+
+  /* Cancel: the server stores nothing (it would not either if the socket just closed). */
+  function trainStop() {
+    var ws = S.enrol;
+    S.enrol = null;
+    micOff();
+    stopPlayback();
+    if (ws) {
+      if (ws.readyState === 1) { ws.send(JSON.stringify({ type: "cancel" })); }
+      ws.close(1000);
+    }
+    trainControls(false);
+    trainStatus("cancelled; nothing stored");
+  }
+
+  function trainSkip() {
+    if (!S.enrol || S.enrol.readyState !== 1) { return; }
+    stopPlayback();
+    S.enrol.send(JSON.stringify({ type: "skip" }));
+  }
+
   document.addEventListener("click", function (e) {
     var el = e.target && e.target.closest ? e.target.closest("button") : null;
     if (!el || !document.getElementById("voice-page")) { return; }
-    if (el.id === "vc-start") { if (S.ws) { stop(); } else { start(); } }
+    if (el.id === "vt-start") { if (S.enrol) { trainStop(); } else { trainStart(); } }
+    else if (el.id === "vt-skip") { trainSkip(); }
+    else if (el.id === "vc-start") { if (S.ws) { stop(); } else { start(); } }
     else if (el.id === "vc-mic") { if (S.mic) { micOff(); } else { micOn(); } }
     else if (el.id === "vc-send") { sayTyped(); }
     else if (el.id === "vc-scan-go") { scan(); }
@@ -369,6 +593,7 @@
   /* Leaving the page ends the dialogue (the picker's list stays theirs for next time). */
   setInterval(function () {
     if (!document.getElementById("voice-page")) {
+      if (S.enrol) { trainStop(); }
       if (S.ws || S.mic) { stop(); }
       return;
     }
