@@ -11,6 +11,7 @@ import typer
 from web import cli_headset as headset_cli
 from web import cli_twin as twin_cli
 from web import cli_vision as vision_cli
+from web import cli_voice as voice_cli
 
 app = typer.Typer(
     help="Facet: warehouse system for jewellery and fashion accessories.", no_args_is_help=True
@@ -28,6 +29,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes, what-ifs.")
 app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
 app.add_typer(headset_cli.app, name="headset", help="A headset client for voice picking.")
+app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol a picker.")
 
 
 def _database():  # type: ignore[no-untyped-def]
