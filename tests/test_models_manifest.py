@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ MANIFEST = json.loads((ROOT / "models" / "manifest.json").read_text())
 FOLDERS = {
     "yolo11n-int8-openvino": SHARED / "yolo11n_int8_openvino_model",
     "yolov8n-int8-onnx": SHARED,
+    "speech-embedding": Path(str(metadata.distribution("openwakeword").locate_file(
+        "openwakeword/resources/models"))),
+    "facet-words-en": ROOT / "assistant" / "data" / "voice",
 }
 
 
