@@ -163,6 +163,15 @@ class AssistantSettings(BaseSettings):
         "engine's calibrated value (pocketsphinx -5.1: 0.5 below the strictest value that "
         "re-prompts no spoken 'yes' or 'no' of the calibration set). -100 switches it off.",
     )
+    posting_confidence: float | None = Field(
+        default=None,
+        ge=0, le=1,
+        description="Voice picking: the confidence (the engine's probability that this answer "
+        "and no other of the grammar was said) an answer needs when it would act at once (a "
+        "quantity equal to the one asked posts the pick; a yes confirms a short, an undo or a "
+        "sign-off); a doubtful one is asked again. Empty: the engine's calibrated value (0.8 "
+        "for the embedding engine; PocketSphinx has no such probability). 0 switches it off.",
+    )
     embedding_model_path: Path | None = Field(
         default=None,
         description="Directory of the sentence-transformers model for the chat's similarity "

@@ -36,9 +36,10 @@ def _read(path: Path) -> tuple[bytes, int]:
 
 
 def transcribe_file(recognizer_at: Callable[[int], Any], pack: Any, expect: str, path: Path,
-                    thresholds: tuple[float | None, float | None],
-                    vad_settings: Any) -> dict[str, object]:
-    """Decode one file as a dialogue state expecting `expect` would: the first answer."""
+                    rule: Any, vad_settings: Any, most: int | None = None) -> dict[str, object]:
+    """Decode one file as a dialogue state expecting `expect` would: the first answer.
+
+    `rule` is the dialogue's `Rejection`; a quantity equal to `most` is one that would post."""
     from assistant.voice import parse_command, vad_from_settings
     from assistant.voice.listener import Listener
 
@@ -52,12 +53,11 @@ def transcribe_file(recognizer_at: Callable[[int], Any], pack: Any, expect: str,
     final = heard[0] if heard else None
     text = final.text if final is not None else ""
     command = parse_command(text, pack, expect)  # type: ignore[arg-type]
-    answer, confirm = thresholds
-    limit = max([v for v in (answer, confirm if expect == "yes_no" else None) if v is not None],
-                default=None)
+    acts = (command.kind == "yes" if expect == "yes_no"
+            else command.kind == "quantity" and most is not None and command.value == most)
+    rejected = (not text or command.kind == "unknown" or final is None
+                or rule.rejects(final, confirming=expect == "yes_no", acts=acts))
     score = final.score if final is not None else None
-    rejected = (not text or command.kind == "unknown"
-                or (limit is not None and score is not None and score < limit))
     return {"file": str(path), "text": text, "command": command.kind, "value": command.value,
             "score": None if score is None else round(score, 4), "rejected": rejected}
 
@@ -116,10 +116,10 @@ def transcribe(
                 recognizers[rate] = _recognizer(engine, grammar, rate, profile)
             return recognizers[rate]
 
-        thresholds = rejection_thresholds(settings, engine.name)
+        rule = rejection_thresholds(settings, engine.name)
         for path in files:
-            row = transcribe_file(recognizer_at, pack, _EXPECT[expect], path, thresholds,
-                                  settings.vad)
+            row = transcribe_file(recognizer_at, pack, _EXPECT[expect], path, rule,
+                                  settings.vad, most)
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             sys.stdout.flush()
     except AssistantError as exc:

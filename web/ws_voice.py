@@ -109,9 +109,10 @@ def _open_session(state: Any, sample_rate: int = 16000) -> VoiceSession:
     machine = DialogueMachine(backend, load_language(settings.language),
                               operator_id_digits=settings.operator_id_digits)
     recognizer = engine.recognizer(machine.grammar(), sample_rate=sample_rate)
-    answer, confirm = rejection_thresholds(settings, engine.name)
+    rule = rejection_thresholds(settings, engine.name)
     return VoiceSession(machine, recognizer, vad_from_settings(settings.vad, sample_rate),
-                        reject_below=answer, confirm_reject_below=confirm,
+                        reject_below=rule.answer, confirm_reject_below=rule.confirm,
+                        posting_confidence=rule.posting,
                         hangover_ms=settings.vad.hangover_ms, sample_rate=sample_rate,
                         on_sign_on=_adapter(state, engine, machine, sample_rate))
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from assistant.speech.base import SpeechEngine
 from assistant.speech.errors import SpeechModelNotFoundError
+from assistant.speech.rejection import Rejection
 from assistant.speech.settings import AssistantSettings
 from assistant.speech.tts import EspeakTts, default_voice, espeak_available
 
-__all__ = ["CALIBRATED_REJECTION", "create_speech_engine", "create_tts", "engine_type",
-           "rejection_thresholds"]
+__all__ = ["CALIBRATED_REJECTION", "Rejection", "create_speech_engine", "create_tts",
+           "engine_type", "rejection_thresholds"]
 
-#: Out-of-grammar rejection per engine, (any answer, yes/no confirmations), on each engine's
-#: own score, as calibrated with bench/assistant_voice.py --calibrate; None: no rejection.
-CALIBRATED_REJECTION: dict[str, tuple[float | None, float | None]] = {
-    "pocketsphinx": (None, -5.1),
-    "embedding": (-2.4, -3.2),
+#: Rejection per engine, (any answer, yes/no confirmations, answers that act at once), on each
+#: engine's own score and confidence, as calibrated with bench/assistant_voice.py --calibrate
+#: on development data; None: off. PocketSphinx's confidence is no probability: not used.
+CALIBRATED_REJECTION: dict[str, tuple[float | None, float | None, float | None]] = {
+    "pocketsphinx": (None, -5.1, None),
+    "embedding": (-2.4, -3.2, 0.8),
 }
 #: A configured threshold at or below this switches rejection off.
 OFF = -100.0
@@ -50,15 +52,18 @@ def create_speech_engine(settings: AssistantSettings) -> SpeechEngine:
     return PocketSphinxEngine(speech.pocketsphinx_model_dir, cache_dir=speech.cache_dir)
 
 
-def rejection_thresholds(settings: AssistantSettings,
-                         engine: str) -> tuple[float | None, float | None]:
-    """(answers, confirmations) rejection thresholds: the settings' where given, else the
-    engine's calibrated ones; -100 or lower means off."""
-    calibrated = CALIBRATED_REJECTION.get(engine, (None, None))
-    chosen = (settings.rejection_threshold, settings.confirm_rejection_threshold)
-    picked = [c if c is not None else d for c, d in zip(chosen, calibrated, strict=True)]
-    answer, confirm = (None if v is not None and v <= OFF else v for v in picked)
-    return answer, confirm
+def rejection_thresholds(settings: AssistantSettings, engine: str) -> Rejection:
+    """The rejection rule: the settings' thresholds where given, else the engine's calibrated
+    ones; a score threshold of -100 or lower, or a confidence of 0, means off."""
+    answer, confirm, posting = CALIBRATED_REJECTION.get(engine, (None, None, None))
+    answer = settings.rejection_threshold if settings.rejection_threshold is not None else answer
+    if settings.confirm_rejection_threshold is not None:
+        confirm = settings.confirm_rejection_threshold
+    if settings.posting_confidence is not None:
+        posting = settings.posting_confidence
+    return Rejection(None if answer is not None and answer <= OFF else answer,
+                     None if confirm is not None and confirm <= OFF else confirm,
+                     posting or None)
 
 
 def create_tts(settings: AssistantSettings) -> EspeakTts | None:

@@ -61,8 +61,10 @@ class FakeRecognizer:
         #: The stream's rate and the enrolment profile the engine made it with.
         self.sample_rate = SAMPLE_RATE
         self.profile: bytes | None = None
-        #: The `Transcript.score` final results carry (tests set it to exercise rejection).
+        #: The `Transcript.score` and `.confidence` final results carry (tests set them to
+        #: exercise rejection); confidence None means 1.0 for a result, 0.0 for none.
         self.score: float | None = None
+        self.confidence: float | None = None
 
     @property
     def grammar(self) -> Grammar | None:
@@ -96,7 +98,8 @@ class FakeRecognizer:
         text = self._text()
         self._buffer.clear()
         self.utterances.append(text)
-        return Transcript(text, is_final=True, confidence=1.0 if text else 0.0,
+        confidence = (1.0 if text else 0.0) if self.confidence is None else self.confidence
+        return Transcript(text, is_final=True, confidence=confidence,
                           score=self.score if text else None)
 
     def close(self) -> None:

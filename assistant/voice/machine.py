@@ -146,6 +146,13 @@ class DialogueMachine:
         """True while the dialogue waits for a yes or no that would act (short, undo, sign-off)."""
         return self.state in CONFIRM_STATES
 
+    def acts_on(self, command: Command) -> bool:
+        """True if `command` would act at once in this state: a quantity equal to the line's
+        (it posts), or a yes that confirms a short, an undo or a sign-off."""
+        if self.state is State.QUANTITY and self.queue:
+            return _count(command) == self.line.quantity
+        return self.state in CONFIRM_STATES and command.kind == "yes"
+
     @property
     def line(self) -> PickLine:
         """The line being picked."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.speech.base import SAMPLE_RATE, Recognizer, Transcript
+from assistant.speech.rejection import Rejection
 from assistant.speech.settings import VadSettings
 from assistant.speech.vad import EnergyVad
 from assistant.voice.commands import Command, parse_command, scan_command
@@ -70,7 +71,8 @@ class VoiceSession:
     re-prompts rather than act on whatever grammar sentence came closest. None: never reject.
     `confirm_reject_below`: the same, while the dialogue waits for a yes or no that would act
     (a short, an undo, a sign-off), where a misheard "yes" costs most; the stricter of the two
-    applies there.
+    applies there. `posting_confidence`: the confidence an answer that would act at once needs
+    (see `Rejection`).
 
     `on_sign_on`: called once with the operator id after a successful sign-on; it may return
     a recogniser adapted to that operator (their enrolment), which then replaces `recognizer`.
@@ -81,14 +83,14 @@ class VoiceSession:
                  tail_ms: int = 150, reject_below: float | None = None,
                  confirm_reject_below: float | None = None, hangover_ms: int = 240,
                  sample_rate: int = SAMPLE_RATE,
-                 on_sign_on: Callable[[str], Recognizer | None] | None = None) -> None:
+                 on_sign_on: Callable[[str], Recognizer | None] | None = None,
+                 posting_confidence: float | None = None) -> None:
         """A dialogue over `recognizer`, listening with `vad` (a fresh `EnergyVad` if None)."""
         self.machine = machine
         self.listener = Listener(recognizer, vad or EnergyVad(sample_rate=sample_rate),
                                  hangover_ms=hangover_ms, tail_ms=tail_ms,
                                  partial_every_ms=partial_every_ms, sample_rate=sample_rate)
-        self.reject_below = reject_below
-        self.confirm_reject_below = confirm_reject_below
+        self.rejection = Rejection(reject_below, confirm_reject_below, posting_confidence)
         self.on_sign_on = on_sign_on
         self.adapted = False
         self.turn: Turn | None = None
@@ -177,17 +179,28 @@ class VoiceSession:
         final = self.listener.flush()
         return self._utterance_done(final) if final is not None else []
 
-    def rejects(self, final: Transcript) -> bool:
-        """True if `final` scores too low to be acted on in the current state."""
-        limits = [self.reject_below]
-        if self.machine.confirming:
-            limits.append(self.confirm_reject_below)
-        below = [limit for limit in limits if limit is not None]
-        return bool(below) and final.score is not None and final.score < max(below)
+    @property
+    def reject_below(self) -> float | None:
+        """The fit score below which any answer is re-prompted (None: never)."""
+        return self.rejection.answer
+
+    @property
+    def confirm_reject_below(self) -> float | None:
+        """The same, in the yes/no confirmations (the stricter applies)."""
+        return self.rejection.confirm
+
+    @confirm_reject_below.setter
+    def confirm_reject_below(self, value: float | None) -> None:
+        self.rejection = replace(self.rejection, confirm=value)
+
+    def rejects(self, final: Transcript, command: Command | None = None) -> bool:
+        """True if `final` is not to be acted on in the current state (see `Rejection`)."""
+        acts = command is not None and self.machine.acts_on(command)
+        return self.rejection.rejects(final, confirming=self.machine.confirming, acts=acts)
 
     def _utterance_done(self, final: Transcript) -> list[VoiceEvent]:
         command = self._parse(final.text)
-        if self.rejects(final):
+        if self.rejects(final, command):
             command = Command("unknown", None, final.text)
         turn = self.machine.handle(command)
         return [VoiceEvent("final", final.text), VoiceEvent("command", final.text, command),

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.settings import AssistantSettings, VadSettings
 from assistant.speech import EnergyVad, FakeSpeechEngine, PocketSphinxEngine, encode_text
-from assistant.speech.factory import rejection_thresholds
+from assistant.speech.factory import Rejection, rejection_thresholds
 from assistant.speech.fake import FakeRecognizer
 from assistant.voice import DialogueMachine, State, VoiceSession, load_language, vad_from_settings
 from tests.assistant.voice.conftest import Synth, make_backend, needs_espeak
@@ -113,11 +113,25 @@ def test_the_stricter_threshold_applies_in_confirmations() -> None:
 
 def test_confirmation_rejection_is_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     assert AssistantSettings().confirm_rejection_threshold is None  # the engine's own
-    assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == (None, CONFIRM_THRESHOLD)
+    assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == Rejection(
+        None, CONFIRM_THRESHOLD, None)
     monkeypatch.setenv("FACET_ASSISTANT_CONFIRM_REJECTION_THRESHOLD", "-100")
-    assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == (None, None)
+    assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == Rejection()
     monkeypatch.setenv("FACET_ASSISTANT_REJECTION_THRESHOLD", "-4.5")
-    assert rejection_thresholds(AssistantSettings(), "embedding") == (-4.5, None)
+    monkeypatch.setenv("FACET_ASSISTANT_POSTING_CONFIDENCE", "0")
+    assert rejection_thresholds(AssistantSettings(), "embedding") == Rejection(-4.5, None, None)
+
+
+def test_a_doubtful_answer_that_would_post_is_asked_again() -> None:
+    session, recognizer = _session(None)
+    session.rejection = Rejection(posting=0.8)
+    for text in ("one two three four", "ready", "ready", "four two"):
+        _say(session, text)
+    recognizer.confidence = 0.6
+    assert _say(session, "one")[0] == "wrong_quantity"  # acts on nothing: not re-prompted
+    assert _say(session, "two") == ("not_understood", "pick")
+    recognizer.confidence = 0.9
+    assert _say(session, "two")[0] != "not_understood"
 
 
 CALIBRATED_THRESHOLD = -6.4  # bench/assistant_voice.py --calibrate (off by default)
