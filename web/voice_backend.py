@@ -334,7 +334,8 @@ def voice_profiles(db: Database) -> Callable[[str, str], bytes | None]:
 
 def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None,
                     settings: AssistantSettings | None = None) -> None:
-    """Mount ``/ws/voice`` and give it the core backend and token sign-in.
+    """Mount ``/ws/voice`` and ``/ws/voice/enrol`` and give them the core backend, token
+    sign-in and the operators' voice profiles.
 
     `settings` configure every headset (VAD, operator id length, out-of-grammar rejection);
     without them ``/ws/voice`` reads `AssistantSettings` from the environment on first use.

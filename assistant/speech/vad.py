@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -99,8 +99,13 @@ class EnergyVad:
 
     def feed(self, pcm: bytes) -> list[VadEvent]:
         """Consume a chunk of PCM and return the events of each completed frame."""
+        return list(self.events(pcm))
+
+    def events(self, pcm: bytes) -> Iterator[VadEvent]:
+        """Consume a chunk of PCM lazily: each frame is judged only when its event is asked
+        for, so a `reset` between two events (a listener ending an utterance early) holds for
+        the rest of the chunk."""
         self._pending.extend(pcm)
-        events: list[VadEvent] = []
         size = self.frame_bytes
         while len(self._pending) >= size:
             frame = bytes(self._pending[:size])
@@ -108,8 +113,7 @@ class EnergyVad:
             self.consumed_bytes += size
             event = self._frame(frame)
             if event is not None:
-                events.append(event)
-        return events
+                yield event
 
     def _threshold(self, margin: float | None = None) -> float:
         floor = self.floor_db if self.floor_db is not None else self.min_level_db

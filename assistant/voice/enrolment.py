@@ -130,7 +130,7 @@ class EnrolmentSession:
     def feed_audio(self, pcm: bytes) -> list[EnrolmentEvent]:
         """Consume PCM; each utterance that ends is judged and the next phrase prompted."""
         events: list[EnrolmentEvent] = []
-        for result in self.listener.feed(pcm):
+        for result in self.listener.stream(pcm):
             if result.is_final and not self.complete:
                 events += self._take(result.text, self.listener.last_audio)
         return events

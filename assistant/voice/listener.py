@@ -6,6 +6,7 @@ transcription command and the benchmark share, so all three cut utterances the s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.speech.base import SAMPLE_RATE, SAMPLE_WIDTH, Recognizer, Transcript
@@ -62,16 +63,19 @@ class Listener:
 
     def feed(self, pcm: bytes) -> list[Transcript]:
         """Consume PCM at `sample_rate`: partial results when due, a final one per utterance."""
-        out: list[Transcript] = []
-        for event in self.vad.feed(pcm):
+        return list(self.stream(pcm))
+
+    def stream(self, pcm: bytes) -> Iterator[Transcript]:
+        """`feed`, lazily: while a final result is handled, `last_audio` is that utterance's
+        (a chunk may hold more than one)."""
+        for event in self.vad.events(pcm):
             result = self._decode(self._gate(event))
             if event.kind == "end" or result.is_final or self._complete(event):
                 if event.kind != "end":
                     self.vad.reset()
-                out.append(self._final(result if result.is_final else None))
+                yield self._final(result if result.is_final else None)
             elif self._partial_due(result):
-                out.append(result)
-        return out
+                yield result
 
     def flush(self) -> Transcript | None:
         """End the utterance now (push-to-talk release, end of a file); None if none began.

@@ -36,7 +36,7 @@ def test_a_complete_answer_ends_after_the_short_hangover() -> None:
 
 
 def test_a_pause_inside_the_digits_waits_for_the_rest() -> None:
-    for pause in (400, 700):
+    for pause in (400, 600):
         pcm = (silence(300) + encode_text("four ", silence_ms=0) + silence(pause)
                + encode_text("two", silence_ms=0) + silence(2000))
         assert [t for t, _ in _finals(_listener(), pcm)] == ["four two"], pause
@@ -73,3 +73,17 @@ def test_flush_ends_the_utterance_now_and_keeps_its_audio() -> None:
     assert final is not None and final.text == "ready"
     assert audio in listener.last_audio
     assert listener.flush() is None
+
+
+def test_one_chunk_holding_an_answer_and_a_long_silence_is_one_utterance() -> None:
+    """A client that sends a whole recording at once: the answer ends early (complete), and
+    the silence after it is not a second, empty utterance; each final's audio is its own."""
+    for rate in (16000, 8000):
+        listener = _listener(rate)
+        listener.keep_audio = True
+        words = encode_text("four two", silence_ms=0)
+        pcm = silence(300, rate) + words + silence(2000, rate) + words + silence(2000, rate)
+        heard = [(t.text, len(listener.last_audio)) for t in listener.stream(pcm)
+                 if t.is_final]
+        assert [text for text, _ in heard] == ["four two", "four two"], rate
+        assert all(size >= len(words) for _, size in heard), (rate, heard)

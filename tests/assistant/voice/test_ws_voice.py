@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,13 @@ from assistant.speech import (
 )
 from assistant.speech.audio import pcm_to_wav
 from assistant.voice import InMemoryPickingBackend
-from tests.assistant.voice.conftest import VOICES, make_backend, needs_espeak, needs_sox
+from tests.assistant.voice.conftest import (
+    VOICES,
+    make_backend,
+    make_lines,
+    needs_espeak,
+    needs_sox,
+)
 from web.cli_headset import read_script, run_script
 from web.ws_voice import router
 
@@ -230,3 +237,28 @@ def test_narrowband_dialogue_at_8khz(tmp_path: Path) -> None:
         "digits", "ready", "ready", "digits"]
     assert {rec.sample_rate for rec in engine.recognizers} == {8000}
     assert [(p.line_id, p.quantity) for p in backend.postings] == [("L1", 2)]
+
+
+@needs_espeak
+@pytest.mark.parametrize("rate", [8000, 16000])
+def test_full_dialogue_with_the_embedding_engine(tmp_path: Path, wav_file: Callable[..., Path],
+                                                 rate: int) -> None:
+    """The default English engine through /ws/voice, for a narrowband headset and a wideband
+    one: check digits, quantities, a new aisle, sign-off (serials are scanned; see README)."""
+    from assistant.speech.embedding.engine import EmbeddingEngine
+
+    lines = [replace(line, serialised=False, serials=()) for line in make_lines()]
+    backend = InMemoryPickingBackend({"1234": "Anna"}, {"1234": [lines]})
+    answers = ["one two three four", "ready", "ready", "four two", "two", "one seven", "one",
+               "ready", "eight five", "two", "sign off", "yes"]
+    emitted: list[dict[str, Any]] = []
+    script = _write_script(tmp_path, wav_file, answers)
+    with TestClient(make_app(EmbeddingEngine(), backend)) as client, \
+            client.websocket_connect(f"/ws/voice?rate={rate}") as ws:
+        assert run_script(ws, read_script(script), emitted.append, rate=rate)
+    commands = [(m["kind"], m["value"]) for m in emitted if m["type"] == "command"]
+    assert commands[:4] == [("digits", "1234"), ("ready", None), ("ready", None),
+                            ("digits", "42")]
+    assert [(p.line_id, p.quantity) for p in backend.postings] == [("L1", 2), ("L2", 1),
+                                                                    ("L3", 2)]
+    assert [m for m in emitted if m["type"] == "prompt"][-1]["text"] == "Goodbye Anna."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,30 @@ def shots() -> Path:
     """Where the README's screenshots go."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@contextmanager
+def page_with_microphone(browser: Any, wav: Path, height: int = 900) -> Iterator[Any]:
+    """A page in a separate Chromium (same Playwright) whose microphone plays `wav`; on the
+    way out, no error may have reached its console."""
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+            "--autoplay-policy=no-user-gesture-required"]
+    mic_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    context = mic_browser.new_context(viewport={"width": 1400, "height": height},
+                                      permissions=["microphone"])
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield tab
+    finally:
+        context.close()
+        mic_browser.close()
+    real = [e for e in errors if not any(word in e for word in IGNORED)]
+    assert not real, f"errors in the browser console: {real}"
 
 
 def sign_in(tab: Any, server: LiveServer, username: str, path: str = "/") -> None:

@@ -26,8 +26,8 @@ import pytest
 
 from assistant.speech.audio import pcm_to_wav, silence
 from assistant.speech.tts import EspeakTts, espeak_available
-from tests.web.browser.conftest import IGNORED, sign_in
-from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.web.browser.conftest import page_with_microphone, sign_in
+from tests.web.browser.server import LiveServer
 
 PICKER, OPERATOR = "picker", "1001"
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -160,24 +160,8 @@ def spoken_digits(target: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture
 def mic_page(spoken_digits: Path, browser: Any) -> Iterator[Any]:
     """A page in a separate Chromium (same Playwright) whose microphone plays the WAV."""
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-audio-capture={spoken_digits}",
-            "--autoplay-policy=no-user-gesture-required"]
-    mic_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    context = mic_browser.new_context(viewport={"width": 1400, "height": 900},
-                                      permissions=["microphone"])
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    errors: list[str] = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with page_with_microphone(browser, spoken_digits) as tab:
         yield tab
-    finally:
-        context.close()
-        mic_browser.close()
-    real = [e for e in errors if not any(word in e for word in IGNORED)]
-    assert not real, f"errors in the browser console: {real}"
 
 
 def _next_prompt(tab: Any, count: int) -> tuple[str, str, int]:

@@ -18,8 +18,8 @@ import pytest
 from assistant.speech.audio import pcm_to_wav, silence
 from assistant.voice import load_language
 from assistant.voice.enrolment import enrolment_script
-from tests.web.browser.conftest import IGNORED, sign_in
-from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.web.browser.conftest import page_with_microphone, sign_in
+from tests.web.browser.server import LiveServer
 
 
 @pytest.fixture
@@ -27,24 +27,8 @@ def quiet_mic_page(browser: Any, tmp_path: Path) -> Iterator[Any]:
     """A page in a separate Chromium whose microphone hears silence."""
     wav = tmp_path / "quiet.wav"
     wav.write_bytes(pcm_to_wav(silence(3000)))
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}",
-            "--autoplay-policy=no-user-gesture-required"]
-    mic_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    context = mic_browser.new_context(viewport={"width": 1400, "height": 1100},
-                                      permissions=["microphone"])
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    errors: list[str] = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with page_with_microphone(browser, wav, height=1100) as tab:
         yield tab
-    finally:
-        context.close()
-        mic_browser.close()
-    real = [e for e in errors if not any(word in e for word in IGNORED)]
-    assert not real, f"errors in the browser console: {real}"
 
 
 def _my_profiles(server: LiveServer) -> list[Any]:
