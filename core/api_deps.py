@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.audit.models import IdempotencyRecord
 from core.clock import now
 from core.db import Database, Prepared
-from core.errors import AuthError, IdempotencyConflict
+from core.errors import AuthError, IdempotencyConflict, IdempotencyKeyInvalid
 from core.people.permissions import require
 from core.people.security import Actor, read_token
 
@@ -161,6 +161,29 @@ class Writer:
         )
 
 
+#: The longest Idempotency-Key kept; longer ones are refused, never cut (two different
+#: writes sharing a cut key would collide and one would be dropped).
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def idempotency_key(header: str | None) -> str | None:
+    """The Idempotency-Key as sent; `IdempotencyKeyInvalid` if it cannot be kept whole."""
+    if header is None or header == "":
+        return None
+    if len(header) > MAX_IDEMPOTENCY_KEY or not header.isprintable():
+        raise IdempotencyKeyInvalid(
+            f"The Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters "
+            f"(this one has {len(header)}); send a shorter unique key, such as a UUID."
+        )
+    return header
+
+
+def fingerprint(request: Request, body: bytes) -> str:
+    """What a replayed request must match: method, path, query string and body."""
+    head = f"{request.method} {request.url.path}?{request.url.query}\n".encode()
+    return hashlib.sha256(head + body).hexdigest()
+
+
 def writer(permission: str) -> Callable[..., object]:
     """A dependency giving a :class:`Writer` for a person whose role carries ``permission``."""
 
@@ -170,11 +193,8 @@ def writer(permission: str) -> Callable[..., object]:
         actor: Actor = Depends(allow(permission)),
         db: Database = Depends(database),
     ) -> Writer:
-        key = request.headers.get("Idempotency-Key")
+        key = idempotency_key(request.headers.get("Idempotency-Key"))
         body = await request.body()
-        digest = hashlib.sha256(
-            request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
-        ).hexdigest()
-        return Writer(db=db, actor=actor, key=key[:128] if key else None, fingerprint=digest)
+        return Writer(db=db, actor=actor, key=key, fingerprint=fingerprint(request, body))
 
     return _make

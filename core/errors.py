@@ -87,3 +87,10 @@ class IdempotencyConflict(ConflictError):
     """An Idempotency-Key was reused for a different request."""
 
     code = "idempotency-key-reused"
+
+
+class IdempotencyKeyInvalid(CoreError):
+    """An Idempotency-Key header that cannot be stored as sent (too long, not printable)."""
+
+    code = "idempotency-key-invalid"
+    status = 400

@@ -93,6 +93,32 @@ def test_adjustment_posts_once_per_idempotency_key(client) -> None:
     assert [row["on_hand"] for row in stock["items"]] == [8]
 
 
+def test_a_long_idempotency_key_is_refused_not_cut(client) -> None:
+    """Two writes whose keys share the first 128 characters used to collide (the key was cut
+    and the second was answered with the first's replay): now a key over 128 is refused."""
+    c, bins = client
+    clerk = login(c, "cleo")
+    for key in ("k" * 128 + "-first", "k" * 128 + "-second", "bad\tkey"):
+        answer = c.post("/api/adjustments", json=_adjustment(bins, -1),
+                        headers={**clerk, "Idempotency-Key": key})
+        assert (answer.status_code, error_code(answer)) == (400, "idempotency-key-invalid")
+        assert "128" in answer.json()["error"]["message"]
+    longest = {**clerk, "Idempotency-Key": "k" * 128}
+    assert c.post("/api/adjustments", json=_adjustment(bins, -1),
+                  headers=longest).status_code == 201
+    stock = c.get("/api/stock", params={"sku": "CHAIN-1"}, headers=clerk).json()
+    assert [row["on_hand"] for row in stock["items"]] == [9]  # only the accepted write
+
+
+def test_the_idempotency_fingerprint_covers_the_query_string(client) -> None:
+    c, bins = client
+    headers = {**login(c, "cleo"), "Idempotency-Key": "adj-q"}
+    first = c.post("/api/adjustments?note=a", json=_adjustment(bins, -1), headers=headers)
+    other = c.post("/api/adjustments?note=b", json=_adjustment(bins, -1), headers=headers)
+    assert first.status_code == 201
+    assert (other.status_code, error_code(other)) == (409, "idempotency-key-reused")
+
+
 def test_roles_are_enforced(client) -> None:
     c, bins = client
     picker, auditor = login(c, "pia"), login(c, "fay")
