@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit:read": OFFICE | {Role.FINANCE_AUDITOR},
     "alerts:read": OFFICE | {Role.SECURITY, Role.FINANCE_AUDITOR},
     "alerts:write": OFFICE | {Role.SECURITY},
+    # Signing on to a secure zone (a vault) tells its cameras an authorised person is there.
+    "presence:vault": OFFICE | {Role.SECURITY},
 }
 
 

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core.audit import service as audit
 from core.clock import now
 from core.db import Base
-from core.errors import ConflictError, ValidationFailed
-from core.locations.models import Location, Tier
+from core.errors import ConflictError, PermissionDenied, ValidationFailed
+from core.locations.models import Kind, Location, Tier
 from core.people.models import User
+from core.people.permissions import allowed
 from core.people.security import Actor
 
 
@@ -28,11 +29,42 @@ class ZonePresence(Base):
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
+#: A location at this security level or above counts as secure, as a vault does.
+SECURE_LEVEL = 2
+
+
+def is_secure_zone(session: Session, zone_id: int) -> bool:
+    """True when the zone is itself a vault (or of high security), or every bin in it is."""
+    secure = (Location.kind == Kind.VAULT) | (Location.security_level >= SECURE_LEVEL)
+    if session.scalar(select(Location.id).where(Location.id == zone_id, secure)) is not None:
+        return True
+    frontier, bins = {zone_id}, []
+    while frontier:  # location trees are a few levels deep: zone, aisle, bay, level, bin
+        rows = session.execute(
+            select(Location.id, Location.tier, secure).where(Location.parent_id.in_(frontier))
+        ).all()
+        bins += [flag for _, tier, flag in rows if tier == Tier.BIN]
+        frontier = {row_id for row_id, _, _ in rows}
+    return bool(bins) and all(bins)
+
+
 def sign_on(session: Session, *, actor: Actor, zone: str) -> ZonePresence:
-    """Sign the actor on to ``zone`` (a zone location's code)."""
-    tier = session.scalar(select(Location.tier).where(Location.code == zone))
-    if tier != Tier.ZONE:
+    """Sign the actor on to ``zone`` (a zone location's code).
+
+    A secure zone (a vault: see `is_secure_zone`) accepts only roles with
+    ``presence:vault``: a sign-on there silences its camera's alert for people.
+    """
+    found = session.execute(
+        select(Location.id, Location.tier).where(Location.code == zone)
+    ).first()
+    if found is None or found.tier != Tier.ZONE:
         raise ValidationFailed(f"'{zone}' is not a zone of the warehouse.", code="unknown-zone")
+    if is_secure_zone(session, found.id) and not allowed(actor, "presence:vault"):
+        raise PermissionDenied(
+            f"{zone} is a secure zone: your role ({actor.role}) may not sign on to it; a "
+            "manager or security officer signs on and accompanies you.",
+            code="zone-not-permitted",
+        )
     open_row = session.scalar(
         select(ZonePresence).where(
             ZonePresence.user_id == actor.id,
