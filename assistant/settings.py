@@ -81,7 +81,7 @@ class VadSettings(BaseModel):
         "answer of the dialogue state's grammar (ms).",
     )
     incomplete_hangover_ms: int = Field(
-        default=700, ge=60, le=5000,
+        default=1000, ge=60, le=5000,
         description="Quiet audio that ends an utterance whose answer is not complete yet "
         "(ms): a picker reading check digits may pause between them. Past this, the "
         "utterance ends anyway and an incomplete answer is re-prompted.",
