@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
@@ -36,4 +36,9 @@ class User(Base):
     operator_id: Mapped[str | None] = mapped_column(String(16), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised on deactivation, role change and password change/reset: a token carries the
+    # version it was issued at and is refused once the stored one has moved on.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
