@@ -7,10 +7,11 @@ The composition root puts the :class:`~core.db.Database` on ``app.state.db`` and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
@@ -21,9 +22,17 @@ from sqlalchemy.orm import Session
 from core.audit.models import IdempotencyRecord
 from core.clock import now
 from core.db import Database, Prepared
-from core.errors import AuthError, IdempotencyConflict, IdempotencyKeyInvalid
+from core.errors import (
+    AuthError,
+    DatabaseBusy,
+    IdempotencyConflict,
+    IdempotencyKeyInvalid,
+    PermissionDenied,
+)
+from core.fields import MAX_ID
 from core.people.permissions import require
-from core.people.security import Actor, read_token
+from core.people.security import Actor
+from core.people.service import actor_from_token
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -35,12 +44,30 @@ async def database(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
-async def current_actor(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
-    """The signed-in person named by the bearer token."""
+# Sync on purpose: the token is checked against the database (a primary-key lookup), which
+# must not block the event loop, so FastAPI runs this on its thread pool.
+def signed_in_actor(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+    """The person named by the bearer token, even one who must change their password first.
+
+    Only the routes that let such a person change the password (and see who they are) use
+    this; everything else uses :func:`current_actor`.
+    """
     if not token:
         raise AuthError("Sign in first: send 'Authorization: Bearer <token>'.")
-    actor = read_token(token, key=request.app.state.token_key)
+    with request.app.state.db.read() as session:
+        actor = actor_from_token(session, token, key=request.app.state.token_key)
     request.state.actor = actor
+    return actor
+
+
+async def current_actor(actor: Annotated[Actor, Depends(signed_in_actor)]) -> Actor:
+    """The signed-in person named by the bearer token, with no password change pending."""
+    if actor.must_change_password:
+        raise PermissionDenied(
+            "Change your password first: POST /api/me/password with current_password and "
+            "new_password (or open 'My password' in the app), then use the new token.",
+            code="password-change-required",
+        )
     return actor
 
 
@@ -79,7 +106,8 @@ class Page:
 
 
 async def page(
-    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Page:
     """``limit`` (1-500, default 50) and ``offset`` query parameters."""
     return Page(limit, offset)
@@ -185,16 +213,37 @@ def fingerprint(request: Request, body: bytes) -> str:
 
 
 def writer(permission: str) -> Callable[..., object]:
-    """A dependency giving a :class:`Writer` for a person whose role carries ``permission``."""
+    """A dependency giving a :class:`Writer` for a person whose role carries ``permission``.
+
+    It holds one of ``app.state.write_limiter``'s slots (when the app has one) until the route
+    ends. The slot is awaited on the event loop before the route takes a worker thread, so
+    writers queued on a database lock occupy at most that many threads and connections, and
+    reads and health keep the rest; a slot not free within the lock timeout is 503 busy.
+    """
 
     # Defaults, not Annotated: string annotations cannot see the closure's ``permission``.
     async def _make(
         request: Request,
         actor: Actor = Depends(allow(permission)),
         db: Database = Depends(database),
-    ) -> Writer:
+    ) -> AsyncIterator[Writer]:
         key = idempotency_key(request.headers.get("Idempotency-Key"))
         body = await request.body()
-        return Writer(db=db, actor=actor, key=key, fingerprint=fingerprint(request, body))
+        made = Writer(db=db, actor=actor, key=key, fingerprint=fingerprint(request, body))
+        limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "write_limiter", None)
+        if limiter is None:
+            yield made
+            return
+        borrower = object()  # released by whichever task runs the dependency's exit
+        with anyio.move_on_after(db.lock_timeout_s) as waited:
+            await limiter.acquire_on_behalf_of(borrower)
+        if waited.cancelled_caught:
+            raise DatabaseBusy(
+                f"Every write slot stayed taken for {db.lock_timeout_s:g} s; retry shortly."
+            )
+        try:
+            yield made
+        finally:
+            limiter.release_on_behalf_of(borrower)
 
     return _make

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_PATH = Path("var") / "facet.db"
@@ -28,12 +28,83 @@ class CoreSettings(BaseSettings):
     token_ttl_minutes: int = Field(
         default=12 * 60, ge=1, description="Lifetime of an access token (one shift by default)."
     )
+    demo_mode: bool = Field(
+        default=False,
+        description="A demonstration (`make run` sets it): the demo users keep the published "
+        "demo password and the sign-in page shows it. Off: whoever signs in with that "
+        "password must change it first.",
+    )
+    sign_in_limit_per_user: str = Field(
+        default="10/5minutes",
+        description="Failed sign-ins allowed per username in a moving window (a `limits` "
+        "string, such as 10/5minutes); more are answered 429 too-many-attempts.",
+    )
+    sign_in_limit_per_address: str = Field(
+        default="30/5minutes",
+        description="Failed sign-ins allowed per client address in a moving window.",
+    )
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        description="Where sign-in attempts are counted: memory:// (one process) or "
+        "redis://host:6379 (shared by several workers and hosts).",
+    )
+    auth_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Threads that hash and verify passwords (Argon2), apart from the pool "
+        "serving other requests, so password guessers cannot starve the API.",
+    )
     vault_price_threshold: float = Field(
         default=5000.0,
         ge=0,
         description="Unit price at or above which putaway suggests the vault.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    audit_key: str = Field(
+        default="",
+        description="Key (16+ characters) that signs the audit chain (HMAC-SHA256). Empty: the "
+        "key in audit_key_file. Keep it outside the database and its backups.",
+    )
+
+    @field_validator("audit_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("the audit key must be at least 16 characters long")
+        return value
+
+    audit_key_file: Path = Field(
+        default=Path("var") / "audit.key",
+        description="File holding the audit key when audit_key is empty; created (mode 0600) "
+        "with a random key on first write.",
+    )
+    audit_anchor_dir: Path = Field(
+        default=Path("var") / "audit-anchors",
+        description="Directory of the append-only file of signed audit checkpoints "
+        "(`facet audit anchor`); put it on storage the database's users cannot write.",
+    )
+    audit_anchor_minutes: float = Field(
+        default=0,
+        ge=0,
+        le=7 * 24 * 60,
+        description="The web app appends a signed audit checkpoint every this many minutes "
+        "(0: never; run `facet audit anchor` from cron instead).",
+    )
+    lock_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="How long a write waits for a database lock (or a pooled connection) "
+        "before it is answered 503 busy.",
+    )
+    write_slots: int = Field(
+        default=8,
+        ge=1,
+        le=1000,
+        description="Write requests that may hold a worker thread at once; more wait for a "
+        "slot without one, so writers queued on a lock never starve reads and health.",
+    )
 
     def resolved_secret_key(self) -> str:
         """The signing key: the configured one, or one kept in ``var/secret_key``."""
@@ -47,3 +118,35 @@ class CoreSettings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def existing_audit_key(self) -> bytes | None:
+        """The audit key if one is configured or its file exists; never creates one."""
+        if self.audit_key:
+            return self.audit_key.encode()
+        path = self.audit_key_file
+        if not path.exists():
+            return None
+        key = path.read_text().strip()
+        if len(key) < 16:
+            raise ValueError(f"The audit key in {path} is shorter than 16 characters.")
+        return key.encode()
+
+    def resolved_audit_key(self) -> bytes:
+        """The audit key: the configured one, or the one in ``audit_key_file`` (created once)."""
+        key = self.existing_audit_key()
+        if key is not None:
+            return key
+        import os
+        import secrets
+
+        path = self.audit_key_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # O_EXCL: two processes starting at once keep one key
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip().encode()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return path.read_text().strip().encode()

@@ -1,46 +1,131 @@
-"""Sign-in and users."""
+"""Sign-in, the signed-in person's own account, and users (admins)."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.api_deps import Writer, allow, current_actor, read_session, writer
+from core.api_deps import Writer, allow, read_session, signed_in_actor, writer
 from core.people import service
 from core.people.models import User
-from core.people.schemas import Token, UserCreate, UserRead
-from core.people.security import Actor, issue_token
+from core.people.schemas import (
+    PasswordChange,
+    PasswordReset,
+    RoleChange,
+    Token,
+    UserCreate,
+    UserRead,
+)
+from core.people.security import Actor, hash_password, issue_token
+from core.people.signin import SignInGuard
 
 router = APIRouter(tags=["people"])
 
+# The in-process client of the app's own pages (web/pages/api.py) names the browser's address
+# in this header; it is believed only from that client, whose scope names no real address.
+CLIENT_HEADER = "X-Facet-Client-Address"
+_IN_PROCESS = "testclient"
 
-@router.post("/auth/token", response_model=Token)
-def sign_in(
-    request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: Annotated[Session, Depends(read_session)],
-) -> Token:
-    """Exchange a username and password for a bearer token (OAuth2 password flow)."""
-    actor = service.authenticate(session, username=form.username, password=form.password)
+
+def guard(app: FastAPI) -> SignInGuard:
+    """The app's sign-in guard, made on first use from ``app.state.core_settings``."""
+    found = getattr(app.state, "sign_in_guard", None)
+    if found is None:  # on the event loop: no race between two first sign-ins
+        found = app.state.sign_in_guard = SignInGuard(app.state.core_settings)
+        weakref.finalize(app, found.close)
+    return found  # type: ignore[no-any-return]
+
+
+def client_address(request: Request) -> str:
+    """The address failed sign-ins are counted against."""
+    host = request.client.host if request.client else "unknown"
+    if host == _IN_PROCESS and request.headers.get(CLIENT_HEADER):
+        return request.headers[CLIENT_HEADER][:64]
+    return host
+
+
+def _token(request: Request, signed: service.SignedIn) -> Token:
+    actor = signed.actor
     token = issue_token(
         actor,
         key=request.app.state.token_key,
         ttl_minutes=request.app.state.core_settings.token_ttl_minutes,
+        version=signed.token_version,
     )
-    return Token(access_token=token, role=actor.role, username=actor.username)
+    return Token(
+        access_token=token,
+        role=actor.role,
+        username=actor.username,
+        must_change_password=actor.must_change_password,
+    )
+
+
+@router.post("/auth/token", response_model=Token)
+async def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    """Exchange a username and password for a bearer token (OAuth2 password flow).
+
+    Failed attempts are limited per username and per address (429 ``too-many-attempts`` with
+    ``Retry-After``); the password check runs on the sign-in pool, off the event loop.
+    """
+    app, settings = request.app, request.app.state.core_settings
+    sign_in_guard, address = guard(app), client_address(request)
+    signed = await sign_in_guard.run(
+        lambda: sign_in_guard.guarded(
+            form.username,
+            address,
+            lambda: service.sign_in(
+                app.state.db,
+                username=form.username,
+                password=form.password,
+                demo_mode=settings.demo_mode,
+            ),
+        )
+    )
+    return _token(request, signed)
 
 
 @router.get("/me", response_model=UserRead)
 def me(
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Annotated[Actor, Depends(signed_in_actor)],
     session: Annotated[Session, Depends(read_session)],
 ) -> User:
-    """The signed-in person."""
+    """The signed-in person (also while a password change is pending)."""
     return session.get_one(User, actor.id)
+
+
+@router.post("/me/password", response_model=Token)
+async def change_my_password(
+    request: Request,
+    body: PasswordChange,
+    actor: Annotated[Actor, Depends(signed_in_actor)],
+) -> Token:
+    """Change your own password (the current one is needed); answers a fresh token, since
+    every earlier token of yours stops working."""
+    app = request.app
+    sign_in_guard, address = guard(app), client_address(request)
+
+    service.check_new_password(body.new_password, current=body.current_password)
+
+    def check_and_hash() -> str:
+        with app.state.db.read() as session:
+            service.verify_own_password(session, actor=actor, password=body.current_password)
+        return hash_password(body.new_password)
+
+    new_hash = await sign_in_guard.run(
+        lambda: sign_in_guard.guarded(actor.username, address, check_and_hash)
+    )
+
+    def store() -> service.SignedIn:
+        with app.state.db.write() as session:
+            user = service.set_own_password(session, actor=actor, password_hash=new_hash)
+            return service.SignedIn(service.actor_for(user), user.token_version)
+
+    return _token(request, await run_in_threadpool(store))
 
 
 @router.get("/users", response_model=list[UserRead])
@@ -48,8 +133,8 @@ def users(
     _: Annotated[Actor, Depends(allow("users:write"))],
     session: Annotated[Session, Depends(read_session)],
 ) -> list[User]:
-    """Everyone who can sign in."""
-    return list(session.scalars(select(User).where(User.username != service.SYSTEM_USERNAME)))
+    """Everyone who can sign in, active or not (admins only)."""
+    return service.list_users(session)
 
 
 @router.post("/users", response_model=UserRead, status_code=201)
@@ -60,4 +145,48 @@ def add_user(body: UserCreate, w: Annotated[Writer, Depends(writer("users:write"
             service.create_user(s, actor=w.actor, **body.model_dump())
         ),
         status_code=201,
+    )
+
+
+@router.post("/users/{username}/deactivate", response_model=UserRead)
+def deactivate_user(username: str, w: Annotated[Writer, Depends(writer("users:write"))]) -> object:
+    """Stop a person signing in; their tokens stop working at once (409 ``last-admin``)."""
+    return w.run(
+        lambda s: UserRead.model_validate(
+            service.deactivate_user(s, actor=w.actor, username=username)
+        )
+    )
+
+
+@router.post("/users/{username}/activate", response_model=UserRead)
+def activate_user(username: str, w: Annotated[Writer, Depends(writer("users:write"))]) -> object:
+    """Let a deactivated person sign in again."""
+    return w.run(
+        lambda s: UserRead.model_validate(
+            service.activate_user(s, actor=w.actor, username=username)
+        )
+    )
+
+
+@router.put("/users/{username}/role", response_model=UserRead)
+def change_role(
+    username: str, body: RoleChange, w: Annotated[Writer, Depends(writer("users:write"))]
+) -> object:
+    """Give a person another role; it applies to their next request (409 ``last-admin``)."""
+    return w.run(
+        lambda s: UserRead.model_validate(
+            service.change_role(s, actor=w.actor, username=username, role=body.role)
+        )
+    )
+
+
+@router.post("/users/{username}/password-reset", response_model=UserRead)
+def reset_password(
+    username: str, body: PasswordReset, w: Annotated[Writer, Depends(writer("users:write"))]
+) -> object:
+    """Set a temporary password; the person must change it at their next sign-in."""
+    return w.run(
+        lambda s: UserRead.model_validate(
+            service.reset_password(s, actor=w.actor, username=username, password=body.password)
+        )
     )

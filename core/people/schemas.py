@@ -14,6 +14,10 @@ class Token(BaseModel):
     token_type: str = "bearer"
     role: str
     username: str
+    must_change_password: bool = Field(
+        default=False,
+        description="True: this token only allows GET /api/me and POST /api/me/password.",
+    )
 
 
 class UserCreate(BaseModel):
@@ -39,3 +43,29 @@ class UserRead(BaseModel):
     role: str
     operator_id: str | None
     active: bool
+    must_change_password: bool = False
+
+
+class RoleChange(BaseModel):
+    """A person's new role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
+class PasswordReset(BaseModel):
+    """A temporary password an admin sets; the person must change it at next sign-in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=8, max_length=256)
+
+
+class PasswordChange(BaseModel):
+    """The signed-in person's current and new password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
