@@ -27,6 +27,9 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# A demonstration: the demo users keep the published password (FACET_DEMO_MODE=false to force
+# its change at first sign-in, as a real deployment does).
+run: export FACET_DEMO_MODE ?= true
 run: install system-deps
 	$(VENV)/bin/facet db upgrade
 	$(VENV)/bin/facet demo load --scale full

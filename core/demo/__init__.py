@@ -19,9 +19,8 @@ from core.db import Database
 from core.demo.catalogue import build_catalogue
 from core.demo.layout import build_layout
 from core.demo.stock import create_suppliers, lot_code, receipt_dates, receive_lot
-from core.people.service import create_user, system_actor
+from core.people.service import DEMO_PASSWORD, create_user, system_actor
 
-DEMO_PASSWORD = "facet-demo"
 DEMO_USERS = [
     # username, role, full name, operator id (spoken by pickers to sign on)
     ("admin", "admin", "Ada Admin", None),
@@ -74,9 +73,17 @@ SCALES = {
 
 
 def load_demo(
-    db: Database, *, scale: str = "full", seed: int = 7, now: datetime | None = None
+    db: Database,
+    *,
+    scale: str = "full",
+    seed: int = 7,
+    now: datetime | None = None,
+    force_password_change: bool = False,
 ) -> dict[str, Any]:
     """Load the demo into an empty database; a database with a catalogue is left alone.
+
+    The demo users get the published :data:`DEMO_PASSWORD`; ``force_password_change`` (what
+    `facet demo load` does outside demo mode) makes each change it at first sign-in.
 
     The history ends today at 18:00 UTC; ``now`` moves "today" (a benchmark pins it, so order
     numbers, which carry their date, are the same on every day it runs).
@@ -98,6 +105,7 @@ def load_demo(
                 role=role,
                 full_name=full_name,
                 operator_id=operator,
+                must_change_password=force_password_change,
             )
         suppliers = create_suppliers(session, actor, size.suppliers)
         layout = build_layout(session, actor, rng, full=size.full)
@@ -174,5 +182,6 @@ def load_demo(
     summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
     summary["users"] = {u[0]: u[1] for u in DEMO_USERS}
     summary["password"] = DEMO_PASSWORD
+    summary["must_change_password"] = force_password_change
     summary["seconds"] = round(time.perf_counter() - started, 1)
     return summary

@@ -25,7 +25,7 @@ def client(demo_db: Database, assistant: Assistant) -> Iterator[TestClient]:
     app.state.db = demo_db
     app.state.token_key = "chat-test-signing-key-" * 2
     app.state.core_settings = CoreSettings(database_url=demo_db.url,
-                                           secret_key=app.state.token_key)
+                                           secret_key=app.state.token_key, demo_mode=True)
     app.state.assistant = assistant
     errors.install(app)
     for router in ROUTERS:

@@ -50,7 +50,9 @@ def build_app(url: str) -> FastAPI:
     """The full app (pages and live websocket included) as `facet serve` builds it."""
     from web.app import Settings, create_app
 
-    return create_app(Settings(core=CoreSettings(database_url=url, secret_key="t" * 48)))
+    # Demo mode, as `make run`: the demo users sign in with the published demo password.
+    core = CoreSettings(database_url=url, secret_key="t" * 48, demo_mode=True)
+    return create_app(Settings(core=core))
 
 
 def _free_port() -> int:
