@@ -119,7 +119,8 @@ def _people_in(scene: SceneView, zone: Zone, config: RuleConfig) -> list[TrackVi
 def unauthorised_presence_rule(
     scene: SceneView, zones: Sequence[Zone], config: RuleConfig, providers: Providers
 ) -> list[Finding]:
-    """A person in a restricted, armed zone while nobody authorised is signed on to it."""
+    """A person in a restricted, armed zone while fewer authorised people than the zone's
+    ``min_signed_on`` are signed on to it (none, or one alone in a two-person vault)."""
     local = scene.now.astimezone(config.timezone)
     findings = []
     for zone in zones:
@@ -129,21 +130,29 @@ def unauthorised_presence_rule(
         if not people:
             continue
         signed = providers.authorisation.signed_on(zone.name, scene.now)
-        if any(not zone.required_roles or s.roles & zone.required_roles for s in signed):
+        authorised = {
+            s.person for s in signed if not zone.required_roles or s.roles & zone.required_roles
+        }
+        if len(authorised) >= zone.min_signed_on:
             continue
         severity = Severity.CRITICAL if zone.kind is ZoneKind.VAULT else Severity.HIGH
+        message = _unauthorised_message(zone, sorted(authorised))
         for person in people:
             findings.append(
-                Finding(
-                    RULE_UNAUTHORISED,
-                    zone.name,
-                    severity,
-                    f"person in restricted {zone.kind} zone {zone.name!r} "
-                    "with no authorised person signed on",
-                    person.obj.track_id,
-                )
+                Finding(RULE_UNAUTHORISED, zone.name, severity, message, person.obj.track_id)
             )
     return findings
+
+
+def _unauthorised_message(zone: Zone, authorised: list[str]) -> str:
+    where = f"person in restricted {zone.kind} zone {zone.name!r}"
+    if not authorised:
+        return f"{where} with no authorised person signed on"
+    rule = " (two-person rule)" if zone.min_signed_on == 2 else ""
+    return (
+        f"{where} with {len(authorised)} of the {zone.min_signed_on} authorised people it "
+        f"needs signed on ({', '.join(authorised)}){rule}"
+    )
 
 
 def loitering_rule(

@@ -63,6 +63,7 @@ class Zone:
     polygon: tuple[tuple[float, float], ...]
     restricted: bool = False
     required_roles: frozenset[str] = frozenset()
+    min_signed_on: int = 1
     schedule: tuple[TimeWindow, ...] = ()
     loiter_seconds: float | None = None
     reference: Path | None = None
@@ -140,6 +141,13 @@ class ZoneSpec(BaseModel):
     required_roles: list[str] = Field(
         default_factory=list, description="Roles that authorise presence; empty: any signed on."
     )
+    min_signed_on: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Restricted zones: authorised people who must be signed on for a person "
+        "there not to raise an alert; 2 for a vault under the two-person rule.",
+    )
     schedule: list[ScheduleSpec] = Field(
         default_factory=list, description="Windows when restrictions apply; empty: always."
     )
@@ -175,6 +183,7 @@ class ZoneSpec(BaseModel):
             polygon=tuple((float(x), float(y)) for x, y in self.polygon),
             restricted=self.restricted,
             required_roles=frozenset(self.required_roles),
+            min_signed_on=self.min_signed_on,
             schedule=tuple(s.to_window() for s in self.schedule),
             loiter_seconds=self.loiter_seconds,
             reference=_resolve(self.reference, base_dir),

@@ -27,6 +27,8 @@ def write_demo_cameras(folder: Path) -> Path:
                         "name": "VLT",
                         "kind": "vault",
                         "restricted": True,
+                        # The two-person rule: one person alone in the vault is an alert.
+                        "min_signed_on": 2,
                         "polygon": [
                             [WIDTH // 2, 0],
                             [WIDTH, 0],

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field, SecretStr
 from sqlalchemy.orm import Session
 
 from core.api_deps import Writer, allow, read_session, writer
+from core.errors import PermissionDenied
 from core.people import presence
+from core.people.api import client_address, guard
 from core.people.security import Actor
 
 router = APIRouter(tags=["people"])
@@ -20,6 +23,24 @@ class ZoneBody(BaseModel):
     """A zone by its location code."""
 
     zone: str = Field(min_length=1, max_length=48)
+
+
+class SignOnBody(ZoneBody):
+    """A sign-on; a vault's is countersigned by a second person (the two-person rule)."""
+
+    witness: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Vaults: the second person's sign-in name (admin, manager or security).",
+    )
+    witness_password: SecretStr | None = Field(
+        default=None,
+        min_length=1,
+        max_length=256,
+        description="Vaults: the witness's password, given at the door; leave out when the "
+        "witness is already signed on inside.",
+    )
 
 
 class PresenceRead(BaseModel):
@@ -37,11 +58,44 @@ def _read(row: presence.ZonePresence) -> PresenceRead:
 
 
 @router.post("/presence/sign-on", response_model=PresenceRead, status_code=201)
-def sign_on(body: ZoneBody, w: Annotated[Writer, Depends(writer("read"))]) -> object:
-    """Sign yourself on to a zone (cameras then treat you as authorised there)."""
-    return w.run(
-        lambda s: _read(presence.sign_on(s, actor=w.actor, zone=body.zone)), status_code=201
+async def sign_on(
+    body: SignOnBody, request: Request, w: Annotated[Writer, Depends(writer("read"))]
+) -> object:
+    """Sign yourself on to a zone (cameras then treat you as authorised there).
+
+    A vault needs a second person who may enter it: ``witness`` and ``witness_password``, or a
+    witness already signed on inside (403 ``witness-required`` / ``witness-refused``). The
+    witness's password is checked once, on the sign-in pool, and wrong ones count as failed
+    sign-ins of the witness (429 ``too-many-attempts``).
+    """
+    witness: presence.Witness | str | None = body.witness
+    if body.witness is not None and body.witness_password is not None:
+        witness = await _check_witness(request, w, body.witness, body.witness_password)
+    return await run_in_threadpool(
+        w.run,
+        lambda s: _read(presence.sign_on(s, actor=w.actor, zone=body.zone, witness=witness)),
+        status_code=201,
     )
+
+
+async def _check_witness(
+    request: Request, w: Writer, username: str, password: SecretStr
+) -> presence.Witness:
+    """The witness's password, checked before the write transaction on the sign-in pool."""
+    sign_in_guard, address = guard(request.app), client_address(request)
+    sign_in_guard.check(username, address)
+
+    def check() -> presence.Witness:
+        with w.db.read() as session:
+            return presence.verify_witness(
+                session, actor=w.actor, username=username, password=password.get_secret_value()
+            )
+
+    try:
+        return await sign_in_guard.run(check)
+    except PermissionDenied:
+        sign_in_guard.failed(username, address)
+        raise
 
 
 @router.post("/presence/sign-off", response_model=PresenceRead)

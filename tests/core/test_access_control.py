@@ -12,9 +12,9 @@ from core.errors import PermissionDenied
 from core.locations.models import Kind, Location, Tier
 from core.locations.schemas import LocationCreate
 from core.locations.service import create_location
-from core.people.presence import ZonePresence, is_secure_zone, present, sign_on
-from tests.builders import Builder
-from tests.core.test_api_core import api, error_code, login, seed
+from core.people.presence import ZonePresence, is_secure_zone, present, sign_on, verify_witness
+from tests.builders import PASSWORD, Builder
+from tests.core.test_api_core import ROLES, api, error_code, login, seed
 
 
 def _vault(b: Builder) -> None:
@@ -48,8 +48,11 @@ def test_only_roles_with_presence_vault_sign_on_to_a_secure_zone(db: Database) -
         assert session.scalar(select(func.count(ZonePresence.id))) == 0
         assert session.scalar(select(func.count(AuditEntry.id))) == entries
         sign_on(session, actor=pia, zone="Z1")  # an ordinary zone: anyone may
-        sign_on(session, actor=mia, zone="VLT")
-        sign_on(session, actor=sam, zone="HS")
+        # Each countersigned by the other (the vault's two-person rule).
+        by_sam = verify_witness(session, actor=mia, username="sam", password=PASSWORD)
+        sign_on(session, actor=mia, zone="VLT", witness=by_sam)
+        by_mia = verify_witness(session, actor=sam, username="mia", password=PASSWORD)
+        sign_on(session, actor=sam, zone="HS", witness=by_mia)
         assert {(p["zone"], p["username"]) for p in present(session)} == {
             ("Z1", "pia"), ("VLT", "mia"), ("HS", "sam")}
         actions = session.scalars(select(AuditEntry.action).where(
@@ -72,7 +75,7 @@ def test_a_zone_is_secure_through_what_it_holds(db: Database) -> None:
 
 
 def test_a_picker_cannot_sign_on_to_the_vault_over_http(db: Database, db_url: str) -> None:
-    seed(db)
+    seed(db, users={**ROLES, "sam": "security"})
     with db.write() as session:
         _vault(Builder(session))
     with api(db_url) as client:
@@ -81,6 +84,8 @@ def test_a_picker_cannot_sign_on_to_the_vault_over_http(db: Database, db_url: st
         refused = client.post("/api/presence/sign-on", json=body, headers=picker)
         assert (refused.status_code, error_code(refused)) == (403, "zone-not-permitted")
         assert "VLT" in refused.json()["error"]["message"]
-        assert client.post("/api/presence/sign-on", json=body, headers=manager).status_code == 201
+        witnessed = {**body, "witness": "sam", "witness_password": PASSWORD}
+        answer = client.post("/api/presence/sign-on", json=witnessed, headers=manager)
+        assert answer.status_code == 201
         who = client.get("/api/presence", params={"zone": "VLT"}, headers=manager).json()
         assert [p["username"] for p in who["items"]] == ["mia"]
