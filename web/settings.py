@@ -23,3 +23,12 @@ class WebSettings(BaseSettings):
         default=None,
         description="Cameras file (YAML) whose cameras start with the app; none: no cameras.",
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024,
+        description="Largest request body in bytes (413 body-too-large above it).",
+    )
+    max_bulk_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024,
+        description="Largest body of bulk writes (receipts, putaways, transfers, adjustments, "
+        "counts, purchase orders) and page callbacks.",
+    )

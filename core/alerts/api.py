@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.alerts import service
 from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.fields import DbId, Lookup, Text
 from core.people.security import Actor
 
 router = APIRouter(tags=["alerts"])
@@ -20,7 +21,7 @@ DB = Annotated[Session, Depends(read_session)]
 class AckBody(BaseModel):
     """What the person found."""
 
-    note: str = Field(min_length=1, max_length=512)
+    note: Text = Field(min_length=1, max_length=512)
 
 
 class AlertRead(BaseModel):
@@ -41,9 +42,9 @@ def alerts(
     _: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    camera: str | None = None,
-    zone: str | None = None,
-    severity: str | None = None,
+    camera: Lookup | None = None,
+    zone: Lookup | None = None,
+    severity: Lookup | None = None,
     open_only: bool = False,
 ) -> dict[str, Any]:
     """Alerts, newest first, filtered by camera, zone, severity and whether still open."""
@@ -60,14 +61,14 @@ def alerts(
 
 
 @router.get("/alerts/{alert_id}/snapshot.jpg", response_class=Response)
-def alert_snapshot(alert_id: int, _: Reader, session: DB) -> Response:
+def alert_snapshot(alert_id: DbId, _: Reader, session: DB) -> Response:
     """The snapshot of an alert, with boxes drawn."""
     return Response(service.snapshot(session, alert_id=alert_id), media_type="image/jpeg")
 
 
 @router.post("/alerts/{alert_id}/ack", response_model=AlertRead)
 def acknowledge(
-    alert_id: int, body: AckBody, w: Annotated[Writer, Depends(writer("alerts:write"))]
+    alert_id: DbId, body: AckBody, w: Annotated[Writer, Depends(writer("alerts:write"))]
 ) -> object:
     """Acknowledge an alert with a note."""
     return w.run(

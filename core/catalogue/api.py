@@ -18,6 +18,7 @@ from core.catalogue.schemas import (
     StyleRead,
     StyleUpdate,
 )
+from core.fields import Lookup
 from core.lookups import sku_by_code
 from core.people.security import Actor
 
@@ -46,8 +47,8 @@ def list_styles(
     _: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    q: str | None = None,
-    category: str | None = None,
+    q: Lookup | None = None,
+    category: Lookup | None = None,
 ) -> StylePage:
     """Styles, filtered by name fragment and category."""
     items, total = service.list_styles(
@@ -66,13 +67,13 @@ def create_style(body: StyleCreate, w: Catalogue) -> object:
 
 
 @router.get("/styles/{code}", response_model=StyleRead)
-def get_style(code: str, _: Reader, session: DB) -> StyleRead:
+def get_style(code: Lookup, _: Reader, session: DB) -> StyleRead:
     """One style."""
     return StyleRead.model_validate(service.style_by_code(session, code))
 
 
 @router.patch("/styles/{code}", response_model=StyleRead)
-def update_style(code: str, body: StyleUpdate, w: Catalogue) -> object:
+def update_style(code: Lookup, body: StyleUpdate, w: Catalogue) -> object:
     """Change a style."""
     return w.run(
         lambda s: StyleRead.model_validate(
@@ -86,11 +87,11 @@ def list_skus(
     _: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    q: str | None = None,
-    style: str | None = None,
-    metal: str | None = None,
-    purity: str | None = None,
-    size: str | None = None,
+    q: Lookup | None = None,
+    style: Lookup | None = None,
+    metal: Lookup | None = None,
+    purity: Lookup | None = None,
+    size: Lookup | None = None,
 ) -> SkuPage:
     """SKUs with attribute filters."""
     items, total = service.list_skus(
@@ -115,13 +116,13 @@ def create_sku(body: SkuCreate, w: Catalogue) -> object:
 
 
 @router.get("/skus/{code}", response_model=SkuRead)
-def get_sku(code: str, _: Reader, session: DB) -> SkuRead:
+def get_sku(code: Lookup, _: Reader, session: DB) -> SkuRead:
     """One SKU."""
     return service.sku_read(sku_by_code(session, code))
 
 
 @router.patch("/skus/{code}", response_model=SkuRead)
-def update_sku(code: str, body: SkuUpdate, w: Catalogue) -> object:
+def update_sku(code: Lookup, body: SkuUpdate, w: Catalogue) -> object:
     """Change a SKU's price, weights or active flag."""
     return w.run(
         lambda s: service.sku_read(service.update_sku(s, actor=w.actor, code=code, data=body))

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CODE = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+from core.fields import CODE_PATTERN as CODE
+from core.fields import FREE_TEXT, Carat, Grams, Text
 
 
 class StyleCreate(BaseModel):
@@ -14,11 +15,11 @@ class StyleCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=32, pattern=CODE)
-    name: str = Field(min_length=1, max_length=128)
-    category: str = Field(min_length=1, max_length=32)
-    collection: str | None = Field(default=None, max_length=64)
-    description: str = Field(default="", max_length=512)
+    code: Text = Field(min_length=1, max_length=32, pattern=CODE)
+    name: Text = Field(min_length=1, max_length=128)
+    category: Text = Field(min_length=1, max_length=32)
+    collection: Text | None = Field(default=None, max_length=64)
+    description: Text = Field(default="", max_length=FREE_TEXT)
 
 
 class StyleUpdate(BaseModel):
@@ -26,10 +27,10 @@ class StyleUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=128)
-    category: str | None = Field(default=None, min_length=1, max_length=32)
-    collection: str | None = None
-    description: str | None = Field(default=None, max_length=512)
+    name: Text | None = Field(default=None, min_length=1, max_length=128)
+    category: Text | None = Field(default=None, min_length=1, max_length=32)
+    collection: Text | None = Field(default=None, max_length=64)
+    description: Text | None = Field(default=None, max_length=FREE_TEXT)
 
 
 class StyleRead(BaseModel):
@@ -50,21 +51,21 @@ class SkuCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=48, pattern=CODE)
-    style: str = Field(min_length=1, max_length=32, description="Style code.")
-    metal: str = Field(min_length=1, max_length=16, examples=["gold"])
-    metal_colour: str | None = Field(default=None, max_length=16, examples=["rose"])
-    purity: str = Field(min_length=1, max_length=16, examples=["Au750"])
-    size: str | None = Field(default=None, max_length=16)
-    stone_type: str | None = Field(default=None, max_length=32)
-    carat: float | None = Field(default=None, ge=0)
-    clarity: str | None = Field(default=None, max_length=8)
-    colour_grade: str | None = Field(default=None, max_length=8)
-    gross_weight_g: float = Field(gt=0)
-    net_weight_g: float = Field(gt=0)
+    code: Text = Field(min_length=1, max_length=48, pattern=CODE)
+    style: Text = Field(min_length=1, max_length=32, description="Style code.")
+    metal: Text = Field(min_length=1, max_length=16, examples=["gold"])
+    metal_colour: Text | None = Field(default=None, max_length=16, examples=["rose"])
+    purity: Text = Field(min_length=1, max_length=16, examples=["Au750"])
+    size: Text | None = Field(default=None, max_length=16)
+    stone_type: Text | None = Field(default=None, max_length=32)
+    carat: Carat | None = None
+    clarity: Text | None = Field(default=None, max_length=8)
+    colour_grade: Text | None = Field(default=None, max_length=8)
+    gross_weight_g: Grams
+    net_weight_g: Grams
     price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     serialised: bool = True
-    size_class: str = Field(default="small", pattern=r"^(small|medium|large)$")
+    size_class: Text = Field(default="small", pattern=r"^(small|medium|large)$")
 
 
 class SkuUpdate(BaseModel):
@@ -73,9 +74,9 @@ class SkuUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    gross_weight_g: float | None = Field(default=None, gt=0)
-    net_weight_g: float | None = Field(default=None, gt=0)
-    size_class: str | None = Field(default=None, pattern=r"^(small|medium|large)$")
+    gross_weight_g: Grams | None = None
+    net_weight_g: Grams | None = None
+    size_class: Text | None = Field(default=None, pattern=r"^(small|medium|large)$")
     active: bool | None = None
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from core.fields import FREE_TEXT, MAX_INT32, Grams, Lookup, PerMille, SaneDate, Text
 
 Code = Field(min_length=1, max_length=48)
 
@@ -14,31 +16,32 @@ Code = Field(min_length=1, max_length=48)
 class SerialIn(BaseModel):
     """A piece arriving: its code, and optionally weight and RFID EPC."""
 
-    code: str = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-    weight_g: float | None = Field(default=None, gt=0)
-    epc: str | None = Field(default=None, max_length=32)
+    code: Text = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    weight_g: Grams | None = None
+    epc: Text | None = Field(default=None, max_length=32)
 
 
 class LotIn(BaseModel):
     """A lot arriving with a receipt (created if new)."""
 
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
-    purchase_date: date
-    declared_purity: str | None = None
-    certificate_lab: str | None = None
-    certificate_no: str | None = None
-    packaging: str | None = None
+    code: Text = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
+    purchase_date: SaneDate
+    declared_purity: Text | None = Field(default=None, max_length=16)
+    certificate_lab: Text | None = Field(default=None, max_length=32)
+    certificate_no: Text | None = Field(default=None, max_length=64)
+    packaging: Text | None = Field(default=None, max_length=64)
 
 
 class ReceiptLineIn(BaseModel):
     """A received SKU and lot: a quantity, and for serialised SKUs one serial per piece."""
 
-    sku: str = Code
-    lot: str = Code
+    sku: Text = Code
+    lot: Text = Code
     quantity: int = Field(gt=0, le=100_000)
     serials: list[SerialIn] = Field(default_factory=list, max_length=100_000)
     po_line: int | None = Field(
-        default=None, ge=1, description="Line number on the purchase order; default: by SKU."
+        default=None, ge=1, le=MAX_INT32,
+        description="Line number on the purchase order; default: by SKU.",
     )
 
 
@@ -47,13 +50,14 @@ class ReceiptCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    supplier: str = Code
-    reference: str | None = Field(default=None, max_length=64)
-    purchase_order: str | None = Field(
+    supplier: Text = Code
+    reference: Text | None = Field(default=None, max_length=64)
+    purchase_order: Text | None = Field(
         default=None, max_length=24, description="The order these goods arrive against."
     )
-    to_location: str | None = Field(default=None, description="Quarantine bin; default: first.")
-    lots: list[LotIn] = Field(default_factory=list)
+    to_location: Text | None = Field(default=None, max_length=48,
+                                      description="Quarantine bin; default: first.")
+    lots: list[LotIn] = Field(default_factory=list, max_length=1000)
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
@@ -68,22 +72,22 @@ class QCCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lot: str = Code
+    lot: Text = Code
     result: Literal["pass", "fail"]
-    measured_purity: float | None = Field(default=None, gt=0, le=1000, description="Per mille.")
-    measured_weight_g: float | None = Field(default=None, gt=0)
-    notes: str = Field(default="", max_length=512)
+    measured_purity: PerMille | None = Field(default=None, description="Per mille.")
+    measured_weight_g: Grams | None = None
+    notes: Text = Field(default="", max_length=FREE_TEXT)
 
 
 class MoveLineIn(BaseModel):
     """A line that moves stock between two internal locations."""
 
-    sku: str = Code
-    lot: str = Code
+    sku: Text = Code
+    lot: Text = Code
     quantity: int = Field(gt=0, le=100_000)
-    from_location: str | None = None
-    to_location: str | None = None
-    serials: list[str] = Field(default_factory=list, max_length=100_000)
+    from_location: Text | None = Field(default=None, max_length=48)
+    to_location: Text | None = Field(default=None, max_length=48)
+    serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
 
 
 class PutawayCreate(BaseModel):
@@ -99,7 +103,7 @@ class TransferCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reference: str | None = Field(default=None, max_length=64)
+    reference: Text | None = Field(default=None, max_length=64)
     lines: list[MoveLineIn] = Field(min_length=1, max_length=1000)
 
 
@@ -155,11 +159,11 @@ class AdjustmentReason(enum.StrEnum):
 class AdjustmentLineIn(BaseModel):
     """A signed change of stock at one bin; serials name lost pieces or give found ones codes."""
 
-    sku: str = Code
-    lot: str = Code
-    location: str = Code
+    sku: Text = Code
+    lot: Text = Code
+    location: Text = Code
     quantity: int = Field(ge=-100_000, le=100_000, description="Signed delta; never zero.")
-    serials: list[str] = Field(default_factory=list, max_length=100_000)
+    serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
 
 
 class AdjustmentCreate(BaseModel):
@@ -167,13 +171,13 @@ class AdjustmentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(
+    reason: Text | None = Field(
         default=None,
         max_length=32,
         description="Required: damaged, found, lost, theft, data_error, sample or scrap.",
     )
-    note: str = Field(default="", max_length=512)
-    reference: str | None = Field(default=None, max_length=64)
+    note: Text = Field(default="", max_length=FREE_TEXT)
+    reference: Text | None = Field(default=None, max_length=64)
     lines: list[AdjustmentLineIn] = Field(min_length=1, max_length=1000)
 
 
@@ -182,21 +186,21 @@ class CountCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    locations: list[str] = Field(default_factory=list, max_length=1000)
-    zone: str | None = Field(default=None, max_length=48)
-    assignee: str | None = Field(default=None, max_length=64, description="Who counts.")
-    note: str = Field(default="", max_length=512)
+    locations: list[Lookup] = Field(default_factory=list, max_length=1000)
+    zone: Text | None = Field(default=None, max_length=48)
+    assignee: Text | None = Field(default=None, max_length=64, description="Who counts.")
+    note: Text = Field(default="", max_length=FREE_TEXT)
 
 
 class CountLineIn(BaseModel):
     """What was found: a count line by number, or (sku, lot, location) for stock not expected."""
 
-    line_no: int | None = Field(default=None, ge=1)
-    sku: str | None = Field(default=None, max_length=48)
-    lot: str | None = Field(default=None, max_length=48)
-    location: str | None = Field(default=None, max_length=48)
+    line_no: int | None = Field(default=None, ge=1, le=MAX_INT32)
+    sku: Text | None = Field(default=None, max_length=48)
+    lot: Text | None = Field(default=None, max_length=48)
+    location: Text | None = Field(default=None, max_length=48)
     counted: int = Field(ge=0, le=100_000)
-    serials: list[str] = Field(default_factory=list, max_length=100_000)
+    serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
 
 
 class CountSubmit(BaseModel):
@@ -212,7 +216,7 @@ class CountReject(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(default="", max_length=256)
+    reason: Text = Field(default="", max_length=256)
 
 
 class CountLineRead(BaseModel):
@@ -251,7 +255,7 @@ class RecallBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=64)
+    reason: Text = Field(min_length=1, max_length=64)
 
 
 class QuarantinedRead(BaseModel):

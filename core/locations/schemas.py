@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.fields import MAX_INT32, Coordinate, Text
 from core.locations.models import Kind, Tier
 
 
@@ -12,18 +13,19 @@ class LocationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-    name: str = Field(default="", max_length=128)
-    parent: str | None = Field(default=None, description="Code of the parent location.")
+    code: Text = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    name: Text = Field(default="", max_length=128)
+    parent: Text | None = Field(default=None, max_length=48,
+                               description="Code of the parent location.")
     tier: Tier
     kind: Kind = Kind.VIEW
-    aisle: str | None = Field(default=None, max_length=8)
-    bay: str | None = Field(default=None, max_length=8)
-    level: str | None = Field(default=None, max_length=8)
-    x: float = 0.0
-    y: float = 0.0
-    z: float = 0.0
-    capacity: int | None = Field(default=None, gt=0)
+    aisle: Text | None = Field(default=None, max_length=8)
+    bay: Text | None = Field(default=None, max_length=8)
+    level: Text | None = Field(default=None, max_length=8)
+    x: Coordinate = 0.0
+    y: Coordinate = 0.0
+    z: Coordinate = 0.0
+    capacity: int | None = Field(default=None, gt=0, le=MAX_INT32)
     check_digits: str | None = Field(default=None, pattern=r"^[0-9]{2,3}$")
     security_level: int = Field(default=0, ge=0, le=3)
 
@@ -33,8 +35,8 @@ class LocationUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=128)
-    capacity: int | None = Field(default=None, gt=0)
+    name: Text | None = Field(default=None, max_length=128)
+    capacity: int | None = Field(default=None, gt=0, le=MAX_INT32)
     check_digits: str | None = Field(default=None, pattern=r"^[0-9]{2,3}$")
     security_level: int | None = Field(default=None, ge=0, le=3)
     active: bool | None = None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.fields import Lookup, Text
 from core.lookups import lot_by_code
 from core.lots import service
 from core.lots.models import Supplier
@@ -32,7 +33,7 @@ class LotPage(BaseModel):
 class HoldBody(BaseModel):
     """Why a lot is held or released."""
 
-    reason: str = Field(min_length=1, max_length=256)
+    reason: Text = Field(min_length=1, max_length=256)
 
 
 @router.get("/suppliers", response_model=list[SupplierRead])
@@ -55,8 +56,8 @@ def list_lots(
     _: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    status: str | None = None,
-    supplier: str | None = None,
+    status: Lookup | None = None,
+    supplier: Lookup | None = None,
 ) -> LotPage:
     """Lots, newest first."""
     items, total = service.list_lots(
@@ -75,13 +76,13 @@ def add_lot(body: LotCreate, w: Lots) -> object:
 
 
 @router.get("/lots/{code}", response_model=LotRead)
-def get_lot(code: str, _: Reader, session: DB) -> LotRead:
+def get_lot(code: Lookup, _: Reader, session: DB) -> LotRead:
     """One lot."""
     return service.lot_read(session, lot_by_code(session, code))
 
 
 @router.patch("/lots/{code}", response_model=LotRead)
-def update_lot(code: str, body: LotUpdate, w: Lots) -> object:
+def update_lot(code: Lookup, body: LotUpdate, w: Lots) -> object:
     """Change a lot's certificate or packaging details."""
     return w.run(
         lambda s: service.lot_read(s, service.update_lot(s, actor=w.actor, code=code, data=body))
@@ -89,7 +90,9 @@ def update_lot(code: str, body: LotUpdate, w: Lots) -> object:
 
 
 @router.post("/lots/{code}/hold", response_model=LotRead)
-def hold(code: str, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]) -> object:
+def hold(
+    code: Lookup, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]
+) -> object:
     """Put an approved lot on hold (nothing of it can be picked)."""
     return w.run(
         lambda s: service.lot_read(
@@ -99,7 +102,9 @@ def hold(code: str, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:writ
 
 
 @router.post("/lots/{code}/release", response_model=LotRead)
-def release(code: str, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]) -> object:
+def release(
+    code: Lookup, body: HoldBody, w: Annotated[Writer, Depends(writer("qc:write"))]
+) -> object:
     """Release a held lot whose QC passed."""
     return w.run(
         lambda s: service.lot_read(

@@ -6,14 +6,16 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.fields import SaneDate, Text
+
 
 class SupplierCreate(BaseModel):
     """A new supplier."""
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
-    name: str = Field(min_length=1, max_length=128)
+    code: Text = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
+    name: Text = Field(min_length=1, max_length=128)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
 
 
@@ -33,13 +35,13 @@ class LotCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
-    supplier: str
-    purchase_date: date
-    declared_purity: str | None = None
-    certificate_lab: str | None = None
-    certificate_no: str | None = None
-    packaging: str | None = None
+    code: Text = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
+    supplier: Text = Field(min_length=1, max_length=32, description="Supplier code.")
+    purchase_date: SaneDate
+    declared_purity: Text | None = Field(default=None, max_length=16)
+    certificate_lab: Text | None = Field(default=None, max_length=32)
+    certificate_no: Text | None = Field(default=None, max_length=64)
+    packaging: Text | None = Field(default=None, max_length=64)
 
 
 class LotUpdate(BaseModel):
@@ -47,9 +49,9 @@ class LotUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    certificate_lab: str | None = None
-    certificate_no: str | None = None
-    packaging: str | None = None
+    certificate_lab: Text | None = Field(default=None, max_length=32)
+    certificate_no: Text | None = Field(default=None, max_length=64)
+    packaging: Text | None = Field(default=None, max_length=64)
 
 
 class LotRead(BaseModel):

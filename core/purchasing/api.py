@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.fields import Lookup
 from core.people.security import Actor
 from core.purchasing import service
 from core.purchasing.schemas import (
@@ -40,9 +41,9 @@ def list_purchase_orders(
     _: Reader,
     session: DB,
     p: Paging,
-    status: str | None = None,
-    supplier: str | None = None,
-    sku: str | None = None,
+    status: Lookup | None = None,
+    supplier: Lookup | None = None,
+    sku: Lookup | None = None,
 ) -> PurchaseOrderPage:
     """Purchase orders, newest first, filtered by status, supplier code and SKU code."""
     items, total = service.list_purchase_orders(
@@ -52,13 +53,13 @@ def list_purchase_orders(
 
 
 @router.get("/purchase-orders/{number}", response_model=PurchaseOrderRead)
-def get(number: str, _: Reader, session: DB) -> PurchaseOrderRead:
+def get(number: Lookup, _: Reader, session: DB) -> PurchaseOrderRead:
     """One purchase order with its lines and receipts."""
     return service.purchase_order_read(session, service.get_purchase_order(session, number=number))
 
 
 @router.post("/purchase-orders/{number}/open", response_model=PurchaseOrderRead)
-def open_order(number: str, w: Buyer) -> object:
+def open_order(number: Lookup, w: Buyer) -> object:
     """Open a draft: its quantities count as on order from now on."""
     return w.run(
         lambda s: service.purchase_order_read(
@@ -68,7 +69,7 @@ def open_order(number: str, w: Buyer) -> object:
 
 
 @router.post("/purchase-orders/{number}/cancel", response_model=PurchaseOrderRead)
-def cancel(number: str, w: Buyer, body: PurchaseOrderCancel | None = None) -> object:
+def cancel(number: Lookup, w: Buyer, body: PurchaseOrderCancel | None = None) -> object:
     """Cancel the order: what is still on order no longer counts; receipts stay."""
     reason = body.reason if body else ""
     return w.run(

@@ -8,13 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.fields import FREE_TEXT, SaneDate, Text
+
 
 class PurchaseOrderLineIn(BaseModel):
     """A SKU to order: how many pieces, and what each costs."""
 
     model_config = ConfigDict(extra="forbid")
 
-    sku: str = Field(min_length=1, max_length=48)
+    sku: Text = Field(min_length=1, max_length=48)
     quantity: int = Field(gt=0, le=100_000)
     unit_cost: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
 
@@ -24,12 +26,12 @@ class PurchaseOrderCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    supplier: str = Field(min_length=1, max_length=32)
-    expected_on: date = Field(description="When the supplier is expected to deliver.")
-    reference: str | None = Field(
+    supplier: Text = Field(min_length=1, max_length=32)
+    expected_on: SaneDate = Field(description="When the supplier is expected to deliver.")
+    reference: Text | None = Field(
         default=None, max_length=64, description="The supplier's order confirmation number."
     )
-    note: str = Field(default="", max_length=512)
+    note: Text = Field(default="", max_length=FREE_TEXT)
     status: Literal["draft", "open"] = Field(
         default="open", description="Draft orders are not on order until opened."
     )
@@ -41,7 +43,7 @@ class PurchaseOrderCancel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(default="", max_length=256)
+    reason: Text = Field(default="", max_length=256)
 
 
 class PurchaseOrderLineRead(BaseModel):

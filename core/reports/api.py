@@ -4,7 +4,6 @@ CSV or XLSX."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -12,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import allow, bin_distance, read_session
 from core.clock import now
+from core.fields import Lookup, SaneDate
 from core.people.permissions import allowed
 from core.people.security import Actor
-from core.reports.export import columns_of, to_csv, to_xlsx
+from core.reports.export import columns_of, finite, to_csv, to_xlsx
 from core.reports.filters import ReportFilter
 from core.reports.overview import overview
 from core.reports.registry import REPORTS, ReportOptions, run_report
@@ -28,7 +28,7 @@ DB = Annotated[Session, Depends(read_session)]
 def overview_report(
     actor: Reader,
     session: DB,
-    day: Annotated[date | None, Query(description="UTC day; today when left out")] = None,
+    day: Annotated[SaneDate | None, Query(description="UTC day; today when left out")] = None,
     window_days: Annotated[int, Query(ge=1, le=92)] = 14,
 ) -> dict[str, Any]:
     """Today's receipts, picks, orders waiting, pick accuracy, open alerts and move series."""
@@ -49,7 +49,7 @@ def list_reports(_: Analyst) -> dict[str, Any]:
 
 @router.get("/reports/{name}", response_model=None)
 def report(
-    name: str,
+    name: Lookup,
     _: Analyst,
     session: DB,
     filters: Annotated[ReportFilter, Depends()],
@@ -59,7 +59,7 @@ def report(
 ) -> dict[str, Any] | Response:
     """One report with the filters (period ``since``/``until``, category, metal, purity,
     supplier, location code or prefix), as JSON, CSV or an XLSX workbook."""
-    rows = run_report(session, name, filters, options, distance=distance)
+    rows = finite(run_report(session, name, filters, options, distance=distance))
     since, until = filters.period()
     if format == "json":
         spec = REPORTS[name]

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from core.catalogue.models import Sku, Style
 from core.clock import as_utc, now
 from core.errors import ValidationFailed
+from core.fields import FIRST_DAY, LAST_DAY, Lookup, SaneDateTime
 from core.locations.models import VIRTUAL_KINDS, Location
 from core.lots.models import Lot, Supplier
 
@@ -31,13 +32,13 @@ class ReportFilter:
     ``location`` is a location code or the start of one (a zone, aisle or bay prefix).
     """
 
-    since: datetime | None = None
-    until: datetime | None = None
-    category: str | None = None
-    metal: str | None = None
-    purity: str | None = None
-    supplier: str | None = None
-    location: str | None = None
+    since: SaneDateTime | None = None
+    until: SaneDateTime | None = None
+    category: Lookup | None = None
+    metal: Lookup | None = None
+    purity: Lookup | None = None
+    supplier: Lookup | None = None
+    location: Lookup | None = None
 
     def period(self) -> tuple[datetime, datetime]:
         """``(since, until)``: until defaults to now, since to :data:`DEFAULT_DAYS` before."""
@@ -45,6 +46,10 @@ class ReportFilter:
         since = as_utc(self.since) if self.since else until - timedelta(days=DEFAULT_DAYS)
         if until <= since:
             raise ValidationFailed("A period must end after it starts.", code="bad-period")
+        for moment in (since, until):  # callers other than the API pass plain datetimes
+            if not FIRST_DAY <= moment.date() <= LAST_DAY:
+                raise ValidationFailed(f"A period lies between {FIRST_DAY} and {LAST_DAY}.",
+                                       code="bad-period")
         return since, until
 
     def skus(self, column: Any, stmt: Select[Any]) -> Select[Any]:

@@ -3,6 +3,7 @@ order to shipment, fill rate, late orders)."""
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.catalogue.models import Sku
 from core.clock import as_utc
 from core.documents.models import DocKind, Document
+from core.fields import MAX_GRAMS
 from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine, OrderStatus, SalesOrder
 from core.reports.filters import ReportFilter
@@ -63,24 +65,35 @@ def _purity_deviation(session: Session, lot_ids: set[int]) -> dict[int, float]:
     for lot_id, (assay, stated) in declared.items():
         if stated is None and usual[lot_id]:
             stated = per_mille(usual[lot_id].most_common(1)[0][0])
-        if assay is not None and stated is not None:
+        if assay is not None and stated is not None and math.isfinite(float(assay)):
             out[lot_id] = float(assay) - stated
     return out
 
 
+def _plausible_grams(value: float) -> bool:
+    """A weight a piece can have: finite, above zero, at most :data:`MAX_GRAMS`."""
+    return math.isfinite(value) and 0 < value <= MAX_GRAMS
+
+
 def _weight_deviation(
     session: Session, f: ReportFilter, lot_ids: set[int]
-) -> dict[int, list[float]]:
-    """Per lot: each weighed piece's deviation from its SKU's net weight, in percent."""
+) -> tuple[dict[int, list[float]], Counter[int]]:
+    """Per lot: each weighed piece's deviation from its SKU's net weight, in percent; and how
+    many pieces per lot were left out for an impossible weight (NaN, infinite, 1e308 g...:
+    stored before receipts checked weights), so one bad record cannot break the report."""
     stmt = (
         select(Serial.lot_id, Serial.weight_g, Sku.net_weight_g)
         .join(Sku, Sku.id == Serial.sku_id)
         .where(Serial.lot_id.in_(lot_ids), Serial.weight_g.is_not(None), Sku.net_weight_g > 0)
     )
     out: dict[int, list[float]] = defaultdict(list)
+    skipped: Counter[int] = Counter()
     for lot_id, weight, net in session.execute(f.skus(Serial.sku_id, stmt)):
+        if not (_plausible_grams(float(weight)) and _plausible_grams(float(net))):
+            skipped[lot_id] += 1
+            continue
         out[lot_id].append(100 * (float(weight) - float(net)) / float(net))
-    return out
+    return out, skipped
 
 
 def supplier_quality(session: Session, f: ReportFilter) -> list[dict[str, object]]:
@@ -89,7 +102,7 @@ def supplier_quality(session: Session, f: ReportFilter) -> list[dict[str, object
     inspections = _inspections(session, f)
     lots = {lot for _, _, lot, _ in inspections}
     purity = _purity_deviation(session, lots)
-    weights = _weight_deviation(session, f, lots)
+    weights, skipped = _weight_deviation(session, f, lots)
     by: dict[str, dict[str, Any]] = {}
     for code, name, lot, result in inspections:
         s = by.setdefault(code, {"name": name, "lots": set(), "n": 0, "passed": 0})
@@ -112,6 +125,7 @@ def supplier_quality(session: Session, f: ReportFilter) -> list[dict[str, object
             "mean_weight_deviation_pct": round(statistics.fmean(pieces), 2) if pieces else None,
             "max_abs_weight_deviation_pct": round(max(abs(p) for p in pieces), 2)
             if pieces else None,
+            "weights_skipped": sum(skipped[lot] for lot in s["lots"]),
         })
     rows.sort(key=lambda r: (r["pass_rate"], r["supplier"]))  # type: ignore[arg-type, return-value]
     return rows

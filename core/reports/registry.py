@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,10 +39,26 @@ class ReportOptions:
     trace_days: int = TRACE_DAYS
 
     def __post_init__(self) -> None:
-        """Reject a trace window no pick could be found in (or that would scan every year)."""
-        if not 1 <= self.trace_days <= 365:
-            raise ValidationFailed(
-                f"trace_days must be 1 to 365 days, not {self.trace_days}.", code="bad-option")
+        """Reject a value outside its range (NaN, negative, absurd): each would fail deep inside
+        a report (an overflowing date, a NaN forecast) or scan every year of the ledger."""
+        for name, (low, high, unit) in _OPTION_RANGES.items():
+            value = getattr(self, name)
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ValidationFailed(
+                    f"{name} must be {low:g} to {high:g} {unit}, not {value}.", code="bad-option")
+
+
+# Each option's allowed range: (lowest, highest, unit).
+_OPTION_RANGES: dict[str, tuple[float, float, str]] = {
+    "limit": (1, 10_000, "rows"),
+    "days": (1, 36_500, "days"),
+    "lead_time_weeks": (0, 520, "weeks"),
+    "review_weeks": (0, 520, "weeks"),
+    "service_level": (0.5, 0.9999, "(a probability)"),
+    "idle_days": (1, 36_500, "days"),
+    "vault_price_threshold": (0, 1e12, "(a price)"),
+    "trace_days": (1, 365, "days"),
+}
 
 
 @dataclass(frozen=True)
@@ -103,7 +120,8 @@ REPORTS: dict[str, ReportSpec] = {
         lambda s, f, o: variance_trace(s, f, window_days=o.trace_days),
         {"x": "location", "y": "variance", "colour": "suggests"}),
     "supplier-quality": ReportSpec(
-        "Supplier quality", "QC pass rate and purity and weight deviations per supplier.",
+        "Supplier quality", "QC pass rate and purity and weight deviations per supplier "
+        "(impossible stored weights left out and counted in weights_skipped).",
         lambda s, f, o: supplier_quality(s, f), {"x": "supplier", "y": "pass_rate"}),
     "order-flow": ReportSpec(
         "Order flow", "Lead time from order to shipment, fill rate and late orders per channel.",
