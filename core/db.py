@@ -3,6 +3,10 @@
 SQLite write transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue on the
 database lock instead of failing on a read-to-write upgrade; reads stay deferred. Events queued
 on a session are published after its transaction commits and dropped on rollback.
+
+Reads, writes and the health check have separate connection pools, so writers waiting for the
+lock cannot take every connection; a lock still held after ``lock_timeout_s`` (SQLite's write
+lock, a PostgreSQL row lock, a full pool) raises :class:`~core.errors.DatabaseBusy`.
 """
 
 from __future__ import annotations
@@ -19,9 +23,15 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from core.errors import DatabaseBusy
 from core.events import EventBus, take_pending
+from core.settings import CoreSettings
+
+#: How long a write waits for a lock (SQLite's write lock, a PostgreSQL row lock) by default.
+LOCK_TIMEOUT_S = 60.0
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,7 +48,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, lock_timeout_s: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -59,13 +69,17 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         if connection.get_execution_options().get("facet_write", False):
-            _begin_immediate(connection.connection.driver_connection)
+            _begin_immediate(connection.connection.driver_connection, lock_timeout_s)
         else:
             connection.exec_driver_sql("BEGIN")
 
 
-def _begin_immediate(dbapi_connection: Any, timeout_s: float = 60.0) -> None:
-    """Take SQLite's write lock, retrying every millisecond or so while another writer holds it."""
+def _begin_immediate(dbapi_connection: Any, timeout_s: float = LOCK_TIMEOUT_S) -> None:
+    """Take SQLite's write lock, retrying every millisecond or so while another writer holds it.
+
+    Raises :class:`DatabaseBusy` when the lock is still held after ``timeout_s``. (An error
+    raised here escapes SQLAlchemy unwrapped, as a bare ``sqlite3.OperationalError`` would.)
+    """
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -75,19 +89,39 @@ def _begin_immediate(dbapi_connection: Any, timeout_s: float = 60.0) -> None:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
             if time.monotonic() > deadline:
-                raise
+                raise DatabaseBusy(
+                    f"Another writer held the database for over {timeout_s:g} s; retry shortly."
+                ) from exc
             time.sleep(random.uniform(0.0001, 0.001))
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url`` with Facet's SQLite settings applied when it is SQLite."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    lock_timeout_s: float = LOCK_TIMEOUT_S,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+) -> Engine:
+    """An engine for ``url`` with Facet's SQLite settings applied when it is SQLite.
+
+    ``lock_timeout_s`` bounds the wait for a lock (SQLite's write lock, PostgreSQL's
+    ``lock_timeout``) and for a pooled connection.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, echo=echo, pool_size=8, max_overflow=32, connect_args={"timeout": 60}
+            url, echo=echo, pool_size=8 if pool_size is None else pool_size,
+            max_overflow=32 if max_overflow is None else max_overflow,
+            pool_timeout=lock_timeout_s, connect_args={"timeout": lock_timeout_s},
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, lock_timeout_s)
         return engine
-    return create_engine(url, echo=echo, pool_size=10, max_overflow=40, pool_pre_ping=True)
+    return create_engine(
+        url, echo=echo, pool_size=10 if pool_size is None else pool_size,
+        max_overflow=40 if max_overflow is None else max_overflow, pool_pre_ping=True,
+        pool_timeout=lock_timeout_s,
+        connect_args={"options": f"-c lock_timeout={max(1, round(lock_timeout_s * 1000))}"},
+    )
 
 
 class WalCopier:
@@ -159,22 +193,65 @@ def _sqlite_file(url: str) -> str | None:
     return parsed.database
 
 
-class Database:
-    """One database: an engine, read and write session factories, and the event bus."""
+#: ``Session.info`` key of the :class:`AuditKey` of the session's database.
+AUDIT_KEY = "facet_audit_key"
 
-    def __init__(self, url: str, *, bus: EventBus | None = None, echo: bool = False) -> None:
+
+class AuditKey:
+    """The key that signs a database's audit chain: given, or read from ``CoreSettings`` (the
+    ``FACET_AUDIT_KEY`` variable or the key file, created on first use) when first needed."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key
+
+    def get(self) -> bytes:
+        """The key bytes (resolved once)."""
+        if self._key is None:
+            self._key = CoreSettings().resolved_audit_key()
+        return self._key
+
+
+class Database:
+    """One database: engines for writes, reads and health, session factories, the event bus.
+
+    Reads and the health check have pools of their own, so writers waiting for a lock (each
+    holding a connection of the write pool) never leave them without a connection. An
+    in-memory SQLite database keeps one engine: another would open another database.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        bus: EventBus | None = None,
+        echo: bool = False,
+        lock_timeout_s: float = LOCK_TIMEOUT_S,
+        audit_key: bytes | None = None,
+    ) -> None:
         import core.models  # noqa: F401  (every mapper must be configured before use)
 
         self.url = url
-        self.engine = make_engine(url, echo=echo)
-        self.bus = bus or EventBus()
+        self.lock_timeout_s = lock_timeout_s
+        self.engine = make_engine(url, echo=echo, lock_timeout_s=lock_timeout_s)
         path = _sqlite_file(url)
+        separate = path is not None or not url.startswith("sqlite")
+        self.read_engine = (
+            make_engine(url, echo=echo, lock_timeout_s=lock_timeout_s) if separate else self.engine
+        )
+        self._health_engine = (
+            make_engine(url, lock_timeout_s=2.0, pool_size=1, max_overflow=1)
+            if separate
+            else self.engine
+        )
+        self.bus = bus or EventBus()
+        self.audit_key = AuditKey(audit_key)  # sessions carry it: core.audit signs with it
         self._copier = WalCopier(path) if path is not None else None
         if self._copier is not None:  # a Database dropped without dispose() stops it too
             weakref.finalize(self, self._copier.stop)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        info = {AUDIT_KEY: self.audit_key}
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False, info=info)
         self._write = sessionmaker(
-            self.engine.execution_options(facet_write=True), expire_on_commit=False
+            self.engine.execution_options(facet_write=True), expire_on_commit=False, info=info
         )
         for factory in (self._read, self._write):
             event.listen(factory, "after_commit", self._after_commit)
@@ -214,11 +291,24 @@ class Database:
         """A plain write-capable session the caller manages (tests, scripts)."""
         return self._write()
 
+    def ping(self) -> None:
+        """Run ``SELECT 1`` on the health check's own connection (never queued behind writers).
+
+        Raises :class:`DatabaseBusy` when no answer comes within a couple of seconds.
+        """
+        try:
+            with self._health_engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+                connection.rollback()
+        except SQLAlchemyTimeoutError as exc:
+            raise DatabaseBusy("The database did not answer the health check in time.") from exc
+
     def dispose(self) -> None:
         """Close every pooled connection (and stop the WAL copier)."""
         if self._copier is not None:
             self._copier.stop()
-        self.engine.dispose()
+        for engine in {self.engine, self.read_engine, self._health_engine}:
+            engine.dispose()
 
 
 class _Plan(NamedTuple):

@@ -83,6 +83,14 @@ class PermissionDenied(CoreError):
     status = 403
 
 
+class DatabaseBusy(CoreError):
+    """The database stayed locked (or its pool full) past the lock timeout; retry shortly."""
+
+    code = "busy"
+    status = 503
+    retry_after_s = 2
+
+
 class IdempotencyConflict(ConflictError):
     """An Idempotency-Key was reused for a different request."""
 

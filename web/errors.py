@@ -1,18 +1,49 @@
-"""Map errors to ``{"error": {"code", "message"}}`` answers with 4xx statuses."""
+"""Map errors to ``{"error": {"code", "message"}}`` answers with 4xx statuses.
+
+The one 5xx on purpose is 503 ``busy`` (with ``Retry-After``) for every way a lock timeout
+surfaces: SQLite's write lock at begin, statement or commit, a PostgreSQL ``lock_timeout`` or
+statement timeout or deadlock, and a connection pool that stayed full.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from core import CoreError
+from core.errors import DatabaseBusy
 
 log = logging.getLogger(__name__)
+
+#: PostgreSQL states that mean "a lock was not had in time": lock_not_available,
+#: query_canceled (statement_timeout) and deadlock_detected; a retry can succeed.
+_PG_BUSY = frozenset({"55P03", "57014", "40P01"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when ``exc`` means the database stayed locked or its pool full: retry shortly."""
+    if isinstance(exc, DatabaseBusy | PoolTimeout):
+        return True
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(original, sqlite3.OperationalError):
+        return "locked" in str(original) or "busy" in str(original)
+    return getattr(original, "sqlstate", None) in _PG_BUSY
+
+
+def busy_response(message: str = "The database is busy; retry shortly.") -> JSONResponse:
+    """503 ``busy`` with a ``Retry-After``."""
+    return JSONResponse(
+        error_body("busy", message),
+        503,
+        headers={"Retry-After": str(DatabaseBusy.retry_after_s)},
+    )
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
@@ -32,9 +63,16 @@ def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     async def core_error(_: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DatabaseBusy):
+            log.warning("database busy: %s", exc)
+            return busy_response(exc.message)
         status = getattr(exc, "status", 400)
         code = getattr(exc, "code", "error")
-        return JSONResponse(error_body(code, str(getattr(exc, "message", exc))), status_code=status)
+        return JSONResponse(
+            error_body(code, str(getattr(exc, "message", exc))),
+            status_code=status,
+            headers=getattr(exc, "headers", None),  # Retry-After of a 429 too-many-attempts
+        )
 
     async def validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -42,11 +80,13 @@ def install(app: FastAPI) -> None:
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
-        code = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(
-            exc.status_code, "http-error"
-        )
+        code = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated",
+                413: "body-too-large"}.get(exc.status_code, "http-error")
+        message = str(exc.detail)
+        if isinstance(exc.detail, dict) and {"code", "message"} <= exc.detail.keys():
+            code, message = str(exc.detail["code"]), str(exc.detail["message"])  # routers' own
         return JSONResponse(
-            error_body(code, str(exc.detail)),
+            error_body(code, message),
             exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -62,8 +102,8 @@ def install(app: FastAPI) -> None:
             409,
         )
 
-    async def busy(_: Request, exc: Exception) -> JSONResponse:
-        if "locked" not in str(exc) and "busy" not in str(exc):
+    async def database_error(_: Request, exc: Exception) -> JSONResponse:
+        if not is_busy(exc):
             log.error("database error: %s", exc)
             return JSONResponse(
                 error_body(
@@ -72,10 +112,13 @@ def install(app: FastAPI) -> None:
                 500,
             )
         log.warning("database busy: %s", exc)
-        return JSONResponse(error_body("busy", "The database is busy; retry shortly."), 503)
+        return busy_response()
 
     app.add_exception_handler(CoreError, core_error)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity)
-    app.add_exception_handler(OperationalError, busy)
+    # IntegrityError is a DBAPIError too; the more specific handler above wins.
+    app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(PoolTimeout, database_error)
+    app.add_exception_handler(sqlite3.OperationalError, database_error)
