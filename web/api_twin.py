@@ -7,12 +7,13 @@ carries no authentication; the application mounts it with its own dependencies.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.fields import Lookup, Text
 from twin.errors import NoRouteError, TwinError
 from twin.generate import NAMED_LAYOUTS, named_layout
 from twin.layout import Layout, layout_from_dict
@@ -52,14 +53,19 @@ def error_response(exc: TwinError) -> JSONResponse:
     return JSONResponse(status_code=status, content=body.model_dump())
 
 
+WEEK_S = 7 * 24 * 3600.0
+# A duration of one step of picking, in seconds: finite, at most an hour.
+Seconds = Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False)]
+
+
 class LayoutChoice(BaseModel):
     """A layout given inline (layout JSON) or by the name of a generated layout."""
 
     model_config = ConfigDict(extra="forbid")
 
     layout: dict[str, Any] | None = Field(None, description="Inline layout JSON.")
-    layout_name: str | None = Field(
-        None, description=f"A generated layout: one of {sorted(NAMED_LAYOUTS)}."
+    layout_name: Text | None = Field(
+        None, max_length=64, description=f"A generated layout: one of {sorted(NAMED_LAYOUTS)}."
     )
 
     @model_validator(mode="after")
@@ -78,8 +84,9 @@ class LayoutChoice(BaseModel):
 class RouteRequest(LayoutChoice):
     """A pick list to route through a layout."""
 
-    picks: list[str] = Field(..., max_length=5000, description="Location codes to visit.")
-    method: str = Field("optimal", description=f"One of {METHODS} (or 'traversal').")
+    picks: list[Lookup] = Field(..., max_length=5000, description="Location codes to visit.")
+    method: Text = Field("optimal", max_length=32,
+                         description=f"One of {METHODS} (or 'traversal').")
 
 
 class RouteResponse(BaseModel):
@@ -102,17 +109,17 @@ class OrderLineIn(BaseModel):
     """One order line."""
 
     model_config = ConfigDict(extra="forbid")
-    sku: str
-    quantity: int = Field(1, ge=1)
+    sku: Lookup
+    quantity: int = Field(1, ge=1, le=100_000)
 
 
 class OrderIn(BaseModel):
     """An order released ``release_s`` seconds into the shift."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str
-    release_s: float = Field(0.0, ge=0)
-    lines: list[OrderLineIn] = Field(..., min_length=1)
+    id: Lookup
+    release_s: float = Field(0.0, ge=0, le=WEEK_S, allow_inf_nan=False)
+    lines: list[OrderLineIn] = Field(..., min_length=1, max_length=500)
 
 
 class OrderStreamIn(BaseModel):
@@ -120,10 +127,10 @@ class OrderStreamIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     n_orders: int = Field(300, ge=1, le=20000)
-    n_skus: int = Field(200, ge=1)
-    skew: float = Field(1.0, ge=0)
-    mean_lines: float = Field(2.0, ge=1)
-    max_quantity: int = Field(3, ge=1)
+    n_skus: int = Field(200, ge=1, le=100_000)
+    skew: float = Field(1.0, ge=0, le=10, allow_inf_nan=False)
+    mean_lines: float = Field(2.0, ge=1, le=100, allow_inf_nan=False)
+    max_quantity: int = Field(3, ge=1, le=1000)
     arrival: Literal["poisson", "wave"] = "poisson"
 
 
@@ -132,18 +139,18 @@ class SimConfigIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     pickers: int = Field(5, ge=1, le=200)
-    shift_hours: float = Field(8.0, gt=0, le=24)
-    walk_speed: float = Field(1.0, gt=0)
-    pick_time: float = Field(8.0, ge=0)
-    unit_time: float = Field(2.0, ge=0)
-    level_time: float = Field(1.0, ge=0)
-    vault_time: float = Field(20.0, ge=0)
-    pick_noise: float = Field(0.25, ge=0)
+    shift_hours: float = Field(8.0, gt=0, le=24, allow_inf_nan=False)
+    walk_speed: float = Field(1.0, ge=0.05, le=10, allow_inf_nan=False)
+    pick_time: Seconds = 8.0
+    unit_time: Seconds = 2.0
+    level_time: Seconds = 1.0
+    vault_time: Seconds = 20.0
+    pick_noise: float = Field(0.25, ge=0, le=10, allow_inf_nan=False)
     batch_size: int = Field(4, ge=1, le=50)
-    tour_setup: float = Field(30.0, ge=0)
-    pack_time: float = Field(45.0, ge=0)
-    packing_desks: int | None = Field(None, ge=1)
-    routing: str = "optimal"
+    tour_setup: Seconds = 30.0
+    pack_time: Seconds = 45.0
+    packing_desks: int | None = Field(None, ge=1, le=1000)
+    routing: Text = Field("optimal", max_length=32)
 
 
 class ScenariosRequest(BaseModel):
@@ -152,12 +159,13 @@ class ScenariosRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     a: ScenarioIn
     b: ScenarioIn
-    orders: list[OrderIn] | None = Field(None, description="Orders as data; else generated.")
+    orders: list[OrderIn] | None = Field(None, max_length=20_000,
+                                         description="Orders as data; else generated.")
     generate: OrderStreamIn = Field(default_factory=OrderStreamIn)
     config: SimConfigIn = Field(default_factory=SimConfigIn)
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=2**32 - 1)
     replications: int = Field(5, ge=2, le=30)
-    confidence: float = Field(0.95, gt=0, lt=1)
+    confidence: float = Field(0.95, gt=0, lt=1, allow_inf_nan=False)
 
 
 @router.post(

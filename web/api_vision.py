@@ -7,9 +7,9 @@ behind its authentication (the routes here check no credentials themselves).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -65,7 +65,10 @@ def camera_snapshot(name: str, request: Request) -> Any:
 
 
 @router.get("/cameras/{name}/mjpeg")
-async def camera_mjpeg(name: str, request: Request, max_frames: int | None = None) -> Any:
+async def camera_mjpeg(
+    name: str, request: Request,
+    max_frames: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> Any:
     """A multipart MJPEG stream of the camera with boxes and zones drawn."""
     supervisor = get_supervisor(request)
     if supervisor.status(name) is None:
