@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Annotated
 
 import typer
 
+from web import cli_audit as audit_cli
+from web import cli_db as db_cli
 from web import cli_headset as headset_cli
 from web import cli_twin as twin_cli
+from web import cli_users as users_cli
 from web import cli_vision as vision_cli
 from web import cli_voice as voice_cli
 
 app = typer.Typer(
     help="Facet: warehouse system for jewellery and fashion accessories.", no_args_is_help=True
 )
-db_app = typer.Typer(help="The database.", no_args_is_help=True)
-user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo warehouse.", no_args_is_help=True)
 ledger_app = typer.Typer(help="The stock ledger.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(user_app, name="user")
+app.add_typer(db_cli.app, name="db")
+app.add_typer(users_cli.app, name="user")
 app.add_typer(demo_app, name="demo")
 app.add_typer(ledger_app, name="ledger")
-app.add_typer(audit_app, name="audit")
+app.add_typer(audit_cli.app, name="audit")
 app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes, what-ifs.")
 app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
 app.add_typer(headset_cli.app, name="headset", help="A headset client for voice picking.")
@@ -36,49 +35,6 @@ def _database():  # type: ignore[no-untyped-def]
     from core import CoreSettings, Database
 
     return Database(CoreSettings().database_url)
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate the database named by FACET_DATABASE_URL (default var/facet.db)."""
-    from core import CoreSettings
-    from core.migrate import upgrade
-
-    url = CoreSettings().database_url
-    upgrade(url)
-    typer.echo(f"database at {url.split('@')[-1]} is up to date")
-
-
-@user_app.command("add")
-def user_add(
-    name: Annotated[str, typer.Argument(help="Sign-in name, such as 'mia'.")],
-    role: Annotated[
-        str,
-        typer.Option(
-            help="admin, manager, clerk, picker, qc_inspector, finance_auditor or security."
-        ),
-    ],
-    full_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
-    operator_id: Annotated[
-        str | None, typer.Option(help="Digits a picker speaks to sign on.")
-    ] = None,
-) -> None:
-    """Add a person; the password is read from standard input."""
-    from core.people.service import create_user, system_actor
-
-    password = sys.stdin.readline().rstrip("\n")
-    db = _database()
-    with db.write() as session:
-        create_user(
-            session,
-            actor=system_actor(session),
-            username=name,
-            password=password,
-            role=role,
-            full_name=full_name,
-            operator_id=operator_id,
-        )
-    typer.echo(f"added {name} ({role})")
 
 
 @demo_app.command("load")
@@ -94,10 +50,14 @@ def demo_load(
     ] = 7,
 ) -> None:
     """Load the demo warehouse (and one user per role) into an empty database."""
+    from core import CoreSettings
     from core.demo import load_demo
 
     db = _database()
-    summary = load_demo(db, scale=scale, seed=seed)
+    # Outside demo mode (FACET_DEMO_MODE, set by `make run`) the published demo password
+    # must be changed at first sign-in.
+    force = not CoreSettings().demo_mode
+    summary = load_demo(db, scale=scale, seed=seed, force_password_change=force)
     typer.echo(json.dumps(summary, indent=2, default=str))
 
 
@@ -127,20 +87,6 @@ def ledger_verify() -> None:
         report = verify_ledger(session)
     typer.echo(json.dumps({**asdict(report), "ok": report.ok}, indent=2))
     raise typer.Exit(0 if report.ok else 1)
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the audit log's hash chain and report the first broken entry (exit 1 if any)."""
-    from dataclasses import asdict
-
-    from core.audit.service import verify
-
-    db = _database()
-    with db.read() as session:
-        result = verify(session)
-    typer.echo(json.dumps(asdict(result), indent=2))
-    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command("serve")

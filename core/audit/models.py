@@ -1,4 +1,4 @@
-"""The audit log: one entry per write, each chaining the hash of the one before."""
+"""The audit log: one entry per write, each chaining the keyed hash of the one before."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from core.db import Base
 
 
 class AuditEntry(Base):
-    """Who did what to which thing, when; ``hash`` covers the entry and ``prev_hash``."""
+    """Who did what to which thing, when; ``hash`` covers the entry and ``prev_hash``.
+
+    ``hash`` is an HMAC-SHA256 under a key kept outside the database (``key_id`` names it), so
+    someone who can write the database cannot re-sign the chain after changing an entry.
+    """
 
     __tablename__ = "audit_log"
 
@@ -24,6 +28,8 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     # Not unique-indexed: the chain proves itself, and a random key costs a page per append.
     hash: Mapped[str] = mapped_column(String(64))
+    # Which key signed ``hash`` (HMAC-SHA256); NULL for legacy entries (plain SHA-256).
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):

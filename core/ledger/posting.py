@@ -25,11 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
 from core.db import Prepared, driver_dialect
 from core.errors import InsufficientStockError, LotBlockedError, SerialError, ValidationFailed
 from core.events import MovedLine, StockMoved, record
+from core.ledger.integrity import MOVES_ACTION, move_record
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import VIRTUAL_KINDS, Kind, Location, Tier
 from core.lots.models import Lot, LotStatus, Serial
@@ -331,8 +333,10 @@ def post_moves(
         _upsert_balance(session, move, move.to_location_id, move.quantity)
         if move.serial_ids:
             _move_serials(session, move, refs)
+    at = now()
     rows = [
         {
+            "created_at": at,
             "sku_id": m.sku_id,
             "lot_id": m.lot_id,
             "from_location_id": m.from_location_id,
@@ -347,7 +351,7 @@ def post_moves(
         for m in moves
     ]
     if len(rows) == 1:
-        move_ids = [_P_INSERT_MOVE.run(session, {**rows[0], "created_at": now()}).fetchone()[0]]
+        move_ids = [_P_INSERT_MOVE.run(session, rows[0]).fetchone()[0]]
     else:
         move_ids = list(session.connection().execute(_INSERT_MOVES, rows).scalars())
     links = [
@@ -360,7 +364,32 @@ def post_moves(
     elif links:
         session.connection().execute(insert(MoveSerial.__table__), links)
     _record_event(session, document_id, document_kind, actor, moves, move_ids, refs)
+    _audit(session, document_id, document_kind, actor, moves, move_ids, rows)
     return move_ids
+
+
+def _audit(
+    session: Session,
+    document_id: int,
+    document_kind: str,
+    actor: Actor,
+    moves: Sequence[MoveRequest],
+    move_ids: Sequence[int],
+    rows: Sequence[dict[str, object]],
+) -> None:
+    """One audit entry per posting with every move's full content (see core.ledger.integrity:
+    `facet audit verify` compares each ledger row with it)."""
+    recorded = [
+        move_record(move_id, serial_ids=m.serial_ids, **row)  # type: ignore[arg-type]
+        for move_id, m, row in zip(move_ids, moves, rows, strict=True)
+    ]
+    audit.record(
+        session,
+        actor=actor.username,
+        action=MOVES_ACTION,
+        entity=f"{document_kind}:{document_id}",
+        detail={"document": document_id, "kind": document_kind, "moves": recorded},
+    )
 
 
 def _record_event(

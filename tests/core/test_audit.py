@@ -1,5 +1,8 @@
 """The audit chain: `facet audit verify` finds an altered entry and a deleted entry.
 
+(Insider rewrites with the chain re-signed, and moves edited with their balances, are in
+test_audit_tamper.py.)
+
 Tampering uses raw SQL on purpose: it is what an intruder with database access would do.
 """
 
@@ -41,10 +44,17 @@ def test_untouched_chain_verifies(db: Database, db_url: str, audited: list[int])
     with db.read() as session:
         result = verify(session, batch=4)  # small batches: the walk crosses batch edges
     assert (result.ok, result.entries, result.first_bad_id) == (True, len(audited), None)
-    assert _verify_cli(db_url) == (
-        0,
-        {"entries": len(audited), "ok": True, "first_bad_id": None, "problem": ""},
-    )
+    code, report = _verify_cli(db_url)
+    assert code == 0
+    assert {k: report[k] for k in ("entries", "ok", "first_bad_id", "problem", "checked")} == {
+        "entries": len(audited),
+        "ok": True,
+        "first_bad_id": None,
+        "problem": "",
+        "checked": True,
+    }
+    assert report["key_id"] == result.key_id and report["legacy_entries"] == 0
+    assert report["moves"] > 0  # every ledger row was checked against its posting's entry
 
 
 def test_altered_entry_is_found(db: Database, db_url: str, audited: list[int]) -> None:
