@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from core.audit import service as audit_service
 from core.clock import now
 from core.errors import ConflictError, NotFoundError, ValidationFailed
-from core.ledger.service import verify_ledger
+from core.ledger.service import LedgerReport, verify_ledger
 from core.migrate import alembic_config, upgrade
 from core.settings import CoreSettings
 
@@ -241,7 +241,7 @@ def _schema_state(revision: str | None, script: ScriptDirectory) -> str:
     return "older" if revision in known else "newer"
 
 
-def _ledger_problem(report: Any) -> str:
+def _ledger_problem(report: LedgerReport) -> str:
     parts = [
         f"{len(items)} {name.replace('_', ' ')}"
         for name, items in (
@@ -290,6 +290,11 @@ def _destination(dest: Path, suffix: str) -> Path:
     return dest
 
 
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only: a copy holds password hashes."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _fsync(path: Path) -> None:
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
     fd = os.open(path, flags)
@@ -307,6 +312,7 @@ def _sqlite_copy(source: Path, dest: Path) -> None:
     """
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
+        _private_file(tmp)  # SQLite takes an empty file for an empty database
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             dst = sqlite3.connect(tmp)
@@ -456,6 +462,7 @@ def _check_pg_tools(url: str) -> None:
 def _pg_dump(url: str, dest: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
+        _private_file(tmp)
         _run(["pg_dump", "--format=custom", f"--file={tmp}"], url)
         _fsync(tmp)
         os.replace(tmp, dest)

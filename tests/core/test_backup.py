@@ -20,6 +20,7 @@ from core.audit.models import AuditEntry
 from core.backup import CopyRejected, backup, restore, verify_copy
 from core.documents.adjustments import adjust
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn
+from core.errors import ConflictError
 from core.ledger.models import StockMove
 from core.migrate import upgrade
 from core.people.service import system_actor
@@ -101,6 +102,7 @@ def test_sqlite_backup_is_consistent_while_another_connection_writes(
     for report in reports:
         assert report.ok, report.verification.problems
         assert report.size == report.path.stat().st_size > 0
+        assert report.path.stat().st_mode & 0o077 == 0  # password hashes: owner only
         assert report.verification.moves > 0 and report.verification.entries > 0
         # One self-contained file: no -wal beside it, readable without the live database.
         assert not Path(f"{report.path}-wal").exists()
@@ -120,9 +122,9 @@ def test_restore_round_trip_keeps_the_replaced_file(
     _adjust(db, -3)  # changes after the backup: the restore takes them away
     assert _counts(url) != saved
     target = Path(url.removeprefix("sqlite:///"))
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ConflictError) as refused:
         restore(url, report.path, replace=False, settings=SETTINGS)
-    assert getattr(refused.value, "code", "") == "restore-needs-confirmation"
+    assert refused.value.code == "restore-needs-confirmation"
     done = restore(url, report.path, replace=True, settings=SETTINGS)
     assert done.verification.ok and done.kept is not None
     assert done.kept.name.startswith("facet.db.before-restore-")
@@ -270,12 +272,13 @@ def test_postgres_backup_and_restore_round_trip(pg_live: str, tmp_path: Path) ->
         report = backup(pg_live, tmp_path / "facet.dump", settings=SETTINGS)
         assert report.ok, report.verification.problems
         assert report.path.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+        assert report.path.stat().st_mode & 0o077 == 0
         assert not any("_verify_" in name for name in _pg_databases())  # scratch dropped
         saved = _counts(pg_live)
         _adjust(db, -4)
-        with pytest.raises(Exception) as refused:
+        with pytest.raises(ConflictError) as refused:
             restore(pg_live, report.path, replace=False, settings=SETTINGS)
-        assert getattr(refused.value, "code", "") == "restore-needs-confirmation"
+        assert refused.value.code == "restore-needs-confirmation"
         done = restore(pg_live, report.path, replace=True, settings=SETTINGS)
         assert done.verification.ok and done.kept is not None and done.kept.is_file()
         assert _counts(pg_live) == saved
