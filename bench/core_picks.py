@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core import Database
 from core.documents.models import DocumentLine
+from core.locations.models import Location
 from core.lots.models import Serial
 from core.orders import allocate_order, confirm_pick, create_order, create_pick_list
 from core.orders.schemas import OrderCreate, OrderLineIn
@@ -22,10 +23,11 @@ SKU = "RING-18K-7"
 
 @dataclass(frozen=True)
 class PickJob:
-    """One open pick line and the serial to confirm it with."""
+    """One open pick line, the serial to confirm it with, and its bin's check digits."""
 
     line_id: int
     serial: str
+    check_digits: str | None
 
 
 def prepare_picks(db: Database, count: int, *, bins: int = 8) -> list[PickJob]:
@@ -70,7 +72,10 @@ def prepare_picks(db: Database, count: int, *, bins: int = 8) -> list[PickJob]:
                 .limit(1)
             )
             taken.add(serial)
-            jobs.append(PickJob(line.id, serial))
+            digits = session.scalar(
+                select(Location.check_digits).where(Location.id == line.from_location_id)
+            )
+            jobs.append(PickJob(line.id, serial, digits))
     return jobs
 
 
@@ -101,7 +106,8 @@ def bench_picks(workdir: Path, *, quick: bool) -> dict[str, Any]:
         for job in jobs:
             with db.write() as session:
                 confirm_pick(
-                    session, actor=actor, line_id=job.line_id, quantity=1, serials=[job.serial]
+                    session, actor=actor, line_id=job.line_id, quantity=1, serials=[job.serial],
+                    check_digits=job.check_digits,
                 )
         rates.append(count / (time.perf_counter() - start))
         baselines.append(_baseline_rate(db))

@@ -219,3 +219,18 @@ def clock(moment: datetime) -> Iterator[None]:
     """Services called inside see ``moment`` as now."""
     with use_clock(lambda: moment):
         yield
+
+
+def label_digits(session: Session, line_id: int) -> str | None:
+    """The check digits on the label of a pick line's bin, as a picker standing there reads
+    them (confirmations must carry them)."""
+    from sqlalchemy import select
+
+    from core.documents.models import DocumentLine
+    from core.locations.models import Location
+
+    return session.scalar(
+        select(Location.check_digits)
+        .join(DocumentLine, DocumentLine.from_location_id == Location.id)
+        .where(DocumentLine.id == line_id)
+    )

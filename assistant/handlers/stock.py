@@ -1,4 +1,9 @@
-"""Stock questions: where something is, how many, a serial's history, a recall's reach."""
+"""Stock questions: where something is, how many, a serial's history, a recall's reach.
+
+Answers show what the asker may see through the API (`core.trace.visibility_for`): check
+digits and customers only to the roles that need them, and nothing of the stock in bins the
+asker is counting blind.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from assistant.errors import EntityNotFoundError, MissingSlotError
 from assistant.handlers.base import Answer, HandlerContext, handles
 from core import CoreError
 from core.reports import open_reservations, stock_summary
-from core.trace import locate, lot_trace, serial_history
+from core.trace import BlindCountOpen, locate, lot_trace, serial_history, visibility_for
 
 __all__ = ["count_stock", "describe", "locate_item", "recall_preview", "serial_moves"]
 
@@ -65,15 +70,19 @@ def _where_rows(rows: list[dict[str, Any]]) -> list[str]:
 def locate_item(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Where a serial, lot, SKU, bin's content or described product is, per location."""
     code = next(((k, slots[k]) for k in _CODES if slots.get(k)), None)
+    view = visibility_for(ctx.session, ctx.actor)
     if code is not None:
         try:
-            result = locate(ctx.session, q=code[1])
+            result = locate(ctx.session, q=code[1], view=view)
+        except BlindCountOpen as exc:
+            return Answer(exc.message, [])
         except CoreError as exc:
             raise EntityNotFoundError(ctx.say("error.not_found", what=code[1])) from exc
         rows = result.rows
         label = f"{ctx.say('kind.' + result.kind)} {result.label}"
     elif any(slots.get(k) for k in ("style", "metal", "purity", "colour", "category", "size")):
-        rows, _ = stock_summary(ctx.session, by="location", **_filters(ctx, slots))
+        rows, _ = stock_summary(ctx.session, by="location", hidden=view.hidden_bins,
+                                **_filters(ctx, slots))
         label = describe(ctx, slots)
     else:
         raise MissingSlotError(ctx.say("missing.item"))
@@ -88,7 +97,8 @@ def locate_item(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 @handles("count_stock")
 def count_stock(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """How many pieces match the attribute filters, with the SKUs they are."""
-    rows, totals = stock_summary(ctx.session, by="sku", **_filters(ctx, slots))
+    hidden = visibility_for(ctx.session, ctx.actor).hidden_bins
+    rows, totals = stock_summary(ctx.session, by="sku", hidden=hidden, **_filters(ctx, slots))
     label = next((slots[k] for k in _CODES if slots.get(k)), None) or describe(ctx, slots)
     return Answer(ctx.say("count.answer", what=label, on_hand=totals["on_hand"],
                           available=totals["available"], skus=totals["skus"],
@@ -101,9 +111,12 @@ def serial_moves(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     code = slots.get("serial")
     if not code:
         raise MissingSlotError(ctx.say("missing.serial"))
+    view = visibility_for(ctx.session, ctx.actor)
     try:
-        moves = serial_history(ctx.session, code=code)
-        where = locate(ctx.session, q=code).rows
+        moves = serial_history(ctx.session, code=code, view=view)
+        where = locate(ctx.session, q=code, view=view).rows
+    except BlindCountOpen as exc:
+        return Answer(exc.message, [])
     except CoreError as exc:
         raise EntityNotFoundError(ctx.say("error.not_found", what=code)) from exc
     if not moves:
@@ -121,9 +134,11 @@ def recall_preview(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     lot = slots.get("lot")
     if not lot:
         raise MissingSlotError(ctx.say("missing.lot"))
+    view = visibility_for(ctx.session, ctx.actor)
     try:
-        trace = lot_trace(ctx.session, code=lot)
-        held = open_reservations(ctx.session, lot=lot)
+        trace = lot_trace(ctx.session, code=lot, view=view)
+        held = [{**r, "customer": view.customer(str(r["customer"]))}
+                for r in view.visible_rows(open_reservations(ctx.session, lot=lot))]
     except CoreError as exc:
         raise EntityNotFoundError(ctx.say("error.not_found", what=lot)) from exc
     on_hand = cast(list[dict[str, Any]], trace["on_hand"])
@@ -131,7 +146,7 @@ def recall_preview(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows = ([{"kind": "on_hand", **r} for r in on_hand]
             + [{"kind": "reservation", **r} for r in held]
             + [{"kind": "shipped", **r} for r in shipped])
-    customers = sorted({str(s["customer"]) for s in shipped})
+    customers = sorted({str(s["customer"]) for s in shipped if s["customer"] is not None})
     text = ctx.say(
         "recall.answer", lot=trace["lot"], status=trace["status"],
         pieces=sum(int(r["on_hand"]) for r in on_hand),

@@ -88,6 +88,10 @@ def _pick_everything(session: Session, pick_doc_id: int, picker: Any, start: dat
                     .limit(line.quantity)
                 )
             )
+        # The picker reads the bin's check digits off its label, as every confirmation needs.
+        digits = session.scalar(
+            select(Location.check_digits).where(Location.id == line.from_location_id)
+        )
         with use_clock(lambda at=at: at):
             confirm_pick(
                 session,
@@ -95,6 +99,7 @@ def _pick_everything(session: Session, pick_doc_id: int, picker: Any, start: dat
                 line_id=line.id,
                 quantity=line.quantity,
                 serials=serials if len(serials) == line.quantity else (),
+                check_digits=digits,
             )
     return at
 

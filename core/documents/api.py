@@ -19,6 +19,8 @@ from core.documents.schemas import (
 )
 from core.documents.service import get_document, to_read
 from core.errors import PermissionDenied
+from core.fields import Lookup
+from core.people.permissions import allowed
 from core.people.security import Actor
 
 router = APIRouter(tags=["documents"])
@@ -75,8 +77,9 @@ def transfer(
 
 
 @router.get("/documents/{number}", response_model=DocumentRead)
-def document(number: str, actor: Reader, session: DB) -> DocumentRead:
-    """A document with its lines (counts stay blind for the roles that count)."""
+def document(number: Lookup, actor: Reader, session: DB) -> DocumentRead:
+    """A document with its lines (counts stay blind for the roles that count; a shipment's
+    customer is null for roles without ``customers:read``)."""
     from core.documents.api_stock import BLIND_ROLES
 
     doc = get_document(session, number=number)
@@ -85,4 +88,7 @@ def document(number: str, actor: Reader, session: DB) -> DocumentRead:
             f"Counts are blind for your role; open it at /api/counts/{number}.",
             code="blind-count",
         )
-    return to_read(session, doc)
+    read = to_read(session, doc)
+    if "customer" in read.data and not allowed(actor, "customers:read"):
+        read.data = {**read.data, "customer": None}
+    return read

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.documents.schemas import DocumentRead
 from core.documents.service import to_read
+from core.fields import DbId, Lookup
 from core.ledger import service
 from core.people.security import Actor
+from core.trace.visibility import visibility_for
 
 router = APIRouter(tags=["ledger"])
 Reader = Annotated[Actor, Depends(allow("read"))]
@@ -28,38 +30,44 @@ class ReverseBody(BaseModel):
 
 @router.get("/stock")
 def stock(
-    _: Reader,
+    actor: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
     filters: Annotated[service.StockFilter, Depends()],
 ) -> dict[str, Any]:
-    """Balances per SKU x location x lot, with filters."""
-    rows, total = service.list_stock(session, filters=filters, limit=p.limit, offset=p.offset)
+    """Balances per SKU x location x lot, with filters (bins under the reader's live blind
+    count left out)."""
+    hidden = visibility_for(session, actor).hidden_bins
+    rows, total = service.list_stock(session, filters=filters, limit=p.limit, offset=p.offset,
+                                     hidden=hidden)
     return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
 
 
 @router.get("/stock/occupancy")
-def stock_occupancy(_: Reader, session: DB, prefix: str | None = None) -> dict[str, Any]:
+def stock_occupancy(actor: Reader, session: DB, prefix: Lookup | None = None) -> dict[str, Any]:
     """Units on hand per internal location (one row per bin holding stock), for the twin."""
-    rows = service.occupancy(session, location_prefix=prefix)
+    hidden = visibility_for(session, actor).hidden_bins
+    rows = service.occupancy(session, location_prefix=prefix, hidden=hidden)
     return {"items": rows, "total": len(rows)}
 
 
 @router.get("/moves")
 def moves(
-    _: Reader,
+    actor: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
     filters: Annotated[service.MoveFilter, Depends()],
 ) -> dict[str, Any]:
     """The ledger, newest first, with filters (``since`` <= at < ``until``, ISO timestamps)."""
-    rows, total = service.list_moves(session, filters=filters, limit=p.limit, offset=p.offset)
+    hidden = visibility_for(session, actor).hidden_bins
+    rows, total = service.list_moves(session, filters=filters, limit=p.limit, offset=p.offset,
+                                     hidden=hidden)
     return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
 
 
 @router.post("/moves/{move_id}/reverse", response_model=DocumentRead, status_code=201)
 def reverse(
-    move_id: int, body: ReverseBody, w: Annotated[Writer, Depends(writer("correct:write"))]
+    move_id: DbId, body: ReverseBody, w: Annotated[Writer, Depends(writer("correct:write"))]
 ) -> object:
     """Correct a move by posting its reverse (the original stays in the ledger)."""
     return w.run(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -13,6 +12,7 @@ from core.catalogue.models import Sku, Style
 from core.documents.models import DocKind, Document
 from core.documents.service import new_document, set_status
 from core.errors import ConflictError, NotFoundError, ValidationFailed
+from core.fields import Lookup, SaneDateTime
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.ledger.posting import MoveRequest, ledger_totals, post_moves
 from core.locations.models import VIRTUAL_KINDS, Location
@@ -97,13 +97,13 @@ def _key(key: tuple[int, int, int], **values: int) -> dict[str, int]:
 class StockFilter:
     """Filters for balance queries; codes as people type them."""
 
-    sku: str | None = None
-    style: str | None = None
-    lot: str | None = None
-    location: str | None = None
-    metal: str | None = None
-    purity: str | None = None
-    size: str | None = None
+    sku: Lookup | None = None
+    style: Lookup | None = None
+    lot: Lookup | None = None
+    location: Lookup | None = None
+    metal: Lookup | None = None
+    purity: Lookup | None = None
+    size: Lookup | None = None
     include_virtual: bool = False
 
 
@@ -136,10 +136,13 @@ def stock_query(f: StockFilter) -> Select[tuple[Balance, Sku, Lot, Location]]:
 
 
 def list_stock(
-    session: Session, *, filters: StockFilter, limit: int, offset: int
+    session: Session, *, filters: StockFilter, limit: int, offset: int,
+    hidden: Collection[int] = (),
 ) -> tuple[list[dict[str, object]], int]:
-    """A page of balances as rows, and the total number of rows."""
+    """A page of balances as rows, and the total number of rows (bins in ``hidden`` left out)."""
     stmt = stock_query(filters)
+    if hidden:
+        stmt = stmt.where(Location.id.not_in(list(hidden)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = [
         {
@@ -157,8 +160,11 @@ def list_stock(
     return rows, total
 
 
-def occupancy(session: Session, *, location_prefix: str | None = None) -> list[dict[str, object]]:
-    """Units on hand and reserved per internal location holding stock, summed in SQL."""
+def occupancy(
+    session: Session, *, location_prefix: str | None = None, hidden: Collection[int] = ()
+) -> list[dict[str, object]]:
+    """Units on hand and reserved per internal location holding stock, summed in SQL (bins in
+    ``hidden`` left out)."""
     stmt = (
         select(Location.code, Location.kind, func.sum(Balance.on_hand), func.sum(Balance.reserved),
                func.count(func.distinct(Balance.sku_id)))
@@ -169,6 +175,8 @@ def occupancy(session: Session, *, location_prefix: str | None = None) -> list[d
     )
     if location_prefix:
         stmt = stmt.where(Location.code.startswith(location_prefix, autoescape=True))
+    if hidden:
+        stmt = stmt.where(Location.id.not_in(list(hidden)))
     return [
         {"location": code, "kind": kind, "on_hand": int(on_hand), "reserved": int(reserved),
          "skus": int(skus)}
@@ -180,20 +188,22 @@ def occupancy(session: Session, *, location_prefix: str | None = None) -> list[d
 class MoveFilter:
     """Filters for ledger queries."""
 
-    sku: str | None = None
-    lot: str | None = None
-    location: str | None = None
-    document: str | None = None
-    actor: str | None = None
-    reason: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    sku: Lookup | None = None
+    lot: Lookup | None = None
+    location: Lookup | None = None
+    document: Lookup | None = None
+    actor: Lookup | None = None
+    reason: Lookup | None = None
+    since: SaneDateTime | None = None
+    until: SaneDateTime | None = None
 
 
 def list_moves(
-    session: Session, *, filters: MoveFilter, limit: int, offset: int
+    session: Session, *, filters: MoveFilter, limit: int, offset: int,
+    hidden: Collection[int] = (),
 ) -> tuple[list[dict[str, object]], int]:
-    """A page of moves, newest first, with codes, and the total count."""
+    """A page of moves, newest first, with codes, and the total count (moves into or out of
+    bins in ``hidden`` left out)."""
     src, dst = aliased(Location), aliased(Location)
     stmt = (
         select(StockMove, Sku.code, Lot.code, src.code, dst.code, Document.number, User.username)
@@ -212,6 +222,10 @@ def list_moves(
         stmt = stmt.where((src.code == filters.location) | (dst.code == filters.location))
     if filters.document:
         stmt = stmt.where(Document.number == filters.document)
+    if hidden:
+        ids = list(hidden)
+        stmt = stmt.where(StockMove.from_location_id.not_in(ids),
+                          StockMove.to_location_id.not_in(ids))
     if filters.actor:
         stmt = stmt.where(User.username == filters.actor)
     if filters.reason:

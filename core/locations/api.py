@@ -11,16 +11,26 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.fields import Lookup
 from core.locations import service
 from core.locations.schemas import LocationCreate, LocationRead, LocationUpdate
 from core.lookups import location_by_code
 from core.lots.qr import location_payload
+from core.people.permissions import allowed, require
 from core.people.security import Actor
 
 router = APIRouter(tags=["locations"])
 Reader = Annotated[Actor, Depends(allow("read"))]
 DB = Annotated[Session, Depends(read_session)]
 Locations = Annotated[Writer, Depends(writer("locations:write"))]
+
+
+def _read(location: object, actor: Actor) -> LocationRead:
+    """The API view of a location; check digits are null for roles that may not see them."""
+    read = LocationRead.model_validate(location)
+    if not allowed(actor, "locations:check-digits"):
+        read.check_digits = None
+    return read
 
 
 class LocationPage(BaseModel):
@@ -32,19 +42,19 @@ class LocationPage(BaseModel):
 
 @router.get("/locations", response_model=LocationPage)
 def list_locations(
-    _: Reader,
+    actor: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    q: str | None = None,
-    kind: str | None = None,
-    tier: str | None = None,
-    parent: str | None = None,
+    q: Lookup | None = None,
+    kind: Lookup | None = None,
+    tier: Lookup | None = None,
+    parent: Lookup | None = None,
 ) -> LocationPage:
     """Locations with filters."""
     items, total = service.list_locations(
         session, q=q, kind=kind, tier=tier, parent=parent, limit=p.limit, offset=p.offset
     )
-    return LocationPage(items=[LocationRead.model_validate(x) for x in items], total=total)
+    return LocationPage(items=[_read(x, actor) for x in items], total=total)
 
 
 @router.post("/locations", response_model=LocationRead, status_code=201)
@@ -57,13 +67,13 @@ def create_location(body: LocationCreate, w: Locations) -> object:
 
 
 @router.get("/locations/{code}", response_model=LocationRead)
-def get_location(code: str, _: Reader, session: DB) -> LocationRead:
-    """One location."""
-    return LocationRead.model_validate(location_by_code(session, code))
+def get_location(code: Lookup, actor: Reader, session: DB) -> LocationRead:
+    """One location (``check_digits`` null for roles that may not see them)."""
+    return _read(location_by_code(session, code), actor)
 
 
 @router.patch("/locations/{code}", response_model=LocationRead)
-def update_location(code: str, body: LocationUpdate, w: Locations) -> object:
+def update_location(code: Lookup, body: LocationUpdate, w: Locations) -> object:
     """Change a location."""
     return w.run(
         lambda s: LocationRead.model_validate(
@@ -73,8 +83,9 @@ def update_location(code: str, body: LocationUpdate, w: Locations) -> object:
 
 
 @router.get("/locations/{code}/label.svg", response_class=Response)
-def location_label(code: str, _: Reader, session: DB) -> Response:
-    """A printable QR label for a location, with its check digits."""
+def location_label(code: Lookup, actor: Reader, session: DB) -> Response:
+    """A printable QR label for a location, with its check digits (label printers only)."""
+    require(actor, "locations:check-digits")
     location = location_by_code(session, code)
     buffer = io.BytesIO()
     qr = segno.make(location_payload(location.code), error="m")

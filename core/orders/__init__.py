@@ -23,7 +23,14 @@ if TYPE_CHECKING:
         pick_list_read,
         travel_order,
     )
-    from core.orders.picks import PickOutcome, confirm_pick, short_pick, skip_pick, undo_pick
+    from core.orders.picks import (
+        NotYourPickList,
+        PickOutcome,
+        confirm_pick,
+        short_pick,
+        skip_pick,
+        undo_pick,
+    )
     from core.orders.service import create_order, get_order, list_orders, order_read
     from core.orders.shipping import ship_order
 
@@ -34,14 +41,15 @@ _EXPORTS = {
     "Sequencer": "picking", "assign_pick_list": "picking", "create_pick_list": "picking",
     "get_pick_list": "picking", "list_pick_lists": "picking", "pick_list_read": "picking",
     "travel_order": "picking",
-    "PickOutcome": "picks", "confirm_pick": "picks", "short_pick": "picks",
-    "skip_pick": "picks", "undo_pick": "picks",
+    "NotYourPickList": "picks", "PickOutcome": "picks", "confirm_pick": "picks",
+    "short_pick": "picks", "skip_pick": "picks", "undo_pick": "picks",
     "create_order": "service", "get_order": "service", "list_orders": "service",
     "order_read": "service",
     "ship_order": "shipping",
 }
 __all__ = [
     "Allocation",
+    "NotYourPickList",
     "OrderStatus",
     "PickOutcome",
     "Sequencer",

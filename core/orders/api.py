@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, pick_sequencer, read_session, writer
+from core.fields import DbId, Lookup, SaneDateTime
 from core.orders import allocation, picking, picks, service, shipping, views
 from core.orders.exceptions import PickExceptionQuery, list_pick_exceptions, recording_refusals
 from core.orders.schemas import (
@@ -16,6 +16,7 @@ from core.orders.schemas import (
     OrderCreate,
     OrderPage,
     OrderRead,
+    PickAssign,
     PickConfirm,
     PickExceptionPage,
     PickListCreate,
@@ -26,6 +27,7 @@ from core.orders.schemas import (
     PickUndo,
     ShipmentRead,
 )
+from core.people.permissions import allowed
 from core.people.security import Actor
 
 router = APIRouter(tags=["orders"])
@@ -42,40 +44,44 @@ Analyst = Annotated[Actor, Depends(allow("audit:read"))]
 def create_order(body: OrderCreate, w: Orders) -> object:
     """Take an order from a channel; a repeat of (channel, external_id) returns it unchanged."""
     return w.run(lambda s: service.order_read(s, service.create_order(
-        s, actor=w.actor, data=body)[0]), status_code=201)
+        s, actor=w.actor, data=body)[0], customers=allowed(w.actor, "customers:read")),
+        status_code=201)
 
 
 @router.get("/orders", response_model=OrderPage)
-def list_orders(_: Reader, session: DB, p: Paging, status: str | None = None,
-                channel: str | None = None) -> OrderPage:
-    """Orders, newest first, filtered by status and channel."""
+def list_orders(actor: Reader, session: DB, p: Paging, status: Lookup | None = None,
+                channel: Lookup | None = None) -> OrderPage:
+    """Orders, newest first, filtered by status and channel (customers null for roles
+    without ``customers:read``)."""
     items, total = service.list_orders(session, status=status, channel=channel, limit=p.limit,
                                        offset=p.offset)
-    return OrderPage(items=service.order_reads(session, items), total=total)
+    return OrderPage(items=service.order_reads(
+        session, items, customers=allowed(actor, "customers:read")), total=total)
 
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
-def get_order(order_id: int, _: Reader, session: DB) -> OrderRead:
-    """One order with its lines."""
-    return service.order_read(session, service.get_order(session, order_id=order_id))
+def get_order(order_id: DbId, actor: Reader, session: DB) -> OrderRead:
+    """One order with its lines (the customer null for roles without ``customers:read``)."""
+    return service.order_read(session, service.get_order(session, order_id=order_id),
+                              customers=allowed(actor, "customers:read"))
 
 
 @router.post("/orders/{order_id}/allocate", response_model=AllocationRead)
-def allocate(order_id: int, w: Orders) -> object:
+def allocate(order_id: DbId, w: Orders) -> object:
     """Reserve stock for the order (FIFO or named lot); partial allocation is reported."""
     return w.run(lambda s: views.allocation_read(s, allocation.allocate_order(
         s, actor=w.actor, order_id=order_id)))
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderRead)
-def cancel(order_id: int, w: Orders) -> object:
+def cancel(order_id: DbId, w: Orders) -> object:
     """Cancel the order and release what it holds."""
     return w.run(lambda s: service.order_read(s, allocation.cancel_order(
-        s, actor=w.actor, order_id=order_id)))
+        s, actor=w.actor, order_id=order_id), customers=allowed(w.actor, "customers:read")))
 
 
 @router.post("/orders/{order_id}/ship", response_model=ShipmentRead, status_code=201)
-def ship(order_id: int, w: Shipping) -> object:
+def ship(order_id: DbId, w: Shipping) -> object:
     """Ship what was picked for the order to the customer."""
     return w.run(lambda s: views.shipment_read(s, shipping.ship_order(
         s, actor=w.actor, order_id=order_id)), status_code=201)
@@ -93,22 +99,31 @@ def create_pick_list(
 
 
 @router.get("/picklists", response_model=PickListPage)
-def list_pick_lists(_: Reader, session: DB, p: Paging, status: str | None = None,
-                    picker: str | None = None) -> PickListPage:
+def list_pick_lists(_: Reader, session: DB, p: Paging, status: Lookup | None = None,
+                    picker: Lookup | None = None) -> PickListPage:
     """Pick lists, newest first, filtered by status and picker."""
     docs, total = picking.list_pick_lists(session, status=status, picker=picker, limit=p.limit,
                                           offset=p.offset)
     return PickListPage(items=[picking.pick_list_read(session, d) for d in docs], total=total)
 
 
+@router.post("/picklists/{number}/assign", response_model=PickListRead)
+def assign_pick_list(
+    number: Lookup, body: PickAssign, w: Annotated[Writer, Depends(writer("pick:assign"))]
+) -> object:
+    """Give a pick list to a picker (supervisors): from now on only they may work its lines."""
+    return w.run(lambda s: picking.pick_list_read(s, picking.assign_pick_list(
+        s, actor=w.actor, number=number, picker=body.picker)))
+
+
 @router.get("/picklists/{number}", response_model=PickListRead)
-def get_pick_list(number: str, _: Reader, session: DB) -> PickListRead:
+def get_pick_list(number: Lookup, _: Reader, session: DB) -> PickListRead:
     """One pick list with its lines in travel order."""
     return picking.pick_list_read(session, picking.get_pick_list(session, number=number))
 
 
 @router.post("/picks/{line_id}/confirm", response_model=PickResultRead)
-def confirm(line_id: int, body: PickConfirm, w: Picks) -> object:
+def confirm(line_id: DbId, body: PickConfirm, w: Picks) -> object:
     """Confirm pieces taken from the bin (serials or piece QR payloads, check digits).
 
     A wrong pick (check digits, or a piece of another SKU, lot or bin) is refused and recorded
@@ -121,7 +136,7 @@ def confirm(line_id: int, body: PickConfirm, w: Picks) -> object:
 
 
 @router.post("/picks/{line_id}/short", response_model=PickResultRead)
-def short(line_id: int, body: PickShort, w: Picks) -> object:
+def short(line_id: DbId, body: PickShort, w: Picks) -> object:
     """Report a short pick: post what was found, release the rest (wrong picks recorded)."""
     with recording_refusals(w.db, actor=w.actor, line_id=line_id, check_digits=body.check_digits,
                             serials=body.serials, request_key=w.key):
@@ -131,14 +146,14 @@ def short(line_id: int, body: PickShort, w: Picks) -> object:
 
 
 @router.post("/picks/{line_id}/skip", response_model=PickResultRead)
-def skip(line_id: int, w: Picks) -> object:
+def skip(line_id: DbId, w: Picks) -> object:
     """Pass a line by for now; it stays open."""
     return w.run(lambda s: views.pick_result_read(s, picks.skip_pick(
         s, actor=w.actor, line_id=line_id)))
 
 
 @router.post("/picks/{line_id}/undo", response_model=PickResultRead)
-def undo(line_id: int, w: Picks, body: PickUndo | None = None) -> object:
+def undo(line_id: DbId, w: Picks, body: PickUndo | None = None) -> object:
     """Undo a line's picks: pieces back to the bin, reserved again."""
     reason = body.reason if body else "pick undone"
     return w.run(lambda s: views.pick_result_read(s, picks.undo_pick(
@@ -147,9 +162,10 @@ def undo(line_id: int, w: Picks, body: PickUndo | None = None) -> object:
 
 @router.get("/pick-exceptions", response_model=PickExceptionPage)
 def pick_exceptions(
-    _: Analyst, session: DB, p: Paging, user: str | None = None, kind: str | None = None,
-    source: str | None = None, pick_list: str | None = None, sku: str | None = None,
-    location: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    _: Analyst, session: DB, p: Paging, user: Lookup | None = None, kind: Lookup | None = None,
+    source: Lookup | None = None, pick_list: Lookup | None = None, sku: Lookup | None = None,
+    location: Lookup | None = None, since: SaneDateTime | None = None,
+    until: SaneDateTime | None = None,
 ) -> PickExceptionPage:
     """Wrong picks caught (refused check digits and pieces), newest first, filtered."""
     items, total = list_pick_exceptions(session, PickExceptionQuery(

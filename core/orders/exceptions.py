@@ -29,6 +29,7 @@ from core.errors import CoreError, NotFoundError, ValidationFailed
 from core.locations.models import Location
 from core.lots.models import Lot
 from core.orders.models import PickException
+from core.orders.picks import bind_to_picker
 from core.orders.schemas import PickExceptionRead
 from core.people.models import User
 from core.people.security import Actor
@@ -80,12 +81,15 @@ def record_pick_exception(
         return seen
     line = session.execute(
         select(DocumentLine.document_id, DocumentLine.from_location_id, DocumentLine.sku_id,
-               DocumentLine.lot_id)
+               DocumentLine.lot_id, Document.number, Document.assignee_id)
         .join(Document, Document.id == DocumentLine.document_id)
         .where(DocumentLine.id == line_id, Document.kind == DocKind.PICK.value)
     ).first()
     if line is None or line.from_location_id is None:
         raise NotFoundError(f"No pick line {line_id}.", code="unknown-pick-line")
+    # Only the list's picker reports on its lines (the first to do so claims an unassigned list).
+    bind_to_picker(session, actor=actor, document_id=line.document_id, number=line.number,
+                   assignee_id=line.assignee_id)
     row = PickException(
         at=at or now(), user_id=actor.id, pick_line_id=line_id, pick_list_id=line.document_id,
         kind=kind, given=given.strip()[:_GIVEN_MAX], location_id=line.from_location_id,

@@ -21,6 +21,7 @@ from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationS
 from core.orders.schemas import PickLineRead, PickListRead
 from core.orders.service import lock_order
 from core.people.models import User
+from core.people.permissions import PERMISSIONS, require
 from core.people.security import Actor
 
 __all__ = [
@@ -156,7 +157,7 @@ def create_pick_list(
             "Every reservation of these orders is already on a pick list.", code="nothing-to-pick"
         )
     pack = _packing_bin(session, packing)
-    assignee = user_by_name(session, picker) if picker else None
+    assignee = _picker(session, picker) if picker else None
     loc_ids = {res.location_id for res, _ in rows}
     locations = {
         loc.id: loc for loc in session.scalars(select(Location).where(Location.id.in_(loc_ids)))
@@ -215,17 +216,47 @@ def get_pick_list(session: Session, *, number: str) -> Document:
     return doc
 
 
+def _picker(session: Session, username: str) -> User:
+    """An active user whose role may pick; `ValidationFailed` (``not-a-picker``) otherwise."""
+    user = user_by_name(session, username)
+    if not user.active or user.role not in PERMISSIONS["pick:write"]:
+        raise ValidationFailed(
+            f"{username} is not an active user who may pick; choose a picker.",
+            code="not-a-picker",
+        )
+    return user
+
+
 def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str) -> Document:
-    """Give a pick list to a picker."""
-    doc = get_pick_list(session, number=number)
-    doc.assignee_id = user_by_name(session, picker).id
+    """Give a pick list to a picker (``pick:assign``): from now on only they may work it.
+
+    The previous assignee loses the right to confirm, short, skip or undo its lines; a
+    cancelled list cannot be reassigned (``pick-list-closed``). The audit entry names both.
+    """
+    require(actor, "pick:assign")
+    doc = session.scalar(
+        select(Document)
+        .where(Document.number == number, Document.kind == DocKind.PICK)
+        .with_for_update()
+    )
+    if doc is None:
+        raise NotFoundError(f"No pick list numbered '{number}'.", code="unknown-pick-list")
+    if doc.status == "cancelled":
+        raise ConflictError(f"Pick list {number} is cancelled.", code="pick-list-closed")
+    user = _picker(session, picker)
+    previous = (
+        session.scalar(select(User.username).where(User.id == doc.assignee_id))
+        if doc.assignee_id
+        else None
+    )
+    doc.assignee_id = user.id
     session.flush()
     audit.record(
         session,
         actor=actor.username,
         action="pick.assign",
         entity=doc.number,
-        detail={"picker": picker},
+        detail={"picker": user.username, "previous": previous},
     )
     return doc
 

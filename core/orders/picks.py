@@ -1,5 +1,9 @@
 """Pick confirmation: confirm, short, skip and undo one pick line.
 
+Only the pick list's assignee works its lines (an unassigned list becomes the first worker's,
+see :func:`bind_to_picker`), and a confirmation at a bin with check digits must give them: the
+picker proves they stand at the bin by reading them off its label.
+
 This is the hot path of a shift (thousands of confirmations an hour), so a confirmation reads
 everything it needs in one statement and writes with plain UPDATEs. On PostgreSQL that first
 statement row-locks the line, its pick list and its order, so concurrent confirmations of one
@@ -28,7 +32,9 @@ from core.errors import (
     InsufficientStockError,
     LotBlockedError,
     NotFoundError,
+    PermissionDenied,
     SerialError,
+    ValidationFailed,
 )
 from core.events import DocumentPosted, PickConfirmed, record
 from core.ledger.models import StockMove
@@ -41,7 +47,21 @@ from core.lots.qr import serial_code
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.people.security import Actor
 
-__all__ = ["PickOutcome", "confirm_pick", "short_pick", "skip_pick", "undo_pick"]
+__all__ = [
+    "NotYourPickList",
+    "PickOutcome",
+    "bind_to_picker",
+    "confirm_pick",
+    "short_pick",
+    "skip_pick",
+    "undo_pick",
+]
+
+
+class NotYourPickList(PermissionDenied):
+    """The pick line belongs to a list assigned to someone else."""
+
+    code = "not-your-pick-list"
 
 
 @dataclass(frozen=True)
@@ -65,7 +85,8 @@ _COLUMNS = (
     DocumentLine.id, DocumentLine.document_id, DocumentLine.quantity, DocumentLine.done_quantity,
     DocumentLine.status, DocumentLine.sku_id, DocumentLine.lot_id, DocumentLine.from_location_id,
     DocumentLine.to_location_id, DocumentLine.reservation_id, DocumentLine.order_line_id,
-    DocumentLine.data, Document.status.label("doc_status"), Location.code.label("bin"),
+    DocumentLine.data, Document.status.label("doc_status"), Document.number.label("list_number"),
+    Document.assignee_id, Location.code.label("bin"),
     Location.check_digits, Location.kind.label("bin_kind"), Location.tier.label("bin_tier"),
     _DEST.code.label("dest"), _DEST.kind.label("dest_kind"), _DEST.tier.label("dest_tier"),
     Sku.code.label("sku"), Sku.serialised, Lot.code.label("lot"),
@@ -179,7 +200,44 @@ def _check_open(row: Any, quantity: int) -> None:
         )
 
 
+def bind_to_picker(
+    session: Session, *, actor: Actor, document_id: int, number: str, assignee_id: int | None
+) -> None:
+    """Let only the list's assignee work it; the first to work an unassigned list claims it.
+
+    `NotYourPickList` (403) for anyone else, supervisors included: they reassign the list
+    first (``pick:assign``). A claim is a conditional UPDATE, so two first pickers cannot both
+    win, and it is audited like an assignment.
+    """
+    if assignee_id == actor.id:
+        return
+    if assignee_id is None:
+        claimed = session.connection().execute(
+            update(Document)
+            .where(Document.id == document_id, Document.assignee_id.is_(None))
+            .values(assignee_id=actor.id)
+        ).rowcount
+        _expire(session, (Document, document_id))
+        if claimed:
+            audit.record(session, actor=actor.username, action="pick.assign", entity=number,
+                         detail={"picker": actor.username, "via": "claim"})
+            return
+    raise NotYourPickList(
+        f"Pick list {number} is assigned to another picker; ask a supervisor to reassign it."
+    )
+
+
+def _bind(session: Session, actor: Actor, row: Any) -> None:
+    bind_to_picker(session, actor=actor, document_id=row.document_id, number=row.list_number,
+                   assignee_id=row.assignee_id)
+
+
 def _check_digits(row: Any, check_digits: str | None) -> None:
+    if row.check_digits and not (check_digits or "").strip():
+        raise ValidationFailed(
+            f"Read the check digits off the label of bin {row.bin} and send them with the pick.",
+            code="check-digits-required",
+        )
     if check_digits is not None and (
         not row.check_digits or check_digits.strip() != row.check_digits
     ):
@@ -331,6 +389,7 @@ def confirm_pick(
     Wrong check digits, a blocked lot, or a serial of another bin, SKU or lot post nothing.
     """
     row = _load(session, line_id, serials)
+    _bind(session, actor, row)
     _check_digits(row, check_digits)
     if quantity <= 0:
         raise ConflictError("Confirm at least one piece (or report a short pick).",
@@ -347,6 +406,7 @@ def short_pick(
 ) -> PickOutcome:
     """The bin holds too few: post the ``found_quantity`` found now and release the rest."""
     row = _load(session, line_id, serials)
+    _bind(session, actor, row)
     _check_digits(row, check_digits)
     _check_open(row, found_quantity)
     serial_ids: tuple[int, ...] = ()
@@ -360,6 +420,7 @@ def short_pick(
 def skip_pick(session: Session, *, actor: Actor, line_id: int) -> PickOutcome:
     """Pass a line by for now (blocked aisle, come back later); it stays open."""
     row = _load(session, line_id)
+    _bind(session, actor, row)
     if row.status != "open":
         raise ConflictError(f"Pick line {row.id} is {row.status}.", code="pick-line-closed")
     skipped = int((row.data or {}).get("skipped", 0)) + 1
@@ -375,6 +436,7 @@ def undo_pick(
 ) -> PickOutcome:
     """Put a line's picked pieces back in the bin (reversing moves) and reserve them again."""
     row = _load(session, line_id)
+    _bind(session, actor, row)
     if row.status == "cancelled" or row.order_status in (OrderStatus.SHIPPED,
                                                          OrderStatus.CANCELLED):
         raise ConflictError(f"Pick line {row.id} is {row.status} and its order "

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.fields import DbId, Lookup, Money, SaneDateTime, Text
+
 Code = Field(min_length=1, max_length=48)
 
 
@@ -15,10 +17,10 @@ class OrderLineIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sku: str = Code
+    sku: Text = Code
     quantity: int = Field(gt=0, le=100_000)
-    lot: str | None = Field(default=None, max_length=32)
-    unit_price: float | None = Field(default=None, ge=0)
+    lot: Text | None = Field(default=None, max_length=32)
+    unit_price: Money | None = None
 
 
 class OrderCreate(BaseModel):
@@ -26,12 +28,12 @@ class OrderCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    channel: str = Field(min_length=1, max_length=32)
-    external_id: str = Field(min_length=1, max_length=64)
-    customer_name: str = Field(min_length=1, max_length=128)
-    customer_ref: str | None = Field(default=None, max_length=64)
+    channel: Text = Field(min_length=1, max_length=32)
+    external_id: Text = Field(min_length=1, max_length=64)
+    customer_name: Text = Field(min_length=1, max_length=128)
+    customer_ref: Text | None = Field(default=None, max_length=64)
     removal_strategy: Literal["fifo", "named_lot"] = "fifo"
-    due_at: datetime | None = None
+    due_at: SaneDateTime | None = None
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
 
     @model_validator(mode="after")
@@ -61,7 +63,8 @@ class OrderRead(BaseModel):
     id: int
     channel: str
     external_id: str
-    customer_name: str
+    #: The customer's name and reference: null for roles without ``customers:read``.
+    customer_name: str | None
     customer_ref: str | None
     status: str
     removal_strategy: str
@@ -105,16 +108,27 @@ class AllocationRead(BaseModel):
     lines: list[AllocatedLineRead]
 
 
+class PickAssign(BaseModel):
+    """Who a pick list goes to (a supervisor's reassignment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    picker: Text = Field(min_length=1, max_length=64, description="Username of the picker.")
+
+
 class PickListCreate(BaseModel):
     """Make a pick list from named orders, or a wave of the oldest allocated orders."""
 
     model_config = ConfigDict(extra="forbid")
 
-    order_ids: list[int] = Field(default_factory=list, max_length=500)
+    order_ids: list[DbId] = Field(default_factory=list, max_length=500)
     wave: int | None = Field(default=None, gt=0, le=500, description="Take N oldest orders.")
-    channel: str | None = Field(default=None, description="Wave only: orders of this channel.")
-    picker: str | None = Field(default=None, description="Username to assign the list to.")
-    packing: str | None = Field(default=None, description="Packing bin; default: the first.")
+    channel: Text | None = Field(default=None, max_length=32,
+                                 description="Wave only: orders of this channel.")
+    picker: Text | None = Field(default=None, max_length=64,
+                                description="Username to assign the list to.")
+    packing: Text | None = Field(default=None, max_length=48,
+                                 description="Packing bin; default: the first.")
 
     @model_validator(mode="after")
     def _orders_or_wave(self) -> PickListCreate:
@@ -169,9 +183,9 @@ class PickConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: int = Field(gt=0, le=100_000)
-    serials: list[str] = Field(default_factory=list, max_length=100_000,
-                               description="Serial codes or piece QR payloads (FACET:S:...).")
-    check_digits: str | None = Field(default=None, max_length=3)
+    serials: list[Lookup] = Field(default_factory=list, max_length=100_000,
+                                  description="Serial codes or piece QR payloads (FACET:S:...).")
+    check_digits: Text | None = Field(default=None, max_length=3)
 
 
 class PickShort(BaseModel):
@@ -180,8 +194,8 @@ class PickShort(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     found_quantity: int = Field(ge=0, le=100_000)
-    serials: list[str] = Field(default_factory=list, max_length=100_000)
-    check_digits: str | None = Field(default=None, max_length=3)
+    serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
+    check_digits: Text | None = Field(default=None, max_length=3)
 
 
 class PickResultRead(BaseModel):
@@ -197,7 +211,7 @@ class PickUndo(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(default="pick undone", min_length=1, max_length=64)
+    reason: Text = Field(default="pick undone", min_length=1, max_length=64)
 
 
 class ShipmentRead(BaseModel):

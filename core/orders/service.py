@@ -155,8 +155,11 @@ def list_orders(
     return list(orders), total
 
 
-def order_reads(session: Session, orders: Sequence[SalesOrder]) -> list[OrderRead]:
-    """API views of orders, with SKU and lot codes looked up in one go."""
+def order_reads(
+    session: Session, orders: Sequence[SalesOrder], *, customers: bool = True
+) -> list[OrderRead]:
+    """API views of orders, with SKU and lot codes looked up in one go (the customer's name
+    and reference null unless ``customers``)."""
     lines = [ln for o in orders for ln in o.lines]
     sku_ids = {ln.sku_id for ln in lines}
     lot_ids = {ln.lot_id for ln in lines if ln.lot_id}
@@ -165,7 +168,8 @@ def order_reads(session: Session, orders: Sequence[SalesOrder]) -> list[OrderRea
     return [
         OrderRead(
             id=o.id, channel=o.channel, external_id=o.external_id,
-            customer_name=o.customer_name, customer_ref=o.customer_ref, status=o.status,
+            customer_name=o.customer_name if customers else None,
+            customer_ref=o.customer_ref if customers else None, status=o.status,
             removal_strategy=o.removal_strategy, created_at=o.created_at, due_at=o.due_at,
             shipped_at=o.shipped_at,
             lines=[
@@ -182,9 +186,9 @@ def order_reads(session: Session, orders: Sequence[SalesOrder]) -> list[OrderRea
     ]
 
 
-def order_read(session: Session, order: SalesOrder) -> OrderRead:
-    """The API view of one order."""
-    return order_reads(session, [order])[0]
+def order_read(session: Session, order: SalesOrder, *, customers: bool = True) -> OrderRead:
+    """The API view of one order (the customer null unless ``customers``)."""
+    return order_reads(session, [order], customers=customers)[0]
 
 
 def release_reservations(

@@ -23,8 +23,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "adjust:write": OFFICE | {Role.CLERK},
     "count:write": OFFICE | {Role.CLERK, Role.PICKER},
     "count:approve": OFFICE,
+    # Who sees what the books expect of a count; the others (the counters) count blind, and
+    # while a count they may work is live its bins' stock is hidden from them everywhere.
+    "count:expected": OFFICE | {Role.QC_INSPECTOR, Role.SECURITY, Role.FINANCE_AUDITOR},
     "order:write": OFFICE | {Role.CLERK},
     "pick:write": OFFICE | {Role.CLERK, Role.PICKER},
+    # Give a pick list to a picker or take it from them (only its assignee may work it).
+    "pick:assign": OFFICE,
+    # Check digits prove a picker stood at the bin (read off its label): only the roles that
+    # print labels see them; everyone else gets null.
+    "locations:check-digits": OFFICE | {Role.CLERK},
+    # Customers' names and references on orders and lot traces: null for the other roles.
+    "customers:read": OFFICE | {Role.CLERK, Role.FINANCE_AUDITOR},
     "ship:write": OFFICE | {Role.CLERK},
     "recall:write": OFFICE | {Role.QC_INSPECTOR},
     "correct:write": OFFICE,

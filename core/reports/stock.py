@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,10 +42,12 @@ def stock_summary(
     lot: str | None = None,
     location: str | None = None,
     limit: int = 200,
+    hidden: Collection[int] = (),
 ) -> tuple[list[dict[str, object]], dict[str, int]]:
     """Units on hand, reserved and available inside, grouped by SKU or by location, filtered.
 
-    Returns the rows (largest first, at most ``limit``) and the totals over every row.
+    Returns the rows (largest first, at most ``limit``) and the totals over every row; stock
+    at the locations in ``hidden`` (bins under the reader's blind count) is left out.
     """
     key = Sku.code if by == "sku" else Location.code
     stmt = (
@@ -64,6 +66,8 @@ def stock_summary(
             stmt = stmt.where(column == value)
     if styles:
         stmt = stmt.where(Style.code.in_(list(styles)))
+    if hidden:
+        stmt = stmt.where(Location.id.not_in(list(hidden)))
     grouped = stmt.group_by(key)
     rows = [
         {by: code, "style": style, "on_hand": int(on_hand), "reserved": int(reserved),

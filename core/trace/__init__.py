@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         normalise_lot_code,
         serial_history,
     )
+    from core.trace.visibility import FULL_VIEW, BlindCountOpen, Visibility, visibility_for
 
 _EXPORTS = {
     "LocateResult": "service",
@@ -24,13 +25,21 @@ _EXPORTS = {
     "lot_trace": "service",
     "normalise_lot_code": "service",
     "serial_history": "service",
+    "FULL_VIEW": "visibility",
+    "BlindCountOpen": "visibility",
+    "Visibility": "visibility",
+    "visibility_for": "visibility",
 }
 __all__ = [
+    "FULL_VIEW",
+    "BlindCountOpen",
     "LocateResult",
+    "Visibility",
     "locate",
     "lot_trace",
     "normalise_lot_code",
     "serial_history",
+    "visibility_for",
 ]
 
 

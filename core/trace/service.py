@@ -19,6 +19,7 @@ from core.lots.models import Lot, Serial, Supplier
 from core.lots.qr import parse
 from core.orders.models import SalesOrder
 from core.people.models import User
+from core.trace.visibility import FULL_VIEW, Visibility
 
 _INTERNAL = [k.value for k in Kind if k not in VIRTUAL_KINDS]
 _LOT_SPOKEN = re.compile(r"^([A-Za-z]+)[\s\-_]*(\d+)$")
@@ -82,8 +83,23 @@ def normalise_lot_code(text: str) -> str:
     return f"{match[1].upper()}-{match[2]}" if match else text.strip().upper()
 
 
-def locate(session: Session, *, q: str) -> LocateResult:
-    """Where a serial, lot, SKU, style or QR label is, per location."""
+def locate(session: Session, *, q: str, view: Visibility = FULL_VIEW) -> LocateResult:
+    """Where a serial, lot, SKU, style or QR label is, per location, as ``view`` may see it.
+
+    Check digits are null when the reader may not see them; rows at bins under the reader's
+    blind count are left out, and naming such a bin (or a piece in it) is `BlindCountOpen`.
+    """
+    found = _locate(session, q)
+    if found.kind in ("location", "serial"):
+        for row in found.rows:
+            view.refuse_bin(str(row["location"]))
+        if found.kind == "location":
+            view.refuse_bin(found.label)
+    found.rows = view.visible_rows(found.rows)
+    return found
+
+
+def _locate(session: Session, q: str) -> LocateResult:
     text = q.strip()
     if not text:
         raise ValidationFailed("Say what to look for.", code="empty-query")
@@ -120,11 +136,22 @@ def locate(session: Session, *, q: str) -> LocateResult:
     )
 
 
-def serial_history(session: Session, *, code: str) -> list[dict[str, object]]:
+def refuse_hidden_serial(session: Session, *, code: str, view: Visibility) -> None:
+    """`BlindCountOpen` when the piece ``code`` lies in a bin under the reader's blind count."""
+    if view.hidden_bins and (
+        at := session.scalar(select(Serial.location_id).where(Serial.code == code))
+    ) in view.hidden_bins:
+        view.refuse_bin(session.get_one(Location, at).code)
+
+
+def serial_history(
+    session: Session, *, code: str, view: Visibility = FULL_VIEW
+) -> list[dict[str, object]]:
     """Every move of a piece: when, from, to, which document, who."""
     serial = session.scalar(select(Serial).where(Serial.code == code))
     if serial is None:
         raise NotFoundError(f"No serial {code}.", code="unknown-serial")
+    refuse_hidden_serial(session, code=code, view=view)
     src, dst = aliased(Location), aliased(Location)
     stmt = (
         select(
@@ -160,8 +187,14 @@ def serial_history(session: Session, *, code: str) -> list[dict[str, object]]:
     ]
 
 
-def lot_trace(session: Session, *, code: str) -> dict[str, object]:
-    """A lot's origin, where it is now, and every order and customer it went to."""
+def lot_trace(
+    session: Session, *, code: str, view: Visibility = FULL_VIEW
+) -> dict[str, object]:
+    """A lot's origin, where it is now, and every order and customer it went to.
+
+    As ``view`` may see it: check digits and customers null when hidden, bins under the
+    reader's blind count left out of ``on_hand``.
+    """
     lot = session.scalar(select(Lot).where(Lot.code == normalise_lot_code(code)))
     if lot is None:
         raise NotFoundError(f"No lot {code}.", code="unknown-lot")
@@ -192,12 +225,12 @@ def lot_trace(session: Session, *, code: str) -> dict[str, object]:
         "assay_purity": lot.assay_purity,
         "qc_result": lot.qc_result,
         "certificate": {"lab": lot.certificate_lab, "number": lot.certificate_no},
-        "on_hand": _balance_rows(session, Balance.lot_id == lot.id),
+        "on_hand": view.visible_rows(_balance_rows(session, Balance.lot_id == lot.id)),
         "shipped": [
             {
                 "channel": ch,
                 "order": ext,
-                "customer": cust,
+                "customer": view.customer(cust),
                 "sku": sku,
                 "quantity": int(qty),
                 "at": at,

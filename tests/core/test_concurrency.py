@@ -17,7 +17,7 @@ from core.orders.allocation import allocate_order
 from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
 from core.people.security import Actor
-from tests.builders import Builder
+from tests.builders import Builder, label_digits
 from tests.core.test_orders_support import order, stock_lot
 
 RACERS = 50
@@ -83,7 +83,8 @@ def test_fifty_pickers_race_for_five_pieces(db: Database) -> None:
 
     def pick(_: int) -> None:
         with db.write() as session:
-            confirm_pick(session, actor=actor, line_id=line_id, quantity=1)
+            confirm_pick(session, actor=actor, line_id=line_id, quantity=1,
+                         check_digits=label_digits(session, line_id))
 
     results = _race(db, pick, list(range(RACERS)))
     assert results.count("ok") == 5

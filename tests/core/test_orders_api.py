@@ -96,12 +96,14 @@ def test_order_to_shipment_over_http(app: tuple[TestClient, dict[str, str]], db:
     assert first.json()["line"]["done_quantity"] == 2
     over = client.post(f"/api/picks/{ring['id']}/confirm", headers=picker, json=body)
     assert over.status_code == 409
+    chain_digits = digits[chain["from_location"]]  # read off the bin's label
     short = client.post(f"/api/picks/{chain['id']}/short", headers=picker,
-                        json={"found_quantity": 3})
+                        json={"found_quantity": 3, "check_digits": chain_digits})
     assert short.json()["line"]["short_quantity"] == 1 and short.json()["order_status"] == "picked"
     undo = client.post(f"/api/picks/{chain['id']}/undo", headers=picker)
     assert undo.status_code == 200 and undo.json()["line"]["status"] == "open"
-    client.post(f"/api/picks/{chain['id']}/confirm", headers=picker, json={"quantity": 4})
+    client.post(f"/api/picks/{chain['id']}/confirm", headers=picker,
+                json={"quantity": 4, "check_digits": chain_digits})
     assert client.post(f"/api/orders/{order_id}/ship", headers=picker).status_code == 403
     shipped = client.post(f"/api/orders/{order_id}/ship", headers=clerk)
     assert shipped.status_code == 201, shipped.text

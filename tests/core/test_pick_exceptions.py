@@ -25,7 +25,7 @@ from core.orders.exceptions import (
 from core.orders.models import PickException
 from core.orders.picking import create_pick_list, pick_list_read
 from tests.assistant.voice.test_core_backend import build_floor
-from tests.builders import PASSWORD, Builder
+from tests.builders import PASSWORD, Builder, label_digits
 from tests.core.test_orders_support import order, stock_lot
 from web.app import Settings, create_app
 from web.voice_backend import CorePickingBackend
@@ -105,10 +105,12 @@ def floor_api(db: Database, db_url: str) -> Iterator[tuple[TestClient, dict[str,
         allocate_order(session, actor=b.actor, order_id=sales.id)
         doc = create_pick_list(session, actor=b.actor, order_ids=[sales.id], picker="pia")
         lines = {ln.sku: ln for ln in pick_list_read(session, doc).lines}
+        digits = label_digits(session, lines["PEND-1"].id)  # what pia reads off the label
     settings = Settings(core=CoreSettings(database_url=db_url, secret_key="exceptions-key" * 3))
     with TestClient(create_app(settings)) as client:
         yield client, {"ring": lines["RING-1"], "pendant": lines["PEND-1"], "here": here,
-                       "elsewhere": elsewhere, "pick_list": doc.number}
+                       "elsewhere": elsewhere, "pick_list": doc.number,
+                       "pendant_digits": digits}
 
 
 def test_refusals_over_http_are_recorded_and_post_nothing(
@@ -123,7 +125,8 @@ def test_refusals_over_http_are_recorded_and_post_nothing(
                         json={"quantity": 2, "check_digits": "00"})
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "wrong-check-digits"
     other_bin = client.post(f"/api/picks/{pendant.id}/confirm", headers=picker,
-                            json={"quantity": 1, "serials": [f["elsewhere"][0]]})
+                            json={"quantity": 1, "serials": [f["elsewhere"][0]],
+                                  "check_digits": f["pendant_digits"]})
     assert other_bin.status_code == 409
     assert other_bin.json()["error"]["code"] in ("serial-wrong-lot", "serial-not-at-bin")
     short = client.post(f"/api/picks/{ring.id}/short", headers=picker,
@@ -131,7 +134,8 @@ def test_refusals_over_http_are_recorded_and_post_nothing(
     assert short.status_code == 422
     # Not wrong picks: a missing serial, a closed line. They are refused and not recorded.
     assert client.post(f"/api/picks/{pendant.id}/confirm", headers=picker,
-                       json={"quantity": 1}).status_code == 409
+                       json={"quantity": 1, "check_digits": f["pendant_digits"]}
+                       ).status_code == 409
     keyed = {**picker, "Idempotency-Key": "scan-77"}
     for _ in range(2):  # a retry of the same refused request is recorded once
         assert client.post(f"/api/picks/{ring.id}/confirm", headers=keyed,
@@ -144,7 +148,8 @@ def test_refusals_over_http_are_recorded_and_post_nothing(
     assert [k[1] for k in kinds] == ["00", f["elsewhere"][0], "00", "01"]
     assert kinds[-1][3] == "scan-77"
     ok = client.post(f"/api/picks/{pendant.id}/confirm", headers=picker,
-                     json={"quantity": 1, "serials": [f["here"][0]]})
+                     json={"quantity": 1, "serials": [f["here"][0]],
+                           "check_digits": f["pendant_digits"]})
     assert ok.status_code == 200, ok.text
 
 

@@ -26,7 +26,7 @@ from core.orders.picking import create_pick_list, pick_list_read
 from core.orders.picks import confirm_pick, short_pick, skip_pick, undo_pick
 from core.orders.shipping import ship_order
 from core.trace.service import lot_trace, serial_history
-from tests.builders import Builder
+from tests.builders import Builder, label_digits
 from tests.core.test_orders_support import order, stock_lot
 
 Shop = tuple[Builder, list[str], str]
@@ -58,7 +58,7 @@ def _picklist(session: Session, b: Builder, sku: str, qty: int, bins: list[str],
 
 def test_pick_ship_and_trace(session: Session, shop: Shop) -> None:
     b, bins, sku = shop
-    b.user("pia", "picker")
+    pia = b.user("pia", "picker")  # the list is hers: she confirms its lines
     stock_lot(session, b.actor, sku=sku, lot="L-A", qty=1, location=bins[2])
     serials_b = stock_lot(session, b.actor, sku=sku, lot="L-B", qty=2, location=bins[0])
     o = order(session, b.actor, "5000", (sku, 3), customer="Mme Curie")
@@ -71,13 +71,14 @@ def test_pick_ship_and_trace(session: Session, shop: Shop) -> None:
     assert [ln.from_location for ln in view.lines] == [bins[0], bins[2]]  # travel order
     assert seen == [[bins[0], bins[2]]] and all(ln.to_location == "PACK" for ln in view.lines)
     first, second = view.lines
-    out = confirm_pick(session, actor=b.actor, line_id=first.id, quantity=2,
+    out = confirm_pick(session, actor=pia, line_id=first.id, quantity=2,
                        serials=[serials_b[0], serial_payload(serials_b[1])],
                        check_digits=_digits(session, bins[0]))
     assert out.line_status == "done" and out.pick_list_status == "open"
     lot_a_serial = session.scalar(select(Serial.code).join(Lot).where(Lot.code == "L-A")) or ""
-    out = confirm_pick(session, actor=b.actor, line_id=second.id, quantity=1,
-                       serials=[lot_a_serial])
+    out = confirm_pick(session, actor=pia, line_id=second.id, quantity=1,
+                       serials=[lot_a_serial],
+                       check_digits=label_digits(session, second.id))
     assert (out.pick_list_status, out.order_status) == ("done", OrderStatus.PICKED)
     shipment = ship_order(session, actor=b.actor, order_id=o.id)
     assert shipment.order_id == o.id and o.status == OrderStatus.SHIPPED and o.shipped_at
@@ -126,7 +127,8 @@ def test_wrong_serial_posts_nothing(session: Session, shop: Shop, which: str, co
     }[which]
     before = _moves(session)
     with pytest.raises(CoreError) as err:
-        confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=1, serials=bad)
+        confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=1, serials=bad,
+                     check_digits=label_digits(session, doc.lines[0].id))
     assert err.value.code == code
     assert _moves(session) == before
 
@@ -135,14 +137,18 @@ def test_confirm_beyond_the_line_is_refused(session: Session, shop: Shop) -> Non
     b, bins, sku = shop
     doc, serials, _ = _picklist(session, b, sku, 2, bins, lot="L-9")
     line_id = doc.lines[0].id
-    out = confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[:1])
+    out = confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[:1],
+                       check_digits=label_digits(session, line_id))
     assert (out.line_status, out.done_quantity) == ("open", 1)
     with pytest.raises(InsufficientStockError) as err:
-        confirm_pick(session, actor=b.actor, line_id=line_id, quantity=2, serials=serials)
+        confirm_pick(session, actor=b.actor, line_id=line_id, quantity=2, serials=serials,
+                     check_digits=label_digits(session, line_id))
     assert err.value.status == 409
-    confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[1:])
+    confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[1:],
+                 check_digits=label_digits(session, line_id))
     with pytest.raises(InsufficientStockError):
-        confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[1:])
+        confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[1:],
+                     check_digits=label_digits(session, line_id))
     assert verify_ledger(session).ok
 
 
@@ -153,7 +159,8 @@ def test_short_pick_releases_the_rest(session: Session, shop: Shop) -> None:
     skip = skip_pick(session, actor=b.actor, line_id=line_id)
     assert skip.line_status == "open"
     out = short_pick(session, actor=b.actor, line_id=line_id, found_quantity=1,
-                     serials=serials[:1])
+                     serials=serials[:1],
+                     check_digits=label_digits(session, line_id))
     assert (out.quantity, out.short, out.line_status) == (1, 3, "short")
     assert (out.pick_list_status, out.order_status) == ("done", OrderStatus.PICKED)
     bal = session.scalar(select(Balance).join(Location).where(Location.code == bins[0]))
@@ -174,10 +181,12 @@ def test_recalled_or_held_lot_blocks_picking(session: Session, shop: Shop) -> No
     before = _moves(session)
     with pytest.raises(LotBlockedError) as err:
         confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=2,
-                     serials=serials)
+                     serials=serials,
+                     check_digits=label_digits(session, doc.lines[0].id))
     assert err.value.code == "lot-blocked" and err.value.status == 409
     assert _moves(session) == before
-    out = short_pick(session, actor=b.actor, line_id=doc.lines[0].id, found_quantity=0)
+    out = short_pick(session, actor=b.actor, line_id=doc.lines[0].id, found_quantity=0,
+                     check_digits=label_digits(session, doc.lines[0].id))
     assert out.short == 2 and verify_ledger(session).ok  # the blocked line can be let go
 
 
@@ -185,7 +194,8 @@ def test_undo_puts_pieces_back_and_reserves_again(session: Session, shop: Shop) 
     b, bins, sku = shop
     doc, serials, o = _picklist(session, b, sku, 2, bins)
     line_id = doc.lines[0].id
-    confirm_pick(session, actor=b.actor, line_id=line_id, quantity=2, serials=serials)
+    confirm_pick(session, actor=b.actor, line_id=line_id, quantity=2, serials=serials,
+                 check_digits=label_digits(session, line_id))
     assert o.status == OrderStatus.PICKED
     out = undo_pick(session, actor=b.actor, line_id=line_id)
     assert out.line_status == "open" and out.order_status == OrderStatus.PICKING
@@ -200,7 +210,8 @@ def test_undo_puts_pieces_back_and_reserves_again(session: Session, shop: Shop) 
     with pytest.raises(ConflictError) as err:
         undo_pick(session, actor=b.actor, line_id=line_id)
     assert err.value.code == "nothing-to-undo"
-    confirm_pick(session, actor=b.actor, line_id=line_id, quantity=2, serials=serials)
+    confirm_pick(session, actor=b.actor, line_id=line_id, quantity=2, serials=serials,
+                 check_digits=label_digits(session, line_id))
     ship_order(session, actor=b.actor, order_id=o.id)
     assert lot_trace(session, code="L-1")["shipped"][0]["quantity"] == 2
     assert verify_ledger(session).ok and verify_audit(session).ok
@@ -213,7 +224,8 @@ def test_non_serialised_pick_and_cancel(session: Session, shop: Shop) -> None:
     o = order(session, b.actor, "5010", (beads, 6))
     allocate_order(session, actor=b.actor, order_id=o.id)
     doc = create_pick_list(session, actor=b.actor, order_ids=[o.id])
-    confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=4)
+    confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=4,
+                 check_digits=label_digits(session, doc.lines[0].id))
     with pytest.raises(ConflictError) as err:
         ship_order(session, actor=b.actor, order_id=o.id)
     assert err.value.code == "picks-open"

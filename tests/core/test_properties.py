@@ -41,7 +41,7 @@ from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
-from tests.builders import Builder
+from tests.builders import Builder, label_digits
 
 STOCK = {"RING-1": ("L-A", True), "CHAIN-1": ("L-B", False)}
 PLACES = ["A01-01-1-01", "A01-01-1-02", "A01-01-1-03", "QUAR"]
@@ -119,7 +119,8 @@ def _order(b: Builder, sku: str, qty: int, ship: bool) -> None:
         loc = b.session.get_one(Location, line.from_location_id).code
         serials = _serials_at(b.session, sku, loc, line.quantity) if STOCK[sku][1] else []
         confirm_pick(b.session, actor=b.actor, line_id=line.id, quantity=line.quantity,
-                     serials=serials)
+                     serials=serials,
+                     check_digits=label_digits(b.session, line.id))
     if ship:
         ship_order(b.session, actor=b.actor, order_id=order.id)
 

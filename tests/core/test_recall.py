@@ -23,7 +23,7 @@ from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
-from tests.builders import Builder
+from tests.builders import Builder, label_digits
 
 
 def _order(b: Builder, external_id: str, customer: str, qty: int) -> SalesOrder:
@@ -46,7 +46,8 @@ def _pick_all(b: Builder, lines: list[DocumentLine]) -> None:
             Serial.location_id == line.from_location_id, Serial.lot_id == line.lot_id,
             Serial.sku_id == line.sku_id).order_by(Serial.code).limit(line.quantity)))
         confirm_pick(b.session, actor=b.actor, line_id=line.id, quantity=line.quantity,
-                     serials=codes)
+                     serials=codes,
+                     check_digits=label_digits(b.session, line.id))
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ from core.reports.people import shift_of, staff_performance
 from core.reports.quality import order_flow, per_mille, supplier_quality
 from core.reports.registry import REPORTS, ReportOptions, run_report
 from core.reports.shrinkage import shrinkage
-from tests.builders import Builder, at, clock
+from tests.builders import Builder, at, clock, label_digits
 
 
 def _lot(b: Builder, sku: str, lot: str, supplier: str, weights: list[float] | None,
@@ -91,14 +91,16 @@ def shop(session: Session) -> dict[str, Any]:
             order = _order(b, ext, sku, qty)
             doc = create_pick_list(session, actor=b.actor, order_ids=[order.id], picker="pia")
             line = pick_list_read(session, doc).lines[0]
-            confirm_pick(session, actor=pia, line_id=line.id, quantity=qty, serials=pieces)
+            confirm_pick(session, actor=pia, line_id=line.id, quantity=qty, serials=pieces,
+                         check_digits=label_digits(session, line.id))
         with clock(at(2, 1, hour, 30 if hour == 10 else 59)):
             ship_order(session, actor=b.actor, order_id=order.id)
     with clock(at(2, 2, 15)):
         third = _order(b, "O3", "RING-1", 1, due=at(2, 3))
         doc = create_pick_list(session, actor=b.actor, order_ids=[third.id], picker="pia")
         short_pick(session, actor=pia, line_id=pick_list_read(session, doc).lines[0].id,
-                   found_quantity=0)
+                   found_quantity=0,
+                   check_digits=label_digits(session, pick_list_read(session, doc).lines[0].id))
     with clock(at(3, 1, 10)):
         adjust(session, actor=cleo, data=AdjustmentCreate(reason="lost", lines=[
             AdjustmentLineIn(sku="CHAIN-1", lot="L-2", location=bins[1], quantity=-1)]))

@@ -40,7 +40,7 @@ from core.reports.anomalies import anomalies, robust_threshold
 from core.reports.filters import ReportFilter
 from core.reports.registry import run_report
 from core.reports.shrinkage import shrinkage
-from tests.builders import Builder, at, clock
+from tests.builders import Builder, at, clock, label_digits
 
 SPRING = ReportFilter(since=at(1, 1, 0), until=at(6, 1, 0))
 
@@ -81,7 +81,8 @@ def shop(session: Session) -> dict[str, Any]:
         allocate_order(session, actor=b.actor, order_id=order.id)
         doc = create_pick_list(session, actor=b.actor, order_ids=[order.id], picker="pia")
         line = pick_list_read(session, doc).lines[0]
-        confirm_pick(session, actor=pia, line_id=line.id, quantity=1, serials=[rings[0]])
+        confirm_pick(session, actor=pia, line_id=line.id, quantity=1, serials=[rings[0]],
+                     check_digits=label_digits(session, line.id))
         ship_order(session, actor=b.actor, order_id=order.id)
     for hour, qty in ((10, 1), (11, 1), (12, 1), (13, 8)):
         with clock(at(3, 1, hour)):

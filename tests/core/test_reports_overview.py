@@ -17,7 +17,7 @@ from core.orders.picking import create_pick_list, pick_list_read
 from core.orders.picks import confirm_pick
 from core.orders.shipping import ship_order
 from core.reports.overview import overview
-from tests.builders import Builder
+from tests.builders import Builder, label_digits
 from tests.core.test_api_core import api, login
 from tests.core.test_orders_support import order
 
@@ -49,7 +49,8 @@ def day_of_work(session: Session) -> list[str]:
         doc = create_pick_list(session, actor=b.actor, order_ids=[first.id])
     with at(10, 30):
         line = pick_list_read(session, doc).lines[0]
-        confirm_pick(session, actor=b.actor, line_id=line.id, quantity=2, serials=serials[:2])
+        confirm_pick(session, actor=b.actor, line_id=line.id, quantity=2, serials=serials[:2],
+                     check_digits=label_digits(session, line.id))
     with at(11):
         ship_order(session, actor=b.actor, order_id=first.id)
         second = order(session, b.actor, "5001", ("RING-1", 1))

@@ -32,7 +32,7 @@ from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from core.reports.filters import ReportFilter
 from core.reports.forecast import reorder_advice
 from core.reports.registry import run_report
-from tests.builders import Builder, clock
+from tests.builders import Builder, clock, label_digits
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 END = START + timedelta(weeks=8)
@@ -56,7 +56,8 @@ def b(session: Session) -> Iterator[Builder]:
             allocate_order(session, actor=builder.actor, order_id=order.id)
             doc = create_pick_list(session, actor=builder.actor, order_ids=[order.id])
             line = pick_list_read(session, doc).lines[0]
-            confirm_pick(session, actor=builder.actor, line_id=line.id, quantity=2)
+            confirm_pick(session, actor=builder.actor, line_id=line.id, quantity=2,
+                         check_digits=label_digits(session, line.id))
             ship_order(session, actor=builder.actor, order_id=order.id)
     with clock(END):  # the advice is read the day the period ends
         yield builder

@@ -30,7 +30,7 @@ from core.orders.service import create_order
 from core.reports.filters import ReportFilter
 from core.reports.registry import ReportOptions, run_report
 from core.reports.slotting_advice import slotting_advice
-from tests.builders import Builder, at, clock
+from tests.builders import Builder, at, clock, label_digits
 
 FEB = ReportFilter(since=at(2, 1, 0), until=at(3, 1, 0))
 
@@ -62,7 +62,8 @@ def shop(session: Session) -> dict[str, Any]:
             allocate_order(session, actor=b.actor, order_id=order.id)
             doc = create_pick_list(session, actor=b.actor, order_ids=[order.id], picker="pia")
             line = pick_list_read(session, doc).lines[0]
-            confirm_pick(session, actor=pia, line_id=line.id, quantity=1, serials=serials)
+            confirm_pick(session, actor=pia, line_id=line.id, quantity=1, serials=serials,
+                         check_digits=label_digits(session, line.id))
     return {"bins": bins}
 
 

@@ -36,7 +36,7 @@ from core.reports.filters import ReportFilter
 from core.reports.people import pick_accuracy, staff_performance
 from core.reports.registry import ReportOptions, run_report
 from core.reports.traced import trace_variances, variance_trace
-from tests.builders import Builder, at, clock
+from tests.builders import Builder, at, clock, label_digits
 from tests.core.test_orders_support import order
 
 
@@ -49,7 +49,8 @@ def _pick(b: Builder, ext: str, sku: str, qty: int, picker: Actor, when: datetim
                                picker=picker.username)
         line = pick_list_read(b.session, doc).lines[0]
         confirm_pick(b.session, actor=picker, line_id=line.id, quantity=qty,
-                     serials=serials or [])
+                     serials=serials or [],
+                     check_digits=label_digits(b.session, line.id))
     return line.id
 
 

@@ -19,7 +19,7 @@ from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
 from core.orders.shipping import ship_order
 from core.slotting.service import best_putaway_bin, classify_velocity, suggest_putaway
-from tests.builders import Builder
+from tests.builders import Builder, label_digits
 from tests.core.test_orders_support import order, stock_lot
 
 
@@ -81,7 +81,8 @@ def test_velocity_decides_near_or_far(session: Session, b: Builder) -> None:
     allocate_order(session, actor=b.actor, order_id=o.id)
     doc = create_pick_list(session, actor=b.actor, order_ids=[o.id])
     serials = [f"{fast}-L-F-{i:04d}" for i in range(3)]
-    confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=3, serials=serials)
+    confirm_pick(session, actor=b.actor, line_id=doc.lines[0].id, quantity=3, serials=serials,
+                 check_digits=label_digits(session, doc.lines[0].id))
     ship_order(session, actor=b.actor, order_id=o.id)
     classes = classify_velocity(session, actor=b.actor, days=90)
     assert classes[fast] == "A" and classes[slow] == "C"

@@ -61,10 +61,11 @@ def test_pick_list_follows_the_twin_and_the_mirror_follows_picks(db_url: str) ->
         with db.read() as session:
             loc = location_by_code(session, first["from_location"])
             serial = session.scalar(select(Serial.code).where(Serial.location_id == loc.id))
+            digits = loc.check_digits  # what pia reads off the bin's label
         done = client.post(
             f"/api/picks/{first['id']}/confirm",
             headers=pia,
-            json={"quantity": 1, "serials": [serial]},
+            json={"quantity": 1, "serials": [serial], "check_digits": digits},
         )
         assert done.status_code == 200, done.text
         after = client.get("/api/twin/live", headers=mara).json()
