@@ -22,6 +22,7 @@ from core.catalogue.models import Sku
 from core.ledger.models import Balance
 from core.locations.models import Location
 from core.people.security import Actor
+from core.trace import visibility_for
 from twin import LiveMirror, sequence_picks
 from twin.errors import TwinError
 from twin.graph import DEPOT, location_node, network
@@ -151,6 +152,16 @@ def attach(app: Any, db: Database) -> LiveTwin:
 
 
 @router.get("/live")
-def live_state(request: Request, _: Annotated[Actor, Depends(allow("read"))]) -> dict[str, Any]:
-    """Occupancy per bin and pickers' last positions, as the twin mirrors them."""
-    return request.app.state.live_twin.state()  # type: ignore[no-any-return]
+def live_state(
+    request: Request, actor: Annotated[Actor, Depends(allow("read"))]
+) -> dict[str, Any]:
+    """Occupancy per bin and pickers' last positions, as the twin mirrors them (bins under the
+    reader's live blind count left out: a bin's fill tells its stock)."""
+    state: dict[str, Any] = request.app.state.live_twin.state()
+    db: Database = request.app.state.db
+    with db.read() as session:
+        hidden = visibility_for(session, actor).hidden_codes
+    if hidden:
+        state = {**state, "occupancy": {code: fill for code, fill in state["occupancy"].items()
+                                        if code not in hidden}}
+    return state

@@ -11,6 +11,7 @@ from core.api_deps import Writer, allow, read_session, writer
 from core.people.security import Actor
 from core.slotting import service
 from core.slotting.schemas import CandidateRead, SuggestionRead, VelocityRead
+from core.trace.visibility import visibility_for
 
 router = APIRouter(tags=["slotting"])
 
@@ -22,16 +23,19 @@ def vault_threshold(request: Request) -> float:
 
 @router.get("/slotting/suggest", response_model=SuggestionRead)
 def suggest(
-    _: Annotated[Actor, Depends(allow("read"))],
+    actor: Annotated[Actor, Depends(allow("read"))],
     session: Annotated[Session, Depends(read_session)],
     threshold: Annotated[float, Depends(vault_threshold)],
     sku: Annotated[str, Query(min_length=1, max_length=48)],
     quantity: Annotated[int, Query(gt=0, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> SuggestionRead:
-    """Bins to put ``quantity`` pieces of ``sku`` away in, best first, with reasons."""
+    """Bins to put ``quantity`` pieces of ``sku`` away in, best first, with reasons (bins
+    under the reader's live blind count left out: their free room tells their stock)."""
     ranked = service.suggest_putaway(session, sku_code=sku, quantity=quantity,
                                      vault_price_threshold=threshold, limit=limit)
+    hidden = visibility_for(session, actor).hidden_codes
+    ranked = [c for c in ranked if c.location not in hidden]
     return SuggestionRead(sku=sku, quantity=quantity, candidates=[
         CandidateRead(location=c.location, kind=c.kind, score=c.score,
                       free_capacity=c.free_capacity, distance_to_packing=c.distance_to_packing,

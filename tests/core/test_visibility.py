@@ -144,6 +144,14 @@ def test_a_blind_count_is_blind(shop: tuple[TestClient, dict[str, Any]], db: Dat
     assert client.get("/api/locate", headers=pia, params={"q": "CHAIN-1"}).json()["rows"] == []
     trace = client.get("/api/lots/L-2/trace", headers=pia).json()
     assert trace["on_hand"] == []
+    suggested = client.get("/api/slotting/suggest", headers=pia,
+                           params={"sku": "CHAIN-1", "limit": 50}).json()["candidates"]
+    assert f["bin"] not in {c["location"] for c in suggested}
+    assert f["bin"] in {c["location"] for c in client.get(
+        "/api/slotting/suggest", headers=mia, params={"sku": "CHAIN-1", "limit": 50}
+    ).json()["candidates"]}
+    assert f["bin"] not in client.get("/api/twin/live", headers=pia).json()["occupancy"]
+    assert f["bin"] in client.get("/api/twin/live", headers=mia).json()["occupancy"]
     # ...and naming the bin, or a piece in it, is refused.
     for path, params in (("/api/locate", {"q": f["bin"]}),
                          ("/api/locate", {"q": f"FACET:L:{f['bin']}"}),
