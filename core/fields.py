@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 MAX_ID = 2**63 - 1
-"""The largest 64-bit signed integer: every id and offset the databases can hold."""
+"""The largest 64-bit signed integer: the largest offset (and SQLite integer) there is."""
 MAX_GRAMS = 100_000.0
 """The heaviest piece a weight can describe: 100 kg (no jewellery piece weighs more)."""
 MAX_INT32 = 2**31 - 1
@@ -37,8 +37,10 @@ FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
 
-DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
-"""A database id: 1 to 2**63-1."""
+DbId = Annotated[int, Field(ge=1, le=MAX_INT32)]
+"""A database id: 1 to 2**31-1. The id columns are ``Integer``, 32-bit on PostgreSQL, which
+refuses a larger parameter outright ("integer out of range") where SQLite fails above 2**63-1:
+no row can have a larger id, so a larger one is a bad request, not a missing row."""
 Offset = Annotated[int, Field(ge=0, le=MAX_ID)]
 """A row offset: 0 to 2**63-1."""
 Grams = Annotated[float, Field(gt=0, le=MAX_GRAMS, allow_inf_nan=False)]
