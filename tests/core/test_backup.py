@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from core import CoreSettings, Database
 from core.audit.models import AuditEntry
-from core.backup import CopyRejected, backup, restore, verify_copy
+from core.backup import CopyRejected, ToolError, backup, restore, verify_copy
 from core.documents.adjustments import adjust
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn
 from core.errors import ConflictError
@@ -317,3 +317,57 @@ def test_a_copy_checked_with_another_audit_key_fails(
     other = CoreSettings(audit_key="some-other-audit-key-9876543210")
     check = verify_copy(url, report.path, settings=other)
     assert not check.ok and any("audit chain" in p for p in check.problems), check.problems
+
+
+def test_postgres_client_tools_must_match_the_server(
+    pg_live: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pg_dump older than the server (or none) is refused with a clear code, no file left."""
+    old = tmp_path / "old-tools"
+    old.mkdir()
+    for tool in ("pg_dump", "pg_restore"):
+        script = old / tool
+        script.write_text("#!/bin/sh\necho '" + tool + " (PostgreSQL) 9.6.24'\n")
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{old}:{os.environ['PATH']}")
+    with pytest.raises(ToolError) as refused:
+        backup(pg_live, tmp_path / "a.dump", settings=SETTINGS)
+    assert refused.value.code == "backup-tool-too-old" and "9" in refused.value.message
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(ToolError) as missing:
+        backup(pg_live, tmp_path / "a.dump", settings=SETTINGS)
+    assert missing.value.code == "backup-tool-missing"
+    assert not list(tmp_path.glob("*.dump")) and not list(tmp_path.glob(".*tmp"))
+
+
+def test_postgres_refuses_an_older_copy_over_a_newer_database(pg_live: str, tmp_path: Path) -> None:
+    """Tables of later migrations would survive pg_restore --clean: restore such a copy into a
+    new database instead (where it is migrated after the restore)."""
+    from alembic import command
+    from sqlalchemy import make_url
+
+    from core.migrate import alembic_config
+
+    name = f"facet_backup_old_{os.getpid()}"
+    old_url = make_url(pg_live).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        command.upgrade(alembic_config(old_url), "0006")
+        copy = backup(old_url, tmp_path / "old.dump", settings=SETTINGS)
+        assert copy.ok and copy.verification.schema == "older"
+        with pytest.raises(ConflictError) as refused:
+            restore(pg_live, copy.path, replace=True, settings=SETTINGS)
+        assert refused.value.code == "restore-schema-older"
+        with admin.connect() as conn:  # an empty database takes it, migrated to the head
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        done = restore(old_url, copy.path, replace=False, settings=SETTINGS)
+        assert done.kept is None and done.verification.schema == "older"
+        again = backup(old_url, tmp_path / "new.dump", settings=SETTINGS)
+        assert again.ok and again.verification.schema == "current"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
