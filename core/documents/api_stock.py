@@ -26,7 +26,7 @@ from core.documents.service import to_read
 from core.fields import Lookup
 from core.ledger.integrity import verify_records
 from core.people.models import Role
-from core.people.permissions import PERMISSIONS
+from core.people.permissions import PERMISSIONS, allowed
 from core.people.security import Actor
 
 router = APIRouter(tags=["stock control"])
@@ -115,8 +115,17 @@ def reject_count(number: Lookup, w: Approver, body: CountReject | None = None) -
 def recall_lot(
     code: Lookup, body: RecallBody, w: Annotated[Writer, Depends(writer("recall:write"))]
 ) -> object:
-    """Recall a lot: block it, release reservations and picks, quarantine every piece."""
-    return w.run(lambda s: recall.recall_lot(s, actor=w.actor, code=code, reason=body.reason))
+    """Recall a lot: block it, release reservations and picks, quarantine every piece (the
+    customers null for roles without ``customers:read``)."""
+    return w.run(lambda s: _customers_for(w.actor, recall.recall_lot(
+        s, actor=w.actor, code=code, reason=body.reason)))
+
+
+def _customers_for(actor: Actor, read: RecallRead) -> RecallRead:
+    if allowed(actor, "customers:read"):
+        return read
+    shipped = [{**row, "customer": None} for row in read.shipped]
+    return read.model_copy(update={"shipped": shipped, "customers": None})
 
 
 def _audit_page(

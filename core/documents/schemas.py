@@ -278,4 +278,5 @@ class RecallRead(BaseModel):
     reservations_released: int
     pick_lines_cancelled: int
     shipped: list[dict[str, object]]
-    customers: list[str]
+    #: Null (and each shipped row's ``customer`` null) for roles without ``customers:read``.
+    customers: list[str] | None

@@ -100,6 +100,12 @@ def test_customers_only_for_the_roles_that_need_them(
         assert (listed["customer_name"], listed["customer_ref"]) == expected, name
         assert shipped["customer"] == expected[0] and shipped["order"] == "V-1"
         assert doc["data"]["customer"] == expected[0]
+    # A QC inspector recalls the lot: the recall names no customer to them.
+    recalled = client.post("/api/lots/L-1/recall", headers=login(client, "quinn"),
+                           json={"reason": "assay failed"})
+    assert recalled.status_code == 200, recalled.text
+    assert recalled.json()["customers"] is None
+    assert [s["customer"] for s in recalled.json()["shipped"]] == [None]
 
 
 def _count(client: TestClient, bins: list[str], assignee: str | None) -> str:

@@ -151,7 +151,14 @@ def describe(result: dict[str, Any]) -> Any:
     return ok_box(html.Strong(f"Recall {result['document']}"),
                   f": lot {result['lot']} blocked, {moved} pieces to quarantine, "
                   f"{result['pick_lines_cancelled']} pick lines cancelled; customers: "
-                  f"{', '.join(result['customers']) or 'none'}.")
+                  f"{_customers(result['customers'])}.")
+
+
+def _customers(names: list[str] | None) -> str:
+    """Who received the lot, as the API lets this role see it."""
+    if names is None:
+        return "not shown to your role"
+    return ", ".join(names) or "none"
 
 
 def _register_form(dash_app: Dash, ctx: PageContext, form: Form) -> None:
