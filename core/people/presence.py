@@ -100,13 +100,19 @@ def verify_witness(session: Session, *, actor: Actor, username: str, password: s
     return Witness(user_id=user.id, username=user.username)
 
 
-def _open_rows(session: Session, zone: str) -> list[tuple[ZonePresence, User]]:
-    rows = session.execute(
+def _open_rows(
+    session: Session, zone: str, *, lock: bool = False
+) -> list[tuple[ZonePresence, User]]:
+    """Open sign-ons of ``zone`` with their people; ``lock``: a witness's sign-off waits."""
+    stmt = (
         select(ZonePresence, User)
         .join(User, User.id == ZonePresence.user_id)
         .where(ZonePresence.zone == zone, ZonePresence.signed_off_at.is_(None))
         .order_by(ZonePresence.signed_on_at)
-    ).all()
+    )
+    if lock:  # PostgreSQL row locks; SQLite writers are serialised already
+        stmt = stmt.with_for_update(of=ZonePresence)
+    rows = session.execute(stmt).all()
     return [(row[0], row[1]) for row in rows]
 
 
@@ -120,7 +126,8 @@ def _countersign(
                 f"{witness.username} can no longer countersign.", code="witness-refused"
             )
         return {"witness": witness.username, "witnessed_by": "password"}
-    inside = [user for _, user in _open_rows(session, zone) if _may_witness(user, actor)]
+    open_rows = _open_rows(session, zone, lock=True)
+    inside = [user for _, user in open_rows if _may_witness(user, actor)]
     if witness is not None:
         inside = [user for user in inside if user.username == witness]
         if not inside:
