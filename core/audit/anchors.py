@@ -13,14 +13,25 @@ import hmac
 import json
 import os
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ANCHOR_FILE", "Checkpoint", "append_checkpoint", "read_checkpoints", "sign", "key_id"]
+__all__ = [
+    "ANCHOR_FILE",
+    "Checkpoint",
+    "CheckpointFileError",
+    "append_checkpoint",
+    "key_id",
+    "read_checkpoints",
+    "sign",
+    "valid",
+]
 
 #: The checkpoints file inside the anchors directory: one JSON object a line.
 ANCHOR_FILE = "audit-anchors.jsonl"
 
 
+@lru_cache(maxsize=16)  # asked on every append
 def key_id(key: bytes) -> str:
     """A short public name of ``key`` (8 hex digits), stored with what it signed."""
     return hashlib.sha256(b"facet-audit-key-id\x1f" + key).hexdigest()[:8]

@@ -28,7 +28,7 @@ from core.errors import ConflictError
 from core.ledger.integrity import verify_records
 from core.ledger.service import verify_ledger
 from tests.builders import Builder
-from tests.core.test_api_core import seed
+from tests.core.test_api_core import api, login, seed
 from web.app import Settings, create_app
 from web.cli import app as cli
 
@@ -336,3 +336,17 @@ def test_the_web_app_writes_signed_checkpoints(seeded: Database, db_url: str, ke
     assert len(found) >= 2 and found[0].entries > 0
     with seeded.read() as session:
         assert verify_records(session, key=key, checkpoints=found).checkpoints == len(found)
+
+
+def test_the_api_verify_names_an_edited_move(db: Database, db_url: str) -> None:
+    seed(db, users={"fiona": "finance_auditor"})
+    move_id, *_ = _newest_chain_move(db)
+    with api(db_url) as client:
+        headers = login(client, "fiona")
+        assert client.get("/api/audit/verify", headers=headers).json()["ok"] is True
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE stock_moves SET reason = 'found' WHERE id = :i"),
+                         {"i": move_id})  # fmt: skip
+        report = client.get("/api/audit/verify", headers=headers).json()
+    assert (report["ok"], report["bad_move_id"]) == (False, move_id)
+    assert "its reason is 'found' in the ledger" in report["problem"]
