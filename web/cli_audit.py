@@ -73,6 +73,12 @@ def verify(
     finally:
         db.dispose()
     typer.echo(json.dumps(asdict(result), indent=2))
+    if result.ok and result.legacy_entries and checkpoints is None:
+        typer.echo(
+            f"audit verify: {result.legacy_entries} entries are unkeyed (written before the "
+            "audit key): only a checkpoint (--anchors) shows they were not re-hashed since",
+            err=True,
+        )
     if result.ok:
         return
     if not result.checked and result.bad_move_id is None:  # a moved row is tampering anyway

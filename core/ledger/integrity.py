@@ -189,9 +189,7 @@ def _check_moves(
             entry_id, content = found
             actual = _row_of(row, serials.get(row.id, ()))
             if actual != content:
-                field = next(
-                    f for f, a, r in zip(_FIELDS, actual, content, strict=True) if a != r
-                )
+                field = next(f for f, a, r in zip(_FIELDS, actual, content, strict=True) if a != r)
                 return check.fail(
                     row.id, entry_id, f"move {row.id} was changed after posting: its {field} is "
                     f"{_show(actual, field)} in the ledger, {_show(content, field)} in audit "

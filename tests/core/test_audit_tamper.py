@@ -307,7 +307,9 @@ def test_verify_anchors_needs_a_checkpoint(seeded: Database, db_url: str, key: b
     assert code == 1 and "no checkpoints" in err
 
 
-def test_a_legacy_log_stays_verifiable_and_continues_keyed(seeded: Database, key: bytes) -> None:
+def test_a_legacy_log_stays_verifiable_and_continues_keyed(
+    seeded: Database, db_url: str, key: bytes
+) -> None:
     _rehash(seeded, "sha256")  # as written before keys existed (key_id NULL, plain SHA-256)
     with seeded.engine.begin() as conn:  # and a ledger from before moves were recorded
         conn.execute(text("DELETE FROM audit_log WHERE action = 'stock.post'"))
@@ -315,6 +317,8 @@ def test_a_legacy_log_stays_verifiable_and_continues_keyed(seeded: Database, key
     with seeded.read() as session:
         legacy = verify_records(session, key=key)
     assert legacy.ok and legacy.legacy_entries == legacy.entries and legacy.legacy_moves >= 2
+    code, _, err = _cli(db_url, key, "verify")
+    assert code == 0 and "unkeyed" in err and "--anchors" in err  # it says what it cannot prove
     with seeded.write() as session:  # the next write signs with the key
         b = Builder(session)
         b.stock("CHAIN-1", "L-9", 4, "A01-01-1-02", serialised=False)
