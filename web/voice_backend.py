@@ -5,6 +5,13 @@ is the composition layer; ``assistant`` and ``core`` never import each other). E
 call runs in its own write transaction; core errors become the voice errors the dialogue
 understands, and database outages become `BackendUnavailableError`, which the dialogue retries
 with the same idempotency key.
+
+The core's pick rules hold here too: only a list's assignee works it (a headset gets the
+operator's own list, else claims the oldest unassigned one), and a confirmation carries the
+bin's check digits. The dialogue moves past a bin only once the operator has spoken the digits
+this backend handed it for that line, so the backend posts with those digits; a line it never
+handed out has none and is refused (``check-digits-required``). The digits stay on the server:
+the headset hears prompts, never the digits.
 """
 
 from __future__ import annotations
@@ -84,6 +91,8 @@ class CorePickingBackend:
         self._db = db
         self._sequencer = sequencer
         self._actors: dict[str, Actor] = {}
+        # Check digits of the lines handed to the dialogue, which verifies the spoken ones.
+        self._digits: dict[int, str] = {}
 
     # -- session ------------------------------------------------------------------------
 
@@ -187,6 +196,8 @@ class CorePickingBackend:
                                           Serial.lot_id == line.lot_id,
                                           Serial.location_id == loc.id)
                 .order_by(Serial.code)))
+        if loc.check_digits:
+            self._digits[line.id] = loc.check_digits
         return PickLine(
             line_id=str(line.id), location_code=loc.code, aisle=loc.aisle or loc.code,
             bay=loc.bay or "", level=loc.level or "", check_digits=loc.check_digits or "",
@@ -214,12 +225,14 @@ class CorePickingBackend:
             with self._calling(), self._db.write() as session:
                 if self._replayed(session, actor, key, fingerprint):
                     return
+                digits = self._digits.get(line)
                 if kind == "confirm":
                     outcome = confirm_pick(session, actor=actor, line_id=line, quantity=quantity,
-                                           serials=list(serials))
+                                           serials=list(serials), check_digits=digits)
                 else:
                     outcome = short_pick(session, actor=actor, line_id=line,
-                                         found_quantity=quantity, serials=list(serials))
+                                         found_quantity=quantity, serials=list(serials),
+                                         check_digits=digits)
                 session.add(IdempotencyRecord(
                     user_id=actor.id, key=key, fingerprint=fingerprint, status_code=200,
                     body=json.dumps({"line": line, "moves": list(outcome.move_ids)}),
@@ -277,13 +290,14 @@ class CorePickingBackend:
             log.info("voice backend: skip of line %s not recorded: %s", line_id, exc.message)
 
     def undo_last(self, operator_id: str) -> str:
-        """Reverse the operator's latest pick or short that is still in force."""
+        """Reverse the operator's latest pick or short still in force, on a list still theirs."""
         actor = self._actor(operator_id)
         with self._calling(), self._db.write() as session:
             line_id = session.scalar(
                 select(DocumentLine.id)
                 .join(Document, and_(Document.id == DocumentLine.document_id,
-                                     Document.kind == DocKind.PICK.value))
+                                     Document.kind == DocKind.PICK.value,
+                                     Document.assignee_id == actor.id))
                 .where(DocumentLine.done_by_id == actor.id, DocumentLine.done_at.is_not(None),
                        DocumentLine.status.in_(("open", "done", "short")))
                 .order_by(DocumentLine.done_at.desc(), DocumentLine.id.desc()).limit(1))
