@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from assistant.chat import Assistant
-from core import Actor, CoreError
+from core import Actor
 from core.api_deps import current_actor
-from core.people.security import read_token
+from core.fields import Text
+from web.tickets import websocket_actor
 
 __all__ = ["ChatIn", "ChatOut", "router", "ws_router"]
 
@@ -34,8 +35,8 @@ class ChatIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=500)
-    conversation_id: str | None = Field(default=None, max_length=64)
+    text: Text = Field(min_length=1, max_length=500)
+    conversation_id: Text | None = Field(default=None, max_length=64)
 
 
 class ChatOut(BaseModel):
@@ -87,11 +88,11 @@ async def _answer(websocket: WebSocket, actor: Actor, raw: str, conversation: st
 
 
 @ws_router.websocket("/ws/assistant")
-async def assistant_socket(websocket: WebSocket, token: str | None = None) -> None:
-    """A chat conversation over a websocket, for a user signed in with ``?token=``."""
-    try:
-        actor = read_token(token or "", key=websocket.app.state.token_key)
-    except CoreError:
+async def assistant_socket(websocket: WebSocket) -> None:
+    """A chat conversation over a websocket, signed in with ``?ticket=`` (from
+    ``POST /api/ws-ticket``) or an ``Authorization: Bearer`` header."""
+    actor = await websocket_actor(websocket)
+    if actor is None:
         await websocket.close(code=_POLICY_VIOLATION)
         return
     await websocket.accept()

@@ -244,6 +244,11 @@ def _stream_microphone(conn: Connection, device: str | None, speak: Speak | None
     return last
 
 
+def _bearer(token: str | None) -> dict[str, str] | None:
+    """The handshake's Authorization header for ``token`` (URLs end up in access logs)."""
+    return {"Authorization": f"Bearer {token}"} if token else None
+
+
 def _target(url: str, **query: object) -> str:
     """`url` with the query parameters that are set."""
     params = urlencode({k: v for k, v in query.items() if v is not None})
@@ -258,7 +263,9 @@ def _check_rate(rate: int) -> int:
 
 RATE = typer.Option(SAMPLE_RATE, callback=_check_rate,
                     help="Band to stream: 16000 (wideband) or 8000 (narrowband headsets).")
-TOKEN = typer.Option(None, help="Access token, sent as ?token=...")
+TOKEN = typer.Option(None,
+                     help="Access token, sent as an Authorization: Bearer header on the "
+                          "handshake (never in the URL).")
 SCRIPT = typer.Option(None, exists=True, dir_okay=False,
                       help="Answers file: one WAV path per line.")
 SPEAK = typer.Option(None, "--speak/--no-speak",
@@ -282,7 +289,8 @@ def headset(
     from websockets.sync.client import connect
 
     player = _player() if (speak if speak is not None else script is None) else None
-    with connect(_target(url, token=token, rate=rate), max_size=None) as ws:
+    with connect(_target(url, rate=rate), additional_headers=_bearer(token),
+                 max_size=None) as ws:
         conn = _WebsocketsConnection(ws)
         if script is not None:
             finished = run_script(conn, read_script(script), _print_json, player, rate=rate)
@@ -311,7 +319,8 @@ def enrol(
     from websockets.sync.client import connect
 
     player = _player() if (speak if speak is not None else script is None) else None
-    with connect(_target(url, token=token, rate=rate, operator=operator), max_size=None) as ws:
+    with connect(_target(url, rate=rate, operator=operator),
+                 additional_headers=_bearer(token), max_size=None) as ws:
         conn = _WebsocketsConnection(ws)
         if script is not None:
             stored = run_enrol_script(conn, read_script(script), _print_json, player, rate=rate)

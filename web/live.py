@@ -5,9 +5,10 @@ threadpool, a vision process's reader thread...). The :class:`LiveHub` hands eac
 asyncio loop that serves the websockets with ``loop.call_soon_threadsafe``, where it is put on
 one bounded queue per client. A slow client loses its oldest events, never blocks the bus.
 
-Browsers cannot send an ``Authorization`` header when they open a websocket, so the bearer
-token travels as the ``token`` query parameter. Alert events go only to roles that may read
-alerts; stock events go to everyone signed in.
+Browsers cannot send an ``Authorization`` header when they open a websocket, so they sign in
+with a single-use ``ticket`` query parameter from ``POST /api/ws-ticket`` (other clients may
+send the header); a token in the URL is refused (see ``web.tickets``). Alert events go only to
+roles that may read alerts; stock events go to everyone signed in.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from core import AlertAcknowledged, AlertRaised, CoreError, Event, EventBus
+from core import AlertAcknowledged, AlertRaised, Event, EventBus
 from core.people.permissions import allowed
-from core.people.security import Actor, read_token
+from core.people.security import Actor
+from web.tickets import websocket_actor
 
 __all__ = ["LiveHub", "live_router", "hub_for"]
 
@@ -111,22 +113,15 @@ def hub_for(websocket: WebSocket) -> LiveHub:
     return hub
 
 
-def _actor(websocket: WebSocket) -> Actor | None:
-    token = websocket.query_params.get("token", "")
-    try:
-        return read_token(token, key=websocket.app.state.token_key) if token else None
-    except CoreError:
-        return None
-
-
 @live_router.websocket("/ws/events")
 async def events(websocket: WebSocket) -> None:
     """Push every core event the person may see as JSON (``event.to_dict()``)."""
-    actor = _actor(websocket)
+    actor = await websocket_actor(websocket)
     await websocket.accept()
     if actor is None:
         await websocket.send_json(
-            {"event": "error", "code": "not-authenticated", "message": "Sign in first."}
+            {"event": "error", "code": "not-authenticated",
+             "message": "Sign in first: open the socket with ?ticket= from POST /api/ws-ticket."}
         )
         await websocket.close(code=CLOSE_UNAUTHORISED)
         return

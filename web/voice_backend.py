@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket
 from sqlalchemy import Select, and_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -55,7 +55,7 @@ from core.orders import (
 )
 from core.people import PERMISSIONS
 from core.people.models import User
-from core.people.security import read_token
+from web.tickets import websocket_actor
 
 __all__ = ["VOICE_ROLES", "CorePickingBackend", "configure_voice", "voice_authenticate"]
 
@@ -322,14 +322,14 @@ def _fingerprint(kind: str, line: int, quantity: int, serials: Sequence[str]) ->
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def voice_authenticate(app: FastAPI) -> Callable[[str | None], Actor | None]:
-    """A check for ``app.state.voice_authenticate``: a valid bearer token of a picking role."""
+def voice_authenticate(app: FastAPI) -> Callable[[WebSocket], Awaitable[Actor | None]]:
+    """A check for ``app.state.voice_authenticate``: a ticket (or bearer header) of a picking
+    role, checked against the database (see ``web.tickets``)."""
+    del app  # each socket carries its app
 
-    def check(token: str | None) -> Actor | None:
-        if not token:
-            return None
-        actor = read_token(token, key=app.state.token_key)  # AuthError refuses the socket
-        return actor if actor.role in VOICE_ROLES else None
+    async def check(websocket: WebSocket) -> Actor | None:
+        actor = await websocket_actor(websocket)
+        return actor if actor is not None and actor.role in VOICE_ROLES else None
 
     return check
 

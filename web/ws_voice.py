@@ -10,9 +10,10 @@ Dependencies are looked up on ``websocket.app.state`` when a headset connects:
   language, VAD (``vad``), ``operator_id_digits`` and ``rejection_threshold``.
 - ``voice_tts``: an object with ``wav(text) -> bytes``, or None for text-only prompts
   (optional; espeak-ng from the settings when installed).
-- ``voice_authenticate``: ``Callable[[str | None], object]``, sync or async (optional). It
-  receives the ``token`` query parameter; a falsy result or an exception refuses the
-  connection with close code 1008.
+- ``voice_authenticate``: ``Callable[[WebSocket], object]``, sync or async (optional). It
+  receives the handshake (the composition root's reads a ``ticket`` query parameter from
+  ``POST /api/ws-ticket`` or an ``Authorization: Bearer`` header, see ``web.tickets``); a
+  falsy result or an exception refuses the connection with close code 1008.
 - ``voice_profiles``: ``Callable[[operator_id, engine], bytes | None]`` (optional): an
   operator's enrolment; after sign-on the dialogue switches to a recogniser adapted with it.
 
@@ -85,14 +86,14 @@ def _tts(state: Any) -> Any:
     return tts
 
 
-async def _authenticate(websocket: WebSocket, token: str | None) -> bool:
-    check: Callable[[str | None], Any] | None = getattr(
+async def _authenticate(websocket: WebSocket) -> bool:
+    check: Callable[[WebSocket], Any] | None = getattr(
         websocket.app.state, "voice_authenticate", None
     )
     if check is None:
         return True
     try:
-        result = check(token)
+        result = check(websocket)
         if inspect.isawaitable(result):
             result = await result
     except Exception:  # any failure to authenticate refuses the connection
@@ -179,6 +180,17 @@ async def _send_error(websocket: WebSocket, code: str, message: str) -> None:
     await websocket.send_text(json.dumps({"type": "error", "code": code, "message": message}))
 
 
+async def declared_rate(websocket: WebSocket, rate: str | None) -> int | None:
+    """The sample rate an accepted socket declared; None once an unsupported one has been
+    answered with ``bad-sample-rate`` and the socket closed (1008)."""
+    sample_rate = _sample_rate(rate)
+    if sample_rate is None:
+        await _send_error(websocket, "bad-sample-rate",
+                          f"rate must be one of {', '.join(map(str, SAMPLE_RATES))} (Hz)")
+        await websocket.close(code=_POLICY_VIOLATION)
+    return sample_rate
+
+
 async def _serve(websocket: WebSocket, session: VoiceSession, tts: Any) -> None:
     await _send_events(websocket, session.start(), tts)
     while not session.ended:
@@ -193,18 +205,14 @@ async def _serve(websocket: WebSocket, session: VoiceSession, tts: Any) -> None:
 
 
 @router.websocket("/ws/voice")
-async def voice_socket(websocket: WebSocket, token: str | None = None,
-                       rate: str | None = None) -> None:
+async def voice_socket(websocket: WebSocket, rate: str | None = None) -> None:
     """Run one headset dialogue over a websocket until sign-off or disconnect."""
-    if not await _authenticate(websocket, token):
+    if not await _authenticate(websocket):
         await websocket.close(code=_POLICY_VIOLATION)
         return
     await websocket.accept()
-    sample_rate = _sample_rate(rate)
+    sample_rate = await declared_rate(websocket, rate)
     if sample_rate is None:
-        await _send_error(websocket, "bad-sample-rate",
-                          f"rate must be one of {', '.join(map(str, SAMPLE_RATES))} (Hz)")
-        await websocket.close(code=_POLICY_VIOLATION)
         return
     session: VoiceSession | None = None
     try:

@@ -6,8 +6,9 @@ adapts to the speaker in a worker thread and the adaptation is stored with the c
 `save_voice_profile`, in one write transaction, as the signed-in person. After that, each
 ``/ws/voice`` dialogue that signs on with the operator id decodes with the adapted recogniser.
 
-Query parameters: ``token`` (required: a valid sign-in token of any role; without one the
-socket is refused with close code 1008, as ``/ws/voice`` refuses it), ``rate`` (8000 or 16000
+Sign-in (required, any role): a ``ticket`` query parameter from ``POST /api/ws-ticket`` or an
+``Authorization: Bearer`` header (see ``web.tickets``); without one the socket is refused
+with close code 1008, as ``/ws/voice`` refuses it. Query parameters: ``rate`` (8000 or 16000
 Hz, default 16000) and ``operator`` (whose voice; default the signed-in person's own operator
 id; only admins and managers may name someone else).
 
@@ -42,13 +43,14 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from assistant.speech import AssistantError
-from assistant.speech.base import SAMPLE_RATES, Adaptation
+from assistant.speech.base import Adaptation
 from assistant.voice import load_language, vad_from_settings
 from assistant.voice.enrolment import EnrolmentEvent, EnrolmentSession
 from core import CoreError
-from core.people.security import Actor, read_token
+from core.people.security import Actor
 from core.voice import VoiceEnrollee, save_voice_profile, voice_enrollee
-from web.ws_voice import _engine, _sample_rate, _send_error, _settings, _tts
+from web.tickets import websocket_actor
+from web.ws_voice import _engine, _send_error, _settings, _tts, declared_rate
 
 __all__ = ["router"]
 
@@ -57,16 +59,6 @@ router = APIRouter()
 _POLICY_VIOLATION = 1008
 _SERVER_ERROR = 1011
 _SPOKEN = ("prompt", "adapting", "done")
-
-
-def _signed_in(state: Any, token: str | None) -> Actor | None:
-    """The person a valid token names (any role), else None."""
-    if not token:
-        return None
-    try:
-        return read_token(token, key=state.token_key)
-    except CoreError:
-        return None
 
 
 def _enrollee(state: Any, actor: Actor, operator: str | None) -> VoiceEnrollee:
@@ -195,19 +187,17 @@ async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
 
 
 @router.websocket("/ws/voice/enrol")
-async def enrol_socket(websocket: WebSocket, token: str | None = None,
-                       rate: str | None = None, operator: str | None = None) -> None:
+async def enrol_socket(websocket: WebSocket, rate: str | None = None,
+                       operator: str | None = None) -> None:
     """Enrol one person's voice over a websocket; store the profile when every phrase is in."""
     state = websocket.app.state
-    actor = await run_in_threadpool(_signed_in, state, token)
+    actor = await websocket_actor(websocket)
     if actor is None:
         await websocket.close(code=_POLICY_VIOLATION)
         return
     await websocket.accept()
-    sample_rate = _sample_rate(rate)
+    sample_rate = await declared_rate(websocket, rate)
     if sample_rate is None:
-        await _refuse(websocket, "bad-sample-rate",
-                      f"rate must be one of {', '.join(map(str, SAMPLE_RATES))} (Hz)")
         return
     try:
         enrollee = await run_in_threadpool(_enrollee, state, actor, operator)

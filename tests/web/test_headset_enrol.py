@@ -15,6 +15,7 @@ from core.voice import voice_profile
 from tests.assistant.voice.test_cli_headset import serving
 from tests.web.test_voice_enrol import SHORT, enrol_app, profiles
 from tests.web.test_voice_ws_core import token
+from tests.web.test_ws_tickets import ticket_url
 from web.cli_headset import app as headset
 from web.cli_headset import read_script, run_enrol_script
 
@@ -37,7 +38,7 @@ def test_script_answers_each_prompt_with_the_next_wav(db_url: str, tmp_path: Pat
     emitted: list[dict[str, Any]] = []
     spoken: list[bytes] = []
     with TestClient(app) as client, \
-            client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+            client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
         assert run_enrol_script(ws, read_script(write_script(tmp_path, TAKES)),
                                 emitted.append, spoken.append)
     heard = [(m["phrase"], m["ok"]) for m in emitted if m["type"] == "enrol-heard"]
@@ -54,7 +55,7 @@ def test_a_script_that_runs_out_stores_nothing(db_url: str, tmp_path: Path) -> N
     app, _ = enrol_app(db_url, script=SHORT)
     emitted: list[dict[str, Any]] = []
     with TestClient(app) as client, \
-            client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+            client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
         assert not run_enrol_script(ws, read_script(write_script(tmp_path, TAKES[:2])),
                                     emitted.append)
     assert emitted[-1]["type"] == "enrol-prompt" and emitted[-1]["index"] == 2

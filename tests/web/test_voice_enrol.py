@@ -22,6 +22,7 @@ from assistant.voice.enrolment import enrolment_script
 from core.voice import list_voice_profiles, voice_profile
 from tests.builders import Builder
 from tests.web.test_voice_ws_core import token, voice_app
+from tests.web.test_ws_tickets import ticket_url
 
 END = ("enrol-done", "enrol-cancelled", "error")
 SHORT = ("four seven two", "skip slot", "kilo seven alpha two")
@@ -108,11 +109,11 @@ def test_enrolment_stores_a_profile_the_next_dialogue_decodes_with(db_url: str) 
     app, engine = enrol_app(db_url)
     script = enrolment_script(load_language("en"))
     with TestClient(app) as client:
-        with client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+        with client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
             messages = run_enrolment(ws)
         stored = check_enrolment(app, messages, script)
         # The dialogue of the operator who enrolled switches to the adapted recogniser.
-        with client.websocket_connect(f"/ws/voice?token={token(app)}") as ws:
+        with client.websocket_connect(ticket_url(client, "/ws/voice", token(app))) as ws:
             assert ws.receive_json()["text"] == "Operator ID?"
             ws.send_text(json.dumps({"type": "text", "text": "one zero zero one"}))
             assert ws.receive_json()["type"] == "command"
@@ -156,7 +157,7 @@ def test_a_manager_enrols_a_picker_at_8khz(db_url: str) -> None:
     app, engine = enrol_app(db_url, script=SHORT)
     manager = token(app, "mia", "manager")
     with TestClient(app) as client, client.websocket_connect(
-            f"/ws/voice/enrol?token={manager}&rate=8000&operator=1002") as ws:
+            ticket_url(client, "/ws/voice/enrol", manager, "&rate=8000&operator=1002")) as ws:
         done = run_enrolment(ws)[-1]
     assert done["type"] == "enrol-done"
     assert (done["profile"]["username"], done["profile"]["sample_rate"]) == ("paul", 8000)
@@ -180,7 +181,7 @@ def test_refusals_are_errors_with_stable_codes(db_url: str) -> None:
     app, _ = enrol_app(db_url, script=SHORT)
     with TestClient(app) as client:
         for user, role, query, code in REFUSALS:
-            url = f"/ws/voice/enrol?token={token(app, user, role)}{query}"
+            url = ticket_url(client, "/ws/voice/enrol", token(app, user, role), query)
             with client.websocket_connect(url) as ws:
                 error = ws.receive_json()
                 assert (error["type"], error["code"]) == ("error", code) and error["message"]
@@ -193,35 +194,35 @@ def test_refusals_are_errors_with_stable_codes(db_url: str) -> None:
 def test_a_sign_in_token_is_required(db_url: str) -> None:
     app, _ = enrol_app(db_url, script=SHORT)
     with TestClient(app) as client:
-        for query in ("", "?token=forged"):
+        for query in ("", "?token=forged", "?ticket=forged"):
             with pytest.raises(WebSocketDisconnect) as refused, \
                     client.websocket_connect(f"/ws/voice/enrol{query}") as ws:
                 ws.receive_json()
             assert refused.value.code == 1008
         # Any role may enrol their own voice: a QC inspector with an operator id too.
         with client.websocket_connect(
-                f"/ws/voice/enrol?token={token(app, 'quinn', 'qc_inspector')}") as ws:
+                ticket_url(client, "/ws/voice/enrol", token(app, 'quinn', 'qc_inspector'))) as ws:
             assert ws.receive_json()["type"] == "enrol-prompt"
 
 
 def test_own_operator_id_may_be_named(db_url: str) -> None:
     app, _ = enrol_app(db_url, script=SHORT)
     with TestClient(app) as client, client.websocket_connect(
-            f"/ws/voice/enrol?token={token(app)}&operator=1001") as ws:
+            ticket_url(client, "/ws/voice/enrol", token(app), "&operator=1001")) as ws:
         assert run_enrolment(ws)[-1]["profile"]["operator_id"] == "1001"
 
 
 def test_cancel_and_disconnect_store_nothing(db_url: str) -> None:
     app, _ = enrol_app(db_url, script=SHORT)
     with TestClient(app) as client:
-        with client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+        with client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
             assert run_enrolment(ws, takes=2)[-1]["index"] == 3
             ws.send_text(json.dumps({"type": "cancel"}))
             assert ws.receive_json() == {"type": "enrol-cancelled"}
             with pytest.raises(WebSocketDisconnect) as closed:
                 ws.receive_json()
             assert closed.value.code == 1000
-        with client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+        with client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
             run_enrolment(ws, takes=2)  # and the picker walks away
     assert profiles(app) == []
 
@@ -231,7 +232,7 @@ def test_leaving_while_it_adapts_stores_nothing(db_url: str, leave: str) -> None
     engine = BlockingEngine()
     app, _ = enrol_app(db_url, engine, script=SHORT)
     with TestClient(app) as client:
-        with client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+        with client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
             assert run_enrolment(ws, until=("enrol-adapting",))[-1]["total"] == len(SHORT)
             assert engine.started.wait(5)
             if leave == "cancel":
@@ -245,7 +246,7 @@ def test_leaving_while_it_adapts_stores_nothing(db_url: str, leave: str) -> None
 def test_too_few_takes_is_an_error_and_stores_nothing(db_url: str) -> None:
     app, _ = enrol_app(db_url, script=SHORT)
     with TestClient(app) as client, \
-            client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+            client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
         messages: list[dict[str, Any]] = []
         while not messages or messages[-1]["type"] not in END:
             message = ws.receive_json()
@@ -267,7 +268,7 @@ def test_engine_and_core_refusals_store_nothing(db_url: str, engine: FakeSpeechE
                                                 code: str) -> None:
     app, _ = enrol_app(db_url, engine, script=SHORT)
     with TestClient(app) as client, \
-            client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+            client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
         error = run_enrolment(ws)[-1]
     assert (error["type"], error["code"]) == ("error", code)
     assert profiles(app) == []
@@ -276,7 +277,7 @@ def test_engine_and_core_refusals_store_nothing(db_url: str, engine: FakeSpeechE
 def test_bad_messages_flush_and_a_take_said_again(db_url: str) -> None:
     app, _ = enrol_app(db_url, script=SHORT)
     with TestClient(app) as client, \
-            client.websocket_connect(f"/ws/voice/enrol?token={token(app)}") as ws:
+            client.websocket_connect(ticket_url(client, "/ws/voice/enrol", token(app))) as ws:
         assert [ws.receive_json()["index"] for _ in range(2)] == [0, 1]
         for bad in ("not json", json.dumps({"type": "dance"}), json.dumps([1])):
             ws.send_text(bad)

@@ -22,6 +22,7 @@ from tests.assistant.voice.test_core_backend import (
     ledger_ok,
     moves,
 )
+from tests.web.test_ws_tickets import ticket_url
 from web.app import Settings, create_app
 from web.cli_headset import read_script, run_script
 from web.settings import WebSettings
@@ -65,7 +66,7 @@ def talk(app: FastAPI, wav_file: Callable[..., Path], tmp_path: Path,  # noqa: F
     script.write_text("\n".join(str(wav_file(t)) for t in texts) + "\n")
     emitted: list[dict[str, Any]] = []
     with TestClient(app) as client, \
-            client.websocket_connect(f"/ws/voice?token={token(app)}") as ws:
+            client.websocket_connect(ticket_url(client, "/ws/voice", token(app))) as ws:
         assert run_script(ws, read_script(script), emitted.append)
     return emitted
 
@@ -73,12 +74,12 @@ def talk(app: FastAPI, wav_file: Callable[..., Path], tmp_path: Path,  # noqa: F
 def test_sign_in_token_is_required(db_url: str) -> None:
     app, _ = voice_app(db_url, FakeSpeechEngine())
     with TestClient(app) as client:
-        for query in ("", "?token=forged"):
+        for query in ("", "?token=forged", "?ticket=forged"):
             with pytest.raises(WebSocketDisconnect) as refused, \
                     client.websocket_connect(f"/ws/voice{query}") as ws:
                 ws.receive_json()
             assert refused.value.code == 1008
-        with client.websocket_connect(f"/ws/voice?token={token(app)}") as ws:
+        with client.websocket_connect(ticket_url(client, "/ws/voice", token(app))) as ws:
             assert ws.receive_json()["text"] == "Operator ID?"
             ws.send_text(json.dumps({"type": "text", "text": "one zero zero one"}))
             assert ws.receive_json()["type"] == "command"

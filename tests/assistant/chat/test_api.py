@@ -15,7 +15,8 @@ from core import CoreSettings, Database
 from core.demo import DEMO_PASSWORD
 from core.lots.models import Lot
 from core.routers import ROUTERS
-from web import api_assistant, errors
+from tests.web.test_ws_tickets import ticket_url
+from web import api_assistant, errors, tickets
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def client(demo_db: Database, assistant: Assistant) -> Iterator[TestClient]:
         app.include_router(router, prefix="/api")
     app.include_router(api_assistant.router)
     app.include_router(api_assistant.ws_router)
+    app.include_router(tickets.router)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -73,7 +75,7 @@ def test_http_needs_sign_in_and_respects_roles(client: TestClient) -> None:
 
 def test_websocket_conversation_with_follow_up(client: TestClient) -> None:
     token = _token(client, "manager")
-    with client.websocket_connect(f"/ws/assistant?token={token}") as ws:
+    with client.websocket_connect(ticket_url(client, "/ws/assistant", token)) as ws:
         ws.send_json({"text": "how many 18K gold rings in size 7"})
         first = ws.receive_json()
         assert first["type"] == "answer" and first["intent"] == "count_stock"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from assistant.speech import (
     AssistantSettings,
@@ -47,7 +47,7 @@ AWKWARD = [
 
 
 def make_app(engine: SpeechEngine, backend: InMemoryPickingBackend, tts: Any = None,
-             authenticate: Callable[[str | None], Any] | None = None) -> FastAPI:
+             authenticate: Callable[[WebSocket], Any] | None = None) -> FastAPI:
     app = FastAPI()
     app.include_router(router)
     app.state.voice_backend_factory = lambda: backend
@@ -99,19 +99,20 @@ def test_fake_engine_over_the_websocket() -> None:
     assert backend.signed_on == set()
 
 
-def test_authentication_hook_gets_the_token() -> None:
+def test_authentication_hook_gets_the_handshake() -> None:
     seen: list[str | None] = []
 
-    async def authenticate(token: str | None) -> bool:
-        seen.append(token)
-        return token == "good"
+    async def authenticate(websocket: WebSocket) -> bool:
+        ticket = websocket.query_params.get("ticket")
+        seen.append(ticket)
+        return ticket == "good"
 
     app = make_app(FakeSpeechEngine(), make_backend(), authenticate=authenticate)
     with TestClient(app) as client:
-        with client.websocket_connect("/ws/voice?token=good") as ws:
+        with client.websocket_connect("/ws/voice?ticket=good") as ws:
             assert ws.receive_json()["type"] == "prompt"
         with pytest.raises(WebSocketDisconnect) as refused, \
-                client.websocket_connect("/ws/voice?token=bad") as ws:
+                client.websocket_connect("/ws/voice?ticket=bad") as ws:
             ws.receive_json()
         assert refused.value.code == 1008
     assert seen == ["good", "bad"]

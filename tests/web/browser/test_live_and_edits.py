@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 from core.alerts.service import raise_alert
 from core.events import LotRecalled
 from tests.web.browser.server import build_app, demo_database
+from tests.web.test_ws_tickets import ticket_url
 from twin import layout_from_dict, layout_to_dict, route
 from twin.generate import generate_layout
 from web.pages import twin_edits as edits
@@ -31,8 +32,9 @@ def test_websocket_refuses_a_missing_token(client: TestClient) -> None:
 
 def test_alert_events_reach_security_but_not_pickers(client: TestClient) -> None:
     db = client.app.state.db  # type: ignore[attr-defined]
-    with client.websocket_connect(f"/ws/events?token={_token(client, 'security')}") as sec, \
-            client.websocket_connect(f"/ws/events?token={_token(client, 'picker')}") as pick:
+    security, picker = (ticket_url(client, "/ws/events", _token(client, user))
+                        for user in ("security", "picker"))
+    with client.websocket_connect(security) as sec, client.websocket_connect(picker) as pick:
         assert sec.receive_json()["event"] == "hello"
         assert pick.receive_json()["event"] == "hello"
         with db.write() as session:  # published from this thread, after commit

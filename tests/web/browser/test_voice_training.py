@@ -54,7 +54,7 @@ def test_train_my_voice_prompts_phrases_at_the_chosen_band(
     assert float(tab.eval_on_selector("#vt-phrase", "e => parseFloat(getComputedStyle(e)"
                                                     ".fontSize)")) >= 32  # large type
     tab.wait_for_selector("#vc-mic.on")  # the console's capture, now feeding the training
-    tab.wait_for_function("window.facetVoice.sent > 8000", timeout=20_000)
+    tab.wait_for_function("() => window.facetVoice.sent > 8000", timeout=20_000)
     assert tab.evaluate("window.facetVoice.rate") == 8000
     tab.click("#vt-skip")
     tab.wait_for_selector("#vt-phrase[data-index='2']")

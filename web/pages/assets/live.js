@@ -38,11 +38,34 @@
     }
   }
 
+  /* The token never goes in the websocket URL (access logs keep URLs): a single-use ticket
+   * from POST /api/ws-ticket (valid 30 s) opens the socket. */
   function open() {
-    if (!state.token) { return; }
+    var token = state.token;
+    if (!token) { return; }
+    fetch("/api/ws-ticket", { method: "POST", headers: { Authorization: "Bearer " + token } })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) { return null; }  // signed out: stay offline
+        if (!r.ok) { throw new Error("ticket " + r.status); }
+        return r.json();
+      })
+      .then(function (body) {
+        if (body && token === state.token && !state.ws) { socket(body.ticket); }
+        else if (!body) { setStatus("offline"); }
+      })
+      .catch(function () { retry(); });
+  }
+
+  function retry() {
+    setStatus("offline");
+    setTimeout(open, state.retry);
+    state.retry = Math.min(state.retry * 2, 15000);
+  }
+
+  function socket(ticket) {
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
-    var ws = new WebSocket(proto + location.host + "/ws/events?token=" +
-                           encodeURIComponent(state.token));
+    var ws = new WebSocket(proto + location.host + "/ws/events?ticket=" +
+                           encodeURIComponent(ticket));
     state.ws = ws;
     ws.onopen = function () { state.retry = 1000; setStatus("live"); };
     ws.onmessage = onMessage;
@@ -50,9 +73,8 @@
       if (state.ws !== ws) { return; }
       state.ws = null;
       setStatus("offline");
-      if (e.code === 4401 || !state.token) { return; }  // signed out or token refused
-      setTimeout(open, state.retry);
-      state.retry = Math.min(state.retry * 2, 15000);
+      if (!state.token) { return; }  // signed out
+      retry();  // a fresh ticket; the ticket endpoint says when the sign-in itself is gone
     };
   }
 

@@ -3,7 +3,7 @@
  * The microphone is captured with Web Audio (an AudioWorklet, or a ScriptProcessor where
  * worklets are missing), mixed to mono, decimated to the headset band chosen (16 kHz, or 8 kHz
  * behind a low-pass filter), converted to 16-bit little-endian PCM and streamed to
- * /ws/voice?token=...&rate=... in 100 ms frames. The server answers with JSON:
+ * /ws/voice?ticket=...&rate=... (a ticket from POST /api/ws-ticket) in 100 ms frames. The server answers with JSON:
  * partial/final transcripts, the command it understood and the next prompt with its speech as
  * a base64 WAV, which is played here; a "profile" message says the dialogue now decodes with
  * the picker's trained voice. While a prompt plays the microphone is muted (half duplex):
@@ -352,10 +352,23 @@
     if (el) { el.dataset.adapted = S.adapted ? "true" : "false"; }
   }
 
-  function socketUrl(path, t) {
-    var proto = window.location.protocol === "https:" ? "wss://" : "ws://";
-    return proto + window.location.host + path + "?token=" + encodeURIComponent(t) +
-      "&rate=" + S.rate;
+  /* A websocket never carries the bearer token in its URL (access logs keep URLs): ask for a
+   * single-use ticket (valid 30 s) and open the socket with it. `then(url)` runs on success;
+   * `failed(message)` when the ticket is refused (signed out, password change pending). */
+  function withTicket(path, t, then, failed) {
+    fetch("/api/ws-ticket", { method: "POST", headers: { Authorization: "Bearer " + t } })
+      .then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) { throw new Error((body.error && body.error.message) || "refused"); }
+          return body.ticket;
+        });
+      })
+      .then(function (ticket) {
+        var proto = window.location.protocol === "https:" ? "wss://" : "ws://";
+        then(proto + window.location.host + path + "?ticket=" + encodeURIComponent(ticket) +
+             "&rate=" + S.rate);
+      })
+      .catch(function (err) { failed("refused: " + err.message); });
   }
 
   function start() {
@@ -364,11 +377,15 @@
     if (S.enrol) { trainStop(); }
     audioContext();  // created inside the click, the gesture browsers want before audio plays
     S.rate = band();
-    var ws = new WebSocket(socketUrl("/ws/voice", t));
+    status("connecting…");
+    withTicket("/ws/voice", t, dialogue, function (message) { status(message, "error"); });
+  }
+
+  function dialogue(url) {
+    var ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
     S.ws = ws; S.prompts = 0; S.adapted = false;
     showProfile();
-    status("connecting…");
     labels();
     ws.onopen = function () {
       if (S.ws === ws) { enable(true); status("connected (" + S.rate / 1000 + " kHz)", "live"); }
@@ -522,13 +539,19 @@
     if (S.ws) { stop(); }
     audioContext();  // inside the click, as the dialogue does
     S.rate = band();
-    var ws = new WebSocket(socketUrl("/ws/voice/enrol", t));
+    trainStatus("connecting…");
+    withTicket("/ws/voice/enrol", t, training, function (message) {
+      trainStatus(message, "error");
+    });
+  }
+
+  function training(url) {
+    var ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
     S.enrol = ws; S.trained = false; S.trainError = false;
     ["vt-phrase", "vt-progress", "vt-heard", "vt-result"].forEach(function (id) {
       setText(id, "");
     });
-    trainStatus("connecting…");
     labels();
     ws.onopen = function () {
       if (S.enrol !== ws) { return; }
