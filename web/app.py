@@ -8,15 +8,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI
-from sqlalchemy import text
 
 from assistant.settings import AssistantSettings
 from core import CoreSettings, Database, EventBus
 from core.routers import ROUTERS
-from web import errors
+from web import errors, tickets
 from web.audit_anchors import start_anchoring
+from web.body_limit import BodyLimit
 from web.pages import mount_pages
+from web.security_headers import SecurityHeaders
 from web.settings import WebSettings
 
 
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.core.database_url,
         bus=bus,
         echo=settings.core.echo_sql,
+        lock_timeout_s=settings.core.lock_timeout_s,
         audit_key=settings.core.resolved_audit_key(),
     )
     app = FastAPI(
@@ -70,19 +73,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.token_key = settings.core.resolved_secret_key()
     app.state.db = db
     app.state.bus = bus
+    # Writers waiting for a lock hold at most this many worker threads (see core.api_deps).
+    app.state.write_limiter = anyio.CapacityLimiter(settings.core.write_slots)
     errors.install(app)
+    tickets.install_log_redaction()
+    # The health check's own thread and connection: never queued behind requests.
+    health_limiter = anyio.CapacityLimiter(2)
 
     @app.get("/api/health", tags=["health"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """Liveness and database reachability (no sign-in needed)."""
-        with db.read() as session:
-            session.execute(text("SELECT 1"))
+        await anyio.to_thread.run_sync(db.ping, limiter=health_limiter)
         return {"status": "ok", "database": db.dialect}
 
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
+    app.include_router(tickets.router)
     _mount_parts(app, settings)
     mount_pages(app)  # last: the pages answer every path no router claimed
+    app.add_middleware(BodyLimit, limit=settings.web.max_body_bytes,
+                       bulk_limit=settings.web.max_bulk_body_bytes)
+    app.add_middleware(SecurityHeaders, script_hashes=app.state.dash.csp_hashes())
     return app
 
 
