@@ -13,7 +13,7 @@ import sqlite3
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
@@ -102,6 +102,18 @@ def install(app: FastAPI) -> None:
             409,
         )
 
+    async def data_error(_: Request, exc: Exception) -> JSONResponse:
+        # The database refused a value (SQLSTATE class 22): input the edge let through.
+        log.warning("value refused by the database: %s", exc)
+        return JSONResponse(
+            error_body(
+                "invalid-input",
+                "A value is not one the database can store (too long, out of range, or with "
+                "a NUL character); correct it and retry.",
+            ),
+            422,
+        )
+
     async def database_error(_: Request, exc: Exception) -> JSONResponse:
         if not is_busy(exc):
             log.error("database error: %s", exc)
@@ -118,6 +130,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity)
+    app.add_exception_handler(DataError, data_error)
     # IntegrityError is a DBAPIError too; the more specific handler above wins.
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeout, database_error)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import Writer, allow, read_session, writer
 from core.errors import PermissionDenied
+from core.fields import Text
 from core.people import presence
 from core.people.api import client_address, guard
 from core.people.security import Actor
@@ -22,7 +23,7 @@ router = APIRouter(tags=["people"])
 class ZoneBody(BaseModel):
     """A zone by its location code."""
 
-    zone: str = Field(min_length=1, max_length=48)
+    zone: Text = Field(min_length=1, max_length=48)
 
 
 class SignOnBody(ZoneBody):

@@ -23,7 +23,7 @@ DB = Annotated[Session, Depends(read_session)]
 
 @router.get("/locate")
 def locate(
-    actor: Reader, session: DB, q: Annotated[str, Query(min_length=1, max_length=128)]
+    actor: Reader, session: DB, q: Annotated[Lookup, Query(min_length=1, max_length=128)]
 ) -> dict[str, Any]:
     """Where a lot, serial, SKU, style, location or QR label is, per location.
 

@@ -180,9 +180,15 @@ def test_text_is_limited_to_its_column_and_printable(client: Any) -> None:
                            headers={**manager, "Content-Type": "application/json"})
         assert (answer.status_code, error_code(answer)) == (422, "invalid-request"), path
     for path in ["/api/skus?q=%00", "/api/locations/A%00", f"/api/stock?sku={'s' * 200}",
-                 "/api/lots?supplier=%01"]:
+                 "/api/lots?supplier=%01", "/api/locate?q=a%00"]:
         answer = c.get(path, headers=clerk)
         assert (answer.status_code, error_code(answer)) == (422, "invalid-request"), path
+    answer = c.post("/api/presence/sign-off", json={"zone": "Z1\x00"}, headers=clerk)
+    assert (answer.status_code, error_code(answer)) == (422, "invalid-request")
+    # What the edge does not check, the database's refusal still answers 4xx (PostgreSQL
+    # refuses NUL in text; this was a 500 there).
+    answer = c.post("/api/auth/token", data={"username": "mia\x00", "password": "x"})
+    assert answer.status_code in {401, 422}, answer.text
 
 
 def _supplier_with_a_formula_name(c: TestClient) -> str:
