@@ -386,7 +386,9 @@ def confirm_pick(
 ) -> PickOutcome:
     """Confirm ``quantity`` pieces taken from the line's bin (one serial or QR per piece).
 
-    Wrong check digits, a blocked lot, or a serial of another bin, SKU or lot post nothing.
+    Only the list's picker may (`NotYourPickList`); the bin's check digits are required where
+    it has them (``check-digits-required``). Wrong check digits, a blocked lot, or a serial of
+    another bin, SKU or lot post nothing.
     """
     row = _load(session, line_id, serials)
     _bind(session, actor, row)
@@ -404,7 +406,9 @@ def short_pick(
     session: Session, *, actor: Actor, line_id: int, found_quantity: int,
     serials: Sequence[str] = (), check_digits: str | None = None,
 ) -> PickOutcome:
-    """The bin holds too few: post the ``found_quantity`` found now and release the rest."""
+    """The bin holds too few: post the ``found_quantity`` found now and release the rest.
+
+    The picker proves they are at the bin with its check digits, as for a confirmation."""
     row = _load(session, line_id, serials)
     _bind(session, actor, row)
     _check_digits(row, check_digits)
