@@ -185,6 +185,7 @@ def verify(
     batch: int = 5000,
     checkpoints: Sequence[Checkpoint] | None = None,
     on_entry: EntryCheck | None = None,
+    since: Checkpoint | None = None,
 ) -> AuditVerification:
     """Recompute every hash and link in order; report the first entry that does not hold.
 
@@ -194,6 +195,8 @@ def verify(
     log: the entry at their count still has their hash, and the log is not shorter.
     ``on_entry`` sees every entry in order (the ledger's check collects postings with it).
     The ledger rows themselves are checked by :func:`core.ledger.integrity.verify_records`.
+    With ``since`` (a checkpoint already checked) only the entries after it are walked, once
+    the log is found to still hold its entry, with its hash, at its count.
     """
     if isinstance(key, _FromSession):
         key = _session_key(session)
@@ -208,7 +211,13 @@ def verify(
                 f"{cp.key_id}): it was not written with the audit key, or was changed",
             )  # fmt: skip
         walk.checkpoints.setdefault(cp.entries, []).append(cp)
-    for entry in _entries(session, batch):
+    after = 0
+    if since is not None and since.entries:
+        failure = _resume(session, walk, since)
+        if failure is not None:
+            return walk.result(False, since.last_id, failure)
+        after = since.last_id
+    for entry in _entries(session, batch, after):
         failure = _check_entry(walk, entry)
         if failure is None and on_entry is not None:
             failure = on_entry(entry)
@@ -225,8 +234,24 @@ def verify(
     return walk.result(True, None, "")
 
 
-def _entries(session: Session, batch: int) -> Iterator[AuditEntry]:
-    last_id = 0
+def _resume(session: Session, walk: _Walk, since: Checkpoint) -> str | None:
+    """Start ``walk`` after checkpoint ``since``, or say why the log no longer matches it."""
+    row = session.execute(
+        select(AuditEntry.hash, AuditEntry.key_id).where(AuditEntry.id == since.last_id)
+    ).first()
+    held = session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.id <= since.last_id))
+    if row is None or row.hash != since.hash or held != since.entries:
+        return (
+            f"checkpoint on line {since.line} ({since.at}) recorded entry {since.last_id} as "
+            f"number {since.entries} with hash {since.hash[:12]}...; the log now differs there: "
+            "entries were rewritten or deleted"
+        )
+    walk.prev_hash, walk.count, walk.keyed_seen = since.hash, since.entries, row.key_id is not None
+    return None
+
+
+def _entries(session: Session, batch: int, after: int = 0) -> Iterator[AuditEntry]:
+    last_id = after
     while True:
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
@@ -294,11 +319,16 @@ def _check_end(session: Session, walk: _Walk, checkpoints: Sequence[Checkpoint])
 def anchor(session: Session, *, key: bytes, directory: Path) -> Checkpoint:
     """Verify the chain (against the checkpoints already in ``directory``) and append one.
 
+    The entries up to the newest checkpoint were verified when it was taken: they are checked
+    to be still there (that entry, its hash, its count), and only newer entries are walked, so
+    a periodic checkpoint stays cheap on a long log. ``facet audit verify`` walks everything.
+
     Raises :class:`~core.errors.ConflictError` (``audit-broken``) and writes nothing when the
     chain does not verify: a checkpoint must never vouch for a rewritten log.
     """
     existing = read_checkpoints(directory)
-    result = verify(session, key=key, checkpoints=existing)
+    newest = max(existing, key=lambda cp: cp.entries, default=None)
+    result = verify(session, key=key, checkpoints=existing, since=newest)
     if not result.ok:
         raise ConflictError(
             f"The audit log does not verify, so no checkpoint was written: {result.problem}"

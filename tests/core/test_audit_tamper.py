@@ -354,3 +354,25 @@ def test_the_api_verify_names_an_edited_move(db: Database, db_url: str) -> None:
         report = client.get("/api/audit/verify", headers=headers).json()
     assert (report["ok"], report["bad_move_id"]) == (False, move_id)
     assert "its reason is 'found' in the ledger" in report["problem"]
+
+
+def test_a_checkpoint_resumes_from_the_last_and_refuses_a_cut_log(
+    seeded: Database, key: bytes, tmp_path: Path
+) -> None:
+    with seeded.read() as session:
+        first = anchor(session, key=key, directory=tmp_path)
+    with seeded.write() as session:
+        Builder(session).user("late", "clerk")
+    with seeded.read() as session:  # walks only the entries after the first checkpoint
+        second = anchor(session, key=key, directory=tmp_path)
+    assert second.entries > first.entries and second.line == 2
+    with seeded.engine.begin() as conn:  # cut the log below the newest checkpoint, fix the head
+        conn.execute(text("DELETE FROM audit_log WHERE id > :i"), {"i": first.last_id})
+        conn.execute(
+            text("UPDATE audit_head SET entries = :n, hash = :h WHERE id = 1"),
+            {"n": first.entries, "h": first.hash},
+        )
+    with seeded.read() as session, pytest.raises(ConflictError) as caught:
+        anchor(session, key=key, directory=tmp_path)
+    assert "checkpoint on line 2" in caught.value.message
+    assert len(read_checkpoints(tmp_path)) == 2  # nothing appended
