@@ -44,10 +44,11 @@ def verify(
     ] = False,
     anchor_dir: AnchorDir = None,
 ) -> None:
-    """Check the chain's keyed hashes and links, every ledger move against the entry of the
-    posting that wrote it, and (with --anchors) the signed checkpoints.
+    """Check the keyed chain, every ledger move against its posting's entry, and checkpoints.
 
-    Prints a JSON report; exit 0 verified, 1 tampering found, 2 could not check (no key).
+    The chain: every entry's HMAC and link. Every move: as the audit entry of the posting that
+    wrote it recorded it. With --anchors: every signed checkpoint against the log. Prints a
+    JSON report; exit 0 verified, 1 tampering found, 2 could not check (no audit key).
     """
     from core import CoreSettings, Database
     from core.audit.anchors import CheckpointFileError, read_checkpoints
@@ -99,10 +100,13 @@ def anchor(
         ),
     ] = None,
 ) -> None:
-    """Verify the chain and append a signed checkpoint (entries, newest hash and id, time,
-    key id) to the append-only checkpoints file outside the database."""
+    """Verify the chain and append a signed checkpoint to the anchors file.
+
+    The checkpoint (entries, newest entry's id and hash, UTC time, key id, HMAC) goes to an
+    append-only file outside the database; only entries after the newest one are walked.
+    """
     from core import CoreError, CoreSettings, Database
-    from core.audit.anchors import CheckpointFileError
+    from core.audit.anchors import ANCHOR_FILE, CheckpointFileError
     from core.audit.service import anchor as take_anchor
 
     settings = CoreSettings()
@@ -121,4 +125,4 @@ def anchor(
         raise _fail(f"audit anchor: {exc}") from exc
     finally:
         db.dispose()
-    typer.echo(json.dumps({**asdict(checkpoint), "file": str(target)}, indent=2))
+    typer.echo(json.dumps({**asdict(checkpoint), "file": str(target / ANCHOR_FILE)}, indent=2))
