@@ -32,7 +32,7 @@ from core.errors import (
 from core.fields import MAX_ID
 from core.people.permissions import require
 from core.people.security import Actor
-from core.people.service import actor_from_token
+from core.people.service import token_actor
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -54,8 +54,7 @@ def signed_in_actor(request: Request, token: Annotated[str | None, Depends(oauth
     """
     if not token:
         raise AuthError("Sign in first: send 'Authorization: Bearer <token>'.")
-    with request.app.state.db.read() as session:
-        actor = actor_from_token(session, token, key=request.app.state.token_key)
+    actor = token_actor(request.app.state.db, token, key=request.app.state.token_key)
     request.state.actor = actor
     return actor
 
