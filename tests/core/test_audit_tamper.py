@@ -45,8 +45,12 @@ def seeded(db: Database) -> Database:
     return db
 
 
-def _cli(db_url: str, key: bytes | None, *args: str) -> tuple[int, str, str]:
+def _cli(
+    db_url: str, key: bytes | None, *args: str, anchors: Path | None = None
+) -> tuple[int, str, str]:
     env = {"FACET_DATABASE_URL": db_url, "FACET_AUDIT_KEY": key.decode() if key else ""}
+    if anchors is not None:
+        env["FACET_AUDIT_ANCHOR_DIR"] = str(anchors)
     if key is None:  # no key at all: neither the variable nor a key file
         env["FACET_AUDIT_KEY_FILE"] = "/nonexistent/facet-audit.key"
     result = CliRunner().invoke(cli, ["audit", *args], env=env)
@@ -182,8 +186,9 @@ def _newest_chain_move(db: Database) -> tuple[int, int, int, int, int]:
 
 
 def test_a_move_and_both_balances_changed_together_are_caught(
-    seeded: Database, db_url: str, key: bytes
+    seeded: Database, db_url: str, key: bytes, tmp_path: Path
 ) -> None:
+    assert _cli(db_url, key, "anchor", anchors=tmp_path)[0] == 0
     move_id, sku, lot, src, dst = _newest_chain_move(seeded)
     with seeded.engine.begin() as conn:  # two pieces fewer put away, booked consistently
         conn.execute(text("UPDATE stock_moves SET quantity = quantity - 2 WHERE id = :i"),
@@ -203,6 +208,9 @@ def test_a_move_and_both_balances_changed_together_are_caught(
     assert code == 1 and report["bad_move_id"] == move_id
     assert f"move {move_id} was changed after posting: its quantity is 8" in report["problem"]
     assert f"move {move_id}" in err
+    code, out, err = _cli(db_url, key, "verify", "--anchors", anchors=tmp_path)
+    assert code == 1 and json.loads(out)["bad_move_id"] == move_id  # the command
+    assert json.loads(out)["checkpoints"] == 1 and "quantity is 8" in err
 
 
 def test_a_move_added_outside_posting_is_caught(seeded: Database, key: bytes) -> None:
