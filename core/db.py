@@ -74,13 +74,22 @@ def _configure_sqlite(engine: Engine, lock_timeout_s: float) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+#: Longest pause between two tries for SQLite's write lock. Tries start a tenth of a millisecond
+#: apart and back off to this: brief contention is still caught at once, while writers queued
+#: behind a long transaction do not wake thousands of times a second (each wake takes the GIL
+#: from the event loop, which is what delayed health checks and reads behind a held lock).
+MAX_LOCK_POLL_S = 0.004
+
+
 def _begin_immediate(dbapi_connection: Any, timeout_s: float = LOCK_TIMEOUT_S) -> None:
-    """Take SQLite's write lock, retrying every millisecond or so while another writer holds it.
+    """Take SQLite's write lock, retrying with a jittered, capped backoff while another writer
+    holds it.
 
     Raises :class:`DatabaseBusy` when the lock is still held after ``timeout_s``. (An error
     raised here escapes SQLAlchemy unwrapped, as a bare ``sqlite3.OperationalError`` would.)
     """
     deadline = time.monotonic() + timeout_s
+    pause = 0.0001
     while True:
         try:
             dbapi_connection.execute("BEGIN IMMEDIATE")
@@ -92,7 +101,8 @@ def _begin_immediate(dbapi_connection: Any, timeout_s: float = LOCK_TIMEOUT_S) -
                 raise DatabaseBusy(
                     f"Another writer held the database for over {timeout_s:g} s; retry shortly."
                 ) from exc
-            time.sleep(random.uniform(0.0001, 0.001))
+            time.sleep(random.uniform(pause / 2, pause))
+            pause = min(pause * 2, MAX_LOCK_POLL_S)
 
 
 def make_engine(
