@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from web.pages import alerts, inventory, overview, twin_page
+from web.pages import alerts, inventory, overview, twin_page, users
 from web.pages.api import Api
 from web.pages.shell import NavItem, register_shell, shell_layout
 from web.pages.ui import PageContext
@@ -31,6 +31,8 @@ NAV: list[NavItem] = [
     NavItem("/inventory", "Inventory", "read", inventory.layout),
     NavItem("/twin", "Twin", "read", twin_page.layout),
     NavItem("/alerts", "Alert wall", "alerts:read", alerts.layout),
+    NavItem("/users", "Users", "users:write", users.users_layout),
+    NavItem("/account", "My password", "read", users.account_layout),
 ]
 
 
@@ -47,7 +49,7 @@ def build_dash(app: FastAPI) -> Dash:
     )
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
-    for page in (overview, inventory, twin_page, alerts):
+    for page in (overview, inventory, twin_page, alerts, users):
         page.register(dash_app, ctx)
     return dash_app
 

@@ -75,6 +75,7 @@ class Api:
     def call(self, method: str, path: str, auth: Auth | None, **kwargs: Any) -> Any:
         """Call ``path``; return the decoded JSON or raise :class:`ApiError`."""
         headers = {"Authorization": f"Bearer {auth.token}"} if auth else {}
+        headers.update(kwargs.pop("headers", None) or {})
         response = self._client.request(method, path, headers=headers, **kwargs)
         is_json = response.headers.get("content-type", "").startswith("application/json")
         body = response.json() if is_json else response.text
@@ -109,9 +110,11 @@ class Api:
                 break
         return items[:limit]
 
-    def sign_in(self, username: str, password: str) -> dict[str, str]:
-        """Exchange a username and password for the session-store value."""
-        body = self.call(
-            "POST", "/api/auth/token", None, data={"username": username, "password": password}
-        )
-        return {"token": body["access_token"], "username": body["username"], "role": body["role"]}
+    def sign_in(self, username: str, password: str, address: str | None = None) -> dict[str, Any]:
+        """Exchange a username and password for the session-store value; ``address`` is the
+        browser's, which failed sign-ins are counted against (this client has none of its own)."""
+        headers = {"X-Facet-Client-Address": address} if address else {}
+        body = self.call("POST", "/api/auth/token", None, headers=headers,
+                         data={"username": username, "password": password})
+        return {"token": body["access_token"], "username": body["username"], "role": body["role"],
+                "must_change_password": bool(body.get("must_change_password"))}

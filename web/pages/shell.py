@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
+from dash import ctx as callback_context
 
-from web.pages import chat, reports, voice
+from web.pages import chat, reports, users, voice
 from web.pages.api import ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, error_box, field
 
@@ -51,12 +53,16 @@ def shell_layout() -> html.Div:
         html.Div(id="live-status", className="live-status", title="live events"),
         html.Header([html.A("Facet", href="/", className="brand"),
                      html.Nav(id="nav", className="nav")], className="top"),
+        html.Div(id="flash"),  # a message that outlives the page it came from
         html.Main(id="page", className="page"),
     ])
 
 
-def signin_layout(message: Any = None) -> html.Div:
-    """The sign-in form."""
+def signin_layout(message: Any = None, *, demo: bool = False) -> html.Div:
+    """The sign-in form (``demo``: with the demo users' published password)."""
+    hint = html.P(["Demo: sign in as admin, manager, clerk, picker, qc, auditor or security "
+                   "with the password ", html.Code("facet-demo"), "."],
+                  className="hint", id="signin-demo") if demo else None
     return html.Div([
         html.H2("Sign in"),
         field("User name", dcc.Input(id="signin-user", type="text", autoComplete="username",
@@ -65,6 +71,7 @@ def signin_layout(message: Any = None) -> html.Div:
                                     autoComplete="current-password")),
         html.Button("Sign in", id="signin-go", n_clicks=0, className="primary"),
         html.Div(message, id="signin-msg"),
+        hint,
     ], className="card signin", id="signin-page")
 
 
@@ -93,11 +100,19 @@ def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> No
     )
 
     @dash_app.callback(Output("page", "children"), Output("nav", "children"),
+                       Output("flash", "children"),
                        Input("url", "pathname"), Input("auth", "data"))
-    def route(path: str | None, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
+    def route(path: str | None, auth_data: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+        # A new token (after a password change) keeps the flash; moving elsewhere clears it.
+        flash = no_update if callback_context.triggered_id == "auth" else None
+        return (*_page(path, auth_data), flash)
+
+    def _page(path: str | None, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
         auth = auth_from(auth_data)
         if auth is None:
-            return signin_layout(), []
+            return signin_layout(demo=ctx.app.state.core_settings.demo_mode), []
+        if (auth_data or {}).get("must_change_password"):  # the API allows nothing else
+            return users.account_layout(auth, forced=True), _nav([], auth.role, auth.username, "")
         path = path if path in by_path else landing_for(auth.role)
         item = by_path[path]
         nav = _nav(items, auth.role, auth.username, path)
@@ -117,7 +132,7 @@ def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> No
         if not user or not password:
             return no_update, no_update, error_box("Give your user name and password.")
         try:
-            data = ctx.api.sign_in(user.strip(), password)
+            data = ctx.api.sign_in(user.strip(), password, flask.request.remote_addr)
         except ApiError as exc:
             return no_update, no_update, error_box(exc)
         target = path if path in by_path and can(data["role"], by_path[path].permission) \
