@@ -94,6 +94,23 @@ def test_stored_absurd_weights_do_not_break_the_supplier_quality_report(
         assert export.status_code == 200, (fmt, export.text[:200])
 
 
+def test_stored_absurd_weights_break_no_read(client: Any, db: Database) -> None:
+    """Every page that shows a piece shows one weighed 1e308 g or infinity (as null)."""
+    c, _ = client
+    _store_absurd_weights(db)
+    manager = login(c, "mia")
+    for path in ["/api/serials/RING-1-X-0", "/api/serials/RING-1-X-1", "/api/lots/L-X/trace",
+                 "/api/serials/RING-1-X-1/history", "/api/locate?q=RING-1-X-1",
+                 "/api/locate?q=L-X", "/api/stock?lot=L-X", "/api/moves?lot=L-X",
+                 "/api/reports/overview"]:
+        answer = c.get(path, headers=manager)
+        assert answer.status_code == 200, (path, answer.text[:200])
+    moves = c.get("/api/moves?lot=L-X", headers=manager).json()["items"]
+    for number in {m["document"] for m in moves}:
+        assert c.get(f"/api/documents/{number}", headers=manager).status_code == 200
+    assert c.get("/api/serials/RING-1-X-1", headers=manager).json()["weight_g"] is None
+
+
 def test_ids_and_offsets_beyond_64_bits_are_422(client: Any) -> None:
     c, _ = client
     manager = login(c, "mia")
