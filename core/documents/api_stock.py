@@ -23,7 +23,7 @@ from core.documents.schemas import (
     RecallRead,
 )
 from core.documents.service import to_read
-from core.fields import Lookup
+from core.fields import Lookup, Text
 from core.ledger.integrity import verify_records
 from core.people.models import Role
 from core.people.permissions import PERMISSIONS, allowed
@@ -160,9 +160,9 @@ def audit_log(
     _: Auditor,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    actor: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=64)] = None,
-    entity: Annotated[str | None, Query(max_length=96)] = None,
+    actor: Annotated[Text | None, Query(max_length=64)] = None,
+    action: Annotated[Text | None, Query(max_length=64)] = None,
+    entity: Annotated[Text | None, Query(max_length=96)] = None,
 ) -> dict[str, Any]:
     """The audit log, newest first, with filters."""
     return _audit_page(session, actor=actor, action=action, entity=entity, p=p)

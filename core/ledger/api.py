@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.documents.schemas import DocumentRead
 from core.documents.service import to_read
-from core.fields import DbId, Lookup
+from core.fields import DbId, Lookup, Text
 from core.ledger import service
 from core.people.security import Actor
 from core.trace.visibility import visibility_for
@@ -25,7 +25,7 @@ DB = Annotated[Session, Depends(read_session)]
 class ReverseBody(BaseModel):
     """Why moves are reversed."""
 
-    reason: str = Field(min_length=1, max_length=128)
+    reason: Text = Field(min_length=1, max_length=128)
 
 
 @router.get("/stock")

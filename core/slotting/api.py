@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from core.api_deps import Writer, allow, read_session, writer
+from core.fields import Text
 from core.people.security import Actor
 from core.slotting import service
 from core.slotting.schemas import CandidateRead, SuggestionRead, VelocityRead
@@ -26,7 +27,7 @@ def suggest(
     actor: Annotated[Actor, Depends(allow("read"))],
     session: Annotated[Session, Depends(read_session)],
     threshold: Annotated[float, Depends(vault_threshold)],
-    sku: Annotated[str, Query(min_length=1, max_length=48)],
+    sku: Annotated[Text, Query(min_length=1, max_length=48)],
     quantity: Annotated[int, Query(gt=0, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> SuggestionRead:
