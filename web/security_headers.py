@@ -12,6 +12,10 @@ their speed). The Content-Security-Policy is the strictest the pages run under:
 - no framing by other sites (``frame-ancestors 'none'``, ``X-Frame-Options: DENY``), no plugins,
   forms post only to the app, ``<base>`` pinned.
 
+The API documentation (``/docs``, ``/redoc``: FastAPI's Swagger UI and ReDoc pages, which load
+their scripts from a CDN and start them inline) gets a policy of its own that allows that CDN
+and inline scripts; those pages show only the OpenAPI schema.
+
 ``Permissions-Policy`` grants the microphone to the app itself (the voice console) and denies
 the camera, geolocation and payment APIs. HSTS is sent only on HTTPS requests (the scheme
 uvicorn reports, which honours ``X-Forwarded-Proto`` from trusted proxies).
@@ -23,9 +27,24 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["SecurityHeaders", "content_security_policy"]
+__all__ = ["DOCS_POLICY", "SecurityHeaders", "content_security_policy"]
 
 HSTS = "max-age=31536000; includeSubDomains"
+DOCS_PATHS = ("/docs", "/redoc")
+DOCS_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
+        "font-src 'self' data: https://fonts.gstatic.com",
+        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def content_security_policy(script_hashes: Iterable[str] = ()) -> str:
@@ -61,15 +80,27 @@ class SecurityHeaders:
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"permissions-policy", b"microphone=(self), camera=(), geolocation=(), payment=()"),
         ]
-        csp = content_security_policy(script_hashes).encode()
-        self._headers = [*self._common, (b"content-security-policy", csp)]
-        self._https = [*self._headers, (b"strict-transport-security", HSTS.encode())]
+        pages = content_security_policy(script_hashes).encode()
+        docs = DOCS_POLICY.encode()
+        hsts = (b"strict-transport-security", HSTS.encode())
+        # (docs?, https?) -> headers
+        self._sets = {
+            (is_docs, https): [
+                *self._common,
+                (b"content-security-policy", docs if is_docs else pages),
+                *([hsts] if https else []),
+            ]
+            for is_docs in (False, True)
+            for https in (False, True)
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self._https if scope.get("scheme") == "https" else self._headers
+        path = str(scope.get("path", ""))
+        is_docs = path.startswith(DOCS_PATHS)
+        extra = self._sets[(is_docs, scope.get("scheme") == "https")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

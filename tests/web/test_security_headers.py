@@ -76,3 +76,11 @@ def test_the_policy_allows_exactly_the_pages_inline_scripts(client: TestClient) 
     for body in executable:
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in sources, body[:80]
+
+
+def test_the_api_documentation_may_load_its_cdn_scripts(client: TestClient) -> None:
+    """Swagger UI loads from a CDN and starts inline; the app's pages may do neither."""
+    docs = _check(client.get("/docs"))
+    assert "https://cdn.jsdelivr.net" in docs and "'unsafe-inline'" in docs.split(";")[1]
+    pages = _check(client.get("/"))
+    assert "cdn.jsdelivr.net" not in pages
