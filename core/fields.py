@@ -71,8 +71,9 @@ Text = Annotated[str, AfterValidator(check_text)]
 :data:`FREE_TEXT` for notes)."""
 
 
-Lookup = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(check_text)]
-"""A code or search text in a path or query string: 1 to 128 printable characters."""
+Lookup = Annotated[str, Field(max_length=128), AfterValidator(check_text)]
+"""A code or search text in a path or query string: at most 128 printable characters (an
+empty filter, ``?sku=``, still means no filter)."""
 
 
 def _sane_date(value: date) -> date:
