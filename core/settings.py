@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -49,11 +50,12 @@ class CoreSettings(BaseSettings):
         "redis://host:6379 (shared by several workers and hosts).",
     )
     auth_threads: int = Field(
-        default=2,
+        default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
         ge=1,
         le=64,
-        description="Threads that hash and verify passwords (Argon2), apart from the pool "
-        "serving other requests, so password guessers cannot starve the API.",
+        description="Threads that hash and verify passwords (Argon2, 64 MiB each), apart from "
+        "the pool serving other requests and at a lower CPU priority, so password guessers "
+        "cannot starve the API. Default: half the CPU cores (at least one).",
     )
     vault_price_threshold: float = Field(
         default=5000.0,

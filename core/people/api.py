@@ -74,17 +74,15 @@ async def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, D
     """
     app, settings = request.app, request.app.state.core_settings
     sign_in_guard, address = guard(app), client_address(request)
-    signed = await sign_in_guard.run(
-        lambda: sign_in_guard.guarded(
-            form.username,
-            address,
-            lambda: service.sign_in(
-                app.state.db,
-                username=form.username,
-                password=form.password,
-                demo_mode=settings.demo_mode,
-            ),
-        )
+    signed = await sign_in_guard.attempt(
+        form.username,
+        address,
+        lambda: service.sign_in(
+            app.state.db,
+            username=form.username,
+            password=form.password,
+            demo_mode=settings.demo_mode,
+        ),
     )
     return _token(request, signed)
 
@@ -116,9 +114,7 @@ async def change_my_password(
             service.verify_own_password(session, actor=actor, password=body.current_password)
         return hash_password(body.new_password)
 
-    new_hash = await sign_in_guard.run(
-        lambda: sign_in_guard.guarded(actor.username, address, check_and_hash)
-    )
+    new_hash = await sign_in_guard.attempt(actor.username, address, check_and_hash)
 
     def store() -> service.SignedIn:
         with app.state.db.write() as session:

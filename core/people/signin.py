@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, parse, storage, strategies
 
 from core.errors import AuthError, CoreError, ValidationFailed
@@ -42,21 +45,65 @@ def _limit(text: str, name: str) -> RateLimitItem:
         raise ValidationFailed(f"{name} '{text}' is not a rate such as 10/5minutes.") from exc
 
 
+#: How long a refused (429) sign-in is held before it is answered.
+REFUSAL_DELAY_S = 1.0
+#: The niceness of the sign-in threads (and the threads Argon2 starts from them): a guesser's
+#: hashing gets the CPU the API leaves over, instead of an equal share of a small machine.
+AUTH_NICENESS = 19
+
+
+def _yield_cpu() -> None:
+    """Lower this thread's scheduling priority (Linux: per thread; elsewhere a no-op)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), AUTH_NICENESS)
+    except (AttributeError, OSError):  # no setpriority, or not allowed: run at normal priority
+        pass
+
+
 class SignInGuard:
     """Counts failed sign-ins and runs password work on its own small thread pool."""
 
     def __init__(self, settings: CoreSettings) -> None:
         self._store = storage.storage_from_string(settings.rate_limit_storage_url)
         self._limiter = strategies.MovingWindowRateLimiter(self._store)
+        self._in_memory = settings.rate_limit_storage_url.startswith("memory://")
         self._limits = (
             ("user", _limit(settings.sign_in_limit_per_user, "sign_in_limit_per_user")),
             ("address", _limit(settings.sign_in_limit_per_address, "sign_in_limit_per_address")),
         )
-        self._pool = ThreadPoolExecutor(settings.auth_threads, thread_name_prefix="facet-auth")
+        self._pool = ThreadPoolExecutor(
+            settings.auth_threads, thread_name_prefix="facet-auth", initializer=_yield_cpu
+        )
 
     async def run(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (password hashing or checking) on the guard's pool."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn)
+
+    async def attempt(self, username: str, address: str, fn: Callable[[], T]) -> T:
+        """Refuse when over a limit, else run ``fn`` on the pool; count its AuthError or
+        ValidationFailed as a failed attempt.
+
+        The counts are read before the pool: a refused guesser costs no Argon2 and does not
+        queue in front of people signing in.
+        """
+        try:
+            await self._counts(self.check, username, address)
+        except TooManyAttempts:
+            # A tarpit: the refusal waits on the event loop (costing nothing), so a guesser
+            # that waits for each answer cannot flood the API with cheap refused requests.
+            await asyncio.sleep(REFUSAL_DELAY_S)
+            raise
+        try:
+            return await self.run(fn)
+        except (AuthError, ValidationFailed):
+            await self._counts(self.failed, username, address)
+            raise
+
+    async def _counts(self, fn: Callable[[str, str], None], username: str, address: str) -> None:
+        if self._in_memory:  # microseconds, no I/O: on the event loop
+            fn(username, address)
+        else:  # a round trip to Redis: on the shared thread pool
+            await run_in_threadpool(fn, username, address)
 
     def _keys(self, username: str, address: str) -> list[tuple[RateLimitItem, str, str]]:
         values = {"user": username.strip().lower(), "address": address}
@@ -79,15 +126,6 @@ class SignInGuard:
         """Count one failed attempt against the username and the address."""
         for item, kind, value in self._keys(username, address):
             self._limiter.hit(item, "sign-in", kind, value)
-
-    def guarded(self, username: str, address: str, fn: Callable[[], T]) -> T:
-        """Refuse when over the limit, else call ``fn``; an AuthError from it is counted."""
-        self.check(username, address)
-        try:
-            return fn()
-        except (AuthError, ValidationFailed):
-            self.failed(username, address)
-            raise
 
     def close(self) -> None:
         """Stop the pool's threads."""
