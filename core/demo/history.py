@@ -177,7 +177,12 @@ def _one_day(
         placed.append((order.id, at))
     if not placed:
         return 0
-    wave_at = max(at for _o, at in placed) + timedelta(minutes=20)
+    # The evening wave goes out between 16:40 and 17:10 (by the day, not the generator, so the
+    # rest of the demo stays the same), or 20 minutes after the last order if that is later.
+    evening = datetime(day.year, day.month, day.day, 16, 40, tzinfo=UTC) + timedelta(
+        minutes=10 * (day.toordinal() % 4)
+    )
+    wave_at = max(max(at for _o, at in placed) + timedelta(minutes=20), evening)
     # The last day's list waits for `picker` (operator 1001), who signs on first in a demo.
     picker = rng.choice(pickers) if finish else pickers[0]
     with use_clock(lambda: wave_at):
