@@ -55,7 +55,13 @@ def engine() -> FakeSpeechEngine:
 @pytest.fixture
 def server_url(engine: FakeSpeechEngine) -> Iterator[str]:
     """Serve /ws/voice (fake engine, fake backend) with uvicorn on a free port."""
-    application = make_app(engine, make_backend(), authenticate=lambda token: token == "secret")
+    application = make_app(
+        engine,
+        make_backend(),
+        # The client sends its token as a header on the handshake, never in the URL.
+        authenticate=lambda ws: ws.headers.get("authorization") == "Bearer secret"
+        and "secret" not in ws.url.query,
+    )
     with serving(application) as base:
         yield f"{base}/ws/voice"
 
