@@ -238,7 +238,8 @@ def bench_http(
                     t0 = time.perf_counter()
                     answer = client.post(
                         f"/api/picks/{job.line_id}/confirm",
-                        json={"quantity": 1, "serials": [job.serial]},
+                        json={"quantity": 1, "serials": [job.serial],
+                              "check_digits": job.check_digits},
                         headers={"Idempotency-Key": f"bench-{job.line_id}"},
                     )
                     latencies.append(time.perf_counter() - t0)
