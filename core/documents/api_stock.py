@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -128,9 +129,27 @@ def _customers_for(actor: Actor, read: RecallRead) -> RecallRead:
     return read.model_copy(update={"shipped": shipped, "customers": None})
 
 
+def _hide_digits(action: str, detail: str) -> str:
+    """A location entry's detail with its check digits blanked (the stored entry is unchanged:
+    `facet audit verify` and ``/api/audit/verify`` check what was written)."""
+    if not action.startswith("location.") or "check_digits" not in detail:
+        return detail
+    data = json.loads(detail)
+    if isinstance(data, dict) and data.get("check_digits") is not None:
+        data["check_digits"] = None
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
 def _audit_page(
-    session: Session, *, actor: str | None, action: str | None, entity: str | None, p: Page
+    session: Session,
+    *,
+    reader: Actor,
+    actor: str | None,
+    action: str | None,
+    entity: str | None,
+    p: Page,
 ) -> dict[str, Any]:
+    digits = allowed(reader, "locations:check-digits")
     stmt = select(AuditEntry)
     if actor:
         stmt = stmt.where(AuditEntry.actor == actor)
@@ -147,7 +166,7 @@ def _audit_page(
             "actor": e.actor,
             "action": e.action,
             "entity": e.entity,
-            "detail": e.detail,
+            "detail": e.detail if digits else _hide_digits(e.action, e.detail),
             "hash": e.hash,
         }
         for e in rows
@@ -157,15 +176,16 @@ def _audit_page(
 
 @router.get("/audit")
 def audit_log(
-    _: Auditor,
+    reader: Auditor,
     session: DB,
     p: Annotated[Page, Depends(page)],
     actor: Annotated[Text | None, Query(max_length=64)] = None,
     action: Annotated[Text | None, Query(max_length=64)] = None,
     entity: Annotated[Text | None, Query(max_length=96)] = None,
 ) -> dict[str, Any]:
-    """The audit log, newest first, with filters."""
-    return _audit_page(session, actor=actor, action=action, entity=entity, p=p)
+    """The audit log, newest first, with filters; check digits only for roles that print
+    labels (``locations:check-digits``)."""
+    return _audit_page(session, reader=reader, actor=actor, action=action, entity=entity, p=p)
 
 
 @router.get("/audit/verify")

@@ -197,3 +197,26 @@ def test_an_unassigned_blind_count_hides_its_bins_from_every_counter(
         assert refused.status_code == 403 and error_code(refused) == "blind-count-open"
     for name in ("mia", "fay"):  # the office and auditors still see everything
         assert len(_stock_at(client, login(client, name), f["bin"])) == 2
+
+
+def test_the_audit_log_shows_check_digits_only_to_the_roles_that_print_labels(
+    shop: tuple[TestClient, dict[str, Any]]
+) -> None:
+    """A finance auditor reads the audit log, but a bin's new check digits stay off it for them
+    (they read them from a location.update entry before)."""
+    client, f = shop
+    manager, auditor = login(client, "mia"), login(client, "fay")
+    changed = client.patch(f"/api/locations/{f['bin']}", headers=manager,
+                           json={"check_digits": "987"})
+    assert changed.status_code == 200, changed.text
+
+    def update_detail(who: dict[str, str]) -> str:
+        answer = client.get("/api/audit", headers=who,
+                            params={"action": "location.update", "entity": f["bin"]})
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["items"][0]["detail"])
+
+    assert "987" in update_detail(manager)
+    hidden = update_detail(auditor)
+    assert "987" not in hidden and '"check_digits":null' in hidden
+    assert client.get("/api/audit/verify", headers=auditor).json()["ok"] is True
