@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
@@ -22,32 +21,9 @@ from core.people.schemas import (
     UserRead,
 )
 from core.people.security import Actor, hash_password, issue_token
-from core.people.signin import SignInGuard
+from core.people.signin import client_address, guard
 
 router = APIRouter(tags=["people"])
-
-# The in-process client of the app's own pages (web/pages/api.py) names the browser's address
-# in this header; it is believed only from that client, whose scope names no real address.
-CLIENT_HEADER = "X-Facet-Client-Address"
-_IN_PROCESS = "testclient"
-
-
-def guard(app: FastAPI) -> SignInGuard:
-    """The app's sign-in guard, made on first use from ``app.state.core_settings``."""
-    found = getattr(app.state, "sign_in_guard", None)
-    if found is None:  # on the event loop: no race between two first sign-ins
-        found = app.state.sign_in_guard = SignInGuard(app.state.core_settings)
-        weakref.finalize(app, found.close)
-    return found  # type: ignore[no-any-return]
-
-
-def client_address(request: Request) -> str:
-    """The address failed sign-ins are counted against."""
-    host = request.client.host if request.client else "unknown"
-    if host == _IN_PROCESS and request.headers.get(CLIENT_HEADER):
-        return request.headers[CLIENT_HEADER][:64]
-    return host
-
 
 def _token(request: Request, signed: service.SignedIn) -> Token:
     actor = signed.actor

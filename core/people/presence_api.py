@@ -14,8 +14,8 @@ from core.api_deps import Writer, allow, read_session, writer
 from core.errors import PermissionDenied
 from core.fields import Text
 from core.people import presence
-from core.people.api import client_address, guard
 from core.people.security import Actor
+from core.people.signin import client_address, guard
 
 router = APIRouter(tags=["people"])
 

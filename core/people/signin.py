@@ -13,10 +13,12 @@ import math
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, parse, storage, strategies
 
@@ -130,3 +132,26 @@ class SignInGuard:
     def close(self) -> None:
         """Stop the pool's threads."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+# The in-process client of the app's own pages (web/pages/api.py) names the browser's address
+# in this header; it is believed only from that client, whose scope names no real address.
+CLIENT_HEADER = "X-Facet-Client-Address"
+_IN_PROCESS = "testclient"
+
+
+def guard(app: FastAPI) -> SignInGuard:
+    """The app's sign-in guard, made on first use from ``app.state.core_settings``."""
+    found = getattr(app.state, "sign_in_guard", None)
+    if found is None:  # on the event loop: no race between two first sign-ins
+        found = app.state.sign_in_guard = SignInGuard(app.state.core_settings)
+        weakref.finalize(app, found.close)
+    return found  # type: ignore[no-any-return]
+
+
+def client_address(request: Request) -> str:
+    """The address failed sign-ins are counted against."""
+    host = request.client.host if request.client else "unknown"
+    if host == _IN_PROCESS and request.headers.get(CLIENT_HEADER):
+        return request.headers[CLIENT_HEADER][:64]
+    return host

@@ -19,9 +19,8 @@ from fastapi.testclient import TestClient
 
 from core import CoreSettings, Database
 from core.errors import AuthError
-from core.people.api import guard
 from core.people.service import authenticate
-from core.people.signin import AUTH_NICENESS, REFUSAL_DELAY_S
+from core.people.signin import AUTH_NICENESS, REFUSAL_DELAY_S, guard
 from tests.builders import PASSWORD
 from tests.core.test_api_core import error_code, seed
 from web.app import Settings, create_app
