@@ -68,7 +68,7 @@ def demo_database(tmp: Path, source: Path) -> Path:
     db_file = tmp / "facet.db"
     env = _env(tmp, source, db_file, {})
     for args in (["db", "upgrade"], ["demo", "load", "--scale", "small"]):
-        subprocess.run([sys.executable, "-c", "from web.cli import main; main()", *args],
+        subprocess.run([sys.executable, "-c", "from web.cli.main import main; main()", *args],
                        cwd=tmp, env=env, check=True, stdout=subprocess.DEVNULL)
     return db_file
 

@@ -14,11 +14,12 @@ from fastapi import Depends, FastAPI
 from assistant.settings import AssistantSettings
 from core import CoreSettings, Database, EventBus
 from core.routers import ROUTERS
-from web import errors, tickets
-from web.audit_anchors import start_anchoring
-from web.body_limit import BodyLimit
+from web import errors
+from web.adapters.audit_anchors import start_anchoring
+from web.api import tickets
+from web.middleware.body_limit import BodyLimit
+from web.middleware.security_headers import SecurityHeaders
 from web.pages import mount_pages
-from web.security_headers import SecurityHeaders
 from web.settings import WebSettings
 
 
@@ -26,9 +27,12 @@ def _mount_parts(app: FastAPI, settings: Settings) -> None:
     """The twin, cameras, live events, chat and voice picking, behind sign-in."""
     from assistant.chat import build_assistant
     from core.api_deps import allow
-    from web import api_assistant, api_twin, api_vision, twin_live
-    from web.live import live_router
-    from web.voice_backend import configure_voice
+    from web.adapters import twin_live
+    from web.adapters.voice_backend import configure_voice
+    from web.api import assistant as api_assistant
+    from web.api import twin as api_twin
+    from web.api import vision as api_vision
+    from web.api.live import live_router
 
     twin_live.attach(app, app.state.db)
     app.include_router(twin_live.router)
@@ -107,7 +111,7 @@ def _lifespan(settings: Settings, db: Database) -> Any:
             threading.Thread(target=app.state.assistant.warm_up, daemon=True).start()
         await _request_nothing(app)
         if settings.web.cameras_file is not None:
-            from web.vision_adapters import start_vision
+            from web.adapters.vision import start_vision
 
             start_vision(app, db, settings.web.cameras_file)
         stop_anchoring = start_anchoring(settings.core, db)  # signed audit checkpoints

@@ -8,7 +8,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from core.documents.models import DocStatus, LineStatus
 from core.fields import FREE_TEXT, MAX_INT32, Grams, Lookup, PerMille, SaneDate, Text
 
 Code = Field(min_length=1, max_length=48)
@@ -122,7 +121,7 @@ class DocumentLineRead(BaseModel):
     quantity: int
     done_quantity: int
     counted_quantity: int | None = None
-    status: LineStatus
+    status: str
 
 
 class DocumentRead(BaseModel):
@@ -131,7 +130,7 @@ class DocumentRead(BaseModel):
     id: int
     number: str
     kind: str
-    status: DocStatus
+    status: str
     reference: str | None
     reason: str | None
     note: str
@@ -227,7 +226,7 @@ class CountLineRead(BaseModel):
     sku: str
     lot: str | None
     location: str
-    status: LineStatus
+    status: str
     expected: int | None
     expected_serials: list[str] | None
     counted: int | None
@@ -239,7 +238,7 @@ class CountRead(BaseModel):
     """A cycle count as the API shows it; ``blind`` says whether expectations are hidden."""
 
     number: str
-    status: DocStatus
+    status: str
     blind: bool
     assignee: str | None
     created_by: str

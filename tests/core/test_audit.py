@@ -19,7 +19,7 @@ from core.audit.models import AuditEntry
 from core.audit.service import verify
 from tests.builders import Builder
 from tests.core.test_api_core import seed
-from web.cli import app as cli
+from web.cli.main import app as cli
 
 
 def _verify_cli(db_url: str) -> tuple[int, dict[str, object]]:

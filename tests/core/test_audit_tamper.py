@@ -30,7 +30,7 @@ from core.ledger.service import verify_ledger
 from tests.builders import Builder
 from tests.core.test_api_core import api, login, seed
 from web.app import Settings, create_app
-from web.cli import app as cli
+from web.cli.main import app as cli
 
 
 @pytest.fixture

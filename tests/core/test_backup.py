@@ -207,7 +207,7 @@ def test_an_older_copy_is_migrated_on_restore(sqlite_template: Path, tmp_path: P
 def test_cli_backup_prints_a_summary_and_restore_needs_yes(
     live: tuple[str, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web.cli import app
+    from web.cli.main import app
 
     url, _db = live
     monkeypatch.setenv("FACET_DATABASE_URL", url)

@@ -27,7 +27,7 @@ from core.locations.models import Location
 from core.lots.models import Serial
 from tests.builders import Builder
 from tests.core.test_api_core import api, error_code, login, seed
-from web.voice_backend import CorePickingBackend
+from web.adapters.voice_backend import CorePickingBackend
 
 USERS = {"mia": "manager", "cleo": "clerk", "pia": "picker", "pete": "picker",
          "fay": "finance_auditor"}

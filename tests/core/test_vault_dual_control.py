@@ -187,7 +187,7 @@ def test_the_vault_camera_alerts_when_one_is_left_alone(db: Database) -> None:
     from vision.protocols import Providers
     from vision.rules import RuleConfig, SceneView, TrackView, unauthorised_presence_rule
     from vision.zones import parse_zones
-    from web.vision_adapters import CoreAuthorisation
+    from web.adapters.vision import CoreAuthorisation
 
     zones = parse_zones([{"name": "VLT", "kind": "vault", "restricted": True,
                           "min_signed_on": 2, "polygon": [[0, 0], [9, 0], [9, 9]]}])  # fmt: skip

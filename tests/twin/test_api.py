@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from twin.generate import generate_layout
 from twin.layout import layout_to_dict
 from twin.routing import route
-from web.api_twin import router
+from web.api.twin import router
 
 app = FastAPI()
 app.include_router(router)

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from twin.layout import load_layout
-from web.cli_twin import app
+from web.cli.twin import app
 
 runner = CliRunner()
 

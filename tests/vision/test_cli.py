@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.vision.conftest import needs_weights, weights_path
 from vision.synthetic import ultralytics_asset
-from web.cli_vision import app
+from web.cli.vision import app
 
 runner = CliRunner()
 ZONES = [

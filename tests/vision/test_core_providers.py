@@ -17,10 +17,10 @@ from core.locations.service import create_location
 from core.people.presence import sign_off, sign_on
 from tests.builders import PASSWORD, Builder
 from vision.domain import ShelfState
+from web.adapters.vision import CoreAuthorisation, CoreSchedule, CoreShelfLedger
 from web.app import Settings, create_app
-from web.demo_cameras import write_demo_cameras
+from web.cli.demo_cameras import write_demo_cameras
 from web.settings import WebSettings
-from web.vision_adapters import CoreAuthorisation, CoreSchedule, CoreShelfLedger
 
 
 def test_authorisation_follows_zone_sign_ons(db: Database) -> None:

@@ -11,8 +11,8 @@ from core import AlertRaised, CoreSettings, Database
 from tests.builders import PASSWORD, Builder
 from vision.domain import Severity
 from vision.protocols import AlertRecord
+from web.adapters.vision import CoreAlertSink
 from web.app import Settings, create_app
-from web.vision_adapters import CoreAlertSink
 
 
 def test_alert_stored_published_listed_and_acknowledged(db_url: str, tmp_path: Path) -> None:

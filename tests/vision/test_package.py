@@ -18,7 +18,7 @@ from vision.errors import VisionError
 from vision.protocols import MemoryAlertSink
 from vision.settings import VisionSettings
 from vision.supervisor import VisionSupervisor
-from web.api_vision import router
+from web.api.vision import router
 
 
 def test_settings_env_prefix_and_weights_alias(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +45,7 @@ def test_errors_have_kebab_codes() -> None:
 
 def test_import_loads_no_model_and_no_ultralytics() -> None:
     code = (
-        "import sys, vision, web.api_vision; "
+        "import sys, vision, web.api.vision; "
         "print('ultralytics' in sys.modules, 'torch' in sys.modules)"
     )
     out = subprocess.run(

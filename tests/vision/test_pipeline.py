@@ -23,7 +23,7 @@ from vision.settings import VisionSettings
 from vision.sources import CameraState
 from vision.supervisor import VisionSupervisor
 from vision.zones import parse_zones
-from web.api_vision import router
+from web.api.vision import router
 
 T0 = datetime(2024, 5, 3, 12, tzinfo=UTC)
 

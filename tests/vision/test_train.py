@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from vision.errors import TrainingError
 from vision.train import prepare_dataset, train_model
-from web.cli_vision import app
+from web.cli.vision import app
 
 
 def make_dataset(root: Path, count: int = 4) -> Path:

@@ -81,7 +81,7 @@ def test_the_demo_vault_camera_runs_the_two_person_rule(tmp_path) -> None:
     import yaml
 
     from vision import load_cameras
-    from web.demo_cameras import write_demo_cameras
+    from web.cli.demo_cameras import write_demo_cameras
 
     path = write_demo_cameras(tmp_path / "cams")
     spec = yaml.safe_load(path.read_text())["cameras"][0]["zones"][0]

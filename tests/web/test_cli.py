@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from core import Database
 from core.catalogue.models import Sku
 from core.lots.models import Lot, Serial
-from web.cli import app
+from web.cli.main import app
 
 runner = CliRunner()
 COMMANDS = [

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from core import Database
 from core.people.models import User
 from core.people.service import authenticate
-from web.cli import app
+from web.cli.main import app
 
 runner = CliRunner()
 

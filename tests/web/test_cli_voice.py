@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from assistant.speech.audio import pcm_to_wav, resample_poly, silence, to_pcm
 from assistant.speech.tts import EspeakTts, espeak_available
-from web.cli import app
-from web.cli_voice import label_of
+from web.cli.main import app
+from web.cli.voice import label_of
 
 runner = CliRunner()
 needs_espeak = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed")

@@ -16,8 +16,8 @@ from tests.assistant.voice.test_cli_headset import serving
 from tests.web.test_voice_enrol import SHORT, enrol_app, profiles
 from tests.web.test_voice_ws_core import token
 from tests.web.test_ws_tickets import ticket_url
-from web.cli_headset import app as headset
-from web.cli_headset import read_script, run_enrol_script
+from web.cli.headset import app as headset
+from web.cli.headset import read_script, run_enrol_script
 
 # The second phrase is first answered with the third: "again, please", then it is said.
 TAKES = [SHORT[0], SHORT[2], SHORT[1], SHORT[2]]

@@ -23,10 +23,10 @@ from tests.assistant.voice.test_core_backend import (
     moves,
 )
 from tests.web.test_ws_tickets import ticket_url
+from web.adapters.voice_backend import CorePickingBackend, configure_voice
 from web.app import Settings, create_app
-from web.cli_headset import read_script, run_script
+from web.cli.headset import read_script, run_script
 from web.settings import WebSettings
-from web.voice_backend import CorePickingBackend, configure_voice
 
 DIALOGUE = [
     "one zero zero one", "ready", "ready", "one seven", "two", "three one", "two",

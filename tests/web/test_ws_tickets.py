@@ -20,7 +20,7 @@ from websockets.sync.client import connect
 
 from core import Database
 from tests.core.test_api_core import api, login, seed
-from web.tickets import RedactSecrets, TicketBook, redact
+from web.api.tickets import RedactSecrets, TicketBook, redact
 
 
 def ticket_url(client: TestClient, path: str, token: str, query: str = "") -> str:

@@ -16,7 +16,9 @@ from core.demo import DEMO_PASSWORD
 from core.lots.models import Lot
 from core.routers import ROUTERS
 from tests.web.test_ws_tickets import ticket_url
-from web import api_assistant, errors, tickets
+from web import errors
+from web.api import assistant as api_assistant
+from web.api import tickets
 
 
 @pytest.fixture(scope="module")

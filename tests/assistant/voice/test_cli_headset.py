@@ -21,7 +21,7 @@ from assistant.speech import FakeSpeechEngine, encode_text
 from assistant.speech.audio import pcm_to_wav, to_pcm
 from tests.assistant.voice.conftest import make_backend
 from tests.assistant.voice.test_ws_voice import make_app
-from web.cli_headset import StreamDecimator, app
+from web.cli.headset import StreamDecimator, app
 
 ANSWERS = ["one two three four", "ready", "ready", "four two", "two", "sign off", "yes"]
 

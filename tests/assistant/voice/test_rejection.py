@@ -12,7 +12,7 @@ from assistant.speech.factory import Rejection, rejection_thresholds
 from assistant.speech.fake import FakeRecognizer
 from assistant.voice import DialogueMachine, State, VoiceSession, load_language, vad_from_settings
 from tests.assistant.voice.conftest import Synth, make_backend, needs_espeak
-from web.ws_voice import _open_session
+from web.api.ws_voice import _open_session
 
 EN = load_language("en")
 

@@ -31,8 +31,8 @@ from tests.assistant.voice.conftest import (
     needs_espeak,
     needs_sox,
 )
-from web.cli_headset import read_script, run_script
-from web.ws_voice import router
+from web.api.ws_voice import router
+from web.cli.headset import read_script, run_script
 
 DIALOGUE = [
     "one two three four", "ready", "ready", "four two", "two", "one seven", "one",

@@ -1,14 +1,11 @@
-"""Fan core events out to browsers over ``/ws/events``.
+"""The live hub: fans core events out to the browsers' websocket queues.
 
 The event bus calls its handlers in whatever thread committed the transaction (a worker of the
 threadpool, a vision process's reader thread...). The :class:`LiveHub` hands each event to the
 asyncio loop that serves the websockets with ``loop.call_soon_threadsafe``, where it is put on
 one bounded queue per client. A slow client loses its oldest events, never blocks the bus.
-
-Browsers cannot send an ``Authorization`` header when they open a websocket, so they sign in
-with a single-use ``ticket`` query parameter from ``POST /api/ws-ticket`` (other clients may
-send the header); a token in the URL is refused (see ``web.tickets``). Alert events go only to
-roles that may read alerts; stock events go to everyone signed in.
+Alert events go only to roles that may read alerts; stock events go to everyone signed in.
+The websocket route that serves the queues is ``web.api.live``.
 """
 
 from __future__ import annotations
@@ -18,22 +15,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-
 from core import AlertAcknowledged, AlertRaised, Event, EventBus
 from core.people.permissions import allowed
 from core.people.security import Actor
-from web.tickets import websocket_actor
 
-__all__ = ["LiveHub", "live_router", "hub_for"]
+__all__ = ["LiveHub"]
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 256
 ALERT_EVENTS = (AlertRaised, AlertAcknowledged)
-# Close codes in the private range: the browser client stops retrying on these.
-CLOSE_UNAUTHORISED = 4401
-
-live_router = APIRouter(tags=["live"])
 
 
 @dataclass(eq=False)
@@ -101,53 +91,3 @@ class LiveHub:
     def disconnect(self, client: _Client) -> None:
         """Forget a browser."""
         self._clients.discard(client)
-
-
-def hub_for(websocket: WebSocket) -> LiveHub:
-    """The app's hub, created on the serving loop by the first connection."""
-    state = websocket.app.state
-    hub: LiveHub | None = getattr(state, "live_hub", None)
-    if hub is None:
-        hub = LiveHub(state.bus, asyncio.get_running_loop())
-        state.live_hub = hub
-    return hub
-
-
-@live_router.websocket("/ws/events")
-async def events(websocket: WebSocket) -> None:
-    """Push every core event the person may see as JSON (``event.to_dict()``)."""
-    actor = await websocket_actor(websocket)
-    await websocket.accept()
-    if actor is None:
-        await websocket.send_json(
-            {"event": "error", "code": "not-authenticated",
-             "message": "Sign in first: open the socket with ?ticket= from POST /api/ws-ticket."}
-        )
-        await websocket.close(code=CLOSE_UNAUTHORISED)
-        return
-    hub = hub_for(websocket)
-    client = hub.connect(actor)
-    await websocket.send_json({"event": "hello", "user": actor.username, "role": actor.role})
-    receiver = asyncio.create_task(_drain_incoming(websocket))
-    try:
-        while not receiver.done():
-            getter = asyncio.create_task(client.queue.get())
-            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if getter not in done:
-                getter.cancel()
-                break
-            await websocket.send_json(getter.result())
-    except (WebSocketDisconnect, RuntimeError):
-        pass
-    finally:
-        hub.disconnect(client)
-        receiver.cancel()
-
-
-async def _drain_incoming(websocket: WebSocket) -> None:
-    """Read (and ignore) what the browser sends, so a disconnect is noticed at once."""
-    try:
-        while True:
-            await websocket.receive_text()
-    except (WebSocketDisconnect, RuntimeError):
-        return

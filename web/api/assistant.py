@@ -20,7 +20,7 @@ from assistant.chat import Assistant
 from core import Actor
 from core.api_deps import current_actor
 from core.fields import Text
-from web.tickets import websocket_actor
+from web.api.tickets import websocket_actor
 
 __all__ = ["ChatIn", "ChatOut", "router", "ws_router"]
 

@@ -7,7 +7,7 @@ adapts to the speaker in a worker thread and the adaptation is stored with the c
 ``/ws/voice`` dialogue that signs on with the operator id decodes with the adapted recogniser.
 
 Sign-in (required, any role): a ``ticket`` query parameter from ``POST /api/ws-ticket`` or an
-``Authorization: Bearer`` header (see ``web.tickets``); without one the socket is refused
+``Authorization: Bearer`` header (see ``web.api.tickets``); without one the socket is refused
 with close code 1008, as ``/ws/voice`` refuses it. Query parameters: ``rate`` (8000 or 16000
 Hz, default 16000) and ``operator`` (whose voice; default the signed-in person's own operator
 id; only admins and managers may name someone else).
@@ -49,8 +49,8 @@ from assistant.voice.enrolment import EnrolmentEvent, EnrolmentSession
 from core import CoreError
 from core.people.security import Actor
 from core.voice import VoiceEnrollee, save_voice_profile, voice_enrollee
-from web.tickets import websocket_actor
-from web.ws_voice import _engine, _send_error, _settings, _tts, declared_rate
+from web.api.tickets import websocket_actor
+from web.api.ws_voice import _engine, _send_error, _settings, _tts, declared_rate
 
 __all__ = ["router"]
 

@@ -12,7 +12,7 @@ Dependencies are looked up on ``websocket.app.state`` when a headset connects:
   (optional; espeak-ng from the settings when installed).
 - ``voice_authenticate``: ``Callable[[WebSocket], object]``, sync or async (optional). It
   receives the handshake (the composition root's reads a ``ticket`` query parameter from
-  ``POST /api/ws-ticket`` or an ``Authorization: Bearer`` header, see ``web.tickets``); a
+  ``POST /api/ws-ticket`` or an ``Authorization: Bearer`` header, see ``web.api.tickets``); a
   falsy result or an exception refuses the connection with close code 1008.
 - ``voice_profiles``: ``Callable[[operator_id, engine], bytes | None]`` (optional): an
   operator's enrolment; after sign-on the dialogue switches to a recogniser adapted with it.

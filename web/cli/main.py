@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from web import cli_audit as audit_cli
-from web import cli_db as db_cli
-from web import cli_headset as headset_cli
-from web import cli_twin as twin_cli
-from web import cli_users as users_cli
-from web import cli_vision as vision_cli
-from web import cli_voice as voice_cli
+from web.cli import audit as audit_cli
+from web.cli import db as db_cli
+from web.cli import headset as headset_cli
+from web.cli import twin as twin_cli
+from web.cli import users as users_cli
+from web.cli import vision as vision_cli
+from web.cli import voice as voice_cli
 
 app = typer.Typer(
     help="Facet: warehouse system for jewellery and fashion accessories.", no_args_is_help=True
@@ -70,7 +70,7 @@ def demo_cameras(
     """Write a demo vault camera (a looping video) and its cameras file; prints the file."""
     from pathlib import Path
 
-    from web.demo_cameras import write_demo_cameras
+    from web.cli.demo_cameras import write_demo_cameras
 
     typer.echo(write_demo_cameras(Path(out)))
 

@@ -55,7 +55,7 @@ from core.orders import (
 )
 from core.people import PERMISSIONS
 from core.people.models import User
-from web.tickets import websocket_actor
+from web.api.tickets import websocket_actor
 
 __all__ = ["VOICE_ROLES", "CorePickingBackend", "configure_voice", "voice_authenticate"]
 
@@ -324,7 +324,7 @@ def _fingerprint(kind: str, line: int, quantity: int, serials: Sequence[str]) ->
 
 def voice_authenticate(app: FastAPI) -> Callable[[WebSocket], Awaitable[Actor | None]]:
     """A check for ``app.state.voice_authenticate``: a ticket (or bearer header) of a picking
-    role, checked against the database (see ``web.tickets``)."""
+    role, checked against the database (see ``web.api.tickets``)."""
     del app  # each socket carries its app
 
     async def check(websocket: WebSocket) -> Actor | None:
@@ -354,7 +354,7 @@ def configure_voice(app: FastAPI, *, sequencer: Sequencer | None = None,
     `settings` configure every headset (VAD, operator id length, out-of-grammar rejection);
     without them ``/ws/voice`` reads `AssistantSettings` from the environment on first use.
     """
-    from web import ws_voice, ws_voice_enrol
+    from web.api import ws_voice, ws_voice_enrol
 
     if settings is not None:
         app.state.voice_settings = settings

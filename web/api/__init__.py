@@ -1,0 +1,1 @@
+"""REST and websocket routers of the web app (the core's own routers are ``core.routers``)."""

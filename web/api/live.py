@@ -1,0 +1,72 @@
+"""Fan core events out to browsers over ``/ws/events`` (the hub is ``web.adapters.live_hub``).
+
+Browsers cannot send an ``Authorization`` header when they open a websocket, so they sign in
+with a single-use ``ticket`` query parameter from ``POST /api/ws-ticket`` (other clients may
+send the header); a token in the URL is refused (see ``web.api.tickets``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from web.adapters.live_hub import LiveHub
+from web.api.tickets import websocket_actor
+
+__all__ = ["live_router", "hub_for"]
+
+# Close codes in the private range: the browser client stops retrying on these.
+CLOSE_UNAUTHORISED = 4401
+
+live_router = APIRouter(tags=["live"])
+
+
+def hub_for(websocket: WebSocket) -> LiveHub:
+    """The app's hub, created on the serving loop by the first connection."""
+    state = websocket.app.state
+    hub: LiveHub | None = getattr(state, "live_hub", None)
+    if hub is None:
+        hub = LiveHub(state.bus, asyncio.get_running_loop())
+        state.live_hub = hub
+    return hub
+
+
+@live_router.websocket("/ws/events")
+async def events(websocket: WebSocket) -> None:
+    """Push every core event the person may see as JSON (``event.to_dict()``)."""
+    actor = await websocket_actor(websocket)
+    await websocket.accept()
+    if actor is None:
+        await websocket.send_json(
+            {"event": "error", "code": "not-authenticated",
+             "message": "Sign in first: open the socket with ?ticket= from POST /api/ws-ticket."}
+        )
+        await websocket.close(code=CLOSE_UNAUTHORISED)
+        return
+    hub = hub_for(websocket)
+    client = hub.connect(actor)
+    await websocket.send_json({"event": "hello", "user": actor.username, "role": actor.role})
+    receiver = asyncio.create_task(_drain_incoming(websocket))
+    try:
+        while not receiver.done():
+            getter = asyncio.create_task(client.queue.get())
+            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                break
+            await websocket.send_json(getter.result())
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        hub.disconnect(client)
+        receiver.cancel()
+
+
+async def _drain_incoming(websocket: WebSocket) -> None:
+    """Read (and ignore) what the browser sends, so a disconnect is noticed at once."""
+    try:
+        while True:
+            await websocket.receive_text()
+    except (WebSocketDisconnect, RuntimeError):
+        return

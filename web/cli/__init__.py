@@ -1,0 +1,1 @@
+"""The ``facet`` command (entry point ``web.cli.main:main``) and its sub-commands."""

@@ -1,0 +1,1 @@
+"""Pure-ASGI middleware: the body size limit and the security headers."""
