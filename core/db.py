@@ -1,4 +1,4 @@
-"""Database engine, declarative base and units of work.
+"""Database engine and units of work (the declarative base is in :mod:`core.orm`).
 
 SQLite write transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue on the
 database lock instead of failing on a read-to-write upgrade; reads stay deferred. Events queued
@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import DatabaseBusy
 from core.events import EventBus, take_pending
@@ -32,21 +32,6 @@ from core.settings import CoreSettings
 
 #: How long a write waits for a lock (SQLite's write lock, a PostgreSQL row lock) by default.
 LOCK_TIMEOUT_S = 60.0
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every core table."""
-
-    metadata = MetaData(naming_convention=NAMING)
-
 
 def _configure_sqlite(engine: Engine, lock_timeout_s: float) -> None:
     @event.listens_for(engine, "connect")
@@ -238,8 +223,6 @@ class Database:
         lock_timeout_s: float = LOCK_TIMEOUT_S,
         audit_key: bytes | None = None,
     ) -> None:
-        import core.models  # noqa: F401  (every mapper must be configured before use)
-
         self.url = url
         self.lock_timeout_s = lock_timeout_s
         self.engine = make_engine(url, echo=echo, lock_timeout_s=lock_timeout_s)

@@ -20,7 +20,7 @@ os.environ.setdefault(
 )
 
 from core import Database
-from core.db import Base
+from core.orm import Base
 from core.migrate import bootstrap, upgrade
 
 PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")

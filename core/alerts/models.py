@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class Alert(Base):

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document
+from core.documents.models import DocKind, DocStatus, Document
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn, AdjustmentReason
 from core.documents.service import done_line, new_document, set_status
 from core.errors import SerialError, ValidationFailed
@@ -192,7 +192,7 @@ def adjust(session: Session, *, actor: Actor, data: AdjustmentCreate) -> Documen
         session,
         kind=DocKind.ADJUSTMENT,
         actor=actor,
-        status="open",
+        status=DocStatus.OPEN,
         reason=str(reason),
         note=data.note,
         reference=data.reference,
@@ -209,5 +209,5 @@ def adjust(session: Session, *, actor: Actor, data: AdjustmentCreate) -> Documen
         reason=f"adjustment: {reason}",
         moves=moves,
     )
-    set_status(session, doc, status="posted", actor=actor)
+    set_status(session, doc, status=DocStatus.POSTED, actor=actor)
     return doc

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.documents.schemas import CountLineIn, CountLineRead, CountRead
 from core.documents.service import new_document, set_status
 from core.errors import (
@@ -51,7 +51,7 @@ __all__ = [
     "submit_count",
 ]
 
-_ACTIVE = ("open", "counted", "recount")
+_ACTIVE = (DocStatus.OPEN, DocStatus.COUNTED, DocStatus.RECOUNT)
 # Where a counted piece may legitimately come back from: it was written off earlier.
 _WRITTEN_OFF = frozenset({Kind.ADJUSTMENT, Kind.SCRAP})
 
@@ -137,7 +137,7 @@ def create_count(
         session,
         kind=DocKind.COUNT,
         actor=actor,
-        status="open",
+        status=DocStatus.OPEN,
         note=note,
         assignee_id=assignee_id,
         data={"locations": sorted(codes), "zone": zone},
@@ -167,12 +167,12 @@ def create_count(
                 lot_id=lot_id,
                 from_location_id=loc_id,
                 quantity=on_hand,
-                status="open",
+                status=LineStatus.OPEN,
                 data={"expected": expected.get((sku_id, loc_id, lot_id), []), "seen": []},
             )
         )
     session.flush()
-    set_status(session, doc, status="open", actor=actor)
+    set_status(session, doc, status=DocStatus.OPEN, actor=actor)
     return doc
 
 
@@ -187,7 +187,7 @@ def get_count(session: Session, *, number: str, lock: bool = False) -> Document:
     return doc
 
 
-def _expect_status(doc: Document, *statuses: str) -> None:
+def _expect_status(doc: Document, *statuses: DocStatus) -> None:
     if doc.status not in statuses:
         raise ConflictError(
             f"Count {doc.number} is {doc.status}; this needs it {' or '.join(statuses)}.",
@@ -250,7 +250,7 @@ def _record(session: Session, line: DocumentLine, entry: CountLineIn, serialised
     differs = variance != 0 or (serialised and set(seen) != set(expected))
     line.counted_quantity = entry.counted
     line.data = {**(line.data or {}), "seen": seen, "variance": variance}
-    line.status = "variance" if differs else "closed"
+    line.status = LineStatus.VARIANCE if differs else LineStatus.CLOSED
     line.done_quantity = entry.counted if not differs else 0
 
 
@@ -284,7 +284,7 @@ def _line_for(
         lot_id=lot.id,
         from_location_id=where.id,
         quantity=0,
-        status="open",
+        status=LineStatus.OPEN,
         data={"expected": [], "seen": []},
     )
     session.add(line)
@@ -298,7 +298,7 @@ def submit_count(
 ) -> Document:
     """Record what was counted; lines that match close, the rest wait for approval."""
     doc = get_count(session, number=number, lock=True)
-    _expect_status(doc, "open", "recount")
+    _expect_status(doc, DocStatus.OPEN, DocStatus.RECOUNT)
     if doc.assignee_id not in (None, actor.id) and not allowed(actor, "count:approve"):
         raise PermissionDenied(
             f"Count {doc.number} is assigned to someone else.", code="not-assignee"
@@ -307,22 +307,22 @@ def submit_count(
     reported: set[int] = set()
     for entry in lines:
         line = _line_for(session, doc, entry, by_no)
-        if line.line_no in reported or line.status != "open":
+        if line.line_no in reported or line.status != LineStatus.OPEN:
             raise ValidationFailed(
                 f"Line {line.line_no} is reported twice or already closed.",
                 code="count-line-not-open",
             )
         reported.add(line.line_no)
         _record(session, line, entry, session.get_one(Sku, line.sku_id).serialised)
-    missing = sorted(n for n, ln in by_no.items() if ln.status == "open")
+    missing = sorted(n for n, ln in by_no.items() if ln.status == LineStatus.OPEN)
     if missing:
         raise ValidationFailed(
             f"Report every open line; missing: {missing[:10]}.", code="count-incomplete"
         )
     session.flush()
-    set_status(session, doc, status="counted", actor=actor)
-    if all(ln.status == "closed" for ln in doc.lines):
-        set_status(session, doc, status="closed", actor=actor)
+    set_status(session, doc, status=DocStatus.COUNTED, actor=actor)
+    if all(ln.status == LineStatus.CLOSED for ln in doc.lines):
+        set_status(session, doc, status=DocStatus.CLOSED, actor=actor)
     return doc
 
 
@@ -398,16 +398,16 @@ def _quantity_moves(
 def approve_count(session: Session, *, actor: Actor, number: str) -> Document:
     """Post every variance to or from V-ADJUSTMENT and close the count (managers only)."""
     doc = get_count(session, number=number, lock=True)
-    _expect_status(doc, "counted")
+    _expect_status(doc, DocStatus.COUNTED)
     adjustment = virtual_location(session, Kind.ADJUSTMENT)
     moves: list[MoveRequest] = []
     for line in doc.lines:
-        if line.status != "variance":
+        if line.status != LineStatus.VARIANCE:
             continue
         serialised = session.get_one(Sku, line.sku_id).serialised
         maker = _serial_moves if serialised else _quantity_moves
         moves.extend(maker(session, line, adjustment))
-        line.status = "adjusted"
+        line.status = LineStatus.ADJUSTED
         line.done_quantity = line.counted_quantity or 0
         line.done_by_id = actor.id
     if moves:
@@ -420,24 +420,24 @@ def approve_count(session: Session, *, actor: Actor, number: str) -> Document:
             moves=moves,
         )
     doc.approved_by_id = actor.id
-    set_status(session, doc, status="approved", actor=actor)
+    set_status(session, doc, status=DocStatus.APPROVED, actor=actor)
     return doc
 
 
 def reject_count(session: Session, *, actor: Actor, number: str, reason: str = "") -> Document:
     """Send the lines with a variance back to be counted again."""
     doc = get_count(session, number=number, lock=True)
-    _expect_status(doc, "counted")
+    _expect_status(doc, DocStatus.COUNTED)
     for line in doc.lines:
-        if line.status == "variance":
-            line.status = "open"
+        if line.status == LineStatus.VARIANCE:
+            line.status = LineStatus.OPEN
             line.counted_quantity = None
             line.data = {"expected": (line.data or {}).get("expected", []), "seen": []}
     doc.data = {
         **(doc.data or {}),
         "rejections": [*(doc.data or {}).get("rejections", []), reason or "recount"],
     }
-    set_status(session, doc, status="recount", actor=actor)
+    set_status(session, doc, status=DocStatus.RECOUNT, actor=actor)
     return doc
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class DocKind(enum.StrEnum):
@@ -40,6 +40,51 @@ PREFIX = {
     DocKind.RECALL: "RCL",
     DocKind.CORRECTION: "COR",
 }
+
+
+class DocStatus(enum.StrEnum):
+    """Where a document stands; the values are what the database and the API hold.
+
+    Every kind starts ``open``. Pick lists end ``done`` (or ``cancelled``), receipts
+    ``received``, shipments ``shipped``, adjustments, corrections and recalls ``posted``;
+    counts go ``open -> counted -> approved`` (or ``closed`` when nothing differs, or back
+    through ``recount``).
+    """
+
+    OPEN = "open"
+    DONE = "done"
+    RECEIVED = "received"
+    SHIPPED = "shipped"
+    POSTED = "posted"
+    COUNTED = "counted"
+    RECOUNT = "recount"
+    APPROVED = "approved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+#: Statuses that end a document: setting one stamps ``closed_at``.
+FINAL_DOC_STATUSES = frozenset({
+    DocStatus.DONE, DocStatus.RECEIVED, DocStatus.SHIPPED, DocStatus.APPROVED,
+    DocStatus.POSTED, DocStatus.CANCELLED, DocStatus.CLOSED,
+})
+
+
+class LineStatus(enum.StrEnum):
+    """Where a document line stands; the values are what the database and the API hold.
+
+    Pick lines go ``open -> done`` or ``short`` (or ``cancelled`` with their order); count
+    lines go ``open -> closed`` (matches the books) or ``variance -> adjusted`` (or back to
+    ``open`` for a recount); lines of other documents are written ``done``.
+    """
+
+    OPEN = "open"
+    DONE = "done"
+    SHORT = "short"
+    CANCELLED = "cancelled"
+    VARIANCE = "variance"
+    ADJUSTED = "adjusted"
+    CLOSED = "closed"
 
 
 class Document(Base):
@@ -85,7 +130,7 @@ class DocumentLine(Base):
     quantity: Mapped[int]
     done_quantity: Mapped[int] = mapped_column(default=0)
     counted_quantity: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=LineStatus.OPEN)
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), index=True)
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"), index=True)
     purchase_line_id: Mapped[int | None] = mapped_column(

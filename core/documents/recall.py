@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.documents.schemas import QuarantinedRead, RecallRead
 from core.documents.service import new_document, set_status
 from core.errors import ConflictError, ValidationFailed
@@ -61,11 +61,11 @@ def _cancel_pick_lines(session: Session, actor: Actor, lot: Lot) -> int:
         .where(
             Document.kind == DocKind.PICK,
             DocumentLine.lot_id == lot.id,
-            DocumentLine.status == "open",
+            DocumentLine.status == LineStatus.OPEN,
         )
     ).all()
     for line in lines:
-        line.status = "cancelled"
+        line.status = LineStatus.CANCELLED
         line.data = {**(line.data or {}), "cancelled_by": "recall"}
     session.flush()
     finish_pick_lists(session, actor=actor, document_ids=sorted({ln.document_id for ln in lines}))
@@ -134,7 +134,7 @@ def recall_lot(
         session,
         kind=DocKind.RECALL,
         actor=actor,
-        status="open",
+        status=DocStatus.OPEN,
         lot_id=lot.id,
         reason=reason[:64],
         data={"lot": lot.code},
@@ -167,7 +167,7 @@ def recall_lot(
             "pieces": sum(q.quantity for q in summary),
         },
     )
-    set_status(session, doc, status="posted", actor=actor)
+    set_status(session, doc, status=DocStatus.POSTED, actor=actor)
     record(session, LotRecalled(lot=lot.code, reason=reason, actor=actor.username))
     return RecallRead(
         document=doc.number,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document
+from core.documents.models import DocKind, DocStatus, Document
 from core.documents.schemas import LotIn, MoveLineIn, PutawayCreate, QCCreate, ReceiptCreate
 from core.documents.service import done_line, new_document, set_status
 from core.errors import ConflictError, SerialError, ValidationFailed
@@ -121,7 +121,7 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
         session,
         kind=DocKind.RECEIPT,
         actor=actor,
-        status="open",
+        status=DocStatus.OPEN,
         reference=data.reference,
         data={"supplier": supplier.code}
         | ({"purchase_order": data.purchase_order.upper()} if data.purchase_order else {}),
@@ -159,7 +159,7 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
         reason="receipt",
         moves=moves,
     )
-    set_status(session, doc, status="received", actor=actor)
+    set_status(session, doc, status=DocStatus.RECEIVED, actor=actor)
     return doc
 
 
@@ -175,7 +175,7 @@ def inspect_lot(session: Session, *, actor: Actor, data: QCCreate) -> Document:
         session,
         kind=DocKind.QC,
         actor=actor,
-        status="open",
+        status=DocStatus.OPEN,
         lot_id=lot.id,
         reason=data.result,
         note=data.notes,
@@ -197,7 +197,7 @@ def inspect_lot(session: Session, *, actor: Actor, data: QCCreate) -> Document:
         entity=lot.code,
         detail={"result": data.result, "status": lot.status},
     )
-    set_status(session, doc, status="done", actor=actor)
+    set_status(session, doc, status=DocStatus.DONE, actor=actor)
     return doc
 
 
@@ -256,7 +256,7 @@ def post_move_document(
 
     Putaway lines without a destination go where slotting suggests.
     """
-    doc = new_document(session, kind=kind, actor=actor, status="open", reference=reference)
+    doc = new_document(session, kind=kind, actor=actor, status=DocStatus.OPEN, reference=reference)
     moves: list[MoveRequest] = []
     for no, line in enumerate(lines, start=1):
         sku, lot, origin, target, serial_ids = resolve_move_line(
@@ -288,7 +288,7 @@ def post_move_document(
         reason=str(kind),
         moves=moves,
     )
-    set_status(session, doc, status="done", actor=actor)
+    set_status(session, doc, status=DocStatus.DONE, actor=actor)
     return doc
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.documents.models import DocStatus, LineStatus
 from core.fields import FREE_TEXT, MAX_INT32, Grams, Lookup, PerMille, SaneDate, Text
 
 Code = Field(min_length=1, max_length=48)
@@ -121,7 +122,7 @@ class DocumentLineRead(BaseModel):
     quantity: int
     done_quantity: int
     counted_quantity: int | None = None
-    status: str
+    status: LineStatus
 
 
 class DocumentRead(BaseModel):
@@ -130,7 +131,7 @@ class DocumentRead(BaseModel):
     id: int
     number: str
     kind: str
-    status: str
+    status: DocStatus
     reference: str | None
     reason: str | None
     note: str
@@ -226,7 +227,7 @@ class CountLineRead(BaseModel):
     sku: str
     lot: str | None
     location: str
-    status: str
+    status: LineStatus
     expected: int | None
     expected_serials: list[str] | None
     counted: int | None
@@ -238,7 +239,7 @@ class CountRead(BaseModel):
     """A cycle count as the API shows it; ``blind`` says whether expectations are hidden."""
 
     number: str
-    status: str
+    status: DocStatus
     blind: bool
     assignee: str | None
     created_by: str

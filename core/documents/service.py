@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session, selectinload
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
-from core.documents.models import PREFIX, DocKind, Document, DocumentLine
+from core.documents.models import (
+    FINAL_DOC_STATUSES,
+    PREFIX,
+    DocKind,
+    DocStatus,
+    Document,
+    DocumentLine,
+    LineStatus,
+)
 from core.documents.schemas import DocumentLineRead, DocumentRead
 from core.errors import NotFoundError
 from core.events import DocumentPosted, record
@@ -23,7 +31,7 @@ from core.people.security import Actor
 
 
 def new_document(
-    session: Session, *, kind: DocKind, actor: Actor, status: str, **fields: Any
+    session: Session, *, kind: DocKind, actor: Actor, status: DocStatus, **fields: Any
 ) -> Document:
     """A new document of ``kind`` with its number (``RCV-000042``) assigned."""
     doc = Document(
@@ -59,7 +67,7 @@ def done_line(
         to_location_id=target_id,
         quantity=quantity,
         done_quantity=quantity,
-        status="done",
+        status=LineStatus.DONE,
         data=data or {},
         purchase_line_id=purchase_line_id,
     )
@@ -70,10 +78,10 @@ def done_line(
     )
 
 
-def set_status(session: Session, doc: Document, *, status: str, actor: Actor) -> None:
+def set_status(session: Session, doc: Document, *, status: DocStatus, actor: Actor) -> None:
     """Move a document to ``status``, audit it and announce it after commit."""
     doc.status = status
-    if status in {"done", "received", "shipped", "approved", "posted", "cancelled", "closed"}:
+    if status in FINAL_DOC_STATUSES:
         doc.closed_at = now()
     session.flush()
     audit.record(

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class StockMove(Base):

@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base
+from core.orm import Base
 
 
 class Tier(enum.StrEnum):

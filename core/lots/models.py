@@ -9,7 +9,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class LotStatus(enum.StrEnum):

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import core.models  # noqa: F401  (registers every table)
-from core.db import Base
+from core.orm import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class OrderStatus(enum.StrEnum):

@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.documents.models import DocStatus, LineStatus
 from core.fields import DbId, Lookup, Money, SaneDateTime, Text
+from core.orders.models import OrderStatus
 
 Code = Field(min_length=1, max_length=48)
 
@@ -66,7 +68,7 @@ class OrderRead(BaseModel):
     #: The customer's name and reference: null for roles without ``customers:read``.
     customer_name: str | None
     customer_ref: str | None
-    status: str
+    status: OrderStatus
     removal_strategy: str
     created_at: datetime
     due_at: datetime | None
@@ -149,7 +151,7 @@ class PickLineRead(BaseModel):
     quantity: int
     done_quantity: int
     short_quantity: int
-    status: str
+    status: LineStatus
     order_id: int | None
     order_line_id: int | None
     reservation_id: int | None
@@ -162,7 +164,7 @@ class PickListRead(BaseModel):
 
     id: int
     number: str
-    status: str
+    status: DocStatus
     picker: str | None
     order_ids: list[int]
     created_at: datetime
@@ -202,8 +204,8 @@ class PickResultRead(BaseModel):
     """A pick line after a confirm, short or undo, with its list and order status."""
 
     line: PickLineRead
-    pick_list_status: str
-    order_status: str | None
+    pick_list_status: DocStatus
+    order_status: OrderStatus | None
 
 
 class PickUndo(BaseModel):
@@ -219,7 +221,7 @@ class ShipmentRead(BaseModel):
 
     id: int
     number: str
-    status: str
+    status: DocStatus
     order_id: int
     reference: str | None
     created_at: datetime

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class Role(enum.StrEnum):

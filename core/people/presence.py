@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.audit import service as audit
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 from core.errors import ConflictError, PermissionDenied, ValidationFailed
 from core.locations.models import Kind, Location, Tier
 from core.people.models import User

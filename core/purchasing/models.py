@@ -10,7 +10,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Numeric, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
-from core.db import Base
+from core.orm import Base
 
 
 class POStatus(enum.StrEnum):
