@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from vision.weights import LOCAL_NAMES, PINNED_DOWNLOAD
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "models"
 MANIFEST = json.loads((ROOT / "models" / "manifest.json").read_text())
@@ -34,3 +36,21 @@ def test_checksums_match_the_files(model: dict[str, object]) -> None:
 def test_every_model_names_source_and_licence() -> None:
     for model in MANIFEST["models"]:
         assert model["source"] and model["licence"] and model["used_by"], model["name"]
+
+
+def test_the_pinned_download_is_the_manifests_yolo11n() -> None:
+    """vision.weights and the manifest pin the same URL and SHA-256."""
+    (entry,) = [m for m in MANIFEST["models"] if m["name"] == PINNED_DOWNLOAD.name]
+    assert entry["url"] == PINNED_DOWNLOAD.url
+    assert entry["files"] == {PINNED_DOWNLOAD.name: PINNED_DOWNLOAD.sha256}
+
+
+def test_weights_in_the_models_folder_match_the_manifest() -> None:
+    """Any known weights file laid in models/ (by hand or the download) is the pinned one."""
+    digests = {name: d for m in MANIFEST["models"] for name, d in m["files"].items()}
+    present = [ROOT / "models" / n for n in LOCAL_NAMES
+               if n in digests and (ROOT / "models" / n).is_file()]
+    if not present:
+        pytest.skip("no weights file in models/")
+    for path in present:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digests[path.name], path.name

@@ -13,6 +13,7 @@ import numpy as np
 from vision.domain import Box, Detection
 from vision.errors import DetectorError, WeightsNotFoundError
 from vision.settings import DetectorConfig
+from vision.weights import find_weights
 
 __all__ = [
     "Detector",
@@ -21,9 +22,6 @@ __all__ = [
     "make_detector",
     "prepare_ultralytics",
 ]
-
-WEIGHT_SUFFIXES = (".pt", ".onnx", ".torchscript", ".engine", ".tflite", ".mlpackage")
-
 
 @runtime_checkable
 class Detector(Protocol):
@@ -43,32 +41,14 @@ def prepare_ultralytics(config_dir: Path) -> None:
     os.environ["YOLO_CONFIG_DIR"] = str(config_dir.resolve())
 
 
-def check_weights(weights: Path | None) -> Path:
-    """The weights path if it exists and looks like an ultralytics model, else raise."""
-    if weights is None:
-        raise WeightsNotFoundError(
-            "no detector weights configured: set FACET_YOLO_WEIGHTS (or FACET_VISION_WEIGHTS) "
-            "to a .pt, .onnx or OpenVINO model folder"
-        )
-    path = Path(weights).expanduser()
-    if not path.exists():
-        raise WeightsNotFoundError(f"detector weights not found: {path}")
-    if path.is_dir():
-        if not any(path.glob("*.xml")) and not any(path.glob("*.pt")):
-            raise WeightsNotFoundError(f"folder holds no OpenVINO model (*.xml): {path}")
-    elif path.suffix.lower() not in WEIGHT_SUFFIXES:
-        raise WeightsNotFoundError(
-            f"unsupported weights format {path.suffix!r}: use one of {', '.join(WEIGHT_SUFFIXES)}"
-        )
-    return path
-
-
 class YoloDetector:
     """Ultralytics YOLO detector; loads .pt, ONNX, OpenVINO and other export formats."""
 
     def __init__(self, config: DetectorConfig, *, config_dir: Path) -> None:
-        """Load the weights named by ``config`` (raises :class:`WeightsNotFoundError`)."""
-        path = check_weights(config.weights)
+        """Load the weights ``config`` names or finds (raises :class:`WeightsNotFoundError`)."""
+        path = find_weights(
+            config.weights, models_dir=config.models_dir, download=config.download_weights
+        )
         prepare_ultralytics(config_dir)
         from ultralytics import YOLO  # heavy import, only when a model is really wanted
 

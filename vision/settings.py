@@ -22,7 +22,15 @@ class DetectorConfig(BaseModel):
 
     type: DetectorType = Field(default="yolo", description="yolo (ultralytics) or fake (tests).")
     weights: Path | None = Field(
-        default=None, description="Ultralytics weights: .pt, .onnx or an OpenVINO model folder."
+        default=None,
+        description="Ultralytics weights: .pt, .onnx or an OpenVINO model folder; none: look "
+        "in models_dir, then download if download_weights.",
+    )
+    models_dir: Path = Field(
+        default=Path("models"), description="Folder searched for weights when none is named."
+    )
+    download_weights: bool = Field(
+        default=False, description="Download the pinned YOLO11n weights when none are found."
     )
     imgsz: int = Field(default=640, ge=32, description="Inference image size in pixels.")
     confidence: float = Field(default=0.35, ge=0, le=1, description="Minimum detection score.")
@@ -51,7 +59,16 @@ class VisionSettings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("FACET_VISION_WEIGHTS", "FACET_YOLO_WEIGHTS"),
         description="Ultralytics weights (.pt, .onnx, OpenVINO folder); env FACET_YOLO_WEIGHTS "
-        "or FACET_VISION_WEIGHTS. Offline machines: ../shared/models/...",
+        "or FACET_VISION_WEIGHTS. Unset: models_dir is searched (see vision.weights).",
+    )
+    models_dir: Path = Field(
+        default=Path("models"),
+        description="The project's models folder, searched for known weights when none is set.",
+    )
+    download_weights: bool = Field(
+        default=False,
+        description="With internet: download YOLO11n into models_dir when no weights are found, "
+        "kept only if its SHA-256 matches the pinned one.",
     )
     imgsz: int = Field(default=640, ge=32, description="Inference image size in pixels.")
     confidence: float = Field(default=0.35, ge=0, le=1, description="Minimum detection score.")
@@ -132,6 +149,8 @@ class VisionSettings(BaseSettings):
         return DetectorConfig(
             type=self.detector_type,
             weights=self.weights,
+            models_dir=self.models_dir,
+            download_weights=self.download_weights,
             imgsz=self.imgsz,
             confidence=self.confidence,
             device=self.device,

@@ -8,11 +8,12 @@ import pytest
 
 from tests.vision.conftest import PROJECT_ROOT, needs_weights
 from vision.check import check_image
-from vision.detectors import FakeDetector, YoloDetector, check_weights, make_detector
+from vision.detectors import FakeDetector, YoloDetector, make_detector
 from vision.errors import ImageDecodeError, WeightsNotFoundError
 from vision.images import read_image
 from vision.settings import DetectorConfig, VisionSettings
 from vision.synthetic import ultralytics_asset
+from vision.weights import check_weights
 
 ONNX = PROJECT_ROOT.parent / "shared" / "models" / "yolov8n_int8_dynamic.onnx"
 
@@ -48,8 +49,10 @@ def test_onnx_weights_load_too(ultralytics_dir: Path) -> None:
 def test_wrong_weights_path_is_a_clear_error(
     weights: Path | None, code: str, ultralytics_dir: Path
 ) -> None:
+    empty_models = ultralytics_dir / "no-models"  # nothing to fall back on
+    config = DetectorConfig(weights=weights, models_dir=empty_models)
     with pytest.raises(WeightsNotFoundError) as info:
-        make_detector(DetectorConfig(weights=weights), config_dir=ultralytics_dir)
+        make_detector(config, config_dir=ultralytics_dir)
     assert info.value.code == code
     if weights is None:
         assert "FACET_YOLO_WEIGHTS" in info.value.message
