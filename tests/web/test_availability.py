@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from core import CoreSettings, Database
 from core.errors import DatabaseBusy
-from tests.core.test_api_core import error_code, login, seed
+from tests.core.api.test_api_core import error_code, login, seed
 from web.app import Settings, create_app
 from web.errors import is_busy
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from core import CoreSettings
 from core.migrate import upgrade
-from tests.core.test_api_core import error_code, login, seed
+from tests.core.api.test_api_core import error_code, login, seed
 from web.app import Settings, create_app
 from web.settings import WebSettings
 

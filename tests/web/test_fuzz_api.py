@@ -26,7 +26,7 @@ from core import CoreSettings, Database
 from core.migrate import bootstrap, upgrade
 from core.people.models import Role
 from tests.conftest import BACKENDS, _truncate_postgres
-from tests.core.test_api_core import login, seed
+from tests.core.api.test_api_core import login, seed
 from web.app import Settings, create_app
 
 EXAMPLES = int(os.environ.get("FACET_FUZZ_EXAMPLES", "30"))

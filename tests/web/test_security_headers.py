@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core import Database
-from tests.core.test_api_core import api, login, seed
+from tests.core.api.test_api_core import api, login, seed
 
 EXPECTED = {
     "x-content-type-options": "nosniff",

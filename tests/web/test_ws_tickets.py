@@ -19,7 +19,7 @@ from starlette.websockets import WebSocketDisconnect
 from websockets.sync.client import connect
 
 from core import Database
-from tests.core.test_api_core import api, login, seed
+from tests.core.api.test_api_core import api, login, seed
 from web.api.tickets import RedactSecrets, TicketBook, redact
 
 

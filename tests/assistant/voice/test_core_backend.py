@@ -37,7 +37,7 @@ from core.ledger.service import verify_ledger
 from core.orders import allocate_order, create_pick_list
 from core.people.security import Actor
 from tests.builders import Builder
-from tests.core.test_orders_support import order
+from tests.core.orders.support import order
 from web.adapters.voice_backend import CorePickingBackend
 
 PENDANT_SERIALS = ["AUR-0001-K72A", "AUR-0002-D4E5", "AUR-0003-X8Y1"]

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from core import Database
-from core.orm import Base
+from core.db import Base
 from core.migrate import alembic_config
 
 

@@ -26,7 +26,7 @@ from core.orders.models import PickException
 from core.orders.picking import create_pick_list, pick_list_read
 from tests.assistant.voice.test_core_backend import build_floor
 from tests.builders import PASSWORD, Builder, label_digits
-from tests.core.test_orders_support import order, stock_lot
+from tests.core.orders.support import order, stock_lot
 from web.adapters.voice_backend import CorePickingBackend
 from web.app import Settings, create_app
 

@@ -18,7 +18,7 @@ from core.orders.models import OrderStatus
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order, list_orders, order_read
 from tests.builders import Builder
-from tests.core.test_orders_support import order, reserved, stock_lot
+from tests.core.orders.support import order, reserved, stock_lot
 
 Shop = tuple[Builder, list[str], str]
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from core import Database
 from core.locations.models import Location
 from core.lots.models import Serial
-from tests.core.test_api_core import ROLES, api, error_code, login, seed
+from tests.core.api.test_api_core import ROLES, api, error_code, login, seed
 
 USERS = {**ROLES, "pete": "picker", "sam": "security"}
 

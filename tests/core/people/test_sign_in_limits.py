@@ -22,7 +22,7 @@ from core.errors import AuthError
 from core.people.service import authenticate
 from core.people.signin import AUTH_NICENESS, REFUSAL_DELAY_S, guard
 from tests.builders import PASSWORD
-from tests.core.test_api_core import error_code, seed
+from tests.core.api.test_api_core import error_code, seed
 from web.app import Settings, create_app
 
 KEY = "limits-test-signing-key-" * 2

@@ -37,7 +37,7 @@ from core.reports.people import pick_accuracy, staff_performance
 from core.reports.registry import ReportOptions, run_report
 from core.reports.traced import trace_variances, variance_trace
 from tests.builders import Builder, at, clock, label_digits
-from tests.core.test_orders_support import order
+from tests.core.orders.support import order
 
 
 def _pick(b: Builder, ext: str, sku: str, qty: int, picker: Actor, when: datetime,

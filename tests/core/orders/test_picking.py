@@ -27,7 +27,7 @@ from core.orders.picks import confirm_pick, short_pick, skip_pick, undo_pick
 from core.orders.shipping import ship_order
 from core.trace.service import lot_trace, serial_history
 from tests.builders import Builder, label_digits
-from tests.core.test_orders_support import order, stock_lot
+from tests.core.orders.support import order, stock_lot
 
 Shop = tuple[Builder, list[str], str]
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from core import CoreError
 from core.voice import VoiceEnrollee, voice_enrollee
-from tests.core.test_voice_profiles import _deactivate, _people
+from tests.core.voice.test_voice_profiles import _deactivate, _people
 
 
 def _code(session: Session, actor: object, operator_id: str | None) -> str:

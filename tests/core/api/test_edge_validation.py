@@ -28,7 +28,7 @@ from core.documents import receiving
 from core.documents.schemas import LotIn, QCCreate, ReceiptCreate, ReceiptLineIn, SerialIn
 from core.fields import MAX_ID, MAX_INT32
 from tests.builders import Builder
-from tests.core.test_api_core import api, error_code, login, seed
+from tests.core.api.test_api_core import api, error_code, login, seed
 
 TOO_BIG = MAX_ID + 1  # 9223372036854775808
 

@@ -18,7 +18,7 @@ from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.service import check_location
 from core.lots.models import Lot, Serial
 from core.people.service import system_actor
-from tests.core.test_api_core import api, error_code, login, seed
+from tests.core.api.test_api_core import api, error_code, login, seed
 
 TABLES = (StockMove, MoveSerial, Serial, Balance, Document, DocumentLine, AuditEntry, Lot)
 

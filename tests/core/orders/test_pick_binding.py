@@ -26,7 +26,7 @@ from core.ledger.service import verify_ledger
 from core.locations.models import Location
 from core.lots.models import Serial
 from tests.builders import Builder
-from tests.core.test_api_core import api, error_code, login, seed
+from tests.core.api.test_api_core import api, error_code, login, seed
 from web.adapters.voice_backend import CorePickingBackend
 
 USERS = {"mia": "manager", "cleo": "clerk", "pia": "picker", "pete": "picker",

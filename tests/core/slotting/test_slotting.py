@@ -20,7 +20,7 @@ from core.orders.picks import confirm_pick
 from core.orders.shipping import ship_order
 from core.slotting.service import best_putaway_bin, classify_velocity, suggest_putaway
 from tests.builders import Builder, label_digits
-from tests.core.test_orders_support import order, stock_lot
+from tests.core.orders.support import order, stock_lot
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
 from core.people.security import Actor
 from tests.builders import Builder, label_digits
-from tests.core.test_orders_support import order, stock_lot
+from tests.core.orders.support import order, stock_lot
 
 RACERS = 50
 

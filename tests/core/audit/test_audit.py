@@ -18,7 +18,7 @@ from core import Database
 from core.audit.models import AuditEntry
 from core.audit.service import verify
 from tests.builders import Builder
-from tests.core.test_api_core import seed
+from tests.core.api.test_api_core import seed
 from web.cli.main import app as cli
 
 

@@ -7,7 +7,7 @@ import io
 import zipfile
 
 from core import Database
-from tests.core.test_api_core import api, error_code, login, seed
+from tests.core.api.test_api_core import api, error_code, login, seed
 
 
 def test_reports_answer_as_json_csv_and_xlsx(db: Database, db_url: str) -> None:

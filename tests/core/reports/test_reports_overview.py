@@ -18,8 +18,8 @@ from core.orders.picks import confirm_pick
 from core.orders.shipping import ship_order
 from core.reports.overview import overview
 from tests.builders import Builder, label_digits
-from tests.core.test_api_core import api, login
-from tests.core.test_orders_support import order
+from tests.core.api.test_api_core import api, login
+from tests.core.orders.support import order
 
 DAY = date(2026, 3, 10)
 

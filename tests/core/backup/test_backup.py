@@ -25,7 +25,7 @@ from core.ledger.models import StockMove
 from core.migrate import upgrade
 from core.people.service import system_actor
 from tests.conftest import PG_URL
-from tests.core.test_api_core import seed
+from tests.core.api.test_api_core import seed
 
 AUDIT_KEY = "backup-test-audit-key-0123456789"
 SETTINGS = CoreSettings(secret_key="test-signing-key-" * 3, audit_key=AUDIT_KEY)

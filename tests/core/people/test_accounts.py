@@ -15,7 +15,7 @@ from core import CoreSettings, Database
 from core.audit.models import AuditEntry
 from core.people.service import DEMO_PASSWORD, create_user, system_actor
 from tests.builders import PASSWORD
-from tests.core.test_api_core import error_code, login, seed
+from tests.core.api.test_api_core import error_code, login, seed
 from web.app import Settings, create_app
 
 KEY = "accounts-test-signing-key-" * 2

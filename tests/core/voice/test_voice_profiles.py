@@ -35,7 +35,7 @@ from core.voice import (
 )
 from core.voice.models import VoiceProfile
 from tests.builders import Builder, at, clock
-from tests.core.test_api_core import api, error_code, login
+from tests.core.api.test_api_core import api, error_code, login
 
 ADAPTATION = bytes(range(256)) * 40  # 10 KiB standing in for an engine's adaptation
 PEOPLE = {

@@ -28,7 +28,7 @@ from core.errors import ConflictError
 from core.ledger.integrity import verify_records
 from core.ledger.service import verify_ledger
 from tests.builders import Builder
-from tests.core.test_api_core import api, login, seed
+from tests.core.api.test_api_core import api, login, seed
 from web.app import Settings, create_app
 from web.cli.main import app as cli
 

@@ -14,7 +14,7 @@ from core.locations.schemas import LocationCreate
 from core.locations.service import create_location
 from core.people.presence import ZonePresence, is_secure_zone, present, sign_on, verify_witness
 from tests.builders import PASSWORD, Builder
-from tests.core.test_api_core import ROLES, api, error_code, login, seed
+from tests.core.api.test_api_core import ROLES, api, error_code, login, seed
 
 
 def _vault(b: Builder) -> None:
