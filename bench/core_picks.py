@@ -269,8 +269,8 @@ def bench_http(
 
 def _load_pieces(db: Database, pieces: int, *, per_receipt: int = 10_000) -> list[str]:
     """Receive ``pieces`` serialised pieces over 50 SKUs; returns a sample of codes."""
-    from core.documents import receiving
     from core.documents.schemas import LotIn, ReceiptCreate, ReceiptLineIn, SerialIn
+    from core.purchasing import receiving
 
     with db.write() as session:
         b = Builder(session)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from core.catalogue.schemas import SkuCreate, StyleCreate
 from core.catalogue.service import create_sku, create_style
 from core.clock import use_clock
-from core.documents import receiving
 from core.documents.schemas import (
     LotIn,
     MoveLineIn,
@@ -31,6 +30,7 @@ from core.lots.schemas import SupplierCreate
 from core.lots.service import create_supplier
 from core.people.security import Actor
 from core.people.service import create_user, system_actor
+from core.purchasing import receiving
 
 PASSWORD = "correct-horse-battery"
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit_service
 from core.errors import ConflictError
-from core.ledger.service import LedgerReport, verify_ledger
+from core.ledger.service import LedgerReport
 from core.migrate import alembic_config, upgrade
+from core.orders.integrity import verify_stock
 from core.settings import CoreSettings
 
 __all__ = [
@@ -134,7 +135,7 @@ def verify_database(url: str, settings: CoreSettings) -> Verification:
     engine = create_engine(url)
     try:
         with Session(engine) as session:
-            ledger = verify_ledger(session)
+            ledger = verify_stock(session)
             entries, audit_ok, audit_problem = audit_check(session, settings)
     except SQLAlchemyError as exc:
         problems.append(f"the copy cannot be read: {_first_line(exc)}")

@@ -19,7 +19,6 @@ from core.db import Database
 from core.demo.catalogue import DemoSku
 from core.demo.layout import DemoLayout
 from core.demo.stock import bin_for, lot_code
-from core.documents import receiving
 from core.documents.schemas import (
     LotIn,
     MoveLineIn,
@@ -31,6 +30,7 @@ from core.documents.schemas import (
 )
 from core.lookups import user_by_name
 from core.people.service import actor_for
+from core.purchasing import receiving
 from core.purchasing.models import PurchaseOrder
 from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from core.purchasing.service import create_purchase_order

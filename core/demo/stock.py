@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from core.clock import use_clock
 from core.demo.catalogue import DemoSku
 from core.demo.layout import DemoLayout
-from core.documents import receiving
 from core.documents.schemas import (
     LotIn,
     MoveLineIn,
@@ -25,6 +24,7 @@ from core.documents.schemas import (
 from core.lots.schemas import SupplierCreate
 from core.lots.service import create_supplier
 from core.people.security import Actor
+from core.purchasing import receiving
 
 SUPPLIERS = [
     ("VALENZA", "Valenza Orafi", "IT"),

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from core.api_deps import Writer, allow, read_session, writer
-from core.documents import receiving
+from core.api_deps import Writer, allow, context_of, read_session, writer
 from core.documents.models import DocKind
 from core.documents.schemas import (
     DocumentRead,
@@ -22,6 +21,7 @@ from core.errors import PermissionDenied
 from core.fields import Lookup
 from core.people.permissions import allowed
 from core.people.security import Actor
+from core.purchasing import receiving
 
 router = APIRouter(tags=["documents"])
 Reader = Annotated[Actor, Depends(allow("read"))]
@@ -51,7 +51,7 @@ def putaway(
     w: Annotated[Writer, Depends(writer("putaway:write"))],
 ) -> object:
     """Put approved stock away; lines without to_location go where slotting suggests."""
-    threshold = request.app.state.core_settings.vault_price_threshold
+    threshold = context_of(request.app).settings.vault_price_threshold
     return w.run(
         lambda s: to_read(
             s, receiving.putaway(s, actor=w.actor, data=body, vault_price_threshold=threshold)

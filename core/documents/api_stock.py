@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.audit.models import AuditEntry
-from core.documents import adjustments, counts, recall
+from core.documents import adjustments, counts
 from core.documents.schemas import (
     AdjustmentCreate,
     CountCreate,
@@ -29,6 +29,7 @@ from core.ledger.integrity import verify_records
 from core.people.models import Role
 from core.people.permissions import PERMISSIONS, allowed
 from core.people.security import Actor
+from core.trace import recall
 
 router = APIRouter(tags=["stock control"])
 Reader = Annotated[Actor, Depends(allow("read"))]

@@ -10,10 +10,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.documents.corrections import reverse_moves
+from core.documents.journal import MoveFilter, list_moves
 from core.documents.schemas import DocumentRead
 from core.documents.service import to_read
 from core.fields import DbId, Lookup, Text
 from core.ledger import service
+from core.orders.integrity import verify_stock
 from core.people.security import Actor
 from core.trace.visibility import visibility_for
 
@@ -56,12 +59,12 @@ def moves(
     actor: Reader,
     session: DB,
     p: Annotated[Page, Depends(page)],
-    filters: Annotated[service.MoveFilter, Depends()],
+    filters: Annotated[MoveFilter, Depends()],
 ) -> dict[str, Any]:
     """The ledger, newest first, with filters (``since`` <= at < ``until``, ISO timestamps)."""
     hidden = visibility_for(session, actor).hidden_bins
-    rows, total = service.list_moves(session, filters=filters, limit=p.limit, offset=p.offset,
-                                     hidden=hidden)
+    rows, total = list_moves(session, filters=filters, limit=p.limit, offset=p.offset,
+                             hidden=hidden)
     return {"items": rows, "total": total, "limit": p.limit, "offset": p.offset}
 
 
@@ -72,7 +75,7 @@ def reverse(
     """Correct a move by posting its reverse (the original stays in the ledger)."""
     return w.run(
         lambda s: to_read(
-            s, service.reverse_moves(s, actor=w.actor, move_ids=[move_id], reason=body.reason)
+            s, reverse_moves(s, actor=w.actor, move_ids=[move_id], reason=body.reason)
         ),
         status_code=201,
     )
@@ -81,5 +84,5 @@ def reverse(
 @router.get("/ledger/verify")
 def verify(_: Annotated[Actor, Depends(allow("audit:read"))], session: DB) -> dict[str, Any]:
     """Rebuild balances from the ledger and report any difference."""
-    report = service.verify_ledger(session)
+    report = verify_stock(session)
     return {**asdict(report), "ok": report.ok}

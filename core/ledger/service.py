@@ -1,25 +1,20 @@
-"""Reading the ledger and balances, verifying them, and reversing moves."""
+"""Reading balances and verifying them against the ledger (the move journal with its documents
+is :mod:`core.documents.journal`; corrections are :mod:`core.documents.corrections`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku, Style
-from core.documents.models import DocKind, Document
-from core.documents.service import new_document, set_status
-from core.errors import ConflictError, NotFoundError, ValidationFailed
-from core.fields import Lookup, SaneDateTime
-from core.ledger.models import Balance, MoveSerial, StockMove
-from core.ledger.posting import MoveRequest, ledger_totals, post_moves
+from core.fields import Lookup
+from core.ledger.models import Balance, StockMove
+from core.ledger.posting import ledger_totals
 from core.locations.models import VIRTUAL_KINDS, Location
 from core.lots.models import Lot
-from core.orders.models import Reservation
-from core.people.models import User
-from core.people.security import Actor
 
 
 @dataclass
@@ -31,6 +26,7 @@ class LedgerReport:
     differences: list[dict[str, int]] = field(default_factory=list)
     unbalanced_skus: list[int] = field(default_factory=list)
     negative_internal: list[dict[str, int]] = field(default_factory=list)
+    #: Filled by :func:`core.orders.integrity.verify_stock`, which knows the reservations.
     reserved_mismatches: list[dict[str, int]] = field(default_factory=list)
 
     @property
@@ -45,7 +41,11 @@ class LedgerReport:
 
 
 def verify_ledger(session: Session) -> LedgerReport:
-    """Rebuild balances from the ledger in memory and compare with the stored ones."""
+    """Rebuild balances from the ledger in memory and compare with the stored ones.
+
+    Reserved quantities are checked against the reservations that hold them where those live:
+    :func:`core.orders.integrity.verify_stock` runs this and that cross-check.
+    """
     totals = ledger_totals(session)
     stored = {
         (r.sku_id, r.location_id, r.lot_id): (r.on_hand, r.reserved)
@@ -70,22 +70,6 @@ def verify_ledger(session: Session) -> LedgerReport:
     for key, (on_hand, reserved) in stored.items():
         if key[1] not in virtual and (on_hand < 0 or reserved < 0 or reserved > on_hand):
             report.negative_internal.append(_key(key, on_hand=on_hand, reserved=reserved))
-    reserved = session.execute(
-        select(
-            Reservation.sku_id,
-            Reservation.location_id,
-            Reservation.lot_id,
-            func.sum(Reservation.open_quantity),
-        )
-        .where(Reservation.status == "open")
-        .group_by(Reservation.sku_id, Reservation.location_id, Reservation.lot_id)
-    ).all()
-    held = {(r[0], r[1], r[2]): int(r[3]) for r in reserved}
-    for key in set(held) | {k for k, v in stored.items() if v[1]}:
-        if held.get(key, 0) != stored.get(key, (0, 0))[1]:
-            report.reserved_mismatches.append(
-                _key(key, reservations=held.get(key, 0), balance=stored.get(key, (0, 0))[1])
-            )
     return report
 
 
@@ -182,124 +166,3 @@ def occupancy(
          "skus": int(skus)}
         for code, kind, on_hand, reserved, skus in session.execute(stmt)
     ]
-
-
-@dataclass(frozen=True)
-class MoveFilter:
-    """Filters for ledger queries."""
-
-    sku: Lookup | None = None
-    lot: Lookup | None = None
-    location: Lookup | None = None
-    document: Lookup | None = None
-    actor: Lookup | None = None
-    reason: Lookup | None = None
-    since: SaneDateTime | None = None
-    until: SaneDateTime | None = None
-
-
-def list_moves(
-    session: Session, *, filters: MoveFilter, limit: int, offset: int,
-    hidden: Collection[int] = (),
-) -> tuple[list[dict[str, object]], int]:
-    """A page of moves, newest first, with codes, and the total count (moves into or out of
-    bins in ``hidden`` left out)."""
-    src, dst = aliased(Location), aliased(Location)
-    stmt = (
-        select(StockMove, Sku.code, Lot.code, src.code, dst.code, Document.number, User.username)
-        .join(Sku, Sku.id == StockMove.sku_id)
-        .join(Lot, Lot.id == StockMove.lot_id)
-        .join(src, src.id == StockMove.from_location_id)
-        .join(dst, dst.id == StockMove.to_location_id)
-        .join(Document, Document.id == StockMove.document_id)
-        .join(User, User.id == StockMove.actor_id)
-    )
-    if filters.sku:
-        stmt = stmt.where(Sku.code == filters.sku)
-    if filters.lot:
-        stmt = stmt.where(Lot.code == filters.lot.upper())
-    if filters.location:
-        stmt = stmt.where((src.code == filters.location) | (dst.code == filters.location))
-    if filters.document:
-        stmt = stmt.where(Document.number == filters.document)
-    if hidden:
-        ids = list(hidden)
-        stmt = stmt.where(StockMove.from_location_id.not_in(ids),
-                          StockMove.to_location_id.not_in(ids))
-    if filters.actor:
-        stmt = stmt.where(User.username == filters.actor)
-    if filters.reason:
-        stmt = stmt.where(StockMove.reason == filters.reason)
-    if filters.since is not None:
-        stmt = stmt.where(StockMove.created_at >= filters.since)
-    if filters.until is not None:
-        stmt = stmt.where(StockMove.created_at < filters.until)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = session.execute(stmt.order_by(StockMove.id.desc()).limit(limit).offset(offset)).all()
-    rows = [
-        {
-            "id": m.id,
-            "at": m.created_at,
-            "sku": sku,
-            "lot": lot,
-            "from_location": a,
-            "to_location": b,
-            "quantity": m.quantity,
-            "document": doc,
-            "reason": m.reason,
-            "actor": who,
-            "reverses_move_id": m.reverses_move_id,
-        }
-        for m, sku, lot, a, b, doc, who in page
-    ]
-    return rows, total
-
-
-def reverse_moves(
-    session: Session, *, actor: Actor, move_ids: Sequence[int], reason: str
-) -> Document:
-    """Post the opposite of each move (serials go back too) under a correction document."""
-    if not reason.strip():
-        raise ValidationFailed("A correction needs a reason.", code="reason-required")
-    moves = session.scalars(select(StockMove).where(StockMove.id.in_(move_ids))).all()
-    if len(moves) != len(set(move_ids)):
-        raise NotFoundError("Some of the moves to reverse do not exist.", code="unknown-move")
-    already = session.scalar(
-        select(StockMove.reverses_move_id).where(StockMove.reverses_move_id.in_(move_ids)).limit(1)
-    )
-    if already is not None:
-        raise ConflictError(f"Move {already} was already reversed.", code="already-reversed")
-    doc = new_document(
-        session,
-        kind=DocKind.CORRECTION,
-        actor=actor,
-        status="open",
-        reason=reason,
-        data={"reverses": list(move_ids)},
-    )
-    requests = []
-    for move in moves:
-        serial_ids = tuple(
-            session.scalars(select(MoveSerial.serial_id).where(MoveSerial.move_id == move.id))
-        )
-        requests.append(
-            MoveRequest(
-                move.sku_id,
-                move.lot_id,
-                move.to_location_id,
-                move.from_location_id,
-                move.quantity,
-                serial_ids,
-                reverses_move_id=move.id,
-            )
-        )
-    post_moves(
-        session,
-        document_id=doc.id,
-        document_kind=doc.kind,
-        actor=actor,
-        reason=f"correction: {reason}",
-        moves=requests,
-    )
-    set_status(session, doc, status="posted", actor=actor)
-    return doc

@@ -23,7 +23,7 @@ from sqlalchemy.orm.util import identity_key
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
-from core.db import Prepared, driver_dialect
+from core.documents.corrections import reverse_moves
 from core.documents.models import DocKind, Document, DocumentLine
 from core.errors import (
     CheckDigitsError,
@@ -39,13 +39,13 @@ from core.errors import (
 from core.events import DocumentPosted, PickConfirmed, record
 from core.ledger.models import StockMove
 from core.ledger.posting import MoveRequest, Refs, change_reserved, post_moves
-from core.ledger.service import reverse_moves
 from core.locations.models import Location
 from core.lookups import serial_rows_by_codes
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.qr import serial_code
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.people.security import Actor
+from core.prepared import Prepared, driver_dialect
 
 __all__ = [
     "NotYourPickList",
@@ -152,7 +152,7 @@ _SETTLE_ORDER = (
 )
 
 
-# The writes of every confirmation run prepared on the raw cursor (see core.db.Prepared).
+# The writes of every confirmation run prepared on the raw cursor (see core.prepared).
 _P_LINE, _P_RESERVATION, _P_ORDER_LINE = Prepared(_LINE), Prepared(_RESERVATION), Prepared(
     _ORDER_LINE
 )

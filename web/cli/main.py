@@ -80,11 +80,11 @@ def ledger_verify() -> None:
     """Rebuild balances from the ledger and report any difference (exit 1 if any)."""
     from dataclasses import asdict
 
-    from core.ledger.service import verify_ledger
+    from core.orders.integrity import verify_stock
 
     db = _database()
     with db.read() as session:
-        report = verify_ledger(session)
+        report = verify_stock(session)
     typer.echo(json.dumps({**asdict(report), "ok": report.ok}, indent=2))
     raise typer.Exit(0 if report.ok else 1)
 

@@ -20,7 +20,7 @@ from assistant.voice import (
     load_language,
 )
 from core import Database
-from core.documents import receiving
+from core.documents import MoveFilter, list_moves
 from core.documents.models import Document, DocumentLine
 from core.documents.schemas import (
     LotIn,
@@ -31,11 +31,11 @@ from core.documents.schemas import (
     ReceiptLineIn,
     SerialIn,
 )
-from core.ledger import MoveFilter, list_moves
 from core.ledger.models import StockMove
-from core.ledger.service import verify_ledger
 from core.orders import allocate_order, create_pick_list
+from core.orders.integrity import verify_stock
 from core.people.security import Actor
+from core.purchasing import receiving
 from tests.builders import Builder
 from tests.core.orders.support import order
 from web.adapters.voice_backend import CorePickingBackend
@@ -110,7 +110,7 @@ def move_count(db: Database) -> int:
 
 def ledger_ok(db: Database) -> bool:
     with db.read() as session:
-        return verify_ledger(session).ok
+        return verify_stock(session).ok
 
 
 def signed_on(floor: Floor, operator: str = "1001") -> CorePickingBackend:

@@ -24,9 +24,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core import Database
-from core.documents import receiving
 from core.documents.schemas import LotIn, QCCreate, ReceiptCreate, ReceiptLineIn, SerialIn
 from core.fields import MAX_ID, MAX_INT32
+from core.purchasing import receiving
 from tests.builders import Builder
 from tests.core.api.test_api_core import api, error_code, login, seed
 

@@ -26,7 +26,7 @@ from core.audit.service import anchor, verify
 from core.clock import as_utc
 from core.errors import ConflictError
 from core.ledger.integrity import verify_records
-from core.ledger.service import verify_ledger
+from core.orders.integrity import verify_stock
 from tests.builders import Builder
 from tests.core.api.test_api_core import api, login, seed
 from web.app import Settings, create_app
@@ -202,7 +202,7 @@ def test_a_move_and_both_balances_changed_together_are_caught(
                 {"d": delta, "s": sku, "l": lot, "loc": loc},
             )
     with seeded.read() as session:
-        assert verify_ledger(session).ok  # the old blind spot: the ledger agrees with itself
+        assert verify_stock(session).ok  # the old blind spot: the ledger agrees with itself
         assert verify(session, key=key).ok  # and the chain itself is untouched
     code, report, err = _verify_cli(db_url, key)
     assert code == 1 and report["bad_move_id"] == move_id

@@ -11,9 +11,9 @@ from core.documents.models import Document
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn
 from core.errors import CoreError, InsufficientStockError, LotBlockedError
 from core.ledger.models import Balance, StockMove
-from core.ledger.service import verify_ledger
 from core.lookups import location_by_code, lot_by_code, sku_by_code
 from core.lots.models import Serial
+from core.orders.integrity import verify_stock
 from core.trace.service import serial_history
 from tests.builders import Builder
 
@@ -89,7 +89,7 @@ def test_loss_and_find_post_against_v_adjustment(stocked) -> None:
     assert _on_hand(b.session, chain, "L-2", bins[1]) == 6
     assert _on_hand(b.session, chain, "L-2", bins[2]) == 2
     assert _on_hand(b.session, chain, "L-2", "V-ADJUSTMENT") == 2
-    assert verify_ledger(b.session).ok
+    assert verify_stock(b.session).ok
 
 
 def test_scrap_goes_to_v_scrap(stocked) -> None:
@@ -113,7 +113,7 @@ def test_lost_serials_leave_and_come_back_when_found(stocked) -> None:
     assert where[serials[0]] == where["NEW-PIECE-1"] == location_by_code(b.session, bins[2]).id
     assert [h["document_kind"] for h in serial_history(b.session, code="NEW-PIECE-1")] == [
         "adjustment"]
-    assert verify_ledger(b.session).ok
+    assert verify_stock(b.session).ok
 
 
 def test_serialised_lines_name_their_serials(stocked) -> None:

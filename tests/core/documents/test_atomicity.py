@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from core import Database
 from core.audit.models import AuditEntry
-from core.documents import receiving
 from core.documents.models import DocKind, Document, DocumentLine
 from core.documents.schemas import LotIn, MoveLineIn, ReceiptCreate, ReceiptLineIn, SerialIn
 from core.errors import CoreError
@@ -18,6 +17,7 @@ from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.service import check_location
 from core.lots.models import Lot, Serial
 from core.people.service import system_actor
+from core.purchasing import receiving
 from tests.core.api.test_api_core import api, error_code, login, seed
 
 TABLES = (StockMove, MoveSerial, Serial, Balance, Document, DocumentLine, AuditEntry, Lot)

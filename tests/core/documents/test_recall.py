@@ -6,23 +6,23 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.documents import receiving
 from core.documents.models import DocKind, Document, DocumentLine
-from core.documents.recall import recall_lot
 from core.documents.schemas import MoveLineIn, PutawayCreate
 from core.errors import CoreError, LotBlockedError
 from core.events import LotRecalled
 from core.ledger.models import Balance
-from core.ledger.service import verify_ledger
 from core.lookups import location_by_code, lot_by_code
 from core.lots.models import LotStatus, Serial
 from core.orders.allocation import allocate_order
+from core.orders.integrity import verify_stock
 from core.orders.models import OrderLine, Reservation, SalesOrder
 from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
+from core.purchasing import receiving
+from core.trace.recall import recall_lot
 from tests.builders import Builder, label_digits
 
 
@@ -97,7 +97,7 @@ def test_recall_quarantines_releases_and_lists_customers(warehouse) -> None:
         Document.number == result.document)) == "posted"
     assert session.scalar(select(Balance.reserved).where(
         Balance.location_id == location_by_code(session, bins[0]).id)) == 0
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok
 
 
 def test_recalled_stock_cannot_leave_quarantine(warehouse) -> None:

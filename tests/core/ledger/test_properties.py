@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.documents import receiving
 from core.documents.adjustments import adjust
+from core.documents.corrections import reverse_moves
 from core.documents.counts import approve_count, count_read, create_count, submit_count
 from core.documents.models import DocKind
 from core.documents.schemas import (
@@ -31,16 +31,17 @@ from core.documents.schemas import (
 )
 from core.errors import CoreError
 from core.ledger.models import Balance, StockMove
-from core.ledger.service import reverse_moves, verify_ledger
 from core.locations.models import VIRTUAL_KINDS, Location
 from core.lookups import location_by_code, lot_by_code, sku_by_code
 from core.lots.models import Serial
 from core.orders.allocation import allocate_order
+from core.orders.integrity import verify_stock
 from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
+from core.purchasing import receiving
 from tests.builders import Builder, label_digits
 
 STOCK = {"RING-1": ("L-A", True), "CHAIN-1": ("L-B", False)}
@@ -138,7 +139,7 @@ RUN: dict[str, Callable[..., None]] = {
 
 
 def _check(s: Session) -> None:
-    report = verify_ledger(s)
+    report = verify_stock(s)
     assert report.ok, report
     totals = s.execute(select(Balance.sku_id, func.sum(Balance.on_hand)).group_by(Balance.sku_id))
     assert all(total == 0 for _sku, total in totals)

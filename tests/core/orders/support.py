@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.documents import receiving
 from core.documents.schemas import (
     LotIn,
     MoveLineIn,
@@ -23,6 +22,7 @@ from core.orders.models import OrderLine, Reservation, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.people.security import Actor
+from core.purchasing import receiving
 
 Line = tuple[str, int] | tuple[str, int, str]
 

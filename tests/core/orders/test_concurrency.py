@@ -11,9 +11,9 @@ from sqlalchemy import select
 from core import Database
 from core.errors import CoreError
 from core.ledger.models import Balance
-from core.ledger.service import verify_ledger
 from core.locations.models import Location
 from core.orders.allocation import allocate_order
+from core.orders.integrity import verify_stock
 from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
 from core.people.security import Actor
@@ -52,7 +52,7 @@ def _race(db: Database, attempt: Callable[[int], None], args: list[int]) -> list
 
 def _check_stock(db: Database, bin_code: str) -> tuple[int, int]:
     with db.read() as session:
-        assert verify_ledger(session).ok
+        assert verify_stock(session).ok
         row = session.execute(select(Balance.on_hand, Balance.reserved).join(
             Location, Location.id == Balance.location_id).where(Location.code == bin_code)).one()
         assert row.on_hand >= row.reserved >= 0

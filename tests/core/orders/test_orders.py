@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, InsufficientStockError
 from core.ledger.models import Balance
-from core.ledger.service import verify_ledger
 from core.lots.models import Lot
 from core.lots.service import set_hold
 from core.orders.allocation import allocate_order, cancel_order
+from core.orders.integrity import verify_stock
 from core.orders.models import OrderStatus
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order, list_orders, order_read
@@ -42,7 +42,7 @@ def test_fifo_takes_the_oldest_lot_first(session: Session, shop: Shop) -> None:
     assert result.complete and o.status == OrderStatus.ALLOCATED
     assert reserved(session, o.id) == [(bins[1], "L-OLD", 2), (bins[0], "L-NEW", 2)]
     assert order_read(session, o).lines[0].reserved_quantity == 4
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok
 
 
 def test_named_lot_is_honoured(session: Session, shop: Shop) -> None:
@@ -66,7 +66,7 @@ def test_partial_allocation_is_reported(session: Session, shop: Shop) -> None:
     assert result.lines[0].missing == 2 and result.lines[0].reserved_now[0][2] == 3
     again = allocate_order(session, actor=b.actor, order_id=o.id)  # nothing more: still reported
     assert again.lines[0].reserved_now == [] and again.lines[0].missing == 2
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok
 
 
 def test_only_approved_stock_in_storage_bins_is_allocated(session: Session, shop: Shop) -> None:
@@ -108,4 +108,4 @@ def test_cancel_releases_reservations(session: Session, shop: Shop) -> None:
     with pytest.raises(ConflictError) as err:
         allocate_order(session, actor=b.actor, order_id=o.id)
     assert err.value.code == "order-not-allocatable"
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok

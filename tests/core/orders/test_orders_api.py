@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from core import CoreSettings, Database
-from core.ledger.service import verify_ledger
 from core.locations.models import Location
+from core.orders.integrity import verify_stock
 from core.trace.service import lot_trace
 from tests.builders import PASSWORD, Builder
 from web.app import Settings, create_app
@@ -111,7 +111,7 @@ def test_order_to_shipment_over_http(app: tuple[TestClient, dict[str, str]], db:
     assert client.get(f"/api/orders/{order_id}", headers=picker).json()["status"] == "shipped"
     with db.read() as session:
         assert lot_trace(session, code="L-1")["shipped"][0]["customer"] == "Ada Lovelace"
-        assert verify_ledger(session).ok
+        assert verify_stock(session).ok
 
 
 def test_slotting_suggestion_over_http(app: tuple[TestClient, dict[str, str]]) -> None:

@@ -22,9 +22,9 @@ from assistant.voice.backend import NothingToUndoError, PickRejectedError
 from core import Database
 from core.audit.models import AuditEntry
 from core.ledger.models import StockMove
-from core.ledger.service import verify_ledger
 from core.locations.models import Location
 from core.lots.models import Serial
+from core.orders.integrity import verify_stock
 from tests.builders import Builder
 from tests.core.api.test_api_core import api, error_code, login, seed
 from web.adapters.voice_backend import CorePickingBackend
@@ -115,7 +115,7 @@ def test_only_the_assignee_works_a_pick_list(
     assert client.post(f"/api/picks/{chain['id']}/confirm", headers=pia, json={
         "quantity": 3, "check_digits": f["digits"]}).status_code == 200
     with db.read() as session:
-        assert verify_ledger(session).ok
+        assert verify_stock(session).ok
 
 
 def test_an_unassigned_list_belongs_to_its_first_picker(

@@ -14,7 +14,6 @@ from assistant.voice import Command, DialogueMachine, PickRejectedError, load_la
 from core import CoreSettings, Database
 from core.errors import NotFoundError, SerialError, ValidationFailed
 from core.ledger.models import StockMove
-from core.ledger.service import verify_ledger
 from core.orders.allocation import allocate_order
 from core.orders.exceptions import (
     PickExceptionQuery,
@@ -22,6 +21,7 @@ from core.orders.exceptions import (
     record_pick_exception,
     refusal_kind,
 )
+from core.orders.integrity import verify_stock
 from core.orders.models import PickException
 from core.orders.picking import create_pick_list, pick_list_read
 from tests.assistant.voice.test_core_backend import build_floor
@@ -141,7 +141,7 @@ def test_refusals_over_http_are_recorded_and_post_nothing(
         assert client.post(f"/api/picks/{ring.id}/confirm", headers=keyed,
                            json={"quantity": 2, "check_digits": "01"}).status_code == 422
     with db.read() as session:
-        assert _moves(session) == before and verify_ledger(session).ok
+        assert _moves(session) == before and verify_stock(session).ok
     kinds = _exceptions(db)
     assert [k[0] for k in kinds] == ["wrong-check-digits", other_bin.json()["error"]["code"],
                                      "wrong-check-digits", "wrong-check-digits"]

@@ -16,11 +16,11 @@ from core.errors import (
     LotBlockedError,
 )
 from core.ledger.models import Balance, StockMove
-from core.ledger.service import verify_ledger
 from core.locations.models import Location
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.qr import serial_payload
 from core.orders.allocation import allocate_order, cancel_order
+from core.orders.integrity import verify_stock
 from core.orders.models import OrderLine, OrderStatus, Reservation, SalesOrder
 from core.orders.picking import create_pick_list, pick_list_read
 from core.orders.picks import confirm_pick, short_pick, skip_pick, undo_pick
@@ -90,7 +90,7 @@ def test_pick_ship_and_trace(session: Session, shop: Shop) -> None:
     assert session.scalar(select(Serial.location_id).where(Serial.code == serials_b[1])) == \
         session.scalar(select(Location.id).where(Location.code == "V-CUSTOMER"))
     assert session.get_one(OrderLine, o.lines[0].id).shipped_quantity == 3
-    assert verify_ledger(session).ok and verify_audit(session).ok
+    assert verify_stock(session).ok and verify_audit(session).ok
 
 
 def test_wrong_check_digits_post_nothing(session: Session, shop: Shop) -> None:
@@ -149,7 +149,7 @@ def test_confirm_beyond_the_line_is_refused(session: Session, shop: Shop) -> Non
     with pytest.raises(InsufficientStockError):
         confirm_pick(session, actor=b.actor, line_id=line_id, quantity=1, serials=serials[1:],
                      check_digits=label_digits(session, line_id))
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok
 
 
 def test_short_pick_releases_the_rest(session: Session, shop: Shop) -> None:
@@ -168,7 +168,7 @@ def test_short_pick_releases_the_rest(session: Session, shop: Shop) -> None:
     line = session.get_one(OrderLine, o.lines[0].id)
     assert (line.picked_quantity, line.reserved_quantity) == (1, 0)
     assert pick_list_read(session, doc).lines[0].short_quantity == 3
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok
 
 
 def test_recalled_or_held_lot_blocks_picking(session: Session, shop: Shop) -> None:
@@ -187,7 +187,7 @@ def test_recalled_or_held_lot_blocks_picking(session: Session, shop: Shop) -> No
     assert _moves(session) == before
     out = short_pick(session, actor=b.actor, line_id=doc.lines[0].id, found_quantity=0,
                      check_digits=label_digits(session, doc.lines[0].id))
-    assert out.short == 2 and verify_ledger(session).ok  # the blocked line can be let go
+    assert out.short == 2 and verify_stock(session).ok  # the blocked line can be let go
 
 
 def test_undo_puts_pieces_back_and_reserves_again(session: Session, shop: Shop) -> None:
@@ -214,7 +214,7 @@ def test_undo_puts_pieces_back_and_reserves_again(session: Session, shop: Shop) 
                  check_digits=label_digits(session, line_id))
     ship_order(session, actor=b.actor, order_id=o.id)
     assert lot_trace(session, code="L-1")["shipped"][0]["quantity"] == 2
-    assert verify_ledger(session).ok and verify_audit(session).ok
+    assert verify_stock(session).ok and verify_audit(session).ok
 
 
 def test_non_serialised_pick_and_cancel(session: Session, shop: Shop) -> None:
@@ -234,7 +234,7 @@ def test_non_serialised_pick_and_cancel(session: Session, shop: Shop) -> None:
     assert session.get_one(Document, doc.id).status == "done"
     bal = session.scalar(select(Balance).join(Location).where(Location.code == bins[1]))
     assert bal is not None and (bal.on_hand, bal.reserved) == (6, 0)
-    assert verify_ledger(session).ok
+    assert verify_stock(session).ok
 
 
 def test_wave_takes_oldest_allocated_orders(session: Session, shop: Shop) -> None:

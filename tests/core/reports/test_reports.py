@@ -18,10 +18,10 @@ from core.documents.models import Document, DocumentLine
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger import StockFilter, list_stock
 from core.ledger.models import StockMove
-from core.ledger.service import verify_ledger
 from core.locations.models import Kind, Location
 from core.lots.models import Lot
 from core.migrate import upgrade
+from core.orders.integrity import verify_stock
 from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.people.service import system_actor
 from core.reports import (
@@ -180,7 +180,7 @@ def test_demo_floor_life_shows_in_staff_accuracy(demo: Database) -> None:
         kinds = dict(session.execute(select(Document.kind, func.count(Document.id))
                                      .group_by(Document.kind)).all())
         traced = traced_variances(session, f)
-        assert verify_ledger(session).ok and verify_audit(session).ok
+        assert verify_stock(session).ok and verify_audit(session).ok
     assert caught > 0 and sum(r["wrong_picks_caught"] for r in rows) == caught
     assert kinds.get("count", 0) > 0 and kinds.get("adjustment", 0) > 0
     assert sum(r["variances_traced"] for r in rows) == len(traced)

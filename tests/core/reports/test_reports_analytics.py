@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from core.documents import receiving
 from core.documents.adjustments import adjust
 from core.documents.schemas import (
     AdjustmentCreate,
@@ -35,6 +34,7 @@ from core.orders.picks import confirm_pick, short_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
+from core.purchasing import receiving
 from core.reports.filters import ReportFilter
 from core.reports.forecast import reorder_advice
 from core.reports.inventory import ageing, dead_stock, sales_ranking, turnover

@@ -22,7 +22,6 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.alerts.service import raise_alert
-from core.documents import receiving
 from core.documents.adjustments import adjust
 from core.documents.schemas import (
     AdjustmentCreate,
@@ -36,6 +35,7 @@ from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
+from core.purchasing import receiving
 from core.reports.anomalies import anomalies, robust_threshold
 from core.reports.filters import ReportFilter
 from core.reports.registry import run_report

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from core import Database
 from core.alerts.service import raise_alert
 from core.clock import use_clock
-from core.ledger.service import MoveFilter, list_moves, occupancy
+from core.documents.journal import MoveFilter, list_moves
+from core.ledger.service import occupancy
 from core.orders.allocation import allocate_order
 from core.orders.picking import create_pick_list, pick_list_read
 from core.orders.picks import confirm_pick

@@ -19,7 +19,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from core.documents import receiving
 from core.documents.schemas import LotIn, QCCreate, ReceiptCreate, ReceiptLineIn
 from core.orders.allocation import allocate_order
 from core.orders.picking import create_pick_list, pick_list_read
@@ -27,7 +26,7 @@ from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
-from core.purchasing import cancel_purchase_order, create_purchase_order
+from core.purchasing import cancel_purchase_order, create_purchase_order, receiving
 from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from core.reports.filters import ReportFilter
 from core.reports.forecast import reorder_advice

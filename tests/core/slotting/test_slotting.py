@@ -121,9 +121,9 @@ def test_no_secure_bin_means_no_suggestion(session: Session, b: Builder) -> None
 
 
 def test_putaway_without_destination_follows_slotting(session: Session) -> None:
-    from core.documents import receiving
     from core.documents.schemas import MoveLineIn, PutawayCreate
     from core.ledger.service import StockFilter, list_stock
+    from core.purchasing import receiving
     from tests.builders import Builder
 
     b = Builder(session)

@@ -1,4 +1,8 @@
-"""Goods in: receipts into quarantine, QC inspection of lots, and putaway into storage."""
+"""Goods in: receipts into quarantine, QC inspection of lots, and putaway into storage.
+
+Inbound sits with purchasing (as shipping sits with orders): a receipt may count against a
+purchase order, so it is built on the document machinery of :mod:`core.documents`, not in it.
+"""
 
 from __future__ import annotations
 
