@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from core import Database
-from core.db import Base
 from core.migrate import alembic_config
+from core.orm import Base
 
 
 def test_migrations_match_models(db: Database) -> None:
