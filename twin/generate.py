@@ -130,9 +130,9 @@ def _check_spec(spec: LayoutSpec) -> None:
         "level_height": spec.level_height,
         "cross_aisle_width": spec.cross_aisle_width,
     }
-    for name, value in lengths.items():
-        if not value > 0:
-            raise LayoutError(f"{name} must be positive, got {value!r}")
+    for name, length in lengths.items():
+        if not length > 0:
+            raise LayoutError(f"{name} must be positive, got {length!r}")
     if spec.depot not in DEPOT_POSITIONS:
         raise LayoutError(f"depot must be one of {DEPOT_POSITIONS}, got {spec.depot!r}")
     if spec.depot_offset < 0:

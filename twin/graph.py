@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from twin.errors import NoRouteError
-from twin.layout import Layout, Point
+from twin.layout import Layout, Location, Point
 
 __all__ = [
     "Node",
@@ -76,7 +76,7 @@ def location_node(layout: Layout, code: str) -> Node:
     return pick_node(aisle.id, loc.y)
 
 
-def build_graph(layout: Layout) -> nx.Graph:
+def build_graph(layout: Layout) -> nx.Graph[Node]:
     """Build the walkable network of ``layout``.
 
     Examples
@@ -87,7 +87,7 @@ def build_graph(layout: Layout) -> nx.Graph:
     ...                                                     weight="length"), 2)
     (9, 3.9)
     """
-    g = nx.Graph(name=layout.name)
+    g: nx.Graph[Node] = nx.Graph(name=layout.name)
     g.add_node(DEPOT, pos=(layout.depot.x, layout.depot.y), kind="depot")
     on_cross: dict[int, set[float]] = {ca.index: set() for ca in layout.cross_aisles}
     ys_by_aisle: dict[str, set[float]] = {a.id: set() for a in layout.aisles}
@@ -119,7 +119,13 @@ def build_graph(layout: Layout) -> nx.Graph:
 
 
 def _add_aisle(
-    g: nx.Graph, aisle_id: str, block: int, x: float, y0: float, y1: float, ys: Iterable[float]
+    g: nx.Graph[Node],
+    aisle_id: str,
+    block: int,
+    x: float,
+    y0: float,
+    y1: float,
+    ys: Iterable[float],
 ) -> None:
     chain = [(junction(block, x), y0)]
     for y in sorted(set(ys)):
@@ -132,21 +138,21 @@ def _add_aisle(
         g.add_edge(u, v, length=yv - yu, kind="aisle", aisle=aisle_id)
 
 
-def network(layout: Layout) -> nx.Graph:
+def network(layout: Layout) -> nx.Graph[Node]:
     """The graph of ``layout``, built once and memoised on the layout."""
-    graph = layout.cache.get("graph")
+    graph: nx.Graph[Node] | None = layout.cache.get("graph")
     if graph is None:
         graph = layout.cache["graph"] = build_graph(layout)
     return graph
 
 
-def node_point(graph: nx.Graph, node: Node) -> tuple[float, float]:
+def node_point(graph: nx.Graph[Node], node: Node) -> tuple[float, float]:
     """The ``(x, y)`` position of a node."""
     x, y = graph.nodes[node]["pos"]
     return (float(x), float(y))
 
 
-def path_points(graph: nx.Graph, nodes: Sequence[Node]) -> list[tuple[float, float]]:
+def path_points(graph: nx.Graph[Node], nodes: Sequence[Node]) -> list[tuple[float, float]]:
     """The walked polyline of a node path; the depot leg is drawn as an L, never diagonal."""
     points: list[tuple[float, float]] = []
     prev: Node | None = None
@@ -161,7 +167,7 @@ def path_points(graph: nx.Graph, nodes: Sequence[Node]) -> list[tuple[float, flo
     return points
 
 
-def shortest_path(graph: nx.Graph, source: Node, target: Node) -> list[Node]:
+def shortest_path(graph: nx.Graph[Node], source: Node, target: Node) -> list[Node]:
     """The shortest node path from ``source`` to ``target``; raise :class:`NoRouteError`."""
     try:
         return list(nx.shortest_path(graph, source, target, weight="length"))
@@ -186,7 +192,7 @@ class RackBox:
 
 def rack_boxes(layout: Layout) -> list[RackBox]:
     """The rack boxes of a layout, one per aisle side that holds locations."""
-    groups: dict[tuple[str, str], list] = {}
+    groups: dict[tuple[str, str], list[Location]] = {}
     for loc in layout.locations:
         groups.setdefault((loc.aisle, loc.side), []).append(loc)
     half_bay, half_z = layout.bay_width / 2, layout.level_height / 2

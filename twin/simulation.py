@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
+from simpy.resources.resource import Request
 
 from twin.errors import SimulationError
 from twin.layout import Layout
@@ -234,13 +236,15 @@ class _Shift:
             times[order.id] = row
         return times
 
-    def release(self, orders: Sequence[Order]):  # type: ignore[no-untyped-def]
+    def release(self, orders: Sequence[Order]) -> ProcessGenerator:
+        """Put each order on the queue at its release time."""
         for order in sorted(orders, key=lambda o: (o.release_s, o.id)):
             if order.release_s > self.env.now:
                 yield self.env.timeout(order.release_s - self.env.now)
             self.queue.put(order)
 
-    def picker(self):  # type: ignore[no-untyped-def]
+    def picker(self) -> ProcessGenerator:
+        """One picker: take a batch, walk its tour, pack its orders; for ever."""
         cfg, env = self.config, self.env
         while True:
             batch = [(yield self.queue.get())]
@@ -260,8 +264,9 @@ class _Shift:
             for order in batch:
                 yield from self._pack(order)
 
-    def _walk(self, tour: Route, seconds_at: Mapping[str, float]):  # type: ignore[no-untyped-def]
-        env, held = self.env, None
+    def _walk(self, tour: Route, seconds_at: Mapping[str, float]) -> ProcessGenerator:
+        env = self.env
+        held: Request | None = None
         for action in tour_actions(self.layout, tour):
             kind = action[0]
             if kind == "walk":
@@ -282,9 +287,10 @@ class _Shift:
                     self.wait_by_aisle[action[1]] += env.now - start
                     self.wait_points[action[2]] += env.now - start
             else:
+                assert held is not None  # tour_actions brackets every leave with an enter
                 self.aisles[action[1]].release(held)
 
-    def _pack(self, order: Order):  # type: ignore[no-untyped-def]
+    def _pack(self, order: Order) -> ProcessGenerator:
         start = self.env.now
         with self.desks.request() as desk:
             yield desk

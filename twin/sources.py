@@ -11,7 +11,7 @@ Aisles must run along ``y``; the records' coordinates are metres.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -58,7 +58,10 @@ class LocationRecordData:
 
 
 def _record(raw: LocationRecord | Mapping[str, Any]) -> LocationRecordData:
-    get = raw.get if isinstance(raw, Mapping) else (lambda k: getattr(raw, k, None))
+    # Any: the values are checked by the conversions below (TypeError/ValueError).
+    get: Callable[[str], Any] = (
+        raw.get if isinstance(raw, Mapping) else (lambda k: getattr(raw, k, None))
+    )
     try:
         aisle, bay, level = get("aisle"), get("bay"), get("level")
         return LocationRecordData(

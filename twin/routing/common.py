@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from twin.errors import NoRouteError, UnknownLocationError
 from twin.graph import DEPOT, Node, depot_attachment, location_node, network, path_points
@@ -12,6 +12,9 @@ from twin.graph import shortest_path as graph_shortest_path
 from twin.layout import Layout
 
 __all__ = ["Route", "PickPoint", "resolve_picks", "Walk", "validate_codes", "route_from_nodes"]
+
+# Where a walk stands off the graph: ("@", x, y) after a straight step between centre lines.
+_FreePoint = tuple[str, float, float]
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class Walk:
         self.layout = layout
         self.points: list[tuple[float, float]] = [(layout.depot.x, layout.depot.y)]
         self.stops: list[tuple[int, tuple[str, ...]]] = []
-        self.node: Node = DEPOT
+        self.node: Node | _FreePoint = DEPOT
         self.length = 0.0
 
     def to(self, x: float, y: float, node: Node | None = None) -> None:
@@ -130,7 +133,8 @@ class Walk:
             return
         if self.node[0] == "@":
             raise NoRouteError(f"cannot find a graph path from free point {self.node}")
-        for x, y in path_points(graph, graph_shortest_path(graph, self.node, target))[1:]:
+        here = cast(Node, self.node)  # not a free point (checked above)
+        for x, y in path_points(graph, graph_shortest_path(graph, here, target))[1:]:
             self.to(x, y)
         self.node = target
 
@@ -158,7 +162,7 @@ class Walk:
         return Route(method, self.length, order, tuple(self.points), tuple(self.stops), exact)
 
 
-def _cross_of(node: Node) -> int | None:
+def _cross_of(node: Node | _FreePoint) -> int | None:
     return int(node[1]) if node[0] == "j" else None
 
 

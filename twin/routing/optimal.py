@@ -13,7 +13,7 @@ cross edges to the next column (0, 1 or 2 copies on each cross aisle, even in to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,6 +27,7 @@ from twin.routing.common import PickPoint, Route, Walk
 __all__ = ["ratliff_rosenthal_route", "ratliff_rosenthal_length"]
 
 State = tuple[int, int, int]
+_TourNode = tuple[str | int, ...]  # ("a", j), ("b", j) or ("v", j, i)
 _START: State = (0, 0, 0)
 _CLOSED: State = (0, 0, 1)
 _CROSS_OPTIONS = ((0, 0), (1, 1), (2, 0), (0, 2), (2, 2))
@@ -163,14 +164,14 @@ def _solve(
 def _relax(
     cur: dict[State, float],
     back: list[dict[State, tuple[State, object]]],
-    options: list[tuple[tuple, float, object]],
-    step: object,
+    options: list[tuple[tuple[int, ...], float, object]],
+    step: Callable[..., State | None],
 ) -> dict[State, float]:
     nxt: dict[State, float] = {}
     table: dict[State, tuple[State, object]] = {}
     for state, base in cur.items():
         for args, cost, option in options:
-            new = step(state, *args)  # type: ignore[operator]
+            new = step(state, *args)
             if new is None:
                 continue
             total = base + cost
@@ -212,7 +213,7 @@ def ratliff_rosenthal_route(layout: Layout, picks: Sequence[PickPoint]) -> Route
     graph = _tour_graph(cols, crosses, verticals, y0, y1)
     start = ("v", depot_col, cols[depot_col].payload.index(None))
     walk.travel(("j", layout.depot_cross_aisle, round(cols[depot_col].x * 1000)))
-    seen: set[tuple] = set()
+    seen: set[_TourNode] = set()
     for _, v in nx.eulerian_circuit(graph, source=start):
         x, y = graph.nodes[v]["pos"]
         walk.to(x, y)
@@ -230,14 +231,15 @@ def _tour_graph(
     verticals: list[_Vertical],
     y0: float,
     y1: float,
-) -> nx.MultiGraph:
-    g = nx.MultiGraph()
+) -> nx.MultiGraph[_TourNode]:
+    g: nx.MultiGraph[_TourNode] = nx.MultiGraph()
     for j, (col, opt) in enumerate(zip(cols, verticals, strict=True)):
-        chain = [(("a", j), y0)]
+        chain: list[tuple[_TourNode, float]] = [(("a", j), y0)]
         chain += [(("v", j, i), y) for i, y in enumerate(col.ys)]
         chain.append((("b", j), y1))
         for node, y in chain:
-            g.add_node(node, pos=(col.x, y), pick=col.payload[node[2]] if node[0] == "v" else None)
+            pick = col.payload[int(node[2])] if node[0] == "v" else None
+            g.add_node(node, pos=(col.x, y), pick=pick)
         pairs = list(zip(chain, chain[1:], strict=False))
         if opt.name in ("once", "twice"):
             edges = pairs * (1 if opt.name == "once" else 2)
