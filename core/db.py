@@ -16,13 +16,11 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, Select, create_engine, event, make_url
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -304,107 +302,13 @@ class Database:
             engine.dispose()
 
 
-class _Plan(NamedTuple):
-    """A statement compiled for one dialect, with what it takes to run it on a raw cursor."""
-
-    sql: str
-    order: tuple[str, ...] | None  # parameter names in position order (qmark dialects)
-    fixed: dict[str, Any]  # values of the statement's own literal parameters
-    bind_processors: tuple[tuple[str, Any], ...]
-    result_processors: tuple[Any, ...] | None
-    row_type: Any  # a namedtuple class for SELECT/RETURNING rows
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-def _driver_connection(session: Session) -> tuple[Any, Any]:
-    """The DB-API connection and dialect of ``session``'s transaction, cached per transaction.
+def pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
+    """A two-column query as a dict, such as ids to codes for a page of API views.
 
-    ``session.connection()`` walks SQLAlchemy's transaction state machine on every call, which
-    costs more than a hot-path statement; the cache is keyed on the transaction object itself.
+    ``dict(result)`` would treat the result as a mapping (it has ``keys()``): hand it the rows.
     """
-    transaction = session.get_transaction()
-    cached = session.info.get("facet_driver")
-    if cached is not None and transaction is not None and cached[0] is transaction:
-        return cached[1], cached[2]
-    connection = session.connection()
-    driver = connection.connection.driver_connection
-    session.info["facet_driver"] = (session.get_transaction(), driver, connection.dialect)
-    return driver, connection.dialect
-
-
-def driver_dialect(session: Session) -> Any:
-    """The dialect of ``session``'s connection (cheaply, for hot paths; begins the transaction)."""
-    return _driver_connection(session)[1]
-
-
-class Prepared:
-    """A Core statement compiled once per dialect and run straight on the DB-API cursor.
-
-    For the few statements on the pick-confirmation hot path: SQLAlchemy's per-execution
-    bookkeeping costs several times what SQLite spends running them. Parameters are scalars
-    (no expanding IN lists); :meth:`run` returns the cursor, :meth:`rows` and :meth:`first`
-    return named tuples with the columns' result processing (JSON, booleans) applied.
-    """
-
-    def __init__(self, statement: Any) -> None:
-        self.statement = statement
-        self._by_dialect: dict[str, _Plan] = {}
-
-    def _plan(self, dialect: Any) -> _Plan:
-        plan = self._by_dialect.get(dialect.name)
-        if plan is None:
-            plan = self._by_dialect[dialect.name] = self._compile(dialect)
-        return plan
-
-    def _compile(self, dialect: Any) -> _Plan:
-        compiled = self.statement.compile(dialect=dialect)
-        result_processors = row_type = None
-        if compiled._result_columns:
-            columns = compiled._result_columns
-            result_processors = tuple(
-                c.type._cached_result_processor(dialect, None) for c in columns
-            )
-            row_type = namedtuple("PreparedRow", [c.keyname for c in columns], rename=True)  # type: ignore[misc]
-        return _Plan(
-            sql=str(compiled),
-            order=tuple(compiled.positiontup) if dialect.positional else None,
-            fixed=compiled.construct_params(_check=False),
-            bind_processors=tuple(compiled._bind_processors.items()),
-            result_processors=result_processors,
-            row_type=row_type,
-        )
-
-    def run(self, session: Session, params: dict[str, Any]) -> Any:
-        """Execute with ``params`` in the session's transaction; returns the DB-API cursor."""
-        driver, dialect = _driver_connection(session)
-        plan = self._plan(dialect)
-        values = {**plan.fixed, **params}
-        for name, process in plan.bind_processors:
-            if values.get(name) is not None:
-                values[name] = process(values[name])
-        cursor = driver.cursor()
-        try:
-            cursor.execute(
-                plan.sql,
-                [values[name] for name in plan.order] if plan.order is not None else values,
-            )
-        except dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy would raise it
-            raise DBAPIError.instance(
-                plan.sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from exc
-        return cursor
-
-    def rows(self, session: Session, params: dict[str, Any]) -> list[Any]:
-        """Every result row as a named tuple (column names as in the statement)."""
-        cursor = self.run(session, params)
-        plan = self._plan(_driver_connection(session)[1])
-        processors, make = plan.result_processors, plan.row_type
-        assert processors is not None, "rows() needs a statement that returns rows"
-        return [
-            make(*(p(v) if p is not None else v for p, v in zip(processors, raw, strict=True)))
-            for raw in cursor.fetchall()
-        ]
-
-    def first(self, session: Session, params: dict[str, Any]) -> Any | None:
-        """The first result row as a named tuple, or None."""
-        found = self.rows(session, params)
-        return found[0] if found else None
+    return dict(session.execute(stmt).all())  # type: ignore[arg-type]

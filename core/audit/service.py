@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from core.audit.anchors import Checkpoint, append_checkpoint, key_id, read_checkpoints, sign, valid
 from core.audit.models import AuditEntry, AuditHead
 from core.clock import as_utc, now
-from core.db import AUDIT_KEY, Prepared
+from core.db import AUDIT_KEY
 from core.errors import ConflictError
+from core.prepared import Prepared
 
 __all__ = [
     "FROM_SESSION",
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 GENESIS = "0" * 64
-# Run on every write: prepared once, executed on the raw cursor (see core.db.Prepared).
+# Run on every write: prepared once, executed on the raw cursor (see core.prepared).
 _HEAD = Prepared(
     select(AuditHead.entries, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
 )

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
-from core.db import Prepared, driver_dialect
 from core.errors import InsufficientStockError, LotBlockedError, SerialError, ValidationFailed
 from core.events import MovedLine, StockMoved, record
 from core.ledger.integrity import MOVES_ACTION, move_record
@@ -36,6 +35,7 @@ from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import VIRTUAL_KINDS, Kind, Location, Tier
 from core.lots.models import Lot, LotStatus, Serial
 from core.people.security import Actor
+from core.prepared import Prepared, driver_dialect
 
 __all__ = ["MoveRequest", "Refs", "change_reserved", "post_moves"]
 

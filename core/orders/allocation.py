@@ -15,7 +15,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, Document, DocumentLine, LineStatus
 from core.errors import ConflictError, InsufficientStockError
 from core.ledger.models import Balance
 from core.ledger.posting import change_reserved
@@ -153,11 +153,11 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int) -> SalesOrder
     ).all()
     released = release_reservations(session, reservations=reservations, lines=order.lines)
     open_picks = (
-        (DocumentLine.order_line_id.in_(line_ids)) & (DocumentLine.status == "open")
+        (DocumentLine.order_line_id.in_(line_ids)) & (DocumentLine.status == LineStatus.OPEN)
         & DocumentLine.document_id.in_(select(Document.id).where(Document.kind == DocKind.PICK))
     )
     doc_ids = set(session.scalars(select(DocumentLine.document_id).where(open_picks)))
-    session.execute(update(DocumentLine).where(open_picks).values(status="cancelled")
+    session.execute(update(DocumentLine).where(open_picks).values(status=LineStatus.CANCELLED)
                     .execution_options(synchronize_session="fetch"))
     order.status = OrderStatus.CANCELLED
     session.flush()

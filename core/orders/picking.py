@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.db import Prepared
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.documents.service import new_document, set_status
 from core.errors import ConflictError, NotFoundError, ValidationFailed
 from core.locations.models import Kind, Location, Tier
-from core.lookups import location_by_code, user_by_name
+from core.locations.service import location_by_code
 from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.schemas import PickLineRead, PickListRead
@@ -23,6 +22,8 @@ from core.orders.service import lock_order
 from core.people.models import User
 from core.people.permissions import PERMISSIONS, require
 from core.people.security import Actor
+from core.people.service import user_by_name
+from core.prepared import Prepared
 
 __all__ = [
     "Sequencer",
@@ -118,7 +119,7 @@ def _unlisted(session: Session, order_ids: list[int]) -> list[tuple[Reservation,
     listed = exists().where(
         DocumentLine.order_line_id == Reservation.order_line_id,  # indexed; narrows the probe
         DocumentLine.reservation_id == Reservation.id,
-        DocumentLine.status != "cancelled",
+        DocumentLine.status != LineStatus.CANCELLED,
     )
     stmt = (
         select(Reservation, OrderLine.order_id)
@@ -169,7 +170,7 @@ def create_pick_list(
         session,
         kind=DocKind.PICK,
         actor=actor,
-        status="open",
+        status=DocStatus.OPEN,
         assignee_id=assignee.id if assignee else None,
         order_id=ids[0] if len(ids) == 1 else None,
         data={"orders": ids, "packing": pack.code},
@@ -185,7 +186,7 @@ def create_pick_list(
             quantity=res.open_quantity,
             order_line_id=res.order_line_id,
             reservation_id=res.id,
-            status="open",
+            status=LineStatus.OPEN,
             data={},
         )
         for no, (res, _) in enumerate(rows, start=1)
@@ -241,7 +242,7 @@ def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str
     )
     if doc is None:
         raise NotFoundError(f"No pick list numbered '{number}'.", code="unknown-pick-list")
-    if doc.status == "cancelled":
+    if doc.status == DocStatus.CANCELLED:
         raise ConflictError(f"Pick list {number} is cancelled.", code="pick-list-closed")
     user = _picker(session, picker)
     previous = (
@@ -374,9 +375,10 @@ def finish_pick_lists(session: Session, *, actor: Actor, document_ids: Sequence[
                 DocumentLine.document_id == doc_id
             )
         ).all()
-        if any(status == "open" for status, _ in lines):
+        if any(status == LineStatus.OPEN for status, _ in lines):
             continue
         doc = session.get_one(Document, doc_id)
-        if doc.status == "open":
-            untouched = all(s == "cancelled" and done == 0 for s, done in lines)
-            set_status(session, doc, status="cancelled" if untouched else "done", actor=actor)
+        if doc.status == DocStatus.OPEN:
+            untouched = all(s == LineStatus.CANCELLED and done == 0 for s, done in lines)
+            set_status(session, doc, actor=actor,
+                       status=DocStatus.CANCELLED if untouched else DocStatus.DONE)

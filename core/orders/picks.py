@@ -40,9 +40,9 @@ from core.events import DocumentPosted, PickConfirmed, record
 from core.ledger.models import StockMove
 from core.ledger.posting import MoveRequest, Refs, change_reserved, post_moves
 from core.locations.models import Location
-from core.lookups import serial_rows_by_codes
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.qr import serial_code
+from core.lots.service import serial_rows_by_codes
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.people.security import Actor
 from core.prepared import Prepared, driver_dialect

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import now
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.documents.service import new_document, set_status
 from core.errors import ConflictError, SerialError
 from core.ledger.models import MoveSerial, StockMove
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind
-from core.lookups import virtual_location
+from core.locations.service import virtual_location
 from core.lots.models import Serial
 from core.orders.models import OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.service import lock_order, release_reservations
@@ -43,7 +43,7 @@ def _picked_not_shipped(session: Session, order: SalesOrder) -> dict[_Key, _Parc
         .where(Document.kind == DocKind.PICK,
                DocumentLine.order_line_id.in_([ln.id for ln in order.lines]))
     ).all()
-    if any(p.status == "open" for p in picks):
+    if any(p.status == LineStatus.OPEN for p in picks):
         raise ConflictError(f"Order {order.external_id} still has open pick lines; pick or "
                             "short them first.", code="picks-open")
     keys = {p.id: (p.order_line_id, p.sku_id, p.lot_id, p.to_location_id) for p in picks}
@@ -93,7 +93,7 @@ def ship_order(session: Session, *, actor: Actor, order_id: int) -> Document:
     release_reservations(session, reservations=leftovers, lines=order.lines)
     customer = virtual_location(session, Kind.CUSTOMER)
     doc = new_document(
-        session, kind=DocKind.SHIPMENT, actor=actor, status="open", order_id=order.id,
+        session, kind=DocKind.SHIPMENT, actor=actor, status=DocStatus.OPEN, order_id=order.id,
         reference=order.external_id,
         data={"channel": order.channel, "customer": order.customer_name},
     )
@@ -108,7 +108,7 @@ def ship_order(session: Session, *, actor: Actor, order_id: int) -> Document:
         line = DocumentLine(
             document_id=doc.id, line_no=no, sku_id=sku_id, lot_id=lot_id,
             from_location_id=packing_id, to_location_id=customer.id, quantity=parcel.quantity,
-            done_quantity=parcel.quantity, status="done", order_line_id=line_id,
+            done_quantity=parcel.quantity, status=LineStatus.DONE, order_line_id=line_id,
             done_by_id=actor.id, done_at=now(), data={},
         )
         session.add(line)
@@ -120,5 +120,5 @@ def ship_order(session: Session, *, actor: Actor, order_id: int) -> Document:
                reason="shipment", moves=moves)
     order.status = OrderStatus.SHIPPED
     order.shipped_at = now()
-    set_status(session, doc, status="shipped", actor=actor)
+    set_status(session, doc, status=DocStatus.SHIPPED, actor=actor)
     return doc

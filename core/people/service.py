@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.clock import now
-from core.db import Database, Prepared
+from core.db import Database
 from core.errors import AuthError, ConflictError, NotFoundError, ValidationFailed
 from core.people.models import Role, User
 from core.people.security import (
@@ -26,6 +26,7 @@ from core.people.security import (
     decode_token,
     hash_password,
 )
+from core.prepared import Prepared
 
 SYSTEM_USERNAME = "system"
 #: The password the demo loader gives its users. It is published (README, sign-in page), so
@@ -374,3 +375,11 @@ def change_own_password(session: Session, *, actor: Actor, current: str, new: st
     check_new_password(new, current=current)
     verify_own_password(session, actor=actor, password=current)
     return set_own_password(session, actor=actor, password_hash=hash_password(new))
+
+
+def user_by_name(session: Session, username: str) -> User:
+    """The user named ``username``; NotFoundError otherwise."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"No user named '{username}'.", code="unknown-user")
+    return user

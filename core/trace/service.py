@@ -10,7 +10,6 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.catalogue.models import Sku, Style
-from core.db import Prepared
 from core.documents.models import Document
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -19,6 +18,7 @@ from core.lots.models import Lot, Serial, Supplier
 from core.lots.qr import parse
 from core.orders.models import SalesOrder
 from core.people.models import User
+from core.prepared import Prepared
 from core.trace.visibility import FULL_VIEW, Visibility
 
 _INTERNAL = [k.value for k in Kind if k not in VIRTUAL_KINDS]
@@ -58,7 +58,7 @@ def _balance_rows(session: Session, *conditions: object) -> list[dict[str, objec
     return [_place_row(row[:6], row[6], row[7]) for row in session.execute(stmt)]
 
 
-# Most locate queries are a scanned piece: prepared, on the raw cursor (see core.db.Prepared).
+# Most locate queries are a scanned piece: prepared, on the raw cursor (see core.prepared).
 _P_SERIAL = Prepared(
     select(Serial.code, *_PLACE)
     .join(Location, Location.id == Serial.location_id)
