@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -37,7 +38,9 @@ from core.lots.models import Lot, LotStatus, Serial
 from core.people.security import Actor
 from core.prepared import Prepared, driver_dialect
 
-__all__ = ["MoveRequest", "Refs", "change_reserved", "post_moves"]
+__all__ = [
+    "LocationRef", "LotRef", "MoveRequest", "Refs", "SkuRef", "change_reserved", "post_moves",
+]
 
 _CHUNK = 500
 # Where stock of a lot that is not approved may still go.
@@ -169,14 +172,35 @@ class MoveRequest:
     reverses_move_id: int | None = None
 
 
+class SkuRef(NamedTuple):
+    """What a posting needs of a SKU: its code and whether it is serialised."""
+
+    code: str
+    serialised: bool
+
+
+class LotRef(NamedTuple):
+    """What a posting needs of a lot: its code and status (a ``LotStatus`` value)."""
+
+    code: str
+    status: str
+
+
+class LocationRef(NamedTuple):
+    """What a posting needs of a location: its code, kind and tier (``Kind``/``Tier`` values)."""
+
+    code: str
+    kind: str
+    tier: str
+
+
 @dataclass(frozen=True)
 class Refs:
-    """Codes and kinds of what moves name: SKU id -> (code, serialised), lot id -> (code,
-    status), location id -> (code, kind, tier)."""
+    """The SKUs, lots and locations that moves name, by id."""
 
-    skus: dict[int, tuple[str, bool]]
-    lots: dict[int, tuple[str, str]]
-    locations: dict[int, tuple[str, str, str]]
+    skus: dict[int, SkuRef]
+    lots: dict[int, LotRef]
+    locations: dict[int, LocationRef]
 
 
 def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> Refs:
@@ -196,11 +220,11 @@ def _load_refs(session: Session, moves: Sequence[MoveRequest]) -> Refs:
     refs = Refs({}, {}, {})
     for tag, ident, code, a, b in found:
         if tag == "s":
-            refs.skus[ident] = (code, a in ("1", "true", "True"))
+            refs.skus[ident] = SkuRef(code, a in ("1", "true", "True"))
         elif tag == "l":
-            refs.lots[ident] = (code, a)
+            refs.lots[ident] = LotRef(code, a)
         else:
-            refs.locations[ident] = (code, a, b)
+            refs.locations[ident] = LocationRef(code, a, b)
     return refs
 
 
@@ -230,7 +254,7 @@ def _validate(move: MoveRequest, refs: Refs) -> None:
     if not serialised and move.serial_ids:
         raise SerialError(f"{sku_code} is not serialised; do not name serials.")
     lot_code, status = refs.lots[move.lot_id]
-    dest_kind = refs.locations[move.to_location_id][1]
+    dest_kind = refs.locations[move.to_location_id].kind
     if status != LotStatus.APPROVED and dest_kind not in _BLOCKED_LOT_DESTINATIONS:
         code = "lot-recalled" if status == LotStatus.RECALLED else "lot-not-approved"
         raise LotBlockedError(
@@ -263,7 +287,7 @@ def _take_from_source(session: Session, move: MoveRequest, refs: Refs) -> None:
         },
     )
     if result.rowcount != 1:
-        sku, lot = refs.skus[move.sku_id][0], refs.lots[move.lot_id][0]
+        sku, lot = refs.skus[move.sku_id].code, refs.lots[move.lot_id].code
         raise InsufficientStockError(
             f"Not enough free stock of {sku} lot {lot} at {code} to move {move.quantity}."
         )
@@ -298,10 +322,10 @@ def _move_serials(session: Session, move: MoveRequest, refs: Refs) -> None:
         )
         moved += result.rowcount
     if moved != len(ids):
-        where = refs.locations[move.from_location_id][0]
+        where = refs.locations[move.from_location_id].code
         raise SerialError(
-            f"{len(ids) - moved} of the named serials are not {refs.skus[move.sku_id][0]} "
-            f"lot {refs.lots[move.lot_id][0]} at {where}.",
+            f"{len(ids) - moved} of the named serials are not {refs.skus[move.sku_id].code} "
+            f"lot {refs.lots[move.lot_id].code} at {where}.",
             code="serial-not-here",
         )
 
@@ -404,10 +428,10 @@ def _record_event(
     lines = tuple(
         MovedLine(
             move_id=move_id,
-            sku=refs.skus[m.sku_id][0],
-            lot=refs.lots[m.lot_id][0],
-            from_location=refs.locations[m.from_location_id][0],
-            to_location=refs.locations[m.to_location_id][0],
+            sku=refs.skus[m.sku_id].code,
+            lot=refs.lots[m.lot_id].code,
+            from_location=refs.locations[m.from_location_id].code,
+            to_location=refs.locations[m.to_location_id].code,
             quantity=m.quantity,
         )
         for move_id, m in zip(move_ids, moves, strict=True)

@@ -17,6 +17,7 @@ from core.locations.models import Kind, Location, Tier
 from core.locations.service import location_by_code
 from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
+from core.orders.pick_rows import LineReadRow
 from core.orders.schemas import PickLineRead, PickListRead
 from core.orders.service import lock_order
 from core.people.models import User
@@ -315,7 +316,7 @@ _LINE_READ_BASE = (
 )
 _LINE_READS = _LINE_READ_BASE.where(DocumentLine.id.in_(bindparam("ids", expanding=True)))
 # The read-back of one line (after a confirmation), prepared on the raw cursor.
-_P_LINE_READ = Prepared(_LINE_READ_BASE.where(DocumentLine.id == bindparam("id")))
+_P_LINE_READ = Prepared(_LINE_READ_BASE.where(DocumentLine.id == bindparam("id")), LineReadRow)
 
 
 def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineRead]:
@@ -339,13 +340,16 @@ def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineR
             done_by=r.username,
             done_at=r.done_at,
         )
-        for r in (
-            _P_LINE_READ.rows(session, {"id": line_ids[0]})
-            if len(line_ids) == 1
-            else session.connection().execute(_LINE_READS, {"ids": list(line_ids)})
-        )
+        for r in _line_rows(session, line_ids)
     }
     return [found[i] for i in line_ids if i in found]
+
+
+def _line_rows(session: Session, line_ids: Sequence[int]) -> list[LineReadRow]:
+    if len(line_ids) == 1:  # the read-back after one confirmation: prepared
+        return _P_LINE_READ.rows(session, {"id": line_ids[0]})
+    found = session.connection().execute(_LINE_READS, {"ids": list(line_ids)})
+    return [LineReadRow(*r) for r in found]
 
 
 def pick_list_read(session: Session, doc: Document) -> PickListRead:

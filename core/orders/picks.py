@@ -24,7 +24,7 @@ from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
 from core.documents.corrections import reverse_moves
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.errors import (
     CheckDigitsError,
     ConflictError,
@@ -38,12 +38,21 @@ from core.errors import (
 )
 from core.events import DocumentPosted, PickConfirmed, record
 from core.ledger.models import StockMove
-from core.ledger.posting import MoveRequest, Refs, change_reserved, post_moves
+from core.ledger.posting import (
+    LocationRef,
+    LotRef,
+    MoveRequest,
+    Refs,
+    SkuRef,
+    change_reserved,
+    post_moves,
+)
 from core.locations.models import Location
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.qr import serial_code
 from core.lots.service import serial_rows_by_codes
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
+from core.orders.pick_rows import PickRow
 from core.people.security import Actor
 from core.prepared import Prepared, driver_dialect
 
@@ -74,9 +83,9 @@ class PickOutcome:
     quantity: int
     short: int
     done_quantity: int
-    line_status: str
-    pick_list_status: str
-    order_status: str
+    line_status: LineStatus
+    pick_list_status: DocStatus
+    order_status: OrderStatus
     move_ids: tuple[int, ...] = ()
 
 
@@ -96,7 +105,7 @@ _COLUMNS = (
     _PIECE.lot_id.label("piece_lot_id"), _PIECE.location_id.label("piece_location_id"),
     # Another line of the list still open: the list cannot close with this one (see _settle).
     select(_OTHER.id).where(_OTHER.document_id == DocumentLine.document_id,
-                            _OTHER.status == "open", _OTHER.id != DocumentLine.id)
+                            _OTHER.status == LineStatus.OPEN.value, _OTHER.id != DocumentLine.id)
     .exists().label("others_open"),
 )
 
@@ -134,10 +143,10 @@ _ORDER_LINE = update(OrderLine).where(OrderLine.id == _P_ID).values(
 )
 _CLOSE_LIST = (
     update(Document)
-    .where(Document.id == _P_ID, Document.status == "open",
+    .where(Document.id == _P_ID, Document.status == DocStatus.OPEN.value,
            ~select(DocumentLine.id).where(DocumentLine.document_id == _P_ID,
-                                          DocumentLine.status == "open").exists())
-    .values(status="done", closed_at=_P_AT).returning(Document.number)
+                                          DocumentLine.status == LineStatus.OPEN.value).exists())
+    .values(status=DocStatus.DONE.value, closed_at=_P_AT).returning(Document.number)
 )
 _SETTLE_ORDER = (
     update(SalesOrder)
@@ -157,10 +166,10 @@ _P_LINE, _P_RESERVATION, _P_ORDER_LINE = Prepared(_LINE), Prepared(_RESERVATION)
     _ORDER_LINE
 )
 _P_CLOSE_LIST, _P_SETTLE_ORDER = Prepared(_CLOSE_LIST), Prepared(_SETTLE_ORDER)
-_P_LOAD = Prepared(_LOAD)
+_P_LOAD = Prepared(_LOAD, PickRow)
 
 
-def _load(session: Session, line_id: int, serials: Sequence[str] = ()) -> Any:
+def _load(session: Session, line_id: int, serials: Sequence[str] = ()) -> PickRow:
     session.flush()  # the plain-connection statements below must see pending ORM changes
     row = _P_LOAD.first(session, {"p_id": line_id, "p_piece": _one_code(serials)})
     if row is None:
@@ -186,13 +195,13 @@ class _Piece(NamedTuple):
     location_id: int
 
 
-def _check_open(row: Any, quantity: int) -> None:
+def _check_open(row: PickRow, quantity: int) -> None:
     left = row.quantity - row.done_quantity
-    if row.status in ("open", "done") and quantity > left:
+    if row.status in (LineStatus.OPEN, LineStatus.DONE) and quantity > left:
         raise InsufficientStockError(
             f"Pick line {row.id}: {left} of {row.quantity} left to pick; cannot take {quantity}."
         )
-    if row.status != "open":
+    if row.status != LineStatus.OPEN:
         raise ConflictError(f"Pick line {row.id} is {row.status}.", code="pick-line-closed")
     if quantity > row.open_quantity:  # never eat stock reserved for another order
         raise InsufficientStockError(
@@ -227,12 +236,12 @@ def bind_to_picker(
     )
 
 
-def _bind(session: Session, actor: Actor, row: Any) -> None:
+def _bind(session: Session, actor: Actor, row: PickRow) -> None:
     bind_to_picker(session, actor=actor, document_id=row.document_id, number=row.list_number,
                    assignee_id=row.assignee_id)
 
 
-def _check_digits(row: Any, check_digits: str | None) -> None:
+def _check_digits(row: PickRow, check_digits: str | None) -> None:
     if row.check_digits and not (check_digits or "").strip():
         raise ValidationFailed(
             f"Read the check digits off the label of bin {row.bin} and send them with the pick.",
@@ -244,13 +253,13 @@ def _check_digits(row: Any, check_digits: str | None) -> None:
         raise CheckDigitsError(f"Check digits {check_digits!r} do not match bin {row.bin}.")
 
 
-def _check_lot(row: Any) -> None:
+def _check_lot(row: PickRow) -> None:
     if row.lot_status != LotStatus.APPROVED:
         raise LotBlockedError(f"Lot {row.lot} is {row.lot_status}; do not pick it.")
 
 
 def _serial_ids(
-    session: Session, row: Any, quantity: int, values: Sequence[str]
+    session: Session, row: PickRow, quantity: int, values: Sequence[str]
 ) -> tuple[int, ...]:
     if not row.serialised:
         if values:
@@ -286,18 +295,18 @@ def _expire(session: Session, *targets: tuple[type[Any], int]) -> None:
             session.expire(obj)
 
 
-def _refs(row: Any) -> Refs:
+def _refs(row: PickRow) -> Refs:
     """What the posting needs to know of the line's SKU, lot and locations: read with the line."""
     return Refs(
-        skus={row.sku_id: (row.sku, bool(row.serialised))},
-        lots={row.lot_id: (row.lot, row.lot_status)},
-        locations={row.from_location_id: (row.bin, row.bin_kind, row.bin_tier),
-                   row.to_location_id: (row.dest, row.dest_kind, row.dest_tier)},
+        skus={row.sku_id: SkuRef(row.sku, bool(row.serialised))},
+        lots={row.lot_id: LotRef(row.lot, row.lot_status)},
+        locations={row.from_location_id: LocationRef(row.bin, row.bin_kind, row.bin_tier),
+                   row.to_location_id: LocationRef(row.dest, row.dest_kind, row.dest_tier)},
     )
 
 
 def _write(
-    session: Session, actor: Actor, row: Any, *, picked: int, short: int,
+    session: Session, actor: Actor, row: PickRow, *, picked: int, short: int,
     serial_ids: tuple[int, ...],
 ) -> PickOutcome:
     """Post ``picked`` pieces bin -> packing, release ``short`` more, update line and order."""
@@ -314,7 +323,8 @@ def _write(
         change_reserved(session, sku_id=row.sku_id, location_id=row.from_location_id,
                         lot_id=row.lot_id, delta=-short)
     done = row.done_quantity + picked
-    status = "short" if short else ("done" if done == row.quantity else "open")
+    status = (LineStatus.SHORT if short else
+              LineStatus.DONE if done == row.quantity else LineStatus.OPEN)
     used = picked + short
     _P_LINE.run(session, {"p_id": row.id, "p_done": done, "p_status": status, "p_by": actor.id,
                          "p_at": now()})
@@ -342,7 +352,8 @@ def _close_list(session: Session, actor: Actor, document_id: int) -> str | None:
     _expire(session, (Document, document_id))
     if number is not None:
         record(session, DocumentPosted(document_id=document_id, number=number,
-                                       kind=DocKind.PICK, status="done", actor=actor.username))
+                                       kind=DocKind.PICK, status=DocStatus.DONE,
+                                       actor=actor.username))
     return number
 
 
@@ -355,17 +366,18 @@ def _settle_order(session: Session, order_id: int) -> str | None:
 
 
 def _settle(
-    session: Session, actor: Actor, row: Any, *, picked: int, short: int, done: int,
-    status: str, move_ids: tuple[int, ...],
+    session: Session, actor: Actor, row: PickRow, *, picked: int, short: int, done: int,
+    status: LineStatus, move_ids: tuple[int, ...],
 ) -> PickOutcome:
-    doc_status, order_status, closed = row.doc_status, row.order_status, None
-    if status != "open":
+    doc_status, order_status = DocStatus(row.doc_status), OrderStatus(row.order_status)
+    closed = None
+    if status != LineStatus.OPEN:
         # Where write transactions run one at a time (SQLite), the load's "another line is
         # open" still holds and closing the list is skipped; on PostgreSQL a confirmation of
         # another line may have committed since this transaction's snapshot, so always ask.
         skip_close = row.others_open and driver_dialect(session).name == "sqlite"
         if not skip_close and (closed := _close_list(session, actor, row.document_id)):
-            doc_status = "done"
+            doc_status = DocStatus.DONE
         order_status = _settle_order(session, row.order_id) or order_status
     detail: dict[str, Any] = {"picked": picked, "short": short, "bin": row.bin, "sku": row.sku,
                               "lot": row.lot, "moves": list(move_ids)}
@@ -377,7 +389,7 @@ def _settle(
         pick_list_id=row.document_id, line_id=row.id, order_id=row.order_id,
         picker=actor.username, location=row.bin, sku=row.sku, quantity=picked, short=short))
     return PickOutcome(row.id, row.document_id, row.order_id, picked, short, done, status,
-                       str(doc_status), str(order_status), move_ids)
+                       doc_status, order_status, move_ids)
 
 
 def confirm_pick(
@@ -425,14 +437,14 @@ def skip_pick(session: Session, *, actor: Actor, line_id: int) -> PickOutcome:
     """Pass a line by for now (blocked aisle, come back later); it stays open."""
     row = _load(session, line_id)
     _bind(session, actor, row)
-    if row.status != "open":
+    if row.status != LineStatus.OPEN:
         raise ConflictError(f"Pick line {row.id} is {row.status}.", code="pick-line-closed")
     skipped = int((row.data or {}).get("skipped", 0)) + 1
     _update(session, DocumentLine, row.id, {"data": {**(row.data or {}), "skipped": skipped}})
     audit.record(session, actor=actor.username, action="pick.skip", entity=f"pick-line:{row.id}",
                  detail={"bin": row.bin, "sku": row.sku})
-    return PickOutcome(row.id, row.document_id, row.order_id, 0, 0, row.done_quantity, "open",
-                       str(row.doc_status), str(row.order_status))
+    return PickOutcome(row.id, row.document_id, row.order_id, 0, 0, row.done_quantity,
+                       LineStatus.OPEN, DocStatus(row.doc_status), OrderStatus(row.order_status))
 
 
 def undo_pick(
@@ -441,7 +453,7 @@ def undo_pick(
     """Put a line's picked pieces back in the bin (reversing moves) and reserve them again."""
     row = _load(session, line_id)
     _bind(session, actor, row)
-    if row.status == "cancelled" or row.order_status in (OrderStatus.SHIPPED,
+    if row.status == LineStatus.CANCELLED or row.order_status in (OrderStatus.SHIPPED,
                                                          OrderStatus.CANCELLED):
         raise ConflictError(f"Pick line {row.id} is {row.status} and its order "
                             f"{row.order_status}; it cannot be undone.", code="pick-not-undoable")
@@ -458,7 +470,7 @@ def undo_pick(
     change_reserved(session, sku_id=row.sku_id, location_id=row.from_location_id,
                     lot_id=row.lot_id, delta=restore)
     _update(session, DocumentLine, row.id, {
-        "done_quantity": 0, "status": "open", "done_by_id": None, "done_at": None,
+        "done_quantity": 0, "status": LineStatus.OPEN, "done_by_id": None, "done_at": None,
         "data": {"reversed": reversed_ids + move_ids}})
     _update(session, Reservation, row.reservation_id,
             {"open_quantity": row.quantity, "status": ReservationStatus.OPEN})
@@ -468,15 +480,15 @@ def undo_pick(
     _reopen(session, actor, row)
     audit.record(session, actor=actor.username, action="pick.undo", entity=f"pick-line:{row.id}",
                  detail={"reversed": move_ids, "re_reserved": restore, "reason": reason})
-    return PickOutcome(row.id, row.document_id, row.order_id, -row.done_quantity, 0, 0, "open",
-                       "open", OrderStatus.PICKING, tuple(move_ids))
+    return PickOutcome(row.id, row.document_id, row.order_id, -row.done_quantity, 0, 0,
+                       LineStatus.OPEN, DocStatus.OPEN, OrderStatus.PICKING, tuple(move_ids))
 
 
-def _reopen(session: Session, actor: Actor, row: Any) -> None:
+def _reopen(session: Session, actor: Actor, row: PickRow) -> None:
     """A line open again reopens its pick list and puts its order back to picking."""
-    if row.doc_status != "open":
+    if row.doc_status != DocStatus.OPEN:
         doc = session.get_one(Document, row.document_id)
-        doc.status, doc.closed_at = "open", None
+        doc.status, doc.closed_at = DocStatus.OPEN, None
         audit.record(session, actor=actor.username, action="pick.reopen", entity=doc.number,
                      detail={"line": row.id})
     if row.order_status != OrderStatus.PICKING:
