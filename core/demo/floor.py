@@ -21,7 +21,7 @@ from core.catalogue.models import Sku
 from core.clock import use_clock
 from core.documents.adjustments import adjust
 from core.documents.counts import approve_count, create_count, submit_count
-from core.documents.models import DocumentLine
+from core.documents.models import DocStatus, DocumentLine
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn, CountLineIn
 from core.errors import CoreError
 from core.ledger.models import Balance
@@ -97,7 +97,7 @@ class FloorLife:
                                    assignee=counter.username, note="weekly cycle count")
                 submit_count(session, actor=counter, number=doc.number,
                              lines=[self._counted(session, ln) for ln in doc.lines])
-                if doc.status == "counted":
+                if doc.status == DocStatus.COUNTED:
                     approve_count(session, actor=self.manager, number=doc.number)
                     self.done["count_variances"] += 1
         except CoreError:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.catalogue.models import Sku
 from core.clock import as_utc
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.errors import NotFoundError
 from core.locations.models import Location
 from core.lots.models import Lot, Supplier
@@ -61,7 +61,9 @@ def pending_orders(
     return rows
 
 
-def pick_progress(session: Session, *, status: str = "open") -> list[dict[str, object]]:
+def pick_progress(
+    session: Session, *, status: str = DocStatus.OPEN.value
+) -> list[dict[str, object]]:
     """Pick lists in ``status`` with their lines done, short and open, and who has them."""
     assignee = aliased(User)
     stmt = (
@@ -69,9 +71,9 @@ def pick_progress(session: Session, *, status: str = "open") -> list[dict[str, o
             Document.number, Document.created_at, assignee.username,
             func.count(DocumentLine.id),
             func.sum(DocumentLine.quantity), func.sum(DocumentLine.done_quantity),
-            func.count(DocumentLine.id).filter(DocumentLine.status == "done"),
-            func.count(DocumentLine.id).filter(DocumentLine.status == "short"),
-            func.count(DocumentLine.id).filter(DocumentLine.status == "open"),
+            func.count(DocumentLine.id).filter(DocumentLine.status == LineStatus.DONE.value),
+            func.count(DocumentLine.id).filter(DocumentLine.status == LineStatus.SHORT.value),
+            func.count(DocumentLine.id).filter(DocumentLine.status == LineStatus.OPEN.value),
         )
         .join(DocumentLine, DocumentLine.document_id == Document.id)
         .outerjoin(assignee, assignee.id == Document.assignee_id)
@@ -147,7 +149,7 @@ class _Tally:
         """Count one confirmed pick line."""
         self.lines += 1
         self.units += done
-        self.short += status == "short"
+        self.short += status == LineStatus.SHORT
         self.lists.add(doc_id)
         self.first = at if self.first is None else min(self.first, at)
         self.last = at if self.last is None else max(self.last, at)

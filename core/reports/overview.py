@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.alerts.models import Alert
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, Document, DocumentLine, LineStatus
 from core.ledger.models import StockMove
 from core.orders.models import SalesOrder
 from core.reports._sql import bucket, day_start
@@ -42,8 +42,9 @@ def _pick_accuracy(session: Session) -> tuple[float | None, int]:
     )
     closed, full = session.execute(
         select(func.count(DocumentLine.id),
-               func.count(DocumentLine.id).filter(DocumentLine.status == "done"))
-        .where(DocumentLine.document_id.in_(select(recent.c.id)), DocumentLine.status != "open")
+               func.count(DocumentLine.id).filter(DocumentLine.status == LineStatus.DONE.value))
+        .where(DocumentLine.document_id.in_(select(recent.c.id)),
+               DocumentLine.status != LineStatus.OPEN.value)
     ).one()
     return (int(full) / int(closed) if closed else None), int(closed)
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, Document, DocumentLine, LineStatus
 from core.orders.models import PickException
 from core.people.models import User
 from core.reports._sql import bucket
@@ -94,11 +94,12 @@ def _add_picks(session: Session, f: ReportFilter, shifts: dict[Key, _Shift]) -> 
     stmt = (
         select(User.username, User.full_name, day, hour, func.count(DocumentLine.id),
                func.coalesce(func.sum(DocumentLine.done_quantity), 0),
-               func.count(DocumentLine.id).filter(DocumentLine.status == "short"),
+               func.count(DocumentLine.id).filter(DocumentLine.status == LineStatus.SHORT.value),
                func.min(DocumentLine.done_at), func.max(DocumentLine.done_at))
         .join(Document, Document.id == DocumentLine.document_id)
         .join(User, User.id == DocumentLine.done_by_id)
-        .where(Document.kind == DocKind.PICK.value, DocumentLine.status.in_(("done", "short")),
+        .where(Document.kind == DocKind.PICK.value,
+               DocumentLine.status.in_((LineStatus.DONE.value, LineStatus.SHORT.value)),
                DocumentLine.done_at >= since, DocumentLine.done_at < until)
         .group_by(User.username, User.full_name, day, hour)
     )

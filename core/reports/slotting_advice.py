@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
-from core.documents.models import DocKind, Document, DocumentLine
+from core.documents.models import DocKind, Document, DocumentLine, LineStatus
 from core.ledger.models import Balance
 from core.locations.models import Kind, Location, Tier
 from core.reports.filters import ReportFilter
@@ -61,7 +61,7 @@ def _picks(session: Session, f: ReportFilter) -> list[tuple[int, int, int]]:
     stmt = (
         select(DocumentLine.sku_id, DocumentLine.from_location_id, picks)
         .join(Document, Document.id == DocumentLine.document_id)
-        .where(Document.kind == DocKind.PICK.value, DocumentLine.status == "done",
+        .where(Document.kind == DocKind.PICK.value, DocumentLine.status == LineStatus.DONE.value,
                DocumentLine.from_location_id.is_not(None),
                DocumentLine.done_at >= since, DocumentLine.done_at < until)
         .group_by(DocumentLine.sku_id, DocumentLine.from_location_id)

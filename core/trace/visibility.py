@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.documents.models import DocKind, Document
+from core.documents.models import DocKind, DocStatus, Document
 from core.errors import PermissionDenied
 from core.locations.models import Location
 from core.people.permissions import allowed
@@ -25,7 +25,7 @@ __all__ = ["FULL_VIEW", "LIVE_COUNT", "BlindCountOpen", "Visibility", "visibilit
 
 #: Count statuses during which the counter must not learn the books' figures: counting,
 #: counted and waiting for approval (a rejection sends it back to be counted again).
-LIVE_COUNT = ("open", "counted", "recount")
+LIVE_COUNT = (DocStatus.OPEN, DocStatus.COUNTED, DocStatus.RECOUNT)
 
 
 class BlindCountOpen(PermissionDenied):
