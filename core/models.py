@@ -6,10 +6,10 @@ from core.catalogue.models import Sku, Style
 from core.documents.models import Document, DocumentLine
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import Location
+from core.locations.presence import ZonePresence
 from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.people.models import User
-from core.people.presence import ZonePresence
 from core.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from core.voice.models import VoiceProfile
 

@@ -10,10 +10,10 @@ from core.documents.api import router as documents
 from core.documents.api_stock import router as stock_control
 from core.ledger.api import router as ledger
 from core.locations.api import router as locations
+from core.locations.presence_api import router as presence
 from core.lots.api import router as lots
 from core.orders.api import router as orders
 from core.people.api import router as people
-from core.people.presence_api import router as presence
 from core.purchasing.api import router as purchasing
 from core.reports.api import router as reports
 from core.slotting.api import router as slotting

@@ -18,8 +18,8 @@ from core.catalogue.schemas import (
     StyleRead,
     StyleUpdate,
 )
+from core.catalogue.service import sku_by_code
 from core.fields import Lookup
-from core.lookups import sku_by_code
 from core.people.security import Actor
 
 router = APIRouter(tags=["catalogue"])

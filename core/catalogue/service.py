@@ -9,7 +9,6 @@ from core.audit import service as audit
 from core.catalogue.models import Sku, Style
 from core.catalogue.schemas import SkuCreate, SkuRead, SkuUpdate, StyleCreate, StyleUpdate
 from core.errors import ConflictError, NotFoundError
-from core.lookups import sku_by_code
 from core.people.security import Actor
 
 
@@ -148,3 +147,11 @@ def sku_read(sku: Sku) -> SkuRead:
         velocity_class=sku.velocity_class,
         active=sku.active,
     )
+
+
+def sku_by_code(session: Session, code: str) -> Sku:
+    """The SKU with ``code``; NotFoundError (code ``unknown-sku``) otherwise."""
+    sku = session.scalar(select(Sku).where(Sku.code == code))
+    if sku is None:
+        raise NotFoundError(f"No SKU with code '{code}'.", code="unknown-sku")
+    return sku

@@ -20,7 +20,6 @@ from core.documents.models import DocumentLine
 from core.errors import InsufficientStockError
 from core.ledger.models import Balance
 from core.locations.models import Location
-from core.lookups import user_by_name
 from core.lots.models import Lot, Serial
 from core.orders.allocation import allocate_order, cancel_order
 from core.orders.picking import create_pick_list
@@ -28,7 +27,7 @@ from core.orders.picks import confirm_pick
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.orders.service import create_order
 from core.orders.shipping import ship_order
-from core.people.service import actor_for
+from core.people.service import actor_for, user_by_name
 
 PICK_PACE = timedelta(seconds=75)  # one line confirmed every 75 s
 CHANNELS = [("webshop", 0.55), ("boutique", 0.25), ("marketplace", 0.15), ("wholesale", 0.05)]

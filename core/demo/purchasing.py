@@ -28,8 +28,7 @@ from core.documents.schemas import (
     ReceiptLineIn,
     SerialIn,
 )
-from core.lookups import user_by_name
-from core.people.service import actor_for
+from core.people.service import actor_for, user_by_name
 from core.purchasing import receiving
 from core.purchasing.models import PurchaseOrder
 from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn

@@ -15,21 +15,17 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
+from core.catalogue.service import sku_by_code
 from core.documents.models import DocKind, DocStatus, Document
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn, AdjustmentReason
 from core.documents.service import done_line, new_document, set_status
 from core.errors import SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
-from core.lookups import (
-    location_by_code,
-    lot_by_code,
-    serials_by_codes,
-    sku_by_code,
-    virtual_location,
-)
+from core.locations.service import location_by_code, virtual_location
 from core.lots.models import Lot, Serial
 from core.lots.qr import serial_code
+from core.lots.service import lot_by_code, serials_by_codes
 from core.people.security import Actor
 
 __all__ = ["REASONS", "adjust", "check_reason"]

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.catalogue.models import Sku
+from core.catalogue.service import sku_by_code
+from core.db import pairs
 from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.documents.schemas import CountLineIn, CountLineRead, CountRead
 from core.documents.service import new_document, set_status
@@ -28,19 +30,14 @@ from core.errors import (
 from core.ledger.models import Balance
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import STOCK_KINDS, Kind, Location, Tier
-from core.lookups import (
-    location_by_code,
-    lot_by_code,
-    pairs,
-    sku_by_code,
-    user_by_name,
-    virtual_location,
-)
+from core.locations.service import location_by_code, virtual_location
 from core.lots.models import Lot, Serial
 from core.lots.qr import serial_code
+from core.lots.service import lot_by_code
 from core.people.models import User
 from core.people.permissions import allowed
 from core.people.security import Actor
+from core.people.service import user_by_name
 
 __all__ = [
     "approve_count",

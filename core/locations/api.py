@@ -14,7 +14,7 @@ from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.fields import Lookup
 from core.locations import service
 from core.locations.schemas import LocationCreate, LocationRead, LocationUpdate
-from core.lookups import location_by_code
+from core.locations.service import location_by_code
 from core.lots.qr import location_payload
 from core.people.permissions import allowed, require
 from core.people.security import Actor

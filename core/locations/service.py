@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.db import Database
-from core.errors import CheckDigitsError, ConflictError, ValidationFailed
-from core.locations.models import VIRTUAL_CODES, Location, Tier
+from core.errors import CheckDigitsError, ConflictError, NotFoundError, ValidationFailed
+from core.locations.models import VIRTUAL_CODES, Kind, Location, Tier
 from core.locations.schemas import LocationCreate, LocationUpdate
-from core.lookups import location_by_code
 from core.people.security import Actor
 
 _PARENT_TIER = {
@@ -145,3 +144,37 @@ def warehouse_bins(db: Database) -> list[dict[str, object]]:
     """:func:`bin_records` in a read transaction of its own (for the twin)."""
     with db.read() as session:
         return bin_records(session)
+
+
+def location_by_code(session: Session, code: str) -> Location:
+    """The location with ``code``; NotFoundError otherwise."""
+    location = session.scalar(select(Location).where(Location.code == code))
+    if location is None:
+        raise NotFoundError(f"No location with code '{code}'.", code="unknown-location")
+    return location
+
+
+def virtual_location(session: Session, kind: Kind) -> Location:
+    """The virtual supplier, customer, adjustment or scrap location."""
+    return location_by_code(session, VIRTUAL_CODES[kind])
+
+
+def quarantine_bin(session: Session, code: str | None = None) -> Location:
+    """The quarantine bin named ``code``, or the warehouse's first one."""
+    if code:
+        location = location_by_code(session, code)
+        if location.kind != Kind.QUARANTINE or location.tier != Tier.BIN:
+            raise ValidationFailed(
+                f"{code} is a {location.kind} {location.tier}, not a quarantine bin.",
+                code="not-quarantine",
+            )
+        return location
+    location = session.scalar(
+        select(Location)
+        .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
+        .order_by(Location.id)
+        .limit(1)
+    )
+    if location is None:
+        raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
+    return location

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.fields import Lookup, Text
-from core.lookups import lot_by_code
 from core.lots import service
 from core.lots.models import Supplier
 from core.lots.schemas import LotCreate, LotRead, LotUpdate, SupplierCreate, SupplierRead
+from core.lots.service import lot_by_code
 from core.people.security import Actor
 
 router = APIRouter(tags=["lots"])

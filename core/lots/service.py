@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.errors import ConflictError
+from core.errors import ConflictError, NotFoundError, SerialError
 from core.locations.models import Location
-from core.lookups import lot_by_code, supplier_by_code
-from core.lots.models import Lot, LotStatus, Supplier
-from core.lots.qr import serial_payload
+from core.lots.models import Lot, LotStatus, Serial, Supplier
+from core.lots.qr import serial_code, serial_payload
 from core.lots.schemas import LotCreate, LotRead, LotUpdate, SerialRead, SupplierCreate
 from core.people.security import Actor
+from core.prepared import Prepared
 
 
 def create_supplier(session: Session, *, actor: Actor, data: SupplierCreate) -> Supplier:
@@ -124,8 +127,6 @@ def list_lots(
 
 def serial_read(session: Session, code: str) -> SerialRead:
     """A piece by code or QR payload."""
-    from core.lookups import serials_by_codes
-
     serial = serials_by_codes(session, [code])[0]
     sku, lot, loc = session.execute(
         select(Sku.code, Lot.code, Location.code)
@@ -143,3 +144,75 @@ def serial_read(session: Session, code: str) -> SerialRead:
         location=loc,
         weight_g=serial.weight_g,
     )
+
+
+def lot_by_code(session: Session, code: str) -> Lot:
+    """The lot with ``code`` (case-insensitive); NotFoundError otherwise."""
+    lot = session.scalar(select(Lot).where(Lot.code == code.strip().upper()))
+    if lot is None:
+        raise NotFoundError(f"No lot with code '{code}'.", code="unknown-lot")
+    return lot
+
+
+def supplier_by_code(session: Session, code: str) -> Supplier:
+    """The supplier with ``code``; NotFoundError otherwise."""
+    supplier = session.scalar(select(Supplier).where(Supplier.code == code))
+    if supplier is None:
+        raise NotFoundError(f"No supplier with code '{code}'.", code="unknown-supplier")
+    return supplier
+
+
+def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
+    """Serials for codes or QR payloads, in the order given; every one must exist, once."""
+    codes = [serial_code(v) for v in values]
+    if len(set(codes)) != len(codes):
+        raise SerialError("The same serial is named twice.", code="duplicate-serial")
+    found: dict[str, Serial] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        found.update(
+            (s.code, s) for s in session.scalars(select(Serial).where(Serial.code.in_(chunk)))
+        )
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFoundError(
+            f"Unknown serial(s): {', '.join(missing[:5])}" + ("..." if len(missing) > 5 else ""),
+            code="unknown-serial",
+        )
+    return [found[c] for c in codes]
+
+
+_SERIAL_ROWS = select(
+    Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id
+).where(Serial.code.in_(bindparam("codes", expanding=True)))
+
+_P_SERIAL_ROW = Prepared(
+    select(Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id).where(
+        Serial.code == bindparam("code")
+    )
+)
+
+
+def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Any]:
+    """Like :func:`serials_by_codes` but plain rows (id, code, sku_id, lot_id, location_id)."""
+    codes = [serial_code(v) for v in values]
+    if len(set(codes)) != len(codes):
+        raise SerialError("The same serial is named twice.", code="duplicate-serial")
+    session.flush()
+    if len(codes) == 1:  # a pick confirmation: prepared, on the raw cursor
+        found = {r.code: r for r in _P_SERIAL_ROW.rows(session, {"code": codes[0]})}
+    else:
+        found = {
+            r.code: r
+            for start in range(0, len(codes), 500)
+            for r in session.connection().execute(
+                _SERIAL_ROWS, {"codes": codes[start : start + 500]}
+            )
+        }
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFoundError(
+            f"Unknown serial(s): {', '.join(missing[:5])}" + ("..." if len(missing) > 5 else ""),
+            code="unknown-serial",
+        )
+    return [found[c] for c in codes]

@@ -4,11 +4,16 @@ Only a list's assignee works it. A picker who has an open list with open lines g
 otherwise the oldest open, unassigned list becomes theirs (a conditional UPDATE settles two
 pickers racing for it, and the claim is audited). The lines come with what a headset says and
 checks: the bin's address and check digits, the SKU's description and the serials at the bin.
+A headset's confirmations and shorts post once per idempotency key (retries after a dropped
+connection replay the first answer).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,16 +21,18 @@ from sqlalchemy import Select, and_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.audit import service as audit
+from core.audit.idempotency import Answer, run_once
 from core.catalogue.models import Sku
+from core.db import Database
 from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.errors import NotFoundError
 from core.locations.models import Location
 from core.lots.models import Serial
 from core.orders.picking import Sequencer
-from core.orders.picks import undo_pick
+from core.orders.picks import confirm_pick, short_pick, undo_pick
 from core.people.security import Actor
 
-__all__ = ["AssignedLine", "Sequencer", "next_assignment", "undo_last_pick"]
+__all__ = ["AssignedLine", "Sequencer", "next_assignment", "post_pick_once", "undo_last_pick"]
 
 log = logging.getLogger(__name__)
 
@@ -165,3 +172,37 @@ def undo_last_pick(session: Session, *, actor: Actor, reason: str) -> int:
         raise NotFoundError(f"{actor.username} has no pick to undo", code="nothing-to-undo")
     undo_pick(session, actor=actor, line_id=line_id, reason=reason)
     return line_id
+
+
+def post_pick_once(
+    db: Database,
+    *,
+    actor: Actor,
+    line_id: int,
+    quantity: int,
+    serials: Sequence[str],
+    check_digits: str | None,
+    key: str,
+    short: bool = False,
+) -> Answer:
+    """Confirm ``quantity`` pieces of a line (with ``short``: found only these, release the
+    rest) in its own transaction, once per idempotency ``key``.
+
+    A repeat with the same posting replays the stored answer (``{"line", "moves"}``); the key
+    used for another posting raises `IdempotencyConflict`; the pick services' refusals are
+    raised as they are, with nothing stored (see :mod:`core.audit.idempotency`).
+    """
+
+    def post(session: Session) -> str:
+        if short:
+            outcome = short_pick(session, actor=actor, line_id=line_id, found_quantity=quantity,
+                                 serials=list(serials), check_digits=check_digits)
+        else:
+            outcome = confirm_pick(session, actor=actor, line_id=line_id, quantity=quantity,
+                                   serials=list(serials), check_digits=check_digits)
+        return json.dumps({"line": line_id, "moves": list(outcome.move_ids)})
+
+    kind = "short" if short else "confirm"
+    fingerprint = json.dumps([kind, line_id, quantity, sorted(serials)])
+    return run_once(db, user_id=actor.id, key=key, write=post,
+                    fingerprint=hashlib.sha256(fingerprint.encode()).hexdigest())

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
+from core.db import pairs
 from core.errors import ConflictError, NotFoundError
 from core.events import OrderCreated, record
 from core.ledger.posting import change_reserved
-from core.lookups import pairs
 from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn, OrderLineRead, OrderRead

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
-from core.api_deps import Writer, allow, read_session, signed_in_actor, writer
+from core.api_deps import Writer, allow, context_of, read_session, signed_in_actor, writer
 from core.people import service
 from core.people.models import User
 from core.people.schemas import (
@@ -21,16 +21,16 @@ from core.people.schemas import (
     UserRead,
 )
 from core.people.security import Actor, hash_password, issue_token
-from core.people.signin import client_address, guard
+from core.people.signin import client_address
 
 router = APIRouter(tags=["people"])
 
 def _token(request: Request, signed: service.SignedIn) -> Token:
-    actor = signed.actor
+    actor, context = signed.actor, context_of(request.app)
     token = issue_token(
         actor,
-        key=request.app.state.token_key,
-        ttl_minutes=request.app.state.core_settings.token_ttl_minutes,
+        key=context.token_key,
+        ttl_minutes=context.settings.token_ttl_minutes,
         version=signed.token_version,
     )
     return Token(
@@ -48,13 +48,13 @@ async def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, D
     Failed attempts are limited per username and per address (429 ``too-many-attempts`` with
     ``Retry-After``); the password check runs on the sign-in pool, off the event loop.
     """
-    app, settings = request.app, request.app.state.core_settings
-    sign_in_guard, address = guard(app), client_address(request)
-    signed = await sign_in_guard.attempt(
+    context = context_of(request.app)
+    settings, address = context.settings, client_address(request, context.token_key)
+    signed = await context.sign_in_guard.attempt(
         form.username,
         address,
         lambda: service.sign_in(
-            app.state.db,
+            context.db,
             username=form.username,
             password=form.password,
             demo_mode=settings.demo_mode,
@@ -80,20 +80,20 @@ async def change_my_password(
 ) -> Token:
     """Change your own password (the current one is needed); answers a fresh token, since
     every earlier token of yours stops working."""
-    app = request.app
-    sign_in_guard, address = guard(app), client_address(request)
+    context = context_of(request.app)
+    db, address = context.db, client_address(request, context.token_key)
 
     service.check_new_password(body.new_password, current=body.current_password)
 
     def check_and_hash() -> str:
-        with app.state.db.read() as session:
+        with db.read() as session:
             service.verify_own_password(session, actor=actor, password=body.current_password)
         return hash_password(body.new_password)
 
-    new_hash = await sign_in_guard.attempt(actor.username, address, check_and_hash)
+    new_hash = await context.sign_in_guard.attempt(actor.username, address, check_and_hash)
 
     def store() -> service.SignedIn:
-        with app.state.db.write() as session:
+        with db.write() as session:
             user = service.set_own_password(session, actor=actor, password_hash=new_hash)
             return service.SignedIn(service.actor_for(user), user.token_version)
 

@@ -9,16 +9,17 @@ queues there instead of filling the thread pool that serves every other request.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import math
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, parse, storage, strategies
 
@@ -134,24 +135,24 @@ class SignInGuard:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-# The in-process client of the app's own pages (web/pages/api.py) names the browser's address
-# in this header; it is believed only from that client, whose scope names no real address.
+# The app's own pages (web/pages/api.py) call the API over HTTP from the server itself, so
+# their requests come from the server's address; they name the browser's address in
+# CLIENT_HEADER, believed only with CLIENT_KEY_HEADER = client_key(token key): no outside
+# client (a browser behind the same proxy, say) can set its own address.
 CLIENT_HEADER = "X-Facet-Client-Address"
-_IN_PROCESS = "testclient"
+CLIENT_KEY_HEADER = "X-Facet-Client-Key"
 
 
-def guard(app: FastAPI) -> SignInGuard:
-    """The app's sign-in guard, made on first use from ``app.state.core_settings``."""
-    found = getattr(app.state, "sign_in_guard", None)
-    if found is None:  # on the event loop: no race between two first sign-ins
-        found = app.state.sign_in_guard = SignInGuard(app.state.core_settings)
-        weakref.finalize(app, found.close)
-    return found  # type: ignore[no-any-return]
+def client_key(token_key: str) -> str:
+    """The key that vouches for CLIENT_HEADER: derived from the token key, so every worker
+    process of the app knows it and no client does."""
+    return hmac.new(token_key.encode(), b"facet client address", hashlib.sha256).hexdigest()
 
 
-def client_address(request: Request) -> str:
+def client_address(request: Request, token_key: str) -> str:
     """The address failed sign-ins are counted against."""
-    host = request.client.host if request.client else "unknown"
-    if host == _IN_PROCESS and request.headers.get(CLIENT_HEADER):
-        return request.headers[CLIENT_HEADER][:64]
-    return host
+    claimed = request.headers.get(CLIENT_HEADER)
+    vouched = request.headers.get(CLIENT_KEY_HEADER, "")
+    if claimed and hmac.compare_digest(vouched.encode(), client_key(token_key).encode()):
+        return claimed[:64]
+    return request.client.host if request.client else "unknown"

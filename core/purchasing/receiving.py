@@ -13,22 +13,16 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
+from core.catalogue.service import sku_by_code
 from core.documents.models import DocKind, DocStatus, Document
 from core.documents.schemas import LotIn, MoveLineIn, PutawayCreate, QCCreate, ReceiptCreate
 from core.documents.service import done_line, new_document, set_status
 from core.errors import ConflictError, SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
-from core.lookups import (
-    location_by_code,
-    lot_by_code,
-    quarantine_bin,
-    serials_by_codes,
-    sku_by_code,
-    supplier_by_code,
-    virtual_location,
-)
+from core.locations.service import location_by_code, quarantine_bin, virtual_location
 from core.lots.models import Lot, LotStatus, Serial
+from core.lots.service import lot_by_code, serials_by_codes, supplier_by_code
 from core.people.security import Actor
 from core.purchasing.service import ReceiptMatch, receive_against
 

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, selectinload
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
+from core.db import pairs
 from core.documents.models import Document, DocumentLine
 from core.errors import ConflictError, NotFoundError, ValidationFailed
-from core.lookups import pairs, supplier_by_code
 from core.lots.models import Supplier
+from core.lots.service import supplier_by_code
 from core.people.models import User
 from core.people.security import Actor
 from core.purchasing.models import ON_ORDER, POStatus, PurchaseOrder, PurchaseOrderLine

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
+from core.catalogue.service import sku_by_code
 from core.clock import now
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger.models import Balance, StockMove
 from core.locations.models import Kind, Location, Tier
-from core.lookups import sku_by_code
 from core.people.security import Actor
 
 __all__ = ["PutawayCandidate", "best_putaway_bin", "classify_velocity", "suggest_putaway"]

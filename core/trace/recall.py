@@ -22,8 +22,9 @@ from core.events import LotRecalled, record
 from core.ledger.models import Balance
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import VIRTUAL_KINDS, Kind, Location
-from core.lookups import lot_by_code, quarantine_bin
+from core.locations.service import quarantine_bin
 from core.lots.models import Lot, LotStatus, Serial
+from core.lots.service import lot_by_code
 from core.orders.models import OrderLine, Reservation, ReservationStatus
 from core.orders.picking import finish_pick_lists
 from core.orders.service import release_reservations

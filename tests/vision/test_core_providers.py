@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from core import CoreSettings, Database
 from core.locations.models import Tier
+from core.locations.presence import sign_off, sign_on
 from core.locations.schemas import LocationCreate
 from core.locations.service import create_location
-from core.people.presence import sign_off, sign_on
 from tests.builders import PASSWORD, Builder
 from vision.domain import ShelfState
 from web.adapters.vision import CoreAuthorisation, CoreSchedule, CoreShelfLedger

@@ -6,10 +6,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from core import CoreSettings
-from core.lookups import location_by_code
+from core.locations.service import location_by_code
 from core.lots.models import Serial
 from tests.builders import PASSWORD, Builder
 from web.app import Settings, create_app
+from web.services import services_of
 
 
 def _headers(client: TestClient, name: str) -> dict[str, str]:
@@ -19,7 +20,7 @@ def _headers(client: TestClient, name: str) -> dict[str, str]:
 
 def test_pick_list_follows_the_twin_and_the_mirror_follows_picks(db_url: str) -> None:
     app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40)))
-    db = app.state.db
+    db = services_of(app).db
     with db.write() as session:
         b = Builder(session)
         bins = b.warehouse(bins=6)
@@ -55,7 +56,7 @@ def test_pick_list_follows_the_twin_and_the_mirror_follows_picks(db_url: str) ->
         )
         assert picks.status_code == 201, picks.text
         visit = [line["from_location"] for line in picks.json()["lines"]]
-        expected = list(app.state.live_twin.sequence([bins[5], bins[0], bins[3]]))
+        expected = list(services_of(app).live_twin.sequence([bins[5], bins[0], bins[3]]))
         assert visit == expected
         first = picks.json()["lines"][0]
         with db.read() as session:
@@ -76,9 +77,9 @@ def test_pick_list_follows_the_twin_and_the_mirror_follows_picks(db_url: str) ->
 
 def test_walking_distance_between_bins(db_url: str) -> None:
     app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40)))
-    with app.state.db.write() as session:
+    with services_of(app).db.write() as session:
         bins = Builder(session).warehouse(bins=6)
-    live = app.state.live_twin
+    live = services_of(app).live_twin
     assert live.distance(bins[0], bins[5]) == 5.0  # one aisle, bays 1 m apart
     assert live.distance(bins[2], bins[2]) == 0.0
     assert live.distance(bins[0], "PACK") > 0  # the packing desk is the depot
@@ -87,7 +88,7 @@ def test_walking_distance_between_bins(db_url: str) -> None:
 
 def test_slotting_advice_runs_on_the_twins_distances(db_url: str) -> None:
     app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40)))
-    with app.state.db.write() as session:
+    with services_of(app).db.write() as session:
         b = Builder(session)
         b.warehouse(bins=6)
         b.user("mara", "manager")

@@ -23,6 +23,7 @@ from core.voice import list_voice_profiles, voice_profile
 from tests.builders import Builder
 from tests.web.test_voice_ws_core import token, voice_app
 from tests.web.test_ws_tickets import ticket_url
+from web.services import services_of
 
 END = ("enrol-done", "enrol-cancelled", "error")
 SHORT = ("four seven two", "skip slot", "kilo seven alpha two")
@@ -70,10 +71,9 @@ def enrol_app(db_url: str, engine: FakeSpeechEngine | None = None,
     pickers; mia, a manager with no operator id; cleo, a clerk with none."""
     engine = engine or FakeSpeechEngine()
     app, _ = voice_app(db_url, engine)
-    app.state.voice_tts = Tts()
-    if script:
-        app.state.voice_enrolment_script = script
-    with app.state.db.write() as session:
+    services_of(app).voice.tts = Tts()
+    services_of(app).voice.enrolment_script = tuple(script)
+    with services_of(app).db.write() as session:
         b = Builder(session)
         b.user("mia", "manager")
         b.user("cleo", "clerk")
@@ -98,9 +98,8 @@ def run_enrolment(ws: Any, *, takes: int | None = None,
 
 
 def profiles(app: FastAPI) -> list[Any]:
-    with app.state.db.read() as session:
-        from core.lookups import user_by_name
-        from core.people.service import actor_for
+    with services_of(app).db.read() as session:
+        from core.people.service import actor_for, user_by_name
 
         return list_voice_profiles(session, actor=actor_for(user_by_name(session, "mia")))
 
@@ -145,7 +144,7 @@ def check_enrolment(app: FastAPI, messages: list[dict[str, Any]], script: list[s
                                     "utterances", "details")} == {
         "operator_id": "1001", "username": "pia", "engine": "fake", "sample_rate": 16000,
         "utterances": len(script), "details": {"mismatched": 0}}
-    with app.state.db.read() as session:
+    with services_of(app).db.read() as session:
         stored = voice_profile(session, operator_id="1001", engine="fake")
     assert stored is not None and stored.id == profile["id"]
     assert json.loads(stored.data) == {"fake": script}

@@ -23,9 +23,10 @@ from tests.assistant.voice.test_core_backend import (
     moves,
 )
 from tests.web.test_ws_tickets import ticket_url
-from web.adapters.voice_backend import CorePickingBackend, configure_voice
+from web.adapters.voice_backend import CorePickingBackend
 from web.app import Settings, create_app
 from web.cli.headset import read_script, run_script
+from web.services import services_of
 from web.settings import WebSettings
 
 DIALOGUE = [
@@ -42,22 +43,22 @@ def voice_app(db_url: str, engine: SpeechEngine) -> tuple[FastAPI, Floor]:
     """The real app on `db_url`, with voice wired as web/app.py wires it, and a floor."""
     app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40),
                               web=WebSettings()))
-    configure_voice(app)
-    app.state.voice_backend_factory = lambda: CorePickingBackend(app.state.db)
-    app.state.voice_speech_engine = engine
+    voice = services_of(app).voice
+    voice.backend_factory = lambda: CorePickingBackend(services_of(app).db)
+    voice.speech_engine = engine
     # Scripted dialogues test the flow; rejection has its own tests (test_rejection.py).
-    app.state.voice_settings = AssistantSettings(tts=False, rejection_threshold=None)
-    app.state.voice_tts = None
-    return app, build_floor(app.state.db)
+    voice.settings = AssistantSettings(tts=False, rejection_threshold=None)
+    voice.tts = None
+    return app, build_floor(services_of(app).db)
 
 
 def token(app: FastAPI, username: str = "pia", role: str = "picker") -> str:
-    with app.state.db.read() as session:
-        from core.lookups import user_by_name
+    with services_of(app).db.read() as session:
+        from core.people.service import user_by_name
 
         user = user_by_name(session, username)
         actor = Actor(id=user.id, username=user.username, role=role)
-    return issue_token(actor, key=app.state.token_key, ttl_minutes=5)
+    return issue_token(actor, key=services_of(app).token_key, ttl_minutes=5)
 
 
 def talk(app: FastAPI, wav_file: Callable[..., Path], tmp_path: Path,  # noqa: F811

@@ -6,16 +6,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import func, select
 
 from core import Database
 from core.alerts.service import raise_alert
-from core.documents.models import Document, DocumentLine
-from core.ledger.models import Balance
-from core.locations.models import Location
-from core.people.presence import present
+from core.documents.activity import open_activity_at
+from core.ledger.balances import bin_on_hand
+from core.locations.presence import present
 from vision import VisionSettings, VisionSupervisor, load_cameras
 from vision.domain import ShelfState
 from vision.protocols import AlertRecord, Providers, SignedOn
@@ -70,14 +66,9 @@ class CoreShelfLedger:
     def expected_state(self, region: str) -> ShelfState | None:
         """Occupied when the bin holds stock, empty when not; None for an unknown bin."""
         with self.db.read() as session:
-            loc_id = session.scalar(select(Location.id).where(Location.code == region))
-            if loc_id is None:
-                return None
-            held = session.scalar(
-                select(func.coalesce(func.sum(Balance.on_hand), 0)).where(
-                    Balance.location_id == loc_id
-                )
-            )
+            held = bin_on_hand(session, code=region)
+        if held is None:
+            return None
         return ShelfState.OCCUPIED if held else ShelfState.EMPTY
 
 
@@ -90,32 +81,17 @@ class CoreSchedule:
     def activity_scheduled(self, region: str, at: datetime) -> bool:
         """True while an open pick or putaway line touches the bin ``region``."""
         with self.db.read() as session:
-            loc_id = session.scalar(select(Location.id).where(Location.code == region))
-            if loc_id is None:
-                return False
-            open_line = session.scalar(
-                select(DocumentLine.id)
-                .join(Document, Document.id == DocumentLine.document_id)
-                .where(
-                    DocumentLine.status == "open",
-                    Document.kind.in_(["pick", "putaway"]),
-                    (DocumentLine.from_location_id == loc_id)
-                    | (DocumentLine.to_location_id == loc_id),
-                )
-                .limit(1)
-            )
-        return open_line is not None
+            return open_activity_at(session, code=region)
 
 
-def start_vision(app: Any, db: Database, cameras_file: Path) -> VisionSupervisor:
+def start_vision(db: Database, cameras_file: Path, settings: VisionSettings) -> VisionSupervisor:
     """Start the camera workers for ``cameras_file``; alerts go to the core."""
     providers = Providers(
         authorisation=CoreAuthorisation(db), ledger=CoreShelfLedger(db), schedule=CoreSchedule(db)
     )
     supervisor = VisionSupervisor(
-        VisionSettings(), load_cameras(cameras_file), sink=CoreAlertSink(db), providers=providers
+        settings, load_cameras(cameras_file), sink=CoreAlertSink(db), providers=providers
     )
     supervisor.start()
-    app.state.vision = supervisor
     log.info("vision started with %s", cameras_file)
     return supervisor

@@ -6,13 +6,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.catalogue.service import sku_by_code
 from core.documents.adjustments import adjust
 from core.documents.models import Document
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn
 from core.errors import CoreError, InsufficientStockError, LotBlockedError
 from core.ledger.models import Balance, StockMove
-from core.lookups import location_by_code, lot_by_code, sku_by_code
+from core.locations.service import location_by_code
 from core.lots.models import Serial
+from core.lots.service import lot_by_code
 from core.orders.integrity import verify_stock
 from core.trace.service import serial_history
 from tests.builders import Builder

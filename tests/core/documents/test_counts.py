@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.catalogue.service import sku_by_code
 from core.documents.adjustments import adjust
 from core.documents.counts import (
     approve_count,
@@ -18,8 +19,9 @@ from core.documents.counts import (
 from core.documents.schemas import AdjustmentCreate, AdjustmentLineIn, CountLineIn
 from core.errors import CoreError
 from core.ledger.models import Balance
-from core.lookups import location_by_code, lot_by_code, sku_by_code
+from core.locations.service import location_by_code
 from core.lots.models import Serial
+from core.lots.service import lot_by_code
 from core.orders.integrity import verify_stock
 from tests.builders import Builder
 

@@ -11,8 +11,9 @@ from core.documents.schemas import MoveLineIn, PutawayCreate
 from core.errors import CoreError, LotBlockedError
 from core.events import LotRecalled
 from core.ledger.models import Balance
-from core.lookups import location_by_code, lot_by_code
+from core.locations.service import location_by_code
 from core.lots.models import LotStatus, Serial
+from core.lots.service import lot_by_code
 from core.orders.allocation import allocate_order
 from core.orders.integrity import verify_stock
 from core.orders.models import OrderLine, Reservation, SalesOrder

@@ -10,9 +10,9 @@ from core import Database
 from core.audit.models import AuditEntry
 from core.errors import PermissionDenied
 from core.locations.models import Kind, Location, Tier
+from core.locations.presence import ZonePresence, is_secure_zone, present, sign_on, verify_witness
 from core.locations.schemas import LocationCreate
 from core.locations.service import create_location
-from core.people.presence import ZonePresence, is_secure_zone, present, sign_on, verify_witness
 from tests.builders import PASSWORD, Builder
 from tests.core.api.test_api_core import ROLES, api, error_code, login, seed
 

@@ -18,9 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core import CoreSettings, Database
+from core.api_deps import context_of
 from core.errors import AuthError
 from core.people.service import authenticate
-from core.people.signin import AUTH_NICENESS, REFUSAL_DELAY_S, guard
+from core.people.signin import AUTH_NICENESS, REFUSAL_DELAY_S
 from tests.builders import PASSWORD
 from tests.core.api.test_api_core import error_code, seed
 from web.app import Settings, create_app
@@ -150,7 +151,7 @@ def test_password_checks_run_on_the_niced_sign_in_pool(seeded: str) -> None:
     whose threads run at a lower CPU priority (Linux), and a refused guess never reaches it."""
     with _app(seeded, auth_threads=1, sign_in_limit_per_user="1/minute") as c:
         assert _sign_in(c, "cleo").status_code == 200
-        sign_ins = guard(c.app)
+        sign_ins = context_of(c.app).sign_in_guard  # type: ignore[arg-type]
         name, niceness = asyncio.run(sign_ins.run(_thread_and_niceness))
         assert name.startswith("facet-auth")
         assert niceness in (AUTH_NICENESS, None)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import CoreSettings, Database
 from core.audit.models import AuditEntry
 from core.errors import ConflictError, PermissionDenied
-from core.people.presence import (
+from core.locations.presence import (
     ZonePresence,
     present,
     sign_off,
@@ -25,8 +25,8 @@ from core.people.presence import (
 )
 from core.people.service import deactivate_user
 from tests.builders import PASSWORD, Builder
-from tests.core.people.test_access_control import _vault
 from tests.core.api.test_api_core import error_code, login, seed
+from tests.core.people.test_access_control import _vault
 from web.app import Settings, create_app
 
 

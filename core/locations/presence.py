@@ -16,9 +16,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.audit import service as audit
 from core.clock import now
-from core.orm import Base
 from core.errors import ConflictError, PermissionDenied, ValidationFailed
 from core.locations.models import Kind, Location, Tier
+from core.orm import Base
 from core.people.models import User
 from core.people.permissions import allowed
 from core.people.security import Actor, burn_password_check, check_password

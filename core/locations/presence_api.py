@@ -10,12 +10,12 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, SecretStr
 from sqlalchemy.orm import Session
 
-from core.api_deps import Writer, allow, read_session, writer
+from core.api_deps import Writer, allow, context_of, read_session, writer
 from core.errors import PermissionDenied
 from core.fields import Text
-from core.people import presence
+from core.locations import presence
 from core.people.security import Actor
-from core.people.signin import client_address, guard
+from core.people.signin import client_address
 
 router = APIRouter(tags=["people"])
 
@@ -83,7 +83,8 @@ async def _check_witness(
     request: Request, w: Writer, username: str, password: SecretStr
 ) -> presence.Witness:
     """The witness's password, checked before the write transaction on the sign-in pool."""
-    sign_in_guard, address = guard(request.app), client_address(request)
+    context = context_of(request.app)
+    sign_in_guard, address = context.sign_in_guard, client_address(request, context.token_key)
     sign_in_guard.check(username, address)
 
     def check() -> presence.Witness:
