@@ -13,6 +13,10 @@ __all__ = ["AssistantSettings", "EngineType", "SpeechSettings", "VadSettings"]
 EngineType = Literal["embedding", "pocketsphinx", "vosk", "fake"]
 
 
+def _default_engines() -> dict[Literal["en", "zh"], EngineType]:
+    return {"en": "embedding", "zh": "vosk"}
+
+
 class SpeechSettings(BaseModel):
     """Which speech-to-text engine decodes the headset audio, per dialogue language."""
 
@@ -26,7 +30,7 @@ class SpeechSettings(BaseModel):
         "vosk (needs vosk_model_dir) or fake (tests). Empty: by language, from `engines`.",
     )
     engines: dict[Literal["en", "zh"], EngineType] = Field(
-        default_factory=lambda: {"en": "embedding", "zh": "vosk"},
+        default_factory=_default_engines,
         description="Speech engine per dialogue language. English: embedding (the only "
         "engine that meets the real-speaker figures in bench/assistant_voice.py). Chinese: "
         "vosk with a Chinese model in vosk_model_dir (vosk-model-small-cn; neither the "

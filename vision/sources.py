@@ -243,7 +243,8 @@ class ManagedCamera:
         try:
             image = self._source.read() if self._source is not None else None
         except SourceEndedError as exc:
-            return self._ended(exc)
+            self._ended(exc)
+            return None
         except ImageDecodeError as exc:
             self._error(exc, now)
             return None

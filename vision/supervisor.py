@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from vision.alerts import AlertPipeline, StoredAlert
 from vision.config import CamerasFile
@@ -32,6 +32,9 @@ from vision.snapshots import SnapshotStore
 from vision.sources import CameraState
 from vision.stream import mjpeg_frames
 from vision.worker import worker_main
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 
 __all__ = ["VisionSupervisor"]
 
@@ -104,7 +107,11 @@ class VisionSupervisor:
         self._latest: dict[str, FrameReport] = {}
         self._rendered: dict[str, _Rendered] = {}
         self._lock = threading.Lock()
-        self._ctx = mp.get_context(settings.start_method)
+        # The stubs type a start method chosen at run time as BaseContext, which has no
+        # Process; each of the three allowed methods gives one of these contexts.
+        self._ctx = cast(
+            "SpawnContext | ForkServerContext | ForkContext", mp.get_context(settings.start_method)
+        )
         self._outbox: Any = None
         self._collector: threading.Thread | None = None
         self._running = threading.Event()

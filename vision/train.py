@@ -172,7 +172,7 @@ def train_model(
         raise TrainingError(f"dataset YAML not found: {data_yaml}", code="dataset-layout")
     _check_base(base)
     prepare_ultralytics(config_dir)
-    from ultralytics import YOLO
+    from ultralytics.models import YOLO
 
     model: Any = YOLO(base, task="detect")
     options: dict[str, Any] = {

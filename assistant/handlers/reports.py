@@ -86,7 +86,7 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     pending = pending_orders(ctx.session, channel=slots.get("channel"))
     if not allowed(ctx.actor, "customers:read"):  # the same rule as the orders API
         pending = [{**r, "customer": None} for r in pending]
-    lists = pick_progress(ctx.session)
+    lists: list[dict[str, Any]] = pick_progress(ctx.session)
     rows = [{"kind": "order", **r} for r in pending] + [{"kind": "pick_list", **r}
                                                          for r in lists]
     if not pending:
@@ -127,8 +127,8 @@ def picked_by(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 def qc(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """QC inspections and failures per supplier over a period (default this year)."""
     period = period_for(ctx, slots, "this_year")
-    rows = qc_failures_by_supplier(ctx.session, since=period.since, until=period.until,
-                                   supplier=slots.get("supplier"))
+    rows: list[dict[str, Any]] = qc_failures_by_supplier(
+        ctx.session, since=period.since, until=period.until, supplier=slots.get("supplier"))
     when = period_words(ctx, period)
     failing = [r for r in rows if r["failed"]]
     if not failing:

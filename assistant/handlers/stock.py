@@ -78,7 +78,8 @@ def locate_item(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
             return Answer(exc.message, [])
         except CoreError as exc:
             raise EntityNotFoundError(ctx.say("error.not_found", what=code[1])) from exc
-        rows = result.rows
+        # Any: the core types row values as object; these columns are known numbers and codes.
+        rows = cast(list[dict[str, Any]], result.rows)
         label = f"{ctx.say('kind.' + result.kind)} {result.label}"
     elif any(slots.get(k) for k in ("style", "metal", "purity", "colour", "category", "size")):
         rows, _ = stock_summary(ctx.session, by="location", hidden=view.hidden_bins,

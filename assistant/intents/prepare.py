@@ -144,8 +144,8 @@ class Speller:
                 continue
             if dist > 1 and len(cand) < 7:
                 continue
-            key = (dist, -self.counts[cand], cand)
-            best = key if best is None or key < best else best
+            ranked = (dist, -self.counts[cand], cand)
+            best = ranked if best is None or ranked < best else best
         return best[2] if best else word
 
     def correct(self, text: str, *, known: Container[str] = frozenset()) -> str:

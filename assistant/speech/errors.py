@@ -1,6 +1,6 @@
 """Re-export shim: the assistant's errors live in :mod:`assistant.errors`."""
 
-from assistant.errors import (  # noqa: F401
+from assistant.errors import (
     AssistantError,
     AudioFormatError,
     EnrolmentError,
@@ -10,3 +10,14 @@ from assistant.errors import (  # noqa: F401
     SpeechModelNotFoundError,
     TtsUnavailableError,
 )
+
+__all__ = [
+    "AssistantError",
+    "AudioFormatError",
+    "EnrolmentError",
+    "EnrolmentUnsupportedError",
+    "GrammarError",
+    "SpeechEngineError",
+    "SpeechModelNotFoundError",
+    "TtsUnavailableError",
+]

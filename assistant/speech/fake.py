@@ -113,7 +113,7 @@ class FakeSpeechEngine:
     recogniser keeps the profile it was made with, so tests can see it reach the dialogue."""
 
     name = "fake"
-    sample_rates = SAMPLE_RATES
+    sample_rates: tuple[int, ...] = SAMPLE_RATES
 
     def __init__(self) -> None:
         """Create the engine; it keeps every recogniser it made, for inspection."""

@@ -1,3 +1,5 @@
 """Re-export shim: the assistant's settings live in :mod:`assistant.settings`."""
 
-from assistant.settings import AssistantSettings, SpeechSettings, VadSettings  # noqa: F401
+from assistant.settings import AssistantSettings, SpeechSettings, VadSettings
+
+__all__ = ["AssistantSettings", "SpeechSettings", "VadSettings"]

@@ -33,7 +33,7 @@ class VoskEngine:
     """Speech engine over Vosk; the model (hundreds of MB) loads once, on first use."""
 
     name = "vosk"
-    sample_rates = SAMPLE_RATES
+    sample_rates: tuple[int, ...] = SAMPLE_RATES
 
     def __init__(self, model_dir: Path) -> None:
         """Remember the model directory; nothing is loaded yet."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -85,7 +85,7 @@ class LanguagePack:
             self._grammars[key] = self._build(expect, digits, most)
         return self._grammars[key]
 
-    def _words(self, entries: Mapping[str, object] | tuple[str, ...]) -> Alt:
+    def _words(self, entries: Iterable[str]) -> Alt:
         return Alt(tuple(Word(w) for w in entries))
 
     def _number(self) -> Expansion:
@@ -140,7 +140,7 @@ class LanguagePack:
             top.append(Repeat(Ref("char"), 4, 4))
         elif expect == "yes_no":
             top += [Word(p) for name in ("yes", "no") for p in self.commands[name]]
-        name = expect if expect != "none" else "idle"
+        name: str = expect if expect != "none" else "idle"
         if digits is not None or most is not None:
             name += f"_d{digits or 0}_m{0 if most is None else most}"
         return Grammar(name, Alt(tuple(top)), rules)

@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 Split = Literal["dev", "test"]
+_Pass = Literal["lowpass", "highpass"]  # the augmentation's one-pole filter kinds
 ACCENTS = ("en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp", "en-gb-x-gbcwmd",
            "en-029", "en-us-nyc")
 TEST_ONLY_ACCENTS = ("en-029",)
@@ -221,7 +222,7 @@ def channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
         band = [rng.uniform(200, 400), rng.uniform(3000, 3600)]
         y = sosfilt(butter(4, band, "bandpass", fs=16000, output="sos"), y)
     if rng.random() < 0.3:
-        kind = rng.choice(("lowpass", "highpass"))
+        kind: _Pass = rng.choice(("lowpass", "highpass"))
         y = 0.5 * y + sosfilt(butter(1, rng.uniform(800, 3000), kind, fs=16000, output="sos"), y)
     y = y / (np.abs(y).max() + 1e-9) * 32767 * 10 ** (rng.uniform(-30, -1) / 20)
     if rng.random() < 0.05:

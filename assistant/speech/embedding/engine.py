@@ -88,7 +88,7 @@ class EmbeddingEngine:
     """Speech engine over the speech embedding and a word model (English by default)."""
 
     name = "embedding"
-    sample_rates = RATES
+    sample_rates: tuple[int, ...] = RATES
 
     def __init__(self, model_path: Path | None = None, *, embedding_dir: Path | None = None,
                  beam: int = 32) -> None:

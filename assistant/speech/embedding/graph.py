@@ -190,8 +190,8 @@ def decode(graph: TokenGraph, log_probs: np.ndarray, index: dict[str, int], *,
     frames = log_probs.shape[0]
     free = float(log_probs.max(axis=1).sum())
     moves: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for src, tok, dst in graph.arcs:
-        moves[src].append((index[tok], dst))
+    for src, label, dst in graph.arcs:
+        moves[src].append((index[label], dst))
     beams: dict[tuple[int, ...], _Prefix] = {(): _Prefix(0, -1, 0.0, -np.inf)}
     for t in range(frames):
         row = log_probs[t]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,8 +69,10 @@ class WordModel:
         """The model as an .npz archive (weights plus a JSON header)."""
         buffer = io.BytesIO()
         header = json.dumps({"tokens": list(self.tokens), "step": self.step, **self.info})
+        # Any: numpy's stubs would read a keyword array as its `allow_pickle` flag.
+        arrays: dict[str, Any] = {k: self.weights[k].astype(np.float32) for k in _KEYS}
         np.savez_compressed(buffer, header=np.frombuffer(header.encode(), dtype=np.uint8),
-                            **{k: self.weights[k].astype(np.float32) for k in _KEYS})
+                            **arrays)
         return buffer.getvalue()
 
     @classmethod

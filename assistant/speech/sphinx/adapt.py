@@ -130,7 +130,7 @@ def map_adapt(model: AcousticModel, train: Path, tools: SphinxTrain, work: Path,
     ids = _write_corpus(work, cepstra, transcripts, pronunciations)
     hmm, out = model.hmm, work / "adapted"
     out.mkdir()
-    models = ["-meanfn", hmm / "means", "-varfn", hmm / "variances",
+    models: list[str | Path] = ["-meanfn", hmm / "means", "-varfn", hmm / "variances",
               "-mixwfn", train / "mixture_weights", "-tmatfn", hmm / "transition_matrices"]
     log = _run([tools.bw, "-hmmdir", hmm, "-moddeffn", train / "mdef.txt", *_feature_args(model),
                 *models, "-dictfn", work / "dict", "-fdictfn", hmm / "noisedict",
