@@ -9,23 +9,50 @@ export YOLO_AUTOINSTALL := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export YOLO_CONFIG_DIR := $(CURDIR)/var/ultralytics
-export FACET_YOLO_WEIGHTS ?= $(abspath $(CURDIR)/../shared/models/yolo11n_int8_openvino_model)
+# This workplace's offline copy of the camera weights, when it is there; elsewhere the app
+# looks in models/ (see vision/weights.py).
+SHARED_WEIGHTS := $(abspath $(CURDIR)/../shared/models/yolo11n_int8_openvino_model)
+ifneq ($(wildcard $(SHARED_WEIGHTS)),)
+export FACET_YOLO_WEIGHTS ?= $(SHARED_WEIGHTS)
+endif
 
-# Debian packages: a real browser (tests), speech synthesis and audio tools (prompts, tests,
-# benches), and sphinxtrain with pocketsphinx's tools (speaker adaptation of the PocketSphinx
-# engine: bw, map_adapt, mk_s2sendump, pocketsphinx_mdef_convert).
-DEBIAN_PACKAGES := chromium espeak-ng sox sphinxtrain pocketsphinx
+# The CPU build of torch (no CUDA libraries, a fraction of the download) for Linux deployments
+# with internet: `make run TORCH_INDEX=https://download.pytorch.org/whl/cpu`. The pins stay
+# torch==2.14.1 and torchvision==0.29.1; empty, pip uses its configured indexes only.
+TORCH_INDEX ?=
+PIP_INSTALL := $(PY) -m pip install --quiet $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
 
-.PHONY: run test install system-deps lint bench clean
+# Debian packages: speech synthesis and audio tools (prompts, tests, benches), and sphinxtrain
+# with pocketsphinx's tools (speaker adaptation of the PocketSphinx engine: bw, map_adapt,
+# mk_s2sendump, pocketsphinx_mdef_convert); the tests add a real browser.
+DEBIAN_PACKAGES := espeak-ng sox sphinxtrain pocketsphinx
+DEBIAN_TEST_PACKAGES := chromium
 
-$(VENV)/.installed: pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+.PHONY: run test install install-test system-deps system-deps-test lint bench clean
+
+# The venv; Debian's python3 needs python3-venv for it (installed here when root).
+$(PY):
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing python3-venv"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "python3-venv is missing: apt-get install python3-venv (as root)"; exit 1; fi; }
+	$(PYTHON) -m venv $(VENV)
+
+# The runtime: Facet with every extra (vision, assistant, headset), no test tools.
+$(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) -e '.[all]'
 	@mkdir -p var/ultralytics
 	@touch $@
 
+# The test tools on top, for `make test` and `make lint` only.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[all,test]'
+	@touch $@
+
 install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 # A demonstration: the demo users keep the published password (FACET_DEMO_MODE=false to force
 # its change at first sign-in, as a real deployment does).
@@ -38,8 +65,10 @@ run: install system-deps
 	  $(VENV)/bin/facet serve --host $${FACET_WEB_HOST:-127.0.0.1} --port $${FACET_WEB_PORT:-8000}
 
 # Installs the Debian packages above that are missing (as root; otherwise names them).
-system-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+system-deps: PACKAGES = $(DEBIAN_PACKAGES)
+system-deps-test: PACKAGES = $(DEBIAN_PACKAGES) $(DEBIAN_TEST_PACKAGES)
+system-deps system-deps-test:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -48,14 +77,14 @@ system-deps:
 	  else echo "missing Debian packages:$$missing (what needs them is skipped or refused)"; fi; \
 	fi
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: install system-deps lint
+test: install-test system-deps-test lint
 	$(PY) -m pytest -q
 
-bench: install
+bench: install-test
 	$(PY) bench/core.py
 
 clean:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ __all__ = [
     "YoloDetector",
     "make_detector",
     "prepare_ultralytics",
+    "require_ultralytics",
 ]
 
 @runtime_checkable
@@ -41,6 +43,16 @@ def prepare_ultralytics(config_dir: Path) -> None:
     os.environ["YOLO_CONFIG_DIR"] = str(config_dir.resolve())
 
 
+def require_ultralytics() -> None:
+    """Raise a clear error, not an ImportError, when the facet[vision] extra is missing."""
+    if importlib.util.find_spec("ultralytics") is None:
+        raise DetectorError(
+            "the camera detector and tracker need ultralytics, which is not installed: "
+            "pip install 'facet[vision]'",
+            code="vision-extra-missing",
+        )
+
+
 class YoloDetector:
     """Ultralytics YOLO detector; loads .pt, ONNX, OpenVINO and other export formats."""
 
@@ -49,6 +61,7 @@ class YoloDetector:
         path = find_weights(
             config.weights, models_dir=config.models_dir, download=config.download_weights
         )
+        require_ultralytics()
         prepare_ultralytics(config_dir)
         from ultralytics import YOLO  # heavy import, only when a model is really wanted
 

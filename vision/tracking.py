@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from vision.detectors import prepare_ultralytics
+from vision.detectors import prepare_ultralytics, require_ultralytics
 from vision.domain import Detection, TrackedObject
 
 __all__ = ["ObjectTracker"]
@@ -28,6 +28,7 @@ class ObjectTracker:
         match_thresh: float = 0.8,
     ) -> None:
         """A fresh tracker; ultralytics is imported here, after it has been kept offline."""
+        require_ultralytics()
         prepare_ultralytics(config_dir)
         from ultralytics.engine.results import Boxes
         from ultralytics.trackers.byte_tracker import BYTETracker
