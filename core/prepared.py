@@ -116,7 +116,7 @@ class Prepared(Generic[RowT]):
 
     def _row_type(self, names: tuple[str, ...]) -> Any:
         if self._row is None:
-            return namedtuple("PreparedRow", names, rename=True)  # type: ignore[misc]
+            return namedtuple("PreparedRow", names, rename=True)
         fields = tuple(getattr(self._row, "_fields", ()))
         if fields != names:
             raise RowTypeMismatch(

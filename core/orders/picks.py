@@ -195,6 +195,15 @@ class _Piece(NamedTuple):
     location_id: int
 
 
+def _scanned_piece(row: PickRow) -> _Piece | None:
+    """The piece read with the line; its outer-joined columns are all set or all null."""
+    if (row.piece_id is None or row.piece_code is None or row.piece_sku_id is None
+            or row.piece_lot_id is None or row.piece_location_id is None):
+        return None
+    return _Piece(row.piece_id, row.piece_code, row.piece_sku_id, row.piece_lot_id,
+                  row.piece_location_id)
+
+
 def _check_open(row: PickRow, quantity: int) -> None:
     left = row.quantity - row.done_quantity
     if row.status in (LineStatus.OPEN, LineStatus.DONE) and quantity > left:
@@ -269,12 +278,8 @@ def _serial_ids(
     if len(values) != quantity:
         raise SerialError(f"{row.sku} is serialised: scan {quantity} piece(s), got {len(values)}.",
                           code="serials-required")
-    serials = (
-        [_Piece(row.piece_id, row.piece_code, row.piece_sku_id, row.piece_lot_id,
-                row.piece_location_id)]
-        if row.piece_id is not None
-        else serial_rows_by_codes(session, values)
-    )
+    piece = _scanned_piece(row)
+    serials = [piece] if piece is not None else serial_rows_by_codes(session, values)
     for s in serials:
         if s.sku_id != row.sku_id:
             raise SerialError(f"Piece {s.code} is not a {row.sku}.", code="serial-wrong-sku")
@@ -357,7 +362,7 @@ def _close_list(session: Session, actor: Actor, document_id: int) -> str | None:
     return number
 
 
-def _settle_order(session: Session, order_id: int) -> str | None:
+def _settle_order(session: Session, order_id: int) -> OrderStatus | None:
     """Mark a picking order picked once none of its reservations is open."""
     found = _P_SETTLE_ORDER.run(session, {"p_id": order_id}).fetchone()
     done = found[0] if found else None

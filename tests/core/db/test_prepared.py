@@ -122,3 +122,12 @@ def test_a_row_type_that_does_not_match_fails_loudly(session: Session) -> None:
 
     with pytest.raises(RowTypeMismatch, match="Wrong has fields"):
         Prepared(_STATEMENT, Wrong).first(session, _PARAMS)
+
+
+def test_driver_errors_surface_as_sqlalchemy_errors(session: Session) -> None:
+    """A failing statement raises SQLAlchemy's DBAPIError (``DBAPIError.instance``), as
+    ``session.execute`` would, so callers catch one family of errors."""
+    broken = Prepared(select(sqlalchemy.func.no_such_function(1).label("x")))
+    with pytest.raises(sqlalchemy.exc.DBAPIError) as caught:
+        broken.rows(session, {})
+    assert "no_such_function" in str(caught.value)
