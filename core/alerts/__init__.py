@@ -1,28 +1,11 @@
-"""Camera alerts stored in the core.
+"""Camera alerts stored in the core: raised, acknowledged, listed."""
 
-Names load from their modules on first use (as in :mod:`core.orders`), so importing the package
-stays cheap and free of import cycles.
-"""
+from core.alerts.service import acknowledge, alert_row, list_alerts, raise_alert, snapshot
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from core.alerts.service import list_alerts
-
-_EXPORTS = {
-    "list_alerts": "service",
-}
 __all__ = [
+    "acknowledge",
+    "alert_row",
     "list_alerts",
+    "raise_alert",
+    "snapshot",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Load an exported name from its module on first use."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'core.alerts' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"core.alerts.{module}"), name)

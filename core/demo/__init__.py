@@ -21,6 +21,8 @@ from core.demo.layout import build_layout
 from core.demo.stock import create_suppliers, lot_code, receipt_dates, receive_lot
 from core.people.service import DEMO_PASSWORD, create_user, system_actor
 
+__all__ = ["DEMO_USERS", "SCALES", "Scale", "load_demo"]
+
 DEMO_USERS = [
     # username, role, full name, operator id (spoken by pickers to sign on)
     ("admin", "admin", "Ada Admin", None),

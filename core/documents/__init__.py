@@ -1,0 +1,20 @@
+"""Documents: the numbered paper trail every stock move names, with the stock-control documents
+(adjustments, cycle counts, corrections) and the move journal."""
+
+from core.documents.corrections import reverse_moves
+from core.documents.journal import MoveFilter, list_moves
+from core.documents.models import DocKind, DocStatus, LineStatus
+from core.documents.service import get_document, new_document, set_status, to_read
+
+__all__ = [
+    "DocKind",
+    "DocStatus",
+    "LineStatus",
+    "MoveFilter",
+    "get_document",
+    "list_moves",
+    "new_document",
+    "reverse_moves",
+    "set_status",
+    "to_read",
+]
