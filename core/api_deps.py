@@ -1,7 +1,9 @@
 """FastAPI dependencies shared by the core's routers: who is asking, and units of work.
 
-The composition root puts the :class:`~core.db.Database` on ``app.state.db`` and the
-:class:`~core.settings.CoreSettings` on ``app.state.core_settings``.
+The composition root builds one :class:`CoreContext` (database, settings, token key, write
+slots, sign-in guard and the twin's routing, when there is one) and hands it over with
+:func:`provide`; the routers read it through :func:`core_context`. The core never learns who
+mounted it.
 """
 
 from __future__ import annotations
@@ -12,20 +14,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
-from sqlalchemy import bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.audit.models import IdempotencyRecord
-from core.clock import now
-from core.db import Database, Prepared
+from core.audit.idempotency import run_once
+from core.db import Database
 from core.errors import (
     AuthError,
     DatabaseBusy,
-    IdempotencyConflict,
     IdempotencyKeyInvalid,
     PermissionDenied,
 )
@@ -33,15 +31,52 @@ from core.fields import MAX_ID
 from core.people.permissions import require
 from core.people.security import Actor
 from core.people.service import token_actor
+from core.people.signin import SignInGuard
+from core.settings import CoreSettings
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+#: Orders a pick list's bin codes (the twin's shortest route).
+Sequencer = Callable[[list[str]], list[str]]
+#: Walking distance between two bin codes.
+Distance = Callable[[str, str], float]
+
+
+@dataclass(frozen=True)
+class CoreContext:
+    """What the core's routers need from the app that mounts them."""
+
+    db: Database
+    settings: CoreSettings
+    token_key: str
+    sign_in_guard: SignInGuard
+    # Writers waiting for a lock hold at most this many worker threads (see `writer`).
+    write_limiter: anyio.CapacityLimiter | None = None
+    pick_sequencer: Sequencer | None = None
+    bin_distance: Distance | None = None
+
+
+def provide(app: FastAPI, context: CoreContext) -> None:
+    """Give the core's routers mounted on ``app`` their context (the composition root calls it)."""
+    app.state.core = context
+
+
+def context_of(app: FastAPI) -> CoreContext:
+    """The context :func:`provide` gave ``app``."""
+    context: CoreContext = app.state.core
+    return context
 
 
 # Cheap dependencies are ``async def`` so FastAPI runs them on the event loop instead of
 # hopping to a worker thread for each (a hop costs more than the work on a busy machine).
+async def core_context(request: Request) -> CoreContext:
+    """The context of the app serving the request."""
+    return context_of(request.app)
+
+
 async def database(request: Request) -> Database:
     """The app's database."""
-    return request.app.state.db  # type: ignore[no-any-return]
+    return context_of(request.app).db
 
 
 # Sync on purpose: the token is checked against the database (a primary-key lookup), which
@@ -54,7 +89,8 @@ def signed_in_actor(request: Request, token: Annotated[str | None, Depends(oauth
     """
     if not token:
         raise AuthError("Sign in first: send 'Authorization: Bearer <token>'.")
-    actor = token_actor(request.app.state.db, token, key=request.app.state.token_key)
+    context = context_of(request.app)
+    actor = token_actor(context.db, token, key=context.token_key)
     request.state.actor = actor
     return actor
 
@@ -80,14 +116,14 @@ def allow(permission: str) -> Callable[..., Actor]:
     return _check
 
 
-async def pick_sequencer(request: Request) -> Callable[[list[str]], list[str]] | None:
+async def pick_sequencer(request: Request) -> Sequencer | None:
     """The routing the composition root plugged in for pick lists (the twin's), if any."""
-    return getattr(request.app.state, "pick_sequencer", None)
+    return context_of(request.app).pick_sequencer
 
 
-async def bin_distance(request: Request) -> Callable[[str, str], float] | None:
+async def bin_distance(request: Request) -> Distance | None:
     """The walking distance between two bins the composition root plugged in (the twin's)."""
-    return getattr(request.app.state, "bin_distance", None)
+    return context_of(request.app).bin_distance
 
 
 def read_session(db: Annotated[Database, Depends(database)]) -> Iterator[Session]:
@@ -112,25 +148,6 @@ async def page(
     return Page(limit, offset)
 
 
-# Every write with an Idempotency-Key runs these two: prepared on the raw cursor.
-_STORED = Prepared(
-    select(
-        IdempotencyRecord.fingerprint, IdempotencyRecord.status_code, IdempotencyRecord.body
-    ).where(
-        IdempotencyRecord.user_id == bindparam("user_id"),
-        IdempotencyRecord.key == bindparam("key"),
-    )
-)
-_REMEMBER = Prepared(
-    insert(IdempotencyRecord.__table__).values(
-        {
-            name: bindparam(name)
-            for name in ("user_id", "key", "fingerprint", "status_code", "body", "created_at")
-        }
-    )
-)
-
-
 @dataclass
 class Writer:
     """Runs one write in its own transaction; honours ``Idempotency-Key``."""
@@ -142,49 +159,19 @@ class Writer:
 
     def run(self, fn: Callable[[Session], BaseModel], *, status_code: int = 200) -> Response:
         """Call ``fn`` in a write transaction and answer with its JSON; replay a known key."""
-        try:
-            with self.db.write() as session:
-                # Looked up inside the write transaction: one round trip, and on SQLite the
-                # write lock already orders a retry after the request it repeats.
-                if self.key and (stored := self._stored(session)) is not None:
-                    return stored
-                body = fn(session).model_dump_json()
-                if self.key:
-                    session.flush()
-                    _REMEMBER.run(
-                        session,
-                        {
-                            "user_id": self.actor.id,
-                            "key": self.key,
-                            "fingerprint": self.fingerprint,
-                            "status_code": status_code,
-                            "body": body,
-                            "created_at": now(),
-                        },
-                    )
-        except IntegrityError:
-            if self.key:
-                with self.db.read() as session:
-                    stored = self._stored(session)
-                if stored is not None:
-                    return stored  # a concurrent retry of the same request won the race
-            raise
-        return Response(body, status_code=status_code, media_type="application/json")
-
-    def _stored(self, session: Session) -> Response | None:
-        row = _STORED.first(session, {"user_id": self.actor.id, "key": self.key})
-        if row is None:
-            return None
-        fingerprint, status_code, body = row
-        if fingerprint != self.fingerprint:
-            raise IdempotencyConflict(
-                f"Idempotency-Key '{self.key}' was used for a different request."
-            )
-        return Response(
-            body,
+        answer = run_once(
+            self.db,
+            user_id=self.actor.id,
+            key=self.key,
+            fingerprint=self.fingerprint,
+            write=lambda session: fn(session).model_dump_json(),
             status_code=status_code,
+        )
+        return Response(
+            answer.body,
+            status_code=answer.status_code,
             media_type="application/json",
-            headers={"Idempotent-Replayed": "true"},
+            headers={"Idempotent-Replayed": "true"} if answer.replayed else None,
         )
 
 
@@ -214,7 +201,7 @@ def fingerprint(request: Request, body: bytes) -> str:
 def writer(permission: str) -> Callable[..., object]:
     """A dependency giving a :class:`Writer` for a person whose role carries ``permission``.
 
-    It holds one of ``app.state.write_limiter``'s slots (when the app has one) until the route
+    It holds one of the context's ``write_limiter`` slots (when it has one) until the route
     ends. The slot is awaited on the event loop before the route takes a worker thread, so
     writers queued on a database lock occupy at most that many threads and connections, and
     reads and health keep the rest; a slot not free within the lock timeout is 503 busy.
@@ -229,7 +216,7 @@ def writer(permission: str) -> Callable[..., object]:
         key = idempotency_key(request.headers.get("Idempotency-Key"))
         body = await request.body()
         made = Writer(db=db, actor=actor, key=key, fingerprint=fingerprint(request, body))
-        limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "write_limiter", None)
+        limiter = context_of(request.app).write_limiter
         if limiter is None:
             yield made
             return

@@ -1,125 +1,167 @@
-"""The composition root: ``create_app(settings)`` builds the database, bus and routers."""
+"""The composition root: ``create_app(settings)`` builds every service once and mounts the routes.
+
+Nothing else in ``web`` (nor in the packages below it) reads settings from the environment
+while serving: `Settings` is built here (or by the CLI command that starts the app) and its
+sections are handed to what needs them. The services go to one typed :class:`Services`
+(``app.state.services``); the core's routers get their :class:`CoreContext` through
+``core.api_deps.provide``.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from assistant.settings import AssistantSettings
-from core import CoreSettings, Database, EventBus
+from core import Database, EventBus
+from core.api_deps import CoreContext, allow, provide
+from core.people.signin import SignInGuard
 from core.routers import ROUTERS
 from web import errors
 from web.adapters.audit_anchors import start_anchoring
 from web.api import tickets
+from web.extras import installed, log_missing
 from web.middleware.body_limit import BodyLimit
 from web.middleware.security_headers import SecurityHeaders
 from web.pages import mount_pages
-from web.settings import WebSettings
+from web.services import Services
+from web.settings import Settings
+
+__all__ = ["Settings", "create_app"]
+
+_log = logging.getLogger(__name__)
 
 
-def _mount_parts(app: FastAPI, settings: Settings) -> None:
-    """The twin, cameras, live events, chat and voice picking, behind sign-in."""
+def _database(settings: Settings, bus: EventBus) -> Database:
+    """The engine and pool, as the core settings say."""
+    core = settings.core
+    return Database(core.database_url, bus=bus, echo=core.echo_sql,
+                    lock_timeout_s=core.lock_timeout_s, audit_key=core.resolved_audit_key())
+
+
+def build_services(settings: Settings) -> Services:
+    """Database, bus, the core's context, the live twin, chat and voice: each built once."""
     from assistant.chat import build_assistant
-    from core.api_deps import allow
     from web.adapters import twin_live
-    from web.adapters.voice_backend import configure_voice
+    from web.adapters.voice_backend import voice_services
+
+    bus = EventBus()
+    db = _database(settings, bus)
+    live = twin_live.attach(db)
+    core = CoreContext(
+        db=db, settings=settings.core, token_key=settings.core.resolved_secret_key(),
+        sign_in_guard=SignInGuard(settings.core),
+        write_limiter=anyio.CapacityLimiter(settings.core.write_slots),
+        pick_sequencer=live.sequence,
+        bin_distance=live.distance,  # slotting advice measures walking, not air
+    )
+    return Services(
+        settings=settings, core=core, bus=bus, tickets=tickets.TicketBook(core.token_key),
+        assistant=build_assistant(db, settings.assistant), live_twin=live,
+        voice=voice_services(db, settings.assistant, sequencer=live.sequence),
+    )
+
+
+def _mount_routes(app: FastAPI, services: Services) -> None:
+    """Every REST and websocket router; the pages, which answer any other path, come last."""
+    from web.adapters import twin_live
     from web.api import assistant as api_assistant
     from web.api import twin as api_twin
     from web.api import vision as api_vision
+    from web.api import ws_voice, ws_voice_enrol
     from web.api.live import live_router
 
-    twin_live.attach(app, app.state.db)
+    app.include_router(_health_router(services.db))
+    for router in ROUTERS:
+        app.include_router(router, prefix="/api")
+    app.include_router(tickets.router)
     app.include_router(twin_live.router)
     app.include_router(live_router)
-    app.state.voice_settings = settings.assistant
-    configure_voice(app, sequencer=app.state.pick_sequencer)
-    app.state.assistant = build_assistant(app.state.db, settings.assistant)
-    app.include_router(api_assistant.router)
-    app.include_router(api_assistant.ws_router)
+    if installed("assistant"):  # chat and voice picking: facet[assistant]
+        app.include_router(ws_voice.router)
+        app.include_router(ws_voice_enrol.router)
+        app.include_router(api_assistant.router)
+        app.include_router(api_assistant.ws_router)
     app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
     app.include_router(api_vision.router, dependencies=[Depends(allow("alerts:read"))])
 
 
-@dataclass
-class Settings:
-    """Every package's settings, read from the environment unless given."""
+def _health_router(db: Database) -> APIRouter:
+    """``/api/health`` on its own thread and connection: never queued behind requests."""
+    router = APIRouter(tags=["health"])
+    limiter = anyio.CapacityLimiter(2)
 
-    core: CoreSettings = field(default_factory=CoreSettings)
-    web: WebSettings = field(default_factory=WebSettings)
-    assistant: AssistantSettings = field(default_factory=AssistantSettings)
+    @router.get("/api/health")
+    async def health() -> dict[str, str]:
+        """Liveness and database reachability (no sign-in needed)."""
+        await anyio.to_thread.run_sync(db.ping, limiter=limiter)
+        return {"status": "ok", "database": db.dialect}
+
+    return router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the web app: database, event bus, REST and websocket routers, the pages."""
+    """Build the web app: every service once, the REST and websocket routers, the pages.
+
+    Without ``settings`` they are read from the environment (``Settings()``), which refuses
+    unknown ``FACET_*`` variables.
+    """
     settings = settings or Settings()
-    bus = EventBus()
-    db = Database(
-        settings.core.database_url,
-        bus=bus,
-        echo=settings.core.echo_sql,
-        lock_timeout_s=settings.core.lock_timeout_s,
-        audit_key=settings.core.resolved_audit_key(),
-    )
+    services = build_services(settings)
     app = FastAPI(
         title="Facet",
         description="Warehouse system for jewellery and fashion accessories.",
         version="0.1.0",
-        lifespan=_lifespan(settings, db),
+        lifespan=_lifespan(services),
     )
-    app.state.settings = settings
-    app.state.core_settings = settings.core
-    app.state.token_key = settings.core.resolved_secret_key()
-    app.state.db = db
-    app.state.bus = bus
-    # Writers waiting for a lock hold at most this many worker threads (see core.api_deps).
-    app.state.write_limiter = anyio.CapacityLimiter(settings.core.write_slots)
+    provide(app, services.core)
+    app.state.services = services
+    weakref.finalize(app, services.core.sign_in_guard.close)  # its threads go with the app
     errors.install(app)
     tickets.install_log_redaction()
-    # The health check's own thread and connection: never queued behind requests.
-    health_limiter = anyio.CapacityLimiter(2)
-
-    @app.get("/api/health", tags=["health"])
-    async def health() -> dict[str, str]:
-        """Liveness and database reachability (no sign-in needed)."""
-        await anyio.to_thread.run_sync(db.ping, limiter=health_limiter)
-        return {"status": "ok", "database": db.dialect}
-
-    for router in ROUTERS:
-        app.include_router(router, prefix="/api")
-    app.include_router(tickets.router)
-    _mount_parts(app, settings)
-    mount_pages(app)  # last: the pages answer every path no router claimed
+    log_missing(_log, "assistant")  # one line; its routes are left out below
+    _mount_routes(app, services)
+    dash = mount_pages(app)  # last: the pages answer every path no router claimed
     app.add_middleware(BodyLimit, limit=settings.web.max_body_bytes,
                        bulk_limit=settings.web.max_bulk_body_bytes)
-    app.add_middleware(SecurityHeaders, script_hashes=app.state.dash.csp_hashes())
+    app.add_middleware(SecurityHeaders, script_hashes=dash.csp_hashes())
+    if settings.web.cors_origins:  # outermost: a preflight is answered before anything else
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.web.cors_origins,
+            allow_methods=["*"], allow_headers=["Authorization", "Content-Type",
+                                                "Idempotency-Key"],
+            expose_headers=["Retry-After", "Idempotent-Replayed"],
+        )
     return app
 
 
-def _lifespan(settings: Settings, db: Database) -> Any:
+def _lifespan(services: Services) -> Any:
     """Start-up and shut-down: warm the chat model, walk the routes, start the cameras (when
-    configured); stop them and close the pool after."""
+    configured) and the audit checkpoints; stop them and close the pool after."""
+    settings, db = services.settings, services.db
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.web.warm_up_models:  # load the embedding model before the first question
-            threading.Thread(target=app.state.assistant.warm_up, daemon=True).start()
+        if settings.web.warm_up_models and installed("assistant"):  # before the first question
+            threading.Thread(target=services.assistant.warm_up, daemon=True).start()
         await _request_nothing(app)
-        if settings.web.cameras_file is not None:
+        if settings.web.cameras_file is not None and not log_missing(_log, "vision"):
             from web.adapters.vision import start_vision
 
-            start_vision(app, db, settings.web.cameras_file)
+            services.vision = start_vision(db, settings.web.cameras_file, settings.vision)
         stop_anchoring = start_anchoring(settings.core, db)  # signed audit checkpoints
         try:
             yield
         finally:
             stop_anchoring()
-            vision = getattr(app.state, "vision", None)
+            vision, services.vision = services.vision, None
             if vision is not None:
                 vision.stop()
             db.dispose()
@@ -148,3 +190,4 @@ async def _request_nothing(app: FastAPI) -> None:
         return None
 
     await app(scope, receive, send)
+

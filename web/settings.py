@@ -1,11 +1,31 @@
-"""Settings of the web app (host, port, which parts run)."""
+"""The settings tree: every package's settings in one `Settings`, read once at start-up.
+
+Each package keeps its own pydantic-settings class (``CoreSettings`` under ``FACET_``,
+``WebSettings`` under ``FACET_WEB_``, ``AssistantSettings`` under ``FACET_ASSISTANT_``,
+``VisionSettings`` under ``FACET_VISION_``). `Settings` holds one of each; the composition
+root (``create_app``) and each CLI command build it once and pass its parts down. Building it
+also checks the environment: a ``FACET_*`` variable that no section knows is refused with the
+nearest known name, so a typo never silently leaves a default in place.
+"""
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, BaseModel, Field
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.settings import AssistantSettings
+from core import CoreSettings
+from vision.settings import VisionSettings
+
+__all__ = ["NOT_SETTINGS", "Settings", "UnknownSetting", "WebSettings", "check_environment",
+           "known_keys"]
 
 
 class WebSettings(BaseSettings):
@@ -15,7 +35,11 @@ class WebSettings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="Interface to listen on.")
     port: int = Field(default=8000, ge=1, le=65535, description="TCP port.")
-    cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins.")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins (such as https://wms.example.com) allowed to call the API "
+        "from their own pages (CORS), as a JSON list; none by default: only Facet's own pages.",
+    )
     warm_up_models: bool = Field(
         default=True, description="Load the chat's embedding model at start-up, in the background."
     )
@@ -32,3 +56,91 @@ class WebSettings(BaseSettings):
         description="Largest body of bulk writes (receipts, putaways, transfers, adjustments, "
         "counts, purchase orders) and page callbacks.",
     )
+
+
+#: ``FACET_*`` variables that are not settings of the app: read by the test suite and the
+#: speech-training tools, never by a running app.
+NOT_SETTINGS: Mapping[str, str] = {
+    "FACET_TEST_": "test suite (FACET_TEST_POSTGRES_URL and the like)",
+    "FACET_FUZZ_EXAMPLES": "test suite: examples per fuzzed route",
+    "FACET_FSDD_DIR": "speech training and benchmarks: the spoken-digit recordings",
+}
+
+_SECTIONS: tuple[type[BaseSettings], ...] = (
+    CoreSettings, WebSettings, AssistantSettings, VisionSettings,
+)
+
+
+class UnknownSetting(ValueError):
+    """A ``FACET_*`` environment variable that no settings section knows."""
+
+    def __init__(self, key: str, nearest: str | None) -> None:
+        hint = f"; did you mean {nearest}?" if nearest else ""
+        super().__init__(
+            f"Unknown setting {key} in the environment: no Facet settings section reads it"
+            f"{hint} (see the README's settings table; unset it to start)."
+        )
+        self.key = key
+        self.nearest = nearest
+
+
+def _field_names(name: str, info: FieldInfo, prefix: str) -> Iterator[str]:
+    """The environment names of one field: its aliases, else prefix + name."""
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        yield from (str(choice).upper() for choice in alias.choices)
+    elif isinstance(alias, str):
+        yield alias.upper()
+    else:
+        yield f"{prefix}{name}".upper()
+
+
+def _keys_of(section: type[BaseSettings]) -> Iterator[str]:
+    """Every environment name one settings class reads (nested models field by field)."""
+    prefix = str(section.model_config.get("env_prefix", ""))
+    nested = section.model_config.get("env_nested_delimiter")
+    for name, info in section.model_fields.items():
+        names = list(_field_names(name, info, prefix))
+        yield from names
+        model = info.annotation
+        if nested and isinstance(model, type) and issubclass(model, BaseModel):
+            for outer in names:
+                for inner in model.model_fields:
+                    yield f"{outer}{nested}{inner}".upper()
+
+
+def known_keys() -> frozenset[str]:
+    """Every ``FACET_*`` environment name some settings section reads."""
+    return frozenset(key for section in _SECTIONS for key in _keys_of(section))
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> None:
+    """Refuse (`UnknownSetting`) the first ``FACET_*`` variable no settings section reads."""
+    environ = os.environ if environ is None else environ
+    known = known_keys()
+    for raw in sorted(environ):
+        key = raw.upper()  # pydantic-settings reads the environment case-insensitively
+        if not key.startswith("FACET_") or key in known:
+            continue
+        if any(key.startswith(other) for other in NOT_SETTINGS):
+            continue
+        nearest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        raise UnknownSetting(raw, nearest[0] if nearest else None)
+
+
+@dataclass
+class Settings:
+    """Every package's settings; sections not given are read from the environment.
+
+    Building it checks the environment first (`check_environment`), so a misspelt
+    ``FACET_*`` variable stops the app or command at start-up.
+    """
+
+    core: CoreSettings = field(default_factory=CoreSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    assistant: AssistantSettings = field(default_factory=AssistantSettings)
+    vision: VisionSettings = field(default_factory=VisionSettings)
+
+    def __post_init__(self) -> None:
+        """Refuse unknown ``FACET_*`` variables (after the sections read theirs)."""
+        check_environment()

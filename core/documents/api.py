@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from core.api_deps import Writer, allow, context_of, read_session, writer
+from core.documents.api_stock import BLIND_ROLES
 from core.documents.models import DocKind
 from core.documents.schemas import (
     DocumentRead,
@@ -80,8 +81,6 @@ def transfer(
 def document(number: Lookup, actor: Reader, session: DB) -> DocumentRead:
     """A document with its lines (counts stay blind for the roles that count; a shipment's
     customer is null for roles without ``customers:read``)."""
-    from core.documents.api_stock import BLIND_ROLES
-
     doc = get_document(session, number=number)
     if doc.kind == DocKind.COUNT and actor.role in BLIND_ROLES:
         raise PermissionDenied(

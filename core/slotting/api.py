@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from core.api_deps import Writer, allow, read_session, writer
+from core.api_deps import Writer, allow, context_of, read_session, writer
 from core.fields import Text
 from core.people.security import Actor
 from core.slotting import service
@@ -19,7 +19,7 @@ router = APIRouter(tags=["slotting"])
 
 def vault_threshold(request: Request) -> float:
     """The unit price from which pieces belong in the vault (CoreSettings)."""
-    return float(request.app.state.core_settings.vault_price_threshold)
+    return float(context_of(request.app).settings.vault_price_threshold)
 
 
 @router.get("/slotting/suggest", response_model=SuggestionRead)

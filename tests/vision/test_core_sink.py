@@ -13,12 +13,13 @@ from vision.domain import Severity
 from vision.protocols import AlertRecord
 from web.adapters.vision import CoreAlertSink
 from web.app import Settings, create_app
+from web.services import services_of
 
 
 def test_alert_stored_published_listed_and_acknowledged(db_url: str, tmp_path: Path) -> None:
     app = create_app(Settings(core=CoreSettings(database_url=db_url,
                                                 secret_key="test-key-0123456789")))
-    db: Database = app.state.db
+    db: Database = services_of(app).db
     seen: list[AlertRaised] = []
     db.bus.subscribe(AlertRaised, seen.append)
     with db.write() as session:

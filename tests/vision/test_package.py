@@ -19,6 +19,7 @@ from vision.protocols import MemoryAlertSink
 from vision.settings import VisionSettings
 from vision.supervisor import VisionSupervisor
 from web.api.vision import router
+from web.services import camera_supervisor
 
 
 def test_settings_env_prefix_and_weights_alias(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,14 +72,14 @@ def test_vision_imports_no_other_facet_package() -> None:
 def test_router_without_and_with_a_stopped_supervisor(tmp_path: Path) -> None:
     app = FastAPI()
     app.include_router(router)
+    app.dependency_overrides[camera_supervisor] = lambda: None  # no cameras configured
     client = TestClient(app)
     response = client.get("/api/vision/cameras")
     assert response.status_code == 503
     assert response.json()["detail"]["code"] == "vision-not-configured"
     cameras = CamerasFile.model_validate({"cameras": [{"name": "dock", "source": "x.mp4"}]})
-    app.state.vision = VisionSupervisor(
-        VisionSettings(var_dir=tmp_path), cameras, sink=MemoryAlertSink()
-    )
+    supervisor = VisionSupervisor(VisionSettings(var_dir=tmp_path), cameras, sink=MemoryAlertSink())
+    app.dependency_overrides[camera_supervisor] = lambda: supervisor
     body = client.get("/api/vision/cameras").json()
     assert body["running"] is False and body["cameras"][0]["state"] == "stopped"
     assert client.get("/api/vision/cameras/nope/mjpeg").status_code == 404

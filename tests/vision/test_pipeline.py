@@ -24,6 +24,7 @@ from vision.sources import CameraState
 from vision.supervisor import VisionSupervisor
 from vision.zones import parse_zones
 from web.api.vision import router
+from web.services import camera_supervisor
 
 T0 = datetime(2024, 5, 3, 12, tzinfo=UTC)
 
@@ -125,7 +126,7 @@ def test_supervisor_workers_alert_and_survive_broken_cameras(
     supervisor = VisionSupervisor(yolo_settings, cameras, sink=sink, providers=Providers(picker))
     app = FastAPI()
     app.include_router(router)
-    app.state.vision = supervisor
+    app.dependency_overrides[camera_supervisor] = lambda: supervisor
     with supervisor:
         state = lambda name: supervisor.status(name).state  # noqa: E731
         assert wait_for(

@@ -7,11 +7,12 @@ from fastapi.testclient import TestClient
 from core import CoreSettings
 from tests.builders import PASSWORD, Builder
 from web.app import Settings, create_app
+from web.services import services_of
 
 
 def test_where_is_a_lot_in_english_and_chinese(db_url: str) -> None:
     app = create_app(Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 40)))
-    with app.state.db.write() as session:
+    with services_of(app).db.write() as session:
         b = Builder(session)
         bins = b.warehouse()
         b.supplier()

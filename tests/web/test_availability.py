@@ -26,6 +26,7 @@ from core.errors import DatabaseBusy
 from tests.core.api.test_api_core import error_code, login, seed
 from web.app import Settings, create_app
 from web.errors import is_busy
+from web.services import services_of
 
 KEY = "availability-signing-key-" * 2
 FOUND = {"reason": "found", "lines": [{"sku": "CHAIN-1", "lot": "L-2", "quantity": 1}]}
@@ -97,7 +98,8 @@ def test_queued_writers_do_not_starve_health_or_reads(sqlite_file: Path) -> None
     with app_client(sqlite_file, lock_timeout_s=20, write_slots=4) as client:
         clerk = login(client, "cleo")
         body = _adjustment(_bins(client, clerk))
-        limiter = client.app.state.write_limiter  # type: ignore[attr-defined]
+        limiter = services_of(client.app).core.write_limiter  # type: ignore[arg-type]
+        assert limiter is not None
         with ThreadPoolExecutor(max_workers=64) as pool:
             with write_lock(sqlite_file):
                 writes = [pool.submit(client.post, "/api/adjustments", json=body, headers=clerk)

@@ -18,6 +18,7 @@ from tests.web.test_voice_ws_core import token
 from tests.web.test_ws_tickets import ticket_url
 from web.cli.headset import app as headset
 from web.cli.headset import read_script, run_enrol_script
+from web.services import services_of
 
 # The second phrase is first answered with the third: "again, please", then it is said.
 TAKES = [SHORT[0], SHORT[2], SHORT[1], SHORT[2]]
@@ -76,7 +77,7 @@ def test_the_command_enrols_at_8khz_and_prints_json_lines(db_url: str, tmp_path:
     assert (lines[-1]["profile"]["username"], lines[-1]["profile"]["sample_rate"]) == (
         "paul", 8000)
     assert engine.recognizers[0].sample_rate == 8000
-    with app.state.db.read() as session:
+    with services_of(app).db.read() as session:
         stored = voice_profile(session, operator_id="1002", engine="fake")
     assert stored is not None and json.loads(stored.data) == {"fake": list(SHORT)}
 

@@ -21,6 +21,7 @@ from websockets.sync.client import connect
 from core import Database
 from tests.core.api.test_api_core import api, login, seed
 from web.api.tickets import RedactSecrets, TicketBook, redact
+from web.services import services_of
 
 
 def ticket_url(client: TestClient, path: str, token: str, query: str = "") -> str:
@@ -93,7 +94,8 @@ def test_a_bearer_header_on_the_handshake_is_accepted(client: TestClient) -> Non
 
 def test_an_expired_ticket_is_refused(client: TestClient) -> None:
     token = _bearer(login(client, "mia"))
-    client.app.state.tickets = TicketBook(client.app.state.token_key, ttl_s=-1)  # type: ignore[attr-defined]
+    wired = services_of(client.app)  # type: ignore[arg-type]
+    wired.tickets = TicketBook(wired.token_key, ttl_s=-1)
     assert _refused(client, ticket_url(client, "/ws/events", token))
 
 

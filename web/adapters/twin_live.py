@@ -13,14 +13,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy import select
+from fastapi import APIRouter, Depends
 
 from core import Database, StockMoved
 from core.api_deps import allow
-from core.catalogue.models import Sku
-from core.ledger.models import Balance
-from core.locations.models import Location
+from core.ledger.balances import positive_balances
 from core.people.security import Actor
 from core.trace import visibility_for
 from twin import LiveMirror, sequence_picks
@@ -29,6 +26,7 @@ from twin.graph import DEPOT, location_node, network
 from twin.layout import Layout
 from twin.mirror import LocationEvent
 from twin.sources import layout_from_core
+from web.services import live_twin
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/twin", tags=["twin"])
@@ -60,13 +58,8 @@ class LiveTwin:
 
     def _balances(self, codes: frozenset[str]) -> list[tuple[str, str, float]]:
         with self.db.read() as session:
-            rows = session.execute(
-                select(Location.code, Sku.code, Balance.on_hand)
-                .join(Location, Location.id == Balance.location_id)
-                .join(Sku, Sku.id == Balance.sku_id)
-                .where(Balance.on_hand > 0)
-            )
-            return [(loc, sku, float(qty)) for loc, sku, qty in rows if loc in codes]
+            rows = positive_balances(session, locations=codes)
+        return [(row.location, row.sku, float(row.on_hand)) for row in rows]
 
     def layout(self) -> Layout:
         """The layout built from the core's bins (built once, on first use)."""
@@ -141,25 +134,21 @@ class LiveTwin:
             }
 
 
-def attach(app: Any, db: Database) -> LiveTwin:
+def attach(db: Database) -> LiveTwin:
     """Build the live twin, subscribe it to core events; it sequences picks and measures walks."""
     live = LiveTwin(db)
     db.bus.subscribe(StockMoved, live.on_stock_moved)
-    app.state.live_twin = live
-    app.state.pick_sequencer = live.sequence
-    app.state.bin_distance = live.distance  # slotting advice measures walking, not air
     return live
 
 
 @router.get("/live")
 def live_state(
-    request: Request, actor: Annotated[Actor, Depends(allow("read"))]
+    live: Annotated[LiveTwin, Depends(live_twin)], actor: Annotated[Actor, Depends(allow("read"))]
 ) -> dict[str, Any]:
     """Occupancy per bin and pickers' last positions, as the twin mirrors them (bins under the
     reader's live blind count left out: a bin's fill tells its stock)."""
-    state: dict[str, Any] = request.app.state.live_twin.state()
-    db: Database = request.app.state.db
-    with db.read() as session:
+    state = live.state()
+    with live.db.read() as session:
         hidden = visibility_for(session, actor).hidden_codes
     if hidden:
         state = {**state, "occupancy": {code: fill for code, fill in state["occupancy"].items()

@@ -1,7 +1,8 @@
 """Chat with the assistant: ``POST /api/assistant/chat`` and the websocket ``/ws/assistant``.
 
-The composition root puts the assistant on ``app.state.assistant`` (built once with
-``assistant.chat.build_assistant(db, settings)``); both endpoints need a signed-in user. The
+The composition root builds the assistant once (``assistant.chat.build_assistant(db,
+settings)``) and the routes get it through ``web.services.chat_assistant``; both endpoints
+need a signed-in user. The
 websocket takes the access token in the ``token`` query parameter and carries a conversation:
 send ``{"text": "...", "conversation_id": optional}``, receive the same answer the HTTP endpoint
 gives, with ``"type": "answer"``. Follow-ups ("and in size 8?") reuse the conversation.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +22,7 @@ from core import Actor
 from core.api_deps import current_actor
 from core.fields import Text
 from web.api.tickets import websocket_actor
+from web.services import chat_assistant
 
 __all__ = ["ChatIn", "ChatOut", "router", "ws_router"]
 
@@ -55,23 +57,21 @@ class ChatOut(BaseModel):
     events: list[dict[str, Any]]
 
 
-def _assistant(state: Any) -> Assistant:
-    assistant: Assistant = state.assistant
-    return assistant
-
-
 @router.post("/chat", response_model=ChatOut)
 def chat(
-    body: ChatIn, request: Request, actor: Annotated[Actor, Depends(current_actor)]
+    body: ChatIn,
+    assistant: Annotated[Assistant, Depends(chat_assistant)],
+    actor: Annotated[Actor, Depends(current_actor)],
 ) -> dict[str, Any]:
     """Answer one question within the asker's role."""
-    reply = _assistant(request.app.state).ask(
+    reply = assistant.ask(
         body.text, actor=actor, conversation_id=body.conversation_id
     )
     return reply.as_dict()
 
 
-async def _answer(websocket: WebSocket, actor: Actor, raw: str, conversation: str | None) -> str:
+async def _answer(websocket: WebSocket, assistant: Assistant, actor: Actor, raw: str,
+                  conversation: str | None) -> str:
     try:
         payload = json.loads(raw) if raw.strip().startswith("{") else {"text": raw}
         message = ChatIn.model_validate(payload)
@@ -80,7 +80,7 @@ async def _answer(websocket: WebSocket, actor: Actor, raw: str, conversation: st
                                    "message": str(exc)[:200]})
         return conversation or ""
     reply = await run_in_threadpool(
-        _assistant(websocket.app.state).ask, message.text, actor=actor,
+        assistant.ask, message.text, actor=actor,
         conversation_id=message.conversation_id or conversation,
     )
     await websocket.send_json({"type": "answer", **reply.as_dict()})
@@ -88,7 +88,9 @@ async def _answer(websocket: WebSocket, actor: Actor, raw: str, conversation: st
 
 
 @ws_router.websocket("/ws/assistant")
-async def assistant_socket(websocket: WebSocket) -> None:
+async def assistant_socket(
+    websocket: WebSocket, assistant: Annotated[Assistant, Depends(chat_assistant)]
+) -> None:
     """A chat conversation over a websocket, signed in with ``?ticket=`` (from
     ``POST /api/ws-ticket``) or an ``Authorization: Bearer`` header."""
     actor = await websocket_actor(websocket)
@@ -99,7 +101,7 @@ async def assistant_socket(websocket: WebSocket) -> None:
     conversation: str | None = None
     try:
         while True:
-            conversation = await _answer(websocket, actor, await websocket.receive_text(),
-                                         conversation) or None
+            conversation = await _answer(websocket, assistant, actor,
+                                         await websocket.receive_text(), conversation) or None
     except WebSocketDisconnect:
         return

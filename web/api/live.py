@@ -13,6 +13,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from web.adapters.live_hub import LiveHub
 from web.api.tickets import websocket_actor
+from web.services import services_of
 
 __all__ = ["live_router", "hub_for"]
 
@@ -24,12 +25,10 @@ live_router = APIRouter(tags=["live"])
 
 def hub_for(websocket: WebSocket) -> LiveHub:
     """The app's hub, created on the serving loop by the first connection."""
-    state = websocket.app.state
-    hub: LiveHub | None = getattr(state, "live_hub", None)
-    if hub is None:
-        hub = LiveHub(state.bus, asyncio.get_running_loop())
-        state.live_hub = hub
-    return hub
+    wired = services_of(websocket.app)
+    if wired.live_hub is None:
+        wired.live_hub = LiveHub(wired.bus, asyncio.get_running_loop())
+    return wired.live_hub
 
 
 @live_router.websocket("/ws/events")

@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 import jwt
-from fastapi import APIRouter, Depends, Request, WebSocket
+from fastapi import APIRouter, Depends, WebSocket
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -38,6 +38,7 @@ from core.clock import now
 from core.errors import AuthError, CoreError
 from core.people.security import Actor
 from core.people.service import actor_from_token
+from web.services import Services, services, services_of
 
 __all__ = [
     "TICKET_TTL_S",
@@ -120,23 +121,15 @@ class TicketRead(BaseModel):
     expires_in: int
 
 
-def book(state: Any) -> TicketBook:
-    """The app's ticket book (made on first use)."""
-    found: TicketBook | None = getattr(state, "tickets", None)
-    if found is None:
-        found = state.tickets = TicketBook(state.token_key)
-    return found
-
-
 @router.post("/api/ws-ticket")
 async def ws_ticket(
-    request: Request,
+    wired: Annotated[Services, Depends(services)],
     _: Annotated[Actor, Depends(current_actor)],
     token: Annotated[str | None, Depends(oauth2)],
 ) -> TicketRead:
     """A single-use ticket, valid for 30 s, that opens one websocket as the signed-in person."""
     assert token is not None  # current_actor refused the request otherwise
-    return TicketRead(ticket=book(request.app.state).issue(token), expires_in=TICKET_TTL_S)
+    return TicketRead(ticket=wired.tickets.issue(token), expires_in=TICKET_TTL_S)
 
 
 def _bearer(websocket: WebSocket) -> str | None:
@@ -144,12 +137,12 @@ def _bearer(websocket: WebSocket) -> str | None:
     return value.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _check(state: Any, ticket: str | None, bearer: str | None) -> Actor | None:
+def _check(services: Services, ticket: str | None, bearer: str | None) -> Actor | None:
     try:
         if ticket:
-            return book(state).redeem(state.db, ticket)
+            return services.tickets.redeem(services.db, ticket)
         if bearer:
-            return verified_actor(state.db, bearer, key=state.token_key)
+            return verified_actor(services.db, bearer, key=services.token_key)
     except CoreError:
         return None
     return None
@@ -164,7 +157,7 @@ async def websocket_actor(websocket: WebSocket) -> Actor | None:
     bearer = _bearer(websocket)
     if not ticket and not bearer:
         return None
-    return await run_in_threadpool(_check, websocket.app.state, ticket, bearer)
+    return await run_in_threadpool(_check, services_of(websocket.app), ticket, bearer)
 
 
 _SECRET_QUERY = re.compile(r"([?&](?:token|ticket|access_token)=)[^&\s\"]*", re.IGNORECASE)

@@ -1,21 +1,23 @@
 """REST and MJPEG routes of the camera wall, under ``/api/vision``.
 
-The router reads the running :class:`vision.VisionSupervisor` from ``request.app.state.vision``:
-``create_app`` builds it, starts it on start-up, stops it on shutdown, and mounts this router
-behind its authentication (the routes here check no credentials themselves).
+The routes get the running :class:`vision.VisionSupervisor` through the
+``web.services.vision_supervisor`` dependency (503 ``vision-not-configured`` without cameras):
+``create_app`` starts it on start-up, stops it on shutdown, and mounts this router behind its
+authentication (the routes here check no credentials themselves).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from vision.messages import CameraStatusReport
 from vision.stream import MJPEG_MEDIA_TYPE, mjpeg_frames_async
 from vision.supervisor import VisionSupervisor
+from web.services import vision_supervisor
 
 router = APIRouter(prefix="/api/vision", tags=["vision"])
 
@@ -27,37 +29,27 @@ class CameraList(BaseModel):
     cameras: list[CameraStatusReport] = Field(description="One status per camera.")
 
 
-def get_supervisor(request: Request) -> VisionSupervisor:
-    """The supervisor kept at ``request.app.state.vision``; 503 when vision is not set up."""
-    supervisor: Any = getattr(request.app.state, "vision", None)
-    if supervisor is None:
-        raise HTTPException(
-            status_code=503,
-            detail={"code": "vision-not-configured", "message": "no cameras are configured"},
-        )
-    return supervisor  # type: ignore[no-any-return]
+Supervisor = Annotated[VisionSupervisor, Depends(vision_supervisor)]
 
 
 @router.get("/cameras", response_model=CameraList)
-def list_cameras(request: Request) -> CameraList:
+def list_cameras(supervisor: Supervisor) -> CameraList:
     """Every camera with its state (online, offline, error...), frame rate and last error."""
-    supervisor = get_supervisor(request)
     return CameraList(running=supervisor.running, cameras=supervisor.statuses())
 
 
 @router.get("/cameras/{name}", response_model=CameraStatusReport)
-def camera_status(name: str, request: Request) -> CameraStatusReport:
+def camera_status(name: str, supervisor: Supervisor) -> CameraStatusReport:
     """One camera's status."""
-    status = get_supervisor(request).status(name)
+    status = supervisor.status(name)
     if status is None:
         raise _unknown(name)
     return status
 
 
 @router.get("/cameras/{name}/snapshot.jpg")
-def camera_snapshot(name: str, request: Request) -> Any:
+def camera_snapshot(name: str, supervisor: Supervisor) -> Any:
     """The camera's latest frame with boxes and zones drawn, as one JPEG."""
-    supervisor = get_supervisor(request)
     jpeg = supervisor.annotated_jpeg(name)
     if jpeg is None:
         raise _unknown(name)
@@ -66,11 +58,10 @@ def camera_snapshot(name: str, request: Request) -> Any:
 
 @router.get("/cameras/{name}/mjpeg")
 async def camera_mjpeg(
-    name: str, request: Request,
+    name: str, request: Request, supervisor: Supervisor,
     max_frames: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> Any:
     """A multipart MJPEG stream of the camera with boxes and zones drawn."""
-    supervisor = get_supervisor(request)
     if supervisor.status(name) is None:
         raise _unknown(name)
 

@@ -1,21 +1,14 @@
 """Websocket `/ws/voice`: a headset streams 16 kHz PCM in, prompts and transcripts come out.
 
-Dependencies are looked up on ``websocket.app.state`` when a headset connects:
-
-- ``voice_backend_factory``: ``Callable[[], PickingBackend]``, called once per connection
-  (required).
-- ``voice_speech_engine``: a ``SpeechEngine`` shared by all connections (optional; built from
-  ``voice_settings`` with ``create_speech_engine`` and cached on first use if absent).
-- ``voice_settings``: ``AssistantSettings`` (optional; defaults, read from the environment):
-  language, VAD (``vad``), ``operator_id_digits`` and ``rejection_threshold``.
-- ``voice_tts``: an object with ``wav(text) -> bytes``, or None for text-only prompts
-  (optional; espeak-ng from the settings when installed).
-- ``voice_authenticate``: ``Callable[[WebSocket], object]``, sync or async (optional). It
-  receives the handshake (the composition root's reads a ``ticket`` query parameter from
-  ``POST /api/ws-ticket`` or an ``Authorization: Bearer`` header, see ``web.api.tickets``); a
-  falsy result or an exception refuses the connection with close code 1008.
-- ``voice_profiles``: ``Callable[[operator_id, engine], bytes | None]`` (optional): an
-  operator's enrolment; after sign-on the dialogue switches to a recogniser adapted with it.
+The socket's dependencies come from ``web.services.VoiceServices`` (the
+``voice_services`` dependency; a test mounting this router alone overrides it): the picking
+backend factory (one backend per connection), the speech engine shared by every connection
+(built from the settings on first use), the settings (language, VAD, ``operator_id_digits``,
+rejection), the prompt speaker (espeak-ng, or None for text-only prompts), the handshake
+check (the composition root's reads a ``ticket`` query parameter from ``POST /api/ws-ticket``
+or an ``Authorization: Bearer`` header, see ``web.api.tickets``; a falsy result or an
+exception refuses the connection with close code 1008) and the operators' voice profiles
+(after sign-on the dialogue switches to a recogniser adapted with the operator's enrolment).
 
 The client declares its sample rate with the ``rate`` query parameter: 16000 (the default) or
 8000 (narrowband headsets: Bluetooth hands-free, DECT, telephony); any other value is answered
@@ -36,14 +29,14 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from assistant.speech import AssistantError, AssistantSettings, Recognizer, SpeechEngine
+from assistant.speech import AssistantError, Recognizer, SpeechEngine
 from assistant.speech.base import SAMPLE_RATES
-from assistant.speech.factory import create_speech_engine, create_tts, rejection_thresholds
+from assistant.speech.factory import rejection_thresholds
 from assistant.voice import (
     DialogueMachine,
     PickingBackend,
@@ -52,6 +45,7 @@ from assistant.voice import (
     load_language,
     vad_from_settings,
 )
+from web.services import VoiceServices, voice_services
 
 __all__ = ["router"]
 
@@ -59,37 +53,11 @@ router = APIRouter()
 logger = logging.getLogger(__name__)
 
 _POLICY_VIOLATION = 1008
-_UNSET = object()
+Voice = Annotated[VoiceServices, Depends(voice_services)]
 
 
-def _settings(state: Any) -> AssistantSettings:
-    settings = getattr(state, "voice_settings", None)
-    if settings is None:
-        settings = AssistantSettings()
-        state.voice_settings = settings
-    return settings
-
-
-def _engine(state: Any) -> SpeechEngine:
-    engine = getattr(state, "voice_speech_engine", None)
-    if engine is None:
-        engine = create_speech_engine(_settings(state))
-        state.voice_speech_engine = engine
-    return engine
-
-
-def _tts(state: Any) -> Any:
-    tts = getattr(state, "voice_tts", _UNSET)
-    if tts is _UNSET:
-        tts = create_tts(_settings(state))
-        state.voice_tts = tts
-    return tts
-
-
-async def _authenticate(websocket: WebSocket) -> bool:
-    check: Callable[[WebSocket], Any] | None = getattr(
-        websocket.app.state, "voice_authenticate", None
-    )
+async def _authenticate(websocket: WebSocket, voice: VoiceServices) -> bool:
+    check = voice.authenticate
     if check is None:
         return True
     try:
@@ -101,12 +69,12 @@ async def _authenticate(websocket: WebSocket) -> bool:
     return bool(result)
 
 
-def _open_session(state: Any, sample_rate: int = 16000) -> VoiceSession:
+def _open_session(voice: VoiceServices, sample_rate: int = 16000) -> VoiceSession:
     """A dialogue configured from the settings: VAD, operator id length, rejection, and the
     operator's enrolment once they sign on."""
-    settings = _settings(state)
-    engine = _engine(state)
-    backend: PickingBackend = state.voice_backend_factory()
+    settings = voice.settings
+    engine = voice.engine()
+    backend: PickingBackend = voice.backend_factory()
     machine = DialogueMachine(backend, load_language(settings.language),
                               operator_id_digits=settings.operator_id_digits)
     recognizer = engine.recognizer(machine.grammar(), sample_rate=sample_rate)
@@ -115,13 +83,13 @@ def _open_session(state: Any, sample_rate: int = 16000) -> VoiceSession:
                         reject_below=rule.answer, confirm_reject_below=rule.confirm,
                         posting_confidence=rule.posting,
                         hangover_ms=settings.vad.hangover_ms, sample_rate=sample_rate,
-                        on_sign_on=_adapter(state, engine, machine, sample_rate))
+                        on_sign_on=_adapter(voice, engine, machine, sample_rate))
 
 
-def _adapter(state: Any, engine: SpeechEngine, machine: DialogueMachine,
+def _adapter(voice: VoiceServices, engine: SpeechEngine, machine: DialogueMachine,
              sample_rate: int) -> Callable[[str], Recognizer | None]:
     """After sign-on: a recogniser adapted to the operator, if they enrolled and it loads."""
-    load: Callable[[str, str], bytes | None] | None = getattr(state, "voice_profiles", None)
+    load = voice.profiles
 
     def adapted(operator_id: str) -> Recognizer | None:
         profile = load(operator_id, engine.name) if load is not None else None
@@ -205,9 +173,9 @@ async def _serve(websocket: WebSocket, session: VoiceSession, tts: Any) -> None:
 
 
 @router.websocket("/ws/voice")
-async def voice_socket(websocket: WebSocket, rate: str | None = None) -> None:
+async def voice_socket(websocket: WebSocket, voice: Voice, rate: str | None = None) -> None:
     """Run one headset dialogue over a websocket until sign-off or disconnect."""
-    if not await _authenticate(websocket):
+    if not await _authenticate(websocket, voice):
         await websocket.close(code=_POLICY_VIOLATION)
         return
     await websocket.accept()
@@ -216,8 +184,8 @@ async def voice_socket(websocket: WebSocket, rate: str | None = None) -> None:
         return
     session: VoiceSession | None = None
     try:
-        session = await run_in_threadpool(_open_session, websocket.app.state, sample_rate)
-        await _serve(websocket, session, _tts(websocket.app.state))
+        session = await run_in_threadpool(_open_session, voice, sample_rate)
+        await _serve(websocket, session, voice.speaker())
         await websocket.close()
     except WebSocketDisconnect:
         pass

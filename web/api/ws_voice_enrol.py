@@ -27,9 +27,9 @@ and ``details``), both spoken too; ``error`` (``code``, ``message``). After ``en
 ``enrol-cancelled`` or an error other than ``bad-message`` the server closes the socket;
 only ``enrol-done`` means a profile was stored. A client that leaves stores nothing.
 
-Dependencies on ``app.state``: ``db`` and ``token_key`` (the core), and as for ``/ws/voice``
-``voice_speech_engine``, ``voice_settings`` and ``voice_tts``; ``voice_enrolment_script``
-(optional) replaces the phrases to say (demos and tests).
+Dependencies: the app's `web.services.Services` (the database, and as for ``/ws/voice`` the
+speech engine, settings and speaker of its ``voice`` part, whose ``enrolment_script``, when
+not empty, replaces the phrases to say: demos and tests).
 """
 
 from __future__ import annotations
@@ -37,20 +37,21 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from assistant.speech import AssistantError
 from assistant.speech.base import Adaptation
 from assistant.voice import load_language, vad_from_settings
 from assistant.voice.enrolment import EnrolmentEvent, EnrolmentSession
-from core import CoreError
+from core import CoreError, Database
 from core.people.security import Actor
 from core.voice import VoiceEnrollee, save_voice_profile, voice_enrollee
 from web.api.tickets import websocket_actor
-from web.api.ws_voice import _engine, _send_error, _settings, _tts, declared_rate
+from web.api.ws_voice import _send_error, declared_rate
+from web.services import Services, VoiceServices, services
 
 __all__ = ["router"]
 
@@ -61,16 +62,16 @@ _SERVER_ERROR = 1011
 _SPOKEN = ("prompt", "adapting", "done")
 
 
-def _enrollee(state: Any, actor: Actor, operator: str | None) -> VoiceEnrollee:
+def _enrollee(db: Database, actor: Actor, operator: str | None) -> VoiceEnrollee:
     """Whose voice this is, once the core agrees `actor` may enrol them (`CoreError` if not)."""
-    with state.db.read() as session:
+    with db.read() as session:
         return voice_enrollee(session, actor=actor, operator_id=operator)
 
 
-def _store(state: Any, actor: Actor, enrollee: VoiceEnrollee,
+def _store(db: Database, actor: Actor, enrollee: VoiceEnrollee,
            adaptation: Adaptation) -> dict[str, Any]:
     """Save the adaptation as the enrollee's profile; its metadata for the client."""
-    with state.db.write() as session:
+    with db.write() as session:
         saved = save_voice_profile(
             session, actor=actor, operator_id=enrollee.operator_id, engine=adaptation.engine,
             sample_rate=adaptation.sample_rate, data=adaptation.data,
@@ -80,11 +81,10 @@ def _store(state: Any, actor: Actor, enrollee: VoiceEnrollee,
             "utterances": saved.utterances, "details": saved.details}
 
 
-def _open_enrolment(state: Any, sample_rate: int) -> EnrolmentSession:
+def _open_enrolment(voice: VoiceServices, sample_rate: int) -> EnrolmentSession:
     """An enrolment in the dialogue's language, listening as a dialogue listens."""
-    settings = _settings(state)
-    script = tuple(getattr(state, "voice_enrolment_script", None) or ())
-    return EnrolmentSession(_engine(state), load_language(settings.language),
+    settings, script = voice.settings, voice.enrolment_script
+    return EnrolmentSession(voice.engine(), load_language(settings.language),
                             sample_rate=sample_rate,
                             vad=vad_from_settings(settings.vad, sample_rate),
                             script=script, hangover_ms=settings.vad.hangover_ms)
@@ -169,15 +169,15 @@ async def _adapt(websocket: WebSocket, session: EnrolmentSession) -> Adaptation 
         return work.result()
 
 
-async def _enrol(websocket: WebSocket, session: EnrolmentSession, tts: Any, actor: Actor,
-                 enrollee: VoiceEnrollee) -> None:
+async def _enrol(websocket: WebSocket, db: Database, session: EnrolmentSession, tts: Any,
+                 actor: Actor, enrollee: VoiceEnrollee) -> None:
     """Run the enrolment to its end: stored and ``enrol-done``, or ``enrol-cancelled``."""
     said = await _listen(websocket, session, tts)
     adaptation = await _adapt(websocket, session) if said else None
     if adaptation is None:  # cancelled while prompting or while adapting
         await _send(websocket, {"type": "enrol-cancelled"})
         return
-    profile = await run_in_threadpool(_store, websocket.app.state, actor, enrollee, adaptation)
+    profile = await run_in_threadpool(_store, db, actor, enrollee, adaptation)
     await _send_events(websocket, [session.done(adaptation)], tts, profile=profile)
 
 
@@ -187,10 +187,10 @@ async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
 
 
 @router.websocket("/ws/voice/enrol")
-async def enrol_socket(websocket: WebSocket, rate: str | None = None,
-                       operator: str | None = None) -> None:
+async def enrol_socket(websocket: WebSocket, wired: Annotated[Services, Depends(services)],
+                       rate: str | None = None, operator: str | None = None) -> None:
     """Enrol one person's voice over a websocket; store the profile when every phrase is in."""
-    state = websocket.app.state
+    db, voice = wired.db, wired.voice
     actor = await websocket_actor(websocket)
     if actor is None:
         await websocket.close(code=_POLICY_VIOLATION)
@@ -200,14 +200,14 @@ async def enrol_socket(websocket: WebSocket, rate: str | None = None,
     if sample_rate is None:
         return
     try:
-        enrollee = await run_in_threadpool(_enrollee, state, actor, operator)
+        enrollee = await run_in_threadpool(_enrollee, db, actor, operator)
     except CoreError as exc:
         await _refuse(websocket, exc.code, exc.message)
         return
     session: EnrolmentSession | None = None
     try:
-        session = await run_in_threadpool(_open_enrolment, state, sample_rate)
-        await _enrol(websocket, session, _tts(state), actor, enrollee)
+        session = await run_in_threadpool(_open_enrolment, voice, sample_rate)
+        await _enrol(websocket, db, session, voice.speaker(), actor, enrollee)
         await websocket.close()
     except WebSocketDisconnect:
         pass

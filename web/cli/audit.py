@@ -50,11 +50,12 @@ def verify(
     wrote it recorded it. With --anchors: every signed checkpoint against the log. Prints a
     JSON report; exit 0 verified, 1 tampering found, 2 could not check (no audit key).
     """
-    from core import CoreSettings, Database
+    from core import Database
     from core.audit.anchors import CheckpointFileError, read_checkpoints
     from core.ledger.integrity import verify_records
+    from web.settings import Settings
 
-    settings = CoreSettings()
+    settings = Settings().core
     key = settings.existing_audit_key()  # never create a key just to check with it
     checkpoints = None
     if anchors or anchor_dir is not None:
@@ -105,11 +106,12 @@ def anchor(
     The checkpoint (entries, newest entry's id and hash, UTC time, key id, HMAC) goes to an
     append-only file outside the database; only entries after the newest one are walked.
     """
-    from core import CoreError, CoreSettings, Database
+    from core import CoreError, Database
     from core.audit.anchors import ANCHOR_FILE, CheckpointFileError
     from core.audit.service import anchor as take_anchor
+    from web.settings import Settings
 
-    settings = CoreSettings()
+    settings = Settings().core
     key = settings.existing_audit_key()
     if key is None:
         raise _fail(

@@ -14,10 +14,10 @@ app = typer.Typer(help="The database: migrate, back up, restore.", no_args_is_he
 @app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database named by FACET_DATABASE_URL (default var/facet.db)."""
-    from core import CoreSettings
     from core.migrate import upgrade
+    from web.settings import Settings
 
-    url = CoreSettings().database_url
+    url = Settings().core.database_url
     upgrade(url)
     typer.echo(f"database at {url.split('@')[-1]} is up to date")
 
@@ -42,11 +42,11 @@ def db_backup(
 
     Prints path, size, entries, moves and ok; exits 1 when the copy fails verification.
     """
-    from core import CoreSettings
     from core.backup import backup
     from core.errors import CoreError
+    from web.settings import Settings
 
-    settings = CoreSettings()
+    settings = Settings().core
     try:
         report = backup(settings.database_url, path, settings=settings)
     except CoreError as exc:
@@ -63,11 +63,11 @@ def db_restore(
     ] = False,
 ) -> None:
     """Verify a backup, then replace the database with it (refused if the copy fails)."""
-    from core import CoreSettings
     from core.backup import restore
     from core.errors import CoreError
+    from web.settings import Settings
 
-    settings = CoreSettings()
+    settings = Settings().core
     try:
         report = restore(settings.database_url, path, replace=yes, settings=settings)
     except CoreError as exc:

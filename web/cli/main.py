@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from core import CoreSettings, Database
 from web.cli import audit as audit_cli
 from web.cli import db as db_cli
 from web.cli import headset as headset_cli
@@ -14,6 +15,8 @@ from web.cli import twin as twin_cli
 from web.cli import users as users_cli
 from web.cli import vision as vision_cli
 from web.cli import voice as voice_cli
+from web.extras import exit_unless_installed
+from web.settings import Settings, UnknownSetting
 
 app = typer.Typer(
     help="Facet: warehouse system for jewellery and fashion accessories.", no_args_is_help=True
@@ -31,10 +34,8 @@ app.add_typer(headset_cli.app, name="headset", help="A headset client for voice 
 app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol a picker.")
 
 
-def _database():  # type: ignore[no-untyped-def]
-    from core import CoreSettings, Database
-
-    return Database(CoreSettings().database_url)
+def _database(settings: CoreSettings) -> Database:
+    return Database(settings.database_url)
 
 
 @demo_app.command("load")
@@ -50,13 +51,13 @@ def demo_load(
     ] = 7,
 ) -> None:
     """Load the demo warehouse (and one user per role) into an empty database."""
-    from core import CoreSettings
     from core.demo import load_demo
 
-    db = _database()
+    settings = Settings().core
+    db = _database(settings)
     # Outside demo mode (FACET_DEMO_MODE, set by `make run`) the published demo password
     # must be changed at first sign-in.
-    force = not CoreSettings().demo_mode
+    force = not settings.demo_mode
     summary = load_demo(db, scale=scale, seed=seed, force_password_change=force)
     typer.echo(json.dumps(summary, indent=2, default=str))
 
@@ -70,6 +71,8 @@ def demo_cameras(
     """Write a demo vault camera (a looping video) and its cameras file; prints the file."""
     from pathlib import Path
 
+    exit_unless_installed("vision")  # the walker is cut from ultralytics' sample image
+
     from web.cli.demo_cameras import write_demo_cameras
 
     typer.echo(write_demo_cameras(Path(out)))
@@ -82,7 +85,7 @@ def ledger_verify() -> None:
 
     from core.orders.integrity import verify_stock
 
-    db = _database()
+    db = _database(Settings().core)
     with db.read() as session:
         report = verify_stock(session)
     typer.echo(json.dumps({**asdict(report), "ok": report.ok}, indent=2))
@@ -100,9 +103,7 @@ def serve(
     """Run the web app: API at /api, docs at /docs, pages at /."""
     import uvicorn
 
-    from web.settings import WebSettings
-
-    settings = WebSettings()
+    settings = Settings().web  # refuses unknown FACET_* keys before the server starts
     uvicorn.run(
         "web.app:create_app",
         factory=True,
@@ -115,4 +116,8 @@ def serve(
 
 def main() -> None:
     """Entry point of the ``facet`` console script."""
-    app()
+    try:
+        app()
+    except UnknownSetting as exc:  # a misspelt FACET_* variable: say which, no traceback
+        typer.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from exc

@@ -9,9 +9,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from core import CoreSettings, Database
+from core import Database
 from core.errors import CoreError
 from core.people import service
+from web.settings import Settings
 
 app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 
@@ -21,7 +22,7 @@ ROLES_HELP = "admin, manager, clerk, picker, qc_inspector, finance_auditor or se
 
 @contextmanager
 def _database() -> Iterator[Database]:
-    db = Database(CoreSettings().database_url)
+    db = Database(Settings().core.database_url)
     try:
         yield db
     finally:

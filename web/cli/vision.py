@@ -11,7 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
+from web.extras import exit_unless_installed
+
 app = typer.Typer(help="Cameras: detection, zones, rules and alerts.", no_args_is_help=True)
+
+
+@app.callback()
+def _needs_the_extra() -> None:
+    """Every vision command runs ultralytics (the YOLO detector, the tracker): facet[vision]."""
+    exit_unless_installed("vision")
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -54,10 +62,10 @@ def check(
     """Print as JSON the detections in IMAGE and the alerts it would raise."""
     from vision.check import check_image
     from vision.errors import VisionError
-    from vision.settings import VisionSettings
+    from web.settings import Settings
 
     try:
-        settings = VisionSettings()
+        settings = Settings().vision
         if detector is not None:
             settings = settings.model_copy(update={"detector_type": detector})
         result = check_image(
@@ -89,10 +97,11 @@ def run(
     from vision.errors import VisionError
     from vision.protocols import JsonlAlertSink
     from vision.supervisor import VisionSupervisor
+    from web.settings import Settings
 
     try:
         cameras = load_cameras(config)
-        settings = cameras.vision_settings()
+        settings = cameras.vision_settings(Settings().vision)
         sink = JsonlAlertSink(alerts_log or settings.var_dir / "alerts.jsonl")
         supervisor = VisionSupervisor(settings, cameras, sink=sink)
     except VisionError as exc:
@@ -174,8 +183,8 @@ def train(
 ) -> None:
     """Train a custom YOLO model (trays, empty slots...) from labelled images."""
     from vision.errors import VisionError
-    from vision.settings import VisionSettings
     from vision.train import prepare_dataset, train_model
+    from web.settings import Settings
 
     class_names = [n.strip() for n in names.split(",") if n.strip()] if names else None
     try:
@@ -196,7 +205,7 @@ def train(
                 batch=batch,
                 project=project,
                 name=name,
-                config_dir=VisionSettings().ultralytics_config_dir,
+                config_dir=Settings().vision.ultralytics_config_dir,
             )
             out.update(
                 weights=str(result.best_weights),

@@ -15,10 +15,20 @@ from typing import Annotated, Any
 
 import typer
 
+from core import CoreSettings
+from web.extras import exit_unless_installed
+from web.settings import Settings
+
 __all__ = ["app", "label_of", "transcribe_file"]
 
 app = typer.Typer(help="Voice picking: transcribe audio, enrol a picker's voice.",
                   no_args_is_help=True)
+
+
+@app.callback()
+def _needs_the_extra() -> None:
+    """The speech engines come with facet[assistant]."""
+    exit_unless_installed("assistant")
 
 _EXPECT = {"digits": "digits", "quantity": "quantity", "command": "none",
            "characters": "characters", "yes-no": "yes_no", "ready": "ready"}
@@ -67,11 +77,11 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _profile(engine_name: str, operator: str) -> bytes:
-    from core import CoreSettings, Database
+def _profile(settings: CoreSettings, engine_name: str, operator: str) -> bytes:
+    from core import Database
     from core.voice import voice_profile
 
-    db = Database(CoreSettings().database_url)
+    db = Database(settings.database_url)
     with db.read() as session:
         found = voice_profile(session, operator_id=operator, engine=engine_name)
     if found is None:
@@ -96,18 +106,18 @@ def transcribe(
                                                  "profile (from the database).")] = None,
 ) -> None:
     """Print one JSON line per file: file, text, command, value, score, rejected."""
-    from assistant.settings import AssistantSettings
     from assistant.speech import AssistantError
     from assistant.speech.factory import create_speech_engine, rejection_thresholds
     from assistant.voice import load_language
 
     if expect not in _EXPECT:
         _fail(f"--expect must be one of {', '.join(_EXPECT)}")
-    settings = AssistantSettings()
+    tree = Settings()
+    settings = tree.assistant
     pack = load_language(settings.language)
     try:
         engine = create_speech_engine(settings)
-        profile = _profile(engine.name, operator) if operator else None
+        profile = _profile(tree.core, engine.name, operator) if operator else None
         grammar = pack.grammar(_EXPECT[expect], digits=digits, most=most)  # type: ignore[arg-type]
         recognizers: dict[int, Any] = {}
 
@@ -170,16 +180,16 @@ def enroll(
     The text of each WAV is in a sidecar ``.txt`` or in its name (see `label_of`). Prints a
     JSON summary; exit 2 if the recordings cannot make a profile.
     """
-    from assistant.settings import AssistantSettings
     from assistant.speech import AssistantError
     from assistant.speech.base import EnrolmentUtterance
     from assistant.speech.factory import create_speech_engine
-    from core import CoreError, CoreSettings, Database
+    from core import CoreError, Database
     from core.people.service import system_actor
     from core.voice import save_voice_profile
 
+    settings = Settings()
     try:
-        engine = create_speech_engine(AssistantSettings())
+        engine = create_speech_engine(settings.assistant)
         known = frozenset(getattr(getattr(engine, "model", None), "words", ()) or _DIGITS)
         takes = [(*_read(path), label_of(path, known), path) for path in files]
         unlabelled = [str(p) for _, _, text, p in takes if not text]
@@ -189,7 +199,7 @@ def enroll(
         rate = 8000 if all(r == 8000 for _, r, _, _ in takes) else 16000
         utterances = [EnrolmentUtterance(_at(pcm, r, rate), text) for pcm, r, text, _ in takes]
         adaptation = engine.adapt(utterances, sample_rate=rate)
-        db = Database(CoreSettings().database_url)
+        db = Database(settings.core.database_url)
         with db.write() as session:
             saved = save_voice_profile(
                 session, actor=system_actor(session), operator_id=operator,

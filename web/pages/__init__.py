@@ -83,12 +83,12 @@ class _Pages:
             await JSONResponse(body, 404)(scope, receive, send)
 
 
-def mount_pages(app: FastAPI) -> None:
+def mount_pages(app: FastAPI) -> Dash:
     """Mount the pages at ``/`` behind every API route; ``/`` stops redirecting to ``/docs``."""
     dash_app = build_dash(app)
-    app.state.dash = dash_app
     # The pages replace the API documentation as the front door.
     app.router.routes[:] = [
         r for r in app.router.routes if not (isinstance(r, Route) and r.path == "/")
     ]
     app.router.routes.append(Mount("/", app=_Pages(_wsgi(dash_app.server)), name="pages"))
+    return dash_app

@@ -13,6 +13,7 @@ from dash import ctx as callback_context
 from web.pages import chat, reports, users, voice
 from web.pages.api import ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, error_box, field
+from web.services import services_of
 
 __all__ = ["NavItem", "shell_layout", "register_shell", "landing_for"]
 
@@ -110,7 +111,7 @@ def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> No
     def _page(path: str | None, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
         auth = auth_from(auth_data)
         if auth is None:
-            return signin_layout(demo=ctx.app.state.core_settings.demo_mode), []
+            return signin_layout(demo=services_of(ctx.app).core.settings.demo_mode), []
         if (auth_data or {}).get("must_change_password"):  # the API allows nothing else
             return users.account_layout(auth, forced=True), _nav([], auth.role, auth.username, "")
         path = path if path in by_path else landing_for(auth.role)

@@ -16,6 +16,7 @@ from web.pages.twin_edits import WhatIf, apply
 from web.pages.twin_plan import plan_figure, plan_route_figure
 from web.pages.twin_results import comparison_view
 from web.pages.ui import PageContext, card, empty_figure, error_box, field, ok_box
+from web.services import services_of
 
 __all__ = ["layout", "register", "route_figure"]
 
@@ -109,7 +110,7 @@ def _pick_lists(api: Api, auth: Auth) -> list[dict[str, str]]:
 
 def _route(ctx: PageContext, auth: Auth, number: str, method: str,
            view: str | None = "plan") -> tuple[go.Figure, Any]:
-    lay = layout_from_core(ctx.app.state.db)
+    lay = layout_from_core(services_of(ctx.app).db)
     lines = ctx.api.get(f"/api/picklists/{number}", auth)["lines"]
     known = lay.location_by_code
     picks = sorted({ln["from_location"] for ln in lines if ln["from_location"] in known})
@@ -152,7 +153,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
     def initial(view: str | None, auth_data: dict[str, Any] | None) -> Any:
         auth = auth_from(auth_data)
         try:
-            lay = layout_from_core(ctx.app.state.db)
+            lay = layout_from_core(services_of(ctx.app).db)
             return occupancy_view(lay, occupancy(ctx.api, auth), view)
         except ApiError as exc:
             return empty_figure(exc.plain())
@@ -187,7 +188,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
     def run(_n: int, cross: str, width: float | None, slot: str, fast: list[str] | None,
             pickers: int | None, orders: int | None, reps: int | None,
             auth_data: dict[str, Any] | None) -> Any:
-        base = layout_to_dict(layout_from_core(ctx.app.state.db))
+        base = layout_to_dict(layout_from_core(services_of(ctx.app).db))
         try:
             body = scenario_request(base, WhatIf(cross, width), slotting=slot, fast=bool(fast),
                                     pickers=int(pickers or 3), orders=int(orders or 200),

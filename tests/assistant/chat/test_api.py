@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect
@@ -14,28 +13,18 @@ from assistant.chat import Assistant
 from core import CoreSettings, Database
 from core.demo import DEMO_PASSWORD
 from core.lots.models import Lot
-from core.routers import ROUTERS
 from tests.web.test_ws_tickets import ticket_url
-from web import errors
-from web.api import assistant as api_assistant
-from web.api import tickets
+from web.app import Settings, create_app
+from web.services import services_of
 
 
 @pytest.fixture(scope="module")
 def client(demo_db: Database, assistant: Assistant) -> Iterator[TestClient]:
-    """An app with the core's routers and the chat's, wired as the composition root does."""
-    app = FastAPI()
-    app.state.db = demo_db
-    app.state.token_key = "chat-test-signing-key-" * 2
-    app.state.core_settings = CoreSettings(database_url=demo_db.url,
-                                           secret_key=app.state.token_key, demo_mode=True)
-    app.state.assistant = assistant
-    errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router, prefix="/api")
-    app.include_router(api_assistant.router)
-    app.include_router(api_assistant.ws_router)
-    app.include_router(tickets.router)
+    """The real app on the demo warehouse, answering with the test session's assistant."""
+    settings = CoreSettings(database_url=demo_db.url, secret_key="chat-test-signing-key-" * 2,
+                            demo_mode=True)
+    app = create_app(Settings(core=settings))
+    services_of(app).assistant = assistant
     with TestClient(app) as test_client:
         yield test_client
 

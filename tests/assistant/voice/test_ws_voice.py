@@ -33,6 +33,7 @@ from tests.assistant.voice.conftest import (
 )
 from web.api.ws_voice import router
 from web.cli.headset import read_script, run_script
+from web.services import AUTO, VoiceServices, voice_services
 
 DIALOGUE = [
     "one two three four", "ready", "ready", "four two", "two", "one seven", "one",
@@ -50,14 +51,18 @@ def make_app(engine: SpeechEngine, backend: InMemoryPickingBackend, tts: Any = N
              authenticate: Callable[[WebSocket], Any] | None = None) -> FastAPI:
     app = FastAPI()
     app.include_router(router)
-    app.state.voice_backend_factory = lambda: backend
-    app.state.voice_speech_engine = engine
     # Scripted dialogues test the flow; rejection has its own tests (test_rejection.py).
-    app.state.voice_settings = AssistantSettings(tts=False, rejection_threshold=None)
-    app.state.voice_tts = tts
-    if authenticate is not None:
-        app.state.voice_authenticate = authenticate
+    voice = VoiceServices(settings=AssistantSettings(tts=False, rejection_threshold=None),
+                          backend_factory=lambda: backend, authenticate=authenticate,
+                          speech_engine=engine, tts=tts)
+    app.dependency_overrides[voice_services] = lambda: voice
     return app
+
+
+def voice_of(app: FastAPI) -> VoiceServices:
+    """The voice services `make_app` gave the router."""
+    voice: VoiceServices = app.dependency_overrides[voice_services]()
+    return voice
 
 
 def _until(ws: Any, kind: str) -> list[dict[str, Any]]:
@@ -120,8 +125,9 @@ def test_authentication_hook_gets_the_handshake() -> None:
 
 def test_engine_errors_become_error_messages(tmp_path: Path) -> None:
     app = make_app(FakeSpeechEngine(), make_backend())
-    del app.state.voice_speech_engine
-    app.state.voice_settings = AssistantSettings(tts=False, speech={"type": "vosk"})
+    voice = voice_of(app)
+    voice.speech_engine = AUTO  # built from the settings on first use
+    voice.settings = AssistantSettings(tts=False, speech={"type": "vosk"})
     with TestClient(app) as client, client.websocket_connect("/ws/voice") as ws:
         message = ws.receive_json()
         assert message["type"] == "error" and message["code"] == "speech-model-not-found"
