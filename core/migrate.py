@@ -7,7 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from core.audit.service import ensure_head
 from core.db import Database
+from core.locations.service import ensure_virtual_locations
+from core.people.service import system_actor
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -35,10 +38,6 @@ def upgrade(url: str) -> None:
 
 def bootstrap(session: object) -> None:
     """The virtual locations and the system user every database has."""
-    from core.audit.service import ensure_head
-    from core.locations.service import ensure_virtual_locations
-    from core.people.service import system_actor
-
     ensure_virtual_locations(session)  # type: ignore[arg-type]
     system_actor(session)  # type: ignore[arg-type]
     ensure_head(session)  # type: ignore[arg-type]

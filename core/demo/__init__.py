@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from core.catalogue.models import Style
 from core.db import Database
 from core.demo.catalogue import build_catalogue
+from core.demo.history import play_history
 from core.demo.layout import build_layout
+from core.demo.purchasing import place_purchase_orders
 from core.demo.stock import create_suppliers, lot_code, receipt_dates, receive_lot
 from core.people.service import DEMO_PASSWORD, create_user, system_actor
 
@@ -149,8 +151,6 @@ def load_demo(
                     )
                 )
 
-    from core.demo.history import play_history
-
     # Goods arrive day by day, so nothing is sold before it was received and put away.
     summary.update(
         play_history(
@@ -167,8 +167,6 @@ def load_demo(
         )
     )
     receive_until(datetime.max.replace(tzinfo=UTC))
-    from core.demo.purchasing import place_purchase_orders
-
     summary["purchase_orders"] = place_purchase_orders(
         db,
         rng,

@@ -9,6 +9,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
+from core.lots.qr import serial_payload
 from core.orm import Base
 
 
@@ -67,6 +68,4 @@ class Serial(Base):
     @property
     def qr_payload(self) -> str:
         """The text in the piece's QR label."""
-        from core.lots.qr import serial_payload
-
         return serial_payload(self.code)

@@ -25,6 +25,7 @@ from core.lots.models import Lot, LotStatus, Serial
 from core.lots.service import lot_by_code, serials_by_codes, supplier_by_code
 from core.people.security import Actor
 from core.purchasing.service import ReceiptMatch, receive_against
+from core.slotting import best_putaway_bin
 
 
 def _ensure_lots(
@@ -221,8 +222,6 @@ def resolve_move_line(
     if line.to_location:
         target = location_by_code(session, line.to_location)
     elif suggest_over is not None:
-        from core.slotting import best_putaway_bin
-
         code = best_putaway_bin(
             session, sku_code=sku.code, quantity=line.quantity, vault_price_threshold=suggest_over
         )
