@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -182,6 +182,16 @@ def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
     return [found[c] for c in codes]
 
 
+class SerialRow(NamedTuple):
+    """A piece where it is: what a pick confirmation checks of a scanned serial."""
+
+    id: int
+    code: str
+    sku_id: int
+    lot_id: int
+    location_id: int
+
+
 _SERIAL_ROWS = select(
     Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id
 ).where(Serial.code.in_(bindparam("codes", expanding=True)))
@@ -189,11 +199,12 @@ _SERIAL_ROWS = select(
 _P_SERIAL_ROW = Prepared(
     select(Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id).where(
         Serial.code == bindparam("code")
-    )
+    ),
+    SerialRow,
 )
 
 
-def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Any]:
+def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[SerialRow]:
     """Like :func:`serials_by_codes` but plain rows (id, code, sku_id, lot_id, location_id)."""
     codes = [serial_code(v) for v in values]
     if len(set(codes)) != len(codes):
@@ -203,7 +214,7 @@ def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Any]:
         found = {r.code: r for r in _P_SERIAL_ROW.rows(session, {"code": codes[0]})}
     else:
         found = {
-            r.code: r
+            r.code: SerialRow(*r)
             for start in range(0, len(codes), 500)
             for r in session.connection().execute(
                 _SERIAL_ROWS, {"codes": codes[start : start + 500]}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, bindparam, case, select, update
 from sqlalchemy.orm import Session, aliased
@@ -50,7 +50,7 @@ from core.ledger.posting import (
 from core.locations.models import Location
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.qr import serial_code
-from core.lots.service import serial_rows_by_codes
+from core.lots.service import SerialRow, serial_rows_by_codes
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.pick_rows import PickRow
 from core.people.security import Actor
@@ -187,21 +187,13 @@ def _one_code(values: Sequence[str]) -> str | None:
         return None
 
 
-class _Piece(NamedTuple):
-    id: int
-    code: str
-    sku_id: int
-    lot_id: int
-    location_id: int
-
-
-def _scanned_piece(row: PickRow) -> _Piece | None:
+def _scanned_piece(row: PickRow) -> SerialRow | None:
     """The piece read with the line; its outer-joined columns are all set or all null."""
     if (row.piece_id is None or row.piece_code is None or row.piece_sku_id is None
             or row.piece_lot_id is None or row.piece_location_id is None):
         return None
-    return _Piece(row.piece_id, row.piece_code, row.piece_sku_id, row.piece_lot_id,
-                  row.piece_location_id)
+    return SerialRow(row.piece_id, row.piece_code, row.piece_sku_id, row.piece_lot_id,
+                     row.piece_location_id)
 
 
 def _check_open(row: PickRow, quantity: int) -> None:
