@@ -108,3 +108,16 @@ def test_voice_sockets_answer_before_the_pages(db_url: str, path: str) -> None:
     with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(path) as ws:
         ws.receive_json()
     assert refused.value.code == 1008
+
+
+def test_the_cli_names_an_unknown_key_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from web.cli.main import main
+
+    monkeypatch.setenv("FACET_DEMO_MOD", "true")
+    monkeypatch.setattr("sys.argv", ["facet", "db", "upgrade"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    assert "did you mean FACET_DEMO_MODE?" in capsys.readouterr().err
