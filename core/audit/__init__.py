@@ -1,5 +1,6 @@
 """The audit log: a keyed hash chain of every change, with anchors and its verification."""
 
+from core.audit.idempotency import Answer, run_once
 from core.audit.service import (
     FROM_SESSION,
     GENESIS,
@@ -13,13 +14,15 @@ from core.audit.service import (
 )
 
 __all__ = [
-    "AuditVerification",
-    "EntryCheck",
     "FROM_SESSION",
     "GENESIS",
+    "Answer",
+    "AuditVerification",
+    "EntryCheck",
     "KeyArg",
     "anchor",
     "ensure_head",
     "record",
+    "run_once",
     "verify",
 ]

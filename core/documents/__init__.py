@@ -1,12 +1,15 @@
 """Documents: the numbered paper trail every stock move names, with the stock-control documents
 (adjustments, cycle counts, corrections) and the move journal."""
 
+from core.documents.activity import SHELF_CHANGING_KINDS, open_activity_at
 from core.documents.corrections import reverse_moves
 from core.documents.journal import MoveFilter, list_moves
-from core.documents.models import DocKind, DocStatus, LineStatus
+from core.documents.models import FINAL_DOC_STATUSES, DocKind, DocStatus, LineStatus
 from core.documents.service import get_document, new_document, set_status, to_read
 
 __all__ = [
+    "FINAL_DOC_STATUSES",
+    "SHELF_CHANGING_KINDS",
     "DocKind",
     "DocStatus",
     "LineStatus",
@@ -14,6 +17,7 @@ __all__ = [
     "get_document",
     "list_moves",
     "new_document",
+    "open_activity_at",
     "reverse_moves",
     "set_status",
     "to_read",

@@ -2,6 +2,7 @@
 that cross-checks reservations against the ledger."""
 
 from core.orders.allocation import Allocation, allocate_order, cancel_order
+from core.orders.assignment import AssignedLine, next_assignment, post_pick_once, undo_last_pick
 from core.orders.exceptions import record_pick_exception, refusal_kind
 from core.orders.integrity import reservation_mismatches, verify_stock
 from core.orders.models import OrderStatus
@@ -27,6 +28,7 @@ from core.orders.shipping import ship_order
 
 __all__ = [
     "Allocation",
+    "AssignedLine",
     "NotYourPickList",
     "OrderStatus",
     "PickOutcome",
@@ -41,15 +43,18 @@ __all__ = [
     "get_pick_list",
     "list_orders",
     "list_pick_lists",
+    "next_assignment",
     "order_read",
     "pick_list_read",
+    "post_pick_once",
     "record_pick_exception",
     "refusal_kind",
+    "reservation_mismatches",
     "ship_order",
     "short_pick",
     "skip_pick",
     "travel_order",
+    "undo_last_pick",
     "undo_pick",
-    "reservation_mismatches",
     "verify_stock",
 ]

@@ -18,7 +18,7 @@ __all__ = [
     "locate",
     "lot_trace",
     "normalise_lot_code",
+    "recall_lot",
     "serial_history",
     "visibility_for",
-    "recall_lot",
 ]
