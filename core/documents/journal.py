@@ -71,7 +71,7 @@ def list_moves(
         stmt = stmt.where(StockMove.created_at < filters.until)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = session.execute(stmt.order_by(StockMove.id.desc()).limit(limit).offset(offset)).all()
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "id": m.id,
             "at": m.created_at,

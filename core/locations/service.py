@@ -169,12 +169,12 @@ def quarantine_bin(session: Session, code: str | None = None) -> Location:
                 code="not-quarantine",
             )
         return location
-    location = session.scalar(
+    first = session.scalar(
         select(Location)
         .where(Location.kind == Kind.QUARANTINE, Location.tier == Tier.BIN)
         .order_by(Location.id)
         .limit(1)
     )
-    if location is None:
+    if first is None:
         raise NotFoundError("The warehouse has no quarantine bin.", code="no-quarantine")
-    return location
+    return first
