@@ -63,7 +63,7 @@ class YoloDetector:
         )
         require_ultralytics()
         prepare_ultralytics(config_dir)
-        from ultralytics import YOLO  # heavy import, only when a model is really wanted
+        from ultralytics.models import YOLO  # heavy import, only when a model is really wanted
 
         self.config = config
         self.names: dict[int, str] = {}

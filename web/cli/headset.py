@@ -23,6 +23,7 @@ import typer
 
 from assistant.speech.audio import read_wav, silence, to_pcm, wav_to_pcm
 from assistant.speech.base import SAMPLE_RATE, SAMPLE_RATES
+from web.extras import exit_unless_installed
 
 __all__ = ["Connection", "StreamDecimator", "app", "read_script", "run_enrol_script",
            "run_script"]
@@ -286,6 +287,8 @@ def headset(
     """Run a voice-picking dialogue from a microphone, or from WAV files with --script."""
     if ctx.invoked_subcommand is not None:
         return
+    if script is None:  # the microphone needs sounddevice (PortAudio)
+        exit_unless_installed("headset")
     from websockets.sync.client import connect
 
     player = _player() if (speak if speak is not None else script is None) else None
@@ -316,6 +319,8 @@ def enrol(
     With --script each prompt is answered by the next WAV listed. Exit 0 once the voice
     profile is stored, 1 otherwise (Ctrl-C cancels; nothing is stored).
     """
+    if script is None:
+        exit_unless_installed("headset")
     from websockets.sync.client import connect
 
     player = _player() if (speak if speak is not None else script is None) else None
