@@ -36,7 +36,7 @@ def check_image(
     image_path: str | Path,
     zones_path: str | Path,
     *,
-    settings: VisionSettings | None = None,
+    settings: VisionSettings,
     weights: str | Path | None = None,
     detector: Detector | None = None,
     signed_on: Mapping[str, Sequence[SignedOn]] | None = None,
@@ -47,11 +47,10 @@ def check_image(
 
     One frame has no history, so persistence is one frame and dwell-time rules stay quiet.
     """
-    base = settings or VisionSettings()
     overrides: dict[str, Any] = {"persistence_frames": 1, "shelf_stable_frames": 1}
     if weights is not None:
         overrides["weights"] = Path(weights)
-    settings = base.model_copy(update=overrides)
+    settings = settings.model_copy(update=overrides)
     zones = load_zones(zones_path)
     image = read_image(image_path)
     if detector is None:

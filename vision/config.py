@@ -98,11 +98,9 @@ class CamerasFile(BaseModel):
             raise ValueError(f"duplicate camera names {duplicates}")
         return self
 
-    def vision_settings(self, base: VisionSettings | None = None) -> VisionSettings:
-        """Settings with this file's overrides applied."""
+    def vision_settings(self, base: VisionSettings) -> VisionSettings:
+        """``base`` (the app's settings) with this file's overrides applied."""
         try:
-            if base is None:
-                return VisionSettings(**self.settings)
             return VisionSettings(**{**base.model_dump(), **self.settings})
         except ValidationError as exc:
             raise VisionConfigError(f"cameras file settings: {exc}") from exc
