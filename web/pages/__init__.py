@@ -7,7 +7,6 @@ Call it after every router is included.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from dash import Dash
@@ -20,6 +19,7 @@ from web.pages import alerts, inventory, overview, twin_page, users
 from web.pages.api import Api
 from web.pages.shell import NavItem, register_shell, shell_layout
 from web.pages.ui import PageContext
+from web.pages.wsgi import wsgi_as_asgi
 
 __all__ = ["mount_pages", "build_dash", "NAV"]
 
@@ -37,7 +37,7 @@ NAV: list[NavItem] = [
 
 
 def build_dash(app: FastAPI) -> Dash:
-    """The Dash app whose callbacks call ``app``'s REST API in-process."""
+    """The Dash app whose callbacks call ``app``'s REST API over HTTP (``web.pages.api``)."""
     ctx = PageContext(api=Api(app), app=app)
     dash_app = Dash(
         __name__,
@@ -52,16 +52,6 @@ def build_dash(app: FastAPI) -> Dash:
     for page in (overview, inventory, twin_page, alerts, users):
         page.register(dash_app, ctx)
     return dash_app
-
-
-def _wsgi(server: object) -> ASGIApp:
-    try:
-        from a2wsgi import WSGIMiddleware  # type: ignore[import-not-found]
-    except ImportError:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from starlette.middleware.wsgi import WSGIMiddleware
-    return WSGIMiddleware(server)  # type: ignore[arg-type]
 
 
 class _Pages:
@@ -90,5 +80,5 @@ def mount_pages(app: FastAPI) -> Dash:
     app.router.routes[:] = [
         r for r in app.router.routes if not (isinstance(r, Route) and r.path == "/")
     ]
-    app.router.routes.append(Mount("/", app=_Pages(_wsgi(dash_app.server)), name="pages"))
+    app.router.routes.append(Mount("/", app=_Pages(wsgi_as_asgi(dash_app.server)), name="pages"))
     return dash_app

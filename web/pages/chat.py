@@ -1,6 +1,6 @@
 """Chat: the manager's conversation with the assistant, in English or Chinese.
 
-Questions go to ``POST /api/assistant/chat`` in-process with the signed-in person's token (the
+Questions go to ``POST /api/assistant/chat`` with the signed-in person's token (the
 assistant checks each question's own role). The conversation id is kept in the session, so a
 follow-up ("and in size 8?") refines the last question. Answers show the rows they cite as a
 table and, where the rows are a numeric series (best sellers, slow movers, turnover...), a bar
