@@ -13,28 +13,15 @@ import sqlite3
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from core import CoreError
+from core.dberrors import DataError, DBAPIError, IntegrityError, PoolTimeout, is_busy
 from core.errors import DatabaseBusy
 
+__all__ = ["busy_response", "error_body", "install", "is_busy"]
+
 log = logging.getLogger(__name__)
-
-#: PostgreSQL states that mean "a lock was not had in time": lock_not_available,
-#: query_canceled (statement_timeout) and deadlock_detected; a retry can succeed.
-_PG_BUSY = frozenset({"55P03", "57014", "40P01"})
-
-
-def is_busy(exc: BaseException) -> bool:
-    """True when ``exc`` means the database stayed locked or its pool full: retry shortly."""
-    if isinstance(exc, DatabaseBusy | PoolTimeout):
-        return True
-    original = exc.orig if isinstance(exc, DBAPIError) else exc
-    if isinstance(original, sqlite3.OperationalError):
-        return "locked" in str(original) or "busy" in str(original)
-    return getattr(original, "sqlstate", None) in _PG_BUSY
 
 
 def busy_response(message: str = "The database is busy; retry shortly.") -> JSONResponse:

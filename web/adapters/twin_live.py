@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends
 
 from core import Database, StockMoved
 from core.api_deps import allow
-from core.ledger.balances import positive_balances
+from core.ledger import positive_balances
 from core.people.security import Actor
 from core.trace import visibility_for
 from twin import LiveMirror, sequence_picks

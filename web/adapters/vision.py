@@ -9,8 +9,8 @@ from pathlib import Path
 
 from core import Database
 from core.alerts.service import raise_alert
-from core.documents.activity import open_activity_at
-from core.ledger.balances import bin_on_hand
+from core.documents import open_activity_at
+from core.ledger import bin_on_hand
 from core.locations.presence import present
 from vision import VisionSettings, VisionSupervisor, load_cameras
 from vision.domain import ShelfState

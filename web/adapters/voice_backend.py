@@ -33,15 +33,17 @@ from assistant.voice.backend import (
 from core import Actor, CoreError, Database
 from core.dberrors import DBAPIError, IntegrityError
 from core.errors import IdempotencyConflict
-from core.orders import record_pick_exception, refusal_kind, skip_pick
-from core.orders.assignment import (
+from core.orders import (
     AssignedLine,
     Sequencer,
     next_assignment,
     post_pick_once,
+    record_pick_exception,
+    refusal_kind,
+    skip_pick,
     undo_last_pick,
 )
-from core.people.operators import HEADSET_ROLES, headset_picker
+from core.people import HEADSET_ROLES, headset_picker
 from web.api.tickets import websocket_actor
 from web.services import VoiceServices
 

@@ -6,15 +6,21 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import Database
 from core.audit.models import AuditEntry
 from core.documents.models import Document, DocumentLine
-from core.errors import NotFoundError
+from core.errors import CheckDigitsError, IdempotencyConflict, NotFoundError
+from core.ledger.models import StockMove
 from core.orders import allocate_order, confirm_pick, create_pick_list
-from core.orders.assignment import AssignedLine, next_assignment, undo_last_pick
+from core.orders.assignment import (
+    AssignedLine,
+    next_assignment,
+    post_pick_once,
+    undo_last_pick,
+)
 from core.people.operators import headset_picker
 from core.people.security import Actor
 from tests.builders import Builder
@@ -133,3 +139,37 @@ def test_a_race_for_one_list_gives_it_to_one_picker(db: Database) -> None:
         theirs = next_assignment(second_session, actor=floor.paul)
     assert [line.line_id for line in mine] == floor.line_ids
     assert theirs == []
+
+
+def _moves(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count(StockMove.id))) or 0
+
+
+def test_a_headset_posting_runs_once_per_key(db: Database) -> None:
+    with db.write() as session:
+        floor = build(session)
+        next_assignment(session, actor=floor.pia)
+    ring, pendant = floor.line_ids
+    before = _moves(db)
+    first = post_pick_once(db, actor=floor.pia, line_id=ring, quantity=2, serials=[],
+                           check_digits="17", key="k-ring")
+    again = post_pick_once(db, actor=floor.pia, line_id=ring, quantity=2, serials=[],
+                           check_digits="17", key="k-ring")
+    assert json.loads(first.body)["line"] == ring and len(json.loads(first.body)["moves"]) == 1
+    assert (again.body, again.replayed, first.replayed) == (first.body, True, False)
+    assert _moves(db) == before + 1
+    with pytest.raises(IdempotencyConflict):
+        post_pick_once(db, actor=floor.pia, line_id=ring, quantity=1, serials=[],
+                       check_digits="17", key="k-ring")
+    with pytest.raises(CheckDigitsError):
+        post_pick_once(db, actor=floor.pia, line_id=pendant, quantity=1,
+                       serials=floor.pendant_serials[:1], check_digits="99", key="k-pendant",
+                       short=True)
+    short = post_pick_once(db, actor=floor.pia, line_id=pendant, quantity=1,
+                           serials=floor.pendant_serials[:1], check_digits="31",
+                           key="k-pendant", short=True)
+    assert not short.replayed and _moves(db) == before + 2
+    with db.read() as session:
+        line = session.get_one(DocumentLine, pendant)
+        assert (line.status, line.done_quantity) == ("short", 1)
