@@ -54,7 +54,7 @@ _STORED = Prepared(
     _Stored,
 )
 _REMEMBER = Prepared(
-    insert(IdempotencyRecord.__table__).values(
+    insert(IdempotencyRecord).values(
         {
             name: bindparam(name)
             for name in ("user_id", "key", "fingerprint", "status_code", "body", "created_at")

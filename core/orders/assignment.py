@@ -74,7 +74,7 @@ def next_assignment(
     return _sequenced(_open_lines(session, doc_id), sequencer)
 
 
-def _lists(*conditions: Any) -> Select[tuple[int]]:
+def _lists(*conditions: Any) -> Select[int]:
     """Open pick lists with an open line, oldest first."""
     open_line = select(DocumentLine.id).where(
         DocumentLine.document_id == Document.id, DocumentLine.status == LineStatus.OPEN
