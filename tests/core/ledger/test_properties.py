@@ -252,7 +252,7 @@ def test_ledger_invariants_hold(session: Session) -> None:
     b.stock("CHAIN-1", "L-B", 12, PLACES[1], serialised=False)
     tally: Counter[str] = Counter()
 
-    @settings(max_examples=25, deadline=None, derandomize=True,
+    @settings(max_examples=20, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
     @given(st.lists(ops, min_size=1, max_size=10))
