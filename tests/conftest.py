@@ -20,8 +20,8 @@ os.environ.setdefault(
 )
 
 from core import Database
-from core.orm import Base
 from core.migrate import bootstrap, upgrade
+from core.orm import Base
 
 PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
