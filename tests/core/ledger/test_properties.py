@@ -97,6 +97,7 @@ def _source(s: Session, sku: str, pick: int) -> int:
 
 
 def _serials_at(s: Session, sku: str, place: str, n: int) -> list[str]:
+    """Up to ``n`` serial codes of ``sku`` lying at ``place``."""
     lot = lot_by_code(s, STOCK[sku][0])
     return list(s.scalars(select(Serial.code).where(
         Serial.sku_id == sku_by_code(s, sku).id, Serial.lot_id == lot.id,
@@ -104,6 +105,7 @@ def _serials_at(s: Session, sku: str, place: str, n: int) -> list[str]:
 
 
 def _receive(b: Builder, sku: str, qty: int) -> None:
+    """Receive ``qty`` more pieces of the SKU's lot into quarantine."""
     lot, serialised = STOCK[sku]
     codes = [f"P-{next(_serial_no):06d}" for _ in range(qty)] if serialised else []
     receiving.receive(b.session, actor=b.actor, data=ReceiptCreate(supplier="SUP1", lines=[
@@ -140,6 +142,7 @@ def _adjust(b: Builder, sku: str, pick: int, delta: int, too_many: bool) -> None
 
 
 def _count(b: Builder, pick: int, noise: int) -> None:
+    """Count a bin holding stock, ``noise`` pieces off (a serial missed when below 0)."""
     place = PLACES[_source(b.session, "CHAIN-1" if pick % 2 else "RING-1", pick // 2)]
     doc = create_count(b.session, actor=b.actor, locations=[place])
     entries = []
@@ -194,7 +197,7 @@ RUN: dict[str, Callable[..., None]] = {
 
 def _asks_too_much(op: str, args: list[Any]) -> bool:
     """Whether the operation was drawn to take one piece more than is free (must be refused)."""
-    return (op == "transfer" and args[-1]) or (op == "adjust" and args[-1] and args[2] < 0)
+    return bool(args[-1]) and (op == "transfer" or (op == "adjust" and args[2] < 0))
 
 
 def _snapshot(s: Session) -> dict[str, Any]:
@@ -258,13 +261,13 @@ def test_ledger_invariants_hold(session: Session) -> None:
     @given(st.lists(ops, min_size=1, max_size=10))
     @example(EVERY_KIND)
     def run(sequence: list[tuple[Any, ...]]) -> None:
-        example = session.begin_nested()
+        outer = session.begin_nested()
         try:
             for op, *args in sequence:
                 _apply(session, b, op, args, tally)
             assert verify_audit(session).ok  # refusals left the chain's head where it was
         finally:
-            example.rollback()
+            outer.rollback()
             session.expire_all()
 
     run()
