@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -186,7 +186,7 @@ async def _request_nothing(app: FastAPI) -> None:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(_message: dict[str, Any]) -> None:
+    async def send(_message: MutableMapping[str, Any]) -> None:
         return None
 
     await app(scope, receive, send)

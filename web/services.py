@@ -10,7 +10,7 @@ router may override a narrow dependency (``app.dependency_overrides[voice_servic
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Protocol, cast
 
@@ -18,7 +18,7 @@ from fastapi import Depends, FastAPI, HTTPException
 from starlette.requests import HTTPConnection
 
 from assistant.settings import AssistantSettings
-from core import Actor, Database, EventBus
+from core import Database, EventBus
 from core.api_deps import CoreContext
 
 if TYPE_CHECKING:  # types only: these modules import this one for its dependencies
@@ -70,8 +70,9 @@ class VoiceServices:
     settings: AssistantSettings
     #: One picking backend per headset connection.
     backend_factory: Callable[[], PickingBackend]
-    #: Who may open a headset socket; None admits everyone (a router mounted alone, in tests).
-    authenticate: Callable[[WebSocket], Awaitable[Actor | None]] | None = None
+    #: Who may open a headset socket (sync or async; a falsy result or an exception refuses
+    #: it); None admits everyone (a router mounted alone, in tests).
+    authenticate: Callable[[WebSocket], object] | None = None
     #: An operator's stored enrolment for an engine, if any.
     profiles: Callable[[str, str], bytes | None] | None = None
     #: Phrases the enrolment asks for instead of the language's own (demos and tests).

@@ -61,7 +61,7 @@ async def _authenticate(websocket: WebSocket, voice: VoiceServices) -> bool:
     if check is None:
         return True
     try:
-        result = check(websocket)
+        result: object = check(websocket)
         if inspect.isawaitable(result):
             result = await result
     except Exception:  # any failure to authenticate refuses the connection
