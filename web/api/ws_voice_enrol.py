@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect
@@ -126,7 +127,7 @@ async def _on_text(websocket: WebSocket, session: EnrolmentSession, raw: str,
     return True
 
 
-def _leaving(frame: dict[str, Any]) -> bool:
+def _leaving(frame: Mapping[str, Any]) -> bool:
     """True for a disconnect (raised) or a cancel message; other frames are not for now."""
     if frame["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(frame.get("code", 1000))
