@@ -28,6 +28,7 @@ from assistant.speech.audio import pcm_to_wav, silence
 from assistant.speech.tts import EspeakTts, espeak_available
 from tests.web.browser.conftest import page_with_microphone, sign_in
 from tests.web.browser.server import LiveServer
+from web.services import services_of
 
 PICKER, OPERATOR = "picker", "1001"
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -137,7 +138,7 @@ def target(server: LiveServer) -> dict[str, Any]:
         lines = _open_lines(http)
         assert lines, "the demo gives the picker an open pick list"
         codes = list(dict.fromkeys(line["from_location"] for line in lines))
-        first = server.app.state.pick_sequencer(codes)[0]
+        first = services_of(server.app).core.pick_sequencer(codes)[0]
         location = http.get(f"/api/locations/{first}").json()
     line = next(ln for ln in lines if ln["from_location"] == first)
     return {"location": first, "digits": location["check_digits"], "bay": location["bay"],
@@ -202,7 +203,7 @@ def _serial_at(server: LiveServer, line: dict[str, Any], location: str) -> str:
     from core.locations.models import Location
     from core.lots.models import Serial
 
-    with server.app.state.db.read() as session:
+    with services_of(server.app).db.read() as session:
         code = session.scalar(select(Serial.code).join(Sku, Sku.id == Serial.sku_id)
                               .join(Location, Location.id == Serial.location_id)
                               .where(Sku.code == line["sku"], Location.code == location)

@@ -12,6 +12,7 @@ from tests.web.test_ws_tickets import ticket_url
 from twin import layout_from_dict, layout_to_dict, route
 from twin.generate import generate_layout
 from web.pages import twin_edits as edits
+from web.services import services_of
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def test_websocket_refuses_a_missing_token(client: TestClient) -> None:
 
 
 def test_alert_events_reach_security_but_not_pickers(client: TestClient) -> None:
-    db = client.app.state.db  # type: ignore[attr-defined]
+    db = services_of(client.app).db  # type: ignore[arg-type]
     security, picker = (ticket_url(client, "/ws/events", _token(client, user))
                         for user in ("security", "picker"))
     with client.websocket_connect(security) as sec, client.websocket_connect(picker) as pick:
@@ -40,7 +41,7 @@ def test_alert_events_reach_security_but_not_pickers(client: TestClient) -> None
         with db.write() as session:  # published from this thread, after commit
             raise_alert(session, camera="cam-1", zone="vault", rule="loitering",
                         severity="high", message="lingering")
-        client.app.state.bus.publish(LotRecalled(lot="G-2311", reason="test", actor="qc"))  # type: ignore[attr-defined]
+        services_of(client.app).bus.publish(LotRecalled(lot="G-2311", reason="test", actor="qc"))  # type: ignore[arg-type]
         assert sec.receive_json()["event"] == "AlertRaised"
         assert sec.receive_json()["event"] == "LotRecalled"
         assert pick.receive_json()["event"] == "LotRecalled"  # the alert was not sent

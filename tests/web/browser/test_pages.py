@@ -10,6 +10,7 @@ import httpx
 from core.alerts.service import raise_alert
 from tests.web.browser.conftest import sign_in
 from tests.web.browser.server import LiveServer
+from web.services import services_of
 
 
 def test_api_and_docs_are_not_shadowed_by_the_pages(server: LiveServer) -> None:
@@ -103,7 +104,7 @@ def test_raised_alert_appears_live_and_is_acknowledged(page: Any, server: LiveSe
     sign_in(page, server, "security", "/alerts")
     page.wait_for_selector("#no-cameras")
     page.wait_for_selector("#live-status.live")
-    with server.app.state.db.write() as session:
+    with services_of(server.app).db.write() as session:
         alert = raise_alert(session, camera="cam-vault", zone="vault", rule="loitering",
                             severity="high", message="Person lingering at the vault door")
         alert_id = alert.id

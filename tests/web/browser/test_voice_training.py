@@ -20,6 +20,7 @@ from assistant.voice import load_language
 from assistant.voice.enrolment import enrolment_script
 from tests.web.browser.conftest import page_with_microphone, sign_in
 from tests.web.browser.server import LiveServer
+from web.services import services_of
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def _my_profiles(server: LiveServer) -> list[Any]:
 def test_train_my_voice_prompts_phrases_at_the_chosen_band(
         quiet_mic_page: Any, server: LiveServer) -> None:
     tab = quiet_mic_page
-    script = enrolment_script(load_language(server.app.state.voice_settings.language))
+    script = enrolment_script(load_language(services_of(server.app).voice.settings.language))
     sign_in(tab, server, "picker", "/voice")
     tab.wait_for_selector("#voice-page #vt-start:has-text('Train my voice')")
     assert tab.locator("#vt-skip").is_disabled()
