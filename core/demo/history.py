@@ -20,7 +20,7 @@ from core.documents.models import DocumentLine
 from core.errors import InsufficientStockError
 from core.ledger.models import Balance
 from core.locations.models import Location
-from core.lots.models import Lot, Serial
+from core.lots.models import Lot, LotStatus, Serial
 from core.orders.allocation import allocate_order, cancel_order
 from core.orders.picking import create_pick_list
 from core.orders.picks import confirm_pick
@@ -112,7 +112,7 @@ def _skus_in_stock(session: Session) -> set[str]:
         .join(Lot, Lot.id == Balance.lot_id)
         .where(
             Location.kind.in_(["pick_face", "reserve", "vault"]),
-            Lot.status == "approved",
+            Lot.status == LotStatus.APPROVED,
             Balance.on_hand - Balance.reserved > 0,
         )
         .distinct()

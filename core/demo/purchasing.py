@@ -30,7 +30,7 @@ from core.documents.schemas import (
 )
 from core.people.service import actor_for, user_by_name
 from core.purchasing import receiving
-from core.purchasing.models import PurchaseOrder
+from core.purchasing.models import POStatus, PurchaseOrder
 from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from core.purchasing.service import create_purchase_order
 from core.reports.filters import ReportFilter
@@ -138,7 +138,7 @@ def _order(
                 supplier=supplier,
                 expected_on=placed.date() + timedelta(days=rng.randint(10, 28)),
                 reference=f"OC-{rng.randint(10000, 99999)}",
-                status="draft" if draft else "open",
+                status=POStatus.DRAFT if draft else POStatus.OPEN,
                 lines=[
                     PurchaseOrderLineIn(
                         sku=code,
@@ -190,7 +190,7 @@ def place_purchase_orders(
                 draft=n == count - 1,
                 prices=prices,
             )
-            if n < 2 and po.status == "open":
+            if n < 2 and po.status == POStatus.OPEN:
                 arrived = [
                     (by_code[code], max(1, ln.quantity // 2))
                     for (code, _q), ln in zip(take[:2], po.lines, strict=False)

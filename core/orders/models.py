@@ -44,7 +44,7 @@ class SalesOrder(Base):
     customer_name: Mapped[str] = mapped_column(String(128))
     customer_ref: Mapped[str | None] = mapped_column(String(64))
     # 24: long enough for "partially_allocated".
-    status: Mapped[str] = mapped_column(String(24), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.OPEN, index=True)
     removal_strategy: Mapped[str] = mapped_column(String(16), default="fifo")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -87,7 +87,7 @@ class Reservation(Base):
     quantity: Mapped[int]
     open_quantity: Mapped[int]
     # Searched with its order line or lot (those indexes); alone only by `ledger verify`.
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=ReservationStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 

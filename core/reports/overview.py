@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from core.alerts.models import Alert
 from core.documents.models import DocKind, Document, DocumentLine, LineStatus
 from core.ledger.models import StockMove
-from core.orders.models import SalesOrder
+from core.orders.models import OrderStatus, SalesOrder
 from core.reports._sql import bucket, day_start
 
 __all__ = ["WAITING", "overview"]
 
-WAITING = ("open", "partially_allocated", "allocated", "picking", "picked")
+WAITING = (OrderStatus.OPEN, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus.ALLOCATED,
+           OrderStatus.PICKING, OrderStatus.PICKED)
 SEVERITIES = ("info", "warning", "high", "critical")
 RECENT_PICK_LISTS = 200
 

@@ -10,6 +10,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, dcc, html
 from dash import ctx as trigger
 
+from core.documents import LineStatus
 from web.pages.api import Api, ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, error_box, field, lines_of, ok_box
 
@@ -54,7 +55,7 @@ def count_view(count: dict[str, Any]) -> html.Div:
     rows = []
     for ln in count["lines"]:
         entry = dcc.Input(id={"type": "cnt-line", "line": ln["line_no"]}, type="number", min=0,
-                          value=ln["counted"], disabled=ln["status"] not in ("open", "recount"),
+                          value=ln["counted"], disabled=ln["status"] != LineStatus.OPEN,
                           className="narrow")
         cells = [ln["line_no"], ln["location"], ln["sku"], ln["lot"] or "", ln["status"],
                  *([] if blind else [ln["expected"]]), entry,

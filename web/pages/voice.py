@@ -23,6 +23,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from core.documents import DocStatus, LineStatus
 from web.pages.api import ApiError, Auth, auth_from
 from web.pages.ui import PageContext, card, error_box
 
@@ -166,11 +167,11 @@ def picker_progress(lists: list[dict[str, Any]],
     for pick_list in lists:
         picker = pick_list.get("picker") or "(unassigned)"
         row = rows[picker]
-        if pick_list.get("status") == "open":
+        if pick_list.get("status") == DocStatus.OPEN:
             row["open"].append(pick_list["number"])
             lines = pick_list.get("lines") or []
             row["total"] += len(lines)
-            row["done"] += sum(1 for ln in lines if ln.get("status") != "open")
+            row["done"] += sum(1 for ln in lines if ln.get("status") != LineStatus.OPEN)
         for line in pick_list.get("lines") or []:
             at = line.get("done_at")
             if at:
@@ -204,14 +205,14 @@ def _pickers_table(rows: list[dict[str, Any]]) -> Any:
 
 
 def _lists_table(lists: list[dict[str, Any]]) -> Any:
-    open_lists = [p for p in lists if p.get("status") == "open"]
+    open_lists = [p for p in lists if p.get("status") == DocStatus.OPEN]
     if not open_lists:
         return html.Div("No open pick lists.", className="msg msg-info")
     rows = []
     for p in open_lists:
         lines = p.get("lines") or []
-        done = sum(1 for ln in lines if ln.get("status") != "open")
-        next_line = next((ln for ln in lines if ln.get("status") == "open"), None)
+        done = sum(1 for ln in lines if ln.get("status") != LineStatus.OPEN)
+        next_line = next((ln for ln in lines if ln.get("status") == LineStatus.OPEN), None)
         rows.append(html.Tr([
             html.Td(p["number"]), html.Td(p.get("picker") or "(unassigned)"),
             html.Td(_bar(done, len(lines))),
@@ -230,7 +231,7 @@ def _my_list(lists: list[dict[str, Any]]) -> Any:
     parts: list[Any] = []
     for p in lists:
         lines = p.get("lines") or []
-        done = sum(1 for ln in lines if ln.get("status") != "open")
+        done = sum(1 for ln in lines if ln.get("status") != LineStatus.OPEN)
         parts.append(html.H4([p["number"], " ", _bar(done, len(lines))]))
         parts.append(html.Table([
             html.Thead(html.Tr([html.Th(h) for h in ("#", "Location", "SKU", "Qty", "Status")])),
