@@ -212,6 +212,13 @@ class Database:
     in-memory SQLite database keeps one engine: another would open another database.
     """
 
+    @classmethod
+    def from_settings(cls, settings: CoreSettings, *, bus: EventBus | None = None) -> Database:
+        """The database ``settings`` name, with their lock timeout, SQL echo and audit key."""
+        return cls(settings.database_url, bus=bus, echo=settings.echo_sql,
+                   lock_timeout_s=settings.lock_timeout_s,
+                   audit_key=settings.resolved_audit_key())
+
     def __init__(
         self,
         url: str,

@@ -41,9 +41,7 @@ _log = logging.getLogger(__name__)
 
 def _database(settings: Settings, bus: EventBus) -> Database:
     """The engine and pool, as the core settings say."""
-    core = settings.core
-    return Database(core.database_url, bus=bus, echo=core.echo_sql,
-                    lock_timeout_s=core.lock_timeout_s, audit_key=core.resolved_audit_key())
+    return Database.from_settings(settings.core, bus=bus)
 
 
 def build_services(settings: Settings) -> Services:

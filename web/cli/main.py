@@ -35,7 +35,7 @@ app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol 
 
 
 def _database(settings: CoreSettings) -> Database:
-    return Database(settings.database_url)
+    return Database.from_settings(settings)
 
 
 @demo_app.command("load")

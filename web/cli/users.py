@@ -22,7 +22,7 @@ ROLES_HELP = "admin, manager, clerk, picker, qc_inspector, finance_auditor or se
 
 @contextmanager
 def _database() -> Iterator[Database]:
-    db = Database(Settings().core.database_url)
+    db = Database.from_settings(Settings().core)
     try:
         yield db
     finally:

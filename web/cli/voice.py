@@ -81,7 +81,7 @@ def _profile(settings: CoreSettings, engine_name: str, operator: str) -> bytes:
     from core import Database
     from core.voice import voice_profile
 
-    db = Database(settings.database_url)
+    db = Database.from_settings(settings)
     with db.read() as session:
         found = voice_profile(session, operator_id=operator, engine=engine_name)
     if found is None:
@@ -199,7 +199,7 @@ def enroll(
         rate = 8000 if all(r == 8000 for _, r, _, _ in takes) else 16000
         utterances = [EnrolmentUtterance(_at(pcm, r, rate), text) for pcm, r, text, _ in takes]
         adaptation = engine.adapt(utterances, sample_rate=rate)
-        db = Database(settings.core.database_url)
+        db = Database.from_settings(settings.core)
         with db.write() as session:
             saved = save_voice_profile(
                 session, actor=system_actor(session), operator_id=operator,
