@@ -98,3 +98,21 @@ def test_app_without_the_assistant_extra_serves_the_rest(
             with client.websocket_connect("/ws/voice"):
                 pass
         assert closed.value.code == 1000  # no route; the real one refuses a token-less 1008
+
+
+def test_pages_of_a_missing_extra_leave_the_navigation(no_assistant: None) -> None:
+    from web.pages.shell import ASSISTANT_NAV, _nav
+
+    links = _nav(list(ASSISTANT_NAV), "manager", "manager", "/reports")
+    ids = {getattr(link, "id", None) for link in links}
+    assert {"nav-pickers", "nav-reports"} <= ids  # they use the core API only
+    assert not ids & {"nav-chat", "nav-voice"}  # they need the assistant's API
+    chat = next(item for item in ASSISTANT_NAV if item.path == "/chat")
+    assert chat.extra == "assistant" and not chat.available()
+
+
+def test_pages_of_installed_extras_are_in_the_navigation() -> None:
+    from web.pages.shell import ASSISTANT_NAV, _nav
+
+    ids = {getattr(link, "id", None) for link in _nav(list(ASSISTANT_NAV), "manager", "m", "/")}
+    assert {"nav-chat", "nav-voice", "nav-pickers", "nav-reports"} <= ids

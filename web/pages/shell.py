@@ -10,6 +10,7 @@ import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as callback_context
 
+from web.extras import Extra, installed, missing_message
 from web.pages import chat, reports, users, voice
 from web.pages.api import ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, error_box, field
@@ -20,20 +21,26 @@ __all__ = ["NavItem", "shell_layout", "register_shell", "landing_for"]
 
 @dataclass(frozen=True)
 class NavItem:
-    """A page in the navigation: its path, label, the permission it needs and its layout."""
+    """A page in the navigation: its path, label, the permission it needs, its layout and the
+    optional extra (``facet[assistant]``...) whose API it uses."""
 
     path: str
     label: str
     permission: str
     layout: Callable[[Auth], Any]
+    extra: Extra | None = None
+
+    def available(self) -> bool:
+        """Whether the extra this page needs (if any) is installed."""
+        return self.extra is None or installed(self.extra)
 
 
 #: The assistant's pages, appended to the navigation the app gives: the chat for every role
 #: that reads (the assistant checks each question's own role), the voice console for the
 #: picking roles and the supervisor's view of pickers for managers and admins.
 ASSISTANT_NAV: tuple[NavItem, ...] = (
-    NavItem("/chat", "Chat", "read", chat.layout),
-    NavItem("/voice", "Voice", "pick:write", voice.console_layout),
+    NavItem("/chat", "Chat", "read", chat.layout, extra="assistant"),
+    NavItem("/voice", "Voice", "pick:write", voice.console_layout, extra="assistant"),
     NavItem("/pickers", "Pickers", "count:approve", voice.supervisor_layout),
     NavItem("/reports", "Reports", "audit:read", reports.layout),
 )
@@ -80,7 +87,7 @@ def _nav(items: list[NavItem], role: str, username: str, path: str) -> list[Any]
     links: list[Any] = [
         dcc.Link(item.label, href=item.path, id=f"nav-{item.path.strip('/')}",
                  className="active" if path == item.path else "")
-        for item in items if can(role, item.permission)
+        for item in items if can(role, item.permission) and item.available()
     ]
     # Chat and voice-console pages slot in here when they land, gated by role like the rest.
     links.append(html.Span(f"{username} · {role}", className="who", id="who"))
@@ -120,6 +127,8 @@ def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> No
         if not can(auth.role, item.permission):
             return html.Div(f"Your role ({auth.role}) may not open {item.label}.",
                             className="msg msg-info"), nav
+        if item.extra is not None and not item.available():
+            return html.Div(missing_message(item.extra), className="msg msg-info"), nav
         return item.layout(auth), nav
 
     @dash_app.callback(
