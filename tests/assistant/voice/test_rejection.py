@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from assistant.settings import AssistantSettings, VadSettings
@@ -13,6 +11,7 @@ from assistant.speech.fake import FakeRecognizer
 from assistant.voice import DialogueMachine, State, VoiceSession, load_language, vad_from_settings
 from tests.assistant.voice.conftest import Synth, make_backend, needs_espeak
 from web.api.ws_voice import _open_session
+from web.services import VoiceServices
 
 EN = load_language("en")
 
@@ -58,9 +57,9 @@ def test_settings_reach_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACET_ASSISTANT_OPERATOR_ID_DIGITS", "4")
     monkeypatch.setenv("FACET_ASSISTANT_REJECTION_THRESHOLD", "-5.5")
     settings = AssistantSettings(tts=False)
-    state = SimpleNamespace(voice_settings=settings, voice_speech_engine=FakeSpeechEngine(),
-                            voice_backend_factory=make_backend)
-    session = _open_session(state)
+    voice = VoiceServices(settings=settings, backend_factory=make_backend,
+                          speech_engine=FakeSpeechEngine(), tts=None)
+    session = _open_session(voice)
     assert (session.vad.high_pass_hz, session.vad.end_margin_db,
             session.vad.smooth_frames) == (200.0, 4.0, 3)
     assert session.reject_below == -5.5 and session.machine.operator_id_digits == 4
