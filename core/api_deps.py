@@ -9,7 +9,7 @@ mounted it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -106,7 +106,7 @@ async def current_actor(actor: Annotated[Actor, Depends(signed_in_actor)]) -> Ac
     return actor
 
 
-def allow(permission: str) -> Callable[..., Actor]:
+def allow(permission: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency that admits only roles carrying ``permission``."""
 
     async def _check(actor: Actor = Depends(current_actor)) -> Actor:

@@ -313,9 +313,9 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def pairs(session: Session, stmt: Select[tuple[K, V]]) -> dict[K, V]:
+def pairs(session: Session, stmt: Select[K, V]) -> dict[K, V]:
     """A two-column query as a dict, such as ids to codes for a page of API views.
 
     ``dict(result)`` would treat the result as a mapping (it has ``keys()``): hand it the rows.
     """
-    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
+    return dict(session.execute(stmt).tuples().all())

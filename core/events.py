@@ -199,4 +199,5 @@ def record(session: Session, event: Event) -> None:
 
 def take_pending(session: Session) -> list[Event]:
     """Remove and return the events queued on ``session``."""
-    return session.info.pop(PENDING_KEY, [])
+    pending: list[Event] = session.info.pop(PENDING_KEY, [])
+    return pending

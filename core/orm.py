@@ -6,7 +6,9 @@ by the ``core`` package) registers every table on this base.
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import TYPE_CHECKING, ClassVar
+
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 __all__ = ["NAMING", "Base"]
@@ -24,3 +26,7 @@ class Base(DeclarativeBase):
     """Declarative base of every core table."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every core model maps a plain Table (no select or join), as insert() and update() need.
+        __table__: ClassVar[Table]

@@ -168,7 +168,7 @@ def restore_postgres(
     script = ScriptDirectory.from_config(alembic_config(url))
     order = [rev.revision for rev in script.walk_revisions()]  # newest first
     if live in order and verification.revision in order:
-        if order.index(live) < order.index(verification.revision):  # type: ignore[arg-type]
+        if order.index(live) < order.index(verification.revision):
             raise ConflictError(
                 f"The database's schema ({live}) is newer than the copy's "
                 f"({verification.revision}); restore into a new, empty database instead.",

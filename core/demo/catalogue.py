@@ -12,7 +12,7 @@ from core.catalogue.schemas import SkuCreate, StyleCreate
 from core.catalogue.service import create_sku, create_style
 from core.people.security import Actor
 
-CATEGORIES = {
+CATEGORIES: dict[str, tuple[list[str | None], float, bool]] = {
     # category: (sizes, base net weight g, serialised)
     "ring": (["5", "6", "7", "8", "9"], 3.0, True),
     "pendant": ([None], 2.2, True),

@@ -38,6 +38,11 @@ CHANNELS = [("webshop", 0.55), ("boutique", 0.25), ("marketplace", 0.15), ("whol
 PROMISES = {"webshop": (1, 12), "boutique": (1, 17), "wholesale": (3, 17)}
 
 
+def _stopped_at(moment: datetime) -> Callable[[], datetime]:
+    """A clock that always reads ``moment``."""
+    return lambda: moment
+
+
 def promised(channel: str, at: datetime) -> datetime:
     """The dispatch time ``channel`` promises for an order placed at ``at``."""
     working_days, hour = PROMISES.get(channel, (1, 17))
@@ -91,7 +96,7 @@ def _pick_everything(session: Session, pick_doc_id: int, picker: Any, start: dat
         digits = session.scalar(
             select(Location.check_digits).where(Location.id == line.from_location_id)
         )
-        with use_clock(lambda at=at: at):
+        with use_clock(_stopped_at(at)):
             confirm_pick(
                 session,
                 actor=picker,
@@ -147,7 +152,7 @@ def _one_day(
         picks = rng.choices(offered, weights=offered_weights, k=rng.choice([1, 1, 2, 3]))
         chosen = {s.code: s for s in picks}
         channel = rng.choices([c for c, _w in CHANNELS], [w for _c, w in CHANNELS])[0]
-        with use_clock(lambda at=at: at):
+        with use_clock(_stopped_at(at)):
             order, _created = create_order(
                 session,
                 actor=clerk,

@@ -29,7 +29,7 @@ class DemoLayout:
 
 
 def _add(session: Session, actor: Actor, **fields: object) -> None:
-    create_location(session, actor=actor, data=LocationCreate(**fields))  # type: ignore[arg-type]
+    create_location(session, actor=actor, data=LocationCreate(**fields))
 
 
 def _zone_aisles(

@@ -7,11 +7,14 @@ serials move with ``UPDATE ... WHERE location_id = source``, so a piece is in on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import typing
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
+    CursorResult,
     Integer,
     String,
     bindparam,
@@ -49,10 +52,10 @@ _BLOCKED_LOT_DESTINATIONS = frozenset({Kind.QUARANTINE, Kind.SUPPLIER, Kind.SCRA
 
 # Hot-path statements are built once and run on the session's connection: on SQLite, building
 # and routing an ORM statement costs more than executing it.
-_IDS = bindparam("ids", expanding=True)
-_SKU_IDS = bindparam("sku_ids", expanding=True)
-_LOT_IDS = bindparam("lot_ids", expanding=True)
-_LOC_IDS = bindparam("loc_ids", expanding=True)
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_SKU_IDS: BindParameter[int] = bindparam("sku_ids", expanding=True)
+_LOT_IDS: BindParameter[int] = bindparam("lot_ids", expanding=True)
+_LOC_IDS: BindParameter[int] = bindparam("loc_ids", expanding=True)
 # One round trip for the SKUs, lots and locations a posting names.
 _REFS = union_all(
     select(literal("s"), Sku.id, Sku.code, cast(Sku.serialised, String), literal("")).where(
@@ -399,12 +402,12 @@ def _audit(
     actor: Actor,
     moves: Sequence[MoveRequest],
     move_ids: Sequence[int],
-    rows: Sequence[dict[str, object]],
+    rows: Sequence[Mapping[str, Any]],
 ) -> None:
     """One audit entry per posting with every move's full content (see core.ledger.integrity:
     `facet audit verify` compares each ledger row with it)."""
     recorded = [
-        move_record(move_id, serial_ids=m.serial_ids, **row)  # type: ignore[arg-type]
+        move_record(move_id, serial_ids=m.serial_ids, **row)
         for move_id, m, row in zip(move_ids, moves, rows, strict=True)
     ]
     audit.record(
@@ -453,7 +456,7 @@ def change_reserved(
     condition = (
         Balance.on_hand - Balance.reserved >= delta if delta > 0 else Balance.reserved + delta >= 0
     )
-    result = session.execute(
+    stmt = (
         update(Balance)
         .where(
             Balance.sku_id == sku_id,
@@ -464,6 +467,8 @@ def change_reserved(
         .values(reserved=Balance.reserved + delta)
         .execution_options(synchronize_session=False)
     )
+    # An UPDATE answers a CursorResult (rowcount), which Session.execute's stubs do not say.
+    result = typing.cast("CursorResult[Any]", session.execute(stmt))
     if result.rowcount != 1:
         raise InsufficientStockError(
             "Not enough free stock to reserve." if delta > 0 else "Reservation already released."

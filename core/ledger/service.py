@@ -91,7 +91,7 @@ class StockFilter:
     include_virtual: bool = False
 
 
-def stock_query(f: StockFilter) -> Select[tuple[Balance, Sku, Lot, Location]]:
+def stock_query(f: StockFilter) -> Select[Balance, Sku, Lot, Location]:
     """Balances joined with SKU, lot and location, filtered; non-zero only."""
     stmt = (
         select(Balance, Sku, Lot, Location)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -52,6 +52,7 @@ KINDS = frozenset({
     "serial-not-at-bin",
 })
 SOURCES = frozenset({"api", "voice"})
+_Ts = TypeVarTuple("_Ts")  # a filtered statement keeps its column types
 _GIVEN_MAX = 128
 
 
@@ -144,7 +145,7 @@ class PickExceptionQuery:
     until: datetime | None = None
 
 
-def _filtered(stmt: Select[Any], q: PickExceptionQuery) -> Select[Any]:
+def _filtered(stmt: Select[*_Ts], q: PickExceptionQuery) -> Select[*_Ts]:
     equal = ((User.username, q.user), (PickException.kind, q.kind),
              (PickException.source, q.source), (Document.number, q.pick_list), (Sku.code, q.sku))
     stmt = stmt.where(*(column == value for column, value in equal if value))

@@ -81,15 +81,15 @@ def _packing_bin(session: Session, code: str | None) -> Location:
         if loc.kind != Kind.PACKING or loc.tier != Tier.BIN:
             raise ValidationFailed(f"{code} is not a packing bin.", code="not-packing")
         return loc
-    loc = session.scalar(
+    first = session.scalar(
         select(Location)
         .where(Location.kind == Kind.PACKING, Location.tier == Tier.BIN, Location.active.is_(True))
         .order_by(Location.code)
         .limit(1)
     )
-    if loc is None:
+    if first is None:
         raise NotFoundError("The warehouse has no packing bin.", code="no-packing")
-    return loc
+    return first
 
 
 def _orders_for(

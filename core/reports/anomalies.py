@@ -164,4 +164,4 @@ def anomalies(session: Session, f: ReportFilter, *, idle_days: int = 90,
     sells, in that order; each row's ``why`` says in words why it is flagged."""
     rows = (_adjustments(session, f) + _people(session, f)
             + _idle_pieces(session, f, idle_days))
-    return rows[:limit]  # type: ignore[return-value]
+    return rows[:limit]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, select
 
@@ -23,6 +23,8 @@ __all__ = ["DEFAULT_DAYS", "ReportFilter", "VIRTUAL"]
 
 DEFAULT_DAYS = 90
 VIRTUAL = [str(k) for k in VIRTUAL_KINDS]
+
+_Ts = TypeVarTuple("_Ts")  # a filtered statement keeps its column types
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class ReportFilter:
                                        code="bad-period")
         return since, until
 
-    def skus(self, column: Any, stmt: Select[Any]) -> Select[Any]:
+    def skus(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
         """Keep rows whose SKU (``column``) matches the category, metal and purity."""
         if not (self.category or self.metal or self.purity):
             return stmt
@@ -63,22 +65,22 @@ class ReportFilter:
                 wanted = wanted.where(col == value)
         return stmt.where(column.in_(wanted))
 
-    def _supplier_ids(self) -> Select[Any]:
+    def _supplier_ids(self) -> Select[int]:
         return select(Supplier.id).where(
             (Supplier.code == (self.supplier or "").upper()) | (Supplier.name == self.supplier))
 
-    def lots(self, column: Any, stmt: Select[Any]) -> Select[Any]:
+    def lots(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
         """Keep rows whose lot (``column``) came from the supplier (code or name)."""
         if not self.supplier:
             return stmt
         return stmt.where(column.in_(select(Lot.id).where(
             Lot.supplier_id.in_(self._supplier_ids()))))
 
-    def suppliers(self, column: Any, stmt: Select[Any]) -> Select[Any]:
+    def suppliers(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
         """Keep rows whose supplier (``column``, a supplier id) is the supplier (code or name)."""
         return stmt.where(column.in_(self._supplier_ids())) if self.supplier else stmt
 
-    def locations(self, stmt: Select[Any], *columns: Any) -> Select[Any]:
+    def locations(self, stmt: Select[*_Ts], *columns: Any) -> Select[*_Ts]:
         """Keep rows where any of ``columns`` is the location or lies under its code."""
         if not self.location:
             return stmt
@@ -89,8 +91,8 @@ class ReportFilter:
             condition = condition | column.in_(wanted)
         return stmt.where(condition)
 
-    def stock(self, stmt: Select[Any], *, sku: Any, lot: Any, location: Any | None = None,
-              locations: tuple[Any, ...] = ()) -> Select[Any]:
+    def stock(self, stmt: Select[*_Ts], *, sku: Any, lot: Any, location: Any | None = None,
+              locations: tuple[Any, ...] = ()) -> Select[*_Ts]:
         """Every filter but the period, on the given SKU, lot and location columns."""
         stmt = self.lots(lot, self.skus(sku, stmt))
         cols = (location, *locations) if location is not None else locations

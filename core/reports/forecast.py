@@ -160,7 +160,7 @@ def _positions(session: Session, f: ReportFilter) -> dict[str, _Position]:
     return out
 
 
-def _on_order(f: ReportFilter) -> Select[Any]:
+def _on_order(f: ReportFilter) -> Select[*tuple[Any, ...]]:
     """Pieces still to arrive per SKU on open and partly received purchase orders, with the
     earliest expected date; filtered by SKU and by the order's supplier (not by location)."""
     left = PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity
@@ -192,7 +192,7 @@ def reorder_advice(
     series = _weekly_sales(session, f, weeks, last_day)
     positions = _positions(session, f)
     z = statistics.NormalDist().inv_cdf(service_level)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for sku, demand in series.items():
         rows.append(_advice(sku, demand, positions.get(sku, _Position()), z=z, alpha=alpha,
                             holdout=holdout, lead=lead_time_weeks, review=review_weeks,

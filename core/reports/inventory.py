@@ -28,7 +28,7 @@ AGE_BUCKETS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"),
                (365, "181-365 days"), (None, "over a year"))
 
 
-def _sales(f: ReportFilter) -> Select[Any]:
+def _sales(f: ReportFilter) -> Select[*tuple[Any, ...]]:
     """Units, revenue, orders and last sale per SKU in the period, filtered."""
     since, until = f.period()
     customer = aliased(Location)
@@ -50,7 +50,7 @@ def _sales(f: ReportFilter) -> Select[Any]:
                    location=StockMove.from_location_id)
 
 
-def _on_hand(f: ReportFilter) -> Select[Any]:
+def _on_hand(f: ReportFilter) -> Select[*tuple[Any, ...]]:
     stmt = (
         select(Balance.sku_id.label("sku_id"), func.sum(Balance.on_hand).label("on_hand"))
         .join(Location, Location.id == Balance.location_id)
@@ -130,7 +130,7 @@ def dead_stock(
             rows.append({"sku": sku, "category": cat, "lot": lot, "location": loc,
                          "on_hand": int(on_hand), "last_move_at": as_utc(at), "idle_days": idle,
                          "value": round(float(val), 2)})
-    rows.sort(key=lambda r: (-float(r["value"]), str(r["sku"]), str(r["location"])))  # type: ignore[arg-type]
+    rows.sort(key=lambda r: (-float(r["value"]), str(r["sku"]), str(r["location"])))
     return rows[:limit]
 
 
@@ -171,7 +171,7 @@ def ageing(session: Session, f: ReportFilter) -> list[dict[str, object]]:
     ]
 
 
-def _net_inflow_after(f: ReportFilter, moment: datetime) -> Select[Any]:
+def _net_inflow_after(f: ReportFilter, moment: datetime) -> Select[*tuple[Any, ...]]:
     """Units that entered internal locations at or after ``moment`` minus units that left."""
     src, dst = aliased(Location), aliased(Location)
     inside_to, inside_from = dst.kind.not_in(VIRTUAL), src.kind.not_in(VIRTUAL)

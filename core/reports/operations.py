@@ -186,6 +186,7 @@ def picker_performance(
                DocumentLine.done_at >= start, DocumentLine.done_at < end)
     )
     for uid, doc_id, done, status, at in lines:
+        assert uid is not None and at is not None  # the WHERE clause leaves no NULL here
         tallies[uid].add(doc_id, int(done or 0), status, as_utc(at))
     return [t.row(day) for t in sorted(tallies.values(), key=lambda t: t.username)]
 

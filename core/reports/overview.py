@@ -68,7 +68,7 @@ def overview(
     hourly = _moves_by(session, "hour", day, tomorrow)
     daily = _moves_by(session, "day", since, tomorrow)
     today = {reason: v for (b, reason), v in daily.items() if b == day.isoformat()}
-    orders = dict.fromkeys(WAITING, 0)
+    orders: dict[str, int] = dict.fromkeys(WAITING, 0)
     orders.update({str(s): int(n) for s, n in session.execute(
         select(SalesOrder.status, func.count(SalesOrder.id))
         .where(SalesOrder.status.in_(WAITING)).group_by(SalesOrder.status))})

@@ -131,7 +131,7 @@ def _add_exceptions(session: Session, f: ReportFilter, shifts: dict[Key, _Shift]
 def _rows(shifts: dict[Key, _Shift], by_day: bool) -> list[dict[str, Any]]:
     merged: dict[tuple[str, ...], list[Any]] = {}
     for (user, name, shift, day), s in sorted(shifts.items()):
-        key = (user, name, shift, day) if by_day else (user, name, shift)
+        key: tuple[str, ...] = (user, name, shift, day) if by_day else (user, name, shift)
         hours = (s.last - s.first).total_seconds() / 3600 if s.first and s.last else 0.0
         cell = merged.setdefault(key, [0, 0, 0, 0, 0, 0.0, 0])
         for i, value in enumerate((s.lines, s.pieces, s.short, s.wrong, s.traced, hours,

@@ -70,6 +70,11 @@ def _purity_deviation(session: Session, lot_ids: set[int]) -> dict[int, float]:
     return out
 
 
+def _worst(deviations: list[float]) -> float:
+    """The deviation farthest from zero (the lower one of a tie)."""
+    return min(deviations, key=lambda d: (-abs(d), d))
+
+
 def _plausible_grams(value: float) -> bool:
     """A weight a piece can have: finite, above zero, at most :data:`MAX_GRAMS`."""
     return math.isfinite(value) and 0 < value <= MAX_GRAMS
@@ -89,6 +94,7 @@ def _weight_deviation(
     out: dict[int, list[float]] = defaultdict(list)
     skipped: Counter[int] = Counter()
     for lot_id, weight, net in session.execute(f.skus(Serial.sku_id, stmt)):
+        assert weight is not None and net is not None  # the WHERE clause leaves no NULL here
         if not (_plausible_grams(float(weight)) and _plausible_grams(float(net))):
             skipped[lot_id] += 1
             continue
@@ -119,7 +125,7 @@ def supplier_quality(session: Session, f: ReportFilter) -> list[dict[str, object
             "pass_rate": round(s["passed"] / s["n"], 4),
             "purity_lots": len(devs),
             "mean_purity_deviation": round(statistics.fmean(devs), 2) if devs else None,
-            "worst_purity_deviation": round(min(devs, key=lambda d: (-abs(d), d)), 2)
+            "worst_purity_deviation": round(_worst(devs), 2)
             if devs else None,
             "pieces_weighed": len(pieces),
             "mean_weight_deviation_pct": round(statistics.fmean(pieces), 2) if pieces else None,
@@ -127,7 +133,7 @@ def supplier_quality(session: Session, f: ReportFilter) -> list[dict[str, object
             if pieces else None,
             "weights_skipped": sum(skipped[lot] for lot in s["lots"]),
         })
-    rows.sort(key=lambda r: (r["pass_rate"], r["supplier"]))  # type: ignore[arg-type, return-value]
+    rows.sort(key=lambda r: (r["pass_rate"], r["supplier"]))
     return rows
 
 

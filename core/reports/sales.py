@@ -32,7 +32,7 @@ def _check_period(since: datetime, until: datetime) -> None:
 
 def _sales(
     since: datetime, until: datetime, category: str | None, channel: str | None
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """Shipped quantity and revenue per SKU in the period, as a statement."""
     customer = aliased(Location)
     price = func.coalesce(OrderLine.unit_price, Sku.price)
@@ -141,7 +141,7 @@ def slow_movers(
     return rows
 
 
-def _net_inflow_since(since: datetime, by: Any) -> Select[Any]:
+def _net_inflow_since(since: datetime, by: Any) -> Select[*tuple[Any, ...]]:
     """Units that came into internal locations at or after ``since``, minus units that left."""
     src, dst = aliased(Location), aliased(Location)
     inside_to = dst.kind.not_in(_VIRTUAL)

@@ -73,7 +73,7 @@ def shrinkage(
     moves = _moves(session, f)
     if by == "move":
         _link_alerts(session, moves, *f.period())
-        return moves  # type: ignore[return-value]
+        return moves
     groups: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"moves": 0, "units_lost": 0, "units_found": 0, "net_units": 0,
                  "value_lost": 0.0, "net_value": 0.0, "move_ids": []})

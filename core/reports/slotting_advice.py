@@ -69,7 +69,11 @@ def _picks(session: Session, f: ReportFilter) -> list[tuple[int, int, int]]:
     )
     stmt = f.stock(stmt, sku=DocumentLine.sku_id, lot=DocumentLine.lot_id,
                    location=DocumentLine.from_location_id)
-    return [(int(s), int(b), int(n)) for s, b, n in session.execute(stmt)]
+    out = []
+    for s, b, n in session.execute(stmt):
+        assert b is not None  # the WHERE clause keeps lines picked from a bin
+        out.append((int(s), int(b), int(n)))
+    return out
 
 
 def slotting_advice(

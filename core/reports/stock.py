@@ -78,7 +78,7 @@ def stock_summary(
     return rows, _totals(session, stmt)
 
 
-def _totals(session: Session, stmt: Select[Any]) -> dict[str, int]:
+def _totals(session: Session, stmt: Select[*tuple[Any, ...]]) -> dict[str, int]:
     sub = stmt.with_only_columns(
         Balance.on_hand, Balance.reserved, Balance.sku_id, Balance.location_id
     ).subquery()

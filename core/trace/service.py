@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.catalogue.models import Sku, Style
@@ -45,7 +45,9 @@ def _place_row(place: Sequence[object], on_hand: object, reserved: object) -> di
             "reserved": reserved}
 
 
-def _balance_rows(session: Session, *conditions: object) -> list[dict[str, object]]:
+def _balance_rows(
+    session: Session, *conditions: ColumnElement[bool]
+) -> list[dict[str, object]]:
     stmt = (
         select(*_PLACE, Balance.on_hand, Balance.reserved)
         .join(Location, Location.id == Balance.location_id)
