@@ -194,12 +194,13 @@ def post_scenarios(request: ScenariosRequest) -> Any:
             g = request.generate
             catalogue = make_catalogue(g.n_skus, skew=g.skew)
             orders = OrderStream(catalogue, g.n_orders, g.mean_lines, g.max_quantity, g.arrival)
-        scenarios = [
+        scenario_a, scenario_b = (
             _scenario(name, layout, side.slotting, catalogue, request.seed)
             for name, layout, side in (("A", a, request.a), ("B", b, request.b))
-        ]
+        )
         result = compare_scenarios(
-            *scenarios,
+            scenario_a,
+            scenario_b,
             SimConfig(**request.config.model_dump()),
             orders,
             seed=request.seed,

@@ -96,7 +96,7 @@ class StreamDecimator:
         from scipy.signal import lfilter
 
         samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float64)
-        filtered, self._state = lfilter(self._taps, 1.0, samples, zi=self._state)
+        filtered, self._state = lfilter(self._taps, [1.0], samples, zi=self._state)
         kept = filtered[self._phase :: self.step]
         self._phase = (self._phase - samples.size) % self.step
         return to_pcm(kept)

@@ -131,7 +131,7 @@ def _install_stop_handler(flag: list[bool]) -> dict[int, Any]:
     def handler(signum: int, frame: FrameType | None) -> None:
         flag[0] = True
 
-    previous = {}
+    previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous[signum] = signal.signal(signum, handler)
     return previous

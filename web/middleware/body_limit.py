@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from starlette.exceptions import HTTPException
+from fastapi import HTTPException  # its detail may be a dict (the error envelope)
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 

@@ -44,7 +44,7 @@ def build_dash(app: FastAPI) -> Dash:
         title="Facet",
         assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None: no "Updating..."
         serve_locally=True,
     )
     dash_app.layout = shell_layout

@@ -13,7 +13,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
 
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, error_box, ok_box
+from web.pages.ui import PageContext, attrs, error_box, ok_box
 
 __all__ = ["layout", "register", "camera_tiles", "alert_item"]
 
@@ -40,8 +40,8 @@ def layout(auth: Auth | None = None) -> html.Div:
         html.Div(id="al-msg"),
         html.Div(id="al-snapshot"),
         html.Div(id="al-feed", className="feed"),
-    ], id="alerts-page", **{"data-can-ack": "1" if auth and can(auth.role, "alerts:write")
-                            else "0"})
+    ], id="alerts-page", **attrs({"data-can-ack": "1" if auth and can(auth.role, "alerts:write")
+                                  else "0"}))
 
 
 def camera_tiles(answer: dict[str, Any] | None, camera: str | None) -> list[Any]:
@@ -89,7 +89,7 @@ def alert_item(alert: dict[str, Any], may_ack: bool) -> html.Div:
     else:
         tail = html.Div("Open", className="meta")
     return html.Div([head, tail], className=f"alert sev-border-{alert['severity']}",
-                    id=f"alert-{key}", **{"data-alert": str(key)})
+                    id=f"alert-{key}", **attrs({"data-alert": str(key)}))
 
 
 def _cameras(api: Api, auth: Auth) -> dict[str, Any] | None:

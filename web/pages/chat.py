@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.ui import PageContext, error_box
+from web.pages.ui import PageContext, attrs, error_box
 
 __all__ = ["layout", "register", "LABELS", "chart_series"]
 
@@ -124,8 +124,8 @@ def _table(rows: list[dict[str, Any]], lang: str) -> html.Div:
     columns = columns[:MAX_COLUMNS]
     body = []
     for row in rows[:MAX_ROWS]:
-        attrs = {"data-location": str(row["location"])} if row.get("location") else {}
-        body.append(html.Tr([html.Td(_cell(row.get(c))) for c in columns], **attrs))
+        located = {"data-location": str(row["location"])} if row.get("location") else {}
+        body.append(html.Tr([html.Td(_cell(row.get(c))) for c in columns], **attrs(located)))
     parts: list[Any] = [html.Table([html.Thead(html.Tr([html.Th(c.replace("_", " "))
                                                         for c in columns])),
                                     html.Tbody(body)], className="chat-table")]
@@ -177,8 +177,8 @@ def answer_bubble(reply: dict[str, Any], lang: str, n: int) -> html.Div:
         parts.append(_table(rows, lang))
     kind = "chat-error" if reply.get("error") else "chat-ok"
     return html.Div(parts, className=f"chat-msg chat-bot {kind}", id=f"chat-answer-{n}",
-                    **{"data-intent": str(reply.get("intent") or ""),
-                       "data-conversation": str(reply.get("conversation_id", ""))})
+                    **attrs({"data-intent": str(reply.get("intent") or ""),
+                             "data-conversation": str(reply.get("conversation_id", ""))}))
 
 
 def question_bubble(text: str, n: int) -> html.Div:
@@ -207,7 +207,7 @@ def layout(auth: Auth) -> html.Div:
         ], className="row"),
         html.Div([html.Div(_t("en", "welcome"), className="chat-msg chat-bot chat-welcome",
                            id="chat-welcome")], id="chat-log", className="chat-log",
-                 role="log", **{"aria-live": "polite"}),
+                 role="log", **attrs({"aria-live": "polite"})),
         html.Div([
             dcc.Input(id="chat-q", type="text", n_submit=0, autoFocus=True, debounce=False,
                       placeholder=_t("en", "placeholder"), className="grow", maxLength=500,

@@ -67,7 +67,7 @@ def count_view(count: dict[str, Any]) -> html.Div:
     ])
 
 
-def _act(api: Api, auth: Auth, action: str, number: str | None, values: dict[str, Any],
+def _act(api: Api, auth: Auth | None, action: str, number: str | None, values: dict[str, Any],
          found: dict[int, Any]) -> dict[str, Any]:
     if action == "cnt-open":
         return api.post("/api/counts", auth, {

@@ -13,7 +13,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, dcc, html
 
 from web.pages.api import ApiError, auth_from, can
-from web.pages.ui import PageContext, error_box, field, lines_of, ok_box
+from web.pages.ui import PageContext, date_input, error_box, field, lines_of, ok_box
 
 __all__ = ["FORMS", "Form", "Field", "tabs", "register"]
 
@@ -123,7 +123,7 @@ def _control(form: Form, f: Field) -> Any:
     if f.kind == "textarea":
         return dcc.Textarea(id=cid, rows=3)
     if f.kind == "date":
-        return dcc.Input(id=cid, type="date")
+        return date_input(cid)
     return dcc.Input(id=cid, type="number" if f.kind == "number" else "text")
 
 

@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from web.pages import counts, forms, purchasing
 from web.pages.api import Api, ApiError, Auth, auth_from
 from web.pages.labels import data_uri, piece_label_svg
-from web.pages.ui import PageContext, empty_figure, error_box, field
+from web.pages.ui import PageContext, attrs, empty_figure, error_box, field
 
 __all__ = ["layout", "register"]
 
@@ -71,7 +71,7 @@ def _per_location(rows: list[dict[str, Any]]) -> list[Any]:
         blocks.append(html.Div([
             html.H4([head, html.Span(f" check {digits}" if digits else "", className="digits"),
                      html.Span(f" {total} on hand", className="total")]), body,
-        ], className="loc-block", **{"data-location": code}))
+        ], className="loc-block", **attrs({"data-location": code})))
     return blocks
 
 
@@ -116,7 +116,7 @@ def lot_timeline(lot: str, moves: list[dict[str, Any]], trace: dict[str, Any]) -
     return fig
 
 
-def _timeline(api: Api, auth: Auth, found: dict[str, Any]) -> go.Figure:
+def _timeline(api: Api, auth: Auth | None, found: dict[str, Any]) -> go.Figure:
     if found["kind"] == "serial":
         return serial_timeline(api.get(f"/api/serials/{found['label']}/history", auth))
     if found["kind"] == "lot":
@@ -126,7 +126,7 @@ def _timeline(api: Api, auth: Auth, found: dict[str, Any]) -> go.Figure:
     return empty_figure(f"{found['kind'].capitalize()} {found['label']}: see the locations above.")
 
 
-def _search(api: Api, auth: Auth, q: str) -> tuple[Any, go.Figure]:
+def _search(api: Api, auth: Auth | None, q: str) -> tuple[Any, go.Figure]:
     found = api.get("/api/locate", auth, q=q)
     rows = found["rows"]
     summary = html.P([html.Strong(f"{found['kind']} {found['label']}"),
@@ -145,10 +145,11 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
     )
     def search(_c: int, _s: int, q: str | None, auth_data: dict[str, Any] | None) -> Any:
         auth = auth_from(auth_data)
-        if not (q or "").strip():
+        text = (q or "").strip()
+        if not text:
             return error_box("Type something to look for."), empty_figure("")
         try:
-            return _search(ctx.api, auth, q.strip())  # type: ignore[union-attr]
+            return _search(ctx.api, auth, text)
         except ApiError as exc:
             return error_box(exc), empty_figure("Nothing to show.")
 

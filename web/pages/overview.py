@@ -19,7 +19,7 @@ KINDS = ("receipt", "putaway", "pick", "shipment", "transfer", "adjustment", "co
 
 def layout(_auth: Auth | None = None) -> html.Div:
     """The overview page."""
-    graph = {"displaylogo": False, "responsive": True}
+    graph: dcc.Graph.Config = {"displaylogo": False, "responsive": True}
     return html.Div([
         html.H2("Overview"),
         dcc.Interval(id="ov-tick", interval=30_000),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, dash_table, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
+from dash.dash_table.DataTable import DataTable
 
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, error_box, field, ok_box
+from web.pages.ui import PageContext, date_input, error_box, field, ok_box
 
 __all__ = ["order_lines", "order_view", "register", "tabs"]
 
@@ -50,7 +51,7 @@ def tabs(role: str) -> list[dcc.Tab]:
 def _form() -> list[Any]:
     return [
         field("Supplier code", dcc.Input(id="po-new-supplier", type="text")),
-        field("Expected on", dcc.Input(id="po-new-expected", type="date")),
+        field("Expected on", date_input("po-new-expected")),
         field("Supplier's reference", dcc.Input(id="po-new-reference", type="text")),
         field("Lines", dcc.Textarea(id="po-new-lines", rows=3),
               "One per line: SKU, quantity, unit cost (ST0003-Au750Y-7 5 120)."),
@@ -89,8 +90,9 @@ def _summary(orders: list[dict[str, Any]]) -> Any:
              "received": sum(ln["received_quantity"] for ln in o["lines"]),
              "on_order": sum(ln["on_order"] for ln in o["lines"]),
              "total_cost": o["total_cost"]} for o in orders]
-    return dash_table.DataTable(
-        id="po-table", columns=[{"name": c, "id": c} for c in rows[0]], data=rows,
+    return DataTable(
+        id="po-table", columns=[{"name": c, "id": c} for c in rows[0]],
+        data=rows,  # type: ignore[arg-type]  # Dash types a row's keys as str | float | int
         page_size=10, sort_action="native", style_table={"overflowX": "auto"},
         style_cell={"fontFamily": "inherit", "fontSize": 13, "textAlign": "left"})
 
@@ -110,7 +112,7 @@ def order_view(order: dict[str, Any]) -> html.Div:
     ], id="po-order")
 
 
-def _act(api: Api, auth: Auth, action: str, number: str | None,
+def _act(api: Api, auth: Auth | None, action: str, number: str | None,
          values: dict[str, Any]) -> dict[str, Any]:
     if action == "po-create":
         return api.post("/api/purchase-orders", auth, {

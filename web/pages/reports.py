@@ -6,13 +6,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, dash_table, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as callback_ctx
+from dash.dash_table.DataTable import DataTable
+from dash.dcc.express import send_bytes
 
 from core.reports import REPORTS
 from core.reports.traced import TRACE_DAYS
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.ui import PageContext, card, empty_figure, error_box, field
+from web.pages.ui import PageContext, TableRow, card, date_input, empty_figure, error_box, field
 
 __all__ = ["layout", "register", "report_params"]
 
@@ -34,8 +36,8 @@ def layout(_auth: Auth | None = None) -> html.Div:
             field("Report", dcc.Dropdown(id="rp-name", value="best-sellers", clearable=False,
                                          options=[{"label": spec.title, "value": name}
                                                   for name, spec in REPORTS.items()])),
-            field("From", dcc.Input(id="rp-since", type="date")),
-            field("Until", dcc.Input(id="rp-until", type="date")),
+            field("From", date_input("rp-since")),
+            field("Until", date_input("rp-until")),
             *(field(name.capitalize(), _text(name, "any")) for name in FILTERS),
             field("Idle days", dcc.Input(id="rp-days", type="number", min=1, value=180),
                   "dead stock"),
@@ -76,10 +78,12 @@ def report_params(since: str | None, until: str | None, filters: dict[str, str |
 
 def _figure(rows: list[dict[str, Any]], chart: dict[str, str]) -> go.Figure:
     x, y = chart.get("x"), chart.get("y")
+    if x is None or y is None:  # (no row has a None key: the same answer as below)
+        return empty_figure("Nothing to chart for this selection.")
     shown = [r for r in rows if x in r and isinstance(r.get(y), int | float)][:MAX_BARS]
     if not shown:
         return empty_figure("Nothing to chart for this selection.")
-    colour = chart.get("colour")
+    colour = chart.get("colour") or ""
     groups = sorted({str(r[colour]) for r in shown}) if colour else [None]
     fig = go.Figure()
     for g in groups:
@@ -94,9 +98,10 @@ def _figure(rows: list[dict[str, Any]], chart: dict[str, str]) -> go.Figure:
 def _table(columns: list[str], rows: list[dict[str, Any]]) -> Any:
     if not rows:
         return html.Div("No rows for this selection.", className="msg msg-info")
-    data = [{c: ", ".join(map(str, v)) if isinstance(v, list) else v for c, v in r.items()}
-            for r in rows]
-    return dash_table.DataTable(
+    data: list[TableRow] = [
+        {c: ", ".join(map(str, v)) if isinstance(v, list) else v for c, v in r.items()}
+        for r in rows]
+    return DataTable(
         id="rp-rows", columns=[{"name": c, "id": c} for c in columns], data=data, page_size=25,
         sort_action="native", filter_action="native", style_table={"overflowX": "auto"},
         style_cell={"fontFamily": "inherit", "fontSize": 13, "maxWidth": 420,
@@ -147,4 +152,4 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
             content = ctx.api.get_bytes(f"/api/reports/{name}?{query}", auth_from(auth_data))
         except ApiError as exc:
             return no_update, error_box(exc)
-        return dcc.send_bytes(content, f"{name}.{fmt}"), None
+        return send_bytes(content, f"{name}.{fmt}"), None

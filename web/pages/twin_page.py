@@ -75,7 +75,7 @@ def layout(_auth: Auth | None = None) -> html.Div:
     ], id="twin-page")
 
 
-def occupancy(api: Api, auth: Auth) -> dict[str, float]:
+def occupancy(api: Api, auth: Auth | None) -> dict[str, float]:
     """Units on hand per location, summed by the database (``/api/stock/occupancy``)."""
     return {row["location"]: float(row["on_hand"])
             for row in api.get("/api/stock/occupancy", auth)["items"]}
@@ -102,7 +102,7 @@ def route_figure(layout: Layout, occ: dict[str, float], answer: dict[str, Any]) 
     return fig
 
 
-def _pick_lists(api: Api, auth: Auth) -> list[dict[str, str]]:
+def _pick_lists(api: Api, auth: Auth | None) -> list[dict[str, str]]:
     lists = api.get("/api/picklists", auth, limit=40)["items"]
     return [{"label": f"{pl['number']} · {pl['status']} · {pl['picker'] or 'unassigned'} · "
                       f"{len(pl['lines'])} lines", "value": pl["number"]} for pl in lists]

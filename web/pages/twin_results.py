@@ -7,7 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from web.pages.ui import card
+from web.pages.ui import attrs, card
 
 __all__ = ["KPIS", "comparison_view", "kpi_figure"]
 
@@ -41,7 +41,7 @@ def _table(result: dict[str, Any]) -> html.Table:
         verdict, cls = _verdict(d, better_up)
         rows.append(html.Tr([html.Td(label), html.Td(_ci(a, unit)), html.Td(_ci(b, unit)),
                              html.Td(_ci(d, unit)), html.Td(verdict, className=cls)],
-                            **{"data-kpi": name}))
+                            **attrs({"data-kpi": name})))
     confidence = result["delta"]["orders_per_hour"].get("confidence", 0.95)
     head = ["KPI", "A: today", "B: what-if", "B − A", "verdict"]
     return html.Table([
@@ -70,7 +70,7 @@ def kpi_figure(result: dict[str, Any]) -> go.Figure:
 
 def comparison_view(result: dict[str, Any], what_if_figure: go.Figure) -> html.Div:
     """Table, chart and the what-if layout."""
-    graph = {"displaylogo": False, "responsive": True}
+    graph: dcc.Graph.Config = {"displaylogo": False, "responsive": True}
     return html.Div([
         card("What-if result", _table(result)),
         html.Div([

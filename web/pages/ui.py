@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 from fastapi import FastAPI
 
 from web.pages.api import Api, ApiError
 
-__all__ = ["PageContext", "error_box", "ok_box", "card", "field", "kpi", "empty_figure",
-           "denied", "lines_of"]
+__all__ = ["PageContext", "TableRow", "attrs", "card", "date_input", "denied", "empty_figure",
+           "error_box", "field", "kpi", "lines_of", "ok_box"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,23 @@ class PageContext:
 
     api: Api
     app: FastAPI
+
+
+TableRow = dict[str | float | int, Any]  # a DataTable row, keyed as Dash types it
+
+
+def date_input(element_id: str) -> dcc.Input:
+    """A browser date picker (YYYY-MM-DD)."""
+    # Dash's hint for `type` leaves out "date", which the browser's input element supports.
+    return dcc.Input(id=element_id, type="date")  # type: ignore[arg-type]
+
+
+def attrs(values: Mapping[str, str]) -> dict[str, Any]:
+    """HTML attributes a keyword cannot spell (``data-*``, ``aria-*``), to pass with ``**``.
+
+    Typed as ``Any`` values: Dash's typed signatures would check the keys against its own props.
+    """
+    return dict(values)
 
 
 def error_box(exc: ApiError | str) -> html.Div:

@@ -9,7 +9,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
 
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.ui import PageContext, card, error_box, field, ok_box
+from web.pages.ui import PageContext, attrs, card, error_box, field, ok_box
 
 __all__ = ["users_layout", "account_layout", "register", "user_rows", "ROLES"]
 
@@ -42,7 +42,7 @@ def user_rows(users: list[dict[str, Any]]) -> html.Table:
                 html.Button("Reset", id={"type": "us-do", "user": name, "op": "reset"},
                             n_clicks=0, className="link"),
             ], className="row")),
-        ], id=f"user-{name}", **{"data-active": "1" if u["active"] else "0"}))
+        ], id=f"user-{name}", **attrs({"data-active": "1" if u["active"] else "0"})))
     return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                       id="us-table")
 

@@ -25,7 +25,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from core.documents import DocStatus, LineStatus
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.ui import PageContext, card, error_box
+from web.pages.ui import PageContext, attrs, card, error_box
 
 __all__ = ["BANDS", "console_layout", "picker_progress", "register", "supervisor_layout",
            "training_panel"]
@@ -39,9 +39,9 @@ BANDS: list[dict[str, Any]] = [{"label": " wideband 16 kHz", "value": "16000"},
 
 def _button(label: str, element_id: str, title: str, *, say: str | None = None,
             primary: bool = False) -> html.Button:
-    attrs = {"data-say": say} if say else {}
+    said = {"data-say": say} if say else {}
     return html.Button(label, id=element_id, title=title, disabled=True,
-                       className="primary" if primary else "", **attrs)
+                       className="primary" if primary else "", **attrs(said))
 
 
 def training_panel() -> html.Section:
@@ -58,7 +58,7 @@ def training_panel() -> html.Section:
             html.Span(id="vt-status", className="vc-status"),
         ], className="row"),
         html.Div(id="vt-progress", className="vt-progress"),
-        html.Div(id="vt-phrase", className="vt-phrase", **{"aria-live": "assertive"}),
+        html.Div(id="vt-phrase", className="vt-phrase", **attrs({"aria-live": "assertive"})),
         html.Div(id="vt-heard", className="vt-heard"),
         html.Div(id="vt-result", className="vt-result"),
         html.Small("Uses the microphone and the headset band above; the microphone is muted "
@@ -79,7 +79,7 @@ def console_layout(auth: Auth) -> html.Div:
         html.Label([dcc.Checklist(id="vc-speak", options=[{"label": " Speak prompts",
                                                            "value": "on"}],
                                   value=["on"], inline=True)], className="meta"),
-        html.Span(id="vc-status", className="vc-status", **{"data-empty": "not connected"}),
+        html.Span(id="vc-status", className="vc-status", **attrs({"data-empty": "not connected"})),
         html.Span(id="vc-profile", className="vc-profile",
                   title="The dialogue decodes with the picker's trained voice profile"),
         html.Div(html.Div(id="vc-level-bar"), id="vc-level", className="vc-level",
@@ -96,7 +96,7 @@ def console_layout(auth: Auth) -> html.Div:
     prompt = html.Div([
         html.Div("Prompt", className="field-label"),
         html.Div(id="vc-prompt", className="vc-prompt",
-                 **{"aria-live": "assertive", "data-empty": "Press “Start dialogue”."}),
+                 **attrs({"aria-live": "assertive", "data-empty": "Press “Start dialogue”."})),
         html.Div(id="vc-state", className="meta"),
     ], className="vc-prompt-box")
     heard = html.Div([
@@ -136,7 +136,7 @@ def console_layout(auth: Auth) -> html.Div:
                  dcc.Interval(id="vc-tick", interval=REFRESH_MS * 2),
                  dcc.Store(id="vc-refresh")),
         ], className="grid2"),
-    ], id="voice-page", **{"data-user": auth.username})
+    ], id="voice-page", **attrs({"data-user": auth.username}))
 
 
 def supervisor_layout(auth: Auth) -> html.Div:
