@@ -80,6 +80,7 @@ system-deps system-deps-test:
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 test: install-test system-deps-test lint
 	$(PY) -m pytest -q
