@@ -129,6 +129,8 @@ def test_the_pinned_download_is_yolo11n_from_the_release_assets() -> None:
 
 def test_settings_carry_the_lookup_to_the_detector(monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:
+    for named in ("FACET_YOLO_WEIGHTS", "FACET_VISION_WEIGHTS"):  # make exports the first
+        monkeypatch.delenv(named, raising=False)
     monkeypatch.setenv("FACET_VISION_MODELS_DIR", str(tmp_path))
     monkeypatch.setenv("FACET_VISION_DOWNLOAD_WEIGHTS", "true")
     config = VisionSettings().detector_config()
