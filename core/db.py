@@ -318,4 +318,4 @@ def pairs(session: Session, stmt: Select[K, V]) -> dict[K, V]:
 
     ``dict(result)`` would treat the result as a mapping (it has ``keys()``): hand it the rows.
     """
-    return dict(session.execute(stmt).tuples().all())
+    return dict(session.execute(stmt).all())
