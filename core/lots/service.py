@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -162,17 +162,19 @@ def supplier_by_code(session: Session, code: str) -> Supplier:
     return supplier
 
 
-def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
-    """Serials for codes or QR payloads, in the order given; every one must exist, once."""
+T = TypeVar("T")
+
+
+def _unique_codes(values: Sequence[str]) -> list[str]:
+    """Serial codes of codes or QR payloads; a serial named twice is refused."""
     codes = [serial_code(v) for v in values]
     if len(set(codes)) != len(codes):
         raise SerialError("The same serial is named twice.", code="duplicate-serial")
-    found: dict[str, Serial] = {}
-    for start in range(0, len(codes), 500):
-        chunk = codes[start : start + 500]
-        found.update(
-            (s.code, s) for s in session.scalars(select(Serial).where(Serial.code.in_(chunk)))
-        )
+    return codes
+
+
+def _in_order(codes: list[str], found: dict[str, T]) -> list[T]:
+    """``found`` in the order of ``codes``; unknown codes are refused (the first five named)."""
     missing = [c for c in codes if c not in found]
     if missing:
         raise NotFoundError(
@@ -180,6 +182,18 @@ def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
             code="unknown-serial",
         )
     return [found[c] for c in codes]
+
+
+def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
+    """Serials for codes or QR payloads, in the order given; every one must exist, once."""
+    codes = _unique_codes(values)
+    found: dict[str, Serial] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        found.update(
+            (s.code, s) for s in session.scalars(select(Serial).where(Serial.code.in_(chunk)))
+        )
+    return _in_order(codes, found)
 
 
 class SerialRow(NamedTuple):
@@ -192,23 +206,14 @@ class SerialRow(NamedTuple):
     location_id: int
 
 
-_SERIAL_ROWS = select(
-    Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id
-).where(Serial.code.in_(bindparam("codes", expanding=True)))
-
-_P_SERIAL_ROW = Prepared(
-    select(Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id).where(
-        Serial.code == bindparam("code")
-    ),
-    SerialRow,
-)
+_SERIAL_COLUMNS = select(Serial.id, Serial.code, Serial.sku_id, Serial.lot_id, Serial.location_id)
+_SERIAL_ROWS = _SERIAL_COLUMNS.where(Serial.code.in_(bindparam("codes", expanding=True)))
+_P_SERIAL_ROW = Prepared(_SERIAL_COLUMNS.where(Serial.code == bindparam("code")), SerialRow)
 
 
 def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[SerialRow]:
     """Like :func:`serials_by_codes` but plain rows (id, code, sku_id, lot_id, location_id)."""
-    codes = [serial_code(v) for v in values]
-    if len(set(codes)) != len(codes):
-        raise SerialError("The same serial is named twice.", code="duplicate-serial")
+    codes = _unique_codes(values)
     session.flush()
     if len(codes) == 1:  # a pick confirmation: prepared, on the raw cursor
         found = {r.code: r for r in _P_SERIAL_ROW.rows(session, {"code": codes[0]})}
@@ -220,10 +225,4 @@ def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[Serial
                 _SERIAL_ROWS, {"codes": codes[start : start + 500]}
             )
         }
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise NotFoundError(
-            f"Unknown serial(s): {', '.join(missing[:5])}" + ("..." if len(missing) > 5 else ""),
-            code="unknown-serial",
-        )
-    return [found[c] for c in codes]
+    return _in_order(codes, found)
