@@ -1,15 +1,17 @@
 """A small typed event bus; events are published only after the transaction commits.
 
 Services record events on the session with :func:`record`; the database layer hands them to the
-bus when (and only if) the transaction commits. A transport (Redis, PostgreSQL NOTIFY) can be
-plugged in to carry events between web processes.
+bus when (and only if) the transaction commits. Between processes and hosts, events travel through
+an outbox table (written in the same transaction) and a :class:`Transport` (PostgreSQL NOTIFY,
+Redis, NATS) chosen by ``FACET_EVENTS_URL``; each process delivers each event once.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +25,7 @@ from core.clock import now
 __all__ = [
     "AlertAcknowledged",
     "AlertRaised",
+    "EVENT_TYPES",
     "DocumentPosted",
     "Event",
     "EventBus",
@@ -31,6 +34,7 @@ __all__ = [
     "PickConfirmed",
     "StockMoved",
     "Transport",
+    "event_from_dict",
     "record",
 ]
 
@@ -147,45 +151,115 @@ class AlertAcknowledged(Event):
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], None]
+Receiver = Callable[[Event], None]
+
+#: Every event type by name, for decoding events that arrive from other processes.
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (StockMoved, PickConfirmed, DocumentPosted, OrderCreated, LotRecalled,
+                AlertRaised, AlertAcknowledged)
+}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Rebuild an event from :meth:`Event.to_dict` output (``KeyError`` for an unknown name)."""
+    fields = dict(data)
+    cls = EVENT_TYPES[fields.pop("event")]
+    fields["at"] = datetime.fromisoformat(fields["at"])
+    if cls is StockMoved:
+        fields["moves"] = tuple(
+            MovedLine(**{**line, "serials": tuple(line.get("serials", ()))})
+            for line in fields["moves"]
+        )
+    return cls(**fields)
 
 
 class Transport(Protocol):
-    """Carries events between processes (Redis pub/sub, PostgreSQL NOTIFY...)."""
+    """Carries events between processes and hosts (PostgreSQL NOTIFY, Redis, NATS...).
+
+    The outbox relay calls :meth:`send` once per outbox row (again after a crash: receivers
+    drop repeats by event id). :meth:`start` makes the transport pass every event it receives,
+    this process's own included, to ``receive`` (from a thread of its own).
+    """
+
+    name: str
+
+    def start(self, receive: Receiver) -> None:
+        """Begin receiving; ``receive`` is called for each event from any process."""
 
     def send(self, event: Event) -> None:
-        """Send one event to the other processes."""
+        """Publish one event to every process; raises when the transport is unreachable."""
+
+    def ping(self) -> None:
+        """Raise when the transport is unreachable (the readiness check)."""
+
+    def close(self) -> None:
+        """Stop receiving and release connections."""
+
+
+class _Seen:
+    """The ids of the last ``size`` events delivered here, to drop repeats."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self._size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, event_id: str) -> bool:
+        """Remember ``event_id``; False when it was already there."""
+        with self._lock:
+            if event_id in self._ids:
+                return False
+            self._ids[event_id] = None
+            if len(self._ids) > self._size:
+                self._ids.popitem(last=False)
+            return True
 
 
 class EventBus:
-    """In-process publish/subscribe with an optional transport to other processes."""
+    """In-process publish/subscribe; events from other processes arrive through `receive`.
 
-    def __init__(self, transport: Transport | None = None) -> None:
-        self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
-        self.transport = transport
+    Each event is delivered to the local handlers once: events committed here are delivered at
+    commit (:meth:`publish`); the same event coming back through the transport, or an event
+    replayed by the outbox relay, is dropped by id.
+    """
 
-    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
-        """Call ``handler`` for every event of ``event_type`` (or a subclass)."""
-        self._handlers[event_type].append(handler)
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[tuple[Handler, bool]]] = defaultdict(list)
+        self._seen = _Seen()
+
+    def subscribe(
+        self, event_type: type[E], handler: Callable[[E], None], *, local_only: bool = False
+    ) -> None:
+        """Call ``handler`` for every event of ``event_type`` (or a subclass).
+
+        ``local_only`` handlers see only the events committed in this process, so an action
+        that must happen once per event (an MQTT message, a webhook) is taken by one process.
+        """
+        self._handlers[event_type].append((handler, local_only))
 
     def unsubscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
         """Stop calling ``handler``."""
-        if handler in self._handlers[event_type]:
-            self._handlers[event_type].remove(handler)
+        self._handlers[event_type] = [
+            entry for entry in self._handlers[event_type] if entry[0] != handler
+        ]
 
     def publish(self, event: Event) -> None:
-        """Deliver locally, then send through the transport; a failing handler is logged."""
-        self.deliver(event)
-        if self.transport is not None:
-            try:
-                self.transport.send(event)
-            except Exception:  # a broken transport must not lose the local delivery
-                log.exception("event transport failed for %s", event.name)
+        """Deliver an event committed in this process to the local handlers."""
+        if self._seen.add(event.id):
+            self._deliver(event, local=True)
 
-    def deliver(self, event: Event) -> None:
-        """Call local handlers only (used by transports receiving from elsewhere)."""
+    def receive(self, event: Event) -> None:
+        """Deliver an event from the transport, unless it was delivered here already."""
+        if self._seen.add(event.id):
+            self._deliver(event, local=False)
+
+    def _deliver(self, event: Event, *, local: bool) -> None:
         for event_type, handlers in list(self._handlers.items()):
             if isinstance(event, event_type):
-                for handler in list(handlers):
+                for handler, local_only in list(handlers):
+                    if local_only and not local:
+                        continue
                     try:
                         handler(event)
                     except Exception:

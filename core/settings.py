@@ -63,6 +63,12 @@ class CoreSettings(BaseSettings):
         description="Unit price at or above which putaway suggests the vault.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    events_url: str = Field(
+        default="memory://",
+        description="How events travel between processes and hosts: memory:// (one process, "
+        "the embedded default), postgresql://..., redis://host:6379/0 or nats://host:4222. "
+        "Other than memory://, events go through an outbox table and a relay.",
+    )
     audit_key: str = Field(
         default="",
         description="Key (16+ characters) that signs the audit chain (HMAC-SHA256). Empty: the "

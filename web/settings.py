@@ -24,8 +24,8 @@ from assistant.settings import AssistantSettings
 from core import CoreSettings
 from vision.settings import VisionSettings
 
-__all__ = ["NOT_SETTINGS", "Settings", "UnknownSetting", "WebSettings", "check_environment",
-           "known_keys"]
+__all__ = ["NOT_SETTINGS", "OperationsSettings", "Settings", "UnknownSetting", "WebSettings",
+           "Webhook", "check_environment", "known_keys"]
 
 
 class WebSettings(BaseSettings):
@@ -58,6 +58,46 @@ class WebSettings(BaseSettings):
     )
 
 
+class Webhook(BaseModel):
+    """One webhook: where alerts and camera states are posted, and the key that signs them."""
+
+    model_config = {"extra": "forbid"}
+
+    url: str = Field(description="http(s) URL that receives each event as a JSON POST.")
+    secret: str = Field(
+        min_length=16, description="Key (16+ characters) of the HMAC-SHA256 signature header."
+    )
+    events: list[str] = Field(
+        default_factory=lambda: ["AlertRaised", "AlertAcknowledged", "CameraState"],
+        description="Event names to send (AlertRaised, AlertAcknowledged, CameraState...).",
+    )
+
+
+class OperationsSettings(BaseSettings):
+    """Logging, metrics and the integrations that carry alerts out (MQTT, webhooks)."""
+
+    model_config = SettingsConfigDict(env_prefix="FACET_", extra="forbid")
+
+    log_level: str = Field(
+        default="INFO", description="Log level of every Facet process (DEBUG, INFO, WARNING...)."
+    )
+    log_json: bool = Field(
+        default=False, description="Log JSON lines (one object per record) instead of text."
+    )
+    mqtt_url: str = Field(
+        default="",
+        description="MQTT broker for alerts and camera states (mqtt://host:1883, "
+        "mqtts://user:password@host:8883); empty: none.",
+    )
+    mqtt_topic_prefix: str = Field(
+        default="facet", description="First level of every MQTT topic (facet/alerts...)."
+    )
+    webhooks: list[Webhook] = Field(
+        default_factory=list,
+        description="Signed webhooks, as a JSON list of {url, secret, events}; none by default.",
+    )
+
+
 #: ``FACET_*`` variables that are not settings of the app: read by the test suite and the
 #: speech-training tools, never by a running app.
 NOT_SETTINGS: Mapping[str, str] = {
@@ -67,7 +107,7 @@ NOT_SETTINGS: Mapping[str, str] = {
 }
 
 _SECTIONS: tuple[type[BaseSettings], ...] = (
-    CoreSettings, WebSettings, AssistantSettings, VisionSettings,
+    CoreSettings, WebSettings, AssistantSettings, VisionSettings, OperationsSettings,
 )
 
 
@@ -140,6 +180,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     assistant: AssistantSettings = field(default_factory=AssistantSettings)
     vision: VisionSettings = field(default_factory=VisionSettings)
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
 
     def __post_init__(self) -> None:
         """Refuse unknown ``FACET_*`` variables (after the sections read theirs)."""
