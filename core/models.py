@@ -4,6 +4,7 @@ from core.alerts.models import Alert
 from core.audit.models import AuditEntry, AuditHead, IdempotencyRecord
 from core.catalogue.models import Sku, Style
 from core.documents.models import Document, DocumentLine
+from core.leases.models import Lease
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import Location
 from core.locations.presence import ZonePresence
@@ -21,6 +22,7 @@ __all__ = [
     "Document",
     "DocumentLine",
     "IdempotencyRecord",
+    "Lease",
     "Location",
     "Lot",
     "MoveSerial",

@@ -1,10 +1,18 @@
 """Camera alerts stored in the core: raised, acknowledged, listed."""
 
-from core.alerts.service import acknowledge, alert_row, list_alerts, raise_alert, snapshot
+from core.alerts.service import (
+    acknowledge,
+    alert_row,
+    latest_alerts,
+    list_alerts,
+    raise_alert,
+    snapshot,
+)
 
 __all__ = [
     "acknowledge",
     "alert_row",
+    "latest_alerts",
     "list_alerts",
     "raise_alert",
     "snapshot",

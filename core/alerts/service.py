@@ -129,6 +129,26 @@ def list_alerts(
     return [alert_row(a) for a in page], total
 
 
+def latest_alerts(
+    session: Session, *, since: datetime, cameras: list[str] | None = None
+) -> list[tuple[str, str, str, datetime]]:
+    """(camera, zone, rule, newest raised_at) of every alert raised since ``since``.
+
+    A camera service taking over from another seeds its cooldown with these, so it does not
+    raise again what the previous one raised seconds ago.
+    """
+    newest = func.max(Alert.raised_at)
+    stmt = (
+        select(Alert.camera, Alert.zone, Alert.rule, newest)
+        .where(Alert.raised_at >= since)
+        .group_by(Alert.camera, Alert.zone, Alert.rule)
+        .order_by(Alert.camera, Alert.zone, Alert.rule)
+    )
+    if cameras is not None:
+        stmt = stmt.where(Alert.camera.in_(cameras))
+    return [(c, z, r, as_utc(at)) for c, z, r, at in session.execute(stmt).all()]
+
+
 def snapshot(session: Session, *, alert_id: int) -> bytes:
     """The JPEG snapshot of an alert."""
     data = session.scalar(select(Alert.snapshot).where(Alert.id == alert_id))
