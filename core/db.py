@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -25,7 +25,8 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import DatabaseBusy
-from core.events import EventBus, take_pending
+from core.events import EventBus, peek_pending, take_pending
+from core.outbox.service import write_events
 from core.settings import CoreSettings
 
 #: How long a write waits for a lock (SQLite's write lock, a PostgreSQL row lock) by default.
@@ -207,6 +208,10 @@ class AuditKey:
 class Database:
     """One database: engines for writes, reads and health, session factories, the event bus.
 
+    With ``outbox`` (any ``FACET_EVENTS_URL`` but ``memory://``), the events a transaction
+    records are also written to the outbox table just before it commits, in the same
+    transaction, for a relay to send to other processes; the local bus still gets them at once.
+
     Reads and the health check have pools of their own, so writers waiting for a lock (each
     holding a connection of the write pool) never leave them without a connection. An
     in-memory SQLite database keeps one engine: another would open another database.
@@ -214,10 +219,14 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: CoreSettings, *, bus: EventBus | None = None) -> Database:
-        """The database ``settings`` name, with their lock timeout, SQL echo and audit key."""
+        """The database ``settings`` name, with their lock timeout, SQL echo and audit key.
+
+        It keeps an outbox when events leave the process (``events_url`` is not memory://).
+        """
         return cls(settings.database_url, bus=bus, echo=settings.echo_sql,
                    lock_timeout_s=settings.lock_timeout_s,
-                   audit_key=settings.resolved_audit_key())
+                   audit_key=settings.resolved_audit_key(),
+                   outbox=not settings.events_url.startswith("memory:"))
 
     def __init__(
         self,
@@ -227,8 +236,11 @@ class Database:
         echo: bool = False,
         lock_timeout_s: float = LOCK_TIMEOUT_S,
         audit_key: bytes | None = None,
+        outbox: bool = False,
     ) -> None:
         self.url = url
+        self.outbox = outbox
+        self._outbox_listeners: list[Callable[[], None]] = []
         self.lock_timeout_s = lock_timeout_s
         self.engine = make_engine(url, echo=echo, lock_timeout_s=lock_timeout_s)
         path = _sqlite_file(url)
@@ -254,17 +266,32 @@ class Database:
         for factory in (self._read, self._write):
             event.listen(factory, "after_commit", self._after_commit)
             event.listen(factory, "after_rollback", self._after_rollback)
+            if outbox:
+                event.listen(factory, "before_commit", self._before_commit)
 
     @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
+    def on_outbox_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after each commit that wrote outbox rows (wakes the relay)."""
+        self._outbox_listeners.append(callback)
+
+    @staticmethod
+    def _before_commit(session: Session) -> None:
+        # Same transaction as the change: the rows exist if and only if the change does.
+        write_events(session, peek_pending(session))
+
     def _after_commit(self, session: Session) -> None:
         if self._copier is not None:
             self._copier.committed()
-        for pending in take_pending(session):
-            self.bus.publish(pending)
+        pending = take_pending(session)
+        for event_ in pending:  # this process's listeners first: no wait for the relay
+            self.bus.publish(event_)
+        if pending and self.outbox:
+            for wake in self._outbox_listeners:
+                wake()
 
     @staticmethod
     def _after_rollback(session: Session) -> None:

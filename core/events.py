@@ -271,6 +271,12 @@ def record(session: Session, event: Event) -> None:
     session.info.setdefault(PENDING_KEY, []).append(event)
 
 
+def peek_pending(session: Session) -> list[Event]:
+    """The events queued on ``session``, left in place (the outbox stores them at commit)."""
+    pending: list[Event] = session.info.get(PENDING_KEY, [])
+    return pending
+
+
 def take_pending(session: Session) -> list[Event]:
     """Remove and return the events queued on ``session``."""
     pending: list[Event] = session.info.pop(PENDING_KEY, [])

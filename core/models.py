@@ -10,6 +10,7 @@ from core.locations.models import Location
 from core.locations.presence import ZonePresence
 from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
+from core.outbox.models import OutboxRow
 from core.people.models import User
 from core.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from core.voice.models import VoiceProfile
@@ -27,6 +28,7 @@ __all__ = [
     "Lot",
     "MoveSerial",
     "OrderLine",
+    "OutboxRow",
     "PickException",
     "PurchaseOrder",
     "PurchaseOrderLine",
