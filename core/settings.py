@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -99,6 +101,13 @@ class CoreSettings(BaseSettings):
         description="The web app appends a signed audit checkpoint every this many minutes "
         "(0: never; run `facet audit anchor` from cron instead).",
     )
+    idempotency_retention_hours: float = Field(
+        default=48,
+        gt=0,
+        le=24 * 365,
+        description="How long the answer to a write sent with an Idempotency-Key is kept for "
+        "replay; the web app deletes older ones every hour (and `facet db prune` does too).",
+    )
     lock_timeout_s: float = Field(
         default=60.0,
         gt=0,
@@ -115,17 +124,12 @@ class CoreSettings(BaseSettings):
     )
 
     def resolved_secret_key(self) -> str:
-        """The signing key: the configured one, or one kept in ``var/secret_key``."""
+        """The signing key: the configured one, or one kept in ``var/secret_key`` (made once)."""
         if self.secret_key:
             return self.secret_key
-        path = Path("var") / "secret_key"
-        if not path.exists():
-            import secrets
+        import secrets
 
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return key_file(Path("var") / "secret_key", lambda: secrets.token_urlsafe(48))
 
     def existing_audit_key(self) -> bytes | None:
         """The audit key if one is configured or its file exists; never creates one."""
@@ -144,17 +148,33 @@ class CoreSettings(BaseSettings):
         key = self.existing_audit_key()
         if key is not None:
             return key
-        import os
         import secrets
 
-        path = self.audit_key_file
+        return key_file(self.audit_key_file, lambda: secrets.token_hex(32)).encode()
+
+
+def key_file(path: Path, make: Callable[[], str]) -> str:
+    """The key kept in ``path``, created (mode 0600) with ``make()`` when there is none.
+
+    Safe when several processes start at once: the key is written in full to a private
+    temporary file, then hard-linked to ``path``, which fails if ``path`` exists. Exactly one
+    process wins, and the others read the winner's complete key (never an empty or half-written
+    file, as a plain create-then-write would show them).
+    """
+    if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:  # O_EXCL: two processes starting at once keep one key
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(make() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temp, path)
         except FileExistsError:
-            return path.read_text().strip().encode()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        return path.read_text().strip().encode()
+            pass  # another process won the race: its key is the key
+        finally:
+            os.unlink(temp)
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(f"The key file {path} is empty; delete it or set the key.")
+    return key

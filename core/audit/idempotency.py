@@ -7,15 +7,20 @@ replays the stored answer and writes nothing; the same key with another fingerpr
 refused with :class:`~core.errors.IdempotencyConflict` (409 ``idempotency-conflict``). When
 the write fails and a concurrent attempt with the same key has meanwhile stored its answer,
 that answer is replayed: the retry has in fact succeeded. Nothing is stored for a failed write.
+
+Stored answers are kept for ``idempotency_retention_hours`` (clients retry within minutes);
+:func:`prune` deletes older ones, in batches so a large backlog never holds the write lock long.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +30,7 @@ from core.db import Database
 from core.errors import CoreError, IdempotencyConflict
 from core.prepared import Prepared
 
-__all__ = ["Answer", "run_once"]
+__all__ = ["Answer", "prune", "run_once"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +117,29 @@ def _stored(session: Session, user_id: int, key: str, fingerprint: str) -> Answe
     if row.fingerprint != fingerprint:
         raise IdempotencyConflict(f"Idempotency-Key '{key}' was used for a different request.")
     return Answer(row.status_code, row.body, replayed=True)
+
+
+def prune(session: Session, *, older_than: datetime, limit: int | None = None) -> int:
+    """Delete answers stored before ``older_than`` (at most ``limit`` of them); returns how many.
+
+    A retry after that no longer replays: it runs as a new write, which is why the retention is
+    hours, far beyond any client's retry window.
+    """
+    stmt = delete(IdempotencyRecord).where(IdempotencyRecord.created_at < older_than)
+    if limit is not None:  # oldest first, by id: one batch per transaction
+        batch = (select(IdempotencyRecord.id).where(IdempotencyRecord.created_at < older_than)
+                 .order_by(IdempotencyRecord.id).limit(limit))
+        stmt = delete(IdempotencyRecord).where(IdempotencyRecord.id.in_(batch.scalar_subquery()))
+    result = session.execute(stmt)
+    return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+def prune_all(db: Database, *, older_than: datetime, batch: int = 5000) -> int:
+    """:func:`prune` in batches of ``batch``, each in a write transaction of its own."""
+    total = 0
+    while True:
+        with db.write() as session:
+            count = prune(session, older_than=older_than, limit=batch)
+        total += count
+        if count < batch:
+            return total

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -97,21 +97,42 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[
-        int, typer.Option(min=1, help="Web processes; one per core suits PostgreSQL or SQLite.")
+        int,
+        typer.Option(
+            min=1,
+            help="Web processes; one per core suits PostgreSQL or SQLite. More than one needs "
+            "FACET_SECRET_KEY.",
+        ),
     ] = 1,
 ) -> None:
     """Run the web app: API at /api, docs at /docs, pages at /."""
     import uvicorn
 
-    settings = Settings().web  # refuses unknown FACET_* keys before the server starts
+    settings = Settings()  # refuses unknown FACET_* keys before the server starts
+    if workers > 1 and not settings.core.secret_key:
+        _refuse_without_secret_key(workers)
     uvicorn.run(
         "web.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host or settings.web.host,
+        port=port or settings.web.port,
         workers=workers,
         log_level="info",
     )
+
+
+def _refuse_without_secret_key(workers: int) -> NoReturn:
+    """Exit 2 with what to set: several workers need one signing key from the environment."""
+    # A key file under var/ is one host's (and depends on which worker made it first); tokens
+    # signed by one worker must be accepted by every other worker, on any host.
+    typer.echo(
+        f"Error: `facet serve --workers {workers}` needs FACET_SECRET_KEY: every worker (on "
+        "every host) must sign and check sign-in tokens with the same key. Set it in their "
+        "environment, for example\n  export FACET_SECRET_KEY=\"$(python -c "
+        "'import secrets; print(secrets.token_urlsafe(48))')\"",
+        err=True,
+    )
+    raise typer.Exit(2)
 
 
 def main() -> None:
