@@ -15,8 +15,9 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -78,11 +79,20 @@ class OperationsSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FACET_", extra="forbid")
 
-    log_level: str = Field(
-        default="INFO", description="Log level of every Facet process (DEBUG, INFO, WARNING...)."
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="Log level of every Facet process (DEBUG, INFO, WARNING, "
+        "ERROR or CRITICAL; any case)."
     )
     log_json: bool = Field(
         default=False, description="Log JSON lines (one object per record) instead of text."
+    )
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics (false: 404 there)."
+    )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="When set, /metrics asks for 'Authorization: Bearer <token>' (Prometheus' "
+        "bearer_token); empty: open to whoever reaches the port.",
     )
     mqtt_url: str = Field(
         default="",
@@ -96,6 +106,12 @@ class OperationsSettings(BaseSettings):
         default_factory=list,
         description="Signed webhooks, as a JSON list of {url, secret, events}; none by default.",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        """Accept ``info`` as well as ``INFO``."""
+        return value.upper() if isinstance(value, str) else value
 
 
 #: ``FACET_*`` variables that are not settings of the app: read by the test suite and the
