@@ -58,7 +58,7 @@ class Subscriber:
 
     def _on_message(self, _client: paho.Client, _userdata: object, msg: paho.MQTTMessage) -> None:
         with self.lock:
-            self.messages.append((msg.topic, msg.payload, bool(msg.retain)))
+            self.messages.append((msg.topic, bytes(msg.payload), bool(msg.retain)))
 
     def on(self, topic: str) -> list[bytes]:
         """Payloads received on ``topic`` so far."""
