@@ -29,6 +29,7 @@ __all__ = [
     "DocumentPosted",
     "Event",
     "EventBus",
+    "LocationsChanged",
     "LotRecalled",
     "OrderCreated",
     "PickConfirmed",
@@ -149,6 +150,14 @@ class AlertAcknowledged(Event):
     note: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class LocationsChanged(Event):
+    """Locations were created or changed (one event per transaction): layouts built from
+    them (the live twin's) are stale."""
+
+    actor: str
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], None]
 Receiver = Callable[[Event], None]
@@ -157,7 +166,7 @@ Receiver = Callable[[Event], None]
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (StockMoved, PickConfirmed, DocumentPosted, OrderCreated, LotRecalled,
-                AlertRaised, AlertAcknowledged)
+                AlertRaised, AlertAcknowledged, LocationsChanged)
 }
 
 
