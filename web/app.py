@@ -155,9 +155,15 @@ def _lifespan(services: Services) -> Any:
 
             services.vision = start_vision(db, settings.web.cameras_file, settings.vision)
         stop_anchoring = start_anchoring(settings.core, db)  # signed audit checkpoints
+        from web.integrations import start_integrations
+
+        integrations = start_integrations(  # alerts out: MQTT and signed webhooks, if set
+            settings.operations, services.bus,
+            services.vision.statuses if services.vision is not None else None)
         try:
             yield
         finally:
+            integrations.stop()
             stop_anchoring()
             vision, services.vision = services.vision, None
             if vision is not None:

@@ -205,3 +205,27 @@ def test_nothing_configured_starts_nothing() -> None:
     integrations = start_integrations(OperationsSettings(), bus)
     assert not integrations.active and integrations.watch is None
     integrations.stop()
+
+
+def test_the_web_app_publishes_the_alerts_it_commits(
+    sqlite_template: Path, tmp_path: Path, mqtt_url: str, prefix: str,
+    subscribe: Callable[[str], Subscriber],
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from core import CoreSettings
+    from web.app import Settings, create_app
+    from web.services import services_of
+
+    path = tmp_path / "facet.db"
+    shutil.copy(sqlite_template, path)
+    app = create_app(Settings(
+        core=CoreSettings(database_url=f"sqlite:///{path}", secret_key="test-key-0123456789"),
+        operations=_settings(mqtt_url, prefix)))
+    sub = subscribe(f"{prefix}/#")
+    with TestClient(app):
+        assert sub.wait_for(lambda: sub.on(f"{prefix}/available") == [b"online"])
+        alert_id = _raise(services_of(app).db, "vault-1")
+        assert sub.wait_for(lambda: len(sub.on(f"{prefix}/alerts")) == 1)
+    assert json.loads(sub.on(f"{prefix}/alerts")[0])["alert_id"] == alert_id
+    assert sub.wait_for(lambda: sub.on(f"{prefix}/available") == [b"online", b"offline"])
