@@ -159,3 +159,29 @@ class LiveMirror:
     def picker_positions(self) -> dict[str, PickerPosition]:
         """Each picker's last confirmed pick position."""
         return dict(self._pickers)
+
+    def restore_pickers(self, positions: Iterable[tuple[str, str, datetime]]) -> None:
+        """Seed pickers' positions from ``(picker, location, timestamp)`` kept elsewhere.
+
+        A position older than the one the mirror holds, or at a location the layout does not
+        have (any more), is skipped; coordinates come from this mirror's layout.
+
+        Examples
+        --------
+        >>> from datetime import datetime, timezone
+        >>> from twin.generate import generate_layout
+        >>> mirror = LiveMirror(generate_layout(aisles=2, bays=2, levels=1))
+        >>> t = datetime(2024, 5, 1, 8, tzinfo=timezone.utc)
+        >>> mirror.restore_pickers([("p7", "A01-L01-1", t), ("p8", "NOWHERE", t)])
+        >>> sorted(mirror.picker_positions())
+        ['p7']
+        """
+        codes = {loc.code for loc in self.layout.locations}
+        for picker, code, stamp in positions:
+            last = self._pickers.get(picker)
+            if code not in codes or (last is not None and last.timestamp >= stamp):
+                continue
+            loc = self.layout.location(code)
+            self._pickers[picker] = PickerPosition(
+                picker, loc.code, loc.x, loc.y, loc.z, stamp.astimezone(UTC)
+            )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.db import Database
 from core.errors import CheckDigitsError, ConflictError, NotFoundError, ValidationFailed
+from core.events import PENDING_KEY, LocationsChanged, record
 from core.locations.models import VIRTUAL_CODES, Kind, Location, Tier
 from core.locations.schemas import LocationCreate, LocationUpdate
 from core.people.security import Actor
@@ -54,6 +55,7 @@ def create_location(session: Session, *, actor: Actor, data: LocationCreate) -> 
     location = Location(**data.model_dump(exclude={"parent"}), parent_id=parent_id)
     session.add(location)
     session.flush()
+    _changed(session, actor)
     audit.record(
         session,
         actor=actor.username,
@@ -71,10 +73,32 @@ def update_location(session: Session, *, actor: Actor, code: str, data: Location
     for key, value in changes.items():
         setattr(location, key, value)
     session.flush()
+    _changed(session, actor)
     audit.record(
         session, actor=actor.username, action="location.update", entity=code, detail=changes
     )
     return location
+
+
+def _changed(session: Session, actor: Actor) -> None:
+    """Tell listeners (the live twin) that locations changed: once per transaction, however
+    many (the demo creates hundreds of bins in one)."""
+    if not any(isinstance(e, LocationsChanged) for e in session.info.get(PENDING_KEY, ())):
+        record(session, LocationsChanged(actor=actor.username))
+
+
+def locations_version(session: Session) -> tuple[int, int, int]:
+    """A cheap fingerprint of the bins: how many, the newest id, the sum of the active ids.
+
+    It changes whenever a bin is added or (de)activated, also by a process that published no
+    event, so a cached layout can check itself against it.
+    """
+    row = session.execute(
+        select(func.count(), func.coalesce(func.max(Location.id), 0),
+               func.coalesce(func.sum(case((Location.active.is_(True), Location.id), else_=0)), 0))
+        .where(Location.tier == Tier.BIN)
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def list_locations(
