@@ -71,6 +71,13 @@ class CoreSettings(BaseSettings):
         "the embedded default), postgresql://..., redis://host:6379/0 or nats://host:4222. "
         "Other than memory://, events go through an outbox table and a relay.",
     )
+    events_retention_hours: float = Field(
+        default=24.0,
+        gt=0,
+        le=24 * 365,
+        description="How long sent events stay in the outbox table (a process that lost its "
+        "transport connection catches up from it) before the relay prunes them.",
+    )
     audit_key: str = Field(
         default="",
         description="Key (16+ characters) that signs the audit chain (HMAC-SHA256). Empty: the "

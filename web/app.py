@@ -27,6 +27,7 @@ from core.routers import ROUTERS
 from web import errors
 from web.adapters.audit_anchors import start_anchoring
 from web.api import tickets
+from web.events.runtime import EventsRuntime
 from web.extras import installed, log_missing
 from web.middleware.body_limit import BodyLimit
 from web.middleware.security_headers import SecurityHeaders
@@ -51,7 +52,8 @@ def build_services(settings: Settings) -> Services:
     from web.adapters.voice_backend import voice_services
 
     bus = EventBus()
-    db = _database(settings, bus)
+    db = _database(settings, bus)  # with an outbox unless FACET_EVENTS_URL is memory://
+    events = EventsRuntime.from_settings(settings.core, db)  # started by the lifespan
     live = twin_live.attach(db)
     core = CoreContext(
         db=db, settings=settings.core, token_key=settings.core.resolved_secret_key(),
@@ -63,7 +65,7 @@ def build_services(settings: Settings) -> Services:
     return Services(
         settings=settings, core=core, bus=bus, tickets=tickets.TicketBook(core.token_key),
         assistant=build_assistant(db, settings.assistant), live_twin=live,
-        voice=voice_services(db, settings.assistant, sequencer=live.sequence),
+        voice=voice_services(db, settings.assistant, sequencer=live.sequence), events=events,
     )
 
 
@@ -147,6 +149,7 @@ def _lifespan(services: Services) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services.events.start()  # other processes' events in, this one's outbox out
         if settings.web.warm_up_models and installed("assistant"):  # before the first question
             threading.Thread(target=services.assistant.warm_up, daemon=True).start()
         await _request_nothing(app)
@@ -168,6 +171,7 @@ def _lifespan(services: Services) -> Any:
             vision, services.vision = services.vision, None
             if vision is not None:
                 vision.stop()
+            services.events.stop()  # after the cameras: their last alerts are relayed
             db.dispose()
 
     return lifespan

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # types only: these modules import this one for its dependenc
     from web.adapters.live_hub import LiveHub
     from web.adapters.twin_live import LiveTwin
     from web.api.tickets import TicketBook
+    from web.events.runtime import EventsRuntime
     from web.settings import Settings
 
 __all__ = [
@@ -110,6 +111,9 @@ class Services:
     assistant: Assistant
     live_twin: LiveTwin
     voice: VoiceServices
+    #: Events between processes: the transport (none for memory://) and the outbox relay;
+    #: ``events.status()`` is the readiness check (transport reachable, relay lag).
+    events: EventsRuntime
     #: The camera workers; None until start-up starts them, and without a cameras file.
     vision: VisionSupervisor | None = None
     #: The browsers' event fan-out; made by the first ``/ws/events`` client, on the loop

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from core.events import Transport
+from web.events.reader import OutboxReader
 
 __all__ = ["SCHEMES", "transport_from_url"]
 
@@ -16,10 +17,12 @@ __all__ = ["SCHEMES", "transport_from_url"]
 SCHEMES = ("memory", "postgresql", "postgresql+psycopg", "postgres")
 
 
-def transport_from_url(url: str) -> Transport | None:
+def transport_from_url(url: str, *, reader: OutboxReader | None = None) -> Transport | None:
     """The transport for ``url``; None for ``memory://`` (events stay in this process).
 
-    Raises ``ValueError`` for a scheme no transport handles.
+    ``reader`` reads events back from the outbox (PostgreSQL NOTIFY carries a reference to an
+    event too large for it, and a reconnecting listener catches up from it); transports that
+    need neither ignore it. Raises ``ValueError`` for a scheme no transport handles.
     """
     scheme = urlsplit(url).scheme.lower()
     if scheme == "memory":
@@ -27,7 +30,10 @@ def transport_from_url(url: str) -> Transport | None:
     if scheme in ("postgresql", "postgresql+psycopg", "postgres"):
         from web.events.postgres import PostgresTransport
 
-        return PostgresTransport(url)
+        return PostgresTransport(
+            url, load_event=reader.load if reader else None,
+            catch_up=reader.since if reader else None,
+        )
     raise ValueError(
         f"FACET_EVENTS_URL has the unknown scheme {scheme!r} in {url!r}; "
         f"use one of: {', '.join(s + '://' for s in SCHEMES)}."
