@@ -31,6 +31,28 @@ class CameraConfig(BaseModel):
         description="RTSP/HTTP URL, USB device index, video file or image folder."
     )
     kind: SourceKind = Field(default="auto", description="Source kind; auto guesses it.")
+    detect_source: str | int | None = Field(
+        default=None,
+        description="Detect role: a low-resolution substream (or file) the detector reads; "
+        "source is then the record/view (main) stream, decoded only while someone watches. "
+        "Unset: source is decoded once and scaled down for detection.",
+    )
+    detect_width: int | None = Field(
+        default=None,
+        ge=0,
+        description="Width the detect image is scaled to after decoding; unset: the vision "
+        "settings' detect_width; 0: no scaling.",
+    )
+    view_width: int | None = Field(
+        default=None,
+        ge=64,
+        description="Width of live-view and snapshot frames; unset: preview_max_width.",
+    )
+    size: tuple[int, int] | None = Field(
+        default=None,
+        description="Width and height of the main stream, the pixels zones are drawn in. "
+        "Only needed with a detect_source; unset: read from the main stream once.",
+    )
     fps: float | None = Field(
         default=5.0, gt=0, description="Frames per second to analyse; null: as fast as possible."
     )
@@ -40,9 +62,9 @@ class CameraConfig(BaseModel):
     zones_file: str | None = Field(default=None, description="Or a zones file (YAML or JSON).")
     enabled: bool = Field(default=True, description="Disabled cameras are not started.")
 
-    @field_validator("source")
+    @field_validator("source", "detect_source")
     @classmethod
-    def _source_not_blank(cls, value: str | int) -> str | int:
+    def _source_not_blank(cls, value: str | int | None) -> str | int | None:
         if isinstance(value, str) and not value.strip():
             raise ValueError("source must not be empty")
         return value
@@ -51,17 +73,36 @@ class CameraConfig(BaseModel):
         """The resolved kind of the source."""
         if self.kind != "auto":
             return self.kind
-        if isinstance(self.source, int) or str(self.source).isdigit():
-            return "usb"
-        if str(self.source).lower().startswith(_STREAM_PREFIXES):
-            return "stream"
-        return "folder" if Path(self.source).is_dir() else "file"
+        return _kind_of(self.source)
+
+    def detect_role(self) -> CameraConfig:
+        """This camera as its detect-role source (itself when it has no detect_source)."""
+        if self.detect_source is None:
+            return self
+        return self.model_copy(
+            update={"source": self.detect_source, "kind": _kind_of(self.detect_source)}
+        )
+
+    def view_role(self) -> CameraConfig | None:
+        """The main stream read for viewing when a detect_source is set, else None."""
+        if self.detect_source is None:
+            return None
+        # Read as fast as it comes: the detect role paces the camera, the view follows it.
+        return self.model_copy(update={"detect_source": None, "fps": None})
 
     def zone_list(self) -> list[Zone]:
         """The camera's zones (inline ones, or those of its zones file)."""
         if self.zones_file is not None:
             return load_zones(self.zones_file)
         return zones_from_specs(self.zones, source=f"camera {self.name}")
+
+
+def _kind_of(source: str | int) -> Literal["stream", "usb", "file", "folder"]:
+    if isinstance(source, int) or str(source).isdigit():
+        return "usb"
+    if str(source).lower().startswith(_STREAM_PREFIXES):
+        return "stream"
+    return "folder" if Path(source).is_dir() else "file"
 
 
 class GroupConfig(BaseModel):
@@ -123,6 +164,9 @@ def _resolve_paths(camera: CameraConfig, base: Path) -> CameraConfig:
     update: dict[str, Any] = {}
     if camera.source_kind() in ("file", "folder") and isinstance(camera.source, str):
         update["source"] = _absolute(camera.source, base)
+    detect = camera.detect_source
+    if isinstance(detect, str) and _kind_of(detect) in ("file", "folder"):
+        update["detect_source"] = _absolute(detect, base)
     if camera.zones_file is not None:
         update["zones_file"] = _absolute(camera.zones_file, base)
     zones = []

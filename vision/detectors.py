@@ -18,6 +18,7 @@ from vision.weights import find_weights
 
 __all__ = [
     "Detector",
+    "detect_all",
     "FakeDetector",
     "YoloDetector",
     "make_detector",
@@ -25,13 +26,27 @@ __all__ = [
     "require_ultralytics",
 ]
 
+
 @runtime_checkable
 class Detector(Protocol):
-    """Finds labelled boxes in a BGR image."""
+    """Finds labelled boxes in a BGR image; ``detect_batch`` does several at once."""
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         """Detections of one BGR image, boxes in that image's pixels."""
         ...
+
+    def detect_batch(self, images: Sequence[np.ndarray]) -> list[list[Detection]]:
+        """Detections of each image, in order; by default one :meth:`detect` call each."""
+        return [self.detect(image) for image in images]
+
+
+def detect_all(detector: Detector, images: Sequence[np.ndarray]) -> list[list[Detection]]:
+    """``detector.detect_batch(images)``, or a loop for detectors written before batching."""
+    batch = getattr(detector, "detect_batch", None)
+    if batch is None:
+        return [detector.detect(image) for image in images]
+    found: list[list[Detection]] = batch(images)
+    return found
 
 
 def prepare_ultralytics(config_dir: Path) -> None:
@@ -53,7 +68,7 @@ def require_ultralytics() -> None:
         )
 
 
-class YoloDetector:
+class YoloDetector(Detector):
     """Ultralytics YOLO detector; loads .pt, ONNX, OpenVINO and other export formats."""
 
     def __init__(self, config: DetectorConfig, *, config_dir: Path) -> None:
@@ -85,20 +100,29 @@ class YoloDetector:
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         """Detections of one BGR image."""
+        return self.detect_batch([image])[0]
+
+    def detect_batch(self, images: Sequence[np.ndarray]) -> list[list[Detection]]:
+        """Detections of several BGR images in one predict call (ultralytics takes a list)."""
+        if not images:
+            return []
         try:
-            result = self._model.predict(
-                image,
+            results = self._model.predict(
+                list(images),
                 imgsz=self.config.imgsz,
                 conf=self.config.confidence,
                 iou=self.config.iou,
                 device=self.config.device,
                 verbose=False,
-            )[0]
+            )
         except Exception as exc:
             raise DetectorError(f"detector failed on a frame: {exc}") from exc
-        self.names = dict(result.names)
-        data = result.boxes.data.cpu().numpy() if len(result.boxes) else np.zeros((0, 6))
-        return self._to_detections(data)
+        found = []
+        for result in results:
+            self.names = dict(result.names)
+            data = result.boxes.data.cpu().numpy() if len(result.boxes) else np.zeros((0, 6))
+            found.append(self._to_detections(data))
+        return found
 
     def _to_detections(self, data: np.ndarray) -> list[Detection]:
         found = []
@@ -110,7 +134,7 @@ class YoloDetector:
         return found
 
 
-class FakeDetector:
+class FakeDetector(Detector):
     """Finds blobs of one marker colour and calls them persons; or replays a script."""
 
     def __init__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from vision.config import CameraConfig
@@ -16,9 +17,11 @@ from vision.sources import CameraState, CameraStatus
 __all__ = [
     "CameraStatusReport",
     "FrameReport",
+    "RawImage",
     "ShelfReadingMessage",
     "StopWorker",
     "TrackMessage",
+    "WatchCameras",
     "WorkerConfig",
     "WorkerFailed",
     "WorkerMessage",
@@ -79,8 +82,30 @@ class ShelfReadingMessage(_Message):
         return ShelfReading(self.zone, self.state, self.score, self.occluded)
 
 
+class RawImage(_Message):
+    """A BGR image as raw bytes: far cheaper to pass between processes than to JPEG-encode."""
+
+    width: int
+    height: int
+    data: bytes
+
+    @classmethod
+    def of(cls, image: np.ndarray) -> RawImage:
+        """The message form of a BGR image."""
+        height, width = image.shape[:2]
+        return cls(width=int(width), height=int(height), data=image.tobytes())
+
+    def to_array(self) -> np.ndarray:
+        """Back to a (read-only) BGR array."""
+        return np.frombuffer(self.data, dtype=np.uint8).reshape(self.height, self.width, 3)
+
+
 class FrameReport(_Message):
-    """One analysed frame: tracks, shelf readings and a preview JPEG (without overlay)."""
+    """One analysed frame: tracks, shelf readings and its image (raw, without overlay).
+
+    The image is view-sized while someone watches the camera and the small detect image
+    otherwise; boxes and ``width``/``height`` are in the camera's own pixels.
+    """
 
     kind: Literal["frame"] = "frame"
     group: str
@@ -91,7 +116,7 @@ class FrameReport(_Message):
     height: int
     tracks: list[TrackMessage] = Field(default_factory=list)
     shelves: list[ShelfReadingMessage] = Field(default_factory=list)
-    jpeg: bytes
+    image: RawImage
     detect_ms: float = 0.0
     reconnected: bool = False
 
@@ -159,6 +184,13 @@ class StopWorker(_Message):
     """Supervisor to worker: stop and exit."""
 
     kind: Literal["stop"] = "stop"
+
+
+class WatchCameras(_Message):
+    """Supervisor to worker: the cameras someone watches now (all others get no view frames)."""
+
+    kind: Literal["watch"] = "watch"
+    cameras: list[str] = Field(default_factory=list)
 
 
 WorkerMessage = Annotated[

@@ -82,13 +82,29 @@ class CameraPipeline:
         started = time.perf_counter()
         detections = self.detector.detect(frame.image)
         detect_ms = (time.perf_counter() - started) * 1000
-        tracks = self.tracker.update(detections, frame.size)
+        return self.finish(frame, detections, detect_ms)
+
+    def finish(
+        self,
+        frame: Frame,
+        detections: Sequence[Detection],
+        detect_ms: float = 0.0,
+        *,
+        size: tuple[int, int] | None = None,
+    ) -> FrameAnalysis:
+        """Track and read shelves from detections made elsewhere (a batch over cameras).
+
+        ``size`` is the camera's own pixel size, in which the detections' boxes are given,
+        when ``frame`` holds a smaller image (the detect image of a camera nobody watches).
+        """
+        size = size or frame.size
+        tracks = self.tracker.update(detections, size)
         shelves = self._read_shelves(frame, detections, tracks)
         return FrameAnalysis(
             frame.camera,
             frame.seq,
             frame.captured_at,
-            frame.size,
+            size,
             tuple(detections),
             tuple(tracks),
             tuple(shelves),

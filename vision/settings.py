@@ -140,6 +140,23 @@ class VisionSettings(BaseSettings):
         default=960, ge=64, description="Preview and snapshot JPEGs are scaled down to this."
     )
     mjpeg_fps: float = Field(default=5.0, gt=0, description="MJPEG stream frame rate.")
+    detect_width: int = Field(
+        default=640,
+        ge=0,
+        description="Frames are scaled down to this width right after decoding, before the "
+        "detector sees them (Frigate's detect resolution); boxes are mapped back to the "
+        "camera's own pixels. 0 keeps the decoded size. Cameras may set their own.",
+    )
+    detect_batch: bool = Field(
+        default=True,
+        description="Detect the due frames of a worker's cameras in one batched call.",
+    )
+    watch_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A camera counts as watched this long after its last MJPEG frame or "
+        "snapshot request; only watched cameras get view-sized frames (and JPEG encoding).",
+    )
     start_method: Literal["spawn", "forkserver", "fork"] = Field(
         default="spawn", description="multiprocessing start method of detector workers."
     )

@@ -316,6 +316,10 @@ class ManagedCamera:
             self._source.close()
             self._source = None
 
+    def close(self) -> None:
+        """Close the source for now; the next poll opens it again."""
+        self._close()
+
     def stop(self) -> None:
         """Close the source for good."""
         self._close()

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from vision.alerts import AlertPipeline, StoredAlert
 from vision.config import CamerasFile
-from vision.images import placeholder_jpeg, render_jpeg
+from vision.images import draw_overlay, encode_jpeg, placeholder_jpeg
 from vision.messages import (
     CameraStatusReport,
     FrameReport,
     StopWorker,
+    WatchCameras,
     WorkerConfig,
     WorkerFailed,
     WorkerStarted,
@@ -52,6 +53,7 @@ class _Worker:
     restarts: int = 0
     restart_at: float | None = None
     started: bool = False
+    watched: frozenset[str] | None = None  # what the process was last told; None: nothing yet
 
 
 @dataclass
@@ -66,6 +68,7 @@ class SupervisorStats:
 
     frames: int = 0
     alerts: int = 0
+    jpeg_encoded: int = 0
     sink_errors: int = 0
     alert_latency_ms: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     detect_ms: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
@@ -106,6 +109,7 @@ class VisionSupervisor:
         self._workers = {g: _Worker(self._worker_config(g, cams)) for g, cams in groups.items()}
         self._latest: dict[str, FrameReport] = {}
         self._rendered: dict[str, _Rendered] = {}
+        self._watchers: dict[str, float] = {}  # camera -> monotonic time its watch ends
         self._lock = threading.Lock()
         # The stubs type a start method chosen at run time as BaseContext, which has no
         # Process; each of the three allowed methods gives one of these contexts.
@@ -151,6 +155,7 @@ class VisionSupervisor:
     def _spawn(self, worker: _Worker) -> None:
         worker.inbox = self._ctx.Queue()
         worker.failed, worker.restart_at, worker.started = None, None, False
+        worker.watched = None  # a new process knows no watchers: tell it on the next round
         worker.process = self._ctx.Process(
             target=worker_main,
             args=(worker.config, self._outbox, worker.inbox),
@@ -198,6 +203,8 @@ class VisionSupervisor:
                 message = None
             if message is not None:
                 self._handle(message)
+            if self.running:
+                self._tell_watchers()
             if self.running and time.monotonic() >= next_check:
                 self._check_workers()
                 next_check = time.monotonic() + 1.0
@@ -233,14 +240,12 @@ class VisionSupervisor:
         readings = [s.to_reading() for s in report.shelves]
 
         def render(findings: list[Finding] | Any) -> bytes:
-            return render_jpeg(
-                report.jpeg,
-                report.width,
+            # The one JPEG an unwatched camera costs: the frame that raised the alert.
+            return self._render(
+                report,
                 tracks,
-                self._zones.get(report.camera, []),
                 alert_zones={f.zone for f in findings},
                 alert_tracks={f.track_id for f in findings if f.track_id is not None},
-                quality=self.settings.jpeg_quality,
             )
 
         try:
@@ -289,6 +294,49 @@ class VisionSupervisor:
                 retry_in=delay,
             )
 
+    def _render(
+        self,
+        report: FrameReport,
+        tracks: list[Any],
+        *,
+        alert_zones: set[str] | frozenset[str] = frozenset(),
+        alert_tracks: set[int] | frozenset[int] = frozenset(),
+    ) -> bytes:
+        """The report's raw image with boxes and zones drawn, as JPEG."""
+        image = report.image.to_array()
+        canvas = draw_overlay(
+            image,
+            tracks,
+            self._zones.get(report.camera, []),
+            alert_zones=alert_zones,
+            alert_tracks=alert_tracks,
+            scale=image.shape[1] / report.width if report.width else 1.0,
+        )
+        self.stats.jpeg_encoded += 1
+        return encode_jpeg(canvas, self.settings.jpeg_quality)
+
+    def watch(self, camera: str) -> None:
+        """Someone watches ``camera`` now: its worker sends view-sized frames for a while."""
+        with self._lock:
+            if camera in self._status:
+                self._watchers[camera] = time.monotonic() + self.settings.watch_seconds
+
+    def watched(self) -> set[str]:
+        """The cameras whose watch has not run out."""
+        now = time.monotonic()
+        with self._lock:
+            for camera in [c for c, until in self._watchers.items() if until <= now]:
+                del self._watchers[camera]
+            return set(self._watchers)
+
+    def _tell_watchers(self) -> None:
+        watched = self.watched()
+        for worker in self._workers.values():
+            mine = frozenset(c.name for c in worker.config.cameras) & watched
+            if mine != worker.watched and worker.process is not None and worker.inbox is not None:
+                worker.inbox.put(WatchCameras(cameras=sorted(mine)))
+                worker.watched = mine
+
     def _set_status(self, camera: str, **changes: Any) -> None:
         with self._lock:
             self._status[camera] = self._status[camera].model_copy(update=changes)
@@ -313,10 +361,15 @@ class VisionSupervisor:
             return self._latest.get(camera)
 
     def annotated_jpeg(self, camera: str) -> bytes | None:
-        """The last frame of a camera with boxes and zones drawn (cached per frame)."""
+        """The last frame of a camera with boxes and zones drawn (cached per frame).
+
+        Asking counts as watching: the camera's worker sends view-sized frames from now on
+        until ``watch_seconds`` pass without another request.
+        """
         report, status = self.latest(camera), self.status(camera)
         if status is None:
             return None
+        self.watch(camera)
         cached = self._rendered.setdefault(camera, _Rendered())
         if report is None or status.state is not CameraState.ONLINE:
             key = -hash((status.state, status.code))
@@ -325,14 +378,7 @@ class VisionSupervisor:
                 cached.seq, cached.jpeg = key, placeholder_jpeg(lines)
             return cached.jpeg
         if cached.seq != report.seq:
-            tracks = [t.to_tracked() for t in report.tracks]
-            jpeg = render_jpeg(
-                report.jpeg,
-                report.width,
-                tracks,
-                self._zones.get(camera, []),
-                quality=self.settings.jpeg_quality,
-            )
+            jpeg = self._render(report, [t.to_tracked() for t in report.tracks])
             cached.seq, cached.jpeg = report.seq, jpeg
         return cached.jpeg
 

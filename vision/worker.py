@@ -11,15 +11,21 @@ from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from typing import Any
 
-from vision.detectors import Detector, make_detector, prepare_ultralytics
+import numpy as np
+
+from vision.detectors import Detector, detect_all, make_detector, prepare_ultralytics
+from vision.domain import Detection
 from vision.errors import VisionError
-from vision.images import encode_jpeg, scale_to_width
+from vision.feed import CameraFeed, Capture, map_detections
+from vision.images import scale_to_width
 from vision.messages import (
     CameraStatusReport,
     FrameReport,
+    RawImage,
     ShelfReadingMessage,
     StopWorker,
     TrackMessage,
+    WatchCameras,
     WorkerConfig,
     WorkerFailed,
     WorkerStarted,
@@ -34,17 +40,22 @@ __all__ = ["GroupRunner", "worker_main"]
 
 log = logging.getLogger(__name__)
 
+_Found = list[Detection] | VisionError  # a frame's detections, or why its batch failed
 _STATUS_EVERY = 1.0  # seconds between routine status reports
 _IDLE_SLEEP_MAX = 0.05
 
 
 @dataclass
 class _Camera:
-    managed: ManagedCamera
+    feed: CameraFeed
     pipeline: CameraPipeline | None
     times: deque[float] = field(default_factory=lambda: deque(maxlen=20))
     reported: tuple[Any, ...] = ()
     reported_at: float = 0.0
+
+    @property
+    def managed(self) -> ManagedCamera:
+        return self.feed.managed
 
 
 class GroupRunner:
@@ -56,6 +67,7 @@ class GroupRunner:
         self.outbox = outbox
         self.settings = VisionSettings(**config.settings)
         self.cameras: list[_Camera] = []
+        self.detector: Detector | None = None
         self.dropped = 0
 
     def setup(self) -> bool:
@@ -71,6 +83,7 @@ class GroupRunner:
         except VisionError as exc:
             self._fail_all(exc)
             return False
+        self.detector = detector
         for camera in self.config.cameras:
             self.cameras.append(self._camera(camera, detector, shelf_detector))
         self._send(WorkerStarted(group=self.config.group, pid=os.getpid()))
@@ -81,11 +94,14 @@ class GroupRunner:
         return self.settings.ultralytics_config_dir
 
     def _camera(self, camera: Any, detector: Detector, shelf_detector: Detector | None) -> _Camera:
-        managed = ManagedCamera(
+        feed = CameraFeed(
             camera,
+            detect_width=self.settings.detect_width,
+            view_width=self.settings.preview_max_width,
             backoff_min=self.settings.reconnect_min_seconds,
             backoff_max=self.settings.reconnect_max_seconds,
         )
+        managed = feed.managed
         try:
             zones = camera.zone_list()
             pipeline = CameraPipeline(
@@ -102,11 +118,12 @@ class GroupRunner:
                 person_label=self.settings.person_label,
             )
         except VisionError as exc:
-            managed.stop()  # a camera with a broken zone setup is not run; the others are
+            feed.stop()  # a camera with a broken zone setup is not run; the others are
             managed.status.state, managed.status.code = CameraState.ERROR, exc.code
             managed.status.message = exc.message
-            return _Camera(managed, None)
-        return _Camera(managed, pipeline)
+            return _Camera(feed, None)
+        feed.needs_main = bool(pipeline.shelf_classifiers)  # shelf regions are in full pixels
+        return _Camera(feed, pipeline)
 
     def _fail_all(self, exc: VisionError) -> None:
         for camera in self.config.cameras:
@@ -121,32 +138,71 @@ class GroupRunner:
             )
         self._send(WorkerFailed(group=self.config.group, code=exc.code, message=exc.message))
 
-    def step(self) -> int:
-        """Poll every camera once, analysing due frames; returns frames analysed."""
-        done = 0
+    def watch(self, cameras: set[str]) -> None:
+        """Mark which cameras someone watches: they get view-sized frames, the others not."""
         for cam in self.cameras:
-            if cam.pipeline is None:
+            cam.feed.watched = cam.feed.name in cameras
+
+    def step(self) -> int:
+        """Poll every camera once and analyse the due frames in one detector batch."""
+        due: list[tuple[_Camera, Capture]] = []
+        for cam in self.cameras:
+            capture = cam.feed.poll() if cam.pipeline is not None else None
+            if capture is None:
                 self._report(cam)
                 continue
-            frame = cam.managed.poll()
-            if frame is not None:
-                if cam.managed.reconnected:
-                    cam.pipeline.reset()
-                try:
-                    analysis = cam.pipeline.analyse(frame)
-                except VisionError as exc:
-                    cam.managed.status.code, cam.managed.status.message = exc.code, exc.message
-                    cam.managed.status.errors += 1
-                else:
-                    self._send_frame(cam, analysis, frame.image)
-                    done += 1
-                cam.managed.reconnected = False
+            if cam.managed.reconnected and cam.pipeline is not None:
+                cam.pipeline.reset()
+            due.append((cam, capture))
+        if not due:
+            return 0
+        found, detect_ms = self._detect([capture.detect for _, capture in due])
+        done = 0
+        for (cam, capture), detections in zip(due, found, strict=True):
+            done += self._analyse(cam, capture, detections, detect_ms)
+            cam.managed.reconnected = False
             self._report(cam)
         return done
 
-    def _send_frame(self, cam: _Camera, analysis: FrameAnalysis, image: Any) -> None:
+    def _detect(self, images: list[np.ndarray]) -> tuple[list[_Found], float]:
+        """Detections per image (an error in place of all when the batch fails) and ms each."""
+        detector = self.detector
+        assert detector is not None  # set up before the first step
+        started = time.perf_counter()
+        try:
+            if self.settings.detect_batch:
+                found: list[_Found] = list(detect_all(detector, images))
+            else:
+                found = [detector.detect(image) for image in images]
+        except VisionError as exc:
+            found = [exc] * len(images)
+        return found, (time.perf_counter() - started) * 1000 / len(images)
+
+    def _analyse(
+        self,
+        cam: _Camera,
+        capture: Capture,
+        detections: _Found,
+        detect_ms: float,
+    ) -> int:
+        assert cam.pipeline is not None
+        try:
+            if isinstance(detections, VisionError):
+                raise detections
+            mapped = map_detections(detections, capture.scale)
+            analysis = cam.pipeline.finish(capture.frame(), mapped, detect_ms, size=capture.size)
+        except VisionError as exc:
+            cam.managed.status.code, cam.managed.status.message = exc.code, exc.message
+            cam.managed.status.errors += 1
+            return 0
+        self._send_frame(cam, analysis, capture)
+        return 1
+
+    def _send_frame(self, cam: _Camera, analysis: FrameAnalysis, capture: Capture) -> None:
         cam.times.append(time.monotonic())
-        preview = scale_to_width(image, self.settings.preview_max_width)
+        # Only a watched camera pays for a view-sized image; alerts use the detect image.
+        source = capture.main if cam.feed.watched and capture.main is not None else capture.detect
+        image = scale_to_width(source, cam.feed.view_width)
         report = FrameReport(
             group=self.config.group,
             camera=analysis.camera,
@@ -156,7 +212,7 @@ class GroupRunner:
             height=analysis.size[1],
             tracks=[TrackMessage.of(t) for t in analysis.tracks],
             shelves=[ShelfReadingMessage.of(s) for s in analysis.shelves],
-            jpeg=encode_jpeg(preview, self.settings.jpeg_quality),
+            image=RawImage.of(image),
             detect_ms=round(analysis.detect_ms, 2),
             reconnected=cam.managed.reconnected,
         )
@@ -181,7 +237,7 @@ class GroupRunner:
 
     def idle_time(self) -> float:
         """Seconds to sleep before any camera is due."""
-        due = min((c.managed.next_due() for c in self.cameras if c.pipeline), default=None)
+        due = min((c.feed.next_due() for c in self.cameras if c.pipeline), default=None)
         if due is None:
             return _IDLE_SLEEP_MAX
         return max(0.0, min(_IDLE_SLEEP_MAX, due - time.monotonic()))
@@ -190,17 +246,22 @@ class GroupRunner:
         """Stop every camera and report their final state."""
         for cam in self.cameras:
             if cam.pipeline is not None:
-                cam.managed.stop()
+                cam.feed.stop()
             self._report(cam)
         self._send(WorkerStopped(group=self.config.group))
 
 
-def _stop_requested(inbox: Queue[Any]) -> bool:
-    try:
-        message = inbox.get_nowait()
-    except queue.Empty:
-        return False
-    return isinstance(message, StopWorker)
+def _read_inbox(inbox: Queue[Any], runner: GroupRunner) -> bool:
+    """Apply the supervisor's messages; True when it asked the worker to stop."""
+    while True:
+        try:
+            message = inbox.get_nowait()
+        except queue.Empty:
+            return False
+        if isinstance(message, StopWorker):
+            return True
+        if isinstance(message, WatchCameras):
+            runner.watch(set(message.cameras))
 
 
 def worker_main(config: WorkerConfig, outbox: Queue[Any], inbox: Queue[Any]) -> None:
@@ -210,7 +271,7 @@ def worker_main(config: WorkerConfig, outbox: Queue[Any], inbox: Queue[Any]) -> 
     try:
         if not runner.setup():
             return
-        while not _stop_requested(inbox):
+        while not _read_inbox(inbox, runner):
             if runner.step() == 0:
                 time.sleep(runner.idle_time())
         runner.close()
