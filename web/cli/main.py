@@ -16,7 +16,7 @@ from web.cli import users as users_cli
 from web.cli import vision as vision_cli
 from web.cli import voice as voice_cli
 from web.extras import exit_unless_installed
-from web.settings import Settings, UnknownSetting
+from web.settings import OperationsSettings, Settings, UnknownSetting
 
 app = typer.Typer(
     help="Facet: warehouse system for jewellery and fashion accessories.", no_args_is_help=True
@@ -32,6 +32,20 @@ app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes
 app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
 app.add_typer(headset_cli.app, name="headset", help="A headset client for voice picking.")
 app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol a picker.")
+
+
+@app.callback()
+def _configure_logging() -> None:
+    # Every command logs the same way (FACET_LOG_LEVEL, FACET_LOG_JSON), configured once.
+    from pydantic import ValidationError
+
+    from web.observability.logs import configure_logging
+
+    try:
+        configure_logging(OperationsSettings())
+    except ValidationError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def _database(settings: CoreSettings) -> Database:
@@ -108,17 +122,26 @@ def serve(
     """Run the web app: API at /api, docs at /docs, pages at /."""
     import uvicorn
 
+    from web.observability.logs import log_config
+    from web.observability.metrics import metrics_directory
+
     settings = Settings()  # refuses unknown FACET_* keys before the server starts
     if workers > 1 and not settings.core.secret_key:
         _refuse_without_secret_key(workers)
-    uvicorn.run(
-        "web.app:create_app",
-        factory=True,
-        host=host or settings.web.host,
-        port=port or settings.web.port,
-        workers=workers,
-        log_level="info",
-    )
+    operations = settings.operations
+    with metrics_directory(workers):  # several workers: /metrics sums them all
+        uvicorn.run(
+            "web.app:create_app",
+            factory=True,
+            host=host or settings.web.host,
+            port=port or settings.web.port,
+            workers=workers,
+            # Each worker configures its logging from the same dictionary; the app writes
+            # the access lines itself (with request ids), so uvicorn's are off.
+            log_config=log_config(operations),
+            log_level=operations.log_level.lower(),
+            access_log=False,
+        )
 
 
 def _refuse_without_secret_key(workers: int) -> NoReturn:

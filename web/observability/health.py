@@ -112,6 +112,7 @@ async def check_events(services: Services, limiter: anyio.CapacityLimiter) -> Ch
         if key in status
     }
     if not status.get("ok", False):
+        log.warning("readiness: events transport down: %s", status.get("error", "not ok"))
         return _failed("events-transport-down", "The events transport cannot be reached; "
                        "events stay in the outbox until it is back.", **details)
     return Check(ok=True, details=details)

@@ -12,8 +12,12 @@ start, each worker writes its values there, and ``/metrics`` on any worker sums 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
@@ -33,6 +37,7 @@ __all__ = [
     "Metrics",
     "counter",
     "gauge",
+    "metrics_directory",
     "multiprocess_mode",
     "route_template",
     "status_class",
@@ -197,3 +202,24 @@ def counter(name: str, documentation: str, label: str,
         family.add_metric([key], value)
     return family
 
+
+
+@contextmanager
+def metrics_directory(workers: int) -> Iterator[str | None]:
+    """For several workers, a fresh ``PROMETHEUS_MULTIPROC_DIR`` (removed after) that the
+    workers, started inside the block, write their metrics to; yields the directory.
+
+    One worker needs none. A directory the environment already names is used as it is (and
+    kept): its owner empties it between runs, as prometheus_client asks.
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if workers <= 1 or given:
+        yield given
+        return
+    path = tempfile.mkdtemp(prefix="facet-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    try:
+        yield path
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        shutil.rmtree(path, ignore_errors=True)
