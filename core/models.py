@@ -13,6 +13,7 @@ from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.outbox.models import OutboxRow
 from core.people.models import User
 from core.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from core.state.models import SharedValue
 from core.voice.models import VoiceProfile
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Reservation",
     "SalesOrder",
     "Serial",
+    "SharedValue",
     "Sku",
     "StockMove",
     "Style",

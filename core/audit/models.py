@@ -58,4 +58,5 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int]
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Indexed for the retention job (core.audit.idempotency.prune).
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
