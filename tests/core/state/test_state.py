@@ -10,7 +10,7 @@ import pytest
 from core import Database
 from core.clock import use_clock
 from core.errors import ValidationFailed
-from core.state import SharedState, delete, get, items, prune, put, put_many
+from core.state import SharedState, get, items, prune, put, put_many
 
 T0 = datetime(2026, 12, 3, 9, tzinfo=UTC)
 
