@@ -10,6 +10,7 @@ import typer
 from core import CoreSettings, Database
 from web.cli import audit as audit_cli
 from web.cli import db as db_cli
+from web.cli import events as events_cli
 from web.cli import headset as headset_cli
 from web.cli import twin as twin_cli
 from web.cli import users as users_cli
@@ -32,6 +33,8 @@ app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes
 app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
 app.add_typer(headset_cli.app, name="headset", help="A headset client for voice picking.")
 app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol a picker.")
+app.add_typer(events_cli.app, name="events",
+              help="Events between processes: run the outbox relay, tail, status.")
 
 
 @app.callback()
