@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from core import CoreSettings, Database
 from core.audit.idempotency import run_once
@@ -15,6 +18,7 @@ from core.audit.models import IdempotencyRecord
 from core.clock import use_clock
 from core.state import SharedState
 from web.adapters.retention import prune_once, start_retention
+from web.cli.main import app
 
 
 def _write(_session: Session) -> str:
@@ -55,3 +59,23 @@ def test_the_retention_thread_runs_passes_until_stopped(db: Database) -> None:
     finally:
         stop()
     assert _keys(db) == set()
+
+
+def test_facet_db_prune_deletes_and_says_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'prune.db'}"
+    monkeypatch.setenv("FACET_DATABASE_URL", url)
+    monkeypatch.setenv("FACET_AUDIT_KEY", "prune-test-key-" * 2)
+    monkeypatch.setenv("FACET_IDEMPOTENCY_RETENTION_HOURS", "1")
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    db = Database(url)
+    try:
+        _store(db, "old", datetime.now(UTC) - timedelta(hours=2))
+        _store(db, "new", datetime.now(UTC))
+    finally:
+        db.dispose()
+    result = runner.invoke(app, ["db", "prune"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"deleted": {"idempotency_keys": 1, "shared_state": 0}}

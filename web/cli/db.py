@@ -1,4 +1,4 @@
-"""`facet db`: migrate, back up and restore the database named by FACET_DATABASE_URL."""
+"""`facet db`: migrate, back up, restore and prune the database named by FACET_DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-app = typer.Typer(help="The database: migrate, back up, restore.", no_args_is_help=True)
+app = typer.Typer(help="The database: migrate, back up, restore, prune.", no_args_is_help=True)
 
 
 @app.command("upgrade")
@@ -73,3 +73,20 @@ def db_restore(
     except CoreError as exc:
         _refuse(exc)
     typer.echo(json.dumps(report.as_dict(), indent=2))
+
+
+@app.command("prune")
+def db_prune() -> None:
+    """Delete idempotency answers older than FACET_IDEMPOTENCY_RETENTION_HOURS and expired
+    shared state (the web app does it every hour too); prints how many of each."""
+    from core import Database
+    from web.adapters.retention import prune_once
+    from web.settings import Settings
+
+    settings = Settings().core
+    db = Database.from_settings(settings)
+    try:
+        counts = prune_once(settings, db)
+    finally:
+        db.dispose()
+    typer.echo(json.dumps({"deleted": counts}, indent=2))
