@@ -148,15 +148,14 @@ class MqttPublisher:
         if reason.is_failure:
             log.warning("MQTT broker %s refused the connection: %s", self.address.host, reason)
             return
-        self._connected.set()
         log.info("MQTT connected to %s:%s", self.address.host, self.address.port)
         client.publish(self.available_topic, "online", qos=1, retain=True)
         # Another Facet process's will may set offline while this one lives: answer it.
         client.subscribe(self.available_topic, options=SubscribeOptions(qos=0, noLocal=True))
         with self._lock:  # a broker without persistence forgot the retained states
-            states = list(self._cameras.items())
-        for topic, state in states:
-            client.publish(topic, state, qos=1, retain=True)
+            self._connected.set()
+            for topic, state in self._cameras.items():
+                client.publish(topic, state, qos=1, retain=True)
 
     def _on_disconnect(self, _client: paho.Client, _userdata: Any, _flags: Any,
                        reason: Any, _props: Any) -> None:
@@ -182,6 +181,7 @@ class MqttPublisher:
     def camera_state(self, report: CameraStatusReport) -> None:
         """Publish a camera's state to its retained topic (and remember it for reconnects)."""
         topic, state = self.camera_topic(report.camera), str(report.state)
-        with self._lock:
+        with self._lock:  # while disconnected, the next connect publishes it (once)
             self._cameras[topic] = state
-        self._publish(topic, state, retain=True)
+            if self.connected:
+                self._publish(topic, state, retain=True)

@@ -44,10 +44,12 @@ class Subscriber:
     messages: list[tuple[str, bytes, bool]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self, topic: str) -> Subscriber:
+    def start(self, topic: str, *, client_id: str = "", clean_session: bool = True) -> Subscriber:
         """Connect and subscribe (QoS 1); returns when the subscription is acknowledged."""
         subscribed = threading.Event()
-        self.client = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"test-{uuid4().hex}")
+        self.client = paho.Client(CallbackAPIVersion.VERSION2,
+                                  client_id=client_id or f"test-{uuid4().hex}",
+                                  clean_session=clean_session)
         self.client.on_message = self._on_message
         self.client.on_subscribe = lambda *_args: subscribed.set()
         self.client.on_connect = lambda client, *_args: client.subscribe(topic, qos=1)

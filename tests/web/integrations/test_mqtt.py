@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -229,3 +231,78 @@ def test_the_web_app_publishes_the_alerts_it_commits(
         assert sub.wait_for(lambda: len(sub.on(f"{prefix}/alerts")) == 1)
     assert json.loads(sub.on(f"{prefix}/alerts")[0])["alert_id"] == alert_id
     assert sub.wait_for(lambda: sub.on(f"{prefix}/available") == [b"online", b"offline"])
+
+
+@dataclass
+class OwnBroker:
+    """A private Mosquitto (sessions kept on disk) that a test stops and starts again."""
+
+    binary: str
+    conf: Path
+    port: int
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it and wait until it listens."""
+        self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)],
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"mosquitto did not listen on {self.port}")
+
+    def stop(self) -> None:
+        """Stop it cleanly (it saves its sessions to disk)."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(5)
+            self.proc = None
+
+
+@pytest.fixture
+def own_broker(tmp_path: Path) -> Iterator[OwnBroker]:
+    """A private broker on a free port (skipped when the mosquitto binary is not installed)."""
+    binary = shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin")
+    if binary is None:
+        pytest.skip("the mosquitto binary is not installed (a private broker to restart)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = tmp_path / "broker"
+    data.mkdir()
+    data.chmod(0o777)  # mosquitto started as root drops to its own user
+    conf = data / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\n"
+                    f"persistence true\npersistence_location {data}/\n")
+    broker = OwnBroker(binary, conf, port)
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def test_alerts_committed_while_the_broker_is_down_arrive_after_it_returns(
+    db: Database, own_broker: OwnBroker, running: Callable[..., Integrations],
+) -> None:
+    prefix, topic = "facet-restart", "facet-restart/alerts"
+    # A consumer with a persistent session: the broker keeps its QoS 1 messages over the gap.
+    sub = Subscriber("127.0.0.1", own_broker.port)
+    sub.start(topic, client_id="desk", clean_session=False)
+    try:
+        integrations = running(_settings(f"mqtt://127.0.0.1:{own_broker.port}", prefix), db.bus)
+        mqtt = integrations.mqtt
+        assert mqtt is not None
+        first = _raise(db, "vault-1")
+        assert sub.wait_for(lambda: len(sub.on(topic)) == 1)
+        own_broker.stop()
+        assert sub.wait_for(lambda: not mqtt.connected)
+        second = _raise(db, "vault-2")  # paho holds it until the broker is back
+        own_broker.start()
+        assert sub.wait_for(lambda: len(sub.on(topic)) >= 2, timeout=30)
+        time.sleep(0.5)
+        assert [json.loads(p)["alert_id"] for p in sub.on(topic)] == [first, second]
+    finally:
+        sub.stop()
