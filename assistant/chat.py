@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from assistant.conversations import (
+    Conversation,
+    ConversationStore,
+    MemoryConversations,
+    SharedConversations,
+)
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import detect_language, normalise_text
 from assistant.entities.products import ProductIndex
@@ -45,7 +50,16 @@ from assistant.settings import AssistantSettings
 from core import Actor, Database
 from core.reports import CatalogueVersion, catalogue_version, vocabulary
 
-__all__ = ["Assistant", "ChatReply", "ConversationStore", "build_assistant", "jsonable"]
+__all__ = [
+    "Assistant",
+    "ChatReply",
+    "Conversation",
+    "ConversationStore",
+    "MemoryConversations",
+    "SharedConversations",
+    "build_assistant",
+    "jsonable",
+]
 
 # all-MiniLM-L6-v2 is English-only (every Chinese sentence looks alike to it; see
 # bench/assistant_chat.py for the figures): Chinese questions that no template matches are
@@ -58,39 +72,6 @@ NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
-
-
-@dataclass
-class Conversation:
-    """What a conversation last asked, for follow-ups."""
-
-    intent: str
-    slots: dict[str, str]
-    language: str
-    expires: float
-
-
-class ConversationStore:
-    """Conversations in memory, keyed by conversation id and user, forgotten after a while."""
-
-    def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl, self.clock = ttl_seconds, clock
-        self._items: dict[tuple[str, int], Conversation] = {}
-        self._lock = threading.Lock()
-
-    def get(self, conversation_id: str, user_id: int) -> Conversation | None:
-        """The live conversation, or None (expired ones are dropped)."""
-        with self._lock:
-            now = self.clock()
-            for key in [k for k, c in self._items.items() if c.expires <= now]:
-                del self._items[key]
-            return self._items.get((conversation_id, user_id))
-
-    def put(self, conversation_id: str, user_id: int, match: IntentMatch) -> None:
-        """Remember the last answered question of a conversation."""
-        with self._lock:
-            self._items[(conversation_id, user_id)] = Conversation(
-                match.intent, dict(match.slots), match.language, self.clock() + self.ttl)
 
 
 @dataclass
@@ -141,6 +122,7 @@ class Assistant:
         encoder: Encoder | None = None,
         registry: HandlerRegistry = REGISTRY,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        conversations: ConversationStore | None = None,
     ) -> None:
         self.db, self.settings, self.registry, self.clock = db, settings, registry, clock
         self.encoder: Encoder = encoder or SentenceEncoder(
@@ -159,7 +141,9 @@ class Assistant:
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
             + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
-        self.conversations = ConversationStore(settings.conversation_ttl_seconds)
+        # Follow-up context: in memory unless the caller shares it (web workers: the database).
+        self.conversations: ConversationStore = conversations or MemoryConversations(
+            settings.conversation_ttl_seconds)
         self._version: CatalogueVersion | None = None
         self._index = CatalogueIndex()
         self._products = ProductIndex([], self.encoder)
@@ -204,7 +188,9 @@ class Assistant:
             )
             run = pipeline.run(text)
         if run.error is None and run.match is not None:
-            self.conversations.put(conversation_id, actor.id, run.match)
+            match = run.match
+            self.conversations.put(conversation_id, actor.id,
+                                   Conversation(match.intent, dict(match.slots), match.language))
         return ChatReply(conversation_id, language, run)
 
     def recognise(
@@ -318,6 +304,12 @@ def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:
     return merged
 
 
-def build_assistant(db: Database, settings: AssistantSettings) -> Assistant:
-    """The one assistant of a process (the model loads lazily or in ``warm_up``)."""
-    return Assistant(db, settings)
+def build_assistant(
+    db: Database, settings: AssistantSettings, *, conversations: ConversationStore | None = None
+) -> Assistant:
+    """The one assistant of a process (the model loads lazily or in ``warm_up``).
+
+    ``conversations`` is where follow-up context is kept; web workers share theirs through the
+    database (:class:`SharedConversations`), so a follow-up may reach any of them.
+    """
+    return Assistant(db, settings, conversations=conversations)
