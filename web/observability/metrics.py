@@ -68,13 +68,19 @@ def status_class(status: int) -> str:
 def route_template(scope: Scope) -> str:
     """The template of the route that served a request (``/api/orders/{order_id}``), never
     its raw path: ids in paths would make a label value per object."""
+    # FastAPI keeps the route it chose, with the prefixes of the routers it was included
+    # through, in its part of the scope (Starlette's scope["route"] lacks those prefixes).
+    chosen = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(chosen, "path_format", None)
+    if isinstance(template, str) and template:
+        return template
     route = scope.get("route")
     path = getattr(route, "path", None)
-    if path is None:
-        return UNMATCHED
-    if isinstance(route, Mount):  # the pages (or another app): any path below it
-        return f"{path}/{{path}}"
-    return str(path)
+    if isinstance(path, str):
+        return f"{path}/{{path}}" if isinstance(route, Mount) else path or "/"
+    if scope.get("endpoint") is not None and "app_root_path" in scope:  # a mounted app
+        return f"{scope.get('root_path', '')}/{{path}}"
+    return UNMATCHED
 
 
 class Metrics:

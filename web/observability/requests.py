@@ -20,12 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web.observability.logs import ACCESS_LOGGER, request_id_var
 from web.observability.metrics import Metrics, route_template
 
-__all__ = ["QUIET_PATHS", "ObserveRequests", "request_id_of"]
+__all__ = ["INTERNAL_PREFIX", "QUIET_PATHS", "ObserveRequests", "request_id_of"]
 
 access_log = logging.getLogger(ACCESS_LOGGER)
 
 #: Probes a load balancer or Prometheus sends every few seconds: logged at DEBUG when they pass.
 QUIET_PATHS = frozenset({"/api/health", "/api/ready", "/metrics"})
+#: The app's own in-process requests (the route-table warm-up at start-up): not traffic.
+INTERNAL_PREFIX = "/api/-/"
 _ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
@@ -48,7 +50,7 @@ class ObserveRequests:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path", "").startswith(INTERNAL_PREFIX):
             await self.app(scope, receive, send)
             return
         request_id = request_id_of(scope)
