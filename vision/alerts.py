@@ -32,6 +32,14 @@ class AlertGate:
     cooldown_seconds: float = 60.0
     _streak: dict[_Key, int] = field(default_factory=dict)
     _fired: dict[_Key, datetime] = field(default_factory=dict)
+    #: (camera, rule, zone) -> when another process last raised it (track ids are its own).
+    _seeded: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
+
+    def seed(self, camera: str, zone: str, rule: str, raised_at: datetime) -> None:
+        """Hold back (camera, zone, rule) for any track until ``raised_at`` + cooldown."""
+        key = (camera, rule, zone)
+        if key not in self._seeded or self._seeded[key] < raised_at:
+            self._seeded[key] = raised_at
 
     def admit(self, camera: str, findings: Sequence[Finding], now: datetime) -> list[Finding]:
         """The findings of one camera frame that should become alerts now."""
@@ -45,7 +53,7 @@ class AlertGate:
             self._streak[key] = self._streak.get(key, 0) + 1
             if self._streak[key] < self.persistence_frames:
                 continue
-            last = self._fired.get(key)
+            last = self._fired.get(key) or self._seeded.get(key[:3])
             if last is not None and (now - last).total_seconds() < self.cooldown_seconds:
                 continue
             self._fired[key] = now
@@ -54,12 +62,13 @@ class AlertGate:
         return admitted
 
     def _expire(self, now: datetime) -> None:
-        done = [
-            k for k, t in self._fired.items() if (now - t).total_seconds() >= self.cooldown_seconds
-        ]
+        cool = self.cooldown_seconds
+        done = [k for k, t in self._fired.items() if (now - t).total_seconds() >= cool]
         for key in done:
             if key not in self._streak:
                 del self._fired[key]
+        for seeded in [k for k, t in self._seeded.items() if (now - t).total_seconds() >= cool]:
+            del self._seeded[seeded]
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,8 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
         app.include_router(api_assistant.router)
         app.include_router(api_assistant.ws_router)
     app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
-    app.include_router(api_vision.router, dependencies=[Depends(allow("alerts:read"))])
+    app.include_router(api_vision.router_for(services.settings.web.vision_url),
+                       dependencies=[Depends(allow("alerts:read"))])
 
 
 def _health_router(db: Database) -> APIRouter:
@@ -153,9 +154,10 @@ def _lifespan(services: Services) -> Any:
         if settings.web.warm_up_models and installed("assistant"):  # before the first question
             threading.Thread(target=services.assistant.warm_up, daemon=True).start()
         await _request_nothing(app)
-        if settings.web.cameras_file is not None and not log_missing(_log, "vision"):
+        if _cameras_in_process(settings):
             from web.adapters.vision import start_vision
 
+            assert settings.web.cameras_file is not None
             services.vision = start_vision(db, settings.web.cameras_file, settings.vision)
         stop_anchoring = start_anchoring(settings.core, db)  # signed audit checkpoints
         from web.integrations import start_integrations
@@ -175,6 +177,24 @@ def _lifespan(services: Services) -> Any:
             db.dispose()
 
     return lifespan
+
+
+def _cameras_in_process(settings: Settings) -> bool:
+    """Whether this process runs the cameras file: only the one-worker, embedded set-up."""
+    web = settings.web
+    if web.cameras_file is None or log_missing(_log, "vision"):
+        return False
+    if web.vision_url:
+        _log.info("cameras run in the vision service at %s (FACET_WEB_VISION_URL); "
+                  "%s is not started here", web.vision_url, web.cameras_file)
+        return False
+    if web.workers > 1:  # every worker would run every camera: N times the CPU and alerts
+        _log.warning(
+            "FACET_WEB_CAMERAS_FILE is set but `facet serve` runs %d workers: no camera is "
+            "started in the web app. Run the cameras once with `facet vision serve --config "
+            "%s` and set FACET_WEB_VISION_URL to its address.", web.workers, web.cameras_file)
+        return False
+    return True
 
 
 async def _request_nothing(app: FastAPI) -> None:

@@ -48,6 +48,17 @@ class WebSettings(BaseSettings):
         default=None,
         description="Cameras file (YAML) whose cameras start with the app; none: no cameras.",
     )
+    vision_url: str | None = Field(
+        default=None,
+        description="Base URL of the vision service (`facet vision serve`), such as "
+        "http://vision-host:8100: the camera wall's routes are forwarded to it and no camera "
+        "runs in the web app; none: cameras_file's cameras run in the web app (one worker).",
+    )
+    workers: int = Field(
+        default=1, ge=1,
+        description="Web worker processes; set by `facet serve --workers`. With more than one, "
+        "no camera runs in the web app (run `facet vision serve`).",
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024,
         description="Largest request body in bytes (413 body-too-large above it).",

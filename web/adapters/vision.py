@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from core import Database
 from core.alerts.service import raise_alert
@@ -19,6 +20,25 @@ from vision.protocols import AlertRecord, Providers, SignedOn
 log = logging.getLogger(__name__)
 
 
+def store_alert_in(session: Any, alert: AlertRecord) -> int:
+    """Store ``alert`` with its snapshot in ``session``'s transaction; returns its id.
+
+    ``session`` is one of ``Database.write()``'s (web names no SQLAlchemy types).
+    """
+    stored = raise_alert(
+        session,
+        camera=alert.camera,
+        zone=alert.zone,
+        rule=alert.rule,
+        severity=str(alert.severity),
+        message=alert.message,
+        raised_at=alert.raised_at,
+        snapshot=alert.snapshot_jpeg,
+        track_id=alert.track_id,
+    )
+    return stored.id
+
+
 class CoreAlertSink:
     """Stores each camera alert in the core (and so on the alert wall, via events)."""
 
@@ -28,18 +48,14 @@ class CoreAlertSink:
     def store_alert(self, alert: AlertRecord) -> int:
         """Store ``alert`` with its snapshot; returns the core's alert id."""
         with self.db.write() as session:
-            stored = raise_alert(
-                session,
-                camera=alert.camera,
-                zone=alert.zone,
-                rule=alert.rule,
-                severity=str(alert.severity),
-                message=alert.message,
-                raised_at=alert.raised_at,
-                snapshot=alert.snapshot_jpeg,
-                track_id=alert.track_id,
-            )
-            return stored.id
+            return store_alert_in(session, alert)
+
+
+def core_providers(db: Database) -> Providers:
+    """Zone sign-ons, shelf contents and open activity, asked of the core."""
+    return Providers(
+        authorisation=CoreAuthorisation(db), ledger=CoreShelfLedger(db), schedule=CoreSchedule(db)
+    )
 
 
 class CoreAuthorisation:
@@ -86,11 +102,8 @@ class CoreSchedule:
 
 def start_vision(db: Database, cameras_file: Path, settings: VisionSettings) -> VisionSupervisor:
     """Start the camera workers for ``cameras_file``; alerts go to the core."""
-    providers = Providers(
-        authorisation=CoreAuthorisation(db), ledger=CoreShelfLedger(db), schedule=CoreSchedule(db)
-    )
     supervisor = VisionSupervisor(
-        settings, load_cameras(cameras_file), sink=CoreAlertSink(db), providers=providers
+        settings, load_cameras(cameras_file), sink=CoreAlertSink(db), providers=core_providers(db)
     )
     supervisor.start()
     log.info("vision started with %s", cameras_file)

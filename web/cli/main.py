@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Annotated, NoReturn
 
 import typer
@@ -132,6 +133,9 @@ def serve(
     if workers > 1 and not settings.core.secret_key:
         _refuse_without_secret_key(workers)
     operations = settings.operations
+    # Each worker builds its own Settings: this tells them how many they are (with more than
+    # one, none starts the cameras file: `facet vision serve` runs it once).
+    os.environ["FACET_WEB_WORKERS"] = str(workers)
     with metrics_directory(workers):  # several workers: /metrics sums them all
         uvicorn.run(
             "web.app:create_app",

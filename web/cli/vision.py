@@ -1,4 +1,4 @@
-"""``facet vision``: run the camera pipeline headless, check an image, train a shelf model."""
+"""``facet vision``: serve the cameras, run them headless, check an image, train a shelf model."""
 
 from __future__ import annotations
 
@@ -158,6 +158,39 @@ def _watch(supervisor: Any, duration: float | None, every: float, stop: list[boo
 def _print_status(supervisor: Any) -> None:
     for status in supervisor.statuses():
         typer.echo(status.model_dump_json(exclude={"kind"}))
+
+
+@app.command("serve")
+def serve(
+    config: Annotated[Path, typer.Option("--config", help="Cameras file (cameras.yaml).")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8100,
+    instance: Annotated[
+        str | None,
+        typer.Option(help="This instance's name in the leases; default: host:port/pid."),
+    ] = None,
+) -> None:
+    """Run the cameras as a service: one instance per camera group leads, others stand by."""
+    import uvicorn
+
+    from vision.config import load_cameras
+    from vision.errors import VisionError
+    from web.observability.logs import configure_logging, log_config
+    from web.settings import Settings
+    from web.vision_service.app import create_vision_app, default_instance
+
+    settings = Settings()  # refuses unknown FACET_* keys before anything starts
+    configure_logging(settings.operations)
+    try:
+        cameras = load_cameras(config)
+        cameras.vision_settings(settings.vision)  # a bad settings block fails here, not later
+    except VisionError as exc:
+        raise _fail(exc) from exc
+    service = create_vision_app(settings, cameras, instance=instance or default_instance(port))
+    uvicorn.run(
+        service, host=host, port=port, log_config=log_config(settings.operations),
+        log_level=settings.operations.log_level.lower(),
+    )
 
 
 @app.command("train")

@@ -1,0 +1,301 @@
+"""`facet vision serve`: two real instances on one PostgreSQL database share the cameras by
+lease (one runs them, one alert per person; kill -9 the leader and the other takes over within
+10 s without repeating its alert), and the web app forwards the camera wall to the service
+(503 ``vision-unreachable`` when it is down; no camera in the web app then, nor with several
+workers)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import cv2
+import httpx
+import numpy as np
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
+
+from core import CoreSettings, Database
+from core.alerts import list_alerts
+from core.migrate import upgrade
+from tests.core.api.test_api_core import login, seed
+from web.app import create_app
+from web.settings import Settings, WebSettings
+
+PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
+FACET = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "facet"
+AUDIT_KEY = "vision-service-test-audit-key"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, every: float = 0.1) -> Any:
+    """The first truthy value of ``predicate`` within ``timeout`` seconds, else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = predicate()
+        except httpx.HTTPError:
+            found = None
+        if found:
+            return found
+        time.sleep(every)
+    return None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test's own, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("FACET_TEST_POSTGRES_URL is not set: the vision leases need PostgreSQL")
+    server = make_url(PG_URL)
+    name = f"facet_vision_{uuid4().hex[:10]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _cameras_file(folder: Path, *, loop: bool) -> Path:
+    """One camera: a magenta blob (the fake detector's person) walking into a restricted zone."""
+    frames = folder / "frames"
+    frames.mkdir(parents=True)
+    for i in range(12):
+        image = np.full((240, 320, 3), 120, dtype=np.uint8)
+        image[100:200, 20 + 15 * i : 60 + 15 * i] = (255, 0, 255)
+        cv2.imwrite(str(frames / f"{i:02d}.png"), image)
+    cameras = {
+        "cameras": [{
+            "name": "door", "source": str(frames), "fps": 4.0, "loop": loop,
+            "zones": [{"name": "cage", "kind": "vault", "restricted": True,
+                       "polygon": [[150, 0], [320, 0], [320, 240], [150, 240]]}],
+        }],
+        "settings": {
+            "detector_type": "fake", "var_dir": str(folder / "var"), "persistence_frames": 3,
+            "cooldown_seconds": 60, "ultralytics_config_dir": str(folder / "ultralytics"),
+        },
+    }
+    path = folder / "cameras.yaml"
+    path.write_text(yaml.safe_dump(cameras))
+    return path
+
+
+class Instance:
+    """One `facet vision serve` process (in a process group of its own, with its workers)."""
+
+    def __init__(self, name: str, config: Path, db_url: str, workdir: Path) -> None:
+        self.name, self.port = name, _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FACET_")}
+        env.update(FACET_DATABASE_URL=db_url, FACET_AUDIT_KEY=AUDIT_KEY,
+                   FACET_EVENTS_URL="memory://", FACET_LOG_LEVEL="INFO")
+        self.log = workdir / f"{name}.log"
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [str(FACET), "vision", "serve", "--config", str(config), "--port",
+                 str(self.port), "--instance", name],
+                cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def healthy(self) -> bool:
+        return httpx.get(self.url + "/api/health", timeout=1).status_code == 200
+
+    def cameras(self) -> dict[str, Any]:
+        answer = httpx.get(self.url + "/api/vision/cameras", timeout=2)
+        answer.raise_for_status()
+        data: dict[str, Any] = answer.json()
+        return data
+
+    def camera(self, name: str = "door") -> dict[str, Any]:
+        return next(c for c in self.cameras()["cameras"] if c["camera"] == name)
+
+    def leads(self) -> bool:
+        return bool(self.cameras()["leaders"].get("door") == self.name)
+
+    def kill(self) -> None:
+        """kill -9 the whole instance (its detector workers too), as a dead host."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@contextmanager
+def instances(config: Path, db_url: str, workdir: Path, *names: str) -> Iterator[list[Instance]]:
+    started = [Instance(name, config, db_url, workdir) for name in names]
+    try:
+        for one in started:
+            assert wait_for(one.healthy, timeout=60), one.output()
+        yield started
+    finally:
+        for one in started:
+            one.stop()
+
+
+def _alerts(db_url: str) -> list[dict[str, Any]]:
+    db = Database(db_url)
+    try:
+        with db.read() as session:
+            rows, _ = list_alerts(session, camera="door", limit=100)
+        return rows
+    finally:
+        db.dispose()
+
+
+def test_one_instance_runs_the_camera_and_raises_one_alert_per_person(
+    pg_url: str, tmp_path: Path
+) -> None:
+    config = _cameras_file(tmp_path, loop=False)
+    with instances(config, pg_url, tmp_path, "A", "B") as (a, b):
+        leader_name = wait_for(lambda: a.cameras()["leaders"].get("door"), timeout=20)
+        assert leader_name in ("A", "B"), a.output()
+        leader, follower = (a, b) if leader_name == "A" else (b, a)
+        assert wait_for(lambda: follower.cameras()["leaders"].get("door") == leader_name)
+        standby = follower.camera()
+        assert standby["code"] == "standby" and leader_name in standby["message"]
+        ended = wait_for(lambda: leader.camera()["state"] == "ended", timeout=60)
+        assert ended, leader.output()
+        assert leader.camera()["frames"] == 12
+        assert follower.camera()["code"] == "standby"  # it never ran the camera
+        ready = httpx.get(leader.url + "/api/ready", timeout=5)
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"]["leases"]["leading"] == ["default"]
+        assert httpx.get(follower.url + "/api/ready").json()["checks"]["leases"]["leading"] == []
+        alerts = _alerts(pg_url)
+        _check_web_proxy(leader, tmp_path)
+    assert [(r["zone"], r["rule"]) for r in alerts] == [("cage", "unauthorised-presence")]
+
+
+def test_a_standby_takes_over_within_10_s_of_kill_9_without_repeating_the_alert(
+    pg_url: str, tmp_path: Path
+) -> None:
+    config = _cameras_file(tmp_path, loop=True)
+    with instances(config, pg_url, tmp_path, "A") as (a,):
+        assert wait_for(a.leads, timeout=20), a.output()
+        assert wait_for(lambda: _alerts(pg_url), timeout=60), a.output()
+        with instances(config, pg_url, tmp_path, "B") as (b,):
+            assert wait_for(lambda: b.cameras()["leaders"].get("door") == "A")
+            assert b.camera()["code"] == "standby"
+            raised_by_a = len(_alerts(pg_url))
+            a.kill()
+            killed = time.monotonic()
+            assert wait_for(b.leads, timeout=15, every=0.05), b.output()
+            took = time.monotonic() - killed
+            assert took < 10, f"standby took {took:.1f} s to take over"
+            assert wait_for(lambda: b.camera()["state"] == "online", timeout=20), b.output()
+            frames = b.camera()["frames"]
+            assert wait_for(lambda: b.camera()["frames"] >= frames + 16, timeout=30)  # 1+ loop
+            # A raised the walk-in seconds ago: B's cooldown was seeded from the core's alerts.
+            assert len(_alerts(pg_url)) == raised_by_a, b.output()
+            with httpx.stream("GET", b.url + "/api/vision/cameras/door/mjpeg",
+                              params={"max_frames": 3}, timeout=10) as live:
+                body = b"".join(live.iter_raw())
+            assert body.count(b"Content-Type: image/jpeg") == 3
+
+
+def _web_settings(tmp_path: Path, **web: Any) -> Settings:
+    path = tmp_path / "web.db"
+    if not path.exists():
+        upgrade(f"sqlite:///{path}")
+        seeded = Database(f"sqlite:///{path}")
+        seed(seeded)
+        seeded.dispose()
+    core = CoreSettings(database_url=f"sqlite:///{path}", secret_key="test-signing-key-" * 3,
+                        audit_key=AUDIT_KEY)
+    return Settings(core=core, web=WebSettings(warm_up_models=False, **web))
+
+
+def _check_web_proxy(service: Instance, tmp_path: Path) -> None:
+    """The web app's camera routes answer from the running vision service."""
+    settings = _web_settings(tmp_path, vision_url=service.url)
+    with TestClient(create_app(settings)) as client:
+        headers = login(client, "mia")
+        listing = client.get("/api/vision/cameras", headers=headers)
+        assert listing.status_code == 200, listing.text
+        assert listing.json()["instance"] == service.name
+        assert listing.json()["leaders"] == {"door": service.name}
+        one = client.get("/api/vision/cameras/door", headers=headers)
+        assert one.json()["state"] == "ended"
+        jpeg = client.get("/api/vision/cameras/door/snapshot.jpg", headers=headers)
+        assert jpeg.headers["content-type"] == "image/jpeg" and jpeg.content[:2] == b"\xff\xd8"
+        # The camera ended: its one last frame (a live one streams on; see the takeover test).
+        stream = client.get("/api/vision/cameras/door/mjpeg?max_frames=1", headers=headers)
+        assert stream.headers["content-type"].startswith("multipart/x-mixed-replace")
+        assert stream.content.count(b"Content-Type: image/jpeg") == 1
+        unknown = client.get("/api/vision/cameras/nope", headers=headers)
+        assert unknown.status_code == 404
+        assert unknown.json()["error"]["code"] == "camera-not-found"
+        assert client.get("/api/vision/cameras").status_code == 401  # still signed in
+
+
+def test_a_dead_vision_service_is_a_503_and_no_camera_runs_in_the_web_app(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    config = _cameras_file(tmp_path, loop=True)
+    dead = f"http://127.0.0.1:{_free_port()}"
+    settings = _web_settings(tmp_path, vision_url=dead, cameras_file=config)
+    with TestClient(create_app(settings)) as client:
+        headers = login(client, "mia")
+        for path in ("", "/door", "/door/snapshot.jpg", "/door/mjpeg"):
+            answer = client.get("/api/vision/cameras" + path, headers=headers)
+            assert answer.status_code == 503, (path, answer.text)
+            error = answer.json()["error"]
+            assert error["code"] == "vision-unreachable"
+            assert "facet vision serve" in error["message"]
+        assert client.app.state.services.vision is None  # type: ignore[attr-defined]
+
+
+def test_several_workers_start_no_camera_and_say_what_to_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = _cameras_file(tmp_path, loop=True)
+    settings = _web_settings(tmp_path, cameras_file=config, workers=2)
+    with caplog.at_level(logging.WARNING, logger="web.app"), TestClient(create_app(settings)) as c:
+        assert c.app.state.services.vision is None  # type: ignore[attr-defined]
+        answer = c.get("/api/vision/cameras", headers=login(c, "mia"))
+    assert answer.status_code == 503 and answer.json()["error"]["code"] == "vision-not-configured"
+    assert any("facet vision serve" in r.getMessage() for r in caplog.records)
+
+
+def test_the_embedded_set_up_still_runs_its_cameras_in_process(tmp_path: Path) -> None:
+    config = _cameras_file(tmp_path, loop=True)
+    settings = _web_settings(tmp_path, cameras_file=config)
+    with TestClient(create_app(settings)) as client:
+        assert client.app.state.services.vision is not None  # type: ignore[attr-defined]
+        listing = client.get("/api/vision/cameras", headers=login(client, "mia")).json()
+    assert listing["instance"] is None and listing["leaders"] == {}
+    assert [c["camera"] for c in listing["cameras"]] == ["door"]

@@ -1,0 +1,143 @@
+"""``facet vision serve``: the camera pipelines of one cameras file, as a service of their own.
+
+:func:`create_vision_app` builds, like ``create_app`` does for the web app, the event bus, the
+database (with an outbox when ``FACET_EVENTS_URL`` names a transport, so alerts leave this
+process through it), the events runtime, and a :class:`VisionService` that leads the camera
+groups whose lease it wins. It serves ``/api/health``, ``/api/ready`` and the camera routes of
+:mod:`web.api.vision` (``/api/vision/cameras``...), answering for every camera of the file: the
+groups it runs, and the others as ``standby`` with the instance that runs them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from core import Database, EventBus
+from vision import CamerasFile
+from vision.messages import CameraStatusReport
+from web import errors
+from web.api import vision as api_vision
+from web.events.runtime import EventsRuntime
+from web.services import vision_supervisor
+from web.settings import Settings
+from web.vision_service.runner import LeaseTiming, VisionService
+
+__all__ = ["VisionApp", "create_vision_app", "default_instance"]
+
+log = logging.getLogger(__name__)
+
+
+def default_instance(port: int) -> str:
+    """This process's name in the leases: host, port and process id."""
+    return f"{socket.gethostname()}:{port}/{os.getpid()}"
+
+
+class VisionApp:
+    """What one vision service process runs: database, events, cameras."""
+
+    def __init__(
+        self, settings: Settings, cameras: CamerasFile, *, instance: str,
+        timing: LeaseTiming | None = None,
+    ) -> None:
+        """Build every part once (nothing starts here)."""
+        self.settings = settings
+        self.bus = EventBus()
+        self.db = Database.from_settings(settings.core, bus=self.bus)
+        self.events = EventsRuntime.from_settings(settings.core, self.db)
+        vision_settings = cameras.vision_settings(settings.vision)
+        self.service = VisionService(
+            self.db, vision_settings, cameras, instance=instance, timing=timing
+        )
+
+    def led_statuses(self) -> list[CameraStatusReport]:
+        """The states of the cameras this instance runs (the others are another's to tell)."""
+        led = set(self.service.leading())
+        return [s for s in self.service.statuses() if s.group in led]
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        """Whether the database answers, events flow and the lease loop is alive, and why not."""
+        checks: dict[str, Any] = {}
+        try:
+            self.db.ping()
+            checks["database"] = {"ok": True}
+        except Exception:  # reported, not raised; the log has why (the body holds no URL)
+            log.warning("readiness: the database is unreachable", exc_info=True)
+            checks["database"] = {"ok": False, "code": "database-unreachable"}
+        events = self.events.status()
+        checks["events"] = {"ok": events["ok"], "transport": events["transport"],
+                            **({} if events["ok"] else {"code": "events-transport-down"})}
+        timing, ticked = self.service.timing, self.service.ticked_at
+        fresh = ticked is not None and time.monotonic() - ticked < 3 * timing.ttl_s
+        checks["leases"] = {
+            "ok": self.service.running and fresh,
+            "instance": self.service.instance,
+            "leading": self.service.leading(),
+            **({} if fresh else {"code": "leases-stalled"}),
+        }
+        return all(c["ok"] for c in checks.values()), checks
+
+
+def _health_router(parts: VisionApp) -> APIRouter:
+    router = APIRouter(tags=["health"])
+    limiter = anyio.CapacityLimiter(2)  # health checks never wait behind camera requests
+
+    @router.get("/api/health")
+    async def health() -> dict[str, str]:
+        """Liveness: the process answers (no database needed)."""
+        return {"status": "ok", "instance": parts.service.instance}
+
+    @router.get("/api/ready")
+    async def ready() -> JSONResponse:
+        """Database, events transport and the lease loop; 503 naming what is not ready."""
+        ok, checks = await anyio.to_thread.run_sync(parts.readiness, limiter=limiter)
+        body = {"status": "ready" if ok else "not-ready", "checks": checks}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    return router
+
+
+def create_vision_app(
+    settings: Settings, cameras: CamerasFile, *, instance: str,
+    timing: LeaseTiming | None = None,
+) -> FastAPI:
+    """The vision service's app; its lifespan starts events, leases and cameras."""
+    parts = VisionApp(settings, cameras, instance=instance, timing=timing)
+    app = FastAPI(title="Facet vision", version="0.1.0", lifespan=_lifespan(parts))
+    app.state.vision = parts
+    errors.install(app)
+    app.include_router(_health_router(parts))
+    app.include_router(api_vision.router)
+    app.dependency_overrides[vision_supervisor] = lambda: parts.service
+    return app
+
+
+def _lifespan(parts: VisionApp) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from web.integrations import start_integrations
+
+        parts.events.start()  # alerts committed here leave through FACET_EVENTS_URL
+        parts.service.start()
+        integrations = start_integrations(  # MQTT and webhooks: this instance's cameras only
+            parts.settings.operations, parts.bus, parts.led_statuses
+        )
+        log.info("vision service %s started", parts.service.instance)
+        try:
+            yield
+        finally:
+            integrations.stop()
+            await anyio.to_thread.run_sync(parts.service.stop)  # gives its leases back
+            parts.events.stop()  # after the cameras: their last alerts are relayed
+            parts.db.dispose()
+
+    return lifespan
