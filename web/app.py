@@ -17,20 +17,21 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from core import Database, EventBus
 from core.api_deps import CoreContext, allow, provide
 from core.people.signin import SignInGuard
 from core.routers import ROUTERS
-from web import errors
+from web import errors, observability
 from web.adapters.audit_anchors import start_anchoring
 from web.api import tickets
 from web.events.runtime import EventsRuntime
 from web.extras import installed, log_missing
 from web.middleware.body_limit import BodyLimit
 from web.middleware.security_headers import SecurityHeaders
+from web.observability import ObserveRequests
 from web.pages import mount_pages
 from web.services import Services
 from web.settings import Settings
@@ -78,7 +79,7 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     from web.api import ws_voice, ws_voice_enrol
     from web.api.live import live_router
 
-    app.include_router(_health_router(services.db))
+    observability.mount(app, services)  # /api/health, /api/ready, /metrics
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     app.include_router(tickets.router)
@@ -92,20 +93,6 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
     app.include_router(api_vision.router_for(services.settings.web.vision_url),
                        dependencies=[Depends(allow("alerts:read"))])
-
-
-def _health_router(db: Database) -> APIRouter:
-    """``/api/health`` on its own thread and connection: never queued behind requests."""
-    router = APIRouter(tags=["health"])
-    limiter = anyio.CapacityLimiter(2)
-
-    @router.get("/api/health")
-    async def health() -> dict[str, str]:
-        """Liveness and database reachability (no sign-in needed)."""
-        await anyio.to_thread.run_sync(db.ping, limiter=limiter)
-        return {"status": "ok", "database": db.dialect}
-
-    return router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -138,8 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=settings.web.cors_origins,
             allow_methods=["*"], allow_headers=["Authorization", "Content-Type",
                                                 "Idempotency-Key"],
-            expose_headers=["Retry-After", "Idempotent-Replayed"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-ID"],
         )
+    # Outermost of all: every answer (a preflight, a 413) is timed, counted and logged once.
+    app.add_middleware(ObserveRequests, metrics=services.metrics)
     return app
 
 

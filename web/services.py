@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # types only: these modules import this one for its dependenc
     from web.adapters.live_hub import LiveHub
     from web.adapters.twin_live import LiveTwin
     from web.api.tickets import TicketBook
+    from web.observability.metrics import Metrics
     from web.events.runtime import EventsRuntime
     from web.settings import Settings
 
@@ -119,6 +120,8 @@ class Services:
     #: The browsers' event fan-out; made by the first ``/ws/events`` client, on the loop
     #: that serves the websockets.
     live_hub: LiveHub | None = None
+    #: The Prometheus metrics (``web.observability``); set where the routes are mounted.
+    metrics: Metrics | None = None
 
     @property
     def db(self) -> Database:
