@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # types only: these modules import this one for its dependenc
     from web.adapters.live_hub import LiveHub
     from web.adapters.twin_live import LiveTwin
     from web.api.tickets import TicketBook
-    from web.observability.metrics import Metrics
     from web.events.runtime import EventsRuntime
+    from web.observability.metrics import Metrics
     from web.settings import Settings
 
 __all__ = [
