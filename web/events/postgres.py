@@ -35,6 +35,8 @@ MAX_PAYLOAD = 7999
 #: How far back a reconnecting listener replays, before it last knew the connection was good
 #: (covers clock skew between the relay's host and this one).
 CATCH_UP_MARGIN = timedelta(seconds=10)
+#: When a reconnected listener replays the outbox a second time.
+REPLAY_AGAIN_S = 2.0
 _TIMEOUT_S = 5  # connecting and each statement: a dead server is reported, never waited on
 
 EventLoader = Callable[[str], Event | None]
@@ -141,14 +143,22 @@ class PostgresTransport:
         with self._connect() as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
             self._listening.set()
+            since, again_at = None, 0.0
             if self._healthy_at is not None:  # a reconnection (a new process needs only news)
-                self._replay(self._healthy_at - CATCH_UP_MARGIN)
+                since = self._healthy_at - CATCH_UP_MARGIN
+                self._replay(since)
+                # Once more a moment later: a relay may have NOTIFYed while we were away but
+                # not yet committed its batch's marks when the first replay read the outbox.
+                again_at = time.monotonic() + REPLAY_AGAIN_S
             while not self._stopping.is_set():
                 # Anything published after this instant reaches us, or the replay above
                 # covers it on the next connection.
                 self._healthy_at = datetime.now(UTC)
                 for note in conn.notifies(timeout=0.5):
                     self._deliver(note.payload)
+                if since is not None and time.monotonic() >= again_at:
+                    self._replay(since)
+                    since = None
 
     def _deliver(self, payload: str) -> None:
         """Decode one notification and hand it to the bus (a bad one is logged, not fatal)."""
