@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ __all__ = [
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 _OPEN_TIMEOUT_MS = 5000
+_READ_AHEAD = 2  # decoded file frames kept ready, so decoding overlaps the detector's work
 
 try:  # OpenCV logs every refused connection at WARN; our status reports say it better.
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
@@ -68,6 +70,7 @@ class CaptureSource:
         self._failed = False
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._ahead: queue.Queue[np.ndarray | VisionError] = queue.Queue(maxsize=_READ_AHEAD)
         self._step = 1
 
     def open(self) -> None:
@@ -94,6 +97,29 @@ class CaptureSource:
         else:
             native = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
             self._step = max(1, round(native / self.fps)) if self.fps and native > 0 else 1
+            self._ahead = queue.Queue(maxsize=_READ_AHEAD)
+            self._thread = threading.Thread(
+                target=self._read_ahead, args=(cap,), daemon=True, name="capture-ahead"
+            )
+            self._thread.start()
+
+    def _read_ahead(self, cap: Any) -> None:
+        # OpenCV decodes without the GIL: the next frames are ready when the worker asks.
+        while cap is self._cap:
+            for _ in range(self._step - 1):  # skip frames to sample the file at the camera's rate
+                cap.grab()
+            ok, image = cap.read()
+            item: np.ndarray | VisionError = (
+                image if ok else SourceEndedError(f"end of video file {self.source}")
+            )
+            while cap is self._cap:
+                try:
+                    self._ahead.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if not ok:
+                return
 
     def _drain(self) -> None:
         cap = self._cap
@@ -115,21 +141,24 @@ class CaptureSource:
                 if image is None and self._failed:
                     raise CameraOfflineError(f"video source {self.source} stopped sending frames")
             return image
-        for _ in range(self._step - 1):  # skip frames to sample the file at the camera's rate
-            self._cap.grab()
-        ok, image = self._cap.read()
-        if not ok:
-            raise SourceEndedError(f"end of video file {self.source}")
-        return image
+        try:
+            item = self._ahead.get_nowait()
+        except queue.Empty:
+            return None  # still decoding: the camera is polled again shortly
+        if isinstance(item, VisionError):
+            raise item
+        return item
 
     def close(self) -> None:
-        """Release the capture and stop the drain thread."""
+        """Release the capture and stop the drain or read-ahead thread."""
         cap, self._cap = self._cap, None
-        if cap is not None:
-            cap.release()
+        if cap is not None and self.live:
+            cap.release()  # also ends a read blocked on a silent stream
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
+        if cap is not None and not self.live:
+            cap.release()  # after the read-ahead thread let go of it
 
 
 class FolderSource:

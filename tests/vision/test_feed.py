@@ -16,7 +16,7 @@ from tests.vision.conftest import needs_weights
 from vision.config import CameraConfig, CamerasFile
 from vision.detectors import FakeDetector, YoloDetector, detect_all
 from vision.domain import Box, Detection
-from vision.feed import CameraFeed, downscale, map_detections
+from vision.feed import CameraFeed, Capture, downscale, map_detections
 from vision.images import decode_jpeg, read_image
 from vision.messages import FrameReport, WorkerConfig
 from vision.protocols import MemoryAlertSink
@@ -62,6 +62,14 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
     return False
 
 
+def polled(feed: CameraFeed, into: list[Capture]) -> list[Capture]:
+    """Poll once, keep what came, return all so far."""
+    capture = feed.poll()
+    if capture is not None:
+        into.append(capture)
+    return into
+
+
 def test_downscale_keeps_aspect_and_never_enlarges() -> None:
     image = np.zeros((1080, 1920, 3), dtype=np.uint8)
     assert downscale(image, 640).shape == (360, 640, 3)
@@ -93,8 +101,10 @@ def test_single_stream_is_scaled_at_decode_and_boxes_land_in_camera_zones(
     runner = GroupRunner(config, outbox)  # type: ignore[arg-type]
     assert runner.setup()
     feed = runner.cameras[0].feed
-    capture = feed.poll()
-    assert capture is not None and capture.detect.shape == (360, 640, 3)
+    captures: list[Capture] = []
+    assert wait_for(lambda: bool(polled(feed, captures)), timeout=10)
+    capture = captures[0]
+    assert capture.detect.shape == (360, 640, 3)
     assert capture.size == (1920, 1080) and capture.scale == (3.0, 3.0)
     assert wait_for(lambda: runner.step() > 0)
     report = next(m for m in iter(outbox.get_nowait, None) if isinstance(m, FrameReport))
@@ -117,12 +127,14 @@ def test_detect_substream_learns_main_size_then_leaves_main_closed(tmp_path: Pat
         view_width=960,
     )
     assert feed.view is not None
-    captures = [c for c in (feed.poll() for _ in range(5)) if c is not None]
-    assert captures and all(c.size == (1920, 1080) for c in captures)
+    captures: list[Capture] = []
+    assert wait_for(lambda: len(polled(feed, captures)) >= 3, timeout=10)
+    assert all(c.size == (1920, 1080) for c in captures)
     assert captures[0].detect.shape == (360, 640, 3)
     assert feed.view._source is None  # size known, nobody watching: main stream closed
     feed.watched = True
-    watched = next(c for c in (feed.poll() for _ in range(5)) if c is not None)
+    assert wait_for(lambda: any(c.main is not None for c in polled(feed, captures)), timeout=10)
+    watched = next(c for c in captures if c.main is not None)
     assert watched.main is not None and watched.main.shape == (1080, 1920, 3)
     feed.stop()
 
