@@ -1,14 +1,22 @@
-"""The live twin: pick lists sequenced by the twin, occupancy and picker positions mirrored."""
+"""The live twin: pick lists sequenced by the twin, occupancy and picker positions mirrored,
+the layout rebuilt when bins change and pickers shared with other workers."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from core import CoreSettings
-from core.locations.service import location_by_code
+from core import CoreSettings, Database, LocationsChanged
+from core.locations.models import Kind, Tier
+from core.locations.schemas import LocationCreate, LocationUpdate
+from core.locations.service import create_location, location_by_code, update_location
 from core.lots.models import Serial
+from core.people.service import system_actor
+from core.state import SharedState
 from tests.builders import PASSWORD, Builder
+from web.adapters.twin_live import PICKERS, LiveTwin, PickerStore, attach
 from web.app import Settings, create_app
 from web.services import services_of
 
@@ -73,6 +81,14 @@ def test_pick_list_follows_the_twin_and_the_mirror_follows_picks(db_url: str) ->
         assert first["from_location"] not in after["occupancy"]
         assert after["pickers"][0]["picker"] == "pia"
         assert after["pickers"][0]["location"] == first["from_location"]
+    # The app has stopped (its queued picker positions written): a worker started now, on
+    # another Database, shows pia where the first one does.
+    fresh = Database(db_url)
+    try:
+        pickers = LiveTwin(fresh).state()["pickers"]
+    finally:
+        fresh.dispose()
+    assert [(p["picker"], p["location"]) for p in pickers] == [("pia", first["from_location"])]
 
 
 def test_walking_distance_between_bins(db_url: str) -> None:
@@ -82,7 +98,7 @@ def test_walking_distance_between_bins(db_url: str) -> None:
     live = services_of(app).live_twin
     assert live.distance(bins[0], bins[5]) == 5.0  # one aisle, bays 1 m apart
     assert live.distance(bins[2], bins[2]) == 0.0
-    assert live.distance(bins[0], "PACK") > 0  # the packing desk is the depot
+    assert 0 < live.distance(bins[0], "PACK") < float("inf")  # the packing desk is the depot
     assert live.distance(bins[0], "NO-SUCH-BIN") == float("inf")
 
 
@@ -95,3 +111,86 @@ def test_slotting_advice_runs_on_the_twins_distances(db_url: str) -> None:
     with TestClient(app) as client:
         answer = client.get("/api/reports/slotting-advice", headers=_headers(client, "mara"))
     assert answer.status_code == 200, answer.text
+
+
+def _add_bin(db: Database, code: str, y: float, *, x: float = 2.0, aisle: str = "1") -> None:
+    """A pick-face bin under the builder's level, through the core's service."""
+    with db.write() as session:
+        create_location(session, actor=system_actor(session), data=LocationCreate(
+            code=code, tier=Tier.BIN, kind=Kind.PICK_FACE, parent="A01-01-1", aisle=aisle,
+            bay=str(round(y * 10)), level="1", x=x, y=y, check_digits="42"))
+
+
+def test_new_bins_are_sequenced_in_place_without_a_restart(db: Database) -> None:
+    with db.write() as session:
+        bins = Builder(session).warehouse(bins=6)
+    live = attach(db, check_every_s=3600)  # only the event can tell it here
+    assert live.sequence([bins[5], "NEW-1", bins[0]])[-1] == "NEW-1"  # unknown: last
+    _add_bin(db, "NEW-1", 3.5)  # between bins[2] and bins[3]: the LocationsChanged event
+    order = live.sequence([bins[5], "NEW-1", bins[0]])
+    assert order in ([bins[0], "NEW-1", bins[5]], [bins[5], "NEW-1", bins[0]])
+    assert order == LiveTwin(db).sequence([bins[5], "NEW-1", bins[0]])  # as after a restart
+    with db.write() as session:  # a deactivated bin leaves the layout
+        update_location(session, actor=system_actor(session), code="NEW-1",
+                        data=LocationUpdate(active=False))
+    assert live.sequence([bins[5], "NEW-1", bins[0]])[-1] == "NEW-1"
+
+
+def test_bins_added_by_another_process_are_seen_by_the_fingerprint(db_url: str) -> None:
+    """A CLI (its own Database and bus, no transport) adds a bin: no event reaches the twin."""
+    web, cli = Database(db_url), Database(db_url)
+    clock = [0.0]
+    try:
+        with web.write() as session:
+            bins = Builder(session).warehouse(bins=6)
+        live = attach(web)
+        live.clock = lambda: clock[0]
+        live.sequence([bins[0], bins[5]])  # built
+        _add_bin(cli, "NEW-1", 3.5)
+        clock[0] += 1  # checked at most every few seconds: not yet
+        assert live.sequence([bins[5], "NEW-1", bins[0]])[-1] == "NEW-1"
+        clock[0] += 5
+        assert live.sequence([bins[5], "NEW-1", bins[0]])[1] == "NEW-1"
+    finally:
+        web.dispose()
+        cli.dispose()
+
+
+def test_a_location_change_from_another_worker_drops_the_layout(db_url: str) -> None:
+    """The event arrives through the transport (EventBus.receive): every worker rebuilds."""
+    web, other = Database(db_url), Database(db_url)
+    try:
+        with web.write() as session:
+            bins = Builder(session).warehouse(bins=6)
+        live = attach(web, check_every_s=3600)
+        live.sequence([bins[0], bins[5]])
+        _add_bin(other, "NEW-1", 3.5)
+        assert live.sequence([bins[5], "NEW-1", bins[0]])[-1] == "NEW-1"
+        web.bus.receive(LocationsChanged(actor="system"))
+        assert live.sequence([bins[5], "NEW-1", bins[0]])[1] == "NEW-1"
+    finally:
+        web.dispose()
+        other.dispose()
+
+
+def test_picker_positions_are_written_behind_and_read_by_another_worker(db_url: str) -> None:
+    one, two = Database(db_url), Database(db_url)
+    at = datetime(2026, 12, 3, 9, tzinfo=UTC)
+    try:
+        with one.write() as session:
+            bins = Builder(session).warehouse(bins=6)
+        writer = PickerStore(SharedState(one, PICKERS), pause_s=0.01)
+        writer.put("pia", bins[2], at)
+        writer.put("pia", bins[4], at + timedelta(seconds=9))  # a burst: the newest is kept
+        writer.put("olga", bins[1], at)
+        assert ("pia", bins[4], at + timedelta(seconds=9)) in writer.load()  # queued counts
+        writer.close()
+        reader = PickerStore(SharedState(two, PICKERS))
+        assert sorted(reader.load()) == [("olga", bins[1], at),
+                                         ("pia", bins[4], at + timedelta(seconds=9))]
+        state = LiveTwin(two).state()
+        assert {(p["picker"], p["location"]) for p in state["pickers"]} == {
+            ("olga", bins[1]), ("pia", bins[4])}
+    finally:
+        one.dispose()
+        two.dispose()
