@@ -26,6 +26,7 @@ from core.people.signin import SignInGuard
 from core.routers import ROUTERS
 from web import errors, observability
 from web.adapters.audit_anchors import start_anchoring
+from web.adapters.retention import start_retention
 from web.api import tickets
 from web.events.runtime import EventsRuntime
 from web.extras import installed, log_missing
@@ -48,7 +49,7 @@ def _database(settings: Settings, bus: EventBus) -> Database:
 
 def build_services(settings: Settings) -> Services:
     """Database, bus, the core's context, the live twin, chat and voice: each built once."""
-    from assistant.chat import build_assistant
+    from assistant.chat import SharedConversations, build_assistant
     from web.adapters import twin_live
     from web.adapters.voice_backend import voice_services
 
@@ -65,7 +66,9 @@ def build_services(settings: Settings) -> Services:
     )
     return Services(
         settings=settings, core=core, bus=bus, tickets=tickets.TicketBook(core.token_key),
-        assistant=build_assistant(db, settings.assistant), live_twin=live,
+        assistant=build_assistant(db, settings.assistant, conversations=SharedConversations(
+            db, settings.assistant.conversation_ttl_seconds)),  # follow-ups reach any worker
+        live_twin=live,
         voice=voice_services(db, settings.assistant, sequencer=live.sequence), events=events,
     )
 
@@ -149,6 +152,7 @@ def _lifespan(services: Services) -> Any:
             assert settings.web.cameras_file is not None
             services.vision = start_vision(db, settings.web.cameras_file, settings.vision)
         stop_anchoring = start_anchoring(settings.core, db)  # signed audit checkpoints
+        stop_retention = start_retention(settings.core, db)  # old idempotency keys, state
         from web.integrations import start_integrations
 
         integrations = start_integrations(  # alerts out: MQTT and signed webhooks, if set
@@ -159,6 +163,8 @@ def _lifespan(services: Services) -> Any:
         finally:
             integrations.stop()
             stop_anchoring()
+            stop_retention()
+            services.live_twin.close()  # pickers' queued positions are stored
             vision, services.vision = services.vision, None
             if vision is not None:
                 vision.stop()
