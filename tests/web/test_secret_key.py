@@ -88,6 +88,7 @@ def test_serve_with_workers_and_a_key_starts(monkeypatch: pytest.MonkeyPatch) ->
 
     started: dict[str, object] = {}
     monkeypatch.setenv("FACET_SECRET_KEY", "s" * 48)
+    monkeypatch.delenv("FACET_WEB_WORKERS", raising=False)  # serve sets it: restored after
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.update(kw))
     result = CliRunner().invoke(app, ["serve", "--workers", "2"])
     assert result.exit_code == 0, result.output
