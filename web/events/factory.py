@@ -14,7 +14,8 @@ from web.events.reader import OutboxReader
 __all__ = ["SCHEMES", "transport_from_url"]
 
 #: The schemes ``transport_from_url`` understands (for messages and docs).
-SCHEMES = ("memory", "postgresql", "postgresql+psycopg", "postgres")
+SCHEMES = ("memory", "postgresql", "postgresql+psycopg", "postgres", "redis", "rediss", "nats",
+           "tls")
 
 
 def transport_from_url(url: str, *, reader: OutboxReader | None = None) -> Transport | None:
@@ -34,6 +35,14 @@ def transport_from_url(url: str, *, reader: OutboxReader | None = None) -> Trans
             url, load_event=reader.load if reader else None,
             catch_up=reader.since if reader else None,
         )
+    if scheme in ("redis", "rediss"):
+        from web.events.redis import RedisTransport
+
+        return RedisTransport(url)
+    if scheme in ("nats", "tls"):
+        from web.events.nats import NatsTransport
+
+        return NatsTransport(url)
     raise ValueError(
         f"FACET_EVENTS_URL has the unknown scheme {scheme!r} in {url!r}; "
         f"use one of: {', '.join(s + '://' for s in SCHEMES)}."

@@ -26,6 +26,7 @@ from tests.web.events.servers import (
     require_server,
     wait_until,
 )
+from web.events.factory import transport_from_url
 from web.events.nats import NatsTransport, split_nats_url
 
 HOST, PORT = "127.0.0.1", 4222
@@ -261,3 +262,10 @@ def _answers(port: int) -> bool:
     except Exception:
         return False
     return True
+
+
+def test_facet_events_url_picks_the_nats_transport() -> None:
+    transport = transport_from_url("nats://127.0.0.1:4222?subject=site.a&stream=SITE_A")
+    assert isinstance(transport, NatsTransport)
+    assert (transport.options.subject, transport.options.stream) == ("site.a", "SITE_A")
+    transport.close()

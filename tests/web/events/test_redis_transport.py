@@ -18,6 +18,7 @@ from tests.web.events.servers import (
     require_server,
     wait_until,
 )
+from web.events.factory import transport_from_url
 from web.events.redis import RedisTransport, split_redis_url
 
 HOST, PORT = "127.0.0.1", 6379
@@ -190,3 +191,9 @@ def _subscribers(channel: str) -> int:
     counts = cast(list[tuple[bytes, int]], admin.pubsub_numsub(channel))
     admin.close()
     return int(counts[0][1])
+
+
+def test_facet_events_url_picks_the_redis_transport() -> None:
+    transport = transport_from_url("redis://127.0.0.1:6379/0?stream=site-a")
+    assert isinstance(transport, RedisTransport) and transport.key == "site-a"
+    transport.close()
