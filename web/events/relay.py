@@ -45,6 +45,7 @@ class Relay:
         self._retention, self._prune_every_s = retention, prune_every_s
         self._wake, self._stopping = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
+        self._listening = False  # registered for the database's commit wake-ups
         self.sent = 0  # events sent by this relay (diagnostics, tests)
         self.last_error: str | None = None  # why the last try failed; None once one succeeds
 
@@ -54,7 +55,9 @@ class Relay:
 
     def start(self) -> None:
         """Start the thread; local commits wake it."""
-        self._db.on_outbox_commit(self.wake)
+        if not self._listening:  # once: a relay stopped and started again is woken once
+            self._db.on_outbox_commit(self.wake)
+            self._listening = True
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="facet-outbox-relay", daemon=True)
         self._thread.start()
