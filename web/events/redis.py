@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.client import PubSub
 from redis.retry import Retry
 
 from core.events import Event, Receiver, event_from_dict
@@ -86,16 +87,22 @@ class RedisTransport:
         """Read events from now on in a thread of its own; each one goes to ``receive``."""
         if self._thread is not None:
             raise RuntimeError("RedisTransport.start() was called twice")
-        if self.mode == "streams":
-            try:
+        # Where reading starts is settled here, so every event sent after start() arrives.
+        pubsub = None
+        try:
+            if self.mode == "streams":
                 self._last_id = self._stream_end()
-            except redis.RedisError as error:
-                log.warning("Redis at %s is unreachable (%s); reading will start when it "
-                            "answers", self._where, error)
-        target = self._read_stream if self.mode == "streams" else self._read_channel
-        self._thread = threading.Thread(
-            target=target, args=(receive,), name=f"facet-redis-events:{self.key}", daemon=True
-        )
+            else:
+                pubsub = self._subscribe()
+        except redis.RedisError as error:
+            log.warning("Redis at %s is unreachable (%s); reading will start when it "
+                        "answers", self._where, error)
+        if self.mode == "streams":
+            self._thread = threading.Thread(target=self._read_stream, args=(receive,),
+                                            name=f"facet-redis-events:{self.key}", daemon=True)
+        else:
+            self._thread = threading.Thread(target=self._read_channel, args=(receive, pubsub),
+                                            name=f"facet-redis-events:{self.key}", daemon=True)
         self._thread.start()
 
     def send(self, event: Event) -> None:
@@ -154,15 +161,25 @@ class RedisTransport:
                     self._last_id = entry_id
                     _deliver(receive, fields.get(_FIELD))
 
-    def _read_channel(self, receive: Receiver) -> None:
+    def _subscribe(self) -> PubSub:
+        """A pub/sub connection subscribed to the channel (confirmed by the server)."""
+        pubsub = self._reader.pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(self.key)
+            # read the confirmation: the server has the subscription once it answers
+            pubsub.get_message(timeout=self._timeout)
+        except redis.RedisError:
+            pubsub.close()
+            raise
+        return pubsub
+
+    def _read_channel(self, receive: Receiver, pubsub: PubSub | None) -> None:
         """Read the pub/sub channel until close(), subscribing again after an outage."""
         outage = _Outage(self._where, self._stop)
-        pubsub = None
         while not self._stop.is_set():
             try:
                 if pubsub is None:
-                    pubsub = self._reader.pubsub(ignore_subscribe_messages=True)
-                    pubsub.subscribe(self.key)
+                    pubsub = self._subscribe()
                 message = pubsub.get_message(timeout=_BLOCK_MS / 1000)
                 outage.over()
             except redis.RedisError as error:

@@ -98,13 +98,7 @@ def test_the_reader_recovers_from_client_kill_and_misses_nothing(site: Site, key
     first = order_event(1)
     one.send(first)
     seen_two.wait_for(1)
-    admin = redis.Redis(host=HOST, port=PORT)
-    clients = cast(list[dict[str, Any]], admin.client_list())
-    readers = [c for c in clients if c["name"] == f"facet-events-reader:{key}"]
-    assert len(readers) == 2
-    for reader in readers:
-        admin.client_kill_filter(_id=reader["id"])
-    admin.close()
+    assert _kill_readers(key) == 2
     later = [order_event(number) for number in range(2, 12)]
     for event in later:
         one.send(event)
@@ -154,11 +148,19 @@ def test_the_stream_is_bounded_by_maxlen(site: Site, key: str) -> None:
 
 def test_pubsub_mode_reaches_both_processes(site: Site) -> None:
     (one, seen_one), (_two, seen_two) = site(query="&mode=pubsub"), site(query="&mode=pubsub")
-    # a pub/sub reader subscribes in its thread: wait until both are listening
-    assert wait_until(lambda: _subscribers(one.key) == 2)
+    assert _subscribers(one.key) == 2  # both subscribed before start() returned
     event = order_event(1)
     one.send(event)
     assert seen_one.wait_for(1) == [event.id]
+    assert seen_two.wait_for(1) == [event.id]
+
+
+def test_a_pubsub_reader_subscribes_again_after_client_kill(site: Site, key: str) -> None:
+    (one, _), (_two, seen_two) = site(query="&mode=pubsub"), site(query="&mode=pubsub")
+    _kill_readers(key)
+    assert wait_until(lambda: _subscribers(key) == 2)
+    event = order_event(1)
+    one.send(event)
     assert seen_two.wait_for(1) == [event.id]
 
 
@@ -197,3 +199,14 @@ def test_facet_events_url_picks_the_redis_transport() -> None:
     transport = transport_from_url("redis://127.0.0.1:6379/0?stream=site-a")
     assert isinstance(transport, RedisTransport) and transport.key == "site-a"
     transport.close()
+
+
+def _kill_readers(key: str) -> int:
+    """CLIENT KILL every reader connection of the transports on ``key``; how many there were."""
+    admin = redis.Redis(host=HOST, port=PORT)
+    clients = cast(list[dict[str, Any]], admin.client_list())
+    readers = [c for c in clients if c["name"] == f"facet-events-reader:{key}"]
+    for reader in readers:
+        admin.client_kill_filter(_id=reader["id"])
+    admin.close()
+    return len(readers)
