@@ -38,6 +38,10 @@ app.add_typer(events_cli.app, name="events",
               help="Events between processes: run the outbox relay, tail, status.")
 
 
+#: How long uvicorn waits for a worker to answer its health ping before restarting it.
+WORKER_HEALTHCHECK_S = 30
+
+
 @app.callback()
 def _configure_logging() -> None:
     # Every command logs the same way (FACET_LOG_LEVEL, FACET_LOG_JSON), configured once.
@@ -148,6 +152,9 @@ def serve(
             log_config=log_config(operations),
             log_level=operations.log_level.lower(),
             access_log=False,
+            # A worker importing the app (torch, OpenVINO) may not answer uvicorn's 5 s
+            # health ping on a busy host and would be killed and restarted while it starts.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
 
 

@@ -7,8 +7,8 @@ Uvicorn's loggers have no handler of their own: their records reach the one root
 carries the secret-redacting filter (``?token=``, ``?ticket=``) and the request id.
 
 With ``FACET_LOG_JSON=true`` each record is one JSON object on one line: ``timestamp`` (UTC,
-ISO 8601), ``level``, ``logger``, ``message`` and the record's extras (``request_id``,
-``method``, ``path``, ``status``, ``duration_ms`` on an access line).
+ISO 8601), ``level``, ``logger``, ``message``, ``process`` (the worker's pid) and the record's
+extras (``request_id``, ``method``, ``path``, ``status``, ``duration_ms`` on an access line).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 _TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-_JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
+_JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(process)d"
 _JSON_RENAMES = {"levelname": "level", "name": "logger"}
 _configured: dict[str, Any] | None = None
 
