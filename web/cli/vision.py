@@ -175,12 +175,11 @@ def serve(
 
     from vision.config import load_cameras
     from vision.errors import VisionError
-    from web.observability.logs import configure_logging, log_config
+    from web.observability.logs import log_config
     from web.settings import Settings
     from web.vision_service.app import create_vision_app, default_instance
 
-    settings = Settings()  # refuses unknown FACET_* keys before anything starts
-    configure_logging(settings.operations)
+    settings = Settings()  # refuses unknown FACET_* keys; `facet` configured the logging
     try:
         cameras = load_cameras(config)
         cameras.vision_settings(settings.vision)  # a bad settings block fails here, not later
