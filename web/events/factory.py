@@ -38,7 +38,7 @@ def transport_from_url(url: str, *, reader: OutboxReader | None = None) -> Trans
     if scheme in ("redis", "rediss"):
         from web.events.redis import RedisTransport
 
-        return RedisTransport(url)
+        return RedisTransport(url, catch_up=reader.since if reader else None)
     if scheme in ("nats", "tls"):
         from web.events.nats import NatsTransport
 

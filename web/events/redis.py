@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,6 +34,10 @@ _FIELD = b"event"
 #: How long one XREAD or pub/sub poll waits, so the reader notices close() this quickly.
 _BLOCK_MS = 500
 _MAX_BACKOFF = 5.0
+#: Catching up starts this much before the last event read, in case clocks differ (repeats are
+#: dropped by the bus).
+_CATCH_UP_MARGIN = timedelta(seconds=60)
+CatchUp = Callable[[datetime], Iterable[Event]]
 
 
 def split_redis_url(url: str) -> tuple[str, dict[str, str]]:
@@ -53,7 +59,9 @@ class RedisTransport:
 
     name = "redis"
 
-    def __init__(self, url: str, *, timeout: float = 3.0) -> None:
+    def __init__(
+        self, url: str, *, timeout: float = 3.0, catch_up: CatchUp | None = None
+    ) -> None:
         redis_url, options = split_redis_url(url)
         self.key = options.get("stream") or DEFAULT_STREAM
         self.maxlen = int(options.get("maxlen") or DEFAULT_MAXLEN)
@@ -78,6 +86,7 @@ class RedisTransport:
             client_name=f"facet-events-reader:{self.key}",
         )
         self._last_id: bytes | None = None
+        self._catch_up = catch_up
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -150,6 +159,8 @@ class RedisTransport:
             try:
                 if self._last_id is None:
                     self._last_id = self._stream_end()
+                elif outage.ongoing:
+                    self._fill_gap(receive, self._last_id)
                 reply = cast(list[Any] | None,
                              self._reader.xread({self.key: self._last_id}, block=_BLOCK_MS))
                 outage.over()
@@ -160,6 +171,29 @@ class RedisTransport:
                 for entry_id, fields in entries:
                     self._last_id = entry_id
                     _deliver(receive, fields.get(_FIELD))
+
+    def _fill_gap(self, receive: Receiver, last_id: bytes) -> None:
+        """After an outage: when MAXLEN trimmed entries this process never read, replay them
+        from the outbox (``catch_up``)."""
+        if last_id == b"0-0":
+            return
+        oldest = cast(list[Any], self._reader.xrange(self.key, count=1))
+        if not oldest or _id_of(oldest[0][0]) <= _id_of(last_id):
+            return
+        if self._catch_up is None:
+            log.error("Redis stream %r was trimmed past the last event read here: events were "
+                      "lost to this process (raise maxlen=)", self.key)
+            return
+        since = datetime.fromtimestamp(_id_of(last_id)[0] / 1000, UTC) - _CATCH_UP_MARGIN
+        count = 0
+        try:
+            for event in self._catch_up(since):
+                receive(event)
+                count += 1
+        except Exception:  # the database is away too: what the stream still has follows
+            log.exception("catching up from the outbox after a Redis outage failed")
+        log.warning("Redis stream %r was trimmed while this process was away; replayed %d "
+                    "event(s) from the outbox", self.key, count)
 
     def _subscribe(self) -> PubSub:
         """A pub/sub connection subscribed to the channel (confirmed by the server)."""
@@ -202,6 +236,11 @@ class _Outage:
         self._stop = stop
         self._delay = 0.0
 
+    @property
+    def ongoing(self) -> bool:
+        """True between a failure and the next successful read."""
+        return self._delay != 0.0
+
     def wait(self, error: Exception) -> None:
         """Log the first failure of an outage, then wait longer after each retry (up to 5 s)."""
         if self._delay == 0.0:
@@ -214,6 +253,12 @@ class _Outage:
         if self._delay:
             log.info("Redis at %s is back; events resume", self._where)
         self._delay = 0.0
+
+
+def _id_of(entry_id: bytes) -> tuple[int, int]:
+    """A stream entry id (``b"1700000000000-3"``) as numbers, for comparing."""
+    millis, _, sequence = entry_id.partition(b"-")
+    return int(millis), int(sequence or 0)
 
 
 def _deliver(receive: Receiver, payload: Any) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any, cast
 from uuid import uuid4
 
 import pytest
 import redis
 
-from core.events import EventBus
+from core.events import Event, EventBus, OrderCreated
 from tests.web.events.servers import (
     Collector,
     TcpProxy,
@@ -118,6 +119,35 @@ def test_a_reader_cut_off_by_the_network_resumes_from_its_last_id(site: Site) ->
         proxy.refuse(False)
         assert seen_cut.wait_for(5) == [event.id for event in during]
     finally:
+        proxy.close()
+
+
+def test_events_trimmed_during_an_outage_are_replayed_from_the_outbox(key: str) -> None:
+    sent: list[OrderCreated] = []
+
+    def outbox_since(at: datetime) -> Iterator[Event]:
+        """What the outbox relay published since ``at`` (the real one reads the database)."""
+        return (event for event in list(sent) if event.at >= at)
+
+    proxy = TcpProxy(HOST, PORT)
+    one = RedisTransport(f"redis://{HOST}:{PORT}/0?stream={key}&maxlen=100")
+    cut = RedisTransport(f"redis://{HOST}:{proxy.port}/0?stream={key}", catch_up=outbox_since)
+    bus = EventBus()
+    seen = Collector(bus)
+    try:
+        cut.start(bus.receive)
+        for number in range(1000):
+            if number == 10:
+                seen.wait_for(10)
+                proxy.refuse()
+                proxy.drop()
+            sent.append(order_event(number))
+            one.send(sent[-1])
+        proxy.refuse(False)
+        assert seen.wait_for(1000) == [event.id for event in sent]
+    finally:
+        for transport in (one, cut):
+            transport.close()
         proxy.close()
 
 
