@@ -8,8 +8,8 @@ turn it off with ``FACET_METRICS_ENABLED=false``.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from fastapi import APIRouter, Request
@@ -22,15 +22,22 @@ from web.observability.metrics import LiveCollector, Metrics, counter, gauge
 from web.services import Services
 from web.settings import OperationsSettings
 
-__all__ = ["camera_metrics", "events_metrics", "live_collectors", "metrics_router"]
+if TYPE_CHECKING:
+    from vision.messages import CameraStatusReport
+
+__all__ = ["app_sources", "camera_metrics", "events_metrics", "live_collectors", "metrics_router"]
 
 
-def events_metrics(services: Services) -> Iterator[Metric]:
+#: The events runtime's status (``EventsRuntime.status``) and the camera statuses, as sources.
+EventsStatus = Callable[[], dict[str, Any]]
+CameraStatuses = Callable[[], "Iterable[CameraStatusReport]"]
+
+
+def events_metrics(status_of: EventsStatus | None) -> Iterator[Metric]:
     """The transport's reachability and the outbox backlog (from the events runtime)."""
-    runtime = getattr(services, "events", None)
-    if runtime is None:
+    if status_of is None:
         return
-    status: dict[str, Any] = runtime.status()
+    status = status_of()
     transport = str(status.get("transport", "unknown"))
     yield gauge("facet_events_transport_up", "1 when the events transport answers, else 0.",
                 "transport", [(transport, 1.0 if status.get("ok") else 0.0)])
@@ -43,12 +50,11 @@ def events_metrics(services: Services) -> Iterator[Metric]:
                     rows=[("", float(status["oldest_unpublished_s"] or 0))])
 
 
-def camera_metrics(services: Services) -> Iterator[Metric]:
-    """Frame rate, state and frames of the cameras this process runs."""
-    supervisor = services.vision
-    if supervisor is None:
+def camera_metrics(statuses_of: CameraStatuses | None) -> Iterator[Metric]:
+    """Frame rate, state, frames and errors of the cameras this process runs."""
+    statuses = list(statuses_of()) if statuses_of is not None else []
+    if not statuses:
         return
-    statuses = supervisor.statuses()
     yield gauge("facet_camera_fps", "Frames analysed per second, per camera.", "camera",
                 [(s.camera, float(s.fps)) for s in statuses])
     yield gauge("facet_camera_online", "1 when the camera delivers frames, else 0.", "camera",
@@ -59,12 +65,25 @@ def camera_metrics(services: Services) -> Iterator[Metric]:
                   [(s.camera, float(s.errors)) for s in statuses])
 
 
-def live_collectors(services: Services) -> list[LiveCollector]:
-    """The collectors read at scrape time."""
+def live_collectors(*, events: EventsStatus | None,
+                    cameras: CameraStatuses | None) -> list[LiveCollector]:
+    """The collectors read at scrape time, from the events status and the camera statuses."""
     return [
-        LiveCollector("events", lambda: events_metrics(services)),
-        LiveCollector("cameras", lambda: camera_metrics(services)),
+        LiveCollector("events", lambda: events_metrics(events)),
+        LiveCollector("cameras", lambda: camera_metrics(cameras)),
     ]
+
+
+def app_sources(services: Services) -> dict[str, Any]:
+    """The web app's sources: its events runtime and its in-process cameras (read late: the
+    lifespan starts the cameras after the routes are mounted)."""
+    runtime = getattr(services, "events", None)
+
+    def cameras() -> list[CameraStatusReport]:
+        supervisor = services.vision
+        return supervisor.statuses() if supervisor is not None else []
+
+    return {"events": runtime.status if runtime is not None else None, "cameras": cameras}
 
 
 def _refusal(settings: OperationsSettings, request: Request) -> JSONResponse | None:

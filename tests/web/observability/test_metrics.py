@@ -218,3 +218,30 @@ def test_the_serve_command_makes_a_fresh_directory_for_several_workers(workers: 
     finally:
         if before is not None:
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = before
+
+
+def test_another_service_gets_metrics_for_its_cameras_requests_and_events() -> None:
+    """What the vision service mounts: its own /metrics, request counts and cameras."""
+    from fastapi import FastAPI
+
+    from core import EventBus
+    from web.observability import mount_service_metrics
+
+    service = FastAPI()
+
+    @service.get("/api/vision/cameras/{name}")
+    def camera(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    events = {"transport": "redis", "ok": True, "unpublished": 2, "oldest_unpublished_s": 1.5}
+    mount_service_metrics(service, OperationsSettings(), bus=EventBus(),
+                          events=lambda: events, cameras=FakeSupervisor().statuses)
+    with TestClient(service) as client:
+        assert client.get("/api/vision/cameras/vault").status_code == 200
+        found = samples(client.get("/metrics").text)
+    route = (("method", "GET"), ("route", "/api/vision/cameras/{name}"), ("status", "2xx"))
+    assert found[("facet_http_requests_total", route)] == 1.0
+    assert found[("facet_camera_fps", (("camera", "vault"),))] == 4.5
+    assert found[("facet_events_transport_up", (("transport", "redis"),))] == 1.0
+    assert found[("facet_events_unpublished", ())] == 2.0
+    assert found[("facet_events_oldest_unpublished_seconds", ())] == 1.5
