@@ -42,7 +42,7 @@ def transport_from_url(url: str, *, reader: OutboxReader | None = None) -> Trans
     if scheme in ("nats", "tls"):
         from web.events.nats import NatsTransport
 
-        return NatsTransport(url)
+        return NatsTransport(url, catch_up=reader.since if reader else None)
     raise ValueError(
         f"FACET_EVENTS_URL has the unknown scheme {scheme!r} in {url!r}; "
         f"use one of: {', '.join(s + '://' for s in SCHEMES)}."

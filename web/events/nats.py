@@ -18,8 +18,9 @@ import logging
 import math
 import queue
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import Future
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -32,6 +33,7 @@ from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
+from core.clock import now
 from core.events import Event, Receiver, event_from_dict
 
 __all__ = ["NatsOptions", "NatsTransport", "split_nats_url"]
@@ -44,6 +46,10 @@ _MAX_BACKOFF = 5.0
 _HEARTBEAT = 1.0
 #: How long JetStream remembers message ids to drop a replay (its default is two minutes).
 _DUPLICATE_WINDOW = 120.0
+#: Catching up starts this much before the last event read, in case clocks differ (repeats are
+#: dropped by the bus).
+_CATCH_UP_MARGIN = timedelta(seconds=60)
+CatchUp = Callable[[datetime], Iterable[Event]]
 
 
 class NatsOptions:
@@ -72,7 +78,9 @@ class NatsTransport:
 
     name = "nats"
 
-    def __init__(self, url: str, *, timeout: float = 3.0) -> None:
+    def __init__(
+        self, url: str, *, timeout: float = 3.0, catch_up: CatchUp | None = None
+    ) -> None:
         self.servers, self.options = split_nats_url(url)
         self._where = ", ".join(urlsplit(s).netloc.rpartition("@")[2] for s in self.servers)
         self._timeout = timeout
@@ -82,10 +90,16 @@ class NatsTransport:
         self._lock = asyncio.Lock()
         self._sub: Subscription | None = None
         self._start_seq = 0
+        self._catch_up = catch_up
+        # the last stream sequence read and its time, to notice messages aged out unread
+        self._last_seq = 0
+        self._last_at = now()
+        self._contiguous = False
         self._closing = False
         self._subscribed = threading.Event()
         self._subscriber: Future[None] | None = None
-        self._inbox: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
+        # events, or a datetime: "catch up from the outbox since then"
+        self._inbox: queue.SimpleQueue[Event | datetime | None] = queue.SimpleQueue()
         self._delivery: threading.Thread | None = None
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(
@@ -238,6 +252,9 @@ class NatsTransport:
             return
         info = await js.stream_info(self.options.stream)
         self._start_seq = info.state.last_seq + 1
+        self._last_seq, self._last_at = info.state.last_seq, now()
+        # with this one subject in the stream, a jump in sequence means messages aged out
+        self._contiguous = info.config.subjects == [self.options.subject]
         self._sub = await js.subscribe(
             self.options.subject, stream=self.options.stream, cb=self._on_message,
             ordered_consumer=True, idle_heartbeat=_HEARTBEAT,
@@ -252,8 +269,13 @@ class NatsTransport:
 
     async def _on_message(self, msg: Msg) -> None:
         if self._js is not None and msg.reply:
-            if msg.metadata.sequence.stream < self._start_seq:
+            sequence = msg.metadata.sequence.stream
+            if sequence < self._start_seq:
                 return  # sent before this process started
+            if self._contiguous and sequence > self._last_seq + 1:
+                self._inbox.put(self._last_at - _CATCH_UP_MARGIN)
+            if sequence > self._last_seq:
+                self._last_seq, self._last_at = sequence, msg.metadata.timestamp
         try:
             self._inbox.put(event_from_dict(json.loads(msg.data)))
         except (KeyError, TypeError, ValueError) as error:
@@ -291,8 +313,27 @@ class NatsTransport:
     # -- delivery (a thread of its own, so slow handlers never stall the NATS client) -------
 
     def _deliver(self, receive: Receiver) -> None:
-        while (event := self._inbox.get()) is not None:
+        while (item := self._inbox.get()) is not None:
+            if isinstance(item, datetime):
+                self._replay(receive, item)
+                continue
             try:
-                receive(event)
+                receive(item)
             except Exception:
-                log.exception("receiving event %s failed", event.id)
+                log.exception("receiving event %s failed", item.id)
+
+    def _replay(self, receive: Receiver, since: datetime) -> None:
+        """Deliver from the outbox what aged out of the stream before this process read it."""
+        if self._catch_up is None:
+            log.error("NATS stream %s dropped events before this process read them: they are "
+                      "lost to it (raise max_age= or max_msgs=)", self.options.stream)
+            return
+        count = 0
+        try:
+            for event in self._catch_up(since):
+                receive(event)
+                count += 1
+        except Exception:  # the database is away too: what the stream still has follows
+            log.exception("catching up from the outbox after a NATS outage failed")
+        log.warning("NATS stream %s dropped events while this process was away; replayed %d "
+                    "event(s) from the outbox", self.options.stream, count)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -17,7 +18,7 @@ import pytest
 from nats.aio.client import Client
 from nats.js.api import StreamInfo
 
-from core.events import EventBus
+from core.events import Event, EventBus, OrderCreated
 from tests.web.events.servers import (
     Collector,
     TcpProxy,
@@ -166,6 +167,39 @@ def test_a_process_cut_off_by_the_network_catches_up(site: Site, outage: float) 
         one.send(after)
         assert seen_cut.wait_for(7) == [*expected, after.id]
     finally:
+        proxy.close()
+
+
+def test_events_aged_out_during_an_outage_are_replayed_from_the_outbox(
+    names: tuple[str, str]
+) -> None:
+    subject, stream = names
+    sent: list[OrderCreated] = []
+
+    def outbox_since(at: datetime) -> Iterator[Event]:
+        """What the outbox relay published since ``at`` (the real one reads the database)."""
+        return (event for event in list(sent) if event.at >= at)
+
+    proxy = TcpProxy(HOST, PORT)
+    query = f"subject={subject}&stream={stream}&max_msgs=100"
+    one = NatsTransport(f"nats://{HOST}:{PORT}?{query}")
+    cut = NatsTransport(f"nats://{HOST}:{proxy.port}?{query}", catch_up=outbox_since)
+    bus = EventBus()
+    seen = Collector(bus)
+    try:
+        cut.start(bus.receive)
+        for number in range(1000):
+            if number == 10:
+                seen.wait_for(10)
+                proxy.refuse()
+                proxy.drop()
+            sent.append(order_event(number))
+            one.send(sent[-1])
+        proxy.refuse(False)
+        assert seen.wait_for(1000) == [event.id for event in sent]
+    finally:
+        for transport in (one, cut):
+            transport.close()
         proxy.close()
 
 
