@@ -28,6 +28,7 @@ from vision.messages import CameraStatusReport
 from web import errors
 from web.api import vision as api_vision
 from web.events.runtime import EventsRuntime
+from web.observability import mount_service_metrics
 from web.services import vision_supervisor
 from web.settings import Settings
 from web.vision_service.runner import LeaseTiming, VisionService
@@ -118,6 +119,10 @@ def create_vision_app(
     app.include_router(_health_router(parts))
     app.include_router(api_vision.router)
     app.dependency_overrides[vision_supervisor] = lambda: parts.service
+    mount_service_metrics(  # /metrics: requests, events lag and outbox, this one's cameras
+        app, settings.operations, bus=parts.bus, events=parts.events.status,
+        cameras=parts.led_statuses,
+    )
     return app
 
 
