@@ -189,6 +189,7 @@ def serve(
     uvicorn.run(
         service, host=host, port=port, log_config=log_config(settings.operations),
         log_level=settings.operations.log_level.lower(),
+        access_log=False,  # the service writes the access lines itself, with request ids
     )
 
 
