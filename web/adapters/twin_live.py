@@ -215,9 +215,9 @@ class PickerStore:
 
     def load(self) -> list[tuple[str, str, datetime]]:
         """Every stored position as (picker, location, timestamp); queued ones count too."""
-        stored: dict[str, Any] = self.state.items()
-        with self._lock:
-            stored.update({**self._writing, **self._queued})
+        with self._lock:  # before the read: what leaves the queue meanwhile is stored by then
+            pending = {**self._writing, **self._queued}
+        stored: dict[str, Any] = {**self.state.items(), **pending}
         return [p for key, value in stored.items() if (p := _position(key, value)) is not None]
 
     def put(self, picker: str, location: str, at: datetime) -> None:
