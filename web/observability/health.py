@@ -15,12 +15,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import anyio
 import httpx
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from core import Database
@@ -39,6 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: The parts ``/api/ready`` checks.
+Part = Literal["database", "events", "cameras"]
 #: How long one part may take to answer before it counts as failing.
 CHECK_TIMEOUT_S = 3.0
 
@@ -197,13 +199,19 @@ def health_router(services: Services) -> APIRouter:
         return {"status": "ok", "database": services.db.dialect}
 
     @router.get("/api/ready", responses={503: {"description": "A part is failing"}})
-    async def ready() -> JSONResponse:
+    async def ready(
+        part: Annotated[list[Part] | None, Query(
+            description="Check only these parts (a load balancer may ask for the database "
+            "alone, so a camera outage keeps the web workers in rotation); default: all.",
+        )] = None,
+    ) -> JSONResponse:
         """Readiness: the database, the events transport and the cameras (no sign-in)."""
-        checks = await _gather({
+        checks = {
             "database": partial(check_database, services.db, db_limiter),
             "events": partial(check_events, services, events_limiter),
             "cameras": partial(check_cameras, services),
-        })
-        return ready_response(checks)
+        }
+        wanted = set(part or checks)
+        return ready_response(await _gather({k: v for k, v in checks.items() if k in wanted}))
 
     return router

@@ -101,3 +101,19 @@ def test_ready_names_a_vision_service_that_cannot_be_reached(sqlite_url: str) ->
     assert ready.status_code == 503, ready.text
     assert _failing(ready) == {"cameras": "vision-unreachable"}
     assert ready.json()["checks"]["cameras"]["source"] == "vision-service"
+
+
+def test_ready_checks_only_the_parts_asked_for(sqlite_url: str) -> None:
+    """A load balancer asks for the database alone: a broken transport leaves it ready."""
+    core = CoreSettings(database_url=sqlite_url, secret_key=KEY,
+                        events_url=f"postgresql://facet@127.0.0.1:{free_port()}/x")
+    with served(core, lifespan=False) as client:
+        assert client.get("/api/ready").status_code == 503
+        only = client.get("/api/ready", params={"part": "database"})
+        assert only.status_code == 200, only.text
+        assert list(only.json()["checks"]) == ["database"]
+        two = client.get("/api/ready", params=[("part", "database"), ("part", "events")])
+        assert two.status_code == 503
+        unknown = client.get("/api/ready", params={"part": "kitchen"})
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "invalid-request"
