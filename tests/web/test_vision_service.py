@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -26,12 +27,22 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 
-from core import CoreSettings, Database
+from core import AlertRaised, CoreSettings, Database, EventBus
 from core.alerts import list_alerts
+from core.leases import holder_of, release, try_acquire
 from core.migrate import upgrade
 from tests.core.api.test_api_core import login, seed
+from vision import AlertRecord, Severity, VisionSettings, load_cameras
 from web.app import create_app
+from web.events.runtime import EventsRuntime
 from web.settings import Settings, WebSettings
+from web.vision_service.runner import (
+    LEASE_PREFIX,
+    LeasedAlertSink,
+    LeaseLost,
+    LeaseTiming,
+    VisionService,
+)
 
 PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
 FACET = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "facet"
@@ -106,12 +117,14 @@ def _cameras_file(folder: Path, *, loop: bool) -> Path:
 class Instance:
     """One `facet vision serve` process (in a process group of its own, with its workers)."""
 
-    def __init__(self, name: str, config: Path, db_url: str, workdir: Path) -> None:
+    def __init__(
+        self, name: str, config: Path, db_url: str, workdir: Path, events_url: str
+    ) -> None:
         self.name, self.port = name, _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("FACET_")}
         env.update(FACET_DATABASE_URL=db_url, FACET_AUDIT_KEY=AUDIT_KEY,
-                   FACET_EVENTS_URL="memory://", FACET_LOG_LEVEL="INFO")
+                   FACET_EVENTS_URL=events_url, FACET_LOG_LEVEL="INFO")
         self.log = workdir / f"{name}.log"
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
@@ -155,8 +168,10 @@ class Instance:
 
 
 @contextmanager
-def instances(config: Path, db_url: str, workdir: Path, *names: str) -> Iterator[list[Instance]]:
-    started = [Instance(name, config, db_url, workdir) for name in names]
+def instances(
+    config: Path, db_url: str, workdir: Path, *names: str, events_url: str = "memory://"
+) -> Iterator[list[Instance]]:
+    started = [Instance(name, config, db_url, workdir, events_url) for name in names]
     try:
         for one in started:
             assert wait_for(one.healthy, timeout=60), one.output()
@@ -164,6 +179,23 @@ def instances(config: Path, db_url: str, workdir: Path, *names: str) -> Iterator
     finally:
         for one in started:
             one.stop()
+
+
+@contextmanager
+def listening(db_url: str) -> Iterator[list[AlertRaised]]:
+    """The AlertRaised events another process sends over the PostgreSQL transport."""
+    heard: list[AlertRaised] = []
+    bus = EventBus()
+    bus.subscribe(AlertRaised, heard.append)
+    settings = CoreSettings(database_url=db_url, events_url=db_url, audit_key=AUDIT_KEY)
+    db = Database.from_settings(settings, bus=bus)
+    runtime = EventsRuntime.from_settings(settings, db)
+    runtime.start()
+    try:
+        yield heard
+    finally:
+        runtime.stop()
+        db.dispose()
 
 
 def _alerts(db_url: str) -> list[dict[str, Any]]:
@@ -180,7 +212,9 @@ def test_one_instance_runs_the_camera_and_raises_one_alert_per_person(
     pg_url: str, tmp_path: Path
 ) -> None:
     config = _cameras_file(tmp_path, loop=False)
-    with instances(config, pg_url, tmp_path, "A", "B") as (a, b):
+    with listening(pg_url) as heard, instances(
+        config, pg_url, tmp_path, "A", "B", events_url=pg_url
+    ) as (a, b):
         leader_name = wait_for(lambda: a.cameras()["leaders"].get("door"), timeout=20)
         assert leader_name in ("A", "B"), a.output()
         leader, follower = (a, b) if leader_name == "A" else (b, a)
@@ -197,7 +231,10 @@ def test_one_instance_runs_the_camera_and_raises_one_alert_per_person(
         assert httpx.get(follower.url + "/api/ready").json()["checks"]["leases"]["leading"] == []
         alerts = _alerts(pg_url)
         _check_web_proxy(leader, tmp_path)
+        # The alert left the vision service through FACET_EVENTS_URL (its outbox and relay).
+        assert wait_for(lambda: heard, timeout=10)
     assert [(r["zone"], r["rule"]) for r in alerts] == [("cage", "unauthorised-presence")]
+    assert [(e.alert_id, e.camera, e.zone) for e in heard] == [(alerts[0]["id"], "door", "cage")]
 
 
 def test_a_standby_takes_over_within_10_s_of_kill_9_without_repeating_the_alert(
@@ -299,3 +336,63 @@ def test_the_embedded_set_up_still_runs_its_cameras_in_process(tmp_path: Path) -
         listing = client.get("/api/vision/cameras", headers=login(client, "mia")).json()
     assert listing["instance"] is None and listing["leaders"] == {}
     assert [c["camera"] for c in listing["cameras"]] == ["door"]
+
+
+@contextmanager
+def _service(tmp_path: Path, instance: str = "A") -> Iterator[tuple[VisionService, Database]]:
+    """A VisionService in this process over a migrated SQLite file, quick lease timings."""
+    url = f"sqlite:///{tmp_path / 'vision.db'}"
+    if not (tmp_path / "vision.db").exists():
+        upgrade(url)
+    cameras = load_cameras(_cameras_file(tmp_path / instance, loop=True))
+    db = Database(url)
+    service = VisionService(
+        db, cameras.vision_settings(VisionSettings()), cameras, instance=instance,
+        timing=LeaseTiming(ttl_s=3, renew_s=0.3, retry_s=0.3),
+    )
+    try:
+        yield service, db
+    finally:
+        service.stop()
+        db.dispose()
+
+
+def _record() -> AlertRecord:
+    return AlertRecord(camera="door", zone="cage", rule="unauthorised-presence",
+                       severity=Severity.HIGH, message="someone", raised_at=datetime.now(UTC),
+                       snapshot_jpeg=b"\xff\xd8")
+
+
+def test_a_leader_whose_lease_is_taken_stops_at_once_and_stores_nothing(tmp_path: Path) -> None:
+    lease = LEASE_PREFIX + "default"
+    with _service(tmp_path) as (service, db):
+        service.start()
+        assert wait_for(lambda: service.leading() == ["default"], timeout=20)
+        assert service.status("door").state != "stopped"  # type: ignore[union-attr]
+        with db.write() as session:  # another instance takes it (as after an expiry)
+            release(session, name=lease, holder="A")
+            assert try_acquire(session, name=lease, holder="Z", ttl_s=60)
+        assert wait_for(lambda: service.leading() == [], timeout=5)
+        assert wait_for(lambda: service.leaders() == {"door": "Z"}, timeout=5)
+        status = service.status("door")
+        assert status is not None and status.code == "standby" and "Z" in status.message
+        with pytest.raises(LeaseLost):  # fencing: a stale leader's alert is not stored
+            LeasedAlertSink(db, lease=lease, holder="A", ttl_s=3).store_alert(_record())
+        assert LeasedAlertSink(db, lease=lease, holder="Z", ttl_s=60).store_alert(_record()) > 0
+        with db.read() as session:
+            assert list_alerts(session)[1] == 1
+
+
+def test_stopping_gives_the_lease_back_for_a_standby(tmp_path: Path) -> None:
+    with _service(tmp_path, "A") as (a, db), _service(tmp_path, "B") as (b, _):
+        a.start()
+        assert wait_for(lambda: a.leading() == ["default"], timeout=20)
+        b.start()
+        assert wait_for(lambda: b.leaders() == {"door": "A"}, timeout=5)
+        jpeg = b.annotated_jpeg("door")  # a standby's tile names the leader
+        assert jpeg is not None and jpeg[:2] == b"\xff\xd8"
+        a.stop()
+        with db.read() as session:
+            leader = holder_of(session, name=LEASE_PREFIX + "default")
+        assert leader is None or leader.holder == "B"  # given back, not left to expire
+        assert wait_for(lambda: b.leading() == ["default"], timeout=5)

@@ -34,6 +34,8 @@ __all__ = ["LEASE_PREFIX", "LeaseLost", "LeaseTiming", "LeasedAlertSink", "Visio
 log = logging.getLogger(__name__)
 
 LEASE_PREFIX = "camera-group:"
+#: A leader stops a group this long before its last renewal runs out (time to stop).
+WATCH_MARGIN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class VisionService:
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="vision-leases", daemon=True)
         self._thread.start()
+        threading.Thread(target=self._watch, name="vision-lease-watch", daemon=True).start()
 
     def stop(self) -> None:
         """Stop every group this instance leads and give its leases back."""
@@ -136,6 +139,16 @@ class VisionService:
         while not self._stop.is_set():
             self.tick()
             self._stop.wait(min(self.timing.retry_s, self.timing.renew_s))
+
+    def _watch(self) -> None:
+        """Stop a group whose lease may have run out while a renewal hangs on the database."""
+        while not self._stop.wait(0.25):
+            deadline = time.monotonic() - (self.timing.ttl_s - WATCH_MARGIN_S)
+            with self._lock:
+                late = [g for g in self._groups if g.supervisor and g.renewed_at < deadline]
+            for group in late:
+                log.warning("vision lease %s not renewed in time: stopping it", group.lease)
+                self._resign(group, release_lease=False)
 
     def tick(self) -> None:
         """One round: the leader renews its due leases, a standby tries to take the others."""
@@ -154,26 +167,28 @@ class VisionService:
         self.ticked_at = time.monotonic()
 
     def _keep(self, group: _Group) -> None:
-        if time.monotonic() - group.renewed_at < self.timing.renew_s:
+        asked = time.monotonic()
+        if asked - group.renewed_at < self.timing.renew_s:
             return
         with self.db.write() as session:
             kept = renew(session, name=group.lease, holder=self.instance, ttl_s=self.timing.ttl_s)
         if kept:
-            group.renewed_at = time.monotonic()
+            with self._lock:  # from before the statement: the stored lease lasts longer
+                group.renewed_at = asked
             return
         log.warning("vision lease %s was taken by another instance: stopping it", group.lease)
         self._resign(group, release_lease=False)
 
     def _try_lead(self, group: _Group) -> None:
-        ttl = self.timing.ttl_s
+        ttl, asked = self.timing.ttl_s, time.monotonic()
         with self.db.write() as session:
             won = try_acquire(session, name=group.lease, holder=self.instance, ttl_s=ttl)
             info = None if won else holder_of(session, name=group.lease)
         group.leader = self.instance if won else (info.holder if info else None)
         if won:
-            self._lead(group)
+            self._lead(group, asked)
 
-    def _lead(self, group: _Group) -> None:
+    def _lead(self, group: _Group, asked: float) -> None:
         sink = LeasedAlertSink(
             self.db, lease=group.lease, holder=self.instance, ttl_s=self.timing.ttl_s
         )
@@ -183,7 +198,7 @@ class VisionService:
         self._seed_cooldown(supervisor, group)
         supervisor.start()
         with self._lock:
-            group.supervisor, group.renewed_at = supervisor, time.monotonic()
+            group.supervisor, group.renewed_at = supervisor, asked
         log.info("vision instance %s now runs group %s (%s)", self.instance, group.name,
                  ", ".join(group.camera_names))
 
