@@ -94,7 +94,8 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
         app.include_router(api_assistant.router)
         app.include_router(api_assistant.ws_router)
     app.include_router(api_twin.router, dependencies=[Depends(allow("read"))])
-    app.include_router(api_vision.router_for(services.settings.web.vision_url),
+    web = services.settings.web
+    app.include_router(api_vision.router_for(web.vision_url, web.vision_token),
                        dependencies=[Depends(allow("alerts:read"))])
 
 

@@ -54,6 +54,13 @@ class WebSettings(BaseSettings):
         "http://vision-host:8100: the camera wall's routes are forwarded to it and no camera "
         "runs in the web app; none: cameras_file's cameras run in the web app (one worker).",
     )
+    vision_token: str = Field(
+        default="",
+        description="Shared secret between the web app and the vision service: `facet vision "
+        "serve` then answers its camera routes only with `Authorization: Bearer <token>`, and "
+        "the web app sends it; empty: the vision service's camera routes are open (keep them "
+        "on a private network).",
+    )
     workers: int = Field(
         default=1, ge=1,
         description="Web worker processes; set by `facet serve --workers`. With more than one, "

@@ -36,6 +36,7 @@ from vision import AlertRecord, Severity, VisionSettings, load_cameras
 from web.app import create_app
 from web.events.runtime import EventsRuntime
 from web.settings import Settings, WebSettings
+from web.vision_service.app import create_vision_app
 from web.vision_service.runner import (
     LEASE_PREFIX,
     LeasedAlertSink,
@@ -396,3 +397,51 @@ def test_stopping_gives_the_lease_back_for_a_standby(tmp_path: Path) -> None:
             leader = holder_of(session, name=LEASE_PREFIX + "default")
         assert leader is None or leader.holder == "B"  # given back, not left to expire
         assert wait_for(lambda: b.leading() == ["default"], timeout=5)
+
+
+@contextmanager
+def _served(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread of this process; yields its base URL."""
+    import threading
+
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: server.started, timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def test_a_vision_token_guards_the_camera_routes_and_the_web_app_sends_it(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'vision.db'}"
+    upgrade(url)
+    cameras = load_cameras(_cameras_file(tmp_path / "cams", loop=True))
+    token = "a-shared-vision-token"
+    settings = Settings(core=CoreSettings(database_url=url, audit_key=AUDIT_KEY),
+                        web=WebSettings(vision_token=token))
+    vision_app = create_vision_app(settings, cameras, instance="solo",
+                                   timing=LeaseTiming(ttl_s=3, renew_s=0.3, retry_s=0.3))
+    with _served(vision_app) as base:
+        assert httpx.get(base + "/api/health").json()["instance"] == "solo"
+        refused = httpx.get(base + "/api/vision/cameras")
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "vision-token-required"
+        auth = {"Authorization": f"Bearer {token}"}
+        assert wait_for(lambda: httpx.get(base + "/api/vision/cameras", headers=auth)
+                        .json()["leaders"] == {"door": "solo"}, timeout=20)
+        with_token = _web_settings(tmp_path, vision_url=base, vision_token=token)
+        with TestClient(create_app(with_token)) as client:
+            answer = client.get("/api/vision/cameras", headers=login(client, "mia"))
+        assert answer.status_code == 200 and answer.json()["instance"] == "solo"
+        with TestClient(create_app(_web_settings(tmp_path, vision_url=base))) as client:
+            answer = client.get("/api/vision/cameras", headers=login(client, "mia"))
+        assert answer.status_code == 502
+        assert answer.json()["error"]["code"] == "vision-token-refused"

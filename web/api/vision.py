@@ -137,16 +137,17 @@ def _unknown(name: str) -> HTTPException:
     )
 
 
-def router_for(vision_url: str | None) -> APIRouter:
+def router_for(vision_url: str | None, token: str = "") -> APIRouter:
     """The camera routes: forwarded to ``vision_url`` when set, else the in-process ones."""
-    return proxy_router(vision_url) if vision_url else router
+    return proxy_router(vision_url, token) if vision_url else router
 
 
 class _Upstream:
     """Requests to one vision service, with its failures turned into clear HTTP answers."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, token: str = "") -> None:
         self.base = base_url.rstrip("/") + "/api/vision"
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def unreachable(self, exc: Exception) -> HTTPException:
         reason = type(exc).__name__
@@ -164,6 +165,12 @@ class _Upstream:
         except ValueError:
             error = {}
         status = response.status_code
+        if status == 401:  # the operator's set-up, not the signed-in person's
+            raise HTTPException(status_code=502, detail={
+                "code": "vision-token-refused",
+                "message": "The vision service refused this web app's FACET_WEB_VISION_TOKEN; "
+                "set the same token for `facet serve` and `facet vision serve`.",
+            })
         if status < 500 or status == 503:
             code, message = error.get("code", "vision-error"), error.get("message", response.text)
             raise HTTPException(status_code=status, detail={"code": code, "message": message})
@@ -175,7 +182,7 @@ class _Upstream:
     async def get(self, path: str) -> httpx.Response:
         """GET ``path`` of the camera API; raises the HTTP error to answer when it fails."""
         try:
-            async with httpx.AsyncClient(timeout=PROXY_TIMEOUT) as client:
+            async with httpx.AsyncClient(timeout=PROXY_TIMEOUT, headers=self.headers) as client:
                 response = await client.get(self.base + path)
         except httpx.HTTPError as exc:
             raise self.unreachable(exc) from exc
@@ -185,7 +192,7 @@ class _Upstream:
 
     async def stream(self, path: str, params: dict[str, Any]) -> StreamingResponse:
         """A streamed GET, relayed chunk by chunk until either side goes away."""
-        client = httpx.AsyncClient(timeout=MJPEG_TIMEOUT)
+        client = httpx.AsyncClient(timeout=MJPEG_TIMEOUT, headers=self.headers)
         try:
             response = await client.send(
                 client.build_request("GET", self.base + path, params=params), stream=True
@@ -212,9 +219,9 @@ class _Upstream:
         return StreamingResponse(relay(), media_type=media, headers={"Cache-Control": "no-store"})
 
 
-def proxy_router(vision_url: str) -> APIRouter:
-    """The camera routes forwarded to the vision service at ``vision_url``."""
-    upstream = _Upstream(vision_url)
+def proxy_router(vision_url: str, token: str = "") -> APIRouter:
+    """The camera routes forwarded to the vision service at ``vision_url`` (with ``token``)."""
+    upstream = _Upstream(vision_url, token)
     proxy = APIRouter(prefix="/api/vision", tags=["vision"])
 
     @proxy.get("/cameras", response_model=CameraList)

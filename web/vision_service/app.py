@@ -10,6 +10,7 @@ groups it runs, and the others as ``standby`` with the instance that runs them.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import socket
@@ -19,7 +20,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from core import Database, EventBus
@@ -107,6 +108,22 @@ def _health_router(parts: VisionApp) -> APIRouter:
     return router
 
 
+def _bearer(token: str) -> Any:
+    """A dependency admitting only requests that carry ``token`` (the web app's proxy)."""
+    expected = f"Bearer {token}".encode()
+
+    async def check(request: Request) -> None:
+        given = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            raise HTTPException(status_code=401, detail={
+                "code": "vision-token-required",
+                "message": "The camera routes need the shared FACET_WEB_VISION_TOKEN as a "
+                "Bearer token (the web app sends it when it is set on both sides).",
+            })
+
+    return check
+
+
 def create_vision_app(
     settings: Settings, cameras: CamerasFile, *, instance: str,
     timing: LeaseTiming | None = None,
@@ -117,7 +134,8 @@ def create_vision_app(
     app.state.vision = parts
     errors.install(app)
     app.include_router(_health_router(parts))
-    app.include_router(api_vision.router)
+    token = settings.web.vision_token
+    app.include_router(api_vision.router, dependencies=[Depends(_bearer(token))] if token else [])
     app.dependency_overrides[vision_supervisor] = lambda: parts.service
     mount_service_metrics(  # /metrics: requests, events lag and outbox, this one's cameras
         app, settings.operations, bus=parts.bus, events=parts.events.status,
