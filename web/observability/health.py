@@ -39,6 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: A readiness answer is about this moment: no proxy or client may reuse it.
+_NO_STORE = {"Cache-Control": "no-store"}
 #: The parts ``/api/ready`` checks.
 Part = Literal["database", "events", "cameras"]
 #: How long one part may take to answer before it counts as failing.
@@ -163,7 +165,7 @@ def ready_response(checks: dict[str, Check]) -> JSONResponse:
     failing = {name: check for name, check in checks.items() if not check.ok}
     parts = {name: check.as_dict() for name, check in checks.items()}
     if not failing:
-        return JSONResponse({"status": "ready", "checks": parts})
+        return JSONResponse({"status": "ready", "checks": parts}, headers=_NO_STORE)
     summary = "; ".join(f"{name}: {check.code}" for name, check in failing.items())
     body = {
         "status": "not-ready",
@@ -171,7 +173,7 @@ def ready_response(checks: dict[str, Check]) -> JSONResponse:
         "checks": parts,
         "failing": [{"part": name, "code": check.code} for name, check in failing.items()],
     }
-    return JSONResponse(body, 503, headers={"Cache-Control": "no-store"})
+    return JSONResponse(body, 503, headers=_NO_STORE)
 
 
 async def _gather(checks: dict[str, Callable[[], Awaitable[Check]]]) -> dict[str, Check]:
