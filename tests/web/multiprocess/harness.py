@@ -29,6 +29,7 @@ from psycopg import sql
 from websockets.sync.client import ClientConnection, connect
 
 __all__ = [
+    "AUDIT_KEY",
     "DEMO_PASSWORD",
     "TRANSPORTS",
     "Cluster",

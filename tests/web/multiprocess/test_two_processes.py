@@ -20,7 +20,10 @@ from sqlalchemy import select
 from core import Database
 from core.locations.models import Location
 from core.lots.models import Lot, Serial
-from tests.web.multiprocess.harness import Cluster, EventSocket
+from core.orders import create_order
+from core.orders.schemas import OrderCreate, OrderLineIn
+from core.people.service import system_actor
+from tests.web.multiprocess.harness import AUDIT_KEY, Cluster, EventSocket
 from web.extras import installed
 
 ARRIVAL_TIMEOUT_S = 5.0  # the issue asks for 1 s; the bench measures the real lag
@@ -185,4 +188,35 @@ def test_killing_a_process_mid_stream_loses_no_committed_event(
     events = b_events.wait_for(all_arrived, REPLAY_TIMEOUT_S)
     missing = committed - set(_order_ids(events))
     assert not missing, f"{len(missing)} of {len(committed)} committed events never reached B"
+    _no_repeats(events)
+
+
+def test_events_a_dead_process_never_relayed_are_replayed(
+    servers: Cluster, b_events: EventSocket
+) -> None:
+    """Commits whose process died before its relay sent them: the others' relays send them.
+
+    The kill above may or may not catch rows between commit and send; this process commits
+    with an outbox and no relay at all, which is that moment made certain.
+    """
+    channel, burst = f"orphan-{uuid.uuid4().hex[:8]}", 5
+    with servers["b"].client("manager") as reader:
+        sku = _a_sku(reader)
+    db = Database(servers.db_url, outbox=True, audit_key=AUDIT_KEY.encode())
+    try:
+        ids: set[int] = set()
+        for n in range(burst):
+            with db.write() as session:
+                order, _ = create_order(session, actor=system_actor(session), data=OrderCreate(
+                    channel=channel, external_id=f"{channel}-{n}", customer_name="Orphaned",
+                    lines=[OrderLineIn(sku=sku, quantity=1)]))
+                ids.add(order.id)
+    finally:
+        db.dispose()
+
+    def all_arrived(events: list[dict[str, Any]]) -> bool:
+        return ids <= set(_order_ids(events))
+
+    events = b_events.wait_for(all_arrived, REPLAY_TIMEOUT_S)
+    assert all_arrived(events), f"never relayed: {ids - set(_order_ids(events))}"
     _no_repeats(events)
