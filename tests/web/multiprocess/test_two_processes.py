@@ -1,6 +1,6 @@
 """Issue 15, done when: two `facet serve` processes on PostgreSQL, per transport (PostgreSQL,
 Redis, NATS), see each other's events on ``/ws/events`` once each, share chat follow-ups, and
-lose no committed event when a process is killed mid-stream.
+lose no committed event when a process is killed mid-stream or dies before its relay sends.
 
 The issue's "within 1 s" is measured by ``bench/events.py``; here events must arrive within a
 generous timeout (tests never assert timing).
@@ -25,6 +25,8 @@ from core.orders.schemas import OrderCreate, OrderLineIn
 from core.people.service import system_actor
 from tests.web.multiprocess.harness import AUDIT_KEY, Cluster, EventSocket
 from web.extras import installed
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ARRIVAL_TIMEOUT_S = 5.0  # the issue asks for 1 s; the bench measures the real lag
 REPLAY_TIMEOUT_S = 30.0  # a killed process's events come back through another's relay
