@@ -445,3 +445,24 @@ def test_a_vision_token_guards_the_camera_routes_and_the_web_app_sends_it(
             answer = client.get("/api/vision/cameras", headers=login(client, "mia"))
         assert answer.status_code == 502
         assert answer.json()["error"]["code"] == "vision-token-refused"
+
+
+def test_not_ready_while_the_leases_cannot_be_taken(tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"  # never migrated: no leases table
+    cameras = load_cameras(_cameras_file(tmp_path / "cams", loop=True))
+    settings = Settings(core=CoreSettings(database_url=empty, audit_key=AUDIT_KEY),
+                        web=WebSettings())
+    app = create_vision_app(settings, cameras, instance="solo",
+                            timing=LeaseTiming(ttl_s=3, renew_s=0.3, retry_s=0.3))
+    with TestClient(app) as client:
+        def failing() -> Any:
+            answer = client.get("/api/ready")
+            leases = answer.json()["checks"]["leases"]
+            return answer.status_code == 503 and leases.get("code") == "leases-failing" and leases
+
+        leases = wait_for(failing)
+        assert leases, client.get("/api/ready").text
+        assert leases["leading"] == [] and leases["instance"] == "solo"
+        assert client.get("/api/health").status_code == 200
+        standby = client.get("/api/vision/cameras/door").json()
+        assert standby["code"] == "standby" and "no instance" in standby["message"]

@@ -80,11 +80,14 @@ class VisionApp:
                             **({} if events["ok"] else {"code": "events-transport-down"})}
         timing, ticked = self.service.timing, self.service.ticked_at
         fresh = ticked is not None and time.monotonic() - ticked < 3 * timing.ttl_s
+        failing = self.service.last_error is not None
+        code = ("leases-failing" if failing else None if fresh
+                else "leases-starting" if ticked is None else "leases-stalled")
         checks["leases"] = {
-            "ok": self.service.running and fresh,
+            "ok": self.service.running and code is None,
             "instance": self.service.instance,
             "leading": self.service.leading(),
-            **({} if fresh else {"code": "leases-stalled"}),
+            **({"code": code} if code else {}),
         }
         return all(c["ok"] for c in checks.values()), checks
 

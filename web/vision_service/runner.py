@@ -111,6 +111,8 @@ class VisionService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ticked_at: float | None = None
+        #: The kind of error the last lease round met (None: it went through).
+        self.last_error: str | None = None
 
     @property
     def running(self) -> bool:
@@ -152,6 +154,7 @@ class VisionService:
 
     def tick(self) -> None:
         """One round: the leader renews its due leases, a standby tries to take the others."""
+        failed: str | None = None
         for group in self._groups:
             if self._stop.is_set():
                 return
@@ -160,10 +163,14 @@ class VisionService:
                     self._keep(group)
                 else:
                     self._try_lead(group)
-            except Exception:  # the database went away: a leader stops, a standby retries
-                log.exception("vision lease round failed for group %s", group.name)
+            except Exception as exc:  # the database went away: a leader stops, a standby retries
+                failed = type(exc).__name__
+                if failed != self.last_error:  # once per kind of failure, not every second
+                    log.exception("vision lease round failed for group %s (is the database "
+                                  "up and migrated: `facet db upgrade`?)", group.name)
                 if group.supervisor is not None:
                     self._resign(group, release_lease=False)
+        self.last_error = failed
         self.ticked_at = time.monotonic()
 
     def _keep(self, group: _Group) -> None:
