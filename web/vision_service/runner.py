@@ -192,8 +192,15 @@ class VisionService:
             won = try_acquire(session, name=group.lease, holder=self.instance, ttl_s=ttl)
             info = None if won else holder_of(session, name=group.lease)
         group.leader = self.instance if won else (info.holder if info else None)
-        if won:
+        if not won:
+            return
+        try:
             self._lead(group, asked)
+        except Exception:  # could not start: let another instance try rather than hold on
+            group.leader = None
+            with self.db.write() as session:
+                release(session, name=group.lease, holder=self.instance)
+            raise
 
     def _lead(self, group: _Group, asked: float) -> None:
         sink = LeasedAlertSink(
