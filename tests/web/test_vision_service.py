@@ -209,6 +209,8 @@ def _alerts(db_url: str) -> list[dict[str, Any]]:
         db.dispose()
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_one_instance_runs_the_camera_and_raises_one_alert_per_person(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -238,6 +240,8 @@ def test_one_instance_runs_the_camera_and_raises_one_alert_per_person(
     assert [(e.alert_id, e.camera, e.zone) for e in heard] == [(alerts[0]["id"], "door", "cage")]
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_a_standby_takes_over_within_10_s_of_kill_9_without_repeating_the_alert(
     pg_url: str, tmp_path: Path
 ) -> None:
