@@ -13,6 +13,7 @@ import numpy as np
 
 from vision.domain import Box, Detection
 from vision.errors import DetectorError, WeightsNotFoundError
+from vision.ov_detector import OpenVinoDetector, is_openvino_model
 from vision.settings import DetectorConfig
 from vision.weights import find_weights
 
@@ -178,5 +179,11 @@ def make_detector(config: DetectorConfig, *, config_dir: Path) -> Detector:
     if config.type == "fake":
         return FakeDetector(config)
     if config.type == "yolo":
+        if config.openvino_throughput and config.device == "cpu":
+            path = find_weights(
+                config.weights, models_dir=config.models_dir, download=config.download_weights
+            )
+            if is_openvino_model(path) and importlib.util.find_spec("openvino") is not None:
+                return OpenVinoDetector(config, path)
         return YoloDetector(config, config_dir=config_dir)
     raise DetectorError(f"unknown detector type {config.type!r}", code="unknown-detector")

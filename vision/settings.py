@@ -39,6 +39,12 @@ class DetectorConfig(BaseModel):
     keep_labels: list[str] = Field(
         default_factory=list, description="Only keep these labels; empty keeps all."
     )
+    openvino_throughput: bool = Field(
+        default=True,
+        description="OpenVINO models on the CPU run in OpenVINO's throughput mode with several "
+        "asynchronous requests (the frames of a worker's cameras in flight at once), "
+        "not through ultralytics' one synchronous request per frame.",
+    )
     fake_color: tuple[int, int, int] = Field(
         default=(255, 0, 255), description="Fake detector: BGR marker colour that means a person."
     )
@@ -73,6 +79,11 @@ class VisionSettings(BaseSettings):
     imgsz: int = Field(default=640, ge=32, description="Inference image size in pixels.")
     confidence: float = Field(default=0.35, ge=0, le=1, description="Minimum detection score.")
     device: str = Field(default="cpu", description="Inference device for ultralytics.")
+    openvino_throughput: bool = Field(
+        default=True,
+        description="Run OpenVINO models in throughput mode with asynchronous requests "
+        "(false: through ultralytics, one synchronous request per frame).",
+    )
     var_dir: Path = Field(
         default=Path("var") / "vision", description="Folder for snapshots and alert logs."
     )
@@ -171,6 +182,7 @@ class VisionSettings(BaseSettings):
             imgsz=self.imgsz,
             confidence=self.confidence,
             device=self.device,
+            openvino_throughput=self.openvino_throughput,
         )
 
     def snapshot_dir(self) -> Path:
