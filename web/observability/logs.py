@@ -16,13 +16,15 @@ from __future__ import annotations
 import contextvars
 import logging
 import logging.config
-from typing import Any
+import sys
+from typing import Any, TextIO
 
 from web.settings import OperationsSettings
 
 __all__ = [
     "ACCESS_LOGGER",
     "RequestIdFilter",
+    "StderrHandler",
     "configure_logging",
     "current_request_id",
     "log_config",
@@ -59,6 +61,26 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class StderrHandler(logging.StreamHandler):
+    """A stream handler that writes to whatever ``sys.stderr`` is when a record is emitted.
+
+    Test runners and ``CliRunner`` swap ``sys.stderr`` for a buffer they close afterwards; a
+    handler bound to the stream at configuration time would then write to a closed file.
+    """
+
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        logging.Handler.__init__(self, level)
+
+    @property
+    def stream(self) -> TextIO:
+        """The current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        """Ignored: the handler always follows ``sys.stderr``."""
+
+
 def _formatter(json_lines: bool) -> dict[str, Any]:
     if json_lines:
         return {
@@ -87,8 +109,7 @@ def log_config(settings: OperationsSettings) -> dict[str, Any]:
         },
         "handlers": {
             "default": {
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stderr",
+                "class": "web.observability.logs.StderrHandler",
                 "formatter": "default",
                 "filters": ["redact", "request_id"],
             },
@@ -103,16 +124,45 @@ def log_config(settings: OperationsSettings) -> dict[str, Any]:
     }
 
 
+def _handler(settings: OperationsSettings) -> logging.Handler:
+    """The one handler of :func:`log_config`, built directly."""
+    from web.api.tickets import RedactSecrets
+
+    handler = StderrHandler()
+    formatter: logging.Formatter
+    if settings.log_json:
+        from pythonjsonlogger.json import JsonFormatter
+
+        formatter = JsonFormatter(_JSON_FIELDS, rename_fields=_JSON_RENAMES, timestamp=True)
+    else:
+        formatter = logging.Formatter(_TEXT_FORMAT)
+    handler.setFormatter(formatter)
+    handler.addFilter(RedactSecrets())
+    handler.addFilter(RequestIdFilter())
+    return handler
+
+
 def configure_logging(settings: OperationsSettings, *, force: bool = False) -> dict[str, Any]:
-    """Apply :func:`log_config` to this process, once (again only with ``force``); returns it."""
+    """Apply :func:`log_config` to this process, once (again only with ``force``); returns it.
+
+    Not through ``dictConfig``: it closes every handler ever made in the process, and some
+    libraries' handlers (absl's) close the stream they hold, which may be a test runner's.
+    """
     global _configured
     config = log_config(settings)
     if _configured is None or force or _configured != config:
+        level = config["root"]["level"]
         root = logging.getLogger()
-        harness = [h for h in root.handlers if type(h).__module__.startswith("_pytest")]
-        logging.config.dictConfig(config)
-        for handler in harness:  # a test's log capture keeps seeing records
-            root.addHandler(handler)
+        for old in list(root.handlers):  # a test's log capture keeps seeing records
+            if not type(old).__module__.startswith("_pytest"):
+                root.removeHandler(old)
+        root.addHandler(_handler(settings))
+        root.setLevel(level)
+        for name, options in config["loggers"].items():
+            logger = logging.getLogger(name)
+            logger.handlers.clear()  # their records reach the root's one handler
+            logger.propagate = True
+            logger.setLevel(options.get("level", logging.NOTSET))
         logging.captureWarnings(True)  # warnings become log records, formatted the same way
         _configured = config
     return config
