@@ -131,9 +131,13 @@ class CameraFeed:
             detect = downscale(frame.image, self.detect_width)
             image, size = frame.image, frame.size
             return Capture(frame.camera, frame.seq, frame.captured_at, detect, image, size)
-        main = self._poll_main()
+        if not self._wants_main():
+            self.view.close()  # nobody watches: the main stream is not decoded at all
+            self._main = None
         if frame is None:
             return None
+        # One main frame per detect frame: a file main stream stays in step with the substream.
+        main = self._poll_main() if self._wants_main() else None
         if self.size is None:
             self._waiting_for_size()
             return None
@@ -145,10 +149,6 @@ class CameraFeed:
 
     def _poll_main(self) -> np.ndarray | None:
         assert self.view is not None
-        if not self._wants_main():
-            self.view.close()  # nobody watches: the main stream is not decoded at all
-            self._main = None
-            return None
         frame = self.view.poll()
         now = self._clock()
         if frame is not None:
