@@ -9,7 +9,9 @@ per-class non-maximum suppression on (cx, cy, w, h, class scores...) rows.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,17 @@ def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, float, tuple[in
     return padded, ratio, (left, top)
 
 
+@dataclass(frozen=True)
+class _InFlight:
+    """A frame whose inference request has been started."""
+
+    index: int
+    request: Any
+    ratio: float
+    pad: tuple[int, int]
+    shape: tuple[int, ...]
+
+
 class OpenVinoDetector:
     """An ultralytics YOLO detection export for OpenVINO, run with asynchronous requests."""
 
@@ -88,27 +101,34 @@ class OpenVinoDetector:
 
     def detect_batch(self, images: Sequence[np.ndarray]) -> list[list[Detection]]:
         """Detections of each image; as many in flight at once as OpenVINO asks for."""
-        found: list[list[Detection]] = []
-        step = len(self._requests)
         try:
-            for start in range(0, len(images), step):
-                found += self._run(images[start : start + step])
+            return self._run(images)
         except DetectorError:
             raise
         except Exception as exc:
             raise DetectorError(f"detector failed on a frame: {exc}") from exc
-        return found
 
     def _run(self, images: Sequence[np.ndarray]) -> list[list[Detection]]:
-        prepared = [self._prepare(image) for image in images]
-        for request, (tensor, _, _) in zip(self._requests, prepared, strict=False):
+        # Each image is prepared while the ones before it run, and a finished one is decoded
+        # while the others still run: the inference streams are kept busy.
+        found: list[list[Detection]] = [[] for _ in images]
+        free, pending = list(self._requests), deque[_InFlight]()
+        for index, image in enumerate(images):
+            tensor, ratio, pad = self._prepare(image)
+            if not free:
+                free.append(self._finish(pending.popleft(), found))
+            request = free.pop()
             request.start_async({0: tensor})
-        out = []
-        for request, (_, ratio, pad), image in zip(self._requests, prepared, images, strict=False):
-            request.wait()
-            rows = np.asarray(request.get_output_tensor(0).data)[0]
-            out.append(self._detections(rows, ratio, pad, image.shape[:2]))
-        return out
+            pending.append(_InFlight(index, request, ratio, pad, image.shape[:2]))
+        while pending:
+            self._finish(pending.popleft(), found)
+        return found
+
+    def _finish(self, job: _InFlight, found: list[list[Detection]]) -> Any:
+        job.request.wait()
+        rows = np.asarray(job.request.get_output_tensor(0).data)[0]
+        found[job.index] = self._detections(rows, job.ratio, job.pad, job.shape)
+        return job.request
 
     def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, float, tuple[int, int]]:
         if image is None or image.ndim != 3:
