@@ -22,6 +22,7 @@ os.environ.setdefault(
 from core import Database
 from core.migrate import bootstrap, upgrade
 from core.orm import Base
+from tests.pg import fresh_postgres, require_postgres
 
 PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
@@ -33,6 +34,22 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "facet.db"
     upgrade(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated SQLite file of this test's own (a copy of the template)."""
+    path = tmp_path / "facet.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated PostgreSQL database of the test module's own, dropped after the module."""
+    require_postgres()
+    with fresh_postgres(f"facet_{request.module.__name__.rsplit('.', 1)[-1]}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

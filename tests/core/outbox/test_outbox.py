@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -14,29 +12,16 @@ from core import CoreSettings, Database, Event
 from core.events import OrderCreated, record
 from core.outbox import OutboxRow, backlog, claim, load_event, mark_published, prune
 from core.outbox.service import published_since
-from tests.core.outbox.pg import PG_URL, fresh_postgres
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """This module's own PostgreSQL database."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
-    with fresh_postgres("h1_outbox") as url:
-        yield url
+from tests.pg import clear_outbox
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> str:
+def url(request: pytest.FixtureRequest) -> str:
     """A migrated database: a copy of the SQLite template, or the module's PostgreSQL one."""
     if request.param == "sqlite":
-        shutil.copy(sqlite_template, tmp_path / "facet.db")
-        return f"sqlite:///{tmp_path / 'facet.db'}"
-    pg: str = request.getfixturevalue("pg_url")
-    wipe = Database(pg)
-    with wipe.write() as session:
-        session.execute(OutboxRow.__table__.delete())
-    wipe.dispose()
+        return str(request.getfixturevalue("sqlite_url"))
+    pg = str(request.getfixturevalue("pg_url"))
+    clear_outbox(pg)
     return pg
 
 
