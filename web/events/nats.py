@@ -18,9 +18,9 @@ import logging
 import math
 import queue
 import threading
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Coroutine
 from concurrent.futures import Future
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -35,6 +35,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
 from core.clock import now
 from core.events import Event, Receiver, event_from_dict
+from web.events.reader import CATCH_UP_MARGIN, CatchUp, replay_missed
 
 __all__ = ["NatsOptions", "NatsTransport", "split_nats_url"]
 
@@ -46,10 +47,6 @@ _MAX_BACKOFF = 5.0
 _HEARTBEAT = 1.0
 #: How long JetStream remembers message ids to drop a replay (its default is two minutes).
 _DUPLICATE_WINDOW = 120.0
-#: Catching up starts this much before the last event read, in case clocks differ (repeats are
-#: dropped by the bus).
-_CATCH_UP_MARGIN = timedelta(seconds=60)
-CatchUp = Callable[[datetime], Iterable[Event]]
 
 
 class NatsOptions:
@@ -273,7 +270,7 @@ class NatsTransport:
             if sequence < self._start_seq:
                 return  # sent before this process started
             if self._contiguous and sequence > self._last_seq + 1:
-                self._inbox.put(self._last_at - _CATCH_UP_MARGIN)
+                self._inbox.put(self._last_at - CATCH_UP_MARGIN)
             if sequence > self._last_seq:
                 self._last_seq, self._last_at = sequence, msg.metadata.timestamp
         try:
@@ -324,16 +321,5 @@ class NatsTransport:
 
     def _replay(self, receive: Receiver, since: datetime) -> None:
         """Deliver from the outbox what aged out of the stream before this process read it."""
-        if self._catch_up is None:
-            log.error("NATS stream %s dropped events before this process read them: they are "
-                      "lost to it (raise max_age= or max_msgs=)", self.options.stream)
-            return
-        count = 0
-        try:
-            for event in self._catch_up(since):
-                receive(event)
-                count += 1
-        except Exception:  # the database is away too: what the stream still has follows
-            log.exception("catching up from the outbox after a NATS outage failed")
-        log.warning("NATS stream %s dropped events while this process was away; replayed %d "
-                    "event(s) from the outbox", self.options.stream, count)
+        replay_missed(self._catch_up, since, receive, source=f"NATS stream {self.options.stream}",
+                      hint="raise max_age= or max_msgs=")

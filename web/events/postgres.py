@@ -17,7 +17,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -25,6 +25,7 @@ import psycopg
 from psycopg import sql
 
 from core.events import Event, Receiver, event_from_dict
+from web.events.reader import CatchUp
 
 __all__ = ["DEFAULT_CHANNEL", "MAX_PAYLOAD", "PostgresTransport", "conninfo_of"]
 
@@ -40,7 +41,6 @@ REPLAY_AGAIN_S = 2.0
 _TIMEOUT_S = 5  # connecting and each statement: a dead server is reported, never waited on
 
 EventLoader = Callable[[str], Event | None]
-CatchUp = Callable[[datetime], Iterable[Event]]
 
 
 def conninfo_of(url: str) -> tuple[str, str]:

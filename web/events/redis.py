@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -22,6 +21,7 @@ from redis.client import PubSub
 from redis.retry import Retry
 
 from core.events import Event, Receiver, event_from_dict
+from web.events.reader import CATCH_UP_MARGIN, CatchUp, replay_missed
 
 __all__ = ["RedisTransport", "split_redis_url"]
 
@@ -34,10 +34,6 @@ _FIELD = b"event"
 #: How long one XREAD or pub/sub poll waits, so the reader notices close() this quickly.
 _BLOCK_MS = 500
 _MAX_BACKOFF = 5.0
-#: Catching up starts this much before the last event read, in case clocks differ (repeats are
-#: dropped by the bus).
-_CATCH_UP_MARGIN = timedelta(seconds=60)
-CatchUp = Callable[[datetime], Iterable[Event]]
 
 
 def split_redis_url(url: str) -> tuple[str, dict[str, str]]:
@@ -180,20 +176,9 @@ class RedisTransport:
         oldest = cast(list[Any], self._reader.xrange(self.key, count=1))
         if not oldest or _id_of(oldest[0][0]) <= _id_of(last_id):
             return
-        if self._catch_up is None:
-            log.error("Redis stream %r was trimmed past the last event read here: events were "
-                      "lost to this process (raise maxlen=)", self.key)
-            return
-        since = datetime.fromtimestamp(_id_of(last_id)[0] / 1000, UTC) - _CATCH_UP_MARGIN
-        count = 0
-        try:
-            for event in self._catch_up(since):
-                receive(event)
-                count += 1
-        except Exception:  # the database is away too: what the stream still has follows
-            log.exception("catching up from the outbox after a Redis outage failed")
-        log.warning("Redis stream %r was trimmed while this process was away; replayed %d "
-                    "event(s) from the outbox", self.key, count)
+        since = datetime.fromtimestamp(_id_of(last_id)[0] / 1000, UTC) - CATCH_UP_MARGIN
+        replay_missed(self._catch_up, since, receive, source=f"Redis stream {self.key!r}",
+                      hint="raise maxlen=")
 
     def _subscribe(self) -> PubSub:
         """A pub/sub connection subscribed to the channel (confirmed by the server)."""
