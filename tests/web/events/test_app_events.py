@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
 
 from core import CoreSettings, Event
 from core.events import OrderCreated, record
 from core.outbox import backlog
-from tests.core.outbox.pg import PG_URL, fresh_postgres, wait_until
+from tests.web.events.servers import wait_until
 from web.app import create_app
 from web.services import services_of
 from web.settings import Settings
@@ -20,10 +15,8 @@ from web.settings import Settings
 KEY = "events-app-key-" * 3
 
 
-def test_embedded_default_has_no_transport(sqlite_template: Path, tmp_path: Path) -> None:
-    shutil.copy(sqlite_template, tmp_path / "facet.db")
-    url = f"sqlite:///{tmp_path / 'facet.db'}"
-    app = create_app(Settings(core=CoreSettings(database_url=url, secret_key=KEY)))
+def test_embedded_default_has_no_transport(sqlite_url: str) -> None:
+    app = create_app(Settings(core=CoreSettings(database_url=sqlite_url, secret_key=KEY)))
     with TestClient(app):
         services = services_of(app)
         assert not services.db.outbox and services.events.transport is None
@@ -33,15 +26,6 @@ def test_embedded_default_has_no_transport(sqlite_template: Path, tmp_path: Path
             record(session, OrderCreated(order_id=1, channel="app", external_id="1"))
         assert len(seen) == 1
         assert services.events.status()["transport"] == "memory"
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """This module's own PostgreSQL database."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
-    with fresh_postgres("h1_app") as url:
-        yield url
 
 
 def test_postgres_events_start_with_the_app_and_stop_after(pg_url: str) -> None:

@@ -7,29 +7,17 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from core import Database
 from core.events import OrderCreated, record
 from core.outbox import backlog
-from tests.core.outbox.pg import PG_URL, fresh_postgres
 from web.cli.main import app as facet
 
 FACET = [str(Path(sys.executable).parent / "facet")]  # the installed command
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """This module's own PostgreSQL database."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
-    with fresh_postgres("h1_cli") as url:
-        yield url
 
 
 def _env(url: str) -> dict[str, str]:

@@ -10,9 +10,8 @@ import pytest
 
 from core import AlertRaised, Database, Event, EventBus
 from core.events import OrderCreated, record
-from core.outbox import OutboxRow
-from tests.core.outbox.pg import PG_URL, fresh_postgres, wait_until
-from tests.web.events.test_relay import Collector
+from tests.pg import clear_outbox
+from tests.web.events.servers import Collector, wait_until
 from web.events.factory import transport_from_url
 from web.events.postgres import MAX_PAYLOAD, PostgresTransport, conninfo_of
 from web.events.reader import OutboxReader
@@ -42,21 +41,11 @@ def test_a_dead_server_raises_quickly() -> None:
     transport.close()
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """This module's own PostgreSQL database."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
-    with fresh_postgres("h1_notify") as url:
-        yield url
-
-
 @pytest.fixture
 def db(pg_url: str) -> Iterator[Database]:
     """A Database with an outbox, emptied first."""
+    clear_outbox(pg_url)
     database = Database(pg_url, outbox=True)
-    with database.write() as session:
-        session.execute(OutboxRow.__table__.delete())
     yield database
     database.dispose()
 
@@ -81,7 +70,7 @@ def test_one_send_reaches_every_listener(pg_url: str, db: Database) -> None:
             one.send(event)
         expected = [e.id for e in events]
         for seen in (seen_one, seen_two):
-            assert wait_until(lambda s=seen: s.ids() == expected)  # type: ignore[misc]
+            assert wait_until(lambda s=seen: s.ids == expected)  # type: ignore[misc]
         assert seen_one.events == events  # decoded to equal events
     finally:
         one.close()
@@ -98,7 +87,7 @@ def test_a_large_event_travels_as_a_reference(pg_url: str, db: Database) -> None
         with db.write() as session:
             record(session, big)
         Relay(db, sender).run_once()
-        assert wait_until(lambda: seen.ids() == [big.id])
+        assert wait_until(lambda: seen.ids == [big.id])
         assert seen.events == [big]
     finally:
         sender.close()
@@ -122,17 +111,17 @@ def test_a_lost_connection_reconnects_and_catches_up(pg_url: str, db: Database) 
         with db.write() as session:
             record(session, before)
         Relay(db, sender).run_once()
-        assert wait_until(lambda: seen.ids() == [before.id])
+        assert wait_until(lambda: seen.ids == [before.id])
         assert _terminate_listeners(pg_url, "h1_lost") == 1  # the server drops the listener
         assert wait_until(lambda: not listener._listening.is_set())
         missed = OrderCreated(order_id=2, channel="t", external_id="while away")
         with db.write() as session:  # committed and NOTIFYed while nobody listens
             record(session, missed)
         Relay(db, sender).run_once()
-        assert wait_until(lambda: seen.ids() == [before.id, missed.id])  # replayed
+        assert wait_until(lambda: seen.ids == [before.id, missed.id])  # replayed
         after = OrderCreated(order_id=3, channel="t", external_id="after")
         sender.send(after)  # listening again
-        assert wait_until(lambda: seen.ids() == [before.id, missed.id, after.id])
+        assert wait_until(lambda: seen.ids == [before.id, missed.id, after.id])
     finally:
         sender.close()
         listener.close()
@@ -146,7 +135,7 @@ def test_an_undecodable_payload_is_skipped(pg_url: str, db: Database) -> None:
             conn.execute("""SELECT pg_notify('h1_junk', '{"event": "NoSuchEvent"}')""")
         good = OrderCreated(order_id=9, channel="t", external_id="good")
         listener.send(good)
-        assert wait_until(lambda: seen.ids() == [good.id])
+        assert wait_until(lambda: seen.ids == [good.id])
         assert isinstance(seen.events[0], Event)
     finally:
         listener.close()

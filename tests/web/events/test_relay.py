@@ -6,17 +6,13 @@ would, over the real LISTEN/NOTIFY transport.
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from core import CoreSettings, Database, Event, EventBus
+from core import CoreSettings, Database, Event
 from core.events import OrderCreated, record
-from core.outbox import OutboxRow, backlog, claim
-from tests.core.outbox.pg import PG_URL, fresh_postgres, wait_until
+from core.outbox import backlog, claim
+from tests.pg import clear_outbox
+from tests.web.events.servers import Collector, wait_until
 from web.events.relay import Relay
 from web.events.runtime import EventsRuntime
 
@@ -60,29 +56,6 @@ def _commit(db: Database, *events: Event) -> None:
 def _unpublished(db: Database) -> int:
     with db.read() as session:
         return backlog(session).unpublished
-
-
-class Collector:
-    """The events a bus delivers, thread-safe."""
-
-    def __init__(self, bus: EventBus) -> None:
-        self.events: list[Event] = []
-        self._lock = threading.Lock()
-        bus.subscribe(Event, self._add)
-
-    def _add(self, event: Event) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    def ids(self) -> list[str]:
-        with self._lock:
-            return [e.id for e in self.events]
-
-
-@pytest.fixture
-def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
-    shutil.copy(sqlite_template, tmp_path / "facet.db")
-    return f"sqlite:///{tmp_path / 'facet.db'}"
 
 
 def test_relay_sends_in_order_and_marks(sqlite_url: str) -> None:
@@ -149,23 +122,11 @@ def test_memory_runtime_has_no_transport_and_no_outbox(sqlite_url: str) -> None:
 # -- two "processes" on PostgreSQL -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """This module's own PostgreSQL database."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
-    with fresh_postgres("h1_relay") as url:
-        yield url
-
-
 @pytest.fixture
-def channel_url(pg_url: str) -> Iterator[str]:
-    """The database emptied of outbox rows; its URL with a channel of the test's own."""
-    db = Database(pg_url)
-    with db.write() as session:
-        session.execute(OutboxRow.__table__.delete())
-    db.dispose()
-    yield pg_url
+def channel_url(pg_url: str) -> str:
+    """The module's database emptied of outbox rows."""
+    clear_outbox(pg_url)
+    return pg_url
 
 
 def _process(url: str, channel: str) -> tuple[Database, EventsRuntime, Collector]:
@@ -190,7 +151,7 @@ def test_two_processes_each_deliver_every_event_once(channel_url: str) -> None:
             _commit(db_b, b)
         expected = {e.id for e in from_a + from_b}
         for seen in (seen_a, seen_b):
-            assert wait_until(lambda s=seen: set(s.ids()) == expected)  # type: ignore[misc]
+            assert wait_until(lambda s=seen: set(s.ids) == expected)  # type: ignore[misc]
         assert wait_until(lambda: _unpublished(db_a) == 0)
         # A relay replaying (another process's, after a crash) changes nothing.
         with db_a.read() as session:
@@ -203,7 +164,7 @@ def test_two_processes_each_deliver_every_event_once(channel_url: str) -> None:
         for seen in (seen_a, seen_b):
             # Each exactly once. (Not in one order: both relays share the outbox, each
             # sending the batches it claimed.)
-            assert sorted(seen.ids()) == sorted(expected)
+            assert sorted(seen.ids) == sorted(expected)
     finally:
         for rt, db in ((rt_a, db_a), (rt_b, db_b)):
             rt.stop()
@@ -232,8 +193,8 @@ def test_a_relay_killed_mid_batch_loses_nothing(channel_url: str) -> None:
         assert rt_b.relay is not None
         rt_b.relay.start()  # another relay takes over
         expected = [e.id for e in events]
-        assert wait_until(lambda: sorted(seen_b.ids()) == sorted(expected))
-        assert seen_b.ids()[4:] == expected[4:]  # the replay, in outbox order, no repeats
+        assert wait_until(lambda: sorted(seen_b.ids) == sorted(expected))
+        assert seen_b.ids[4:] == expected[4:]  # the replay, in outbox order, no repeats
         assert _unpublished(writer) == 0
     finally:
         rt_b.stop()
