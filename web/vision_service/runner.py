@@ -250,8 +250,13 @@ class VisionService:
         with self._lock:
             return {name: g.leader for g in self._groups for name in g.camera_names}
 
-    def _group_of(self, camera: str) -> _Group | None:
-        return next((g for g in self._groups if camera in g.camera_names), None)
+    def _placed(self, camera: str) -> tuple[_Group, VisionSupervisor | None, str | None] | None:
+        """The camera's group, its supervisor here (None: on standby) and the group's leader."""
+        group = next((g for g in self._groups if camera in g.camera_names), None)
+        if group is None:
+            return None
+        with self._lock:
+            return group, group.supervisor, group.leader
 
     def statuses(self) -> list[CameraStatusReport]:
         """Every camera's status: from its supervisor here, or ``standby`` naming the leader."""
@@ -259,11 +264,9 @@ class VisionService:
 
     def status(self, camera: str) -> CameraStatusReport | None:
         """One camera's status, or None for an unknown camera."""
-        group = self._group_of(camera)
-        if group is None:
+        if (placed := self._placed(camera)) is None:
             return None
-        with self._lock:
-            supervisor, leader = group.supervisor, group.leader
+        group, supervisor, leader = placed
         if supervisor is not None:
             return supervisor.status(camera)
         where = f"run by {leader}" if leader else "no instance runs it yet"
@@ -274,11 +277,9 @@ class VisionService:
 
     def annotated_jpeg(self, camera: str) -> bytes | None:
         """The camera's latest annotated frame here, or a tile naming the instance that runs it."""
-        group = self._group_of(camera)
-        if group is None:
+        if (placed := self._placed(camera)) is None:
             return None
-        with self._lock:
-            supervisor, leader = group.supervisor, group.leader
+        group, supervisor, leader = placed
         if supervisor is not None:
             return supervisor.annotated_jpeg(camera)
         cached = group.tiles.get(camera)
