@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import cv2
 import httpx
@@ -25,13 +24,13 @@ import numpy as np
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
 
 from core import AlertRaised, CoreSettings, Database, EventBus
 from core.alerts import list_alerts
 from core.leases import holder_of, release, try_acquire
 from core.migrate import upgrade
 from tests.core.api.test_api_core import login, seed
+from tests.pg import fresh_postgres, require_postgres
 from vision import AlertRecord, Severity, VisionSettings, load_cameras
 from web.app import create_app
 from web.events.runtime import EventsRuntime
@@ -45,7 +44,6 @@ from web.vision_service.runner import (
     VisionService,
 )
 
-PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
 FACET = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "facet"
 AUDIT_KEY = "vision-service-test-audit-key"
 
@@ -74,21 +72,9 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, every: float =
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database of this test's own, dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set: the vision leases need PostgreSQL")
-    server = make_url(PG_URL)
-    name = f"facet_vision_{uuid4().hex[:10]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    require_postgres("the vision leases need PostgreSQL")
+    with fresh_postgres("facet_vision") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _cameras_file(folder: Path, *, loop: bool) -> Path:
