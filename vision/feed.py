@@ -90,25 +90,15 @@ class CameraFeed:
     ) -> None:
         """A feed of ``config``; nothing is opened until the first poll."""
         self.config = config
-        self.managed = ManagedCamera(
-            config.detect_role(),
-            backoff_min=backoff_min,
-            backoff_max=backoff_max,
-            factory=factory,
-            clock=clock,
-        )
-        view = config.view_role()
-        self.view = (
-            ManagedCamera(
-                view,
-                backoff_min=backoff_min,
-                backoff_max=backoff_max,
-                factory=factory,
-                clock=clock,
+
+        def managed(role: CameraConfig) -> ManagedCamera:
+            return ManagedCamera(
+                role, backoff_min=backoff_min, backoff_max=backoff_max, factory=factory, clock=clock
             )
-            if view is not None
-            else None
-        )
+
+        self.managed = managed(config.detect_role())
+        view = config.view_role()
+        self.view = managed(view) if view is not None else None
         self.detect_width = config.detect_width if config.detect_width is not None else detect_width
         self.view_width = config.view_width or view_width
         self.size: tuple[int, int] | None = config.size
