@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from core import Database
 from core.catalogue.schemas import SkuCreate, StyleCreate
 from core.catalogue.service import create_sku, create_style
 from core.clock import use_clock
@@ -234,3 +235,26 @@ def label_digits(session: Session, line_id: int) -> str | None:
         .join(DocumentLine, DocumentLine.from_location_id == Location.id)
         .where(DocumentLine.id == line_id)
     )
+
+
+def ok_answer(_session: Session) -> str:
+    """The answer an idempotent request stores (its content does not matter to retention)."""
+    return '{"ok": true}'
+
+
+def store_answer(db: Database, key: str, moment: datetime) -> None:
+    """Store user 1's idempotency answer under ``key`` as if at ``moment``."""
+    from core.audit.idempotency import run_once
+
+    with use_clock(lambda: moment):
+        run_once(db, user_id=1, key=key, fingerprint="f", write=ok_answer)
+
+
+def answer_keys(db: Database) -> set[str]:
+    """The idempotency keys whose answers are stored."""
+    from sqlalchemy import select
+
+    from core.audit.models import IdempotencyRecord
+
+    with db.read() as session:
+        return set(session.scalars(select(IdempotencyRecord.key)))

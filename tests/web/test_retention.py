@@ -8,57 +8,40 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from core import CoreSettings, Database
-from core.audit.idempotency import run_once
-from core.audit.models import IdempotencyRecord
 from core.clock import use_clock
 from core.state import SharedState
+from tests.builders import answer_keys, store_answer
 from web.adapters.retention import prune_once, start_retention
 from web.cli.main import app
 
 
-def _write(_session: Session) -> str:
-    return json.dumps({"ok": True})
-
-
-def _store(db: Database, key: str, at: datetime) -> None:
-    with use_clock(lambda: at):
-        run_once(db, user_id=1, key=key, fingerprint="f", write=_write)
-
-
-def _keys(db: Database) -> set[str]:
-    with db.read() as session:
-        return set(session.scalars(select(IdempotencyRecord.key)))
-
-
 def test_the_retention_pass_uses_the_setting_and_drops_expired_state(db: Database) -> None:
     now = datetime.now(UTC)
-    _store(db, "two-days-ago", now - timedelta(hours=50))
-    _store(db, "yesterday", now - timedelta(hours=20))
+    store_answer(db, "two-days-ago", now - timedelta(hours=50))
+    store_answer(db, "yesterday", now - timedelta(hours=20))
     with use_clock(lambda: now - timedelta(hours=2)):
         SharedState(db, "chat", ttl_s=60).put("1:c", {"intent": "x"})
     SharedState(db, "chat", ttl_s=600).put("1:d", {"intent": "y"})
     counts = prune_once(CoreSettings(idempotency_retention_hours=24), db)
     assert counts == {"idempotency_keys": 1, "shared_state": 1}
-    assert _keys(db) == {"yesterday"}
+    assert answer_keys(db) == {"yesterday"}
     assert SharedState(db, "chat").items() == {"1:d": {"intent": "y"}}
 
 
 def test_the_retention_thread_runs_passes_until_stopped(db: Database) -> None:
-    _store(db, "old", datetime.now(UTC) - timedelta(hours=100))
+    store_answer(db, "old", datetime.now(UTC) - timedelta(hours=100))
     stop = start_retention(CoreSettings(), db, every_s=0.05)
     try:
         for _ in range(200):
-            if not _keys(db):
+            if not answer_keys(db):
                 break
             threading.Event().wait(0.05)
     finally:
         stop()
-    assert _keys(db) == set()
+    assert answer_keys(db) == set()
 
 
 def test_facet_db_prune_deletes_and_says_how_many(
@@ -72,8 +55,8 @@ def test_facet_db_prune_deletes_and_says_how_many(
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     db = Database(url)
     try:
-        _store(db, "old", datetime.now(UTC) - timedelta(hours=2))
-        _store(db, "new", datetime.now(UTC))
+        store_answer(db, "old", datetime.now(UTC) - timedelta(hours=2))
+        store_answer(db, "new", datetime.now(UTC))
     finally:
         db.dispose()
     result = runner.invoke(app, ["db", "prune"])

@@ -2,50 +2,34 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from core import Database
 from core.audit.idempotency import prune, prune_all, run_once
 from core.audit.models import IdempotencyRecord
-from core.clock import use_clock
+from tests.builders import answer_keys, ok_answer, store_answer
 
 T0 = datetime(2026, 12, 1, 8, tzinfo=UTC)
 
 
-def _write(_session: Session) -> str:
-    return json.dumps({"ok": True})
-
-
-def _store(db: Database, key: str, at: datetime) -> None:
-    with use_clock(lambda: at):
-        run_once(db, user_id=1, key=key, fingerprint="f", write=_write)
-
-
-def _keys(db: Database) -> set[str]:
-    with db.read() as session:
-        return set(session.scalars(select(IdempotencyRecord.key)))
-
-
 def test_prune_deletes_answers_stored_before_the_cut(db: Database) -> None:
     for hours, key in ((72, "old"), (49, "older-than-48h"), (1, "recent")):
-        _store(db, key, T0 - timedelta(hours=hours))
+        store_answer(db, key, T0 - timedelta(hours=hours))
     with db.write() as session:
         assert prune(session, older_than=T0 - timedelta(hours=48)) == 2
-    assert _keys(db) == {"recent"}
-    replay = run_once(db, user_id=1, key="recent", fingerprint="f", write=_write)
+    assert answer_keys(db) == {"recent"}
+    replay = run_once(db, user_id=1, key="recent", fingerprint="f", write=ok_answer)
     assert replay.replayed  # what is kept still answers a retry
 
 
 def test_prune_in_batches_takes_the_oldest_first(db: Database) -> None:
     for n in range(7):
-        _store(db, f"k{n}", T0 - timedelta(hours=100 - n))
+        store_answer(db, f"k{n}", T0 - timedelta(hours=100 - n))
     with db.write() as session:
         assert prune(session, older_than=T0, limit=3) == 3
-    assert _keys(db) == {f"k{n}" for n in range(3, 7)}
+    assert answer_keys(db) == {f"k{n}" for n in range(3, 7)}
     assert prune_all(db, older_than=T0, batch=2) == 4
     with db.read() as session:
         assert session.scalar(select(func.count(IdempotencyRecord.id))) == 0
