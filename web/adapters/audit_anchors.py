@@ -8,12 +8,12 @@ an error and no checkpoint is written: a checkpoint never vouches for a rewritte
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from core import CoreError, CoreSettings, Database
 from core.audit.anchors import CheckpointFileError
 from core.audit.service import anchor
+from web.adapters.periodic import start_periodic
 
 log = logging.getLogger("facet.audit")
 
@@ -23,23 +23,15 @@ def start_anchoring(settings: CoreSettings, db: Database) -> Callable[[], None]:
     minutes = settings.audit_anchor_minutes
     if minutes <= 0:
         return lambda: None
-    key, directory, stopped = db.audit_key.get(), settings.audit_anchor_dir, threading.Event()
+    key, directory = db.audit_key.get(), settings.audit_anchor_dir
 
-    def run() -> None:
-        while not stopped.wait(minutes * 60):
-            try:
-                with db.read() as session:
-                    checkpoint = anchor(session, key=key, directory=directory)
-                log.info("audit checkpoint: %d entries, newest %d", checkpoint.entries,
-                         checkpoint.last_id)  # fmt: skip
-            except (CoreError, CheckpointFileError, OSError) as exc:
-                log.error("audit checkpoint not written: %s", exc)
+    def run_pass() -> None:
+        try:
+            with db.read() as session:
+                checkpoint = anchor(session, key=key, directory=directory)
+            log.info("audit checkpoint: %d entries, newest %d", checkpoint.entries,
+                     checkpoint.last_id)  # fmt: skip
+        except (CoreError, CheckpointFileError, OSError) as exc:
+            log.error("audit checkpoint not written: %s", exc)
 
-    thread = threading.Thread(target=run, name="facet-audit-anchor", daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        stopped.set()
-        thread.join(timeout=5)
-
-    return stop
+    return start_periodic("facet-audit-anchor", minutes * 60, run_pass)

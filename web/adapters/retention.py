@@ -7,7 +7,6 @@ harmless (each deletes what the others have not). ``facet db prune`` runs the sa
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from core import CoreError, CoreSettings, Database
 from core.audit.idempotency import prune_all
 from core.clock import now
 from core.state import prune
+from web.adapters.periodic import start_periodic
 
 log = logging.getLogger("facet.retention")
 
@@ -35,23 +35,14 @@ def start_retention(
     settings: CoreSettings, db: Database, *, every_s: float = EVERY_S
 ) -> Callable[[], None]:
     """Start the hourly retention thread (first pass after ``every_s``); returns its stop."""
-    stopped = threading.Event()
 
-    def run() -> None:
-        while not stopped.wait(every_s):
-            try:
-                counts = prune_once(settings, db)
-            except CoreError as exc:  # busy: the next pass deletes these too
-                log.warning("retention pass skipped: %s", exc)
-                continue
-            if any(counts.values()):
-                log.info("retention: deleted %s", counts)
+    def run_pass() -> None:
+        try:
+            counts = prune_once(settings, db)
+        except CoreError as exc:  # busy: the next pass deletes these too
+            log.warning("retention pass skipped: %s", exc)
+            return
+        if any(counts.values()):
+            log.info("retention: deleted %s", counts)
 
-    thread = threading.Thread(target=run, name="facet-retention", daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        stopped.set()
-        thread.join(timeout=5)
-
-    return stop
+    return start_periodic("facet-retention", every_s, run_pass)
