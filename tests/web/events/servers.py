@@ -10,15 +10,25 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Generic, TypeVar
 
 import pytest
 
-from core.events import Event, EventBus, OrderCreated
+from core.events import Event, EventBus, OrderCreated, Transport
+from web.events.reader import CatchUp
 
 __all__ = [
     "Collector",
+    "Sites",
     "TcpProxy",
+    "check_a_late_process_reads_only_newer_events",
+    "check_a_replayed_send_is_delivered_once_per_bus",
+    "check_a_thousand_events_arrive_in_order",
+    "check_one_event_reaches_both_once",
+    "check_outage_is_replayed_from_the_outbox",
+    "check_send_and_ping_raise_when_away",
     "free_port",
     "order_event",
     "require_server",
@@ -157,3 +167,121 @@ def _shut(end: socket.socket) -> None:
     except OSError:
         pass
     end.close()
+
+
+TransportT = TypeVar("TransportT", bound=Transport)
+
+
+class Sites(Generic[TransportT]):
+    """Started transports, each with the bus it feeds, as Facet processes would have them.
+
+    ``connect(port, query)`` makes a transport to the server on ``port`` with ``query`` added to
+    its URL; calling the object starts one (on ``port``, by default the real server's).
+    """
+
+    def __init__(self, connect: Callable[[int, str], TransportT], port: int) -> None:
+        self._connect, self._port = connect, port
+        self._opened: list[TransportT] = []
+
+    def __call__(self, port: int | None = None, query: str = "") -> tuple[TransportT, Collector]:
+        transport = self._connect(self._port if port is None else port, query)
+        bus = EventBus()
+        transport.start(bus.receive)
+        self._opened.append(transport)
+        return transport, Collector(bus)
+
+    def close(self) -> None:
+        """Close every transport started."""
+        for transport in self._opened:
+            transport.close()
+
+
+# -- cases every broker transport (Redis, NATS) must pass, run by each transport's tests --------
+
+
+def check_one_event_reaches_both_once(sites: Sites[TransportT]) -> tuple[TransportT, TransportT]:
+    """An event one process sends reaches its own bus and the other's, decoded equal."""
+    (one, seen_one), (two, seen_two) = sites(), sites()
+    event = order_event(1)
+    one.send(event)
+    assert seen_one.wait_for(1) == [event.id]
+    assert seen_two.wait_for(1) == [event.id]
+    assert seen_two.events[0] == event  # decoded back to the same frozen dataclass
+    return one, two
+
+
+def check_a_thousand_events_arrive_in_order(sites: Sites[TransportT]) -> None:
+    """A thousand events reach both buses in order, none lost, none repeated."""
+    (one, seen_one), (_two, seen_two) = sites(), sites()
+    events = [order_event(number) for number in range(1000)]
+    for event in events:
+        one.send(event)
+    expected = [event.id for event in events]
+    assert seen_one.wait_for(1000) == expected
+    assert seen_two.wait_for(1000) == expected
+
+
+def check_a_replayed_send_is_delivered_once_per_bus(sites: Sites[TransportT]) -> None:
+    """An event sent twice (a relay replaying after a crash) is delivered once by each bus."""
+    (one, seen_one), (two, seen_two) = sites(), sites()
+    event, after = order_event(1), order_event(2)
+    one.send(event)
+    two.send(event)  # the outbox relay sending again after a crash
+    one.send(after)
+    assert seen_one.wait_for(2) == [event.id, after.id]
+    assert seen_two.wait_for(2) == [event.id, after.id]
+
+
+def check_a_late_process_reads_only_newer_events(sites: Sites[TransportT]) -> None:
+    """A process that starts late gets the events sent after it started, not the older ones."""
+    one, _ = sites()
+    one.send(order_event(1))
+    _late, seen_late = sites()
+    newer = order_event(2)
+    one.send(newer)
+    assert seen_late.wait_for(1) == [newer.id]
+    assert not wait_until(lambda: len(seen_late.ids) > 1, timeout=0.5)
+
+
+def check_outage_is_replayed_from_the_outbox(
+    connect: Callable[[int, CatchUp | None], Transport], host: str, port: int
+) -> None:
+    """Events the server dropped (its bound: ~100 kept) while a process was cut off reach it
+    from the outbox (``catch_up``), all 1000 in order.
+
+    ``connect(port, catch_up)`` makes a transport whose URL bounds what the server keeps.
+    """
+    sent: list[OrderCreated] = []
+
+    def outbox_since(at: datetime) -> Iterator[Event]:
+        """What the outbox relay published since ``at`` (the real one reads the database)."""
+        return (event for event in list(sent) if event.at >= at)
+
+    proxy = TcpProxy(host, port)
+    one, cut = connect(port, None), connect(proxy.port, outbox_since)
+    bus = EventBus()
+    seen = Collector(bus)
+    try:
+        cut.start(bus.receive)
+        for number in range(1000):
+            if number == 10:
+                seen.wait_for(10)
+                proxy.refuse()
+                proxy.drop()
+            sent.append(order_event(number))
+            one.send(sent[-1])
+        proxy.refuse(False)
+        assert seen.wait_for(1000) == [event.id for event in sent]
+    finally:
+        for transport in (one, cut):
+            transport.close()
+        proxy.close()
+
+
+def check_send_and_ping_raise_when_away(sites: Sites[TransportT], what: str) -> None:
+    """With no server on the port, send and ping raise ConnectionError naming ``what``."""
+    dead, _ = sites(port=free_port())
+    with pytest.raises(ConnectionError, match=f"{what} at 127.0.0.1"):
+        dead.send(order_event(1))
+    with pytest.raises(ConnectionError, match="does not answer"):
+        dead.ping()

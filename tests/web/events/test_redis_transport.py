@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from typing import Any, cast
 from uuid import uuid4
 
 import pytest
 import redis
 
-from core.events import Event, EventBus, OrderCreated
 from tests.web.events.servers import (
-    Collector,
+    Sites,
     TcpProxy,
-    free_port,
+    check_a_late_process_reads_only_newer_events,
+    check_a_replayed_send_is_delivered_once_per_bus,
+    check_a_thousand_events_arrive_in_order,
+    check_one_event_reaches_both_once,
+    check_outage_is_replayed_from_the_outbox,
+    check_send_and_ping_raise_when_away,
     order_event,
     require_server,
     wait_until,
 )
 from web.events.factory import transport_from_url
+from web.events.reader import CatchUp
 from web.events.redis import RedisTransport, split_redis_url
 
 HOST, PORT = "127.0.0.1", 6379
 pytestmark = pytest.mark.timeout(60)
 
-Site = Callable[..., tuple[RedisTransport, Collector]]
+Site = Sites[RedisTransport]
 
 
 @pytest.fixture
@@ -42,56 +46,26 @@ def key() -> Iterator[str]:
 @pytest.fixture
 def site(key: str) -> Iterator[Site]:
     """Make a started transport and the bus it feeds, as one Facet process would have."""
-    opened: list[RedisTransport] = []
-
-    def make(port: int = PORT, query: str = "") -> tuple[RedisTransport, Collector]:
-        transport = RedisTransport(f"redis://{HOST}:{port}/0?stream={key}{query}")
-        bus = EventBus()
-        transport.start(bus.receive)
-        opened.append(transport)
-        return transport, Collector(bus)
-
-    yield make
-    for transport in opened:
-        transport.close()
+    sites = Sites(lambda port, query: RedisTransport(
+        f"redis://{HOST}:{port}/0?stream={key}{query}"), PORT)
+    yield sites
+    sites.close()
 
 
 def test_an_event_sent_by_one_process_reaches_both_once(site: Site) -> None:
-    (one, seen_one), (_two, seen_two) = site(), site()
-    event = order_event(1)
-    one.send(event)
-    assert seen_one.wait_for(1) == [event.id]
-    assert seen_two.wait_for(1) == [event.id]
-    assert seen_two.events[0] == event  # decoded back to the same frozen dataclass
+    check_one_event_reaches_both_once(site)
 
 
 def test_a_thousand_events_arrive_in_order_without_loss_or_repeat(site: Site) -> None:
-    (one, seen_one), (_two, seen_two) = site(), site()
-    events = [order_event(number) for number in range(1000)]
-    for event in events:
-        one.send(event)
-    expected = [event.id for event in events]
-    assert seen_one.wait_for(1000) == expected
-    assert seen_two.wait_for(1000) == expected
+    check_a_thousand_events_arrive_in_order(site)
 
 
 def test_a_replayed_send_is_delivered_once_per_bus(site: Site) -> None:
-    (one, seen_one), (two, seen_two) = site(), site()
-    event, after = order_event(1), order_event(2)
-    one.send(event)
-    two.send(event)  # the outbox relay sending again after a crash
-    one.send(after)
-    assert seen_one.wait_for(2) == [event.id, after.id]
-    assert seen_two.wait_for(2) == [event.id, after.id]
+    check_a_replayed_send_is_delivered_once_per_bus(site)
 
 
 def test_a_process_reads_only_events_sent_after_it_started(site: Site) -> None:
-    one, _ = site()
-    one.send(order_event(1))
-    _late, seen_late = site()
-    newer = order_event(2)
-    one.send(newer)
-    assert seen_late.wait_for(1) == [newer.id]
+    check_a_late_process_reads_only_newer_events(site)
 
 
 def test_the_reader_recovers_from_client_kill_and_misses_nothing(site: Site, key: str) -> None:
@@ -123,41 +97,16 @@ def test_a_reader_cut_off_by_the_network_resumes_from_its_last_id(site: Site) ->
 
 
 def test_events_trimmed_during_an_outage_are_replayed_from_the_outbox(key: str) -> None:
-    sent: list[OrderCreated] = []
+    def connect(port: int, catch_up: CatchUp | None) -> RedisTransport:
+        url = f"redis://{HOST}:{port}/0?stream={key}&maxlen=100"
+        return RedisTransport(url, catch_up=catch_up)
 
-    def outbox_since(at: datetime) -> Iterator[Event]:
-        """What the outbox relay published since ``at`` (the real one reads the database)."""
-        return (event for event in list(sent) if event.at >= at)
-
-    proxy = TcpProxy(HOST, PORT)
-    one = RedisTransport(f"redis://{HOST}:{PORT}/0?stream={key}&maxlen=100")
-    cut = RedisTransport(f"redis://{HOST}:{proxy.port}/0?stream={key}", catch_up=outbox_since)
-    bus = EventBus()
-    seen = Collector(bus)
-    try:
-        cut.start(bus.receive)
-        for number in range(1000):
-            if number == 10:
-                seen.wait_for(10)
-                proxy.refuse()
-                proxy.drop()
-            sent.append(order_event(number))
-            one.send(sent[-1])
-        proxy.refuse(False)
-        assert seen.wait_for(1000) == [event.id for event in sent]
-    finally:
-        for transport in (one, cut):
-            transport.close()
-        proxy.close()
+    check_outage_is_replayed_from_the_outbox(connect, HOST, PORT)
 
 
 @pytest.mark.timeout(15)
 def test_send_and_ping_raise_when_redis_is_away(site: Site) -> None:
-    dead, _ = site(port=free_port())
-    with pytest.raises(ConnectionError, match="Redis at 127.0.0.1"):
-        dead.send(order_event(1))
-    with pytest.raises(ConnectionError, match="does not answer"):
-        dead.ping()
+    check_send_and_ping_raise_when_away(site, "Redis")
 
 
 def test_ping_answers_when_redis_is_up(site: Site) -> None:
