@@ -142,9 +142,13 @@ class LiveMirror:
         last = self._pickers.get(event.picker_id)
         if last is not None and last.timestamp > event.timestamp:
             return  # a late, older event must not move the picker back
-        loc = self.layout.location(event.location)
-        self._pickers[event.picker_id] = PickerPosition(
-            event.picker_id, loc.code, loc.x, loc.y, loc.z, event.timestamp.astimezone(UTC)
+        self._place(event.picker_id, event.location, event.timestamp)
+
+    def _place(self, picker: str, code: str, stamp: datetime) -> None:
+        """Put ``picker`` at location ``code`` (its coordinates from the layout) as of ``stamp``."""
+        loc = self.layout.location(code)
+        self._pickers[picker] = PickerPosition(
+            picker, loc.code, loc.x, loc.y, loc.z, stamp.astimezone(UTC)
         )
 
     def occupancy(self) -> dict[str, float]:
@@ -181,7 +185,4 @@ class LiveMirror:
             last = self._pickers.get(picker)
             if code not in codes or (last is not None and last.timestamp >= stamp):
                 continue
-            loc = self.layout.location(code)
-            self._pickers[picker] = PickerPosition(
-                picker, loc.code, loc.x, loc.y, loc.z, stamp.astimezone(UTC)
-            )
+            self._place(picker, code, stamp)
