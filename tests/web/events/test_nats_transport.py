@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -18,10 +17,15 @@ import pytest
 from nats.aio.client import Client
 from nats.js.api import StreamInfo
 
-from core.events import Event, EventBus, OrderCreated
 from tests.web.events.servers import (
-    Collector,
+    Sites,
     TcpProxy,
+    check_a_late_process_reads_only_newer_events,
+    check_a_replayed_send_is_delivered_once_per_bus,
+    check_a_thousand_events_arrive_in_order,
+    check_one_event_reaches_both_once,
+    check_outage_is_replayed_from_the_outbox,
+    check_send_and_ping_raise_when_away,
     free_port,
     order_event,
     require_server,
@@ -29,12 +33,13 @@ from tests.web.events.servers import (
 )
 from web.events.factory import transport_from_url
 from web.events.nats import NatsTransport, split_nats_url
+from web.events.reader import CatchUp
 
 HOST, PORT = "127.0.0.1", 4222
 pytestmark = pytest.mark.timeout(60)
 T = TypeVar("T")
 
-Site = Callable[..., tuple[NatsTransport, Collector]]
+Site = Sites[NatsTransport]
 
 
 def admin(action: Callable[[Client], Awaitable[T]], port: int = PORT) -> T:
@@ -71,20 +76,11 @@ def names() -> Iterator[tuple[str, str]]:
 @pytest.fixture
 def site(names: tuple[str, str]) -> Iterator[Site]:
     """Make a started transport and the bus it feeds, as one Facet process would have."""
-    opened: list[NatsTransport] = []
     subject, stream = names
-
-    def make(port: int = PORT, query: str = "") -> tuple[NatsTransport, Collector]:
-        url = f"nats://{HOST}:{port}?subject={subject}&stream={stream}{query}"
-        transport = NatsTransport(url)
-        bus = EventBus()
-        transport.start(bus.receive)
-        opened.append(transport)
-        return transport, Collector(bus)
-
-    yield make
-    for transport in opened:
-        transport.close()
+    sites = Sites(lambda port, query: NatsTransport(
+        f"nats://{HOST}:{port}?subject={subject}&stream={stream}{query}"), PORT)
+    yield sites
+    sites.close()
 
 
 def stream_info(stream: str) -> StreamInfo:
@@ -97,35 +93,18 @@ def stream_info(stream: str) -> StreamInfo:
 
 
 def test_an_event_sent_by_one_process_reaches_both_once(site: Site) -> None:
-    (one, seen_one), (two, seen_two) = site(), site()
+    one, two = check_one_event_reaches_both_once(site)
     assert one.uses_jetstream and two.uses_jetstream
-    event = order_event(1)
-    one.send(event)
-    assert seen_one.wait_for(1) == [event.id]
-    assert seen_two.wait_for(1) == [event.id]
-    assert seen_two.events[0] == event  # decoded back to the same frozen dataclass
 
 
 def test_a_thousand_events_arrive_in_order_without_loss_or_repeat(site: Site) -> None:
-    (one, seen_one), (_two, seen_two) = site(), site()
-    events = [order_event(number) for number in range(1000)]
-    for event in events:
-        one.send(event)
-    expected = [event.id for event in events]
-    assert seen_one.wait_for(1000) == expected
-    assert seen_two.wait_for(1000) == expected
+    check_a_thousand_events_arrive_in_order(site)
 
 
 def test_jetstream_drops_a_replayed_send_and_each_bus_delivers_once(
     site: Site, names: tuple[str, str]
 ) -> None:
-    (one, seen_one), (two, seen_two) = site(), site()
-    event, after = order_event(1), order_event(2)
-    one.send(event)
-    two.send(event)  # the outbox relay sending again after a crash
-    one.send(after)
-    assert seen_one.wait_for(2) == [event.id, after.id]
-    assert seen_two.wait_for(2) == [event.id, after.id]
+    check_a_replayed_send_is_delivered_once_per_bus(site)
     assert stream_info(names[1]).state.messages == 2  # the server kept the event once
 
 
@@ -137,13 +116,7 @@ def test_the_stream_is_created_with_the_url_limits(site: Site, names: tuple[str,
 
 
 def test_a_process_reads_only_events_sent_after_it_started(site: Site) -> None:
-    one, _ = site()
-    one.send(order_event(1))
-    _late, seen_late = site()
-    newer = order_event(2)
-    one.send(newer)
-    assert seen_late.wait_for(1) == [newer.id]
-    assert not wait_until(lambda: len(seen_late.ids) > 1, timeout=0.5)
+    check_a_late_process_reads_only_newer_events(site)
 
 
 @pytest.mark.parametrize("outage", [1.5, 7.0], ids=["short", "longer-than-the-consumer"])
@@ -174,42 +147,17 @@ def test_events_aged_out_during_an_outage_are_replayed_from_the_outbox(
     names: tuple[str, str]
 ) -> None:
     subject, stream = names
-    sent: list[OrderCreated] = []
 
-    def outbox_since(at: datetime) -> Iterator[Event]:
-        """What the outbox relay published since ``at`` (the real one reads the database)."""
-        return (event for event in list(sent) if event.at >= at)
+    def connect(port: int, catch_up: CatchUp | None) -> NatsTransport:
+        url = f"nats://{HOST}:{port}?subject={subject}&stream={stream}&max_msgs=100"
+        return NatsTransport(url, catch_up=catch_up)
 
-    proxy = TcpProxy(HOST, PORT)
-    query = f"subject={subject}&stream={stream}&max_msgs=100"
-    one = NatsTransport(f"nats://{HOST}:{PORT}?{query}")
-    cut = NatsTransport(f"nats://{HOST}:{proxy.port}?{query}", catch_up=outbox_since)
-    bus = EventBus()
-    seen = Collector(bus)
-    try:
-        cut.start(bus.receive)
-        for number in range(1000):
-            if number == 10:
-                seen.wait_for(10)
-                proxy.refuse()
-                proxy.drop()
-            sent.append(order_event(number))
-            one.send(sent[-1])
-        proxy.refuse(False)
-        assert seen.wait_for(1000) == [event.id for event in sent]
-    finally:
-        for transport in (one, cut):
-            transport.close()
-        proxy.close()
+    check_outage_is_replayed_from_the_outbox(connect, HOST, PORT)
 
 
 @pytest.mark.timeout(20)
 def test_send_and_ping_raise_when_nats_is_away(site: Site) -> None:
-    dead, _ = site(port=free_port())
-    with pytest.raises(ConnectionError, match="NATS at 127.0.0.1"):
-        dead.send(order_event(1))
-    with pytest.raises(ConnectionError, match="does not answer"):
-        dead.ping()
+    check_send_and_ping_raise_when_away(site, "NATS")
 
 
 def test_ping_answers_when_nats_is_up(site: Site) -> None:
