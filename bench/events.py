@@ -50,15 +50,13 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 from core import Database, Event, OrderCreated
 from core.events import record
 from tests.web.multiprocess.harness import (
-    NATS,
-    REDIS,
     TRANSPORTS,
     Cluster,
     EventSocket,
     Postgres,
     cluster,
     demo_template,
-    server_answers,
+    transport_answers,
 )
 from web.events.factory import transport_from_url
 from web.events.reader import OutboxReader
@@ -230,11 +228,6 @@ def _guarded(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {exc}"[:2000]}
 
 
-def _reachable(kind: str) -> bool:
-    servers = {"redis": REDIS, "nats": NATS}
-    return kind not in servers or server_answers(*servers[kind])
-
-
 def run(transports: list[str], rate: float, seconds: float,
         browser_seconds: float) -> dict[str, Any]:
     """Measure each transport on its own copy of the demo; errors are recorded, not raised."""
@@ -245,7 +238,7 @@ def run(transports: list[str], rate: float, seconds: float,
         try:
             demo_template(pg, template, workdir)
             for kind in transports:
-                if not _reachable(kind):
+                if not transport_answers(kind):
                     results[kind] = {"error": f"the {kind} server does not answer"}
                     continue
                 results[kind] = {

@@ -7,35 +7,29 @@ server that is down fails the test instead of skipping it.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.pg import require_postgres
+from tests.web.events.servers import require_server
 from tests.web.multiprocess.harness import (
-    NATS,
-    REDIS,
+    SERVERS,
     TRANSPORTS,
     Cluster,
     EventSocket,
     Postgres,
     cluster,
     demo_template,
-    server_answers,
 )
-
-PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
-SERVERS = {"redis": REDIS, "nats": NATS}
 
 
 @pytest.fixture(scope="session")
 def pg() -> Postgres:
     """The test PostgreSQL server (the servers run on databases of their own on it)."""
-    if not PG_URL:
-        pytest.skip("FACET_TEST_POSTGRES_URL is not set: several processes need PostgreSQL")
-    return Postgres(PG_URL)
+    return Postgres(require_postgres("several processes need PostgreSQL"))
 
 
 @pytest.fixture(scope="session")
@@ -55,23 +49,14 @@ def template(pg: Postgres, workdir: Path) -> Iterator[str]:
         pg.drop(name)
 
 
-def _require_server(kind: str) -> None:
-    """Skip (or, under CI, fail) when the transport's server does not answer."""
-    if kind not in SERVERS or server_answers(*SERVERS[kind]):
-        return
-    message = f"the {kind} server at {SERVERS[kind][0]}:{SERVERS[kind][1]} does not answer"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module", params=TRANSPORTS)
 def servers(
     request: pytest.FixtureRequest, pg: Postgres, template: str, workdir: Path
 ) -> Iterator[Cluster]:
     """Servers ``a`` and ``b`` on a fresh copy of the demo, with one transport each time."""
     kind = str(request.param)
-    _require_server(kind)
+    if kind in SERVERS:
+        require_server(*SERVERS[kind], f"the {kind} server")  # skips, or fails under CI
     with cluster(kind, pg, template, workdir) as group:
         yield group
 

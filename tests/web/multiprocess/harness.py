@@ -39,6 +39,7 @@ __all__ = [
     "cluster",
     "demo_template",
     "server_answers",
+    "transport_answers",
     "transport_url",
 ]
 
@@ -49,6 +50,7 @@ AUDIT_KEY = "multiprocess-test-audit-key-0123456789"
 TRANSPORTS = ("postgresql", "redis", "nats")
 REDIS = ("127.0.0.1", 6379)
 NATS = ("127.0.0.1", 4222)
+SERVERS = {"redis": REDIS, "nats": NATS}  # the transports with a server of their own
 
 
 def _free_port() -> int:
@@ -64,6 +66,11 @@ def server_answers(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def transport_answers(kind: str) -> bool:
+    """Whether transport ``kind``'s server answers (PostgreSQL's is the database: always)."""
+    return kind not in SERVERS or server_answers(*SERVERS[kind])
 
 
 @dataclass(frozen=True)
