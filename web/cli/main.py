@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
@@ -139,8 +141,7 @@ def serve(
     operations = settings.operations
     # Each worker builds its own Settings: this tells them how many they are (with more than
     # one, none starts the cameras file: `facet vision serve` runs it once).
-    os.environ["FACET_WEB_WORKERS"] = str(workers)
-    with metrics_directory(workers):  # several workers: /metrics sums them all
+    with _environment(FACET_WEB_WORKERS=str(workers)), metrics_directory(workers):
         uvicorn.run(
             "web.app:create_app",
             factory=True,
@@ -156,6 +157,21 @@ def serve(
             # health ping on a busy host and would be killed and restarted while it starts.
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the workers uvicorn starts; restore them after."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _refuse_without_secret_key(workers: int) -> NoReturn:

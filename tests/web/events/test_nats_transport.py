@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -53,7 +54,9 @@ def admin(action: Callable[[Client], Awaitable[T]], port: int = PORT) -> T:
         finally:
             await nc.close()
 
-    return asyncio.run(run())
+    # On a thread of its own: a test run may leave this thread marked as running a loop.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 @pytest.fixture
