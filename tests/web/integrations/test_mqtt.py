@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -238,13 +239,13 @@ class OwnBroker:
     """A private Mosquitto (sessions kept on disk) that a test stops and starts again."""
 
     binary: str
-    conf: Path
+    data: Path
     port: int
     proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         """Start it and wait until it listens."""
-        self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)],
+        self.proc = subprocess.Popen([self.binary, "-c", str(self.data / "mosquitto.conf")],
                                      stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
@@ -256,15 +257,21 @@ class OwnBroker:
         raise AssertionError(f"mosquitto did not listen on {self.port}")
 
     def stop(self) -> None:
-        """Stop it cleanly (it saves its sessions to disk)."""
+        """Stop it cleanly; it saves its sessions to disk, or the test would prove nothing."""
         if self.proc is not None:
             self.proc.terminate()
             self.proc.wait(5)
             self.proc = None
+            assert (self.data / "mosquitto.db").exists(), f"no sessions saved: {self.log()}"
+
+    def log(self) -> str:
+        """The broker's own log (in failure messages)."""
+        path = self.data / "mosquitto.log"
+        return path.read_text(errors="replace") if path.exists() else "(no broker log)"
 
 
 @pytest.fixture
-def own_broker(tmp_path: Path) -> Iterator[OwnBroker]:
+def own_broker() -> Iterator[OwnBroker]:
     """A private broker on a free port (skipped when the mosquitto binary is not installed)."""
     binary = shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin")
     if binary is None:
@@ -272,16 +279,24 @@ def own_broker(tmp_path: Path) -> Iterator[OwnBroker]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    data = tmp_path / "broker"
-    data.mkdir()
-    data.chmod(0o777)  # mosquitto started as root drops to its own user
-    conf = data / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\n"
-                    f"persistence true\npersistence_location {data}/\n")
-    broker = OwnBroker(binary, conf, port)
+    # Not under tmp_path: mosquitto started as root drops to its own user, which cannot enter
+    # pytest's 0700 directories, so it saved no session and a restart forgot the consumer's.
+    data = Path(tempfile.mkdtemp(prefix="facet-mosquitto-"))
+    data.chmod(0o777)
+    (data / "mosquitto.conf").write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\n"
+        f"persistence true\npersistence_location {data}/\n"
+        f"log_dest file {data}/mosquitto.log\nlog_type all\n")
+    broker = OwnBroker(binary, data, port)
     broker.start()
-    yield broker
-    broker.stop()
+    try:
+        yield broker
+        broker.stop()
+    finally:
+        if broker.proc is not None:
+            broker.proc.kill()
+            broker.proc.wait(5)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_alerts_committed_while_the_broker_is_down_arrive_after_it_returns(
@@ -301,7 +316,7 @@ def test_alerts_committed_while_the_broker_is_down_arrive_after_it_returns(
         assert sub.wait_for(lambda: not mqtt.connected)
         second = _raise(db, "vault-2")  # paho holds it until the broker is back
         own_broker.start()
-        assert sub.wait_for(lambda: len(sub.on(topic)) >= 2, timeout=30)
+        assert sub.wait_for(lambda: len(sub.on(topic)) >= 2, timeout=30), own_broker.log()
         time.sleep(0.5)
         assert [json.loads(p)["alert_id"] for p in sub.on(topic)] == [first, second]
     finally:
