@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 import anyio
 import httpx
@@ -26,6 +25,7 @@ from fastapi.responses import JSONResponse
 from core import Database
 from core.errors import DatabaseBusy
 from web.errors import error_body
+from web.events.runtime import EventsRuntime
 from web.services import Services
 
 __all__ = [
@@ -93,18 +93,10 @@ async def check_database(db: Database, limiter: anyio.CapacityLimiter) -> Check:
     return Check(ok=True, details={"dialect": db.dialect})
 
 
-def _scheme(url: str) -> str:
-    """A transport URL's scheme alone (``redis``): the rest may hold a password."""
-    return (urlsplit(url).scheme or "memory").split("+")[0]
-
-
-async def check_events(services: Services, limiter: anyio.CapacityLimiter) -> Check:
+async def check_events(events: EventsRuntime, limiter: anyio.CapacityLimiter) -> Check:
     """The events transport: reachable, and how far the outbox relay is behind."""
-    runtime = getattr(services, "events", None)  # none in the embedded, one-process set-up
-    if runtime is None:
-        return Check(ok=True, details={"transport": _scheme(services.settings.core.events_url)})
     try:
-        status: dict[str, Any] = await _in_thread(runtime.status, limiter)
+        status: dict[str, Any] = await _in_thread(events.status, limiter)
     except TimeoutError:
         return _failed("events-timeout", "The events transport did not answer in time.")
     except Exception:
@@ -124,9 +116,9 @@ async def check_events(services: Services, limiter: anyio.CapacityLimiter) -> Ch
 
 async def check_cameras(services: Services) -> Check:
     """The cameras: the vision service's readiness, or the in-process supervisor's cameras."""
-    vision_url = getattr(services.settings.web, "vision_url", None)
+    vision_url = services.settings.web.vision_url
     if vision_url:
-        return await _vision_service(str(vision_url))
+        return await _vision_service(vision_url)
     supervisor = services.vision
     if supervisor is None:
         return Check(ok=True, details={"source": "none"})
@@ -210,7 +202,7 @@ def health_router(services: Services) -> APIRouter:
         """Readiness: the database, the events transport and the cameras (no sign-in)."""
         checks = {
             "database": partial(check_database, services.db, db_limiter),
-            "events": partial(check_events, services, events_limiter),
+            "events": partial(check_events, services.events, events_limiter),
             "cameras": partial(check_cameras, services),
         }
         wanted = set(part or checks)

@@ -30,6 +30,7 @@ from web import errors
 from web.api import vision as api_vision
 from web.events.runtime import EventsRuntime
 from web.observability import mount_service_metrics
+from web.observability.health import Check, check_database, check_events, ready_response
 from web.services import vision_supervisor
 from web.settings import Settings
 from web.vision_service.runner import LeaseTiming, VisionService
@@ -66,30 +67,18 @@ class VisionApp:
         led = set(self.service.leading())
         return [s for s in self.service.statuses() if s.group in led]
 
-    def readiness(self) -> tuple[bool, dict[str, Any]]:
-        """Whether the database answers, events flow and the lease loop is alive, and why not."""
-        checks: dict[str, Any] = {}
-        try:
-            self.db.ping()
-            checks["database"] = {"ok": True}
-        except Exception:  # reported, not raised; the log has why (the body holds no URL)
-            log.warning("readiness: the database is unreachable", exc_info=True)
-            checks["database"] = {"ok": False, "code": "database-unreachable"}
-        events = self.events.status()
-        checks["events"] = {"ok": events["ok"], "transport": events["transport"],
-                            **({} if events["ok"] else {"code": "events-transport-down"})}
+    def leases_check(self) -> Check:
+        """Whether the lease loop is alive and taking its rounds, and which groups it leads."""
         timing, ticked = self.service.timing, self.service.ticked_at
         fresh = ticked is not None and time.monotonic() - ticked < 3 * timing.ttl_s
         failing = self.service.last_error is not None
         code = ("leases-failing" if failing else None if fresh
                 else "leases-starting" if ticked is None else "leases-stalled")
-        checks["leases"] = {
-            "ok": self.service.running and code is None,
-            "instance": self.service.instance,
-            "leading": self.service.leading(),
-            **({"code": code} if code else {}),
-        }
-        return all(c["ok"] for c in checks.values()), checks
+        details = {"instance": self.service.instance, "leading": self.service.leading()}
+        if self.service.running and code is None:
+            return Check(ok=True, details=details)
+        return Check(ok=False, code=code or "leases-stopped", details=details,
+                     message="This instance's lease loop is not taking its rounds; see the log.")
 
 
 def _health_router(parts: VisionApp) -> APIRouter:
@@ -104,9 +93,11 @@ def _health_router(parts: VisionApp) -> APIRouter:
     @router.get("/api/ready")
     async def ready() -> JSONResponse:
         """Database, events transport and the lease loop; 503 naming what is not ready."""
-        ok, checks = await anyio.to_thread.run_sync(parts.readiness, limiter=limiter)
-        body = {"status": "ready" if ok else "not-ready", "checks": checks}
-        return JSONResponse(body, status_code=200 if ok else 503)
+        return ready_response({
+            "database": await check_database(parts.db, limiter),
+            "events": await check_events(parts.events, limiter),
+            "leases": parts.leases_check(),
+        })
 
     return router
 
