@@ -234,18 +234,26 @@ class EventBus:
     """
 
     def __init__(self) -> None:
-        self._handlers: dict[type[Event], list[tuple[Handler, bool]]] = defaultdict(list)
+        #: Per event type: (handler, origins it wants: a subset of {local, remote}).
+        self._handlers: dict[type[Event], list[tuple[Handler, frozenset[bool]]]] = (
+            defaultdict(list)
+        )
         self._seen = _Seen()
 
     def subscribe(
-        self, event_type: type[E], handler: Callable[[E], None], *, local_only: bool = False
+        self, event_type: type[E], handler: Callable[[E], None], *, local_only: bool = False,
+        remote_only: bool = False,
     ) -> None:
         """Call ``handler`` for every event of ``event_type`` (or a subclass).
 
         ``local_only`` handlers see only the events committed in this process, so an action
-        that must happen once per event (an MQTT message, a webhook) is taken by one process.
+        that must happen once per event (an MQTT message, a webhook) is taken by one process;
+        ``remote_only`` handlers see only those that came from other processes.
         """
-        self._handlers[event_type].append((handler, local_only))
+        if local_only and remote_only:
+            raise ValueError("a handler cannot be both local_only and remote_only")
+        origins = frozenset({True} if local_only else {False} if remote_only else {True, False})
+        self._handlers[event_type].append((handler, origins))
 
     def unsubscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
         """Stop calling ``handler``."""
@@ -266,8 +274,8 @@ class EventBus:
     def _deliver(self, event: Event, *, local: bool) -> None:
         for event_type, handlers in list(self._handlers.items()):
             if isinstance(event, event_type):
-                for handler, local_only in list(handlers):
-                    if local_only and not local:
+                for handler, origins in list(handlers):
+                    if local not in origins:
                         continue
                     try:
                         handler(event)

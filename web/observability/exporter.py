@@ -77,13 +77,11 @@ def live_collectors(*, events: EventsStatus | None,
 def app_sources(services: Services) -> dict[str, Any]:
     """The web app's sources: its events runtime and its in-process cameras (read late: the
     lifespan starts the cameras after the routes are mounted)."""
-    runtime = getattr(services, "events", None)
-
     def cameras() -> list[CameraStatusReport]:
         supervisor = services.vision
         return supervisor.statuses() if supervisor is not None else []
 
-    return {"events": runtime.status if runtime is not None else None, "cameras": cameras}
+    return {"events": services.events.status, "cameras": cameras}
 
 
 def _refusal(settings: OperationsSettings, request: Request) -> JSONResponse | None:

@@ -177,21 +177,7 @@ class LiveCollector:
 def watch_bus(bus: EventBus, metrics: Metrics) -> None:
     """Count picks committed here and time the events that arrive from other processes."""
     bus.subscribe(PickConfirmed, metrics.count_pick, local_only=True)
-    local: set[str] = set()
-
-    # The bus calls an event's handlers in the order they subscribed: an event committed here
-    # passes `mark` first, so `observe` skips it; one from the transport reaches only `observe`.
-    def mark(event: Event) -> None:
-        local.add(event.id)
-
-    def observe(event: Event) -> None:
-        if event.id in local:
-            local.discard(event.id)
-            return
-        metrics.observe_lag(event)
-
-    bus.subscribe(Event, mark, local_only=True)
-    bus.subscribe(Event, observe)
+    bus.subscribe(Event, metrics.observe_lag, remote_only=True)
 
 
 def gauge(name: str, documentation: str, label: str = "",
