@@ -6,12 +6,14 @@ by the ``core`` package) registers every table on this base.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import MetaData, Table
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import DeclarativeBase, Session
 
-__all__ = ["NAMING", "Base"]
+__all__ = ["NAMING", "Base", "insert_for", "rowcount"]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,3 +32,13 @@ class Base(DeclarativeBase):
     if TYPE_CHECKING:
         # Every core model maps a plain Table (no select or join), as insert() and update() need.
         __table__: ClassVar[Table]
+
+
+def rowcount(result: object) -> int:
+    """Rows an UPDATE or DELETE touched (``Session.execute``'s stubs type it a plain Result)."""
+    return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+def insert_for(session: Session) -> Any:
+    """The dialect's ``insert`` (with ``on_conflict_do_*``) for the database ``session`` uses."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

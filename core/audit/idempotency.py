@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from core.audit.models import IdempotencyRecord
 from core.clock import now
 from core.db import Database
 from core.errors import CoreError, IdempotencyConflict
+from core.orm import rowcount
 from core.prepared import Prepared
 
 __all__ = ["Answer", "prune", "run_once"]
@@ -131,7 +131,7 @@ def prune(session: Session, *, older_than: datetime, limit: int | None = None) -
                  .order_by(IdempotencyRecord.id).limit(limit))
         stmt = delete(IdempotencyRecord).where(IdempotencyRecord.id.in_(batch.scalar_subquery()))
     result = session.execute(stmt)
-    return result.rowcount if isinstance(result, CursorResult) else 0
+    return rowcount(result)
 
 
 def prune_all(db: Database, *, older_than: datetime, batch: int = 5000) -> int:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc, now
 from core.errors import ValidationFailed
 from core.leases.models import Lease
+from core.orm import insert_for, rowcount
 
 __all__ = ["LeaseInfo", "holder_of", "leases", "release", "renew", "try_acquire"]
 
@@ -45,11 +43,6 @@ def _check(name: str, holder: str, ttl_s: float) -> None:
         raise ValidationFailed("A lease lasts a positive number of seconds.", code="bad-lease-ttl")
 
 
-def _rowcount(result: Any) -> int:
-    count: int = result.rowcount if isinstance(result, CursorResult) else 0
-    return count
-
-
 def try_acquire(
     session: Session, *, name: str, holder: str, ttl_s: float, at: datetime | None = None
 ) -> bool:
@@ -68,11 +61,10 @@ def try_acquire(
         )
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(taken) == 1:
+    if rowcount(taken) == 1:
         return True
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.execute(
-        dialect.insert(Lease)
+        insert_for(session)(Lease)
         .values(name=name, holder=holder, expires_at=expires, acquired_at=at)
         .on_conflict_do_nothing(index_elements=["name"])
         .returning(Lease.name)  # psycopg reports no rowcount for an ORM insert
@@ -94,7 +86,7 @@ def renew(
         .values(expires_at=at + timedelta(seconds=ttl_s))
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 def release(session: Session, *, name: str, holder: str) -> bool:
@@ -104,7 +96,7 @@ def release(session: Session, *, name: str, holder: str) -> bool:
         .where(Lease.name == name, Lease.holder == holder)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 def _info(lease: Lease) -> LeaseInfo:

@@ -19,6 +19,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.events import Event, event_from_dict
+from core.orm import rowcount
 from core.outbox.models import OutboxRow
 
 __all__ = [
@@ -121,7 +122,7 @@ def mark_published(session: Session, ids: Sequence[int]) -> int:
         .values(published_at=_wall_clock())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def prune(session: Session, *, older_than: timedelta, limit: int = 5000) -> int:
@@ -135,7 +136,7 @@ def prune(session: Session, *, older_than: timedelta, limit: int = 5000) -> int:
         delete(OutboxRow).where(OutboxRow.id.in_(doomed))
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def backlog(session: Session) -> Backlog:

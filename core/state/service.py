@@ -15,13 +15,12 @@ from typing import Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import or_, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from core.clock import now
 from core.db import Database
 from core.errors import ValidationFailed
+from core.orm import insert_for, rowcount
 from core.state.models import SharedValue
 
 __all__ = ["SharedState", "delete", "get", "items", "prune", "put", "put_many"]
@@ -88,8 +87,7 @@ def put_many(
         _check(namespace, key)
         rows.append({"namespace": namespace, "key": key, "value": json.dumps(value),
                      "updated_at": at, "expires_at": expires})
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(SharedValue).values(rows)
+    stmt = insert_for(session)(SharedValue).values(rows)
     session.execute(stmt.on_conflict_do_update(
         index_elements=[SharedValue.namespace, SharedValue.key],
         set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at,
@@ -103,7 +101,7 @@ def delete(session: Session, *, namespace: str, key: str) -> bool:
     result = session.execute(
         sql_delete(SharedValue).where(SharedValue.namespace == namespace, SharedValue.key == key)
     )
-    return _count(result) > 0
+    return rowcount(result) > 0
 
 
 def prune(session: Session, *, at: datetime | None = None) -> int:
@@ -111,12 +109,7 @@ def prune(session: Session, *, at: datetime | None = None) -> int:
     result = session.execute(
         sql_delete(SharedValue).where(SharedValue.expires_at <= (at or now()))
     )
-    return _count(result)
-
-
-def _count(result: object) -> int:
-    """Rows a DELETE touched (Session.execute's stubs do not say it answers a CursorResult)."""
-    return result.rowcount if isinstance(result, CursorResult) else 0
+    return rowcount(result)
 
 
 class SharedState:

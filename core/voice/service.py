@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import service as audit
 from core.clock import as_utc, now
 from core.errors import PermissionDenied
+from core.orm import insert_for
 from core.people.models import Role, User
 from core.people.security import Actor
 from core.voice.errors import (
@@ -345,8 +345,7 @@ def _audit_save(
 
 def _upsert(session: Session, values: dict[str, Any]) -> Any:
     """INSERT, or on a clash with the (user, engine) profile UPDATE that row in place."""
-    maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = maker(VoiceProfile.__table__).values(values)
+    stmt = insert_for(session)(VoiceProfile.__table__).values(values)
     replaced = ("sample_rate", "data", "utterances", "details", "created_at", "created_by_id")
     return stmt.on_conflict_do_update(
         index_elements=["user_id", "engine"],
