@@ -20,9 +20,9 @@ from core.documents.schemas import (
 from core.documents.service import get_document, to_read
 from core.errors import PermissionDenied
 from core.fields import Lookup
-from core.people.permissions import allowed
 from core.people.security import Actor
 from core.purchasing import receiving
+from core.trace.visibility import visibility_for
 
 router = APIRouter(tags=["documents"])
 Reader = Annotated[Actor, Depends(allow("read"))]
@@ -79,15 +79,14 @@ def transfer(
 
 @router.get("/documents/{number}", response_model=DocumentRead)
 def document(number: Lookup, actor: Reader, session: DB) -> DocumentRead:
-    """A document with its lines (counts stay blind for the roles that count; a shipment's
-    customer is null for roles without ``customers:read``)."""
+    """A document with its lines, as the reader may see it (`core.trace.visibility`): counts
+    stay blind for the roles that count, lines into or out of a bin under the reader's live
+    blind count are left out, and a shipment's customer is null for roles without
+    ``customers:read``."""
     doc = get_document(session, number=number)
     if doc.kind == DocKind.COUNT and actor.role in BLIND_ROLES:
         raise PermissionDenied(
             f"Counts are blind for your role; open it at /api/counts/{number}.",
             code="blind-count",
         )
-    read = to_read(session, doc)
-    if "customer" in read.data and not allowed(actor, "customers:read"):
-        read.data = {**read.data, "customer": None}
-    return read
+    return visibility_for(session, actor).document(to_read(session, doc))

@@ -8,13 +8,20 @@ from core.trace.service import (
     normalise_lot_code,
     serial_history,
 )
-from core.trace.visibility import FULL_VIEW, BlindCountOpen, Visibility, visibility_for
+from core.trace.visibility import (
+    FULL_VIEW,
+    BlindCountOpen,
+    Visibility,
+    changes_view,
+    visibility_for,
+)
 
 __all__ = [
     "FULL_VIEW",
     "BlindCountOpen",
     "LocateResult",
     "Visibility",
+    "changes_view",
     "locate",
     "lot_trace",
     "normalise_lot_code",

@@ -4,8 +4,12 @@ The event bus calls its handlers in whatever thread committed the transaction (a
 threadpool, a vision process's reader thread...). The :class:`LiveHub` hands each event to the
 asyncio loop that serves the websockets with ``loop.call_soon_threadsafe``, where it is put on
 one bounded queue per client. A slow client loses its oldest events, never blocks the bus.
-Alert events go only to roles that may read alerts; stock events go to everyone signed in.
-The websocket route that serves the queues is ``web.api.live``.
+Alert events go only to roles that may read alerts; the others go to everyone signed in, as
+their person may see them over REST (``core.trace.visibility``: moves and picks at a bin under
+their live blind count are left out, check digits and customers blanked by role). Each client
+keeps its visibility until an event that may change it (``changes_view``: a count opened,
+counted, approved...), then reads it again off the loop. The websocket route that serves the
+queues is ``web.api.live``.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from core import AlertAcknowledged, AlertRaised, Event, EventBus
+from starlette.concurrency import run_in_threadpool
+
+from core import AlertAcknowledged, AlertRaised, Database, Event, EventBus
 from core.people.permissions import allowed
 from core.people.security import Actor
+from core.trace import Visibility, changes_view, visibility_for
 
 __all__ = ["LiveHub"]
 
@@ -34,6 +41,9 @@ class _Client:
     queue: asyncio.Queue[dict[str, Any]] = field(
         default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE)
     )
+    #: What the person may see, read at the hub's ``generation`` (stale once it moves on).
+    view: Visibility | None = None
+    generation: int = -1
 
     def wants(self, event: Event) -> bool:
         """Whether this person may see the event."""
@@ -51,10 +61,13 @@ class _Client:
 class LiveHub:
     """Subscribes to the bus once and hands events to the websocket clients' loop."""
 
-    def __init__(self, bus: EventBus, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, bus: EventBus, loop: asyncio.AbstractEventLoop, db: Database) -> None:
         self._bus = bus
         self._loop = loop
+        self._db = db
         self._clients: set[_Client] = set()
+        #: Moves on at every event that may change what someone may see.
+        self._generation = 0
         bus.subscribe(Event, self._on_event)
 
     @property
@@ -78,9 +91,31 @@ class LiveHub:
 
     def _fan_out(self, event: Event, data: dict[str, Any]) -> None:
         """On the loop: queue the event for every client allowed to see it."""
+        if changes_view(event):
+            self._generation += 1
         for client in list(self._clients):
             if client.wants(event):
                 client.offer(data)
+
+    async def next_event(self, client: _Client) -> dict[str, Any]:
+        """The client's next event as its person may see it (waits; skips the hidden ones)."""
+        while True:
+            data = await client.queue.get()
+            shown = (await self._view(client)).event(data)
+            if shown is not None:
+                return shown
+
+    async def _view(self, client: _Client) -> Visibility:
+        """The client's visibility, read again (off the loop) when an event made it stale."""
+        if client.view is None or client.generation != self._generation:
+            generation = self._generation
+            client.view = await run_in_threadpool(self._read_view, client.actor)
+            client.generation = generation
+        return client.view
+
+    def _read_view(self, actor: Actor) -> Visibility:
+        with self._db.read() as session:
+            return visibility_for(session, actor)
 
     def connect(self, actor: Actor) -> _Client:
         """Register a browser."""

@@ -27,13 +27,14 @@ def hub_for(websocket: WebSocket) -> LiveHub:
     """The app's hub, created on the serving loop by the first connection."""
     wired = services_of(websocket.app)
     if wired.live_hub is None:
-        wired.live_hub = LiveHub(wired.bus, asyncio.get_running_loop())
+        wired.live_hub = LiveHub(wired.bus, asyncio.get_running_loop(), wired.db)
     return wired.live_hub
 
 
 @live_router.websocket("/ws/events")
 async def events(websocket: WebSocket) -> None:
-    """Push every core event the person may see as JSON (``event.to_dict()``)."""
+    """Push every core event the person may see as JSON (``event.to_dict()``, filtered as
+    the REST reads filter it: see ``web.adapters.live_hub``)."""
     actor = await websocket_actor(websocket)
     await websocket.accept()
     if actor is None:
@@ -49,7 +50,7 @@ async def events(websocket: WebSocket) -> None:
     receiver = asyncio.create_task(_drain_incoming(websocket))
     try:
         while not receiver.done():
-            getter = asyncio.create_task(client.queue.get())
+            getter = asyncio.create_task(hub.next_event(client))
             done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
             if getter not in done:
                 getter.cancel()

@@ -45,9 +45,9 @@ def shop(db: Database, db_url: str) -> Iterator[tuple[TestClient, dict[str, Any]
         assert picked.status_code == 200, picked.text
         shipped = client.post(f"/api/orders/{made['id']}/ship", headers=clerk)
         assert shipped.status_code == 201, shipped.text
-        yield client, {"bin": bins[0], "other": bins[1], "digits": digits, "order": made["id"],
-                       "shipment": shipped.json()["number"], "pick_list": plist["number"],
-                       "serial": serials[1]}
+        yield client, {"bin": bins[0], "other": bins[1], "third": bins[2], "digits": digits,
+                       "order": made["id"], "shipment": shipped.json()["number"],
+                       "pick_list": plist["number"], "serial": serials[1]}
 
 
 def _locate_digits(client: TestClient, who: dict[str, str], q: str) -> set[object]:
@@ -220,3 +220,52 @@ def test_the_audit_log_shows_check_digits_only_to_the_roles_that_print_labels(
     hidden = update_detail(auditor)
     assert "987" not in hidden and '"check_digits":null' in hidden
     assert client.get("/api/audit/verify", headers=auditor).json()["ok"] is True
+
+
+def _transfer(client: TestClient, *lines: tuple[int, str, str]) -> str:
+    """A manager moves CHAIN-1 (``quantity``, ``from``, ``to`` per line); the document number."""
+    moved = client.post("/api/transfers", headers=login(client, "mia"), json={"lines": [
+        {"sku": "CHAIN-1", "lot": "L-2", "quantity": qty, "from_location": src,
+         "to_location": dst} for qty, src, dst in lines]})
+    assert moved.status_code == 201, moved.text
+    return str(moved.json()["number"])
+
+
+def _document(client: TestClient, who: dict[str, str], number: str) -> dict[str, Any]:
+    answer = client.get(f"/api/documents/{number}", headers=who)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_a_document_keeps_a_blind_count_blind(shop: tuple[TestClient, dict[str, Any]]) -> None:
+    """Left open at issue 13's close: ``GET /api/documents/{number}`` of a transfer or recall
+    into or out of a bin under the reader's blind count showed its quantities in full."""
+    client, f = shop
+    hidden, other, third = f["bin"], f["other"], f["third"]
+    before = _transfer(client, (4, hidden, other))  # CHAIN-1: 6 left in the bin, 4 beside it
+    _count(client, [hidden], "pia")
+    during = _transfer(client, (2, hidden, other), (1, other, hidden), (1, other, third))
+    recalled = client.post("/api/lots/L-2/recall", headers=login(client, "quinn"),
+                           json={"reason": "assay failed"})
+    assert recalled.status_code == 200, recalled.text
+    recall = recalled.json()["document"]
+    pia, pete, mia = login(client, "pia"), login(client, "pete"), login(client, "mia")
+
+    def ends(who: dict[str, str], number: str) -> list[tuple[object, object, object]]:
+        return [(ln["quantity"], ln["from_location"], ln["to_location"])
+                for ln in _document(client, who, number)["lines"]]
+
+    def quarantined(who: dict[str, str]) -> set[object]:
+        return {row["location"] for row in _document(client, who, recall)["data"]["quarantined"]}
+
+    # The counter sees no line into or out of the bin, as /api/moves shows them no move...
+    assert ends(pia, before) == []
+    assert ends(pia, during) == [(1, other, third)]
+    assert hidden not in quarantined(pia) and other in quarantined(pia)
+    assert all(hidden not in (ln["from_location"], ln["to_location"])
+               for ln in _document(client, pia, recall)["lines"])
+    # ...while another picker and the office see the documents in full.
+    for who in (pete, mia):
+        assert ends(who, before) == [(4, hidden, other)]
+        assert ends(who, during) == [(2, hidden, other), (1, other, hidden), (1, other, third)]
+        assert {hidden, other} <= quarantined(who)
