@@ -103,6 +103,51 @@ def _walk(node: Expansion) -> Iterator[Expansion]:
         yield from _walk(node.item)
 
 
+#: A position past the end of the words being matched: the expansion went on beyond them.
+_MORE = -1
+
+
+def _advance(node: Expansion, at: frozenset[int], words: tuple[str, ...],
+             rules: Mapping[str, Expansion]) -> frozenset[int]:
+    """Where in `words` the expansion can end when it starts at each position of `at`.
+
+    A phrase that runs past the last word ends at `_MORE` (and stays there): `_MORE` among the
+    results means a longer sentence could begin with `words`. Rules must not refer to
+    themselves (the grammars of `LanguagePack` never do)."""
+    if not at:
+        return at
+    if isinstance(node, Word):
+        out = set()
+        phrase = node.text.split()
+        for start in at:
+            if start == _MORE or start + len(phrase) > len(words) and (
+                    tuple(words[start:]) == tuple(phrase[: len(words) - start])):
+                out.add(_MORE)
+            elif tuple(words[start : start + len(phrase)]) == tuple(phrase):
+                out.add(start + len(phrase))
+        return frozenset(out)
+    if isinstance(node, Ref):
+        return _advance(rules[node.name], at, words, rules)
+    if isinstance(node, Seq):
+        for item in node.items:
+            at = _advance(item, at, words, rules)
+        return at
+    if isinstance(node, Alt):
+        return frozenset().union(*(_advance(item, at, words, rules) for item in node.items))
+    if isinstance(node, Opt):
+        return at | _advance(node.item, at, words, rules)
+    reached, current = set(at) if node.low == 0 else set(), at
+    count = 0
+    while current and (node.high is None or count < node.high):
+        current = _advance(node.item, current, words, rules)
+        count += 1
+        if node.high is None and count >= node.low:
+            current = frozenset(current - reached)  # unbounded: stop once nothing is new
+        if count >= node.low:
+            reached |= current
+    return frozenset(reached)
+
+
 @dataclass(frozen=True)
 class Grammar:
     """A named grammar: public rule `top` plus helper rules, all by name."""
@@ -159,3 +204,9 @@ class Grammar:
         """True if `text` (words separated by whitespace) is a sentence of the grammar."""
         words = text.split()
         return bool(words) and self._pattern.match(" ".join(words) + " ") is not None
+
+    def extendable(self, text: str) -> bool:
+        """True if some longer sentence of the grammar begins with `text` (its words, then at
+        least one more): "twenty" where "twenty four" may follow, "one" where quantities up
+        to 12 allow "one two". A listener waits longer after such an answer."""
+        return _MORE in _advance(self.top, frozenset({0}), tuple(text.split()), self.rules)

@@ -20,16 +20,28 @@ class Listener:
     """Feeds a recogniser the speech the VAD finds and decides where each utterance ends.
 
     Quiet audio past `tail_ms` is held back and released only if speech resumes (background
-    noise after the last word is where grammar decoders insert words). Once the audio has been
-    quiet for `hangover_ms`, the recogniser is asked what it heard (`Recognizer.peek`): a
-    complete sentence of its grammar ends the utterance; anything less waits for more speech
-    until the VAD's own, longer hangover ends it. So "four ... two" with a pause between the
-    digits is one answer, while "ready" is answered as fast as ever.
+    noise after the last word is where grammar decoders insert words). So once a pause reaches
+    `tail_ms` (or `hangover_ms`, if shorter) the recogniser has all the audio it would end the
+    utterance with, and is asked what it heard (`Recognizer.peek`, once per pause: asking
+    again would decode the same audio). How long the pause must last to end the utterance
+    depends on the answer:
+
+    - a complete sentence of the grammar that nothing can follow ("four two" for two check
+      digits, "ready", "yes"): `hangover_ms`;
+    - a complete sentence that could go on ("twenty" where "twenty four" is possible, "one"
+      where quantities up to 12 allow "one two"): `extendable_hangover_ms`, so a picker may
+      pause inside the number;
+    - anything less: the VAD's own, longer hangover (`incomplete_hangover_ms` in settings).
+
+    So "four ... two" with a pause between the digits is one answer, while "ready" is answered
+    as fast as ever.
     """
 
     recognizer: Recognizer
     vad: EnergyVad = field(default_factory=EnergyVad)
     hangover_ms: int = 240
+    #: The pause that ends a complete answer the grammar could still extend (ms).
+    extendable_hangover_ms: int = 600
     tail_ms: int = 150
     partial_every_ms: int = 150
     sample_rate: int = SAMPLE_RATE
@@ -42,7 +54,10 @@ class Listener:
     _heard_bytes: int = field(default=0, init=False)
     _last_partial: str = field(default="", init=False)
     _since_partial: int = field(default=0, init=False)
-    _peeked: bool = field(default=False, init=False)
+    #: `_heard_bytes` when the recogniser was last asked, and the pause that answer needs
+    #: (None: the VAD's hangover).
+    _peeked_at: int = field(default=-1, init=False)
+    _wait_ms: int | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         """The recogniser hears the background the VAD leaves out (for its noise model)."""
@@ -111,16 +126,25 @@ class Listener:
         return self.recognizer.accept(audio)
 
     def _complete(self, event: VadEvent) -> bool:
-        """True when a pause of `hangover_ms` follows a complete answer of the grammar."""
-        if event.kind != "speech" or event.quiet_ms < self.hangover_ms:
-            self._peeked = self._peeked and event.quiet_ms >= self.hangover_ms
+        """True when the pause is long enough for what was heard (see the class)."""
+        quiet = event.quiet_ms
+        if event.kind != "speech" or not self.in_utterance:
             return False
-        if self._peeked or not self.in_utterance:
+        if quiet < min(self.tail_ms, self.hangover_ms):
             return False
-        self._peeked = True
+        if self._peeked_at != self._heard_bytes:  # audio came since the last answer
+            self._peeked_at = self._heard_bytes
+            self._wait_ms = self._pause_for(self.recognizer.peek().text)
+        return self._wait_ms is not None and quiet >= self._wait_ms
+
+    def _pause_for(self, heard: str) -> int | None:
+        """The pause that ends an utterance heard as `heard` (None: the VAD's hangover)."""
         grammar = self.recognizer.grammar
-        heard = self.recognizer.peek().text
-        return bool(heard) and (grammar is None or grammar.matches(heard))
+        if not heard or grammar is not None and not grammar.matches(heard):
+            return None
+        if grammar is not None and grammar.extendable(heard):
+            return max(self.hangover_ms, self.extendable_hangover_ms)
+        return self.hangover_ms
 
     def _partial_due(self, result: Transcript) -> bool:
         due = self._since_partial >= self.sample_rate * SAMPLE_WIDTH * self.partial_every_ms // 1000
@@ -140,4 +164,4 @@ class Listener:
         self._held.clear()
         self._audio.clear()
         self._heard_bytes, self._since_partial, self._last_partial = 0, 0, ""
-        self._peeked = False
+        self._peeked_at, self._wait_ms = -1, None

@@ -178,6 +178,7 @@ class EmbeddingRecognizer:
         self._since_partial = 0
         self._last = ""
         self._heard = False
+        self._peeked: Decoded | None = None  # the last peek's decode, while no audio came
 
     @property
     def grammar(self) -> Grammar | None:
@@ -191,6 +192,7 @@ class EmbeddingRecognizer:
         self._engine.check_grammar(grammar, self.model)
         self._graph = self._engine.graph(grammar)
         self._grammar = grammar
+        self._peeked = None
 
     def _wide(self, pcm: bytes) -> np.ndarray:
         if len(pcm) % SAMPLE_WIDTH:
@@ -201,6 +203,7 @@ class EmbeddingRecognizer:
     def accept(self, pcm: bytes) -> Transcript:
         """Embed a chunk; about every half second, decode what is there for a partial."""
         wide = self._wide(pcm)
+        self._peeked = None
         if not self._heard:
             self._stream.add(self._room(LEAD_S))
         self._stream.add(wide)
@@ -215,6 +218,7 @@ class EmbeddingRecognizer:
         """Keep the last moments of the room's sound, to continue an utterance's end with."""
         if not pcm:
             return
+        self._peeked = None
         wide = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
         if self.sample_rate == 8000:
             from scipy.signal import resample_poly
@@ -252,13 +256,18 @@ class EmbeddingRecognizer:
         speakers: 90 % of check digits instead of 97 %)."""
         if not self._heard:
             return Transcript("", is_final=False)
-        return self._result(self._decode(self._complete(), partial=True), final=False)
+        self._peeked = self._decode(self._complete(), partial=True)
+        return self._result(self._peeked, final=False)
 
     def finish(self) -> Transcript:
         """End the utterance: decode it with its tail and get ready for the next one."""
         if not self._heard:
             return Transcript("", is_final=True)
-        result = self._result(self._decode(self._complete()), final=True)
+        # A peek whose best prefix is a whole sentence, on the same audio, is this decode.
+        decoded = self._peeked
+        if decoded is None or not decoded.complete:
+            decoded = self._decode(self._complete())
+        result = self._result(decoded, final=True)
         self._reset()
         return result
 
