@@ -57,16 +57,29 @@ class Connection(Protocol):
 
 
 class _WebsocketsConnection:
-    """Adapts `websockets.sync.client.ClientConnection` to `Connection`."""
+    """Adapts `websockets.sync.client.ClientConnection` to `Connection`.
+
+    The server closes normally once a dialogue ends, possibly while the client is still
+    sending the tail of the last answer: what it had not sent is dropped then, and the
+    messages the server sent before closing ("Goodbye", end) are still read in order.
+    """
 
     def __init__(self, ws: Any) -> None:
         self._ws = ws
 
+    def _send(self, data: str | bytes) -> None:
+        from websockets.exceptions import ConnectionClosedOK
+
+        try:
+            self._ws.send(data)
+        except ConnectionClosedOK:
+            pass  # the server said goodbye; receive_text drains what it sent first
+
     def send_bytes(self, data: bytes) -> None:
-        self._ws.send(data)
+        self._send(data)
 
     def send_text(self, data: str) -> None:
-        self._ws.send(data)
+        self._send(data)
 
     def receive_text(self) -> str:
         message = self._ws.recv()

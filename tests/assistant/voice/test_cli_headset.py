@@ -16,12 +16,14 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
+from websockets.exceptions import ConnectionClosedOK
+from websockets.frames import Close
 
 from assistant.speech import FakeSpeechEngine, encode_text
 from assistant.speech.audio import pcm_to_wav, to_pcm
 from tests.assistant.voice.conftest import make_backend
 from tests.assistant.voice.test_ws_voice import make_app
-from web.cli.headset import StreamDecimator, app
+from web.cli.headset import StreamDecimator, _WebsocketsConnection, app, run_script
 
 ANSWERS = ["one two three four", "ready", "ready", "four two", "two", "sign off", "yes"]
 
@@ -128,3 +130,41 @@ def test_the_microphone_is_decimated_as_one_stream() -> None:
     assert _level(whole) > 0.9 * 8000 / np.sqrt(2)  # speech band kept
     assert _level(StreamDecimator(8000)(hiss)) < 0.02 * 8000  # above 4 kHz: not folded back
     assert StreamDecimator(16000)(voice) == voice
+
+
+class _ClosingSocket:
+    """A websocket whose server ends the dialogue after `sends` frames: later sends fail as
+    websockets' do once the close handshake is done, and the messages the server sent before
+    closing are still read, then the close."""
+
+    def __init__(self, messages: list[dict[str, object]], sends: int) -> None:
+        self.inbox = [json.dumps(m) for m in messages]
+        self.sends = sends
+
+    def send(self, data: str | bytes) -> None:
+        self.sends -= 1
+        if self.sends < 0:
+            raise ConnectionClosedOK(Close(1000, ""), Close(1000, ""), True)
+
+    def recv(self) -> str:
+        if not self.inbox:
+            raise ConnectionClosedOK(Close(1000, ""), Close(1000, ""), True)
+        return self.inbox.pop(0)
+
+
+def test_a_server_that_closes_during_the_last_answer_still_ends_the_dialogue(
+    tmp_path: Path,
+) -> None:
+    """The server may say goodbye and close while the client still sends the answer's tail
+    (seen under load): the goodbye is shown and the script counts as finished."""
+    write_script(tmp_path, ["yes"])  # 0.wav
+    sent_before_close = 3
+    ws = _ClosingSocket([{"type": "prompt", "text": "Sign off? Yes or no."},
+                         {"type": "command", "kind": "yes", "value": None, "text": "yes"},
+                         {"type": "prompt", "text": "Goodbye Anna."}, {"type": "end"}],
+                        sent_before_close)
+    shown: list[dict[str, object]] = []
+    assert run_script(_WebsocketsConnection(ws), [tmp_path / "0.wav"], shown.append)
+    assert ws.sends < 0  # the tail really was refused
+    assert [m.get("text") for m in shown][-2:] == ["Goodbye Anna.", None]
+    assert shown[-1] == {"type": "end"}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from core import CoreSettings, Database, Event
 from core.events import OrderCreated, record
@@ -138,6 +139,18 @@ def test_prune_deletes_only_old_published_rows(outbox_db: Database) -> None:
     assert _rows(outbox_db) == 2  # the recently sent one and the unsent one stay
 
 
+def _wait_until_gone(database: Database, pid: int, timeout: float = 15.0) -> None:
+    """Wait until PostgreSQL has ended backend ``pid`` (and so released its row locks)."""
+    deadline = time.monotonic() + timeout
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+    while time.monotonic() < deadline:
+        with database.read() as session:
+            if not session.execute(query, {"pid": pid}).scalar_one():
+                return
+        time.sleep(0.05)
+    pytest.fail(f"backend {pid} still there after {timeout} s")
+
+
 def test_postgres_relays_claim_disjoint_rows_and_a_dead_claim_frees_them(
     outbox_db: Database,
 ) -> None:
@@ -148,6 +161,7 @@ def test_postgres_relays_claim_disjoint_rows_and_a_dead_claim_frees_them(
             record(session, _order(30 + n))
     dead = outbox_db.session()
     dead.begin()
+    pid = dead.execute(text("SELECT pg_backend_pid()")).scalar_one()
     held = claim(dead, limit=4)  # a relay that claims and is killed before marking
     with outbox_db.write() as session:
         other = claim(session, limit=10)  # never waits for the held rows: skips them
@@ -155,6 +169,7 @@ def test_postgres_relays_claim_disjoint_rows_and_a_dead_claim_frees_them(
     assert not {e.id for e in held} & {e.id for e in other}
     dead.connection().invalidate()  # the process dies: its connection (and locks) go
     dead.close()
+    _wait_until_gone(outbox_db, pid)  # the server notices the closed socket in its own time
     with outbox_db.write() as session:
         replay = claim(session, limit=10)
     assert [e.id for e in replay] == sorted(e.id for e in held + other)
