@@ -82,8 +82,13 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
+# Two or more test processes (pytest-xdist, one per core, at most TEST_WORKERS): each test file
+# runs whole in one process, with its own scratch PostgreSQL database (tests/conftest.py).
+# TEST_WORKERS=0 runs the suite in this process alone.
+TEST_WORKERS ?= 4
 test: install-test system-deps-test lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15 \
+	  $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses=$(TEST_WORKERS) --dist loadfile)
 
 bench: install-test
 	$(PY) bench/core.py

@@ -53,17 +53,26 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The PostgreSQL URL, migrated from scratch once per test run."""
+def postgres_url() -> Iterator[str]:
+    """The PostgreSQL URL, migrated from scratch once per test run.
+
+    With pytest-xdist each worker gets a database of its own on the same server (the tests
+    truncate it freely); alone, the configured database itself is wiped and used.
+    """
     if not PG_URL:
         pytest.skip("FACET_TEST_POSTGRES_URL is not set")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        with fresh_postgres(f"facet_worker_{worker}") as url:
+            yield url
+        return
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     upgrade(PG_URL)
-    return PG_URL
+    yield PG_URL
 
 
 def _truncate_postgres(url: str) -> None:
