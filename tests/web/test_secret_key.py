@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from core import CoreSettings
 from core.settings import key_file
+from tests.web.secret_key_child import resolve
 from web.cli.main import app
 
 
@@ -33,18 +34,11 @@ def test_racing_threads_all_read_the_one_key(tmp_path: Path) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == ["secret_key"]  # no temp files left
 
 
-def _resolve(directory: str, start: multiprocessing.synchronize.Event,
-             out: multiprocessing.Queue[str]) -> None:
-    os.chdir(directory)
-    start.wait()
-    out.put(CoreSettings(secret_key="").resolved_secret_key())
-
-
 def test_racing_processes_agree_on_the_secret_key(tmp_path: Path) -> None:
     """Processes started at once (workers of one host) all sign with the same key."""
     context = multiprocessing.get_context("spawn")
     start, out = context.Event(), context.Queue()
-    procs = [context.Process(target=_resolve, args=(str(tmp_path), start, out))
+    procs = [context.Process(target=resolve, args=(str(tmp_path), start, out))
              for _ in range(6)]
     for proc in procs:
         proc.start()
