@@ -82,7 +82,8 @@ def test_fake_engine_over_the_websocket() -> None:
         assert first == {"type": "prompt", "text": "Operator ID?", "keys": ["sign_on"],
                          "state": "sign_on", "expect": "digits", "ended": False,
                          "audio": None, "time": first["time"]}
-        audio = encode_text("one two three four")
+        # Operator ids of any length: one could go on, so the listener waits 600 ms for more.
+        audio = encode_text("one two three four", silence_ms=800)
         for start in range(0, len(audio), 640):
             ws.send_bytes(audio[start : start + 640])
         messages = _until(ws, "prompt")
