@@ -38,7 +38,9 @@ __all__ = [
     "fsdd_dir",
     "mix_snr",
     "noise",
+    "perturb_speed",
     "read_fsdd",
+    "reverberate",
     "sentence",
     "synthesize",
     "vocabulary",
@@ -212,7 +214,8 @@ def mix_snr(samples: np.ndarray, snr_db: float, rng: np.random.Generator, rate: 
 
 def channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
     """A random headset and room for 16 kHz speech: narrowband or telephone band, tilt, level,
-    clipping, pads before and after, noise at 0-40 dB SNR, 8-bit quantisation."""
+    clipping, pads before and after, a room (reverberation), noise at 0-40 dB SNR, 8-bit
+    quantisation."""
     from scipy.signal import butter, sosfilt
 
     y = samples
@@ -230,6 +233,8 @@ def channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
     lead, tail = int(rng.uniform(0.05, 0.7) * 16000), int(rng.uniform(0.1, 0.7) * 16000)
     y = np.concatenate([np.zeros(lead), y, np.zeros(tail)])
     gen = np.random.default_rng(rng.randrange(1 << 30))
+    if rng.random() < 0.2:
+        y = reverberate(y, rng.uniform(0.15, 0.6), gen)
     if rng.random() < 0.85:
         y = mix_snr(y, rng.uniform(0, 40), gen, 16000, rng.choice(("pink", "white", "brown")))
     elif rng.random() < 0.5:
@@ -239,14 +244,37 @@ def channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
     return np.clip(y, -32768, 32767)
 
 
+def reverberate(samples: np.ndarray, rt60: float, rng: np.random.Generator,
+                rate: int = 16000) -> np.ndarray:
+    """`samples` in a room: the direct sound plus exponentially decaying noise (a synthetic
+    impulse response whose level falls 60 dB in `rt60` seconds), at the same peak level."""
+    from scipy.signal import fftconvolve
+
+    t = np.arange(int(rt60 * rate)) / rate
+    response = rng.normal(size=t.size) * 10 ** (-3 * t / rt60) * 0.3
+    response[0] = 1.0
+    wet = fftconvolve(samples, response)[: samples.size]
+    return wet * np.abs(samples).max() / (np.abs(wet).max() + 1e-9)
+
+
+def perturb_speed(samples: np.ndarray, factor: float) -> np.ndarray:
+    """`samples` played `factor` times faster (tempo and pitch together): a new vocal tract
+    length, the usual way to make more speakers out of few."""
+    if abs(factor - 1.0) < 1e-3:
+        return samples
+    return resample_poly(samples, round(100 * factor), 100)
+
+
 def digit_sequence(recordings: dict[int, dict[int, np.ndarray]], rng: random.Random,
                    count: int, *, gaps: Sequence[float] = (0, 0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.45),
-                   ) -> tuple[np.ndarray, list[str]]:
-    """One speaker's recorded digits joined with pauses (s): (16 kHz samples, the words)."""
+                   speed: float = 1.0) -> tuple[np.ndarray, list[str]]:
+    """One speaker's recorded digits joined with pauses (s): (16 kHz samples, the words),
+    played `speed` times faster (`perturb_speed`)."""
     parts, words = [], []
     for i in range(count):
         digit = rng.randrange(10)
-        parts.append(recordings[digit][rng.choice(sorted(recordings[digit]))])
+        parts.append(perturb_speed(recordings[digit][rng.choice(sorted(recordings[digit]))],
+                                   speed))
         words.append(DIGIT_WORDS[digit])
         if i < count - 1:
             parts.append(np.zeros(int(rng.choice(gaps) * 8000)))

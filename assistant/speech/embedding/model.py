@@ -1,9 +1,11 @@
 """The word model: per-embedding token probabilities for CTC, as plain numpy arrays.
 
 A layer norm, one hidden layer (GELU) and a softmax over the vocabulary's word tokens, a
-blank and an ``<unk>`` for words outside the vocabulary. It is deliberately small: it sits on
-a speech embedding trained on far more speech than Facet will ever have, and a per-frame
-classifier over it generalises to new voices better than a recurrent network does.
+blank and an ``<unk>`` for words outside the vocabulary; the hidden layer sees each embedding
+beside `context` neighbours on either side (the header's ``context``, 0 in older files). It
+is deliberately small: it sits on a speech embedding trained on far more speech than Facet
+will ever have, and a per-frame classifier over it generalises to new voices better than a
+recurrent network does.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 from assistant.speech.errors import SpeechModelNotFoundError
 
-__all__ = ["BLANK", "UNKNOWN", "WordModel", "bundled_model_path"]
+__all__ = ["BLANK", "UNKNOWN", "WordModel", "bundled_model_path", "stack_context"]
 
 BLANK = "<blank>"
 UNKNOWN = "<unk>"
@@ -48,6 +50,11 @@ class WordModel:
         """Token -> output column."""
         return {token: i for i, token in enumerate(self.tokens)}
 
+    @property
+    def context(self) -> int:
+        """Neighbouring embeddings on each side the hidden layer sees (edges repeated)."""
+        return int(str(self.info.get("context", 0)))
+
     @cached_property
     def words(self) -> frozenset[str]:
         """The words it can recognise (tokens other than blank and unknown)."""
@@ -58,7 +65,7 @@ class WordModel:
         w = self.weights
         x = embeddings.astype(np.float32)
         x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
-        x = x * w["norm_weight"] + w["norm_bias"]
+        x = stack_context(x * w["norm_weight"] + w["norm_bias"], self.context)
         h = x @ w["hidden_weight"].T + w["hidden_bias"]
         h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
         logits = h @ w["out_weight"].T + w["out_bias"]
@@ -66,11 +73,12 @@ class WordModel:
         return logits - np.log(np.exp(logits).sum(-1, keepdims=True))
 
     def to_bytes(self) -> bytes:
-        """The model as an .npz archive (weights plus a JSON header)."""
+        """The model as an .npz archive (weights as float16, half the size, plus a JSON
+        header); read back, its log-probs differ by a few thousandths."""
         buffer = io.BytesIO()
         header = json.dumps({"tokens": list(self.tokens), "step": self.step, **self.info})
         # Any: numpy's stubs would read a keyword array as its `allow_pickle` flag.
-        arrays: dict[str, Any] = {k: self.weights[k].astype(np.float32) for k in _KEYS}
+        arrays: dict[str, Any] = {k: self.weights[k].astype(np.float16) for k in _KEYS}
         np.savez_compressed(buffer, header=np.frombuffer(header.encode(), dtype=np.uint8),
                             **arrays)
         return buffer.getvalue()
@@ -96,6 +104,15 @@ class WordModel:
         if not Path(path).is_file():
             raise SpeechModelNotFoundError(f"no word model at {path}")
         return cls.from_bytes(Path(path).read_bytes())
+
+
+def stack_context(x: np.ndarray, context: int) -> np.ndarray:
+    """(frames x d) -> (frames x d*(2*context+1)): each frame beside its neighbours, from the
+    earliest, the first and last frames repeated past the edges."""
+    if context == 0 or x.shape[0] == 0:
+        return x
+    padded = np.concatenate([np.repeat(x[:1], context, 0), x, np.repeat(x[-1:], context, 0)])
+    return np.concatenate([padded[i : i + x.shape[0]] for i in range(2 * context + 1)], axis=1)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:

@@ -2,9 +2,11 @@
 
 The corpus is the development half only (see `corpus`): espeak-ng's development voices
 saying random answers with random pauses, and the development FSDD speakers' digits joined
-into sequences, each through a random headset and room (`corpus.channel`). The model learns
-CTC over word tokens on top of the frozen speech embedding. `fine_tune` is the same training
-on a few utterances of one person (enrolment), kept near the model it starts from.
+into sequences (most played 0.88-1.12 times as fast: new vocal tract lengths, more speakers
+than two), each through a random headset and room (`corpus.channel`). The model learns CTC
+over word tokens on top of the frozen speech embedding; a share of the corpus is held back
+to choose the epoch. `fine_tune` is the same training on a few utterances of one person
+(enrolment), kept near the model it starts from.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from assistant.speech.embedding import corpus
-from assistant.speech.embedding.frontend import SpeechEmbedder
+from assistant.speech.embedding.frontend import EMBEDDING_SIZE, SpeechEmbedder
 from assistant.speech.embedding.model import BLANK, UNKNOWN, WordModel
 
 __all__ = ["Example", "build_corpus", "fine_tune", "main", "train"]
@@ -58,7 +60,9 @@ def _job(args: tuple[str, int, int, int]) -> list[Example]:
                                       rng.randrange(20, 81), rng)
         else:
             speaker = speakers[rng.choice(sorted(speakers))]
-            audio, words = corpus.digit_sequence(speaker, rng, rng.choice((1, 1, 2, 2, 2, 3, 4)))
+            speed = rng.uniform(0.88, 1.12) if rng.random() < 0.7 else 1.0
+            audio, words = corpus.digit_sequence(speaker, rng, rng.choice((1, 1, 2, 2, 2, 3, 4)),
+                                                 speed=speed)
         samples = corpus.channel(audio, rng)
         out.append(Example(embedder.embed(samples, step).astype(np.float16),
                            _labels(words, known)))
@@ -77,37 +81,56 @@ def build_corpus(espeak: int, fsdd: int, *, seed: int = 0, workers: int = 2,
         return [example for batch in pool.map(_job, jobs) for example in batch]
 
 
-def _torch_net(tokens: int, hidden: int, dropout: float) -> Any:
+def _torch_net(tokens: int, hidden: int, dropout: float, context: int = 0) -> Any:
+    import torch
     import torch.nn as nn
 
-    return nn.Sequential(nn.LayerNorm(96), nn.Dropout(dropout), nn.Linear(96, hidden), nn.GELU(),
-                         nn.Dropout(dropout), nn.Linear(hidden, tokens))
+    class Net(nn.Module):
+        """`WordModel.log_probs` in torch (logits), with dropout."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.context = context
+            self.norm = nn.LayerNorm(EMBEDDING_SIZE)
+            self.hidden = nn.Linear(EMBEDDING_SIZE * (2 * context + 1), hidden)
+            self.out = nn.Linear(hidden, tokens)
+            self.drop = nn.Dropout(dropout)
+
+        def forward(self, x: Any) -> Any:
+            x = self.drop(self.norm(x))
+            if self.context:
+                k, frames = self.context, x.shape[1]
+                padded = torch.cat([x[:, :1].expand(-1, k, -1), x,
+                                    x[:, -1:].expand(-1, k, -1)], dim=1)
+                x = torch.cat([padded[:, i : i + frames] for i in range(2 * k + 1)], dim=-1)
+            return self.out(self.drop(nn.functional.gelu(self.hidden(x))))
+
+    return Net()
 
 
 def _to_model(net: Any, tokens: Sequence[str], step: int, info: dict[str, object]) -> WordModel:
-    parts = {"norm_weight": net[0].weight, "norm_bias": net[0].bias,
-             "hidden_weight": net[2].weight, "hidden_bias": net[2].bias,
-             "out_weight": net[5].weight, "out_bias": net[5].bias}
+    parts = {"norm_weight": net.norm.weight, "norm_bias": net.norm.bias,
+             "hidden_weight": net.hidden.weight, "hidden_bias": net.hidden.bias,
+             "out_weight": net.out.weight, "out_bias": net.out.bias}
     weights = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in parts.items()}
-    return WordModel(tuple(tokens), step, weights, info)
+    return WordModel(tuple(tokens), step, weights, {**info, "context": net.context})
 
 
 def _from_model(model: WordModel, dropout: float) -> Any:
     import torch
 
-    net = _torch_net(len(model.tokens), model.weights["hidden_weight"].shape[0], dropout)
-    pairs = ((0, "norm"), (2, "hidden"), (5, "out"))
+    net = _torch_net(len(model.tokens), model.weights["hidden_weight"].shape[0], dropout,
+                     model.context)
     with torch.no_grad():
-        for layer, name in pairs:
-            net[layer].weight.copy_(torch.from_numpy(model.weights[f"{name}_weight"]))
-            net[layer].bias.copy_(torch.from_numpy(model.weights[f"{name}_bias"]))
+        for name in ("norm", "hidden", "out"):
+            getattr(net, name).weight.copy_(torch.from_numpy(model.weights[f"{name}_weight"]))
+            getattr(net, name).bias.copy_(torch.from_numpy(model.weights[f"{name}_bias"]))
     return net
 
 
 def _batches(examples: Sequence[Example], index: dict[str, int], size: int,
              rng: random.Random, jitter: float) -> Any:
     import torch
-    from torch.nn.utils.rnn import pad_sequence
 
     order = list(range(len(examples)))
     rng.shuffle(order)
@@ -116,25 +139,49 @@ def _batches(examples: Sequence[Example], index: dict[str, int], size: int,
         xs = [torch.from_numpy(e.embeddings.astype(np.float32)) for e in chosen]
         xs = [x + jitter * torch.randn_like(x) * x.std() for x in xs]
         lengths = torch.tensor([len(x) for x in xs])
+        longest = int(lengths.max())
+        # padded with each utterance's last frame, as `stack_context` sees past the end
+        xs = [torch.cat([x, x[-1:].expand(longest - len(x), -1)]) for x in xs]
         targets = torch.tensor([index[t] for e in chosen for t in e.tokens])
         target_lengths = torch.tensor([len(e.tokens) for e in chosen])
-        yield pad_sequence(xs, batch_first=True), lengths, targets, target_lengths
+        yield torch.stack(xs), lengths, targets, target_lengths
+
+
+def _usable(examples: Sequence[Example]) -> list[Example]:
+    return [e for e in examples if 0 < len(e.tokens) <= len(e.embeddings)]
+
+
+def _loss(net: Any, examples: Sequence[Example], index: dict[str, int]) -> float:
+    """Mean CTC loss of `examples` (evaluation mode, no jitter)."""
+    import torch
+
+    ctc = torch.nn.CTCLoss(blank=index[BLANK], zero_infinity=True, reduction="sum")
+    net.eval()
+    total = 0.0
+    with torch.no_grad():
+        for x, lengths, targets, target_lengths in _batches(examples, index, 256,
+                                                            random.Random(0), 0.0):
+            log_probs = net(x).log_softmax(-1).transpose(0, 1)
+            total += float(ctc(log_probs, targets, lengths, target_lengths))
+    return total / max(1, len(examples))
 
 
 def _fit(net: Any, examples: Sequence[Example], index: dict[str, int], *, epochs: int,
          lr: float, seed: int, anchor: float = 0.0, schedule: bool = True, batch: int = 64,
-         log: bool = False) -> None:
+         valid: Sequence[Example] = (), log: bool = False) -> None:
+    """Train `net` in place; with `valid`, end on the epoch whose validation loss was lowest."""
     import torch
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    usable = [e for e in examples if 0 < len(e.tokens) <= len(e.embeddings)]
+    usable, held = _usable(examples), _usable(valid)
     start = [p.detach().clone() for p in net.parameters()]
     optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.0 if anchor else 1e-2)
     steps = epochs * max(1, (len(usable) + batch - 1) // batch)
     scheduler = (torch.optim.lr_scheduler.OneCycleLR(optimiser, lr, total_steps=steps)
                  if schedule else None)
     ctc = torch.nn.CTCLoss(blank=index[BLANK], zero_infinity=True)
+    best: tuple[float, dict[str, Any]] | None = None
     for epoch in range(epochs):
         net.train()
         total, began = 0.0, time.perf_counter()
@@ -151,20 +198,28 @@ def _fit(net: Any, examples: Sequence[Example], index: dict[str, int], *, epochs
             if scheduler is not None:
                 scheduler.step()
             total += float(loss.detach()) * len(lengths)
+        checked = _loss(net, held, index) if held else None
+        if checked is not None and (best is None or checked < best[0]):
+            best = (checked, {k: v.clone() for k, v in net.state_dict().items()})
         if log:
             print(f"epoch {epoch}: loss {total / len(usable):.3f}"
-                  f" ({time.perf_counter() - began:.0f} s)", flush=True)
+                  + (f", held back {checked:.3f}" if checked is not None else "")
+                  + f" ({time.perf_counter() - began:.0f} s)", flush=True)
+    if best is not None:
+        net.load_state_dict(best[1])
     net.eval()
 
 
 def train(examples: Sequence[Example], *, hidden: int = 256, dropout: float = 0.3,
-          epochs: int = 3, lr: float = 2e-3, seed: int = 0, step: int = STEP,
+          context: int = 0, epochs: int = 3, lr: float = 2e-3, seed: int = 0,
+          step: int = STEP, valid: Sequence[Example] = (),
           info: dict[str, object] | None = None, log: bool = False) -> WordModel:
-    """A word model trained from scratch on `examples` (tokens: blank, vocabulary, unknown)."""
+    """A word model trained from scratch on `examples` (tokens: blank, vocabulary, unknown);
+    with `valid` (held back from the same development data), the epoch it fits best."""
     tokens = (BLANK, *corpus.vocabulary(), UNKNOWN)
     index = {t: i for i, t in enumerate(tokens)}
-    net = _torch_net(len(tokens), hidden, dropout)
-    _fit(net, examples, index, epochs=epochs, lr=lr, seed=seed, log=log)
+    net = _torch_net(len(tokens), hidden, dropout, context)
+    _fit(net, examples, index, epochs=epochs, lr=lr, seed=seed, valid=valid, log=log)
     return _to_model(net, tokens, step, dict(info or {}))
 
 
@@ -182,9 +237,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Build the development corpus, train, and write the model file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the .npz")
-    parser.add_argument("--espeak", type=int, default=24000, help="synthetic utterances")
-    parser.add_argument("--fsdd", type=int, default=8000, help="real-speaker sequences")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--espeak", type=int, default=14500, help="synthetic utterances")
+    parser.add_argument("--fsdd", type=int, default=4500, help="real-speaker sequences")
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--hidden", type=int, default=256, help="hidden layer width")
+    parser.add_argument("--context", type=int, default=3,
+                        help="neighbouring embeddings on each side the hidden layer sees")
+    parser.add_argument("--dropout", type=float, default=0.3)
+    parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
+    parser.add_argument("--hold", type=float, default=0.05,
+                        help="share of the corpus held back to choose the epoch (0: the last)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
@@ -195,10 +257,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers)
     print(f"corpus: {len(examples)} utterances in {time.perf_counter() - began:.0f} s",
           flush=True)
+    held = int(len(examples) * args.hold)
+    order = list(range(len(examples)))
+    random.Random(args.seed).shuffle(order)
+    valid = [examples[i] for i in order[:held]]
+    train_on = [examples[i] for i in sorted(order[held:])]
     info = {"trained_on": f"{args.espeak} espeak-ng utterances (development voices), "
                           f"{args.fsdd} FSDD sequences ({', '.join(corpus.FSDD_DEV_SPEAKERS)})",
-            "seed": args.seed, "epochs": args.epochs}
-    model = train(examples, epochs=args.epochs, seed=args.seed, info=info, log=True)
+            "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
+            "dropout": args.dropout, "context": args.context}
+    model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,
+                  epochs=args.epochs, lr=args.lr, seed=args.seed, valid=valid, info=info,
+                  log=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(model.to_bytes())
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")

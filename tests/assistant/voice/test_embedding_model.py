@@ -1,0 +1,56 @@
+"""The word model's file and its torch twin: neighbouring embeddings (`context`), float16
+storage, and training's torch network computing exactly what numpy computes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.speech.embedding import training
+from assistant.speech.embedding.model import BLANK, UNKNOWN, WordModel, stack_context
+
+
+def _model(context: int, hidden: int = 16) -> WordModel:
+    rng = np.random.default_rng(0)
+    tokens = (BLANK, "one", "two", UNKNOWN)
+    weights = {"norm_weight": rng.normal(1, 0.1, 96), "norm_bias": rng.normal(0, 0.1, 96),
+               "hidden_weight": rng.normal(0, 0.1, (hidden, 96 * (2 * context + 1))),
+               "hidden_bias": rng.normal(0, 0.1, hidden),
+               "out_weight": rng.normal(0, 0.3, (len(tokens), hidden)),
+               "out_bias": rng.normal(0, 0.1, len(tokens))}
+    return WordModel(tokens, 8, {k: v.astype(np.float32) for k, v in weights.items()},
+                     {"context": context})
+
+
+def test_stack_context_repeats_the_edges() -> None:
+    x = np.arange(3, dtype=np.float32)[:, None]
+    assert stack_context(x, 1).tolist() == [[0, 0, 1], [0, 1, 2], [1, 2, 2]]
+    assert stack_context(x, 0) is x
+
+
+def test_a_model_file_keeps_its_context_and_its_words() -> None:
+    model = _model(context=2)
+    frames = np.random.default_rng(1).normal(size=(12, 96)).astype(np.float32)
+    again = WordModel.from_bytes(model.to_bytes())
+    assert again.context == 2
+    assert np.abs(again.log_probs(frames) - model.log_probs(frames)).max() < 0.02
+    assert (again.log_probs(frames).argmax(-1) == model.log_probs(frames).argmax(-1)).all()
+
+
+def test_older_files_without_context_still_load() -> None:
+    model = _model(context=0)
+    old = WordModel(model.tokens, model.step, model.weights, {})
+    assert WordModel.from_bytes(old.to_bytes()).context == 0
+
+
+def test_the_torch_network_computes_what_numpy_does() -> None:
+    import torch
+
+    model = _model(context=1)
+    net = training._from_model(model, dropout=0.3).eval()
+    frames = np.random.default_rng(2).normal(size=(9, 96)).astype(np.float32)
+    with torch.no_grad():
+        torch_out = net(torch.from_numpy(frames)[None]).log_softmax(-1)[0].numpy()
+    assert np.abs(torch_out - model.log_probs(frames)).max() < 1e-4
+    back = training._to_model(net, model.tokens, model.step, {})
+    assert back.context == 1 and np.allclose(back.weights["hidden_weight"],
+                                             model.weights["hidden_weight"])
