@@ -94,7 +94,9 @@ def run_enrolment(ws: Any, *, takes: int | None = None,
             if takes == 0:
                 return messages
             takes = None if takes is None else takes - 1
-            ws.send_bytes(encode_text(message["phrase"]))
+            # 800 ms of quiet after it: a phrase another phrase may continue ("one", "one two")
+            # ends only after the listener's longer pause for such answers (600 ms).
+            ws.send_bytes(encode_text(message["phrase"], silence_ms=800))
 
 
 def profiles(app: FastAPI) -> list[Any]:
