@@ -265,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     info = {"trained_on": f"{args.espeak} espeak-ng utterances (development voices), "
                           f"{args.fsdd} FSDD sequences ({', '.join(corpus.FSDD_DEV_SPEAKERS)})",
             "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
-            "dropout": args.dropout, "context": args.context}
+            "dropout": args.dropout}  # the context is the net's own (`_to_model`)
     model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,
                   epochs=args.epochs, lr=args.lr, seed=args.seed, valid=valid, info=info,
                   log=True)
