@@ -65,14 +65,15 @@ class _WebsocketsConnection:
     """
 
     def __init__(self, ws: Any) -> None:
-        self._ws = ws
-
-    def _send(self, data: str | bytes) -> None:
         from websockets.exceptions import ConnectionClosedOK
 
+        self._ws = ws
+        self._closed_ok = ConnectionClosedOK
+
+    def _send(self, data: str | bytes) -> None:
         try:
             self._ws.send(data)
-        except ConnectionClosedOK:
+        except self._closed_ok:
             pass  # the server said goodbye; receive_text drains what it sent first
 
     def send_bytes(self, data: bytes) -> None:
