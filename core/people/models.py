@@ -42,3 +42,5 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # The UI language the person chose ("en", "zh"); None follows the browser's preference.
+    language: Mapped[str | None] = mapped_column(String(8))
