@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String
+from sqlalchemy import Date, DateTime, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
@@ -31,6 +31,9 @@ class Supplier(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(128))
     country: Mapped[str | None] = mapped_column(String(2))
+    # A retired supplier keeps its lots and orders (traceability) but takes no new orders.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    contact: Mapped[str] = mapped_column(String(128), default="", server_default="")
 
 
 class Lot(Base):

@@ -17,6 +17,7 @@ class SupplierCreate(BaseModel):
     code: Text = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
     name: Text = Field(min_length=1, max_length=128)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    contact: Text = Field(default="", max_length=128, description="Person, e-mail or phone.")
 
 
 class SupplierRead(BaseModel):
@@ -28,6 +29,8 @@ class SupplierRead(BaseModel):
     code: str
     name: str
     country: str | None
+    contact: str = ""
+    active: bool = True
 
 
 class LotCreate(BaseModel):
