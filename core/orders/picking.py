@@ -36,6 +36,7 @@ __all__ = [
     "pick_line_reads",
     "pick_list_read",
     "travel_order",
+    "unassign_pick_list",
 ]
 
 Sequencer = Callable[[list[str]], list[str]]
@@ -263,6 +264,30 @@ def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str
     return doc
 
 
+def unassign_pick_list(session: Session, *, actor: Actor, number: str) -> Document:
+    """Take a pick list back from its picker (``pick:assign``): the next to work it claims it."""
+    require(actor, "pick:assign")
+    doc = session.scalar(
+        select(Document)
+        .where(Document.number == number, Document.kind == DocKind.PICK)
+        .with_for_update()
+    )
+    if doc is None:
+        raise NotFoundError(f"No pick list numbered '{number}'.", code="unknown-pick-list")
+    if doc.status != DocStatus.OPEN:
+        raise ConflictError(f"Pick list {number} is {doc.status}.", code="pick-list-closed")
+    previous = (
+        session.scalar(select(User.username).where(User.id == doc.assignee_id))
+        if doc.assignee_id
+        else None
+    )
+    doc.assignee_id = None
+    session.flush()
+    audit.record(session, actor=actor.username, action="pick.unassign", entity=doc.number,
+                 detail={"previous": previous})
+    return doc
+
+
 def list_pick_lists(
     session: Session,
     *,
@@ -339,6 +364,7 @@ def pick_line_reads(session: Session, line_ids: Sequence[int]) -> list[PickLineR
             reservation_id=r.reservation_id,
             done_by=r.username,
             done_at=r.done_at,
+            skipped=int((r.data or {}).get("skipped", 0)),
         )
         for r in _line_rows(session, line_ids)
     }

@@ -157,6 +157,8 @@ class PickLineRead(BaseModel):
     reservation_id: int | None
     done_by: str | None
     done_at: datetime | None
+    #: How many times the line was passed by (skipped) while it stayed open.
+    skipped: int = 0
 
 
 class PickListRead(BaseModel):
@@ -216,6 +218,23 @@ class PickUndo(BaseModel):
     reason: Text = Field(default="pick undone", min_length=1, max_length=64)
 
 
+class ParcelIn(BaseModel):
+    """What leaves the packing bench: how many parcels, their weight, carrier and tracking."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parcels: int = Field(default=1, ge=1, le=99, description="Number of parcels.")
+    weight_kg: float | None = Field(default=None, gt=0, le=1000, allow_inf_nan=False,
+                                    description="Total weight of the parcels in kg.")
+    carrier: Text | None = Field(default=None, min_length=1, max_length=32)
+    tracking: Text | None = Field(default=None, min_length=1, max_length=64,
+                                  description="The carrier's tracking number.")
+
+
+class ParcelRead(ParcelIn):
+    """A shipment's parcel as recorded."""
+
+
 class ShipmentRead(BaseModel):
     """A shipment document of an order, lines packing -> customer."""
 
@@ -227,6 +246,94 @@ class ShipmentRead(BaseModel):
     created_at: datetime
     closed_at: datetime | None
     lines: list[PickLineRead]
+    #: The parcel as recorded at shipping (null for shipments made without one).
+    parcel: ParcelRead | None = None
+    #: Whether a packer scanned every piece against the picks before it shipped.
+    verified: bool = False
+
+
+class ShipCreate(BaseModel):
+    """Ship an order: the parcel, and the pieces the packer scanned (checked against picks)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parcel: ParcelIn | None = None
+    pieces: list[Lookup] | None = Field(
+        default=None, max_length=5000,
+        description="Scanned codes (serial, FACET:S: QR, EPC; a SKU code per unserialised "
+                    "piece): when given, the order ships only if they match what was picked.")
+
+
+class PackCheck(BaseModel):
+    """Codes a packer scanned at the bench, to check against what was picked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pieces: list[Lookup] = Field(default_factory=list, max_length=5000)
+
+
+class PackPieceRead(BaseModel):
+    """A piece (serialised) or a quantity of an unserialised SKU waiting in packing."""
+
+    line_no: int
+    sku: str
+    lot: str | None
+    serial: str | None
+    quantity: int
+    packing: str
+
+
+class PackExtraRead(BaseModel):
+    """A scanned code that does not belong in this order's parcel, and why."""
+
+    code: str
+    #: unknown-code, not-a-piece, not-in-order, duplicate or too-many.
+    reason: str
+
+
+class PackingRead(BaseModel):
+    """What was picked for an order and waits in packing, and the check of a scan against it."""
+
+    order_id: int
+    external_id: str
+    status: OrderStatus
+    expected: list[PackPieceRead]
+    matched: list[PackPieceRead]
+    missing: list[PackPieceRead]
+    extra: list[PackExtraRead]
+    #: Every expected piece scanned and nothing extra: ready to ship.
+    complete: bool
+
+
+class ReservationRead(BaseModel):
+    """Stock set aside for an order line: where, which lot, how much is still held."""
+
+    id: int
+    line_no: int
+    sku: str
+    location: str
+    lot: str
+    quantity: int
+    open_quantity: int
+    status: str
+    created_at: datetime
+
+
+class TrailPickRead(BaseModel):
+    """A pick line of an order, with the list it is on and who picks that list."""
+
+    pick_list: str
+    picker: str | None
+    line: PickLineRead
+
+
+class OrderTrailRead(BaseModel):
+    """Everything that happened to an order on the floor: reservations, picks, shipments."""
+
+    order_id: int
+    reservations: list[ReservationRead]
+    picks: list[TrailPickRead]
+    shipments: list[ShipmentRead]
 
 
 class PickExceptionRead(BaseModel):
