@@ -13,6 +13,7 @@ from core.api_deps import Writer, allow, context_of, read_session, signed_in_act
 from core.people import service
 from core.people.models import User
 from core.people.schemas import (
+    LanguageChange,
     PasswordChange,
     PasswordReset,
     RoleChange,
@@ -38,6 +39,7 @@ def _token(request: Request, signed: service.SignedIn) -> Token:
         role=actor.role,
         username=actor.username,
         must_change_password=actor.must_change_password,
+        language=signed.language,
     )
 
 
@@ -95,9 +97,21 @@ async def change_my_password(
     def store() -> service.SignedIn:
         with db.write() as session:
             user = service.set_own_password(session, actor=actor, password_hash=new_hash)
-            return service.SignedIn(service.actor_for(user), user.token_version)
+            return service.SignedIn(service.actor_for(user), user.token_version, user.language)
 
     return _token(request, await run_in_threadpool(store))
+
+
+@router.put("/me/language", response_model=UserRead)
+def set_my_language(
+    request: Request, body: LanguageChange, actor: Annotated[Actor, Depends(signed_in_actor)]
+) -> UserRead:
+    """Choose the language the pages are drawn in: ``en``, ``zh``, or null to follow the
+    browser's preference (422 ``unknown-language``). Allowed while a password change is
+    pending, so the person can read the page that asks for it."""
+    with context_of(request.app).db.write() as session:
+        user = service.set_own_language(session, actor=actor, language=body.language)
+        return UserRead.model_validate(user)
 
 
 @router.get("/users", response_model=list[UserRead])

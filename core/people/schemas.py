@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.people.models import Role
 
+#: The languages the pages are drawn in (the web package holds their catalogues).
+UI_LANGUAGES = ("en", "zh")
+
 
 class Token(BaseModel):
     """An OAuth2 bearer token."""
@@ -17,6 +20,10 @@ class Token(BaseModel):
     must_change_password: bool = Field(
         default=False,
         description="True: this token only allows GET /api/me and POST /api/me/password.",
+    )
+    language: str | None = Field(
+        default=None,
+        description="The UI language the person chose (en, zh); null follows the browser.",
     )
 
 
@@ -44,6 +51,7 @@ class UserRead(BaseModel):
     operator_id: str | None
     active: bool
     must_change_password: bool = False
+    language: str | None = None
 
 
 class RoleChange(BaseModel):
@@ -69,3 +77,14 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(min_length=1, max_length=256)
     new_password: str = Field(min_length=8, max_length=256)
+
+
+class LanguageChange(BaseModel):
+    """The UI language the signed-in person chooses; null goes back to the browser's choice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str | None = Field(
+        description=f"One of {', '.join(UI_LANGUAGES)}, or null to follow the browser.",
+        max_length=16,
+    )

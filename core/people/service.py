@@ -18,6 +18,7 @@ from core.clock import now
 from core.db import Database
 from core.errors import AuthError, ConflictError, NotFoundError, ValidationFailed
 from core.people.models import Role, User
+from core.people.schemas import UI_LANGUAGES
 from core.people.security import (
     Actor,
     TokenClaims,
@@ -124,6 +125,7 @@ class SignedIn:
 
     actor: Actor
     token_version: int
+    language: str | None = None
 
 
 def authenticate(session: Session, *, username: str, password: str) -> SignedIn:
@@ -138,7 +140,7 @@ def authenticate(session: Session, *, username: str, password: str) -> SignedIn:
         raise AuthError("Wrong username or password.", code="bad-credentials")
     if not check_password(user.password_hash, password):
         raise AuthError("Wrong username or password.", code="bad-credentials")
-    return SignedIn(actor_for(user), user.token_version)
+    return SignedIn(actor_for(user), user.token_version, user.language)
 
 
 def sign_in(db: Database, *, username: str, password: str, demo_mode: bool) -> SignedIn:
@@ -150,7 +152,7 @@ def sign_in(db: Database, *, username: str, password: str, demo_mode: bool) -> S
         with db.write() as session:
             user = session.get_one(User, signed.actor.id)
             user.must_change_password = True
-            signed = SignedIn(actor_for(user), user.token_version)
+            signed = SignedIn(actor_for(user), user.token_version, user.language)
     return signed
 
 
@@ -375,6 +377,21 @@ def change_own_password(session: Session, *, actor: Actor, current: str, new: st
     check_new_password(new, current=current)
     verify_own_password(session, actor=actor, password=current)
     return set_own_password(session, actor=actor, password_hash=hash_password(new))
+
+
+def set_own_language(session: Session, *, actor: Actor, language: str | None) -> User:
+    """Store the UI language the signed-in person chose (None: follow the browser)."""
+    if language is not None and language not in UI_LANGUAGES:
+        raise ValidationFailed(
+            f"Unknown language '{language}'; use one of {', '.join(UI_LANGUAGES)}, or null "
+            "to follow the browser's preference.",
+            code="unknown-language",
+        )
+    user = session.get(User, actor.id)
+    if user is None or not user.active:
+        raise AuthError("This account is deactivated; ask an admin.", code="account-inactive")
+    user.language = language
+    return user
 
 
 def user_by_name(session: Session, username: str) -> User:
