@@ -17,6 +17,7 @@ from twin.errors import (
 )
 from twin.generate import LayoutSpec, generate_layout
 from twin.graph import build_graph, network
+from twin.history import OrderHistory, history_from_picks, last_bins
 from twin.layout import Layout, Location, layout_from_dict, layout_to_dict, load_layout, save_layout
 from twin.mirror import LiveMirror, LocationEvent, PickerPosition
 from twin.orders import (
@@ -49,6 +50,7 @@ __all__ = [
     "NoRouteError",
     "Order",
     "OrderError",
+    "OrderHistory",
     "OrderLine",
     "OrderStream",
     "PickerPosition",
@@ -65,6 +67,8 @@ __all__ = [
     "confidence_interval",
     "generate_layout",
     "generate_orders",
+    "history_from_picks",
+    "last_bins",
     "layout_from_dict",
     "layout_to_dict",
     "load_layout",

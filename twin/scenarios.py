@@ -2,7 +2,9 @@
 
 Every replication ``r`` draws its order stream and its pick-time noise from child ``r`` of
 ``numpy.random.SeedSequence(seed)``, so two scenarios compared with the same seed see the
-same orders and the same picking times, and their KPI differences are paired.
+same orders and the same picking times, and their KPI differences are paired. The orders are
+a generated stream, a fixed list, or an :class:`~twin.history.OrderHistory` of real days (each
+replication replays one day, drawn with the replication's order generator).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from twin.errors import SimulationError
+from twin.errors import OrderError, SimulationError
+from twin.history import OrderHistory
 from twin.layout import Layout
 from twin.orders import (
     Catalogue,
@@ -111,8 +114,22 @@ def make_scenario(
     raise SimulationError(f"unknown slotting policy {policy!r}; choose from {SLOTTING_POLICIES}")
 
 
+Workload = Sequence[Order] | OrderStream | OrderHistory
+
+
+def _batch(orders: Workload, rng: np.random.Generator, config: SimConfig) -> list[Order]:
+    """One replication's orders: drawn from a stream, one real day, or the fixed list."""
+    if isinstance(orders, OrderStream):
+        return generate_orders(orders, rng, horizon_s=config.shift_hours * 3600)
+    if isinstance(orders, OrderHistory):
+        if not orders.days:
+            raise OrderError("the order history has no picked orders to replay")
+        return list(orders.days[int(rng.integers(len(orders.days)))])
+    return list(orders)
+
+
 def _replication_inputs(
-    orders: Sequence[Order] | OrderStream, config: SimConfig, seed: int, replications: int
+    orders: Workload, config: SimConfig, seed: int, replications: int
 ) -> list[tuple[list[Order], np.random.Generator]]:
     """Per replication: its orders and the generator of its pick-time noise."""
     if not isinstance(replications, int) or replications < 2:
@@ -120,12 +137,7 @@ def _replication_inputs(
     inputs = []
     for child in np.random.SeedSequence(seed).spawn(replications):
         order_seq, noise_seq = child.spawn(2)
-        if isinstance(orders, OrderStream):
-            batch = generate_orders(
-                orders, np.random.default_rng(order_seq), horizon_s=config.shift_hours * 3600
-            )
-        else:
-            batch = list(orders)
+        batch = _batch(orders, np.random.default_rng(order_seq), config)
         inputs.append((batch, np.random.default_rng(noise_seq)))
     return inputs
 
@@ -140,7 +152,7 @@ def _summary(name: str, results: list[ShiftResult], confidence: float) -> Simula
 def simulate(
     scenario: Scenario,
     config: SimConfig,
-    orders: Sequence[Order] | OrderStream,
+    orders: Workload,
     *,
     seed: int,
     replications: int = 5,
@@ -170,7 +182,7 @@ def compare_scenarios(
     a: Scenario,
     b: Scenario,
     config: SimConfig,
-    orders: Sequence[Order] | OrderStream,
+    orders: Workload,
     *,
     seed: int,
     replications: int = 5,

@@ -1,8 +1,9 @@
-"""Build a twin layout from the warehouse's own locations.
+"""Build a twin layout from the warehouse's own locations, and read its order history.
 
 This is the one twin module allowed to read the core: :func:`layout_from_core` reads the bins
-through ``core.warehouse_bins``; :func:`layout_from_locations` takes any iterable of plain
-location records (objects or mappings with ``code``, ``kind``, ``aisle``, ``bay``,
+through ``core.warehouse_bins``, :func:`pick_records` the ledger's pick moves of a period and
+:func:`slotting_today` where each SKU is kept now. :func:`layout_from_locations` takes any
+iterable of plain location records (objects or mappings with ``code``, ``kind``, ``aisle``, ``bay``,
 ``level``, ``x``, ``y``, ``z``) and infers aisles, blocks, cross aisles, the depot (the
 packing location) and the vault zone.
 Aisles must run along ``y``; the records' coordinates are metres.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from twin.errors import LayoutError
@@ -23,6 +25,8 @@ __all__ = [
     "LocationRecordData",
     "layout_from_core",
     "layout_from_locations",
+    "pick_records",
+    "slotting_today",
     "PICKABLE_KINDS",
 ]
 
@@ -244,3 +248,32 @@ def layout_from_core(db: Any, *, name: str = "warehouse") -> Layout:
     from core import warehouse_bins
 
     return layout_from_locations(warehouse_bins(db), name=name)
+
+
+def pick_records(db: Any, *, since: datetime, until: datetime) -> list[Any]:
+    """The ledger's pick moves for sales orders in ``[since, until)`` (``core.reports``'
+    ``PickedUnit`` rows: order, SKU, bin, quantity, when), for ``twin.history``."""
+    from core.reports import pick_history
+
+    with db.read() as session:
+        return list(pick_history(session, since=since, until=until))
+
+
+def slotting_today(db: Any, layout: Layout, fallback: Mapping[str, str]) -> dict[str, str]:
+    """SKU -> the layout's bin holding most of it now; SKUs out of stock keep their bin in
+    ``fallback`` (where they were last picked) when the layout has it."""
+    from core.ledger import positive_balances
+
+    codes = layout.location_by_code
+    with db.read() as session:
+        rows = positive_balances(session, locations=codes)
+    units: dict[tuple[str, str], int] = {}
+    for row in rows:  # one row per lot: a bin's lots are summed
+        units[row.sku, row.location] = units.get((row.sku, row.location), 0) + row.on_hand
+    best: dict[str, tuple[int, str]] = {}
+    for (sku, code), qty in sorted(units.items()):  # ties: the first bin code wins
+        if sku not in best or qty > best[sku][0]:
+            best[sku] = (qty, code)
+    slotting = {sku: code for sku, code in fallback.items() if code in codes}
+    slotting.update({sku: code for sku, (_qty, code) in best.items()})
+    return slotting
