@@ -253,10 +253,10 @@ def layout_from_core(db: Any, *, name: str = "warehouse") -> Layout:
 def pick_records(db: Any, *, since: datetime, until: datetime) -> list[Any]:
     """The ledger's pick moves for sales orders in ``[since, until)`` (``core.reports``'
     ``PickedUnit`` rows: order, SKU, bin, quantity, when), for ``twin.history``."""
-    from core.reports import pick_history
+    from core.reports import picked_units
 
     with db.read() as session:
-        return list(pick_history(session, since=since, until=until))
+        return list(picked_units(session, since=since, until=until))
 
 
 def slotting_today(db: Any, layout: Layout, fallback: Mapping[str, str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from core.reports.operations import (
 )
 from core.reports.overview import overview
 from core.reports.people import staff_performance
-from core.reports.pick_history import PickedUnit, pick_history
+from core.reports.pick_history import PickedUnit, picked_units
 from core.reports.quality import order_flow, supplier_quality
 from core.reports.registry import REPORTS, ReportOptions, run_report
 from core.reports.sales import best_sellers, slow_movers, stock_turnover
@@ -48,8 +48,8 @@ __all__ = [
     "order_flow",
     "overview",
     "pending_orders",
-    "pick_history",
     "pick_progress",
+    "picked_units",
     "picker_performance",
     "qc_failures_by_supplier",
     "reorder_advice",

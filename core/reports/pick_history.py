@@ -1,6 +1,6 @@
 """Pick history: every unit picked for an order over a period, as the ledger recorded it.
 
-The twin's what-if replays these picks (``twin.sources.order_history``), so each row is one
+The twin's what-if replays these picks (``twin.sources.pick_records``), so each row is one
 pick move of a pick list, with the order it served, the bin it left and when; a pick that
 was undone (its move reversed) is left out, as it never left the shelf.
 """
@@ -20,7 +20,7 @@ from core.ledger.models import StockMove
 from core.locations.models import Location
 from core.orders.models import OrderLine, SalesOrder
 
-__all__ = ["PickedUnit", "pick_history"]
+__all__ = ["PickedUnit", "picked_units"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class PickedUnit:
     picked_at: datetime
 
 
-def pick_history(session: Session, *, since: datetime, until: datetime) -> list[PickedUnit]:
+def picked_units(session: Session, *, since: datetime, until: datetime) -> list[PickedUnit]:
     """Pick moves posted in ``[since, until)`` for sales orders, oldest first (undone ones
     left out)."""
     undo = aliased(StockMove)
