@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web.pages import alerts, inventory, overview, twin_page, users
 from web.pages.api import Api
+from web.pages.handheld import HANDHELD_NAV
 from web.pages.shell import NavItem, register_shell, shell_layout
 from web.pages.ui import PageContext
 from web.pages.wsgi import wsgi_as_asgi
@@ -33,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("/alerts", "Alert wall", "alerts:read", alerts.layout),
     NavItem("/users", "Users", "users:write", users.users_layout),
     NavItem("/account", "My password", "read", users.account_layout),
+    *HANDHELD_NAV,
 ]
 
 

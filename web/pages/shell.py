@@ -29,6 +29,8 @@ class NavItem:
     permission: str
     layout: Callable[[Auth], Any]
     extra: Extra | None = None
+    #: False for pages reached from another page (the handheld screens under /hh), not the bar.
+    menu: bool = True
 
     def available(self) -> bool:
         """Whether the extra this page needs (if any) is installed."""
@@ -48,7 +50,7 @@ ASSISTANT_NAV: tuple[NavItem, ...] = (
 
 def landing_for(role: str) -> str:
     """Where a person lands after signing in: the page of their daily work."""
-    return {"picker": "/inventory", "security": "/alerts", "clerk": "/inventory",
+    return {"picker": "/hh", "security": "/alerts", "clerk": "/inventory",
             "qc_inspector": "/inventory"}.get(role, "/overview")
 
 
@@ -83,11 +85,16 @@ def signin_layout(message: Any = None, *, demo: bool = False) -> html.Div:
     ], className="card signin", id="signin-page")
 
 
+def _under(path: str, parent: str) -> tuple[str, ...]:
+    """``path`` when it lies under ``parent`` (``/hh/pick`` under ``/hh``), else nothing."""
+    return (path,) if path.startswith(parent.rstrip("/") + "/") else ()
+
+
 def _nav(items: list[NavItem], role: str, username: str, path: str) -> list[Any]:
     links: list[Any] = [
         dcc.Link(item.label, href=item.path, id=f"nav-{item.path.strip('/')}",
-                 className="active" if path == item.path else "")
-        for item in items if can(role, item.permission) and item.available()
+                 className="active" if path in (item.path, *_under(path, item.path)) else "")
+        for item in items if item.menu and can(role, item.permission) and item.available()
     ]
     # Chat and voice-console pages slot in here when they land, gated by role like the rest.
     links.append(html.Span(f"{username} · {role}", className="who", id="who"))
