@@ -102,3 +102,28 @@ class IdempotencyKeyInvalid(CoreError):
 
     code = "idempotency-key-invalid"
     status = 400
+
+
+class InvalidCodeError(CoreError):
+    """A scanned or typed code no label can carry: empty, too long, or with control characters."""
+
+    code = "invalid-code"
+    status = 422
+
+
+class NotALocation(ValidationFailed):
+    """A piece's label (QR, code or EPC) was scanned where a location is wanted."""
+
+    code = "not-a-location"
+
+
+class NotAPiece(ValidationFailed):
+    """A location's label was scanned where a piece is wanted."""
+
+    code = "not-a-piece"
+
+
+class UnknownCode(NotFoundError):
+    """A scanned code names no piece, location, lot or SKU."""
+
+    code = "unknown-code"

@@ -22,9 +22,9 @@ from core.documents.service import done_line, new_document, set_status
 from core.errors import SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
-from core.locations.service import location_by_code, virtual_location
+from core.locations.service import virtual_location
+from core.lots import codes as scans
 from core.lots.models import Lot, Serial
-from core.lots.qr import serial_code
 from core.lots.service import lot_by_code, serials_by_codes
 from core.people.security import Actor
 
@@ -77,7 +77,7 @@ def _check_direction(no: int, reason: AdjustmentReason, quantity: int) -> None:
 
 
 def _bin(session: Session, no: int, code: str) -> Location:
-    location = location_by_code(session, code)
+    location = scans.location(session, code)
     if location.is_virtual:
         raise ValidationFailed(
             f"Line {no}: adjust a bin in the warehouse, not {code}.", code="virtual-location"
@@ -89,9 +89,7 @@ def _found_serials(
     session: Session, no: int, values: Sequence[str], sku: Sku, lot: Lot, source: Location
 ) -> tuple[int, ...]:
     """Ids of found pieces: known ones must sit at ``source``; unknown codes are created there."""
-    codes = [serial_code(v) for v in values]
-    if len(set(codes)) != len(codes):
-        raise SerialError(f"Line {no}: a serial is named twice.", code="duplicate-serial")
+    codes = scans.piece_codes(session, values)
     bad = next((c for c in codes if not _SERIAL_CODE.match(c)), None)
     if bad is not None:
         raise ValidationFailed(

@@ -30,9 +30,9 @@ from core.errors import (
 from core.ledger.models import Balance
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import STOCK_KINDS, Kind, Location, Tier
-from core.locations.service import location_by_code, virtual_location
+from core.locations.service import virtual_location
+from core.lots import codes as scans
 from core.lots.models import Lot, Serial
-from core.lots.qr import serial_code
 from core.lots.service import lot_by_code
 from core.people.models import User
 from core.people.permissions import allowed
@@ -82,9 +82,9 @@ def _descendant_bins(session: Session, roots: Iterable[int]) -> list[Location]:
 
 
 def _bins_to_count(session: Session, codes: Sequence[str], zone: str | None) -> list[Location]:
-    roots = [location_by_code(session, c) for c in codes]
+    roots = [scans.location(session, c) for c in codes]
     if zone:
-        zone_loc = location_by_code(session, zone)
+        zone_loc = scans.location(session, zone)
         if zone_loc.tier != Tier.ZONE:
             raise ValidationFailed(f"{zone} is a {zone_loc.tier}, not a zone.", code="not-a-zone")
         roots.append(zone_loc)
@@ -196,9 +196,7 @@ def _seen_serials(
     session: Session, line: DocumentLine, codes: Sequence[str], location_id: int
 ) -> list[Serial]:
     """Serials the counter saw: they must be this SKU and lot, here or written off earlier."""
-    wanted = [serial_code(c) for c in codes]
-    if len(set(wanted)) != len(wanted):
-        raise SerialError(f"Line {line.line_no}: a serial is named twice.", code="duplicate-serial")
+    wanted = scans.piece_codes(session, codes)
     found = {s.code: s for s in session.scalars(select(Serial).where(Serial.code.in_(wanted)))}
     missing = [c for c in wanted if c not in found]
     if missing:
@@ -266,7 +264,7 @@ def _line_for(
             "Name a line_no, or sku, lot and location for extra stock.", code="count-line-ref"
         )
     sku, lot = sku_by_code(session, entry.sku), lot_by_code(session, entry.lot)
-    where = location_by_code(session, entry.location)
+    where = scans.location(session, entry.location)
     if where.code not in (doc.data or {}).get("locations", []):
         raise ValidationFailed(
             f"{where.code} is not part of count {doc.number}.", code="location-not-in-count"

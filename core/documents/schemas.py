@@ -6,20 +6,40 @@ import enum
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.documents.models import DocStatus, LineStatus
 from core.fields import FREE_TEXT, MAX_INT32, Grams, Lookup, PerMille, SaneDate, Text
+from core.lots.codes import EPC_PATTERN, normal_epc
 
 Code = Field(min_length=1, max_length=48)
+#: A location field: its code or its label's QR (``FACET:L:<code>``), read by core.lots.codes.
+Place = Field(min_length=1, max_length=128)
+_QR_PIECE = "FACET:S:"
 
 
 class SerialIn(BaseModel):
-    """A piece arriving: its code, and optionally weight and RFID EPC."""
+    """A piece arriving: its code (or its label's QR), and optionally weight and RFID EPC."""
 
-    code: Text = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+    code: Text = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$",
+                       description="The serial code, or the QR of a pre-printed label.")
     weight_g: Grams | None = None
-    epc: Text | None = Field(default=None, max_length=32)
+    epc: Text | None = Field(default=None, max_length=32, pattern=EPC_PATTERN,
+                             description="The RFID tag's EPC in hex (stored upper-case).")
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _plain_code(cls, value: object) -> object:
+        """A pre-printed label scanned at receipt gives its QR: keep the code in it."""
+        if isinstance(value, str) and value.strip().startswith(_QR_PIECE):
+            return value.strip()[len(_QR_PIECE):]
+        return value
+
+    @field_validator("epc")
+    @classmethod
+    def _upper_epc(cls, value: str | None) -> str | None:
+        """EPCs are compared in upper case, so they are kept that way."""
+        return None if value is None else normal_epc(value)
 
 
 class LotIn(BaseModel):
@@ -56,8 +76,9 @@ class ReceiptCreate(BaseModel):
     purchase_order: Text | None = Field(
         default=None, max_length=24, description="The order these goods arrive against."
     )
-    to_location: Text | None = Field(default=None, max_length=48,
-                                      description="Quarantine bin; default: first.")
+    to_location: Text | None = Field(default=None, max_length=128,
+                                      description="Quarantine bin (code or FACET:L: QR); "
+                                      "default: first.")
     lots: list[LotIn] = Field(default_factory=list, max_length=1000)
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=1000)
 
@@ -86,9 +107,12 @@ class MoveLineIn(BaseModel):
     sku: Text = Code
     lot: Text = Code
     quantity: int = Field(gt=0, le=100_000)
-    from_location: Text | None = Field(default=None, max_length=48)
-    to_location: Text | None = Field(default=None, max_length=48)
-    serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
+    from_location: Text | None = Field(default=None, max_length=128,
+                                       description="A location code or its FACET:L: QR.")
+    to_location: Text | None = Field(default=None, max_length=128,
+                                     description="A location code or its FACET:L: QR.")
+    serials: list[Lookup] = Field(default_factory=list, max_length=100_000,
+                                  description="Serial codes, piece QRs or RFID EPCs.")
 
 
 class PutawayCreate(BaseModel):
@@ -162,7 +186,7 @@ class AdjustmentLineIn(BaseModel):
 
     sku: Text = Code
     lot: Text = Code
-    location: Text = Code
+    location: Text = Place
     quantity: int = Field(ge=-100_000, le=100_000, description="Signed delta; never zero.")
     serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
 
@@ -188,7 +212,7 @@ class CountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     locations: list[Lookup] = Field(default_factory=list, max_length=1000)
-    zone: Text | None = Field(default=None, max_length=48)
+    zone: Text | None = Field(default=None, max_length=128)
     assignee: Text | None = Field(default=None, max_length=64, description="Who counts.")
     note: Text = Field(default="", max_length=FREE_TEXT)
 
@@ -199,7 +223,7 @@ class CountLineIn(BaseModel):
     line_no: int | None = Field(default=None, ge=1, le=MAX_INT32)
     sku: Text | None = Field(default=None, max_length=48)
     lot: Text | None = Field(default=None, max_length=48)
-    location: Text | None = Field(default=None, max_length=48)
+    location: Text | None = Field(default=None, max_length=128)
     counted: int = Field(ge=0, le=100_000)
     serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
 

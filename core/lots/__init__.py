@@ -1,5 +1,8 @@
-"""Lots, suppliers and serialised pieces."""
+"""Lots, suppliers and serialised pieces, and the reading of every scanned code."""
 
+from core.lots.codes import Scanned, location_code, normal_epc, piece_codes, piece_key
+from core.lots.codes import location as scanned_location
+from core.lots.codes import read as read_code
 from core.lots.service import (
     create_lot,
     create_supplier,
@@ -14,11 +17,18 @@ from core.lots.service import (
 )
 
 __all__ = [
+    "Scanned",
     "create_lot",
     "create_supplier",
     "list_lots",
+    "location_code",
     "lot_by_code",
     "lot_read",
+    "normal_epc",
+    "piece_codes",
+    "piece_key",
+    "read_code",
+    "scanned_location",
     "serial_read",
     "serials_by_codes",
     "set_hold",

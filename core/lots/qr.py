@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.errors import InvalidQRError
+from core.errors import InvalidQRError, NotAPiece
 
 _PAYLOAD = re.compile(r"^FACET:(?P<kind>[SL]):(?P<code>[A-Za-z0-9][A-Za-z0-9._\-]{0,47})$")
 
@@ -34,7 +34,7 @@ def serial_code(value: str) -> str:
     if value.startswith("FACET:"):
         kind, code = parse(value)
         if kind != "serial":
-            raise InvalidQRError(f"'{value}' is a location label, not a piece label")
+            raise NotAPiece(f"{code} is a location's label; scan the piece's label or RFID tag.")
         return code
     if not value or ":" in value or len(value) > 48:
         raise InvalidQRError(f"'{value[:60]}' is neither a serial code nor a piece label")

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
-from core.errors import ConflictError, NotFoundError, SerialError
+from core.errors import ConflictError, NotFoundError
 from core.locations.models import Location
+from core.lots.codes import piece_codes
 from core.lots.models import Lot, LotStatus, Serial, Supplier
-from core.lots.qr import serial_code, serial_payload
+from core.lots.qr import serial_payload
 from core.lots.schemas import LotCreate, LotRead, LotUpdate, SerialRead, SupplierCreate
 from core.people.security import Actor
 from core.prepared import Prepared
@@ -165,14 +166,6 @@ def supplier_by_code(session: Session, code: str) -> Supplier:
 T = TypeVar("T")
 
 
-def _unique_codes(values: Sequence[str]) -> list[str]:
-    """Serial codes of codes or QR payloads; a serial named twice is refused."""
-    codes = [serial_code(v) for v in values]
-    if len(set(codes)) != len(codes):
-        raise SerialError("The same serial is named twice.", code="duplicate-serial")
-    return codes
-
-
 def _in_order(codes: list[str], found: dict[str, T]) -> list[T]:
     """``found`` in the order of ``codes``; unknown codes are refused (the first five named)."""
     missing = [c for c in codes if c not in found]
@@ -185,8 +178,8 @@ def _in_order(codes: list[str], found: dict[str, T]) -> list[T]:
 
 
 def serials_by_codes(session: Session, values: Sequence[str]) -> list[Serial]:
-    """Serials for codes or QR payloads, in the order given; every one must exist, once."""
-    codes = _unique_codes(values)
+    """Serials for codes, QR payloads or EPCs, in the order given; every one must exist, once."""
+    codes = piece_codes(session, values)
     found: dict[str, Serial] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
@@ -213,8 +206,8 @@ _P_SERIAL_ROW = Prepared(_SERIAL_COLUMNS.where(Serial.code == bindparam("code"))
 
 def serial_rows_by_codes(session: Session, values: Sequence[str]) -> list[SerialRow]:
     """Like :func:`serials_by_codes` but plain rows (id, code, sku_id, lot_id, location_id)."""
-    codes = _unique_codes(values)
     session.flush()
+    codes = piece_codes(session, values)
     if len(codes) == 1:  # a pick confirmation: prepared, on the raw cursor
         found = {r.code: r for r in _P_SERIAL_ROW.rows(session, {"code": codes[0]})}
     else:

@@ -14,7 +14,7 @@ from core.documents.models import DocKind, DocStatus, Document, DocumentLine, Li
 from core.documents.service import new_document, set_status
 from core.errors import ConflictError, NotFoundError, ValidationFailed
 from core.locations.models import Kind, Location, Tier
-from core.locations.service import location_by_code
+from core.lots import codes as scans
 from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.pick_rows import LineReadRow
@@ -78,7 +78,7 @@ def _sequence(locations: Sequence[Location], sequencer: Sequencer | None) -> dic
 
 def _packing_bin(session: Session, code: str | None) -> Location:
     if code:
-        loc = location_by_code(session, code)
+        loc = scans.location(session, code)
         if loc.kind != Kind.PACKING or loc.tier != Tier.BIN:
             raise ValidationFailed(f"{code} is not a packing bin.", code="not-packing")
         return loc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
@@ -21,6 +21,7 @@ from core.errors import ConflictError, SerialError, ValidationFailed
 from core.ledger.posting import MoveRequest, post_moves
 from core.locations.models import Kind, Location
 from core.locations.service import location_by_code, quarantine_bin, virtual_location
+from core.lots import codes as scans
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.service import lot_by_code, serials_by_codes, supplier_by_code
 from core.people.security import Actor
@@ -57,22 +58,39 @@ def _ensure_lots(
     return found
 
 
+def _refuse_taken(session: Session, codes: Sequence[str], epcs: Sequence[str]) -> None:
+    """`SerialError` if a new code or EPC is already any piece's code or EPC.
+
+    A scan resolves a piece by code or by EPC, so one piece's EPC must never be another
+    piece's code: the scan would name two pieces.
+    """
+    names = list(dict.fromkeys([*codes, *epcs]))
+    for start in range(0, len(names), 250):
+        chunk = names[start : start + 250]
+        first = session.execute(
+            select(Serial.code, Serial.epc)
+            .where(or_(Serial.code.in_(chunk), Serial.epc.in_(chunk)))
+            .limit(1)
+        ).first()
+        if first is not None:
+            taken = first.code if first.code in chunk else first.epc
+            raise SerialError(
+                f"Serial or EPC {taken} already belongs to piece {first.code}.",
+                code="serial-exists",
+            )
+
+
 def _create_serials(
     session: Session, line: object, sku: Sku, lot: Lot, supplier_loc: Location
 ) -> tuple[int, ...]:
     serials = line.serials  # type: ignore[attr-defined]
     codes = [s.code for s in serials]
-    if len(set(codes)) != len(codes):
+    epcs = [s.epc for s in serials if s.epc]
+    if len(set(codes)) != len(codes) or len(set(epcs)) != len(epcs):
         raise SerialError(
-            f"A serial is named twice on the {sku.code} line.", code="duplicate-serial"
+            f"A serial or EPC is named twice on the {sku.code} line.", code="duplicate-serial"
         )
-    for start in range(0, len(codes), 500):
-        taken = session.scalars(
-            select(Serial.code).where(Serial.code.in_(codes[start : start + 500]))
-        )
-        first = next(iter(taken), None)
-        if first is not None:
-            raise SerialError(f"Serial {first} already exists.", code="serial-exists")
+    _refuse_taken(session, codes, epcs)
     rows = [
         {
             "code": s.code,
@@ -113,7 +131,8 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
     more than is still on order is refused (``over-receipt``) and nothing posts.
     """
     supplier = supplier_by_code(session, data.supplier)
-    target = quarantine_bin(session, data.to_location)
+    named = scans.location(session, data.to_location).code if data.to_location else None
+    target = quarantine_bin(session, named)
     source = virtual_location(session, Kind.SUPPLIER)
     lots = _ensure_lots(session, supplier.id, data.lots, {ln.lot.upper() for ln in data.lines})
     doc = new_document(
@@ -214,13 +233,13 @@ def resolve_move_line(
     """
     sku, lot = sku_by_code(session, line.sku), lot_by_code(session, line.lot)
     if line.from_location:
-        origin = location_by_code(session, line.from_location)
+        origin = scans.location(session, line.from_location)
     elif default_from is not None:
         origin = default_from
     else:
         raise ValidationFailed("Say where the stock comes from (from_location).", code="no-source")
     if line.to_location:
-        target = location_by_code(session, line.to_location)
+        target = scans.location(session, line.to_location)
     elif suggest_over is not None:
         code = best_putaway_bin(
             session, sku_code=sku.code, quantity=line.quantity, vault_price_threshold=suggest_over

@@ -14,8 +14,8 @@ from core.documents.models import Document
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import VIRTUAL_KINDS, Kind, Location
+from core.lots import codes as scans
 from core.lots.models import Lot, Serial, Supplier
-from core.lots.qr import parse
 from core.orders.models import SalesOrder
 from core.people.models import User
 from core.prepared import Prepared
@@ -66,13 +66,14 @@ _P_SERIAL = Prepared(
     .join(Location, Location.id == Serial.location_id)
     .join(Sku, Sku.id == Serial.sku_id)
     .join(Lot, Lot.id == Serial.lot_id)
-    .where(or_(Serial.code == bindparam("code"), Serial.epc == bindparam("code")))
+    .where(or_(Serial.code == bindparam("code"), Serial.epc == bindparam("epc")))
     .limit(1)
 )
 
 
 def _serial_result(session: Session, query: str, code: str) -> LocateResult | None:
-    row = _P_SERIAL.run(session, {"code": code}).fetchone()
+    # EPCs are stored upper-case; a reader may send them in either case.
+    row = _P_SERIAL.run(session, {"code": code, "epc": code.upper()}).fetchone()
     if row is None:
         return None
     serial = row[0]
@@ -105,14 +106,14 @@ def _locate(session: Session, q: str) -> LocateResult:
     text = q.strip()
     if not text:
         raise ValidationFailed("Say what to look for.", code="empty-query")
-    if text.startswith("FACET:"):
-        kind, code = parse(text)
-        if kind == "location":
-            loc = session.scalar(select(Location.id).where(Location.code == code))
-            if loc is None:
-                raise NotFoundError(f"No location {code}.", code="unknown-location")
-            return LocateResult(q, "location", code, _balance_rows(session, Location.code == code))
-        text = code
+    scanned = scans.read(text)
+    if scanned.kind == "location":
+        code = scanned.code
+        loc = session.scalar(select(Location.id).where(Location.code == code))
+        if loc is None:
+            raise NotFoundError(f"No location {code}.", code="unknown-location")
+        return LocateResult(q, "location", code, _balance_rows(session, Location.code == code))
+    text = scanned.code
     if (found := _serial_result(session, q, text)) is not None:
         return found
     lot = session.execute(
@@ -149,7 +150,8 @@ def refuse_hidden_serial(session: Session, *, code: str, view: Visibility) -> No
 def serial_history(
     session: Session, *, code: str, view: Visibility = FULL_VIEW
 ) -> list[dict[str, object]]:
-    """Every move of a piece: when, from, to, which document, who."""
+    """Every move of a piece (by code, QR or EPC): when, from, to, which document, who."""
+    code = scans.piece_codes(session, [code])[0]
     serial = session.scalar(select(Serial).where(Serial.code == code))
     if serial is None:
         raise NotFoundError(f"No serial {code}.", code="unknown-serial")

@@ -106,7 +106,7 @@ def test_bad_input_gets_a_clear_4xx(db: Database, db_url: str) -> None:
         ("/api/transfers", {"lines": [{**ring, "serials": ["FACET:Q:junk"]}]}, 422,
          "invalid-qr-payload"),
         ("/api/transfers", {"lines": [{**ring, "serials": ["FACET:L:A01-01-1-01"]}]}, 422,
-         "invalid-qr-payload"),
+         "not-a-piece"),
         ("/api/receipts", receipt_body("RING-1-L-1-00002"), 409, "serial-exists"),
         ("/api/transfers", {"lines": [{**move, "from_location": "V-SUPPLIER"}]}, 422,
          "virtual-location"),
