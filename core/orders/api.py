@@ -9,13 +9,16 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, pick_sequencer, read_session, writer
 from core.fields import DbId, Lookup, SaneDateTime
-from core.orders import allocation, picking, picks, service, shipping, views
+from core.orders import allocation, packing, picking, picks, service, views
 from core.orders.exceptions import PickExceptionQuery, list_pick_exceptions, recording_refusals
 from core.orders.schemas import (
     AllocationRead,
     OrderCreate,
     OrderPage,
     OrderRead,
+    OrderTrailRead,
+    PackCheck,
+    PackingRead,
     PickAssign,
     PickConfirm,
     PickExceptionPage,
@@ -25,6 +28,7 @@ from core.orders.schemas import (
     PickResultRead,
     PickShort,
     PickUndo,
+    ShipCreate,
     ShipmentRead,
 )
 from core.people.permissions import allowed
@@ -36,6 +40,7 @@ DB = Annotated[Session, Depends(read_session)]
 Orders = Annotated[Writer, Depends(writer("order:write"))]
 Picks = Annotated[Writer, Depends(writer("pick:write"))]
 Shipping = Annotated[Writer, Depends(writer("ship:write"))]
+Packer = Annotated[Actor, Depends(allow("ship:write"))]
 Paging = Annotated[Page, Depends(page)]
 Analyst = Annotated[Actor, Depends(allow("audit:read"))]
 
@@ -80,11 +85,26 @@ def cancel(order_id: DbId, w: Orders) -> object:
         s, actor=w.actor, order_id=order_id), customers=allowed(w.actor, "customers:read")))
 
 
+@router.get("/orders/{order_id}/trail", response_model=OrderTrailRead)
+def trail(order_id: DbId, _: Reader, session: DB) -> OrderTrailRead:
+    """The order's reservations, pick lines (list, picker, progress) and shipments."""
+    return packing.order_trail(session, order_id=order_id)
+
+
+@router.post("/orders/{order_id}/packing/check", response_model=PackingRead)
+def check_packing(order_id: DbId, body: PackCheck, _: Packer, session: DB) -> PackingRead:
+    """What waits in packing for the order, checked against the pieces a packer scanned
+    (matched, missing, extra); it posts nothing."""
+    return packing.check_packing(session, order_id=order_id, pieces=body.pieces)
+
+
 @router.post("/orders/{order_id}/ship", response_model=ShipmentRead, status_code=201)
-def ship(order_id: DbId, w: Shipping) -> object:
-    """Ship what was picked for the order to the customer."""
-    return w.run(lambda s: views.shipment_read(s, shipping.ship_order(
-        s, actor=w.actor, order_id=order_id)), status_code=201)
+def ship(order_id: DbId, w: Shipping, body: ShipCreate | None = None) -> object:
+    """Ship what was picked for the order to the customer, with its parcel; given the scanned
+    pieces, only when they match the picks (``packing-mismatch`` otherwise)."""
+    data = body or ShipCreate()
+    return w.run(lambda s: packing.shipment_read(s, packing.ship_packed(
+        s, actor=w.actor, order_id=order_id, data=data)), status_code=201)
 
 
 @router.post("/picklists", response_model=PickListRead, status_code=201)
@@ -114,6 +134,15 @@ def assign_pick_list(
     """Give a pick list to a picker (supervisors): from now on only they may work its lines."""
     return w.run(lambda s: picking.pick_list_read(s, picking.assign_pick_list(
         s, actor=w.actor, number=number, picker=body.picker)))
+
+
+@router.delete("/picklists/{number}/assign", response_model=PickListRead)
+def unassign_pick_list(
+    number: Lookup, w: Annotated[Writer, Depends(writer("pick:assign"))]
+) -> object:
+    """Take a pick list back from its picker (supervisors): the next picker to work it claims it."""
+    return w.run(lambda s: picking.pick_list_read(s, picking.unassign_pick_list(
+        s, actor=w.actor, number=number)))
 
 
 @router.get("/picklists/{number}", response_model=PickListRead)

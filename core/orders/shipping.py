@@ -21,19 +21,22 @@ from core.orders.models import OrderStatus, Reservation, ReservationStatus, Sale
 from core.orders.service import lock_order, release_reservations
 from core.people.security import Actor
 
-__all__ = ["ship_order"]
+__all__ = ["PackKey", "Parcel", "picked_not_shipped", "ship_order", "shippable_order"]
 
 SHIPPABLE = frozenset({OrderStatus.PICKING, OrderStatus.PICKED})
-_Key = tuple[int, int, int, int]  # order line, sku, lot, packing bin
+#: Where picked stock waits: order line, SKU, lot and packing bin ids.
+PackKey = tuple[int, int, int, int]
 
 
 @dataclass
-class _Parcel:
+class Parcel:
+    """How much of one order line x lot waits in a packing bin, and which pieces."""
+
     quantity: int = 0
     serial_ids: list[int] = field(default_factory=list)
 
 
-def _picked_not_shipped(session: Session, order: SalesOrder) -> dict[_Key, _Parcel]:
+def picked_not_shipped(session: Session, order: SalesOrder) -> dict[PackKey, Parcel]:
     """Quantities and serials picked for the order (undone picks excluded), still in packing."""
     picks = session.execute(
         select(DocumentLine.id, DocumentLine.document_id, DocumentLine.order_line_id,
@@ -48,8 +51,8 @@ def _picked_not_shipped(session: Session, order: SalesOrder) -> dict[_Key, _Parc
                             "short them first.", code="picks-open")
     keys = {p.id: (p.order_line_id, p.sku_id, p.lot_id, p.to_location_id) for p in picks}
     undone = {m for p in picks for m in (p.data or {}).get("reversed", [])}
-    parcels: dict[_Key, _Parcel] = defaultdict(_Parcel)
-    key_of: dict[int, _Key] = {}
+    parcels: dict[PackKey, Parcel] = defaultdict(Parcel)
+    key_of: dict[int, PackKey] = {}
     moves = session.execute(
         select(StockMove.id, StockMove.document_line_id, StockMove.quantity)
         .where(StockMove.document_id.in_({p.document_id for p in picks}),
@@ -69,16 +72,22 @@ def _picked_not_shipped(session: Session, order: SalesOrder) -> dict[_Key, _Parc
     return parcels
 
 
+def shippable_order(session: Session, *, order_id: int) -> SalesOrder:
+    """The order, row-locked, if it may ship now; ConflictError ``order-not-shippable``."""
+    order = lock_order(session, order_id=order_id)
+    if order.status not in SHIPPABLE:
+        raise ConflictError(f"Order {order.id} is {order.status}; only picked orders ship.",
+                            code="order-not-shippable")
+    return order
+
+
 def ship_order(session: Session, *, actor: Actor, order_id: int) -> Document:
     """Ship everything picked for an order: a shipment document, packing -> customer.
 
     Reservations never picked are released; the order becomes shipped.
     """
-    order = lock_order(session, order_id=order_id)
-    if order.status not in SHIPPABLE:
-        raise ConflictError(f"Order {order.id} is {order.status}; only picked orders ship.",
-                            code="order-not-shippable")
-    parcels = {k: p for k, p in _picked_not_shipped(session, order).items() if p.quantity}
+    order = shippable_order(session, order_id=order_id)
+    parcels = {k: p for k, p in picked_not_shipped(session, order).items() if p.quantity}
     for ln in order.lines:
         picked = sum(p.quantity for k, p in parcels.items() if k[0] == ln.id)
         if picked != ln.picked_quantity - ln.shipped_quantity:
