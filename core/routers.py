@@ -8,6 +8,7 @@ from core.alerts.api import router as alerts
 from core.catalogue.api import router as catalogue
 from core.documents.api import router as documents
 from core.documents.api_stock import router as stock_control
+from core.labels.api import router as labels
 from core.ledger.api import router as ledger
 from core.locations.api import router as locations
 from core.locations.presence_api import router as presence
@@ -22,5 +23,5 @@ from core.voice.api import router as voice
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
-    alerts, presence, reports, purchasing, voice,
+    alerts, presence, reports, purchasing, voice, labels,
 ]
