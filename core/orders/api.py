@@ -157,21 +157,23 @@ def confirm(line_id: DbId, body: PickConfirm, w: Picks) -> object:
 
     A wrong pick (check digits, or a piece of another SKU, lot or bin) is refused and recorded
     as a pick exception."""
-    with recording_refusals(w.db, actor=w.actor, line_id=line_id, check_digits=body.check_digits,
+    with recording_refusals(w.db, actor=w.actor, line_id=line_id,
+                            check_digits=body.check_digits or body.location,
                             serials=body.serials, request_key=w.key):
         return w.run(lambda s: views.pick_result_read(s, picks.confirm_pick(
             s, actor=w.actor, line_id=line_id, quantity=body.quantity, serials=body.serials,
-            check_digits=body.check_digits)))
+            check_digits=body.check_digits, location=body.location)))
 
 
 @router.post("/picks/{line_id}/short", response_model=PickResultRead)
 def short(line_id: DbId, body: PickShort, w: Picks) -> object:
     """Report a short pick: post what was found, release the rest (wrong picks recorded)."""
-    with recording_refusals(w.db, actor=w.actor, line_id=line_id, check_digits=body.check_digits,
+    with recording_refusals(w.db, actor=w.actor, line_id=line_id,
+                            check_digits=body.check_digits or body.location,
                             serials=body.serials, request_key=w.key):
         return w.run(lambda s: views.pick_result_read(s, picks.short_pick(
             s, actor=w.actor, line_id=line_id, found_quantity=body.found_quantity,
-            serials=body.serials, check_digits=body.check_digits)))
+            serials=body.serials, check_digits=body.check_digits, location=body.location)))
 
 
 @router.post("/picks/{line_id}/skip", response_model=PickResultRead)

@@ -48,6 +48,7 @@ from core.ledger.posting import (
     post_moves,
 )
 from core.locations.models import Location
+from core.lots.codes import location_code
 from core.lots.models import Lot, LotStatus, Serial
 from core.lots.qr import serial_code
 from core.lots.service import SerialRow, serial_rows_by_codes
@@ -242,10 +243,23 @@ def _bind(session: Session, actor: Actor, row: PickRow) -> None:
                    assignee_id=row.assignee_id)
 
 
+def _check_presence(row: PickRow, check_digits: str | None, location: str | None) -> None:
+    """The picker proves they stand at the bin: its label scanned, or its check digits read."""
+    if location is not None:
+        scanned = location_code(location)
+        if scanned != row.bin:
+            # A wrong pick like wrong check digits (and recorded as one): the picker is elsewhere.
+            raise CheckDigitsError(f"You scanned bin {scanned}; this pick is at bin {row.bin}.")
+        if check_digits is None:
+            return
+    _check_digits(row, check_digits)
+
+
 def _check_digits(row: PickRow, check_digits: str | None) -> None:
     if row.check_digits and not (check_digits or "").strip():
         raise ValidationFailed(
-            f"Read the check digits off the label of bin {row.bin} and send them with the pick.",
+            f"Scan the label of bin {row.bin} or read its check digits, and send them with "
+            "the pick.",
             code="check-digits-required",
         )
     if check_digits is not None and (
@@ -391,17 +405,18 @@ def _settle(
 
 def confirm_pick(
     session: Session, *, actor: Actor, line_id: int, quantity: int,
-    serials: Sequence[str] = (), check_digits: str | None = None,
+    serials: Sequence[str] = (), check_digits: str | None = None, location: str | None = None,
 ) -> PickOutcome:
-    """Confirm ``quantity`` pieces taken from the line's bin (one serial or QR per piece).
+    """Confirm ``quantity`` pieces taken from the line's bin (one serial, QR or EPC per piece).
 
-    Only the list's picker may (`NotYourPickList`); the bin's check digits are required where
-    it has them (``check-digits-required``). Wrong check digits, a blocked lot, or a serial of
-    another bin, SKU or lot post nothing.
+    Only the list's picker may (`NotYourPickList`); where the bin has check digits the picker
+    proves they are there with them or by scanning the bin's label as ``location``
+    (``check-digits-required``). Wrong check digits, another bin's label, a blocked lot, or a
+    serial of another bin, SKU or lot post nothing.
     """
     row = _load(session, line_id, serials)
     _bind(session, actor, row)
-    _check_digits(row, check_digits)
+    _check_presence(row, check_digits, location)
     if quantity <= 0:
         raise ConflictError("Confirm at least one piece (or report a short pick).",
                             code="nothing-picked")
@@ -413,14 +428,15 @@ def confirm_pick(
 
 def short_pick(
     session: Session, *, actor: Actor, line_id: int, found_quantity: int,
-    serials: Sequence[str] = (), check_digits: str | None = None,
+    serials: Sequence[str] = (), check_digits: str | None = None, location: str | None = None,
 ) -> PickOutcome:
     """The bin holds too few: post the ``found_quantity`` found now and release the rest.
 
-    The picker proves they are at the bin with its check digits, as for a confirmation."""
+    The picker proves they are at the bin with its check digits or its scanned label, as for
+    a confirmation."""
     row = _load(session, line_id, serials)
     _bind(session, actor, row)
-    _check_digits(row, check_digits)
+    _check_presence(row, check_digits, location)
     _check_open(row, found_quantity)
     serial_ids: tuple[int, ...] = ()
     if found_quantity:

@@ -188,8 +188,10 @@ class PickConfirm(BaseModel):
 
     quantity: int = Field(gt=0, le=100_000)
     serials: list[Lookup] = Field(default_factory=list, max_length=100_000,
-                                  description="Serial codes or piece QR payloads (FACET:S:...).")
+                                  description="Serial codes, piece QRs (FACET:S:...) or EPCs.")
     check_digits: Text | None = Field(default=None, max_length=3)
+    location: Lookup | None = Field(default=None, description="The bin's label as scanned "
+                                    "(code or FACET:L:...): proves presence like check digits.")
 
 
 class PickShort(BaseModel):
@@ -200,6 +202,7 @@ class PickShort(BaseModel):
     found_quantity: int = Field(ge=0, le=100_000)
     serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
     check_digits: Text | None = Field(default=None, max_length=3)
+    location: Lookup | None = Field(default=None, description="The bin's scanned label.")
 
 
 class PickResultRead(BaseModel):
