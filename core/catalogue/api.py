@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.catalogue import service
 from core.catalogue.schemas import (
+    SizeRunCreate,
     SkuCreate,
     SkuRead,
     SkuUpdate,
@@ -18,7 +19,7 @@ from core.catalogue.schemas import (
     StyleRead,
     StyleUpdate,
 )
-from core.catalogue.service import sku_by_code
+from core.catalogue.service import SkuFilter, sku_by_code
 from core.fields import Lookup
 from core.people.security import Actor
 
@@ -82,6 +83,23 @@ def update_style(code: Lookup, body: StyleUpdate, w: Catalogue) -> object:
     )
 
 
+@router.post("/styles/{code}/size-run", response_model=SkuPage, status_code=201)
+def create_size_run(code: Lookup, body: SizeRunCreate, w: Catalogue) -> object:
+    """Add one SKU per size to a style in one go (all or none); codes are ``<prefix>-<size>``."""
+
+    def run(session: Session) -> SkuPage:
+        skus = service.create_size_run(session, actor=w.actor, style=code, data=body)
+        return SkuPage(items=[service.sku_read(s) for s in skus], total=len(skus))
+
+    return w.run(run, status_code=201)
+
+
+@router.get("/catalogue/attributes", response_model=dict[str, list[str]])
+def attribute_values(_: Reader, session: DB) -> dict[str, list[str]]:
+    """The values in use of each attribute SKUs filter on (category, metal, colour...)."""
+    return service.attribute_values(session)
+
+
 @router.get("/skus", response_model=SkuPage)
 def list_skus(
     _: Reader,
@@ -92,8 +110,15 @@ def list_skus(
     metal: Lookup | None = None,
     purity: Lookup | None = None,
     size: Lookup | None = None,
+    colour: Lookup | None = None,
+    stone: Lookup | None = None,
+    category: Lookup | None = None,
+    collection: Lookup | None = None,
+    active: bool | None = None,
 ) -> SkuPage:
-    """SKUs with attribute filters."""
+    """SKUs with attribute filters (exact values; ``q`` matches code or style name)."""
+    more = SkuFilter(metal_colour=colour, stone_type=stone, category=category,
+                     collection=collection, active=active)
     items, total = service.list_skus(
         session,
         q=q,
@@ -101,6 +126,7 @@ def list_skus(
         metal=metal,
         purity=purity,
         size=size,
+        filters=more,
         limit=p.limit,
         offset=p.offset,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,17 +47,14 @@ class StyleRead(BaseModel):
     description: str
 
 
-class SkuCreate(BaseModel):
-    """A new variant of a style."""
+class SkuAttributes(BaseModel):
+    """What makes a variant: metal, purity, stone, weights, price (shared by one SKU and a run)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    code: Text = Field(min_length=1, max_length=48, pattern=CODE)
-    style: Text = Field(min_length=1, max_length=32, description="Style code.")
     metal: Text = Field(min_length=1, max_length=16, examples=["gold"])
     metal_colour: Text | None = Field(default=None, max_length=16, examples=["rose"])
     purity: Text = Field(min_length=1, max_length=16, examples=["Au750"])
-    size: Text | None = Field(default=None, max_length=16)
     stone_type: Text | None = Field(default=None, max_length=32)
     carat: Carat | None = None
     clarity: Text | None = Field(default=None, max_length=8)
@@ -66,6 +64,27 @@ class SkuCreate(BaseModel):
     price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     serialised: bool = True
     size_class: Text = Field(default="small", pattern=r"^(small|medium|large)$")
+
+
+class SkuCreate(SkuAttributes):
+    """A new variant of a style."""
+
+    code: Text = Field(min_length=1, max_length=48, pattern=CODE)
+    style: Text = Field(min_length=1, max_length=32, description="Style code.")
+    size: Text | None = Field(default=None, max_length=16)
+
+
+#: A size as it appears in a SKU code of a run: letters, digits, '.', '-' (ring 7.5, chain 45).
+SIZE = r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
+
+
+class SizeRunCreate(SkuAttributes):
+    """One SKU per size of a style, all alike but for the size; codes are ``<prefix>-<size>``."""
+
+    code_prefix: Text = Field(min_length=1, max_length=31, pattern=CODE,
+                              description="SKU codes are this, a hyphen and the size.")
+    sizes: list[Annotated[Text, Field(min_length=1, max_length=16, pattern=SIZE)]] = Field(
+        min_length=1, max_length=60, description="The sizes, each once (ring sizes, lengths).")
 
 
 class SkuUpdate(BaseModel):

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.fields import Lookup
 from core.locations import service
-from core.locations.schemas import LocationCreate, LocationRead, LocationUpdate
+from core.locations.schemas import LocationCreate, LocationRead, LocationUpdate, TreeNodeRead
 from core.locations.service import location_by_code
+from core.locations.tree import bins_under, location_tree
 from core.lots.qr import location_payload
 from core.people.permissions import allowed, require
 from core.people.security import Actor
@@ -54,6 +55,21 @@ def list_locations(
     items, total = service.list_locations(
         session, q=q, kind=kind, tier=tier, parent=parent, limit=p.limit, offset=p.offset
     )
+    return LocationPage(items=[_read(x, actor) for x in items], total=total)
+
+
+@router.get("/locations/tree", response_model=list[TreeNodeRead])
+def tree(_: Reader, session: DB) -> list[TreeNodeRead]:
+    """The tree above the bins (warehouse > zone > aisle > bay > level), parents first."""
+    return [TreeNodeRead.model_validate(node) for node in location_tree(session)]
+
+
+@router.get("/locations/{code}/bins", response_model=LocationPage)
+def bins(
+    code: Lookup, actor: Reader, session: DB, p: Annotated[Page, Depends(page)]
+) -> LocationPage:
+    """The bins at any depth below a location, by code."""
+    items, total = bins_under(session, code, limit=p.limit, offset=p.offset)
     return LocationPage(items=[_read(x, actor) for x in items], total=total)
 
 

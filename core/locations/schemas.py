@@ -63,3 +63,18 @@ class LocationRead(BaseModel):
     check_digits: str | None
     security_level: int
     active: bool
+
+
+class TreeNodeRead(BaseModel):
+    """A node above the bins: the bins below it (any depth) and their summed capacity."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    tier: str
+    kind: str
+    parent: str | None
+    active: bool
+    bins: int
+    capacity: int = Field(description="Summed capacity of the bins below (0 where unset).")

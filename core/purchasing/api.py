@@ -1,4 +1,5 @@
-"""Purchase orders over HTTP (thin routes); receipts name them on ``POST /api/receipts``."""
+"""Purchase orders and suppliers over HTTP (thin routes); receipts name orders on
+``POST /api/receipts``; suppliers are listed and added under ``/api/suppliers`` (core.lots)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from sqlalchemy.orm import Session
 
 from core.api_deps import Page, Writer, allow, page, read_session, writer
 from core.fields import Lookup
+from core.lots.schemas import SupplierRead
+from core.lots.service import supplier_by_code
 from core.people.security import Actor
-from core.purchasing import service
+from core.purchasing import service, suppliers
 from core.purchasing.schemas import (
     PurchaseOrderCancel,
     PurchaseOrderCreate,
     PurchaseOrderPage,
     PurchaseOrderRead,
+    SupplierUpdate,
 )
 
 router = APIRouter(tags=["purchasing"])
@@ -75,5 +79,21 @@ def cancel(number: Lookup, w: Buyer, body: PurchaseOrderCancel | None = None) ->
     return w.run(
         lambda s: service.purchase_order_read(
             s, service.cancel_purchase_order(s, actor=w.actor, number=number, reason=reason)
+        )
+    )
+
+
+@router.get("/suppliers/{code}", response_model=SupplierRead)
+def get_supplier(code: Lookup, _: Reader, session: DB) -> SupplierRead:
+    """One supplier (its orders: ``/purchase-orders?supplier=``; its lots: ``/lots?supplier=``)."""
+    return SupplierRead.model_validate(supplier_by_code(session, code))
+
+
+@router.patch("/suppliers/{code}", response_model=SupplierRead)
+def update_supplier(code: Lookup, body: SupplierUpdate, w: Buyer) -> object:
+    """Change a supplier's name, country or contact, or retire it (``active: false``)."""
+    return w.run(
+        lambda s: SupplierRead.model_validate(
+            suppliers.update_supplier(s, actor=w.actor, code=code, data=body)
         )
     )

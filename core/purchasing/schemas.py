@@ -81,3 +81,15 @@ class PurchaseOrderPage(BaseModel):
 
     items: list[PurchaseOrderRead]
     total: int
+
+
+class SupplierUpdate(BaseModel):
+    """Fields of a supplier that may change; ``active: false`` retires it (no new orders)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text | None = Field(default=None, min_length=1, max_length=128)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$",
+                                description="ISO 3166 country code; null clears it.")
+    contact: Text | None = Field(default=None, max_length=128)
+    active: bool | None = None

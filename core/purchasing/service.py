@@ -19,7 +19,6 @@ from core.db import pairs
 from core.documents.models import Document, DocumentLine
 from core.errors import ConflictError, NotFoundError, ValidationFailed
 from core.lots.models import Supplier
-from core.lots.service import supplier_by_code
 from core.people.models import User
 from core.people.security import Actor
 from core.purchasing.models import ON_ORDER, POStatus, PurchaseOrder, PurchaseOrderLine
@@ -28,6 +27,7 @@ from core.purchasing.schemas import (
     PurchaseOrderLineRead,
     PurchaseOrderRead,
 )
+from core.purchasing.suppliers import active_supplier
 
 __all__ = [
     "ReceiptMatch",
@@ -47,7 +47,7 @@ def create_purchase_order(
     session: Session, *, actor: Actor, data: PurchaseOrderCreate
 ) -> PurchaseOrder:
     """Order SKUs from a supplier; the order is open (on order) unless asked for as a draft."""
-    supplier = supplier_by_code(session, data.supplier)
+    supplier = active_supplier(session, data.supplier)
     codes = [ln.sku for ln in data.lines]
     if len(set(codes)) != len(codes):
         twice = next(c for c in codes if codes.count(c) > 1)
