@@ -12,29 +12,39 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
 
+from web.i18n import N_, _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, attrs, error_box, ok_box
 
 __all__ = ["layout", "register", "camera_tiles", "alert_item"]
 
 SEVERITIES = ("critical", "high", "warning", "info")
+#: Each severity as a person reads it (the codes stay the API's).
+SEVERITY_NAMES = {"critical": N_("critical"), "high": N_("high"), "warning": N_("warning"),
+                  "info": N_("info")}
+#: A camera's state as a person reads it.
+CAMERA_STATES = {"online": N_("online"), "offline": N_("offline"), "starting": N_("starting"),
+                 "stopped": N_("stopped"), "error": N_("error"), "stale": N_("stale")}
 
 
 def layout(auth: Auth | None = None) -> html.Div:
     """The alert wall."""
     return html.Div([
-        html.H2("Alert wall"),
+        html.H2(_("Alert wall")),
         dcc.Interval(id="al-tick", interval=5_000),
         dcc.Store(id="al-cam-sig"),
         dcc.Store(id="al-acked"),
         html.Div([
-            dcc.Dropdown(id="al-camera", placeholder="All cameras", className="grow"),
-            dcc.Dropdown(id="al-zone", placeholder="All zones", className="grow"),
-            dcc.Dropdown(id="al-severity", options=list(SEVERITIES), placeholder="All severities",
-                         className="grow"),
-            dcc.Checklist(id="al-open", options=[{"label": " open only", "value": "open"}],
-                          value=[]),
-            html.Button("🔔 Sound on", id="al-sound", n_clicks=0, className="link"),
+            dcc.Dropdown(id="al-camera", placeholder=_("All cameras"), className="grow"),
+            dcc.Dropdown(id="al-zone", placeholder=_("All zones"), className="grow"),
+            dcc.Dropdown(id="al-severity", placeholder=_("All severities"), className="grow",
+                         options=[{"label": _(SEVERITY_NAMES[s]), "value": s}
+                                  for s in SEVERITIES]),
+            dcc.Checklist(id="al-open", options=[{"label": " " + _("open only"),
+                                                  "value": "open"}], value=[]),
+            html.Button("🔔 " + _("Sound on"), id="al-sound", n_clicks=0, className="link",
+                        **attrs({"data-on": "🔔 " + _("Sound on"),
+                                 "data-off": "🔕 " + _("Sound off")})),
         ], className="row filters"),
         html.Div(id="al-cameras", className="tiles"),
         html.Div(id="al-msg"),
@@ -47,9 +57,9 @@ def layout(auth: Auth | None = None) -> html.Div:
 def camera_tiles(answer: dict[str, Any] | None, camera: str | None) -> list[Any]:
     """One tile per camera: a live MJPEG for online cameras, the reason for the others."""
     if answer is None:
-        return [html.Div([html.Strong("No cameras configured."),
-                          html.P("Start the camera pipeline (facet vision run) to see live "
-                                 "tiles here; alerts still arrive below.")],
+        return [html.Div([html.Strong(_("No cameras configured.")),
+                          html.P(_("Start the camera pipeline (facet vision run) to see live "
+                                   "tiles here; alerts still arrive below."))],
                          className="tile tile-none", id="no-cameras")]
     tiles = []
     for cam in answer["cameras"]:
@@ -59,35 +69,38 @@ def camera_tiles(answer: dict[str, Any] | None, camera: str | None) -> list[Any]
         body = (html.Img(className="mjpeg", alt=cam["camera"], **{"data-camera": cam["camera"]})
                 if online else html.Div(cam.get("message") or cam["state"], className="offline"))
         tiles.append(html.Div([
-            html.Div([html.Strong(cam["camera"]), html.Span(cam["state"],
-                                                            className=f"state {cam['state']}"),
+            html.Div([html.Strong(cam["camera"]),
+                      html.Span(_(CAMERA_STATES.get(cam["state"], cam["state"])),
+                                className=f"state {cam['state']}"),
                       html.Span(f"{cam['fps']:.1f} fps" if online else "")], className="tile-head"),
             body,
         ], className=f"tile {'' if online else 'tile-offline'}"))
-    return tiles or [html.Div("No camera matches the filter.", className="tile tile-none")]
+    return tiles or [html.Div(_("No camera matches the filter."), className="tile tile-none")]
 
 
 def alert_item(alert: dict[str, Any], may_ack: bool) -> html.Div:
     """One alert in the feed, with a note and an acknowledge button while it is open."""
     key = alert["id"]
     head = html.Div([
-        html.Span(alert["severity"], className=f"sev sev-{alert['severity']}"),
+        html.Span(_(SEVERITY_NAMES.get(alert["severity"], alert["severity"])),
+                  className=f"sev sev-{alert['severity']}"),
         html.Strong(alert["message"]),
         html.Span(f"{alert['camera']} · {alert['zone']} · {alert['rule']} · "
                   f"{str(alert['raised_at'])[:19].replace('T', ' ')}", className="meta"),
-        html.Button("snapshot", id={"type": "al-snap", "id": key}, n_clicks=0, className="link"),
+        html.Button(_("snapshot"), id={"type": "al-snap", "id": key}, n_clicks=0, className="link"),
     ], className="alert-head")
     if alert["acknowledged"]:
-        tail: Any = html.Div(f"Acknowledged: {alert['ack_note']}", className="acked")
+        tail: Any = html.Div(_("Acknowledged: {note}", note=alert["ack_note"]),
+                             className="acked")
     elif may_ack:
         tail = html.Div([
             dcc.Input(id={"type": "al-note", "id": key}, type="text", className="grow",
-                      placeholder="What did you find?"),
-            html.Button("Acknowledge", id={"type": "al-ack", "id": key}, n_clicks=0,
+                      placeholder=_("What did you find?")),
+            html.Button(_("Acknowledge"), id={"type": "al-ack", "id": key}, n_clicks=0,
                         className="primary"),
         ], className="row")
     else:
-        tail = html.Div("Open", className="meta")
+        tail = html.Div(_("Open"), className="meta")
     return html.Div([head, tail], className=f"alert sev-border-{alert['severity']}",
                     id=f"alert-{key}", **attrs({"data-alert": str(key)}))
 
@@ -148,7 +161,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         may_ack = can(auth.role if auth else "", "alerts:write")
         items = [alert_item(a, may_ack) for a in rows["items"]]
         if not items:
-            items = [html.Div("No alerts match.", className="msg msg-info", id="no-alerts")]
+            items = [html.Div(_("No alerts match."), className="msg msg-info", id="no-alerts")]
         return (items, _options({a["camera"] for a in every}),
                 _options({a["zone"] for a in every}))
 
@@ -169,7 +182,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
             ctx.api.post(f"/api/alerts/{alert_id}/ack", auth_from(auth_data), {"note": note})
         except ApiError as exc:
             return error_box(exc), no_update
-        return ok_box(f"Alert {alert_id} acknowledged."), alert_id
+        return ok_box(_("Alert {id} acknowledged.", id=alert_id)), alert_id
 
     @dash_app.callback(
         Output("al-snapshot", "children"), Input({"type": "al-snap", "id": ALL}, "n_clicks"),
@@ -185,4 +198,4 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
             return error_box(exc)
         src = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
         return html.Figure([html.Img(src=src, className="snapshot"),
-                            html.Figcaption(f"Alert {alert_id}")])
+                            html.Figcaption(_("Alert {id}", id=alert_id))])

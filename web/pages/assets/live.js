@@ -136,7 +136,8 @@
     var button = e.target && e.target.closest ? e.target.closest("#al-sound") : null;
     if (!button) { return; }
     state.sound = !state.sound;
-    button.textContent = state.sound ? "🔔 Sound on" : "🔕 Sound off";
+    // The words are the page's (drawn in the person's language), not this file's.
+    button.textContent = state.sound ? button.dataset.on : button.dataset.off;
     if (state.sound && !state.audio) {  // a click is the gesture browsers need for audio
       try { state.audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (err) { /* none */ }
     }
