@@ -55,11 +55,11 @@ def create_order(body: OrderCreate, w: Orders) -> object:
 
 @router.get("/orders", response_model=OrderPage)
 def list_orders(actor: Reader, session: DB, p: Paging, status: Lookup | None = None,
-                channel: Lookup | None = None) -> OrderPage:
-    """Orders, newest first, filtered by status and channel (customers null for roles
-    without ``customers:read``)."""
-    items, total = service.list_orders(session, status=status, channel=channel, limit=p.limit,
-                                       offset=p.offset)
+                channel: Lookup | None = None, q: Lookup | None = None) -> OrderPage:
+    """Orders, newest first, filtered by status and channel, and ``q`` in the order number or
+    channel (customers null for roles without ``customers:read``)."""
+    items, total = service.list_orders(session, status=status, channel=channel, search=q,
+                                       limit=p.limit, offset=p.offset)
     return OrderPage(items=service.order_reads(
         session, items, customers=allowed(actor, "customers:read")), total=total)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -139,14 +139,24 @@ def lock_order(session: Session, *, order_id: int) -> SalesOrder:
 
 def list_orders(
     session: Session, *, status: str | None = None, channel: str | None = None,
-    limit: int = 50, offset: int = 0,
+    search: str | None = None, limit: int = 50, offset: int = 0,
 ) -> tuple[list[SalesOrder], int]:
-    """A page of orders, newest first, filtered by status and channel, and the total."""
+    """A page of orders, newest first, filtered by status and channel, and the total.
+
+    ``search`` finds orders whose number (external id) or channel contains it, in any case;
+    never the customer, which some roles may not see.
+    """
     stmt = select(SalesOrder)
     if status:
         stmt = stmt.where(SalesOrder.status == status)
     if channel:
         stmt = stmt.where(SalesOrder.channel == channel)
+    if search:
+        # Typed text, not a pattern: the wildcards % and _ match themselves.
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(or_(func.lower(SalesOrder.external_id).like(pattern, escape="\\"),
+                              func.lower(SalesOrder.channel).like(pattern, escape="\\")))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = stmt.order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
     orders = session.scalars(

@@ -206,3 +206,21 @@ def test_unassign_pick_list(app: tuple[TestClient, dict[str, str]]) -> None:
     skipped = client.post(f"/api/picks/{freed.json()['lines'][0]['id']}/skip",
                           headers=_login(client, "pia"))
     assert skipped.status_code == 200 and skipped.json()["line"]["skipped"] == 1
+
+
+def test_order_search_by_number_or_channel(app: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = app
+    clerk = _login(client, "cleo")
+    for ext, channel in (("WEB_100%", "web"), ("WEB-200", "web"), ("T-1", "tmall")):
+        made = client.post("/api/orders", headers=clerk, json={**ORDER, "external_id": ext,
+                                                               "channel": channel})
+        assert made.status_code == 201, made.text
+
+    def found(q: str) -> list[str]:
+        page = client.get("/api/orders", params={"q": q}, headers=clerk).json()
+        return sorted(o["external_id"] for o in page["items"])
+
+    assert found("web") == ["WEB-200", "WEB_100%"]
+    assert found("_100%") == ["WEB_100%"]  # wildcards are taken as typed
+    assert found("TMALL") == ["T-1"]
+    assert found("Grace") == []  # never by customer
