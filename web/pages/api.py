@@ -115,6 +115,15 @@ class Api:
             raise _error_of(response.status_code, response.json())
         return response.content
 
+    def post_bytes(self, path: str, auth: Auth | None, body: Any) -> tuple[bytes, str]:
+        """POST a JSON body for a binary answer (a PDF of labels): its bytes and media type."""
+        response = self._send("POST", path, auth, json=body)
+        kind = response.headers.get("content-type", "")
+        if response.status_code >= 400:
+            body = response.json() if "json" in kind else response.text
+            raise _error_of(response.status_code, body)
+        return response.content, kind
+
     def _send(self, method: str, path: str, auth: Auth | None, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {auth.token}"} if auth else {}
         headers.update(kwargs.pop("headers", None) or {})
