@@ -29,7 +29,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet $(if $(TORCH_INDEX),--extra-index-ur
 DEBIAN_PACKAGES := espeak-ng sox sphinxtrain pocketsphinx
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test install install-test system-deps system-deps-test lint bench clean
+.PHONY: run test install install-test system-deps system-deps-test lint bench clean messages
 
 # The venv; Debian's python3 needs python3-venv for it (installed here when root).
 $(PY):
@@ -90,6 +90,17 @@ TEST_WORKERS ?= 4
 test: install-test system-deps-test lint
 	$(PY) -m pytest -q --durations=15 \
 	  $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses=$(TEST_WORKERS) --dist loadfile)
+
+# The UI's message catalogues (web/i18n.py, babel.cfg): every _() and N_() string of web/ goes
+# to web/locale/messages.pot and is merged into each language's messages.po, where new strings
+# arrive empty (tests/web/test_i18n.py fails until they are translated). A new language:
+# $(VENV)/bin/pybabel init -i web/locale/messages.pot -d web/locale -l <code>, then LANGUAGES.
+BABEL_OPTS := --no-wrap
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ $(BABEL_OPTS) --sort-by-file --project=Facet \
+	  --copyright-holder="Facet" -o web/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i web/locale/messages.pot -d web/locale -D messages \
+	  $(BABEL_OPTS) --no-fuzzy-matching --ignore-obsolete
 
 bench: install-test
 	$(PY) bench/core.py

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from web.i18n import N_
 from web.pages import alerts, inventory, overview, twin_page, users
 from web.pages.api import Api
 from web.pages.handheld import HANDHELD_NAV
@@ -28,12 +29,12 @@ ASSETS = Path(__file__).with_name("assets")
 RESERVED = ("/api", "/docs", "/redoc", "/openapi.json", "/ws")
 
 NAV: list[NavItem] = [
-    NavItem("/overview", "Overview", "read", overview.layout),
-    NavItem("/inventory", "Inventory", "read", inventory.layout),
-    NavItem("/twin", "Twin", "read", twin_page.layout),
-    NavItem("/alerts", "Alert wall", "alerts:read", alerts.layout),
-    NavItem("/users", "Users", "users:write", users.users_layout),
-    NavItem("/account", "My password", "read", users.account_layout),
+    NavItem("/overview", N_("Overview"), "read", overview.layout),
+    NavItem("/inventory", N_("Inventory"), "read", inventory.layout),
+    NavItem("/twin", N_("Twin"), "read", twin_page.layout),
+    NavItem("/alerts", N_("Alert wall"), "alerts:read", alerts.layout),
+    NavItem("/users", N_("Users"), "users:write", users.users_layout),
+    NavItem("/account", N_("My password"), "read", users.account_layout),
     *HANDHELD_NAV,
 ]
 

@@ -160,4 +160,5 @@ class Api:
         body = self.call("POST", "/api/auth/token", None, headers=headers,
                          data={"username": username, "password": password})
         return {"token": body["access_token"], "username": body["username"], "role": body["role"],
-                "must_change_password": bool(body.get("must_change_password"))}
+                "must_change_password": bool(body.get("must_change_password")),
+                "language": body.get("language")}

@@ -11,8 +11,9 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 from dash import ctx as trigger
 
 from core.documents import LineStatus
+from web.i18n import _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, error_box, field, lines_of, ok_box
+from web.pages.ui import PageContext, error_box, field, lines_of, ok_box, status_name
 
 __all__ = ["tabs", "register", "count_view"]
 
@@ -21,16 +22,16 @@ def tabs(role: str) -> list[dcc.Tab]:
     """The count tab, for roles that count."""
     if not can(role, "count:write"):
         return []
-    return [dcc.Tab(label="Count", value="cnt", children=[
+    return [dcc.Tab(label=_("Count"), value="cnt", children=[
         html.Div([
-            field("Locations", dcc.Textarea(id="cnt-locations", rows=2),
-                  "Bins, or aisles/zones to count everything under them."),
-            field("Zone", dcc.Input(id="cnt-zone", type="text")),
-            field("Assignee", dcc.Input(id="cnt-assignee", type="text")),
-            html.Button("Open count", id="cnt-open", n_clicks=0, className="primary"),
-            field("Or load count", dcc.Input(id="cnt-number-in", type="text",
-                                             placeholder="CNT-000001")),
-            html.Button("Load", id="cnt-load", n_clicks=0),
+            field(_("Locations"), dcc.Textarea(id="cnt-locations", rows=2),
+                  _("Bins, or aisles/zones to count everything under them.")),
+            field(_("Zone"), dcc.Input(id="cnt-zone", type="text")),
+            field(_("Assignee"), dcc.Input(id="cnt-assignee", type="text")),
+            html.Button(_("Open count"), id="cnt-open", n_clicks=0, className="primary"),
+            field(_("Or load count"), dcc.Input(id="cnt-number-in", type="text",
+                                                placeholder="CNT-000001")),
+            html.Button(_("Load"), id="cnt-load", n_clicks=0),
         ], className="form-grid"),
         dcc.Store(id="cnt-number"),
         html.Div(_buttons(role), className="row"),
@@ -41,28 +42,32 @@ def tabs(role: str) -> list[dcc.Tab]:
 
 def _buttons(role: str) -> list[html.Button]:
     approver = can(role, "count:approve")
-    return [html.Button("Submit counts", id="cnt-submit", n_clicks=0, className="primary"),
-            html.Button("Approve variances", id="cnt-approve", n_clicks=0, hidden=not approver),
-            html.Button("Send back for recount", id="cnt-reject", n_clicks=0,
+    return [html.Button(_("Submit counts"), id="cnt-submit", n_clicks=0, className="primary"),
+            html.Button(_("Approve variances"), id="cnt-approve", n_clicks=0,
+                        hidden=not approver),
+            html.Button(_("Send back for recount"), id="cnt-reject", n_clicks=0,
                         hidden=not approver)]
 
 
 def count_view(count: dict[str, Any]) -> html.Div:
     """A count's lines with an input for what was found on each open line."""
     blind = count["blind"]
-    head = ["Line", "Location", "SKU", "Lot", "Status", *([] if blind else ["Expected"]),
-            "Counted", *([] if blind else ["Variance"])]
+    head = [_("Line"), _("Location"), _("SKU"), _("Lot"), _("Status"),
+            *([] if blind else [_("Expected")]), _("Counted"),
+            *([] if blind else [_("Variance")])]
     rows = []
     for ln in count["lines"]:
         entry = dcc.Input(id={"type": "cnt-line", "line": ln["line_no"]}, type="number", min=0,
                           value=ln["counted"], disabled=ln["status"] != LineStatus.OPEN,
                           className="narrow")
-        cells = [ln["line_no"], ln["location"], ln["sku"], ln["lot"] or "", ln["status"],
+        cells = [ln["line_no"], ln["location"], ln["sku"], ln["lot"] or "",
+                 status_name(ln["status"]),
                  *([] if blind else [ln["expected"]]), entry,
                  *([] if blind else [ln["variance"]])]
         rows.append(html.Tr([html.Td(c) for c in cells]))
     return html.Div([
-        html.H4(f"{count['number']} · {count['status']}" + (" · blind" if blind else "")),
+        html.H4(f"{count['number']} · {status_name(count['status'])}"
+                + (" · " + _("blind") if blind else "")),
         html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)]),
     ])
 
@@ -76,7 +81,7 @@ def _act(api: Api, auth: Auth | None, action: str, number: str | None, values: d
     if action == "cnt-load":
         return api.get(f"/api/counts/{(values['number_in'] or '').strip() or '-'}", auth)
     if not number:
-        raise ApiError(400, "no-count", "Open or load a count first.")
+        raise ApiError(400, "no-count", _("Open or load a count first."))
     if action == "cnt-submit":
         lines = [{"line_no": n, "counted": int(v)} for n, v in found.items() if v is not None]
         return api.post(f"/api/counts/{number}/submit", auth, {"lines": lines})
@@ -111,7 +116,8 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
             count = _act(ctx.api, auth, str(trigger.triggered_id), number, values, counted)
         except ApiError as exc:
             return dash_no_update()[0], error_box(exc), dash_no_update()[2]
-        note = ok_box(f"Count {count['number']} is {count['status']}.")
+        note = ok_box(_("Count {number} is {status}.", number=count["number"],
+                        status=status_name(count["status"])))
         return count_view(count), note, count["number"]
 
 

@@ -12,17 +12,31 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html
 
+from web.i18n import N_, _
 from web.pages.api import ApiError, auth_from, can
-from web.pages.ui import PageContext, date_input, error_box, field, lines_of, ok_box
+from web.pages.ui import (
+    PageContext,
+    date_input,
+    error_box,
+    field,
+    kind_name,
+    lines_of,
+    ok_box,
+    status_name,
+)
 
 __all__ = ["FORMS", "Form", "Field", "tabs", "register"]
 
 REASONS = ("damaged", "found", "lost", "theft", "data_error", "sample", "scrap")
+#: What a select's option codes read as (the codes are the API's).
+OPTION_NAMES = {"damaged": N_("damaged"), "found": N_("found"), "lost": N_("lost"),
+                "theft": N_("theft"), "data_error": N_("data error"), "sample": N_("sample"),
+                "scrap": N_("scrap"), "pass": N_("pass"), "fail": N_("fail")}
 
 
 @dataclass(frozen=True)
 class Field:
-    """One control of a form."""
+    """One control of a form (label and hint marked with ``N_``, shown with ``_``)."""
 
     name: str
     label: str
@@ -87,31 +101,34 @@ def _adjust(v: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                                 "lines": [line]}
 
 
-_SKU, _LOT, _QTY = Field("sku", "SKU"), Field("lot", "Lot"), Field("quantity", "Quantity", "number")
-_SERIALS = Field("serials", "Serials", "textarea", hint="One per line, or scanned piece QR codes.")
-_FROM, _TO = Field("from_location", "From location"), Field("to_location", "To location")
+_SKU, _LOT = Field("sku", N_("SKU")), Field("lot", N_("Lot"))
+_QTY = Field("quantity", N_("Quantity"), "number")
+_SERIALS = Field("serials", N_("Serials"), "textarea",
+                 hint=N_("One per line, or scanned piece QR codes."))
+_FROM, _TO = Field("from_location", N_("From location")), Field("to_location", N_("To location"))
 
 FORMS: tuple[Form, ...] = (
-    Form("rcv", "Receive", "receipt:write", (
-        Field("supplier", "Supplier code"), Field("reference", "Supplier reference"), _LOT,
-        Field("purchase_date", "Purchase date", "date", hint="Give it for a new lot."), _SKU,
-        _QTY, _SERIALS), _receipt),
-    Form("qc", "QC", "qc:write", (
-        _LOT, Field("result", "Result", "select", ("pass", "fail")),
-        Field("measured_purity", "Measured purity (‰)", "number"),
-        Field("measured_weight_g", "Measured weight (g)", "number"),
-        Field("notes", "Notes", "textarea")), _qc),
-    Form("put", "Putaway", "putaway:write", (_SKU, _LOT, _QTY, _FROM, _TO, _SERIALS),
+    Form("rcv", N_("Receive"), "receipt:write", (
+        Field("supplier", N_("Supplier code")), Field("reference", N_("Supplier reference")),
+        _LOT, Field("purchase_date", N_("Purchase date"), "date",
+                    hint=N_("Give it for a new lot.")), _SKU, _QTY, _SERIALS), _receipt),
+    Form("qc", N_("QC"), "qc:write", (
+        _LOT, Field("result", N_("Result"), "select", ("pass", "fail")),
+        Field("measured_purity", N_("Measured purity (‰)"), "number"),
+        Field("measured_weight_g", N_("Measured weight (g)"), "number"),
+        Field("notes", N_("Notes"), "textarea")), _qc),
+    Form("put", N_("Putaway"), "putaway:write", (_SKU, _LOT, _QTY, _FROM, _TO, _SERIALS),
          lambda v: ("/api/putaways", {"lines": [_move_line(v)]})),
-    Form("trf", "Transfer", "transfer:write",
-         (_SKU, _LOT, _QTY, _FROM, _TO, _SERIALS, Field("reference", "Reference")),
+    Form("trf", N_("Transfer"), "transfer:write",
+         (_SKU, _LOT, _QTY, _FROM, _TO, _SERIALS, Field("reference", N_("Reference"))),
          lambda v: ("/api/transfers", {"reference": v.get("reference") or None,
                                        "lines": [_move_line(v)]})),
-    Form("adj", "Adjust", "adjust:write", (
-        Field("reason", "Reason", "select", REASONS), _SKU, _LOT, Field("location", "Location"),
-        Field("quantity", "Change (signed)", "number", hint="Negative takes stock out."),
-        _SERIALS, Field("note", "Note", "textarea")), _adjust),
-    Form("rcl", "Recall", "recall:write", (_LOT, Field("reason", "Reason")),
+    Form("adj", N_("Adjust"), "adjust:write", (
+        Field("reason", N_("Reason"), "select", REASONS), _SKU, _LOT,
+        Field("location", N_("Location")),
+        Field("quantity", N_("Change (signed)"), "number", hint=N_("Negative takes stock out.")),
+        _SERIALS, Field("note", N_("Note"), "textarea")), _adjust),
+    Form("rcl", N_("Recall"), "recall:write", (_LOT, Field("reason", N_("Reason"))),
          lambda v: (f"/api/lots/{v.get('lot') or '-'}/recall", {"reason": v.get("reason") or ""})),
 )
 
@@ -119,7 +136,8 @@ FORMS: tuple[Form, ...] = (
 def _control(form: Form, f: Field) -> Any:
     cid = f"{form.key}-{f.name}"
     if f.kind == "select":
-        return dcc.Dropdown(id=cid, options=list(f.options), clearable=False)
+        return dcc.Dropdown(id=cid, clearable=False, options=[
+            {"label": _(OPTION_NAMES.get(o, o)), "value": o} for o in f.options])
     if f.kind == "textarea":
         return dcc.Textarea(id=cid, rows=3)
     if f.kind == "date":
@@ -130,10 +148,10 @@ def _control(form: Form, f: Field) -> Any:
 def tabs(role: str) -> list[dcc.Tab]:
     """A tab for every form the role may use."""
     return [
-        dcc.Tab(label=form.label, value=form.key, children=[
-            html.Div([field(f.label, _control(form, f), f.hint) for f in form.fields],
-                     className="form-grid"),
-            html.Button(form.label, id=f"{form.key}-go", n_clicks=0, className="primary"),
+        dcc.Tab(label=_(form.label), value=form.key, children=[
+            html.Div([field(_(f.label), _control(form, f), _(f.hint) if f.hint else "")
+                      for f in form.fields], className="form-grid"),
+            html.Button(_(form.label), id=f"{form.key}-go", n_clicks=0, className="primary"),
             html.Div(id=f"{form.key}-msg"),
         ])
         for form in FORMS if can(role, form.permission)
@@ -145,20 +163,21 @@ def describe(result: dict[str, Any]) -> Any:
     if "number" in result:
         lines = ", ".join(f"{ln['quantity']} × {ln['sku']} {ln.get('from_location') or ''}→"
                           f"{ln.get('to_location') or ''}" for ln in result.get("lines", []))
-        return ok_box(html.Strong(f"{result['kind']} {result['number']}"),
-                      f" {result['status']}. {lines}")
+        return ok_box(html.Strong(f"{kind_name(result['kind'])} {result['number']}"),
+                      f" {status_name(result['status'])}. {lines}")
     moved = sum(q["quantity"] for q in result.get("quarantined", []))
-    return ok_box(html.Strong(f"Recall {result['document']}"),
-                  f": lot {result['lot']} blocked, {moved} pieces to quarantine, "
-                  f"{result['pick_lines_cancelled']} pick lines cancelled; customers: "
-                  f"{_customers(result['customers'])}.")
+    return ok_box(html.Strong(_("Recall {document}", document=result["document"])),
+                  _(": lot {lot} blocked, {moved} pieces to quarantine, {cancelled} pick lines "
+                    "cancelled; customers: {customers}.", lot=result["lot"], moved=moved,
+                    cancelled=result["pick_lines_cancelled"],
+                    customers=_customers(result["customers"])))
 
 
 def _customers(names: list[str] | None) -> str:
     """Who received the lot, as the API lets this role see it."""
     if names is None:
-        return "not shown to your role"
-    return ", ".join(names) or "none"
+        return _("not shown to your role")
+    return ", ".join(names) or _("none")
 
 
 def _register_form(dash_app: Dash, ctx: PageContext, form: Form) -> None:
@@ -180,7 +199,7 @@ def _register_form(dash_app: Dash, ctx: PageContext, form: Form) -> None:
         except ApiError as exc:
             return error_box(exc)
         except ValueError as exc:
-            return error_box(f"Check the numbers: {exc}")
+            return error_box(_("Check the numbers: {error}", error=exc))
 
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
