@@ -17,11 +17,12 @@ from core.orders.api import router as orders
 from core.people.api import router as people
 from core.purchasing.api import router as purchasing
 from core.reports.api import router as reports
+from core.scan.api import router as scan
 from core.slotting.api import router as slotting
 from core.trace.api import router as trace
 from core.voice.api import router as voice
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
-    alerts, presence, reports, purchasing, voice, labels,
+    alerts, presence, reports, purchasing, voice, labels, scan,
 ]

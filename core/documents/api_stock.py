@@ -86,7 +86,9 @@ def submit_count(number: Lookup, body: CountSubmit, w: Counter) -> object:
     return w.run(
         lambda s: counts.count_read(
             s,
-            counts.submit_count(s, actor=w.actor, number=number, lines=body.lines),
+            counts.submit_count(
+                s, actor=w.actor, number=number, lines=body.lines, bins=body.bins
+            ),
             blind=_blind(w.actor),
         )
     )

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 from core.catalogue.models import Sku
 from core.catalogue.service import sku_by_code
 from core.db import pairs
+from core.documents.count_scans import scan_entries
 from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
-from core.documents.schemas import CountLineIn, CountLineRead, CountRead
+from core.documents.schemas import BinScanIn, CountLineIn, CountLineRead, CountRead
 from core.documents.service import new_document, set_status
 from core.errors import (
     ConflictError,
@@ -289,9 +290,15 @@ def _line_for(
 
 
 def submit_count(
-    session: Session, *, actor: Actor, number: str, lines: Sequence[CountLineIn]
+    session: Session,
+    *,
+    actor: Actor,
+    number: str,
+    lines: Sequence[CountLineIn] = (),
+    bins: Sequence[BinScanIn] = (),
 ) -> Document:
-    """Record what was counted; lines that match close, the rest wait for approval."""
+    """Record what was counted, by line or by bin as scanned (see `core.documents.count_scans`);
+    lines that match close, the rest wait for approval."""
     doc = get_count(session, number=number, lock=True)
     _expect_status(doc, DocStatus.OPEN, DocStatus.RECOUNT)
     if doc.assignee_id not in (None, actor.id) and not allowed(actor, "count:approve"):
@@ -300,7 +307,7 @@ def submit_count(
         )
     by_no = {ln.line_no: ln for ln in doc.lines}
     reported: set[int] = set()
-    for entry in lines:
+    for entry in [*lines, *scan_entries(session, doc, bins)]:
         line = _line_for(session, doc, entry, by_no)
         if line.line_no in reported or line.status != LineStatus.OPEN:
             raise ValidationFailed(

@@ -228,12 +228,25 @@ class CountLineIn(BaseModel):
     serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
 
 
+class BinScanIn(BaseModel):
+    """Every piece found at one bin, as scanned: codes, piece QRs or an RFID reader's EPCs."""
+
+    location: Text = Place
+    pieces: list[Lookup] = Field(default_factory=list, max_length=100_000)
+
+
 class CountSubmit(BaseModel):
-    """The counter's results for every open line of a count."""
+    """The counter's results for every open line of a count: by line, or by bin as scanned.
+
+    A bin in ``bins`` reports every serialised line at it (a line none of whose pieces was
+    scanned counted 0; pieces of a SKU and lot with no line there make a new one); lines of
+    unserialised SKUs are reported in ``lines``.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    lines: list[CountLineIn] = Field(max_length=10_000)
+    lines: list[CountLineIn] = Field(default_factory=list, max_length=10_000)
+    bins: list[BinScanIn] = Field(default_factory=list, max_length=1000)
 
 
 class CountReject(BaseModel):
