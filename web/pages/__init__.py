@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web.i18n import N_
-from web.pages import alerts, inventory, overview, twin_page, users
+from web.pages import alerts, inventory, orders, overview, packing, picking, twin_page, users
 from web.pages.api import Api
 from web.pages.handheld import HANDHELD_NAV
 from web.pages.shell import NavItem, register_shell, shell_layout
@@ -33,6 +33,9 @@ NAV: list[NavItem] = [
     NavItem("/inventory", N_("Inventory"), "read", inventory.layout),
     NavItem("/twin", N_("Twin"), "read", twin_page.layout),
     NavItem("/alerts", N_("Alert wall"), "alerts:read", alerts.layout),
+    NavItem("/orders", N_("Orders"), "read", orders.layout),
+    NavItem("/picking", N_("Picking"), "read", picking.layout),
+    NavItem("/packing", N_("Packing"), "ship:write", packing.layout),
     NavItem("/users", N_("Users"), "users:write", users.users_layout),
     NavItem("/account", N_("My password"), "read", users.account_layout),
     *HANDHELD_NAV,
@@ -52,7 +55,7 @@ def build_dash(app: FastAPI) -> Dash:
     )
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
-    for page in (overview, inventory, twin_page, alerts, users):
+    for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing):
         page.register(dash_app, ctx)
     return dash_app
 
