@@ -1,68 +1,122 @@
-"""Overview: today's receipts and picks, orders waiting, pick accuracy and open alerts."""
+"""Overview: today's receipts and picks, orders waiting, pick accuracy and open alerts.
+
+Each chart's height is the height of its box (``.ov-chart`` in assets/overview.css), never
+the figure's: Dash's Graph in its ``responsive`` mode drops ``layout.height`` and takes 100 %
+of its container's height, so in a card of no height of its own every chart collapsed to a
+sliver (27 px, a 7 px plot area).
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
+from web.i18n import N_, _
 from web.pages.api import ApiError, Auth, auth_from
 from web.pages.ui import PageContext, card, empty_figure, error_box, kpi
 
 __all__ = ["layout", "register", "WAITING"]
 
+# Imported before the server starts its threads: Plotly asks sys.modules for pandas while
+# building a figure, and a callback that met it half-imported by another thread (the first
+# requests of a process) failed with "partially initialized module 'pandas'".
+importlib.import_module("pandas")
+
 WINDOW_DAYS = 14
 WAITING = ("open", "partially_allocated", "allocated", "picking", "picked")
-KINDS = ("receipt", "putaway", "pick", "shipment", "transfer", "adjustment", "count", "recall")
+#: Move reasons in stacking order, with the words the legend shows (others follow as named).
+KINDS = {
+    "receipt": N_("receipt"), "putaway": N_("putaway"), "pick": N_("pick"),
+    "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
+    "count": N_("count"), "recall": N_("recall"),
+}
+#: Order statuses and alert severities as the axes show them.
+LABELS = {
+    "open": N_("open"), "partially_allocated": N_("partly allocated"),
+    "allocated": N_("allocated"), "picking": N_("picking"), "picked": N_("picked"),
+    "info": N_("info"), "warning": N_("warning"), "high": N_("high"), "critical": N_("critical"),
+}
+_MARGIN = {"l": 48, "r": 10, "t": 10, "b": 10}
 
 
 def layout(_auth: Auth | None = None) -> html.Div:
     """The overview page."""
-    graph: dcc.Graph.Config = {"displaylogo": False, "responsive": True}
+    graph: dcc.Graph.Config = {"displaylogo": False}
+
+    def chart(element_id: str) -> html.Div:
+        # The box has the height; the responsive Graph fills it (its style is height: 100%).
+        return html.Div(dcc.Graph(id=element_id, config=graph, responsive=True,
+                                  style={"height": "100%"}), className="ov-chart")
+
     return html.Div([
-        html.H2("Overview"),
+        html.H2(_("Overview")),
         dcc.Interval(id="ov-tick", interval=30_000),
         html.Div(id="ov-msg"),
         html.Div(id="ov-kpis", className="kpis"),
         html.Div([
-            card("Stock moves per day", dcc.Graph(id="ov-moves", config=graph)),
-            card("Orders by status", dcc.Graph(id="ov-orders", config=graph)),
-            card("Open alerts by severity", dcc.Graph(id="ov-alerts", config=graph)),
-        ], className="grid3"),
+            card(_("Stock moves per day"), chart("ov-moves")),
+            card(_("Orders by status"), chart("ov-orders")),
+            card(_("Open alerts by severity"), chart("ov-alerts")),
+        ], className="grid3 ov-charts"),
     ], id="overview-page")
+
+
+def _label(code: str) -> str:
+    """A status, severity or move kind in the reader's language (unknown codes as they are)."""
+    known = LABELS.get(code) or KINDS.get(code)
+    return _(known) if known else code.replace("_", " ")
 
 
 def _moves_figure(daily: dict[str, Any]) -> go.Figure:
     days, moves = daily["days"], daily["moves"]
-    fig = go.Figure([go.Bar(name=kind, x=days, y=moves[kind])
+    fig = go.Figure([go.Bar(name=_label(kind), x=days, y=moves[kind])
                      for kind in (*KINDS, *sorted(set(moves) - set(KINDS)))
                      if kind in moves and any(moves[kind])])
-    fig.update_layout(barmode="stack", height=300, margin={"l": 40, "r": 10, "t": 10, "b": 40},
-                      legend={"orientation": "h"})
-    return fig if fig.data else empty_figure("No moves in the last two weeks.")
+    if not fig.data:
+        return empty_figure(_("No moves in the last two weeks."))
+    fig.update_layout(barmode="stack", autosize=True, margin=_MARGIN,
+                      legend={"orientation": "h", "title": {"text": _("Reason")},
+                              "yanchor": "bottom", "y": 1.02, "x": 0},
+                      xaxis={"title": {"text": _("Day")}, "automargin": True},
+                      yaxis={"title": {"text": _("Stock moves")}, "automargin": True})
+    return fig
 
 
-def _bar(values: dict[str, int], empty: str) -> go.Figure:
+def _bar(values: dict[str, int], empty: str, x_title: str, y_title: str) -> go.Figure:
     if not any(values.values()):
         return empty_figure(empty)
-    fig = go.Figure(go.Bar(x=list(values), y=list(values.values()), marker_color="#8a6d3b"))
-    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 60})
+    fig = go.Figure(go.Bar(x=[_label(k) for k in values], y=list(values.values()),
+                           marker_color="#8a6d3b", name=y_title))
+    fig.update_layout(autosize=True, margin=_MARGIN,
+                      xaxis={"title": {"text": x_title}, "automargin": True},
+                      yaxis={"title": {"text": y_title}, "automargin": True})
     return fig
 
 
 def _kpis(data: dict[str, Any]) -> list[Any]:
     share, seen, alerts = data["pick_accuracy"], data["pick_lines_seen"], data["open_alerts"]
     return [
-        kpi("Received today", data["received_today"], "kpi-received", "pieces"),
-        kpi("Picked today", data["picked_today"], "kpi-picked",
-            f"{data['pick_lines_today']} lines"),
-        kpi("Orders waiting", data["orders_waiting"], "kpi-waiting", "open to picked"),
-        kpi("Pick accuracy", "—" if share is None else f"{share:.1%}", "kpi-accuracy",
-            f"{seen} recent lines"),
-        kpi("Open alerts", "—" if alerts is None else alerts, "kpi-alerts",
-            "" if alerts is not None else "not for your role"),
+        kpi(_("Received today"), data["received_today"], "kpi-received", _("pieces")),
+        kpi(_("Picked today"), data["picked_today"], "kpi-picked",
+            _("{n} lines", n=data["pick_lines_today"])),
+        kpi(_("Orders waiting"), data["orders_waiting"], "kpi-waiting", _("open to picked")),
+        kpi(_("Pick accuracy"), "—" if share is None else f"{share:.1%}", "kpi-accuracy",
+            _("{n} recent lines", n=seen)),
+        kpi(_("Open alerts"), "—" if alerts is None else alerts, "kpi-alerts",
+            "" if alerts is not None else _("not for your role")),
     ]
+
+
+def _figures(data: dict[str, Any]) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The three charts of an overview answer."""
+    severities = data["alerts_by_severity"]
+    alerts = (_bar(severities, _("No open alerts."), _("Severity"), _("Open alerts"))
+              if severities is not None else empty_figure(_("Alerts are not shown to your role.")))
+    orders = _bar(data["orders_by_status"], _("No orders waiting."), _("Status"), _("Orders"))
+    return _moves_figure(data["daily"]), orders, alerts
 
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
@@ -77,13 +131,9 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         auth = auth_from(auth_data)
         blank = empty_figure("")
         if auth is None:
-            return [], blank, blank, blank, error_box("Sign in first.")
+            return [], blank, blank, blank, error_box(_("Sign in first."))
         try:
             data = ctx.api.get("/api/reports/overview", auth, window_days=WINDOW_DAYS)
         except ApiError as exc:
             return [], blank, blank, blank, error_box(exc)
-        severities = data["alerts_by_severity"]
-        alert_fig = (_bar(severities, "No open alerts.") if severities is not None
-                     else empty_figure("Alerts are not shown to your role."))
-        return (_kpis(data), _moves_figure(data["daily"]),
-                _bar(data["orders_by_status"], "No orders waiting."), alert_fig, None)
+        return (_kpis(data), *_figures(data), None)
