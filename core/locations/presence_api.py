@@ -14,6 +14,7 @@ from core.api_deps import Writer, allow, context_of, read_session, writer
 from core.errors import PermissionDenied
 from core.fields import Text
 from core.locations import presence
+from core.lots.codes import location_code
 from core.people.security import Actor
 from core.people.signin import client_address
 
@@ -21,7 +22,7 @@ router = APIRouter(tags=["people"])
 
 
 class ZoneBody(BaseModel):
-    """A zone by its location code."""
+    """A zone by its location code or its label's QR (``FACET:L:<code>``)."""
 
     zone: Text = Field(min_length=1, max_length=48)
 
@@ -74,7 +75,8 @@ async def sign_on(
         witness = await _check_witness(request, w, body.witness, body.witness_password)
     return await run_in_threadpool(
         w.run,
-        lambda s: _read(presence.sign_on(s, actor=w.actor, zone=body.zone, witness=witness)),
+        lambda s: _read(presence.sign_on(
+            s, actor=w.actor, zone=location_code(body.zone), witness=witness)),
         status_code=201,
     )
 
@@ -103,7 +105,8 @@ async def _check_witness(
 @router.post("/presence/sign-off", response_model=PresenceRead)
 def sign_off(body: ZoneBody, w: Annotated[Writer, Depends(writer("read"))]) -> object:
     """Sign yourself off a zone."""
-    return w.run(lambda s: _read(presence.sign_off(s, actor=w.actor, zone=body.zone)))
+    return w.run(lambda s: _read(presence.sign_off(
+        s, actor=w.actor, zone=location_code(body.zone))))
 
 
 @router.get("/presence")
