@@ -45,9 +45,9 @@ def _plain(value: str, kind: str) -> str:
     if not value.upper().startswith("FACET:"):
         return value
     found, code = parse(value)
-    wanted = "serial" if kind == "piece" else "location"
-    if found != wanted:
-        raise InvalidQRError(f"'{value}' is a {found} label, not a {wanted} label.")
+    found = "piece" if found == "serial" else found
+    if found != kind:
+        raise InvalidQRError(f"'{value}' is a {found} label, not a {kind} label.")
     return code
 
 
@@ -109,7 +109,7 @@ def _pieces_by_codes(session: Session, values: Sequence[str]) -> list[PieceLabel
         upper = [c.upper() for c in chunk]  # EPCs are hex, read in either case
         for row in session.execute(_PIECES.where(or_(Serial.code.in_(chunk),
                                                       func.upper(Serial.epc).in_(upper)))):
-            label = _piece(row._tuple())
+            label = _piece(row)
             found[label.code] = label
             if row[1]:
                 found[str(row[1]).upper()] = label
@@ -145,7 +145,7 @@ def _pieces(session: Session, request: LabelRequest, selection: str) -> list[Pie
     stmt, what = _piece_query(session, selection, str(getattr(request, selection)))
     count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     _check_count(count, what)
-    return [_piece(row._tuple()) for row in session.execute(stmt.order_by(Serial.code))]
+    return [_piece(row) for row in session.execute(stmt.order_by(Serial.code))]
 
 
 def _tree(session: Session) -> dict[int, tuple[int | None, str, str]]:
