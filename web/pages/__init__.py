@@ -16,7 +16,19 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web.i18n import N_
-from web.pages import alerts, inventory, orders, overview, packing, picking, twin_page, users
+from web.pages import (
+    alerts,
+    catalogue,
+    inventory,
+    locations,
+    orders,
+    overview,
+    packing,
+    picking,
+    suppliers,
+    twin_page,
+    users,
+)
 from web.pages.api import Api
 from web.pages.handheld import HANDHELD_NAV
 from web.pages.shell import NavItem, register_shell, shell_layout
@@ -36,6 +48,9 @@ NAV: list[NavItem] = [
     NavItem("/orders", N_("Orders"), "read", orders.layout),
     NavItem("/picking", N_("Picking"), "read", picking.layout),
     NavItem("/packing", N_("Packing"), "ship:write", packing.layout),
+    NavItem("/catalogue", N_("Catalogue"), "read", catalogue.layout),
+    NavItem("/locations", N_("Locations"), "read", locations.layout),
+    NavItem("/suppliers", N_("Suppliers"), "purchase:read", suppliers.layout),
     NavItem("/users", N_("Users"), "users:write", users.users_layout),
     NavItem("/account", N_("My password"), "read", users.account_layout),
     *HANDHELD_NAV,
@@ -55,7 +70,8 @@ def build_dash(app: FastAPI) -> Dash:
     )
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
-    for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing):
+    for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
+                 catalogue, locations, suppliers):
         page.register(dash_app, ctx)
     return dash_app
 
