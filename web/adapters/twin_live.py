@@ -29,6 +29,7 @@ from core import Database, LocationsChanged, StockMoved, warehouse_bins
 from core.api_deps import allow
 from core.ledger import positive_balances
 from core.locations import locations_version
+from core.orders import list_pick_lists, pick_list_read
 from core.people.security import Actor
 from core.state import SharedState
 from core.trace import visibility_for
@@ -47,6 +48,8 @@ router = APIRouter(prefix="/api/twin", tags=["twin"])
 PICKERS = "twin.pickers"
 #: Seconds between two checks of the bins' fingerprint (one small aggregate query).
 CHECK_EVERY_S = 5.0
+#: How many open pick lists (newest first) the live view reads for its open picks.
+OPEN_LISTS = 200
 
 
 class LiveTwin:
@@ -193,6 +196,17 @@ class LiveTwin:
                 ],
             }
 
+    def open_picks(self) -> dict[str, int]:
+        """Open pick lines per bin, over the newest :data:`OPEN_LISTS` open pick lists."""
+        counts: dict[str, int] = {}
+        with self.db.read() as session:
+            docs, _total = list_pick_lists(session, status="open", limit=OPEN_LISTS)
+            for doc in docs:
+                for line in pick_list_read(session, doc).lines:
+                    if line.status == "open" and line.from_location:
+                        counts[line.from_location] = counts.get(line.from_location, 0) + 1
+        return dict(sorted(counts.items()))
+
     def close(self) -> None:
         """Write the pickers' positions still queued (at shutdown)."""
         self.pickers.close()
@@ -290,12 +304,16 @@ def attach(db: Database, *, check_every_s: float = CHECK_EVERY_S) -> LiveTwin:
 def live_state(
     live: Annotated[LiveTwin, Depends(live_twin)], actor: Annotated[Actor, Depends(allow("read"))]
 ) -> dict[str, Any]:
-    """Occupancy per bin and pickers' last positions, as the twin mirrors them (bins under the
-    reader's live blind count left out: a bin's fill tells its stock)."""
-    state = live.state()
+    """Occupancy per bin, pickers' last positions and open pick lines per bin, as the twin
+    mirrors them (bins under the reader's live blind count left out of all three: a bin's
+    fill tells its stock, and a pick there that it holds some)."""
+    state = {**live.state(), "open_picks": live.open_picks()}
     with live.db.read() as session:
         hidden = visibility_for(session, actor).hidden_codes
     if hidden:
-        state = {**state, "occupancy": {code: fill for code, fill in state["occupancy"].items()
-                                        if code not in hidden}}
+        state.update(
+            occupancy={c: v for c, v in state["occupancy"].items() if c not in hidden},
+            open_picks={c: n for c, n in state["open_picks"].items() if c not in hidden},
+            pickers=[p for p in state["pickers"] if p["location"] not in hidden],
+        )
     return state

@@ -3,19 +3,27 @@
 Routes are thin: parse the request, call ``twin``, return the answer. Twin errors become
 ``{"error": {"code": ..., "message": ...}}`` with HTTP 422 (bad content) or 400. The router
 carries no authentication; the application mounts it with its own dependencies.
+
+A what-if runs on generated orders, orders given as data, or the warehouse's own history
+(``history``: the orders picked over the last ``days``, read from the ledger through
+``twin.sources``), with slotting ``today`` (where each SKU is kept now). The last two need the
+application's database; a router mounted without one refuses them (``history-unavailable``).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.requests import HTTPConnection
 
-from core.fields import Lookup, Text
-from twin.errors import NoRouteError, TwinError
+from core.fields import Lookup, SaneDateTime, Text
+from twin.errors import NoRouteError, OrderError, TwinError
 from twin.generate import NAMED_LAYOUTS, named_layout
+from twin.history import OrderHistory, history_from_picks, last_bins
 from twin.layout import Layout, layout_from_dict
 from twin.orders import (
     Order,
@@ -27,8 +35,10 @@ from twin.orders import (
 from twin.routing import METHODS, route
 from twin.scenarios import Scenario, compare_scenarios, make_scenario
 from twin.simulation import SimConfig
+from twin.sources import pick_records, slotting_today
 
-__all__ = ["router", "error_response", "RouteRequest", "RouteResponse", "ScenariosRequest"]
+__all__ = ["router", "error_response", "HistoryIn", "RouteRequest", "RouteResponse",
+           "ScenariosRequest"]
 
 router = APIRouter(prefix="/api/twin", tags=["twin"])
 
@@ -100,9 +110,23 @@ class RouteResponse(BaseModel):
 
 
 class ScenarioIn(LayoutChoice):
-    """One side of a what-if: a layout and its slotting (a policy or SKU -> location)."""
+    """One side of a what-if: a layout and its slotting (a policy, ``today``: where each SKU is
+    kept now, or SKU -> location)."""
 
-    slotting: Literal["popularity", "random"] | dict[str, str] = "popularity"
+    slotting: Literal["popularity", "random", "today"] | dict[str, str] = "popularity"
+
+
+class HistoryIn(BaseModel):
+    """The warehouse's own orders: those picked in the ``days`` before ``until`` (now)."""
+
+    model_config = ConfigDict(extra="forbid")
+    days: int = Field(30, ge=1, le=366, description="How many days of history.")
+    until: SaneDateTime | None = Field(None, description="End of the period (default: now).")
+
+    def period(self) -> tuple[datetime, datetime]:
+        """``(since, until)`` in UTC."""
+        until = (self.until or datetime.now(UTC)).astimezone(UTC)
+        return until - timedelta(days=self.days), until
 
 
 class OrderLineIn(BaseModel):
@@ -161,11 +185,30 @@ class ScenariosRequest(BaseModel):
     b: ScenarioIn
     orders: list[OrderIn] | None = Field(None, max_length=20_000,
                                          description="Orders as data; else generated.")
+    history: HistoryIn | None = Field(None, description="Replay the warehouse's own orders.")
     generate: OrderStreamIn = Field(default_factory=OrderStreamIn)
     config: SimConfigIn = Field(default_factory=SimConfigIn)
     seed: int = Field(0, ge=0, le=2**32 - 1)
     replications: int = Field(5, ge=2, le=30)
     confidence: float = Field(0.95, gt=0, lt=1, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _one_workload(self) -> ScenariosRequest:
+        if self.orders is not None and self.history is not None:
+            raise ValueError("give 'orders' or 'history', not both")
+        return self
+
+
+class HistoryUnavailable(OrderError):
+    """The warehouse's history or slotting was asked of a router without a database."""
+
+    code = "history-unavailable"
+
+
+def warehouse(connection: HTTPConnection) -> Any:
+    """The application's ``core.Database``; None when the router is mounted on its own."""
+    services = getattr(connection.app.state, "services", None)
+    return None if services is None else services.db
 
 
 @router.post(
@@ -182,20 +225,17 @@ def post_route(request: RouteRequest) -> Any:
 
 
 @router.post("/scenarios", responses={400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
-def post_scenarios(request: ScenariosRequest) -> Any:
-    """Compare two layouts or slotting plans: KPIs and B - A deltas with confidence intervals."""
+def post_scenarios(request: ScenariosRequest, db: Annotated[Any, Depends(warehouse)]) -> Any:
+    """Compare two layouts or slotting plans: KPIs and B - A deltas with confidence intervals;
+    ``workload`` says which orders were simulated (for history: the period and its counts)."""
     try:
         a, b = request.a.resolve(), request.b.resolve()
-        orders: list[Order] | OrderStream
-        if request.orders is not None:
-            orders = orders_from_data(o.model_dump() for o in request.orders)
-            catalogue = catalogue_from_orders(orders)
-        else:
-            g = request.generate
-            catalogue = make_catalogue(g.n_skus, skew=g.skew)
-            orders = OrderStream(catalogue, g.n_orders, g.mean_lines, g.max_quantity, g.arrival)
+        orders, catalogue, workload = _workload(request, db)
+        today = _today(request, db, a, workload)
+        if isinstance(orders, OrderHistory) and today is not None:
+            orders, catalogue = _restrict(orders, today, workload)
         scenario_a, scenario_b = (
-            _scenario(name, layout, side.slotting, catalogue, request.seed)
+            _scenario(name, layout, side.slotting, catalogue, request.seed, today)
             for name, layout, side in (("A", a, request.a), ("B", b, request.b))
         )
         result = compare_scenarios(
@@ -207,14 +247,67 @@ def post_scenarios(request: ScenariosRequest) -> Any:
             replications=request.replications,
             confidence=request.confidence,
         )
-        return result.to_dict()
+        return {**result.to_dict(), "workload": workload}
     except TwinError as exc:
         return error_response(exc)
 
 
+Workload = tuple[list[Order] | OrderStream | OrderHistory, Any, dict[str, Any]]
+
+
+def _workload(request: ScenariosRequest, db: Any) -> Workload:
+    """The orders to simulate, their catalogue, and what to say about them."""
+    if request.history is not None:
+        if db is None:
+            raise HistoryUnavailable("this service has no warehouse to read a history from")
+        since, until = request.history.period()
+        picks = pick_records(db, since=since, until=until)
+        history = history_from_picks(picks)
+        if not history.days:
+            raise OrderError(f"no orders were picked between {since:%Y-%m-%d %H:%M} and "
+                             f"{until:%Y-%m-%d %H:%M} UTC; choose a longer period or generated "
+                             "orders")
+        about = {"source": "history", "since": since.isoformat(), "until": until.isoformat(),
+                 "days": len(history.days), "orders": len(history.orders),
+                 "lines": history.n_lines, "units": history.n_units, "lines_left_out": 0,
+                 "last_bins": last_bins(picks)}
+        return history, catalogue_from_orders(history.orders), about
+    if request.orders is not None:
+        orders = orders_from_data(o.model_dump() for o in request.orders)
+        return orders, catalogue_from_orders(orders), {"source": "orders", "orders": len(orders)}
+    g = request.generate
+    catalogue = make_catalogue(g.n_skus, skew=g.skew)
+    stream = OrderStream(catalogue, g.n_orders, g.mean_lines, g.max_quantity, g.arrival)
+    return stream, catalogue, {"source": "generated", "orders": g.n_orders}
+
+
+def _today(request: ScenariosRequest, db: Any, layout: Layout,
+           workload: dict[str, Any]) -> dict[str, str] | None:
+    """Today's slotting when a side asks for it (SKUs out of stock: their last pick's bin)."""
+    if "today" not in (request.a.slotting, request.b.slotting):
+        workload.pop("last_bins", None)
+        return None
+    if db is None:
+        raise HistoryUnavailable("this service has no warehouse to read today's slotting from")
+    return slotting_today(db, layout, workload.pop("last_bins", {}))
+
+
+def _restrict(history: OrderHistory, slots: dict[str, str],
+              workload: dict[str, Any]) -> tuple[OrderHistory, Any]:
+    """The history without lines of SKUs that have no bin today (counted in the workload)."""
+    kept = history.within(slots)
+    if not kept.days:
+        raise OrderError("none of the history's SKUs has a bin in this layout today")
+    workload["lines_left_out"] = kept.left_out
+    return kept, catalogue_from_orders(kept.orders)
+
+
 def _scenario(
-    name: str, layout: Layout, slotting: str | dict[str, str], catalogue: Any, seed: int
+    name: str, layout: Layout, slotting: str | dict[str, str], catalogue: Any, seed: int,
+    today: dict[str, str] | None,
 ) -> Scenario:
+    if slotting == "today" and today is not None:
+        return Scenario(name, layout, today)
     if isinstance(slotting, dict):
         return Scenario(name, layout, dict(slotting))
     return make_scenario(name, layout, catalogue, slotting, seed=seed)

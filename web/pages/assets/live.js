@@ -1,4 +1,5 @@
-/* Facet live client: /ws/events -> the "live-event" store, alert sounds, MJPEG camera tiles.
+/* Facet live client: /ws/events -> the "live-event" store, alert sounds, MJPEG camera tiles,
+ * and the twin's live layer (pickers and open picks moved in place on a confirmed pick).
  * Dash loads every file in assets/; this one defines window.dash_clientside.facet.connect,
  * which the shell calls (as a clientside callback) whenever the sign-in store changes. */
 (function () {
@@ -143,8 +144,106 @@
     }
   });
 
+  /* The twin's live layer (web/pages/twin_plan.py add_live): two traces found by uid, moved in
+   * place with Plotly.restyle, so a confirmed pick moves its picker without a server redraw.
+   * `points` is bin code -> [stand x, stand y, bin x, bin y, bin z] (live_points). */
+  var OPEN = "tw-open", PICKERS = "tw-pickers", FLOOR_Z = 0.05;
+
+  function twinGraph() {
+    var gd = document.querySelector("#tw-graph .js-plotly-plot");
+    return gd && gd.data && window.Plotly ? gd : null;
+  }
+
+  function traceIndex(gd, uid) {
+    for (var i = 0; i < gd.data.length; i++) { if (gd.data[i].uid === uid) { return i; } }
+    return -1;
+  }
+
+  function isThreeD(trace) { return trace.type === "scatter3d"; }
+
+  /* Pickers: names in `text`, each one's bin in customdata[k][0]; they stand in the aisle. */
+  function drawPickers(gd, points, where) {
+    var i = traceIndex(gd, PICKERS);
+    if (i < 0) { return; }
+    var names = Object.keys(where).filter(function (n) { return points[where[n]]; }).sort();
+    var update = {
+      text: [names], customdata: [names.map(function (n) { return [where[n]]; })],
+      x: [names.map(function (n) { return points[where[n]][0]; })],
+      y: [names.map(function (n) { return points[where[n]][1]; })]
+    };
+    if (isThreeD(gd.data[i])) { update.z = [names.map(function () { return FLOOR_Z; })]; }
+    window.Plotly.restyle(gd, update, [i]);
+  }
+
+  /* Open picks: customdata[k] = [bin, open lines]; drawn on the bin itself. */
+  function drawOpen(gd, points, open) {
+    var i = traceIndex(gd, OPEN);
+    if (i < 0) { return; }
+    var codes = Object.keys(open).filter(function (c) { return open[c] > 0 && points[c]; }).sort();
+    var update = {
+      customdata: [codes.map(function (c) { return [c, open[c]]; })],
+      x: [codes.map(function (c) { return points[c][2]; })],
+      y: [codes.map(function (c) { return points[c][3]; })]
+    };
+    if (isThreeD(gd.data[i])) { update.z = [codes.map(function (c) { return points[c][4]; })]; }
+    window.Plotly.restyle(gd, update, [i]);
+  }
+
+  function currentPickers(gd) {
+    var i = traceIndex(gd, PICKERS), where = {};
+    if (i < 0) { return where; }
+    var names = gd.data[i].text || [], bins = gd.data[i].customdata || [];
+    for (var k = 0; k < names.length; k++) { where[names[k]] = bins[k][0]; }
+    return where;
+  }
+
+  function currentOpen(gd) {
+    var i = traceIndex(gd, OPEN), open = {};
+    if (i < 0) { return open; }
+    (gd.data[i].customdata || []).forEach(function (row) { open[row[0]] = row[1]; });
+    return open;
+  }
+
+  /* live-event -> the picker moves to the bin and the bin has one open line fewer. */
+  function twinEvent(evt, points) {
+    var nothing = window.dash_clientside.no_update, gd = twinGraph();
+    if (!evt || evt.event !== "PickConfirmed" || !points || !gd || !points[evt.location]) {
+      return nothing;
+    }
+    var where = currentPickers(gd), open = currentOpen(gd);
+    where[evt.picker] = evt.location;
+    if (open[evt.location]) { open[evt.location] -= 1; }
+    drawPickers(gd, points, where);
+    drawOpen(gd, points, open);
+    return whoIsWhere(where);
+  }
+
+  function whoIsWhere(where) {
+    return Object.keys(where).sort().map(function (n) { return n + " · " + where[n]; }).join("   ");
+  }
+
+  /* Every few seconds, GET /api/twin/live: new pick lists, partial picks, other processes. */
+  function twinRefresh(n, points) {
+    var gd = twinGraph();
+    if (!gd || !points || !state.token) { return window.dash_clientside.no_update; }
+    fetch("/api/twin/live", { headers: { Authorization: "Bearer " + state.token } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (live) {
+        var now = twinGraph();
+        if (!live || !now) { return; }
+        var where = {};
+        live.pickers.forEach(function (p) { where[p.picker] = p.location; });
+        drawPickers(now, points, where);
+        drawOpen(now, points, live.open_picks || {});
+        var who = document.getElementById("tw-who");
+        if (who) { who.textContent = whoIsWhere(where); }
+      })
+      .catch(function () { /* offline: the next tick tries again */ });
+    return window.dash_clientside.no_update;
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    facet: { connect: connect }
+    facet: { connect: connect, twinEvent: twinEvent, twinRefresh: twinRefresh }
   });
   window.facetLive = state;
 })();
