@@ -21,7 +21,7 @@ from core.catalogue.models import Sku
 from core.db import pairs
 from core.documents.models import Document, LineStatus
 from core.documents.schemas import BinScanIn, CountLineIn
-from core.errors import SerialError, ValidationFailed
+from core.errors import ValidationFailed
 from core.lots import codes as scans
 from core.lots.models import Lot, Serial
 
@@ -63,7 +63,7 @@ def _pieces(session: Session, values: list[str]) -> dict[str, Serial]:
     unknown = [v for v, k in zip(values, keys, strict=True) if k not in known]
     if unknown:
         more = f" and {len(unknown) - _SHOWN} more" if len(unknown) > _SHOWN else ""
-        raise SerialError(
+        raise ValidationFailed(
             f"{len(unknown)} scanned code(s) name no piece in the books: "
             f"{', '.join(unknown[:_SHOWN])}{more}. Record found pieces with a 'found' "
             "adjustment, then count again.",
