@@ -42,7 +42,7 @@ def grid(grid_id: str, columns: tuple[tuple[str, str], ...], rows: list[dict[str
          *, select: str | None = None, height: int = 320) -> dag.AgGrid:
     """An AG Grid of ``rows`` (headers translated now); ``select``: 'singleRow'/'multiRow'."""
     options: dict[str, Any] = {"domLayout": "normal", "suppressCellFocus": True,
-                               "overlayNoRowsTemplate": _("Nothing to show.")}
+                               "localeText": {"noRowsToShow": _("Nothing to show.")}}
     if select:
         options["rowSelection"] = {"mode": select, "enableClickSelection": True,
                                    "checkboxes": select == "multiRow",

@@ -167,8 +167,9 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
 
     @dash_app.callback(
         Output("pk-detail", "children"), Output("pk-assign-row", "hidden"),
-        Input("pk-selected", "data"), Input("pk-changed", "data"), State("auth", "data"))
-    def show(number: str | None, _c: Any, auth_data: Any) -> Any:
+        Input("pk-selected", "data"), Input("pk-changed", "data"), Input("pk-refresh", "n_clicks"),
+        State("auth", "data"))
+    def show(number: str | None, _c: Any, _r: int, auth_data: Any) -> Any:
         if not number:
             return None, True
         auth = auth_from(auth_data)
