@@ -11,10 +11,18 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
-from dash.dash_table.DataTable import DataTable
 
+from web.i18n import _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, date_input, error_box, field, ok_box
+from web.pages.ui import (
+    PageContext,
+    date_input,
+    error_box,
+    field,
+    grid,
+    ok_box,
+    status_name,
+)
 
 __all__ = ["order_lines", "order_view", "register", "tabs"]
 
@@ -26,21 +34,22 @@ def tabs(role: str) -> list[dcc.Tab]:
     if not can(role, "purchase:read"):
         return []
     buyer = can(role, "purchase:write")
-    return [dcc.Tab(label="Purchase orders", value="po", children=[
+    return [dcc.Tab(label=_("Purchase orders"), value="po", children=[
         html.Div([
-            field("Status", dcc.Dropdown(id="po-status", options=list(STATUSES),
-                                         placeholder="any")),
-            field("Supplier", dcc.Input(id="po-supplier", type="text", placeholder="any")),
-            html.Button("Refresh", id="po-refresh", n_clicks=0),
+            field(_("Status"), dcc.Dropdown(id="po-status", placeholder=_("any"), options=[
+                {"label": status_name(s), "value": s} for s in STATUSES])),
+            field(_("Supplier"), dcc.Input(id="po-supplier", type="text", placeholder=_("any"))),
+            html.Button(_("Refresh"), id="po-refresh", n_clicks=0),
         ], className="row"),
         html.Div(id="po-list"),
         # Always in the page (a callback reads it), shown only to those who may buy.
         html.Div(_form(), className="form-grid", style=None if buyer else {"display": "none"}),
         html.Div([
-            field("Order", dcc.Input(id="po-number-in", type="text", placeholder="PO-000001")),
-            html.Button("Load", id="po-load", n_clicks=0),
-            html.Button("Open draft", id="po-open", n_clicks=0, hidden=not buyer),
-            html.Button("Cancel order", id="po-cancel", n_clicks=0, hidden=not buyer),
+            field(_("Order"), dcc.Input(id="po-number-in", type="text",
+                                        placeholder="PO-000001")),
+            html.Button(_("Load"), id="po-load", n_clicks=0),
+            html.Button(_("Open draft"), id="po-open", n_clicks=0, hidden=not buyer),
+            html.Button(_("Cancel order"), id="po-cancel", n_clicks=0, hidden=not buyer),
         ], className="row"),
         dcc.Store(id="po-number"),
         html.Div(id="po-msg"),
@@ -50,15 +59,15 @@ def tabs(role: str) -> list[dcc.Tab]:
 
 def _form() -> list[Any]:
     return [
-        field("Supplier code", dcc.Input(id="po-new-supplier", type="text")),
-        field("Expected on", date_input("po-new-expected")),
-        field("Supplier's reference", dcc.Input(id="po-new-reference", type="text")),
-        field("Lines", dcc.Textarea(id="po-new-lines", rows=3),
-              "One per line: SKU, quantity, unit cost (ST0003-Au750Y-7 5 120)."),
-        field("As", dcc.RadioItems(id="po-new-status", value="open", inline=True,
-                                   options=[{"label": "open order", "value": "open"},
-                                            {"label": "draft", "value": "draft"}])),
-        html.Button("Place order", id="po-create", n_clicks=0, className="primary"),
+        field(_("Supplier code"), dcc.Input(id="po-new-supplier", type="text")),
+        field(_("Expected on"), date_input("po-new-expected")),
+        field(_("Supplier's reference"), dcc.Input(id="po-new-reference", type="text")),
+        field(_("Lines"), dcc.Textarea(id="po-new-lines", rows=3),
+              _("One per line: SKU, quantity, unit cost (ST0003-Au750Y-7 5 120).")),
+        field(_("As"), dcc.RadioItems(id="po-new-status", value="open", inline=True,
+                                      options=[{"label": _("open order"), "value": "open"},
+                                               {"label": _("draft"), "value": "draft"}])),
+        html.Button(_("Place order"), id="po-create", n_clicks=0, className="primary"),
     ]
 
 
@@ -70,45 +79,47 @@ def order_lines(text: str | None) -> list[dict[str, Any]]:
         if not parts:
             continue
         if len(parts) != 3:
-            raise ApiError(422, "bad-line", f"Line {n}: write SKU, quantity and unit cost, "
-                           f"e.g. 'ST0003-Au750Y-7 5 120' (got {raw.strip()!r}).")
+            raise ApiError(422, "bad-line", _(
+                "Line {n}: write SKU, quantity and unit cost, e.g. 'ST0003-Au750Y-7 5 120' "
+                "(got {line}).", n=n, line=repr(raw.strip())))
         sku, quantity, cost = parts
         if not quantity.isdigit():
-            raise ApiError(422, "bad-line", f"Line {n}: the quantity {quantity!r} is not a "
-                           "whole number.")
+            raise ApiError(422, "bad-line", _("Line {n}: the quantity {quantity} is not a "
+                                              "whole number.", n=n, quantity=repr(quantity)))
         lines.append({"sku": sku, "quantity": int(quantity), "unit_cost": cost})
     if not lines:
-        raise ApiError(422, "bad-line", "Add at least one line: SKU, quantity and unit cost.")
+        raise ApiError(422, "bad-line", _("Add at least one line: SKU, quantity and unit cost."))
     return lines
 
 
 def _summary(orders: list[dict[str, Any]]) -> Any:
     if not orders:
-        return html.Div("No purchase orders for this selection.", className="msg msg-info")
-    rows = [{"number": o["number"], "supplier": o["supplier"], "status": o["status"],
+        return html.Div(_("No purchase orders for this selection."), className="msg msg-info")
+    rows = [{"number": o["number"], "supplier": o["supplier"], "status": status_name(o["status"]),
              "expected_on": o["expected_on"], "ordered": sum(ln["quantity"] for ln in o["lines"]),
              "received": sum(ln["received_quantity"] for ln in o["lines"]),
              "on_order": sum(ln["on_order"] for ln in o["lines"]),
              "total_cost": o["total_cost"]} for o in orders]
-    return DataTable(
-        id="po-table", columns=[{"name": c, "id": c} for c in rows[0]],
-        data=rows,  # type: ignore[arg-type]  # Dash types a row's keys as str | float | int
-        page_size=10, sort_action="native", style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": "inherit", "fontSize": 13, "textAlign": "left"})
+    columns = [("number", _("Order")), ("supplier", _("Supplier")), ("status", _("Status")),
+               ("expected_on", _("Expected on")), ("ordered", _("Ordered")),
+               ("received", _("Received")), ("on_order", _("On order")),
+               ("total_cost", _("Total cost"))]
+    return grid("po-table", rows, columns, page_size=10)
 
 
 def order_view(order: dict[str, Any]) -> html.Div:
     """One order: its lines (ordered, received, still on order) and the receipts against it."""
-    head = ["Line", "SKU", "Ordered", "Received", "On order", "Unit cost"]
+    head = [_("Line"), _("SKU"), _("Ordered"), _("Received"), _("On order"), _("Unit cost")]
     rows = [html.Tr([html.Td(c) for c in (ln["line_no"], ln["sku"], ln["quantity"],
                                           ln["received_quantity"], ln["on_order"],
                                           ln["unit_cost"])]) for ln in order["lines"]]
-    receipts = ", ".join(order["receipts"]) or "none yet"
+    receipts = ", ".join(order["receipts"]) or _("none yet")
     return html.Div([
-        html.H4(f"{order['number']} · {order['supplier']} · {order['status']} · expected "
-                f"{order['expected_on']}"),
+        html.H4(f"{order['number']} · {order['supplier']} · {status_name(order['status'])} · "
+                + _("expected {date}", date=order["expected_on"])),
         html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)]),
-        html.P(f"Total {order['total_cost']}; receipts: {receipts}.", className="hint"),
+        html.P(_("Total {total}; receipts: {receipts}.", total=order["total_cost"],
+                 receipts=receipts), className="hint"),
     ], id="po-order")
 
 
@@ -123,7 +134,7 @@ def _act(api: Api, auth: Auth | None, action: str, number: str | None,
         return api.get(f"/api/purchase-orders/{(values['number_in'] or '').strip() or '-'}",
                        auth)
     if not number:
-        raise ApiError(400, "no-order", "Place or load a purchase order first.")
+        raise ApiError(400, "no-order", _("Place or load a purchase order first."))
     verb = "open" if action == "po-open" else "cancel"
     return api.post(f"/api/purchase-orders/{number}/{verb}", auth, None)
 
@@ -168,5 +179,6 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
             order = _act(ctx.api, auth_from(auth_data), str(trigger.triggered_id), number, values)
         except ApiError as exc:
             return no_update, error_box(exc), no_update
-        note = ok_box(f"Purchase order {order['number']} is {order['status']}.")
+        note = ok_box(_("Purchase order {number} is {status}.", number=order["number"],
+                        status=status_name(order["status"])))
         return order_view(order), note, order["number"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import dash_ag_grid as dag
 import plotly.graph_objects as go
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from dash import dcc, html
 from fastapi import FastAPI
 
@@ -17,7 +20,7 @@ from web.pages.api import Api, ApiError
 __all__ = ["GRID_LOCALE_ZH", "ROLE_NAMES", "PageContext", "TableRow", "attrs", "card",
            "date_input", "denied", "empty_figure", "error_box", "field", "grid", "grid_locale",
            "kpi", "lines_of", "ok_box", "KIND_NAMES", "STATUS_NAMES", "kind_name",
-           "status_name"]
+           "number", "status_name", "when"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,25 @@ KIND_NAMES: dict[str, str] = {
 def kind_name(code: str | None) -> str:
     """A document kind's name in the page's language (a code it does not know, as it is)."""
     return _(KIND_NAMES[code]) if code in KIND_NAMES else str(code or "")
+
+
+def when(value: str | date | datetime | None, *, day_only: bool = False) -> str:
+    """A date or timestamp as people of the page's language write it (an ISO string too;
+    anything unreadable as it is, nothing as a dash)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if day_only or not isinstance(moment, datetime):
+        return format_date(moment, "medium", locale=language())
+    return format_datetime(moment, "medium", locale=language())
+
+
+def number(value: float | int | None) -> str:
+    """A number with the page's language's separators (a dash for none)."""
+    return "–" if value is None else format_decimal(value, locale=language())
 
 
 def status_name(code: str | None) -> str:

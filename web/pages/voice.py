@@ -17,6 +17,7 @@ refreshes every few seconds and at once on a ``PickConfirmed`` event from ``/ws/
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -24,17 +25,55 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from core.documents import DocStatus, LineStatus
+from web.i18n import N_, _
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.ui import PageContext, attrs, card, error_box
+from web.pages.ui import PageContext, attrs, card, error_box, status_name, when
 
-__all__ = ["BANDS", "console_layout", "picker_progress", "register", "supervisor_layout",
-           "training_panel"]
+__all__ = ["BANDS", "JS_TEXT", "console_layout", "picker_progress", "register",
+           "supervisor_layout", "training_panel"]
 
 REFRESH_MS = 4000
+#: The picker key of lists nobody has claimed yet (shown as ``_("(unassigned)")``).
+UNASSIGNED = "(unassigned)"
 RECENT_LISTS = 200
 #: The headset bands the console can stream (the ``rate`` of /ws/voice and /ws/voice/enrol).
-BANDS: list[dict[str, Any]] = [{"label": " wideband 16 kHz", "value": "16000"},
-                               {"label": " narrowband 8 kHz", "value": "8000"}]
+BANDS: list[dict[str, Any]] = [{"label": N_("wideband 16 kHz"), "value": "16000"},
+                               {"label": N_("narrowband 8 kHz"), "value": "8000"}]
+
+#: What voice.js writes on the page, drawn here in the person's language and handed to it as
+#: JSON (``#vc-text-catalogue``): the script holds keys and ``{placeholders}``, no words.
+JS_TEXT: dict[str, str] = {
+    "start": N_("▶ Start dialogue"), "stop": N_("■ Stop dialogue"),
+    "train": N_("▶ Train my voice"), "cancelTrain": N_("■ Cancel training"),
+    "micOn": N_("🎤 Microphone on"), "micOff": N_("🎤 Microphone off"),
+    "noMic": N_("no microphone here (the page needs https or localhost)"),
+    "micRefused": N_("microphone refused: {reason}"), "listening": N_("listening"),
+    "connected": N_("connected"), "connectedAt": N_("connected ({khz} kHz)"),
+    "nothing": N_("(nothing)"), "trainedLog": N_("decoding with your trained voice"),
+    "signedOff": N_("signed off"), "trainedVoice": N_("🗣 trained voice"),
+    "refused": N_("refused: {reason}"), "signInFirst": N_("sign in first"),
+    "connecting": N_("connecting…"), "pickingRole": N_("refused: a picking role is needed"),
+    "ended": N_("dialogue ended"), "disconnected": N_("disconnected ({code})"),
+    "stopped": N_("stopped"), "startFirst": N_("start the dialogue first"),
+    "expects": N_("{state} · expects {expect}"), "takesUsed": N_("Takes used"),
+    "takesOf": N_("{n} of {total}"), "understood": N_("Understood before → after"),
+    "engine": N_("Engine"), "skipped": N_("skipped “{phrase}”"),
+    "heardOk": N_("✓ heard “{text}”"), "heardAgain": N_("✗ again — heard “{text}”"),
+    "nothingHeard": N_("nothing"), "learning": N_("learning your voice…"),
+    "stored": N_("voice profile stored"), "signInAgain": N_("refused: sign in again"),
+    "lostNothingStored": N_("disconnected ({code}); nothing stored"),
+    "cancelled": N_("cancelled; nothing stored"),
+    "sayEach": N_("say each phrase after the voice ({khz} kHz)"),
+    "tag_heard": N_("heard"), "tag_command": N_("command"), "tag_prompt": N_("prompt"),
+    "tag_error": N_("error"), "tag_profile": N_("profile"), "tag_end": N_("end"),
+}
+
+
+def _js_text() -> html.Div:
+    """The script's words in the page's language, as JSON voice.js reads once per page."""
+    words = {key: _(text) for key, text in JS_TEXT.items()}
+    return html.Div(id="vc-text-catalogue", hidden=True,
+                    **attrs({"data-text": json.dumps(words, ensure_ascii=False)}))
 
 
 def _button(label: str, element_id: str, title: str, *, say: str | None = None,
@@ -47,23 +86,23 @@ def _button(label: str, element_id: str, title: str, *, say: str | None = None,
 def training_panel() -> html.Section:
     """The "Train my voice" panel: the enrolment over ``/ws/voice/enrol``, run by voice.js."""
     return card(
-        "Train my voice",
+        _("Train my voice"),
         html.Div([
             # Filled and switched by voice.js, like the dialogue's controls.
             html.Button(id="vt-start", className="primary",
-                        title="Say about forty short phrases after the voice (two minutes); "
-                              "the dialogue then knows your voice"),
-            html.Button("Skip", id="vt-skip", disabled=True,
-                        title="Leave this phrase out (one you cannot say)"),
+                        title=_("Say about forty short phrases after the voice (two minutes); "
+                                "the dialogue then knows your voice")),
+            html.Button(_("Skip"), id="vt-skip", disabled=True,
+                        title=_("Leave this phrase out (one you cannot say)")),
             html.Span(id="vt-status", className="vc-status"),
         ], className="row"),
         html.Div(id="vt-progress", className="vt-progress"),
         html.Div(id="vt-phrase", className="vt-phrase", **attrs({"aria-live": "assertive"})),
         html.Div(id="vt-heard", className="vt-heard"),
         html.Div(id="vt-result", className="vt-result"),
-        html.Small("Uses the microphone and the headset band above; the microphone is muted "
-                   "while a phrase is spoken. Cancelling, or leaving the page, stores "
-                   "nothing.", className="hint"),
+        html.Small(_("Uses the microphone and the headset band above; the microphone is muted "
+                     "while a phrase is spoken. Cancelling, or leaving the page, stores "
+                     "nothing."), className="hint"),
         class_name="vt-card",
     )
 
@@ -73,66 +112,71 @@ def console_layout(auth: Auth) -> html.Div:
     controls = html.Div([
         # Labels and states of these are voice.js's: Dash leaves them empty (see its header).
         html.Button(id="vc-start", className="primary",
-                    title="Connect to the voice server and hear the first prompt"),
+                    title=_("Connect to the voice server and hear the first prompt")),
         html.Button(id="vc-mic", disabled=True,
-                    title="Stream the microphone (16 kHz PCM) to the dialogue"),
-        html.Label([dcc.Checklist(id="vc-speak", options=[{"label": " Speak prompts",
+                    title=_("Stream the microphone (16 kHz PCM) to the dialogue")),
+        html.Label([dcc.Checklist(id="vc-speak", options=[{"label": " " + _("Speak prompts"),
                                                            "value": "on"}],
                                   value=["on"], inline=True)], className="meta"),
-        html.Span(id="vc-status", className="vc-status", **attrs({"data-empty": "not connected"})),
+        html.Span(id="vc-status", className="vc-status",
+                  **attrs({"data-empty": _("not connected")})),
         html.Span(id="vc-profile", className="vc-profile",
-                  title="The dialogue decodes with the picker's trained voice profile"),
+                  title=_("The dialogue decodes with the picker's trained voice profile")),
         html.Div(html.Div(id="vc-level-bar"), id="vc-level", className="vc-level",
-                 title="microphone level"),
+                 title=_("microphone level")),
     ], className="row")
     band = html.Div([
-        html.Span("Headset band:", className="field-label"),
-        dcc.RadioItems(id="vc-band", options=BANDS, value="16000", inline=True,
-                       className="vc-band"),
-        html.Small("Narrowband is what Bluetooth hands-free and DECT headsets carry; the "
-                   "microphone is filtered and decimated to it. Applies when the dialogue or "
-                   "the voice training starts.", className="hint"),
+        html.Span(_("Headset band:"), className="field-label"),
+        dcc.RadioItems(id="vc-band", value="16000", inline=True, className="vc-band",
+                       options=[{"label": " " + _(b["label"]), "value": b["value"]}
+                                for b in BANDS]),
+        html.Small(_("Narrowband is what Bluetooth hands-free and DECT headsets carry; the "
+                     "microphone is filtered and decimated to it. Applies when the dialogue or "
+                     "the voice training starts."), className="hint"),
     ], className="row")
     prompt = html.Div([
-        html.Div("Prompt", className="field-label"),
+        html.Div(_("Prompt"), className="field-label"),
         html.Div(id="vc-prompt", className="vc-prompt",
-                 **attrs({"aria-live": "assertive", "data-empty": "Press “Start dialogue”."})),
+                 **attrs({"aria-live": "assertive",
+                          "data-empty": _("Press “Start dialogue”.")})),
         html.Div(id="vc-state", className="meta"),
     ], className="vc-prompt-box")
     heard = html.Div([
-        html.Div([html.Div("Hearing", className="field-label"),
+        html.Div([html.Div(_("Hearing"), className="field-label"),
                   html.Div(id="vc-partial", className="vc-partial")]),
-        html.Div([html.Div("Heard", className="field-label"),
+        html.Div([html.Div(_("Heard"), className="field-label"),
                   html.Div(id="vc-final", className="vc-final")]),
-        html.Div([html.Div("Command", className="field-label"),
+        html.Div([html.Div(_("Command"), className="field-label"),
                   html.Div(id="vc-command", className="vc-command")]),
     ], className="grid3 vc-heard")
     fallback = html.Div([
-        _button("Repeat", "vc-repeat", "Hear the prompt again", say="repeat"),
-        _button("Skip slot", "vc-skip", "Leave this slot for later", say="skip slot"),
-        _button("Short", "vc-short", "Fewer pieces than asked", say="short"),
-        _button("Undo", "vc-undo", "Reverse the last pick", say="undo"),
-        _button("Ready", "vc-ready", "Say ready", say="ready"),
-        _button("Sign off", "vc-signoff", "End the session", say="sign off"),
+        _button(_("Repeat"), "vc-repeat", _("Hear the prompt again"), say="repeat"),
+        _button(_("Skip slot"), "vc-skip", _("Leave this slot for later"), say="skip slot"),
+        _button(_("Short"), "vc-short", _("Fewer pieces than asked"), say="short"),
+        _button(_("Undo"), "vc-undo", _("Reverse the last pick"), say="undo"),
+        _button(_("Ready"), "vc-ready", _("Say ready"), say="ready"),
+        _button(_("Sign off"), "vc-signoff", _("End the session"), say="sign off"),
     ], className="row vc-buttons")
     typed = html.Div([
-        dcc.Input(id="vc-text", type="text", placeholder="Type an answer: 1001, ready, 42, 2…",
-                  className="grow", autoComplete="off", disabled=True),
-        html.Button("Say", id="vc-send", disabled=True),
-        dcc.Input(id="vc-scan", type="text", placeholder="Scan a serial", className="grow",
+        dcc.Input(id="vc-text", type="text", className="grow", autoComplete="off", disabled=True,
+                  placeholder=_("Type an answer: 1001, ready, 42, 2…")),
+        html.Button(_("Say"), id="vc-send", disabled=True),
+        dcc.Input(id="vc-scan", type="text", placeholder=_("Scan a serial"), className="grow",
                   autoComplete="off", disabled=True),
-        html.Button("Scan", id="vc-scan-go", disabled=True),
+        html.Button(_("Scan"), id="vc-scan-go", disabled=True),
     ], className="row")
     return html.Div([
-        html.H2("Voice console"),
-        card("Dialogue", controls, band, prompt, heard, fallback, typed,
-             html.Small("Digits typed as numbers are sent as spoken digits; the microphone "
-                        "is muted while a prompt plays (no headset, no echo).", className="hint"),
+        html.H2(_("Voice console")),
+        _js_text(),
+        card(_("Dialogue"), controls, band, prompt, heard, fallback, typed,
+             html.Small(_("Digits typed as numbers are sent as spoken digits; the microphone "
+                          "is muted while a prompt plays (no headset, no echo)."),
+                        className="hint"),
              class_name="vc-card"),
         training_panel(),
         html.Div([
-            card("Said and heard", html.Ul(id="vc-log", className="vc-log")),
-            card("My pick list", html.Div(id="vc-mylist"),
+            card(_("Said and heard"), html.Ul(id="vc-log", className="vc-log")),
+            card(_("My pick list"), html.Div(id="vc-mylist"),
                  dcc.Interval(id="vc-tick", interval=REFRESH_MS * 2),
                  dcc.Store(id="vc-refresh")),
         ], className="grid2"),
@@ -142,21 +186,12 @@ def console_layout(auth: Auth) -> html.Div:
 def supervisor_layout(auth: Auth) -> html.Div:
     """Every picker's progress, refreshed every few seconds and on each confirmed pick."""
     return html.Div([
-        html.Div([html.H2("Pickers", className="grow"),
+        html.Div([html.H2(_("Pickers"), className="grow"),
                   html.Span(id="sv-updated", className="meta")], className="row"),
-        card("Progress per picker", html.Div(id="sv-pickers")),
-        card("Open pick lists", html.Div(id="sv-lists")),
+        card(_("Progress per picker"), html.Div(id="sv-pickers")),
+        card(_("Open pick lists"), html.Div(id="sv-lists")),
         dcc.Interval(id="sv-tick", interval=REFRESH_MS),
     ], id="pickers-page")
-
-
-def _when(value: str | None) -> str:
-    if not value:
-        return "–"
-    try:
-        return datetime.fromisoformat(value).strftime("%d %b %H:%M:%S")
-    except ValueError:
-        return value
 
 
 def picker_progress(lists: list[dict[str, Any]],
@@ -165,7 +200,7 @@ def picker_progress(lists: list[dict[str, Any]],
     rows: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "open": [], "done": 0, "total": 0, "last_at": None, "last_location": None})
     for pick_list in lists:
-        picker = pick_list.get("picker") or "(unassigned)"
+        picker = pick_list.get("picker") or UNASSIGNED
         row = rows[picker]
         if pick_list.get("status") == DocStatus.OPEN:
             row["open"].append(pick_list["number"])
@@ -185,6 +220,10 @@ def picker_progress(lists: list[dict[str, Any]],
             if row["open"] or row["last_at"] or row["last_location"]]
 
 
+def _picker(name: str | None) -> str:
+    return _("(unassigned)") if name in (None, "", UNASSIGNED) else str(name)
+
+
 def _bar(done: int, total: int) -> html.Div:
     share = 100 * done / total if total else 0
     return html.Div([html.Div(className="vc-bar", style={"width": f"{share:.0f}%"}),
@@ -193,13 +232,14 @@ def _bar(done: int, total: int) -> html.Div:
 
 def _pickers_table(rows: list[dict[str, Any]]) -> Any:
     if not rows:
-        return html.Div("No picker has open work or a pick today.", className="msg msg-info")
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Picker", "Open lists", "Lines done",
-                                                       "Last pick at", "When")]))
+        return html.Div(_("No picker has open work or a pick today."), className="msg msg-info")
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Picker"), _("Open lists"),
+                                                       _("Lines done"), _("Last pick at"),
+                                                       _("When"))]))
     body = html.Tbody([html.Tr([
-        html.Td(r["picker"]), html.Td(", ".join(r["open"]) or "–"),
+        html.Td(_picker(r["picker"])), html.Td(", ".join(r["open"]) or "–"),
         html.Td(_bar(r["done"], r["total"])), html.Td(r["last_location"] or "–"),
-        html.Td(_when(r["last_at"])),
+        html.Td(when(r["last_at"])),
     ], **{"data-picker": r["picker"]}) for r in rows])
     return html.Table([head, body], className="sv-table")
 
@@ -207,26 +247,27 @@ def _pickers_table(rows: list[dict[str, Any]]) -> Any:
 def _lists_table(lists: list[dict[str, Any]]) -> Any:
     open_lists = [p for p in lists if p.get("status") == DocStatus.OPEN]
     if not open_lists:
-        return html.Div("No open pick lists.", className="msg msg-info")
+        return html.Div(_("No open pick lists."), className="msg msg-info")
     rows = []
     for p in open_lists:
         lines = p.get("lines") or []
         done = sum(1 for ln in lines if ln.get("status") != LineStatus.OPEN)
         next_line = next((ln for ln in lines if ln.get("status") == LineStatus.OPEN), None)
         rows.append(html.Tr([
-            html.Td(p["number"]), html.Td(p.get("picker") or "(unassigned)"),
+            html.Td(p["number"]), html.Td(_picker(p.get("picker"))),
             html.Td(_bar(done, len(lines))),
             html.Td(next_line["from_location"] if next_line else "–"),
-            html.Td(_when(p.get("created_at"))),
+            html.Td(when(p.get("created_at"))),
         ], **{"data-list": p["number"]}))
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Pick list", "Picker", "Lines done",
-                                                       "Next location", "Created")]))
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Pick list"), _("Picker"),
+                                                       _("Lines done"), _("Next location"),
+                                                       _("Created"))]))
     return html.Table([head, html.Tbody(rows)], className="sv-table")
 
 
 def _my_list(lists: list[dict[str, Any]]) -> Any:
     if not lists:
-        return html.Div("No open pick list is assigned to you; “ready” claims the next one.",
+        return html.Div(_("No open pick list is assigned to you; “ready” claims the next one."),
                         className="msg msg-info")
     parts: list[Any] = []
     for p in lists:
@@ -234,11 +275,12 @@ def _my_list(lists: list[dict[str, Any]]) -> Any:
         done = sum(1 for ln in lines if ln.get("status") != LineStatus.OPEN)
         parts.append(html.H4([p["number"], " ", _bar(done, len(lines))]))
         parts.append(html.Table([
-            html.Thead(html.Tr([html.Th(h) for h in ("#", "Location", "SKU", "Qty", "Status")])),
+            html.Thead(html.Tr([html.Th(h) for h in ("#", _("Location"), _("SKU"), _("Qty"),
+                                                     _("Status"))])),
             html.Tbody([html.Tr([
                 html.Td(ln["line_no"]), html.Td(ln["from_location"]), html.Td(ln["sku"]),
                 html.Td(f"{ln['done_quantity']}/{ln['quantity']}"),
-                html.Td(ln["status"], className=f"st-{ln['status']}"),
+                html.Td(status_name(ln["status"]), className=f"st-{ln['status']}"),
             ], **{"data-line": str(ln["id"]), "data-status": ln["status"]}) for ln in lines]),
         ], className="sv-table"))
     return html.Div(parts)
@@ -270,7 +312,7 @@ def register(dash_app: Dash, context: PageContext) -> None:
             return error_box(exc), no_update, no_update
         positions = {str(p.get("picker")): str(p.get("location") or "")
                      for p in live.get("pickers", [])}
-        stamp = f"updated {datetime.now().strftime('%H:%M:%S')}"
+        stamp = _("updated {time}", time=datetime.now().strftime("%H:%M:%S"))
         return _pickers_table(picker_progress(lists, positions)), _lists_table(lists), stamp
 
     @dash_app.callback(

@@ -121,7 +121,7 @@ def test_purchase_orders_are_listed_placed_and_cancelled(page: Any, server: Live
                                                          shots: Path) -> None:
     sign_in(page, server, "manager", "/inventory")
     page.click("text=Purchase orders")
-    page.wait_for_selector("#po-table")
+    page.wait_for_selector("#po-table .ag-cell")  # the grid draws its rows after mounting
     assert "PO-" in page.locator("#po-table").inner_text()  # the demo's orders
     page.fill("#po-new-supplier", "VALENZA")
     page.fill("#po-new-expected", "2030-01-15")
@@ -145,10 +145,10 @@ def test_a_clerk_reads_purchase_orders_but_cannot_place_them(page: Any,
                                                              server: LiveServer) -> None:
     sign_in(page, server, "clerk", "/inventory")
     page.click("text=Purchase orders")
-    page.wait_for_selector("#po-table")
+    page.wait_for_selector("#po-table .ag-cell")  # the grid draws its rows after mounting
     assert not page.locator("#po-create").is_visible()
     assert not page.locator("#po-cancel").is_visible()
-    first = page.locator("#po-table td").first.inner_text()
+    first = page.locator("#po-table .ag-cell[col-id=number]").first.inner_text()
     page.fill("#po-number-in", first)
     page.click("#po-load")
     page.locator("#po-order").wait_for()

@@ -15,7 +15,9 @@
  * Only one of the two runs at a time.
  *
  * The page is rendered by Dash (web/pages/voice.py); this file only fills elements Dash left
- * empty, so React never finds its nodes changed. window.facetVoice exposes the state. */
+ * empty, so React never finds its nodes changed. window.facetVoice exposes the state. Every
+ * word it shows comes from the page (#vc-text-catalogue, drawn in the person's language by
+ * voice.py's JS_TEXT): t(key, values) looks one up and fills its {placeholders}. */
 (function () {
   "use strict";
   var FRAME_MS = 100;  // audio per websocket frame
@@ -33,6 +35,19 @@
             cnt: 0, out: [], prompts: 0, sent: 0, mode: "", rate: 16000, adapted: false };
 
   function $(id) { return document.getElementById(id); }
+
+  var TEXT = null;  // the page's words, read once per voice page
+  function t(key, values) {
+    var box = $("vc-text-catalogue");
+    if (!TEXT || (box && box.dataset.text !== TEXT.raw)) {
+      var raw = box ? box.dataset.text || "{}" : "{}";
+      try { TEXT = { raw: raw, words: JSON.parse(raw) }; } catch (err) { TEXT = { raw: raw, words: {} }; }
+    }
+    var text = TEXT.words[key] !== undefined ? TEXT.words[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
   function setText(id, text) { var el = $(id); if (el) { el.textContent = text || ""; } }
 
   function token() {
@@ -56,7 +71,7 @@
     item.className = "vc-log-" + kind;
     var tag = document.createElement("span");
     tag.className = "vc-tag";
-    tag.textContent = kind;
+    tag.textContent = t("tag_" + kind);
     item.appendChild(tag);
     item.appendChild(document.createTextNode(" " + text));
     list.insertBefore(item, list.firstChild);
@@ -73,9 +88,9 @@
   function target() { return S.enrol || S.ws; }
 
   function labels() {
-    setText("vc-start", S.ws ? "■ Stop dialogue" : "▶ Start dialogue");
-    setText("vt-start", S.enrol ? "■ Cancel training" : "▶ Train my voice");
-    setText("vc-mic", S.mic ? "🎤 Microphone on" : "🎤 Microphone off");
+    setText("vc-start", S.ws ? t("stop") : t("start"));
+    setText("vt-start", S.enrol ? t("cancelTrain") : t("train"));
+    setText("vc-mic", S.mic ? t("micOn") : t("micOff"));
     var mic = $("vc-mic");
     if (mic) { mic.classList.toggle("on", S.mic); }
   }
@@ -262,7 +277,7 @@
   function micOn() {
     var ctx = audioContext(), report = S.enrol ? trainStatus : status;
     if (!ctx || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      report("no microphone here (the page needs https or localhost)", "error");
+      report(t("noMic"), "error");
       return;
     }
     navigator.mediaDevices.getUserMedia({
@@ -279,10 +294,10 @@
       S.mic = true;
       if (!target()) { micOff(); return; }  // stopped while the browser asked for the mic
       labels();
-      if (!S.enrol) { status("listening", "live"); }
+      if (!S.enrol) { status(t("listening"), "live"); }
     }).catch(function (err) {
       micOff();
-      report("microphone refused: " + (err && err.name ? err.name : err), "error");
+      report(t("micRefused", { reason: err && err.name ? err.name : err }), "error");
     });
   }
 
@@ -294,7 +309,7 @@
     if (S.sink) { try { S.sink.disconnect(); } catch (err) { /* gone */ } S.sink = null; }
     S.filters.forEach(function (f) { try { f.disconnect(); } catch (err) { /* gone */ } });
     S.filters = [];
-    if (S.stream) { S.stream.getTracks().forEach(function (t) { t.stop(); }); S.stream = null; }
+    if (S.stream) { S.stream.getTracks().forEach(function (track) { track.stop(); }); S.stream = null; }
     var ws = target();
     if (was && ws && ws.readyState === 1) {
       flushFrames(true);
@@ -302,7 +317,7 @@
     }
     var bar = $("vc-level-bar");
     if (bar) { bar.style.width = "0"; }
-    if (was && S.ws) { status("connected", "live"); }
+    if (was && S.ws) { status(t("connected"), "live"); }
     labels();
   }
 
@@ -315,7 +330,7 @@
       setText("vc-partial", msg.text);
     } else if (msg.type === "final") {
       setText("vc-partial", "");
-      setText("vc-final", msg.text || "(nothing)");
+      setText("vc-final", msg.text || t("nothing"));
       log("heard", msg.text);
     } else if (msg.type === "command") {
       var shown = msg.kind + (msg.value !== null && msg.value !== undefined ? " " + msg.value : "");
@@ -330,7 +345,8 @@
       setText("vc-prompt", msg.text);
       var box = $("vc-prompt");
       if (box) { box.dataset.state = msg.state; box.dataset.count = String(S.prompts); }
-      setText("vc-state", msg.state.replace(/_/g, " ") + " · expects " + msg.expect);
+      setText("vc-state", t("expects", { state: msg.state.replace(/_/g, " "),
+                                         expect: msg.expect }));
       log("prompt", msg.text);
       play(msg.audio);
       refreshList();
@@ -340,14 +356,14 @@
     } else if (msg.type === "profile") {
       S.adapted = !!msg.adapted;
       showProfile();
-      if (S.adapted) { log("profile", "decoding with your trained voice"); }
+      if (S.adapted) { log("profile", t("trainedLog")); }
     } else if (msg.type === "end") {
-      log("end", "signed off");
+      log("end", t("signedOff"));
     }
   }
 
   function showProfile() {
-    setText("vc-profile", S.adapted ? "🗣 trained voice" : "");
+    setText("vc-profile", S.adapted ? t("trainedVoice") : "");
     var el = $("vc-profile");
     if (el) { el.dataset.adapted = S.adapted ? "true" : "false"; }
   }
@@ -355,8 +371,8 @@
   /* A websocket never carries the bearer token in its URL (access logs keep URLs): ask for a
    * single-use ticket (valid 30 s) and open the socket with it. `then(url)` runs on success;
    * `failed(message)` when the ticket is refused (signed out, password change pending). */
-  function withTicket(path, t, then, failed) {
-    fetch("/api/ws-ticket", { method: "POST", headers: { Authorization: "Bearer " + t } })
+  function withTicket(path, bearer, then, failed) {
+    fetch("/api/ws-ticket", { method: "POST", headers: { Authorization: "Bearer " + bearer } })
       .then(function (r) {
         return r.json().then(function (body) {
           if (!r.ok) { throw new Error((body.error && body.error.message) || "refused"); }
@@ -368,17 +384,17 @@
         then(proto + window.location.host + path + "?ticket=" + encodeURIComponent(ticket) +
              "&rate=" + S.rate);
       })
-      .catch(function (err) { failed("refused: " + err.message); });
+      .catch(function (err) { failed(t("refused", { reason: err.message })); });
   }
 
   function start() {
-    var t = token();
-    if (!t) { status("sign in first", "error"); return; }
+    var bearer = token();
+    if (!bearer) { status(t("signInFirst"), "error"); return; }
     if (S.enrol) { trainStop(); }
     audioContext();  // created inside the click, the gesture browsers want before audio plays
     S.rate = band();
-    status("connecting…");
-    withTicket("/ws/voice", t, dialogue, function (message) { status(message, "error"); });
+    status(t("connecting"));
+    withTicket("/ws/voice", bearer, dialogue, function (message) { status(message, "error"); });
   }
 
   function dialogue(url) {
@@ -388,7 +404,7 @@
     showProfile();
     labels();
     ws.onopen = function () {
-      if (S.ws === ws) { enable(true); status("connected (" + S.rate / 1000 + " kHz)", "live"); }
+      if (S.ws === ws) { enable(true); status(t("connectedAt", { khz: S.rate / 1000 }), "live"); }
     };
     ws.onmessage = onMessage;
     ws.onerror = function () { /* onclose says why */ };
@@ -398,8 +414,8 @@
       micOff();
       stopPlayback();
       enable(false);
-      status(e.code === 1008 ? "refused: a picking role is needed" :
-             e.code === 1000 ? "dialogue ended" : "disconnected (" + e.code + ")",
+      status(e.code === 1008 ? t("pickingRole") :
+             e.code === 1000 ? t("ended") : t("disconnected", { code: e.code }),
              e.code === 1000 ? "" : "error");
       refreshList();
     };
@@ -412,7 +428,7 @@
     stopPlayback();
     if (ws) { ws.close(1000); }
     enable(false);
-    status("stopped");
+    status(t("stopped"));
   }
 
   function spoken(text) {
@@ -422,7 +438,7 @@
   }
 
   function send(obj) {
-    if (!S.ws || S.ws.readyState !== 1) { status("start the dialogue first", "error"); return; }
+    if (!S.ws || S.ws.readyState !== 1) { status(t("startFirst"), "error"); return; }
     stopPlayback();
     S.ws.send(JSON.stringify(obj));
   }
@@ -472,12 +488,13 @@
     var box = $("vt-result"), profile = msg.profile || {}, details = profile.details || {};
     if (!box) { return; }
     box.textContent = "";
-    var rows = [["Takes used", (profile.utterances || msg.index) + " of " + msg.total]];
+    var rows = [[t("takesUsed"), t("takesOf", { n: profile.utterances || msg.index,
+                                                total: msg.total })]];
     var before = percent(details.understood_before), after = percent(details.understood_after);
     if (before !== null && after !== null) {
-      rows.push(["Understood before → after", before + " → " + after]);
+      rows.push([t("understood"), before + " → " + after]);
     }
-    rows.push(["Engine", profile.engine + " · " + profile.sample_rate / 1000 + " kHz"]);
+    rows.push([t("engine"), profile.engine + " · " + profile.sample_rate / 1000 + " kHz"]);
     var list = document.createElement("dl");
     rows.forEach(function (row) {
       var dt = document.createElement("dt"), dd = document.createElement("dd");
@@ -492,8 +509,8 @@
     var el = $("vt-heard");
     if (!el) { return; }
     var skipped = !msg.ok && msg.text === "skipped";
-    el.textContent = skipped ? "skipped “" + msg.phrase + "”" :
-      (msg.ok ? "✓ heard “" : "✗ again — heard “") + (msg.text || "nothing") + "”";
+    el.textContent = skipped ? t("skipped", { phrase: msg.phrase }) :
+      t(msg.ok ? "heardOk" : "heardAgain", { text: msg.text || t("nothingHeard") });
     el.className = "vt-heard " + (msg.ok ? "ok" : skipped ? "skipped" : "again");
     el.dataset.ok = msg.ok ? "true" : "false";
     log("heard", el.textContent);
@@ -506,7 +523,7 @@
     if (msg.type === "enrol-prompt") {
       setText("vt-phrase", msg.index ? msg.phrase : msg.text);
       if (phrase) { phrase.dataset.index = String(msg.index); }
-      if (msg.index) { setText("vt-progress", msg.index + " of " + msg.total); }
+      if (msg.index) { setText("vt-progress", t("takesOf", { n: msg.index, total: msg.total })); }
       log("prompt", msg.text);
       play(msg.audio, true);
     } else if (msg.type === "enrol-heard") {
@@ -516,14 +533,14 @@
       trainControls(false);
       setText("vt-phrase", msg.text);
       if (phrase) { phrase.dataset.index = "adapting"; }
-      trainStatus("learning your voice…", "live");
+      trainStatus(t("learning"), "live");
       play(msg.audio, true);
     } else if (msg.type === "enrol-done") {
       S.trained = true;
       setText("vt-phrase", msg.text);
       if (phrase) { phrase.dataset.index = "done"; }
       showResult(msg);
-      trainStatus("voice profile stored", "live");
+      trainStatus(t("stored"), "live");
       log("end", msg.text);
       play(msg.audio, true);
     } else if (msg.type === "error") {
@@ -534,13 +551,13 @@
   }
 
   function trainStart() {
-    var t = token();
-    if (!t) { trainStatus("sign in first", "error"); return; }
+    var bearer = token();
+    if (!bearer) { trainStatus(t("signInFirst"), "error"); return; }
     if (S.ws) { stop(); }
     audioContext();  // inside the click, as the dialogue does
     S.rate = band();
-    trainStatus("connecting…");
-    withTicket("/ws/voice/enrol", t, training, function (message) {
+    trainStatus(t("connecting"));
+    withTicket("/ws/voice/enrol", bearer, training, function (message) {
       trainStatus(message, "error");
     });
   }
@@ -556,7 +573,7 @@
     ws.onopen = function () {
       if (S.enrol !== ws) { return; }
       trainControls(true);
-      trainStatus("say each phrase after the voice (" + S.rate / 1000 + " kHz)", "live");
+      trainStatus(t("sayEach", { khz: S.rate / 1000 }), "live");
       micOn();
     };
     ws.onmessage = onTrainMessage;
@@ -567,8 +584,8 @@
       micOff();
       trainControls(false);
       if (!S.trained && !S.trainError) {
-        trainStatus(e.code === 1008 ? "refused: sign in again" :
-                    "disconnected (" + e.code + "); nothing stored", "error");
+        trainStatus(e.code === 1008 ? t("signInAgain") :
+                    t("lostNothingStored", { code: e.code }), "error");
       }
     };
   }
@@ -584,7 +601,7 @@
       ws.close(1000);
     }
     trainControls(false);
-    trainStatus("cancelled; nothing stored");
+    trainStatus(t("cancelled"));
   }
 
   function trainSkip() {
