@@ -140,7 +140,7 @@ def _meta(reply: dict[str, Any]) -> html.Div:
         bits.append(_("matched by {matcher}",
                       matcher=_(MATCHERS[matcher]) if matcher in MATCHERS else matcher))
     if reply.get("score") is not None:
-        bits.append(_("score {score}", score=f"{float(reply['score']):.2f}"))
+        bits.append(_("score {score}", score=format(float(reply["score"]), ".2f")))
     if reply.get("error"):
         bits.append(str(reply["error"]))
     if reply.get("data") and not reply.get("error"):
