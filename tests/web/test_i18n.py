@@ -22,7 +22,8 @@ CODE_SPAN = re.compile(r"[\w.:/-]+(?: [\w.:/-]+)*", re.ASCII)
 #: Words a Chinese translation may keep in Latin letters: codes, units, formats, names.
 KEPT_LATIN = {"SKU", "SKUs", "Facet", "CSV", "XLSX", "PDF", "ZPL", "QR", "EPC", "RFID", "MJPEG",
               "PCM", "kHz", "fps", "HTTP", "API", "ABC", "Code", "PDA", "YYYY", "Alt", "Ctrl",
-              "facet", "demo", "Bluetooth", "DECT", "FACET", "GS1", "UHF", "Enter", "Tab", "Croston", "SBA", "MAE", "KPI", "dpi", "Letter", "https"}
+              "facet", "demo", "Bluetooth", "DECT", "FACET", "GS1", "UHF", "Enter", "Tab",
+              "Croston", "SBA", "MAE", "KPI", "dpi", "Letter", "https"}
 
 
 def _marked() -> dict[str, list[str]]:
