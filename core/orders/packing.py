@@ -18,7 +18,7 @@ from core.db import pairs
 from core.documents.models import DocKind, Document, DocumentLine
 from core.errors import ConflictError, CoreError
 from core.locations.models import Location
-from core.lots import qr
+from core.lots import read_code
 from core.lots.models import Lot, Serial
 from core.orders.models import OrderLine, Reservation, SalesOrder
 from core.orders.picking import pick_line_reads
@@ -82,28 +82,30 @@ def _expected(session: Session, order: SalesOrder) -> _Expected:
     return rows
 
 
+def _piece_code(raw: str) -> tuple[str | None, str]:
+    """The piece code (or EPC) a scan carries, else None and why it carries none."""
+    try:
+        scanned = read_code(raw)
+    except CoreError:  # junk no label carries, or a damaged Facet label
+        return None, "unknown-code"
+    if scanned.kind == "location":
+        return None, "not-a-piece"
+    return scanned.code, ""
+
+
 def _resolve(session: Session, codes: Sequence[str]) -> list[_Scan]:
     """What each scanned code names: a piece by serial, piece QR or EPC, else an SKU code."""
-    plain: list[str | None] = []
-    for raw in codes:
-        code = raw.strip()  # a wedge scanner ends each read with Enter
-        if code.startswith("FACET:"):
-            try:
-                kind, code = qr.parse(code)
-            except CoreError:
-                kind = "damaged"
-            code = code if kind == "serial" else ""  # "" a label but not a piece's
-        plain.append(code or None)
+    read = [_piece_code(raw) for raw in codes]
+    plain = [code for code, _why in read]
     known = [c for c in plain if c]
     by_code = pairs(session, select(Serial.code, Serial.id).where(Serial.code.in_(known)))
     by_epc = pairs(session, select(Serial.epc, Serial.id).where(
         Serial.epc.in_([c.upper() for c in known])))
     skus = pairs(session, select(Sku.code, Sku.serialised).where(Sku.code.in_(known)))
     scans = []
-    for raw, name in zip(codes, plain, strict=True):
+    for raw, (name, why) in zip(codes, read, strict=True):
         if name is None:
-            damaged = not raw.strip().startswith("FACET:L:")
-            scans.append(_Scan(raw, refused="unknown-code" if damaged else "not-a-piece"))
+            scans.append(_Scan(raw, refused=why))
         elif (sid := by_code.get(name) or by_epc.get(name.upper())) is not None:
             scans.append(_Scan(raw, serial_id=sid))
         elif name in skus:

@@ -109,7 +109,8 @@ def test_packing_check_names_matched_missing_and_extra(
     order_id, _ = _picked_order(client, digits)
     clerk = _login(client, "cleo")
     check = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk, json={
-        "pieces": [EPC, "R-1", "R-3", "CHAIN-1", "CHAIN-1", "FACET:L:PACK", "NOPE-9"]})
+        "pieces": [EPC, "R-1", "R-3", "CHAIN-1", "CHAIN-1", "FACET:L:PACK", "NOPE-9",
+                   "FACET:S:"]})
     assert check.status_code == 200, check.text
     body = check.json()
     assert [p["serial"] for p in body["expected"] if p["serial"]] == ["R-1", "R-2"]
@@ -118,7 +119,7 @@ def test_packing_check_names_matched_missing_and_extra(
         ("R-2", 1), ("CHAIN-1", 1)}
     assert [(e["code"], e["reason"]) for e in body["extra"]] == [
         ("R-1", "duplicate"), ("R-3", "not-in-order"), ("FACET:L:PACK", "not-a-piece"),
-        ("NOPE-9", "unknown-code")]
+        ("NOPE-9", "unknown-code"), ("FACET:S:", "unknown-code")]
     assert body["complete"] is False
     full = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk, json={
         "pieces": ["FACET:S:R-2", EPC.upper(), "CHAIN-1", "CHAIN-1", "CHAIN-1"]}).json()
@@ -184,6 +185,9 @@ def test_ship_without_body_still_works_and_packing_needs_picks_done(
     junk = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk,
                        json={"pieces": ["x" * 200]})
     assert junk.status_code == 422
+    control = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk,
+                          json={"pieces": ["R-2\u0007"]})
+    assert control.status_code == 422
     trail = client.get(f"/api/orders/{order_id}/trail", headers=auditor).json()
     assert {p["line"]["status"] for p in trail["picks"]} == {"open"}
     assert all(p["picker"] is None for p in trail["picks"])
