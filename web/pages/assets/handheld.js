@@ -140,9 +140,19 @@
     return call("POST", "/api/scan", { code: code }).then(function (answer) {
       if (answer.status === 0 || RETRYABLE[answer.status]) { return { kind: "offline" }; }
       if (answer.status === 404) { return { kind: "unknown", code: code }; }
-      if (answer.status >= 400) { return { kind: "error", message: refusal(answer.body, answer.status) }; }
-      return answer.body;
+      if (answer.status >= 400) {
+        return { kind: "error", message: refusal(answer.body, answer.status) };
+      }
+      return flat(answer.body);
     });
+  }
+
+  /* One level for the screens: a piece's SKU, lot and place, a location's zone. */
+  function flat(found) {
+    var piece = found.piece || {}, place = found.location || {};
+    return { kind: found.kind, code: found.code, via: found.via, sku: piece.sku, lot: piece.lot,
+             location: piece.location, status: piece.status, zone: place.zone,
+             tier: place.tier };
   }
 
   function skuOf(code) {
@@ -316,7 +326,7 @@
                         location: piece.location || "" });
   }
 
-  function isPiece(found) { return found.kind === "serial" || found.kind === "epc"; }
+  function isPiece(found) { return found.kind === "serial"; }
   function isLocation(found) { return found.kind === "location"; }
 
   /* A scan that is neither what the screen wants nor offline: say what it was. */
@@ -655,8 +665,8 @@
       flow.render();
       return null;
     };
-    /* The bin's label as scanned stands for the check digits a headset user reads off it. */
-    flow.proof = function (ln) { return { check_digits: ln.bin }; };
+    /* The bin's label as scanned proves presence, as the check digits a headset user reads. */
+    flow.proof = function (ln) { return { location: ln.bin }; };
     flow.confirm = function (ln, qty) {
       var body = Object.assign({ quantity: qty, serials: ln.serials.map(function (s) { return s.scan; }) },
                                flow.proof(ln));
@@ -727,11 +737,15 @@
     return flow;
   }
 
-  /* Blind count of one bin: scan the bin, then every piece (or paste an RFID reader's EPC
-   * list); type the quantity of unserialised stock; submit. */
+  /* Blind count of one bin: scan the bin (a count of it opens), then every piece, or paste
+   * an RFID reader's EPC list; type the quantity of unserialised stock; submit. The server
+   * sorts the pieces into the count's lines (POST /api/counts/{n}/submit with bins). */
   function countFlow() {
-    var flow = { count: null, bin: null, lines: [], extras: [], opening: false };
-    flow.start = function () { flow.count = null; flow.lines = []; flow.extras = []; flow.render(); };
+    var flow = { count: null, bin: null, lines: [], pieces: [], epcs: [], opening: false };
+    flow.start = function () {
+      flow.count = null; flow.lines = []; flow.pieces = []; flow.epcs = []; flow.opening = false;
+      flow.render();
+    };
     flow.render = function () {
       if (!flow.count) {
         prompt(flow.opening ? t("ct_opening", { bin: flow.bin.code }) : t("ct_scan_bin"));
@@ -740,33 +754,43 @@
         return;
       }
       prompt(t("ct_scan", { doc: flow.count.number, bin: flow.bin.code }));
-      var rows = flow.lines.concat(flow.extras).map(function (ln) {
-        var parts = [el("strong", { text: ln.sku + " · " + (ln.lot || "") }),
-                     ln.line_no ? null : el("em", { text: " " + t("ct_extra") })];
+      var rows = flow.lines.map(function (ln) {
+        var parts = [el("strong", { text: ln.sku + " · " + (ln.lot || "") })];
         if (ln.serialised) {
-          parts.push(el("span", { className: "hh-count", text: t("scanned", { n: ln.seen.length }) }));
+          var n = flow.pieces.filter(function (p) { return p.sku === ln.sku && p.lot === ln.lot; });
+          parts.push(el("span", { className: "hh-count", text: t("scanned", { n: n.length }) }));
         } else {
-          parts.push(el("input", { type: "number", min: "0", className: "hh-qty", inputmode: "numeric",
-                                   "data-line": String(ln.line_no), value: ln.qty === null ? "" : String(ln.qty),
-                                   "aria-label": t("rc_qty"),
-                                   oninput: function (e) { ln.qty = parseInt(e.target.value, 10) || 0; } }));
+          parts.push(el("input", {
+            type: "number", min: "0", className: "hh-qty", inputmode: "numeric",
+            "data-line": String(ln.line_no), value: ln.qty === null ? "" : String(ln.qty),
+            "aria-label": t("rc_qty"),
+            oninput: function (e) { ln.qty = parseInt(e.target.value, 10) || 0; } }));
         }
-        return el("li", { className: "hh-line", "data-line": String(ln.line_no || "") }, parts);
+        return el("li", { className: "hh-line", "data-line": String(ln.line_no) }, parts);
       });
+      var found = flow.pieces.map(function (p) {
+        return el("li", { "data-serial": p.code, text: p.code + " · " + p.sku + " · " + p.lot });
+      }).concat(flow.epcs.map(function (epc) { return el("li", { "data-epc": epc, text: epc }); }));
       fill("hh-work", [
         el("ul", { className: "hh-list", id: "hh-lines" }, rows),
+        el("p", { className: "hh-count", id: "hh-found",
+                  text: t("scanned", { n: flow.pieces.length + flow.epcs.length }) }),
+        el("ul", { className: "hh-list", id: "hh-pieces" }, found),
         el("label", { className: "hh-field" }, [t("ct_epcs"),
           el("textarea", { id: "hh-epcs", rows: "3", autocomplete: "off", spellcheck: "false" })])
       ]);
-      fill("hh-actions", [button(t("ct_submit"), "submit", { className: "hh-btn primary", id: "hh-submit" }),
-                          button(t("ct_add_epcs"), "epcs", { id: "hh-add-epcs" }), button(t("clear"), "clear")]);
+      fill("hh-actions", [
+        button(t("ct_submit"), "submit", { className: "hh-btn primary", id: "hh-submit" }),
+        button(t("ct_add_epcs"), "epcs", { id: "hh-add-epcs" }), button(t("clear"), "clear")]);
     };
     flow.scan = function (code) {
-      if (flow.opening) { return "offline"; }  // wait for the count to open
+      if (flow.opening) { return "offline"; }  // waits until the count is open
       return resolve(code).then(function (found) {
         if (isLocation(found) && !flow.count) { return flow.open(found, code); }
         if (isLocation(found)) {
-          if (found.code !== flow.bin.code) { prompt(t("ct_other_bin", { doc: flow.count.number }), "bad"); }
+          if (found.code !== flow.bin.code) {
+            prompt(t("ct_other_bin", { doc: flow.count.number }), "bad");
+          }
           return null;
         }
         if (isPiece(found) && flow.count) { return flow.piece(found, code); }
@@ -784,61 +808,53 @@
       return null;
     };
     flow.piece = function (found, code) {
-      var all = flow.lines.concat(flow.extras);
-      if (all.some(function (ln) { return ln.seen.some(function (s) { return s.code === found.code; }); })) {
+      if (flow.pieces.some(function (p) { return p.code === found.code; })) {
         prompt(t("already", { code: found.code }), "bad");
         return null;
       }
-      var ln = all.filter(function (l) { return l.sku === found.sku && l.lot === found.lot; })[0];
-      if (!ln) {
-        ln = { line_no: null, sku: found.sku, lot: found.lot, serialised: true, seen: [], qty: null };
-        flow.extras.push(ln);
-      }
-      ln.seen.push({ code: found.code, scan: code });
+      flow.pieces.push({ code: found.code, scan: code, sku: found.sku, lot: found.lot });
       flow.render();
       return null;
     };
     flow.posted = function (item, body) {
-      if (item.kind === "count-open") {
-        flow.opening = false;
-        flow.count = body;
-        var open = body.lines.filter(function (ln) { return ln.status === "open"; });
-        return Promise.all(open.map(function (ln) { return skuOf(ln.sku); })).then(function (skus) {
-          flow.lines = open.map(function (ln, i) {
-            return { line_no: ln.line_no, sku: ln.sku, lot: ln.lot, serialised: skus[i].serialised !== false,
-                     seen: [], qty: null };
-          });
-          flow.render();
-        });
+      if (item.kind !== "count-open") {
+        log(t("ct_done", { doc: body.number, status: body.status }), "ok");
+        flow.start();
+        return;
       }
-      log(t("ct_done", { doc: body.number, status: body.status }), "ok");
-      flow.start();
+      flow.opening = false;
+      flow.count = body;
+      var open = body.lines.filter(function (ln) { return ln.status === "open"; });
+      Promise.all(open.map(function (ln) { return skuOf(ln.sku); })).then(function (skus) {
+        flow.lines = open.map(function (ln, i) {
+          return { line_no: ln.line_no, sku: ln.sku, lot: ln.lot,
+                   serialised: skus[i].serialised !== false, qty: null };
+        });
+        flow.render();
+      });
     };
     flow.refused = function (item) {
       if (item.kind === "count-open") { flow.opening = false; flow.render(); }
     };
     flow.submit = function () {
-      var entry = function (ln) {
-        var counted = ln.serialised ? ln.seen.length : (ln.qty || 0);
-        var out = { counted: counted, serials: ln.seen.map(function (s) { return s.scan; }) };
-        if (ln.line_no) { out.line_no = ln.line_no; }
-        else { out.sku = ln.sku; out.lot = ln.lot; out.location = flow.bin.code; }
-        return out;
-      };
-      var lines = flow.lines.map(entry).concat(flow.extras.map(entry));
-      post("count", "/api/counts/" + encodeURIComponent(flow.count.number) + "/submit", { lines: lines },
+      var pieces = flow.pieces.map(function (p) { return p.scan; }).concat(flow.epcs);
+      var lines = flow.lines.filter(function (ln) { return !ln.serialised; }).map(function (ln) {
+        return { line_no: ln.line_no, counted: ln.qty || 0 };
+      });
+      var body = { bins: [{ location: flow.bin.scan, pieces: pieces }], lines: lines };
+      post("count", "/api/counts/" + encodeURIComponent(flow.count.number) + "/submit", body,
            t("ct_what", { doc: flow.count.number }), { doc: flow.count.number });
-      flow.count = null;
-      flow.render();
+      flow.start();
     };
     flow.act = function (action) {
       if (action === "submit" && flow.count) { flow.submit(); }
       else if (action === "clear") { flow.start(); }
-      else if (action === "epcs") {
+      else if (action === "epcs" && flow.count) {
         var box = document.getElementById("hh-epcs");
-        var codes = (box ? box.value : "").split(/[\s,;]+/).filter(Boolean);
-        if (box) { box.value = ""; }
-        codes.forEach(scanned);
+        (box ? box.value : "").split(/[\s,;]+/).forEach(function (epc) {
+          if (epc && flow.epcs.indexOf(epc) < 0) { flow.epcs.push(epc); }
+        });
+        flow.render();
       }
     };
     return flow;
@@ -876,7 +892,11 @@
     };
     flow.scan = function (code) {
       return resolve(code).then(function (found) {
-        if (isLocation(found)) { flow.sign(found.zone || found.code, true); return null; }
+        // A zone's own label signs on to it; a bin's, to the zone the bin lies in.
+        if (isLocation(found)) {
+          flow.sign(found.tier === "zone" ? code : found.zone || found.code, true);
+          return null;
+        }
         return otherwise(found, code, "not_location");
       });
     };

@@ -1,0 +1,279 @@
+"""The handheld screens at a phone's size (390 x 844), driven by scans only.
+
+A scanner in keyboard-wedge mode types the label's text and Enter into the focused field; the
+tests do the same with ``#hh-scan``. What the scans posted is checked through the API: the
+ledger moves of each piece (``/api/serials/{code}/history``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web.browser.conftest import IGNORED, sign_in
+from tests.web.browser.server import LiveServer
+
+PHONE = {"width": 390, "height": 844}
+SUPPLIER = "VALENZA"
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A fresh phone-sized tab with touch; fails the test on any console error."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    yield tab
+    context.close()
+    real = [e for e in errors if not any(word in e for word in IGNORED)
+            and "Failed to load resource" not in e]  # the dropped connection test's aborts
+    assert not real, f"errors in the browser console: {real}"
+
+
+def api(server: LiveServer, user: str) -> httpx.Client:
+    """An API client signed in as ``user``."""
+    token = httpx.post(server.url + "/api/auth/token",
+                       data={"username": user, "password": "facet-demo"}).json()["access_token"]
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
+                        timeout=30)
+
+
+def signed_in(tab: Any, server: LiveServer, user: str, path: str) -> None:
+    """Sign in as ``user`` at ``path``, signing out whoever used the tab before."""
+    tab.goto(server.url + "/")
+    tab.evaluate("window.sessionStorage.clear()")
+    sign_in(tab, server, user, path)
+
+
+def scan(tab: Any, code: str) -> None:
+    """What a wedge scanner does: type the code into the focused scan field, then Enter."""
+    field = tab.locator("#hh-scan")
+    field.wait_for()
+    field.fill(code)
+    field.press("Enter")
+
+
+def done(tab: Any, text: str) -> None:
+    """Wait until the screen's log reports a posting containing ``text``."""
+    tab.wait_for_selector(f"#hh-log li.hh-ok:has-text('{text}')")
+
+
+def history(http: httpx.Client, serial: str) -> list[tuple[str, str, str]]:
+    """A piece's moves as (document kind, from, to)."""
+    moves = http.get(f"/api/serials/{serial}/history").json()["moves"]
+    return [(m["document_kind"], m["from_location"], m["to_location"]) for m in moves]
+
+
+def empty_bins(http: httpx.Client, n: int) -> list[str]:
+    """``n`` ordinary bins holding nothing (so a count of them expects only what a test puts)."""
+    bins = http.get("/api/locations", params={"tier": "bin", "limit": 500}).json()["items"]
+    found: list[str] = []
+    for loc in reversed(bins):
+        if loc["kind"] not in ("storage", "pick_face") or loc["security_level"] > 1:
+            continue
+        if not http.get("/api/locate", params={"q": loc["code"]}).json()["rows"]:
+            found.append(loc["code"])
+        if len(found) == n:
+            return found
+    raise AssertionError("the demo has no empty bins left")
+
+
+def serialised_po_line(http: httpx.Client) -> tuple[str, dict[str, Any]]:
+    """An open purchase order and a line of it still on order for 2+ serialised pieces."""
+    for status in ("open", "partly_received"):
+        for po in http.get("/api/purchase-orders", params={"status": status}).json()["items"]:
+            for line in po["lines"]:
+                serialised = http.get(f"/api/skus/{line['sku']}").json()["serialised"]
+                if line["on_order"] >= 2 and serialised:
+                    return po["number"], line
+    raise AssertionError("no purchase order waits for serialised pieces")
+
+
+def stocked_piece(server: LiveServer, bin_code: str, *, epc: str | None = None) -> str:
+    """A new approved piece put away at ``bin_code`` through the API; its serial code."""
+    tag = uuid.uuid4().hex[:8].upper()
+    serial, lot = f"HT{tag}", f"HT-{tag}"
+    with api(server, "admin") as http:
+        _, line = serialised_po_line(http)
+        piece = {"code": serial, **({"epc": epc} if epc else {})}
+        receipt = http.post("/api/receipts", json={
+            "supplier": SUPPLIER, "lots": [{"code": lot, "purchase_date": "2026-11-30"}],
+            "lines": [{"sku": line["sku"], "lot": lot, "quantity": 1, "serials": [piece]}]})
+        assert receipt.status_code == 201, receipt.text
+        assert http.post("/api/qc", json={"lot": lot, "result": "pass"}).status_code == 201
+        quarantine = receipt.json()["lines"][0]["to_location"]
+        moved = http.post("/api/putaways", json={"lines": [{
+            "sku": line["sku"], "lot": lot, "quantity": 1, "from_location": quarantine,
+            "to_location": bin_code, "serials": [serial]}]})
+        assert moved.status_code == 201, moved.text
+    return serial
+
+
+def test_receive_putaway_pick_count_by_scans_only(phone: Any, server: LiveServer) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    first, second, lot = f"HH{tag}1", f"HH{tag}2", f"HH-{tag}"
+    with api(server, "admin") as http:
+        po, line = serialised_po_line(http)
+        (bin_code,) = empty_bins(http, 1)
+
+    # Receive against the purchase order: a plain code and a pre-printed label's QR.
+    sign_in(phone, server, "clerk", "/hh/receive")
+    phone.click(f"[data-po='{po}']")
+    phone.click(f"#hh-lines li[data-line='{line['line_no']}']")
+    phone.fill("#hh-lot", lot)
+    scan(phone, first)
+    scan(phone, f"FACET:S:{second}")
+    phone.wait_for_selector(f"#hh-lines li[data-line='{line['line_no']}'] >> text=2 scanned")
+    phone.click("#hh-submit")
+    done(phone, "Received 2")
+    with api(server, "qc") as http:
+        assert http.post("/api/qc", json={"lot": lot, "result": "pass"}).status_code == 201
+
+    # Put away: both pieces (one by its QR), the slotting suggestion shown, then the bin's QR.
+    signed_in(phone, server, "picker", "/hh/putaway")
+    scan(phone, first)
+    scan(phone, f"FACET:S:{second}")
+    phone.wait_for_selector("#hh-pieces li >> nth=1")
+    phone.wait_for_selector("#hh-suggest h4")
+    scan(phone, f"FACET:L:{bin_code}")
+    done(phone, f"Put away 2 to {bin_code}")
+
+    # Pick one of them for an order that names the new lot.
+    with api(server, "manager") as http:
+        order = http.post("/api/orders", json={
+            "channel": "web", "external_id": f"HH-{tag}", "customer_name": "Handheld Test",
+            "removal_strategy": "named_lot",
+            "lines": [{"sku": line["sku"], "quantity": 1, "lot": lot}]}).json()
+        assert http.post(f"/api/orders/{order['id']}/allocate").json()["complete"]
+        plist = http.post("/api/picklists", json={"order_ids": [order["id"]],
+                                                  "picker": "picker"}).json()
+    phone.goto(server.url + "/hh/pick")
+    choice = f"[data-list='{plist['number']}']"
+    phone.wait_for_selector(f"{choice}, #hh-bin")
+    if phone.locator(choice).count():  # the picker has other lists too: choose this one
+        phone.click(choice)
+    phone.wait_for_selector(f"#hh-bin:has-text('{bin_code}')")
+    scan(phone, f"FACET:L:{bin_code}")
+    scan(phone, first)
+    done(phone, f"Picked 1 × {line['sku']} from {bin_code}")
+
+    # Count the bin blind: the piece left in it is found, so the count closes with no moves.
+    phone.goto(server.url + "/hh/count")
+    scan(phone, f"FACET:L:{bin_code}")
+    phone.wait_for_selector("#hh-lines li")
+    scan(phone, second)
+    phone.wait_for_selector(f"#hh-pieces li[data-serial='{second}']")
+    phone.click("#hh-submit")
+    done(phone, "is closed")
+
+    with api(server, "admin") as http:
+        packing = plist["lines"][0]["to_location"]
+        one, two = history(http, first), history(http, second)
+        quarantine = one[0][2]
+        assert one == [("receipt", "V-SUPPLIER", quarantine), ("putaway", quarantine, bin_code),
+                       ("pick", bin_code, packing)]
+        assert two == [("receipt", "V-SUPPLIER", quarantine), ("putaway", quarantine, bin_code)]
+        received = http.get(f"/api/purchase-orders/{po}").json()["lines"]
+        assert next(x for x in received if x["line_no"] == line["line_no"])[
+            "received_quantity"] == line["received_quantity"] + 2
+
+
+def test_location_qr_and_epc_are_accepted(phone: Any, server: LiveServer) -> None:
+    epc = uuid.uuid4().hex[:24].upper()
+    with api(server, "admin") as http:
+        start, target = empty_bins(http, 2)
+    serial = stocked_piece(server, start, epc=epc)
+
+    # Put away by the RFID tag (as a reader types it, lower case) to a bin's QR.
+    sign_in(phone, server, "picker", "/hh/putaway")
+    scan(phone, epc.lower())
+    phone.wait_for_selector(f"#hh-pieces li[data-serial='{serial}']")
+    scan(phone, f"FACET:L:{target}")
+    done(phone, f"Put away 1 to {target}")
+
+    # Count the bin by its plain code and the reader's EPC list.
+    phone.goto(server.url + "/hh/count")
+    scan(phone, target)
+    phone.wait_for_selector("#hh-epcs")
+    phone.fill("#hh-epcs", epc)
+    phone.click("#hh-add-epcs")
+    phone.wait_for_selector(f"#hh-pieces li[data-epc='{epc}']")
+    phone.click("#hh-submit")
+    done(phone, "is closed")
+    # A piece's QR where a bin is wanted is refused by name, nothing posted.
+    scan(phone, f"FACET:S:{serial}")
+    phone.wait_for_selector("#hh-prompt.bad")
+
+    with api(server, "admin") as http:
+        assert [m[0] for m in history(http, serial)] == ["receipt", "putaway", "putaway"]
+        assert history(http, serial)[-1][1:] == (start, target)
+
+
+def test_a_scan_retried_after_a_dropped_connection_posts_once(
+    phone: Any, server: LiveServer
+) -> None:
+    with api(server, "admin") as http:
+        start, target = empty_bins(http, 2)
+    serial = stocked_piece(server, start)
+    sign_in(phone, server, "clerk", "/hh/transfer")
+    scan(phone, serial)
+    phone.wait_for_selector(f"#hh-pieces li[data-serial='{serial}']")
+
+    keys: list[str] = []
+
+    def drop_the_answer(route: Any) -> None:
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) <= 2:
+            route.fetch()  # the server gets the request and posts the transfer...
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    phone.route("**/api/transfers", drop_the_answer)
+    scan(phone, f"FACET:L:{target}")
+    phone.wait_for_selector("#hh-net.off")  # the page says it cannot reach the server
+    phone.wait_for_selector("#hh-queue[data-waiting='1']")
+    done(phone, f"Moved 1 to {target}")
+    phone.wait_for_selector("#hh-queue[data-waiting='0']", state="attached")
+    phone.wait_for_selector("#hh-net.on")
+
+    assert len(keys) == 3 and len(set(keys)) == 1 and keys[0]
+    with api(server, "admin") as http:
+        assert [m[0] for m in history(http, serial)] == ["receipt", "putaway", "transfer"]
+        assert history(http, serial)[-1][1:] == (start, target)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_screenshots(browser: Any, server: LiveServer, shots: Path, lang: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_cookies([{"name": "facet_lang", "value": lang, "url": server.url}])
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    try:
+        with api(server, "admin") as http:
+            po, _ = serialised_po_line(http)
+        sign_in(tab, server, "picker")
+        tab.wait_for_selector("#hh-go-pick")
+        tab.screenshot(path=str(shots / f"handheld-menu-{lang}.png"))
+        for page in ("pick", "putaway", "count", "sign-on"):
+            tab.goto(server.url + f"/hh/{page}")
+            tab.wait_for_selector("#hh-prompt:not(:empty)")
+            tab.wait_for_timeout(600)
+            tab.screenshot(path=str(shots / f"handheld-{page}-{lang}.png"))
+        signed_in(tab, server, "clerk", "/hh/receive")
+        tab.click(f"[data-po='{po}']")
+        tab.wait_for_selector("#hh-lines li")
+        tab.screenshot(path=str(shots / f"handheld-receive-{lang}.png"))
+        tab.goto(server.url + "/hh/transfer")
+        tab.wait_for_selector("#hh-prompt:not(:empty)")
+        tab.screenshot(path=str(shots / f"handheld-transfer-{lang}.png"))
+    finally:
+        context.close()
