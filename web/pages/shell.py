@@ -14,7 +14,7 @@ from web.extras import Extra, installed, missing_message
 from web.i18n import COOKIE, LANGUAGES, N_, _, language
 from web.pages import chat, reports, users, voice
 from web.pages.api import ApiError, Auth, auth_from, can
-from web.pages.ui import ROLE_NAMES, PageContext, error_box, field
+from web.pages.ui import ROLE_NAMES, PageContext, attrs, error_box, field
 from web.services import services_of
 
 __all__ = ["NavItem", "shell_layout", "register_shell", "landing_for", "set_language_cookie"]
@@ -75,7 +75,8 @@ def shell_layout() -> html.Div:
         dcc.Store(id="live-event"),
         dcc.Store(id="lang-reload"),
         html.Span(id="lang-reloading", hidden=True),
-        html.Div(id="live-status", className="live-status", title=_("live events")),
+        html.Div(id="live-status", className="live-status", title=_("live events"),
+                 **attrs({"data-live": _("live"), "data-offline": _("offline")})),
         html.Header([html.A("Facet", href="/", className="brand"),
                      html.Nav(id="nav", className="nav"), language_switch()], className="top"),
         html.Div(id="flash"),  # a message that outlives the page it came from

@@ -8,7 +8,8 @@
 
   function setStatus(text) {
     var el = document.getElementById("live-status");
-    if (el) { el.textContent = text; el.className = "live-status " + text; }
+    // The shown word is the page's (data-live, data-offline: the person's language).
+    if (el) { el.textContent = el.dataset[text] || text; el.className = "live-status " + text; }
   }
 
   function beep() {
