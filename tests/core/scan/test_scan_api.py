@@ -93,7 +93,8 @@ def test_the_body_and_the_caller_are_checked(client: tuple[TestClient, list[str]
     c, _ = client
     clerk = login(c, "cleo")
     assert c.post("/api/scan", json={"code": PIECES[0]}).status_code == 401
-    for body in ({}, {"code": 12}, {"code": None}, {"code": "A", "extra": 1}, []):
+    bodies: list[object] = [{}, {"code": 12}, {"code": None}, {"code": "A", "extra": 1}, []]
+    for body in bodies:
         answer = c.post("/api/scan", json=body, headers=clerk)
         assert (answer.status_code, error_code(answer)) == (422, "invalid-request"), body
 
