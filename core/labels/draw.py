@@ -158,7 +158,22 @@ def label_drawing(label: Label, layout: Layout) -> Drawing:
     return _location(label, layout.label_w, layout.label_h)
 
 
+#: The PDF's font names as CSS font stacks: a browser knows no "Helvetica-Bold" and would
+#: fall back to a serif face, and no bold.
+_CSS_FONTS = {
+    "font-family: Helvetica-Bold;": "font-family: Helvetica, Arial, 'Liberation Sans', "
+                                    "sans-serif; font-weight: bold;",
+    "font-family: Helvetica;": "font-family: Helvetica, Arial, 'Liberation Sans', sans-serif;",
+    "font-family: STSong-Light;": "font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', "
+                                  "'Source Han Sans SC', sans-serif;",
+    "font-family: FacetCJK;": "font-family: 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', "
+                              "sans-serif;",
+}
+
+
 def label_svg(label: Label, layout: Layout) -> str:
     """The label as SVG, for a preview on screen."""
     svg: str = renderSVG.drawToString(label_drawing(label, layout))
+    for pdf_font, css in _CSS_FONTS.items():
+        svg = svg.replace(pdf_font, css)
     return svg

@@ -20,6 +20,7 @@ from web.pages import (
     alerts,
     catalogue,
     inventory,
+    label_print,
     locations,
     orders,
     overview,
@@ -51,6 +52,7 @@ NAV: list[NavItem] = [
     NavItem("/catalogue", N_("Catalogue"), "read", catalogue.layout),
     NavItem("/locations", N_("Locations"), "read", locations.layout),
     NavItem("/suppliers", N_("Suppliers"), "purchase:read", suppliers.layout),
+    NavItem("/labels", N_("Label printing"), "read", label_print.layout),
     NavItem("/users", N_("Users"), "users:write", users.users_layout),
     NavItem("/account", N_("My password"), "read", users.account_layout),
     *HANDHELD_NAV,
@@ -71,7 +73,7 @@ def build_dash(app: FastAPI) -> Dash:
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
     for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
-                 catalogue, locations, suppliers):
+                 catalogue, locations, suppliers, label_print):
         page.register(dash_app, ctx)
     return dash_app
 
