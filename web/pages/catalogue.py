@@ -101,39 +101,48 @@ def _run_card() -> html.Section:
     )
 
 
-def _sku_card() -> html.Section:
+def sku_panel(sku: dict[str, Any] | None, writer: bool) -> Any:
+    """The chosen SKU: a form to change it for catalogue writers, its description otherwise."""
+    if sku is None:
+        return card(_("Selected SKU"), html.P(_("Click a SKU in the list."), className="hint"))
+    head = html.Div([html.Strong(sku["code"]), f" · {sku['description']}"], id="cat-sku-code",
+                    className="hint")
+    if not writer:
+        return card(_("Selected SKU"), head)
     return card(
-        _("Selected SKU"),
-        html.Div(id="cat-sku-which", className="hint"),
+        _("Selected SKU"), head,
         html.Div([
-            field(_("Price"), dcc.Input(id="cat-sku-price", type="number", min=0)),
-            field(_("Gross g"), dcc.Input(id="cat-sku-gross", type="number", min=0)),
-            field(_("Net g"), dcc.Input(id="cat-sku-net", type="number", min=0)),
-            field(_("Size class"), dcc.Dropdown(id="cat-sku-class", clearable=False,
-                                                className="md-dd", options=[
-                                                    {"label": _(lbl), "value": v}
-                                                    for v, lbl in SIZE_CLASSES])),
+            field(_("Price"), dcc.Input(id="cat-sku-price", type="number", min=0,
+                                        value=float(sku["price"]))),
+            field(_("Gross g"), dcc.Input(id="cat-sku-gross", type="number", min=0,
+                                          value=sku["gross_weight_g"])),
+            field(_("Net g"), dcc.Input(id="cat-sku-net", type="number", min=0,
+                                        value=sku["net_weight_g"])),
+            field(_("Size class"), dcc.Dropdown(
+                id="cat-sku-class", clearable=False, className="md-dd", value=sku["size_class"],
+                options=[{"label": _(lbl), "value": v} for v, lbl in SIZE_CLASSES])),
             dcc.Checklist(id="cat-sku-active", className="md-check",
+                          value=["1"] if sku["active"] else [],
                           options=[{"label": _("Active (can be ordered and received)"),
                                     "value": "1"}]),
         ], className="md-form"),
         html.Button(_("Save SKU"), id="cat-sku-save", n_clicks=0, className="primary"),
-        html.Div(id="cat-sku-msg"),
     )
 
 
 def layout(auth: Auth | None = None) -> html.Div:
     """The catalogue page; the forms only for roles with catalogue:write."""
     writer = can(auth.role if auth else "", "catalogue:write")
-    forms = [html.Div([_sku_card(), _style_card(), _run_card()], className="md-cards")] \
-        if writer else []
+    forms = [_style_card(), _run_card()] if writer else []
     return html.Div([
         html.H2(_("Catalogue")),
         dcc.Store(id="cat-changed"),
         _search_row(),
         html.Div(id="cat-count", className="hint"),
         grid("cat-grid", sku_columns()),
-        *forms,
+        html.Div(id="cat-sku-msg"),
+        html.Div([html.Div(sku_panel(None, writer), id="cat-sku-panel"), *forms],
+                 className="md-cards"),
     ], id="catalogue-page", className="md-page")
 
 
@@ -179,11 +188,12 @@ def _register_search(dash_app: Dash, ctx: PageContext) -> None:
 
 
 def _register_style(dash_app: Dash, ctx: PageContext) -> None:
+    # Triggered only by the forms' own parts: the forms are there for catalogue writers only.
     @dash_app.callback(
         Output("cat-style-pick", "options"), Output("cat-run-style", "options"),
-        Input("cat-changed", "data"), State("auth", "data"),
+        Input("cat-st-msg", "children"), Input("cat-run-msg", "children"), State("auth", "data"),
     )
-    def styles(_changed: Any, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
+    def styles(_saved: Any, _run: Any, auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
         try:
             items = ctx.api.get_all("/api/styles", auth_from(auth_data))
         except ApiError:
@@ -277,18 +287,18 @@ def _register_run(dash_app: Dash, ctx: PageContext) -> None:
 
 def _register_sku(dash_app: Dash, ctx: PageContext) -> None:
     @dash_app.callback(
-        Output("cat-sku-which", "children"), Output("cat-sku-price", "value"),
-        Output("cat-sku-gross", "value"), Output("cat-sku-net", "value"),
-        Output("cat-sku-class", "value"), Output("cat-sku-active", "value"),
-        Input("cat-grid", "selectedRows"),
+        Output("cat-sku-panel", "children"),
+        Input("cat-grid", "selectedRows"), Input("cat-grid", "rowData"), State("auth", "data"),
     )
-    def pick(rows: list[dict[str, Any]] | None) -> tuple[Any, ...]:
+    def pick(rows: list[dict[str, Any]] | None, data: list[dict[str, Any]] | None,
+             auth_data: dict[str, Any] | None) -> Any:
+        auth = auth_from(auth_data)
+        writer = can(auth.role if auth else "", "catalogue:write")
         if not rows:
-            return _("Click a SKU in the list to change it."), None, None, None, None, []
-        s = rows[0]
-        return (html.Span([html.Strong(s["code"]), f" · {s['description']}"], id="cat-sku-code"),
-                float(s["price"]), s["gross_weight_g"], s["net_weight_g"], s["size_class"],
-                ["1"] if s["active"] else [])
+            return sku_panel(None, writer)
+        # the list's fresh copy of the row: a selection keeps the data it was made with
+        fresh = next((r for r in data or [] if r["code"] == rows[0]["code"]), rows[0])
+        return sku_panel(fresh, writer)
 
     @dash_app.callback(
         Output("cat-sku-msg", "children"), Output("cat-changed", "data", allow_duplicate=True),

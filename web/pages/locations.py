@@ -36,18 +36,20 @@ def _name(table: dict[str, str], value: str | None) -> str:
     return _(table[value]) if value in table else str(value or "")
 
 
-def tree_view(nodes: list[dict[str, Any]], selected: str | None) -> html.Div:
+def tree_view(nodes: list[dict[str, Any]]) -> html.Div:
     """The tree as nested, foldable branches; warehouses and zones start unfolded."""
     children: dict[str | None, list[dict[str, Any]]] = {}
     for node in nodes:
         children.setdefault(node["parent"], []).append(node)
 
     def branch(node: dict[str, Any]) -> Any:
-        label = html.Button(
+        # A span, not a button: a click on it also folds or unfolds its branch (a button
+        # inside <summary> would swallow the click).
+        label = html.Span(
             [html.Strong(node["code"]), f" · {_name(TIERS, node['tier'])} · ",
              _("{n} bins", n=node["bins"])],
-            id={"type": "loc-node", "code": node["code"]}, n_clicks=0,
-            className="md-node selected" if node["code"] == selected else "md-node")
+            id={"type": "loc-node", "code": node["code"]}, n_clicks=0, className="md-node",
+            role="button", tabIndex="0")
         below = [branch(child) for child in children.get(node["code"], [])]
         if not below:
             return html.Div(label, className="md-leaf")
@@ -98,17 +100,25 @@ def _create_card() -> html.Section:
         html.Div(id="loc-new-msg"))
 
 
-def _edit_card() -> html.Section:
-    return card(_("Selected bin"), html.Div(id="loc-ed-which", className="hint"), html.Div([
-        field(_("Name"), dcc.Input(id="loc-ed-name", type="text")),
-        field(_("Capacity"), dcc.Input(id="loc-ed-capacity", type="number", min=1)),
-        field(_("Check digits"), dcc.Input(id="loc-ed-digits", type="text")),
-        field(_("Security level"), dcc.Input(id="loc-ed-security", type="number", min=0, max=3)),
+def edit_panel(rows: list[dict[str, Any]]) -> html.Section:
+    """A form to change the one ticked bin (locations:write)."""
+    if len(rows) != 1:
+        return card(_("Selected bin"), html.P(_("Tick one bin in the list to change it."),
+                                              className="hint"))
+    b = rows[0]
+    return card(_("Selected bin"), html.Strong(b["code"], id="loc-ed-code"), html.Div([
+        field(_("Name"), dcc.Input(id="loc-ed-name", type="text", value=b["name"])),
+        field(_("Capacity"), dcc.Input(id="loc-ed-capacity", type="number", min=1,
+                                       value=b["capacity"])),
+        field(_("Check digits"), dcc.Input(id="loc-ed-digits", type="text",
+                                           value=b.get("check_digits"))),
+        field(_("Security level"), dcc.Input(id="loc-ed-security", type="number", min=0, max=3,
+                                             value=b["security_level"])),
         dcc.Checklist(id="loc-ed-active", className="md-check",
+                      value=["1"] if b["active"] else [],
                       options=[{"label": _("Active (stock may be put here)"), "value": "1"}]),
     ], className="md-form"),
-        html.Button(_("Save bin"), id="loc-ed-go", n_clicks=0, className="primary"),
-        html.Div(id="loc-ed-msg"))
+        html.Button(_("Save bin"), id="loc-ed-go", n_clicks=0, className="primary"))
 
 
 def _labels_card() -> html.Section:
@@ -130,7 +140,10 @@ def layout(auth: Auth | None = None) -> html.Div:
     """The locations page; forms by role."""
     role = auth.role if auth else ""
     digits = can(role, "locations:check-digits")
-    side = [_edit_card(), _create_card()] if can(role, "locations:write") else []
+    writer = can(role, "locations:write")
+    # The panel is always there (empty for readers): the grid's selection writes to it.
+    side = [html.Div(edit_panel([]) if writer else None, id="loc-ed-panel"),
+            *([_create_card()] if writer else [])]
     return html.Div([
         html.H2(_("Locations")),
         dcc.Store(id="loc-changed"), dcc.Store(id="loc-node"),
@@ -142,6 +155,7 @@ def layout(auth: Auth | None = None) -> html.Div:
                 *([_labels_card()] if digits else []),
             ], className="md-main"),
         ], className="md-split"),
+        html.Div(id="loc-ed-msg"),
         html.Div(side, className="md-cards"),
     ], id="locations-page", className="md-page")
 
@@ -167,28 +181,23 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
 
 
 def _register_tree(dash_app: Dash, ctx: PageContext) -> None:
-    @dash_app.callback(
-        Output("loc-tree", "children"), Output("loc-new-parent", "options"),
-        Input("loc-changed", "data"), Input("loc-node", "data"), State("auth", "data"),
-    )
-    def draw(_changed: Any, node: str | None, auth_data: dict[str, Any] | None) -> Any:
+    # Drawn again only when locations change: choosing a node must not fold the branches.
+    @dash_app.callback(Output("loc-tree", "children"), Input("loc-changed", "data"),
+                       State("auth", "data"))
+    def draw(_changed: Any, auth_data: dict[str, Any] | None) -> Any:
         try:
-            nodes = ctx.api.get("/api/locations/tree", auth_from(auth_data))
+            return tree_view(ctx.api.get("/api/locations/tree", auth_from(auth_data)))
         except ApiError as exc:
-            return error_box(exc), []
-        parents = [{"label": f"{n['code']} · {_name(TIERS, n['tier'])}", "value": n["code"]}
-                   for n in nodes]
-        return tree_view(nodes, node or (nodes[0]["code"] if nodes else None)), parents
+            return error_box(exc)
 
     @dash_app.callback(
-        Output("loc-node", "data"), Output("loc-new-parent", "value"),
-        Input({"type": "loc-node", "code": ALL}, "n_clicks"), prevent_initial_call=True,
+        Output("loc-node", "data"), Input({"type": "loc-node", "code": ALL}, "n_clicks"),
+        prevent_initial_call=True,
     )
-    def choose(clicks: list[int | None]) -> tuple[Any, Any]:
+    def choose(clicks: list[int | None]) -> Any:
         if not trigger.triggered_id or not any(clicks):
-            return no_update, no_update
-        code = trigger.triggered_id["code"]
-        return code, code
+            return no_update
+        return trigger.triggered_id["code"]
 
     @dash_app.callback(
         Output("loc-grid", "rowData"), Output("loc-title", "children"),
@@ -248,18 +257,26 @@ def _register_forms(dash_app: Dash, ctx: PageContext) -> None:
             return error_box(exc), no_update
         return ok_box(_("Location {code} added.", code=made["code"])), f"new:{made['code']}"
 
-    @dash_app.callback(
-        Output("loc-ed-which", "children"), Output("loc-ed-name", "value"),
-        Output("loc-ed-capacity", "value"), Output("loc-ed-digits", "value"),
-        Output("loc-ed-security", "value"), Output("loc-ed-active", "value"),
-        Input("loc-grid", "selectedRows"),
-    )
-    def pick(rows: list[dict[str, Any]] | None) -> tuple[Any, ...]:
-        if not rows or len(rows) != 1:
-            return _("Tick one bin in the list to change it."), None, None, None, None, []
-        b = rows[0]
-        return (html.Strong(b["code"], id="loc-ed-code"), b["name"], b["capacity"],
-                b.get("check_digits"), b["security_level"], ["1"] if b["active"] else [])
+    # Triggered only by the create form's own message: the form is for locations writers only.
+    @dash_app.callback(Output("loc-new-parent", "options"), Input("loc-new-msg", "children"),
+                       State("auth", "data"))
+    def parents(_added: Any, auth_data: dict[str, Any] | None) -> Any:
+        try:
+            nodes = ctx.api.get("/api/locations/tree", auth_from(auth_data))
+        except ApiError:
+            return []
+        return [{"label": f"{n['code']} · {_name(TIERS, n['tier'])}", "value": n["code"]}
+                for n in nodes]
+
+    @dash_app.callback(Output("loc-ed-panel", "children"), Input("loc-grid", "selectedRows"),
+                       Input("loc-grid", "rowData"), State("auth", "data"))
+    def pick(rows: list[dict[str, Any]] | None, data: list[dict[str, Any]] | None,
+             auth_data: dict[str, Any] | None) -> Any:
+        auth = auth_from(auth_data)
+        if not can(auth.role if auth else "", "locations:write"):
+            return None
+        fresh = {r["code"]: r for r in data or []}  # a selection keeps the data it was made with
+        return edit_panel([fresh.get(r["code"], r) for r in rows or []])
 
     @dash_app.callback(
         Output("loc-ed-msg", "children"), Output("loc-changed", "data", allow_duplicate=True),

@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import quote
 
 import dash_ag_grid as dag
+from dash import Dash, Input, Output, Patch, dcc
 
 from web.i18n import _
 from web.pages.ui import grid_locale
 
-__all__ = ["column", "grid", "number", "path", "text"]
+__all__ = ["column", "grid", "number", "path", "quick_filter", "register_quick_filter", "text"]
 
 
 def column(field: str, header: str, **options: Any) -> dict[str, Any]:
@@ -64,3 +65,20 @@ def number(value: Any) -> float | None:
 def path(code: str) -> str:
     """A code made safe as one segment of an API path."""
     return quote(code, safe="")
+
+
+def quick_filter(grid_id: str) -> dcc.Input:
+    """A search box that narrows ``grid_id``'s rows to those containing what is typed."""
+    return dcc.Input(id=f"{grid_id}-q", type="search", debounce=False, className="md-q",
+                     placeholder=_("Filter the list…"))
+
+
+def register_quick_filter(dash_app: Dash, grid_id: str) -> None:
+    """Connect :func:`quick_filter`'s box to its grid (AG Grid's quick filter, in the browser)."""
+
+    @dash_app.callback(Output(grid_id, "dashGridOptions", allow_duplicate=True),
+                       Input(f"{grid_id}-q", "value"), prevent_initial_call=True)
+    def narrow(value: str | None) -> Patch:
+        options = Patch()
+        options["quickFilterText"] = value or ""
+        return options

@@ -10,7 +10,7 @@ from dash import ctx as trigger
 
 from web.i18n import _
 from web.pages.api import ApiError, Auth, auth_from, can
-from web.pages.masterdata import column, grid, path, text
+from web.pages.masterdata import column, grid, path, quick_filter, register_quick_filter, text
 from web.pages.ui import PageContext, card, error_box, field, ok_box
 
 __all__ = ["layout", "register"]
@@ -35,40 +35,55 @@ def _lot_columns() -> list[dict[str, Any]]:
             column("qc_result", _("QC result")), column("status", _("Status"))]
 
 
-def _form(prefix: str, with_code: bool) -> html.Div:
-    boxes = [field(_("Code"), dcc.Input(id=f"{prefix}-code", type="text", maxLength=32))] \
-        if with_code else []
+def _form(prefix: str, supplier: dict[str, Any] | None = None) -> html.Div:
+    """The supplier's fields (``supplier``: filled in to change it; else with a code, to add)."""
+    s = supplier or {}
+    boxes = [] if supplier else [
+        field(_("Code"), dcc.Input(id=f"{prefix}-code", type="text", maxLength=32))]
     return html.Div([
         *boxes,
-        field(_("Name"), dcc.Input(id=f"{prefix}-name", type="text", maxLength=128)),
+        field(_("Name"), dcc.Input(id=f"{prefix}-name", type="text", maxLength=128,
+                                   value=s.get("name"))),
         field(_("Country"), dcc.Input(id=f"{prefix}-country", type="text", maxLength=2,
-                                      placeholder="IT"), _("Two letters (ISO)")),
+                                      placeholder="IT", value=s.get("country")),
+              _("Two letters (ISO)")),
         field(_("Contact"), dcc.Input(id=f"{prefix}-contact", type="text", maxLength=128,
-                                      placeholder=_("person, e-mail or phone"))),
+                                      placeholder=_("person, e-mail or phone"),
+                                      value=s.get("contact"))),
     ], className="md-form")
+
+
+def edit_panel(supplier: dict[str, Any] | None) -> html.Section:
+    """A form to change or retire the chosen supplier (purchase:write)."""
+    if supplier is None:
+        return card(_("Selected supplier"),
+                    html.P(_("Click a supplier in the list to change it."), className="hint"))
+    toggle = _("Deactivate") if supplier["active"] else _("Activate")
+    return card(_("Selected supplier"), html.Strong(supplier["code"], id="sup-ed-code"),
+                _form("sup-ed", supplier),
+                html.Div([html.Button(_("Save supplier"), id="sup-ed-go", n_clicks=0,
+                                      className="primary"),
+                          html.Button(toggle, id="sup-ed-toggle", n_clicks=0)],
+                         className="row"))
 
 
 def layout(auth: Auth | None = None) -> html.Div:
     """The suppliers page; the forms by role."""
     role = auth.role if auth else ""
-    cards = []
-    if can(role, "purchase:write"):
-        cards.append(card(_("Selected supplier"), html.Div(id="sup-ed-which", className="hint"),
-                          _form("sup-ed", with_code=False),
-                          html.Div([html.Button(_("Save supplier"), id="sup-ed-go", n_clicks=0,
-                                                className="primary"),
-                                    html.Button(id="sup-ed-toggle", n_clicks=0)],
-                                   className="row"),
-                          html.Div(id="sup-ed-msg")))
+    # The panel is always there (empty for readers): the grid's selection writes to it.
+    cards: list[Any] = [html.Div(edit_panel(None) if can(role, "purchase:write") else None,
+                                 id="sup-ed-panel")]
     if can(role, "lots:write"):
-        cards.append(card(_("Add a supplier"), _form("sup-new", with_code=True),
+        cards.append(card(_("Add a supplier"), _form("sup-new"),
                           html.Button(_("Add supplier"), id="sup-new-go", n_clicks=0,
                                       className="primary"),
                           html.Div(id="sup-new-msg")))
     return html.Div([
         html.H2(_("Suppliers")),
         dcc.Store(id="sup-changed"),
+        quick_filter("sup-grid"),
         grid("sup-grid", _supplier_columns(), height=300),
+        html.Div(id="sup-ed-msg"),
         html.Div(cards, className="md-cards"),
         html.H3(id="sup-trace-title"),
         html.P(_("What came from the supplier chosen in the list: its purchase orders, and its "
@@ -82,6 +97,7 @@ def layout(auth: Auth | None = None) -> html.Div:
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
     """The list, the trace of the chosen supplier and the forms."""
+    register_quick_filter(dash_app, "sup-grid")
     _register_list(dash_app, ctx)
     _register_forms(dash_app, ctx)
 
@@ -131,19 +147,19 @@ def _register_list(dash_app: Dash, ctx: PageContext) -> None:
 
 def _register_forms(dash_app: Dash, ctx: PageContext) -> None:
     @dash_app.callback(
-        Output("sup-ed-which", "children"), Output("sup-ed-name", "value"),
-        Output("sup-ed-country", "value"), Output("sup-ed-contact", "value"),
-        Output("sup-ed-toggle", "children"), Input("sup-grid", "selectedRows"),
-        Input("sup-grid", "rowData"),
+        Output("sup-ed-panel", "children"), Input("sup-grid", "selectedRows"),
+        Input("sup-grid", "rowData"), State("auth", "data"),
     )
-    def pick(rows: list[dict[str, Any]] | None, data: list[dict[str, Any]] | None) -> Any:
+    def pick(rows: list[dict[str, Any]] | None, data: list[dict[str, Any]] | None,
+             auth_data: dict[str, Any] | None) -> Any:
+        auth = auth_from(auth_data)
+        if not can(auth.role if auth else "", "purchase:write"):
+            return None
         if not rows:
-            return _("Click a supplier in the list to change it."), None, None, None, \
-                _("Deactivate")
+            return edit_panel(None)
         # the list's fresh copy of the row: a selection keeps the data it was made with
-        s = next((r for r in data or [] if r["code"] == rows[0]["code"]), rows[0])
-        return (html.Strong(s["code"], id="sup-ed-code"), s["name"], s["country"],
-                s["contact"], _("Deactivate") if s["active"] else _("Activate"))
+        return edit_panel(next((r for r in data or [] if r["code"] == rows[0]["code"]),
+                               rows[0]))
 
     @dash_app.callback(
         Output("sup-ed-msg", "children"), Output("sup-changed", "data", allow_duplicate=True),

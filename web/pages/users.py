@@ -11,7 +11,7 @@ from dash import ctx as trigger
 
 from web.i18n import LANGUAGES, N_, _
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.masterdata import column, grid, path, text
+from web.pages.masterdata import column, grid, path, quick_filter, register_quick_filter, text
 from web.pages.ui import PageContext, card, error_box, field, ok_box
 
 __all__ = ["users_layout", "account_layout", "register", "user_rows", "ROLES"]
@@ -87,6 +87,7 @@ def users_layout(auth: Auth | None = None) -> html.Div:
                className="hint"),
         dcc.Store(id="us-changed"),
         html.Div(id="us-msg"),
+        quick_filter("us-grid"),
         grid("us-grid", _columns(), row_id="username", height=360),
         html.Div([_actions_card(), _add_card()], className="md-cards"),
     ], id="users-page", className="md-page")
@@ -139,6 +140,7 @@ def _act(ctx: PageContext, auth: Auth | None, op: str, name: str,
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
     """The user list, its actions, adding a person and the password form."""
+    register_quick_filter(dash_app, "us-grid")
     _register_list(dash_app, ctx)
     _register_password(dash_app, ctx)
 
