@@ -17,7 +17,7 @@ from web.pages.api import Api, ApiError, Auth, auth_from
 from web.pages.twin_edits import WhatIf, apply
 from web.pages.twin_plan import add_live, live_points, plan_figure, plan_route_figure
 from web.pages.twin_results import comparison_view, workload_text
-from web.pages.ui import PageContext, card, empty_figure, error_box, field, ok_box
+from web.pages.ui import PageContext, attrs, card, empty_figure, error_box, field, ok_box
 from web.services import services_of
 
 __all__ = ["layout", "register", "route_figure", "scenario_request"]
@@ -97,7 +97,9 @@ def layout(_auth: Auth | None = None) -> html.Div:
                                       style={"height": "620px"},
                                       config={"displaylogo": False, "responsive": True})),
                 html.Div([html.Strong(_("Who is where") + ": "),
-                          html.Span(id="tw-who", className="tw-who")], className="tw-who-row"),
+                          html.Span(id="tw-who", className="tw-who",
+                                    **attrs({"data-empty": _("no pick confirmed yet")}))],
+                         className="tw-who-row"),
             ], className="tw-main"),
             _controls(),
         ], className="twin-grid"),
