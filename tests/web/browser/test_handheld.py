@@ -277,3 +277,76 @@ def test_screenshots(browser: Any, server: LiveServer, shots: Path, lang: str) -
         tab.screenshot(path=str(shots / f"handheld-transfer-{lang}.png"))
     finally:
         context.close()
+
+
+def test_pick_skip_short_and_undo_by_scan(phone: Any, server: LiveServer) -> None:
+    with api(server, "admin") as http:
+        bins = empty_bins(http, 2)
+    pieces = [stocked_piece(server, b) for b in bins]
+    with api(server, "admin") as http:
+        found = [http.get(f"/api/serials/{p}").json() for p in pieces]
+    with api(server, "manager") as http:
+        order = http.post("/api/orders", json={
+            "channel": "web", "external_id": f"HS-{uuid.uuid4().hex[:8]}",
+            "customer_name": "Handheld Test", "removal_strategy": "named_lot",
+            "lines": [{"sku": f["sku"], "quantity": 1, "lot": f["lot"]} for f in found]}).json()
+        assert http.post(f"/api/orders/{order['id']}/allocate").json()["complete"]
+        plist = http.post("/api/picklists", json={"order_ids": [order["id"]],
+                                                  "picker": "picker2"}).json()
+    first, second = plist["lines"]
+    piece_at = dict(zip(bins, pieces, strict=True))
+
+    signed_in(phone, server, "picker2", "/hh/pick")
+    choice = f"[data-list='{plist['number']}']"
+    phone.wait_for_selector(f"{choice}, #hh-bin")
+    if phone.locator(choice).count():
+        phone.click(choice)
+    phone.wait_for_selector(f"#hh-bin:has-text('{first['from_location']}')")
+    phone.click("#hh-skip")  # the first line goes to the end
+    phone.wait_for_selector(f"#hh-bin:has-text('{second['from_location']}')")
+    scan(phone, f"FACET:L:{first['from_location']}")  # the wrong bin is refused by name
+    phone.wait_for_selector("#hh-prompt.bad")
+    scan(phone, f"FACET:L:{second['from_location']}")
+    phone.click("#hh-short")  # nothing there after all
+    phone.wait_for_selector(f"#hh-bin:has-text('{first['from_location']}')")
+    scan(phone, f"FACET:L:{first['from_location']}")
+    scan(phone, f"FACET:S:{piece_at[first['from_location']]}")
+    done(phone, f"Picked 1 × {first['sku']}")
+    phone.click("#hh-undo")
+    done(phone, "Undone")
+
+    with api(server, "admin") as http:
+        lines = {ln["id"]: ln for ln in http.get(f"/api/picklists/{plist['number']}").json()[
+            "lines"]}
+        assert lines[second["id"]]["status"] == "short"
+        assert lines[first["id"]]["status"] == "open" and lines[first["id"]]["done_quantity"] == 0
+        moved = history(http, piece_at[first["from_location"]])
+        packing = first["to_location"]
+        assert moved[-2] == ("pick", first["from_location"], packing)
+        assert moved[-1][1:] == (packing, first["from_location"])  # undone: back in its bin
+
+
+def test_scans_wait_while_offline(browser: Any, server: LiveServer) -> None:
+    with api(server, "admin") as http:
+        start, target = empty_bins(http, 2)
+    serial = stocked_piece(server, start)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(20_000)
+    try:
+        sign_in(phone, server, "clerk", "/hh/transfer")
+        phone.wait_for_selector("#hh-scan")
+        context.set_offline(True)
+        scan(phone, serial)
+        phone.wait_for_selector("#hh-net.off")
+        phone.wait_for_selector("#hh-queue li")  # the scan waits, and the page says so
+        assert phone.locator("#hh-pieces li").count() == 0
+        context.set_offline(False)
+        phone.wait_for_selector(f"#hh-pieces li[data-serial='{serial}']")
+        phone.wait_for_selector("#hh-net.on")
+        scan(phone, f"FACET:L:{target}")
+        done(phone, f"Moved 1 to {target}")
+    finally:
+        context.close()
+    with api(server, "admin") as http:
+        assert history(http, serial)[-1] == ("transfer", start, target)

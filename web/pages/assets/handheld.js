@@ -602,7 +602,8 @@
       if (!ln) {
         prompt(t("pk_finished", { list: flow.list.number }), "good");
         fill("hh-work", []);
-        fill("hh-actions", flow.done.length ? [button(t("pk_undo"), "undo")] : []);
+        fill("hh-actions", flow.done.length ? [button(t("pk_undo"), "undo", { id: "hh-undo" }),
+                                               button(t("pk_other"), "others")] : []);
         return;
       }
       var qty = flow.left(ln), total = flow.list.lines.length;
@@ -682,8 +683,9 @@
     flow.short = function (ln) {
       var found = ln.serialised ? ln.serials.length
         : parseInt((document.getElementById("hh-qty") || {}).value || "0", 10) || 0;
-      var body = Object.assign({ found_quantity: found, serials: ln.serials.map(function (s) { return s.scan; }) },
-                               ln.bin ? flow.proof(ln) : {});
+      var body = Object.assign({ found_quantity: found,
+                                 serials: ln.serials.map(function (s) { return s.scan; }) },
+                               flow.proof(ln));
       var what = { n: found, sku: ln.sku, bin: ln.from_location };
       post("short", "/api/picks/" + ln.id + "/short", body, t("pk_short_what", what), what);
       flow.finish(ln);
@@ -698,7 +700,10 @@
         var qty = parseInt((document.getElementById("hh-qty") || {}).value || "0", 10) || 0;
         if (qty >= flow.left(ln)) { flow.confirm(ln, flow.left(ln)); }
         else { flow.short(ln); }
-      } else if (action === "short" && ln) { flow.short(ln); }
+      } else if (action === "short" && ln) {
+        if (!ln.bin) { prompt(t("pk_go", { bin: ln.from_location }), "bad"); return; }
+        flow.short(ln);
+      }
       else if (action === "skip" && ln) {
         var what = { sku: ln.sku, bin: ln.from_location };
         post("skip", "/api/picks/" + ln.id + "/skip", undefined, t("pk_skip_what", what), what);
@@ -952,6 +957,7 @@
 
   document.addEventListener("click", function (e) {
     if (!hh.root || !hh.root.contains(e.target)) { return; }
+    if (/^(INPUT|TEXTAREA|SELECT|OPTION)$/.test(e.target.tagName)) { return; }  // typing there
     var target = e.target.closest ? e.target.closest("[data-hh-act]") : null;
     if (target && hh.flow && hh.flow.act) {
       hh.flow.act(target.getAttribute("data-hh-act"), target);
