@@ -16,33 +16,41 @@ from dash import ctx as trigger
 
 from web.i18n import N_, _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, attrs, date_input, error_box, field, ok_box
+from web.pages.ui import (
+    PageContext,
+    attrs,
+    date_input,
+    error_box,
+    field,
+    grid_locale,
+    ok_box,
+    status_name,
+    when,
+)
 
 __all__ = ["PAGE_SIZE", "STATUSES", "grid", "layout", "order_lines", "register"]
 
 PAGE_SIZE = 25
 STATUSES = ("open", "partially_allocated", "allocated", "picking", "picked", "shipped",
             "cancelled")
-#: Order statuses as people read them (the codes stay the API's).
-STATUS_LABELS = {"open": N_("open"), "partially_allocated": N_("partly allocated"),
-                 "allocated": N_("allocated"), "picking": N_("picking"), "picked": N_("picked"),
-                 "shipped": N_("shipped"), "cancelled": N_("cancelled"), "done": N_("done"),
-                 "released": N_("released")}
 _ORDER_COLUMNS = (("id", N_("No.")), ("external_id", N_("Order")), ("channel", N_("Channel")),
                   ("customer", N_("Customer")), ("status", N_("Status")),
                   ("pieces", N_("Pieces")), ("created", N_("Created")), ("due", N_("Due")))
 
 
 def status_label(status: str | None) -> str:
-    """A status code in the reader's language."""
-    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status or "")
+    """A status code in the reader's language (the codes stay the API's)."""
+    return status_name(status)
 
 
 def grid(grid_id: str, columns: tuple[tuple[str, str], ...], rows: list[dict[str, Any]],
-         *, select: str | None = None, height: int = 320) -> dag.AgGrid:
-    """An AG Grid of ``rows`` (headers translated now); ``select``: 'singleRow'/'multiRow'."""
-    options: dict[str, Any] = {"domLayout": "normal", "suppressCellFocus": True,
-                               "localeText": {"noRowsToShow": _("Nothing to show.")}}
+         *, select: str | None = None, height: int | None = 320) -> dag.AgGrid:
+    """An AG Grid of ``rows`` (headers translated now, the grid's own words in the page's
+    language) that scrolls in its own box; ``select``: 'singleRow' or 'multiRow'; ``height``
+    None: as tall as its rows."""
+    locale = {**(grid_locale() or {}), "noRowsToShow": _("Nothing to show.")}
+    options: dict[str, Any] = {"domLayout": "normal" if height else "autoHeight",
+                               "suppressCellFocus": True, "localeText": locale}
     if select:
         options["rowSelection"] = {"mode": select, "enableClickSelection": True,
                                    "checkboxes": select == "multiRow",
@@ -52,7 +60,8 @@ def grid(grid_id: str, columns: tuple[tuple[str, str], ...], rows: list[dict[str
         columnDefs=[{"field": f, "headerName": _(h), "minWidth": 90} for f, h in columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1},
         getRowId="params.data.id",
-        style={"height": f"{height}px", "width": "100%"}, className="ag-theme-alpine grid-box",
+        style={"height": f"{height}px" if height else None, "width": "100%"},
+        className="ag-theme-alpine grid-box",
     )
 
 
@@ -129,8 +138,8 @@ def _rows(orders: list[dict[str, Any]], customers: bool) -> list[dict[str, Any]]
              "customer": o["customer_name"] if customers else hidden,
              "status": status_label(o["status"]),
              "pieces": sum(ln["quantity"] for ln in o["lines"]),
-             "created": o["created_at"][:16].replace("T", " "),
-             "due": (o["due_at"] or "")[:10]} for o in orders]
+             "created": when(o["created_at"]),
+             "due": when(o["due_at"], day_only=True) if o["due_at"] else ""} for o in orders]
 
 
 def _mini_table(head: list[str], rows: list[list[Any]], empty: str) -> Any:
@@ -151,7 +160,7 @@ def detail(order: dict[str, Any], trail: dict[str, Any]) -> html.Div:
     picks = [[p["pick_list"], p["picker"] or "", p["line"]["from_location"], p["line"]["sku"],
               p["line"]["quantity"], p["line"]["done_quantity"], p["line"]["short_quantity"],
               p["line"]["status"], p["line"]["done_by"] or ""] for p in trail["picks"]]
-    ships = [[s["number"], s["created_at"][:16].replace("T", " "),
+    ships = [[s["number"], when(s["created_at"]),
               sum(ln["quantity"] for ln in s["lines"]), (s["parcel"] or {}).get("carrier") or "",
               (s["parcel"] or {}).get("tracking") or "",
               _("yes") if s["verified"] else _("no")] for s in trail["shipments"]]
@@ -160,7 +169,7 @@ def detail(order: dict[str, Any], trail: dict[str, Any]) -> html.Div:
                   channel=order["channel"])),
         html.P([html.Strong(status_label(order["status"])), " · ",
                 _("customer: {name}", name=customer), " · ",
-                _("created {at}", at=order["created_at"][:16].replace("T", " "))],
+                _("created {at}", at=when(order["created_at"]))],
                id="ord-head", className="meta"),
         html.H4(_("Lines")),
         _mini_table([_("Line"), _("SKU"), _("Lot"), _("Ordered"), _("Reserved"), _("Picked"),

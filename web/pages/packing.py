@@ -17,7 +17,7 @@ from dash import ctx as trigger
 from web.i18n import N_, _
 from web.pages.api import ApiError, Auth, auth_from
 from web.pages.orders import grid
-from web.pages.ui import PageContext, attrs, error_box, field, ok_box
+from web.pages.ui import PageContext, attrs, error_box, field, ok_box, when
 
 __all__ = ["check_view", "layout", "parcel_body", "register"]
 
@@ -91,7 +91,7 @@ def check_view(check: dict[str, Any]) -> html.Div:
                hidden=not missing),
         html.P([html.Strong(_("Does not belong: ")), ", ".join(extra)], className="pa-extra",
                hidden=not extra),
-        grid("pa-pieces", _PIECE_COLUMNS, rows, height=240),
+        grid("pa-pieces", _PIECE_COLUMNS, rows, height=None),
     ], id="pa-result", **attrs({"data-state": state, "data-matched": str(done),
                                 "data-expected": str(expected)}))
 
@@ -110,7 +110,7 @@ def parcel_body(parcels: Any, weight: Any, carrier: str | None, tracking: str | 
 
 def _shipped(ship: dict[str, Any], moves: list[dict[str, Any]]) -> html.Div:
     head = [_("When"), _("SKU"), _("Lot"), _("From"), _("To"), _("Quantity"), _("By")]
-    rows = [[str(m["at"])[:16].replace("T", " "), m["sku"], m["lot"], m["from_location"],
+    rows = [[when(m["at"]), m["sku"], m["lot"], m["from_location"],
              m["to_location"], m["quantity"], m["actor"]] for m in moves]
     return html.Div([
         html.H3(_("Shipment {number}", number=ship["number"])),

@@ -12,7 +12,7 @@ from dash import ctx as trigger
 from web.i18n import N_, _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
 from web.pages.orders import grid, status_label
-from web.pages.ui import PageContext, error_box, field, ok_box
+from web.pages.ui import PageContext, error_box, field, ok_box, when
 
 __all__ = ["layout", "progress_rows", "register"]
 
@@ -91,8 +91,8 @@ def progress_rows(lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "short": sum(ln["status"] == "short" for ln in lines),
             "skipped": sum(ln.get("skipped", 0) > 0 and ln["status"] == "open" for ln in lines),
             "open": sum(ln["status"] == "open" for ln in lines),
-            "created": pl["created_at"][:16].replace("T", " "),
-            "last": max(times)[:16].replace("T", " ") if times else "",
+            "created": when(pl["created_at"]),
+            "last": when(max(times)) if times else "",
         })
     return rows
 
@@ -102,7 +102,8 @@ def _allocated(api: Api, auth: Auth | None) -> list[dict[str, Any]]:
               for o in api.get_all("/api/orders", auth, limit=500, status=status)]
     orders.sort(key=lambda o: (o["due_at"] is None, o["due_at"] or "", o["created_at"]))
     return [{"id": o["id"], "external_id": o["external_id"], "channel": o["channel"],
-             "status": status_label(o["status"]), "due": (o["due_at"] or "")[:10],
+             "status": status_label(o["status"]),
+             "due": when(o["due_at"], day_only=True) if o["due_at"] else "",
              "pieces": sum(ln["quantity"] for ln in o["lines"])} for o in orders]
 
 
@@ -112,12 +113,12 @@ def _detail(pl: dict[str, Any], exceptions: list[dict[str, Any]] | None) -> html
     rows = [[ln["line_no"], ln["from_location"], ln["sku"], ln["lot"] or "", ln["order_id"],
              ln["quantity"], ln["done_quantity"], ln["short_quantity"], ln.get("skipped", 0),
              status_label(ln["status"]), ln["done_by"] or "",
-             (ln["done_at"] or "")[:16].replace("T", " ")] for ln in pl["lines"]]
+             when(ln["done_at"])] for ln in pl["lines"]]
     parts: list[Any] = [
         html.H3(_("Pick list {number}", number=pl["number"])),
         html.P(_("{status} · picker: {picker} · made {at}", status=status_label(pl["status"]),
                  picker=pl["picker"] or _("nobody yet"),
-                 at=pl["created_at"][:16].replace("T", " ")), className="meta", id="pk-head"),
+                 at=when(pl["created_at"])), className="meta", id="pk-head"),
         html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
                              html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])]),
                  className="table-box"),
@@ -127,7 +128,7 @@ def _detail(pl: dict[str, Any], exceptions: list[dict[str, Any]] | None) -> html
         parts.append(html.Div(html.Table([
             html.Thead(html.Tr([html.Th(h) for h in (_("At"), _("Picker"), _("Bin"), _("SKU"),
                                                      _("What was wrong"), _("Given"))])),
-            html.Tbody([html.Tr([html.Td(c) for c in (e["at"][:16].replace("T", " "), e["user"],
+            html.Tbody([html.Tr([html.Td(c) for c in (when(e["at"]), e["user"],
                                                       e["location"], e["sku"], e["kind"],
                                                       e["given"])]) for e in exceptions])]),
             className="table-box") if exceptions else html.P(_("None."), className="hint"))

@@ -170,6 +170,45 @@ def test_order_to_shipment_on_the_office_pages(page: Any, server: LiveServer,
     assert page.locator("#ord-view td", has_text=f"SF{tag}").count() == 1
 
 
+def test_refusals_are_shown_and_cancel_asks_first(page: Any, server: LiveServer) -> None:
+    manager = Client(server, "manager")
+    sku, tag = _free_sku(manager), uuid.uuid4().hex[:6]
+    sign_in(page, server, "clerk", "/orders")
+    page.fill("#ord-new-ext", f"BAD-{tag}")
+    page.fill("#ord-new-customer", "Ada Lovelace")
+    page.fill("#ord-new-lines", "NO-SUCH-SKU 1")
+    page.click("#ord-create")
+    page.wait_for_selector("#ord-msg .msg-error >> text=unknown-sku")
+    page.fill("#ord-new-lines", f"{sku} two")
+    page.click("#ord-create")
+    page.wait_for_selector("#ord-msg .msg-error >> text=bad-line")
+    page.fill("#ord-new-ext", f"CXL-{tag}")
+    page.fill("#ord-new-lines", f"{sku} 1")
+    page.click("#ord-create")
+    page.wait_for_selector("#ord-view[data-status='open']")
+    page.click("#ord-allocate")
+    page.wait_for_selector("#ord-view[data-status='allocated']")
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.click("#ord-cancel")
+    for _ in range(150):  # the dialog opens after the server's answer
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    assert asked and "cannot be undone" in asked[0]
+    assert page.locator("#ord-view[data-status='allocated']").count() == 1  # dismissed: kept
+    page.once("dialog", lambda d: d.accept())
+    page.click("#ord-cancel")
+    page.wait_for_selector("#ord-view[data-status='cancelled']")
+    order = manager.get("/api/orders", q=f"CXL-{tag}")["items"][0]
+    assert order["status"] == "cancelled" and order["lines"][0]["reserved_quantity"] == 0
+
+
 def test_roles_see_only_what_they_may_do(page: Any, server: LiveServer) -> None:
     sign_in(page, server, "picker", "/orders")
     page.wait_for_selector("#orders-page")
