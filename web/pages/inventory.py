@@ -60,6 +60,7 @@ def _labels_tab() -> dcc.Tab:
             html.Button(_("Location label"), id="lbl-location", n_clicks=0),
             html.Button(_("Print"), id="lbl-print", n_clicks=0, className="primary"),
         ], className="row"),
+        html.P(dcc.Link(_("Label printing"), href="/labels", id="lbl-batch"), className="hint"),
         html.Div(id="lbl-msg"),
         html.Div(id="lbl-sheet", className="print-area"),
     ])
