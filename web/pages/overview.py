@@ -31,7 +31,7 @@ WAITING = ("open", "partially_allocated", "allocated", "picking", "picked")
 KINDS = {
     "receipt": N_("receipt"), "putaway": N_("putaway"), "pick": N_("pick"),
     "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
-    "count": N_("count"), "recall": N_("recall"),
+    "count": N_("count"), "count variance": N_("count variance"), "recall": N_("recall"),
 }
 #: Order statuses and alert severities as the axes show them.
 LABELS = {
