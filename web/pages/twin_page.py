@@ -23,6 +23,14 @@ from web.services import services_of
 __all__ = ["layout", "register", "route_figure", "scenario_request"]
 
 ROUTING = ("optimal", "s-shape", "largest-gap", "midpoint", "return", "combined")
+#: The routing methods as a person reads them (the codes are the twin's).
+ROUTING_NAMES = {"optimal": N_("optimal"), "s-shape": N_("S-shape"),
+                 "largest-gap": N_("largest gap"), "midpoint": N_("midpoint"),
+                 "return": N_("return"), "combined": N_("combined")}
+
+
+def _method(code: str) -> str:
+    return _(ROUTING_NAMES[code]) if code in ROUTING_NAMES else code
 _FLOOR = 0.05
 #: Names the pure twin gives its 3D traces, in the reader's language.
 _TRACE_NAMES = {"racks": N_("racks"), "aisles": N_("aisles"), "depot": N_("depot"),
@@ -35,7 +43,8 @@ LIVE_REFRESH_MS = 5_000
 def _route_card() -> html.Section:
     return card(_("Pick route"), html.Div([
         dcc.Dropdown(id="tw-picklist", placeholder=_("Choose a pick list…"), className="grow"),
-        dcc.Dropdown(id="tw-method", options=list(ROUTING), value="optimal",
+        dcc.Dropdown(id="tw-method", value="optimal",
+                     options=[{"label": _method(r), "value": r} for r in ROUTING],
                      clearable=False, className="narrow-dd"),
         html.Button(_("Draw route"), id="tw-route", n_clicks=0, className="primary"),
     ], className="row"), html.Div(id="tw-route-msg"))
@@ -137,7 +146,7 @@ def route_figure(layout: Layout, occ: dict[str, float], answer: dict[str, Any]) 
     path = answer["path"]
     fig.add_scatter3d(x=[p[0] for p in path], y=[p[1] for p in path], z=[_FLOOR] * len(path),
                       mode="lines", line={"color": "crimson", "width": 6},
-                      name=_("{method} route ({m} m)", method=answer["method"],
+                      name=_("{method} route ({m} m)", method=_method(answer["method"]),
                              m=f"{answer['length']:.1f}"))
     points = [layout.pick_point(code) for code in answer["order"]]
     fig.add_scatter3d(x=[p.x for p in points], y=[p.y for p in points], z=[_FLOOR] * len(points),
@@ -184,7 +193,8 @@ def _route(ctx: PageContext, auth: Auth, number: str, method: str,
     exact = _(", exact") if answer["exact"] else ""
     return fig, ok_box(_("{number}: {n} bins, {m} m walked ({method}{exact}): ",
                          number=number, n=len(picks), m=f"{answer['length']:.1f}",
-                         method=answer["method"], exact=exact) + " → ".join(answer["order"]))
+                         method=_method(answer["method"]), exact=exact)
+                       + " → ".join(answer["order"]))
 
 
 #: Hours a replayed day may run: the demo's orders arrive from 07:00 to 17:00, then are picked.
