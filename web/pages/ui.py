@@ -56,7 +56,8 @@ STATUS_NAMES: dict[str, str] = {
 KIND_NAMES: dict[str, str] = {
     "receipt": N_("receipt"), "qc": N_("QC"), "putaway": N_("putaway"), "pick": N_("pick"),
     "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
-    "count": N_("count"), "recall": N_("recall"), "correction": N_("correction"),
+    "count": N_("count"), "count variance": N_("count variance"), "recall": N_("recall"),
+    "correction": N_("correction"),
 }
 
 
