@@ -164,6 +164,23 @@
     });
   }
 
+  function skusOf(lines) {
+    return Promise.all(lines.map(function (ln) { return skuOf(ln.sku); }));
+  }
+
+  /* The entry in ``items`` whose number is the scanned text (a document's barcode). */
+  function named(items, code) {
+    var wanted = code.toUpperCase();
+    return items.filter(function (item) { return item.number.toUpperCase() === wanted; })[0];
+  }
+
+  /* A quantity field for a line of unserialised stock; what is typed is kept on the line. */
+  function quantity(ln, value) {
+    return el("input", { type: "number", min: "0", className: "hh-qty", inputmode: "numeric",
+                         "data-line": String(ln.line_no), value: value, "aria-label": t("rc_qty"),
+                         oninput: function (e) { ln.qty = parseInt(e.target.value, 10) || 0; } });
+  }
+
   /* ---- the outbox --------------------------------------------------------------------- */
 
   function outbox() {
@@ -304,7 +321,8 @@
     hh.input = el("input", {
       id: "hh-scan", className: "hh-scan", type: "text", autocomplete: "off",
       autocapitalize: "off", spellcheck: "false", enterkeyhint: "go",
-      placeholder: box.getAttribute("data-placeholder"), "aria-label": box.getAttribute("data-label")
+      placeholder: box.getAttribute("data-placeholder"),
+      "aria-label": box.getAttribute("data-label")
     });
     hh.input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === "Tab") {
@@ -422,7 +440,9 @@
         return get("/api/purchase-orders?limit=100&status=" + status);
       })).then(function (answers) {
         flow.orders = [];
-        answers.forEach(function (a) { if (a.status === 200) { flow.orders = flow.orders.concat(a.body.items); } });
+        answers.forEach(function (a) {
+          if (a.status === 200) { flow.orders = flow.orders.concat(a.body.items); }
+        });
         flow.render();
       });
       fill("hh-actions", []);
@@ -440,16 +460,14 @@
       var lotBox = document.getElementById("hh-lot");
       var lot = lotBox ? lotBox.value : "", date = flow.date();
       var items = flow.lines.map(function (ln, i) {
-        var parts = [el("strong", { text: t("rc_line", { sku: ln.sku, received: ln.received_quantity,
-                                                          ordered: ln.quantity }) })];
+        var parts = [el("strong", { text: t("rc_line", {
+          sku: ln.sku, received: ln.received_quantity, ordered: ln.quantity }) })];
         if (ln.serialised) {
-          parts.push(el("span", { className: "hh-count", text: t("scanned", { n: ln.serials.length }) }));
+          parts.push(el("span", { className: "hh-count",
+                                  text: t("scanned", { n: ln.serials.length }) }));
           parts.push(el("small", { text: ln.serials.join(" ") }));
         } else {
-          parts.push(el("input", { type: "number", min: "0", className: "hh-qty", inputmode: "numeric",
-                                   "data-line": String(ln.line_no), value: ln.qty || "",
-                                   "aria-label": t("rc_qty"),
-                                   oninput: function (e) { ln.qty = parseInt(e.target.value, 10) || 0; } }));
+          parts.push(quantity(ln, ln.qty || ""));
         }
         return el("li", { className: "hh-line" + (i === flow.active ? " active" : ""),
                           "data-hh-act": "line:" + i, "data-line": String(ln.line_no) }, parts);
@@ -464,8 +482,9 @@
         flow.into ? el("p", { id: "hh-into", text: t("rc_into", { bin: flow.into.code }) }) : null,
         el("ul", { className: "hh-list", id: "hh-lines" }, items)
       ]);
-      fill("hh-actions", [button(t("rc_submit"), "submit", { className: "hh-btn primary", id: "hh-submit" }),
-                          button(t("clear"), "clear"), button(t("rc_other_po"), "others")]);
+      fill("hh-actions", [
+        button(t("rc_submit"), "submit", { className: "hh-btn primary", id: "hh-submit" }),
+        button(t("clear"), "clear"), button(t("rc_other_po"), "others")]);
     };
     flow.date = function () {
       var box = document.getElementById("hh-date");
@@ -474,13 +493,18 @@
     flow.choose = function (number) {
       return get("/api/purchase-orders/" + encodeURIComponent(number)).then(function (answer) {
         if (answer.status === 0) { return "offline"; }
-        if (answer.status !== 200) { prompt(refusal(answer.body, answer.status), "bad"); return null; }
+        if (answer.status !== 200) {
+          prompt(refusal(answer.body, answer.status), "bad");
+          return null;
+        }
         flow.po = answer.body;
-        return Promise.all(flow.po.lines.map(function (ln) { return skuOf(ln.sku); })).then(function (skus) {
+        return skusOf(flow.po.lines).then(function (skus) {
           flow.lines = flow.po.lines.map(function (ln, i) {
-            return Object.assign({}, ln, { serialised: skus[i].serialised !== false, serials: [], qty: 0 });
+            return Object.assign({}, ln, { serialised: skus[i].serialised !== false,
+                                           serials: [], qty: 0 });
           });
-          flow.active = Math.max(0, flow.lines.findIndex(function (ln) { return ln.on_order > 0; }));
+          var due = flow.lines.findIndex(function (ln) { return ln.on_order > 0; });
+          flow.active = Math.max(0, due);
           prompt(t("rc_scan"));
           flow.render();
           return null;
@@ -489,13 +513,17 @@
     };
     flow.scan = function (code) {
       if (!flow.po) {
-        var match = flow.orders.filter(function (o) { return o.number.toUpperCase() === code.toUpperCase(); });
-        if (match.length) { return flow.choose(match[0].number); }
+        var match = named(flow.orders, code);
+        if (match) { return flow.choose(match.number); }
         prompt(t("rc_choose"), "bad");
         return null;
       }
       return resolve(code).then(function (found) {
-        if (isLocation(found)) { flow.into = { code: found.code, scan: code }; flow.render(); return null; }
+        if (isLocation(found)) {
+          flow.into = { code: found.code, scan: code };
+          flow.render();
+          return null;
+        }
         if (found.kind === "unknown") { return flow.piece(code); }
         if (isPiece(found)) { prompt(t("rc_known", { code: found.code }), "bad"); return null; }
         return otherwise(found, code, "not_piece");
@@ -518,12 +546,13 @@
     flow.submit = function () {
       var lot = (document.getElementById("hh-lot") || {}).value || "";
       if (!lot.trim()) { prompt(t("rc_need_lot"), "bad"); return; }
-      var lines = flow.lines.filter(function (ln) { return ln.serialised ? ln.serials.length : ln.qty > 0; })
-        .map(function (ln) {
-          return { sku: ln.sku, lot: lot.trim(), po_line: ln.line_no,
-                   quantity: ln.serialised ? ln.serials.length : ln.qty,
-                   serials: ln.serials.map(function (c) { return { code: c }; }) };
-        });
+      var lines = flow.lines.filter(function (ln) {
+        return ln.serialised ? ln.serials.length : ln.qty > 0;
+      }).map(function (ln) {
+        return { sku: ln.sku, lot: lot.trim(), po_line: ln.line_no,
+                 quantity: ln.serialised ? ln.serials.length : ln.qty,
+                 serials: ln.serials.map(function (c) { return { code: c }; }) };
+      });
       if (!lines.length) { prompt(t("rc_nothing"), "bad"); return; }
       var n = lines.reduce(function (sum, ln) { return sum + ln.quantity; }, 0);
       var body = { supplier: flow.po.supplier, purchase_order: flow.po.number,
@@ -536,7 +565,10 @@
     };
     flow.act = function (action) {
       if (action.indexOf("po:") === 0) { flow.choose(action.slice(3)); }
-      else if (action.indexOf("line:") === 0) { flow.active = parseInt(action.slice(5), 10); flow.render(); }
+      else if (action.indexOf("line:") === 0) {
+        flow.active = parseInt(action.slice(5), 10);
+        flow.render();
+      }
       else if (action === "submit") { flow.submit(); }
       else if (action === "others") { flow.start(); }
       else if (action === "clear") {
@@ -546,7 +578,7 @@
       }
     };
     flow.posted = function (item, doc) {
-      log(t("rc_done", { n: item.context.n, po: item.context.po, doc: doc.number, lot: item.context.lot }), "ok");
+      log(t("rc_done", Object.assign({ doc: doc.number }, item.context)), "ok");
       if (flow.po && flow.po.number === item.context.po) {
         get("/api/purchase-orders/" + encodeURIComponent(flow.po.number)).then(function (answer) {
           if (answer.status !== 200 || !flow.po) { return; }
@@ -572,18 +604,29 @@
       Promise.all([get("/api/picklists?status=open&limit=50&picker=" + encodeURIComponent(me)),
                    get("/api/picklists?status=open&limit=50")]).then(function (answers) {
         var mineLists = answers[0].status === 200 ? answers[0].body.items : [];
-        var free = answers[1].status === 200 ? answers[1].body.items.filter(function (l) { return !l.picker; }) : [];
+        var free = (answers[1].status === 200 ? answers[1].body.items : [])
+          .filter(function (l) { return !l.picker; });
         flow.lists = mineLists.concat(free).filter(function (l) { return flow.open(l).length; });
-        if (mineLists.length === 1 && flow.open(mineLists[0]).length) { flow.take(mineLists[0]); return; }
+        if (mineLists.length === 1 && flow.open(mineLists[0]).length) {
+          flow.take(mineLists[0]);
+          return;
+        }
         flow.render();
       });
     };
-    flow.open = function (list) { return list.lines.filter(function (ln) { return ln.status === "open"; }); };
+    flow.open = function (list) {
+      return list.lines.filter(function (ln) { return ln.status === "open"; });
+    };
     flow.take = function (list) {
       flow.list = list;
-      flow.order = flow.open(list).map(function (ln) { return Object.assign({ bin: null, serials: [] }, ln); });
-      return Promise.all(flow.order.map(function (ln) { return skuOf(ln.sku); })).then(function (skus) {
-        flow.order.forEach(function (ln, i) { ln.serialised = skus[i].serialised !== false; });
+      flow.order = flow.open(list).map(function (ln) {
+        return Object.assign({ bin: null, serials: [] }, ln);
+      });
+      return skusOf(flow.order).then(function (skus) {
+        flow.order.forEach(function (ln, i) {
+          ln.serialised = skus[i].serialised !== false;
+          ln.description = skus[i].description || "";
+        });
         flow.render();
       });
     };
@@ -592,7 +635,8 @@
     flow.render = function () {
       if (!flow.list) {
         var choices = flow.lists.map(function (l) {
-          return button(t("pk_list", { list: l.number, lines: flow.open(l).length }), "list:" + l.number,
+          return button(t("pk_list", { list: l.number, lines: flow.open(l).length }),
+                        "list:" + l.number,
                         { className: "hh-btn hh-choice", "data-list": l.number });
         });
         fill("hh-work", choices.length ? choices : [el("p", { text: t("pk_none") })]);
@@ -610,28 +654,37 @@
       var where = { bin: ln.from_location, qty: qty, sku: ln.sku, lot: ln.lot || "" };
       if (!ln.bin) { prompt(t("pk_go", where)); }
       else { prompt(t(ln.serialised ? "pk_pick_serial" : "pk_pick_qty", where)); }
-      var parts = [el("p", { className: "hh-meta", text: t("pk_line", { n: ln.line_no, total: total }) }),
-                   el("p", { className: "hh-big", id: "hh-bin", text: ln.from_location }),
-                   el("p", { className: "hh-big", text: qty + " × " + ln.sku }),
-                   el("p", { className: "hh-meta", text: ln.lot || "" })];
+      var parts = [
+        el("p", { className: "hh-meta", text: t("pk_line", { n: ln.line_no, total: total }) }),
+        el("p", { className: "hh-big", id: "hh-bin", text: ln.from_location }),
+        el("p", { className: "hh-big", text: qty + " × " + ln.sku }),
+        el("p", { className: "hh-meta",
+                  text: [ln.description, ln.lot].filter(Boolean).join(" · ") })
+      ];
       if (ln.serialised) {
-        parts.push(el("p", { className: "hh-count", id: "hh-progress", text: t("scanned", { n: ln.serials.length }) + " / " + qty }));
+        parts.push(el("p", { className: "hh-count", id: "hh-progress",
+                             text: t("scanned", { n: ln.serials.length }) + " / " + qty }));
       } else if (ln.bin) {
-        parts.push(el("input", { id: "hh-qty", type: "number", min: "0", max: String(qty), inputmode: "numeric",
-                                 className: "hh-qty", value: String(qty), "aria-label": t("rc_qty") }));
+        parts.push(el("input", { id: "hh-qty", type: "number", min: "0", max: String(qty),
+                                 inputmode: "numeric", className: "hh-qty", value: String(qty),
+                                 "aria-label": t("rc_qty") }));
       }
       fill("hh-work", parts);
       var buttons = [];
-      if (ln.bin && !ln.serialised) { buttons.push(button(t("pk_confirm"), "confirm", { className: "hh-btn primary", id: "hh-confirm" })); }
-      buttons.push(button(t("pk_short"), "short", { id: "hh-short" }), button(t("pk_skip"), "skip", { id: "hh-skip" }));
+      if (ln.bin && !ln.serialised) {
+        buttons.push(button(t("pk_confirm"), "confirm",
+                            { className: "hh-btn primary", id: "hh-confirm" }));
+      }
+      buttons.push(button(t("pk_short"), "short", { id: "hh-short" }),
+                   button(t("pk_skip"), "skip", { id: "hh-skip" }));
       if (flow.done.length) { buttons.push(button(t("pk_undo"), "undo", { id: "hh-undo" })); }
       buttons.push(button(t("pk_other"), "others"));
       fill("hh-actions", buttons);
     };
     flow.scan = function (code) {
       if (!flow.list) {
-        var match = flow.lists.filter(function (l) { return l.number.toUpperCase() === code.toUpperCase(); });
-        if (match.length) { flow.take(match[0]); } else { prompt(t("pk_choose"), "bad"); }
+        var match = named(flow.lists, code);
+        if (match) { flow.take(match); } else { prompt(t("pk_choose"), "bad"); }
         return null;
       }
       var ln = flow.line();
@@ -646,7 +699,10 @@
           flow.render();
           return null;
         }
-        if (isPiece(found) && !ln.bin) { prompt(t("pk_go", { bin: ln.from_location }), "bad"); return null; }
+        if (isPiece(found) && !ln.bin) {
+          prompt(t("pk_go", { bin: ln.from_location }), "bad");
+          return null;
+        }
         if (isPiece(found)) { return flow.piece(ln, found, code); }
         return otherwise(found, code, "not_piece");
       });
@@ -669,7 +725,8 @@
     /* The bin's label as scanned proves presence, as the check digits a headset user reads. */
     flow.proof = function (ln) { return { location: ln.bin }; };
     flow.confirm = function (ln, qty) {
-      var body = Object.assign({ quantity: qty, serials: ln.serials.map(function (s) { return s.scan; }) },
+      var body = Object.assign({ quantity: qty,
+                                 serials: ln.serials.map(function (s) { return s.scan; }) },
                                flow.proof(ln));
       var what = { n: qty, sku: ln.sku, bin: ln.from_location };
       post("pick", "/api/picks/" + ln.id + "/confirm", body, t("pk_what", what), what);
@@ -725,7 +782,10 @@
       log(t(done[item.kind] || "all_sent", c), "ok");
       var fresh = result && result.line;
       flow.order.forEach(function (ln) {
-        if (fresh && ln.id === fresh.id) { ln.done_quantity = fresh.done_quantity; ln.short_quantity = fresh.short_quantity; }
+        if (fresh && ln.id === fresh.id) {
+          ln.done_quantity = fresh.done_quantity;
+          ln.short_quantity = fresh.short_quantity;
+        }
       });
       if (result && result.pick_list_status === "done" && flow.list) {
         log(t("pk_finished", { list: flow.list.number }), "ok");
@@ -765,11 +825,7 @@
           var n = flow.pieces.filter(function (p) { return p.sku === ln.sku && p.lot === ln.lot; });
           parts.push(el("span", { className: "hh-count", text: t("scanned", { n: n.length }) }));
         } else {
-          parts.push(el("input", {
-            type: "number", min: "0", className: "hh-qty", inputmode: "numeric",
-            "data-line": String(ln.line_no), value: ln.qty === null ? "" : String(ln.qty),
-            "aria-label": t("rc_qty"),
-            oninput: function (e) { ln.qty = parseInt(e.target.value, 10) || 0; } }));
+          parts.push(quantity(ln, ln.qty === null ? "" : String(ln.qty)));
         }
         return el("li", { className: "hh-line", "data-line": String(ln.line_no) }, parts);
       });
@@ -830,7 +886,7 @@
       flow.opening = false;
       flow.count = body;
       var open = body.lines.filter(function (ln) { return ln.status === "open"; });
-      Promise.all(open.map(function (ln) { return skuOf(ln.sku); })).then(function (skus) {
+      skusOf(open).then(function (skus) {
         flow.lines = open.map(function (ln, i) {
           return { line_no: ln.line_no, sku: ln.sku, lot: ln.lot,
                    serialised: skus[i].serialised !== false, qty: null };
@@ -870,11 +926,15 @@
     var flow = { zones: [], mine: [] };
     flow.start = function () {
       prompt(t("so_scan"));
-      Promise.all([get("/api/locations?tier=zone&limit=200"), get("/api/presence")]).then(function (a) {
+      var zones = get("/api/locations?tier=zone&limit=200"), present = get("/api/presence");
+      Promise.all([zones, present]).then(function (a) {
         var me = (auth() || {}).username;
-        flow.zones = a[0].status === 200 ? a[0].body.items.map(function (z) { return z.code; }) : [];
-        flow.mine = a[1].status === 200 ? a[1].body.items.filter(function (p) { return p.username === me; })
-          .map(function (p) { return p.zone; }) : [];
+        flow.zones = (a[0].status === 200 ? a[0].body.items : []).map(function (z) {
+          return z.code;
+        });
+        flow.mine = (a[1].status === 200 ? a[1].body.items : []).filter(function (p) {
+          return p.username === me;
+        }).map(function (p) { return p.zone; });
         flow.render();
       });
     };
@@ -885,8 +945,8 @@
           el("strong", { text: zone }),
           button(t(inside ? "so_off" : "so_on"), (inside ? "off:" : "on:") + zone)]);
       });
-      fill("hh-work", [el("p", { id: "hh-zones-mine",
-                                 text: flow.mine.length ? t("so_in", { zones: flow.mine.join(", ") }) : t("so_none") }),
+      var where = flow.mine.length ? t("so_in", { zones: flow.mine.join(", ") }) : t("so_none");
+      fill("hh-work", [el("p", { id: "hh-zones-mine", text: where }),
                        el("ul", { className: "hh-list" }, rows)]);
       fill("hh-actions", []);
     };
