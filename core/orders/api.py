@@ -33,6 +33,7 @@ from core.orders.schemas import (
 )
 from core.people.permissions import allowed
 from core.people.security import Actor
+from core.trace.visibility import visibility_for
 
 router = APIRouter(tags=["orders"])
 Reader = Annotated[Actor, Depends(allow("read"))]
@@ -86,9 +87,11 @@ def cancel(order_id: DbId, w: Orders) -> object:
 
 
 @router.get("/orders/{order_id}/trail", response_model=OrderTrailRead)
-def trail(order_id: DbId, _: Reader, session: DB) -> OrderTrailRead:
-    """The order's reservations, pick lines (list, picker, progress) and shipments."""
-    return packing.order_trail(session, order_id=order_id)
+def trail(order_id: DbId, actor: Reader, session: DB) -> OrderTrailRead:
+    """The order's reservations, pick lines (list, picker, progress) and shipments (those at
+    bins under the reader's live blind count left out)."""
+    hidden = visibility_for(session, actor).hidden_codes
+    return packing.order_trail(session, order_id=order_id, hidden=hidden)
 
 
 @router.post("/orders/{order_id}/packing/check", response_model=PackingRead)

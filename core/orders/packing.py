@@ -7,7 +7,7 @@ Also the order's trail on the floor (reservations, pick lines, shipments) for th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -228,8 +228,11 @@ def _reservations(session: Session, order_id: int) -> list[ReservationRead]:
             for r, no, sku, loc, lot in rows]
 
 
-def order_trail(session: Session, *, order_id: int) -> OrderTrailRead:
-    """An order's reservations, pick lines (with their list and picker) and shipments."""
+def order_trail(session: Session, *, order_id: int, hidden: Collection[str] = ()
+                ) -> OrderTrailRead:
+    """An order's reservations, pick lines (with their list and picker) and shipments;
+    reservations and picks at the bins coded in ``hidden`` (the reader's live blind counts,
+    `core.trace.visibility`) left out, as the ledger's lists leave them out."""
     order = get_order(session, order_id=order_id)
     picks = session.execute(
         select(DocumentLine.id, Document.number, User.username)
@@ -245,9 +248,10 @@ def order_trail(session: Session, *, order_id: int) -> OrderTrailRead:
         .order_by(Document.id)
     ).all()
     return OrderTrailRead(
-        order_id=order.id, reservations=_reservations(session, order.id),
+        order_id=order.id,
+        reservations=[r for r in _reservations(session, order.id) if r.location not in hidden],
         picks=[TrailPickRead(pick_list=p.number, picker=p.username, line=lines[p.id])
-               for p in picks if p.id in lines],
+               for p in picks if p.id in lines and lines[p.id].from_location not in hidden],
         shipments=[shipment_read(session, d) for d in shipments],
     )
 

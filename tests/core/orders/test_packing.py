@@ -228,3 +228,22 @@ def test_order_search_by_number_or_channel(app: tuple[TestClient, dict[str, str]
     assert found("_100%") == ["WEB_100%"]  # wildcards are taken as typed
     assert found("TMALL") == ["T-1"]
     assert found("Grace") == []  # never by customer
+
+
+def test_trail_hides_bins_under_the_readers_blind_count(
+        app: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = app
+    manager, clerk, picker = _login(client, "mia"), _login(client, "cleo"), _login(client, "pia")
+    order_id = client.post("/api/orders", json=ORDER, headers=clerk).json()["id"]
+    client.post(f"/api/orders/{order_id}/allocate", headers=clerk)
+    client.post("/api/picklists", json={"order_ids": [order_id]}, headers=clerk)
+    seen = client.get(f"/api/orders/{order_id}/trail", headers=picker).json()
+    ring_bin = next(r["location"] for r in seen["reservations"] if r["sku"] == "RING-1")
+    count = client.post("/api/counts", headers=manager,
+                        json={"locations": [ring_bin], "assignee": "pia"})
+    assert count.status_code == 201, count.text
+    blind = client.get(f"/api/orders/{order_id}/trail", headers=picker).json()
+    assert {r["sku"] for r in blind["reservations"]} == {"CHAIN-1"}
+    assert {p["line"]["sku"] for p in blind["picks"]} == {"CHAIN-1"}
+    full = client.get(f"/api/orders/{order_id}/trail", headers=manager).json()
+    assert {r["sku"] for r in full["reservations"]} == {"RING-1", "CHAIN-1"}
