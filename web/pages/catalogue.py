@@ -24,11 +24,12 @@ SIZE_CLASSES = (("small", N_("small")), ("medium", N_("medium")), ("large", N_("
 def sku_columns() -> list[dict[str, Any]]:
     """The SKU grid's columns, headed in the reader's language."""
     return [
-        column("code", _("SKU"), pinned="left", minWidth=120),
-        column("style", _("Style")), column("style_name", _("Style name"), minWidth=160),
+        column("code", _("SKU"), pinned="left", minWidth=150),
+        column("style", _("Style"), minWidth=120),
+        column("style_name", _("Style name"), minWidth=160),
         column("metal", _("Metal")), column("metal_colour", _("Colour")),
         column("purity", _("Purity")), column("size", _("Size")),
-        column("stone_type", _("Stone")), column("carat", _("Carat")),
+        column("stone_type", _("Stone"), minWidth=120), column("carat", _("Carat")),
         column("clarity", _("Clarity")), column("colour_grade", _("Colour grade")),
         column("gross_weight_g", _("Gross g")), column("net_weight_g", _("Net g")),
         column("price", _("Price")), column("size_class", _("Size class")),
@@ -184,7 +185,7 @@ def _register_search(dash_app: Dash, ctx: PageContext) -> None:
                                     active="true" if active else None, **params)
         except ApiError as exc:
             return [], error_box(exc)
-        return _sku_rows(items), _("{n} SKUs", n=len(items))
+        return _sku_rows(items), _("SKUs found: {n}", n=len(items))
 
 
 def _register_style(dash_app: Dash, ctx: PageContext) -> None:
@@ -281,7 +282,7 @@ def _register_run(dash_app: Dash, ctx: PageContext) -> None:
         except ApiError as exc:
             return error_box(exc), no_update
         codes = ", ".join(s["code"] for s in made["items"])
-        return (ok_box(_("{n} SKUs added: {codes}", n=made["total"], codes=codes)),
+        return (ok_box(_("SKUs added ({n}): {codes}", n=made["total"], codes=codes)),
                 f"run:{style}:{clicks}")
 
 

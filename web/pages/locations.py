@@ -47,7 +47,7 @@ def tree_view(nodes: list[dict[str, Any]]) -> html.Div:
         # inside <summary> would swallow the click).
         label = html.Span(
             [html.Strong(node["code"]), f" · {_name(TIERS, node['tier'])} · ",
-             _("{n} bins", n=node["bins"])],
+             _("bins: {n}", n=node["bins"])],
             id={"type": "loc-node", "code": node["code"]}, n_clicks=0, className="md-node",
             role="button", tabIndex="0")
         below = [branch(child) for child in children.get(node["code"], [])]
@@ -146,7 +146,8 @@ def layout(auth: Auth | None = None) -> html.Div:
             *([_create_card()] if writer else [])]
     return html.Div([
         html.H2(_("Locations")),
-        dcc.Store(id="loc-changed"), dcc.Store(id="loc-node"),
+        # loc-changed: the tree changed (drawn again); loc-edited: a bin did (its row only).
+        dcc.Store(id="loc-changed"), dcc.Store(id="loc-edited"), dcc.Store(id="loc-node"),
         html.Div([
             html.Div([html.H3(_("Tree")), html.Div(id="loc-tree")], className="md-tree-box card"),
             html.Div([
@@ -190,6 +191,16 @@ def _register_tree(dash_app: Dash, ctx: PageContext) -> None:
         except ApiError as exc:
             return error_box(exc)
 
+    # The chosen node is marked in the browser: drawing the tree again would fold it.
+    dash_app.clientside_callback(
+        """(code) => {
+            document.querySelectorAll('#loc-tree .md-node').forEach(
+                e => e.classList.toggle('selected', JSON.parse(e.id).code === code));
+            return window.dash_clientside.no_update;
+        }""",
+        Output("loc-tree", "className"), Input("loc-node", "data"),
+    )
+
     @dash_app.callback(
         Output("loc-node", "data"), Input({"type": "loc-node", "code": ALL}, "n_clicks"),
         prevent_initial_call=True,
@@ -202,9 +213,11 @@ def _register_tree(dash_app: Dash, ctx: PageContext) -> None:
     @dash_app.callback(
         Output("loc-grid", "rowData"), Output("loc-title", "children"),
         Output("loc-msg", "children"),
-        Input("loc-node", "data"), Input("loc-changed", "data"), State("auth", "data"),
+        Input("loc-node", "data"), Input("loc-changed", "data"), Input("loc-edited", "data"),
+        State("auth", "data"),
     )
-    def bins(node: str | None, _changed: Any, auth_data: dict[str, Any] | None) -> Any:
+    def bins(node: str | None, _changed: Any, _edited: Any,
+             auth_data: dict[str, Any] | None) -> Any:
         auth = auth_from(auth_data)
         try:
             if not node:
@@ -279,7 +292,7 @@ def _register_forms(dash_app: Dash, ctx: PageContext) -> None:
         return edit_panel([fresh.get(r["code"], r) for r in rows or []])
 
     @dash_app.callback(
-        Output("loc-ed-msg", "children"), Output("loc-changed", "data", allow_duplicate=True),
+        Output("loc-ed-msg", "children"), Output("loc-edited", "data"),
         Input("loc-ed-go", "n_clicks"), State("loc-grid", "selectedRows"),
         State("loc-ed-name", "value"), State("loc-ed-capacity", "value"),
         State("loc-ed-digits", "value"), State("loc-ed-security", "value"),
@@ -329,4 +342,4 @@ def _register_labels(dash_app: Dash, ctx: PageContext) -> None:
         name = f"location-labels-{len(codes)}.{'pdf' if fmt == 'pdf' else 'zpl'}"
         data = {"content": base64.b64encode(content).decode(), "filename": name,
                 "base64": True}
-        return data, ok_box(_("{n} labels ready: {file}", n=len(codes), file=name))
+        return data, ok_box(_("Labels ready ({n}): {file}", n=len(codes), file=name))

@@ -64,7 +64,7 @@ def test_a_style_with_a_size_run_is_found_by_its_stone(page: Any, server: LiveSe
     page.wait_for_selector(f"#cat-run-msg .msg-ok >> text={style}-W-7.5")
 
     choose(page, "cat-f-stone", stone)
-    page.wait_for_selector("#cat-count >> text=3 SKUs")
+    page.wait_for_selector("#cat-count >> text=SKUs found: 3")
     page.wait_for_function(f"""() => {{
         const ids = [...document.querySelectorAll(
             '#cat-grid .ag-center-cols-container .ag-row')].map(r => r.getAttribute('row-id'));
@@ -107,6 +107,7 @@ def test_a_new_bin_appears_in_the_tree_and_its_label_prints(page: Any, server: L
         if details.count() and details.get_attribute("open") is None:
             node.click()
     page.locator(f"#loc-tree .md-node:has(strong:text-is('{level['code']}'))").click()
+    page.wait_for_selector(f"#loc-tree .md-node.selected:has(strong:text-is('{level['code']}'))")
     page.wait_for_selector(f"#loc-title >> text={level['code']}")
     new = row(page, "loc-grid", code)
     assert "12" in new.inner_text() and "47" in new.inner_text()
@@ -192,7 +193,7 @@ def test_each_role_sees_the_forms_it_may_use(page: Any, server: LiveServer) -> N
     assert page.locator("#sup-new-go").count() == 1 and page.locator("#sup-ed-go").count() == 0
 
 
-def test_the_pages_fit_a_phone(browser: Any, server: LiveServer) -> None:
+def test_the_pages_fit_a_phone(browser: Any, server: LiveServer, shots: Path) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
@@ -205,5 +206,6 @@ def test_the_pages_fit_a_phone(browser: Any, server: LiveServer) -> None:
             tab.wait_for_selector(ready)
             wide = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert wide <= 0, f"{path} scrolls sideways by {wide} px at 390 px"
+            tab.screenshot(path=str(shots / f"{path.strip('/')}-phone.png"))
     finally:
         context.close()
