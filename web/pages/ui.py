@@ -95,7 +95,7 @@ TableRow = dict[str | float | int, Any]  # a table row, keyed as Dash types it
 #: AG Grid's own words in Chinese (the grid ships its locale text as JavaScript packages the
 #: Dash component does not bundle): paging, filtering, sorting, loading and the empty grid.
 GRID_LOCALE_ZH: dict[str, str] = {
-    "page": "页", "of": "共", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
+    "page": "页", "of": "/", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
     "first": "首页", "previous": "上一页", "nextPage": "下一页", "lastPage": "末页",
     "firstPage": "首页", "previousPage": "上一页", "pageLastRowUnknown": "?",
     "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
@@ -144,7 +144,7 @@ def grid(element_id: str, rows: Sequence[Mapping[str, Any]],
          filters: bool = False, height: int | None = None) -> Any:
     """A sortable, paged AG Grid of ``rows``; ``columns`` are (field, heading) pairs, the
     headings already translated. The grid's own words follow the page's language."""
-    defs = [{"field": name, "headerName": heading, "minWidth": 90} for name, heading in columns]
+    defs = [{"field": name, "headerName": heading} for name, heading in columns]
     options: dict[str, Any] = {"pagination": True, "paginationPageSize": page_size,
                                "paginationPageSizeSelector": False, "domLayout": "autoHeight",
                                "suppressCellFocus": True, "enableCellTextSelection": True}
@@ -155,8 +155,11 @@ def grid(element_id: str, rows: Sequence[Mapping[str, Any]],
         options.pop("domLayout")
     return dag.AgGrid(
         id=element_id, rowData=[dict(r) for r in rows], columnDefs=defs,
-        defaultColDef={"sortable": True, "filter": filters, "resizable": True, "flex": 1},
-        dashGridOptions=options, columnSize="responsiveSizeToFit",
+        # Columns as wide as their contents (codes are never cut); a wide table scrolls inside
+        # its grid, never the page.
+        defaultColDef={"sortable": True, "filter": filters, "resizable": True, "minWidth": 70},
+        dashGridOptions=options, columnSize="autoSize",
+        columnSizeOptions={"skipHeader": False},
         style={"height": f"{height}px"} if height is not None else {"height": None},
         className="facet-grid",
     )

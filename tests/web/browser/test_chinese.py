@@ -121,7 +121,7 @@ def test_the_main_pages_show_no_english_in_a_chinese_session(
         browser: Any, server: LiveServer, data_words: set[str], shots: Path) -> None:
     found: dict[str, list[str]] = {}
     for user in {u for _, u in _pages()}:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(20_000)
         _chinese(page, server)
