@@ -350,3 +350,21 @@ def test_scans_wait_while_offline(browser: Any, server: LiveServer) -> None:
         context.close()
     with api(server, "admin") as http:
         assert history(http, serial)[-1] == ("transfer", start, target)
+
+
+def test_sign_on_by_a_zone_label_and_off_by_a_tap(phone: Any, server: LiveServer) -> None:
+    with api(server, "admin") as http:
+        zones = http.get("/api/locations", params={"tier": "zone"}).json()["items"]
+    zone = next(z["code"] for z in zones if z["kind"] != "vault" and z["security_level"] < 2)
+    signed_in(phone, server, "picker2", "/hh/sign-on")
+    phone.wait_for_selector(f"li[data-zone='{zone}']")
+    scan(phone, f"FACET:L:{zone}")
+    done(phone, f"Signed on to {zone}")
+    with api(server, "admin") as http:
+        here = http.get("/api/presence", params={"zone": zone}).json()["items"]
+        assert "picker2" in {p["username"] for p in here}
+    phone.click(f"li[data-zone='{zone}'] button")
+    done(phone, f"Signed off {zone}")
+    with api(server, "admin") as http:
+        here = http.get("/api/presence", params={"zone": zone}).json()["items"]
+        assert "picker2" not in {p["username"] for p in here}

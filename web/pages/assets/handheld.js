@@ -151,7 +151,8 @@
   function flat(found) {
     var piece = found.piece || {}, place = found.location || {};
     return { kind: found.kind, code: found.code, via: found.via, sku: piece.sku, lot: piece.lot,
-             location: piece.location, status: piece.status, zone: place.zone,
+             location: piece.location, status: piece.status, lotStatus: piece.lot_status,
+             zone: place.zone,
              tier: place.tier };
   }
 
@@ -334,7 +335,32 @@
     });
     box.textContent = "";
     box.appendChild(hh.input);
+    box.appendChild(keyboardSwitch(box));
     hh.input.focus();
+  }
+
+  /* A PDA's scanner needs no on-screen keyboard (it covers half the screen); a phone without
+   * one does. The choice is kept on the device. */
+  var KEYBOARD = "facet-hh-keyboard";
+
+  function keyboardSwitch(box) {
+    var on = window.localStorage.getItem(KEYBOARD) !== "off";
+    var toggle = el("button", { type: "button", id: "hh-keyboard", className: "hh-keyboard",
+                                title: box.getAttribute("data-keyboard"),
+                                "aria-label": box.getAttribute("data-keyboard") }, ["⌨"]);
+    function apply() {
+      hh.input.setAttribute("inputmode", on ? "text" : "none");
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    toggle.addEventListener("click", function () {
+      on = !on;
+      window.localStorage.setItem(KEYBOARD, on ? "on" : "off");
+      apply();
+      hh.input.blur();  // the new mode takes effect on the next focus
+      hh.input.focus();
+    });
+    apply();
+    return toggle;
   }
 
   /* ---- screens -------------------------------------------------------------------------- */
@@ -381,6 +407,11 @@
     flow.piece = function (found, code) {
       if (flow.pieces.some(function (p) { return p.code === found.code; })) {
         prompt(t("already", { code: found.code }), "bad");
+        return null;
+      }
+      if (found.lotStatus && found.lotStatus !== "approved") {
+        prompt(t("not_approved", { code: found.code, lot: found.lot, status: found.lotStatus }),
+               "bad");
         return null;
       }
       flow.pieces.push({ code: found.code, scan: code, sku: found.sku, lot: found.lot,
@@ -950,16 +981,18 @@
                        el("ul", { className: "hh-list" }, rows)]);
       fill("hh-actions", []);
     };
-    flow.sign = function (zone, on) {
+    /* ``zone`` as shown; ``scan``, the label as scanned, is what is posted when there is one. */
+    flow.sign = function (zone, on, scan) {
       var what = { zone: zone };
       post(on ? "sign-on" : "sign-off", on ? "/api/presence/sign-on" : "/api/presence/sign-off",
-           { zone: zone }, t(on ? "so_on_what" : "so_off_what", what), what);
+           { zone: scan || zone }, t(on ? "so_on_what" : "so_off_what", what), what);
     };
     flow.scan = function (code) {
       return resolve(code).then(function (found) {
         // A zone's own label signs on to it; a bin's, to the zone the bin lies in.
         if (isLocation(found)) {
-          flow.sign(found.tier === "zone" ? code : found.zone || found.code, true);
+          if (found.tier === "zone") { flow.sign(found.code, true, code); }
+          else { flow.sign(found.zone || found.code, true); }
           return null;
         }
         return otherwise(found, code, "not_location");

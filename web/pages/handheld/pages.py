@@ -89,7 +89,8 @@ def screen_layout(screen: Screen) -> Callable[[Auth], html.Div]:
             # The script makes the input itself: React must not own a field a scanner types into.
             html.Div(id="hh-scan-box", className="hh-scan-box", **attrs({
                 "data-placeholder": _("Scan or type a code, then Enter"),
-                "data-label": _("Scan")})),
+                "data-label": _("Scan"),
+                "data-keyboard": _("On-screen keyboard on or off")})),
             html.Div(id="hh-work", className="hh-work"),
             html.Div(id="hh-actions", className="hh-actions"),
             html.Ol(id="hh-log", className="hh-log", **attrs({"aria-live": "polite"})),

@@ -28,6 +28,7 @@ TEXTS: dict[str, str] = {
     "not_location": N_("{code} is not a bin: scan the bin's label."),
     "piece": N_("{code} · {sku} · lot {lot} · in {location}"),
     "already": N_("{code} is already scanned."),
+    "not_approved": N_("{code}: lot {lot} is {status}, not approved; it stays where it is."),
     "scanned": N_("{n} scanned"),
     "clear": N_("Clear"),
     "queued": N_("Waiting to be sent: {what}"),
