@@ -21,6 +21,7 @@ from core.orders.schemas import (
     PackingRead,
     PickAssign,
     PickConfirm,
+    PickerRead,
     PickExceptionPage,
     PickListCreate,
     PickListPage,
@@ -146,6 +147,12 @@ def unassign_pick_list(
     """Take a pick list back from its picker (supervisors): the next picker to work it claims it."""
     return w.run(lambda s: picking.pick_list_read(s, picking.unassign_pick_list(
         s, actor=w.actor, number=number)))
+
+
+@router.get("/pickers", response_model=list[PickerRead])
+def pickers(_: Annotated[Actor, Depends(allow("pick:write"))], session: DB) -> list[PickerRead]:
+    """Active people who may pick (user name, name, role): whom a pick list can go to."""
+    return [PickerRead.model_validate(u) for u in picking.pickers(session)]
 
 
 @router.get("/picklists/{number}", response_model=PickListRead)

@@ -33,6 +33,7 @@ __all__ = [
     "finish_pick_lists",
     "get_pick_list",
     "list_pick_lists",
+    "pickers",
     "pick_line_reads",
     "pick_list_read",
     "travel_order",
@@ -228,6 +229,13 @@ def _picker(session: Session, username: str) -> User:
             code="not-a-picker",
         )
     return user
+
+
+def pickers(session: Session) -> list[User]:
+    """Active people whose role may pick, by user name: whom a pick list can be given to."""
+    return list(session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(PERMISSIONS["pick:write"]))
+        .order_by(User.username)))
 
 
 def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str) -> Document:

@@ -118,6 +118,16 @@ class PickAssign(BaseModel):
     picker: Text = Field(min_length=1, max_length=64, description="Username of the picker.")
 
 
+class PickerRead(BaseModel):
+    """Someone a pick list can be given to."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    username: str
+    full_name: str
+    role: str
+
+
 class PickListCreate(BaseModel):
     """Make a pick list from named orders, or a wave of the oldest allocated orders."""
 

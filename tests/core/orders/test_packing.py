@@ -201,6 +201,10 @@ def test_unassign_pick_list(app: tuple[TestClient, dict[str, str]]) -> None:
     client.post(f"/api/orders/{order_id}/allocate", headers=clerk)
     number = client.post("/api/picklists", json={"order_ids": [order_id], "picker": "pia"},
                          headers=manager).json()["number"]
+    names = [p["username"] for p in client.get("/api/pickers", headers=manager).json()]
+    assert {"pia", "cleo", "mia"} <= set(names) and "aud" not in names
+    assert names == sorted(names)
+    assert client.get("/api/pickers", headers=_login(client, "aud")).status_code == 403
     denied = client.delete(f"/api/picklists/{number}/assign", headers=clerk)
     assert denied.status_code == 403
     freed = client.delete(f"/api/picklists/{number}/assign", headers=manager)
