@@ -162,32 +162,28 @@
 
   function isThreeD(trace) { return trace.type === "scatter3d"; }
 
-  /* Pickers: names in `text`, each one's bin in customdata[k][0]; they stand in the aisle. */
-  function drawPickers(gd, points, where) {
-    var i = traceIndex(gd, PICKERS);
-    if (i < 0) { return; }
+  /* Both traces in one restyle (one redraw: a 3D scene costs a full render each time).
+   * Pickers: names in `text`, each one's bin in customdata[k][0]; they stand in the aisle.
+   * Open picks: customdata[k] = [bin, open lines]; drawn on the bin itself. */
+  function drawLive(gd, points, where, open) {
+    var ip = traceIndex(gd, PICKERS), io = traceIndex(gd, OPEN);
+    if (ip < 0 || io < 0) { return; }
     var names = Object.keys(where).filter(function (n) { return points[where[n]]; }).sort();
-    var update = {
-      text: [names], customdata: [names.map(function (n) { return [where[n]]; })],
-      x: [names.map(function (n) { return points[where[n]][0]; })],
-      y: [names.map(function (n) { return points[where[n]][1]; })]
-    };
-    if (isThreeD(gd.data[i])) { update.z = [names.map(function () { return FLOOR_Z; })]; }
-    window.Plotly.restyle(gd, update, [i]);
-  }
-
-  /* Open picks: customdata[k] = [bin, open lines]; drawn on the bin itself. */
-  function drawOpen(gd, points, open) {
-    var i = traceIndex(gd, OPEN);
-    if (i < 0) { return; }
     var codes = Object.keys(open).filter(function (c) { return open[c] > 0 && points[c]; }).sort();
     var update = {
-      customdata: [codes.map(function (c) { return [c, open[c]]; })],
-      x: [codes.map(function (c) { return points[c][2]; })],
-      y: [codes.map(function (c) { return points[c][3]; })]
+      text: [names, codes],
+      customdata: [names.map(function (n) { return [where[n]]; }),
+                   codes.map(function (c) { return [c, open[c]]; })],
+      x: [names.map(function (n) { return points[where[n]][0]; }),
+          codes.map(function (c) { return points[c][2]; })],
+      y: [names.map(function (n) { return points[where[n]][1]; }),
+          codes.map(function (c) { return points[c][3]; })]
     };
-    if (isThreeD(gd.data[i])) { update.z = [codes.map(function (c) { return points[c][4]; })]; }
-    window.Plotly.restyle(gd, update, [i]);
+    if (isThreeD(gd.data[ip])) {
+      update.z = [names.map(function () { return FLOOR_Z; }),
+                  codes.map(function (c) { return points[c][4]; })];
+    }
+    window.Plotly.restyle(gd, update, [ip, io]);
   }
 
   function currentPickers(gd) {
@@ -214,9 +210,15 @@
     var where = currentPickers(gd), open = currentOpen(gd);
     where[evt.picker] = evt.location;
     if (open[evt.location]) { open[evt.location] -= 1; }
-    drawPickers(gd, points, where);
-    drawOpen(gd, points, open);
+    drawLive(gd, points, where, open);
     return whoIsWhere(where);
+  }
+
+  function same(a, b) {
+    var ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+    return ka.length === kb.length && ka.every(function (k, n) {
+      return k === kb[n] && a[k] === b[k];
+    });
   }
 
   function whoIsWhere(where) {
@@ -234,8 +236,10 @@
         if (!live || !now) { return; }
         var where = {};
         live.pickers.forEach(function (p) { where[p.picker] = p.location; });
-        drawPickers(now, points, where);
-        drawOpen(now, points, live.open_picks || {});
+        var open = live.open_picks || {};
+        if (!same(where, currentPickers(now)) || !same(open, currentOpen(now))) {
+          drawLive(now, points, where, open);  // nothing moved: no redraw (3D: a full render)
+        }
         var who = document.getElementById("tw-who");
         if (who) { who.textContent = whoIsWhere(where); }
       })
