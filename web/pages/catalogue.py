@@ -10,7 +10,7 @@ from dash import ctx as trigger
 
 from web.i18n import N_, _
 from web.pages.api import ApiError, Auth, auth_from, can
-from web.pages.masterdata import column, grid, number, path, text
+from web.pages.masterdata import column, dropdown, grid, number, path, text
 from web.pages.ui import PageContext, card, error_box, field, lines_of, ok_box
 
 __all__ = ["layout", "register", "sku_columns"]
@@ -38,7 +38,7 @@ def sku_columns() -> list[dict[str, Any]]:
 
 
 def _search_row() -> html.Div:
-    pickers = [field(_(label), dcc.Dropdown(id=f"cat-f-{name}", placeholder=_("any"),
+    pickers = [field(_(label), dropdown(id=f"cat-f-{name}", placeholder=_("any"),
                                              className="md-dd"))
                for name, label in FILTERS]
     return html.Div([
@@ -56,7 +56,7 @@ def _style_card() -> html.Section:
         _("Style"),
         html.P(_("Pick a style to change it, or type a new code to add one."), className="hint"),
         html.Div([
-            field(_("Edit style"), dcc.Dropdown(id="cat-style-pick", placeholder=_("new style"),
+            field(_("Edit style"), dropdown(id="cat-style-pick", placeholder=_("new style"),
                                                 className="md-dd")),
             field(_("Code"), dcc.Input(id="cat-st-code", type="text", maxLength=32)),
             field(_("Name"), dcc.Input(id="cat-st-name", type="text", maxLength=128)),
@@ -81,7 +81,7 @@ def _run_card() -> html.Section:
         html.P(_("One SKU per size, all alike but for the size; each code is the prefix, a "
                  "hyphen and the size (AUR-RG-7.5)."), className="hint"),
         html.Div([
-            field(_("Style"), dcc.Dropdown(id="cat-run-style", className="md-dd")),
+            field(_("Style"), dropdown(id="cat-run-style", className="md-dd")),
             box("prefix", _("Code prefix")),
             box("sizes", _("Sizes"), hint=_("Separated by spaces: 5 6 7 7.5")),
             box("metal", _("Metal")), box("colour", _("Colour")), box("purity", _("Purity")),
@@ -89,7 +89,7 @@ def _run_card() -> html.Section:
             box("clarity", _("Clarity")), box("grade", _("Colour grade")),
             box("gross", _("Gross g"), "number"), box("net", _("Net g"), "number"),
             box("price", _("Price"), "number"),
-            field(_("Size class"), dcc.Dropdown(id="cat-run-class", value="small",
+            field(_("Size class"), dropdown(id="cat-run-class", value="small",
                                                 clearable=False, className="md-dd", options=[
                                                     {"label": _(lbl), "value": v}
                                                     for v, lbl in SIZE_CLASSES])),
@@ -119,7 +119,7 @@ def sku_panel(sku: dict[str, Any] | None, writer: bool) -> Any:
                                           value=sku["gross_weight_g"])),
             field(_("Net g"), dcc.Input(id="cat-sku-net", type="number", min=0,
                                         value=sku["net_weight_g"])),
-            field(_("Size class"), dcc.Dropdown(
+            field(_("Size class"), dropdown(
                 id="cat-sku-class", clearable=False, className="md-dd", value=sku["size_class"],
                 options=[{"label": _(lbl), "value": v} for v, lbl in SIZE_CLASSES])),
             dcc.Checklist(id="cat-sku-active", className="md-check",

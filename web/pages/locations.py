@@ -12,7 +12,7 @@ from dash import ctx as trigger
 
 from web.i18n import N_, _
 from web.pages.api import ApiError, Auth, auth_from, can
-from web.pages.masterdata import column, grid, number, path, text
+from web.pages.masterdata import column, dropdown, grid, number, path, text
 from web.pages.ui import PageContext, card, error_box, field, ok_box
 
 __all__ = ["layout", "register", "tree_view"]
@@ -82,11 +82,11 @@ def _create_card() -> html.Section:
 
     return card(_("Add a location"), html.Div([
         box("code", _("Code")), box("name", _("Name")),
-        field(_("Parent"), dcc.Dropdown(id="loc-new-parent", className="md-dd")),
-        field(_("Tier"), dcc.Dropdown(id="loc-new-tier", value="bin", clearable=False,
+        field(_("Parent"), dropdown(id="loc-new-parent", className="md-dd")),
+        field(_("Tier"), dropdown(id="loc-new-tier", value="bin", clearable=False,
                                       className="md-dd", options=[
                                           {"label": _(v), "value": k} for k, v in TIERS.items()])),
-        field(_("Kind"), dcc.Dropdown(id="loc-new-kind", value="pick_face", clearable=False,
+        field(_("Kind"), dropdown(id="loc-new-kind", value="pick_face", clearable=False,
                                       className="md-dd", options=[
                                           {"label": _(v), "value": k} for k, v in KINDS.items()])),
         box("aisle", _("Aisle")), box("bay", _("Bay")), box("level", _("Level")),
@@ -126,7 +126,7 @@ def _labels_card() -> html.Section:
                                       "label has the QR, a Code 128 and the check digits."),
                                     className="hint"),
                 html.Div([
-                    dcc.Dropdown(id="loc-lbl-format", value="pdf-a4-24", clearable=False,
+                    dropdown(id="loc-lbl-format", value="pdf-a4-24", clearable=False,
                                  className="md-dd md-wide", options=[
                                      {"label": _(v[0]), "value": k}
                                      for k, v in LABEL_FORMATS.items()]),

@@ -12,7 +12,8 @@ from dash import Dash, Input, Output, Patch, dcc
 from web.i18n import _
 from web.pages.ui import grid_locale
 
-__all__ = ["column", "grid", "number", "path", "quick_filter", "register_quick_filter", "text"]
+__all__ = ["column", "dropdown", "grid", "number", "path", "quick_filter", "register_quick_filter",
+           "text"]
 
 
 def column(field: str, header: str, **options: Any) -> dict[str, Any]:
@@ -83,3 +84,11 @@ def register_quick_filter(dash_app: Dash, grid_id: str) -> None:
         options = Patch()
         options["quickFilterText"] = value or ""
         return options
+
+
+def dropdown(**options: Any) -> dcc.Dropdown:
+    """A Dash dropdown whose own words (search, no match, clear) are in the page's language."""
+    labels: Any = {"search": _("Search"), "no_options_found": _("No match"),
+                   "clear_search": _("Clear the search"), "clear_selection": _("Clear"),
+                   "select_all": _("Select all"), "deselect_all": _("Select none")}
+    return dcc.Dropdown(labels=labels, **options)

@@ -10,7 +10,14 @@ from dash import ctx as trigger
 
 from web.i18n import _
 from web.pages.api import ApiError, Auth, auth_from, can
-from web.pages.masterdata import column, grid, path, quick_filter, register_quick_filter, text
+from web.pages.masterdata import (
+    column,
+    grid,
+    path,
+    quick_filter,
+    register_quick_filter,
+    text,
+)
 from web.pages.ui import PageContext, card, error_box, field, ok_box
 
 __all__ = ["layout", "register"]

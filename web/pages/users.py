@@ -11,7 +11,15 @@ from dash import ctx as trigger
 
 from web.i18n import LANGUAGES, N_, _
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.masterdata import column, grid, path, quick_filter, register_quick_filter, text
+from web.pages.masterdata import (
+    column,
+    dropdown,
+    grid,
+    path,
+    quick_filter,
+    register_quick_filter,
+    text,
+)
 from web.pages.ui import PageContext, card, error_box, field, ok_box
 
 __all__ = ["users_layout", "account_layout", "register", "user_rows", "ROLES"]
@@ -53,7 +61,7 @@ def _add_card() -> html.Section:
         field(_("User name"), dcc.Input(id="us-new-name", type="text", maxLength=64,
                                         autoComplete="off"), _("lower case: anna.li")),
         field(_("Full name"), dcc.Input(id="us-new-full", type="text", maxLength=128)),
-        field(_("Role"), dcc.Dropdown(id="us-new-role", options=_role_options(), value="picker",
+        field(_("Role"), dropdown(id="us-new-role", options=_role_options(), value="picker",
                                       clearable=False, className="md-dd")),
         field(_("Temporary password"), dcc.Input(id="us-new-pass", type="password",
                                                  autoComplete="new-password"),
@@ -66,7 +74,7 @@ def _add_card() -> html.Section:
 
 def _actions_card() -> html.Section:
     return card(_("Selected person"), html.Div(id="us-which", className="hint"), html.Div([
-        field(_("Role"), dcc.Dropdown(id="us-role", options=_role_options(), clearable=False,
+        field(_("Role"), dropdown(id="us-role", options=_role_options(), clearable=False,
                                       className="md-dd")),
         html.Button(_("Change role"), id="us-do-role", n_clicks=0),
         html.Button(_("Deactivate"), id="us-do-toggle", n_clicks=0),
