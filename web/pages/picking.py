@@ -45,9 +45,10 @@ def layout(auth: Auth | None = None) -> html.Div:
             grid("pk-grid", _LIST_COLUMNS, [], select="singleRow", height=280),
         ], className="card"),
         dcc.Store(id="pk-selected"), dcc.Store(id="pk-changed"),
+        html.Datalist(id="pk-pickers"),
         html.Div(id="pk-msg"),
         html.Div([
-            field(_("Picker"), dcc.Input(id="pk-assign-to", type="text",
+            field(_("Picker"), dcc.Input(id="pk-assign-to", type="text", list="pk-pickers",
                                          placeholder=_("user name"))),
             html.Button(_("Assign"), id="pk-assign", n_clicks=0, className="primary"),
             html.Button(_("Unassign"), id="pk-unassign", n_clicks=0),
@@ -68,7 +69,7 @@ def _new_list() -> list[Any]:
             field(_("Channel"), dcc.Input(id="pk-channel", type="text", placeholder=_("any"))),
             field(_("Packing bin"), dcc.Dropdown(id="pk-packing", placeholder=_("the first"),
                                                  className="narrow-dd")),
-            field(_("Picker"), dcc.Input(id="pk-picker", type="text",
+            field(_("Picker"), dcc.Input(id="pk-picker", type="text", list="pk-pickers",
                                          placeholder=_("nobody yet"))),
         ], className="form-grid"),
         html.P(_("Allocated orders, oldest due first: tick the ones to pick together."),
@@ -140,7 +141,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
 
     @dash_app.callback(
         Output("pk-grid", "rowData"), Output("pk-orders", "rowData"),
-        Output("pk-packing", "options"),
+        Output("pk-packing", "options"), Output("pk-pickers", "children"),
         Input("pk-refresh", "n_clicks"), Input("pk-status", "value"),
         Input("pk-picker-filter", "value"), Input("pk-changed", "data"), State("auth", "data"))
     def listing(_r: int, status: str | None, picker: str | None, _c: Any,
@@ -152,14 +153,16 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         except ApiError:
             lists = []  # an unknown picker in the filter: no lists, not an error
         if not can(auth.role if auth else "", "pick:write"):
-            return progress_rows(lists), [], []
+            return progress_rows(lists), [], [], []
         try:
             bins = ctx.api.get("/api/locations", auth, kind="packing", tier="bin", limit=100)
             orders = _allocated(ctx.api, auth)
+            people = ctx.api.get("/api/pickers", auth)
         except ApiError:
-            return progress_rows(lists), [], []
+            return progress_rows(lists), [], [], []
         return (progress_rows(lists), orders,
-                [{"label": b["code"], "value": b["code"]} for b in bins["items"]])
+                [{"label": b["code"], "value": b["code"]} for b in bins["items"]],
+                [html.Option(p["full_name"], value=p["username"]) for p in people])
 
     @dash_app.callback(Output("pk-selected", "data", allow_duplicate=True),
                        Input("pk-grid", "selectedRows"), prevent_initial_call=True)
