@@ -1,5 +1,6 @@
-"""The live twin: pick lists sequenced by the twin, occupancy and picker positions mirrored,
-the layout rebuilt when bins change and pickers shared with other workers."""
+"""The live twin: pick lists sequenced by the twin, occupancy, open picks and picker positions
+mirrored (as each reader may see them), the layout rebuilt when bins change and pickers shared
+with other workers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from core import CoreSettings, Database, LocationsChanged
+from core import CoreSettings, Database, LocationsChanged, StockMoved
+from core.events import MovedLine
 from core.locations.models import Kind, Tier
 from core.locations.schemas import LocationCreate, LocationUpdate
 from core.locations.service import create_location, location_by_code, update_location
@@ -16,6 +18,8 @@ from core.lots.models import Serial
 from core.people.service import system_actor
 from core.state import SharedState
 from tests.builders import PASSWORD, Builder
+from tests.core.api.test_api_core import ROLES, api, login, seed
+from tests.core.trace.test_visibility import _count
 from web.adapters.twin_live import PICKERS, LiveTwin, PickerStore, attach
 from web.app import Settings, create_app
 from web.services import services_of
@@ -194,3 +198,33 @@ def test_picker_positions_are_written_behind_and_read_by_another_worker(db_url: 
     finally:
         one.dispose()
         two.dispose()
+
+
+def test_live_state_shows_open_picks_and_hides_a_blind_counters_bins(db: Database,
+                                                                     db_url: str) -> None:
+    """Open pick lines per bin; a counter doing a blind count of a bin sees neither its fill,
+    its open picks nor a picker standing there (each would tell the bin holds stock)."""
+    bins = seed(db, users={**ROLES, "pete": "picker"})
+    with api(db_url) as client:
+        mia = login(client, "mia")
+        order = client.post("/api/orders", headers=mia, json={
+            "channel": "web", "external_id": "OP-1", "customer_name": "Ines",
+            "lines": [{"sku": "CHAIN-1", "quantity": 2}]}).json()
+        assert client.post(f"/api/orders/{order['id']}/allocate", headers=mia).status_code < 300
+        made = client.post("/api/picklists", headers=mia,
+                           json={"order_ids": [order["id"]], "picker": "pete"})
+        assert made.status_code == 201, made.text
+        # Pete was last seen at the bin (a pick of another list, as the bus delivers it).
+        services_of(client.app).bus.publish(StockMoved(  # type: ignore[arg-type]
+            document_id=0, document_kind="pick", actor="pete",
+            moves=(MovedLine(move_id=0, sku="CHAIN-1", lot="L-2", from_location=bins[0],
+                             to_location="PACK", quantity=1),)))
+        office = client.get("/api/twin/live", headers=mia).json()
+        assert office["open_picks"] == {bins[0]: 1}
+        assert [(p["picker"], p["location"]) for p in office["pickers"]] == [("pete", bins[0])]
+        _count(client, [bins[0]], "pia")
+        counter = client.get("/api/twin/live", headers=login(client, "pia")).json()
+        assert bins[0] not in counter["occupancy"] and counter["open_picks"] == {}
+        assert counter["pickers"] == []
+        still = client.get("/api/twin/live", headers=mia).json()  # not mia's count
+        assert still["open_picks"] == {bins[0]: 1} and bins[0] in still["occupancy"]
