@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path as FilePath
 
+import segno
 from reportlab.graphics import renderSVG
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.barcode.widgets import BarcodeCode128
-from reportlab.graphics.shapes import Drawing, Group, Rect, String
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.shapes import FILL_NON_ZERO, Drawing, Path, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -28,13 +28,15 @@ __all__ = ["cjk_font", "label_drawing", "label_svg", "text_font"]
 
 MARGIN = 1.5 * mm
 GAP = 1.2 * mm
+QUIET = 10  # Code 128's quiet zone, in modules, each side
+QR_BORDER = 2  # modules of white around the QR, inside its square
 # TrueType CJK fonts embedded when installed (every viewer and printer then draws the same
 # glyphs); else the PDF's standard STSong-Light, which viewers supply themselves.
 CJK_TTF = (
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-    Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
-    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+    FilePath("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    FilePath("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    FilePath("/usr/share/fonts/truetype/arphic/uming.ttc"),
+    FilePath("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
 )
 
 
@@ -71,25 +73,69 @@ def _fitted(text: str, x: float, y: float, width: float, size: float, *,
     return String(x, y, text, fontName=font, fontSize=size, textAnchor=anchor)
 
 
-def _code128(value: str, x: float, y: float, width: float, height: float) -> Group:
-    """Code 128 of ``value`` filling ``width`` (quiet zones included), ``height`` tall."""
-    group = Group()
+def _box(path: Path, left: float, bottom: float, right: float, top: float) -> None:
+    path.moveTo(left, bottom)
+    path.lineTo(right, bottom)
+    path.lineTo(right, top)
+    path.lineTo(left, top)
+    path.closePath()
+
+
+def _code128(value: str, x: float, y: float, width: float, height: float) -> Path:
+    """Code 128 of ``value`` filling ``width`` (quiet zones of 10 modules included),
+    ``height`` tall, as one path (a shape per bar makes a sheet of 2,000 labels crawl)."""
+    path = Path(fillColor=colors.black, strokeColor=None, fillMode=FILL_NON_ZERO)
     if not value.isascii():
-        return group  # Code 128 carries ASCII only; the QR still carries the code
-    probe = BarcodeCode128(value=value, barWidth=1, barHeight=height, humanReadable=False,
-                           quiet=True)
-    modules = probe.getBounds()[2]
-    bar = BarcodeCode128(value=value, barWidth=width / modules, barHeight=height,
-                         humanReadable=False, quiet=True)
-    bar.x, bar.y = x, y
-    group.add(bar)
-    return group
+        return path  # Code 128 carries ASCII only; the QR still carries the code
+    symbol = Code128(value)
+    symbol.validate()
+    symbol.encode()
+    symbol.decompose()  # bars as capitals, spaces as small letters: A/a is one module wide
+    widths = [(ord(ch.upper()) - ord("A") + 1, ch.isupper()) for ch in symbol.decomposed]
+    module = width / (sum(w for w, _ in widths) + 2 * QUIET)
+    left = x + QUIET * module
+    for modules, bar in widths:
+        if bar:
+            _box(path, left, y, left + modules * module, y + height)
+        left += modules * module
+    return path
 
 
-def _qr(payload: str, x: float, y: float, size: float) -> QrCodeWidget:
-    qr = QrCodeWidget(payload, barLevel="M", barBorder=2, barWidth=size, barHeight=size)
-    qr.x, qr.y = x, y
-    return qr
+def _runs(row: bytearray) -> set[tuple[int, int]]:
+    """The dark runs of a QR row as (first, past-last) columns."""
+    runs, c, count = set(), 0, len(row)
+    while c < count:
+        if row[c]:
+            start = c
+            while c < count and row[c]:
+                c += 1
+            runs.add((start, c))
+        c += 1
+    return runs
+
+
+def _qr(payload: str, x: float, y: float, size: float) -> Path:
+    """The QR of ``payload`` (error level M, 2-module border) ``size`` wide, as one path of
+    rectangles: a run of dark modules and the same run in the rows below it make one (fewer
+    points to write: a 2,000-label sheet is mostly QR)."""
+    matrix = segno.make(payload, error="m", micro=False).matrix
+    module = size / (len(matrix) + 2 * QR_BORDER)
+    path = Path(fillColor=colors.black, strokeColor=None, fillMode=FILL_NON_ZERO)
+
+    def box(run: tuple[int, int], first: int, past: int) -> None:
+        _box(path, x + (QR_BORDER + run[0]) * module, y + size - (QR_BORDER + past) * module,
+             x + (QR_BORDER + run[1]) * module, y + size - (QR_BORDER + first) * module)
+
+    open_runs: dict[tuple[int, int], int] = {}  # run -> the row it started on
+    for r, row in enumerate(matrix):
+        runs = _runs(row)
+        for run in [run for run in open_runs if run not in runs]:
+            box(run, open_runs.pop(run), r)
+        for run in runs - open_runs.keys():
+            open_runs[run] = r
+    for run, first in open_runs.items():
+        box(run, first, len(matrix))
+    return path
 
 
 @dataclass(frozen=True)
@@ -161,9 +207,9 @@ def label_drawing(label: Label, layout: Layout) -> Drawing:
 #: The PDF's font names as CSS font stacks: a browser knows no "Helvetica-Bold" and would
 #: fall back to a serif face, and no bold.
 _CSS_FONTS = {
-    "font-family: Helvetica-Bold;": "font-family: Helvetica, Arial, 'Liberation Sans', "
+    "font-family: Helvetica-Bold;": "font-family: 'Liberation Sans', Arial, Helvetica, "
                                     "sans-serif; font-weight: bold;",
-    "font-family: Helvetica;": "font-family: Helvetica, Arial, 'Liberation Sans', sans-serif;",
+    "font-family: Helvetica;": "font-family: 'Liberation Sans', Arial, Helvetica, sans-serif;",
     "font-family: STSong-Light;": "font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', "
                                   "'Source Han Sans SC', sans-serif;",
     "font-family: FacetCJK;": "font-family: 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', "

@@ -14,6 +14,7 @@ from core.labels import LAYOUTS
 from tests.core.labels.scan import crop, rasterise, read_code128, read_qr
 from tests.web.browser.conftest import sign_in
 from tests.web.browser.server import LiveServer
+from web.i18n import translations
 
 PHONE = {"width": 390, "height": 844}
 
@@ -105,3 +106,19 @@ def test_a_picker_prints_pieces_and_sees_why_a_list_is_refused(page: Any,
     page.wait_for_selector("#lp-msg .msg-error")
     message = page.inner_text("#lp-msg")
     assert "NO-SUCH-PIECE, ALSO-MISSING" in message and "unknown-codes" in message
+
+
+def test_the_page_in_chinese(page: Any, server: LiveServer, shots: Path) -> None:
+    zh = translations("zh")
+    sku = demo_get(server, "/api/skus", limit=1)["items"][0]["code"]
+    page.context.add_cookies([{"name": "facet_lang", "value": "zh", "url": server.url}])
+    sign_in(page, server, "manager", "/labels")
+    page.wait_for_selector("#labels-page")
+    for english in ("What to print", "Print on", "Preview", "Download"):
+        assert zh.gettext(english) != english
+        assert zh.gettext(english) in page.inner_text("#labels-page")
+    page.check("#lp-by input[value='sku']")
+    page.fill("#lp-value", sku)
+    page.click("#lp-preview")
+    page.wait_for_selector("#lp-sheet img.lp-label")
+    page.screenshot(path=str(shots / "labels-zh.png"), full_page=True)
