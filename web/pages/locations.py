@@ -100,25 +100,30 @@ def _create_card() -> html.Section:
         html.Div(id="loc-new-msg"))
 
 
-def edit_panel(rows: list[dict[str, Any]]) -> html.Section:
-    """A form to change the one ticked bin (locations:write)."""
-    if len(rows) != 1:
-        return card(_("Selected bin"), html.P(_("Tick one bin in the list to change it."),
-                                              className="hint"))
-    b = rows[0]
-    return card(_("Selected bin"), html.Strong(b["code"], id="loc-ed-code"), html.Div([
+def edit_panel(location: dict[str, Any] | None) -> html.Section:
+    """A form to change one location: the ticked bin, else the node chosen in the tree."""
+    if location is None:
+        return card(_("Selected location"), html.P(
+            _("Tick one bin in the list, or choose a node in the tree, to change it."),
+            className="hint"))
+    b = location
+    bin_only = {} if b["tier"] == "bin" else {"display": "none"}  # capacity, digits: bins'
+    return card(_("Selected location"), dcc.Store(id="loc-ed-target", data=b["code"]),
+                html.Strong(b["code"], id="loc-ed-code"), f" · {_name(TIERS, b['tier'])}",
+                html.Div([
         field(_("Name"), dcc.Input(id="loc-ed-name", type="text", value=b["name"])),
-        field(_("Capacity"), dcc.Input(id="loc-ed-capacity", type="number", min=1,
-                                       value=b["capacity"])),
-        field(_("Check digits"), dcc.Input(id="loc-ed-digits", type="text",
-                                           value=b.get("check_digits"))),
+        html.Div(field(_("Capacity"), dcc.Input(id="loc-ed-capacity", type="number", min=1,
+                                                value=b["capacity"])), style=bin_only),
+        html.Div(field(_("Check digits"), dcc.Input(id="loc-ed-digits", type="text",
+                                                    value=b.get("check_digits"))),
+                 style=bin_only),
         field(_("Security level"), dcc.Input(id="loc-ed-security", type="number", min=0, max=3,
                                              value=b["security_level"])),
         dcc.Checklist(id="loc-ed-active", className="md-check",
                       value=["1"] if b["active"] else [],
                       options=[{"label": _("Active (stock may be put here)"), "value": "1"}]),
     ], className="md-form"),
-        html.Button(_("Save bin"), id="loc-ed-go", n_clicks=0, className="primary"))
+        html.Button(_("Save location"), id="loc-ed-go", n_clicks=0, className="primary"))
 
 
 def _labels_card() -> html.Section:
@@ -142,7 +147,7 @@ def layout(auth: Auth | None = None) -> html.Div:
     digits = can(role, "locations:check-digits")
     writer = can(role, "locations:write")
     # The panel is always there (empty for readers): the grid's selection writes to it.
-    side = [html.Div(edit_panel([]) if writer else None, id="loc-ed-panel"),
+    side = [html.Div(edit_panel(None) if writer else None, id="loc-ed-panel"),
             *([_create_card()] if writer else [])]
     return html.Div([
         html.H2(_("Locations")),
@@ -282,30 +287,35 @@ def _register_forms(dash_app: Dash, ctx: PageContext) -> None:
                 for n in nodes]
 
     @dash_app.callback(Output("loc-ed-panel", "children"), Input("loc-grid", "selectedRows"),
-                       Input("loc-grid", "rowData"), State("auth", "data"))
+                       Input("loc-grid", "rowData"), Input("loc-node", "data"),
+                       State("auth", "data"))
     def pick(rows: list[dict[str, Any]] | None, data: list[dict[str, Any]] | None,
-             auth_data: dict[str, Any] | None) -> Any:
+             node: str | None, auth_data: dict[str, Any] | None) -> Any:
         auth = auth_from(auth_data)
         if not can(auth.role if auth else "", "locations:write"):
             return None
-        fresh = {r["code"]: r for r in data or []}  # a selection keeps the data it was made with
-        return edit_panel([fresh.get(r["code"], r) for r in rows or []])
+        if rows and len(rows) == 1 and trigger.triggered_id != "loc-node":
+            fresh = {r["code"]: r for r in data or []}  # a selection keeps its first data
+            return edit_panel(fresh.get(rows[0]["code"], rows[0]))
+        if not node:
+            return edit_panel(None)
+        try:
+            return edit_panel(ctx.api.get(f"/api/locations/{path(node)}", auth))
+        except ApiError as exc:
+            return error_box(exc)
 
     @dash_app.callback(
         Output("loc-ed-msg", "children"), Output("loc-edited", "data"),
-        Input("loc-ed-go", "n_clicks"), State("loc-grid", "selectedRows"),
+        Input("loc-ed-go", "n_clicks"), State("loc-ed-target", "data"),
         State("loc-ed-name", "value"), State("loc-ed-capacity", "value"),
         State("loc-ed-digits", "value"), State("loc-ed-security", "value"),
         State("loc-ed-active", "value"), State("auth", "data"), prevent_initial_call=True,
     )
-    def save(clicks: int, rows: list[dict[str, Any]] | None, name: str | None, capacity: Any,
+    def save(clicks: int, code: str | None, name: str | None, capacity: Any,
              digits: str | None, security: Any, active: list[str] | None,
              auth_data: dict[str, Any] | None) -> tuple[Any, Any]:
-        if not clicks:
+        if not clicks or not code:
             return no_update, no_update
-        if not rows or len(rows) != 1:
-            return error_box(_("Tick exactly one bin in the list first.")), no_update
-        code = rows[0]["code"]
         body: dict[str, Any] = {"name": text(name) or "", "active": bool(active)}
         if capacity not in (None, ""):
             body["capacity"] = int(capacity)
@@ -317,7 +327,7 @@ def _register_forms(dash_app: Dash, ctx: PageContext) -> None:
             ctx.api.call("PATCH", f"/api/locations/{path(code)}", auth_from(auth_data), json=body)
         except ApiError as exc:
             return error_box(exc), no_update
-        return ok_box(_("Bin {code} saved.", code=code)), f"edit:{code}:{clicks}"
+        return ok_box(_("Location {code} saved.", code=code)), f"edit:{code}:{clicks}"
 
 
 def _register_labels(dash_app: Dash, ctx: PageContext) -> None:

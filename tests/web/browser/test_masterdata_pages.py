@@ -124,6 +124,16 @@ def test_a_new_bin_appears_in_the_tree_and_its_label_prints(page: Any, server: L
         assert http.get(f"/api/locations/{code}").json()["capacity"] == 20
     page.screenshot(path=str(shots / "locations.png"), full_page=True)
 
+    # A node of the tree is changed the same way: its name.
+    new.locator("input[type=checkbox]").uncheck()
+    page.locator(f"#loc-tree .md-node:has(strong:text-is('{level['code']}'))").click()
+    page.wait_for_selector(f"#loc-ed-code >> text={level['code']}")
+    page.fill("#loc-ed-name", "Level one, left")
+    page.click("#loc-ed-go")
+    page.wait_for_selector(f"#loc-ed-msg .msg-ok >> text={level['code']}")
+    with api(server, "manager") as http:
+        assert http.get(f"/api/locations/{level['code']}").json()["name"] == "Level one, left"
+
 
 def _ancestors(server: LiveServer, code: str) -> list[str]:
     """The codes from the root down to ``code``'s parent."""
