@@ -59,9 +59,18 @@ def _settled(tab: Any, path: str) -> None:
 
 
 def _fits(tab: Any, path: str) -> None:
+    """``path`` fits, and so does each of its tabs (the inventory's forms...)."""
     _settled(tab, path)
     overflow = tab.evaluate(OVERFLOW)
     assert overflow <= 0, f"{path} is {overflow} px too wide: {tab.evaluate(CULPRITS)}"
+    tabs = tab.locator("#page .tab")
+    for n in range(tabs.count()):
+        name = tabs.nth(n).inner_text()
+        tabs.nth(n).click()
+        tab.wait_for_timeout(400)
+        overflow = tab.evaluate(OVERFLOW)
+        assert overflow <= 0, (f"{path}, tab {name!r}, is {overflow} px too wide: "
+                               f"{tab.evaluate(CULPRITS)}")
 
 
 def test_every_admin_page_fits(sized: Any, server: LiveServer) -> None:
