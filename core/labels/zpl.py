@@ -58,7 +58,8 @@ class _Format:
 
     def qr(self, payload: str, size: int) -> int:
         """The QR at the top left, magnified to fit ``size`` dots; returns its side in dots."""
-        modules = segno.make(payload, error="m", micro=False).symbol_size(border=0)[0]
+        # Only the size is wanted (the printer encodes the QR), so any fixed mask will do.
+        modules = segno.make(payload, error="m", micro=False, mask=0).symbol_size(border=0)[0]
         magnify = max(1, min(10, size // modules))
         self.parts.append(
             f"^FO{self.margin},{self.margin}^BQN,2,{magnify},M^FH^FDMA,{escape(payload)}^FS")
