@@ -154,7 +154,9 @@ def register_shell(dash_app: Dash, ctx: PageContext, items: list[NavItem]) -> No
                               role=_(ROLE_NAMES.get(auth.role, auth.role)), page=_(item.label)),
                             className="msg msg-info"), nav
         if item.extra is not None and not item.available():
-            return html.Div(missing_message(item.extra), className="msg msg-info"), nav
+            return html.Div([_("This page is off: a part of Facet it needs is not installed."),
+                             html.Br(), html.Code(missing_message(item.extra))],
+                            className="msg msg-info"), nav
         return item.layout(auth), nav
 
     @dash_app.callback(
