@@ -187,8 +187,13 @@ def _locations(session: Session, request: LabelRequest, selection: str) -> list[
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start:start + _CHUNK]
         by_code.update((loc.code, loc) for loc in session.scalars(
-            select(Location).where(Location.code.in_(chunk), physical)))
+            select(Location).where(Location.code.in_(chunk))))
     _unknown([c for c in codes if c not in by_code], "location")
+    virtual = [c for c in codes if by_code[c].is_virtual]
+    if virtual:
+        raise ValidationFailed(
+            f"{', '.join(virtual[:20])}: the outside world (supplier, customer, adjustment, "
+            "scrap) has no shelf to label.", code="virtual-location")
     return _location_labels(session, [by_code[c] for c in codes])
 
 

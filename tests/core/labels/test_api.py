@@ -121,7 +121,7 @@ def test_zpl_for_a_thermal_printer(client: TestClient) -> None:
     ({"kind": "piece"}, 422, "bad-label-selection"),
     ({"kind": "piece", "lot": "L-2"}, 422, "no-labels"),
     ({"kind": "location", "prefix": "ZZZ"}, 422, "no-labels"),
-    ({"kind": "location", "codes": ["V-CUSTOMER"]}, 422, "unknown-codes"),
+    ({"kind": "location", "codes": ["QUAR", "V-CUSTOMER"]}, 422, "virtual-location"),
     ({"kind": "piece", "lot": "L-9"}, 404, "unknown-lot"),
     ({"kind": "piece", "sku": "NO-SKU"}, 404, "unknown-sku"),
     ({"kind": "piece", "receipt": "RCV-999999"}, 404, "unknown-receipt"),
