@@ -209,8 +209,24 @@ def test_refusals_are_shown_and_cancel_asks_first(page: Any, server: LiveServer)
     assert order["status"] == "cancelled" and order["lines"][0]["reserved_quantity"] == 0
 
 
+def _open_list(manager: Client) -> str:
+    """A pick list of a fresh allocated order, open and unassigned."""
+    tag = uuid.uuid4().hex[:6]
+    made = manager.post("/api/orders", {"channel": f"r-{tag}", "external_id": f"R-{tag}",
+                                        "customer_name": "Ada Lovelace",
+                                        "lines": [{"sku": _free_sku(manager), "quantity": 1}]})
+    manager.post(f"/api/orders/{made['id']}/allocate")
+    return str(manager.post("/api/picklists", {"order_ids": [made["id"]]})["number"])
+
+
 def test_roles_see_only_what_they_may_do(page: Any, server: LiveServer) -> None:
-    sign_in(page, server, "picker", "/orders")
+    number = _open_list(Client(server, "manager"))
+    sign_in(page, server, "clerk", "/picking")
+    _row(page, "pk-grid", number)
+    page.wait_for_selector(f"#pk-view >> text=Pick list {number}")
+    assert page.locator("#pk-assign-row").is_hidden()  # only supervisors give lists out
+    assert page.locator("#pk-view", has_text="Wrong picks caught").count() == 0
+    _switch(page, server, "picker", "/orders")
     page.wait_for_selector("#orders-page")
     assert page.locator("#ord-new").is_hidden()
     assert page.locator("#nav-packing").count() == 0
@@ -223,6 +239,9 @@ def test_roles_see_only_what_they_may_do(page: Any, server: LiveServer) -> None:
     _switch(page, server, "auditor", "/picking")
     page.wait_for_selector("#picking-page")
     assert page.locator("#pk-new").is_hidden()
+    _row(page, "pk-grid", number)
+    page.wait_for_selector("#pk-view >> text=Wrong picks caught")  # auditors read them
+    assert page.locator("#pk-assign-row").is_hidden()
     page.goto(server.url + "/orders")
     page.wait_for_selector("#ord-grid .ag-row")
     assert page.locator("#ord-new").is_hidden()
