@@ -14,7 +14,7 @@ from dash import ctx as trigger
 
 from web.i18n import N_, _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, attrs, error_box, ok_box
+from web.pages.ui import PageContext, attrs, error_box, ok_box, when
 
 __all__ = ["layout", "register", "camera_tiles", "alert_item"]
 
@@ -86,7 +86,7 @@ def alert_item(alert: dict[str, Any], may_ack: bool) -> html.Div:
                   className=f"sev sev-{alert['severity']}"),
         html.Strong(alert["message"]),
         html.Span(f"{alert['camera']} · {alert['zone']} · {alert['rule']} · "
-                  f"{str(alert['raised_at'])[:19].replace('T', ' ')}", className="meta"),
+                  f"{when(alert['raised_at'])}", className="meta"),
         html.Button(_("snapshot"), id={"type": "al-snap", "id": key}, n_clicks=0, className="link"),
     ], className="alert-head")
     if alert["acknowledged"]:
