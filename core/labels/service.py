@@ -101,21 +101,22 @@ def _piece(row: PieceRow) -> PieceLabel:
 
 
 def _pieces_by_codes(session: Session, values: Sequence[str]) -> list[PieceLabel]:
+    """Pieces by serial code, QR payload or EPC, in the order given; unknown ones listed."""
     codes = [_plain(v, "piece") for v in values]
     _check_count(len(codes), "The list")
-    found: dict[str, PieceLabel] = {}
+    by_code: dict[str, PieceLabel] = {}
+    by_epc: dict[str, PieceLabel] = {}
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start:start + _CHUNK]
-        upper = [c.upper() for c in chunk]  # EPCs are hex, read in either case
+        epcs = [c.upper() for c in chunk]  # EPCs are kept in capitals, scanned in any case
         for row in session.execute(_PIECES.where(or_(Serial.code.in_(chunk),
-                                                      func.upper(Serial.epc).in_(upper)))):
-            label = _piece(row)
-            found[label.code] = label
+                                                      Serial.epc.in_(epcs)))):
+            label = by_code[row[0]] = _piece(row)
             if row[1]:
-                found[str(row[1]).upper()] = label
-    missing = [c for c in codes if c not in found and c.upper() not in found]
-    _unknown(missing, "piece")
-    return [found.get(c) or found[c.upper()] for c in codes]
+                by_epc[row[1]] = label
+    found = [by_code.get(c) or by_epc.get(c.upper()) for c in codes]
+    _unknown([c for c, label in zip(codes, found, strict=True) if label is None], "piece")
+    return [label for label in found if label is not None]
 
 
 def _piece_query(session: Session, selection: str, value: str) -> tuple[PieceRows, str]:
