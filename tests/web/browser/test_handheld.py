@@ -368,3 +368,33 @@ def test_sign_on_by_a_zone_label_and_off_by_a_tap(phone: Any, server: LiveServer
     with api(server, "admin") as http:
         here = http.get("/api/presence", params={"zone": zone}).json()["items"]
         assert "picker2" not in {p["username"] for p in here}
+
+
+def test_a_count_given_in_the_office_is_done_bin_by_bin(phone: Any, server: LiveServer) -> None:
+    epc = uuid.uuid4().hex[:24].upper()
+    with api(server, "admin") as http:
+        bins = empty_bins(http, 2)
+    pieces = [stocked_piece(server, bins[0]), stocked_piece(server, bins[1], epc=epc)]
+    with api(server, "manager") as http:
+        count = http.post("/api/counts", json={"locations": bins, "assignee": "picker2"})
+        assert count.status_code == 201, count.text
+        number = count.json()["number"]
+
+    signed_in(phone, server, "picker2", "/hh/count")
+    scan(phone, number)  # the count sheet's number, typed or scanned
+    phone.wait_for_selector("#hh-lines li >> nth=1")
+    scan(phone, pieces[0])  # a piece before its bin: the page asks for a bin first
+    phone.wait_for_selector("#hh-prompt.bad")
+    scan(phone, f"FACET:L:{bins[0]}")
+    scan(phone, f"FACET:S:{pieces[0]}")
+    phone.wait_for_selector(f"#hh-pieces li[data-serial='{pieces[0]}']")
+    scan(phone, bins[1])
+    phone.wait_for_selector(f"#hh-prompt:has-text('{bins[1]}')")
+    phone.fill("#hh-epcs", epc.lower())
+    phone.click("#hh-add-epcs")
+    phone.wait_for_selector("#hh-pieces li[data-epc]")
+    phone.click("#hh-submit")
+    done(phone, f"Count {number} is closed")
+    with api(server, "admin") as http:
+        for piece, bin_code in zip(pieces, bins, strict=True):
+            assert history(http, piece)[-1][2] == bin_code  # matched: nothing moved

@@ -833,78 +833,125 @@
     return flow;
   }
 
-  /* Blind count of one bin: scan the bin (a count of it opens), then every piece, or paste
-   * an RFID reader's EPC list; type the quantity of unserialised stock; submit. The server
-   * sorts the pieces into the count's lines (POST /api/counts/{n}/submit with bins). */
+  /* Blind count: scan a bin (a count of it opens), or the number of a count opened for you
+   * (then each of its bins in turn); scan every piece in the bin, or paste an RFID reader's
+   * EPC list; type the quantity of unserialised stock; submit. The server sorts the pieces
+   * into the count's lines (POST /api/counts/{n}/submit with bins as scanned). */
   function countFlow() {
-    var flow = { count: null, bin: null, lines: [], pieces: [], epcs: [], opening: false };
+    var flow = {};
     flow.start = function () {
-      flow.count = null; flow.lines = []; flow.pieces = []; flow.epcs = []; flow.opening = false;
+      flow.count = null; flow.lines = []; flow.bins = {}; flow.here = null; flow.opening = null;
       flow.render();
     };
     flow.render = function () {
       if (!flow.count) {
-        prompt(flow.opening ? t("ct_opening", { bin: flow.bin.code }) : t("ct_scan_bin"));
+        prompt(flow.opening ? t("ct_opening", { bin: flow.opening }) : t("ct_scan_bin"));
         fill("hh-work", []);
         fill("hh-actions", []);
         return;
       }
-      prompt(t("ct_scan", { doc: flow.count.number, bin: flow.bin.code }));
-      var rows = flow.lines.map(function (ln) {
-        var parts = [el("strong", { text: ln.sku + " · " + (ln.lot || "") })];
-        if (ln.serialised) {
-          var n = flow.pieces.filter(function (p) { return p.sku === ln.sku && p.lot === ln.lot; });
-          parts.push(el("span", { className: "hh-count", text: t("scanned", { n: n.length }) }));
-        } else {
-          parts.push(quantity(ln, ln.qty === null ? "" : String(ln.qty)));
-        }
-        return el("li", { className: "hh-line", "data-line": String(ln.line_no) }, parts);
-      });
-      var found = flow.pieces.map(function (p) {
-        return el("li", { "data-serial": p.code, text: p.code + " · " + p.sku + " · " + p.lot });
-      }).concat(flow.epcs.map(function (epc) { return el("li", { "data-epc": epc, text: epc }); }));
+      var doc = flow.count.number;
+      prompt(flow.here ? t("ct_scan", { doc: doc, bin: flow.here })
+        : t("ct_which_bin", { doc: doc, bins: flow.count.locations.join(", ") }));
+      var pieces = flow.here ? flow.bins[flow.here].pieces : [];
+      var epcs = flow.here ? flow.bins[flow.here].epcs : [];
       fill("hh-work", [
-        el("ul", { className: "hh-list", id: "hh-lines" }, rows),
+        el("ul", { className: "hh-list", id: "hh-lines" }, flow.lines.map(flow.row)),
         el("p", { className: "hh-count", id: "hh-found",
-                  text: t("scanned", { n: flow.pieces.length + flow.epcs.length }) }),
-        el("ul", { className: "hh-list", id: "hh-pieces" }, found),
-        el("label", { className: "hh-field" }, [t("ct_epcs"),
+                  text: t("scanned", { n: pieces.length + epcs.length }) }),
+        el("ul", { className: "hh-list", id: "hh-pieces" }, pieces.map(function (p) {
+          return el("li", { "data-serial": p.code, text: p.code + " · " + p.sku + " · " + p.lot });
+        }).concat(epcs.map(function (epc) { return el("li", { "data-epc": epc, text: epc }); }))),
+        flow.here ? el("label", { className: "hh-field" }, [t("ct_epcs"),
           el("textarea", { id: "hh-epcs", rows: "3", autocomplete: "off", spellcheck: "false" })])
+          : null
       ]);
       fill("hh-actions", [
         button(t("ct_submit"), "submit", { className: "hh-btn primary", id: "hh-submit" }),
-        button(t("ct_add_epcs"), "epcs", { id: "hh-add-epcs" }), button(t("clear"), "clear")]);
+        flow.here ? button(t("ct_add_epcs"), "epcs", { id: "hh-add-epcs" }) : null,
+        button(t("clear"), "clear")]);
+    };
+    /* A line of the count: what to look for where, and how many were scanned for it. */
+    flow.row = function (ln) {
+      var parts = [el("strong", { text: ln.sku + " · " + (ln.lot || "") }),
+                   el("span", { className: "hh-meta", text: ln.location })];
+      if (ln.serialised) {
+        var bin = flow.bins[ln.location];
+        var n = bin ? bin.pieces.filter(function (p) {
+          return p.sku === ln.sku && p.lot === ln.lot;
+        }).length : 0;
+        parts.push(el("span", { className: "hh-count", text: t("scanned", { n: n }) }));
+      } else {
+        parts.push(quantity(ln, ln.qty === null ? "" : String(ln.qty)));
+      }
+      return el("li", { className: "hh-line" + (ln.location === flow.here ? " active" : ""),
+                        "data-line": String(ln.line_no) }, parts);
     };
     flow.scan = function (code) {
       if (flow.opening) { return "offline"; }  // waits until the count is open
       return resolve(code).then(function (found) {
-        if (isLocation(found) && !flow.count) { return flow.open(found, code); }
-        if (isLocation(found)) {
-          if (found.code !== flow.bin.code) {
-            prompt(t("ct_other_bin", { doc: flow.count.number }), "bad");
-          }
+        if (isLocation(found) && flow.count) { return flow.enter(found, code); }
+        if (isLocation(found)) { return flow.open(found, code); }
+        if (isPiece(found) && flow.here) { return flow.piece(found, code); }
+        if (isPiece(found)) {  // a bin first: the prompt says which
+          flow.render();
+          document.getElementById("hh-prompt").className = "hh-prompt bad";
           return null;
         }
-        if (isPiece(found) && flow.count) { return flow.piece(found, code); }
-        if (isPiece(found)) { prompt(t("ct_scan_bin"), "bad"); return null; }
+        if (found.kind === "unknown" && !flow.count) { return flow.resume(code); }
         return otherwise(found, code, flow.count ? "not_piece" : "not_location");
       });
     };
     flow.open = function (found, code) {
-      flow.bin = { code: found.code, scan: code };
-      flow.opening = true;
+      flow.opening = found.code;
+      flow.first = { code: found.code, scan: code };
       var me = (auth() || {}).username || null;
       post("count-open", "/api/counts", { locations: [code], assignee: me },
            t("ct_opening", { bin: found.code }), { bin: found.code });
       flow.render();
       return null;
     };
-    flow.piece = function (found, code) {
-      if (flow.pieces.some(function (p) { return p.code === found.code; })) {
-        prompt(t("already", { code: found.code }), "bad");
+    /* A count opened in the office (or here, earlier), by its number. */
+    flow.resume = function (number) {
+      return get("/api/counts/" + encodeURIComponent(number)).then(function (answer) {
+        if (answer.status === 0) { return "offline"; }
+        if (answer.status !== 200) { prompt(t("unknown", { code: number }), "bad"); return null; }
+        return flow.show(answer.body);
+      });
+    };
+    flow.show = function (count) {
+      if (count.status !== "open" && count.status !== "recount") {
+        prompt(t("ct_done", { doc: count.number, status: count.status }), "bad");
         return null;
       }
-      flow.pieces.push({ code: found.code, scan: code, sku: found.sku, lot: found.lot });
+      var open = count.lines.filter(function (ln) { return ln.status === "open"; });
+      return skusOf(open).then(function (skus) {
+        flow.count = count;
+        flow.lines = open.map(function (ln, i) {
+          return { line_no: ln.line_no, sku: ln.sku, lot: ln.lot, location: ln.location,
+                   serialised: skus[i].serialised !== false, qty: null };
+        });
+        flow.render();
+        return null;
+      });
+    };
+    flow.enter = function (found, code) {
+      if (flow.count.locations.indexOf(found.code) < 0) {
+        prompt(t("ct_other_bin", { doc: flow.count.number }), "bad");
+        return null;
+      }
+      flow.here = found.code;
+      flow.bins[found.code] = flow.bins[found.code] || { scan: code, pieces: [], epcs: [] };
+      flow.render();
+      return null;
+    };
+    flow.piece = function (found, code) {
+      var seen = Object.keys(flow.bins).some(function (bin) {
+        return flow.bins[bin].pieces.some(function (p) { return p.code === found.code; });
+      });
+      if (seen) { prompt(t("already", { code: found.code }), "bad"); return null; }
+      flow.bins[flow.here].pieces.push({ code: found.code, scan: code, sku: found.sku,
+                                         lot: found.lot });
       flow.render();
       return null;
     };
@@ -914,41 +961,41 @@
         flow.start();
         return;
       }
-      flow.opening = false;
-      flow.count = body;
-      var open = body.lines.filter(function (ln) { return ln.status === "open"; });
-      skusOf(open).then(function (skus) {
-        flow.lines = open.map(function (ln, i) {
-          return { line_no: ln.line_no, sku: ln.sku, lot: ln.lot,
-                   serialised: skus[i].serialised !== false, qty: null };
-        });
-        flow.render();
+      var first = flow.first;
+      flow.opening = null;
+      Promise.resolve(flow.show(body)).then(function () {
+        if (first && flow.count) { flow.enter(first, first.scan); }
       });
     };
     flow.refused = function (item) {
-      if (item.kind === "count-open") { flow.opening = false; flow.render(); }
+      if (item.kind === "count-open") { flow.opening = null; flow.render(); }
     };
     flow.submit = function () {
-      var pieces = flow.pieces.map(function (p) { return p.scan; }).concat(flow.epcs);
+      var bins = Object.keys(flow.bins).map(function (code) {
+        var bin = flow.bins[code];
+        return { location: bin.scan, pieces: bin.pieces.map(function (p) { return p.scan; })
+                                                        .concat(bin.epcs) };
+      });
       var lines = flow.lines.filter(function (ln) { return !ln.serialised; }).map(function (ln) {
         return { line_no: ln.line_no, counted: ln.qty || 0 };
       });
-      var body = { bins: [{ location: flow.bin.scan, pieces: pieces }], lines: lines };
-      post("count", "/api/counts/" + encodeURIComponent(flow.count.number) + "/submit", body,
-           t("ct_what", { doc: flow.count.number }), { doc: flow.count.number });
+      var doc = flow.count.number;
+      post("count", "/api/counts/" + encodeURIComponent(doc) + "/submit",
+           { bins: bins, lines: lines }, t("ct_what", { doc: doc }), { doc: doc });
       flow.start();
     };
     flow.act = function (action) {
       if (action === "submit" && flow.count) { flow.submit(); }
       else if (action === "clear") { flow.start(); }
-      else if (action === "epcs" && flow.count) {
-        var box = document.getElementById("hh-epcs");
+      else if (action === "epcs" && flow.here) {
+        var box = document.getElementById("hh-epcs"), bin = flow.bins[flow.here];
         (box ? box.value : "").split(/[\s,;]+/).forEach(function (epc) {
-          if (epc && flow.epcs.indexOf(epc) < 0) { flow.epcs.push(epc); }
+          if (epc && bin.epcs.indexOf(epc) < 0) { bin.epcs.push(epc); }
         });
         flow.render();
       }
     };
+    flow.start();
     return flow;
   }
 

@@ -86,7 +86,8 @@ TEXTS: dict[str, str] = {
     "pk_nothing_undo": N_("Nothing to undo yet."),
     "pk_other": N_("Other lists"),
     # Count.
-    "ct_scan_bin": N_("Scan the bin to count."),
+    "ct_scan_bin": N_("Scan the bin to count, or the number of a count given to you."),
+    "ct_which_bin": N_("Count {doc}: scan one of its bins ({bins})."),
     "ct_opening": N_("Opening a count of {bin}…"),
     "ct_scan": N_("Count {doc}: scan every piece in {bin}, type other quantities, then Submit."),
     "ct_epcs": N_("RFID reader: paste the EPC list"),
