@@ -145,3 +145,14 @@ def test_the_voice_script_has_every_word_it_uses() -> None:
     used = set(re.findall(r'\bt\("(\w*[^_\W])"', script)) | {f"tag_{k}" for k in re.findall(
         r'\blog\("(\w+)"', script)}
     assert used and used <= set(JS_TEXT), sorted(used - set(JS_TEXT))
+
+
+def test_the_voice_dialogues_states_are_named() -> None:
+    """The console shows the dialogue's state and what it expects in the reader's words."""
+    states = pytest.importorskip("assistant.voice.states")
+    language_ = pytest.importorskip("assistant.voice.language")
+    from web.pages.voice import JS_TEXT
+
+    keys = {f"state_{s.value}" for s in states.State}
+    keys |= {f"expect_{e}" for e in language_.EXPECTATIONS}
+    assert keys <= set(JS_TEXT), sorted(keys - set(JS_TEXT))

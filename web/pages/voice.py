@@ -66,6 +66,15 @@ JS_TEXT: dict[str, str] = {
     "sayEach": N_("say each phrase after the voice ({khz} kHz)"),
     "tag_heard": N_("heard"), "tag_command": N_("command"), "tag_prompt": N_("prompt"),
     "tag_error": N_("error"), "tag_profile": N_("profile"), "tag_end": N_("end"),
+    # The dialogue's states and what each expects (assistant.voice.states), as shown.
+    "state_sign_on": N_("sign on"), "state_get_work": N_("get work"),
+    "state_aisle": N_("aisle"), "state_slot": N_("slot"), "state_quantity": N_("quantity"),
+    "state_serial": N_("serial"), "state_short_count": N_("short count"),
+    "state_confirm_short": N_("confirm short"), "state_confirm_undo": N_("confirm undo"),
+    "state_confirm_sign_off": N_("confirm sign off"), "state_retry": N_("retry"),
+    "state_ended": N_("ended"), "expect_digits": N_("digits"), "expect_ready": N_("“ready”"),
+    "expect_quantity": N_("a quantity"), "expect_characters": N_("characters"),
+    "expect_yes_no": N_("yes or no"), "expect_none": N_("nothing"),
 }
 
 

@@ -48,6 +48,12 @@
       return values && values[name] !== undefined ? String(values[name]) : whole;
     });
   }
+
+  /* The page's word for a server code (a dialogue state...), else the code made readable. */
+  function known(key, code) {
+    var text = t(key);
+    return text === key ? String(code || "").replace(/_/g, " ") : text;
+  }
   function setText(id, text) { var el = $(id); if (el) { el.textContent = text || ""; } }
 
   function token() {
@@ -345,8 +351,8 @@
       setText("vc-prompt", msg.text);
       var box = $("vc-prompt");
       if (box) { box.dataset.state = msg.state; box.dataset.count = String(S.prompts); }
-      setText("vc-state", t("expects", { state: msg.state.replace(/_/g, " "),
-                                         expect: msg.expect }));
+      setText("vc-state", t("expects", { state: known("state_" + msg.state, msg.state),
+                                         expect: known("expect_" + msg.expect, msg.expect) }));
       log("prompt", msg.text);
       play(msg.audio);
       refreshList();
