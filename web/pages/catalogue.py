@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
 
 from web.i18n import N_, _
-from web.pages.api import ApiError, Auth, auth_from, can
+from web.pages.api import MAX_PAGE, ApiError, Auth, auth_from, can
 from web.pages.masterdata import column, dropdown, grid, number, path, text
 from web.pages.ui import PageContext, card, error_box, field, lines_of, ok_box
 
@@ -180,12 +180,20 @@ def _register_search(dash_app: Dash, ctx: PageContext) -> None:
     def search(_go: int, _submit: int, _changed: Any, *rest: Any) -> tuple[Any, Any]:
         *picked, active, q, auth_data = rest
         params = dict(zip([name for name, _label in FILTERS], picked, strict=True))
+        query = {"q": text(q), "active": "true" if active else None, **params}
+        auth = auth_from(auth_data)
         try:
-            items = ctx.api.get_all("/api/skus", auth_from(auth_data), q=text(q),
-                                    active="true" if active else None, **params)
+            first = ctx.api.get("/api/skus", auth, limit=MAX_PAGE, **query)
+            items, total = list(first["items"]), int(first["total"])
+            if total > len(items):  # a second page, up to the grid's limit
+                items += ctx.api.get("/api/skus", auth, limit=MAX_PAGE, offset=MAX_PAGE,
+                                     **query)["items"]
         except ApiError as exc:
             return [], error_box(exc)
-        return _sku_rows(items), _("SKUs found: {n}", n=len(items))
+        found = _("SKUs found: {n}", n=total)
+        if total > len(items):
+            found += " · " + _("the first {shown} shown: narrow the search", shown=len(items))
+        return _sku_rows(items), found
 
 
 def _register_style(dash_app: Dash, ctx: PageContext) -> None:
