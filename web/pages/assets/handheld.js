@@ -65,12 +65,26 @@
     if (box) { box.textContent = text; box.className = "hh-prompt" + (kind ? " " + kind : ""); }
   }
 
+  /* What was posted or refused, newest first. Kept for the tab's session, so an answer that
+   * arrives while another page is open (the outbox sends from any page) is still seen. */
+  var LOG = "facet-hh-log";
+
   function log(text, kind) {
-    var list = document.getElementById("hh-log");
-    if (!list) { return; }
-    list.insertBefore(el("li", { className: "hh-" + (kind || "info"), text: text }),
-                      list.firstChild);
-    while (list.children.length > 30) { list.removeChild(list.lastChild); }
+    var entries = logged();
+    entries.unshift({ text: text, kind: kind || "info" });
+    window.sessionStorage.setItem(LOG, JSON.stringify(entries.slice(0, 30)));
+    showLog();
+  }
+
+  function logged() {
+    try { return JSON.parse(window.sessionStorage.getItem(LOG) || "[]"); }
+    catch (err) { return []; }
+  }
+
+  function showLog() {
+    fill("hh-log", logged().map(function (entry) {
+      return el("li", { className: "hh-" + entry.kind, text: entry.text });
+    }));
   }
 
   function newKey() {
@@ -608,6 +622,23 @@
         flow.render();
       }
     };
+    /* A refused receipt gives its scans back to its lines, to correct and send again. */
+    flow.refused = function (item) {
+      if (!flow.po || flow.po.number !== item.context.po) { return; }
+      item.body.lines.forEach(function (sent) {
+        flow.lines.forEach(function (ln) {
+          if (ln.line_no !== sent.po_line) { return; }
+          if (ln.serialised) {
+            ln.serials = sent.serials.map(function (s) { return s.code; }).concat(ln.serials);
+          } else {
+            ln.qty = sent.quantity;
+          }
+        });
+      });
+      var lot = document.getElementById("hh-lot");
+      if (lot && !lot.value) { lot.value = item.context.lot; }
+      flow.render();
+    };
     flow.posted = function (item, doc) {
       log(t("rc_done", Object.assign({ doc: doc.number }, item.context)), "ok");
       if (flow.po && flow.po.number === item.context.po) {
@@ -1088,6 +1119,7 @@
     hh.flow = make ? make() : null;
     if (hh.flow) { hh.flow.start(); }
     showStatus();
+    showLog();
   }
 
   setInterval(function () {
