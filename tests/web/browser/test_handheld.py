@@ -253,28 +253,42 @@ def test_a_scan_retried_after_a_dropped_connection_posts_once(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_screenshots(browser: Any, server: LiveServer, shots: Path, lang: str) -> None:
+    """The README's pictures of each screen at work (the screens post nothing here)."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.add_cookies([{"name": "facet_lang", "value": lang, "url": server.url}])
     tab = context.new_page()
     tab.set_default_timeout(20_000)
+
+    def shot(page: str) -> None:
+        tab.wait_for_selector("#hh-prompt:not(:empty)")
+        tab.wait_for_timeout(500)
+        tab.screenshot(path=str(shots / f"handheld-{page}-{lang}.png"))
+
     try:
         with api(server, "admin") as http:
-            po, _ = serialised_po_line(http)
+            po, line = serialised_po_line(http)
+            piece = stocked_piece(server, empty_bins(http, 1)[0])
         sign_in(tab, server, "picker")
         tab.wait_for_selector("#hh-go-pick")
         tab.screenshot(path=str(shots / f"handheld-menu-{lang}.png"))
-        for page in ("pick", "putaway", "count", "sign-on"):
+        for page in ("pick", "count", "sign-on"):
             tab.goto(server.url + f"/hh/{page}")
-            tab.wait_for_selector("#hh-prompt:not(:empty)")
-            tab.wait_for_timeout(600)
-            tab.screenshot(path=str(shots / f"handheld-{page}-{lang}.png"))
+            shot(page)
+        tab.goto(server.url + "/hh/putaway")
+        scan(tab, f"FACET:S:{piece}")
+        tab.wait_for_selector("#hh-suggest h4")
+        shot("putaway")
         signed_in(tab, server, "clerk", "/hh/receive")
         tab.click(f"[data-po='{po}']")
-        tab.wait_for_selector("#hh-lines li")
-        tab.screenshot(path=str(shots / f"handheld-receive-{lang}.png"))
+        tab.click(f"#hh-lines li[data-line='{line['line_no']}']")
+        tab.fill("#hh-lot", "G-2412")
+        scan(tab, "FC9000001")
+        tab.wait_for_selector("#hh-lines li.active small:has-text('FC9000001')")
+        shot("receive")
         tab.goto(server.url + "/hh/transfer")
-        tab.wait_for_selector("#hh-prompt:not(:empty)")
-        tab.screenshot(path=str(shots / f"handheld-transfer-{lang}.png"))
+        scan(tab, piece)
+        tab.wait_for_selector(f"#hh-pieces li[data-serial='{piece}']")
+        shot("transfer")
     finally:
         context.close()
 
