@@ -7,6 +7,7 @@ ledger moves of each piece (``/api/serials/{code}/history``).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from tests.web.browser.conftest import IGNORED, sign_in
 from tests.web.browser.server import LiveServer
+from web.pages.handheld.texts import TEXTS
 
 PHONE = {"width": 390, "height": 844}
 SUPPLIER = "VALENZA"
@@ -412,3 +414,14 @@ def test_a_count_given_in_the_office_is_done_bin_by_bin(phone: Any, server: Live
     with api(server, "admin") as http:
         for piece, bin_code in zip(pieces, bins, strict=True):
             assert history(http, piece)[-1][2] == bin_code  # matched: nothing moved
+
+
+def test_the_script_shows_only_strings_the_page_gives_it() -> None:
+    """Every key the script looks up is one the page translates, and every string is used."""
+    script = (Path(__file__).resolve().parents[3] / "web" / "pages" / "assets" /
+              "handheld.js").read_text(encoding="utf-8")
+    looked_up = set(re.findall(r'\bt\("([a-z_]+)"', script))
+    literals = set(re.findall(r'"([a-z_]+)"', script))
+    assert looked_up <= set(TEXTS), f"not in texts.TEXTS: {looked_up - set(TEXTS)}"
+    assert set(TEXTS) <= literals, f"never shown: {set(TEXTS) - literals}"
+    assert not re.search(r'(textContent|text:)\s*"[A-Za-z]', script), "English typed in the script"

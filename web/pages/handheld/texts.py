@@ -23,7 +23,6 @@ TEXTS: dict[str, str] = {
     "signed_out": N_("Your sign-in has ended: sign in again to send what is waiting."),
     "refused": N_("Refused: {message} ({code})"),
     "unknown": N_("Unknown code {code}."),
-    "looking_up": N_("Looking up {code}…"),
     "not_piece": N_("{code} is not a piece: scan a piece's label or RFID tag."),
     "not_location": N_("{code} is not a bin: scan the bin's label."),
     "piece": N_("{code} · {sku} · lot {lot} · in {location}"),
@@ -31,7 +30,6 @@ TEXTS: dict[str, str] = {
     "not_approved": N_("{code}: lot {lot} is {status}, not approved; it stays where it is."),
     "scanned": N_("{n} scanned"),
     "clear": N_("Clear"),
-    "queued": N_("Waiting to be sent: {what}"),
     # Put away and transfer.
     "pa_scan_piece": N_("Scan a piece to put away."),
     "pa_scan_bin": N_("Scan more pieces, or scan the bin to put {n} away."),
@@ -92,7 +90,6 @@ TEXTS: dict[str, str] = {
     "ct_scan": N_("Count {doc}: scan every piece in {bin}, type other quantities, then Submit."),
     "ct_epcs": N_("RFID reader: paste the EPC list"),
     "ct_add_epcs": N_("Add EPCs"),
-    "ct_extra": N_("found, not listed"),
     "ct_submit": N_("Submit count"),
     "ct_what": N_("count {doc}"),
     "ct_done": N_("Count {doc} is {status}."),
