@@ -24,10 +24,10 @@ PIP_INSTALL := $(PY) -m pip install --quiet $(if $(TORCH_INDEX),--extra-index-ur
 
 # Debian packages: speech synthesis and audio tools (prompts, tests, benches), and sphinxtrain
 # with pocketsphinx's tools (speaker adaptation of the PocketSphinx engine: bw, map_adapt,
-# mk_s2sendump, pocketsphinx_mdef_convert); the tests add a real browser and a CJK font (the
-# Chinese UI in screenshots).
+# mk_s2sendump, pocketsphinx_mdef_convert); the tests add a real browser, a CJK font (the
+# Chinese UI in screenshots) and poppler (label PDFs rasterised and read back).
 DEBIAN_PACKAGES := espeak-ng sox sphinxtrain pocketsphinx
-DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk
+DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils poppler-data
 
 .PHONY: run test install install-test system-deps system-deps-test lint bench clean messages
 
