@@ -137,26 +137,38 @@ def piece_key(value: str) -> str:
     return scanned.code
 
 
+def _epc_matches(session: Session, keys: Sequence[str]) -> tuple[set[str], dict[str, str]]:
+    """Of EPC-shaped ``keys``: those that are serial codes as given, and EPC -> serial code."""
+    codes: set[str] = set()
+    by_epc: dict[str, str] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        upper = [k.upper() for k in chunk]
+        for epc, code in session.execute(
+            select(Serial.epc, Serial.code).where(
+                or_(Serial.epc.in_(upper), Serial.code.in_(chunk))
+            )
+        ):
+            if code in chunk:
+                codes.add(code)
+            if epc is not None:
+                by_epc[epc] = code
+    return codes, by_epc
+
+
 def piece_codes(session: Session, values: Sequence[str]) -> list[str]:
     """Serial codes of scanned pieces (codes, QRs or EPCs), in order; each piece once.
 
-    EPCs are matched case-insensitively. Only codes shaped like an EPC cost a query here, so
-    the usual scan (a serial code or QR) reaches the caller's own lookup untouched; codes that
-    match nothing are left for that lookup to report as unknown.
+    A piece's own code wins over another's EPC; EPCs are matched case-insensitively. Only
+    codes shaped like an EPC cost a query here, so the usual scan (a serial code or QR)
+    reaches the caller's own lookup untouched; codes that match nothing are left for that
+    lookup to report as unknown.
     """
     keys = [piece_key(v) for v in values]
-    candidates = sorted({k.upper() for k in keys if is_epc(k)})
+    candidates = sorted({k for k in keys if is_epc(k)})
     if candidates:
-        by_epc: dict[str, str] = {}
-        for start in range(0, len(candidates), _CHUNK):
-            chunk = candidates[start : start + _CHUNK]
-            by_epc.update(
-                (str(epc), code)
-                for epc, code in session.execute(
-                    select(Serial.epc, Serial.code).where(Serial.epc.in_(chunk))
-                )
-            )
-        keys = [by_epc.get(k.upper(), k) if is_epc(k) else k for k in keys]
+        codes, by_epc = _epc_matches(session, candidates)
+        keys = [by_epc.get(k.upper(), k) if is_epc(k) and k not in codes else k for k in keys]
     seen: set[str] = set()
     for key in keys:
         if key in seen:

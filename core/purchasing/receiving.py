@@ -64,16 +64,19 @@ def _refuse_taken(session: Session, codes: Sequence[str], epcs: Sequence[str]) -
     A scan resolves a piece by code or by EPC, so one piece's EPC must never be another
     piece's code: the scan would name two pieces.
     """
-    names = list(dict.fromkeys([*codes, *epcs]))
-    for start in range(0, len(names), 250):
-        chunk = names[start : start + 250]
+    # EPCs are kept upper case but read in either case: a new code that is an existing EPC
+    # in any case clashes, and so does a new EPC that is an existing code in either case.
+    as_codes = [*codes, *epcs, *(e.lower() for e in epcs)]
+    as_epcs = [*(c.upper() for c in codes if scans.is_epc(c)), *epcs]
+    for start in range(0, max(len(as_codes), len(as_epcs)), 250):
+        names, tags = as_codes[start : start + 250], as_epcs[start : start + 250]
         first = session.execute(
             select(Serial.code, Serial.epc)
-            .where(or_(Serial.code.in_(chunk), Serial.epc.in_(chunk)))
+            .where(or_(Serial.code.in_(names), Serial.epc.in_(tags)))
             .limit(1)
         ).first()
         if first is not None:
-            taken = first.code if first.code in chunk else first.epc
+            taken = first.code if first.code in names else first.epc
             raise SerialError(
                 f"Serial or EPC {taken} already belongs to piece {first.code}.",
                 code="serial-exists",

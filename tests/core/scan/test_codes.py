@@ -131,3 +131,19 @@ def test_locations_resolve_by_code_or_qr_and_refuse_pieces(
     with pytest.raises(NotFoundError) as unknown:
         codes.location(session, "FACET:L:NO-SUCH-BIN")
     assert unknown.value.code == "unknown-location"
+
+
+def test_a_pieces_own_code_wins_over_another_pieces_epc(
+    session: Session, tagged: tuple[list[str], list[str]]
+) -> None:
+    """A lower-case hex code may equal another piece's EPC read in lower case: the code wins,
+    and the EPC in its stored (upper) case still names its own piece."""
+    b = Builder(session)
+    (hexed,) = b.receive("RING-1", "L-1", 1, prefix="e20000000000000000000a0")
+    assert hexed == "e20000000000000000000a0-00000" and not codes.is_epc(hexed)
+    piece = session.query(Serial).filter_by(code=hexed).one()
+    piece.code = "e20000000000000000000a01"  # what an older system may have printed
+    session.flush()
+    _, pieces = tagged
+    assert codes.piece_codes(session, ["e20000000000000000000a01"]) == ["e20000000000000000000a01"]
+    assert codes.piece_codes(session, ["E20000000000000000000A01"]) == [pieces[1]]

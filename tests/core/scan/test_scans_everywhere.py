@@ -160,6 +160,8 @@ def test_labels_of_the_wrong_kind_and_junk_are_clear_4xx(
         ("/api/transfers", _move(bins, to_location="箱子-1"), 404, "unknown-location"),
         ("/api/receipts", _receipt(code="RING-1-Z-0", epc=EPCS[0].upper()), 409,
          "serial-exists"),
+        ("/api/receipts", _receipt(code=EPCS[2], epc=None), 409, "serial-exists"),
+        ("/api/receipts", _receipt(code="RING-1-Z-3", epc=PIECES[0]), 422, "invalid-request"),
         ("/api/receipts", _receipt(code="E2801160600002", epc=None), 201, ""),
         ("/api/receipts", _receipt(code="RING-1-Z-1", epc="e2801160600002"), 409,
          "serial-exists"),
