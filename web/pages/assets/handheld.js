@@ -63,6 +63,8 @@
   function prompt(text, kind) {
     var box = document.getElementById("hh-prompt");
     if (box) { box.textContent = text; box.className = "hh-prompt" + (kind ? " " + kind : ""); }
+    // A refused scan is felt as well as shown: the picker's eyes are on the shelf.
+    if (kind === "bad" && navigator.vibrate) { navigator.vibrate([80, 60, 80]); }
   }
 
   /* What was posted or refused, newest first. Kept for the tab's session, so an answer that
