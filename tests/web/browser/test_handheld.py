@@ -425,3 +425,50 @@ def test_the_script_shows_only_strings_the_page_gives_it() -> None:
     assert looked_up <= set(TEXTS), f"not in texts.TEXTS: {looked_up - set(TEXTS)}"
     assert set(TEXTS) <= literals, f"never shown: {set(TEXTS) - literals}"
     assert not re.search(r'(textContent|text:)\s*"[A-Za-z]', script), "English typed in the script"
+
+
+def test_unserialised_stock_is_picked_and_counted_by_quantity(
+    phone: Any, server: LiveServer
+) -> None:
+    tag = uuid.uuid4().hex[:8].upper()
+    lot = f"HQ-{tag}"
+    with api(server, "admin") as http:
+        (bin_code,) = empty_bins(http, 1)
+        skus = http.get("/api/skus", params={"category": "chain", "limit": 5}).json()["items"]
+        sku = next(s["code"] for s in skus if not s["serialised"])
+        receipt = http.post("/api/receipts", json={
+            "supplier": SUPPLIER, "lots": [{"code": lot, "purchase_date": "2026-11-30"}],
+            "lines": [{"sku": sku, "lot": lot, "quantity": 3}]})
+        assert receipt.status_code == 201, receipt.text
+        assert http.post("/api/qc", json={"lot": lot, "result": "pass"}).status_code == 201
+        assert http.post("/api/putaways", json={"lines": [{
+            "sku": sku, "lot": lot, "quantity": 3, "to_location": bin_code,
+            "from_location": receipt.json()["lines"][0]["to_location"]}]}).status_code == 201
+    with api(server, "manager") as http:
+        order = http.post("/api/orders", json={
+            "channel": "web", "external_id": f"HQ-{tag}", "customer_name": "Handheld Test",
+            "removal_strategy": "named_lot", "lines": [{"sku": sku, "quantity": 2, "lot": lot}]})
+        assert http.post(f"/api/orders/{order.json()['id']}/allocate").json()["complete"]
+        plist = http.post("/api/picklists", json={"order_ids": [order.json()["id"]],
+                                                  "picker": "picker2"}).json()
+
+    signed_in(phone, server, "picker2", "/hh/pick")
+    choice = f"[data-list='{plist['number']}']"
+    phone.wait_for_selector(f"{choice}, #hh-bin")
+    if phone.locator(choice).count():
+        phone.click(choice)
+    phone.wait_for_selector(f"#hh-bin:has-text('{bin_code}')")
+    scan(phone, f"FACET:L:{bin_code}")
+    assert phone.locator("#hh-qty").input_value() == "2"  # what the line asks for
+    phone.click("#hh-confirm")
+    done(phone, f"Picked 2 × {sku} from {bin_code}")
+
+    phone.goto(server.url + "/hh/count")
+    scan(phone, bin_code)
+    phone.wait_for_selector("#hh-lines li input.hh-qty")
+    phone.fill("#hh-lines li input.hh-qty", "1")
+    phone.click("#hh-submit")
+    done(phone, "is closed")
+    with api(server, "admin") as http:
+        stock = http.get("/api/locate", params={"q": bin_code}).json()["rows"]
+        assert [(r["sku"], r["on_hand"]) for r in stock] == [(sku, 1)]
