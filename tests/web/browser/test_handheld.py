@@ -265,6 +265,8 @@ def test_screenshots(browser: Any, server: LiveServer, shots: Path, lang: str) -
         tab.wait_for_selector("#hh-prompt:not(:empty)")
         tab.wait_for_timeout(500)
         tab.screenshot(path=str(shots / f"handheld-{page}-{lang}.png"))
+        # At work, too, the screen is no wider than the phone.
+        assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
     try:
         with api(server, "admin") as http:
