@@ -122,16 +122,22 @@ def stocked_piece(server: LiveServer, bin_code: str, *, epc: str | None = None) 
 def test_receive_putaway_pick_count_by_scans_only(phone: Any, server: LiveServer) -> None:
     tag = uuid.uuid4().hex[:6].upper()
     first, second, lot = f"HH{tag}1", f"HH{tag}2", f"HH-{tag}"
+    epc = uuid.uuid4().hex[:24].upper()
     with api(server, "admin") as http:
         po, line = serialised_po_line(http)
         (bin_code,) = empty_bins(http, 1)
 
-    # Receive against the purchase order: a plain code and a pre-printed label's QR.
+    # Receive against the purchase order: a plain code with its RFID tag paired, and a
+    # pre-printed label's QR.
     sign_in(phone, server, "clerk", "/hh/receive")
     phone.click(f"[data-po='{po}']")
     phone.click(f"#hh-lines li[data-line='{line['line_no']}']")
     phone.fill("#hh-lot", lot)
     scan(phone, first)
+    phone.wait_for_selector(f"#hh-lines small:has-text('{first}')")
+    phone.click("#hh-tag")
+    scan(phone, epc.lower())
+    phone.wait_for_selector(f"#hh-lines small:has-text('{epc.lower()}')")
     scan(phone, f"FACET:S:{second}")
     phone.wait_for_selector(f"#hh-lines li[data-line='{line['line_no']}'] >> text=2 scanned")
     phone.click("#hh-submit")
@@ -139,9 +145,9 @@ def test_receive_putaway_pick_count_by_scans_only(phone: Any, server: LiveServer
     with api(server, "qc") as http:
         assert http.post("/api/qc", json={"lot": lot, "result": "pass"}).status_code == 201
 
-    # Put away: both pieces (one by its QR), the slotting suggestion shown, then the bin's QR.
+    # Put away: both pieces (by the tag and a QR), the slotting suggestion shown, the bin's QR.
     signed_in(phone, server, "picker", "/hh/putaway")
-    scan(phone, first)
+    scan(phone, epc)
     scan(phone, f"FACET:S:{second}")
     phone.wait_for_selector("#hh-pieces li >> nth=1")
     phone.wait_for_selector("#hh-suggest h4")
@@ -183,6 +189,7 @@ def test_receive_putaway_pick_count_by_scans_only(phone: Any, server: LiveServer
         assert one == [("receipt", "V-SUPPLIER", quarantine), ("putaway", quarantine, bin_code),
                        ("pick", bin_code, packing)]
         assert two == [("receipt", "V-SUPPLIER", quarantine), ("putaway", quarantine, bin_code)]
+        assert http.get(f"/api/serials/{first}").json()["epc"] == epc  # kept upper-case
         received = http.get(f"/api/purchase-orders/{po}").json()["lines"]
         assert next(x for x in received if x["line_no"] == line["line_no"])[
             "received_quantity"] == line["received_quantity"] + 2

@@ -512,7 +512,9 @@
         if (ln.serialised) {
           parts.push(el("span", { className: "hh-count",
                                   text: t("scanned", { n: ln.serials.length }) }));
-          parts.push(el("small", { text: ln.serials.join(" ") }));
+          parts.push(el("small", { text: ln.serials.map(function (p) {
+            return p.epc ? t("rc_tagged", { code: p.code, epc: p.epc }) : p.code;
+          }).join(" ") }));
         } else {
           parts.push(quantity(ln, ln.qty || ""));
         }
@@ -531,6 +533,7 @@
       ]);
       fill("hh-actions", [
         button(t("rc_submit"), "submit", { className: "hh-btn primary", id: "hh-submit" }),
+        button(t("rc_tag"), "tag", { id: "hh-tag" }),
         button(t("clear"), "clear"), button(t("rc_other_po"), "others")]);
     };
     flow.date = function () {
@@ -583,12 +586,26 @@
         ln = flow.lines[flow.active];
       }
       if (!ln) { prompt(t("rc_nothing"), "bad"); return null; }
-      var taken = flow.lines.some(function (l) { return l.serials.indexOf(code) >= 0; });
+      var taken = flow.lines.some(function (l) {
+        return l.serials.some(function (p) { return p.code === code || p.epc === code; });
+      });
       if (taken) { prompt(t("already", { code: code }), "bad"); return null; }
-      ln.serials.push(code);
+      if (flow.tagging) {  // this scan is the RFID tag of the piece scanned before it
+        flow.tagging.epc = code;
+        flow.tagging = null;
+      } else {
+        ln.serials.push({ code: code });
+      }
       prompt(t("rc_scan"));
       flow.render();
       return null;
+    };
+    /* The next scan is the RFID tag of the last piece scanned (read by the reader's wedge). */
+    flow.tag = function () {
+      var ln = flow.lines[flow.active], last = ln ? ln.serials[ln.serials.length - 1] : null;
+      if (!last) { prompt(t("rc_nothing"), "bad"); return; }
+      flow.tagging = last;
+      prompt(t("rc_tag_next", { code: last.code }));
     };
     flow.submit = function () {
       var lot = (document.getElementById("hh-lot") || {}).value || "";
@@ -598,7 +615,9 @@
       }).map(function (ln) {
         return { sku: ln.sku, lot: lot.trim(), po_line: ln.line_no,
                  quantity: ln.serialised ? ln.serials.length : ln.qty,
-                 serials: ln.serials.map(function (c) { return { code: c }; }) };
+                 serials: ln.serials.map(function (p) {
+                   return p.epc ? { code: p.code, epc: p.epc } : { code: p.code };
+                 }) };
       });
       if (!lines.length) { prompt(t("rc_nothing"), "bad"); return; }
       var n = lines.reduce(function (sum, ln) { return sum + ln.quantity; }, 0);
@@ -607,6 +626,7 @@
       if (flow.into) { body.to_location = flow.into.scan; }
       post("receipt", "/api/receipts", body, t("rc_what", { n: n, po: flow.po.number }),
            { n: n, po: flow.po.number, lot: lot.trim() });
+      flow.tagging = null;
       flow.lines.forEach(function (ln) { ln.serials = []; ln.qty = 0; });
       flow.render();
     };
@@ -617,10 +637,12 @@
         flow.render();
       }
       else if (action === "submit") { flow.submit(); }
+      else if (action === "tag") { flow.tag(); }
       else if (action === "others") { flow.start(); }
       else if (action === "clear") {
         flow.lines.forEach(function (ln) { ln.serials = []; ln.qty = 0; });
         flow.into = null;
+        flow.tagging = null;
         flow.render();
       }
     };
@@ -631,7 +653,7 @@
         flow.lines.forEach(function (ln) {
           if (ln.line_no !== sent.po_line) { return; }
           if (ln.serialised) {
-            ln.serials = sent.serials.map(function (s) { return s.code; }).concat(ln.serials);
+            ln.serials = sent.serials.concat(ln.serials);
           } else {
             ln.qty = sent.quantity;
           }

@@ -58,6 +58,9 @@ TEXTS: dict[str, str] = {
     "rc_what": N_("receive {n} on {po}"),
     "rc_done": N_("Received {n} on {po} ({doc}); lot {lot} waits for QC."),
     "rc_other_po": N_("Other order"),
+    "rc_tag": N_("Pair RFID tag"),
+    "rc_tag_next": N_("Now read the RFID tag of {code}."),
+    "rc_tagged": N_("{code} (tag {epc})"),
     # Pick.
     "pk_choose": N_("Choose a pick list."),
     "pk_none": N_("No pick list is waiting for you."),
