@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -156,3 +157,40 @@ def test_the_voice_dialogues_states_are_named() -> None:
     keys = {f"state_{s.value}" for s in states.State}
     keys |= {f"expect_{e}" for e in language_.EXPECTATIONS}
     assert keys <= set(JS_TEXT), sorted(keys - set(JS_TEXT))
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    ({}, "en"), ({"Accept-Language": "zh-CN,zh;q=0.9"}, "zh"),
+    ({"Accept-Language": "zh-CN", "Cookie": "facet_lang=en"}, "en"),
+    ({"Accept-Language": "en-GB", "Cookie": "facet_lang=zh"}, "zh"),
+])
+def test_the_page_is_drawn_in_the_requests_language(db_url: str, headers: dict[str, str],
+                                                    expected: str) -> None:
+    """<html lang> and the sign-in page follow the cookie, else the browser's preference."""
+    from fastapi.testclient import TestClient
+
+    from core import CoreSettings
+    from web.app import Settings, create_app
+
+    settings = Settings(core=CoreSettings(database_url=db_url, secret_key="k" * 48))
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/", headers=headers)
+        assert page.status_code == 200
+        assert f'<html lang="{expected}">' in page.text
+        switch = _component(client.get("/_dash-layout", headers=headers).json(), "lang-switch")
+        assert switch["value"] == expected
+        assert {o["label"] for o in switch["options"]} == {"English", "中文"}
+
+
+def _component(tree: object, element_id: str) -> dict[str, Any]:
+    """The props of the component with ``element_id`` in a Dash layout's JSON."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == element_id:
+                return dict(node["props"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    raise AssertionError(f"no {element_id} in the layout")
