@@ -71,6 +71,11 @@ class LiveHub:
         bus.subscribe(Event, self._on_event)
 
     @property
+    def closed(self) -> bool:
+        """Whether the loop serving the websockets has closed (no client can be reached)."""
+        return self._loop.is_closed()
+
+    @property
     def clients(self) -> int:
         """How many browsers are connected."""
         return len(self._clients)

@@ -24,9 +24,12 @@ live_router = APIRouter(tags=["live"])
 
 
 def hub_for(websocket: WebSocket) -> LiveHub:
-    """The app's hub, created on the serving loop by the first connection."""
+    """The app's hub, created on the serving loop by the first connection (again if that loop
+    has closed: an app served anew, as a test client does per connection outside its block)."""
     wired = services_of(websocket.app)
-    if wired.live_hub is None:
+    if wired.live_hub is None or wired.live_hub.closed:
+        if wired.live_hub is not None:
+            wired.live_hub.close()  # its loop is gone: stop it listening to the bus
         wired.live_hub = LiveHub(wired.bus, asyncio.get_running_loop(), wired.db)
     return wired.live_hub
 
