@@ -238,13 +238,8 @@ def pickers(session: Session) -> list[User]:
         .order_by(User.username)))
 
 
-def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str) -> Document:
-    """Give a pick list to a picker (``pick:assign``): from now on only they may work it.
-
-    The previous assignee loses the right to confirm, short, skip or undo its lines; a
-    cancelled list cannot be reassigned (``pick-list-closed``). The audit entry names both.
-    """
-    require(actor, "pick:assign")
+def _locked_pick_list(session: Session, number: str) -> Document:
+    """The pick list numbered ``number``, row-locked for a change of assignee."""
     doc = session.scalar(
         select(Document)
         .where(Document.number == number, Document.kind == DocKind.PICK)
@@ -252,14 +247,28 @@ def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str
     )
     if doc is None:
         raise NotFoundError(f"No pick list numbered '{number}'.", code="unknown-pick-list")
+    return doc
+
+
+def _assignee_name(session: Session, doc: Document) -> str | None:
+    """The user name of the list's assignee, if it has one."""
+    if not doc.assignee_id:
+        return None
+    return session.scalar(select(User.username).where(User.id == doc.assignee_id))
+
+
+def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str) -> Document:
+    """Give a pick list to a picker (``pick:assign``): from now on only they may work it.
+
+    The previous assignee loses the right to confirm, short, skip or undo its lines; a
+    cancelled list cannot be reassigned (``pick-list-closed``). The audit entry names both.
+    """
+    require(actor, "pick:assign")
+    doc = _locked_pick_list(session, number)
     if doc.status == DocStatus.CANCELLED:
         raise ConflictError(f"Pick list {number} is cancelled.", code="pick-list-closed")
     user = _picker(session, picker)
-    previous = (
-        session.scalar(select(User.username).where(User.id == doc.assignee_id))
-        if doc.assignee_id
-        else None
-    )
+    previous = _assignee_name(session, doc)
     doc.assignee_id = user.id
     session.flush()
     audit.record(
@@ -275,20 +284,10 @@ def assign_pick_list(session: Session, *, actor: Actor, number: str, picker: str
 def unassign_pick_list(session: Session, *, actor: Actor, number: str) -> Document:
     """Take a pick list back from its picker (``pick:assign``): the next to work it claims it."""
     require(actor, "pick:assign")
-    doc = session.scalar(
-        select(Document)
-        .where(Document.number == number, Document.kind == DocKind.PICK)
-        .with_for_update()
-    )
-    if doc is None:
-        raise NotFoundError(f"No pick list numbered '{number}'.", code="unknown-pick-list")
+    doc = _locked_pick_list(session, number)
     if doc.status != DocStatus.OPEN:
         raise ConflictError(f"Pick list {number} is {doc.status}.", code="pick-list-closed")
-    previous = (
-        session.scalar(select(User.username).where(User.id == doc.assignee_id))
-        if doc.assignee_id
-        else None
-    )
+    previous = _assignee_name(session, doc)
     doc.assignee_id = None
     session.flush()
     audit.record(session, actor=actor.username, action="pick.unassign", entity=doc.number,
