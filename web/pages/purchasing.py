@@ -22,6 +22,7 @@ from web.pages.ui import (
     grid,
     ok_box,
     status_name,
+    when,
 )
 
 __all__ = ["order_lines", "order_view", "register", "tabs"]
@@ -116,7 +117,7 @@ def order_view(order: dict[str, Any]) -> html.Div:
     receipts = ", ".join(order["receipts"]) or _("none yet")
     return html.Div([
         html.H4(f"{order['number']} · {order['supplier']} · {status_name(order['status'])} · "
-                + _("expected {date}", date=order["expected_on"])),
+                + _("expected {date}", date=when(order["expected_on"], day_only=True))),
         html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)]),
         html.P(_("Total {total}; receipts: {receipts}.", total=order["total_cost"],
                  receipts=receipts), className="hint"),
