@@ -208,10 +208,12 @@ def _register_tree(dash_app: Dash, ctx: PageContext) -> None:
 
     @dash_app.callback(
         Output("loc-node", "data"), Input({"type": "loc-node", "code": ALL}, "n_clicks"),
-        prevent_initial_call=True,
+        State("loc-node", "data"), prevent_initial_call=True,
     )
-    def choose(clicks: list[int | None]) -> Any:
-        if not trigger.triggered_id or not any(clicks):
+    def choose(clicks: list[int | None], current: str | None) -> Any:
+        # A click on the node already chosen only folds or unfolds it: its bins and a form
+        # being filled in for it are left as they are.
+        if not trigger.triggered_id or not any(clicks) or trigger.triggered_id["code"] == current:
             return no_update
         return trigger.triggered_id["code"]
 
@@ -297,6 +299,8 @@ def _register_forms(dash_app: Dash, ctx: PageContext) -> None:
         if rows and len(rows) == 1 and trigger.triggered_id != "loc-node":
             fresh = {r["code"]: r for r in data or []}  # a selection keeps its first data
             return edit_panel(fresh.get(rows[0]["code"], rows[0]))
+        if set(trigger.triggered_prop_ids) == {"loc-grid.rowData"}:
+            return no_update  # the node's bins were re-read: the node's form is still right
         if not node:
             return edit_panel(None)
         try:
