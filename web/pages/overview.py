@@ -32,6 +32,7 @@ KINDS = {
     "receipt": N_("receipt"), "putaway": N_("putaway"), "pick": N_("pick"),
     "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
     "count": N_("count"), "count variance": N_("count variance"), "recall": N_("recall"),
+    "correction": N_("correction"),
 }
 #: Order statuses and alert severities as the axes show them.
 LABELS = {
@@ -70,8 +71,18 @@ def _label(code: str) -> str:
     return _(known) if known else code.replace("_", " ")
 
 
+def _by_kind(moves: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Moves per reason, corrections (``correction: <why>``, free text) as one kind."""
+    kinds: dict[str, list[int]] = {}
+    for reason, counts in moves.items():
+        kind = "correction" if reason.startswith("correction:") else reason
+        kinds[kind] = [a + b for a, b in zip(kinds.get(kind, [0] * len(counts)), counts,
+                                             strict=True)]
+    return kinds
+
+
 def _moves_figure(daily: dict[str, Any]) -> go.Figure:
-    days, moves = daily["days"], daily["moves"]
+    days, moves = daily["days"], _by_kind(daily["moves"])
     fig = go.Figure([go.Bar(name=_label(kind), x=days, y=moves[kind])
                      for kind in (*KINDS, *sorted(set(moves) - set(KINDS)))
                      if kind in moves and any(moves[kind])])

@@ -157,7 +157,7 @@ def test_receive_putaway_pick_count_by_scans_only(phone: Any, server: LiveServer
     # Pick one of them for an order that names the new lot.
     with api(server, "manager") as http:
         order = http.post("/api/orders", json={
-            "channel": "web", "external_id": f"HH-{tag}", "customer_name": "Handheld Test",
+            "channel": "web", "external_id": f"HH-{tag}", "customer_name": "Lin Mei",
             "removal_strategy": "named_lot",
             "lines": [{"sku": line["sku"], "quantity": 1, "lot": lot}]}).json()
         assert http.post(f"/api/orders/{order['id']}/allocate").json()["complete"]
@@ -313,7 +313,7 @@ def test_pick_skip_short_and_undo_by_scan(phone: Any, server: LiveServer) -> Non
     with api(server, "manager") as http:
         order = http.post("/api/orders", json={
             "channel": "web", "external_id": f"HS-{uuid.uuid4().hex[:8]}",
-            "customer_name": "Handheld Test", "removal_strategy": "named_lot",
+            "customer_name": "Lin Mei", "removal_strategy": "named_lot",
             "lines": [{"sku": f["sku"], "quantity": 1, "lot": f["lot"]} for f in found]}).json()
         assert http.post(f"/api/orders/{order['id']}/allocate").json()["complete"]
         plist = http.post("/api/picklists", json={"order_ids": [order["id"]],
@@ -455,7 +455,7 @@ def test_unserialised_stock_is_picked_and_counted_by_quantity(
             "from_location": receipt.json()["lines"][0]["to_location"]}]}).status_code == 201
     with api(server, "manager") as http:
         order = http.post("/api/orders", json={
-            "channel": "web", "external_id": f"HQ-{tag}", "customer_name": "Handheld Test",
+            "channel": "web", "external_id": f"HQ-{tag}", "customer_name": "Lin Mei",
             "removal_strategy": "named_lot", "lines": [{"sku": sku, "quantity": 2, "lot": lot}]})
         assert http.post(f"/api/orders/{order.json()['id']}/allocate").json()["complete"]
         plist = http.post("/api/picklists", json={"order_ids": [order.json()["id"]],

@@ -856,7 +856,7 @@
         var last = flow.done.pop();
         if (!last) { prompt(t("pk_nothing_undo"), "bad"); return; }
         var undo = { sku: last.sku, bin: last.from_location };
-        post("undo", "/api/picks/" + last.id + "/undo", { reason: "undone on the handheld" },
+        post("undo", "/api/picks/" + last.id + "/undo", undefined,
              t("pk_undo_what", undo), undo);
         flow.order.unshift(Object.assign(last, { bin: null, serials: [] }));
         flow.render();
