@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from core import CoreSettings, Database
 from core.documents.schemas import LotIn, ReceiptCreate, ReceiptLineIn, SerialIn
 from core.purchasing import receiving
-from tests.builders import PASSWORD, Builder
+from tests.builders import Builder
+from tests.http import error_code, login
 from web.app import Settings, create_app
 
 USERS = {"mia": "manager", "cleo": "clerk", "pia": "picker"}
@@ -38,16 +39,8 @@ def seed(db: Database) -> str:
         return receipt.number
 
 
-def login(client: TestClient, username: str) -> dict[str, str]:
-    """Bearer headers for a person the builder made."""
-    answer = client.post("/api/auth/token", data={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def error_code(answer: Any) -> str:
-    """The stable code of an error answer."""
-    return str(answer.json()["error"]["code"])
 
 
 @pytest.fixture

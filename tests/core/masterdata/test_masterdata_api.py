@@ -4,7 +4,6 @@ location tree and the bins below a node, and changing and retiring suppliers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +11,8 @@ from sqlalchemy import func, select
 
 from core import CoreSettings, Database
 from core.catalogue.models import Sku
-from tests.builders import PASSWORD, Builder
+from tests.builders import Builder
+from tests.http import error_code, login
 from web.app import Settings, create_app
 
 USERS = {"mia": "manager", "cleo": "clerk", "pia": "picker"}
@@ -35,18 +35,12 @@ def client(db: Database, db_url: str) -> Iterator[TestClient]:
         yield test_client
 
 
-def _login(client: TestClient, username: str) -> dict[str, str]:
-    answer = client.post("/api/auth/token", data={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def _code(answer: Any) -> str:
-    return str(answer.json()["error"]["code"])
 
 
 def test_a_size_run_adds_every_size_or_none(client: TestClient, db: Database) -> None:
-    mia, cleo = _login(client, "mia"), _login(client, "cleo")
+    mia, cleo = login(client, "mia"), login(client, "cleo")
     style = {"code": "AUR", "name": "Aurora ring", "category": "ring", "collection": "Aurora"}
     assert client.post("/api/styles", json=style, headers=mia).status_code == 201
     denied = client.post("/api/styles/AUR/size-run", json=RUN, headers=cleo)
@@ -59,7 +53,7 @@ def test_a_size_run_adds_every_size_or_none(client: TestClient, db: Database) ->
     # One code taken: nothing of the second run is added.
     again = client.post("/api/styles/AUR/size-run", json={**RUN, "sizes": ["8", "6"]},
                         headers=mia)
-    assert again.status_code == 409 and _code(again) == "sku-exists"
+    assert again.status_code == 409 and error_code(again) == "sku-exists"
     assert "AUR-RG-6" in again.json()["error"]["message"]
     with db.read() as session:
         assert session.scalar(select(func.count(Sku.id)).where(Sku.code == "AUR-RG-8")) == 0
@@ -71,13 +65,13 @@ def test_a_size_run_adds_every_size_or_none(client: TestClient, db: Database) ->
     ):
         refused = client.post("/api/styles/AUR/size-run", json=body, headers=mia)
         assert refused.status_code == status, refused.text
-        assert _code(refused) == code
+        assert error_code(refused) == code
     unknown = client.post("/api/styles/NOPE/size-run", json=RUN, headers=mia)
-    assert unknown.status_code == 404 and _code(unknown) == "unknown-style"
+    assert unknown.status_code == 404 and error_code(unknown) == "unknown-style"
 
 
 def test_skus_filter_by_every_jewellery_attribute(client: TestClient) -> None:
-    mia = _login(client, "mia")
+    mia = login(client, "mia")
     client.post("/api/styles", json={"code": "AUR", "name": "Aurora ring", "category": "ring",
                                      "collection": "Aurora"}, headers=mia)
     client.post("/api/styles/AUR/size-run", json=RUN, headers=mia)
@@ -90,18 +84,18 @@ def test_skus_filter_by_every_jewellery_attribute(client: TestClient) -> None:
     active = client.get("/api/skus", params={"collection": "Aurora", "active": "true"},
                         headers=mia)
     assert [s["code"] for s in active.json()["items"]] == ["AUR-RG-6", "AUR-RG-7.5"]
-    values = client.get("/api/catalogue/attributes", headers=_login(client, "pia")).json()
+    values = client.get("/api/catalogue/attributes", headers=login(client, "pia")).json()
     assert values["size"] == ["5", "6", "7", "7.5"] and values["stone"] == ["diamond"]
     assert "ring" in values["category"] and values["colour"] == ["rose"]
     heavier = client.patch("/api/skus/AUR-RG-6", json={"net_weight_g": 9.0}, headers=mia)
-    assert heavier.status_code == 422 and _code(heavier) == "net-over-gross"
+    assert heavier.status_code == 422 and error_code(heavier) == "net-over-gross"
     named = client.patch("/api/styles/AUR", json={"name": None, "collection": None}, headers=mia)
     assert named.status_code == 200 and named.json()["name"] == "Aurora ring"
     assert named.json()["collection"] is None
 
 
 def test_the_tree_counts_bins_and_lists_them_at_any_depth(client: TestClient) -> None:
-    mia, pia = _login(client, "mia"), _login(client, "pia")
+    mia, pia = login(client, "mia"), login(client, "pia")
     capacity = client.patch("/api/locations/A01-01-1-01", json={"capacity": 40}, headers=mia)
     assert capacity.status_code == 200
     tree = client.get("/api/locations/tree", headers=pia).json()
@@ -120,11 +114,11 @@ def test_the_tree_counts_bins_and_lists_them_at_any_depth(client: TestClient) ->
     assert [b["check_digits"] for b in seen.json()["items"]] == ["42"]
     assert client.get("/api/locations/A01-01-1-09/bins", headers=mia).json()["total"] == 0
     missing = client.get("/api/locations/NOPE/bins", headers=mia)
-    assert missing.status_code == 404 and _code(missing) == "unknown-location"
+    assert missing.status_code == 404 and error_code(missing) == "unknown-location"
 
 
 def test_suppliers_change_and_retire(client: TestClient) -> None:
-    mia, cleo = _login(client, "mia"), _login(client, "cleo")
+    mia, cleo = login(client, "mia"), login(client, "cleo")
     denied = client.patch("/api/suppliers/SUP1", json={"name": "X"}, headers=cleo)
     assert denied.status_code == 403
     changed = client.patch("/api/suppliers/SUP1", headers=mia, json={
@@ -138,7 +132,7 @@ def test_suppliers_change_and_retire(client: TestClient) -> None:
     for body, code in (({"country": "Italy"}, "invalid-request"), ({"name": None}, "supplier-name"),
                        ({"active": None}, "supplier-active"), ({"code": "X"}, "invalid-request")):
         refused = client.patch("/api/suppliers/SUP1", json=body, headers=mia)
-        assert refused.status_code == 422 and _code(refused) == code, refused.text
+        assert refused.status_code == 422 and error_code(refused) == code, refused.text
     assert client.patch("/api/suppliers/NOPE", json={}, headers=mia).status_code == 404
     retired = client.patch("/api/suppliers/SUP1", json={"active": False}, headers=mia)
     assert retired.json()["active"] is False
@@ -146,6 +140,6 @@ def test_suppliers_change_and_retire(client: TestClient) -> None:
     order = {"supplier": "SUP1", "expected_on": "2026-12-01",
              "lines": [{"sku": "RING-1", "quantity": 1, "unit_cost": "10"}]}
     refused = client.post("/api/purchase-orders", json=order, headers=mia)
-    assert refused.status_code == 422 and _code(refused) == "supplier-inactive"
+    assert refused.status_code == 422 and error_code(refused) == "supplier-inactive"
     client.patch("/api/suppliers/SUP1", json={"active": True}, headers=mia)
     assert client.post("/api/purchase-orders", json=order, headers=mia).status_code == 201

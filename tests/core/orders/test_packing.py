@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,7 +23,8 @@ from core.documents.schemas import (
 from core.locations.models import Location
 from core.orders.integrity import verify_stock
 from core.purchasing import receiving
-from tests.builders import PASSWORD, Builder
+from tests.builders import Builder
+from tests.http import error_code, login
 from web.app import Settings, create_app
 
 USERS = {"mia": "manager", "cleo": "clerk", "pia": "picker", "aud": "finance_auditor"}
@@ -62,14 +62,8 @@ def receiving_body() -> ReceiptCreate:
                  SerialIn(code="R-3")])])
 
 
-def _login(client: TestClient, username: str) -> dict[str, str]:
-    answer = client.post("/api/auth/token", data={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def _code(answer: Any) -> str:
-    return str(answer.json()["error"]["code"])
 
 
 @pytest.fixture
@@ -82,7 +76,7 @@ def app(db: Database, db_url: str) -> Iterator[tuple[TestClient, dict[str, str]]
 
 def _picked_order(client: TestClient, digits: dict[str, str]) -> tuple[int, str]:
     """An order allocated, put on a pick list by the clerk and picked by the picker."""
-    clerk, picker = _login(client, "cleo"), _login(client, "pia")
+    clerk, picker = login(client, "cleo"), login(client, "pia")
     order_id = client.post("/api/orders", json=ORDER, headers=clerk).json()["id"]
     assert client.post(f"/api/orders/{order_id}/allocate", headers=clerk).json()["complete"]
     plist = client.post("/api/picklists", json={"wave": 5, "picker": "pia"}, headers=clerk)
@@ -107,7 +101,7 @@ def test_packing_check_names_matched_missing_and_extra(
         app: tuple[TestClient, dict[str, str]]) -> None:
     client, digits = app
     order_id, _ = _picked_order(client, digits)
-    clerk = _login(client, "cleo")
+    clerk = login(client, "cleo")
     check = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk, json={
         "pieces": [EPC, "R-1", "R-3", "CHAIN-1", "CHAIN-1", "FACET:L:PACK", "NOPE-9",
                    "FACET:S:"]})
@@ -134,11 +128,11 @@ def test_ship_with_parcel_verified_and_retried_once(
         app: tuple[TestClient, dict[str, str]], db: Database) -> None:
     client, digits = app
     order_id, number = _picked_order(client, digits)
-    clerk, picker = _login(client, "cleo"), _login(client, "pia")
+    clerk, picker = login(client, "cleo"), login(client, "pia")
     parcel = {"parcels": 2, "weight_kg": 0.4, "carrier": "SF Express", "tracking": "SF123"}
     wrong = client.post(f"/api/orders/{order_id}/ship", headers=clerk,
                         json={"parcel": parcel, "pieces": ["R-1", "CHAIN-1"]})
-    assert wrong.status_code == 409 and _code(wrong) == "packing-mismatch"
+    assert wrong.status_code == 409 and error_code(wrong) == "packing-mismatch"
     assert "R-2" in wrong.json()["error"]["message"]
     assert _shipments(db, order_id) == 0  # the refusal posted nothing
     denied = client.post(f"/api/orders/{order_id}/ship", headers=picker, json={"parcel": parcel})
@@ -157,7 +151,7 @@ def test_ship_with_parcel_verified_and_retried_once(
     assert sum(ln["quantity"] for ln in shipped["lines"]) == 5
     assert _shipments(db, order_id) == 1
     twice = client.post(f"/api/orders/{order_id}/ship", headers=clerk, json=body)
-    assert twice.status_code == 409 and _code(twice) == "order-not-shippable"
+    assert twice.status_code == 409 and error_code(twice) == "order-not-shippable"
     trail = client.get(f"/api/orders/{order_id}/trail", headers=picker).json()
     assert [s["number"] for s in trail["shipments"]] == [shipped["number"]]
     assert trail["shipments"][0]["parcel"]["tracking"] == "SF123"
@@ -172,16 +166,16 @@ def test_ship_with_parcel_verified_and_retried_once(
 def test_ship_without_body_still_works_and_packing_needs_picks_done(
         app: tuple[TestClient, dict[str, str]]) -> None:
     client, digits = app
-    clerk, auditor = _login(client, "cleo"), _login(client, "aud")
+    clerk, auditor = login(client, "cleo"), login(client, "aud")
     order_id = client.post("/api/orders", json=ORDER, headers=clerk).json()["id"]
     client.post(f"/api/orders/{order_id}/allocate", headers=clerk)
     client.post("/api/picklists", json={"order_ids": [order_id]}, headers=clerk)
     still = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk, json={})
-    assert still.status_code == 409 and _code(still) == "picks-open"
+    assert still.status_code == 409 and error_code(still) == "picks-open"
     assert client.post(f"/api/orders/{order_id}/packing/check", headers=auditor,
                        json={}).status_code == 403
     missing = client.post("/api/orders/999999/packing/check", headers=clerk, json={})
-    assert missing.status_code == 404 and _code(missing) == "unknown-order"
+    assert missing.status_code == 404 and error_code(missing) == "unknown-order"
     junk = client.post(f"/api/orders/{order_id}/packing/check", headers=clerk,
                        json={"pieces": ["x" * 200]})
     assert junk.status_code == 422
@@ -196,7 +190,7 @@ def test_ship_without_body_still_works_and_packing_needs_picks_done(
 
 def test_unassign_pick_list(app: tuple[TestClient, dict[str, str]]) -> None:
     client, _ = app
-    manager, clerk = _login(client, "mia"), _login(client, "cleo")
+    manager, clerk = login(client, "mia"), login(client, "cleo")
     order_id = client.post("/api/orders", json=ORDER, headers=clerk).json()["id"]
     client.post(f"/api/orders/{order_id}/allocate", headers=clerk)
     number = client.post("/api/picklists", json={"order_ids": [order_id], "picker": "pia"},
@@ -204,21 +198,21 @@ def test_unassign_pick_list(app: tuple[TestClient, dict[str, str]]) -> None:
     names = [p["username"] for p in client.get("/api/pickers", headers=manager).json()]
     assert {"pia", "cleo", "mia"} <= set(names) and "aud" not in names
     assert names == sorted(names)
-    assert client.get("/api/pickers", headers=_login(client, "aud")).status_code == 403
+    assert client.get("/api/pickers", headers=login(client, "aud")).status_code == 403
     denied = client.delete(f"/api/picklists/{number}/assign", headers=clerk)
     assert denied.status_code == 403
     freed = client.delete(f"/api/picklists/{number}/assign", headers=manager)
     assert freed.status_code == 200 and freed.json()["picker"] is None
     unknown = client.delete("/api/picklists/PCK-999999/assign", headers=manager)
-    assert unknown.status_code == 404 and _code(unknown) == "unknown-pick-list"
+    assert unknown.status_code == 404 and error_code(unknown) == "unknown-pick-list"
     skipped = client.post(f"/api/picks/{freed.json()['lines'][0]['id']}/skip",
-                          headers=_login(client, "pia"))
+                          headers=login(client, "pia"))
     assert skipped.status_code == 200 and skipped.json()["line"]["skipped"] == 1
 
 
 def test_order_search_by_number_or_channel(app: tuple[TestClient, dict[str, str]]) -> None:
     client, _ = app
-    clerk = _login(client, "cleo")
+    clerk = login(client, "cleo")
     for ext, channel in (("WEB_100%", "web"), ("WEB-200", "web"), ("T-1", "tmall")):
         made = client.post("/api/orders", headers=clerk, json={**ORDER, "external_id": ext,
                                                                "channel": channel})
@@ -237,7 +231,7 @@ def test_order_search_by_number_or_channel(app: tuple[TestClient, dict[str, str]
 def test_trail_hides_bins_under_the_readers_blind_count(
         app: tuple[TestClient, dict[str, str]]) -> None:
     client, _ = app
-    manager, clerk, picker = _login(client, "mia"), _login(client, "cleo"), _login(client, "pia")
+    manager, clerk, picker = login(client, "mia"), login(client, "cleo"), login(client, "pia")
     order_id = client.post("/api/orders", json=ORDER, headers=clerk).json()["id"]
     client.post(f"/api/orders/{order_id}/allocate", headers=clerk)
     client.post("/api/picklists", json={"order_ids": [order_id]}, headers=clerk)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from core import CoreSettings, Database
+from core import Database
 from core.documents.models import DocKind, Document
 from core.documents.schemas import (
     LotIn,
@@ -23,8 +19,7 @@ from core.documents.schemas import (
 )
 from core.ledger.models import StockMove
 from core.purchasing import receiving
-from tests.builders import PASSWORD, Builder
-from web.app import Settings, create_app
+from tests.builders import Builder
 
 USERS = {"mia": "manager", "cleo": "clerk", "pia": "picker"}
 #: Tags as an RFID reader reports them (lower case: the books keep them upper case).
@@ -55,24 +50,10 @@ def seed(db: Database) -> list[str]:
     return bins
 
 
-@contextmanager
-def api(db_url: str) -> Iterator[TestClient]:
-    """A test client on the real app, bound to ``db_url``."""
-    settings = Settings(core=CoreSettings(database_url=db_url, secret_key="scan-test-key-" * 4))
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
-def login(client: TestClient, username: str) -> dict[str, str]:
-    """Bearer headers for a person made with the builder's password."""
-    answer = client.post("/api/auth/token", data={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def error_code(answer: Any) -> str:
-    """The stable code of an error answer."""
-    return str(answer.json()["error"]["code"])
 
 
 def moves_of(db: Database, kind: DocKind) -> int:

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from core import Database
 from core.documents.models import DocKind
 from core.locations.presence import ZonePresence
-from tests.core.scan.support import EPCS, PIECES, api, documents_of, login, moves_of, seed
+from tests.core.scan.support import EPCS, PIECES, documents_of, moves_of, seed
+from tests.http import api_client as api
+from tests.http import login
 
 Request = tuple[str, dict[str, Any]]
 

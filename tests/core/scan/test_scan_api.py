@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import Database
-from tests.core.scan.support import EPCS, PIECES, api, error_code, login, seed
+from tests.core.scan.support import EPCS, PIECES, seed
+from tests.http import api_client as api
+from tests.http import error_code, login
 
 
 @pytest.fixture

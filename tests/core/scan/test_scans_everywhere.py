@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 
 from core import Database
 from core.documents.models import DocKind
-from tests.core.scan.support import EPCS, PIECES, api, error_code, login, moves_of, seed
+from tests.core.scan.support import EPCS, PIECES, moves_of, seed
+from tests.http import api_client as api
+from tests.http import error_code, login
 
 NEW_EPCS = [f"e2801160600003{i:02x}00000000" for i in range(3)]
 
