@@ -43,19 +43,30 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, server: LiveServer) -> Iterator[Any]:
-    """A fresh browser context (own session storage); fails the test on any console error."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+@contextmanager
+def checked_tab(browser: Any, *, timeout_ms: int = 15_000, allowed: tuple[str, ...] = (),
+                **options: Any) -> Iterator[Any]:
+    """A tab in a fresh context (``options``: Playwright's, such as the viewport); on the way
+    out, no error may have reached its console but the ``IGNORED`` and ``allowed`` ones."""
+    context = browser.new_context(**options)
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(timeout_ms)
     errors: list[str] = []
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: errors.append(str(e)))
-    yield tab
-    context.close()
-    real = [e for e in errors if not any(word in e for word in IGNORED)]
+    try:
+        yield tab
+    finally:
+        context.close()
+    real = [e for e in errors if not any(word in e for word in (*IGNORED, *allowed))]
     assert not real, f"errors in the browser console: {real}"
+
+
+@pytest.fixture
+def page(browser: Any, server: LiveServer) -> Iterator[Any]:
+    """A fresh browser context (own session storage); fails the test on any console error."""
+    with checked_tab(browser, viewport={"width": 1400, "height": 900}) as tab:
+        yield tab
 
 
 @pytest.fixture(scope="session")

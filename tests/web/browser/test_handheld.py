@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.browser.conftest import IGNORED, sign_in
+from tests.web.browser.conftest import checked_tab, sign_in
 from tests.web.browser.server import LiveServer
 from web.pages.handheld.texts import TEXTS
 
@@ -27,17 +27,10 @@ SUPPLIER = "VALENZA"
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A fresh phone-sized tab with touch; fails the test on any console error."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    errors: list[str] = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    yield tab
-    context.close()
-    real = [e for e in errors if not any(word in e for word in IGNORED)
-            and "Failed to load resource" not in e]  # the dropped connection test's aborts
-    assert not real, f"errors in the browser console: {real}"
+    # The dropped-connection test aborts answers on purpose: the browser reports those.
+    with checked_tab(browser, timeout_ms=20_000, allowed=("Failed to load resource",),
+                     viewport=PHONE, is_mobile=True, has_touch=True) as tab:
+        yield tab
 
 
 def api(server: LiveServer, user: str) -> httpx.Client:

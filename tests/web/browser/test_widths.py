@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.conftest import IGNORED, sign_in
+from tests.web.browser.conftest import checked_tab, sign_in
 from tests.web.browser.server import LiveServer
 
 SIZES = {"phone": (390, 844), "desktop": (1400, 900)}
@@ -31,18 +31,10 @@ CULPRITS = """() => Array.from(document.querySelectorAll('body *'))
 def sized(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     """A fresh tab at one of the two sizes; fails the test on any console error."""
     width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  is_mobile=request.param == "phone",
-                                  has_touch=request.param == "phone")
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    errors: list[str] = []
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    yield tab
-    context.close()
-    real = [e for e in errors if not any(word in e for word in IGNORED)]
-    assert not real, f"errors in the browser console: {real}"
+    phone = request.param == "phone"
+    with checked_tab(browser, timeout_ms=20_000, viewport={"width": width, "height": height},
+                     is_mobile=phone, has_touch=phone) as tab:
+        yield tab
 
 
 def _settled(tab: Any, path: str) -> None:
