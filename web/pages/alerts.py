@@ -84,7 +84,9 @@ def alert_item(alert: dict[str, Any], may_ack: bool) -> html.Div:
     head = html.Div([
         html.Span(_(SEVERITY_NAMES.get(alert["severity"], alert["severity"])),
                   className=f"sev sev-{alert['severity']}"),
-        html.Strong(alert["message"]),
+        # The camera service writes its messages in English: marked so (a browser or a
+        # screen reader reads them as English; the severity beside it is translated).
+        html.Strong(alert["message"], lang="en"),
         html.Span(f"{alert['camera']} · {alert['zone']} · {alert['rule']} · "
                   f"{when(alert['raised_at'])}", className="meta"),
         html.Button(_("snapshot"), id={"type": "al-snap", "id": key}, n_clicks=0, className="link"),

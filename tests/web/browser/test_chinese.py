@@ -55,6 +55,24 @@ def _strings(value: Any, skip: frozenset[str] = frozenset({"title", "description
             yield from _strings(item)
 
 
+#: Fields that hold free text or names (a customer, a zone, a camera's message): their words are
+#: data even where one is also a UI word ("vault", "Twin").
+NAMES = frozenset({"customer_name", "customer", "name", "full_name", "zone", "camera", "message",
+                   "note", "ack_note", "supplier"})
+
+
+def _names(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in NAMES and isinstance(item, str):
+                yield item
+            else:
+                yield from _names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _names(item)
+
+
 def _ui_words() -> set[str]:
     """Single words the UI translates (statuses, kinds, roles): shown untranslated they are UI
     English, even where the same word is also a value in the API's answers."""
@@ -81,6 +99,8 @@ def data_words(server: LiveServer) -> set[str]:
                 continue
             for text in _strings(answer.json()):
                 words.update(w.lower() for w in WORD.findall(text))
+            for text in _names(answer.json()):
+                people.update(w.lower() for w in WORD.findall(text))
         for user in http.get("/api/users").json():
             people.update(w.lower() for w in WORD.findall(f"{user['username']} "
                                                           f"{user['full_name']}"))
@@ -101,8 +121,11 @@ def english_left(text: str, data: set[str]) -> list[str]:
 
 
 def _visible_text(page: Any) -> str:
-    """What a person reads: the page's text, the navigation and every input's placeholder."""
-    return str(page.evaluate("""() => [document.body.innerText,
+    """What a person reads: the page's text, the navigation and every input's placeholder,
+    less text the page marks as English data (``lang="en"``: the camera service's alert
+    messages, written in English as the API's error messages are)."""
+    return str(page.evaluate("""() => [[...document.querySelectorAll('#page [lang=en]')]
+            .reduce((text, e) => text.split(e.innerText).join(' '), document.body.innerText),
         ...[...document.querySelectorAll('input[placeholder], textarea[placeholder]')]
             .filter(e => e.offsetParent !== null).map(e => e.placeholder)].join('\\n')"""))
 
