@@ -3,6 +3,7 @@
 from core.alerts.models import Alert
 from core.audit.models import AuditEntry, AuditHead, IdempotencyRecord
 from core.catalogue.models import Sku, Style
+from core.channels.models import Channel, ChannelMessage, ChannelSku, ChannelStock
 from core.documents.models import Document, DocumentLine
 from core.leases.models import Lease
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -21,6 +22,10 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Balance",
+    "Channel",
+    "ChannelMessage",
+    "ChannelSku",
+    "ChannelStock",
     "Document",
     "DocumentLine",
     "IdempotencyRecord",

@@ -49,6 +49,9 @@ class SalesOrder(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set by channels that say so (a marketplace's "paid" and "refunded" messages).
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refund_ref: Mapped[str | None] = mapped_column(String(64))
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.line_no"
     )

@@ -1,0 +1,3 @@
+"""Sales channels: orders in from marketplaces and shops, stock promised out to them."""
+
+__all__: list[str] = []

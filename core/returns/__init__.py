@@ -1,0 +1,3 @@
+"""Returns: customers' returns against shipped orders and returns to suppliers."""
+
+__all__: list[str] = []
