@@ -44,6 +44,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alerts:write": OFFICE | {Role.SECURITY},
     # Signing on to a secure zone (a vault) tells its cameras an authorised person is there.
     "presence:vault": OFFICE | {Role.SECURITY},
+    # Sales channels: their state, listings, inbox and stock promised (read), and changes.
+    "channels:read": OFFICE | {Role.FINANCE_AUDITOR},
+    "channels:write": OFFICE,
+    # Customers' returns (receive and inspect) and returns to suppliers.
+    "returns:write": OFFICE | {Role.CLERK, Role.QC_INSPECTOR},
+    # Go-live imports of master data and opening stock.
+    "imports:write": OFFICE,
+    # Finance documents (receipts, issues, transfers, adjustments) with their values.
+    "finance:read": OFFICE | {Role.FINANCE_AUDITOR},
 }
 
 
