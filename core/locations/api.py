@@ -16,6 +16,7 @@ from core.locations import service
 from core.locations.schemas import LocationCreate, LocationRead, LocationUpdate, TreeNodeRead
 from core.locations.service import location_by_code
 from core.locations.tree import bins_under, location_tree
+from core.lots import codes
 from core.lots.qr import location_payload
 from core.people.permissions import allowed, require
 from core.people.security import Actor
@@ -84,8 +85,9 @@ def create_location(body: LocationCreate, w: Locations) -> object:
 
 @router.get("/locations/{code}", response_model=LocationRead)
 def get_location(code: Lookup, actor: Reader, session: DB) -> LocationRead:
-    """One location (``check_digits`` null for roles that may not see them)."""
-    return _read(location_by_code(session, code), actor)
+    """One location by its code or its label's QR (``FACET:L:...``); ``check_digits`` null
+    for roles that may not see them."""
+    return _read(codes.location(session, code), actor)
 
 
 @router.patch("/locations/{code}", response_model=LocationRead)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core import CoreSettings, Database
 from core.catalogue.models import Sku
+from core.lots.qr import location_payload
 from tests.builders import Builder
 from tests.http import error_code, login
 from web.app import Settings, create_app
@@ -115,6 +116,16 @@ def test_the_tree_counts_bins_and_lists_them_at_any_depth(client: TestClient) ->
     assert client.get("/api/locations/A01-01-1-09/bins", headers=mia).json()["total"] == 0
     missing = client.get("/api/locations/NOPE/bins", headers=mia)
     assert missing.status_code == 404 and error_code(missing) == "unknown-location"
+
+
+def test_a_location_is_found_by_its_label_qr(client: TestClient) -> None:
+    pia = login(client, "pia")
+    label = client.get(f"/api/locations/{location_payload('A01-01-1-01')}", headers=pia)
+    assert label.status_code == 200 and label.json()["code"] == "A01-01-1-01"
+    piece = client.get("/api/locations/FACET:S:SN-1", headers=pia)
+    assert piece.status_code == 422 and error_code(piece) == "not-a-location"
+    unknown = client.get("/api/locations/FACET:L:NOPE", headers=pia)
+    assert unknown.status_code == 404 and error_code(unknown) == "unknown-location"
 
 
 def test_suppliers_change_and_retire(client: TestClient) -> None:
