@@ -19,6 +19,7 @@ from web.i18n import N_
 from web.pages import (
     alerts,
     catalogue,
+    channels,
     inventory,
     label_print,
     locations,
@@ -47,6 +48,7 @@ NAV: list[NavItem] = [
     NavItem("/twin", N_("Twin"), "read", twin_page.layout),
     NavItem("/alerts", N_("Alert wall"), "alerts:read", alerts.layout),
     NavItem("/orders", N_("Orders"), "read", orders.layout),
+    NavItem("/channels", N_("Channels"), "channels:read", channels.layout),
     NavItem("/picking", N_("Picking"), "read", picking.layout),
     NavItem("/packing", N_("Packing"), "ship:write", packing.layout),
     NavItem("/catalogue", N_("Catalogue"), "read", catalogue.layout),
@@ -73,7 +75,7 @@ def build_dash(app: FastAPI) -> Dash:
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
     for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
-                 catalogue, locations, suppliers, label_print):
+                 catalogue, locations, suppliers, label_print, channels):
         page.register(dash_app, ctx)
     return dash_app
 

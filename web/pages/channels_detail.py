@@ -1,0 +1,551 @@
+"""The chosen channel on the Channels page: its messages (a retry for each dead letter), its
+SKU mapping (add, replace, remove a listing), its buffers and the stock it may sell (with a
+resync). Forms and buttons only for ``channels:write``; the API refuses them to others too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import ctx as trigger
+
+from web.i18n import N_, _
+from web.pages.api import ApiError, Auth, auth_from
+from web.pages.masterdata import column, dropdown, grid, path, quick_filter, register_quick_filter
+from web.pages.masterdata import text as typed
+from web.pages.ui import PageContext, card, error_box, field, ok_box, when
+
+__all__ = ["MESSAGE_STATUS", "layout", "listing_body", "message_rows", "register", "stock_rows"]
+
+#: How many of a channel's newest messages the page shows.
+MESSAGE_LIMIT = 200
+
+#: A message's state as a person reads it (the codes are the API's).
+MESSAGE_STATUS: dict[str, str] = {
+    "pending": N_("waiting"),
+    "dead": N_("dead letter"),
+    "done": N_("done"),
+}
+#: What a channel said about an order.
+MESSAGE_KIND: dict[str, str] = {
+    "created": N_("order created"),
+    "paid": N_("paid"),
+    "cancelled": N_("cancelled"),
+    "refunded": N_("refunded"),
+}
+
+
+def message_rows(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages grid's rows; a dead letter's row carries the retry button's label."""
+    return [
+        {
+            "id": m["id"],
+            "received": when(m["received_at"]),
+            "kind": _(MESSAGE_KIND[m["kind"]]) if m["kind"] in MESSAGE_KIND else m["kind"],
+            "order": m["external_order_id"],
+            "status_code": m["status"],
+            "status": _(MESSAGE_STATUS.get(m["status"], m["status"])),
+            "attempts": m["attempts"],
+            "outcome": m.get("outcome") or "",
+            "error_code": m.get("error_code") or "",
+            "error": m.get("last_error") or "",
+            "next_try": when(m["next_attempt_at"]) if m.get("next_attempt_at") else "",
+            "retry": _("Retry") if m["status"] == "dead" else "",
+        }
+        for m in messages
+    ]
+
+
+def stock_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stock grid's rows: what may be sold and what the channel was last told."""
+    return [
+        {
+            **s,
+            "pushed_quantity": "–" if s.get("pushed_quantity") is None else s["pushed_quantity"],
+            "pushed_at": when(s["pushed_at"]) if s.get("pushed_at") else "–",
+            "behind": _("yes") if s.get("pushed_quantity") != s["available"] else "",
+        }
+        for s in items
+    ]
+
+
+def listing_body(external: Any, sku: Any, buffer: Any) -> dict[str, Any]:
+    """The PUT body of a listing from the form's values (a blank buffer: the channel's)."""
+    body: dict[str, Any] = {"external_sku": typed(external) or "", "sku": typed(sku) or ""}
+    if buffer not in (None, ""):
+        body["buffer"] = buffer
+    return body
+
+
+def _message_columns(writer: bool) -> list[dict[str, Any]]:
+    retry = (
+        [
+            column(
+                "retry",
+                _("Retry"),
+                cellRenderer="ChannelRetry",
+                sortable=False,
+                filter=False,
+                minWidth=100,
+                pinned="right",
+            )
+        ]
+        if writer
+        else []
+    )
+    return [
+        column("id", _("No."), minWidth=80),
+        column("received", _("Received"), minWidth=160),
+        column("kind", _("Message")),
+        column("order", _("Order"), minWidth=120),
+        column(
+            "status",
+            _("Status"),
+            cellClassRules={
+                "chn-h chn-h-dead": "params.data.status_code == 'dead'",
+                "chn-h chn-h-lagging": "params.data.status_code == 'pending'",
+            },
+        ),
+        column("attempts", _("Attempts")),
+        column("outcome", _("Outcome"), minWidth=120),
+        column("error_code", _("Error code"), minWidth=130),
+        column("error", _("Error"), minWidth=240),
+        column("next_try", _("Next try"), minWidth=150),
+        *retry,
+    ]
+
+
+def _listing_columns() -> list[dict[str, Any]]:
+    return [
+        column("external_sku", _("Channel's SKU"), minWidth=140),
+        column("sku", _("Facet SKU"), minWidth=160),
+        column("buffer", _("Buffer (this SKU)"), minWidth=120),
+    ]
+
+
+def _stock_columns() -> list[dict[str, Any]]:
+    return [
+        column("external_sku", _("Channel's SKU"), minWidth=140),
+        column("sku", _("Facet SKU"), minWidth=160),
+        column("on_hand", _("On hand")),
+        column("reserved", _("Reserved")),
+        column("free", _("Free")),
+        column("available", _("Available")),
+        column("pushed_quantity", _("Last pushed")),
+        column("pushed_at", _("Pushed"), minWidth=160),
+        column("behind", _("Not yet told")),
+    ]
+
+
+def _messages_card(writer: bool) -> html.Section:
+    statuses = [{"label": _(label), "value": code} for code, label in MESSAGE_STATUS.items()]
+    return card(
+        _("Messages"),
+        html.Div(
+            [
+                field(
+                    _("Status"),
+                    dropdown(
+                        id="chn-m-status", options=statuses, placeholder=_("any"), className="md-dd"
+                    ),
+                ),
+                field(
+                    _("Search"),
+                    dcc.Input(
+                        id="chn-m-q", type="search", debounce=True, placeholder=_("order number")
+                    ),
+                ),
+            ],
+            className="row md-filters",
+        ),
+        html.P(
+            _(
+                "A dead letter is a message Facet gave up on (an unknown SKU, an order "
+                "already picked...). Fix the cause (map the SKU below), then retry it."
+            ),
+            className="hint",
+        ),
+        grid("chn-m-grid", _message_columns(writer), row_id="id", height=300),
+        html.Div(id="chn-m-msg"),
+    )
+
+
+def _listings_card(writer: bool) -> html.Section:
+    form = html.Div(
+        [
+            html.Div(
+                [
+                    field(
+                        _("Channel's SKU"), dcc.Input(id="chn-sku-ext", type="text", maxLength=64)
+                    ),
+                    field(_("Facet SKU"), dcc.Input(id="chn-sku-sku", type="text", maxLength=48)),
+                    field(
+                        _("Buffer (this SKU)"),
+                        dcc.Input(id="chn-sku-buffer", type="number", step=1),
+                        _("blank: the channel's"),
+                    ),
+                ],
+                className="md-form",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        _("Save listing"), id="chn-sku-save", n_clicks=0, className="primary"
+                    ),
+                    html.Button(_("Remove selected listing"), id="chn-sku-remove", n_clicks=0),
+                ],
+                className="row",
+            ),
+        ],
+        hidden=not writer,
+    )
+    return card(
+        _("SKU mapping"),
+        quick_filter("chn-sku-grid"),
+        grid("chn-sku-grid", _listing_columns(), row_id="external_sku", height=260),
+        form,
+        html.Div(id="chn-sku-msg"),
+    )
+
+
+def _buffers_card(writer: bool) -> html.Section:
+    return card(
+        _("Buffers"),
+        html.P(
+            _(
+                "What a channel may sell of a SKU: the free stock times its share, less its safety "
+                "buffer (a listing's own buffer replaces the channel's), never below 0."
+            ),
+            className="hint",
+        ),
+        html.Div(
+            [
+                field(
+                    _("Safety buffer"),
+                    dcc.Input(id="chn-buf-safety", type="number", step=1, disabled=not writer),
+                    _("pieces held back"),
+                ),
+                field(
+                    _("Share %"),
+                    dcc.Input(id="chn-buf-share", type="number", step=1, disabled=not writer),
+                    _("0 to 100"),
+                ),
+            ],
+            className="md-form",
+        ),
+        html.Div(
+            [
+                html.Button(_("Save buffers"), id="chn-buf-save", n_clicks=0, className="primary"),
+                html.Button(id="chn-active", n_clicks=0),
+            ],
+            className="row",
+            hidden=not writer,
+        ),
+        html.Div(id="chn-buf-msg"),
+    )
+
+
+def _stock_card(writer: bool) -> html.Section:
+    return card(
+        _("Stock"),
+        html.P(
+            _(
+                "Available to promise per listing and what the channel was last told; "
+                "a resync pushes "
+                "every listing again."
+            ),
+            className="hint",
+        ),
+        grid("chn-stock-grid", _stock_columns(), row_id="external_sku", height=260),
+        html.Div(
+            html.Button(_("Resync"), id="chn-resync", n_clicks=0),
+            className="row",
+            hidden=not writer,
+        ),
+        html.Div(id="chn-stock-msg"),
+    )
+
+
+def layout(writer: bool) -> html.Div:
+    """The detail's frame, hidden until a channel is chosen (its cards stay put, so a refresh
+    never resets what is being typed)."""
+    return html.Div(
+        [
+            html.H3(id="chn-title"),
+            html.Div([_messages_card(writer), _listings_card(writer)], className="md-cards"),
+            html.Div([_buffers_card(writer), _stock_card(writer)], className="md-cards"),
+            dcc.Store(id="chn-buf-saved"),
+        ],
+        id="chn-detail",
+        hidden=True,
+    )
+
+
+def register(dash_app: Dash, ctx: PageContext) -> None:
+    """The detail's lists and actions."""
+    register_quick_filter(dash_app, "chn-sku-grid")
+    _register_lists(dash_app, ctx)
+    _register_messages(dash_app, ctx)
+    _register_listings(dash_app, ctx)
+    _register_buffers(dash_app, ctx)
+
+
+def _auth(auth_data: dict[str, Any] | None) -> Auth | None:
+    return auth_from(auth_data)
+
+
+def _register_lists(dash_app: Dash, ctx: PageContext) -> None:
+    @dash_app.callback(
+        Output("chn-detail", "hidden"),
+        Output("chn-title", "children"),
+        Input("chn-code", "data"),
+        State("chn-grid", "selectedRows"),
+    )
+    def show(code: str | None, rows: list[dict[str, Any]] | None) -> Any:
+        if not code:
+            return True, None
+        name = rows[0]["name"] if rows else code
+        return False, _("Channel {name} ({code})", name=name, code=code)
+
+    @dash_app.callback(
+        Output("chn-m-grid", "rowData"),
+        Input("chn-code", "data"),
+        Input("chn-tick", "n_intervals"),
+        Input("chn-changed", "data"),
+        Input("chn-m-status", "value"),
+        Input("chn-m-q", "value"),
+        State("auth", "data"),
+    )
+    def messages(
+        code: str | None,
+        _t: Any,
+        _c: Any,
+        status: str | None,
+        q: str | None,
+        auth_data: dict[str, Any] | None,
+    ) -> Any:
+        if not code:
+            return []
+        try:
+            page = ctx.api.get(
+                f"/api/channels/{path(code)}/messages",
+                _auth(auth_data),
+                status=status,
+                search=typed(q),
+                limit=MESSAGE_LIMIT,
+            )
+        except ApiError:
+            return no_update
+        return message_rows(page["items"])
+
+    @dash_app.callback(
+        Output("chn-sku-grid", "rowData"),
+        Output("chn-stock-grid", "rowData"),
+        Input("chn-code", "data"),
+        Input("chn-tick", "n_intervals"),
+        Input("chn-changed", "data"),
+        State("auth", "data"),
+    )
+    def listings_and_stock(
+        code: str | None, _t: Any, _c: Any, auth_data: dict[str, Any] | None
+    ) -> Any:
+        if not code:
+            return [], []
+        auth = _auth(auth_data)
+        listings: Any = no_update
+        stock: Any = no_update
+        try:
+            listings = ctx.api.get_all(f"/api/channels/{path(code)}/skus", auth)
+        except ApiError:  # shown as it was; the overview says what is wrong
+            pass
+        try:
+            stock = stock_rows(ctx.api.get_all(f"/api/channels/{path(code)}/stock", auth))
+        except ApiError:
+            pass
+        return listings, stock
+
+
+def _register_messages(dash_app: Dash, ctx: PageContext) -> None:
+    @dash_app.callback(
+        Output("chn-stock-msg", "children"),
+        Output("chn-changed", "data", allow_duplicate=True),
+        Input("chn-resync", "n_clicks"),
+        State("chn-code", "data"),
+        State("auth", "data"),
+        prevent_initial_call=True,
+        running=[(Output("chn-resync", "disabled"), True, False)],
+    )
+    def resync(clicks: int, code: str | None, auth_data: dict[str, Any] | None) -> Any:
+        if not clicks or not code:
+            return no_update, no_update
+        try:
+            ctx.api.post(f"/api/channels/{path(code)}/stock/resync", _auth(auth_data))
+        except ApiError as exc:
+            return error_box(exc), no_update
+        return ok_box(
+            _("Every listing of {code} will be pushed again.", code=code)
+        ), f"resync:{clicks}"
+
+    @dash_app.callback(
+        Output("chn-m-msg", "children"),
+        Output("chn-changed", "data", allow_duplicate=True),
+        Input("chn-m-grid", "cellRendererData"),
+        State("chn-code", "data"),
+        State("auth", "data"),
+        prevent_initial_call=True,
+    )
+    def retry(
+        clicked: dict[str, Any] | None, code: str | None, auth_data: dict[str, Any] | None
+    ) -> Any:
+        if not clicked or not code or clicked.get("value") in (None, ""):
+            return no_update, no_update
+        message_id = int(clicked["value"])
+        try:
+            done = ctx.api.post(
+                f"/api/channels/{path(code)}/messages/{message_id}/retry", _auth(auth_data)
+            )
+        except ApiError as exc:
+            return error_box(exc), f"retry:{message_id}:{clicked.get('timestamp')}"
+        changed = f"retry:{message_id}:{clicked.get('timestamp')}"
+        if done["status"] == "done":
+            return ok_box(
+                _(
+                    "Message no. {id} applied ({outcome}).",
+                    id=message_id,
+                    outcome=done.get("outcome") or "",
+                )
+            ), changed
+        return error_box(
+            _(
+                "Message no. {id} failed again: {error} ({code}).",
+                id=message_id,
+                error=done.get("last_error") or "",
+                code=done.get("error_code") or "",
+            )
+        ), changed
+
+
+def _register_listings(dash_app: Dash, ctx: PageContext) -> None:
+    @dash_app.callback(
+        Output("chn-sku-ext", "value"),
+        Output("chn-sku-sku", "value"),
+        Output("chn-sku-buffer", "value"),
+        Input("chn-sku-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def fill(rows: list[dict[str, Any]] | None) -> Any:
+        if not rows:
+            return no_update, no_update, no_update
+        return rows[0]["external_sku"], rows[0]["sku"], rows[0].get("buffer")
+
+    @dash_app.callback(
+        Output("chn-sku-msg", "children"),
+        Output("chn-changed", "data", allow_duplicate=True),
+        Input("chn-sku-save", "n_clicks"),
+        Input("chn-sku-remove", "n_clicks"),
+        State("chn-sku-ext", "value"),
+        State("chn-sku-sku", "value"),
+        State("chn-sku-buffer", "value"),
+        State("chn-sku-grid", "selectedRows"),
+        State("chn-code", "data"),
+        State("auth", "data"),
+        prevent_initial_call=True,
+    )
+    def change(
+        save: int,
+        remove: int,
+        external: Any,
+        sku: Any,
+        buffer: Any,
+        rows: list[dict[str, Any]] | None,
+        code: str | None,
+        auth_data: dict[str, Any] | None,
+    ) -> Any:
+        if not (save or remove) or not code:
+            return no_update, no_update
+        auth, base = _auth(auth_data), f"/api/channels/{path(code)}/skus"
+        try:
+            if trigger.triggered_id == "chn-sku-remove":
+                if not rows:
+                    return error_box(_("Click a listing in the list first.")), no_update
+                gone = rows[0]["external_sku"]
+                ctx.api.call("DELETE", f"{base}/{path(gone)}", auth)
+                note = ok_box(_("Listing {ext} removed.", ext=gone))
+            else:
+                made = ctx.api.call("PUT", base, auth, json=listing_body(external, sku, buffer))
+                note = ok_box(
+                    _("Listing {ext} → {sku} saved.", ext=made["external_sku"], sku=made["sku"])
+                )
+        except ApiError as exc:
+            return error_box(exc), no_update
+        return note, f"sku:{save}:{remove}"
+
+
+def _register_buffers(dash_app: Dash, ctx: PageContext) -> None:
+    @dash_app.callback(
+        Output("chn-buf-safety", "value"),
+        Output("chn-buf-share", "value"),
+        Output("chn-active", "children"),
+        Input("chn-code", "data"),
+        Input("chn-buf-saved", "data"),
+        State("auth", "data"),
+    )
+    def fill(code: str | None, _msg: Any, auth_data: dict[str, Any] | None) -> Any:
+        if not code:
+            return None, None, _("Pause channel")
+        try:
+            channel = ctx.api.get(f"/api/channels/{path(code)}", _auth(auth_data))
+        except ApiError:
+            return no_update, no_update, no_update
+        label = _("Pause channel") if channel["active"] else _("Resume channel")
+        return channel["safety_buffer"], channel["share_pct"], label
+
+    @dash_app.callback(
+        Output("chn-buf-msg", "children"),
+        Output("chn-changed", "data", allow_duplicate=True),
+        Output("chn-buf-saved", "data"),
+        Input("chn-buf-save", "n_clicks"),
+        Input("chn-active", "n_clicks"),
+        State("chn-buf-safety", "value"),
+        State("chn-buf-share", "value"),
+        State("chn-code", "data"),
+        State("auth", "data"),
+        prevent_initial_call=True,
+    )
+    def save(
+        go: int,
+        toggle: int,
+        safety: Any,
+        share: Any,
+        code: str | None,
+        auth_data: dict[str, Any] | None,
+    ) -> Any:
+        if not (go or toggle) or not code:
+            return no_update, no_update, no_update
+        auth, where = _auth(auth_data), f"/api/channels/{path(code)}"
+        try:
+            if trigger.triggered_id == "chn-active":  # flip what is stored, not what was shown
+                body: dict[str, Any] = {"active": not ctx.api.get(where, auth)["active"]}
+            else:
+                body = {
+                    k: v
+                    for k, v in (("safety_buffer", safety), ("share_pct", share))
+                    if v not in (None, "")
+                }
+            made = ctx.api.call("PATCH", where, auth, json=body)
+        except ApiError as exc:
+            return error_box(exc), no_update, no_update
+        state = _("active") if made["active"] else _("paused")
+        return (
+            ok_box(
+                _(
+                    "Channel {code} saved: buffer {buffer}, share {share}% ({state}).",
+                    code=code,
+                    buffer=made["safety_buffer"],
+                    share=made["share_pct"],
+                    state=state,
+                )
+            ),
+            f"buf:{go}:{toggle}",
+            f"{go}:{toggle}",
+        )
