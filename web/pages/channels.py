@@ -18,7 +18,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from web.i18n import N_, _, language
 from web.pages import channels_detail
 from web.pages.api import ApiError, Auth, auth_from, can
-from web.pages.masterdata import column, grid
+from web.pages.masterdata import column, grid, quick_filter, register_quick_filter
 from web.pages.ui import PageContext, error_box
 
 __all__ = [
@@ -156,6 +156,7 @@ def layout(auth: Auth | None = None) -> html.Div:
             dcc.Store(id="chn-code"),
             dcc.Store(id="chn-changed"),
             html.Div(id="chn-summary", className="meta"),
+            quick_filter("chn-grid"),
             grid("chn-grid", _columns(), height=260),
             html.Div(id="chn-msg"),
             channels_detail.layout(writer),
@@ -167,6 +168,7 @@ def layout(auth: Auth | None = None) -> html.Div:
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
     """The overview, the choice of a channel and the detail's callbacks."""
+    register_quick_filter(dash_app, "chn-grid")
 
     @dash_app.callback(
         Output("chn-grid", "rowData"),

@@ -7,15 +7,23 @@ from __future__ import annotations
 from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
-from dash import ctx as trigger
 
 from web.i18n import N_, _
+from web.pages import channels_edit
 from web.pages.api import ApiError, Auth, auth_from
-from web.pages.masterdata import column, dropdown, grid, path, quick_filter, register_quick_filter
+from web.pages.masterdata import column, dropdown, grid, path
 from web.pages.masterdata import text as typed
 from web.pages.ui import PageContext, card, error_box, field, ok_box, when
 
-__all__ = ["MESSAGE_STATUS", "layout", "listing_body", "message_rows", "register", "stock_rows"]
+__all__ = [
+    "MESSAGE_KIND",
+    "MESSAGE_STATUS",
+    "OUTCOMES",
+    "layout",
+    "message_rows",
+    "register",
+    "stock_rows",
+]
 
 #: How many of a channel's newest messages the page shows.
 MESSAGE_LIMIT = 200
@@ -35,6 +43,24 @@ MESSAGE_KIND: dict[str, str] = {
 }
 
 
+#: What applying a message did (the inbox's outcome codes), as a person reads it.
+OUTCOMES: dict[str, str] = {
+    "created": N_("order taken, stock reserved"),
+    "oversold": N_("order taken, short of stock"),
+    "created-cancelled": N_("order taken, already cancelled"),
+    "duplicate": N_("repeat, ignored"),
+    "cancelled-before-created": N_("cancel kept for its order"),
+    "cancelled": N_("order cancelled"),
+    "paid": N_("marked paid"),
+    "refunded": N_("refund noted"),
+}
+
+
+def outcome_name(code: str | None) -> str:
+    """An outcome in the page's language (a code it does not know, as it is)."""
+    return _(OUTCOMES[code]) if code in OUTCOMES else str(code or "")
+
+
 def message_rows(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The messages grid's rows; a dead letter's row carries the retry button's label."""
     return [
@@ -46,7 +72,7 @@ def message_rows(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "status_code": m["status"],
             "status": _(MESSAGE_STATUS.get(m["status"], m["status"])),
             "attempts": m["attempts"],
-            "outcome": m.get("outcome") or "",
+            "outcome": outcome_name(m.get("outcome")),
             "error_code": m.get("error_code") or "",
             "error": m.get("last_error") or "",
             "next_try": when(m["next_attempt_at"]) if m.get("next_attempt_at") else "",
@@ -67,14 +93,6 @@ def stock_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for s in items
     ]
-
-
-def listing_body(external: Any, sku: Any, buffer: Any) -> dict[str, Any]:
-    """The PUT body of a listing from the form's values (a blank buffer: the channel's)."""
-    body: dict[str, Any] = {"external_sku": typed(external) or "", "sku": typed(sku) or ""}
-    if buffer not in (None, ""):
-        body["buffer"] = buffer
-    return body
 
 
 def _message_columns(writer: bool) -> list[dict[str, Any]]:
@@ -112,14 +130,6 @@ def _message_columns(writer: bool) -> list[dict[str, Any]]:
         column("error", _("Error"), minWidth=240),
         column("next_try", _("Next try"), minWidth=150),
         *retry,
-    ]
-
-
-def _listing_columns() -> list[dict[str, Any]]:
-    return [
-        column("external_sku", _("Channel's SKU"), minWidth=140),
-        column("sku", _("Facet SKU"), minWidth=160),
-        column("buffer", _("Buffer (this SKU)"), minWidth=120),
     ]
 
 
@@ -170,81 +180,6 @@ def _messages_card(writer: bool) -> html.Section:
     )
 
 
-def _listings_card(writer: bool) -> html.Section:
-    form = html.Div(
-        [
-            html.Div(
-                [
-                    field(
-                        _("Channel's SKU"), dcc.Input(id="chn-sku-ext", type="text", maxLength=64)
-                    ),
-                    field(_("Facet SKU"), dcc.Input(id="chn-sku-sku", type="text", maxLength=48)),
-                    field(
-                        _("Buffer (this SKU)"),
-                        dcc.Input(id="chn-sku-buffer", type="number", step=1),
-                        _("blank: the channel's"),
-                    ),
-                ],
-                className="md-form",
-            ),
-            html.Div(
-                [
-                    html.Button(
-                        _("Save listing"), id="chn-sku-save", n_clicks=0, className="primary"
-                    ),
-                    html.Button(_("Remove selected listing"), id="chn-sku-remove", n_clicks=0),
-                ],
-                className="row",
-            ),
-        ],
-        hidden=not writer,
-    )
-    return card(
-        _("SKU mapping"),
-        quick_filter("chn-sku-grid"),
-        grid("chn-sku-grid", _listing_columns(), row_id="external_sku", height=260),
-        form,
-        html.Div(id="chn-sku-msg"),
-    )
-
-
-def _buffers_card(writer: bool) -> html.Section:
-    return card(
-        _("Buffers"),
-        html.P(
-            _(
-                "What a channel may sell of a SKU: the free stock times its share, less its safety "
-                "buffer (a listing's own buffer replaces the channel's), never below 0."
-            ),
-            className="hint",
-        ),
-        html.Div(
-            [
-                field(
-                    _("Safety buffer"),
-                    dcc.Input(id="chn-buf-safety", type="number", step=1, disabled=not writer),
-                    _("pieces held back"),
-                ),
-                field(
-                    _("Share %"),
-                    dcc.Input(id="chn-buf-share", type="number", step=1, disabled=not writer),
-                    _("0 to 100"),
-                ),
-            ],
-            className="md-form",
-        ),
-        html.Div(
-            [
-                html.Button(_("Save buffers"), id="chn-buf-save", n_clicks=0, className="primary"),
-                html.Button(id="chn-active", n_clicks=0),
-            ],
-            className="row",
-            hidden=not writer,
-        ),
-        html.Div(id="chn-buf-msg"),
-    )
-
-
 def _stock_card(writer: bool) -> html.Section:
     return card(
         _("Stock"),
@@ -272,8 +207,12 @@ def layout(writer: bool) -> html.Div:
     return html.Div(
         [
             html.H3(id="chn-title"),
-            html.Div([_messages_card(writer), _listings_card(writer)], className="md-cards"),
-            html.Div([_buffers_card(writer), _stock_card(writer)], className="md-cards"),
+            html.Div(
+                [_messages_card(writer), channels_edit.listings_card(writer)], className="md-cards"
+            ),
+            html.Div(
+                [channels_edit.buffers_card(writer), _stock_card(writer)], className="md-cards"
+            ),
             dcc.Store(id="chn-buf-saved"),
         ],
         id="chn-detail",
@@ -283,11 +222,9 @@ def layout(writer: bool) -> html.Div:
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
     """The detail's lists and actions."""
-    register_quick_filter(dash_app, "chn-sku-grid")
     _register_lists(dash_app, ctx)
     _register_messages(dash_app, ctx)
-    _register_listings(dash_app, ctx)
-    _register_buffers(dash_app, ctx)
+    channels_edit.register(dash_app, ctx)
 
 
 def _auth(auth_data: dict[str, Any] | None) -> Auth | None:
@@ -379,11 +316,15 @@ def _register_messages(dash_app: Dash, ctx: PageContext) -> None:
         if not clicks or not code:
             return no_update, no_update
         try:
-            ctx.api.post(f"/api/channels/{path(code)}/stock/resync", _auth(auth_data))
+            done = ctx.api.post(f"/api/channels/{path(code)}/stock/resync", _auth(auth_data))
         except ApiError as exc:
             return error_box(exc), no_update
         return ok_box(
-            _("Every listing of {code} will be pushed again.", code=code)
+            _(
+                "{n} listings of {code} will be pushed again.",
+                n=done.get("listings", 0) if isinstance(done, dict) else 0,
+                code=code,
+            )
         ), f"resync:{clicks}"
 
     @dash_app.callback(
@@ -412,7 +353,7 @@ def _register_messages(dash_app: Dash, ctx: PageContext) -> None:
                 _(
                     "Message no. {id} applied ({outcome}).",
                     id=message_id,
-                    outcome=done.get("outcome") or "",
+                    outcome=outcome_name(done.get("outcome")),
                 )
             ), changed
         return error_box(
@@ -423,129 +364,3 @@ def _register_messages(dash_app: Dash, ctx: PageContext) -> None:
                 code=done.get("error_code") or "",
             )
         ), changed
-
-
-def _register_listings(dash_app: Dash, ctx: PageContext) -> None:
-    @dash_app.callback(
-        Output("chn-sku-ext", "value"),
-        Output("chn-sku-sku", "value"),
-        Output("chn-sku-buffer", "value"),
-        Input("chn-sku-grid", "selectedRows"),
-        prevent_initial_call=True,
-    )
-    def fill(rows: list[dict[str, Any]] | None) -> Any:
-        if not rows:
-            return no_update, no_update, no_update
-        return rows[0]["external_sku"], rows[0]["sku"], rows[0].get("buffer")
-
-    @dash_app.callback(
-        Output("chn-sku-msg", "children"),
-        Output("chn-changed", "data", allow_duplicate=True),
-        Input("chn-sku-save", "n_clicks"),
-        Input("chn-sku-remove", "n_clicks"),
-        State("chn-sku-ext", "value"),
-        State("chn-sku-sku", "value"),
-        State("chn-sku-buffer", "value"),
-        State("chn-sku-grid", "selectedRows"),
-        State("chn-code", "data"),
-        State("auth", "data"),
-        prevent_initial_call=True,
-    )
-    def change(
-        save: int,
-        remove: int,
-        external: Any,
-        sku: Any,
-        buffer: Any,
-        rows: list[dict[str, Any]] | None,
-        code: str | None,
-        auth_data: dict[str, Any] | None,
-    ) -> Any:
-        if not (save or remove) or not code:
-            return no_update, no_update
-        auth, base = _auth(auth_data), f"/api/channels/{path(code)}/skus"
-        try:
-            if trigger.triggered_id == "chn-sku-remove":
-                if not rows:
-                    return error_box(_("Click a listing in the list first.")), no_update
-                gone = rows[0]["external_sku"]
-                ctx.api.call("DELETE", f"{base}/{path(gone)}", auth)
-                note = ok_box(_("Listing {ext} removed.", ext=gone))
-            else:
-                made = ctx.api.call("PUT", base, auth, json=listing_body(external, sku, buffer))
-                note = ok_box(
-                    _("Listing {ext} → {sku} saved.", ext=made["external_sku"], sku=made["sku"])
-                )
-        except ApiError as exc:
-            return error_box(exc), no_update
-        return note, f"sku:{save}:{remove}"
-
-
-def _register_buffers(dash_app: Dash, ctx: PageContext) -> None:
-    @dash_app.callback(
-        Output("chn-buf-safety", "value"),
-        Output("chn-buf-share", "value"),
-        Output("chn-active", "children"),
-        Input("chn-code", "data"),
-        Input("chn-buf-saved", "data"),
-        State("auth", "data"),
-    )
-    def fill(code: str | None, _msg: Any, auth_data: dict[str, Any] | None) -> Any:
-        if not code:
-            return None, None, _("Pause channel")
-        try:
-            channel = ctx.api.get(f"/api/channels/{path(code)}", _auth(auth_data))
-        except ApiError:
-            return no_update, no_update, no_update
-        label = _("Pause channel") if channel["active"] else _("Resume channel")
-        return channel["safety_buffer"], channel["share_pct"], label
-
-    @dash_app.callback(
-        Output("chn-buf-msg", "children"),
-        Output("chn-changed", "data", allow_duplicate=True),
-        Output("chn-buf-saved", "data"),
-        Input("chn-buf-save", "n_clicks"),
-        Input("chn-active", "n_clicks"),
-        State("chn-buf-safety", "value"),
-        State("chn-buf-share", "value"),
-        State("chn-code", "data"),
-        State("auth", "data"),
-        prevent_initial_call=True,
-    )
-    def save(
-        go: int,
-        toggle: int,
-        safety: Any,
-        share: Any,
-        code: str | None,
-        auth_data: dict[str, Any] | None,
-    ) -> Any:
-        if not (go or toggle) or not code:
-            return no_update, no_update, no_update
-        auth, where = _auth(auth_data), f"/api/channels/{path(code)}"
-        try:
-            if trigger.triggered_id == "chn-active":  # flip what is stored, not what was shown
-                body: dict[str, Any] = {"active": not ctx.api.get(where, auth)["active"]}
-            else:
-                body = {
-                    k: v
-                    for k, v in (("safety_buffer", safety), ("share_pct", share))
-                    if v not in (None, "")
-                }
-            made = ctx.api.call("PATCH", where, auth, json=body)
-        except ApiError as exc:
-            return error_box(exc), no_update, no_update
-        state = _("active") if made["active"] else _("paused")
-        return (
-            ok_box(
-                _(
-                    "Channel {code} saved: buffer {buffer}, share {share}% ({state}).",
-                    code=code,
-                    buffer=made["safety_buffer"],
-                    share=made["share_pct"],
-                    state=state,
-                )
-            ),
-            f"buf:{go}:{toggle}",
-            f"{go}:{toggle}",
-        )
