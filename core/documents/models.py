@@ -26,6 +26,8 @@ class DocKind(enum.StrEnum):
     COUNT = "count"
     RECALL = "recall"
     CORRECTION = "correction"
+    CUSTOMER_RETURN = "customer_return"
+    SUPPLIER_RETURN = "supplier_return"
 
 
 PREFIX = {
@@ -39,6 +41,8 @@ PREFIX = {
     DocKind.COUNT: "CNT",
     DocKind.RECALL: "RCL",
     DocKind.CORRECTION: "COR",
+    DocKind.CUSTOMER_RETURN: "RET",
+    DocKind.SUPPLIER_RETURN: "RTS",
 }
 
 
