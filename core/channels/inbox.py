@@ -1,0 +1,572 @@
+"""The inbox: every channel message is stored first, then applied in a transaction of its own.
+
+:func:`receive` stores what a webhook or a poll brought (a repeat of a stored
+``message_key`` is skipped: the first delivery wins). :func:`apply_message` applies one
+stored message: a new order is created and its stock reserved in ONE transaction, so orders
+from every channel reserve against the same ledger rows (row-locked) and the last piece is
+promised once. A failure is recorded in a second transaction (attempts, error code, the next
+try after an exponential backoff) and never raised; a message that cannot succeed by being
+tried again, or has been tried :data:`MAX_ATTEMPTS` times, is dead until a person retries it.
+
+Messages of one order are applied one at a time: applying one row-locks every stored message
+of that order first, so a cancel and its create racing on two connections queue up, and the
+second sees what the first did (cancel before create ends with the order cancelled and
+nothing reserved).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.audit import service as audit
+from core.channels.errors import (
+    OrderAlreadyPicked,
+    OrderNotYetCreated,
+    OrderWithoutLines,
+    UnmappedSku,
+)
+from core.channels.models import Channel, ChannelMessage, MessageKind, MessageStatus
+from core.channels.schemas import ChannelMessageRead, ChannelOrderMessage
+from core.channels.service import get_channel, sku_codes_for_external
+from core.clock import as_utc, now
+from core.db import Database
+from core.errors import CoreError, InsufficientStockError, NotFoundError
+from core.orders import allocate_order, cancel_order, create_order
+from core.orders.models import OrderStatus, SalesOrder
+from core.orders.schemas import OrderCreate, OrderLineIn
+from core.orm import insert_for
+from core.people.security import Actor
+from core.people.service import SYSTEM_USERNAME, system_actor
+
+__all__ = [
+    "BACKOFF_CAP_S",
+    "MAX_ATTEMPTS",
+    "Received",
+    "apply_due",
+    "apply_message",
+    "backoff_s",
+    "list_messages",
+    "message_read",
+    "receive",
+    "retry_message",
+]
+
+log = logging.getLogger("facet.channels")
+
+#: Tries before a message that keeps failing is given up on (dead).
+MAX_ATTEMPTS = 8
+#: The n-th failure waits 2**n seconds before the next try, at most this long.
+BACKOFF_CAP_S = 300.0
+#: :func:`apply_due` leaves messages never tried this young to whoever stored them.
+FRESH_S = 5.0
+#: Failures that no later try can fix: dead at once, for a person.
+PERMANENT = frozenset(
+    {
+        "order-conflict",
+        "order-already-picked",
+        "order-not-cancellable",
+        "order-not-allocatable",
+        "order-without-lines",
+        "bad-channel-message",
+        "invalid-input",
+        "unknown-lot",
+    }
+)
+_CANCELS = (MessageKind.CANCELLED, MessageKind.REFUNDED)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One message of a delivery: its stored id, and whether it was new (False: a repeat)."""
+
+    message_id: int
+    message_key: str
+    kind: str
+    external_order_id: str
+    new: bool
+
+
+def backoff_s(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th failure: 2, 4, 8 ... capped."""
+    return min(2.0 ** max(attempts, 1), BACKOFF_CAP_S)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
+def message_read(msg: ChannelMessage, channel: str) -> ChannelMessageRead:
+    """The API view of a stored message of ``channel``."""
+    return ChannelMessageRead(
+        id=msg.id,
+        channel=channel,
+        message_key=msg.message_key,
+        kind=msg.kind,
+        external_order_id=msg.external_order_id,
+        status=MessageStatus(msg.status),
+        attempts=msg.attempts,
+        received_at=as_utc(msg.received_at),
+        occurred_at=_utc(msg.occurred_at),
+        next_attempt_at=_utc(msg.next_attempt_at),
+        processed_at=_utc(msg.processed_at),
+        outcome=msg.outcome,
+        error_code=msg.error_code,
+        last_error=msg.last_error,
+        order_id=msg.order_id,
+    )
+
+
+# -- receive ----------------------------------------------------------------------------------
+
+
+def receive(
+    session: Session, *, channel: str, messages: Sequence[ChannelOrderMessage], raw: str
+) -> list[Received]:
+    """Store a delivery's messages as pending; a stored ``message_key`` is a repeat (``new``
+    False, the first delivery kept, a different content logged). The caller commits.
+
+    NotFoundError ``unknown-channel`` when no channel has the code.
+    """
+    ch = get_channel(session, code=channel)
+    keys = {m.message_key for m in messages}
+    stored = {
+        key: (mid, payload)
+        for key, mid, payload in session.execute(
+            select(ChannelMessage.message_key, ChannelMessage.id, ChannelMessage.payload).where(
+                ChannelMessage.channel_id == ch.id, ChannelMessage.message_key.in_(keys)
+            )
+        )
+    }
+    at, out = now(), []
+    for m in messages:
+        payload = m.model_dump(mode="json")
+        if m.message_key not in stored:
+            new_id = _insert(session, ch.id, m, payload, raw, at)
+            if new_id is not None:
+                stored[m.message_key] = (new_id, payload)
+                out.append(Received(new_id, m.message_key, m.kind, m.external_order_id, True))
+                continue
+            stored[m.message_key] = _stored(session, ch.id, m.message_key)  # a racing twin won
+        first_id, first = stored[m.message_key]
+        if first != payload:
+            log.warning(
+                "channel %s: message %s repeated with other content; the first kept",
+                channel,
+                m.message_key,
+            )
+        out.append(Received(first_id, m.message_key, m.kind, m.external_order_id, False))
+    ch.last_message_at = at
+    session.flush()
+    return out
+
+
+def _insert(
+    session: Session,
+    channel_id: int,
+    m: ChannelOrderMessage,
+    payload: dict[str, object],
+    raw: str,
+    at: datetime,
+) -> int | None:
+    inserted = session.execute(
+        insert_for(session)(ChannelMessage)
+        .values(
+            channel_id=channel_id,
+            message_key=m.message_key,
+            kind=str(m.kind),
+            external_order_id=m.external_order_id,
+            payload=payload,
+            raw=raw,
+            occurred_at=m.occurred_at,
+            received_at=at,
+            status=MessageStatus.PENDING,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["channel_id", "message_key"])
+        .returning(ChannelMessage.id)
+    )
+    new_id: int | None = inserted.scalar()
+    return new_id
+
+
+def _stored(session: Session, channel_id: int, key: str) -> tuple[int, dict[str, object]]:
+    row = session.execute(
+        select(ChannelMessage.id, ChannelMessage.payload).where(
+            ChannelMessage.channel_id == channel_id, ChannelMessage.message_key == key
+        )
+    ).one()
+    return row[0], row[1]
+
+
+# -- apply ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    session: Session
+    channel: Channel
+    actor: Actor
+    message: ChannelOrderMessage
+    siblings: list[ChannelMessage]
+
+    @property
+    def cancelled_first(self) -> bool:
+        """A cancel or refund of this order was applied before it existed."""
+        return any(s.kind in _CANCELS and s.status == MessageStatus.DONE for s in self.siblings)
+
+
+def apply_message(
+    db: Database, *, message_id: int, max_attempts: int = MAX_ATTEMPTS
+) -> ChannelMessageRead:
+    """Apply one stored message in its own transaction and say what became of it.
+
+    A failure is stored (attempts, error code, next try; dead after ``max_attempts`` tries or
+    at once when no retry can fix it), never raised. A message already done or dead is
+    returned as it is. NotFoundError ``unknown-message`` only for an id never stored.
+    """
+    try:
+        with db.write() as session:
+            return _apply(session, message_id)
+    except Exception as exc:  # processing failures are stored, whatever they are
+        if isinstance(exc, NotFoundError) and exc.code == "unknown-message":
+            raise
+        code, text, permanent = _failure(exc)
+        return _record_failure(db, message_id, code, text, permanent, max_attempts)
+
+
+def _failure(exc: Exception) -> tuple[str, str, bool]:
+    if isinstance(exc, CoreError):
+        return exc.code, exc.message, exc.code in PERMANENT
+    if isinstance(exc, ValidationError):
+        return "bad-channel-message", str(exc).splitlines()[0], True
+    log.exception("channel message failed unexpectedly")
+    return "internal-error", f"{type(exc).__name__}: {exc}", False
+
+
+def _locked_order_messages(session: Session, message_id: int) -> list[ChannelMessage]:
+    me = aliased(ChannelMessage)
+    return list(
+        session.scalars(
+            select(ChannelMessage)
+            .join(
+                me,
+                and_(
+                    me.channel_id == ChannelMessage.channel_id,
+                    me.external_order_id == ChannelMessage.external_order_id,
+                ),
+            )
+            .where(me.id == message_id)
+            .order_by(ChannelMessage.id)
+            .with_for_update(of=ChannelMessage)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _apply(session: Session, message_id: int) -> ChannelMessageRead:
+    siblings = _locked_order_messages(session, message_id)
+    msg = next((m for m in siblings if m.id == message_id), None)
+    if msg is None:
+        raise NotFoundError(f"No channel message with id {message_id}.", code="unknown-message")
+    channel = session.get_one(Channel, msg.channel_id)
+    if msg.status != MessageStatus.PENDING:
+        return message_read(msg, channel.code)
+    ctx = _Ctx(
+        session,
+        channel,
+        system_actor(session),
+        ChannelOrderMessage.model_validate(msg.payload),
+        siblings,
+    )
+    outcome, order = _HANDLERS[MessageKind(msg.kind)](ctx)
+    at = now()
+    msg.status, msg.outcome, msg.processed_at = MessageStatus.DONE, outcome, at
+    msg.order_id = order.id if order is not None else None
+    msg.error_code = msg.last_error = msg.next_attempt_at = None
+    if order is not None:  # what waited for this order (a paid before its create) goes now
+        for other in siblings:
+            if other.status == MessageStatus.PENDING and other.id != msg.id:
+                other.next_attempt_at = at
+    session.flush()
+    return message_read(msg, channel.code)
+
+
+def _order(ctx: _Ctx) -> SalesOrder | None:
+    return ctx.session.scalar(
+        select(SalesOrder).where(
+            SalesOrder.channel == ctx.channel.code,
+            SalesOrder.external_id == ctx.message.external_order_id,
+        )
+    )
+
+
+def _picked(order: SalesOrder) -> bool:
+    return order.status in (OrderStatus.PICKED, OrderStatus.SHIPPED) or any(
+        ln.picked_quantity > 0 for ln in order.lines
+    )
+
+
+def _create(ctx: _Ctx) -> tuple[str, SalesOrder]:
+    """Create the order and reserve its stock at once (same transaction)."""
+    m, channel = ctx.message, ctx.channel
+    if not m.lines:
+        raise OrderWithoutLines(f"Order {m.external_order_id} came without lines.")
+    codes = sku_codes_for_external(ctx.session, channel.id, [ln.external_sku for ln in m.lines])
+    if missing := sorted({ln.external_sku for ln in m.lines} - set(codes)):
+        raise UnmappedSku(
+            f"{channel.code} SKU '{missing[0]}' is mapped to no Facet SKU "
+            f"(order {m.external_order_id})."
+        )
+    order, new = create_order(
+        ctx.session,
+        actor=ctx.actor,
+        data=OrderCreate(
+            channel=channel.code,
+            external_id=m.external_order_id,
+            customer_name=m.customer_name or channel.name,
+            customer_ref=m.customer_ref,
+            lines=[
+                OrderLineIn(
+                    sku=codes[ln.external_sku], quantity=ln.quantity, unit_price=ln.unit_price
+                )
+                for ln in m.lines
+            ],
+        ),
+    )
+    if not new:
+        return "duplicate", order
+    if ctx.cancelled_first:
+        cancel_order(ctx.session, actor=ctx.actor, order_id=order.id)
+        return "created-cancelled", order
+    try:
+        with ctx.session.begin_nested():  # a refusal part-way leaves nothing half-reserved
+            complete = allocate_order(ctx.session, actor=ctx.actor, order_id=order.id).complete
+    except InsufficientStockError:
+        complete = False
+    if complete:
+        return "created", order
+    channel.last_error = (
+        f"Order {m.external_order_id} oversold: not all of it could be reserved; it stays open."
+    )
+    channel.last_error_at = now()
+    return "oversold", order
+
+
+def _created(ctx: _Ctx) -> tuple[str, SalesOrder | None]:
+    return _create(ctx)
+
+
+def _cancelled(ctx: _Ctx) -> tuple[str, SalesOrder | None]:
+    order = _order(ctx)
+    if order is None:
+        return "cancelled-before-created", None
+    if order.status == OrderStatus.CANCELLED:
+        return "duplicate", order
+    if _picked(order):
+        raise OrderAlreadyPicked(
+            f"Order {order.external_id} is {order.status} with pieces "
+            "picked; put them back and cancel it by hand."
+        )
+    cancel_order(ctx.session, actor=ctx.actor, order_id=order.id)
+    return "cancelled", order
+
+
+def _paid(ctx: _Ctx) -> tuple[str, SalesOrder | None]:
+    order, outcome = _order(ctx), "paid"
+    if order is None:
+        if ctx.cancelled_first:
+            return "cancelled-before-created", None
+        if not ctx.message.lines:
+            raise OrderNotYetCreated(
+                f"Order {ctx.message.external_order_id} is paid but not "
+                "received yet; tried again when it is."
+            )
+        outcome, order = _create(ctx)
+    elif order.paid_at is not None:
+        return "duplicate", order
+    order.paid_at = ctx.message.occurred_at or now()
+    audit.record(
+        ctx.session,
+        actor=ctx.actor.username,
+        action="order.paid",
+        entity=f"{order.channel}:{order.external_id}",
+        detail={"order_id": order.id, "paid_at": order.paid_at.isoformat()},
+    )
+    return outcome, order
+
+
+def _refunded(ctx: _Ctx) -> tuple[str, SalesOrder | None]:
+    order = _order(ctx)
+    if order is None:
+        return "cancelled-before-created", None
+    ref = ctx.message.refund_ref or ctx.message.message_key[:64]
+    if order.refund_ref == ref:
+        return "duplicate", order
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
+        if _picked(order):
+            raise OrderAlreadyPicked(
+                f"Order {order.external_id} is refunded with pieces "
+                "picked; put them back and cancel it by hand."
+            )
+        cancel_order(ctx.session, actor=ctx.actor, order_id=order.id)
+    order.refund_ref = ref
+    audit.record(
+        ctx.session,
+        actor=ctx.actor.username,
+        action="order.refund",
+        entity=f"{order.channel}:{order.external_id}",
+        detail={"order_id": order.id, "refund_ref": ref, "status": order.status},
+    )
+    return "refunded", order
+
+
+_HANDLERS = {
+    MessageKind.CREATED: _created,
+    MessageKind.PAID: _paid,
+    MessageKind.CANCELLED: _cancelled,
+    MessageKind.REFUNDED: _refunded,
+}
+
+
+def _record_failure(
+    db: Database, message_id: int, code: str, text: str, permanent: bool, max_attempts: int
+) -> ChannelMessageRead:
+    try:
+        with db.write() as session:
+            msg = session.scalar(
+                select(ChannelMessage)
+                .where(ChannelMessage.id == message_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            if msg is None:
+                raise NotFoundError(
+                    f"No channel message with id {message_id}.", code="unknown-message"
+                )
+            channel = session.get_one(Channel, msg.channel_id)
+            if msg.status != MessageStatus.PENDING:  # applied meanwhile by another worker
+                return message_read(msg, channel.code)
+            at = now()
+            msg.attempts += 1
+            dead = permanent or msg.attempts >= max_attempts
+            msg.status = MessageStatus.DEAD if dead else MessageStatus.PENDING
+            msg.error_code, msg.last_error = code[:48], text[:512]
+            msg.next_attempt_at = None if dead else at + timedelta(seconds=backoff_s(msg.attempts))
+            channel.last_error = f"{msg.external_order_id}: {text}"[:512]
+            channel.last_error_at = at
+            session.flush()
+            return message_read(msg, channel.code)
+    except CoreError as exc:  # busy: the message stays pending and is tried again later
+        log.warning("channel message %d: failure not recorded (%s)", message_id, exc.code)
+        with db.read() as session:
+            msg = session.get_one(ChannelMessage, message_id)
+            return message_read(msg, session.get_one(Channel, msg.channel_id).code)
+
+
+# -- retry and list ---------------------------------------------------------------------------
+
+
+def apply_due(db: Database, *, limit: int = 100) -> int:
+    """Apply pending messages whose next try is due (oldest first); returns how many."""
+    at = now()
+    with db.read() as session:
+        ids = list(
+            session.scalars(
+                select(ChannelMessage.id)
+                .where(
+                    ChannelMessage.status == MessageStatus.PENDING,
+                    or_(
+                        ChannelMessage.next_attempt_at <= at,
+                        and_(
+                            ChannelMessage.next_attempt_at.is_(None),
+                            ChannelMessage.received_at <= at - timedelta(seconds=FRESH_S),
+                        ),
+                    ),
+                )
+                .order_by(ChannelMessage.id)
+                .limit(limit)
+            )
+        )
+    for message_id in ids:
+        apply_message(db, message_id=message_id)
+    return len(ids)
+
+
+def retry_message(
+    db: Database, *, channel: str, message_id: int, actor: Actor | None = None
+) -> ChannelMessageRead:
+    """A person tries a message again now (a dead letter after its SKU was mapped...).
+
+    A message already done is returned as it is; NotFoundError ``unknown-message`` when the
+    channel has no such message.
+    """
+    with db.write() as session:
+        ch = get_channel(session, code=channel)
+        msg = session.scalar(
+            select(ChannelMessage).where(
+                ChannelMessage.id == message_id, ChannelMessage.channel_id == ch.id
+            )
+        )
+        if msg is None:
+            raise NotFoundError(f"{channel} has no message {message_id}.", code="unknown-message")
+        if msg.status == MessageStatus.DONE:
+            return message_read(msg, ch.code)
+        audit.record(
+            session,
+            actor=actor.username if actor else SYSTEM_USERNAME,
+            action="channel.message.retry",
+            entity=f"{channel}:{msg.message_key}",
+            detail={
+                "message_id": msg.id,
+                "was": msg.status,
+                "error_code": msg.error_code,
+                "attempts": msg.attempts,
+            },
+        )
+        msg.status, msg.next_attempt_at = MessageStatus.PENDING, now()
+    return apply_message(db, message_id=message_id)
+
+
+def list_messages(
+    session: Session,
+    *,
+    channel: str,
+    status: str | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[ChannelMessageRead], int]:
+    """A page of a channel's messages, newest first, by status and kind, with ``search`` in
+    the order id, message key or error code; and the total."""
+    ch = get_channel(session, code=channel)
+    stmt = select(ChannelMessage).where(ChannelMessage.channel_id == ch.id)
+    if status:
+        stmt = stmt.where(ChannelMessage.status == status)
+    if kind:
+        stmt = stmt.where(ChannelMessage.kind == kind)
+    if search:
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                *(
+                    func.lower(col).like(pattern, escape="\\")
+                    for col in (
+                        ChannelMessage.external_order_id,
+                        ChannelMessage.message_key,
+                        ChannelMessage.error_code,
+                    )
+                )
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(ChannelMessage.id.desc()).limit(limit).offset(offset))
+    return [message_read(m, ch.code) for m in rows], total

@@ -1,0 +1,306 @@
+"""Channel verbs: the registry of sales channels and their listings (the channel's SKU ids for
+Facet's SKUs), and how each channel is doing (waiting and dead messages, lag)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.audit import service as audit
+from core.catalogue.models import Sku
+from core.channels.models import Channel, ChannelMessage, ChannelSku, MessageStatus
+from core.channels.schemas import (
+    ChannelCreate,
+    ChannelRead,
+    ChannelSkuIn,
+    ChannelSkuRead,
+    ChannelUpdate,
+)
+from core.clock import as_utc, now
+from core.db import pairs
+from core.errors import ConflictError, NotFoundError
+from core.people.security import Actor
+from core.people.service import SYSTEM_USERNAME
+
+__all__ = [
+    "channel_reads",
+    "create_channel",
+    "ensure_channel",
+    "get_channel",
+    "list_channels",
+    "list_listings",
+    "remove_listing",
+    "set_listing",
+    "sku_codes_for_external",
+    "sku_for_external",
+    "skus_for_external",
+    "update_channel",
+]
+
+
+def get_channel(session: Session, *, code: str) -> Channel:
+    """The channel with ``code``; NotFoundError ``unknown-channel`` otherwise."""
+    channel = session.scalar(select(Channel).where(Channel.code == code))
+    if channel is None:
+        raise NotFoundError(f"No sales channel with code '{code}'.", code="unknown-channel")
+    return channel
+
+
+def ensure_channel(
+    session: Session,
+    *,
+    code: str,
+    kind: str,
+    name: str,
+    safety_buffer: int = 0,
+    share_pct: int = 100,
+) -> Channel:
+    """The channel ``code``, created if missing (with the buffers given), its kind and name
+    brought up to date; buffers a person set since are kept (the channels file seeds them)."""
+    channel = session.scalar(select(Channel).where(Channel.code == code))
+    name = name or code
+    if channel is None:
+        channel = Channel(
+            code=code,
+            kind=kind,
+            name=name,
+            active=True,
+            safety_buffer=safety_buffer,
+            share_pct=share_pct,
+        )
+        session.add(channel)
+        session.flush()
+        audit.record(
+            session,
+            actor=SYSTEM_USERNAME,
+            action="channel.create",
+            entity=code,
+            detail={
+                "kind": kind,
+                "name": name,
+                "safety_buffer": safety_buffer,
+                "share_pct": share_pct,
+            },
+        )
+    elif (channel.kind, channel.name) != (kind, name):
+        channel.kind, channel.name = kind, name
+        session.flush()
+    return channel
+
+
+def create_channel(session: Session, *, actor: Actor, data: ChannelCreate) -> Channel:
+    """A new channel; ConflictError ``channel-exists`` when its code is taken."""
+    if session.scalar(select(Channel.id).where(Channel.code == data.code)) is not None:
+        raise ConflictError(f"A channel with code '{data.code}' exists.", code="channel-exists")
+    channel = Channel(active=True, **data.model_dump())
+    session.add(channel)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="channel.create",
+        entity=data.code,
+        detail=data.model_dump(mode="json"),
+    )
+    return channel
+
+
+def update_channel(session: Session, *, actor: Actor, code: str, data: ChannelUpdate) -> Channel:
+    """Change a channel's name, activity or buffers (only the fields given)."""
+    channel = get_channel(session, code=code)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for field, value in changes.items():
+        setattr(channel, field, value)
+    session.flush()
+    if changes:
+        audit.record(
+            session, actor=actor.username, action="channel.update", entity=code, detail=changes
+        )
+    return channel
+
+
+def list_channels(
+    session: Session, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Channel], int]:
+    """A page of channels by code, and how many there are."""
+    total = session.scalar(select(func.count(Channel.id))) or 0
+    items = session.scalars(select(Channel).order_by(Channel.code).limit(limit).offset(offset))
+    return list(items), total
+
+
+def _message_counts(
+    session: Session, ids: list[int]
+) -> dict[int, tuple[int, int, datetime | None]]:
+    pending = ChannelMessage.status == MessageStatus.PENDING
+    rows = session.execute(
+        select(
+            ChannelMessage.channel_id,
+            func.count(case((pending, 1))),
+            func.count(case((ChannelMessage.status == MessageStatus.DEAD, 1))),
+            func.min(case((pending, ChannelMessage.received_at))),
+        )
+        .where(
+            ChannelMessage.channel_id.in_(ids),
+            ChannelMessage.status.in_([MessageStatus.PENDING, MessageStatus.DEAD]),
+        )
+        .group_by(ChannelMessage.channel_id)
+    )
+    return {cid: (int(p), int(d), oldest) for cid, p, d, oldest in rows}
+
+
+def channel_reads(session: Session, channels: Sequence[Channel]) -> list[ChannelRead]:
+    """API views of channels: messages waiting and dead, lag, listings whose push is behind."""
+    counts = _message_counts(session, [c.id for c in channels])
+    behind: dict[int, int] = {}  # core.channels.sync.behind_counts, once it lands
+    at = now()
+    reads = []
+    for c in channels:
+        pending, dead, oldest = counts.get(c.id, (0, 0, None))
+        lag = max((at - as_utc(oldest)).total_seconds(), 0.0) if oldest is not None else 0.0
+        reads.append(
+            ChannelRead(
+                code=c.code,
+                kind=c.kind,
+                name=c.name,
+                active=c.active,
+                safety_buffer=c.safety_buffer,
+                share_pct=c.share_pct,
+                last_message_at=c.last_message_at,
+                last_push_at=c.last_push_at,
+                last_error=c.last_error,
+                last_error_at=c.last_error_at,
+                pending=pending,
+                dead=dead,
+                lag_s=round(lag, 3),
+                stock_behind=behind.get(c.id, 0),
+            )
+        )
+    return reads
+
+
+def set_listing(session: Session, *, actor: Actor, code: str, data: ChannelSkuIn) -> ChannelSku:
+    """Map the channel's ``external_sku`` to a Facet SKU (replacing its earlier mapping).
+
+    NotFoundError ``unknown-sku`` for a SKU code Facet does not know; ConflictError
+    ``sku-already-listed`` when the SKU is listed under another of the channel's ids.
+    """
+    channel = get_channel(session, code=code)
+    sku_id = session.scalar(select(Sku.id).where(Sku.code == data.sku))
+    if sku_id is None:
+        raise NotFoundError(f"No SKU with code '{data.sku}'.", code="unknown-sku")
+    other = session.scalar(
+        select(ChannelSku.external_sku).where(
+            ChannelSku.channel_id == channel.id,
+            ChannelSku.sku_id == sku_id,
+            ChannelSku.external_sku != data.external_sku,
+        )
+    )
+    if other is not None:
+        raise ConflictError(
+            f"{data.sku} is already listed on {code} as '{other}'.", code="sku-already-listed"
+        )
+    listing = session.scalar(
+        select(ChannelSku).where(
+            ChannelSku.channel_id == channel.id, ChannelSku.external_sku == data.external_sku
+        )
+    )
+    if listing is None:
+        listing = ChannelSku(channel_id=channel.id, external_sku=data.external_sku)
+        session.add(listing)
+    listing.sku_id, listing.buffer = sku_id, data.buffer
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="channel.listing.set",
+        entity=code,
+        detail=data.model_dump(mode="json"),
+    )
+    return listing
+
+
+def remove_listing(session: Session, *, actor: Actor, code: str, external_sku: str) -> None:
+    """Drop a listing; NotFoundError ``unknown-listing`` when the channel has no such id."""
+    channel = get_channel(session, code=code)
+    listing = session.scalar(
+        select(ChannelSku).where(
+            ChannelSku.channel_id == channel.id, ChannelSku.external_sku == external_sku
+        )
+    )
+    if listing is None:
+        raise NotFoundError(f"{code} lists no SKU '{external_sku}'.", code="unknown-listing")
+    session.delete(listing)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="channel.listing.remove",
+        entity=code,
+        detail={"external_sku": external_sku},
+    )
+
+
+def list_listings(
+    session: Session, *, code: str, search: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[ChannelSkuRead], int]:
+    """A page of a channel's listings by external id (``search`` in either id), and the total."""
+    channel = get_channel(session, code=code)
+    stmt = (
+        select(ChannelSku.external_sku, Sku.code, ChannelSku.buffer)
+        .join(Sku, Sku.id == ChannelSku.sku_id)
+        .where(ChannelSku.channel_id == channel.id)
+    )
+    if search:
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(ChannelSku.external_sku).like(pattern, escape="\\"),
+                func.lower(Sku.code).like(pattern, escape="\\"),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(stmt.order_by(ChannelSku.external_sku).limit(limit).offset(offset))
+    items = [ChannelSkuRead(external_sku=ext, sku=sku, buffer=buf) for ext, sku, buf in rows]
+    return items, total
+
+
+def skus_for_external(
+    session: Session, channel_id: int, external_skus: Iterable[str]
+) -> dict[str, int]:
+    """Facet SKU ids of the channel's SKU ids (those unmapped fall back to a Facet SKU with
+    that very code; ids matching neither are left out). Two queries, whatever the count."""
+    wanted = set(external_skus)
+    found = pairs(
+        session,
+        select(ChannelSku.external_sku, ChannelSku.sku_id).where(
+            ChannelSku.channel_id == channel_id, ChannelSku.external_sku.in_(wanted)
+        ),
+    )
+    if rest := wanted - set(found):
+        found.update(pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(rest))))
+    return found
+
+
+def sku_for_external(session: Session, channel_id: int, external_sku: str) -> int | None:
+    """The Facet SKU id a channel's SKU id stands for (falling back to a SKU with that code)."""
+    return skus_for_external(session, channel_id, [external_sku]).get(external_sku)
+
+
+def sku_codes_for_external(
+    session: Session, channel_id: int, external_skus: Iterable[str]
+) -> dict[str, str]:
+    """Facet SKU codes of the channel's SKU ids, as :func:`skus_for_external` maps them."""
+    wanted = set(external_skus)
+    found = pairs(
+        session,
+        select(ChannelSku.external_sku, Sku.code)
+        .join(Sku, Sku.id == ChannelSku.sku_id)
+        .where(ChannelSku.channel_id == channel_id, ChannelSku.external_sku.in_(wanted)),
+    )
+    if rest := wanted - set(found):
+        found.update((c, c) for c in session.scalars(select(Sku.code).where(Sku.code.in_(rest))))
+    return found
