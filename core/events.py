@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -25,6 +25,7 @@ from core.clock import now
 __all__ = [
     "AlertAcknowledged",
     "AlertRaised",
+    "AvailabilityChanged",
     "EVENT_TYPES",
     "DocumentPosted",
     "Event",
@@ -37,10 +38,12 @@ __all__ = [
     "Transport",
     "event_from_dict",
     "record",
+    "touch_skus",
 ]
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "facet_pending_events"
+TOUCHED_KEY = "facet_touched_skus"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,6 +161,14 @@ class LocationsChanged(Event):
     actor: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class AvailabilityChanged(Event):
+    """Stock a channel may be promised changed for these SKUs (ids): balances, reservations or
+    a lot's status (one event per transaction, from :func:`touch_skus`)."""
+
+    sku_ids: tuple[int, ...]
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], None]
 Receiver = Callable[[Event], None]
@@ -166,7 +177,7 @@ Receiver = Callable[[Event], None]
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (StockMoved, PickConfirmed, DocumentPosted, OrderCreated, LotRecalled,
-                AlertRaised, AlertAcknowledged, LocationsChanged)
+                AlertRaised, AlertAcknowledged, LocationsChanged, AvailabilityChanged)
 }
 
 
@@ -180,6 +191,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
             MovedLine(**{**line, "serials": tuple(line.get("serials", ()))})
             for line in fields["moves"]
         )
+    if cls is AvailabilityChanged:
+        fields["sku_ids"] = tuple(fields["sku_ids"])
     return cls(**fields)
 
 
@@ -288,13 +301,30 @@ def record(session: Session, event: Event) -> None:
     session.info.setdefault(PENDING_KEY, []).append(event)
 
 
+def touch_skus(session: Session, sku_ids: Iterable[int]) -> None:
+    """Note that ``sku_ids``' available stock changed; one :class:`AvailabilityChanged` naming
+    every SKU touched is recorded when the transaction commits (cheap on the hot path: a set)."""
+    touched: set[int] | None = session.info.get(TOUCHED_KEY)
+    if touched is None:
+        session.info[TOUCHED_KEY] = touched = set()
+    touched.update(sku_ids)
+
+
+def _seal_touched(session: Session) -> None:
+    touched: set[int] | None = session.info.pop(TOUCHED_KEY, None)
+    if touched:
+        record(session, AvailabilityChanged(sku_ids=tuple(sorted(touched))))
+
+
 def peek_pending(session: Session) -> list[Event]:
     """The events queued on ``session``, left in place (the outbox stores them at commit)."""
+    _seal_touched(session)
     pending: list[Event] = session.info.get(PENDING_KEY, [])
     return pending
 
 
 def take_pending(session: Session) -> list[Event]:
     """Remove and return the events queued on ``session``."""
+    _seal_touched(session)
     pending: list[Event] = session.info.pop(PENDING_KEY, [])
     return pending

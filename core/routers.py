@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from core.alerts.api import router as alerts
 from core.catalogue.api import router as catalogue
+from core.channels.api_stock import router as channel_stock
 from core.documents.api import router as documents
 from core.documents.api_stock import router as stock_control
 from core.labels.api import router as labels
@@ -17,6 +18,7 @@ from core.orders.api import router as orders
 from core.people.api import router as people
 from core.purchasing.api import router as purchasing
 from core.reports.api import router as reports
+from core.returns.api import router as returns
 from core.scan.api import router as scan
 from core.slotting.api import router as slotting
 from core.trace.api import router as trace
@@ -24,5 +26,6 @@ from core.voice.api import router as voice
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
-    alerts, presence, reports, purchasing, voice, labels, scan,
+    alerts, presence, reports, purchasing, voice, labels, scan, channel_stock,
+    returns,
 ]

@@ -26,14 +26,15 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.clock import now
 from core.errors import InsufficientStockError, LotBlockedError, SerialError, ValidationFailed
-from core.events import MovedLine, StockMoved, record
+from core.events import MovedLine, StockMoved, record, touch_skus
 from core.ledger.integrity import MOVES_ACTION, move_record
 from core.ledger.models import Balance, MoveSerial, StockMove
 from core.locations.models import VIRTUAL_KINDS, Kind, Location, Tier
@@ -391,6 +392,7 @@ def post_moves(
     elif links:
         session.connection().execute(insert(MoveSerial.__table__), links)
     _record_event(session, document_id, document_kind, actor, moves, move_ids, refs)
+    touch_skus(session, {m.sku_id for m in moves})
     _audit(session, document_id, document_kind, actor, moves, move_ids, rows)
     return move_ids
 
@@ -473,6 +475,18 @@ def change_reserved(
         raise InsufficientStockError(
             "Not enough free stock to reserve." if delta > 0 else "Reservation already released."
         )
+    touch_skus(session, (sku_id,))
+
+
+@sa_event.listens_for(Lot.status, "set")
+def _lot_status_set(lot: Lot, value: str, old: object, _initiator: object) -> None:
+    # A lot approved, held or recalled changes what channels may be promised of its SKUs.
+    session = object_session(lot)
+    if session is None or value == old or lot.id is None:
+        return
+    with session.no_autoflush:
+        held = session.scalars(select(Balance.sku_id).where(Balance.lot_id == lot.id).distinct())
+        touch_skus(session, held.all())
 
 
 def ledger_totals(session: Session) -> dict[tuple[int, int, int], int]:
