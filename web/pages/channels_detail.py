@@ -195,6 +195,7 @@ def _stock_card(writer: bool) -> html.Section:
         html.Div(
             html.Button(_("Resync"), id="chn-resync", n_clicks=0),
             className="row",
+            id="chn-stock-actions",
             hidden=not writer,
         ),
         html.Div(id="chn-stock-msg"),

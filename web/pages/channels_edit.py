@@ -61,6 +61,7 @@ def listings_card(writer: bool) -> html.Section:
                 className="row",
             ),
         ],
+        id="chn-sku-form",
         hidden=not writer,
     )
     return card(
@@ -103,6 +104,7 @@ def buffers_card(writer: bool) -> html.Section:
                 html.Button(id="chn-active", n_clicks=0),
             ],
             className="row",
+            id="chn-buf-actions",
             hidden=not writer,
         ),
         html.Div(id="chn-buf-msg"),
