@@ -1,0 +1,432 @@
+"""Finance documents: receipts, issues, transfers and adjustments with their values, for booking.
+
+Every finance line is one ledger move (so a document's quantities are what the ledger holds)
+valued by one rule:
+
+- A piece's cost is its SKU and lot's cost: the quantity-weighted average of the purchase-order
+  unit costs of the receipt lines that brought that SKU's lot in against an order (basis
+  ``lot-cost``). A lot received without any order has no purchase cost, so its pieces are
+  valued at the SKU's catalogue price (basis ``catalogue-price``), flagged for finance to see.
+- Receipts: a receipt line against a purchase-order line at that line's unit cost
+  (``po-cost``), otherwise at the lot's cost as above.
+- Issues (shipments to customers) at cost, with the sale value (the order line's unit price
+  times the quantity) beside; pieces carry their lot, so cost is the lot's (FIFO by lot).
+- Transfers at cost: value moves between locations, net zero for the company.
+- Adjustments (stock adjustments, count differences and corrections that cross the warehouse's
+  boundary) at cost, signed: a gain is positive, a loss negative.
+
+Money is :class:`~decimal.Decimal` rounded half-up to 2 places, in :data:`CURRENCY`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.catalogue.models import Sku
+from core.documents.models import DocKind, Document, DocumentLine
+from core.errors import NotFoundError, ValidationFailed
+from core.ledger.models import MoveSerial, StockMove
+from core.locations.models import VIRTUAL_KINDS, Location
+from core.lots.models import Lot, Serial, Supplier
+from core.orders.models import OrderLine
+from core.purchasing.models import PurchaseOrderLine
+
+__all__ = [
+    "CURRENCY",
+    "MAX_DAYS",
+    "MAX_LINES",
+    "FinanceDocument",
+    "FinanceKind",
+    "FinanceLine",
+    "Register",
+    "finance_document",
+    "money",
+    "register",
+]
+
+#: The currency of every value: the catalogue's prices and purchase costs carry none, and the
+#: business books in renminbi.
+CURRENCY = "CNY"
+#: The longest period one register covers (a year, leap day included).
+MAX_DAYS = 366
+#: The most lines one register answers; a busier period is asked for in parts.
+MAX_LINES = 20_000
+CENT = Decimal("0.01")
+
+
+class FinanceKind(StrEnum):
+    """The kinds of finance document and the warehouse documents each books."""
+
+    RECEIPT = "receipt"
+    ISSUE = "issue"
+    TRANSFER = "transfer"
+    ADJUSTMENT = "adjustment"
+
+
+SOURCES: dict[FinanceKind, tuple[DocKind, ...]] = {
+    FinanceKind.RECEIPT: (DocKind.RECEIPT,),
+    FinanceKind.ISSUE: (DocKind.SHIPMENT,),
+    FinanceKind.TRANSFER: (DocKind.TRANSFER,),
+    FinanceKind.ADJUSTMENT: (DocKind.ADJUSTMENT, DocKind.COUNT, DocKind.CORRECTION),
+}
+KIND_OF = {doc: kind for kind, docs in SOURCES.items() for doc in docs}
+
+
+def money(value: Decimal | float | int) -> Decimal:
+    """An amount rounded half-up to cents (floats go through their shortest text first)."""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FinanceLine:
+    """One move, valued: quantity and value are signed for adjustments (gain +, loss -)."""
+
+    line_no: int
+    sku: str
+    lot: str
+    serials: tuple[str, ...]
+    quantity: int
+    unit_value: Decimal
+    value: Decimal
+    basis: str
+    from_location: str
+    to_location: str
+    unit_price: Decimal | None = None
+    sale_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FinanceDocument:
+    """A warehouse document as finance books it: number, date, counterparty and valued lines."""
+
+    number: str
+    kind: FinanceKind
+    source: str
+    date: datetime
+    counterparty: str
+    reference: str | None
+    reason: str | None
+    lines: tuple[FinanceLine, ...]
+
+    @property
+    def quantity(self) -> int:
+        """Pieces on the document (signed for adjustments)."""
+        return sum(ln.quantity for ln in self.lines)
+
+    @property
+    def value(self) -> Decimal:
+        """The document's value at cost (net for adjustments)."""
+        return sum((ln.value for ln in self.lines), Decimal("0.00"))
+
+    @property
+    def sale_value(self) -> Decimal | None:
+        """An issue's value at the orders' prices (lines without a price count nothing)."""
+        if self.kind != FinanceKind.ISSUE:
+            return None
+        return sum((ln.sale_value or Decimal("0.00") for ln in self.lines), Decimal("0.00"))
+
+    def totals(self) -> dict[str, Any]:
+        """Lines, quantity and value (and sale value, gains and losses where they apply)."""
+        return _totals(self.kind, [self])
+
+
+@dataclass(frozen=True)
+class Register:
+    """Every document of one kind posted in a period, with totals."""
+
+    kind: FinanceKind
+    since: date
+    until: date
+    documents: tuple[FinanceDocument, ...]
+    currency: str = CURRENCY
+
+    def totals(self) -> dict[str, Any]:
+        """Documents, lines, quantity and value over the period."""
+        return _totals(self.kind, self.documents)
+
+
+def _totals(kind: FinanceKind, docs: Sequence[FinanceDocument]) -> dict[str, Any]:
+    lines = [ln for d in docs for ln in d.lines]
+    out: dict[str, Any] = {
+        "documents": len(docs),
+        "lines": len(lines),
+        "quantity": sum(ln.quantity for ln in lines),
+        "value": sum((ln.value for ln in lines), Decimal("0.00")),
+    }
+    if kind == FinanceKind.ISSUE:
+        out["sale_value"] = sum((ln.sale_value or Decimal("0.00") for ln in lines), Decimal("0.00"))
+    if kind == FinanceKind.ADJUSTMENT:
+        out["gains"] = sum((ln.value for ln in lines if ln.value > 0), Decimal("0.00"))
+        out["losses"] = sum((ln.value for ln in lines if ln.value < 0), Decimal("0.00"))
+    return out
+
+
+def _period(since: date, until: date) -> tuple[datetime, datetime]:
+    if since > until:
+        raise ValidationFailed(
+            f"The period starts ({since}) after it ends ({until}).", code="period-reversed"
+        )
+    if (until - since).days + 1 > MAX_DAYS:
+        raise ValidationFailed(
+            f"A register covers at most {MAX_DAYS} days; ask for a shorter period.",
+            code="period-too-long",
+        )
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    return start, datetime.combine(until, time.min, tzinfo=UTC) + timedelta(days=1)
+
+
+def _moves(where: Sequence[Any]) -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            StockMove.id,
+            StockMove.created_at,
+            StockMove.sku_id,
+            StockMove.lot_id,
+            StockMove.from_location_id,
+            StockMove.to_location_id,
+            StockMove.quantity,
+            Document.id.label("doc_id"),
+            Document.number,
+            Document.kind,
+            Document.reference,
+            Document.reason,
+            Document.data,
+            DocumentLine.line_no,
+            PurchaseOrderLine.unit_cost,
+            OrderLine.unit_price,
+        )
+        .join(Document, Document.id == StockMove.document_id)
+        .outerjoin(DocumentLine, DocumentLine.id == StockMove.document_line_id)
+        .outerjoin(PurchaseOrderLine, PurchaseOrderLine.id == DocumentLine.purchase_line_id)
+        .outerjoin(OrderLine, OrderLine.id == DocumentLine.order_line_id)
+        .where(*where)
+    )
+
+
+def register(session: Session, *, kind: FinanceKind, since: date, until: date) -> Register:
+    """Every ``kind`` document with moves posted from ``since`` to ``until`` (UTC days, both
+    included), valued; refuses a reversed period, one over :data:`MAX_DAYS` days and one with
+    more than :data:`MAX_LINES` moves (``period-too-large``)."""
+    start, end = _period(since, until)
+    where = [
+        Document.kind.in_([str(k) for k in SOURCES[kind]]),
+        StockMove.created_at >= start,
+        StockMove.created_at < end,
+    ]
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(StockMove)
+            .join(Document, Document.id == StockMove.document_id)
+            .where(*where)
+        )
+        or 0
+    )
+    if count > MAX_LINES:
+        raise ValidationFailed(
+            f"{count} lines from {since} to {until}: over the {MAX_LINES} one register holds; "
+            "ask for a shorter period.",
+            code="period-too-large",
+        )
+    docs = _documents(session, where, only=kind)
+    return Register(kind=kind, since=since, until=until, documents=tuple(docs))
+
+
+def finance_document(session: Session, *, number: str) -> FinanceDocument:
+    """One receipt, shipment, transfer, adjustment, count or correction as a finance document."""
+    kind = session.scalar(select(Document.kind).where(Document.number == number.upper()))
+    if kind is None:
+        raise NotFoundError(f"No document {number}.", code="document-not-found")
+    if kind not in KIND_OF:
+        raise NotFoundError(
+            f"{number.upper()} is a {kind}, which moves no value to book.",
+            code="not-a-finance-document",
+        )
+    docs = _documents(session, [Document.number == number.upper()], only=KIND_OF[DocKind(kind)])
+    if not docs:
+        raise NotFoundError(
+            f"{number.upper()} has posted nothing yet.", code="not-a-finance-document"
+        )
+    return docs[0]
+
+
+@dataclass
+class _Names:
+    """Codes of the rows the moves name, each looked up once."""
+
+    skus: dict[int, str] = field(default_factory=dict)
+    prices: dict[int, Decimal] = field(default_factory=dict)
+    lots: dict[int, str] = field(default_factory=dict)
+    places: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    serials: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    suppliers: dict[str, str] = field(default_factory=dict)
+
+
+def _names(session: Session, rows: Sequence[Any], where: Sequence[Any]) -> _Names:
+    names = _Names()
+    skus = {r.sku_id for r in rows}
+    for sku_id, code, price in session.execute(
+        select(Sku.id, Sku.code, Sku.price).where(Sku.id.in_(skus))
+    ):
+        names.skus[sku_id], names.prices[sku_id] = code, money(price)
+    names.lots = dict(
+        session.execute(select(Lot.id, Lot.code).where(Lot.id.in_({r.lot_id for r in rows}))).all()
+    )
+    places = {r.from_location_id for r in rows} | {r.to_location_id for r in rows}
+    for loc_id, code, kind in session.execute(
+        select(Location.id, Location.code, Location.kind).where(Location.id.in_(places))
+    ):
+        names.places[loc_id] = (code, kind in VIRTUAL_KINDS)
+    for move_id, code in session.execute(
+        select(MoveSerial.move_id, Serial.code)
+        .join(Serial, Serial.id == MoveSerial.serial_id)
+        .join(StockMove, StockMove.id == MoveSerial.move_id)
+        .join(Document, Document.id == StockMove.document_id)
+        .where(*where)
+        .order_by(Serial.code)
+    ):
+        names.serials[move_id].append(code)
+    codes = {str((r.data or {}).get("supplier")) for r in rows if (r.data or {}).get("supplier")}
+    names.suppliers = dict(
+        session.execute(select(Supplier.code, Supplier.name).where(Supplier.code.in_(codes))).all()
+    )
+    return names
+
+
+def lot_costs(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
+    """Each (SKU id, lot id)'s purchase cost: the quantity-weighted average unit cost of the
+    receipt lines that brought it in against an order; pairs never ordered are left out."""
+    wanted = set(pairs)
+    spent: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    pieces: dict[tuple[int, int], int] = defaultdict(int)
+    if not wanted:
+        return {}
+    for sku_id, lot_id, quantity, cost in session.execute(
+        select(
+            DocumentLine.sku_id,
+            DocumentLine.lot_id,
+            DocumentLine.done_quantity,
+            PurchaseOrderLine.unit_cost,
+        )
+        .join(Document, Document.id == DocumentLine.document_id)
+        .join(PurchaseOrderLine, PurchaseOrderLine.id == DocumentLine.purchase_line_id)
+        .where(
+            Document.kind == DocKind.RECEIPT.value,
+            DocumentLine.lot_id.in_({lot for _, lot in wanted}),
+        )
+    ):
+        if lot_id is not None and (sku_id, lot_id) in wanted and quantity > 0:
+            spent[sku_id, lot_id] += Decimal(cost) * quantity
+            pieces[sku_id, lot_id] += quantity
+    return {key: money(spent[key] / pieces[key]) for key in pieces}
+
+
+def _documents(
+    session: Session, where: Sequence[Any], *, only: FinanceKind
+) -> list[FinanceDocument]:
+    rows = session.execute(_moves(where).order_by(StockMove.document_id, StockMove.id)).all()
+    if not rows:
+        return []
+    names = _names(session, rows, where)
+    costs = lot_costs(session, {(r.sku_id, r.lot_id) for r in rows})
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.doc_id].append(row)
+    docs = [_document(moves, names, costs, only) for moves in grouped.values()]
+    docs = [d for d in docs if d.lines]
+    docs.sort(key=lambda d: (d.date, d.number))
+    return docs
+
+
+def _direction(row: Any, names: _Names) -> int:
+    """+1 into the warehouse from outside, -1 out to outside, 0 inside it."""
+    source_virtual, target_virtual = (
+        names.places[row.from_location_id][1],
+        names.places[row.to_location_id][1],
+    )
+    return int(source_virtual) - int(target_virtual)
+
+
+def _line(
+    row: Any, no: int, names: _Names, costs: dict[tuple[int, int], Decimal], kind: FinanceKind
+) -> FinanceLine | None:
+    if row.unit_cost is not None:
+        unit, basis = money(row.unit_cost), "po-cost"
+    elif (row.sku_id, row.lot_id) in costs:
+        unit, basis = costs[row.sku_id, row.lot_id], "lot-cost"
+    else:
+        unit, basis = names.prices[row.sku_id], "catalogue-price"
+    sign = 1
+    if kind == FinanceKind.ADJUSTMENT:
+        sign = _direction(row, names)
+        if sign == 0:  # a count's piece found in another bin: no value crosses the boundary
+            return None
+    price = money(row.unit_price) if row.unit_price is not None else None
+    quantity = sign * row.quantity
+    return FinanceLine(
+        line_no=row.line_no or no,
+        sku=names.skus[row.sku_id],
+        lot=names.lots[row.lot_id],
+        serials=tuple(names.serials.get(row.id, ())),
+        quantity=quantity,
+        unit_value=unit,
+        value=money(unit * quantity),
+        basis=basis,
+        from_location=names.places[row.from_location_id][0],
+        to_location=names.places[row.to_location_id][0],
+        unit_price=price,
+        sale_value=money(price * row.quantity) if price is not None else None,
+    )
+
+
+def _document(
+    moves: list[Any], names: _Names, costs: dict[tuple[int, int], Decimal], kind: FinanceKind
+) -> FinanceDocument:
+    first = moves[0]
+    built = (_line(row, no, names, costs, kind) for no, row in enumerate(moves, start=1))
+    lines = tuple(ln for ln in built if ln is not None)
+    return FinanceDocument(
+        number=first.number,
+        kind=kind,
+        source=first.kind,
+        date=min(_utc(r.created_at) for r in moves),
+        counterparty=_counterparty(first, lines, names),
+        reference=first.reference,
+        reason=first.reason,
+        lines=lines,
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _counterparty(first: Any, lines: Sequence[FinanceLine], names: _Names) -> str:
+    data: dict[str, Any] = first.data or {}
+    if first.kind == DocKind.RECEIPT:
+        code = str(data.get("supplier", ""))
+        who = f"{code} {names.suppliers.get(code, '')}".strip()
+        order = data.get("purchase_order")
+        return f"{who} / {order}" if order else who
+    if first.kind == DocKind.SHIPMENT:
+        parts = (data.get("channel"), first.reference, data.get("customer"))
+        return " / ".join(str(p) for p in parts if p)
+    if first.kind == DocKind.TRANSFER:
+        sources = sorted({ln.from_location for ln in lines})
+        targets = sorted({ln.to_location for ln in lines})
+        return f"{', '.join(sources)} -> {', '.join(targets)}"
+    if first.kind == DocKind.COUNT:
+        return "count difference"
+    if first.kind == DocKind.CORRECTION:
+        return f"correction: {first.reason or ''}".strip()
+    return str(first.reason or "adjustment")
