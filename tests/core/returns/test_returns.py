@@ -36,7 +36,7 @@ from tests.core.returns.support import Shop, shop
 
 def _refused(session: Session, call: Callable[[], Any]) -> str:
     """The error code of a refused call; whatever it wrote is rolled back (a savepoint)."""
-    with pytest.raises(CoreError) as caught:  # noqa: PT012
+    with pytest.raises(CoreError) as caught:
         with session.begin_nested():
             call()
     return caught.value.code
