@@ -20,6 +20,7 @@ from web.pages import (
     alerts,
     catalogue,
     channels,
+    finance,
     inventory,
     label_print,
     locations,
@@ -49,6 +50,7 @@ NAV: list[NavItem] = [
     NavItem("/alerts", N_("Alert wall"), "alerts:read", alerts.layout),
     NavItem("/orders", N_("Orders"), "read", orders.layout),
     NavItem("/channels", N_("Channels"), "channels:read", channels.layout),
+    NavItem("/finance", N_("Finance"), "finance:read", finance.layout),
     NavItem("/picking", N_("Picking"), "read", picking.layout),
     NavItem("/packing", N_("Packing"), "ship:write", packing.layout),
     NavItem("/catalogue", N_("Catalogue"), "read", catalogue.layout),
@@ -75,7 +77,7 @@ def build_dash(app: FastAPI) -> Dash:
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
     for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
-                 catalogue, locations, suppliers, label_print, channels):
+                 catalogue, locations, suppliers, label_print, channels, finance):
         page.register(dash_app, ctx)
     return dash_app
 
