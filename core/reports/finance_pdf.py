@@ -173,7 +173,7 @@ def document_pdf(doc: FinanceDocument) -> bytes:
     )
     heading = [
         ("Number", doc.number),
-        ("Date", doc.date.isoformat(timespec="seconds")),
+        ("Date", doc.date.strftime("%Y-%m-%d %H:%M UTC")),
         ("Kind", f"{doc.kind} ({doc.source})"),
         ("Counterparty", doc.counterparty),
         ("Reference", doc.reference or ""),
