@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -77,6 +77,7 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     """Every REST and websocket router; the pages, which answer any other path, come last."""
     from web.adapters import twin_live
     from web.api import assistant as api_assistant
+    from web.api import channels as api_channels
     from web.api import twin as api_twin
     from web.api import vision as api_vision
     from web.api import ws_voice, ws_voice_enrol
@@ -88,6 +89,7 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     app.include_router(tickets.router)
     app.include_router(twin_live.router)
     app.include_router(live_router)
+    app.include_router(api_channels.router)  # sales channels' signed webhooks: no user token
     if installed("assistant"):  # chat and voice picking: facet[assistant]
         app.include_router(ws_voice.router)
         app.include_router(ws_voice_enrol.router)
@@ -159,9 +161,11 @@ def _lifespan(services: Services) -> Any:
         integrations = start_integrations(  # alerts out: MQTT and signed webhooks, if set
             settings.operations, services.bus,
             services.vision.statuses if services.vision is not None else None)
+        stop_channels = _start_channels(services)  # orders in, stock out: the channels file
         try:
             yield
         finally:
+            stop_channels()
             integrations.stop()
             stop_anchoring()
             stop_retention()
@@ -173,6 +177,49 @@ def _lifespan(services: Services) -> Any:
             db.dispose()
 
     return lifespan
+
+
+def _start_channels(services: Services) -> Callable[[], None]:
+    """Register the channels file's channels, build their connectors and start the inbox's
+    retries and polling, the stock pushes and (demo only) its fake marketplace."""
+    path = services.settings.web.channels_file
+    if path is None:
+        return lambda: None
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from web.integrations.channels.registry import (
+        build_connectors,
+        load_channels_document,
+        register_channels,
+    )
+
+    document = load_channels_document(path)
+    register_channels(services.db, document.channels, document.listings)
+    services.channels = build_connectors(document.channels)
+    stops: list[Callable[[], None]] = []
+    # Retries and polling (web.adapters.channel_inbox), stock pushes (channel_sync).
+    if find_spec("web.adapters.channel_inbox") is not None:
+        inbox = import_module("web.adapters.channel_inbox")
+        stops.append(inbox.start_channel_inbox(services.db, services.channels))
+    if find_spec("web.adapters.channel_sync") is not None:
+        sync = import_module("web.adapters.channel_sync")
+        stops.append(sync.start_channel_sync(services.db, services.bus, services.channels))
+    if document.fake_marketplace is not None:  # the demo's marketplace, in this process
+        from web.integrations.channels.fake_marketplace import start_demo_marketplace
+
+        stops.append(start_demo_marketplace(document, port=services.settings.web.port))
+    _log.info("channels: %s", ", ".join(sorted(services.channels)) or "none")
+
+    def stop() -> None:
+        for one in reversed(stops):
+            one()
+        for connector in services.channels.values():
+            close = getattr(connector, "close", None)
+            if close is not None:
+                close()
+
+    return stop
 
 
 def _cameras_in_process(settings: Settings) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Protocol, cast
 
 from fastapi import Depends, FastAPI, HTTPException
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # types only: these modules import this one for its dependenc
     from web.adapters.twin_live import LiveTwin
     from web.api.tickets import TicketBook
     from web.events.runtime import EventsRuntime
+    from web.integrations.channels.base import Connector
     from web.observability.metrics import Metrics
     from web.settings import Settings
 
@@ -122,6 +123,8 @@ class Services:
     live_hub: LiveHub | None = None
     #: The Prometheus metrics (``web.observability``); set where the routes are mounted.
     metrics: Metrics | None = None
+    #: Sales channels' connectors by channel code (the channels file; empty without one).
+    channels: dict[str, Connector] = field(default_factory=dict)
 
     @property
     def db(self) -> Database:

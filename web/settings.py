@@ -48,6 +48,11 @@ class WebSettings(BaseSettings):
         default=None,
         description="Cameras file (YAML) whose cameras start with the app; none: no cameras.",
     )
+    channels_file: Path | None = Field(
+        default=None,
+        description="Channels file (YAML): the sales channels whose orders come in at "
+        "/api/channels/{code}/webhook and to which stock is pushed; none: no channel connector.",
+    )
     vision_url: str | None = Field(
         default=None,
         description="Base URL of the vision service (`facet vision serve`), such as "
