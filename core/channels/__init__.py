@@ -1,5 +1,13 @@
 """Sales channels: orders in from marketplaces and shops, stock promised out to them."""
 
+from core.channels.atp import (
+    ListingLevel,
+    SkuStock,
+    available,
+    listing_levels,
+    sku_stock,
+    stock_page,
+)
 from core.channels.errors import (
     OrderAlreadyPicked,
     OrderNotYetCreated,
@@ -28,18 +36,29 @@ from core.channels.service import (
     sku_for_external,
     update_channel,
 )
+from core.channels.sync import (
+    behind_counts,
+    pending_levels,
+    record_push_failed,
+    record_pushed,
+    resync,
+)
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "ListingLevel",
     "MessageKind",
     "MessageStatus",
     "OrderAlreadyPicked",
     "OrderNotYetCreated",
     "OrderWithoutLines",
     "Received",
+    "SkuStock",
     "UnmappedSku",
     "apply_due",
     "apply_message",
+    "available",
+    "behind_counts",
     "channel_reads",
     "create_channel",
     "ensure_channel",
@@ -47,10 +66,17 @@ __all__ = [
     "list_channels",
     "list_listings",
     "list_messages",
+    "listing_levels",
+    "pending_levels",
     "receive",
+    "record_push_failed",
+    "record_pushed",
     "remove_listing",
+    "resync",
     "retry_message",
     "set_listing",
     "sku_for_external",
+    "sku_stock",
+    "stock_page",
     "update_channel",
 ]
