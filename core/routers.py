@@ -6,9 +6,11 @@ from fastapi import APIRouter
 
 from core.alerts.api import router as alerts
 from core.catalogue.api import router as catalogue
+from core.channels.api import router as channels
 from core.channels.api_stock import router as channel_stock
 from core.documents.api import router as documents
 from core.documents.api_stock import router as stock_control
+from core.imports.api import router as imports
 from core.labels.api import router as labels
 from core.ledger.api import router as ledger
 from core.locations.api import router as locations
@@ -27,5 +29,6 @@ from core.voice.api import router as voice
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
     alerts, presence, reports, purchasing, voice, labels, scan, channel_stock,
-    returns,
+    returns, channels,
+    imports,
 ]

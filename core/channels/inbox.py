@@ -37,7 +37,7 @@ from core.channels.schemas import ChannelMessageRead, ChannelOrderMessage
 from core.channels.service import get_channel, sku_codes_for_external
 from core.clock import as_utc, now
 from core.db import Database
-from core.errors import CoreError, InsufficientStockError, NotFoundError
+from core.errors import CoreError, InsufficientStockError, NotFoundError, ValidationFailed
 from core.orders import allocate_order, cancel_order, create_order
 from core.orders.models import OrderStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn
@@ -547,6 +547,15 @@ def list_messages(
     """A page of a channel's messages, newest first, by status and kind, with ``search`` in
     the order id, message key or error code; and the total."""
     ch = get_channel(session, code=channel)
+    if status and status not in set(MessageStatus):
+        raise ValidationFailed(
+            f"Unknown message status '{status}'; use pending, done or dead.", code="bad-status"
+        )
+    if kind and kind not in set(MessageKind):
+        raise ValidationFailed(
+            f"Unknown message kind '{kind}'; use created, paid, cancelled or refunded.",
+            code="bad-kind",
+        )
     stmt = select(ChannelMessage).where(ChannelMessage.channel_id == ch.id)
     if status:
         stmt = stmt.where(ChannelMessage.status == status)

@@ -16,6 +16,7 @@ __all__ = [
     "ChannelMessagePage",
     "ChannelMessageRead",
     "ChannelOrderMessage",
+    "ChannelPage",
     "ChannelRead",
     "ChannelSkuIn",
     "ChannelSkuPage",
@@ -107,6 +108,13 @@ class ChannelRead(BaseModel):
     lag_s: float
     #: Listings whose last push differs from what may be sold now.
     stock_behind: int
+
+
+class ChannelPage(BaseModel):
+    """A page of channels."""
+
+    items: list[ChannelRead]
+    total: int
 
 
 class ChannelSkuIn(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
+from core.channels import sync
 from core.channels.models import Channel, ChannelMessage, ChannelSku, MessageStatus
 from core.channels.schemas import (
     ChannelCreate,
@@ -154,7 +155,7 @@ def _message_counts(
 def channel_reads(session: Session, channels: Sequence[Channel]) -> list[ChannelRead]:
     """API views of channels: messages waiting and dead, lag, listings whose push is behind."""
     counts = _message_counts(session, [c.id for c in channels])
-    behind: dict[int, int] = {}  # core.channels.sync.behind_counts, once it lands
+    behind = sync.behind_counts(session)
     at = now()
     reads = []
     for c in channels:
@@ -222,8 +223,10 @@ def set_listing(session: Session, *, actor: Actor, code: str, data: ChannelSkuIn
     return listing
 
 
-def remove_listing(session: Session, *, actor: Actor, code: str, external_sku: str) -> None:
-    """Drop a listing; NotFoundError ``unknown-listing`` when the channel has no such id."""
+def remove_listing(
+    session: Session, *, actor: Actor, code: str, external_sku: str
+) -> ChannelSkuRead:
+    """Drop a listing and return it; NotFoundError ``unknown-listing`` when there is none."""
     channel = get_channel(session, code=code)
     listing = session.scalar(
         select(ChannelSku).where(
@@ -232,6 +235,11 @@ def remove_listing(session: Session, *, actor: Actor, code: str, external_sku: s
     )
     if listing is None:
         raise NotFoundError(f"{code} lists no SKU '{external_sku}'.", code="unknown-listing")
+    gone = ChannelSkuRead(
+        external_sku=listing.external_sku,
+        sku=session.scalar(select(Sku.code).where(Sku.id == listing.sku_id)) or "",
+        buffer=listing.buffer,
+    )
     session.delete(listing)
     session.flush()
     audit.record(
@@ -241,6 +249,7 @@ def remove_listing(session: Session, *, actor: Actor, code: str, external_sku: s
         entity=code,
         detail={"external_sku": external_sku},
     )
+    return gone
 
 
 def list_listings(
