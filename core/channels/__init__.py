@@ -20,8 +20,11 @@ from core.channels.inbox import (
     apply_due,
     apply_message,
     list_messages,
+    poll_cursor,
     receive,
+    record_channel_error,
     retry_message,
+    store_polled,
 )
 from core.channels.models import MessageKind, MessageStatus
 from core.channels.service import (
@@ -68,7 +71,9 @@ __all__ = [
     "list_messages",
     "listing_levels",
     "pending_levels",
+    "poll_cursor",
     "receive",
+    "record_channel_error",
     "record_push_failed",
     "record_pushed",
     "remove_listing",
@@ -78,5 +83,6 @@ __all__ = [
     "sku_for_external",
     "sku_stock",
     "stock_page",
+    "store_polled",
     "update_channel",
 ]

@@ -54,8 +54,11 @@ __all__ = [
     "backoff_s",
     "list_messages",
     "message_read",
+    "poll_cursor",
     "receive",
+    "record_channel_error",
     "retry_message",
+    "store_polled",
 ]
 
 log = logging.getLogger("facet.channels")
@@ -203,6 +206,38 @@ def _stored(session: Session, channel_id: int, key: str) -> tuple[int, dict[str,
         )
     ).one()
     return row[0], row[1]
+
+
+def poll_cursor(session: Session, *, channel: str) -> str | None:
+    """Where polling ``channel`` resumes (None: from the channel's start)."""
+    return get_channel(session, code=channel).poll_cursor
+
+
+def store_polled(
+    session: Session,
+    *,
+    channel: str,
+    messages: Sequence[ChannelOrderMessage],
+    cursor: str | None,
+    raw: str = "",
+) -> list[Received]:
+    """Store what a poll brought and the cursor after it, together (a poll that is not stored
+    is asked again from the old cursor, and its repeats are dropped); clears the channel's
+    last error. The caller commits."""
+    received = receive(session, channel=channel, messages=messages, raw=raw)
+    ch = get_channel(session, code=channel)
+    if cursor is not None:
+        ch.poll_cursor = cursor[:256]
+    ch.last_error = ch.last_error_at = None
+    session.flush()
+    return received
+
+
+def record_channel_error(session: Session, *, channel: str, error: str) -> None:
+    """Note that talking to ``channel`` failed (shown on the Channels page). Caller commits."""
+    ch = get_channel(session, code=channel)
+    ch.last_error, ch.last_error_at = error[:512], now()
+    session.flush()
 
 
 # -- apply ------------------------------------------------------------------------------------
