@@ -22,7 +22,7 @@ __all__ = ["BULK_PATHS", "BodyLimit", "too_large"]
 # Writes whose bodies carry one line per piece: a receipt of 10,000 serials is a few MiB.
 BULK_PATHS: tuple[str, ...] = (
     "/api/receipts", "/api/putaways", "/api/transfers", "/api/adjustments", "/api/counts",
-    "/api/purchase-orders", "/_dash-update-component",
+    "/api/purchase-orders", "/_dash-update-component", "/api/imports",
 )
 
 

@@ -298,6 +298,9 @@ def test_reader_formats_headers_and_line_numbers(session: Session, stocked: Buil
     )
     assert (5, "out-of-range") in [(r.line, r.code) for r in report.rejected]
     assert report.rows == 2
+    huge = f"sku,location,lot,quantity\nLOOSE-1,{'B' * 100_000},L,1\n".encode()
+    report = import_file(session, actor=b.actor, kind="stock", filename="f.csv", content=huge)
+    assert [(r.line, r.column, r.code) for r in report.rejected] == [(2, "location", "too-long")]
 
 
 @pytest.mark.parametrize(
@@ -317,11 +320,3 @@ def test_unusable_files_are_refused(name: str, content: bytes, code: str) -> Non
     with pytest.raises(ValidationFailed) as caught:
         read_sheet(content, name, spec_for("stock"))
     assert caught.value.code == code
-
-
-def test_huge_cell_rejects_its_row(session: Session, stocked: Builder) -> None:
-    content = f"sku,location,lot,quantity\nLOOSE-1,{'B' * 100_000},L,1\n".encode()
-    report = import_file(
-        session, actor=stocked.actor, kind="stock", filename="f.csv", content=content
-    )
-    assert [(r.line, r.column, r.code) for r in report.rejected] == [(2, "location", "too-long")]
