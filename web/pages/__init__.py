@@ -28,6 +28,7 @@ from web.pages import (
     overview,
     packing,
     picking,
+    returns,
     suppliers,
     twin_page,
     users,
@@ -53,6 +54,7 @@ NAV: list[NavItem] = [
     NavItem("/finance", N_("Finance"), "finance:read", finance.layout),
     NavItem("/picking", N_("Picking"), "read", picking.layout),
     NavItem("/packing", N_("Packing"), "ship:write", packing.layout),
+    NavItem("/returns", N_("Returns"), "returns:write", returns.layout),
     NavItem("/catalogue", N_("Catalogue"), "read", catalogue.layout),
     NavItem("/locations", N_("Locations"), "read", locations.layout),
     NavItem("/suppliers", N_("Suppliers"), "purchase:read", suppliers.layout),
@@ -77,7 +79,7 @@ def build_dash(app: FastAPI) -> Dash:
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
     for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
-                 catalogue, locations, suppliers, label_print, channels, finance):
+                 catalogue, locations, suppliers, label_print, channels, finance, returns):
         page.register(dash_app, ctx)
     return dash_app
 
