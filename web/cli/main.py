@@ -15,6 +15,7 @@ from web.cli import audit as audit_cli
 from web.cli import db as db_cli
 from web.cli import events as events_cli
 from web.cli import headset as headset_cli
+from web.cli import imports as imports_cli
 from web.cli import twin as twin_cli
 from web.cli import users as users_cli
 from web.cli import vision as vision_cli
@@ -36,6 +37,7 @@ app.add_typer(twin_cli.app, name="twin", help="The digital twin: layouts, routes
 app.add_typer(vision_cli.app, name="vision", help="Cameras: run, check an image, train.")
 app.add_typer(headset_cli.app, name="headset", help="A headset client for voice picking.")
 app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol a picker.")
+app.add_typer(imports_cli.app, name="import")
 app.add_typer(events_cli.app, name="events",
               help="Events between processes: run the outbox relay, tail, status.")
 
