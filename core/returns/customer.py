@@ -315,7 +315,7 @@ def receive_return(
         document_id=doc.id,
         document_kind=doc.kind,
         actor=actor,
-        reason="customer return",
+        reason="return: received",
         moves=moves,
     )
     doc.data = {**(doc.data or {}), "location": place.code}

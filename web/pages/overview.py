@@ -32,7 +32,7 @@ KINDS = {
     "receipt": N_("receipt"), "putaway": N_("putaway"), "pick": N_("pick"),
     "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
     "count": N_("count"), "count variance": N_("count variance"), "recall": N_("recall"),
-    "correction": N_("correction"),
+    "correction": N_("correction"), "return": N_("returns"),
 }
 #: Order statuses and alert severities as the axes show them.
 LABELS = {
@@ -76,6 +76,7 @@ def _by_kind(moves: dict[str, list[int]]) -> dict[str, list[int]]:
     kinds: dict[str, list[int]] = {}
     for reason, counts in moves.items():
         kind = "correction" if reason.startswith("correction:") else reason
+        kind = "return" if reason.startswith("return") else kind  # core.returns' reasons
         kinds[kind] = [a + b for a, b in zip(kinds.get(kind, [0] * len(counts)), counts,
                                              strict=True)]
     return kinds

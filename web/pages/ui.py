@@ -57,7 +57,8 @@ KIND_NAMES: dict[str, str] = {
     "receipt": N_("receipt"), "qc": N_("QC"), "putaway": N_("putaway"), "pick": N_("pick"),
     "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
     "count": N_("count"), "count variance": N_("count variance"), "recall": N_("recall"),
-    "correction": N_("correction"),
+    "correction": N_("correction"), "customer_return": N_("customer return"),
+    "supplier_return": N_("return to supplier"),
 }
 
 
