@@ -23,6 +23,8 @@ __all__ = ["KINDS", "layout", "register"]
 KINDS: dict[str, str] = {"receipt": N_("Receipts"), "issue": N_("Issues (shipments)"),
                          "transfer": N_("Transfers"), "adjustment": N_("Adjustments and counts")}
 FORMATS = ("csv", "xlsx", "pdf")
+FACTS_STYLE = {"display": "grid", "gridTemplateColumns": "auto 1fr", "gap": "2px 12px",
+               "margin": "8px 0"}
 TOTAL_NAMES = {"documents": N_("documents"), "lines": N_("lines"), "quantity": N_("pieces"),
                "value": N_("value at cost"), "sale_value": N_("sale value"),
                "gains": N_("gains"), "losses": N_("losses")}
@@ -141,7 +143,7 @@ def _document(body: dict[str, Any]) -> html.Div:
     lines = grid("fin-lines", _line_columns(kind), row_id="line", height=300)
     lines.rowData = rows
     return html.Div([html.Dl([item for k, v in facts for item in (html.Dt(k), html.Dd(v))],
-                             className="fin-facts"), lines], id="fin-doc-body")
+                             style=FACTS_STYLE), lines], id="fin-doc-body")
 
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
