@@ -180,10 +180,9 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
     )
     def overview(_tick: Any, _changed: Any, auth_data: dict[str, Any] | None) -> Any:
         try:
-            answer = ctx.api.get("/api/channels", auth_from(auth_data))
+            channels = ctx.api.get_all("/api/channels", auth_from(auth_data))
         except ApiError as exc:
             return no_update, no_update, error_box(exc)
-        channels = answer["items"] if isinstance(answer, dict) else answer
         if not channels:
             return (
                 [],
@@ -196,7 +195,7 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         dead = sum(int(c.get("dead", 0)) for c in channels)
         pending = sum(int(c.get("pending", 0)) for c in channels)
         summary = _(
-            "{n} channels · {pending} messages waiting · {dead} dead letters",
+            "Channels: {n} · messages waiting: {pending} · dead letters: {dead}",
             n=len(channels),
             pending=pending,
             dead=dead,

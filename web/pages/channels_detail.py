@@ -124,10 +124,10 @@ def _message_columns(writer: bool) -> list[dict[str, Any]]:
                 "chn-h chn-h-lagging": "params.data.status_code == 'pending'",
             },
         ),
-        column("attempts", _("Attempts")),
-        column("outcome", _("Outcome"), minWidth=120),
         column("error_code", _("Error code"), minWidth=130),
         column("error", _("Error"), minWidth=240),
+        column("attempts", _("Attempts")),
+        column("outcome", _("Outcome"), minWidth=120),
         column("next_try", _("Next try"), minWidth=150),
         *retry,
     ]
@@ -175,7 +175,9 @@ def _messages_card(writer: bool) -> html.Section:
             ),
             className="hint",
         ),
-        grid("chn-m-grid", _message_columns(writer), row_id="id", height=300),
+        channels_edit.every_column(
+            grid("chn-m-grid", _message_columns(writer), row_id="id", height=300)
+        ),
         html.Div(id="chn-m-msg"),
     )
 
@@ -191,7 +193,9 @@ def _stock_card(writer: bool) -> html.Section:
             ),
             className="hint",
         ),
-        grid("chn-stock-grid", _stock_columns(), row_id="external_sku", height=260),
+        channels_edit.every_column(
+            grid("chn-stock-grid", _stock_columns(), row_id="external_sku", height=260)
+        ),
         html.Div(
             html.Button(_("Resync"), id="chn-resync", n_clicks=0),
             className="row",
@@ -208,12 +212,12 @@ def layout(writer: bool) -> html.Div:
     return html.Div(
         [
             html.H3(id="chn-title"),
+            _messages_card(writer),
             html.Div(
-                [_messages_card(writer), channels_edit.listings_card(writer)], className="md-cards"
+                [channels_edit.listings_card(writer), channels_edit.buffers_card(writer)],
+                className="md-cards",
             ),
-            html.Div(
-                [channels_edit.buffers_card(writer), _stock_card(writer)], className="md-cards"
-            ),
+            _stock_card(writer),
             dcc.Store(id="chn-buf-saved"),
         ],
         id="chn-detail",

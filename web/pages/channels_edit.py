@@ -15,7 +15,14 @@ from web.pages.masterdata import column, grid, path, quick_filter, register_quic
 from web.pages.masterdata import text as typed
 from web.pages.ui import PageContext, card, error_box, field, ok_box
 
-__all__ = ["buffers_card", "listing_body", "listings_card", "register"]
+__all__ = ["buffers_card", "every_column", "listing_body", "listings_card", "register"]
+
+
+def every_column(table: Any) -> Any:
+    """``table`` with every column drawn, not only those in view: a grid first drawn hidden
+    (the detail before a channel is chosen) has no width to choose them by."""
+    table.dashGridOptions = {**table.dashGridOptions, "suppressColumnVirtualisation": True}
+    return table
 
 
 def listing_body(external: Any, sku: Any, buffer: Any) -> dict[str, Any]:
@@ -67,7 +74,7 @@ def listings_card(writer: bool) -> html.Section:
     return card(
         _("SKU mapping"),
         quick_filter("chn-sku-grid"),
-        grid("chn-sku-grid", _listing_columns(), row_id="external_sku", height=260),
+        every_column(grid("chn-sku-grid", _listing_columns(), row_id="external_sku", height=260)),
         form,
         html.Div(id="chn-sku-msg"),
     )
