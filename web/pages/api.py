@@ -108,6 +108,13 @@ class Api:
             raise _error_of(response.status_code, body)
         return body
 
+    def answer(self, method: str, path: str, auth: Auth | None, **kwargs: Any) -> tuple[int, Any]:
+        """Call ``path``; the status and the decoded JSON, refusals included (an import's 422
+        carries its report)."""
+        response = self._send(method, path, auth, **kwargs)
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        return response.status_code, response.json() if is_json else response.text
+
     def get_bytes(self, path: str, auth: Auth | None) -> bytes:
         """GET a binary body (a snapshot JPEG) or raise :class:`ApiError`."""
         response = self._send("GET", path, auth)
