@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from core.fields import FREE_TEXT, DbId, Text
+from core.fields import FREE_TEXT, DbId, Text, check_text
 
 Code = Field(min_length=1, max_length=48)
 #: A piece as scanned: its code, its label's QR or its EPC.
-Piece = Field(min_length=1, max_length=128)
+Piece = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(check_text)]
 Ref = Field(default=None, min_length=1, max_length=64)
 
 __all__ = [
@@ -44,7 +45,7 @@ class ReturnLineIn(BaseModel):
 
     line_no: int = Field(ge=1, le=10_000)
     quantity: int | None = Field(default=None, ge=1, le=1_000_000)
-    serials: list[Text] = Field(default_factory=list, max_length=1000)
+    serials: list[Piece] = Field(default_factory=list, max_length=1000)
 
 
 class CustomerReturnCreate(BaseModel):
@@ -55,7 +56,7 @@ class CustomerReturnCreate(BaseModel):
     order_id: DbId
     reason: Text = Field(min_length=1, max_length=64)
     lines: list[ReturnLineIn] = Field(default_factory=list, max_length=500)
-    serials: list[Text] = Field(default_factory=list, max_length=1000)
+    serials: list[Piece] = Field(default_factory=list, max_length=1000)
     refund_ref: Text | None = Ref
     note: Text = Field(default="", max_length=FREE_TEXT)
 
@@ -176,7 +177,7 @@ class SupplierReturnCreate(BaseModel):
         min_length=1, max_length=64, description="e.g. assay-failed, qc-reject, damage"
     )
     supplier_rma: Text | None = Ref
-    serials: list[Text] = Field(default_factory=list, max_length=5000)
+    serials: list[Piece] = Field(default_factory=list, max_length=5000)
     lines: list[SupplierReturnLineIn] = Field(default_factory=list, max_length=500)
     whole_lot: bool = Field(default=False, description="Everything of the lot still in stock.")
     note: Text = Field(default="", max_length=FREE_TEXT)

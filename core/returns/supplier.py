@@ -31,6 +31,8 @@ from core.returns.schemas import SupplierReturnCreate
 
 __all__ = ["create_supplier_return", "set_supplier_rma"]
 
+#: Where a whole lot's stock is taken from (packing holds what was picked for orders).
+_SENDABLE = frozenset({Kind.PICK_FACE, Kind.RESERVE, Kind.VAULT, Kind.DOCK, Kind.QUARANTINE})
 #: (SKU id, location id) -> quantity and serial ids going back.
 _Parts = dict[tuple[int, int], tuple[int, list[int]]]
 
@@ -85,19 +87,22 @@ def _line_parts(session: Session, data: SupplierReturnCreate, parts: _Parts) -> 
 
 
 def _whole_lot_parts(session: Session, lot: Lot, parts: _Parts) -> None:
-    """Everything of the lot in the warehouse that no order holds (free stock)."""
-    virtual = _virtual_ids(session)
+    """Everything of the lot in stock that no order holds (free stock); not what was picked
+    and waits in packing for its order."""
     rows = session.execute(
         select(
             Balance.sku_id, Balance.location_id, Balance.on_hand - Balance.reserved, Sku.serialised
         )
         .join(Sku, Sku.id == Balance.sku_id)
-        .where(Balance.lot_id == lot.id, Balance.on_hand > Balance.reserved)
+        .join(Location, Location.id == Balance.location_id)
+        .where(
+            Balance.lot_id == lot.id,
+            Balance.on_hand > Balance.reserved,
+            Location.kind.in_([str(k) for k in _SENDABLE]),
+        )
         .order_by(Balance.location_id, Balance.sku_id)
     ).all()
     for sku_id, loc_id, free, serialised in rows:
-        if loc_id in virtual:
-            continue
         ids: list[int] = []
         if serialised:
             ids = list(
