@@ -62,7 +62,9 @@ run: install system-deps
 	$(VENV)/bin/facet db upgrade
 	$(VENV)/bin/facet demo load --scale full
 	$(VENV)/bin/facet demo cameras --out var/demo-cameras
+	$(VENV)/bin/facet demo channels --out var/demo-channels
 	FACET_WEB_CAMERAS_FILE=$${FACET_WEB_CAMERAS_FILE:-var/demo-cameras/cameras.yaml} \
+	FACET_WEB_CHANNELS_FILE=$${FACET_WEB_CHANNELS_FILE:-var/demo-channels/channels.yaml} \
 	  $(VENV)/bin/facet serve --host $${FACET_WEB_HOST:-127.0.0.1} --port $${FACET_WEB_PORT:-8000}
 
 # Installs the Debian packages above that are missing (as root; otherwise names them).

@@ -205,7 +205,10 @@ def _start_channels(services: Services) -> Callable[[], None]:
     if find_spec("web.adapters.channel_sync") is not None:
         sync = import_module("web.adapters.channel_sync")
         stops.append(sync.start_channel_sync(services.db, services.bus, services.channels))
-    if document.fake_marketplace is not None:  # the demo's marketplace, in this process
+    if document.fake_marketplace is not None and services.settings.web.workers > 1:
+        _log.warning("the channels file's fake_marketplace (demo only) is not started: "
+                     "`facet serve` runs several workers (run `facet channels fake-marketplace`)")
+    elif document.fake_marketplace is not None:  # the demo's marketplace, in this process
         from web.integrations.channels.fake_marketplace import start_demo_marketplace
 
         stops.append(start_demo_marketplace(document, port=services.settings.web.port))

@@ -12,6 +12,7 @@ import typer
 
 from core import CoreSettings, Database
 from web.cli import audit as audit_cli
+from web.cli import channels as channels_cli
 from web.cli import db as db_cli
 from web.cli import events as events_cli
 from web.cli import headset as headset_cli
@@ -40,6 +41,8 @@ app.add_typer(voice_cli.app, name="voice", help="Voice: transcribe audio, enrol 
 app.add_typer(imports_cli.app, name="import")
 app.add_typer(events_cli.app, name="events",
               help="Events between processes: run the outbox relay, tail, status.")
+app.add_typer(channels_cli.app, name="channels")
+demo_app.command("channels")(channels_cli.demo_channels)
 
 
 #: How long uvicorn waits for a worker to answer its health ping before restarting it.

@@ -237,7 +237,7 @@ class FakeMarketplace:
     def order(
         self, code: str, order_id: str, lines: Sequence[tuple[str, int]], *, paid: bool = False
     ) -> list[Sent]:
-        """An order created (and paid) on the channel."""
+        """An order created (and paid: both in one webhook) on the channel."""
         created = ChannelOrderMessage.model_validate(
             {
                 "kind": "created",
@@ -246,13 +246,12 @@ class FakeMarketplace:
                 "lines": [{"external_sku": sku, "quantity": qty} for sku, qty in lines],
             }
         )
-        sent = self.send(code, [created])
+        messages = [created]
         if paid:
-            sent += self.send(
-                code,
-                [created.model_copy(update={"kind": "paid", "message_key": f"{order_id}:paid"})],
+            messages.append(
+                created.model_copy(update={"kind": "paid", "message_key": f"{order_id}:paid"})
             )
-        return sent
+        return self.send(code, messages)
 
     def cancel(self, code: str, order_id: str) -> list[Sent]:
         """An order cancelled on the channel."""
