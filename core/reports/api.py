@@ -1,5 +1,5 @@
-"""Read-only reports over HTTP: the overview in one call, and every analytics report as JSON,
-CSV or XLSX."""
+"""Read-only reports over HTTP: the overview in one call, every analytics report as JSON, CSV
+or XLSX, and the finance documents (registers and single documents, with PDF too)."""
 
 from __future__ import annotations
 
@@ -126,11 +126,15 @@ def finance_one(
     number: Lookup,
     _: Finance,
     session: DB,
+    kind: Annotated[
+        FinanceKind | None,
+        Query(description="the register whose moves to show; by default the document's own"),
+    ] = None,
     format: Annotated[FileFormat, Query()] = "json",
 ) -> dict[str, Any] | Response:
-    """One receipt, shipment, transfer, adjustment, count or correction as a finance document
-    with its lines, values and totals."""
-    doc = finance_document(session, number=number)
+    """One receipt, shipment, transfer, adjustment, count, return or correction as a finance
+    document with its lines, values and totals."""
+    doc = finance_document(session, number=number, kind=kind)
     if format == "json":
         return document_json(doc)
     if format == "pdf":

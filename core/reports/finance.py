@@ -12,8 +12,14 @@ valued by one rule:
 - Issues (shipments to customers) at cost, with the sale value (the order line's unit price
   times the quantity) beside; pieces carry their lot, so cost is the lot's (FIFO by lot).
 - Transfers at cost: value moves between locations, net zero for the company.
-- Adjustments (stock adjustments, count differences and corrections that cross the warehouse's
-  boundary) at cost, signed: a gain is positive, a loss negative.
+- Adjustments (stock adjustments, count differences, scrapped returns) at cost, signed: a gain
+  is positive, a loss negative.
+
+A move belongs to the register of the outside location it crosses, whatever its document:
+the supplier (receipts; a return to the supplier or a reversed receipt counts negative), the
+customer (issues; a customer's return counts negative, its sale value too), the adjustment or
+scrap location (adjustments). Transfers are the transfer documents' moves inside the warehouse
+(putaways and picks move nothing finance books).
 
 Money is :class:`~decimal.Decimal` rounded half-up to 2 places, in :data:`CURRENCY`.
 """
@@ -28,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
@@ -36,6 +42,7 @@ from core.documents.models import DocKind, Document, DocumentLine
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger.models import MoveSerial, StockMove
 from core.locations.models import VIRTUAL_KINDS, Location
+from core.locations.models import Kind as LocationKind
 from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine
 from core.purchasing.models import PurchaseOrderLine
@@ -72,13 +79,23 @@ class FinanceKind(StrEnum):
     ADJUSTMENT = "adjustment"
 
 
-SOURCES: dict[FinanceKind, tuple[DocKind, ...]] = {
-    FinanceKind.RECEIPT: (DocKind.RECEIPT,),
-    FinanceKind.ISSUE: (DocKind.SHIPMENT,),
-    FinanceKind.TRANSFER: (DocKind.TRANSFER,),
-    FinanceKind.ADJUSTMENT: (DocKind.ADJUSTMENT, DocKind.COUNT, DocKind.CORRECTION),
+#: The outside location (virtual kind) whose moves each register books.
+OUTSIDE: dict[FinanceKind, frozenset[str]] = {
+    FinanceKind.RECEIPT: frozenset({LocationKind.SUPPLIER.value}),
+    FinanceKind.ISSUE: frozenset({LocationKind.CUSTOMER.value}),
+    FinanceKind.TRANSFER: frozenset(),
+    FinanceKind.ADJUSTMENT: frozenset({LocationKind.ADJUSTMENT.value, LocationKind.SCRAP.value}),
 }
-KIND_OF = {doc: kind for kind, docs in SOURCES.items() for doc in docs}
+KIND_OF_PLACE = {place: kind for kind, places in OUTSIDE.items() for place in places}
+#: The register a document opened alone is shown in, by its kind (a correction or a return
+#: follows the outside location its first move crosses).
+PRIMARY = {
+    DocKind.RECEIPT.value: FinanceKind.RECEIPT,
+    DocKind.SHIPMENT.value: FinanceKind.ISSUE,
+    DocKind.TRANSFER.value: FinanceKind.TRANSFER,
+    DocKind.ADJUSTMENT.value: FinanceKind.ADJUSTMENT,
+    DocKind.COUNT.value: FinanceKind.ADJUSTMENT,
+}
 
 
 def money(value: Decimal | float | int) -> Decimal:
@@ -218,11 +235,7 @@ def register(session: Session, *, kind: FinanceKind, since: date, until: date) -
     included), valued; refuses a reversed period, one over :data:`MAX_DAYS` days and one with
     more than :data:`MAX_LINES` moves (``period-too-large``)."""
     start, end = _period(since, until)
-    where = [
-        Document.kind.in_([str(k) for k in SOURCES[kind]]),
-        StockMove.created_at >= start,
-        StockMove.created_at < end,
-    ]
+    where = [StockMove.created_at >= start, StockMove.created_at < end, _books(kind)]
     count = (
         session.scalar(
             select(func.count())
@@ -242,22 +255,51 @@ def register(session: Session, *, kind: FinanceKind, since: date, until: date) -
     return Register(kind=kind, since=since, until=until, documents=tuple(docs))
 
 
-def finance_document(session: Session, *, number: str) -> FinanceDocument:
-    """One receipt, shipment, transfer, adjustment, count or correction as a finance document."""
-    kind = session.scalar(select(Document.kind).where(Document.number == number.upper()))
-    if kind is None:
-        raise NotFoundError(f"No document {number}.", code="document-not-found")
-    if kind not in KIND_OF:
-        raise NotFoundError(
-            f"{number.upper()} is a {kind}, which moves no value to book.",
-            code="not-a-finance-document",
-        )
-    docs = _documents(session, [Document.number == number.upper()], only=KIND_OF[DocKind(kind)])
+def _books(kind: FinanceKind) -> Any:
+    """The moves ``kind``'s register books: those crossing its outside location (transfers:
+    the transfer documents' moves)."""
+    if kind == FinanceKind.TRANSFER:
+        return Document.kind == DocKind.TRANSFER.value
+    places = select(Location.id).where(Location.kind.in_(sorted(OUTSIDE[kind])))
+    return or_(StockMove.from_location_id.in_(places), StockMove.to_location_id.in_(places))
+
+
+def finance_document(
+    session: Session, *, number: str, kind: FinanceKind | None = None
+) -> FinanceDocument:
+    """One document's moves in one register (``kind``; by default the register of its kind, or
+    for a return or correction of the first outside location it crosses), valued."""
+    code = number.strip().upper()
+    doc_kind = session.scalar(select(Document.kind).where(Document.number == code))
+    if doc_kind is None:
+        raise NotFoundError(f"No document {code}.", code="document-not-found")
+    kind = kind or PRIMARY.get(doc_kind) or _first_crossing(session, code)
+    docs = (
+        []
+        if kind is None
+        else _documents(session, [Document.number == code, _books(kind)], only=kind)
+    )
     if not docs:
         raise NotFoundError(
-            f"{number.upper()} has posted nothing yet.", code="not-a-finance-document"
+            f"{code} ({doc_kind}) has no {kind or 'valued'} moves to book.",
+            code="not-a-finance-document",
         )
     return docs[0]
+
+
+def _first_crossing(session: Session, number: str) -> FinanceKind | None:
+    outside = select(Location.id, Location.kind).where(Location.kind.in_(sorted(VIRTUAL_KINDS)))
+    places = {loc_id: str(k) for loc_id, k in session.execute(outside)}
+    for source, target in session.execute(
+        select(StockMove.from_location_id, StockMove.to_location_id)
+        .join(Document, Document.id == StockMove.document_id)
+        .where(Document.number == number)
+        .order_by(StockMove.id)
+    ):
+        place = places.get(source) or places.get(target)
+        if place in KIND_OF_PLACE:
+            return KIND_OF_PLACE[place]
+    return None
 
 
 @dataclass
@@ -267,7 +309,7 @@ class _Names:
     skus: dict[int, str] = field(default_factory=dict)
     prices: dict[int, Decimal] = field(default_factory=dict)
     lots: dict[int, str] = field(default_factory=dict)
-    places: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    places: dict[int, tuple[str, str]] = field(default_factory=dict)
     serials: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     suppliers: dict[str, str] = field(default_factory=dict)
 
@@ -286,7 +328,7 @@ def _names(session: Session, rows: Sequence[Any], where: Sequence[Any]) -> _Name
     for loc_id, code, kind in session.execute(
         select(Location.id, Location.code, Location.kind).where(Location.id.in_(places))
     ):
-        names.places[loc_id] = (code, kind in VIRTUAL_KINDS)
+        names.places[loc_id] = (code, str(kind))
     for move_id, code in session.execute(
         select(MoveSerial.move_id, Serial.code)
         .join(Serial, Serial.id == MoveSerial.serial_id)
@@ -348,13 +390,18 @@ def _documents(
     return docs
 
 
-def _direction(row: Any, names: _Names) -> int:
-    """+1 into the warehouse from outside, -1 out to outside, 0 inside it."""
-    source_virtual, target_virtual = (
-        names.places[row.from_location_id][1],
-        names.places[row.to_location_id][1],
-    )
-    return int(source_virtual) - int(target_virtual)
+def _sign(row: Any, names: _Names, kind: FinanceKind) -> int:
+    """+1 for a move ``kind`` books as it is (into the warehouse from the supplier or from
+    adjustment, out to the customer, any transfer), -1 for its reverse, 0 for a move it does
+    not book."""
+    if kind == FinanceKind.TRANSFER:
+        return 1
+    outside = OUTSIDE[kind]
+    into = names.places[row.from_location_id][1] in outside
+    out = names.places[row.to_location_id][1] in outside
+    if into == out:
+        return 0
+    return (1 if out else -1) if kind == FinanceKind.ISSUE else (1 if into else -1)
 
 
 def _line(
@@ -366,11 +413,9 @@ def _line(
         unit, basis = costs[row.sku_id, row.lot_id], "lot-cost"
     else:
         unit, basis = names.prices[row.sku_id], "catalogue-price"
-    sign = 1
-    if kind == FinanceKind.ADJUSTMENT:
-        sign = _direction(row, names)
-        if sign == 0:  # a count's piece found in another bin: no value crosses the boundary
-            return None
+    sign = _sign(row, names, kind)
+    if sign == 0:  # (a count's piece found in another bin: nothing crosses the boundary)
+        return None
     price = money(row.unit_price) if row.unit_price is not None else None
     quantity = sign * row.quantity
     return FinanceLine(
@@ -385,7 +430,7 @@ def _line(
         from_location=names.places[row.from_location_id][0],
         to_location=names.places[row.to_location_id][0],
         unit_price=price,
-        sale_value=money(price * row.quantity) if price is not None else None,
+        sale_value=money(price * quantity) if price is not None else None,
     )
 
 
@@ -413,13 +458,13 @@ def _utc(moment: datetime) -> datetime:
 
 def _counterparty(first: Any, lines: Sequence[FinanceLine], names: _Names) -> str:
     data: dict[str, Any] = first.data or {}
-    if first.kind == DocKind.RECEIPT:
-        code = str(data.get("supplier", ""))
+    if data.get("supplier"):  # receipts and returns to the supplier
+        code = str(data["supplier"])
         who = f"{code} {names.suppliers.get(code, '')}".strip()
-        order = data.get("purchase_order")
-        return f"{who} / {order}" if order else who
-    if first.kind == DocKind.SHIPMENT:
-        parts = (data.get("channel"), first.reference, data.get("customer"))
+        also = data.get("purchase_order") or data.get("lot")
+        return f"{who} / {also}" if also else who
+    if data.get("channel"):  # shipments (the order is the reference) and customers' returns
+        parts = (data["channel"], data.get("order") or first.reference, data.get("customer"))
         return " / ".join(str(p) for p in parts if p)
     if first.kind == DocKind.TRANSFER:
         sources = sorted({ln.from_location for ln in lines})

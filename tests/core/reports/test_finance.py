@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -37,7 +38,6 @@ from core.documents.schemas import (
 from core.errors import NotFoundError, ValidationFailed
 from core.locations.models import Location
 from core.lots.models import Serial
-from core.migrate import upgrade
 from core.orders.allocation import allocate_order
 from core.orders.picking import create_pick_list, pick_list_read
 from core.orders.picks import confirm_pick
@@ -54,6 +54,15 @@ from core.reports.finance import (
     lot_costs,
     money,
     register,
+)
+from core.returns import (
+    CustomerReturnCreate,
+    InspectItem,
+    SupplierReturnCreate,
+    create_supplier_return,
+    inspect_return,
+    open_return,
+    receive_return,
 )
 from tests.builders import Builder, at, clock, label_digits
 from tests.http import api_client, error_code, login
@@ -172,11 +181,33 @@ def _ship(session: Session, b: Builder) -> None:
                 check_digits=label_digits(session, line.id),
             )
         ship_order(session, actor=b.actor, order_id=order.id)
+    with clock(at(3, 9, 10)):
+        back = open_return(
+            session,
+            actor=b.actor,
+            data=CustomerReturnCreate(
+                order_id=order.id, reason="scratched", serials=["RA-0"], refund_ref="RF-1"
+            ),
+        )
+        receive_return(session, actor=b.actor, number=back.number)
+        inspect_return(
+            session,
+            actor=b.actor,
+            number=back.number,
+            items=[InspectItem(serial="RA-0", disposition="scrap")],
+        )
+    with clock(at(3, 10)):
+        create_supplier_return(
+            session,
+            actor=b.actor,
+            data=SupplierReturnCreate(lot="LC", reason="qc-reject", serials=["RC-1"]),
+        )
 
 
 def make_month(session: Session) -> None:
     """March 2026: two receipts (one against PO-000001), a transfer, a loss, a count
-    difference and a shipment at 999.99 a piece."""
+    difference, a shipment at 999.99 a piece, one piece of it returned and scrapped, and a
+    piece of the second receipt sent back to the supplier."""
     b = Builder(session)
     with clock(at(3, 2)):
         bins = b.warehouse()
@@ -239,8 +270,8 @@ def month(
     """The month's data in a database of the module's own, made once per backend."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("finance") / "facet.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
-        upgrade(url)
     else:
         url = str(request.getfixturevalue("pg_url"))
     db = Database(url)
@@ -257,6 +288,12 @@ def client(month: tuple[Database, str]) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(scope="module")
+def fay(client: TestClient) -> dict[str, str]:
+    """The finance auditor's bearer headers."""
+    return login(client, "fay")
+
+
 def _register(db: Database, kind: FinanceKind) -> Any:
     with db.read() as session:
         return register(session, kind=kind, since=date(2026, 3, 1), until=date(2026, 3, 31))
@@ -264,7 +301,7 @@ def _register(db: Database, kind: FinanceKind) -> Any:
 
 def test_receipts_at_po_cost_else_catalogue_price(month: tuple[Database, str]) -> None:
     reg = _register(month[0], FinanceKind.RECEIPT)
-    first, second = reg.documents
+    first, second, back = reg.documents
     assert [
         (ln.sku, ln.lot, ln.quantity, ln.unit_value, ln.value, ln.basis) for ln in first.lines
     ] == [
@@ -274,11 +311,20 @@ def test_receipts_at_po_cost_else_catalogue_price(month: tuple[Database, str]) -
     assert first.lines[0].serials == ("RA-0", "RA-1", "RA-2")
     assert first.counterparty == "SUP1 Supplier SUP1 / PO-000001"
     assert (second.lines[0].basis, second.value) == ("catalogue-price", Decimal("1900.00"))
-    assert reg.totals() == {"documents": 2, "lines": 3, "quantity": 15, "value": Decimal("3470.80")}
+    assert (back.source, back.counterparty, back.reason) == (
+        "supplier_return",
+        "SUP1 Supplier SUP1 / LC",
+        "qc-reject",
+    )
+    assert [(ln.quantity, ln.value, ln.to_location) for ln in back.lines] == [
+        (-1, Decimal("-950.00"), "V-SUPPLIER")
+    ]
+    assert reg.totals() == {"documents": 3, "lines": 4, "quantity": 14, "value": Decimal("2520.80")}
 
 
 def test_issue_at_lot_cost_with_sale_value(month: tuple[Database, str]) -> None:
-    (doc,) = _register(month[0], FinanceKind.ISSUE).documents
+    reg = _register(month[0], FinanceKind.ISSUE)
+    doc, back = reg.documents
     assert doc.counterparty == f"taobao / TB-1001 / {CUSTOMER}"
     assert {ln.basis for ln in doc.lines} == {"lot-cost"}
     assert doc.totals() == {
@@ -289,6 +335,16 @@ def test_issue_at_lot_cost_with_sale_value(month: tuple[Database, str]) -> None:
         "sale_value": Decimal("1999.98"),
     }
     assert sorted(s for ln in doc.lines for s in ln.serials) == ["RA-0", "RA-1"]
+    assert (back.source, back.counterparty, back.reference) == (
+        "customer_return",
+        "taobao / TB-1001",
+        "RF-1",
+    )
+    assert [(ln.quantity, ln.value, ln.sale_value, ln.serials) for ln in back.lines] == [
+        (-1, Decimal("-412.50"), Decimal("-999.99"), ("RA-0",))
+    ]
+    assert reg.totals()["value"] == Decimal("412.50")
+    assert reg.totals()["sale_value"] == Decimal("999.99")
 
 
 def test_transfer_and_adjustments_at_cost(month: tuple[Database, str]) -> None:
@@ -299,13 +355,14 @@ def test_transfer_and_adjustments_at_cost(month: tuple[Database, str]) -> None:
     assert [(d.source, d.quantity, d.value) for d in adjustments.documents] == [
         ("adjustment", -2, Decimal("-66.66")),
         ("count", -1, Decimal("-33.33")),
+        ("customer_return", -1, Decimal("-412.50")),  # the returned piece, scrapped
     ]
     assert adjustments.documents[0].counterparty == "lost"
     totals = adjustments.totals()
     assert (totals["value"], totals["gains"], totals["losses"]) == (
-        Decimal("-99.99"),
+        Decimal("-512.49"),
         Decimal("0.00"),
-        Decimal("-99.99"),
+        Decimal("-512.49"),
     )
 
 
@@ -316,6 +373,10 @@ def test_one_document_and_refusals(month: tuple[Database, str]) -> None:
         assert doc.number == number and doc.value == Decimal("825.00")
         with pytest.raises(NotFoundError):
             finance_document(session, number="RCV-999999")
+        back = _register(month[0], FinanceKind.ISSUE).documents[1].number
+        assert finance_document(session, number=back).kind == FinanceKind.ISSUE
+        scrapped = finance_document(session, number=back, kind=FinanceKind.ADJUSTMENT)
+        assert [ln.to_location for ln in scrapped.lines] == ["V-SCRAP"]
         for since, until, code in (
             (date(2026, 3, 2), date(2026, 3, 1), "period-reversed"),
             (date(2025, 1, 1), date(2026, 3, 1), "period-too-long"),
@@ -328,15 +389,15 @@ def test_one_document_and_refusals(month: tuple[Database, str]) -> None:
     assert MAX_LINES >= 10_000
 
 
-def test_csv_and_xlsx(client: TestClient) -> None:
-    auth = login(client, "fay")
+def test_csv_and_xlsx(client: TestClient, fay: dict[str, str]) -> None:
+    auth = fay
     answer = client.get(
         "/api/finance/documents", params=MARCH | {"kind": "receipt", "format": "csv"}, headers=auth
     )
     assert answer.status_code == 200, answer.text
     assert 'filename="receipts-2026-03-01-2026-03-31.csv"' in answer.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.text)))
-    assert [r["value"] for r in rows] == ["1237.50", "333.30", "1900.00", "3470.80"]
+    assert [r["value"] for r in rows] == ["1237.50", "333.30", "1900.00", "-950.00", "2520.80"]
     assert rows[-1]["document"] == "TOTAL" and rows[0]["reference"] == "'=1+2"
     answer = client.get(
         "/api/finance/documents", params=MARCH | {"kind": "issue", "format": "xlsx"}, headers=auth
@@ -349,12 +410,12 @@ def test_csv_and_xlsx(client: TestClient) -> None:
     assert CUSTOMER in strings
 
 
-def test_json_pdf_and_permissions(client: TestClient) -> None:
-    auth = login(client, "fay")
+def test_json_pdf_and_permissions(client: TestClient, fay: dict[str, str]) -> None:
+    auth = fay
     body = client.get(
         "/api/finance/documents", params=MARCH | {"kind": "adjustment"}, headers=auth
     ).json()
-    assert body["currency"] == "CNY" and body["totals"]["losses"] == -99.99
+    assert body["currency"] == "CNY" and body["totals"]["losses"] == -512.49
     number = body["documents"][1]["number"]
     one = client.get(f"/api/finance/documents/{number}", headers=auth).json()
     assert one["lines"][0]["value"] == -33.33 and one["counterparty"] == "count difference"
@@ -375,7 +436,7 @@ def test_json_pdf_and_permissions(client: TestClient) -> None:
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=reg.content, capture_output=True, check=True
     ).stdout.decode()
-    assert "3,470.80" in text and "2 documents" in text
+    assert "2,520.80" in text and "3 documents" in text
     denied = client.get(
         "/api/finance/documents", params={"kind": "receipt"}, headers=login(client, "pip")
     )
@@ -393,14 +454,38 @@ def test_json_pdf_and_permissions(client: TestClient) -> None:
         ({"kind": "receipt", "from": "9999-01-01"}, 422, "invalid-request"),
     ],
 )
-def test_bad_requests(client: TestClient, params: dict[str, str], status: int, code: str) -> None:
-    answer = client.get("/api/finance/documents", params=params, headers=login(client, "fay"))
+def test_bad_requests(
+    client: TestClient, fay: dict[str, str], params: dict[str, str], status: int, code: str
+) -> None:
+    answer = client.get("/api/finance/documents", params=params, headers=fay)
     assert (answer.status_code, error_code(answer)) == (status, code)
 
 
-def test_unknown_and_unbookable_documents(client: TestClient) -> None:
-    auth = login(client, "fay")
+def test_unknown_and_unbookable_documents(client: TestClient, fay: dict[str, str]) -> None:
+    auth = fay
     missing = client.get("/api/finance/documents/RCV-424242", headers=auth)
     assert (missing.status_code, error_code(missing)) == (404, "document-not-found")
     putaway = client.get("/api/finance/documents/PUT-000006", headers=auth)  # the putaway
     assert (putaway.status_code, error_code(putaway)) == (404, "not-a-finance-document")
+
+
+def test_a_period_over_the_cap_is_refused(
+    client: TestClient, fay: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("core.reports.finance.MAX_LINES", 3)
+    answer = client.get("/api/finance/documents", params=MARCH | {"kind": "receipt"}, headers=fay)
+    assert (answer.status_code, error_code(answer)) == (422, "period-too-large")
+    assert "4 lines" in answer.json()["error"]["message"]
+
+
+def test_a_return_in_each_register_it_crosses(client: TestClient, fay: dict[str, str]) -> None:
+    auth = fay
+    issues = client.get("/api/finance/documents", params=MARCH | {"kind": "issue"}, headers=auth)
+    number = issues.json()["documents"][1]["number"]
+    assert number.startswith("RET-")
+    scrap = client.get(
+        f"/api/finance/documents/{number}", params={"kind": "adjustment"}, headers=auth
+    ).json()
+    assert (scrap["kind"], scrap["lines"][0]["to_location"]) == ("adjustment", "V-SCRAP")
+    none = client.get(f"/api/finance/documents/{number}", params={"kind": "transfer"}, headers=auth)
+    assert (none.status_code, error_code(none)) == (404, "not-a-finance-document")
