@@ -17,12 +17,13 @@ nothing reserved).
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import service as audit
@@ -138,15 +139,8 @@ def receive(
     NotFoundError ``unknown-channel`` when no channel has the code.
     """
     ch = get_channel(session, code=channel)
-    keys = {m.message_key for m in messages}
-    stored = {
-        key: (mid, payload)
-        for key, mid, payload in session.execute(
-            select(ChannelMessage.message_key, ChannelMessage.id, ChannelMessage.payload).where(
-                ChannelMessage.channel_id == ch.id, ChannelMessage.message_key.in_(keys)
-            )
-        )
-    }
+    # Insert first (a new message is the common case); a key already stored inserts nothing.
+    stored: dict[str, tuple[int, dict[str, object]]] = {}
     at, out = now(), []
     for m in messages:
         payload = m.model_dump(mode="json")
@@ -156,7 +150,7 @@ def receive(
                 stored[m.message_key] = (new_id, payload)
                 out.append(Received(new_id, m.message_key, m.kind, m.external_order_id, True))
                 continue
-            stored[m.message_key] = _stored(session, ch.id, m.message_key)  # a racing twin won
+            stored[m.message_key] = _stored(session, ch.id, m.message_key)
         first_id, first = stored[m.message_key]
         if first != payload:
             log.warning(
@@ -257,6 +251,10 @@ class _Ctx:
         return any(s.kind in _CANCELS and s.status == MessageStatus.DONE for s in self.siblings)
 
 
+#: The system actor per database, kept once a transaction that used it committed.
+_ACTORS: weakref.WeakKeyDictionary[Database, Actor] = weakref.WeakKeyDictionary()
+
+
 def apply_message(
     db: Database, *, message_id: int, max_attempts: int = MAX_ATTEMPTS
 ) -> ChannelMessageRead:
@@ -268,7 +266,10 @@ def apply_message(
     """
     try:
         with db.write() as session:
-            return _apply(session, message_id)
+            actor = _ACTORS.get(db) or system_actor(session)
+            read = _apply(session, message_id, actor)
+        _ACTORS[db] = actor
+        return read
     except Exception as exc:  # processing failures are stored, whatever they are
         if isinstance(exc, NotFoundError) and exc.code == "unknown-message":
             raise
@@ -285,27 +286,33 @@ def _failure(exc: Exception) -> tuple[str, str, bool]:
     return "internal-error", f"{type(exc).__name__}: {exc}", False
 
 
-def _locked_order_messages(session: Session, message_id: int) -> list[ChannelMessage]:
-    me = aliased(ChannelMessage)
-    return list(
-        session.scalars(
-            select(ChannelMessage)
-            .join(
-                me,
-                and_(
-                    me.channel_id == ChannelMessage.channel_id,
-                    me.external_order_id == ChannelMessage.external_order_id,
-                ),
-            )
-            .where(me.id == message_id)
-            .order_by(ChannelMessage.id)
-            .with_for_update(of=ChannelMessage)
-            .execution_options(populate_existing=True)
-        )
+_ME = aliased(ChannelMessage)
+# Built once (an alias's comparisons cost more than the query): every message of the order
+# the message belongs to, row-locked, oldest first.
+_ORDER_MESSAGES = (
+    select(ChannelMessage)
+    .join(
+        _ME,
+        and_(
+            _ME.channel_id == ChannelMessage.channel_id,
+            _ME.external_order_id == ChannelMessage.external_order_id,
+        ),
     )
+    .where(_ME.id == bindparam("id"))
+    .order_by(ChannelMessage.id)
+    .with_for_update(of=ChannelMessage)
+    .execution_options(populate_existing=True)
+)
+_ORDER = select(SalesOrder).where(
+    SalesOrder.channel == bindparam("channel"), SalesOrder.external_id == bindparam("external_id")
+)
 
 
-def _apply(session: Session, message_id: int) -> ChannelMessageRead:
+def _locked_order_messages(session: Session, message_id: int) -> list[ChannelMessage]:
+    return list(session.scalars(_ORDER_MESSAGES, {"id": message_id}))
+
+
+def _apply(session: Session, message_id: int, actor: Actor) -> ChannelMessageRead:
     siblings = _locked_order_messages(session, message_id)
     msg = next((m for m in siblings if m.id == message_id), None)
     if msg is None:
@@ -316,7 +323,7 @@ def _apply(session: Session, message_id: int) -> ChannelMessageRead:
     ctx = _Ctx(
         session,
         channel,
-        system_actor(session),
+        actor,
         ChannelOrderMessage.model_validate(msg.payload),
         siblings,
     )
@@ -335,10 +342,7 @@ def _apply(session: Session, message_id: int) -> ChannelMessageRead:
 
 def _order(ctx: _Ctx) -> SalesOrder | None:
     return ctx.session.scalar(
-        select(SalesOrder).where(
-            SalesOrder.channel == ctx.channel.code,
-            SalesOrder.external_id == ctx.message.external_order_id,
-        )
+        _ORDER, {"channel": ctx.channel.code, "external_id": ctx.message.external_order_id}
     )
 
 

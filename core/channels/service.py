@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
@@ -42,9 +42,22 @@ __all__ = [
 ]
 
 
+# Built once: every webhook and every applied message looks its channel and listings up.
+_BY_CODE = select(Channel).where(Channel.code == bindparam("code"))
+_LISTED_CODES = (
+    select(ChannelSku.external_sku, Sku.code)
+    .join(Sku, Sku.id == ChannelSku.sku_id)
+    .where(
+        ChannelSku.channel_id == bindparam("channel_id"),
+        ChannelSku.external_sku.in_(bindparam("wanted", expanding=True)),
+    )
+)
+_SKU_CODES = select(Sku.code).where(Sku.code.in_(bindparam("wanted", expanding=True)))
+
+
 def get_channel(session: Session, *, code: str) -> Channel:
     """The channel with ``code``; NotFoundError ``unknown-channel`` otherwise."""
-    channel = session.scalar(select(Channel).where(Channel.code == code))
+    channel = session.scalar(_BY_CODE, {"code": code})
     if channel is None:
         raise NotFoundError(f"No sales channel with code '{code}'.", code="unknown-channel")
     return channel
@@ -303,13 +316,10 @@ def sku_codes_for_external(
     session: Session, channel_id: int, external_skus: Iterable[str]
 ) -> dict[str, str]:
     """Facet SKU codes of the channel's SKU ids, as :func:`skus_for_external` maps them."""
-    wanted = set(external_skus)
-    found = pairs(
-        session,
-        select(ChannelSku.external_sku, Sku.code)
-        .join(Sku, Sku.id == ChannelSku.sku_id)
-        .where(ChannelSku.channel_id == channel_id, ChannelSku.external_sku.in_(wanted)),
+    wanted = sorted(set(external_skus))
+    found: dict[str, str] = dict(
+        session.execute(_LISTED_CODES, {"channel_id": channel_id, "wanted": wanted}).tuples().all()
     )
-    if rest := wanted - set(found):
-        found.update((c, c) for c in session.scalars(select(Sku.code).where(Sku.code.in_(rest))))
+    if rest := sorted(set(wanted) - set(found)):
+        found.update((c, c) for c in session.scalars(_SKU_CODES, {"wanted": rest}))
     return found

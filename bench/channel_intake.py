@@ -1,0 +1,197 @@
+"""Channel orders in: webhook orders per second to reservation, on SQLite.
+
+  webhook_orders_per_s  signed webhooks (one new order of one line each) through the whole app
+                        (POST /api/channels/{code}/webhook: signature, store, create, reserve),
+                        one client after another (target >= 200/s)
+  direct_orders_per_s   the same orders through core.channels receive + apply_message, without
+                        HTTP (the core's share of the cost), also per CPU second of the process
+  orders_only_per_s     core.orders create_order + allocate_order alone, one transaction each:
+                        the floor under the inbox's own cost
+
+Each run starts from a fresh database with enough stock for every order; every order must end
+reserved. Medians over repeated runs; the machine is noisy.
+Run: .venv/bin/python bench/channel_intake.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("FACET_WEB_WARM_UP_MODELS", "false")  # no model is needed here
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from core import CoreSettings, Database
+from core.channels import apply_message, ensure_channel, receive, set_listing
+from core.channels.schemas import ChannelLine, ChannelOrderMessage, ChannelSkuIn
+from core.ledger.models import Balance
+from core.migrate import upgrade
+from core.orders import allocate_order, create_order
+from core.orders.schemas import OrderCreate, OrderLineIn
+from core.people.service import system_actor
+from tests.builders import Builder
+from tests.core.orders.support import stock_lot
+from web.app import Settings, create_app
+from web.integrations.channels.base import ChannelConfig
+from web.integrations.channels.generic import encode_webhook
+from web.settings import WebSettings
+
+RESULTS = ROOT / "bench" / "results" / "channel_intake.json"
+SECRET = "bench-webhook-secret-0123456789"
+SKUS = ("BEAD-1", "BEAD-2", "BEAD-3", "BEAD-4")
+TARGET = 200.0
+
+
+def _fresh(workdir: Path, name: str, orders: int) -> str:
+    """A migrated SQLite database with stock for ``orders`` one-piece orders."""
+    path = workdir / f"{name}.db"
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    db = Database(url)
+    with db.write() as session:
+        b = Builder(session)
+        bins = b.warehouse(bins=len(SKUS))
+        b.supplier()
+        for i, sku in enumerate(SKUS):
+            b.sku(sku, serialised=False)
+            stock_lot(session, b.actor, sku=sku, lot=f"L-{i}", qty=orders, location=bins[i],
+                      serialised=False)  # fmt: skip
+        ensure_channel(session, code="webshop", kind="generic", name="Webshop")
+        for sku in SKUS:
+            set_listing(session, actor=b.actor, code="webshop",
+                        data=ChannelSkuIn(external_sku=f"WS-{sku}", sku=sku))  # fmt: skip
+    db.dispose()
+    return url
+
+
+def _message(n: int) -> ChannelOrderMessage:
+    return ChannelOrderMessage(
+        kind="created", message_key=f"evt-{n}", external_order_id=f"WS-{n:06d}",
+        customer_name="Bench Customer",
+        lines=[ChannelLine(external_sku=f"WS-{SKUS[n % len(SKUS)]}", quantity=1)],
+    )  # fmt: skip
+
+
+def _reserved(url: str) -> int:
+    db = Database(url)
+    with db.read() as session:
+        total = int(session.scalar(select(func.coalesce(func.sum(Balance.reserved), 0))) or 0)
+    db.dispose()
+    return total
+
+
+def run_webhooks(workdir: Path, name: str, orders: int) -> float:
+    """Orders per second through the app's webhook route."""
+    url = _fresh(workdir, name, orders)
+    channels = workdir / f"{name}-channels.yaml"
+    channels.write_text(f"channels:\n  - code: webshop\n    type: generic\n"
+                        f"    name: Webshop\n    secret: {SECRET}\n")  # fmt: skip
+    config = ChannelConfig(code="webshop", type="generic", secret=SECRET)
+    settings = Settings(
+        core=CoreSettings(database_url=url, secret_key="bench-channel-intake-" * 2),
+        web=WebSettings(channels_file=channels),
+    )
+    bodies = [encode_webhook(config, [_message(n)], now_s=time.time()) for n in range(orders)]
+    with TestClient(create_app(settings)) as client:
+        start = time.perf_counter()
+        for headers, body in bodies:
+            answer = client.post("/api/channels/webshop/webhook", content=body, headers=headers)
+            outcome = answer.json()["messages"][0]["outcome"] if answer.status_code == 200 else None
+            if outcome != "created":
+                raise SystemExit(f"webhook answered {answer.status_code}: {answer.text[:300]}")
+        elapsed = time.perf_counter() - start
+    if (held := _reserved(url)) != orders:
+        raise SystemExit(f"{held} pieces reserved for {orders} orders")
+    return orders / elapsed
+
+
+def run_direct(workdir: Path, name: str, orders: int) -> tuple[float, float]:
+    """Orders per second through receive + apply_message (no HTTP), by the wall clock and per
+    CPU second of this process (what one idle core would do; this machine is shared)."""
+    url = _fresh(workdir, name, orders)
+    db = Database(url)
+    messages = [_message(n) for n in range(orders)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for m in messages:
+        with db.write() as session:
+            (got,) = receive(session, channel="webshop", messages=[m], raw="{}")
+        if apply_message(db, message_id=got.message_id).outcome != "created":
+            raise SystemExit(f"order {m.external_order_id} not created")
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    db.dispose()
+    if (held := _reserved(url)) != orders:
+        raise SystemExit(f"{held} pieces reserved for {orders} orders")
+    return orders / elapsed, orders / cpu
+
+
+def run_orders_only(workdir: Path, name: str, orders: int) -> float:
+    """Orders per second through core.orders create_order + allocate_order in one transaction
+    each (no inbox): the floor under the inbox's own cost."""
+    url = _fresh(workdir, name, orders)
+    db = Database(url)
+    with db.read() as session:
+        actor = system_actor(session)
+    start = time.perf_counter()
+    for n in range(orders):
+        with db.write() as session:
+            order, _ = create_order(session, actor=actor, data=OrderCreate(
+                channel="api", external_id=f"O-{n}", customer_name="Bench Customer",
+                lines=[OrderLineIn(sku=SKUS[n % len(SKUS)], quantity=1)]))  # fmt: skip
+            allocate_order(session, actor=actor, order_id=order.id)
+    elapsed = time.perf_counter() - start
+    db.dispose()
+    return orders / elapsed
+
+
+def _summary(rates: list[float], orders: int) -> dict[str, Any]:
+    return {
+        "orders": orders,
+        "median_per_s": round(statistics.median(rates), 1),
+        "runs_per_s": [round(r, 1) for r in rates],
+        "target_per_s": TARGET,
+    }
+
+
+def main() -> None:
+    """Run both measurements and write the results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer orders and repeats")
+    args = parser.parse_args()
+    orders, repeats = (300, 1) if args.quick else (1000, 3)
+    workdir = Path(tempfile.mkdtemp(prefix="facet-bench-intake-"))
+    results: dict[str, Any] = {"database": "sqlite"}
+    try:
+        hooks = [run_webhooks(workdir, f"hook{r}", orders) for r in range(repeats)]
+        results["webhook_orders_per_s"] = _summary(hooks, orders)
+        print(
+            f"webhook orders to reservation (HTTP, sequential): "
+            f"{results['webhook_orders_per_s']['median_per_s']}/s (target >= {TARGET:.0f}/s)"
+        )
+        direct = [run_direct(workdir, f"direct{r}", orders) for r in range(repeats)]
+        results["direct_orders_per_s"] = _summary(direct, orders)
+        print(
+            f"orders to reservation (receive + apply_message, no HTTP): "
+            f"{results['direct_orders_per_s']['median_per_s']}/s"
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
