@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from core import CoreError, Database
 from core.channels import ensure_channel, list_listings, set_listing
 from core.channels.schemas import ChannelOrderMessage, ChannelSkuIn
+from core.dberrors import IntegrityError
 from core.people.service import system_actor
 from web.integrations.channels import douyin, generic, jd, taobao
 from web.integrations.channels.base import ChannelConfig, Connector
@@ -202,8 +203,18 @@ def register_channels(
     """Create or update each channel's row; seed the listings of channels that have none.
 
     A listing naming a SKU Facet does not know is skipped with a log line (the demo's file
-    may be read before the demo is loaded)."""
-    listings = listings or {}
+    may be read before the demo is loaded). Workers starting together may race to create a
+    channel: the loser's transaction is refused whole and done again (the rows exist then)."""
+    try:
+        _register(db, configs, listings or {})
+    except IntegrityError:
+        _log.info("channels registered by another process meanwhile; registering again")
+        _register(db, configs, listings or {})
+
+
+def _register(
+    db: Database, configs: Sequence[ChannelConfig], listings: Mapping[str, Mapping[str, str]]
+) -> None:
     with db.write() as session:
         actor = system_actor(session)
         for config in configs:
