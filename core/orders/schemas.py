@@ -74,6 +74,9 @@ class OrderRead(BaseModel):
     due_at: datetime | None
     shipped_at: datetime | None
     lines: list[OrderLineRead]
+    #: Set by channels that say so (a marketplace's paid and refunded messages).
+    paid_at: datetime | None = None
+    refund_ref: str | None = None
 
 
 class OrderPage(BaseModel):

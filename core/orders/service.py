@@ -181,7 +181,7 @@ def order_reads(
             customer_name=o.customer_name if customers else None,
             customer_ref=o.customer_ref if customers else None, status=o.status,
             removal_strategy=o.removal_strategy, created_at=o.created_at, due_at=o.due_at,
-            shipped_at=o.shipped_at,
+            shipped_at=o.shipped_at, paid_at=o.paid_at, refund_ref=o.refund_ref,
             lines=[
                 OrderLineRead(
                     id=ln.id, line_no=ln.line_no, sku=skus[ln.sku_id],

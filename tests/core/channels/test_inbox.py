@@ -15,6 +15,7 @@ from core.channels import (
 )
 from core.channels.schemas import ChannelSkuIn
 from core.clock import now
+from core.orders import get_order, order_read
 from core.orders.models import OrderStatus
 from core.people.service import system_actor
 from tests.builders import clock
@@ -85,9 +86,11 @@ def test_paid_before_created_waits_for_its_order(db: Database) -> None:
 def test_paid_with_lines_creates_the_order(db: Database) -> None:
     shop(db)
     (paid,) = deliver(db, "tmall", message("paid", "T-6", lines=((SKU, 2),)))
-    assert apply_message(db, message_id=paid).outcome == "created"
-    order = order_of(db, "tmall", "T-6")
-    assert order is not None and order.paid_at is not None and reserved(db) == 2
+    read = apply_message(db, message_id=paid)
+    assert read.outcome == "created" and read.order_id is not None
+    with db.read() as session:
+        shown = order_read(session, get_order(session, order_id=read.order_id))
+    assert shown.paid_at is not None and reserved(db) == 2
 
 
 def test_refund_cancels_an_unshipped_order(db: Database) -> None:
