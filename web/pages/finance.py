@@ -16,7 +16,7 @@ from dash.dcc.express import send_bytes
 from web.i18n import N_, _, language
 from web.pages.api import ApiError, Auth, auth_from
 from web.pages.masterdata import column, grid, path, text
-from web.pages.ui import PageContext, card, error_box, field, number, when
+from web.pages.ui import PageContext, card, error_box, field, kind_name, number, when
 
 __all__ = ["KINDS", "layout", "register"]
 
@@ -28,6 +28,10 @@ FACTS_STYLE = {"display": "grid", "gridTemplateColumns": "auto 1fr", "gap": "2px
 TOTAL_NAMES = {"documents": N_("documents"), "lines": N_("lines"), "quantity": N_("pieces"),
                "value": N_("value at cost"), "sale_value": N_("sale value"),
                "gains": N_("gains"), "losses": N_("losses")}
+#: An adjustment's counterparty (its reason code, or a count's difference) as people read it.
+REASON_NAMES = {"count difference": N_("count variance"), "lost": N_("lost"),
+                "found": N_("found"), "damaged": N_("damaged"), "theft": N_("theft"),
+                "data_error": N_("data error"), "sample": N_("sample"), "scrap": N_("scrap")}
 BASIS_NAMES = {"po-cost": N_("purchase order cost"), "lot-cost": N_("lot cost"),
                "catalogue-price": N_("catalogue price")}
 
@@ -44,6 +48,7 @@ def _register_columns(kind: str | None) -> list[dict[str, Any]]:
     return [column("number", _("Document"), pinned="left", minWidth=110),
             column("date", _("Date"), minWidth=150),
             column("counterparty", _("Counterparty"), minWidth=180),
+            column("source", _("document kind"), minWidth=120),
             column("lines", _("Lines"), type="rightAligned"),
             column("quantity", _("Pieces"), type="rightAligned"),
             column("value", _("Value"), type="rightAligned"), *sale]
@@ -123,10 +128,15 @@ def _totals_text(totals: dict[str, Any]) -> str:
 
 
 def _register_rows(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"number": d["number"], "date": when(d["date"]), "counterparty": d["counterparty"],
+    return [{"number": d["number"], "date": when(d["date"]),
+             "counterparty": _counterparty(d["counterparty"]), "source": kind_name(d["source"]),
              "lines": d["totals"]["lines"], "quantity": d["totals"]["quantity"],
              "value": _money(d["totals"]["value"]),
              "sale_value": _money(d["totals"].get("sale_value"))} for d in body["documents"]]
+
+
+def _counterparty(text: str) -> str:
+    return _(REASON_NAMES[text]) if text in REASON_NAMES else text
 
 
 def _document(body: dict[str, Any]) -> html.Div:
@@ -137,7 +147,8 @@ def _document(body: dict[str, Any]) -> html.Div:
                   "basis": _(BASIS_NAMES.get(ln["basis"], ln["basis"]))}
             for ln in body["lines"]]
     facts = [(_("Document"), body["number"]), (_("Date"), when(body["date"])),
-             (_("Kind"), _(KINDS[kind])), (_("Counterparty"), body["counterparty"]),
+             (_("Kind"), _(KINDS[kind])), (_("Counterparty"), _counterparty(body["counterparty"])),
+             (_("document kind"), kind_name(body["source"])),
              (_("Reference"), body.get("reference") or "–"),
              (_("Totals"), _totals_text(body["totals"]))]
     lines = grid("fin-lines", _line_columns(kind), row_id="line", height=300)
