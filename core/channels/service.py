@@ -317,9 +317,8 @@ def sku_codes_for_external(
 ) -> dict[str, str]:
     """Facet SKU codes of the channel's SKU ids, as :func:`skus_for_external` maps them."""
     wanted = sorted(set(external_skus))
-    found: dict[str, str] = dict(
-        session.execute(_LISTED_CODES, {"channel_id": channel_id, "wanted": wanted}).tuples().all()
-    )
+    rows = session.execute(_LISTED_CODES, {"channel_id": channel_id, "wanted": wanted}).all()
+    found: dict[str, str] = dict(rows)
     if rest := sorted(set(wanted) - set(found)):
         found.update((c, c) for c in session.scalars(_SKU_CODES, {"wanted": rest}))
     return found
