@@ -37,7 +37,7 @@ SECRET = "acceptance-secret-0123456789"
 #: code -> (type, the channel's SKU id prefix)
 CHANNELS = {"webshop": "generic", "tmall": "taobao", "jd": "jd", "douyin": "douyin"}
 #: Facet SKU -> pieces in stock
-STOCK = {"BAD-1": 3, "DUP-1": 4, "EARLY-1": 2, "LAST-5": 5, "DOWN-1": 6}
+STOCK = {"BAD-1": 3, "DUP-1": 4, "EARLY-1": 2, "LAST-5": 5, "DOWN-1": 6, "DEMO-1": 40}
 
 
 def _external(code: str, sku: str) -> str:
@@ -234,3 +234,26 @@ def test_a_channel_down_gets_every_update_afterwards(shop: Shop) -> None:
         for p in shop.fake.pushes
         if p.channel == "douyin" and p.external_sku == listing and p.quantity == 3
     )
+
+
+def test_the_demo_trickle_sends_orders_to_every_kind(shop: Shop) -> None:
+    channels = [
+        FakeChannel(config=c.config, webhook_url=c.webhook_url, skus=[_external(code, "DEMO-1")])
+        for code, c in shop.fake.channels.items()
+    ]
+    trickle = FakeMarketplace(channels, seed=3).start()
+    trickle.behaviour.cancel_before_create = 0.2
+    trickle.start_trickle(orders_per_minute=1200)
+    try:
+
+        def every_channel_sold() -> bool:
+            with shop.db.read() as session:
+                return all(
+                    list_messages(session, channel=code, search=code.upper())[1] >= 2
+                    for code in CHANNELS
+                )
+
+        assert shop.fake.wait_for(every_channel_sold, 30)
+    finally:
+        trickle.stop()
+    assert 0 < _reserved(shop.db, "DEMO-1") <= 40

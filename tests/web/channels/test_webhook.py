@@ -24,7 +24,11 @@ from web.app import Settings, create_app
 from web.cli.main import app as cli
 from web.integrations.channels import generic, taobao
 from web.integrations.channels.base import ChannelConfig
-from web.integrations.channels.registry import load_channels_file, register_channels
+from web.integrations.channels.registry import (
+    load_channels_document,
+    load_channels_file,
+    register_channels,
+)
 from web.settings import WebSettings
 
 SECRET = "webhook-test-secret-42"
@@ -225,3 +229,19 @@ def test_facet_channels_check(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["channels", "check", str(bad)])
     assert result.exit_code == 2
     assert "valid types are douyin, generic, jd, taobao" in result.output
+
+
+def test_the_demo_channels_file_lists_stocked_skus_and_loads(
+    served: tuple[TestClient, Database], tmp_path: Path
+) -> None:
+    from core.demo.channels import demo_channels_document
+
+    _, db = served
+    with db.read() as session:
+        document = demo_channels_document(session, fake_port=18799)
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump(document))
+    loaded = load_channels_document(path, environ={})
+    assert [c.type for c in loaded.channels] == ["generic", "taobao", "jd", "douyin"]
+    assert loaded.listings["tmall"] == {"600100:5001000": "RING-1"}
+    assert loaded.fake_marketplace is not None and loaded.fake_marketplace.port == 18799
