@@ -203,9 +203,16 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         return channel_rows(channels), summary, None
 
     @dash_app.callback(
-        Output("chn-code", "data"), Input("chn-grid", "selectedRows"), prevent_initial_call=True
+        Output("chn-code", "data"),
+        Input("chn-grid", "selectedRows"),
+        State("chn-code", "data"),
+        prevent_initial_call=True,
     )
-    def choose(rows: list[dict[str, Any]] | None) -> Any:
-        return rows[0]["code"] if rows else no_update
+    def choose(rows: list[dict[str, Any]] | None, chosen: str | None) -> Any:
+        # A refresh of the list re-sends the selection: the same channel changes nothing (its
+        # forms keep what is being typed).
+        if not rows or rows[0]["code"] == chosen:
+            return no_update
+        return rows[0]["code"]
 
     channels_detail.register(dash_app, ctx)
