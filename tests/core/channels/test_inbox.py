@@ -15,10 +15,10 @@ from core.channels import (
 )
 from core.channels.schemas import ChannelSkuIn
 from core.clock import now
-from core.orders import get_order, order_read
+from core.orders import confirm_pick, create_pick_list, get_order, order_read
 from core.orders.models import OrderStatus
 from core.people.service import system_actor
-from tests.builders import clock
+from tests.builders import clock, label_digits
 from tests.core.channels.inbox_fixtures import SKU, deliver, message, order_of, reserved, shop
 
 
@@ -144,3 +144,19 @@ def test_oversold_order_stays_open_and_the_channel_says_so(db: Database) -> None
     assert apply_message(db, message_id=create).outcome == "oversold"
     order = order_of(db, "tmall", "T-10")
     assert order is not None and order.status == OrderStatus.OPEN
+
+
+def test_a_cancel_after_picking_is_a_dead_letter_for_a_person(db: Database) -> None:
+    shop(db)
+    (create,) = deliver(db, "tmall", message("created", "T-11", lines=((SKU, 1),)))
+    order_id = apply_message(db, message_id=create).order_id
+    assert order_id is not None
+    with db.write() as session:
+        actor = system_actor(session)
+        line_id = create_pick_list(session, actor=actor, order_ids=[order_id]).lines[0].id
+        confirm_pick(session, actor=actor, line_id=line_id, quantity=1,
+                     check_digits=label_digits(session, line_id))  # fmt: skip
+    (cancel,) = deliver(db, "tmall", message("cancelled", "T-11"))
+    dead = apply_message(db, message_id=cancel)
+    assert (dead.status, dead.error_code, dead.attempts) == ("dead", "order-already-picked", 1)
+    assert reserved(db) == 0  # the piece was picked: nothing is reserved, nothing released
