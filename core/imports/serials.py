@@ -141,17 +141,13 @@ def write_serials(
             ],
         )
     )
-    groups: dict[RowRefs, list[tuple[int, Piece]]] = defaultdict(list)
+    # One line per SKU, bin, lot and cost: the pieces it carries are named on its move.
+    groups: dict[tuple[RowRefs, str | None], list[int]] = defaultdict(list)
     for ident, piece in zip(ids, pieces, strict=True):
-        groups[piece.refs].append((ident, piece))
+        groups[piece.refs, piece.cost].append(ident)
     lines = [
-        Line(
-            key,
-            len(group),
-            tuple(i for i, _ in group),
-            data={"unit_cost": group[0][1].cost} if group[0][1].cost else {},
-        )
-        for key, group in groups.items()
+        Line(refs, len(group), tuple(group), data={"unit_cost": cost} if cost else {})
+        for (refs, cost), group in groups.items()
     ]
     number = post_opening(session, actor=actor, lines=lines, lot_ids=lot_ids, reference=reference)
     return len(pieces), number
