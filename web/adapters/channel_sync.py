@@ -25,6 +25,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
@@ -75,6 +76,15 @@ class _Channel:
         return self.connector.config.push_debounce_ms / 1000
 
 
+@dataclass
+class _Outcome:
+    """What one channel took of a round's levels: (SKU id, quantity) pushed, SKU ids refused."""
+
+    pushed: list[tuple[int, int]] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    error: str | None = None
+
+
 class ChannelSync:
     """The stock pusher of one process: call :meth:`start`, then :meth:`stop`."""
 
@@ -100,6 +110,9 @@ class ChannelSync:
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, min(len(self._channels), 8)), thread_name_prefix="facet-push"
+        )
         self.leading = False
         self._lease_checked = float("-inf")
         self._next_reconcile = 0.0
@@ -117,6 +130,7 @@ class ChannelSync:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=JOIN_TIMEOUT_S)
+        self._pool.shutdown(wait=False, cancel_futures=True)
         if self.leading:
             try:
                 with self.db.write() as session:
@@ -166,13 +180,14 @@ class ChannelSync:
             with self._lock:
                 for state in self._channels.values():
                     state.full, state.due_at = True, at
-        for code, state in self._channels.items():
-            if self._stopped.is_set():
-                break
-            with self._lock:
-                due = state.due_at is not None and at >= max(state.due_at, state.retry_at)
-            if due:
-                self._push(code, state)
+        with self._lock:
+            due = [
+                (code, state)
+                for code, state in self._channels.items()
+                if state.due_at is not None and at >= max(state.due_at, state.retry_at)
+            ]
+        if due:
+            self._push_round(due)
         return self._next_wait()
 
     def _lead(self, at: float) -> bool:
@@ -209,44 +224,81 @@ class ChannelSync:
             state.full, state.dirty, state.due_at = False, set(), None
         return taken
 
-    def _push(self, code: str, state: _Channel) -> None:
-        full, skus = self._take(state)
+    def _push_round(self, due: list[tuple[str, _Channel]]) -> None:
+        """Push every due channel's changed levels: one read for all, the channels' pushes
+        side by side (a slow channel holds up no other), one write recording the outcomes."""
+        work = {code: (state, *self._take(state)) for code, state in due}
+        pending: dict[str, list[tuple[int, StockLevel]]] = {}
         try:
             with self.db.read() as session:
-                pending = pending_levels(session, channel=code, sku_ids=None if full else skus)
-        except NotFoundError:  # the channel is not registered (yet): nothing to tell it
-            return
+                for code, (_, full, skus) in work.items():
+                    try:
+                        pending[code] = pending_levels(
+                            session, channel=code, sku_ids=None if full else skus
+                        )
+                    except NotFoundError:  # not registered (yet): nothing to tell it
+                        continue
         except Exception:
-            self._failed(code, state, full, skus, "could not read the levels to push")
+            for code, (state, full, skus) in work.items():
+                self._failed(code, state, full, skus, "could not read the levels to push")
             raise
+        sends = {
+            code: self._pool.submit(self._send, work[code][0], levels)
+            for code, levels in pending.items()
+            if levels
+        }
+        outcomes = {code: future.result() for code, future in sends.items()}
+        if not self._record(outcomes):
+            for code in outcomes:  # pushed but not noted: check these listings again soon
+                state, full, skus = work[code]
+                self._failed(code, state, full, skus, "could not record the push")
+            return
+        for code, outcome in outcomes.items():
+            state, full, skus = work[code]
+            with self._lock:
+                state.pushed += len(outcome.pushed)
+            if outcome.error is not None:
+                self._failed(code, state, full, skus, outcome.error)
+                continue
+            with self._lock:
+                state.failures, state.retry_at = 0, 0.0
+
+    @staticmethod
+    def _send(state: _Channel, levels: list[tuple[int, StockLevel]]) -> _Outcome:
+        """Hand ``levels`` to the channel ``push_batch`` at a time, until one is refused."""
+        outcome = _Outcome()
         batch = state.connector.config.push_batch
-        for start in range(0, len(pending), batch):
-            chunk = pending[start : start + batch]
+        for start in range(0, len(levels), batch):
+            chunk = levels[start : start + batch]
             try:
                 state.connector.push_stock([level for _, level in chunk])
             except Exception as exc:  # ChannelUnavailable, or a connector's own bug
-                rest = [sku_id for sku_id, _ in pending[start:]]
-                self._record_failure(code, rest, exc)
-                self._failed(code, state, full, skus, str(exc) or type(exc).__name__)
-                return
-            self._record_success(code, chunk)
-            with self._lock:
-                state.pushed += len(chunk)
-        with self._lock:
-            state.failures, state.retry_at = 0, 0.0
+                outcome.failed = [sku_id for sku_id, _ in levels[start:]]
+                outcome.error = str(exc) or type(exc).__name__
+                break
+            outcome.pushed += [(sku_id, level.quantity) for sku_id, level in chunk]
+        return outcome
 
-    def _record_success(self, code: str, chunk: list[tuple[int, StockLevel]]) -> None:
-        with self.db.write() as session:
-            record_pushed(session, channel=code, levels=[(i, lv.quantity) for i, lv in chunk])
-
-    def _record_failure(self, code: str, sku_ids: list[int], exc: Exception) -> None:
+    def _record(self, outcomes: Mapping[str, _Outcome]) -> bool:
+        """Note what each channel took or refused, in one transaction; False if that failed."""
+        if not outcomes:
+            return True
         try:
             with self.db.write() as session:
-                record_push_failed(
-                    session, channel=code, sku_ids=sku_ids, error=str(exc) or type(exc).__name__
-                )
-        except Exception:  # the retry happens all the same
-            log.warning("channel sync: could not record a failed push to %s", code, exc_info=True)
+                for code, outcome in outcomes.items():
+                    if outcome.pushed:
+                        record_pushed(session, channel=code, levels=outcome.pushed)
+                    if outcome.failed:
+                        record_push_failed(
+                            session,
+                            channel=code,
+                            sku_ids=outcome.failed,
+                            error=outcome.error or "refused",
+                        )
+        except Exception:
+            log.warning("channel sync: could not record pushes", exc_info=True)
+            return False
+        return True
 
     def _failed(self, code: str, state: _Channel, full: bool, skus: set[int], why: str) -> None:
         """Put the work back and retry after a backoff that doubles with each failure."""
