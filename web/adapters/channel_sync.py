@@ -226,7 +226,8 @@ class ChannelSync:
 
     def _push_round(self, due: list[tuple[str, _Channel]]) -> None:
         """Push every due channel's changed levels: one read for all, the channels' pushes
-        side by side (a slow channel holds up no other), one write recording the outcomes."""
+        side by side (each channel gets its levels without waiting for a slower one; the next
+        round waits for the slowest, at most its ``timeout_s``), one write for the outcomes."""
         work = {code: (state, *self._take(state)) for code, state in due}
         pending: dict[str, list[tuple[int, StockLevel]]] = {}
         try:
