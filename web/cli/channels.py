@@ -75,7 +75,11 @@ def fake_marketplace(
     """Run a fake marketplace: it sends signed orders to Facet and takes its stock pushes."""
     from web.integrations.channels.base import ChannelConfig
     from web.integrations.channels.fake_marketplace import FakeChannel, FakeMarketplace
-    from web.integrations.channels.registry import ChannelsFileError, load_channels_document
+    from web.integrations.channels.registry import (
+        KINDS,
+        ChannelsFileError,
+        load_channels_document,
+    )
 
     base = webhook_url.rstrip("/")
     try:
@@ -83,6 +87,10 @@ def fake_marketplace(
             document = load_channels_document(channels_file)
             configs = document.channels
             listings = document.listings
+        elif kind not in KINDS:
+            raise ChannelsFileError(
+                f"unknown type '{kind}'; valid types are {', '.join(sorted(KINDS))}."
+            )
         else:
             configs = [ChannelConfig(code=code, type=kind, secret=secret, app_key=app_key)]
             listings = {code: dict.fromkeys(sku or [], "")}
