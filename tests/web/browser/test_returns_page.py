@@ -38,7 +38,7 @@ def test_a_shipped_piece_comes_back(page: Any, server: LiveServer) -> None:
     sign_in(page, server, "manager", "/returns")
     page.wait_for_selector("#returns-page")
     page.fill("#ret-new-order", str(order_id))
-    page.fill("#ret-new-reason", "wrong size")
+    page.fill("#ret-new-reason", "尺码不对")  # free text: not a UI word in the Chinese walk
     page.fill("#ret-new-pieces", piece)
     page.click("#ret-create")
     page.wait_for_selector("#ret-msg .msg-ok")
