@@ -39,6 +39,8 @@ __all__ = [
 #: How a failed push is told apart from the inbox's errors in ``channel.last_error``: a good
 #: push clears only its own kind.
 PUSH_ERROR_PREFIX = "stock push failed: "
+#: Up to this many SKUs are looked up by id; more, and every listing is read and filtered.
+_NARROW = 500
 
 
 def pending_levels(
@@ -53,7 +55,14 @@ def pending_levels(
     found = channel_by_code(session, channel)
     if not found.active:
         return []
-    levels = [lv for lv in listing_levels(session, found, sku_ids=sku_ids) if lv.behind]
+    wanted = None if sku_ids is None else set(sku_ids)
+    # Many SKUs (a long outage, a big count): read every listing rather than a huge IN list.
+    narrow = wanted if wanted is not None and len(wanted) <= _NARROW else None
+    levels = [
+        lv
+        for lv in listing_levels(session, found, sku_ids=narrow)
+        if lv.behind and (wanted is None or lv.sku_id in wanted)
+    ]
     return [
         (lv.sku_id, StockLevel(external_sku=lv.external_sku, quantity=lv.available))
         for lv in levels[:limit]

@@ -63,6 +63,8 @@ def test_failed_pushes_stay_behind_and_a_good_push_clears_only_its_error(session
     ] == [("shop-chain", 0), ("shop-ring", 3)]
     assert pending_levels(session, channel="shop", limit=1)[0][1].external_sku == "shop-chain"
     assert pending_levels(session, channel="shop", sku_ids=[ids["RING"]])[0][0] == ids["RING"]
+    many = [ids["RING"], *range(10_000, 10_600)]  # read whole and filtered, not a huge IN list
+    assert [i for i, _ in pending_levels(session, channel="shop", sku_ids=many)] == [ids["RING"]]
     assert _behind(session) == {"shop": 2, "tmall": 2}
     record_push_failed(
         session,
