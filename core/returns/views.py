@@ -99,7 +99,7 @@ def return_reads(
                 channel=order.channel,
                 customer=order.customer_name if customers else None,
                 reason=d.reason,
-                refund_ref=d.reference,
+                refund_ref=d.reference or order.refund_ref,  # the channel's, until one is set
                 note=d.note,
                 created_by=codes["user"].get(d.created_by_id, "?"),
                 created_at=d.created_at,
