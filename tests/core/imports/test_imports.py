@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku, Style
 from core.catalogue.service import sku_by_code
+from core.documents.models import Document
 from core.errors import ValidationFailed
 from core.imports import ImportReport, import_file, spec_for
 from core.imports.reader import read_sheet
@@ -167,6 +168,10 @@ def test_stock_posts_one_opening_document(session: Session, stocked: Builder, fm
     report = _run(session, "stock", fmt, rows)
     assert report.rejected == [] and report.imported == 3
     assert report.document is not None and report.document.startswith("ADJ-")
+    doc = session.scalar(select(Document).where(Document.number == report.document))
+    assert doc is not None and (doc.reason, doc.status) == ("opening_balance", "posted")
+    costs = [line.data.get("unit_cost") for line in doc.lines]
+    assert costs == ["12.50", None, None]
     lot = session.scalar(select(Lot).where(Lot.code == "OB-1"))
     assert lot is not None and lot.status == "approved"
     on_hand = {
