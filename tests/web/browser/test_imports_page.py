@@ -61,9 +61,13 @@ def test_check_then_import_from_the_page(
     page.screenshot(path=str(shots / "imports.png"), full_page=True)
 
 
-def test_the_import_tab_fits_a_phone(browser: Any, server: LiveServer) -> None:
+def test_the_import_tab_fits_a_phone_in_chinese(browser: Any, server: LiveServer) -> None:
     with checked_tab(
         browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     ) as tab:
-        _open(tab, server)
+        tab.context.add_cookies([{"name": "facet_lang", "value": "zh", "url": server.url}])
+        sign_in(tab, server, "manager", "/inventory")
+        tab.locator("#page .tab", has_text="导入").first.click()
+        tab.wait_for_selector("#imp-check >> text=检查文件")
+        assert "即使有行被拒" in tab.inner_text("#page")
         assert tab.evaluate(OVERFLOW) <= 0
