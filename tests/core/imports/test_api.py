@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from core import Database
 from tests.builders import Builder
@@ -28,7 +28,7 @@ def client(db_url: str) -> Iterator[tuple[TestClient, dict[str, str], dict[str, 
 
 def _post(
     http: TestClient, headers: dict[str, str], kind: str, name: str, content: bytes, **params: str
-) -> Response:
+) -> Any:
     return http.post(
         f"/api/imports/{kind}", params=params, headers=headers, files={"file": (name, content)}
     )
