@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("FACET_WEB_WARM_UP_MODELS", "false")  # no model is needed here
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from core import CoreSettings, Database
 from core.channels import apply_message, ensure_channel, receive, set_listing
@@ -83,6 +83,19 @@ def _message(n: int) -> ChannelOrderMessage:
         customer_name="Bench Customer",
         lines=[ChannelLine(external_sku=f"WS-{SKUS[n % len(SKUS)]}", quantity=1)],
     )  # fmt: skip
+
+
+def _baseline_rate(url: str, n: int = 1000) -> float:
+    """Write transactions per second that only touch one row: the machine's speed right now
+    (as bench/core_picks.py measures it, so runs on different machines compare)."""
+    db = Database(url)
+    start = time.perf_counter()
+    for _ in range(n):
+        with db.write() as session:
+            session.execute(text("UPDATE audit_head SET entries = entries WHERE id = 1"))
+    rate = n / (time.perf_counter() - start)
+    db.dispose()
+    return rate
 
 
 def _reserved(url: str) -> int:
@@ -197,6 +210,17 @@ def main() -> None:
         print(
             "create_order + allocate_order alone (no inbox): "
             f"{results['orders_only_per_s']['median_per_s']}/s"
+        )
+        base = statistics.median(
+            _baseline_rate(_fresh(workdir, f"base{r}", 1)) for r in range(repeats)
+        )
+        results["baseline_one_row_txn_per_s"] = round(base)
+        results["webhook_ratio_to_baseline"] = round(
+            results["webhook_orders_per_s"]["median_per_s"] / base, 4
+        )
+        print(
+            f"machine baseline: {base:.0f} one-row write transactions/s; webhook orders/s are "
+            f"{results['webhook_ratio_to_baseline']} of it"
         )
         results["load_average"] = [round(x, 2) for x in os.getloadavg()]
     finally:

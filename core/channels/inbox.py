@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import service as audit
@@ -130,6 +130,16 @@ def message_read(msg: ChannelMessage, channel: str) -> ChannelMessageRead:
 # -- receive ----------------------------------------------------------------------------------
 
 
+# Stamps the channel's last message and names its id in one statement (every webhook).
+_STAMP = (
+    update(Channel)
+    .where(Channel.code == bindparam("b_code"))
+    .values(last_message_at=bindparam("b_at"))
+    .returning(Channel.id)
+    .execution_options(synchronize_session=False)
+)
+
+
 def receive(
     session: Session, *, channel: str, messages: Sequence[ChannelOrderMessage], raw: str
 ) -> list[Received]:
@@ -138,19 +148,21 @@ def receive(
 
     NotFoundError ``unknown-channel`` when no channel has the code.
     """
-    ch = get_channel(session, code=channel)
+    at, out = now(), []
+    channel_id = session.scalar(_STAMP, {"b_code": channel, "b_at": at})
+    if channel_id is None:
+        raise NotFoundError(f"No sales channel with code '{channel}'.", code="unknown-channel")
     # Insert first (a new message is the common case); a key already stored inserts nothing.
     stored: dict[str, tuple[int, dict[str, object]]] = {}
-    at, out = now(), []
     for m in messages:
         payload = m.model_dump(mode="json")
         if m.message_key not in stored:
-            new_id = _insert(session, ch.id, m, payload, raw, at)
+            new_id = _insert(session, channel_id, m, payload, raw, at)
             if new_id is not None:
                 stored[m.message_key] = (new_id, payload)
                 out.append(Received(new_id, m.message_key, m.kind, m.external_order_id, True))
                 continue
-            stored[m.message_key] = _stored(session, ch.id, m.message_key)
+            stored[m.message_key] = _stored(session, channel_id, m.message_key)
         first_id, first = stored[m.message_key]
         if first != payload:
             log.warning(
@@ -159,8 +171,6 @@ def receive(
                 m.message_key,
             )
         out.append(Received(first_id, m.message_key, m.kind, m.external_order_id, False))
-    ch.last_message_at = at
-    session.flush()
     return out
 
 
@@ -290,7 +300,8 @@ _ME = aliased(ChannelMessage)
 # Built once (an alias's comparisons cost more than the query): every message of the order
 # the message belongs to, row-locked, oldest first.
 _ORDER_MESSAGES = (
-    select(ChannelMessage)
+    select(ChannelMessage, Channel)
+    .join(Channel, Channel.id == ChannelMessage.channel_id)
     .join(
         _ME,
         and_(
@@ -308,16 +319,13 @@ _ORDER = select(SalesOrder).where(
 )
 
 
-def _locked_order_messages(session: Session, message_id: int) -> list[ChannelMessage]:
-    return list(session.scalars(_ORDER_MESSAGES, {"id": message_id}))
-
-
 def _apply(session: Session, message_id: int, actor: Actor) -> ChannelMessageRead:
-    siblings = _locked_order_messages(session, message_id)
+    rows = session.execute(_ORDER_MESSAGES, {"id": message_id}).all()
+    siblings = [m for m, _ in rows]
     msg = next((m for m in siblings if m.id == message_id), None)
     if msg is None:
         raise NotFoundError(f"No channel message with id {message_id}.", code="unknown-message")
-    channel = session.get_one(Channel, msg.channel_id)
+    channel = rows[0][1]
     if msg.status != MessageStatus.PENDING:
         return message_read(msg, channel.code)
     ctx = _Ctx(
