@@ -74,6 +74,35 @@ def _timed(job: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
+def _one_return(
+    db: Database,
+    actor: Actor,
+    order_id: int,
+    piece: str,
+    back_bin: str,
+    steps: dict[str, list[float]],
+) -> None:
+    """One piece back: open, receive and inspect, each in its own transaction, timed."""
+    number: list[str] = []
+
+    def opened() -> None:
+        with db.write() as s:
+            data = CustomerReturnCreate(order_id=order_id, reason="bench", serials=[piece])
+            number.append(open_return(s, actor=actor, data=data).number)
+
+    def received() -> None:
+        with db.write() as s:
+            receive_return(s, actor=actor, number=number[0])
+
+    def inspected() -> None:
+        with db.write() as s:
+            item = InspectItem(serial=piece, disposition="stock", location=back_bin)
+            inspect_return(s, actor=actor, number=number[0], items=[item])
+
+    for name, job in (("open", opened), ("receive", received), ("inspect", inspected)):
+        steps[name].append(_timed(job))
+
+
 def main() -> None:
     """Set up, time and record."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -86,35 +115,7 @@ def main() -> None:
         actor, order_id, shipped, back_bin = _setup(db, args.pieces)
         steps: dict[str, list[float]] = {"open": [], "receive": [], "inspect": []}
         for piece in shipped:
-            number: list[str] = []
-
-            def opened(piece: str = piece) -> None:
-                with db.write() as s:
-                    number.append(
-                        open_return(
-                            s,
-                            actor=actor,
-                            data=CustomerReturnCreate(
-                                order_id=order_id, reason="bench", serials=[piece]
-                            ),
-                        ).number
-                    )
-
-            def received() -> None:
-                with db.write() as s:
-                    receive_return(s, actor=actor, number=number[0])
-
-            def inspected(piece: str = piece) -> None:
-                with db.write() as s:
-                    inspect_return(
-                        s,
-                        actor=actor,
-                        number=number[0],
-                        items=[InspectItem(serial=piece, disposition="stock", location=back_bin)],
-                    )
-
-            for name, job in (("open", opened), ("receive", received), ("inspect", inspected)):
-                steps[name].append(_timed(job))
+            _one_return(db, actor, order_id, piece, back_bin, steps)
 
         def whole_lot() -> None:
             with db.write() as s:
