@@ -31,6 +31,7 @@ TITLES = {
     FinanceKind.ADJUSTMENT: "Stock adjustment",
 }
 MARGIN = 15 * mm
+CHUNK = 300
 _fonts_ready = False
 
 
@@ -119,29 +120,39 @@ def _build(title: str, heading: list[tuple[str, str]], body: list[Any]) -> bytes
     return buffer.getvalue()
 
 
+def _short(text: str, limit: int) -> Any:
+    """Plain text when it is Latin-1 and fits on one line (fast); else a wrapping paragraph."""
+    return text if len(text) <= limit and _font_for(text) == "Helvetica" else _p(text)
+
+
 def _table(
     head: Sequence[str], rows: list[list[Any]], widths: Sequence[float], numeric_from: int
-) -> Table:
-    """A grid with a repeated bold header, numbers right-aligned and the last row bold."""
-    table = Table(
-        [[_p(h, 7.5, bold=True) for h in head], *rows],
-        colWidths=[w * mm for w in widths],
-        repeatRows=1,
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
+) -> list[Table]:
+    """Grids of at most :data:`CHUNK` rows with a repeated bold header, numbers right-aligned
+    and the last row (the totals) bold; a table is split into several because reportlab lays
+    a long one out in time that grows faster than its rows."""
+    header = [_p(h, 7.5, bold=True) for h in head]
+    tables = []
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        last = start + CHUNK >= len(rows)
+        table = Table([header, *part], colWidths=[w * mm for w in widths], repeatRows=1)
+        style = [
+            ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
+            ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f3f0ea")]),
+        ]
+        if last:
+            style += [
                 ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7.5),
-                ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.HexColor("#f3f0ea")]),
+                ("BACKGROUND", (0, -1), (-1, -1), colors.white),
             ]
-        )
-    )
-    return table
+        table.setStyle(TableStyle(style))
+        tables.append(table)
+    return tables
 
 
 def document_pdf(doc: FinanceDocument) -> bytes:
@@ -182,7 +193,7 @@ def document_pdf(doc: FinanceDocument) -> bytes:
     ]
     heading += _gains(totals)
     return _build(
-        f"{TITLES[doc.kind]} {doc.number}", heading, [_table(head, rows, widths, numeric_from=5)]
+        f"{TITLES[doc.kind]} {doc.number}", heading, _table(head, rows, widths, numeric_from=5)
     )
 
 
@@ -206,8 +217,8 @@ def register_pdf(reg: Register) -> bytes:
         rows.append(
             [
                 doc.number,
-                doc.date.isoformat(timespec="minutes"),
-                _p(doc.counterparty),
+                doc.date.strftime("%Y-%m-%d %H:%M"),
+                _short(doc.counterparty, 40 if issue else 48),
                 t["lines"],
                 t["quantity"],
                 _amount(t["value"]),
@@ -230,7 +241,8 @@ def register_pdf(reg: Register) -> bytes:
         ("Register", f"{reg.kind}s"),
         ("Period", f"{reg.since} to {reg.until}"),
         ("Currency", reg.currency),
+        ("Times", "UTC"),
         *_gains(totals),
     ]
     title = f"{TITLES[reg.kind]} register {reg.since} to {reg.until}"
-    return _build(title, heading, [_table(head, rows, widths, numeric_from=3)])
+    return _build(title, heading, _table(head, rows, widths, numeric_from=3))
