@@ -31,6 +31,10 @@ _log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
 
+#: New messages applied while the channel waits for the answer; more in one webhook are
+#: stored and answered ``pending``: the inbox worker applies them (within seconds).
+INLINE_LIMIT = 100
+
 
 class MessageOutcome(BaseModel):
     """What became of one message of a webhook."""
@@ -61,12 +65,19 @@ def _refuse(status: int, code: str, message: str) -> HTTPException:
 
 
 def store_and_apply(
-    db: Database, *, channel: str, messages: Sequence[ChannelOrderMessage], raw: str
+    db: Database,
+    *,
+    channel: str,
+    messages: Sequence[ChannelOrderMessage],
+    raw: str,
+    inline_limit: int = INLINE_LIMIT,
 ) -> WebhookAnswer:
-    """Store the messages (committed first), then apply each new one on its own."""
+    """Store the messages (committed first), then apply each new one on its own (the first
+    ``inline_limit``; the others are left pending for the inbox worker)."""
     with db.write() as session:
         received = receive(session, channel=channel, messages=messages, raw=raw)
-    outcomes = []
+    outcomes: list[MessageOutcome] = []
+    applied = 0
     for item in received:
         outcome = MessageOutcome(
             message_key=item.message_key,
@@ -74,7 +85,10 @@ def store_and_apply(
             external_order_id=item.external_order_id,
             new=item.new,
         )
-        if item.new:
+        if item.new and applied >= inline_limit:
+            outcome.status = "pending"
+        elif item.new:
+            applied += 1
             read = apply_message(db, message_id=item.message_id)
             outcome.status, outcome.outcome = str(read.status), read.outcome
             outcome.error_code, outcome.order_id = read.error_code, read.order_id
@@ -113,6 +127,8 @@ async def webhook(
         raise _refuse(422, "bad-channel-message", str(exc)[:500]) from exc
     raw = body.decode("utf-8", errors="replace")
     return await anyio.to_thread.run_sync(
-        lambda: store_and_apply(found.db, channel=code, messages=messages, raw=raw),
+        lambda: store_and_apply(
+            found.db, channel=code, messages=messages, raw=raw, inline_limit=INLINE_LIMIT
+        ),
         limiter=found.core.write_limiter,
     )

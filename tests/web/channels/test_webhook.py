@@ -245,3 +245,24 @@ def test_the_demo_channels_file_lists_stocked_skus_and_loads(
     assert [c.type for c in loaded.channels] == ["generic", "taobao", "jd", "douyin"]
     assert loaded.listings["tmall"] == {"600100:5001000": "RING-1"}
     assert loaded.fake_marketplace is not None and loaded.fake_marketplace.port == 18799
+
+
+def test_a_long_webhook_is_stored_whole_and_its_tail_left_to_the_inbox_worker(
+    served: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web.api import channels as route
+
+    client, db = served
+    monkeypatch.setattr(route, "INLINE_LIMIT", 1)
+    headers, body = _generic(_message("W-MANY-1"), _message("W-MANY-2"))
+    answer = client.post("/api/channels/shop/webhook", content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert [m["status"] for m in answer.json()["messages"]] == ["done", "pending"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with db.read() as session:
+            (item,), _ = list_messages(session, channel="shop", search="W-MANY-2")
+        if item.status != "pending":
+            break
+        time.sleep(0.2)
+    assert item.status != "pending"  # the app's inbox worker applied it
