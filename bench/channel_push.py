@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -274,6 +275,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     results: dict[str, Any] = {}
+    load = os.getloadavg()[0]  # shared machines: how busy this one was
     with tempfile.TemporaryDirectory(prefix="facet-bench-push-") as tmp:
         folder = Path(tmp)
         template = seed(folder, args.skus)
@@ -291,6 +293,8 @@ def main() -> None:
                 "channels": len(CHANNELS),
                 "rate_per_s": args.rate,
                 "seconds": args.seconds,
+                "cpus": os.cpu_count(),
+                "load_average_1m_at_start": round(load, 1),
                 "results": results,
             },
             indent=2,
