@@ -166,8 +166,8 @@ def _write(tmp_path: Path, text: str) -> Path:
         ),
         ("channels:\n  - {code: a, type: jd}\n", "no secret"),
         (
-            "channels:\n  - {code: a, type: taobao, secret: x, poll_every_s: 5, base_url: 'http://x'}\n",
-            "generic channels only",
+            "channels:\n  - {code: a, type: jd, secret: x, poll_every_s: 5, base_url: 'http://x'}\n",
+            "generic and taobao channels only",
         ),
         ("channels: []\nlistings: {b: {X: Y}}\n", "'b' is not a channel"),
         ("- just a list\n", "mapping"),
@@ -188,3 +188,17 @@ def test_the_channels_file_reads_secrets_from_the_environment(tmp_path: Path) ->
     assert document.channels[0].secret == "from-env"
     assert document.channels[0].name == "shop"
     assert document.listings == {"shop": {"WS-1": "SKU-1"}}
+
+
+def test_taobao_polling_consumes_tmc_messages_and_confirms_them_next_time(
+    fake: FakeMarketplace,
+) -> None:
+    connector = build_connector(_config("taobao", fake.base_url("c-taobao")))
+    fake.queue_for_poll("c-taobao", [_created("taobao")])
+    first = connector.poll(None)
+    assert [(m.kind, m.external_order_id) for m in first.messages] == [("created", "O-1")]
+    assert first.messages[0].lines[0].external_sku == SKUS["taobao"]
+    assert first.cursor and "c-taobao" not in fake.confirmed
+    second = connector.poll(first.cursor)
+    assert second.messages == [] and second.cursor is None
+    assert fake.confirmed["c-taobao"] == set(first.cursor.split(","))

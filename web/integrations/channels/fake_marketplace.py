@@ -13,7 +13,7 @@ Paths, for a channel with code ``c`` (its ``base_url`` is ``{url}/c``)::
 
     GET  /c/orders?cursor=N    generic polling: {"messages": [...], "cursor": "M"}
     POST /c/stock              generic stock push
-    POST /c/router/rest        taobao (TOP) quantity updates
+    POST /c/router/rest        taobao (TOP) quantity updates; TMC consume and confirm (polling)
     POST /c/routerjson         jd (JOS) jingdong.stock.write.updateSkuStock
     POST /c/sku/syncStock      douyin (Doudian) sku.syncStock
 """
@@ -81,7 +81,7 @@ class Behaviour:
     wrong_signature: bool = False
     #: The trickle sends an order's cancellation before its creation, this often (0..1).
     cancel_before_create: float = 0.0
-    #: The next N stock pushes are answered 500.
+    #: The next N stock pushes (any POST to the fake) are answered 500.
     fail_pushes: int = 0
     #: Until this time (the fake's clock) every request to the fake is answered 503.
     down_until: float = 0.0
@@ -148,6 +148,9 @@ class FakeMarketplace:
         self.behaviour = Behaviour()
         self.pushes: list[Push] = []
         self._polled: dict[str, list[dict[str, Any]]] = {code: [] for code in self.channels}
+        self._handed: dict[str, int] = {}
+        #: TMC message ids each taobao channel confirmed (polling).
+        self.confirmed: dict[str, set[str]] = {}
         self._clock, self._rng = clock, random.Random(seed)
         self._retries, self._backoff = retries, retry_backoff_s
         self._lock = threading.Lock()
@@ -258,11 +261,16 @@ class FakeMarketplace:
         return self.send(code, [sample_message("cancelled", order_id, sku="-")])
 
     def queue_for_poll(self, code: str, messages: Sequence[ChannelOrderMessage]) -> None:
-        """Messages a generic channel serves at ``GET /orders`` (polling)."""
+        """Messages a channel serves to polling: a generic one at ``GET /orders``, a taobao
+        one through ``taobao.tmc.messages.consume`` (as TMC messages)."""
+        config = self.channels[code].config
         with self._lock:
-            self._polled[code].extend(
-                m.model_dump(mode="json", exclude_none=True) for m in messages
-            )
+            if config.type == "taobao":
+                self._polled[code].extend(taobao.tmc_items(config, messages, now_s=self._clock()))
+            else:
+                self._polled[code].extend(
+                    m.model_dump(mode="json", exclude_none=True) for m in messages
+                )
 
     # -- stock in ----------------------------------------------------------------------
     def levels(self, code: str) -> dict[str, int]:
@@ -347,6 +355,8 @@ class FakeMarketplace:
             given = form.pop("sign", "")
             if taobao.top_sign(secret, form, method=form.get("sign_method", "md5")) != given:
                 return 200, {"error_response": {"code": 25, "msg": "Invalid signature"}}, []
+            if form["method"].startswith("taobao.tmc.messages."):
+                return 200, self._tmc(channel.config.code, form), []
             name = form["method"].removeprefix("taobao.").replace(".", "_") + "_response"
             return 200, {name: {"item": {"num_iid": form["num_iid"]}}}, taobao.read_stock_call(form)
         if kind == "jd" and rest == "routerjson":
@@ -367,6 +377,17 @@ class FakeMarketplace:
                 return 200, {"code": 40004, "msg": "invalid sign"}, []
             return 200, {"code": douyin.OK, "msg": "success"}, douyin.read_stock_call(body)
         return 404, {"error": f"{kind} has no {rest}"}, []
+
+    def _tmc(self, code: str, form: dict[str, str]) -> dict[str, Any]:
+        """TMC pulled: consume hands each queued message out once; confirm records ids."""
+        with self._lock:
+            if form["method"] == "taobao.tmc.messages.confirm":
+                self.confirmed.setdefault(code, set()).update(form["s_message_ids"].split(","))
+                return {"tmc_messages_confirm_response": {"is_success": True}}
+            start = self._handed.get(code, 0)
+            page = self._polled[code][start : start + int(form.get("quantity", "100"))]
+            self._handed[code] = start + len(page)
+        return {"tmc_messages_consume_response": {"messages": {"tmc_message": page}}}
 
     # -- the demo's trickle ------------------------------------------------------------
     def start_trickle(self, orders_per_minute: float) -> None:

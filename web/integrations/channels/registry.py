@@ -68,7 +68,7 @@ _ENCODERS: Mapping[str, Encoder] = {
     "douyin": douyin.encode_webhook,
 }
 #: Kinds whose orders can be polled (the others push them).
-POLLING_KINDS = frozenset({"generic"})
+POLLING_KINDS = frozenset({"generic", "taobao"})
 
 
 class ChannelsFileError(ValueError):
@@ -117,7 +117,7 @@ def _checked(config: ChannelConfig, environ: Mapping[str, str]) -> ChannelConfig
     if config.poll_every_s > 0 and config.type not in POLLING_KINDS:
         raise ChannelsFileError(
             f"{where}: {config.type} channels push their orders "
-            "(webhook); poll_every_s is for generic channels only."
+            "(webhook); poll_every_s is for generic and taobao channels only."
         )
     if config.poll_every_s > 0 and not config.base_url:
         raise ChannelsFileError(f"{where}: poll_every_s needs a base_url to poll.")

@@ -24,7 +24,9 @@ item: ``taobao.skus.quantity.update`` (``num_iid``, ``skuid_quantities=sku:qty;.
 ``type=1``: full quantity) or ``taobao.item.quantity.update`` (``num_iid``, ``quantity``) for an
 item without SKUs, signed with MD5 as above (no body). TOP answers errors as
 ``{"error_response": {...}}``: code 7 (call limit) and ``isp.*`` errors are retried later.
-Polling is not offered (TMC pushes).
+Polling (``poll_every_s`` > 0): TMC pulled through the same gateway,
+``taobao.tmc.messages.consume`` (up to 100 messages) and, on the next poll once they are
+stored, ``taobao.tmc.messages.confirm`` of their ids (the cursor).
 """
 
 from __future__ import annotations
@@ -58,7 +60,14 @@ from web.integrations.channels.base import (
     SignatureInvalid,
 )
 
-__all__ = ["TOPICS", "TaobaoConnector", "encode_webhook", "read_stock_call", "top_sign"]
+__all__ = [
+    "TOPICS",
+    "TaobaoConnector",
+    "encode_webhook",
+    "read_stock_call",
+    "tmc_items",
+    "top_sign",
+]
 
 TOPICS: Mapping[str, MessageKind] = {
     "taobao_trade_TradeCreate": MessageKind.CREATED,
@@ -74,6 +83,8 @@ _TOPIC_OF = {
     MessageKind.REFUNDED: "taobao_refund_RefundSuccess",
 }
 SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
+#: TMC messages asked for per poll (TOP allows up to 200).
+CONSUME_BATCH = 100
 
 
 def top_sign(
@@ -161,15 +172,10 @@ def read_tmc(item: Any) -> ChannelOrderMessage | None:
     return message(data)
 
 
-def encode_webhook(
-    config: ChannelConfig,
-    messages: Sequence[ChannelOrderMessage],
-    *,
-    now_s: float,
-    secret: str | None = None,
-    sign_method: str = "hmac-sha256",
-) -> tuple[dict[str, str], bytes]:
-    """A signed TMC push carrying ``messages`` (what the fake marketplace sends)."""
+def tmc_items(
+    config: ChannelConfig, messages: Sequence[ChannelOrderMessage], *, now_s: float
+) -> list[dict[str, Any]]:
+    """``messages`` as TMC messages (what the fake marketplace pushes or serves)."""
     items = []
     for m in messages:
         content: dict[str, Any] = {"tid": m.external_order_id, "buyer_nick": m.customer_name}
@@ -188,6 +194,19 @@ def encode_webhook(
                 "content": json.dumps(content, separators=(",", ":")),
             }
         )
+    return items
+
+
+def encode_webhook(
+    config: ChannelConfig,
+    messages: Sequence[ChannelOrderMessage],
+    *,
+    now_s: float,
+    secret: str | None = None,
+    sign_method: str = "hmac-sha256",
+) -> tuple[dict[str, str], bytes]:
+    """A signed TMC push carrying ``messages`` (what the fake marketplace sends)."""
+    items = tmc_items(config, messages, now_s=now_s)
     body = json.dumps({"messages": items}, separators=(",", ":")).encode()
     params = {"app_key": config.app_key, "timestamp": china_time(now_s), "sign_method": sign_method}
     sign = top_sign(config.secret if secret is None else secret, params, body, method=sign_method)
@@ -260,8 +279,23 @@ class TaobaoConnector:
         return [m for m in (read_tmc(item) for item in items) if m is not None]
 
     def poll(self, cursor: str | None) -> Polled:
-        """Taobao pushes its messages (TMC): nothing to poll."""
-        return Polled(messages=[], cursor=cursor)
+        """TMC pulled: confirm the messages of the last poll (stored by now), consume more.
+
+        The cursor is the ids of the last batch, to confirm; TMC hands an unconfirmed message
+        out again, which the inbox drops as a repeat."""
+        if not self.config.base_url:
+            return Polled(messages=[], cursor=cursor)
+        if cursor:
+            self._call("taobao.tmc.messages.confirm", {"s_message_ids": cursor})
+        answer = self._call("taobao.tmc.messages.consume", {"quantity": str(CONSUME_BATCH)})
+        try:
+            batch = answer["tmc_messages_consume_response"].get("messages") or {}
+            items = batch.get("tmc_message") or [] if isinstance(batch, dict) else batch
+            messages = [m for m in (read_tmc(item) for item in items) if m is not None]
+        except (AttributeError, KeyError, TypeError, BadMessage) as exc:
+            raise ChannelRefused(f"Unreadable TMC consume answer: {exc}") from exc
+        ids = ",".join(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
+        return Polled(messages=messages, cursor=ids or None)
 
     def push_stock(self, levels: Sequence[StockLevel]) -> None:
         """Full quantities, one TOP call per item."""
