@@ -125,17 +125,20 @@ def _columns() -> list[dict[str, Any]]:
     return [
         column("name", _("Channel"), pinned="left", minWidth=130),
         column("health", _("Health"), cellClassRules=colours, minWidth=110),
-        column("code", _("Code")),
-        column("kind", _("Kind")),
-        column("active", _("Active")),
         column("last_message", _("Last message"), minWidth=130),
         column("lag", _("Lag")),
         column("pending", _("Pending")),
         column("dead", _("Dead letters")),
         column("stock_behind", _("Stock behind")),
         column("last_push", _("Last push"), minWidth=130),
+        # The whole error on hover; the column stays narrow enough to leave the others in view.
+        column(
+            "last_error", _("Last error"), minWidth=200, maxWidth=380, tooltipField="last_error"
+        ),
         column("buffers", _("Buffer · share")),
-        column("last_error", _("Last error"), minWidth=200),
+        column("code", _("Code")),
+        column("kind", _("Kind")),
+        column("active", _("Active")),
     ]
 
 
@@ -157,7 +160,7 @@ def layout(auth: Auth | None = None) -> html.Div:
             dcc.Store(id="chn-changed"),
             html.Div(id="chn-summary", className="meta"),
             quick_filter("chn-grid"),
-            grid("chn-grid", _columns(), height=260),
+            grid("chn-grid", _columns(), height=380),
             html.Div(id="chn-msg"),
             channels_detail.layout(writer),
         ],

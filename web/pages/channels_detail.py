@@ -124,10 +124,10 @@ def _message_columns(writer: bool) -> list[dict[str, Any]]:
                 "chn-h chn-h-lagging": "params.data.status_code == 'pending'",
             },
         ),
-        column("error_code", _("Error code"), minWidth=130),
-        column("error", _("Error"), minWidth=240),
-        column("attempts", _("Attempts")),
         column("outcome", _("Outcome"), minWidth=120),
+        column("error_code", _("Error code"), minWidth=130),
+        column("error", _("Error"), minWidth=240, maxWidth=420, tooltipField="error"),
+        column("attempts", _("Attempts")),
         column("next_try", _("Next try"), minWidth=150),
         *retry,
     ]
@@ -176,7 +176,7 @@ def _messages_card(writer: bool) -> html.Section:
             className="hint",
         ),
         channels_edit.every_column(
-            grid("chn-m-grid", _message_columns(writer), row_id="id", height=300)
+            grid("chn-m-grid", _message_columns(writer), row_id="id", height=420)
         ),
         html.Div(id="chn-m-msg"),
     )

@@ -28,7 +28,7 @@ OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 @contextmanager
 def api(server: LiveServer, username: str) -> Iterator[httpx.Client]:
     """The REST API as one demo user."""
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with httpx.Client(base_url=server.url, timeout=90) as http:
         token = http.post("/api/auth/token", data={"username": username, "password": "facet-demo"})
         http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         yield http
@@ -55,7 +55,7 @@ def shop(server: LiveServer) -> dict[str, str]:
     with db.write() as session:
         [got] = inbox.receive(session, channel=code, messages=[order], raw="{}")
     dead = inbox.apply_message(db, message_id=got.message_id, max_attempts=1)
-    assert (dead.status, dead.error_code) == ("dead", "unmapped-sku")
+    assert (dead.status, dead.error_code) == ("dead", "unmapped-sku"), dead
     return {"code": code, "ext": ext, "sku": sku, "message": str(got.message_id)}
 
 
