@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from core import CoreSettings, Database
 from core.catalogue.models import Sku
 from core.channels import list_messages
+from core.channels.schemas import ChannelOrderMessage
 from core.ledger.models import Balance
 from core.orders.models import SalesOrder
 from tests.builders import Builder
@@ -35,9 +36,25 @@ from web.settings import WebSettings
 
 SECRET = "acceptance-secret-0123456789"
 #: code -> (type, the channel's SKU id prefix)
-CHANNELS = {"webshop": "generic", "tmall": "taobao", "jd": "jd", "douyin": "douyin"}
+CHANNELS = {
+    "webshop": "generic",
+    "tmall": "taobao",
+    "jd": "jd",
+    "douyin": "douyin",
+    "outlet": "generic",
+}
+#: Channels that are polled too (seconds between polls).
+POLLED = {"outlet": 0.2, "tmall": 0.2}
 #: Facet SKU -> pieces in stock
-STOCK = {"BAD-1": 3, "DUP-1": 4, "EARLY-1": 2, "LAST-5": 5, "DOWN-1": 6, "DEMO-1": 40}
+STOCK = {
+    "BAD-1": 3,
+    "DUP-1": 4,
+    "EARLY-1": 2,
+    "LAST-5": 5,
+    "DOWN-1": 6,
+    "DEMO-1": 40,
+    "POLL-1": 4,
+}
 
 
 def _external(code: str, sku: str) -> str:
@@ -80,7 +97,12 @@ def shop(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     port = _free_port()
     configs = {
         code: ChannelConfig(
-            code=code, type=kind, app_key=f"app-{code}", secret=SECRET, push_debounce_ms=50
+            code=code,
+            type=kind,
+            app_key=f"app-{code}",
+            secret=SECRET,
+            push_debounce_ms=50,
+            poll_every_s=POLLED.get(code, 0),
         )
         for code, kind in CHANNELS.items()
     }
@@ -257,3 +279,23 @@ def test_the_demo_trickle_sends_orders_to_every_kind(shop: Shop) -> None:
     finally:
         trickle.stop()
     assert 0 < _reserved(shop.db, "DEMO-1") <= 40
+
+
+@pytest.mark.parametrize("code", sorted(POLLED))
+def test_orders_polled_with_a_cursor_are_stored_and_reserved(shop: Shop, code: str) -> None:
+    order = f"{code.upper()}-POLLED"
+    shop.fake.queue_for_poll(
+        code,
+        [
+            ChannelOrderMessage.model_validate(
+                {
+                    "kind": "created",
+                    "message_key": f"{order}:created",
+                    "external_order_id": order,
+                    "lines": [{"external_sku": _external(code, "POLL-1"), "quantity": 1}],
+                }
+            )
+        ],
+    )
+    assert shop.fake.wait_for(lambda: _orders(shop.db, code, order) == ["allocated"], 20)
+    assert _stored(shop.db, code, order) == 1
