@@ -19,8 +19,8 @@ __all__ = ["buffers_card", "every_column", "listing_body", "listings_card", "reg
 
 
 def every_column(table: Any) -> Any:
-    """``table`` with every column drawn, not only those in view: a grid first drawn hidden
-    (the detail before a channel is chosen) has no width to choose them by."""
+    """``table`` with every column in the page, not only those scrolled into view (a dead
+    letter's error code and message are found by the browser's find-in-page, and by tests)."""
     table.dashGridOptions = {**table.dashGridOptions, "suppressColumnVirtualisation": True}
     return table
 
@@ -42,6 +42,7 @@ def _listing_columns() -> list[dict[str, Any]]:
 
 
 def listings_card(writer: bool) -> html.Section:
+    """The chosen channel's listings (filterable) and, for writers, the form to change them."""
     form = html.Div(
         [
             html.Div(
@@ -81,6 +82,7 @@ def listings_card(writer: bool) -> html.Section:
 
 
 def buffers_card(writer: bool) -> html.Section:
+    """The chosen channel's safety buffer and share (editable by writers), pause and resume."""
     return card(
         _("Buffers"),
         html.P(
