@@ -445,7 +445,11 @@ def start_demo_marketplace(document: ChannelsFile, *, port: int) -> Callable[[],
         for c in document.channels
         if c.code in codes
     ]
-    fake = FakeMarketplace(channels, port=settings.port, seed=settings.seed).start()
+    try:
+        fake = FakeMarketplace(channels, port=settings.port, seed=settings.seed).start()
+    except OSError as exc:  # the port is taken: the app runs on, without the demo's orders
+        _log.warning("fake marketplace not started on port %d: %s", settings.port, exc)
+        return lambda: None
     fake.start_trickle(settings.orders_per_minute)
     _log.info("fake marketplace at %s plays %s", fake.url, ", ".join(sorted(codes)))
     return fake.stop
