@@ -12,7 +12,8 @@ import dataclasses
 import logging
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -38,6 +39,7 @@ __all__ = [
     "Transport",
     "event_from_dict",
     "record",
+    "savepoint",
     "touch_skus",
 ]
 
@@ -308,6 +310,21 @@ def touch_skus(session: Session, sku_ids: Iterable[int]) -> None:
     if touched is None:
         session.info[TOUCHED_KEY] = touched = set()
     touched.update(sku_ids)
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint (``begin_nested``) that, when it rolls back, also forgets the events and
+    touched SKUs queued inside it: what was undone is never announced."""
+    events = list(session.info.get(PENDING_KEY, []))
+    touched = set(session.info.get(TOUCHED_KEY, ()))
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        session.info[PENDING_KEY] = events
+        session.info[TOUCHED_KEY] = touched
+        raise
 
 
 def _seal_touched(session: Session) -> None:

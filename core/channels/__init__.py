@@ -26,6 +26,7 @@ from core.channels.inbox import (
     retry_message,
     store_polled,
 )
+from core.channels.intake import receive_and_apply
 from core.channels.models import MessageKind, MessageStatus
 from core.channels.service import (
     channel_reads,
@@ -73,6 +74,7 @@ __all__ = [
     "pending_levels",
     "poll_cursor",
     "receive",
+    "receive_and_apply",
     "record_channel_error",
     "record_push_failed",
     "record_pushed",

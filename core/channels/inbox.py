@@ -265,6 +265,16 @@ class _Ctx:
 _ACTORS: weakref.WeakKeyDictionary[Database, Actor] = weakref.WeakKeyDictionary()
 
 
+def actor_for(db: Database, session: Session) -> Actor:
+    """The system user channel messages are applied as (made in ``session`` the first time)."""
+    return _ACTORS.get(db) or system_actor(session)
+
+
+def remember_actor(db: Database, actor: Actor) -> None:
+    """Keep ``actor`` for ``db`` once the transaction that found it committed."""
+    _ACTORS[db] = actor
+
+
 def apply_message(
     db: Database, *, message_id: int, max_attempts: int = MAX_ATTEMPTS
 ) -> ChannelMessageRead:
@@ -276,18 +286,19 @@ def apply_message(
     """
     try:
         with db.write() as session:
-            actor = _ACTORS.get(db) or system_actor(session)
-            read = _apply(session, message_id, actor)
-        _ACTORS[db] = actor
+            actor = actor_for(db, session)
+            read = apply_in(session, message_id, actor)
+        remember_actor(db, actor)
         return read
     except Exception as exc:  # processing failures are stored, whatever they are
         if isinstance(exc, NotFoundError) and exc.code == "unknown-message":
             raise
-        code, text, permanent = _failure(exc)
-        return _record_failure(db, message_id, code, text, permanent, max_attempts)
+        code, text, permanent = failure_of(exc)
+        return record_failure(db, message_id, code, text, permanent, max_attempts)
 
 
-def _failure(exc: Exception) -> tuple[str, str, bool]:
+def failure_of(exc: Exception) -> tuple[str, str, bool]:
+    """A failure's error code, message and whether no retry can fix it."""
     if isinstance(exc, CoreError):
         return exc.code, exc.message, exc.code in PERMANENT
     if isinstance(exc, ValidationError):
@@ -319,7 +330,8 @@ _ORDER = select(SalesOrder).where(
 )
 
 
-def _apply(session: Session, message_id: int, actor: Actor) -> ChannelMessageRead:
+def apply_in(session: Session, message_id: int, actor: Actor) -> ChannelMessageRead:
+    """Apply one stored message in ``session`` (the caller's transaction); raises on failure."""
     rows = session.execute(_ORDER_MESSAGES, {"id": message_id}).all()
     siblings = [m for m, _ in rows]
     msg = next((m for m in siblings if m.id == message_id), None)
@@ -482,9 +494,11 @@ _HANDLERS = {
 }
 
 
-def _record_failure(
+def record_failure(
     db: Database, message_id: int, code: str, text: str, permanent: bool, max_attempts: int
 ) -> ChannelMessageRead:
+    """Store a failed try of a pending message in its own transaction: attempts, error, next
+    try, or dead (after ``max_attempts`` tries, or at once when ``permanent``)."""
     try:
         with db.write() as session:
             msg = session.scalar(

@@ -6,13 +6,18 @@ import json
 
 import pytest
 
+from core import Database
 from core.events import (
+    AvailabilityChanged,
     Event,
     EventBus,
     MovedLine,
     PickConfirmed,
     StockMoved,
     event_from_dict,
+    record,
+    savepoint,
+    touch_skus,
 )
 
 
@@ -51,3 +56,21 @@ def test_an_event_survives_its_json_form() -> None:
     moved = StockMoved(document_id=7, document_kind="pick", actor="anna", moves=(
         MovedLine(1, "RG-1", "G-2311", "A-01-1", "PACK", 2, ("SN-1", "SN-2")),))
     assert event_from_dict(json.loads(json.dumps(moved.to_dict()))) == moved
+
+
+def test_a_rolled_back_savepoint_forgets_its_events(db: Database) -> None:
+    seen: list[Event] = []
+    db.bus.subscribe(Event, seen.append)
+    kept, undone = _pick(), _pick()
+    with db.write() as session:
+        record(session, kept)
+        touch_skus(session, [1])
+        with pytest.raises(RuntimeError), savepoint(session):
+            record(session, undone)
+            touch_skus(session, [2])
+            raise RuntimeError("undone")
+        with savepoint(session):
+            touch_skus(session, [3])
+    assert kept in seen and undone not in seen
+    (available,) = [e for e in seen if isinstance(e, AvailabilityChanged)]
+    assert available.sku_ids == (1, 3)

@@ -2,10 +2,11 @@
 
 No user token: the channel's connector checks the request's signature (401 ``bad-signature``,
 and nothing is stored), reads its order messages (422 ``bad-channel-message``), the inbox
-stores them (a repeated message is recognised by its key) and commits, and then each new one
-is applied in its own transaction. The answer is 200 with what became of each message, also
-for a repeat delivery, so that the channel stops sending it; a message that failed waits in
-the inbox for its retry (or in the dead letters) and is still answered 200.
+stores them (a repeated message is recognised by its key) and applies each new one in a
+savepoint of the same transaction, so one commit answers the delivery. The answer is 200 with
+what became of each message, also for a repeat delivery, so that the channel stops sending
+it; a message that failed waits in the inbox for its retry (or in the dead letters) and is
+still answered 200.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
 from core import Database
-from core.channels import apply_message, receive
+from core.channels import receive_and_apply
 from core.channels.schemas import ChannelOrderMessage
 from web.integrations.channels.base import BadMessage, ChannelError
 from web.services import Services, services
@@ -72,12 +73,13 @@ def store_and_apply(
     raw: str,
     inline_limit: int = INLINE_LIMIT,
 ) -> WebhookAnswer:
-    """Store the messages (committed first), then apply each new one on its own (the first
-    ``inline_limit``; the others are left pending for the inbox worker)."""
-    with db.write() as session:
-        received = receive(session, channel=channel, messages=messages, raw=raw)
+    """Store the messages and apply the first ``inline_limit`` new ones, in one transaction
+    (each in its savepoint; a failed one stays stored, pending, with its failure recorded);
+    the others are left pending for the inbox worker."""
+    received, reads = receive_and_apply(
+        db, channel=channel, messages=messages, raw=raw, inline_limit=inline_limit
+    )
     outcomes: list[MessageOutcome] = []
-    applied = 0
     for item in received:
         outcome = MessageOutcome(
             message_key=item.message_key,
@@ -85,11 +87,9 @@ def store_and_apply(
             external_order_id=item.external_order_id,
             new=item.new,
         )
-        if item.new and applied >= inline_limit:
+        if item.new and (read := reads.get(item.message_id)) is None:
             outcome.status = "pending"
-        elif item.new:
-            applied += 1
-            read = apply_message(db, message_id=item.message_id)
+        elif item.new and read is not None:
             outcome.status, outcome.outcome = str(read.status), read.outcome
             outcome.error_code, outcome.order_id = read.error_code, read.order_id
         outcomes.append(outcome)

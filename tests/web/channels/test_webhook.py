@@ -64,7 +64,7 @@ def served(
         b.supplier()
         b.sku("RING-1", serialised=False)
         stock_lot(
-            session, b.actor, sku="RING-1", lot="L-R", qty=3, location=bins[0], serialised=False
+            session, b.actor, sku="RING-1", lot="L-R", qty=6, location=bins[0], serialised=False
         )
     path = tmp_path_factory.mktemp("file") / "channels.yaml"
     path.write_text(yaml.safe_dump(FILE))
@@ -113,6 +113,22 @@ def test_a_signed_order_is_stored_applied_and_answered(served: tuple[TestClient,
     assert again.status_code == 200
     assert again.json()["new"] == 0 and again.json()["messages"][0]["new"] is False
     assert _stored(db, "shop", "W-1") == 1
+
+
+def test_a_failed_message_stays_stored_beside_one_applied_in_the_same_delivery(
+    served: tuple[TestClient, Database],
+) -> None:
+    client, db = served
+    headers, body = _generic(_message("W-7"), _message("W-8", sku="NOT-LISTED"))
+    answer = client.post("/api/channels/shop/webhook", content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    good, bad = answer.json()["messages"]
+    assert (good["status"], good["outcome"]) == ("done", "created")
+    assert (bad["status"], bad["error_code"], bad["order_id"]) == ("pending", "unmapped-sku", None)
+    assert _stored(db, "shop", "W-8") == 1  # kept for its retry, with what went wrong
+    with db.read() as session:
+        (row,) = list_messages(session, channel="shop", search="W-8")[0]
+    assert (row.attempts, row.error_code) == (1, "unmapped-sku")
 
 
 @pytest.mark.parametrize("case", ["wrong secret", "old", "no headers", "altered"])
