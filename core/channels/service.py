@@ -23,6 +23,7 @@ from core.channels.schemas import (
 from core.clock import as_utc, now
 from core.db import pairs
 from core.errors import ConflictError, NotFoundError
+from core.events import touch_skus
 from core.people.security import Actor
 from core.people.service import SYSTEM_USERNAME
 
@@ -129,6 +130,11 @@ def update_channel(session: Session, *, actor: Actor, code: str, data: ChannelUp
     for field, value in changes.items():
         setattr(channel, field, value)
     session.flush()
+    if changes.keys() & {"active", "safety_buffer", "share_pct"}:  # the pusher goes at once
+        touch_skus(
+            session,
+            session.scalars(select(ChannelSku.sku_id).where(ChannelSku.channel_id == channel.id)),
+        )
     if changes:
         audit.record(
             session, actor=actor.username, action="channel.update", entity=code, detail=changes
@@ -226,6 +232,7 @@ def set_listing(session: Session, *, actor: Actor, code: str, data: ChannelSkuIn
         session.add(listing)
     listing.sku_id, listing.buffer = sku_id, data.buffer
     session.flush()
+    touch_skus(session, [sku_id])  # its level goes to the channel now, not at the next check
     audit.record(
         session,
         actor=actor.username,

@@ -11,8 +11,14 @@ import pytest
 
 from core import Database
 from core.channels.atp import channel_by_code
-from core.channels.schemas import ChannelCreate, ChannelOrderMessage, ChannelSkuIn, StockLevel
-from core.channels.service import create_channel, set_listing
+from core.channels.schemas import (
+    ChannelCreate,
+    ChannelOrderMessage,
+    ChannelSkuIn,
+    ChannelUpdate,
+    StockLevel,
+)
+from core.channels.service import create_channel, set_listing, update_channel
 from core.channels.sync import pending_levels, resync
 from core.orders.allocation import allocate_order, cancel_order
 from tests.builders import Builder
@@ -211,5 +217,27 @@ def test_resync_sends_every_listing_again(shop: tuple[Database, list[str]]) -> N
             assert resync(session, channel="shop") == 3
         assert wait_until(lambda: len(shop_c.received()) == 6)
         assert len(connectors["tmall"].received()) == 3  # the other channel knew it all
+    finally:
+        pusher.stop()
+
+
+def test_a_buffer_changed_by_a_person_reaches_the_channel_at_once(
+    shop: tuple[Database, list[str]],
+) -> None:
+    db, (ring, _chain, _bangle) = shop
+    connectors = {code: Recording(code) for code in CODES}
+    pusher = _start(db, connectors, "a")
+    try:
+        assert wait_until(partial(_told, connectors["tmall"], f"tmall:{ring}", 5))
+        with db.write() as session:
+            update_channel(
+                session,
+                actor=Builder(session).actor,
+                code="tmall",
+                data=ChannelUpdate(safety_buffer=2),
+            )
+        # Well before the reconciliation period: the change itself woke the pusher.
+        assert wait_until(partial(_told, connectors["tmall"], f"tmall:{ring}", 3), timeout=5)
+        assert connectors["shop"].latest()[f"shop:{ring}"] == 5
     finally:
         pusher.stop()
