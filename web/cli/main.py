@@ -145,13 +145,16 @@ def serve(
         _refuse_without_secret_key(workers)
     operations = settings.operations
     # Each worker builds its own Settings: this tells them how many they are (with more than
-    # one, none starts the cameras file: `facet vision serve` runs it once).
-    with _environment(FACET_WEB_WORKERS=str(workers)), metrics_directory(workers):
+    # one, none starts the cameras file: `facet vision serve` runs it once) and where they
+    # listen (the demo marketplace posts its orders there).
+    host, port = host or settings.web.host, port or settings.web.port
+    with _environment(FACET_WEB_WORKERS=str(workers), FACET_WEB_HOST=host,
+                      FACET_WEB_PORT=str(port)), metrics_directory(workers):
         uvicorn.run(
             "web.app:create_app",
             factory=True,
-            host=host or settings.web.host,
-            port=port or settings.web.port,
+            host=host,
+            port=port,
             workers=workers,
             # Each worker configures its logging from the same dictionary; the app writes
             # the access lines itself (with request ids), so uvicorn's are off.
