@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from core.catalogue.models import Sku
 from core.channels.models import Channel, ChannelSku, ChannelStock
 from core.channels.schemas import ChannelStockPage, ChannelStockRead
+from core.clock import as_utc
 from core.errors import NotFoundError
 from core.ledger.models import Balance
 from core.locations.models import STOCK_KINDS, Location, Tier
@@ -194,7 +195,7 @@ def listing_levels(
                 stock=have,
                 available=available(have.free, share_pct=channel.share_pct, buffer=own),
                 pushed_quantity=pushed,
-                pushed_at=pushed_at,
+                pushed_at=as_utc(pushed_at) if pushed_at is not None else None,
             )
         )
     return levels

@@ -123,6 +123,10 @@ def create_channel(session: Session, *, actor: Actor, data: ChannelCreate) -> Ch
     return channel
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
 def update_channel(session: Session, *, actor: Actor, code: str, data: ChannelUpdate) -> Channel:
     """Change a channel's name, activity or buffers (only the fields given)."""
     channel = get_channel(session, code=code)
@@ -188,10 +192,10 @@ def channel_reads(session: Session, channels: Sequence[Channel]) -> list[Channel
                 active=c.active,
                 safety_buffer=c.safety_buffer,
                 share_pct=c.share_pct,
-                last_message_at=c.last_message_at,
-                last_push_at=c.last_push_at,
+                last_message_at=_utc(c.last_message_at),
+                last_push_at=_utc(c.last_push_at),
                 last_error=c.last_error,
-                last_error_at=c.last_error_at,
+                last_error_at=_utc(c.last_error_at),
                 pending=pending,
                 dead=dead,
                 lag_s=round(lag, 3),
