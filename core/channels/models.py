@@ -60,6 +60,8 @@ class Channel(Base):
     poll_cursor: Mapped[str | None] = mapped_column(String(256))
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_push_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A resync while a push was under way: that push is not noted, so everything goes again.
+    resync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(512))
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

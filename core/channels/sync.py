@@ -10,6 +10,7 @@ otherwise (nothing counts as pushed then, so the latest level goes on the next t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from core.channels.atp import (
 )
 from core.channels.models import Channel, ChannelSku, ChannelStock
 from core.channels.schemas import StockLevel
-from core.clock import now
+from core.clock import as_utc, now
 from core.events import touch_skus
 from core.orm import insert_for
 
@@ -39,6 +40,8 @@ __all__ = [
 #: How a failed push is told apart from the inbox's errors in ``channel.last_error``: a good
 #: push clears only its own kind.
 PUSH_ERROR_PREFIX = "stock push failed: "
+#: How long before a push round's read a resync still voids what the round pushed.
+RESYNC_MARGIN = timedelta(milliseconds=100)
 #: Up to this many SKUs are looked up by id; more, and every listing is read and filtered.
 _NARROW = 500
 
@@ -76,11 +79,24 @@ def _upsert(session: Session, rows: list[dict[str, object]], set_: dict[str, obj
     session.execute(stmt.on_conflict_do_update(index_elements=["channel_id", "sku_id"], set_=set_))
 
 
-def record_pushed(session: Session, *, channel: str, levels: Sequence[tuple[int, int]]) -> None:
+def record_pushed(
+    session: Session,
+    *,
+    channel: str,
+    levels: Sequence[tuple[int, int]],
+    read_at: datetime | None = None,
+) -> None:
     """Note that ``channel`` took these (SKU id, quantity) levels now; a push error it showed
-    is cleared."""
+    is cleared. Levels read at ``read_at`` are not noted when the channel was resynced since
+    (or just before: a margin for the resync's own transaction), so they all go again."""
     found = channel_by_code(session, channel)
     at = now()
+    if (
+        read_at is not None
+        and found.resync_at is not None
+        and as_utc(found.resync_at) >= read_at - RESYNC_MARGIN
+    ):
+        return
     rows: list[dict[str, object]] = [
         {
             "channel_id": found.id,
@@ -170,6 +186,7 @@ def resync(session: Session, *, channel: str) -> int:
     """Forget what ``channel`` was told, so every listing is pushed again (the pusher is woken
     at commit); returns how many listings will go."""
     found = channel_by_code(session, channel)
+    found.resync_at = now()
     session.execute(delete(ChannelStock).where(ChannelStock.channel_id == found.id))
     sku_ids = list(
         session.scalars(select(ChannelSku.sku_id).where(ChannelSku.channel_id == found.id))

@@ -27,12 +27,14 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
 from core import Database
 from core.channels.schemas import StockLevel
 from core.channels.sync import pending_levels, record_push_failed, record_pushed
+from core.clock import now
 from core.errors import NotFoundError
 from core.events import AvailabilityChanged, EventBus
 from core.leases import release, try_acquire
@@ -230,6 +232,7 @@ class ChannelSync:
         round waits for the slowest, at most its ``timeout_s``), one write for the outcomes."""
         work = {code: (state, *self._take(state)) for code, state in due}
         pending: dict[str, list[tuple[int, StockLevel]]] = {}
+        read_at = now()  # a resync after this voids what this round pushes (see record_pushed)
         try:
             with self.db.read() as session:
                 for code, (_, full, skus) in work.items():
@@ -249,7 +252,7 @@ class ChannelSync:
             if levels
         }
         outcomes = {code: future.result() for code, future in sends.items()}
-        if not self._record(outcomes):
+        if not self._record(outcomes, read_at):
             for code in outcomes:  # pushed but not noted: check these listings again soon
                 state, full, skus = work[code]
                 self._failed(code, state, full, skus, "could not record the push")
@@ -280,7 +283,7 @@ class ChannelSync:
             outcome.pushed += [(sku_id, level.quantity) for sku_id, level in chunk]
         return outcome
 
-    def _record(self, outcomes: Mapping[str, _Outcome]) -> bool:
+    def _record(self, outcomes: Mapping[str, _Outcome], read_at: datetime) -> bool:
         """Note what each channel took or refused, in one transaction; False if that failed."""
         if not outcomes:
             return True
@@ -288,7 +291,7 @@ class ChannelSync:
             with self.db.write() as session:
                 for code, outcome in outcomes.items():
                     if outcome.pushed:
-                        record_pushed(session, channel=code, levels=outcome.pushed)
+                        record_pushed(session, channel=code, levels=outcome.pushed, read_at=read_at)
                     if outcome.failed:
                         record_push_failed(
                             session,

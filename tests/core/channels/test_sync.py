@@ -3,6 +3,8 @@ error until a push goes through, resync forgets, and the stock API with its role
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,7 @@ from core.channels.sync import (
     record_pushed,
     resync,
 )
+from core.clock import now
 from core.db import pairs
 from tests.builders import Builder
 from tests.http import api_client, error_code, login
@@ -138,3 +141,17 @@ def test_stock_api_pages_searches_resyncs_and_checks_roles(db_url: str) -> None:
         assert [item["pushed_quantity"] for item in after["items"]] == [None, None]
         bad = client.get("/api/channels/tmall/stock?limit=0", headers=mia)
         assert bad.status_code == 422
+
+
+def test_a_resync_during_a_push_round_is_not_lost(session: Session) -> None:
+    _, ids = _shop(session)
+    read_at = now()  # a pusher reads what to push...
+    levels = [(sku_id, lv.quantity) for sku_id, lv in pending_levels(session, channel="tmall")]
+    assert len(levels) == 2
+    assert resync(session, channel="tmall") == 2  # ...a person resyncs while it pushes...
+    record_pushed(session, channel="tmall", levels=levels, read_at=read_at)
+    assert len(pending_levels(session, channel="tmall")) == 2  # ...so everything goes again
+    later = now() + timedelta(seconds=3)  # a round that read after the resync is noted
+    record_pushed(session, channel="tmall", levels=levels, read_at=later)
+    assert pending_levels(session, channel="tmall") == []
+    assert ids["RING"] in {sku_id for sku_id, _ in levels}
