@@ -133,7 +133,11 @@ def _visible_text(page: Any) -> str:
 def _settle(page: Any) -> None:
     page.wait_for_function("() => { const p = document.querySelector('#page');"
                            " return p && p.innerText.trim().length > 0; }")
-    page.wait_for_timeout(1500)  # the page's first callbacks (lists, charts) answer
+    try:  # the page's first callbacks (lists, charts) answer, one after another
+        page.wait_for_load_state("networkidle", timeout=6_000)
+    except Exception:  # a live chart or stream may keep the network busy: read it anyway
+        pass
+    page.wait_for_timeout(300)
 
 
 def _chinese(page: Any, server: LiveServer) -> None:
