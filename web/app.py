@@ -185,9 +185,8 @@ def _start_channels(services: Services) -> Callable[[], None]:
     path = services.settings.web.channels_file
     if path is None:
         return lambda: None
-    from importlib import import_module
-    from importlib.util import find_spec
-
+    from web.adapters.channel_inbox import start_channel_inbox
+    from web.adapters.channel_sync import start_channel_sync
     from web.integrations.channels.registry import (
         build_connectors,
         load_channels_document,
@@ -197,14 +196,10 @@ def _start_channels(services: Services) -> Callable[[], None]:
     document = load_channels_document(path)
     register_channels(services.db, document.channels, document.listings)
     services.channels = build_connectors(document.channels)
-    stops: list[Callable[[], None]] = []
-    # Retries and polling (web.adapters.channel_inbox), stock pushes (channel_sync).
-    if find_spec("web.adapters.channel_inbox") is not None:
-        inbox = import_module("web.adapters.channel_inbox")
-        stops.append(inbox.start_channel_inbox(services.db, services.channels))
-    if find_spec("web.adapters.channel_sync") is not None:
-        sync = import_module("web.adapters.channel_sync")
-        stops.append(sync.start_channel_sync(services.db, services.bus, services.channels))
+    stops: list[Callable[[], None]] = [  # retries and polling; stock pushes
+        start_channel_inbox(services.db, services.channels),
+        start_channel_sync(services.db, services.bus, services.channels),
+    ]
     if document.fake_marketplace is not None and services.settings.web.workers > 1:
         _log.warning("the channels file's fake_marketplace (demo only) is not started: "
                      "`facet serve` runs several workers (run `facet channels fake-marketplace`)")
