@@ -123,7 +123,7 @@ async def webhook(
         raise _refuse(401, "bad-signature", str(exc)) from exc
     try:
         messages = connector.parse(headers, body)
-    except (BadMessage, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (BadMessage, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise _refuse(422, "bad-channel-message", str(exc)[:500]) from exc
     raw = body.decode("utf-8", errors="replace")
     return await anyio.to_thread.run_sync(

@@ -92,6 +92,8 @@ def read_json(body: bytes) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadMessage(f"The body is not JSON: {exc}") from exc
+    except RecursionError as exc:  # nested deeper than any order message
+        raise BadMessage("The body's JSON is nested too deeply.") from exc
 
 
 def message(data: Mapping[str, Any]) -> ChannelOrderMessage:
