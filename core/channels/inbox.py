@@ -154,11 +154,15 @@ def receive(
         raise NotFoundError(f"No sales channel with code '{channel}'.", code="unknown-channel")
     # Insert first (a new message is the common case); a key already stored inserts nothing.
     stored: dict[str, tuple[int, dict[str, object]]] = {}
+    body_kept = False
     for m in messages:
         payload = m.model_dump(mode="json")
         if m.message_key not in stored:
-            new_id = _insert(session, channel_id, m, payload, raw, at)
+            # The body once per delivery (on its first new message), not once per message:
+            # a delivery of 100 messages would otherwise store its body 100 times.
+            new_id = _insert(session, channel_id, m, payload, "" if body_kept else raw, at)
             if new_id is not None:
+                body_kept = True
                 stored[m.message_key] = (new_id, payload)
                 out.append(Received(new_id, m.message_key, m.kind, m.external_order_id, True))
                 continue

@@ -91,7 +91,8 @@ class ChannelMessage(Base):
 
     ``message_key`` is the channel's id for the delivery (or a digest of its content): a
     repeat of a stored key is dropped. ``payload`` is the message as the connector read it
-    (:class:`core.channels.schemas.ChannelOrderMessage`); ``raw`` the body as received.
+    (:class:`core.channels.schemas.ChannelOrderMessage`); ``raw`` the body as received, kept
+    on the first new message of each delivery (empty on the others).
     """
 
     __tablename__ = "channel_messages"

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from core import CoreSettings, Database
 from core.channels import list_listings, list_messages
+from core.channels.models import ChannelMessage
 from core.channels.schemas import ChannelOrderMessage
 from tests.builders import Builder
 from tests.core.orders.support import stock_lot
@@ -129,6 +131,13 @@ def test_a_failed_message_stays_stored_beside_one_applied_in_the_same_delivery(
     with db.read() as session:
         (row,) = list_messages(session, channel="shop", search="W-8")[0]
     assert (row.attempts, row.error_code) == (1, "unmapped-sku")
+    with db.read() as session:  # the delivery's body is kept once, with its first message
+        raws = session.scalars(
+            select(ChannelMessage.raw)
+            .where(ChannelMessage.external_order_id.in_(["W-7", "W-8"]))
+            .order_by(ChannelMessage.id)
+        ).all()
+    assert raws == [body.decode(), ""]
 
 
 @pytest.mark.parametrize("case", ["wrong secret", "old", "no headers", "altered"])
