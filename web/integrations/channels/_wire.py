@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -149,3 +150,22 @@ class Http:
             if self._client is not None:
                 self._client.close()
                 self._client = None
+
+
+class ConnectorBase:
+    """What every connector holds: its channel's config, an HTTP client and a clock."""
+
+    def __init__(self, config: ChannelConfig, *, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self._http = Http(config)
+        self._clock = clock
+
+    def _secret(self) -> str:
+        """The signing secret; SignatureInvalid (every webhook refused) when there is none."""
+        if not self.config.secret:
+            raise SignatureInvalid("The channel has no secret: every webhook is refused.")
+        return self.config.secret
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._http.close()

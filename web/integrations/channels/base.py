@@ -57,28 +57,39 @@ class ChannelConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9_\-]*$",
-                      description="The channel's code: what its orders carry as `channel`.")
+    code: str = Field(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[a-z0-9][a-z0-9_\-]*$",
+        description="The channel's code: what its orders carry as `channel`.",
+    )
     type: str = Field(description="Connector: generic, taobao, jd or douyin.")
     name: str = Field(default="", max_length=128, description="Shown on the Channels page.")
     base_url: str | None = Field(
-        default=None, description="The channel's API (polling, stock pushes); none: webhooks "
-        "in only, and stock is only served at GET /api/channels/{code}/stock.")
+        default=None,
+        description="The channel's API (polling, stock pushes); none: webhooks "
+        "in only, and stock is only served at GET /api/channels/{code}/stock.",
+    )
     app_key: str = Field(default="", description="The channel's app key / client id.")
     secret: str = Field(default="", description="Signing secret (inline; prefer secret_env).")
     secret_env: str | None = Field(
-        default=None, description="Name of an environment variable holding the secret.")
-    poll_every_s: float = Field(default=0, ge=0, description="Poll for orders this often; "
-                                "0: webhooks only.")
-    push_debounce_ms: int = Field(default=250, ge=0, le=60_000,
-                                  description="Wait this long after a change to batch pushes.")
+        default=None, description="Name of an environment variable holding the secret."
+    )
+    poll_every_s: float = Field(
+        default=0, ge=0, description="Poll for orders this often; 0: webhooks only."
+    )
+    push_debounce_ms: int = Field(
+        default=250, ge=0, le=60_000, description="Wait this long after a change to batch pushes."
+    )
     push_batch: int = Field(default=100, ge=1, le=1000, description="Listings per stock push.")
     timeout_s: float = Field(default=5.0, gt=0, le=120)
-    replay_window_s: int = Field(default=300, ge=1, le=3600,
-                                 description="Webhooks signed longer ago than this are refused.")
+    replay_window_s: int = Field(
+        default=300, ge=1, le=3600, description="Webhooks signed longer ago than this are refused."
+    )
     safety_buffer: int = Field(default=0, ge=0, description="Initial safety buffer per SKU.")
-    share_pct: int = Field(default=100, ge=0, le=100,
-                           description="Initial share of free stock offered.")
+    share_pct: int = Field(
+        default=100, ge=0, le=100, description="Initial share of free stock offered."
+    )
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,7 +37,7 @@ from core.channels import MessageKind
 from core.channels.schemas import ChannelOrderMessage, StockLevel
 from web.integrations.channels._wire import (
     ChannelRefused,
-    Http,
+    ConnectorBase,
     check_window,
     china_time,
     digest_key,
@@ -184,19 +183,13 @@ def read_stock_call(body: bytes) -> list[StockLevel]:
     return [StockLevel(external_sku=str(business["sku_id"]), quantity=int(business["stock_num"]))]
 
 
-class DouyinConnector:
+class DouyinConnector(ConnectorBase):
     """Douyin shops (see the module's documentation)."""
-
-    def __init__(self, config: ChannelConfig, *, clock: Callable[[], float] = time.time) -> None:
-        self.config = config
-        self._http = Http(config)
-        self._clock = clock
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now_s: float) -> None:
         """Check ``event-sign`` over app key, timestamp, body and secret."""
         cfg = self.config
-        if not cfg.secret:
-            raise SignatureInvalid("The channel has no secret: every webhook is refused.")
+        self._secret()
         timestamp, given = headers.get("x-doudian-timestamp", ""), headers.get("event-sign", "")
         app_key = headers.get("app-id", "")
         if not timestamp.isdigit() or not given:
@@ -263,7 +256,3 @@ class DouyinConnector:
                     f"{STOCK_METHOD} {level.external_sku}: {code} "
                     f"{answer.get('msg') if isinstance(answer, dict) else ''}"
                 )
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._http.close()

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import hmac
 import json
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from core.channels.schemas import ChannelOrderMessage, StockLevel
 from web.integrations.channels._wire import (
     ChannelRefused,
-    Http,
+    ConnectorBase,
     check_window,
     digest_key,
     message,
@@ -103,13 +102,8 @@ def encode_webhook(
     return {"Content-Type": "application/json", **headers}, body
 
 
-class GenericConnector:
+class GenericConnector(ConnectorBase):
     """Facet's own signed-webhook format (see the module's documentation)."""
-
-    def __init__(self, config: ChannelConfig, *, clock: Callable[[], float] = time.time) -> None:
-        self.config = config
-        self._http = Http(config)
-        self._clock = clock
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now_s: float) -> None:
         """Check X-Facet-Signature over the timestamp and the raw body."""
@@ -157,7 +151,3 @@ class GenericConnector:
         self._http.request(
             "POST", f"{self.config.base_url.rstrip('/')}/stock", content=body, headers=headers
         )
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._http.close()

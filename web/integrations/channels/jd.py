@@ -26,15 +26,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.channels import MessageKind
 from core.channels.schemas import ChannelOrderMessage, StockLevel
 from web.integrations.channels._wire import (
     ChannelRefused,
-    Http,
+    ConnectorBase,
     check_window,
     china_time,
     digest_key,
@@ -171,19 +170,13 @@ def read_stock_call(params: Mapping[str, str]) -> list[StockLevel]:
     return [StockLevel(external_sku=str(business["skuId"]), quantity=int(business["stockNum"]))]
 
 
-class JdConnector:
+class JdConnector(ConnectorBase):
     """JD (see the module's documentation)."""
-
-    def __init__(self, config: ChannelConfig, *, clock: Callable[[], float] = time.time) -> None:
-        self.config = config
-        self._http = Http(config)
-        self._clock = clock
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now_s: float) -> None:
         """Check JOS's MD5 signature over the parameter headers and the body."""
         cfg = self.config
-        if not cfg.secret:
-            raise SignatureInvalid("The channel has no secret: every webhook is refused.")
+        self._secret()
         timestamp, given = headers.get("x-jd-timestamp", ""), headers.get("x-jd-sign", "")
         app_key = headers.get("x-jd-app-key", "")
         if not timestamp or not given:
@@ -238,7 +231,3 @@ class JdConnector:
                     f"{STOCK_METHOD} {level.external_sku}: {error.get('code')} "
                     f"{error.get('en_desc') or error.get('zh_desc')}"
                 )
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._http.close()

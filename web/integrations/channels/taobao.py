@@ -34,16 +34,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.channels import MessageKind
 from core.channels.schemas import ChannelOrderMessage, StockLevel
 from web.integrations.channels._wire import (
     ChannelRefused,
-    Http,
+    ConnectorBase,
     check_window,
     china_time,
     digest_key,
@@ -242,19 +241,13 @@ def read_stock_call(params: Mapping[str, str]) -> list[StockLevel]:
     return levels
 
 
-class TaobaoConnector:
+class TaobaoConnector(ConnectorBase):
     """Taobao / Tmall (see the module's documentation)."""
-
-    def __init__(self, config: ChannelConfig, *, clock: Callable[[], float] = time.time) -> None:
-        self.config = config
-        self._http = Http(config)
-        self._clock = clock
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now_s: float) -> None:
         """Check TOP's signature over the parameter headers and the body, and the timestamp."""
         cfg = self.config
-        if not cfg.secret:
-            raise SignatureInvalid("The channel has no secret: every webhook is refused.")
+        self._secret()
         params = {
             "app_key": headers.get("x-top-app-key", ""),
             "timestamp": headers.get("x-top-timestamp", ""),
@@ -338,7 +331,3 @@ class TaobaoConnector:
                 raise ChannelUnavailable(text)
             raise ChannelRefused(text)
         return answer
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._http.close()
