@@ -45,7 +45,7 @@ def receive_and_apply(
     ``unknown-channel`` (nothing stored) when no channel has the code.
     """
     reads: dict[int, ChannelMessageRead] = {}
-    failed: list[tuple[int, Exception]] = []
+    failed: list[tuple[int, tuple[str, str, bool]]] = []
     with db.write() as session:
         received = receive(session, channel=channel, messages=messages, raw=raw)
         actor = actor_for(db, session)
@@ -54,9 +54,8 @@ def receive_and_apply(
                 with savepoint(session):
                     reads[item.message_id] = apply_in(session, item.message_id, actor)
             except Exception as exc:  # stored, like apply_message's, after the commit
-                failed.append((item.message_id, exc))
+                failed.append((item.message_id, failure_of(exc)))  # logged with its traceback
     remember_actor(db, actor)
-    for message_id, error in failed:
-        code, text, permanent = failure_of(error)
+    for message_id, (code, text, permanent) in failed:
         reads[message_id] = record_failure(db, message_id, code, text, permanent, MAX_ATTEMPTS)
     return received, reads
