@@ -475,20 +475,35 @@ def inspect_return(
     return doc
 
 
-def set_refund_ref(session: Session, *, actor: Actor, number: str, refund_ref: str) -> Document:
-    """Set or change the refund reference of a return (from the channel, or typed)."""
-    doc = lock_return(session, number=number)
+def set_reference(
+    session: Session, *, actor: Actor, number: str, kind: DocKind, reference: str, action: str
+) -> Document:
+    """Set or change a return's reference (a refund's, or the supplier's RMA), audited as
+    ``action`` with what it was before."""
+    doc = lock_return(session, number=number, kind=kind)
     before = doc.reference
-    doc.reference = refund_ref
+    doc.reference = reference
     audit.record(
         session,
         actor=actor.username,
-        action="customer_return.refund",
+        action=action,
         entity=doc.number,
-        detail={"before": before, "after": refund_ref},
+        detail={"before": before, "after": reference},
     )
     session.flush()
     return doc
+
+
+def set_refund_ref(session: Session, *, actor: Actor, number: str, refund_ref: str) -> Document:
+    """Set or change the refund reference of a return (from the channel, or typed)."""
+    return set_reference(
+        session,
+        actor=actor,
+        number=number,
+        kind=DocKind.CUSTOMER_RETURN,
+        reference=refund_ref,
+        action="customer_return.refund",
+    )
 
 
 def serial_codes(session: Session, ids: set[int]) -> dict[int, str]:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.catalogue.service import sku_by_code
 from core.documents.models import DocKind, DocStatus, Document
@@ -26,7 +25,7 @@ from core.lots import codes as scans
 from core.lots.models import Lot, Serial, Supplier
 from core.lots.service import lot_by_code, serials_by_codes, supplier_by_code
 from core.people.security import Actor
-from core.returns.customer import lock_return
+from core.returns.customer import set_reference
 from core.returns.schemas import SupplierReturnCreate
 
 __all__ = ["create_supplier_return", "set_supplier_rma"]
@@ -196,15 +195,11 @@ def create_supplier_return(
 
 def set_supplier_rma(session: Session, *, actor: Actor, number: str, supplier_rma: str) -> Document:
     """Set or change the supplier's RMA reference of a return to a supplier."""
-    doc = lock_return(session, number=number, kind=DocKind.SUPPLIER_RETURN)
-    before = doc.reference
-    doc.reference = supplier_rma
-    audit.record(
+    return set_reference(
         session,
-        actor=actor.username,
+        actor=actor,
+        number=number,
+        kind=DocKind.SUPPLIER_RETURN,
+        reference=supplier_rma,
         action="supplier_return.rma",
-        entity=doc.number,
-        detail={"before": before, "after": supplier_rma},
     )
-    session.flush()
-    return doc
