@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
@@ -86,11 +86,14 @@ def available(free: int, *, share_pct: int, buffer: int) -> int:
     return max(0, free * share_pct // 100 - buffer)
 
 
+_BY_CODE = select(Channel).where(Channel.code == bindparam("code"))
+
+
 def channel_by_code(session: Session, code: str) -> Channel:
     """The channel ``code`` names; NotFoundError ``unknown-channel`` when there is none."""
-    channel = session.scalar(select(Channel).where(Channel.code == code))
+    channel = session.scalar(_BY_CODE, {"code": code})
     if channel is None:
-        raise NotFoundError(f"No channel {code!r}.", code="unknown-channel")
+        raise NotFoundError(f"No sales channel with code '{code}'.", code="unknown-channel")
     return channel
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.audit import service as audit
 from core.catalogue.models import Sku
 from core.channels import sync
+from core.channels.atp import channel_by_code
 from core.channels.models import Channel, ChannelMessage, ChannelSku, MessageStatus
 from core.channels.schemas import (
     ChannelCreate,
@@ -44,7 +45,6 @@ __all__ = [
 
 
 # Built once: every webhook and every applied message looks its channel and listings up.
-_BY_CODE = select(Channel).where(Channel.code == bindparam("code"))
 _LISTED_CODES = (
     select(ChannelSku.external_sku, Sku.code)
     .join(Sku, Sku.id == ChannelSku.sku_id)
@@ -58,10 +58,7 @@ _SKU_CODES = select(Sku.code).where(Sku.code.in_(bindparam("wanted", expanding=T
 
 def get_channel(session: Session, *, code: str) -> Channel:
     """The channel with ``code``; NotFoundError ``unknown-channel`` otherwise."""
-    channel = session.scalar(_BY_CODE, {"code": code})
-    if channel is None:
-        raise NotFoundError(f"No sales channel with code '{code}'.", code="unknown-channel")
-    return channel
+    return channel_by_code(session, code)
 
 
 def ensure_channel(
