@@ -91,6 +91,9 @@ class ChatReply:
             "intent": match.intent if match else None, "slots": match.slots if match else {},
             "score": match.score if match else None, "matcher": match.matcher if match else None,
             "answer": answer.text if answer else "", "data": answer.data if answer else [],
+            "chart": answer.chart if answer else None, "report": answer.report if answer else None,
+            "confirm": answer.confirm if answer else None,
+            "choices": answer.choices if answer else [],
             "error": self.run.error, "run_id": self.run.run_id,
             "events": [e.as_dict() for e in self.run.events],
         })

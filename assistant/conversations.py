@@ -37,16 +37,21 @@ class Conversation:
     intent: str
     slots: dict[str, str] = field(default_factory=dict)
     language: str = "en"
+    # An action stated and waiting for "yes" (JSON-ready; see assistant.actions), or None.
+    pending: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (what the shared state stores)."""
-        return {"intent": self.intent, "slots": dict(self.slots), "language": self.language}
+        return {"intent": self.intent, "slots": dict(self.slots), "language": self.language,
+                "pending": self.pending}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Conversation:
         """Rebuild a conversation from :meth:`to_dict` output."""
         slots = {str(k): str(v) for k, v in dict(data.get("slots") or {}).items()}
-        return cls(str(data["intent"]), slots, str(data.get("language", "en")))
+        pending = data.get("pending")
+        return cls(str(data["intent"]), slots, str(data.get("language", "en")),
+                   dict(pending) if isinstance(pending, Mapping) else None)
 
 
 class ConversationStore(Protocol):

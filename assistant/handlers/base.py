@@ -28,10 +28,22 @@ __all__ = [
 
 @dataclass
 class Answer:
-    """What a handler says, and the rows it is based on."""
+    """What a handler says, the rows it is based on, and how to show and follow them up.
+
+    ``chart`` is a Reports-page chart spec over ``data`` (``{"x": col, "y": col,
+    "colour": col?}``); ``report`` links to the same report on the Reports page
+    (``{"name": "dead-stock", "filters": {"category": "ring", "since": "2026-09-01", ...}}``,
+    names from ``core.reports.REPORTS``); ``confirm`` is an action waiting for "yes"
+    (``{"action": intent, "summary": text, "token": id}``); ``choices`` are close calls asked
+    back (``[{"intent": name, "label": text, "text": a question that picks it}]``).
+    """
 
     text: str
     data: list[dict[str, Any]] = field(default_factory=list)
+    chart: dict[str, str] | None = None
+    report: dict[str, Any] | None = None
+    confirm: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

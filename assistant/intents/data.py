@@ -4,6 +4,11 @@ Files live in ``assistant/data/intents/<language>/``: ``intents.yaml`` (rules an
 sentence templates, hassil's layout), ``examples.yaml`` (sentences for the similarity tier) and
 ``responses.yaml`` (answer wording). ``examples.yaml`` may set ``threshold``, the similarity a
 question needs to be answered in that language when its tier is not the sentence model.
+
+Each kind may be split into parts: ``intents.<part>.yaml``, ``examples.<part>.yaml`` and
+``responses.<part>.yaml`` (reports, actions, scope) are read after the main file and merged
+into it; rules are shared across parts, and an intent, example group, contrast or response
+defined twice is an error.
 """
 
 from __future__ import annotations
@@ -46,6 +51,27 @@ def _read(language: str, name: str) -> dict[str, Any]:
     return data
 
 
+def _merged(language: str, kind: str) -> dict[str, Any]:
+    """``<kind>.yaml`` with every ``<kind>.<part>.yaml`` merged in (mappings joined, once)."""
+    merged = _read(language, f"{kind}.yaml")
+    folder = resources.files("assistant").joinpath("data", "intents", language)
+    parts = sorted(p.name for p in folder.iterdir()
+                   if p.name.startswith(f"{kind}.") and p.name.endswith(".yaml")
+                   and p.name != f"{kind}.yaml")
+    for name in parts:
+        for key, value in _read(language, name).items():
+            if key in ("language", "spaced", "threshold"):
+                continue
+            if not isinstance(value, dict):
+                raise IntentDataError(f"{language}/{name}: {key} must be a mapping")
+            into = merged.setdefault(key, {})
+            twice = sorted(set(into) & set(value))
+            if twice:
+                raise IntentDataError(f"{language}/{name}: {key} {', '.join(twice)} defined twice")
+            into.update(value)
+    return merged
+
+
 def _templates(data: dict[str, Any]) -> tuple[list[CompiledTemplate], dict[str, str]]:
     rules = {str(k): str(v) for k, v in (data.get("rules") or {}).items()}
     spaced = bool(data.get("spaced", True))
@@ -65,15 +91,15 @@ def load_intents(language: str) -> IntentData:
     """Load and compile one language's intent files (cached per process)."""
     if language not in LANGUAGES:
         raise IntentDataError(f"no intents for language {language!r}")
-    templates, descriptions = _templates(_read(language, "intents.yaml"))
-    example_file = _read(language, "examples.yaml")
+    templates, descriptions = _templates(_merged(language, "intents"))
+    example_file = _merged(language, "examples")
     examples = {str(k): tuple(str(s) for s in v)
                 for k, v in (example_file.get("examples") or {}).items()}
     contrasts = {str(k): {str(o): tuple(str(w).lower() for w in words)
                           for o, words in (v or {}).items()}
                  for k, v in (example_file.get("contrasts") or {}).items()}
     responses = {str(k): str(v)
-                 for k, v in (_read(language, "responses.yaml").get("responses") or {}).items()}
+                 for k, v in (_merged(language, "responses").get("responses") or {}).items()}
     threshold = example_file.get("threshold")
     return IntentData(language, tuple(templates), examples, descriptions, responses, contrasts,
                       float(threshold) if threshold is not None else None)

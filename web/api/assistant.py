@@ -52,6 +52,10 @@ class ChatOut(BaseModel):
     matcher: str | None
     answer: str
     data: list[dict[str, Any]]
+    chart: dict[str, str] | None = None
+    report: dict[str, Any] | None = None
+    confirm: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] = []
     error: str | None
     run_id: str
     events: list[dict[str, Any]]
