@@ -4,7 +4,10 @@ The package is pure: functions take layouts, graphs and parameters and return va
 Only :mod:`twin.sources` may read the warehouse from the core.
 """
 
+from twin.camera_zones import camera_zones
+from twin.coverage import Coverage, coverage, coverage_delta
 from twin.errors import (
+    CameraError,
     LayoutError,
     MirrorError,
     NegativeOccupancyError,
@@ -14,11 +17,23 @@ from twin.errors import (
     SimulationError,
     TwinError,
     UnknownLocationError,
+    VaultRuleError,
+    VaultWindowError,
 )
 from twin.generate import LayoutSpec, generate_layout
 from twin.graph import build_graph, network
 from twin.history import OrderHistory, history_from_picks, last_bins
-from twin.layout import Layout, Location, layout_from_dict, layout_to_dict, load_layout, save_layout
+from twin.layout import (
+    Camera,
+    Layout,
+    Location,
+    camera_from_dict,
+    layout_from_dict,
+    layout_to_dict,
+    load_layout,
+    save_layout,
+    with_cameras,
+)
 from twin.mirror import LiveMirror, LocationEvent, PickerPosition
 from twin.orders import (
     Catalogue,
@@ -29,15 +44,36 @@ from twin.orders import (
     make_catalogue,
     orders_from_data,
 )
-from twin.routing import METHODS, Route, route, sequence_picks
-from twin.scenarios import Comparison, Scenario, compare_scenarios, make_scenario, simulate
+from twin.routing import (
+    METHODS,
+    Route,
+    VaultRules,
+    check_vault,
+    route,
+    route_vault_once,
+    sequence_picks,
+)
+from twin.scenarios import (
+    Comparison,
+    Scenario,
+    add_camera,
+    compare_coverage,
+    compare_scenarios,
+    make_scenario,
+    move_camera,
+    remove_camera,
+    simulate,
+)
 from twin.simulation import ShiftResult, SimConfig, simulate_shift
 from twin.stats import Estimate, confidence_interval
 
 __all__ = [
     "METHODS",
+    "Camera",
+    "CameraError",
     "Catalogue",
     "Comparison",
+    "Coverage",
     "Estimate",
     "Layout",
     "LayoutError",
@@ -62,9 +98,19 @@ __all__ = [
     "SimulationError",
     "TwinError",
     "UnknownLocationError",
+    "VaultRuleError",
+    "VaultRules",
+    "VaultWindowError",
+    "add_camera",
     "build_graph",
+    "camera_from_dict",
+    "camera_zones",
+    "check_vault",
+    "compare_coverage",
     "compare_scenarios",
     "confidence_interval",
+    "coverage",
+    "coverage_delta",
     "generate_layout",
     "generate_orders",
     "history_from_picks",
@@ -74,11 +120,15 @@ __all__ = [
     "load_layout",
     "make_catalogue",
     "make_scenario",
+    "move_camera",
     "network",
     "orders_from_data",
+    "remove_camera",
     "route",
+    "route_vault_once",
     "save_layout",
     "sequence_picks",
     "simulate",
     "simulate_shift",
+    "with_cameras",
 ]

@@ -12,6 +12,9 @@ __all__ = [
     "OrderError",
     "MirrorError",
     "NegativeOccupancyError",
+    "CameraError",
+    "VaultRuleError",
+    "VaultWindowError",
 ]
 
 
@@ -78,3 +81,21 @@ class NegativeOccupancyError(MirrorError):
     """An event would leave a location with negative stock."""
 
     code = "negative-occupancy"
+
+
+class CameraError(LayoutError):
+    """A camera's placement is invalid (bad numbers, inside a rack, unknown name)."""
+
+    code = "camera-invalid"
+
+
+class VaultRuleError(TwinError):
+    """A pick list breaks a vault rule, or the vault rules themselves are invalid."""
+
+    code = "vault-rule"
+
+
+class VaultWindowError(VaultRuleError):
+    """Vault picks were asked for outside the vault's opening windows."""
+
+    code = "vault-window-closed"

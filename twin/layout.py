@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from twin.errors import LayoutError, UnknownLocationError
+from twin.errors import CameraError, LayoutError, UnknownLocationError
 
 __all__ = [
     "Point",
@@ -26,12 +26,16 @@ __all__ = [
     "CrossAisle",
     "Location",
     "Zone",
+    "Camera",
     "Layout",
     "LOCATION_KINDS",
     "layout_to_dict",
     "layout_from_dict",
     "load_layout",
     "save_layout",
+    "camera_from_dict",
+    "camera_to_dict",
+    "with_cameras",
 ]
 
 LOCATION_KINDS = frozenset({"pick_face", "reserve", "vault"})
@@ -107,6 +111,93 @@ class Zone:
 
 
 @dataclass(frozen=True)
+class Camera:
+    """A camera on the floor plan, in metres and degrees.
+
+    ``direction`` is where the lens points, counter-clockwise from the ``+x`` axis (0 looks
+    along ``+x``, 90 along ``+y``); ``fov`` is the horizontal field of view and ``range`` how
+    far it usefully sees. ``height`` (mounting height) and ``tilt`` (degrees below the horizon)
+    are only needed to draw the camera's zones in its image; unset, ``tilt`` aims the lens at
+    the floor half way along the range.
+
+    Examples
+    --------
+    >>> Camera("door", 1.0, 2.0, direction=90, fov=60, range=12).height is None
+    True
+    """
+
+    name: str
+    x: float
+    y: float
+    direction: float
+    fov: float
+    range: float
+    height: float | None = None
+    tilt: float | None = None
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        _validate_camera(self)
+
+
+def _validate_camera(camera: Camera) -> None:
+    """Raise :class:`CameraError` unless the camera's numbers make a usable view."""
+    if not isinstance(camera.name, str) or not camera.name.strip():
+        raise CameraError("a camera needs a name")
+    where = f"camera {camera.name}"
+    numbers = (camera.x, camera.y, camera.direction, camera.fov, camera.range)
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in numbers):
+        raise CameraError(f"{where}: position, direction, fov and range must be finite numbers")
+    if not 0 < camera.fov <= 360:
+        raise CameraError(f"{where}: fov must be above 0 and at most 360 degrees")
+    if not 0 < camera.range <= 1000:
+        raise CameraError(f"{where}: range must be above 0 and at most 1000 m")
+    if camera.height is not None and not (math.isfinite(camera.height) and camera.height > 0):
+        raise CameraError(f"{where}: height must be a positive number of metres")
+    if camera.tilt is not None and not (math.isfinite(camera.tilt) and 0 < camera.tilt < 90):
+        raise CameraError(f"{where}: tilt must be between 0 and 90 degrees below the horizon")
+
+
+def camera_to_dict(camera: Camera) -> dict[str, Any]:
+    """A camera as plain data (the keys of :func:`camera_from_dict`)."""
+    return vars(camera).copy()
+
+
+def camera_from_dict(data: Mapping[str, Any]) -> Camera:
+    """Build a camera from a mapping with ``name``, ``x``, ``y``, ``direction``, ``fov``,
+    ``range`` and optional ``height``, ``tilt`` and ``enabled``; raise :class:`CameraError`.
+
+    Examples
+    --------
+    >>> camera_from_dict({"name": "c", "x": 0, "y": 0, "direction": 0, "fov": 90,
+    ...                   "range": 10}).fov
+    90.0
+    """
+    if not isinstance(data, Mapping):
+        raise CameraError(f"a camera must be a mapping, got {data!r}")
+    unknown = set(data) - set(Camera.__dataclass_fields__)
+    if unknown:
+        raise CameraError(f"camera {data.get('name')!r}: unknown keys {sorted(unknown)}")
+    try:
+        height, tilt = data.get("height"), data.get("tilt")
+        return Camera(
+            str(data["name"]),
+            float(data["x"]),
+            float(data["y"]),
+            float(data["direction"]),
+            float(data["fov"]),
+            float(data["range"]),
+            None if height is None else float(height),
+            None if tilt is None else float(tilt),
+            bool(data.get("enabled", True)),
+        )
+    except KeyError as exc:
+        raise CameraError(f"camera {data.get('name')!r} lacks {exc.args[0]!r}") from exc
+    except (TypeError, ValueError) as exc:
+        raise CameraError(f"camera {data.get('name')!r}: {exc}") from exc
+
+
+@dataclass(frozen=True)
 class Layout:
     """A complete warehouse layout; build one with :func:`layout_from_dict` or a generator.
 
@@ -128,6 +219,7 @@ class Layout:
     bay_width: float = 1.0
     level_height: float = 0.4
     packing_desks: int = 1
+    cameras: tuple[Camera, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # Derived data (graphs, distance tables) memoised by other twin modules; never compared.
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -199,6 +291,24 @@ def _validate(layout: Layout) -> None:
         raise LayoutError("a layout needs at least one packing desk")
     if min(layout.rack_depth, layout.bay_width, layout.level_height) <= 0:
         raise LayoutError("rack depth, bay width and level height must be positive")
+    names = [c.name for c in layout.cameras]
+    if len(set(names)) != len(names):
+        raise CameraError("camera names must be unique")
+    if not all(isinstance(c, Camera) for c in layout.cameras):
+        raise CameraError("a layout's cameras must be Camera objects")
+
+
+def with_cameras(layout: Layout, cameras: Iterable[Camera]) -> Layout:
+    """The same layout with ``cameras`` in place of its own (validated).
+
+    Examples
+    --------
+    >>> from twin.generate import generate_layout
+    >>> cam = Camera("c1", 1.5, 0.5, direction=90, fov=60, range=15)
+    >>> [c.name for c in with_cameras(generate_layout(aisles=2, bays=2), [cam]).cameras]
+    ['c1']
+    """
+    return replace(layout, cameras=tuple(cameras))
 
 
 def _validate_cross_aisles(cross: tuple[CrossAisle, ...]) -> None:
@@ -264,6 +374,7 @@ def layout_to_dict(layout: Layout) -> dict[str, Any]:
         "cross_aisles": [vars(ca).copy() for ca in layout.cross_aisles],
         "aisles": [vars(a).copy() for a in layout.aisles],
         "locations": [vars(loc).copy() for loc in layout.locations],
+        "cameras": [camera_to_dict(c) for c in layout.cameras],
         "metadata": dict(layout.metadata),
     }
 
@@ -311,6 +422,7 @@ def layout_from_dict(data: Mapping[str, Any]) -> Layout:
             bay_width=float(data.get("bay_width", 1.0)),
             level_height=float(data.get("level_height", 0.4)),
             packing_desks=int(data.get("packing_desks", 1)),
+            cameras=tuple(camera_from_dict(c) for c in data.get("cameras") or ()),
             metadata=dict(data.get("metadata") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -5,19 +5,24 @@ Every replication ``r`` draws its order stream and its pick-time noise from chil
 same orders and the same picking times, and their KPI differences are paired. The orders are
 a generated stream, a fixed list, or an :class:`~twin.history.OrderHistory` of real days (each
 replication replays one day, drawn with the replication's order generator).
+
+A what-if may also move, add or remove cameras (:func:`move_camera`, :func:`add_camera`,
+:func:`remove_camera`): a comparison of layouts with cameras reports their coverage before and
+after (:func:`compare_coverage`) beside the walking distance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from twin.errors import OrderError, SimulationError
+from twin.coverage import Coverage, coverage, coverage_delta
+from twin.errors import CameraError, OrderError, SimulationError
 from twin.history import OrderHistory
-from twin.layout import Layout
+from twin.layout import Camera, Layout, with_cameras
 from twin.orders import (
     Catalogue,
     Order,
@@ -33,7 +38,12 @@ __all__ = [
     "Scenario",
     "SimulationSummary",
     "Comparison",
+    "CoverageComparison",
     "SLOTTING_POLICIES",
+    "add_camera",
+    "compare_coverage",
+    "move_camera",
+    "remove_camera",
     "make_scenario",
     "simulate",
     "compare_scenarios",
@@ -78,20 +88,118 @@ class SimulationSummary:
 
 
 @dataclass(frozen=True)
+class CoverageComparison:
+    """Camera coverage of two layouts: A (before) and B (after), and what changed."""
+
+    a: Coverage
+    b: Coverage
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: both summaries and the delta (bins newly seen or blind)."""
+        return {
+            "a": self.a.summary(),
+            "b": self.b.summary(),
+            "delta": coverage_delta(self.a, self.b),
+        }
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """Two scenarios on the same orders; ``delta`` is B minus A with paired t intervals."""
+    """Two scenarios on the same orders; ``delta`` is B minus A with paired t intervals.
+
+    ``coverage`` compares the layouts' cameras when either layout has any.
+    """
 
     a: SimulationSummary
     b: SimulationSummary
     delta: Mapping[str, Estimate]
+    coverage: CoverageComparison | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
-        return {
+        out = {
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "delta": {k: e.to_dict() for k, e in self.delta.items()},
         }
+        if self.coverage is not None:
+            out["coverage"] = self.coverage.to_dict()
+        return out
+
+
+def _camera(layout: Layout, name: str) -> Camera:
+    for camera in layout.cameras:
+        if camera.name == name:
+            return camera
+    known = ", ".join(c.name for c in layout.cameras) or "none"
+    raise CameraError(f"layout {layout.name!r} has no camera {name!r} (cameras: {known})")
+
+
+def move_camera(
+    layout: Layout,
+    name: str,
+    *,
+    x: float | None = None,
+    y: float | None = None,
+    direction: float | None = None,
+    fov: float | None = None,
+    range: float | None = None,
+    height: float | None = None,
+    tilt: float | None = None,
+) -> Layout:
+    """The layout with camera ``name`` moved, turned or re-aimed (unset values are kept).
+
+    Examples
+    --------
+    >>> from twin.generate import generate_layout
+    >>> base = add_camera(generate_layout(aisles=2, bays=2), Camera("c", 1, 0, 90, 60, 9))
+    >>> move_camera(base, "c", direction=0).cameras[0].direction
+    0
+    """
+    camera = _camera(layout, name)
+    moved = replace(
+        camera,
+        x=camera.x if x is None else x,
+        y=camera.y if y is None else y,
+        direction=camera.direction if direction is None else direction,
+        fov=camera.fov if fov is None else fov,
+        range=camera.range if range is None else range,
+        height=camera.height if height is None else height,
+        tilt=camera.tilt if tilt is None else tilt,
+    )
+    return with_cameras(layout, [moved if c.name == name else c for c in layout.cameras])
+
+
+def add_camera(layout: Layout, camera: Camera) -> Layout:
+    """The layout with one more camera (its name must be new)."""
+    if any(c.name == camera.name for c in layout.cameras):
+        raise CameraError(f"layout {layout.name!r} already has a camera {camera.name!r}")
+    return with_cameras(layout, [*layout.cameras, camera])
+
+
+def remove_camera(layout: Layout, name: str) -> Layout:
+    """The layout without camera ``name``."""
+    _camera(layout, name)
+    return with_cameras(layout, [c for c in layout.cameras if c.name != name])
+
+
+def compare_coverage(a: Layout, b: Layout, *, vault_min_cameras: int = 2) -> CoverageComparison:
+    """Coverage of layout ``a`` (before) and ``b`` (after) by their own cameras.
+
+    Examples
+    --------
+    >>> from twin.generate import generate_layout
+    >>> layout = generate_layout(aisles=1, bays=3, levels=1)
+    >>> cam = Camera("c", layout.aisles[0].x, 0.5, direction=270, fov=60, range=10)
+    >>> before = add_camera(layout, cam)
+    >>> out = compare_coverage(before, move_camera(before, "c", direction=90))
+    >>> out.to_dict()["delta"]["blind_bins"]
+    -6
+    """
+    return CoverageComparison(
+        coverage(a, vault_min_cameras=vault_min_cameras),
+        coverage(b, vault_min_cameras=vault_min_cameras),
+    )
 
 
 def make_scenario(
@@ -188,7 +296,10 @@ def compare_scenarios(
     replications: int = 5,
     confidence: float = 0.95,
 ) -> Comparison:
-    """Simulate two scenarios on common random numbers; KPI deltas (B - A) with paired CIs."""
+    """Simulate two scenarios on common random numbers; KPI deltas (B - A) with paired CIs.
+
+    When either layout has cameras, the comparison also carries their coverage.
+    """
     inputs = _replication_inputs(orders, config, seed, replications)
     results: dict[str, list[ShiftResult]] = {"a": [], "b": []}
     for batch, rng in inputs:
@@ -208,8 +319,10 @@ def compare_scenarios(
         )
         for k in KPI_NAMES
     }
+    cameras = bool(a.layout.cameras or b.layout.cameras)
     return Comparison(
         _summary(a.name, results["a"], confidence),
         _summary(b.name, results["b"], confidence),
         delta,
+        compare_coverage(a.layout, b.layout) if cameras else None,
     )
