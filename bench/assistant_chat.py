@@ -20,25 +20,47 @@ because on a shared machine wall time also measures the other processes; the hea
 each question's fastest of three runs.
 
     .venv/bin/python -m bench.assistant_chat
+
+Issue 18 added two held-out sets, written blind (by a helper who had not opened the assistant's
+code or intent data, nor any other set) and never used for tuning:
+
+- ``bench/data/assistant_blind.yaml``: warehouse questions over every intent and action, scored on
+  intent AND slots; close calls that must be asked back (error ``ambiguous`` with the expected
+  intents among the choices); conversations with actions (the chat asks first, then posts exactly
+  once on "yes", nothing on "no", on another question or on a second "yes"); and actions asked by
+  roles without the right (error ``forbidden``, nothing pending). A post is a turn after which the
+  database changed (audit log, documents, moves, reservations, purchase orders, acknowledged
+  alerts, lot states); each conversation starts from the same fresh demo copy.
+- ``bench/data/assistant_general.yaml``: general-assistant questions (finance, travel, small talk,
+  devices, weather, ...) that must be refused (error ``out-of-scope``).
+
+Their first measurement is kept in ``FIRST_RUN_NEW`` (the honest figure). Latency on them is
+split into questions (answers without a report link) and answers with a report.
+
+    .venv/bin/python -m bench.assistant_chat            # every set
+    .venv/bin/python -m bench.assistant_chat --blind --general
+    .venv/bin/python -m bench.assistant_chat --blind --limit 20   # smoke run (no first_run)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 # Run as a script, bench/ comes first on the path and its core.py would shadow the package.
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +79,7 @@ from core.migrate import upgrade
 HERE = Path(__file__).resolve().parent
 SETS = {"dev": HERE / "data" / "assistant_dev.yaml", "test": HERE / "data" / "assistant_test.yaml"}
 RESULTS = HERE / "results" / "assistant_chat.json"
+ALL_SETS = ("dev", "test", "blind", "general")
 TARGET_ACCURACY = 0.95
 TARGET_P50_MS = 50.0
 # Each question is timed this many times in all and its fastest time kept (as timeit does):
@@ -184,9 +207,11 @@ def _chinese_similarity_only(assistant: Assistant, items: list[dict[str, Any]]) 
     return out
 
 
-def measure(names: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
-    """Run the question sets on a fresh demo database; the figures per set."""
-    sets = {name: load_set(name) for name in names}
+def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
+    """Run the question sets on a fresh demo database; the figures per set (``limit``: only the
+    first items of each set, a smoke run)."""
+    sets = {name: load_set(name)[:limit] for name in names if name in SETS}
+    new = tuple(name for name in names if name in NEW_SETS)
     with tempfile.TemporaryDirectory() as folder:
         db = _demo(Path(folder))
         assistant = Assistant(db, AssistantSettings(), clock=lambda: DEMO_NOW)
@@ -194,10 +219,14 @@ def measure(names: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
         assistant.warm_up()
         warm = time.perf_counter() - started
         actor = _manager(db)
-        first = next(iter(sets.values()))
+        first = next(iter(sets.values())) if sets else load_set("dev")
         _run(assistant, actor, first[:10])  # first-use costs (statement caches) are not latency
         out: dict[str, Any] = {"warm_up_s": round(warm, 2),
                                "similarity_threshold": assistant.settings.similarity_threshold}
+        if not sets:
+            out.update(measure_new(assistant, db, Path(folder), new, limit))
+            db.dispose()
+            return out
         runs: list[dict[str, Any]] = []
         for name, items in sets.items():
             result = _run(assistant, actor, items)
@@ -219,23 +248,390 @@ def measure(names: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
                           "single_run_p95_ms": _percentile(single, 0.95)}
         out["chinese_similarity_tier_only"] = _chinese_similarity_only(
             assistant, [i for items in sets.values() for i in items])
+        if new:  # after the dev and test sets: their figures are as they were before issue 18
+            out.update(measure_new(assistant, db, Path(folder), new, limit))
         db.dispose()
     return out
 
 
+# ---------------------------------------------------------------- issue 18: held-out sets
+NEW_SETS = {"blind": HERE / "data" / "assistant_blind.yaml",
+            "general": HERE / "data" / "assistant_general.yaml"}
+TARGET_BLIND = 0.97  # right intent and slots on the blind set
+TARGET_REFUSAL = 0.97  # general-assistant questions refused
+TARGET_REPORT_P50_MS = 200.0  # answers with a report
+ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order",
+                     "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
+# The first measurement on the blind and general sets, made once at the end of issue 18's work
+# with nothing tuned on them. Never updated: the honest figure for phrasings nobody tuned for.
+FIRST_RUN_NEW: dict[str, Any] = {}
+# What a post changes: one count (or fingerprint) per table an action writes.
+_STATE_SQL = (
+    "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
+    " (SELECT count(*) FROM stock_moves), (SELECT count(*) FROM reservations),"
+    " (SELECT coalesce(sum(open_quantity), 0) FROM reservations),"
+    " (SELECT count(*) FROM purchase_orders), (SELECT count(*) FROM purchase_order_lines),"
+    " (SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL),"
+    " (SELECT group_concat(code || ':' || status, ',') FROM lots)"
+)
+
+
+def load_new_set(name: str) -> list[dict[str, Any]]:
+    """The items of a held-out set (``blind`` or ``general``): a plain list."""
+    items = yaml.safe_load(NEW_SETS[name].read_text(encoding="utf-8"))
+    return [dict(item) for item in items]
+
+
+def _lang(words: str) -> str:
+    return "zh" if any("\u3400" <= ch <= "\u9fff" for ch in words) else "en"
+
+
+def _actor(db: Database, username: str) -> Actor:
+    from core.people.models import User
+
+    with db.read() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        return Actor(user.id, user.username, user.role)
+
+
+def _state(db: Database) -> tuple[Any, ...]:
+    with db.read() as session:
+        return tuple(session.execute(text(_STATE_SQL)).one())
+
+
+def _raise_alerts(db: Database) -> None:
+    """The small demo has no camera alerts; the blind set acknowledges alerts 1-3 (the latest in
+    the vault zone), raised here as the demo cameras would."""
+    from core.alerts import raise_alert
+
+    with db.write() as session:
+        for minutes, zone, message in ((180, "PICK", "Person in the pick aisle after hours"),
+                                       (120, "VLT", "One person alone in the vault"),
+                                       (45, "VLT", "One person alone in the vault")):
+            raise_alert(session, camera="vault-door", zone=zone, rule="two-person",
+                        severity="high", message=message,
+                        raised_at=DEMO_NOW - timedelta(minutes=minutes))
+
+
+def _copy(db: Database, source_path: Path, target_path: Path) -> None:
+    """Copy one SQLite file over another with SQLite's backup API, the database's pooled
+    connections closed first (a snapshot of the demo, or the demo put back from it)."""
+    db.dispose()
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def _ask(assistant: Assistant, actor: Actor, text_: str,
+         conversation: str | None = None) -> tuple[dict[str, Any], float, float]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    reply = assistant.ask(text_, actor=actor, conversation_id=conversation)
+    ms = (time.perf_counter() - started) * 1000
+    cpu = (time.process_time() - cpu_started) * 1000
+    out = reply.as_dict()
+    out.pop("events", None)
+    out.pop("data", None)
+    return out, ms, cpu
+
+
+def _slots_ok(expected: dict[str, Any] | None, got: dict[str, Any]) -> bool:
+    return all(str(got.get(k)) == str(v) for k, v in (expected or {}).items())
+
+
+def _kind(item: dict[str, Any]) -> str:
+    if "turns" in item:
+        return "conversation"
+    if "clarify" in item:
+        return "clarify"
+    if item.get("error") == "forbidden":
+        return "forbidden"
+    return "question"
+
+
+def _single(assistant: Assistant, db: Database, actor: Actor,
+            item: dict[str, Any]) -> dict[str, Any]:
+    """One question (or close call) asked by the manager; posts counted around it."""
+    before = _state(db)
+    reply, ms, cpu = _ask(assistant, actor, item["text"])
+    posted = _state(db) != before
+    row: dict[str, Any] = {
+        "text": item["text"], "language": _lang(item["text"]), "kind": _kind(item),
+        "got": reply["intent"], "slots": reply["slots"], "error": reply["error"],
+        "report": (reply["report"] or {}).get("name") if reply["report"] else None,
+        "confirm": reply["confirm"] is not None, "posted": posted,
+        "choices": [c.get("intent") for c in reply["choices"]], "ms": ms, "cpu": cpu,
+    }
+    if row["kind"] == "clarify":
+        row["expected"] = list(item["clarify"])
+        row["ok"] = (reply["error"] == "ambiguous"
+                     and set(item["clarify"]) <= set(row["choices"]) and not posted)
+    else:
+        row["expected"], row["expected_slots"] = item["intent"], item.get("slots") or {}
+        row["ok"] = (reply["intent"] == item["intent"] and _slots_ok(item.get("slots"),
+                                                                      reply["slots"])
+                     and not posted)
+        if item["intent"] in ACTIONS:
+            row["asked_first"] = row["confirm"] and reply["error"] is None and not posted
+    return row
+
+
+def _conversation(assistant: Assistant, db: Database, actors: dict[str, Actor],
+                  item: dict[str, Any]) -> dict[str, Any]:
+    """A conversation from a fresh database: posts = turns after which the database changed."""
+    kind = _kind(item)
+    actor = actors[item.get("user", "manager")]
+    turns = list(item["turns"]) if kind == "conversation" else [item["text"], "yes"]
+    conversation = uuid.uuid4().hex
+    replies, changed = [], []
+    for turn in turns:
+        before = _state(db)
+        reply, _, _ = _ask(assistant, actor, turn, conversation)
+        changed.append(_state(db) != before)
+        replies.append(reply)
+    posts = sum(changed)
+    row: dict[str, Any] = {
+        "turns": turns, "language": _lang(turns[0]), "kind": kind, "posts": posts,
+        "replies": [{"intent": r["intent"], "slots": r["slots"], "error": r["error"],
+                     "confirm": r["confirm"] is not None} for r in replies],
+    }
+    if kind == "forbidden":
+        row["expected"] = "forbidden"
+        row["got"] = replies[0]["error"]
+        row["ok"] = replies[0]["error"] == "forbidden" and posts == 0
+        return row
+    asks = [i for i, r in enumerate(replies) if r["confirm"] is not None]
+    last = replies[asks[-1]] if asks else replies[0]
+    row["expected"], row["expected_posts"] = item["intent"], item["posts"]
+    row["got"] = last["intent"]
+    row["asked_first"] = bool(asks) and asks[0] == 0 and not any(changed[i] for i in asks)
+    row["intent_ok"] = last["intent"] == item["intent"] and _slots_ok(item.get("slots"),
+                                                                     last["slots"])
+    row["ok"] = row["asked_first"] and row["intent_ok"] and posts == item["posts"]
+    return row
+
+
+def _rate(rows: list[dict[str, Any]], key: str = "ok") -> float | None:
+    return round(sum(bool(r.get(key)) for r in rows) / len(rows), 4) if rows else None
+
+
+def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> dict[str, Any]:
+    questions = [r for r in rows if r["kind"] == "question"]
+    close = [r for r in rows if r["kind"] == "clarify"]
+    convs = [r for r in talks if r["kind"] == "conversation"]
+    forbidden = [r for r in talks if r["kind"] == "forbidden"]
+    asked = [r for r in questions if r["expected"] in ACTIONS]
+    per_intent: dict[str, dict[str, Any]] = {}
+    for r in questions:
+        entry = per_intent.setdefault(r["expected"], {"items": 0, "right": 0})
+        entry["items"] += 1
+        entry["right"] += bool(r["ok"])
+    for entry in per_intent.values():
+        entry["rate"] = round(entry["right"] / entry["items"], 4)
+    everything = rows + talks
+    return {
+        "items": len(everything),
+        "items_zh": sum(r["language"] == "zh" for r in everything),
+        "intent_slots": {
+            "questions": len(questions), "rate": _rate(questions),
+            "rate_en": _rate([r for r in questions if r["language"] == "en"]),
+            "rate_zh": _rate([r for r in questions if r["language"] == "zh"]),
+            "intent_only_rate": round(sum(r["got"] == r["expected"] for r in questions)
+                                      / len(questions), 4) if questions else None,
+            "target": TARGET_BLIND,
+            "per_intent": dict(sorted(per_intent.items())),
+        },
+        "close_calls": {
+            "items": len(close), "asked_back_rate": _rate(close),
+            "asked_back_any_choices": sum(r["error"] == "ambiguous" for r in close),
+            "guessed": dict(Counter(str(r["got"]) for r in close
+                                    if r["error"] != "ambiguous").most_common()),
+        },
+        "actions": {
+            "single_asks": len(asked), "single_asked_first_rate": _rate(asked, "asked_first"),
+            "single_posted": sum(r["posted"] for r in rows),
+            "conversations": len(convs), "conversations_right_rate": _rate(convs),
+            "conversations_asked_first_rate": _rate(convs, "asked_first"),
+            "yes_posted_as_expected": _rate([r for r in convs if r["expected_posts"] >= 1]),
+            "no_or_silence_posted_nothing": _rate([r for r in convs if r["expected_posts"] == 0]),
+            "forbidden": len(forbidden), "forbidden_refused_rate": _rate(forbidden),
+        },
+        "misses": [r for r in everything if not r["ok"]],
+    }
+
+
+def _general_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def refused(rs: list[dict[str, Any]]) -> float | None:
+        return round(sum(r["error"] == "out-of-scope" for r in rs) / len(rs), 4) if rs else None
+
+    topics = sorted({r["topic"] for r in rows})
+    return {
+        "items": len(rows), "items_zh": sum(r["language"] == "zh" for r in rows),
+        "refusal_rate": refused(rows),
+        "refusal_rate_en": refused([r for r in rows if r["language"] == "en"]),
+        "refusal_rate_zh": refused([r for r in rows if r["language"] == "zh"]),
+        "target": TARGET_REFUSAL,
+        "not_understood": sum(r["error"] == "not-understood" for r in rows),
+        "answered_as": dict(Counter(str(r["got"]) for r in rows
+                                    if r["error"] not in ("out-of-scope", "not-understood"))
+                            .most_common()),
+        "per_topic": {t: refused([r for r in rows if r["topic"] == t]) for t in topics},
+        "misses": [{"text": r["text"], "got": r["got"], "error": r["error"]}
+                   for r in rows if r["error"] != "out-of-scope"],
+    }
+
+
+def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[str, ...],
+                limit: int | None = None) -> dict[str, Any]:
+    """Run the held-out sets (each item as written; conversations from a fresh copy)."""
+    live = folder / "bench.db"
+    pristine = folder / "pristine.db"
+    _raise_alerts(db)
+    _copy(db, live, pristine)
+    actors = {u: _actor(db, u) for u in ("manager", "auditor", "picker")}
+    manager = actors["manager"]
+    out: dict[str, Any] = {}
+    timed: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (row, item) of single questions
+    if "blind" in names:
+        items = load_new_set("blind")[:limit]
+        singles = [i for i in items if _kind(i) in ("question", "clarify")]
+        rows = [_single(assistant, db, manager, i) for i in singles]
+        timed += list(zip(rows, singles, strict=True))
+        talks = []
+        for item in (i for i in items if _kind(i) in ("conversation", "forbidden")):
+            _copy(db, pristine, live)
+            talks.append(_conversation(assistant, db, actors, item))
+        _copy(db, pristine, live)
+        out["blind"] = _blind_figures(rows, talks)
+    if "general" in names:
+        items = load_new_set("general")[:limit]
+        rows = []
+        for item in items:
+            row = _single(assistant, db, manager, {**item, "intent": None})
+            row["topic"] = item.get("topic", "?")
+            rows.append(row)
+        timed += list(zip(rows, items, strict=True))
+        out["general"] = _general_figures(rows)
+    # Latency: each question's fastest of LATENCY_RUNS (as for dev/test), split by whether the
+    # answer carries a report.
+    best = [row["ms"] for row, _ in timed]
+    cpu = [row["cpu"] for row, _ in timed]
+    for _ in range(LATENCY_RUNS - 1):
+        for n, (_, item) in enumerate(timed):
+            _, ms, c = _ask(assistant, manager, item["text"])
+            best[n], cpu[n] = min(best[n], ms), min(cpu[n], c)
+    _copy(db, pristine, live)
+    plain = [ms for (row, _), ms in zip(timed, best, strict=True) if not row["report"]]
+    reports = [ms for (row, _), ms in zip(timed, best, strict=True) if row["report"]]
+    out["latency_new"] = {
+        "runs_per_question": LATENCY_RUNS,
+        "questions": len(plain),
+        "questions_p50_ms": round(statistics.median(plain), 2) if plain else None,
+        "questions_p95_ms": _percentile(plain, 0.95) if plain else None,
+        "questions_target_p50_ms": TARGET_P50_MS,
+        "reports": len(reports),
+        "reports_p50_ms": round(statistics.median(reports), 2) if reports else None,
+        "reports_p95_ms": _percentile(reports, 0.95) if reports else None,
+        "reports_target_p50_ms": TARGET_REPORT_P50_MS,
+        "cpu_p50_ms": round(statistics.median(cpu), 2) if cpu else None,
+        "single_run_questions_p50_ms": round(statistics.median(
+            [row["ms"] for row, _ in timed if not row["report"]]), 2) if plain else None,
+        "single_run_reports_p50_ms": round(statistics.median(
+            [row["ms"] for row, _ in timed if row["report"]]), 2) if reports else None,
+    }
+    for rows_ in (out.get("blind", {}).get("misses", []), out.get("general", {}).get("misses", [])):
+        for row in rows_:
+            for key in ("ms", "cpu"):
+                row.pop(key, None)
+    return out
+
+
+def headline_new(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures the issue asks for, from one run on the held-out sets."""
+    blind, general = figures.get("blind", {}), figures.get("general", {})
+    lat = figures.get("latency_new", {})
+    head: dict[str, Any] = {}
+    if blind:
+        head.update({
+            "blind_items": blind["items"], "blind_items_zh": blind["items_zh"],
+            "intent_slots_rate": blind["intent_slots"]["rate"],
+            "intent_slots_rate_en": blind["intent_slots"]["rate_en"],
+            "intent_slots_rate_zh": blind["intent_slots"]["rate_zh"],
+            "intent_only_rate": blind["intent_slots"]["intent_only_rate"],
+            "close_calls_asked_back_rate": blind["close_calls"]["asked_back_rate"],
+            "action_asks_asked_first_rate": blind["actions"]["single_asked_first_rate"],
+            "action_conversations_right_rate": blind["actions"]["conversations_right_rate"],
+            "action_forbidden_refused_rate": blind["actions"]["forbidden_refused_rate"],
+        })
+    if general:
+        head.update({"general_items": general["items"], "general_items_zh": general["items_zh"],
+                     "general_refusal_rate": general["refusal_rate"],
+                     "general_refusal_rate_en": general["refusal_rate_en"],
+                     "general_refusal_rate_zh": general["refusal_rate_zh"],
+                     "general_not_understood": general["not_understood"]})
+    if lat:
+        head.update({"questions_p50_ms": lat["questions_p50_ms"],
+                     "reports_p50_ms": lat["reports_p50_ms"]})
+    return head
+
+
+def report_new(figures: dict[str, Any]) -> None:
+    """Print the held-out sets' figures (misses are in the JSON, not printed: nobody tunes on
+    them)."""
+    if "blind" in figures:
+        b = figures["blind"]
+        i, c, a = b["intent_slots"], b["close_calls"], b["actions"]
+        print(f"\nblind: {b['items']} items ({b['items_zh']} Chinese); intent+slots "
+              f"{i['rate']} (en {i['rate_en']}, zh {i['rate_zh']}; intent only "
+              f"{i['intent_only_rate']}) on {i['questions']} questions, target {i['target']}")
+        print("  per intent: " + ", ".join(f"{k} {v['right']}/{v['items']}"
+                                           for k, v in i["per_intent"].items()))
+        print(f"  close calls asked back: {c['asked_back_rate']} of {c['items']} "
+              f"(ambiguous at all: {c['asked_back_any_choices']}; guessed {c['guessed']})")
+        print(f"  actions: single asks asked first {a['single_asked_first_rate']} of "
+              f"{a['single_asks']}, posted on single questions {a['single_posted']}; "
+              f"conversations right {a['conversations_right_rate']} of {a['conversations']} "
+              f"(asked first {a['conversations_asked_first_rate']}, nothing on no/other "
+              f"{a['no_or_silence_posted_nothing']}); forbidden refused "
+              f"{a['forbidden_refused_rate']} of {a['forbidden']}")
+    if "general" in figures:
+        g = figures["general"]
+        print(f"\ngeneral: {g['items']} questions ({g['items_zh']} Chinese); refused "
+              f"{g['refusal_rate']} (en {g['refusal_rate_en']}, zh {g['refusal_rate_zh']}), "
+              f"target {g['target']}; not understood {g['not_understood']}; answered as "
+              f"{g['answered_as']}")
+        print(f"  per topic: {g['per_topic']}")
+    if "latency_new" in figures:
+        lat = figures["latency_new"]
+        print(f"\nlatency (held-out sets, fastest of {lat['runs_per_question']}): questions p50 "
+              f"{lat['questions_p50_ms']} ms ({lat['questions']}, target "
+              f"{lat['questions_target_p50_ms']}), answers with a report p50 "
+              f"{lat['reports_p50_ms']} ms ({lat['reports']}, target "
+              f"{lat['reports_target_p50_ms']}); CPU p50 {lat['cpu_p50_ms']} ms")
+
+
 def summary(figures: dict[str, Any]) -> dict[str, Any]:
     """The headline figures (what bench/assistant.py prints for the chat)."""
-    dev, test, latency = figures.get("dev", {}), figures.get("test", {}), figures["latency"]
+    dev, test = figures.get("dev", {}), figures.get("test", {})
+    latency = figures.get("latency", {})
     return {
         "dev_accuracy": dev.get("intent_accuracy"),
         "test_accuracy": test.get("intent_accuracy"),
         "test_accuracy_first_run": FIRST_RUN_TEST.get("accuracy"),
         "accuracy_target": TARGET_ACCURACY,
-        "latency_ms_p50": latency["p50_ms"],
-        "latency_ms_p95": latency["p95_ms"],
+        "latency_ms_p50": latency.get("p50_ms"),
+        "latency_ms_p95": latency.get("p95_ms"),
         "latency_target_p50_ms": TARGET_P50_MS,
-        "cpu_ms_p50": latency["cpu_p50_ms"],
-        "single_run_latency_ms_p50": latency["single_run_p50_ms"],
+        "cpu_ms_p50": latency.get("cpu_p50_ms"),
+        "single_run_latency_ms_p50": latency.get("single_run_p50_ms"),
+        **headline_new(figures),
+        "blind_first_run_intent_slots_rate": FIRST_RUN_NEW.get("intent_slots_rate"),
+        "general_first_run_refusal_rate": FIRST_RUN_NEW.get("general_refusal_rate"),
+        "blind_target": TARGET_BLIND,
+        "refusal_target": TARGET_REFUSAL,
+        "reports_target_p50_ms": TARGET_REPORT_P50_MS,
     }
 
 
@@ -259,24 +655,40 @@ def report(figures: dict[str, Any]) -> None:
         for row in fig["errors"]:
             print(f"  miss: {row['text']!r}: expected {row['expected']}, got {row['got']}"
                   f" ({row['matcher']}, {row['score']})")
-    print(f"\nchinese similarity tier only: {figures['chinese_similarity_tier_only']}")
+    if "chinese_similarity_tier_only" in figures:
+        print(f"\nchinese similarity tier only: {figures['chinese_similarity_tier_only']}")
+    report_new(figures)
+    if FIRST_RUN_NEW:
+        print(f"\nfirst run on the held-out sets ({FIRST_RUN_NEW.get('measured')}): "
+              f"{FIRST_RUN_NEW}")
 
 
-def run(names: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
-    """Measure, print and write ``bench/results/assistant_chat.json``; return the figures."""
-    figures = measure(names)
+def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
+    """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
+
+    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_NEW``); until it
+    is recorded there, a full run's own headline stands in for it. A smoke run (``limit``)
+    prints only and writes nothing.
+    """
+    figures = measure(names, limit)
+    first_run = FIRST_RUN_NEW or {**headline_new(figures),
+                                  "measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
     result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
-              "retired_test_first_run": RETIRED_FIRST_RUN, **figures}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+              "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run, **figures}
+    if limit is None:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
     report(figures)
     return result
 
 
 def main() -> None:
-    """Run the benchmark on both sets (``--dev`` or ``--test`` for one) and print the figures."""
-    names = tuple(n for n in ("dev", "test") if f"--{n}" in sys.argv) or ("dev", "test")
-    run(names)
+    """Run the benchmark on every set (``--dev``, ``--test``, ``--blind``, ``--general`` for
+    some; ``--limit N`` for a smoke run on each set's first N items) and print the figures."""
+    names = tuple(n for n in ALL_SETS if f"--{n}" in sys.argv) or ALL_SETS
+    limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else None
+    run(names, limit)
 
 
 if __name__ == "__main__":
