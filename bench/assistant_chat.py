@@ -474,6 +474,7 @@ def _general_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "refusal_rate_zh": refused([r for r in rows if r["language"] == "zh"]),
         "target": TARGET_REFUSAL,
         "not_understood": sum(r["error"] == "not-understood" for r in rows),
+        "posted": sum(r["posted"] for r in rows),
         "answered_as": dict(Counter(str(r["got"]) for r in rows
                                     if r["error"] not in ("out-of-scope", "not-understood"))
                             .most_common()),
