@@ -46,6 +46,7 @@ class CatalogueIndex:
     lot_digits: dict[str, list[str]] = field(default_factory=dict)
     skus: dict[str, str] = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)
+    location_kinds: dict[str, str] = field(default_factory=dict)
     styles: list[StyleEntry] = field(default_factory=list)
     people: dict[str, str] = field(default_factory=dict)
     full_names: dict[str, str] = field(default_factory=dict)
@@ -72,6 +73,8 @@ class CatalogueIndex:
         index.skus = {code_key(str(s["code"])): str(s["code"]) for s in data.get("skus", ())}
         index.locations = {code_key(str(loc["code"])): str(loc["code"])
                            for loc in data.get("locations", ())}
+        index.location_kinds = {str(loc["code"]): str(loc["kind"])
+                                for loc in data.get("locations", ()) if loc.get("kind")}
         index.styles = [StyleEntry(str(s["code"]), str(s["name"]), str(s["category"]),
                                    str(s.get("description") or "")) for s in data.get("styles", ())]
         for person in data.get("people", ()):
@@ -108,6 +111,35 @@ class CatalogueIndex:
     def location(self, text: str) -> str | None:
         """The bin, aisle or zone a phrase names, or None."""
         return self.locations.get(code_key(spoken_to_code(strip_fillers(text))))
+
+    def location_prefix(self, text: str) -> str | None:
+        """A location code, or the start of some (an aisle letter 'A', a bay 'A01-02'), as the
+        reports filter by it; None when no location starts so."""
+        if (code := self.location(text)) is not None:
+            return code
+        prefix = spoken_to_code(text)  # not strip_fillers: aisle 'a' is no article here
+        if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]*", prefix):
+            return None
+        return prefix if any(c.startswith(prefix) for c in self.locations.values()) else None
+
+    def aisle(self, number: str) -> str | None:
+        """The one aisle (or zone) code that is letters then ``number`` ('7' -> 'A07')."""
+        found = {c for c in self.locations.values()
+                 if re.fullmatch(rf"[A-Z]{{1,3}}0*{int(number)}", c)}
+        return found.pop() if len(found) == 1 else None
+
+    def kind_prefix(self, kind: str) -> str | None:
+        """The code prefix every bin of ``kind`` shares ('vault' -> 'V04'), or None."""
+        codes = [c for c, k in self.location_kinds.items() if k == kind]
+        if not codes:
+            return None
+        prefix = codes[0]
+        for code in codes[1:]:
+            while not code.startswith(prefix):
+                prefix = prefix[:-1]
+        if len(codes) > 1:  # cut at a whole part: 'V04-0' -> 'V04', 'A0' -> 'A'
+            prefix = prefix.rsplit("-", 1)[0] if "-" in prefix else prefix.rstrip("0123456789")
+        return prefix or None
 
     def serial(self, text: str) -> str | None:
         """A code shaped like a serial (letters then five or more digits) that is no lot or SKU."""

@@ -11,12 +11,14 @@ from datetime import datetime
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex, strip_fillers
 from assistant.entities.codes import NATO, normalise_text, spoken_to_code
+from assistant.entities.filters import REPORT_FILTERS, only_fillers, scan_filters
 from assistant.entities.periods import parse_period, period_pattern
 from assistant.entities.products import ProductIndex, content_words
 
 __all__ = [
     "FOLLOW_UP_SLOTS",
     "INTENT_SLOTS",
+    "REPORT_INTENTS",
     "Resolver",
     "extract_slots",
     "order_reference",
@@ -38,7 +40,14 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period"}),
     "picker_performance": frozenset({"person"}),
+    **dict.fromkeys((
+        "dead_stock", "stock_ageing", "stock_value", "shrinkage", "traced_variances",
+        "supplier_quality", "late_orders", "stock_on_order", "reorder_advice", "anomalies",
+        "slotting_advice"), REPORT_FILTERS),
 }
+# Report intents whose filters come from the Reports page's (period, category, metal, purity,
+# supplier, location), scanned by assistant.entities.filters.
+REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted == REPORT_FILTERS)
 # Slots a follow-up may change, per intent ("and in size 8?" refines a count, not a report).
 _STOCK = frozenset({"lot", "serial", "sku", "location", "style", "product", "metal", "purity",
                     "colour", "category", "size"})
@@ -49,6 +58,7 @@ FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "stock_turnover": _REPORT, "pending_orders": frozenset({"channel"}),
     "who_picked": frozenset({"order"}), "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period"}), "picker_performance": frozenset({"person"}),
+    **dict.fromkeys(REPORT_INTENTS, REPORT_FILTERS),
 }
 _PERIOD = re.compile(period_pattern())
 _SPOKEN = "|".join(sorted([*map(re.escape, NATO), "zero", "oh", "one", "two", "three", "four",
@@ -74,6 +84,8 @@ class Resolver:
         """Canonical slots for ``text`` in a slot of type ``slot``; None when it does not fit."""
         if slot == "period":
             return self._period(text)
+        if slot == "filters":
+            return self.filters(text)
         if slot in ("query", "item", "code"):
             return self._compound(slot, text)
         finders: dict[str, Callable[[str], str | None]] = {
@@ -93,6 +105,19 @@ class Resolver:
             return None
         period = parse_period(words, self.now)
         return {"period": period.key} if period else None
+
+    def filters(self, text: str) -> dict[str, str] | None:
+        """Report filters that make up all of ``text`` ('in rings from Valenza this quarter')."""
+        words = normalise_text(text)
+        slots: dict[str, str] = {}
+        if (match := _PERIOD.search(words)) is not None:
+            period = parse_period(match.group(), self.now)
+            if period is not None:
+                slots["period"] = period.key
+                words = words[: match.start()] + " " + words[match.end():]
+        scan = scan_filters(words, self.index, REPORT_FILTERS)
+        slots.update(scan.slots)
+        return slots if slots and only_fillers(scan.rest) else None
 
     def _compound(self, slot: str, text: str) -> dict[str, str] | None:
         if slot in ("item", "code"):
@@ -135,6 +160,10 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
             rest = rest[: match.start()] + " " + rest[match.end():]
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
+    if "location" in wanted:
+        filters = scan_filters(rest, resolver.index, wanted)
+        slots.update(filters.slots)
+        rest = filters.rest
     words = re.findall(r"[\w']+", rest)
     phrases = [" ".join(words[n : n + size]) for size in (2, 1) for n in range(len(words))
                if n + size <= len(words)]

@@ -1,6 +1,6 @@
 """Handlers of the chat's intents, registered by intent name in :data:`REGISTRY`."""
 
-from assistant.handlers import reports, stock  # noqa: F401  (registers the handlers)
+from assistant.handlers import analytics, reports, stock  # noqa: F401  (registers the handlers)
 from assistant.handlers.base import (
     REGISTRY,
     Answer,

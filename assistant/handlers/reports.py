@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from assistant.entities.periods import Period
 from assistant.errors import EntityNotFoundError, MissingSlotError
+from assistant.handlers.analytics import report_link
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
 from core import CoreError
 from core.alerts import list_alerts
@@ -45,10 +47,11 @@ def sellers(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows = best_sellers(ctx.session, since=period.since, until=period.until,
                         category=slots.get("category"), channel=slots.get("channel"))
     when = period_words(ctx, period)
+    chart, link = {"x": "sku", "y": "quantity"}, report_link("best-sellers", period, slots)
     if not rows:
-        return Answer(ctx.say("sellers.none", period=when), [])
+        return Answer(ctx.say("sellers.none", period=when), [], chart, link)
     return Answer(ctx.say("sellers.answer", period=when, items=_ranked(ctx, rows, "quantity")),
-                  rows)
+                  rows, chart, link)
 
 
 @handles("slow_movers", permissions=_REPORTS)
@@ -58,11 +61,12 @@ def slow(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows = slow_movers(ctx.session, since=period.since, until=period.until,
                        category=slots.get("category"))
     when = period_words(ctx, period)
+    chart, link = {"x": "sku", "y": "on_hand"}, report_link("slow-movers", period, slots)
     if not rows:
-        return Answer(ctx.say("slow.none", period=when), [])
+        return Answer(ctx.say("slow.none", period=when), [], chart, link)
     return Answer(ctx.say("slow.answer", period=when, items=ctx.join([
         ctx.say("slow.item", sku=r["sku"], style=r["style"], sold=r["sold"],
-                on_hand=r["on_hand"]) for r in rows[:5]])), rows)
+                on_hand=r["on_hand"]) for r in rows[:5]])), rows, chart, link)
 
 
 @handles("stock_turnover", permissions=_REPORTS)
@@ -73,11 +77,13 @@ def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
                           category=slots.get("category"))
     when = period_words(ctx, period)
     overall = rows[-1] if rows else None
+    chart = {"x": "category", "y": "turnover_days"}
+    link = report_link("turnover", period, slots)
     if overall is None or overall["turnover_days"] is None:
-        return Answer(ctx.say("turnover.none", period=when), rows)
+        return Answer(ctx.say("turnover.none", period=when), rows, chart, link)
     return Answer(ctx.say("turnover.answer", period=when, what=overall["category"],
                           days=overall["turnover_days"], sold=overall["sold"],
-                          average=overall["average_on_hand"]), rows)
+                          average=overall["average_on_hand"]), rows, chart, link)
 
 
 @handles("pending_orders")
@@ -131,12 +137,14 @@ def qc(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
         ctx.session, since=period.since, until=period.until, supplier=slots.get("supplier"))
     when = period_words(ctx, period)
     failing = [r for r in rows if r["failed"]]
+    chart = {"x": "supplier", "y": "failed"}
+    link = report_link("supplier-quality", period, slots)
     if not failing:
         return Answer(ctx.say("qc.none", period=when, inspections=sum(
-            int(r["inspections"]) for r in rows)), rows)
+            int(r["inspections"]) for r in rows)), rows, chart, link)
     return Answer(ctx.say("qc.answer", period=when, items=ctx.join([ctx.say(
         "qc.item", supplier=r["name"], failed=r["failed"], inspections=r["inspections"],
-        lots=", ".join(r["failed_lots"])) for r in failing])), rows)
+        lots=", ".join(r["failed_lots"])) for r in failing])), rows, chart, link)
 
 
 @handles("camera_alerts", permissions=("alerts:read",))
@@ -169,4 +177,10 @@ def performance(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
                      units=r["units_picked"], short=r["short_lines"],
                      pace=r["lines_per_hour"] if r["lines_per_hour"] is not None else "-")
              for r in rows]
-    return Answer(ctx.say("performance.answer", items=ctx.join(items) or "-"), rows)
+    day = datetime.combine(ctx.now.date(), time.min, tzinfo=UTC)
+    link = report_link("staff-performance", Period("today", day, day + timedelta(days=1),
+                                                   "today"), {})
+    if person:
+        link["filters"]["person"] = person
+    return Answer(ctx.say("performance.answer", items=ctx.join(items) or "-"), rows,
+                  {"x": "name", "y": "lines_picked"}, link)

@@ -1,0 +1,103 @@
+"""Report filters in questions: where (a bin, aisle, zone or the vault), which supplier, and
+which category, metal and purity ("dead stock in 18K rings from Valenza at aisle A")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from assistant.entities.attributes import scan_attributes
+from assistant.entities.catalogue import CatalogueIndex
+
+__all__ = ["REPORT_FILTERS", "FilterScan", "only_fillers", "scan_filters"]
+
+REPORT_FILTERS = frozenset({"period", "category", "metal", "purity", "supplier", "location"})
+
+# Words for a kind of location; the filter is the code prefix its bins share.
+_KIND_WORDS = {
+    "pick faces": "pick_face", "pick face": "pick_face", "strong room": "vault",
+    "strongroom": "vault", "vault": "vault", "reserve area": "reserve", "reserve": "reserve",
+    "quarantine": "quarantine",
+    "保险库": "vault", "金库": "vault", "保险柜": "vault", "储备区": "reserve", "备货区": "reserve",
+    "拣货区": "pick_face", "拣货位": "pick_face", "质检区": "quarantine", "隔离区": "quarantine",
+}
+_TOKEN = r"([a-z0-9][a-z0-9-]*)"
+_LOCATION_EN = re.compile(
+    rf"\b(?:aisle|zone|bay|bin|location|rack|row|shelf|area)\s+(?:no\s+|number\s+)?{_TOKEN}")
+_LOCATION_ZH = (re.compile(rf"(?:通道|巷道|货架|库位|货位|区域|库区)\s*{_TOKEN}"),
+                re.compile(rf"{_TOKEN}\s*(?:号通道|号货架|通道|巷道|货架|区|排)"))
+_BARE = re.compile(r"(?<![\w-])(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9][a-z0-9-]*(?![\w-])")
+# Chinese words holding 金 that do not mean gold ('库存金额' is the stock's value).
+_NOT_GOLD = re.compile(r"金额|资金|现金|金钱|金库")
+_CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
+_FILLERS_EN = re.compile(
+    r"\b(?:in|for|from|at|of|by|on|the|our|my|with|and|only|just|all|any|supplier|suppliers|"
+    r"vendor|category|metal|purity|made|items?|pieces?|stock|jewellery|jewelry|please|pls|"
+    r"aisle|zone|bin|location|area|sku|skus|lots?|delivered|supplied)\b")
+_FILLERS_ZH = re.compile(
+    r"供应商|来自|品类|类别|类|位置|里面|里|中|内|的|在|从|按|和|请|一下|上|下|区")
+
+
+@dataclass
+class FilterScan:
+    """The filter slots found and the text left once their words are removed."""
+
+    slots: dict[str, str] = field(default_factory=dict)
+    rest: str = ""
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " + text[match.end():]
+
+
+def _location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+    for word in sorted(_KIND_WORDS, key=len, reverse=True):
+        words = re.escape(word) if re.search(r"[\u3400-\u9fff]", word) else rf"\b{word}\b"
+        if (match := re.search(words, text)) and (code := index.kind_prefix(_KIND_WORDS[word])):
+            return code, _cut(text, match)
+    for pattern in (_LOCATION_EN, *_LOCATION_ZH):
+        for match in pattern.finditer(text):
+            token = match.group(1)
+            code = index.aisle(token) if token.isdigit() else index.location_prefix(token)
+            if code is not None:
+                return code, _cut(text, match)
+    for match in _BARE.finditer(text):
+        if (code := index.location(match.group())) is not None:
+            return code, _cut(text, match)
+    return None, text
+
+
+def _supplier(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+    words = list(re.finditer(r"[\w']+", text))
+    for size in (2, 1):
+        for n in range(len(words) - size + 1):
+            start, end = words[n].start(), words[n + size - 1].end()
+            if (code := index.supplier(text[start:end])) is not None:
+                return code, text[:start] + " " + text[end:]
+    return None, text
+
+
+def scan_filters(text: str, index: CatalogueIndex, wanted: Collection[str]) -> FilterScan:
+    """The location, supplier, category, metal and purity a question names (those wanted)."""
+    scan = FilterScan()
+    rest = _CJK_EDGE.sub(" ", text)
+    if "location" in wanted:
+        code, rest = _location(rest, index)
+        if code is not None:
+            scan.slots["location"] = code
+    if "supplier" in wanted:
+        code, rest = _supplier(rest, index)
+        if code is not None:
+            scan.slots["supplier"] = code
+    attributes = scan_attributes(_NOT_GOLD.sub(" ", rest), index.vocab, sizes=False)
+    for slot in ("category", "metal", "purity"):
+        if slot in wanted and slot in attributes.slots:
+            scan.slots[slot] = attributes.slots[slot]
+    scan.rest = re.sub(r"\s+", " ", attributes.rest).strip()
+    return scan
+
+
+def only_fillers(text: str) -> bool:
+    """Whether nothing but joining words is left ('in the', '的')."""
+    return not _FILLERS_ZH.sub("", _FILLERS_EN.sub(" ", text)).strip()
