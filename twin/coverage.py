@@ -64,6 +64,7 @@ class CameraCoverage:
             "fov": self.camera.fov,
             "range": self.camera.range,
             "bins_seen": len(self.bins),
+            "bins": list(self.bins),
             "aisle_metres": round(self.aisle_metres, 3),
             "view": _rings(self.view),
         }

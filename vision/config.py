@@ -13,10 +13,44 @@ from vision.errors import VisionConfigError, VisionError, ZoneConfigError
 from vision.settings import DetectorConfig, VisionSettings
 from vision.zones import Zone, ZoneSpec, load_zones, zones_from_specs
 
-__all__ = ["CameraConfig", "CamerasFile", "GroupConfig", "SourceKind", "load_cameras"]
+__all__ = [
+    "CameraConfig",
+    "CameraPlacement",
+    "CamerasFile",
+    "GroupConfig",
+    "SourceKind",
+    "load_cameras",
+]
 
 SourceKind = Literal["auto", "stream", "usb", "file", "folder"]
 _STREAM_PREFIXES = ("rtsp://", "rtsps://", "rtmp://", "http://", "https://", "udp://", "tcp://")
+
+
+class CameraPlacement(BaseModel):
+    """Where a camera hangs on the warehouse floor plan (read by the twin's coverage map)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: float = Field(allow_inf_nan=False, description="Floor position x, metres.")
+    y: float = Field(allow_inf_nan=False, description="Floor position y, metres.")
+    height: float | None = Field(
+        default=None, gt=0, le=50, allow_inf_nan=False, description="Mounting height, metres."
+    )
+    direction: float = Field(
+        ge=-360,
+        le=360,
+        allow_inf_nan=False,
+        description="Where the lens points, degrees counter-clockwise from +x (90: along +y).",
+    )
+    fov: float = Field(gt=0, le=360, allow_inf_nan=False, description="Horizontal field of view.")
+    range: float = Field(gt=0, le=1000, allow_inf_nan=False, description="How far it sees, m.")
+    tilt: float | None = Field(
+        default=None,
+        gt=0,
+        lt=90,
+        allow_inf_nan=False,
+        description="Degrees below the horizon; unset: aimed at the floor half way along range.",
+    )
 
 
 class CameraConfig(BaseModel):
@@ -61,6 +95,9 @@ class CameraConfig(BaseModel):
     zones: list[ZoneSpec] = Field(default_factory=list, description="Zones of the camera image.")
     zones_file: str | None = Field(default=None, description="Or a zones file (YAML or JSON).")
     enabled: bool = Field(default=True, description="Disabled cameras are not started.")
+    placement: CameraPlacement | None = Field(
+        default=None, description="Position on the floor plan, for the twin's coverage map."
+    )
 
     @field_validator("source", "detect_source")
     @classmethod

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+import yaml
 
 from twin.generate import generate_layout
 from twin.graph import DEPOT, build_graph, location_node
@@ -56,3 +58,34 @@ def assert_walkable(layout: Layout, path: tuple[tuple[float, float], ...]) -> No
             )
             depot_leg = abs(x0 - layout.depot.x) < 1e-9
             assert in_aisle or depot_leg, f"segment at x={x0} is not in an aisle"
+
+
+@pytest.fixture(scope="session")
+def demo_layout(sqlite_template, tmp_path_factory) -> Layout:  # type: ignore[no-untyped-def]
+    """The full demo building (`facet demo load --scale full`'s bins) as the twin sees it."""
+    import random
+    import shutil
+
+    from core import Database
+    from core.demo.layout import build_layout
+    from core.people.service import system_actor
+    from twin.sources import layout_from_core
+
+    path = tmp_path_factory.mktemp("demo-layout") / "facet.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    try:
+        with db.write() as session:
+            build_layout(session, system_actor(session), random.Random(7), full=True)
+        return layout_from_core(db, name="demo")
+    finally:
+        db.dispose()
+
+
+def demo_cameras_file(folder: Path) -> Path:
+    """The demo's cameras file (`facet demo cameras` writes the same, with its video)."""
+    from web.cli.demo_cameras import demo_cameras_data
+
+    path = folder / "cameras.yaml"
+    path.write_text(yaml.safe_dump(demo_cameras_data(folder / "vault-door.mp4")))
+    return path

@@ -1,4 +1,5 @@
-"""REST routes of the twin: ``POST /api/twin/route`` and ``POST /api/twin/scenarios``.
+"""REST routes of the twin: ``POST /api/twin/route``, ``POST /api/twin/scenarios`` and
+``GET /api/twin/coverage`` (the cameras file's placed cameras over the live warehouse).
 
 Routes are thin: parse the request, call ``twin``, return the answer. Twin errors become
 ``{"error": {"code": ..., "message": ...}}`` with HTTP 422 (bad content) or 400. The router
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.requests import HTTPConnection
@@ -36,9 +37,10 @@ from twin.routing import METHODS, route
 from twin.scenarios import Scenario, compare_scenarios, make_scenario
 from twin.simulation import SimConfig
 from twin.sources import pick_records, slotting_today
+from web.api.twin_coverage import CoverageUnavailable, coverage_answer
 
 __all__ = ["router", "error_response", "HistoryIn", "RouteRequest", "RouteResponse",
-           "ScenariosRequest"]
+           "ScenariosRequest", "get_coverage"]
 
 router = APIRouter(prefix="/api/twin", tags=["twin"])
 
@@ -311,3 +313,25 @@ def _scenario(
     if isinstance(slotting, dict):
         return Scenario(name, layout, dict(slotting))
     return make_scenario(name, layout, catalogue, slotting, seed=seed)
+
+
+@router.get("/coverage", responses={422: {"model": ErrorResponse}})
+def get_coverage(
+    connection: HTTPConnection,
+    vault_min_cameras: Annotated[int, Query(ge=1, le=10)] = 2,
+    enabled_only: bool = False,
+) -> Any:
+    """Camera coverage of the warehouse: per camera its view, bins seen and aisle metres; the
+    blind bins and aisle stretches, the vault bins seen by too few cameras, and a score."""
+    services = getattr(connection.app.state, "services", None)
+    try:
+        if services is None:
+            raise CoverageUnavailable("this service has no warehouse to map the cameras on")
+        return coverage_answer(
+            services.live_twin.layout(),
+            services.settings.web.cameras_file,
+            vault_min_cameras=vault_min_cameras,
+            enabled_only=enabled_only,
+        )
+    except TwinError as exc:
+        return error_response(exc)

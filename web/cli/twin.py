@@ -1,7 +1,7 @@
 """``facet twin`` commands: generate layouts, route pick lists, compare layouts.
 
-Every command prints JSON on standard output; a twin error prints ``error <code>: message``
-on standard error and exits with status 2.
+Every command prints JSON on standard output (``zones`` prints a YAML zones file); a twin
+error prints ``error <code>: message`` on standard error and exits with status 2.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import yaml
 
-from twin.errors import OrderError, TwinError
+from core import Database
+from twin.errors import CameraError, OrderError, TwinError
 from twin.generate import DEPOT_POSITIONS, NAMED_LAYOUTS, generate_layout, named_layout
 from twin.layout import Layout, load_layout, save_layout
 from twin.orders import (
@@ -26,6 +28,9 @@ from twin.orders import (
 from twin.routing import METHODS, route
 from twin.scenarios import SLOTTING_POLICIES, compare_scenarios, make_scenario
 from twin.simulation import SimConfig
+from twin.sources import layout_from_core
+from web.api.twin_coverage import zones_for
+from web.settings import Settings
 
 __all__ = ["app"]
 
@@ -176,3 +181,54 @@ def compare_command(
         ).to_dict()
 
     typer.echo(json.dumps(_run(action)))
+
+
+def _size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError as exc:
+        raise CameraError(f"image size must be WIDTHxHEIGHT, such as 1920x1080: {text!r}") from exc
+    return width, height
+
+
+def _warehouse_layout() -> Layout:
+    db = Database.from_settings(Settings().core)
+    try:
+        return layout_from_core(db)
+    finally:
+        db.dispose()
+
+
+@app.command("zones")
+def zones_command(
+    camera: Annotated[str, typer.Option(help="Camera name in the cameras file.")],
+    cameras: Annotated[
+        Path | None, typer.Option(help="Cameras file; default: FACET_WEB_CAMERAS_FILE.")
+    ] = None,
+    layout: Annotated[
+        str | None,
+        typer.Option(help="Layout file or named layout; default: the warehouse's own bins."),
+    ] = None,
+    size: Annotated[
+        str | None, typer.Option(help="Camera image WIDTHxHEIGHT; default: the camera's size.")
+    ] = None,
+    vault_zone: Annotated[
+        str | None, typer.Option(help="Name of the vault zone (its zone code, such as VLT).")
+    ] = None,
+    vault_min_signed_on: Annotated[
+        int, typer.Option(help="People signed on for a person in the vault (two-person rule).")
+    ] = 2,
+) -> None:
+    """Print the zones of a placed camera drawn from the twin's layout, as a YAML zones file."""
+
+    def action() -> list[dict[str, Any]]:
+        path = cameras or Settings().web.cameras_file
+        if path is None:
+            raise CameraError("no cameras file: give --cameras or set FACET_WEB_CAMERAS_FILE")
+        plan = _layout(layout) if layout is not None else _warehouse_layout()
+        return zones_for(plan, path, camera, size=_size(size), vault_name=vault_zone,
+                         vault_min_signed_on=vault_min_signed_on)
+
+    typer.echo(yaml.safe_dump({"zones": _run(action)}, sort_keys=False), nl=False)
