@@ -17,6 +17,16 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from assistant.actions import (
+    ACTIONS,
+    ANSWERS,
+    action_slots,
+    ask_action,
+    confirm,
+    deny,
+    is_waiting,
+    without_reason,
+)
 from assistant.conversations import (
     Conversation,
     ConversationStore,
@@ -33,7 +43,7 @@ from assistant.entities.resolve import (
     order_reference,
     spoken_codes_to_text,
 )
-from assistant.errors import ForbiddenError, NoContextError, NotUnderstoodError
+from assistant.errors import ChatError, ForbiddenError, NoContextError, NotUnderstoodError
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
@@ -173,7 +183,8 @@ class Assistant:
             return self._index, self._products
 
     def ask(self, text: str, *, actor: Actor, conversation_id: str | None = None) -> ChatReply:
-        """Answer one question (a follow-up refines the conversation's last question)."""
+        """Answer one question (a follow-up refines the conversation's last question; "yes"
+        or "no" answers the action the conversation waits on, any other question drops it)."""
         conversation_id = conversation_id or uuid.uuid4().hex
         previous = self.conversations.get(conversation_id, actor.id)
         language = detect_language(text) or (previous.language if previous else
@@ -184,17 +195,65 @@ class Assistant:
             resolver = Resolver(index, products, actor.username, now)
             ctx = HandlerContext(session, actor, language, now, index, products,
                                  self.data[language].responses)
+            turn: dict[str, Any] = {}  # what the handler leaves for the conversation
             pipeline = Pipeline(
-                recognise=lambda t: self.recognise(t, language, resolver, previous, ctx),
-                handle=lambda m: self._handle(m, ctx),
+                recognise=lambda t: self._recognise_action(t, language, resolver, previous, ctx),
+                handle=lambda m: self._handle(m, ctx, previous, turn),
                 respond=lambda _m, answer: answer,
             )
             run = pipeline.run(text)
-        if run.error is None and run.match is not None:
-            match = run.match
-            self.conversations.put(conversation_id, actor.id,
-                                   Conversation(match.intent, dict(match.slots), match.language))
+        self._remember(conversation_id, actor, previous, run, turn.get("pending"))
         return ChatReply(conversation_id, language, run)
+
+    def _recognise_action(
+        self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
+        ctx: HandlerContext,
+    ) -> IntentMatch:
+        """:meth:`recognise`, with the slots only actions use (quantity, alert, zone, reason).
+
+        A question that gives a reason ('hold lot G-2311 because the assay failed') is read
+        again without it when only that makes it an action.
+        """
+        failure: ChatError | None = None
+        try:
+            match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
+        except ChatError as exc:
+            match, failure = None, exc
+        bare = without_reason(text)
+        if (match is None or match.intent not in ACTIONS) and bare != text:
+            try:
+                retry = self.recognise(bare, language, resolver, previous, ctx)
+                match = retry if retry.intent in ACTIONS else match
+            except ChatError:
+                pass
+        if match is None:
+            assert failure is not None
+            raise failure
+        if match.intent not in ACTIONS:
+            return match
+        slots = action_slots(match.intent, text, match.slots, resolver,
+                             previous.slots if previous else None)
+        return replace(match, slots=slots)
+
+    def _remember(
+        self, conversation_id: str, actor: Actor, previous: Conversation | None,
+        run: PipelineRun, pending: dict[str, Any] | None,
+    ) -> None:
+        """Keep the answered question (and an action it stated) for the next one.
+
+        "yes" and "no" keep the question before them, with the action marked done (a second
+        "yes" says so) or dropped; any other question drops a waiting action, answered or not.
+        """
+        match = run.match
+        if match is not None and match.intent in ANSWERS:
+            if previous is not None:
+                kept = pending if run.error is None else None
+                self.conversations.put(conversation_id, actor.id, replace(previous, pending=kept))
+        elif run.error is None and match is not None:
+            self.conversations.put(conversation_id, actor.id, Conversation(
+                match.intent, dict(match.slots), match.language, pending))
+        elif previous is not None and is_waiting(previous.pending):
+            self.conversations.put(conversation_id, actor.id, replace(previous, pending=None))
 
     def recognise(
         self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
@@ -281,7 +340,22 @@ class Assistant:
                   for (i, s), n in zip(closest, names, strict=True)],
         )
 
-    def _handle(self, match: IntentMatch, ctx: HandlerContext) -> Answer:
+    def _handle(
+        self, match: IntentMatch, ctx: HandlerContext, previous: Conversation | None = None,
+        turn: dict[str, Any] | None = None,
+    ) -> Answer:
+        """Answer a question, state an action (kept pending in ``turn``), or carry out or drop
+        the pending action of ``previous`` on "yes" or "no"."""
+        pending = previous.pending if previous else None
+        turn = turn if turn is not None else {}
+        if match.intent == "confirm":
+            answer, turn["pending"] = confirm(self.db, ctx, pending)
+            return answer
+        if match.intent == "deny":
+            return deny(ctx, pending)
+        if match.intent in ACTIONS:
+            answer, turn["pending"] = ask_action(ctx, match.intent, dict(match.slots))
+            return answer
         spec = self.registry.get(match.intent)
         if spec is None:
             raise NotUnderstoodError(ctx.say("error.not_understood", options="-"))

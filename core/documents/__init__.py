@@ -3,6 +3,7 @@
 
 from core.documents.activity import SHELF_CHANGING_KINDS, open_activity_at
 from core.documents.corrections import reverse_moves
+from core.documents.counts import count_read, create_count, preview_count
 from core.documents.journal import MoveFilter, list_moves
 from core.documents.models import FINAL_DOC_STATUSES, DocKind, DocStatus, LineStatus
 from core.documents.service import get_document, new_document, set_status, to_read
@@ -14,10 +15,13 @@ __all__ = [
     "DocStatus",
     "LineStatus",
     "MoveFilter",
+    "count_read",
+    "create_count",
     "get_document",
     "list_moves",
     "new_document",
     "open_activity_at",
+    "preview_count",
     "reverse_moves",
     "set_status",
     "to_read",

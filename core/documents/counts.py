@@ -45,6 +45,7 @@ __all__ = [
     "count_read",
     "create_count",
     "get_count",
+    "preview_count",
     "reject_count",
     "submit_count",
 ]
@@ -115,6 +116,15 @@ def _refuse_overlap(session: Session, codes: set[str]) -> None:
                 f"{sorted(shared)[0]} is already being counted in {number}.",
                 code="count-in-progress",
             )
+
+
+def preview_count(
+    session: Session, *, locations: Sequence[str] = (), zone: str | None = None
+) -> list[str]:
+    """The bins :func:`create_count` would count (reads only), with the same refusals."""
+    codes = {b.code for b in _bins_to_count(session, locations, zone)}
+    _refuse_overlap(session, codes)
+    return sorted(codes)
 
 
 def create_count(

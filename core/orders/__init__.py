@@ -23,8 +23,10 @@ from core.orders.picks import (
     skip_pick,
     undo_pick,
 )
+from core.orders.preview import preview_allocation
 from core.orders.service import create_order, get_order, list_orders, order_read
 from core.orders.shipping import ship_order
+from core.orders.views import allocation_read
 
 __all__ = [
     "Allocation",
@@ -34,6 +36,7 @@ __all__ = [
     "PickOutcome",
     "Sequencer",
     "allocate_order",
+    "allocation_read",
     "assign_pick_list",
     "cancel_order",
     "confirm_pick",
@@ -47,6 +50,7 @@ __all__ = [
     "order_read",
     "pick_list_read",
     "post_pick_once",
+    "preview_allocation",
     "record_pick_exception",
     "refusal_kind",
     "reservation_mismatches",

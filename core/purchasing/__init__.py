@@ -2,6 +2,7 @@
 putaway), and what is on order."""
 
 from core.purchasing.models import ON_ORDER, POStatus
+from core.purchasing.schemas import PurchaseOrderCreate, PurchaseOrderLineIn
 from core.purchasing.service import (
     ReceiptMatch,
     cancel_purchase_order,
@@ -18,6 +19,8 @@ from core.purchasing.service import (
 __all__ = [
     "ON_ORDER",
     "POStatus",
+    "PurchaseOrderCreate",
+    "PurchaseOrderLineIn",
     "ReceiptMatch",
     "cancel_purchase_order",
     "create_purchase_order",

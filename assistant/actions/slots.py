@@ -1,0 +1,167 @@
+"""Slots only actions use, scanned out of the question: how many, which alert, which camera
+zone, why, and the category or supplier of a purchase order.
+
+The recogniser fills the code slots (lot, order, location, supplier); this adds the rest and
+takes the item an action refers to ("two of these") from the conversation's last question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from assistant.entities.attributes import scan_attributes
+from assistant.entities.catalogue import CatalogueIndex
+from assistant.entities.codes import normalise_text
+from assistant.entities.resolve import Resolver, order_reference
+
+__all__ = ["action_slots", "without_reason"]
+
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "a couple of": 2, "couple of": 2,
+    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12,
+    "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "十": 10,
+}
+_ZH_COUNT = re.compile(r"([一两二三四五六七八九十]|\d+)\s*(?:个|件|只|枚|条|对|套|颗)")
+_EN_COUNT = re.compile(
+    r"(?<![\w-])(\d{1,5}|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
+                                             reverse=True)) + r")(?![\w-])")
+_ALERT_ID = re.compile(r"(?:alert|alarm|告警|警报|报警)\s*(?:no\.?|number|#|编号)?\s*(\d{1,9})")
+_ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
+_ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)\s+zone")
+_ZONE_WORDS = {"金库": "vault", "保险库": "vault", "码头": "dock", "包装": "packing",
+               "收货": "receiving", "入口": "entrance"}
+_NOT_ZONES = frozenset({"the", "a", "an", "this", "that", "latest", "last", "newest", "open",
+                        "camera", "new", "recent", "current", "acknowledge", "ack"})
+_REASON = re.compile(
+    r"(?:\bbecause(?:\s+of)?|\breason(?:\s+is)?:?|\bdue\s+to|\bsince"
+    r"|\bas(?=\s+(?:the|it|its|they|there|we|a|our)\b)|因为|原因是|原因[:：]?|由于)\s*(.+)$")
+_N = r"(\d{1,3}|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
+_AISLE = re.compile(rf"(?:aisle|通道|过道)\s*{_N}(?![\da-z])|第?{_N}\s*号?\s*(?:通道|过道)")
+_LOCATION_CODE = re.compile(r"(?<![\w-])[a-z]\d{2}(?:-\d{2}(?:-\d[lr]?)?)?(?![\w-])")
+_THESE = re.compile(r"\b(these|those|them|it|this one|that one)\b|这些|这个|它们|那些")
+_ITEM_SLOTS = ("sku", "serial", "lot", "style", "product")
+_CODE_SLOTS = ("lot", "serial", "sku", "order", "location")
+_CODE_TOKEN = re.compile(r"(?<![\w-])[a-z0-9][\w-]*\d[\w-]*(?![\w-])")
+
+
+def action_slots(
+    intent: str, text: str, slots: Mapping[str, str], resolver: Resolver,
+    previous: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """``slots`` with the action-only slots of ``intent`` scanned out of ``text`` (and its
+    codes, when the similarity tier matched it and left them out)."""
+    words = normalise_text(text)
+    found = dict(slots)
+    index = resolver.index
+    if not any(k in found for k in _CODE_SLOTS):
+        _codes(words, found, resolver)
+    if (reason := _REASON.search(words)) is not None and intent in _WITH_REASON:
+        found.setdefault("reason", reason.group(1).strip())
+        words = words[: reason.start()]
+    if intent == "reserve_for_order":
+        _reserve(words, found, previous or {})
+    elif intent == "start_cycle_count":
+        _location(words, found, index)
+    elif intent == "acknowledge_alert":
+        _alert(words, found)
+    elif intent == "draft_purchase_order":
+        _purchase(words, found, index)
+    return found
+
+
+_WITH_REASON = frozenset({"hold_lot", "release_lot", "recall_lot", "acknowledge_alert"})
+
+
+def without_reason(text: str) -> str:
+    """The question without its reason clause ('hold lot G-2311 because ...' -> 'hold lot
+    G-2311'), so an action's templates match it; the text itself when it gives no reason."""
+    words = normalise_text(text)
+    reason = _REASON.search(words)
+    return words[: reason.start()].strip() if reason is not None and reason.start() else text
+
+
+def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
+    """Lot, serial, SKU, order and location codes written in the question."""
+    for match in _CODE_TOKEN.finditer(words):
+        token = match.group()
+        if token.isdigit():
+            continue  # a quantity or an alert number, not a code
+        order = order_reference(token, resolver.index)
+        code = {"order": order} if order else resolver.resolve("code", token)
+        for key, value in (code or {}).items():
+            found.setdefault(key, value)
+
+
+def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> None:
+    """The quantity, and the item of the last question when this one says 'these'."""
+    rest = words
+    for value in found.values():
+        rest = rest.replace(value.lower(), " ")
+    if "quantity" not in found and (count := _quantity(rest)) is not None:
+        found["quantity"] = str(count)
+    if not any(k in found for k in _ITEM_SLOTS) and _THESE.search(words):
+        found.update({k: v for k, v in previous.items() if k in _ITEM_SLOTS})
+
+
+def _quantity(words: str) -> int | None:
+    if (zh := _ZH_COUNT.search(words)) is not None:
+        value = zh.group(1)
+        return int(value) if value.isdigit() else _NUMBERS[value]
+    rest = re.sub(r"\border\s+\S+", " ", words)  # an order's number is no quantity
+    for match in _EN_COUNT.finditer(rest):
+        value = match.group(1)
+        if value in ("a", "an") and not re.match(r"\s*(?:couple|dozen)", rest[match.end():]):
+            continue
+        return int(value) if value.isdigit() else _NUMBERS[value]
+    return None
+
+
+def _location(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
+    """A bin, bay, aisle or zone code; 'aisle 7' is the one aisle whose number is 7."""
+    if "location" in found:
+        return
+    if (code := _LOCATION_CODE.search(words)) is not None:
+        found["location"] = code.group().upper()
+        return
+    if (aisle := _AISLE.search(words)) is not None:
+        value = aisle.group(1) or aisle.group(2)
+        number = int(value) if value.isdigit() else _NUMBERS[value]
+        aisles = sorted(code for key, code in index.locations.items()
+                        if "-" not in code and re.fullmatch(r"[A-Z]+0*(\d+)", key)
+                        and int(re.sub(r"\D", "", key)) == number)
+        if len(aisles) == 1:
+            found["location"] = aisles[0]
+        else:
+            found["location"] = f"aisle {number}"  # the plan says no such aisle is known
+
+
+def _alert(words: str, found: dict[str, str]) -> None:
+    """An alert number, or the camera zone it was raised in ('the vault alert')."""
+    if (number := _ALERT_ID.search(words)) is not None:
+        found["alert"] = number.group(1)
+        return
+    for word, zone in _ZONE_WORDS.items():
+        if word in words:
+            found.setdefault("zone", zone)
+            return
+    for pattern in (_ZONE_AFTER, _ZONE_BEFORE):
+        for match in pattern.finditer(words):
+            if match.group(1) not in _NOT_ZONES:
+                found.setdefault("zone", match.group(1))
+                return
+
+
+def _purchase(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
+    """The supplier and the category a draft purchase order is for."""
+    if "category" not in found:
+        category = scan_attributes(words, index.vocab).slots.get("category")
+        if category:
+            found["category"] = category
+    if "supplier" not in found:
+        for name, code in sorted(index.suppliers.items(), key=lambda kv: -len(kv[0])):
+            if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", words):
+                found["supplier"] = code
+                break

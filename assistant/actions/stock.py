@@ -1,0 +1,165 @@
+"""Stock-control actions: open a cycle count, acknowledge a camera alert, draft a purchase order
+from reorder advice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assistant.actions.base import Done, Plan, action, refused
+from assistant.errors import EntityNotFoundError, MissingSlotError
+from assistant.handlers.base import HandlerContext
+from core import Actor, CoreError
+from core.alerts import acknowledge, list_alerts
+from core.documents import create_count, preview_count
+from core.lots import scanned_location
+from core.purchasing import (
+    PurchaseOrderCreate,
+    PurchaseOrderLineIn,
+    create_purchase_order,
+    list_purchase_orders,
+    purchase_order_reads,
+)
+from core.reports import ReportFilter, reorder_advice
+
+__all__ = ["plan_acknowledge", "plan_count", "plan_draft_purchase"]
+
+#: Reorder advice's default lead time: the draft expects delivery that far ahead.
+LEAD_TIME = timedelta(weeks=2)
+_SHOWN_BINS = 6
+
+
+def _count(session: Session, actor: Actor, params: dict[str, Any]) -> Done:
+    doc = create_count(session, actor=actor, locations=params["locations"],
+                       zone=params["zone"], note=params["note"])
+    bins = list(doc.data["locations"])
+    return Done({"document": doc.number, "bins": len(bins), "location": params["place"]},
+                [{"document": doc.number, "bin": b} for b in bins])
+
+
+@action("start_cycle_count", permission="count:write", execute=_count)
+def plan_count(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
+    """A count of every stock bin at or under a bin, bay, aisle or zone."""
+    code = slots.get("location")
+    if not code:
+        raise MissingSlotError(ctx.say("action.missing_location"))
+    try:
+        place = scanned_location(ctx.session, code)
+    except CoreError as exc:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=code)) from exc
+    zone = place.code if str(place.tier) == "zone" else None
+    try:
+        bins = preview_count(ctx.session, locations=[] if zone else [place.code], zone=zone)
+    except CoreError as exc:
+        raise refused(ctx, exc) from exc
+    shown = ", ".join(bins[:_SHOWN_BINS]) + (" …" if len(bins) > _SHOWN_BINS else "")
+    summary = ctx.say("action.start_cycle_count.plan", location=place.code, tier=place.tier,
+                      bins=len(bins), shown=shown)
+    return Plan(summary, {"locations": [] if zone else [place.code], "zone": zone,
+                          "place": place.code, "note": f"{place.code}: started in the chat"},
+                [{"bin": b} for b in bins])
+
+
+def _ack(session: Session, actor: Actor, params: dict[str, Any]) -> Done:
+    alert = acknowledge(session, actor=actor, alert_id=params["alert"], note=params["note"])
+    return Done({"alert": alert.id, "zone": alert.zone, "camera": alert.camera},
+                [{"alert": alert.id, "zone": alert.zone, "camera": alert.camera,
+                  "rule": alert.rule, "acknowledged_at": alert.acknowledged_at,
+                  "note": alert.ack_note}])
+
+
+def _open_alert(ctx: HandlerContext, slots: dict[str, str]) -> dict[str, Any]:
+    """The open alert the question names: by number, else the latest in the zone, else the
+    latest of all."""
+    alerts, _ = list_alerts(ctx.session, open_only=True, limit=500)
+    if number := slots.get("alert"):
+        found = [a for a in alerts if str(a["id"]) == number]
+        if not found:
+            raise refused(ctx, CoreError(ctx.say("action.acknowledge_alert.not_open",
+                                                 alert=number), code="alert-not-open"))
+        return found[0]
+    if zone := slots.get("zone"):
+        named = [a for a in alerts if str(a["zone"]).lower() == zone.lower()] or [
+            a for a in alerts if zone.lower() in str(a["zone"]).lower()]
+        if not named:
+            raise refused(ctx, CoreError(ctx.say("action.acknowledge_alert.none_in_zone",
+                                                 zone=zone), code="no-open-alert"))
+        return named[0]
+    if not alerts:
+        raise refused(ctx, CoreError(ctx.say("action.acknowledge_alert.none"),
+                                     code="no-open-alert"))
+    return alerts[0]
+
+
+@action("acknowledge_alert", permission="alerts:write", execute=_ack)
+def plan_acknowledge(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
+    """Acknowledge one open camera alert, with a note."""
+    alert = _open_alert(ctx, slots)
+    note = slots.get("reason") or ctx.say("action.default_note")
+    summary = ctx.say("action.acknowledge_alert.plan", alert=alert["id"], zone=alert["zone"],
+                      camera=alert["camera"], rule=alert["rule"], severity=alert["severity"],
+                      at=alert["raised_at"].strftime("%Y-%m-%d %H:%M"), note=note)
+    return Plan(summary, {"alert": int(alert["id"]), "note": note}, [alert])
+
+
+def _draft(session: Session, actor: Actor, params: dict[str, Any]) -> Done:
+    data = PurchaseOrderCreate(
+        supplier=params["supplier"], expected_on=params["expected_on"], status="draft",
+        note=params["note"], lines=[PurchaseOrderLineIn(**ln) for ln in params["lines"]])
+    po = create_purchase_order(session, actor=actor, data=data)
+    read = purchase_order_reads(session, [po])[0]
+    return Done({"number": read.number, "supplier": params["supplier"], "lines": len(read.lines),
+                 "pieces": sum(ln.quantity for ln in read.lines)},
+                [{"purchase_order": read.number, "sku": ln.sku, "quantity": ln.quantity,
+                  "unit_cost": ln.unit_cost} for ln in read.lines])
+
+
+def _last_costs(ctx: HandlerContext, supplier: str) -> dict[str, str]:
+    """Each SKU's unit cost on the supplier's newest purchase order that has it."""
+    orders, _ = list_purchase_orders(ctx.session, supplier=supplier, limit=100)
+    costs: dict[str, str] = {}
+    for read in purchase_order_reads(ctx.session, orders):
+        for line in read.lines:
+            costs.setdefault(line.sku, str(line.unit_cost))
+    return costs
+
+
+@action("draft_purchase_order", permission="purchase:write", execute=_draft)
+def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
+    """A DRAFT purchase order to one supplier of what reorder advice says to buy now."""
+    supplier = slots.get("supplier")
+    if not supplier:
+        names = sorted(set(ctx.index.suppliers.values()))
+        raise MissingSlotError(ctx.say("action.draft_purchase_order.which", suppliers=ctx.join(
+            names)))
+    category = slots.get("category")
+    try:
+        advice = reorder_advice(ctx.session, ReportFilter(supplier=supplier, category=category))
+    except CoreError as exc:
+        raise refused(ctx, exc) from exc
+    buy = [r for r in advice if int(str(r["suggested_quantity"])) > 0]
+    what = ctx.say("action.draft_purchase_order.what", supplier=supplier,
+                   category=f" ({category})" if category else "")
+    if not buy:
+        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.nothing", what=what),
+                                     code="nothing-to-order"))
+    costs = _last_costs(ctx, supplier)
+    lines: list[dict[str, Any]] = [
+        {"sku": str(r["sku"]), "quantity": int(str(r["suggested_quantity"])),
+         "unit_cost": costs.get(str(r["sku"]), "0.00")} for r in buy]
+    expected = (ctx.now + LEAD_TIME).date().isoformat()
+    unpriced = sum(1 for ln in lines if Decimal(str(ln["unit_cost"])) == 0)
+    summary = ctx.say(
+        "action.draft_purchase_order.plan", what=what, lines=len(lines),
+        pieces=sum(ln["quantity"] for ln in lines), expected=expected,
+        items=ctx.join([f"{ln['quantity']} × {ln['sku']}" for ln in lines[:8]])
+        + (" …" if len(lines) > 8 else ""),
+        unpriced=ctx.say("action.draft_purchase_order.unpriced", n=unpriced) if unpriced else "")
+    return Plan(summary, {"supplier": supplier, "expected_on": expected, "lines": lines,
+                          "note": f"Draft from reorder advice{f' ({category})' if category else ''}"
+                                  ", asked in the chat"},
+                [{"supplier": supplier, **ln, "reason": r["explanation"]}
+                 for ln, r in zip(lines, buy, strict=True)])
