@@ -1,4 +1,4 @@
-"""Camera zones drawn from the twin's layout, `facet twin zones`, and GET /api/twin/coverage."""
+"""Camera zones from the twin's layout, `facet twin zones`, GET /api/twin/coverage, the plan."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ from typer.testing import CliRunner
 
 from tests.twin.conftest import demo_cameras_file
 from twin.camera_zones import camera_zones, project_to_image
+from twin.coverage import coverage
 from twin.errors import CameraError
 from twin.generate import generate_layout
-from twin.layout import Camera, Layout, save_layout
+from twin.layout import Camera, Layout, save_layout, with_cameras
+from twin.scenarios import move_camera
 from vision.config import load_cameras
 from vision.zones import parse_zones
 from web.api.twin import router
-from web.api.twin_coverage import zones_for
+from web.api.twin_coverage import coverage_answer, placed_cameras, zones_for
 from web.cli.twin import app as twin_cli
+from web.pages.twin_coverage import add_coverage
+from web.pages.twin_plan import plan_figure
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +105,17 @@ def test_coverage_route(demo_layout: Layout, cams: Path) -> None:
     assert client.get("/api/twin/coverage", params={"vault_min_cameras": 0}).status_code == 422
     res = _app(None).get("/api/twin/coverage")
     assert res.status_code == 422 and res.json()["error"]["code"] == "coverage-unavailable"
+
+
+def test_the_floor_plan_shows_camera_views_and_blind_bins(demo_layout: Layout,
+                                                          cams: Path) -> None:
+    base = len(plan_figure(demo_layout, {}).data)
+    no_cameras = coverage_answer(demo_layout, None)
+    assert len(add_coverage(plan_figure(demo_layout, {}), demo_layout, no_cameras).data) == base
+    watched = with_cameras(demo_layout, placed_cameras(cams))
+    turned = coverage(move_camera(watched, "aisle-A01", direction=270)).to_dict()
+    fig = add_coverage(plan_figure(demo_layout, {}), demo_layout, turned)
+    views, cameras, blind = fig.data[base:]
+    assert len(cameras.x) == 14 and views.fill == "toself"
+    # The 150 blind bins of aisle 1 stand at 30 rack positions (5 levels each).
+    assert len(blind.x) == 30 and "150" in blind.name

@@ -14,6 +14,7 @@ from twin.sources import layout_from_core
 from twin.view import layout_figure, occupancy_figure
 from web.i18n import N_, _
 from web.pages.api import Api, ApiError, Auth, auth_from
+from web.pages.twin_coverage import add_coverage, coverage_answer
 from web.pages.twin_edits import WhatIf, apply
 from web.pages.twin_plan import add_live, live_points, plan_figure, plan_route_figure
 from web.pages.twin_results import comparison_view, workload_text
@@ -261,8 +262,10 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         auth = auth_from(auth_data)
         try:
             lay = layout_from_core(services_of(ctx.app).db)
-            fig, who = _with_live(ctx, auth, lay, occupancy_view(lay, occupancy(ctx.api, auth),
-                                                                 view), view)
+            fig = occupancy_view(lay, occupancy(ctx.api, auth), view)
+            if view != "3d":  # the cameras' views and blind bins on the floor plan
+                fig = add_coverage(fig, lay, coverage_answer(ctx.api, auth))
+            fig, who = _with_live(ctx, auth, lay, fig, view)
             return fig, live_points(lay), who
         except ApiError as exc:
             return empty_figure(exc.plain()), no_update, ""
