@@ -17,6 +17,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import numpy as np
+
 from assistant.actions import (
     ACTIONS,
     ANSWERS,
@@ -43,7 +45,14 @@ from assistant.entities.resolve import (
     order_reference,
     spoken_codes_to_text,
 )
-from assistant.errors import ChatError, ForbiddenError, NoContextError, NotUnderstoodError
+from assistant.errors import (
+    AmbiguousError,
+    ChatError,
+    ForbiddenError,
+    NoContextError,
+    NotUnderstoodError,
+    OutOfScopeError,
+)
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
@@ -54,7 +63,14 @@ from assistant.intents.matcher import (
     Ranking,
     TemplateMatcher,
 )
-from assistant.intents.prepare import SHORTHAND, Speller, example_code_kind, tag_codes
+from assistant.intents.prepare import (
+    CODE_WORDS,
+    SHORTHAND,
+    Speller,
+    example_code_kind,
+    tag_codes,
+)
+from assistant.intents.scope import ScopeModel, domain_cues, load_confusable, load_negatives
 from assistant.pipeline import Pipeline, PipelineRun
 from assistant.settings import AssistantSettings
 from core import Actor, Database
@@ -82,6 +98,22 @@ NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
+# The codes a choice's question may name (a product description stays out: it reads back badly).
+_CHOICE_CODES = ("lot", "serial", "sku", "order", "location")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the similarity tier made of a question: the ranking and the threshold it must pass,
+    the text it read (codes as kind words), the out-of-scope model's probability and the
+    warehouse cues found (a question with one is never refused as out of scope)."""
+
+    ranking: Ranking
+    threshold: float
+    text: str
+    tier: Matcher
+    out_of_scope: float
+    cues: tuple[str, ...]
 
 
 @dataclass
@@ -151,6 +183,13 @@ class Assistant:
         self.lexical = EmbeddingMatcher(examples["zh"], CharNgramEncoder(
             [s for sentences in examples["zh"].values() for s in sentences]),
             classifier_weight=weight)
+        self.scope = self._scope_models(examples)
+        # Names of people and suppliers, and categories, are warehouse cues unless a general
+        # question uses the word too (style names are left out: 'heart', 'star', 'drop').
+        self._general_words = frozenset(
+            w for lang in LANGUAGES for ss in load_negatives(lang).values() for s in ss
+            for w in normalise_text(s).split())
+        self.confusable = load_confusable(LANGUAGES)
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
             + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
@@ -169,6 +208,8 @@ class Assistant:
             load()
         self.embeddings.warm_up()
         self.lexical.warm_up()
+        for model in self.scope.values():
+            model.warm_up()
         with self.db.read() as session:
             _, products = self._catalogue(session)
         products.match("warm up")
@@ -259,7 +300,12 @@ class Assistant:
         self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
         ctx: HandlerContext,
     ) -> IntentMatch:
-        """Templates first, then similarity above the threshold; follow-ups reuse the context."""
+        """Templates first, then similarity above the threshold; follow-ups reuse the context.
+
+        A template match is always answered. Below it, a question the out-of-scope model
+        places outside the warehouse is refused (saying what the chat can do), one below the
+        threshold is not understood, and a close call between two intents is asked back.
+        """
         words = normalise_text(text)
         order = [language] + [lang for lang in LANGUAGES if lang != language]
         matches = self.templates.match_all(words, order, resolver)
@@ -275,39 +321,133 @@ class Assistant:
             raise NoContextError(ctx.say("error.no_context"))
         if matches:
             return matches[0]
-        ranking, threshold, read = self.similarity(words, language, resolver)
-        intent, score = ranking.best
-        if score < threshold or intent in NOT_ANSWERS:
-            raise self._not_understood(ctx, ranking.scores)
-        intent = self._contrast(intent, read, language)
+        reading = self.similarity(words, language, resolver)
+        intent, score = reading.ranking.best
+        answerable = score >= reading.threshold and intent not in NOT_ANSWERS
+        if self.out_of_scope(reading, answerable=answerable):
+            raise OutOfScopeError(ctx.say("error.out_of_scope", can=ctx.say("scope.can_do")))
+        if not answerable:
+            raise self._not_understood(ctx, reading.ranking.scores)
+        intent = self._contrast(intent, reading.text, language)
+        if intent == reading.ranking.best[0] and (rival := self._rival(reading)) is not None:
+            raise self._ask_back(ctx, text, resolver, (intent, rival))
+        slots = self._slots(text, intent, reading.tier, resolver)
+        return IntentMatch(intent, slots, score, reading.tier, language,
+                           alternatives=reading.ranking.scores[:3])
+
+    @staticmethod
+    def _slots(text: str, intent: str, tier: Matcher, resolver: Resolver) -> dict[str, str]:
         slots = extract_slots(text, intent, resolver)
-        tier: Matcher = "embedding" if language in EMBEDDING_LANGUAGES else "ngram"
         if tier == "ngram" and "product" in slots and "style" not in slots:
             del slots["product"]  # Chinese left over from the n-gram tier is question words
-        return IntentMatch(intent, slots, score, tier, language,
-                           alternatives=ranking.scores[:3])
+        return slots
 
-    def similarity(
-        self, words: str, language: str, resolver: Resolver
-    ) -> tuple[Ranking, float, str]:
-        """The similarity tier's ranking, the threshold it must pass, and the text it read."""
+    def similarity(self, words: str, language: str, resolver: Resolver) -> Reading:
+        """What the similarity tier reads in a question (see :class:`Reading`)."""
         index = resolver.index
+        codes: list[str] = []
 
         def kind_of(token: str) -> str | None:
             if token.isdigit():
                 return None
             if order_reference(token, index):
-                return "order"
-            found = index.any_code(token)
-            return next(iter(found)) if found else example_code_kind(token)
+                kind: str | None = "order"
+            else:
+                found = index.any_code(token)
+                kind = next(iter(found)) if found else example_code_kind(token)
+            if kind is not None:
+                codes.append(CODE_WORDS.get(kind, kind))
+            return kind
 
         text = self._prepare(words, language, kind_of)
-        if language in EMBEDDING_LANGUAGES:
-            known = index.name_words
-            text = self.speller.correct(text, known=known)
-            return self.embeddings.rank(text), self.settings.similarity_threshold, text
-        threshold = self.data[language].similarity_threshold
-        return self.lexical.rank(text), threshold if threshold is not None else 1.01, text
+        tier: Matcher = "embedding" if language in EMBEDDING_LANGUAGES else "ngram"
+        if tier == "embedding":
+            text = self.speller.correct(text, known=index.name_words)
+            vector = self.embeddings.embed(text)
+            ranking = self.embeddings.rank(text, vector=vector)
+            threshold = self.settings.similarity_threshold
+            outside = self.scope["en"].probability(text, vector)
+        else:
+            ranking = self.lexical.rank(text)
+            found = self.data[language].similarity_threshold
+            threshold = found if found is not None else 1.01
+            outside = self.scope[language].probability(text)
+        names = _proper_words(index) - self._general_words
+        cues = tuple(domain_cues(text, language, codes, names))
+        return Reading(ranking, threshold, text, tier, outside, cues)
+
+    def out_of_scope(self, reading: Reading, *, answerable: bool) -> bool:
+        """Whether the similarity tier's question is a general one the chat refuses.
+
+        A question the tier would answer needs the stricter bar; one it would not answer anyway
+        (below the threshold, or closest to the out_of_scope group) is only told apart from a
+        warehouse question that was unclear, which the lower bar does.
+        """
+        if reading.cues:
+            return False
+        bars = self.settings.scope_thresholds if answerable else \
+            self.settings.scope_unanswered_thresholds
+        bar = bars.get("ngram" if reading.tier == "ngram" else "embedding", 1.0)
+        return reading.out_of_scope >= bar
+
+    def _scope_models(self, examples: dict[str, dict[str, list[str]]]) -> dict[str, ScopeModel]:
+        """Per language, the out-of-scope model over its similarity tier's vectors: every loaded
+        intent's examples are in scope, the out_of_scope group and the general questions of
+        ``examples.scope.yaml`` are not."""
+        def general(language: str) -> list[str]:
+            return [self._prepare(s, language, example_code_kind)
+                    for sentences in load_negatives(language).values() for s in sentences]
+
+        def english() -> tuple[Any, Any]:
+            matrix, labels = self.embeddings.examples()
+            inside = [n for n, label in enumerate(labels) if label not in NOT_ANSWERS]
+            refused = [n for n, label in enumerate(labels) if label == "out_of_scope"]
+            return matrix[inside], np.vstack([matrix[refused], self.encoder.encode(general("en"))])
+
+        models = {"en": ScopeModel(english, lambda text: self.embeddings.embed(text))}
+        for language in LANGUAGES:
+            if language in EMBEDDING_LANGUAGES:
+                continue
+            mine = examples[language]
+            models[language] = ScopeModel.ngrams(
+                [s for intent, ss in mine.items() if intent not in NOT_ANSWERS for s in ss],
+                [*mine.get("out_of_scope", ()), *general(language)])
+        return models
+
+    def _rival(self, reading: Reading) -> str | None:
+        """The runner-up intent when it is too close to the best one to guess between them."""
+        real = [(i, s) for i, s in reading.ranking.scores if i not in NOT_ANSWERS][:2]
+        if len(real) < 2 or real[0][0] != reading.ranking.best[0]:
+            return None
+        (best, top), (other, second) = real
+        pair = frozenset({best, other}) in self.confusable
+        margin = self.settings.confusable_margin if pair else self.settings.ambiguity_margin
+        return other if top - second < margin else None
+
+    def _ask_back(
+        self, ctx: HandlerContext, text: str, resolver: Resolver, intents: tuple[str, ...]
+    ) -> AmbiguousError:
+        """Did you mean A or B? Each choice has a question that picks it (what the user clicks)."""
+        choices = []
+        for intent in intents:
+            label = ctx.phrases.get(f"choice.{intent}.label") or \
+                self.data[ctx.language].descriptions.get(intent, intent)
+            choices.append({"intent": intent, "label": label, "text": self._choice_text(
+                ctx, intent, extract_slots(text, intent, resolver))})
+        labels = [c["label"] for c in choices]
+        return AmbiguousError(
+            ctx.say("error.ambiguous", first=labels[0], second=ctx.join(labels[1:])),
+            choices=choices, data=[dict(c) for c in choices])
+
+    def _choice_text(self, ctx: HandlerContext, intent: str, slots: dict[str, str]) -> str:
+        """A question that names ``intent`` unambiguously, with the code the user gave when
+        the intent takes that kind of code (``choice.<intent>.<kind>``)."""
+        for kind in _CHOICE_CODES:
+            if kind in slots and f"choice.{intent}.{kind}" in ctx.phrases:
+                return ctx.say(f"choice.{intent}.{kind}", code=slots[kind])
+        if f"choice.{intent}" in ctx.phrases:
+            return ctx.say(f"choice.{intent}")
+        return self.data[ctx.language].descriptions.get(intent, intent)
 
     @staticmethod
     def _prepare(text: str, language: str, kind_of: Callable[[str], str | None]) -> str:
@@ -362,6 +502,13 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
+
+
+def _proper_words(index: CatalogueIndex) -> frozenset[str]:
+    """Words of the names of people and suppliers, and of categories."""
+    names = [*index.people, *index.suppliers, *index.supplier_names.values(),
+             *index.vocab.categories]
+    return frozenset(w for name in names for w in str(name).lower().split())
 
 
 def _says(cue: str, words: str) -> bool:

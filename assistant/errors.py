@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousError",
     "AssistantError",
     "ChatError",
     "EntityNotFoundError",
@@ -11,6 +12,7 @@ __all__ = [
     "MissingSlotError",
     "NoContextError",
     "NotUnderstoodError",
+    "OutOfScopeError",
     "AudioFormatError",
     "EnrolmentError",
     "EnrolmentUnsupportedError",
@@ -95,6 +97,30 @@ class NotUnderstoodError(ChatError):
     """No intent matched well enough; the assistant says so instead of guessing."""
 
     code = "not-understood"
+
+
+class OutOfScopeError(ChatError):
+    """A general-assistant question (weather, markets, small talk...) the warehouse chat does
+    not answer; the message says what it can do instead."""
+
+    code = "out-of-scope"
+
+
+class AmbiguousError(ChatError):
+    """Two intents are about as likely: the chat asks back instead of guessing.
+
+    ``choices`` are the options, each ``{"intent", "label", "text"}``: ``text`` is a question
+    that picks that intent unambiguously (what the user clicks).
+    """
+
+    code = "ambiguous"
+
+    def __init__(
+        self, message: str, *, choices: list[dict[str, str]],
+        data: list[dict[str, object]] | None = None,
+    ) -> None:
+        super().__init__(message, data=data)
+        self.choices = choices
 
 
 class ForbiddenError(ChatError):

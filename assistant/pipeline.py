@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.errors import AssistantError, ChatError
+from assistant.errors import AmbiguousError, AssistantError, ChatError
 from assistant.handlers.base import Answer
 from assistant.intents.matcher import IntentMatch
 from core import CoreError
@@ -82,6 +82,8 @@ class Pipeline:
             run.emit("response-start")
             run.answer = self.respond(run.match, answer)
             run.emit("response-end", text=run.answer.text)
+        except AmbiguousError as exc:  # the answer asks back: it carries the choices
+            self._fail(run, exc.code, exc.message, exc.data, choices=exc.choices)
         except ChatError as exc:
             self._fail(run, exc.code, exc.message, exc.data)
         except AssistantError as exc:
@@ -96,7 +98,10 @@ class Pipeline:
         return run
 
     @staticmethod
-    def _fail(run: PipelineRun, code: str, message: str, data: list[dict[str, Any]]) -> None:
+    def _fail(
+        run: PipelineRun, code: str, message: str, data: list[dict[str, Any]], *,
+        choices: list[dict[str, str]] | None = None,
+    ) -> None:
         run.error = code
-        run.answer = Answer(message, list(data))
+        run.answer = Answer(message, list(data), choices=list(choices or []))
         run.emit("error", code=code, message=message)

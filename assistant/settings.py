@@ -199,6 +199,38 @@ class AssistantSettings(BaseSettings):
         description="Weight of the classifier's probability in an intent's score (see "
         "similarity_threshold); 0 scores by similarity alone (then a threshold near 0.45).",
     )
+    scope_thresholds: dict[Literal["embedding", "ngram"], float] = Field(
+        default={"embedding": 0.5, "ngram": 0.5},
+        description="Per similarity tier, the out-of-scope model's probability (see "
+        "assistant/intents/scope.py) at or above which a question is refused as a "
+        "general-assistant question (error out-of-scope; the answer says what the chat can do). "
+        "Template matches and questions naming a code are never refused. Calibrated on "
+        "bench/data/assistant_scope_dev.yaml and the in-scope questions of the chat's dev set "
+        "(bench/assistant_scope.py).",
+    )
+    scope_unanswered_thresholds: dict[Literal["embedding", "ngram"], float] = Field(
+        default={"embedding": 0.25, "ngram": 0.25},
+        description="The same bar for a question the similarity tier would not answer anyway "
+        "(below its threshold, or closest to the out_of_scope examples): at or above it the "
+        "chat says what it can do (out-of-scope), below it that it did not understand and "
+        "which intents came closest (a warehouse question that was unclear).",
+    )
+    ambiguity_margin: float = Field(
+        default=0.03,
+        ge=0.0,
+        le=1.0,
+        description="When the similarity tier's two best intents score within this of each "
+        "other, the chat asks back which one was meant (error ambiguous, with choices) "
+        "instead of guessing. 0 never asks back.",
+    )
+    confusable_margin: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="The same margin for known confusable pairs (who picked a piece or its "
+        "history; where a lot is or where a recall sends it; best or slow sellers), listed in "
+        "examples.scope.yaml; wider, because those pairs are where a silent guess goes wrong.",
+    )
     embedding_threads: int = Field(
         default=1,
         ge=0,

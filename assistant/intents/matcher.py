@@ -153,10 +153,19 @@ class EmbeddingMatcher:
                 self._matrix = matrix
             return self._matrix
 
-    def rank(self, text: str, *, top: int = 2) -> Ranking:
-        """Each intent's score (see the class), best first."""
+    def examples(self) -> tuple[Matrix, tuple[str, ...]]:
+        """The example vectors (one row per example) and each row's intent."""
+        return self._vectors(), tuple(self.labels)
+
+    def embed(self, text: str) -> Matrix:
+        """The question's vector (one row), as :meth:`rank` reads it."""
+        return self.encoder.encode([text])
+
+    def rank(self, text: str, *, top: int = 2, vector: Matrix | None = None) -> Ranking:
+        """Each intent's score (see the class), best first; ``vector`` is ``embed(text)`` when
+        the caller has it already."""
         matrix = self._vectors()
-        vector = self.encoder.encode([text])
+        vector = self.encoder.encode([text]) if vector is None else vector
         sims = matrix @ vector[0]
         labels = np.asarray(self.labels)
         extra: dict[str, float] = {}
