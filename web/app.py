@@ -83,13 +83,15 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     from web.api import ws_voice, ws_voice_enrol
     from web.api.live import live_router
 
+    # Sales channels' signed webhooks (no user token) first: routes are matched one after
+    # another, and walking every router before it cost a webhook ~1 ms of its few.
+    app.include_router(api_channels.router)
     observability.mount(app, services)  # /api/health, /api/ready, /metrics
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     app.include_router(tickets.router)
     app.include_router(twin_live.router)
     app.include_router(live_router)
-    app.include_router(api_channels.router)  # sales channels' signed webhooks: no user token
     if installed("assistant"):  # chat and voice picking: facet[assistant]
         app.include_router(ws_voice.router)
         app.include_router(ws_voice_enrol.router)

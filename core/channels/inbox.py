@@ -21,9 +21,11 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import service as audit
@@ -39,12 +41,14 @@ from core.channels.service import get_channel, sku_codes_for_external
 from core.clock import as_utc, now
 from core.db import Database
 from core.errors import CoreError, InsufficientStockError, NotFoundError, ValidationFailed
-from core.orders import allocate_order, cancel_order, create_order
+from core.events import savepoint
+from core.orders import cancel_order, create_order
+from core.orders.allocation import allocate_locked
 from core.orders.models import OrderStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn
-from core.orm import insert_for
 from core.people.security import Actor
 from core.people.service import SYSTEM_USERNAME, system_actor
+from core.prepared import Prepared, driver_dialect
 
 __all__ = [
     "BACKOFF_CAP_S",
@@ -130,14 +134,34 @@ def message_read(msg: ChannelMessage, channel: str) -> ChannelMessageRead:
 # -- receive ----------------------------------------------------------------------------------
 
 
-# Stamps the channel's last message and names its id in one statement (every webhook).
-_STAMP = (
-    update(Channel)
-    .where(Channel.code == bindparam("b_code"))
+# Run on every webhook: prepared once, executed on the raw cursor (see core.prepared). Neither
+# touches an ORM object: the channel and the message are read afresh where they are used.
+# Stamps the channel's last message and names its id in one statement.
+_STAMP = Prepared(
+    update(Channel.__table__)
+    .where(Channel.__table__.c.code == bindparam("b_code"))
     .values(last_message_at=bindparam("b_at"))
-    .returning(Channel.id)
-    .execution_options(synchronize_session=False)
+    .returning(Channel.__table__.c.id)
 )
+_MESSAGE_COLUMNS = ("channel_id", "message_key", "kind", "external_order_id", "payload", "raw",
+                    "occurred_at", "received_at", "status", "attempts")  # fmt: skip
+
+
+def _insert_message(insert: Any) -> Prepared[Any]:
+    """Store one message unless its key is stored already (then no row comes back)."""
+    table = ChannelMessage.__table__
+    return Prepared(
+        insert(table)
+        .values({name: bindparam(name) for name in _MESSAGE_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["channel_id", "message_key"])
+        .returning(table.c.id)
+    )
+
+
+_INSERT = {
+    "sqlite": _insert_message(sqlite.insert),
+    "postgresql": _insert_message(postgresql.insert),
+}
 
 
 def receive(
@@ -149,9 +173,11 @@ def receive(
     NotFoundError ``unknown-channel`` when no channel has the code.
     """
     at, out = now(), []
-    channel_id = session.scalar(_STAMP, {"b_code": channel, "b_at": at})
-    if channel_id is None:
+    stamped = _STAMP.first(session, {"b_code": channel, "b_at": at})
+    if stamped is None:
         raise NotFoundError(f"No sales channel with code '{channel}'.", code="unknown-channel")
+    channel_id: int = stamped[0]
+    insert = _INSERT[driver_dialect(session).name]
     # Insert first (a new message is the common case); a key already stored inserts nothing.
     stored: dict[str, tuple[int, dict[str, object]]] = {}
     body_kept = False
@@ -160,7 +186,7 @@ def receive(
         if m.message_key not in stored:
             # The body once per delivery (on its first new message), not once per message:
             # a delivery of 100 messages would otherwise store its body 100 times.
-            new_id = _insert(session, channel_id, m, payload, "" if body_kept else raw, at)
+            new_id = _insert(insert, session, channel_id, m, payload, "" if body_kept else raw, at)
             if new_id is not None:
                 body_kept = True
                 stored[m.message_key] = (new_id, payload)
@@ -179,6 +205,7 @@ def receive(
 
 
 def _insert(
+    insert: Prepared[Any],
     session: Session,
     channel_id: int,
     m: ChannelOrderMessage,
@@ -186,25 +213,22 @@ def _insert(
     raw: str,
     at: datetime,
 ) -> int | None:
-    inserted = session.execute(
-        insert_for(session)(ChannelMessage)
-        .values(
-            channel_id=channel_id,
-            message_key=m.message_key,
-            kind=str(m.kind),
-            external_order_id=m.external_order_id,
-            payload=payload,
-            raw=raw,
-            occurred_at=m.occurred_at,
-            received_at=at,
-            status=MessageStatus.PENDING,
-            attempts=0,
-        )
-        .on_conflict_do_nothing(index_elements=["channel_id", "message_key"])
-        .returning(ChannelMessage.id)
+    row = insert.first(
+        session,
+        {
+            "channel_id": channel_id,
+            "message_key": m.message_key,
+            "kind": str(m.kind),
+            "external_order_id": m.external_order_id,
+            "payload": payload,
+            "raw": raw,
+            "occurred_at": m.occurred_at,
+            "received_at": at,
+            "status": str(MessageStatus.PENDING),
+            "attempts": 0,
+        },
     )
-    new_id: int | None = inserted.scalar()
-    return new_id
+    return None if row is None else int(row[0])
 
 
 def _stored(session: Session, channel_id: int, key: str) -> tuple[int, dict[str, object]]:
@@ -409,8 +433,10 @@ def _create(ctx: _Ctx) -> tuple[str, SalesOrder]:
         cancel_order(ctx.session, actor=ctx.actor, order_id=order.id)
         return "created-cancelled", order
     try:
-        with ctx.session.begin_nested():  # a refusal part-way leaves nothing half-reserved
-            complete = allocate_order(ctx.session, actor=ctx.actor, order_id=order.id).complete
+        with savepoint(ctx.session):  # a refusal part-way leaves nothing half-reserved
+            # The order was created by this transaction: no one else can see it, let alone
+            # change it, so it is not read again.
+            complete = allocate_locked(ctx.session, actor=ctx.actor, order=order).complete
     except InsufficientStockError:
         complete = False
     if complete:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Select, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import service as audit
@@ -26,7 +26,14 @@ from core.orders.picking import finish_pick_lists
 from core.orders.service import lock_order, release_reservations
 from core.people.security import Actor
 
-__all__ = ["ALLOCATABLE_KINDS", "Allocation", "AllocatedLine", "allocate_order", "cancel_order"]
+__all__ = [
+    "ALLOCATABLE_KINDS",
+    "Allocation",
+    "AllocatedLine",
+    "allocate_locked",
+    "allocate_order",
+    "cancel_order",
+]
 
 ALLOCATABLE_KINDS = (Kind.PICK_FACE, Kind.RESERVE, Kind.VAULT)
 ALLOCATABLE_STATUSES = frozenset(
@@ -64,13 +71,13 @@ class Allocation:
         return all(al.missing == 0 for al in self.lines)
 
 
-def _candidates(session: Session, line: OrderLine) -> list[tuple[int, int, int]]:
+def _candidates_stmt(*, lock: bool, lot: bool) -> Select[int, int, int]:
     stmt = (
         select(Balance.location_id, Balance.lot_id, Balance.on_hand - Balance.reserved)
         .join(Location, Location.id == Balance.location_id)
         .join(Lot, Lot.id == Balance.lot_id)
         .where(
-            Balance.sku_id == line.sku_id,
+            Balance.sku_id == bindparam("sku_id"),
             Balance.on_hand > Balance.reserved,
             Location.kind.in_([str(k) for k in ALLOCATABLE_KINDS]),
             Location.tier == Tier.BIN,
@@ -78,11 +85,27 @@ def _candidates(session: Session, line: OrderLine) -> list[tuple[int, int, int]]
             Lot.status == LotStatus.APPROVED,
         )
         .order_by(Lot.purchase_date, Lot.received_at, Lot.id, _KIND_RANK, Location.code)
-        .with_for_update(of=Balance)
     )
-    if line.lot_id is not None:
-        stmt = stmt.where(Balance.lot_id == line.lot_id)
-    return [(loc, lot, int(free)) for loc, lot, free in session.execute(stmt)]
+    if lock:
+        stmt = stmt.with_for_update(of=Balance)
+    if lot:
+        stmt = stmt.where(Balance.lot_id == bindparam("lot_id"))
+    return stmt
+
+
+# Built once per (locked, lot named): allocation runs one on every order line.
+_CANDIDATES = {
+    (lock, lot): _candidates_stmt(lock=lock, lot=lot) for lock in (True, False)
+    for lot in (True, False)
+}  # fmt: skip
+
+
+def _candidates(
+    session: Session, line: OrderLine, *, lock: bool = True
+) -> list[tuple[int, int, int]]:
+    stmt = _CANDIDATES[lock, line.lot_id is not None]
+    rows = session.execute(stmt, {"sku_id": line.sku_id, "lot_id": line.lot_id})
+    return [(loc, lot, int(free)) for loc, lot, free in rows]
 
 
 def _reserve_line(session: Session, line: OrderLine) -> AllocatedLine:
@@ -111,7 +134,13 @@ def allocate_order(session: Session, *, actor: Actor, order_id: int) -> Allocati
 
     InsufficientStockError when nothing at all could be reserved for the order.
     """
-    order = lock_order(session, order_id=order_id)
+    return allocate_locked(session, actor=actor, order=lock_order(session, order_id=order_id))
+
+
+def allocate_locked(session: Session, *, actor: Actor, order: SalesOrder) -> Allocation:
+    """:func:`allocate_order` for an order this transaction already holds: row-locked by
+    :func:`~core.orders.service.lock_order`, or created by it (as a channel's new order is),
+    with its lines loaded. Nothing is read again."""
     if order.status not in ALLOCATABLE_STATUSES:
         raise ConflictError(f"Order {order.id} is {order.status}; it cannot be allocated.",
                             code="order-not-allocatable")
@@ -125,8 +154,7 @@ def allocate_order(session: Session, *, actor: Actor, order_id: int) -> Allocati
             f"Order {order.external_id}: no free stock of any line in pickable bins."
         )
     order.status = OrderStatus.ALLOCATED if allocation.complete else OrderStatus.PARTIALLY_ALLOCATED
-    session.flush()
-    audit.record(
+    audit.record(  # flushes first: the reservations, lines and status go in together
         session, actor=actor.username, action="order.allocate",
         entity=f"{order.channel}:{order.external_id}",
         detail={"order_id": order.id, "status": order.status, "reserved": [

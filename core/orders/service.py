@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +30,24 @@ __all__ = [
     "release_reservations",
 ]
 
+# Built once: taking an order runs these on every channel message (a statement built per call
+# costs more in SQLAlchemy than SQLite spends running it).
+_SKU_IDS = select(Sku.code, Sku.id).where(Sku.code.in_(bindparam("codes", expanding=True)))
+_LOT_IDS = select(Lot.code, Lot.id).where(Lot.code.in_(bindparam("codes", expanding=True)))
+_FIND = (
+    select(SalesOrder)
+    .where(SalesOrder.channel == bindparam("channel"),
+           SalesOrder.external_id == bindparam("external_id"))
+    .options(selectinload(SalesOrder.lines))
+)
+# The order row-locked (PostgreSQL) and read again with its lines, in two statements.
+_LOCK = (
+    select(SalesOrder)
+    .where(SalesOrder.id == bindparam("order_id"))
+    .options(selectinload(SalesOrder.lines))
+    .with_for_update(of=SalesOrder)
+    .execution_options(populate_existing=True)
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +61,10 @@ class _Line:
 def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line]:
     sku_codes = {ln.sku for ln in lines}
     lot_codes = {ln.lot.strip().upper() for ln in lines if ln.lot}
-    skus = pairs(session, select(Sku.code, Sku.id).where(Sku.code.in_(sku_codes)))
-    lots = pairs(session, select(Lot.code, Lot.id).where(Lot.code.in_(lot_codes)))
+    skus: dict[str, int] = dict(session.execute(_SKU_IDS, {"codes": sorted(sku_codes)}).all())
+    lots: dict[str, int] = (
+        dict(session.execute(_LOT_IDS, {"codes": sorted(lot_codes)}).all()) if lot_codes else {}
+    )
     if missing := sorted(sku_codes - set(skus)):
         raise NotFoundError(f"No SKU with code '{missing[0]}'.", code="unknown-sku")
     if missing := sorted(lot_codes - set(lots)):
@@ -57,11 +77,7 @@ def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line
 
 
 def _find(session: Session, channel: str, external_id: str) -> SalesOrder | None:
-    return session.scalar(
-        select(SalesOrder)
-        .where(SalesOrder.channel == channel, SalesOrder.external_id == external_id)
-        .options(selectinload(SalesOrder.lines))
-    )
+    return session.scalar(_FIND, {"channel": channel, "external_id": external_id})
 
 
 def _same_or_conflict(order: SalesOrder, lines: list[_Line]) -> SalesOrder:
@@ -86,10 +102,15 @@ def create_order(
     lines = _resolve_lines(session, data.lines)
     if (existing := _find(session, data.channel, data.external_id)) is not None:
         return _same_or_conflict(existing, lines), False
+    # The lines go in with the order (one flush, and its lines collection is complete
+    # without reading it back).
     order = SalesOrder(
         channel=data.channel, external_id=data.external_id, customer_name=data.customer_name,
         customer_ref=data.customer_ref, removal_strategy=data.removal_strategy,
         due_at=data.due_at, status=OrderStatus.OPEN,
+        lines=[OrderLine(line_no=no, sku_id=ln.sku_id, lot_id=ln.lot_id, quantity=ln.quantity,
+                         unit_price=ln.unit_price)
+               for no, ln in enumerate(lines, start=1)],
     )
     try:
         # A savepoint, so a concurrent twin of this request that committed first is read back.
@@ -100,13 +121,6 @@ def create_order(
         if (existing := _find(session, data.channel, data.external_id)) is None:
             raise
         return _same_or_conflict(existing, lines), False
-    session.add_all(
-        OrderLine(order_id=order.id, line_no=no, sku_id=ln.sku_id, lot_id=ln.lot_id,
-                  quantity=ln.quantity, unit_price=ln.unit_price)
-        for no, ln in enumerate(lines, start=1)
-    )
-    session.flush()
-    session.refresh(order, ["lines"])
     audit.record(session, actor=actor.username, action="order.create",
                  entity=f"{order.channel}:{order.external_id}",
                  detail={"order_id": order.id, "lines": data.model_dump(mode="json")["lines"]})
@@ -127,13 +141,9 @@ def get_order(session: Session, *, order_id: int) -> SalesOrder:
 
 def lock_order(session: Session, *, order_id: int) -> SalesOrder:
     """The order, row-locked until commit on PostgreSQL (SQLite writers are serialised)."""
-    order = session.scalar(
-        select(SalesOrder).where(SalesOrder.id == order_id)
-        .with_for_update().execution_options(populate_existing=True)
-    )
+    order = session.scalar(_LOCK, {"order_id": order_id})
     if order is None:
         raise NotFoundError(f"No order with id {order_id}.", code="unknown-order")
-    session.refresh(order, ["lines"])
     return order
 
 
