@@ -127,3 +127,24 @@ def test_cameras_travel_with_the_layout_data() -> None:
     data["cameras"][0]["zoom"] = 2
     with pytest.raises(CameraError, match="unknown keys"):
         layout_from_dict(data)
+
+
+def test_a_layout_what_if_reports_coverage_beside_walking() -> None:
+    from twin.orders import OrderStream, make_catalogue
+    from twin.scenarios import compare_scenarios, make_scenario
+    from twin.simulation import SimConfig
+
+    layout = generate_layout(aisles=3, bays=5, levels=1)
+    cams = [Camera(f"c{a.id}", a.x, 0.5, 90, 60, 12) for a in layout.aisles]
+    before = with_cameras(layout, cams)
+    after = move_camera(before, "cA02", direction=270)  # turned away: aisle A02 goes blind
+    catalogue = make_catalogue(10)
+    result = compare_scenarios(
+        make_scenario("A", before, catalogue), make_scenario("B", after, catalogue),
+        SimConfig(pickers=1, shift_hours=1.0), OrderStream(catalogue, n_orders=10),
+        seed=1, replications=2,
+    ).to_dict()
+    assert result["delta"]["distance_per_order"]["mean"] == 0  # same racks, same walking
+    assert result["coverage"]["a"]["blind_bins"] == 0
+    assert result["coverage"]["b"]["blind_bins"] == 10
+    assert {c[:3] for c in result["coverage"]["delta"]["newly_blind"]} == {"A02"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,28 @@ def test_vault_windows_refuse_picks_when_the_vault_is_shut() -> None:
     for bad in ({"min_people": 0}, {"windows": ((time(9), time(9)),)}):
         with pytest.raises(VaultRuleError):
             VaultRules(**bad)
+
+
+def test_the_route_api_applies_the_vault_rules() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from twin.layout import layout_to_dict
+    from web.api.twin import router
+
+    api = FastAPI()
+    api.include_router(router)
+    client = TestClient(api)
+    layout = generate_layout(aisles=6, bays=6, levels=1, vault_aisles=2)
+    picks = ["A05-R06-1", "A06-L01-1", "A04-R06-1", "A06-L04-1", "A03-L01-1", "A05-R02-1"]
+    body: dict[str, Any] = {"layout": layout_to_dict(layout), "picks": picks,
+            "vault": {"windows": [["08:00", "18:00"]], "at": "2026-03-02T09:30:00"}}
+    res = client.post("/api/twin/route", json=body)
+    assert res.status_code == 200, res.text
+    vault = res.json()["vault"]
+    assert vault["entries"] == 1 and vault["escort_required"] and vault["rule"] == "two-person"
+    body["vault"]["at"] = "2026-03-02T19:00:00"
+    res = client.post("/api/twin/route", json=body)
+    assert res.status_code == 422 and res.json()["error"]["code"] == "vault-window-closed"
+    body["vault"] = {"windows": [["09:00", "09:00"]], "at": "2026-03-02T09:00:00"}
+    assert client.post("/api/twin/route", json=body).json()["error"]["code"] == "vault-rule"

@@ -13,7 +13,7 @@ application's database; a router mounted without one refuses them (``history-una
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -33,7 +33,7 @@ from twin.orders import (
     make_catalogue,
     orders_from_data,
 )
-from twin.routing import METHODS, route
+from twin.routing import METHODS, VaultRules, route, route_vault_once
 from twin.scenarios import Scenario, compare_scenarios, make_scenario
 from twin.simulation import SimConfig
 from twin.sources import pick_records, slotting_today
@@ -93,12 +93,38 @@ class LayoutChoice(BaseModel):
         return named_layout(str(self.layout_name))
 
 
+class VaultIn(BaseModel):
+    """Vault rules for a route: the vault visited once, its escort rule and opening windows."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_people: int = Field(2, ge=1, le=10, description="People a vault pick needs (escort).")
+    windows: list[tuple[time, time]] = Field(
+        default_factory=list, max_length=24,
+        description="Opening windows [start, end] in site-local time; empty: always open.")
+    at: datetime | None = Field(None, description="Site-local moment of picking (for windows).")
+
+    def rules(self) -> VaultRules:
+        """The twin's rules (raises :class:`twin.errors.VaultRuleError`)."""
+        return VaultRules(self.min_people, tuple(self.windows))
+
+
 class RouteRequest(LayoutChoice):
-    """A pick list to route through a layout."""
+    """A pick list to route through a layout; with ``vault``, entering the vault once."""
 
     picks: list[Lookup] = Field(..., max_length=5000, description="Location codes to visit.")
     method: Text = Field("optimal", max_length=32,
                          description=f"One of {METHODS} (or 'traversal').")
+    vault: VaultIn | None = Field(None, description="Apply the vault rules to the route.")
+
+
+class VaultOut(BaseModel):
+    """The vault rule that applies to the list, and how often the route enters the vault."""
+
+    vault_codes: list[str]
+    escort_required: bool
+    min_people: int
+    rule: str
+    entries: int
 
 
 class RouteResponse(BaseModel):
@@ -109,6 +135,7 @@ class RouteResponse(BaseModel):
     order: list[str]
     path: list[tuple[float, float]]
     exact: bool
+    vault: VaultOut | None = None
 
 
 class ScenarioIn(LayoutChoice):
@@ -219,8 +246,13 @@ def warehouse(connection: HTTPConnection) -> Any:
     responses={400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
 )
 def post_route(request: RouteRequest) -> Any:
-    """Route a pick list: method, length, visiting order and walked path."""
+    """Route a pick list: method, length, visiting order and walked path; with ``vault``, the
+    vault picks in one visit, the escort rule that applies, and refused when the vault is shut
+    (``vault-window-closed``)."""
     try:
+        if request.vault is not None:
+            return route_vault_once(request.resolve(), request.picks, request.method,
+                                    rules=request.vault.rules(), at=request.vault.at).to_dict()
         return route(request.resolve(), request.picks, request.method).to_dict()
     except TwinError as exc:
         return error_response(exc)
