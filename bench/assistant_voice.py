@@ -62,6 +62,7 @@ from assistant.voice.listener import Listener
 
 PACK = load_language("en")
 DIGITS = corpus.DIGIT_WORDS
+CHECK_DIGITS = 2  # a slot's check digits (4 digits: an operator id, at sign-on)
 SNRS = {"quiet": 30.0, "10db": 10.0}
 ENROL_INDICES = range(5)  # recordings 0-4 of each digit enrol; 5-49 test
 # (what is said, what the state expects, what the state knows)
@@ -112,8 +113,11 @@ def _value(text: str, expect: str) -> str | None:
 
 
 def _acting(trial: Trial) -> str | None:
-    """The answer that would act at once in the trial's state: the asked quantity (the
-    grammar's largest), or a yes."""
+    """The answer that would act at once in the trial's state: the expected check digits (the
+    slot's; they move the picker on to the quantity), the asked quantity (the grammar's
+    largest), or a yes."""
+    if trial.expect == "digits" and dict(trial.context).get("digits") == CHECK_DIGITS:
+        return trial.posts_if
     if trial.expect == "quantity":
         return f"quantity:{dict(trial.context)['most']}"
     return "yes:None" if trial.expect == "yes_no" else None
@@ -176,8 +180,12 @@ def espeak_trials(voices: Sequence[str], cases: Sequence[tuple[str, str, dict[st
             if snr is not None:
                 pcm = mix_noise(pcm, snr, kind="pinknoise", seed=seed + number)
             said = _value(text, expect) if in_grammar else None
-            posts = None if in_grammar else (f"quantity:{context['most']}" if expect == "quantity"
-                                             else "yes:None" if expect == "yes_no" else None)
+            check = expect == "digits" and context.get("digits") == CHECK_DIGITS
+            if in_grammar:  # at its slot, the check digits said are the expected ones
+                posts = said if check else None
+            else:
+                posts = (f"quantity:{context['most']}" if expect == "quantity"
+                         else "yes:None" if expect == "yes_no" else None)
             trials.append(Trial(pcm, 16000, expect, tuple(sorted(context.items())), said,
                                 posts, f"{voice}@{speed} {text!r}"))
     return trials
@@ -208,11 +216,14 @@ class Decoder:
         recognizer.close()
         first = finals[0] if finals else Transcript("", True)
         got = _value(first.text, trial.expect)
-        acts = got is not None and got == _acting(trial)
+        acting = got is not None and got == _acting(trial)
+        checks = acting and trial.expect == "digits"
         rejected = got is None or self.rule.rejects(first, confirming=trial.expect == "yes_no",
-                                                    acts=acts)
+                                                    acts=acting and not checks, checks=checks)
         seconds = len(trial.pcm) / (2 * trial.rate)
         return {"label": trial.label, "heard": first.text, "score": first.score,
+                "got": got, "said": trial.said, "posts_if": trial.posts_if,
+                "acting": _acting(trial),
                 "confidence": first.confidence,
                 "rejected": rejected, "right": not rejected and got == trial.said,
                 "posts": not rejected and got == trial.posts_if and got != trial.said,
@@ -391,6 +402,7 @@ def _session_at(decoder: Decoder, rate: int, turn: int) -> VoiceSession:
                            vad_from_settings(decoder.vad, rate), reject_below=decoder.rule.answer,
                            confirm_reject_below=decoder.rule.confirm,
                            posting_confidence=decoder.rule.posting,
+                           acting_reject_below=decoder.rule.acting,
                            hangover_ms=decoder.vad.hangover_ms, sample_rate=rate)
     session.start()
     for text in DIALOGUE[:turn]:
@@ -586,7 +598,8 @@ def main(argv: Sequence[str] | None = None) -> None:
            for rate, rows in rows_at.items()}
     result = {"engine": engine.name, "rejection": {"answers": rule.answer,
                                                    "confirmations": rule.confirm,
-                                                   "acting_confidence": rule.posting},
+                                                   "acting_confidence": rule.posting,
+                                                   "acting_score": rule.acting},
               "split": {"real_test_speakers": corpus.FSDD_TEST_SPEAKERS,
                         "real_dev_speakers": corpus.FSDD_DEV_SPEAKERS,
                         "espeak_test_voices": len(test_voices),

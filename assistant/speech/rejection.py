@@ -20,16 +20,24 @@ class Rejection:
     `posting`: the confidence (the engine's probability that this, and not another answer of
     the grammar, was said) an answer needs when it would act at once: a quantity equal to the
     one asked for posts the pick, so a doubtful one is asked again rather than posted.
+    `acting`: the fit score an answer that acts needs, and also the slot's expected check
+    digits (heard at the wrong slot, they would let the pick post there): stricter than
+    `answer`, as a wrong one costs a wrong posting and a re-prompt only a repeat. The
+    dialogue knows what would act, so this costs nothing on every other answer.
     """
 
     answer: float | None = None
     confirm: float | None = None
     posting: float | None = None
+    acting: float | None = None
 
     def rejects(self, final: Transcript, *, confirming: bool = False,
-                acts: bool = False) -> bool:
-        """True if `final` is re-prompted: it fits too badly, or it would act and is doubtful."""
-        limits = [v for v in (self.answer, self.confirm if confirming else None) if v is not None]
+                acts: bool = False, checks: bool = False) -> bool:
+        """True if `final` is re-prompted: it fits too badly, or it would act (`acts`: post
+        or confirm; `checks`: the expected check digits) and is doubtful."""
+        strict = self.acting if acts or checks else None
+        limits = [v for v in (self.answer, self.confirm if confirming else None, strict)
+                  if v is not None]
         if limits and final.score is not None and final.score < max(limits):
             return True
         return (acts and self.posting is not None and final.confidence is not None

@@ -153,6 +153,13 @@ class DialogueMachine:
             return _count(command) == self.line.quantity
         return self.state in CONFIRM_STATES and command.kind == "yes"
 
+    def checks_slot(self, command: Command) -> bool:
+        """True if `command` is the slot's check digits, which tell the dialogue the picker
+        stands at the right slot (the next answer, the quantity, posts there). Wrong check
+        digits are refused, never acted on, so only these need to be heard for sure."""
+        return (self.state is State.SLOT and bool(self.queue)
+                and _digits(command) == self.line.check_digits)
+
     @property
     def line(self) -> PickLine:
         """The line being picked."""

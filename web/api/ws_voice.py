@@ -81,7 +81,7 @@ def _open_session(voice: VoiceServices, sample_rate: int = 16000) -> VoiceSessio
     rule = rejection_thresholds(settings, engine.name)
     return VoiceSession(machine, recognizer, vad_from_settings(settings.vad, sample_rate),
                         reject_below=rule.answer, confirm_reject_below=rule.confirm,
-                        posting_confidence=rule.posting,
+                        posting_confidence=rule.posting, acting_reject_below=rule.acting,
                         hangover_ms=settings.vad.hangover_ms, sample_rate=sample_rate,
                         on_sign_on=_adapter(voice, engine, machine, sample_rate))
 

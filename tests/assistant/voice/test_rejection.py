@@ -6,6 +6,7 @@ import pytest
 
 from assistant.settings import AssistantSettings, VadSettings
 from assistant.speech import EnergyVad, FakeSpeechEngine, PocketSphinxEngine, encode_text
+from assistant.speech.base import Transcript
 from assistant.speech.factory import Rejection, rejection_thresholds
 from assistant.speech.fake import FakeRecognizer
 from assistant.voice import DialogueMachine, State, VoiceSession, load_language, vad_from_settings
@@ -118,6 +119,7 @@ def test_confirmation_rejection_is_on_by_default(monkeypatch: pytest.MonkeyPatch
     assert rejection_thresholds(AssistantSettings(), "pocketsphinx") == Rejection()
     monkeypatch.setenv("FACET_ASSISTANT_REJECTION_THRESHOLD", "-4.5")
     monkeypatch.setenv("FACET_ASSISTANT_POSTING_CONFIDENCE", "0")
+    monkeypatch.setenv("FACET_ASSISTANT_ACTING_REJECTION_THRESHOLD", "-100")
     assert rejection_thresholds(AssistantSettings(), "embedding") == Rejection(-4.5, None, None)
 
 
@@ -131,6 +133,31 @@ def test_a_doubtful_answer_that_would_post_is_asked_again() -> None:
     assert _say(session, "two") == ("not_understood", "pick")
     recognizer.confidence = 0.9
     assert _say(session, "two")[0] != "not_understood"
+
+
+def test_expected_check_digits_that_fit_badly_are_asked_again() -> None:
+    """The slot's own check digits move the pick on toward posting there: heard doubtfully
+    (a wrong slot's digits misheard as them), they are asked again; other digits are refused
+    as wrong check digits whatever their score."""
+    session, recognizer = _session(None)
+    session.rejection = Rejection(acting=-1.0)
+    for text in ("one two three four", "ready", "ready"):
+        _say(session, text)
+    recognizer.score = -2.0
+    assert _say(session, "four three")[0] == "wrong_check"  # refused, not re-prompted
+    assert _say(session, "four two") == ("not_understood", "slot")
+    assert session.machine.state is State.SLOT
+    recognizer.score = -0.5
+    assert _say(session, "four two") == ("pick",)
+
+
+def test_the_acting_score_applies_only_to_answers_that_act() -> None:
+    rule = Rejection(answer=-3.4, acting=-1.0)
+    doubtful = Transcript("two", True, confidence=0.99, score=-2.0)
+    assert not rule.rejects(doubtful)
+    assert rule.rejects(doubtful, acts=True) and rule.rejects(doubtful, checks=True)
+    assert rule.rejects(Transcript("two", True, score=-4.0))
+    assert rejection_thresholds(AssistantSettings(), "embedding").acting is not None
 
 
 CALIBRATED_THRESHOLD = -6.4  # bench/assistant_voice.py --calibrate (off by default)
