@@ -232,6 +232,11 @@ def view_polygon(camera: Camera, obstacles: Sequence[Polygon]) -> BaseGeometry:
     for obstacle in obstacles:
         if obstacle.contains(here):
             raise CameraError(f"camera {camera.name} stands inside a rack at {obstacle.bounds}")
+        if obstacle.exterior.distance(here) < 1e-6:  # mounted on the rack: a hair off its face
+            shrunk = obstacle.buffer(-1e-3, join_style="mitre")
+            if not isinstance(shrunk, Polygon) or shrunk.is_empty:
+                continue
+            obstacle = shrunk
         if obstacle.intersects(sector):
             shadows.append(_shadow(camera, obstacle))
     if not shadows:

@@ -98,6 +98,13 @@ def test_racks_block_the_line_of_sight() -> None:
     assert all(bare.contains(Point(faces[c])) for c in in_sector)
     assert not any(view_polygon(camera, rack_footprints(layout)).contains(Point(faces[c]))
                    for c in in_sector)
+    # A camera mounted on a rack's face sees nothing through it, and everything the other way.
+    rack = rack_footprints(layout)[0]
+    x0, y0, x1, _y1 = rack.bounds
+    into = Camera("on-rack", x1, y0 + 1, direction=180, fov=60, range=5)
+    away = Camera("on-rack", x1, y0 + 1, direction=0, fov=60, range=5)
+    assert view_polygon(into, [rack]).area < 1e-3
+    assert view_polygon(away, [rack]).area == pytest.approx(_sector(away).area)
 
 
 def test_bad_cameras_are_refused_with_a_code() -> None:
