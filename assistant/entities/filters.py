@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 
-__all__ = ["REPORT_FILTERS", "FilterScan", "only_fillers", "scan_filters"]
+__all__ = ["REPORT_FILTERS", "FilterScan", "find_location", "only_fillers", "scan_filters"]
 
 REPORT_FILTERS = frozenset({"period", "category", "metal", "purity", "supplier", "location"})
 
@@ -51,7 +51,8 @@ def _cut(text: str, match: re.Match[str]) -> str:
     return text[: match.start()] + " " + text[match.end():]
 
 
-def _location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+    """The location a phrase names ('the vault', 'aisle A', 'A01-02') and the text left."""
     for word in sorted(_KIND_WORDS, key=len, reverse=True):
         words = re.escape(word) if re.search(r"[\u3400-\u9fff]", word) else rf"\b{word}\b"
         if (match := re.search(words, text)) and (code := index.kind_prefix(_KIND_WORDS[word])):
@@ -83,7 +84,7 @@ def scan_filters(text: str, index: CatalogueIndex, wanted: Collection[str]) -> F
     scan = FilterScan()
     rest = _CJK_EDGE.sub(" ", text)
     if "location" in wanted:
-        code, rest = _location(rest, index)
+        code, rest = find_location(rest, index)
         if code is not None:
             scan.slots["location"] = code
     if "supplier" in wanted:

@@ -11,7 +11,7 @@ from datetime import datetime
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex, strip_fillers
 from assistant.entities.codes import NATO, normalise_text, spoken_to_code
-from assistant.entities.filters import REPORT_FILTERS, only_fillers, scan_filters
+from assistant.entities.filters import REPORT_FILTERS, find_location, only_fillers, scan_filters
 from assistant.entities.periods import parse_period, period_pattern
 from assistant.entities.products import ProductIndex, content_words
 
@@ -61,6 +61,7 @@ FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     **dict.fromkeys(REPORT_INTENTS, REPORT_FILTERS),
 }
 _PERIOD = re.compile(period_pattern())
+_CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _SPOKEN = "|".join(sorted([*map(re.escape, NATO), "zero", "oh", "one", "two", "three", "four",
                            "five", "six", "seven", "eight", "nine", "dash"], key=len, reverse=True))
 _CODE_SPANS = (
@@ -124,6 +125,9 @@ class Resolver:
             code = self.index.any_code(text)
             if code is None and (order := self.index.order(text)) and not order.isdigit():
                 code = {"order": order}
+            if code is None and slot == "code":  # 'what about the vault', '那A通道的呢'
+                place, rest = find_location(_CJK_EDGE.sub(" ", normalise_text(text)), self.index)
+                code = {"location": place} if place and only_fillers(rest) else None
             if code is not None or slot == "code":
                 return code
         return self.query(text)

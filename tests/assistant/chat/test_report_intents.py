@@ -128,3 +128,18 @@ def test_older_report_questions_link_to_their_report(
             set(reply["data"][0]) if reply["data"] else True
     rings = _ask(assistant, actors["manager"], "slow movers in rings")
     assert rings["report"]["filters"]["category"] == "ring"
+
+
+def test_a_follow_up_changes_a_reports_filter(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    first = _ask(assistant, actors["manager"], "what is our stock worth")
+    conversation = first["conversation_id"]
+    for text, slot, value in (("and in the vault?", "location", "V"),
+                              ("what about Valenza", "supplier", "VALENZA"),
+                              ("那戒指的呢", "category", "ring")):
+        reply = assistant.ask(text, actor=actors["manager"],
+                              conversation_id=conversation).as_dict()
+        assert reply["intent"] == "stock_value", (text, reply["answer"])
+        assert reply["slots"][slot].startswith(value)
+        assert reply["report"]["filters"][slot] == reply["slots"][slot]
