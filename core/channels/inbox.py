@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit import service as audit
 from core.channels.errors import (
@@ -353,6 +354,14 @@ _ORDER_MESSAGES = (
     .with_for_update(of=ChannelMessage)
     .execution_options(populate_existing=True)
 )
+# A message applied: prepared once, run on the raw cursor (see core.prepared).
+_DONE = Prepared(
+    update(ChannelMessage.__table__)
+    .where(ChannelMessage.__table__.c.id == bindparam("p_id"))
+    .values({name: bindparam(f"p_{name}") for name in ("status", "outcome", "processed_at",
+                                                        "order_id", "error_code", "last_error",
+                                                        "next_attempt_at")})
+)  # fmt: skip
 _ORDER = select(SalesOrder).where(
     SalesOrder.channel == bindparam("channel"), SalesOrder.external_id == bindparam("external_id")
 )
@@ -377,14 +386,19 @@ def apply_in(session: Session, message_id: int, actor: Actor) -> ChannelMessageR
     )
     outcome, order = _HANDLERS[MessageKind(msg.kind)](ctx)
     at = now()
-    msg.status, msg.outcome, msg.processed_at = MessageStatus.DONE, outcome, at
-    msg.order_id = order.id if order is not None else None
-    msg.error_code = msg.last_error = msg.next_attempt_at = None
     if order is not None:  # what waited for this order (a paid before its create) goes now
         for other in siblings:
             if other.status == MessageStatus.PENDING and other.id != msg.id:
                 other.next_attempt_at = at
     session.flush()
+    # The last write, so nothing after it can fail and leave the values given to ``msg`` as
+    # committed out of step with a rolled-back row.
+    done = {"status": str(MessageStatus.DONE), "outcome": outcome, "processed_at": at,
+            "order_id": order.id if order is not None else None, "error_code": None,
+            "last_error": None, "next_attempt_at": None}  # fmt: skip
+    _DONE.run(session, {"p_id": msg.id, **{f"p_{k}": v for k, v in done.items()}})
+    for name, value in done.items():  # what was written is what the row holds
+        set_committed_value(msg, name, value)
     return message_read(msg, channel.code)
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, bindparam, case, select, update
+from sqlalchemy import Select, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit import service as audit
+from core.clock import now
 from core.documents.models import DocKind, Document, DocumentLine, LineStatus
 from core.errors import ConflictError, InsufficientStockError
 from core.ledger.models import Balance
@@ -25,6 +27,7 @@ from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationS
 from core.orders.picking import finish_pick_lists
 from core.orders.service import lock_order, release_reservations
 from core.people.security import Actor
+from core.prepared import Prepared
 
 __all__ = [
     "ALLOCATABLE_KINDS",
@@ -100,6 +103,28 @@ _CANDIDATES = {
 }  # fmt: skip
 
 
+# What reserving writes besides the balance, prepared once and run on the raw cursor (see
+# core.prepared); the order and its lines in the session are given the written values as
+# their committed state, so they stay current and nothing waits to be flushed.
+_INSERT_RESERVATION = Prepared(
+    insert(Reservation.__table__).values(
+        {name: bindparam(name) for name in ("order_line_id", "sku_id", "location_id", "lot_id",
+                                            "quantity", "open_quantity", "status",
+                                            "created_at")}
+    )
+)  # fmt: skip
+_SET_LINE_RESERVED = Prepared(
+    update(OrderLine.__table__)
+    .where(OrderLine.__table__.c.id == bindparam("p_id"))
+    .values(reserved_quantity=bindparam("p_reserved"))
+)
+_SET_ORDER_STATUS = Prepared(
+    update(SalesOrder.__table__)
+    .where(SalesOrder.__table__.c.id == bindparam("p_id"))
+    .values(status=bindparam("p_status"))
+)
+
+
 def _candidates(
     session: Session, line: OrderLine, *, lock: bool = True
 ) -> list[tuple[int, int, int]]:
@@ -117,15 +142,19 @@ def _reserve_line(session: Session, line: OrderLine) -> AllocatedLine:
         take = min(free, need)
         change_reserved(session, sku_id=line.sku_id, location_id=location_id, lot_id=lot_id,
                         delta=take)
-        session.add(Reservation(
-            order_line_id=line.id, sku_id=line.sku_id, location_id=location_id, lot_id=lot_id,
-            quantity=take, open_quantity=take, status=ReservationStatus.OPEN,
-        ))
-        line.reserved_quantity += take
+        _INSERT_RESERVATION.run(session, {
+            "order_line_id": line.id, "sku_id": line.sku_id, "location_id": location_id,
+            "lot_id": lot_id, "quantity": take, "open_quantity": take,
+            "status": str(ReservationStatus.OPEN), "created_at": now(),
+        })  # fmt: skip
         result.reserved_now.append((location_id, lot_id, take))
         need -= take
         if need == 0:
             break
+    if result.reserved_now:
+        reserved = line.reserved_quantity + sum(qty for _, _, qty in result.reserved_now)
+        _SET_LINE_RESERVED.run(session, {"p_id": line.id, "p_reserved": reserved})
+        set_committed_value(line, "reserved_quantity", reserved)
     return result
 
 
@@ -146,15 +175,25 @@ def allocate_locked(session: Session, *, actor: Actor, order: SalesOrder) -> All
                             code="order-not-allocatable")
     # Lines in SKU order so that two orders lock balances in the same order (no deadlock).
     by_sku = sorted(order.lines, key=lambda ln: (ln.sku_id, ln.line_no))
-    results = {al.line.id: al for al in (_reserve_line(session, ln) for ln in by_sku)}
+    try:
+        results = {al.line.id: al for al in (_reserve_line(session, ln) for ln in by_sku)}
+    except BaseException:
+        # What was written goes with the caller's rollback; the values given to the lines as
+        # committed would not (a savepoint's rollback expires only what the ORM changed).
+        for obj in (order, *order.lines):
+            session.expire(obj)
+        raise
     allocation = Allocation(order, [results[ln.id] for ln in order.lines])
     held = sum(ln.reserved_quantity + ln.picked_quantity for ln in order.lines)
-    if held == 0:
+    if held == 0:  # nothing was reserved, so nothing was written
         raise InsufficientStockError(
             f"Order {order.external_id}: no free stock of any line in pickable bins."
         )
-    order.status = OrderStatus.ALLOCATED if allocation.complete else OrderStatus.PARTIALLY_ALLOCATED
-    audit.record(  # flushes first: the reservations, lines and status go in together
+    status = OrderStatus.ALLOCATED if allocation.complete else OrderStatus.PARTIALLY_ALLOCATED
+    if order.status != status:
+        _SET_ORDER_STATUS.run(session, {"p_id": order.id, "p_status": str(status)})
+        set_committed_value(order, "status", status)
+    audit.record(
         session, actor=actor.username, action="order.allocate",
         entity=f"{order.channel}:{order.external_id}",
         detail={"order_id": order.id, "status": order.status, "reserved": [

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from core.audit import service as audit
 from core.catalogue.models import Sku
+from core.clock import now
 from core.db import pairs
 from core.errors import ConflictError, NotFoundError
 from core.events import OrderCreated, record
@@ -19,6 +21,7 @@ from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn, OrderLineRead, OrderRead
 from core.people.security import Actor
+from core.prepared import Prepared, driver_dialect
 
 __all__ = [
     "create_order",
@@ -39,6 +42,36 @@ _FIND = (
     .where(SalesOrder.channel == bindparam("channel"),
            SalesOrder.external_id == bindparam("external_id"))
     .options(selectinload(SalesOrder.lines))
+)
+_ORDER_COLUMNS = ("channel", "external_id", "customer_name", "customer_ref", "status",
+                  "removal_strategy", "created_at", "due_at", "shipped_at", "paid_at",
+                  "refund_ref")  # fmt: skip
+_LINE_COLUMNS = ("order_id", "line_no", "sku_id", "lot_id", "quantity", "reserved_quantity",
+                 "picked_quantity", "shipped_quantity", "unit_price")  # fmt: skip
+
+
+def _insert_order(insert_: Any) -> Prepared[Any]:
+    """A new order's row, or no row when (channel, external_id) is taken (by a concurrent twin
+    of the request that committed first: PostgreSQL waits for it, then inserts nothing)."""
+    table = SalesOrder.__table__
+    return Prepared(
+        insert_(table)
+        .values({name: bindparam(name) for name in _ORDER_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(table.c.id)
+    )
+
+
+# Taking an order writes its rows with these, prepared once and run on the raw cursor (see
+# core.prepared): the ORM's unit of work cost more than the inserts themselves.
+_INSERT_ORDER = {
+    "sqlite": _insert_order(sqlite.insert),
+    "postgresql": _insert_order(postgresql.insert),
+}
+_INSERT_LINE = Prepared(
+    insert(OrderLine.__table__)
+    .values({name: bindparam(name) for name in _LINE_COLUMNS})
+    .returning(OrderLine.__table__.c.id)
 )
 # The order row-locked (PostgreSQL) and read again with its lines, in two statements.
 _LOCK = (
@@ -102,24 +135,13 @@ def create_order(
     lines = _resolve_lines(session, data.lines)
     if (existing := _find(session, data.channel, data.external_id)) is not None:
         return _same_or_conflict(existing, lines), False
-    # The lines go in with the order (one flush, and its lines collection is complete
-    # without reading it back).
-    order = SalesOrder(
-        channel=data.channel, external_id=data.external_id, customer_name=data.customer_name,
-        customer_ref=data.customer_ref, removal_strategy=data.removal_strategy,
-        due_at=data.due_at, status=OrderStatus.OPEN,
-        lines=[OrderLine(line_no=no, sku_id=ln.sku_id, lot_id=ln.lot_id, quantity=ln.quantity,
-                         unit_price=ln.unit_price)
-               for no, ln in enumerate(lines, start=1)],
-    )
-    try:
-        # A savepoint, so a concurrent twin of this request that committed first is read back.
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
-    except IntegrityError:
+    order = _insert(session, data, lines)
+    if order is None:  # a concurrent twin of this request committed it first
         if (existing := _find(session, data.channel, data.external_id)) is None:
-            raise
+            raise ConflictError(
+                f"Order {data.external_id} from {data.channel} is being taken by another "
+                "request; try again.", code="order-conflict",
+            )
         return _same_or_conflict(existing, lines), False
     audit.record(session, actor=actor.username, action="order.create",
                  entity=f"{order.channel}:{order.external_id}",
@@ -127,6 +149,37 @@ def create_order(
     record(session, OrderCreated(order_id=order.id, channel=order.channel,
                                  external_id=order.external_id))
     return order, True
+
+
+def _insert(session: Session, data: OrderCreate, lines: list[_Line]) -> SalesOrder | None:
+    """Insert the order and its lines; they join the session as persistent objects, loaded
+    and clean (exactly what was written), so nothing is flushed or read back."""
+    values: dict[str, Any] = {
+        "channel": data.channel, "external_id": data.external_id,
+        "customer_name": data.customer_name, "customer_ref": data.customer_ref,
+        "status": str(OrderStatus.OPEN), "removal_strategy": str(data.removal_strategy),
+        "created_at": now(), "due_at": data.due_at, "shipped_at": None, "paid_at": None,
+        "refund_ref": None,
+    }  # fmt: skip
+    row = _INSERT_ORDER[driver_dialect(session).name].first(session, values)
+    if row is None:
+        return None
+    order = SalesOrder(id=row[0], **values)
+    order_lines = []
+    for no, ln in enumerate(lines, start=1):
+        line_values: dict[str, Any] = {
+            "order_id": order.id, "line_no": no, "sku_id": ln.sku_id, "lot_id": ln.lot_id,
+            "quantity": ln.quantity, "reserved_quantity": 0, "picked_quantity": 0,
+            "shipped_quantity": 0, "unit_price": ln.unit_price,
+        }  # fmt: skip
+        found = _INSERT_LINE.first(session, line_values)
+        assert found is not None  # an INSERT ... RETURNING answers its row
+        order_lines.append(OrderLine(id=found[0], **line_values))
+    order.lines = order_lines
+    for obj in (order, *order_lines):
+        make_transient_to_detached(obj)  # as if just read: nothing pending
+    session.add(order)  # its lines come with it
+    return order
 
 
 def get_order(session: Session, *, order_id: int) -> SalesOrder:
