@@ -399,10 +399,7 @@ def _session_at(decoder: Decoder, rate: int, turn: int) -> VoiceSession:
     backend = InMemoryPickingBackend({"1234": "Anna"}, {"1234": [_lines()]})
     machine = DialogueMachine(backend, PACK, operator_id_digits=4)
     session = VoiceSession(machine, decoder.engine.recognizer(machine.grammar(), sample_rate=rate),
-                           vad_from_settings(decoder.vad, rate), reject_below=decoder.rule.answer,
-                           confirm_reject_below=decoder.rule.confirm,
-                           posting_confidence=decoder.rule.posting,
-                           acting_reject_below=decoder.rule.acting,
+                           vad_from_settings(decoder.vad, rate), rejection=decoder.rule,
                            hangover_ms=decoder.vad.hangover_ms, sample_rate=rate)
     session.start()
     for text in DIALOGUE[:turn]:
@@ -493,6 +490,68 @@ def calibrate(decoder: Decoder, rows: Sequence[dict[str, Any]]) -> tuple[float, 
     return round(answer, 1), round(confirm, 1)
 
 
+def _wrong_and_reprompted(rows: Sequence[dict[str, Any]], rule: Rejection,
+                          ) -> tuple[int, int, int]:
+    """Under `rule`: wrong postings (a posting trial or out-of-grammar speech heard as the
+    answer that posts), right answers re-prompted, and the right answers there were."""
+    wrong = reprompted = right = 0
+    for r in rows:
+        got = r["got"]
+        acting = got is not None and got == r["acting"]
+        checks = acting and r["expect"] == "digits"
+        final = Transcript(r["heard"], True, r["confidence"], r["score"])
+        rejected = got is None or rule.rejects(final, confirming=r["expect"] == "yes_no",
+                                               acts=acting and not checks, checks=checks)
+        if not r["in_grammar"] or r["posting_trial"]:
+            wrong += not rejected and got == r["posts_if"] and got != r["said"]
+        elif got == r["said"]:
+            right += 1
+            reprompted += rejected
+    return wrong, reprompted, right
+
+
+def calibrate_checking(rows: Sequence[dict[str, Any]]) -> float:
+    """The confidence the expected check digits need (`Rejection.checking`): the strictest
+    that re-prompts at most 2 % of the real development speakers' right check digits (each
+    misheard check digit is a wrong posting waiting for a wrong slot with those digits)."""
+    checks = [r for r in rows if r["expect"] == "digits" and r["acting"] is not None
+              and r["got"] is not None and r["label"].split(":")[0] in ("check digits",
+                                                                         "wrong slot")]
+    right = [r["confidence"] for r in checks if r["got"] == r["said"]]
+    wrong = [r["confidence"] for r in checks if r["got"] != r["said"]]
+    chosen = 0.0
+    print(f"{'check confidence':>16} {'right re-prompted':>18} {'misheard caught':>16}")
+    for step in range(1, 10):
+        level = step / 10
+        again = sum(c < level for c in right) / max(len(right), 1)
+        caught = sum(c < level for c in wrong) / max(len(wrong), 1)
+        print(f"{level:16.1f} {again:18.3f} {caught:16.3f}")
+        if again <= 0.02:
+            chosen = level
+    print(f"chosen: check digits confidence {chosen:.1f}")
+    return chosen
+
+
+def calibrate_acting(rows: Sequence[dict[str, Any]], answer: float, confirm: float,
+                     checking: float | None = None) -> tuple[float, float]:
+    """The fit score and confidence answers that act need (`Rejection.acting`, `.posting`):
+    the pair with the fewest wrong postings on development rows, then the fewest right
+    answers re-prompted."""
+    best: tuple[int, int, float, float] | None = None
+    print(f"{'acting':>7} {'posting':>8} {'wrong posts':>12} {'re-prompted':>12}")
+    for acting in (-3.0, -2.5, -2.0, -1.5, -1.0, -0.5):
+        for posting in (0.8, 0.85, 0.9, 0.95, 0.98):
+            wrong, again, right = _wrong_and_reprompted(
+                rows, Rejection(answer, confirm, posting, acting, checking))
+            print(f"{acting:7.1f} {posting:8.2f} {wrong:12d} {again / max(right, 1):12.3f}")
+            if best is None or (wrong, again) < best[:2]:
+                best = (wrong, again, acting, posting)
+    assert best is not None
+    print(f"chosen: acting score {best[2]:.1f}, posting confidence {best[3]:.2f} "
+          f"({best[0]} wrong postings left)")
+    return best[2], best[3]
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 
@@ -578,7 +637,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.calibrate:
         rows = [r for v in dev_real["rows"].values() for r in v]
         rows += [r for v in dev_espeak.values() for r in v["rows"]]
-        calibrate(decoder, rows)
+        answer, confirm = calibrate(decoder, rows)
+        checking = calibrate_checking([r for v in dev_real["rows"].values() for r in v])
+        calibrate_acting(rows, answer, confirm, checking)
         return
     dev = _headline(dev_real, dev_espeak, "dev_")
     _print(dev)
@@ -599,7 +660,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     result = {"engine": engine.name, "rejection": {"answers": rule.answer,
                                                    "confirmations": rule.confirm,
                                                    "acting_confidence": rule.posting,
-                                                   "acting_score": rule.acting},
+                                                   "acting_score": rule.acting,
+                                                   "check_digit_confidence": rule.checking},
               "split": {"real_test_speakers": corpus.FSDD_TEST_SPEAKERS,
                         "real_dev_speakers": corpus.FSDD_DEV_SPEAKERS,
                         "espeak_test_voices": len(test_voices),

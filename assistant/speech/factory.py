@@ -11,18 +11,19 @@ from assistant.speech.tts import EspeakTts, default_voice, espeak_available
 __all__ = ["CALIBRATED_REJECTION", "Rejection", "create_speech_engine", "create_tts",
            "engine_type", "rejection_thresholds"]
 
-#: Rejection per engine, (any answer, yes/no confirmations, confidence of answers that act at
-#: once, score of answers that act or are the expected check digits), on each engine's own
-#: score and confidence (`Rejection`), as calibrated with bench/assistant_voice.py --calibrate
-#: on development data; None: off. PocketSphinx's confidence is no probability: not used.
-#: Embedding engine (a sweep over development speakers and voices, both SNRs): no
-#: out-of-grammar phrase posts (5 of 244 did at the earlier -2.4, -3.2, 0.8, none) and 0.3 %
-#: of real-speaker and 4.0 % of espeak answers that were heard right are re-prompted. One
-#: development recording (george's "one" #31/#35, heard "five" with confidence 0.98) still
-#: posts as a count of five: no threshold on score or confidence catches it.
-CALIBRATED_REJECTION: dict[str, tuple[float | None, float | None, float | None, float | None]] = {
-    "pocketsphinx": (None, -5.1, None, None),
-    "embedding": (-3.4, -4.4, 0.95, -1.0),
+#: Rejection per engine, as `Rejection(answer, confirm, posting, acting, checking)`: fit
+#: scores for any answer, yes/no confirmations and answers that act or are the expected check
+#: digits; confidences for answers that post and for the expected check digits. Calibrated on
+#: each engine's own score and confidence with bench/assistant_voice.py --calibrate on
+#: development data; None: off. PocketSphinx's confidence is no probability: not used.
+#: Embedding engine, development speakers and voices: no out-of-grammar phrase posts (5 of
+#: 244 did at the earlier -2.4, -3.2, 0.8); 0.7 for check digits re-prompts 1.6 % of the
+#: right ones of real speakers and catches 59 % of the misheard ones. One development
+#: recording (george's "one" #35, heard "five" with confidence 0.99) still posts as a count
+#: of five in three of four conditions: no threshold on score or confidence catches it.
+CALIBRATED_REJECTION: dict[str, Rejection] = {
+    "pocketsphinx": Rejection(None, -5.1, None, None, None),
+    "embedding": Rejection(-3.4, -4.4, 0.98, -3.0, 0.7),
 }
 #: A configured threshold at or below this switches rejection off.
 OFF = -100.0
@@ -63,18 +64,25 @@ def rejection_thresholds(settings: AssistantSettings, engine: str,
     """The rejection rule: the settings' thresholds where given (`extra`: the speech package's
     own, read from the environment when None), else the engine's calibrated ones; a score
     threshold of -100 or lower, or a confidence of 0, means off."""
-    answer, confirm, posting, acting = CALIBRATED_REJECTION.get(engine, (None,) * 4)
+    calibrated = CALIBRATED_REJECTION.get(engine, Rejection())
+    answer, confirm, posting = calibrated.answer, calibrated.confirm, calibrated.posting
+    acting, checking = calibrated.acting, calibrated.checking
     extra = extra if extra is not None else RejectionSettings()
     if extra.acting_rejection_threshold is not None:
         acting = extra.acting_rejection_threshold
+    if extra.check_digit_confidence is not None:
+        checking = extra.check_digit_confidence
     answer = settings.rejection_threshold if settings.rejection_threshold is not None else answer
     if settings.confirm_rejection_threshold is not None:
         confirm = settings.confirm_rejection_threshold
     if settings.posting_confidence is not None:
         posting = settings.posting_confidence
-    return Rejection(None if answer is not None and answer <= OFF else answer,
-                     None if confirm is not None and confirm <= OFF else confirm,
-                     posting or None, None if acting is not None and acting <= OFF else acting)
+
+    def score(value: float | None) -> float | None:
+        return None if value is not None and value <= OFF else value
+
+    return Rejection(score(answer), score(confirm), posting or None, score(acting),
+                     checking or None)
 
 
 def create_tts(settings: AssistantSettings) -> EspeakTts | None:

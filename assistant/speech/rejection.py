@@ -24,12 +24,16 @@ class Rejection:
     digits (heard at the wrong slot, they would let the pick post there): stricter than
     `answer`, as a wrong one costs a wrong posting and a re-prompt only a repeat. The
     dialogue knows what would act, so this costs nothing on every other answer.
+    `checking`: the confidence the slot's expected check digits need (the engine's N-best
+    posterior: how much of the probability of the grammar's sentences is theirs); any other
+    digits are refused as wrong check digits, so they need none.
     """
 
     answer: float | None = None
     confirm: float | None = None
     posting: float | None = None
     acting: float | None = None
+    checking: float | None = None
 
     def rejects(self, final: Transcript, *, confirming: bool = False,
                 acts: bool = False, checks: bool = False) -> bool:
@@ -40,5 +44,6 @@ class Rejection:
                   if v is not None]
         if limits and final.score is not None and final.score < max(limits):
             return True
-        return (acts and self.posting is not None and final.confidence is not None
-                and final.confidence < self.posting)
+        needed = self.posting if acts else self.checking if checks else None
+        return (needed is not None and final.confidence is not None
+                and final.confidence < needed)

@@ -23,3 +23,12 @@ class RejectionSettings(BaseSettings):
         "one posts at the wrong slot or count and a re-prompt only costs a repeat. Empty (the "
         "default): the engine's calibrated value (embedding -1.0). -100 switches it off.",
     )
+    check_digit_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Voice picking: the confidence (the engine's probability that these, and "
+        "not other digits, were said) the slot's expected check digits need; doubtful ones "
+        "are asked again, as heard at a wrong slot they would let the pick post there. Empty "
+        "(the default): the engine's calibrated value (embedding 0.7). 0 switches it off.",
+    )

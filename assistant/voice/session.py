@@ -72,8 +72,8 @@ class VoiceSession:
     `confirm_reject_below`: the same, while the dialogue waits for a yes or no that would act
     (a short, an undo, a sign-off), where a misheard "yes" costs most; the stricter of the two
     applies there. `posting_confidence`: the confidence an answer that would act at once needs
-    (see `Rejection`). `acting_reject_below`: the fit score an answer that acts, or the slot's
-    check digits, needs (`Rejection.acting`).
+    (see `Rejection`). `rejection`: the whole rule instead (with the fit score an answer that
+    acts needs, and what the slot's expected check digits need).
 
     `on_sign_on`: called once with the operator id after a successful sign-on; it may return
     a recogniser adapted to that operator (their enrolment), which then replaces `recognizer`.
@@ -86,14 +86,14 @@ class VoiceSession:
                  sample_rate: int = SAMPLE_RATE,
                  on_sign_on: Callable[[str], Recognizer | None] | None = None,
                  posting_confidence: float | None = None,
-                 acting_reject_below: float | None = None) -> None:
+                 rejection: Rejection | None = None) -> None:
         """A dialogue over `recognizer`, listening with `vad` (a fresh `EnergyVad` if None)."""
         self.machine = machine
         self.listener = Listener(recognizer, vad or EnergyVad(sample_rate=sample_rate),
                                  hangover_ms=hangover_ms, tail_ms=tail_ms,
                                  partial_every_ms=partial_every_ms, sample_rate=sample_rate)
-        self.rejection = Rejection(reject_below, confirm_reject_below, posting_confidence,
-                                   acting_reject_below)
+        self.rejection = rejection or Rejection(reject_below, confirm_reject_below,
+                                                posting_confidence)
         self.on_sign_on = on_sign_on
         self.adapted = False
         self.turn: Turn | None = None

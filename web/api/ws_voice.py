@@ -80,8 +80,7 @@ def _open_session(voice: VoiceServices, sample_rate: int = 16000) -> VoiceSessio
     recognizer = engine.recognizer(machine.grammar(), sample_rate=sample_rate)
     rule = rejection_thresholds(settings, engine.name)
     return VoiceSession(machine, recognizer, vad_from_settings(settings.vad, sample_rate),
-                        reject_below=rule.answer, confirm_reject_below=rule.confirm,
-                        posting_confidence=rule.posting, acting_reject_below=rule.acting,
+                        rejection=rule,
                         hangover_ms=settings.vad.hangover_ms, sample_rate=sample_rate,
                         on_sign_on=_adapter(voice, engine, machine, sample_rate))
 

@@ -120,6 +120,7 @@ def test_confirmation_rejection_is_on_by_default(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("FACET_ASSISTANT_REJECTION_THRESHOLD", "-4.5")
     monkeypatch.setenv("FACET_ASSISTANT_POSTING_CONFIDENCE", "0")
     monkeypatch.setenv("FACET_ASSISTANT_ACTING_REJECTION_THRESHOLD", "-100")
+    monkeypatch.setenv("FACET_ASSISTANT_CHECK_DIGIT_CONFIDENCE", "0")
     assert rejection_thresholds(AssistantSettings(), "embedding") == Rejection(-4.5, None, None)
 
 
@@ -158,6 +159,27 @@ def test_the_acting_score_applies_only_to_answers_that_act() -> None:
     assert rule.rejects(doubtful, acts=True) and rule.rejects(doubtful, checks=True)
     assert rule.rejects(Transcript("two", True, score=-4.0))
     assert rejection_thresholds(AssistantSettings(), "embedding").acting is not None
+
+
+def test_doubtful_expected_check_digits_are_asked_again() -> None:
+    session, recognizer = _session(None)
+    session.rejection = Rejection(checking=0.7)
+    for text in ("one two three four", "ready", "ready"):
+        _say(session, text)
+    recognizer.confidence = 0.5  # another pair of digits explains the audio almost as well
+    assert _say(session, "four three")[0] == "wrong_check"
+    assert _say(session, "four two") == ("not_understood", "slot")
+    recognizer.confidence = 0.9
+    assert _say(session, "four two") == ("pick",)
+
+
+def test_check_digit_rejection_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = rejection_thresholds(AssistantSettings(), "embedding")
+    assert rule.checking is not None and rule.acting is not None
+    monkeypatch.setenv("FACET_ASSISTANT_CHECK_DIGIT_CONFIDENCE", "0")
+    monkeypatch.setenv("FACET_ASSISTANT_ACTING_REJECTION_THRESHOLD", "-2.5")
+    rule = rejection_thresholds(AssistantSettings(), "embedding")
+    assert rule.checking is None and rule.acting == -2.5
 
 
 CALIBRATED_THRESHOLD = -6.4  # bench/assistant_voice.py --calibrate (off by default)
