@@ -77,6 +77,10 @@ def plan_reserve(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
         if (wanted := slots.get("quantity")) and int(wanted) != need:
             raise _refuse(ctx, "quantity-mismatch", "action.reserve_for_order.mismatch",
                           order=order.external_id, sku=sku, need=need, wanted=wanted)
+    elif (wanted := slots.get("quantity")) and int(wanted) != (
+            need := sum(int(str(r["quantity"])) for r in rows)):
+        raise _refuse(ctx, "quantity-mismatch", "action.reserve_for_order.mismatch_all",
+                      order=order.external_id, need=need, wanted=wanted)
     free = [r for r in rows if r["location"] is not None]
     if not free:
         raise _refuse(ctx, "insufficient-stock", "action.reserve_for_order.no_stock",

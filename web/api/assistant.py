@@ -6,6 +6,10 @@ need a signed-in user. The
 websocket takes the access token in the ``token`` query parameter and carries a conversation:
 send ``{"text": "...", "conversation_id": optional}``, receive the same answer the HTTP endpoint
 gives, with ``"type": "answer"``. Follow-ups ("and in size 8?") reuse the conversation.
+
+An action ("put lot G-2311 on hold") is answered with ``confirm`` (what it will do and a
+token) and posts nothing; "yes" in the same conversation, over either endpoint and to any web
+worker, carries it out once; "no" or any other question drops it.
 """
 
 from __future__ import annotations

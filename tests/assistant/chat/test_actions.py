@@ -13,18 +13,19 @@ from itertools import count
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, insert, select, text
 
 from assistant.chat import Assistant
 from assistant.conversations import MemoryConversations, SharedConversations
 from core import Actor, CoreSettings, Database
 from core.alerts import raise_alert
-from core.demo import DEMO_PASSWORD, load_demo
+from core.demo import DEMO_PASSWORD
 from core.documents import preview_count
 from core.lots import set_hold
 from core.lots.models import Lot, LotStatus
 from core.orders import create_order
 from core.orders.schemas import OrderCreate
+from core.orm import Base
 from core.reports import ReportFilter, reorder_advice
 from tests.pg import PG_URL
 from tests.web.test_ws_tickets import ticket_url
@@ -42,13 +43,14 @@ def action_db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
     """A copy of the small demo of this module's own: the actions change it."""
+    if request.param == "postgresql" and not PG_URL:
+        pytest.skip("FACET_TEST_POSTGRES_URL is not set")
+    demo: Database = request.getfixturevalue("demo_db")
     if request.param == "postgresql":
-        if not PG_URL:
-            pytest.skip("FACET_TEST_POSTGRES_URL is not set")
-        db = Database(request.getfixturevalue("pg_url"))
-        load_demo(db, scale="small")
+        url = request.getfixturevalue("pg_url")
+        _copy_demo(demo.url, url)
+        db = Database(url)
     else:
-        demo: Database = request.getfixturevalue("demo_db")
         path = tmp_path_factory.mktemp("actions") / "demo.db"
         with sqlite3.connect(demo.url.removeprefix("sqlite:///")) as src, \
                 sqlite3.connect(path) as dst:
@@ -56,6 +58,25 @@ def action_db(
         db = Database(f"sqlite:///{path}")
     yield db
     db.dispose()
+
+
+def _copy_demo(source: str, target: str) -> None:
+    """Every row of the SQLite demo copied into a migrated PostgreSQL database (seconds, where
+    loading the demo there again takes minutes)."""
+    tables = Base.metadata.sorted_tables
+    src, dst = create_engine(source), create_engine(target)
+    with dst.begin() as conn, src.connect() as read:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
+                          + " RESTART IDENTITY CASCADE"))
+        for table in tables:
+            rows = [dict(r._mapping) for r in read.execute(select(table))]
+            if rows:
+                conn.execute(insert(table), rows)
+            if rows and "id" in table.c:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', "
+                                  f"'id'), (SELECT max(id) FROM \"{table.name}\"))"))
+    src.dispose()
+    dst.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -234,9 +255,12 @@ def test_picker_cannot_hold_and_role_is_checked_again_at_yes(
 def test_core_refusals_are_chat_errors_and_post_nothing(
     chat: Assistant, action_db: Database, people: dict[str, Actor]
 ) -> None:
-    manager, before = people["manager"], _counts(action_db)
+    manager = people["manager"]
+    order = _reserve(action_db, people).rsplit(" ", 1)[1]  # an order needing 2 pieces
+    before = _counts(action_db)
     cases = {"release lot P-9787": "lot-not-releasable", "put lot Q-0000 on hold": None,
-             "draft a purchase order": "missing-slot", "ack alert 4242": "alert-not-open"}
+             "draft a purchase order": "missing-slot", "ack alert 4242": "alert-not-open",
+             f"reserve five of these for order {order}": "quantity-mismatch"}
     for question, code in cases.items():
         reply = _ask(chat, manager, question, "refusals")
         assert reply["error"] is not None and reply["confirm"] is None, question
