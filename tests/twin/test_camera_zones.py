@@ -35,7 +35,7 @@ def cams(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_vault_door_zones_load_in_the_vision_module(demo_layout: Layout, cams: Path,
                                                     tmp_path: Path) -> None:
-    zones = zones_for(demo_layout, cams, "vault-door", vault_name="VLT")
+    zones = zones_for(demo_layout, cams, "vault-door")  # named as its own vault zone: VLT
     parsed = {z.name: z for z in parse_zones(zones, source="generated")}
     vault = parsed["VLT"]
     assert vault.kind == "vault" and vault.restricted and vault.min_signed_on == 2

@@ -85,11 +85,13 @@ def zones_for(
     *,
     size: tuple[int, int] | None = None,
     vault_name: str | None = None,
-    vault_min_signed_on: int = 2,
+    vault_min_signed_on: int | None = None,
 ) -> list[dict[str, Any]]:
     """Zones for camera ``camera`` drawn from ``layout`` in the vision module's format.
 
-    ``size`` (width, height of the camera image) defaults to the camera's own ``size``.
+    ``size`` (width, height of the camera image) defaults to the camera's own ``size``; the
+    vault zone keeps the name and the people signed on of the camera's own vault zone (the
+    name is the zone code sign-ons use, such as ``VLT``), else the layout's name and 2.
     """
     configs = {c.name: c for c in _configs(cameras_file)}
     config = configs.get(camera)
@@ -103,10 +105,11 @@ def zones_for(
     image = size or config.size
     if image is None:
         raise CoverageUnavailable(f"camera {camera!r} has no size: give the image size")
+    own = next((z for z in config.zone_list() if z.kind == "vault"), None)
     return camera_zones(
         layout,
         placed,
         size=image,
-        vault_name=vault_name,
-        vault_min_signed_on=vault_min_signed_on,
+        vault_name=vault_name or (own.name if own is not None else None),
+        vault_min_signed_on=vault_min_signed_on or (own.min_signed_on if own else 2),
     )

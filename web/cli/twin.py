@@ -215,11 +215,15 @@ def zones_command(
         str | None, typer.Option(help="Camera image WIDTHxHEIGHT; default: the camera's size.")
     ] = None,
     vault_zone: Annotated[
-        str | None, typer.Option(help="Name of the vault zone (its zone code, such as VLT).")
+        str | None,
+        typer.Option(help="Name of the vault zone (its zone code, such as VLT); default: the "
+                     "camera's own vault zone's, else the layout's."),
     ] = None,
     vault_min_signed_on: Annotated[
-        int, typer.Option(help="People signed on for a person in the vault (two-person rule).")
-    ] = 2,
+        int | None,
+        typer.Option(help="People signed on for a person in the vault; default: the camera's "
+                     "own vault zone's, else 2 (the two-person rule)."),
+    ] = None,
 ) -> None:
     """Print the zones of a placed camera drawn from the twin's layout, as a YAML zones file."""
 
