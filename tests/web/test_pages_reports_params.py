@@ -11,3 +11,23 @@ def test_the_page_sends_only_what_is_set_including_the_trace_window() -> None:
         "category": "ring", "since": "2026-01-01T00:00:00Z", "days": 90, "by": "reason",
         "trace_days": 14}
     assert report_params(None, None, {}, None, None) == {}
+
+
+def test_an_address_fills_the_controls_and_what_the_page_cannot_take_is_left_out() -> None:
+    from core.clock import now
+    from web.pages.reports import report_link, url_controls
+
+    link = report_link({"name": "shrinkage", "filters": {"since": "2026-10-01",
+                                                         "until": "2026-11-01T00:00:00Z",
+                                                         "location": "A-01", "metal": ""},
+                        "options": {"by": "reason", "trace_days": 14}})
+    assert link.startswith("/reports?report=shrinkage&")
+    assert url_controls(link.split("?", 1)[1]) == {
+        "report": "shrinkage", "since": "2026-10-01", "until": "2026-11-01", "location": "A-01",
+        "by": "reason", "trace_days": 14}
+    assert url_controls("?report=no-such&since=2026-13-40&days=-3&trace_days=9999&by=x"
+                        "&category=" + "r" * 101) == {}
+    assert url_controls(None) == {}
+    # A period that ends now (the chat's default) ends now on the page too: no until.
+    ongoing = report_link({"name": "ageing", "filters": {"until": now().isoformat()}})
+    assert ongoing == "/reports?report=ageing"

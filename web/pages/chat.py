@@ -5,31 +5,53 @@ questions; the assistant answers in the language of each question, whichever the
 
 Questions go to ``POST /api/assistant/chat`` with the signed-in person's token (the
 assistant checks each question's own role). The conversation id is kept in the session, so a
-follow-up ("and in size 8?") refines the last question. Answers show the rows they cite as a
-table and, where the rows are a numeric series (best sellers, slow movers, turnover...), a bar
-chart; "not understood" answers offer the closest intents as buttons that ask an example.
+follow-up ("and in size 8?") refines the last question. Each answer is drawn from the reply
+alone (:func:`answer_bubble`):
+
+- its rows as a grid, and a bar chart when the reply names one (``chart``: the Reports page's
+  own chart code draws it) or its rows are a plain numeric series;
+- "Open in Reports" when the reply names its report (``report``): the Reports page opens on
+  that report with the same period and filters;
+- an action waiting for "yes" (``confirm``): what it will do, with "Yes, do it" and "No",
+  which send yes or no in the question's language in the same conversation; the next answer
+  takes the buttons away;
+- close calls asked back (``choices``) and "not understood" answers: buttons that ask the
+  question each stands for;
+- a refusal (out of scope) as its text, which says what the chat can do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
+from core.reports import REPORTS
 from web.i18n import N_, _, language
-from web.pages.api import ApiError, Auth, auth_from
-from web.pages.reports import column_name
-from web.pages.ui import PageContext, attrs, error_box
+from web.pages.api import ApiError, Auth, auth_from, can
+from web.pages.reports import column_name, report_figure, report_link, report_title
+from web.pages.ui import PageContext, attrs, error_box, grid
 
-__all__ = ["layout", "register", "EXAMPLES", "chart_series"]
+__all__ = ["layout", "register", "EXAMPLES", "answer_bubble", "answer_chart", "answer_rows",
+           "chart_series"]
 
-MAX_ROWS = 50
-MAX_COLUMNS = 10
+#: Rows an answer hands its grid (the grid pages them; the rest are counted, not sent).
+MAX_ROWS = 500
+PAGE_SIZE = 10
 
 #: How an answer's intent was matched, as a person reads it (the codes are the assistant's).
 MATCHERS = {"template": N_("template"), "embedding": N_("similarity"), "ngram": N_("n-gram")}
+#: Why an answer has no rows, as a person reads it (the codes are the assistant's).
+ERRORS = {"out-of-scope": N_("outside what I can answer"), "not-understood": N_("not understood"),
+          "ambiguous": N_("asked back"), "forbidden": N_("not allowed for your role")}
+#: Answers that are no failure, only a question back or a polite refusal.
+GENTLE = frozenset({"out-of-scope", "not-understood", "ambiguous"})
+#: What "Yes, do it" and "No" send, in the language the action was asked in.
+YES_NO = {"en": ("yes", "no"), "zh": ("确认", "取消")}
+#: Buttons that ask a question of their own: ``index`` is "<answer number>|<question>".
+ASKING = ("chat-suggest", "chat-choice", "chat-confirm")
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "en": ("where is batch G-2311?", "best sellers this month", "slow movers",
@@ -38,7 +60,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
            "金戒指有多少？"),
 }
 
-# Which column a chart plots for an intent; other intents fall back to the first number.
+# Answers without a chart of their own: which column a chart plots for an intent; other
+# intents fall back to the first number.
 CHART_VALUE = {"best_sellers": "quantity", "slow_movers": "on_hand",
                "stock_turnover": "turnover_days"}
 NO_CHART = frozenset({"locate", "serial_history", "who_picked", "recall_preview"})
@@ -75,63 +98,102 @@ def chart_series(intent: str | None, rows: list[dict[str, Any]]) -> tuple[str, s
     return label, value
 
 
-def _figure(rows: list[dict[str, Any]], label: str, value: str) -> go.Figure:
-    shown = rows[:25]
-    fig = go.Figure(go.Bar(
-        x=[r.get(value) or 0 for r in shown][::-1], y=[str(r.get(label)) for r in shown][::-1],
-        orientation="h", marker_color="#8a6d3b",
-        hovertemplate=f"%{{y}}<br>{column_name(value)}: %{{x}}<extra></extra>"))
-    fig.update_layout(height=max(180, 26 * len(shown) + 60), margin={"l": 10, "r": 10, "t": 28,
-                                                                    "b": 30},
-                      title={"text": column_name(value), "font": {"size": 13}},
-                      yaxis={"automargin": True}, plot_bgcolor="#fff")
-    return fig
+def answer_chart(reply: Mapping[str, Any]) -> dcc.Graph | None:
+    """The answer's bar chart: the one it names (``chart``), else a plain numeric series of
+    its rows; None when it has neither."""
+    rows = list(reply.get("data") or [])
+    spec = reply.get("chart")
+    if not spec:
+        series = chart_series(reply.get("intent"), rows)
+        spec = {"x": series[0], "y": series[1]} if series else None
+    if not rows or not spec or not spec.get("x") or not spec.get("y"):
+        return None
+    figure = report_figure(rows, spec)
+    figure.update_layout(height=260)  # (a chat bubble, not a page: room for the rows below)
+    return dcc.Graph(figure=figure, className="chat-chart",
+                     config={"displayModeBar": False, "responsive": True})
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
+def _value(value: Any) -> Any:
+    """A cell the grid can show and sort: numbers stay numbers, lists and records read as text."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return round(value, 2) if abs(value) >= 1 else float(f"{value:.3g}")
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(_value(v)) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
     return str(value)
 
 
-def _table(rows: list[dict[str, Any]]) -> html.Div:
+def answer_rows(rows: list[dict[str, Any]], n: int) -> html.Div:
+    """The rows an answer cites, as the house grid (paged, sortable), headed in the page's
+    language."""
+    shown = rows[:MAX_ROWS]
     columns: list[str] = []
-    for row in rows[:MAX_ROWS]:
+    for row in shown:
         columns.extend(k for k in row if k not in columns)
-    columns = columns[:MAX_COLUMNS]
-    body = []
-    for row in rows[:MAX_ROWS]:
-        located = {"data-location": str(row["location"])} if row.get("location") else {}
-        body.append(html.Tr([html.Td(_cell(row.get(c))) for c in columns], **attrs(located)))
-    parts: list[Any] = [html.Table([html.Thead(html.Tr([html.Th(column_name(c))
-                                                        for c in columns])),
-                                    html.Tbody(body)], className="chat-table")]
+    data = [{c: _value(row.get(c)) for c in columns} for row in shown]
+    table = grid(f"chat-grid-{n}", data, [(c, column_name(c)) for c in columns],
+                 page_size=PAGE_SIZE)
+    table.dashGridOptions["pagination"] = len(data) > PAGE_SIZE  # one page needs no pager
+    parts: list[Any] = [table]
     if len(rows) > MAX_ROWS:
         parts.append(html.Div(_("{n} more rows not shown", n=len(rows) - MAX_ROWS),
                               className="meta"))
-    return html.Div(parts, className="chat-table-wrap")
+    return html.Div(parts, className="chat-rows")
 
 
-def _suggestions(reply: dict[str, Any], n: int) -> html.Div:
+def _ask_button(kind: str, n: int, label: str, question: str, **extra: Any) -> html.Button:
+    return html.Button(label, id={"type": kind, "index": f"{n}|{question}"}, n_clicks=0,
+                       **extra)
+
+
+def _suggestions(reply: Mapping[str, Any], n: int) -> html.Div:
     asked_in = str(reply.get("language") or language())
     buttons = []
     for item in reply.get("data") or []:
         intent = str(item.get("intent", ""))
         question = _example_question(asked_in, intent) or str(item.get("description", intent))
-        buttons.append(html.Button(
-            str(item.get("description") or intent), title=question, className="chip",
-            id={"type": "chat-suggest", "index": f"{n}|{question}"}, n_clicks=0))
+        buttons.append(_ask_button("chat-suggest", n, str(item.get("description") or intent),
+                                   question, title=question, className="chip"))
     return html.Div([html.Span(_("Did you mean:"), className="meta"), *buttons],
                     className="chat-suggest")
 
 
-def _meta(reply: dict[str, Any]) -> html.Div:
+def _choices(reply: Mapping[str, Any], n: int) -> html.Div:
+    buttons = [_ask_button("chat-choice", n, str(c.get("label") or c.get("text")),
+                           str(c.get("text") or c.get("label")), title=str(c.get("text", "")),
+                           className="chip")
+               for c in reply.get("choices") or [] if c.get("text") or c.get("label")]
+    return html.Div(buttons, className="chat-suggest chat-choices", role="group",
+                    **attrs({"aria-label": _("Did you mean:")}))
+
+
+def _confirm(reply: Mapping[str, Any], n: int) -> html.Div:
+    """What the action will do, and the two answers to it (taken away once answered)."""
+    yes, no = YES_NO.get(str(reply.get("language")), YES_NO["en"])
+    summary = str(reply["confirm"].get("summary") or "")
+    return html.Div([
+        # (left out when the answer's text already says it)
+        html.Div(summary if summary.strip() not in str(reply.get("answer", "")) else "",
+                 className="chat-confirm-summary"),
+        html.Div([
+            _ask_button("chat-confirm", n, _("Yes, do it"), yes, className="primary"),
+            _ask_button("chat-confirm", n, _("No"), no),
+        ], id={"type": "chat-pending", "index": n}, className="row chat-confirm-buttons"),
+    ], className="chat-confirm", role="group", **attrs({"aria-label": _("Waiting for your yes")}))
+
+
+def _report_link(report: Mapping[str, Any]) -> dcc.Link | None:
+    if not report.get("name") or report["name"] not in REPORTS:
+        return None
+    return dcc.Link(_("Open in Reports"), href=report_link(report), className="chat-report-link",
+                    title=report_title(str(report["name"])))
+
+
+def _meta(reply: Mapping[str, Any]) -> html.Div:
     bits = []
     if reply.get("intent"):
         bits.append(_("intent {intent}", intent=reply["intent"]))
@@ -142,27 +204,39 @@ def _meta(reply: dict[str, Any]) -> html.Div:
     if reply.get("score") is not None:
         bits.append(_("score {score}", score=format(float(reply["score"]), ".2f")))
     if reply.get("error"):
-        bits.append(str(reply["error"]))
+        error = str(reply["error"])
+        bits.append(_(ERRORS[error]) if error in ERRORS else error)
     if reply.get("data") and not reply.get("error"):
         bits.append(_("{n} rows", n=len(reply["data"])))
     return html.Div(" · ".join(bits), className="chat-meta")
 
 
-def answer_bubble(reply: dict[str, Any], n: int) -> html.Div:
-    """One answer: its text, how it was matched, then its rows as a table and chart."""
-    rows = list(reply.get("data") or [])
+def answer_bubble(reply: Mapping[str, Any], n: int, *, reports: bool = True) -> html.Div:
+    """One answer: its text, how it was matched, then what it offers: rows, a chart and the
+    link to its report (``reports``: the asker may open the Reports page), an action to
+    confirm, or questions to pick from."""
+    error = reply.get("error")
     parts: list[Any] = [html.Div(reply.get("answer", ""), className="chat-text"), _meta(reply)]
-    if reply.get("error") == "not-understood":
+    if error == "not-understood" and reply.get("data"):
         parts.append(_suggestions(reply, n))
-    elif rows and not reply.get("error"):
-        series = chart_series(reply.get("intent"), rows)
-        if series is not None:
-            parts.append(dcc.Graph(figure=_figure(rows, *series), className="chat-chart",
-                                   config={"displayModeBar": False}))
-        parts.append(_table(rows))
-    kind = "chat-error" if reply.get("error") else "chat-ok"
+    if reply.get("choices"):
+        parts.append(_choices(reply, n))
+    if reply.get("confirm") and not error:
+        parts.append(_confirm(reply, n))
+    rows = list(reply.get("data") or [])
+    if rows and not error:
+        chart = answer_chart(reply)
+        if chart is not None:
+            parts.append(chart)
+        parts.append(answer_rows(rows, n))
+    link = _report_link(reply["report"]) if reply.get("report") and reports and not error \
+        else None
+    if link is not None:
+        parts.append(html.Div(link, className="chat-links"))
+    kind = ("chat-gentle" if error in GENTLE else "chat-error") if error else "chat-ok"
     return html.Div(parts, className=f"chat-msg chat-bot {kind}", id=f"chat-answer-{n}",
                     **attrs({"data-intent": str(reply.get("intent") or ""),
+                             "data-error": str(error or ""),
                              "data-conversation": str(reply.get("conversation_id", ""))}))
 
 
@@ -207,7 +281,7 @@ def layout(auth: Auth) -> html.Div:
 
 
 def _question_of(trigger: Any, typed: str | None) -> str:
-    if isinstance(trigger, dict) and trigger.get("type") == "chat-suggest":
+    if isinstance(trigger, dict) and trigger.get("type") in ASKING:
         return str(trigger["index"]).split("|", 1)[1]
     if isinstance(trigger, dict) and trigger.get("type") == "chat-ex":
         return str(trigger["index"])
@@ -223,40 +297,42 @@ def _ask(context: PageContext, auth: Auth, text: str, conversation: str | None) 
 
 
 def register(dash_app: Dash, context: PageContext) -> None:
-    """Asking and starting over."""
+    """Asking (typed, an example, a suggestion, a choice, yes or no) and starting over."""
 
     @dash_app.callback(
         Output("chat-log", "children"), Output("chat-conv", "data"),
         Output("chat-count", "data"), Output("chat-q", "value"), Output("chat-msg", "children"),
+        Output({"type": "chat-pending", "index": ALL}, "children"),
         Input("chat-send", "n_clicks"), Input("chat-q", "n_submit"),
-        Input({"type": "chat-suggest", "index": ALL}, "n_clicks"),
+        *(Input({"type": kind, "index": ALL}, "n_clicks") for kind in ASKING),
         Input({"type": "chat-ex", "index": ALL}, "n_clicks"),
         State("chat-q", "value"), State("chat-conv", "data"), State("chat-count", "data"),
         State("auth", "data"),
         prevent_initial_call=True,
     )
-    def ask(_s: int, _n: int, _sg: list[int], _ex: list[int], typed: str | None,
-            conversation: str | None, count: int | None,
-            auth_data: dict[str, Any] | None) -> tuple[Any, ...]:
+    def ask(_s: int, _n: int, *rest: Any) -> tuple[Any, ...]:
+        typed, conversation, count, auth_data = rest[-4:]
+        unchanged = (no_update,) * 6
         fired = ctx.triggered[0] if ctx.triggered else {}
         if not fired.get("value"):  # buttons that merely appeared, not clicks
-            return no_update, no_update, no_update, no_update, no_update
+            return unchanged
         auth = auth_from(auth_data)
         text = _question_of(ctx.triggered_id, typed)
         if auth is None or not text:
-            return no_update, no_update, no_update, no_update, error_box(
-                _("Type a question first."))
+            return (*unchanged[:4], error_box(_("Type a question first.")), no_update)
         n = int(count or 0) + 1
         try:
             reply = _ask(context, auth, text, conversation)
         except ApiError as exc:
             if exc.code != "not-found" or not conversation:
-                return no_update, no_update, no_update, no_update, error_box(exc)
+                return (*unchanged[:4], error_box(exc), no_update)
             reply = _ask(context, auth, text, None)  # the conversation expired: start anew
         log = Patch()
         log.append(question_bubble(text, n))
-        log.append(answer_bubble(reply, n))
-        return log, reply.get("conversation_id"), n, "", None
+        log.append(answer_bubble(reply, n, reports=can(auth.role, "audit:read")))
+        # Any answer ends the wait of an earlier action: its yes and no go away.
+        answered = [None] * len(ctx.outputs_list[5])
+        return log, reply.get("conversation_id"), n, "", None, answered
 
     @dash_app.callback(
         Output("chat-log", "children", allow_duplicate=True),

@@ -1,15 +1,23 @@
-"""Reports: pick an analytics report, filter it, read it as a table and a chart, export it."""
+"""Reports: pick an analytics report, filter it, read it as a table and a chart, export it.
+
+The page's address may name the report and its filters (``/reports?report=dead-stock&category=ring
+&since=2026-09-01``, what :func:`report_link` writes for the chat's "Open in Reports"): they fill
+the controls when the page opens.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as callback_ctx
 from dash.dcc.express import send_bytes
 
+from core.clock import now
 from core.reports import REPORTS
 from core.reports.traced import TRACE_DAYS
 from web.i18n import N_, _
@@ -25,11 +33,18 @@ from web.pages.ui import (
     when,
 )
 
-__all__ = ["COLUMN_NAMES", "REPORT_TEXT", "column_name", "layout", "register", "report_params"]
+__all__ = ["COLUMN_NAMES", "REPORT_TEXT", "column_name", "layout", "register", "report_figure",
+           "report_link", "report_params", "report_title", "url_controls"]
 
 FILTERS = ("category", "metal", "purity", "supplier", "location")
 GROUPS = ("move", "reason", "location", "person", "sku")
 MAX_BARS = 40
+#: The controls an address can fill, in the order of the callback's outputs.
+URL_CONTROLS = ("report", "since", "until", *FILTERS, "days", "by", "trace_days")
+#: Whole-number options an address may give: (lowest, highest), as the report API takes them.
+URL_NUMBERS = {"days": (1, 36_500), "trace_days": (1, 365)}
+URL_IDS = {"report": "rp-name", "trace_days": "rp-trace"}  # the others are rp-<name>
+MAX_FILTER = 100  # characters of a filter value read from an address
 
 #: Each report's title and description for translation; the same English as core.reports'
 #: (a test holds them equal), which stays the API's own text.
@@ -191,7 +206,67 @@ def report_params(since: str | None, until: str | None, filters: dict[str, str |
     return params
 
 
-def _figure(rows: list[dict[str, Any]], chart: dict[str, str]) -> go.Figure:
+def _day(value: Any, *, end: bool = False) -> str | None:
+    """An ISO date or timestamp as the page's day (UTC). ``end``: a period's end inside a day
+    becomes the next day, so that day stays in; one from today on is left out (the page's
+    period then ends now, as the chat's did)."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    day = moment.date()
+    if end and day >= now().date():
+        return None
+    if end and moment.time() != datetime.min.time():
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+def report_link(report: Mapping[str, Any]) -> str:
+    """The address of this page showing ``report`` (``{"name", "filters", "options"}``, as a
+    chat answer carries it): the period as days, the filters, and the options the page has
+    controls for (``days``, ``by``, ``trace_days``)."""
+    filters: Mapping[str, Any] = report.get("filters") or {}
+    options: Mapping[str, Any] = report.get("options") or {}
+    query: dict[str, str] = {"report": str(report["name"])}
+    for key in ("since", "until"):
+        day = _day(filters[key], end=key == "until") if filters.get(key) else None
+        if day:
+            query[key] = day
+    query |= {k: str(filters[k]) for k in FILTERS if filters.get(k)}
+    query |= {k: str(options[k]) for k in ("days", "by", "trace_days")
+              if options.get(k) not in (None, "")}
+    return "/reports?" + urlencode(query)
+
+
+def _number(text: str, low: int, high: int) -> int | None:
+    return int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+def url_controls(search: str | None) -> dict[str, Any]:
+    """The controls' values an address's query gives (what :func:`report_link` writes); a
+    value the page cannot take (an unknown report, a bad date or number) is left out."""
+    given = {k: v[0].strip() for k, v in parse_qs((search or "").lstrip("?")).items() if v}
+    wanted: dict[str, Any] = {}
+    if given.get("report") in REPORTS:
+        wanted["report"] = given["report"]
+    for key in ("since", "until"):
+        try:
+            wanted[key] = date.fromisoformat(given[key]).isoformat()
+        except (KeyError, ValueError):
+            pass
+    wanted |= {k: given[k] for k in FILTERS if given.get(k) and len(given[k]) <= MAX_FILTER}
+    for key, (low, high) in URL_NUMBERS.items():
+        if (number := _number(given.get(key, ""), low, high)) is not None:
+            wanted[key] = number
+    if given.get("by") in GROUPS:
+        wanted["by"] = given["by"]
+    return wanted
+
+
+def report_figure(rows: list[dict[str, Any]], chart: Mapping[str, str]) -> go.Figure:
+    """A report's bar chart: ``chart``'s ``x`` against ``y``, one series per ``colour``."""
     x, y = chart.get("x"), chart.get("y")
     if x is None or y is None:  # (no row has a None key: the same answer as below)
         return empty_figure(_("Nothing to chart for this selection."))
@@ -223,6 +298,14 @@ def _table(columns: list[str], rows: list[dict[str, Any]]) -> Any:
 def register(dash_app: Dash, ctx: PageContext) -> None:
     """Run a report when chosen or asked, and export it as CSV or XLSX."""
 
+    @dash_app.callback(*(Output(URL_IDS.get(c, f"rp-{c}"), "value") for c in URL_CONTROLS),
+                       Input("reports-page", "id"), State("url", "search"))
+    def from_address(_page: str, search: str | None) -> tuple[Any, ...]:
+        # Opened from a link (the chat's "Open in Reports"): its report and filters. The run
+        # below waits for these values, as it takes the report name as an input.
+        wanted = url_controls(search)
+        return tuple(wanted.get(c, no_update) for c in URL_CONTROLS)
+
     inputs = [State("rp-since", "value"), State("rp-until", "value"),
               *(State(f"rp-{n}", "value") for n in FILTERS), State("rp-days", "value"),
               State("rp-by", "value"), State("rp-trace", "value")]
@@ -248,7 +331,8 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         about = _("{description} {n} rows, {since} to {until}.", description=description,
                   n=body["total"], since=when(body["since"], day_only=True),
                   until=when(body["until"], day_only=True))
-        return _figure(body["items"], chart), _table(body["columns"], body["items"]), None, about
+        figure = report_figure(body["items"], chart)
+        return figure, _table(body["columns"], body["items"]), None, about
 
     @dash_app.callback(Output("rp-download", "data"), Output("rp-msg", "children",
                                                                allow_duplicate=True),
