@@ -54,7 +54,15 @@ def report_link(name: str, period: Period | None, slots: Mapping[str, str],
 
 def _scope(ctx: HandlerContext, slots: Mapping[str, str]) -> str:
     parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in FILTERS if slots.get(k)]
-    return ctx.say("filter.scope", parts=ctx.join(parts)) if parts else ""
+    sep = "、" if ctx.language == "zh" else ", "
+    return ctx.say("filter.scope", parts=sep.join(parts)) if parts else ""
+
+
+def _age(ctx: HandlerContext, label: str) -> str:
+    """An age band's label in the question's language ('31-90 days' -> '31-90 天')."""
+    if ctx.language != "zh":
+        return label
+    return label.replace("over a year", "一年以上").replace(" days", " 天")
 
 
 def _run(ctx: HandlerContext, slots: Mapping[str, str], name: str, period: Period,
@@ -116,9 +124,9 @@ def ageing(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     scope = _scope(ctx, slots)
     if not rows:
         return _answer(ctx, "ageing", ctx.say("stock.no_stock", scope=scope), rows, link)
-    items = ctx.join([ctx.say("ageing.item", age=r["age"], units=r["units"],
+    items = ctx.join([ctx.say("ageing.item", age=_age(ctx, r["age"]), units=r["units"],
                               value=money(ctx, r["value"]), share=percent(r["value_share"]))
-                      for r in rows])
+                      for r in rows if int(r["units"])])
     old = sum(float(r["value_share"]) for r in rows if r["age"] not in ("0-30 days",
                                                                         "31-90 days"))
     return _answer(ctx, "ageing", ctx.say("ageing.answer", scope=scope, items=items,
@@ -139,7 +147,7 @@ def value(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     text = ctx.say("value.answer", scope=scope, value=money(ctx, sum(float(r["value"])
                                                                       for r in rows)),
                    units=units, lots=sum(int(r["lots"]) for r in rows), age=round(age),
-                   band=top["age"], band_value=money(ctx, top["value"]))
+                   band=_age(ctx, top["age"]), band_value=money(ctx, top["value"]))
     return _answer(ctx, "ageing", text, rows, link)
 
 
@@ -192,7 +200,7 @@ def quality(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     period = period_for(ctx, slots, "this_year")
     rows = sorted(_run(ctx, slots, "supplier-quality", period),
                   key=lambda r: (float(r["pass_rate"] if r["pass_rate"] is not None else 1),
-                                 -float(r["mean_purity_deviation"] or 0)))
+                                 -abs(float(r["mean_purity_deviation"] or 0))))
     link = report_link("supplier-quality", period, slots)
     words = _words(ctx, slots, period)
     if not rows:
@@ -216,16 +224,20 @@ def late(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     words = _words(ctx, slots, period)
     if not rows:
         return _answer(ctx, "order-flow", ctx.say("late.none", **words), rows, link)
-    ranked = sorted(rows, key=lambda r: (-int(r["late"]), str(r["channel"])))
+    channels = [r for r in rows if r["channel"] != "all"]  # "all" is the whole selection
+    overall = next((r for r in rows if r["channel"] == "all"), None)
+    ranked = sorted(channels, key=lambda r: (-int(r["late"]), str(r["channel"])))
     items = ctx.join([ctx.say("late.item", channel=r["channel"], late=r["late"],
                               orders=r["orders"], lead=r["lead_time_median_h"]
                               if r["lead_time_median_h"] is not None else "-",
                               fill=percent(r["unit_fill_rate"])) for r in ranked[:4]])
-    late_orders = sum(int(r["late"]) for r in rows)
-    due = sum(int(r["with_due_date"]) for r in rows)
+    late_orders = int(overall["late"]) if overall else sum(int(r["late"]) for r in channels)
+    due = int(overall["with_due_date"]) if overall else sum(int(r["with_due_date"])
+                                                            for r in channels)
+    still_open = int(overall["open"]) if overall else sum(int(r["open"]) for r in channels)
     text = ctx.say("late.answer", **words, late=late_orders, due=due,
-                   rate=percent(late_orders / due if due else None),
-                   open=sum(int(r["open"]) for r in rows), items=items)
+                   rate=percent(late_orders / due if due else None), open=still_open,
+                   items=items)
     return _answer(ctx, "order-flow", text, rows, link)
 
 

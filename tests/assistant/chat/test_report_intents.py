@@ -143,3 +143,13 @@ def test_a_follow_up_changes_a_reports_filter(
         assert reply["intent"] == "stock_value", (text, reply["answer"])
         assert reply["slots"][slot].startswith(value)
         assert reply["report"]["filters"][slot] == reply["slots"][slot]
+
+
+def test_late_orders_count_the_whole_selection_once(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "late orders in the last 90 days")
+    overall = next(r for r in reply["data"] if r["channel"] == "all")
+    assert f"{overall['late']} of {overall['with_due_date']} with a due date were late" \
+        in reply["answer"]
+    assert "all " not in reply["answer"].split("By channel:")[1]
