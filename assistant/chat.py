@@ -260,13 +260,14 @@ class Assistant:
             match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
         except ChatError as exc:
             match, failure = None, exc
-        bare = without_reason(text)
-        if (match is None or match.intent not in ACTIONS) and bare != text:
+        for bare in without_reason(text) if match is None or match.intent not in ACTIONS else ():
             try:
                 retry = self.recognise(bare, language, resolver, previous, ctx)
-                match = retry if retry.intent in ACTIONS else match
             except ChatError:
-                pass
+                continue
+            if retry.intent in ACTIONS:
+                match = retry
+                break
         if match is None:
             assert failure is not None
             raise failure

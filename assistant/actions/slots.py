@@ -30,7 +30,7 @@ _EN_COUNT = re.compile(
                                              reverse=True)) + r")(?![\w-])")
 _ALERT_ID = re.compile(r"(?:alert|alarm|告警|警报|报警)\s*(?:no\.?|number|#|编号)?\s*(\d{1,9})")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
-_ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)\s+zone")
+_ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)(?:\s+zone|\s*$)")
 _ZONE_WORDS = {"金库": "vault", "保险库": "vault", "码头": "dock", "包装": "packing",
                "收货": "receiving", "入口": "entrance"}
 _NOT_ZONES = frozenset({"the", "a", "an", "this", "that", "latest", "last", "newest", "open",
@@ -38,13 +38,14 @@ _NOT_ZONES = frozenset({"the", "a", "an", "this", "that", "latest", "last", "new
 _REASON = re.compile(
     r"(?:\bbecause(?:\s+of)?|\breason(?:\s+is)?:?|\bdue\s+to|\bsince"
     r"|\bas(?=\s+(?:the|it|its|they|there|we|a|our)\b)|因为|原因是|原因[:：]?|由于)\s*(.+)$")
+_CLAUSE = re.compile(r"[,;，；]")
 _N = r"(\d{1,3}|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
 _AISLE = re.compile(rf"(?:aisle|通道|过道)\s*{_N}(?![\da-z])|第?{_N}\s*号?\s*(?:通道|过道)")
 _LOCATION_CODE = re.compile(r"(?<![\w-])[a-z]\d{2}(?:-\d{2}(?:-\d[lr]?)?)?(?![\w-])")
 _THESE = re.compile(r"\b(these|those|them|it|this one|that one)\b|这些|这个|它们|那些")
 _ITEM_SLOTS = ("sku", "serial", "lot", "style", "product")
 _CODE_SLOTS = ("lot", "serial", "sku", "order", "location")
-_CODE_TOKEN = re.compile(r"(?<![\w-])[a-z0-9][\w-]*\d[\w-]*(?![\w-])")
+_CODE_TOKEN = re.compile(r"(?<![a-z0-9-])[a-z0-9][a-z0-9-]*\d[a-z0-9-]*(?![a-z0-9-])")
 
 
 def action_slots(
@@ -58,9 +59,8 @@ def action_slots(
     index = resolver.index
     if not any(k in found for k in _CODE_SLOTS):
         _codes(words, found, resolver)
-    if (reason := _REASON.search(words)) is not None and intent in _WITH_REASON:
-        found.setdefault("reason", reason.group(1).strip())
-        words = words[: reason.start()]
+    if intent in _WITH_REASON:
+        words = _reason(text, words, found)
     if intent == "reserve_for_order":
         _reserve(words, found, previous or {})
     elif intent == "start_cycle_count":
@@ -75,12 +75,32 @@ def action_slots(
 _WITH_REASON = frozenset({"hold_lot", "release_lot", "recall_lot", "acknowledge_alert"})
 
 
-def without_reason(text: str) -> str:
-    """The question without its reason clause ('hold lot G-2311 because ...' -> 'hold lot
-    G-2311'), so an action's templates match it; the text itself when it gives no reason."""
+def without_reason(text: str) -> list[str]:
+    """The question read without its reason: before 'because ...', or each of two clauses
+    ('QC passed, release lot G-2311'), so an action's templates match it; [] when there is
+    no reason to take out."""
+    found = []
     words = normalise_text(text)
-    reason = _REASON.search(words)
-    return words[: reason.start()].strip() if reason is not None and reason.start() else text
+    if (reason := _REASON.search(words)) is not None and reason.start():
+        found.append(words[: reason.start()].strip())
+    clauses = [c.strip() for c in _CLAUSE.split(text, maxsplit=1)]
+    if len(clauses) == 2 and all(clauses):
+        found.extend(clauses)
+    return found
+
+
+def _reason(text: str, words: str, found: dict[str, str]) -> str:
+    """The reason a question gives ('... because X', or the clause without the action: 'QC
+    passed, release lot G-2311'); returns the words left to scan."""
+    if (reason := _REASON.search(words)) is not None:
+        found.setdefault("reason", reason.group(1).strip())
+        return words[: reason.start()]
+    clauses = [c.strip() for c in _CLAUSE.split(text, maxsplit=1)]
+    if len(clauses) == 2 and all(clauses):
+        codes = [v.lower() for k, v in found.items() if k in _CODE_SLOTS]
+        command = 1 if any(c in normalise_text(clauses[1]) for c in codes) else 0
+        found.setdefault("reason", clauses[1 - command])
+    return words
 
 
 def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
@@ -162,6 +182,6 @@ def _purchase(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
             found["category"] = category
     if "supplier" not in found:
         for name, code in sorted(index.suppliers.items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", words):
+            if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", words):
                 found["supplier"] = code
                 break
