@@ -257,9 +257,11 @@ def face_points(layout: Layout) -> dict[str, tuple[float, float]]:
     points = {}
     for loc in layout.locations:
         centre = layout.aisle_by_id[loc.aisle].x
-        step = min(half, abs(centre - loc.x))  # never past the aisle's centre line
-        x = loc.x + math.copysign(step, centre - loc.x) if centre != loc.x else loc.x
-        points[loc.code] = (round(x, 9), loc.y)
+        if abs(centre - loc.x) > 1e-9:
+            toward = math.copysign(1.0, centre - loc.x)
+        else:  # a rack standing on the centre line faces the side it is recorded on
+            toward = 1.0 if loc.side == "left" else -1.0
+        points[loc.code] = (round(loc.x + toward * half, 9), loc.y)
     return points
 
 

@@ -119,3 +119,40 @@ def test_the_floor_plan_shows_camera_views_and_blind_bins(demo_layout: Layout,
     assert len(cameras.x) == 14 and views.fill == "toself"
     # The 150 blind bins of aisle 1 stand at 30 rack positions (5 levels each).
     assert len(blind.x) == 30 and "150" in blind.name
+
+
+def test_coverage_in_the_app_needs_a_sign_in_and_maps_the_warehouse(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from core import CoreSettings, Database
+    from tests.builders import PASSWORD, Builder
+    from twin.sources import layout_from_core
+    from web.app import Settings, create_app
+    from web.settings import WebSettings
+
+    db = Database(sqlite_url)
+    with db.write() as session:
+        b = Builder(session)
+        bins = b.warehouse(bins=6)
+        b.user("sam", "security")
+    lay = layout_from_core(db)
+    db.dispose()
+    aisle, front = lay.aisles[0], lay.cross_aisles[0]
+    cams = tmp_path / "cameras.yaml"
+    cams.write_text(yaml.safe_dump({"cameras": [{
+        "name": "aisle-cam", "source": "rtsp://aisle-cam.invalid/stream", "enabled": False,
+        # The builder's bins stand on the aisle's centre line: watch their face from beside.
+        "placement": {"x": aisle.x + 1, "y": front.y, "direction": 90, "fov": 60, "range": 20},
+    }]}))
+    app = create_app(Settings(core=CoreSettings(database_url=sqlite_url, secret_key="k" * 40),
+                              web=WebSettings(cameras_file=cams)))
+    with TestClient(app) as client:
+        assert client.get("/api/twin/coverage").status_code == 401
+        token = client.post("/api/auth/token",
+                            data={"username": "sam", "password": PASSWORD}).json()
+        res = client.get("/api/twin/coverage",
+                         headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["bins"] == len(bins) and body["blind"] == []
+    assert [c["name"] for c in body["cameras"]] == ["aisle-cam"]
