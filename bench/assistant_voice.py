@@ -6,8 +6,10 @@ and the Free Spoken Digit Dataset recordings (``../shared/data/fsdd-dev`` or FAC
 Every figure comes from a split that tuning never saw: real speakers lucas and nicolas (the
 development speakers are george and jackson), and the espeak-ng voices of the test half
 (`assistant.speech.embedding.corpus.espeak_voices`). Development figures are printed first;
-``--dev`` prints only them (tune against these), ``--calibrate`` sweeps the out-of-grammar
-rejection threshold on development data. A full run writes ``bench/results/assistant_voice.json``.
+``--dev`` prints only them (tune against these), ``--calibrate`` sweeps the rejection rule on
+development data (out-of-grammar thresholds, the confidence the expected check digits need,
+the fit score and confidence of answers that post). A full run writes
+``bench/results/assistant_voice.json``.
 
 What is measured, each at 30 dB SNR ("quiet room") and 10 dB SNR (pink noise, sox):
 - real speakers, speaker-independent and after enrolment (enrolled on recordings 0-4 of each
@@ -160,10 +162,12 @@ def real_trials(recordings: dict[int, dict[int, np.ndarray]], snr: float, seed: 
                             f"{kind}: {text}"))
     for n in range(count // 2):
         asked = rng.randrange(2, 10)
-        said = asked if n % 4 else rng.randrange(1, asked)
-        audio = _noisy(_pair_audio(recordings, [said], indices, rng), 8000, snr, seed + 9000 + n)
-        trials.append(Trial(audio, 8000, "quantity", (("most", asked),), f"quantity:{said}",
-                            f"quantity:{asked}", f"quantity {asked}, said {said}"))
+        count_said = asked if n % 4 else rng.randrange(1, asked)
+        audio = _noisy(_pair_audio(recordings, [count_said], indices, rng), 8000, snr,
+                       seed + 9000 + n)
+        trials.append(Trial(audio, 8000, "quantity", (("most", asked),),
+                            f"quantity:{count_said}", f"quantity:{asked}",
+                            f"quantity {asked}, said {count_said}"))
     return trials
 
 
@@ -326,7 +330,7 @@ def _cough(rng: np.random.Generator) -> np.ndarray:
     n = int(0.18 * 8000)
     burst = sosfilt(butter(2, [300, 2500], "bandpass", fs=8000, output="sos"), rng.normal(size=n))
     envelope = np.minimum(np.arange(n) / 80, 1.0) * np.exp(-np.arange(n) / (0.05 * 8000))
-    return burst / (np.abs(burst).max() + 1e-9) * envelope * 12000
+    return np.asarray(burst / (np.abs(burst).max() + 1e-9) * envelope * 12000)
 
 
 def _tempo(samples: np.ndarray, factor: float) -> np.ndarray:
@@ -619,7 +623,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--speed-only", action="store_true",
                         help="measure end of speech to prompt again and update the JSON")
     args = parser.parse_args(argv)
-    settings = AssistantSettings(**({"speech": {"type": args.engine}} if args.engine else {}))
+    settings = AssistantSettings()
+    if args.engine:
+        settings = settings.model_copy(update={"speech": settings.speech.model_copy(
+            update={"type": args.engine})})
     engine = create_speech_engine(settings)
     rule = Rejection() if args.calibrate else rejection_thresholds(settings, engine.name)
     decoder = Decoder(engine, rule, settings.vad)
