@@ -70,7 +70,13 @@ from assistant.intents.prepare import (
     example_code_kind,
     tag_codes,
 )
-from assistant.intents.scope import ScopeModel, domain_cues, load_confusable, load_negatives
+from assistant.intents.scope import (
+    ScopeModel,
+    domain_cues,
+    load_code_kinds,
+    load_confusable,
+    load_negatives,
+)
 from assistant.pipeline import Pipeline, PipelineRun
 from assistant.settings import AssistantSettings
 from core import Actor, Database
@@ -190,6 +196,7 @@ class Assistant:
             w for lang in LANGUAGES for ss in load_negatives(lang).values() for s in ss
             for w in normalise_text(s).split())
         self.confusable = load_confusable(LANGUAGES)
+        self.code_kinds = load_code_kinds(LANGUAGES)
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
             + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
@@ -357,7 +364,7 @@ class Assistant:
                 found = index.any_code(token)
                 kind = next(iter(found)) if found else example_code_kind(token)
             if kind is not None:
-                codes.append(CODE_WORDS.get(kind, kind))
+                codes.append(kind)
             return kind
 
         text = self._prepare(words, language, kind_of)
@@ -365,16 +372,17 @@ class Assistant:
         if tier == "embedding":
             text = self.speller.correct(text, known=index.name_words)
             vector = self.embeddings.embed(text)
-            ranking = self.embeddings.rank(text, vector=vector)
+            ranking = _compatible(self.embeddings.rank(text, vector=vector), codes,
+                                  self.code_kinds)
             threshold = self.settings.similarity_threshold
             outside = self.scope["en"].probability(text, vector)
         else:
-            ranking = self.lexical.rank(text)
+            ranking = _compatible(self.lexical.rank(text), codes, self.code_kinds)
             found = self.data[language].similarity_threshold
             threshold = found if found is not None else 1.01
             outside = self.scope[language].probability(text)
         names = _proper_words(index) - self._general_words
-        cues = tuple(domain_cues(text, language, codes, names))
+        cues = tuple(domain_cues(text, language, [CODE_WORDS.get(k, k) for k in codes], names))
         return Reading(ranking, threshold, text, tier, outside, cues)
 
     def out_of_scope(self, reading: Reading, *, answerable: bool) -> bool:
@@ -503,6 +511,18 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
+
+
+def _compatible(
+    ranking: Ranking, kinds: list[str], accepted: dict[str, frozenset[str]]
+) -> Ranking:
+    """The ranking without intents that cannot be about any code the question names (a
+    piece's history is no answer to a question naming only an order)."""
+    if not kinds:
+        return ranking
+    keep = tuple((i, s) for i, s in ranking.scores
+                 if i not in accepted or accepted[i] & set(kinds))
+    return Ranking(keep) if keep else ranking
 
 
 def _proper_words(index: CatalogueIndex) -> frozenset[str]:

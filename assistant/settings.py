@@ -200,7 +200,7 @@ class AssistantSettings(BaseSettings):
         "similarity_threshold); 0 scores by similarity alone (then a threshold near 0.45).",
     )
     scope_thresholds: dict[Literal["embedding", "ngram"], float] = Field(
-        default={"embedding": 0.5, "ngram": 0.5},
+        default={"embedding": 0.35, "ngram": 0.35},
         description="Per similarity tier, the out-of-scope model's probability (see "
         "assistant/intents/scope.py) at or above which a question is refused as a "
         "general-assistant question (error out-of-scope; the answer says what the chat can do). "
@@ -209,7 +209,7 @@ class AssistantSettings(BaseSettings):
         "(bench/assistant_scope.py).",
     )
     scope_unanswered_thresholds: dict[Literal["embedding", "ngram"], float] = Field(
-        default={"embedding": 0.25, "ngram": 0.25},
+        default={"embedding": 0.2, "ngram": 0.2},
         description="The same bar for a question the similarity tier would not answer anyway "
         "(below its threshold, or closest to the out_of_scope examples): at or above it the "
         "chat says what it can do (out-of-scope), below it that it did not understand and "

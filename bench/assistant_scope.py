@@ -87,6 +87,7 @@ def _ask_all(assistant: Assistant, actor: Any, items: list[dict[str, Any]]) -> l
                 "ms": ms, "tier": reading.tier if reading else "template",
                 "p_out": round(reading.out_of_scope, 4) if reading else None,
                 "cues": list(reading.cues) if reading else [],
+                "read": reading.text if reading else None,
                 "scores": [list(s) for s in reading.ranking.scores[:3]] if reading else [],
             })
     finally:
