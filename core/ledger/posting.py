@@ -7,14 +7,12 @@ serials move with ``UPDATE ... WHERE location_id = source``, so a piece is in on
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
-    CursorResult,
     Integer,
     String,
     bindparam,
@@ -449,28 +447,39 @@ def _record_event(
     )
 
 
+# Reserve and release, prepared once and run on the raw cursor (every order line reserves).
+_P_RESERVE = Prepared(
+    update(_BAL)
+    .where(
+        _BAL.c.sku_id == bindparam("sku"),
+        _BAL.c.location_id == bindparam("loc"),
+        _BAL.c.lot_id == bindparam("lot"),
+        _BAL.c.on_hand - _BAL.c.reserved >= bindparam("q"),
+    )
+    .values(reserved=_BAL.c.reserved + bindparam("q"))
+)
+_P_RELEASE = Prepared(
+    update(_BAL)
+    .where(
+        _BAL.c.sku_id == bindparam("sku"),
+        _BAL.c.location_id == bindparam("loc"),
+        _BAL.c.lot_id == bindparam("lot"),
+        _BAL.c.reserved + bindparam("q") >= 0,
+    )
+    .values(reserved=_BAL.c.reserved + bindparam("q"))
+)
+
+
 def change_reserved(
     session: Session, *, sku_id: int, location_id: int, lot_id: int, delta: int
 ) -> None:
     """Reserve (delta > 0) or release (delta < 0) stock; never more than is free."""
     if delta == 0:
         return
-    condition = (
-        Balance.on_hand - Balance.reserved >= delta if delta > 0 else Balance.reserved + delta >= 0
-    )
-    stmt = (
-        update(Balance)
-        .where(
-            Balance.sku_id == sku_id,
-            Balance.location_id == location_id,
-            Balance.lot_id == lot_id,
-            condition,
-        )
-        .values(reserved=Balance.reserved + delta)
-        .execution_options(synchronize_session=False)
-    )
-    # An UPDATE answers a CursorResult (rowcount), which Session.execute's stubs do not say.
-    result = typing.cast("CursorResult[Any]", session.execute(stmt))
+    if session.autoflush:  # as session.execute would: what the session holds goes first
+        session.flush()
+    stmt = _P_RESERVE if delta > 0 else _P_RELEASE
+    result = stmt.run(session, {"sku": sku_id, "loc": location_id, "lot": lot_id, "q": delta})
     if result.rowcount != 1:
         raise InsufficientStockError(
             "Not enough free stock to reserve." if delta > 0 else "Reservation already released."

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, bindparam, case, insert, select, update
+from sqlalchemy import Select, bindparam, case, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,7 +82,9 @@ def _candidates_stmt(*, lock: bool, lot: bool) -> Select[int, int, int]:
         .where(
             Balance.sku_id == bindparam("sku_id"),
             Balance.on_hand > Balance.reserved,
-            Location.kind.in_([str(k) for k in ALLOCATABLE_KINDS]),
+            # Equalities, not IN: an IN list is expanded per execution, a prepared statement
+            # is compiled once.
+            or_(*(Location.kind == str(k) for k in ALLOCATABLE_KINDS)),
             Location.tier == Tier.BIN,
             Location.active.is_(True),
             Lot.status == LotStatus.APPROVED,
@@ -96,9 +98,10 @@ def _candidates_stmt(*, lock: bool, lot: bool) -> Select[int, int, int]:
     return stmt
 
 
-# Built once per (locked, lot named): allocation runs one on every order line.
+# Prepared once per (locked, lot named) and run on the raw cursor (see core.prepared):
+# allocation runs one on every order line.
 _CANDIDATES = {
-    (lock, lot): _candidates_stmt(lock=lock, lot=lot) for lock in (True, False)
+    (lock, lot): Prepared(_candidates_stmt(lock=lock, lot=lot)) for lock in (True, False)
     for lot in (True, False)
 }  # fmt: skip
 
@@ -128,8 +131,10 @@ _SET_ORDER_STATUS = Prepared(
 def _candidates(
     session: Session, line: OrderLine, *, lock: bool = True
 ) -> list[tuple[int, int, int]]:
+    if session.autoflush:  # as session.execute would: what the session holds goes first
+        session.flush()
     stmt = _CANDIDATES[lock, line.lot_id is not None]
-    rows = session.execute(stmt, {"sku_id": line.sku_id, "lot_id": line.lot_id})
+    rows = stmt.rows(session, {"sku_id": line.sku_id, "lot_id": line.lot_id})
     return [(loc, lot, int(free)) for loc, lot, free in rows]
 
 
