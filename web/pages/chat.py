@@ -40,6 +40,7 @@ __all__ = ["layout", "register", "EXAMPLES", "answer_bubble", "answer_chart", "a
 #: Rows an answer hands its grid (the grid pages them; the rest are counted, not sent).
 MAX_ROWS = 500
 PAGE_SIZE = 10
+CHART_HEIGHT = 260  # px: room for the rows below it
 
 #: How an answer's intent was matched, as a person reads it (the codes are the assistant's).
 MATCHERS = {"template": N_("template"), "embedding": N_("similarity"), "ngram": N_("n-gram")}
@@ -109,8 +110,8 @@ def answer_chart(reply: Mapping[str, Any]) -> dcc.Graph | None:
     if not rows or not spec or not spec.get("x") or not spec.get("y"):
         return None
     figure = report_figure(rows, spec)
-    figure.update_layout(height=260)  # (a chat bubble, not a page: room for the rows below)
-    return dcc.Graph(figure=figure, className="chat-chart",
+    figure.update_layout(height=CHART_HEIGHT)  # (a chat bubble, not a page)
+    return dcc.Graph(figure=figure, className="chat-chart", style={"height": f"{CHART_HEIGHT}px"},
                      config={"displayModeBar": False, "responsive": True})
 
 

@@ -54,6 +54,8 @@ def test_an_action_waits_for_yes_and_a_report_opens_on_the_reports_page(
     hold = _ask(page, "put lot G-2311 on hold", 2)
     assert hold.get_attribute("data-intent") == "hold_lot"
     assert hold.locator(".chat-confirm button", has_text="Yes, do it").count() == 1
+    hold.locator(".chat-rows .ag-row").first.wait_for()
+    page.wait_for_timeout(600)  # the log settles with the question at its top
     page.screenshot(path=str(shots / "chat-actions.png"), full_page=True)
     hold.locator(".chat-confirm button", has_text="No").focus()  # answered from the keyboard
     page.keyboard.press("Enter")
