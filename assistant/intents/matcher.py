@@ -23,6 +23,7 @@ __all__ = [
     "Ranking",
     "SlotResolver",
     "TemplateMatcher",
+    "similarities",
 ]
 
 # "ngram": the character n-gram similarity that stands in for the sentence model in Chinese.
@@ -166,7 +167,7 @@ class EmbeddingMatcher:
         the caller has it already."""
         matrix = self._vectors()
         vector = self.encoder.encode([text]) if vector is None else vector
-        sims = matrix @ vector[0]
+        sims = similarities(matrix, vector[0])
         labels = np.asarray(self.labels)
         extra: dict[str, float] = {}
         if self._head is not None:
@@ -179,3 +180,12 @@ class EmbeddingMatcher:
             scores.append((intent, round(float(mine.mean()) + extra.get(intent, 0.0), 4)))
         scores.sort(key=lambda s: -s[1])
         return Ranking(tuple(scores))
+
+
+def similarities(matrix: Matrix, row: Matrix) -> Matrix:
+    """``matrix @ row``, reading only the row's non-zero columns when it is sparse (a Chinese
+    sentence has a few dozen of the thousands of character n-gram columns)."""
+    columns = np.flatnonzero(row)
+    if len(columns) * 4 < len(row):
+        return np.asarray(matrix[:, columns] @ row[columns], dtype=np.float32)
+    return np.asarray(matrix @ row, dtype=np.float32)

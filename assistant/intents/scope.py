@@ -30,6 +30,7 @@ import yaml
 
 from assistant.errors import IntentDataError
 from assistant.intents.encoder import CharNgramEncoder, Matrix
+from assistant.intents.matcher import similarities
 
 __all__ = ["ScopeModel", "domain_cues", "load_code_kinds", "load_confusable", "load_negatives"]
 
@@ -179,6 +180,7 @@ class ScopeModel:
         return (regression + neighbours) / 2
 
     def _nearest(self, side: Matrix, row: Matrix) -> float:
-        sims = side @ row
+        sims = similarities(side, row)
         k = min(self.k, len(sims))
         return float(np.partition(sims, len(sims) - k)[-k:].mean())
+
