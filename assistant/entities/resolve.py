@@ -87,6 +87,9 @@ class Resolver:
             return self._period(text)
         if slot == "filters":
             return self.filters(text)
+        if slot == "goods":  # filters that name goods, not only a metal ('the value of gold')
+            goods = self.filters(text)
+            return goods if goods and {"category", "supplier", "location"} & set(goods) else None
         if slot in ("query", "item", "code"):
             return self._compound(slot, text)
         finders: dict[str, Callable[[str], str | None]] = {
