@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from web.pages.chat import answer_bubble
+from web.pages.chat import answer_bubble, history_log
 from web.pages.reports import url_controls
 
 ROWS = [{"sku": "ST0003-Au750W-6", "value": 1250.5, "age_days": 400, "lots": ["G-2311", "G-2312"]},
@@ -132,3 +132,13 @@ def test_a_refusal_is_its_polite_text_without_rows() -> None:
     assert "outside what I can answer" in bubble.children[1].children
     assert "chat-gentle" in _props(bubble)["className"]
     assert not _all(bubble, dag.AgGrid) and not _buttons(bubble)
+
+
+def test_the_log_is_drawn_again_from_the_kept_exchanges_only_the_last_still_waiting() -> None:
+    confirm = {"action": "release_lot", "summary": "Release lot G-2311.", "token": "t"}
+    kept = [{"n": n, "q": f"release lot G-2311 ({n})",
+             "reply": _reply(intent="release_lot", confirm=confirm)} for n in (4, 5)]
+    log = history_log(kept, reports=True)
+    assert [_props(c)["id"] for c in log] == ["chat-welcome", "chat-question-4", "chat-answer-4",
+                                              "chat-question-5", "chat-answer-5"]
+    assert not _buttons(log[2]) and len(_buttons(log[4])) == 2

@@ -35,11 +35,12 @@ from web.pages.reports import column_name, report_figure, report_link, report_ti
 from web.pages.ui import PageContext, attrs, error_box, grid
 
 __all__ = ["layout", "register", "EXAMPLES", "answer_bubble", "answer_chart", "answer_rows",
-           "chart_series"]
+           "chart_series", "history_log"]
 
 #: Rows an answer hands its grid (the grid pages them; the rest are counted, not sent).
 MAX_ROWS = 500
 PAGE_SIZE = 10
+KEEP_EXCHANGES = 12  # questions and answers kept to draw the log again
 CHART_HEIGHT = 260  # px: room for the rows below it
 
 #: How an answer's intent was matched, as a person reads it (the codes are the assistant's).
@@ -172,18 +173,18 @@ def _choices(reply: Mapping[str, Any], n: int) -> html.Div:
                     **attrs({"aria-label": _("Did you mean:")}))
 
 
-def _confirm(reply: Mapping[str, Any], n: int) -> html.Div:
+def _confirm(reply: Mapping[str, Any], n: int, waiting: bool) -> html.Div:
     """What the action will do, and the two answers to it (taken away once answered)."""
     yes, no = YES_NO.get(str(reply.get("language")), YES_NO["en"])
     summary = str(reply["confirm"].get("summary") or "")
+    buttons = [_ask_button("chat-confirm", n, _("Yes, do it"), yes, className="primary"),
+               _ask_button("chat-confirm", n, _("No"), no)] if waiting else []
     return html.Div([
         # (left out when the answer's text already says it)
         html.Div(summary if summary.strip() not in str(reply.get("answer", "")) else "",
                  className="chat-confirm-summary"),
-        html.Div([
-            _ask_button("chat-confirm", n, _("Yes, do it"), yes, className="primary"),
-            _ask_button("chat-confirm", n, _("No"), no),
-        ], id={"type": "chat-pending", "index": n}, className="row chat-confirm-buttons"),
+        html.Div(buttons, id={"type": "chat-pending", "index": n},
+                 className="row chat-confirm-buttons"),
     ], className="chat-confirm", role="group", **attrs({"aria-label": _("Waiting for your yes")}))
 
 
@@ -212,10 +213,11 @@ def _meta(reply: Mapping[str, Any]) -> html.Div:
     return html.Div(" · ".join(bits), className="chat-meta")
 
 
-def answer_bubble(reply: Mapping[str, Any], n: int, *, reports: bool = True) -> html.Div:
+def answer_bubble(reply: Mapping[str, Any], n: int, *, reports: bool = True,
+                  waiting: bool = True) -> html.Div:
     """One answer: its text, how it was matched, then what it offers: rows, a chart and the
     link to its report (``reports``: the asker may open the Reports page), an action to
-    confirm, or questions to pick from."""
+    confirm (``waiting``: still waiting for its yes or no), or questions to pick from."""
     error = reply.get("error")
     parts: list[Any] = [html.Div(reply.get("answer", ""), className="chat-text"), _meta(reply)]
     if error == "not-understood" and reply.get("data"):
@@ -223,7 +225,7 @@ def answer_bubble(reply: Mapping[str, Any], n: int, *, reports: bool = True) -> 
     if reply.get("choices"):
         parts.append(_choices(reply, n))
     if reply.get("confirm") and not error:
-        parts.append(_confirm(reply, n))
+        parts.append(_confirm(reply, n, waiting))
     rows = list(reply.get("data") or [])
     if rows and not error:
         chart = answer_chart(reply)
@@ -263,6 +265,9 @@ def layout(auth: Auth) -> html.Div:
     return html.Div([
         dcc.Store(id="chat-conv", storage_type="session"),
         dcc.Store(id="chat-count", data=0),
+        # The last exchanges, to draw the log again when the person comes back to the page
+        # (from "Open in Reports", say); whose they are, so the next person does not see them.
+        dcc.Store(id="chat-history", storage_type="session"),
         html.Div([html.H2(_("Ask the assistant"), id="chat-title", className="grow")],
                  className="row"),
         html.Div([_welcome()], id="chat-log", className="chat-log", role="log",
@@ -279,6 +284,22 @@ def layout(auth: Auth) -> html.Div:
         html.Small(_("Follow-ups keep the conversation: ask “and in size 8?” after a stock "
                      "question."), id="chat-hint", className="hint"),
     ], id="chat-page", className="chat-page")
+
+
+def _kept(text: str, reply: Mapping[str, Any], n: int) -> dict[str, Any]:
+    """An exchange as the history keeps it (the pipeline's events left out)."""
+    return {"n": n, "q": text, "reply": {k: v for k, v in reply.items() if k != "events"}}
+
+
+def history_log(items: list[dict[str, Any]], *, reports: bool) -> list[Any]:
+    """The log drawn again from the kept exchanges; only the last may still wait for a yes."""
+    log: list[Any] = [_welcome()]
+    for i, item in enumerate(items):
+        n = int(item["n"])
+        log.append(question_bubble(str(item["q"]), n))
+        log.append(answer_bubble(item["reply"], n, reports=reports,
+                                 waiting=i == len(items) - 1))
+    return log
 
 
 def _question_of(trigger: Any, typed: str | None) -> str:
@@ -304,6 +325,7 @@ def register(dash_app: Dash, context: PageContext) -> None:
         Output("chat-log", "children"), Output("chat-conv", "data"),
         Output("chat-count", "data"), Output("chat-q", "value"), Output("chat-msg", "children"),
         Output({"type": "chat-pending", "index": ALL}, "children"),
+        Output("chat-history", "data"),
         Input("chat-send", "n_clicks"), Input("chat-q", "n_submit"),
         *(Input({"type": kind, "index": ALL}, "n_clicks") for kind in ASKING),
         Input({"type": "chat-ex", "index": ALL}, "n_clicks"),
@@ -313,34 +335,65 @@ def register(dash_app: Dash, context: PageContext) -> None:
     )
     def ask(_s: int, _n: int, *rest: Any) -> tuple[Any, ...]:
         typed, conversation, count, auth_data = rest[-4:]
-        unchanged = (no_update,) * 6
+        unchanged = (no_update,) * 7
         fired = ctx.triggered[0] if ctx.triggered else {}
         if not fired.get("value"):  # buttons that merely appeared, not clicks
             return unchanged
         auth = auth_from(auth_data)
         text = _question_of(ctx.triggered_id, typed)
         if auth is None or not text:
-            return (*unchanged[:4], error_box(_("Type a question first.")), no_update)
+            return (*unchanged[:4], error_box(_("Type a question first.")), *unchanged[5:])
         n = int(count or 0) + 1
         try:
             reply = _ask(context, auth, text, conversation)
         except ApiError as exc:
             if exc.code != "not-found" or not conversation:
-                return (*unchanged[:4], error_box(exc), no_update)
+                return (*unchanged[:4], error_box(exc), *unchanged[5:])
             reply = _ask(context, auth, text, None)  # the conversation expired: start anew
         log = Patch()
         log.append(question_bubble(text, n))
         log.append(answer_bubble(reply, n, reports=can(auth.role, "audit:read")))
         # Any answer ends the wait of an earlier action: its yes and no go away.
         answered = [None] * len(ctx.outputs_list[5])
-        return log, reply.get("conversation_id"), n, "", None, answered
+        kept = Patch()
+        kept["items"].append(_kept(text, reply, n))
+        if n > KEEP_EXCHANGES:  # (the count is the number kept since the log started)
+            del kept["items"][0]
+        return log, reply.get("conversation_id"), n, "", None, answered, kept
 
     @dash_app.callback(
         Output("chat-log", "children", allow_duplicate=True),
         Output("chat-conv", "data", allow_duplicate=True),
-        Input("chat-new", "n_clicks"), prevent_initial_call=True,
+        Output("chat-count", "data", allow_duplicate=True),
+        Output("chat-history", "data", allow_duplicate=True),
+        Input("chat-new", "n_clicks"), State("auth", "data"), prevent_initial_call=True,
     )
-    def start_over(clicks: int | None) -> tuple[Any, Any]:
+    def start_over(clicks: int | None, auth_data: dict[str, Any] | None) -> tuple[Any, ...]:
         if not clicks:
-            return no_update, no_update
-        return [_welcome()], None
+            return (no_update,) * 4
+        auth = auth_from(auth_data)
+        return [_welcome()], None, 0, {"user": auth.username if auth else None, "items": []}
+
+    @dash_app.callback(
+        Output("chat-log", "children", allow_duplicate=True),
+        Output("chat-count", "data", allow_duplicate=True),
+        Output("chat-history", "data", allow_duplicate=True),
+        Output("chat-conv", "data", allow_duplicate=True),
+        Input("chat-history", "data"), State("chat-count", "data"), State("auth", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def restore(history: dict[str, Any] | None, count: int | None,
+                auth_data: dict[str, Any] | None) -> tuple[Any, ...]:
+        # Runs when the page opens (and its session's history arrives); the page's own asks
+        # change the history too, but by then the log is drawn (count > 0).
+        auth = auth_from(auth_data)
+        if auth is None or count:
+            return (no_update,) * 4
+        if not history or history.get("user") != auth.username:  # none yet, or another's
+            return no_update, no_update, {"user": auth.username, "items": []}, (
+                None if history else no_update)
+        items = list(history.get("items") or [])
+        if not items:
+            return (no_update,) * 4
+        log = history_log(items, reports=can(auth.role, "audit:read"))
+        return log, int(items[-1]["n"]), no_update, no_update

@@ -1,6 +1,6 @@
 """The chat's answers in a real Chromium on the demo: an action asked first and answered by
-keyboard, a report answer as a grid and a chart, and its link to the same report on the
-Reports page with the filters applied."""
+keyboard, a report answer as a grid and a chart, its link to the same report on the Reports
+page with the filters applied, and the conversation drawn again on the way back."""
 
 from __future__ import annotations
 
@@ -85,3 +85,8 @@ def test_an_action_waits_for_yes_and_a_report_opens_on_the_reports_page(
             "since": f"{query['since']}T00:00:00Z"}).json()["items"]
     shown = _skus(page.locator("#rp-table"))
     assert shown == {row["sku"] for row in rows[:25]} and skus <= shown
+
+    page.go_back()  # the conversation is drawn again, the answered action without its buttons
+    page.locator("#chat-answer-3").wait_for()
+    assert _skus(page.locator("#chat-answer-1 .chat-rows")) == skus
+    assert page.locator("#chat-answer-2 .chat-confirm button").count() == 0
