@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chat import Assistant
+from assistant.chat import Assistant, _compatible
 from assistant.intents.data import LANGUAGES, load_intents
-from assistant.intents.scope import domain_cues, load_confusable, load_negatives
+from assistant.intents.matcher import Ranking
+from assistant.intents.scope import (
+    domain_cues,
+    load_code_kinds,
+    load_confusable,
+    load_negatives,
+)
 from core import Actor, Database
 from core.reports import pending_orders
 
@@ -106,3 +112,12 @@ def test_chinese_lookups_beyond_the_templates(
     assert reply["intent"] == "locate" and reply["error"] is None
     # the answer says both whether there is stock (how many pieces) and where
     assert "件" in reply["answer"] and reply["data"]
+
+
+def test_an_intent_is_not_guessed_for_a_kind_of_code_it_cannot_answer() -> None:
+    # a question naming only an order is no piece history, however its words read
+    kinds = load_code_kinds(LANGUAGES)
+    ranking = Ranking((("serial_history", 0.9), ("who_picked", 0.8), ("locate", 0.5)))
+    assert _compatible(ranking, ["order"], kinds).best[0] == "who_picked"
+    assert _compatible(ranking, ["serial"], kinds).best[0] == "serial_history"
+    assert _compatible(ranking, [], kinds) == ranking
