@@ -272,7 +272,8 @@ class Assistant:
                 retry = self.recognise(bare, language, resolver, previous, ctx)
             except ChatError:
                 continue
-            if retry.intent in ACTIONS:
+            # Over a question already matched, only an action's own template wins.
+            if retry.intent in ACTIONS and (match is None or retry.matcher == "template"):
                 match = retry
                 break
         if match is None:
@@ -280,6 +281,11 @@ class Assistant:
             raise failure
         if match.intent not in ACTIONS:
             return match
+        other = self._contrast(match.intent, normalise_text(text), language)
+        if other != match.intent:  # 'recall G-2311: which orders?' asks, it does not act
+            kept = FOLLOW_UP_SLOTS.get(other, frozenset())
+            return replace(match, intent=other,
+                           slots={k: v for k, v in match.slots.items() if k in kept})
         slots = action_slots(match.intent, text, match.slots, resolver,
                              previous.slots if previous else None)
         return replace(match, slots=slots)
