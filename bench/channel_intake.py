@@ -1,16 +1,21 @@
 """Channel orders in: webhook orders per second to reservation, on SQLite.
 
-  webhook_orders_per_s  signed webhooks (one new order of one line each) through the whole app
-                        (POST /api/channels/{code}/webhook: signature, store, create, reserve),
-                        one client after another (target >= 200/s)
-  batched_webhook_...   the same with 10 orders per delivery (Douyin pushes and TMC batches)
-  direct_orders_per_s   the same orders through core.channels receive_and_apply, without
-                        HTTP (the core's share of the cost), also per CPU second of the process
-  orders_only_per_s     core.orders create_order + allocate_order alone, one transaction each:
-                        the floor under the inbox's own cost
+  webhook_orders_per_s   signed webhooks (one new order of one line each) through the whole app
+                         in this process (TestClient: POST /api/channels/{code}/webhook,
+                         signature, store, create, reserve), one after another (target >= 200/s)
+  batched_webhook_...    the same with 10 orders per delivery (Douyin pushes and TMC batches)
+  served_*               the same over real HTTP to `facet serve` (uvicorn) in its own process:
+                         one sender, then 4 and 8 concurrent senders, then 8 senders against
+                         `facet serve --workers 2`
+  direct_orders_per_s    the same orders through core.channels receive_and_apply, without
+                         HTTP (the core's share of the cost), also per CPU second of the process
+  orders_only_per_s      core.orders create_order + allocate_order alone, one transaction each
 
 Each run starts from a fresh database with enough stock for every order; every order must end
-reserved. Medians over repeated runs; the machine is noisy.
+reserved. Each figure is the median over repeated runs, and each run is followed by the
+machine's baseline (one-row write transactions per second, as bench/core_picks.py measures it)
+in this same process: ``*_ratio_to_baseline`` is the run's rate over that baseline, which
+compares across machines and loads better than the rate does (this machine is shared).
 Run: .venv/bin/python bench/channel_intake.py [--quick]
 """
 
@@ -20,9 +25,12 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -31,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("FACET_WEB_WARM_UP_MODELS", "false")  # no model is needed here
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
@@ -135,8 +144,8 @@ def run_webhooks(
                 for i in range(0, orders, batch)]
     with TestClient(create_app(settings)) as client:
         start, cpu = time.perf_counter(), time.process_time()
-        for batch in messages:  # signed as sent: a slow run stays in the 5-minute window
-            headers, body = encode_webhook(config, batch, now_s=time.time())
+        for chunk in messages:  # signed as sent: a slow run stays in the 5-minute window
+            headers, body = encode_webhook(config, chunk, now_s=time.time())
             answer = client.post("/api/channels/webshop/webhook", content=body, headers=headers)
             outcomes = ({m["outcome"] for m in answer.json()["messages"]}
                         if answer.status_code == 200 else None)
@@ -148,7 +157,98 @@ def run_webhooks(
     return orders / elapsed, orders / cpu, _baseline_rate(url)
 
 
-def run_direct(workdir: Path, name: str, orders: int) -> tuple[float, float]:
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(url: str, channels: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """`facet serve` on 127.0.0.1:``port`` over the bench database; returns once it answers."""
+    env = {**os.environ, "FACET_DATABASE_URL": url, "FACET_WEB_CHANNELS_FILE": str(channels),
+           "FACET_SECRET_KEY": "bench-channel-intake-" * 2, "FACET_WEB_WARM_UP_MODELS": "false"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "facet"), "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers)],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"facet serve exited with {server.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    _stop(server)
+    raise SystemExit("facet serve did not answer within 120 s")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def run_served(
+    workdir: Path, name: str, orders: int, *, senders: int = 1, workers: int = 1, repeats: int = 1
+) -> list[tuple[float, float]]:
+    """Orders per second over real HTTP to `facet serve` (``workers`` processes), sent by
+    ``senders`` concurrent clients (each its own keep-alive connection, one order per signed
+    webhook), ``repeats`` times against one server (its start-up is slow on a busy machine);
+    each with the machine's baseline right after."""
+    url = _fresh(workdir, name, orders * repeats)
+    channels = workdir / f"{name}-channels.yaml"
+    channels.write_text(f"channels:\n  - code: webshop\n    type: generic\n"
+                        f"    name: Webshop\n    secret: {SECRET}\n")  # fmt: skip
+    config = ChannelConfig(code="webshop", type="generic", secret=SECRET)
+    port = _free_port()
+    server = _serve(url, channels, port, workers)
+    failures: list[str] = []
+
+    def send(share: range) -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            for n in share:
+                headers, body = encode_webhook(config, [_message(n)], now_s=time.time())
+                answer = client.post("/api/channels/webshop/webhook", content=body,
+                                     headers=headers)  # fmt: skip
+                if answer.status_code != 200 or answer.json()["messages"][0]["outcome"] != (
+                    "created"
+                ):
+                    failures.append(f"{answer.status_code}: {answer.text[:300]}")
+                    return
+
+    runs = []
+    try:
+        for r in range(repeats):
+            first = r * orders
+            threads = [
+                threading.Thread(target=send, args=(range(first + i, first + orders, senders),))
+                for i in range(senders)
+            ]
+            start = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - start
+            if failures:
+                raise SystemExit(f"webhook answered {failures[0]}")
+            runs.append((orders / elapsed, _baseline_rate(url)))
+    finally:
+        _stop(server)
+    if (held := _reserved(url)) != orders * repeats:
+        raise SystemExit(f"{held} pieces reserved for {orders * repeats} orders")
+    return runs
+
+
+def run_direct(workdir: Path, name: str, orders: int) -> tuple[float, float, float]:
     """Orders per second through receive_and_apply (the webhook's core, no HTTP), by the wall
     clock and per CPU second of this process (what one idle core would do; this machine is
     shared)."""
@@ -164,10 +264,10 @@ def run_direct(workdir: Path, name: str, orders: int) -> tuple[float, float]:
     db.dispose()
     if (held := _reserved(url)) != orders:
         raise SystemExit(f"{held} pieces reserved for {orders} orders")
-    return orders / elapsed, orders / cpu
+    return orders / elapsed, orders / cpu, _baseline_rate(url)
 
 
-def run_orders_only(workdir: Path, name: str, orders: int) -> float:
+def run_orders_only(workdir: Path, name: str, orders: int) -> tuple[float, float]:
     """Orders per second through core.orders create_order + allocate_order in one transaction
     each (no inbox): the floor under the inbox's own cost."""
     url = _fresh(workdir, name, orders)
@@ -183,69 +283,73 @@ def run_orders_only(workdir: Path, name: str, orders: int) -> float:
             allocate_order(session, actor=actor, order_id=order.id)
     elapsed = time.perf_counter() - start
     db.dispose()
-    return orders / elapsed
+    return orders / elapsed, _baseline_rate(url)
 
 
-def _summary(rates: list[float], orders: int) -> dict[str, Any]:
+def _summary(runs: list[tuple[float, float]], orders: int) -> dict[str, Any]:
+    """Median rate and median ratio to the baseline measured right after each run."""
     return {
         "orders": orders,
-        "median_per_s": round(statistics.median(rates), 1),
-        "runs_per_s": [round(r, 1) for r in rates],
+        "median_per_s": round(statistics.median(r for r, _ in runs), 1),
+        "runs_per_s": [round(r, 1) for r, _ in runs],
+        "median_ratio_to_baseline": round(statistics.median(r / b for r, b in runs), 4),
+        "baselines_per_s": [round(b) for _, b in runs],
         "target_per_s": TARGET,
     }
 
 
+def _report(results: dict[str, Any], key: str, label: str, reference: float | None) -> None:
+    row = results[key]
+    line = (f"{label}: {row['median_per_s']}/s, {row['median_ratio_to_baseline']:.4f} x the "
+            "baseline")  # fmt: skip
+    if reference:
+        row["per_s_at_reference_baseline"] = round(row["median_ratio_to_baseline"] * reference, 1)
+        line += f" (= {row['per_s_at_reference_baseline']:.0f}/s at core.json's baseline)"
+    print(line, flush=True)
+
+
 def main() -> None:
-    """Run both measurements and write the results."""
+    """Run every measurement and write the results."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer orders and repeats")
     args = parser.parse_args()
-    orders, repeats = (300, 1) if args.quick else (1000, 3)
+    orders, repeats = (300, 1) if args.quick else (600, 3)
     workdir = Path(tempfile.mkdtemp(prefix="facet-bench-intake-"))
-    results: dict[str, Any] = {"database": "sqlite"}
+    reference = _reference_baseline()
+    results: dict[str, Any] = {"database": "sqlite", "reference_baseline_per_s": reference}
     try:
         hooks = [run_webhooks(workdir, f"hook{r}", orders) for r in range(repeats)]
-        results["webhook_orders_per_s"] = _summary([h[0] for h in hooks], orders)
-        results["webhook_orders_per_cpu_s"] = _summary([h[1] for h in hooks], orders)
-        print(
-            "webhook orders to reservation (HTTP, sequential): "
-            f"{results['webhook_orders_per_s']['median_per_s']}/s (target >= {TARGET:.0f}/s), "
-            f"{results['webhook_orders_per_cpu_s']['median_per_s']} per CPU second"
-        )
+        results["webhook_orders_per_s"] = _summary([(h[0], h[2]) for h in hooks], orders)
+        results["webhook_orders_per_cpu_s"] = round(statistics.median(h[1] for h in hooks), 1)
+        _report(results, "webhook_orders_per_s",
+                "webhook orders to reservation (in-process HTTP, one order per webhook, "
+                f"sequential; target >= {TARGET:.0f}/s)", reference)  # fmt: skip
         batched = [run_webhooks(workdir, f"batch{r}", orders, batch=10) for r in range(repeats)]
-        results["batched_webhook_orders_per_s"] = _summary([h[0] for h in batched], orders)
-        print(
-            "webhook orders to reservation, 10 orders per delivery: "
-            f"{results['batched_webhook_orders_per_s']['median_per_s']}/s"
+        results["batched_webhook_orders_per_s"] = _summary(
+            [(h[0], h[2]) for h in batched], orders
         )
+        _report(results, "batched_webhook_orders_per_s",
+                "  the same, 10 orders per webhook", reference)  # fmt: skip
+        for key, senders, workers in (("served_1_sender", 1, 1), ("served_4_senders", 4, 1),
+                                      ("served_8_senders", 8, 1),
+                                      ("served_8_senders_2_workers", 8, 2)):  # fmt: skip
+            runs = run_served(workdir, key, orders, senders=senders, workers=workers,
+                              repeats=repeats)  # fmt: skip
+            results[f"{key}_orders_per_s"] = _summary(runs, orders)
+            _report(results, f"{key}_orders_per_s",
+                    f"  real HTTP to facet serve --workers {workers}, {senders} concurrent "
+                    "sender(s), one order per webhook", reference)  # fmt: skip
         direct = [run_direct(workdir, f"direct{r}", orders) for r in range(repeats)]
-        results["direct_orders_per_s"] = _summary([d[0] for d in direct], orders)
-        results["direct_orders_per_cpu_s"] = _summary([d[1] for d in direct], orders)
-        print(
-            "orders to reservation (receive_and_apply, no HTTP): "
-            f"{results['direct_orders_per_s']['median_per_s']}/s, "
-            f"{results['direct_orders_per_cpu_s']['median_per_s']} per CPU second"
-        )
+        results["direct_orders_per_s"] = _summary([(d[0], d[2]) for d in direct], orders)
+        results["direct_orders_per_cpu_s"] = round(statistics.median(d[1] for d in direct), 1)
+        _report(results, "direct_orders_per_s",
+                "orders to reservation through receive_and_apply (no HTTP)", reference)
         plain = [run_orders_only(workdir, f"plain{r}", orders) for r in range(repeats)]
         results["orders_only_per_s"] = _summary(plain, orders)
-        print(
-            "create_order + allocate_order alone (no inbox): "
-            f"{results['orders_only_per_s']['median_per_s']}/s"
-        )
-        # The machine's speed right after each webhook run, and what the rate would be on the
-        # machine bench/results/core.json was measured on (same baseline, same ratio).
-        base = statistics.median(h[2] for h in hooks)
-        ratio = statistics.median(h[0] / h[2] for h in hooks)
-        results["baseline_one_row_txn_per_s"] = round(base)
-        results["webhook_ratio_to_baseline"] = round(ratio, 4)
-        reference = _reference_baseline()
-        line = f"machine baseline: {base:.0f} one-row write transactions/s"
-        if reference:
-            results["webhook_per_s_at_reference_baseline"] = round(ratio * reference, 1)
-            line += (f"; at core.json's {reference:.0f}/s the webhook rate would be "
-                     f"{ratio * reference:.0f}/s")  # fmt: skip
-        print(line)
+        _report(results, "orders_only_per_s",
+                "create_order + allocate_order alone (no inbox)", reference)
         results["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        print(f"load average at the end: {results['load_average']}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

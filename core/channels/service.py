@@ -27,6 +27,7 @@ from core.errors import ConflictError, NotFoundError
 from core.events import touch_skus
 from core.people.security import Actor
 from core.people.service import SYSTEM_USERNAME
+from core.prepared import Prepared
 
 __all__ = [
     "channel_reads",
@@ -54,6 +55,17 @@ _LISTED_CODES = (
     )
 )
 _SKU_CODES = select(Sku.code).where(Sku.code.in_(bindparam("wanted", expanding=True)))
+# One channel SKU (most orders' one line): prepared once, run on the raw cursor.
+_P_LISTED_CODE = Prepared(
+    select(Sku.__table__.c.code)
+    .select_from(ChannelSku.__table__.join(Sku.__table__,
+                                           Sku.__table__.c.id == ChannelSku.__table__.c.sku_id))
+    .where(ChannelSku.__table__.c.channel_id == bindparam("channel_id"),
+           ChannelSku.__table__.c.external_sku == bindparam("wanted"))
+)  # fmt: skip
+_P_SKU_CODE = Prepared(
+    select(Sku.__table__.c.code).where(Sku.__table__.c.code == bindparam("wanted"))
+)
 
 
 def get_channel(session: Session, *, code: str) -> Channel:
@@ -325,8 +337,20 @@ def sku_codes_for_external(
 ) -> dict[str, str]:
     """Facet SKU codes of the channel's SKU ids, as :func:`skus_for_external` maps them."""
     wanted = sorted(set(external_skus))
+    if len(wanted) == 1:
+        return _sku_code_for_external(session, channel_id, wanted[0])
     rows = session.execute(_LISTED_CODES, {"channel_id": channel_id, "wanted": wanted}).all()
     found: dict[str, str] = dict(rows)
     if rest := sorted(set(wanted) - set(found)):
         found.update((c, c) for c in session.scalars(_SKU_CODES, {"wanted": rest}))
     return found
+
+
+def _sku_code_for_external(session: Session, channel_id: int, wanted: str) -> dict[str, str]:
+    """:func:`sku_codes_for_external` of one channel SKU, on prepared statements."""
+    if session.autoflush:  # as session.execute would: what the session holds goes first
+        session.flush()
+    found = _P_LISTED_CODE.first(session, {"channel_id": channel_id, "wanted": wanted})
+    if found is None:
+        found = _P_SKU_CODE.first(session, {"wanted": wanted})
+    return {wanted: found[0]} if found is not None else {}

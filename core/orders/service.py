@@ -37,6 +37,13 @@ __all__ = [
 # costs more in SQLAlchemy than SQLite spends running it).
 _SKU_IDS = select(Sku.code, Sku.id).where(Sku.code.in_(bindparam("codes", expanding=True)))
 _LOT_IDS = select(Lot.code, Lot.id).where(Lot.code.in_(bindparam("codes", expanding=True)))
+_P_SKU_ID = Prepared(select(Sku.__table__.c.id).where(Sku.__table__.c.code == bindparam("code")))
+_P_ORDER_ID = Prepared(
+    select(SalesOrder.__table__.c.id).where(
+        SalesOrder.__table__.c.channel == bindparam("channel"),
+        SalesOrder.__table__.c.external_id == bindparam("external_id"),
+    )
+)
 _FIND = (
     select(SalesOrder)
     .where(SalesOrder.channel == bindparam("channel"),
@@ -91,10 +98,18 @@ class _Line:
     unit_price: float | None
 
 
+def _sku_ids(session: Session, codes: set[str]) -> dict[str, int]:
+    if len(codes) == 1:  # most channel orders: one prepared look-up
+        (code,) = codes
+        found = _P_SKU_ID.first(session, {"code": code})
+        return {code: found[0]} if found is not None else {}
+    return dict(session.execute(_SKU_IDS, {"codes": sorted(codes)}).all())
+
+
 def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line]:
     sku_codes = {ln.sku for ln in lines}
     lot_codes = {ln.lot.strip().upper() for ln in lines if ln.lot}
-    skus: dict[str, int] = dict(session.execute(_SKU_IDS, {"codes": sorted(sku_codes)}).all())
+    skus = _sku_ids(session, sku_codes)
     lots: dict[str, int] = (
         dict(session.execute(_LOT_IDS, {"codes": sorted(lot_codes)}).all()) if lot_codes else {}
     )
@@ -110,7 +125,11 @@ def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line
 
 
 def _find(session: Session, channel: str, external_id: str) -> SalesOrder | None:
-    return session.scalar(_FIND, {"channel": channel, "external_id": external_id})
+    # A new order (the common case) is told by a prepared look-up of its id alone.
+    params = {"channel": channel, "external_id": external_id}
+    if _P_ORDER_ID.first(session, params) is None:
+        return None
+    return session.scalar(_FIND, params)
 
 
 def _same_or_conflict(order: SalesOrder, lines: list[_Line]) -> SalesOrder:
@@ -132,6 +151,8 @@ def create_order(
     Returns the order and whether it was created now. Different lines under a known
     (channel, external_id) raise ConflictError ``order-conflict``.
     """
+    if session.autoflush:  # the look-ups below run on the raw cursor: the session goes first
+        session.flush()
     lines = _resolve_lines(session, data.lines)
     if (existing := _find(session, data.channel, data.external_id)) is not None:
         return _same_or_conflict(existing, lines), False

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel
 
 from core import Database
@@ -109,7 +109,7 @@ def store_and_apply(
 )
 async def webhook(
     code: str, request: Request, found: Annotated[Services, Depends(services)]
-) -> WebhookAnswer:
+) -> Response:
     """Take a channel's signed order messages (see the module's documentation)."""
     connector = found.channels.get(code)
     if connector is None:
@@ -126,9 +126,12 @@ async def webhook(
     except (BadMessage, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise _refuse(422, "bad-channel-message", str(exc)[:500]) from exc
     raw = body.decode("utf-8", errors="replace")
-    return await anyio.to_thread.run_sync(
+    answer = await anyio.to_thread.run_sync(
         lambda: store_and_apply(
             found.db, channel=code, messages=messages, raw=raw, inline_limit=INLINE_LIMIT
         ),
         limiter=found.core.write_limiter,
     )
+    # Serialised as it is: the answer was built from the model, so FastAPI's validating it
+    # again against ``response_model`` (kept for the API's documentation) would be redundant.
+    return Response(answer.model_dump_json(), media_type="application/json")
