@@ -8,9 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import dash_ag_grid as dag
-from dash import dcc, html
+from dash import dcc, html, no_update
 
-from web.pages.chat import answer_bubble, history_log
+from web.pages.api import Auth
+from web.pages.chat import answer_bubble, history_log, restored
 from web.pages.reports import url_controls
 
 ROWS = [{"sku": "ST0003-Au750W-6", "value": 1250.5, "age_days": 400, "lots": ["G-2311", "G-2312"]},
@@ -142,3 +143,16 @@ def test_the_log_is_drawn_again_from_the_kept_exchanges_only_the_last_still_wait
     assert [_props(c)["id"] for c in log] == ["chat-welcome", "chat-question-4", "chat-answer-4",
                                               "chat-question-5", "chat-answer-5"]
     assert not _buttons(log[2]) and len(_buttons(log[4])) == 2
+
+
+def test_the_page_opens_on_its_own_persons_history_only() -> None:
+    kept = {"user": "mara", "items": [{"n": 3, "q": "slow movers",
+                                       "reply": _reply(intent="slow_movers", data=ROWS)}]}
+    log, count, history, conversation = restored(kept, 0, Auth("t", "mara", "manager"))
+    assert len(log) == 3 and count == 3 and history is no_update
+    # Signed out and in as someone else in the same tab: nothing of the last person's shown.
+    log, count, history, conversation = restored(kept, 0, Auth("t", "otto", "clerk"))
+    assert log is no_update and history == {"user": "otto", "items": []}
+    assert conversation is None
+    # Once the page has drawn its own answers, the history they add changes nothing.
+    assert restored(kept, 4, Auth("t", "mara", "manager")) == (no_update,) * 4

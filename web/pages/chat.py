@@ -35,7 +35,7 @@ from web.pages.reports import column_name, report_figure, report_link, report_ti
 from web.pages.ui import PageContext, attrs, error_box, grid
 
 __all__ = ["layout", "register", "EXAMPLES", "answer_bubble", "answer_chart", "answer_rows",
-           "chart_series", "history_log"]
+           "chart_series", "history_log", "restored"]
 
 #: Rows an answer hands its grid (the grid pages them; the rest are counted, not sent).
 MAX_ROWS = 500
@@ -386,14 +386,21 @@ def register(dash_app: Dash, context: PageContext) -> None:
                 auth_data: dict[str, Any] | None) -> tuple[Any, ...]:
         # Runs when the page opens (and its session's history arrives); the page's own asks
         # change the history too, but by then the log is drawn (count > 0).
-        auth = auth_from(auth_data)
-        if auth is None or count:
-            return (no_update,) * 4
-        if not history or history.get("user") != auth.username:  # none yet, or another's
-            return no_update, no_update, {"user": auth.username, "items": []}, (
+        return restored(history, count, auth_from(auth_data))
+
+
+def restored(history: dict[str, Any] | None, count: int | None,
+             auth: Auth | None) -> tuple[Any, ...]:
+    """What the page shows when it opens with the session's ``history``: (log, count,
+    history, conversation), each ``no_update`` when it stays. Another person's history (the
+    tab was signed out and in again) is dropped with its conversation, never drawn."""
+    if auth is None or count:
+        return (no_update,) * 4
+    if not history or history.get("user") != auth.username:  # none yet, or another's
+        return (no_update, no_update, {"user": auth.username, "items": []},
                 None if history else no_update)
-        items = list(history.get("items") or [])
-        if not items:
-            return (no_update,) * 4
-        log = history_log(items, reports=can(auth.role, "audit:read"))
-        return log, int(items[-1]["n"]), no_update, no_update
+    items = list(history.get("items") or [])
+    if not items:
+        return (no_update,) * 4
+    log = history_log(items, reports=can(auth.role, "audit:read"))
+    return log, int(items[-1]["n"]), no_update, no_update
