@@ -64,6 +64,36 @@ class CoreSettings(BaseSettings):
         ge=0,
         description="Unit price at or above which putaway suggests the vault.",
     )
+    count_a_share: float = Field(
+        default=0.8,
+        gt=0,
+        lt=1,
+        description="Cycle counts: bins holding the first this share of stock value (ranked by "
+        "value, cumulative) are class A.",
+    )
+    count_b_share: float = Field(
+        default=0.95,
+        gt=0,
+        le=1,
+        description="Cycle counts: bins up to this cumulative share of stock value (after A) "
+        "are class B; the rest, and empty bins, are class C.",
+    )
+    count_a_days: int = Field(
+        default=7, ge=1, le=366, description="Cycle counts: days between counts of an A bin."
+    )
+    count_b_days: int = Field(
+        default=30, ge=1, le=366, description="Cycle counts: days between counts of a B bin."
+    )
+    count_c_days: int = Field(
+        default=91, ge=1, le=366, description="Cycle counts: days between counts of a C bin."
+    )
+    count_vault_days: int = Field(
+        default=1,
+        ge=1,
+        le=366,
+        description="Cycle counts: days between counts of a vault bin (kind vault or a secure "
+        "security level), whatever its class.",
+    )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
     events_url: str = Field(
         default="memory://",

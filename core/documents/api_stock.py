@@ -6,13 +6,16 @@ import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.api_deps import Page, Writer, allow, page, read_session, writer
+from core.api_deps import Page, Writer, allow, context_of, page, read_session, writer
 from core.audit.models import AuditEntry
-from core.documents import adjustments, counts
+from core.clock import now
+from core.documents import adjustments, calendar, counts, rfid_counts
+from core.documents.calendar import CountDayRead, DueBinRead
+from core.documents.rfid_counts import RfidCountRead, TagRead, parse_reads, reads_of
 from core.documents.schemas import (
     AdjustmentCreate,
     CountCreate,
@@ -24,7 +27,8 @@ from core.documents.schemas import (
     RecallRead,
 )
 from core.documents.service import to_read
-from core.fields import Lookup, Text
+from core.errors import ValidationFailed
+from core.fields import Lookup, SaneDate, Text
 from core.ledger.integrity import verify_records
 from core.people.models import Role
 from core.people.permissions import PERMISSIONS, allowed
@@ -72,6 +76,78 @@ def create_count(body: CountCreate, w: Counter) -> object:
         ),
         status_code=201,
     )
+
+
+@router.get("/counts/calendar", response_model=list[CountDayRead])
+def count_calendar(
+    request: Request,
+    _: Reader,
+    session: DB,
+    start: SaneDate | None = None,
+    days: Annotated[int, Query(ge=1, le=calendar.MAX_CALENDAR_DAYS)] = 28,
+) -> list[CountDayRead]:
+    """The bins due for a cycle count on each day from ``start`` (today by default)."""
+    schedule = calendar.CountSchedule.from_settings(context_of(request.app).settings)
+    first = start or now().date()
+    return [
+        CountDayRead(day=d.day, bins=list(d.bins))
+        for d in calendar.count_calendar(session, first, days, schedule)
+    ]
+
+
+@router.get("/counts/due", response_model=list[DueBinRead])
+def counts_due(
+    request: Request, actor: Reader, session: DB, day: SaneDate | None = None
+) -> list[DueBinRead]:
+    """The bins due for a cycle count on ``day`` (today by default), with their ABC class."""
+    schedule = calendar.CountSchedule.from_settings(context_of(request.app).settings)
+    due = calendar.due_counts(session, day or now().date(), schedule)
+    return [DueBinRead.of(b, blind=_blind(actor)) for b in due]
+
+
+async def _tag_reads(request: Request, location: Lookup | None = None) -> list[TagRead]:
+    """The tags of an upload: a JSON list (or ``{"epcs": [...]}``), a text/CSV body, or a
+    multipart form with a ``file``."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        upload = (await request.form()).get("file")
+        if upload is None or isinstance(upload, str):
+            raise ValidationFailed("Send the reader's file as the form field 'file'.",
+                                   code="bad-epc-upload")
+        raw = await upload.read()
+    else:
+        raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("The upload is not UTF-8 text.", code="bad-epc-upload") from None
+    if kind != "application/json":
+        return parse_reads(text, location)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValidationFailed("The body is not JSON.", code="bad-epc-upload") from None
+    if isinstance(data, dict):
+        location = data.get("location") or location
+        data = data.get("epcs")
+    if not isinstance(data, list) or not (location is None or isinstance(location, str)):
+        raise ValidationFailed('Send a list of EPCs, or {"epcs": [...], "location": "..."}.',
+                               code="bad-epc-upload")
+    return reads_of(data, location)
+
+
+@router.post("/counts/{number}/epcs", response_model=RfidCountRead)
+def count_epcs(
+    number: Lookup,
+    w: Counter,
+    reads: Annotated[list[TagRead], Depends(_tag_reads)],
+    submit: bool = True,
+) -> object:
+    """An RFID count: the reader's EPCs give every bin's missing and extra pieces at once;
+    with ``submit`` (the default) the pieces seen are reported as the count's lines."""
+    return w.run(lambda s: RfidCountRead.of(
+        rfid_counts.rfid_count(s, actor=w.actor, number=number, reads=reads, submit=submit),
+        blind=_blind(w.actor)))
 
 
 @router.get("/counts/{number}", response_model=CountRead)
