@@ -577,6 +577,37 @@ def _speed_only(decoder: Decoder, voices: Sequence[str]) -> None:
     result["latency_vad"] = _latency_vad(decoder)
     out.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
+def _test_only(decoder: Decoder, count: int, voices: Sequence[str], per_voice: int) -> None:
+    """The test headline under the current rejection rule, written into the last result file
+    (its development, edge and speed figures stay those of the run that made it)."""
+    out = ROOT / "bench" / "results" / "assistant_voice.json"
+    result = json.loads(out.read_text()) if out.exists() else {}
+    began = time.perf_counter()
+    test_real = real_speakers(decoder, corpus.FSDD_TEST_SPEAKERS, count)
+    print("real speakers done", flush=True)
+    test_espeak = espeak_figures(decoder, voices, per_voice, seed=7)
+    test = _headline(test_real, test_espeak, "")
+    _print(test)
+    for cond in SNRS:
+        for kind in ("si", "enrolled"):
+            figures = test_real[f"{kind}_{cond}"]
+            print(f"real {kind} {cond}: re-prompted {figures.get('reprompt_rate', 0):.3f}, "
+                  f"wrong {figures.get('wrong_rate', 0):.3f}")
+        print(f"espeak {cond}: re-prompted {test_espeak[cond].get('reprompt_rate', 0):.3f}")
+    rule = decoder.rule
+    result |= test
+    result["rejection"] = {"answers": rule.answer, "confirmations": rule.confirm,
+                           "acting_confidence": rule.posting, "acting_score": rule.acting,
+                           "check_digit_confidence": rule.checking}
+    result.setdefault("detail", {}).update(_strip({"real_test": test_real,
+                                                    "espeak_test": test_espeak}))
+    result["test_only_run"] = {"seconds": round(time.perf_counter() - began),
+                               "note": "test headline and detail from a --test-only run under "
+                                       "this rejection; dev_*, edges, latency and rtf figures "
+                                       "are from the previous full run"}
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+
+
 TARGETS = {"real_si_check_digits_quiet": 0.95, "real_enrolled_check_digits_quiet": 0.98,
            "real_si_check_digits_10db": 0.85, "real_enrolled_check_digits_10db": 0.95,
            "espeak_test_quiet": 0.97, "espeak_test_10db": 0.90, "rtf": 0.1,
@@ -622,6 +653,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer utterances (a smoke run)")
     parser.add_argument("--speed-only", action="store_true",
                         help="measure end of speech to prompt again and update the JSON")
+    parser.add_argument("--test-only", action="store_true",
+                        help="only the test headline (real speakers, espeak voices), written "
+                             "into the last result file (a shared machine's short run)")
     args = parser.parse_args(argv)
     settings = AssistantSettings()
     if args.engine:
@@ -637,6 +671,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"engine {engine.name}; rejection {rule}")
     if args.speed_only:
         _speed_only(decoder, test_voices)
+        return
+    if args.test_only:
+        _test_only(decoder, count, test_voices, per_voice)
         return
     dev_real = real_speakers(decoder, corpus.FSDD_DEV_SPEAKERS, count // 2,
                              enrol=not args.calibrate)
