@@ -69,6 +69,8 @@ def action_slots(
         _alert(words, found)
     elif intent == "draft_purchase_order":
         _purchase(words, found, index)
+        if (count := _quantity(words)) is not None:
+            found.setdefault("quantity", str(count))
     return found
 
 

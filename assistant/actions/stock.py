@@ -135,6 +135,9 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
         names = sorted(set(ctx.index.suppliers.values()))
         raise MissingSlotError(ctx.say("action.draft_purchase_order.which", suppliers=ctx.join(
             names)))
+    if quantity := slots.get("quantity"):
+        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.no_quantity",
+                                             quantity=quantity), code="quantity-not-advised"))
     category = slots.get("category")
     try:
         advice = reorder_advice(ctx.session, ReportFilter(supplier=supplier, category=category))

@@ -260,7 +260,8 @@ def test_core_refusals_are_chat_errors_and_post_nothing(
     before = _counts(action_db)
     cases = {"release lot P-9787": "lot-not-releasable", "put lot Q-0000 on hold": None,
              "draft a purchase order": "missing-slot", "ack alert 4242": "alert-not-open",
-             f"reserve five of these for order {order}": "quantity-mismatch"}
+             f"reserve five of these for order {order}": "quantity-mismatch",
+             "create a purchase order for 50 rings from Valenza": "quantity-not-advised"}
     for question, code in cases.items():
         reply = _ask(chat, manager, question, "refusals")
         assert reply["error"] is not None and reply["confirm"] is None, question
