@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
+from core.db import pairs
 from core.errors import ValidationFailed
 from core.ledger.models import Balance
 from core.locations.models import Kind, Location, Tier
@@ -153,12 +154,10 @@ def bin_classes(session: Session, schedule: CountSchedule) -> list[BinClass]:
         select(Location.id, Location.parent_id, Location.kind, Location.security_level)
     ).all()
     vaults = _vault_ids([(r[0], r[1], str(r[2]), r[3] or 0) for r in rows])
-    bins: dict[int, str] = dict(session.execute(
-            select(Location.id, Location.code).where(
-                Location.tier == Tier.BIN, Location.active.is_(True),
-                Location.kind.in_([str(k) for k in COUNTED_KINDS]),
-            )
-        ))
+    bins: dict[int, str] = pairs(session, select(Location.id, Location.code).where(
+        Location.tier == Tier.BIN, Location.active.is_(True),
+        Location.kind.in_([str(k) for k in COUNTED_KINDS]),
+    ))
     values: dict[str, Decimal] = defaultdict(Decimal)
     for lid, value in session.execute(
         select(Balance.location_id, func.sum(Balance.on_hand * Sku.price))
