@@ -153,3 +153,36 @@ def test_late_orders_count_the_whole_selection_once(
     assert f"{overall['late']} of {overall['with_due_date']} with a due date were late" \
         in reply["answer"]
     assert "all " not in reply["answer"].split("By channel:")[1]
+
+
+def test_filters_read_from_words_and_codes(demo_db: Database) -> None:
+    from datetime import UTC
+
+    from assistant.entities.catalogue import CatalogueIndex
+    from assistant.entities.filters import REPORT_FILTERS, scan_filters
+    from assistant.entities.resolve import Resolver
+    from core.reports import vocabulary
+
+    with demo_db.read() as session:
+        index = CatalogueIndex.build(vocabulary(session))
+    vault = index.kind_prefix("vault")
+    assert vault and all(c.startswith(vault) for c, k in index.location_kinds.items()
+                         if k == "vault")
+    for text, slots in (
+        ("in rings from supplier valenza at aisle a", {"category": "ring",
+                                                       "supplier": "VALENZA", "location": "A"}),
+        ("18k pieces in aisle 1", {"purity": "Au750", "metal": "gold", "location": "A01"}),
+        ("from valenza orafi in the vault", {"supplier": "VALENZA", "location": vault}),
+        ("at bin a01-01-1l", {"location": "A01-01-1L"}),
+        ("金库里的铂金", {"location": vault, "metal": "platinum", "purity": "Pt950"}),
+        ("a01通道jaipur的项链", {"location": "A01", "supplier": "JAIPUR",
+                               "category": "necklace"}),
+        ("库存金额", {}),  # 金额 is an amount, not gold
+    ):
+        assert scan_filters(text, index, REPORT_FILTERS).slots == slots, text
+    resolver = Resolver(index, None, "manager", datetime.now(UTC))  # type: ignore[arg-type]
+    assert resolver.resolve("filters", "in rings this quarter") == {
+        "period": "this_quarter", "category": "ring"}
+    assert resolver.resolve("filters", "in rings for my aunt") is None
+    assert resolver.resolve("goods", "gold") is None  # 'the value of gold' is a price
+    assert resolver.resolve("goods", "gold rings") == {"metal": "gold", "category": "ring"}
