@@ -362,3 +362,18 @@ def test_action_slots(chat: Assistant, people: dict[str, Actor]) -> None:
     assert ack["slots"] == {"alert": "42"}
     po = _ask(chat, manager, "draft a po for rings from AREZZO", "slots")
     assert po["slots"] == {"category": "ring", "supplier": "AREZZO"}
+
+
+def test_silence_posts_nothing(
+    chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """A pending action expires with its conversation: a late "yes" finds nothing to do."""
+    clock = [0.0]
+    quiet = copy.copy(chat)
+    quiet.conversations = MemoryConversations(60, clock=lambda: clock[0])
+    manager, lot = people["manager"], _approved_lot(action_db)
+    assert _ask(quiet, manager, f"put lot {lot} on hold", "quiet")["confirm"]
+    before = _counts(action_db)
+    clock[0] += 61
+    assert _ask(quiet, manager, "yes", "quiet")["error"] == "nothing-pending"
+    assert _counts(action_db) == before
