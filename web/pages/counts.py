@@ -5,17 +5,26 @@ Pickers and clerks count blind: the API hides expected figures from them, and so
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, dcc, html
+from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from dash import ctx as trigger
 
 from core.documents import LineStatus
 from web.i18n import _
 from web.pages.api import Api, ApiError, Auth, auth_from, can
-from web.pages.ui import PageContext, error_box, field, lines_of, ok_box, status_name
+from web.pages.ui import (
+    PageContext,
+    error_box,
+    field,
+    grid,
+    lines_of,
+    ok_box,
+    status_name,
+)
 
-__all__ = ["tabs", "register", "count_view"]
+__all__ = ["count_view", "register", "rfid_view", "tabs"]
 
 
 def tabs(role: str) -> list[dcc.Tab]:
@@ -37,7 +46,49 @@ def tabs(role: str) -> list[dcc.Tab]:
         html.Div(_buttons(role), className="row"),
         html.Div(id="cnt-msg"),
         html.Div(id="cnt-view"),
+        *_rfid_section(),
     ])]
+
+
+def _rfid_section() -> list[Any]:
+    """An RFID reader's EPC file for the open count, and the bins due for a count today."""
+    return [
+        html.H4(_("RFID count")),
+        html.P(_("Upload the reader's file (one EPC a line, or CSV epc,location): every "
+                 "bin's missing and extra pieces at once, submitted as the count."),
+               className="hint"),
+        dcc.Upload(html.Div([_("Drop a file here or "), html.A(_("choose the EPC file"))]),
+                   id="cnt-rfid-file", className="upload", multiple=False,
+                   style={"border": "1px dashed #b9a27a", "borderRadius": "6px",
+                          "padding": "14px", "textAlign": "center", "margin": "8px 0"}),
+        html.Div(id="cnt-rfid-result"),
+        html.Button(_("Due for a count today"), id="cnt-due", n_clicks=0),
+        html.Div(id="cnt-due-view"),
+    ]
+
+
+def rfid_view(result: dict[str, Any]) -> html.Div:
+    """Each bin's read and variance figures, then every missing or extra piece."""
+    bins = [{"location": b["location"], "expected": b["expected"], "read": b["read"],
+             "missing": None if b["missing"] is None else len(b["missing"]),
+             "extra": len(b["extra"])}
+            for b in result["bins"]]
+    reasons = {"not-read": _("missing: not read"),
+               "recorded-elsewhere": _("extra: booked elsewhere"),
+               "written-off": _("extra: written off, found"),
+               "unknown-tag": _("extra: unknown tag")}
+    found = [v for b in result["bins"] for v in [*(b["missing"] or []), *b["extra"]]]
+    pieces = [{"location": v["location"] or "", "kind": reasons.get(v["reason"], v["reason"]),
+               "piece": v["serial"] or v["tag"] or "", "booked": v["recorded_at"] or ""}
+              for v in [*found, *result["unplaced"]]]
+    return html.Div([
+        grid("cnt-rfid-bins", bins, [("location", _("Location")), ("expected", _("Expected")),
+                                     ("read", _("Read")), ("missing", _("Missing")),
+                                     ("extra", _("Extra"))]),
+        grid("cnt-rfid-pieces", pieces, [("location", _("Location")), ("kind", _("Variance")),
+                                         ("piece", _("Piece or tag")),
+                                         ("booked", _("Booked at"))]),
+    ])
 
 
 def _buttons(role: str) -> list[html.Button]:
@@ -119,6 +170,48 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
         note = ok_box(_("Count {number} is {status}.", number=count["number"],
                         status=status_name(count["status"])))
         return count_view(count), note, count["number"]
+
+    _register_rfid(dash_app, ctx)
+
+
+def _register_rfid(dash_app: Dash, ctx: PageContext) -> None:
+    @dash_app.callback(
+        Output("cnt-rfid-result", "children"),
+        Input("cnt-rfid-file", "contents"),
+        State("cnt-number", "data"), State("auth", "data"),
+        prevent_initial_call=True,
+    )
+    def upload(contents: str | None, number: str | None, auth_data: Any) -> Any:
+        if not contents or "," not in contents:
+            return no_update
+        try:
+            if not number:
+                raise ApiError(400, "no-count", _("Open or load a count first."))
+            raw = base64.b64decode(contents.split(",", 1)[1], validate=False)
+            result = ctx.api.call("POST", f"/api/counts/{number}/epcs", auth_from(auth_data),
+                                  content=raw, headers={"Content-Type": "text/csv"})
+        except ApiError as exc:
+            return error_box(exc)
+        note = ok_box(_("{tags} tags read; count {number} is {status}.", tags=result["tags"],
+                        number=number, status=status_name(result["status"] or "")))
+        return html.Div([note, rfid_view(result)])
+
+    @dash_app.callback(
+        Output("cnt-due-view", "children"),
+        Input("cnt-due", "n_clicks"), State("auth", "data"),
+        prevent_initial_call=True,
+    )
+    def due(_clicks: int, auth_data: Any) -> Any:
+        try:
+            rows = ctx.api.get("/api/counts/due", auth_from(auth_data))
+        except ApiError as exc:
+            return error_box(exc)
+        shown = [{"location": r["location"], "abc": r["abc"],
+                  "vault": _("yes") if r["vault"] else "", "every": r["every_days"]}
+                 for r in rows]
+        return grid("cnt-due-grid", shown, [("location", _("Location")), ("abc", _("Class")),
+                                            ("vault", _("Vault")),
+                                            ("every", _("Every (days)"))])
 
 
 def dash_no_update() -> tuple[Any, Any, Any]:

@@ -130,5 +130,11 @@ def test_api_takes_a_csv_file_and_refuses_a_bad_line(db: Database, db_url: str) 
         body = ok.json()
         assert body["status"] == "counted" and body["bins"][0]["read"] == 2
         assert [m["serial"] for m in body["bins"][0]["missing"]] == ["R-L-1-2"]
+        raw = client.post(f"/api/counts/{number}/epcs?submit=false", headers={
+            **auth, "Content-Type": "text/csv"}, content=f"{here['R-L-1-0']}\n".encode())
+        assert raw.status_code == 200 and not raw.json()["submitted"]  # a preview, any status
+        assert [len(raw.json()["bins"][0]["missing"]), raw.json()["status"]] == [2, "counted"]
+        listed = client.post(f"/api/counts/{number}/epcs", headers=auth, json=[1, 2])
+        assert listed.status_code == 422 and error_code(listed) == "bad-epc"
         due = client.get("/api/counts/due?day=2026-03-02", headers=auth)
         assert due.status_code == 200 and "VAULT-01" in [d["location"] for d in due.json()]
