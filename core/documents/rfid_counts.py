@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: The most tag reads one upload may carry (a portal pass over a large zone, with repeats).
-MAX_READS = 200_000
+MAX_READS = 100_000
 _CHUNK = 500  # codes per IN (...) list
 _WRITTEN_OFF = frozenset({Kind.ADJUSTMENT, Kind.SCRAP})
 Reason = Literal["not-read", "recorded-elsewhere", "written-off", "unknown-tag"]
@@ -326,6 +326,8 @@ def rfid_count(
     """Variances of a count's bins from the reader's tags; with ``submit``, the pieces seen
     are reported per bin through `submit_count` (all or nothing)."""
     doc = get_count(session, number=number, lock=submit)
+    if submit and not reads:  # a reader that saw nothing is more likely off than the bins empty
+        raise ValidationFailed("The upload holds no tags; nothing was submitted.", code="no-tags")
     bins = list((doc.data or {}).get("locations", []))
     placed = [TagRead(r.line, r.tag, r.location and scans.location_code(r.location))
               for r in reads]
