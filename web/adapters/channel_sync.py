@@ -143,13 +143,17 @@ class ChannelSync:
 
     def on_change(self, event: AvailabilityChanged) -> None:
         """Mark the event's SKUs dirty for every channel (from any thread)."""
-        at = self._clock()
+        at, newly_due = self._clock(), False
         with self._lock:
             for state in self._channels.values():
                 state.dirty.update(event.sku_ids)
                 if state.due_at is None:
-                    state.due_at = at + state.debounce_s
-        self._wake.set()
+                    state.due_at, newly_due = at + state.debounce_s, True
+        # Only a channel that was not due yet changes when the thread must wake (it waits for
+        # the earliest due channel): waking it on every order's change cost the order takers
+        # a thread switch each.
+        if newly_due:
+            self._wake.set()
 
     def status(self) -> dict[str, Any]:
         """Whether this process pushes, and per channel what waits and how it went."""
