@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
 from core.documents.counts import get_count, submit_count
-from core.documents.models import Document, LineStatus
+from core.documents.models import DocStatus, Document, LineStatus
 from core.documents.schemas import BinScanIn
 from core.errors import InvalidCodeError, ValidationFailed
 from core.locations.models import Kind, Location
@@ -354,7 +354,7 @@ class RfidCountRead(BaseModel):
     """The result of an RFID count over HTTP."""
 
     number: str | None
-    status: str | None
+    status: DocStatus | None
     submitted: bool
     tags: int = Field(description="Tag reads received (repeats included).")
     bins: list[BinVarianceRead]
@@ -367,7 +367,8 @@ class RfidCountRead(BaseModel):
     def of(cls, result: RfidCount, *, blind: bool) -> RfidCountRead:
         """The HTTP view of ``result``."""
         return cls(
-            number=result.number, status=result.status, submitted=result.submitted,
+            number=result.number, submitted=result.submitted,
+            status=DocStatus(result.status) if result.status else None,
             tags=result.tags, unplaced=list(result.unplaced),
             bins=[
                 BinVarianceRead(location=b.location, expected=None if blind else b.expected,
