@@ -15,6 +15,7 @@ from core.documents.journal import MoveFilter, list_moves
 from core.documents.models import FINAL_DOC_STATUSES, DocKind, DocStatus, LineStatus
 from core.documents.rfid_counts import (
     FakeReader,
+    LineReader,
     RfidCount,
     TagRead,
     TagReader,
@@ -32,6 +33,7 @@ __all__ = [
     "CountDay",
     "CountSchedule",
     "FakeReader",
+    "LineReader",
     "RfidCount",
     "TagRead",
     "TagReader",

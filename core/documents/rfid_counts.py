@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Literal, Protocol
+from typing import IO, Literal, Protocol
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -44,6 +44,7 @@ __all__ = [
     "BinVariance",
     "BinVarianceRead",
     "FakeReader",
+    "LineReader",
     "RfidCount",
     "RfidCountRead",
     "TagRead",
@@ -80,6 +81,22 @@ class FakeReader:
     def read(self) -> Iterable[str]:
         """The tags given, in order."""
         return iter(self.tags)
+
+
+@dataclass
+class LineReader:
+    """A reader that writes one tag per line to a serial port or USB CDC stream (the ASCII
+    output mode of most handheld and fixed UHF readers), read until the stream ends.
+
+    >>> list(LineReader(io.StringIO("e2801160\\r\\n\\n3034ABCD\\n")).read())
+    ['e2801160', '3034ABCD']
+    """
+
+    stream: IO[str]
+
+    def read(self) -> Iterable[str]:
+        """The tags of one round: every non-blank line, trimmed."""
+        return (line.strip() for line in self.stream if line.strip())
 
 
 @dataclass(frozen=True)
