@@ -142,9 +142,11 @@ class CatalogueIndex:
         return prefix or None
 
     def serial(self, text: str) -> str | None:
-        """A code shaped like a serial (letters then five or more digits) that is no lot or SKU."""
+        """A code shaped like a serial (letters then five or more digits) that is no lot, SKU or
+        order reference (an order's date and number run together look like a long serial)."""
         code = code_key(spoken_to_code(strip_fillers(text)))
-        if _SERIAL_SHAPE.match(code) and code not in self.lots and code not in self.skus:
+        if (_SERIAL_SHAPE.match(code) and not _ORDER_SHAPE.match(code)
+                and code not in self.lots and code not in self.skus):
             return code
         return None
 

@@ -56,7 +56,7 @@ FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "locate": _STOCK, "count_stock": _STOCK, "serial_history": frozenset({"serial"}),
     "recall_preview": frozenset({"lot"}), "best_sellers": _REPORT, "slow_movers": _REPORT,
     "stock_turnover": _REPORT, "pending_orders": frozenset({"channel"}),
-    "who_picked": frozenset({"order"}), "qc_failures": frozenset({"period", "supplier"}),
+    "who_picked": frozenset({"order", "serial"}), "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period"}), "picker_performance": frozenset({"person"}),
     **dict.fromkeys(REPORT_INTENTS, REPORT_FILTERS),
 }

@@ -22,6 +22,7 @@ from core.reports import (
     stock_turnover,
     who_picked,
 )
+from core.trace import BlindCountOpen, serial_history, visibility_for
 
 __all__ = [
     "alerts", "orders", "performance", "picked_by", "qc", "sellers", "slow", "turnover",
@@ -109,8 +110,10 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 
 @handles("who_picked")
 def picked_by(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
-    """Who picked an order, on which pick list and when."""
+    """Who picked an order, or one piece, on which pick list and when."""
     order = slots.get("order")
+    if not order and slots.get("serial"):
+        return _piece_picked_by(ctx, slots["serial"])
     if not order:
         raise MissingSlotError(ctx.say("missing.order"))
     try:
@@ -127,6 +130,25 @@ def picked_by(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     return Answer(ctx.say("picked.answer", order=order, pickers=ctx.join(pickers),
                           lists=ctx.join(sorted({str(r["pick_list"]) for r in rows})),
                           at=last[:16]), rows)
+
+
+def _piece_picked_by(ctx: HandlerContext, code: str) -> Answer:
+    """Who picked one piece: its moves on pick lists (the piece's own history, picks only)."""
+    view = visibility_for(ctx.session, ctx.actor)
+    try:
+        moves = serial_history(ctx.session, code=code, view=view)
+    except BlindCountOpen as exc:
+        return Answer(exc.message, [])
+    except CoreError as exc:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=code)) from exc
+    picks = [m for m in moves if m["document_kind"] == "pick"]
+    if not picks:
+        return Answer(ctx.say("picked.piece_not_yet", serial=code), [])
+    last = picks[-1]
+    who = str(last["actor"])
+    return Answer(ctx.say("picked.piece", serial=code,
+                          picker=ctx.index.full_names.get(who, who), list=last["document"],
+                          at=str(last["at"])[:16], where=last["from_location"]), picks)
 
 
 @handles("qc_failures", permissions=("qc:write", "audit:read"))

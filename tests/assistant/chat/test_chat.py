@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text as sql
+
 from assistant.chat import Assistant
 from core import Actor, Database
 from core.reports import (
@@ -144,3 +146,21 @@ def test_serial_history(assistant: Assistant, actors: dict[str, Actor]) -> None:
     reply = _ask(assistant, actors["auditor"], "show the history of serial FC0000001")
     assert reply["intent"] == "serial_history" and reply["data"]
     assert reply["data"][0]["to_location"] == "QC-01"
+
+
+def test_who_picked_a_piece(assistant: Assistant, actors: dict[str, Actor],
+                            demo_db: Database) -> None:
+    """'Who picked this piece' names the picker of its pick move, not the piece's whole history."""
+    with demo_db.read() as session:
+        picked = session.execute(sql(
+            "SELECT s.code, u.username FROM move_serials ms JOIN serials s ON s.id = ms.serial_id"
+            " JOIN stock_moves m ON m.id = ms.move_id JOIN documents d ON d.id = m.document_id"
+            " JOIN users u ON u.id = m.actor_id WHERE d.kind = 'pick' ORDER BY m.id DESC LIMIT 1"
+        )).one()
+    serial, picker = picked
+    for question in (f"who picked piece {serial}", f"{serial}是谁拣的",
+                     f"which picker pulled {serial} off the shelf"):
+        reply = _ask(assistant, actors["manager"], question)
+        assert reply["intent"] == "who_picked", (question, reply["error"], reply["answer"])
+        assert reply["data"] and all(r["document_kind"] == "pick" for r in reply["data"])
+        assert reply["data"][-1]["actor"] == picker and serial in reply["answer"]
