@@ -258,7 +258,8 @@ def test_core_refusals_are_chat_errors_and_post_nothing(
     manager = people["manager"]
     order = _reserve(action_db, people).rsplit(" ", 1)[1]  # an order needing 2 pieces
     before = _counts(action_db)
-    cases = {"release lot P-9787": "lot-not-releasable", "put lot Q-0000 on hold": None,
+    free = _approved_lot(action_db)  # approved, not on hold: nothing to release
+    cases = {f"release lot {free}": "lot-not-releasable", "put lot Q-0000 on hold": None,
              "draft a purchase order": "missing-slot", "ack alert 4242": "alert-not-open",
              f"reserve five of these for order {order}": "quantity-mismatch",
              "create a purchase order for 50 rings from Valenza": "quantity-not-advised"}

@@ -76,13 +76,17 @@ def test_rows_are_the_reports_and_a_filter_narrows_them(
     assistant: Assistant, actors: dict[str, Actor], demo_db: Database
 ) -> None:
     everything = _ask(assistant, actors["manager"], "what is our stock worth")
-    rings = _ask(assistant, actors["manager"], "what is our ring stock worth")
-    assert rings["slots"]["category"] == "ring"
+    # The demo's stock depends on the day it is loaded: take a category that has some.
     with demo_db.read() as session:
-        expected = run_report(session, "ageing", ReportFilter(category="ring"))
-    assert rings["data"] == expected
+        category = next(c for c in ("ring", "bangle", "earrings", "brooch", "cufflinks", "chain")
+                        if any(r["units"] for r in run_report(
+                            session, "ageing", ReportFilter(category=c))))
+        expected = run_report(session, "ageing", ReportFilter(category=category))
+    some = _ask(assistant, actors["manager"], f"what is our {category} stock worth")
+    assert some["slots"]["category"] == category
+    assert some["data"] == expected
     total = sum(r["units"] for r in everything["data"])
-    assert 0 < sum(r["units"] for r in rings["data"]) < total
+    assert 0 < sum(r["units"] for r in some["data"]) < total
     assert f"{total} pieces" in everything["answer"]
     one = _ask(assistant, actors["manager"], "supplier pass rates for Antwerp")
     assert [r["supplier"] for r in one["data"]] == ["ANTWERP"]
