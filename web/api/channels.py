@@ -14,17 +14,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
 
 from core import Database
 from core.channels import receive_and_apply
 from core.channels.schemas import ChannelOrderMessage
 from web.integrations.channels.base import BadMessage, ChannelError
-from web.services import Services, services
+from web.services import services_of
 
 __all__ = ["MessageOutcome", "WebhookAnswer", "router", "store_and_apply"]
 
@@ -107,15 +106,17 @@ def store_and_apply(
         422: {"description": "bad-channel-message"},
     },
 )
-async def webhook(
-    code: str, request: Request, found: Annotated[Services, Depends(services)]
-) -> Response:
+async def webhook(code: str, request: Request) -> Response:
     """Take a channel's signed order messages (see the module's documentation)."""
+    # The services straight from the app (not a ``Depends``): this is the hottest write route,
+    # and FastAPI's dependency solving cost more per webhook than the lookup it resolves.
+    found = services_of(request.app)
     connector = found.channels.get(code)
     if connector is None:
         raise _refuse(404, "unknown-channel", f"No channel '{code[:40]}' in the channels file.")
     body = await request.body()  # the body limit (413) applies as it streams in
-    headers = {name.lower(): value for name, value in request.headers.items()}
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+               for name, value in request.headers.raw}  # fmt: skip
     try:
         connector.verify(headers, body, now_s=time.time())
     except ChannelError as exc:

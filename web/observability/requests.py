@@ -14,7 +14,6 @@ import re
 import time
 from uuid import uuid4
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.observability.logs import ACCESS_LOGGER, request_id_var
@@ -55,13 +54,14 @@ class ObserveRequests:
             return
         request_id = request_id_of(scope)
         token = request_id_var.set(request_id)
+        raw_id = request_id.encode("latin-1")
         started, status = time.perf_counter(), 500  # an exception that escapes is a 500
 
         async def observed_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
             await send(message)
 
         try:
