@@ -264,7 +264,27 @@ ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order
                      "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
 # The first measurement on the blind and general sets, made once at the end of issue 18's work
 # with nothing tuned on them. Never updated: the honest figure for phrasings nobody tuned for.
-FIRST_RUN_NEW: dict[str, Any] = {}
+FIRST_RUN_NEW: dict[str, Any] = {
+    "blind_items": 417,
+    "blind_items_zh": 127,
+    "intent_slots_rate": 0.8039,
+    "intent_slots_rate_en": 0.8293,
+    "intent_slots_rate_zh": 0.7477,
+    "intent_only_rate": 0.8739,
+    "close_calls_asked_back_rate": 0.037,
+    "action_asks_asked_first_rate": 0.5185,
+    "action_conversations_right_rate": 0.7692,
+    "action_forbidden_refused_rate": 1.0,
+    "general_items": 223,
+    "general_items_zh": 70,
+    "general_refusal_rate": 0.9641,
+    "general_refusal_rate_en": 0.9673,
+    "general_refusal_rate_zh": 0.9571,
+    "general_not_understood": 2,
+    "questions_p50_ms": 16.56,
+    "reports_p50_ms": 17.68,
+    "measured": "2026-12-04 00:22 UTC",
+}
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -454,8 +474,12 @@ def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> d
             "single_posted": sum(r["posted"] for r in rows),
             "conversations": len(convs), "conversations_right_rate": _rate(convs),
             "conversations_asked_first_rate": _rate(convs, "asked_first"),
-            "yes_posted_as_expected": _rate([r for r in convs if r["expected_posts"] >= 1]),
-            "no_or_silence_posted_nothing": _rate([r for r in convs if r["expected_posts"] == 0]),
+            "yes_posted_as_expected": _rate([{"ok": r["posts"] == r["expected_posts"]}
+                                             for r in convs if r["expected_posts"] >= 1]),
+            "no_or_silence_posted_nothing": _rate([{"ok": r["posts"] == 0}
+                                                   for r in convs if r["expected_posts"] == 0]),
+            "single_not_asked_because": dict(Counter(str(r["error"]) for r in asked
+                                                     if not r.get("asked_first")).most_common()),
             "forbidden": len(forbidden), "forbidden_refused_rate": _rate(forbidden),
         },
         "misses": [r for r in everything if not r["ok"]],
@@ -594,8 +618,10 @@ def report_new(figures: dict[str, Any]) -> None:
         print(f"  actions: single asks asked first {a['single_asked_first_rate']} of "
               f"{a['single_asks']}, posted on single questions {a['single_posted']}; "
               f"conversations right {a['conversations_right_rate']} of {a['conversations']} "
-              f"(asked first {a['conversations_asked_first_rate']}, nothing on no/other "
-              f"{a['no_or_silence_posted_nothing']}); forbidden refused "
+              f"(asked first {a['conversations_asked_first_rate']}, posts as expected on yes "
+              f"{a['yes_posted_as_expected']}, nothing on no/other "
+              f"{a['no_or_silence_posted_nothing']}); not asked first because "
+              f"{a['single_not_asked_because']}; forbidden refused "
               f"{a['forbidden_refused_rate']} of {a['forbidden']}")
     if "general" in figures:
         g = figures["general"]
