@@ -26,10 +26,12 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
+from sqlalchemy import Table, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-__all__ = ["Prepared", "RowTypeMismatch", "driver_dialect"]
+__all__ = ["Prepared", "RowTypeMismatch", "driver_dialect", "insert_unless_taken"]
 
 RowT = TypeVar("RowT", bound=tuple[Any, ...])
 
@@ -159,3 +161,20 @@ class Prepared(Generic[RowT]):
         """The first result row, or None."""
         found = self.rows(session, params)
         return found[0] if found else None
+
+
+def insert_unless_taken(
+    table: Table, columns: tuple[str, ...], unique: list[str]
+) -> dict[str, Prepared[Any]]:
+    """Per dialect name, an INSERT of ``columns`` (bound by name) that inserts nothing when the
+    ``unique`` key is taken (``ON CONFLICT DO NOTHING``) and returns the new row's id otherwise:
+    a concurrent twin is read back afterwards instead of failing the transaction."""
+    return {
+        name: Prepared(
+            insert(table)
+            .values({column: bindparam(column) for column in columns})
+            .on_conflict_do_nothing(index_elements=unique)
+            .returning(table.c.id)
+        )
+        for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+    }

@@ -25,7 +25,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -49,7 +48,7 @@ from core.orders.models import OrderStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn
 from core.people.security import Actor
 from core.people.service import SYSTEM_USERNAME, system_actor
-from core.prepared import Prepared, driver_dialect
+from core.prepared import Prepared, driver_dialect, insert_unless_taken
 
 __all__ = [
     "BACKOFF_CAP_S",
@@ -148,21 +147,9 @@ _MESSAGE_COLUMNS = ("channel_id", "message_key", "kind", "external_order_id", "p
                     "occurred_at", "received_at", "status", "attempts")  # fmt: skip
 
 
-def _insert_message(insert: Any) -> Prepared[Any]:
-    """Store one message unless its key is stored already (then no row comes back)."""
-    table = ChannelMessage.__table__
-    return Prepared(
-        insert(table)
-        .values({name: bindparam(name) for name in _MESSAGE_COLUMNS})
-        .on_conflict_do_nothing(index_elements=["channel_id", "message_key"])
-        .returning(table.c.id)
-    )
-
-
-_INSERT = {
-    "sqlite": _insert_message(sqlite.insert),
-    "postgresql": _insert_message(postgresql.insert),
-}
+# A message is stored unless its key is stored already (then no row comes back).
+_INSERT = insert_unless_taken(ChannelMessage.__table__, _MESSAGE_COLUMNS,
+                              ["channel_id", "message_key"])
 
 
 def receive(

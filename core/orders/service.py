@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from core.audit import service as audit
@@ -21,7 +20,7 @@ from core.lots.models import Lot
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.schemas import OrderCreate, OrderLineIn, OrderLineRead, OrderRead
 from core.people.security import Actor
-from core.prepared import Prepared, driver_dialect
+from core.prepared import Prepared, driver_dialect, insert_unless_taken
 
 __all__ = [
     "create_order",
@@ -57,24 +56,12 @@ _LINE_COLUMNS = ("order_id", "line_no", "sku_id", "lot_id", "quantity", "reserve
                  "picked_quantity", "shipped_quantity", "unit_price")  # fmt: skip
 
 
-def _insert_order(insert_: Any) -> Prepared[Any]:
-    """A new order's row, or no row when (channel, external_id) is taken (by a concurrent twin
-    of the request that committed first: PostgreSQL waits for it, then inserts nothing)."""
-    table = SalesOrder.__table__
-    return Prepared(
-        insert_(table)
-        .values({name: bindparam(name) for name in _ORDER_COLUMNS})
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(table.c.id)
-    )
-
-
 # Taking an order writes its rows with these, prepared once and run on the raw cursor (see
-# core.prepared): the ORM's unit of work cost more than the inserts themselves.
-_INSERT_ORDER = {
-    "sqlite": _insert_order(sqlite.insert),
-    "postgresql": _insert_order(postgresql.insert),
-}
+# core.prepared): the ORM's unit of work cost more than the inserts themselves. A new order's
+# row is not inserted when (channel, external_id) is taken by a concurrent twin of the request
+# that committed first (PostgreSQL waits for it, then inserts nothing).
+_INSERT_ORDER = insert_unless_taken(SalesOrder.__table__, _ORDER_COLUMNS,
+                                    ["channel", "external_id"])
 _INSERT_LINE = Prepared(
     insert(OrderLine.__table__)
     .values({name: bindparam(name) for name in _LINE_COLUMNS})
