@@ -194,3 +194,15 @@ def _component(tree: object, element_id: str) -> dict[str, Any]:
         elif isinstance(node, list):
             stack.extend(node)
     raise AssertionError(f"no {element_id} in the layout")
+
+
+def test_every_adjustment_reason_has_a_translated_legend_on_the_overview() -> None:
+    """The overview's moves chart names each move reason; an adjustment's reason (found, lost...)
+    must not show in English in a Chinese session."""
+    from core.documents.schemas import AdjustmentReason
+    from web.pages.overview import _label
+
+    with use_language("zh"):
+        for reason in AdjustmentReason:
+            label = _label(str(reason))
+            assert label != str(reason).replace("_", " ") and re.search(r"[\u4e00-\u9fff]", label)

@@ -33,6 +33,12 @@ KINDS = {
     "shipment": N_("shipment"), "transfer": N_("transfer"), "adjustment": N_("adjustment"),
     "count": N_("count"), "count variance": N_("count variance"), "recall": N_("recall"),
     "correction": N_("correction"), "return": N_("returns"),
+    "return to supplier": N_("return to supplier"),
+}
+#: Adjustments posted with a reason of their own (core.documents.AdjustmentReason) as legends.
+ADJUSTMENT_REASONS = {
+    "damaged": N_("damaged"), "found": N_("found"), "lost": N_("lost"), "theft": N_("theft"),
+    "data_error": N_("data error"), "sample": N_("sample"), "scrap": N_("scrap"),
 }
 #: Order statuses and alert severities as the axes show them.
 LABELS = {
@@ -67,7 +73,7 @@ def layout(_auth: Auth | None = None) -> html.Div:
 
 def _label(code: str) -> str:
     """A status, severity or move kind in the reader's language (unknown codes as they are)."""
-    known = LABELS.get(code) or KINDS.get(code)
+    known = LABELS.get(code) or KINDS.get(code) or ADJUSTMENT_REASONS.get(code)
     return _(known) if known else code.replace("_", " ")
 
 

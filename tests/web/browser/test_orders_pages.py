@@ -40,14 +40,17 @@ class Client:
         return answer.json()
 
 
-def _free_sku(api: Client) -> str:
-    """A serialised SKU with an approved piece free in a pick face (the demo's stock)."""
+def _free_sku(api: Client, *, not_at: frozenset[str] = frozenset()) -> str:
+    """A serialised SKU with an approved piece free in a pick face (the demo's stock), in a bin
+    other than ``not_at``. The demo's stock depends on the day it is loaded, so the SKU is
+    checked, not assumed: some days the first free stock is a chain sold by length."""
     rows = api.get("/api/stock", limit=500)["items"]
     for row in rows:
         if (row["location_kind"] == "pick_face" and row["lot_status"] == "approved"
-                and row["available"] >= 1):
+                and row["available"] >= 1 and row["location"] not in not_at
+                and api.get(f"/api/skus/{row['sku']}")["serialised"]):
             return str(row["sku"])
-    raise AssertionError("the demo has no free approved stock in a pick face")
+    raise AssertionError("the demo has no free approved serialised stock in a pick face")
 
 
 def _pieces_at(server: LiveServer, location: str, sku: str, lot: str) -> list[str]:

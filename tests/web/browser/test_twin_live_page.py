@@ -33,8 +33,11 @@ OPEN_JS = """() => {
 
 
 def _open_list(manager: Client, picker: str) -> dict[str, Any]:
-    """A new order of one free piece, allocated, on a pick list assigned to ``picker``."""
-    sku, tag = _free_sku(manager), uuid.uuid4().hex[:6]
+    """A new order of one free piece, allocated, on a pick list assigned to ``picker``, in a
+    bin other than where the picker stands now (so confirming it moves them)."""
+    here = {p["picker"]: p["location"] for p in manager.get("/api/twin/live")["pickers"]}
+    sku = _free_sku(manager, not_at=frozenset({here[picker]} if picker in here else ()))
+    tag = uuid.uuid4().hex[:6]
     order = manager.post("/api/orders", {"channel": f"tw-{tag}", "external_id": f"TW-{tag}",
                                          "customer_name": "Twin Test",
                                          "lines": [{"sku": sku, "quantity": 1}]})
