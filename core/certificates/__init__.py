@@ -1,0 +1,1 @@
+"""The certificates and hallmarks register: lab certificates and hallmarks per piece or lot."""

@@ -1,0 +1,1 @@
+"""Memo, consignment and repair custody: pieces out with partners and back."""

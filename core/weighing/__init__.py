@@ -1,0 +1,1 @@
+"""Weight at every custody change: scale readings of pieces, tolerances, weight holds."""
