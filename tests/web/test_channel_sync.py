@@ -20,6 +20,7 @@ from core.channels.schemas import (
 )
 from core.channels.service import create_channel, set_listing, update_channel
 from core.channels.sync import pending_levels, resync
+from core.events import AvailabilityChanged
 from core.orders.allocation import allocate_order, cancel_order
 from tests.builders import Builder
 from tests.core.orders.support import order
@@ -240,4 +241,55 @@ def test_a_buffer_changed_by_a_person_reaches_the_channel_at_once(
         assert wait_until(partial(_told, connectors["tmall"], f"tmall:{ring}", 3), timeout=5)
         assert connectors["shop"].latest()[f"shop:{ring}"] == 5
     finally:
+        pusher.stop()
+
+
+class _Clock:
+    """A monotonic clock the test moves by hand (simulated seconds)."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _drive(pusher: ChannelSync, clock: _Clock, until: float) -> None:
+    """Run the pusher's rounds as its thread would, jumping the clock to each next round."""
+    while clock.t < until:
+        wait = pusher.run_once()
+        clock.t = min(until, clock.t + max(wait, 0.01))
+
+
+def test_a_channel_down_for_a_minute_gets_the_latest_levels_on_the_production_timing(
+    shop: tuple[Database, list[str]],
+) -> None:
+    """The issue's minute, played on a simulated clock with the shipped backoff (0.5 s doubling
+    to 15 s): the channel is retried a bounded number of times, never told a stale level after
+    it comes back, and has the latest levels within one capped backoff of coming back."""
+    db, (ring, chain, bangle) = shop
+    connectors = {code: Recording(code) for code in CODES}
+    tmall, clock = connectors["tmall"], _Clock()
+    pusher = ChannelSync(db, db.bus, connectors, holder="minute", clock=clock)
+    db.bus.subscribe(AvailabilityChanged, pusher.on_change)  # rounds are driven here, no thread
+    try:
+        _drive(pusher, clock, 1.0)
+        assert tmall.latest() == {f"tmall:{ring}": 5, f"tmall:{chain}": 2, f"tmall:{bangle}": 0}
+        tmall.down, down_at = True, clock.t
+        first = _reserve(db, "m-1", ring, 2)
+        _drive(pusher, clock, down_at + 20)
+        _reserve(db, "m-2", chain, 2)
+        _drive(pusher, clock, down_at + 40)
+        with db.write() as session:
+            cancel_order(session, actor=Builder(session).actor, order_id=first)
+        _drive(pusher, clock, down_at + 60)
+        assert 4 <= tmall.refused <= 12  # backed off, not hammered: 0.5+1+2+4+8+15+15+15 s
+        assert connectors["shop"].latest()[f"shop:{chain}"] == 0  # the other channel went on
+        seen, tmall.down, up_at = len(tmall.received()), False, clock.t
+        _drive(pusher, clock, up_at + SyncTiming().max_backoff_s + 1)
+        assert tmall.latest() == {f"tmall:{ring}": 5, f"tmall:{chain}": 0, f"tmall:{bangle}": 0}
+        assert (f"tmall:{ring}", 3) not in tmall.received()[seen:]  # nothing stale after
+        assert _settled(db, "tmall")
+    finally:
+        db.bus.unsubscribe(AvailabilityChanged, pusher.on_change)
         pusher.stop()

@@ -2,8 +2,10 @@
 and the fake marketplace talking to it over real HTTP (webhooks in, stock pushes out).
 
 One app and one marketplace serve the whole module (SQLite); each test uses its own SKU and
-order ids. "A channel down for a minute" is played as down for 2 s (the pusher's backoff
-starts at 0.5 s and doubles; the minute only makes the wait longer)."""
+order ids. "A channel down for a minute" is played here as down for 2 s over real HTTP (the
+pusher's backoff starts at 0.5 s and doubles; the minute only makes the wait longer); the whole
+minute, with the shipped backoff, is played on a simulated clock in
+tests/web/test_channel_sync.py."""
 
 from __future__ import annotations
 
