@@ -22,24 +22,31 @@ each question's fastest of three runs.
     .venv/bin/python -m bench.assistant_chat
 
 Issue 18 added two held-out sets, written blind (by a helper who had not opened the assistant's
-code or intent data, nor any other set) and never used for tuning:
+code or intent data, nor any other set). After their first run (2026-12-04 00:22 UTC, kept in
+``RETIRED_BLIND_FIRST_RUN``) they were RETIRED TO DEV on 2026-12-04 and are tuned on:
 
-- ``bench/data/assistant_blind.yaml``: warehouse questions over every intent and action, scored on
+- ``bench/data/assistant_blind_dev.yaml`` (set ``blind_dev``): warehouse questions over every intent and action, scored on
   intent AND slots; close calls that must be asked back (error ``ambiguous`` with the expected
   intents among the choices); conversations with actions (the chat asks first, then posts exactly
   once on "yes", nothing on "no", on another question or on a second "yes"); and actions asked by
   roles without the right (error ``forbidden``, nothing pending). A post is a turn after which the
   database changed (audit log, documents, moves, reservations, purchase orders, acknowledged
   alerts, lot states); each conversation starts from the same fresh demo copy.
-- ``bench/data/assistant_general.yaml``: general-assistant questions (finance, travel, small talk,
-  devices, weather, ...) that must be refused (error ``out-of-scope``).
+- ``bench/data/assistant_general_dev.yaml`` (set ``general_dev``): general-assistant questions
+  (finance, travel, small talk, devices, weather, ...) that must be refused (``out-of-scope``).
 
-Their first measurement is kept in ``FIRST_RUN_NEW`` (the honest figure). Latency on them is
-split into questions (answers without a report link) and answers with a report.
+The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind2.yaml``
+and ``bench/data/assistant_general2.yaml`` by default (``--blind-file`` / ``--general-file`` name
+others, in bench/data or as a path), in the same formats. When a held-out file is missing the
+bench says so and measures the rest. Their first measurement is to be kept in ``FIRST_RUN_NEW``
+(the honest figure; until it is recorded a full run's own headline stands in). Latency on the
+issue-18 sets is split into questions (answers without a report link) and answers with a report.
 
     .venv/bin/python -m bench.assistant_chat            # every set
-    .venv/bin/python -m bench.assistant_chat --blind --general
-    .venv/bin/python -m bench.assistant_chat --blind --limit 20   # smoke run (no first_run)
+    .venv/bin/python -m bench.assistant_chat --blind --general          # held-out sets only
+    .venv/bin/python -m bench.assistant_chat --blind-dev --general-dev  # the retired ones
+    .venv/bin/python -m bench.assistant_chat --blind --blind-file my_set.yaml
+    .venv/bin/python -m bench.assistant_chat --blind-dev --limit 20   # smoke run (writes nothing)
 """
 
 from __future__ import annotations
@@ -79,7 +86,7 @@ from core.migrate import upgrade
 HERE = Path(__file__).resolve().parent
 SETS = {"dev": HERE / "data" / "assistant_dev.yaml", "test": HERE / "data" / "assistant_test.yaml"}
 RESULTS = HERE / "results" / "assistant_chat.json"
-ALL_SETS = ("dev", "test", "blind", "general")
+ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind", "general")
 TARGET_ACCURACY = 0.95
 TARGET_P50_MS = 50.0
 # Each question is timed this many times in all and its fastest time kept (as timeit does):
@@ -255,16 +262,22 @@ def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict
 
 
 # ---------------------------------------------------------------- issue 18: held-out sets
-NEW_SETS = {"blind": HERE / "data" / "assistant_blind.yaml",
-            "general": HERE / "data" / "assistant_general.yaml"}
+NEW_SETS = {"blind_dev": HERE / "data" / "assistant_blind_dev.yaml",
+            "general_dev": HERE / "data" / "assistant_general_dev.yaml",
+            "blind": HERE / "data" / "assistant_blind2.yaml",
+            "general": HERE / "data" / "assistant_general2.yaml"}
+# Which scorer each issue-18 set takes.
+BLIND_KIND = ("blind_dev", "blind")
+GENERAL_KIND = ("general_dev", "general")
 TARGET_BLIND = 0.97  # right intent and slots on the blind set
 TARGET_REFUSAL = 0.97  # general-assistant questions refused
 TARGET_REPORT_P50_MS = 200.0  # answers with a report
 ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order",
                      "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
-# The first measurement on the blind and general sets, made once at the end of issue 18's work
-# with nothing tuned on them. Never updated: the honest figure for phrasings nobody tuned for.
-FIRST_RUN_NEW: dict[str, Any] = {
+# The first measurement on the first blind and general sets (now blind_dev and general_dev), made
+# once at the end of issue 18's work with nothing tuned on them. Never updated: history, the honest
+# figure for phrasings nobody had tuned for. The sets were retired to dev on 2026-12-04.
+RETIRED_BLIND_FIRST_RUN: dict[str, Any] = {
     "blind_items": 417,
     "blind_items_zh": 127,
     "intent_slots_rate": 0.8039,
@@ -284,7 +297,11 @@ FIRST_RUN_NEW: dict[str, Any] = {
     "questions_p50_ms": 16.56,
     "reports_p50_ms": 17.68,
     "measured": "2026-12-04 00:22 UTC",
+    "retired": "2026-12-04",
 }
+# The first measurement on the held-out assistant_blind2 / assistant_general2 sets: empty until
+# the lead records it (then never updated).
+FIRST_RUN_NEW: dict[str, Any] = {}
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -296,9 +313,22 @@ _STATE_SQL = (
 )
 
 
-def load_new_set(name: str) -> list[dict[str, Any]]:
-    """The items of a held-out set (``blind`` or ``general``): a plain list."""
-    items = yaml.safe_load(NEW_SETS[name].read_text(encoding="utf-8"))
+def set_file(name: str, path: str | Path) -> None:
+    """Point an issue-18 set (``blind`` or ``general``) at another file: a name in bench/data
+    or a path."""
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists():
+        candidate = HERE / "data" / candidate
+    NEW_SETS[name] = candidate
+
+
+def load_new_set(name: str) -> list[dict[str, Any]] | None:
+    """The items of an issue-18 set (``blind``, ``general`` or their ``_dev`` forms): a plain
+    list, or None when its file does not exist (yet)."""
+    path = NEW_SETS[name]
+    if not path.exists():
+        return None
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return [dict(item) for item in items]
 
 
@@ -519,8 +549,13 @@ def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[s
     manager = actors["manager"]
     out: dict[str, Any] = {}
     timed: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (row, item) of single questions
-    if "blind" in names:
-        items = load_new_set("blind")[:limit]
+    for name in names:
+        if load_new_set(name) is None:
+            print(f"\n{name}: {NEW_SETS[name]} does not exist (not written yet?): not measured",
+                  file=sys.stderr)
+            out[name] = {"missing": str(NEW_SETS[name])}
+    for name in (n for n in BLIND_KIND if n in names and "missing" not in out.get(n, {})):
+        items = (load_new_set(name) or [])[:limit]
         singles = [i for i in items if _kind(i) in ("question", "clarify")]
         rows = [_single(assistant, db, manager, i) for i in singles]
         timed += list(zip(rows, singles, strict=True))
@@ -529,16 +564,16 @@ def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[s
             _copy(db, pristine, live)
             talks.append(_conversation(assistant, db, actors, item))
         _copy(db, pristine, live)
-        out["blind"] = _blind_figures(rows, talks)
-    if "general" in names:
-        items = load_new_set("general")[:limit]
+        out[name] = _blind_figures(rows, talks)
+    for name in (n for n in GENERAL_KIND if n in names and "missing" not in out.get(n, {})):
+        items = (load_new_set(name) or [])[:limit]
         rows = []
         for item in items:
             row = _single(assistant, db, manager, {**item, "intent": None})
             row["topic"] = item.get("topic", "?")
             rows.append(row)
         timed += list(zip(rows, items, strict=True))
-        out["general"] = _general_figures(rows)
+        out[name] = _general_figures(rows)
     # Latency: each question's fastest of LATENCY_RUNS (as for dev/test), split by whether the
     # answer carries a report.
     best = [row["ms"] for row, _ in timed]
@@ -566,19 +601,21 @@ def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[s
         "single_run_reports_p50_ms": round(statistics.median(
             [row["ms"] for row, _ in timed if row["report"]]), 2) if reports else None,
     }
-    for rows_ in (out.get("blind", {}).get("misses", []), out.get("general", {}).get("misses", [])):
-        for row in rows_:
+    for row_list in (out.get(n, {}).get("misses", []) for n in names):
+        for row in row_list:
             for key in ("ms", "cpu"):
                 row.pop(key, None)
     return out
 
 
-def headline_new(figures: dict[str, Any]) -> dict[str, Any]:
-    """The figures the issue asks for, from one run on the held-out sets."""
-    blind, general = figures.get("blind", {}), figures.get("general", {})
-    lat = figures.get("latency_new", {})
+def headline_new(figures: dict[str, Any], blind_set: str = "blind",
+                 general_set: str = "general", latency: bool = True) -> dict[str, Any]:
+    """The figures the issue asks for, from one run on the held-out sets (or on the retired
+    ones, ``blind_set="blind_dev"``...)."""
+    blind, general = figures.get(blind_set, {}), figures.get(general_set, {})
+    lat = figures.get("latency_new", {}) if latency else {}
     head: dict[str, Any] = {}
-    if blind:
+    if blind and "missing" not in blind:
         head.update({
             "blind_items": blind["items"], "blind_items_zh": blind["items_zh"],
             "intent_slots_rate": blind["intent_slots"]["rate"],
@@ -590,7 +627,7 @@ def headline_new(figures: dict[str, Any]) -> dict[str, Any]:
             "action_conversations_right_rate": blind["actions"]["conversations_right_rate"],
             "action_forbidden_refused_rate": blind["actions"]["forbidden_refused_rate"],
         })
-    if general:
+    if general and "missing" not in general:
         head.update({"general_items": general["items"], "general_items_zh": general["items_zh"],
                      "general_refusal_rate": general["refusal_rate"],
                      "general_refusal_rate_en": general["refusal_rate_en"],
@@ -605,10 +642,12 @@ def headline_new(figures: dict[str, Any]) -> dict[str, Any]:
 def report_new(figures: dict[str, Any]) -> None:
     """Print the held-out sets' figures (misses are in the JSON, not printed: nobody tunes on
     them)."""
-    if "blind" in figures:
-        b = figures["blind"]
+    for name in (n for n in NEW_SETS if "missing" in figures.get(n, {})):
+        print(f"\n{name}: NOT MEASURED, {figures[name]['missing']} does not exist")
+    for name in (n for n in BLIND_KIND if "intent_slots" in figures.get(n, {})):
+        b = figures[name]
         i, c, a = b["intent_slots"], b["close_calls"], b["actions"]
-        print(f"\nblind: {b['items']} items ({b['items_zh']} Chinese); intent+slots "
+        print(f"\n{name}: {b['items']} items ({b['items_zh']} Chinese); intent+slots "
               f"{i['rate']} (en {i['rate_en']}, zh {i['rate_zh']}; intent only "
               f"{i['intent_only_rate']}) on {i['questions']} questions, target {i['target']}")
         print("  per intent: " + ", ".join(f"{k} {v['right']}/{v['items']}"
@@ -623,14 +662,15 @@ def report_new(figures: dict[str, Any]) -> None:
               f"{a['no_or_silence_posted_nothing']}); not asked first because "
               f"{a['single_not_asked_because']}; forbidden refused "
               f"{a['forbidden_refused_rate']} of {a['forbidden']}")
-    if "general" in figures:
-        g = figures["general"]
-        print(f"\ngeneral: {g['items']} questions ({g['items_zh']} Chinese); refused "
+    for name in (n for n in GENERAL_KIND if "refusal_rate" in figures.get(n, {})):
+        g = figures[name]
+        print(f"\n{name}: {g['items']} questions ({g['items_zh']} Chinese); refused "
               f"{g['refusal_rate']} (en {g['refusal_rate_en']}, zh {g['refusal_rate_zh']}), "
               f"target {g['target']}; not understood {g['not_understood']}; answered as "
               f"{g['answered_as']}")
         print(f"  per topic: {g['per_topic']}")
-    if "latency_new" in figures:
+    if figures.get("latency_new", {}).get("questions") or figures.get(
+            "latency_new", {}).get("reports"):
         lat = figures["latency_new"]
         print(f"\nlatency (held-out sets, fastest of {lat['runs_per_question']}): questions p50 "
               f"{lat['questions_p50_ms']} ms ({lat['questions']}, target "
@@ -654,8 +694,13 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
         "cpu_ms_p50": latency.get("cpu_p50_ms"),
         "single_run_latency_ms_p50": latency.get("single_run_p50_ms"),
         **headline_new(figures),
+        **{f"dev_{k}": v for k, v in headline_new(figures, "blind_dev", "general_dev",
+                                                   latency=False).items()},
         "blind_first_run_intent_slots_rate": FIRST_RUN_NEW.get("intent_slots_rate"),
         "general_first_run_refusal_rate": FIRST_RUN_NEW.get("general_refusal_rate"),
+        "retired_blind_first_run_intent_slots_rate":
+            RETIRED_BLIND_FIRST_RUN["intent_slots_rate"],
+        "retired_general_first_run_refusal_rate": RETIRED_BLIND_FIRST_RUN["general_refusal_rate"],
         "blind_target": TARGET_BLIND,
         "refusal_target": TARGET_REFUSAL,
         "reports_target_p50_ms": TARGET_REPORT_P50_MS,
@@ -688,6 +733,8 @@ def report(figures: dict[str, Any]) -> None:
     if FIRST_RUN_NEW:
         print(f"\nfirst run on the held-out sets ({FIRST_RUN_NEW.get('measured')}): "
               f"{FIRST_RUN_NEW}")
+    print(f"\nfirst run on the retired blind/general sets, now dev "
+          f"({RETIRED_BLIND_FIRST_RUN['measured']}): {RETIRED_BLIND_FIRST_RUN}")
 
 
 def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
@@ -698,10 +745,12 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str
     prints only and writes nothing.
     """
     figures = measure(names, limit)
-    first_run = FIRST_RUN_NEW or {**headline_new(figures),
-                                  "measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    held_out = headline_new(figures)
+    first_run = FIRST_RUN_NEW or ({**held_out, "measured": datetime.now(UTC).strftime(
+        "%Y-%m-%d %H:%M UTC")} if "intent_slots_rate" in held_out else {})
     result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
-              "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run, **figures}
+              "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run,
+              "retired_blind_first_run": RETIRED_BLIND_FIRST_RUN, **figures}
     if limit is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
@@ -713,8 +762,17 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str
 def main() -> None:
     """Run the benchmark on every set (``--dev``, ``--test``, ``--blind``, ``--general`` for
     some; ``--limit N`` for a smoke run on each set's first N items) and print the figures."""
-    names = tuple(n for n in ALL_SETS if f"--{n}" in sys.argv) or ALL_SETS
-    limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else None
+    args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(__doc__)
+        print("options: " + " ".join(f"--{n.replace('_', '-')}" for n in ALL_SETS)
+              + " --limit N --blind-file PATH --general-file PATH")
+        return
+    for name in ("blind", "general"):
+        if f"--{name}-file" in args:
+            set_file(name, args[args.index(f"--{name}-file") + 1])
+    names = tuple(n for n in ALL_SETS if f"--{n.replace('_', '-')}" in args) or ALL_SETS
+    limit = int(args[args.index("--limit") + 1]) if "--limit" in args else None
     run(names, limit)
 
 
