@@ -3,6 +3,7 @@
 from core.alerts.models import Alert
 from core.audit.models import AuditEntry, AuditHead, IdempotencyRecord
 from core.catalogue.models import Sku, Style
+from core.certificates.models import Certificate, Hallmark
 from core.channels.models import Channel, ChannelMessage, ChannelSku, ChannelStock
 from core.documents.models import Document, DocumentLine
 from core.leases.models import Lease
@@ -22,12 +23,14 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Balance",
+    "Certificate",
     "Channel",
     "ChannelMessage",
     "ChannelSku",
     "ChannelStock",
     "Document",
     "DocumentLine",
+    "Hallmark",
     "IdempotencyRecord",
     "Lease",
     "Location",
