@@ -25,13 +25,13 @@ Issue 18 added two held-out sets, written blind (by a helper who had not opened 
 code or intent data, nor any other set). After their first run (2026-12-04 00:22 UTC, kept in
 ``RETIRED_BLIND_FIRST_RUN``) they were RETIRED TO DEV on 2026-12-04 and are tuned on:
 
-- ``bench/data/assistant_blind_dev.yaml`` (set ``blind_dev``): warehouse questions over every intent and action, scored on
-  intent AND slots; close calls that must be asked back (error ``ambiguous`` with the expected
-  intents among the choices); conversations with actions (the chat asks first, then posts exactly
-  once on "yes", nothing on "no", on another question or on a second "yes"); and actions asked by
-  roles without the right (error ``forbidden``, nothing pending). A post is a turn after which the
-  database changed (audit log, documents, moves, reservations, purchase orders, acknowledged
-  alerts, lot states); each conversation starts from the same fresh demo copy.
+- ``bench/data/assistant_blind_dev.yaml`` (set ``blind_dev``): warehouse questions over every intent
+  and action, scored on intent AND slots; close calls that must be asked back (error ``ambiguous``
+  with the expected intents among the choices); conversations with actions (the chat asks first,
+  then posts exactly once on "yes", nothing on "no", on another question or on a second "yes"); and
+  actions asked by roles without the right (error ``forbidden``, nothing pending). A post is a turn
+  after which the database changed (audit log, documents, moves, reservations, purchase orders,
+  acknowledged alerts, lot states); each conversation starts from the same fresh demo copy.
 - ``bench/data/assistant_general_dev.yaml`` (set ``general_dev``): general-assistant questions
   (finance, travel, small talk, devices, weather, ...) that must be refused (``out-of-scope``).
 
