@@ -5,6 +5,7 @@ from core.audit.models import AuditEntry, AuditHead, IdempotencyRecord
 from core.catalogue.models import Sku, Style
 from core.certificates.models import Certificate, Hallmark
 from core.channels.models import Channel, ChannelMessage, ChannelSku, ChannelStock
+from core.custody.models import CustodyDoc, CustodyPartner, CustodyPiece
 from core.documents.models import Document, DocumentLine
 from core.leases.models import Lease
 from core.ledger.models import Balance, MoveSerial, StockMove
@@ -28,6 +29,9 @@ __all__ = [
     "ChannelMessage",
     "ChannelSku",
     "ChannelStock",
+    "CustodyDoc",
+    "CustodyPartner",
+    "CustodyPiece",
     "Document",
     "DocumentLine",
     "Hallmark",
