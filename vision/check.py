@@ -107,5 +107,8 @@ def _as_json(
             }
             for f in findings
         ],
-        "shelves": [{"zone": r.zone, "state": str(r.state), "score": r.score} for r in readings],
+        "shelves": [
+            {"zone": r.zone, "state": str(r.state), "score": r.score, "count": r.count}
+            for r in readings
+        ],
     }

@@ -235,5 +235,5 @@ def load_cameras(path: str | Path) -> CamerasFile:
         try:
             camera.zone_list()
         except VisionError as exc:
-            raise ZoneConfigError(f"camera {camera.name}: {exc.message}") from exc
+            raise ZoneConfigError(f"camera {camera.name}: {exc.message}", code=exc.code) from exc
     return parsed.model_copy(update={"cameras": cameras})

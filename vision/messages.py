@@ -69,17 +69,22 @@ class ShelfReadingMessage(_Message):
     state: ShelfState
     score: float
     occluded: bool = False
+    count: int | None = None
 
     @classmethod
     def of(cls, reading: ShelfReading) -> ShelfReadingMessage:
         """The message form of a reading."""
         return cls(
-            zone=reading.zone, state=reading.state, score=reading.score, occluded=reading.occluded
+            zone=reading.zone,
+            state=reading.state,
+            score=reading.score,
+            occluded=reading.occluded,
+            count=reading.count,
         )
 
     def to_reading(self) -> ShelfReading:
         """Back to the dataclass."""
-        return ShelfReading(self.zone, self.state, self.score, self.occluded)
+        return ShelfReading(self.zone, self.state, self.score, self.occluded, self.count)
 
 
 class RawImage(_Message):

@@ -82,6 +82,10 @@ class LedgerShelfState(Protocol):
         """Occupied or empty per the ledger, or ``None`` when the ledger does not know."""
         ...
 
+    def expected_count(self, region: str) -> int | None:
+        """Pieces/units the ledger holds in the region's bin, or ``None`` when it does not know."""
+        ...
+
 
 @runtime_checkable
 class ActivitySchedule(Protocol):
@@ -148,13 +152,22 @@ class StaticAuthorisation:
 
 @dataclass(frozen=True)
 class StaticLedger:
-    """Fixed expected shelf states per region name."""
+    """Fixed expected shelf states and counts per region name (a count implies a state)."""
 
     states: Mapping[str, ShelfState] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)
 
     def expected_state(self, region: str) -> ShelfState | None:
-        """The configured state of ``region``, if any."""
-        return self.states.get(region)
+        """The configured state of ``region``, else the one its count implies, if any."""
+        if region in self.states:
+            return self.states[region]
+        if region in self.counts:
+            return ShelfState.OCCUPIED if self.counts[region] > 0 else ShelfState.EMPTY
+        return None
+
+    def expected_count(self, region: str) -> int | None:
+        """The configured count of ``region``, if any."""
+        return self.counts.get(region)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ __all__ = [
     "RULE_LOITERING",
     "RULE_OBJECT_LEFT",
     "RULE_SHELF_CHANGE",
+    "RULE_SHELF_COUNT",
     "RULE_SHELF_MISMATCH",
     "RULE_UNAUTHORISED",
     "Finding",
@@ -29,6 +30,7 @@ __all__ = [
     "loitering_rule",
     "object_left_rule",
     "shelf_change_rule",
+    "shelf_count_rule",
     "shelf_mismatch_rule",
     "unauthorised_presence_rule",
 ]
@@ -38,6 +40,7 @@ RULE_LOITERING = "loitering"
 RULE_OBJECT_LEFT = "object-left"
 RULE_SHELF_MISMATCH = "shelf-mismatch"
 RULE_SHELF_CHANGE = "unscheduled-shelf-change"
+RULE_SHELF_COUNT = "shelf-count-mismatch"
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,15 @@ class TrackView:
 
 @dataclass(frozen=True)
 class ShelfView:
-    """The believed (debounced) state of a shelf region and its last change."""
+    """The believed (debounced) state of a shelf region, its last change, and its believed
+    count of trays/pieces when the zone counts (``None`` until a count is stable)."""
 
     zone: str
     state: ShelfState
     previous: ShelfState | None = None
     changed_at: datetime | None = None
     score: float = 0.0
+    count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -206,8 +211,11 @@ def _known(state: ShelfState | None) -> bool:
 def shelf_mismatch_rule(
     scene: SceneView, zones: Sequence[Zone], config: RuleConfig, providers: Providers
 ) -> list[Finding]:
-    """A shelf region whose seen state disagrees with what the ledger says it holds."""
-    shelf_zones = {z.name for z in zones if z.kind is ZoneKind.SHELF}
+    """A shelf region whose seen state disagrees with what the ledger says it holds.
+
+    Zones that count are left to :func:`shelf_count_rule` (a count covers empty/occupied).
+    """
+    shelf_zones = {z.name for z in zones if z.kind is ZoneKind.SHELF and not z.count}
     findings = []
     for shelf in scene.shelves:
         if shelf.zone not in shelf_zones or not _known(shelf.state):
@@ -242,11 +250,38 @@ def shelf_change_rule(
     return findings
 
 
+def shelf_count_rule(
+    scene: SceneView, zones: Sequence[Zone], config: RuleConfig, providers: Providers
+) -> list[Finding]:
+    """A counting shelf region whose believed count of trays/pieces differs from the ledger's
+    count of the bin by more than the zone's tolerance: short is high (possible theft),
+    over is a warning (a putaway not posted, or a piece in the wrong bin)."""
+    counting = {z.name: z for z in zones if z.kind is ZoneKind.SHELF and z.count}
+    findings = []
+    for shelf in scene.shelves:
+        zone = counting.get(shelf.zone)
+        if zone is None or shelf.count is None:
+            continue
+        expected = providers.ledger.expected_count(shelf.zone)
+        if expected is None or abs(shelf.count - expected) <= zone.count_tolerance:
+            continue
+        short = shelf.count < expected
+        gap = abs(expected - shelf.count)
+        message = (
+            f"bin {shelf.zone!r}: camera counts {shelf.count}, ledger expects {expected} "
+            f"({gap} {'short' if short else 'over'})"
+        )
+        severity = Severity.HIGH if short else Severity.WARNING
+        findings.append(Finding(RULE_SHELF_COUNT, shelf.zone, severity, message))
+    return findings
+
+
 RULES: tuple[Rule, ...] = (
     unauthorised_presence_rule,
     loitering_rule,
     object_left_rule,
     shelf_mismatch_rule,
+    shelf_count_rule,
     shelf_change_rule,
 )
 

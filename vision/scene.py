@@ -32,6 +32,9 @@ class _ShelfMemory:
     candidate: ShelfState | None = None
     count: int = 0
     score: float = 0.0
+    pieces: int | None = None  # the believed count of trays/pieces, when the zone counts
+    pieces_candidate: int | None = None
+    pieces_streak: int = 0
 
 
 @dataclass
@@ -58,7 +61,7 @@ class SceneMemory:
         for reading in readings:
             self._shelf(now, reading)
         shelves = tuple(
-            ShelfView(name, m.stable, m.previous, m.changed_at, m.score)
+            ShelfView(name, m.stable, m.previous, m.changed_at, m.score, m.pieces)
             for name, m in self._shelves.items()
             if m.stable is not None
         )
@@ -93,6 +96,8 @@ class SceneMemory:
             return  # a hand or a body in the way says nothing about the shelf
         memory = self._shelves.setdefault(reading.zone, _ShelfMemory())
         memory.score = reading.score
+        if reading.count is not None:
+            self._count(memory, reading.count)
         if reading.state is memory.stable:
             memory.candidate, memory.count = None, 0
             return
@@ -104,6 +109,19 @@ class SceneMemory:
             if memory.stable is not None:
                 memory.previous, memory.changed_at = memory.stable, now
             memory.stable, memory.candidate, memory.count = reading.state, None, 0
+
+    def _count(self, memory: _ShelfMemory, seen: int) -> None:
+        # A count is believed, like a state, once it agreed over shelf_stable_frames readings:
+        # a hand reaching in or a missed detection in one frame is not a missing piece.
+        if seen == memory.pieces:
+            memory.pieces_candidate, memory.pieces_streak = None, 0
+            return
+        if seen == memory.pieces_candidate:
+            memory.pieces_streak += 1
+        else:
+            memory.pieces_candidate, memory.pieces_streak = seen, 1
+        if memory.pieces_streak >= self.shelf_stable_frames:
+            memory.pieces, memory.pieces_candidate, memory.pieces_streak = seen, None, 0
 
     def reset(self) -> None:
         """Forget all tracks (after a reconnect track ids start again)."""

@@ -32,12 +32,13 @@ _CHANGE_LEVEL = 0.35  # normalised-structure difference that counts as a changed
 
 @dataclass(frozen=True, slots=True)
 class ShelfReading:
-    """One frame's reading of a shelf region."""
+    """One frame's reading of a shelf region; ``count``: trays/pieces seen, when counted."""
 
     zone: str
     state: ShelfState
     score: float
     occluded: bool = False
+    count: int | None = None
 
 
 def structure_map(image: np.ndarray) -> np.ndarray:
@@ -133,21 +134,36 @@ class ReferenceShelfClassifier:
 
 
 class DetectionShelfClassifier:
-    """Says occupied when a custom model finds one of the occupied labels in the region."""
+    """Says occupied when a custom model finds one of the occupied labels in the region, and
+    counts the region's trays/pieces (detections of the counted labels whose centre is in it)."""
 
     def __init__(self, zone: Zone) -> None:
-        """A classifier of ``zone`` using its ``occupied_labels``."""
-        if not zone.occupied_labels:
-            raise ZoneConfigError(f"shelf zone {zone.name!r} uses a model but names no labels")
+        """A classifier of ``zone`` using its ``occupied_labels`` (and ``count_labels``)."""
+        if not zone.occupied_labels and not zone.count_labels:
+            raise ZoneConfigError(
+                f"shelf zone {zone.name!r} uses a model but names no labels",
+                code="shelf-model-no-labels",
+            )
         self.zone = zone
 
     def classify(self, detections: Iterable[Detection], *, occluded: bool = False) -> ShelfReading:
         """Read the region from one frame's detections of the shelf model."""
         if occluded:
             return ShelfReading(self.zone.name, ShelfState.UNKNOWN, 0.0, occluded=True)
-        best = 0.0
+        best, count = 0.0, 0
+        occupied, counted = self.zone.occupied_labels, self.zone.counted_labels
         for det in detections:
-            if det.label in self.zone.occupied_labels and self.zone.contains_point(*det.box.center):
+            if det.label not in occupied and det.label not in counted:
+                continue
+            if not self.zone.contains_point(*det.box.center):
+                continue
+            if det.label in occupied:
                 best = max(best, det.confidence)
+            if det.label in counted:
+                count += 1
+        if not occupied:
+            best = 1.0 if count else 0.0
         state = ShelfState.OCCUPIED if best > 0 else ShelfState.EMPTY
-        return ShelfReading(self.zone.name, state, round(best, 4))
+        return ShelfReading(
+            self.zone.name, state, round(best, 4), count=count if self.zone.count else None
+        )

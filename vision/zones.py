@@ -70,6 +70,14 @@ class Zone:
     occupied_reference: Path | None = None
     shelf_classifier: str = "reference"
     occupied_labels: frozenset[str] = field(default_factory=frozenset)
+    count: bool = False
+    count_labels: frozenset[str] = field(default_factory=frozenset)
+    count_tolerance: int = 0
+
+    @property
+    def counted_labels(self) -> frozenset[str]:
+        """Labels whose detections are counted: ``count_labels``, else ``occupied_labels``."""
+        return self.count_labels or self.occupied_labels
 
     @cached_property
     def shape(self) -> Polygon:
@@ -166,6 +174,22 @@ class ZoneSpec(BaseModel):
     occupied_labels: list[str] = Field(
         default_factory=list, description="Shelf zones with a model: labels meaning occupied."
     )
+    count: bool = Field(
+        default=False,
+        description="Shelf zones with a model: compare the number of trays/pieces seen with "
+        "the ledger's count of the bin (the zone is named after the bin).",
+    )
+    count_labels: list[str] = Field(
+        default_factory=list,
+        description="Shelf zones that count: labels counted, one detection one ledger unit; "
+        "empty: occupied_labels.",
+    )
+    count_tolerance: int = Field(
+        default=0,
+        ge=0,
+        le=10000,
+        description="Shelf zones that count: difference from the ledger's count still accepted.",
+    )
 
     @field_validator("polygon")
     @classmethod
@@ -190,7 +214,32 @@ class ZoneSpec(BaseModel):
             occupied_reference=_resolve(self.occupied_reference, base_dir),
             shelf_classifier=self.shelf_classifier,
             occupied_labels=frozenset(self.occupied_labels),
+            count=self.count,
+            count_labels=frozenset(self.count_labels),
+            count_tolerance=self.count_tolerance,
         )
+
+    def check_count(self, source: str) -> None:
+        """Refuse counting set up where it cannot work (each problem with its own code)."""
+        if not self.count:
+            return
+        where = f"{source}: zone {self.name!r}"
+        if self.kind is not ZoneKind.SHELF:
+            raise ZoneConfigError(
+                f"{where} is a {self.kind} zone; only shelf zones can count",
+                code="zone-count-not-shelf",
+            )
+        if self.shelf_classifier != "detector":
+            raise ZoneConfigError(
+                f"{where} counts, which needs shelf_classifier: detector (a model's boxes), "
+                "not reference images",
+                code="zone-count-needs-model",
+            )
+        if not (self.count_labels or self.occupied_labels):
+            raise ZoneConfigError(
+                f"{where} counts but names no labels to count (count_labels or occupied_labels)",
+                code="zone-count-no-labels",
+            )
 
 
 def _resolve(path: str | None, base_dir: Path | None) -> Path | None:
@@ -224,6 +273,8 @@ def zones_from_specs(
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ZoneConfigError(f"{source}: duplicate zone names {duplicates}")
+    for spec in specs:
+        spec.check_count(source)
     return [s.to_zone(base_dir) for s in specs]
 
 

@@ -87,6 +87,11 @@ class CoreShelfLedger:
             return None
         return ShelfState.OCCUPIED if held else ShelfState.EMPTY
 
+    def expected_count(self, region: str) -> int | None:
+        """Pieces/units on hand in the bin over every SKU and lot; None for an unknown bin."""
+        with self.db.read() as session:
+            return bin_on_hand(session, code=region)
+
 
 class CoreSchedule:
     """Whether a pick or putaway is open at a bin (a shelf may change then)."""
