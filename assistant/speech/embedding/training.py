@@ -44,14 +44,14 @@ def _labels(words: Sequence[str], known: frozenset[str]) -> tuple[str, ...]:
     return tuple(w if w in known else UNKNOWN for w in words)
 
 
-def _job(args: tuple[str, int, int, int]) -> list[Example]:
-    """One worker's share of the corpus: `count` utterances of one kind from `seed`."""
-    kind, seed, count, step = args
+def _job(args: tuple[str, int, int, int, tuple[str, ...], tuple[str, ...]]) -> list[Example]:
+    """One worker's share of the corpus: `count` utterances of one kind from `seed`, spoken
+    by `voices` (espeak-ng) or `names` (FSDD speakers)."""
+    kind, seed, count, step, voices, names = args
     rng = random.Random(seed)
     embedder = SpeechEmbedder()
     known = frozenset(corpus.vocabulary())
-    voices = corpus.espeak_voices("dev")
-    speakers = corpus.read_fsdd(corpus.FSDD_DEV_SPEAKERS) if kind == "fsdd" else {}
+    speakers = corpus.read_fsdd(names) if kind == "fsdd" else {}
     out = []
     for _ in range(count):
         if kind == "espeak":
@@ -70,13 +70,17 @@ def _job(args: tuple[str, int, int, int]) -> list[Example]:
 
 
 def build_corpus(espeak: int, fsdd: int, *, seed: int = 0, workers: int = 2,
-                 step: int = STEP) -> list[Example]:
-    """`espeak` synthetic and `fsdd` real-speaker utterances, embedded (in `workers` processes)."""
+                 step: int = STEP, voices: Sequence[str] | None = None,
+                 speakers: Sequence[str] = corpus.FSDD_DEV_SPEAKERS) -> list[Example]:
+    """`espeak` synthetic and `fsdd` real-speaker utterances, embedded (in `workers` processes),
+    by `voices` (default: every development voice) and `speakers` (the development ones)."""
+    chosen = tuple(voices if voices is not None else corpus.espeak_voices("dev"))
     jobs = []
     for kind, total in (("espeak", espeak), ("fsdd", fsdd)):
         for part in range(0, total, 500):
             part_seed = zlib.crc32(f"{kind}:{seed}:{part}".encode())
-            jobs.append((kind, part_seed, min(500, total - part), step))
+            jobs.append((kind, part_seed, min(500, total - part), step, chosen,
+                         tuple(speakers)))
     with Pool(workers) as pool:
         return [example for batch in pool.map(_job, jobs) for example in batch]
 
