@@ -16,7 +16,7 @@ depends_on = None
 _ONE_TARGET = "(serial_id IS NULL) <> (lot_id IS NULL)"
 
 
-def _targets(table: str) -> list[sa.SchemaItem]:
+def _targets(table: str) -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("serial_id", sa.Integer(), nullable=True),
         sa.Column("lot_id", sa.Integer(), nullable=True),
