@@ -18,6 +18,7 @@ from core.people.models import User
 from core.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from core.state.models import SharedValue
 from core.voice.models import VoiceProfile
+from core.weighing.models import Weighing, WeightHold, WeightTolerance
 
 __all__ = [
     "Alert",
@@ -55,5 +56,8 @@ __all__ = [
     "Supplier",
     "User",
     "VoiceProfile",
+    "Weighing",
+    "WeightHold",
+    "WeightTolerance",
     "ZonePresence",
 ]

@@ -67,6 +67,10 @@ class Serial(Base):
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     weight_g: Mapped[float | None]
+    # The piece as weighed at receipt or QC (whole piece; metal alone): what every later
+    # weighing at a custody change is compared with (core.weighing).
+    gross_weight_g: Mapped[float | None]
+    net_weight_g: Mapped[float | None]
 
     @property
     def qr_payload(self) -> str:

@@ -51,6 +51,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "returns:write": OFFICE | {Role.CLERK, Role.QC_INSPECTOR},
     # Go-live imports of master data and opening stock.
     "imports:write": OFFICE,
+    # Weighing pieces at custody changes; releasing a weight hold (audited, with a reason);
+    # the tolerance per category.
+    "weigh:write": OFFICE | {Role.CLERK, Role.PICKER, Role.QC_INSPECTOR},
+    "weigh:release": OFFICE | {Role.QC_INSPECTOR, Role.SECURITY},
+    "weigh:configure": OFFICE,
     # Finance documents (receipts, issues, transfers, adjustments) with their values.
     "finance:read": OFFICE | {Role.FINANCE_AUDITOR},
 }

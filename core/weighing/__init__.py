@@ -1,1 +1,46 @@
 """Weight at every custody change: scale readings of pieces, tolerances, weight holds."""
+
+from core.weighing.errors import BadWeight, PieceOnHold, WeightOutOfTolerance
+from core.weighing.models import Weighing, WeightHold, WeightTolerance
+from core.weighing.service import (
+    DEFAULT_TOLERANCES,
+    EVENTS,
+    ensure_not_held,
+    ensure_serials_not_held,
+    hold_piece,
+    holds,
+    release_hold,
+    set_piece_weights,
+    set_tolerance,
+    tolerance_for,
+    tolerances,
+    weigh,
+    weigh_pieces,
+    weighings_of,
+)
+from core.weighing.settings import WeighingSettings, weighing_settings
+
+__all__ = [
+    "DEFAULT_TOLERANCES",
+    "EVENTS",
+    "BadWeight",
+    "PieceOnHold",
+    "WeighingSettings",
+    "Weighing",
+    "WeightHold",
+    "WeightOutOfTolerance",
+    "WeightTolerance",
+    "ensure_not_held",
+    "ensure_serials_not_held",
+    "hold_piece",
+    "holds",
+    "release_hold",
+    "set_piece_weights",
+    "set_tolerance",
+    "tolerance_for",
+    "tolerances",
+    "weigh",
+    "weigh_pieces",
+    "weighing_settings",
+    "weighings_of",
+]
