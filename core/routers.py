@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from core.alerts.api import router as alerts
 from core.catalogue.api import router as catalogue
+from core.certificates.api import router as certificates
 from core.channels.api import router as channels
 from core.channels.api_stock import router as channel_stock
 from core.documents.api import router as documents
@@ -30,5 +31,5 @@ ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
     alerts, presence, reports, purchasing, voice, labels, scan, channel_stock,
     returns, channels,
-    imports,
+    imports, certificates,
 ]

@@ -1,1 +1,41 @@
 """The certificates and hallmarks register: lab certificates and hallmarks per piece or lot."""
+
+from core.certificates.service import (
+    CLARITIES,
+    CUTS,
+    FINENESSES,
+    LAB_FORMATS,
+    Selection,
+    certificate,
+    check_number,
+    find_certificates,
+    find_hallmarks,
+    hallmark_mark,
+    piece_marks,
+    register_certificate,
+    register_hallmark,
+    select_by_batch,
+    select_by_hallmark,
+    update_certificate,
+    update_hallmark,
+)
+
+__all__ = [
+    "CLARITIES",
+    "CUTS",
+    "FINENESSES",
+    "LAB_FORMATS",
+    "Selection",
+    "certificate",
+    "check_number",
+    "find_certificates",
+    "find_hallmarks",
+    "hallmark_mark",
+    "piece_marks",
+    "register_certificate",
+    "register_hallmark",
+    "select_by_batch",
+    "select_by_hallmark",
+    "update_certificate",
+    "update_hallmark",
+]
