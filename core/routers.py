@@ -26,10 +26,11 @@ from core.scan.api import router as scan
 from core.slotting.api import router as slotting
 from core.trace.api import router as trace
 from core.voice.api import router as voice
+from core.weighing.api import router as weighing
 
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
     alerts, presence, reports, purchasing, voice, labels, scan, channel_stock,
     returns, channels,
-    imports, certificates,
+    imports, certificates, weighing,
 ]
