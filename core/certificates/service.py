@@ -185,10 +185,11 @@ def update_certificate(
 
 def _codes(session: Session, serial_ids: set[int], lot_ids: set[int]) -> tuple[
         dict[int, str], dict[int, str]]:
-    serials = dict(session.execute(
-        select(Serial.id, Serial.code).where(Serial.id.in_(serial_ids)))) if serial_ids else {}
-    lots = dict(session.execute(
-        select(Lot.id, Lot.code).where(Lot.id.in_(lot_ids)))) if lot_ids else {}
+    # (Result has a keys() method: dict() would take it for a mapping; pass its rows.)
+    serials = dict(session.execute(select(Serial.id, Serial.code).where(
+        Serial.id.in_(serial_ids))).all()) if serial_ids else {}
+    lots = dict(session.execute(select(Lot.id, Lot.code).where(
+        Lot.id.in_(lot_ids))).all()) if lot_ids else {}
     return serials, lots
 
 
