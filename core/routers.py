@@ -9,6 +9,7 @@ from core.catalogue.api import router as catalogue
 from core.certificates.api import router as certificates
 from core.channels.api import router as channels
 from core.channels.api_stock import router as channel_stock
+from core.custody.api import router as custody
 from core.documents.api import router as documents
 from core.documents.api_stock import router as stock_control
 from core.imports.api import router as imports
@@ -31,6 +32,6 @@ from core.weighing.api import router as weighing
 ROUTERS: list[APIRouter] = [
     people, catalogue, locations, lots, documents, ledger, trace, stock_control, orders, slotting,
     alerts, presence, reports, purchasing, voice, labels, scan, channel_stock,
-    returns, channels,
+    returns, channels, custody,
     imports, certificates, weighing,
 ]
