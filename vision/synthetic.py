@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -13,10 +15,15 @@ from vision.images import read_image
 
 __all__ = [
     "PERSON_BOX_IN_BUS",
+    "PIECE_COLOUR",
+    "draw_shelf",
+    "make_shelf_video",
     "make_tray",
     "make_walk_video",
     "person_crop",
+    "pieces_fitting",
     "relight",
+    "shelf_cells",
     "ultralytics_asset",
     "warehouse_background",
 ]
@@ -119,3 +126,95 @@ def relight(
         lit *= np.linspace(1 - gradient, 1 + gradient, image.shape[1])[None, :, None]
     lit += rng.normal(0, noise, image.shape)
     return np.clip(lit, 0, 255).astype(np.uint8)
+
+
+#: BGR gold of the pieces drawn on a demo shelf: a colour-marker detector (the fake one, with
+#: ``fake_color`` this and ``fake_label`` piece) counts them as a trained tray model would.
+PIECE_COLOUR = (30, 190, 235)
+_PIECE_RADIUS = 6
+_PIECE_PITCH = 18
+_LABEL_HEIGHT = 20
+_MARGIN = 8
+
+Cell = tuple[int, int, int, int]
+
+
+def shelf_cells(
+    names: Sequence[str], *, columns: int = 2, size: tuple[int, int] = (640, 480)
+) -> dict[str, Cell]:
+    """The box ``(x1, y1, x2, y2)`` of each bin of a shelf front, row by row, in ``size``."""
+    if not names or columns < 1:
+        raise ValueError("a shelf needs at least one bin and one column")
+    width, height = size
+    rows = math.ceil(len(names) / columns)
+    cell_w = (width - _MARGIN) // columns
+    cell_h = (height - _MARGIN) // rows
+    cells = {}
+    for index, name in enumerate(names):
+        row, col = divmod(index, columns)
+        x1, y1 = _MARGIN + col * cell_w, _MARGIN + row * cell_h
+        cells[name] = (x1, y1, x1 + cell_w - _MARGIN, y1 + cell_h - _MARGIN)
+    return cells
+
+
+def _piece_grid(cell: Cell) -> list[tuple[int, int]]:
+    x1, y1, x2, y2 = cell
+    top = y1 + _LABEL_HEIGHT + _PIECE_PITCH // 2
+    return [
+        (x, y)
+        for y in range(top, y2 - _PIECE_PITCH // 2 + 1, _PIECE_PITCH)
+        for x in range(x1 + _PIECE_PITCH // 2 + 2, x2 - _PIECE_PITCH // 2 + 1, _PIECE_PITCH)
+    ]
+
+
+def pieces_fitting(cell: Cell) -> int:
+    """How many pieces :func:`draw_shelf` can draw in one bin's box."""
+    return len(_piece_grid(cell))
+
+
+def draw_shelf(
+    cells: dict[str, Cell],
+    counts: dict[str, int],
+    *,
+    size: tuple[int, int] = (640, 480),
+    noise: float = 2.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """A shelf front: a velvet tray per bin, labelled with its code, holding ``counts`` pieces."""
+    width, height = size
+    image = np.full((height, width, 3), (95, 100, 105), dtype=np.uint8)
+    for name, cell in cells.items():
+        x1, y1, x2, y2 = cell
+        cv2.rectangle(image, (x1, y1), (x2, y2), (70, 45, 50), -1)
+        cv2.rectangle(image, (x1, y1), (x2, y2), (40, 40, 40), 2)
+        cv2.putText(
+            image, name, (x1 + 6, y1 + 15), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (235, 235, 235), 1
+        )
+        spots = _piece_grid(cell)
+        for x, y in spots[: max(0, min(counts.get(name, 0), len(spots)))]:
+            cv2.circle(image, (x, y), _PIECE_RADIUS, PIECE_COLOUR, -1)
+            cv2.circle(image, (x - 2, y - 2), 1, (250, 250, 250), -1)  # a stone's glint
+    if noise:
+        grain = np.random.default_rng(seed).normal(0, noise, image.shape)
+        image = np.clip(image + grain, 0, 255).astype(np.uint8)
+    return image
+
+
+def make_shelf_video(
+    path: str | Path,
+    cells: dict[str, Cell],
+    counts: dict[str, int],
+    *,
+    frames: int = 8,
+    fps: float = 2.0,
+    size: tuple[int, int] = (640, 480),
+) -> Path:
+    """Write a short (looping) video of a still shelf front with sensor noise per frame."""
+    out = Path(path)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+    if not writer.isOpened():
+        raise ImageDecodeError(f"cannot write video {out}", code="video-unwritable")
+    for i in range(frames):
+        writer.write(draw_shelf(cells, counts, size=size, seed=i))
+    writer.release()
+    return out

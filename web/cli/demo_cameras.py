@@ -4,15 +4,31 @@ The cameras file also places the demo building's cameras on its floor plan (``pl
 for the twin's coverage map): one at the front end of every aisle looking down it, one along
 each cross aisle, and the vault watched from both ends. Only the vault door has a feed in the
 demo (the looping video); the others name the stream they would read and are disabled.
+
+With the demo ledger at hand (``facet demo cameras`` after ``facet demo load``) it also writes
+a shelf camera of one vault bay, ``vault-shelf``: a still video of the bay's bins, each
+holding the pieces the ledger says it holds, except one bin drawn one piece short, so the
+shelf-count rule raises an alert naming that bin. Its group's detector is the colour-marker
+fake standing in for a trained tray model (CPU-cheap: no network runs on it).
 """
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from vision.synthetic import make_walk_video
+from core import Database
+from core.ledger import occupancy
+from core.locations import warehouse_bins
+from vision.synthetic import (
+    PIECE_COLOUR,
+    make_shelf_video,
+    make_walk_video,
+    shelf_cells,
+)
 
 WIDTH, HEIGHT = 640, 480
 #: The full demo building (`facet demo load --scale full`): aisles 1..11 at x = 2 + 3a (A01-A08
@@ -52,17 +68,125 @@ VAULT_DOOR_PLACEMENT = {
 }
 
 
-def write_demo_cameras(folder: Path) -> Path:
-    """Write a walk-in video and a cameras file watching it; returns the cameras file."""
+SHELF_CAMERA, SHELF_GROUP, SHELF_VIDEO = "vault-shelf", "shelf", "vault-shelf.mp4"
+_SHELF_COLUMNS = 2  # a bay's bins side by side: L and R
+
+
+@dataclass(frozen=True)
+class DemoShelf:
+    """The bins of the demo shelf camera (top row first, L then R) with the ledger's counts."""
+
+    bins: tuple[tuple[str, int], ...]
+    short: str  # the bin drawn one piece short of the ledger, on purpose
+
+    def cells(self) -> dict[str, tuple[int, int, int, int]]:
+        """Each bin's box in the shelf camera's image."""
+        return shelf_cells([b for b, _ in self.bins], columns=_SHELF_COLUMNS, size=(WIDTH, HEIGHT))
+
+    def drawn(self) -> dict[str, int]:
+        """Pieces drawn per bin: the ledger's count, one fewer in ``short``.
+
+        A bin holding more than its box can show (about 85 pieces) would alert as well.
+        """
+        return {b: n - (b == self.short) for b, n in self.bins}
+
+
+def shelf_from_ledger(db: Database) -> DemoShelf | None:
+    """The vault bay holding most pieces, as a demo shelf; None when the vault is empty."""
+    bins = [b for b in warehouse_bins(db) if str(b["kind"]) == "vault"]
+    with db.read() as session:
+        held = {str(r["location"]): int(str(r["on_hand"])) for r in occupancy(session)}
+    bays: dict[str, list[tuple[str, int]]] = {}
+    for record in bins:
+        code = str(record["code"])
+        bays.setdefault(code.rsplit("-", 1)[0], []).append((code, held.get(code, 0)))
+    if not bays:
+        return None
+    bay = max(sorted(bays), key=lambda b: sum(n for _, n in bays[b]))
+    # Top level first, as a camera facing the bay sees it; codes end in level then side.
+    rows = sorted(bays[bay], key=lambda b: (-_level(b[0]), b[0]))
+    if not any(n for _, n in rows):
+        return None
+    short = max(rows, key=lambda b: b[1])[0]
+    return DemoShelf(tuple(rows), short)
+
+
+def demo_shelf_or_none(db: Database) -> DemoShelf | None:
+    """:func:`shelf_from_ledger`, or None (said on stderr) when the database cannot answer."""
+    try:
+        return shelf_from_ledger(db)
+    except Exception as exc:  # a database not created or not loaded yet: no shelf camera
+        print(f"no demo shelf camera (load the demo first): {type(exc).__name__}", file=sys.stderr)
+        return None
+    finally:
+        db.dispose()
+
+
+def _level(code: str) -> int:
+    tail = code.rsplit("-", 1)[-1].rstrip("LR")
+    return int(tail) if tail.isdigit() else 0
+
+
+def write_demo_cameras(folder: Path, *, shelf: DemoShelf | None = None) -> Path:
+    """Write a walk-in video and a cameras file watching it; returns the cameras file.
+
+    With ``shelf``, also the shelf camera's video and its camera, group and zones.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     video = make_walk_video(folder / "vault-door.mp4", frames=48, fps=8.0, size=(WIDTH, HEIGHT))
+    if shelf is not None:
+        make_shelf_video(folder / SHELF_VIDEO, shelf.cells(), shelf.drawn(), size=(WIDTH, HEIGHT))
     path = folder / "cameras.yaml"
-    path.write_text(yaml.safe_dump(demo_cameras_data(video.resolve()), sort_keys=False))
+    data = demo_cameras_data(video.resolve(), shelf=shelf)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 
 
-def demo_cameras_data(video: Path) -> dict[str, object]:
-    """The demo's cameras file as data: the vault door reading ``video``, the placed others."""
+def shelf_camera_data(video: Path, shelf: DemoShelf) -> dict[str, object]:
+    """The shelf camera: one counting shelf zone per bin, named after it."""
+    zones = [
+        {
+            "name": code,
+            "kind": "shelf",
+            "polygon": [[x1, y1], [x2, y1], [x2, y2], [x1, y2]],
+            "shelf_classifier": "detector",
+            "occupied_labels": ["piece"],
+            "count": True,
+        }
+        for code, (x1, y1, x2, y2) in shelf.cells().items()
+    ]
+    return {
+        "name": SHELF_CAMERA,
+        "source": str(video),
+        "fps": 2.0,
+        "loop": True,
+        "size": [WIDTH, HEIGHT],
+        "group": SHELF_GROUP,
+        "zones": zones,
+    }
+
+
+def demo_cameras_data(video: Path, *, shelf: DemoShelf | None = None) -> dict[str, object]:
+    """The demo's cameras file as data: the vault door reading ``video``, the placed others,
+    and with ``shelf`` the shelf camera (its video beside ``video``)."""
+    data = _door_and_placed(video)
+    if shelf is not None:
+        cameras = data["cameras"]
+        assert isinstance(cameras, list)
+        cameras.append(shelf_camera_data(video.parent / SHELF_VIDEO, shelf))
+        data["groups"] = {
+            SHELF_GROUP: {
+                "detector": {
+                    "type": "fake",
+                    "fake_color": list(PIECE_COLOUR),
+                    "fake_label": "piece",
+                }
+            }
+        }
+    return data
+
+
+def _door_and_placed(video: Path) -> dict[str, object]:
     return {
         "cameras": [
             {

@@ -97,14 +97,19 @@ def demo_cameras(
         "var/demo-cameras"
     ),
 ) -> None:
-    """Write a demo vault camera (a looping video) and its cameras file; prints the file."""
+    """Write a demo vault camera (a looping video) and its cameras file; prints the file.
+
+    With the demo loaded, also a shelf camera of a vault bay counting its pieces (one bin is
+    drawn a piece short of the ledger, so it raises a shelf-count alert).
+    """
     from pathlib import Path
 
     exit_unless_installed("vision")  # the walker is cut from ultralytics' sample image
 
-    from web.cli.demo_cameras import write_demo_cameras
+    from web.cli.demo_cameras import demo_shelf_or_none, write_demo_cameras
 
-    typer.echo(write_demo_cameras(Path(out)))
+    shelf = demo_shelf_or_none(_database(Settings().core))
+    typer.echo(write_demo_cameras(Path(out), shelf=shelf))
 
 
 @ledger_app.command("verify")
