@@ -172,7 +172,7 @@ def confirm(line_id: DbId, body: PickConfirm, w: Picks) -> object:
                             serials=body.serials, request_key=w.key):
         return w.run(lambda s: views.pick_result_read(s, picks.confirm_pick(
             s, actor=w.actor, line_id=line_id, quantity=body.quantity, serials=body.serials,
-            check_digits=body.check_digits, location=body.location)))
+            check_digits=body.check_digits, location=body.location, weights=body.weights)))
 
 
 @router.post("/picks/{line_id}/short", response_model=PickResultRead)
@@ -183,7 +183,8 @@ def short(line_id: DbId, body: PickShort, w: Picks) -> object:
                             serials=body.serials, request_key=w.key):
         return w.run(lambda s: views.pick_result_read(s, picks.short_pick(
             s, actor=w.actor, line_id=line_id, found_quantity=body.found_quantity,
-            serials=body.serials, check_digits=body.check_digits, location=body.location)))
+            serials=body.serials, check_digits=body.check_digits, location=body.location,
+            weights=body.weights)))
 
 
 @router.post("/picks/{line_id}/skip", response_model=PickResultRead)

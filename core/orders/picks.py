@@ -12,7 +12,7 @@ list or order queue up instead of both deciding the list or order is (not) finis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,7 @@ from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationS
 from core.orders.pick_rows import PickRow
 from core.people.security import Actor
 from core.prepared import Prepared, driver_dialect
+from core.weighing import weigh_pieces
 
 __all__ = [
     "NotYourPickList",
@@ -296,6 +297,15 @@ def _serial_ids(
     return tuple(s.id for s in serials)
 
 
+def _weigh(
+    session: Session, actor: Actor, row: PickRow, serial_ids: tuple[int, ...],
+    weights: Mapping[str, float] | None,
+) -> None:
+    """Held pieces are refused; the readings given (or required) are checked."""
+    weigh_pieces(session, actor=actor, serial_ids=serial_ids, weights=weights, event="pick",
+                 location=row.bin, reference=row.list_number)
+
+
 def _expire(session: Session, *targets: tuple[type[Any], int]) -> None:
     """Expire objects this module changed with plain UPDATEs, if the session holds them."""
     if not session.identity_map:
@@ -406,13 +416,17 @@ def _settle(
 def confirm_pick(
     session: Session, *, actor: Actor, line_id: int, quantity: int,
     serials: Sequence[str] = (), check_digits: str | None = None, location: str | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> PickOutcome:
     """Confirm ``quantity`` pieces taken from the line's bin (one serial, QR or EPC per piece).
 
     Only the list's picker may (`NotYourPickList`); where the bin has check digits the picker
     proves they are there with them or by scanning the bin's label as ``location``
     (``check-digits-required``). Wrong check digits, another bin's label, a blocked lot, or a
-    serial of another bin, SKU or lot post nothing.
+    serial of another bin, SKU or lot post nothing. A piece on a weight hold is refused
+    (``piece-on-hold``); ``weights`` (piece -> grams, required when ``pick`` is in
+    ``FACET_WEIGH_REQUIRED_EVENTS``) are checked, and one outside tolerance holds the piece
+    and posts nothing (``weight-out-of-tolerance``).
     """
     row = _load(session, line_id, serials)
     _bind(session, actor, row)
@@ -423,12 +437,14 @@ def confirm_pick(
     _check_open(row, quantity)
     _check_lot(row)
     serial_ids = _serial_ids(session, row, quantity, serials)
+    _weigh(session, actor, row, serial_ids, weights)
     return _write(session, actor, row, picked=quantity, short=0, serial_ids=serial_ids)
 
 
 def short_pick(
     session: Session, *, actor: Actor, line_id: int, found_quantity: int,
     serials: Sequence[str] = (), check_digits: str | None = None, location: str | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> PickOutcome:
     """The bin holds too few: post the ``found_quantity`` found now and release the rest.
 
@@ -442,6 +458,7 @@ def short_pick(
     if found_quantity:
         _check_lot(row)
         serial_ids = _serial_ids(session, row, found_quantity, serials)
+        _weigh(session, actor, row, serial_ids, weights)
     short = row.open_quantity - found_quantity
     return _write(session, actor, row, picked=found_quantity, short=short, serial_ids=serial_ids)
 

@@ -205,6 +205,10 @@ class PickConfirm(BaseModel):
     check_digits: Text | None = Field(default=None, max_length=3)
     location: Lookup | None = Field(default=None, description="The bin's label as scanned "
                                     "(code or FACET:L:...): proves presence like check digits.")
+    weights: dict[Lookup, float] | None = Field(
+        default=None, max_length=10_000,
+        description="Scale readings in grams per piece (serial, QR or EPC); one outside the "
+        "piece's tolerance holds it and posts nothing (weight-out-of-tolerance).")
 
 
 class PickShort(BaseModel):
@@ -216,6 +220,8 @@ class PickShort(BaseModel):
     serials: list[Lookup] = Field(default_factory=list, max_length=100_000)
     check_digits: Text | None = Field(default=None, max_length=3)
     location: Lookup | None = Field(default=None, description="The bin's scanned label.")
+    weights: dict[Lookup, float] | None = Field(
+        default=None, max_length=10_000, description="Scale readings in grams per piece.")
 
 
 class PickResultRead(BaseModel):

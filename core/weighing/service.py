@@ -199,21 +199,25 @@ def weigh(
 
 
 def weigh_pieces(
-    session: Session, *, actor: Actor, pieces: Mapping[int, str],
+    session: Session, *, actor: Actor, serial_ids: Sequence[int],
     weights: Mapping[str, float] | None, event: str, location: str | None = None,
     reference: str | None = None, required: bool | None = None,
 ) -> list[Weighing]:
-    """Check the pieces of a move (id -> code) are not held and weigh those with a reading.
+    """Check the pieces of a move are not held, and weigh those ``weights`` gives a reading.
 
     ``weights`` maps a piece (code, QR or EPC) to grams; every piece needs one when
     ``required`` (default: the event is in ``FACET_WEIGH_REQUIRED_EVENTS``). Every piece is
     weighed before the first reading outside tolerance is raised, so each bad one is held.
+    With no readings and none required this costs one query (the hold check).
     """
-    ensure_serials_not_held(session, list(pieces))
-    readings = _by_code(session, weights or {}, set(pieces.values()))
+    ensure_serials_not_held(session, serial_ids)
     if required is None:
         required = weighing_settings().required(event)
-    missing = [code for code in pieces.values() if code not in readings]
+    if not weights and not (required and serial_ids):
+        return []
+    codes = _codes_of(session, serial_ids)
+    readings = _by_code(session, weights or {}, set(codes))
+    missing = [code for code in codes if code not in readings]
     if required and missing:
         raise ValidationFailed(
             f"Weigh every piece at {event}: no reading for {', '.join(missing[:5])}.",
@@ -232,11 +236,21 @@ def weigh_pieces(
     return done
 
 
+def _codes_of(session: Session, serial_ids: Sequence[int]) -> list[str]:
+    codes: list[str] = []
+    for start in range(0, len(serial_ids), 500):
+        codes.extend(session.scalars(
+            select(Serial.code).where(Serial.id.in_(serial_ids[start:start + 500]))))
+    return codes
+
+
 def _by_code(
     session: Session, weights: Mapping[str, float], expected: set[str]
 ) -> dict[str, float]:
     if len(weights) > 10_000:
         raise BadWeight("At most 10,000 readings at once.")
+    if not weights:
+        return {}
     codes = scans.piece_codes(session, list(weights))
     readings = {code: _reading(grams) for code, grams in zip(codes, weights.values(), strict=True)}
     other = [code for code in readings if code not in expected]
