@@ -16,6 +16,7 @@ from vision.images import read_image
 __all__ = [
     "PERSON_BOX_IN_BUS",
     "PIECE_COLOUR",
+    "PIECE_RADIUS",
     "draw_shelf",
     "make_shelf_video",
     "make_tray",
@@ -24,6 +25,7 @@ __all__ = [
     "pieces_fitting",
     "relight",
     "shelf_cells",
+    "shelf_piece_centres",
     "ultralytics_asset",
     "warehouse_background",
 ]
@@ -167,6 +169,16 @@ def _piece_grid(cell: Cell) -> list[tuple[int, int]]:
     ]
 
 
+def shelf_piece_centres(cell: Cell, count: int) -> list[tuple[int, int]]:
+    """Where :func:`draw_shelf` puts ``count`` pieces in a bin's box (at most what fits)."""
+    spots = _piece_grid(cell)
+    return spots[: max(0, min(count, len(spots)))]
+
+
+#: Radius in pixels of a drawn piece (its label box is this around its centre).
+PIECE_RADIUS = _PIECE_RADIUS
+
+
 def pieces_fitting(cell: Cell) -> int:
     """How many pieces :func:`draw_shelf` can draw in one bin's box."""
     return len(_piece_grid(cell))
@@ -190,8 +202,7 @@ def draw_shelf(
         cv2.putText(
             image, name, (x1 + 6, y1 + 15), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (235, 235, 235), 1
         )
-        spots = _piece_grid(cell)
-        for x, y in spots[: max(0, min(counts.get(name, 0), len(spots)))]:
+        for x, y in shelf_piece_centres(cell, counts.get(name, 0)):
             cv2.circle(image, (x, y), _PIECE_RADIUS, PIECE_COLOUR, -1)
             cv2.circle(image, (x - 2, y - 2), 1, (250, 250, 250), -1)  # a stone's glint
     if noise:

@@ -230,3 +230,23 @@ def test_the_static_ledger_derives_a_state_from_a_count() -> None:
     assert (ledger.expected_count("a"), ledger.expected_state("a")) == (2, ShelfState.OCCUPIED)
     assert ledger.expected_state("b") is ShelfState.EMPTY
     assert (ledger.expected_count("c"), ledger.expected_state("c")) == (None, None)
+
+
+def test_the_synthetic_shelf_dataset_is_a_valid_training_set(tmp_path: Path) -> None:
+    import cv2
+
+    from vision.shelf_dataset import write_shelf_dataset
+    from vision.train import prepare_dataset
+
+    written = write_shelf_dataset(tmp_path / "ds", images=4, seed=3)
+    summary = prepare_dataset(written.root, val_fraction=0.25)
+    assert summary.names == ("piece",)
+    assert summary.boxes == written.boxes == sum(sum(c.values()) for c in written.counts.values())
+    # Every label box sits on a drawn (gold) piece.
+    image = cv2.imread(str(written.root / "images" / "shelf-0000.jpg"))
+    assert image is not None
+    height, width = image.shape[:2]
+    for line in (written.root / "labels" / "shelf-0000.txt").read_text().splitlines():
+        _, cx, cy, _, _ = (float(v) for v in line.split())
+        b, g, r = (int(v) for v in image[round(cy * height), round(cx * width)])
+        assert r > b + 60 and g > b + 40, line
