@@ -48,12 +48,18 @@ from core.weighing import WeightOutOfTolerance, ensure_not_held, weigh
 __all__ = [
     "NUMBER_PREFIX",
     "STOCK_PLACES",
+    "audit_custody",
     "close_if_settled",
+    "fresh_serials",
     "get_custody",
     "hand_out",
+    "last_line_no",
     "lock_custody",
     "new_custody_document",
+    "piece_line",
+    "pieces_named",
     "sell",
+    "stock_bin",
     "take_back",
     "today",
 ]
@@ -121,6 +127,17 @@ def _weights(data: CustodyOut) -> dict[str, float | None]:
     return wanted
 
 
+def fresh_serials(session: Session, codes: list[str]) -> list[Serial]:
+    """The pieces named (codes, QRs or EPCs), read afresh: postings move serials with plain
+    UPDATEs, so a piece the session already holds may show where it was."""
+    serials = serials_by_codes(session, codes)
+    if len({s.id for s in serials}) != len(serials):
+        raise SerialError("A piece is named twice.", code="duplicate-serial")
+    session.execute(select(Serial).where(Serial.id.in_([s.id for s in serials]))
+                    .execution_options(populate_existing=True)).all()
+    return serials
+
+
 def _free_pieces(session: Session, serials: list[Serial]) -> dict[int, Location]:
     """Each piece's bin; refuses a piece not in a stock bin or whose stock there is reserved."""
     bins = {loc.id: loc for loc in session.scalars(
@@ -158,9 +175,7 @@ def hand_out(session: Session, *, actor: Actor, data: CustodyOut) -> CustodyDoc:
             code="wrong-partner-kind",
         )
     wanted = _weights(data)
-    serials = serials_by_codes(session, list(wanted))
-    if len({s.id for s in serials}) != len(serials):
-        raise SerialError("A piece is named twice.", code="duplicate-serial")
+    serials = fresh_serials(session, list(wanted))
     ensure_not_held(session, [s.code for s in serials])
     bins = _free_pieces(session, serials)
     doc, custody = new_custody_document(session, kind=kind, actor=actor, partner=partner,
@@ -239,9 +254,7 @@ def pieces_named(
     session: Session, custody: CustodyDoc, codes: list[str], *, state: PieceState
 ) -> list[tuple[Serial, CustodyPiece]]:
     """The pieces named, each on this document in ``state``; otherwise refused."""
-    serials = serials_by_codes(session, codes)
-    if len({s.id for s in serials}) != len(serials):
-        raise SerialError("A piece is named twice.", code="duplicate-serial")
+    serials = fresh_serials(session, codes)
     on_doc = {p.serial_id: p for p in session.scalars(
         select(CustodyPiece).where(CustodyPiece.custody_doc_id == custody.id))}
     out = []

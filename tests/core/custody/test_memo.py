@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core import Database
@@ -96,5 +97,25 @@ def test_memo_ten_out_eight_back_one_light_one_sold_one_overdue(db: Database) ->
     with db.read() as s:
         alerts = list(s.scalars(select(Alert).where(Alert.rule == OVERDUE_RULE)))
         assert len(alerts) == 1 and number in alerts[0].message and "SHOP1" in alerts[0].message
-        weight_alerts = list(s.scalars(select(Alert).where(Alert.rule == "weight-out-of-tolerance")))
+        weighed = select(Alert).where(Alert.rule == "weight-out-of-tolerance")
+        weight_alerts = list(s.scalars(weighed))
         assert len(weight_alerts) == 1 and light in weight_alerts[0].message
+
+
+def test_a_light_piece_at_hand_over_is_held_and_nothing_goes_out(db: Database) -> None:
+    from core.errors import CoreError
+    from tests.core.custody.support import moves
+
+    with clock(START), db.write() as s:
+        made = shop(s, pieces=2)
+        before = moves(s)
+    readings = [PieceWeight(serial=made.pieces[0], weight_g=WEIGHT_G),
+                PieceWeight(serial=made.pieces[1], weight_g=WEIGHT_G - 0.05)]
+    with pytest.raises(CoreError) as caught, clock(START), db.write() as s:
+        hand_out(s, actor=system_actor(s), data=CustodyOut(
+            kind="memo", partner="SHOP1", due_on=DUE, pieces=readings))
+    assert caught.value.code == "weight-out-of-tolerance"
+    with db.read() as s:
+        assert moves(s) == before and on_hand(s, "CUST-SHOP1") == 0
+        assert s.scalar(select(Document.id).where(Document.kind == "memo")) is None
+        assert [h["serial"] for h in holds(s)] == [made.pieces[1]]
