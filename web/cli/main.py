@@ -13,6 +13,7 @@ import typer
 from core import CoreSettings, Database
 from web.cli import audit as audit_cli
 from web.cli import channels as channels_cli
+from web.cli import custody as custody_cli
 from web.cli import db as db_cli
 from web.cli import events as events_cli
 from web.cli import headset as headset_cli
@@ -42,6 +43,7 @@ app.add_typer(imports_cli.app, name="import")
 app.add_typer(events_cli.app, name="events",
               help="Events between processes: run the outbox relay, tail, status.")
 app.add_typer(channels_cli.app, name="channels")
+app.add_typer(custody_cli.app, name="custody")
 demo_app.command("channels")(channels_cli.demo_channels)
 
 
