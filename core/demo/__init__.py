@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from core.catalogue.models import Style
 from core.db import Database
 from core.demo.catalogue import build_catalogue
+from core.demo.certificates import file_marks
 from core.demo.history import play_history
 from core.demo.layout import build_layout
 from core.demo.purchasing import place_purchase_orders
@@ -178,6 +179,7 @@ def load_demo(
         serial_seq=lambda: f"FC{next(serial_counter):07d}",
         used_lots=used,
     )
+    summary.update(file_marks(db, seed=seed))
     summary["lots"] = len(lots)
     summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
     summary["users"] = {u[0]: u[1] for u in DEMO_USERS}
