@@ -8,6 +8,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 import yaml
 
 from core import Database
@@ -148,3 +149,21 @@ def test_without_a_shelf_the_demo_file_is_unchanged(tmp_path: Path) -> None:
     plain = demo_cameras_data(tmp_path / "vault-door.mp4")
     assert "groups" not in plain
     assert SHELF_CAMERA not in yaml.safe_dump(plain)
+
+
+def test_the_cli_writes_the_cameras_without_a_shelf_when_the_database_cannot_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from web.cli.main import app
+
+    monkeypatch.setenv("FACET_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = CliRunner().invoke(app, ["demo", "cameras", "--out", str(tmp_path / "cams")])
+    assert result.exit_code == 0, result.output
+    assert "no demo shelf camera (load the demo first)" in result.output
+    names = [
+        c["name"]
+        for c in yaml.safe_load((tmp_path / "cams" / "cameras.yaml").read_text())["cameras"]
+    ]
+    assert names[0] == "vault-door" and SHELF_CAMERA not in names
