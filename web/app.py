@@ -82,6 +82,7 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     from web.api import vision as api_vision
     from web.api import ws_voice, ws_voice_enrol
     from web.api.live import live_router
+    from web.integrations.scales import api as scale_api
 
     # Sales channels' signed webhooks (no user token) first: routes are matched one after
     # another, and walking every router before it cost a webhook ~1 ms of its few.
@@ -90,6 +91,7 @@ def _mount_routes(app: FastAPI, services: Services) -> None:
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     app.include_router(tickets.router)
+    app.include_router(scale_api.router)  # the handheld's 'Read scale' (FACET_SCALE_URL)
     app.include_router(twin_live.router)
     app.include_router(live_router)
     if installed("assistant"):  # chat and voice picking: facet[assistant]
