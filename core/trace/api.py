@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from core.api_deps import allow, read_session
+from core.certificates import piece_marks
 from core.fields import Lookup
 from core.lots.schemas import SerialRead
 from core.lots.service import serial_read
@@ -43,9 +44,13 @@ def serial(code: Lookup, actor: Reader, session: DB) -> SerialRead:
 
 @router.get("/serials/{code}/history")
 def history(code: Lookup, actor: Reader, session: DB) -> dict[str, Any]:
-    """Every move of a piece."""
+    """Every move of a piece, with its certificates and hallmark (its own and its lot's)."""
     view = visibility_for(session, actor)
-    return {"serial": code, "moves": service.serial_history(session, code=code, view=view)}
+    moves = service.serial_history(session, code=code, view=view)
+    marks = piece_marks(session, code)
+    return {"serial": code, "moves": moves,
+            "certificates": [c.model_dump(mode="json") for c in marks.certificates],
+            "hallmarks": [h.model_dump(mode="json") for h in marks.hallmarks]}
 
 
 @router.get("/lots/{code}/trace")

@@ -60,6 +60,9 @@ def test_register_look_up_and_refuse(client: tuple[TestClient, list[str]]) -> No
     assert fixed.status_code == 200 and fixed.json()["cut"] == "Very Good"
     marks = c.get(f"/api/serials/{pieces[0]}/marks", headers=picker).json()
     assert [x["number"] for x in marks["certificates"]] == ["2141438167"]
+    history = c.get(f"/api/serials/{pieces[0]}/history", headers=picker).json()
+    assert [x["number"] for x in history["certificates"]] == ["2141438167"]
+    assert history["moves"] and history["hallmarks"] == []
     mark = c.post("/api/hallmarks", json={"serial": pieces[0], "office": "bhm", "fineness": 925,
                                           "sponsor": "ab", "date_letter": "y"}, headers=clerk)
     assert mark.status_code == 201 and mark.json()["mark"] == "BHM-925-AB-y"
