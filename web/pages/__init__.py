@@ -20,6 +20,7 @@ from web.pages import (
     alerts,
     catalogue,
     channels,
+    custody,
     finance,
     inventory,
     label_print,
@@ -55,6 +56,7 @@ NAV: list[NavItem] = [
     NavItem("/picking", N_("Picking"), "read", picking.layout),
     NavItem("/packing", N_("Packing"), "ship:write", packing.layout),
     NavItem("/returns", N_("Returns"), "returns:write", returns.layout),
+    NavItem("/custody", N_("Custody"), "transfer:write", custody.layout),
     NavItem("/catalogue", N_("Catalogue"), "read", catalogue.layout),
     NavItem("/locations", N_("Locations"), "read", locations.layout),
     NavItem("/suppliers", N_("Suppliers"), "purchase:read", suppliers.layout),
@@ -79,7 +81,8 @@ def build_dash(app: FastAPI) -> Dash:
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
     for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
-                 catalogue, locations, suppliers, label_print, channels, finance, returns):
+                 catalogue, locations, suppliers, label_print, channels, finance, returns,
+                 custody):
         page.register(dash_app, ctx)
     return dash_app
 
