@@ -40,7 +40,8 @@ Filter = Annotated[Lookup | None, Query()]
 def find(
     _: Reader, session: DB, number: Filter = None, lab: Filter = None, batch: Filter = None
 ) -> list[CertificateRead]:
-    """Certificates by number, lab and/or lab report batch, each with its piece or lot."""
+    """Certificates by number, lab and/or lab report batch, each with its piece or lot (no
+    filter: the newest 200 of the register)."""
     return service.find_certificates(session, number=number, lab=lab, batch=batch)
 
 

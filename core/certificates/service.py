@@ -230,7 +230,8 @@ def find_certificates(
     session: Session, *, number: str | None = None, lab: str | None = None,
     batch: str | None = None, limit: int = 200,
 ) -> list[CertificateRead]:
-    """Certificates by number (exact, spaces and case ignored), lab and/or batch."""
+    """Certificates by number (exact, spaces and case ignored), lab and/or batch; with no
+    filter the register's newest ``limit``."""
     where: list[ColumnElement[bool]] = []
     legacy: list[ColumnElement[bool]] = []
     if number:
@@ -243,12 +244,8 @@ def find_certificates(
         legacy.append(func.upper(Lot.certificate_lab) == key)
     if batch:
         where.append(Certificate.batch == batch.strip().upper())
-    if not where:
-        raise ValidationFailed("Name a certificate number, lab or batch.", code="empty-query")
-    certs = session.scalars(
-        select(Certificate).where(*where).order_by(Certificate.lab, Certificate.number)
-        .limit(limit)
-    ).all()
+    order = (Certificate.lab, Certificate.number) if where else (Certificate.id.desc(),)
+    certs = session.scalars(select(Certificate).where(*where).order_by(*order).limit(limit)).all()
     found = _cert_reads(session, certs)
     if number and not batch:
         found += _lot_records(session, *legacy)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
 from web.i18n import N_, _
-from web.pages import counts, forms, imports, purchasing
+from web.pages import certificates, counts, forms, imports, purchasing
 from web.pages.api import Api, ApiError, Auth, auth_from
 from web.pages.labels import data_uri, piece_label_svg
 from web.pages.ui import (
@@ -70,7 +70,7 @@ def layout(auth: Auth | None = None) -> html.Div:
     """The inventory page; the role decides which forms appear."""
     role = auth.role if auth else ""
     tabs = [_find_tab(), *forms.tabs(role), *counts.tabs(role), *purchasing.tabs(role),
-            _labels_tab(), *imports.tabs(role)]
+            _labels_tab(), *imports.tabs(role), *certificates.tabs(role)]
     return html.Div([html.H2(_("Inventory")), dcc.Tabs(tabs, id="inv-tabs", value="find")],
                     id="inventory-page")
 
@@ -216,3 +216,4 @@ def register(dash_app: Dash, ctx: PageContext) -> None:
     counts.register(dash_app, ctx)
     purchasing.register(dash_app, ctx)
     imports.register(dash_app, ctx)
+    certificates.register(dash_app, ctx)
