@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from core.catalogue.service import sku_by_code
 from core.clock import use_clock
 from core.db import Database
 from core.demo.catalogue import DemoSku
 from core.demo.layout import DemoLayout
-from core.demo.stock import bin_for, lot_code
+from core.demo.stock import bin_for, lot_code, piece_in
 from core.documents.schemas import (
     LotIn,
     MoveLineIn,
@@ -26,7 +27,6 @@ from core.documents.schemas import (
     QCCreate,
     ReceiptCreate,
     ReceiptLineIn,
-    SerialIn,
 )
 from core.people.service import actor_for, user_by_name
 from core.purchasing import receiving
@@ -83,7 +83,7 @@ def _receive(
                         lot=lot,
                         quantity=q,
                         serials=[
-                            SerialIn(code=c, weight_g=round(rng.uniform(1.5, 15), 2))
+                            piece_in(c, sku_by_code(session, s.code), rng.uniform(-1, 1))
                             for c in serials[s.code]
                         ],
                     )

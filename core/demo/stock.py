@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from core.catalogue.models import Sku
+from core.catalogue.service import sku_by_code
 from core.clock import use_clock
 from core.demo.catalogue import DemoSku
 from core.demo.layout import DemoLayout
@@ -62,6 +64,14 @@ def create_suppliers(session: Session, actor: Actor, count: int) -> list[str]:
     return [s[0] for s in SUPPLIERS[:count]]
 
 
+def piece_in(code: str, sku: Sku, spread: float) -> SerialIn:
+    """A piece as the receiving scale weighs it: its metal within 2.5 % of the SKU's (castings
+    differ; ``spread`` in -1..1), its stones exactly as the SKU's."""
+    net = round(sku.net_weight_g * (1 + 0.025 * spread), 2)
+    gross = round(net + (sku.gross_weight_g - sku.net_weight_g), 2)
+    return SerialIn(code=code, weight_g=gross, gross_weight_g=gross, net_weight_g=net)
+
+
 def bin_for(sku: DemoSku, layout: DemoLayout, rng: random.Random) -> str:
     """Where a received piece of ``sku`` is put away: the vault, a pick face or reserve."""
     if sku.price >= 5000 and layout.vault_bins:
@@ -94,14 +104,14 @@ def receive_lot(
     received = ReceivedLot(code, at, not fail_qc, [])
     for sku_code, qty in counts.items():
         serials = [serial_seq() for _ in range(qty)] if by_code[sku_code].serialised else []
+        sku_row = sku_by_code(session, sku_code) if serials else None
         lines.append(
             ReceiptLineIn(
                 sku=sku_code,
                 lot=code,
                 quantity=qty,
-                serials=[
-                    SerialIn(code=c, weight_g=round(rng.uniform(1.5, 15), 2)) for c in serials
-                ],
+                serials=[piece_in(c, sku_row, rng.uniform(-1, 1)) for c in serials]
+                if sku_row is not None else [],
             )
         )
         received.lines.append((sku_code, qty, bin_for(by_code[sku_code], layout, rng), serials))

@@ -70,7 +70,8 @@ def transfer(
         lambda s: to_read(
             s,
             receiving.post_move_document(
-                s, actor=w.actor, kind=DocKind.TRANSFER, lines=body.lines, reference=body.reference
+                s, actor=w.actor, kind=DocKind.TRANSFER, lines=body.lines,
+                reference=body.reference, weights=body.weights,
             ),
         ),
         status_code=201,

@@ -24,6 +24,10 @@ class SerialIn(BaseModel):
     code: Text = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$",
                        description="The serial code, or the QR of a pre-printed label.")
     weight_g: Grams | None = None
+    gross_weight_g: Grams | None = Field(
+        default=None, description="The whole piece on the receiving scale (default: weight_g); "
+        "later weighings at custody changes are compared with it.")
+    net_weight_g: Grams | None = Field(default=None, description="The metal alone.")
     epc: Text | None = Field(default=None, max_length=32, pattern=EPC_PATTERN,
                              description="The RFID tag's EPC in hex (stored upper-case).")
 
@@ -40,6 +44,13 @@ class SerialIn(BaseModel):
     def _upper_epc(cls, value: str | None) -> str | None:
         """EPCs are compared in upper case, so they are kept that way."""
         return None if value is None else normal_epc(value)
+
+    @model_validator(mode="after")
+    def _net_within_gross(self) -> SerialIn:
+        gross = self.gross_weight_g or self.weight_g
+        if self.net_weight_g is not None and gross is not None and self.net_weight_g > gross:
+            raise ValueError(f"net weight {self.net_weight_g} g exceeds gross weight {gross} g")
+        return self
 
 
 class LotIn(BaseModel):
@@ -130,6 +141,10 @@ class TransferCreate(BaseModel):
 
     reference: Text | None = Field(default=None, max_length=64)
     lines: list[MoveLineIn] = Field(min_length=1, max_length=1000)
+    weights: dict[Lookup, float] | None = Field(
+        default=None, max_length=10_000,
+        description="Scale readings in grams per piece (serial, QR or EPC); required for every "
+        "piece moved into or out of the vault (FACET_WEIGH_REQUIRED_EVENTS).")
 
 
 class DocumentLineRead(BaseModel):

@@ -38,6 +38,7 @@ from core.orders.shipping import picked_not_shipped, ship_order, shippable_order
 from core.orders.views import shipment_read as plain_shipment_read
 from core.people.models import User
 from core.people.security import Actor
+from core.weighing import weigh_pieces
 
 __all__ = ["check_packing", "order_trail", "ship_packed", "shipment_read"]
 
@@ -189,7 +190,8 @@ def ship_packed(session: Session, *, actor: Actor, order_id: int, data: ShipCrea
     """Ship an order with its parcel; when scanned pieces are given, only if they match.
 
     The check and the shipment run in one transaction under the order's row lock, so a
-    mismatch (``packing-mismatch``) posts nothing.
+    mismatch (``packing-mismatch``) posts nothing; nor does a piece on a weight hold
+    (``piece-on-hold``) or a reading in ``data.weights`` outside the piece's tolerance.
     """
     shippable_order(session, order_id=order_id)
     verified = data.pieces is not None
@@ -197,11 +199,20 @@ def ship_packed(session: Session, *, actor: Actor, order_id: int, data: ShipCrea
         check = check_packing(session, order_id=order_id, pieces=data.pieces)
         if not check.complete:
             raise _mismatch(check)
+    _weigh_packed(session, actor, order_id, data)
     doc = ship_order(session, actor=actor, order_id=order_id)
     parcel = data.parcel.model_dump() if data.parcel else None
     doc.data = {**(doc.data or {}), "parcel": parcel, "verified": verified}
     session.flush()
     return doc
+
+
+def _weigh_packed(session: Session, actor: Actor, order_id: int, data: ShipCreate) -> None:
+    """Held pieces do not ship; the packer's scale readings (or required ones) are checked."""
+    order = get_order(session, order_id=order_id)
+    ids = [sid for p in picked_not_shipped(session, order).values() for sid in p.serial_ids]
+    weigh_pieces(session, actor=actor, serial_ids=ids, weights=data.weights, event="pack",
+                 reference=order.external_id)
 
 
 def shipment_read(session: Session, doc: Document) -> ShipmentRead:

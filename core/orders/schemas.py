@@ -284,6 +284,10 @@ class ShipCreate(BaseModel):
         default=None, max_length=5000,
         description="Scanned codes (serial, FACET:S: QR, EPC; a SKU code per unserialised "
                     "piece): when given, the order ships only if they match what was picked.")
+    weights: dict[Lookup, float] | None = Field(
+        default=None, max_length=5000,
+        description="The packer's scale readings in grams per piece; one outside the piece's "
+        "tolerance holds it and ships nothing (weight-out-of-tolerance).")
 
 
 class PackCheck(BaseModel):

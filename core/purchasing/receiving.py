@@ -6,7 +6,7 @@ purchase order, so it is built on the document machinery of :mod:`core.documents
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from core.lots.service import lot_by_code, serials_by_codes, supplier_by_code
 from core.people.security import Actor
 from core.purchasing.service import ReceiptMatch, receive_against
 from core.slotting import best_putaway_bin
+from core.weighing import PieceGroup, record_receipt_weights, weigh_groups
 
 
 def _ensure_lots(
@@ -98,7 +99,9 @@ def _create_serials(
         {
             "code": s.code,
             "epc": s.epc,
-            "weight_g": s.weight_g,
+            "weight_g": s.weight_g or s.gross_weight_g,
+            "gross_weight_g": s.gross_weight_g or s.weight_g,
+            "net_weight_g": s.net_weight_g,
             "sku_id": sku.id,
             "lot_id": lot.id,
             "location_id": supplier_loc.id,
@@ -149,6 +152,7 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
     )
     po_lines = _against_order(session, actor, data, supplier.id, doc.number)
     moves: list[MoveRequest] = []
+    weighed: list[tuple[int, float]] = []
     for no, line in enumerate(data.lines, start=1):
         sku, lot = sku_by_code(session, line.sku), lots[line.lot.upper()]
         if sku.serialised and len(line.serials) != line.quantity:
@@ -158,6 +162,8 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
                 code="serials-required",
             )
         serial_ids = _create_serials(session, line, sku, lot, source) if sku.serialised else ()
+        weighed += [(sid, grams) for sid, p in zip(serial_ids, line.serials, strict=False)
+                    if (grams := p.gross_weight_g or p.weight_g)]
         moves.append(
             done_line(
                 session,
@@ -180,6 +186,8 @@ def receive(session: Session, *, actor: Actor, data: ReceiptCreate) -> Document:
         reason="receipt",
         moves=moves,
     )
+    record_receipt_weights(session, actor=actor, readings=weighed, location_id=target.id,
+                           reference=doc.number)
     set_status(session, doc, status=DocStatus.RECEIVED, actor=actor)
     return doc
 
@@ -270,13 +278,18 @@ def post_move_document(
     lines: Sequence[MoveLineIn],
     reference: str | None = None,
     vault_price_threshold: float = 5000.0,
+    weights: Mapping[str, float] | None = None,
 ) -> Document:
     """A putaway or transfer: each line moves stock between two internal locations.
 
-    Putaway lines without a destination go where slotting suggests.
+    Putaway lines without a destination go where slotting suggests. Pieces on a weight hold
+    do not move; ``weights`` (piece -> grams) are checked at ``vault-in``, ``vault-out`` or
+    ``transfer`` (``putaway``), and a transfer into or out of the vault needs a reading of
+    every piece while those events are in ``FACET_WEIGH_REQUIRED_EVENTS`` (the default).
     """
     doc = new_document(session, kind=kind, actor=actor, status=DocStatus.OPEN, reference=reference)
     moves: list[MoveRequest] = []
+    groups: list[PieceGroup] = []
     for no, line in enumerate(lines, start=1):
         sku, lot, origin, target, serial_ids = resolve_move_line(
             session, line, suggest_over=vault_price_threshold if kind == DocKind.PUTAWAY else None
@@ -286,6 +299,7 @@ def post_move_document(
                 f"Line {no}: a {kind} moves stock inside the warehouse only.",
                 code="virtual-location",
             )
+        groups.append(_weigh_group(kind, origin, target, serial_ids))
         moves.append(
             done_line(
                 session,
@@ -299,6 +313,7 @@ def post_move_document(
                 serial_ids=serial_ids,
             )
         )
+    weigh_groups(session, actor=actor, groups=groups, weights=weights, reference=doc.number)
     post_moves(
         session,
         document_id=doc.id,
@@ -309,6 +324,20 @@ def post_move_document(
     )
     set_status(session, doc, status=DocStatus.DONE, actor=actor)
     return doc
+
+
+def _weigh_group(
+    kind: DocKind, origin: Location, target: Location, serial_ids: tuple[int, ...]
+) -> PieceGroup:
+    """The custody event of a line: into or out of the vault, or a move inside the floor."""
+    into, out_of = target.kind == Kind.VAULT, origin.kind == Kind.VAULT
+    event = "vault-in" if into and not out_of else "vault-out" if out_of and not into else (
+        "putaway" if kind == DocKind.PUTAWAY else "transfer")
+    where = target.code if event == "vault-in" else origin.code
+    # Putaway checks the readings given but never demands them: the pieces were weighed at
+    # receipt and QC moments before (FACET_WEIGH_REQUIRED_EVENTS governs transfers).
+    required = False if kind == DocKind.PUTAWAY else None
+    return PieceGroup(serial_ids, event, where, required)
 
 
 def putaway(

@@ -85,10 +85,11 @@ def get_return(number: Lookup, actor: Reader, session: DB) -> ReturnRead:
 @router.post("/returns/{number}/receive", response_model=ReturnRead)
 def receive(number: Lookup, w: Returns, body: ReturnReceive | None = None) -> object:
     """Receive the goods from the customer into a quarantine bin (or the dock bin named)."""
-    where = (body or ReturnReceive()).location
+    data = body or ReturnReceive()
     return w.run(
         lambda s: _one(
-            s, customer.receive_return(s, actor=w.actor, number=number, location=where), w.actor
+            s, customer.receive_return(s, actor=w.actor, number=number, location=data.location,
+                                       weights=data.weights), w.actor
         )
     )
 

@@ -10,6 +10,7 @@ quarantine bin), or to scrap. Decisions are kept on the line (``data["steps"]``)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from core.orders.models import OrderLine, OrderStatus, SalesOrder
 from core.orders.service import lock_order
 from core.people.security import Actor
 from core.returns.schemas import DISPOSITIONS, CustomerReturnCreate, InspectItem
+from core.weighing import ensure_serials_not_held, weigh_pieces
 
 __all__ = [
     "RETURN_PLACES",
@@ -286,9 +288,16 @@ def _returns_place(session: Session, code: str | None) -> Location:
 
 
 def receive_return(
-    session: Session, *, actor: Actor, number: str, location: str | None = None
+    session: Session, *, actor: Actor, number: str, location: str | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> Document:
-    """Receive the goods: customer -> a quarantine (default) or dock bin."""
+    """Receive the goods: customer -> a quarantine (default) or dock bin.
+
+    ``weights`` (piece -> grams; required when ``return`` is in FACET_WEIGH_REQUIRED_EVENTS)
+    are checked against each piece's weight when it left: one outside tolerance holds the
+    piece, raises a security alert and receives nothing (``weight-out-of-tolerance``). A held
+    piece may still be received (into quarantine), but not inspected back to stock.
+    """
     doc = lock_return(session, number=number)
     if doc.status != DocStatus.OPEN:
         raise ConflictError(
@@ -310,6 +319,9 @@ def receive_return(
                 document_line_id=line.id,
             )
         )
+    weigh_pieces(session, actor=actor, serial_ids=[i for m in moves for i in m.serial_ids],
+                 weights=weights, event="return", location=place.code, reference=doc.number,
+                 check_holds=False)
     post_moves(
         session,
         document_id=doc.id,
@@ -437,6 +449,8 @@ def inspect_return(
     seen: set[int] = set()
     pending: dict[int, int] = {}
     decisions = [_decide(session, doc, item, seen, pending) for item in items]
+    ensure_serials_not_held(  # a held piece goes to quarantine, repair or scrap, not to stock
+        session, [i for d in decisions if d.item.disposition == "stock" for i in d.serial_ids])
     by_reason: dict[str, list[MoveRequest]] = defaultdict(list)
     for d in decisions:
         source = d.line.to_location_id or 0

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from core.fields import FREE_TEXT, DbId, Text, check_text
+from core.fields import FREE_TEXT, DbId, Lookup, Text, check_text
 
 Code = Field(min_length=1, max_length=48)
 #: A piece as scanned: its code, its label's QR or its EPC.
@@ -67,6 +67,10 @@ class ReturnReceive(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     location: Text | None = Field(default=None, min_length=1, max_length=128)
+    weights: dict[Lookup, float] | None = Field(
+        default=None, max_length=1000,
+        description="Scale readings in grams per piece; one outside the weight the piece "
+        "left with holds it and receives nothing (weight-out-of-tolerance).")
 
 
 class InspectItem(BaseModel):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core.alerts.service import raise_alert
@@ -48,7 +48,10 @@ __all__ = [
     "set_tolerance",
     "tolerance_for",
     "tolerances",
+    "PieceGroup",
+    "record_receipt_weights",
     "weigh",
+    "weigh_groups",
     "weigh_pieces",
     "weighings_of",
 ]
@@ -198,10 +201,20 @@ def weigh(
     )
 
 
+@dataclass(frozen=True)
+class PieceGroup:
+    """Pieces of a move weighed at one event and place (a transfer line, a pick line...)."""
+
+    serial_ids: Sequence[int]
+    event: str
+    location: str | None = None
+    required: bool | None = None  # None: FACET_WEIGH_REQUIRED_EVENTS decides
+
+
 def weigh_pieces(
     session: Session, *, actor: Actor, serial_ids: Sequence[int],
     weights: Mapping[str, float] | None, event: str, location: str | None = None,
-    reference: str | None = None, required: bool | None = None,
+    reference: str | None = None, required: bool | None = None, check_holds: bool = True,
 ) -> list[Weighing]:
     """Check the pieces of a move are not held, and weigh those ``weights`` gives a reading.
 
@@ -210,30 +223,68 @@ def weigh_pieces(
     weighed before the first reading outside tolerance is raised, so each bad one is held.
     With no readings and none required this costs one query (the hold check).
     """
-    ensure_serials_not_held(session, serial_ids)
-    if required is None:
-        required = weighing_settings().required(event)
-    if not weights and not (required and serial_ids):
+    return weigh_groups(session, actor=actor, weights=weights, reference=reference,
+                        groups=[PieceGroup(serial_ids, event, location, required)],
+                        check_holds=check_holds)
+
+
+def weigh_groups(
+    session: Session, *, actor: Actor, groups: Sequence[PieceGroup],
+    weights: Mapping[str, float] | None, reference: str | None = None,
+    check_holds: bool = True,
+) -> list[Weighing]:
+    """:func:`weigh_pieces` for a move whose pieces go through several events or places.
+
+    Without ``check_holds`` held pieces are weighed and may move (goods coming back into the
+    warehouse's custody, such as a customer's return into quarantine).
+    """
+    if check_holds:
+        ensure_serials_not_held(session, [i for g in groups for i in g.serial_ids])
+    settings = weighing_settings()
+    need = [g.required if g.required is not None else settings.required(g.event)
+            for g in groups]
+    if not weights and not any(n and g.serial_ids for n, g in zip(need, groups, strict=True)):
         return []
-    codes = _codes_of(session, serial_ids)
-    readings = _by_code(session, weights or {}, set(codes))
-    missing = [code for code in codes if code not in readings]
-    if required and missing:
-        raise ValidationFailed(
-            f"Weigh every piece at {event}: no reading for {', '.join(missing[:5])}.",
-            code="weight-required",
-        )
+    codes = [_codes_of(session, g.serial_ids) for g in groups]
+    readings = _by_code(session, weights or {}, {c for group in codes for c in group})
+    for group, group_codes, required in zip(groups, codes, need, strict=True):
+        missing = [code for code in group_codes if code not in readings]
+        if required and missing:
+            raise ValidationFailed(
+                f"Weigh every piece at {group.event}: no reading for {', '.join(missing[:5])}.",
+                code="weight-required",
+            )
     done: list[Weighing] = []
     refused: list[WeightOutOfTolerance] = []
-    for code, grams in readings.items():
-        try:
-            done.append(weigh(session, actor=actor, serial=code, measured_g=grams, event=event,
-                              location=location, reference=reference))
-        except WeightOutOfTolerance as exc:
-            refused.append(exc)
+    for group, group_codes in zip(groups, codes, strict=True):
+        for code in group_codes:
+            if code not in readings:
+                continue
+            try:
+                done.append(weigh(session, actor=actor, serial=code, measured_g=readings[code],
+                                  event=group.event, location=group.location,
+                                  reference=reference))
+            except WeightOutOfTolerance as exc:
+                refused.append(exc)
     if refused:
         raise refused[0]
     return done
+
+
+def record_receipt_weights(
+    session: Session, *, actor: Actor, readings: Sequence[tuple[int, float]],
+    location_id: int | None, reference: str | None,
+) -> None:
+    """The receiving scale's readings (serial id, gross grams): each piece's first weighing."""
+    if not readings:
+        return
+    at = now()
+    session.execute(insert(Weighing), [
+        {"serial_id": sid, "event": "receipt", "measured_g": grams, "expected_g": None,
+         "tolerance_g": 0.0, "within": True, "location_id": location_id,
+         "reference": reference, "user_id": actor.id, "actor": actor.username, "at": at}
+        for sid, grams in readings
+    ])
 
 
 def _codes_of(session: Session, serial_ids: Sequence[int]) -> list[str]:

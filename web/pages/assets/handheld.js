@@ -750,6 +750,7 @@
       if (ln.serialised) {
         parts.push(el("p", { className: "hh-count", id: "hh-progress",
                              text: t("scanned", { n: ln.serials.length }) + " / " + qty }));
+        if (ln.bin) { parts.push(flow.weightField()); }
       } else if (ln.bin) {
         parts.push(el("input", { id: "hh-qty", type: "number", min: "0", max: String(qty),
                                  inputmode: "numeric", className: "hh-qty", value: String(qty),
@@ -763,9 +764,47 @@
       }
       buttons.push(button(t("pk_short"), "short", { id: "hh-short" }),
                    button(t("pk_skip"), "skip", { id: "hh-skip" }));
+      if (ln.bin && ln.serialised) {
+        buttons.push(button(t("pk_read_scale"), "scale", { id: "hh-read-scale" }));
+      }
       if (flow.done.length) { buttons.push(button(t("pk_undo"), "undo", { id: "hh-undo" })); }
       buttons.push(button(t("pk_other"), "others"));
       fill("hh-actions", buttons);
+    };
+    /* Weight at pick: put the piece on the scale, type (or read) its grams, then scan it;
+     * the reading goes with that piece. Enter hands the focus back to the scan field. */
+    flow.weightField = function () {
+      return el("label", { className: "hh-weight" }, [
+        t("pk_weight"),
+        el("input", { id: "hh-weight", type: "number", min: "0", step: "0.001",
+                      inputmode: "decimal", className: "hh-qty", "aria-label": t("pk_weight"),
+                      onkeydown: function (e) {
+                        if (e.key === "Enter" && hh.input) { e.preventDefault(); hh.input.focus(); }
+                      } })
+      ]);
+    };
+    flow.grams = function () {
+      var box = document.getElementById("hh-weight");
+      var grams = box ? parseFloat(box.value) : NaN;
+      return isFinite(grams) && grams > 0 ? grams : null;
+    };
+    flow.weights = function (ln) {
+      var weights = {}, any = false;
+      ln.serials.forEach(function (s) {
+        if (s.grams) { weights[s.scan] = s.grams; any = true; }
+      });
+      return any ? { weights: weights } : {};
+    };
+    flow.readScale = function () {
+      get("/api/scale/reading").then(function (answer) {
+        var box = document.getElementById("hh-weight");
+        if (answer.status === 200 && box) {
+          box.value = String(answer.body.grams);
+          prompt(t("pk_weighed", { grams: answer.body.grams }), "good");
+        } else {
+          prompt(refusal(answer.body, answer.status), "bad");
+        }
+      });
     };
     flow.scan = function (code) {
       if (!flow.list) {
@@ -803,7 +842,7 @@
         prompt(t("already", { code: found.code }), "bad");
         return null;
       }
-      ln.serials.push({ code: found.code, scan: code });
+      ln.serials.push({ code: found.code, scan: code, grams: flow.grams() });
       if (ln.serials.length >= flow.left(ln)) { flow.confirm(ln, ln.serials.length); return null; }
       flow.render();
       return null;
@@ -813,7 +852,7 @@
     flow.confirm = function (ln, qty) {
       var body = Object.assign({ quantity: qty,
                                  serials: ln.serials.map(function (s) { return s.scan; }) },
-                               flow.proof(ln));
+                               flow.proof(ln), flow.weights(ln));
       var what = { n: qty, sku: ln.sku, bin: ln.from_location };
       post("pick", "/api/picks/" + ln.id + "/confirm", body, t("pk_what", what), what);
       flow.finish(ln);
@@ -828,7 +867,7 @@
         : parseInt((document.getElementById("hh-qty") || {}).value || "0", 10) || 0;
       var body = Object.assign({ found_quantity: found,
                                  serials: ln.serials.map(function (s) { return s.scan; }) },
-                               flow.proof(ln));
+                               flow.proof(ln), flow.weights(ln));
       var what = { n: found, sku: ln.sku, bin: ln.from_location };
       post("short", "/api/picks/" + ln.id + "/short", body, t("pk_short_what", what), what);
       flow.finish(ln);
@@ -843,7 +882,8 @@
         var qty = parseInt((document.getElementById("hh-qty") || {}).value || "0", 10) || 0;
         if (qty >= flow.left(ln)) { flow.confirm(ln, flow.left(ln)); }
         else { flow.short(ln); }
-      } else if (action === "short" && ln) {
+      } else if (action === "scale") { flow.readScale(); }
+      else if (action === "short" && ln) {
         if (!ln.bin) { prompt(t("pk_go", { bin: ln.from_location }), "bad"); return; }
         flow.short(ln);
       }

@@ -86,6 +86,9 @@ TEXTS: dict[str, str] = {
     "pk_finished": N_("Pick list {list} is done."),
     "pk_nothing_undo": N_("Nothing to undo yet."),
     "pk_other": N_("Other lists"),
+    "pk_weight": N_("Weight (g), then scan the piece"),
+    "pk_read_scale": N_("Read scale"),
+    "pk_weighed": N_("Scale: {grams} g. Now scan the piece."),
     # Count.
     "ct_scan_bin": N_("Scan the bin to count, or the number of a count given to you."),
     "ct_which_bin": N_("Count {doc}: scan one of its bins ({bins})."),
