@@ -169,6 +169,7 @@ def weigh(
     """
     measured = _reading(measured_g)
     event = _event(event)
+    reference = reference[:64] if reference else None
     piece = _piece(session, serial)
     loc_id, loc = _where(session, piece, location)
     tolerance = tolerance_for(session, piece.category)
