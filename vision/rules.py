@@ -255,7 +255,11 @@ def shelf_count_rule(
 ) -> list[Finding]:
     """A counting shelf region whose believed count of trays/pieces differs from the ledger's
     count of the bin by more than the zone's tolerance: short is high (possible theft),
-    over is a warning (a putaway not posted, or a piece in the wrong bin)."""
+    over is a warning (a putaway not posted, or a piece in the wrong bin).
+
+    While a pick or putaway is open at the bin the difference is expected (pieces leave or
+    arrive before the line is confirmed), so it is not judged until the ledger catches up.
+    """
     counting = {z.name: z for z in zones if z.kind is ZoneKind.SHELF and z.count}
     findings = []
     for shelf in scene.shelves:
@@ -264,6 +268,8 @@ def shelf_count_rule(
             continue
         expected = providers.ledger.expected_count(shelf.zone)
         if expected is None or abs(shelf.count - expected) <= zone.count_tolerance:
+            continue
+        if providers.schedule.activity_scheduled(shelf.zone, scene.now):
             continue
         short = shelf.count < expected
         gap = abs(expected - shelf.count)

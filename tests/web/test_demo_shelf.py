@@ -39,20 +39,22 @@ SHELF = DemoShelf(
 )
 
 
-def _vault_bay(b: Builder) -> list[str]:
+def _vault_bay(b: Builder, bay: str = "01") -> list[str]:
     s, a = b.session, b.actor
+    if bay == "01":
+        for code, tier, parent in (("VLT", Tier.ZONE, "WH"), ("V01", Tier.AISLE, "VLT")):
+            create_location(s, actor=a, data=LocationCreate(code=code, tier=tier, parent=parent))
+    prefix = f"V01-{bay}"
     for code, tier, parent in (
-        ("VLT", Tier.ZONE, "WH"),
-        ("V01", Tier.AISLE, "VLT"),
-        ("V01-01", Tier.BAY, "V01"),
-        ("V01-01-1", Tier.LEVEL, "V01-01"),
-        ("V01-01-2", Tier.LEVEL, "V01-01"),
+        (prefix, Tier.BAY, "V01"),
+        (f"{prefix}-1", Tier.LEVEL, prefix),
+        (f"{prefix}-2", Tier.LEVEL, prefix),
     ):
         create_location(s, actor=a, data=LocationCreate(code=code, tier=tier, parent=parent))
     codes = []
     for level in ("1", "2"):
         for side in "LR":
-            code = f"V01-01-{level}{side}"
+            code = f"{prefix}-{level}{side}"
             create_location(
                 s,
                 actor=a,
@@ -60,7 +62,7 @@ def _vault_bay(b: Builder) -> list[str]:
                     code=code,
                     tier=Tier.BIN,
                     kind=Kind.VAULT,
-                    parent=f"V01-01-{level}",
+                    parent=f"{prefix}-{level}",
                     check_digits="42",
                 ),
             )
@@ -86,6 +88,26 @@ def test_the_shelf_is_the_fullest_vault_bay_with_the_ledger_counts(db: Database)
     ledger = CoreShelfLedger(db)
     assert [ledger.expected_count(c) for c, _ in shelf.bins] == [2, 0, 0, 3]
     assert ledger.expected_count("NO-SUCH-BIN") is None
+
+
+def test_a_bay_with_an_open_pick_is_not_the_shelf(db: Database) -> None:
+    from core.orders import allocate_order, create_pick_list
+    from tests.core.orders.support import order
+
+    with db.write() as session:
+        b = Builder(session)
+        b.warehouse()
+        _vault_bay(b, "01")
+        _vault_bay(b, "02")
+        b.supplier()
+        ring = b.sku("RING-1", serialised=False)
+        b.stock(ring, "L-1", 5, "V01-01-1L", serialised=False)
+        b.stock(ring, "L-2", 2, "V01-02-2R", serialised=False)
+        sales = order(session, b.actor, "7001", (ring, 1))
+        allocate_order(session, actor=b.actor, order_id=sales.id)
+        create_pick_list(session, actor=b.actor, order_ids=[sales.id])
+    shelf = shelf_from_ledger(db)
+    assert shelf is not None and shelf.short == "V01-02-2R"
 
 
 def test_an_empty_vault_gives_no_shelf(db: Database) -> None:

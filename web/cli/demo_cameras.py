@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from core import Database
+from core.documents import open_activity_at
 from core.ledger import occupancy
 from core.locations import warehouse_bins
 from vision.synthetic import (
@@ -92,14 +93,16 @@ class DemoShelf:
 
 
 def shelf_from_ledger(db: Database) -> DemoShelf | None:
-    """The vault bay holding most pieces, as a demo shelf; None when the vault is empty."""
-    bins = [b for b in warehouse_bins(db) if str(b["kind"]) == "vault"]
+    """The vault bay holding most pieces with no pick or putaway open at any of its bins (the
+    count rule waits for those), as a demo shelf; None when there is no such bay."""
+    bins = [str(b["code"]) for b in warehouse_bins(db) if str(b["kind"]) == "vault"]
     with db.read() as session:
         held = {str(r["location"]): int(str(r["on_hand"])) for r in occupancy(session)}
+        busy = {code for code in bins if open_activity_at(session, code=code)}
     bays: dict[str, list[tuple[str, int]]] = {}
-    for record in bins:
-        code = str(record["code"])
+    for code in bins:
         bays.setdefault(code.rsplit("-", 1)[0], []).append((code, held.get(code, 0)))
+    bays = {bay: rows for bay, rows in bays.items() if not busy & {c for c, _ in rows}}
     if not bays:
         return None
     bay = max(sorted(bays), key=lambda b: sum(n for _, n in bays[b]))
