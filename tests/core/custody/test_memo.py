@@ -27,11 +27,13 @@ from core.custody.views import OVERDUE_RULE
 from core.documents.models import Document
 from core.ledger import StockFilter, list_stock
 from core.ledger.posting import rebuild_balances
+from core.orders.allocation import allocate_order
 from core.people.service import system_actor
 from core.reports.finance import FinanceKind, register
 from core.weighing import holds
 from tests.builders import at, clock
 from tests.core.custody.support import WEIGHT_G, on_hand, shop, where
+from tests.core.orders.support import order, reserved
 
 START = at(3, 2)
 LATER = at(3, 10)
@@ -92,6 +94,10 @@ def test_memo_ten_out_eight_back_one_light_one_sold_one_overdue(db: Database) ->
         assert overdue(s, on=DUE) == []  # due today is not overdue
 
     with clock(LATER), db.write() as s:
+        # Free stock is the 7 in the bin: the held piece and the one on memo are not.
+        wanted = order(s, system_actor(s), "R-9", ("PEND-1", 9))
+        allocate_order(s, actor=system_actor(s), order_id=wanted.id)
+        assert reserved(s, wanted.id) == [(bin_code, "L-1", 7)]
         assert [r.number for r in check_overdue(s)] == [number]
         assert check_overdue(s) == []  # one alert a day
     with db.read() as s:
