@@ -2,7 +2,7 @@
 
 Diamonds of half a carat and more carry their own GIA, IGI or HRD report, coloured stones a
 GRS, SSEF or Gübelin one; the pieces a lab graded in one month share a report batch (what a
-recall by batch names). Every lot is hallmarked by the assay office its supplier uses, with
+recall by batch names). Every lot received is hallmarked by the assay office its supplier uses, with
 its fineness, the supplier's sponsor mark and the year's date letter. A random generator of
 its own keeps the rest of the demo the same with or without this step.
 """
@@ -20,6 +20,7 @@ from core.catalogue.models import Sku
 from core.certificates import register_certificate, register_hallmark
 from core.certificates.schemas import CertificateCreate, HallmarkCreate
 from core.db import Database
+from core.ledger.models import StockMove
 from core.lots.models import Lot, Serial, Supplier
 from core.people.service import system_actor
 
@@ -73,6 +74,7 @@ def file_marks(db: Database, *, seed: int) -> dict[str, int]:
             .join(Supplier, Supplier.id == Lot.supplier_id)
             .join(Serial, Serial.lot_id == Lot.id, isouter=True)
             .join(Sku, Sku.id == Serial.sku_id, isouter=True)
+            .where(select(StockMove.id).where(StockMove.lot_id == Lot.id).exists())
             .order_by(Lot.code)
         ).all()
     used: set[tuple[str, str]] = set()
