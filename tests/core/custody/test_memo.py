@@ -28,8 +28,10 @@ from core.documents.models import Document
 from core.ledger import StockFilter, list_stock
 from core.ledger.posting import rebuild_balances
 from core.orders.allocation import allocate_order
+from core.orders.integrity import verify_stock
 from core.people.service import system_actor
 from core.reports.finance import FinanceKind, register
+from core.trace.service import serial_history
 from core.weighing import holds
 from tests.builders import at, clock
 from tests.core.custody.support import WEIGHT_G, on_hand, shop, where
@@ -71,6 +73,11 @@ def test_memo_ten_out_eight_back_one_light_one_sold_one_overdue(db: Database) ->
                          ("CUST-SHOP1", "custody"): 1}
         assert [h["serial"] for h in holds(s)] == [light]
         assert rebuild_balances(s) == 0  # balances are the fold of the ledger
+        assert verify_stock(s).ok
+        # The light piece's history: out on the memo, back to quarantine under it.
+        history = [(h["from_location"], h["to_location"], h["document"])
+                   for h in serial_history(s, code=light)]
+        assert history[-2:] == [(bin_code, "CUST-SHOP1", number), ("CUST-SHOP1", "QUAR", number)]
 
         # Valuation at cost (no purchase order: catalogue price 950.00 a piece).
         value = valuation(s)
