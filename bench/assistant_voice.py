@@ -11,6 +11,11 @@ development data (out-of-grammar thresholds, the confidence the expected check d
 the fit score and confidence of answers that post). A full run writes
 ``bench/results/assistant_voice.json``.
 
+The development speakers and voices are in the word model's training data, so its scores and
+confidences on them are optimistic: ``--calibrate`` here over-rejects unseen speakers. The
+shipped rule is chosen by ``bench/voice_loso.py`` instead, on speech the model never heard
+(leave one development speaker out, and half of the development voices).
+
 What is measured, each at 30 dB SNR ("quiet room") and 10 dB SNR (pink noise, sox):
 - real speakers, speaker-independent and after enrolment (enrolled on recordings 0-4 of each
   digit, tested on 5-49): two-digit check digits, quantities, and wrong postings (the picker

@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.append(str(ROOT / "bench"))
 
-from assistant.speech.calibration import choose_rejection, dev_voice_halves, folds
+from assistant.speech.calibration import choose_rejection, dev_voice_halves, folds, outcome
 from assistant.speech.embedding import corpus, training
 from assistant.speech.embedding.model import WordModel
+from assistant.speech.rejection import Rejection
 
 
 def _cached(path: Path, make: Any) -> Any:
@@ -43,7 +44,7 @@ def _cached(path: Path, make: Any) -> Any:
 
 
 def fold_models(work: Path, espeak: int, fsdd: int, epochs: int, workers: int,
-                ) -> dict[str, Path]:
+                only: str | None = None) -> dict[str, Path]:
     """One word model per held-out development speaker (trained on the other speaker and
     the training half of the development voices)."""
     train_voices, _ = dev_voice_halves(corpus.espeak_voices("dev"))
@@ -55,7 +56,7 @@ def fold_models(work: Path, espeak: int, fsdd: int, epochs: int, workers: int,
     for held, kept in folds(corpus.FSDD_DEV_SPEAKERS):
         path = work / f"words-without-{held}.npz"
         paths[held] = path
-        if path.exists():
+        if path.exists() or only not in (None, held):
             continue
         real = _cached(work / f"fsdd-{'-'.join(kept)}.pkl", lambda kept=kept: training.build_corpus(
             0, fsdd, seed=12, workers=workers, speakers=kept))
@@ -84,7 +85,6 @@ def fold_rows(work: Path, held: str, path: Path, count: int, per_voice: int,
 
     from assistant.settings import AssistantSettings
     from assistant.speech.embedding.engine import EmbeddingEngine
-    from assistant.speech.factory import Rejection
 
     out = work / f"rows-{held}.pkl"
     if out.exists():
@@ -117,21 +117,49 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--per-voice", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--models-only", action="store_true")
+    parser.add_argument("--choose-on", nargs="+", choices=corpus.FSDD_DEV_SPEAKERS,
+                        default=corpus.FSDD_DEV_SPEAKERS,
+                        help="the folds whose rows choose the rule (default: all)")
+    parser.add_argument("--check-on", nargs="*", choices=corpus.FSDD_DEV_SPEAKERS, default=(),
+                        help="folds decoded but only scored under the chosen rule")
     parser.add_argument("--fold", choices=corpus.FSDD_DEV_SPEAKERS,
                         help="only decode this held-out speaker's fold (run folds in parallel)")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    paths = fold_models(args.workdir, args.espeak, args.fsdd, args.epochs, args.workers)
+    paths = fold_models(args.workdir, args.espeak, args.fsdd, args.epochs, args.workers,
+                        args.fold)
     for held, path in paths.items():
-        print(held, WordModel.load(path).info)
+        if path.exists():
+            print(held, WordModel.load(path).info)
     if args.models_only:
         return
     if args.fold:
         fold_rows(args.workdir, args.fold, paths[args.fold], args.count, args.per_voice)
         return
-    rows = [r for held, path in sorted(paths.items())
+    rows = [r for held, path in sorted(paths.items()) if held in args.choose_on
             for r in fold_rows(args.workdir, held, path, args.count, args.per_voice)]
     chosen, table = choose_rejection(rows, log=True)
+    frontier: dict[int, Any] = {}
+    for result, rule in table:  # best first: the first of each wrong-posting count
+        frontier.setdefault(result.wrong_postings, (result, rule))
+    print("fewest re-prompts for each number of wrong postings:")
+    for _, (result, rule) in sorted(frontier.items()):
+        print(" ", result, rule)
+    for name, rule in (("before (previous defaults)", Rejection(-3.4, -4.4, 0.98, -3.0, 0.7)),
+                       ("older (env values)", Rejection(-2.4, -3.2, 0.8, None, None)),
+                       ("off", Rejection())):
+        print(name, outcome(rows, rule), rule)
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_source.setdefault(r["source"].rsplit(" ", 1)[-1] + (
+            " real" if r["source"].startswith("real") else " espeak"), []).append(r)
+    for source, some in sorted(by_source.items()):
+        print(f"chosen on {source}: {outcome(some, chosen)}")
+    for held in args.check_on:
+        some = fold_rows(args.workdir, held, paths[held], args.count, args.per_voice)
+        for name, rule in (("chosen", chosen), ("before", Rejection(-3.4, -4.4, 0.98, -3.0, 0.7)),
+                           ("off", Rejection())):
+            print(f"check fold {held}, {name}: {outcome(some, rule)}")
     print("chosen:", chosen)
     (args.workdir / "chosen.json").write_text(json.dumps(
         {"rule": chosen.__dict__, "table": table[:40]}, indent=1, default=str))

@@ -5,7 +5,7 @@ them re-prompt unseen people. The calibration therefore holds speech out of trai
 development speaker per fold (`folds`), and half of the development espeak-ng voices, split by
 variant as the test voices are (`dev_voice_halves`). `choose_rejection` then picks the rule
 on the held-out rows: fewest wrong postings first, then fewest right answers re-prompted,
-then fewest wrong answers let through.
+then fewest wrong answers or out-of-grammar speech let through.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from assistant.speech.rejection import Rejection
 __all__ = ["Outcome", "choose_rejection", "dev_voice_halves", "folds", "outcome"]
 
 #: The thresholds searched, per field of `Rejection` (None: off).
-ANSWERS: tuple[float | None, ...] = (None, -5.0, -4.4, -4.0, -3.6, -3.4, -3.0, -2.6, -2.4, -2.0)
-CONFIRMS: tuple[float | None, ...] = (None, -5.0, -4.4, -4.0, -3.6, -3.2, -2.8)
+ANSWERS: tuple[float | None, ...] = (None, -8.0, -7.0, -6.0, -5.5, -5.0, -4.4, -4.0, -3.6, -3.4,
+                                      -3.0, -2.6, -2.4, -2.0)
+CONFIRMS: tuple[float | None, ...] = (None, -5.0, -4.4, -4.0, -3.6, -3.2, -2.8, -2.4, -2.0,
+                                       -1.6)
 POSTINGS: tuple[float | None, ...] = (None, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
 ACTINGS: tuple[float | None, ...] = (None, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5)
 CHECKINGS: tuple[float | None, ...] = (None, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -65,7 +67,8 @@ class Outcome:
 
 def outcome(rows: Iterable[dict[str, Any]], rule: Rejection) -> Outcome:
     """Wrong postings (a posting trial or out-of-grammar speech heard as the answer that
-    posts), right answers re-prompted, wrong answers let through, and right answers heard.
+    posts), right answers re-prompted, wrong answers and out-of-grammar speech let through,
+    and right answers heard.
 
     Each row is a decoded answer as bench/assistant_voice.py records it: ``got`` (the parsed
     answer or None), ``said``, ``posts_if``, ``acting`` (the answer that acts in its state),
@@ -80,6 +83,7 @@ def outcome(rows: Iterable[dict[str, Any]], rule: Rejection) -> Outcome:
                                                acts=acting and not checks, checks=checks)
         if not r["in_grammar"] or r["posting_trial"]:
             wrong += not rejected and got == r["posts_if"] and got != r["said"]
+            let_through += not r["in_grammar"] and not rejected
         elif got == r["said"]:
             right += 1
             reprompted += rejected
@@ -91,8 +95,9 @@ def outcome(rows: Iterable[dict[str, Any]], rule: Rejection) -> Outcome:
 def choose_rejection(rows: Sequence[dict[str, Any]], *, log: bool = False,
                      ) -> tuple[Rejection, list[tuple[Outcome, Rejection]]]:
     """The rule with the fewest wrong postings on `rows`, then the fewest right answers
-    re-prompted, then the fewest wrong answers let through; among equals the most lenient
-    (the fewest thresholds on, then the lowest). Also every rule tried, best first."""
+    re-prompted, then the fewest wrong answers or out-of-grammar speech let through; among
+    equals the most lenient (the fewest thresholds on, then the lowest). Also every rule
+    tried, best first."""
     table = _Table(rows)
     tried = [(table.outcome(rule), rule)
              for rule in map(Rejection, *zip(*itertools.product(
@@ -125,6 +130,7 @@ class _Table:
                                               for g, r in zip(got, rows, strict=True)])
         heard_right = np.array([g == r["said"] for g, r in zip(got, rows, strict=True)])
         self.right, self.wrong = ~posting & heard_right, ~posting & ~heard_right
+        self.wrong |= np.array([not r["in_grammar"] for r in rows])
 
     def outcome(self, rule: Rejection) -> Outcome:
         """`outcome(rows, rule)`."""

@@ -158,7 +158,7 @@ def test_the_acting_score_applies_only_to_answers_that_act() -> None:
     assert not rule.rejects(doubtful)
     assert rule.rejects(doubtful, acts=True) and rule.rejects(doubtful, checks=True)
     assert rule.rejects(Transcript("two", True, score=-4.0))
-    assert rejection_thresholds(AssistantSettings(), "embedding").acting is not None
+    assert rejection_thresholds(AssistantSettings(), "embedding").posting is not None
 
 
 def test_doubtful_expected_check_digits_are_asked_again() -> None:
@@ -174,12 +174,14 @@ def test_doubtful_expected_check_digits_are_asked_again() -> None:
 
 
 def test_check_digit_rejection_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    rule = rejection_thresholds(AssistantSettings(), "embedding")
-    assert rule.checking is not None and rule.acting is not None
-    monkeypatch.setenv("FACET_ASSISTANT_CHECK_DIGIT_CONFIDENCE", "0")
+    monkeypatch.setenv("FACET_ASSISTANT_CHECK_DIGIT_CONFIDENCE", "0.7")
     monkeypatch.setenv("FACET_ASSISTANT_ACTING_REJECTION_THRESHOLD", "-2.5")
     rule = rejection_thresholds(AssistantSettings(), "embedding")
-    assert rule.checking is None and rule.acting == -2.5
+    assert rule.checking == 0.7 and rule.acting == -2.5
+    monkeypatch.setenv("FACET_ASSISTANT_CHECK_DIGIT_CONFIDENCE", "0")
+    monkeypatch.setenv("FACET_ASSISTANT_ACTING_REJECTION_THRESHOLD", "-100")
+    rule = rejection_thresholds(AssistantSettings(), "embedding")
+    assert rule.checking is None and rule.acting is None
 
 
 CALIBRATED_THRESHOLD = -6.4  # bench/assistant_voice.py --calibrate (off by default)
