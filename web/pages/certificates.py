@@ -14,10 +14,10 @@ from dash import ctx as trigger
 
 from core.certificates import LAB_FORMATS
 from web.i18n import N_, _
-from web.pages.api import ApiError, auth_from, can
+from web.pages.api import Api, ApiError, Auth, auth_from, can
 from web.pages.ui import PageContext, error_box, field, grid, ok_box, status_name
 
-__all__ = ["register", "tabs"]
+__all__ = ["marks_line", "register", "tabs"]
 
 _CERT_COLUMNS = (
     ("lab", N_("Lab")), ("number", N_("Number")), ("serial", N_("Serial")), ("lot", N_("Lot")),
@@ -110,6 +110,27 @@ def tabs(role: str) -> list[dcc.Tab]:
     form = _register_form() if can(role, "lots:write") else []
     return [dcc.Tab(label=_("Certificates"), value="certs", children=[
         *_lookup(), *form, *_recall(role)], id="certificates-tab")]
+
+
+def marks_line(api: Api, auth: Auth | None, serial: str) -> html.P | None:
+    """A piece's certificates and hallmark in one line (None when it has neither), for the
+    piece's details on the Find tab."""
+    try:
+        marks = api.get(f"/api/serials/{serial}/marks", auth)
+    except ApiError:
+        return None
+    certs = [" ".join(str(x) for x in (c["lab"], c["number"], c["carat"] and f"{c['carat']} ct",
+                                       c["colour"], c["clarity"], c["cut"]) if x)
+             for c in marks["certificates"]]
+    halls = [h["mark"] for h in marks["hallmarks"]]
+    if not certs and not halls:
+        return None
+    parts: list[Any] = []
+    if certs:
+        parts += [html.Strong(_("Certificates") + ": "), " · ".join(certs), " "]
+    if halls:
+        parts += [html.Strong(_("Hallmark") + ": "), " · ".join(halls)]
+    return html.P(parts, id="inv-marks")
 
 
 def _cert_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -167,7 +167,9 @@ def _search(api: Api, auth: Auth | None, q: str) -> tuple[Any, go.Figure]:
                       _(": {n} on hand in {locations} locations",
                         n=sum(r["on_hand"] for r in rows),
                         locations=len({r["location"] for r in rows}))], id="inv-summary")
-    return [summary, *_per_location(rows)], _timeline(api, auth, found)
+    serial = found["kind"] == "serial"
+    marks = certificates.marks_line(api, auth, found["label"]) if serial else None
+    return [summary, marks, *_per_location(rows)], _timeline(api, auth, found)
 
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
