@@ -16,6 +16,7 @@ from core.lots.service import serial_read
 from core.people.security import Actor
 from core.trace import service
 from core.trace.visibility import visibility_for
+from core.weighing import weighings_of
 
 router = APIRouter(tags=["trace"])
 Reader = Annotated[Actor, Depends(allow("read"))]
@@ -44,13 +45,15 @@ def serial(code: Lookup, actor: Reader, session: DB) -> SerialRead:
 
 @router.get("/serials/{code}/history")
 def history(code: Lookup, actor: Reader, session: DB) -> dict[str, Any]:
-    """Every move of a piece, with its certificates and hallmark (its own and its lot's)."""
+    """Every move of a piece, with its certificates and hallmark (its own and its lot's) and
+    every weighing at a custody change (when, where, who, expected and measured)."""
     view = visibility_for(session, actor)
     moves = service.serial_history(session, code=code, view=view)
     marks = piece_marks(session, code)
     return {"serial": code, "moves": moves,
             "certificates": [c.model_dump(mode="json") for c in marks.certificates],
-            "hallmarks": [h.model_dump(mode="json") for h in marks.hallmarks]}
+            "hallmarks": [h.model_dump(mode="json") for h in marks.hallmarks],
+            "weighings": weighings_of(session, serial=code)}
 
 
 @router.get("/lots/{code}/trace")

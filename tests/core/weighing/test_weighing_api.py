@@ -40,6 +40,8 @@ def test_weigh_hold_release_and_history(client: TestClient) -> None:
     assert len(alerts) == 1 and "pia" in alerts[0]["message"] and piece in alerts[0]["message"]
     history = client.get(f"/api/serials/{piece}/weighings", headers=pia).json()["weighings"]
     assert [(w["event"], w["within"]) for w in history] == [("check", True), ("pick", False)]
+    in_history = client.get(f"/api/serials/{piece}/history", headers=pia).json()
+    assert in_history["weighings"] == history and in_history["moves"]
 
     refused = client.post(f"/api/serials/{piece}/release", json={"reason": "ok"}, headers=pia)
     assert refused.status_code == 403  # a picker may not release a hold
