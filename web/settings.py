@@ -23,7 +23,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.settings import AssistantSettings
 from core import CoreSettings
+from core.weighing import WeighingSettings
 from vision.settings import VisionSettings
+from web.integrations.scales.drivers import ScaleSettings
 
 __all__ = ["NOT_SETTINGS", "OperationsSettings", "Settings", "UnknownSetting", "WebSettings",
            "Webhook", "check_environment", "known_keys"]
@@ -147,6 +149,9 @@ NOT_SETTINGS: Mapping[str, str] = {
 
 _SECTIONS: tuple[type[BaseSettings], ...] = (
     CoreSettings, WebSettings, AssistantSettings, VisionSettings, OperationsSettings,
+    # Read where they are used (FACET_WEIGH_* by core.weighing, FACET_SCALE_* by the scale
+    # reading route), not held here.
+    WeighingSettings, ScaleSettings,
 )
 
 
