@@ -84,3 +84,5 @@ class SerialRead(BaseModel):
     lot: str
     location: str
     weight_g: float | None
+    gross_weight_g: float | None = None
+    net_weight_g: float | None = None

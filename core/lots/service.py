@@ -144,6 +144,8 @@ def serial_read(session: Session, code: str) -> SerialRead:
         lot=lot,
         location=loc,
         weight_g=serial.weight_g,
+        gross_weight_g=serial.gross_weight_g,
+        net_weight_g=serial.net_weight_g,
     )
 
 

@@ -277,14 +277,16 @@ def record_receipt_weights(
     location_id: int | None, reference: str | None,
 ) -> None:
     """The receiving scale's readings (serial id, gross grams): each piece's first weighing."""
-    if not readings:
+    # Only readings a scale can give (old callers may pass any float).
+    sane = [(sid, g) for sid, g in readings if math.isfinite(g) and 0 < g <= MAX_GRAMS]
+    if not sane:
         return
     at = now()
     session.execute(insert(Weighing), [
         {"serial_id": sid, "event": "receipt", "measured_g": grams, "expected_g": None,
          "tolerance_g": 0.0, "within": True, "location_id": location_id,
          "reference": reference, "user_id": actor.id, "actor": actor.username, "at": at}
-        for sid, grams in readings
+        for sid, grams in sane
     ])
 
 
