@@ -66,10 +66,11 @@ def create_suppliers(session: Session, actor: Actor, count: int) -> list[str]:
 
 def piece_in(code: str, sku: Sku, spread: float) -> SerialIn:
     """A piece as the receiving scale weighs it: its metal within 2.5 % of the SKU's (castings
-    differ; ``spread`` in -1..1), its stones exactly as the SKU's."""
+    differ; ``spread`` in -1..1), its stones exactly as the SKU's. ``weight_g`` (on the label,
+    and what the supplier-quality report compares with the SKU's net weight) is the metal's."""
     net = round(sku.net_weight_g * (1 + 0.025 * spread), 2)
     gross = round(net + (sku.gross_weight_g - sku.net_weight_g), 2)
-    return SerialIn(code=code, weight_g=gross, gross_weight_g=gross, net_weight_g=net)
+    return SerialIn(code=code, weight_g=net, gross_weight_g=gross, net_weight_g=net)
 
 
 def bin_for(sku: DemoSku, layout: DemoLayout, rng: random.Random) -> str:
