@@ -4,6 +4,12 @@ Each image is a shelf front (:func:`vision.synthetic.draw_shelf`) with a random 
 a random number of pieces in each, under random lighting; each piece is one ``piece`` box. A
 site trains its real model from photographs of its own trays labelled the same way; this set
 shows the layout and lets the training and counting path be exercised without a camera.
+
+Measured once (2026-12-04, CPU, a shared 2-core machine): 80 images of 320x240 (64 train, 16
+val), ``facet vision train DS --imgsz 320 --epochs 40`` from ``yolo11n.yaml`` took 24 min and
+reached mAP50 0.992 (precision 0.978, recall 0.999); on 20 new images (882 pieces) the total
+count was exact in 15 and off by 0.3 pieces an image on average; on the demo shelf video it
+counted all 64 bin readings (8 frames x 8 bins) exactly, about 350 ms a 640x480 frame.
 """
 
 from __future__ import annotations
