@@ -196,6 +196,7 @@ class Assistant:
             w for lang in LANGUAGES for ss in load_negatives(lang).values() for s in ss
             for w in normalise_text(s).split())
         self.confusable = load_confusable(LANGUAGES)
+        self.close_pairs = load_confusable(LANGUAGES, "close")
         self.code_kinds = load_code_kinds(LANGUAGES)
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
@@ -334,6 +335,8 @@ class Assistant:
                                    slots=_merge(previous.slots, match.slots))
             raise NoContextError(ctx.say("error.no_context"))
         if matches:
+            if (rival := self._template_rival(matches[0], text, language, resolver)):
+                raise self._ask_back(ctx, text, resolver, (matches[0].intent, rival))
             return matches[0]
         reading = self.similarity(words, language, resolver)
         intent, score = reading.ranking.best
@@ -343,7 +346,13 @@ class Assistant:
         if not answerable:
             raise self._not_understood(ctx, reading.ranking.scores)
         intent = self._contrast(intent, reading.text, language)
-        if intent == reading.ranking.best[0] and (rival := self._rival(reading)) is not None:
+        if intent == reading.ranking.best[0]:  # the words as typed (before spelling fixes)
+            intent = self._contrast(intent, words, language)
+        if intent == reading.ranking.best[0] and (rival := self._rival(reading)) is not None \
+                and self._contrast(rival, reading.text, language) != intent \
+                and self._contrast(rival, words, language) != intent:
+            # A close runner-up is asked back, unless the question's words settle it for the
+            # best intent ('how reliable is X': supplier quality, not QC failures).
             raise self._ask_back(ctx, text, resolver, (intent, rival))
         slots = self._slots(text, intent, reading.tier, resolver)
         return IntentMatch(intent, slots, score, reading.tier, language,
@@ -435,9 +444,52 @@ class Assistant:
         if len(real) < 2 or real[0][0] != reading.ranking.best[0]:
             return None
         (best, top), (other, second) = real
-        pair = frozenset({best, other}) in self.confusable
-        margin = self.settings.confusable_margin if pair else self.settings.ambiguity_margin
-        return other if top - second < margin else None
+        return other if top - second < self._margin(best, other) else None
+
+    def _margin(self, first: str, second: str) -> float:
+        """How close two intents' scores must be to ask back which one was meant."""
+        pair = frozenset({first, second})
+        if pair in self.confusable:
+            return self.settings.confusable_margin
+        if pair in self.close_pairs:
+            return self.settings.close_margin
+        return self.settings.ambiguity_margin
+
+    def _template_rival(
+        self, match: IntentMatch, text: str, language: str, resolver: Resolver
+    ) -> str | None:
+        """A confusable intent the similarity tier ranks as close as a template's own, when the
+        question is terse enough to be either ('recall G-8909?': the recall or its preview).
+
+        Only for intents of a known confusable pair (listed in examples.scope.yaml); a question
+        that says more than a few words is left to the template, and so is an action given as
+        a command ('recall lot G-8909': its verb first, no question mark).
+        """
+        if match.intent not in self._confusable_members or match.intent in ANSWERS:
+            return None
+        words = normalise_text(text)
+        first = words.split()[0] if words.split() else ""
+        if match.intent in ACTIONS and "?" not in text and "？" not in text and \
+                not any(c.isdigit() for c in first):
+            return None
+        content = [w for w in _CJK_EDGE.sub(" ", words).split() if not any(c.isdigit() for c in w)]
+        if sum(len(w) if _CJK.search(w) else 1 for w in content) > self._TERSE:
+            return None
+        reading = self.similarity(words, language, resolver)
+        real = [(i, s) for i, s in reading.ranking.scores if i not in NOT_ANSWERS][:2]
+        if len(real) < 2 or match.intent not in (real[0][0], real[1][0]):
+            return None
+        other = real[1][0] if real[0][0] == match.intent else real[0][0]
+        known = frozenset({match.intent, other}) in self.confusable | self.close_pairs
+        close = abs(real[0][1] - real[1][1]) < self._margin(match.intent, other)
+        return other if known and close else None
+
+    # Words (Chinese: characters) beyond codes a question may have to count as terse.
+    _TERSE = 4
+
+    @property
+    def _confusable_members(self) -> frozenset[str]:
+        return frozenset(i for pair in self.confusable | self.close_pairs for i in pair)
 
     def _ask_back(
         self, ctx: HandlerContext, text: str, resolver: Resolver, intents: tuple[str, ...]

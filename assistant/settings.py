@@ -231,6 +231,15 @@ class AssistantSettings(BaseSettings):
         "history; where a lot is or where a recall sends it; best or slow sellers), listed in "
         "examples.scope.yaml; wider, because those pairs are where a silent guess goes wrong.",
     )
+    close_margin: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=1.0,
+        description="The same margin for the pairs listed under close in examples.scope.yaml "
+        "(slow movers or dead stock, count or value, QC failures or supplier quality, open or "
+        "late orders, an alert or acknowledging it, ...): narrower than confusable_margin, "
+        "because many clear questions of these pairs score as close as real close calls.",
+    )
     embedding_threads: int = Field(
         default=1,
         ge=0,

@@ -410,6 +410,7 @@ def _single(assistant: Assistant, db: Database, actor: Actor,
     row: dict[str, Any] = {
         "text": item["text"], "language": _lang(item["text"]), "kind": _kind(item),
         "got": reply["intent"], "slots": reply["slots"], "error": reply["error"],
+        "matcher": reply["matcher"],
         "report": (reply["report"] or {}).get("name") if reply["report"] else None,
         "confirm": reply["confirm"] is not None, "posted": posted,
         "choices": [c.get("intent") for c in reply["choices"]], "ms": ms, "cpu": cpu,
@@ -498,6 +499,10 @@ def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> d
             "asked_back_any_choices": sum(r["error"] == "ambiguous" for r in close),
             "guessed": dict(Counter(str(r["got"]) for r in close
                                     if r["error"] != "ambiguous").most_common()),
+            # Clear questions (one right intent) that were asked back all the same.
+            "clear_asked_back": sum(r["error"] == "ambiguous" for r in questions),
+            "clear_asked_back_rate": round(sum(r["error"] == "ambiguous" for r in questions)
+                                           / len(questions), 4) if questions else None,
         },
         "actions": {
             "single_asks": len(asked), "single_asked_first_rate": _rate(asked, "asked_first"),
@@ -623,6 +628,7 @@ def headline_new(figures: dict[str, Any], blind_set: str = "blind",
             "intent_slots_rate_zh": blind["intent_slots"]["rate_zh"],
             "intent_only_rate": blind["intent_slots"]["intent_only_rate"],
             "close_calls_asked_back_rate": blind["close_calls"]["asked_back_rate"],
+            "clear_questions_asked_back_rate": blind["close_calls"]["clear_asked_back_rate"],
             "action_asks_asked_first_rate": blind["actions"]["single_asked_first_rate"],
             "action_conversations_right_rate": blind["actions"]["conversations_right_rate"],
             "action_forbidden_refused_rate": blind["actions"]["forbidden_refused_rate"],
@@ -653,7 +659,9 @@ def report_new(figures: dict[str, Any]) -> None:
         print("  per intent: " + ", ".join(f"{k} {v['right']}/{v['items']}"
                                            for k, v in i["per_intent"].items()))
         print(f"  close calls asked back: {c['asked_back_rate']} of {c['items']} "
-              f"(ambiguous at all: {c['asked_back_any_choices']}; guessed {c['guessed']})")
+              f"(ambiguous at all: {c['asked_back_any_choices']}; guessed {c['guessed']}); "
+              f"clear questions asked back needlessly: {c['clear_asked_back']} "
+              f"({c['clear_asked_back_rate']})")
         print(f"  actions: single asks asked first {a['single_asked_first_rate']} of "
               f"{a['single_asks']}, posted on single questions {a['single_posted']}; "
               f"conversations right {a['conversations_right_rate']} of {a['conversations']} "

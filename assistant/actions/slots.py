@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import normalise_text
-from assistant.entities.resolve import Resolver, order_reference
+from assistant.entities.resolve import Resolver, camera_zone, order_reference
 
 __all__ = ["action_slots", "without_reason"]
 
@@ -29,6 +29,8 @@ _EN_COUNT = re.compile(
     r"(?<![\w-])(\d{1,5}|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
                                              reverse=True)) + r")(?![\w-])")
 _ALERT_ID = re.compile(r"(?:alert|alarm|告警|警报|报警)\s*(?:no\.?|number|#|编号)?\s*(\d{1,9})")
+_ALERT_ID_ZH = re.compile(r"(?<![\d-])(\d{1,9})\s*号\s*(?:的\s*)?(?:告警|警报|报警)")
+_CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
 _ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)(?:\s+zone|\s*$)")
 _ZONE_WORDS = {"金库": "vault", "保险库": "vault", "码头": "dock", "包装": "packing",
@@ -54,7 +56,7 @@ def action_slots(
 ) -> dict[str, str]:
     """``slots`` with the action-only slots of ``intent`` scanned out of ``text`` (and its
     codes, when the similarity tier matched it and left them out)."""
-    words = normalise_text(text)
+    words = _CJK_EDGE.sub(" ", normalise_text(text))
     found = dict(slots)
     index = resolver.index
     if not any(k in found for k in _CODE_SLOTS):
@@ -66,7 +68,7 @@ def action_slots(
     elif intent == "start_cycle_count":
         _location(words, found, index)
     elif intent == "acknowledge_alert":
-        _alert(words, found)
+        _alert(words, found, index)
     elif intent == "draft_purchase_order":
         _purchase(words, found, index)
         if (count := _quantity(words)) is not None:
@@ -160,10 +162,13 @@ def _location(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
             found["location"] = f"aisle {number}"  # the plan says no such aisle is known
 
 
-def _alert(words: str, found: dict[str, str]) -> None:
+def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
     """An alert number, or the camera zone it was raised in ('the vault alert')."""
-    if (number := _ALERT_ID.search(words)) is not None:
+    if (number := _ALERT_ID.search(words) or _ALERT_ID_ZH.search(words)) is not None:
         found["alert"] = number.group(1)
+        return
+    if (zone := camera_zone(words, index)) is not None:
+        found.setdefault("zone", zone)
         return
     for word, zone in _ZONE_WORDS.items():
         if word in words:

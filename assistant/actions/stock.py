@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assistant.actions.base import Done, Plan, action, refused
+from assistant.entities.resolve import zone_matches
 from assistant.errors import EntityNotFoundError, MissingSlotError
 from assistant.handlers.base import HandlerContext
 from core import Actor, CoreError
@@ -82,8 +83,7 @@ def _open_alert(ctx: HandlerContext, slots: dict[str, str]) -> dict[str, Any]:
                                                  alert=number), code="alert-not-open"))
         return found[0]
     if zone := slots.get("zone"):
-        named = [a for a in alerts if str(a["zone"]).lower() == zone.lower()] or [
-            a for a in alerts if zone.lower() in str(a["zone"]).lower()]
+        named = [a for a in alerts if zone_matches(zone, str(a["zone"]))]
         if not named:
             raise refused(ctx, CoreError(ctx.say("action.acknowledge_alert.none_in_zone",
                                                  zone=zone), code="no-open-alert"))

@@ -32,6 +32,13 @@ _NAMED = {
     "this year": "this_year", "今年": "this_year", "year to date": "this_year",
     "ytd": "this_year", "本年": "this_year", "so far this year": "this_year",
     "last year": "last_year", "去年": "last_year",
+    # shorthand as typed in chat, and Chinese variants
+    "this yr": "this_year", "last yr": "last_year", "this wk": "this_week",
+    "last wk": "last_week", "last qtr": "last_quarter", "this mth": "this_month",
+    "last mth": "last_month", "这季度": "this_quarter", "本季": "this_quarter",
+    "这一季度": "this_quarter", "上一季度": "last_quarter", "上一个月": "last_month",
+    "这一周": "this_week", "这星期": "this_week", "这礼拜": "this_week", "上礼拜": "last_week",
+    "今年以来": "this_year", "本年度": "this_year",
 }
 _NUM = r"(\d+|" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + ")"
 _UNIT = "(" + "|".join(sorted(map(re.escape, _UNIT_DAYS), key=len, reverse=True)) + ")"

@@ -21,7 +21,10 @@ __all__ = [
     "REPORT_INTENTS",
     "Resolver",
     "extract_slots",
+    "ZONE_WORDS",
+    "camera_zone",
     "order_reference",
+    "zone_matches",
     "spoken_codes_to_text",
 ]
 
@@ -32,14 +35,14 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "count_stock": frozenset({"code", "query"}),
     "serial_history": frozenset({"code"}),
     "recall_preview": frozenset({"code"}),
-    "best_sellers": frozenset({"period", "category", "channel"}),
-    "slow_movers": frozenset({"period", "category"}),
-    "stock_turnover": frozenset({"period", "category"}),
+    "best_sellers": frozenset({"period", "category", "channel", "metal", "purity", "supplier"}),
+    "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier"}),
+    "stock_turnover": frozenset({"period", "category", "metal", "purity", "supplier"}),
     "pending_orders": frozenset({"channel"}),
     "who_picked": frozenset({"code"}),
     "qc_failures": frozenset({"period", "supplier"}),
-    "camera_alerts": frozenset({"period"}),
-    "picker_performance": frozenset({"person"}),
+    "camera_alerts": frozenset({"period", "zone"}),
+    "picker_performance": frozenset({"person", "period"}),
     **dict.fromkeys((
         "dead_stock", "stock_ageing", "stock_value", "shrinkage", "traced_variances",
         "supplier_quality", "late_orders", "stock_on_order", "reorder_advice", "anomalies",
@@ -51,13 +54,14 @@ REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted == 
 # Slots a follow-up may change, per intent ("and in size 8?" refines a count, not a report).
 _STOCK = frozenset({"lot", "serial", "sku", "location", "style", "product", "metal", "purity",
                     "colour", "category", "size"})
-_REPORT = frozenset({"period", "category", "channel"})
+_REPORT = frozenset({"period", "category", "channel", "metal", "purity", "supplier"})
 FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "locate": _STOCK, "count_stock": _STOCK, "serial_history": frozenset({"serial"}),
     "recall_preview": frozenset({"lot"}), "best_sellers": _REPORT, "slow_movers": _REPORT,
     "stock_turnover": _REPORT, "pending_orders": frozenset({"channel"}),
     "who_picked": frozenset({"order", "serial"}), "qc_failures": frozenset({"period", "supplier"}),
-    "camera_alerts": frozenset({"period"}), "picker_performance": frozenset({"person"}),
+    "camera_alerts": frozenset({"period", "zone"}),
+    "picker_performance": frozenset({"person", "period"}),
     **dict.fromkeys(REPORT_INTENTS, REPORT_FILTERS),
 }
 _PERIOD = re.compile(period_pattern())
@@ -159,7 +163,9 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     """Scan a whole question for the slots its intent uses (the similarity tier's slots)."""
     wanted = INTENT_SLOTS.get(intent, frozenset())
     slots: dict[str, str] = {}
-    rest = normalise_text(text)
+    # Codes and numbers written against Chinese ('帮我查一下G-5921在哪') stand apart first.
+    rest = _CJK_EDGE.sub(" ", normalise_text(text))
+    rest = re.sub(r"(?<=[a-z])'s\b", "", rest)  # "JAIPUR's quality" names JAIPUR
     if "period" in wanted and (match := _PERIOD.search(rest)) is not None:
         period = parse_period(match.group(), resolver.now)
         if period is not None:
@@ -167,10 +173,12 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
             rest = rest[: match.start()] + " " + rest[match.end():]
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
-    if "location" in wanted:
+    if wanted & _SCANNED:
         filters = scan_filters(rest, resolver.index, wanted)
         slots.update(filters.slots)
         rest = filters.rest
+    if "zone" in wanted and (zone := camera_zone(rest, resolver.index)) is not None:
+        slots["zone"] = zone
     words = re.findall(r"[\w']+", rest)
     phrases = [" ".join(words[n : n + size]) for size in (2, 1) for n in range(len(words))
                if n + size <= len(words)]
@@ -194,6 +202,34 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
                 found["product"] = " ".join(words)
         slots.update(found)
     return slots
+
+
+_SCANNED = frozenset({"location", "supplier", "metal", "purity"})
+_ZONE_TOKEN = re.compile(r"(?<![\w-])([a-z]{2,6})(?![\w-])")
+# Words for the vault zone, whose code ('VLT') a manager rarely types.
+ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
+              "金库": "vault", "保险库": "vault"}
+
+
+def camera_zone(text: str, index: CatalogueIndex) -> str | None:
+    """The camera zone a question names: a zone's code ('VLT') or the vault."""
+    for match in _ZONE_TOKEN.finditer(text):
+        code = index.location(match.group(1))
+        if code is not None and code.isalpha():
+            return code
+    for word, zone in ZONE_WORDS.items():
+        if word in text:
+            return zone
+    return None
+
+
+def zone_matches(asked: str, zone: str) -> bool:
+    """Whether an alert's camera zone is the one asked for (by code, part of it, or 'vault'
+    for the vault's zone, 'VLT' in the demo)."""
+    asked, zone = asked.lower(), zone.lower()
+    if asked == "vault":
+        return zone in ("vlt", "vault", "v") or "vault" in zone
+    return asked == zone or asked in zone
 
 
 def order_reference(text: str, index: CatalogueIndex) -> str | None:

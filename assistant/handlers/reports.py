@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from assistant.entities.periods import Period
+from assistant.entities.resolve import zone_matches
 from assistant.errors import EntityNotFoundError, MissingSlotError
 from assistant.handlers.analytics import report_link
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
@@ -13,14 +14,20 @@ from core import CoreError
 from core.alerts import list_alerts
 from core.people import allowed
 from core.reports import (
+    ReportFilter,
     best_sellers,
     pending_orders,
     pick_progress,
     picker_performance,
     qc_failures_by_supplier,
+    sales_ranking,
     slow_movers,
+    staff_performance,
     stock_turnover,
     who_picked,
+)
+from core.reports import (
+    turnover as filtered_turnover,
 )
 from core.trace import BlindCountOpen, serial_history, visibility_for
 
@@ -36,6 +43,19 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Filters the older reports' own queries do not take: with one of them the question runs the
+# Reports page's query (core.reports.sales_ranking / turnover) with every filter instead.
+_PAGE_FILTERS = ("metal", "purity", "supplier", "location")
+
+
+def _page_filter(slots: dict[str, str], period: Period) -> ReportFilter | None:
+    """The Reports page's filter when the question names a filter beyond the category."""
+    if not any(slots.get(k) for k in _PAGE_FILTERS):
+        return None
+    return ReportFilter(since=period.since, until=period.until,
+                        **{k: slots[k] for k in ("category", *_PAGE_FILTERS) if slots.get(k)})
+
+
 def _ranked(ctx: HandlerContext, rows: list[dict[str, Any]], value: str) -> str:
     return ctx.join([ctx.say("rank.item", rank=r["rank"], sku=r["sku"], style=r["style"],
                              value=r[value]) for r in rows[:5]])
@@ -45,8 +65,12 @@ def _ranked(ctx: HandlerContext, rows: list[dict[str, Any]], value: str) -> str:
 def sellers(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """The SKUs that sold the most units in a period (default the last 30 days)."""
     period = period_for(ctx, slots, "last_30_days")
-    rows = best_sellers(ctx.session, since=period.since, until=period.until,
-                        category=slots.get("category"), channel=slots.get("channel"))
+    page = None if slots.get("channel") else _page_filter(slots, period)
+    if page is not None:
+        rows = [{**r, "quantity": r["sold"]} for r in sales_ranking(ctx.session, page, limit=10)]
+    else:
+        rows = best_sellers(ctx.session, since=period.since, until=period.until,
+                            category=slots.get("category"), channel=slots.get("channel"))
     when = period_words(ctx, period)
     chart, link = {"x": "sku", "y": "quantity"}, report_link("best-sellers", period, slots)
     if not rows:
@@ -59,8 +83,10 @@ def sellers(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 def slow(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """SKUs in stock that sold least in a period (default the last 90 days)."""
     period = period_for(ctx, slots, "last_90_days")
-    rows = slow_movers(ctx.session, since=period.since, until=period.until,
-                       category=slots.get("category"))
+    page = _page_filter(slots, period)
+    rows = sales_ranking(ctx.session, page, slow=True, limit=10) if page is not None else \
+        slow_movers(ctx.session, since=period.since, until=period.until,
+                    category=slots.get("category"))
     when = period_words(ctx, period)
     chart, link = {"x": "sku", "y": "on_hand"}, report_link("slow-movers", period, slots)
     if not rows:
@@ -74,8 +100,9 @@ def slow(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Days of stock per category over a period (default the last 90 days)."""
     period = period_for(ctx, slots, "last_90_days")
-    rows = stock_turnover(ctx.session, since=period.since, until=period.until,
-                          category=slots.get("category"))
+    page = _page_filter(slots, period)
+    rows = filtered_turnover(ctx.session, page) if page is not None else stock_turnover(
+        ctx.session, since=period.since, until=period.until, category=slots.get("category"))
     when = period_words(ctx, period)
     overall = rows[-1] if rows else None
     chart = {"x": "category", "y": "turnover_days"}
@@ -174,7 +201,8 @@ def alerts(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """The latest camera alerts (default the last 7 days), open ones counted."""
     period = period_for(ctx, slots, "last_7_days")
     rows, _ = list_alerts(ctx.session, limit=50)
-    rows = [r for r in rows if period.since <= as_utc(r["raised_at"]) < period.until]
+    rows = [r for r in rows if period.since <= as_utc(r["raised_at"]) < period.until
+            and (not slots.get("zone") or zone_matches(slots["zone"], str(r["zone"])))]
     when = period_words(ctx, period)
     if not rows:
         return Answer(ctx.say("alerts.none", period=when), [])
@@ -191,6 +219,8 @@ def performance(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     person = slots.get("person")
     if person is None and ctx.actor.role == "picker":
         person = ctx.actor.username
+    if slots.get("period"):  # over a period: the Reports page's staff performance, per person
+        return _performance_over(ctx, slots, person)
     try:
         rows = picker_performance(ctx.session, day=ctx.now.date(), username=person)
     except CoreError as exc:
@@ -205,4 +235,34 @@ def performance(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     if person:
         link["filters"]["person"] = person
     return Answer(ctx.say("performance.answer", items=ctx.join(items) or "-"), rows,
+                  {"x": "name", "y": "lines_picked"}, link)
+
+
+def _performance_over(ctx: HandlerContext, slots: dict[str, str], person: str | None) -> Answer:
+    """Lines and units picked over a period, per person (every shift summed)."""
+    period = period_for(ctx, slots, "today")
+    people: dict[str, dict[str, Any]] = {}
+    for r in staff_performance(ctx.session, ReportFilter(since=period.since, until=period.until)):
+        if person and r["person"] != person:
+            continue
+        row = people.setdefault(str(r["person"]), {
+            "username": r["person"], "name": r["name"], "lines_picked": 0, "units_picked": 0,
+            "short_lines": 0, "hours": 0.0})
+        row["lines_picked"] += r["lines"]
+        row["units_picked"] += r["pieces"]
+        row["short_lines"] += r["short_lines"]
+        row["hours"] += r["hours"]
+    rows = list(people.values())
+    for row in rows:
+        row["lines_per_hour"] = round(row["lines_picked"] / row["hours"], 1) \
+            if row["hours"] >= 0.25 else None
+    items = [ctx.say("performance.item", name=r["name"], lines=r["lines_picked"],
+                     units=r["units_picked"], short=r["short_lines"],
+                     pace=r["lines_per_hour"] if r["lines_per_hour"] is not None else "-")
+             for r in rows]
+    link = report_link("staff-performance", period, {})
+    if person:
+        link["filters"]["person"] = person
+    text = ctx.say("performance.answer", items=ctx.join(items) or "-")
+    return Answer(f"{period_words(ctx, period)}: {text}", rows,
                   {"x": "name", "y": "lines_picked"}, link)

@@ -82,11 +82,13 @@ def _scope_file(language: str) -> dict[str, Any]:
 
 
 @cache
-def load_confusable(languages: tuple[str, ...]) -> frozenset[frozenset[str]]:
-    """Intent pairs known to read alike (``confusable`` in any language's scope examples)."""
+def load_confusable(languages: tuple[str, ...], key: str = "confusable"
+                    ) -> frozenset[frozenset[str]]:
+    """Intent pairs known to read alike (``confusable`` in any language's scope examples;
+    ``key="close"``: the pairs asked back with the narrower close margin)."""
     pairs: set[frozenset[str]] = set()
     for language in languages:
-        for intent, others in (_scope_file(language).get("confusable") or {}).items():
+        for intent, others in (_scope_file(language).get(key) or {}).items():
             pairs.update(frozenset({str(intent), str(o)}) for o in others or ())
     return frozenset(pairs)
 
