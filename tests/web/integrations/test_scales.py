@@ -102,7 +102,7 @@ def test_reading_endpoint(client: TestClient, monkeypatch: pytest.MonkeyPatch) -
     pia = login(client, "pia")
     monkeypatch.delenv("FACET_SCALE_URL", raising=False)
     none = client.get("/api/scale/reading", headers=pia)
-    assert none.status_code == 503 and error_code(none) == "no-scale"
+    assert none.status_code == 404 and error_code(none) == "no-scale"
     monkeypatch.setenv("FACET_SCALE_URL", "fake:3.215")
     answer = client.get("/api/scale/reading", headers=pia)
     assert answer.status_code == 200 and answer.json()["grams"] == 3.215

@@ -28,10 +28,12 @@ def _read(settings: ScaleSettings) -> dict[str, object]:
 
 @router.get("/api/scale/reading")
 async def reading(_: Annotated[Actor, Depends(allow("weigh:write"))]) -> dict[str, object]:
-    """The scale's current stable reading in grams; 503 ``no-scale`` when none is configured,
-    ``scale-unavailable`` or ``scale-unstable`` when it gives no usable reading."""
+    """The scale's current stable reading in grams; 404 ``no-scale`` when none is configured
+    (readings are typed), 503 ``scale-unavailable`` or ``scale-unstable`` when it gives no
+    usable reading."""
     try:
         # A serial balance answers within its timeout: off the event loop.
         return await anyio.to_thread.run_sync(_read, ScaleSettings())
     except ScaleError as exc:
-        raise HTTPException(503, {"code": exc.code, "message": exc.message}) from exc
+        status = 404 if exc.code == "no-scale" else 503
+        raise HTTPException(status, {"code": exc.code, "message": exc.message}) from exc
