@@ -26,6 +26,7 @@ from core.people.signin import SignInGuard
 from core.routers import ROUTERS
 from web import errors, observability
 from web.adapters.audit_anchors import start_anchoring
+from web.adapters.custody_watch import start_custody_watch
 from web.adapters.retention import start_retention
 from web.api import tickets
 from web.events.runtime import EventsRuntime
@@ -160,6 +161,7 @@ def _lifespan(services: Services) -> Any:
             services.vision = start_vision(db, settings.web.cameras_file, settings.vision)
         stop_anchoring = start_anchoring(settings.core, db)  # signed audit checkpoints
         stop_retention = start_retention(settings.core, db)  # old idempotency keys, state
+        stop_custody = start_custody_watch(db)  # memo and repair pieces overdue: alerts
         from web.integrations import start_integrations
 
         integrations = start_integrations(  # alerts out: MQTT and signed webhooks, if set
@@ -173,6 +175,7 @@ def _lifespan(services: Services) -> Any:
             integrations.stop()
             stop_anchoring()
             stop_retention()
+            stop_custody()
             services.live_twin.close()  # pickers' queued positions are stored
             vision, services.vision = services.vision, None
             if vision is not None:
