@@ -283,9 +283,10 @@ def post_move_document(
     """A putaway or transfer: each line moves stock between two internal locations.
 
     Putaway lines without a destination go where slotting suggests. Pieces on a weight hold
-    do not move; ``weights`` (piece -> grams) are checked at ``vault-in``, ``vault-out`` or
-    ``transfer`` (``putaway``), and a transfer into or out of the vault needs a reading of
-    every piece while those events are in ``FACET_WEIGH_REQUIRED_EVENTS`` (the default).
+    move only into a quarantine bin; ``weights`` (piece -> grams) are checked at ``vault-in``,
+    ``vault-out`` or ``transfer`` (``putaway``), and a transfer into or out of the vault needs
+    a reading of every piece while those events are in ``FACET_WEIGH_REQUIRED_EVENTS`` (the
+    default).
     """
     doc = new_document(session, kind=kind, actor=actor, status=DocStatus.OPEN, reference=reference)
     moves: list[MoveRequest] = []
@@ -337,7 +338,8 @@ def _weigh_group(
     # Putaway checks the readings given but never demands them: the pieces were weighed at
     # receipt and QC moments before (FACET_WEIGH_REQUIRED_EVENTS governs transfers).
     required = False if kind == DocKind.PUTAWAY else None
-    return PieceGroup(serial_ids, event, where, required)
+    # A held piece may be taken to a quarantine bin to be looked at, and nowhere else.
+    return PieceGroup(serial_ids, event, where, required, target.kind == Kind.QUARANTINE)
 
 
 def putaway(

@@ -210,6 +210,7 @@ class PieceGroup:
     event: str
     location: str | None = None
     required: bool | None = None  # None: FACET_WEIGH_REQUIRED_EVENTS decides
+    may_be_held: bool = False  # held pieces may go here (a quarantine bin, for inspection)
 
 
 def weigh_pieces(
@@ -240,7 +241,8 @@ def weigh_groups(
     warehouse's custody, such as a customer's return into quarantine).
     """
     if check_holds:
-        ensure_serials_not_held(session, [i for g in groups for i in g.serial_ids])
+        ensure_serials_not_held(
+            session, [i for g in groups if not g.may_be_held for i in g.serial_ids])
     settings = weighing_settings()
     need = [g.required if g.required is not None else settings.required(g.event)
             for g in groups]

@@ -87,8 +87,9 @@ def test_vault_transfers_need_a_reading_of_every_piece(db: Database, floor: Floo
     _transfer(db, floor, [one], floor.bins[1], source="VAULT-01", weights={one: 3.21})
     with db.read() as s:
         assert [w["event"] for w in weighings_of(s, serial=one)] == ["vault-in", "vault-out"]
-    with pytest.raises(PieceOnHold):  # a held piece moves nowhere, readings or not
+    with pytest.raises(PieceOnHold):  # a held piece moves nowhere, readings or not,
         _transfer(db, floor, [two], floor.bins[2])
+    _transfer(db, floor, [two], "QUAR")  # but to a quarantine bin to be looked at
     _transfer(db, floor, [floor.serials[2]], floor.bins[2])  # floor moves: readings optional
 
 
