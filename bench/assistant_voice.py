@@ -16,6 +16,10 @@ confidences on them are optimistic: ``--calibrate`` here over-rejects unseen spe
 shipped rule is chosen by ``bench/voice_loso.py`` instead, on speech the model never heard
 (leave one development speaker out, and half of the development voices).
 
+On a shared machine the test half can be decoded in several processes and merged (the same
+trials as one run): ``--test-only --part real:lucas --rows-out A.pkl`` (also
+``real:nicolas``, ``espeak:0/2``, ``espeak:1/2``), then ``--test-only --merge A.pkl ...``.
+
 What is measured, each at 30 dB SNR ("quiet room") and 10 dB SNR (pink noise, sox):
 - real speakers, speaker-independent and after enrolment (enrolled on recordings 0-4 of each
   digit, tested on 5-49): two-digit check digits, quantities, and wrong postings (the picker
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import statistics
 import subprocess
@@ -178,12 +183,16 @@ def real_trials(recordings: dict[int, dict[int, np.ndarray]], snr: float, seed: 
 
 def espeak_trials(voices: Sequence[str], cases: Sequence[tuple[str, str, dict[str, int]]],
                   snr: float | None, seed: int, per_voice: int,
-                  in_grammar: bool = True) -> list[Trial]:
-    """`per_voice` random cases for each voice, at a random speed of 120-230 wpm."""
+                  in_grammar: bool = True, shard: tuple[int, int] = (0, 1)) -> list[Trial]:
+    """`per_voice` random cases for each voice, at a random speed of 120-230 wpm; `shard`
+    (i, n): only the voices whose number is i modulo n (the same trials as unsharded)."""
     rng, trials = random.Random(seed), []
     for number, voice in enumerate(voices):
         speed = rng.randrange(120, 231)
-        for text, expect, context in rng.sample(list(cases), min(per_voice, len(cases))):
+        chosen = rng.sample(list(cases), min(per_voice, len(cases)))
+        if number % shard[1] != shard[0]:
+            continue
+        for text, expect, context in chosen:
             tts = EspeakTts(voice=voice, speed=speed)
             pcm = silence(400) + tts.synthesize(text.replace("x-ray", "x ray")) + silence(400)
             if snr is not None:
@@ -312,6 +321,12 @@ def real_speakers(decoder: Decoder, speakers: Sequence[str], count: int,
                 if enrol:
                     rows.setdefault(f"enrolled_{cond}", []).append(
                         decoder.decode(trial, profiles[speaker]))
+    return real_summary(rows, enrolment)
+
+
+def real_summary(rows: dict[str, list[dict[str, Any]]], enrolment: dict[str, Any],
+                 ) -> dict[str, Any]:
+    """`real_speakers` from its rows per condition and the enrolments' details."""
     out: dict[str, Any] = {key: summary(value) for key, value in rows.items()}
     for key, value in rows.items():
         checks = [r for r in value if r["expect"] == "digits"]
@@ -454,13 +469,22 @@ def latency(decoder: Decoder, voices: Sequence[str], rate: int) -> dict[str, Any
 
 
 def espeak_figures(decoder: Decoder, voices: Sequence[str], per_voice: int,
-                   seed: int) -> dict[str, Any]:
+                   seed: int, shard: tuple[int, int] = (0, 1)) -> dict[str, Any]:
     """In-grammar answers and out-of-grammar speech of `voices`, quiet and at 10 dB."""
-    out: dict[str, Any] = {}
+    rows_at: dict[str, list[dict[str, Any]]] = {}
     for cond, snr in SNRS.items():
-        rows = [decoder.decode(t) for t in espeak_trials(voices, CASES, snr, seed, per_voice)]
+        rows = [decoder.decode(t) for t in espeak_trials(voices, CASES, snr, seed, per_voice,
+                                                         shard=shard)]
         rows += [decoder.decode(t) for t in espeak_trials(voices[::2], OOG_CASES, snr, seed + 1,
-                                                           2, in_grammar=False)]
+                                                           2, in_grammar=False, shard=shard)]
+        rows_at[cond] = rows
+    return espeak_summary(rows_at)
+
+
+def espeak_summary(rows_at: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """`espeak_figures` from its rows per condition."""
+    out: dict[str, Any] = {}
+    for cond, rows in rows_at.items():
         out[cond] = summary(rows)
         words: Counter[str] = Counter(r["label"].split("'")[1] + " -> " + r["heard"]
                                       for r in rows if r["in_grammar"] and not r["right"])
@@ -582,15 +606,51 @@ def _speed_only(decoder: Decoder, voices: Sequence[str]) -> None:
     result["latency_vad"] = _latency_vad(decoder)
     out.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
-def _test_only(decoder: Decoder, count: int, voices: Sequence[str], per_voice: int) -> None:
+def _test_part(decoder: Decoder, count: int, voices: Sequence[str], per_voice: int,
+               part: str, rows_out: Path) -> None:
+    """One share of the test half, its rows saved for `--merge`: ``real:SPEAKER`` or
+    ``espeak:I/N`` (the test voices whose number is I modulo N)."""
+    kind, _, which = part.partition(":")
+    saved: dict[str, Any] = {"real": {}, "enrolment": {}, "espeak": {}}
+    if kind == "real":
+        real = real_speakers(decoder, (which,), count)
+        saved["real"], saved["enrolment"] = real["rows"], real["enrolment"]
+    else:
+        index, parts = (int(v) for v in which.split("/"))
+        espeak = espeak_figures(decoder, voices, per_voice, seed=7, shard=(index, parts))
+        saved["espeak"] = {cond: espeak[cond]["rows"] for cond in SNRS}
+    rows_out.write_bytes(pickle.dumps(saved))
+
+
+def _merge(files: Sequence[Path]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(real speakers, espeak voices) figures from the rows of `_test_part` runs."""
+    real: dict[str, list[dict[str, Any]]] = {}
+    espeak: dict[str, list[dict[str, Any]]] = {}
+    enrolment: dict[str, Any] = {}
+    for path in files:
+        saved = pickle.loads(path.read_bytes())  # written by this script's `_test_part`
+        for key, rows in saved["real"].items():
+            real.setdefault(key, []).extend(rows)
+        for key, rows in saved["espeak"].items():
+            espeak.setdefault(key, []).extend(rows)
+        enrolment |= saved["enrolment"]
+    return real_summary(real, enrolment), espeak_summary(espeak)
+
+
+def _test_only(decoder: Decoder, count: int, voices: Sequence[str], per_voice: int,
+               merge: Sequence[Path] = ()) -> None:
     """The test headline under the current rejection rule, written into the last result file
-    (its development, edge and speed figures stay those of the run that made it)."""
+    (its development, edge and speed figures stay those of the run that made it); `merge`:
+    from the rows of `--part` runs instead (the test half decoded in several processes)."""
     out = ROOT / "bench" / "results" / "assistant_voice.json"
     result = json.loads(out.read_text()) if out.exists() else {}
     began = time.perf_counter()
-    test_real = real_speakers(decoder, corpus.FSDD_TEST_SPEAKERS, count)
-    print("real speakers done", flush=True)
-    test_espeak = espeak_figures(decoder, voices, per_voice, seed=7)
+    if merge:
+        test_real, test_espeak = _merge(merge)
+    else:
+        test_real = real_speakers(decoder, corpus.FSDD_TEST_SPEAKERS, count)
+        print("real speakers done", flush=True)
+        test_espeak = espeak_figures(decoder, voices, per_voice, seed=7)
     test = _headline(test_real, test_espeak, "")
     _print(test)
     for cond in SNRS:
@@ -607,6 +667,7 @@ def _test_only(decoder: Decoder, count: int, voices: Sequence[str], per_voice: i
     result.setdefault("detail", {}).update(_strip({"real_test": test_real,
                                                     "espeak_test": test_espeak}))
     result["test_only_run"] = {"seconds": round(time.perf_counter() - began),
+                               "merged_parts": len(merge),
                                "note": "test headline and detail from a --test-only run under "
                                        "this rejection; dev_*, edges, latency and rtf figures "
                                        "are from the previous full run"}
@@ -658,6 +719,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer utterances (a smoke run)")
     parser.add_argument("--speed-only", action="store_true",
                         help="measure end of speech to prompt again and update the JSON")
+    parser.add_argument("--part", help="with --test-only: decode one share of the test half "
+                        "(real:SPEAKER or espeak:I/N) and save its rows to --rows-out")
+    parser.add_argument("--rows-out", type=Path, help="where --part writes its rows (pickle)")
+    parser.add_argument("--merge", type=Path, nargs="+", default=(),
+                        help="with --test-only: the headline from --part runs' rows")
     parser.add_argument("--test-only", action="store_true",
                         help="only the test headline (real speakers, espeak voices), written "
                              "into the last result file (a shared machine's short run)")
@@ -677,8 +743,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.speed_only:
         _speed_only(decoder, test_voices)
         return
+    if args.test_only and args.part:
+        _test_part(decoder, count, test_voices, per_voice, args.part, args.rows_out)
+        return
     if args.test_only:
-        _test_only(decoder, count, test_voices, per_voice)
+        _test_only(decoder, count, test_voices, per_voice, args.merge)
         return
     dev_real = real_speakers(decoder, corpus.FSDD_DEV_SPEAKERS, count // 2,
                              enrol=not args.calibrate)
