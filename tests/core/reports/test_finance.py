@@ -244,6 +244,7 @@ def make_month(session: Session) -> None:
                     serials=["RC-0"],
                 )
             ],
+            weights={"RC-0": 3.2},  # into the vault: weighed (issue 19)
         )
     with clock(at(3, 6)):
         adjust(
