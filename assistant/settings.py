@@ -230,8 +230,8 @@ class AssistantSettings(BaseSettings):
         description="The same margin for known confusable pairs (who picked a piece or its "
         "history; where a lot is or where a recall sends it; a recall or its preview; best or "
         "slow sellers), listed under confusable in examples.scope.yaml; terse template matches "
-        "of these pairs are checked too ('recall G-8909?'). Listed in "
-        "examples.scope.yaml; wider, because those pairs are where a silent guess goes wrong.",
+        "of these pairs are checked too ('recall G-8909?'). Wider, because those pairs are "
+        "where a silent guess goes wrong.",
     )
     close_margin: float = Field(
         default=0.05,
