@@ -19,10 +19,31 @@ os.environ.setdefault(
     "YOLO_CONFIG_DIR", str(Path(__file__).resolve().parents[1] / "var" / "ultralytics")
 )
 
+from argon2 import PasswordHasher
+
+import core.people.security as _passwords
 from core import Database
 from core.migrate import bootstrap, upgrade
 from core.orm import Base
 from tests.pg import fresh_postgres, require_postgres
+
+# Argon2 at its cheapest in the test processes: the suite creates and signs in hundreds of
+# people, and the production parameters (the library's RFC 9106 defaults, 64 MiB and 3 passes,
+# on purpose about 0.1 s a hash) cost minutes. Verification reads the parameters from each
+# hash, so everything else is unchanged; `production_argon2` puts the real ones back for the
+# tests that measure sign-in timing, and tests/core/people/test_password_cost.py checks that
+# the app itself hashes with them.
+PRODUCTION_HASHER, PRODUCTION_DUMMY_HASH = _passwords._hasher, _passwords._DUMMY_HASH
+_passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_passwords._DUMMY_HASH = _passwords._hasher.hash("facet: no such person \x00")
+
+
+@pytest.fixture
+def production_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's real Argon2 parameters for this test (sign-in timing)."""
+    monkeypatch.setattr(_passwords, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(_passwords, "_DUMMY_HASH", PRODUCTION_DUMMY_HASH)
+
 
 PG_URL = os.environ.get("FACET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
