@@ -38,7 +38,7 @@ code or intent data, nor any other set). After their first run (2026-12-04 00:22
 The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind2.yaml``
 and ``bench/data/assistant_general2.yaml`` by default (``--blind-file`` / ``--general-file`` name
 others, in bench/data or as a path), in the same formats. When a held-out file is missing the
-bench says so and measures the rest. Their first measurement is to be kept in ``FIRST_RUN_NEW``
+bench says so and measures the rest. Their first measurement is kept in ``FIRST_RUN_NEW``
 (the honest figure; until it is recorded a full run's own headline stands in). Latency on the
 issue-18 sets is split into questions (answers without a report link) and answers with a report.
 
@@ -299,9 +299,21 @@ RETIRED_BLIND_FIRST_RUN: dict[str, Any] = {
     "measured": "2026-12-04 00:22 UTC",
     "retired": "2026-12-04",
 }
-# The first measurement on the held-out assistant_blind2 / assistant_general2 sets: empty until
-# the lead records it (then never updated).
-FIRST_RUN_NEW: dict[str, Any] = {}
+# The first measurement on the held-out assistant_blind2 / assistant_general2 sets (written blind
+# by a helper on 2026-12-04 04:53 UTC, added to bench/data after the chat's tuning on the retired
+# sets had stopped; follow-up conversations scored as decided before this run). Never updated.
+FIRST_RUN_NEW: dict[str, Any] = {
+    "blind_items": 455, "blind_items_zh": 167,
+    "intent_slots_rate": 0.886, "intent_slots_rate_en": 0.8824, "intent_slots_rate_zh": 0.8923,
+    "intent_only_rate": 0.9202, "close_calls_asked_back_rate": 0.0714,
+    "clear_questions_asked_back_rate": 0.0256, "action_asks_asked_first_rate": 0.6923,
+    "action_conversations_right_rate": 0.7222, "action_forbidden_refused_rate": 0.9333,
+    "follow_ups_right_rate": 0.6364,
+    "general_items": 279, "general_items_zh": 109, "general_refusal_rate": 0.9176,
+    "general_refusal_rate_en": 0.8824, "general_refusal_rate_zh": 0.9725,
+    "questions_p50_ms": 21.1, "reports_p50_ms": 21.82,
+    "measured": "2026-12-04 05:50 UTC",
+}
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -453,6 +465,15 @@ def _conversation(assistant: Assistant, db: Database, actors: dict[str, Actor],
         row["got"] = replies[0]["error"]
         row["ok"] = replies[0]["error"] == "forbidden" and posts == 0
         return row
+    if item["intent"] == "follow_up":  # a refinement: the first question again, slots merged
+        first, last = replies[0], replies[-1]
+        row["expected"], row["expected_posts"], row["got"] = "follow_up", 0, last["intent"]
+        row["follow_up"], row["asked_first"] = True, True  # nothing to ask: no action
+        row["intent_ok"] = (first["error"] is None and last["error"] is None
+                            and last["intent"] == first["intent"]
+                            and _slots_ok(item.get("slots"), last["slots"]))
+        row["ok"] = row["intent_ok"] and posts == 0
+        return row
     asks = [i for i, r in enumerate(replies) if r["confirm"] is not None]
     last = replies[asks[-1]] if asks else replies[0]
     row["expected"], row["expected_posts"] = item["intent"], item["posts"]
@@ -471,7 +492,8 @@ def _rate(rows: list[dict[str, Any]], key: str = "ok") -> float | None:
 def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> dict[str, Any]:
     questions = [r for r in rows if r["kind"] == "question"]
     close = [r for r in rows if r["kind"] == "clarify"]
-    convs = [r for r in talks if r["kind"] == "conversation"]
+    convs = [r for r in talks if r["kind"] == "conversation" and not r.get("follow_up")]
+    follow_ups = [r for r in talks if r.get("follow_up")]
     forbidden = [r for r in talks if r["kind"] == "forbidden"]
     asked = [r for r in questions if r["expected"] in ACTIONS]
     per_intent: dict[str, dict[str, Any]] = {}
@@ -504,6 +526,7 @@ def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> d
             "clear_asked_back_rate": round(sum(r["error"] == "ambiguous" for r in questions)
                                            / len(questions), 4) if questions else None,
         },
+        "follow_ups": {"conversations": len(follow_ups), "right_rate": _rate(follow_ups)},
         "actions": {
             "single_asks": len(asked), "single_asked_first_rate": _rate(asked, "asked_first"),
             "single_posted": sum(r["posted"] for r in rows),
@@ -670,6 +693,9 @@ def report_new(figures: dict[str, Any]) -> None:
               f"{a['no_or_silence_posted_nothing']}); not asked first because "
               f"{a['single_not_asked_because']}; forbidden refused "
               f"{a['forbidden_refused_rate']} of {a['forbidden']}")
+        if (f := b.get("follow_ups")) and f["conversations"]:
+            print(f"  follow-ups applied to the question before: {f['right_rate']} of "
+                  f"{f['conversations']}")
     for name in (n for n in GENERAL_KIND if "refusal_rate" in figures.get(n, {})):
         g = figures[name]
         print(f"\n{name}: {g['items']} questions ({g['items_zh']} Chinese); refused "
