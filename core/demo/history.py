@@ -125,6 +125,17 @@ def _skus_in_stock(session: Session) -> set[str]:
     return set(rows.scalars())
 
 
+def _external_id(rng: random.Random, channel: str, at: datetime, used: set[str]) -> str:
+    """The channel's order number for an order placed at ``at`` (``WEB-261125-04213``), drawn
+    again if this day already has it: at full scale a day's few hundred orders drew the same
+    five digits now and then, and the second order was refused as a conflicting repeat."""
+    while True:
+        code = f"{channel[:3].upper()}-{at:%y%m%d}-{rng.randint(0, 99999):05d}"
+        if code not in used:
+            used.add(code)
+            return code
+
+
 def _one_day(
     session: Session,
     rng: random.Random,
@@ -145,6 +156,7 @@ def _one_day(
     if not offer:
         return 0
     offered, offered_weights = [s for s, _w in offer], [w for _s, w in offer]
+    used: set[str] = set()
     for _n in range(count):
         at = datetime(
             day.year, day.month, day.day, rng.randint(7, 16), rng.randint(0, 59), tzinfo=UTC
@@ -158,7 +170,7 @@ def _one_day(
                 actor=clerk,
                 data=OrderCreate(
                     channel=channel,
-                    external_id=f"{channel[:3].upper()}-{at:%y%m%d}-{rng.randint(0, 99999):05d}",
+                    external_id=_external_id(rng, channel, at, used),
                     customer_name=rng.choice(CUSTOMERS),
                     due_at=promised(channel, at),
                     lines=[
