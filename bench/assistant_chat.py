@@ -312,7 +312,7 @@ FIRST_RUN_NEW: dict[str, Any] = {
     "general_items": 279, "general_items_zh": 109, "general_refusal_rate": 0.9176,
     "general_refusal_rate_en": 0.8824, "general_refusal_rate_zh": 0.9725,
     "questions_p50_ms": 21.1, "reports_p50_ms": 21.82,
-    "measured": "2026-12-04 05:50 UTC",
+    "measured": "2026-12-04 05:48 UTC",
 }
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
