@@ -206,3 +206,18 @@ def test_every_adjustment_reason_has_a_translated_legend_on_the_overview() -> No
         for reason in AdjustmentReason:
             label = _label(str(reason))
             assert label != str(reason).replace("_", " ") and re.search(r"[\u4e00-\u9fff]", label)
+
+
+def test_the_overview_names_adjustments_by_their_reason_as_the_core_reports_them() -> None:
+    """The core reports an adjustment's moves as ``adjustment: <reason>``: the legend shows the
+    reason in the reader's language (it showed "found" in English on 2026-12-04's demo)."""
+    from core.documents.schemas import AdjustmentReason
+    from web.pages.overview import _by_kind, _label
+
+    moves = {f"adjustment: {reason}": [1] for reason in AdjustmentReason}
+    moves["adjustment: a reason typed by hand"] = [2]
+    kinds = _by_kind(moves)
+    assert set(kinds) == {str(r) for r in AdjustmentReason} | {"adjustment"}
+    with use_language("zh"):
+        for kind in kinds:
+            assert re.search(r"[\u4e00-\u9fff]", _label(kind)), kind

@@ -78,10 +78,14 @@ def _label(code: str) -> str:
 
 
 def _by_kind(moves: dict[str, list[int]]) -> dict[str, list[int]]:
-    """Moves per reason, corrections (``correction: <why>``, free text) as one kind."""
+    """Moves per reason: corrections (``correction: <why>``, free text) as one kind,
+    adjustments by their reason (``adjustment: found``) when it is one of ours."""
     kinds: dict[str, list[int]] = {}
     for reason, counts in moves.items():
         kind = "correction" if reason.startswith("correction:") else reason
+        if reason.startswith("adjustment:"):  # "adjustment: found": the reason, if it is known
+            why = reason.split(":", 1)[1].strip()
+            kind = why if why in ADJUSTMENT_REASONS else "adjustment"
         kind = "return" if reason.startswith("return") else kind  # core.returns' reasons
         kinds[kind] = [a + b for a, b in zip(kinds.get(kind, [0] * len(counts)), counts,
                                              strict=True)]
