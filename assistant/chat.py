@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -181,20 +182,16 @@ class Assistant:
         )
         self.data: dict[str, IntentData] = {lang: load_intents(lang) for lang in LANGUAGES}
         self.templates = TemplateMatcher(self.data)
-        examples = {lang: {intent: [self._prepare(s, lang, example_code_kind) for s in sentences]
-                           for intent, sentences in self.data[lang].examples.items()}
-                    for lang in LANGUAGES}
+        examples = {lang: {intent: list(sentences) for intent, sentences in by_intent.items()}
+                    for lang, by_intent in _prepared_examples().items()}
         weight = settings.classifier_weight
         self.embeddings = EmbeddingMatcher(examples["en"], self.encoder, classifier_weight=weight)
-        self.lexical = EmbeddingMatcher(examples["zh"], CharNgramEncoder(
-            [s for sentences in examples["zh"].values() for s in sentences]),
-            classifier_weight=weight)
+        self.lexical = EmbeddingMatcher(examples["zh"], _ngram_encoder("zh"),
+                                        classifier_weight=weight)
         self.scope = self._scope_models(examples)
         # Names of people and suppliers, and categories, are warehouse cues unless a general
         # question uses the word too (style names are left out: 'heart', 'star', 'drop').
-        self._general_words = frozenset(
-            w for lang in LANGUAGES for ss in load_negatives(lang).values() for s in ss
-            for w in normalise_text(s).split())
+        self._general_words = _general_words()
         self.confusable = load_confusable(LANGUAGES)
         self.close_pairs = load_confusable(LANGUAGES, "close")
         self.code_kinds = load_code_kinds(LANGUAGES)
@@ -418,24 +415,17 @@ class Assistant:
         """Per language, the out-of-scope model over its similarity tier's vectors: every loaded
         intent's examples are in scope, the out_of_scope group and the general questions of
         ``examples.scope.yaml`` are not."""
-        def general(language: str) -> list[str]:
-            return [self._prepare(s, language, example_code_kind)
-                    for sentences in load_negatives(language).values() for s in sentences]
-
         def english() -> tuple[Any, Any]:
             matrix, labels = self.embeddings.examples()
             inside = [n for n, label in enumerate(labels) if label not in NOT_ANSWERS]
             refused = [n for n, label in enumerate(labels) if label == "out_of_scope"]
-            return matrix[inside], np.vstack([matrix[refused], self.encoder.encode(general("en"))])
+            general = list(_prepared_negatives("en"))
+            return matrix[inside], np.vstack([matrix[refused], self.encoder.encode(general)])
 
         models = {"en": ScopeModel(english, lambda text: self.embeddings.embed(text))}
         for language in LANGUAGES:
-            if language in EMBEDDING_LANGUAGES:
-                continue
-            mine = examples[language]
-            models[language] = ScopeModel.ngrams(
-                [s for intent, ss in mine.items() if intent not in NOT_ANSWERS for s in ss],
-                [*mine.get("out_of_scope", ()), *general(language)])
+            if language not in EMBEDDING_LANGUAGES:
+                models[language] = _ngram_scope(language)
         return models
 
     def _rival(self, reading: Reading) -> str | None:
@@ -616,3 +606,44 @@ def build_assistant(
     database (:class:`SharedConversations`), so a follow-up may reach any of them.
     """
     return Assistant(db, settings, conversations=conversations)
+
+
+# The intent data is static: what is derived from it alone is built once a process and shared by
+# every Assistant (the web app builds one per app; the tests build hundreds of apps).
+
+
+@cache
+def _prepared_examples() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every language's intent examples as the matchers read them (codes replaced by kinds)."""
+    return {lang: {intent: tuple(Assistant._prepare(s, lang, example_code_kind) for s in ss)
+                   for intent, ss in load_intents(lang).examples.items()}
+            for lang in LANGUAGES}
+
+
+@cache
+def _prepared_negatives(language: str) -> tuple[str, ...]:
+    """The general (out-of-scope) questions of ``examples.scope.yaml``, prepared likewise."""
+    return tuple(Assistant._prepare(s, language, example_code_kind)
+                 for sentences in load_negatives(language).values() for s in sentences)
+
+
+@cache
+def _ngram_encoder(language: str) -> CharNgramEncoder:
+    """The character n-gram encoder fitted on ``language``'s examples (read-only once made)."""
+    return CharNgramEncoder([s for ss in _prepared_examples()[language].values() for s in ss])
+
+
+@cache
+def _ngram_scope(language: str) -> ScopeModel:
+    """The out-of-scope model of a language read by n-grams (fitted once, under its lock)."""
+    mine = _prepared_examples()[language]
+    return ScopeModel.ngrams(
+        [s for intent, ss in mine.items() if intent not in NOT_ANSWERS for s in ss],
+        [*mine.get("out_of_scope", ()), *_prepared_negatives(language)])
+
+
+@cache
+def _general_words() -> frozenset[str]:
+    """Every word of the general questions, in every language."""
+    return frozenset(w for lang in LANGUAGES for ss in load_negatives(lang).values()
+                     for s in ss for w in normalise_text(s).split())

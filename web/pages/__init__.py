@@ -67,6 +67,15 @@ NAV: list[NavItem] = [
 ]
 
 
+def _hooks_registered() -> None:
+    """Dash 4 scans every installed distribution's entry points for ``dash_hooks`` at each
+    ``Dash()`` (its "only once" flag is never set): 0.3-0.4 s per app here. The first scan has
+    loaded any hooks there are; later apps skip it."""
+    from dash._hooks import HooksManager
+
+    HooksManager._registered = True
+
+
 def build_dash(app: FastAPI) -> Dash:
     """The Dash app whose callbacks call ``app``'s REST API over HTTP (``web.pages.api``)."""
     ctx = PageContext(api=Api(app), app=app)
@@ -78,6 +87,7 @@ def build_dash(app: FastAPI) -> Dash:
         update_title=None,  # type: ignore[arg-type]  # Dash documents None: no "Updating..."
         serve_locally=True,
     )
+    _hooks_registered()
     dash_app.layout = shell_layout
     register_shell(dash_app, ctx, NAV)
     for page in (overview, inventory, twin_page, alerts, users, orders, picking, packing,
