@@ -26,8 +26,9 @@ from core.clock import as_utc
 from core.errors import NotFoundError
 from core.ledger.models import Balance
 from core.locations.models import STOCK_KINDS, Location, Tier
-from core.lots.models import Lot, LotStatus
+from core.lots.models import Lot, LotStatus, Serial
 from core.orders.allocation import ALLOCATABLE_KINDS
+from core.weighing.models import WeightHold
 
 __all__ = [
     "ListingLevel",
@@ -125,9 +126,24 @@ def sku_stock(session: Session, sku_ids: Iterable[int]) -> dict[int, SkuStock]:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         stmt = _stock_query().where(Balance.sku_id.in_(chunk))
+        held_rows = session.execute(_held_query().where(Serial.sku_id.in_(chunk)))
+        held: dict[int, int] = {int(sku): int(n) for sku, n in held_rows}
         for sku_id, on_hand, reserved, free in session.execute(stmt):
-            found[sku_id] = SkuStock(int(on_hand or 0), int(reserved or 0), int(free or 0))
+            free_now = max(0, int(free or 0) - int(held.get(sku_id, 0)))
+            found[sku_id] = SkuStock(int(on_hand or 0), int(reserved or 0), free_now)
     return found
+
+
+def _held_query() -> Select[int, int]:
+    """Pieces on an open weight hold in allocatable bins, per SKU: on hand but not promisable."""
+    return (
+        select(Serial.sku_id, func.count())
+        .join(WeightHold, WeightHold.serial_id == Serial.id)
+        .join(Location, Location.id == Serial.location_id)
+        .join(Lot, Lot.id == Serial.lot_id)
+        .where(WeightHold.released_at.is_(None), _ALLOCATABLE)
+        .group_by(Serial.sku_id)
+    )
 
 
 def _listings(

@@ -43,7 +43,7 @@ from core.locations.service import location_by_code, quarantine_bin, virtual_loc
 from core.lots.models import Serial
 from core.lots.service import serials_by_codes
 from core.people.security import Actor
-from core.weighing import WeightOutOfTolerance, ensure_not_held, weigh
+from core.weighing import WeightOutOfTolerance, ensure_not_held, held_count, weigh
 
 __all__ = [
     "NUMBER_PREFIX",
@@ -155,7 +155,8 @@ def _free_pieces(session: Session, serials: list[Serial]) -> dict[int, Location]
         row = session.execute(select(Balance.on_hand, Balance.reserved).where(
             Balance.sku_id == sku_id, Balance.location_id == loc_id, Balance.lot_id == lot_id,
         )).first()
-        if row is None or row.on_hand - row.reserved < count:
+        held = held_count(session, sku_id=sku_id, location_id=loc_id, lot_id=lot_id)
+        if row is None or row.on_hand - row.reserved - held < count:
             raise ConflictError(
                 f"Stock at {bins[loc_id].code} is reserved for orders; the pieces there are not "
                 "free to go out.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, bindparam, case, insert, or_, select, update
+from sqlalchemy import Select, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,12 +22,13 @@ from core.errors import ConflictError, InsufficientStockError
 from core.ledger.models import Balance
 from core.ledger.posting import change_reserved
 from core.locations.models import Kind, Location, Tier
-from core.lots.models import Lot, LotStatus
+from core.lots.models import Lot, LotStatus, Serial
 from core.orders.models import OrderLine, OrderStatus, Reservation, ReservationStatus, SalesOrder
 from core.orders.picking import finish_pick_lists
 from core.orders.service import lock_order, release_reservations
 from core.people.security import Actor
 from core.prepared import Prepared
+from core.weighing.models import WeightHold
 
 __all__ = [
     "ALLOCATABLE_KINDS",
@@ -128,14 +129,28 @@ _SET_ORDER_STATUS = Prepared(
 )
 
 
+# Pieces of a SKU on a weight hold, per bin and lot: they are on hand but no reservation can be
+# met with them (core.weighing refuses to pick, pack or move them until released).
+_HELD = Prepared(
+    select(Serial.location_id, Serial.lot_id, func.count())
+    .join(WeightHold, WeightHold.serial_id == Serial.id)
+    .where(Serial.sku_id == bindparam("sku_id"), WeightHold.released_at.is_(None))
+    .group_by(Serial.location_id, Serial.lot_id)
+)
+
+
 def _candidates(
     session: Session, line: OrderLine, *, lock: bool = True
 ) -> list[tuple[int, int, int]]:
+    """Bins and lots that can give ``line`` pieces, FEFO, with the units free in each (on hand
+    less reserved less pieces on a weight hold)."""
     if session.autoflush:  # as session.execute would: what the session holds goes first
         session.flush()
     stmt = _CANDIDATES[lock, line.lot_id is not None]
     rows = stmt.rows(session, {"sku_id": line.sku_id, "lot_id": line.lot_id})
-    return [(loc, lot, int(free)) for loc, lot, free in rows]
+    held = {(loc, lot): int(n) for loc, lot, n in _HELD.rows(session, {"sku_id": line.sku_id})}
+    free = [(loc, lot, int(free) - held.get((loc, lot), 0)) for loc, lot, free in rows]
+    return [row for row in free if row[2] > 0]
 
 
 def _reserve_line(session: Session, line: OrderLine) -> AllocatedLine:

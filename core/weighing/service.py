@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core.alerts.service import raise_alert
@@ -530,3 +530,13 @@ def set_tolerance(
     audit.record(session, actor=actor.username, action="weighing.tolerance",
                  entity=f"category:{name}", detail={"before": before, "tolerance_g": grams})
     return row
+
+
+def held_count(session: Session, *, sku_id: int, location_id: int, lot_id: int) -> int:
+    """Pieces of a SKU and lot in a bin on an open weight hold: on hand, but no order and no
+    hand-over may count on them until they are released."""
+    return int(session.scalar(
+        select(func.count()).select_from(WeightHold)
+        .join(Serial, Serial.id == WeightHold.serial_id)
+        .where(Serial.sku_id == sku_id, Serial.location_id == location_id,
+               Serial.lot_id == lot_id, WeightHold.released_at.is_(None))) or 0)

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from core import Database
 from core.alerts.models import Alert
 from core.audit.models import AuditEntry
+from core.catalogue.models import Sku
+from core.channels.atp import sku_stock
 from core.documents.models import DocumentLine
-from core.errors import CoreError, NotFoundError, ValidationFailed
+from core.errors import CoreError, InsufficientStockError, NotFoundError, ValidationFailed
 from core.ledger.models import Balance, StockMove
 from core.lots.models import Serial
 from core.orders.allocation import allocate_order
@@ -223,3 +225,28 @@ def test_manual_hold_blocks_and_is_audited(db: Database, pick: Pick) -> None:
     with db.write() as s, pytest.raises(CoreError) as twice:
         hold_piece(s, actor=pick.boss, serial=pick.serials[1], reason="again")
     assert twice.value.code == "already-on-hold"
+
+
+def test_a_held_piece_is_not_promised_to_another_order(db: Database, pick: Pick) -> None:
+    """The bin holds 3 pendants, 2 reserved for W-1; with the third on hold no order and no
+    channel can have it, and once released they can."""
+    def promisable() -> int:  # what the sales channels are offered (core.channels.atp)
+        with db.read() as s:
+            sku_id = s.scalars(select(Sku.id).where(Sku.code == "PEND-W")).one()
+            return sku_stock(s, [sku_id])[sku_id].free
+
+    assert promisable() == 1
+    with db.write() as s:
+        hold_piece(s, actor=pick.boss, serial=pick.serials[2], reason="stone looks loose")
+    assert promisable() == 0
+    with db.write() as s:
+        b = Builder(s)
+        second = order(s, b.actor, "W-2", ("PEND-W", 1))
+        with pytest.raises(InsufficientStockError):
+            allocate_order(s, actor=b.actor, order_id=second.id)
+    with db.write() as s:
+        release_hold(s, actor=pick.boss, serial=pick.serials[2], reason="stone checked: tight")
+    with db.write() as s:
+        b = Builder(s)
+        third = order(s, b.actor, "W-3", ("PEND-W", 1))
+        assert allocate_order(s, actor=b.actor, order_id=third.id).complete
