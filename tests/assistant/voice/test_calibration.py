@@ -50,8 +50,8 @@ def test_outcome_counts_wrong_postings_reprompts_and_wrong_answers() -> None:
         _row("digits:18", "digits:17", acting="digits:17", score=-5.0),  # misheard
         _row("yes:None", None, expect="yes_no", posts_if="yes:None", score=-4.0),  # a cough
     ]
-    assert outcome(rows, Rejection()) == Outcome(2, 0, 1, 1)
-    assert outcome(rows, Rejection(answer=-4.5, checking=0.7)) == Outcome(2, 1, 0, 1)
+    assert outcome(rows, Rejection()) == Outcome(2, 0, 2, 1)
+    assert outcome(rows, Rejection(answer=-4.5, checking=0.7)) == Outcome(2, 1, 1, 1)
     assert outcome(rows, Rejection(confirm=-3.5, checking=0.95)) == Outcome(0, 1, 1, 1)
 
 
