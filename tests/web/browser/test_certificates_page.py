@@ -4,6 +4,7 @@ register, a refused registration with its code, a recall preview by certificate 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ def _a_certificate(server: LiveServer) -> tuple[str, str, str]:
     return str(row[0]), str(row[1]), str(row[2])
 
 
-def test_certificates_tab_on_a_phone(browser: Any, server: LiveServer) -> None:
+def test_certificates_tab_on_a_phone(browser: Any, server: LiveServer, shots: Path) -> None:
     batch, number, piece = _a_certificate(server)
     with checked_tab(browser, viewport={"width": 390, "height": 844}) as tab:
         sign_in(tab, server, "manager", "/inventory")
@@ -45,5 +46,6 @@ def test_certificates_tab_on_a_phone(browser: Any, server: LiveServer) -> None:
         tab.wait_for_selector("#crt-rcl-summary")
         assert "pieces" in tab.locator("#crt-rcl-summary").inner_text()
         tab.wait_for_selector("#crt-rcl-grid .ag-row")
+        tab.screenshot(path=str(shots / "certificates-phone.png"), full_page=True)
         width = tab.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 390, f"the page is {width} px wide on a 390 px phone"

@@ -4,6 +4,7 @@ back weighed, a refusal with its code, a phone's width, and a picker without the
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -38,7 +39,8 @@ def _free_piece(server: LiveServer) -> tuple[str, str, float]:
     return str(code), str(bin_code), float(own if own is not None else nominal)
 
 
-def test_a_piece_goes_out_on_memo_and_comes_back(page: Any, server: LiveServer) -> None:
+def test_a_piece_goes_out_on_memo_and_comes_back(page: Any, server: LiveServer,
+                                                  shots: Path) -> None:
     piece, bin_code, grams = _free_piece(server)
     sign_in(page, server, "manager", "/custody")
     page.wait_for_selector("#custody-page")
@@ -56,6 +58,7 @@ def test_a_piece_goes_out_on_memo_and_comes_back(page: Any, server: LiveServer) 
     page.wait_for_selector("#cus-view[data-status='open']")
     assert piece in page.locator("#cus-view").inner_text()
     page.wait_for_selector("#cus-value .ag-row >> text=SHOPB · Boutique B")
+    page.screenshot(path=str(shots / "custody.png"), full_page=True)
     page.fill("#cus-back-bin", bin_code)
     page.fill("#cus-back-pieces", f"{piece} {grams:.3f}")
     page.click("#cus-back")
