@@ -58,6 +58,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 from assistant.settings import AssistantSettings, VadSettings
 from assistant.speech.audio import mix_noise, resample_poly, silence, to_pcm
 from assistant.speech.base import EnrolmentUtterance, SpeechEngine, Transcript
+from assistant.speech.calibration import outcome
 from assistant.speech.embedding import corpus
 from assistant.speech.factory import Rejection, create_speech_engine, rejection_thresholds
 from assistant.speech.tts import EspeakTts
@@ -525,22 +526,10 @@ def calibrate(decoder: Decoder, rows: Sequence[dict[str, Any]]) -> tuple[float, 
 
 def _wrong_and_reprompted(rows: Sequence[dict[str, Any]], rule: Rejection,
                           ) -> tuple[int, int, int]:
-    """Under `rule`: wrong postings (a posting trial or out-of-grammar speech heard as the
-    answer that posts), right answers re-prompted, and the right answers there were."""
-    wrong = reprompted = right = 0
-    for r in rows:
-        got = r["got"]
-        acting = got is not None and got == r["acting"]
-        checks = acting and r["expect"] == "digits"
-        final = Transcript(r["heard"], True, r["confidence"], r["score"])
-        rejected = got is None or rule.rejects(final, confirming=r["expect"] == "yes_no",
-                                               acts=acting and not checks, checks=checks)
-        if not r["in_grammar"] or r["posting_trial"]:
-            wrong += not rejected and got == r["posts_if"] and got != r["said"]
-        elif got == r["said"]:
-            right += 1
-            reprompted += rejected
-    return wrong, reprompted, right
+    """Under `rule`: wrong postings, right answers re-prompted, and the right answers there
+    were (`assistant.speech.calibration.outcome`, which the calibration minimises)."""
+    result = outcome(rows, rule)
+    return result.wrong_postings, result.reprompted, result.right
 
 
 def calibrate_checking(rows: Sequence[dict[str, Any]]) -> float:
