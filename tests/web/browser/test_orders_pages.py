@@ -42,8 +42,9 @@ class Client:
 
 def _free_sku(api: Client, *, not_at: frozenset[str] = frozenset()) -> str:
     """A serialised SKU with an approved piece free in a pick face (the demo's stock), and no
-    stock at all in the bins ``not_at`` (allocation may take any bin of the SKU). The demo's stock depends on the day it is loaded, so the SKU is
-    checked, not assumed: some days the first free stock is a chain sold by length."""
+    stock at all in the bins ``not_at`` (allocation may take any bin of the SKU). The demo's
+    stock depends on the day it is loaded, so the SKU is checked, not assumed: some days the
+    first free stock is a chain sold by length."""
     rows = api.get("/api/stock", limit=500)["items"]
     # A SKU with any stock in ``not_at`` may be allocated from there: skip it whole.
     stocked_there = {row["sku"] for row in rows if row["location"] in not_at}
