@@ -27,6 +27,7 @@ from core.catalogue.models import Sku, Style
 from core.clock import as_utc, now
 from core.db import AUDIT_KEY
 from core.errors import ConflictError, NotFoundError, ValidationFailed
+from core.events import touch_skus
 from core.fields import MAX_GRAMS
 from core.locations.models import Location
 from core.lots import codes as scans
@@ -82,6 +83,7 @@ class _Piece:
     location: str
     own_g: float | None  # the piece's weight from receipt/QC; None: never weighed
     nominal_g: float  # the SKU's gross weight
+    sku_id: int
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _piece(session: Session, serial: str) -> _Piece:
     code = scans.piece_codes(session, [serial])[0]
     row = session.execute(
         select(Serial.id, Serial.code, Style.category, Serial.location_id, Location.code,
-               Serial.gross_weight_g, Serial.weight_g, Sku.gross_weight_g)
+               Serial.gross_weight_g, Serial.weight_g, Sku.gross_weight_g, Serial.sku_id)
         .join(Sku, Sku.id == Serial.sku_id)
         .join(Style, Style.id == Sku.style_id)
         .join(Location, Location.id == Serial.location_id)
@@ -134,9 +136,9 @@ def _piece(session: Session, serial: str) -> _Piece:
     ).first()
     if row is None:
         raise NotFoundError(f"No piece {code}.", code="unknown-serial")
-    sid, scode, category, loc_id, loc, gross, weight, nominal = row
+    sid, scode, category, loc_id, loc, gross, weight, nominal, sku_id = row
     return _Piece(sid, scode, category, loc_id, loc, gross if gross is not None else weight,
-                  nominal)
+                  nominal, sku_id)
 
 
 def tolerance_for(session: Session, category: str) -> float:
@@ -351,6 +353,7 @@ def _hold(session: Session, h: _Held) -> None:
     if _open_hold(session, h.piece.id) is None:
         session.add(WeightHold(serial_id=h.piece.id, weighing_id=weighing.id, reason=reason,
                                held_at=h.at, held_by=h.actor))
+        touch_skus(session, (h.piece.sku_id,))
     alert = raise_alert(
         session, camera="scale", zone=h.location, rule="weight-out-of-tolerance",
         severity="high", raised_at=h.at,
@@ -417,6 +420,7 @@ def hold_piece(session: Session, *, actor: Actor, serial: str, reason: str) -> W
                       held_by=actor.username)
     session.add(hold)
     session.flush()
+    touch_skus(session, (piece.sku_id,))  # no longer promisable: channels hear at once
     audit.record(session, actor=actor.username, action="weighing.hold",
                  entity=f"serial:{piece.code}", detail={"reason": text, "by_hand": True})
     return hold
@@ -434,6 +438,7 @@ def release_hold(session: Session, *, actor: Actor, serial: str, reason: str) ->
         raise ConflictError(f"Piece {piece.code} is not on hold.", code="not-on-hold")
     hold.released_at, hold.released_by_id, hold.release_reason = now(), actor.id, text[:512]
     session.flush()
+    touch_skus(session, (piece.sku_id,))  # promisable again
     audit.record(session, actor=actor.username, action="weighing.release",
                  entity=f"serial:{piece.code}", detail={"hold": hold.id, "reason": text})
     return hold

@@ -17,6 +17,7 @@ from core.catalogue.models import Sku
 from core.channels.atp import sku_stock
 from core.documents.models import DocumentLine
 from core.errors import CoreError, InsufficientStockError, NotFoundError, ValidationFailed
+from core.events import AvailabilityChanged
 from core.ledger.models import Balance, StockMove
 from core.lots.models import Serial
 from core.orders.allocation import allocate_order
@@ -235,17 +236,23 @@ def test_a_held_piece_is_not_promised_to_another_order(db: Database, pick: Pick)
             sku_id = s.scalars(select(Sku.id).where(Sku.code == "PEND-W")).one()
             return sku_stock(s, [sku_id])[sku_id].free
 
+    announced: list[AvailabilityChanged] = []
+    db.bus.subscribe(AvailabilityChanged, announced.append)
     assert promisable() == 1
     with db.write() as s:
         hold_piece(s, actor=pick.boss, serial=pick.serials[2], reason="stone looks loose")
+        sku_id = s.scalars(select(Sku.id).where(Sku.code == "PEND-W")).one()
     assert promisable() == 0
+    assert any(sku_id in e.sku_ids for e in announced)  # the channels hear of it at once
     with db.write() as s:
         b = Builder(s)
         second = order(s, b.actor, "W-2", ("PEND-W", 1))
         with pytest.raises(InsufficientStockError):
             allocate_order(s, actor=b.actor, order_id=second.id)
+    announced.clear()
     with db.write() as s:
         release_hold(s, actor=pick.boss, serial=pick.serials[2], reason="stone checked: tight")
+    assert any(sku_id in e.sku_ids for e in announced)
     with db.write() as s:
         b = Builder(s)
         third = order(s, b.actor, "W-3", ("PEND-W", 1))
