@@ -35,16 +35,25 @@ code or intent data, nor any other set). After their first run (2026-12-04 00:22
 - ``bench/data/assistant_general_dev.yaml`` (set ``general_dev``): general-assistant questions
   (finance, travel, small talk, devices, weather, ...) that must be refused (``out-of-scope``).
 
-The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind2.yaml``
-and ``bench/data/assistant_general2.yaml`` by default (``--blind-file`` / ``--general-file`` name
-others, in bench/data or as a path), in the same formats. When a held-out file is missing the
-bench says so and measures the rest. Their first measurement is kept in ``FIRST_RUN_NEW``
-(the honest figure; until it is recorded a full run's own headline stands in). Latency on the
-issue-18 sets is split into questions (answers without a report link) and answers with a report.
+The second pair of held-out sets, ``assistant_blind2.yaml`` and ``assistant_general2.yaml`` (written
+blind on 2026-12-04 04:45 UTC), had their first run at 05:48 UTC (kept in
+``RETIRED_BLIND2_FIRST_RUN``) and were RETIRED TO DEV on 2026-12-04 as well: they are now
+``bench/data/assistant_blind2_dev.yaml`` (set ``blind2_dev``) and
+``bench/data/assistant_general2_dev.yaml`` (set ``general2_dev``), in the same formats.
+
+The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind3.yaml``
+and ``bench/data/assistant_general3.yaml`` by default (``--blind-file`` / ``--general-file`` name
+others, in bench/data or as a path). They are written blind by someone who has seen neither the
+chat's code and data nor any other set, and are added to bench/data only after the chat's tuning
+has stopped; until then the bench says they are missing and measures the rest. Their first
+measurement is kept in ``FIRST_RUN_BLIND3`` (None until recorded; the honest figure, and until it
+is recorded a full run's own headline stands in). Latency on the issue-18 sets is split into
+questions (answers without a report link) and answers with a report.
 
     .venv/bin/python -m bench.assistant_chat            # every set
     .venv/bin/python -m bench.assistant_chat --blind --general          # held-out sets only
     .venv/bin/python -m bench.assistant_chat --blind-dev --general-dev  # the retired ones
+    .venv/bin/python -m bench.assistant_chat --blind2-dev --general2-dev
     .venv/bin/python -m bench.assistant_chat --blind --blind-file my_set.yaml
     .venv/bin/python -m bench.assistant_chat --blind-dev --limit 20   # smoke run (writes nothing)
 """
@@ -86,7 +95,8 @@ from core.migrate import upgrade
 HERE = Path(__file__).resolve().parent
 SETS = {"dev": HERE / "data" / "assistant_dev.yaml", "test": HERE / "data" / "assistant_test.yaml"}
 RESULTS = HERE / "results" / "assistant_chat.json"
-ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind", "general")
+ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind2_dev", "general2_dev", "blind",
+            "general")
 TARGET_ACCURACY = 0.95
 TARGET_P50_MS = 50.0
 # Each question is timed this many times in all and its fastest time kept (as timeit does):
@@ -264,11 +274,13 @@ def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict
 # ---------------------------------------------------------------- issue 18: held-out sets
 NEW_SETS = {"blind_dev": HERE / "data" / "assistant_blind_dev.yaml",
             "general_dev": HERE / "data" / "assistant_general_dev.yaml",
-            "blind": HERE / "data" / "assistant_blind2.yaml",
-            "general": HERE / "data" / "assistant_general2.yaml"}
+            "blind2_dev": HERE / "data" / "assistant_blind2_dev.yaml",
+            "general2_dev": HERE / "data" / "assistant_general2_dev.yaml",
+            "blind": HERE / "data" / "assistant_blind3.yaml",
+            "general": HERE / "data" / "assistant_general3.yaml"}
 # Which scorer each issue-18 set takes.
-BLIND_KIND = ("blind_dev", "blind")
-GENERAL_KIND = ("general_dev", "general")
+BLIND_KIND = ("blind_dev", "blind2_dev", "blind")
+GENERAL_KIND = ("general_dev", "general2_dev", "general")
 TARGET_BLIND = 0.97  # right intent and slots on the blind set
 TARGET_REFUSAL = 0.97  # general-assistant questions refused
 TARGET_REPORT_P50_MS = 200.0  # answers with a report
@@ -299,10 +311,11 @@ RETIRED_BLIND_FIRST_RUN: dict[str, Any] = {
     "measured": "2026-12-04 00:22 UTC",
     "retired": "2026-12-04",
 }
-# The first measurement on the held-out assistant_blind2 / assistant_general2 sets (written blind
-# by a helper on 2026-12-04 04:53 UTC, added to bench/data after the chat's tuning on the retired
-# sets had stopped; follow-up conversations scored as decided before this run). Never updated.
-FIRST_RUN_NEW: dict[str, Any] = {
+# The first measurement on the second held-out pair, assistant_blind2 / assistant_general2 (written
+# blind by a helper on 2026-12-04 04:45 UTC, added to bench/data after the chat's tuning on the
+# first pair had stopped; follow-up conversations scored as decided before this run). Never
+# updated. The sets were retired to dev (blind2_dev, general2_dev) on 2026-12-04.
+RETIRED_BLIND2_FIRST_RUN: dict[str, Any] = {
     "blind_items": 455, "blind_items_zh": 167,
     "intent_slots_rate": 0.886, "intent_slots_rate_en": 0.8824, "intent_slots_rate_zh": 0.8923,
     "intent_only_rate": 0.9202, "close_calls_asked_back_rate": 0.0714,
@@ -312,8 +325,11 @@ FIRST_RUN_NEW: dict[str, Any] = {
     "general_items": 279, "general_items_zh": 109, "general_refusal_rate": 0.9176,
     "general_refusal_rate_en": 0.8824, "general_refusal_rate_zh": 0.9725,
     "questions_p50_ms": 21.1, "reports_p50_ms": 21.82,
-    "measured": "2026-12-04 05:48 UTC",
+    "measured": "2026-12-04 05:48 UTC", "retired": "2026-12-04",
 }
+# The first measurement on the held-out assistant_blind3 / assistant_general3 sets: None until the
+# coordinator records it (once, after the chat's tuning on the dev sets has stopped). Never updated.
+FIRST_RUN_BLIND3: dict[str, Any] | None = None
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -730,11 +746,17 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
         **headline_new(figures),
         **{f"dev_{k}": v for k, v in headline_new(figures, "blind_dev", "general_dev",
                                                    latency=False).items()},
-        "blind_first_run_intent_slots_rate": FIRST_RUN_NEW.get("intent_slots_rate"),
-        "general_first_run_refusal_rate": FIRST_RUN_NEW.get("general_refusal_rate"),
+        **{f"dev2_{k}": v for k, v in headline_new(figures, "blind2_dev", "general2_dev",
+                                                    latency=False).items()},
+        "blind_first_run_intent_slots_rate": (FIRST_RUN_BLIND3 or {}).get("intent_slots_rate"),
+        "general_first_run_refusal_rate": (FIRST_RUN_BLIND3 or {}).get("general_refusal_rate"),
         "retired_blind_first_run_intent_slots_rate":
             RETIRED_BLIND_FIRST_RUN["intent_slots_rate"],
         "retired_general_first_run_refusal_rate": RETIRED_BLIND_FIRST_RUN["general_refusal_rate"],
+        "retired_blind2_first_run_intent_slots_rate":
+            RETIRED_BLIND2_FIRST_RUN["intent_slots_rate"],
+        "retired_general2_first_run_refusal_rate":
+            RETIRED_BLIND2_FIRST_RUN["general_refusal_rate"],
         "blind_target": TARGET_BLIND,
         "refusal_target": TARGET_REFUSAL,
         "reports_target_p50_ms": TARGET_REPORT_P50_MS,
@@ -764,9 +786,11 @@ def report(figures: dict[str, Any]) -> None:
     if "chinese_similarity_tier_only" in figures:
         print(f"\nchinese similarity tier only: {figures['chinese_similarity_tier_only']}")
     report_new(figures)
-    if FIRST_RUN_NEW:
-        print(f"\nfirst run on the held-out sets ({FIRST_RUN_NEW.get('measured')}): "
-              f"{FIRST_RUN_NEW}")
+    if FIRST_RUN_BLIND3:
+        print(f"\nfirst run on the held-out sets ({FIRST_RUN_BLIND3.get('measured')}): "
+              f"{FIRST_RUN_BLIND3}")
+    print(f"\nfirst run on the retired blind2/general2 sets, now dev "
+          f"({RETIRED_BLIND2_FIRST_RUN['measured']}): {RETIRED_BLIND2_FIRST_RUN}")
     print(f"\nfirst run on the retired blind/general sets, now dev "
           f"({RETIRED_BLIND_FIRST_RUN['measured']}): {RETIRED_BLIND_FIRST_RUN}")
 
@@ -774,17 +798,18 @@ def report(figures: dict[str, Any]) -> None:
 def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
-    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_NEW``); until it
+    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_BLIND3``); until it
     is recorded there, a full run's own headline stands in for it. A smoke run (``limit``)
     prints only and writes nothing.
     """
     figures = measure(names, limit)
     held_out = headline_new(figures)
-    first_run = FIRST_RUN_NEW or ({**held_out, "measured": datetime.now(UTC).strftime(
+    first_run = FIRST_RUN_BLIND3 or ({**held_out, "measured": datetime.now(UTC).strftime(
         "%Y-%m-%d %H:%M UTC")} if "intent_slots_rate" in held_out else {})
     result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
               "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run,
-              "retired_blind_first_run": RETIRED_BLIND_FIRST_RUN, **figures}
+              "retired_blind_first_run": RETIRED_BLIND_FIRST_RUN,
+              "retired_blind2_first_run": RETIRED_BLIND2_FIRST_RUN, **figures}
     if limit is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
