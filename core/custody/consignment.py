@@ -4,7 +4,9 @@ Receiving creates the pieces (a lot named after the document, of the partner's s
 approved: the pieces were weighed at hand-over) and moves them from the supplier into a bin.
 They stay ``consigned`` in ``custody_pieces`` until bought (``purchased``, at the cost recorded
 then) or sent back to the supplier (``returned``); the valuation counts consigned pieces apart,
-never as owned.
+never as owned. Buying moves nothing (the pieces are already in our bins) but makes a receipt
+document (reason ``consignment-purchase``, one done line per piece with its unit cost) that
+finance books as the purchase and each bought piece names as what settled it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
 from core.clock import now
-from core.custody.models import CustodyDoc, CustodyKind, CustodyPiece, PartnerKind, PieceState
+from core.custody.models import (
+    CustodyDoc,
+    CustodyKind,
+    CustodyPartner,
+    CustodyPiece,
+    PartnerKind,
+    PieceState,
+)
 from core.custody.partners import partner_by_code
 from core.custody.schemas import ConsignmentIn, PurchaseIn, SendBackIn
 from core.custody.service import (
@@ -29,12 +38,15 @@ from core.custody.service import (
     pieces_named,
     stock_bin,
 )
+from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
+from core.documents.service import new_document, set_status
 from core.errors import ConflictError, NotFoundError, SerialError, ValidationFailed
 from core.ledger.posting import post_moves
 from core.locations.models import Kind
 from core.locations.service import virtual_location
-from core.lots.models import Lot, LotStatus, Serial
+from core.lots.models import Lot, LotStatus, Serial, Supplier
 from core.people.security import Actor
+from core.reports.finance import CONSIGNMENT_PURCHASE
 from core.weighing import ensure_not_held
 
 __all__ = ["buy", "receive_consignment", "send_back"]
@@ -99,7 +111,8 @@ def _skus(session: Session, codes: set[str]) -> dict[str, Sku]:
 
 
 def buy(session: Session, *, actor: Actor, number: str, data: PurchaseIn) -> CustodyDoc:
-    """Consigned pieces bought: ours from now, at the cost given (no stock moves)."""
+    """Consigned pieces bought: ours from now, at the cost given, on a receipt of their own
+    (no stock moves: the pieces stay where they lie)."""
     doc, custody = lock_custody(session, number)
     if custody.kind != CustodyKind.CONSIGNMENT:
         raise ConflictError(f"{doc.number} is a {custody.kind}; only consigned pieces are "
@@ -112,12 +125,39 @@ def buy(session: Session, *, actor: Actor, number: str, data: PurchaseIn) -> Cus
         piece.state = PieceState.PURCHASED
         piece.unit_cost = Decimal(str(cost)).quantize(Decimal("0.01"))
         piece.settled_at = now()
+    receipt = _purchase_receipt(session, actor, doc, custody, named, data.reference)
     audit_custody(session, actor, "custody.consignment.bought", doc, {
         "pieces": {s.code: str(p.unit_cost) for s, p in named},
-        "reference": data.reference,
+        "reference": data.reference, "receipt": receipt.number,
     })
     close_if_settled(session, actor, doc, custody)
     return custody
+
+
+def _purchase_receipt(
+    session: Session, actor: Actor, doc: Document, custody: CustodyDoc,
+    named: list[tuple[Serial, CustodyPiece]], reference: str | None,
+) -> Document:
+    """The receipt that books the purchase: the supplier, the consignment document, and a done
+    line per piece (from the supplier to where it lies) with its serial and unit cost."""
+    partner = session.get_one(CustodyPartner, custody.partner_id)
+    supplier = session.get_one(Supplier, partner.supplier_id)
+    source = virtual_location(session, Kind.SUPPLIER)
+    receipt = new_document(
+        session, kind=DocKind.RECEIPT, actor=actor, status=DocStatus.OPEN,
+        reference=reference or doc.number, reason=CONSIGNMENT_PURCHASE,
+        data={"supplier": supplier.code, "custody": doc.number},
+    )
+    for no, (serial, piece) in enumerate(named, start=1):
+        session.add(DocumentLine(
+            document_id=receipt.id, line_no=no, sku_id=piece.sku_id, lot_id=piece.lot_id,
+            from_location_id=source.id, to_location_id=serial.location_id, quantity=1,
+            done_quantity=1, status=LineStatus.DONE, done_by_id=actor.id, done_at=now(),
+            data={"serial": serial.code, "unit_cost": str(piece.unit_cost)},
+        ))
+        piece.settled_document_id = receipt.id
+    set_status(session, receipt, status=DocStatus.RECEIVED, actor=actor)
+    return receipt
 
 
 def send_back(session: Session, *, actor: Actor, number: str, data: SendBackIn) -> CustodyDoc:

@@ -10,7 +10,9 @@ valued by one rule:
 - Receipts: a receipt line against a purchase-order line at that line's unit cost
   (``po-cost``), otherwise at the lot's cost as above.
 - Issues (shipments to customers) at cost, with the sale value (the order line's unit price
-  times the quantity) beside; pieces carry their lot, so cost is the lot's (FIFO by lot).
+  times the quantity) beside; pieces carry their lot, so cost is the lot's (FIFO by lot). A
+  piece sold off a memo has no order line: its sale value is at the SKU's catalogue price, the
+  price the memo went out at.
 - Transfers at cost: value moves between locations, net zero for the company.
 - Adjustments (stock adjustments, count differences, scrapped returns) at cost, signed: a gain
   is positive, a loss negative.
@@ -20,6 +22,17 @@ the supplier (receipts; a return to the supplier or a reversed receipt counts ne
 customer (issues; a customer's return counts negative, its sale value too), the adjustment or
 scrap location (adjustments). Transfers are the transfer documents' moves inside the warehouse
 (putaways and picks move nothing finance books).
+
+Consignment (``core.reports.finance_consigned``): pieces in on consignment are the supplier's
+until bought, so their arrival and their send-back are left out of every register rather than
+listed under a kind of their own: a receipt or issue register is then what the company bought
+and sold, its totals are owned value with no memo lines to subtract, and a spreadsheet summing
+the value column is right. What is consigned, and its memo value, is in the custody valuation
+and the value per partner. Buying consigned pieces is a receipt (reason
+``consignment-purchase``), dated at the purchase, naming the supplier and the consignment
+document, at the unit cost recorded then (basis ``purchase-cost``); a bought piece leaving
+later is valued at that cost too. Pieces out on memo, at a repairer or an assay lab stay ours:
+their moves cross no outside location and book nothing until a memo piece is sold (an issue).
 
 Money is :class:`~decimal.Decimal` rounded half-up to 2 places, in :data:`CURRENCY`.
 """
@@ -34,7 +47,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku
@@ -46,11 +59,20 @@ from core.locations.models import Kind as LocationKind
 from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine
 from core.purchasing.models import PurchaseOrderLine
+from core.reports.finance_consigned import (
+    CONSIGNMENT_PURCHASE,
+    NOT_OWNED_SOURCES,
+    bought_costs,
+    purchase_count,
+    purchase_lines,
+)
 
 __all__ = [
+    "CONSIGNMENT_PURCHASE",
     "CURRENCY",
     "MAX_DAYS",
     "MAX_LINES",
+    "NOT_OWNED_SOURCES",
     "FinanceDocument",
     "FinanceKind",
     "FinanceLine",
@@ -236,6 +258,11 @@ def register(session: Session, *, kind: FinanceKind, since: date, until: date) -
     more than :data:`MAX_LINES` moves (``period-too-large``)."""
     start, end = _period(since, until)
     where = [StockMove.created_at >= start, StockMove.created_at < end, _books(kind)]
+    bought = (
+        [Document.created_at >= start, Document.created_at < end]
+        if kind == FinanceKind.RECEIPT
+        else None
+    )
     count = (
         session.scalar(
             select(func.count())
@@ -244,14 +271,14 @@ def register(session: Session, *, kind: FinanceKind, since: date, until: date) -
             .where(*where)
         )
         or 0
-    )
+    ) + (purchase_count(session, bought) if bought is not None else 0)
     if count > MAX_LINES:
         raise ValidationFailed(
             f"{count} lines from {since} to {until}: over the {MAX_LINES} one register holds; "
             "ask for a shorter period.",
             code="period-too-large",
         )
-    docs = _documents(session, where, only=kind)
+    docs = _documents(session, where, only=kind, bought=bought)
     return Register(kind=kind, since=since, until=until, documents=tuple(docs))
 
 
@@ -261,7 +288,10 @@ def _books(kind: FinanceKind) -> Any:
     if kind == FinanceKind.TRANSFER:
         return Document.kind == DocKind.TRANSFER.value
     places = select(Location.id).where(Location.kind.in_(sorted(OUTSIDE[kind])))
-    return or_(StockMove.from_location_id.in_(places), StockMove.to_location_id.in_(places))
+    return and_(
+        Document.kind.not_in(sorted(NOT_OWNED_SOURCES)),
+        or_(StockMove.from_location_id.in_(places), StockMove.to_location_id.in_(places)),
+    )
 
 
 def finance_document(
@@ -273,11 +303,22 @@ def finance_document(
     doc_kind = session.scalar(select(Document.kind).where(Document.number == code))
     if doc_kind is None:
         raise NotFoundError(f"No document {code}.", code="document-not-found")
+    if doc_kind in NOT_OWNED_SOURCES:
+        raise NotFoundError(
+            f"{code} ({doc_kind}) moves pieces that are the supplier's until bought; finance "
+            "books their purchase, on the receipt it made.",
+            code="not-a-finance-document",
+        )
     kind = kind or PRIMARY.get(doc_kind) or _first_crossing(session, code)
     docs = (
         []
         if kind is None
-        else _documents(session, [Document.number == code, _books(kind)], only=kind)
+        else _documents(
+            session,
+            [Document.number == code, _books(kind)],
+            only=kind,
+            bought=[Document.number == code] if kind == FinanceKind.RECEIPT else None,
+        )
     )
     if not docs:
         raise NotFoundError(
@@ -312,6 +353,7 @@ class _Names:
     places: dict[int, tuple[str, str]] = field(default_factory=dict)
     serials: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     suppliers: dict[str, str] = field(default_factory=dict)
+    bought: dict[str, Decimal] = field(default_factory=dict)
 
 
 def _names(session: Session, rows: Sequence[Any], where: Sequence[Any]) -> _Names:
@@ -342,6 +384,7 @@ def _names(session: Session, rows: Sequence[Any], where: Sequence[Any]) -> _Name
     names.suppliers = dict(
         session.execute(select(Supplier.code, Supplier.name).where(Supplier.code.in_(codes))).all()
     )
+    names.bought = bought_costs(session, {r.lot_id for r in rows if r.lot_id is not None})
     return names
 
 
@@ -374,20 +417,40 @@ def lot_costs(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[
 
 
 def _documents(
-    session: Session, where: Sequence[Any], *, only: FinanceKind
+    session: Session,
+    where: Sequence[Any],
+    *,
+    only: FinanceKind,
+    bought: Sequence[Any] | None = None,
 ) -> list[FinanceDocument]:
+    """The documents of the moves ``where`` selects, and (``bought``: conditions on the
+    documents) the receipts of consigned pieces bought, valued."""
     rows = session.execute(_moves(where).order_by(StockMove.document_id, StockMove.id)).all()
-    if not rows:
+    purchases = purchase_lines(session, bought) if bought is not None else []
+    if not rows and not purchases:
         return []
-    names = _names(session, rows, where)
+    names = _names(session, [*rows, *purchases], where)
     costs = lot_costs(session, {(r.sku_id, r.lot_id) for r in rows})
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.doc_id].append(row)
-    docs = [_document(moves, names, costs, only) for moves in grouped.values()]
+    docs = [
+        _document(
+            moves, [_line(r, no, names, costs, only) for no, r in enumerate(moves, 1)], names, only
+        )
+        for moves in _by_document(rows)
+    ]
+    docs += [
+        _document(lines, [_bought_line(r, names) for r in lines], names, only)
+        for lines in _by_document(purchases)
+    ]
     docs = [d for d in docs if d.lines]
     docs.sort(key=lambda d: (d.date, d.number))
     return docs
+
+
+def _by_document(rows: Sequence[Any]) -> list[list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.doc_id].append(row)
+    return list(grouped.values())
 
 
 def _sign(row: Any, names: _Names, kind: FinanceKind) -> int:
@@ -404,19 +467,36 @@ def _sign(row: Any, names: _Names, kind: FinanceKind) -> int:
     return (1 if out else -1) if kind == FinanceKind.ISSUE else (1 if into else -1)
 
 
+def _unit(row: Any, names: _Names, costs: dict[tuple[int, int], Decimal]) -> tuple[Decimal, str]:
+    """A move's unit cost and its basis: the order's, the purchase of the consigned pieces it
+    carries, the lot's, else the catalogue price."""
+    serials = names.serials.get(row.id, ())
+    if row.unit_cost is not None:
+        return money(row.unit_cost), "po-cost"
+    if serials and len(serials) == row.quantity and all(s in names.bought for s in serials):
+        return money(sum(names.bought[s] for s in serials) / len(serials)), "purchase-cost"
+    if (row.sku_id, row.lot_id) in costs:
+        return costs[row.sku_id, row.lot_id], "lot-cost"
+    return names.prices[row.sku_id], "catalogue-price"
+
+
+def _price(row: Any, names: _Names, kind: FinanceKind) -> Decimal | None:
+    """An issue's unit sale price: the order line's, or for a memo sale the catalogue price."""
+    if row.unit_price is not None:
+        return money(row.unit_price)
+    if kind == FinanceKind.ISSUE and (row.data or {}).get("custody"):
+        return names.prices[row.sku_id]
+    return None
+
+
 def _line(
     row: Any, no: int, names: _Names, costs: dict[tuple[int, int], Decimal], kind: FinanceKind
 ) -> FinanceLine | None:
-    if row.unit_cost is not None:
-        unit, basis = money(row.unit_cost), "po-cost"
-    elif (row.sku_id, row.lot_id) in costs:
-        unit, basis = costs[row.sku_id, row.lot_id], "lot-cost"
-    else:
-        unit, basis = names.prices[row.sku_id], "catalogue-price"
     sign = _sign(row, names, kind)
     if sign == 0:  # (a count's piece found in another bin: nothing crosses the boundary)
         return None
-    price = money(row.unit_price) if row.unit_price is not None else None
+    unit, basis = _unit(row, names, costs)
+    price = _price(row, names, kind)
     quantity = sign * row.quantity
     return FinanceLine(
         line_no=row.line_no or no,
@@ -434,11 +514,29 @@ def _line(
     )
 
 
+def _bought_line(row: Any, names: _Names) -> FinanceLine:
+    """A line of a consignment purchase: the piece at the unit cost recorded when bought."""
+    data: dict[str, Any] = row.line_data or {}
+    unit = money(Decimal(str(data.get("unit_cost", "0"))))
+    serial = data.get("serial")
+    return FinanceLine(
+        line_no=row.line_no,
+        sku=names.skus[row.sku_id],
+        lot=names.lots[row.lot_id],
+        serials=(str(serial),) if serial else (),
+        quantity=row.quantity,
+        unit_value=unit,
+        value=money(unit * row.quantity),
+        basis="purchase-cost",
+        from_location=names.places[row.from_location_id][0],
+        to_location=names.places[row.to_location_id][0],
+    )
+
+
 def _document(
-    moves: list[Any], names: _Names, costs: dict[tuple[int, int], Decimal], kind: FinanceKind
+    moves: list[Any], built: Sequence[FinanceLine | None], names: _Names, kind: FinanceKind
 ) -> FinanceDocument:
     first = moves[0]
-    built = (_line(row, no, names, costs, kind) for no, row in enumerate(moves, start=1))
     lines = tuple(ln for ln in built if ln is not None)
     return FinanceDocument(
         number=first.number,
@@ -461,8 +559,10 @@ def _counterparty(first: Any, lines: Sequence[FinanceLine], names: _Names) -> st
     if data.get("supplier"):  # receipts and returns to the supplier
         code = str(data["supplier"])
         who = f"{code} {names.suppliers.get(code, '')}".strip()
-        also = data.get("purchase_order") or data.get("lot")
+        also = data.get("purchase_order") or data.get("custody") or data.get("lot")
         return f"{who} / {also}" if also else who
+    if data.get("custody"):  # a memo sale: the partner who kept the pieces, and the memo
+        return f"{data.get('partner') or '?'} / {data['custody']}"
     if data.get("channel"):  # shipments (the order is the reference) and customers' returns
         parts = (data["channel"], data.get("order") or first.reference, data.get("customer"))
         return " / ".join(str(p) for p in parts if p)
