@@ -280,10 +280,17 @@ class Database:
 
     @staticmethod
     def _before_commit(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint's release: see _after_commit
+            return
         # Same transaction as the change: the rows exist if and only if the change does.
         write_events(session, peek_pending(session))
 
     def _after_commit(self, session: Session) -> None:
+        # SQLAlchemy fires the commit events when a savepoint is released too; nothing is
+        # committed then, so its events wait for the transaction's own commit (and are dropped
+        # if it rolls back), as do the outbox rows and the WAL copier's count.
+        if session.in_nested_transaction():
+            return
         if self._copier is not None:
             self._copier.committed()
         pending = take_pending(session)
