@@ -57,6 +57,7 @@ BASIS_NAMES = {
     "po-cost": N_("purchase order cost"),
     "lot-cost": N_("lot cost"),
     "catalogue-price": N_("catalogue price"),
+    "purchase-cost": N_("purchase cost"),
 }
 
 
