@@ -30,9 +30,11 @@ and sold, its totals are owned value with no memo lines to subtract, and a sprea
 the value column is right. What is consigned, and its memo value, is in the custody valuation
 and the value per partner. Buying consigned pieces is a receipt (reason
 ``consignment-purchase``), dated at the purchase, naming the supplier and the consignment
-document, at the unit cost recorded then (basis ``purchase-cost``); a bought piece leaving
-later is valued at that cost too. Pieces out on memo, at a repairer or an assay lab stay ours:
-their moves cross no outside location and book nothing until a memo piece is sold (an issue).
+document, at the unit cost recorded then (basis ``purchase-cost``); a bought piece leaving is
+valued at that cost too, and one leaving before it is bought is flagged (basis ``consigned``,
+at the catalogue price, its memo value) until the purchase is recorded. Pieces out on memo, at
+a repairer or an assay lab stay ours: their moves cross no outside location and book nothing
+until a memo piece is sold (an issue).
 
 Money is :class:`~decimal.Decimal` rounded half-up to 2 places, in :data:`CURRENCY`.
 """
@@ -63,6 +65,7 @@ from core.reports.finance_consigned import (
     CONSIGNMENT_PURCHASE,
     NOT_OWNED_SOURCES,
     bought_costs,
+    consigned_lots,
     purchase_count,
     purchase_lines,
 )
@@ -354,6 +357,7 @@ class _Names:
     serials: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     suppliers: dict[str, str] = field(default_factory=dict)
     bought: dict[str, Decimal] = field(default_factory=dict)
+    consigned: set[int] = field(default_factory=set)
 
 
 def _names(session: Session, rows: Sequence[Any], where: Sequence[Any]) -> _Names:
@@ -384,7 +388,9 @@ def _names(session: Session, rows: Sequence[Any], where: Sequence[Any]) -> _Name
     names.suppliers = dict(
         session.execute(select(Supplier.code, Supplier.name).where(Supplier.code.in_(codes))).all()
     )
-    names.bought = bought_costs(session, {r.lot_id for r in rows if r.lot_id is not None})
+    lots = {r.lot_id for r in rows if r.lot_id is not None}
+    names.bought = bought_costs(session, lots)
+    names.consigned = consigned_lots(session, lots)
     return names
 
 
@@ -469,12 +475,15 @@ def _sign(row: Any, names: _Names, kind: FinanceKind) -> int:
 
 def _unit(row: Any, names: _Names, costs: dict[tuple[int, int], Decimal]) -> tuple[Decimal, str]:
     """A move's unit cost and its basis: the order's, the purchase of the consigned pieces it
-    carries, the lot's, else the catalogue price."""
+    carries, the memo value of consigned pieces nobody has bought yet, the lot's, else the
+    catalogue price."""
     serials = names.serials.get(row.id, ())
     if row.unit_cost is not None:
         return money(row.unit_cost), "po-cost"
     if serials and len(serials) == row.quantity and all(s in names.bought for s in serials):
         return money(sum(names.bought[s] for s in serials) / len(serials)), "purchase-cost"
+    if row.lot_id in names.consigned:
+        return names.prices[row.sku_id], "consigned"
     if (row.sku_id, row.lot_id) in costs:
         return costs[row.sku_id, row.lot_id], "lot-cost"
     return names.prices[row.sku_id], "catalogue-price"

@@ -6,7 +6,9 @@ reports, names its documents by the kind values below). Buying them moves nothin
 already in our bins), so the purchase is a receipt document of its own
 (:data:`CONSIGNMENT_PURCHASE`) whose done lines, one per piece, carry the piece's serial and the
 unit cost recorded then: finance books those lines as receipts, and values the piece at that
-cost whenever it later leaves.
+cost whenever it leaves, before or after the purchase (sale or return: sold first, bought
+after). A consigned piece that leaves before anyone has bought it is flagged (basis
+``consigned``, at its memo value) until its purchase is recorded.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.documents.models import DocKind, Document, DocumentLine
+from core.lots.models import Lot
 
 __all__ = [
     "CONSIGNMENT_PURCHASE",
     "NOT_OWNED_SOURCES",
     "bought_costs",
+    "consigned_lots",
     "purchase_count",
     "purchase_lines",
 ]
@@ -105,4 +109,18 @@ def purchase_count(session: Session, where: Sequence[Any]) -> int:
             )
         )
         or 0
+    )
+
+
+def consigned_lots(session: Session, lot_ids: Iterable[int]) -> set[int]:
+    """Those of the lots named that came in on consignment (each is named after its document)."""
+    lots = set(lot_ids)
+    if not lots:
+        return set()
+    return set(
+        session.scalars(
+            select(Lot.id)
+            .join(Document, Document.number == Lot.code)
+            .where(Lot.id.in_(lots), Document.kind.in_(sorted(NOT_OWNED_SOURCES)))
+        )
     )

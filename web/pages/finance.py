@@ -58,6 +58,7 @@ BASIS_NAMES = {
     "lot-cost": N_("lot cost"),
     "catalogue-price": N_("catalogue price"),
     "purchase-cost": N_("purchase cost"),
+    "consigned": N_("consigned, memo value"),
 }
 
 

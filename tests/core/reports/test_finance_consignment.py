@@ -323,3 +323,59 @@ def test_the_purchase_in_the_csv(db: Database, month: Month) -> None:
     assert f"SUP1 Supplier SUP1 / {month.consignment},INV-77,consignment-purchase" in line
     assert ",CS-0,V-SUPPLIER," in line and ",1,500.00,500.00,purchase-cost," in line
     assert total.startswith("TOTAL,") and ",1,,500.00,,CNY" in total
+
+
+def test_sold_before_bought_is_flagged_then_valued_at_its_purchase(db: Database) -> None:
+    """Sale or return: a consigned piece sold off a memo before anyone bought it shows as an
+    issue at its memo value flagged ``consigned``; once bought, the same issue is at the
+    purchase cost and the receipt is dated at the purchase. Owned stock never moves."""
+    with clock(at(2, 20)), db.write() as s:
+        made = shop(s, pieces=1)
+        before = valuation(s).owned_total
+    with clock(at(3, 2)), db.write() as s:
+        custody = receive_consignment(
+            s,
+            actor=system_actor(s),
+            data=ConsignmentIn(
+                partner="CONSIGN",
+                due_on=DUE,
+                bin=made.bins[1],
+                pieces=[ConsignmentPieceIn(serial="CS-7", sku="PEND-1")],
+            ),
+        )
+        consignment = _number(s, custody.document_id)
+        memo = _out(s, "memo", "SHOP1", ["CS-7"])
+    with clock(at(3, 3)), db.write() as s:
+        sale = sell(s, actor=system_actor(s), number=memo, data=SaleIn(serials=["CS-7"])).number
+    with db.read() as s:
+        (issue,) = register(s, kind=FinanceKind.ISSUE, **MARCH).documents
+        assert issue.number == sale
+        assert [(ln.serials, ln.basis, ln.value, ln.sale_value) for ln in issue.lines] == [
+            (("CS-7",), "consigned", Decimal("950.00"), Decimal("950.00"))
+        ]
+        assert register(s, kind=FinanceKind.RECEIPT, **MARCH).documents == ()
+    with clock(at(3, 9)), db.write() as s:
+        buy(
+            s,
+            actor=system_actor(s),
+            number=consignment,
+            data=PurchaseIn(pieces=[PurchasePiece(serial="CS-7", unit_cost=400.0)]),
+        )
+    with db.read() as s:
+        (issue,) = register(s, kind=FinanceKind.ISSUE, **MARCH).documents
+        assert [(ln.basis, ln.unit_value, ln.value) for ln in issue.lines] == [
+            ("purchase-cost", Decimal("400.00"), Decimal("400.00"))
+        ]
+        (receipt,) = register(s, kind=FinanceKind.RECEIPT, **MARCH).documents
+        assert (receipt.date, receipt.reference, receipt.value) == (
+            at(3, 9),
+            consignment,
+            Decimal("400.00"),
+        )
+        assert [(ln.serials, ln.from_location, ln.to_location) for ln in receipt.lines] == [
+            (("CS-7",), "V-SUPPLIER", "V-CUSTOMER")
+        ]
+        value = valuation(s)
+        assert value.owned_total == before == 950.0
+        assert receipt.value - issue.value == Decimal("0.00")
+        assert value.consigned_not_owned == 0.0
