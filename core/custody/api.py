@@ -165,7 +165,8 @@ def sell(number: Lookup, body: SaleIn, w: Selling) -> object:
 
 @router.post("/custody/{number}/buy", response_model=CustodyRead)
 def buy(number: Lookup, body: PurchaseIn, w: Buying) -> object:
-    """Consigned pieces bought at the cost given: ours from now."""
+    """Consigned pieces bought at the cost given: ours from now, on a receipt finance books
+    (each piece's ``settled_by``)."""
     return w.run(lambda s: _by_doc(s, consignment.buy(s, actor=w.actor, number=number,
                                                       data=body)))
 
