@@ -3,6 +3,9 @@
   webhook_orders_per_s   signed webhooks (one new order of one line each) through the whole app
                          in this process (TestClient: POST /api/channels/{code}/webhook,
                          signature, store, create, reserve), one after another (target >= 200/s)
+  asgi_webhook_...       the same through httpx's ASGITransport in the app's own event loop: no
+                         TestClient, whose portal thread and blocking calls cost every request a
+                         few thread hand-overs (``testclient_ms_per_request`` is the difference)
   batched_webhook_...    the same with 10 orders per delivery (Douyin pushes and TMC batches)
   served_*               the same over real HTTP to `facet serve` (uvicorn) in its own process:
                          one sender, then 4 and 8 concurrent senders, then 8 senders against
@@ -22,6 +25,7 @@ Run: .venv/bin/python bench/channel_intake.py [--quick]
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -125,6 +129,23 @@ def _reserved(url: str) -> int:
     return total
 
 
+def _app_settings(workdir: Path, name: str, url: str) -> Settings:
+    """The app's settings over the bench database, with the webshop channel's file."""
+    channels = workdir / f"{name}-channels.yaml"
+    channels.write_text(f"channels:\n  - code: webshop\n    type: generic\n"
+                        f"    name: Webshop\n    secret: {SECRET}\n")  # fmt: skip
+    return Settings(
+        core=CoreSettings(database_url=url, secret_key="bench-channel-intake-" * 2),
+        web=WebSettings(channels_file=channels),
+    )
+
+
+def _check(status: int, answer: Any) -> None:
+    outcomes = {m["outcome"] for m in answer["messages"]} if status == 200 else None
+    if outcomes != {"created"}:
+        raise SystemExit(f"webhook answered {status}: {str(answer)[:300]}")
+
+
 def run_webhooks(
     workdir: Path, name: str, orders: int, batch: int = 1
 ) -> tuple[float, float, float]:
@@ -132,14 +153,8 @@ def run_webhooks(
     Douyin's pushes and Taobao's TMC batches carry several), by the wall clock and per CPU
     second of this process (client, server and the app's channel workers together)."""
     url = _fresh(workdir, name, orders)
-    channels = workdir / f"{name}-channels.yaml"
-    channels.write_text(f"channels:\n  - code: webshop\n    type: generic\n"
-                        f"    name: Webshop\n    secret: {SECRET}\n")  # fmt: skip
+    settings = _app_settings(workdir, name, url)
     config = ChannelConfig(code="webshop", type="generic", secret=SECRET)
-    settings = Settings(
-        core=CoreSettings(database_url=url, secret_key="bench-channel-intake-" * 2),
-        web=WebSettings(channels_file=channels),
-    )
     messages = [[_message(n) for n in range(i, min(i + batch, orders))]
                 for i in range(0, orders, batch)]
     with TestClient(create_app(settings)) as client:
@@ -147,11 +162,36 @@ def run_webhooks(
         for chunk in messages:  # signed as sent: a slow run stays in the 5-minute window
             headers, body = encode_webhook(config, chunk, now_s=time.time())
             answer = client.post("/api/channels/webshop/webhook", content=body, headers=headers)
-            outcomes = ({m["outcome"] for m in answer.json()["messages"]}
-                        if answer.status_code == 200 else None)
-            if outcomes != {"created"}:
-                raise SystemExit(f"webhook answered {answer.status_code}: {answer.text[:300]}")
+            _check(answer.status_code, answer.json())
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    if (held := _reserved(url)) != orders:
+        raise SystemExit(f"{held} pieces reserved for {orders} orders")
+    return orders / elapsed, orders / cpu, _baseline_rate(url)
+
+
+def run_webhooks_asgi(workdir: Path, name: str, orders: int) -> tuple[float, float, float]:
+    """As :func:`run_webhooks` (one order per webhook), but sent through httpx's ASGITransport
+    from the app's own event loop, with its lifespan run: the app's cost without TestClient's."""
+    url = _fresh(workdir, name, orders)
+    app = create_app(_app_settings(workdir, name, url))
+    config = ChannelConfig(code="webshop", type="generic", secret=SECRET)
+
+    async def send_all() -> tuple[float, float]:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            ) as client,
+        ):
+            start, cpu = time.perf_counter(), time.process_time()
+            for n in range(orders):
+                headers, body = encode_webhook(config, [_message(n)], now_s=time.time())
+                answer = await client.post("/api/channels/webshop/webhook", content=body,
+                                           headers=headers)  # fmt: skip
+                _check(answer.status_code, answer.json())
+            return time.perf_counter() - start, time.process_time() - cpu
+
+    elapsed, cpu = asyncio.run(send_all())
     if (held := _reserved(url)) != orders:
         raise SystemExit(f"{held} pieces reserved for {orders} orders")
     return orders / elapsed, orders / cpu, _baseline_rate(url)
@@ -324,6 +364,17 @@ def main() -> None:
         _report(results, "webhook_orders_per_s",
                 "webhook orders to reservation (in-process HTTP, one order per webhook, "
                 f"sequential; target >= {TARGET:.0f}/s)", reference)  # fmt: skip
+        asgi = [run_webhooks_asgi(workdir, f"asgi{r}", orders) for r in range(repeats)]
+        results["asgi_webhook_orders_per_s"] = _summary([(h[0], h[2]) for h in asgi], orders)
+        results["asgi_webhook_orders_per_cpu_s"] = round(statistics.median(h[1] for h in asgi), 1)
+        _report(results, "asgi_webhook_orders_per_s",
+                "  the same without TestClient (httpx ASGITransport in the app's loop)",
+                reference)  # fmt: skip
+        results["testclient_ms_per_request"] = round(
+            1000 / results["webhook_orders_per_cpu_s"]
+            - 1000 / results["asgi_webhook_orders_per_cpu_s"], 2)  # fmt: skip
+        print(f"  TestClient's own cost: {results['testclient_ms_per_request']} ms of CPU per "
+              "request", flush=True)  # fmt: skip
         batched = [run_webhooks(workdir, f"batch{r}", orders, batch=10) for r in range(repeats)]
         results["batched_webhook_orders_per_s"] = _summary(
             [(h[0], h[2]) for h in batched], orders
