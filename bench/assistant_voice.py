@@ -595,6 +595,18 @@ def _speed_only(decoder: Decoder, voices: Sequence[str]) -> None:
     result["latency_vad"] = _latency_vad(decoder)
     out.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
+
+def _edges_only(decoder: Decoder, count: int) -> None:
+    """The edges on the test speakers again, written into the last result file."""
+    out = ROOT / "bench" / "results" / "assistant_voice.json"
+    result = json.loads(out.read_text()) if out.exists() else {}
+    began = time.perf_counter()
+    result["edges"] = edges(decoder, corpus.FSDD_TEST_SPEAKERS, count // 2)
+    result["edges"]["seconds"] = round(time.perf_counter() - began)
+    print("edges:", json.dumps(result["edges"]))
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+
+
 def _test_part(decoder: Decoder, count: int, voices: Sequence[str], per_voice: int,
                part: str, rows_out: Path) -> None:
     """One share of the test half, its rows saved for `--merge`: ``real:SPEAKER`` or
@@ -708,6 +720,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer utterances (a smoke run)")
     parser.add_argument("--speed-only", action="store_true",
                         help="measure end of speech to prompt again and update the JSON")
+    parser.add_argument("--edges-only", action="store_true",
+                        help="measure the edges on the test speakers again and update the JSON")
     parser.add_argument("--part", help="with --test-only: decode one share of the test half "
                         "(real:SPEAKER or espeak:I/N) and save its rows to --rows-out")
     parser.add_argument("--rows-out", type=Path, help="where --part writes its rows (pickle)")
@@ -731,6 +745,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"engine {engine.name}; rejection {rule}")
     if args.speed_only:
         _speed_only(decoder, test_voices)
+        return
+    if args.edges_only:
+        _edges_only(decoder, count)
         return
     if args.test_only and args.part:
         _test_part(decoder, count, test_voices, per_voice, args.part, args.rows_out)
