@@ -117,6 +117,9 @@ class Metrics:
             "delivery here, by event name.", ["event"], buckets=_LAG_BUCKETS,
             registry=self.registry,
         )
+        # Each request's two series by (method, route, status class): ``labels()`` validates
+        # and looks its labels up under a lock on every call, and every request calls it.
+        self._request_series: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
 
     def add_live(self, collector: Collector) -> None:
         """Read ``collector`` at every scrape (values this process knows, such as cameras)."""
@@ -126,8 +129,13 @@ class Metrics:
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request and its duration."""
-        self.requests.labels(method, route, status_class(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method, route, status_class(status))
+        series = self._request_series.get(key)
+        if series is None:  # the same children labels() keeps: the cache only skips its work
+            series = (self.requests.labels(*key), self.latency.labels(method, route))
+            self._request_series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def count_pick(self, event: PickConfirmed) -> None:
         """Count one confirmed pick line."""
