@@ -18,7 +18,8 @@ shipped rule is chosen by ``bench/voice_loso.py`` instead, on speech the model n
 
 On a shared machine the test half can be decoded in several processes and merged (the same
 trials as one run): ``--test-only --part real:lucas --rows-out A.pkl`` (also
-``real:nicolas``, ``espeak:0/2``, ``espeak:1/2``), then ``--test-only --merge A.pkl ...``.
+``real:nicolas``, or a speaker's condition as ``real:lucas:10db``; ``espeak:0/2``,
+``espeak:1/2``), then ``--test-only --merge A.pkl ...``.
 
 What is measured, each at 30 dB SNR ("quiet room") and 10 dB SNR (pink noise, sox):
 - real speakers, speaker-independent and after enrolment (enrolled on recordings 0-4 of each
@@ -299,9 +300,10 @@ def _enrolment(recordings: dict[int, dict[int, np.ndarray]], seed: int,
 
 
 def real_speakers(decoder: Decoder, speakers: Sequence[str], count: int,
-                  enrol: bool = True) -> dict[str, Any]:
-    """Per condition: speaker-independent and enrolled figures over `speakers`, tested on
-    recordings 5-49 (the same audio both ways)."""
+                  enrol: bool = True, conditions: Sequence[str] = tuple(SNRS),
+                  ) -> dict[str, Any]:
+    """Per condition (of `conditions`): speaker-independent and enrolled figures over
+    `speakers`, tested on recordings 5-49 (the same audio both ways)."""
     test_indices = [i for i in range(50) if i not in ENROL_INDICES]
     data = corpus.read_fsdd(speakers)
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -314,9 +316,9 @@ def real_speakers(decoder: Decoder, speakers: Sequence[str], count: int,
             profiles[speaker] = adaptation.data
             enrolment[speaker] = {**dict(adaptation.details),
                                   "wall_s": round(time.perf_counter() - began, 1)}
-        for cond, snr in SNRS.items():
-            trials = real_trials(data[speaker], snr, seed=1000 + len(speaker) * 77, count=count,
-                                 indices=test_indices)
+        for cond in conditions:
+            trials = real_trials(data[speaker], SNRS[cond], seed=1000 + len(speaker) * 77,
+                                 count=count, indices=test_indices)
             for trial in trials:
                 rows.setdefault(f"si_{cond}", []).append(decoder.decode(trial))
                 if enrol:
@@ -609,12 +611,15 @@ def _edges_only(decoder: Decoder, count: int) -> None:
 
 def _test_part(decoder: Decoder, count: int, voices: Sequence[str], per_voice: int,
                part: str, rows_out: Path) -> None:
-    """One share of the test half, its rows saved for `--merge`: ``real:SPEAKER`` or
-    ``espeak:I/N`` (the test voices whose number is I modulo N)."""
+    """One share of the test half, its rows saved for `--merge`: ``real:SPEAKER`` (or
+    ``real:SPEAKER:CONDITION``, one of `SNRS`) or ``espeak:I/N`` (the test voices whose number
+    is I modulo N)."""
     kind, _, which = part.partition(":")
     saved: dict[str, Any] = {"real": {}, "enrolment": {}, "espeak": {}}
     if kind == "real":
-        real = real_speakers(decoder, (which,), count)
+        speaker, _, cond = which.partition(":")
+        real = real_speakers(decoder, (speaker,), count,
+                             conditions=(cond,) if cond else tuple(SNRS))
         saved["real"], saved["enrolment"] = real["rows"], real["enrolment"]
     else:
         index, parts = (int(v) for v in which.split("/"))
