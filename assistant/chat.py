@@ -77,6 +77,7 @@ from assistant.intents.scope import (
     load_code_kinds,
     load_confusable,
     load_negatives,
+    load_settle,
 )
 from assistant.pipeline import Pipeline, PipelineRun
 from assistant.settings import AssistantSettings
@@ -105,6 +106,12 @@ NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
+# Stock questions about goods (Assistant._nothing_named).
+_GOODS_INTENTS = frozenset({"locate", "count_stock"})
+# Slots that back a similarity reading (Assistant._with_evidence): one strong or two weak.
+_STRONG_SLOTS = frozenset({"lot", "serial", "sku", "order", "location", "supplier", "person",
+                           "zone"})
+_WEAK_SLOTS = frozenset({"period", "category", "metal", "purity", "channel"})
 # The codes a choice's question may name (a product description stays out: it reads back badly).
 _CHOICE_CODES = ("lot", "serial", "sku", "order", "location")
 
@@ -113,7 +120,9 @@ _CHOICE_CODES = ("lot", "serial", "sku", "order", "location")
 class Reading:
     """What the similarity tier made of a question: the ranking and the threshold it must pass,
     the text it read (codes as kind words), the out-of-scope model's probability and the
-    warehouse cues found (a question with one is never refused as out of scope)."""
+    warehouse cues found: ``codes`` (the kind words of the codes it names), ``words`` (words
+    only a warehouse uses so) and ``cues`` (those and the live catalogue's names; see
+    :meth:`Assistant.out_of_scope` for which cue keeps a question from being refused)."""
 
     ranking: Ranking
     threshold: float
@@ -121,6 +130,8 @@ class Reading:
     tier: Matcher
     out_of_scope: float
     cues: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -194,6 +205,8 @@ class Assistant:
         self._general_words = _general_words()
         self.confusable = load_confusable(LANGUAGES)
         self.close_pairs = load_confusable(LANGUAGES, "close")
+        self.terse_pairs = load_confusable(LANGUAGES, "terse")
+        self.settle = load_settle(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
@@ -280,7 +293,9 @@ class Assistant:
         if match.intent not in ACTIONS:
             return match
         other = self._contrast(match.intent, normalise_text(text), language)
-        if other != match.intent:  # 'recall G-2311: which orders?' asks, it does not act
+        if other in ACTIONS:  # 'take G-8248 off hold' releases what the hold verb names
+            match = replace(match, intent=other)
+        elif other != match.intent:  # 'recall G-2311: which orders?' asks, it does not act
             kept = FOLLOW_UP_SLOTS.get(other, frozenset())
             return replace(match, intent=other,
                            slots={k: v for k, v in match.slots.items() if k in kept})
@@ -334,8 +349,11 @@ class Assistant:
         if matches:
             if (rival := self._template_rival(matches[0], text, language, resolver)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, rival))
+            if (rivals := self._unsettled(matches[0].intent, text, language, resolver)):
+                raise self._ask_back(ctx, text, resolver, (matches[0].intent, *rivals))
             return matches[0]
         reading = self.similarity(words, language, resolver)
+        reading = self._with_evidence(reading, text, resolver)
         intent, score = reading.ranking.best
         answerable = score >= reading.threshold and intent not in NOT_ANSWERS
         if self.out_of_scope(reading, answerable=answerable):
@@ -345,15 +363,73 @@ class Assistant:
         intent = self._contrast(intent, reading.text, language)
         if intent == reading.ranking.best[0]:  # the words as typed (before spelling fixes)
             intent = self._contrast(intent, words, language)
-        if intent == reading.ranking.best[0] and (rival := self._rival(reading)) is not None \
+        if intent == reading.ranking.best[0] \
+                and not self._settled(intent, words, reading.text) \
+                and (rival := self._rival(reading)) is not None \
                 and self._contrast(rival, reading.text, language) != intent \
                 and self._contrast(rival, words, language) != intent:
             # A close runner-up is asked back, unless the question's words settle it for the
             # best intent ('how reliable is X': supplier quality, not QC failures).
             raise self._ask_back(ctx, text, resolver, (intent, rival))
+        if (rivals := self._unsettled(intent, text, language, resolver, reading)):
+            raise self._ask_back(ctx, text, resolver, (intent, *rivals))
         slots = self._slots(text, intent, reading.tier, resolver)
+        if self._nothing_named(intent, slots) and self.out_of_scope(reading, answerable=False):
+            # 'where can I buy a cheap engagement ring': the goods it names are none of ours
+            raise OutOfScopeError(ctx.say("error.out_of_scope", can=ctx.say("scope.can_do")))
         return IntentMatch(intent, slots, score, reading.tier, language,
                            alternatives=reading.ranking.scores[:3])
+
+    @staticmethod
+    def _nothing_named(intent: str, slots: dict[str, str]) -> bool:
+        """Whether a stock question read by similarity names nothing the catalogue has: a
+        described product that matches no style, or (where is...) no code and no attribute."""
+        if intent not in _GOODS_INTENTS:
+            return False
+        if any(slots.get(k) for k in ("lot", "serial", "sku", "location")):
+            return False
+        if slots.get("product") and not slots.get("style"):
+            return True
+        return intent == "locate" and not any(
+            slots.get(k) for k in ("style", "metal", "purity", "colour", "category", "size"))
+
+    def _with_evidence(self, reading: Reading, text: str, resolver: Resolver) -> Reading:
+        """The reading with a lower threshold when the question's own slots back its best
+        intent (see ``settings.evidence_thresholds``).
+
+        Evidence is what the best real intent would take from the question: one strong slot
+        (a code, supplier, person, location, zone) or two weak ones (period, category, metal,
+        purity, channel). The best intent must also lead the next real intent by
+        ``settings.evidence_lead``; when the out_of_scope group ranks first, it must lead it by
+        no more than that and the evidence must be strong (a supplier or code, and a warehouse
+        word or a second slot). Such a reading counts its strong slots as warehouse cues (weak ones
+        are no cue: 'the gold price last month' has a metal and a period).
+        """
+        real = [(i, s) for i, s in reading.ranking.scores if i not in NOT_ANSWERS]
+        if not real:
+            return reading
+        (intent, score), runner = real[0], (real[1][1] if len(real) > 1 else 0.0)
+        best_intent, best_score = reading.ranking.best
+        answerable = score >= reading.threshold and best_intent == intent
+        bar = self.settings.evidence_thresholds.get(
+            "ngram" if reading.tier == "ngram" else "embedding", reading.threshold)
+        lead = self.settings.evidence_lead
+        if not answerable and (score < bar or score - runner < lead):
+            return reading
+        slots = self._slots(text, intent, reading.tier, resolver)
+        # 'I' or '我' is the asker, no evidence ('how fast am I going').
+        strong = [k for k in sorted(slots) if k in _STRONG_SLOTS
+                  and not (k == "person" and slots[k] == resolver.me)]
+        weak = [k for k in sorted(slots) if k in _WEAK_SLOTS]
+        if not strong and len(weak) < 2:
+            return reading
+        if best_intent != intent and (
+                best_intent != "out_of_scope" or best_score - score > lead or not strong
+                or not (reading.words or len(strong) + len(weak) > 1)):
+            return reading
+        scores = ((intent, max(score, reading.threshold)),
+                  *((i, s) for i, s in reading.ranking.scores if i != intent))
+        return replace(reading, ranking=Ranking(scores), cues=(*reading.cues, *strong))
 
     @staticmethod
     def _slots(text: str, intent: str, tier: Matcher, resolver: Resolver) -> dict[str, str]:
@@ -394,8 +470,10 @@ class Assistant:
             threshold = found if found is not None else 1.01
             outside = self.scope[language].probability(text)
         names = _proper_words(index) - self._general_words
-        cues = tuple(domain_cues(text, language, [CODE_WORDS.get(k, k) for k in codes], names))
-        return Reading(ranking, threshold, text, tier, outside, cues)
+        kinds = [CODE_WORDS.get(k, k) for k in codes]
+        cues = tuple(domain_cues(text, language, kinds, names))
+        return Reading(ranking, threshold, text, tier, outside, cues, tuple(kinds),
+                       tuple(domain_cues(text, language)))
 
     def out_of_scope(self, reading: Reading, *, answerable: bool) -> bool:
         """Whether the similarity tier's question is a general one the chat refuses.
@@ -403,12 +481,22 @@ class Assistant:
         A question the tier would answer needs the stricter bar; one it would not answer anyway
         (below the threshold, or closest to the out_of_scope group) is only told apart from a
         warehouse question that was unclear, which the lower bar does.
+
+        A code always keeps a question; other cues (warehouse words, names of the catalogue's
+        people, suppliers and categories: 'rings from Jaipur') keep it unless the tier reads it
+        closest to the out_of_scope examples: a supplier named after a city, or 'ring', says
+        little about 'things to do in Jaipur' or 'what is Messi's ring size'.
         """
-        if reading.cues:
+        if reading.codes:
+            return False
+        if reading.ranking.best[0] != "out_of_scope" and reading.cues:
             return False
         bars = self.settings.scope_thresholds if answerable else \
             self.settings.scope_unanswered_thresholds
         bar = bars.get("ngram" if reading.tier == "ngram" else "embedding", 1.0)
+        if answerable:  # the further above its threshold, the surer the tier is of its intent
+            bar += self.settings.scope_confidence_slope * max(
+                0.0, reading.ranking.best[1] - reading.threshold)
         return reading.out_of_scope >= bar
 
     def _scope_models(self, examples: dict[str, dict[str, list[str]]]) -> dict[str, ScopeModel]:
@@ -473,6 +561,53 @@ class Assistant:
         known = frozenset({match.intent, other}) in self.confusable | self.close_pairs
         close = abs(real[0][1] - real[1][1]) < self._margin(match.intent, other)
         return other if known and close else None
+
+    def _unsettled(
+        self, intent: str, text: str, language: str, resolver: Resolver,
+        reading: Reading | None = None,
+    ) -> tuple[str, ...] | None:
+        """The partner to ask back about when a terse question answered as ``intent`` (one of
+        a ``terse`` pair in examples.scope.yaml) says no word that settles it ('old stock in
+        rings': ageing or dead stock?): its partners, best ranked first, that the question's codes
+        allow (a piece's history is no partner of a question naming no serial).
+
+        An action given as a command ('recall lot G-8909': its verb first, no question mark)
+        and a question with more than a few words are left as they are.
+        """
+        partners = [other for pair in self.terse_pairs if intent in pair
+                    for other in pair if other != intent]
+        if not partners or self._terse_words(text) > self._TERSE_PAIR:
+            return None
+        words = normalise_text(text)
+        if intent in ACTIONS and "?" not in text and "？" not in text:
+            return None
+        if self._settled(intent, words):
+            return None
+        reading = reading or self.similarity(words, language, resolver)
+        if self._settled(intent, reading.text):  # as read, spelling fixed ('movments')
+            return None
+        scores = dict(reading.ranking.scores)
+        # a partner that answers only about a kind of code the question does not name is none
+        named = {k for k, word in CODE_WORDS.items() if word in reading.codes}
+        partners = [p for p in partners if p in scores
+                    and (p not in self.code_kinds or self.code_kinds[p] & named)]
+        return tuple(sorted(partners, key=lambda p: -scores[p])) or None
+
+    def _settled(self, intent: str, *texts: str) -> bool:
+        """Whether the question (in any of its ``texts``) says a word that settles ``intent``
+        (``settle`` in the scope examples): then neither a close runner-up nor a terse pair is
+        asked back."""
+        return any(_says(cue, text) for text in texts for cue in self.settle.get(intent, ()))
+
+    @staticmethod
+    def _terse_words(text: str) -> int:
+        """Words beyond codes (a Chinese character counts as one)."""
+        content = [w for w in _CJK_EDGE.sub(" ", normalise_text(text)).split()
+                   if not any(c.isdigit() for c in w)]
+        return sum(len(w) if _CJK.search(w) else 1 for w in content)
+
+    # Words a question may have beyond codes to be asked back on an unsettled terse pair.
+    _TERSE_PAIR = 3
 
     # Words (Chinese: characters) beyond codes a question may have to count as terse.
     _TERSE = 4

@@ -215,6 +215,30 @@ class AssistantSettings(BaseSettings):
         "chat says what it can do (out-of-scope), below it that it did not understand and "
         "which intents came closest (a warehouse question that was unclear).",
     )
+    scope_confidence_slope: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="For a question the similarity tier would answer, scope_thresholds rises by "
+        "this times how far its score is above the tier's threshold (a question the tier is "
+        "sure of needs a surer out-of-scope model to be refused). 0.1 refused every general "
+        "question of the dev sets that 0 did (bench/assistant_chat.py).",
+    )
+    evidence_thresholds: dict[Literal["embedding", "ngram"], float] = Field(
+        default={"embedding": 0.42, "ngram": 0.25},
+        description="Per similarity tier, the lower score a question's best intent needs when "
+        "the question's own slots back it (a code, supplier, person or location, or two of "
+        "period, category, metal, purity, channel) and it leads the next intent by "
+        "evidence_lead: short Chinese questions read by character n-grams score low even when "
+        "they are clear.",
+    )
+    evidence_lead: float = Field(
+        default=0.06,
+        ge=0.0,
+        le=1.0,
+        description="How far the best intent must lead the next one for evidence_thresholds to "
+        "apply (and how far the out_of_scope examples may lead it when the evidence is strong).",
+    )
     ambiguity_margin: float = Field(
         default=0.03,
         ge=0.0,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import normalise_text
-from assistant.entities.resolve import Resolver, camera_zone, order_reference
+from assistant.entities.resolve import Resolver, camera_zone, order_reference, zone_code
 
 __all__ = ["action_slots", "without_reason"]
 
@@ -172,12 +172,12 @@ def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
         return
     for word, zone in _ZONE_WORDS.items():
         if word in words:
-            found.setdefault("zone", zone)
+            found.setdefault("zone", zone_code(zone, index))
             return
     for pattern in (_ZONE_AFTER, _ZONE_BEFORE):
         for match in pattern.finditer(words):
             if match.group(1) not in _NOT_ZONES:
-                found.setdefault("zone", match.group(1))
+                found.setdefault("zone", zone_code(match.group(1), index))
                 return
 
 

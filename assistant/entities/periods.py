@@ -40,6 +40,24 @@ _NAMED = {
     "这一周": "this_week", "这星期": "this_week", "这礼拜": "this_week", "上礼拜": "last_week",
     "今年以来": "this_year", "本年度": "this_year",
 }
+# Calendar months and quarters by name: a period only when it is this or the last one (the
+# reports know no other named period); 'may' is left out (a verb far more often), and so is
+# 'mar' (a sales channel's code).
+_MONTHS = {name: n for n, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march",), ("april", "apr"), (),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_MONTH = re.compile(
+    r"(?:(?:in|for|during|over|of|since)\s+)?(?:the\s+month\s+of\s+)?(?<![\w-])("
+    + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![\w-])"
+    r"|(?<!\d)(1[0-2]|[1-9])\s*月份?|(十[一二]?|[一二三四五六七八九])月份?")
+_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+              "十": 10, "十一": 11, "十二": 12}
+_QUARTER = re.compile(
+    r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?(?<![\w-])(?:q([1-4])|(first|second|third|"
+    r"fourth)\s+quarter)(?![\w-])|第([一二三四1-4])季度?")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "一": 1, "二": 2, "三": 3,
+             "四": 4}
 _NUM = r"(\d+|" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + ")"
 _UNIT = "(" + "|".join(sorted(map(re.escape, _UNIT_DAYS), key=len, reverse=True)) + ")"
 _ROLLING = re.compile(
@@ -67,7 +85,7 @@ def period_pattern() -> str:
     """A regular expression matching every period phrase parse_period understands."""
     named = "|".join(sorted(map(re.escape, _NAMED), key=len, reverse=True))
     prefix = r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
-    return rf"(?:{_ROLLING.pattern}|{prefix}(?:{named}))"
+    return rf"(?:{_ROLLING.pattern}|{prefix}(?:{named})|{_QUARTER.pattern}|{_MONTH.pattern})"
 
 
 def _start_of_day(day: date) -> datetime:
@@ -123,4 +141,27 @@ def parse_period(text: str, now: datetime) -> Period | None:
         if found:
             since, until = _named(_NAMED[phrase], now)
             return Period(_NAMED[phrase], since, until, phrase)
-    return None
+    return _calendar(words, now)
+
+
+def _calendar(words: str, now: datetime) -> Period | None:
+    """A quarter ('Q3', '第三季度') or month ('October', '10月') by name, when it is the current
+    or the last one (January asked in February is last month); else None."""
+    today = now.date()
+    if (match := _QUARTER.search(words)) is not None:
+        found = match[1] or match[2] or match[3]
+        number = int(found) if found.isdigit() else _ORDINALS[found]
+        current = (today.month - 1) // 3 + 1
+        key = {current: "this_quarter", (current - 2) % 4 + 1: "last_quarter"}.get(number)
+    elif (match := _MONTH.search(words)) is not None:
+        if match[1]:
+            number = _MONTHS[match[1]]
+        else:
+            number = int(match[2]) if match[2] else _ZH_DIGITS[match[3]]
+        key = {today.month: "this_month", (today.month - 2) % 12 + 1: "last_month"}.get(number)
+    else:
+        return None
+    if key is None:
+        return None
+    since, until = _named(key, now)
+    return Period(key, since, until, match.group().strip())

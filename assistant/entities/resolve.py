@@ -24,6 +24,7 @@ __all__ = [
     "ZONE_WORDS",
     "camera_zone",
     "order_reference",
+    "zone_code",
     "zone_matches",
     "spoken_codes_to_text",
 ]
@@ -118,11 +119,11 @@ class Resolver:
         """Report filters that make up all of ``text`` ('in rings from Valenza this quarter')."""
         words = normalise_text(text)
         slots: dict[str, str] = {}
-        if (match := _PERIOD.search(words)) is not None:
-            period = parse_period(match.group(), self.now)
-            if period is not None:
+        for match in _PERIOD.finditer(words):
+            if (period := parse_period(match.group(), self.now)) is not None:
                 slots["period"] = period.key
                 words = words[: match.start()] + " " + words[match.end():]
+                break
         scan = scan_filters(words, self.index, REPORT_FILTERS)
         slots.update(scan.slots)
         return slots if slots and only_fillers(scan.rest) else None
@@ -166,11 +167,12 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     # Codes and numbers written against Chinese ('帮我查一下G-5921在哪') stand apart first.
     rest = _CJK_EDGE.sub(" ", normalise_text(text))
     rest = re.sub(r"(?<=[a-z])'s\b", "", rest)  # "JAIPUR's quality" names JAIPUR
-    if "period" in wanted and (match := _PERIOD.search(rest)) is not None:
-        period = parse_period(match.group(), resolver.now)
-        if period is not None:
-            slots["period"] = period.key
-            rest = rest[: match.start()] + " " + rest[match.end():]
+    if "period" in wanted:
+        for match in _PERIOD.finditer(rest):  # the first that names a period the reports know
+            if (period := parse_period(match.group(), resolver.now)) is not None:
+                slots["period"] = period.key
+                rest = rest[: match.start()] + " " + rest[match.end():]
+                break
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
     if wanted & _SCANNED:
@@ -193,7 +195,12 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         slots.update({"category": category} if category else {})
     if "person" in wanted and "person" not in slots and "我" in rest:
         slots["person"] = resolver.me
-    if "query" in wanted and not ({"lot", "sku", "serial", "location"} & set(slots)):
+    if "query" in wanted and "location" in slots and not {"lot", "sku", "serial"} & set(slots):
+        # In a bin or aisle, the goods' attributes filter too ('how many necklaces in R03').
+        attributes = scan_attributes(rest, resolver.index.vocab, sizes=False).slots
+        slots.update({k: v for k, v in attributes.items()
+                      if k in ("category", "metal", "purity", "colour")})
+    elif "query" in wanted and not ({"lot", "sku", "serial", "location"} & set(slots)):
         found = resolver.query(rest)
         if found is None:  # a description that matches no style: say so, do not drop it
             scan = scan_attributes(rest, resolver.index.vocab)
@@ -212,24 +219,43 @@ ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
 
 
 def camera_zone(text: str, index: CatalogueIndex) -> str | None:
-    """The camera zone a question names: a zone's code ('VLT') or the vault."""
+    """The camera zone a question names: a zone's code ('VLT'), or a word for one ('the vault'),
+    given as the code of the zone that abbreviates it when the warehouse has one ('vault' ->
+    'VLT'), else as the word."""
     for match in _ZONE_TOKEN.finditer(text):
         code = index.location(match.group(1))
         if code is not None and code.isalpha():
             return code
     for word, zone in ZONE_WORDS.items():
         if word in text:
-            return zone
+            return zone_code(zone, index)
     return None
 
 
+def zone_code(word: str, index: CatalogueIndex) -> str:
+    """The one zone code (letters only) that abbreviates ``word`` ('vault' -> 'VLT'), or
+    ``word`` itself when none or several do."""
+    found = {c for c in index.locations.values() if c.isalpha() and abbreviates(c, word)}
+    return found.pop() if len(found) == 1 else word
+
+
+def abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` is ``word`` shortened: its first letter, then others in order ('VLT'
+    of 'vault', 'RES' of 'reserve'); case is ignored."""
+    short, word = short.lower(), word.lower()
+    if not short or not word or short[0] != word[0] or len(short) > len(word):
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 def zone_matches(asked: str, zone: str) -> bool:
-    """Whether an alert's camera zone is the one asked for (by code, part of it, or 'vault'
-    for the vault's zone, 'VLT' in the demo)."""
+    """Whether an alert's camera zone is the one asked for: by code, part of it, or one being
+    the other shortened ('VLT' and 'vault')."""
     asked, zone = asked.lower(), zone.lower()
-    if asked == "vault":
-        return zone in ("vlt", "vault", "v") or "vault" in zone
-    return asked == zone or asked in zone
+    if asked == "vault" and zone == "v":
+        return True
+    return asked == zone or asked in zone or abbreviates(asked, zone) or abbreviates(zone, asked)
 
 
 def order_reference(text: str, index: CatalogueIndex) -> str | None:

@@ -32,7 +32,8 @@ from assistant.errors import IntentDataError
 from assistant.intents.encoder import CharNgramEncoder, Matrix
 from assistant.intents.matcher import similarities
 
-__all__ = ["ScopeModel", "domain_cues", "load_code_kinds", "load_confusable", "load_negatives"]
+__all__ = ["ScopeModel", "domain_cues", "load_code_kinds", "load_confusable", "load_negatives",
+           "load_settle"]
 
 # Words that mean the warehouse in these languages whatever else the question says. Deliberately
 # narrow: 'stock', 'order', 'lot', 'bin', 'history', 'recall', 'gold' all have general senses
@@ -91,6 +92,17 @@ def load_confusable(languages: tuple[str, ...], key: str = "confusable"
         for intent, others in (_scope_file(language).get(key) or {}).items():
             pairs.update(frozenset({str(intent), str(o)}) for o in others or ())
     return frozenset(pairs)
+
+
+@cache
+def load_settle(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Per intent, the words that settle it in a terse question (``settle`` in every language's
+    scope examples, lower case; see ``terse``, read with :func:`load_confusable`)."""
+    words: dict[str, list[str]] = {}
+    for language in languages:
+        for intent, found in (_scope_file(language).get("settle") or {}).items():
+            words.setdefault(str(intent), []).extend(str(w).lower() for w in found or ())
+    return {intent: tuple(dict.fromkeys(found)) for intent, found in words.items()}
 
 
 @cache
