@@ -4,6 +4,12 @@ The picker says the dialogue's vocabulary (digits, numbers, commands, letters) a
 each utterance is also heard through added noise (20, 10 and 5 dB SNR), because the warehouse
 is louder than the moment of enrolment, and the word model is trained on them for a few
 passes, kept near the speaker-independent model (so words said rarely are not forgotten).
+
+A take holds each word once, in one order, with one pause between: too few to learn the
+picker's answers from. So the takes are also cut into their words (where a take has as many
+separate bursts of sound as words, or is a single word) and the words joined again into new
+sequences of one to four, with other pauses, a little faster or slower, and through noise
+(`recombined`): the picker's own voice saying answers they never said during enrolment.
 """
 
 from __future__ import annotations
@@ -24,12 +30,18 @@ from assistant.speech.errors import EnrolmentError
 if TYPE_CHECKING:
     from assistant.speech.embedding.engine import EmbeddingEngine
 
-__all__ = ["MIN_UTTERANCES", "adapt", "enrolment_examples"]
+__all__ = ["MIN_UTTERANCES", "adapt", "enrolment_examples", "recombined", "word_units"]
 
 MIN_UTTERANCES = 10
 MAX_UTTERANCES = 400
 MAX_SECONDS = 10.0
 NOISY_COPIES = (20.0, 10.0, 5.0)
+#: Sequences made of the takes' words (`recombined`) per take, and their noise (dB SNR).
+RECOMBINED_PER_TAKE = 4
+RECOMBINED_SNRS = (40.0, 30.0, 20.0, 10.0, 5.0)
+RECOMBINED_GAPS = (0.0, 0.03, 0.08, 0.15, 0.25, 0.4)
+FRAME = 160  # 10 ms at 16 kHz: the frames the takes are cut into words with
+Unit = tuple[np.ndarray, tuple[str, ...]]
 
 
 def _tokens(text: str, known: frozenset[str]) -> tuple[str, ...]:
@@ -61,10 +73,11 @@ def enrolment_examples(engine: EmbeddingEngine, utterances: Sequence[EnrolmentUt
     known = engine.model.words
     embedder = engine.shared().embedder
     rng = np.random.default_rng(seed)
-    clean, every = [], []
+    clean, every, units = [], [], []
     for number, utterance in enumerate(utterances):
         tokens = _tokens(utterance.text, known)
         audio = _wide(utterance.pcm, sample_rate)
+        units += word_units(audio, tokens)
         padded = np.concatenate([np.zeros(4800), audio, np.zeros(7200)])
         floor = rng.normal(0.0, 2.0, padded.size)
         example = Example(embedder.embed(padded + floor, engine.model.step), tokens)
@@ -74,7 +87,66 @@ def enrolment_examples(engine: EmbeddingEngine, utterances: Sequence[EnrolmentUt
             kind = ("pink", "white", "brown")[(number + i) % 3]
             noisy = corpus.mix_snr(padded, snr, rng, 16000, kind)
             every.append(Example(embedder.embed(noisy, engine.model.step), tokens))
+    count = RECOMBINED_PER_TAKE * len(utterances)
+    for samples, words in recombined(units, count, random.Random(seed)):
+        every.append(Example(embedder.embed(samples, engine.model.step), words))
     return clean, every
+
+
+def _bursts(audio: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) samples of the take's bursts of sound: 10 ms frames louder than three
+    times the quiet frames and within 30 dB of the loudest, joined across gaps under 80 ms,
+    each at least 60 ms long."""
+    frames = audio[: audio.size // FRAME * FRAME].reshape(-1, FRAME)
+    if frames.shape[0] == 0:
+        return []
+    level = np.sqrt(np.mean(frames**2, axis=1))
+    loud = level > max(3 * float(np.percentile(level, 20)), 10 ** (-30 / 20) * float(level.max()))
+    runs: list[list[int]] = []
+    for i in np.flatnonzero(loud):
+        if runs and i - runs[-1][1] <= 8:
+            runs[-1][1] = int(i)
+        else:
+            runs.append([int(i), int(i)])
+    return [(a * FRAME, (b + 1) * FRAME) for a, b in runs if b - a + 1 >= 6]
+
+
+def word_units(audio: np.ndarray, tokens: tuple[str, ...]) -> list[Unit]:
+    """A take's speech in pieces to join again: one per word where the take has one burst of
+    sound per word, else the whole take as one piece (30 ms kept around each)."""
+    bursts = _bursts(audio)
+    if not bursts:
+        return []
+    pad = 3 * FRAME
+    if len(bursts) == len(tokens):
+        return [(audio[max(0, a - pad) : b + pad], (word,))
+                for (a, b), word in zip(bursts, tokens, strict=True)]
+    return [(audio[max(0, bursts[0][0] - pad) : bursts[-1][1] + pad], tokens)]
+
+
+def recombined(units: Sequence[Unit], count: int, rng: random.Random,
+               ) -> list[tuple[np.ndarray, tuple[str, ...]]]:
+    """`count` new utterances (16 kHz, with 0.3 s before and after) of one to four pieces of
+    the speaker's takes, with random pauses, speeds of 0.9-1.1 and noise."""
+    out: list[tuple[np.ndarray, tuple[str, ...]]] = []
+    gen = np.random.default_rng(rng.randrange(1 << 30))
+    for _ in range(count if units else 0):
+        parts: list[np.ndarray] = [np.zeros(4800)]
+        words: tuple[str, ...] = ()
+        for i in range(rng.choice((1, 2, 2, 2, 3, 4))):
+            audio, said = rng.choice(units)
+            if i:
+                parts.append(np.zeros(int(rng.choice(RECOMBINED_GAPS) * 16000)))
+            parts.append(audio)
+            words += said
+        parts.append(np.zeros(4800))
+        samples = np.concatenate(parts)
+        if rng.random() < 0.5:
+            samples = corpus.perturb_speed(samples, rng.uniform(0.9, 1.1))
+        samples = corpus.mix_snr(samples, rng.choice(RECOMBINED_SNRS), gen, 16000,
+                                 rng.choice(("pink", "white", "brown")))
+        out.append((samples + gen.normal(0.0, 2.0, samples.size), words))
+    return out
 
 
 def _fit(engine: EmbeddingEngine, model: object, examples: Sequence[Example]) -> float:
