@@ -647,7 +647,8 @@ def _test_only(decoder: Decoder, count: int, voices: Sequence[str], per_voice: i
                merge: Sequence[Path] = ()) -> None:
     """The test headline under the current rejection rule, written into the last result file
     (its development, edge and speed figures stay those of the run that made it); `merge`:
-    from the rows of `--part` runs instead (the test half decoded in several processes)."""
+    from the rows of `--part` runs instead (the test half decoded in several processes);
+    merged parts without espeak rows keep the espeak figures of the last result."""
     out = ROOT / "bench" / "results" / "assistant_voice.json"
     result = json.loads(out.read_text()) if out.exists() else {}
     began = time.perf_counter()
@@ -664,19 +665,23 @@ def _test_only(decoder: Decoder, count: int, voices: Sequence[str], per_voice: i
             figures = test_real[f"{kind}_{cond}"]
             print(f"real {kind} {cond}: re-prompted {figures.get('reprompt_rate', 0):.3f}, "
                   f"wrong {figures.get('wrong_rate', 0):.3f}")
-        print(f"espeak {cond}: re-prompted {test_espeak[cond].get('reprompt_rate', 0):.3f}")
+        if cond in test_espeak:
+            print(f"espeak {cond}: re-prompted {test_espeak[cond].get('reprompt_rate', 0):.3f}")
     rule = decoder.rule
     result |= test
     result["rejection"] = {"answers": rule.answer, "confirmations": rule.confirm,
                            "acting_confidence": rule.posting, "acting_score": rule.acting,
                            "check_digit_confidence": rule.checking}
-    result.setdefault("detail", {}).update(_strip({"real_test": test_real,
-                                                    "espeak_test": test_espeak}))
+    result.setdefault("detail", {}).update(_strip({"real_test": test_real}))
+    if test_espeak:  # merged parts without espeak rows keep the last run's espeak figures
+        result["detail"]["espeak_test"] = _strip(test_espeak)
     result["test_only_run"] = {"seconds": round(time.perf_counter() - began),
                                "merged_parts": len(merge),
+                               "espeak_merged": bool(test_espeak),
                                "note": "test headline and detail from a --test-only run under "
                                        "this rejection; dev_*, edges, latency and rtf figures "
-                                       "are from the previous full run"}
+                                       "(and espeak figures unless espeak_merged) are from "
+                                       "the previous full run"}
     out.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
 
@@ -703,7 +708,7 @@ def _headline(real: dict[str, Any], espeak: dict[str, Any], prefix: str) -> dict
             out[f"{prefix}real_{kind}_wrong_postings_{cond}"] = max(
                 figures.get("check_digits_wrong_posting_rate") or 0.0,
                 figures.get("quantity_wrong_posting_rate") or 0.0)
-    for cond in SNRS:
+    for cond in (c for c in SNRS if c in espeak):  # none: only real speakers were merged
         out[f"{prefix}espeak_{cond}"] = espeak[cond].get("accuracy")
         out[f"{prefix}espeak_oog_accepted_{cond}"] = espeak[cond].get("oog_accepted_rate")
         out[f"{prefix}espeak_oog_wrong_postings_{cond}"] = espeak[cond].get(
