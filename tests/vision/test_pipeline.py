@@ -134,7 +134,8 @@ def test_supervisor_workers_alert_and_survive_broken_cameras(
                 state("vault-cam") is CameraState.ENDED
                 and state("cage-cam") is CameraState.ENDED
                 and sink.alerts
-            )
+            ),
+            timeout=120.0,  # two YOLO cameras on a loaded 2-core CI machine
         )
         assert wait_for(lambda: state("misconfigured") is CameraState.ERROR)
         with TestClient(app) as client:
