@@ -75,15 +75,20 @@ def test_scope_negatives_and_pairs_load() -> None:
 def test_close_call_asks_back_with_choices_that_resolve(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
-    # "where did that lot end up": where it is now, or where a recall would reach?
-    reply = _ask(assistant, actors["manager"], "where did lot G-2311 end up")
+    # "G-2311 recall": recall it now, or first see what a recall would reach? ("where did lot
+    # G-2311 end up" says where: it is answered as where the lot is)
+    reply = _ask(assistant, actors["manager"], "G-2311 recall")
     assert reply["error"] == "ambiguous" and reply["intent"] is None
-    assert {c["intent"] for c in reply["choices"]} == {"locate", "recall_preview"}
+    assert {c["intent"] for c in reply["choices"]} == {"recall_lot", "recall_preview"}
+    assert _ask(assistant, actors["manager"], "where did lot G-2311 end up")["intent"] == "locate"
     assert reply["answer"].startswith("Did you mean")
     for choice in reply["choices"]:
-        assert choice["label"] in reply["answer"] and "G-2311" in choice["text"]
-        picked = _ask(assistant, actors["manager"], choice["text"])
-        assert picked["intent"] == choice["intent"] and picked["error"] is None
+        assert choice["label"] in reply["answer"]
+    # the question's choice names the lot, and clicking it asks that question
+    preview = next(c for c in reply["choices"] if c["intent"] == "recall_preview")
+    assert "G-2311" in preview["text"]
+    picked = _ask(assistant, actors["manager"], preview["text"])
+    assert picked["intent"] == "recall_preview" and picked["error"] is None
 
 
 def test_every_choice_text_resolves_to_its_intent(
