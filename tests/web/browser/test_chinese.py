@@ -86,9 +86,11 @@ def data_words(server: LiveServer) -> set[str]:
     token = httpx.post(server.url + "/api/auth/token",
                        data={"username": "admin", "password": "facet-demo"}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
-    paths = [p for p, ops in httpx.get(server.url + "/openapi.json").json()["paths"].items()
+    # The schema is built on its first request: 3 s on an idle machine, 12 s under CI's load.
+    schema = httpx.get(server.url + "/openapi.json", timeout=60).json()
+    paths = [p for p, ops in schema["paths"].items()
              if "get" in ops and "{" not in p and p.startswith("/api/")]
-    reports = httpx.get(server.url + "/api/reports", headers=headers).json()["items"]
+    reports = httpx.get(server.url + "/api/reports", headers=headers, timeout=60).json()["items"]
     paths += [f"/api/reports/{r['name']}" for r in reports]
     words: set[str] = set()
     people: set[str] = set()
