@@ -37,6 +37,11 @@ __all__ = [
 NOT_OWNED_SOURCES = frozenset({"consignment"})
 #: The reason on the receipt that books consigned pieces bought where they lie.
 CONSIGNMENT_PURCHASE = "consignment-purchase"
+# The documents that are consignment purchases: receipts with that reason.
+_PURCHASE_RECEIPT = (
+    Document.kind == DocKind.RECEIPT.value,
+    Document.reason == CONSIGNMENT_PURCHASE,
+)
 
 
 def purchase_lines(session: Session, where: Sequence[Any]) -> Sequence[Any]:
@@ -61,12 +66,7 @@ def purchase_lines(session: Session, where: Sequence[Any]) -> Sequence[Any]:
             DocumentLine.data.label("line_data"),
         )
         .join(Document, Document.id == DocumentLine.document_id)
-        .where(
-            Document.kind == DocKind.RECEIPT.value,
-            Document.reason == CONSIGNMENT_PURCHASE,
-            DocumentLine.done_quantity > 0,
-            *where,
-        )
+        .where(*_PURCHASE_RECEIPT, DocumentLine.done_quantity > 0, *where)
         .order_by(Document.id, DocumentLine.line_no)
     )
     return session.execute(stmt).all()
@@ -81,11 +81,7 @@ def bought_costs(session: Session, lot_ids: Iterable[int]) -> dict[str, Decimal]
     rows = session.execute(
         select(DocumentLine.data)
         .join(Document, Document.id == DocumentLine.document_id)
-        .where(
-            Document.kind == DocKind.RECEIPT.value,
-            Document.reason == CONSIGNMENT_PURCHASE,
-            DocumentLine.lot_id.in_(lots),
-        )
+        .where(*_PURCHASE_RECEIPT, DocumentLine.lot_id.in_(lots))
     )
     return {
         str(data["serial"]): Decimal(str(data["unit_cost"]))
@@ -101,12 +97,7 @@ def purchase_count(session: Session, where: Sequence[Any]) -> int:
             select(func.count())
             .select_from(DocumentLine)
             .join(Document, Document.id == DocumentLine.document_id)
-            .where(
-                Document.kind == DocKind.RECEIPT.value,
-                Document.reason == CONSIGNMENT_PURCHASE,
-                DocumentLine.done_quantity > 0,
-                *where,
-            )
+            .where(*_PURCHASE_RECEIPT, DocumentLine.done_quantity > 0, *where)
         )
         or 0
     )
