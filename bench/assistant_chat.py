@@ -41,12 +41,17 @@ blind on 2026-12-04 04:45 UTC), had their first run at 05:48 UTC (kept in
 ``bench/data/assistant_blind2_dev.yaml`` (set ``blind2_dev``) and
 ``bench/data/assistant_general2_dev.yaml`` (set ``general2_dev``), in the same formats.
 
-The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind3.yaml``
-and ``bench/data/assistant_general3.yaml`` by default (``--blind-file`` / ``--general-file`` name
+The third pair, ``assistant_blind3.yaml`` and ``assistant_general3.yaml`` (written blind on
+2026-12-04 14:01 UTC), had their first run at 15:42 UTC (kept in ``RETIRED_BLIND3_FIRST_RUN``) and
+were RETIRED TO DEV on 2026-12-04: they are now ``bench/data/assistant_blind3_dev.yaml`` (set
+``blind3_dev``) and ``bench/data/assistant_general3_dev.yaml`` (set ``general3_dev``).
+
+The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind4.yaml``
+and ``bench/data/assistant_general4.yaml`` by default (``--blind-file`` / ``--general-file`` name
 others, in bench/data or as a path). They are written blind by someone who has seen neither the
 chat's code and data nor any other set, and are added to bench/data only after the chat's tuning
 has stopped; until then the bench says they are missing and measures the rest. Their first
-measurement is kept in ``FIRST_RUN_BLIND3`` (None until recorded; the honest figure, and until it
+measurement is kept in ``FIRST_RUN_BLIND4`` (None until recorded; the honest figure, and until it
 is recorded a full run's own headline stands in). Latency on the issue-18 sets is split into
 questions (answers without a report link) and answers with a report.
 
@@ -54,6 +59,7 @@ questions (answers without a report link) and answers with a report.
     .venv/bin/python -m bench.assistant_chat --blind --general          # held-out sets only
     .venv/bin/python -m bench.assistant_chat --blind-dev --general-dev  # the retired ones
     .venv/bin/python -m bench.assistant_chat --blind2-dev --general2-dev
+    .venv/bin/python -m bench.assistant_chat --blind3-dev --general3-dev
     .venv/bin/python -m bench.assistant_chat --blind --blind-file my_set.yaml
     .venv/bin/python -m bench.assistant_chat --blind-dev --limit 20   # smoke run (writes nothing)
 """
@@ -95,8 +101,8 @@ from core.migrate import upgrade
 HERE = Path(__file__).resolve().parent
 SETS = {"dev": HERE / "data" / "assistant_dev.yaml", "test": HERE / "data" / "assistant_test.yaml"}
 RESULTS = HERE / "results" / "assistant_chat.json"
-ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind2_dev", "general2_dev", "blind",
-            "general")
+ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind2_dev", "general2_dev",
+            "blind3_dev", "general3_dev", "blind", "general")
 TARGET_ACCURACY = 0.95
 TARGET_P50_MS = 50.0
 # Each question is timed this many times in all and its fastest time kept (as timeit does):
@@ -276,11 +282,13 @@ NEW_SETS = {"blind_dev": HERE / "data" / "assistant_blind_dev.yaml",
             "general_dev": HERE / "data" / "assistant_general_dev.yaml",
             "blind2_dev": HERE / "data" / "assistant_blind2_dev.yaml",
             "general2_dev": HERE / "data" / "assistant_general2_dev.yaml",
-            "blind": HERE / "data" / "assistant_blind3.yaml",
-            "general": HERE / "data" / "assistant_general3.yaml"}
+            "blind3_dev": HERE / "data" / "assistant_blind3_dev.yaml",
+            "general3_dev": HERE / "data" / "assistant_general3_dev.yaml",
+            "blind": HERE / "data" / "assistant_blind4.yaml",
+            "general": HERE / "data" / "assistant_general4.yaml"}
 # Which scorer each issue-18 set takes.
-BLIND_KIND = ("blind_dev", "blind2_dev", "blind")
-GENERAL_KIND = ("general_dev", "general2_dev", "general")
+BLIND_KIND = ("blind_dev", "blind2_dev", "blind3_dev", "blind")
+GENERAL_KIND = ("general_dev", "general2_dev", "general3_dev", "general")
 TARGET_BLIND = 0.97  # right intent and slots on the blind set
 TARGET_REFUSAL = 0.97  # general-assistant questions refused
 TARGET_REPORT_P50_MS = 200.0  # answers with a report
@@ -327,10 +335,11 @@ RETIRED_BLIND2_FIRST_RUN: dict[str, Any] = {
     "questions_p50_ms": 21.1, "reports_p50_ms": 21.82,
     "measured": "2026-12-04 05:48 UTC", "retired": "2026-12-04",
 }
-# The first measurement on the held-out assistant_blind3 / assistant_general3 sets: None until the
-# coordinator records it (once, after the chat's tuning on the dev sets has stopped). Never updated.
-# Recorded 2026-12-04 15:42 UTC on an idle machine, before anyone looked at the sets' misses.
-FIRST_RUN_BLIND3: dict[str, Any] | None = {
+# The first measurement on the third held-out pair, assistant_blind3 / assistant_general3 (written
+# blind by a helper on 2026-12-04 14:01 UTC), recorded 2026-12-04 15:42 UTC on an idle machine,
+# before anyone looked at the sets' misses. Never updated. The sets were retired to dev
+# (blind3_dev, general3_dev) on 2026-12-04.
+RETIRED_BLIND3_FIRST_RUN: dict[str, Any] = {
     "blind_items": 484, "blind_items_zh": 170, "intent_slots_rate": 0.8649,
     "intent_slots_rate_en": 0.8672, "intent_slots_rate_zh": 0.8605, "intent_only_rate": 0.8919,
     "close_calls_asked_back_rate": 0.2195, "clear_questions_asked_back_rate": 0.027,
@@ -338,8 +347,11 @@ FIRST_RUN_BLIND3: dict[str, Any] | None = {
     "action_forbidden_refused_rate": 1.0, "general_items": 331, "general_items_zh": 113,
     "general_refusal_rate": 0.9456, "general_refusal_rate_en": 0.9266,
     "general_refusal_rate_zh": 0.9823, "general_not_understood": 3, "questions_p50_ms": 32.46,
-    "reports_p50_ms": 40.77, "measured": "2026-12-04 15:42 UTC",
+    "reports_p50_ms": 40.77, "measured": "2026-12-04 15:42 UTC", "retired": "2026-12-04",
 }
+# The first measurement on the held-out assistant_blind4 / assistant_general4 sets: None until the
+# coordinator records it (once, after the chat's tuning on the dev sets has stopped). Never updated.
+FIRST_RUN_BLIND4: dict[str, Any] | None = None
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -759,8 +771,10 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
                                                    latency=False).items()},
         **{f"dev2_{k}": v for k, v in headline_new(figures, "blind2_dev", "general2_dev",
                                                     latency=False).items()},
-        "blind_first_run_intent_slots_rate": (FIRST_RUN_BLIND3 or {}).get("intent_slots_rate"),
-        "general_first_run_refusal_rate": (FIRST_RUN_BLIND3 or {}).get("general_refusal_rate"),
+        **{f"dev3_{k}": v for k, v in headline_new(figures, "blind3_dev", "general3_dev",
+                                                    latency=False).items()},
+        "blind_first_run_intent_slots_rate": (FIRST_RUN_BLIND4 or {}).get("intent_slots_rate"),
+        "general_first_run_refusal_rate": (FIRST_RUN_BLIND4 or {}).get("general_refusal_rate"),
         "retired_blind_first_run_intent_slots_rate":
             RETIRED_BLIND_FIRST_RUN["intent_slots_rate"],
         "retired_general_first_run_refusal_rate": RETIRED_BLIND_FIRST_RUN["general_refusal_rate"],
@@ -768,6 +782,10 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
             RETIRED_BLIND2_FIRST_RUN["intent_slots_rate"],
         "retired_general2_first_run_refusal_rate":
             RETIRED_BLIND2_FIRST_RUN["general_refusal_rate"],
+        "retired_blind3_first_run_intent_slots_rate":
+            RETIRED_BLIND3_FIRST_RUN["intent_slots_rate"],
+        "retired_general3_first_run_refusal_rate":
+            RETIRED_BLIND3_FIRST_RUN["general_refusal_rate"],
         "blind_target": TARGET_BLIND,
         "refusal_target": TARGET_REFUSAL,
         "reports_target_p50_ms": TARGET_REPORT_P50_MS,
@@ -797,9 +815,11 @@ def report(figures: dict[str, Any]) -> None:
     if "chinese_similarity_tier_only" in figures:
         print(f"\nchinese similarity tier only: {figures['chinese_similarity_tier_only']}")
     report_new(figures)
-    if FIRST_RUN_BLIND3:
-        print(f"\nfirst run on the held-out sets ({FIRST_RUN_BLIND3.get('measured')}): "
-              f"{FIRST_RUN_BLIND3}")
+    if FIRST_RUN_BLIND4:
+        print(f"\nfirst run on the held-out sets ({FIRST_RUN_BLIND4.get('measured')}): "
+              f"{FIRST_RUN_BLIND4}")
+    print(f"\nfirst run on the retired blind3/general3 sets, now dev "
+          f"({RETIRED_BLIND3_FIRST_RUN['measured']}): {RETIRED_BLIND3_FIRST_RUN}")
     print(f"\nfirst run on the retired blind2/general2 sets, now dev "
           f"({RETIRED_BLIND2_FIRST_RUN['measured']}): {RETIRED_BLIND2_FIRST_RUN}")
     print(f"\nfirst run on the retired blind/general sets, now dev "
@@ -809,18 +829,19 @@ def report(figures: dict[str, Any]) -> None:
 def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
-    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_BLIND3``); until it
+    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_BLIND4``); until it
     is recorded there, a full run's own headline stands in for it. A smoke run (``limit``)
     prints only and writes nothing.
     """
     figures = measure(names, limit)
     held_out = headline_new(figures)
-    first_run = FIRST_RUN_BLIND3 or ({**held_out, "measured": datetime.now(UTC).strftime(
+    first_run = FIRST_RUN_BLIND4 or ({**held_out, "measured": datetime.now(UTC).strftime(
         "%Y-%m-%d %H:%M UTC")} if "intent_slots_rate" in held_out else {})
     result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
               "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run,
               "retired_blind_first_run": RETIRED_BLIND_FIRST_RUN,
-              "retired_blind2_first_run": RETIRED_BLIND2_FIRST_RUN, **figures}
+              "retired_blind2_first_run": RETIRED_BLIND2_FIRST_RUN,
+              "retired_blind3_first_run": RETIRED_BLIND3_FIRST_RUN, **figures}
     if limit is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
