@@ -55,15 +55,20 @@ def _driver_connection(session: Session) -> tuple[Any, Any]:
     """The DB-API connection and dialect of ``session``'s transaction, cached per transaction.
 
     ``session.connection()`` walks SQLAlchemy's transaction state machine on every call, which
-    costs more than a hot-path statement; the cache is keyed on the transaction object itself.
+    costs more than a hot-path statement; the cache is keyed on the innermost transaction
+    object itself. Innermost, not the root: SQLAlchemy emits a savepoint's ``SAVEPOINT`` only
+    when ``session.connection()`` is first asked for inside it, so a cache kept across a
+    ``begin_nested()`` would run the statements outside the savepoint, and its rollback would
+    undo none of them.
     """
-    transaction = session.get_transaction()
+    transaction = session.get_nested_transaction() or session.get_transaction()
     cached = session.info.get("facet_driver")
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1], cached[2]
     connection = session.connection()
     driver = connection.connection.driver_connection
-    session.info["facet_driver"] = (session.get_transaction(), driver, connection.dialect)
+    innermost = session.get_nested_transaction() or session.get_transaction()
+    session.info["facet_driver"] = (innermost, driver, connection.dialect)
     return driver, connection.dialect
 
 

@@ -21,12 +21,11 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
 from core.audit import service as audit
 from core.channels.errors import (
@@ -41,7 +40,6 @@ from core.channels.service import get_channel, sku_codes_for_external
 from core.clock import as_utc, now
 from core.db import Database
 from core.errors import CoreError, InsufficientStockError, NotFoundError, ValidationFailed
-from core.events import savepoint
 from core.orders import cancel_order, create_order
 from core.orders.allocation import allocate_locked
 from core.orders.models import OrderStatus, SalesOrder
@@ -110,7 +108,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def message_read(msg: ChannelMessage, channel: str) -> ChannelMessageRead:
+def message_read(msg: ChannelMessage | _MessageRow, channel: str) -> ChannelMessageRead:
     """The API view of a stored message of ``channel``."""
     return ChannelMessageRead(
         id=msg.id,
@@ -263,13 +261,22 @@ def record_channel_error(session: Session, *, channel: str, error: str) -> None:
 # -- apply ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _ChannelRef:
+    """The channel a message came from, as applying it needs it (read with the message)."""
+
+    id: int
+    code: str
+    name: str
+
+
 @dataclass
 class _Ctx:
     session: Session
-    channel: Channel
+    channel: _ChannelRef
     actor: Actor
     message: ChannelOrderMessage
-    siblings: list[ChannelMessage]
+    siblings: list[_MessageRow]
 
     @property
     def cancelled_first(self) -> bool:
@@ -323,32 +330,61 @@ def failure_of(exc: Exception) -> tuple[str, str, bool]:
     return "internal-error", f"{type(exc).__name__}: {exc}", False
 
 
-_ME = aliased(ChannelMessage)
-# Built once (an alias's comparisons cost more than the query): every message of the order
-# the message belongs to, row-locked, oldest first.
-_ORDER_MESSAGES = (
-    select(ChannelMessage, Channel)
-    .join(Channel, Channel.id == ChannelMessage.channel_id)
-    .join(
-        _ME,
-        and_(
-            _ME.channel_id == ChannelMessage.channel_id,
-            _ME.external_order_id == ChannelMessage.external_order_id,
-        ),
+_M, _CH = ChannelMessage.__table__, Channel.__table__
+_ME = _M.alias("me")
+
+
+class _MessageRow(NamedTuple):
+    """A stored message as applying it reads it (its body left out), with its channel."""
+
+    id: int
+    message_key: str
+    kind: str
+    external_order_id: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    received_at: datetime
+    occurred_at: datetime | None
+    next_attempt_at: datetime | None
+    processed_at: datetime | None
+    outcome: str | None
+    error_code: str | None
+    last_error: str | None
+    order_id: int | None
+    channel_id: int
+    channel_code: str
+    channel_name: str
+
+
+# Applying a message reads, writes and answers with these, prepared once and run on the raw
+# cursor (see core.prepared): built per call through the ORM, the read alone cost about a
+# sixth of taking a webhook's order. Every message of the order the message belongs to,
+# row-locked (PostgreSQL; SQLite writers are serialised), oldest first, with its channel.
+_ORDER_MESSAGES = Prepared(
+    select(*(_M.c[name] for name in _MessageRow._fields[:16]),
+           _CH.c.code.label("channel_code"), _CH.c.name.label("channel_name"))
+    .select_from(
+        _M.join(_CH, _CH.c.id == _M.c.channel_id).join(
+            _ME, and_(_ME.c.channel_id == _M.c.channel_id,
+                      _ME.c.external_order_id == _M.c.external_order_id))
     )
-    .where(_ME.id == bindparam("id"))
-    .order_by(ChannelMessage.id)
-    .with_for_update(of=ChannelMessage)
-    .execution_options(populate_existing=True)
-)
-# A message applied: prepared once, run on the raw cursor (see core.prepared).
+    .where(_ME.c.id == bindparam("id"))
+    .order_by(_M.c.id)
+    .with_for_update(of=_M),
+    _MessageRow,
+)  # fmt: skip
 _DONE = Prepared(
-    update(ChannelMessage.__table__)
-    .where(ChannelMessage.__table__.c.id == bindparam("p_id"))
+    update(_M)
+    .where(_M.c.id == bindparam("p_id"))
     .values({name: bindparam(f"p_{name}") for name in ("status", "outcome", "processed_at",
                                                         "order_id", "error_code", "last_error",
                                                         "next_attempt_at")})
 )  # fmt: skip
+# What waited for an order (a paid before its create) is due at once when the order comes.
+_DUE_NOW = Prepared(
+    update(_M).where(_M.c.id == bindparam("p_id")).values(next_attempt_at=bindparam("p_at"))
+)
 _ORDER = select(SalesOrder).where(
     SalesOrder.channel == bindparam("channel"), SalesOrder.external_id == bindparam("external_id")
 )
@@ -356,37 +392,29 @@ _ORDER = select(SalesOrder).where(
 
 def apply_in(session: Session, message_id: int, actor: Actor) -> ChannelMessageRead:
     """Apply one stored message in ``session`` (the caller's transaction); raises on failure."""
-    rows = session.execute(_ORDER_MESSAGES, {"id": message_id}).all()
-    siblings = [m for m, _ in rows]
+    if session.autoflush:  # the read below runs on the raw cursor: the session goes first
+        session.flush()
+    siblings = _ORDER_MESSAGES.rows(session, {"id": message_id})
     msg = next((m for m in siblings if m.id == message_id), None)
     if msg is None:
         raise NotFoundError(f"No channel message with id {message_id}.", code="unknown-message")
-    channel = rows[0][1]
     if msg.status != MessageStatus.PENDING:
-        return message_read(msg, channel.code)
-    ctx = _Ctx(
-        session,
-        channel,
-        actor,
-        ChannelOrderMessage.model_validate(msg.payload),
-        siblings,
-    )
+        return message_read(msg, msg.channel_code)
+    channel = _ChannelRef(msg.channel_id, msg.channel_code, msg.channel_name)
+    ctx = _Ctx(session, channel, actor, ChannelOrderMessage.model_validate(msg.payload), siblings)
     outcome, order = _HANDLERS[MessageKind(msg.kind)](ctx)
     at = now()
     if order is not None:  # what waited for this order (a paid before its create) goes now
         for other in siblings:
             if other.status == MessageStatus.PENDING and other.id != msg.id:
-                other.next_attempt_at = at
+                _DUE_NOW.run(session, {"p_id": other.id, "p_at": at})
     session.flush()
-    # The last write, so nothing after it can fail and leave the values given to ``msg`` as
-    # committed out of step with a rolled-back row.
+    # The last write, so nothing after it can fail once the message is marked done.
     done = {"status": str(MessageStatus.DONE), "outcome": outcome, "processed_at": at,
             "order_id": order.id if order is not None else None, "error_code": None,
             "last_error": None, "next_attempt_at": None}  # fmt: skip
     _DONE.run(session, {"p_id": msg.id, **{f"p_{k}": v for k, v in done.items()}})
-    for name, value in done.items():  # what was written is what the row holds
-        set_committed_value(msg, name, value)
-    return message_read(msg, channel.code)
+    return message_read(msg._replace(**done), channel.code)
 
 
 def _order(ctx: _Ctx) -> SalesOrder | None:
@@ -434,18 +462,20 @@ def _create(ctx: _Ctx) -> tuple[str, SalesOrder]:
         cancel_order(ctx.session, actor=ctx.actor, order_id=order.id)
         return "created-cancelled", order
     try:
-        with savepoint(ctx.session):  # a refusal part-way leaves nothing half-reserved
-            # The order was created by this transaction: no one else can see it, let alone
-            # change it, so it is not read again.
-            complete = allocate_locked(ctx.session, actor=ctx.actor, order=order).complete
+        # The order was created by this transaction: no one else can see it, let alone
+        # change it, so it is not read again. No savepoint: allocate_locked refuses with
+        # InsufficientStockError only when it reserved nothing (a refusal part-way raises
+        # another error, which undoes the whole message, to be tried again).
+        complete = allocate_locked(ctx.session, actor=ctx.actor, order=order).complete
     except InsufficientStockError:
         complete = False
     if complete:
         return "created", order
-    channel.last_error = (
+    found = ctx.session.get_one(Channel, channel.id)
+    found.last_error = (
         f"Order {m.external_order_id} oversold: not all of it could be reserved; it stays open."
     )
-    channel.last_error_at = now()
+    found.last_error_at = now()
     return "oversold", order
 
 

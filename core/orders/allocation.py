@@ -181,7 +181,9 @@ def _reserve_line(session: Session, line: OrderLine) -> AllocatedLine:
 def allocate_order(session: Session, *, actor: Actor, order_id: int) -> Allocation:
     """Reserve stock for what an order still needs; partial allocation is reported.
 
-    InsufficientStockError when nothing at all could be reserved for the order.
+    InsufficientStockError when nothing at all could be reserved for the order (then nothing
+    was written); ConflictError ``stock-changed`` when a reservation was refused part-way (the
+    transaction must then be rolled back).
     """
     return allocate_locked(session, actor=actor, order=lock_order(session, order_id=order_id))
 
@@ -197,11 +199,19 @@ def allocate_locked(session: Session, *, actor: Actor, order: SalesOrder) -> All
     by_sku = sorted(order.lines, key=lambda ln: (ln.sku_id, ln.line_no))
     try:
         results = {al.line.id: al for al in (_reserve_line(session, ln) for ln in by_sku)}
-    except BaseException:
+    except BaseException as exc:
         # What was written goes with the caller's rollback; the values given to the lines as
         # committed would not (a savepoint's rollback expires only what the ORM changed).
         for obj in (order, *order.lines):
             session.expire(obj)
+        if isinstance(exc, InsufficientStockError):
+            # A conditional update refused part-way (free stock read under lock changed): not
+            # the "nothing to reserve" refusal below, which a caller may commit after, since
+            # pieces may already be reserved here. Only the whole transaction may go.
+            raise ConflictError(
+                f"Order {order.external_id}: the free stock changed while it was being "
+                "reserved; try again.", code="stock-changed",
+            ) from exc
         raise
     allocation = Allocation(order, [results[ln.id] for ln in order.lines])
     held = sum(ln.reserved_quantity + ln.picked_quantity for ln in order.lines)

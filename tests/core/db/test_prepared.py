@@ -131,3 +131,28 @@ def test_driver_errors_surface_as_sqlalchemy_errors(session: Session) -> None:
     with pytest.raises(sqlalchemy.exc.DBAPIError) as caught:
         broken.rows(session, {})
     assert "no_such_function" in str(caught.value)
+
+
+def test_a_savepoint_rolled_back_undoes_prepared_writes(session: Session) -> None:
+    """Statements run by Prepared inside a savepoint are undone with it, also when the
+    transaction already ran Prepared statements before the savepoint began (SQLAlchemy emits
+    SAVEPOINT only when the connection is asked for inside it)."""
+    from core.audit.models import AuditHead
+    from core.events import savepoint
+
+    head = Prepared(select(AuditHead.__table__.c.entries).where(AuditHead.__table__.c.id == 1))
+    bump = Prepared(
+        sqlalchemy.update(AuditHead.__table__)
+        .where(AuditHead.__table__.c.id == 1)
+        .values(entries=AuditHead.__table__.c.entries + 1)
+    )
+    bump.run(session, {})  # the connection is cached outside the savepoint first
+    row = head.first(session, {})
+    assert row is not None
+    before = row[0]
+    with pytest.raises(RuntimeError), savepoint(session):
+        bump.run(session, {})
+        raise RuntimeError("undo")
+    with savepoint(session):  # one released keeps its write
+        bump.run(session, {})
+    assert head.first(session, {}) == (before + 1,)
