@@ -59,6 +59,9 @@ _ADVANCE = Prepared(
     .values(entries=bindparam("entries"), hash=bindparam("hash"))
 )
 
+#: ``Session.info`` key of the head this session's transaction last wrote (see :func:`record`).
+_HEAD_KEY = "facet_audit_head"
+
 
 class _FromSession:
     """Marker: take the audit key of the session's :class:`core.Database`."""
@@ -111,11 +114,19 @@ def record(
     key = _session_key(session)
     kid = key_id(key)
     session.flush()  # keep ORM-added entries ahead of this one in the chain
-    head = _HEAD.run(session, {}).fetchone()  # row-locked on PostgreSQL: appends queue here
-    if head is None:
-        ensure_head(session)
-        head = _HEAD.run(session, {}).fetchone()
-    entries, prev_hash = head
+    # The head this transaction last wrote, when it is still the innermost one: the row is
+    # locked until the commit (PostgreSQL's row lock, SQLite's write lock), so no one else
+    # moved it. A savepoint begun or ended since is another transaction object: read again.
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None and cached[0] is transaction:
+        entries, prev_hash = cached[1], cached[2]
+    else:
+        head = _HEAD.run(session, {}).fetchone()  # row-locked on PostgreSQL: appends queue
+        if head is None:
+            ensure_head(session)
+            head = _HEAD.run(session, {}).fetchone()
+        entries, prev_hash = head
     at = as_utc(now())
     detail_json = json.dumps(detail, sort_keys=True, default=str, separators=(",", ":"))
     digest = _mac(key, kid, prev_hash, at.isoformat(), actor, action, entity, detail_json)
@@ -133,6 +144,7 @@ def record(
         },
     )
     _ADVANCE.run(session, {"entries": entries + 1, "hash": digest})
+    session.info[_HEAD_KEY] = (transaction, entries + 1, digest)
 
 
 @dataclass(frozen=True)

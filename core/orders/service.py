@@ -37,12 +37,6 @@ __all__ = [
 _SKU_IDS = select(Sku.code, Sku.id).where(Sku.code.in_(bindparam("codes", expanding=True)))
 _LOT_IDS = select(Lot.code, Lot.id).where(Lot.code.in_(bindparam("codes", expanding=True)))
 _P_SKU_ID = Prepared(select(Sku.__table__.c.id).where(Sku.__table__.c.code == bindparam("code")))
-_P_ORDER_ID = Prepared(
-    select(SalesOrder.__table__.c.id).where(
-        SalesOrder.__table__.c.channel == bindparam("channel"),
-        SalesOrder.__table__.c.external_id == bindparam("external_id"),
-    )
-)
 _FIND = (
     select(SalesOrder)
     .where(SalesOrder.channel == bindparam("channel"),
@@ -112,11 +106,7 @@ def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line
 
 
 def _find(session: Session, channel: str, external_id: str) -> SalesOrder | None:
-    # A new order (the common case) is told by a prepared look-up of its id alone.
-    params = {"channel": channel, "external_id": external_id}
-    if _P_ORDER_ID.first(session, params) is None:
-        return None
-    return session.scalar(_FIND, params)
+    return session.scalar(_FIND, {"channel": channel, "external_id": external_id})
 
 
 def _same_or_conflict(order: SalesOrder, lines: list[_Line]) -> SalesOrder:
@@ -141,10 +131,10 @@ def create_order(
     if session.autoflush:  # the look-ups below run on the raw cursor: the session goes first
         session.flush()
     lines = _resolve_lines(session, data.lines)
-    if (existing := _find(session, data.channel, data.external_id)) is not None:
-        return _same_or_conflict(existing, lines), False
+    # Inserted first (a new order is the common case): a taken (channel, external_id) inserts
+    # nothing, and the order that holds it is read instead.
     order = _insert(session, data, lines)
-    if order is None:  # a concurrent twin of this request committed it first
+    if order is None:  # a repeat, or a concurrent twin of this request committed it first
         if (existing := _find(session, data.channel, data.external_id)) is None:
             raise ConflictError(
                 f"Order {data.external_id} from {data.channel} is being taken by another "
