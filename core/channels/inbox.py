@@ -36,7 +36,7 @@ from core.channels.errors import (
 )
 from core.channels.models import Channel, ChannelMessage, MessageKind, MessageStatus
 from core.channels.schemas import ChannelMessageRead, ChannelOrderMessage
-from core.channels.service import get_channel, sku_codes_for_external
+from core.channels.service import get_channel, listed_skus
 from core.clock import as_utc, now
 from core.db import Database
 from core.errors import CoreError, InsufficientStockError, NotFoundError, ValidationFailed
@@ -374,13 +374,13 @@ _ORDER_MESSAGES = Prepared(
     .with_for_update(of=_M),
     _MessageRow,
 )  # fmt: skip
+_DONE_FIELDS = ("id", "status", "outcome", "processed_at", "order_id", "error_code",
+                "last_error", "next_attempt_at")  # fmt: skip
 _DONE = Prepared(
     update(_M)
     .where(_M.c.id == bindparam("p_id"))
-    .values({name: bindparam(f"p_{name}") for name in ("status", "outcome", "processed_at",
-                                                        "order_id", "error_code", "last_error",
-                                                        "next_attempt_at")})
-)  # fmt: skip
+    .values({name: bindparam(f"p_{name}") for name in _DONE_FIELDS[1:]})
+)
 # What waited for an order (a paid before its create) is due at once when the order comes.
 _DUE_NOW = Prepared(
     update(_M).where(_M.c.id == bindparam("p_id")).values(next_attempt_at=bindparam("p_at"))
@@ -410,11 +410,11 @@ def apply_in(session: Session, message_id: int, actor: Actor) -> ChannelMessageR
                 _DUE_NOW.run(session, {"p_id": other.id, "p_at": at})
     session.flush()
     # The last write, so nothing after it can fail once the message is marked done.
-    done = {"status": str(MessageStatus.DONE), "outcome": outcome, "processed_at": at,
-            "order_id": order.id if order is not None else None, "error_code": None,
-            "last_error": None, "next_attempt_at": None}  # fmt: skip
-    _DONE.run(session, {"p_id": msg.id, **{f"p_{k}": v for k, v in done.items()}})
-    return message_read(msg._replace(**done), channel.code)
+    applied = msg._replace(status=str(MessageStatus.DONE), outcome=outcome, processed_at=at,
+                           order_id=order.id if order is not None else None, error_code=None,
+                           last_error=None, next_attempt_at=None)  # fmt: skip
+    _DONE.run(session, {f"p_{name}": getattr(applied, name) for name in _DONE_FIELDS})
+    return message_read(applied, channel.code)
 
 
 def _order(ctx: _Ctx) -> SalesOrder | None:
@@ -434,8 +434,8 @@ def _create(ctx: _Ctx) -> tuple[str, SalesOrder]:
     m, channel = ctx.message, ctx.channel
     if not m.lines:
         raise OrderWithoutLines(f"Order {m.external_order_id} came without lines.")
-    codes = sku_codes_for_external(ctx.session, channel.id, [ln.external_sku for ln in m.lines])
-    if missing := sorted({ln.external_sku for ln in m.lines} - set(codes)):
+    skus = listed_skus(ctx.session, channel.id, [ln.external_sku for ln in m.lines])
+    if missing := sorted({ln.external_sku for ln in m.lines} - set(skus)):
         raise UnmappedSku(
             f"{channel.code} SKU '{missing[0]}' is mapped to no Facet SKU "
             f"(order {m.external_order_id})."
@@ -443,6 +443,7 @@ def _create(ctx: _Ctx) -> tuple[str, SalesOrder]:
     order, new = create_order(
         ctx.session,
         actor=ctx.actor,
+        sku_ids=dict(skus.values()),  # read with the mapping: not looked up again
         data=OrderCreate(
             channel=channel.code,
             external_id=m.external_order_id,
@@ -450,7 +451,7 @@ def _create(ctx: _Ctx) -> tuple[str, SalesOrder]:
             customer_ref=m.customer_ref,
             lines=[
                 OrderLineIn(
-                    sku=codes[ln.external_sku], quantity=ln.quantity, unit_price=ln.unit_price
+                    sku=skus[ln.external_sku][0], quantity=ln.quantity, unit_price=ln.unit_price
                 )
                 for ln in m.lines
             ],

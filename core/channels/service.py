@@ -38,6 +38,7 @@ __all__ = [
     "list_listings",
     "remove_listing",
     "set_listing",
+    "listed_skus",
     "sku_codes_for_external",
     "sku_for_external",
     "skus_for_external",
@@ -47,24 +48,26 @@ __all__ = [
 
 # Built once: every webhook and every applied message looks its channel and listings up.
 _LISTED_CODES = (
-    select(ChannelSku.external_sku, Sku.code)
+    select(ChannelSku.external_sku, Sku.code, Sku.id)
     .join(Sku, Sku.id == ChannelSku.sku_id)
     .where(
         ChannelSku.channel_id == bindparam("channel_id"),
         ChannelSku.external_sku.in_(bindparam("wanted", expanding=True)),
     )
 )
-_SKU_CODES = select(Sku.code).where(Sku.code.in_(bindparam("wanted", expanding=True)))
+_SKU_CODES = select(Sku.code, Sku.id).where(Sku.code.in_(bindparam("wanted", expanding=True)))
 # One channel SKU (most orders' one line): prepared once, run on the raw cursor.
 _P_LISTED_CODE = Prepared(
-    select(Sku.__table__.c.code)
+    select(Sku.__table__.c.code, Sku.__table__.c.id)
     .select_from(ChannelSku.__table__.join(Sku.__table__,
                                            Sku.__table__.c.id == ChannelSku.__table__.c.sku_id))
     .where(ChannelSku.__table__.c.channel_id == bindparam("channel_id"),
            ChannelSku.__table__.c.external_sku == bindparam("wanted"))
 )  # fmt: skip
 _P_SKU_CODE = Prepared(
-    select(Sku.__table__.c.code).where(Sku.__table__.c.code == bindparam("wanted"))
+    select(Sku.__table__.c.code, Sku.__table__.c.id).where(
+        Sku.__table__.c.code == bindparam("wanted")
+    )
 )
 
 
@@ -336,21 +339,29 @@ def sku_codes_for_external(
     session: Session, channel_id: int, external_skus: Iterable[str]
 ) -> dict[str, str]:
     """Facet SKU codes of the channel's SKU ids, as :func:`skus_for_external` maps them."""
+    return {ext: code for ext, (code, _) in listed_skus(session, channel_id, external_skus).items()}
+
+
+def listed_skus(
+    session: Session, channel_id: int, external_skus: Iterable[str]
+) -> dict[str, tuple[str, int]]:
+    """Facet SKU code and id of each of the channel's SKU ids, as :func:`skus_for_external`
+    maps them (ids matching nothing are left out)."""
     wanted = sorted(set(external_skus))
     if len(wanted) == 1:
-        return _sku_code_for_external(session, channel_id, wanted[0])
+        return _listed_sku(session, channel_id, wanted[0])
     rows = session.execute(_LISTED_CODES, {"channel_id": channel_id, "wanted": wanted}).all()
-    found: dict[str, str] = dict(rows)
+    found = {ext: (code, sku_id) for ext, code, sku_id in rows}
     if rest := sorted(set(wanted) - set(found)):
-        found.update((c, c) for c in session.scalars(_SKU_CODES, {"wanted": rest}))
+        found.update((c, (c, i)) for c, i in session.execute(_SKU_CODES, {"wanted": rest}))
     return found
 
 
-def _sku_code_for_external(session: Session, channel_id: int, wanted: str) -> dict[str, str]:
-    """:func:`sku_codes_for_external` of one channel SKU, on prepared statements."""
+def _listed_sku(session: Session, channel_id: int, wanted: str) -> dict[str, tuple[str, int]]:
+    """:func:`listed_skus` of one channel SKU, on prepared statements."""
     if session.autoflush:  # as session.execute would: what the session holds goes first
         session.flush()
     found = _P_LISTED_CODE.first(session, {"channel_id": channel_id, "wanted": wanted})
     if found is None:
         found = _P_SKU_CODE.first(session, {"wanted": wanted})
-    return {wanted: found[0]} if found is not None else {}
+    return {wanted: (found[0], found[1])} if found is not None else {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,10 +87,15 @@ def _sku_ids(session: Session, codes: set[str]) -> dict[str, int]:
     return dict(session.execute(_SKU_IDS, {"codes": sorted(codes)}).all())
 
 
-def _resolve_lines(session: Session, lines: Sequence[OrderLineIn]) -> list[_Line]:
+def _resolve_lines(
+    session: Session, lines: Sequence[OrderLineIn], known: Mapping[str, int] | None = None
+) -> list[_Line]:
     sku_codes = {ln.sku for ln in lines}
     lot_codes = {ln.lot.strip().upper() for ln in lines if ln.lot}
-    skus = _sku_ids(session, sku_codes)
+    if known is not None and sku_codes <= known.keys():
+        skus = {code: known[code] for code in sku_codes}
+    else:
+        skus = _sku_ids(session, sku_codes)
     lots: dict[str, int] = (
         dict(session.execute(_LOT_IDS, {"codes": sorted(lot_codes)}).all()) if lot_codes else {}
     )
@@ -121,16 +126,22 @@ def _same_or_conflict(order: SalesOrder, lines: list[_Line]) -> SalesOrder:
 
 
 def create_order(
-    session: Session, *, actor: Actor, data: OrderCreate
+    session: Session,
+    *,
+    actor: Actor,
+    data: OrderCreate,
+    sku_ids: Mapping[str, int] | None = None,
 ) -> tuple[SalesOrder, bool]:
     """Take an order; a repeat of (channel, external_id) returns the existing one, unchanged.
 
     Returns the order and whether it was created now. Different lines under a known
-    (channel, external_id) raise ConflictError ``order-conflict``.
+    (channel, external_id) raise ConflictError ``order-conflict``. ``sku_ids`` are the ids of
+    the lines' SKU codes when the caller read them in this transaction already (a channel's
+    SKU mapping does): they are not looked up again.
     """
     if session.autoflush:  # the look-ups below run on the raw cursor: the session goes first
         session.flush()
-    lines = _resolve_lines(session, data.lines)
+    lines = _resolve_lines(session, data.lines, sku_ids)
     # Inserted first (a new order is the common case): a taken (channel, external_id) inserts
     # nothing, and the order that holds it is read instead.
     order = _insert(session, data, lines)
