@@ -1,18 +1,26 @@
 """Channel orders in: webhook orders per second to reservation, on SQLite.
 
-  webhook_orders_per_s   signed webhooks (one new order of one line each) through the whole app
-                         in this process (TestClient: POST /api/channels/{code}/webhook,
-                         signature, store, create, reserve), one after another (target >= 200/s)
-  asgi_webhook_...       the same through httpx's ASGITransport in the app's own event loop: no
-                         TestClient, whose portal thread and blocking calls cost every request a
-                         few thread hand-overs (``testclient_ms_per_request`` is the difference)
-  batched_webhook_...    the same with 10 orders per delivery (Douyin pushes and TMC batches)
-  served_*               the same over real HTTP to `facet serve` (uvicorn) in its own process:
-                         one sender, then 4 and 8 concurrent senders, then 8 senders against
-                         `facet serve --workers 2`
+The headline (``webhook_orders_per_s``, target >= 200/s) is the path a user runs: signed
+webhooks (one new order of one line each) over real HTTP to `facet serve` in its own process,
+one uvicorn worker, as `make run` serves it (signature, store the message, create the order,
+reserve it, audit, commit, answer), sent by one client that waits for each answer. Around it:
+
+  served_*               the same with 4 and 8 concurrent senders (each its own keep-alive
+                         connection), and 8 senders against `facet serve --workers 2`; every
+                         served figure also gives the server's and the client's CPU per order
+                         (from /proc and this process): what is left of the wall time is waiting
+                         (thread and process hand-overs, the loopback, the other core's load)
+  in_process_*           the same through the app in this process: TestClient (whose portal
+                         thread costs every request a few hand-overs; ``testclient_ms_per_request``
+                         is the difference), and httpx's ASGITransport in the app's own loop
+  batched_webhook_...    in-process, 10 orders per delivery (Douyin pushes and TMC batches)
   direct_orders_per_s    the same orders through core.channels receive_and_apply, without
                          HTTP (the core's share of the cost), also per CPU second of the process
   orders_only_per_s      core.orders create_order + allocate_order alone, one transaction each
+
+The served processes run with the bench's database, channels file and secret key, and without
+warming the chat model at start-up (``FACET_WEB_WARM_UP_MODELS=false``: loading a model when
+the app starts is no cost of a request); everything else is the defaults a user has.
 
 Each run starts from a fresh database with enough stock for every order; every order must end
 reserved. Each figure is the median over repeated runs, and each run is followed by the
@@ -236,13 +244,35 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process and its reaped children used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds of `facet serve` and its worker processes (uvicorn's --workers children)."""
+    pids = [server.pid]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0.0
+    for pid in pids:
+        try:
+            total += _cpu_s(pid)
+        except (OSError, IndexError, ValueError):  # a worker that ended meanwhile
+            pass
+    return total
+
+
 def run_served(
     workdir: Path, name: str, orders: int, *, senders: int = 1, workers: int = 1, repeats: int = 1
-) -> list[tuple[float, float]]:
+) -> list[tuple[float, float, float, float]]:
     """Orders per second over real HTTP to `facet serve` (``workers`` processes), sent by
     ``senders`` concurrent clients (each its own keep-alive connection, one order per signed
     webhook), ``repeats`` times against one server (its start-up is slow on a busy machine);
-    each with the machine's baseline right after."""
+    each with the machine's baseline right after, and the server's and this client's CPU
+    milliseconds per order."""
     url = _fresh(workdir, name, orders * repeats)
     channels = workdir / f"{name}-channels.yaml"
     channels.write_text(f"channels:\n  - code: webshop\n    type: generic\n"
@@ -272,15 +302,17 @@ def run_served(
                 threading.Thread(target=send, args=(range(first + i, first + orders, senders),))
                 for i in range(senders)
             ]
-            start = time.perf_counter()
+            start, cpu, server_cpu = time.perf_counter(), time.process_time(), _server_cpu_s(server)
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - start
+            server_ms = 1000 * (_server_cpu_s(server) - server_cpu) / orders
+            client_ms = 1000 * (time.process_time() - cpu) / orders
             if failures:
                 raise SystemExit(f"webhook answered {failures[0]}")
-            runs.append((orders / elapsed, _baseline_rate(url)))
+            runs.append((orders / elapsed, _baseline_rate(url), server_ms, client_ms))
     finally:
         _stop(server)
     if (held := _reserved(url)) != orders * repeats:
@@ -338,6 +370,18 @@ def _summary(runs: list[tuple[float, float]], orders: int) -> dict[str, Any]:
     }
 
 
+def _served_summary(runs: list[tuple[float, float, float, float]], orders: int) -> dict[str, Any]:
+    """:func:`_summary` of served runs, with where each order's wall time went: the server's
+    CPU, the client's CPU, and the rest (waiting), in milliseconds (medians)."""
+    row = _summary([(r, b) for r, b, _, _ in runs], orders)
+    wall = statistics.median(1000 / r for r, _, _, _ in runs)
+    server = statistics.median(s for _, _, s, _ in runs)
+    client = statistics.median(c for _, _, _, c in runs)
+    row["ms_per_order"] = {"wall": round(wall, 2), "server_cpu": round(server, 2),
+                           "client_cpu": round(client, 2)}  # fmt: skip
+    return row
+
+
 def _report(results: dict[str, Any], key: str, label: str, reference: float | None) -> None:
     row = results[key]
     line = (f"{label}: {row['median_per_s']}/s, {row['median_ratio_to_baseline']:.4f} x the "
@@ -345,6 +389,9 @@ def _report(results: dict[str, Any], key: str, label: str, reference: float | No
     if reference:
         row["per_s_at_reference_baseline"] = round(row["median_ratio_to_baseline"] * reference, 1)
         line += f" (= {row['per_s_at_reference_baseline']:.0f}/s at core.json's baseline)"
+    if (ms := row.get("ms_per_order")) is not None:
+        line += (f"; per order {ms['wall']} ms wall, server CPU {ms['server_cpu']} ms, client "
+                 f"CPU {ms['client_cpu']} ms")  # fmt: skip
     print(line, flush=True)
 
 
@@ -358,21 +405,41 @@ def main() -> None:
     reference = _reference_baseline()
     results: dict[str, Any] = {"database": "sqlite", "reference_baseline_per_s": reference}
     try:
+        for key, senders, workers in (("webhook", 1, 1), ("served_4_senders", 4, 1),
+                                      ("served_8_senders", 8, 1),
+                                      ("served_8_senders_2_workers", 8, 2)):  # fmt: skip
+            runs = run_served(workdir, key, orders, senders=senders, workers=workers,
+                              repeats=repeats)  # fmt: skip
+            results[f"{key}_orders_per_s"] = _served_summary(runs, orders)
+            label = ("webhook orders to reservation (real HTTP to facet serve, one uvicorn "
+                     "worker as `make run` serves it, one sender, one order per webhook; target "
+                     f">= {TARGET:.0f}/s)") if key == "webhook" else (
+                     f"  the same, facet serve --workers {workers}, {senders} concurrent "
+                     "senders")  # fmt: skip
+            _report(results, f"{key}_orders_per_s", label, reference)
+        results["webhook_orders_per_s"]["path"] = (
+            "real HTTP to `facet serve` (uvicorn, 1 worker, as `make run`), 1 sender waiting "
+            "for each answer, 1 order of 1 line per signed webhook")  # fmt: skip
         hooks = [run_webhooks(workdir, f"hook{r}", orders) for r in range(repeats)]
-        results["webhook_orders_per_s"] = _summary([(h[0], h[2]) for h in hooks], orders)
-        results["webhook_orders_per_cpu_s"] = round(statistics.median(h[1] for h in hooks), 1)
-        _report(results, "webhook_orders_per_s",
-                "webhook orders to reservation (in-process HTTP, one order per webhook, "
-                f"sequential; target >= {TARGET:.0f}/s)", reference)  # fmt: skip
+        results["in_process_testclient_orders_per_s"] = _summary(
+            [(h[0], h[2]) for h in hooks], orders
+        )
+        results["in_process_testclient_orders_per_cpu_s"] = round(
+            statistics.median(h[1] for h in hooks), 1
+        )
+        _report(results, "in_process_testclient_orders_per_s",
+                "  in this process through TestClient (sequential)", reference)  # fmt: skip
         asgi = [run_webhooks_asgi(workdir, f"asgi{r}", orders) for r in range(repeats)]
-        results["asgi_webhook_orders_per_s"] = _summary([(h[0], h[2]) for h in asgi], orders)
-        results["asgi_webhook_orders_per_cpu_s"] = round(statistics.median(h[1] for h in asgi), 1)
-        _report(results, "asgi_webhook_orders_per_s",
-                "  the same without TestClient (httpx ASGITransport in the app's loop)",
+        results["in_process_asgi_orders_per_s"] = _summary([(h[0], h[2]) for h in asgi], orders)
+        results["in_process_asgi_orders_per_cpu_s"] = round(
+            statistics.median(h[1] for h in asgi), 1
+        )
+        _report(results, "in_process_asgi_orders_per_s",
+                "  in this process without TestClient (httpx ASGITransport in the app's loop)",
                 reference)  # fmt: skip
         results["testclient_ms_per_request"] = round(
-            1000 / results["webhook_orders_per_cpu_s"]
-            - 1000 / results["asgi_webhook_orders_per_cpu_s"], 2)  # fmt: skip
+            1000 / results["in_process_testclient_orders_per_cpu_s"]
+            - 1000 / results["in_process_asgi_orders_per_cpu_s"], 2)  # fmt: skip
         print(f"  TestClient's own cost: {results['testclient_ms_per_request']} ms of CPU per "
               "request", flush=True)  # fmt: skip
         batched = [run_webhooks(workdir, f"batch{r}", orders, batch=10) for r in range(repeats)]
@@ -380,16 +447,7 @@ def main() -> None:
             [(h[0], h[2]) for h in batched], orders
         )
         _report(results, "batched_webhook_orders_per_s",
-                "  the same, 10 orders per webhook", reference)  # fmt: skip
-        for key, senders, workers in (("served_1_sender", 1, 1), ("served_4_senders", 4, 1),
-                                      ("served_8_senders", 8, 1),
-                                      ("served_8_senders_2_workers", 8, 2)):  # fmt: skip
-            runs = run_served(workdir, key, orders, senders=senders, workers=workers,
-                              repeats=repeats)  # fmt: skip
-            results[f"{key}_orders_per_s"] = _summary(runs, orders)
-            _report(results, f"{key}_orders_per_s",
-                    f"  real HTTP to facet serve --workers {workers}, {senders} concurrent "
-                    "sender(s), one order per webhook", reference)  # fmt: skip
+                "  in this process, 10 orders per webhook", reference)  # fmt: skip
         direct = [run_direct(workdir, f"direct{r}", orders) for r in range(repeats)]
         results["direct_orders_per_s"] = _summary([(d[0], d[2]) for d in direct], orders)
         results["direct_orders_per_cpu_s"] = round(statistics.median(d[1] for d in direct), 1)
