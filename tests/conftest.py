@@ -97,10 +97,27 @@ def postgres_url() -> Iterator[str]:
 
 
 def _truncate_postgres(url: str) -> None:
+    """Empty every table and restart every sequence: the database as freshly migrated.
+
+    DELETE, children first, rather than TRUNCATE: TRUNCATE gives each of the schema's tables
+    and indexes new files, about a second per test on these machines, while deleting the few
+    rows a test wrote takes milliseconds. A table the models do not know (none today) is
+    truncated first, with whatever refers to it.
+    """
+    import core.models  # noqa: F401  (every table in the metadata, children sortable)
+
+    known = [t.name for t in reversed(Base.metadata.sorted_tables)]
     engine = create_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        present = set(conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename <> 'alembic_version'")).scalars())
+        unknown = sorted(present.difference(known))
+        if unknown:
+            conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in unknown) + " CASCADE")
+        conn.exec_driver_sql("; ".join(f'DELETE FROM "{n}"' for n in known if n in present))
+        conn.execute(text("SELECT setval(c.oid::regclass, 1, false) FROM pg_class c WHERE "
+                          "c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"))
     engine.dispose()
 
 
