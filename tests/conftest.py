@@ -15,6 +15,8 @@ os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("YOLO_AUTOINSTALL", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("FACET_WEB_WARM_UP_MODELS", "false")  # tests load models when they need them
+# Each test's app builds the routes its requests walk, not all of them (0.3 s an app, hundreds).
+os.environ.setdefault("FACET_WEB_PREPARE_ROUTES", "false")
 os.environ.setdefault(
     "YOLO_CONFIG_DIR", str(Path(__file__).resolve().parents[1] / "var" / "ultralytics")
 )

@@ -153,7 +153,8 @@ def _lifespan(services: Services) -> Any:
         services.events.start()  # other processes' events in, this one's outbox out
         if settings.web.warm_up_models and installed("assistant"):  # before the first question
             threading.Thread(target=services.assistant.warm_up, daemon=True).start()
-        await _request_nothing(app)
+        if settings.web.prepare_routes:
+            await _request_nothing(app)
         if _cameras_in_process(settings):
             from web.adapters.vision import start_vision
 
