@@ -41,6 +41,7 @@ from assistant.entities.codes import detect_language, normalise_text
 from assistant.entities.products import ProductIndex
 from assistant.entities.resolve import (
     FOLLOW_UP_SLOTS,
+    INTENT_SLOTS,
     Resolver,
     extract_slots,
     order_reference,
@@ -348,6 +349,10 @@ class Assistant:
             raise NoContextError(ctx.say("error.no_context"))
         if matches:
             if (rival := self._template_rival(matches[0], text, language, resolver)):
+                if self._settled(rival, words) and not self._settled(matches[0].intent, words):
+                    # the words settle the rival ('open POs with X': stock on order)
+                    return IntentMatch(rival, self._slots(text, rival, "embedding", resolver),
+                                       matches[0].score, "embedding", language)
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, rival))
             if (rivals := self._unsettled(matches[0].intent, text, language, resolver)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, *rivals))
@@ -369,8 +374,11 @@ class Assistant:
                 and self._contrast(rival, reading.text, language) != intent \
                 and self._contrast(rival, words, language) != intent:
             # A close runner-up is asked back, unless the question's words settle it for the
-            # best intent ('how reliable is X': supplier quality, not QC failures).
-            raise self._ask_back(ctx, text, resolver, (intent, rival))
+            # best intent ('how reliable is X': supplier quality, not QC failures) or for the
+            # runner-up ('where did lot X end up': where it is, not a recall's reach).
+            if not self._settled(rival, words, reading.text):
+                raise self._ask_back(ctx, text, resolver, (intent, rival))
+            intent = rival
         if (rivals := self._unsettled(intent, text, language, resolver, reading)):
             raise self._ask_back(ctx, text, resolver, (intent, *rivals))
         slots = self._slots(text, intent, reading.tier, resolver)
@@ -546,6 +554,8 @@ class Assistant:
         if match.intent not in self._confusable_members or match.intent in ANSWERS:
             return None
         words = normalise_text(text)
+        if self._settled(match.intent, words):  # '正式召回G-2128': the recall itself
+            return None
         first = words.split()[0] if words.split() else ""
         if match.intent in ACTIONS and "?" not in text and "？" not in text and \
                 not any(c.isdigit() for c in first):
@@ -587,11 +597,22 @@ class Assistant:
         if self._settled(intent, reading.text):  # as read, spelling fixed ('movments')
             return None
         scores = dict(reading.ranking.scores)
+        # a partner the tier reads far below the intent is no contender ('pick progress')
+        top = scores.get(intent, max(scores.values(), default=0.0))
         # a partner that answers only about a kind of code the question does not name is none
         named = {k for k, word in CODE_WORDS.items() if word in reading.codes}
         partners = [p for p in partners if p in scores
-                    and (p not in self.code_kinds or self.code_kinds[p] & named)]
+                    and top - scores[p] < self.settings.terse_margin
+                    and (p not in self.code_kinds or self.code_kinds[p] & named)
+                    and (self._takes_codes(p) or not named - {"location"})]
         return tuple(sorted(partners, key=lambda p: -scores[p])) or None
+
+    def _takes_codes(self, intent: str) -> bool:
+        """Whether an intent answers about a code (a lot, serial, SKU or order): a question
+        naming one is no report's by filters only ('status of WEB-261125-06272?' is no purchase
+        order on its way)."""
+        return intent in ACTIONS or intent in self.code_kinds or bool(
+            INTENT_SLOTS.get(intent, frozenset()) & {"code", "query"})
 
     def _settled(self, intent: str, *texts: str) -> bool:
         """Whether the question (in any of its ``texts``) says a word that settles ``intent``
@@ -657,7 +678,7 @@ class Assistant:
         """
         for lang in dict.fromkeys((language, *EMBEDDING_LANGUAGES)):
             for other, cues in self.data[lang].contrasts.get(intent, {}).items():
-                if any(_says(cue, words) for cue in cues):
+                if any(_says(cue, words) and not _negated(cue, words) for cue in cues):
                     return other
         return intent
 
@@ -720,6 +741,27 @@ def _says(cue: str, words: str) -> bool:
     if _CJK.search(cue):
         return cue in words.replace(" ", "")
     return re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", words) is not None
+
+
+# Words that deny the cue after them ('recall it for real, not a preview') or, after it, say it
+# is over ('the preview is done'); Chinese likewise ('不要预览', '预览过了').
+_DENIED_BEFORE = re.compile(
+    r"(?:\b(?:not|no|without|skip|skipping|instead of|rather than|beyond|past|enough)"
+    r"(?:\s+(?:a|an|the|another|any|more))?\s*|不是|不要|不用|无需|跳过|别)$")
+_DENIED_AFTER = re.compile(
+    r"^\s*(?:(?:is|was|has been|'s)\s+)?(?:(?:already\s+)?(?:done|finished|complete|completed|"
+    r"over|seen|checked|reviewed|ok|fine)\b)|^(?:已经|过了|做过|做完|完了|好了|看过)")
+
+
+def _negated(cue: str, words: str) -> bool:
+    """Whether every mention of ``cue`` in ``words`` is denied or said to be over (see
+    ``_DENIED_BEFORE``): such a mention says nothing for the intent the cue stands for."""
+    text = words.replace(" ", "") if _CJK.search(cue) else words
+    pattern = re.escape(cue) if _CJK.search(cue) else rf"(?<![\w]){re.escape(cue)}(?![\w])"
+    mentions = list(re.finditer(pattern, text))
+    return bool(mentions) and all(
+        _DENIED_BEFORE.search(text[: m.start()].rstrip(" ,") + ("" if _CJK.search(cue) else " "))
+        or _DENIED_AFTER.search(text[m.end():]) for m in mentions)
 
 
 def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:

@@ -266,6 +266,17 @@ class AssistantSettings(BaseSettings):
         "late orders, an alert or acknowledging it, ...): narrower than confusable_margin, "
         "because many clear questions of these pairs score as close as real close calls.",
     )
+    terse_margin: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=2.0,
+        description="A terse question of a terse pair (examples.scope.yaml) that says no word "
+        "settling its intent is asked back only about partners the similarity tier scores "
+        "within this of the intent (a question read as one intent far above its partner is "
+        "answered). Wide: the dev sets' close calls often score far apart too, and narrower "
+        "margins (0.4-0.6) lost more of them than they saved clear questions "
+        "(bench/assistant_chat.py).",
+    )
     embedding_threads: int = Field(
         default=1,
         ge=0,

@@ -29,7 +29,9 @@ _EN_COUNT = re.compile(
     r"(?<![\w-])(\d{1,5}|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
                                              reverse=True)) + r")(?![\w-])")
 _ALERT_ID = re.compile(r"(?:alert|alarm|告警|警报|报警)\s*(?:no\.?|number|#|编号)?\s*(\d{1,9})")
-_ALERT_ID_ZH = re.compile(r"(?<![\d-])(\d{1,9})\s*号\s*(?:的\s*)?(?:告警|警报|报警)")
+# '3号告警', '第2条摄像头告警' (a few characters may stand between the number and the alert)
+_ALERT_ID_ZH = re.compile(
+    r"(?<![\d-])(\d{1,9})\s*(?:号|条|个)\s*(?:的\s*)?[\u3400-\u9fff]{0,4}?(?:告警|警报|报警)")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
 _ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)(?:\s+zone|\s*$)")
@@ -41,6 +43,9 @@ _REASON = re.compile(
     r"(?:\bbecause(?:\s+of)?|\breason(?:\s+is)?:?|\bdue\s+to|\bsince"
     r"|\bas(?=\s+(?:the|it|its|they|there|we|a|our)\b)|因为|原因是|原因[:：]?|由于)\s*(.+)$")
 _CLAUSE = re.compile(r"[,;，；]")
+# A first clause that only agrees or leads in ('ok, recall it') gives no reason.
+_ASIDE = re.compile(
+    r"(?:ok|okay|yes|yeah|right|fine|alright|then|so|well|now|好|好的|行|那|那就|嗯)")
 _N = r"(\d{1,3}|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
 _AISLE = re.compile(rf"(?:aisle|通道|过道)\s*{_N}(?![\da-z])|第?{_N}\s*号?\s*(?:通道|过道)")
 _LOCATION_CODE = re.compile(r"(?<![\w-])[a-z]\d{2}(?:-\d{2}(?:-\d[lr]?)?)?(?![\w-])")
@@ -63,6 +68,8 @@ def action_slots(
         _codes(words, found, resolver)
     if intent in _WITH_REASON:
         words = _reason(text, words, found)
+    if intent in _LOT_ACTIONS and "lot" not in found and (previous or {}).get("lot"):
+        found["lot"] = str((previous or {})["lot"])  # 'ok, recall it' after a recall preview
     if intent == "reserve_for_order":
         _reserve(words, found, previous or {})
     elif intent == "start_cycle_count":
@@ -71,12 +78,16 @@ def action_slots(
         _alert(words, found, index)
     elif intent == "draft_purchase_order":
         _purchase(words, found, index)
+        if "supplier" not in found and (previous or {}).get("supplier"):
+            found["supplier"] = str((previous or {})["supplier"])  # after reorder advice
         if (count := _quantity(words)) is not None:
             found.setdefault("quantity", str(count))
     return found
 
 
 _WITH_REASON = frozenset({"hold_lot", "release_lot", "recall_lot", "acknowledge_alert"})
+# Actions on one lot: named by the question, else the lot of the question before.
+_LOT_ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot"})
 
 
 def without_reason(text: str) -> list[str]:
@@ -100,7 +111,7 @@ def _reason(text: str, words: str, found: dict[str, str]) -> str:
         found.setdefault("reason", reason.group(1).strip())
         return words[: reason.start()]
     clauses = [c.strip() for c in _CLAUSE.split(text, maxsplit=1)]
-    if len(clauses) == 2 and all(clauses):
+    if len(clauses) == 2 and all(clauses) and not _ASIDE.fullmatch(normalise_text(clauses[0])):
         codes = [v.lower() for k, v in found.items() if k in _CODE_SLOTS]
         command = 1 if any(c in normalise_text(clauses[1]) for c in codes) else 0
         found.setdefault("reason", clauses[1 - command])

@@ -162,6 +162,8 @@ class CatalogueIndex:
         words = strip_fillers(text).removesuffix("'s").strip()
         if words in _ME:
             return me
+        if not words:  # a username that is a role word, named alone ('and picker?')
+            words = normalise_text(text).removesuffix("'s").strip()
         return self.people.get(words)
 
     def supplier(self, text: str) -> str | None:

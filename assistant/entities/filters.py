@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 
-__all__ = ["REPORT_FILTERS", "FilterScan", "find_location", "only_fillers", "scan_filters"]
+__all__ = ["KIND_WORDS", "REPORT_FILTERS", "FilterScan", "find_location", "only_fillers",
+           "scan_filters"]
 
 REPORT_FILTERS = frozenset({"period", "category", "metal", "purity", "supplier", "location"})
 
 # Words for a kind of location; the filter is the code prefix its bins share.
-_KIND_WORDS = {
+KIND_WORDS = {
     "pick faces": "pick_face", "pick face": "pick_face", "strong room": "vault",
     "strongroom": "vault", "vault": "vault", "reserve area": "reserve", "reserve": "reserve",
     "quarantine": "quarantine",
@@ -53,9 +54,9 @@ def _cut(text: str, match: re.Match[str]) -> str:
 
 def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
     """The location a phrase names ('the vault', 'aisle A', 'A01-02') and the text left."""
-    for word in sorted(_KIND_WORDS, key=len, reverse=True):
+    for word in sorted(KIND_WORDS, key=len, reverse=True):
         words = re.escape(word) if re.search(r"[\u3400-\u9fff]", word) else rf"\b{word}\b"
-        if (match := re.search(words, text)) and (code := index.kind_prefix(_KIND_WORDS[word])):
+        if (match := re.search(words, text)) and (code := index.kind_prefix(KIND_WORDS[word])):
             return code, _cut(text, match)
     for pattern in (_LOCATION_EN, *_LOCATION_ZH):
         for match in pattern.finditer(text):

@@ -11,7 +11,13 @@ from datetime import datetime
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex, strip_fillers
 from assistant.entities.codes import NATO, normalise_text, spoken_to_code
-from assistant.entities.filters import REPORT_FILTERS, find_location, only_fillers, scan_filters
+from assistant.entities.filters import (
+    KIND_WORDS,
+    REPORT_FILTERS,
+    find_location,
+    only_fillers,
+    scan_filters,
+)
 from assistant.entities.periods import parse_period, period_pattern
 from assistant.entities.products import ProductIndex, content_words
 
@@ -39,7 +45,7 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "best_sellers": frozenset({"period", "category", "channel", "metal", "purity", "supplier"}),
     "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier"}),
     "stock_turnover": frozenset({"period", "category", "metal", "purity", "supplier"}),
-    "pending_orders": frozenset({"channel"}),
+    "pending_orders": frozenset({"channel", "code"}),
     "who_picked": frozenset({"code"}),
     "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period", "zone"}),
@@ -59,7 +65,7 @@ _REPORT = frozenset({"period", "category", "channel", "metal", "purity", "suppli
 FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "locate": _STOCK, "count_stock": _STOCK, "serial_history": frozenset({"serial"}),
     "recall_preview": frozenset({"lot"}), "best_sellers": _REPORT, "slow_movers": _REPORT,
-    "stock_turnover": _REPORT, "pending_orders": frozenset({"channel"}),
+    "stock_turnover": _REPORT, "pending_orders": frozenset({"channel", "order"}),
     "who_picked": frozenset({"order", "serial"}), "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period", "zone"}),
     "picker_performance": frozenset({"person", "period"}),
@@ -193,8 +199,16 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     if "category" in wanted:
         category = scan_attributes(rest, resolver.index.vocab).slots.get("category")
         slots.update({"category": category} if category else {})
+    if "person" in wanted and "person" not in slots:
+        if (name := bare_username(text, resolver.index)) is not None:
+            slots["person"] = name
     if "person" in wanted and "person" not in slots and "我" in rest:
         slots["person"] = resolver.me
+    if "query" in wanted and not {"lot", "sku", "serial", "location"} & set(slots):
+        # a place named by its kind ('in the vault', 'in the reserve area') filters the goods
+        place, left = find_location(rest, resolver.index)
+        if place is not None and place in _kind_places(resolver.index):
+            slots["location"], rest = place, left
     if "query" in wanted and "location" in slots and not {"lot", "sku", "serial"} & set(slots):
         # In a bin or aisle, the goods' attributes filter too ('how many necklaces in R03').
         attributes = scan_attributes(rest, resolver.index.vocab, sizes=False).slots
@@ -212,6 +226,51 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
 
 
 _SCANNED = frozenset({"location", "supplier", "metal", "purity"})
+
+
+def _kind_places(index: CatalogueIndex) -> frozenset[str]:
+    """The code prefixes that words for a kind of place stand for ('vault' -> 'V04')."""
+    return frozenset(code for kind in set(KIND_WORDS.values())
+                     if (code := index.kind_prefix(kind)) is not None)
+# Before a role word, these make it the role ('the picker', 'which picker'), not a user's name.
+_ROLE_BEFORE = frozenset({"the", "a", "an", "which", "what", "each", "every", "per", "any", "our",
+                          "my", "your", "their", "top", "best", "worst", "fastest", "slowest",
+                          "one", "that", "this", "by", "most", "least", "new", "no"})
+
+
+def bare_username(text: str, index: CatalogueIndex) -> str | None:
+    """A username that is also a role word ('picker'), named bare as a person: 'how is picker
+    doing', 'for picker,', 'picker's', '上个月picker拣了多少'. Not after a determiner ('the
+    picker', 'which picker'), not in the plural, and not before another noun ('picker
+    performance')."""
+    words = normalise_text(text)
+    for name, username in index.people.items():
+        if name != username.lower() or strip_fillers(name):  # only role words are ambiguous
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?!['\w-])|"
+                                 rf"(?<![a-z0-9-]){re.escape(name)}(?=[\u3400-\u9fff])|"
+                                 rf"(?<=[\u3400-\u9fff]){re.escape(name)}(?![a-z0-9-])|"
+                                 rf"(?<![\w-]){re.escape(name)}(?='s\b)", words):
+            before = words[: match.start()].split()
+            after = words[match.end():]
+            cjk = bool(re.match(r"[\u3400-\u9fff]", after)) or bool(
+                re.search(r"[\u3400-\u9fff]$", words[: match.start()]))
+            if cjk or after.startswith("'s"):
+                return username
+            if before and before[-1] in _ROLE_BEFORE:
+                continue
+            following = after.split()[:1]
+            if not following or following[0] in _NAME_FOLLOWERS or not following[0][0].isalpha():
+                return username
+    return None
+
+
+# After a bare name, these show it is one ('is picker doing', 'for picker, last week').
+_NAME_FOLLOWERS = frozenset({"doing", "do", "did", "does", "pick", "picked", "picks", "has",
+                             "have", "had", "is", "was", "this", "last", "today", "yesterday",
+                             "in", "on", "over", "during", "so", "and", "vs", "versus", "compared",
+                             "been", "got", "managed", "made", "handled", "performing",
+                             "perform", "performed", "since", "for", "at", "per"})
 _ZONE_TOKEN = re.compile(r"(?<![\w-])([a-z]{2,6})(?![\w-])")
 # Words for the vault zone, whose code ('VLT') a manager rarely types.
 ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",

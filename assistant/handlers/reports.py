@@ -116,10 +116,19 @@ def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 
 @handles("pending_orders")
 def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
-    """Orders not yet shipped, and how far their open pick lists have got."""
+    """Orders not yet shipped, and how far their open pick lists have got (one order's, when
+    the question names it: 'is WEB-261125-06272 picked yet')."""
     pending = pending_orders(ctx.session, channel=slots.get("channel"))
     if not allowed(ctx.actor, "customers:read"):  # the same rule as the orders API
         pending = [{**r, "customer": None} for r in pending]
+    if ref := slots.get("order"):
+        mine = [r for r in pending if str(r["order"]).upper() == ref.upper()]
+        if not mine:
+            return Answer(ctx.say("orders.not_pending", order=ref), [])
+        row = mine[0]
+        return Answer(ctx.say("orders.one", order=row["order"], status=row["status"],
+                              picked=row["picked"], units=row["units"],
+                              reserved=row["reserved"]), [{"kind": "order", **row}])
     lists: list[dict[str, Any]] = pick_progress(ctx.session)
     rows = [{"kind": "order", **r} for r in pending] + [{"kind": "pick_list", **r}
                                                          for r in lists]
