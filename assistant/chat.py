@@ -358,6 +358,11 @@ class Assistant:
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, *rivals))
             return matches[0]
         reading = self.similarity(words, language, resolver)
+        if not (previous is not None and is_waiting(previous.pending)):
+            # "yes" and "no" read by similarity answer nothing when no action waits
+            # ('A01的货位要不要调整一下' is a question, not a "no")
+            reading = replace(reading, ranking=Ranking(tuple(
+                (i, s) for i, s in reading.ranking.scores if i not in ANSWERS)))
         reading = self._with_evidence(reading, text, resolver)
         intent, score = reading.ranking.best
         answerable = score >= reading.threshold and intent not in NOT_ANSWERS

@@ -129,3 +129,18 @@ def test_a_question_about_a_count_does_not_start_one(
 ) -> None:
     reply = _ask(assistant, actors["manager"], "how many pieces are there in aisle A02")
     assert reply["intent"] == "count_stock" and reply["confirm"] is None
+
+
+def test_no_action_waiting_a_question_is_never_read_as_no(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    # '要不要' holds '不要' (no): with nothing to confirm it is a question, not a refusal
+    reply = _ask(assistant, actors["manager"], "R03的货要不要挪一下位置")
+    assert reply["intent"] not in ("confirm", "deny") and reply["error"] != "nothing-pending"
+
+
+def test_where_a_lot_was_put_is_where_it_is(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "where did we store lot G-2311")
+    assert reply["intent"] == "locate" and reply["slots"]["lot"] == "G-2311"
