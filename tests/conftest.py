@@ -15,6 +15,12 @@ os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("YOLO_AUTOINSTALL", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("FACET_WEB_WARM_UP_MODELS", "false")  # tests load models when they need them
+# The sentence model's vectors of the intent examples, kept once for every test process of a
+# run (and of later runs in this checkout) instead of in the user's cache.
+os.environ.setdefault(
+    "FACET_ASSISTANT_EMBEDDING_CACHE_DIR",
+    str(Path(__file__).resolve().parents[1] / "var" / "cache" / "embeddings"),
+)
 # Each test's app builds the routes its requests walk, not all of them (0.3 s an app, hundreds).
 os.environ.setdefault("FACET_WEB_PREPARE_ROUTES", "false")
 os.environ.setdefault(

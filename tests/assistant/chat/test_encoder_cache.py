@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.intents.encoder import BULK, SentenceEncoder, default_model_path
+from assistant.settings import AssistantSettings
 
 SENTENCES = [f"where is lot G-{1000 + n} stored" for n in range(BULK + 4)]
 
@@ -54,3 +55,15 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     again = SentenceEncoder(threads=1, cache_dir=tmp_path)
     assert again.encode(SENTENCES).shape[0] == len(SENTENCES)
     assert np.load(cache)["texts"].shape[0] == len(SENTENCES)
+
+
+def test_the_setting_names_the_directory_and_empty_keeps_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACET_ASSISTANT_EMBEDDING_CACHE_DIR", str(tmp_path))
+    assert AssistantSettings().embedding_cache_dir == tmp_path
+    monkeypatch.setenv("FACET_ASSISTANT_EMBEDDING_CACHE_DIR", "")
+    assert AssistantSettings().embedding_cache_dir is None
+    monkeypatch.delenv("FACET_ASSISTANT_EMBEDDING_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert AssistantSettings().embedding_cache_dir == tmp_path / "xdg" / "facet" / "embeddings"
