@@ -281,8 +281,9 @@
     net.className = "hh-net " + (hh.signedOut || offline ? "off" : "on");
     if (hh.root) { hh.root.setAttribute("data-hh-online", offline ? "false" : "true"); }
     var lines = waiting.map(function (item) { return el("li", { text: item.what }); });
-    if (hh.scans.length) {
-      lines.unshift(el("li", { text: t("waiting_scans", { n: hh.scans.length }) }));
+    var scans = hh.scans.filter(function (item) { return typeof item === "string"; });
+    if (scans.length) {
+      lines.unshift(el("li", { text: t("waiting_scans", { n: scans.length }) }));
     }
     queue.textContent = "";
     queue.setAttribute("data-waiting", String(waiting.length));
@@ -295,7 +296,9 @@
   /* ---- scans -------------------------------------------------------------------------- */
 
   /* Scans are handled one at a time, in order. A scan the server could not be asked about
-   * stays first in line and is tried again when the connection is back. */
+   * stays first in line and is tried again when the connection is back. A button pressed
+   * while scans wait joins the line, so it acts after them: Short pressed right after the
+   * bin's scan shorts at that bin instead of being refused before the bin is proven. */
   function scanned(code) {
     var text = (code || "").trim();
     if (!text || !hh.flow) { return; }
@@ -303,8 +306,23 @@
     nextScan();
   }
 
+  function pressed(action, target) {
+    if (hh.scanning || hh.scans.length) {
+      hh.scans.push({ action: action, target: target });
+      showStatus();
+      return;
+    }
+    hh.flow.act(action, target);
+  }
+
   function nextScan() {
     if (hh.scanning || !hh.scans.length || !hh.flow) { showStatus(); return; }
+    if (typeof hh.scans[0] !== "string") {  // a button pressed after the scans before it
+      var press = hh.scans.shift();
+      if (hh.flow.act) { hh.flow.act(press.action, press.target); }
+      nextScan();
+      return;
+    }
     hh.scanning = true;
     var flow = hh.flow, code = hh.scans[0];
     Promise.resolve(flow.scan(code)).then(function (result) {
@@ -1196,7 +1214,7 @@
     if (/^(INPUT|TEXTAREA|SELECT|OPTION)$/.test(e.target.tagName)) { return; }  // typing there
     var target = e.target.closest ? e.target.closest("[data-hh-act]") : null;
     if (target && hh.flow && hh.flow.act) {
-      hh.flow.act(target.getAttribute("data-hh-act"), target);
+      pressed(target.getAttribute("data-hh-act"), target);
     }
     setTimeout(focusScan, 0);
   });
