@@ -66,9 +66,13 @@ and ``bench/data/assistant_general4.yaml`` by default (``--blind-file`` / ``--ge
 others, in bench/data or as a path). They are written blind by someone who has seen neither the
 chat's code and data nor any other set, and are added to bench/data only after the chat's tuning
 has stopped; until then the bench says they are missing and measures the rest. Their first
-measurement is kept in ``FIRST_RUN_BLIND4`` (None until recorded; the honest figure, and until it
-is recorded a full run's own headline stands in). Latency on the issue-18 sets is split into
-questions (answers without a report link) and answers with a report.
+measurement is kept in ``FIRST_RUN_BLIND4``: the honest figure. The fourth pair (written blind on
+2026-12-04 17:30 UTC, 525 items, 43 % Chinese, and 351 general questions) had its first run at
+18:40 UTC, after the tuning above: intent+slots 82.4 % (English 84.7 %, Chinese 79.4 %; intent
+alone 91.5 %), close calls asked back 16.7 %, general refused 95.4 %, p50 16.7 ms; targets (97 %)
+not met. Each blind round has scored 80-89 % at its first run while the dev sets were tuned to
+95-99 %: the tuning does not carry over to new phrasings as far as the target asks. Latency on
+the issue-18 sets is split into questions (answers without a report link) and answers with a report.
 
     .venv/bin/python -m bench.assistant_chat            # every set
     .venv/bin/python -m bench.assistant_chat --blind --general          # held-out sets only
@@ -364,9 +368,19 @@ RETIRED_BLIND3_FIRST_RUN: dict[str, Any] = {
     "general_refusal_rate_zh": 0.9823, "general_not_understood": 3, "questions_p50_ms": 32.46,
     "reports_p50_ms": 40.77, "measured": "2026-12-04 15:42 UTC", "retired": "2026-12-04",
 }
-# The first measurement on the held-out assistant_blind4 / assistant_general4 sets: None until the
-# coordinator records it (once, after the chat's tuning on the dev sets has stopped). Never updated.
-FIRST_RUN_BLIND4: dict[str, Any] | None = None
+# The first measurement on the held-out assistant_blind4 / assistant_general4 sets, recorded once
+# by the coordinator after the chat's tuning on the dev sets had stopped (its whole output is
+# bench/results/assistant_chat_blind4_first_run.json). Never updated.
+FIRST_RUN_BLIND4: dict[str, Any] | None = {
+    "blind_items": 525, "blind_items_zh": 228, "intent_slots_rate": 0.8243,
+    "intent_slots_rate_en": 0.8468, "intent_slots_rate_zh": 0.7939, "intent_only_rate": 0.9147,
+    "close_calls_asked_back_rate": 0.1667, "clear_questions_asked_back_rate": 0.0026,
+    "action_asks_asked_first_rate": 0.4375, "action_conversations_right_rate": 0.5846,
+    "action_forbidden_refused_rate": 1.0, "follow_ups_right_rate": 0.75, "general_items": 351,
+    "general_items_zh": 123, "general_refusal_rate": 0.9544, "general_refusal_rate_en": 0.9386,
+    "general_refusal_rate_zh": 0.9837, "general_not_understood": 1, "questions_p50_ms": 16.73,
+    "reports_p50_ms": 16.45, "measured": "2026-12-04 18:40 UTC",
+}
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
