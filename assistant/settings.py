@@ -193,12 +193,6 @@ class AssistantSettings(BaseSettings):
         "catalogue's names are kept between starts, per model (a start then embeds only what "
         "changed); empty: not kept. Default: $XDG_CACHE_HOME/facet/embeddings.",
     )
-
-    @field_validator("embedding_cache_dir", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        """An empty value keeps no cache (rather than one in the working directory)."""
-        return None if value == "" else value
     similarity_threshold: float = Field(
         default=0.5,
         ge=0.0,
@@ -311,3 +305,9 @@ class AssistantSettings(BaseSettings):
         ge=10,
         description="A chat conversation is forgotten after this long without a question.",
     )
+
+    @field_validator("embedding_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """An empty value keeps no cache (rather than one in the working directory)."""
+        return None if value == "" else value
