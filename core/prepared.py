@@ -31,7 +31,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-__all__ = ["Prepared", "RowTypeMismatch", "driver_dialect", "insert_unless_taken"]
+__all__ = [
+    "Prepared", "RowTypeMismatch", "driver_dialect", "innermost_transaction", "insert_unless_taken",
+]
 
 RowT = TypeVar("RowT", bound=tuple[Any, ...])
 
@@ -51,6 +53,12 @@ class _Plan(NamedTuple):
     row_type: Any  # the row class for SELECT/RETURNING rows
 
 
+def innermost_transaction(session: Session) -> Any:
+    """The session's current savepoint, else its transaction (None outside one): what is
+    written now is undone with it. A cache of per-transaction state keys on this object."""
+    return session.get_nested_transaction() or session.get_transaction()
+
+
 def _driver_connection(session: Session) -> tuple[Any, Any]:
     """The DB-API connection and dialect of ``session``'s transaction, cached per transaction.
 
@@ -61,14 +69,13 @@ def _driver_connection(session: Session) -> tuple[Any, Any]:
     ``begin_nested()`` would run the statements outside the savepoint, and its rollback would
     undo none of them.
     """
-    transaction = session.get_nested_transaction() or session.get_transaction()
+    transaction = innermost_transaction(session)
     cached = session.info.get("facet_driver")
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1], cached[2]
     connection = session.connection()
     driver = connection.connection.driver_connection
-    innermost = session.get_nested_transaction() or session.get_transaction()
-    session.info["facet_driver"] = (innermost, driver, connection.dialect)
+    session.info["facet_driver"] = (innermost_transaction(session), driver, connection.dialect)
     return driver, connection.dialect
 
 

@@ -58,6 +58,7 @@ class SentenceEncoder:
         self._model: Any = None
         self._lock = threading.Lock()
         self._cache: dict[str, Matrix] | None = None
+        self._cache_path: Path | None = None
 
     @property
     def loaded(self) -> bool:
@@ -95,14 +96,18 @@ class SentenceEncoder:
         return np.stack([cache[t] for t in texts])
 
     def _cache_file(self) -> Path:
-        """The model's cache file: named by the model files' names, sizes and times."""
+        """The model's cache file: named by the model files' names, sizes and times (read
+        once: the files are not expected to change under a running process)."""
         assert self.cache_dir is not None
+        if self._cache_path is not None:
+            return self._cache_path
         root = self.model_path or default_model_path()
         digest = hashlib.sha256(str(root.resolve()).encode())
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             stat = path.stat()
             digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-        return self.cache_dir / f"sentences-{digest.hexdigest()[:16]}.npz"
+        self._cache_path = self.cache_dir / f"sentences-{digest.hexdigest()[:16]}.npz"
+        return self._cache_path
 
     def _read_cache(self) -> dict[str, Matrix]:
         """The cached vectors by sentence (none when the file is missing or unreadable)."""

@@ -26,7 +26,7 @@ from core.audit.models import AuditEntry, AuditHead
 from core.clock import as_utc, now
 from core.db import AUDIT_KEY
 from core.errors import ConflictError
-from core.prepared import Prepared
+from core.prepared import Prepared, innermost_transaction
 
 __all__ = [
     "FROM_SESSION",
@@ -117,7 +117,7 @@ def record(
     # The head this transaction last wrote, when it is still the innermost one: the row is
     # locked until the commit (PostgreSQL's row lock, SQLite's write lock), so no one else
     # moved it. A savepoint begun or ended since is another transaction object: read again.
-    transaction = session.get_nested_transaction() or session.get_transaction()
+    transaction = innermost_transaction(session)
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is transaction:
         entries, prev_hash = cached[1], cached[2]
