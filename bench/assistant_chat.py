@@ -61,24 +61,29 @@ not allow), follow-ups 12 of 13; general refused 98.7 % / 99.3 % / 96.1 % (gener
 its first run); p50 17.2 ms questions, 18.7 ms answers with a report. The honest figures are
 the next held-out pair's first run (``FIRST_RUN_BLIND4``).
 
-The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind4.yaml``
-and ``bench/data/assistant_general4.yaml`` by default (``--blind-file`` / ``--general-file`` name
+The fourth pair, ``assistant_blind4.yaml`` and ``assistant_general4.yaml`` (written blind on
+2026-12-04 17:30 UTC, 525 items, 43 % Chinese, and 351 general questions), had its first run at
+18:40 UTC (kept in ``FIRST_RUN_BLIND4``): intent+slots 82.4 % (English 84.7 %, Chinese 79.4 %;
+intent alone 91.5 %), close calls asked back 16.7 %, general refused 95.4 %, p50 16.7 ms; targets
+(97 %) not met. It was RETIRED TO DEV on 2026-12-04: ``bench/data/assistant_blind4_dev.yaml`` (set
+``blind4_dev``) and ``bench/data/assistant_general4_dev.yaml`` (set ``general4_dev``). Each blind
+round has scored 80-89 % at its first run while the dev sets were tuned to 95-99 %: the tuning does
+not carry over to new phrasings as far as the target asks.
+
+The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind5.yaml``
+and ``bench/data/assistant_general5.yaml`` by default (``--blind-file`` / ``--general-file`` name
 others, in bench/data or as a path). They are written blind by someone who has seen neither the
 chat's code and data nor any other set, and are added to bench/data only after the chat's tuning
 has stopped; until then the bench says they are missing and measures the rest. Their first
-measurement is kept in ``FIRST_RUN_BLIND4``: the honest figure. The fourth pair (written blind on
-2026-12-04 17:30 UTC, 525 items, 43 % Chinese, and 351 general questions) had its first run at
-18:40 UTC, after the tuning above: intent+slots 82.4 % (English 84.7 %, Chinese 79.4 %; intent
-alone 91.5 %), close calls asked back 16.7 %, general refused 95.4 %, p50 16.7 ms; targets (97 %)
-not met. Each blind round has scored 80-89 % at its first run while the dev sets were tuned to
-95-99 %: the tuning does not carry over to new phrasings as far as the target asks. Latency on
-the issue-18 sets is split into questions (answers without a report link) and answers with a report.
+measurement is to be kept in ``FIRST_RUN_BLIND5``: the honest figure. Latency on the issue-18 sets
+is split into questions (answers without a report link) and answers with a report.
 
     .venv/bin/python -m bench.assistant_chat            # every set
     .venv/bin/python -m bench.assistant_chat --blind --general          # held-out sets only
     .venv/bin/python -m bench.assistant_chat --blind-dev --general-dev  # the retired ones
     .venv/bin/python -m bench.assistant_chat --blind2-dev --general2-dev
     .venv/bin/python -m bench.assistant_chat --blind3-dev --general3-dev
+    .venv/bin/python -m bench.assistant_chat --blind4-dev --general4-dev
     .venv/bin/python -m bench.assistant_chat --blind --blind-file my_set.yaml
     .venv/bin/python -m bench.assistant_chat --blind-dev --limit 20   # smoke run (writes nothing)
 """
@@ -121,7 +126,7 @@ HERE = Path(__file__).resolve().parent
 SETS = {"dev": HERE / "data" / "assistant_dev.yaml", "test": HERE / "data" / "assistant_test.yaml"}
 RESULTS = HERE / "results" / "assistant_chat.json"
 ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind2_dev", "general2_dev",
-            "blind3_dev", "general3_dev", "blind", "general")
+            "blind3_dev", "general3_dev", "blind4_dev", "general4_dev", "blind", "general")
 TARGET_ACCURACY = 0.95
 TARGET_P50_MS = 50.0
 # Each question is timed this many times in all and its fastest time kept (as timeit does):
@@ -303,11 +308,13 @@ NEW_SETS = {"blind_dev": HERE / "data" / "assistant_blind_dev.yaml",
             "general2_dev": HERE / "data" / "assistant_general2_dev.yaml",
             "blind3_dev": HERE / "data" / "assistant_blind3_dev.yaml",
             "general3_dev": HERE / "data" / "assistant_general3_dev.yaml",
-            "blind": HERE / "data" / "assistant_blind4.yaml",
-            "general": HERE / "data" / "assistant_general4.yaml"}
+            "blind4_dev": HERE / "data" / "assistant_blind4_dev.yaml",
+            "general4_dev": HERE / "data" / "assistant_general4_dev.yaml",
+            "blind": HERE / "data" / "assistant_blind5.yaml",
+            "general": HERE / "data" / "assistant_general5.yaml"}
 # Which scorer each issue-18 set takes.
-BLIND_KIND = ("blind_dev", "blind2_dev", "blind3_dev", "blind")
-GENERAL_KIND = ("general_dev", "general2_dev", "general3_dev", "general")
+BLIND_KIND = ("blind_dev", "blind2_dev", "blind3_dev", "blind4_dev", "blind")
+GENERAL_KIND = ("general_dev", "general2_dev", "general3_dev", "general4_dev", "general")
 TARGET_BLIND = 0.97  # right intent and slots on the blind set
 TARGET_REFUSAL = 0.97  # general-assistant questions refused
 TARGET_REPORT_P50_MS = 200.0  # answers with a report
@@ -368,10 +375,11 @@ RETIRED_BLIND3_FIRST_RUN: dict[str, Any] = {
     "general_refusal_rate_zh": 0.9823, "general_not_understood": 3, "questions_p50_ms": 32.46,
     "reports_p50_ms": 40.77, "measured": "2026-12-04 15:42 UTC", "retired": "2026-12-04",
 }
-# The first measurement on the held-out assistant_blind4 / assistant_general4 sets, recorded once
-# by the coordinator after the chat's tuning on the dev sets had stopped (its whole output is
-# bench/results/assistant_chat_blind4_first_run.json). Never updated.
-FIRST_RUN_BLIND4: dict[str, Any] | None = {
+# The first measurement on the fourth held-out pair, assistant_blind4 / assistant_general4, recorded
+# once by the coordinator after the chat's tuning on the dev sets had stopped (its whole output is
+# bench/results/assistant_chat_blind4_first_run.json). Never updated. The sets were retired to dev
+# (blind4_dev, general4_dev) on 2026-12-04.
+FIRST_RUN_BLIND4: dict[str, Any] = {
     "blind_items": 525, "blind_items_zh": 228, "intent_slots_rate": 0.8243,
     "intent_slots_rate_en": 0.8468, "intent_slots_rate_zh": 0.7939, "intent_only_rate": 0.9147,
     "close_calls_asked_back_rate": 0.1667, "clear_questions_asked_back_rate": 0.0026,
@@ -379,8 +387,11 @@ FIRST_RUN_BLIND4: dict[str, Any] | None = {
     "action_forbidden_refused_rate": 1.0, "follow_ups_right_rate": 0.75, "general_items": 351,
     "general_items_zh": 123, "general_refusal_rate": 0.9544, "general_refusal_rate_en": 0.9386,
     "general_refusal_rate_zh": 0.9837, "general_not_understood": 1, "questions_p50_ms": 16.73,
-    "reports_p50_ms": 16.45, "measured": "2026-12-04 18:40 UTC",
+    "reports_p50_ms": 16.45, "measured": "2026-12-04 18:40 UTC", "retired": "2026-12-04",
 }
+# The first measurement on the held-out assistant_blind5 / assistant_general5 sets, to be recorded
+# once after the chat's tuning on the dev sets has stopped. Never updated once set.
+FIRST_RUN_BLIND5: dict[str, Any] | None = None
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -802,8 +813,12 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
                                                     latency=False).items()},
         **{f"dev3_{k}": v for k, v in headline_new(figures, "blind3_dev", "general3_dev",
                                                     latency=False).items()},
-        "blind_first_run_intent_slots_rate": (FIRST_RUN_BLIND4 or {}).get("intent_slots_rate"),
-        "general_first_run_refusal_rate": (FIRST_RUN_BLIND4 or {}).get("general_refusal_rate"),
+        **{f"dev4_{k}": v for k, v in headline_new(figures, "blind4_dev", "general4_dev",
+                                                    latency=False).items()},
+        "blind_first_run_intent_slots_rate": (FIRST_RUN_BLIND5 or {}).get("intent_slots_rate"),
+        "general_first_run_refusal_rate": (FIRST_RUN_BLIND5 or {}).get("general_refusal_rate"),
+        "retired_blind4_first_run_intent_slots_rate": FIRST_RUN_BLIND4["intent_slots_rate"],
+        "retired_general4_first_run_refusal_rate": FIRST_RUN_BLIND4["general_refusal_rate"],
         "retired_blind_first_run_intent_slots_rate":
             RETIRED_BLIND_FIRST_RUN["intent_slots_rate"],
         "retired_general_first_run_refusal_rate": RETIRED_BLIND_FIRST_RUN["general_refusal_rate"],
@@ -844,9 +859,11 @@ def report(figures: dict[str, Any]) -> None:
     if "chinese_similarity_tier_only" in figures:
         print(f"\nchinese similarity tier only: {figures['chinese_similarity_tier_only']}")
     report_new(figures)
-    if FIRST_RUN_BLIND4:
-        print(f"\nfirst run on the held-out sets ({FIRST_RUN_BLIND4.get('measured')}): "
-              f"{FIRST_RUN_BLIND4}")
+    if FIRST_RUN_BLIND5:
+        print(f"\nfirst run on the held-out sets ({FIRST_RUN_BLIND5.get('measured')}): "
+              f"{FIRST_RUN_BLIND5}")
+    print(f"\nfirst run on the retired blind4/general4 sets, now dev "
+          f"({FIRST_RUN_BLIND4['measured']}): {FIRST_RUN_BLIND4}")
     print(f"\nfirst run on the retired blind3/general3 sets, now dev "
           f"({RETIRED_BLIND3_FIRST_RUN['measured']}): {RETIRED_BLIND3_FIRST_RUN}")
     print(f"\nfirst run on the retired blind2/general2 sets, now dev "
@@ -858,19 +875,20 @@ def report(figures: dict[str, Any]) -> None:
 def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
-    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_BLIND4``); until it
+    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_BLIND5``); until it
     is recorded there, a full run's own headline stands in for it. A smoke run (``limit``)
     prints only and writes nothing.
     """
     figures = measure(names, limit)
     held_out = headline_new(figures)
-    first_run = FIRST_RUN_BLIND4 or ({**held_out, "measured": datetime.now(UTC).strftime(
+    first_run = FIRST_RUN_BLIND5 or ({**held_out, "measured": datetime.now(UTC).strftime(
         "%Y-%m-%d %H:%M UTC")} if "intent_slots_rate" in held_out else {})
     result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
               "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run,
               "retired_blind_first_run": RETIRED_BLIND_FIRST_RUN,
               "retired_blind2_first_run": RETIRED_BLIND2_FIRST_RUN,
-              "retired_blind3_first_run": RETIRED_BLIND3_FIRST_RUN, **figures}
+              "retired_blind3_first_run": RETIRED_BLIND3_FIRST_RUN,
+              "retired_blind4_first_run": FIRST_RUN_BLIND4, **figures}
     if limit is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
