@@ -567,6 +567,61 @@ def _rate(rows: list[dict[str, Any]], key: str = "ok") -> float | None:
     return round(sum(bool(r.get(key)) for r in rows) / len(rows), 4) if rows else None
 
 
+def _slot_causes(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per slot name and language (``purity/zh``): how often the slot was missing (expected,
+    not given), wrong (given another value) or extra (given, not expected; not scored, since the
+    sets name only what the question says), on questions whose intent was right."""
+    causes: dict[str, Counter[str]] = {}
+    for r in rows:
+        if r["kind"] != "question" or r["got"] != r["expected"]:
+            continue
+        expected, got = r.get("expected_slots") or {}, r.get("slots") or {}
+        for name in sorted(set(expected) | set(got)):
+            if name not in got:
+                cause = "missing"
+            elif name not in expected:
+                cause = "extra"
+            elif str(got[name]) != str(expected[name]):
+                cause = "wrong"
+            else:
+                continue
+            causes.setdefault(f"{name}/{r['language']}", Counter())[cause] += 1
+    return {k: dict(v) for k, v in sorted(causes.items(),
+                                           key=lambda kv: -sum(kv[1].values()))}
+
+
+def _outcome(row: dict[str, Any]) -> str:
+    """What a close call got: the choices asked back, else the error or the intent answered."""
+    if row["error"] == "ambiguous":
+        return "asked " + "/".join(sorted(map(str, row["choices"])))
+    return str(row["error"] or row["got"])
+
+
+def _causes(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The misses of a blind set by cause: slots, intent confusions, close calls, per kind."""
+    questions = [r for r in rows if r["kind"] == "question"]
+    confusions = Counter(f"{r['expected']} -> {r['error'] or r['got']}" for r in questions
+                         if r["got"] != r["expected"])
+    slot_only = [r for r in questions if r["got"] == r["expected"] and not r["ok"]]
+    close = [r for r in rows if r["kind"] == "clarify"]
+    kinds: dict[str, dict[str, int]] = {}
+    for r in rows + talks:
+        kind = "follow_up" if r.get("follow_up") else r["kind"]
+        entry = kinds.setdefault(f"{kind}/{r['language']}", {"items": 0, "right": 0})
+        entry["items"] += 1
+        entry["right"] += bool(r["ok"])
+    return {
+        "intent_misses": sum(r["got"] != r["expected"] for r in questions),
+        "slot_misses": len(slot_only),
+        "posted_misses": sum(bool(r["posted"]) for r in questions),
+        "slots": _slot_causes(questions),
+        "confusions": dict(confusions.most_common(25)),
+        "close_calls": dict(Counter(f"{'/'.join(sorted(r['expected']))} -> {_outcome(r)}"
+                                    for r in close if not r["ok"]).most_common(20)),
+        "per_kind": dict(sorted(kinds.items())),
+    }
+
+
 def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> dict[str, Any]:
     questions = [r for r in rows if r["kind"] == "question"]
     close = [r for r in rows if r["kind"] == "clarify"]
@@ -619,6 +674,7 @@ def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> d
                                                      if not r.get("asked_first")).most_common()),
             "forbidden": len(forbidden), "forbidden_refused_rate": _rate(forbidden),
         },
+        "causes": _causes(rows, talks),
         "misses": [r for r in everything if not r["ok"]],
     }
 
@@ -775,6 +831,18 @@ def report_new(figures: dict[str, Any]) -> None:
         if (f := b.get("follow_ups")) and f["conversations"]:
             print(f"  follow-ups applied to the question before: {f['right_rate']} of "
                   f"{f['conversations']}")
+        if name.endswith("_dev") and (cause := b.get("causes")):
+            # By cause, on the dev sets only (a held-out set's misses are for nobody to read).
+            print(f"  misses by cause: intent {cause['intent_misses']}, slots only "
+                  f"{cause['slot_misses']}, posted {cause['posted_misses']}")
+            print("  slots (name/language: missing, wrong, extra-not-scored): " + ", ".join(
+                f"{k} {v}" for k, v in cause["slots"].items()))
+            print("  intent confusions (expected -> got): " + ", ".join(
+                f"{k} x{v}" for k, v in cause["confusions"].items()))
+            print("  close calls missed: " + ", ".join(
+                f"{k} x{v}" for k, v in cause["close_calls"].items()))
+            print("  per kind (right/items): " + ", ".join(
+                f"{k} {v['right']}/{v['items']}" for k, v in cause["per_kind"].items()))
     for name in (n for n in GENERAL_KIND if "refusal_rate" in figures.get(n, {})):
         g = figures[name]
         print(f"\n{name}: {g['items']} questions ({g['items_zh']} Chinese); refused "
