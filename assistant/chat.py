@@ -42,10 +42,12 @@ from assistant.entities.products import ProductIndex
 from assistant.entities.resolve import (
     FOLLOW_UP_SLOTS,
     INTENT_SLOTS,
+    REPORT_INTENTS,
     Resolver,
     extract_slots,
     order_reference,
     spoken_codes_to_text,
+    zone_slot,
 )
 from assistant.errors import (
     AmbiguousError,
@@ -113,6 +115,16 @@ _GOODS_INTENTS = frozenset({"locate", "count_stock"})
 _STRONG_SLOTS = frozenset({"lot", "serial", "sku", "order", "location", "supplier", "person",
                            "zone"})
 _WEAK_SLOTS = frozenset({"period", "category", "metal", "purity", "channel"})
+# Actions that cannot be undone: named bare by a template ('recall G-2311'), with no word that
+# says it is meant for real, they are asked back with their confusable partner (the preview).
+_IRREVERSIBLE = frozenset({"recall_lot"})
+# An action's object named by its kind before its code ('recall lot G-2311', '召回G-7769这批'):
+# the words are a command, not the name of a report about the code.
+_OBJECT_NAMED = re.compile(r"\b(?:lot|batch)\s+\w|批次\s*\w|\w\s*这批")
+# Intents narrowed by place, which take the zone a question names by a word.
+_ZONE_INTENTS = frozenset({"locate", "count_stock", "best_sellers", "slow_movers",
+                           "stock_turnover", "camera_alerts", "start_cycle_count",
+                           "acknowledge_alert", *REPORT_INTENTS})
 # The codes a choice's question may name (a product description stays out: it reads back badly).
 _CHOICE_CODES = ("lot", "serial", "sku", "order", "location")
 
@@ -282,7 +294,7 @@ class Assistant:
             match, failure = None, exc
         for bare in without_reason(text) if match is None or match.intent not in ACTIONS else ():
             try:
-                retry = self.recognise(bare, language, resolver, previous, ctx)
+                retry = self.recognise(bare, language, resolver, previous, ctx, whole=text)
             except ChatError:
                 continue
             # Over a question already matched, only an action's own template wins.
@@ -292,6 +304,7 @@ class Assistant:
         if match is None:
             assert failure is not None
             raise failure
+        match = _with_zone(match, text, resolver)
         if match.intent not in ACTIONS:
             return match
         other = self._contrast(match.intent, normalise_text(text), language)
@@ -327,9 +340,12 @@ class Assistant:
 
     def recognise(
         self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
-        ctx: HandlerContext,
+        ctx: HandlerContext, whole: str | None = None,
     ) -> IntentMatch:
         """Templates first, then similarity above the threshold; follow-ups reuse the context.
+
+        ``whole`` is the whole question when ``text`` is a part of it (a clause without its
+        reason): its words may settle an action the part leaves open ('..., do it').
 
         A template match is always answered. Below it, a question the out-of-scope model
         places outside the warehouse is refused (saying what the chat can do), one below the
@@ -349,7 +365,7 @@ class Assistant:
                                    slots=_merge(previous.slots, match.slots))
             raise NoContextError(ctx.say("error.no_context"))
         if matches:
-            if (rival := self._template_rival(matches[0], text, language, resolver)):
+            if (rival := self._template_rival(matches[0], text, language, resolver, whole)):
                 if self._settled(rival, words) and not self._settled(matches[0].intent, words):
                     # the words settle the rival ('open POs with X': stock on order)
                     return IntentMatch(rival, self._slots(text, rival, "embedding", resolver),
@@ -548,7 +564,8 @@ class Assistant:
         return self.settings.ambiguity_margin
 
     def _template_rival(
-        self, match: IntentMatch, text: str, language: str, resolver: Resolver
+        self, match: IntentMatch, text: str, language: str, resolver: Resolver,
+        whole: str | None = None,
     ) -> str | None:
         """A confusable intent the similarity tier ranks as close as a template's own, when the
         question is terse enough to be either ('recall G-8909?': the recall or its preview).
@@ -560,8 +577,18 @@ class Assistant:
         if match.intent not in self._confusable_members or match.intent in ANSWERS:
             return None
         words = normalise_text(text)
-        if self._settled(match.intent, words):  # '正式召回G-2128': the recall itself
-            return None
+        if self._settled(match.intent, words, normalise_text(whole or "")):
+            return None  # '正式召回G-2128': the recall itself
+        if match.intent in _IRREVERSIBLE and self._terse_words(text) <= self._TERSE \
+                and any(k in match.slots for k in _CHOICE_CODES) \
+                and not _OBJECT_NAMED.search(words):
+            # 'recall G-2311', no word saying it is meant for real: the recall or its preview
+            # ('recall lot G-2311' names its object: a command; 'ok, recall it' after a
+            # preview names none: it acts on the lot of the question before)
+            partner = next((other for pair in self.confusable if match.intent in pair
+                            for other in pair if other != match.intent), None)
+            if partner is not None and not self._settled(partner, words):
+                return partner
         first = words.split()[0] if words.split() else ""
         if match.intent in ACTIONS and "?" not in text and "？" not in text and \
                 not any(c.isdigit() for c in first):
@@ -595,10 +622,10 @@ class Assistant:
         if not partners or self._terse_words(text) > self._TERSE_PAIR:
             return None
         words = normalise_text(text)
-        if intent in ACTIONS and "?" not in text and "？" not in text:
-            return None
+        if intent in ACTIONS and reading is None and "?" not in text and "？" not in text:
+            return None  # a template's command ('recall lot G-8909'); similarity's: see below
         if self._settled(intent, words):
-            return None
+            return None  # an action read by similarity must say its own verb ('ack alert 3')
         reading = reading or self.similarity(words, language, resolver)
         if self._settled(intent, reading.text):  # as read, spelling fixed ('movments')
             return None
@@ -721,6 +748,15 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
+
+
+def _with_zone(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch:
+    """The match with the zone the question names by a word ('the vault' -> VLT) for an
+    intent that is narrowed by place (a count, a report, a camera alert, a cycle count)."""
+    if match.intent not in _ZONE_INTENTS or match.slots.get("zone"):
+        return match
+    zone = zone_slot(text, resolver.index)
+    return replace(match, slots={**match.slots, "zone": zone}) if zone else match
 
 
 def _compatible(

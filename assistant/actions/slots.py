@@ -198,6 +198,8 @@ def _purchase(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
         category = scan_attributes(words, index.vocab).slots.get("category")
         if category:
             found["category"] = category
+    if "supplier" not in found and (code := index.supplier_in(words.replace(" ", ""))):
+        found["supplier"] = code
     if "supplier" not in found:
         for name, code in sorted(index.suppliers.items(), key=lambda kv: -len(kv[0])):
             if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", words):

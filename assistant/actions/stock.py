@@ -43,8 +43,9 @@ def _count(session: Session, actor: Actor, params: dict[str, Any]) -> Done:
 
 @action("start_cycle_count", permission="count:write", execute=_count)
 def plan_count(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
-    """A count of every stock bin at or under a bin, bay, aisle or zone."""
-    code = slots.get("location")
+    """A count of every stock bin at or under a bin, bay, aisle or zone (a zone named by a
+    word, 'the vault', comes as the zone slot)."""
+    code = slots.get("location") or slots.get("zone")
     if not code:
         raise MissingSlotError(ctx.say("action.missing_location"))
     try:

@@ -28,6 +28,19 @@ def strip_fillers(text: str) -> str:
     return _FILLERS.sub("", normalise_text(text)).strip()
 
 
+# Chinese names of the cities jewellery suppliers are named after (a supplier named 'Antwerp
+# Diamond House' is '安特卫普那家' in a Chinese question), longest first when matched.
+CHINESE_PLACES: dict[str, str] = dict(sorted({
+    "安特卫普": "antwerp", "斋浦尔": "jaipur", "瓦伦扎": "valenza", "瓦伦萨": "valenza",
+    "瓦朗扎": "valenza", "阿雷佐": "arezzo", "阿雷索": "arezzo", "维琴察": "vicenza",
+    "佛罗伦萨": "florence", "米兰": "milan", "罗马": "rome", "孟买": "mumbai", "苏拉特": "surat",
+    "曼谷": "bangkok", "迪拜": "dubai", "香港": "hong kong", "深圳": "shenzhen", "番禺": "panyu",
+    "水贝": "shuibei", "广州": "guangzhou", "上海": "shanghai", "北京": "beijing",
+    "伦敦": "london", "纽约": "new york", "日内瓦": "geneva", "伊斯坦布尔": "istanbul",
+    "特拉维夫": "tel aviv", "东京": "tokyo", "巴黎": "paris", "普福尔茨海姆": "pforzheim",
+}.items(), key=lambda kv: -len(kv[0])))
+
+
 @dataclass(frozen=True)
 class StyleEntry:
     """A style as the chat sees it."""
@@ -108,6 +121,18 @@ class CatalogueIndex:
         """The SKU a phrase names, or None."""
         return self.skus.get(code_key(spoken_to_code(strip_fillers(text))))
 
+    def sku_prefix(self, text: str) -> str | None:
+        """The SKU a code names, or the start of several cut at a dash ('ST0007-S925W' of
+        'ST0007-S925W-7' and 'ST0007-S925W-8'), as written in upper case; None otherwise."""
+        if (code := self.sku(text)) is not None:
+            return code
+        key = code_key(text)
+        found = [c for k, c in self.skus.items() if k.startswith(key)]
+        start = found[0][: len(text.strip())] if found else ""
+        if found and all(c.startswith(start) and c[len(start):][:1] == "-" for c in found):
+            return start
+        return None
+
     def location(self, text: str) -> str | None:
         """The bin, aisle or zone a phrase names, or None."""
         return self.locations.get(code_key(spoken_to_code(strip_fillers(text))))
@@ -169,6 +194,14 @@ class CatalogueIndex:
     def supplier(self, text: str) -> str | None:
         """The supplier code a code or (first word of a) name stands for, or None."""
         return self.suppliers.get(strip_fillers(text))
+
+    def supplier_in(self, text: str) -> str | None:
+        """The supplier a Chinese question names by its city or name written in Chinese
+        ('安特卫普那家' -> the supplier named after Antwerp), or None."""
+        for chinese, english in CHINESE_PLACES.items():
+            if chinese in text and (code := self.supplier(english)) is not None:
+                return code
+        return None
 
     def channel(self, text: str) -> str | None:
         """The sales channel a word names, or None."""

@@ -35,6 +35,46 @@ _SPACE_AROUND_CJK = re.compile(r"\s*([\u3400-\u9fff])\s*")
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 
 
+# Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
+# ('FC0000483 喺边度', '仲有边啲单未出货') reads as the same question in Mandarin. Longest first;
+# only words that mean nothing else in Mandarin (not 呢, 点, 系, 边 alone).
+_CANTONESE: tuple[tuple[str, str], ...] = tuple(sorted({
+    "喺边度": "在哪里", "喺邊度": "在哪里", "边度": "哪里", "邊度": "哪里", "边处": "哪里",
+    "边个": "谁", "邊個": "谁", "边位": "谁", "边啲": "哪些", "邊啲": "哪些", "边款": "哪款",
+    "边只": "哪只", "边条": "哪条", "边批": "哪批", "边间": "哪家", "边家": "哪家",
+    "喺": "在", "啲": "些", "嘅": "的", "咗": "了", "冇": "没有", "唔该": "请", "唔該": "请",
+    "唔": "不", "係": "是", "睇下": "看看", "睇": "看", "乜嘢": "什么", "咩": "什么",
+    "点解": "为什么", "點解": "为什么", "点样": "怎么样", "點樣": "怎么样", "几多": "多少",
+    "幾多": "多少", "佢哋": "他们", "佢": "他", "哋": "们", "畀": "给", "揾": "找", "搵": "找",
+    "郁过": "动过", "郁": "动", "仲有": "还有", "仲未": "还没", "仲": "还", "而家": "现在",
+    "依家": "现在", "今日": "今天", "琴日": "昨天", "寻日": "昨天", "尋日": "昨天", "呢个": "这个",
+    "呢個": "这个", "呢啲": "这些", "呢批": "这批", "呢件": "这件", "嗰个": "那个", "嗰啲": "那些",
+    "嗰": "那", "嘢": "东西", "攞": "拿", "冚唪唥": "全部", "嚟": "来", "几耐": "多久",
+    "好耐": "很久", "未出": "没出", "住先": "", "㗎": "", "嘞": "", "囉": "", "喇": "", "吖": "",
+    "嘛": "",
+}.items(), key=lambda kv: -len(kv[0])))
+# Traditional characters a warehouse question uses, as simplified ones (the intent data is in
+# simplified Chinese).
+_TRADITIONAL = str.maketrans(
+    "貨庫單訂個幾這們麼鏈價錢銀質檢調盤點邊區揀發賣買環墜項鐲針腳產齡損異報進問題沒還說會"
+    "為時間過來嗎給從號碼經處數倉儲備驗帳賬結總額鎖凍釋開確認銷滯積壓採購補預覽櫃門頭鏡誰條"
+    "隻對顆樣長東現裡庫無廠商應級純鑽寶飾標籤記錄歷史準遲戶顧客運輸託轉換貴賺虧餘額張樓層區"
+    "動於與員顯示兩萬億紅黃綠藍紫師傅隊組織將專業務輕鬆擔憂壞損傷書讀寫學話語誤錯鏈條",
+    "货库单订个几这们么链价钱银质检调盘点边区拣发卖买环坠项镯针脚产龄损异报进问题没还说会"
+    "为时间过来吗给从号码经处数仓储备验帐账结总额锁冻释开确认销滞积压采购补预览柜门头镜谁条"
+    "只对颗样长东现里库无厂商应级纯钻宝饰标签记录历史准迟户顾客运输托转换贵赚亏余额张楼层区"
+    "动于与员显示两万亿红黄绿蓝紫师傅队组织将专业务轻松担忧坏损伤书读写学话语误错链条")
+
+
+def _mandarin(text: str) -> str:
+    """Chinese text in simplified Mandarin: traditional characters and Cantonese words mapped."""
+    text = text.translate(_TRADITIONAL)
+    for word, mandarin in _CANTONESE:
+        if word in text:
+            text = text.replace(word, mandarin)
+    return text
+
+
 def detect_language(text: str) -> str | None:
     """'zh' when the text has Chinese characters, 'en' when it has Latin letters, else None."""
     if _CJK.search(text):
@@ -53,6 +93,8 @@ def normalise_text(text: str) -> str:
     folded = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", folded)
     folded = _PUNCT.sub(" ", folded.replace("'", "\x00")).replace("\x00", "'")
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
+    if _CJK.search(folded):
+        folded = _mandarin(folded)
     folded = _SPACE_AROUND_CJK.sub(r"\1", folded)
     return re.sub(r"\s+", " ", folded).strip()
 

@@ -29,8 +29,11 @@ _LOCATION_EN = re.compile(
 _LOCATION_ZH = (re.compile(rf"(?:通道|巷道|货架|库位|货位|区域|库区)\s*{_TOKEN}"),
                 re.compile(rf"{_TOKEN}\s*(?:号通道|号货架|通道|巷道|货架|区|排)"))
 _BARE = re.compile(r"(?<![\w-])(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9][a-z0-9-]*(?![\w-])")
+# '玫瑰金库存', '白金库存' hold 金库 but mean a gold's stock (金 + 库存), not the vault.
+_GOLD_STOCK = re.compile(r"(?:玫瑰|黄|白|k|足|色)\s*金库存?$")
 # Chinese words holding 金 that do not mean gold ('库存金额' is the stock's value).
-_NOT_GOLD = re.compile(r"金额|资金|现金|金钱|金库")
+_NOT_GOLD = re.compile(r"金额|资金|现金|金钱|(?<![玫瑰黄白k足色])金库")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _FILLERS_EN = re.compile(
     r"\b(?:in|for|from|at|of|by|on|the|our|my|with|and|only|just|all|any|supplier|suppliers|"
@@ -56,7 +59,10 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
     """The location a phrase names ('the vault', 'aisle A', 'A01-02') and the text left."""
     for word in sorted(KIND_WORDS, key=len, reverse=True):
         words = re.escape(word) if re.search(r"[\u3400-\u9fff]", word) else rf"\b{word}\b"
-        if (match := re.search(words, text)) and (code := index.kind_prefix(KIND_WORDS[word])):
+        match = re.search(words, text)
+        if match and word == "金库" and _GOLD_STOCK.search(text[: match.end() + 1]):
+            continue  # '玫瑰金库存': rose gold's stock, not the vault
+        if match and (code := index.kind_prefix(KIND_WORDS[word])):
             return code, _cut(text, match)
     for pattern in (_LOCATION_EN, *_LOCATION_ZH):
         for match in pattern.finditer(text):
@@ -71,6 +77,8 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
 
 
 def _supplier(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+    if _CJK.search(text) and (code := index.supplier_in(text.replace(" ", ""))) is not None:
+        return code, text
     words = list(re.finditer(r"[\w']+", text))
     for size in (2, 1):
         for n in range(len(words) - size + 1):

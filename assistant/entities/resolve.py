@@ -29,6 +29,7 @@ __all__ = [
     "extract_slots",
     "ZONE_WORDS",
     "camera_zone",
+    "zone_slot",
     "order_reference",
     "zone_code",
     "zone_matches",
@@ -42,22 +43,28 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "count_stock": frozenset({"code", "query"}),
     "serial_history": frozenset({"code"}),
     "recall_preview": frozenset({"code"}),
-    "best_sellers": frozenset({"period", "category", "channel", "metal", "purity", "supplier"}),
-    "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier"}),
-    "stock_turnover": frozenset({"period", "category", "metal", "purity", "supplier"}),
-    "pending_orders": frozenset({"channel", "code"}),
+    "best_sellers": frozenset({"period", "category", "channel", "metal", "purity", "supplier",
+                               "location"}),
+    "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier", "location"}),
+    "stock_turnover": frozenset({"period", "category", "metal", "purity", "supplier",
+                                 "location"}),
+    "pending_orders": frozenset({"channel", "code", "period"}),
     "who_picked": frozenset({"code"}),
     "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period", "zone"}),
     "picker_performance": frozenset({"person", "period"}),
     **dict.fromkeys((
-        "dead_stock", "stock_ageing", "stock_value", "shrinkage", "traced_variances",
-        "supplier_quality", "late_orders", "stock_on_order", "reorder_advice", "anomalies",
-        "slotting_advice"), REPORT_FILTERS),
+        "dead_stock", "stock_ageing", "stock_value", "supplier_quality", "late_orders"),
+        REPORT_FILTERS),
+    # Reports whose rows name a SKU (and a person) are narrowed to the one a question names.
+    **dict.fromkeys(("stock_on_order", "reorder_advice", "slotting_advice"),
+                    REPORT_FILTERS | {"sku"}),
+    **dict.fromkeys(("shrinkage", "traced_variances", "anomalies"),
+                    REPORT_FILTERS | {"sku", "person"}),
 }
 # Report intents whose filters come from the Reports page's (period, category, metal, purity,
 # supplier, location), scanned by assistant.entities.filters.
-REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted == REPORT_FILTERS)
+REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted >= REPORT_FILTERS)
 # Slots a follow-up may change, per intent ("and in size 8?" refines a count, not a report).
 _STOCK = frozenset({"lot", "serial", "sku", "location", "style", "product", "metal", "purity",
                     "colour", "category", "size"})
@@ -69,7 +76,7 @@ FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "who_picked": frozenset({"order", "serial"}), "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period", "zone"}),
     "picker_performance": frozenset({"person", "period"}),
-    **dict.fromkeys(REPORT_INTENTS, REPORT_FILTERS),
+    **{intent: INTENT_SLOTS[intent] for intent in REPORT_INTENTS},
 }
 _PERIOD = re.compile(period_pattern())
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
@@ -106,7 +113,8 @@ class Resolver:
         finders: dict[str, Callable[[str], str | None]] = {
             "lot": self.index.lot, "serial": self.index.serial, "sku": self.index.sku,
             "order": self.index.order, "location": self.index.location,
-            "supplier": self.index.supplier, "channel": self.index.channel,
+            "supplier": lambda t: self.index.supplier(t) or self.index.supplier_in(t),
+            "channel": self.index.channel,
             "person": lambda t: self.index.person(t, me=self.me),
             "size": lambda t: scan_attributes(f"size {t}", self.index.vocab).slots.get("size"),
         }
@@ -181,6 +189,8 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
                 break
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
+    elif "sku" in wanted:
+        rest = _sku(rest, resolver.index, slots)
     if wanted & _SCANNED:
         filters = scan_filters(rest, resolver.index, wanted)
         slots.update(filters.slots)
@@ -277,6 +287,52 @@ ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
               "金库": "vault", "保险库": "vault"}
 
 
+# Words for the warehouse's zones, by what the zone's code abbreviates ('vault' -> 'VLT',
+# 'reserve' -> 'RES', 'pick' -> 'PICK', 'operations' -> 'OPS': goods in and out).
+_ZONE_NAMES: dict[str, tuple[str, ...]] = {
+    "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜"),
+    "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
+                r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
+                "备货区", "储备区", "存储区", "后备区"),
+    "pick": (r"pick(?:ing)? ?(?:faces?|area|zone|locations|aisles?|shelves)",
+             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道"),
+    "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
+                   r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",
+                   r"receiving (?:area|zone|dock)", r"loading (?:bay|dock)", r"docks?",
+                   r"ops (?:zone|area)", r"operations (?:zone|area)",
+                   "收发区", "收货区", "发货区", "码头", "装卸区", "出入库区"),
+}
+# '玫瑰金库存' is rose gold's stock (金 + 库存), not the vault (金库).
+_GOLD_BEFORE = re.compile(r"(?:玫瑰|黄|白|k|足|色|18k|14k|24k)金库存$|(?:玫瑰|黄|白|k|足)金库$")
+
+
+def zone_slot(text: str, index: CatalogueIndex) -> str | None:
+    """The zone code a question names by a word for it ('the vault' -> 'VLT', 'reserve zone'
+    -> 'RES', '收发区' -> 'OPS') or by the zone's own code ('the VLT zone'), when the warehouse
+    has that zone; None otherwise."""
+    words = _CJK_EDGE.sub(" ", normalise_text(text))
+    for name, patterns in _ZONE_NAMES.items():
+        for pattern in patterns:
+            if re.search(r"[\u3400-\u9fff]", pattern):
+                at = words.replace(" ", "").find(pattern)
+                squeezed = words.replace(" ", "")
+                if at < 0 or (pattern == "金库" and _GOLD_BEFORE.search(
+                        squeezed[: at + len(pattern) + 1])):
+                    continue
+            elif re.search(rf"(?<![\w-]){pattern}(?![\w-])", words) is None:
+                continue
+            code = zone_code(name, index)
+            if code != name and code in index.locations.values():
+                return code
+    for match in _ZONE_TOKEN.finditer(words):
+        named = index.location(match.group(1))
+        if named is not None and named.isalpha() and match.group(1).upper() == named and \
+                re.search(rf"\b{match.group(1)}\s+(?:zone|area)\b|\b(?:zone|area)\s+"
+                          rf"{match.group(1)}\b", words):
+            return named
+    return None
+
+
 def camera_zone(text: str, index: CatalogueIndex) -> str | None:
     """The camera zone a question names: a zone's code ('VLT'), or a word for one ('the vault'),
     given as the code of the zone that abbreviates it when the warehouse has one ('vault' ->
@@ -342,6 +398,19 @@ def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
                 slots.update({k: v for k, v in found.items() if k not in slots})
                 converted = converted.replace(match.group(), " ")
     return converted
+
+
+_SKU_TOKEN = re.compile(r"(?<![\w-])[a-z]{1,4}\d{2,}(?:-[a-z0-9]+)*(?![\w-])")
+
+
+def _sku(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
+    """A SKU code (or the start of some, cut at a dash: 'ST0007-S925W') written in a report
+    question; the text without it."""
+    for match in _SKU_TOKEN.finditer(rest):
+        if (sku := index.sku_prefix(match.group())) is not None:
+            slots["sku"] = sku
+            return rest[: match.start()] + " " + rest[match.end():]
+    return rest
 
 
 def spoken_codes_to_text(text: str) -> str:

@@ -53,7 +53,8 @@ def report_link(name: str, period: Period | None, slots: Mapping[str, str],
 
 
 def _scope(ctx: HandlerContext, slots: Mapping[str, str]) -> str:
-    parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in FILTERS if slots.get(k)]
+    parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in (*FILTERS, *_ROW_KEYS)
+             if slots.get(k)]
     sep = "、" if ctx.language == "zh" else ", "
     return ctx.say("filter.scope", parts=sep.join(parts)) if parts else ""
 
@@ -69,7 +70,23 @@ def _run(ctx: HandlerContext, slots: Mapping[str, str], name: str, period: Perio
          options: ReportOptions | None = None) -> list[dict[str, Any]]:
     f = ReportFilter(since=period.since, until=period.until,
                      **{k: slots[k] for k in FILTERS if slots.get(k)})
-    return run_report(ctx.session, name, f, options)
+    return _narrowed(run_report(ctx.session, name, f, options), slots)
+
+
+# Row columns that name a SKU or a person, by slot: a question naming one keeps its rows only
+# ('shrinkage on ST0003-Au750Y-9', "variances traced to Paul's picks").
+_ROW_KEYS = {"sku": ("sku",), "person": ("person", "picker")}
+
+
+def _narrowed(rows: list[dict[str, Any]], slots: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The report's rows for the SKU (or SKUs starting so) and the person the question names,
+    when the report's rows carry them."""
+    for slot, keys in _ROW_KEYS.items():
+        wanted = str(slots.get(slot) or "").upper()
+        for key in (k for k in keys if wanted and rows and k in rows[0]):
+            rows = [r for r in rows if str(r.get(key) or "").upper().startswith(wanted)
+                    and (slot == "sku" or str(r.get(key) or "").upper() == wanted)]
+    return rows
 
 
 def _answer(ctx: HandlerContext, name: str, text: str, rows: list[dict[str, Any]],

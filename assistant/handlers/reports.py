@@ -117,8 +117,14 @@ def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 @handles("pending_orders")
 def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Orders not yet shipped, and how far their open pick lists have got (one order's, when
-    the question names it: 'is WEB-261125-06272 picked yet')."""
+    the question names it: 'is WEB-261125-06272 picked yet'); with a period, the open orders
+    placed in it ('still open from this week')."""
     pending = pending_orders(ctx.session, channel=slots.get("channel"))
+    if slots.get("period"):
+        period = period_for(ctx, slots, "today")
+        pending = [r for r in pending
+                   if isinstance(r["created_at"], datetime)
+                   and period.since <= as_utc(r["created_at"]) < period.until]
     if not allowed(ctx.actor, "customers:read"):  # the same rule as the orders API
         pending = [{**r, "customer": None} for r in pending]
     if ref := slots.get("order"):

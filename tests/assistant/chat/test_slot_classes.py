@@ -1,0 +1,106 @@
+"""Slot rules that hold for any phrasing: zones named by a word, SKU codes and people in the
+reports whose rows name them, suppliers by their city in Chinese, Cantonese and traditional
+characters read as Mandarin, and an irreversible action named bare asked back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.entities.codes import normalise_text
+from assistant.entities.resolve import zone_slot
+from assistant.handlers.analytics import _narrowed
+from core import Actor
+
+
+def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
+    return assistant.ask(text, actor=actor).as_dict()
+
+
+@pytest.mark.parametrize(("text", "zone"), [
+    ("how many pieces sit in the strong room", "VLT"),
+    ("the reserve zone's ageing", "RES"),
+    ("slotting for the pick area", "PICK"),
+    ("cameras over goods in and out", "OPS"),
+    ("备货区的库存", "RES"),
+    ("收发区有什么告警", "OPS"),
+    ("保险库里的货值多少", "VLT"),
+    ("玫瑰金库存值多少", None),  # rose gold's stock (金 + 库存), not the vault
+    ("reserve two pieces for order 12", None),
+])
+def test_a_zone_word_gives_the_zone_code(assistant: Assistant, text: str, zone: str) -> None:
+    with assistant.db.read() as session:
+        index, _ = assistant._catalogue(session)
+    assert zone_slot(text, index) == zone
+
+
+def test_report_and_count_questions_carry_the_zone_they_name(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "what is the stock in the strong room worth")
+    assert reply["intent"] == "stock_value" and reply["slots"]["zone"] == "VLT"
+    # the vault's bins still filter the report
+    assert reply["slots"]["location"] == "V04" and reply["report"]["filters"]["location"] == "V04"
+
+
+def test_a_cycle_count_of_a_zone_named_by_a_word_plans_the_zone(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "start a cycle count of the strong room")
+    assert reply["intent"] == "start_cycle_count" and reply["slots"]["zone"] == "VLT"
+    assert reply["confirm"] is not None and "VLT" in reply["answer"]
+
+
+def test_cantonese_and_traditional_characters_read_as_mandarin() -> None:
+    assert normalise_text("G-2311 喺边度？") == "g-2311在哪里"
+    assert normalise_text("仲有边啲單未出貨") == "还有哪些单没出货"
+    assert normalise_text("呢啲貨冇郁过") == "这些货没有动过"
+    assert normalise_text("那A通道的呢") == "那a通道的呢"  # Mandarin's 呢 stays
+
+
+def test_sku_prefixes_suppliers_by_chinese_city_and_rows_by_person(
+    assistant: Assistant,
+) -> None:
+    with assistant.db.read() as session:
+        index, _ = assistant._catalogue(session)
+    full = next(iter(index.skus.values()))
+    style_part = full.rsplit("-", 1)[0]
+    assert index.sku_prefix(full.lower()) == full
+    assert index.sku_prefix(style_part.lower()) == style_part
+    assert index.sku_prefix(style_part[:-1].lower()) is None  # not cut at a dash
+    assert index.supplier_in("安特卫普那家的货") == "ANTWERP"
+    assert index.supplier_in("深圳那家") is None  # no such supplier
+    rows = [{"sku": "ST1-A-7", "person": "picker"}, {"sku": "ST1-A-8", "person": "clerk"},
+            {"sku": "ST2-B-7", "person": "picker"}]
+    assert _narrowed(rows, {"sku": "ST1-A"}) == rows[:2]
+    assert _narrowed(rows, {"sku": "ST1-A", "person": "picker"}) == rows[:1]
+    assert _narrowed(rows, {"person": "pick"}) == []  # a person is named whole
+    assert _narrowed([{"supplier": "X"}], {"person": "picker"}) == [{"supplier": "X"}]
+
+
+def test_report_questions_name_a_sku_or_a_person(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    with assistant.db.read() as session:
+        index, _ = assistant._catalogue(session)
+    sku = next(iter(index.skus.values()))
+    reply = _ask(assistant, actors["manager"], f"reorder advice for {sku.lower()}")
+    assert reply["intent"] == "reorder_advice" and reply["slots"]["sku"] == sku
+    assert all(str(r["sku"]).startswith(sku) for r in reply["data"])
+    reply = _ask(assistant, actors["manager"], "shrinkage booked by clerk this year")
+    assert reply["intent"] == "shrinkage" and reply["slots"]["person"] == "clerk"
+    assert all(r["person"] == "clerk" for r in reply["data"])
+
+
+def test_a_bare_recall_is_asked_back_and_a_recall_of_a_lot_is_planned(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    bare = _ask(assistant, actors["manager"], "recall G-2311")
+    assert bare["error"] == "ambiguous"
+    assert {c["intent"] for c in bare["choices"]} == {"recall_lot", "recall_preview"}
+    named = _ask(assistant, actors["manager"], "recall lot G-2311")
+    assert named["intent"] == "recall_lot" and named["confirm"] is not None
+    settled = _ask(assistant, actors["manager"], "recall G-2311, plating failed, do it")
+    assert settled["intent"] == "recall_lot" and settled["confirm"] is not None
