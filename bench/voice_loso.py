@@ -54,22 +54,25 @@ def _cached(path: Path, make: Any) -> Any:
 
 
 def fold_models(work: Path, espeak: int, fsdd: int, epochs: int, workers: int,
-                only: str | None = None) -> dict[str, Path]:
+                only: str | None = None, wide: bool = True) -> dict[str, Path]:
     """One word model per held-out development speaker (trained on the other speaker and
-    the training half of the development voices)."""
+    the training half of the development voices; `wide`: with the wider augmentation, as
+    the shipped model is)."""
     train_voices, _ = dev_voice_halves(corpus.espeak_voices("dev"))
     began = time.perf_counter()
-    synthetic = _cached(work / "espeak.pkl", lambda: training.build_corpus(
-        espeak, 0, seed=11, workers=workers, voices=train_voices))
+    tag = "-wide" if wide else ""
+    synthetic = _cached(work / f"espeak{tag}.pkl", lambda: training.build_corpus(
+        espeak, 0, seed=11, workers=workers, voices=train_voices, wide=wide))
     print(f"espeak corpus {len(synthetic)} ({time.perf_counter() - began:.0f} s)", flush=True)
     paths = {}
     for held, kept in folds(corpus.FSDD_DEV_SPEAKERS):
-        path = work / f"words-without-{held}.npz"
+        path = work / f"words-without-{held}{tag}.npz"
         paths[held] = path
         if path.exists() or only not in (None, held):
             continue
-        real = _cached(work / f"fsdd-{'-'.join(kept)}.pkl", lambda kept=kept: training.build_corpus(
-            0, fsdd, seed=12, workers=workers, speakers=kept))
+        real = _cached(work / f"fsdd-{'-'.join(kept)}{tag}.pkl",
+                       lambda kept=kept: training.build_corpus(0, fsdd, seed=12, workers=workers,
+                                                               speakers=kept, wide=wide))
         examples = synthetic + real
         order = list(range(len(examples)))
         random.Random(0).shuffle(order)
@@ -96,7 +99,7 @@ def fold_rows(work: Path, held: str, path: Path, count: int, per_voice: int,
     from assistant.settings import AssistantSettings
     from assistant.speech.embedding.engine import EmbeddingEngine
 
-    out = work / f"rows-{held}.pkl"
+    out = work / f"rows-{held}-{path.stem}.pkl"
     if out.exists():
         return list(pickle.loads(out.read_bytes()))
     _, held_voices = dev_voice_halves(corpus.espeak_voices("dev"))
@@ -127,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--per-voice", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--models-only", action="store_true")
+    parser.add_argument("--wide", action=argparse.BooleanOptionalAction, default=True,
+                        help="fold corpora with the wider augmentation (as the shipped model)")
     parser.add_argument("--choose-on", nargs="+", choices=corpus.FSDD_DEV_SPEAKERS,
                         default=corpus.FSDD_DEV_SPEAKERS,
                         help="the folds whose rows choose the rule (default: all)")
@@ -137,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     paths = fold_models(args.workdir, args.espeak, args.fsdd, args.epochs, args.workers,
-                        args.fold)
+                        args.fold, args.wide)
     for held, path in paths.items():
         if path.exists():
             print(held, WordModel.load(path).info)

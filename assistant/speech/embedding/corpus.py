@@ -43,7 +43,9 @@ __all__ = [
     "reverberate",
     "sentence",
     "synthesize",
+    "tempo",
     "vocabulary",
+    "vocal_tract",
 ]
 
 Split = Literal["dev", "test"]
@@ -212,12 +214,16 @@ def mix_snr(samples: np.ndarray, snr_db: float, rng: np.random.Generator, rate: 
         snr_db / 20)
 
 
-def channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
+def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> np.ndarray:
     """A random headset and room for 16 kHz speech: narrowband or telephone band, tilt, level,
     clipping, pads before and after, a room (reverberation), noise at 0-40 dB SNR, 8-bit
-    quantisation."""
+    quantisation. `wide` adds what real headsets also do: a level that drifts within the
+    utterance, harder and more frequent clipping, a cough or click before or after the words,
+    and pads of exact digital zeros (a gated or muted microphone) around noisy speech."""
     from scipy.signal import butter, sosfilt
 
+    if wide:
+        return _wide_channel(samples, rng)
     y = samples
     if rng.random() < 0.5:
         y = resample_poly(resample_poly(y, 16000, 8000), 8000, 16000)
@@ -242,6 +248,89 @@ def channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
     if rng.random() < 0.08:
         y = np.round(y / 256) * 256
     return np.clip(y, -32768, 32767)
+
+
+def _wide_channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
+    from scipy.signal import butter, sosfilt
+
+    y = samples
+    if rng.random() < 0.5:
+        y = resample_poly(resample_poly(y, 16000, 8000), 8000, 16000)
+    if rng.random() < 0.25:
+        band = [rng.uniform(200, 400), rng.uniform(3000, 3600)]
+        y = sosfilt(butter(4, band, "bandpass", fs=16000, output="sos"), y)
+    if rng.random() < 0.3:
+        kind: _Pass = rng.choice(("lowpass", "highpass"))
+        y = 0.5 * y + sosfilt(butter(1, rng.uniform(800, 3000), kind, fs=16000, output="sos"), y)
+    if rng.random() < 0.2:  # the speaker turns their head, the boom moves: +-6 dB drift
+        y = y * 10 ** (np.linspace(rng.uniform(-6, 6), rng.uniform(-6, 6), y.size) / 20)
+    y = y / (np.abs(y).max() + 1e-9) * 32767 * 10 ** (rng.uniform(-30, -1) / 20)
+    if rng.random() < 0.15:
+        y = np.clip(y * rng.uniform(1.5, 8), -32767, 32767)
+    gen = np.random.default_rng(rng.randrange(1 << 30))
+    lead, tail = int(rng.uniform(0.05, 0.7) * 16000), int(rng.uniform(0.1, 0.7) * 16000)
+    pads = [np.zeros(lead), np.zeros(tail)]
+    if rng.random() < 0.2:
+        side = rng.randrange(2)
+        sound = burst(gen) * np.abs(y).max() * rng.uniform(0.3, 1.5)
+        gap = np.zeros(int(rng.uniform(0.05, 0.3) * 16000))
+        pads[side] = np.concatenate([pads[side], sound, gap] if side == 0
+                                    else [gap, sound, pads[side]])
+    zeros = rng.random() < 0.15  # the pads stay exact zeros: only the speech is noisy
+    if zeros:
+        core = y
+    else:
+        core = np.concatenate([pads[0], y, pads[1]])
+    if rng.random() < 0.2:
+        core = reverberate(core, rng.uniform(0.15, 0.6), gen)
+    if rng.random() < 0.85:
+        core = mix_snr(core, rng.uniform(0, 40), gen, 16000, rng.choice(("pink", "white", "brown")))
+    elif rng.random() < 0.5:
+        core = core + gen.normal(0, 3, core.size)
+    if rng.random() < 0.08:
+        core = np.round(core / 256) * 256
+    y = np.concatenate([pads[0], core, pads[1]]) if zeros else core
+    return np.clip(y, -32768, 32767)
+
+
+def burst(rng: np.random.Generator, rate: int = 16000) -> np.ndarray:
+    """A cough, throat clear or click (peak 1): noise in a random band under a sharp attack and
+    a decay, 5-350 ms long."""
+    from scipy.signal import butter, sosfilt
+
+    click = rng.random() < 0.3
+    n = int((rng.uniform(0.005, 0.03) if click else rng.uniform(0.08, 0.35)) * rate)
+    low = rng.uniform(100, 800)
+    band = [low, min(rng.uniform(low * 2, 5000), rate / 2 - 100)]
+    sound = sosfilt(butter(2, band, "bandpass", fs=rate, output="sos"), rng.normal(size=n))
+    t = np.arange(n)
+    envelope = (np.minimum(t / max(1.0, rng.uniform(0.002, 0.02) * rate), 1.0)
+                * np.exp(-t / (rng.uniform(0.2, 0.6) * n)))
+    out = sound * envelope
+    return np.asarray(out / (np.abs(out).max() + 1e-9))
+
+
+def tempo(samples: np.ndarray, rate: int, factor: float) -> np.ndarray:
+    """`samples` spoken `factor` times faster at the same pitch (sox's WSOLA `tempo`)."""
+    if abs(factor - 1.0) < 1e-3:
+        return samples
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "in.wav", Path(tmp) / "out.wav"
+        write_wav(source, samples, rate)
+        subprocess.run(["sox", "-V1", str(source), str(target), "tempo", "-s", f"{factor:.3f}"],
+                       check=True)
+        out, got = wav_samples(target.read_bytes())
+    return out if got == rate else resample_poly(out, got, rate)
+
+
+def vocal_tract(samples: np.ndarray, rate: int, factor: float) -> np.ndarray:
+    """A shorter (`factor` > 1) or longer vocal tract at the same tempo: formants and pitch
+    moved by `factor` (`perturb_speed`), the duration put back (`tempo`)."""
+    if abs(factor - 1.0) < 1e-3:
+        return samples
+    return tempo(perturb_speed(samples, factor), rate, 1 / factor)
 
 
 def reverberate(samples: np.ndarray, rt60: float, rng: np.random.Generator,

@@ -12,6 +12,7 @@ to choose the epoch. `fine_tune` is the same training on a few utterances of one
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 import zlib
@@ -27,7 +28,8 @@ from assistant.speech.embedding import corpus
 from assistant.speech.embedding.frontend import EMBEDDING_SIZE, SpeechEmbedder
 from assistant.speech.embedding.model import BLANK, UNKNOWN, WordModel
 
-__all__ = ["Example", "build_corpus", "fine_tune", "main", "train"]
+__all__ = ["Example", "build_corpus", "fine_tune", "load_examples", "main", "save_examples",
+           "train"]
 
 STEP = 8  # mel frames between embeddings: 80 ms (40 ms measured worse on the dev speaker)
 
@@ -44,10 +46,11 @@ def _labels(words: Sequence[str], known: frozenset[str]) -> tuple[str, ...]:
     return tuple(w if w in known else UNKNOWN for w in words)
 
 
-def _job(args: tuple[str, int, int, int, tuple[str, ...], tuple[str, ...]]) -> list[Example]:
+def _job(args: tuple[str, int, int, int, tuple[str, ...], tuple[str, ...], bool],
+         ) -> list[Example]:
     """One worker's share of the corpus: `count` utterances of one kind from `seed`, spoken
-    by `voices` (espeak-ng) or `names` (FSDD speakers)."""
-    kind, seed, count, step, voices, names = args
+    by `voices` (espeak-ng) or `names` (FSDD speakers); `wide`: the wider augmentation."""
+    kind, seed, count, step, voices, names, wide = args
     rng = random.Random(seed)
     embedder = SpeechEmbedder()
     known = frozenset(corpus.vocabulary())
@@ -58,31 +61,71 @@ def _job(args: tuple[str, int, int, int, tuple[str, ...], tuple[str, ...]]) -> l
             words = corpus.sentence(rng)
             audio = corpus.synthesize(words, rng.choice(voices), rng.randrange(120, 231),
                                       rng.randrange(20, 81), rng)
+            if wide and rng.random() < 0.3:
+                audio = corpus.vocal_tract(audio, 16000, rng.uniform(0.85, 1.18))
+        elif wide:
+            audio, words = _wide_sequence(speakers[rng.choice(sorted(speakers))], rng)
         else:
             speaker = speakers[rng.choice(sorted(speakers))]
             speed = rng.uniform(0.88, 1.12) if rng.random() < 0.7 else 1.0
             audio, words = corpus.digit_sequence(speaker, rng, rng.choice((1, 1, 2, 2, 2, 3, 4)),
                                                  speed=speed)
-        samples = corpus.channel(audio, rng)
+        samples = corpus.channel(audio, rng, wide=wide)
         out.append(Example(embedder.embed(samples, step).astype(np.float16),
                            _labels(words, known)))
     return out
 
 
+def _wide_sequence(speaker: dict[int, dict[int, np.ndarray]], rng: random.Random,
+                   ) -> tuple[np.ndarray, list[str]]:
+    """A real speaker's digits, the wider way: vocal tract 0.85-1.15 (most), tempo 0.8-1.3
+    (some), pauses up to 600 ms inside the number."""
+    speed = rng.uniform(0.85, 1.15) if rng.random() < 0.7 else 1.0
+    audio, words = corpus.digit_sequence(
+        speaker, rng, rng.choice((1, 1, 2, 2, 2, 3, 4)), speed=speed,
+        gaps=(0, 0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6))
+    if rng.random() < 0.4:
+        audio = corpus.tempo(audio, 16000, rng.uniform(0.8, 1.3))
+    return audio, words
+
+
 def build_corpus(espeak: int, fsdd: int, *, seed: int = 0, workers: int = 2,
                  step: int = STEP, voices: Sequence[str] | None = None,
-                 speakers: Sequence[str] = corpus.FSDD_DEV_SPEAKERS) -> list[Example]:
+                 speakers: Sequence[str] = corpus.FSDD_DEV_SPEAKERS,
+                 wide: bool = False) -> list[Example]:
     """`espeak` synthetic and `fsdd` real-speaker utterances, embedded (in `workers` processes),
-    by `voices` (default: every development voice) and `speakers` (the development ones)."""
+    by `voices` (default: every development voice) and `speakers` (the development ones);
+    `wide`: the wider augmentation (`corpus.channel`, tempo and vocal tract perturbation)."""
     chosen = tuple(voices if voices is not None else corpus.espeak_voices("dev"))
     jobs = []
     for kind, total in (("espeak", espeak), ("fsdd", fsdd)):
         for part in range(0, total, 500):
             part_seed = zlib.crc32(f"{kind}:{seed}:{part}".encode())
             jobs.append((kind, part_seed, min(500, total - part), step, chosen,
-                         tuple(speakers)))
+                         tuple(speakers), wide))
     with Pool(workers) as pool:
         return [example for batch in pool.map(_job, jobs) for example in batch]
+
+
+def save_examples(path: Path, examples: Sequence[Example]) -> None:
+    """Write embedded utterances to an .npz (float16 frames, their lengths, the tokens)."""
+    frames = (np.concatenate([e.embeddings for e in examples]) if examples
+              else np.zeros((0, EMBEDDING_SIZE)))
+    tokens = json.dumps([list(e.tokens) for e in examples]).encode()
+    with path.open("wb") as out:
+        np.savez(out, frames=frames.astype(np.float16),
+                 lengths=np.array([len(e.embeddings) for e in examples], dtype=np.int64),
+                 tokens=np.frombuffer(tokens, dtype=np.uint8))
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Read what `save_examples` wrote."""
+    with np.load(path, allow_pickle=False) as archive:
+        frames, lengths = archive["frames"], archive["lengths"]
+        tokens = json.loads(bytes(archive["tokens"]).decode())
+    ends = np.cumsum(lengths)
+    return [Example(frames[end - n : end], tuple(words))
+            for end, n, words in zip(ends, lengths, tokens, strict=True)]
 
 
 def _torch_net(tokens: int, hidden: int, dropout: float, context: int = 0) -> Any:
@@ -253,12 +296,24 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="share of the corpus held back to choose the epoch (0: the last)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--wide", action=argparse.BooleanOptionalAction, default=True,
+                        help="the wider augmentation (tempo 0.8-1.3, vocal tract, coughs and "
+                        "clicks, digital zeros, level drift, more clipping)")
+    parser.add_argument("--corpus", type=Path, help="the embedded corpus is kept in this .npz: "
+                        "read if it exists (its size and augmentation options then unused), "
+                        "else built and written")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(args.workers)
     began = time.perf_counter()
-    examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers)
+    if args.corpus is not None and args.corpus.is_file():
+        examples = load_examples(args.corpus)
+    else:
+        examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers,
+                                wide=args.wide)
+        if args.corpus is not None:
+            save_examples(args.corpus, examples)
     print(f"corpus: {len(examples)} utterances in {time.perf_counter() - began:.0f} s",
           flush=True)
     held = int(len(examples) * args.hold)
@@ -269,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     info = {"trained_on": f"{args.espeak} espeak-ng utterances (development voices), "
                           f"{args.fsdd} FSDD sequences ({', '.join(corpus.FSDD_DEV_SPEAKERS)})",
             "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
-            "dropout": args.dropout}  # the context is the net's own (`_to_model`)
+            "dropout": args.dropout, "wide_augmentation": args.wide}  # context: `_to_model`
     model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,
                   epochs=args.epochs, lr=args.lr, seed=args.seed, valid=valid, info=info,
                   log=True)

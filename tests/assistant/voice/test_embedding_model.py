@@ -3,6 +3,8 @@ storage, and training's torch network computing exactly what numpy computes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from assistant.speech.embedding import training
@@ -54,3 +56,15 @@ def test_the_torch_network_computes_what_numpy_does() -> None:
     back = training._to_model(net, model.tokens, model.step, {})
     assert back.context == 1 and np.allclose(back.weights["hidden_weight"],
                                              model.weights["hidden_weight"])
+
+
+def test_a_saved_corpus_reads_back_the_same(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    examples = [training.Example(rng.normal(size=(n, 96)).astype(np.float16), words)
+                for n, words in ((5, ("one", "two")), (1, (UNKNOWN,)), (12, ("ready",)))]
+    path = tmp_path / "corpus.npz"
+    training.save_examples(path, examples)
+    again = training.load_examples(path)
+    assert [e.tokens for e in again] == [e.tokens for e in examples]
+    assert all(np.array_equal(a.embeddings, e.embeddings)
+               for a, e in zip(again, examples, strict=True))
