@@ -1,12 +1,13 @@
 """Train the word model: ``python -m assistant.speech.embedding.training --out FILE``.
 
 The corpus is the development half only (see `corpus`): espeak-ng's development voices
-saying random answers with random pauses, and the development FSDD speakers' digits joined
-into sequences (most played 0.88-1.12 times as fast: new vocal tract lengths, more speakers
-than two), each through a random headset and room (`corpus.channel`). The model learns CTC
-over word tokens on top of the frozen speech embedding; a share of the corpus is held back
-to choose the epoch. `fine_tune` is the same training on a few utterances of one person
-(enrolment), kept near the model it starts from.
+saying random answers with random pauses (some at another vocal tract length), and the
+development FSDD speakers' digits joined into sequences (most at another vocal tract length,
+0.85-1.15, some 0.8-1.3 times as fast at the same pitch: more speakers than two), each through
+a random headset and room (`corpus.channel`, ``wide``: with level drift, clipping, coughs and
+clicks, digital zeros). The model learns CTC over word tokens on top of the frozen speech
+embedding; a share of the corpus is held back to choose the epoch. `fine_tune` is the same
+training on a few utterances of one person (enrolment), kept near the model it starts from.
 """
 
 from __future__ import annotations
