@@ -29,7 +29,10 @@ What is measured, each at 30 dB SNR ("quiet room") and 10 dB SNR (pink noise, so
 - espeak-ng test voices (every accent, variants of the test half, 120-230 words per minute):
   the dialogue's answers and commands, and speech outside the grammar;
 - edges on real recordings: digital silence around the answer, a 400 ms pause between the
-  digits, fast speech, clipping and a cough, each against the same audio without it;
+  digits, fast speech, clipping and a cough, each against the same audio without it (digital
+  silence: the base audio itself with its noisy padding replaced by zeros, so the noise on
+  the words is the same sample for sample; until 2026-12-04 it was noise mixed into the words
+  alone, another stretch of noise, which the comparison mistook for a loss);
 - speed: real-time factor (CPU) and end of speech to prompt, at 8 and 16 kHz.
 Real speakers are decoded at their own 8 kHz; espeak voices at 16 kHz.
 """
@@ -381,9 +384,12 @@ def edges(decoder: Decoder, speakers: Sequence[str], count: int) -> dict[str, An
             base = np.concatenate([np.zeros(3200), picks[0], np.zeros(800), picks[1],
                                    np.zeros(3200)])
             speech = np.concatenate([picks[0], np.zeros(800), picks[1]])
+            noisy = _noisy(base, 8000, 30.0, seed)
             audio = {
-                "base": _noisy(base, 8000, 30.0, seed),
-                "digital_silence": to_pcm(np.zeros(4000)) + _noisy(speech, 8000, 30.0, seed)
+                "base": noisy,
+                # the same audio with its 400 ms of room before and after the words replaced
+                # by exact zeros (a gated microphone), plus 100 ms more of them
+                "digital_silence": to_pcm(np.zeros(4000)) + noisy[6400:-6400]
                 + to_pcm(np.zeros(4000)),
                 "pause_400ms": _noisy(np.concatenate([np.zeros(3200), picks[0], np.zeros(3200),
                                                       picks[1], np.zeros(3200)]), 8000, 30.0,

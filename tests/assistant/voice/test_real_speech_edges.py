@@ -90,3 +90,21 @@ def test_clipping_fast_speech_and_a_cough(engine, speakers) -> None:  # type: ig
     burst = rng.normal(0, 6000, 1400) * np.exp(-np.arange(1400) / 400)
     coughed = np.concatenate([burst, np.zeros(2400), speech])
     assert _heard(engine, _room(coughed, 4)) == want
+
+
+@pytest.mark.parametrize("snr", [30.0, 10.0])
+@pytest.mark.parametrize("answer", ANSWERS, ids=lambda a: f"{a[0]}-{a[1]}{a[2]}")
+def test_a_gated_microphone_hears_what_an_open_one_does(engine, speakers, answer,  # type: ignore[no-untyped-def]
+                                                        snr) -> None:
+    """The same noisy answer sample for sample, its room before and after replaced by exact
+    zeros (a gated or muted microphone): VAD, endpointing and the embedding windows' lead-in
+    and tail on zeros lose nothing (the bench's digital-silence edge on real speech)."""
+    speaker, a, b, index = answer
+    _, speech = _pair(speakers[speaker], a, b, index, 0.1)
+    noisy = mix_noise(to_pcm(np.concatenate([np.zeros(3200), speech, np.zeros(3200)])), snr,
+                      seed=index, rate=8000)
+    gated = bytes(8000) + noisy[6400:-6400] + bytes(8000)
+    open_mic = _heard(engine, noisy)
+    assert _heard(engine, gated) == open_mic
+    if snr == 30.0:
+        assert open_mic == [f"{corpus.DIGIT_WORDS[a]} {corpus.DIGIT_WORDS[b]}"]
