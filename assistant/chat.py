@@ -81,6 +81,7 @@ from assistant.intents.scope import (
     load_confusable,
     load_negatives,
     load_settle,
+    load_vague,
 )
 from assistant.pipeline import Pipeline, PipelineRun
 from assistant.settings import AssistantSettings
@@ -108,7 +109,7 @@ EMBEDDING_LANGUAGES = ("en",)
 NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
-_CODE_SLOTS = ("lot", "serial", "sku", "location", "order", "style", "product")
+_CODE_SLOTS = ("lot", "serial", "sku", "location", "zone", "order", "style", "product")
 # Stock questions about goods (Assistant._nothing_named).
 _GOODS_INTENTS = frozenset({"locate", "count_stock"})
 # Slots that back a similarity reading (Assistant._with_evidence): one strong or two weak.
@@ -221,6 +222,7 @@ class Assistant:
         self.close_pairs = load_confusable(LANGUAGES, "close")
         self.terse_pairs = load_confusable(LANGUAGES, "terse")
         self.settle = load_settle(LANGUAGES)
+        self.vague = load_vague(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
@@ -373,6 +375,8 @@ class Assistant:
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, rival))
             if (rivals := self._unsettled(matches[0].intent, text, language, resolver)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, *rivals))
+            if (other := self._vague_partner(matches[0], words)) is not None:
+                raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
             return matches[0]
         reading = self.similarity(words, language, resolver)
         if not (previous is not None and is_waiting(previous.pending)):
@@ -404,6 +408,9 @@ class Assistant:
         if (rivals := self._unsettled(intent, text, language, resolver, reading)):
             raise self._ask_back(ctx, text, resolver, (intent, *rivals))
         slots = self._slots(text, intent, reading.tier, resolver)
+        if (other := self._vague_partner(IntentMatch(intent, slots, score, reading.tier,
+                                                     language), words)) is not None:
+            raise self._ask_back(ctx, text, resolver, (intent, other))
         if self._nothing_named(intent, slots) and self.out_of_scope(reading, answerable=False):
             # 'where can I buy a cheap engagement ring': the goods it names are none of ours
             raise OutOfScopeError(ctx.say("error.out_of_scope", can=ctx.say("scope.can_do")))
@@ -640,6 +647,28 @@ class Assistant:
                     and (self._takes_codes(p) or not named - {"location"})]
         return tuple(sorted(partners, key=lambda p: -scores[p])) or None
 
+    def _vague_partner(self, match: IntentMatch, words: str) -> str | None:
+        """The close partner to ask back about when the question says only words both intents
+        may mean (``vague`` in examples.scope.yaml) and none that settles either; an action
+        named by its own template as a command is left as it is, and so is a partner that
+        answers only about kinds of code the question does not name."""
+        if match.intent in ACTIONS and match.matcher == "template":
+            return None
+        named = {k for k in _CHOICE_CODES if match.slots.get(k)}
+        for pair, cues in self.vague.items():
+            if match.intent not in pair or not any(
+                    _says(cue, words) and not _negated(cue, words) for cue in cues):
+                continue
+            other = next(iter(pair - {match.intent}))
+            if self._settled(match.intent, words) or self._settled(other, words):
+                continue
+            if other in self.code_kinds and not self.code_kinds[other] & named:
+                continue
+            if named - {"location"} and not self._takes_codes(other):
+                continue  # 'how much stock of ST0005-...': a count, no report by filters
+            return other
+        return None
+
     def _takes_codes(self, intent: str) -> bool:
         """Whether an intent answers about a code (a lot, serial, SKU or order): a question
         naming one is no report's by filters only ('status of WEB-261125-06272?' is no purchase
@@ -753,9 +782,9 @@ class Assistant:
 def _with_zone(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch:
     """The match with the zone the question names by a word ('the vault' -> VLT) for an
     intent that is narrowed by place (a count, a report, a camera alert, a cycle count)."""
-    if match.intent not in _ZONE_INTENTS or match.slots.get("zone"):
+    if match.intent not in _ZONE_INTENTS:
         return match
-    zone = zone_slot(text, resolver.index)
+    zone = zone_slot(text, resolver.index)  # a follow-up's zone replaces the one before
     return replace(match, slots={**match.slots, "zone": zone}) if zone else match
 
 

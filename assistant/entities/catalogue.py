@@ -58,6 +58,7 @@ class CatalogueIndex:
     lots: dict[str, str] = field(default_factory=dict)
     lot_digits: dict[str, list[str]] = field(default_factory=dict)
     skus: dict[str, str] = field(default_factory=dict)
+    sku_colours: dict[str, str] = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)
     location_kinds: dict[str, str] = field(default_factory=dict)
     styles: list[StyleEntry] = field(default_factory=list)
@@ -84,6 +85,8 @@ class CatalogueIndex:
             index.lots[code_key(code)] = code
             index.lot_digits.setdefault(re.sub(r"\D", "", code), []).append(code)
         index.skus = {code_key(str(s["code"])): str(s["code"]) for s in data.get("skus", ())}
+        index.sku_colours = {str(s["code"]): str(s["colour"]) for s in data.get("skus", ())
+                             if s.get("colour")}
         index.locations = {code_key(str(loc["code"])): str(loc["code"])
                            for loc in data.get("locations", ())}
         index.location_kinds = {str(loc["code"]): str(loc["kind"])

@@ -101,7 +101,7 @@ def scan_filters(text: str, index: CatalogueIndex, wanted: Collection[str]) -> F
         if code is not None:
             scan.slots["supplier"] = code
     attributes = scan_attributes(_NOT_GOLD.sub(" ", rest), index.vocab, sizes=False)
-    for slot in ("category", "metal", "purity"):
+    for slot in ("category", "metal", "purity", "colour"):
         if slot in wanted and slot in attributes.slots:
             scan.slots[slot] = attributes.slots[slot]
     scan.rest = re.sub(r"\s+", " ", attributes.rest).strip()

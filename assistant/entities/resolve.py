@@ -44,8 +44,9 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "serial_history": frozenset({"code"}),
     "recall_preview": frozenset({"code"}),
     "best_sellers": frozenset({"period", "category", "channel", "metal", "purity", "supplier",
-                               "location"}),
-    "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier", "location"}),
+                               "location", "colour"}),
+    "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier", "location",
+                              "colour"}),
     "stock_turnover": frozenset({"period", "category", "metal", "purity", "supplier",
                                  "location"}),
     "pending_orders": frozenset({"channel", "code", "period"}),
@@ -53,14 +54,15 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period", "zone"}),
     "picker_performance": frozenset({"person", "period"}),
-    **dict.fromkeys((
-        "dead_stock", "stock_ageing", "stock_value", "supplier_quality", "late_orders"),
-        REPORT_FILTERS),
-    # Reports whose rows name a SKU (and a person) are narrowed to the one a question names.
+    **dict.fromkeys(("stock_ageing", "stock_value", "supplier_quality", "late_orders"),
+                    REPORT_FILTERS),
+    # Reports whose rows name a SKU (and a person) are narrowed to the one a question names, and
+    # to the SKUs of the colour it names.
+    "dead_stock": REPORT_FILTERS | {"colour"},
     **dict.fromkeys(("stock_on_order", "reorder_advice", "slotting_advice"),
-                    REPORT_FILTERS | {"sku"}),
+                    REPORT_FILTERS | {"sku", "colour"}),
     **dict.fromkeys(("shrinkage", "traced_variances", "anomalies"),
-                    REPORT_FILTERS | {"sku", "person"}),
+                    REPORT_FILTERS | {"sku", "person", "colour"}),
 }
 # Report intents whose filters come from the Reports page's (period, category, metal, purity,
 # supplier, location), scanned by assistant.entities.filters.
@@ -235,7 +237,7 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     return slots
 
 
-_SCANNED = frozenset({"location", "supplier", "metal", "purity"})
+_SCANNED = frozenset({"location", "supplier", "metal", "purity", "colour"})
 
 
 def _kind_places(index: CatalogueIndex) -> frozenset[str]:

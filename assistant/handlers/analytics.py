@@ -17,8 +17,8 @@ from assistant.handlers.base import Answer, HandlerContext, handles, period_for,
 from core.reports import REPORTS, ReportFilter, ReportOptions, run_report
 
 __all__ = [
-    "ROWS", "ageing", "anomaly", "dead", "late", "money", "on_order", "quality", "reorder",
-    "report_link", "shrink", "slotting", "traced", "value",
+    "ROWS", "ageing", "anomaly", "dead", "late", "money", "narrowed", "on_order", "quality",
+    "reorder", "report_link", "shrink", "slotting", "traced", "value",
 ]
 
 ROWS = 50  # rows an answer carries (the Reports page has them all)
@@ -53,7 +53,7 @@ def report_link(name: str, period: Period | None, slots: Mapping[str, str],
 
 
 def _scope(ctx: HandlerContext, slots: Mapping[str, str]) -> str:
-    parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in (*FILTERS, *_ROW_KEYS)
+    parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in ("colour", *FILTERS, *_ROW_KEYS)
              if slots.get(k)]
     sep = "、" if ctx.language == "zh" else ", "
     return ctx.say("filter.scope", parts=sep.join(parts)) if parts else ""
@@ -70,7 +70,7 @@ def _run(ctx: HandlerContext, slots: Mapping[str, str], name: str, period: Perio
          options: ReportOptions | None = None) -> list[dict[str, Any]]:
     f = ReportFilter(since=period.since, until=period.until,
                      **{k: slots[k] for k in FILTERS if slots.get(k)})
-    return _narrowed(run_report(ctx.session, name, f, options), slots)
+    return narrowed(run_report(ctx.session, name, f, options), slots, ctx.index.sku_colours)
 
 
 # Row columns that name a SKU or a person, by slot: a question naming one keeps its rows only
@@ -78,9 +78,13 @@ def _run(ctx: HandlerContext, slots: Mapping[str, str], name: str, period: Perio
 _ROW_KEYS = {"sku": ("sku",), "person": ("person", "picker")}
 
 
-def _narrowed(rows: list[dict[str, Any]], slots: Mapping[str, str]) -> list[dict[str, Any]]:
+def narrowed(rows: list[dict[str, Any]], slots: Mapping[str, str],
+             colours: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The report's rows for the SKU (or SKUs starting so) and the person the question names,
-    when the report's rows carry them."""
+    when the report's rows carry them; with a colour, the rows of SKUs of that metal colour
+    (``colours``: SKU code -> colour)."""
+    if (colour := slots.get("colour")) and rows and "sku" in rows[0] and colours is not None:
+        rows = [r for r in rows if colours.get(str(r["sku"])) == colour]
     for slot, keys in _ROW_KEYS.items():
         wanted = str(slots.get(slot) or "").upper()
         for key in (k for k in keys if wanted and rows and k in rows[0]):

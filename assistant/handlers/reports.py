@@ -8,7 +8,7 @@ from typing import Any
 from assistant.entities.periods import Period
 from assistant.entities.resolve import zone_matches
 from assistant.errors import EntityNotFoundError, MissingSlotError
-from assistant.handlers.analytics import report_link
+from assistant.handlers.analytics import narrowed, report_link
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
 from core import CoreError
 from core.alerts import list_alerts
@@ -71,6 +71,7 @@ def sellers(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     else:
         rows = best_sellers(ctx.session, since=period.since, until=period.until,
                             category=slots.get("category"), channel=slots.get("channel"))
+    rows = narrowed(rows, slots, ctx.index.sku_colours)  # a colour: its SKUs' rows
     when = period_words(ctx, period)
     chart, link = {"x": "sku", "y": "quantity"}, report_link("best-sellers", period, slots)
     if not rows:
@@ -87,6 +88,7 @@ def slow(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows = sales_ranking(ctx.session, page, slow=True, limit=10) if page is not None else \
         slow_movers(ctx.session, since=period.since, until=period.until,
                     category=slots.get("category"))
+    rows = narrowed(rows, slots, ctx.index.sku_colours)  # a colour: its SKUs' rows
     when = period_words(ctx, period)
     chart, link = {"x": "sku", "y": "on_hand"}, report_link("slow-movers", period, slots)
     if not rows:

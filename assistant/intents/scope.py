@@ -106,6 +106,19 @@ def load_settle(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def load_vague(languages: tuple[str, ...]) -> dict[frozenset[str], tuple[str, ...]]:
+    """Per pair of close intents, words both of them may mean (``vague`` in every language's
+    scope examples, keys 'a b'): a question that says one, and no word settling either
+    intent, is asked back ('which pieces are not selling': slow movers or dead stock?)."""
+    words: dict[frozenset[str], list[str]] = {}
+    for language in languages:
+        for pair, found in (_scope_file(language).get("vague") or {}).items():
+            key = frozenset(str(pair).split())
+            words.setdefault(key, []).extend(str(w).lower() for w in found or ())
+    return {pair: tuple(dict.fromkeys(found)) for pair, found in words.items()}
+
+
+@cache
 def load_code_kinds(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Per intent, the only kinds of code it answers about (``codes`` in the scope examples)."""
     kinds: dict[str, set[str]] = {}

@@ -23,7 +23,6 @@ TEMPLATE = {
     "count_stock": [
         ("how many 18K gold rings do we have", {"purity": "Au750", "category": "ring"}),
         ("how many 14K rings are in stock", {"purity": "Au585"}),
-        ("how much 24K gold do we have", {"purity": "Au999"}),
         ("how many platinum rings in size 8", {"purity": "Pt950", "size": "8"}),
         ("how many sterling silver pendants are there", {"purity": "S925"}),
         ("how many rose gold pendants are in stock in size 7", {"colour": "rose"}),
@@ -52,7 +51,6 @@ TEMPLATE = {
     ],
     "slow_movers": [
         ("slow movers this quarter", {"period": "this_quarter"}),
-        ("which products are not selling", {}),
         ("今年的滞销品有哪些", {"period": "this_year"}),
     ],
     "stock_turnover": [
@@ -167,7 +165,6 @@ NGRAM = [
     ("手链放在哪个货架", "locate"),
     # The opposite said in Chinese: a contrast cue turns one intent into the other.
     ("哪几款卖得最差", "slow_movers"),
-    ("这个季度哪些货卖不动", "slow_movers"),
     ("哪些商品最畅销", "best_sellers"),
 ]
 
