@@ -214,16 +214,11 @@ def mix_snr(samples: np.ndarray, snr_db: float, rng: np.random.Generator, rate: 
         snr_db / 20)
 
 
-def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> np.ndarray:
-    """A random headset and room for 16 kHz speech: narrowband or telephone band, tilt, level,
-    clipping, pads before and after, a room (reverberation), noise at 0-40 dB SNR, 8-bit
-    quantisation. `wide` adds what real headsets also do: a level that drifts within the
-    utterance, harder and more frequent clipping, a cough or click before or after the words,
-    and pads of exact digital zeros (a gated or muted microphone) around noisy speech."""
+def _headset(samples: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The headset's band: narrowband (8 kHz) half the time, sometimes a telephone band-pass,
+    sometimes a tilt towards the lows or the highs."""
     from scipy.signal import butter, sosfilt
 
-    if wide:
-        return _wide_channel(samples, rng)
     y = samples
     if rng.random() < 0.5:
         y = resample_poly(resample_poly(y, 16000, 8000), 8000, 16000)
@@ -233,6 +228,19 @@ def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> n
     if rng.random() < 0.3:
         kind: _Pass = rng.choice(("lowpass", "highpass"))
         y = 0.5 * y + sosfilt(butter(1, rng.uniform(800, 3000), kind, fs=16000, output="sos"), y)
+    return y
+
+
+def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> np.ndarray:
+    """A random headset and room for 16 kHz speech: narrowband or telephone band, tilt, level,
+    clipping, pads before and after, a room (reverberation), noise at 0-40 dB SNR, 8-bit
+    quantisation. `wide` adds what real headsets also do: a level that drifts within the
+    utterance, harder and more frequent clipping, a cough or click before or after the words,
+    and pads of exact digital zeros (a gated or muted microphone) around noisy speech."""
+
+    if wide:
+        return _wide_channel(samples, rng)
+    y = _headset(samples, rng)
     y = y / (np.abs(y).max() + 1e-9) * 32767 * 10 ** (rng.uniform(-30, -1) / 20)
     if rng.random() < 0.05:
         y = np.clip(y * rng.uniform(2, 6), -32767, 32767)
@@ -251,17 +259,8 @@ def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> n
 
 
 def _wide_channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
-    from scipy.signal import butter, sosfilt
 
-    y = samples
-    if rng.random() < 0.5:
-        y = resample_poly(resample_poly(y, 16000, 8000), 8000, 16000)
-    if rng.random() < 0.25:
-        band = [rng.uniform(200, 400), rng.uniform(3000, 3600)]
-        y = sosfilt(butter(4, band, "bandpass", fs=16000, output="sos"), y)
-    if rng.random() < 0.3:
-        kind: _Pass = rng.choice(("lowpass", "highpass"))
-        y = 0.5 * y + sosfilt(butter(1, rng.uniform(800, 3000), kind, fs=16000, output="sos"), y)
+    y = _headset(samples, rng)
     if rng.random() < 0.2:  # the speaker turns their head, the boom moves: +-6 dB drift
         y = y * 10 ** (np.linspace(rng.uniform(-6, 6), rng.uniform(-6, 6), y.size) / 20)
     y = y / (np.abs(y).max() + 1e-9) * 32767 * 10 ** (rng.uniform(-30, -1) / 20)
