@@ -231,6 +231,20 @@ def _headset(samples: np.ndarray, rng: random.Random) -> np.ndarray:
     return y
 
 
+def _room(y: np.ndarray, rng: random.Random, gen: np.random.Generator) -> np.ndarray:
+    """The room and the line: sometimes reverberation, mostly coloured noise at 0-40 dB SNR
+    (else faint white noise, sometimes none), sometimes 8-bit quantisation."""
+    if rng.random() < 0.2:
+        y = reverberate(y, rng.uniform(0.15, 0.6), gen)
+    if rng.random() < 0.85:
+        y = mix_snr(y, rng.uniform(0, 40), gen, 16000, rng.choice(("pink", "white", "brown")))
+    elif rng.random() < 0.5:
+        y = y + gen.normal(0, 3, y.size)
+    if rng.random() < 0.08:
+        y = np.round(y / 256) * 256
+    return y
+
+
 def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> np.ndarray:
     """A random headset and room for 16 kHz speech: narrowband or telephone band, tilt, level,
     clipping, pads before and after, a room (reverberation), noise at 0-40 dB SNR, 8-bit
@@ -247,19 +261,11 @@ def channel(samples: np.ndarray, rng: random.Random, *, wide: bool = False) -> n
     lead, tail = int(rng.uniform(0.05, 0.7) * 16000), int(rng.uniform(0.1, 0.7) * 16000)
     y = np.concatenate([np.zeros(lead), y, np.zeros(tail)])
     gen = np.random.default_rng(rng.randrange(1 << 30))
-    if rng.random() < 0.2:
-        y = reverberate(y, rng.uniform(0.15, 0.6), gen)
-    if rng.random() < 0.85:
-        y = mix_snr(y, rng.uniform(0, 40), gen, 16000, rng.choice(("pink", "white", "brown")))
-    elif rng.random() < 0.5:
-        y = y + gen.normal(0, 3, y.size)
-    if rng.random() < 0.08:
-        y = np.round(y / 256) * 256
-    return np.clip(y, -32768, 32767)
+    return np.clip(_room(y, rng, gen), -32768, 32767)
 
 
 def _wide_channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
-
+    """`channel` with `wide`: see there."""
     y = _headset(samples, rng)
     if rng.random() < 0.2:  # the speaker turns their head, the boom moves: +-6 dB drift
         y = y * 10 ** (np.linspace(rng.uniform(-6, 6), rng.uniform(-6, 6), y.size) / 20)
@@ -276,18 +282,7 @@ def _wide_channel(samples: np.ndarray, rng: random.Random) -> np.ndarray:
         pads[side] = np.concatenate([pads[side], sound, gap] if side == 0
                                     else [gap, sound, pads[side]])
     zeros = rng.random() < 0.15  # the pads stay exact zeros: only the speech is noisy
-    if zeros:
-        core = y
-    else:
-        core = np.concatenate([pads[0], y, pads[1]])
-    if rng.random() < 0.2:
-        core = reverberate(core, rng.uniform(0.15, 0.6), gen)
-    if rng.random() < 0.85:
-        core = mix_snr(core, rng.uniform(0, 40), gen, 16000, rng.choice(("pink", "white", "brown")))
-    elif rng.random() < 0.5:
-        core = core + gen.normal(0, 3, core.size)
-    if rng.random() < 0.08:
-        core = np.round(core / 256) * 256
+    core = _room(y if zeros else np.concatenate([pads[0], y, pads[1]]), rng, gen)
     y = np.concatenate([pads[0], core, pads[1]]) if zeros else core
     return np.clip(y, -32768, 32767)
 
