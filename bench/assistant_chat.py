@@ -1,15 +1,24 @@
 """Chat benchmark: intent accuracy on a dev and a test set, and answer latency, model loaded.
 
-Two question sets, both of manager questions with the expected intent (null: the chat must say
+Every question set the bench knows is declared once, in ``REGISTRY`` below: its name (the key in
+the results and the flag that picks it, ``blind4_dev`` -> ``--blind4-dev``), its file in
+bench/data, its kind (``intent``: questions with the expected intent; ``blind``: issue 18's
+warehouse questions scored on intent and slots, close calls, actions; ``general``: questions
+the chat must refuse), the issue-18 round it was written in (a blind and a general set per
+round) and whether it is still held out. The summary keys, the printouts and the first-run
+records are generated from it; the first-run records themselves are data, in
+``bench/data/assistant_first_runs.json``, written by hand once per set and never by the bench.
+
+The first two sets are of manager questions with the expected intent (null: the chat must say
 it did not understand):
 
 - ``bench/data/assistant_dev.yaml`` is the development set. Intent examples, templates and the
   similarity threshold were tuned while looking at its misses, so its figure is optimistic.
 - ``bench/data/assistant_test.yaml`` is the test set, written blind (by someone who had not seen
-  the intent data or the dev set) and never used for tuning. Its figure is the honest one. The
-  first figure ever measured on it is kept below (``FIRST_RUN_TEST``), so later re-measurements
-  can be read against it. Once a test set's misses have been looked at, it is retired into the
-  dev set and a new one is written (the first one was retired on 2026-11-25).
+  the intent data or the dev set) and never used for tuning. The first figure ever measured on it
+  is kept (first runs ``test``), so later re-measurements can be read against it. Once a test
+  set's misses have been looked at, it is retired into the dev set and a new one is written (the
+  first one was retired on 2026-11-25, first runs ``test_retired``).
 
 Runs on a fresh small demo database whose "today" is pinned (``DEMO_NOW``): order numbers carry
 their date, and the sets name real ones. Prints the figures and writes
@@ -21,35 +30,43 @@ each question's fastest of three runs.
 
     .venv/bin/python -m bench.assistant_chat
 
-Issue 18 added two held-out sets, written blind (by a helper who had not opened the assistant's
-code or intent data, nor any other set). After their first run (2026-12-04 00:22 UTC, kept in
-``RETIRED_BLIND_FIRST_RUN``) they were RETIRED TO DEV on 2026-12-04 and are tuned on:
+Issue 18's sets (``blind`` and ``general`` kinds) are plain YAML lists. Single questions
+``{text, intent, slots}``, close calls ``{text, clarify}``, action conversations ``{turns,
+intent, slots, posts}``, follow-ups ``{turns, intent: follow_up, ...}`` and forbidden asks
+``{text, user, error: forbidden}``. A post is a turn after which the database changed (audit log,
+documents, moves, reservations, purchase orders, acknowledged alerts, lot states).
 
-- ``bench/data/assistant_blind_dev.yaml`` (set ``blind_dev``): warehouse questions over every intent
-  and action, scored on intent AND slots; close calls that must be asked back (error ``ambiguous``
-  with the expected intents among the choices); conversations with actions (the chat asks first,
-  then posts exactly once on "yes", nothing on "no", on another question or on a second "yes"); and
-  actions asked by roles without the right (error ``forbidden``, nothing pending). A post is a turn
-  after which the database changed (audit log, documents, moves, reservations, purchase orders,
-  acknowledged alerts, lot states); each conversation starts from the same fresh demo copy.
-- ``bench/data/assistant_general_dev.yaml`` (set ``general_dev``): general-assistant questions
-  (finance, travel, small talk, devices, weather, ...) that must be refused (``out-of-scope``).
+FIXTURES. A set says what it was written against in its FIRST item, which is not a question:
 
-The second pair of held-out sets, ``assistant_blind2.yaml`` and ``assistant_general2.yaml`` (written
-blind on 2026-12-04 04:45 UTC), had their first run at 05:48 UTC (kept in
-``RETIRED_BLIND2_FIRST_RUN``) and were RETIRED TO DEV on 2026-12-04 as well: they are now
-``bench/data/assistant_blind2_dev.yaml`` (set ``blind2_dev``) and
-``bench/data/assistant_general2_dev.yaml`` (set ``general2_dev``), in the same formats.
+    - {fixture: {replay: sequential, alerts: [{minutes_ago: 45, zone: VLT, camera: vault-door,
+        rule: two-person, severity: high, message: "One person alone in the vault"}]}}
 
-The third pair, ``assistant_blind3.yaml`` and ``assistant_general3.yaml`` (written blind on
-2026-12-04 14:01 UTC), had their first run at 15:42 UTC (kept in ``RETIRED_BLIND3_FIRST_RUN``) and
-were RETIRED TO DEV on 2026-12-04: they are now ``bench/data/assistant_blind3_dev.yaml`` (set
-``blind3_dev``) and ``bench/data/assistant_general3_dev.yaml`` (set ``general3_dev``).
+``alerts`` are raised on the fresh demo through ``core.alerts.raise_alert`` at ``DEMO_NOW`` minus
+``minutes_ago``, in that order (so the first is alert 1), before any of the set's items;
+``replay: fresh`` replays each conversation (and forbidden ask) from a copy of the demo as it was
+after the alerts, ``replay: sequential`` replays every item in file order on one database, so a
+conversation sees what the earlier ones posted (as a writer who checked the set by replaying it
+through the core in order saw it). A set without a fixture item gets ``DEFAULT_FIXTURE``, the
+convention of the first sets: camera alerts 1-3 (the latest two in the vault zone), fresh
+replay. Each set starts from the demo as loaded, whatever the set before it posted.
+``--ignore-fixtures`` measures every set under the default fixture (prints, writes nothing), to
+compare a set's figures with how the bench replayed it before fixtures existed.
+
+The history of the held-out rounds (each pair written blind, by a helper who had not opened the
+assistant's code or intent data nor any other set, added to bench/data after the chat's tuning
+had stopped, measured once, then retired to dev and tuned on):
+
+- Round 1, ``assistant_blind_dev.yaml`` / ``assistant_general_dev.yaml`` (sets ``blind_dev``,
+  ``general_dev``): first run 2026-12-04 00:22 UTC (first runs ``blind1``), retired 2026-12-04.
+- Round 2, written blind on 2026-12-04 04:45 UTC (``blind2_dev``, ``general2_dev``): first run
+  05:48 UTC (``blind2``), retired the same day.
+- Round 3, written blind on 2026-12-04 14:01 UTC (``blind3_dev``, ``general3_dev``): first run
+  15:42 UTC (``blind3``), retired the same day.
 
 After that retirement the chat was tuned on every dev set (2026-12-04, 17:20-18:15 UTC), and the
 labels of the old dev and test sets that predate the report intents and the actions were brought
 up to date (24 items: zero-sales questions are dead stock, supplier scorecards supplier quality,
-'create a purchase order ...' and 'put lot X in quarantine' actions; ``FIRST_RUN_TEST`` is
+'create a purchase order ...' and 'put lot X in quarantine' actions; the test set's first run is
 history and unchanged). DEV FIGURES after that tuning (optimistic by construction: every one of
 these sets' misses was looked at; full run 2026-12-04 18:25 UTC, load ~5): dev 96.8 % (94.6 %
 before, partly the relabelling), test 95.6 % (91.1 %); intent+slots blind_dev 98.9 % (98.9 %),
@@ -58,17 +75,16 @@ blind2_dev 95.7 % (94.0 %), blind3_dev 95.1 % (86.5 % at its first run); close c
 2.7 % before); blind3_dev actions asked first 71.4 % (every other one refused by the core: the
 demo has no releasable lot and no allocatable order, so those items expect what the core does
 not allow), follow-ups 12 of 13; general refused 98.7 % / 99.3 % / 96.1 % (general3 94.6 % at
-its first run); p50 17.2 ms questions, 18.7 ms answers with a report. The honest figures are
-the next held-out pair's first run (``FIRST_RUN_BLIND4``).
+its first run); p50 17.2 ms questions, 18.7 ms answers with a report.
 
-The fourth pair, ``assistant_blind4.yaml`` and ``assistant_general4.yaml`` (written blind on
-2026-12-04 17:30 UTC, 525 items, 43 % Chinese, and 351 general questions), had its first run at
-18:40 UTC (kept in ``FIRST_RUN_BLIND4``): intent+slots 82.4 % (English 84.7 %, Chinese 79.4 %;
-intent alone 91.5 %), close calls asked back 16.7 %, general refused 95.4 %, p50 16.7 ms; targets
-(97 %) not met. It was RETIRED TO DEV on 2026-12-04: ``bench/data/assistant_blind4_dev.yaml`` (set
-``blind4_dev``) and ``bench/data/assistant_general4_dev.yaml`` (set ``general4_dev``). Each blind
-round has scored 80-89 % at its first run while the dev sets were tuned to 95-99 %: the tuning does
-not carry over to new phrasings as far as the target asks.
+- Round 4, ``assistant_blind4.yaml`` / ``assistant_general4.yaml`` (written blind on 2026-12-04
+  17:30 UTC, 525 items, 43 % Chinese, and 351 general questions): first run 18:40 UTC (first runs
+  ``blind4``; its whole output is bench/results/assistant_chat_blind4_first_run.json):
+  intent+slots 82.4 % (English 84.7 %, Chinese 79.4 %; intent alone 91.5 %), close calls asked
+  back 16.7 %, general refused 95.4 %, p50 16.7 ms; targets (97 %) not met. Retired to dev the
+  same day (``blind4_dev``, ``general4_dev``). Each blind round has scored 80-89 % at its first
+  run while the dev sets were tuned to 95-99 %: the tuning does not carry over to new phrasings
+  as far as the target asks.
 
 After that retirement the chat was worked on by CLASSES of failure read off the misses by cause
 (slots per name and language, intent confusions, close calls; printed for the dev sets), not by
@@ -87,22 +103,39 @@ close calls had to be asked back, drop: dev 96.8 -> 94.5 %, test 95.6 -> 94.5 % 
 such as 'which earrings are not selling', labelled slow movers there, are now asked back: slow
 movers or dead stock?).
 
-The held-out sets are now ``blind`` and ``general``, read from ``bench/data/assistant_blind5.yaml``
-and ``bench/data/assistant_general5.yaml`` by default (``--blind-file`` / ``--general-file`` name
-others, in bench/data or as a path). They are written blind by someone who has seen neither the
-chat's code and data nor any other set, and are added to bench/data only after the chat's tuning
-has stopped; until then the bench says they are missing and measures the rest. Their first
-measurement is to be kept in ``FIRST_RUN_BLIND5``: the honest figure. Latency on the issue-18 sets
-is split into questions (answers without a report link) and answers with a report.
+- Round 5, ``assistant_blind5.yaml`` / ``assistant_general5.yaml`` (465 items, 45 % Chinese, and
+  360 general questions): first run 2026-12-04 21:12 UTC (first runs ``blind5``; its whole
+  output is bench/results/assistant_chat_blind5_first_run.json): intent+slots 83.1 % (English
+  86.1 %, Chinese 79.5 %; intent alone 84.6 %), close calls asked back 34.1 %, clear questions
+  asked back 3.0 %, action conversations right 33.3 %, forbidden refused 92.9 %, general refused
+  95.3 %, p50 25.2 / 27.6 ms; targets not met. Its conversations were replayed as the bench then
+  replayed every set (alerts 1-3, each conversation from a fresh copy), not as its writer had
+  checked them (no alert, in file order on one database), which understated them: hence the
+  fixtures. Retired to dev on 2026-12-04 (``blind5_dev``, ``general5_dev``); blind5_dev now
+  declares its fixture (``replay: sequential, alerts: []``).
+
+The held-out sets are now ``blind`` and ``general``, round 6, read from
+``bench/data/assistant_blind6.yaml`` and ``bench/data/assistant_general6.yaml`` by default
+(``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
+to bench/data only after the chat's tuning has stopped; until then the bench says they are
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind6`` in
+bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
+stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
+into questions (answers without a report link) and answers with a report.
+
+A run of some sets only updates those sets' entries in bench/results/assistant_chat.json; the
+other sets' entries are kept from the run that last measured them (each entry says its file and
+when it was measured), and the summary is rebuilt from them all.
 
     .venv/bin/python -m bench.assistant_chat            # every set
     .venv/bin/python -m bench.assistant_chat --blind --general          # held-out sets only
-    .venv/bin/python -m bench.assistant_chat --blind-dev --general-dev  # the retired ones
-    .venv/bin/python -m bench.assistant_chat --blind2-dev --general2-dev
-    .venv/bin/python -m bench.assistant_chat --blind3-dev --general3-dev
-    .venv/bin/python -m bench.assistant_chat --blind4-dev --general4-dev
+    .venv/bin/python -m bench.assistant_chat --blind5-dev --general5-dev  # a retired round
+    .venv/bin/python -m bench.assistant_chat --blind5-dev --ignore-fixtures  # as before fixtures
     .venv/bin/python -m bench.assistant_chat --blind --blind-file my_set.yaml
     .venv/bin/python -m bench.assistant_chat --blind-dev --limit 20   # smoke run (writes nothing)
+
+(the flags of the retired rounds: --blind-dev --general-dev, --blind2-dev --general2-dev, ...,
+--blind5-dev --general5-dev; ``--help`` lists them all.)
 """
 
 from __future__ import annotations
@@ -116,6 +149,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -140,31 +174,194 @@ from core.demo import load_demo
 from core.migrate import upgrade
 
 HERE = Path(__file__).resolve().parent
-SETS = {"dev": HERE / "data" / "assistant_dev.yaml", "test": HERE / "data" / "assistant_test.yaml"}
 RESULTS = HERE / "results" / "assistant_chat.json"
-ALL_SETS = ("dev", "test", "blind_dev", "general_dev", "blind2_dev", "general2_dev",
-            "blind3_dev", "general3_dev", "blind4_dev", "general4_dev", "blind", "general")
+FIRST_RUNS_FILE = HERE / "data" / "assistant_first_runs.json"
 TARGET_ACCURACY = 0.95
 TARGET_P50_MS = 50.0
+TARGET_BLIND = 0.97  # right intent and slots on the blind set
+TARGET_REFUSAL = 0.97  # general-assistant questions refused
+TARGET_REPORT_P50_MS = 200.0  # answers with a report
 # Each question is timed this many times in all and its fastest time kept (as timeit does):
 # on a shared 2-core machine a single run also times whatever else is running.
 LATENCY_RUNS = 3
 
 # The day the demo (and the chat's clock) are set to: the sets' order numbers are from it.
 DEMO_NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
-# The first measurement on the test set, made once with the matcher as it was when the set was
-# written (before any change made after seeing its misses). Never updated: it is the honest
-# figure for phrasings nobody tuned for; later test figures were measured after its misses
-# had been seen, so they are somewhat optimistic.
-FIRST_RUN_TEST: dict[str, Any] = {
-    "accuracy": 0.9659, "correct": 283, "items": 293, "accuracy_en": 0.968,
-    "accuracy_zh": 0.9535, "measured": "2026-11-25",
-}
-# The retired first test set (now part of the dev set), for the record.
-RETIRED_FIRST_RUN: dict[str, Any] = {
-    "accuracy": 0.7942, "correct": 193, "items": 243, "accuracy_en": 0.8495,
-    "accuracy_zh": 0.4865, "measured": "2026-11-25", "retired": "2026-11-25",
-}
+
+KINDS = ("intent", "blind", "general")
+
+
+@dataclass(frozen=True)
+class ChatSet:
+    """One question set of the bench, as the registry declares it."""
+
+    name: str  # the key in the results; the flag is --name with '-' for '_'
+    file: str  # a file in bench/data, or a path
+    kind: str  # "intent" (dev/test), "blind" or "general" (issue 18)
+    round: int | None = None  # the issue-18 round (one blind and one general set each)
+    held_out: bool = False  # False once retired to dev: its misses have been read and tuned on
+
+    @property
+    def path(self) -> Path:
+        return HERE / "data" / self.file  # an absolute file stays itself
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+# The held-out round: its blind and general sets are ``blind`` and ``general``.
+HELD_OUT_ROUND = 6
+REGISTRY: tuple[ChatSet, ...] = (
+    ChatSet("dev", "assistant_dev.yaml", "intent"),
+    ChatSet("test", "assistant_test.yaml", "intent"),
+    ChatSet("blind_dev", "assistant_blind_dev.yaml", "blind", 1),
+    ChatSet("general_dev", "assistant_general_dev.yaml", "general", 1),
+    ChatSet("blind2_dev", "assistant_blind2_dev.yaml", "blind", 2),
+    ChatSet("general2_dev", "assistant_general2_dev.yaml", "general", 2),
+    ChatSet("blind3_dev", "assistant_blind3_dev.yaml", "blind", 3),
+    ChatSet("general3_dev", "assistant_general3_dev.yaml", "general", 3),
+    ChatSet("blind4_dev", "assistant_blind4_dev.yaml", "blind", 4),
+    ChatSet("general4_dev", "assistant_general4_dev.yaml", "general", 4),
+    ChatSet("blind5_dev", "assistant_blind5_dev.yaml", "blind", 5),
+    ChatSet("general5_dev", "assistant_general5_dev.yaml", "general", 5),
+    ChatSet("blind", f"assistant_blind{HELD_OUT_ROUND}.yaml", "blind", HELD_OUT_ROUND, True),
+    ChatSet("general", f"assistant_general{HELD_OUT_ROUND}.yaml", "general", HELD_OUT_ROUND,
+            True),
+)
+# The sets by name (``set_file`` points one at another file).
+SETS: dict[str, ChatSet] = {s.name: s for s in REGISTRY}
+ALL_SETS = tuple(SETS)
+ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order",
+                     "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
+
+
+def _load_first_runs() -> dict[str, dict[str, Any] | None]:
+    records = json.loads(FIRST_RUNS_FILE.read_text(encoding="utf-8"))
+    return {k: v for k, v in records.items() if k != "about"}
+
+
+# The first measurement on each held-out set, by hand and once (see the file's "about").
+FIRST_RUNS = _load_first_runs()
+
+
+def _tag(round_: int) -> str:
+    """How a round is spelt in names: '' for the first (blind_dev), its number after."""
+    return "" if round_ == 1 else str(round_)
+
+
+def _rounds(held_out: bool) -> list[int]:
+    """The issue-18 rounds in registry order, retired ones or the held-out one."""
+    return sorted({s.round for s in REGISTRY if s.round is not None and s.held_out == held_out})
+
+
+def _pair(round_: int) -> tuple[str | None, str | None]:
+    """The names of a round's blind and general sets."""
+    blind = [s.name for s in REGISTRY if s.round == round_ and s.kind == "blind"]
+    general = [s.name for s in REGISTRY if s.round == round_ and s.kind == "general"]
+    return (blind[0] if blind else None), (general[0] if general else None)
+
+
+def first_run(round_: int) -> dict[str, Any] | None:
+    """A round's first-run record, None until it has been measured and recorded."""
+    return FIRST_RUNS.get(f"blind{round_}")
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """What a set was written against: the alerts raised on the demo before it, and whether
+    its items replay in file order on one database or each conversation from a fresh copy."""
+
+    replay: str
+    alerts: tuple[dict[str, Any], ...]
+    declared: bool  # False: the set has no fixture item, this is DEFAULT_FIXTURE
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"replay": self.replay, "alerts": [dict(a) for a in self.alerts],
+                "declared": self.declared}
+
+
+REPLAYS = ("fresh", "sequential")
+ALERT_KEYS = ("minutes_ago", "zone", "camera", "rule", "severity", "message")
+# The convention of the first sets (which acknowledge alerts 1-3, the latest in the vault zone):
+# what a set without a fixture item is measured against.
+DEFAULT_FIXTURE = Fixture("fresh", tuple(
+    {"minutes_ago": minutes, "zone": zone, "camera": "vault-door", "rule": "two-person",
+     "severity": "high", "message": message}
+    for minutes, zone, message in ((180, "PICK", "Person in the pick aisle after hours"),
+                                   (120, "VLT", "One person alone in the vault"),
+                                   (45, "VLT", "One person alone in the vault"))), False)
+
+
+def _fixture(spec: Any, where: str) -> Fixture:
+    if not isinstance(spec, dict) or set(spec) - {"replay", "alerts"}:
+        raise ValueError(f"{where}: a fixture is {{replay: fresh|sequential, alerts: [...]}}")
+    replay = spec.get("replay", "fresh")
+    if replay not in REPLAYS:
+        raise ValueError(f"{where}: fixture replay must be one of {', '.join(REPLAYS)}, "
+                         f"not {replay!r}")
+    alerts = spec.get("alerts") or []
+    if not isinstance(alerts, list):
+        raise ValueError(f"{where}: fixture alerts must be a list")
+    for n, alert in enumerate(alerts, 1):
+        if not isinstance(alert, dict) or set(alert) != set(ALERT_KEYS):
+            raise ValueError(f"{where}: fixture alert {n} must have exactly "
+                             f"{', '.join(ALERT_KEYS)}")
+        if not isinstance(alert["minutes_ago"], int) or alert["minutes_ago"] < 0:
+            raise ValueError(f"{where}: fixture alert {n}: minutes_ago must be a whole number "
+                             f">= 0")
+    return Fixture(replay, tuple(dict(a) for a in alerts), True)
+
+
+def split_fixture(items: list[Any], where: str = "set") -> tuple[Fixture, list[dict[str, Any]]]:
+    """A set's fixture (its first item, if that is ``{fixture: ...}``; else the default) and
+    its questions. A fixture item anywhere else is an error, never a question."""
+    fixture = DEFAULT_FIXTURE
+    if items and isinstance(items[0], dict) and "fixture" in items[0]:
+        if set(items[0]) != {"fixture"}:
+            raise ValueError(f"{where}: the fixture item holds nothing but 'fixture'")
+        fixture = _fixture(items[0]["fixture"], where)
+        items = items[1:]
+    for n, item in enumerate(items, 2 if fixture.declared else 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: item {n} is not a mapping")
+        if "fixture" in item:
+            raise ValueError(f"{where}: item {n} is a fixture; a set's fixture is its first item")
+    return fixture, [dict(item) for item in items]
+
+
+def read_set(path: Path) -> tuple[Fixture, list[dict[str, Any]]] | None:
+    """A set file's fixture and items (a plain list, or a mapping with ``items`` as the dev
+    and test sets are), or None when the file does not exist (yet)."""
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    items = data["items"] if isinstance(data, dict) else data
+    return split_fixture(list(items), str(path))
+
+
+def load_set(name: str) -> list[dict[str, Any]]:
+    """The questions of one set of the registry (its fixture item left out); a missing file is
+    an error (``load_new_set`` says None)."""
+    loaded = read_set(SETS[name].path)
+    if loaded is None:
+        raise FileNotFoundError(SETS[name].path)
+    return loaded[1]
+
+
+def load_new_set(name: str) -> list[dict[str, Any]] | None:
+    """The questions of an issue-18 set, or None when its file does not exist (yet)."""
+    loaded = read_set(SETS[name].path)
+    return None if loaded is None else loaded[1]
+
+
+def set_file(name: str, path: str | Path) -> None:
+    """Point a set (``blind`` or ``general``, say) at another file: a name in bench/data or a
+    path."""
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists():
+        candidate = HERE / "data" / candidate
+    SETS[name] = replace(SETS[name], file=str(candidate.resolve()))
 
 
 def _demo(folder: Path) -> Database:
@@ -181,12 +378,6 @@ def _manager(db: Database) -> Actor:
     with db.read() as session:
         user = session.scalars(select(User).where(User.username == "manager")).one()
         return Actor(user.id, user.username, user.role)
-
-
-def load_set(name: str) -> list[dict[str, Any]]:
-    """The items of one question set (``dev`` or ``test``)."""
-    items = yaml.safe_load(SETS[name].read_text(encoding="utf-8"))["items"]
-    return [dict(item) for item in items]
 
 
 def _run(assistant: Assistant, actor: Actor, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -271,11 +462,20 @@ def _chinese_similarity_only(assistant: Assistant, items: list[dict[str, Any]]) 
     return out
 
 
-def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
+def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
+            ignore_fixtures: bool = False) -> dict[str, Any]:
     """Run the question sets on a fresh demo database; the figures per set (``limit``: only the
-    first items of each set, a smoke run)."""
-    sets = {name: load_set(name)[:limit] for name in names if name in SETS}
-    new = tuple(name for name in names if name in NEW_SETS)
+    first items of each set, a smoke run; ``ignore_fixtures``: every issue-18 set under
+    ``DEFAULT_FIXTURE``, as before sets could declare theirs)."""
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for name in (n for n in names if SETS[n].kind == "intent"):
+        loaded = read_set(SETS[name].path)
+        if loaded is None:
+            raise FileNotFoundError(SETS[name].path)
+        if loaded[0].declared:
+            raise ValueError(f"{SETS[name].path}: fixtures are for issue-18 sets only")
+        sets[name] = loaded[1][:limit]
+    new = tuple(name for name in names if SETS[name].kind != "intent")
     with tempfile.TemporaryDirectory() as folder:
         db = _demo(Path(folder))
         assistant = Assistant(db, AssistantSettings(), clock=lambda: DEMO_NOW)
@@ -288,7 +488,7 @@ def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict
         out: dict[str, Any] = {"warm_up_s": round(warm, 2),
                                "similarity_threshold": assistant.settings.similarity_threshold}
         if not sets:
-            out.update(measure_new(assistant, db, Path(folder), new, limit))
+            out.update(measure_new(assistant, db, Path(folder), new, limit, ignore_fixtures))
             db.dispose()
             return out
         runs: list[dict[str, Any]] = []
@@ -313,123 +513,12 @@ def measure(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict
         out["chinese_similarity_tier_only"] = _chinese_similarity_only(
             assistant, [i for items in sets.values() for i in items])
         if new:  # after the dev and test sets: their figures are as they were before issue 18
-            out.update(measure_new(assistant, db, Path(folder), new, limit))
+            out.update(measure_new(assistant, db, Path(folder), new, limit, ignore_fixtures))
         db.dispose()
     return out
 
 
 # ---------------------------------------------------------------- issue 18: held-out sets
-NEW_SETS = {"blind_dev": HERE / "data" / "assistant_blind_dev.yaml",
-            "general_dev": HERE / "data" / "assistant_general_dev.yaml",
-            "blind2_dev": HERE / "data" / "assistant_blind2_dev.yaml",
-            "general2_dev": HERE / "data" / "assistant_general2_dev.yaml",
-            "blind3_dev": HERE / "data" / "assistant_blind3_dev.yaml",
-            "general3_dev": HERE / "data" / "assistant_general3_dev.yaml",
-            "blind4_dev": HERE / "data" / "assistant_blind4_dev.yaml",
-            "general4_dev": HERE / "data" / "assistant_general4_dev.yaml",
-            "blind": HERE / "data" / "assistant_blind5.yaml",
-            "general": HERE / "data" / "assistant_general5.yaml"}
-# Which scorer each issue-18 set takes.
-BLIND_KIND = ("blind_dev", "blind2_dev", "blind3_dev", "blind4_dev", "blind")
-GENERAL_KIND = ("general_dev", "general2_dev", "general3_dev", "general4_dev", "general")
-TARGET_BLIND = 0.97  # right intent and slots on the blind set
-TARGET_REFUSAL = 0.97  # general-assistant questions refused
-TARGET_REPORT_P50_MS = 200.0  # answers with a report
-ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order",
-                     "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
-# The first measurement on the first blind and general sets (now blind_dev and general_dev), made
-# once at the end of issue 18's work with nothing tuned on them. Never updated: history, the honest
-# figure for phrasings nobody had tuned for. The sets were retired to dev on 2026-12-04.
-RETIRED_BLIND_FIRST_RUN: dict[str, Any] = {
-    "blind_items": 417,
-    "blind_items_zh": 127,
-    "intent_slots_rate": 0.8039,
-    "intent_slots_rate_en": 0.8293,
-    "intent_slots_rate_zh": 0.7477,
-    "intent_only_rate": 0.8739,
-    "close_calls_asked_back_rate": 0.037,
-    "action_asks_asked_first_rate": 0.5185,
-    "action_conversations_right_rate": 0.7692,
-    "action_forbidden_refused_rate": 1.0,
-    "general_items": 223,
-    "general_items_zh": 70,
-    "general_refusal_rate": 0.9641,
-    "general_refusal_rate_en": 0.9673,
-    "general_refusal_rate_zh": 0.9571,
-    "general_not_understood": 2,
-    "questions_p50_ms": 16.56,
-    "reports_p50_ms": 17.68,
-    "measured": "2026-12-04 00:22 UTC",
-    "retired": "2026-12-04",
-}
-# The first measurement on the second held-out pair, assistant_blind2 / assistant_general2 (written
-# blind by a helper on 2026-12-04 04:45 UTC, added to bench/data after the chat's tuning on the
-# first pair had stopped; follow-up conversations scored as decided before this run). Never
-# updated. The sets were retired to dev (blind2_dev, general2_dev) on 2026-12-04.
-RETIRED_BLIND2_FIRST_RUN: dict[str, Any] = {
-    "blind_items": 455, "blind_items_zh": 167,
-    "intent_slots_rate": 0.886, "intent_slots_rate_en": 0.8824, "intent_slots_rate_zh": 0.8923,
-    "intent_only_rate": 0.9202, "close_calls_asked_back_rate": 0.0714,
-    "clear_questions_asked_back_rate": 0.0256, "action_asks_asked_first_rate": 0.6923,
-    "action_conversations_right_rate": 0.7222, "action_forbidden_refused_rate": 0.9333,
-    "follow_ups_right_rate": 0.6364,
-    "general_items": 279, "general_items_zh": 109, "general_refusal_rate": 0.9176,
-    "general_refusal_rate_en": 0.8824, "general_refusal_rate_zh": 0.9725,
-    "questions_p50_ms": 21.1, "reports_p50_ms": 21.82,
-    "measured": "2026-12-04 05:48 UTC", "retired": "2026-12-04",
-}
-# The first measurement on the third held-out pair, assistant_blind3 / assistant_general3 (written
-# blind by a helper on 2026-12-04 14:01 UTC), recorded 2026-12-04 15:42 UTC on an idle machine,
-# before anyone looked at the sets' misses. Never updated. The sets were retired to dev
-# (blind3_dev, general3_dev) on 2026-12-04.
-RETIRED_BLIND3_FIRST_RUN: dict[str, Any] = {
-    "blind_items": 484, "blind_items_zh": 170, "intent_slots_rate": 0.8649,
-    "intent_slots_rate_en": 0.8672, "intent_slots_rate_zh": 0.8605, "intent_only_rate": 0.8919,
-    "close_calls_asked_back_rate": 0.2195, "clear_questions_asked_back_rate": 0.027,
-    "action_asks_asked_first_rate": 0.6071, "action_conversations_right_rate": 0.6136,
-    "action_forbidden_refused_rate": 1.0, "general_items": 331, "general_items_zh": 113,
-    "general_refusal_rate": 0.9456, "general_refusal_rate_en": 0.9266,
-    "general_refusal_rate_zh": 0.9823, "general_not_understood": 3, "questions_p50_ms": 32.46,
-    "reports_p50_ms": 40.77, "measured": "2026-12-04 15:42 UTC", "retired": "2026-12-04",
-}
-# The first measurement on the fourth held-out pair, assistant_blind4 / assistant_general4, recorded
-# once by the coordinator after the chat's tuning on the dev sets had stopped (its whole output is
-# bench/results/assistant_chat_blind4_first_run.json). Never updated. The sets were retired to dev
-# (blind4_dev, general4_dev) on 2026-12-04.
-FIRST_RUN_BLIND4: dict[str, Any] = {
-    "blind_items": 525, "blind_items_zh": 228, "intent_slots_rate": 0.8243,
-    "intent_slots_rate_en": 0.8468, "intent_slots_rate_zh": 0.7939, "intent_only_rate": 0.9147,
-    "close_calls_asked_back_rate": 0.1667, "clear_questions_asked_back_rate": 0.0026,
-    "action_asks_asked_first_rate": 0.4375, "action_conversations_right_rate": 0.5846,
-    "action_forbidden_refused_rate": 1.0, "follow_ups_right_rate": 0.75, "general_items": 351,
-    "general_items_zh": 123, "general_refusal_rate": 0.9544, "general_refusal_rate_en": 0.9386,
-    "general_refusal_rate_zh": 0.9837, "general_not_understood": 1, "questions_p50_ms": 16.73,
-    "reports_p50_ms": 16.45, "measured": "2026-12-04 18:40 UTC", "retired": "2026-12-04",
-}
-# The first measurement on the held-out assistant_blind5 / assistant_general5 sets, to be recorded
-# once after the chat's tuning on the dev sets has stopped. Never updated once set.
-FIRST_RUN_BLIND5: dict[str, Any] | None = {
-    "blind_items": 465,
-    "blind_items_zh": 209,
-    "intent_slots_rate": 0.8308,
-    "intent_slots_rate_en": 0.8611,
-    "intent_slots_rate_zh": 0.7947,
-    "intent_only_rate": 0.8459,
-    "close_calls_asked_back_rate": 0.3409,
-    "clear_questions_asked_back_rate": 0.0302,
-    "action_asks_asked_first_rate": 0.5172,
-    "action_conversations_right_rate": 0.3333,
-    "action_forbidden_refused_rate": 0.9286,
-    "general_items": 360,
-    "general_items_zh": 146,
-    "general_refusal_rate": 0.9528,
-    "general_refusal_rate_en": 0.9299,
-    "general_refusal_rate_zh": 0.9863,
-    "general_not_understood": 2,
-    "questions_p50_ms": 25.2,
-    "reports_p50_ms": 27.61,
-    "measured": "2026-12-04 21:12 UTC",
-}
 # What a post changes: one count (or fingerprint) per table an action writes.
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM documents),"
@@ -439,25 +528,6 @@ _STATE_SQL = (
     " (SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL),"
     " (SELECT group_concat(code || ':' || status, ',') FROM lots)"
 )
-
-
-def set_file(name: str, path: str | Path) -> None:
-    """Point an issue-18 set (``blind`` or ``general``) at another file: a name in bench/data
-    or a path."""
-    candidate = Path(path)
-    if not candidate.is_absolute() and not candidate.exists():
-        candidate = HERE / "data" / candidate
-    NEW_SETS[name] = candidate
-
-
-def load_new_set(name: str) -> list[dict[str, Any]] | None:
-    """The items of an issue-18 set (``blind``, ``general`` or their ``_dev`` forms): a plain
-    list, or None when its file does not exist (yet)."""
-    path = NEW_SETS[name]
-    if not path.exists():
-        return None
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [dict(item) for item in items]
 
 
 def _lang(words: str) -> str:
@@ -475,20 +545,6 @@ def _actor(db: Database, username: str) -> Actor:
 def _state(db: Database) -> tuple[Any, ...]:
     with db.read() as session:
         return tuple(session.execute(text(_STATE_SQL)).one())
-
-
-def _raise_alerts(db: Database) -> None:
-    """The small demo has no camera alerts; the blind set acknowledges alerts 1-3 (the latest in
-    the vault zone), raised here as the demo cameras would."""
-    from core.alerts import raise_alert
-
-    with db.write() as session:
-        for minutes, zone, message in ((180, "PICK", "Person in the pick aisle after hours"),
-                                       (120, "VLT", "One person alone in the vault"),
-                                       (45, "VLT", "One person alone in the vault")):
-            raise_alert(session, camera="vault-door", zone=zone, rule="two-person",
-                        severity="high", message=message,
-                        raised_at=DEMO_NOW - timedelta(minutes=minutes))
 
 
 def _copy(db: Database, source_path: Path, target_path: Path) -> None:
@@ -559,7 +615,8 @@ def _single(assistant: Assistant, db: Database, actor: Actor,
 
 def _conversation(assistant: Assistant, db: Database, actors: dict[str, Actor],
                   item: dict[str, Any]) -> dict[str, Any]:
-    """A conversation from a fresh database: posts = turns after which the database changed."""
+    """A conversation on the database as it stands (a fresh copy, or what the items before left
+    when the set replays sequentially): posts = turns after which the database changed."""
     kind = _kind(item)
     actor = actors[item.get("user", "manager")]
     turns = list(item["turns"]) if kind == "conversation" else [item["text"], "yes"]
@@ -739,42 +796,85 @@ def _general_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[str, ...],
-                limit: int | None = None) -> dict[str, Any]:
-    """Run the held-out sets (each item as written; conversations from a fresh copy)."""
-    live = folder / "bench.db"
-    pristine = folder / "pristine.db"
-    _raise_alerts(db)
+def apply_fixture(db: Database, fixture: Fixture, base: Path, live: Path, pristine: Path) -> None:
+    """Put the demo as loaded (the SQLite file ``base``) back over the live one, raise the
+    fixture's alerts in order (alert 1 first) as the cameras would, and keep that state as
+    ``pristine``: what a fresh replay starts each conversation from."""
+    from core.alerts import raise_alert
+
+    _copy(db, base, live)
+    if fixture.alerts:
+        with db.write() as session:
+            for alert in fixture.alerts:
+                raise_alert(session, camera=alert["camera"], zone=alert["zone"],
+                            rule=alert["rule"], severity=alert["severity"],
+                            message=alert["message"],
+                            raised_at=DEMO_NOW - timedelta(minutes=alert["minutes_ago"]))
     _copy(db, live, pristine)
+
+
+def replay_blind(assistant: Assistant, db: Database, actors: dict[str, Actor],
+                 items: list[dict[str, Any]], fixture: Fixture, live: Path,
+                 pristine: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A blind set's items on the database ``apply_fixture`` left: the rows of its questions and
+    close calls, and of its conversations and forbidden asks. ``fresh``: the questions first,
+    then each conversation from a copy of ``pristine``; ``sequential``: every item in file
+    order on the one database, a conversation seeing what the ones before it posted."""
+    manager = actors["manager"]
+    rows: list[dict[str, Any]] = []
+    talks: list[dict[str, Any]] = []
+    if fixture.replay == "sequential":
+        for item in items:
+            if _kind(item) in ("question", "clarify"):
+                rows.append(_single(assistant, db, manager, item))
+            else:
+                talks.append(_conversation(assistant, db, actors, item))
+        return rows, talks
+    rows = [_single(assistant, db, manager, i) for i in items
+            if _kind(i) in ("question", "clarify")]
+    for item in (i for i in items if _kind(i) in ("conversation", "forbidden")):
+        _copy(db, pristine, live)
+        talks.append(_conversation(assistant, db, actors, item))
+    return rows, talks
+
+
+def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[str, ...],
+                limit: int | None = None, ignore_fixtures: bool = False) -> dict[str, Any]:
+    """Run the issue-18 sets, each from the demo as loaded under its fixture (the default one
+    for a set that declares none, or for every set with ``ignore_fixtures``)."""
+    live, base, pristine = folder / "bench.db", folder / "base.db", folder / "pristine.db"
+    _copy(db, live, base)
     actors = {u: _actor(db, u) for u in ("manager", "auditor", "picker")}
     manager = actors["manager"]
     out: dict[str, Any] = {}
+    loaded: dict[str, tuple[Fixture, list[dict[str, Any]]]] = {}
     timed: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (row, item) of single questions
     for name in names:
-        if load_new_set(name) is None:
-            print(f"\n{name}: {NEW_SETS[name]} does not exist (not written yet?): not measured",
+        found = read_set(SETS[name].path)
+        if found is None:
+            print(f"\n{name}: {SETS[name].path} does not exist (not written yet?): not measured",
                   file=sys.stderr)
-            out[name] = {"missing": str(NEW_SETS[name])}
-    for name in (n for n in BLIND_KIND if n in names and "missing" not in out.get(n, {})):
-        items = (load_new_set(name) or [])[:limit]
-        singles = [i for i in items if _kind(i) in ("question", "clarify")]
-        rows = [_single(assistant, db, manager, i) for i in singles]
-        timed += list(zip(rows, singles, strict=True))
-        talks = []
-        for item in (i for i in items if _kind(i) in ("conversation", "forbidden")):
-            _copy(db, pristine, live)
-            talks.append(_conversation(assistant, db, actors, item))
-        _copy(db, pristine, live)
-        out[name] = _blind_figures(rows, talks)
-    for name in (n for n in GENERAL_KIND if n in names and "missing" not in out.get(n, {})):
-        items = (load_new_set(name) or [])[:limit]
+            out[name] = {"missing": str(SETS[name].path)}
+            continue
+        fixture, items = found
+        loaded[name] = (DEFAULT_FIXTURE if ignore_fixtures else fixture, items[:limit])
+    for name in (s.name for s in REGISTRY if s.kind == "blind" and s.name in loaded):
+        fixture, items = loaded[name]
+        apply_fixture(db, fixture, base, live, pristine)
+        rows, talks = replay_blind(assistant, db, actors, items, fixture, live, pristine)
+        timed += list(zip(rows, [i for i in items if _kind(i) in ("question", "clarify")],
+                          strict=True))
+        out[name] = {**_blind_figures(rows, talks), "fixture": fixture.as_dict()}
+    for name in (s.name for s in REGISTRY if s.kind == "general" and s.name in loaded):
+        fixture, items = loaded[name]
+        apply_fixture(db, fixture, base, live, pristine)
         rows = []
         for item in items:
             row = _single(assistant, db, manager, {**item, "intent": None})
             row["topic"] = item.get("topic", "?")
             rows.append(row)
         timed += list(zip(rows, items, strict=True))
-        out[name] = _general_figures(rows)
+        out[name] = {**_general_figures(rows), "fixture": fixture.as_dict()}
     # Latency: each question's fastest of LATENCY_RUNS (as for dev/test), split by whether the
     # answer carries a report.
     best = [row["ms"] for row, _ in timed]
@@ -783,10 +883,11 @@ def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[s
         for n, (_, item) in enumerate(timed):
             _, ms, c = _ask(assistant, manager, item["text"])
             best[n], cpu[n] = min(best[n], ms), min(cpu[n], c)
-    _copy(db, pristine, live)
+    _copy(db, base, live)
     plain = [ms for (row, _), ms in zip(timed, best, strict=True) if not row["report"]]
     reports = [ms for (row, _), ms in zip(timed, best, strict=True) if row["report"]]
     out["latency_new"] = {
+        "sets": list(loaded),
         "runs_per_question": LATENCY_RUNS,
         "questions": len(plain),
         "questions_p50_ms": round(statistics.median(plain), 2) if plain else None,
@@ -809,11 +910,12 @@ def measure_new(assistant: Assistant, db: Database, folder: Path, names: tuple[s
     return out
 
 
-def headline_new(figures: dict[str, Any], blind_set: str = "blind",
-                 general_set: str = "general", latency: bool = True) -> dict[str, Any]:
-    """The figures the issue asks for, from one run on the held-out sets (or on the retired
-    ones, ``blind_set="blind_dev"``...)."""
-    blind, general = figures.get(blind_set, {}), figures.get(general_set, {})
+def headline_new(figures: dict[str, Any], blind_set: str | None = "blind",
+                 general_set: str | None = "general", latency: bool = True) -> dict[str, Any]:
+    """The figures the issue asks for, from one run on the held-out sets (or on a retired
+    round's, ``blind_set="blind_dev"``...)."""
+    blind = figures.get(blind_set, {}) if blind_set else {}
+    general = figures.get(general_set, {}) if general_set else {}
     lat = figures.get("latency_new", {}) if latency else {}
     head: dict[str, Any] = {}
     if blind and "missing" not in blind:
@@ -841,16 +943,26 @@ def headline_new(figures: dict[str, Any], blind_set: str = "blind",
     return head
 
 
+def _fixture_note(entry: dict[str, Any]) -> str:
+    fixture = entry.get("fixture") or {}
+    if not fixture:
+        return ""
+    how = "declared" if fixture.get("declared") else "default"
+    return (f"; fixture ({how}): {len(fixture.get('alerts', []))} alerts, replay "
+            f"{fixture.get('replay')}")
+
+
 def report_new(figures: dict[str, Any]) -> None:
-    """Print the held-out sets' figures (misses are in the JSON, not printed: nobody tunes on
-    them)."""
-    for name in (n for n in NEW_SETS if "missing" in figures.get(n, {})):
+    """Print the issue-18 sets' figures (a held-out set's misses are in the JSON, not printed:
+    nobody tunes on them; a retired set's are printed by cause)."""
+    for name in (n for n in ALL_SETS if "missing" in figures.get(n, {})):
         print(f"\n{name}: NOT MEASURED, {figures[name]['missing']} does not exist")
-    for name in (n for n in BLIND_KIND if "intent_slots" in figures.get(n, {})):
-        b = figures[name]
+    for chat_set in (s for s in REGISTRY if s.kind == "blind"
+                     and "intent_slots" in figures.get(s.name, {})):
+        name, b = chat_set.name, figures[chat_set.name]
         i, c, a = b["intent_slots"], b["close_calls"], b["actions"]
-        print(f"\n{name}: {b['items']} items ({b['items_zh']} Chinese); intent+slots "
-              f"{i['rate']} (en {i['rate_en']}, zh {i['rate_zh']}; intent only "
+        print(f"\n{name}: {b['items']} items ({b['items_zh']} Chinese){_fixture_note(b)}; "
+              f"intent+slots {i['rate']} (en {i['rate_en']}, zh {i['rate_zh']}; intent only "
               f"{i['intent_only_rate']}) on {i['questions']} questions, target {i['target']}")
         print("  per intent: " + ", ".join(f"{k} {v['right']}/{v['items']}"
                                            for k, v in i["per_intent"].items()))
@@ -869,8 +981,8 @@ def report_new(figures: dict[str, Any]) -> None:
         if (f := b.get("follow_ups")) and f["conversations"]:
             print(f"  follow-ups applied to the question before: {f['right_rate']} of "
                   f"{f['conversations']}")
-        if name.endswith("_dev") and (cause := b.get("causes")):
-            # By cause, on the dev sets only (a held-out set's misses are for nobody to read).
+        if not chat_set.held_out and (cause := b.get("causes")):
+            # By cause, on the retired sets only (a held-out set's misses are for nobody to read).
             print(f"  misses by cause: intent {cause['intent_misses']}, slots only "
                   f"{cause['slot_misses']}, posted {cause['posted_misses']}")
             print("  slots (name/language: missing, wrong, extra-not-scored): " + ", ".join(
@@ -881,17 +993,18 @@ def report_new(figures: dict[str, Any]) -> None:
                 f"{k} x{v}" for k, v in cause["close_calls"].items()))
             print("  per kind (right/items): " + ", ".join(
                 f"{k} {v['right']}/{v['items']}" for k, v in cause["per_kind"].items()))
-    for name in (n for n in GENERAL_KIND if "refusal_rate" in figures.get(n, {})):
+    for name in (s.name for s in REGISTRY if s.kind == "general"
+                 and "refusal_rate" in figures.get(s.name, {})):
         g = figures[name]
-        print(f"\n{name}: {g['items']} questions ({g['items_zh']} Chinese); refused "
-              f"{g['refusal_rate']} (en {g['refusal_rate_en']}, zh {g['refusal_rate_zh']}), "
-              f"target {g['target']}; not understood {g['not_understood']}; answered as "
-              f"{g['answered_as']}")
+        print(f"\n{name}: {g['items']} questions ({g['items_zh']} Chinese){_fixture_note(g)}; "
+              f"refused {g['refusal_rate']} (en {g['refusal_rate_en']}, zh "
+              f"{g['refusal_rate_zh']}), target {g['target']}; not understood "
+              f"{g['not_understood']}; answered as {g['answered_as']}")
         print(f"  per topic: {g['per_topic']}")
     if figures.get("latency_new", {}).get("questions") or figures.get(
             "latency_new", {}).get("reports"):
         lat = figures["latency_new"]
-        print(f"\nlatency (held-out sets, fastest of {lat['runs_per_question']}): questions p50 "
+        print(f"\nlatency (issue-18 sets, fastest of {lat['runs_per_question']}): questions p50 "
               f"{lat['questions_p50_ms']} ms ({lat['questions']}, target "
               f"{lat['questions_target_p50_ms']}), answers with a report p50 "
               f"{lat['reports_p50_ms']} ms ({lat['reports']}, target "
@@ -899,57 +1012,48 @@ def report_new(figures: dict[str, Any]) -> None:
 
 
 def summary(figures: dict[str, Any]) -> dict[str, Any]:
-    """The headline figures (what bench/assistant.py prints for the chat)."""
+    """The headline figures (what bench/assistant.py prints for the chat): dev and test, the
+    held-out round's, each retired round's (``dev_``, ``dev2_``... ``dev5_``) and the first-run
+    records."""
     dev, test = figures.get("dev", {}), figures.get("test", {})
     latency = figures.get("latency", {})
-    return {
+    out: dict[str, Any] = {
         "dev_accuracy": dev.get("intent_accuracy"),
         "test_accuracy": test.get("intent_accuracy"),
-        "test_accuracy_first_run": FIRST_RUN_TEST.get("accuracy"),
+        "test_accuracy_first_run": (FIRST_RUNS.get("test") or {}).get("accuracy"),
         "accuracy_target": TARGET_ACCURACY,
         "latency_ms_p50": latency.get("p50_ms"),
         "latency_ms_p95": latency.get("p95_ms"),
         "latency_target_p50_ms": TARGET_P50_MS,
         "cpu_ms_p50": latency.get("cpu_p50_ms"),
         "single_run_latency_ms_p50": latency.get("single_run_p50_ms"),
-        **headline_new(figures),
-        **{f"dev_{k}": v for k, v in headline_new(figures, "blind_dev", "general_dev",
-                                                   latency=False).items()},
-        **{f"dev2_{k}": v for k, v in headline_new(figures, "blind2_dev", "general2_dev",
-                                                    latency=False).items()},
-        **{f"dev3_{k}": v for k, v in headline_new(figures, "blind3_dev", "general3_dev",
-                                                    latency=False).items()},
-        **{f"dev4_{k}": v for k, v in headline_new(figures, "blind4_dev", "general4_dev",
-                                                    latency=False).items()},
-        "blind_first_run_intent_slots_rate": (FIRST_RUN_BLIND5 or {}).get("intent_slots_rate"),
-        "general_first_run_refusal_rate": (FIRST_RUN_BLIND5 or {}).get("general_refusal_rate"),
-        "retired_blind4_first_run_intent_slots_rate": FIRST_RUN_BLIND4["intent_slots_rate"],
-        "retired_general4_first_run_refusal_rate": FIRST_RUN_BLIND4["general_refusal_rate"],
-        "retired_blind_first_run_intent_slots_rate":
-            RETIRED_BLIND_FIRST_RUN["intent_slots_rate"],
-        "retired_general_first_run_refusal_rate": RETIRED_BLIND_FIRST_RUN["general_refusal_rate"],
-        "retired_blind2_first_run_intent_slots_rate":
-            RETIRED_BLIND2_FIRST_RUN["intent_slots_rate"],
-        "retired_general2_first_run_refusal_rate":
-            RETIRED_BLIND2_FIRST_RUN["general_refusal_rate"],
-        "retired_blind3_first_run_intent_slots_rate":
-            RETIRED_BLIND3_FIRST_RUN["intent_slots_rate"],
-        "retired_general3_first_run_refusal_rate":
-            RETIRED_BLIND3_FIRST_RUN["general_refusal_rate"],
-        "blind_target": TARGET_BLIND,
-        "refusal_target": TARGET_REFUSAL,
-        "reports_target_p50_ms": TARGET_REPORT_P50_MS,
+        **headline_new(figures, *_pair(HELD_OUT_ROUND)),
     }
+    for round_ in _rounds(held_out=False):
+        out.update({f"dev{_tag(round_)}_{k}": v for k, v in headline_new(
+            figures, *_pair(round_), latency=False).items()})
+    held = first_run(HELD_OUT_ROUND) or {}
+    out["blind_first_run_intent_slots_rate"] = held.get("intent_slots_rate")
+    out["general_first_run_refusal_rate"] = held.get("general_refusal_rate")
+    for round_ in _rounds(held_out=False):
+        record = first_run(round_) or {}
+        out[f"retired_blind{_tag(round_)}_first_run_intent_slots_rate"] = record.get(
+            "intent_slots_rate")
+        out[f"retired_general{_tag(round_)}_first_run_refusal_rate"] = record.get(
+            "general_refusal_rate")
+    out.update({"blind_target": TARGET_BLIND, "refusal_target": TARGET_REFUSAL,
+                "reports_target_p50_ms": TARGET_REPORT_P50_MS})
+    return out
 
 
 def report(figures: dict[str, Any]) -> None:
     """Print the figures: headline, then per set the breakdown and every miss."""
     for key, value in summary(figures).items():
         print(f"{key:28} {value}")
-    print(f"{'first_run_test_measured':28} {FIRST_RUN_TEST.get('measured')}")
-    print(f"{'warm_up_s':28} {figures['warm_up_s']}")
-    for name in ("dev", "test"):
-        if name not in figures:
+    print(f"{'first_run_test_measured':28} {(FIRST_RUNS.get('test') or {}).get('measured')}")
+    print(f"{'warm_up_s':28} {figures.get('warm_up_s')}")
+    for name in (s.name for s in REGISTRY if s.kind == "intent"):
+        if "intent_accuracy" not in figures.get(name, {}):
             continue
         fig = figures[name]
         print(f"\n{name}: {fig['items']} questions ({fig['items_zh']} Chinese), accuracy "
@@ -965,37 +1069,83 @@ def report(figures: dict[str, Any]) -> None:
     if "chinese_similarity_tier_only" in figures:
         print(f"\nchinese similarity tier only: {figures['chinese_similarity_tier_only']}")
     report_new(figures)
-    if FIRST_RUN_BLIND5:
-        print(f"\nfirst run on the held-out sets ({FIRST_RUN_BLIND5.get('measured')}): "
-              f"{FIRST_RUN_BLIND5}")
-    print(f"\nfirst run on the retired blind4/general4 sets, now dev "
-          f"({FIRST_RUN_BLIND4['measured']}): {FIRST_RUN_BLIND4}")
-    print(f"\nfirst run on the retired blind3/general3 sets, now dev "
-          f"({RETIRED_BLIND3_FIRST_RUN['measured']}): {RETIRED_BLIND3_FIRST_RUN}")
-    print(f"\nfirst run on the retired blind2/general2 sets, now dev "
-          f"({RETIRED_BLIND2_FIRST_RUN['measured']}): {RETIRED_BLIND2_FIRST_RUN}")
-    print(f"\nfirst run on the retired blind/general sets, now dev "
-          f"({RETIRED_BLIND_FIRST_RUN['measured']}): {RETIRED_BLIND_FIRST_RUN}")
+    if held := first_run(HELD_OUT_ROUND):
+        print(f"\nfirst run on the held-out sets ({held.get('measured')}): {held}")
+    for round_ in reversed(_rounds(held_out=False)):
+        if record := first_run(round_):
+            tag = _tag(round_)
+            print(f"\nfirst run on the retired blind{tag}/general{tag} sets, now dev "
+                  f"({record.get('measured')}): {record}")
 
 
-def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str, Any]:
+# Entries of the results that are not a set's: kept from the last run that measured them.
+_RUN_KEYS = ("warm_up_s", "similarity_threshold", "latency", "chinese_similarity_tier_only",
+             "latency_new")
+
+
+def _merge_previous(figures: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """This run's figures, with the entries of the sets it did not measure (and the run-wide
+    ones it did not produce) taken from the results file, where they were measured from the
+    same file; in registry order."""
+    previous: dict[str, Any] = {}
+    if RESULTS.exists():
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+    merged: dict[str, Any] = {}
+    for key in _RUN_KEYS[:2]:
+        if key in figures or key in previous:
+            merged[key] = figures.get(key, previous.get(key))
+    for name in ALL_SETS:
+        entry = figures.get(name)
+        if name not in names:
+            old = previous.get(name)
+            entry = old if isinstance(old, dict) and old.get("file") == SETS[name].file else None
+        if entry is not None:
+            merged[name] = entry
+        if name == "test":
+            for key in _RUN_KEYS[2:4]:
+                if key in figures or key in previous:
+                    merged[key] = figures.get(key, previous.get(key))
+    if "latency_new" in figures or "latency_new" in previous:
+        merged["latency_new"] = figures.get("latency_new", previous.get("latency_new"))
+    return merged
+
+
+def results(figures: dict[str, Any]) -> dict[str, Any]:
+    """What bench/results/assistant_chat.json holds: the summary, the first-run records and
+    the figures per set."""
+    held_out = headline_new(figures, *_pair(HELD_OUT_ROUND))
+    blind_name = _pair(HELD_OUT_ROUND)[0] or ""
+    first = first_run(HELD_OUT_ROUND) or ({
+        **held_out, "measured": figures[blind_name].get("measured")}
+        if "intent_slots_rate" in held_out else {})
+    return {
+        "summary": summary(figures), "first_run_test": FIRST_RUNS.get("test"),
+        "retired_test_first_run": FIRST_RUNS.get("test_retired"), "first_run": first,
+        **{f"retired_blind{_tag(r)}_first_run": first_run(r) for r in _rounds(held_out=False)},
+        **figures,
+    }
+
+
+def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
+        ignore_fixtures: bool = False) -> dict[str, Any]:
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
-    ``first_run`` is the first measurement on the held-out sets (``FIRST_RUN_BLIND5``); until it
-    is recorded there, a full run's own headline stands in for it. A smoke run (``limit``)
-    prints only and writes nothing.
+    The sets not measured keep their last entries in the results file (``_merge_previous``).
+    ``first_run`` is the first measurement on the held-out sets (``blind6`` in
+    bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
+    headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
+    only and writes nothing.
     """
-    figures = measure(names, limit)
-    held_out = headline_new(figures)
-    first_run = FIRST_RUN_BLIND5 or ({**held_out, "measured": datetime.now(UTC).strftime(
-        "%Y-%m-%d %H:%M UTC")} if "intent_slots_rate" in held_out else {})
-    result = {"summary": summary(figures), "first_run_test": FIRST_RUN_TEST,
-              "retired_test_first_run": RETIRED_FIRST_RUN, "first_run": first_run,
-              "retired_blind_first_run": RETIRED_BLIND_FIRST_RUN,
-              "retired_blind2_first_run": RETIRED_BLIND2_FIRST_RUN,
-              "retired_blind3_first_run": RETIRED_BLIND3_FIRST_RUN,
-              "retired_blind4_first_run": FIRST_RUN_BLIND4, **figures}
-    if limit is None:
+    figures = measure(names, limit, ignore_fixtures)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    for name in names:
+        if isinstance(figures.get(name), dict):
+            figures[name] = {"file": SETS[name].file, "measured": stamp, **figures[name]}
+    writes = limit is None and not ignore_fixtures
+    if writes:
+        figures = _merge_previous(figures, names)
+    result = results(figures)
+    if writes:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
@@ -1003,21 +1153,29 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None) -> dict[str
     return result
 
 
-def main() -> None:
-    """Run the benchmark on every set (``--dev``, ``--test``, ``--blind``, ``--general`` for
-    some; ``--limit N`` for a smoke run on each set's first N items) and print the figures."""
-    args = sys.argv[1:]
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark on every set (a set's flag, ``--dev``, ``--blind5-dev``, ``--blind``...,
+    for some; ``--limit N`` for a smoke run on each set's first N items; ``--ignore-fixtures``)
+    and print the figures."""
+    args = sys.argv[1:] if argv is None else argv
+    flags = {s.flag: s.name for s in REGISTRY}
     if "--help" in args or "-h" in args:
         print(__doc__)
-        print("options: " + " ".join(f"--{n.replace('_', '-')}" for n in ALL_SETS)
-              + " --limit N --blind-file PATH --general-file PATH")
+        print("options: " + " ".join(flags)
+              + " --limit N --blind-file PATH --general-file PATH --ignore-fixtures")
         return
+    valued = ("--limit", "--blind-file", "--general-file")
+    known = {*flags, *valued, "--ignore-fixtures"}
+    unknown = [a for n, a in enumerate(args)
+               if a not in known and not (n and args[n - 1] in valued)]
+    if unknown:
+        raise SystemExit(f"unknown option(s): {' '.join(unknown)} (--help lists them)")
     for name in ("blind", "general"):
         if f"--{name}-file" in args:
             set_file(name, args[args.index(f"--{name}-file") + 1])
-    names = tuple(n for n in ALL_SETS if f"--{n.replace('_', '-')}" in args) or ALL_SETS
+    names = tuple(name for flag, name in flags.items() if flag in args) or ALL_SETS
     limit = int(args[args.index("--limit") + 1]) if "--limit" in args else None
-    run(names, limit)
+    run(names, limit, "--ignore-fixtures" in args)
 
 
 if __name__ == "__main__":
