@@ -303,21 +303,27 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the wider augmentation (tempo 0.8-1.3, vocal tract, coughs and "
                         "clicks, digital zeros, level drift, more clipping); off: the recipe "
                         "of the shipped model")
-    parser.add_argument("--corpus", type=Path, help="the embedded corpus is kept in this .npz: "
-                        "read if it exists (its size and augmentation options then unused), "
-                        "else built and written")
+    parser.add_argument("--corpus", type=Path, nargs="+", default=(),
+                        help="the embedded corpus is kept in this .npz: read if it exists (its "
+                        "size and augmentation options then unused), else built and written; "
+                        "several files (all existing) are read as one corpus")
+    parser.add_argument("--about", help="what the model was trained on, for its info "
+                        "(default: from --espeak and --fsdd; say it when --corpus reads files "
+                        "built otherwise)")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(args.workers)
     began = time.perf_counter()
-    if args.corpus is not None and args.corpus.is_file():
-        examples = load_examples(args.corpus)
+    if args.corpus and all(path.is_file() for path in args.corpus):
+        examples = [e for path in args.corpus for e in load_examples(path)]
+    elif len(args.corpus) > 1:
+        parser.error("several --corpus files must all exist")
     else:
         examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers,
                                 wide=args.wide)
-        if args.corpus is not None:
-            save_examples(args.corpus, examples)
+        if args.corpus:
+            save_examples(args.corpus[0], examples)
     print(f"corpus: {len(examples)} utterances in {time.perf_counter() - began:.0f} s",
           flush=True)
     held = int(len(examples) * args.hold)
@@ -325,8 +331,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     random.Random(args.seed).shuffle(order)
     valid = [examples[i] for i in order[:held]]
     train_on = [examples[i] for i in sorted(order[held:])]
-    info = {"trained_on": f"{args.espeak} espeak-ng utterances (development voices), "
-                          f"{args.fsdd} FSDD sequences ({', '.join(corpus.FSDD_DEV_SPEAKERS)})",
+    about = args.about or (f"{args.espeak} espeak-ng utterances (development voices), "
+                           f"{args.fsdd} FSDD sequences "
+                           f"({', '.join(corpus.FSDD_DEV_SPEAKERS)})")
+    info = {"trained_on": about,
             "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
             "dropout": args.dropout, "wide_augmentation": args.wide}  # context: `_to_model`
     model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.speech.embedding import training
 from assistant.speech.embedding.model import BLANK, UNKNOWN, WordModel, stack_context
@@ -68,3 +69,24 @@ def test_a_saved_corpus_reads_back_the_same(tmp_path: Path) -> None:
     assert [e.tokens for e in again] == [e.tokens for e in examples]
     assert all(np.array_equal(a.embeddings, e.embeddings)
                for a, e in zip(again, examples, strict=True))
+
+
+def test_training_reads_a_corpus_kept_in_several_files(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    halves = []
+    for half in range(2):
+        examples = [training.Example(rng.normal(size=(8, 96)).astype(np.float16), words)
+                    for words in (("one", "two"), ("three",), ("ready",), ("four", "five"))]
+        halves.append(tmp_path / f"half{half}.npz")
+        training.save_examples(halves[-1], examples)
+    out = tmp_path / "words.npz"
+    training.main(["--out", str(out), "--corpus", *map(str, halves), "--epochs", "1",
+                   "--hidden", "8", "--context", "0", "--hold", "0.25", "--workers", "1",
+                   "--about", "two halves"])
+    model = WordModel.load(out)
+    assert model.info["trained_on"] == "two halves"
+    assert model.info["held_back"] == 2  # a quarter of both files' 8 utterances
+    missing = tmp_path / "missing.npz"
+    with pytest.raises(SystemExit) as refused:  # several files: all must exist
+        training.main(["--out", str(out), "--corpus", str(halves[0]), str(missing)])
+    assert refused.value.code == 2
