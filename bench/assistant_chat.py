@@ -1142,14 +1142,12 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
         if isinstance(figures.get(name), dict):
             figures[name] = {"file": SETS[name].file, "measured": stamp, **figures[name]}
     writes = limit is None and not ignore_fixtures
-    if writes:
-        figures = _merge_previous(figures, names)
-    result = results(figures)
+    result = results(_merge_previous(figures, names) if writes else figures)
     if writes:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
-    report(figures)
+    report(figures)  # this run's sets only; the file has the others' last figures too
     return result
 
 
