@@ -42,7 +42,8 @@ FIXTURES. A set says what it was written against in its FIRST item, which is not
         rule: two-person, severity: high, message: "One person alone in the vault"}]}}
 
 ``alerts`` are raised on the fresh demo through ``core.alerts.raise_alert`` at ``DEMO_NOW`` minus
-``minutes_ago``, in that order (so the first is alert 1), before any of the set's items;
+``minutes_ago``, in that order (so the first is alert 1; ``severity`` is one of the core's: info,
+warning, high, critical), before any of the set's items;
 ``replay: fresh`` replays each conversation (and forbidden ask) from a copy of the demo as it was
 after the alerts, ``replay: sequential`` replays every item in file order on one database, so a
 conversation sees what the earlier ones posted (as a writer who checked the set by replaying it
