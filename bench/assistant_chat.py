@@ -233,6 +233,11 @@ REGISTRY: tuple[ChatSet, ...] = (
 # The sets by name (``set_file`` points one at another file).
 SETS: dict[str, ChatSet] = {s.name: s for s in REGISTRY}
 ALL_SETS = tuple(SETS)
+# The chat's own failures (it did not understand, asked back, lacked context...), as opposed to
+# the core refusing an action it understood (a lot not on hold, an alert not open...).
+CHAT_ERRORS = frozenset({None, "chat-error", "not-understood", "out-of-scope", "ambiguous",
+                         "forbidden", "missing-slot", "no-context", "nothing-pending",
+                         "intent-data-invalid"})
 ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order",
                      "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
 
@@ -653,9 +658,15 @@ def _conversation(assistant: Assistant, db: Database, actors: dict[str, Actor],
     row["expected"], row["expected_posts"] = item["intent"], item["posts"]
     row["got"] = last["intent"]
     row["asked_first"] = bool(asks) and asks[0] == 0 and not any(changed[i] for i in asks)
+    # Where the writer expects no post because the core would refuse (a lot not on hold, an
+    # order past allocation...), refusing at once with the core's reason, nothing asked and
+    # nothing posted, is as right as asking first and being refused at the "yes".
+    row["refused_up_front"] = (not asks and item["posts"] == 0
+                               and replies[0]["error"] not in CHAT_ERRORS)
     row["intent_ok"] = last["intent"] == item["intent"] and _slots_ok(item.get("slots"),
                                                                      last["slots"])
-    row["ok"] = row["asked_first"] and row["intent_ok"] and posts == item["posts"]
+    row["ok"] = ((row["asked_first"] or row["refused_up_front"]) and row["intent_ok"]
+                 and posts == item["posts"])
     return row
 
 
@@ -762,6 +773,8 @@ def _blind_figures(rows: list[dict[str, Any]], talks: list[dict[str, Any]]) -> d
             "single_posted": sum(r["posted"] for r in rows),
             "conversations": len(convs), "conversations_right_rate": _rate(convs),
             "conversations_asked_first_rate": _rate(convs, "asked_first"),
+            "conversations_refused_up_front": sum(bool(r.get("refused_up_front"))
+                                                  for r in convs),
             "yes_posted_as_expected": _rate([{"ok": r["posts"] == r["expected_posts"]}
                                              for r in convs if r["expected_posts"] >= 1]),
             "no_or_silence_posted_nothing": _rate([{"ok": r["posts"] == 0}
@@ -974,7 +987,8 @@ def report_new(figures: dict[str, Any]) -> None:
         print(f"  actions: single asks asked first {a['single_asked_first_rate']} of "
               f"{a['single_asks']}, posted on single questions {a['single_posted']}; "
               f"conversations right {a['conversations_right_rate']} of {a['conversations']} "
-              f"(asked first {a['conversations_asked_first_rate']}, posts as expected on yes "
+              f"(asked first {a['conversations_asked_first_rate']}, refused by the core "
+              f"before asking {a.get('conversations_refused_up_front')}, posts as expected on yes "
               f"{a['yes_posted_as_expected']}, nothing on no/other "
               f"{a['no_or_silence_posted_nothing']}); not asked first because "
               f"{a['single_not_asked_because']}; forbidden refused "
