@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -58,6 +58,7 @@ from assistant.errors import (
     OutOfScopeError,
 )
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
+from assistant.intents.classifier import IntentClassifier, LabelledText
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
 from assistant.intents.matcher import (
@@ -83,6 +84,7 @@ from assistant.intents.scope import (
     load_settle,
     load_vague,
 )
+from assistant.intents.training import TrainingItem, fingerprint, load_training
 from assistant.pipeline import Pipeline, PipelineRun
 from assistant.settings import AssistantSettings
 from core import Actor, Database
@@ -200,6 +202,7 @@ class Assistant:
         registry: HandlerRegistry = REGISTRY,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         conversations: ConversationStore | None = None,
+        training: Sequence[TrainingItem] | None = None,
     ) -> None:
         self.db, self.settings, self.registry, self.clock = db, settings, registry, clock
         self.encoder: Encoder = encoder or SentenceEncoder(
@@ -211,9 +214,16 @@ class Assistant:
         examples = {lang: {intent: list(sentences) for intent, sentences in by_intent.items()}
                     for lang, by_intent in _prepared_examples().items()}
         weight = settings.classifier_weight
-        self.embeddings = EmbeddingMatcher(examples["en"], self.encoder, classifier_weight=weight)
+        # The trained classifier (hand-written examples and every writer's questions of
+        # assistant/data/training, or ``training``) is the head of both similarity tiers.
+        self.training = load_training() if training is None else tuple(training)
+        head = self.classifier = _classifier(
+            self.encoder, settings, self.training) if settings.trained_classifier else None
+        self.embeddings = EmbeddingMatcher(examples["en"], self.encoder, classifier_weight=weight,
+                                           head=head)
         self.lexical = EmbeddingMatcher(examples["zh"], _ngram_encoder("zh"),
-                                        classifier_weight=weight)
+                                        classifier_weight=weight, head=head,
+                                        head_reads_vector=False)
         self.scope = self._scope_models(examples)
         # Names of people and suppliers, and categories, are warehouse cues unless a general
         # question uses the word too (style names are left out: 'heart', 'star', 'drop').
@@ -539,7 +549,12 @@ class Assistant:
     def _scope_models(self, examples: dict[str, dict[str, list[str]]]) -> dict[str, ScopeModel]:
         """Per language, the out-of-scope model over its similarity tier's vectors: every loaded
         intent's examples are in scope, the out_of_scope group and the general questions of
-        ``examples.scope.yaml`` are not."""
+        ``examples.scope.yaml`` are not; with the trained classifier, the training questions
+        of that language join them (out_of_scope ones outside, every other inside)."""
+        training = self.training if self.settings.trained_classifier else ()
+        if training:
+            return _trained_scope(self.encoder, training)
+
         def english() -> tuple[Any, Any]:
             matrix, labels = self.embeddings.examples()
             inside = [n for n, label in enumerate(labels) if label not in NOT_ANSWERS]
@@ -895,3 +910,90 @@ def _general_words() -> frozenset[str]:
     """Every word of the general questions, in every language."""
     return frozenset(w for lang in LANGUAGES for ss in load_negatives(lang).values()
                      for s in ss for w in normalise_text(s).split())
+
+
+# Fitted classifiers by their data, sentence model and settings: every assistant of a process
+# with the same ones shares one (the web app builds one assistant per app).
+_CLASSIFIERS: dict[tuple[str, ...], IntentClassifier] = {}
+_CLASSIFIERS_LOCK = threading.Lock()
+
+
+def _encoder_key(encoder: Encoder) -> str:
+    """What names a sentence model across instances (its files), else the instance."""
+    if isinstance(encoder, SentenceEncoder):
+        return f"minilm:{encoder.model_path or 'default'}"
+    return f"{type(encoder).__name__}:{id(encoder)}"
+
+
+def _classifier(encoder: Encoder, settings: AssistantSettings,
+                training: tuple[TrainingItem, ...]) -> IntentClassifier:
+    """The intent classifier over the hand-written examples of every language and ``training``
+    (close calls count half for each of their intents), fitted lazily, shared and cached."""
+    key = (_encoder_key(encoder), fingerprint(training), str(settings.classifier_c),
+           str(settings.classifier_vector_weight))
+    with _CLASSIFIERS_LOCK:
+        if key in _CLASSIFIERS:
+            return _CLASSIFIERS[key]
+        examples = [LabelledText(s, intent) for lang in LANGUAGES
+                    for intent, ss in _prepared_examples()[lang].items()
+                    if intent != "follow_up" for s in ss]
+        examples += [LabelledText(s, "out_of_scope") for lang in LANGUAGES
+                     for s in _prepared_negatives(lang)]
+        for item in training:
+            lang = "zh" if _CJK.search(item.text) else "en"
+            prepared = Assistant._prepare(item.text, lang, example_code_kind)
+            examples += [LabelledText(prepared, intent, 1.0 / len(item.intents))
+                         for intent in item.intents]
+        cache_dir = getattr(encoder, "cache_dir", None) if isinstance(
+            encoder, SentenceEncoder) else None
+        found = _CLASSIFIERS[key] = IntentClassifier(
+            examples, encoder.encode, c=settings.classifier_c,
+            vector_weight=settings.classifier_vector_weight, cache_dir=cache_dir,
+            cache_key=key[0])
+        return found
+
+
+_SCOPES: dict[tuple[str, ...], dict[str, ScopeModel]] = {}
+
+
+def _split_training(training: tuple[TrainingItem, ...], language: str
+                    ) -> tuple[list[str], list[str]]:
+    """The training questions of ``language``, prepared: in scope, and out of scope."""
+    inside, outside = [], []
+    for item in training:
+        if bool(_CJK.search(item.text)) != (language == "zh"):
+            continue
+        prepared = Assistant._prepare(item.text, language, example_code_kind)
+        (outside if item.intents == ("out_of_scope",) else inside).append(prepared)
+    return inside, outside
+
+
+def _trained_scope(encoder: Encoder, training: tuple[TrainingItem, ...]
+                   ) -> dict[str, ScopeModel]:
+    """The out-of-scope models with the training questions added (see
+    :meth:`Assistant._scope_models`), shared by every assistant with the same data and model."""
+    key = (_encoder_key(encoder), fingerprint(training))
+    with _CLASSIFIERS_LOCK:
+        if key in _SCOPES:
+            return _SCOPES[key]
+        examples = _prepared_examples()
+
+        def english() -> tuple[Any, Any]:
+            inside = [s for intent, ss in examples["en"].items() if intent not in NOT_ANSWERS
+                      for s in ss]
+            outside = [*examples["en"].get("out_of_scope", ()), *_prepared_negatives("en")]
+            more_in, more_out = _split_training(training, "en")
+            return encoder.encode(inside + more_in), encoder.encode(outside + more_out)
+
+        models = {"en": ScopeModel(english, lambda text: encoder.encode([text]))}
+        for language in LANGUAGES:
+            if language in EMBEDDING_LANGUAGES:
+                continue
+            mine = examples[language]
+            more_in, more_out = _split_training(training, language)
+            models[language] = ScopeModel.ngrams(
+                [s for intent, ss in mine.items() if intent not in NOT_ANSWERS for s in ss]
+                + more_in,
+                [*mine.get("out_of_scope", ()), *_prepared_negatives(language), *more_out])
+        _SCOPES[key] = models
+        return models

@@ -109,6 +109,19 @@ class Ranking:
         return self.scores[0]
 
 
+class Head(Protocol):
+    """A classifier giving each intent's probability for a prepared question (see
+    :class:`assistant.intents.classifier.IntentClassifier`)."""
+
+    def warm_up(self) -> None:
+        """Fit now."""
+        ...
+
+    def probabilities(self, text: str, vector: Matrix | None = None) -> dict[str, float]:
+        """Each intent's probability; ``vector`` is the question's sentence vector."""
+        ...
+
+
 class EmbeddingMatcher:
     """Scores a question against each intent's example sentences.
 
@@ -124,6 +137,7 @@ class EmbeddingMatcher:
     def __init__(
         self, examples: Mapping[str, Iterable[str]], encoder: Encoder, *,
         classifier_weight: float = 0.0, classifier_c: float = 20.0,
+        head: Head | None = None, head_reads_vector: bool = True,
     ) -> None:
         self.encoder = encoder
         self.labels: list[str] = []
@@ -136,17 +150,22 @@ class EmbeddingMatcher:
         self.classifier_weight, self.classifier_c = classifier_weight, classifier_c
         self._matrix: Matrix | None = None
         self._head: Any = None
+        # ``head``, when given, replaces the logistic regression over the example vectors;
+        # it is given the question's vector only when that is the sentence model's.
+        self.head, self.head_reads_vector = head, head_reads_vector
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Embed the examples (loads the model) and fit the head now."""
         self._vectors()
+        if self.head is not None:
+            self.head.warm_up()
 
     def _vectors(self) -> Matrix:
         with self._lock:
             if self._matrix is None:
                 matrix = self.encoder.encode(self.sentences)
-                if self.classifier_weight and len(self.intents) > 1:
+                if self.classifier_weight and len(self.intents) > 1 and self.head is None:
                     from sklearn.linear_model import LogisticRegression
 
                     self._head = LogisticRegression(C=self.classifier_c, max_iter=3000).fit(
@@ -170,14 +189,18 @@ class EmbeddingMatcher:
         sims = similarities(matrix, vector[0])
         labels = np.asarray(self.labels)
         extra: dict[str, float] = {}
-        if self._head is not None:
+        if self.head is not None and self.classifier_weight:
+            extra = {k: self.classifier_weight * p for k, p in self.head.probabilities(
+                text, vector if self.head_reads_vector else None).items()}
+        elif self._head is not None:
             probabilities = self._head.predict_proba(vector)[0]
             extra = {str(k): self.classifier_weight * float(p)
                      for k, p in zip(self._head.classes_, probabilities, strict=True)}
         scores = []
-        for intent in self.intents:
+        for intent in sorted(set(self.intents) | set(extra)):
             mine = np.sort(sims[labels == intent])[::-1][:top]
-            scores.append((intent, round(float(mine.mean()) + extra.get(intent, 0.0), 4)))
+            near = float(mine.mean()) if len(mine) else 0.0
+            scores.append((intent, round(near + extra.get(intent, 0.0), 4)))
         scores.sort(key=lambda s: -s[1])
         return Ranking(tuple(scores))
 
@@ -186,6 +209,9 @@ def similarities(matrix: Matrix, row: Matrix) -> Matrix:
     """``matrix @ row``, reading only the row's non-zero columns when it is sparse (a Chinese
     sentence has a few dozen of the thousands of character n-gram columns)."""
     columns = np.flatnonzero(row)
+    # einsum, not BLAS: a matrix-vector product this small is faster on one thread, and BLAS's
+    # threads spinning beside torch's on a busy machine cost a question 5-15 ms.
     if len(columns) * 4 < len(row):
-        return np.asarray(matrix[:, columns] @ row[columns], dtype=np.float32)
-    return np.asarray(matrix @ row, dtype=np.float32)
+        return np.asarray(np.einsum("ij,j->i", matrix[:, columns], row[columns]),
+                          dtype=np.float32)
+    return np.asarray(np.einsum("ij,j->i", matrix, row), dtype=np.float32)
