@@ -221,8 +221,10 @@ class Assistant:
             self.encoder, settings, self.training) if settings.trained_classifier else None
         self.embeddings = EmbeddingMatcher(examples["en"], self.encoder, classifier_weight=weight,
                                            head=head)
+        ngram_weight = settings.ngram_classifier_weight if head is not None and \
+            settings.ngram_classifier_weight is not None else weight
         self.lexical = EmbeddingMatcher(examples["zh"], _ngram_encoder("zh"),
-                                        classifier_weight=weight, head=head,
+                                        classifier_weight=ngram_weight, head=head,
                                         head_reads_vector=False)
         self.scope = self._scope_models(examples)
         # Names of people and suppliers, and categories, are warehouse cues unless a general
@@ -510,17 +512,26 @@ class Assistant:
             ranking = _compatible(self.embeddings.rank(text, vector=vector), codes,
                                   self.code_kinds)
             threshold = self.settings.similarity_threshold
-            outside = self.scope["en"].probability(text, vector)
+            outside = self._blend_scope(self.scope["en"].probability(text, vector), text, vector)
         else:
             ranking = _compatible(self.lexical.rank(text), codes, self.code_kinds)
             found = self.data[language].similarity_threshold
             threshold = found if found is not None else 1.01
-            outside = self.scope[language].probability(text)
+            outside = self._blend_scope(self.scope[language].probability(text), text, None)
         names = _proper_words(index) - self._general_words
         kinds = [CODE_WORDS.get(k, k) for k in codes]
         cues = tuple(domain_cues(text, language, kinds, names))
         return Reading(ranking, threshold, text, tier, outside, cues, tuple(kinds),
                        tuple(domain_cues(text, language)))
+
+    def _blend_scope(self, outside: float, text: str, vector: Any) -> float:
+        """The out-of-scope probability with the trained classifier's own (its out_of_scope
+        class) mixed in by ``settings.scope_classifier_blend``."""
+        blend = self.settings.scope_classifier_blend
+        if self.classifier is None or not blend:
+            return outside
+        mine = self.classifier.probabilities(text, vector).get("out_of_scope", 0.0)
+        return (1 - blend) * outside + blend * mine
 
     def out_of_scope(self, reading: Reading, *, answerable: bool) -> bool:
         """Whether the similarity tier's question is a general one the chat refuses.
@@ -930,20 +941,24 @@ def _classifier(encoder: Encoder, settings: AssistantSettings,
     """The intent classifier over the hand-written examples of every language and ``training``
     (close calls count half for each of their intents), fitted lazily, shared and cached."""
     key = (_encoder_key(encoder), fingerprint(training), str(settings.classifier_c),
-           str(settings.classifier_vector_weight))
+           str(settings.classifier_vector_weight), str(settings.classifier_out_of_scope_weight))
     with _CLASSIFIERS_LOCK:
         if key in _CLASSIFIERS:
             return _CLASSIFIERS[key]
         examples = [LabelledText(s, intent) for lang in LANGUAGES
                     for intent, ss in _prepared_examples()[lang].items()
                     if intent != "follow_up" for s in ss]
-        examples += [LabelledText(s, "out_of_scope") for lang in LANGUAGES
+        outside = settings.classifier_out_of_scope_weight
+        examples = [replace(e, weight=outside) if e.intent == "out_of_scope" else e
+                    for e in examples]
+        examples += [LabelledText(s, "out_of_scope", outside) for lang in LANGUAGES
                      for s in _prepared_negatives(lang)]
         for item in training:
             lang = "zh" if _CJK.search(item.text) else "en"
             prepared = Assistant._prepare(item.text, lang, example_code_kind)
-            examples += [LabelledText(prepared, intent, 1.0 / len(item.intents))
-                         for intent in item.intents]
+            examples += [LabelledText(prepared, intent, (
+                outside if intent == "out_of_scope" else 1.0) / len(item.intents))
+                for intent in item.intents]
         cache_dir = getattr(encoder, "cache_dir", None) if isinstance(
             encoder, SentenceEncoder) else None
         found = _CLASSIFIERS[key] = IntentClassifier(
@@ -959,7 +974,8 @@ _SCOPES: dict[tuple[str, ...], dict[str, ScopeModel]] = {}
 def _split_training(training: tuple[TrainingItem, ...], language: str
                     ) -> tuple[list[str], list[str]]:
     """The training questions of ``language``, prepared: in scope, and out of scope."""
-    inside, outside = [], []
+    inside: list[str] = []
+    outside: list[str] = []
     for item in training:
         if bool(_CJK.search(item.text)) != (language == "zh"):
             continue

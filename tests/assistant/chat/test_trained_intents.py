@@ -1,0 +1,60 @@
+"""The chat with its trained intent classifier: phrasings unlike any example, general questions
+refused, a close pair asked back, and leaving a writer out of the training data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.intents.training import load_training, training_sources
+from core import Actor
+
+
+def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
+    return assistant.ask(text, actor=actor).as_dict()
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    # English, in words no example uses
+    ("which of our vendors can we count on the most", "supplier_quality"),
+    ("what's all the jewellery on our shelves worth in money terms", "stock_value"),
+    ("anything odd or out of pattern in the last few days' movements", "anomalies"),
+    # Chinese, likewise
+    ("哪家供货商的东西老是验不过", "supplier_quality"),
+    ("有没有什么异常的操作记录", "anomalies"),
+])
+def test_unseen_phrasings_get_their_intent(
+    assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["intent"] == intent, reply["error"]
+
+
+@pytest.mark.parametrize("text", [
+    "can you recommend a podcast about ancient Rome",
+    "how long should I boil an egg",
+    "帮我订一张去上海的机票",
+    "这周末有什么好看的电影",
+])
+def test_general_questions_are_refused(
+    assistant: Assistant, actors: dict[str, Actor], text: str,
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["error"] == "out-of-scope"
+    assert reply["intent"] is None
+
+
+def test_a_close_pair_is_asked_back(assistant: Assistant, actors: dict[str, Actor]) -> None:
+    reply = _ask(assistant, actors["manager"], "FC0000010 who?")
+    assert reply["error"] == "ambiguous"
+    assert {"who_picked", "serial_history"} <= {c["intent"] for c in reply["choices"]}
+
+
+def test_a_writer_left_out_is_not_trained_on(assistant: Assistant) -> None:
+    source = training_sources()[-1]
+    kept = load_training(exclude=(source,))
+    assert kept and all(item.source != source for item in kept)
+    assert assistant.classifier is not None
+    assert len(assistant.training) > len(kept)
