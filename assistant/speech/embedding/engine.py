@@ -91,15 +91,19 @@ class EmbeddingEngine:
     sample_rates: tuple[int, ...] = RATES
 
     def __init__(self, model_path: Path | None = None, *, embedding_dir: Path | None = None,
-                 beam: int = 32) -> None:
+                 beam: int = 32, word_bonus: float = 0.0) -> None:
         """Remember where the models are; they load on the first recogniser.
 
         `model_path`: the word model (.npz); None means the one shipped for English.
         `embedding_dir`: a folder with the two ONNX files; None means the openwakeword package.
+        `word_bonus`: log-prob per word added when ranking grammar sentences (`decode`): > 0
+        offsets CTC's preference for sentences that drop a word. 0 (the default) is the
+        decoder without a prior.
         """
         self._model_path = model_path or bundled_model_path("en")
         self._embedding_dir = embedding_dir
         self.beam = beam
+        self.word_bonus = word_bonus
         self._shared: _Shared | None = None
         self._lock = threading.Lock()
         self._graphs: OrderedDict[str, TokenGraph] = OrderedDict()
@@ -245,7 +249,8 @@ class EmbeddingRecognizer:
         if embeddings.shape[0] == 0:
             return Decoded((), float("-inf"), float("-inf"))
         return decode(self._graph, self.model.log_probs(embeddings), self.model.index,
-                      beam=self._engine.beam, partial=partial)
+                      beam=self._engine.beam, partial=partial,
+                      word_bonus=self._engine.word_bonus)
 
     def peek(self) -> Transcript:
         """What was said so far, as if the utterance ended now (the stream goes on): the best

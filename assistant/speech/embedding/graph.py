@@ -10,6 +10,7 @@ cannot explain scores far below zero.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -178,6 +179,7 @@ class _Prefix:
 
 def decode(graph: TokenGraph, log_probs: np.ndarray, index: dict[str, int], *,
            blank: int = 0, beam: int = 16, prune: float = 12.0, partial: bool = False,
+           word_bonus: float = 0.0, token_bias: Mapping[str, float] | None = None,
            ) -> Decoded:
     """Best grammar sentence for `log_probs` (frames x tokens, log-softmax over `index`).
 
@@ -186,9 +188,19 @@ def decode(graph: TokenGraph, log_probs: np.ndarray, index: dict[str, int], *,
     kept per frame, and a token is tried only where its log-prob is within `prune` of the
     frame's best. With `partial`, the best prefix wins whether or not the grammar could end
     there (a running result while the utterance goes on).
+
+    `word_bonus` (log units, per word) and `token_bias` (per word, added to each occurrence)
+    are a prior over the grammar's sentences: they decide which sentence wins, and `posterior`
+    is its share under the prior; `log_prob` and `score` stay acoustic (without the prior), so
+    the score thresholds keep their meaning. A word bonus offsets CTC's preference for short
+    sentences that drop a word ('twenty four' heard as 'twenty', 'eight eight' as 'repeat').
     """
     frames = log_probs.shape[0]
     free = float(log_probs.max(axis=1).sum())
+    extra = np.full(log_probs.shape[1], float(word_bonus))
+    for name, bias in (token_bias or {}).items():
+        if name in index:
+            extra[index[name]] += bias
     moves: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for src, label, dst in graph.arcs:
         moves[src].append((index[label], dst))
@@ -202,16 +214,20 @@ def decode(graph: TokenGraph, log_probs: np.ndarray, index: dict[str, int], *,
             for tok, dst in moves[p.state]:
                 if keep[tok]:
                     base = p.blank if tok == p.last else p.total
-                    _extend(nxt, (*seq, tok), dst, tok, gain=base + float(row[tok]))
+                    _extend(nxt, (*seq, tok), dst, tok,
+                            gain=base + float(row[tok]) + float(extra[tok]))
         beams = dict(sorted(nxt.items(), key=lambda kv: -kv[1].total)[:beam])
     done = [(p.total, seq, p.state in graph.finals) for seq, p in beams.items()
             if partial or p.state in graph.finals]
     if frames == 0 or not done:
         return Decoded((), -np.inf, -np.inf, complete=False)
-    total, seq, complete = max(done)
-    names = {i: name for name, i in index.items()}
+    best, seq, complete = max(done)
     finals = np.array([t for t, _, ended in done if ended])
-    posterior = float(np.exp(total - np.logaddexp.reduce(finals))) if complete else 0.0
+    posterior = float(np.exp(best - np.logaddexp.reduce(finals))) if complete else 0.0
+    if extra.any():  # the acoustic totals: the prior only ranks the sentences
+        done = [(t - float(extra[list(s)].sum()), s, ended) for t, s, ended in done]
+    total = next(t for t, s, _ in done if s == seq)
+    names = {i: name for name, i in index.items()}
     return Decoded(tuple(names[i] for i in seq), total, total - free, complete, posterior)
 
 
