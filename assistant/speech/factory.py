@@ -56,7 +56,8 @@ def create_speech_engine(settings: AssistantSettings) -> SpeechEngine:
     if kind == "embedding":
         from assistant.speech.embedding.engine import EmbeddingEngine
 
-        return EmbeddingEngine(speech.word_model_path, embedding_dir=speech.embedding_model_dir)
+        return EmbeddingEngine(speech.word_model_path, embedding_dir=speech.embedding_model_dir,
+                               word_bonus=speech.embedding_word_bonus)
     from assistant.speech.pocketsphinx_engine import PocketSphinxEngine
 
     return PocketSphinxEngine(speech.pocketsphinx_model_dir, cache_dir=speech.cache_dir)

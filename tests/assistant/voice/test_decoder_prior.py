@@ -74,3 +74,17 @@ def test_a_word_bias_ranks_commands_against_numbers() -> None:
 
 def _sentence(text: str) -> Grammar:
     return Grammar("one", Word(text))
+
+
+def test_the_word_bonus_setting_reaches_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.settings import AssistantSettings
+    from assistant.speech.embedding.engine import EmbeddingEngine
+    from assistant.speech.factory import create_speech_engine
+
+    assert AssistantSettings().speech.embedding_word_bonus == 0.0  # off until measured on test
+    monkeypatch.setenv("FACET_ASSISTANT_SPEECH__EMBEDDING_WORD_BONUS", "1.5")
+    engine = create_speech_engine(AssistantSettings())
+    assert isinstance(engine, EmbeddingEngine) and engine.word_bonus == 1.5
+    monkeypatch.setenv("FACET_ASSISTANT_SPEECH__EMBEDDING_WORD_BONUS", "-1")
+    with pytest.raises(ValueError, match="embedding_word_bonus"):
+        AssistantSettings()
