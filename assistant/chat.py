@@ -953,9 +953,7 @@ def _classifier(encoder: Encoder, settings: AssistantSettings,
                     for e in examples]
         examples += [LabelledText(s, "out_of_scope", outside) for lang in LANGUAGES
                      for s in _prepared_negatives(lang)]
-        for item in training:
-            lang = "zh" if _CJK.search(item.text) else "en"
-            prepared = Assistant._prepare(item.text, lang, example_code_kind)
+        for item, _, prepared in _prepared_training(training):
             examples += [LabelledText(prepared, intent, (
                 outside if intent == "out_of_scope" else 1.0) / len(item.intents))
                 for intent in item.intents]
@@ -971,16 +969,26 @@ def _classifier(encoder: Encoder, settings: AssistantSettings,
 _SCOPES: dict[tuple[str, ...], dict[str, ScopeModel]] = {}
 
 
+@cache
+def _prepared_training(training: tuple[TrainingItem, ...]
+                       ) -> tuple[tuple[TrainingItem, str, str], ...]:
+    """Each training question with its language and its prepared text, made once for both the
+    classifier and the out-of-scope models."""
+    out = []
+    for item in training:
+        language = "zh" if _CJK.search(item.text) else "en"
+        out.append((item, language, Assistant._prepare(item.text, language, example_code_kind)))
+    return tuple(out)
+
+
 def _split_training(training: tuple[TrainingItem, ...], language: str
                     ) -> tuple[list[str], list[str]]:
     """The training questions of ``language``, prepared: in scope, and out of scope."""
     inside: list[str] = []
     outside: list[str] = []
-    for item in training:
-        if bool(_CJK.search(item.text)) != (language == "zh"):
-            continue
-        prepared = Assistant._prepare(item.text, language, example_code_kind)
-        (outside if item.intents == ("out_of_scope",) else inside).append(prepared)
+    for item, lang, prepared in _prepared_training(training):
+        if lang == language:
+            (outside if item.intents == ("out_of_scope",) else inside).append(prepared)
     return inside, outside
 
 

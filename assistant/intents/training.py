@@ -52,7 +52,9 @@ def training_sources() -> tuple[str, ...]:
 @cache
 def _load(source: str) -> tuple[TrainingItem, ...]:
     path = _folder().joinpath(f"{source}.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's safe loader when it is built (the same data, about 7x faster on these files).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise IntentDataError(f"training/{source}.yaml must be a mapping with items")
     out = []
