@@ -115,11 +115,19 @@ movers or dead stock?).
   fixtures. Retired to dev on 2026-12-04 (``blind5_dev``, ``general5_dev``); blind5_dev now
   declares its fixture (``replay: sequential, alerts: []``).
 
-The held-out sets are now ``blind`` and ``general``, round 6, read from
-``bench/data/assistant_blind6.yaml`` and ``bench/data/assistant_general6.yaml`` by default
+- Round 6, ``assistant_blind6.yaml`` / ``assistant_general6.yaml`` (559 items, 48 % Chinese, and
+  384 general questions, written with a fixture: sequential replay, 4 alerts): first run
+  2026-12-04 23:59 UTC (first runs ``blind6``; whole output in
+  bench/results/assistant_chat_blind6_first_run.json): intent+slots 91.4 % (English 92.6 %,
+  Chinese 90.2 %; intent alone 95.3 %), general refused 97.7 % (target met), close calls asked
+  back 10 of 40, clear questions asked back 1.9 %, conversations right 74.6 %. Retired to dev
+  on 2026-12-05 (``blind6_dev``, ``general6_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 7, read from
+``bench/data/assistant_blind7.yaml`` and ``bench/data/assistant_general7.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind6`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind7`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -212,7 +220,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 6
+HELD_OUT_ROUND = 7
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -226,6 +234,8 @@ REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("general4_dev", "assistant_general4_dev.yaml", "general", 4),
     ChatSet("blind5_dev", "assistant_blind5_dev.yaml", "blind", 5),
     ChatSet("general5_dev", "assistant_general5_dev.yaml", "general", 5),
+    ChatSet("blind6_dev", "assistant_blind6_dev.yaml", "blind", 6),
+    ChatSet("general6_dev", "assistant_general6_dev.yaml", "general", 6),
     ChatSet("blind", f"assistant_blind{HELD_OUT_ROUND}.yaml", "blind", HELD_OUT_ROUND, True),
     ChatSet("general", f"assistant_general{HELD_OUT_ROUND}.yaml", "general", HELD_OUT_ROUND,
             True),
@@ -1146,7 +1156,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind6`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind7`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
