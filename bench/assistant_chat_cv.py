@@ -70,10 +70,10 @@ GROUPS: dict[str, list[tuple[Path, str]]] = {
     "blind1": [(DATA / "assistant_blind_dev.yaml", "blind"),
                (DATA / "assistant_general_dev.yaml", "general")],
     **{f"blind{n}": [(DATA / f"assistant_blind{n}_dev.yaml", "blind"),
-                     (DATA / f"assistant_general{n}_dev.yaml", "general")] for n in range(2, 6)},
+                     (DATA / f"assistant_general{n}_dev.yaml", "general")] for n in range(2, 7)},
     **{name: [(Path(f"/tmp/{name}/questions.yaml"), "blind"),
               (Path(f"/tmp/{name}/general.yaml"), "general")]
-       for name in ("trainA", "trainB", "trainC", "trainD")},
+       for name in ("trainA", "trainB", "trainC", "trainD", "trainE", "trainF")},
 }
 
 
