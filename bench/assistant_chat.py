@@ -172,7 +172,9 @@ from sqlalchemy import select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
+from assistant.actions.base import ActionError, ActionRefusedError
 from assistant.chat import Assistant
+from assistant.errors import ChatError, EntityNotFoundError, IntentDataError
 from assistant.entities.codes import normalise_text
 from assistant.intents.data import load_intents
 from assistant.intents.matcher import EmbeddingMatcher
@@ -243,11 +245,25 @@ REGISTRY: tuple[ChatSet, ...] = (
 # The sets by name (``set_file`` points one at another file).
 SETS: dict[str, ChatSet] = {s.name: s for s in REGISTRY}
 ALL_SETS = tuple(SETS)
-# The chat's own failures (it did not understand, asked back, lacked context...), as opposed to
-# the core refusing an action it understood (a lot not on hold, an alert not open...).
-CHAT_ERRORS = frozenset({None, "chat-error", "not-understood", "out-of-scope", "ambiguous",
-                         "forbidden", "missing-slot", "no-context", "nothing-pending",
-                         "intent-data-invalid"})
+
+
+def _chat_errors() -> frozenset[str | None]:
+    """The chat's own failures (it did not understand, asked back, lacked context, had nothing
+    pending...), as opposed to the core refusing an action it understood (``action-refused``
+    with the core's code: a lot not on hold, an alert not open...) or a code that names nothing
+    (``not-found``): every ``ChatError`` class's code but those, no reply at all (None), and the
+    intent data failing to load."""
+    codes: set[str | None] = {None, IntentDataError.code}
+    pending: list[type[ChatError]] = [ChatError]
+    while pending:
+        cls = pending.pop()
+        codes.add(cls.code)
+        pending += cls.__subclasses__()
+    return frozenset(codes - {EntityNotFoundError.code, ActionError.code,
+                              ActionRefusedError.code})
+
+
+CHAT_ERRORS = _chat_errors()
 ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot", "reserve_for_order",
                      "start_cycle_count", "acknowledge_alert", "draft_purchase_order"})
 

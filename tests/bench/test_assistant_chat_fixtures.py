@@ -157,3 +157,13 @@ def test_measured_set_counts_no_fixture_item(chat: tuple[Any, Database, Path],
     assert blind["actions"]["conversations_right_rate"] == round(2 / 3, 4)
     assert bench.measure_new(assistant, db, folder, ("blind",), ignore_fixtures=True)[
         "blind"]["fixture"]["declared"] is False
+
+
+def test_chat_errors_are_the_chats_own_failures_not_core_refusals() -> None:
+    """A conversation the core refused at once may count as right; the chat's own failures
+    (asked back, nothing pending, not understood...) never do."""
+    for own in ("ambiguous", "not-understood", "out-of-scope", "forbidden", "missing-slot",
+                "no-context", "nothing-pending", None):
+        assert own in bench.CHAT_ERRORS
+    for core_side in ("action-refused", "not-found", "lot-not-on-hold"):
+        assert core_side not in bench.CHAT_ERRORS
