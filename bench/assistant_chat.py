@@ -174,8 +174,8 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 from assistant.actions.base import ActionError, ActionRefusedError
 from assistant.chat import Assistant
-from assistant.errors import ChatError, EntityNotFoundError, IntentDataError
 from assistant.entities.codes import normalise_text
+from assistant.errors import ChatError, EntityNotFoundError, IntentDataError
 from assistant.intents.data import load_intents
 from assistant.intents.matcher import EmbeddingMatcher
 from assistant.intents.prepare import example_code_kind
