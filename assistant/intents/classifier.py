@@ -14,7 +14,9 @@ question is read three ways at once:
 A multinomial logistic regression weighs all of them; its probabilities are the ``head`` of the
 similarity tier (:class:`assistant.intents.matcher.EmbeddingMatcher`). Fitting takes seconds to
 a minute on a busy machine, so a fitted model is kept on disk, named by a hash of its data and
-settings, and shared by every assistant of a process.
+settings, and shared by every assistant of a process. Processes that start together (pytest-xdist
+workers, web workers) take a lock file next to the cache while they look for it: one fits and
+writes it, the others wait and read it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import hashlib
 import os
 import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,11 @@ from typing import Any
 import numpy as np
 
 from assistant.intents.encoder import Matrix
+
+try:  # POSIX; elsewhere each process fits on its own (the cache write stays atomic)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["IntentClassifier", "LabelledText"]
 
@@ -50,6 +58,28 @@ class LabelledText:
     text: str
     intent: str
     weight: float = 1.0
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (made if missing) across processes; without
+    ``fcntl``, or when the lock file cannot be made, nothing is locked."""
+    handle = None
+    if fcntl is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = path.open("a+b")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            if handle is not None:
+                handle.close()
+            handle = None
+    try:
+        yield
+    finally:
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
 
 
 class IntentClassifier:
@@ -86,12 +116,15 @@ class IntentClassifier:
     def _model(self) -> tuple[Any, Any, Any]:
         with self._lock:
             if self._fitted is None:
-                path = (self.cache_dir / f"intent-classifier-{self._digest()}.pkl"
-                        if self.cache_dir is not None else None)
-                self._fitted = self._read(path) if path is not None else None
-                if self._fitted is None:
+                if self.cache_dir is None:
                     self._fitted = self._fit()
-                    if path is not None:
+                    return self._fitted
+                path = self.cache_dir / f"intent-classifier-{self._digest()}.pkl"
+                # One process fits and writes the cache; the others wait here, then read it.
+                with _file_lock(path.with_name(f"{path.name}.lock")):
+                    self._fitted = self._read(path)
+                    if self._fitted is None:  # none yet, or unreadable: fit and (re)write
+                        self._fitted = self._fit()
                         self._write(path, self._fitted)
             return self._fitted
 

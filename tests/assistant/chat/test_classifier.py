@@ -3,8 +3,11 @@ disk cache, and the training files it reads."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -113,3 +116,52 @@ def test_training_files_ship_several_writers_with_valid_labels() -> None:
     left_out = load_training(exclude=(sources[0],))
     assert sources[0] not in {i.source for i in left_out}
     assert fingerprint(left_out) != fingerprint(items)
+
+
+class _CountingClassifier(IntentClassifier):
+    """Counts its fits (all instances) and fits slowly, so two start-ups overlap."""
+
+    fits: list[int] = []
+
+    def _fit(self) -> tuple[Any, Any, Any]:
+        type(self).fits.append(1)
+        time.sleep(0.3)
+        return super()._fit()
+
+
+def test_two_start_ups_at_once_fit_once(tmp_path: Path) -> None:
+    # Two assistants (as two pytest-xdist or web workers) start together on the same data: one
+    # fits and writes the cache under the lock file, the other waits and reads it.
+    _CountingClassifier.fits = []
+    examples = [LabelledText(t, i) for i, ts in CORPUS.items() for t in ts]
+    models = [_CountingClassifier(examples, _fake_embed, cache_dir=tmp_path) for _ in range(2)]
+    barrier = threading.Barrier(2)
+
+    def start(model: IntentClassifier) -> None:
+        barrier.wait()
+        model.warm_up()
+
+    threads = [threading.Thread(target=start, args=(m,)) for m in models]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(_CountingClassifier.fits) == 1
+    assert models[0].probabilities("where is lot") == pytest.approx(
+        models[1].probabilities("where is lot"))
+    assert len(list(tmp_path.glob("intent-classifier-*.pkl"))) == 1
+
+
+def test_without_a_usable_lock_file_it_still_fits(tmp_path: Path) -> None:
+    # the lock file's folder is a file: no lock and no cache, but the model still fits
+    blocked = tmp_path / "cache"
+    blocked.write_text("not a folder")
+    assert _best(_classifier(cache_dir=blocked).probabilities("where is lot")) == "locate"
+
+
+def test_without_fcntl_it_fits_unlocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.intents.classifier as module
+
+    monkeypatch.setattr(module, "fcntl", None)  # as on Windows
+    assert _best(_classifier(cache_dir=tmp_path).probabilities("where is lot")) == "locate"
+    assert len(list(tmp_path.glob("intent-classifier-*.pkl"))) == 1
