@@ -239,22 +239,28 @@ class Decoder:
         wall, cpu = time.perf_counter() - began, time.process_time() - cpu
         recognizer.close()
         first = finals[0] if finals else Transcript("", True)
-        got = _value(first.text, trial.expect)
-        acting = got is not None and got == _acting(trial)
-        checks = acting and trial.expect == "digits"
-        rejected = got is None or self.rule.rejects(first, confirming=trial.expect == "yes_no",
-                                                    acts=acting and not checks, checks=checks)
         seconds = len(trial.pcm) / (2 * trial.rate)
-        return {"label": trial.label, "heard": first.text, "score": first.score,
-                "got": got, "said": trial.said, "posts_if": trial.posts_if,
-                "acting": _acting(trial),
-                "confidence": first.confidence,
-                "rejected": rejected, "right": not rejected and got == trial.said,
-                "posts": not rejected and got == trial.posts_if and got != trial.said,
-                "in_grammar": trial.said is not None,
-                "posting_trial": trial.said is not None and trial.posts_if is not None
-                and trial.posts_if != trial.said, "pieces": len(finals),
-                "rtf": cpu / seconds, "rtf_wall": wall / seconds, "expect": trial.expect}
+        row = {"label": trial.label, "said": trial.said, "posts_if": trial.posts_if,
+               "acting": _acting(trial), "in_grammar": trial.said is not None,
+               "posting_trial": trial.said is not None and trial.posts_if is not None
+               and trial.posts_if != trial.said, "pieces": len(finals),
+               "rtf": cpu / seconds, "rtf_wall": wall / seconds, "expect": trial.expect}
+        return judge(row, first, self.rule)
+
+
+def judge(row: dict[str, Any], first: Transcript, rule: Rejection) -> dict[str, Any]:
+    """`row` (a trial's label, said, posts_if, acting, expect...) with what the dialogue makes
+    of `first`, the utterance's first final result, under `rule`: heard, got, rejected, right,
+    posts (a wrong posting)."""
+    got = _value(first.text, row["expect"])
+    acting = got is not None and got == row["acting"]
+    checks = acting and row["expect"] == "digits"
+    rejected = got is None or rule.rejects(first, confirming=row["expect"] == "yes_no",
+                                           acts=acting and not checks, checks=checks)
+    return {**row, "heard": first.text, "score": first.score, "got": got,
+            "confidence": first.confidence, "rejected": rejected,
+            "right": not rejected and got == row["said"],
+            "posts": not rejected and got == row["posts_if"] and got != row["said"]}
 
 
 def summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -759,7 +765,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     dev_voices = corpus.espeak_voices("dev")[:: 4 * stride]
     test_voices = corpus.espeak_voices("test")[::stride]
     began = time.perf_counter()
-    print(f"engine {engine.name}; rejection {rule}")
+    word_bonus = getattr(engine, "word_bonus", None)  # the embedding decoder's prior
+    print(f"engine {engine.name}; word bonus {word_bonus}; rejection {rule}")
     if args.speed_only:
         _speed_only(decoder, test_voices)
         return
@@ -798,11 +805,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                16000: [r for v in test_espeak.values() for r in v["rows"]]}
     rtf = {f"rtf_cpu_median_{rate // 1000}khz": statistics.median(r["rtf"] for r in rows)
            for rate, rows in rows_at.items()}
-    result = {"engine": engine.name, "rejection": {"answers": rule.answer,
-                                                   "confirmations": rule.confirm,
-                                                   "acting_confidence": rule.posting,
-                                                   "acting_score": rule.acting,
-                                                   "check_digit_confidence": rule.checking},
+    result = {"engine": engine.name, "word_bonus": word_bonus,
+              "rejection": {"answers": rule.answer, "confirmations": rule.confirm,
+                            "acting_confidence": rule.posting, "acting_score": rule.acting,
+                            "check_digit_confidence": rule.checking},
               "split": {"real_test_speakers": corpus.FSDD_TEST_SPEAKERS,
                         "real_dev_speakers": corpus.FSDD_DEV_SPEAKERS,
                         "espeak_test_voices": len(test_voices),

@@ -81,10 +81,13 @@ def test_the_word_bonus_setting_reaches_the_engine(monkeypatch: pytest.MonkeyPat
     from assistant.speech.embedding.engine import EmbeddingEngine
     from assistant.speech.factory import create_speech_engine
 
-    assert AssistantSettings().speech.embedding_word_bonus == 0.0  # off until measured on test
-    monkeypatch.setenv("FACET_ASSISTANT_SPEECH__EMBEDDING_WORD_BONUS", "1.5")
+    default = AssistantSettings().speech.embedding_word_bonus  # whatever the settings ship
     engine = create_speech_engine(AssistantSettings())
-    assert isinstance(engine, EmbeddingEngine) and engine.word_bonus == 1.5
+    assert isinstance(engine, EmbeddingEngine) and engine.word_bonus == default >= 0.0
+    for value in (0.0, 1.5):
+        monkeypatch.setenv("FACET_ASSISTANT_SPEECH__EMBEDDING_WORD_BONUS", str(value))
+        engine = create_speech_engine(AssistantSettings())
+        assert isinstance(engine, EmbeddingEngine) and engine.word_bonus == value
     monkeypatch.setenv("FACET_ASSISTANT_SPEECH__EMBEDDING_WORD_BONUS", "-1")
     with pytest.raises(ValueError, match="embedding_word_bonus"):
         AssistantSettings()
