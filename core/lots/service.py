@@ -77,9 +77,16 @@ def set_hold(session: Session, *, actor: Actor, code: str, hold: bool, reason: s
             f"Lot {lot.code} is {lot.status}; only approved lots can be held.",
             code="lot-not-holdable",
         )
-    if not hold and (lot.status != LotStatus.ON_HOLD or lot.qc_result != "pass"):
+    if not hold and lot.status != LotStatus.ON_HOLD:
         raise ConflictError(
-            f"Lot {lot.code} cannot be released; it needs a passed QC.", code="lot-not-releasable"
+            f"Lot {lot.code} is {lot.status}, not on hold; only a lot on hold can be released.",
+            code="lot-not-releasable",
+        )
+    if not hold and lot.qc_result != "pass":
+        raise ConflictError(
+            f"Lot {lot.code} cannot be released until it passes QC (QC result: "
+            f"{lot.qc_result or 'none yet'}).",
+            code="lot-not-releasable",
         )
     lot.status = LotStatus.ON_HOLD if hold else LotStatus.APPROVED
     session.flush()
