@@ -169,10 +169,12 @@ def part_rows(model: Path, split: str, part: str, bonus: float, check_live: bool
 
 
 def redecode(row: dict[str, Any], engine: EmbeddingEngine, rule: Any, bonus: float,
-             ) -> dict[str, Any]:
+             final_only: bool = False) -> dict[str, Any]:
     """The row judged again from its finals' log-probs decoded with `bonus` (or the live
-    decode with the bonus, where the bonus moved an utterance's end)."""
-    if bonus and row["live_bonus"] is not None:
+    decode with the bonus, where the bonus moved an utterance's end; `final_only`: never, as
+    if the listener's pause answers were decoded without the bonus, a candidate the engine
+    does not offer)."""
+    if bonus and row["live_bonus"] is not None and not final_only:
         return dict(row["live_bonus"])
     grammar = bench.PACK.grammar(row["expect"], **row["context"])
     graph, index = engine.graph(grammar), engine.model.index
@@ -221,8 +223,10 @@ def figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def compare(saved: Sequence[dict[str, Any]], bonus: float) -> dict[str, Any]:
-    """Per condition: figures off and on, paired right answers, and the changed answers."""
+def compare(saved: Sequence[dict[str, Any]], bonus: float, final_only: bool = False,
+            ) -> dict[str, Any]:
+    """Per condition: figures off and on, paired right answers, and the changed answers
+    (`final_only`: the bonus in the final decode only, see `redecode`)."""
     rule = rejection_thresholds(AssistantSettings(), "embedding")
     engine = EmbeddingEngine(Path(saved[0]["model"]))
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -234,7 +238,7 @@ def compare(saved: Sequence[dict[str, Any]], bonus: float) -> dict[str, Any]:
     for cond in sorted(rows):
         live = rows[cond]
         off = [redecode(r, engine, rule, 0.0) for r in live]
-        on = [redecode(r, engine, rule, bonus) for r in live]
+        on = [redecode(r, engine, rule, bonus, final_only) for r in live]
         keys = ("heard", "score", "confidence", "rejected", "right", "posts")
         same = sum(all(a[k] == b[k] for k in keys) for a, b in zip(live, off, strict=True))
         pairs = [(a["right"], b["right"]) for a, b in zip(off, on, strict=True)
@@ -254,7 +258,8 @@ def compare(saved: Sequence[dict[str, Any]], bonus: float) -> dict[str, Any]:
         out[cond] = {"trials": len(live), "off_reproduces_recorded": same,
                      "endpoint_moved_decoded_live": sum(bool(r["endpoint_moved"])
                                                         for r in live),
-                     "bonus 0": figures(off), f"bonus {bonus}": figures(on),
+                     "bonus 0": figures(off),
+                     f"bonus {bonus}{' final decode only' if final_only else ''}": figures(on),
                      "right_only_off_on": only, "sign_test_p": round(_sign_p(*only), 4),
                      "changed": changed}
     out["pooled"] = {"right_only_off_on": pooled, "sign_test_p": round(_sign_p(*pooled), 4)}
@@ -272,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--merge", type=Path, nargs="+", default=(),
                         help="the comparison from --part runs' rows")
     parser.add_argument("--out", type=Path, help="write the comparison here (JSON)")
+    parser.add_argument("--final-only", action="store_true",
+                        help="the bonus in the final decode only, endpoints as without it "
+                             "(a candidate the engine does not offer; development data)")
     parser.add_argument("--check-live", action="store_true",
                         help="also decode every trial live with the bonus, to check the "
                              "re-decode (twice the time)")
@@ -292,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                  part_rows(args.model, args.split, "espeak:0/1", args.bonus)]
     assert len({(s["model"], s["split"], s["bonus"]) for s in saved}) == 1
     result = {"model": saved[0]["model"], "split": saved[0]["split"],
-              "bonus": saved[0]["bonus"], **compare(saved, saved[0]["bonus"]),
+              "bonus": saved[0]["bonus"], **compare(saved, saved[0]["bonus"], args.final_only),
               "seconds_compare": round(time.perf_counter() - began)}
     print(json.dumps({k: ({kk: vv for kk, vv in v.items() if kk != "changed"}
                           if isinstance(v, dict) else v) for k, v in result.items()}, indent=1))
