@@ -59,6 +59,7 @@ from assistant.errors import (
 )
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
 from assistant.intents.classifier import IntentClassifier, LabelledText
+from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
 from assistant.intents.matcher import (
@@ -236,6 +237,11 @@ class Assistant:
         self.settle = load_settle(LANGUAGES)
         self.vague = load_vague(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
+        # The learnt close-call model and the pairs the training writers found close.
+        self.close_calls = CloseCallModel(settings.close_call_weights, settings.close_call_bias)
+        self.close_calls_seen = PairCounts.of(item.intents for item in self.training)
+        self.close_detector = close_detector(self.encoder, self.training) \
+            if settings.close_call_threshold <= 1.0 and self.training else None
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
             + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
@@ -256,6 +262,8 @@ class Assistant:
         self.lexical.warm_up()
         for model in self.scope.values():
             model.warm_up()
+        if self.close_detector is not None:
+            self.close_detector.warm_up()
         with self.db.read() as session:
             _, products = self._catalogue(session)
         products.match("warm up")
@@ -379,22 +387,27 @@ class Assistant:
                                    slots=_merge(previous.slots, match.slots))
             raise NoContextError(ctx.say("error.no_context"))
         if matches:
+            hand = self.settings.hand_ask_back
             if (rival := self._template_rival(matches[0], text, language, resolver, whole)):
                 if self._settled(rival, words) and not self._settled(matches[0].intent, words):
                     # the words settle the rival ('open POs with X': stock on order)
                     return IntentMatch(rival, self._slots(text, rival, "embedding", resolver),
                                        matches[0].score, "embedding", language)
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, rival))
-            if (rivals := self._unsettled(matches[0].intent, text, language, resolver)):
+            if hand and (rivals := self._unsettled(matches[0].intent, text, language, resolver)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, *rivals))
-            if (other := self._vague_partner(matches[0], words)) is not None:
+            if hand and (other := self._vague_partner(matches[0], words)) is not None:
+                raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
+            if self._learns_close_calls(matches[0], text) and (other := self._learnt_rival(
+                    matches[0].intent, self.similarity(words, language, resolver), words,
+                    template=True)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
             return matches[0]
         reading = self.similarity(words, language, resolver)
         if not (previous is not None and is_waiting(previous.pending)):
             # "yes" and "no" read by similarity answer nothing when no action waits
             # ('A01的货位要不要调整一下' is a question, not a "no")
-            reading = replace(reading, ranking=Ranking(tuple(
+            reading = replace(reading, ranking=replace(reading.ranking, scores=tuple(
                 (i, s) for i, s in reading.ranking.scores if i not in ANSWERS)))
         reading = self._with_evidence(reading, text, resolver)
         intent, score = reading.ranking.best
@@ -406,7 +419,8 @@ class Assistant:
         intent = self._contrast(intent, reading.text, language)
         if intent == reading.ranking.best[0]:  # the words as typed (before spelling fixes)
             intent = self._contrast(intent, words, language)
-        if intent == reading.ranking.best[0] \
+        hand = self.settings.hand_ask_back
+        if hand and intent == reading.ranking.best[0] \
                 and not self._settled(intent, words, reading.text) \
                 and (rival := self._rival(reading)) is not None \
                 and self._contrast(rival, reading.text, language) != intent \
@@ -417,17 +431,75 @@ class Assistant:
             if not self._settled(rival, words, reading.text):
                 raise self._ask_back(ctx, text, resolver, (intent, rival))
             intent = rival
-        if (rivals := self._unsettled(intent, text, language, resolver, reading)):
+        if hand and (rivals := self._unsettled(intent, text, language, resolver, reading)):
             raise self._ask_back(ctx, text, resolver, (intent, *rivals))
         slots = self._slots(text, intent, reading.tier, resolver)
-        if (other := self._vague_partner(IntentMatch(intent, slots, score, reading.tier,
-                                                     language), words)) is not None:
+        if hand and (other := self._vague_partner(IntentMatch(intent, slots, score, reading.tier,
+                                                              language), words)) is not None:
+            raise self._ask_back(ctx, text, resolver, (intent, other))
+        if (other := self._learnt_rival(intent, reading, words, template=False)):
             raise self._ask_back(ctx, text, resolver, (intent, other))
         if self._nothing_named(intent, slots) and self.out_of_scope(reading, answerable=False):
             # 'where can I buy a cheap engagement ring': the goods it names are none of ours
             raise OutOfScopeError(ctx.say("error.out_of_scope", can=ctx.say("scope.can_do")))
         return IntentMatch(intent, slots, score, reading.tier, language,
                            alternatives=reading.ranking.scores[:3])
+
+    def _learns_close_calls(self, match: IntentMatch, text: str) -> bool:
+        """Whether a template match is left to the close-call model (when it is on): not an
+        answer to a waiting action, and not an action given as a command (no question mark:
+        the chat states it and waits for "yes" anyway)."""
+        if match.intent in ANSWERS or self.settings.close_call_threshold > 1.0:
+            return False
+        return match.intent not in ACTIONS or "?" in text or "？" in text
+
+    def close_call(self, intent: str, reading: Reading, words: str, *,
+                   template: bool) -> Signals | None:
+        """The close-call model's inputs for a question read as ``reading`` and answered as
+        ``intent`` (see assistant/intents/closecall.py); None without a trained classifier."""
+        if intent in NOT_ANSWERS or intent in ANSWERS or not reading.ranking.probabilities:
+            return None
+        scores = {i: s for i, s in reading.ranking.scores
+                  if i not in NOT_ANSWERS and i not in ANSWERS}
+        return signals(intent, dict(reading.ranking.probabilities), scores,
+                       self.close_calls_seen, words=self._terse_words(words),
+                       code=bool(reading.codes),
+                       settled=self._settled(intent, words, reading.text), template=template,
+                       phrasing=self.phrasing(words))
+
+    def phrasing(self, words: str) -> float:
+        """How much a question's words look like the training writers' close calls (the
+        close-call detector's probability; 0 without training questions)."""
+        return close_phrasing(self.close_detector, words)
+
+    def close_call_inputs(self, text: str, actor: Actor) -> dict[str, Any]:
+        """What :meth:`close_call` reads of a question as asked, for any intent (the CV keeps
+        it to fit the model): the classifier's probabilities and the scores of the real
+        intents, the words, whether it names a code, and the intents its words settle."""
+        words = normalise_text(text)
+        language = detect_language(text) or self.settings.default_language
+        with self.db.read() as session:
+            index, products = self._catalogue(session)
+            resolver = Resolver(index, products, actor.username, self.clock())
+            reading = self.similarity(words, language, resolver)
+        scores = {i: s for i, s in reading.ranking.scores
+                  if i not in NOT_ANSWERS and i not in ANSWERS}
+        probabilities = dict(reading.ranking.probabilities)
+        return {"probabilities": {i: round(probabilities.get(i, 0.0), 6) for i in scores},
+                "scores": scores, "words": self._terse_words(words), "code": bool(reading.codes),
+                "settled": sorted(i for i in scores if self._settled(i, words, reading.text))}
+
+    def _learnt_rival(self, intent: str, reading: Reading, words: str, *,
+                      template: bool) -> str | None:
+        """The other intent to ask back about when the close-call model finds the question a
+        close call (``settings.close_call_threshold``)."""
+        if self.settings.close_call_threshold > 1.0:
+            return None
+        found = self.close_call(intent, reading, words, template=template)
+        if found is None or self.close_calls.probability(found) < \
+                self.settings.close_call_threshold:
+            return None
+        return found.other
 
     @staticmethod
     def _nothing_named(intent: str, slots: dict[str, str]) -> bool:
@@ -478,7 +550,8 @@ class Assistant:
             return reading
         scores = ((intent, max(score, reading.threshold)),
                   *((i, s) for i, s in reading.ranking.scores if i != intent))
-        return replace(reading, ranking=Ranking(scores), cues=(*reading.cues, *strong))
+        return replace(reading, ranking=replace(reading.ranking, scores=scores),
+                       cues=(*reading.cues, *strong))
 
     @staticmethod
     def _slots(text: str, intent: str, tier: Matcher, resolver: Resolver) -> dict[str, str]:
@@ -622,6 +695,8 @@ class Assistant:
                             for other in pair if other != match.intent), None)
             if partner is not None and not self._settled(partner, words):
                 return partner
+        if not self.settings.hand_ask_back:
+            return None
         first = words.split()[0] if words.split() else ""
         if match.intent in ACTIONS and "?" not in text and "？" not in text and \
                 not any(c.isdigit() for c in first):
@@ -823,7 +898,7 @@ def _compatible(
         return ranking
     keep = tuple((i, s) for i, s in ranking.scores
                  if i not in accepted or accepted[i] & set(kinds))
-    return Ranking(keep) if keep else ranking
+    return Ranking(keep, ranking.probabilities) if keep else ranking
 
 
 def _proper_words(index: CatalogueIndex) -> frozenset[str]:
@@ -964,6 +1039,37 @@ def _classifier(encoder: Encoder, settings: AssistantSettings,
             vector_weight=settings.classifier_vector_weight, cache_dir=cache_dir,
             cache_key=key[0])
         return found
+
+
+def close_phrasing(detector: IntentClassifier | None, words: str) -> float:
+    """The close-call detector's probability for a question's normalised words (prepared as
+    the training questions are), 0 without a detector."""
+    if detector is None:
+        return 0.0
+    language = "zh" if _CJK.search(words) else "en"
+    prepared = Assistant._prepare(words, language, example_code_kind)
+    return detector.probabilities(prepared).get("close", 0.0)
+
+
+def close_detector(encoder: Encoder, training: tuple[TrainingItem, ...]
+                    ) -> IntentClassifier | None:
+    """A classifier of the training writers' close calls (``close``) against their clear
+    questions (``clear``) by words and characters alone (assistant/intents/closecall.py's
+    ``phrasing``), fitted lazily, shared and cached like the intent classifier."""
+    key = ("close-detector", fingerprint(training))
+    with _CLASSIFIERS_LOCK:
+        if key not in _CLASSIFIERS:
+            examples = [LabelledText(prepared, "close" if len(item.intents) == 2 else "clear")
+                        for item, _, prepared in _prepared_training(training)
+                        if item.intents != ("out_of_scope",)]
+            if not any(e.intent == "close" for e in examples):
+                return None
+            cache_dir = getattr(encoder, "cache_dir", None) if isinstance(
+                encoder, SentenceEncoder) else None
+            _CLASSIFIERS[key] = IntentClassifier(examples, encoder.encode, c=4.0,
+                                                 vector_weight=0.0, cache_dir=cache_dir,
+                                                 cache_key="close-detector")
+        return _CLASSIFIERS[key]
 
 
 _SCOPES: dict[tuple[str, ...], dict[str, ScopeModel]] = {}

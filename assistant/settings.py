@@ -350,6 +350,44 @@ class AssistantSettings(BaseSettings):
         "margins (0.4-0.6) lost more of them than they saved clear questions "
         "(bench/assistant_chat.py).",
     )
+    hand_ask_back: bool = Field(
+        default=False,
+        description="Ask back by the older hand-written rules too: a runner-up within "
+        "ambiguity/confusable/close_margin, a terse template match of a confusable pair, a "
+        "terse pair or a vague word (examples.scope.yaml). Off: the learnt close-call model "
+        "(close_call_threshold) decides instead; a bare irreversible action ('recall G-2311') is "
+        "asked back either way. Retired by leave-one-writer-out CV over the untuned writers "
+        "blind5, blind6, trainA-trainD (bench/assistant_chat_cv.py --close-calls, medians): the "
+        "rules gave intent+slots 85.6 %, clear questions asked back 2.4 %, close calls asked "
+        "back 25.6 %; without them and with the learnt model at 0.25: 85.8 %, 1.7 %, 48.4 %; "
+        "both together were worse than the model alone at every threshold.",
+    )
+    close_call_threshold: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.01,
+        description="The learnt close-call model's probability (assistant/intents/closecall.py) "
+        "at or above which a question the chat would answer is asked back between its intent "
+        "and the classifier's best other intent; above 1 never. 0.25, chosen by "
+        "leave-one-writer-out CV over the untuned writers blind5, blind6, trainA-trainD (each "
+        "fold's model fitted on the other writers' out-of-fold replies): the most close calls "
+        "asked back (median 48.4 %) with clear questions asked back <= 3 % (median 1.7 %, at "
+        "most 3.9 % on trainA) and median intent+slots no lower than the hand-written rules' "
+        "(85.8 vs 85.6 %); 0.2 asked back 49.5 % but lost 0.9 points of intent+slots, 0.35 "
+        "asked back 44.9 %.",
+    )
+    close_call_weights: dict[str, float] = Field(
+        default={"gap": 2.42411, "log_ratio": 0.38768, "entropy": 2.34902,
+                 "pair_share": 7.84687, "pair_seen": 0.5276, "pair_clear": 1.12034,
+                 "words": -1.49115, "code": -0.82062, "score_gap": -0.65463,
+                 "settled": -1.01973, "template": -0.36712, "phrasing": 5.32365},
+        description="The close-call model's weights by input (see FEATURES in "
+        "assistant/intents/closecall.py): a logistic regression fitted by "
+        "bench/assistant_chat_cv.py --close-calls --pair-only on the out-of-fold replies of "
+        "eleven writers (dev_test, blind1-blind6, trainA-trainD; 360 close calls whose pair the "
+        "chat's reading names, 5,184 clear questions and action requests).",
+    )
+    close_call_bias: float = Field(default=-17.01296, description="The close-call model's bias.")
     embedding_threads: int = Field(
         default=1,
         ge=0,

@@ -102,6 +102,8 @@ class Ranking:
     """Intents by similarity to a question, best first."""
 
     scores: tuple[tuple[str, float], ...]
+    #: The head classifier's probability of each intent, when it has one (unweighted).
+    probabilities: tuple[tuple[str, float], ...] = ()
 
     @property
     def best(self) -> tuple[str, float]:
@@ -189,20 +191,22 @@ class EmbeddingMatcher:
         sims = similarities(matrix, vector[0])
         labels = np.asarray(self.labels)
         extra: dict[str, float] = {}
+        probabilities: dict[str, float] = {}
         if self.head is not None and self.classifier_weight:
-            extra = {k: self.classifier_weight * p for k, p in self.head.probabilities(
-                text, vector if self.head_reads_vector else None).items()}
+            probabilities = self.head.probabilities(
+                text, vector if self.head_reads_vector else None)
+            extra = {k: self.classifier_weight * p for k, p in probabilities.items()}
         elif self._head is not None:
-            probabilities = self._head.predict_proba(vector)[0]
-            extra = {str(k): self.classifier_weight * float(p)
-                     for k, p in zip(self._head.classes_, probabilities, strict=True)}
+            probabilities = {str(k): float(p) for k, p in zip(
+                self._head.classes_, self._head.predict_proba(vector)[0], strict=True)}
+            extra = {k: self.classifier_weight * p for k, p in probabilities.items()}
         scores = []
         for intent in sorted(set(self.intents) | set(extra)):
             mine = np.sort(sims[labels == intent])[::-1][:top]
             near = float(mine.mean()) if len(mine) else 0.0
             scores.append((intent, round(near + extra.get(intent, 0.0), 4)))
         scores.sort(key=lambda s: -s[1])
-        return Ranking(tuple(scores))
+        return Ranking(tuple(scores), tuple(probabilities.items()))
 
 
 def similarities(matrix: Matrix, row: Matrix) -> Matrix:

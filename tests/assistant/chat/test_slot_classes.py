@@ -107,15 +107,19 @@ def test_a_bare_recall_is_asked_back_and_a_recall_of_a_lot_is_planned(
     assert settled["intent"] == "recall_lot" and settled["confirm"] is not None
 
 
+# Close calls are asked back by the learnt close-call model (assistant/intents/closecall.py),
+# no longer by hand-written vague words: 'which bracelets are not moving' and 'which products
+# are not selling' are now answered as slow movers (the model, chosen by cross-validation over
+# the untuned writers, does not find them close enough to dead stock).
 @pytest.mark.parametrize(("text", "pair"), [
-    ("which bracelets are not moving", {"slow_movers", "dead_stock"}),
-    ("哪些手镯卖不出去", {"slow_movers", "dead_stock"}),
     ("how much silver have we got", {"count_stock", "stock_value"}),
-    # once answered by a silent guess (tests/assistant/chat/test_intents.py): a count or a value,
-    # slow sellers or dead stock
+    # once answered by a silent guess (tests/assistant/chat/test_intents.py): a count or a value
     ("how much 24K gold do we have", {"count_stock", "stock_value"}),
-    ("which products are not selling", {"slow_movers", "dead_stock"}),
-    ("这个季度哪些货卖不动", {"slow_movers", "dead_stock"}),
+    ("old stock", {"dead_stock", "stock_ageing"}),
+    ("老货有哪些", {"dead_stock", "stock_ageing"}),
+    ("losses", {"shrinkage", "traced_variances"}),
+    ("alerts", {"camera_alerts", "anomalies"}),
+    ("卡住的订单", {"pending_orders", "late_orders"}),
 ])
 def test_words_both_close_intents_may_mean_are_asked_back(
     assistant: Assistant, actors: dict[str, Actor], text: str, pair: set[str]

@@ -22,7 +22,6 @@ def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
     ("what's all the jewellery on our shelves worth in money terms", "stock_value"),
     ("anything odd or out of pattern in the last few days' movements", "anomalies"),
     # Chinese, likewise
-    ("哪家供货商的东西老是验不过", "supplier_quality"),
     ("有没有什么异常的操作记录", "anomalies"),
 ])
 def test_unseen_phrasings_get_their_intent(
@@ -46,10 +45,18 @@ def test_general_questions_are_refused(
     assert reply["intent"] is None
 
 
-def test_a_close_pair_is_asked_back(assistant: Assistant, actors: dict[str, Actor]) -> None:
-    reply = _ask(assistant, actors["manager"], "FC0000010 who?")
+@pytest.mark.parametrize(("text", "pair"), [
+    ("FC0000010 who?", {"who_picked", "serial_history"}),
+    # 'whose goods keep failing inspection': the supplier's scorecard or its QC failures (the
+    # learnt close-call model asks back; it was answered as supplier quality before)
+    ("哪家供货商的东西老是验不过", {"supplier_quality", "qc_failures"}),
+])
+def test_a_close_pair_is_asked_back(
+    assistant: Assistant, actors: dict[str, Actor], text: str, pair: set[str],
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
     assert reply["error"] == "ambiguous"
-    assert {"who_picked", "serial_history"} <= {c["intent"] for c in reply["choices"]}
+    assert pair <= {c["intent"] for c in reply["choices"]}
 
 
 def test_a_writer_left_out_is_not_trained_on(assistant: Assistant) -> None:
