@@ -372,6 +372,11 @@ class Assistant:
         A template match is always answered. Below it, a question the out-of-scope model
         places outside the warehouse is refused (saying what the chat can do), one below the
         threshold is not understood, and a close call between two intents is asked back.
+
+        Close calls are told by the learnt close-call model (assistant/intents/closecall.py,
+        ``settings.close_call_threshold``) for template and similarity readings alike (not for
+        an action a template reads as a command: the chat states it and waits for "yes"); the
+        older hand-written rules run only with ``settings.hand_ask_back``.
         """
         words = normalise_text(text)
         order = [language] + [lang for lang in LANGUAGES if lang != language]
