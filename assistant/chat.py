@@ -56,6 +56,7 @@ from assistant.errors import (
     NoContextError,
     NotUnderstoodError,
     OutOfScopeError,
+    UnsupportedRequestError,
 )
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
 from assistant.intents.classifier import IntentClassifier, LabelledText
@@ -83,6 +84,7 @@ from assistant.intents.scope import (
     load_confusable,
     load_negatives,
     load_settle,
+    load_unsupported,
     load_vague,
 )
 from assistant.intents.training import TrainingItem, fingerprint, load_training
@@ -235,6 +237,7 @@ class Assistant:
         self.close_pairs = load_confusable(LANGUAGES, "close")
         self.terse_pairs = load_confusable(LANGUAGES, "terse")
         self.settle = load_settle(LANGUAGES)
+        self.unsupported = load_unsupported(LANGUAGES)
         self.vague = load_vague(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
         # The learnt close-call model and the pairs the training writers found close.
@@ -391,6 +394,11 @@ class Assistant:
                     return replace(match, intent=previous.intent,
                                    slots=_merge(previous.slots, match.slots))
             raise NoContextError(ctx.say("error.no_context"))
+        if not (previous is not None and is_waiting(previous.pending)) \
+                and any(p.search(words) for p in self.unsupported):
+            # 'delete the supplier Valenza': no report or action of ours does that
+            raise UnsupportedRequestError(ctx.say("error.unsupported",
+                                                  can=ctx.say("scope.can_do")))
         if matches:
             hand = self.settings.hand_ask_back
             if (rival := self._template_rival(matches[0], text, language, resolver, whole)):

@@ -106,6 +106,13 @@ class OutOfScopeError(ChatError):
     code = "out-of-scope"
 
 
+class UnsupportedRequestError(ChatError):
+    """A request to change what the chat cannot change (delete, rename or edit suppliers, lots,
+    products or stock); the message says what it can do instead."""
+
+    code = "not-supported"
+
+
 class AmbiguousError(ChatError):
     """Two intents are about as likely: the chat asks back instead of guessing.
 

@@ -106,6 +106,25 @@ def load_settle(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def load_unsupported(languages: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Requests the chat cannot carry out (``unsupported`` in every language's scope examples:
+    per kind of request, regular expressions over the normalised question, such as deleting or
+    renaming a supplier); a malformed expression is a data error."""
+    patterns: list[re.Pattern[str]] = []
+    for language in languages:
+        kinds = _scope_file(language).get("unsupported") or {}
+        if not isinstance(kinds, dict):
+            raise IntentDataError(f"{language}/examples.scope.yaml: unsupported must be a mapping")
+        for source in (s for sources in kinds.values() for s in sources or ()):
+            try:
+                patterns.append(re.compile(str(source)))
+            except re.error as exc:
+                raise IntentDataError(
+                    f"{language}/examples.scope.yaml: unsupported {source!r}: {exc}") from exc
+    return tuple(patterns)
+
+
+@cache
 def load_vague(languages: tuple[str, ...]) -> dict[frozenset[str], tuple[str, ...]]:
     """Per pair of close intents, words both of them may mean (``vague`` in every language's
     scope examples, keys 'a b'): a question that says one, and no word settling either

@@ -114,15 +114,7 @@ def test_templates(assistant: Assistant, actors: dict[str, Actor], intent: str, 
 
 
 EMB = [(i, t) for i, items in EMBEDDING.items() for t in items]
-# Read as not understood since trainE-trainH joined the training data (1227b7f and before; the
-# same with or without the close-call model): an out_of_scope reading now leads it.
-_DRIFTED = {"tally up the platinum bangles for me"}
-EMB_PARAMS = [pytest.param(i, t, id=t, marks=pytest.mark.xfail(
-    reason="training data of trainE-trainH", strict=False)) if t in _DRIFTED
-    else pytest.param(i, t, id=t) for i, t in EMB]
-
-
-@pytest.mark.parametrize(("intent", "text"), EMB_PARAMS)
+@pytest.mark.parametrize(("intent", "text"), EMB)
 def test_embedding_tier(assistant: Assistant, actors: dict[str, Actor], intent: str,
                         text: str) -> None:
     reply = assistant.ask(text, actor=actors["manager"])
@@ -185,9 +177,7 @@ def test_chinese_ngram_tier(assistant: Assistant, actors: dict[str, Actor], text
 
 # General-assistant questions (weather, jokes, flights, metal prices) are refused as out of
 # scope instead: tests/assistant/chat/test_scope.py.
-@pytest.mark.xfail(reason="since blind6.yaml joined the training data (f2359e9) the supplier "
-                   "name carries this request to a supplier report or action", strict=False)
-@pytest.mark.parametrize("text", ["delete the supplier Valenza from the inventory"])
+@pytest.mark.parametrize("text", ["what about the numbers"])
 def test_below_threshold_says_so_and_offers_intents(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:

@@ -55,13 +55,36 @@ def test_a_code_keeps_a_question_in_scope(assistant: Assistant, actors: dict[str
     assert domain_cues("how is the stock market doing", "en") == []
 
 
-@pytest.mark.xfail(reason="since blind6.yaml joined the training data (f2359e9) the supplier "
-                   "name carries this request to a supplier report or action", strict=False)
 def test_unclear_warehouse_question_is_not_understood(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
-    reply = _ask(assistant, actors["manager"], "delete the supplier Valenza from the inventory")
+    reply = _ask(assistant, actors["manager"], "what about the numbers")
     assert reply["error"] == "not-understood" and len(reply["data"]) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "delete the supplier Valenza from the inventory", "please rename supplier Jaipur",
+    "could you remove lot G-2311 from the system", "edit lot G-2311", "把供应商VALENZA删掉",
+    "批次G-2311改个名"])
+def test_a_request_to_delete_or_edit_records_is_refused_saying_what_it_can_do(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["error"] == "not-supported" and reply["intent"] is None
+    assert reply["confirm"] is None  # nothing stated, nothing waiting for a "yes"
+    assert ("put a lot on hold" in reply["answer"]) or ("冻结批次" in reply["answer"])
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("remove the hold on G-2311", "release_lot"), ("take G-8248 off hold", "release_lot"),
+    ("who edited lot G-2311", None)])
+def test_words_near_an_unsupported_request_are_not_refused_as_one(
+    assistant: Assistant, actors: dict[str, Actor], text: str, intent: str | None
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["error"] != "not-supported"
+    if intent is not None:
+        assert reply["intent"] == intent
 
 
 def test_scope_negatives_and_pairs_load() -> None:
