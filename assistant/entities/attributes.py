@@ -55,6 +55,10 @@ _ALIASES: dict[str, dict[str, str]] = {
     "925银": {"purity": "S925", "metal": "silver"}, "纯银": {"purity": "S925", "metal": "silver"},
     "黄金": {"metal": "gold"}, "金": {"metal": "gold"}, "银": {"metal": "silver"},
     "玫瑰金": {"colour": "rose", "metal": "gold"}, "玫瑰": {"colour": "rose"},
+    "玫瑰色": {"colour": "rose"}, "十八k": {"purity": "Au750", "metal": "gold"},
+    "十四k": {"purity": "Au585", "metal": "gold"}, "二十四k": {"purity": "Au999", "metal": "gold"},
+    "eighteen carat": {"purity": "Au750", "metal": "gold"},
+    "fourteen carat": {"purity": "Au585", "metal": "gold"},
     "黄色": {"colour": "yellow"}, "白色": {"colour": "white"},
 }
 _CATEGORY_ALIASES: dict[str, str] = {
@@ -66,7 +70,8 @@ _CATEGORY_ALIASES: dict[str, str] = {
     "chain": "chain", "anklets": "anklet", "anklet": "anklet",
     "戒指": "ring", "吊坠": "pendant", "耳环": "earrings", "耳钉": "earrings", "手链": "bracelet",
     "项链": "necklace", "手镯": "bangle", "胸针": "brooch", "袖扣": "cufflinks", "链子": "chain",
-    "脚链": "anklet",
+    "脚链": "anklet", "颈链": "necklace", "链条": "chain", "链": "chain", "耳坠": "earrings",
+    "吊咀": "pendant", "镯子": "bangle", "镯": "bangle",
 }
 _NUMBER_WORDS = {
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
@@ -92,9 +97,16 @@ class AttributeScan:
     matched: list[str] = field(default_factory=list)
 
 
+# Chinese aliases that are part of other words: 链 (chain) in 供应链 (supply chain), 项链, 手链.
+_GUARDS = {"链": r"(?<![应项手脚颈表])"}
+
+
 def _find(text: str, alias: str) -> re.Match[str] | None:
     if re.search(r"[\u3400-\u9fff]", alias):
-        return re.search(re.escape(alias), text)
+        # Latin letters and Chinese may stand apart once codes are split off ('k 白金')
+        pattern = re.sub(r"(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])",
+                         r"\\s?", alias)
+        return re.search(_GUARDS.get(alias, "") + pattern, text)
     return re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text)
 
 
@@ -122,7 +134,7 @@ def scan_attributes(text: str, vocab: Vocab, *, sizes: bool = True) -> Attribute
 
 
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize|尺码|尺寸|码数)\s*([\w]+)")
-_MARKED_SIZE = re.compile(r"(\d+|[五六七八九十])\s*(?:号|码)")
+_MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
 
 

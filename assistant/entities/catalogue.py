@@ -31,7 +31,8 @@ def strip_fillers(text: str) -> str:
 # Chinese names of the cities jewellery suppliers are named after (a supplier named 'Antwerp
 # Diamond House' is '安特卫普那家' in a Chinese question), longest first when matched.
 CHINESE_PLACES: dict[str, str] = dict(sorted({
-    "安特卫普": "antwerp", "斋浦尔": "jaipur", "瓦伦扎": "valenza", "瓦伦萨": "valenza",
+    "安特卫普": "antwerp", "斋浦尔": "jaipur", "斋普尔": "jaipur", "杰普尔": "jaipur",
+    "瓦伦扎": "valenza", "瓦伦萨": "valenza",
     "瓦朗扎": "valenza", "阿雷佐": "arezzo", "阿雷索": "arezzo", "维琴察": "vicenza",
     "佛罗伦萨": "florence", "米兰": "milan", "罗马": "rome", "孟买": "mumbai", "苏拉特": "surat",
     "曼谷": "bangkok", "迪拜": "dubai", "香港": "hong kong", "深圳": "shenzhen", "番禺": "panyu",

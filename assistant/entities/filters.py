@@ -17,10 +17,13 @@ REPORT_FILTERS = frozenset({"period", "category", "metal", "purity", "supplier",
 
 # Words for a kind of location; the filter is the code prefix its bins share.
 KIND_WORDS = {
-    "pick faces": "pick_face", "pick face": "pick_face", "strong room": "vault",
+    "pick faces": "pick_face", "pick face": "pick_face", "pick zone": "pick_face",
+    "pick area": "pick_face", "picking zone": "pick_face", "picking area": "pick_face",
+    "pick 区": "pick_face", "strong room": "vault",
     "strongroom": "vault", "vault": "vault", "reserve area": "reserve", "reserve": "reserve",
     "quarantine": "quarantine",
     "保险库": "vault", "金库": "vault", "保险柜": "vault", "储备区": "reserve", "备货区": "reserve",
+    "预备区": "reserve", "后备区": "reserve",
     "拣货区": "pick_face", "拣货位": "pick_face", "质检区": "quarantine", "隔离区": "quarantine",
 }
 _TOKEN = r"([a-z0-9][a-z0-9-]*)"
@@ -30,9 +33,9 @@ _LOCATION_ZH = (re.compile(rf"(?:通道|巷道|货架|库位|货位|区域|库�
                 re.compile(rf"{_TOKEN}\s*(?:号通道|号货架|通道|巷道|货架|区|排)"))
 _BARE = re.compile(r"(?<![\w-])(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9][a-z0-9-]*(?![\w-])")
 # '玫瑰金库存', '白金库存' hold 金库 but mean a gold's stock (金 + 库存), not the vault.
-_GOLD_STOCK = re.compile(r"(?:玫瑰|黄|白|k|足|色)\s*金库存?$")
+_GOLD_STOCK = re.compile(r"(?:玫瑰|黄|白|k|足|色|铂)\s*金库存?$")
 # Chinese words holding 金 that do not mean gold ('库存金额' is the stock's value).
-_NOT_GOLD = re.compile(r"金额|资金|现金|金钱|(?<![玫瑰黄白k足色])金库")
+_NOT_GOLD = re.compile(r"金额|资金|现金|金钱|(?<![玫瑰黄白k足色铂])金库")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _FILLERS_EN = re.compile(

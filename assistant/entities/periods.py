@@ -39,6 +39,17 @@ _NAMED = {
     "这一季度": "this_quarter", "上一季度": "last_quarter", "上一个月": "last_month",
     "这一周": "this_week", "这星期": "this_week", "这礼拜": "this_week", "上礼拜": "last_week",
     "今年以来": "this_year", "本年度": "this_year",
+    # informal English and Cantonese / traditional forms (traditional characters and '今个'
+    # reach here as simplified ones: '今個禮拜' -> '这个礼拜', '琴晚' -> '昨晚')
+    "yday": "yesterday", "last night": "yesterday", "overnight": "yesterday",
+    "this morning": "today", "this afternoon": "today", "since monday": "this_week",
+    "since the start of the week": "this_week", "since the start of the month": "this_month",
+    "since the beginning of the month": "this_month", "so far this month": "this_month",
+    "since the start of the year": "this_year", "since the beginning of the year": "this_year",
+    "year so far": "this_year", "昨晚": "yesterday", "昨日": "yesterday", "昨夜": "yesterday",
+    "今早": "today", "今天早上": "today", "这个礼拜": "this_week",
+    "上星期": "last_week", "上个礼拜": "last_week", "上一个星期": "last_week",
+    "上季": "last_quarter", "今季": "this_quarter", "这季": "this_quarter",
 }
 # Calendar months and quarters by name: a period only when it is this or the last one (the
 # reports know no other named period); 'may' is left out (a verb far more often), and so is

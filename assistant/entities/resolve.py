@@ -180,8 +180,9 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     """Scan a whole question for the slots its intent uses (the similarity tier's slots)."""
     wanted = INTENT_SLOTS.get(intent, frozenset())
     slots: dict[str, str] = {}
-    # Codes and numbers written against Chinese ('帮我查一下G-5921在哪') stand apart first.
-    rest = _CJK_EDGE.sub(" ", normalise_text(text))
+    # Codes and numbers written against Chinese ('帮我查一下G-5921在哪') stand apart first;
+    # what the question sets aside ('not the vault but the pick zone') is no filter.
+    rest = without_negated(_CJK_EDGE.sub(" ", normalise_text(text)))
     rest = re.sub(r"(?<=[a-z])'s\b", "", rest)  # "JAIPUR's quality" names JAIPUR
     if "period" in wanted:
         for match in _PERIOD.finditer(rest):  # the first that names a period the reports know
@@ -223,9 +224,9 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
             slots["location"], rest = place, left
     if "query" in wanted and "location" in slots and not {"lot", "sku", "serial"} & set(slots):
         # In a bin or aisle, the goods' attributes filter too ('how many necklaces in R03').
-        attributes = scan_attributes(rest, resolver.index.vocab, sizes=False).slots
+        attributes = scan_attributes(rest, resolver.index.vocab).slots
         slots.update({k: v for k, v in attributes.items()
-                      if k in ("category", "metal", "purity", "colour")})
+                      if k in ("category", "metal", "purity", "colour", "size")})
     elif "query" in wanted and not ({"lot", "sku", "serial", "location"} & set(slots)):
         found = resolver.query(rest)
         if found is None:  # a description that matches no style: say so, do not drop it
@@ -286,7 +287,7 @@ _NAME_FOLLOWERS = frozenset({"doing", "do", "did", "does", "pick", "picked", "pi
 _ZONE_TOKEN = re.compile(r"(?<![\w-])([a-z]{2,6})(?![\w-])")
 # Words for the vault zone, whose code ('VLT') a manager rarely types.
 ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
-              "金库": "vault", "保险库": "vault"}
+              "金库": "vault", "保险库": "vault", "保险柜": "vault"}
 
 
 # Words for the warehouse's zones, by what the zone's code abbreviates ('vault' -> 'VLT',
@@ -295,24 +296,25 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜"),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
-                "备货区", "储备区", "存储区", "后备区"),
+                "备货区", "储备区", "存储区", "后备区", "预备区"),
     "pick": (r"pick(?:ing)? ?(?:faces?|area|zone|locations|aisles?|shelves)",
-             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道"),
+             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
                    r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",
                    r"receiving (?:area|zone|dock)", r"loading (?:bay|dock)", r"docks?",
                    r"ops (?:zone|area)", r"operations (?:zone|area)",
-                   "收发区", "收货区", "发货区", "码头", "装卸区", "出入库区"),
+                   "收发区", "收货区", "发货区", "码头", "装卸区", "出入库区", "ops区"),
 }
 # '玫瑰金库存' is rose gold's stock (金 + 库存), not the vault (金库).
-_GOLD_BEFORE = re.compile(r"(?:玫瑰|黄|白|k|足|色|18k|14k|24k)金库存$|(?:玫瑰|黄|白|k|足)金库$")
+_GOLD_BEFORE = re.compile(
+    r"(?:玫瑰|黄|白|k|足|色|铂|18k|14k|24k)金库存$|(?:玫瑰|黄|白|k|足|铂)金库$")
 
 
 def zone_slot(text: str, index: CatalogueIndex) -> str | None:
     """The zone code a question names by a word for it ('the vault' -> 'VLT', 'reserve zone'
     -> 'RES', '收发区' -> 'OPS') or by the zone's own code ('the VLT zone'), when the warehouse
     has that zone; None otherwise."""
-    words = _CJK_EDGE.sub(" ", normalise_text(text))
+    words = without_negated(_CJK_EDGE.sub(" ", normalise_text(text)))
     for name, patterns in _ZONE_NAMES.items():
         for pattern in patterns:
             if re.search(r"[\u3400-\u9fff]", pattern):
@@ -333,6 +335,18 @@ def zone_slot(text: str, index: CatalogueIndex) -> str | None:
                           rf"{match.group(1)}\b", words):
             return named
     return None
+
+
+# 'not (in) the vault but the pick zone', '不是金库，是拣货区', '唔係金庫，係 pick zone' (read as
+# '不是金库 是 pick zone'): the place set aside before 'but' / '是' is not asked about.
+_NEGATED = re.compile(
+    r"(?<![\w-])not\s+(?:in\s+|at\s+|from\s+|for\s+)?(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+"
+    r"(?:but|rather)(?![\w-])|(?<!是)(?:不是|不在)\s*[\u3400-\u9fffa-z0-9-]{1,6}?\s*(?:而是|是|在)")
+
+
+def without_negated(words: str) -> str:
+    """Normalised words without the place a question sets aside ('not the vault but ...')."""
+    return _NEGATED.sub(" ", words)
 
 
 def camera_zone(text: str, index: CatalogueIndex) -> str | None:
@@ -394,12 +408,33 @@ def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
         for match in pattern.finditer(converted):
             order = order_reference(match.group(), resolver.index)
             found = {"order": order} if order else resolver.resolve("code", match.group())
+            if found is None and (lot := unknown_lot(match.group(),
+                                                     converted[: match.start()])) is not None:
+                found = {"lot": lot}  # a mistyped lot ('G-9999'): the answer says not found
             if found is None and (order := resolver.index.order(match.group())):
                 found = {"order": order} if not order.isdigit() or "order" in rest else None
             if found:
                 slots.update({k: v for k, v in found.items() if k not in slots})
                 converted = converted.replace(match.group(), " ")
     return converted
+
+
+# A lot's shape (a letter, a dash, four digits: 'G-9999', 'g9999', 'g 9999'), as the demo's and
+# the warehouse's lots are written.
+_LOT_SHAPE = re.compile(r"[a-z][\s-]?\d{4}")
+# Words that make a code of that shape something else ('order W-1042', 'bin A-0102').
+_NOT_LOT_WORDS = re.compile(r"(?:\b(?:order|bin|aisle|rack|shelf|po|sku|serial)|订单|单号)"
+                            r"\s*(?:no\.?|number|#)?\s*$")
+
+
+def unknown_lot(token: str, before: str) -> str | None:
+    """A code shaped like a lot that is none of ours ('G-9999'), as a lot in upper case, when
+    the words ``before`` it do not say it is another kind of code ('order W-1042'); None
+    otherwise."""
+    token = normalise_text(token)
+    if not _LOT_SHAPE.fullmatch(token) or _NOT_LOT_WORDS.search(normalise_text(before)):
+        return None
+    return f"{token[0].upper()}-{token[-4:]}"
 
 
 _SKU_TOKEN = re.compile(r"(?<![\w-])[a-z]{1,4}\d{2,}(?:-[a-z0-9]+)*(?![\w-])")
