@@ -119,6 +119,8 @@ def scan_attributes(text: str, vocab: Vocab, *, sizes: bool = True) -> Attribute
             continue
         for slot, value in _ALIASES[alias].items():
             scan.slots.setdefault(slot, value)
+        if alias == "白金" and scan.slots.get("purity", "").startswith("Au"):
+            scan.slots.setdefault("colour", "white")  # '750白金': white gold of that purity
         scan.matched.append(alias)
         rest = rest[: match.start()] + " " + rest[match.end():]
     for alias in sorted(_CATEGORY_ALIASES, key=len, reverse=True):

@@ -129,3 +129,23 @@ def test_white_gold_written_with_k_and_letter_sizes(
     intent = "slow_movers" if "周转" in text else "count_stock"
     got = _slots(resolver, text, intent)
     assert {k: got.get(k) for k in slots} == slots
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("should anything in A02-03 be moved nearer the front?", "slotting_advice"),
+    ("A02-03的盘点差异追溯结果", "traced_variances"),
+])
+def test_a_bay_filters_a_report_by_its_bins(resolver: Resolver, text: str, intent: str) -> None:
+    assert _slots(resolver, text, intent)["location"] == "A02-03"
+
+
+@pytest.mark.parametrize(("text", "slots"), [
+    ("750白金手镯有几只", {"purity": "Au750", "colour": "white"}),
+    ("十八K的白色项链有几条", {"purity": "Au750", "colour": "white", "category": "necklace"}),
+    ("how many eighteen carat rings", {"purity": "Au750", "category": "ring"}),
+    ("白金耳环有几对", {"purity": "Pt950", "metal": "platinum"}),  # 白金 alone: platinum
+])
+def test_white_gold_of_a_gold_purity_and_purities_in_words(
+        resolver: Resolver, text: str, slots: dict[str, str]) -> None:
+    got = _slots(resolver, text, "count_stock")
+    assert {k: got.get(k) for k in slots} == slots
