@@ -34,6 +34,8 @@ __all__ = [
     "zone_code",
     "zone_matches",
     "spoken_codes_to_text",
+    "unknown_lot",
+    "without_negated",
 ]
 
 # Which slots the similarity tier looks for, per intent (names would otherwise be mistaken:
