@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -472,8 +473,7 @@ class Assistant:
         ``intent`` (see assistant/intents/closecall.py); None without a trained classifier."""
         if intent in NOT_ANSWERS or intent in ANSWERS or not reading.ranking.probabilities:
             return None
-        scores = {i: s for i, s in reading.ranking.scores
-                  if i not in NOT_ANSWERS and i not in ANSWERS}
+        scores = _real_scores(reading)
         return signals(intent, dict(reading.ranking.probabilities), scores,
                        self.close_calls_seen, words=self._terse_words(words),
                        code=bool(reading.codes),
@@ -495,8 +495,7 @@ class Assistant:
             index, products = self._catalogue(session)
             resolver = Resolver(index, products, actor.username, self.clock())
             reading = self.similarity(words, language, resolver)
-        scores = {i: s for i, s in reading.ranking.scores
-                  if i not in NOT_ANSWERS and i not in ANSWERS}
+        scores = _real_scores(reading)
         probabilities = dict(reading.ranking.probabilities)
         return {"probabilities": {i: round(probabilities.get(i, 0.0), 6) for i in scores},
                 "scores": scores, "words": self._terse_words(words), "code": bool(reading.codes),
@@ -1017,6 +1016,17 @@ _CLASSIFIERS: dict[tuple[str, ...], IntentClassifier] = {}
 _CLASSIFIERS_LOCK = threading.Lock()
 
 
+def _real_scores(reading: Reading) -> dict[str, float]:
+    """The reading's scores of the intents a question can be answered as (no refusal, no yes
+    or no)."""
+    return {i: s for i, s in reading.ranking.scores if i not in NOT_ANSWERS and i not in ANSWERS}
+
+
+def _cache_dir(encoder: Encoder) -> Path | None:
+    """Where fitted classifiers are kept: the sentence model's cache folder, none for others."""
+    return getattr(encoder, "cache_dir", None) if isinstance(encoder, SentenceEncoder) else None
+
+
 def _encoder_key(encoder: Encoder) -> str:
     """What names a sentence model across instances (its files), else the instance."""
     if isinstance(encoder, SentenceEncoder):
@@ -1045,11 +1055,9 @@ def _classifier(encoder: Encoder, settings: AssistantSettings,
             examples += [LabelledText(prepared, intent, (
                 outside if intent == "out_of_scope" else 1.0) / len(item.intents))
                 for intent in item.intents]
-        cache_dir = getattr(encoder, "cache_dir", None) if isinstance(
-            encoder, SentenceEncoder) else None
         found = _CLASSIFIERS[key] = IntentClassifier(
             examples, encoder.encode, c=settings.classifier_c,
-            vector_weight=settings.classifier_vector_weight, cache_dir=cache_dir,
+            vector_weight=settings.classifier_vector_weight, cache_dir=_cache_dir(encoder),
             cache_key=key[0])
         return found
 
@@ -1077,10 +1085,8 @@ def close_detector(encoder: Encoder, training: tuple[TrainingItem, ...]
                         if item.intents != ("out_of_scope",)]
             if not any(e.intent == "close" for e in examples):
                 return None
-            cache_dir = getattr(encoder, "cache_dir", None) if isinstance(
-                encoder, SentenceEncoder) else None
             _CLASSIFIERS[key] = IntentClassifier(examples, encoder.encode, c=4.0,
-                                                 vector_weight=0.0, cache_dir=cache_dir,
+                                                 vector_weight=0.0, cache_dir=_cache_dir(encoder),
                                                  cache_key="close-detector")
         return _CLASSIFIERS[key]
 

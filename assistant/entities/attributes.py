@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 __all__ = ["ATTRIBUTE_SLOTS", "AttributeScan", "Vocab", "scan_attributes"]
 
@@ -101,13 +102,19 @@ class AttributeScan:
 _GUARDS = {"链": r"(?<![应项手脚颈表])"}
 
 
-def _find(text: str, alias: str) -> re.Match[str] | None:
+@cache
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    """How an alias is found in a question, compiled once per alias."""
     if re.search(r"[\u3400-\u9fff]", alias):
         # Latin letters and Chinese may stand apart once codes are split off ('k 白金')
         pattern = re.sub(r"(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])",
                          r"\\s?", alias)
-        return re.search(_GUARDS.get(alias, "") + pattern, text)
-    return re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text)
+        return re.compile(_GUARDS.get(alias, "") + pattern)
+    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])")
+
+
+def _find(text: str, alias: str) -> re.Match[str] | None:
+    return _alias_pattern(alias).search(text)
 
 
 def scan_attributes(text: str, vocab: Vocab, *, sizes: bool = True) -> AttributeScan:
