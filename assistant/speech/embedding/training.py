@@ -31,8 +31,8 @@ from assistant.speech.embedding import corpus
 from assistant.speech.embedding.frontend import EMBEDDING_SIZE, SpeechEmbedder
 from assistant.speech.embedding.model import BLANK, UNKNOWN, WordModel
 
-__all__ = ["Example", "build_corpus", "fine_tune", "load_examples", "main", "save_examples",
-           "train"]
+__all__ = ["Example", "build_corpus", "corpus_parts", "fine_tune", "load_examples", "main",
+           "save_examples", "train"]
 
 STEP = 8  # mel frames between embeddings: 80 ms (40 ms measured worse on the dev speaker)
 
@@ -57,10 +57,16 @@ def _job(args: tuple[str, int, int, int, tuple[str, ...], tuple[str, ...], bool]
     rng = random.Random(seed)
     embedder = SpeechEmbedder()
     known = frozenset(corpus.vocabulary())
-    speakers = corpus.read_fsdd(names) if kind == "fsdd" else {}
+    speakers = corpus.read_fsdd(names) if kind.startswith("fsdd") else {}
     out = []
     for _ in range(count):
-        if kind == "espeak":
+        if kind == "espeak-focus":
+            words, wpm = corpus.focus_sentence(rng)
+            audio = corpus.synthesize(words, rng.choice(voices), wpm, rng.randrange(20, 81), rng,
+                                      pause_p=0.1)
+        elif kind == "fsdd-focus":
+            audio, words = _focus_sequence(speakers[rng.choice(sorted(speakers))], rng)
+        elif kind == "espeak":
             words = corpus.sentence(rng)
             audio = corpus.synthesize(words, rng.choice(voices), rng.randrange(120, 231),
                                       rng.randrange(20, 81), rng)
@@ -92,20 +98,46 @@ def _wide_sequence(speaker: dict[int, dict[int, np.ndarray]], rng: random.Random
     return audio, words
 
 
+def _focus_sequence(speaker: dict[int, dict[int, np.ndarray]], rng: random.Random,
+                    ) -> tuple[np.ndarray, list[str]]:
+    """A real speaker's repeated digit said fast (`corpus.focus_digits`): pauses of at most
+    50 ms, vocal tract 0.88-1.12 (most), half of them 1.0-1.3 times faster."""
+    speed = rng.uniform(0.88, 1.12) if rng.random() < 0.7 else 1.0
+    audio, words = corpus.digit_sequence(speaker, rng, 0, speed=speed,
+                                         gaps=(0, 0, 0.02, 0.05), digits=corpus.focus_digits(rng))
+    if rng.random() < 0.5:
+        audio = corpus.tempo(audio, 16000, rng.uniform(1.0, 1.3))
+    return audio, words
+
+
+def corpus_parts(espeak: int, fsdd: int, seed: int, focus: float = 0.0,
+                 ) -> list[tuple[str, int, int]]:
+    """(kind, seed, count) of each worker's share: at most 500 utterances, seeded by kind and
+    position, so the first utterances of a corpus are those of any larger one; the `focus`
+    share of each kind is of the focused kinds ('espeak-focus', 'fsdd-focus')."""
+    focused = {"espeak": round(espeak * focus), "fsdd": round(fsdd * focus)}
+    parts = []
+    for kind, total in (("espeak", espeak - focused["espeak"]), ("fsdd", fsdd - focused["fsdd"]),
+                        ("espeak-focus", focused["espeak"]), ("fsdd-focus", focused["fsdd"])):
+        for part in range(0, total, 500):
+            parts.append((kind, zlib.crc32(f"{kind}:{seed}:{part}".encode()),
+                          min(500, total - part)))
+    return parts
+
+
 def build_corpus(espeak: int, fsdd: int, *, seed: int = 0, workers: int = 2,
                  step: int = STEP, voices: Sequence[str] | None = None,
                  speakers: Sequence[str] = corpus.FSDD_DEV_SPEAKERS,
-                 wide: bool = False) -> list[Example]:
+                 wide: bool = False, focus: float = 0.0) -> list[Example]:
     """`espeak` synthetic and `fsdd` real-speaker utterances, embedded (in `workers` processes),
     by `voices` (default: every development voice) and `speakers` (the development ones);
-    `wide`: the wider augmentation (`corpus.channel`, tempo and vocal tract perturbation)."""
+    `wide`: the wider augmentation (`corpus.channel`, tempo and vocal tract perturbation);
+    `focus`: this share of each kind is the focused corpus (`corpus.focus_sentence`,
+    `_focus_sequence`: fast repeated and confused digits, 'help' against 'two') instead, the
+    rest the first utterances of the corpus without it."""
     chosen = tuple(voices if voices is not None else corpus.espeak_voices("dev"))
-    jobs = []
-    for kind, total in (("espeak", espeak), ("fsdd", fsdd)):
-        for part in range(0, total, 500):
-            part_seed = zlib.crc32(f"{kind}:{seed}:{part}".encode())
-            jobs.append((kind, part_seed, min(500, total - part), step, chosen,
-                         tuple(speakers), wide))
+    jobs = [(kind, part_seed, count, step, chosen, tuple(speakers), wide)
+            for kind, part_seed, count in corpus_parts(espeak, fsdd, seed, focus)]
     with Pool(workers) as pool:
         return [example for batch in pool.map(_job, jobs) for example in batch]
 
@@ -303,6 +335,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the wider augmentation (tempo 0.8-1.3, vocal tract, coughs and "
                         "clicks, digital zeros, level drift, more clipping); off: the recipe "
                         "of the shipped model")
+    parser.add_argument("--focus", type=float, default=0.0,
+                        help="share of each kind of utterance drawn from the focused corpus "
+                        "(fast repeated digits, confused digits, 'help' against 'two'); 0: "
+                        "the recipe of the shipped model")
     parser.add_argument("--corpus", type=Path, nargs="+", default=(),
                         help="the embedded corpus is kept in this .npz: read if it exists (its "
                         "size and augmentation options then unused), else built and written; "
@@ -321,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("several --corpus files must all exist")
     else:
         examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers,
-                                wide=args.wide)
+                                wide=args.wide, focus=args.focus)
         if args.corpus:
             save_examples(args.corpus[0], examples)
     print(f"corpus: {len(examples)} utterances in {time.perf_counter() - began:.0f} s",
@@ -336,7 +372,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                            f"({', '.join(corpus.FSDD_DEV_SPEAKERS)})")
     info = {"trained_on": about,
             "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
-            "dropout": args.dropout, "wide_augmentation": args.wide}  # context: `_to_model`
+            "dropout": args.dropout, "wide_augmentation": args.wide,
+            "focus": args.focus}  # context: `_to_model`
     model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,
                   epochs=args.epochs, lr=args.lr, seed=args.seed, valid=valid, info=info,
                   log=True)

@@ -1,0 +1,194 @@
+"""The focused corpus against the shipped recipe on a development fold (issue 12), dev only.
+
+Each fold of `bench/voice_loso.py` holds one development speaker and half of the development
+espeak-ng voices out of training. Here two word models are trained on that fold the same way
+(same size, epochs, seeds, held-back share): the shipped recipe, and the recipe with a share
+`--focus` of each kind of utterance drawn from the focused corpus instead
+(`training.build_corpus(focus=...)`: fast repeated digits, the confused digits, 'help' against
+'two'); the rest of the candidate's corpus is the very same utterances as the shipped recipe's.
+Both are scored on the same trials: the held-out speaker and held-out voices as
+`bench/voice_loso.py` decodes them, and the cases of `bench/voice_confusions.py` ('eight
+eight', 'eight five', 'help', 'two') spoken by held-out voices. Prints the figures of both,
+and the answers right with one model only (a sign test). Test speakers and voices are never
+read.
+
+Run from the project root: ``nice -n 19 .venv/bin/python bench/voice_focus_fold.py --fold
+george --out bench/results/voice_focus_fold.json``. Embedded corpus parts, models and decoded
+rows are cached in ``--workdir``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import pickle
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.append(str(ROOT / "bench"))
+
+from assistant.speech.calibration import dev_voice_halves, folds
+from assistant.speech.embedding import corpus, training
+
+
+def _cached(path: Path, make: Any) -> Any:
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    value = make()
+    path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, focus: float,
+                 ) -> dict[str, list[training.Example]]:
+    """The fold's corpus by the shipped recipe and with the focused share: the same seeds, so
+    the candidate's unfocused utterances are the first ones of the shipped recipe's."""
+    train_voices, _ = dev_voice_halves(corpus.espeak_voices("dev"))
+    kept = tuple(s for h, s in folds(corpus.FSDD_DEV_SPEAKERS) if h == held)[0]
+    out: dict[str, list[training.Example]] = {"shipped": [], "focus": []}
+    for kind, total, seed in (("espeak", espeak, 11), ("fsdd", fsdd, 12)):
+        sizes = {"espeak": (total, 0), "fsdd": (0, total)}[kind]
+        speakers = "-".join(kept) if kind == "fsdd" else "voices"
+        plain = _cached(work / f"{kind}-{speakers}-{total}.pkl", lambda sizes=sizes, seed=seed:
+                        training.build_corpus(*sizes, seed=seed, workers=1,
+                                              voices=train_voices, speakers=kept))
+        focused = round(total * focus)
+        only = {"espeak": (focused, 0), "fsdd": (0, focused)}[kind]
+        extra = _cached(work / f"{kind}-{speakers}-focus-{focused}.pkl",
+                        lambda only=only, seed=seed: training.build_corpus(
+                            *only, seed=seed, workers=1, voices=train_voices, speakers=kept,
+                            focus=1.0))
+        out["shipped"] += plain
+        out["focus"] += plain[: total - focused] + extra
+        print(f"{kind}: {len(plain)} + {len(extra)} focused", flush=True)
+    return out
+
+
+def train(examples: Sequence[training.Example], epochs: int, about: str) -> Any:
+    """A fold model as `bench/voice_loso.py` trains one (5 % held back, context 3)."""
+    import torch
+
+    torch.set_num_threads(1)
+    order = list(range(len(examples)))
+    random.Random(0).shuffle(order)
+    valid_n = len(examples) // 20
+    valid = [examples[i] for i in order[:valid_n]]
+    train_on = [examples[i] for i in sorted(order[valid_n:])]
+    return training.train(train_on, context=3, epochs=epochs, valid=valid, log=True,
+                          info={"trained_on": about})
+
+
+def confusion_rows(work: Path, model: Path) -> list[dict[str, Any]]:
+    """`bench/voice_confusions.py`'s cases, 60 held-out development voices, quiet and 10 dB."""
+    import voice_confusions  # type: ignore[import-not-found]
+
+    def make() -> list[dict[str, Any]]:
+        _, held = dev_voice_halves(corpus.espeak_voices("dev"))
+        rows, _ = voice_confusions.decode_rows(model, held[1::2][:60])
+        return [{k: v for k, v in r.items() if k != "log_probs"} for r in rows]
+
+    return list(_cached(work / f"confusions-{model.stem}.pkl", make))
+
+
+def figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Right answers, check digits, re-prompts, wrong postings, out-of-grammar accepted."""
+    said = [r for r in rows if r["in_grammar"] and not r["posting_trial"]]
+    checks = [r for r in said if r["expect"] == "digits" and r["said"] == r["posts_if"]]
+    oog = [r for r in rows if not r["in_grammar"]]
+    out = {"answers": len(said), "right": sum(r["right"] for r in said),
+           "reprompted": sum(r["rejected"] for r in said),
+           "check_digits": len(checks), "check_digits_right": sum(r["right"] for r in checks),
+           "wrong_postings": sum(r["posts"] for r in rows)}
+    if oog:
+        out |= {"out_of_grammar": len(oog), "out_of_grammar_accepted":
+                sum(not r["rejected"] for r in oog)}
+    return out
+
+
+def paired(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Answers right with one model only, and the two-sided sign test's p."""
+    pairs = [(x["right"], y["right"]) for x, y in zip(a, b, strict=True)
+             if x["in_grammar"] and not x["posting_trial"]]
+    only_a = sum(x and not y for x, y in pairs)
+    only_b = sum(y and not x for x, y in pairs)
+    n, k = only_a + only_b, min(only_a, only_b)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n) if n else 1.0
+    return {"shipped_only": only_a, "focus_only": only_b, "sign_test_p": round(p, 4)}
+
+
+def by_source(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["source"], []).append(r)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build, train, decode and compare one fold."""
+    import voice_loso  # type: ignore[import-not-found]
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fold", choices=corpus.FSDD_DEV_SPEAKERS, required=True)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/voice_focus"))
+    parser.add_argument("--espeak", type=int, default=4000)
+    parser.add_argument("--fsdd", type=int, default=1500)
+    parser.add_argument("--focus", type=float, default=0.2)
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--models-only", action="store_true")
+    parser.add_argument("--out", type=Path, help="merge this fold's figures into this JSON")
+    args = parser.parse_args(argv)
+    work, held = args.workdir, args.fold
+    work.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}"
+    paths = {"shipped": work / f"words-{tag}.npz",
+             "focus": work / f"words-{tag}-focus{args.focus:g}.npz"}
+    if not all(p.exists() for p in paths.values()):
+        corpora = fold_corpora(work, held, args.espeak, args.fsdd, args.focus)
+        for name, path in paths.items():
+            if not path.exists():
+                about = f"fold without {held}, {name} recipe"
+                path.write_bytes(train(corpora[name], args.epochs, about).to_bytes())
+            print(f"{name}: trained ({time.perf_counter() - began:.0f} s)", flush=True)
+    if args.models_only:
+        return
+    result: dict[str, Any] = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd,
+                              "focus": args.focus, "epochs": args.epochs, "sources": {}}
+    rows = {name: voice_loso.fold_rows(work, held, path, args.count, 5)
+            for name, path in paths.items()}
+    rows_c = {name: confusion_rows(work, path) for name, path in paths.items()}
+    print(f"decoded ({time.perf_counter() - began:.0f} s)", flush=True)
+    split = {name: by_source(value) for name, value in rows.items()}
+    for source in split["shipped"]:
+        result["sources"][source] = {
+            name: figures(split[name][source]) for name in paths} | {
+            "paired": paired(split["shipped"][source], split["focus"][source])}
+    for cond in ("quiet", "10db"):
+        cases: dict[str, Any] = {}
+        for text in ("eight eight", "eight five", "help", "two"):
+            some = {name: [r for r in value if r["cond"] == cond
+                           and r["label"].split("'")[1] == text]
+                    for name, value in rows_c.items()}
+            cases[text] = {name: f"{sum(r['right'] for r in v)}/{len(v)}"
+                           for name, v in some.items()}
+        pick = {name: [r for r in value if r["cond"] == cond] for name, value in rows_c.items()}
+        cases["paired"] = paired(pick["shipped"], pick["focus"])
+        cases["wrong_postings"] = {name: sum(r["posts"] for r in v) for name, v in pick.items()}
+        result["sources"][f"confusion cases {cond}"] = cases
+    print(json.dumps(result, indent=1))
+    if args.out:
+        saved = json.loads(args.out.read_text()) if args.out.exists() else {"folds": {}}
+        saved["folds"][held] = result
+        args.out.write_text(json.dumps(saved, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
