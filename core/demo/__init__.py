@@ -22,6 +22,7 @@ from core.demo.history import play_history
 from core.demo.layout import build_layout
 from core.demo.purchasing import place_purchase_orders
 from core.demo.stock import create_suppliers, lot_code, receipt_dates, receive_lot
+from core.demo.today import play_today
 from core.people.service import DEMO_PASSWORD, create_user, system_actor
 
 __all__ = ["DEMO_USERS", "SCALES", "Scale", "load_demo"]
@@ -180,6 +181,18 @@ def load_demo(
         used_lots=used,
     )
     summary.update(file_marks(db, seed=seed))
+    # The present day last, with its own generator: everything above stays as it was.
+    summary["today"] = play_today(
+        db,
+        seed,
+        skus=skus,
+        suppliers=suppliers,
+        layout=layout,
+        now=now,
+        last_day=end,
+        serial_seq=lambda: f"FC{next(serial_counter):07d}",
+        used_lots=used,
+    )
     summary["lots"] = len(lots)
     summary["pieces_received"] = sum(q for lot in lots for _s, q, _b, _c in lot.lines)
     summary["users"] = {u[0]: u[1] for u in DEMO_USERS}

@@ -95,13 +95,18 @@ def receive_lot(
     at: datetime,
     serial_seq: Callable[[], str],
     fail_qc: bool,
+    counts: dict[str, int] | None = None,
 ) -> ReceivedLot:
-    """Receive one lot, inspect it, and (if it passed) put it away."""
-    lines, shares = [], rng.choices(skus, k=pieces)
-    counts: dict[str, int] = {}
+    """Receive one lot, inspect it, and (if it passed) put it away.
+
+    ``counts`` (pieces by SKU code) fixes what the lot holds; otherwise ``pieces`` are drawn
+    from ``skus``."""
+    lines: list[ReceiptLineIn] = []
     by_code = {s.code: s for s in skus}
-    for s in shares:
-        counts[s.code] = counts.get(s.code, 0) + 1
+    if counts is None:
+        counts = {}
+        for s in rng.choices(skus, k=pieces):
+            counts[s.code] = counts.get(s.code, 0) + 1
     received = ReceivedLot(code, at, not fail_qc, [])
     for sku_code, qty in counts.items():
         serials = [serial_seq() for _ in range(qty)] if by_code[sku_code].serialised else []
