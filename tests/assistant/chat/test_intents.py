@@ -90,7 +90,7 @@ EMBEDDING = {
     "locate": ["could you tell me the current whereabouts of G-2311",
                "I need the shelf position of serial FC0000003"],
     "count_stock": ["what's our on-hand quantity of 18K gold rings",
-                    "tally up the platinum bangles for me"],
+                    "tally up how many platinum bangles we have"],
     "serial_history": ["give me the full movement log of FC0000001"],
     "recall_preview": ["before pulling lot G-2311 back, which customers got pieces from it"],
     "best_sellers": ["which products have been flying off the shelves this quarter"],
