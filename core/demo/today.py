@@ -25,6 +25,10 @@ and seed 7, the small demo's are:
   ``BOU-261125-35830`` (2 x ST0003-Au750W-6) and ``WHO-261125-90672`` (ST0003-Au750Y-7,
   -Au750W-9, -Au750Y-9: 3 pieces).
 
+At full scale with the same day and seed: ring lots ``G-3605`` and ``G-5427`` (74 rings, with
+ST0015-Au750R-7, an 18K rose-gold ring in size 7), held lot ``G-5820``, open orders
+``WEB-261125-92981``, ``BOU-261125-73690`` and ``WHO-261125-23998``.
+
 :func:`play_today` returns them (``summary["today"]``); a test checks this list.
 """
 
