@@ -13,32 +13,55 @@ from collections.abc import Mapping
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import normalise_text
-from assistant.entities.resolve import Resolver, camera_zone, order_reference, zone_code
+from assistant.entities.resolve import (
+    Resolver,
+    camera_zone,
+    order_reference,
+    spoken_codes_to_text,
+    unknown_lot,
+    zone_code,
+)
 
 __all__ = ["action_slots", "without_reason"]
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "a couple of": 2, "couple of": 2,
+    "a couple": 2,
     "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12,
+    "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "a pair of": 2,
     "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
     "十": 10,
 }
-_ZH_COUNT = re.compile(r"([一两二三四五六七八九十]|\d+)\s*(?:个|件|只|枚|条|对|套|颗)")
+_ZH_COUNT = re.compile(r"(十[一二三四五六七八九]?|[一两二三四五六七八九]十?[一二三四五六七八九]?"
+                       r"|\d+)\s*(?:个|件|只|枚|条|对|套|颗)")
+# '6 x ST0003-...', 'x6', '1x': a count written with a times sign.
+_TIMES = re.compile(r"(?<![\w-])(?:x\s?(\d{1,5})|(\d{1,5})\s?x)(?![\w-])")
 _EN_COUNT = re.compile(
     r"(?<![\w-])(\d{1,5}|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
                                              reverse=True)) + r")(?![\w-])")
-_ALERT_ID = re.compile(r"(?:alert|alarm|告警|警报|报警)\s*(?:no\.?|number|#|编号)?\s*(\d{1,9})")
-# '3号告警', '第2条摄像头告警' (a few characters may stand between the number and the alert)
+_EN_NUMBER = r"\d{1,9}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# 'alert 2', 'alert no. 2', 'alert with id 4', 'alert number five', '#2', 'number 21 alert'
+_ALERT_ID = re.compile(
+    rf"(?:alert|alarm|告警|警报|报警|警示)\s*(?:with\s+)?(?:id|no\.?|number|#|编号)?\s*"
+    rf"({_EN_NUMBER})(?![\w-])|(?<![\w#])#\s?(\d{{1,9}})(?![\w-])"
+    rf"|(?<![\w-])(?:number|no\.?)\s*(\d{{1,9}})\s+(?:alert|alarm)")
+_ZH_NUMBER = r"\d{1,9}|[一两二三四五六七八九十]{1,3}"
+# '3号告警', '第2条摄像头告警', '第二个警报', '1号 alert', '警报二号', '警報十號' (a few characters
+# may stand between the number and the alert)
 _ALERT_ID_ZH = re.compile(
-    r"(?<![\d-])(\d{1,9})\s*(?:号|条|个)\s*(?:的\s*)?[\u3400-\u9fff]{0,4}?(?:告警|警报|报警)")
+    rf"(?<![\d-])(\d{{1,9}}|(?<=第)[一两二三四五六七八九十]{{1,3}})\s*(?:号|条|个)\s*(?:的\s*)?"
+    rf"[\u3400-\u9fff]{{0,4}}?(?:告警|警报|报警|警示)|(?<![\d-])(\d{{1,9}})\s*号\s*(?:alert|alarm)"
+    rf"|(?:告警|警报|报警|警示)\s*(?:第\s*)?({_ZH_NUMBER})\s*号")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
 _ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)(?:\s+zone|\s*$)")
 _ZONE_WORDS = {"金库": "vault", "保险库": "vault", "码头": "dock", "包装": "packing",
                "收货": "receiving", "入口": "entrance"}
 _NOT_ZONES = frozenset({"the", "a", "an", "this", "that", "latest", "last", "newest", "open",
-                        "camera", "new", "recent", "current", "acknowledge", "ack"})
+                        "camera", "new", "recent", "current", "acknowledge", "ack", "false",
+                        "it"})
 _REASON = re.compile(
     r"(?:\bbecause(?:\s+of)?|\breason(?:\s+is)?:?|\bdue\s+to|\bsince"
     r"|\bas(?=\s+(?:the|it|its|they|there|we|a|our)\b)|因为|原因是|原因[:：]?|由于)\s*(.+)$")
@@ -119,15 +142,24 @@ def _reason(text: str, words: str, found: dict[str, str]) -> str:
 
 
 def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
-    """Lot, serial, SKU, order and location codes written in the question."""
+    """Lot, serial, SKU, order and location codes written in the question, spelt out ('G two
+    one two eight') or spaced ('g 8078') too; a lot-shaped code that is none of ours ('recall
+    G-9999') is a lot, which the action then says it cannot find."""
+    words = _SPACED_LOT.sub(r"\1-\2", spoken_codes_to_text(words))
     for match in _CODE_TOKEN.finditer(words):
         token = match.group()
         if token.isdigit():
             continue  # a quantity or an alert number, not a code
         order = order_reference(token, resolver.index)
         code = {"order": order} if order else resolver.resolve("code", token)
+        if code is None and (lot := unknown_lot(token, words[: match.start()])) is not None:
+            code = {"lot": lot}
         for key, value in (code or {}).items():
             found.setdefault(key, value)
+
+
+# A lot written with a space ('hold lot g 8078', 'G 二一二八' read as 'g 2128').
+_SPACED_LOT = re.compile(r"(?<![\w-])([a-z])\s(\d{4})(?![\w-])")
 
 
 def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> None:
@@ -141,11 +173,23 @@ def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> 
         found.update({k: v for k, v in previous.items() if k in _ITEM_SLOTS})
 
 
+def _zh_number(value: str) -> int:
+    """A Chinese number up to 99 ('二十' 20, '十五' 15, '两' 2) or digits, as an int."""
+    if value.isdigit():
+        return int(value)
+    if "十" not in value:
+        return _NUMBERS[value]
+    tens, _, ones = value.partition("十")
+    return 10 * (_NUMBERS[tens] if tens else 1) + (_NUMBERS[ones] if ones else 0)
+
+
 def _quantity(words: str) -> int | None:
     if (zh := _ZH_COUNT.search(words)) is not None:
-        value = zh.group(1)
-        return int(value) if value.isdigit() else _NUMBERS[value]
-    rest = re.sub(r"\border\s+\S+", " ", words)  # an order's number is no quantity
+        return _zh_number(zh.group(1))
+    if (times := _TIMES.search(words)) is not None:
+        return int(times.group(1) or times.group(2))
+    # an order's number is no quantity ('order 1042', 'order W-1042'; 'order 4 more' is one)
+    rest = re.sub(r"\border\s+(?:no\.?\s*|number\s+|#\s*)?(?=\S*[a-z-]|\d{3,})\S+", " ", words)
     for match in _EN_COUNT.finditer(rest):
         value = match.group(1)
         if value in ("a", "an") and not re.match(r"\s*(?:couple|dozen)", rest[match.end():]):
@@ -175,8 +219,12 @@ def _location(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
 
 def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
     """An alert number, or the camera zone it was raised in ('the vault alert')."""
-    if (number := _ALERT_ID.search(words) or _ALERT_ID_ZH.search(words)) is not None:
-        found["alert"] = number.group(1)
+    if (number := _ALERT_ID.search(words)) is not None:
+        value = next(g for g in number.groups() if g)
+        found["alert"] = value if value.isdigit() else str(_NUMBERS[value])
+        return
+    if (number := _ALERT_ID_ZH.search(words)) is not None:
+        found["alert"] = str(_zh_number(next(g for g in number.groups() if g)))
         return
     if (zone := camera_zone(words, index)) is not None:
         found.setdefault("zone", zone)

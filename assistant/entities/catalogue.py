@@ -23,6 +23,17 @@ _ORDER_SHAPE = re.compile(r"^([A-Z]{2,4})(\d{6})(\d{3,6})$")
 _ME = {"me", "i", "myself", "my", "mine", "我", "我自己"}
 
 
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _spoken(username: str) -> tuple[str, ...]:
+    """How a username ending in a digit is said or typed apart ('picker2' -> 'picker 2',
+    'picker two')."""
+    if (m := re.fullmatch(r"([a-z]+)(\d)", username)) is None:
+        return ()
+    return f"{m.group(1)} {m.group(2)}", f"{m.group(1)} {_DIGIT_WORDS[int(m.group(2))]}"
+
+
 def strip_fillers(text: str) -> str:
     """Drop leading words that only say what kind of thing follows ('the lot', '批次')."""
     return _FILLERS.sub("", normalise_text(text)).strip()
@@ -98,7 +109,7 @@ class CatalogueIndex:
             username, full = str(person["username"]), str(person["full_name"])
             index.people[username.lower()] = username
             index.full_names[username] = full
-            for name in (full.lower(), full.split()[0].lower()):
+            for name in (full.lower(), full.split()[0].lower(), *_spoken(username.lower())):
                 index.people.setdefault(name, username)
         for supplier in data.get("suppliers", ()):
             code, name = str(supplier["code"]), str(supplier["name"])
@@ -191,9 +202,11 @@ class CatalogueIndex:
         words = strip_fillers(text).removesuffix("'s").strip()
         if words in _ME:
             return me
+        whole = normalise_text(text).removesuffix("'s").strip()
         if not words:  # a username that is a role word, named alone ('and picker?')
-            words = normalise_text(text).removesuffix("'s").strip()
-        return self.people.get(words)
+            words = whole
+        # a role word before a number is a username ('picker two': 'picker' is a filler)
+        return self.people.get(words) or self.people.get(whole)
 
     def supplier(self, text: str) -> str | None:
         """The supplier code a code or (first word of a) name stands for, or None."""

@@ -55,6 +55,7 @@ _CANTONESE: tuple[tuple[str, str], ...] = tuple(sorted({
     # periods ('今个礼拜', '琴晚'), the bangle ('手鈪') and the safe ('夾萬': the vault)
     "今个": "这个", "琴晚": "昨晚", "寻晚": "昨晚", "尋晚": "昨晚", "手鈪": "手镯", "鈪": "镯",
     "夾萬": "保险柜", "夾万": "保险柜", "夹万": "保险柜",
+    "舊年": "去年", "旧年": "去年",  # last year
 }.items(), key=lambda kv: -len(kv[0])))
 # Traditional characters a warehouse question uses, as simplified ones (the intent data is in
 # simplified Chinese).

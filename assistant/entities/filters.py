@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 
-__all__ = ["KIND_WORDS", "REPORT_FILTERS", "FilterScan", "find_location", "only_fillers",
-           "scan_filters"]
+__all__ = ["KIND_WORDS", "REPORT_FILTERS", "FilterScan", "find_location", "find_supplier",
+           "only_fillers", "scan_filters"]
 
 REPORT_FILTERS = frozenset({"period", "category", "metal", "purity", "supplier", "location"})
 
@@ -83,7 +83,8 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
     return None, text
 
 
-def _supplier(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+def find_supplier(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+    """The supplier a phrase names (its code, name, or city in Chinese) and the text left."""
     if _CJK.search(text) and (code := index.supplier_in(text.replace(" ", ""))) is not None:
         return code, text
     words = list(re.finditer(r"[\w']+", text))
@@ -104,7 +105,7 @@ def scan_filters(text: str, index: CatalogueIndex, wanted: Collection[str]) -> F
         if code is not None:
             scan.slots["location"] = code
     if "supplier" in wanted:
-        code, rest = _supplier(rest, index)
+        code, rest = find_supplier(rest, index)
         if code is not None:
             scan.slots["supplier"] = code
     attributes = scan_attributes(_NOT_GOLD.sub(" ", rest), index.vocab, sizes=False)

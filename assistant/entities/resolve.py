@@ -15,6 +15,7 @@ from assistant.entities.filters import (
     KIND_WORDS,
     REPORT_FILTERS,
     find_location,
+    find_supplier,
     only_fillers,
     scan_filters,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "camera_zone",
     "zone_slot",
     "order_reference",
+    "outside_place",
     "zone_code",
     "zone_matches",
     "spoken_codes_to_text",
@@ -56,22 +58,23 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "qc_failures": frozenset({"period", "supplier"}),
     "camera_alerts": frozenset({"period", "zone"}),
     "picker_performance": frozenset({"person", "period"}),
-    **dict.fromkeys(("stock_ageing", "stock_value", "supplier_quality", "late_orders"),
-                    REPORT_FILTERS),
+    **dict.fromkeys(("supplier_quality", "late_orders"), REPORT_FILTERS),
+    # Reports over stock and moves take one lot ('what is lot G-2311 worth').
+    **dict.fromkeys(("stock_ageing", "stock_value"), REPORT_FILTERS | {"lot"}),
     # Reports whose rows name a SKU (and a person) are narrowed to the one a question names, and
     # to the SKUs of the colour it names.
-    "dead_stock": REPORT_FILTERS | {"colour"},
+    "dead_stock": REPORT_FILTERS | {"colour", "lot"},
     **dict.fromkeys(("stock_on_order", "reorder_advice", "slotting_advice"),
                     REPORT_FILTERS | {"sku", "colour"}),
     **dict.fromkeys(("shrinkage", "traced_variances", "anomalies"),
-                    REPORT_FILTERS | {"sku", "person", "colour"}),
+                    REPORT_FILTERS | {"sku", "person", "colour", "lot"}),
 }
 # Report intents whose filters come from the Reports page's (period, category, metal, purity,
 # supplier, location), scanned by assistant.entities.filters.
 REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted >= REPORT_FILTERS)
 # Slots a follow-up may change, per intent ("and in size 8?" refines a count, not a report).
 _STOCK = frozenset({"lot", "serial", "sku", "location", "style", "product", "metal", "purity",
-                    "colour", "category", "size"})
+                    "colour", "category", "size", "supplier", "outside"})
 _REPORT = frozenset({"period", "category", "channel", "metal", "purity", "supplier"})
 FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "locate": _STOCK, "count_stock": _STOCK, "serial_history": frozenset({"serial"}),
@@ -184,8 +187,11 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     slots: dict[str, str] = {}
     # Codes and numbers written against Chinese ('帮我查一下G-5921在哪') stand apart first;
     # what the question sets aside ('not the vault but the pick zone') is no filter.
-    rest = without_negated(_CJK_EDGE.sub(" ", normalise_text(text)))
+    spaced = _CJK_EDGE.sub(" ", normalise_text(text))
+    rest = without_negated(spaced)
     rest = re.sub(r"(?<=[a-z])'s\b", "", rest)  # "JAIPUR's quality" names JAIPUR
+    if "query" in wanted and (outside := outside_place(spaced, resolver.index)) is not None:
+        slots["outside"] = outside  # 'how many bangles not in the vault'
     if "period" in wanted:
         for match in _PERIOD.finditer(rest):  # the first that names a period the reports know
             if (period := parse_period(match.group(), resolver.now)) is not None:
@@ -194,7 +200,9 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
                 break
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
-    elif "sku" in wanted:
+    elif "lot" in wanted:
+        rest = _lot(rest, resolver.index, slots)
+    if "code" not in wanted and "sku" in wanted:
         rest = _sku(rest, resolver.index, slots)
     if wanted & _SCANNED:
         filters = scan_filters(rest, resolver.index, wanted)
@@ -219,6 +227,9 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
             slots["person"] = name
     if "person" in wanted and "person" not in slots and "我" in rest:
         slots["person"] = resolver.me
+    if "query" in wanted and not {"lot", "sku", "serial"} & set(slots):
+        supplier, rest = find_supplier(rest, resolver.index)  # 'how many pieces from Jaipur'
+        slots.update({"supplier": supplier} if supplier else {})
     if "query" in wanted and not {"lot", "sku", "serial", "location"} & set(slots):
         # a place named by its kind ('in the vault', 'in the reserve area') filters the goods
         place, left = find_location(rest, resolver.index)
@@ -234,7 +245,8 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         if found is None:  # a description that matches no style: say so, do not drop it
             scan = scan_attributes(rest, resolver.index.vocab)
             found = dict(scan.slots)
-            if words := content_words(strip_fillers(scan.rest)):
+            # (with a supplier named, the words left only say how: 'pieces from', 'holding')
+            if (words := content_words(strip_fillers(scan.rest))) and "supplier" not in slots:
                 found["product"] = " ".join(words)
         slots.update(found)
     return slots
@@ -347,7 +359,40 @@ _NEGATED = re.compile(
 
 
 def without_negated(words: str) -> str:
-    """Normalised words without the place a question sets aside ('not the vault but ...')."""
+    """Normalised words without the place a question sets aside ('not the vault but ...',
+    'not in the vault', '金库以外')."""
+    return _OUTSIDE.sub(" ", _NEGATED.sub(" ", words))
+
+
+# A place a question leaves out ('how many bangles not in the vault', 'outside the pick zone',
+# 'excluding aisle A', '不在金库的手镯', '金库以外'): a word for a zone or a location code.
+_PLACE = (r"(?:vault|strong ?room|safe room|reserve(?: zone| area)?"
+          r"|pick(?:ing)? ?(?:faces?|zone|area)|quarantine|docks?"
+          r"|(?:aisle|zone|bay|bin|rack|area)\s+[a-z0-9-]+|[a-z]\d{2}(?:-\d{2})*)")
+_PLACE_ZH = r"(?:金库|保险库|保险柜|备货区|储备区|预备区|后备区|拣货区|拣货位|质检区|隔离区)"
+_OUTSIDE = re.compile(
+    rf"(?<![\w-])(?:not\s+(?:in|at|from|inside)|outside(?:\s+of)?|excluding|except(?:\s+for)?"
+    rf"|apart\s+from|other\s+than|besides|but\s+not(?:\s+in)?)\s+(?:the\s+|our\s+)?"
+    rf"({_PLACE})(?![\w-])(?!\s+(?:but|rather)\b)"
+    rf"|(?:不在|除了|除)\s*({_PLACE_ZH}|[a-z]\d{{2}}(?:-\d{{2}})*)(?:以外|之外|外)?"
+    rf"|({_PLACE_ZH}|[a-z]\d{{2}}(?:-\d{{2}})*)\s*(?:以外|之外)")
+
+
+def outside_place(words: str, index: CatalogueIndex) -> str | None:
+    """The location code (or prefix) of the place normalised ``words`` leave out ('not in
+    the vault' -> 'V04'), when the warehouse has it; None otherwise."""
+    for match in _OUTSIDE.finditer(without_negated_but(words)):
+        phrase = next(g for g in match.groups() if g)
+        place, rest = find_location(phrase, index)
+        if place is None and (named := index.location_prefix(phrase.replace(" ", ""))):
+            place, rest = named, ""
+        if place is not None and only_fillers(rest):
+            return place
+    return None
+
+
+def without_negated_but(words: str) -> str:
+    """Words without 'not X but Y' (where X is set aside and Y asked about)."""
     return _NEGATED.sub(" ", words)
 
 
@@ -437,6 +482,23 @@ def unknown_lot(token: str, before: str) -> str | None:
     if not _LOT_SHAPE.fullmatch(token) or _NOT_LOT_WORDS.search(normalise_text(before)):
         return None
     return f"{token[0].upper()}-{token[-4:]}"
+
+
+# A lot written as the warehouse writes it ('G-2311', 'g 2311', 'g2311', spelt out).
+_LOT_TOKEN = re.compile(r"(?<![\w-])[a-z][\s-]?\d{4}(?![\w-])")
+
+
+def _lot(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
+    """The lot a report question names (ours, or one shaped like a lot that is none of ours:
+    the answer says it is not found); the text without it."""
+    converted = spoken_to_code_spans(spoken_codes_to_text(rest))
+    converted = re.sub(r"(?<![\w-])([a-z])(\d{4})(?![\w-])", r"\1 \2", converted)
+    for match in _LOT_TOKEN.finditer(converted):
+        lot = index.lot(match.group()) or unknown_lot(match.group(), converted[: match.start()])
+        if lot is not None:
+            slots["lot"] = lot
+            return converted[: match.start()] + " " + converted[match.end():]
+    return rest
 
 
 _SKU_TOKEN = re.compile(r"(?<![\w-])[a-z]{1,4}\d{2,}(?:-[a-z0-9]+)*(?![\w-])")

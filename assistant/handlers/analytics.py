@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from assistant.entities.periods import Period
+from assistant.errors import EntityNotFoundError
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
 from core.reports import REPORTS, ReportFilter, ReportOptions, run_report
 
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 ROWS = 50  # rows an answer carries (the Reports page has them all)
-FILTERS = ("category", "metal", "purity", "supplier", "location")
+FILTERS = ("category", "metal", "purity", "supplier", "location", "lot")
 _ANALYST = ("audit:read",)  # as GET /api/reports/{name}
 _DEAD_DAYS = 180  # the Reports page's idle days
 
@@ -68,6 +69,8 @@ def _age(ctx: HandlerContext, label: str) -> str:
 
 def _run(ctx: HandlerContext, slots: Mapping[str, str], name: str, period: Period,
          options: ReportOptions | None = None) -> list[dict[str, Any]]:
+    if (lot := slots.get("lot")) and ctx.index.lot(lot) is None:  # 'what is G-9999 worth'
+        raise EntityNotFoundError(ctx.say("error.not_found", what=lot))
     f = ReportFilter(since=period.since, until=period.until,
                      **{k: slots[k] for k in FILTERS if slots.get(k)})
     return narrowed(run_report(ctx.session, name, f, options), slots, ctx.index.sku_colours)

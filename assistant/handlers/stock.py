@@ -20,6 +20,8 @@ from core.trace import BlindCountOpen, locate, lot_trace, serial_history, visibi
 __all__ = ["count_stock", "describe", "locate_item", "recall_preview", "serial_moves"]
 
 _CODES = ("serial", "lot", "sku", "location")
+# Slots that narrow the goods (a place alone is located as a code).
+_NARROWING = ("style", "metal", "purity", "colour", "category", "size", "supplier", "outside")
 _PURITY_WORDS = {"Au750": "18K", "Au585": "14K", "Au999": "24K", "Pt950": "Pt950",
                  "S925": "S925"}
 _ZH = {"gold": "金", "silver": "银", "platinum": "铂金", "yellow": "黄", "white": "白",
@@ -45,6 +47,20 @@ def describe(ctx: HandlerContext, slots: Mapping[str, str]) -> str:
     text = ("" if zh else " ").join(parts) or ctx.say("stock.everything")
     if size := slots.get("size"):
         text += ctx.say("stock.size", size=size)
+    return _where_from(ctx, slots, text)
+
+
+def _where_from(ctx: HandlerContext, slots: Mapping[str, str], text: str) -> str:
+    """``text`` with the supplier and place a question narrows it to ('bangle from JAIPUR
+    outside V04' / 'JAIPUR的V04以外的手镯')."""
+    if ctx.language == "zh":
+        for key, word in (("outside", "{}以外的"), ("location", "{}的"), ("supplier", "{}的")):
+            if value := slots.get(key):
+                text = word.format(value) + text
+        return text
+    for key, word in (("supplier", " from {}"), ("location", " in {}"), ("outside", " outside {}")):
+        if value := slots.get(key):
+            text += word.format(value)
     return text
 
 
@@ -56,7 +72,8 @@ def _filters(ctx: HandlerContext, slots: Mapping[str, str]) -> dict[str, Any]:
     return {"metal": slots.get("metal"), "colour": slots.get("colour"),
             "purity": slots.get("purity"), "size": slots.get("size"),
             "category": slots.get("category"), "styles": styles, "sku": slots.get("sku"),
-            "lot": slots.get("lot"), "location": slots.get("location")}
+            "lot": slots.get("lot"), "location": slots.get("location"),
+            "supplier": slots.get("supplier"), "outside": slots.get("outside")}
 
 
 def _where_rows(rows: list[dict[str, Any]]) -> list[str]:
@@ -71,6 +88,8 @@ def locate_item(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Where a serial, lot, SKU, bin's content or described product is, per location."""
     code = next(((k, slots[k]) for k in _CODES if slots.get(k)), None)
     view = visibility_for(ctx.session, ctx.actor)
+    if code is not None and code[0] == "location" and any(slots.get(k) for k in _NARROWING):
+        code = None  # 'where are the bangles in the vault': the goods, by bin under the place
     if code is not None:
         try:
             result = locate(ctx.session, q=code[1], view=view)
@@ -81,7 +100,7 @@ def locate_item(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
         # Any: the core types row values as object; these columns are known numbers and codes.
         rows = cast(list[dict[str, Any]], result.rows)
         label = f"{ctx.say('kind.' + result.kind)} {result.label}"
-    elif any(slots.get(k) for k in ("style", "metal", "purity", "colour", "category", "size")):
+    elif any(slots.get(k) for k in _NARROWING):
         rows, _ = stock_summary(ctx.session, by="location", hidden=view.hidden_bins,
                                 **_filters(ctx, slots))
         label = describe(ctx, slots)
@@ -100,7 +119,8 @@ def count_stock(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """How many pieces match the attribute filters, with the SKUs they are."""
     hidden = visibility_for(ctx.session, ctx.actor).hidden_bins
     rows, totals = stock_summary(ctx.session, by="sku", hidden=hidden, **_filters(ctx, slots))
-    label = next((slots[k] for k in _CODES if slots.get(k)), None) or describe(ctx, slots)
+    code = next((slots[k] for k in ("serial", "lot", "sku") if slots.get(k)), None)
+    label = code or describe(ctx, slots)
     return Answer(ctx.say("count.answer", what=label, on_hand=totals["on_hand"],
                           available=totals["available"], skus=totals["skus"],
                           locations=totals["locations"]), rows)

@@ -31,7 +31,8 @@ _Ts = TypeVarTuple("_Ts")  # a filtered statement keeps its column types
 class ReportFilter:
     """Which stock a report looks at. The period is half-open: ``since <= at < until``.
 
-    ``location`` is a location code or the start of one (a zone, aisle or bay prefix).
+    ``location`` is a location code or the start of one (a zone, aisle or bay prefix);
+    ``lot`` is one lot's code (the reports over stock, moves and lots keep that lot's rows).
     """
 
     since: SaneDateTime | None = None
@@ -41,6 +42,7 @@ class ReportFilter:
     purity: Lookup | None = None
     supplier: Lookup | None = None
     location: Lookup | None = None
+    lot: Lookup | None = None
 
     def period(self) -> tuple[datetime, datetime]:
         """``(since, until)``: until defaults to now, since to :data:`DEFAULT_DAYS` before."""
@@ -70,11 +72,16 @@ class ReportFilter:
             (Supplier.code == (self.supplier or "").upper()) | (Supplier.name == self.supplier))
 
     def lots(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
-        """Keep rows whose lot (``column``) came from the supplier (code or name)."""
-        if not self.supplier:
+        """Keep rows whose lot (``column``) came from the supplier (code or name) and is the
+        lot asked for."""
+        if not (self.supplier or self.lot):
             return stmt
-        return stmt.where(column.in_(select(Lot.id).where(
-            Lot.supplier_id.in_(self._supplier_ids()))))
+        wanted = select(Lot.id)
+        if self.supplier:
+            wanted = wanted.where(Lot.supplier_id.in_(self._supplier_ids()))
+        if self.lot:
+            wanted = wanted.where(Lot.code == self.lot.upper())
+        return stmt.where(column.in_(wanted))
 
     def suppliers(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
         """Keep rows whose supplier (``column``, a supplier id) is the supplier (code or name)."""

@@ -41,13 +41,18 @@ def stock_summary(
     sku: str | None = None,
     lot: str | None = None,
     location: str | None = None,
+    supplier: str | None = None,
+    outside: str | None = None,
     limit: int = 200,
     hidden: Collection[int] = (),
 ) -> tuple[list[dict[str, object]], dict[str, int]]:
     """Units on hand, reserved and available inside, grouped by SKU or by location, filtered.
 
-    Returns the rows (largest first, at most ``limit``) and the totals over every row; stock
-    at the locations in ``hidden`` (bins under the reader's blind count) is left out.
+    ``location`` is a location code or the start of one (a zone, aisle or bay prefix, as the
+    reports take it); ``outside`` leaves out the locations under such a code ('not in the
+    vault'); ``supplier`` is a supplier's code (the lots it delivered). Returns the rows
+    (largest first, at most ``limit``) and the totals over every row; stock at the locations
+    in ``hidden`` (bins under the reader's blind count) is left out.
     """
     key = Sku.code if by == "sku" else Location.code
     stmt = (
@@ -61,9 +66,15 @@ def stock_summary(
     )
     for column, value in ((Sku.metal, metal), (Sku.metal_colour, colour), (Sku.purity, purity),
                           (Sku.size, size), (Style.category, category), (Sku.code, sku),
-                          (Lot.code, lot), (Location.code, location)):
+                          (Lot.code, lot)):
         if value:
             stmt = stmt.where(column == value)
+    if location:
+        stmt = stmt.where(Location.code.startswith(location, autoescape=True))
+    if outside:
+        stmt = stmt.where(~Location.code.startswith(outside, autoescape=True))
+    if supplier:
+        stmt = stmt.where(Lot.supplier_id.in_(select(Supplier.id).where(Supplier.code == supplier)))
     if styles:
         stmt = stmt.where(Style.code.in_(list(styles)))
     if hidden:

@@ -1,0 +1,82 @@
+"""stock_summary's place and supplier filters: a location prefix (a zone or aisle, as the
+reports take it), the stock outside a place, and the lots of one supplier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import ColumnElement, func, select
+
+from core import Database
+from core.demo import load_demo
+from core.ledger.models import Balance
+from core.locations.models import VIRTUAL_KINDS, Location
+from core.lots.models import Lot, Supplier
+from core.migrate import upgrade
+from core.reports import stock_summary
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The small demo in its own SQLite file, loaded once for the module."""
+    path: Path = tmp_path_factory.mktemp("stock_filters") / "demo.db"
+    upgrade(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}")
+    load_demo(db, scale="small")
+    yield db
+    db.dispose()
+
+
+def _on_hand(db: Database, *conditions: ColumnElement[bool]) -> int:
+    """Units on hand in real locations where ``conditions`` hold, summed from the balances."""
+    with db.read() as session:
+        stmt = (select(func.coalesce(func.sum(Balance.on_hand), 0))
+                .join(Location, Location.id == Balance.location_id)
+                .join(Lot, Lot.id == Balance.lot_id)
+                .join(Supplier, Supplier.id == Lot.supplier_id)
+                .where(Balance.on_hand > 0,
+                       Location.kind.not_in([str(k) for k in VIRTUAL_KINDS]), *conditions))
+        return int(session.scalar(stmt) or 0)
+
+
+def test_a_location_prefix_counts_every_bin_under_it(demo: Database) -> None:
+    with demo.read() as session:
+        vault = session.scalar(select(Location.code).where(Location.kind == "vault")
+                               .order_by(Location.code))
+        assert vault is not None
+        zone = vault.split("-")[0]  # the aisle every vault bin's code starts with
+        rows, totals = stock_summary(session, by="location", location=zone, limit=10_000)
+        _, everything = stock_summary(session, limit=10_000)
+        _, outside = stock_summary(session, outside=zone, limit=10_000)
+    assert totals["on_hand"] == _on_hand(demo, Location.code.startswith(zone)) > 0
+    assert rows and all(str(r["location"]).startswith(zone) for r in rows)
+    assert outside["on_hand"] == everything["on_hand"] - totals["on_hand"] > 0
+
+
+def test_supplier_filter_counts_that_suppliers_lots(demo: Database) -> None:
+    with demo.read() as session:
+        suppliers = list(session.scalars(select(Supplier.code).order_by(Supplier.code)))
+        counts = {code: stock_summary(session, supplier=code, limit=10_000)[1]["on_hand"]
+                  for code in suppliers}
+        _, everything = stock_summary(session, limit=10_000)
+    for code, on_hand in counts.items():
+        assert on_hand == _on_hand(demo, Supplier.code == code)
+    assert sum(counts.values()) == everything["on_hand"]
+    assert sum(1 for n in counts.values() if n > 0) >= 2
+
+
+def test_a_report_filtered_to_one_lot_keeps_that_lots_stock(demo: Database) -> None:
+    from core.reports import ReportFilter, run_report
+
+    with demo.read() as session:
+        lot = session.scalar(select(Lot.code).join(Balance, Balance.lot_id == Lot.id)
+                             .where(Balance.on_hand > 0).order_by(Lot.code))
+        assert lot is not None
+        _, totals = stock_summary(session, lot=lot, limit=10_000)
+        rows = run_report(session, "ageing", ReportFilter(lot=lot.lower()))
+        everything = run_report(session, "ageing", ReportFilter())
+    assert sum(int(r["units"]) for r in rows) == totals["on_hand"] > 0
+    assert sum(int(r["lots"]) for r in rows) == 1
+    assert sum(int(r["units"]) for r in everything) > totals["on_hand"]
