@@ -87,7 +87,7 @@ def train(examples: Sequence[training.Example], epochs: int, about: str) -> Any:
 
 def confusion_rows(work: Path, model: Path) -> list[dict[str, Any]]:
     """`bench/voice_confusions.py`'s cases, 60 held-out development voices, quiet and 10 dB."""
-    import voice_confusions  # type: ignore[import-not-found]
+    from bench import voice_confusions
 
     def make() -> list[dict[str, Any]]:
         _, held = dev_voice_halves(corpus.espeak_voices("dev"))
@@ -124,9 +124,19 @@ def paired(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]]) -> dict[str
 
 
 def by_source(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """`bench/voice_loso.py`'s rows (decoded without rejection) judged under the shipped
+    rejection rule, by source."""
+    import assistant_voice as bench  # type: ignore[import-not-found]
+
+    from assistant.settings import AssistantSettings
+    from assistant.speech.base import Transcript
+    from assistant.speech.factory import rejection_thresholds
+
+    rule = rejection_thresholds(AssistantSettings(), "embedding")
     out: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        out.setdefault(r["source"], []).append(r)
+        final = Transcript(r["heard"], True, r["confidence"], r["score"])
+        out.setdefault(r["source"], []).append(bench.judge(r, final, rule))
     return out
 
 
@@ -143,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--models-only", action="store_true")
+    parser.add_argument("--confusions", action=argparse.BooleanOptionalAction, default=True,
+                        help="also decode bench/voice_confusions.py's cases")
     parser.add_argument("--out", type=Path, help="merge this fold's figures into this JSON")
     args = parser.parse_args(argv)
     work, held = args.workdir, args.fold
@@ -164,14 +176,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                               "focus": args.focus, "epochs": args.epochs, "sources": {}}
     rows = {name: voice_loso.fold_rows(work, held, path, args.count, 5)
             for name, path in paths.items()}
-    rows_c = {name: confusion_rows(work, path) for name, path in paths.items()}
+    rows_c = {name: confusion_rows(work, path) if args.confusions else []
+              for name, path in paths.items()}
     print(f"decoded ({time.perf_counter() - began:.0f} s)", flush=True)
     split = {name: by_source(value) for name, value in rows.items()}
     for source in split["shipped"]:
         result["sources"][source] = {
             name: figures(split[name][source]) for name in paths} | {
             "paired": paired(split["shipped"][source], split["focus"][source])}
-    for cond in ("quiet", "10db"):
+    for cond in ("quiet", "10db") if args.confusions else ():
         cases: dict[str, Any] = {}
         for text in ("eight eight", "eight five", "help", "two"):
             some = {name: [r for r in value if r["cond"] == cond
