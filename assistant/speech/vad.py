@@ -135,16 +135,23 @@ class EnergyVad:
 
     def _frame(self, frame: bytes) -> VadEvent | None:
         level = frame_db(frame, high_pass_hz=self.high_pass_hz, rate=self.sample_rate)
-        if self.floor_db is None:
+        # Digital silence (exact zeros: a gated or muted microphone) is quiet but says nothing
+        # of the room: the floor keeps what the room's sound taught it, and a stream that opens
+        # on zeros starts its floor where `min_level_db` decides alone, so the room heard
+        # once the microphone opens raises it within a second instead of from -150 dB.
+        digital_silence = not frame.strip(b"\0")
+        if self.floor_db is None and not digital_silence:
             self.floor_db = level  # a stream opens on background sound, not on speech
-        loud = level >= self._threshold()
+        loud = level >= self._threshold() and not digital_silence
         if not self.in_speech:
             self._recent.clear()
             if self.on_background is not None and len(self._preroll) == self._preroll.maxlen:
                 self.on_background(self._preroll[0])
             self._preroll.append(frame)
             self._loud_run = self._loud_run + 1 if loud else 0
-            if not loud:
+            if digital_silence and self.floor_db is None:
+                self.floor_db = self.min_level_db - self.margin_db
+            elif not loud and not digital_silence:
                 self._track_floor(level)
             if self._loud_run * FRAME_MS >= self.start_ms:
                 self.in_speech = True
@@ -156,7 +163,8 @@ class EnergyVad:
                 return VadEvent("start", audio, self.consumed_bytes - len(audio))
             return None
         self._speech_frames += 1
-        self._quietest = min(self._quietest, level)
+        if not digital_silence:
+            self._quietest = min(self._quietest, level)
         self._quiet_run = 0 if self._still_speech(level) else self._quiet_run + 1
         ended = self._quiet_run * FRAME_MS >= self.hangover_ms
         if not ended and self._speech_frames * FRAME_MS >= self.max_utterance_ms:

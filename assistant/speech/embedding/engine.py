@@ -35,6 +35,15 @@ RATES = (8000, 16000)
 LEAD_S = 0.5
 TAIL_S = 0.45
 PARTIAL_EVERY = 6  # embedding hops of audio between partial results
+#: Digital silence (exact zeros: a gated or muted microphone) is heard as white noise of this
+#: standard deviation (16-bit units, about -61 dBFS), the comfort noise a telephone line puts
+#: in its silences: the word model learnt words in a room, never against zeros, which the mel
+#: network floors 80 dB under the loudest sound of the clip. Chosen on the development
+#: speakers (bench/voice_edges_dev.py).
+COMFORT_NOISE = 30.0
+#: Dither added to every sample the front end hears (standard deviation, 16-bit units), as
+#: Kaldi's front end does, so no sample is exactly zero.
+DITHER = 2.0
 
 
 class Upsampler:
@@ -91,7 +100,8 @@ class EmbeddingEngine:
     sample_rates: tuple[int, ...] = RATES
 
     def __init__(self, model_path: Path | None = None, *, embedding_dir: Path | None = None,
-                 beam: int = 32, word_bonus: float = 0.0) -> None:
+                 beam: int = 32, word_bonus: float = 0.0, comfort_noise: float = COMFORT_NOISE,
+                 dither: float = DITHER) -> None:
         """Remember where the models are; they load on the first recogniser.
 
         `model_path`: the word model (.npz); None means the one shipped for English.
@@ -99,11 +109,14 @@ class EmbeddingEngine:
         `word_bonus`: log-prob per word added when ranking grammar sentences (`decode`): > 0
         offsets CTC's preference for sentences that drop a word. 0 (the default) is the
         decoder without a prior.
+        `comfort_noise`, `dither`: see `COMFORT_NOISE` and `DITHER` (0: none).
         """
         self._model_path = model_path or bundled_model_path("en")
         self._embedding_dir = embedding_dir
         self.beam = beam
         self.word_bonus = word_bonus
+        self.comfort_noise = comfort_noise
+        self.dither = dither
         self._shared: _Shared | None = None
         self._lock = threading.Lock()
         self._graphs: OrderedDict[str, TokenGraph] = OrderedDict()
@@ -179,6 +192,8 @@ class EmbeddingRecognizer:
     def _reset(self) -> None:
         self._stream = StreamingEmbedder(self._embedder, self.model.step)
         self._upsampler = Upsampler() if self.sample_rate == 8000 else None
+        # one generator each, so how the stream is cut into chunks changes no sample
+        self._comfort, self._dither = np.random.default_rng(0), np.random.default_rng(1)
         self._since_partial = 0
         self._last = ""
         self._heard = False
@@ -202,7 +217,22 @@ class EmbeddingRecognizer:
         if len(pcm) % SAMPLE_WIDTH:
             raise AudioFormatError("PCM chunks must hold whole 16-bit samples")
         samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
-        return self._upsampler.process(samples) if self._upsampler else samples
+        wide = self._upsampler.process(samples) if self._upsampler else samples
+        return self._dithered(wide)
+
+    def _dithered(self, wide: np.ndarray) -> np.ndarray:
+        """16 kHz samples with digital silence filled with comfort noise, and dithered (the
+        noise drawn in stream order from a seeded generator: decodes are repeatable)."""
+        comfort, dither = self._engine.comfort_noise, self._engine.dither
+        if comfort <= 0 and dither <= 0:
+            return wide
+        wide = wide.astype(np.float32)  # a copy
+        if comfort > 0:
+            zeros = np.abs(wide) < 0.5  # exact zeros, also once upsampled
+            wide[zeros] = self._comfort.normal(0.0, comfort, int(zeros.sum()))
+        if dither > 0:
+            wide += self._dither.normal(0.0, dither, wide.size).astype(np.float32)
+        return wide
 
     def accept(self, pcm: bytes) -> Transcript:
         """Embed a chunk; about every half second, decode what is there for a partial."""
@@ -228,6 +258,7 @@ class EmbeddingRecognizer:
             from scipy.signal import resample_poly
 
             wide = resample_poly(wide, 2, 1).astype(np.float32)
+        wide = self._dithered(wide)
         keep = int(max(LEAD_S, TAIL_S) * 16000)
         self._background = np.concatenate([self._background, wide])[-keep:]
 
