@@ -14,8 +14,11 @@ Variants, each paired with its own open-microphone base (the same noise sample f
   to the word onset, from the word's end, and inside the 100 ms pause between the digits;
 - ``gated_pause_400ms``: the same gate with a 400 ms pause between the digits.
 
-``--bench`` also runs bench/assistant_voice.py's own `edges` on the development speakers.
-Writes ``bench/results/voice_edges_dev.json`` (or ``--out``).
+``--bench`` also runs bench/assistant_voice.py's own `edges` on the development speakers;
+``--comfort 30 100`` compares levels of the embedding engine's comfort noise (what fills
+digital silence) on the same trials. Writes ``bench/results/voice_edges_dev.json`` (or
+``--out``). The fix (comfort noise 30, dither 2, a VAD floor that learns nothing from zeros)
+was chosen on voice_edges_dev_before/_dither2/_comfort.json; _after.json is the shipped chain.
 """
 
 from __future__ import annotations
