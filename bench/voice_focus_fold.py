@@ -47,9 +47,10 @@ def _cached(path: Path, make: Any) -> Any:
 
 
 def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, focus: float,
-                 ) -> dict[str, list[training.Example]]:
-    """The fold's corpus by the shipped recipe and with the focused share: the same seeds, so
-    the candidate's unfocused utterances are the first ones of the shipped recipe's."""
+                 fsdd_focus: float) -> dict[str, list[training.Example]]:
+    """The fold's corpus by the shipped recipe and with the focused share (`fsdd_focus` of
+    the real-speaker sequences): the same seeds, so the candidate's unfocused utterances are
+    the first ones of the shipped recipe's."""
     train_voices, _ = dev_voice_halves(corpus.espeak_voices("dev"))
     kept = tuple(s for h, s in folds(corpus.FSDD_DEV_SPEAKERS) if h == held)[0]
     out: dict[str, list[training.Example]] = {"shipped": [], "focus": []}
@@ -59,7 +60,7 @@ def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, focus: float,
         plain = _cached(work / f"{kind}-{speakers}-{total}.pkl", lambda sizes=sizes, seed=seed:
                         training.build_corpus(*sizes, seed=seed, workers=1,
                                               voices=train_voices, speakers=kept))
-        focused = round(total * focus)
+        focused = round(total * (focus if kind == "espeak" else fsdd_focus))
         only = {"espeak": (focused, 0), "fsdd": (0, focused)}[kind]
         extra = _cached(work / f"{kind}-{speakers}-focus-{focused}.pkl",
                         lambda only=only, seed=seed: training.build_corpus(
@@ -150,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--espeak", type=int, default=4000)
     parser.add_argument("--fsdd", type=int, default=1500)
     parser.add_argument("--focus", type=float, default=0.2)
+    parser.add_argument("--fsdd-focus", type=float, help="the real speakers' focused share "
+                        "(default: --focus)")
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--models-only", action="store_true")
@@ -161,10 +164,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}"
+    fsdd_focus = args.focus if args.fsdd_focus is None else args.fsdd_focus
+    fsdd_tag = "" if fsdd_focus == args.focus else f"-fsdd{fsdd_focus:g}"
     paths = {"shipped": work / f"words-{tag}.npz",
-             "focus": work / f"words-{tag}-focus{args.focus:g}.npz"}
+             "focus": work / f"words-{tag}-focus{args.focus:g}{fsdd_tag}.npz"}
     if not all(p.exists() for p in paths.values()):
-        corpora = fold_corpora(work, held, args.espeak, args.fsdd, args.focus)
+        corpora = fold_corpora(work, held, args.espeak, args.fsdd, args.focus, fsdd_focus)
         for name, path in paths.items():
             if not path.exists():
                 about = f"fold without {held}, {name} recipe"
@@ -173,7 +178,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.models_only:
         return
     result: dict[str, Any] = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd,
-                              "focus": args.focus, "epochs": args.epochs, "sources": {}}
+                              "focus": args.focus, "fsdd_focus": fsdd_focus,
+                              "epochs": args.epochs, "sources": {}}
     rows = {name: voice_loso.fold_rows(work, held, path, args.count, 5)
             for name, path in paths.items()}
     rows_c = {name: confusion_rows(work, path) if args.confusions else []

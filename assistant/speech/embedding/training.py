@@ -111,11 +111,13 @@ def _focus_sequence(speaker: dict[int, dict[int, np.ndarray]], rng: random.Rando
 
 
 def corpus_parts(espeak: int, fsdd: int, seed: int, focus: float = 0.0,
-                 ) -> list[tuple[str, int, int]]:
+                 fsdd_focus: float | None = None) -> list[tuple[str, int, int]]:
     """(kind, seed, count) of each worker's share: at most 500 utterances, seeded by kind and
     position, so the first utterances of a corpus are those of any larger one; the `focus`
-    share of each kind is of the focused kinds ('espeak-focus', 'fsdd-focus')."""
-    focused = {"espeak": round(espeak * focus), "fsdd": round(fsdd * focus)}
+    share of each kind (`fsdd_focus`, if given, of the real speakers') is of the focused kinds
+    ('espeak-focus', 'fsdd-focus')."""
+    focused = {"espeak": round(espeak * focus),
+               "fsdd": round(fsdd * (focus if fsdd_focus is None else fsdd_focus))}
     parts = []
     for kind, total in (("espeak", espeak - focused["espeak"]), ("fsdd", fsdd - focused["fsdd"]),
                         ("espeak-focus", focused["espeak"]), ("fsdd-focus", focused["fsdd"])):
@@ -128,16 +130,18 @@ def corpus_parts(espeak: int, fsdd: int, seed: int, focus: float = 0.0,
 def build_corpus(espeak: int, fsdd: int, *, seed: int = 0, workers: int = 2,
                  step: int = STEP, voices: Sequence[str] | None = None,
                  speakers: Sequence[str] = corpus.FSDD_DEV_SPEAKERS,
-                 wide: bool = False, focus: float = 0.0) -> list[Example]:
+                 wide: bool = False, focus: float = 0.0,
+                 fsdd_focus: float | None = None) -> list[Example]:
     """`espeak` synthetic and `fsdd` real-speaker utterances, embedded (in `workers` processes),
     by `voices` (default: every development voice) and `speakers` (the development ones);
     `wide`: the wider augmentation (`corpus.channel`, tempo and vocal tract perturbation);
     `focus`: this share of each kind is the focused corpus (`corpus.focus_sentence`,
     `_focus_sequence`: fast repeated and confused digits, 'help' against 'two') instead, the
-    rest the first utterances of the corpus without it."""
+    rest the first utterances of the corpus without it; `fsdd_focus`: the real speakers'
+    share, if not `focus`."""
     chosen = tuple(voices if voices is not None else corpus.espeak_voices("dev"))
     jobs = [(kind, part_seed, count, step, chosen, tuple(speakers), wide)
-            for kind, part_seed, count in corpus_parts(espeak, fsdd, seed, focus)]
+            for kind, part_seed, count in corpus_parts(espeak, fsdd, seed, focus, fsdd_focus)]
     with Pool(workers) as pool:
         return [example for batch in pool.map(_job, jobs) for example in batch]
 
@@ -339,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="share of each kind of utterance drawn from the focused corpus "
                         "(fast repeated digits, confused digits, 'help' against 'two'); 0: "
                         "the recipe of the shipped model")
+    parser.add_argument("--fsdd-focus", type=float, help="the real-speaker sequences' focused "
+                        "share (default: --focus)")
     parser.add_argument("--corpus", type=Path, nargs="+", default=(),
                         help="the embedded corpus is kept in this .npz: read if it exists (its "
                         "size and augmentation options then unused), else built and written; "
@@ -357,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("several --corpus files must all exist")
     else:
         examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers,
-                                wide=args.wide, focus=args.focus)
+                                wide=args.wide, focus=args.focus, fsdd_focus=args.fsdd_focus)
         if args.corpus:
             save_examples(args.corpus[0], examples)
     print(f"corpus: {len(examples)} utterances in {time.perf_counter() - began:.0f} s",
@@ -373,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     info = {"trained_on": about,
             "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
             "dropout": args.dropout, "wide_augmentation": args.wide,
-            "focus": args.focus}  # context: `_to_model`
+            "focus": args.focus, "fsdd_focus": args.fsdd_focus}  # context: `_to_model`
     model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,
                   epochs=args.epochs, lr=args.lr, seed=args.seed, valid=valid, info=info,
                   log=True)

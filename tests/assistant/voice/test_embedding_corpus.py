@@ -108,3 +108,6 @@ def test_a_focused_corpus_keeps_the_first_utterances_of_the_shipped_recipe() -> 
         if kind == kind2 == "espeak":  # same seed per position: the focused corpus's are a prefix
             assert seed == seed2 and count2 <= count
     assert corpus_parts(1200, 700, seed=11, focus=0.0) == plain
+    synthetic_only = corpus_parts(1200, 700, seed=11, focus=0.2, fsdd_focus=0.0)
+    assert [p for p in synthetic_only if p[0].startswith("fsdd")] == [
+        p for p in plain if p[0] == "fsdd"]
