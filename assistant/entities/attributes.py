@@ -36,6 +36,11 @@ _ALIASES: dict[str, dict[str, str]] = {
     "gold": {"metal": "gold"}, "silver": {"metal": "silver"},
     "yellow": {"colour": "yellow"}, "white": {"colour": "white"}, "rose": {"colour": "rose"},
     "pink": {"colour": "rose"},
+    # hyphenated as often written ('18K rose-gold rings'): a code-safe alias needs the whole word
+    "rose-gold": {"colour": "rose", "metal": "gold"},
+    "pink-gold": {"colour": "rose", "metal": "gold"},
+    "white-gold": {"colour": "white", "metal": "gold"},
+    "yellow-gold": {"colour": "yellow", "metal": "gold"},
     # Chinese
     "18k金": {"purity": "Au750", "metal": "gold"}, "14k金": {"purity": "Au585", "metal": "gold"},
     "24k金": {"purity": "Au999", "metal": "gold"}, "足金": {"purity": "Au999", "metal": "gold"},

@@ -52,6 +52,10 @@ def test_lots_resolve_however_written() -> None:
     ("玫瑰金戒指8号", {"colour": "rose", "metal": "gold", "category": "ring", "size": "8"}),
     ("18K金吊坠", {"purity": "Au750", "metal": "gold", "category": "pendant"}),
     ("铂金手镯", {"purity": "Pt950", "metal": "platinum", "category": "bangle"}),
+    # hyphenated colours, as the README's own question writes them
+    ("18K rose-gold rings in size 7", {"purity": "Au750", "metal": "gold", "colour": "rose",
+                                       "category": "ring", "size": "7"}),
+    ("white-gold pendants", {"colour": "white", "metal": "gold", "category": "pendant"}),
 ])
 def test_attributes(text: str, slots: dict[str, str]) -> None:
     assert scan_attributes(normalise_text(text), VOCAB).slots == slots
