@@ -46,6 +46,49 @@ _passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1
 _passwords._DUMMY_HASH = _passwords._hasher.hash("facet: no such person \x00")
 
 
+# The chat's test files need the fitted intent models (tests/warm_models.py); they run after
+# these folders, while a background process fits the models for them.
+_AFTER_WARM_UP = ("tests/assistant/chat/", "tests/bench/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the controller of a run with several test processes, fit the chat's models in the
+    background (niced) while the processes start and run the core tests."""
+    workers = getattr(config.option, "numprocesses", None)
+    if hasattr(config, "workerinput") or not workers:
+        return
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    log = root / "var" / "cache" / "warm_models.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        config._facet_warm = subprocess.Popen(  # type: ignore[attr-defined]
+            ["nice", "-n", "5", sys.executable, "-m", "tests.warm_models"], cwd=root,
+            stdout=out, stderr=subprocess.STDOUT)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the background fit if the run ends first."""
+    warm = getattr(config, "_facet_warm", None)
+    if warm is not None and warm.poll() is None:
+        warm.terminate()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Chat and bench test files after the rest of the first folders (stable otherwise), so a
+    run with several processes does not start with every process waiting on one model fit."""
+    def later(item: pytest.Item) -> bool:
+        return item.nodeid.startswith(_AFTER_WARM_UP)
+
+    first_web = next((n for n, item in enumerate(items)
+                      if item.nodeid.startswith(("tests/twin/", "tests/vision/", "tests/web/"))),
+                     len(items))
+    head, tail = items[:first_web], items[first_web:]
+    items[:] = [i for i in head if not later(i)] + [i for i in head if later(i)] + tail
+
+
 @pytest.fixture
 def production_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app's real Argon2 parameters for this test (sign-in timing)."""
