@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import pickle
 import random
 import sys
 import time
@@ -34,16 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.append(str(ROOT / "bench"))
 
+from voice_loso import _cached  # type: ignore[import-not-found]
+
 from assistant.speech.calibration import dev_voice_halves, folds
 from assistant.speech.embedding import corpus, training
-
-
-def _cached(path: Path, make: Any) -> Any:
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    value = make()
-    path.write_bytes(pickle.dumps(value))
-    return value
 
 
 def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, focus: float,

@@ -7,13 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.settings import VadSettings
 from assistant.speech.audio import mix_noise, sox_available, to_pcm
 from assistant.speech.embedding import corpus
 from assistant.speech.embedding.engine import COMFORT_NOISE, EmbeddingEngine
 from assistant.speech.vad import EnergyVad
-from assistant.voice import load_language, vad_from_settings
-from assistant.voice.listener import Listener
+from assistant.voice import load_language
+from tests.assistant.voice.test_real_speech_edges import _heard
 
 EN = load_language("en")
 
@@ -67,16 +66,6 @@ def _gate(clean: np.ndarray, noisy: np.ndarray) -> np.ndarray:
         held[lag:] |= loud[:-lag]
     mask = np.concatenate([np.repeat(held, 80), np.zeros(clean.size % 80, dtype=bool)])
     return np.where(mask, noisy, 0.0)
-
-
-def _heard(engine: EmbeddingEngine, pcm: bytes) -> list[str]:
-    settings = VadSettings()
-    listener = Listener(engine.recognizer(EN.grammar("digits", digits=2), sample_rate=8000),
-                        vad_from_settings(settings, 8000), hangover_ms=settings.hangover_ms,
-                        sample_rate=8000)
-    heard = [t.text for t in listener.feed(pcm) if t.is_final and t.text]
-    last = listener.flush()
-    return heard + ([last.text] if last is not None and last.text else [])
 
 
 @needs_fsdd
