@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +51,7 @@ _passwords._DUMMY_HASH = _passwords._hasher.hash("facet: no such person \x00")
 # The chat's test files need the fitted intent models (tests/warm_models.py); they run after
 # these folders, while a background process fits the models for them.
 _AFTER_WARM_UP = ("tests/assistant/chat/", "tests/bench/")
+_WARM = pytest.StashKey[subprocess.Popen[bytes]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,21 +60,18 @@ def pytest_configure(config: pytest.Config) -> None:
     workers = getattr(config.option, "numprocesses", None)
     if hasattr(config, "workerinput") or not workers:
         return
-    import subprocess
-    import sys
-
     root = Path(__file__).resolve().parents[1]
     log = root / "var" / "cache" / "warm_models.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        config._facet_warm = subprocess.Popen(  # type: ignore[attr-defined]
+        config.stash[_WARM] = subprocess.Popen(
             ["nice", "-n", "5", sys.executable, "-m", "tests.warm_models"], cwd=root,
             stdout=out, stderr=subprocess.STDOUT)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop the background fit if the run ends first."""
-    warm = getattr(config, "_facet_warm", None)
+    warm = config.stash.get(_WARM, None)
     if warm is not None and warm.poll() is None:
         warm.terminate()
 

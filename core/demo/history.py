@@ -125,7 +125,7 @@ def _skus_in_stock(session: Session) -> set[str]:
     return set(rows.scalars())
 
 
-def _external_id(rng: random.Random, channel: str, at: datetime, used: set[str]) -> str:
+def order_number(rng: random.Random, channel: str, at: datetime, used: set[str]) -> str:
     """The channel's order number for an order placed at ``at`` (``WEB-261125-04213``), drawn
     again if this day already has it: at full scale a day's few hundred orders drew the same
     five digits now and then, and the second order was refused as a conflicting repeat."""
@@ -170,7 +170,7 @@ def _one_day(
                 actor=clerk,
                 data=OrderCreate(
                     channel=channel,
-                    external_id=_external_id(rng, channel, at, used),
+                    external_id=order_number(rng, channel, at, used),
                     customer_name=rng.choice(CUSTOMERS),
                     due_at=promised(channel, at),
                     lines=[

@@ -41,13 +41,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku, Style
 from core.clock import use_clock
 from core.db import Database
 from core.demo.catalogue import DemoSku
-from core.demo.history import CUSTOMERS, promised
+from core.demo.history import CUSTOMERS, order_number, promised
 from core.demo.layout import DemoLayout
 from core.demo.stock import lot_code, receive_lot
 from core.lots.service import set_hold
@@ -202,15 +201,6 @@ def _held_lot(
     return code
 
 
-def _free_number(session: Session, rng: random.Random, channel: str, at: datetime) -> str:
-    """A channel order number for ``at`` (``WEB-261125-04213``) that no order has yet."""
-    while True:
-        number = f"{channel[:3].upper()}-{at:%y%m%d}-{rng.randint(0, 99999):05d}"
-        if session.scalar(select(SalesOrder.id).where(SalesOrder.channel == channel,
-                                                      SalesOrder.external_id == number)) is None:
-            return number
-
-
 def _orders(
     db: Database,
     rng: random.Random,
@@ -243,9 +233,10 @@ def _orders(
     start = min(last_day.replace(hour=16, minute=0), now - timedelta(hours=1))
     with db.write() as session:
         clerk = actor_for(user_by_name(session, "clerk"))
+        taken = set(session.scalars(select(SalesOrder.external_id)))  # the history's numbers
         for n, (channel, basket) in enumerate(baskets):
             at = start + timedelta(minutes=15 * n + rng.randint(0, 10))
-            number = _free_number(session, rng, channel, at)
+            number = order_number(rng, channel, at, taken)
             with use_clock(_stopped_at(at)):
                 create_order(session, actor=clerk, data=OrderCreate(
                     channel=channel, external_id=number, customer_name=rng.choice(CUSTOMERS),
