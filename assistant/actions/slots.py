@@ -19,6 +19,7 @@ from assistant.entities.resolve import (
     order_reference,
     spoken_codes_to_text,
     unknown_lot,
+    written_lots,
     zone_code,
 )
 
@@ -145,7 +146,7 @@ def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
     """Lot, serial, SKU, order and location codes written in the question, spelt out ('G two
     one two eight') or spaced ('g 8078') too; a lot-shaped code that is none of ours ('recall
     G-9999') is a lot, which the action then says it cannot find."""
-    words = _SPACED_LOT.sub(r"\1-\2", spoken_codes_to_text(words))
+    words = written_lots(spoken_codes_to_text(words))
     for match in _CODE_TOKEN.finditer(words):
         token = match.group()
         if token.isdigit():
@@ -156,10 +157,6 @@ def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
             code = {"lot": lot}
         for key, value in (code or {}).items():
             found.setdefault(key, value)
-
-
-# A lot written with a space ('hold lot g 8078', 'G 二一二八' read as 'g 2128').
-_SPACED_LOT = re.compile(r"(?<![\w-])([a-z])\s(\d{4})(?![\w-])")
 
 
 def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> None:

@@ -3,6 +3,7 @@ from reorder advice."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -128,28 +129,63 @@ def _last_costs(ctx: HandlerContext, supplier: str) -> dict[str, str]:
     return costs
 
 
+def _advice(ctx: HandlerContext, f: ReportFilter) -> list[dict[str, Any]]:
+    """Reorder advice up to the chat's present, the lines that say to buy."""
+    try:
+        advice = reorder_advice(ctx.session, replace(f, until=ctx.now))
+    except CoreError as exc:
+        raise refused(ctx, exc) from exc
+    return [r for r in advice if int(str(r["suggested_quantity"])) > 0]
+
+
+def _one_sku(ctx: HandlerContext, sku: str, supplier: str | None) -> tuple[str | None,
+                                                                          list[dict[str, Any]]]:
+    """The supplier and advice line for one SKU: the warehouse's need of it (the advice over
+    every supplier's stock), ordered from the supplier named, else from the one whose own
+    advice proposes most of it (None when none does)."""
+    line = [r for r in _advice(ctx, ReportFilter()) if str(r["sku"]).upper() == sku.upper()]
+    if supplier is None and line:
+        proposed = {code: sum(int(str(r["suggested_quantity"])) for r in _advice(
+            ctx, ReportFilter(supplier=code)) if str(r["sku"]).upper() == sku.upper())
+            for code in sorted(set(ctx.index.suppliers.values()))}
+        code, most = max(proposed.items(), key=lambda kv: kv[1])  # the first of a tie
+        supplier = code if most > 0 else None
+    return supplier, line
+
+
 @action("draft_purchase_order", permission="purchase:write", execute=_draft)
 def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
-    """A DRAFT purchase order to one supplier of what reorder advice says to buy now."""
-    supplier = slots.get("supplier")
-    if not supplier:
+    """A DRAFT purchase order to one supplier of what reorder advice says to buy now: of the
+    one SKU the question names, or of everything the supplier's advice proposes (of the
+    category named). A quantity named must be the advice's, else nothing is drafted."""
+    supplier, sku = slots.get("supplier"), slots.get("sku")
+    if not supplier and not sku:
         names = sorted(set(ctx.index.suppliers.values()))
         raise MissingSlotError(ctx.say("action.draft_purchase_order.which", suppliers=ctx.join(
             names)))
-    if quantity := slots.get("quantity"):
-        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.no_quantity",
-                                             quantity=quantity), code="quantity-not-advised"))
     category = slots.get("category")
-    try:
-        advice = reorder_advice(ctx.session, ReportFilter(supplier=supplier, category=category))
-    except CoreError as exc:
-        raise refused(ctx, exc) from exc
-    buy = [r for r in advice if int(str(r["suggested_quantity"])) > 0]
-    what = ctx.say("action.draft_purchase_order.what", supplier=supplier,
-                   category=f" ({category})" if category else "")
+    if sku:
+        supplier, buy = _one_sku(ctx, sku, supplier)
+        what = ctx.say("action.draft_purchase_order.what", supplier=supplier or "-",
+                       category=f" ({sku})")
+        if buy and supplier is None:
+            names = sorted(set(ctx.index.suppliers.values()))
+            raise MissingSlotError(ctx.say("action.draft_purchase_order.which",
+                                           suppliers=ctx.join(names)))
+    else:
+        assert supplier is not None
+        buy = _advice(ctx, ReportFilter(supplier=supplier, category=category))
+        what = ctx.say("action.draft_purchase_order.what", supplier=supplier,
+                       category=f" ({category})" if category else "")
+    advised = sum(int(str(r["suggested_quantity"])) for r in buy)
+    if (quantity := slots.get("quantity")) and quantity != str(advised):
+        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.no_quantity",
+                                             quantity=quantity, advised=advised),
+                                     code="quantity-not-advised"))
     if not buy:
         raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.nothing", what=what),
                                      code="nothing-to-order"))
+    assert supplier is not None
     costs = _last_costs(ctx, supplier)
     lines: list[dict[str, Any]] = [
         {"sku": str(r["sku"]), "quantity": int(str(r["suggested_quantity"])),
@@ -162,8 +198,8 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
         items=ctx.join([f"{ln['quantity']} × {ln['sku']}" for ln in lines[:8]])
         + (" …" if len(lines) > 8 else ""),
         unpriced=ctx.say("action.draft_purchase_order.unpriced", n=unpriced) if unpriced else "")
+    scope = f" ({sku or category})" if sku or category else ""
     return Plan(summary, {"supplier": supplier, "expected_on": expected, "lines": lines,
-                          "note": f"Draft from reorder advice{f' ({category})' if category else ''}"
-                                  ", asked in the chat"},
+                          "note": f"Draft from reorder advice{scope}, asked in the chat"},
                 [{"supplier": supplier, **ln, "reason": r["explanation"]}
                  for ln, r in zip(lines, buy, strict=True)])

@@ -141,10 +141,46 @@ def scan_attributes(text: str, vocab: Vocab, *, sizes: bool = True) -> Attribute
             scan.slots["category"] = _CATEGORY_ALIASES[alias]
             scan.matched.append(alias)
             rest = rest[: match.start()] + " " + rest[match.end():]
+    if "category" not in scan.slots and (typo := _mistyped_category(rest)) is not None:
+        scan.slots["category"] = _CATEGORY_ALIASES[typo[1]]
+        scan.matched.append(typo[0])
+        rest = re.sub(rf"(?<![\w-]){re.escape(typo[0])}(?![\w-])", " ", rest, count=1)
     if sizes:
         rest = _scan_size(rest, vocab, scan)
     scan.rest = re.sub(r"\s+", " ", rest).strip()
     return scan
+
+
+def one_edit(word: str, other: str) -> bool:
+    """Whether ``word`` is ``other`` with one letter added, dropped, changed, or two
+    neighbours swapped ('braclets', 'bangels', 'earings')."""
+    if word == other or abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == other[diff[1]]
+                                  and word[diff[1]] == other[diff[0]])
+    short, long_ = sorted((word, other), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+# A category word mistyped ('slow movrs silver braclets'): English words of seven letters or
+# more one edit from a category's name (shorter ones are too often other words: 'angles').
+_TYPO_MIN = 7
+_REAL_WORDS = frozenset({"tangles", "dangles", "jangles", "mangles", "bungles", "wangles",
+                         "spangles", "pendent", "broaches", "brooked"})
+
+
+def _mistyped_category(text: str) -> tuple[str, str] | None:
+    """The first word of ``text`` that is a category's English name mistyped, and that name."""
+    for word in re.findall(rf"(?<![\w-])[a-z]{{{_TYPO_MIN},}}(?![\w-])", text):
+        if word in _REAL_WORDS:
+            continue
+        for alias in _CATEGORY_ALIASES:
+            if alias.isascii() and len(alias) >= _TYPO_MIN - 1 and one_edit(word, alias):
+                return word, alias
+    return None
 
 
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize|尺码|尺寸|码数)\s*([\w]+)")

@@ -11,7 +11,7 @@ from functools import cached_property
 from assistant.entities.attributes import Vocab
 from assistant.entities.codes import code_key, normalise_text, spoken_to_code
 
-__all__ = ["CatalogueIndex", "StyleEntry", "strip_fillers"]
+__all__ = ["COUNTRY_CITIES", "CatalogueIndex", "StyleEntry", "strip_fillers"]
 
 _FILLERS = re.compile(
     r"^(?:(?:the|a|an|our|my|this|that|lot|batch|serial|serial number|piece|item|sku|order|"
@@ -43,14 +43,28 @@ def strip_fillers(text: str) -> str:
 # Diamond House' is '安特卫普那家' in a Chinese question), longest first when matched.
 CHINESE_PLACES: dict[str, str] = dict(sorted({
     "安特卫普": "antwerp", "斋浦尔": "jaipur", "斋普尔": "jaipur", "杰普尔": "jaipur",
-    "瓦伦扎": "valenza", "瓦伦萨": "valenza",
+    "瓦伦扎": "valenza", "瓦伦萨": "valenza", "瓦伦札": "valenza", "华伦萨": "valenza",
+    "华伦扎": "valenza", "华伦札": "valenza", "瓦朗萨": "valenza",
     "瓦朗扎": "valenza", "阿雷佐": "arezzo", "阿雷索": "arezzo", "维琴察": "vicenza",
     "佛罗伦萨": "florence", "米兰": "milan", "罗马": "rome", "孟买": "mumbai", "苏拉特": "surat",
     "曼谷": "bangkok", "迪拜": "dubai", "香港": "hong kong", "深圳": "shenzhen", "番禺": "panyu",
     "水贝": "shuibei", "广州": "guangzhou", "上海": "shanghai", "北京": "beijing",
     "伦敦": "london", "纽约": "new york", "日内瓦": "geneva", "伊斯坦布尔": "istanbul",
     "特拉维夫": "tel aviv", "东京": "tokyo", "巴黎": "paris", "普福尔茨海姆": "pforzheim",
+    # countries, which name a supplier when it is the only one from there
+    "比利时": "belgium", "印度": "india", "意大利": "italy", "泰国": "thailand",
+    "德国": "germany", "土耳其": "turkey", "以色列": "israel",
 }.items(), key=lambda kv: -len(kv[0])))
+# A country (and its adjective) names the one supplier named after a city there ('the Belgian
+# supplier' is the one named after Antwerp); with two from there it names none.
+_CITIES = {"belgium": ("antwerp",), "india": ("jaipur", "mumbai", "surat"),
+           "italy": ("valenza", "arezzo", "vicenza", "florence", "milan", "milano", "rome"),
+           "thailand": ("bangkok",), "germany": ("pforzheim",), "turkey": ("istanbul",),
+           "israel": ("tel aviv",)}
+COUNTRY_CITIES: dict[str, tuple[str, ...]] = {
+    **_CITIES, "belgian": _CITIES["belgium"], "indian": _CITIES["india"],
+    "italian": _CITIES["italy"], "thai": _CITIES["thailand"], "german": _CITIES["germany"],
+    "turkish": _CITIES["turkey"], "israeli": _CITIES["israel"]}
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,10 @@ class CatalogueIndex:
             index.supplier_names[code] = name
             for alias in (name.lower(), name.split()[0].lower()):
                 index.suppliers.setdefault(alias, code)
+        for country, cities in COUNTRY_CITIES.items():
+            found = {index.suppliers[c] for c in cities if c in index.suppliers}
+            if len(found) == 1:
+                index.suppliers.setdefault(country, found.pop())
         index.channels = {str(c["code"]).lower(): str(c["code"]) for c in data.get("channels", ())}
         sizes = {str(s["size"]) for s in data.get("skus", ()) if s.get("size")}
         index.vocab = Vocab(frozenset(s.category for s in index.styles), frozenset(sizes))

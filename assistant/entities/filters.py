@@ -13,7 +13,8 @@ from assistant.entities.catalogue import CatalogueIndex
 __all__ = ["KIND_WORDS", "REPORT_FILTERS", "FilterScan", "find_location", "find_supplier",
            "only_fillers", "scan_filters"]
 
-REPORT_FILTERS = frozenset({"period", "category", "metal", "purity", "supplier", "location"})
+REPORT_FILTERS = frozenset({"period", "category", "metal", "colour", "purity", "size",
+                            "supplier", "location"})
 
 # Words for a kind of location; the filter is the code prefix its bins share.
 KIND_WORDS = {
@@ -23,7 +24,8 @@ KIND_WORDS = {
     "strongroom": "vault", "vault": "vault", "reserve area": "reserve", "reserve": "reserve",
     "quarantine": "quarantine",
     "保险库": "vault", "金库": "vault", "保险柜": "vault", "储备区": "reserve", "备货区": "reserve",
-    "预备区": "reserve", "后备区": "reserve",
+    "预备区": "reserve", "后备区": "reserve", "后备仓": "reserve", "备货仓": "reserve",
+    "储备仓": "reserve",
     "拣货区": "pick_face", "拣货位": "pick_face", "质检区": "quarantine", "隔离区": "quarantine",
 }
 _TOKEN = r"([a-z0-9][a-z0-9-]*)"
@@ -108,8 +110,8 @@ def scan_filters(text: str, index: CatalogueIndex, wanted: Collection[str]) -> F
         code, rest = find_supplier(rest, index)
         if code is not None:
             scan.slots["supplier"] = code
-    attributes = scan_attributes(_NOT_GOLD.sub(" ", rest), index.vocab, sizes=False)
-    for slot in ("category", "metal", "purity", "colour"):
+    attributes = scan_attributes(_NOT_GOLD.sub(" ", rest), index.vocab, sizes="size" in wanted)
+    for slot in ("category", "metal", "purity", "colour", "size"):
         if slot in wanted and slot in attributes.slots:
             scan.slots[slot] = attributes.slots[slot]
     scan.rest = re.sub(r"\s+", " ", attributes.rest).strip()

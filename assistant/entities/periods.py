@@ -51,6 +51,19 @@ _NAMED = {
     "上星期": "last_week", "上个礼拜": "last_week", "上一个星期": "last_week",
     "上季": "last_quarter", "今季": "this_quarter", "这季": "this_quarter",
 }
+# 'this' / 'last' and a calendar unit as typed in a hurry ('lst mnth', 'ths wk', 'previous
+# quarter', 'last quater'): every spelling of the one with every spelling of the other.
+_SHORT_WORDS = {"this": ("this", "ths", "tis", "thsi"),
+                "last": ("last", "lst", "lats", "lsat", "previous", "prev")}
+_SHORT_UNITS = {"week": ("week", "wk", "wek", "weeek"),
+                "month": ("month", "mnth", "mth", "mnt", "moth", "monht"),
+                "quarter": ("quarter", "qtr", "qrt", "quater", "quartr", "qtr."),
+                "year": ("year", "yr", "yaer", "yer")}
+for _which, _spelt in _SHORT_WORDS.items():
+    for _unit, _units in _SHORT_UNITS.items():
+        for _word in _spelt:
+            for _u in _units:
+                _NAMED.setdefault(f"{_word} {_u}", f"{_which}_{_unit}")
 # Calendar months and quarters by name: a period only when it is this or the last one (the
 # reports know no other named period); 'may' is left out (a verb far more often), and so is
 # 'mar' (a sales channel's code).

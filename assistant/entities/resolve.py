@@ -38,8 +38,11 @@ __all__ = [
     "spoken_codes_to_text",
     "unknown_lot",
     "without_negated",
+    "written_lots",
 ]
 
+# What goods are (the filters a question on orders may name besides a report's).
+_GOODS = frozenset({"category", "metal", "colour", "purity", "size"})
 # Which slots the similarity tier looks for, per intent (names would otherwise be mistaken:
 # the user 'qc' in "qc failures").
 INTENT_SLOTS: dict[str, frozenset[str]] = {
@@ -47,30 +50,29 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "count_stock": frozenset({"code", "query"}),
     "serial_history": frozenset({"code"}),
     "recall_preview": frozenset({"code"}),
-    "best_sellers": frozenset({"period", "category", "channel", "metal", "purity", "supplier",
-                               "location", "colour"}),
-    "slow_movers": frozenset({"period", "category", "metal", "purity", "supplier", "location",
-                              "colour"}),
-    "stock_turnover": frozenset({"period", "category", "metal", "purity", "supplier",
-                                 "location"}),
-    "pending_orders": frozenset({"channel", "code", "period"}),
+    "best_sellers": REPORT_FILTERS | {"channel"},
+    "slow_movers": REPORT_FILTERS,
+    "stock_turnover": REPORT_FILTERS,
+    # Open orders with a line of such goods ('open orders with rings in them').
+    "pending_orders": frozenset({"channel", "code", "period"}) | _GOODS,
     "who_picked": frozenset({"code"}),
-    "qc_failures": frozenset({"period", "supplier"}),
+    # Failed inspections of lots holding such goods, of one lot, or with pieces in a place.
+    "qc_failures": REPORT_FILTERS | {"lot"},
     "camera_alerts": frozenset({"period", "zone"}),
-    "picker_performance": frozenset({"person", "period"}),
+    # Picking in a place ('pickers in the pick face', 'vault picks'): the picks from its bins.
+    "picker_performance": frozenset({"person", "period", "location", "zone"}),
     **dict.fromkeys(("supplier_quality", "late_orders"), REPORT_FILTERS),
     # Reports over stock and moves take one lot ('what is lot G-2311 worth').
     **dict.fromkeys(("stock_ageing", "stock_value"), REPORT_FILTERS | {"lot"}),
-    # Reports whose rows name a SKU (and a person) are narrowed to the one a question names, and
-    # to the SKUs of the colour it names.
-    "dead_stock": REPORT_FILTERS | {"colour", "lot"},
+    # Reports whose rows name a SKU (and a person) are narrowed to the one a question names.
+    "dead_stock": REPORT_FILTERS | {"lot"},
     **dict.fromkeys(("stock_on_order", "reorder_advice", "slotting_advice"),
-                    REPORT_FILTERS | {"sku", "colour"}),
+                    REPORT_FILTERS | {"sku"}),
     **dict.fromkeys(("shrinkage", "traced_variances", "anomalies"),
-                    REPORT_FILTERS | {"sku", "person", "colour", "lot"}),
+                    REPORT_FILTERS | {"sku", "person", "lot"}),
 }
-# Report intents whose filters come from the Reports page's (period, category, metal, purity,
-# supplier, location), scanned by assistant.entities.filters.
+# Report intents whose filters come from the Reports page's (period, category, metal, colour,
+# purity, size, supplier, location), scanned by assistant.entities.filters.
 REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted >= REPORT_FILTERS)
 # Slots a follow-up may change, per intent ("and in size 8?" refines a count, not a report).
 _STOCK = frozenset({"lot", "serial", "sku", "location", "style", "product", "metal", "purity",
@@ -79,10 +81,10 @@ _REPORT = frozenset({"period", "category", "channel", "metal", "purity", "suppli
 FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "locate": _STOCK, "count_stock": _STOCK, "serial_history": frozenset({"serial"}),
     "recall_preview": frozenset({"lot"}), "best_sellers": _REPORT, "slow_movers": _REPORT,
-    "stock_turnover": _REPORT, "pending_orders": frozenset({"channel", "order"}),
-    "who_picked": frozenset({"order", "serial"}), "qc_failures": frozenset({"period", "supplier"}),
+    "stock_turnover": _REPORT, "pending_orders": frozenset({"channel", "order"}) | _GOODS,
+    "who_picked": frozenset({"order", "serial"}),
     "camera_alerts": frozenset({"period", "zone"}),
-    "picker_performance": frozenset({"person", "period"}),
+    "picker_performance": frozenset({"person", "period", "location", "zone"}),
     **{intent: INTENT_SLOTS[intent] for intent in REPORT_INTENTS},
 }
 _PERIOD = re.compile(period_pattern())
@@ -208,7 +210,10 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         filters = scan_filters(rest, resolver.index, wanted)
         slots.update(filters.slots)
         rest = filters.rest
-    if "zone" in wanted and (zone := camera_zone(rest, resolver.index)) is not None:
+    if "zone" in wanted and "location" in wanted:  # a place's zone: 'pickers in the vault'
+        if (zone := zone_slot(text, resolver.index)) is not None:
+            slots["zone"] = zone
+    elif "zone" in wanted and (zone := camera_zone(rest, resolver.index)) is not None:
         slots["zone"] = zone
     words = re.findall(r"[\w']+", rest)
     phrases = [" ".join(words[n : n + size]) for size in (2, 1) for n in range(len(words))
@@ -310,14 +315,18 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜"),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
-                "备货区", "储备区", "存储区", "后备区", "预备区"),
+                r"(?:count|counting|check) (?:the )?reserve(?=(?: pls| please| now)?$)",
+                "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
+                "后备库", "备用仓"),
     "pick": (r"pick(?:ing)? ?(?:faces?|area|zone|locations|aisles?|shelves)",
              r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
                    r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",
                    r"receiving (?:area|zone|dock)", r"loading (?:bay|dock)", r"docks?",
                    r"ops (?:zone|area)", r"operations (?:zone|area)",
-                   "收发区", "收货区", "发货区", "码头", "装卸区", "出入库区", "ops区"),
+                   r"(?:in|at|from|for) (?:the )?(?:ops|operations)(?! (?:manager|team|report))",
+                   "收发区", "收货区", "发货区", "码头", "装卸区", "出入库区", "ops区", "营运区",
+                   "运营区", "作业区"),
 }
 # '玫瑰金库存' is rose gold's stock (金 + 库存), not the vault (金库).
 _GOLD_BEFORE = re.compile(
@@ -488,11 +497,21 @@ def unknown_lot(token: str, before: str) -> str | None:
 _LOT_TOKEN = re.compile(r"(?<![\w-])[a-z][\s-]?\d{4}(?![\w-])")
 
 
+# A lot written apart or run together ('g 8078', 'G2311'), as 'g-8078'.
+_WRITTEN_LOT = re.compile(r"(?<![\w-])([a-z])\s?(\d{4})(?![\w-])", re.IGNORECASE)
+
+
+def written_lots(text: str) -> str:
+    """``text`` with each lot written apart or run together ('hold lot g 8078', 'G 二一二八'
+    once read as 'g 2128', 'g8078') written as the warehouse writes it, in lower case
+    ('g-8078'); the one way the chat's report questions and actions read a lot."""
+    return _WRITTEN_LOT.sub(lambda m: f"{m[1].lower()}-{m[2]}", text)
+
+
 def _lot(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
     """The lot a report question names (ours, or one shaped like a lot that is none of ours:
     the answer says it is not found); the text without it."""
-    converted = spoken_to_code_spans(spoken_codes_to_text(rest))
-    converted = re.sub(r"(?<![\w-])([a-z])(\d{4})(?![\w-])", r"\1 \2", converted)
+    converted = written_lots(spoken_to_code_spans(spoken_codes_to_text(rest)))
     for match in _LOT_TOKEN.finditer(converted):
         lot = index.lot(match.group()) or unknown_lot(match.group(), converted[: match.start()])
         if lot is not None:

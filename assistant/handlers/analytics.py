@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 ROWS = 50  # rows an answer carries (the Reports page has them all)
-FILTERS = ("category", "metal", "purity", "supplier", "location", "lot")
+FILTERS = ("category", "metal", "colour", "purity", "size", "supplier", "location", "lot")
 _ANALYST = ("audit:read",)  # as GET /api/reports/{name}
 _DEAD_DAYS = 180  # the Reports page's idle days
 
@@ -53,9 +53,12 @@ def report_link(name: str, period: Period | None, slots: Mapping[str, str],
     return {"name": name, "filters": filters, "options": dict(options or {})}
 
 
+# The order a scope names the filters in ('white ring gold Au750 from JAIPUR').
+_SCOPE = ("colour", *(k for k in FILTERS if k != "colour"), "sku", "person")
+
+
 def _scope(ctx: HandlerContext, slots: Mapping[str, str]) -> str:
-    parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in ("colour", *FILTERS, *_ROW_KEYS)
-             if slots.get(k)]
+    parts = [ctx.say(f"filter.{k}", value=slots[k]) for k in _SCOPE if slots.get(k)]
     sep = "、" if ctx.language == "zh" else ", "
     return ctx.say("filter.scope", parts=sep.join(parts)) if parts else ""
 

@@ -62,6 +62,12 @@ class HandlerContext:
         """The wording of ``key`` in the question's language, filled with ``params``."""
         return self.phrases[key].format(**params)
 
+    def many(self, key: str, n: int) -> str:
+        """``n`` things in the question's language, singular or plural ('1 SKU', '3 SKUs'):
+        the wording of ``key``.one for one, else of ``key``.other."""
+        one = f"{key}.one"
+        return self.say(one if n == 1 and one in self.phrases else f"{key}.other", n=n)
+
     def join(self, items: list[str]) -> str:
         """A list in the question's language ('a, b and c' / 'a、b和c')."""
         if not items:

@@ -45,7 +45,10 @@ def as_utc(value: datetime) -> datetime:
 
 # Filters the older reports' own queries do not take: with one of them the question runs the
 # Reports page's query (core.reports.sales_ranking / turnover) with every filter instead.
-_PAGE_FILTERS = ("metal", "purity", "supplier", "location")
+_PAGE_FILTERS = ("metal", "colour", "purity", "size", "supplier", "location")
+# What goods are: a question on orders or QC failures may name them ('open orders with rings',
+# 'QC rejects for 18K rings'), and a QC question one lot or the place its pieces are.
+_GOODS = ("category", "metal", "colour", "purity", "size")
 
 
 def _page_filter(slots: dict[str, str], period: Period) -> ReportFilter | None:
@@ -121,7 +124,9 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Orders not yet shipped, and how far their open pick lists have got (one order's, when
     the question names it: 'is WEB-261125-06272 picked yet'); with a period, the open orders
     placed in it ('still open from this week')."""
-    pending = pending_orders(ctx.session, channel=slots.get("channel"))
+    goods = {k: slots[k] for k in _GOODS if slots.get(k)}
+    pending = pending_orders(ctx.session, channel=slots.get("channel"),
+                             goods=_goods_filter(slots) if goods else None)
     if slots.get("period"):
         period = period_for(ctx, slots, "today")
         pending = [r for r in pending
@@ -140,6 +145,8 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     lists: list[dict[str, Any]] = pick_progress(ctx.session)
     rows = [{"kind": "order", **r} for r in pending] + [{"kind": "pick_list", **r}
                                                          for r in lists]
+    if not pending and goods:
+        return Answer(ctx.say("orders.none_of", what=_goods_words(ctx, goods)), rows)
     if not pending:
         return Answer(ctx.say("orders.none"), rows)
     statuses: dict[str, int] = {}
@@ -150,6 +157,20 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
                                  lines=p["lines"]) for p in lists[:5]]) or "-"
     return Answer(ctx.say("orders.answer", count=len(pending), statuses=ctx.join(
         [f"{n} {s}" for s, n in sorted(statuses.items())]), progress=progress), rows)
+
+
+def _goods_filter(slots: dict[str, str]) -> ReportFilter:
+    """The goods (and the lot and place) a question on orders or QC failures names."""
+    return ReportFilter(category=slots.get("category"), metal=slots.get("metal"),
+                        colour=slots.get("colour"), purity=slots.get("purity"),
+                        size=slots.get("size"), lot=slots.get("lot"),
+                        location=slots.get("location"))
+
+
+def _goods_words(ctx: HandlerContext, goods: dict[str, str]) -> str:
+    """The goods a question names, in its language ('category ring, purity Au750')."""
+    sep = "、" if ctx.language == "zh" else ", "
+    return sep.join(ctx.say(f"filter.{k}", value=v) for k, v in goods.items())
 
 
 @handles("who_picked")
@@ -197,10 +218,15 @@ def _piece_picked_by(ctx: HandlerContext, code: str) -> Answer:
 
 @handles("qc_failures", permissions=("qc:write", "audit:read"))
 def qc(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
-    """QC inspections and failures per supplier over a period (default this year)."""
+    """QC inspections and failures per supplier over a period (default this year); of the lots
+    holding the goods the question names, of its lot, or with pieces in the place it names."""
     period = period_for(ctx, slots, "this_year")
+    if (lot := slots.get("lot")) and ctx.index.lot(lot) is None:  # 'did G-9999 fail QC'
+        raise EntityNotFoundError(ctx.say("error.not_found", what=lot))
+    narrow = any(slots.get(k) for k in (*_GOODS, "lot", "location"))
     rows: list[dict[str, Any]] = qc_failures_by_supplier(
-        ctx.session, since=period.since, until=period.until, supplier=slots.get("supplier"))
+        ctx.session, since=period.since, until=period.until, supplier=slots.get("supplier"),
+        goods=_goods_filter(slots) if narrow else None)
     when = period_words(ctx, period)
     failing = [r for r in rows if r["failed"]]
     chart = {"x": "supplier", "y": "failed"}
@@ -236,7 +262,8 @@ def performance(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     person = slots.get("person")
     if person is None and ctx.actor.role == "picker":
         person = ctx.actor.username
-    if slots.get("period"):  # over a period: the Reports page's staff performance, per person
+    if slots.get("period") or slots.get("location"):
+        # over a period, or in a place: the Reports page's staff performance, per person
         return _performance_over(ctx, slots, person)
     try:
         rows = picker_performance(ctx.session, day=ctx.now.date(), username=person)
@@ -259,7 +286,9 @@ def _performance_over(ctx: HandlerContext, slots: dict[str, str], person: str | 
     """Lines and units picked over a period, per person (every shift summed)."""
     period = period_for(ctx, slots, "today")
     people: dict[str, dict[str, Any]] = {}
-    for r in staff_performance(ctx.session, ReportFilter(since=period.since, until=period.until)):
+    place = slots.get("location")  # the picks from its bins ('pickers in the pick face')
+    for r in staff_performance(ctx.session, ReportFilter(since=period.since, until=period.until,
+                                                         location=place)):
         if person and r["person"] != person:
             continue
         row = people.setdefault(str(r["person"]), {
@@ -277,7 +306,7 @@ def _performance_over(ctx: HandlerContext, slots: dict[str, str], person: str | 
                      units=r["units_picked"], short=r["short_lines"],
                      pace=r["lines_per_hour"] if r["lines_per_hour"] is not None else "-")
              for r in rows]
-    link = report_link("staff-performance", period, {})
+    link = report_link("staff-performance", period, {"location": place} if place else {})
     if person:
         link["filters"]["person"] = person
     text = ctx.say("performance.answer", items=ctx.join(items) or "-")

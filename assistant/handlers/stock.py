@@ -121,9 +121,11 @@ def count_stock(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows, totals = stock_summary(ctx.session, by="sku", hidden=hidden, **_filters(ctx, slots))
     code = next((slots[k] for k in ("serial", "lot", "sku") if slots.get(k)), None)
     label = code or describe(ctx, slots)
-    return Answer(ctx.say("count.answer", what=label, on_hand=totals["on_hand"],
-                          available=totals["available"], skus=totals["skus"],
-                          locations=totals["locations"]), rows)
+    return Answer(ctx.say("count.answer", what=label,
+                          on_hand=ctx.many("unit.piece", int(totals["on_hand"])),
+                          available=totals["available"],
+                          skus=ctx.many("unit.sku", int(totals["skus"])),
+                          locations=ctx.many("unit.location", int(totals["locations"]))), rows)
 
 
 @handles("serial_history")

@@ -1,4 +1,5 @@
-"""The filters every analytics report takes: period, category, metal, purity, supplier, location.
+"""The filters every analytics report takes: period, category, metal, colour, purity, size,
+supplier, location and lot.
 
 Each filter narrows a statement by an ``IN (subquery)`` on the column that names the SKU, lot or
 location, so a report adds filters without changing its joins.
@@ -32,7 +33,9 @@ class ReportFilter:
     """Which stock a report looks at. The period is half-open: ``since <= at < until``.
 
     ``location`` is a location code or the start of one (a zone, aisle or bay prefix);
-    ``lot`` is one lot's code (the reports over stock, moves and lots keep that lot's rows).
+    ``lot`` is one lot's code (the reports over stock, moves and lots keep that lot's rows);
+    ``colour`` is the metal's colour (yellow, white, rose), as the SKUs record it, and ``size``
+    a SKU's size ('7', 'M', '42cm').
     """
 
     since: SaneDateTime | None = None
@@ -43,6 +46,8 @@ class ReportFilter:
     supplier: Lookup | None = None
     location: Lookup | None = None
     lot: Lookup | None = None
+    colour: Lookup | None = None
+    size: Lookup | None = None
 
     def period(self) -> tuple[datetime, datetime]:
         """``(since, until)``: until defaults to now, since to :data:`DEFAULT_DAYS` before."""
@@ -56,13 +61,21 @@ class ReportFilter:
                                        code="bad-period")
         return since, until
 
+    @property
+    def goods(self) -> bool:
+        """Whether the filter names goods by what they are (category, metal, colour, purity,
+        size)."""
+        return bool(self.category or self.metal or self.colour or self.purity or self.size)
+
     def skus(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
-        """Keep rows whose SKU (``column``) matches the category, metal and purity."""
-        if not (self.category or self.metal or self.purity):
+        """Keep rows whose SKU (``column``) matches the category, metal, colour, purity and
+        size."""
+        if not self.goods:
             return stmt
         wanted = select(Sku.id).join(Style, Style.id == Sku.style_id)
         for col, value in ((Style.category, self.category), (Sku.metal, self.metal),
-                           (Sku.purity, self.purity)):
+                           (Sku.metal_colour, self.colour), (Sku.purity, self.purity),
+                           (Sku.size, self.size)):
             if value:
                 wanted = wanted.where(col == value)
         return stmt.where(column.in_(wanted))

@@ -14,9 +14,10 @@ from core.clock import as_utc
 from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.errors import NotFoundError
 from core.locations.models import Location
-from core.lots.models import Lot, Supplier
+from core.lots.models import Lot, Serial, Supplier
 from core.orders.models import OrderLine, OrderStatus, SalesOrder
 from core.people.models import Role, User
+from core.reports.filters import ReportFilter
 
 __all__ = [
     "pending_orders",
@@ -30,9 +31,12 @@ _DONE = (OrderStatus.SHIPPED.value, OrderStatus.CANCELLED.value)
 
 
 def pending_orders(
-    session: Session, *, channel: str | None = None, limit: int = 100
+    session: Session, *, channel: str | None = None, limit: int = 100,
+    goods: ReportFilter | None = None,
 ) -> list[dict[str, object]]:
-    """Orders not yet shipped or cancelled, oldest first, with how far picking has got."""
+    """Orders not yet shipped or cancelled, oldest first, with how far picking has got; with
+    ``goods``, only the orders with a line of such goods (its category, metal, colour, purity,
+    supplier or lot; its period is not used)."""
     stmt = (
         select(
             SalesOrder.external_id, SalesOrder.channel, SalesOrder.customer_name,
@@ -48,6 +52,14 @@ def pending_orders(
     )
     if channel:
         stmt = stmt.where(SalesOrder.channel == channel)
+    if goods is not None and (goods.goods or goods.supplier or goods.lot):
+        with_goods = goods.skus(OrderLine.sku_id, select(OrderLine.order_id))
+        if goods.supplier or goods.lot:  # a line's lot, else any lot of its SKU from them
+            lots = goods.lots(Lot.id, select(Lot.id))
+            with_goods = with_goods.where(OrderLine.lot_id.in_(lots) | (
+                OrderLine.lot_id.is_(None) & OrderLine.sku_id.in_(
+                    select(Serial.sku_id).where(Serial.lot_id.in_(lots)))))
+        stmt = stmt.where(SalesOrder.id.in_(with_goods))
     rows = []
     for ext, ch, customer, status, created, due, lines, units, reserved, picked in (
         session.execute(stmt)
@@ -197,8 +209,12 @@ def qc_failures_by_supplier(
     since: datetime | None = None,
     until: datetime | None = None,
     supplier: str | None = None,
+    goods: ReportFilter | None = None,
 ) -> list[dict[str, object]]:
-    """QC inspections per supplier in the period: how many, how many failed, which lots."""
+    """QC inspections per supplier in the period: how many, how many failed, which lots; with
+    ``goods``, only the inspections of lots holding such goods (category, metal, colour,
+    purity), of its lot, and of lots with pieces under its location (its period and supplier
+    are not used: pass ``since``, ``until`` and ``supplier``)."""
     stmt = (
         select(Supplier.code, Supplier.name, Lot.code, Document.reason)
         .join(Lot, Lot.id == Document.lot_id)
@@ -212,6 +228,12 @@ def qc_failures_by_supplier(
         stmt = stmt.where(Document.created_at < until)
     if supplier:
         stmt = stmt.where(or_(Supplier.code == supplier.upper(), Supplier.name == supplier))
+    if goods is not None:
+        if goods.lot:
+            stmt = stmt.where(Lot.code == goods.lot.upper())
+        if goods.goods or goods.location:
+            pieces = goods.skus(Serial.sku_id, select(Serial.lot_id))
+            stmt = stmt.where(Lot.id.in_(goods.locations(pieces, Serial.location_id)))
     names: dict[str, str] = {}
     inspections: dict[str, int] = defaultdict(int)
     failed: dict[str, list[str]] = defaultdict(list)

@@ -45,7 +45,7 @@ def _inspections(session: Session, f: ReportFilter) -> list[tuple[str, str, int,
                Document.created_at < until)
     )
     stmt = f.lots(Lot.id, stmt)
-    if f.category or f.metal or f.purity:
+    if f.goods:
         stmt = stmt.where(Lot.id.in_(f.skus(Serial.sku_id, select(Serial.lot_id))))
     return [(str(c), str(n), int(i), str(r)) for c, n, i, r in session.execute(stmt)]
 
@@ -148,7 +148,7 @@ def _orders(session: Session, f: ReportFilter) -> list[tuple[Any, ...]]:
         .where(SalesOrder.created_at >= since, SalesOrder.created_at < until)
         .group_by(SalesOrder.id)
     )
-    if f.category or f.metal or f.purity or f.supplier:
+    if f.goods or f.supplier or f.lot:
         lines = f.lots(OrderLine.lot_id, f.skus(OrderLine.sku_id, select(OrderLine.order_id)))
         stmt = stmt.where(SalesOrder.id.in_(lines))
     return list(session.execute(stmt))

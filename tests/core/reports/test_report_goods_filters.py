@@ -1,0 +1,95 @@
+"""The reports' goods filters the chat needs (issue 18): a metal's colour and a size narrow every
+report; open orders and QC failures narrow to the goods they hold, one lot, or a place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core import Database
+from core.catalogue.models import Sku, Style
+from core.demo import load_demo
+from core.lots.models import Lot, Serial
+from core.migrate import upgrade
+from core.orders.models import OrderLine, SalesOrder
+from core.reports import ReportFilter, pending_orders, qc_failures_by_supplier, run_report
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path: Path = tmp_path_factory.mktemp("goods") / "demo.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    db = Database(url)
+    load_demo(db, scale="small")
+    yield db
+    db.dispose()
+
+
+def _units(db: Database, f: ReportFilter) -> int:
+    with db.read() as session:
+        return sum(int(r["units"]) for r in run_report(session, "ageing", f))
+
+
+def test_colour_and_size_narrow_stock_to_those_skus(demo: Database) -> None:
+    gold = _units(demo, ReportFilter(metal="gold"))
+    by_colour = {c: _units(demo, ReportFilter(metal="gold", colour=c))
+                 for c in ("yellow", "white", "rose")}
+    assert gold > 0 and all(n < gold for n in by_colour.values())
+    assert sum(by_colour.values()) == gold  # every gold SKU has one of the three colours
+    rings = _units(demo, ReportFilter(category="ring"))
+    sizes = {s: _units(demo, ReportFilter(category="ring", size=s)) for s in "56789"}
+    assert 0 < max(sizes.values()) < rings and sum(sizes.values()) <= rings
+    assert _units(demo, ReportFilter(size="no-such-size")) == 0
+
+
+def test_open_orders_narrow_to_those_holding_the_goods(demo: Database) -> None:
+    with demo.read() as session:
+        every = pending_orders(session)
+        for goods in (ReportFilter(category="ring"), ReportFilter(metal="platinum"),
+                      ReportFilter(metal="gold", colour="white")):
+            some = pending_orders(session, goods=goods)
+            assert {r["order"] for r in some} <= {r["order"] for r in every}
+            for row in some:  # each holds a line of such goods
+                skus = select(Sku.id).join(Style, Style.id == Sku.style_id)
+                if goods.category:
+                    skus = skus.where(Style.category == goods.category)
+                if goods.metal:
+                    skus = skus.where(Sku.metal == goods.metal)
+                if goods.colour:
+                    skus = skus.where(Sku.metal_colour == goods.colour)
+                held = session.scalar(
+                    select(OrderLine.id).join(SalesOrder, SalesOrder.id == OrderLine.order_id)
+                    .where(SalesOrder.external_id == row["order"], OrderLine.sku_id.in_(skus))
+                    .limit(1))
+                assert held is not None, (goods, row["order"])
+        assert pending_orders(session, goods=ReportFilter(category="no-such")) == []
+        assert pending_orders(session, goods=ReportFilter()) == every  # nothing named
+
+
+def _lots(row: dict[str, object]) -> list[str]:
+    failed = row["failed_lots"]
+    assert isinstance(failed, list)
+    return [str(code) for code in failed]
+
+
+def test_qc_failures_narrow_to_lots_of_the_goods_one_lot_or_a_place(demo: Database) -> None:
+    with demo.read() as session:
+        every = qc_failures_by_supplier(session)
+        inspected = sum(int(str(r["inspections"])) for r in every)
+        assert inspected > 0
+        platinum = qc_failures_by_supplier(session, goods=ReportFilter(metal="platinum"))
+        lots_with = set(session.scalars(
+            select(Lot.code).join(Serial, Serial.lot_id == Lot.id)
+            .join(Sku, Sku.id == Serial.sku_id).where(Sku.metal == "platinum")))
+        assert sum(int(str(r["inspections"])) for r in platinum) <= inspected
+        assert all(lot in lots_with for r in platinum for lot in _lots(r))
+        lot = session.scalars(select(Lot.code).order_by(Lot.code)).first()
+        assert lot is not None
+        one = qc_failures_by_supplier(session, goods=ReportFilter(lot=lot.lower()))
+        assert len(one) == 1 and all(code == lot for code in _lots(one[0]))
+        nowhere = qc_failures_by_supplier(session, goods=ReportFilter(location="NO-SUCH"))
+        assert nowhere == []
