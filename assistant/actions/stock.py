@@ -193,8 +193,8 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     expected = (ctx.now + LEAD_TIME).date().isoformat()
     unpriced = sum(1 for ln in lines if Decimal(str(ln["unit_cost"])) == 0)
     summary = ctx.say(
-        "action.draft_purchase_order.plan", what=what, lines=len(lines),
-        pieces=sum(ln["quantity"] for ln in lines), expected=expected,
+        "action.draft_purchase_order.plan", what=what, lines=ctx.many("unit.line", len(lines)),
+        pieces=ctx.many("unit.piece", sum(ln["quantity"] for ln in lines)), expected=expected,
         items=ctx.join([f"{ln['quantity']} × {ln['sku']}" for ln in lines[:8]])
         + (" …" if len(lines) > 8 else ""),
         unpriced=ctx.say("action.draft_purchase_order.unpriced", n=unpriced) if unpriced else "")

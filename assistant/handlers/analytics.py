@@ -149,7 +149,7 @@ def ageing(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows, period = _ageing(ctx, slots)
     link = report_link("ageing", period, slots)
     scope = _scope(ctx, slots)
-    if not rows:
+    if not any(int(r["units"]) for r in rows):
         return _answer(ctx, "ageing", ctx.say("stock.no_stock", scope=scope), rows, link)
     items = ctx.join([ctx.say("ageing.item", age=_age(ctx, r["age"]), units=r["units"],
                               value=money(ctx, r["value"]), share=percent(r["value_share"]))
@@ -166,7 +166,7 @@ def value(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows, period = _ageing(ctx, slots)
     link = report_link("ageing", period, slots)
     scope = _scope(ctx, slots)
-    if not rows:
+    if not any(int(r["units"]) for r in rows):  # 'value of yellow 14K pendants': none held
         return _answer(ctx, "ageing", ctx.say("stock.no_stock", scope=scope), rows, link)
     units = sum(int(r["units"]) for r in rows)
     age = sum(float(r["average_age_days"] or 0) * int(r["units"]) for r in rows) / max(units, 1)

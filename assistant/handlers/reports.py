@@ -309,6 +309,9 @@ def _performance_over(ctx: HandlerContext, slots: dict[str, str], person: str | 
     link = report_link("staff-performance", period, {"location": place} if place else {})
     if person:
         link["filters"]["person"] = person
-    text = ctx.say("performance.answer", items=ctx.join(items) or "-")
-    return Answer(f"{period_words(ctx, period)}: {text}", rows,
+    scope = ctx.say("filter.scope", parts=ctx.say("filter.location", value=place)) \
+        if place else ""
+    text = ctx.say("performance.over", period=period_words(ctx, period), scope=scope,
+                   items=ctx.join(items) or "-")
+    return Answer(text, rows,
                   {"x": "name", "y": "lines_picked"}, link)

@@ -216,6 +216,7 @@ def test_a_draft_for_one_sku_orders_that_sku_from_its_supplier(
     plan = _ask(assistant, manager, f"draft a PO for {sku}", "draft-one-sku")
     assert plan["intent"] == "draft_purchase_order" and plan["confirm"], plan["answer"]
     assert [(r["sku"], r["quantity"]) for r in plan["data"]] == [(sku, advised)]
+    assert "1 line," in plan["answer"] and "1 lines" not in plan["answer"]
     _ask(assistant, manager, "no", "draft-one-sku")
     same = _ask(assistant, manager, f"draft a PO for {advised} x {sku} from Jaipur",
                 "draft-same")
@@ -224,3 +225,12 @@ def test_a_draft_for_one_sku_orders_that_sku_from_its_supplier(
     other = _ask(assistant, manager, f"draft a PO for {advised + 5} x {sku} from Jaipur",
                  "draft-other")
     assert other["error"] == "quantity-not-advised" and not other["confirm"]
+
+
+def test_value_of_goods_not_held_says_there_are_none(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "what are our rose platinum bangles worth")
+    assert reply["intent"] == "stock_value" and reply["slots"].get("colour") == "rose"
+    assert sum(int(r["units"]) for r in reply["data"]) == 0
+    assert "no stock" in reply["answer"] and "¥0" not in reply["answer"]
