@@ -1,5 +1,5 @@
 """Slots only actions use, scanned out of the question: how many, which alert, which camera
-zone, why, and the category or supplier of a purchase order.
+zone, why, and the goods or supplier of a purchase order.
 
 The recogniser fills the code slots (lot, order, location, supplier); this adds the rest and
 takes the item an action refers to ("two of these") from the conversation's last question.
@@ -16,10 +16,12 @@ from assistant.entities.codes import normalise_text
 from assistant.entities.resolve import (
     Resolver,
     camera_zone,
+    named_order,
     order_reference,
     spoken_codes_to_text,
     unknown_lot,
     written_lots,
+    written_orders,
     zone_code,
 )
 
@@ -85,7 +87,7 @@ def action_slots(
 ) -> dict[str, str]:
     """``slots`` with the action-only slots of ``intent`` scanned out of ``text`` (and its
     codes, when the similarity tier matched it and left them out)."""
-    words = _CJK_EDGE.sub(" ", normalise_text(text))
+    words = written_orders(_CJK_EDGE.sub(" ", normalise_text(text)))
     found = dict(slots)
     index = resolver.index
     if not any(k in found for k in _CODE_SLOTS):
@@ -109,6 +111,7 @@ def action_slots(
     return found
 
 
+_PO_GOODS = ("category", "metal", "colour", "purity")
 _WITH_REASON = frozenset({"hold_lot", "release_lot", "recall_lot", "acknowledge_alert"})
 # Actions on one lot: named by the question, else the lot of the question before.
 _LOT_ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot"})
@@ -146,7 +149,7 @@ def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
     """Lot, serial, SKU, order and location codes written in the question, spelt out ('G two
     one two eight') or spaced ('g 8078') too; a lot-shaped code that is none of ours ('recall
     G-9999') is a lot, which the action then says it cannot find."""
-    words = written_lots(spoken_codes_to_text(words))
+    words = written_orders(written_lots(spoken_codes_to_text(words)))
     for match in _CODE_TOKEN.finditer(words):
         token = match.group()
         if token.isdigit():
@@ -155,6 +158,8 @@ def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
         code = {"order": order} if order else resolver.resolve("code", token)
         if code is None and (lot := unknown_lot(token, words[: match.start()])) is not None:
             code = {"lot": lot}
+        if code is None and (order := named_order(token, words[: match.start()])):
+            code = {"order": order}  # 'reserve for order W-1042': the plan says not found
         for key, value in (code or {}).items():
             found.setdefault(key, value)
 
@@ -238,11 +243,12 @@ def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
 
 
 def _purchase(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
-    """The supplier and the category a draft purchase order is for."""
-    if "category" not in found:
-        category = scan_attributes(words, index.vocab).slots.get("category")
-        if category:
-            found["category"] = category
+    """The supplier and the goods (category, metal, colour, purity) a draft purchase order is
+    for ('order more platinum bangles from Antwerp')."""
+    goods = scan_attributes(words, index.vocab, sizes=False).slots
+    for slot in _PO_GOODS:
+        if slot not in found and goods.get(slot):
+            found[slot] = goods[slot]
     if "supplier" not in found and (code := index.supplier_in(words.replace(" ", ""))):
         found["supplier"] = code
     if "supplier" not in found:

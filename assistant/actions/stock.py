@@ -156,14 +156,16 @@ def _one_sku(ctx: HandlerContext, sku: str, supplier: str | None) -> tuple[str |
 @action("draft_purchase_order", permission="purchase:write", execute=_draft)
 def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     """A DRAFT purchase order to one supplier of what reorder advice says to buy now: of the
-    one SKU the question names, or of everything the supplier's advice proposes (of the
-    category named). A quantity named must be the advice's, else nothing is drafted."""
+    one SKU the question names, or of everything the supplier's advice proposes (of the goods
+    named: category, metal, colour, purity). A quantity named must be the advice's, else
+    nothing is drafted."""
     supplier, sku = slots.get("supplier"), slots.get("sku")
     if not supplier and not sku:
         names = sorted(set(ctx.index.suppliers.values()))
         raise MissingSlotError(ctx.say("action.draft_purchase_order.which", suppliers=ctx.join(
             names)))
-    category = slots.get("category")
+    goods = {k: slots[k] for k in ("category", "metal", "colour", "purity") if slots.get(k)}
+    category = " ".join(goods.values()) or None  # what the advice is narrowed to, in words
     if sku:
         supplier, buy = _one_sku(ctx, sku, supplier)
         what = ctx.say("action.draft_purchase_order.what", supplier=supplier or "-",
@@ -174,7 +176,9 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
                                            suppliers=ctx.join(names)))
     else:
         assert supplier is not None
-        buy = _advice(ctx, ReportFilter(supplier=supplier, category=category))
+        buy = _advice(ctx, ReportFilter(
+            supplier=supplier, category=goods.get("category"), metal=goods.get("metal"),
+            colour=goods.get("colour"), purity=goods.get("purity")))
         what = ctx.say("action.draft_purchase_order.what", supplier=supplier,
                        category=f" ({category})" if category else "")
     advised = sum(int(str(r["suggested_quantity"])) for r in buy)

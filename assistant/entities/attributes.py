@@ -28,7 +28,15 @@ _ALIASES: dict[str, dict[str, str]] = {
     "au999": {"purity": "Au999", "metal": "gold"},
     "pure gold": {"purity": "Au999", "metal": "gold"},
     "fine gold": {"purity": "Au999", "metal": "gold"},
+    "22k": {"purity": "Au916", "metal": "gold"}, "22ct": {"purity": "Au916", "metal": "gold"},
+    "22 karat": {"purity": "Au916", "metal": "gold"},
+    "22 carat": {"purity": "Au916", "metal": "gold"}, "916": {"purity": "Au916", "metal": "gold"},
+    "au916": {"purity": "Au916", "metal": "gold"},
     "platinum": {"purity": "Pt950", "metal": "platinum"},
+    "plat": {"purity": "Pt950", "metal": "platinum"},
+    "pt 950": {"purity": "Pt950", "metal": "platinum"},
+    "铂950": {"purity": "Pt950", "metal": "platinum"},
+    "铂": {"purity": "Pt950", "metal": "platinum"},
     "pt950": {"purity": "Pt950", "metal": "platinum"},
     "sterling silver": {"purity": "S925", "metal": "silver"},
     "sterling": {"purity": "S925", "metal": "silver"}, "925": {"purity": "S925", "metal": "silver"},
@@ -115,7 +123,9 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
         pattern = re.sub(r"(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])",
                          r"\\s?", alias)
         return re.compile(_GUARDS.get(alias, "") + pattern)
-    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])")
+    # (a Chinese character may touch it: '18k的戒指', '585的戒指'; not a count: '750件')
+    count = r"(?!\s*[件个只枚条对套颗元块号码天克])" if alias.isdigit() else ""
+    return re.compile(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-]){count}")
 
 
 def _find(text: str, alias: str) -> re.Match[str] | None:

@@ -38,7 +38,9 @@ __all__ = [
     "spoken_codes_to_text",
     "unknown_lot",
     "without_negated",
+    "named_order",
     "written_lots",
+    "written_orders",
 ]
 
 # What goods are (the filters a question on orders may name besides a report's).
@@ -52,7 +54,7 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "recall_preview": frozenset({"code"}),
     "best_sellers": REPORT_FILTERS | {"channel"},
     "slow_movers": REPORT_FILTERS,
-    "stock_turnover": REPORT_FILTERS,
+    "stock_turnover": REPORT_FILTERS | {"sku"},
     # Open orders with a line of such goods ('open orders with rings in them').
     "pending_orders": frozenset({"channel", "code", "period"}) | _GOODS,
     "who_picked": frozenset({"code"}),
@@ -62,10 +64,10 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     # Picking in a place ('pickers in the pick face', 'vault picks'): the picks from its bins.
     "picker_performance": frozenset({"person", "period", "location", "zone"}),
     **dict.fromkeys(("supplier_quality", "late_orders"), REPORT_FILTERS),
-    # Reports over stock and moves take one lot ('what is lot G-2311 worth').
-    **dict.fromkeys(("stock_ageing", "stock_value"), REPORT_FILTERS | {"lot"}),
+    # Reports over stock and moves take one lot or SKU ('what is lot G-2311 worth').
+    **dict.fromkeys(("stock_ageing", "stock_value"), REPORT_FILTERS | {"lot", "sku"}),
     # Reports whose rows name a SKU (and a person) are narrowed to the one a question names.
-    "dead_stock": REPORT_FILTERS | {"lot"},
+    "dead_stock": REPORT_FILTERS | {"lot", "sku"},
     **dict.fromkeys(("stock_on_order", "reorder_advice", "slotting_advice"),
                     REPORT_FILTERS | {"sku"}),
     **dict.fromkeys(("shrinkage", "traced_variances", "anomalies"),
@@ -218,7 +220,9 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     words = re.findall(r"[\w']+", rest)
     phrases = [" ".join(words[n : n + size]) for size in (2, 1) for n in range(len(words))
                if n + size <= len(words)]
-    for slot in ("person", "supplier", "channel"):
+    if "person" in wanted and (person := _person(rest, phrases, resolver)) is not None:
+        slots["person"] = person
+    for slot in ("supplier", "channel"):
         if slot in wanted:
             for phrase in phrases:
                 if (found := resolver.resolve(slot, phrase)) is not None:
@@ -258,6 +262,29 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
 
 
 _SCANNED = frozenset({"location", "supplier", "metal", "purity", "colour"})
+# 'I' who only asks ('I need to know ...', "I'd like ...") is not the person asked about.
+_ASKER = re.compile(r"(?<![\w'])i(?:'d| would)?\s+(?:need|want|like|wonder|wanna|have to|must"
+                    r"|was wondering|am (?:looking|trying)|'m (?:looking|trying))\b")
+
+
+def _person(rest: str, phrases: list[str], resolver: Resolver) -> str | None:
+    """The person a question names: someone by name before 'me' ('I need to know how many
+    lines picker2 did'), and not the 'I' who only asks."""
+    me = None
+    for phrase in phrases:
+        if (found := resolver.resolve("person", phrase)) is None:
+            continue
+        if normalise_text(phrase) not in _ME_WORDS:
+            return found["person"]
+        me = me or found["person"]
+    if me is not None and _ASKER.search(rest):  # 'I need to know ...': does 'me' stay?
+        left = _ASKER.sub(" ", rest)
+        if not any(word in _ME_WORDS for word in re.findall(r"[\w']+", left)):
+            return None
+    return me
+
+
+_ME_WORDS = frozenset({"me", "i", "myself", "my", "mine", "我", "我自己"})
 
 
 def _kind_places(index: CatalogueIndex) -> frozenset[str]:
@@ -459,7 +486,7 @@ def order_reference(text: str, index: CatalogueIndex) -> str | None:
 
 
 def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
-    converted = spoken_to_code_spans(rest)
+    converted = written_orders(spoken_to_code_spans(rest))
     for pattern in _CODE_SPANS:
         for match in pattern.finditer(converted):
             order = order_reference(match.group(), resolver.index)
@@ -469,10 +496,33 @@ def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
                 found = {"lot": lot}  # a mistyped lot ('G-9999'): the answer says not found
             if found is None and (order := resolver.index.order(match.group())):
                 found = {"order": order} if not order.isdigit() or "order" in rest else None
+            if found is None and (order := named_order(match.group(),
+                                                       converted[: match.start()])):
+                found = {"order": order}  # 'who picked order W-1042': the answer says not found
             if found:
                 slots.update({k: v for k, v in found.items() if k not in slots})
                 converted = converted.replace(match.group(), " ")
     return converted
+
+
+# An order reference written with spaces ('mar 261125 08461'), as the warehouse writes it.
+_SPACED_ORDER = re.compile(r"(?<![\w-])([a-z]{2,4})\s(\d{6})\s(\d{3,6})(?![\w-])")
+# Words that say the code after them is an order's ('order W-1042', '订单 W-1042').
+_ORDER_BEFORE = re.compile(r"(?:\border\s*(?:no\.?|number|#|ref(?:erence)?)?|订单|单号)\s*$")
+
+
+def written_orders(text: str) -> str:
+    """``text`` with each order reference written with spaces joined by dashes."""
+    return _SPACED_ORDER.sub(r"\1-\2-\3", text)
+
+
+def named_order(token: str, before: str) -> str | None:
+    """A code the words ``before`` it name as an order's ('order W-1042'), in upper case, when
+    it has letters and digits (an order of ours or not: the answer says which); else None."""
+    token = token.strip()
+    if not (re.search(r"[a-z]", token, re.IGNORECASE) and re.search(r"\d", token)):
+        return None
+    return token.upper() if _ORDER_BEFORE.search(normalise_text(before)) else None
 
 
 # A lot's shape (a letter, a dash, four digits: 'G-9999', 'g9999', 'g 9999'), as the demo's and

@@ -23,7 +23,8 @@ __all__ = [
 ]
 
 ROWS = 50  # rows an answer carries (the Reports page has them all)
-FILTERS = ("category", "metal", "colour", "purity", "size", "supplier", "location", "lot")
+FILTERS = ("category", "metal", "colour", "purity", "size", "supplier", "location", "lot",
+           "sku")
 _ANALYST = ("audit:read",)  # as GET /api/reports/{name}
 _DEAD_DAYS = 180  # the Reports page's idle days
 
@@ -54,7 +55,7 @@ def report_link(name: str, period: Period | None, slots: Mapping[str, str],
 
 
 # The order a scope names the filters in ('white ring gold Au750 from JAIPUR').
-_SCOPE = ("colour", *(k for k in FILTERS if k != "colour"), "sku", "person")
+_SCOPE = ("colour", *(k for k in FILTERS if k != "colour"), "person")
 
 
 def _scope(ctx: HandlerContext, slots: Mapping[str, str]) -> str:

@@ -45,7 +45,7 @@ def as_utc(value: datetime) -> datetime:
 
 # Filters the older reports' own queries do not take: with one of them the question runs the
 # Reports page's query (core.reports.sales_ranking / turnover) with every filter instead.
-_PAGE_FILTERS = ("metal", "colour", "purity", "size", "supplier", "location")
+_PAGE_FILTERS = ("metal", "colour", "purity", "size", "supplier", "location", "sku")
 # What goods are: a question on orders or QC failures may name them ('open orders with rings',
 # 'QC rejects for 18K rings'), and a QC question one lot or the place its pieces are.
 _GOODS = ("category", "metal", "colour", "purity", "size")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from core.catalogue.models import Sku, Style
 from core.clock import as_utc, now
@@ -35,7 +35,8 @@ class ReportFilter:
     ``location`` is a location code or the start of one (a zone, aisle or bay prefix);
     ``lot`` is one lot's code (the reports over stock, moves and lots keep that lot's rows);
     ``colour`` is the metal's colour (yellow, white, rose), as the SKUs record it, and ``size``
-    a SKU's size ('7', 'M', '42cm').
+    a SKU's size ('7', 'M', '42cm'); ``sku`` is a SKU's code or the start of several cut at a
+    dash ('ST0007-S925W' of 'ST0007-S925W-7' and 'ST0007-S925W-8').
     """
 
     since: SaneDateTime | None = None
@@ -48,6 +49,7 @@ class ReportFilter:
     lot: Lookup | None = None
     colour: Lookup | None = None
     size: Lookup | None = None
+    sku: Lookup | None = None
 
     def period(self) -> tuple[datetime, datetime]:
         """``(since, until)``: until defaults to now, since to :data:`DEFAULT_DAYS` before."""
@@ -65,11 +67,12 @@ class ReportFilter:
     def goods(self) -> bool:
         """Whether the filter names goods by what they are (category, metal, colour, purity,
         size)."""
-        return bool(self.category or self.metal or self.colour or self.purity or self.size)
+        return bool(self.category or self.metal or self.colour or self.purity or self.size
+                    or self.sku)
 
     def skus(self, column: Any, stmt: Select[*_Ts]) -> Select[*_Ts]:
-        """Keep rows whose SKU (``column``) matches the category, metal, colour, purity and
-        size."""
+        """Keep rows whose SKU (``column``) matches the category, metal, colour, purity, size
+        and SKU code."""
         if not self.goods:
             return stmt
         wanted = select(Sku.id).join(Style, Style.id == Sku.style_id)
@@ -78,6 +81,10 @@ class ReportFilter:
                            (Sku.size, self.size)):
             if value:
                 wanted = wanted.where(col == value)
+        if self.sku:
+            code = self.sku.strip().upper()
+            wanted = wanted.where((func.upper(Sku.code) == code)
+                                  | func.upper(Sku.code).startswith(f"{code}-", autoescape=True))
         return stmt.where(column.in_(wanted))
 
     def _supplier_ids(self) -> Select[int]:

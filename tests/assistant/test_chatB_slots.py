@@ -75,6 +75,23 @@ def _ask(chat: Assistant, actor: Actor, text: str, conversation: str | None = No
     # a lot written apart or run together
     ("what is lot g 2311 worth", "stock_value", {"lot": "G-2311"}),
     ("how old is g2311", "stock_ageing", {"lot": "G-2311"}),
+    # one SKU in the reports over stock; purities touching Chinese, and more of their names
+    ("what are the ST0003-Au750Y-6 pieces worth", "stock_value", {"sku": "ST0003-Au750Y-6"}),
+    ("ST0003-Au750Y-6放咗幾耐", "stock_ageing", {"sku": "ST0003-Au750Y-6"}),
+    ("14k的手镯还有多少", "count_stock", {"purity": "Au585", "category": "bangle"}),
+    ("dead 22ct stock", "dead_stock", {"purity": "Au916"}),
+    ("how many plat rings", "count_stock", {"metal": "platinum", "category": "ring"}),
+    # an order named as one, written with spaces or none of ours
+    ("who picked the lines of order bou 261125 35830", "who_picked",
+     {"order": "BOU-261125-35830"}),
+    ("who picked order X-77", "who_picked", {"order": "X-77"}),
+    # the person asked about, not the 'I' who asks
+    ("I want to see how many lines picker2 picked this week", "picker_performance",
+     {"person": "picker2", "period": "this_week"}),
+    ("I'd like the anomalies for this quarter", "anomalies",
+     {"person": None, "period": "this_quarter"}),
+    ("how many lines did I pick today", "picker_performance", {"person": "manager"}),
+    ("shrinkage since the start of the quarter", "shrinkage", {"period": "this_quarter"}),
 ])
 def test_question_slots(assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
                         slots: dict[str, str]) -> None:
@@ -111,6 +128,27 @@ def test_one_way_to_read_a_lot_written_apart() -> None:
     assert written_lots("G2311 and g-2128") == "g-2311 and g-2128"
     assert written_lots("st0003 and 12345 and order w 10420") == \
         "st0003 and 12345 and order w 10420"
+
+
+@pytest.mark.parametrize(("text", "slots"), [
+    ("set aside stock for order Z-5150", {"order": "Z-5150"}),
+    ("keep three back for order bou 261125 35830",
+     {"order": "BOU-261125-35830", "quantity": "3"}),
+])
+def test_an_order_named_as_one_is_the_orders(
+    assistant: Assistant, actors: dict[str, Actor], text: str, slots: dict[str, str]
+) -> None:
+    found = action_slots("reserve_for_order", text, {}, _resolver(assistant, actors["manager"]))
+    assert {k: found.get(k) for k in slots} == slots
+
+
+def test_a_draft_purchase_order_reads_the_goods(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    found = action_slots("draft_purchase_order", "restock white gold rings from Valenza",
+                         {}, _resolver(assistant, actors["manager"]))
+    assert {k: found.get(k) for k in ("category", "metal", "colour", "supplier")} == {
+        "category": "ring", "metal": "gold", "colour": "white", "supplier": "VALENZA"}
 
 
 @pytest.mark.parametrize("text", ["put g 2311 on hold", "hold G2311", "freeze lot g-2311"])

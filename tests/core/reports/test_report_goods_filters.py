@@ -93,3 +93,13 @@ def test_qc_failures_narrow_to_lots_of_the_goods_one_lot_or_a_place(demo: Databa
         assert len(one) == 1 and all(code == lot for code in _lots(one[0]))
         nowhere = qc_failures_by_supplier(session, goods=ReportFilter(location="NO-SUCH"))
         assert nowhere == []
+
+
+def test_a_sku_or_the_start_of_several_narrows_stock(demo: Database) -> None:
+    with demo.read() as session:
+        codes = list(session.scalars(select(Sku.code).where(Sku.code.like("ST0003-Au750Y-%"))))
+    assert len(codes) > 1
+    each = {c: _units(demo, ReportFilter(sku=c)) for c in codes}
+    assert _units(demo, ReportFilter(sku="ST0003-Au750Y")) == sum(each.values()) > 0
+    assert _units(demo, ReportFilter(sku=codes[0].lower())) == each[codes[0]]
+    assert _units(demo, ReportFilter(sku="ST0003-Au750")) == 0  # not cut at a dash
