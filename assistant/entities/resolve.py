@@ -63,7 +63,9 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "camera_alerts": frozenset({"period", "zone"}),
     # Picking in a place ('pickers in the pick face', 'vault picks'): the picks from its bins.
     "picker_performance": frozenset({"person", "period", "location", "zone"}),
-    **dict.fromkeys(("supplier_quality", "late_orders"), REPORT_FILTERS),
+    "supplier_quality": REPORT_FILTERS,
+    # Late orders, or whether one order is late ('is MAR-261125-08461 late').
+    "late_orders": REPORT_FILTERS | {"order"},
     # Reports over stock and moves take one lot or SKU ('what is lot G-2311 worth').
     **dict.fromkeys(("stock_ageing", "stock_value"), REPORT_FILTERS | {"lot", "sku"}),
     # Reports whose rows name a SKU (and a person) are narrowed to the one a question names.
@@ -208,6 +210,8 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         rest = _lot(rest, resolver.index, slots)
     if "code" not in wanted and "sku" in wanted:
         rest = _sku(rest, resolver.index, slots)
+    if "code" not in wanted and "order" in wanted:
+        rest = _order(rest, resolver.index, slots)
     if wanted & _SCANNED:
         filters = scan_filters(rest, resolver.index, wanted)
         slots.update(filters.slots)
@@ -566,6 +570,21 @@ def _lot(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
         lot = index.lot(match.group()) or unknown_lot(match.group(), converted[: match.start()])
         if lot is not None:
             slots["lot"] = lot
+            return converted[: match.start()] + " " + converted[match.end():]
+    return rest
+
+
+def _order(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
+    """The order a report question names, by its reference ('WEB-261125-56426', written with
+    spaces too) or as an order ('order W-1042'); the text without it."""
+    converted = written_orders(rest)
+    for match in _CODE_SPANS[0].finditer(converted):
+        if (order := order_reference(match.group(), index)) is not None:
+            slots["order"] = order
+            return converted[: match.start()] + " " + converted[match.end():]
+    for match in _CODE_SPANS[2].finditer(converted):
+        if (order := named_order(match.group(), converted[: match.start()])) is not None:
+            slots["order"] = order
             return converted[: match.start()] + " " + converted[match.end():]
     return rest
 

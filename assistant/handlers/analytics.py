@@ -15,7 +15,8 @@ from typing import Any
 from assistant.entities.periods import Period
 from assistant.errors import EntityNotFoundError
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
-from core.reports import REPORTS, ReportFilter, ReportOptions, run_report
+from core import CoreError
+from core.reports import REPORTS, ReportFilter, ReportOptions, order_timing, run_report
 
 __all__ = [
     "ROWS", "ageing", "anomaly", "dead", "late", "money", "narrowed", "on_order", "quality",
@@ -245,7 +246,10 @@ def quality(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 
 @handles("late_orders", permissions=_ANALYST)
 def late(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
-    """Late orders, lead time and fill rate per channel in a period."""
+    """Late orders, lead time and fill rate per channel in a period; or whether the one order
+    the question names is late."""
+    if order := slots.get("order"):
+        return _one_late(ctx, order)
     period = period_for(ctx, slots, "last_30_days")
     rows = _run(ctx, slots, "order-flow", period)
     link = report_link("order-flow", period, slots)
@@ -267,6 +271,25 @@ def late(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
                    rate=percent(late_orders / due if due else None), open=still_open,
                    items=items)
     return _answer(ctx, "order-flow", text, rows, link)
+
+
+def _one_late(ctx: HandlerContext, order: str) -> Answer:
+    """Whether one order is late: shipped after its due date, or still open past it."""
+    try:
+        row = order_timing(ctx.session, order=order, at=ctx.now)
+    except CoreError as exc:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=order)) from exc
+    shipped = row["shipped_at"] is not None
+    if row["late"] is None:
+        key = "late.one_no_due"
+    elif row["late"]:
+        key = "late.one_shipped_late" if shipped else "late.one_open_late"
+    else:
+        key = "late.one_on_time" if shipped else "late.one_not_due"
+    when = {k: str(row[k])[:16] if row[k] is not None else "-" for k in ("due_at", "shipped_at")}
+    text = ctx.say(key, order=row["order"], status=row["status"], due=when["due_at"],
+                   shipped=when["shipped_at"])
+    return Answer(text, [row], report=report_link("order-flow", None, {}))
 
 
 @handles("stock_on_order", permissions=("purchase:read", "audit:read"))

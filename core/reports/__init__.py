@@ -7,6 +7,7 @@ from core.reports.filters import ReportFilter
 from core.reports.forecast import Backtest, backtest, croston, reorder_advice
 from core.reports.inventory import ageing, dead_stock, sales_ranking, turnover
 from core.reports.operations import (
+    order_timing,
     pending_orders,
     pick_progress,
     picker_performance,
@@ -46,6 +47,7 @@ __all__ = [
     "dead_stock",
     "open_reservations",
     "order_flow",
+    "order_timing",
     "overview",
     "pending_orders",
     "pick_progress",

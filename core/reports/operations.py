@@ -20,6 +20,7 @@ from core.people.models import Role, User
 from core.reports.filters import ReportFilter
 
 __all__ = [
+    "order_timing",
     "pending_orders",
     "pick_progress",
     "picker_performance",
@@ -112,6 +113,22 @@ def _order(session: Session, order: str) -> SalesOrder:
     if found is None:
         raise NotFoundError(f"No order {order}.", code="unknown-order")
     return found
+
+
+def order_timing(session: Session, *, order: str, at: datetime) -> dict[str, object]:
+    """One order (by external id or number) against its due date at ``at``: ``late`` is True
+    when it shipped after its due date or is still open past it, False when it shipped in
+    time or is not yet due, None when it has no due date or was cancelled (as the order-flow
+    report counts late orders)."""
+    found = _order(session, order)
+    due = as_utc(found.due_at) if found.due_at else None
+    shipped = as_utc(found.shipped_at) if found.shipped_at else None
+    late: bool | None = None
+    if due is not None and found.status != OrderStatus.CANCELLED.value:
+        late = shipped > due if shipped is not None else due < as_utc(at)
+    return {"order": found.external_id, "channel": found.channel, "status": found.status,
+            "created_at": as_utc(found.created_at), "due_at": due, "shipped_at": shipped,
+            "late": late}
 
 
 def who_picked(session: Session, *, order: str) -> list[dict[str, object]]:

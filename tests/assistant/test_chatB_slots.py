@@ -272,3 +272,25 @@ def test_value_of_goods_not_held_says_there_are_none(
     assert reply["intent"] == "stock_value" and reply["slots"].get("colour") == "rose"
     assert sum(int(r["units"]) for r in reply["data"]) == 0
     assert "no stock" in reply["answer"] and "¥0" not in reply["answer"]
+
+
+def test_whether_one_order_is_late(assistant: Assistant, actors: dict[str, Actor]) -> None:
+    """One order against its due date, as the order-flow report counts late orders."""
+    manager = actors["manager"]
+    with assistant.db.read() as session:
+        order = session.scalars(select(SalesOrder.external_id).where(
+            SalesOrder.due_at.is_not(None), SalesOrder.shipped_at.is_not(None))
+            .order_by(SalesOrder.id)).first()
+    assert order is not None
+    found = _slots(assistant, manager, f"was {order.lower()} shipped late", "late_orders")
+    assert found.get("order") == order
+    spaced = _slots(assistant, manager, f"is {order.lower().replace('-', ' ')} overdue",
+                    "late_orders")
+    assert spaced.get("order") == order
+    reply = _ask(assistant, manager, f"is order {order} late")
+    assert reply["intent"] == "late_orders" and reply["slots"].get("order") == order
+    row = reply["data"][0]
+    assert row["order"] == order and isinstance(row["late"], bool)
+    assert order in reply["answer"] and ("late" in reply["answer"] or "time" in reply["answer"])
+    missing = _ask(assistant, manager, "is order W-1042 late")
+    assert missing["error"] == "not-found" and "W-1042" in missing["answer"]

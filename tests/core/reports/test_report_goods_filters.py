@@ -11,11 +11,19 @@ from sqlalchemy import select
 
 from core import Database
 from core.catalogue.models import Sku, Style
+from core.clock import as_utc
 from core.demo import load_demo
+from core.errors import NotFoundError
 from core.lots.models import Lot, Serial
 from core.migrate import upgrade
 from core.orders.models import OrderLine, SalesOrder
-from core.reports import ReportFilter, pending_orders, qc_failures_by_supplier, run_report
+from core.reports import (
+    ReportFilter,
+    order_timing,
+    pending_orders,
+    qc_failures_by_supplier,
+    run_report,
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +111,22 @@ def test_a_sku_or_the_start_of_several_narrows_stock(demo: Database) -> None:
     assert _units(demo, ReportFilter(sku="ST0003-Au750Y")) == sum(each.values()) > 0
     assert _units(demo, ReportFilter(sku=codes[0].lower())) == each[codes[0]]
     assert _units(demo, ReportFilter(sku="ST0003-Au750")) == 0  # not cut at a dash
+
+
+def test_one_orders_timing_against_its_due_date(demo: Database) -> None:
+    with demo.read() as session:
+        orders = list(session.scalars(select(SalesOrder).where(SalesOrder.due_at.is_not(None))))
+        assert orders
+        for order in orders[:20]:
+            assert order.due_at is not None
+            due = as_utc(order.due_at)
+            row = order_timing(session, order=order.external_id.lower(), at=due)
+            assert row["order"] == order.external_id
+            if order.status == "cancelled":
+                assert row["late"] is None
+            elif order.shipped_at is not None:
+                assert row["late"] == (as_utc(order.shipped_at) > due)
+            else:  # open, asked at its due moment: not yet late
+                assert row["late"] is False
+        with pytest.raises(NotFoundError):
+            order_timing(session, order="W-1042", at=as_utc(orders[0].created_at))
