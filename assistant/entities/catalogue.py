@@ -87,6 +87,7 @@ class CatalogueIndex:
     sku_colours: dict[str, str] = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)
     location_kinds: dict[str, str] = field(default_factory=dict)
+    location_zones: dict[str, str] = field(default_factory=dict)
     styles: list[StyleEntry] = field(default_factory=list)
     people: dict[str, str] = field(default_factory=dict)
     full_names: dict[str, str] = field(default_factory=dict)
@@ -117,6 +118,8 @@ class CatalogueIndex:
                            for loc in data.get("locations", ())}
         index.location_kinds = {str(loc["code"]): str(loc["kind"])
                                 for loc in data.get("locations", ()) if loc.get("kind")}
+        index.location_zones = {str(loc["code"]): str(loc["zone"])
+                                for loc in data.get("locations", ()) if loc.get("zone")}
         index.styles = [StyleEntry(str(s["code"]), str(s["name"]), str(s["category"]),
                                    str(s.get("description") or "")) for s in data.get("styles", ())]
         for person in data.get("people", ()):
@@ -179,6 +182,13 @@ class CatalogueIndex:
         if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]*", prefix):
             return None
         return prefix if any(c.startswith(prefix) for c in self.locations.values()) else None
+
+    def zone_of(self, code: str) -> str | None:
+        """The zone a location (or every location starting with ``code``) lies in, or None."""
+        if (zone := self.location_zones.get(code)) is not None:
+            return zone
+        zones = {z for c, z in self.location_zones.items() if c.startswith(code)}
+        return zones.pop() if len(zones) == 1 else None
 
     def aisle(self, number: str) -> str | None:
         """The one aisle (or zone) code that is letters then ``number`` ('7' -> 'A07')."""

@@ -60,7 +60,8 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "who_picked": frozenset({"code"}),
     # Failed inspections of lots holding such goods, of one lot, or with pieces in a place.
     "qc_failures": REPORT_FILTERS | {"lot"},
-    "camera_alerts": frozenset({"period", "zone"}),
+    # Alerts in a zone, or in the zone of a place ('camera alerts at DOCK-01').
+    "camera_alerts": frozenset({"period", "zone", "location"}),
     # Picking in a place ('pickers in the pick face', 'vault picks'): the picks from its bins.
     "picker_performance": frozenset({"person", "period", "location", "zone"}),
     "supplier_quality": REPORT_FILTERS,
@@ -87,7 +88,7 @@ FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     "recall_preview": frozenset({"lot"}), "best_sellers": _REPORT, "slow_movers": _REPORT,
     "stock_turnover": _REPORT, "pending_orders": frozenset({"channel", "order"}) | _GOODS,
     "who_picked": frozenset({"order", "serial"}),
-    "camera_alerts": frozenset({"period", "zone"}),
+    "camera_alerts": frozenset({"period", "zone", "location"}),
     "picker_performance": frozenset({"person", "period", "location", "zone"}),
     **{intent: INTENT_SLOTS[intent] for intent in REPORT_INTENTS},
 }
@@ -212,14 +213,15 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         rest = _sku(rest, resolver.index, slots)
     if "code" not in wanted and "order" in wanted:
         rest = _order(rest, resolver.index, slots)
+    unscanned = rest  # (a camera zone is read before its word is taken as a place)
     if wanted & _SCANNED:
         filters = scan_filters(rest, resolver.index, wanted)
         slots.update(filters.slots)
         rest = filters.rest
-    if "zone" in wanted and "location" in wanted:  # a place's zone: 'pickers in the vault'
+    if "zone" in wanted and "person" in wanted:  # a place's zone: 'pickers in the vault'
         if (zone := zone_slot(text, resolver.index)) is not None:
-            slots["zone"] = zone
-    elif "zone" in wanted and (zone := camera_zone(rest, resolver.index)) is not None:
+            slots["zone"] = zone  # (by its words only: 'pick' is what pickers do)
+    elif "zone" in wanted and (zone := camera_zone(unscanned, resolver.index)) is not None:
         slots["zone"] = zone
     words = re.findall(r"[\w']+", rest)
     phrases = [" ".join(words[n : n + size]) for size in (2, 1) for n in range(len(words))

@@ -244,8 +244,11 @@ def alerts(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """The latest camera alerts (default the last 7 days), open ones counted."""
     period = period_for(ctx, slots, "last_7_days")
     rows, _ = list_alerts(ctx.session, limit=50)
+    # a place: the alerts of the zone it lies in (cameras watch zones: 'alerts at DOCK-01')
+    zone = (ctx.index.zone_of(slots["location"]) if slots.get("location") else None) \
+        or slots.get("zone")
     rows = [r for r in rows if period.since <= as_utc(r["raised_at"]) < period.until
-            and (not slots.get("zone") or zone_matches(slots["zone"], str(r["zone"])))]
+            and (not zone or zone_matches(zone, str(r["zone"])))]
     when = period_words(ctx, period)
     if not rows:
         return Answer(ctx.say("alerts.none", period=when), [])

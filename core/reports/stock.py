@@ -143,6 +143,27 @@ def catalogue_version(session: Session) -> CatalogueVersion:
     return CatalogueVersion(tuple(int(v) for v in session.execute(select(*parts)).one()))
 
 
+def _locations(session: Session) -> list[dict[str, object]]:
+    """Bins, aisles and zones: code, kind, and the code of the zone they lie in (their own for
+    a zone; None outside every zone)."""
+    rows = {i: (parent, code, kind, tier) for i, parent, code, kind, tier in session.execute(
+        select(Location.id, Location.parent_id, Location.code, Location.kind, Location.tier))}
+
+    def zone(at: int | None) -> str | None:
+        for _ in range(len(rows)):  # (a cycle cannot loop forever)
+            if at is None or at not in rows:
+                return None
+            parent, code, _kind, tier = rows[at]
+            if tier == Tier.ZONE.value:
+                return str(code)
+            at = parent
+        return None
+
+    wanted = (Tier.BIN.value, Tier.ZONE.value, Tier.AISLE.value)
+    return [{"code": code, "kind": kind, "zone": zone(i)}
+            for i, (_parent, code, kind, tier) in rows.items() if tier in wanted]
+
+
 def vocabulary(session: Session) -> dict[str, list[dict[str, object]]]:
     """Everything a question may name: styles, SKUs, lots, bins, people, suppliers, channels."""
     return {
@@ -161,9 +182,7 @@ def vocabulary(session: Session) -> dict[str, list[dict[str, object]]]:
         ],
         "lots": [{"code": c, "supplier": s} for c, s in session.execute(
             select(Lot.code, Supplier.code).join(Supplier, Supplier.id == Lot.supplier_id))],
-        "locations": [{"code": c, "kind": k} for c, k in session.execute(
-            select(Location.code, Location.kind).where(
-                Location.tier.in_([Tier.BIN.value, Tier.ZONE.value, Tier.AISLE.value])))],
+        "locations": _locations(session),
         "people": [{"username": u, "full_name": f, "role": r} for u, f, r in session.execute(
             select(User.username, User.full_name, User.role).where(User.active.is_(True)))],
         "suppliers": [{"code": c, "name": n} for c, n in session.execute(

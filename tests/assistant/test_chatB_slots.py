@@ -16,6 +16,7 @@ from assistant.entities.attributes import Vocab, one_edit, scan_attributes
 from assistant.entities.resolve import Resolver, written_lots, zone_slot
 from assistant.intents.matcher import Matcher
 from core import Actor
+from core.alerts import raise_alert
 from core.catalogue.models import Sku, Style
 from core.orders.models import OrderLine, SalesOrder
 from core.reports import ReportFilter, qc_failures_by_supplier, reorder_advice
@@ -294,3 +295,21 @@ def test_whether_one_order_is_late(assistant: Assistant, actors: dict[str, Actor
     assert order in reply["answer"] and ("late" in reply["answer"] or "time" in reply["answer"])
     missing = _ask(assistant, manager, "is order W-1042 late")
     assert missing["error"] == "not-found" and "W-1042" in missing["answer"]
+
+
+def test_alerts_at_a_place_are_its_zones(assistant: Assistant, actors: dict[str, Actor]) -> None:
+    """Cameras watch zones: alerts 'at DOCK-01' or 'at the packing desk' are those of the zone
+    the place lies in (OPS), not the vault's."""
+    with assistant.db.write() as session:
+        raise_alert(session, camera="cam-dock", zone="OPS", rule="loitering", severity="warning",
+                    message="someone at the dock")
+        raise_alert(session, camera="cam-vault", zone="VLT", rule="loitering", severity="high",
+                    message="someone in the vault")
+    manager = actors["manager"]
+    for question in ("any camera alerts at DOCK-01 today", "camera alerts by the packing desk"):
+        reply = _ask(assistant, manager, question)
+        assert reply["intent"] == "camera_alerts", (question, reply)
+        assert reply["slots"].get("location") in ("DOCK-01", "PACK-01"), reply["slots"]
+        assert reply["data"] and {r["zone"] for r in reply["data"]} == {"OPS"}, question
+    vault = _ask(assistant, manager, "camera alerts in VLT today")
+    assert vault["slots"].get("zone") == "VLT" and {r["zone"] for r in vault["data"]} == {"VLT"}
