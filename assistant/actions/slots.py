@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import normalise_text
+from assistant.entities.numbers import NUMBERS as _NUMBERS
+from assistant.entities.numbers import alert_number
+from assistant.entities.numbers import zh_number as _zh_number
 from assistant.entities.resolve import (
     Resolver,
     camera_zone,
@@ -27,16 +30,6 @@ from assistant.entities.resolve import (
 
 __all__ = ["action_slots", "without_reason"]
 
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "a couple of": 2, "couple of": 2,
-    "a couple": 2,
-    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "a pair of": 2,
-    "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-    "十": 10,
-}
 _ZH_COUNT = re.compile(r"(十[一二三四五六七八九]?|[一两二三四五六七八九]十?[一二三四五六七八九]?"
                        r"|\d+)\s*(?:个|件|只|枚|条|对|套|颗)")
 # '6 x ST0003-...', 'x6', '1x': a count written with a times sign.
@@ -44,19 +37,6 @@ _TIMES = re.compile(r"(?<![\w-])(?:x\s?(\d{1,5})|(\d{1,5})\s?x)(?![\w-])")
 _EN_COUNT = re.compile(
     r"(?<![\w-])(\d{1,5}|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
                                              reverse=True)) + r")(?![\w-])")
-_EN_NUMBER = r"\d{1,9}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-# 'alert 2', 'alert no. 2', 'alert with id 4', 'alert number five', '#2', 'number 21 alert'
-_ALERT_ID = re.compile(
-    rf"(?:alert|alarm|告警|警报|报警|警示)\s*(?:with\s+)?(?:id|no\.?|number|#|编号)?\s*"
-    rf"({_EN_NUMBER})(?![\w-])|(?<![\w#])#\s?(\d{{1,9}})(?![\w-])"
-    rf"|(?<![\w-])(?:number|no\.?)\s*(\d{{1,9}})\s+(?:alert|alarm)")
-_ZH_NUMBER = r"\d{1,9}|[一两二三四五六七八九十]{1,3}"
-# '3号告警', '第2条摄像头告警', '第二个警报', '1号 alert', '警报二号', '警報十號' (a few characters
-# may stand between the number and the alert)
-_ALERT_ID_ZH = re.compile(
-    rf"(?<![\d-])(\d{{1,9}}|(?<=第)[一两二三四五六七八九十]{{1,3}})\s*(?:号|条|个)\s*(?:的\s*)?"
-    rf"[\u3400-\u9fff]{{0,4}}?(?:告警|警报|报警|警示)|(?<![\d-])(\d{{1,9}})\s*号\s*(?:alert|alarm)"
-    rf"|(?:告警|警报|报警|警示)\s*(?:第\s*)?({_ZH_NUMBER})\s*号")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
 _ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)(?:\s+zone|\s*$)")
@@ -175,16 +155,6 @@ def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> 
         found.update({k: v for k, v in previous.items() if k in _ITEM_SLOTS})
 
 
-def _zh_number(value: str) -> int:
-    """A Chinese number up to 99 ('二十' 20, '十五' 15, '两' 2) or digits, as an int."""
-    if value.isdigit():
-        return int(value)
-    if "十" not in value:
-        return _NUMBERS[value]
-    tens, _, ones = value.partition("十")
-    return 10 * (_NUMBERS[tens] if tens else 1) + (_NUMBERS[ones] if ones else 0)
-
-
 def _quantity(words: str) -> int | None:
     if (zh := _ZH_COUNT.search(words)) is not None:
         return _zh_number(zh.group(1))
@@ -221,12 +191,8 @@ def _location(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
 
 def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
     """An alert number, or the camera zone it was raised in ('the vault alert')."""
-    if (number := _ALERT_ID.search(words)) is not None:
-        value = next(g for g in number.groups() if g)
-        found["alert"] = value if value.isdigit() else str(_NUMBERS[value])
-        return
-    if (number := _ALERT_ID_ZH.search(words)) is not None:
-        found["alert"] = str(_zh_number(next(g for g in number.groups() if g)))
+    if (number := alert_number(words)) is not None:
+        found["alert"] = number
         return
     if (zone := camera_zone(words, index)) is not None:
         found.setdefault("zone", zone)

@@ -19,6 +19,7 @@ from assistant.entities.filters import (
     only_fillers,
     scan_filters,
 )
+from assistant.entities.numbers import alert_number
 from assistant.entities.periods import parse_period, period_pattern
 from assistant.entities.products import ProductIndex, content_words
 
@@ -60,8 +61,8 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     "who_picked": frozenset({"code"}),
     # Failed inspections of lots holding such goods, of one lot, or with pieces in a place.
     "qc_failures": REPORT_FILTERS | {"lot"},
-    # Alerts in a zone, or in the zone of a place ('camera alerts at DOCK-01').
-    "camera_alerts": frozenset({"period", "zone", "location"}),
+    # Alerts in a zone, or in the zone of a place ('camera alerts at DOCK-01'), or one alert.
+    "camera_alerts": frozenset({"period", "zone", "location", "alert"}),
     # Picking in a place ('pickers in the pick face', 'vault picks'): the picks from its bins.
     "picker_performance": frozenset({"person", "period", "location", "zone"}),
     "supplier_quality": REPORT_FILTERS,
@@ -197,6 +198,8 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     spaced = _CJK_EDGE.sub(" ", normalise_text(text))
     rest = without_negated(spaced)
     rest = re.sub(r"(?<=[a-z])'s\b", "", rest)  # "JAIPUR's quality" names JAIPUR
+    if "alert" in wanted and (number := alert_number(spaced)) is not None:
+        slots["alert"] = number  # 'show alert 3', '3号告警是什么情况'
     if "query" in wanted and (outside := outside_place(spaced, resolver.index)) is not None:
         slots["outside"] = outside  # 'how many bangles not in the vault'
     if "period" in wanted:

@@ -241,7 +241,10 @@ def qc(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 
 @handles("camera_alerts", permissions=("alerts:read",))
 def alerts(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
-    """The latest camera alerts (default the last 7 days), open ones counted."""
+    """The latest camera alerts (default the last 7 days), open ones counted; or the one alert
+    the question names by its number."""
+    if number := slots.get("alert"):
+        return _one_alert(ctx, number)
     period = period_for(ctx, slots, "last_7_days")
     rows, _ = list_alerts(ctx.session, limit=50)
     # a place: the alerts of the zone it lies in (cameras watch zones: 'alerts at DOCK-01')
@@ -257,6 +260,20 @@ def alerts(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     return Answer(ctx.say("alerts.answer", period=when, count=len(rows), open=len(open_),
                           camera=latest["camera"], zone=latest["zone"],
                           message=latest["message"]), rows[:20])
+
+
+def _one_alert(ctx: HandlerContext, number: str) -> Answer:
+    """One alert by its number: where, what, when, and whether it was acknowledged."""
+    rows, _ = list_alerts(ctx.session, limit=1000)
+    found = [r for r in rows if str(r["id"]) == number]
+    if not found:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=f"#{number}"))
+    alert = found[0]
+    key = "alerts.one_acknowledged" if alert["acknowledged"] else "alerts.one_open"
+    return Answer(ctx.say(key, alert=alert["id"], camera=alert["camera"], zone=alert["zone"],
+                          rule=alert["rule"], severity=alert["severity"],
+                          at=as_utc(alert["raised_at"]).strftime("%Y-%m-%d %H:%M"),
+                          message=alert["message"]), found)
 
 
 @handles("picker_performance", permissions=("count:approve", "audit:read"), self_slot="person")

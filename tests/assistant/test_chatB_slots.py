@@ -313,3 +313,21 @@ def test_alerts_at_a_place_are_its_zones(assistant: Assistant, actors: dict[str,
         assert reply["data"] and {r["zone"] for r in reply["data"]} == {"OPS"}, question
     vault = _ask(assistant, manager, "camera alerts in VLT today")
     assert vault["slots"].get("zone") == "VLT" and {r["zone"] for r in vault["data"]} == {"VLT"}
+
+
+def test_one_alert_by_its_number(assistant: Assistant, actors: dict[str, Actor]) -> None:
+    with assistant.db.write() as session:
+        alert = raise_alert(session, camera="cam-reserve", zone="RES", rule="after-hours",
+                            severity="high", message="a door opened at night")
+        number = alert.id
+    manager = actors["manager"]
+    for question in (f"what is camera alert number {number} about", f"{number}号告警是什么情况"):
+        found = _slots(assistant, manager, question, "camera_alerts")
+        assert found.get("alert") == str(number), (question, found)
+    reply = _ask(assistant, manager, f"show me camera alert {number}")
+    assert reply["intent"] == "camera_alerts" and [r["id"] for r in reply["data"]] == [number]
+    assert "a door opened at night" in reply["answer"] and "still open" in reply["answer"]
+    missing = _ask(assistant, manager, "show me camera alert 98765")
+    assert missing["error"] == "not-found"
+    assert _slots(assistant, manager, "两号告警是什么", "camera_alerts").get("alert") == "2"
+    assert "alert" not in _slots(assistant, manager, "三号通道的摄像头告警", "camera_alerts")
