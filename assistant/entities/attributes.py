@@ -193,7 +193,7 @@ def _mistyped_category(text: str) -> tuple[str, str] | None:
     return None
 
 
-_EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize|尺码|尺寸|码数)\s*([\w]+)")
+_EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
 

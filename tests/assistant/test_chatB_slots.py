@@ -331,3 +331,10 @@ def test_one_alert_by_its_number(assistant: Assistant, actors: dict[str, Actor])
     assert missing["error"] == "not-found"
     assert _slots(assistant, manager, "两号告警是什么", "camera_alerts").get("alert") == "2"
     assert "alert" not in _slots(assistant, manager, "三号通道的摄像头告警", "camera_alerts")
+
+
+def test_sizes_in_general_name_no_size() -> None:
+    """'which ring sizes sell best' asks about sizes, not size S."""
+    vocab = Vocab(sizes=frozenset({"S", "M", "7"}))
+    assert "size" not in scan_attributes("which ring sizes sell best", vocab).slots
+    assert scan_attributes("rings in size s", vocab).slots.get("size") == "S"
