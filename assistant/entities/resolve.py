@@ -351,7 +351,7 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜"),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
-                r"(?:count|counting|check) (?:the )?reserve(?=(?: pls| please| now)?$)",
+                r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
                 "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
                 "后备库", "备用仓"),
     "pick": (r"pick(?:ing)? ?(?:faces?|area|zone|locations|aisles?|shelves)",

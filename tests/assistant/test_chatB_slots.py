@@ -116,6 +116,9 @@ def test_an_italian_supplier_is_none_of_two(
     ("作业区的盘点", "OPS"),
     ("後備倉有幾多件", "RES"),
     ("备货仓的死库存", "RES"),
+    ("點算一下 reserve", "RES"),
+    ("reserve 入面嘅死貨", "RES"),
+    ("reserve two rings for that order", None),  # the verb, not the zone
     ("operations manager report", None),  # a job, not the zone
     ("玫瑰金库存值多少", None),  # rose gold's stock, not the vault
 ])
