@@ -31,3 +31,15 @@ def test_an_address_fills_the_controls_and_what_the_page_cannot_take_is_left_out
     # A period that ends now (the chat's default) ends now on the page too: no until.
     ongoing = report_link({"name": "ageing", "filters": {"until": now().isoformat()}})
     assert ongoing == "/reports?report=ageing"
+
+
+def test_a_chat_link_narrowed_by_goods_lot_and_sku_opens_the_page_as_narrowed() -> None:
+    """The chat narrows reports by colour, size, SKU and lot too: the page takes every filter
+    the link carries, so "Open in Reports" shows the rows the chat showed."""
+    from web.pages.reports import FILTERS, report_link, url_controls
+
+    filters = {"category": "pendant", "colour": "yellow", "purity": "Au585", "size": "45cm",
+               "sku": "ST0015-Au750Y", "lot": "G-3509"}
+    link = report_link({"name": "ageing", "filters": filters})
+    assert url_controls(link.split("?", 1)[1]) == {"report": "ageing", **filters}
+    assert report_params(None, None, {k: filters.get(k) for k in FILTERS}, None, None) == filters

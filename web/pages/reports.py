@@ -36,7 +36,9 @@ from web.pages.ui import (
 __all__ = ["COLUMN_NAMES", "REPORT_TEXT", "column_name", "layout", "register", "report_figure",
            "report_link", "report_params", "report_title", "url_controls"]
 
-FILTERS = ("category", "metal", "purity", "supplier", "location")
+#: The report API's goods, supplier and place filters the page has a text box for (all of them:
+#: the chat's "Open in Reports" links carry any of these, and the page must show what it showed).
+FILTERS = ("category", "metal", "colour", "purity", "size", "sku", "lot", "supplier", "location")
 GROUPS = ("move", "reason", "location", "person", "sku")
 MAX_BARS = 40
 #: The controls an address can fill, in the order of the callback's outputs.
@@ -136,7 +138,8 @@ COLUMN_NAMES: dict[str, str] = {
     "total": N_("total"), "count": N_("count"), "price": N_("price"),
     "weight_g": N_("weight (g)"), "size": N_("size"), "colour": N_("colour"),
 }
-FILTER_LABELS = {"category": N_("Category"), "metal": N_("Metal"), "purity": N_("Purity"),
+FILTER_LABELS = {"category": N_("Category"), "metal": N_("Metal"), "colour": N_("Colour"),
+                 "purity": N_("Purity"), "size": N_("Size"), "sku": N_("SKU"), "lot": N_("Lot"),
                  "supplier": N_("Supplier"), "location": N_("Location")}
 GROUP_LABELS = {"move": N_("move"), "reason": N_("reason"), "location": N_("location"),
                 "person": N_("person"), "sku": N_("SKU")}
