@@ -14,7 +14,9 @@ Variants, each paired with its own open-microphone base (the same noise sample f
   to the word onset, from the word's end, and inside the 100 ms pause between the digits;
 - ``gated_pause_400ms``: the same gate with a 400 ms pause between the digits.
 
-``--bench`` also runs bench/assistant_voice.py's own `edges` on the development speakers;
+``--bench`` also runs bench/assistant_voice.py's own `edges` on the development speakers
+(``--bench-only``: only those; another word model through the environment's
+FACET_ASSISTANT_SPEECH__WORD_MODEL_PATH);
 ``--comfort 30 100`` compares levels of the embedding engine's comfort noise (what fills
 digital silence) on the same trials. Writes ``bench/results/voice_edges_dev.json`` (or
 ``--out``). The fix (comfort noise 30, dither 2, a VAD floor that learns nothing from zeros)
@@ -133,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=150, help="answers per speaker")
     parser.add_argument("--bench", action="store_true", help="also the bench's own edges")
+    parser.add_argument("--bench-only", action="store_true",
+                        help="only the bench's own edges (fast x1.3, clipped, cough...)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results"
                         / "voice_edges_dev.json")
     parser.add_argument("--note", default="", help="what the chain was (kept in the result)")
@@ -152,9 +156,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("comfort", level, flush=True)
         result[f"variants_comfort_{level:g}"] = run(decoder, corpus.FSDD_DEV_SPEAKERS,
                                                     args.count, cache)
-    if not args.comfort:
+    if not args.comfort and not args.bench_only:
         result["variants"] = run(decoder, corpus.FSDD_DEV_SPEAKERS, args.count, cache)
-    if args.bench:
+    if args.bench or args.bench_only:
+        result["word_model"] = str(settings.speech.word_model_path or "shipped")
         result["bench_edges"] = edges(decoder, corpus.FSDD_DEV_SPEAKERS, args.count)
         print("bench edges:", json.dumps(result["bench_edges"]), flush=True)
     result["seconds"] = round(time.perf_counter() - began)

@@ -9,8 +9,11 @@ under the shipped rejection rule.
 Run from the project root:
 ``.venv/bin/python bench/voice_word_model.py --model FILE --split test --out result.json``
 (``--part real``, ``--part espeak:0/2`` ... with ``--rows-out`` to share the work between
-processes, then ``--merge A.pkl B.pkl ...``). ``--split dev`` scores the development speakers
-and the sample of development voices that `bench/assistant_voice.py --dev` scores (the
+processes, then ``--merge A.pkl B.pkl ...``; ``--enrolled`` adds the enrolled figures from
+bench/assistant_voice.py's own ``--part real:SPEAKER`` rows; ``--baseline
+bench/results/assistant_voice.json`` puts another run's figures beside these, key by key).
+``--split dev`` scores the development
+speakers and the sample of development voices that `bench/assistant_voice.py --dev` scores (the
 shipped model was trained on them: optimistic). Only run ``--split test`` for a model already
 chosen on development figures.
 """
@@ -86,6 +89,27 @@ def figures(saved: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def enrolled_figures(saved: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The enrolled headline figures from `bench/assistant_voice.py --test-only --part
+    real:SPEAKER` runs' rows (that script enrols; this one does not), and the
+    speaker-independent ones those runs decoded too (to check they are this script's)."""
+    import assistant_voice as bench
+
+    real: dict[str, list[dict[str, Any]]] = {}
+    for one in saved:
+        for key, rows in one["real"].items():
+            real.setdefault(key, []).extend(rows)
+    head = bench._headline(bench.real_summary(real, {}), {}, "")
+    return {"enrolled": {k: v for k, v in head.items() if "enrolled" in k},
+            "speaker_independent_again": {k: v for k, v in head.items() if "_si_" in k}}
+
+
+def beside(figures: dict[str, Any], baseline: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each headline figure of `figures` that `baseline` also has: [baseline, this run]."""
+    return {key: [baseline[key], value] for key, value in figures.items()
+            if isinstance(value, float) and isinstance(baseline.get(key), float)}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Decode a share (``--part``) or everything, or merge shares, and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -96,6 +120,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--merge", type=Path, nargs="+", default=(),
                         help="figures from --part runs' rows")
     parser.add_argument("--out", type=Path, help="write the figures here (JSON)")
+    parser.add_argument("--enrolled", type=Path, nargs="+", default=(),
+                        help="rows of bench/assistant_voice.py --test-only --part real:SPEAKER "
+                        "runs with the same word model (FACET_ASSISTANT_SPEECH__WORD_MODEL_PATH): "
+                        "adds the enrolled figures")
+    parser.add_argument("--baseline", type=Path,
+                        help="a result JSON (this script's or bench/assistant_voice.py's) whose "
+                        "figures to put beside these")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     if args.part:
@@ -115,6 +146,14 @@ def main(argv: Sequence[str] | None = None) -> None:
               "split": splits[0] if len(splits) == 1 else splits,
               **figures(saved),
               "seconds": round(time.perf_counter() - began)}
+    if args.enrolled:  # written by bench/assistant_voice.py's `_test_part`
+        more = enrolled_figures([pickle.loads(path.read_bytes()) for path in args.enrolled])
+        result |= more["enrolled"]
+        result["enrolled_runs_speaker_independent"] = more["speaker_independent_again"]
+    if args.baseline:
+        result["baseline"] = {"file": str(args.baseline),
+                              "figures_baseline_this": beside(
+                                  result, json.loads(args.baseline.read_text()))}
     print(json.dumps(result, indent=1))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n")
