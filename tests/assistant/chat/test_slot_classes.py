@@ -95,12 +95,14 @@ def test_report_questions_name_a_sku_or_a_person(
     assert all(r["person"] == "clerk" for r in reply["data"])
 
 
-def test_a_bare_recall_is_asked_back_and_a_recall_of_a_lot_is_planned(
+def test_a_recall_asked_is_asked_back_and_a_recall_commanded_is_planned(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
-    bare = _ask(assistant, actors["manager"], "recall G-2311")
-    assert bare["error"] == "ambiguous"
-    assert {c["intent"] for c in bare["choices"]} == {"recall_lot", "recall_preview"}
+    asked = _ask(assistant, actors["manager"], "recall G-2311?")
+    assert asked["error"] == "ambiguous"
+    assert {c["intent"] for c in asked["choices"]} == {"recall_lot", "recall_preview"}
+    bare = _ask(assistant, actors["manager"], "recall G-2311")  # a command: planned, not posted
+    assert bare["intent"] == "recall_lot" and bare["confirm"] is not None
     named = _ask(assistant, actors["manager"], "recall lot G-2311")
     assert named["intent"] == "recall_lot" and named["confirm"] is not None
     settled = _ask(assistant, actors["manager"], "recall G-2311, plating failed, do it")
