@@ -378,3 +378,22 @@ def test_silence_posts_nothing(
     clock[0] += 61
     assert _ask(quiet, manager, "yes", "quiet")["error"] == "nothing-pending"
     assert _counts(action_db) == before
+
+
+@pytest.mark.parametrize(("reply", "posts"), [
+    ("唔好", False), ("唔使住", False), ("咪住先", False), ("等陣先", False), ("唔該唔使喇", False),
+    ("得", True), ("冇問題", True), ("做啦", True),
+])
+def test_a_cantonese_yes_posts_and_a_cantonese_no_cancels(
+    reply: str, posts: bool, chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """Hong Kong managers answer a plan in Cantonese: 唔好 / 唔使住 / 咪住 cancel it (they were
+    refused as out of scope, which dropped the plan but said the chat could not help), 得 and
+    冇問題 carry it out."""
+    manager, conversation = people["manager"], f"yue-{reply}"
+    asked = _ask(chat, manager, f"hold lot {_approved_lot(action_db)}", conversation)
+    assert asked["confirm"], asked["answer"]
+    audited = _audited(action_db, "lot.hold")
+    answer = _ask(chat, manager, reply, conversation)
+    assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
+    assert _audited(action_db, "lot.hold") == audited + posts
