@@ -357,14 +357,14 @@ class AssistantSettings(BaseSettings):
     hand_ask_back: bool = Field(
         default=False,
         description="Ask back by the older hand-written rules too: a runner-up within "
-        "ambiguity/confusable/close_margin, a terse template match of a confusable pair, a "
-        "terse pair or a vague word (examples.scope.yaml). Off: the learnt close-call model "
-        "(close_call_threshold) decides instead; a bare irreversible action ('recall G-2311') is "
-        "asked back either way. Retired by leave-one-writer-out CV over the untuned writers "
-        "blind5, blind6, trainA-trainD (bench/assistant_chat_cv.py --close-calls, medians): the "
-        "rules gave intent+slots 85.6 %, clear questions asked back 2.4 %, close calls asked "
-        "back 25.6 %; without them and with the learnt model at 0.25: 85.8 %, 1.7 %, 48.4 %; "
-        "both together were worse than the model alone at every threshold.",
+        "ambiguity/confusable/close_margin, a terse template match of a confusable pair, a terse "
+        "pair or a vague word (examples.scope.yaml). Off: the learnt close-call model "
+        "(close_call_threshold) decides instead; an irreversible action asked as a question "
+        "('recall G-2311?') is asked back either way. Retired by leave-one-writer-out CV over the "
+        "untuned writers blind5, blind6, trainA-trainD (bench/assistant_chat_cv.py --close-calls, "
+        "medians): the rules gave intent+slots 85.6 %, clear questions asked back 2.4 %, close "
+        "calls asked back 25.6 %; without them and with the learnt model at 0.25: 85.8 %, 1.7 %, "
+        "48.4 %; both together were worse than the model alone at every threshold.",
     )
     close_call_threshold: float = Field(
         default=0.3,
