@@ -26,6 +26,7 @@ from assistant.entities.resolve import (
     written_lots,
     written_orders,
     zone_code,
+    zone_slot,
 )
 
 __all__ = ["action_slots", "without_reason"]
@@ -195,6 +196,9 @@ def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
         found["alert"] = number
         return
     if (zone := camera_zone(words, index)) is not None:
+        found.setdefault("zone", zone)
+        return
+    if (zone := zone_slot(words, index)) is not None:  # 'the packing area alert' -> OPS
         found.setdefault("zone", zone)
         return
     for word, zone in _ZONE_WORDS.items():

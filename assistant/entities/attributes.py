@@ -73,6 +73,12 @@ _ALIASES: dict[str, dict[str, str]] = {
     "十四k": {"purity": "Au585", "metal": "gold"}, "二十四k": {"purity": "Au999", "metal": "gold"},
     "eighteen carat": {"purity": "Au750", "metal": "gold"},
     "fourteen carat": {"purity": "Au585", "metal": "gold"},
+    # karats said in words ('eighteen karat', 'twenty-four carat', 'twenty two k')
+    **{f"{said} {unit}": {"purity": purity, "metal": "gold"}
+       for said, purity in (("eighteen", "Au750"), ("fourteen", "Au585"),
+                            ("twenty four", "Au999"), ("twenty-four", "Au999"),
+                            ("twenty two", "Au916"), ("twenty-two", "Au916"))
+       for unit in ("karat", "carat", "karats", "carats", "k", "kt", "ct")},
     "黄色": {"colour": "yellow"}, "白色": {"colour": "white"},
 }
 _CATEGORY_ALIASES: dict[str, str] = {
@@ -86,6 +92,8 @@ _CATEGORY_ALIASES: dict[str, str] = {
     "项链": "necklace", "手镯": "bangle", "胸针": "brooch", "袖扣": "cufflinks", "链子": "chain",
     "脚链": "anklet", "颈链": "necklace", "链条": "chain", "链": "chain", "耳坠": "earrings",
     "吊咀": "pendant", "镯子": "bangle", "镯": "bangle",
+    # Cantonese: 袖口鈕 / 袖鈕 (cufflinks; 鈕 may stay traditional after normalising)
+    "袖口钮": "cufflinks", "袖口鈕": "cufflinks", "袖钮": "cufflinks", "袖鈕": "cufflinks",
 }
 _NUMBER_WORDS = {
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
@@ -183,19 +191,52 @@ _REAL_WORDS = frozenset({"tangles", "dangles", "jangles", "mangles", "bungles", 
 
 
 def _mistyped_category(text: str) -> tuple[str, str] | None:
-    """The first word of ``text`` that is a category's English name mistyped, and that name."""
-    for word in re.findall(rf"(?<![\w-])[a-z]{{{_TYPO_MIN},}}(?![\w-])", text):
+    """The first word of ``text`` that is a category's English name mistyped, and that name:
+    one edit for words of seven letters or more, and for shorter ones (five letters or more)
+    only two neighbouring letters swapped ('rigns', 'chians'), which makes no other word."""
+    for word in re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", text):
         if word in _REAL_WORDS:
             continue
         for alias in _CATEGORY_ALIASES:
-            if alias.isascii() and len(alias) >= _TYPO_MIN - 1 and one_edit(word, alias):
+            if not alias.isascii():
+                continue
+            if len(word) >= _TYPO_MIN and len(alias) >= _TYPO_MIN - 1 and one_edit(word, alias):
+                return word, alias
+            if _swapped(word, alias):
                 return word, alias
     return None
+
+
+def _swapped(word: str, other: str) -> bool:
+    """Whether ``word`` is ``other`` with two neighbouring letters swapped."""
+    if len(word) != len(other) or word == other:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and \
+        word[diff[0]] == other[diff[1]] and word[diff[1]] == other[diff[0]]
 
 
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
+# A length said in words ('fifty centimetre', 'forty five cm', 'forty-two centimeters').
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}
+_SPOKEN_MEASURE = re.compile(
+    rf"(?<![\w-])({'|'.join(_TENS)})(?:[ -]({'|'.join(_UNITS)}))?\s*"
+    r"(?:cm|cms|centimet(?:re|er)s?)(?![\w-])")
+
+
+def _spoken_measures(text: str) -> str:
+    """Lengths said in words written as a size is ('fifty centimetre' -> '50cm')."""
+    text = _SPOKEN_MEASURE.sub(
+        lambda m: f"{_TENS[m.group(1)] + _UNITS.get(m.group(2) or '', 0)}cm", text)
+    return _DIGIT_CENTIMETRES.sub(r"\1cm", text)
+
+
+_DIGIT_CENTIMETRES = re.compile(r"(?<![\w-])(\d+)\s*(?:cms|centimet(?:re|er)s?)(?![\w-])")
 
 
 def _size_value(word: str, vocab: Vocab) -> str | None:
@@ -208,6 +249,8 @@ def _size_value(word: str, vocab: Vocab) -> str | None:
 
 
 def _scan_size(rest: str, vocab: Vocab, scan: AttributeScan) -> str:
+    if _SPOKEN_MEASURE.search(rest) or _DIGIT_CENTIMETRES.search(rest):
+        rest = _spoken_measures(rest)
     for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE):
         match = pattern.search(rest)
         if match is None:

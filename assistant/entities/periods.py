@@ -50,6 +50,8 @@ _NAMED = {
     "今早": "today", "今天早上": "today", "这个礼拜": "this_week",
     "上星期": "last_week", "上个礼拜": "last_week", "上一个星期": "last_week",
     "上季": "last_quarter", "今季": "this_quarter", "这季": "this_quarter",
+    "呢季": "this_quarter", "呢季度": "this_quarter", "呢个星期": "this_week",
+    "呢个礼拜": "this_week", "呢个月": "this_month", "呢个季度": "this_quarter",
     "since the quarter began": "this_quarter", "since the start of the quarter": "this_quarter",
     "since the beginning of the quarter": "this_quarter", "quarter so far": "this_quarter",
     "so far this quarter": "this_quarter", "since the month began": "this_month",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from assistant.entities.attributes import scan_attributes
+from assistant.entities.attributes import one_edit, scan_attributes
 from assistant.entities.catalogue import CatalogueIndex, strip_fillers
 from assistant.entities.codes import NATO, normalise_text, spoken_to_code
 from assistant.entities.filters import (
@@ -113,6 +113,7 @@ class Resolver:
     me: str
     now: datetime
     product_threshold: float = 0.55
+    _name_words: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     def resolve(self, slot: str, text: str) -> dict[str, str] | None:
         """Canonical slots for ``text`` in a slot of type ``slot``; None when it does not fit."""
@@ -174,6 +175,7 @@ class Resolver:
         scan = scan_attributes(normalise_text(text), self.index.vocab)
         slots = dict(scan.slots)
         words = content_words(strip_fillers(scan.rest)) if scan.rest else []
+        words = [w for w in words if not self._mistyped_filler(w)]  # 'how mny ... in stok'
         if words:
             matches = self.products.match(" ".join(words), category=slots.get("category"),
                                           threshold=self.product_threshold)
@@ -182,6 +184,50 @@ class Resolver:
             slots["product"] = " ".join(words)
             slots["style"] = ",".join(m.style.code for m in matches)
         return slots or None
+
+
+    def _mistyped_filler(self, word: str) -> bool:
+        """Whether ``word`` is a question's filler word mistyped ('mny', 'stok', 'peices'):
+        one edit from a filler of four letters or more, and no word of any style's name
+        ('leaf' is one edit from 'left', but names the leaf pendants)."""
+        if len(word) < 3 or not word.isascii() or not word.isalpha():
+            return False
+        if self._name_words is None:
+            self._name_words = frozenset(
+                w for s in self.products.styles for w in re.findall(r"[\w'-]+", s.name.lower()))
+        if word in self._name_words or word.rstrip("s") in self._name_words:
+            return False
+        return any(len(filler) >= 4 and one_edit(word, filler) for filler in _TYPO_FILLERS)
+
+
+# Filler words a question often mistypes (content_words drops them spelt right).
+_TYPO_FILLERS = ("many", "much", "stock", "stocks", "pieces", "piece", "items", "units",
+                 "left", "have", "there", "available", "currently", "total", "quantity")
+
+
+# A speaker correcting what they said ('last year... no, last quarter', '去年……不对，上个季度').
+_CORRECTION = re.compile(
+    r"(?<![\w-])(?:no wait|wait no|i mean|i meant|sorry|no,|actually|make that|scratch that"
+    r"|or rather|correction)(?![\w-])|不对|不對|唔系|唔係|唔啱|讲错|講錯|说错|說錯|应该系|应该是"
+    r"|(?:\.{2,}|…+)\s*不是")  # ('上个月……唔係，呢個月' reads '上个月......不是这个月')
+
+
+def _period_slot(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
+    """Fill ``slots['period']`` from the first period the reports know, or from the last one
+    said after a correction ('去年第四季……不对，上个季度' is last quarter); return ``rest``
+    without the period words."""
+    found = [(m, p) for m in _PERIOD.finditer(rest)
+             if (p := parse_period(m.group(), resolver.now)) is not None]
+    if not found:
+        return rest
+    chosen = [found[0]]
+    last = found[-1]
+    if len(found) > 1 and _CORRECTION.search(rest, found[0][0].end(), last[0].start()):
+        chosen = found  # every period said is taken out; the last one counts
+    slots["period"] = chosen[-1][1].key
+    for match, _ in reversed(chosen):
+        rest = rest[: match.start()] + " " + rest[match.end():]
+    return rest
 
 
 def _take(pattern: re.Pattern[str], text: str) -> tuple[list[str], str]:
@@ -203,11 +249,7 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     if "query" in wanted and (outside := outside_place(spaced, resolver.index)) is not None:
         slots["outside"] = outside  # 'how many bangles not in the vault'
     if "period" in wanted:
-        for match in _PERIOD.finditer(rest):  # the first that names a period the reports know
-            if (period := parse_period(match.group(), resolver.now)) is not None:
-                slots["period"] = period.key
-                rest = rest[: match.start()] + " " + rest[match.end():]
-                break
+        rest = _period_slot(rest, resolver, slots)
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
     elif "lot" in wanted:
@@ -345,12 +387,17 @@ ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
               "金库": "vault", "保险库": "vault", "保险柜": "vault"}
 
 
+# Goods moved nearer a place ('move closer to the pack station') are not in its zone.
+_NOT_NEAR = "".join(f"(?<!{before} )" for before in (
+    "closer to", "closer to the", "nearer", "nearer the", "nearer to", "nearer to the", "near",
+    "near the", "next to", "next to the"))
 # Words for the warehouse's zones, by what the zone's code abbreviates ('vault' -> 'VLT',
 # 'reserve' -> 'RES', 'pick' -> 'PICK', 'operations' -> 'OPS': goods in and out).
 _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜"),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
+                r"back (?:shelves|shelf|racks?|stock|store)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
                 "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
                 "后备库", "备用仓"),
@@ -358,10 +405,14 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
              r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
                    r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",
-                   r"receiving (?:area|zone|dock)", r"loading (?:bay|dock)", r"docks?",
+                   r"receiving (?:area|zone|dock|bay)", r"loading (?:bay|dock)", r"docks?",
+                   _NOT_NEAR + r"pack(?:ing)? (?:area|desk|bench|station|zone|table|room)",
+                   r"(?:in|at|from) (?:the )?(?:packing|receiving)(?! (?:qc|inspection"
+                   r"|check|slip|list|error|errors|mistake|mistakes))",
                    r"ops (?:zone|area)", r"operations (?:zone|area)",
                    r"(?:in|at|from|for) (?:the )?(?:ops|operations)(?! (?:manager|team|report))",
-                   "收发区", "收货区", "发货区", "码头", "装卸区", "出入库区", "ops区", "营运区",
+                   "收发区", "收货区", "发货区", "码头",
+                   "包装区", "打包区", "包装台", "打包台", "装卸区", "出入库区", "ops区", "营运区",
                    "运营区", "作业区"),
 }
 # '玫瑰金库存' is rose gold's stock (金 + 库存), not the vault (金库).
