@@ -1,0 +1,101 @@
+"""The chat after the ninth blind round (helper chatC), asked in other words than that round's:
+requests no report or action carries out (a QC result changed, lots merged, a raise given, a
+letter written, customers' returns) are refused as unsupported, and no training writer's
+question or general question is caught by those rules; Cantonese 点一点 / 盘一盘 start a count;
+'count aisle X' is a count; 咁 ... 呢 and a supplier named alone are follow-ups."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.chat import Assistant
+from assistant.entities.codes import normalise_text
+from assistant.intents.scope import load_unsupported
+from core import Actor
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _ask(assistant: Assistant, actor: Actor, text: str,
+         conversation: str | None = None) -> dict[str, Any]:
+    return assistant.ask(text, actor=actor, conversation_id=conversation).as_dict()
+
+
+def _rules() -> tuple[re.Pattern[str], ...]:
+    return load_unsupported(("en", "zh"))
+
+
+@pytest.mark.parametrize("text", [
+    "give picker2 a raise", "can you bump picker's pay", "change the QC result of G-2311 to passed",
+    "mark lot G-2311's inspection result as failed", "merge lots G-1068 and G-3237",
+    "split batch G-2311 into two", "write a complaint to VALENZA about the purity",
+    "send an email to the supplier about late deliveries", "which customers return the most rings",
+    "帮 picker2 加薪", "把 G-2311 的检验结果改为不合格", "把 G-1068 同 G-3237 合併",
+    "拆分批次 G-2311", "寫封郵件畀 VALENZA 投訴", "帮我写一封投诉信"])
+def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["error"] == "not-supported" and reply["intent"] is None, text
+    assert reply["confirm"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "which lots failed QC", "QC failures by supplier", "which customers have open orders",
+    "draft a PO for ST0007-S925W", "send me the reorder advice", "pay attention to the vault",
+    "hold lot G-2311", "质检不合格的批次", "G-2311 质检结果", "上周 picker 拣了多少", "发邮件"])
+def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
+    assert not any(rule.search(normalise_text(text)) for rule in _rules()), text
+
+
+def test_no_training_question_or_general_question_matches_an_unsupported_rule() -> None:
+    # the writers' questions the chat answers must never be refused as unsupported, and a
+    # general question must be refused as out of scope (the bench counts only that)
+    asked: list[str] = []
+    for path in sorted((ROOT / "assistant/data/training").glob("*.yaml")):
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+        asked += [str(i["text"]) for i in items
+                  if i.get("intent") != "out_of_scope" or i.get("topic")]
+    assert len(asked) > 5000
+    caught = [t for t in asked if any(r.search(normalise_text(t)) for r in _rules())]
+    assert caught == []
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("點一點 A01-01-1L 嘅貨", "A01-01-1L"), ("盘一盘 A01 通道", "A01"),
+    ("count aisle A02 please", "A02")])
+def test_a_count_asked_in_cantonese_or_as_a_bare_command_is_a_cycle_count(
+    assistant: Assistant, actors: dict[str, Actor], text: str, location: str
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["intent"] == "start_cycle_count", reply
+    assert reply["slots"]["location"] == location
+
+
+@pytest.mark.parametrize(("first", "then", "intent", "slot", "value"), [
+    ("18k 戒指有几件", "咁 14K 呢", "count_stock", "purity", "Au585"),
+    ("上周卖得最好的戒指", "咁手镯呢", "best_sellers", "category", "bangle"),
+    ("how reliable is VALENZA", "and ANTWERP?", "supplier_quality", "supplier", "ANTWERP"),
+    ("reorder advice", "JAIPUR", "reorder_advice", "supplier", "JAIPUR")])
+def test_cantonese_and_a_bare_supplier_refine_the_question_before(
+    assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
+    slot: str, value: str
+) -> None:
+    conversation = str(uuid.uuid4())
+    assert _ask(assistant, actors["manager"], first, conversation)["intent"] == intent
+    reply = _ask(assistant, actors["manager"], then, conversation)
+    assert reply["error"] is None and reply["intent"] == intent
+    assert reply["slots"][slot] == value
+
+
+def test_a_supplier_named_alone_with_nothing_before_asks_for_context(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "VALENZA", str(uuid.uuid4()))
+    assert reply["intent"] is None and reply["error"] == "no-context"
