@@ -2,7 +2,7 @@
 requests no report or action carries out (a QC result changed, lots merged, a raise given, a
 letter written, customers' returns) are refused as unsupported, and no training writer's
 question or general question is caught by those rules; Cantonese 点一点 / 盘一盘 start a count;
-'count aisle X' is a count; 咁 ... 呢 and a supplier named alone are follow-ups."""
+'count aisle X' is a count; 咁 ... 呢 and 'and <supplier>' are follow-ups."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_a_count_asked_in_cantonese_or_as_a_bare_command_is_a_cycle_count(
     ("18k 戒指有几件", "咁 14K 呢", "count_stock", "purity", "Au585"),
     ("上周卖得最好的戒指", "咁手镯呢", "best_sellers", "category", "bangle"),
     ("how reliable is VALENZA", "and ANTWERP?", "supplier_quality", "supplier", "ANTWERP"),
-    ("reorder advice", "JAIPUR", "reorder_advice", "supplier", "JAIPUR")])
+    ("reorder advice", "JAIPUR instead", "reorder_advice", "supplier", "JAIPUR")])
 def test_cantonese_and_a_bare_supplier_refine_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
     slot: str, value: str
@@ -94,8 +94,10 @@ def test_cantonese_and_a_bare_supplier_refine_the_question_before(
     assert reply["slots"][slot] == value
 
 
-def test_a_supplier_named_alone_with_nothing_before_asks_for_context(
-    assistant: Assistant, actors: dict[str, Actor]
+@pytest.mark.parametrize("text", ["印度盧比對港幣匯率", "安特卫普值得去吗"])
+def test_a_general_question_naming_a_suppliers_town_or_country_is_no_follow_up(
+    assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], "VALENZA", str(uuid.uuid4()))
-    assert reply["intent"] is None and reply["error"] == "no-context"
+    # a supplier's town or country (Antwerp, India: JAIPUR) in a general question
+    reply = _ask(assistant, actors["manager"], text, str(uuid.uuid4()))
+    assert reply["error"] == "out-of-scope" and reply["intent"] is None
