@@ -366,12 +366,14 @@ class Assistant:
 
     def recognise(
         self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
-        ctx: HandlerContext, whole: str | None = None,
+        ctx: HandlerContext, whole: str | None = None, *, alone: bool = False,
     ) -> IntentMatch:
         """Templates first, then similarity above the threshold; follow-ups reuse the context.
 
         ``whole`` is the whole question when ``text`` is a part of it (a clause without its
         reason): its words may settle an action the part leaves open ('..., do it').
+        ``alone``: read it as a whole question, not as a follow-up (one that fits no question
+        before it: 'size 6 rings in stock?' reads like 'size 7?' after a count).
 
         A template match is always answered. Below it, a question the out-of-scope model
         places outside the warehouse is refused (saying what the chat can do), one below the
@@ -386,15 +388,23 @@ class Assistant:
         order = [language] + [lang for lang in LANGUAGES if lang != language]
         matches = self.templates.match_all(words, order, resolver)
         follow = [m for m in matches if m.intent == "follow_up"]
+        if alone:
+            matches, follow = [m for m in matches if m.intent != "follow_up"], []
         if follow and (not matches or matches[0].intent == "follow_up"):
-            if previous is None:
-                raise NoContextError(ctx.say("error.no_context"))
-            relevant = FOLLOW_UP_SLOTS.get(previous.intent, frozenset())
+            relevant = FOLLOW_UP_SLOTS.get(previous.intent, frozenset()) if previous else None
             for match in follow:
-                if set(match.slots) <= relevant:
+                if previous is not None and relevant is not None \
+                        and set(match.slots) <= relevant:
                     return replace(match, intent=previous.intent,
                                    slots=_merge(previous.slots, match.slots))
-            raise NoContextError(ctx.say("error.no_context"))
+            try:  # no question before it that it refines: a whole question, if it says one
+                whole_question = self.recognise(text, language, resolver, previous, ctx, whole,
+                                                alone=True)
+            except (NotUnderstoodError, OutOfScopeError):
+                whole_question = None
+            if whole_question is None or not _reads_alone(whole_question):
+                raise NoContextError(ctx.say("error.no_context"))  # 'only rings': too little
+            return whole_question
         if not (previous is not None and is_waiting(previous.pending)) \
                 and any(p.search(words) for p in self.unsupported):
             # 'delete the supplier Valenza': no report or action of ours does that
@@ -948,6 +958,20 @@ def _negated(cue: str, words: str) -> bool:
     return bool(mentions) and all(
         _DENIED_BEFORE.search(text[: m.start()].rstrip(" ,") + ("" if _CJK.search(cue) else " "))
         or _DENIED_AFTER.search(text[m.end():]) for m in mentions)
+
+
+#: How far a question that looks like a follow-up but has none before it must lead the next
+#: intent, read alone, to be answered as a whole question ('size 6 rings in stock?' 3.3 times,
+#: 華倫薩供應商品質點樣 5.8) rather than lack its context ('only rings' 1.9, 'and last month?' 1.6).
+ALONE_LEAD = 2.5
+
+
+def _reads_alone(match: IntentMatch) -> bool:
+    """Whether a follow-up-shaped question, read as a whole one, says clearly what it asks."""
+    if match.matcher == "template":
+        return True
+    others = [s for i, s in match.alternatives if i != match.intent]
+    return not others or match.score >= ALONE_LEAD * max(others[0], 1e-9)
 
 
 def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:
