@@ -3,19 +3,14 @@ report; open orders and QC failures narrow to the goods they hold, one lot, or a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from core import Database
 from core.catalogue.models import Sku, Style
 from core.clock import as_utc
-from core.demo import load_demo
 from core.errors import NotFoundError
 from core.lots.models import Lot, Serial
-from core.migrate import upgrade
 from core.orders.models import OrderLine, SalesOrder
 from core.reports import (
     ReportFilter,
@@ -24,17 +19,6 @@ from core.reports import (
     qc_failures_by_supplier,
     run_report,
 )
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    path: Path = tmp_path_factory.mktemp("goods") / "demo.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    db = Database(url)
-    load_demo(db, scale="small")
-    yield db
-    db.dispose()
 
 
 def _units(db: Database, f: ReportFilter) -> int:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Select, func, select
@@ -14,14 +12,12 @@ from core.audit.service import verify as verify_audit
 from core.catalogue.models import Sku, Style
 from core.catalogue.schemas import StyleCreate
 from core.catalogue.service import create_style
-from core.demo import load_demo
 from core.documents.models import Document, DocumentLine
 from core.errors import NotFoundError, ValidationFailed
 from core.ledger import StockFilter, list_stock
 from core.ledger.models import StockMove
 from core.locations.models import Kind, Location
 from core.lots.models import Lot
-from core.migrate import upgrade
 from core.orders.integrity import verify_stock
 from core.orders.models import OrderLine, PickException, Reservation, SalesOrder
 from core.people.service import system_actor
@@ -46,16 +42,6 @@ from core.reports.traced import traced_variances
 NOW = datetime.now(UTC)
 SINCE = NOW - timedelta(days=45)
 
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The small demo in its own SQLite file, loaded once for the module."""
-    path: Path = tmp_path_factory.mktemp("reports") / "demo.db"
-    upgrade(f"sqlite:///{path}")
-    db = Database(f"sqlite:///{path}")
-    load_demo(db, scale="small")
-    yield db
-    db.dispose()
 
 
 def _sold(db: Database, since: datetime, until: datetime) -> int:

@@ -3,30 +3,13 @@ reports take it), the stock outside a place, and the lots of one supplier."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import ColumnElement, func, select
 
 from core import Database
-from core.demo import load_demo
 from core.ledger.models import Balance
 from core.locations.models import VIRTUAL_KINDS, Location
 from core.lots.models import Lot, Supplier
-from core.migrate import upgrade
 from core.reports import stock_summary
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The small demo in its own SQLite file, loaded once for the module."""
-    path: Path = tmp_path_factory.mktemp("stock_filters") / "demo.db"
-    upgrade(f"sqlite:///{path}")
-    db = Database(f"sqlite:///{path}")
-    load_demo(db, scale="small")
-    yield db
-    db.dispose()
 
 
 def _on_hand(db: Database, *conditions: ColumnElement[bool]) -> int:

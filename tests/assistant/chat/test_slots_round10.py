@@ -11,23 +11,9 @@ import pytest
 from assistant.actions import action_slots
 from assistant.chat import Assistant
 from assistant.entities.attributes import Vocab, scan_attributes
-from assistant.entities.resolve import Resolver, zone_slot
-from assistant.intents.matcher import Matcher
+from assistant.entities.resolve import zone_slot
 from core import Actor
-from tests.assistant.chat.conftest import actors, assistant, demo_db, encoder
-
-__all__ = ["actors", "assistant", "demo_db", "encoder"]  # the chat tests' fixtures
-
-
-def _resolver(chat: Assistant, actor: Actor) -> Resolver:
-    with chat.db.read() as session:
-        index, products = chat._catalogue(session)
-    return Resolver(index, products, actor.username, chat.clock())
-
-
-def _slots(chat: Assistant, actor: Actor, text: str, intent: str) -> dict[str, str]:
-    tier: Matcher = "ngram" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "embedding"
-    return Assistant._slots(text, intent, tier, _resolver(chat, actor))
+from tests.assistant.chat.slot_reading import read_slots, resolver_for
 
 
 @pytest.mark.parametrize(("text", "intent", "slots"), [
@@ -55,7 +41,7 @@ def _slots(chat: Assistant, actor: Actor, text: str, intent: str) -> dict[str, s
 ])
 def test_question_slots(assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
                         slots: dict[str, str | None]) -> None:
-    found = _slots(assistant, actors["manager"], text, intent)
+    found = read_slots(assistant, actors["manager"], text, intent)
     assert {k: found.get(k) for k in slots} == slots, found
 
 
@@ -82,7 +68,7 @@ def test_lengths_said_in_words(text: str, size: str) -> None:
 ])
 def test_everyday_place_names(assistant: Assistant, actors: dict[str, Actor], text: str,
                               zone: str | None) -> None:
-    assert zone_slot(text, _resolver(assistant, actors["manager"]).index) == zone
+    assert zone_slot(text, resolver_for(assistant, actors["manager"]).index) == zone
 
 
 def test_an_alert_acknowledged_by_its_place(
@@ -90,5 +76,5 @@ def test_an_alert_acknowledged_by_its_place(
 ) -> None:
     """'the packing desk alert' is the alert in zone OPS, not a zone called 'desk'."""
     found = action_slots("acknowledge_alert", "ack the packing desk alarm, false trigger", {},
-                         _resolver(assistant, actors["manager"]))
+                         resolver_for(assistant, actors["manager"]))
     assert found.get("zone") == "OPS"

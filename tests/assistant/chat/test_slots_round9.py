@@ -13,27 +13,13 @@ from sqlalchemy import select
 from assistant.actions import action_slots
 from assistant.chat import Assistant
 from assistant.entities.attributes import Vocab, one_edit, scan_attributes
-from assistant.entities.resolve import Resolver, written_lots, zone_slot
-from assistant.intents.matcher import Matcher
+from assistant.entities.resolve import written_lots, zone_slot
 from core import Actor
 from core.alerts import raise_alert
 from core.catalogue.models import Sku, Style
 from core.orders.models import OrderLine, SalesOrder
 from core.reports import ReportFilter, qc_failures_by_supplier, reorder_advice
-from tests.assistant.chat.conftest import actors, assistant, demo_db, encoder
-
-__all__ = ["actors", "assistant", "demo_db", "encoder"]  # the chat tests' fixtures
-
-
-def _resolver(chat: Assistant, actor: Actor) -> Resolver:
-    with chat.db.read() as session:
-        index, products = chat._catalogue(session)
-    return Resolver(index, products, actor.username, chat.clock())
-
-
-def _slots(chat: Assistant, actor: Actor, text: str, intent: str) -> dict[str, str]:
-    tier: Matcher = "ngram" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "embedding"
-    return Assistant._slots(text, intent, tier, _resolver(chat, actor))
+from tests.assistant.chat.slot_reading import read_slots, resolver_for
 
 
 def _ask(chat: Assistant, actor: Actor, text: str, conversation: str | None = None
@@ -96,7 +82,7 @@ def _ask(chat: Assistant, actor: Actor, text: str, conversation: str | None = No
 ])
 def test_question_slots(assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
                         slots: dict[str, str]) -> None:
-    found = _slots(assistant, actors["manager"], text, intent)
+    found = read_slots(assistant, actors["manager"], text, intent)
     assert {k: found.get(k) for k in slots} == slots, found
 
 
@@ -104,7 +90,7 @@ def test_an_italian_supplier_is_none_of_two(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
     """Valenza and Arezzo are both Italian: 'the Italian supplier' names neither."""
-    found = _slots(assistant, actors["manager"], "quality of the Italian supplier",
+    found = read_slots(assistant, actors["manager"], "quality of the Italian supplier",
                    "supplier_quality")
     assert "supplier" not in found
 
@@ -124,7 +110,7 @@ def test_an_italian_supplier_is_none_of_two(
 ])
 def test_zones_in_more_words(assistant: Assistant, actors: dict[str, Actor], text: str,
                              zone: str | None) -> None:
-    assert zone_slot(text, _resolver(assistant, actors["manager"]).index) == zone
+    assert zone_slot(text, resolver_for(assistant, actors["manager"]).index) == zone
 
 
 def test_one_way_to_read_a_lot_written_apart() -> None:
@@ -142,7 +128,7 @@ def test_one_way_to_read_a_lot_written_apart() -> None:
 def test_an_order_named_as_one_is_the_orders(
     assistant: Assistant, actors: dict[str, Actor], text: str, slots: dict[str, str]
 ) -> None:
-    found = action_slots("reserve_for_order", text, {}, _resolver(assistant, actors["manager"]))
+    found = action_slots("reserve_for_order", text, {}, resolver_for(assistant, actors["manager"]))
     assert {k: found.get(k) for k in slots} == slots
 
 
@@ -150,7 +136,7 @@ def test_a_draft_purchase_order_reads_the_goods(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
     found = action_slots("draft_purchase_order", "restock white gold rings from Valenza",
-                         {}, _resolver(assistant, actors["manager"]))
+                         {}, resolver_for(assistant, actors["manager"]))
     assert {k: found.get(k) for k in ("category", "metal", "colour", "supplier")} == {
         "category": "ring", "metal": "gold", "colour": "white", "supplier": "VALENZA"}
 
@@ -159,7 +145,7 @@ def test_a_draft_purchase_order_reads_the_goods(
 def test_an_action_reads_the_lot_the_same_way(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    found = action_slots("hold_lot", text, {}, _resolver(assistant, actors["manager"]))
+    found = action_slots("hold_lot", text, {}, resolver_for(assistant, actors["manager"]))
     assert found.get("lot") == "G-2311"
 
 
@@ -286,9 +272,9 @@ def test_whether_one_order_is_late(assistant: Assistant, actors: dict[str, Actor
             SalesOrder.due_at.is_not(None), SalesOrder.shipped_at.is_not(None))
             .order_by(SalesOrder.id)).first()
     assert order is not None
-    found = _slots(assistant, manager, f"was {order.lower()} shipped late", "late_orders")
+    found = read_slots(assistant, manager, f"was {order.lower()} shipped late", "late_orders")
     assert found.get("order") == order
-    spaced = _slots(assistant, manager, f"is {order.lower().replace('-', ' ')} overdue",
+    spaced = read_slots(assistant, manager, f"is {order.lower().replace('-', ' ')} overdue",
                     "late_orders")
     assert spaced.get("order") == order
     reply = _ask(assistant, manager, f"is order {order} late")
@@ -325,15 +311,15 @@ def test_one_alert_by_its_number(assistant: Assistant, actors: dict[str, Actor])
         number = alert.id
     manager = actors["manager"]
     for question in (f"what is camera alert number {number} about", f"{number}号告警是什么情况"):
-        found = _slots(assistant, manager, question, "camera_alerts")
+        found = read_slots(assistant, manager, question, "camera_alerts")
         assert found.get("alert") == str(number), (question, found)
     reply = _ask(assistant, manager, f"show me camera alert {number}")
     assert reply["intent"] == "camera_alerts" and [r["id"] for r in reply["data"]] == [number]
     assert "a door opened at night" in reply["answer"] and "still open" in reply["answer"]
     missing = _ask(assistant, manager, "show me camera alert 98765")
     assert missing["error"] == "not-found"
-    assert _slots(assistant, manager, "两号告警是什么", "camera_alerts").get("alert") == "2"
-    assert "alert" not in _slots(assistant, manager, "三号通道的摄像头告警", "camera_alerts")
+    assert read_slots(assistant, manager, "两号告警是什么", "camera_alerts").get("alert") == "2"
+    assert "alert" not in read_slots(assistant, manager, "三号通道的摄像头告警", "camera_alerts")
 
 
 def test_sizes_in_general_name_no_size() -> None:

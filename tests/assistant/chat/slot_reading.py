@@ -1,0 +1,21 @@
+"""The chat's own slot reading for a given intent, for slot tests (no intent decision)."""
+
+from __future__ import annotations
+
+from assistant.chat import Assistant
+from assistant.entities.resolve import Resolver
+from assistant.intents.matcher import Matcher
+from core import Actor
+
+
+def resolver_for(chat: Assistant, actor: Actor) -> Resolver:
+    """The resolver a question of ``actor`` is read with, on the chat's catalogue and clock."""
+    with chat.db.read() as session:
+        index, products = chat._catalogue(session)
+    return Resolver(index, products, actor.username, chat.clock())
+
+
+def read_slots(chat: Assistant, actor: Actor, text: str, intent: str) -> dict[str, str]:
+    """The slots the chat fills for ``text`` read as ``intent`` (the tier by its script)."""
+    tier: Matcher = "ngram" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "embedding"
+    return Assistant._slots(text, intent, tier, resolver_for(chat, actor))
