@@ -127,10 +127,18 @@ def test_a_new_bin_appears_in_the_tree_and_its_label_prints(page: Any, server: L
     # A node of the tree is changed the same way: its name.
     new.locator("input[type=checkbox]").uncheck()
     page.locator(f"#loc-tree .md-node:has(strong:text-is('{level['code']}'))").click()
-    page.wait_for_selector(f"#loc-ed-code >> text={level['code']}")
+    # The bin's code starts with the level's, so a substring match would find the bin's editor
+    # and its "saved" message still showing: wait for the level's own (a function, not an
+    # expression: the page's CSP forbids eval).
+    page.wait_for_function(
+        "(level) => document.querySelector('#loc-ed-code')?.innerText.trim() === level",
+        arg=level["code"])
     page.fill("#loc-ed-name", "Level one, left")
     page.click("#loc-ed-go")
-    page.wait_for_selector(f"#loc-ed-msg .msg-ok >> text={level['code']}")
+    page.wait_for_function(
+        "([level, bin]) => { const m = document.querySelector('#loc-ed-msg .msg-ok');"
+        " return !!m && m.innerText.includes(level) && !m.innerText.includes(bin); }",
+        arg=[level["code"], code])
     with api(server, "manager") as http:
         assert http.get(f"/api/locations/{level['code']}").json()["name"] == "Level one, left"
 
