@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from assistant.entities.catalogue import StyleEntry
 from assistant.intents.encoder import Encoder, Matrix
@@ -52,6 +53,11 @@ class ProductIndex:
         self.encoder = encoder
         self._matrix: Matrix | None = None
         self._lock = threading.Lock()
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Every word of every style's name, lower case ('leaf', 'signet')."""
+        return frozenset(w for s in self.styles for w in re.findall(r"[\w'-]+", s.name.lower()))
 
     def _vectors(self) -> Matrix:
         with self._lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.entities.attributes import one_edit, scan_attributes
@@ -113,7 +113,6 @@ class Resolver:
     me: str
     now: datetime
     product_threshold: float = 0.55
-    _name_words: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     def resolve(self, slot: str, text: str) -> dict[str, str] | None:
         """Canonical slots for ``text`` in a slot of type ``slot``; None when it does not fit."""
@@ -192,10 +191,8 @@ class Resolver:
         ('leaf' is one edit from 'left', but names the leaf pendants)."""
         if len(word) < 3 or not word.isascii() or not word.isalpha():
             return False
-        if self._name_words is None:
-            self._name_words = frozenset(
-                w for s in self.products.styles for w in re.findall(r"[\w'-]+", s.name.lower()))
-        if word in self._name_words or word.rstrip("s") in self._name_words:
+        names = self.products.name_words
+        if word in names or word.rstrip("s") in names:
             return False
         return any(len(filler) >= 4 and one_edit(word, filler) for filler in _TYPO_FILLERS)
 

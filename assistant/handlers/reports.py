@@ -11,7 +11,7 @@ from assistant.errors import EntityNotFoundError, MissingSlotError
 from assistant.handlers.analytics import narrowed, report_link
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
 from core import CoreError
-from core.alerts import list_alerts
+from core.alerts import get_alert, list_alerts
 from core.people import allowed
 from core.reports import (
     ReportFilter,
@@ -264,16 +264,15 @@ def alerts(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 
 def _one_alert(ctx: HandlerContext, number: str) -> Answer:
     """One alert by its number: where, what, when, and whether it was acknowledged."""
-    rows, _ = list_alerts(ctx.session, limit=1000)
-    found = [r for r in rows if str(r["id"]) == number]
-    if not found:
-        raise EntityNotFoundError(ctx.say("error.not_found", what=f"#{number}"))
-    alert = found[0]
+    try:
+        alert = get_alert(ctx.session, alert_id=int(number))
+    except CoreError as exc:
+        raise EntityNotFoundError(ctx.say("error.not_found", what=f"#{number}")) from exc
     key = "alerts.one_acknowledged" if alert["acknowledged"] else "alerts.one_open"
     return Answer(ctx.say(key, alert=alert["id"], camera=alert["camera"], zone=alert["zone"],
                           rule=alert["rule"], severity=alert["severity"],
                           at=as_utc(alert["raised_at"]).strftime("%Y-%m-%d %H:%M"),
-                          message=alert["message"]), found)
+                          message=alert["message"]), [alert])
 
 
 @handles("picker_performance", permissions=("count:approve", "audit:read"), self_slot="person")

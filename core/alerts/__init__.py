@@ -3,6 +3,7 @@
 from core.alerts.service import (
     acknowledge,
     alert_row,
+    get_alert,
     latest_alerts,
     list_alerts,
     raise_alert,
@@ -12,6 +13,7 @@ from core.alerts.service import (
 __all__ = [
     "acknowledge",
     "alert_row",
+    "get_alert",
     "latest_alerts",
     "list_alerts",
     "raise_alert",

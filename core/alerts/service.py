@@ -107,6 +107,14 @@ def alert_row(alert: Alert) -> dict[str, Any]:
     }
 
 
+def get_alert(session: Session, *, alert_id: int) -> dict[str, Any]:
+    """One alert by its number, as :func:`alert_row` gives it."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFoundError(f"No alert {alert_id}.", code="unknown-alert")
+    return alert_row(alert)
+
+
 def list_alerts(
     session: Session,
     *,

@@ -66,7 +66,7 @@ class ReportFilter:
     @property
     def goods(self) -> bool:
         """Whether the filter names goods by what they are (category, metal, colour, purity,
-        size)."""
+        size) or by their SKU code."""
         return bool(self.category or self.metal or self.colour or self.purity or self.size
                     or self.sku)
 
