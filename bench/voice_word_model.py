@@ -34,18 +34,53 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 sys.path.append(str(ROOT / "bench"))
 
 from assistant.settings import AssistantSettings
+from assistant.speech.base import Transcript
 from assistant.speech.embedding import corpus
-from assistant.speech.embedding.engine import EmbeddingEngine
+from assistant.speech.embedding.engine import EmbeddingEngine, EmbeddingRecognizer
 from assistant.speech.embedding.model import bundled_model_path
 from assistant.speech.factory import rejection_thresholds
 
+_AS_HEARD: list[Any] = []  # each final's decode before tempo variants (`--tempos`)
+TEMPO_FIELDS = ("heard", "score", "got", "confidence", "rejected", "right", "posts")
 
-def _decoder(model: Path) -> Any:
+
+def _recording_tempo_due(original: Any) -> Any:
+    def due(self: EmbeddingRecognizer, decoded: Any, audio_s: float) -> bool:
+        _AS_HEARD.append(decoded)
+        return bool(original(self, decoded, audio_s))
+    return due
+
+
+def _decoder(model: Path, tempos: Sequence[float] = (), doubt: float = 1.0) -> Any:
+    """The bench's decoder over `model`; with `tempos`, the engine decodes at those tempos
+    too (`EmbeddingEngine(tempos=...)`) and each row also keeps, under ``as_heard``, how the
+    same first final would have been judged without them (the same trial, one decode)."""
     import assistant_voice as bench  # type: ignore[import-not-found]
 
     settings = AssistantSettings()
-    return bench.Decoder(EmbeddingEngine(model), rejection_thresholds(settings, "embedding"),
-                         settings.vad)
+    engine = EmbeddingEngine(model, tempos=tempos, tempo_doubt=doubt)
+    rule = rejection_thresholds(settings, "embedding")
+    if not tempos:
+        return bench.Decoder(engine, rule, settings.vad)
+    if not hasattr(EmbeddingRecognizer._tempo_due, "recording"):
+        due = _recording_tempo_due(EmbeddingRecognizer._tempo_due)
+        due.recording = True
+        setattr(EmbeddingRecognizer, "_tempo_due", due)  # noqa: B010
+
+    class Paired(bench.Decoder):  # type: ignore[misc]
+        def decode(self, trial: Any, profile: bytes | None = None) -> dict[str, Any]:
+            _AS_HEARD.clear()
+            row = dict(super().decode(trial, profile))
+            first = next((d for d in _AS_HEARD if d.tokens), None)
+            heard = Transcript("", True) if first is None else Transcript(
+                " ".join(first.tokens), is_final=True, confidence=first.posterior,
+                score=first.score)
+            base = {k: v for k, v in row.items() if k not in TEMPO_FIELDS}
+            judged = bench.judge(base, heard, self.rule)
+            row["as_heard"] = {k: judged[k] for k in TEMPO_FIELDS}
+            return row
+
+    return Paired(engine, rule, settings.vad)
 
 
 def _setup(split: str) -> tuple[Sequence[str], list[str], int, int, int]:
@@ -55,19 +90,50 @@ def _setup(split: str) -> tuple[Sequence[str], list[str], int, int, int]:
     return corpus.FSDD_DEV_SPEAKERS, corpus.espeak_voices("dev")[::4], 100, 101, 5
 
 
-def part_rows(model: Path, split: str, part: str) -> dict[str, Any]:
+def part_rows(model: Path, split: str, part: str, tempos: Sequence[float] = (),
+              doubt: float = 1.0) -> dict[str, Any]:
     """The rows of one share: ``real`` (every speaker, speaker-independent) or ``espeak:I/N``."""
     import assistant_voice as bench
 
-    decoder = _decoder(model)
+    decoder = _decoder(model, tempos, doubt)
     speakers, voices, count, seed, per_voice = _setup(split)
     if part == "real":
         real = bench.real_speakers(decoder, speakers, count, enrol=False)
-        return {"model": str(model), "split": split, "real": real["rows"], "espeak": {}}
+        return {"model": str(model), "split": split, "real": real["rows"], "espeak": {},
+                "tempos": list(tempos), "tempo_doubt": doubt}
     index, parts = (int(v) for v in part.split(":")[1].split("/"))
     espeak = bench.espeak_figures(decoder, voices, per_voice, seed=seed, shard=(index, parts))
     return {"model": str(model), "split": split, "real": {},
-            "espeak": {cond: value["rows"] for cond, value in espeak.items()}}
+            "espeak": {cond: value["rows"] for cond, value in espeak.items()},
+            "tempos": list(tempos), "tempo_doubt": doubt}
+
+
+def as_heard(saved: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The parts' rows as judged without the tempo variants (rows without ``as_heard``: as
+    they are)."""
+    def back(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**r, **r.get("as_heard", {})} for r in rows]
+
+    return [{**one, "real": {k: back(v) for k, v in one["real"].items()},
+             "espeak": {k: back(v) for k, v in one["espeak"].items()}} for one in saved]
+
+
+def paired(saved: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Answers right with the tempo variants only and without them only, per part and key."""
+    out: dict[str, Any] = {}
+    for one in saved:
+        for kind in ("real", "espeak"):
+            for key, rows in one[kind].items():
+                said = [r for r in rows if r["in_grammar"] and not r["posting_trial"]
+                        and "as_heard" in r]
+                counts = out.setdefault(f"{kind}_{key}", [0, 0, 0, 0])
+                counts[0] += sum(r["right"] and not r["as_heard"]["right"] for r in said)
+                counts[1] += sum(r["as_heard"]["right"] and not r["right"] for r in said)
+                posting = [r for r in rows if r["posting_trial"] and "as_heard" in r]
+                counts[2] += sum(r["posts"] for r in posting)
+                counts[3] += sum(r["as_heard"]["posts"] for r in posting)
+    return {"columns": ["gained", "lost", "wrong_postings_tempo", "wrong_postings_as_heard"],
+            **out}
 
 
 def figures(saved: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -124,13 +190,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="rows of bench/assistant_voice.py --test-only --part real:SPEAKER "
                         "runs with the same word model (FACET_ASSISTANT_SPEECH__WORD_MODEL_PATH): "
                         "adds the enrolled figures")
+    parser.add_argument("--tempos", type=float, nargs="*", default=(),
+                        help="tempo factors the engine also decodes each answer at (1.2: "
+                        "faster); the rows keep the answer as heard too, scored beside")
+    parser.add_argument("--tempo-doubt", type=float, default=1.0,
+                        help="the posterior under which the tempo variants run")
     parser.add_argument("--baseline", type=Path,
                         help="a result JSON (this script's or bench/assistant_voice.py's) whose "
                         "figures to put beside these")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     if args.part:
-        rows = part_rows(args.model, args.split, args.part)
+        rows = part_rows(args.model, args.split, args.part, args.tempos, args.tempo_doubt)
         if args.rows_out is None:
             parser.error("--part needs --rows-out")
         args.rows_out.write_bytes(pickle.dumps(rows))
@@ -138,14 +209,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.merge:  # written by this script's --part runs
         saved = [pickle.loads(path.read_bytes()) for path in args.merge]
     else:
-        saved = [part_rows(args.model, args.split, "real"),
-                 part_rows(args.model, args.split, "espeak:0/1")]
+        saved = [part_rows(args.model, args.split, "real", args.tempos, args.tempo_doubt),
+                 part_rows(args.model, args.split, "espeak:0/1", args.tempos, args.tempo_doubt)]
     models = sorted({str(one["model"]) for one in saved})
     splits = sorted({str(one["split"]) for one in saved})
     result = {"model": models[0] if len(models) == 1 else models,
               "split": splits[0] if len(splits) == 1 else splits,
               **figures(saved),
               "seconds": round(time.perf_counter() - began)}
+    if any(one.get("tempos") for one in saved):
+        result["tempos"] = sorted({tuple(one.get("tempos", ())) for one in saved})
+        result["tempo_doubt"] = sorted({one.get("tempo_doubt") for one in saved})
+        result["as_heard"] = figures(as_heard(saved))
+        result["as_heard_beside_tempos"] = beside(result, result["as_heard"])
+        result["paired"] = paired(saved)
     if args.enrolled:  # written by bench/assistant_voice.py's `_test_part`
         more = enrolled_figures([pickle.loads(path.read_bytes()) for path in args.enrolled])
         result |= more["enrolled"]

@@ -44,6 +44,9 @@ COMFORT_NOISE = 30.0
 #: Dither added to every sample the front end hears (standard deviation, 16-bit units), as
 #: Kaldi's front end does, so no sample is exactly zero.
 DITHER = 2.0
+#: Longest answer (s of audio, the lead and tail of room included) decoded at other tempos:
+#: the variants cost an embedding of the whole answer each, paid after the end of speech.
+TEMPO_MAX_S = 3.0
 
 
 class Upsampler:
@@ -101,7 +104,8 @@ class EmbeddingEngine:
 
     def __init__(self, model_path: Path | None = None, *, embedding_dir: Path | None = None,
                  beam: int = 32, word_bonus: float = 0.0, comfort_noise: float = COMFORT_NOISE,
-                 dither: float = DITHER) -> None:
+                 dither: float = DITHER, tempos: Sequence[float] = (),
+                 tempo_doubt: float = 1.0, tempo_max_s: float = TEMPO_MAX_S) -> None:
         """Remember where the models are; they load on the first recogniser.
 
         `model_path`: the word model (.npz); None means the one shipped for English.
@@ -110,6 +114,10 @@ class EmbeddingEngine:
         offsets CTC's preference for sentences that drop a word. 0 (the default) is the
         decoder without a prior.
         `comfort_noise`, `dither`: see `COMFORT_NOISE` and `DITHER` (0: none).
+        `tempos`: tempo factors (1.2: 1.2 times faster) a final answer is also decoded at,
+        its variants' sentences weighed together with the answer as heard (`tempo.combine`);
+        only when the answer as heard has a posterior under `tempo_doubt` (1.0: always) and
+        at most `tempo_max_s` seconds of audio. Empty (the default): off.
         """
         self._model_path = model_path or bundled_model_path("en")
         self._embedding_dir = embedding_dir
@@ -117,6 +125,9 @@ class EmbeddingEngine:
         self.word_bonus = word_bonus
         self.comfort_noise = comfort_noise
         self.dither = dither
+        self.tempos = tuple(float(f) for f in tempos if f > 0 and f != 1.0)
+        self.tempo_doubt = tempo_doubt
+        self.tempo_max_s = tempo_max_s
         self._shared: _Shared | None = None
         self._lock = threading.Lock()
         self._graphs: OrderedDict[str, TokenGraph] = OrderedDict()
@@ -270,10 +281,46 @@ class EmbeddingRecognizer:
             return np.resize(room, need)
         return np.random.default_rng(0).normal(0.0, 2.0, need).astype(np.float32)
 
+    def _tail(self) -> np.ndarray:
+        held = self._upsampler.tail() if self._upsampler else np.zeros(0)
+        return np.concatenate([held, self._room(TAIL_S)])
+
     def _complete(self) -> np.ndarray:
         """Embeddings of the utterance followed by the tail, without changing the stream."""
-        held = self._upsampler.tail() if self._upsampler else np.zeros(0)
-        return self._stream.embeddings_with(np.concatenate([held, self._room(TAIL_S)]))
+        return self._stream.embeddings_with(self._tail())
+
+    def complete_audio(self) -> np.ndarray:
+        """The 16 kHz audio a final decode hears: the utterance so far and its tail."""
+        return np.concatenate([self._stream.samples, self._tail().astype(np.float32)])
+
+    def at_tempos(self, audio: np.ndarray, as_heard: Decoded,
+                  tempos: Sequence[float]) -> Decoded:
+        """`as_heard` (the decode of `audio`) weighed with decodes of `audio` at `tempos`."""
+        from assistant.speech.embedding.tempo import combine
+
+        variants = [as_heard, *self.tempo_decodes(audio, tempos)]
+        return combine(variants, word_bonus=self._engine.word_bonus)
+
+    def tempo_decodes(self, audio: np.ndarray, tempos: Sequence[float]) -> list[Decoded]:
+        """Decodes of `audio` (16 kHz) with its log-mel spectrogram stretched to each tempo."""
+        from assistant.speech.embedding.frontend import MEL_HOP, MEL_WINDOW, WINDOW_FRAMES
+        from assistant.speech.embedding.tempo import stretch_mel
+
+        need = MEL_WINDOW + MEL_HOP * (WINDOW_FRAMES - 1)
+        if audio.size < need:
+            audio = np.concatenate([audio, np.zeros(need - audio.size, dtype=np.float32)])
+        mel = self._embedder.mel(audio)
+        out = []
+        for factor in tempos:
+            stretched = stretch_mel(mel, factor)
+            starts = list(range(0, stretched.shape[0] - WINDOW_FRAMES + 1, self.model.step))
+            out.append(self._decode(self._embedder.embed_windows(stretched, starts)))
+        return out
+
+    def _tempo_due(self, decoded: Decoded, audio_s: float) -> bool:
+        engine = self._engine
+        return (bool(engine.tempos) and decoded.complete and bool(decoded.tokens)
+                and decoded.posterior < engine.tempo_doubt and audio_s <= engine.tempo_max_s)
 
     def _decode(self, embeddings: np.ndarray, *, partial: bool = False) -> Decoded:
         assert self._graph is not None
@@ -303,6 +350,8 @@ class EmbeddingRecognizer:
         decoded = self._peeked
         if decoded is None or not decoded.complete:
             decoded = self._decode(self._complete())
+        if self._tempo_due(decoded, (self._stream.samples.size / 16000) + TAIL_S):
+            decoded = self.at_tempos(self.complete_audio(), decoded, self._engine.tempos)
         result = self._result(decoded, final=True)
         self._reset()
         return result

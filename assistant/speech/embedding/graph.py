@@ -153,6 +153,11 @@ class Decoded:
     #: How much of the probability of the complete sentences found is this one's (0-1): low
     #: when another sentence of the grammar explains the audio almost as well.
     posterior: float = 1.0
+    #: Every complete sentence the beam ended with and its acoustic log-probability (without
+    #: the prior), best first: what `tempo.combine` weighs across tempo variants.
+    nbest: tuple[tuple[tuple[str, ...], float], ...] = ()
+    #: The log-probability of the best unconstrained path (`score` is `log_prob` less this).
+    free: float = 0.0
 
 
 def _logadd(a: float, b: float) -> float:
@@ -228,7 +233,10 @@ def decode(graph: TokenGraph, log_probs: np.ndarray, index: dict[str, int], *,
         done = [(t - float(extra[list(s)].sum()), s, ended) for t, s, ended in done]
     total = next(t for t, s, _ in done if s == seq)
     names = {i: name for name, i in index.items()}
-    return Decoded(tuple(names[i] for i in seq), total, total - free, complete, posterior)
+    nbest = tuple((tuple(names[i] for i in s), t)
+                  for t, s, ended in sorted(done, key=lambda d: -d[0]) if ended)
+    return Decoded(tuple(names[i] for i in seq), total, total - free, complete, posterior,
+                   nbest, free)
 
 
 def _extend(beams: dict[tuple[int, ...], _Prefix], seq: tuple[int, ...], state: int, last: int,
