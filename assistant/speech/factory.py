@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.speech.base import SpeechEngine
 from assistant.speech.errors import SpeechModelNotFoundError
 from assistant.speech.rejection import Rejection
-from assistant.speech.settings import AssistantSettings, RejectionSettings
+from assistant.speech.settings import AssistantSettings, RejectionSettings, TempoSettings
 from assistant.speech.tts import EspeakTts, default_voice, espeak_available
 
 __all__ = ["CALIBRATED_REJECTION", "Rejection", "create_speech_engine", "create_tts",
@@ -56,8 +56,11 @@ def create_speech_engine(settings: AssistantSettings) -> SpeechEngine:
     if kind == "embedding":
         from assistant.speech.embedding.engine import EmbeddingEngine
 
+        tempo = TempoSettings()
         return EmbeddingEngine(speech.word_model_path, embedding_dir=speech.embedding_model_dir,
-                               word_bonus=speech.embedding_word_bonus)
+                               word_bonus=speech.embedding_word_bonus,
+                               tempos=tempo.embedding_tempos,
+                               tempo_doubt=tempo.embedding_tempo_doubt)
     from assistant.speech.pocketsphinx_engine import PocketSphinxEngine
 
     return PocketSphinxEngine(speech.pocketsphinx_model_dir, cache_dir=speech.cache_dir)

@@ -6,7 +6,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.settings import AssistantSettings, SpeechSettings, VadSettings
 
-__all__ = ["AssistantSettings", "RejectionSettings", "SpeechSettings", "VadSettings"]
+__all__ = ["AssistantSettings", "RejectionSettings", "SpeechSettings", "TempoSettings",
+           "VadSettings"]
 
 
 class RejectionSettings(BaseSettings):
@@ -31,4 +32,28 @@ class RejectionSettings(BaseSettings):
         "not other digits, were said) the slot's expected check digits need; doubtful ones "
         "are asked again, as heard at a wrong slot they would let the pick post there. Empty "
         "(the default): the engine's calibrated value (embedding 0.7). 0 switches it off.",
+    )
+
+
+class TempoSettings(BaseSettings):
+    """The embedding engine's test-time tempo variants (same FACET_ASSISTANT_ prefix as
+    `AssistantSettings`: FACET_ASSISTANT_EMBEDDING_TEMPOS, ..._EMBEDDING_TEMPO_DOUBT)."""
+
+    model_config = SettingsConfigDict(env_prefix="FACET_ASSISTANT_", extra="ignore")
+
+    embedding_tempos: tuple[float, ...] = Field(
+        default=(),
+        description="Voice picking, embedding engine: tempo factors a doubtful final answer "
+        "is also decoded at (0.833: as if said 1.2 times slower; 1.2: faster), its grammar "
+        "sentences weighed over the answer as heard and the variants, for pickers who answer "
+        "fast. Each factor costs one more embedding of the answer after the end of speech "
+        "(about 50-90 ms of one core for a two-digit answer). JSON list, e.g. [0.833]. Empty "
+        "(the default): off.",
+    )
+    embedding_tempo_doubt: float = Field(
+        default=1.0, ge=0.0, le=1.01,
+        description="The posterior (the engine's probability that this, and not another "
+        "answer of the grammar, was said) under which a final answer is decoded at the "
+        "embedding_tempos too; answers surer than this are taken as heard. 1.01: every "
+        "answer.",
     )

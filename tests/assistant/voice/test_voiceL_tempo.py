@@ -95,3 +95,14 @@ def test_real_check_digits_through_the_tempo_variants(speaker: str, a: int, b: i
     assert same[0][1] == pytest.approx(plain[0][1], abs=0.5)
     varied = _heard(EmbeddingEngine(tempos=(1 / 1.2,), tempo_doubt=1.01), pcm)
     assert [text for text, _ in varied] == [want]
+
+
+def test_the_tempo_settings_reach_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.settings import AssistantSettings
+    from assistant.speech.factory import create_speech_engine
+
+    monkeypatch.setenv("FACET_ASSISTANT_EMBEDDING_TEMPOS", "[0.833, 1.2]")
+    monkeypatch.setenv("FACET_ASSISTANT_EMBEDDING_TEMPO_DOUBT", "0.9")
+    engine = create_speech_engine(AssistantSettings(language="en"))
+    assert isinstance(engine, EmbeddingEngine)
+    assert engine.tempos == (0.833, 1.2) and engine.tempo_doubt == 0.9
