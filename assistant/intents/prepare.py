@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
-__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "tag_codes"]
+__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "tag_codes", "without_hesitations"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -39,6 +39,20 @@ _EXAMPLE_SHAPES = (
     ("lot", re.compile(r"[a-z]-?\d{4}")),
 )
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+# A spoken or chatty question's hesitations: anywhere ('the uh gold chains'), and the words that
+# only open it ('so yeah what is ...', 'ok so how many ...').
+_HESITATIONS = re.compile(r"(?<![\w'-])(?:um+|uh+|er+m?|hmm+)(?![\w'-])")
+_OPENERS = re.compile(r"^(?:(?:so|ok|okay|yeah|hey|and so)\s+)+")
+
+
+def without_hesitations(words: str) -> str:
+    """Normalised English words without hesitations and opening fillers ('um anything late
+    going out today' -> 'anything late going out today'); a question of nothing else is kept."""
+    kept = re.sub(r"\s+", " ", _HESITATIONS.sub(" ", words)).strip()
+    kept = _OPENERS.sub("", kept)
+    return kept or words
 
 
 def example_code_kind(token: str) -> str | None:
