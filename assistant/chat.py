@@ -45,6 +45,7 @@ from assistant.entities.resolve import (
     INTENT_SLOTS,
     REPORT_INTENTS,
     Resolver,
+    bare_refinement,
     extract_slots,
     order_reference,
     spoken_codes_to_text,
@@ -385,6 +386,12 @@ class Assistant:
         older hand-written rules run only with ``settings.hand_ask_back``.
         """
         words = normalise_text(text)
+        if previous is not None and not alone and whole is None \
+                and not is_waiting(previous.pending) and (bare := bare_refinement(
+                    text, FOLLOW_UP_SLOTS.get(previous.intent, frozenset()), resolver)):
+            # 'AREZZO?' after a question that takes a supplier: that question, from AREZZO
+            return IntentMatch(previous.intent, _merge(previous.slots, bare), 1.0, "template",
+                               language)
         order = [language] + [lang for lang in LANGUAGES if lang != language]
         matches = self.templates.match_all(words, order, resolver)
         follow = [m for m in matches if m.intent == "follow_up"]
@@ -400,8 +407,8 @@ class Assistant:
             try:  # no question before it that it refines: a whole question, if it says one
                 whole_question = self.recognise(text, language, resolver, previous, ctx, whole,
                                                 alone=True)
-            except (NotUnderstoodError, OutOfScopeError):
-                whole_question = None
+            except (NotUnderstoodError, OutOfScopeError, AmbiguousError):
+                whole_question = None  # ('just the earrings' alone: a count or dead stock?)
             if whole_question is None or not _reads_alone(whole_question):
                 raise NoContextError(ctx.say("error.no_context"))  # 'only rings': too little
             return whole_question

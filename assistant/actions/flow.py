@@ -22,7 +22,13 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from assistant.actions.base import ACTIONS, ActionSpec, NothingPendingError, refused
+from assistant.actions.base import (
+    ACTIONS,
+    ActionRefusedError,
+    ActionSpec,
+    NothingPendingError,
+    refused,
+)
 from assistant.errors import ForbiddenError
 from assistant.handlers.base import Answer, HandlerContext
 from core import CoreError, Database
@@ -50,6 +56,10 @@ def ask_action(
     Reads only: nothing is posted until "yes".
     """
     spec = _spec(ctx, intent)
+    if (purity := slots.get("purity")) and ctx.index.unknown_purity(purity):
+        # a draft PO of 22K (Au916) goods: the catalogue has no such purity, nothing to plan
+        raise ActionRefusedError(ctx.say("error.unknown_purity", purity=purity, stocked=ctx.join(
+            sorted(ctx.index.purities))), code="unknown-purity")
     plan = spec.plan(ctx, dict(slots))
     token = uuid.uuid4().hex
     pending = {"token": token, "action": intent, "slots": dict(slots),

@@ -21,6 +21,7 @@ from assistant.entities.resolve import (
     camera_zone,
     named_order,
     order_reference,
+    spelt_codes,
     spoken_codes_to_text,
     unknown_lot,
     written_lots,
@@ -68,9 +69,10 @@ def action_slots(
 ) -> dict[str, str]:
     """``slots`` with the action-only slots of ``intent`` scanned out of ``text`` (and its
     codes, when the similarity tier matched it and left them out)."""
-    words = written_orders(_CJK_EDGE.sub(" ", normalise_text(text)))
-    found = dict(slots)
     index = resolver.index
+    # codes said or typed in parts are one ('st0003 au750w 9': its size is no quantity)
+    words = spelt_codes(written_orders(_CJK_EDGE.sub(" ", normalise_text(text))), index)
+    found = dict(slots)
     if not any(k in found for k in _CODE_SLOTS):
         _codes(words, found, resolver)
     if intent in _WITH_REASON:
@@ -78,6 +80,8 @@ def action_slots(
     if intent in _LOT_ACTIONS and "lot" not in found and (previous or {}).get("lot"):
         found["lot"] = str((previous or {})["lot"])  # 'ok, recall it' after a recall preview
     if intent == "reserve_for_order":
+        if "order" not in found and (lot := found.get("lot")) and index.lot(lot) is None:
+            found["order"] = found.pop("lot")  # '给W-1042留两件': no lot of ours, the order
         _reserve(words, found, previous or {})
     elif intent == "start_cycle_count":
         _location(words, found, index)
@@ -141,8 +145,24 @@ def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:
             code = {"lot": lot}
         if code is None and (order := named_order(token, words[: match.start()])):
             code = {"order": order}  # 'reserve for order W-1042': the plan says not found
+        if code is None and (sku := unknown_sku(token)) is not None:
+            code = {"sku": sku}  # 'draft PO for ST0099-Au750Y': the plan says not found
         for key, value in (code or {}).items():
             found.setdefault(key, value)
+
+
+# A SKU's shape (style, metal and purity with its colour, maybe a size: 'st0099-au750y-7').
+_SKU_SHAPE = re.compile(r"([a-z]{2}\d{3,})-((?:au|pt|s)\d{3})([a-z]?)((?:-[a-z0-9]+)?)")
+
+
+def unknown_sku(token: str) -> str | None:
+    """A code shaped like a SKU ('st0099-au750y') written as the catalogue writes SKUs
+    ('ST0099-Au750Y'), for one that is none of ours; None for other tokens."""
+    if (m := _SKU_SHAPE.fullmatch(token.lower())) is None:
+        return None
+    size = m[4][1:]
+    size = size.upper() if size.isalpha() and len(size) <= 2 else size
+    return f"{m[1].upper()}-{m[2].capitalize()}{m[3].upper()}" + (f"-{size}" if size else "")
 
 
 def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> None:

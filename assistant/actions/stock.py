@@ -25,7 +25,7 @@ from core.purchasing import (
     list_purchase_orders,
     purchase_order_reads,
 )
-from core.reports import ReportFilter, reorder_advice
+from core.reports import ReportFilter, reorder_advice, reorder_advice_by_supplier
 
 __all__ = ["plan_acknowledge", "plan_count", "plan_draft_purchase"]
 
@@ -142,12 +142,21 @@ def _one_sku(ctx: HandlerContext, sku: str, supplier: str | None) -> tuple[str |
                                                                           list[dict[str, Any]]]:
     """The supplier and advice line for one SKU: the warehouse's need of it (the advice over
     every supplier's stock), ordered from the supplier named, else from the one whose own
-    advice proposes most of it (None when none does)."""
-    line = [r for r in _advice(ctx, ReportFilter()) if str(r["sku"]).upper() == sku.upper()]
+    advice proposes most of it (None when none does). The advice is read once, for the SKU."""
+    try:
+        whole, own = reorder_advice_by_supplier(ctx.session, ReportFilter(sku=sku,
+                                                                          until=ctx.now))
+    except CoreError as exc:
+        raise refused(ctx, exc) from exc
+
+    def buying(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r for r in rows if int(str(r["suggested_quantity"])) > 0
+                and str(r["sku"]).upper() == sku.upper()]
+
+    line = buying(whole)
     if supplier is None and line:
-        proposed = {code: sum(int(str(r["suggested_quantity"])) for r in _advice(
-            ctx, ReportFilter(supplier=code)) if str(r["sku"]).upper() == sku.upper())
-            for code in sorted(set(ctx.index.suppliers.values()))}
+        proposed = {code: sum(int(str(r["suggested_quantity"])) for r in buying(
+            own.get(code, []))) for code in sorted(set(ctx.index.suppliers.values()))}
         code, most = max(proposed.items(), key=lambda kv: kv[1])  # the first of a tie
         supplier = code if most > 0 else None
     return supplier, line
@@ -167,6 +176,8 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     goods = {k: slots[k] for k in ("category", "metal", "colour", "purity") if slots.get(k)}
     category = " ".join(goods.values()) or None  # what the advice is narrowed to, in words
     if sku:
+        if ctx.index.sku_prefix(sku) is None:  # 'draft PO for ST0099-Au750Y'
+            raise EntityNotFoundError(ctx.say("error.not_found", what=sku))
         supplier, buy = _one_sku(ctx, sku, supplier)
         what = ctx.say("action.draft_purchase_order.what", supplier=supplier or "-",
                        category=f" ({sku})")

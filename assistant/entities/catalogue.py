@@ -95,6 +95,8 @@ class CatalogueIndex:
     supplier_names: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
     vocab: Vocab = field(default_factory=Vocab)
+    #: The purities the catalogue's SKUs are made in ('Au750', 'S925').
+    purities: frozenset[str] = frozenset()
 
     @cached_property
     def name_words(self) -> frozenset[str]:
@@ -141,7 +143,14 @@ class CatalogueIndex:
         index.channels = {str(c["code"]).lower(): str(c["code"]) for c in data.get("channels", ())}
         sizes = {str(s["size"]) for s in data.get("skus", ()) if s.get("size")}
         index.vocab = Vocab(frozenset(s.category for s in index.styles), frozenset(sizes))
+        index.purities = frozenset(str(s["purity"]) for s in data.get("skus", ())
+                                   if s.get("purity"))
         return index
+
+    def unknown_purity(self, purity: str | None) -> bool:
+        """Whether ``purity`` is named but no SKU of the catalogue is made in it ('Au916',
+        read from '22K'); False when nothing is named or the purities are not known."""
+        return bool(purity) and bool(self.purities) and purity not in self.purities
 
     def lot(self, text: str) -> str | None:
         """The lot a phrase names ('g 2311', 'golf two three one one', '2311'), or None."""

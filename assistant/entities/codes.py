@@ -56,7 +56,12 @@ _CANTONESE: tuple[tuple[str, str], ...] = tuple(sorted({
     "今个": "这个", "琴晚": "昨晚", "寻晚": "昨晚", "尋晚": "昨晚", "手鈪": "手镯", "鈪": "镯",
     "夾萬": "保险柜", "夾万": "保险柜", "夹万": "保险柜",
     "舊年": "去年", "旧年": "去年",  # last year
+    # 咁 as 'so much / like this' ('咁多', '咁樣'); as 'then' it starts a clause (_SO_THEN)
+    "咁多": "这么多", "咁少": "这么少", "咁樣": "这样", "咁样": "这样", "咁就": "那就",
 }.items(), key=lambda kv: -len(kv[0])))
+# Cantonese 咁 starting a clause is 'then / so' (Mandarin 那): '咁 VALENZA 呢', '咁上个月呢'.
+# Before a word of degree it is 'so' ('咁快', '咁贵'): left as it is.
+_SO_THEN = re.compile(r"(?:^|(?<=\s))咁(?![快慢耐久大细細贵貴平靓靚高低重轻輕差好])")
 # Traditional characters a warehouse question uses, as simplified ones (the intent data is in
 # simplified Chinese).
 _TRADITIONAL = str.maketrans(
@@ -64,12 +69,12 @@ _TRADITIONAL = str.maketrans(
     "為時間過來嗎給從號碼經處數倉儲備驗帳賬結總額鎖凍釋開確認銷滯積壓採購補預覽櫃門頭鏡誰條"
     "隻對顆樣長東現裡庫無廠商應級純鑽寶飾標籤記錄歷史準遲戶顧客運輸託轉換貴賺虧餘額張樓層區"
     "動於與員顯示兩萬億紅黃綠藍紫師傅隊組織將專業務輕鬆擔憂壞損傷書讀寫學話語誤錯鏈條"
-    "禮週鍊後險衛齋爾倫紮釦鉑頸營華薩維羅蘭麗響陣",
+    "禮週鍊後險衛齋爾倫紮釦鉑頸營華薩維羅蘭麗響陣裝",
     "货库单订个几这们么链价钱银质检调盘点边区拣发卖买环坠项镯针脚产龄损异报进问题没还说会"
     "为时间过来吗给从号码经处数仓储备验帐账结总额锁冻释开确认销滞积压采购补预览柜门头镜谁条"
     "只对颗样长东现里库无厂商应级纯钻宝饰标签记录历史准迟户顾客运输托转换贵赚亏余额张楼层区"
     "动于与员显示两万亿红黄绿蓝紫师傅队组织将专业务轻松担忧坏损伤书读写学话语误错链条"
-    "礼周链后险卫斋尔伦扎扣铂颈营华萨维罗兰丽响阵")
+    "礼周链后险卫斋尔伦扎扣铂颈营华萨维罗兰丽响阵装")
 
 
 def _mandarin(text: str) -> str:
@@ -78,7 +83,7 @@ def _mandarin(text: str) -> str:
     for word, mandarin in _CANTONESE:
         if word in text:
             text = text.replace(word, mandarin)
-    return text
+    return _SO_THEN.sub("那", text)
 
 
 def detect_language(text: str) -> str | None:

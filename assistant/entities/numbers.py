@@ -17,7 +17,12 @@ NUMBERS = {
     "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
     "十": 10,
 }
-_EN_NUMBER = r"\d{1,9}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+# An alert's number in digits or in words up to 99 ('twenty two', 'thirty-one', 'fifteen').
+_EN_NUMBER = (rf"\d{{1,9}}|(?:{'|'.join(_TENS)})(?:[\s-](?:{_UNITS}))?|ten|eleven|twelve"
+              rf"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS}")
 # 'alert 2', 'alert no. 2', 'alert with id 4', 'alert number five', '#2', 'number 21 alert'
 _ALERT_ID = re.compile(
     rf"(?:alert|alarm|告警|警报|报警|警示)\s*(?:with\s+)?(?:id|no\.?|number|#|编号)?\s*"
@@ -45,11 +50,19 @@ def zh_number(value: str) -> int:
     return 10 * (NUMBERS[tens] if tens else 1) + (NUMBERS[ones] if ones else 0)
 
 
+def _en_number(value: str) -> int:
+    """A number up to 99 in English words ('twenty two', 'thirty-one', 'seven')."""
+    tens, _, unit = value.replace("-", " ").partition(" ")
+    if tens in _TENS:
+        return _TENS[tens] + (NUMBERS[unit] if unit else 0)
+    return NUMBERS[value]
+
+
 def alert_number(words: str) -> str | None:
     """The number of the alert normalised ``words`` name, as digits; None when none."""
     if (number := _ALERT_ID.search(words)) is not None:
         value = next(g for g in number.groups() if g)
-        return value if value.isdigit() else str(NUMBERS[value])
+        return value if value.isdigit() else str(_en_number(value))
     for pattern in (_ALERT_ID_ZH, _ALERT_ID_ZH_BARE):
         if (number := pattern.search(words)) is not None:
             return str(zh_number(next(g for g in number.groups() if g)))

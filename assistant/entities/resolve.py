@@ -4,7 +4,7 @@ free text for questions the similarity tier matched."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +25,8 @@ from assistant.entities.products import ProductIndex, content_words
 
 __all__ = [
     "FOLLOW_UP_SLOTS",
+    "GOODS",
+    "bare_refinement",
     "INTENT_SLOTS",
     "REPORT_INTENTS",
     "Resolver",
@@ -37,6 +39,7 @@ __all__ = [
     "zone_code",
     "zone_matches",
     "spoken_codes_to_text",
+    "spelt_codes",
     "unknown_lot",
     "without_negated",
     "named_order",
@@ -44,8 +47,11 @@ __all__ = [
     "written_orders",
 ]
 
-# What goods are (the filters a question on orders may name besides a report's).
-_GOODS = frozenset({"category", "metal", "colour", "purity", "size"})
+# What goods are: the filters that name goods by what they are (a question on orders or QC
+# failures may name them besides a report's: 'open orders with rings', 'QC rejects for 18K
+# rings'). The one list of them; the handlers read it too.
+GOODS = ("category", "metal", "colour", "purity", "size")
+_GOODS = frozenset(GOODS)
 # Which slots the similarity tier looks for, per intent (names would otherwise be mistaken:
 # the user 'qc' in "qc failures").
 INTENT_SLOTS: dict[str, frozenset[str]] = {
@@ -94,6 +100,7 @@ FOLLOW_UP_SLOTS: dict[str, frozenset[str]] = {
     **{intent: INTENT_SLOTS[intent] for intent in REPORT_INTENTS},
 }
 _PERIOD = re.compile(period_pattern())
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _SPOKEN = "|".join(sorted([*map(re.escape, NATO), "zero", "oh", "one", "two", "three", "four",
                            "five", "six", "seven", "eight", "nine", "dash"], key=len, reverse=True))
@@ -195,6 +202,30 @@ class Resolver:
         if word in names or word.rstrip("s") in names:
             return False
         return any(len(filler) >= 4 and one_edit(word, filler) for filler in _TYPO_FILLERS)
+
+
+def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
+                    ) -> dict[str, str] | None:
+    """The slots of a question that only names a value ('AREZZO?', 'platinum?', 'last
+    month?', 'rings?', 'G-2311?', 'Pia?'), when each is one the question before may change
+    (``relevant``: its intent's follow-up slots); None for anything else."""
+    words = normalise_text(text)
+    if not words or not relevant or len(_CJK_EDGE.sub(" ", words).split()) > 3:
+        return None
+    index = resolver.index
+    found = resolver.filters(words)  # a period and report filters making up all the words
+    if found is None and (code := index.any_code(words)) is not None:
+        found = code
+    if found is None and (order := order_reference(words, index)) is not None:
+        found = {"order": order}
+    if found is None and not _CJK.search(words) and (person := index.person(words)):
+        found = {"person": person}
+    if found is None and (zone := zone_slot(words, index)) is not None \
+            and len(words.split()) <= 2:
+        found = {"zone": zone}
+    if not found or not set(found) <= set(relevant):
+        return None
+    return found
 
 
 # Filler words a question often mistypes (content_words drops them spelt right).
@@ -397,9 +428,10 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
                 r"back (?:shelves|shelf|racks?|stock|store)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
                 "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
-                "后备库", "备用仓"),
+                "后备库", "备用仓", "备货作业", "储备作业", "存储作业"),
     "pick": (r"pick(?:ing)? ?(?:faces?|area|zone|locations|aisles?|shelves)",
-             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区"),
+             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区",
+             "拣货作业", "拣选作业"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
                    r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",
                    r"receiving (?:area|zone|dock|bay)", r"loading (?:bay|dock)", r"docks?",
@@ -410,7 +442,10 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
                    r"(?:in|at|from|for) (?:the )?(?:ops|operations)(?! (?:manager|team|report))",
                    "收发区", "收货区", "发货区", "码头",
                    "包装区", "打包区", "包装台", "打包台", "装卸区", "出入库区", "ops区", "营运区",
-                   "运营区", "作业区"),
+                   "运营区",
+                   # a work area (作业区) of another zone is that zone's ('拣货作业区': pick,
+                   # matched above); said alone, the writers mean goods in and out (trainE)
+                   "作业区"),
 }
 # '玫瑰金库存' is rose gold's stock (金 + 库存), not the vault (金库).
 _GOLD_BEFORE = re.compile(
@@ -543,7 +578,7 @@ def order_reference(text: str, index: CatalogueIndex) -> str | None:
 
 
 def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
-    converted = written_orders(spoken_to_code_spans(rest))
+    converted = spelt_codes(written_orders(spoken_to_code_spans(rest)), resolver.index)
     for pattern in _CODE_SPANS:
         for match in pattern.finditer(converted):
             order = order_reference(match.group(), resolver.index)
@@ -648,6 +683,7 @@ _SKU_TOKEN = re.compile(r"(?<![\w-])[a-z]{1,4}\d{2,}(?:-[a-z0-9]+)*(?![\w-])")
 def _sku(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
     """A SKU code (or the start of some, cut at a dash: 'ST0007-S925W') written in a report
     question; the text without it."""
+    rest = spelt_codes(rest, index)  # 'st0015 pt950w 40cm'
     for match in _SKU_TOKEN.finditer(rest):
         if (sku := index.sku_prefix(match.group())) is not None:
             slots["sku"] = sku
@@ -658,6 +694,62 @@ def _sku(rest: str, index: CatalogueIndex, slots: dict[str, str]) -> str:
 def spoken_codes_to_text(text: str) -> str:
     """Spelled-out codes written as codes ('golf two three one one' -> 'G2311')."""
     return _CODE_SPANS[1].sub(lambda m: spoken_to_code(m.group()) + " ", text).strip()
+
+
+# A part of a code said or typed apart: a letter or up to four, a letter's radio word, a digit
+# said as a word, 'dash', or a run with a digit ('fc 000 0001', 'st0015 pt950w 40cm').
+_DIGIT_WORDS = frozenset({"zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
+                          "eight", "nine"})
+_LETTERS = re.compile(r"[a-z]{1,4}")
+_WITH_DIGIT = re.compile(r"[a-z0-9-]*\d[a-z0-9-]*")
+_LONGEST_SPELT = 10
+
+
+def _code_part(token: str) -> bool:
+    return token in _DIGIT_WORDS or token in NATO or token == "dash" \
+        or _WITH_DIGIT.fullmatch(token) is not None or _LETTERS.fullmatch(token) is not None
+
+
+def _starts_code(tokens: list[str], at: int) -> bool:
+    """Whether a code said apart may start at ``tokens[at]``: a single letter or its radio word,
+    a run with a digit, or a few letters right before digits ('fc 000 0001'; not 'is fc ...')."""
+    token = tokens[at]
+    if len(token) == 1 and token.isalpha() or token in NATO or _WITH_DIGIT.fullmatch(token):
+        return True
+    following = tokens[at + 1] if at + 1 < len(tokens) else ""
+    return _LETTERS.fullmatch(token) is not None and (
+        following in _DIGIT_WORDS or following[:1].isdigit())
+
+
+def spelt_codes(text: str, index: CatalogueIndex) -> str:
+    """Normalised ``text`` with each code said or typed in parts written as one, when the
+    catalogue knows it (or it has a serial's shape): 'f c zero zero zero zero one two three' ->
+    'fc0000123', 'fc 000 0001' -> 'fc0000001', 'st0015 pt950w 40cm' -> 'st0015-pt950w-40cm',
+    'aisle a zero two' -> 'aisle a02'. The longest such run from the left is taken."""
+    tokens = text.split()
+    out: list[str] = []
+    at = 0
+    while at < len(tokens):
+        found = None
+        if _code_part(tokens[at]) and _starts_code(tokens, at):
+            end = at + 1
+            while end < len(tokens) and end - at < _LONGEST_SPELT and _code_part(tokens[end]):
+                end += 1
+            for stop in range(end, at + 1, -1):
+                window = tokens[at:stop]
+                if not any(t in _DIGIT_WORDS or any(c.isdigit() for c in t) for t in window):
+                    continue
+                code = index.any_code(spoken_to_code(" ".join(window)))
+                if code is not None:
+                    found = (stop, next(iter(code.values())).lower())
+                    break
+        if found is None:
+            out.append(tokens[at])
+            at += 1
+        else:
+            out.append(found[1])
+            at = found[0]
+    return " ".join(out)
 
 
 def spoken_to_code_spans(text: str) -> str:

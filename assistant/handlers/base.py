@@ -23,6 +23,7 @@ __all__ = [
     "REGISTRY",
     "handles",
     "period_for",
+    "unknown_purity",
 ]
 
 
@@ -123,10 +124,25 @@ def handles(
     """Register the decorated function as the handler of ``intent`` in :data:`REGISTRY`."""
 
     def register(fn: Handler) -> Handler:
-        REGISTRY.register(HandlerSpec(intent, fn, permissions, self_slot))
+        def answer(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
+            return unknown_purity(ctx, slots) or fn(ctx, slots)
+
+        REGISTRY.register(HandlerSpec(intent, answer, permissions, self_slot))
         return fn
 
     return register
+
+
+def unknown_purity(ctx: HandlerContext, slots: Mapping[str, str]) -> Answer | None:
+    """The answer to a question naming a purity no SKU is made in ('22K' is Au916, which the
+    catalogue does not stock): it says so and lists the purities stocked, instead of a report
+    filtered to nothing. None when the purity is stocked or none is named."""
+    purity = slots.get("purity")
+    if purity is None or not ctx.index.unknown_purity(purity):
+        return None
+    stocked = sorted(ctx.index.purities)
+    return Answer(ctx.say("error.unknown_purity", purity=purity, stocked=ctx.join(stocked)),
+                  [{"purity": p} for p in stocked])
 
 
 def period_for(ctx: HandlerContext, slots: Mapping[str, str], default: str) -> Period:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from assistant.entities.periods import Period
-from assistant.entities.resolve import zone_matches
+from assistant.entities.resolve import GOODS, zone_matches
 from assistant.errors import EntityNotFoundError, MissingSlotError
 from assistant.handlers.analytics import narrowed, report_link
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
@@ -46,9 +46,6 @@ def as_utc(value: datetime) -> datetime:
 # Filters the older reports' own queries do not take: with one of them the question runs the
 # Reports page's query (core.reports.sales_ranking / turnover) with every filter instead.
 _PAGE_FILTERS = ("metal", "colour", "purity", "size", "supplier", "location", "sku")
-# What goods are: a question on orders or QC failures may name them ('open orders with rings',
-# 'QC rejects for 18K rings'), and a QC question one lot or the place its pieces are.
-_GOODS = ("category", "metal", "colour", "purity", "size")
 
 
 def _page_filter(slots: dict[str, str], period: Period) -> ReportFilter | None:
@@ -124,7 +121,7 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Orders not yet shipped, and how far their open pick lists have got (one order's, when
     the question names it: 'is WEB-261125-06272 picked yet'); with a period, the open orders
     placed in it ('still open from this week')."""
-    goods = {k: slots[k] for k in _GOODS if slots.get(k)}
+    goods = {k: slots[k] for k in GOODS if slots.get(k)}
     pending = pending_orders(ctx.session, channel=slots.get("channel"),
                              goods=_goods_filter(slots) if goods else None)
     if slots.get("period"):
@@ -223,7 +220,7 @@ def qc(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     period = period_for(ctx, slots, "this_year")
     if (lot := slots.get("lot")) and ctx.index.lot(lot) is None:  # 'did G-9999 fail QC'
         raise EntityNotFoundError(ctx.say("error.not_found", what=lot))
-    narrow = any(slots.get(k) for k in (*_GOODS, "lot", "location"))
+    narrow = any(slots.get(k) for k in (*GOODS, "lot", "location"))
     rows: list[dict[str, Any]] = qc_failures_by_supplier(
         ctx.session, since=period.since, until=period.until, supplier=slots.get("supplier"),
         goods=_goods_filter(slots) if narrow else None)

@@ -4,7 +4,13 @@ overview, and the analytics reports (with their filters, exports and demand fore
 from core.reports.anomalies import anomalies
 from core.reports.export import to_csv, to_xlsx
 from core.reports.filters import ReportFilter
-from core.reports.forecast import Backtest, backtest, croston, reorder_advice
+from core.reports.forecast import (
+    Backtest,
+    backtest,
+    croston,
+    reorder_advice,
+    reorder_advice_by_supplier,
+)
 from core.reports.inventory import ageing, dead_stock, sales_ranking, turnover
 from core.reports.operations import (
     order_timing,
@@ -55,6 +61,7 @@ __all__ = [
     "picker_performance",
     "qc_failures_by_supplier",
     "reorder_advice",
+    "reorder_advice_by_supplier",
     "run_report",
     "sales_ranking",
     "shrinkage",

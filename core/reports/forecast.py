@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from core.clock import now
 from core.errors import ValidationFailed
 from core.ledger.models import Balance, StockMove
 from core.locations.models import Kind, Location
-from core.lots.models import Lot, LotStatus
+from core.lots.models import Lot, LotStatus, Supplier
 from core.purchasing.models import ON_ORDER, PurchaseOrder, PurchaseOrderLine
 from core.reports._sql import bucket
 from core.reports.filters import VIRTUAL, ReportFilter
@@ -97,27 +97,43 @@ def backtest(demand: Sequence[float], *, holdout: int, alpha: float = 0.1,
                     naive_mae=statistics.fmean(abs(e) for e in naive))
 
 
-def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date) -> dict[str, list[int]]:
-    """Units sold per SKU in each of the ``weeks`` weeks before ``end``, oldest first."""
+@overload
+def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date
+                  ) -> dict[str, list[int]]: ...
+@overload
+def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date, *,
+                  by_supplier: Literal[True]) -> dict[tuple[str | None, str], list[int]]: ...
+def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date, *,
+                  by_supplier: bool = False) -> dict[Any, list[int]]:
+    """Units sold per SKU in each of the ``weeks`` weeks before ``end``, oldest first; with
+    ``by_supplier``, per (supplier code of the lot sold or None, SKU)."""
     start = end - timedelta(weeks=weeks)
     since, until = f.period()
     day = bucket(session, StockMove.created_at, "day")
+    by = [_lot_supplier(StockMove.lot_id)] if by_supplier else []
     stmt = (
-        select(Sku.code, day, func.sum(StockMove.quantity))
+        select(Sku.code, day, func.sum(StockMove.quantity), *by)
         .join(Sku, Sku.id == StockMove.sku_id)
         .join(Location, Location.id == StockMove.to_location_id)
         .where(Location.kind == Kind.CUSTOMER.value, StockMove.created_at >= since,
                StockMove.created_at < until)
-        .group_by(Sku.code, day)
+        .group_by(Sku.code, day, *by)
     )
     stmt = f.stock(stmt, sku=StockMove.sku_id, lot=StockMove.lot_id,
                    location=StockMove.from_location_id)
-    series: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
-    for sku, d, qty in session.execute(stmt):
+    series: dict[Any, list[int]] = defaultdict(lambda: [0] * weeks)
+    for sku, d, qty, *code in session.execute(stmt):
         week = (date.fromisoformat(str(d)) - start).days // 7
         if 0 <= week < weeks:
-            series[str(sku)][week] += int(qty)
+            series[(code[0], str(sku)) if by_supplier else str(sku)][week] += int(qty)
     return series
+
+
+def _lot_supplier(lot: Any) -> Any:
+    """The code of the supplier of the lot in column ``lot`` of another table than the lots'
+    (None without a lot)."""
+    return (select(Supplier.code).join(Lot, Lot.supplier_id == Supplier.id)
+            .where(Lot.id == lot).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -136,40 +152,55 @@ class _Position:
         return self.available + self.in_quarantine + self.on_order
 
 
-def _positions(session: Session, f: ReportFilter) -> dict[str, _Position]:
+@overload
+def _positions(session: Session, f: ReportFilter) -> dict[str, _Position]: ...
+@overload
+def _positions(session: Session, f: ReportFilter, *, by_supplier: Literal[True]
+               ) -> dict[tuple[str | None, str], _Position]: ...
+def _positions(session: Session, f: ReportFilter, *, by_supplier: bool = False
+               ) -> dict[Any, _Position]:
     """Stock in storage (on hand, available = on hand - reserved) and pieces received into
-    quarantine whose lot awaits or passed QC (held and recalled lots will not be stored)."""
+    quarantine whose lot awaits or passed QC (held and recalled lots will not be stored); with
+    ``by_supplier``, per (supplier code of the lot, or of the purchase order, SKU)."""
     stored = Location.kind != Kind.QUARANTINE.value
     incoming = (Location.kind == Kind.QUARANTINE.value) & Lot.status.in_(
         [LotStatus.QUARANTINED.value, LotStatus.APPROVED.value])
+    by = [select(Supplier.code).where(Supplier.id == Lot.supplier_id).scalar_subquery()
+          ] if by_supplier else []
     stmt = (
         select(Sku.code, func.sum(case((stored, Balance.on_hand), else_=0)),
                func.sum(case((stored, Balance.on_hand - Balance.reserved), else_=0)),
-               func.sum(case((incoming, Balance.on_hand), else_=0)))
+               func.sum(case((incoming, Balance.on_hand), else_=0)), *by)
         .join(Sku, Sku.id == Balance.sku_id)
         .join(Lot, Lot.id == Balance.lot_id)
         .join(Location, Location.id == Balance.location_id)
         .where(Location.kind.not_in(VIRTUAL))
-        .group_by(Sku.code)
+        .group_by(Sku.code, *by)
     )
     stmt = f.stock(stmt, sku=Balance.sku_id, lot=Balance.lot_id, location=Balance.location_id)
-    out = {str(sku): _Position(int(h or 0), int(a or 0), int(q or 0))
-           for sku, h, a, q in session.execute(stmt)}
-    for sku, left, due in session.execute(_on_order(f)):
-        out[str(sku)] = replace(out.get(str(sku), _Position()), on_order=int(left), next_due=due)
+    out: dict[Any, _Position] = {
+        (code[0], str(sku)) if by_supplier else str(sku): _Position(int(h or 0), int(a or 0),
+                                                                    int(q or 0))
+        for sku, h, a, q, *code in session.execute(stmt)}
+    for sku, left, due, *code in session.execute(_on_order(f, by_supplier=by_supplier)):
+        key = (code[0], str(sku)) if by_supplier else str(sku)
+        out[key] = replace(out.get(key, _Position()), on_order=int(left), next_due=due)
     return out
 
 
-def _on_order(f: ReportFilter) -> Select[*tuple[Any, ...]]:
+def _on_order(f: ReportFilter, *, by_supplier: bool = False) -> Select[*tuple[Any, ...]]:
     """Pieces still to arrive per SKU on open and partly received purchase orders, with the
-    earliest expected date; filtered by SKU and by the order's supplier (not by location)."""
+    earliest expected date; filtered by SKU and by the order's supplier (not by location);
+    with ``by_supplier``, per the order's supplier code too."""
     left = PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity
+    by = [select(Supplier.code).where(Supplier.id == PurchaseOrder.supplier_id)
+          .scalar_subquery()] if by_supplier else []
     stmt = (
-        select(Sku.code, func.sum(left), func.min(PurchaseOrder.expected_on))
+        select(Sku.code, func.sum(left), func.min(PurchaseOrder.expected_on), *by)
         .join(Sku, Sku.id == PurchaseOrderLine.sku_id)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .where(PurchaseOrder.status.in_([str(s) for s in ON_ORDER]), left > 0)
-        .group_by(Sku.code)
+        .group_by(Sku.code, *by)
     )
     return f.suppliers(PurchaseOrder.supplier_id, f.skus(PurchaseOrderLine.sku_id, stmt))
 
@@ -182,6 +213,44 @@ def reorder_advice(
     """Per SKU sold in the period: weekly SBA forecast, its backtest error, stock on hand,
     available, in quarantine and on order, reorder point, order-up-to level and the quantity
     to buy now (net of what is on order), with the reasoning in a sentence."""
+    weeks, holdout, last_day, z = _setting(f, service_level, holdout_weeks)
+    series = _weekly_sales(session, f, weeks, last_day)
+    positions = _positions(session, f)
+    return _rows(series, positions, z=z, alpha=alpha, holdout=holdout, lead=lead_time_weeks,
+                 review=review_weeks, service=service_level, limit=limit)
+
+
+def reorder_advice_by_supplier(
+    session: Session, f: ReportFilter, *, lead_time_weeks: float = 2.0,
+    review_weeks: float = 1.0, service_level: float = 0.95, alpha: float = 0.1,
+    holdout_weeks: int = 12, limit: int = 200,
+) -> tuple[list[dict[str, object]], dict[str, list[dict[str, object]]]]:
+    """:func:`reorder_advice` over every supplier's stock, and each supplier's own (what it gives
+    with ``f``'s supplier set to that supplier's code), from one read of sales, stock and open
+    purchase orders grouped by supplier (``f.supplier`` itself is not applied)."""
+    f = replace(f, supplier=None)
+    weeks, holdout, last_day, z = _setting(f, service_level, holdout_weeks)
+    series = _weekly_sales(session, f, weeks, last_day, by_supplier=True)
+    positions = _positions(session, f, by_supplier=True)
+    params: dict[str, Any] = {"z": z, "alpha": alpha, "holdout": holdout,
+                              "lead": lead_time_weeks, "review": review_weeks,
+                              "service": service_level, "limit": limit}
+    whole: dict[str, list[int]] = {}
+    for (_, sku), demand in series.items():
+        whole[sku] = [a + b for a, b in zip(whole.get(sku, [0] * weeks), demand, strict=True)]
+    held: dict[str, _Position] = {}
+    for (_, sku), p in positions.items():
+        held[sku] = _added(held.get(sku, _Position()), p)
+    suppliers = sorted({code for code, _ in [*series, *positions] if code is not None})
+    own = {code: _rows({sku: d for (c, sku), d in series.items() if c == code},
+                       {sku: p for (c, sku), p in positions.items() if c == code}, **params)
+           for code in suppliers}
+    return _rows(whole, held, **params), own
+
+
+def _setting(f: ReportFilter, service_level: float, holdout_weeks: int
+             ) -> tuple[int, int, date, float]:
+    """The advice's weeks, holdout, last day and service factor z for the filter's period."""
     if not 0.5 <= service_level < 1:
         raise ValidationFailed("The service level lies in [0.5, 1).", code="bad-service-level")
     since, until = f.period()
@@ -189,17 +258,28 @@ def reorder_advice(
     holdout = max(1, min(holdout_weeks, weeks // 2))
     # Weeks end with the period's last (possibly partial) day, so today's sales count.
     last_day = until.date() if until.time() == time.min else until.date() + timedelta(days=1)
-    series = _weekly_sales(session, f, weeks, last_day)
-    positions = _positions(session, f)
-    z = statistics.NormalDist().inv_cdf(service_level)
-    rows: list[dict[str, Any]] = []
-    for sku, demand in series.items():
-        rows.append(_advice(sku, demand, positions.get(sku, _Position()), z=z, alpha=alpha,
-                            holdout=holdout, lead=lead_time_weeks, review=review_weeks,
-                            service=service_level))
+    return weeks, holdout, last_day, statistics.NormalDist().inv_cdf(service_level)
+
+
+def _rows(series: dict[str, list[int]], positions: dict[str, _Position], *, z: float,
+          alpha: float, holdout: int, lead: float, review: float, service: float,
+          limit: int) -> list[dict[str, object]]:
+    """The advice rows of every SKU sold, most to buy first."""
+    rows: list[dict[str, Any]] = [
+        _advice(sku, demand, positions.get(sku, _Position()), z=z, alpha=alpha, holdout=holdout,
+                lead=lead, review=review, service=service)
+        for sku, demand in series.items()]
     rows.sort(key=lambda r: (-int(r["suggested_quantity"]), -float(r["forecast_per_week"]),
                              str(r["sku"])))
     return rows[:limit]
+
+
+def _added(a: _Position, b: _Position) -> _Position:
+    """Two positions of one SKU together (the earlier next due date)."""
+    dues = [d for d in (a.next_due, b.next_due) if d is not None]
+    return _Position(a.on_hand + b.on_hand, a.available + b.available,
+                     a.in_quarantine + b.in_quarantine, a.on_order + b.on_order,
+                     min(dues) if dues else None)
 
 
 def _stock_words(p: _Position) -> str:

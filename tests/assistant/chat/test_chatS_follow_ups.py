@@ -1,0 +1,71 @@
+"""A value named alone after an answer ('AREZZO?', 'platinum?', 'last month?') refines the
+question before when that question takes such a value (helper chatS, issue 18); with nothing
+before it, or after a question that takes no such value, it is read as before."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.entities.resolve import FOLLOW_UP_SLOTS, bare_refinement
+from core import Actor
+from tests.assistant.chat.slot_reading import resolver_for
+
+
+def _ask(assistant: Assistant, actor: Actor, text: str,
+         conversation: str | None = None) -> dict[str, Any]:
+    return assistant.ask(text, actor=actor, conversation_id=conversation).as_dict()
+
+
+@pytest.mark.parametrize(("first", "then", "intent", "slot", "value"), [
+    ("how reliable is VALENZA", "AREZZO?", "supplier_quality", "supplier", "AREZZO"),
+    ("how reliable is VALENZA", "arezzo", "supplier_quality", "supplier", "AREZZO"),
+    ("best sellers this month", "JAIPUR?", "best_sellers", "supplier", "JAIPUR"),
+    ("best sellers this month", "platinum?", "best_sellers", "purity", "Pt950"),
+    ("dead stock in rings", "bangles?", "dead_stock", "category", "bangle"),
+    ("slow movers this quarter", "last month?", "slow_movers", "period", "last_month"),
+    ("how many 18K rings do we have", "14K?", "count_stock", "purity", "Au585"),
+    ("上周卖得最好的戒指", "VALENZA？", "best_sellers", "supplier", "VALENZA"),
+])
+def test_a_value_named_alone_refines_the_question_before(
+    assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
+    slot: str, value: str
+) -> None:
+    conversation = str(uuid.uuid4())
+    before = _ask(assistant, actors["manager"], first, conversation)
+    assert before["intent"] == intent, before
+    reply = _ask(assistant, actors["manager"], then, conversation)
+    assert reply["error"] is None and reply["intent"] == intent, reply
+    assert reply["slots"][slot] == value
+    # the rest of the question before is kept
+    kept = {k: v for k, v in before["slots"].items() if k != slot}
+    assert {k: reply["slots"].get(k) for k in kept} == kept
+
+
+def test_a_value_the_question_before_does_not_take_is_no_refinement(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    resolver = resolver_for(assistant, actors["manager"])
+    # who picked an order takes an order or a serial, not a supplier or a period
+    relevant = FOLLOW_UP_SLOTS["who_picked"]
+    assert bare_refinement("AREZZO?", relevant, resolver) is None
+    assert bare_refinement("last month?", relevant, resolver) is None
+    # a question with more to it than a value is no bare value
+    assert bare_refinement("quality of AREZZO this year please",
+                           FOLLOW_UP_SLOTS["supplier_quality"], resolver) is None
+    assert bare_refinement("AREZZO?", FOLLOW_UP_SLOTS["supplier_quality"], resolver) == {
+        "supplier": "AREZZO"}
+    assert bare_refinement("AREZZO?", frozenset(), resolver) is None
+
+
+def test_a_value_named_alone_after_an_action_waits_is_no_refinement(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    conversation = str(uuid.uuid4())
+    plan = _ask(assistant, actors["manager"], "hold lot G-2311", conversation)
+    assert plan["confirm"] is not None
+    reply = _ask(assistant, actors["manager"], "AREZZO?", conversation)
+    assert reply["intent"] != "hold_lot" and reply["confirm"] is None
