@@ -193,7 +193,8 @@ _REAL_WORDS = frozenset({"tangles", "dangles", "jangles", "mangles", "bungles", 
 def _mistyped_category(text: str) -> tuple[str, str] | None:
     """The first word of ``text`` that is a category's English name mistyped, and that name:
     one edit for words of seven letters or more, and for shorter ones (five letters or more)
-    only two neighbouring letters swapped ('rigns', 'chians'), which makes no other word."""
+    only two neighbouring letters swapped ('rigns', 'chians'), which makes no other word; else
+    a name typed without its vowels ('rngs', 'bngls')."""
     for word in re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", text):
         if word in _REAL_WORDS:
             continue
@@ -203,6 +204,12 @@ def _mistyped_category(text: str) -> tuple[str, str] | None:
             if len(word) >= _TYPO_MIN and len(alias) >= _TYPO_MIN - 1 and one_edit(word, alias):
                 return word, alias
             if _swapped(word, alias):
+                return word, alias
+    for word in re.findall(r"(?<![\w-])[b-df-hj-np-tv-z]{4,}(?![\w-])", text):
+        # typed without its vowels ('rngs', 'brclts', 'pndnts'): no English word is so
+        for alias in _CATEGORY_ALIASES:
+            if alias.isascii() and len(alias) > len(word) and \
+                    re.sub(r"[aeiou]", "", alias) == word:
                 return word, alias
     return None
 

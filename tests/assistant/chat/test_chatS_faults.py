@@ -213,3 +213,15 @@ def test_an_alert_number_said_in_words_up_to_ninety_nine(
 
     found = fill(text, "acknowledge_alert", resolver_for(assistant, actors["manager"]))
     assert found.get("alert") == number
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("hw many 18k rngs in stok", "ring"), ("brclts left", "bracelet"), ("bngls?", "bangle"),
+    # words without vowels that are no category's
+    ("stk lvl of pcs", None),
+])
+def test_a_category_typed_without_its_vowels(
+    assistant: Assistant, actors: dict[str, Actor], text: str, category: str | None
+) -> None:
+    found = read_slots(assistant, actors["manager"], text, "count_stock")
+    assert found.get("category") == category, found
