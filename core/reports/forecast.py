@@ -20,7 +20,7 @@ from datetime import date, time, timedelta
 from typing import Any, Literal, overload
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.catalogue.models import Sku
 from core.clock import now
@@ -110,7 +110,8 @@ def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date, *,
     start = end - timedelta(weeks=weeks)
     since, until = f.period()
     day = bucket(session, StockMove.created_at, "day")
-    by = [_lot_supplier(StockMove.lot_id)] if by_supplier else []
+    owner = aliased(Supplier)
+    by = [owner.code] if by_supplier else []
     stmt = (
         select(Sku.code, day, func.sum(StockMove.quantity), *by)
         .join(Sku, Sku.id == StockMove.sku_id)
@@ -119,6 +120,10 @@ def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date, *,
                StockMove.created_at < until)
         .group_by(Sku.code, day, *by)
     )
+    if by_supplier:  # the supplier of the lot sold (None without one)
+        sold = aliased(Lot)
+        stmt = stmt.outerjoin(sold, sold.id == StockMove.lot_id).outerjoin(
+            owner, owner.id == sold.supplier_id)
     stmt = f.stock(stmt, sku=StockMove.sku_id, lot=StockMove.lot_id,
                    location=StockMove.from_location_id)
     series: dict[Any, list[int]] = defaultdict(lambda: [0] * weeks)
@@ -127,13 +132,6 @@ def _weekly_sales(session: Session, f: ReportFilter, weeks: int, end: date, *,
         if 0 <= week < weeks:
             series[(code[0], str(sku)) if by_supplier else str(sku)][week] += int(qty)
     return series
-
-
-def _lot_supplier(lot: Any) -> Any:
-    """The code of the supplier of the lot in column ``lot`` of another table than the lots'
-    (None without a lot)."""
-    return (select(Supplier.code).join(Lot, Lot.supplier_id == Supplier.id)
-            .where(Lot.id == lot).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -165,8 +163,8 @@ def _positions(session: Session, f: ReportFilter, *, by_supplier: bool = False
     stored = Location.kind != Kind.QUARANTINE.value
     incoming = (Location.kind == Kind.QUARANTINE.value) & Lot.status.in_(
         [LotStatus.QUARANTINED.value, LotStatus.APPROVED.value])
-    by = [select(Supplier.code).where(Supplier.id == Lot.supplier_id).scalar_subquery()
-          ] if by_supplier else []
+    owner = aliased(Supplier)
+    by = [owner.code] if by_supplier else []
     stmt = (
         select(Sku.code, func.sum(case((stored, Balance.on_hand), else_=0)),
                func.sum(case((stored, Balance.on_hand - Balance.reserved), else_=0)),
@@ -177,6 +175,8 @@ def _positions(session: Session, f: ReportFilter, *, by_supplier: bool = False
         .where(Location.kind.not_in(VIRTUAL))
         .group_by(Sku.code, *by)
     )
+    if by_supplier:
+        stmt = stmt.outerjoin(owner, owner.id == Lot.supplier_id)
     stmt = f.stock(stmt, sku=Balance.sku_id, lot=Balance.lot_id, location=Balance.location_id)
     out: dict[Any, _Position] = {
         (code[0], str(sku)) if by_supplier else str(sku): _Position(int(h or 0), int(a or 0),
@@ -193,8 +193,8 @@ def _on_order(f: ReportFilter, *, by_supplier: bool = False) -> Select[*tuple[An
     earliest expected date; filtered by SKU and by the order's supplier (not by location);
     with ``by_supplier``, per the order's supplier code too."""
     left = PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity
-    by = [select(Supplier.code).where(Supplier.id == PurchaseOrder.supplier_id)
-          .scalar_subquery()] if by_supplier else []
+    owner = aliased(Supplier)
+    by = [owner.code] if by_supplier else []
     stmt = (
         select(Sku.code, func.sum(left), func.min(PurchaseOrder.expected_on), *by)
         .join(Sku, Sku.id == PurchaseOrderLine.sku_id)
@@ -202,6 +202,8 @@ def _on_order(f: ReportFilter, *, by_supplier: bool = False) -> Select[*tuple[An
         .where(PurchaseOrder.status.in_([str(s) for s in ON_ORDER]), left > 0)
         .group_by(Sku.code, *by)
     )
+    if by_supplier:
+        stmt = stmt.outerjoin(owner, owner.id == PurchaseOrder.supplier_id)
     return f.suppliers(PurchaseOrder.supplier_id, f.skus(PurchaseOrderLine.sku_id, stmt))
 
 
