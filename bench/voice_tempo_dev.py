@@ -50,13 +50,17 @@ from assistant.speech.embedding.graph import Decoded
 from assistant.speech.embedding.tempo import combine
 from assistant.speech.factory import rejection_thresholds
 
-#: Candidates: (name, tempo factors, posterior under which the variants run).
+#: Candidates: (name, tempo factors, posterior under which the variants run, mode).
+#: Modes: ``combine`` (the engine's: sentences weighed over the variants), ``veto`` (the
+#: answer as heard, re-prompted when it would act, post or be the expected check digits, and
+#: some variant's best sentence is another), ``veto-all`` (the same for every answer).
 SLOW, FAST, SLOWER = 1 / 1.2, 1.2, 1 / 1.35
-CANDIDATES: list[tuple[str, tuple[float, ...], float]] = [
-    (f"{name}{'' if doubt > 1 else f' doubt{doubt}'}", tempos, doubt)
+CANDIDATES: list[tuple[str, tuple[float, ...], float, str]] = [
+    (f"{mode} {name}{'' if doubt > 1 else f' doubt{doubt}'}", tempos, doubt, mode)
+    for mode in ("combine", "veto", "veto-all")
     for name, tempos in (("slow1.2", (SLOW,)), ("fast1.2", (FAST,)), ("both1.2", (SLOW, FAST)),
-                         ("slow1.2+1.35", (SLOW, SLOWER)), ("slow1.35", (SLOWER,)))
-    for doubt in (1.01, 0.99, 0.9)
+                         ("slow1.35", (SLOWER,)))
+    for doubt in (1.01, 0.9)
 ]
 
 _RECORD: list[tuple[np.ndarray, Decoded]] = []
@@ -150,7 +154,7 @@ def variant_decodes(engine: EmbeddingEngine, rows: Sequence[dict[str, Any]],
 
 def rescore(engine: EmbeddingEngine, rows: Sequence[dict[str, Any]],
             variants: Sequence[dict[float, Any]], tempos: tuple[float, ...], doubt: float,
-            ) -> tuple[list[dict[str, Any]], list[float]]:
+            mode: str = "combine") -> tuple[list[dict[str, Any]], list[float]]:
     """The rows as the engine with these variants would judge them; the CPU seconds the
     variants took, per answer that ran them."""
     rule = rejection_thresholds(AssistantSettings(), "embedding")
@@ -165,8 +169,16 @@ def rescore(engine: EmbeddingEngine, rows: Sequence[dict[str, Any]],
                 and audio.size / 16000 <= engine.tempo_max_s):
             out.append(row)
             continue
-        combined = combine([decoded, *(decodes[f][0] for f in tempos)])
         spent.append(sum(decodes[f][1] for f in tempos))
+        if mode != "combine":
+            disagree = any(decodes[f][0].tokens != decoded.tokens for f in tempos)
+            acts = row["got"] is not None and row["got"] == row["acting"]
+            if disagree and not row["rejected"] and (acts or mode == "veto-all"):
+                out.append({**row, "rejected": True, "right": False, "posts": False})
+            else:
+                out.append(row)
+            continue
+        combined = combine([decoded, *(decodes[f][0] for f in tempos)])
         heard = Transcript(" ".join(combined.tokens), is_final=True,
                            confidence=combined.posterior, score=combined.score)
         base = {k: v for k, v in row.items() if k not in ("heard", "score", "got", "confidence",
@@ -223,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/voiceL"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--merge", nargs="*", type=Path, default=())
+    parser.add_argument("--only", nargs="*", default=(),
+                        help="score only the candidates with these names (default: all)")
     args = parser.parse_args(argv)
     if args.merge:
         merged = [json.loads(p.read_text()) for p in args.merge]
@@ -240,17 +254,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     result["as_heard_totals"] = totals(result["as_heard"])
     print("as heard", json.dumps(result["as_heard_totals"]), flush=True)
     engine = EmbeddingEngine(args.model)
-    factors = sorted({f for _, tempos, _ in CANDIDATES for f in tempos})
+    chosen = [c for c in CANDIDATES if not args.only or c[0] in args.only]
+    factors = sorted({f for _, tempos, _, _ in chosen for f in tempos})
     check = rows[:: max(1, len(rows) // 40)]  # factor 1 must give the decode itself
     same, _ = rescore(engine, check, variant_decodes(engine, check, (1.0,)), (1.0,), 1.01)
     result["check_factor_1_same"] = sum(a["heard"] == b["heard"] for a, b in
                                         zip(same, check, strict=True)) / len(check)
     print("factor 1 reproduces the decode:", result["check_factor_1_same"], flush=True)
     variants = variant_decodes(engine, rows, factors)
-    for name, tempos, doubt in CANDIDATES:
-        rescored, spent = rescore(engine, rows, variants, tempos, doubt)
+    for name, tempos, doubt, mode in chosen:
+        rescored, spent = rescore(engine, rows, variants, tempos, doubt, mode)
         result["candidates"][name] = {
-            "tempos": tempos, "doubt": doubt, "figures": figures(rescored, rows),
+            "tempos": tempos, "doubt": doubt, "mode": mode,
+            "figures": figures(rescored, rows),
             "ran_on": len(spent), "answers": sum(r["final"] is not None for r in rows),
             "cpu_ms_median": round(1000 * float(np.median(spent)), 1) if spent else None,
             "cpu_ms_p90": round(1000 * float(np.percentile(spent, 90)), 1) if spent else None}
