@@ -65,6 +65,7 @@ from assistant.intents.classifier import IntentClassifier, LabelledText
 from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
+from assistant.intents.hant import simplified
 from assistant.intents.matcher import (
     EmbeddingMatcher,
     IntentMatch,
@@ -78,6 +79,7 @@ from assistant.intents.prepare import (
     Speller,
     example_code_kind,
     tag_codes,
+    without_hesitations,
 )
 from assistant.intents.scope import (
     ScopeModel,
@@ -115,6 +117,11 @@ EMBEDDING_LANGUAGES = ("en",)
 # real intent's faint resemblance.
 NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A question that asks something (a question word first, or a Chinese question word or particle):
+# an action is no choice to ask it back with unless its words say the action ('what is alert 3
+# about' is no acknowledgement; 'alert 3', 'the vault alert' may be either).
+_ASKS = re.compile(r"^(?:what|what's|whats|which|who|whose|where|where's|when|how|show|list|is|are|"
+                   r"was|were|do|does|did|any|has|have)\b|什么|哪|吗|嗎|多少|几|幾|有没有|有冇|咩|乜")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "zone", "order", "style", "product")
 # Stock questions about goods (Assistant._nothing_named).
@@ -468,7 +475,8 @@ class Assistant:
         if hand and (other := self._vague_partner(IntentMatch(intent, slots, score, reading.tier,
                                                               language), words)) is not None:
             raise self._ask_back(ctx, text, resolver, (intent, other))
-        if (other := self._learnt_rival(intent, reading, words, template=False)):
+        if (other := self._learnt_rival(intent, reading, words, template=False)) \
+                and not self._settled_command(intent, other, text, words, reading.text):
             raise self._ask_back(ctx, text, resolver, (intent, other))
         if self._nothing_named(intent, slots) and self.out_of_scope(reading, answerable=False):
             # 'where can I buy a cheap engagement ring': the goods it names are none of ours
@@ -528,6 +536,9 @@ class Assistant:
         if found is None or self.close_calls.probability(found) < \
                 self.settings.close_call_threshold:
             return None
+        if intent not in ACTIONS and found.other in ACTIONS and _ASKS.search(words) \
+                and not self._settled(found.other, words, reading.text):
+            return None  # 'whats alert number 3 about' asks; it does not acknowledge alert 3
         return found.other
 
     @staticmethod
@@ -809,10 +820,21 @@ class Assistant:
             INTENT_SLOTS.get(intent, frozenset()) & {"code", "query"})
 
     def _settled(self, intent: str, *texts: str) -> bool:
-        """Whether the question (in any of its ``texts``) says a word that settles ``intent``
-        (``settle`` in the scope examples): then neither a close runner-up nor a terse pair is
-        asked back."""
-        return any(_says(cue, text) for text in texts for cue in self.settle.get(intent, ()))
+        """Whether the question (in any of its ``texts``, Chinese also in simplified characters:
+        請執行 says 执行) says a word that settles ``intent`` (``settle`` in the scope
+        examples): then neither a close runner-up nor a terse pair is asked back."""
+        cues = self.settle.get(intent, ())
+        return any(_says(cue, form) for text in texts
+                   for form in dict.fromkeys((text, simplified(text))) for cue in cues)
+
+    def _settled_command(self, intent: str, other: str, text: str, *texts: str) -> bool:
+        """Whether a recall read by similarity is given as a command whose words settle it and
+        not ``other`` ('請執行 P-5708 召回', 'G-2128 即刻 recall'): the chat states it and waits
+        for "yes" anyway, as it does for a command its template reads, so the close-call model
+        does not ask it back. Only the recall: the other actions' settling words are their
+        verbs ('stop G-6253', 'count A02'), which writers call close calls."""
+        return intent in _IRREVERSIBLE and "?" not in text and "？" not in text \
+            and self._settled(intent, *texts) and not self._settled(other, *texts)
 
     @staticmethod
     def _terse_words(text: str) -> int:
@@ -858,8 +880,15 @@ class Assistant:
 
     @staticmethod
     def _prepare(text: str, language: str, kind_of: Callable[[str], str | None]) -> str:
-        """Normalised text with spoken codes written out and every code replaced by its kind."""
+        """Normalised text with spoken codes written out and every code replaced by its kind;
+        Chinese in simplified characters throughout (assistant/intents/hant.py: the intent
+        models read a question written in traditional characters as its simplified form),
+        English without hesitations ('so yeah what is ...', 'the uh gold chains')."""
         words = spoken_codes_to_text(normalise_text(text))
+        if _CJK.search(words):
+            words = simplified(words)
+        else:
+            words = without_hesitations(words)
         if language != "en":
             words = _CJK_EDGE.sub(" ", words)
         return tag_codes(words, kind_of)
