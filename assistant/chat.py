@@ -120,8 +120,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # A question that asks something (a question word first, or a Chinese question word or particle):
 # an action is no choice to ask it back with unless its words say the action ('what is alert 3
 # about' is no acknowledgement; 'alert 3', 'the vault alert' may be either).
+# A question word must be a word of its own ('WHO-261125-90672 留3件' names an order), and 'do' asks
+# only of someone ('do we have', not 'do the recall').
 _ASKS = re.compile(r"^(?:what|what's|whats|which|who|whose|where|where's|when|how|show|list|is|are|"
-                   r"was|were|do|does|did|any|has|have)\b|什么|哪|吗|嗎|多少|几|幾|有没有|有冇|咩|乜")
+                   r"was|were|any|has|have)(?=\s|$)|^(?:do|does|did) (?:we|you|i|they|it|anyone)\b"
+                   r"|什么|哪|吗|嗎|多少|几|幾|有没有|有冇|咩|乜")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "zone", "order", "style", "product")
 # Stock questions about goods (Assistant._nothing_named).

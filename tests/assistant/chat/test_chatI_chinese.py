@@ -116,7 +116,8 @@ def test_an_action_commanded_in_words_that_settle_it_is_not_asked_back(
 
 @pytest.mark.parametrize(("text", "asks"), [
     ("show me alert 2", True), ("what is alert number 4 about", True), ("告警2是什么", True),
-    ("alert 2", False), ("the vault alarm", False), ("金库报警", False)])
+    ("do we have an alert in the vault", True), ("alert 2", False), ("the vault alarm", False),
+    ("金库报警", False), ("do the recall on G-2128", False), ("WHO-261125-90672 留3件", False)])
 def test_a_question_that_asks_something_is_told_from_a_bare_request(text: str,
                                                                     asks: bool) -> None:
     assert bool(_ASKS.search(normalise_text(text))) is asks
