@@ -47,8 +47,12 @@ class TempoSettings(BaseSettings):
         "is also decoded at (0.833: as if said 1.2 times slower; 1.2: faster), its grammar "
         "sentences weighed over the answer as heard and the variants, for pickers who answer "
         "fast. Each factor costs one more embedding of the answer after the end of speech "
-        "(about 50-90 ms of one core for a two-digit answer). JSON list, e.g. [0.833]. Empty "
-        "(the default): off.",
+        "(about 50-90 ms of one core for a two-digit answer). JSON list, e.g. [1.2]. Empty "
+        "(the default): off. Measured (bench/results/voice_tempo_dev.json, voice_word_model_"
+        "tempo_test.json): slower variants lose answers on the development folds; [1.2] with "
+        "doubt 0.9 gained real development speakers' answers but lost on the test split (real "
+        "check digits 90.0 -> 89.7 % quiet, 83.7 -> 82.4 % at 10 dB; espeak-ng test voices "
+        "85.4 -> 84.0 %, 71.8 -> 70.2 %), so it stays off.",
     )
     embedding_tempo_doubt: float = Field(
         default=1.0, ge=0.0, le=1.01,

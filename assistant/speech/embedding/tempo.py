@@ -5,6 +5,14 @@ them in ('one three' heard as 'four one'). The engine can decode a doubtful shor
 again with its log-mel spectrogram stretched in time (`stretch_mel`: a factor 1.2 is the
 answer 1.2 times faster, 1/1.2 slower; the pitch and the spectrum of each frame stay as
 they were) and weigh every variant's grammar sentences together (`combine`).
+
+Measured on the leave-one-speaker-out development folds (`bench/voice_tempo_dev.py`,
+``bench/results/voice_tempo_dev.json``): slower variants (1/1.2, 1/1.35), meant for fast
+talkers, lose more answers than they gain on both folds, also on the bench's fast x1.3 edge;
+a faster variant (1.2) gains real held-out speakers' answers on both folds at the cost of a
+few synthetic voices' answers. Scored once on the test split (1.2, posterior under 0.9,
+``bench/results/voice_word_model_tempo_test.json``) it lost answers of the real test speakers
+and of the espeak-ng test voices, so the engine ships with the variants off.
 """
 
 from __future__ import annotations
