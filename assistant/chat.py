@@ -48,6 +48,7 @@ from assistant.entities.resolve import (
     bare_refinement,
     extract_slots,
     order_reference,
+    period_said,
     spoken_codes_to_text,
     zone_slot,
 )
@@ -341,7 +342,7 @@ class Assistant:
         if match is None:
             assert failure is not None
             raise failure
-        match = _with_zone(match, text, resolver)
+        match = _with_period(_with_zone(match, text, resolver), text, resolver)
         if match.intent not in ACTIONS:
             return match
         other = self._contrast(match.intent, normalise_text(text), language)
@@ -950,6 +951,19 @@ def _with_zone(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch
         return match
     zone = zone_slot(text, resolver.index)  # a follow-up's zone replaces the one before
     return replace(match, slots={**match.slots, "zone": zone}) if zone else match
+
+
+# Intents whose templates read 'today' as 'now' ('open orders today') but filter by a period
+# said (the open orders placed today, as the writers label it).
+_PERIOD_FROM_WORDS = frozenset({"pending_orders"})
+
+
+def _with_period(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch:
+    """The match with the period the question says, when its template filled none."""
+    if match.matcher != "template" or match.intent not in _PERIOD_FROM_WORDS \
+            or "period" in match.slots or (period := period_said(text, resolver)) is None:
+        return match
+    return replace(match, slots={**match.slots, "period": period})
 
 
 def _compatible(

@@ -54,6 +54,11 @@ _CLAUSE = re.compile(r"[,;，；]")
 # A first clause that only agrees or leads in ('ok, recall it') gives no reason.
 _ASIDE = re.compile(
     r"(?:ok|okay|yes|yeah|right|fine|alright|then|so|well|now|好|好的|行|那|那就|嗯)")
+# A clause that is only politeness ('please?', 'thanks', '谢谢', '麻烦了') gives no reason.
+_POLITE = re.compile(
+    r"(?:(?:and|ok|okay|then|now|if you can|if you could|when you can|asap|mate|cheers|ta"
+    r"|thanks?(?: you)?|thank you(?: very much)?|many thanks|pls|plz|please|kindly"
+    r"|谢谢|谢了|多谢|唔该|麻烦(?:你|您)?了?|辛苦(?:你|您)?了|请|吧|啦|了|呀|哦)[\s.,!?。！？~]*)+")
 _N = r"(\d{1,3}|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
 _AISLE = re.compile(rf"(?:aisle|通道|过道)\s*{_N}(?![\da-z])|第?{_N}\s*号?\s*(?:通道|过道)")
 _LOCATION_CODE = re.compile(r"(?<![\w-])[a-z]\d{2}(?:-\d{2}(?:-\d[lr]?)?)?(?![\w-])")
@@ -126,7 +131,8 @@ def _reason(text: str, words: str, found: dict[str, str]) -> str:
     if len(clauses) == 2 and all(clauses) and not _ASIDE.fullmatch(normalise_text(clauses[0])):
         codes = [v.lower() for k, v in found.items() if k in _CODE_SLOTS]
         command = 1 if any(c in normalise_text(clauses[1]) for c in codes) else 0
-        found.setdefault("reason", clauses[1 - command])
+        if not _POLITE.fullmatch(clauses[1 - command].lower().strip()):
+            found.setdefault("reason", clauses[1 - command])
     return words
 
 

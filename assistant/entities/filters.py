@@ -10,17 +10,23 @@ from dataclasses import dataclass, field
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
 
-__all__ = ["KIND_WORDS", "REPORT_FILTERS", "FilterScan", "find_location", "find_supplier",
-           "only_fillers", "scan_filters"]
+__all__ = ["KIND_WORDS", "REPORT_FILTERS", "RESERVE_BACK_ZH", "FilterScan", "find_location",
+           "find_supplier", "only_fillers", "scan_filters"]
 
 REPORT_FILTERS = frozenset({"period", "category", "metal", "colour", "purity", "size",
                             "supplier", "location"})
 
+# The back shelves in Chinese ('后排货架区', '後面貨架', read as simplified): the reserve.
+RESERVE_BACK_ZH = ("后排货架", "后面货架", "后排的货架", "后面的货架", "后排架", "后面架子",
+                   "后排架子")
 # Words for a kind of location; the filter is the code prefix its bins share.
 KIND_WORDS = {
     "pick faces": "pick_face", "pick face": "pick_face", "pick zone": "pick_face",
     "pick area": "pick_face", "picking zone": "pick_face", "picking area": "pick_face",
-    "pick 区": "pick_face", "strong room": "vault",
+    "pick 区": "pick_face", "pick-face": "pick_face", "pick-faces": "pick_face",
+    "strong room": "vault", "back shelves": "reserve", "back shelf": "reserve",
+    "back racks": "reserve", "back rack": "reserve", **dict.fromkeys(RESERVE_BACK_ZH, "reserve"),
+    "in the back": "reserve", "on the back": "reserve", "at the back": "reserve",
     "strongroom": "vault", "vault": "vault", "reserve area": "reserve", "reserve": "reserve",
     "quarantine": "quarantine", "loading dock": "dock", "dock": "dock", "docks": "dock",
     "packing desk": "packing", "packing bench": "packing", "packing station": "packing",
@@ -68,6 +74,8 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
     """The location a phrase names ('the vault', 'aisle A', 'A01-02') and the text left."""
     for word in sorted(KIND_WORDS, key=len, reverse=True):
         words = re.escape(word) if re.search(r"[\u3400-\u9fff]", word) else rf"\b{word}\b"
+        if word.endswith("the back"):  # not 'at the back of the pick face', 'back office'
+            words += r"(?!\s+(?:of|office|door|end|up|orders?|log)\b)"
         match = re.search(words, text)
         if match and word == "金库" and _GOLD_STOCK.search(text[: match.end() + 1]):
             continue  # '玫瑰金库存': rose gold's stock, not the vault

@@ -94,6 +94,10 @@ _ROLLING = re.compile(
     rf"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past|previous|最近|过去|近)\s*{_NUM}\s*{_UNIT}"
 )
 _ROLLING_UNIT = re.compile(r"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(week|month)")
+# Days written short, as analysts type them ('top sellers 7d', 'l30d', 'last 90d', '近30d').
+_DAYS_SHORT = re.compile(
+    r"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:(?:last|past|最近|过去|近)\s*)?"
+    r"(?<![a-z0-9-])l?([1-9]\d{0,2})d(?![a-z0-9-])")
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,8 @@ def period_pattern() -> str:
     """A regular expression matching every period phrase parse_period understands."""
     named = "|".join(sorted(map(re.escape, _NAMED), key=len, reverse=True))
     prefix = r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
-    return rf"(?:{_ROLLING.pattern}|{prefix}(?:{named})|{_QUARTER.pattern}|{_MONTH.pattern})"
+    return (rf"(?:{_ROLLING.pattern}|{_DAYS_SHORT.pattern}|{prefix}(?:{named})|{_QUARTER.pattern}"
+            rf"|{_MONTH.pattern})")
 
 
 def _start_of_day(day: date) -> datetime:
@@ -159,6 +164,9 @@ def parse_period(text: str, now: datetime) -> Period | None:
     if (match := _ROLLING.search(words)) is not None:
         count = int(match[1]) if match[1].isdigit() else _NUMBERS[match[1]]
         days = count * _UNIT_DAYS[match[2]]
+        return Period(f"last_{days}_days", now - timedelta(days=days), now, match.group().strip())
+    if (match := _DAYS_SHORT.search(words)) is not None:
+        days = int(match[1])
         return Period(f"last_{days}_days", now - timedelta(days=days), now, match.group().strip())
     if (match := _ROLLING_UNIT.search(words)) is not None and match[1] == "week" and \
             "last week" not in words:

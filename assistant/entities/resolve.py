@@ -14,6 +14,7 @@ from assistant.entities.codes import NATO, normalise_text, spoken_to_code
 from assistant.entities.filters import (
     KIND_WORDS,
     REPORT_FILTERS,
+    RESERVE_BACK_ZH,
     find_location,
     find_supplier,
     only_fillers,
@@ -258,6 +259,14 @@ def _period_slot(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
     return rest
 
 
+def period_said(text: str, resolver: Resolver) -> str | None:
+    """The key of the period a whole question names ('open orders today' -> 'today'), or
+    None (for a template whose words take 'today' as 'now' and fill no period slot)."""
+    slots: dict[str, str] = {}
+    _period_slot(without_negated(_CJK_EDGE.sub(" ", normalise_text(text))), resolver, slots)
+    return slots.get("period")
+
+
 def _take(pattern: re.Pattern[str], text: str) -> tuple[list[str], str]:
     found = [m.group().strip() for m in pattern.finditer(text)]
     return found, pattern.sub(" ", text)
@@ -313,7 +322,7 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
     if "person" in wanted and "person" not in slots:
         if (name := bare_username(text, resolver.index)) is not None:
             slots["person"] = name
-    if "person" in wanted and "person" not in slots and "我" in rest:
+    if "person" in wanted and "person" not in slots and "我" in _ASKER_ZH.sub("", rest):
         slots["person"] = resolver.me
     if "query" in wanted and not {"lot", "sku", "serial"} & set(slots):
         supplier, rest = find_supplier(rest, resolver.index)  # 'how many pieces from Jaipur'
@@ -342,8 +351,14 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
 
 _SCANNED = frozenset({"location", "supplier", "metal", "purity", "colour"})
 # 'I' who only asks ('I need to know ...', "I'd like ...") is not the person asked about.
+# So is the 'me' who is told or shown the answer ('could you tell me', 'show me', 'let me know').
 _ASKER = re.compile(r"(?<![\w'])i(?:'d| would)?\s+(?:need|want|like|wonder|wanna|have to|must"
-                    r"|was wondering|am (?:looking|trying)|'m (?:looking|trying))\b")
+                    r"|was wondering|am (?:looking|trying)|'m (?:looking|trying))\b"
+                    r"|\b(?:tell|show|give|get|send|find|let|help|remind|bring)\s+me\b")
+# The Chinese asker ('帮我查一下', '给我看看', '俾我睇', '我想看看') and 'we' ('我们的损耗率')
+# name nobody; '我拣了多少' names me.
+_ASKER_ZH = re.compile(r"(?:帮|幫|给|給|俾|畀|告诉|告訴|替|让|讓|同|话|話)我|我们|我們|我哋"
+                       r"|我(?:想|要|需要)(?:看|知道|查|了解|睇)")
 
 
 def _person(rest: str, phrases: list[str], resolver: Resolver) -> str | None:
@@ -426,10 +441,12 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
                 r"back (?:shelves|shelf|racks?|stock|store)",
+                # 'in the back', 'on the back' (not where goods go: 'move to the back')
+                r"(?:in|on|at|from) the back(?!\s+(?:of|office|door|end|up|orders?|log)\b)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
                 "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
-                "后备库", "备用仓", "备货作业", "储备作业", "存储作业"),
-    "pick": (r"pick(?:ing)? ?(?:faces?|area|zone|locations|aisles?|shelves)",
+                "后备库", "备用仓", "备货作业", "储备作业", "存储作业", *RESERVE_BACK_ZH),
+    "pick": (r"pick(?:ing)?[ -]?(?:faces?|area|zone|locations|aisles?|shelves)",
              r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区",
              "拣货作业", "拣选作业"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
