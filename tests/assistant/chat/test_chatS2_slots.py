@@ -40,6 +40,9 @@ def _ask(chat: Assistant, actor: Actor, text: str) -> dict[str, Any]:
     ("slotting_advice", "后面货架区的货要不要重新摆放，有没有建议？", "RES"),
     ("count_stock", "後面貨架還有幾多條手鏈", "RES"),
     ("count_stock", "how many chains in the back", "RES"),
+    ("count_stock", "後倉有幾多戒指", "RES"),
+    ("anomalies", "後排有冇異常", "RES"),
+    ("slow_movers", "倉庫後面嘅滯銷貨", "RES"),
     ("acknowledge_alert", "acknowledge the alert on the back shelves", "RES"),
     ("slotting_advice", "Which slow lines are taking up prime pick-face bins and ought to go "
                         "to the back?", "PICK"),
