@@ -59,6 +59,23 @@ _POLITE = re.compile(
     r"(?:(?:and|ok|okay|then|now|if you can|if you could|when you can|asap|mate|cheers|ta"
     r"|thanks?(?: you)?|thank you(?: very much)?|many thanks|pls|plz|please|kindly"
     r"|谢谢|谢了|多谢|唔该|麻烦(?:你|您)?了?|辛苦(?:你|您)?了|请|吧|啦|了|呀|哦)[\s.,!?。！？~]*)+")
+# A clause that only repeats the command ('acknowledge it', 'do it now', '帮我确认一下吧',
+# '马上召回') is no reason either; politeness before a reason is not part of it.
+_COMMAND = re.compile(
+    r"(?:(?:you can|go ahead and|just|please|pls|then|now|so|ok|okay)\s+)*"
+    r"(?:acknowledge|ack|release|unblock|unfreeze|hold|freeze|recall|do|start|confirm|clear"
+    r"|close|sign|mark|lift|put|execute|run)(?:\s+(?:it|that|this|them|the hold|on hold|off"
+    r"|as seen|now|please|again|asap|right away|to stock))*"
+    r"|(?:帮我|请|马上|立即|立刻|即刻|就|可以|先)*(?:确认|召回|启动召回|执行召回|执行|冻结|解冻"
+    r"|解除冻结|释放|放行|扣住|扣起来|hold住|挂起|销掉|消掉|标记已处理|标记一下|签收|处理)"
+    r"(?:掉|吧|了|一下|佢|他|它|起来)*")
+# Words of an action on a lot or alert: a clause holding one is no reason for it.
+_ACTION_WORD = re.compile(
+    r"\b(?:hold|freez|releas|recall|pull|acknowledg|ack|unblock|lift|quarantin|block|stop)\w*"
+    r"|冻结|放行|召回|确认|扣|撤|解冻|释放|下架|隔离|锁定|暂停|追回|收回|停止|不要|别")
+# What names a lot or alert without saying why ('批次', 'lot', 'alert 3'): no reason alone.
+_NAMING = re.compile(r"\b(?:lot|batch|alert|alarm|number|no)\b|批次|批|告警|报警|警报|号|\d+")
+_LEADING_POLITE = re.compile(r"^(?:(?:please|pls|thanks|thank you|谢谢|麻烦你?)[\s?.!,:;-]*)+")
 _N = r"(\d{1,3}|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
 _AISLE = re.compile(rf"(?:aisle|通道|过道)\s*{_N}(?![\da-z])|第?{_N}\s*号?\s*(?:通道|过道)")
 _LOCATION_CODE = re.compile(r"(?<![\w-])[a-z]\d{2}(?:-\d{2}(?:-\d[lr]?)?)?(?![\w-])")
@@ -131,9 +148,39 @@ def _reason(text: str, words: str, found: dict[str, str]) -> str:
     if len(clauses) == 2 and all(clauses) and not _ASIDE.fullmatch(normalise_text(clauses[0])):
         codes = [v.lower() for k, v in found.items() if k in _CODE_SLOTS]
         command = 1 if any(c in normalise_text(clauses[1]) for c in codes) else 0
-        if not _POLITE.fullmatch(clauses[1 - command].lower().strip()):
-            found.setdefault("reason", clauses[1 - command])
+        given = _given_reason(clauses[1 - command])
+        other = _without_codes(clauses[command], codes)
+        if given is None and _COMMAND.fullmatch(_bare(clauses[1 - command])) \
+                and not _ACTION_WORD.search(other) and _given_reason(other) is not None \
+                and _NAMING.sub(" ", other).strip():
+            given = clauses[command]  # 'the dock alert is fine, acknowledge it'
+        if given is not None:
+            found.setdefault("reason", given)
     return words
+
+
+def _without_codes(clause: str, codes: list[str]) -> str:
+    """A clause without the codes it names ('G-9106检查完了' -> '检查完了')."""
+    words = normalise_text(clause)
+    for code in codes:
+        words = words.replace(code, " ")
+    return words
+
+
+def _given_reason(clause: str) -> str | None:
+    """A clause as the reason it gives, without politeness before it ('please - the assay
+    came back wrong'); None when it is only politeness or repeats the command."""
+    clause = _LEADING_POLITE.sub("", clause.strip()).strip()
+    bare = _bare(clause)
+    if not bare or _POLITE.fullmatch(bare) or _COMMAND.fullmatch(bare):
+        return None
+    return clause
+
+
+def _bare(clause: str) -> str:
+    """A clause normalised, without the politeness before it and the punctuation after it."""
+    clause = _LEADING_POLITE.sub("", clause.strip())
+    return re.sub(r"[\s.,!?;:~。，！？；：-]+$", "", normalise_text(clause)).strip()
 
 
 def _codes(words: str, found: dict[str, str], resolver: Resolver) -> None:

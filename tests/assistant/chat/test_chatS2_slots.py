@@ -101,6 +101,11 @@ def test_short_days_and_open_orders_today_keep_their_period_in_the_chat(
     ("hold_lot", "Put G-5921 on hold, please.", None),
     ("hold_lot", "把G-5921冻结，谢谢。", None),
     ("hold_lot", "hold G-6428, customer complaint about clasps", "customer complaint about clasps"),
+    # a clause that repeats the command is no reason; politeness before a reason is dropped
+    ("acknowledge_alert", "the dock alert is fine, acknowledge it", "the dock alert is fine"),
+    ("recall_lot", "Recall G-2128, please - the assay came back wrong.",
+     "the assay came back wrong."),
+    ("release_lot", "G-9106检查完了，帮我放行吧。", "G-9106检查完了"),
 ])
 def test_a_politeness_clause_is_no_reason(
     assistant: Assistant, actors: dict[str, Actor], intent: str, text: str, reason: str | None
