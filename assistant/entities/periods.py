@@ -31,6 +31,7 @@ _NAMED = {
     "last quarter": "last_quarter", "上季度": "last_quarter", "上个季度": "last_quarter",
     "this year": "this_year", "今年": "this_year", "year to date": "this_year",
     "ytd": "this_year", "本年": "this_year", "so far this year": "this_year",
+    "mtd": "this_month", "qtd": "this_quarter", "wtd": "this_week",
     "last year": "last_year", "去年": "last_year",
     # shorthand as typed in chat, and Chinese variants
     "this yr": "this_year", "last yr": "last_year", "this wk": "this_week",

@@ -78,6 +78,7 @@ def test_at_the_back_of_another_place_is_not_the_reserve(
     ("top sellers 7d", "last_7_days"), ("slow movers 30d", "last_30_days"),
     ("dead stock l90d", "last_90_days"), ("last 90d", "last_90_days"),
     ("近30d的销量", "last_30_days"),
+    ("best sellers mtd", "this_month"), ("shrinkage qtd", "this_quarter"),
     ("size 7", None), ("a7d", None), ("last 2 deliveries", None),
 ])
 def test_days_written_short_are_a_rolling_period(words: str, key: str | None) -> None:
