@@ -37,7 +37,14 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     "split batch G-2311 into two", "write a complaint to VALENZA about the purity",
     "send an email to the supplier about late deliveries", "which customers return the most rings",
     "帮 picker2 加薪", "把 G-2311 的检验结果改为不合格", "把 G-1068 同 G-3237 合併",
-    "拆分批次 G-2311", "寫封郵件畀 VALENZA 投訴", "帮我写一封投诉信"])
+    "拆分批次 G-2311", "寫封郵件畀 VALENZA 投訴", "帮我写一封投诉信",
+    # an order's address, an invoice, a price: no action does them either
+    "please update the shipping address on order WEB-261125-06272",
+    "correct the delivery address for that order", "issue an invoice for BOU-261125-35830",
+    "can you print the invoices for last week's orders", "mark down the prices of slow silver",
+    "raise the price of ST0007-S925W by 5 %", "订单 WEB-261125-06272 要改一下收货地址",
+    "帮我开一张发票给这个客户", "把所有银手镯打八折", "将滞销的链降价两成",
+    "將全部耳環減價一成"])
 def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:

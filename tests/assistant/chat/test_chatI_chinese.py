@@ -54,21 +54,6 @@ def test_cantonese_words_are_read_as_mandarin(cantonese: str, mandarin: str) -> 
 
 
 @pytest.mark.parametrize("text", [
-    "please update the shipping address on order WEB-261125-06272",
-    "correct the delivery address for that order", "issue an invoice for BOU-261125-35830",
-    "can you print the invoices for last week's orders", "mark down the prices of slow silver",
-    "raise the price of ST0007-S925W by 5 %", "订单 WEB-261125-06272 要改一下收货地址",
-    "帮我开一张发票给这个客户", "把所有银手镯打八折", "将滞销的链降价两成",
-    "將全部耳環減價一成"])
-def test_an_address_invoice_or_price_change_is_refused_as_unsupported(
-    assistant: Assistant, actors: dict[str, Actor], text: str
-) -> None:
-    reply = _ask(assistant, actors["manager"], text)
-    assert reply["error"] == "not-supported" and reply["intent"] is None, reply
-    assert reply["confirm"] is None
-
-
-@pytest.mark.parametrize("text", [
     "what's the stock value of gold rings", "did any brand raise prices this month",
     "which orders are still waiting for delivery", "show the price of ST0007-S925W",
     "invoice totals are not in the warehouse", "上个月降价的款卖得怎么样", "这张订单的地址在哪",
