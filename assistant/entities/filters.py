@@ -18,7 +18,9 @@ REPORT_FILTERS = frozenset({"period", "category", "metal", "colour", "purity", "
 
 # The back shelves in Chinese ('后排货架区', '後面貨架', read as simplified): the reserve.
 RESERVE_BACK_ZH = ("后排货架", "后面货架", "后排的货架", "后面的货架", "后排架", "后面架子",
-                   "后排架子", "后排", "后仓", "仓库后面", "后面那排", "后面嗰排")
+                   "后排架子", "后排", "后仓", "仓库后面", "后面那排", "后面嗰排",
+                   # formal written Chinese ('後備貨架', read as simplified)
+                   "后备货架", "后备架")
 # Words for a kind of location; the filter is the code prefix its bins share.
 KIND_WORDS = {
     "pick faces": "pick_face", "pick face": "pick_face", "pick zone": "pick_face",

@@ -63,7 +63,7 @@ _NAMED = {
 _SHORT_WORDS = {"this": ("this", "ths", "tis", "thsi"),
                 "last": ("last", "lst", "lats", "lsat", "previous", "prev")}
 _SHORT_UNITS = {"week": ("week", "wk", "wek", "weeek"),
-                "month": ("month", "mnth", "mth", "mnt", "moth", "monht"),
+                "month": ("month", "mnth", "mth", "mnt", "moth", "monht", "mo"),
                 "quarter": ("quarter", "qtr", "qrt", "quater", "quartr", "qtr."),
                 "year": ("year", "yr", "yaer", "yer")}
 for _which, _spelt in _SHORT_WORDS.items():

@@ -205,12 +205,20 @@ class Resolver:
         return any(len(filler) >= 4 and one_edit(word, filler) for filler in _TYPO_FILLERS)
 
 
+# Words around a bare value that say nothing of it: a Singlish particle after it ('yesterday
+# leh?'), 'just' / 'only' before it ('just picker2'), and a Chinese category's 类 with its
+# 呢 ('戒指類呢？', read as simplified).
+_BARE_EDGES = re.compile(
+    r"^(?:just|only)\s+(?=\S)|(?<=\S)\s+(?:leh|lah|ah|meh|hor|lor)[?!.\s]*$"
+    r"|(?<=[\u3400-\u9fff])[类類]?呢[?？\s]*$")
+
+
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
                     ) -> dict[str, str] | None:
     """The slots of a question that only names a value ('AREZZO?', 'platinum?', 'last
     month?', 'rings?', 'G-2311?', 'Pia?'), when each is one the question before may change
     (``relevant``: its intent's follow-up slots); None for anything else."""
-    words = normalise_text(text)
+    words = _BARE_EDGES.sub("", normalise_text(text)).strip()
     if not words or not relevant or len(_CJK_EDGE.sub(" ", words).split()) > 3:
         return None
     index = resolver.index
