@@ -1,8 +1,10 @@
 """The chat after the ninth blind round (helper chatC), asked in other words than that round's:
 requests no report or action carries out (a QC result changed, lots merged, a raise given, a
-letter written, customers' returns) are refused as unsupported, and no training writer's
-question or general question is caught by those rules; Cantonese 点一点 / 盘一盘 start a count;
-'count aisle X' is a count; 咁 ... 呢 and 'and <supplier>' are follow-ups."""
+letter written, customers' returns; and from later rounds an address, invoice or price changed,
+a refund, a cancellation, a certificate reprinted, a lot moved, a count approved, an order
+shipped at once, payment terms, leave, a camera turned off) are refused as unsupported, and no
+training writer's question or general question is caught by those rules; Cantonese 点一点 /
+盘一盘 start a count; 'count aisle X' is a count; 咁 ... 呢 and 'and <supplier>' are follow-ups."""
 
 from __future__ import annotations
 
@@ -44,10 +46,27 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     "can you print the invoices for last week's orders", "mark down the prices of slow silver",
     "raise the price of ST0007-S925W by 5 %", "订单 WEB-261125-06272 要改一下收货地址",
     "帮我开一张发票给这个客户", "把所有银手镯打八折", "将滞销的链降价两成",
-    "將全部耳環減價一成"])
+    "將全部耳環減價一成",
+    # a refund, a cancellation, a certificate reprinted, a lot moved (round 12)
+    "refund order WEB-261124-22117", "please issue a refund for WEB-261125-03524",
+    "cancel PO-000003", "could you cancel purchase order PO-000002",
+    "reprint the certificate for lot G-5188", "move G-3509 to the vault",
+    "please move lot G-2311 into aisle A02", "帮我把订单WEB-261125-03524退款",
+    "把采购单PO-000002取消", "幫我取消採購單PO-000003", "补打G-5188的证书",
+    "G-2311的证书重新打印一份", "将G-1068搬到保险库", "把這批G-3237放到後排貨架",
+    # a count approved, an order shipped now, payment terms, leave, a camera off (round 13)
+    "please approve count CNT-000002", "sign off the stocktake of aisle A02",
+    "ship order WEB-261125-03524 right away", "dispatch BOU-261125-35830 today",
+    "skip the packing for WEB-261125-06272", "change VALENZA's payment terms to 90 days",
+    "extend the credit terms for ANTWERP", "arrange annual leave for the picker next month",
+    "give the pickers a day off on Friday", "switch off the camera in aisle A01",
+    "disable the vault cctv tonight", "批核盘点 CNT-000002", "马上发货 WEB-261125-03524",
+    "唔使包装，直接寄出", "把 VALENZA 的账期改成 90 天", "幫我安排阿明下個月放年假",
+    "关掉保险库的摄像头", "金庫嘅鏡頭熄咗佢"])
 def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
+    assert any(rule.search(normalise_text(text)) for rule in _rules()), text
     reply = _ask(assistant, actors["manager"], text)
     assert reply["error"] == "not-supported" and reply["intent"] is None, text
     assert reply["confirm"] is None
@@ -56,7 +75,18 @@ def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
 @pytest.mark.parametrize("text", [
     "which lots failed QC", "QC failures by supplier", "which customers have open orders",
     "draft a PO for ST0007-S925W", "send me the reorder advice", "pay attention to the vault",
-    "hold lot G-2311", "质检不合格的批次", "G-2311 质检结果", "上周 picker 拣了多少", "发邮件"])
+    "hold lot G-2311", "质检不合格的批次", "G-2311 质检结果", "上周 picker 拣了多少", "发邮件",
+    "how many refunds last month", "cancel the hold on G-2311", "put lot G-2311 on hold",
+    "take G-5921 off the shelves", "which lots are missing certificates",
+    "hold g-6253 pending the certificate check", "how do I cancel my order on eBay",
+    "when will my refund arrive", "取消G-2311的暂扣", "哪些订单取消了", "京东的订单怎么取消",
+    "把两件G-5921留给订单W-1042", "G-4917 hold 一下，证书有问题", "拼多多退款要几天",
+    "把G-5921从货架上撤下来", "什么是GIA证书",
+    "start a count of aisle 7", "which counts are open", "how many orders shipped today",
+    "orders still not shipped?", "supplier quality for VALENZA", "picker performance last week",
+    "camera alerts today", "acknowledge the vault alert", "when can I leave today",
+    "盘点差异", "今天发了多少货", "供应商质量", "上周 picker 拣了多少", "今日嘅镜头警报",
+    "确认一下盘点结果"])
 def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
     assert not any(rule.search(normalise_text(text)) for rule in _rules()), text
 
