@@ -5,7 +5,6 @@ Chinese category with 類 ('戒指類呢？') refines the question before."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,22 +46,3 @@ def test_the_formal_reserve_shelves_are_the_reserve(
 ) -> None:
     reply = _ask(assistant, actors["manager"], "後備貨架上存貨之價值總額")
     assert reply["intent"] == "stock_value" and reply["slots"].get("zone") == "RES", reply
-
-
-@pytest.mark.parametrize(("first", "then", "intent", "slot", "value"), [
-    ("best sellers last mo", "what about this mo", "best_sellers", "period", "this_month"),
-    ("camera alerts today", "yesterday leh?", "camera_alerts", "period", "yesterday"),
-    ("camera alerts today", "yesterday lah", "camera_alerts", "period", "yesterday"),
-    ("picker performance this wk", "just picker2", "picker_performance", "person", "picker2"),
-    ("補貨建議", "戒指類呢？", "reorder_advice", "category", "ring"),
-])
-def test_a_bare_value_with_a_particle_refines_the_question_before(
-    assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
-    slot: str, value: str
-) -> None:
-    conversation = str(uuid.uuid4())
-    before = _ask(assistant, actors["manager"], first, conversation)
-    assert before["intent"] == intent, before
-    reply = _ask(assistant, actors["manager"], then, conversation)
-    assert reply["error"] is None and reply["intent"] == intent, reply
-    assert reply["slots"][slot] == value, reply

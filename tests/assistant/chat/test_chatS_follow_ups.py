@@ -29,6 +29,12 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("slow movers this quarter", "last month?", "slow_movers", "period", "last_month"),
     ("how many 18K rings do we have", "14K?", "count_stock", "purity", "Au585"),
     ("上周卖得最好的戒指", "VALENZA？", "best_sellers", "supplier", "VALENZA"),
+    # with a particle, 'just' or 類 around it (round 13)
+    ("best sellers last mo", "what about this mo", "best_sellers", "period", "this_month"),
+    ("camera alerts today", "yesterday leh?", "camera_alerts", "period", "yesterday"),
+    ("camera alerts today", "yesterday lah", "camera_alerts", "period", "yesterday"),
+    ("picker performance this wk", "just picker2", "picker_performance", "person", "picker2"),
+    ("補貨建議", "戒指類呢？", "reorder_advice", "category", "ring"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
