@@ -7,6 +7,7 @@ import unicodedata
 
 __all__ = [
     "NATO",
+    "SPOKEN_DIGITS",
     "code_key",
     "detect_language",
     "normalise_text",
@@ -20,7 +21,7 @@ NATO = {
     "quebec": "Q", "romeo": "R", "sierra": "S", "tango": "T", "uniform": "U", "victor": "V",
     "whiskey": "W", "whisky": "W", "x-ray": "X", "xray": "X", "yankee": "Y", "zulu": "Z",
 }
-_SPOKEN_DIGITS = {
+SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
     "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }
@@ -133,8 +134,8 @@ def spoken_to_code(text: str) -> str:
             continue
         if token in NATO:
             out.append(NATO[token])
-        elif token in _SPOKEN_DIGITS:
-            out.append(_SPOKEN_DIGITS[token])
+        elif token in SPOKEN_DIGITS:
+            out.append(SPOKEN_DIGITS[token])
         elif token in _DASHES:
             out.append("-")
         else:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from assistant.entities.attributes import one_edit, scan_attributes
 from assistant.entities.catalogue import CatalogueIndex, strip_fillers
-from assistant.entities.codes import NATO, normalise_text, spoken_to_code
+from assistant.entities.codes import NATO, SPOKEN_DIGITS, normalise_text, spoken_to_code
 from assistant.entities.filters import (
     KIND_WORDS,
     REPORT_FILTERS,
@@ -723,8 +723,7 @@ def spoken_codes_to_text(text: str) -> str:
 
 # A part of a code said or typed apart: a letter or up to four, a letter's radio word, a digit
 # said as a word, 'dash', or a run with a digit ('fc 000 0001', 'st0015 pt950w 40cm').
-_DIGIT_WORDS = frozenset({"zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
-                          "eight", "nine"})
+_DIGIT_WORDS = frozenset(SPOKEN_DIGITS)
 _LETTERS = re.compile(r"[a-z]{1,4}")
 _WITH_DIGIT = re.compile(r"[a-z0-9-]*\d[a-z0-9-]*")
 _LONGEST_SPELT = 10
