@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,13 @@ CORPUS = {
 
 
 def _fake_embed(texts: Sequence[str]) -> Matrix:
-    """A deterministic stand-in for the sentence model: hashed word counts, unit length."""
+    """A deterministic stand-in for the sentence model: hashed word counts, unit length. The hash
+    is CRC-32, not ``hash()``, whose seed changes per process (PYTHONHASHSEED): with one seed in
+    about fifty, 'will it rain tomorrow' fell into supplier questions' buckets (CI of f165656)."""
     out = np.zeros((len(texts), 32), dtype=np.float32)
     for row, text in enumerate(texts):
         for word in text.split():
-            out[row, hash(word) % 32] += 1.0
+            out[row, zlib.crc32(word.encode()) % 32] += 1.0
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return (out / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
