@@ -205,12 +205,19 @@ class Resolver:
         return any(len(filler) >= 4 and one_edit(word, filler) for filler in _TYPO_FILLERS)
 
 
-# Words around a bare value that say nothing of it: a Singlish particle after it ('yesterday
-# leh?'), 'just' / 'only' before it ('just picker2'), and a Chinese category's 类 with its
-# 呢 ('戒指類呢？', read as simplified).
+# Words around a bare value that say nothing of it: 'just' / 'only' / 'and' ('n') / 'also' /
+# 'how about' before it ('just picker2', 'n this wk'), a Singlish particle or 'also' / 'too' /
+# 'how' after it ('yesterday leh?', 'pendants also', 'last quarter how'), and in Chinese 那 /
+# 还有 / 换成 before it and 呢 / 也看看 / 怎么样 after it, with a category's 类 ('戒指類呢？',
+# '吊坠也看看', '那上个月呢'; read as simplified).
 _BARE_EDGES = re.compile(
-    r"^(?:just|only)\s+(?=\S)|(?<=\S)\s+(?:leh|lah|ah|meh|hor|lor)[?!.\s]*$"
-    r"|(?<=[\u3400-\u9fff])[类類]?呢[?？\s]*$")
+    r"^(?:(?:just|only|and|n|&|also|plus|then|ok|okay|now|how about|what about|and what about"
+    r"|same for|same but|and for|and also)\s+)+(?=\S)"
+    r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|pls|please|plz))+"
+    r"[?!.\s]*$"
+    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|看看|只看)\s*(?=\S)"
+    r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
+    r"|怎麼樣|如何|点样|點樣|又点|又點|也)[?？\s]*$")
 
 
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver

@@ -35,6 +35,16 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("camera alerts today", "yesterday lah", "camera_alerts", "period", "yesterday"),
     ("picker performance this wk", "just picker2", "picker_performance", "person", "picker2"),
     ("補貨建議", "戒指類呢？", "reorder_advice", "category", "ring"),
+    # with 'and' ('n'), 'also', 'too', 'how' or 也看看 / 那…呢 around it (round 13)
+    ("qc fails last week", "n this wk", "qc_failures", "period", "this_week"),
+    ("shrinkage this quarter", "last quarter how", "shrinkage", "period", "last_quarter"),
+    ("kindly share total inventory value for rings", "pendants also", "stock_value",
+     "category", "pendant"),
+    ("best sellers this month", "rings too", "best_sellers", "category", "ring"),
+    ("dead stock in rings", "also bangles", "dead_stock", "category", "bangle"),
+    ("上周卖得最好的戒指", "吊坠也看看", "best_sellers", "category", "pendant"),
+    ("上周卖得最好的戒指", "那上个月呢", "best_sellers", "period", "last_month"),
+    ("picker performance this wk", "picker2呢?", "picker_performance", "person", "picker2"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
