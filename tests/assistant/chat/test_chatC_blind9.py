@@ -62,7 +62,14 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     "give the pickers a day off on Friday", "switch off the camera in aisle A01",
     "disable the vault cctv tonight", "批核盘点 CNT-000002", "马上发货 WEB-261125-03524",
     "唔使包装，直接寄出", "把 VALENZA 的账期改成 90 天", "幫我安排阿明下個月放年假",
-    "关掉保险库的摄像头", "金庫嘅鏡頭熄咗佢"])
+    "关掉保险库的摄像头", "金庫嘅鏡頭熄咗佢",
+    # a label or barcode printed, a user's account, password or role changed (round 13)
+    "print a barcode for FC0000481", "can you make new price tags for the vault rings",
+    "reprint the label on G-2311", "label FC0000481", "please disable picker2's account",
+    "lock the clerk's login", "create a login for the new picker", "make picker2 a manager",
+    "give picker2 manager permissions", "帮我把 FC0000481 打个标签", "给 FC0000481 贴个新标签",
+    "帮我打印 G-2311 的条码", "補打FC0000481嘅標籤", "把 picker2 的账号停用",
+    "重置 picker2 的密码", "给新同事开个账号", "幫我開個帳號畀新嘅揀貨員"])
 def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
@@ -86,7 +93,11 @@ def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     "orders still not shipped?", "supplier quality for VALENZA", "picker performance last week",
     "camera alerts today", "acknowledge the vault alert", "when can I leave today",
     "盘点差异", "今天发了多少货", "供应商质量", "上周 picker 拣了多少", "今日嘅镜头警报",
-    "确认一下盘点结果"])
+    "确认一下盘点结果",
+    "which pieces have no tags", "how many labels did we print", "zebra label printer driver mac",
+    "reset my router password", "picker2 account performance", "make a report of rings",
+    "open a savings account for me", "打印机打不出标签怎么办", "picker2 这个账号今天拣了几单",
+    "哪些货没有标签", "标签打印机坏了"])
 def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
     assert not any(rule.search(normalise_text(text)) for rule in _rules()), text
 
