@@ -330,6 +330,8 @@ class Assistant:
             match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
         except ChatError as exc:
             match, failure = None, exc
+        if isinstance(failure, AmbiguousError):  # 'recall G-7777': no such lot to ask about
+            match = _unknown_lot_choice(failure, text, language, resolver)
         for bare in without_reason(text) if match is None or match.intent not in ACTIONS else ():
             try:
                 retry = self.recognise(bare, language, resolver, previous, ctx, whole=text)
@@ -942,6 +944,24 @@ class Assistant:
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
         return spec.handler(ctx, dict(match.slots))
+
+
+def _unknown_lot_choice(asked: AmbiguousError, text: str, language: str, resolver: Resolver
+                        ) -> IntentMatch | None:
+    """The first choice of an ask-back whose choices (actions, or reports reading a lot) all
+    concern one lot that is none of ours ('recall G-7777': the recall or its preview), with
+    that lot: either would only say it is not found, so the answer says that at once (as an
+    action on an unknown lot does) instead of asking which. None for any other ask-back."""
+    intents = [str(c["intent"]) for c in asked.choices]
+    read = {intent: extract_slots(text, intent, resolver) for intent in intents}
+    lots = {slots["lot"] for slots in read.values() if "lot" in slots}
+    if not intents or len(lots) != 1 or not resolver.index.lots \
+            or not all("lot" in read[i] or i in ACTIONS for i in intents):
+        return None
+    lot = lots.pop()
+    if resolver.index.lot(lot) is not None:
+        return None
+    return IntentMatch(intents[0], {"lot": lot}, 1.0, "template", language)
 
 
 def _with_zone(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch:
