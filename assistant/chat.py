@@ -943,7 +943,10 @@ class Assistant:
             raise NotUnderstoodError(ctx.say("error.not_understood", options="-"))
         if not spec.allows(ctx.actor, match.slots):
             raise ForbiddenError(ctx.say("error.forbidden", role=ctx.actor.role))
-        return spec.handler(ctx, dict(match.slots))
+        slots = dict(match.slots)
+        if match.intent in REPORT_INTENTS and slots.get("zone") and not slots.get("location"):
+            slots["location"] = slots["zone"]  # 'dead stock at goods-in': every place of OPS
+        return spec.handler(ctx, slots)
 
 
 def _unknown_lot_choice(asked: AmbiguousError, text: str, language: str, resolver: Resolver

@@ -32,7 +32,8 @@ _Ts = TypeVarTuple("_Ts")  # a filtered statement keeps its column types
 class ReportFilter:
     """Which stock a report looks at. The period is half-open: ``since <= at < until``.
 
-    ``location`` is a location code or the start of one (a zone, aisle or bay prefix);
+    ``location`` is a location code or the start of one (a zone, aisle or bay prefix), with
+    every location under it;
     ``lot`` is one lot's code (the reports over stock, moves and lots keep that lot's rows);
     ``colour`` is the metal's colour (yellow, white, rose), as the SKUs record it, and ``size``
     a SKU's size ('7', 'M', '42cm'); ``sku`` is a SKU's code or the start of several cut at a
@@ -108,11 +109,15 @@ class ReportFilter:
         return stmt.where(column.in_(self._supplier_ids())) if self.supplier else stmt
 
     def locations(self, stmt: Select[*_Ts], *columns: Any) -> Select[*_Ts]:
-        """Keep rows where any of ``columns`` is the location or lies under its code."""
+        """Keep rows where any of ``columns`` is the location, lies under its code ('A01' of
+        'A01-02-3L') or lies under it in the tree (a zone's bins, whose codes need not start
+        with the zone's: DOCK-01 and PACK-01 of OPS)."""
         if not self.location:
             return stmt
-        wanted = select(Location.id).where(
-            Location.code.startswith(self.location, autoescape=True))
+        under = select(Location.id).where(
+            Location.code.startswith(self.location, autoescape=True)).cte(recursive=True)
+        under = under.union(select(Location.id).where(Location.parent_id == under.c.id))
+        wanted = select(under.c.id)
         condition = columns[0].in_(wanted)
         for column in columns[1:]:
             condition = condition | column.in_(wanted)
