@@ -212,12 +212,13 @@ class Resolver:
 # '吊坠也看看', '那上个月呢'; read as simplified).
 _BARE_EDGES = re.compile(
     r"^(?:(?:just|only|and|n|&|also|plus|then|ok|okay|now|how about|what about|and what about"
-    r"|same for|same but|and for|and also)\s+)+(?=\S)"
-    r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|pls|please|plz))+"
-    r"[?!.\s]*$"
-    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|看看|只看)\s*(?=\S)"
+    r"|how bout|what bout|wat about|same for|same but|and for|and also)\s+)+(?=\S)"
+    r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
+    r"|plz))+[?!.\s]*$"
+    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下|只看"
+    r"|只要)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
-    r"|怎麼樣|如何|点样|點樣|又点|又點|也)[?？\s]*$")
+    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也)[?？\s]*$")
 
 
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver

@@ -45,6 +45,10 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("上周卖得最好的戒指", "吊坠也看看", "best_sellers", "category", "pendant"),
     ("上周卖得最好的戒指", "那上个月呢", "best_sellers", "period", "last_month"),
     ("picker performance this wk", "picker2呢?", "picker_performance", "person", "picker2"),
+    ("slow movers this quarter", "rings instead", "slow_movers", "category", "ring"),
+    ("slow movers this quarter", "how bout last month", "slow_movers", "period", "last_month"),
+    ("上周卖得最好的戒指", "换成上个月", "best_sellers", "period", "last_month"),
+    ("本月滞销的款", "戒指就好", "slow_movers", "category", "ring"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
