@@ -69,7 +69,15 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     "lock the clerk's login", "create a login for the new picker", "make picker2 a manager",
     "give picker2 manager permissions", "帮我把 FC0000481 打个标签", "给 FC0000481 贴个新标签",
     "帮我打印 G-2311 的条码", "補打FC0000481嘅標籤", "把 picker2 的账号停用",
-    "重置 picker2 的密码", "给新同事开个账号", "幫我開個帳號畀新嘅揀貨員"])
+    "重置 picker2 的密码", "给新同事开个账号", "幫我開個帳號畀新嘅揀貨員",
+    # a courier booked, a record created, someone emailed or phoned, a shift or a piece's weight
+    # changed, a vault setting changed, a file uploaded or the ledger exported (rounds 10-13)
+    "please book a courier for order WEB-261125-06272", "add a new bin A03-01-1L",
+    "create a new SKU for a 9K pendant", "email the dead stock list to fiona",
+    "put picker2 on the night shift", "change the weight of FC0000481 to 3.1g",
+    "set the vault temperature to 18 degrees", "upload the certificate pdf for FC0000325",
+    "export the ledger to our accounting software", "帮我约顺丰明天上门取件", "把 picker2 调到夜班",
+    "把 ST0007 的价格调到 800", "新增一个供应商", "给 VALENZA 发个邮件", "把监控录像导出来"])
 def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
@@ -97,7 +105,12 @@ def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     "which pieces have no tags", "how many labels did we print", "zebra label printer driver mac",
     "reset my router password", "picker2 account performance", "make a report of rings",
     "open a savings account for me", "打印机打不出标签怎么办", "picker2 这个账号今天拣了几单",
-    "哪些货没有标签", "标签打印机坏了"])
+    "哪些货没有标签", "标签打印机坏了",
+    "email me the reorder advice", "export the slow movers to excel", "导出滞销报表",
+    "who is on shift tomorrow", "when will the courier collect", "which bins are empty",
+    "add two of these to order W-1042", "how many new SKUs this month", "邊個聽日返夜班",
+    "快递几点来收件", "价格最高的戒指", "哪个供应商的价格最便宜", "set the thermostat to 21",
+    "打电话给我老婆", "给安特卫普打电话之前，该订些什么"])
 def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
     assert not any(rule.search(normalise_text(text)) for rule in _rules()), text
 
