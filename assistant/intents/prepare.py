@@ -25,6 +25,11 @@ SHORTHAND = {
     "ytd": "this year", "mtd": "this month", "mth": "month", "wk": "week", "wks": "weeks",
     "hrs": "hours", "hr": "hour", "nr": "number", "num": "number", "b4": "before",
     "2day": "today", "tmrw": "tomorrow",
+    # warehouse shorthand (stock lists, radio and shift notes): 'stk val', 'cnt', 'anmly chk'
+    "stk": "stock", "stck": "stock", "inv": "inventory", "cnt": "count of",
+    "chk": "check", "onhand": "on hand", "anmly": "anomaly", "anmlys": "anomalies",
+    "rpt": "report", "loc": "location", "locn": "location", "rcvd": "received",
+    "recd": "received", "supp": "supplier", "amt": "amount", "avg": "average",
     "whats": "what's", "wheres": "where's", "hows": "how's", "whos": "who's",
     "isnt": "isn't", "arent": "aren't", "dont": "don't", "doesnt": "doesn't",
     "didnt": "didn't", "havent": "haven't", "hasnt": "hasn't", "cant": "can't",
