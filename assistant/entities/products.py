@@ -26,7 +26,9 @@ STOPWORDS = frozenset(
     "goods merchandise aisle aisles shelf shelves rack racks bin bins bay bays row rows "
     "section area tally up give need want know check see just still i "
     # a spoken question's hesitations ('hey so um the uh rose gold chains')
-    "hey so um umm uh uhh er erm hmm ok okay well yeah".split()
+    "hey so um umm uh uhh er erm hmm ok okay well yeah "
+    # stock-list shorthand, which the intent tier spells out ('cnt rings', 'stk chk bangles')
+    "stk stck inv cnt chk onhand rpt loc locn amt pls plz".split()
 )
 _ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|多少|有|还|个|件|款|只)")
 

@@ -14,6 +14,7 @@ import pytest
 from assistant.chat import Assistant
 from assistant.intents.prepare import SHORTHAND
 from core import Actor
+from tests.assistant.chat.slot_reading import read_slots
 
 
 def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
@@ -47,3 +48,16 @@ def test_a_name_that_looks_like_shorthand_is_left_alone(
     assert "val" not in SHORTHAND  # Val Kilmer is no stock value
     reply = _ask(assistant, actors["manager"], "val kilmer best movies")
     assert reply["error"] == "out-of-scope" and reply["intent"] is None, reply
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("cnt rings", "ring"), ("stk chk bangles in the vault", "bangle"),
+    ("onhand pendants", "pendant"),
+])
+def test_shorthand_is_not_read_as_a_product_name(
+    assistant: Assistant, actors: dict[str, Actor], text: str, category: str
+) -> None:
+    """The slot reader drops the shorthand the intent tier spells out: 'cnt rings' counts rings,
+    it does not look for a product called 'cnt'."""
+    found = read_slots(assistant, actors["manager"], text, "count_stock")
+    assert found.get("category") == category and "product" not in found, found
