@@ -189,13 +189,24 @@ movers or dead stock?).
   the fixes chosen on its misses: intent+slots 94.6 % (English 96.0 %, Chinese 92.5 %; intent
   alone 95.2 %), general refused 100 %, close calls asked back 28 of 42, clear questions asked
   back 2.4 %, conversations right 93.6 %. Retired to dev on 2026-12-05 (``blind13_dev``,
-  ``general13_dev``); not yet in the training data.
+  ``general13_dev``); in the training data since 13:58 UTC.
 
-The held-out sets are now ``blind`` and ``general``, round 14, read from
-``bench/data/assistant_blind14.yaml`` and ``bench/data/assistant_general14.yaml`` by default
+- Round 14, ``assistant_blind14.yaml`` / ``assistant_general14.yaml`` (503 items, 39 % Chinese, and
+  304 general questions; fixture: sequential replay, 4 alerts), written as Northeastern and
+  Shanghai colloquial Mandarin speakers, Vietnamese and Thai staff writing English as a second
+  language, finance controllers and English dictated by speech-to-text: first run 2026-12-05
+  14:34 UTC (first runs ``blind14``; whole output in
+  bench/results/assistant_chat_blind14_first_run.json), with blind13 in training (22 writers) and
+  the fixes chosen on its misses: intent+slots 94.7 % (English 96.4 %, Chinese 92.3 %; intent
+  alone 95.3 %), general refused 100 %, close calls asked back 26 of 40, clear questions asked
+  back 2.1 %, conversations right 92.3 %, follow-ups 16 of 17, forbidden asks refused 13 of 14.
+  Retired to dev on 2026-12-05 (``blind14_dev``, ``general14_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 15, read from
+``bench/data/assistant_blind15.yaml`` and ``bench/data/assistant_general15.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind14`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind15`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -290,7 +301,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 14
+HELD_OUT_ROUND = 15
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -320,6 +331,8 @@ REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("general12_dev", "assistant_general12_dev.yaml", "general", 12),
     ChatSet("blind13_dev", "assistant_blind13_dev.yaml", "blind", 13),
     ChatSet("general13_dev", "assistant_general13_dev.yaml", "general", 13),
+    ChatSet("blind14_dev", "assistant_blind14_dev.yaml", "blind", 14),
+    ChatSet("general14_dev", "assistant_general14_dev.yaml", "general", 14),
     ChatSet("blind", f"assistant_blind{HELD_OUT_ROUND}.yaml", "blind", HELD_OUT_ROUND, True),
     ChatSet("general", f"assistant_general{HELD_OUT_ROUND}.yaml", "general", HELD_OUT_ROUND,
             True),
@@ -1254,7 +1267,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind14`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind15`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
