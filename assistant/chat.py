@@ -66,7 +66,7 @@ from assistant.intents.classifier import IntentClassifier, LabelledText
 from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
-from assistant.intents.hant import simplified
+from assistant.intents.hant import mandarin, simplified
 from assistant.intents.matcher import (
     EmbeddingMatcher,
     IntentMatch,
@@ -79,6 +79,7 @@ from assistant.intents.prepare import (
     SHORTHAND,
     Speller,
     example_code_kind,
+    spoken_homophones,
     tag_codes,
     without_hesitations,
 )
@@ -398,7 +399,7 @@ class Assistant:
         an action a template reads as a command: the chat states it and waits for "yes"); the
         older hand-written rules run only with ``settings.hand_ask_back``.
         """
-        words = normalise_text(text)
+        words = _question_words(text)
         if previous is not None and not alone and whole is None \
                 and not is_waiting(previous.pending) and (bare := bare_refinement(
                     text, FOLLOW_UP_SLOTS.get(previous.intent, frozenset()), resolver)):
@@ -520,7 +521,7 @@ class Assistant:
         """What :meth:`close_call` reads of a question as asked, for any intent (the CV keeps
         it to fit the model): the classifier's probabilities and the scores of the real
         intents, the words, whether it names a code, and the intents its words settle."""
-        words = normalise_text(text)
+        words = _question_words(text)
         language = detect_language(text) or self.settings.default_language
         with self.db.read() as session:
             index, products = self._catalogue(session)
@@ -728,7 +729,7 @@ class Assistant:
         """
         if match.intent not in self._confusable_members or match.intent in ANSWERS:
             return None
-        words = normalise_text(text)
+        words = _question_words(text)
         if self._settled(match.intent, words, normalise_text(whole or "")):
             return None  # '正式召回G-2128': the recall itself
         if match.intent in _IRREVERSIBLE and self._terse_words(text) <= self._TERSE \
@@ -777,7 +778,7 @@ class Assistant:
                     for other in pair if other != intent]
         if not partners or self._terse_words(text) > self._TERSE_PAIR:
             return None
-        words = normalise_text(text)
+        words = _question_words(text)
         if intent in ACTIONS and reading is None and "?" not in text and "？" not in text:
             return None  # a template's command ('recall lot G-8909'); similarity's: see below
         if self._settled(intent, words):
@@ -1006,6 +1007,14 @@ def _proper_words(index: CatalogueIndex) -> frozenset[str]:
     names = [*index.people, *index.suppliers, *index.supplier_names.values(),
              *index.vocab.categories]
     return frozenset(w for name in names for w in str(name).lower().split())
+
+
+def _question_words(text: str) -> str:
+    """What the intent decision reads of a question: its normalised text with Shanghainese and
+    Northeastern words as Mandarin ('FC0000521现在搁哪呢': 在哪) and speech-to-text's homophones
+    of question words as those words ('wear is lot G 3509': where)."""
+    words = normalise_text(text)
+    return mandarin(words) if _CJK.search(words) else spoken_homophones(words)
 
 
 def _says(cue: str, words: str) -> bool:

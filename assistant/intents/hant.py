@@ -13,7 +13,9 @@ dependency.
 
 from __future__ import annotations
 
-__all__ = ["CANTONESE_WORDS", "simplified"]
+import re
+
+__all__ = ["CANTONESE_WORDS", "DIALECT_WORDS", "mandarin", "simplified"]
 
 #: Cantonese words the intent models read as their Mandarin ones, after :func:`simplified` (and
 #: after normalise_text's own Cantonese words: 唔 is 不, 係 is 是 by then): 使唔使 (need to?), 諗
@@ -23,6 +25,30 @@ CANTONESE_WORDS: tuple[tuple[str, str], ...] = (
     ("使不使", "需不需要"), ("是咪", "是不是"), ("几时", "什么时候"), ("啱啱", "刚刚"),
     ("看吓", "看下"), ("谂", "想"), ("俾", "给"), ("拎", "拿"), ("执货", "拣货"), ("执得", "拣得"),
 )
+
+#: Shanghainese (Wu) and Northeastern words the intent models read as their Mandarin ones (none of
+#: the intent examples says them; longer words first): 侬 (you), 阿拉 (we), 晓得 (know), 啥么事
+#: and 啥 (what), 勿 (not), 卖脱 (sold off), 辰光 (time), 今朝 (today), 哪能 (how); Northeastern
+#: 搁 (at, put), 咋 (how), 瞅 (look), 哪嘎达 (where). 个 as 的 and 辣 as 在 only where they
+#: cannot be Mandarin's (:data:`_WU_AT`, :data:`_WU_END`); 讲讲 and 说说 (tell me) as 看看.
+DIALECT_WORDS: tuple[tuple[str, str], ...] = (
+    ("啥么事", "什么"), ("啥物事", "什么"), ("啥个", "什么"), ("啥玩意儿", "什么"),
+    ("啥玩意", "什么"), ("物事", "东西"), ("侬", "你"), ("阿拉", "我们"), ("伊拉", "他们"),
+    ("晓得", "知道"), ("勿对头个", "不对劲的"), ("勿对头", "不对劲"), ("卖脱个", "卖掉的"),
+    ("卖脱", "卖掉"), ("覅", "不要"), ("朆", "没"), ("勿", "不"), ("辰光", "时间"),
+    ("今朝", "今天"), ("明朝", "明天"), ("昨日", "昨天"), ("搿个", "这个"), ("迭个", "这个"),
+    ("哪能", "怎么"), ("交关", "很"), ("辣海", "在"), ("辣辣", "在"),
+    ("搁在", "放在"), ("搁", "在"), ("咋整", "怎么办"), ("咋", "怎么"), ("嘎哈", "干什么"),
+    ("干哈", "干什么"), ("瞅瞅", "看看"), ("瞅", "看"), ("哪嘎达", "哪里"), ("哪旮旯", "哪里"),
+    ("贼多", "很多"), ("老鼻子", "很多"), ("寻思", "想"), ("啥", "什么"),
+    # 'tell me' (讲讲, 说说) asks as 'have a look' (看看) does, which the examples say
+    ("讲一讲", "看看"), ("说一说", "看看"), ("讲一下", "看一下"), ("说一下", "看一下"),
+    ("讲讲", "看看"), ("说说", "看看"),
+)
+# Wu 辣 (at) after a verb of putting or before a place or question word ('摆辣啥地方'), and 伐 (a
+# question's 吗) at its end.
+_WU_AT = re.compile(r"(?<=[摆压放囥停躺])辣|辣(?=[什哪仓库货架金柜])")
+_WU_END = re.compile(r"伐(?=[\s?？。！!，,]|$)")
 
 _FROM = (
     "㠏㩜䊷䋙䋻䝼䬗䯀䰾䱽䲁䶧丟並乾亂亙亞佇佈佔併來侖侶侷俁係俔俠俬俱倀倆倈倉個們倖倣倫偉側偵"
@@ -163,9 +189,19 @@ _TABLE = str.maketrans(_FROM, _TO)
 
 def simplified(text: str) -> str:
     """``text`` with every traditional character that has one simplified form mapped to it, and
-    the Cantonese words of :data:`CANTONESE_WORDS` as Mandarin."""
+    the Cantonese words of :data:`CANTONESE_WORDS` and the dialect words of :func:`mandarin` as
+    Mandarin."""
     text = text.translate(_TABLE)
-    for word, mandarin in CANTONESE_WORDS:
+    for word, standard in CANTONESE_WORDS:
         if word in text:
-            text = text.replace(word, mandarin)
-    return text
+            text = text.replace(word, standard)
+    return mandarin(text)
+
+
+def mandarin(text: str) -> str:
+    """Simplified Chinese ``text`` with Shanghainese and Northeastern words as Mandarin
+    (:data:`DIALECT_WORDS`): '侬晓得P-5708摆辣啥地方伐' -> '你知道P-5708摆在什么地方吗'."""
+    for word, standard in DIALECT_WORDS:
+        if word in text:
+            text = text.replace(word, standard)
+    return _WU_END.sub("吗", _WU_AT.sub("在", text))

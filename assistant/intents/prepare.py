@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
-__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "tag_codes", "without_hesitations"]
+__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "spoken_homophones", "tag_codes",
+           "without_hesitations"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -58,6 +59,27 @@ def without_hesitations(words: str) -> str:
     kept = re.sub(r"\s+", " ", _HESITATIONS.sub(" ", words)).strip()
     kept = _OPENERS.sub("", kept)
     return kept or words
+
+
+# Speech-to-text's homophones of question words, where the sentence says which it is: 'wear is lot
+# G 3509', 'were did FC0000201 go', 'witch rings sold best', 'hoo picked it'.
+_HOMOPHONES = (
+    (re.compile(r"(?<![\w'-])(?:wear|ware|were)(?=(?:'s| is| are| was| did| does| do| can"
+                r"| should| would| have| has| exactly| abouts)(?![\w'-]))"), "where"),
+    (re.compile(r"^wear(?= (?:lot|serial|sku|piece|item|order|bin)\b)"), "where"),
+    (re.compile(r"(?<![\w'-])witch(?= (?:one|stock|[a-z]+s)\b)"), "which"),
+    (re.compile(r"(?<![\w'-])hoo(?= (?:picked|pulled|packed|took|has|had|is|was|did)\b)"),
+     "who"),
+)
+
+
+def spoken_homophones(words: str) -> str:
+    """Normalised English words with speech-to-text's homophones of where, which and who
+    written as those words ('wear is lot g 3509 now' -> 'where is lot g 3509 now'); only where
+    the next word makes the question word the only reading ('what to wear' is kept)."""
+    for pattern, word in _HOMOPHONES:
+        words = pattern.sub(word, words)
+    return words
 
 
 def example_code_kind(token: str) -> str | None:
