@@ -31,6 +31,7 @@ from assistant.actions import (
     is_waiting,
     without_reason,
 )
+from assistant.actions.answers import short_answer
 from assistant.conversations import (
     Conversation,
     ConversationStore,
@@ -308,13 +309,23 @@ class Assistant:
             ctx = HandlerContext(session, actor, language, now, index, products,
                                  self.data[language].responses)
             turn: dict[str, Any] = {}  # what the handler leaves for the conversation
+
+            def recognise(question: str) -> IntentMatch:
+                try:
+                    return self._recognise_action(question, language, resolver, previous, ctx)
+                except _AskedBack as asked:  # kept, so 'and bangles?' asks the same again
+                    turn["asked"] = Conversation(asked.intents[0], asked.slots, language,
+                                                 asked=asked.intents)
+                    raise
+
             pipeline = Pipeline(
-                recognise=lambda t: self._recognise_action(t, language, resolver, previous, ctx),
+                recognise=recognise,
                 handle=lambda m: self._handle(m, ctx, previous, turn),
                 respond=lambda _m, answer: answer,
             )
             run = pipeline.run(text)
-        self._remember(conversation_id, actor, previous, run, turn.get("pending"))
+        self._remember(conversation_id, actor, previous, run, turn.get("pending"),
+                       turn.get("asked"))
         return ChatReply(conversation_id, language, run)
 
     def _recognise_action(
@@ -326,6 +337,10 @@ class Assistant:
         A question that gives a reason ('hold lot G-2311 because the assay failed') is read
         again without it when only that makes it an action.
         """
+        if previous is not None and is_waiting(previous.pending) \
+                and (said := short_answer(text)) is not None:
+            # '中', '要', '得嘞', '拉倒', '唔使': a yes or no in the words of home
+            return IntentMatch(said, {}, 1.0, "template", language)
         failure: ChatError | None = None
         try:
             match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
@@ -346,6 +361,10 @@ class Assistant:
             assert failure is not None
             raise failure
         match = _with_period(_with_zone(match, text, resolver), text, resolver)
+        if previous is not None and match.intent in previous.asked and not match.slots:
+            # a choice picked ('库存数量') after '手镯: count or value?': that one, for bangles
+            kept = FOLLOW_UP_SLOTS.get(match.intent, frozenset())
+            match = replace(match, slots={k: v for k, v in previous.slots.items() if k in kept})
         if match.intent not in ACTIONS:
             return match
         other = self._contrast(match.intent, normalise_text(text), language)
@@ -361,12 +380,13 @@ class Assistant:
 
     def _remember(
         self, conversation_id: str, actor: Actor, previous: Conversation | None,
-        run: PipelineRun, pending: dict[str, Any] | None,
+        run: PipelineRun, pending: dict[str, Any] | None, asked: Conversation | None = None,
     ) -> None:
         """Keep the answered question (and an action it stated) for the next one.
 
         "yes" and "no" keep the question before them, with the action marked done (a second
         "yes" says so) or dropped; any other question drops a waiting action, answered or not.
+        A question asked back (``asked``) is kept with its choices, for a follow-up to it.
         """
         match = run.match
         if match is not None and match.intent in ANSWERS:
@@ -376,6 +396,8 @@ class Assistant:
         elif run.error is None and match is not None:
             self.conversations.put(conversation_id, actor.id, Conversation(
                 match.intent, dict(match.slots), match.language, pending))
+        elif asked is not None and run.error == AmbiguousError.code:
+            self.conversations.put(conversation_id, actor.id, asked)
         elif previous is not None and is_waiting(previous.pending):
             self.conversations.put(conversation_id, actor.id, replace(previous, pending=None))
 
@@ -402,8 +424,11 @@ class Assistant:
         words = _question_words(text)
         if previous is not None and not alone and whole is None \
                 and not is_waiting(previous.pending) and (bare := bare_refinement(
-                    text, FOLLOW_UP_SLOTS.get(previous.intent, frozenset()), resolver)):
+                    text, _refinable(previous), resolver)):
             # 'AREZZO?' after a question that takes a supplier: that question, from AREZZO
+            if previous.asked:  # after 'count or value?', 'bangles?' asks it again
+                raise self._ask_back(ctx, text, resolver, previous.asked,
+                                     _merge(previous.slots, bare))
             return IntentMatch(previous.intent, _merge(previous.slots, bare), 1.0, "template",
                                language)
         order = [language] + [lang for lang in LANGUAGES if lang != language]
@@ -412,10 +437,13 @@ class Assistant:
         if alone:
             matches, follow = [m for m in matches if m.intent != "follow_up"], []
         if follow and (not matches or matches[0].intent == "follow_up"):
-            relevant = FOLLOW_UP_SLOTS.get(previous.intent, frozenset()) if previous else None
+            relevant = _refinable(previous) if previous else None
             for match in follow:
                 if previous is not None and relevant is not None \
                         and set(match.slots) <= relevant:
+                    if previous.asked:  # '手镯呢' after '戒指: count or value?': asked again
+                        raise self._ask_back(ctx, text, resolver, previous.asked,
+                                             _merge(previous.slots, match.slots))
                     return replace(match, intent=previous.intent,
                                    slots=_merge(previous.slots, match.slots))
             try:  # no question before it that it refines: a whole question, if it says one
@@ -861,19 +889,25 @@ class Assistant:
         return frozenset(i for pair in self.confusable | self.close_pairs for i in pair)
 
     def _ask_back(
-        self, ctx: HandlerContext, text: str, resolver: Resolver, intents: tuple[str, ...]
+        self, ctx: HandlerContext, text: str, resolver: Resolver, intents: tuple[str, ...],
+        slots: dict[str, str] | None = None,
     ) -> AmbiguousError:
-        """Did you mean A or B? Each choice has a question that picks it (what the user clicks)."""
-        choices = []
+        """Did you mean A or B? Each choice has a question that picks it (what the user clicks).
+        ``slots``: the question's slots when it refines one asked back before (else read from
+        ``text`` for each choice); kept with the error for a follow-up to it."""
+        choices, said = [], dict(slots or {})
         for intent in intents:
             label = ctx.phrases.get(f"choice.{intent}.label") or \
                 self.data[ctx.language].descriptions.get(intent, intent)
-            choices.append({"intent": intent, "label": label, "text": self._choice_text(
-                ctx, intent, extract_slots(text, intent, resolver))})
+            read = dict(slots) if slots is not None else extract_slots(text, intent, resolver)
+            said = {**read, **said}
+            choices.append({"intent": intent, "label": label,
+                            "text": self._choice_text(ctx, intent, read)})
         labels = [c["label"] for c in choices]
-        return AmbiguousError(
+        return _AskedBack(
             ctx.say("error.ambiguous", first=labels[0], second=ctx.join(labels[1:])),
-            choices=choices, data=[dict(c) for c in choices])
+            choices=choices, data=[dict(c) for c in choices], intents=tuple(intents),
+            slots=said)
 
     def _choice_text(self, ctx: HandlerContext, intent: str, slots: dict[str, str]) -> str:
         """A question that names ``intent`` unambiguously, with the code the user gave when
@@ -1057,6 +1091,23 @@ def _reads_alone(match: IntentMatch) -> bool:
         return True
     others = [s for i, s in match.alternatives if i != match.intent]
     return not others or match.score >= ALONE_LEAD * max(others[0], 1e-9)
+
+
+class _AskedBack(AmbiguousError):
+    """An ask-back with the intents it offers and the slots the question gave them."""
+
+    def __init__(self, message: str, *, choices: list[dict[str, str]],
+                 data: list[dict[str, object]], intents: tuple[str, ...],
+                 slots: dict[str, str]) -> None:
+        super().__init__(message, choices=choices, data=data)
+        self.intents, self.slots = intents, slots
+
+
+def _refinable(previous: Conversation) -> frozenset[str]:
+    """The slots a follow-up may change: the last question's, or any of the intents it was
+    asked back between."""
+    intents = previous.asked or (previous.intent,)
+    return frozenset().union(*(FOLLOW_UP_SLOTS.get(i, frozenset()) for i in intents))
 
 
 def _merge(previous: dict[str, str], new: dict[str, str]) -> dict[str, str]:

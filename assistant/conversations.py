@@ -39,11 +39,14 @@ class Conversation:
     language: str = "en"
     # An action stated and waiting for "yes" (JSON-ready; see assistant.actions), or None.
     pending: dict[str, Any] | None = None
+    # The intents the last question was asked back between ('count or value?'), if it was:
+    # a follow-up to it ('and bangles?') asks the same choice again with its slots.
+    asked: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (what the shared state stores)."""
         return {"intent": self.intent, "slots": dict(self.slots), "language": self.language,
-                "pending": self.pending}
+                "pending": self.pending, "asked": list(self.asked)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Conversation:
@@ -51,7 +54,8 @@ class Conversation:
         slots = {str(k): str(v) for k, v in dict(data.get("slots") or {}).items()}
         pending = data.get("pending")
         return cls(str(data["intent"]), slots, str(data.get("language", "en")),
-                   dict(pending) if isinstance(pending, Mapping) else None)
+                   dict(pending) if isinstance(pending, Mapping) else None,
+                   tuple(str(i) for i in data.get("asked") or ()))
 
 
 class ConversationStore(Protocol):

@@ -12,6 +12,8 @@ __all__ = ["ATTRIBUTE_SLOTS", "AttributeScan", "Vocab", "scan_attributes"]
 
 ATTRIBUTE_SLOTS = ("metal", "purity", "colour", "category", "size")
 
+# 'karat' as speech-to-text hears it ('eighteen carrot gold').
+_HEARD_KARAT = ("carrot", "carrots", "caret", "carets", "carrat", "karet", "kay", "kays")
 # alias -> slots it sets; purities imply their metal ("18K" is gold, "platinum" is Pt950).
 _ALIASES: dict[str, dict[str, str]] = {
     "18k": {"purity": "Au750", "metal": "gold"}, "18ct": {"purity": "Au750", "metal": "gold"},
@@ -73,12 +75,19 @@ _ALIASES: dict[str, dict[str, str]] = {
     "十四k": {"purity": "Au585", "metal": "gold"}, "二十四k": {"purity": "Au999", "metal": "gold"},
     "eighteen carat": {"purity": "Au750", "metal": "gold"},
     "fourteen carat": {"purity": "Au585", "metal": "gold"},
-    # karats said in words ('eighteen karat', 'twenty-four carat', 'twenty two k')
+    # karats said in words ('eighteen karat', 'twenty-four carat', 'twenty two k'), and as
+    # speech-to-text writes them ('eighteen carrot', '18 caret', 'for teen k', '14 kay')
     **{f"{said} {unit}": {"purity": purity, "metal": "gold"}
        for said, purity in (("eighteen", "Au750"), ("fourteen", "Au585"),
                             ("twenty four", "Au999"), ("twenty-four", "Au999"),
-                            ("twenty two", "Au916"), ("twenty-two", "Au916"))
-       for unit in ("karat", "carat", "karats", "carats", "k", "kt", "ct")},
+                            ("twenty two", "Au916"), ("twenty-two", "Au916"),
+                            ("eight teen", "Au750"), ("for teen", "Au585"),
+                            ("four teen", "Au585"), ("forteen", "Au585"),
+                            ("twenty for", "Au999"), ("twenty too", "Au916"))
+       for unit in ("karat", "carat", "karats", "carats", "k", "kt", "ct", *_HEARD_KARAT)},
+    **{f"{said} {unit}": {"purity": purity, "metal": "gold"}
+       for said, purity in (("18", "Au750"), ("14", "Au585"), ("24", "Au999"), ("22", "Au916"))
+       for unit in _HEARD_KARAT},
     "黄色": {"colour": "yellow"}, "白色": {"colour": "white"},
 }
 _CATEGORY_ALIASES: dict[str, str] = {

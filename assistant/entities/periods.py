@@ -57,6 +57,16 @@ _NAMED = {
     "since the beginning of the quarter": "this_quarter", "quarter so far": "this_quarter",
     "so far this quarter": "this_quarter", "since the month began": "this_month",
     "since the year began": "this_year", "since the week began": "this_week",
+    # regional Mandarin and Wu (Northeastern and Beijing 今儿个 / 昨儿个, Shanghainese 今朝,
+    # 搿个礼拜, 旧年), and speech-to-text English ('last weak', 'yester day')
+    "今朝": "today", "今儿": "today", "今儿个": "today", "今个儿": "today", "今天个": "today",
+    "昨儿": "yesterday", "昨儿个": "yesterday", "昨个": "yesterday", "昨个儿": "yesterday",
+    "昨日子": "yesterday", "本礼拜": "this_week",
+    "搿个礼拜": "this_week", "格个礼拜": "this_week", "迭个礼拜": "this_week",
+    "这周儿": "this_week", "这月": "this_month", "本月份": "this_month",
+    "搿个月": "this_month", "格个月": "this_month", "迭个月": "this_month",
+    "上个月份": "last_month", "旧年": "last_year", "上年": "last_year", "去年子": "last_year",
+    "yester day": "yesterday", "last weak": "last_week", "this weak": "this_week",
 }
 # 'this' / 'last' and a calendar unit as typed in a hurry ('lst mnth', 'ths wk', 'previous
 # quarter', 'last quater'): every spelling of the one with every spelling of the other.

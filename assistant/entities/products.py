@@ -30,7 +30,9 @@ STOPWORDS = frozenset(
     # stock-list shorthand, which the intent tier spells out ('cnt rings', 'stk chk bangles')
     "stk stck inv cnt chk onhand rpt loc locn amt pls plz".split()
 )
-_ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|多少|有|还|个|件|款|只)")
+# (and the words of a stock question: '戒指库存多少' names no product called 库存)
+_ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|多少|有|还|个|件|款|只"
+                         r"|库存|存货|现货|在库|剩下|还剩|数量|一共|总共|目前|现在)")
 
 
 def content_words(text: str) -> list[str]:

@@ -49,6 +49,10 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("slow movers this quarter", "how bout last month", "slow_movers", "period", "last_month"),
     ("上周卖得最好的戒指", "换成上个月", "best_sellers", "period", "last_month"),
     ("本月滞销的款", "戒指就好", "slow_movers", "category", "ring"),
+    # dialect period words and speech-to-text karats alone (round 14, helper chatS5)
+    ("本周的损耗", "上礼拜呢", "shrinkage", "period", "last_week"),
+    ("今天的摄像头告警", "昨儿个呢", "camera_alerts", "period", "yesterday"),
+    ("how many 18K rings do we have", "fourteen carrot?", "count_stock", "purity", "Au585"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,

@@ -1,0 +1,98 @@
+"""A short reply to a waiting action read as "yes" or "no" by its words alone.
+
+The confirm and deny templates know the common words; a manager answers a stated action in
+the words of home too: Northeastern and Henan 中 / 整吧 / 得嘞, Shanghainese 好额 / 覅, a bare 要
+(after 'draft a PO?'), 妥 / 拉倒 / 算球, Cantonese 係呀 / 唔使, Singlish 'can lah', 'ok krub'.
+A reply made only of such words (and their particles) is that answer; a reply mixing a yes
+with a no ('好 不要了'), or saying anything else, is left to the intent decision. Read only
+while an action waits for its answer (中 or 要 alone mean nothing otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Answer = Literal["confirm", "deny"]
+
+# Longest first within each list is not needed: the pattern below sorts by length.
+_YES = (
+    # Mandarin, regional and written
+    "是", "是的", "是啊", "是呀", "对", "对的", "对啊", "对头", "没错", "好", "好的", "好啊",
+    "好呀",
+    "好吧", "好嘞", "好咧", "好勒", "好哒", "好滴", "好额", "好个", "好嘅", "得嘞", "得勒", "得咧",
+    "中", "中中", "老中", "要", "要的", "要得", "妥", "妥了", "妥妥的", "整", "整吧", "整呗",
+    "行", "行啊", "行吧", "行呀", "行嘞", "成", "成吧", "成啊", "可以", "可以的", "可以啊",
+    "可以呀", "可以额", "没问题", "冇问题", "冇問題", "没毛病", "嗯", "嗯嗯", "嗯呐", "嗯哪",
+    "确认", "确定", "确认执行", "同意", "执行", "照办", "办吧", "干吧", "弄吧", "搞吧", "来吧",
+    "做吧", "去吧", "走起", "搞掂", "搞定", "就这么办", "就这样",
+    # Cantonese
+    "係", "係呀", "係啊", "係喇", "系", "系呀", "啱", "啱呀", "啱啦", "得", "得呀", "得啦",
+    "好啦", "做啦", "冇所谓",
+    # English, with ESL and speech-to-text forms
+    "yes", "yeah", "yep", "yup", "ya", "yah", "yea", "yess", "sure", "ok", "okay", "okey",
+    "okie", "k", "alright", "all right", "right", "correct", "confirm", "confirmed", "proceed",
+    "go", "go ahead", "go on", "do it", "please do", "fine", "of course", "absolutely",
+    "definitely", "sounds good", "affirmative", "can", "can can", "sure thing", "yes sir",
+    "roger", "copy", "approved", "agreed", "có", "vâng", "dạ", "được", "chắc chắn",
+)
+_NO = (
+    # Mandarin, regional and written
+    "不", "不要", "不要了", "不用", "不用了", "不中", "不行", "不成", "不好", "不了", "不必",
+    "不整了", "不弄了", "不干了", "不做了", "别", "别了", "别整了", "别弄了", "别做了", "甭",
+    "甭了", "甭整了", "算了", "算了吧", "拉倒", "拉倒吧", "算球", "算球了", "算逑", "免了",
+    "先不", "先不要", "先别", "暂时不要", "取消", "取消吧", "否", "不是", "停", "等等",
+    "等一下", "再说", "以后再说", "覅", "覅了", "勿要", "勿要了", "勿用", "不对",
+    # Cantonese
+    "唔好", "唔要", "唔使", "唔使了", "唔得", "咪住", "咪", "唔係", "冇需要", "算啦", "等阵",
+    # English, with ESL forms
+    "no", "nope", "nah", "cancel", "cancel it", "cancel that", "stop", "abort",
+    "don't", "dont", "do not", "not yet", "not now", "wait", "hold on", "hang on", "never mind",
+    "nevermind", "forget it", "later", "cannot", "can't", "cant", "negative", "no thanks",
+    "không", "khong", "skip it", "mai", "mai ao",
+)
+# Particles and politeness that colour an answer without changing it.
+_PARTICLES = (
+    "吧", "啊", "呀", "啦", "喇", "了", "的", "哈", "呗", "噢", "哦", "咯", "嘛", "呢", "先",
+    "please", "pls", "plz", "thanks", "thank you", "la", "lah", "leh", "ka", "kha", "krub",
+    "khrap", "krap", "na", "ah", "sir", "boss", "now", "then", "just", "请", "谢谢",
+)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """The words as one alternation, longest first; a Latin word must end where its word ends
+    ('no' is not the start of 'now')."""
+    return "|".join(re.escape(w) + (r"(?![a-z'])" if w[-1].isascii() else "")
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
+_WORD = re.compile(
+    rf"(?P<no>{_alternation(_NO)})|(?P<yes>{_alternation(_YES)})|(?P<p>{_alternation(_PARTICLES)})",
+    re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s,，.。!！?？~～、;；:：…\-]+")
+
+
+def _skip(words: str, position: int) -> int:
+    """The position after any spaces and punctuation at ``position``."""
+    found = _SEPARATORS.match(words, position)
+    return found.end() if found else position
+
+
+def short_answer(text: str) -> Answer | None:
+    """"confirm" or "deny" when ``text`` is made only of yes words or only of no words (with
+    particles); None for anything else (a mixed reply, a question, an empty one)."""
+    said: set[str] = set()
+    words = " ".join(text.lower().split())
+    position = _skip(words, 0)
+    while position < len(words):
+        found = _WORD.match(words, position)
+        if found is None:
+            return None
+        if found.lastgroup in ("yes", "no"):
+            said.add(found.lastgroup)
+        position = _skip(words, found.end())
+    if said == {"yes"}:
+        return "confirm"
+    if said == {"no"}:
+        return "deny"
+    return None
