@@ -28,15 +28,17 @@ CANTONESE_WORDS: tuple[tuple[str, str], ...] = (
 
 #: Shanghainese (Wu) and Northeastern words the intent models read as their Mandarin ones (none of
 #: the intent examples says them; longer words first): 侬 (you), 阿拉 (we), 晓得 (know), 啥么事
-#: and 啥 (what), 勿 (not), 卖脱 (sold off), 辰光 (time), 今朝 (today), 哪能 (how); Northeastern
-#: 搁 (at, put), 咋 (how), 瞅 (look), 哪嘎达 (where). 个 as 的 and 辣 as 在 only where they
-#: cannot be Mandarin's (:data:`_WU_AT`, :data:`_WU_END`); 讲讲 and 说说 (tell me) as 看看.
+#: and 啥 (what), 勿 (not), 卖脱 (sold off), 辰光 (time), 今朝 (today), 哪能 (how), 几钿 (how
+#: much money); Northeastern 搁 (at, put), 咋 (how), 咱 (we), 瞅 (look), 哪嘎达 (where). 个 as 的
+#: and 辣 as 在 only where they cannot be Mandarin's (:data:`_WU_AT`, :data:`_WU_END`); 讲讲 and
+#: 说说 (tell me) as 看看.
 DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     ("啥么事", "什么"), ("啥物事", "什么"), ("啥个", "什么"), ("啥玩意儿", "什么"),
     ("啥玩意", "什么"), ("物事", "东西"), ("侬", "你"), ("阿拉", "我们"), ("伊拉", "他们"),
     ("晓得", "知道"), ("勿对头个", "不对劲的"), ("勿对头", "不对劲"), ("卖脱个", "卖掉的"),
     ("卖脱", "卖掉"), ("覅", "不要"), ("朆", "没"), ("勿", "不"), ("辰光", "时间"),
     ("今朝", "今天"), ("明朝", "明天"), ("昨日", "昨天"), ("搿个", "这个"), ("迭个", "这个"),
+    ("值几钿", "值多少钱"), ("几钿", "多少钱"), ("咱们", "我们"), ("咱", "我们"),
     ("哪能", "怎么"), ("交关", "很"), ("辣海", "在"), ("辣辣", "在"),
     ("搁在", "放在"), ("搁", "在"), ("咋整", "怎么办"), ("咋", "怎么"), ("嘎哈", "干什么"),
     ("干哈", "干什么"), ("瞅瞅", "看看"), ("瞅", "看"), ("哪嘎达", "哪里"), ("哪旮旯", "哪里"),
@@ -49,6 +51,8 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
 # question's 吗) at its end.
 _WU_AT = re.compile(r"(?<=[摆压放囥停躺])辣|辣(?=[什哪仓库货架金柜])")
 _WU_END = re.compile(r"伐(?=[\s?？。！!，,]|$)")
+# Wu 哪能 (how) ending a question asks 怎么样 ('质量哪能': how is the quality)
+_WU_HOW = re.compile(r"哪能(?=[\s?？。！!，,]|$)")
 
 _FROM = (
     "㠏㩜䊷䋙䋻䝼䬗䯀䰾䱽䲁䶧丟並乾亂亙亞佇佈佔併來侖侶侷俁係俔俠俬俱倀倆倈倉個們倖倣倫偉側偵"
@@ -201,6 +205,7 @@ def simplified(text: str) -> str:
 def mandarin(text: str) -> str:
     """Simplified Chinese ``text`` with Shanghainese and Northeastern words as Mandarin
     (:data:`DIALECT_WORDS`): '侬晓得P-5708摆辣啥地方伐' -> '你知道P-5708摆在什么地方吗'."""
+    text = _WU_HOW.sub("怎么样", text)
     for word, standard in DIALECT_WORDS:
         if word in text:
             text = text.replace(word, standard)
