@@ -145,7 +145,7 @@ _OBJECT_NAMED = re.compile(r"\b(?:lot|batch)\s+\w|批次\s*\w|\w\s*这批")
 # Intents narrowed by place, which take the zone a question names by a word.
 _ZONE_INTENTS = frozenset({"locate", "count_stock", "best_sellers", "slow_movers",
                            "stock_turnover", "camera_alerts", "start_cycle_count",
-                           "acknowledge_alert", *REPORT_INTENTS})
+                           "acknowledge_alert", "pending_orders", *REPORT_INTENTS})
 # The codes a choice's question may name (a product description stays out: it reads back badly).
 _CHOICE_CODES = ("lot", "serial", "sku", "order", "location")
 

@@ -120,7 +120,8 @@ def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Orders not yet shipped, and how far their open pick lists have got (one order's, when
     the question names it: 'is WEB-261125-06272 picked yet'); with a period, the open orders
-    placed in it ('still open from this week')."""
+    placed in it ('still open from this week'). Orders are kept by no place: a place named
+    ('open orders in the vault') narrows nothing, and the answer says so."""
     goods = {k: slots[k] for k in GOODS if slots.get(k)}
     pending = pending_orders(ctx.session, channel=slots.get("channel"),
                              goods=_goods_filter(slots) if goods else None)
@@ -152,7 +153,9 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     progress = ctx.join([ctx.say("orders.list", number=p["pick_list"], picker=p["picker"] or "-",
                                  done=int(p["lines_done"]) + int(p["lines_short"]),
                                  lines=p["lines"]) for p in lists[:5]]) or "-"
-    return Answer(ctx.say("orders.answer", count=len(pending), statuses=ctx.join(
+    place = slots.get("location") or slots.get("zone")  # 'open orders in the vault'
+    unplaced = ctx.say("orders.no_place", place=place) if place else ""
+    return Answer(unplaced + ctx.say("orders.answer", count=len(pending), statuses=ctx.join(
         [f"{n} {s}" for s, n in sorted(statuses.items())]), progress=progress), rows)
 
 

@@ -150,3 +150,12 @@ def test_an_ask_back_read_by_similarity_names_no_product_called_stock(
     from assistant.entities.resolve import extract_slots
     slots = extract_slots("戒指库存多少", "count_stock", resolver_for(assistant, actors["manager"]))
     assert slots == {"category": "ring"}
+
+
+@pytest.mark.parametrize("text", ["open orders in the vault", "金库里的待处理订单"])
+def test_open_orders_by_place_say_a_place_narrows_nothing(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    (reply,) = _talk(assistant, actors["manager"], text)
+    assert reply["intent"] == "pending_orders" and reply["slots"].get("zone") == "VLT", reply
+    assert "VLT" in reply["answer"], reply["answer"]
