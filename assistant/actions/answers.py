@@ -28,9 +28,9 @@ _YES = (
     "做吧", "去吧", "走起", "搞掂", "搞定", "就这么办", "就这样",
     # Cantonese
     "係", "係呀", "係啊", "係喇", "系", "系呀", "啱", "啱呀", "啱啦", "得", "得呀", "得啦",
-    "好啦", "做啦", "冇所谓",
+    "好啦", "做啦", "冇所谓", "確認", "確定", "开始吧", "開始吧", "下吧", "落吧",
     # English, with ESL and speech-to-text forms
-    "yes", "yeah", "yep", "yup", "ya", "yah", "yea", "yess", "sure", "ok", "okay", "okey",
+    "yes", "y", "yeah", "yep", "yup", "ya", "yah", "yea", "yess", "sure", "ok", "okay", "okey",
     "okie", "k", "alright", "all right", "right", "correct", "confirm", "confirmed", "proceed",
     "go", "go ahead", "go on", "do it", "please do", "fine", "of course", "absolutely",
     "definitely", "sounds good", "affirmative", "can", "can can", "sure thing", "yes sir",
@@ -49,13 +49,15 @@ _NO = (
     "no", "nope", "nah", "cancel", "cancel it", "cancel that", "stop", "abort",
     "don't", "dont", "do not", "not yet", "not now", "wait", "hold on", "hang on", "never mind",
     "nevermind", "forget it", "later", "cannot", "can't", "cant", "negative", "no thanks",
-    "không", "khong", "skip it", "mai", "mai ao",
+    "không", "khong", "skip it", "n", "leave it", "leave it open", "hold off", "not today",
+    "mai", "mai ao",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
     "吧", "啊", "呀", "啦", "喇", "了", "的", "哈", "呗", "噢", "哦", "咯", "嘛", "呢", "先",
     "please", "pls", "plz", "thanks", "thank you", "la", "lah", "leh", "ka", "kha", "krub",
     "khrap", "krap", "na", "ah", "sir", "boss", "now", "then", "just", "请", "谢谢",
+    "住", "hmm", "hm", "actually", "for now",
 )
 
 

@@ -29,7 +29,7 @@ from tests.assistant.chat.slot_reading import resolver_for
 @pytest.mark.parametrize("text", [
     "中", "要", "得嘞", "好嘞", "妥", "整吧", "行啊", "可以的", "冇问题", "係呀", "好嘅", "好额",
     "嗯呐", "要得", "ok yes", "yes go ahead", "can lah", "ok krub", "yes, do it!", "ok la",
-    "sure thing", "dạ",
+    "sure thing", "dạ", "確認", "好的，开始吧", "y",
 ])
 def test_a_yes_in_the_words_of_home_is_yes(text: str) -> None:
     assert short_answer(text) == "confirm"
@@ -37,7 +37,8 @@ def test_a_yes_in_the_words_of_home_is_yes(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "不中", "不要了", "拉倒", "算球", "算了 不要", "唔要", "唔使", "覅", "甭了", "别整了",
-    "no not yet", "no wait", "nope", "cancel that", "never mind", "không",
+    "no not yet", "no wait", "nope", "cancel that", "never mind", "không", "唔好住",
+    "hmm no, just hold off", "nah leave it",
 ])
 def test_a_no_in_the_words_of_home_is_no(text: str) -> None:
     assert short_answer(text) == "deny"
