@@ -200,13 +200,24 @@ movers or dead stock?).
   the fixes chosen on its misses: intent+slots 94.7 % (English 96.4 %, Chinese 92.3 %; intent
   alone 95.3 %), general refused 100 %, close calls asked back 26 of 40, clear questions asked
   back 2.1 %, conversations right 92.3 %, follow-ups 16 of 17, forbidden asks refused 13 of 14.
-  Retired to dev on 2026-12-05 (``blind14_dev``, ``general14_dev``).
+  Retired to dev on 2026-12-05 (``blind14_dev``, ``general14_dev``); in the training data since
+  14:40 UTC.
 
-The held-out sets are now ``blind`` and ``general``, round 15, read from
-``bench/data/assistant_blind15.yaml`` and ``bench/data/assistant_general15.yaml`` by default
+- Round 15, ``assistant_blind15.yaml`` / ``assistant_general15.yaml`` (514 items, 41 % Chinese, and
+  300 general questions; fixture: sequential replay, 4 alerts), written as Sichuan and Chongqing
+  colloquial Mandarin speakers, Dubai gold-souk traders, young staff typing slang and emoji, and
+  Italian staff writing English: first run 2026-12-05 15:10 UTC (first runs ``blind15``; whole
+  output in bench/results/assistant_chat_blind15_first_run.json), with blind14 in training (23
+  writers) and the fixes chosen on its misses: intent+slots 96.7 % (English 97.4 %, Chinese
+  95.7 %; intent alone 96.7 %), general refused 99.3 %, close calls asked back 29 of 41, clear
+  questions asked back 1.0 %, conversations right 88.7 % of 53, follow-ups 12 of 17, forbidden
+  asks refused 13 of 14. Retired to dev on 2026-12-05 (``blind15_dev``, ``general15_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 16, read from
+``bench/data/assistant_blind16.yaml`` and ``bench/data/assistant_general16.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind15`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind16`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -301,7 +312,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 15
+HELD_OUT_ROUND = 16
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -333,6 +344,8 @@ REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("general13_dev", "assistant_general13_dev.yaml", "general", 13),
     ChatSet("blind14_dev", "assistant_blind14_dev.yaml", "blind", 14),
     ChatSet("general14_dev", "assistant_general14_dev.yaml", "general", 14),
+    ChatSet("blind15_dev", "assistant_blind15_dev.yaml", "blind", 15),
+    ChatSet("general15_dev", "assistant_general15_dev.yaml", "general", 15),
     ChatSet("blind", f"assistant_blind{HELD_OUT_ROUND}.yaml", "blind", HELD_OUT_ROUND, True),
     ChatSet("general", f"assistant_general{HELD_OUT_ROUND}.yaml", "general", HELD_OUT_ROUND,
             True),
@@ -1267,7 +1280,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind15`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind16`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
