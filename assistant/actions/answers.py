@@ -35,6 +35,10 @@ _YES = (
     "go", "go ahead", "go on", "do it", "please do", "fine", "of course", "absolutely",
     "definitely", "sounds good", "affirmative", "can", "can can", "sure thing", "yes sir",
     "roger", "copy", "approved", "agreed", "có", "vâng", "dạ", "được", "chắc chắn",
+    # Italian; Gulf Arabic-English ('yalla' = go on, 'tamam' = fine); Gen-Z; a thumbs-up
+    "si", "sì", "sí", "va bene", "certo", "certo che sì", "certamente", "d'accordo", "vai",
+    "procedi", "perfetto", "esatto", "yalla", "tamam", "aiwa", "aywa", "naam", "bet", "ye", "yeh",
+    "yas", "say less", "facts", "fs", "for sure", "👍", "👌", "✅", "💯", "🙆",
 )
 _NO = (
     # Mandarin, regional and written
@@ -51,6 +55,9 @@ _NO = (
     "nevermind", "forget it", "later", "cannot", "can't", "cant", "negative", "no thanks",
     "không", "khong", "skip it", "n", "leave it", "leave it open", "hold off", "not today",
     "mai", "mai ao",
+    # Italian; Gulf Arabic-English ('mafi' = there is none); Gen-Z; a thumbs-down
+    "no grazie", "non ancora", "non ora", "aspetta", "lascia stare", "lascia perdere", "annulla",
+    "mafi", "nah fam", "hard pass", "pass", "👎", "❌", "🙅",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -58,6 +65,11 @@ _PARTICLES = (
     "please", "pls", "plz", "thanks", "thank you", "la", "lah", "leh", "ka", "kha", "krub",
     "khrap", "krap", "na", "ah", "sir", "boss", "now", "then", "just", "请", "谢谢",
     "住", "hmm", "hm", "actually", "for now",
+    # Italian politeness, 'inshallah' (God willing: colours an answer, is none alone), Gen-Z
+    # filler and emoji that are neither yes nor no
+    "grazie", "per favore", "pure", "allora", "dai", "inshallah", "insha allah", "inshaallah",
+    "habibi", "bro", "fr", "ngl", "rn", "lol", "lmao", "bruh", "fam", "tho", "fr fr", "🙏",
+    "😂", "🤣", "🔥", "😅", "🙂", "😊",
 )
 
 
@@ -71,6 +83,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 _WORD = re.compile(
     rf"(?P<no>{_alternation(_NO)})|(?P<yes>{_alternation(_YES)})|(?P<p>{_alternation(_PARTICLES)})",
     re.IGNORECASE)
+# Emoji variation selectors, joiners and skin tones ('👍🏽' is '👍').
+_MODIFIERS = re.compile("[\uFE0F\u200D\U0001F3FB-\U0001F3FF]")
 _SEPARATORS = re.compile(r"[\s,，.。!！?？~～、;；:：…\-]+")
 
 
@@ -84,7 +98,7 @@ def short_answer(text: str) -> Answer | None:
     """"confirm" or "deny" when ``text`` is made only of yes words or only of no words (with
     particles); None for anything else (a mixed reply, a question, an empty one)."""
     said: set[str] = set()
-    words = " ".join(text.lower().split())
+    words = " ".join(_MODIFIERS.sub("", text.lower()).split())
     position = _skip(words, 0)
     while position < len(words):
         found = _WORD.match(words, position)

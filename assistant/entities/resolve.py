@@ -209,16 +209,20 @@ class Resolver:
 # 'how about' before it ('just picker2', 'n this wk'), a Singlish particle or 'also' / 'too' /
 # 'how' after it ('yesterday leh?', 'pendants also', 'last quarter how'), and in Chinese 那 /
 # 还有 / 换成 before it and 呢 / 也看看 / 怎么样 after it, with a category's 类 ('戒指類呢？',
-# '吊坠也看看', '那上个月呢'; read as simplified).
+# '吊坠也看看', '那上个月呢'; read as simplified); 'the … ones', Gen-Z filler ('last year tho',
+# 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?') and 只算 … 的 ('只算保险库的').
 _BARE_EDGES = re.compile(
     r"^(?:(?:just|only|and|n|&|also|plus|then|ok|okay|now|how about|what about|and what about"
-    r"|how bout|what bout|wat about|same for|same but|and for|and also)\s+)+(?=\S)"
+    r"|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed|anche|solo"
+    r"|soltanto)\s+)+(?=\S)"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
-    r"|plz))+[?!.\s]*$"
+    r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo))+[?!.\s]*$"
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下|只看"
-    r"|只要)\s*(?=\S)"
+    r"|只要|只算|只计|只計|只数|只數|光算|光看|净系|淨係)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
-    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也)[?？\s]*$")
+    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的)[?？\s]*$")
+# Emoji and their modifiers around a value named alone ('bangles rn 💀'): never part of it.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 
 
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
@@ -226,7 +230,7 @@ def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
     """The slots of a question that only names a value ('AREZZO?', 'platinum?', 'last
     month?', 'rings?', 'G-2311?', 'Pia?'), when each is one the question before may change
     (``relevant``: its intent's follow-up slots); None for anything else."""
-    words = _BARE_EDGES.sub("", normalise_text(text)).strip()
+    words = _BARE_EDGES.sub("", _EMOJI.sub(" ", normalise_text(text)).strip()).strip()
     if not words or not relevant or len(_CJK_EDGE.sub(" ", words).split()) > 3:
         return None
     index = resolver.index

@@ -53,6 +53,14 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("本周的损耗", "上礼拜呢", "shrinkage", "period", "last_week"),
     ("今天的摄像头告警", "昨儿个呢", "camera_alerts", "period", "yesterday"),
     ("how many 18K rings do we have", "fourteen carrot?", "count_stock", "purity", "Au585"),
+    # 'the … ones', Gen-Z filler, Italian 'e' (and), 只算…的 and emoji (round 15, chatS6)
+    ("reorder advice", "just the platinum ones", "reorder_advice", "purity", "Pt950"),
+    ("how many necklaces", "14K ones", "count_stock", "purity", "Au585"),
+    ("turnover this year fr", "last year tho", "stock_turnover", "period", "last_year"),
+    ("stock on order from Valenza", "e Arezzo?", "stock_on_order", "supplier", "AREZZO"),
+    ("库存值好多钱", "只算保险库的", "stock_value", "zone", "VLT"),
+    ("slow movers this quarter", "last month ngl", "slow_movers", "period", "last_month"),
+    ("dead stock in rings", "bangles rn 💀", "dead_stock", "category", "bangle"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
