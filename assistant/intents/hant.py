@@ -31,8 +31,12 @@ CANTONESE_WORDS: tuple[tuple[str, str], ...] = (
 #: and 啥 (what), 勿 (not), 卖脱 (sold off), 辰光 (time), 今朝 (today), 哪能 (how), 几钿 (how
 #: much money); Northeastern 搁 (at, put), 咋 (how), 咱 (we), 瞅 (look), 哪嘎达 (where). 个 as 的
 #: and 辣 as 在 only where they cannot be Mandarin's (:data:`_WU_AT`, :data:`_WU_END`); 讲讲 and
-#: 说说 (tell me) as 看看.
+#: 说说 (tell me) as 看看. Sichuanese and Chongqing words: 莫得 (have not), 啥子 (what), 咋个
+#: (how), 拿给 (give), 巴适 and 安逸 (good), 摆起 (put, lying); 好多 as 多少 and 开起/做起 (do it)
+#: only where they cannot be Mandarin's (:data:`_SC_HOW_MANY`, :data:`_SC_DO`).
 DIALECT_WORDS: tuple[tuple[str, str], ...] = (
+    ("莫得", "没有"), ("啥子", "什么"), ("咋个", "怎么"), ("拿给", "给"), ("巴适", "好"),
+    ("安逸", "好"), ("摆起", "放着"),
     ("啥么事", "什么"), ("啥物事", "什么"), ("啥个", "什么"), ("啥玩意儿", "什么"),
     ("啥玩意", "什么"), ("物事", "东西"), ("侬", "你"), ("阿拉", "我们"), ("伊拉", "他们"),
     ("晓得", "知道"), ("勿对头个", "不对劲的"), ("勿对头", "不对劲"), ("卖脱个", "卖掉的"),
@@ -53,6 +57,12 @@ _WU_AT = re.compile(r"(?<=[摆压放囥停躺])辣|辣(?=[什哪仓库货架金�
 _WU_END = re.compile(r"伐(?=[\s?？。！!，,]|$)")
 # Wu 哪能 (how) ending a question asks 怎么样 ('质量哪能': how is the quality)
 _WU_HOW = re.compile(r"哪能(?=[\s?？。！!，,]|$)")
+# Sichuanese 好多 (how many, how much) where Mandarin's 'many' cannot stand: ending a question or
+# before 钱, a measure word or a particle ('值好多', '好多件', '有好多嘛'); 'many goods' (好多货)
+# stays.
+_SC_HOW_MANY = re.compile(r"好多(?=[\s?？。！!，,钱件个单天度次批笔种款只条嘛哦喃啊呢]|$)")
+# Sichuanese 开起/做起 (do it) ending a request: '补货单做起' -> '补货单做一下'
+_SC_DO = re.compile(r"([开做])起(?=[\s?？。！!，,嘛哦]|$)")
 
 _FROM = (
     "㠏㩜䊷䋙䋻䝼䬗䯀䰾䱽䲁䶧丟並乾亂亙亞佇佈佔併來侖侶侷俁係俔俠俬俱倀倆倈倉個們倖倣倫偉側偵"
@@ -203,9 +213,9 @@ def simplified(text: str) -> str:
 
 
 def mandarin(text: str) -> str:
-    """Simplified Chinese ``text`` with Shanghainese and Northeastern words as Mandarin
-    (:data:`DIALECT_WORDS`): '侬晓得P-5708摆辣啥地方伐' -> '你知道P-5708摆在什么地方吗'."""
-    text = _WU_HOW.sub("怎么样", text)
+    """Simplified Chinese ``text`` with Shanghainese, Northeastern and Sichuanese words as
+    Mandarin (:data:`DIALECT_WORDS`): '侬晓得P-5708摆辣啥地方伐' -> '你知道P-5708摆在什么地方吗'."""
+    text = _WU_HOW.sub("怎么样", _SC_DO.sub(r"\1一下", _SC_HOW_MANY.sub("多少", text)))
     for word, standard in DIALECT_WORDS:
         if word in text:
             text = text.replace(word, standard)

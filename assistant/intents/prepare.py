@@ -25,7 +25,7 @@ SHORTHAND = {
     "ur": "your", "qty": "quantity", "qtys": "quantities", "yr": "year", "yrs": "years",
     "ytd": "this year", "mtd": "this month", "mth": "month", "wk": "week", "wks": "weeks",
     "hrs": "hours", "hr": "hour", "nr": "number", "num": "number", "b4": "before",
-    "2day": "today", "tmrw": "tomorrow",
+    "2day": "today", "tmrw": "tomorrow", "rn": "right now", "sus": "suspicious",
     # warehouse shorthand (stock lists, radio and shift notes): 'stk val', 'cnt', 'anmly chk'
     "stk": "stock", "stck": "stock", "inv": "inventory", "cnt": "count of",
     "chk": "check", "onhand": "on hand", "anmly": "anomaly", "anmlys": "anomalies",
@@ -47,9 +47,11 @@ _EXAMPLE_SHAPES = (
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-# A spoken or chatty question's hesitations: anywhere ('the uh gold chains'), and the words that
-# only open it ('so yeah what is ...', 'ok so how many ...').
-_HESITATIONS = re.compile(r"(?<![\w'-])(?:um+|uh+|er+m?|hmm+)(?![\w'-])")
+# A spoken or chatty question's hesitations: anywhere ('the uh gold chains', and chat slang's
+# fillers and forms of address: 'how much went missing ngl', 'bhai which items are stuck'), and
+# the words that only open it ('so yeah what is ...', 'ok so how many ...').
+_HESITATIONS = re.compile(r"(?<![\w'-])(?:um+|uh+|er+m?|hmm+|ngl|tbh|lol|lmao|fr|bhai|bro|yaar|"
+                          r"fam|lowkey|highkey)(?![\w'-])")
 _OPENERS = re.compile(r"^(?:(?:so|ok|okay|yeah|hey|and so)\s+)+")
 
 
