@@ -120,6 +120,10 @@ EMBEDDING_LANGUAGES = ("en",)
 # real intent's faint resemblance.
 NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A follow-up that only narrows ('only rings', 'just the 18K ones', 只看戒指): with no question
+# before it there is nothing to narrow, whatever the classifier makes of the value alone.
+_RESTRICTS = re.compile(r"^(?:only|just|solo|soltanto|只看|只要|只算|光看|淨係|净系)(?![a-z])")
+_ANY_FILTER: frozenset[str] = frozenset().union(*FOLLOW_UP_SLOTS.values())
 # A question that asks something (a question word first, or a Chinese question word or particle):
 # an action is no choice to ask it back with unless its words say the action ('what is alert 3
 # about' is no acknowledgement; 'alert 3', 'the vault alert' may be either).
@@ -446,6 +450,9 @@ class Assistant:
                                              _merge(previous.slots, match.slots))
                     return replace(match, intent=previous.intent,
                                    slots=_merge(previous.slots, match.slots))
+            if previous is None and _RESTRICTS.match(words) \
+                    and bare_refinement(text, _ANY_FILTER, resolver):
+                raise NoContextError(ctx.say("error.no_context"))  # 'only rings': of nothing
             try:  # no question before it that it refines: a whole question, if it says one
                 whole_question = self.recognise(text, language, resolver, previous, ctx, whole,
                                                 alone=True)

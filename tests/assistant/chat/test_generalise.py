@@ -70,10 +70,13 @@ def test_a_follow_up_restricts_or_swaps_one_filter(
     assert {k: after["slots"].get(k) for k in slots} == slots
 
 
+@pytest.mark.parametrize("text", ["only rings", "just bangles", "只看戒指"])
 def test_a_restriction_without_a_question_before_it_has_no_context(
-    assistant: Assistant, actors: dict[str, Actor]
+    assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    assert _ask(assistant, actors["manager"], "only rings")["error"] == "no-context"
+    # whatever the trained classifier makes of the value alone (it read 'only rings' as slow
+    # movers once blind15 joined its training data)
+    assert _ask(assistant, actors["manager"], text)["error"] == "no-context"
 
 
 @pytest.mark.parametrize(("words", "key"), [
