@@ -45,6 +45,8 @@ from assistant.entities.resolve import (
     FOLLOW_UP_SLOTS,
     INTENT_SLOTS,
     REPORT_INTENTS,
+    RESTRICTIONS,
+    RESTRICTIONS_ZH,
     Resolver,
     bare_refinement,
     extract_slots,
@@ -122,7 +124,7 @@ NOT_ANSWERS = frozenset({"follow_up", "out_of_scope"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # A follow-up that only narrows ('only rings', 'just the 18K ones', 只看戒指): with no question
 # before it there is nothing to narrow, whatever the classifier makes of the value alone.
-_RESTRICTS = re.compile(r"^(?:only|just|solo|soltanto|只看|只要|只算|光看|淨係|净系)(?![a-z])")
+_RESTRICTS = re.compile(rf"^(?:{'|'.join(RESTRICTIONS + RESTRICTIONS_ZH)})(?![a-z])")
 _ANY_FILTER: frozenset[str] = frozenset().union(*FOLLOW_UP_SLOTS.values())
 # A question that asks something (a question word first, or a Chinese question word or particle):
 # an action is no choice to ask it back with unless its words say the action ('what is alert 3

@@ -30,6 +30,8 @@ __all__ = [
     "bare_refinement",
     "INTENT_SLOTS",
     "REPORT_INTENTS",
+    "RESTRICTIONS",
+    "RESTRICTIONS_ZH",
     "Resolver",
     "extract_slots",
     "ZONE_WORDS",
@@ -205,6 +207,10 @@ class Resolver:
         return any(len(filler) >= 4 and one_edit(word, filler) for filler in _TYPO_FILLERS)
 
 
+#: Words that only narrow the question before ('only rings', 'solo Arezzo', 只看戒指): with no
+#: question before them there is nothing to narrow.
+RESTRICTIONS = ("just", "only", "solo", "soltanto")
+RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "淨係", "净系")
 # Words around a bare value that say nothing of it: 'just' / 'only' / 'and' ('n') / 'also' /
 # 'how about' before it ('just picker2', 'n this wk'), a Singlish particle or 'also' / 'too' /
 # 'how' after it ('yesterday leh?', 'pendants also', 'last quarter how'), and in Chinese 那 /
@@ -212,13 +218,13 @@ class Resolver:
 # '吊坠也看看', '那上个月呢'; read as simplified); 'the … ones', Gen-Z filler ('last year tho',
 # 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?') and 只算 … 的 ('只算保险库的').
 _BARE_EDGES = re.compile(
-    r"^(?:(?:just|only|and|n|&|also|plus|then|ok|okay|now|how about|what about|and what about"
-    r"|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed|anche|solo"
-    r"|soltanto)\s+)+(?=\S)"
+    rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
+    r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
+    r"|anche)\s+)+(?=\S)"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo))+[?!.\s]*$"
-    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下|只看"
-    r"|只要|只算|只计|只計|只数|只數|光算|光看|净系|淨係)\s*(?=\S)"
+    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
+    rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
     r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的)[?？\s]*$")
 # Emoji and their modifiers around a value named alone ('bangles rn 💀'): never part of it.

@@ -1,6 +1,9 @@
-"""The chat's own slot reading for a given intent, for slot tests (no intent decision)."""
+"""For chat tests: a question asked as the chat answers it, and the chat's own slot reading for a
+given intent (no intent decision)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from assistant.chat import Assistant
 from assistant.entities.resolve import Resolver
@@ -19,3 +22,9 @@ def read_slots(chat: Assistant, actor: Actor, text: str, intent: str) -> dict[st
     """The slots the chat fills for ``text`` read as ``intent`` (the tier by its script)."""
     tier: Matcher = "ngram" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "embedding"
     return Assistant._slots(text, intent, tier, resolver_for(chat, actor))
+
+
+def ask(chat: Assistant, actor: Actor, text: str, conversation: str | None = None
+        ) -> dict[str, Any]:
+    """The chat's reply to ``text`` from ``actor`` (in ``conversation``, else a new one)."""
+    return chat.ask(text, actor=actor, conversation_id=conversation).as_dict()

@@ -7,18 +7,12 @@ none copied from a dev set."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from assistant.chat import Assistant
 from assistant.intents.prepare import SHORTHAND
 from core import Actor
-from tests.assistant.chat.slot_reading import read_slots
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor).as_dict()
+from tests.assistant.chat.slot_reading import ask, read_slots
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -37,7 +31,7 @@ def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
 def test_shorthand_formal_chinese_and_on_order_quantities_read_as_their_report(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
+    reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == intent, reply
     assert not reply["choices"] and not reply["confirm"], reply
 
@@ -46,7 +40,7 @@ def test_a_name_that_looks_like_shorthand_is_left_alone(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
     assert "val" not in SHORTHAND  # Val Kilmer is no stock value
-    reply = _ask(assistant, actors["manager"], "val kilmer best movies")
+    reply = ask(assistant, actors["manager"], "val kilmer best movies")
     assert reply["error"] == "out-of-scope" and reply["intent"] is None, reply
 
 

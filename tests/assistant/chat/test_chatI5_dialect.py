@@ -7,18 +7,13 @@ question here is new wording, none copied from a dev set."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from assistant.chat import Assistant
 from assistant.intents.hant import mandarin, simplified
 from assistant.intents.prepare import spoken_homophones
 from core import Actor
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor).as_dict()
+from tests.assistant.chat.slot_reading import ask
 
 
 @pytest.mark.parametrize(("text", "standard"), [
@@ -56,7 +51,7 @@ def test_speech_homophones_of_question_words(text: str, standard: str) -> None:
 def test_dialect_and_spoken_questions_read_as_their_intent(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
+    reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == intent, reply
     assert not reply["choices"] and not reply["confirm"], reply
 
@@ -70,6 +65,6 @@ def test_dialect_and_spoken_questions_read_as_their_intent(
 def test_a_loss_nobody_can_explain_is_shrinkage_not_a_traced_variance(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
+    reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == intent, reply
     assert not reply["choices"] and not reply["confirm"], reply

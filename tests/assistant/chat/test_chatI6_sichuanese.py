@@ -8,18 +8,13 @@ copied from a dev set."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from assistant.chat import Assistant
 from assistant.intents.hant import mandarin, simplified
 from assistant.intents.prepare import without_hesitations
 from core import Actor
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor).as_dict()
+from tests.assistant.chat.slot_reading import ask
 
 
 @pytest.mark.parametrize(("text", "standard"), [
@@ -47,7 +42,7 @@ def test_sichuanese_words_are_read_as_mandarin(text: str, standard: str) -> None
 def test_regional_and_informal_questions_read_as_their_intent(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
+    reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == intent, reply
     assert not reply["choices"] and not reply["confirm"], reply
 
@@ -56,7 +51,7 @@ def test_regional_and_informal_questions_read_as_their_intent(
 def test_cancelling_a_hold_releases_the_lot(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
+    reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == "release_lot", reply
 
 

@@ -6,18 +6,13 @@ Chinese category with 類 ('戒指類呢？') refines the question before."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from assistant.chat import Assistant
 from assistant.entities.periods import parse_period
 from core import Actor
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str,
-         conversation: str | None = None) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor, conversation_id=conversation).as_dict()
+from tests.assistant.chat.slot_reading import ask
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -37,12 +32,12 @@ def test_month_and_week_shorthand_are_periods(text: str, key: str) -> None:
 def test_a_report_takes_last_mo_as_last_month(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
+    reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == intent and reply["slots"].get("period") == "last_month", reply
 
 
 def test_the_formal_reserve_shelves_are_the_reserve(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
-    reply = _ask(assistant, actors["manager"], "後備貨架上存貨之價值總額")
+    reply = ask(assistant, actors["manager"], "後備貨架上存貨之價值總額")
     assert reply["intent"] == "stock_value" and reply["slots"].get("zone") == "RES", reply
