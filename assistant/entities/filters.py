@@ -19,6 +19,10 @@ REPORT_FILTERS = frozenset({"period", "category", "metal", "colour", "purity", "
 # The back shelves in Chinese ('后排货架区', '後面貨架', read as simplified): the reserve.
 RESERVE_BACK_ZH = ("后排货架", "后面货架", "后排的货架", "后面的货架", "后排架", "后面架子",
                    "后排架子", "后排", "后仓", "仓库后面", "后面那排", "后面嗰排",
+                   # 'the shelves at the back' said with 架 alone or 后边 / 后头 / 后尾
+                   # ('後面架上嘅貨', '后边的货架', Cantonese '後尾架')
+                   "后面架", "后面的架", "后边架", "后边的架", "后边货架", "后头架", "后头的架",
+                   "后头货架", "后尾架", "后尾货架", "后尾嗰排",
                    # formal written Chinese ('後備貨架', read as simplified)
                    "后备货架", "后备架")
 # Words for a kind of location; the filter is the code prefix its bins share.

@@ -222,7 +222,8 @@ _BARE_EDGES = re.compile(
     r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
     r"|anche)\s+)+(?=\S)"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
-    r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo))+[?!.\s]*$"
+    r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone"
+    r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
@@ -393,6 +394,11 @@ def _person(rest: str, phrases: list[str], resolver: Resolver) -> str | None:
     me = None
     for phrase in phrases:
         if (found := resolver.resolve("person", phrase)) is None:
+            continue
+        if not strip_fillers(phrase) and normalise_text(phrase) not in _ME_WORDS:
+            # a username that is a role word ('picker'), found in a phrase of fillers only:
+            # bare_username decides ('how is picker doing', not 'picker performance',
+            # 'error rate per picker')
             continue
         if normalise_text(phrase) not in _ME_WORDS:
             return found["person"]

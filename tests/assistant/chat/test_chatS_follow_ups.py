@@ -61,6 +61,12 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("库存值好多钱", "只算保险库的", "stock_value", "zone", "VLT"),
     ("slow movers this quarter", "last month ngl", "slow_movers", "period", "last_month"),
     ("dead stock in rings", "bangles rn 💀", "dead_stock", "category", "bangle"),
+    # a person alone, 'on his own' (round 16, chatS7)
+    ("picker performance this week", "and picker2 alone?", "picker_performance", "person",
+     "picker2"),
+    ("picker performance this week", "picker2 on his own", "picker_performance", "person",
+     "picker2"),
+    ("best sellers this month", "just the 18K ones", "best_sellers", "purity", "Au750"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
