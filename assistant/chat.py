@@ -82,9 +82,11 @@ from assistant.intents.prepare import (
     SHORTHAND,
     Speller,
     example_code_kind,
+    pidgin_english,
     spoken_homophones,
     tag_codes,
     without_hesitations,
+    without_sign_off,
 )
 from assistant.intents.scope import (
     ScopeModel,
@@ -938,7 +940,7 @@ class Assistant:
         if _CJK.search(words):
             words = simplified(words)
         else:
-            words = without_hesitations(words)
+            words = without_hesitations(without_sign_off(pidgin_english(words)))
         if language != "en":
             words = _CJK_EDGE.sub(" ", words)
         return tag_codes(words, kind_of)
@@ -951,9 +953,20 @@ class Assistant:
         """
         for lang in dict.fromkeys((language, *EMBEDDING_LANGUAGES)):
             for other, cues in self.data[lang].contrasts.get(intent, {}).items():
-                if any(_says(cue, words) and not _negated(cue, words) for cue in cues):
+                said = [cue for cue in cues if _says(cue, words) and not _negated(cue, words)]
+                if said and not self._contrasted_back(other, intent, said, words, language):
                     return other
         return intent
+
+    def _contrasted_back(self, other: str, intent: str, said: list[str], words: str,
+                         language: str) -> bool:
+        """Whether ``other``'s own contrast back to ``intent`` says more than the cues ``said``
+        (a longer cue holding one of them): 完全卖不出 is dead stock although 卖不出 alone
+        would make dead stock a slow mover."""
+        return any(_says(cue, words) and not _negated(cue, words)
+                   and any(s in cue and s != cue for s in said)
+                   for lang in dict.fromkeys((language, *EMBEDDING_LANGUAGES))
+                   for cue in self.data[lang].contrasts.get(other, {}).get(intent, ()))
 
     def _not_understood(
         self, ctx: HandlerContext, scores: tuple[tuple[str, float], ...]
@@ -1054,10 +1067,13 @@ def _proper_words(index: CatalogueIndex) -> frozenset[str]:
 
 def _question_words(text: str) -> str:
     """What the intent decision reads of a question: its normalised text with Shanghainese and
-    Northeastern words as Mandarin ('FC0000521现在搁哪呢': 在哪) and speech-to-text's homophones
-    of question words as those words ('wear is lot G 3509': where)."""
+    Northeastern words as Mandarin ('FC0000521现在搁哪呢': 在哪), pidgin as English ('abeg wetin
+    ...': please what ...) without radio's closing 'over', and speech-to-text's homophones of
+    question words as those words ('wear is lot G 3509': where)."""
     words = normalise_text(text)
-    return mandarin(words) if _CJK.search(words) else spoken_homophones(words)
+    if _CJK.search(words):
+        return mandarin(words)
+    return spoken_homophones(without_sign_off(pidgin_english(words)))
 
 
 def _says(cue: str, words: str) -> bool:

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
-__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "spoken_homophones", "tag_codes",
-           "without_hesitations"]
+__all__ = ["CODE_WORDS", "Speller", "example_code_kind", "pidgin_english", "spoken_homophones",
+           "tag_codes", "without_hesitations", "without_sign_off"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -61,6 +61,57 @@ def without_hesitations(words: str) -> str:
     kept = re.sub(r"\s+", " ", _HESITATIONS.sub(" ", words)).strip()
     kept = _OPENERS.sub("", kept)
     return kept or words
+
+
+# West African and Kenyan pidgin's function words and set phrases, as their English meaning (as
+# hant.mandarin reads dialect Chinese as Mandarin): 'abeg which rings no dey sell' -> 'please which
+# rings don't sell', 'wetin we order wey never land' -> 'what we order that has not arrived'. Longer
+# phrases first; only words English does not use ('dey', 'wey', 'wetin'), or their set phrases.
+_PIDGIN = tuple((re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])"), english) for pattern, english in (
+    (r"wetin (?:cause|make) am", "what caused it"),
+    (r"wey never (?:land|reach|arrive|come)", "that has not arrived"),
+    (r"never (?:land|reach)", "has not arrived"),
+    (r"sharp sharp", "immediately"),
+    (r"quick quick", "quickly"),
+    (r"wey no dey", "that don't"),
+    (r"wey no", "that don't"),
+    (r"no dey", "don't"),
+    (r"e dey", "it is"),
+    (r"(?:abeg|biko|tafadhali)", "please"),
+    (r"wetin", "what"),
+    (r"wey", "that"),
+    (r"dey", "is"),
+    (r"(?:oga|abi|sha|sasa|manze|bana)", ""),
+))
+
+
+def pidgin_english(words: str) -> str:
+    """Normalised English words with pidgin's function words and set phrases in English
+    ('abeg recall G-4917 sharp sharp' -> 'please recall G-4917 immediately')."""
+    for pattern, english in _PIDGIN:
+        words = pattern.sub(english, words)
+    return re.sub(r"\s+", " ", words).strip()
+
+
+# Radio procedure: 'over' (or 'over and out') ends a message ('count on pick face, pendants,
+# over'), unless it ends a verb of its own ('how fast does our stock turn over').
+_SIGN_OFF = re.compile(r"(?:^|\s+)(\S+)\s+over(?:\s+and\s+out)?\s*[.!?]*$")
+_OVER_VERBS = frozenset((
+    "turn", "turns", "turning", "turned", "tick", "ticks", "ticking", "hand", "hands", "handed",
+    "handing", "carry", "carried", "carrying", "roll", "rolled", "rolling", "take", "taken",
+    "taking", "took", "left", "hold", "held", "moved", "move", "run", "ran", "fall", "fell",
+    "go", "went", "gone", "is", "are", "was", "were", "it's", "all", "start", "switch",
+    "changed", "change", "get", "got",
+))
+
+
+def without_sign_off(words: str) -> str:
+    """Normalised English words without radio's closing 'over' ('slotting for gold over' ->
+    'slotting for gold'); 'turn over' and other verbs' 'over' stay."""
+    found = _SIGN_OFF.search(words)
+    if found is None or found.group(1) in _OVER_VERBS:
+        return words
+    return words[: found.end(1)]
 
 
 # Speech-to-text's homophones of question words, where the sentence says which it is: 'wear is lot
