@@ -395,11 +395,9 @@ def _person(rest: str, phrases: list[str], resolver: Resolver) -> str | None:
     for phrase in phrases:
         if (found := resolver.resolve("person", phrase)) is None:
             continue
-        if not strip_fillers(phrase) and normalise_text(phrase) not in _ME_WORDS:
-            # a username that is a role word ('picker'), found in a phrase of fillers only:
-            # bare_username decides ('how is picker doing', not 'picker performance',
-            # 'error rate per picker')
-            continue
+        if not strip_fillers(phrase) and normalise_text(phrase) not in _ME_WORDS \
+                and _role_not_name(phrase, rest):
+            continue  # 'picker performance', 'error rate per picker': the role, no one
         if normalise_text(phrase) not in _ME_WORDS:
             return found["person"]
         me = me or found["person"]
@@ -411,6 +409,27 @@ def _person(rest: str, phrases: list[str], resolver: Resolver) -> str | None:
 
 
 _ME_WORDS = frozenset({"me", "i", "myself", "my", "mine", "我", "我自己"})
+# After a role word, these report nouns make it the role ('picker performance', 'picker
+# error rate'), not a user's name.
+_ROLE_NOUNS = frozenset({"performance", "error", "errors", "rate", "rates", "productivity",
+                         "stats", "statistics", "speed", "accuracy", "leaderboard", "ranking",
+                         "rankings", "kpi", "kpis", "output", "score", "scores", "league"})
+
+
+def _role_not_name(phrase: str, rest: str) -> bool:
+    """Whether a one-word phrase (a username that is a role word) stands for the role in
+    ``rest``: before a report noun or after 'per', 'each', 'which'...."""
+    words = re.findall(r"[\w']+", rest.lower())
+    word = phrase.lower()
+    for n, each in enumerate(words):
+        if each != word:
+            continue
+        if (n + 1 < len(words) and words[n + 1] in _ROLE_NOUNS) or (
+                n and words[n - 1] in _ROLE_BEFORE):
+            return True
+    squeezed = normalise_text(rest)
+    return any(_ROLE_BEFORE_ZH.search(squeezed[: m.start()])
+               for m in re.finditer(re.escape(word), squeezed))
 
 
 def _kind_places(index: CatalogueIndex) -> frozenset[str]:
@@ -438,6 +457,8 @@ def bare_username(text: str, index: CatalogueIndex) -> str | None:
                                  rf"(?<![\w-]){re.escape(name)}(?='s\b)", words):
             before = words[: match.start()].split()
             after = words[match.end():]
+            if _ROLE_BEFORE_ZH.search(words[: match.start()]):
+                continue  # '邊個 picker 最勤力', '琴日啲 picker' (which / the pickers)
             cjk = bool(re.match(r"[\u3400-\u9fff]", after)) or bool(
                 re.search(r"[\u3400-\u9fff]$", words[: match.start()]))
             if cjk or after.startswith("'s"):
@@ -448,6 +469,11 @@ def bare_username(text: str, index: CatalogueIndex) -> str | None:
             if not following or following[0] in _NAME_FOLLOWERS or not following[0][0].isalpha():
                 return username
     return None
+
+
+# In Chinese (read as simplified), these before a role word make it the role: which, every,
+# each, all, the plural 些 ('哪个picker', '谁picker', '每个picker', '这些picker').
+_ROLE_BEFORE_ZH = re.compile(r"(?:哪个|哪位|哪些|谁|每个|每位|各个|各位|各|些|所有|全部)\s*$")
 
 
 # After a bare name, these show it is one ('is picker doing', 'for picker, last week').

@@ -39,7 +39,8 @@ def test_pick_up_said_with_the_traditional_character_reads_as_picking() -> None:
 
 @pytest.mark.parametrize("text", [
     "picker performance this week", "error rate per picker this quarter",
-    "picker error rate this quarter",
+    "picker error rate this quarter", "邊個 picker 今個禮拜最勤力", "琴日啲 picker 做成點",
+    "每个picker这周拣了多少",
 ])
 def test_a_role_word_before_a_noun_or_after_per_names_no_one(
     assistant: Assistant, actors: dict[str, Actor], text: str
@@ -49,7 +50,7 @@ def test_a_role_word_before_a_noun_or_after_per_names_no_one(
 
 @pytest.mark.parametrize(("text", "person"), [
     ("how is picker doing this week", "picker"), ("picker2 performance this week", "picker2"),
-    ("picker's lines today", "picker"),
+    ("picker's lines today", "picker"), ("上个月picker拣了多少", "picker"),
 ])
 def test_a_username_named_bare_is_still_the_person(
     assistant: Assistant, actors: dict[str, Actor], text: str, person: str
