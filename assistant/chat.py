@@ -503,6 +503,10 @@ class Assistant:
         intent = self._contrast(intent, reading.text, language)
         if intent == reading.ranking.best[0]:  # the words as typed (before spelling fixes)
             intent = self._contrast(intent, words, language)
+        elif self._contrast(intent, words, language) == reading.ranking.best[0]:
+            # a spelling fix made the cue ('with immediate effect' -> '... affect') and the
+            # words as typed contrast it straight back: they keep the best intent
+            intent = reading.ranking.best[0]
         hand = self.settings.hand_ask_back
         if hand and intent == reading.ranking.best[0] \
                 and not self._settled(intent, words, reading.text) \

@@ -42,6 +42,9 @@ def test_radio_over_ends_a_message(words: str, kept: str) -> None:
     ("完全卖不掉的手镯", "dead_stock"),
     ("abeg wetin we still dey wait for from AREZZO", "stock_on_order"),
     ("bracelets on hand in the vault, over", "count_stock"),
+    # the spelling fix reads 'effect' as 'affect' (a preview's word); the words as typed win
+    ("kindly recall G-2128 with immediate effect", "recall_lot"),
+    ("recall G-2128 what would it effect", "recall_preview"),
 ])
 def test_pidgin_radio_and_never_selling_questions_read_as_their_intent(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str
