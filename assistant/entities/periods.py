@@ -67,10 +67,13 @@ _NAMED = {
     "搿个月": "this_month", "格个月": "this_month", "迭个月": "this_month",
     "上个月份": "last_month", "旧年": "last_year", "上年": "last_year", "去年子": "last_year",
     "yester day": "yesterday", "last weak": "last_week", "this weak": "this_week",
+    # Australian 'arvo' (afternoon), Taiwanese 这一季 (這一季)
+    "this arvo": "today", "这一季": "this_quarter",
 }
 # 'this' / 'last' and a calendar unit as typed in a hurry ('lst mnth', 'ths wk', 'previous
-# quarter', 'last quater'): every spelling of the one with every spelling of the other.
-_SHORT_WORDS = {"this": ("this", "ths", "tis", "thsi"),
+# quarter', 'last quater') or formally ('the current quarter'): every spelling of the one with
+# every spelling of the other.
+_SHORT_WORDS = {"this": ("this", "ths", "tis", "thsi", "current"),
                 "last": ("last", "lst", "lats", "lsat", "previous", "prev")}
 _SHORT_UNITS = {"week": ("week", "wk", "wek", "weeek"),
                 "month": ("month", "mnth", "mth", "mnt", "moth", "monht", "mo"),
@@ -131,7 +134,7 @@ def period_pattern() -> str:
     named = "|".join(sorted(map(re.escape, _NAMED), key=len, reverse=True))
     prefix = r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
     return (rf"(?:{_ROLLING.pattern}|{_DAYS_SHORT.pattern}|{prefix}(?:{named})|{_QUARTER.pattern}"
-            rf"|{_MONTH.pattern})")
+            rf"|{_MONTH.pattern}|{_ROLLING_UNIT.pattern})")
 
 
 def _start_of_day(day: date) -> datetime:

@@ -77,6 +77,11 @@ def test_attribute_scan_leaves_the_description() -> None:
     ("本季度", "this_quarter", datetime(2026, 4, 1, tzinfo=UTC)),
     ("最近30天", "last_30_days", datetime(2026, 4, 14, 12, tzinfo=UTC)),
     ("今年", "this_year", datetime(2026, 1, 1, tzinfo=UTC)),
+    # formal 'current', Australian 'arvo', Taiwanese 這一季 (read as simplified)
+    ("during the current year", "this_year", datetime(2026, 1, 1, tzinfo=UTC)),
+    ("in the current quarter", "this_quarter", datetime(2026, 4, 1, tzinfo=UTC)),
+    ("anything dodgy this arvo", "today", datetime(2026, 5, 14, tzinfo=UTC)),
+    ("这一季的", "this_quarter", datetime(2026, 4, 1, tzinfo=UTC)),
 ])
 def test_periods(text: str, key: str, since: datetime) -> None:
     period = parse_period(text, NOW)
