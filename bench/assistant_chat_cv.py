@@ -28,8 +28,9 @@ their folds are then dev folds too; blind8's misses were read to choose the clos
 changes of 2026-12-05, blind9's to choose the examples and scope rules of 2026-12-05 09:00 UTC,
 blind10's and trainE's to choose the round-11 intent work of 2026-12-05 11:00 UTC, blind11's the
 round-12 work of 12:00 UTC, blind12's the round-13 work of 12:45 UTC, blind13's the round-14
-work of 14:00 UTC, blind14's the round-15 work of 14:45 UTC, blind15's the round-16 work of 15:20 UTC, so their folds are somewhat
-optimistic from then on).
+work of 14:00 UTC, blind14's the round-15 work of 14:45 UTC, blind15's the round-16 work of
+15:20 UTC, blind16's the round-17 work of 17:25 UTC, so their folds are somewhat optimistic from
+then on).
 
 Per fold: intent accuracy and intent+slots on single questions (per language), action requests
 read as the right action and asked first (the first turn of action conversations), forbidden
