@@ -466,8 +466,10 @@ class Assistant:
                 raise NoContextError(ctx.say("error.no_context"))  # 'only rings': too little
             return whole_question
         if not (previous is not None and is_waiting(previous.pending)) \
-                and any(p.search(words) for p in self.unsupported):
-            # 'delete the supplier Valenza': no report or action of ours does that
+                and any(p.search(form) for form in dict.fromkeys((words, simplified(words)))
+                        for p in self.unsupported):
+            # 'delete the supplier Valenza': no report or action of ours does that (traditional
+            # characters read as simplified too: '把 G-5188 的證書重新列印一份')
             raise UnsupportedRequestError(ctx.say("error.unsupported",
                                                   can=ctx.say("scope.can_do")))
         if matches:

@@ -52,6 +52,10 @@ _passwords._DUMMY_HASH = _passwords._hasher.hash("facet: no such person \x00")
 # these folders, while a background process fits the models for them.
 _AFTER_WARM_UP = ("tests/assistant/chat/", "tests/bench/")
 _WARM = pytest.StashKey[subprocess.Popen[bytes]]()
+# Seconds a chat or bench test may take, its fixtures included: the first one in each process
+# encodes every intent example and training question (about 15,000) and fits or reads the
+# classifier, which on two busy cores took longer than the suite's 300 s (CI of 2026-12-05).
+_FIT_TIMEOUT = 1200
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -78,10 +82,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Chat and bench test files after the rest of the first folders (stable otherwise), so a
-    run with several processes does not start with every process waiting on one model fit."""
+    run with several processes does not start with every process waiting on one model fit;
+    they get ``_FIT_TIMEOUT`` instead of the suite's timeout."""
     def later(item: pytest.Item) -> bool:
         return item.nodeid.startswith(_AFTER_WARM_UP)
 
+    for item in items:
+        if later(item):  # their first test also builds the sentence vectors and the classifier
+            item.add_marker(pytest.mark.timeout(_FIT_TIMEOUT))
     first_web = next((n for n, item in enumerate(items)
                       if item.nodeid.startswith(("tests/twin/", "tests/vision/", "tests/web/"))),
                      len(items))

@@ -18,6 +18,7 @@ import yaml
 
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
+from assistant.intents.hant import simplified
 from assistant.intents.scope import load_unsupported
 from core import Actor
 
@@ -31,6 +32,13 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
 
 def _rules() -> tuple[re.Pattern[str], ...]:
     return load_unsupported(("en", "zh"))
+
+
+def _caught(text: str) -> bool:
+    """Whether an unsupported rule matches the question as the chat reads it (normalised, and
+    in simplified characters too)."""
+    words = normalise_text(text)
+    return any(rule.search(form) for form in (words, simplified(words)) for rule in _rules())
 
 
 @pytest.mark.parametrize("text", [
@@ -77,11 +85,18 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     "put picker2 on the night shift", "change the weight of FC0000481 to 3.1g",
     "set the vault temperature to 18 degrees", "upload the certificate pdf for FC0000325",
     "export the ledger to our accounting software", "帮我约顺丰明天上门取件", "把 picker2 调到夜班",
-    "把 ST0007 的价格调到 800", "新增一个供应商", "给 VALENZA 发个邮件", "把监控录像导出来"])
+    "把 ST0007 的价格调到 800", "新增一个供应商", "给 VALENZA 发个邮件", "把监控录像导出来",
+    # someone locked out, a performance review booked, a packing slip or a certificate printed
+    # in traditional characters (round 17)
+    "picker2 is locked out, unlock his login",
+    "the clerk got locked out again, reset her password",
+    "please schedule a performance review for picker2 next monday",
+    "book an appraisal with the clerk", "帮我打印 WEB-261125-03524 嘅装箱单",
+    "把 G-5188 的證書重新列印一份", "列印 WEB-261125-03524 的出貨單"])
 def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    assert any(rule.search(normalise_text(text)) for rule in _rules()), text
+    assert _caught(text), text
     reply = _ask(assistant, actors["manager"], text)
     assert reply["error"] == "not-supported" and reply["intent"] is None, text
     assert reply["confirm"] is None
@@ -110,9 +125,11 @@ def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     "who is on shift tomorrow", "when will the courier collect", "which bins are empty",
     "add two of these to order W-1042", "how many new SKUs this month", "邊個聽日返夜班",
     "快递几点来收件", "价格最高的戒指", "哪个供应商的价格最便宜", "set the thermostat to 21",
-    "打电话给我老婆", "给安特卫普打电话之前，该订些什么"])
+    "打电话给我老婆", "给安特卫普打电话之前，该订些什么",
+    "who got locked out of the vault last night", "schedule a cycle count for the reserve",
+    "picker performance review for last week", "哪些订单还没打印装箱单", "装箱单打印机坏了"])
 def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
-    assert not any(rule.search(normalise_text(text)) for rule in _rules()), text
+    assert not _caught(text), text
 
 
 def test_no_training_question_or_general_question_matches_an_unsupported_rule() -> None:
@@ -124,7 +141,7 @@ def test_no_training_question_or_general_question_matches_an_unsupported_rule() 
         asked += [str(i["text"]) for i in items
                   if i.get("intent") != "out_of_scope" or i.get("topic")]
     assert len(asked) > 5000
-    caught = [t for t in asked if any(r.search(normalise_text(t)) for r in _rules())]
+    caught = [t for t in asked if _caught(t)]
     assert caught == []
 
 
