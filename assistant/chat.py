@@ -40,6 +40,7 @@ from assistant.conversations import (
 )
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import detect_language, normalise_text
+from assistant.entities.filters import kind_location
 from assistant.entities.products import ProductIndex
 from assistant.entities.resolve import (
     FOLLOW_UP_SLOTS,
@@ -1036,7 +1037,30 @@ def _with_zone(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch
     if match.intent not in _ZONE_INTENTS:
         return match
     zone = zone_slot(text, resolver.index)  # a follow-up's zone replaces the one before
-    return replace(match, slots={**match.slots, "zone": zone}) if zone else match
+    if not zone:
+        return match
+    slots = {**match.slots, "zone": zone}
+    if match.intent in _BY_ZONE_ONLY and slots.get("location") \
+            and _zone_said_as_location(text, slots["location"], resolver):
+        del slots["location"]  # 'alerts in the reserve area': zone RES, not also aisle R03
+    return replace(match, slots=slots)
+
+
+# Intents about what cameras saw: cameras watch zones, so a zone's word is the zone alone.
+# (Stock and reports read the bins its word names: 'dead stock on the back shelves' is R03.)
+_BY_ZONE_ONLY = frozenset({"camera_alerts", "acknowledge_alert"})
+
+
+def _zone_said_as_location(text: str, location: str, resolver: Resolver) -> bool:
+    """Whether ``location`` is only the stretch of bins a zone's word names ('reserve area' ->
+    R03, 'pick face' -> A), not a code the question writes nor one place ('the dock' is
+    DOCK-01, which the writers name)."""
+    words = _CJK_EDGE.sub(" ", normalise_text(text))
+    kind = kind_location(words, resolver.index)
+    written = len(location) > 1 and re.search(
+        rf"(?<![\w-]){re.escape(location.lower())}(?![\w])", words) is not None
+    bins = sum(code.startswith(location) for code in resolver.index.location_kinds)
+    return kind is not None and kind[0] == location and not written and bins > 1
 
 
 # Intents whose templates read 'today' as 'now' ('open orders today') but filter by a period
