@@ -2,7 +2,8 @@
 
 The confirm and deny templates know the common words; a manager answers a stated action in
 the words of home too: Northeastern and Henan 中 / 整吧 / 得嘞, Shanghainese 好额 / 覅, a bare 要
-(after 'draft a PO?'), 妥 / 拉倒 / 算球, Cantonese 係呀 / 唔使, Singlish 'can lah', 'ok krub'.
+(after 'draft a PO?'), 妥 / 拉倒 / 算球, Cantonese 係呀 / 唔使, Taiwanese 對啦 / 好喔 (read in
+simplified characters too: 對 is 对), Singlish 'can lah', 'ok krub'.
 A reply made only of such words (and their particles) is that answer; a reply mixing a yes
 with a no ('好 不要了'), or saying anything else, is left to the intent decision. Read only
 while an action waits for its answer (中 or 要 alone mean nothing otherwise).
@@ -13,13 +14,15 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.entities.codes import normalise_text
+
 Answer = Literal["confirm", "deny"]
 
 # Longest first within each list is not needed: the pattern below sorts by length.
 _YES = (
     # Mandarin, regional and written
     "是", "是的", "是啊", "是呀", "对", "对的", "对啊", "对头", "没错", "好", "好的", "好啊",
-    "好呀",
+    "好呀", "好喔", "好哦", "好唷", "没有问题",
     "好吧", "好嘞", "好咧", "好勒", "好哒", "好滴", "好额", "好个", "好嘅", "得嘞", "得勒", "得咧",
     "中", "中中", "老中", "要", "要的", "要得", "妥", "妥了", "妥妥的", "整", "整吧", "整呗",
     "行", "行啊", "行吧", "行呀", "行嘞", "成", "成吧", "成啊", "可以", "可以的", "可以啊",
@@ -64,7 +67,7 @@ _PARTICLES = (
     "吧", "啊", "呀", "啦", "喇", "了", "的", "哈", "呗", "噢", "哦", "咯", "嘛", "呢", "先",
     "please", "pls", "plz", "thanks", "thank you", "la", "lah", "leh", "ka", "kha", "krub",
     "khrap", "krap", "na", "ah", "sir", "boss", "now", "then", "just", "请", "谢谢",
-    "住", "hmm", "hm", "actually", "for now",
+    "住", "hmm", "hm", "actually", "for now", "喔", "唷", "耶", "捏",
     # Italian politeness, 'inshallah' (God willing: colours an answer, is none alone), Gen-Z
     # filler and emoji that are neither yes nor no
     "grazie", "per favore", "pure", "allora", "dai", "inshallah", "insha allah", "inshaallah",
@@ -96,7 +99,13 @@ def _skip(words: str, position: int) -> int:
 
 def short_answer(text: str) -> Answer | None:
     """"confirm" or "deny" when ``text`` is made only of yes words or only of no words (with
-    particles); None for anything else (a mixed reply, a question, an empty one)."""
+    particles), as written or in simplified characters (對啦 is 对啦); None for anything else
+    (a mixed reply, a question, an empty one)."""
+    return _short_answer(text) or _short_answer(normalise_text(text))
+
+
+def _short_answer(text: str) -> Answer | None:
+    """``short_answer`` of ``text`` as written."""
     said: set[str] = set()
     words = " ".join(_MODIFIERS.sub("", text.lower()).split())
     position = _skip(words, 0)

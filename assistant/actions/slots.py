@@ -107,6 +107,7 @@ def action_slots(
         _reserve(words, found, previous or {})
     elif intent == "start_cycle_count":
         _location(words, found, index)
+        _assignee(words, found, index)
     elif intent == "acknowledge_alert":
         _alert(words, found, index)
     elif intent == "draft_purchase_order":
@@ -132,6 +133,7 @@ def without_reason(text: str) -> list[str]:
     words = normalise_text(text)
     if (reason := _REASON.search(words)) is not None and reason.start():
         found.append(words[: reason.start()].strip())
+    text = without_aside(text)
     clauses = [c.strip() for c in _CLAUSE.split(text, maxsplit=1)]
     if len(clauses) == 2 and all(clauses):
         found.extend(clauses)
@@ -144,7 +146,7 @@ def _reason(text: str, words: str, found: dict[str, str]) -> str:
     if (reason := _REASON.search(words)) is not None:
         found.setdefault("reason", reason.group(1).strip())
         return words[: reason.start()]
-    clauses = [c.strip() for c in _CLAUSE.split(text, maxsplit=1)]
+    clauses = [c.strip() for c in _CLAUSE.split(without_aside(text), maxsplit=1)]
     if len(clauses) == 2 and all(clauses) and not _ASIDE.fullmatch(normalise_text(clauses[0])):
         codes = [v.lower() for k, v in found.items() if k in _CODE_SLOTS]
         command = 1 if any(c in normalise_text(clauses[1]) for c in codes) else 0
@@ -157,6 +159,16 @@ def _reason(text: str, words: str, found: dict[str, str]) -> str:
         if given is not None:
             found.setdefault("reason", given)
     return words
+
+
+def without_aside(text: str) -> str:
+    """``text`` without a first clause that only agrees or leads in ('ok, recall it, purity
+    deviation' -> 'recall it, purity deviation'), when more than one clause follows it."""
+    clauses = _CLAUSE.split(text, maxsplit=1)
+    if len(clauses) == 2 and _ASIDE.fullmatch(normalise_text(clauses[0]).strip()) \
+            and _CLAUSE.search(clauses[1]):
+        return clauses[1].strip()
+    return text
 
 
 def _without_codes(clause: str, codes: list[str]) -> str:
@@ -261,6 +273,25 @@ def _location(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
             found["location"] = aisles[0]
         else:
             found["location"] = f"aisle {number}"  # the plan says no such aisle is known
+
+
+# Who is to count: 'to be completed by picker2', 'assign it to Pia', 'picker to do it',
+# 'for picker2 to count', '给 picker2 做', '让 picker2 盘', '由 picker2 负责'.
+_ASSIGNEE = re.compile(
+    r"(?<![\w-])(?:(?:completed|done|carried out|counted|handled) by|assign(?:ed)?(?: it)? to"
+    r"|give it to|get|have|for)\s+([a-z][\w.-]*)"
+    r"|(?<![\w-])([a-z][\w.-]*)\s+(?:to (?:do|count|handle|take) (?:it|this|them)|to count"
+    r"|will (?:do|count) (?:it|this))(?![\w-])"
+    r"|(?:给|让|叫|交给|派|由)\s*([a-z][\w.-]*)\s*(?:来|去)?(?:做|盘|数|点|负责|处理)")
+
+
+def _assignee(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
+    """The person a count is given to, when the question names one of ours as the counter."""
+    for match in _ASSIGNEE.finditer(words):
+        name = next(g for g in match.groups() if g)
+        if (person := index.person(name)) is not None:
+            found.setdefault("person", person)
+            return
 
 
 def _alert(words: str, found: dict[str, str], index: CatalogueIndex) -> None:

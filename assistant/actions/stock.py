@@ -36,7 +36,8 @@ _SHOWN_BINS = 6
 
 def _count(session: Session, actor: Actor, params: dict[str, Any]) -> Done:
     doc = create_count(session, actor=actor, locations=params["locations"],
-                       zone=params["zone"], note=params["note"])
+                       zone=params["zone"], assignee=params.get("assignee"),
+                       note=params["note"])
     bins = list(doc.data["locations"])
     return Done({"document": doc.number, "bins": len(bins), "location": params["place"]},
                 [{"document": doc.number, "bin": b} for b in bins])
@@ -59,10 +60,13 @@ def plan_count(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     except CoreError as exc:
         raise refused(ctx, exc) from exc
     shown = ", ".join(bins[:_SHOWN_BINS]) + (" …" if len(bins) > _SHOWN_BINS else "")
-    summary = ctx.say("action.start_cycle_count.plan", location=place.code, tier=place.tier,
-                      bins=len(bins), shown=shown)
+    person = slots.get("person")  # who is to count ('..., to be completed by picker2')
+    key = "action.start_cycle_count.plan_assigned" if person else "action.start_cycle_count.plan"
+    summary = ctx.say(key, location=place.code, tier=place.tier, bins=len(bins), shown=shown,
+                      person=person or "")
     return Plan(summary, {"locations": [] if zone else [place.code], "zone": zone,
-                          "place": place.code, "note": f"{place.code}: started in the chat"},
+                          "place": place.code, "assignee": person,
+                          "note": f"{place.code}: started in the chat"},
                 [{"bin": b} for b in bins])
 
 

@@ -76,8 +76,9 @@ def _cut(text: str, match: re.Match[str]) -> str:
     return text[: match.start()] + " " + text[match.end():]
 
 
-def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
-    """The location a phrase names ('the vault', 'aisle A', 'A01-02') and the text left."""
+def kind_location(text: str, index: CatalogueIndex) -> tuple[str, re.Match[str]] | None:
+    """The location code a word for a kind of place names ('the vault' -> 'V04', 'reserve
+    area' -> 'R03', 'pick face' -> 'A') and where the word stands; None when none does."""
     for word in sorted(KIND_WORDS, key=len, reverse=True):
         words = re.escape(word) if re.search(r"[\u3400-\u9fff]", word) else rf"\b{word}\b"
         if word.endswith("the back"):  # not 'at the back of the pick face', 'back office'
@@ -86,7 +87,14 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
         if match and word == "金库" and _GOLD_STOCK.search(text[: match.end() + 1]):
             continue  # '玫瑰金库存': rose gold's stock, not the vault
         if match and (code := index.kind_prefix(KIND_WORDS[word])):
-            return code, _cut(text, match)
+            return code, match
+    return None
+
+
+def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
+    """The location a phrase names ('the vault', 'aisle A', 'A01-02') and the text left."""
+    if (kind := kind_location(text, index)) is not None:
+        return kind[0], _cut(text, kind[1])
     for pattern in (_LOCATION_EN, *_LOCATION_ZH):
         for match in pattern.finditer(text):
             token = match.group(1)

@@ -114,6 +114,13 @@ _DAYS_SHORT = re.compile(
     r"(?<![a-z0-9-])l?([1-9]\d{0,2})d(?![a-z0-9-])")
 
 
+# 'in N days' after a no ("hasn't sold in 90 days", 'no sale in 90 days', 'nothing moved
+# within 60 days'): the days gone by that saw none. (Said alone, 'in 90 days' may be ahead.)
+_NONE_IN = re.compile(
+    rf"(?<![\w'])(?:\w+n't|not|no|never|none|nothing|zero|without)(?![\w'])[^.?!,;]*?"
+    rf"(?<![\w'])((?:in|within)\s+(?:the\s+)?{_NUM}\s*{_UNIT})(?![\w'])")
+
+
 @dataclass(frozen=True)
 class Period:
     """A half-open time range [since, until) with a machine key and the words that named it."""
@@ -217,3 +224,14 @@ def _calendar(words: str, now: datetime) -> Period | None:
         return None
     since, until = _named(key, now)
     return Period(key, since, until, match.group().strip())
+
+
+def none_in_period(words: str, now: datetime) -> tuple[Period, int, int] | None:
+    """The rolling period of 'in N days' said after a no ("hasn't sold a piece in 90 days" ->
+    last_90_days) in lower-case ``words``, with the span of 'in N days'; None otherwise."""
+    if (match := _NONE_IN.search(words)) is None:
+        return None
+    count = int(match[2]) if match[2].isdigit() else _NUMBERS[match[2]]
+    days = count * _UNIT_DAYS[match[3]]
+    period = Period(f"last_{days}_days", now - timedelta(days=days), now, match[1])
+    return period, match.start(1), match.end(1)

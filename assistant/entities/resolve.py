@@ -21,7 +21,7 @@ from assistant.entities.filters import (
     scan_filters,
 )
 from assistant.entities.numbers import alert_number
-from assistant.entities.periods import parse_period, period_pattern
+from assistant.entities.periods import none_in_period, parse_period, period_pattern
 from assistant.entities.products import ProductIndex, content_words
 
 __all__ = [
@@ -220,10 +220,17 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "淨係", "净系")
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
-    r"|anche)\s+)+(?=\S)"
+    r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
+    r"|share|do)(?: me| us)?(?: the)? same(?: report| figures| analysis| list| again)? for)\s+)+"
+    r"(?=\S)"
+    # a sentence's own full stop ('Please provide the same for the reserve zone.')
+    r"|(?<=\S)\s*[.。]+\s*$"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
+    # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
+    r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
+    r"|(?<=\S)\s*的?(?:结果|数据|情况|报告|分析|明细)[。.？?\s]*$"
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
@@ -275,6 +282,10 @@ def _period_slot(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
     found = [(m, p) for m in _PERIOD.finditer(rest)
              if (p := parse_period(m.group(), resolver.now)) is not None]
     if not found:
+        if (none_in := none_in_period(rest, resolver.now)) is not None:
+            period, start, end = none_in  # "hasn't sold in 90 days": the last 90 days
+            slots["period"] = period.key
+            return rest[:start] + " " + rest[end:]
         return rest
     chosen = [found[0]]
     last = found[-1]

@@ -67,6 +67,12 @@ def _ask(assistant: Assistant, actor: Actor, text: str,
     ("picker performance this week", "picker2 on his own", "picker_performance", "person",
      "picker2"),
     ("best sellers this month", "just the 18K ones", "best_sellers", "purity", "Au750"),
+    # the formal 'the same for X' (round 17, chatS8)
+    ("Please provide the dead stock report for this quarter.",
+     "Please provide the same for the last quarter.", "dead_stock", "period", "last_quarter"),
+    ("烦请提供本季度异常检测结果。", "烦请同样提供上季度的结果。", "anomalies", "period",
+     "last_quarter"),
+    ("qc failures for VALENZA", "and ANTWERP?", "qc_failures", "supplier", "ANTWERP"),
 ])
 def test_a_value_named_alone_refines_the_question_before(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, intent: str,
