@@ -120,11 +120,12 @@ def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
 def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     """Orders not yet shipped, and how far their open pick lists have got (one order's, when
     the question names it: 'is WEB-261125-06272 picked yet'); with a period, the open orders
-    placed in it ('still open from this week'). Orders are kept by no place: a place named
-    ('open orders in the vault') narrows nothing, and the answer says so."""
+    placed in it ('still open from this week'); with a place ('open orders in the vault'), the
+    orders served from there (stock allocated there, or waiting for stock held there)."""
     goods = {k: slots[k] for k in GOODS if slots.get(k)}
+    place = slots.get("location") or slots.get("zone")
     pending = pending_orders(ctx.session, channel=slots.get("channel"),
-                             goods=_goods_filter(slots) if goods else None)
+                             goods=_goods_filter(slots) if goods else None, place=place)
     if slots.get("period"):
         period = period_for(ctx, slots, "today")
         pending = [r for r in pending
@@ -143,6 +144,8 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     lists: list[dict[str, Any]] = pick_progress(ctx.session)
     rows = [{"kind": "order", **r} for r in pending] + [{"kind": "pick_list", **r}
                                                          for r in lists]
+    if not pending and place:
+        return Answer(ctx.say("orders.none_at", place=place), rows)
     if not pending and goods:
         return Answer(ctx.say("orders.none_of", what=_goods_words(ctx, goods)), rows)
     if not pending:
@@ -153,9 +156,8 @@ def orders(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     progress = ctx.join([ctx.say("orders.list", number=p["pick_list"], picker=p["picker"] or "-",
                                  done=int(p["lines_done"]) + int(p["lines_short"]),
                                  lines=p["lines"]) for p in lists[:5]]) or "-"
-    place = slots.get("location") or slots.get("zone")  # 'open orders in the vault'
-    unplaced = ctx.say("orders.no_place", place=place) if place else ""
-    return Answer(unplaced + ctx.say("orders.answer", count=len(pending), statuses=ctx.join(
+    at = ctx.say("orders.at", place=place) if place else ""
+    return Answer(at + ctx.say("orders.answer", count=len(pending), statuses=ctx.join(
         [f"{n} {s}" for s, n in sorted(statuses.items())]), progress=progress), rows)
 
 

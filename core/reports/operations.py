@@ -6,16 +6,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import CompoundSelect, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.catalogue.models import Sku
 from core.clock import as_utc
 from core.documents.models import DocKind, DocStatus, Document, DocumentLine, LineStatus
 from core.errors import NotFoundError
+from core.ledger.models import Balance
 from core.locations.models import Location
 from core.lots.models import Lot, Serial, Supplier
-from core.orders.models import OrderLine, OrderStatus, SalesOrder
+from core.orders.models import (
+    OrderLine,
+    OrderStatus,
+    Reservation,
+    ReservationStatus,
+    SalesOrder,
+)
 from core.people.models import Role, User
 from core.reports.filters import ReportFilter
 
@@ -33,11 +40,13 @@ _DONE = (OrderStatus.SHIPPED.value, OrderStatus.CANCELLED.value)
 
 def pending_orders(
     session: Session, *, channel: str | None = None, limit: int = 100,
-    goods: ReportFilter | None = None,
+    goods: ReportFilter | None = None, place: str | None = None,
 ) -> list[dict[str, object]]:
     """Orders not yet shipped or cancelled, oldest first, with how far picking has got; with
     ``goods``, only the orders with a line of such goods (its category, metal, colour, purity,
-    supplier or lot; its period is not used)."""
+    supplier or lot; its period is not used); with ``place`` (a location code, or the start
+    of some: a zone, aisle or bay), only the orders served from there (see
+    :func:`_served_from`)."""
     stmt = (
         select(
             SalesOrder.external_id, SalesOrder.channel, SalesOrder.customer_name,
@@ -61,6 +70,8 @@ def pending_orders(
                 OrderLine.lot_id.is_(None) & OrderLine.sku_id.in_(
                     select(Serial.sku_id).where(Serial.lot_id.in_(lots)))))
         stmt = stmt.where(SalesOrder.id.in_(with_goods))
+    if place:
+        stmt = stmt.where(SalesOrder.id.in_(_served_from(place)))
     rows = []
     for ext, ch, customer, status, created, due, lines, units, reserved, picked in (
         session.execute(stmt)
@@ -72,6 +83,29 @@ def pending_orders(
             "picked_percent": round(100 * int(picked or 0) / int(units), 1) if units else 0.0,
         })
     return rows
+
+
+def _served_from(place: str) -> CompoundSelect[int]:
+    """The ids of orders served from ``place``: a line with stock allocated there (a
+    reservation not released, so held or picked there), or a line waiting for stock (nothing
+    reserved or picked for part of it) whose SKU, and lot when the line names one, is on hand
+    there."""
+    where = ReportFilter(location=place)
+    allocated = where.locations(
+        select(OrderLine.order_id)
+        .join(Reservation, Reservation.order_line_id == OrderLine.id)
+        .where(Reservation.status != ReservationStatus.RELEASED.value),
+        Reservation.location_id)
+    held = where.locations(
+        select(Balance.sku_id, Balance.lot_id).where(Balance.on_hand > 0), Balance.location_id
+    ).subquery()
+    waiting = (
+        select(OrderLine.order_id)
+        .join(held, (held.c.sku_id == OrderLine.sku_id)
+              & (OrderLine.lot_id.is_(None) | (held.c.lot_id == OrderLine.lot_id)))
+        .where(OrderLine.quantity > OrderLine.reserved_quantity + OrderLine.picked_quantity)
+    )
+    return allocated.union(waiting)
 
 
 def pick_progress(

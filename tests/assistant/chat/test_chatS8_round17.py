@@ -152,3 +152,17 @@ def assistant_zone(assistant: Assistant, actor: Actor, location: str | None) -> 
     if location is None:
         return None
     return resolver_for(assistant, actor).index.zone_of(location)
+
+
+@pytest.mark.parametrize(("text", "lead"), [
+    ("open orders in the vault", "Served from"), ("金库的待处理订单", "从"),
+])
+def test_open_orders_asked_by_place_are_those_served_from_it(
+    assistant: Assistant, actors: dict[str, Actor], text: str, lead: str
+) -> None:
+    every = ask(assistant, actors["manager"], "open orders")
+    there = ask(assistant, actors["manager"], text)
+    assert there["intent"] == "pending_orders" and there["slots"].get("zone") == "VLT", there
+    orders = [r for r in there["data"] if r["kind"] == "order"]
+    assert 0 < len(orders) < len([r for r in every["data"] if r["kind"] == "order"])
+    assert there["answer"].startswith(lead)
