@@ -586,13 +586,29 @@ class Assistant:
         if self.settings.close_call_threshold > 1.0:
             return None
         found = self.close_call(intent, reading, words, template=template)
-        if found is None or self.close_calls.probability(found) < \
-                self.settings.close_call_threshold:
+        if found is None:
+            return None
+        bar = self.settings.close_call_threshold
+        if self._vague_between(intent, found.other, words, reading.text):
+            bar *= self._VAGUE_BAR  # 'how much silver have we got': a count or its value
+        if self.close_calls.probability(found) < bar:
             return None
         if intent not in ACTIONS and found.other in ACTIONS and _ASKS.search(words) \
                 and not self._settled(found.other, words, reading.text):
             return None  # 'whats alert number 3 about' asks; it does not acknowledge alert 3
         return found.other
+
+    # The share of close_call_threshold a question needs to be asked back when it says only
+    # words both intents of the pair may mean (vague in examples.scope.yaml).
+    _VAGUE_BAR = 0.5
+
+    def _vague_between(self, intent: str, other: str, *texts: str) -> bool:
+        """Whether the question says a word both ``intent`` and ``other`` may mean (``vague``
+        in examples.scope.yaml: 'how much' of a count or a value) and none settling either."""
+        cues = self.vague.get(frozenset({intent, other}), ())
+        return any(_says(cue, text) and not _negated(cue, text) for text in texts
+                   for cue in cues) \
+            and not self._settled(intent, *texts) and not self._settled(other, *texts)
 
     @staticmethod
     def _nothing_named(intent: str, slots: dict[str, str]) -> bool:
