@@ -166,3 +166,24 @@ def test_open_orders_asked_by_place_are_those_served_from_it(
     orders = [r for r in there["data"] if r["kind"] == "order"]
     assert 0 < len(orders) < len([r for r in every["data"] if r["kind"] == "order"])
     assert there["answer"].startswith(lead)
+
+
+def test_a_count_given_to_someone_is_assigned_to_them_on_yes(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    from sqlalchemy import select
+
+    from core.documents.counts import get_count
+    from core.people.models import User
+
+    conversation = str(uuid.uuid4())
+    plan = ask(assistant, actors["manager"], "count R03-02, to be completed by picker2",
+               conversation)
+    assert plan["slots"].get("person") == "picker2" and plan["confirm"] is not None, plan
+    done = ask(assistant, actors["manager"], "yes", conversation)
+    assert done["intent"] == "confirm" and done["error"] is None, done
+    number = str(done["data"][0]["document"])
+    with assistant.db.read() as session:
+        doc = get_count(session, number=number)
+        assert session.scalar(select(User.username).where(User.id == doc.assignee_id)) \
+            == "picker2"
