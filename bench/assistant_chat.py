@@ -1296,7 +1296,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind18`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind19`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
