@@ -87,6 +87,7 @@ from assistant.intents.prepare import (
     spoken_homophones,
     tag_codes,
     without_hesitations,
+    without_pleasantries,
     without_sign_off,
 )
 from assistant.intents.scope import (
@@ -269,9 +270,11 @@ class Assistant:
         self.close_calls_seen = PairCounts.of(item.intents for item in self.training)
         self.close_detector = close_detector(self.encoder, self.training) \
             if settings.close_call_threshold <= 1.0 and self.training else None
+        # the general questions' words are real words, not typos of ours ('spell' is no 'sell')
         self.speller = Speller(
             [s for sentences in examples["en"].values() for s in sentences]
-            + [t.text for t in self.data["en"].templates], keep=SHORTHAND.values())
+            + [t.text for t in self.data["en"].templates],
+            keep=[*SHORTHAND.values(), *self._general_words])
         # Follow-up context: in memory unless the caller shares it (web workers: the database).
         self.conversations: ConversationStore = conversations or MemoryConversations(
             settings.conversation_ttl_seconds)
@@ -961,9 +964,10 @@ class Assistant:
         English without hesitations ('so yeah what is ...', 'the uh gold chains')."""
         words = spoken_codes_to_text(normalise_text(text))
         if _CJK.search(words):
-            words = simplified(words)
+            words = without_pleasantries(simplified(words))
         else:
-            words = without_hesitations(without_sign_off(pidgin_english(words)))
+            words = without_hesitations(without_pleasantries(without_sign_off(
+                pidgin_english(words))))
         if language != "en":
             words = _CJK_EDGE.sub(" ", words)
         return tag_codes(words, kind_of)
@@ -1112,14 +1116,15 @@ def _proper_words(index: CatalogueIndex) -> frozenset[str]:
 
 
 def _question_words(text: str) -> str:
-    """What the intent decision reads of a question: its normalised text with Shanghainese and
+    """What the intent decision reads of a question: its normalised text without its greeting
+    and sign-off ('您好，请问 ...，谢谢', 'Hi team, ... Thanks, Mei'), with Shanghainese and
     Northeastern words as Mandarin ('FC0000521现在搁哪呢': 在哪), pidgin as English ('abeg wetin
     ...': please what ...) without radio's closing 'over', and speech-to-text's homophones of
     question words as those words ('wear is lot G 3509': where)."""
     words = normalise_text(text)
     if _CJK.search(words):
-        return mandarin(words)
-    return spoken_homophones(without_sign_off(pidgin_english(words)))
+        return without_pleasantries(mandarin(words))
+    return spoken_homophones(without_pleasantries(without_sign_off(pidgin_english(words))))
 
 
 def _says(cue: str, words: str) -> bool:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
 __all__ = ["CODE_WORDS", "Speller", "example_code_kind", "pidgin_english", "spoken_homophones",
-           "tag_codes", "without_hesitations", "without_sign_off"]
+           "tag_codes", "without_hesitations", "without_pleasantries", "without_sign_off"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -112,6 +112,41 @@ def without_sign_off(words: str) -> str:
     if found is None or found.group(1) in _OVER_VERBS:
         return words
     return words[: found.end(1)]
+
+
+# A message's greeting and sign-off, which say nothing of what is asked ('您好，请问昨天
+# 卖得最好的款式是哪些？谢谢', 'Hi team, which rings sold best? Thanks, Mei'): English greetings
+# open it (with a word of address: 'hi team', 'hello all'), thanks and regards close it (with a
+# name after them);
+# Chinese greetings, 请问 and 麻烦(你) open it, thanks and 辛苦了 close it. Read after normalisation
+# (punctuation gone, lower case, Chinese simplified).
+_GREETING_EN = re.compile(
+    r"^(?:(?:hi|hello|hey|dear) [a-z]+(?= (?:what|what's|which|who|where|where's|when|how|how's|"
+    r"can|could|do|does|did|is|are|any|anything|show|list|give|please)\b)|"
+    r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|dear)"
+    r"(?: (?:team|all|everyone|everybody|there|folks|guys|people|mate|colleagues))?|"
+    r"(?:excuse me|sorry to bother you))\s+")
+_SIGN_OFF_EN = re.compile(
+    r"(?:^|\s+)(?:(?:many |thanks |thank you )?(?:thanks|thank you|thx|cheers|ta)"
+    r"(?: (?:a lot|so much|very much|in advance|a bunch|heaps))?|"
+    r"(?:best|kind|warm|many)? ?regards|best wishes|all the best|much appreciated)"
+    r"(?: [a-z]+)?$")
+_GREETING_ZH = re.compile(
+    r"^(?:(?:您好|你好|你们好|大家好|哈喽|嗨|hi|hello)[啊呀哈]?\s*)?"
+    r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")
+_SIGN_OFF_ZH = re.compile(
+    r"\s*(?:(?:谢谢|多谢|感谢)(?:你|您|啦|了|大家)?|辛苦了|辛苦(?:你|您)了|麻烦(?:你|您)?了)+$")
+
+
+def without_pleasantries(words: str) -> str:
+    """Normalised words without the message's greeting and sign-off ('hi team which rings sold
+    best thanks mei' -> 'which rings sold best'; '您好请问昨天有哪些告警谢谢' -> '昨天有哪些告警');
+    a message of nothing else is kept as it is ('thanks', '你好')."""
+    if re.search(r"[\u3400-\u9fff]", words):
+        kept = _SIGN_OFF_ZH.sub("", _GREETING_ZH.sub("", words, count=1)).strip()
+    else:
+        kept = _SIGN_OFF_EN.sub("", _GREETING_EN.sub("", words, count=1)).strip()
+    return kept or words
 
 
 # Speech-to-text's homophones of question words, where the sentence says which it is: 'wear is lot

@@ -92,7 +92,8 @@ def _caught(text: str) -> bool:
     "the clerk got locked out again, reset her password",
     "please schedule a performance review for picker2 next monday",
     "book an appraisal with the clerk", "帮我打印 WEB-261125-03524 嘅装箱单",
-    "把 G-5188 的證書重新列印一份", "列印 WEB-261125-03524 的出貨單"])
+    "把 G-5188 的證書重新列印一份", "列印 WEB-261125-03524 的出貨單",
+    "修改 ST0003-Au750Y-7 的售价", "给供应商 JAIPUR 发一封催货邮件"])
 def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
@@ -127,7 +128,8 @@ def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     "快递几点来收件", "价格最高的戒指", "哪个供应商的价格最便宜", "set the thermostat to 21",
     "打电话给我老婆", "给安特卫普打电话之前，该订些什么",
     "who got locked out of the vault last night", "schedule a cycle count for the reserve",
-    "picker performance review for last week", "哪些订单还没打印装箱单", "装箱单打印机坏了"])
+    "picker performance review for last week", "哪些订单还没打印装箱单", "装箱单打印机坏了",
+    "ST0003-Au750Y-7 的售价是多少", "JAIPUR 的货什么时候到", "给 JAIPUR 的采购单到了没有"])
 def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
     assert not _caught(text), text
 
