@@ -68,3 +68,20 @@ def test_a_general_word_is_no_spelling_slip(
 ) -> None:
     reply = _ask(assistant, actors["manager"], "how do you spell necessary")
     assert reply["intent"] is None and reply["error"] == "out-of-scope", reply
+
+
+@pytest.mark.parametrize("text", ["what's not selling this month", "这个月卖不动的货"])
+def test_what_does_not_sell_in_a_period_is_slow_movers(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["intent"] == "slow_movers", reply
+
+
+@pytest.mark.parametrize("text", ["what's not selling", "卖不动的货"])
+def test_what_does_not_sell_without_a_period_is_still_asked_back(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["error"] == "ambiguous", reply
+    assert {c["intent"] for c in reply["choices"]} == {"slow_movers", "dead_stock"}
