@@ -121,13 +121,11 @@ def without_sign_off(words: str) -> str:
 # Chinese greetings, 请问 and 麻烦(你) open it, thanks and 辛苦了 close it. Read after normalisation
 # (punctuation gone, lower case, Chinese simplified).
 _GREETING_EN = re.compile(
-    r"^(?:(?:hi|hello|hey|dear) [a-z]+(?= (?:what|what's|which|who|where|where's|when|how|how's|"
-    r"can|could|do|does|did|is|are|any|anything|show|list|give|please)\b)|"
-    r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|dear)"
+    r"^(?:(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|dear)"
     r"(?: (?:team|all|everyone|everybody|there|folks|guys|people|mate|colleagues))?|"
     r"(?:excuse me|sorry to bother you))\s+")
 _SIGN_OFF_EN = re.compile(
-    r"(?:^|\s+)(?:(?:many |thanks |thank you )?(?:thanks|thank you|thx|cheers|ta)"
+    r"(?:^|\s+)(?:(?:many |thanks |thank you )?(?:thanks|thank you|cheers)"
     r"(?: (?:a lot|so much|very much|in advance|a bunch|heaps))?|"
     r"(?:best|kind|warm|many)? ?regards|best wishes|all the best|much appreciated)"
     r"(?: [a-z]+)?$")

@@ -23,7 +23,7 @@ def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
     ("麻烦你帮我查一下 G-2311 在哪里，谢谢你", "查一下g-2311在哪里"),
     ("Hi team, which rings sold best last week? Thanks, Mei", "which rings sold best last week"),
     ("Hello, any alerts today? Cheers", "any alerts today"),
-    ("hi mei which rings sold best", "which rings sold best"),
+    ("Good morning, which rings sold best", "which rings sold best"),
     ("which rings sold best today", "which rings sold best today"),
     ("thanks", "thanks"),
     ("你好", "你好"),
