@@ -265,8 +265,8 @@ movers or dead stock?).
   364 (English 95.3 %, Chinese 94.0 %; intent alone 95.6 %), general refused 99.4 %, close calls
   asked back 22 of 41, clear questions asked back 1.1 %, conversations right 49 of 51, follow-ups
   16 of 16, forbidden asks refused 14 of 14; latency p50 17.4 ms (questions) and 25.1 ms (with a
-  report). Retired to dev on 2026-12-05 (``blind19_dev``, ``general19_dev``); not yet in the
-  training data.
+  report). Retired to dev on 2026-12-05 (``blind19_dev``, ``general19_dev``); in the training data
+  since 21:55 UTC.
 
 The held-out sets are now ``blind`` and ``general``, round 20, read from
 ``bench/data/assistant_blind20.yaml`` and ``bench/data/assistant_general20.yaml`` by default
