@@ -89,6 +89,7 @@ from assistant.intents.prepare import (
     without_hesitations,
     without_pleasantries,
     without_sign_off,
+    without_wake_word,
 )
 from assistant.intents.scope import (
     ScopeModel,
@@ -262,6 +263,8 @@ class Assistant:
         self.close_pairs = load_confusable(LANGUAGES, "close")
         self.terse_pairs = load_confusable(LANGUAGES, "terse")
         self.settle = load_settle(LANGUAGES)
+        self.needs = load_settle(LANGUAGES, "needs")
+        self.named_by = load_settle(LANGUAGES, "names")
         self.unsupported = load_unsupported(LANGUAGES)
         self.vague = load_vague(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
@@ -323,8 +326,9 @@ class Assistant:
             turn: dict[str, Any] = {}  # what the handler leaves for the conversation
 
             def recognise(question: str) -> IntentMatch:
-                try:
-                    return self._recognise_action(question, language, resolver, previous, ctx)
+                try:  # (the assistant's name that wakes it is no part of the question)
+                    return self._recognise_action(without_wake_word(question), language,
+                                                  resolver, previous, ctx)
                 except _AskedBack as asked:  # kept, so 'and bangles?' asks the same again
                     turn["asked"] = Conversation(asked.intents[0], asked.slots, language,
                                                  asked=asked.intents)
@@ -373,6 +377,15 @@ class Assistant:
             assert failure is not None
             raise failure
         match = _with_period(_with_zone(match, text, resolver), text, resolver)
+        if previous is not None and previous.asked and match.intent == "confirm" \
+                and not is_waiting(previous.pending):
+            # "yes" to 'did you mean start a count of V04-01, or how many are in it?' takes
+            # the first choice (the best reading); an action then still states itself and
+            # waits for its own "yes"
+            chosen = previous.asked[0]  # (an action's slots are checked by its own reading)
+            uses = INTENT_SLOTS.get(chosen, frozenset(previous.slots))
+            match = replace(match, intent=chosen,
+                            slots={k: v for k, v in previous.slots.items() if k in uses})
         if previous is not None and match.intent in previous.asked and not match.slots:
             # a choice picked ('库存数量') after '手镯: count or value?': that one, for bangles
             kept = FOLLOW_UP_SLOTS.get(match.intent, frozenset())
@@ -554,12 +567,14 @@ class Assistant:
         ``intent`` (see assistant/intents/closecall.py); None without a trained classifier."""
         if intent in NOT_ANSWERS or intent in ANSWERS or not reading.ranking.probabilities:
             return None
-        scores = _real_scores(reading)
+        scores = {i: s for i, s in _real_scores(reading).items()
+                  if i == intent or self._needs_said(i, words, reading.text)}
         return signals(intent, dict(reading.ranking.probabilities), scores,
                        self.close_calls_seen, words=self._terse_words(words),
                        code=bool(reading.codes),
                        settled=self._settled(intent, words, reading.text), template=template,
-                       phrasing=self.phrasing(words))
+                       phrasing=self.phrasing(words),
+                       named=frozenset(i for i in scores if self._names(i, words, reading.text)))
 
     def phrasing(self, words: str) -> float:
         """How much a question's words look like the training writers' close calls (the
@@ -898,6 +913,22 @@ class Assistant:
         cues = self.settle.get(intent, ())
         return any(_says(cue, form) for text in texts
                    for form in dict.fromkeys((text, simplified(text))) for cue in cues)
+
+    def _needs_said(self, intent: str, *texts: str) -> bool:
+        """Whether the question says a word ``intent`` needs to be meant at all (``needs`` in
+        the scope examples: stock on order needs an order word, so 'what about the numbers' is
+        no close call between anomalies and stock on order); true for an intent needing none."""
+        cues = self.needs.get(intent)
+        return cues is None or any(_says(cue, form) for text in texts
+                                   for form in dict.fromkeys((text, simplified(text)))
+                                   for cue in cues)
+
+    def _names(self, intent: str, *texts: str) -> bool:
+        """Whether the question says a word that names ``intent`` as a close call's other
+        reading (``names`` in the scope examples: 'the numbers' of stock are its count)."""
+        return any(_says(cue, form) for text in texts
+                   for form in dict.fromkeys((text, simplified(text)))
+                   for cue in self.named_by.get(intent, ()))
 
     def _settled_command(self, intent: str, other: str, text: str, *texts: str) -> bool:
         """Whether a recall read by similarity is given as a command whose words settle it and

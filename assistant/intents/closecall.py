@@ -69,13 +69,14 @@ class PairCounts:
 def signals(
     intent: str, probabilities: Mapping[str, float], scores: Mapping[str, float],
     counts: PairCounts, *, words: int, code: bool, settled: bool, template: bool,
-    phrasing: float = 0.0,
+    phrasing: float = 0.0, named: frozenset[str] = frozenset(),
 ) -> Signals | None:
     """The signals for ``intent`` among the intents of ``scores`` (the real intents the chat
     ranked, those a named code allows); ``probabilities`` are the classifier's. None when no
-    other intent is left to ask about."""
+    other intent is left to ask about. The other intent is the likeliest of those the question
+    names by a word (``named``: 'the numbers' names a count), else the likeliest of all."""
     mine = {i: float(probabilities.get(i, 0.0)) for i in scores}
-    others = sorted((i for i in mine if i != intent), key=lambda i: -mine[i])
+    others = sorted((i for i in mine if i != intent), key=lambda i: (i not in named, -mine[i]))
     if intent not in mine or not others:
         return None
     other = others[0]

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
 __all__ = ["CODE_WORDS", "Speller", "example_code_kind", "pidgin_english", "spoken_homophones",
-           "tag_codes", "without_hesitations", "without_pleasantries", "without_sign_off"]
+           "tag_codes", "without_hesitations", "without_pleasantries", "without_sign_off",
+           "without_wake_word"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -145,6 +146,24 @@ def without_pleasantries(words: str) -> str:
     else:
         kept = _SIGN_OFF_EN.sub("", _GREETING_EN.sub("", words, count=1)).strip()
     return kept or words
+
+
+# The assistant's name said to wake it ('hey Facet, where's G-6428', 'OK Facet ...', 'Facet:
+# ...', '小F，FC0000087的履历', '你好 Facet，...'), read on the message as typed: it says nothing of
+# what is asked, and left in place its letters join a code's ('小F，FC0000087': FFC0000087).
+# 'Facet' alone is a jeweller's word too ('facet cut rings'), so it is a wake word only after a
+# greeting or before a comma or colon; 小F is the name by itself.
+_WAKE_WORD = re.compile(
+    r"^\s*(?:(?:(?:hey|hi|hello|ok|okay|yo|您好|你好|嗨|哈喽)[\s,，]*)(?:facet|小f)(?![a-z0-9])"
+    r"|facet\s*(?=[,:，：])|小f(?![a-z0-9]))[\s,:;!.，：；！。、]*", re.IGNORECASE)
+
+
+def without_wake_word(text: str) -> str:
+    """A message as typed without the assistant's name that opens it ('hey Facet, where's
+    G-6428' -> "where's G-6428"; '小F，FC0000087的履历' -> 'FC0000087的履历'); a message of
+    nothing else is kept as it is."""
+    kept = _WAKE_WORD.sub("", text, count=1)
+    return kept if kept.strip() else text
 
 
 # Speech-to-text's homophones of question words, where the sentence says which it is: 'wear is lot

@@ -95,12 +95,15 @@ def load_confusable(languages: tuple[str, ...], key: str = "confusable"
 
 
 @cache
-def load_settle(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+def load_settle(languages: tuple[str, ...], section: str = "settle"
+                ) -> dict[str, tuple[str, ...]]:
     """Per intent, the words that settle it in a terse question (``settle`` in every language's
-    scope examples, lower case; see ``terse``, read with :func:`load_confusable`)."""
+    scope examples, lower case; see ``terse``, read with :func:`load_confusable`), or those of
+    another such ``section`` (``needs``: the words without one of which an intent is no close
+    call to ask back)."""
     words: dict[str, list[str]] = {}
     for language in languages:
-        for intent, found in (_scope_file(language).get("settle") or {}).items():
+        for intent, found in (_scope_file(language).get(section) or {}).items():
             words.setdefault(str(intent), []).extend(str(w).lower() for w in found or ())
     return {intent: tuple(dict.fromkeys(found)) for intent, found in words.items()}
 

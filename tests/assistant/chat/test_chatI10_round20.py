@@ -1,0 +1,73 @@
+"""Round 20 intent work (round 19's dev misses): the assistant's name that wakes it is no part of
+the question, a close call's other reading is one the question's words allow, and "yes" to a
+question asked back takes its first choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.intents.prepare import without_wake_word
+from core import Actor
+
+
+def _ask(assistant: Assistant, actor: Actor, text: str,
+         conversation: str | None = None) -> dict[str, Any]:
+    return assistant.ask(text, actor=actor, conversation_id=conversation).as_dict()
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("hey Facet, where's G-6428", "where's G-6428"),
+    ("OK Facet what sold best", "what sold best"),
+    ("Facet: any alerts today", "any alerts today"),
+    ("小F，FC0000087的履历", "FC0000087的履历"),
+    ("你好 Facet，昨天卖得最好的是什么", "昨天卖得最好的是什么"),
+    ("facet cut rings in stock", "facet cut rings in stock"),  # a jeweller's word
+    ("hey Facet", "hey Facet"),  # nothing else: kept
+])
+def test_the_wake_word_is_dropped(text: str, kept: str) -> None:
+    assert without_wake_word(text) == kept
+
+
+@pytest.mark.parametrize(("text", "intent", "serial"), [
+    ("小F，FC0000087的履历", "serial_history", "FC0000087"),
+    ("小F，FC0000309是哪个拣货员拿的", "who_picked", "FC0000309"),
+])
+def test_the_wake_word_joins_no_code(
+    assistant: Assistant, actors: dict[str, Actor], text: str, intent: str, serial: str
+) -> None:
+    reply = _ask(assistant, actors["manager"], text)
+    assert reply["intent"] == intent and reply["slots"].get("serial") == serial
+
+
+def test_a_wake_word_keeps_a_general_question_refused(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "小F，80的15%是多少")
+    assert reply["intent"] is None and reply["error"] == "out-of-scope"
+
+
+def test_the_numbers_are_no_stock_on_order(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "what about the numbers")
+    if reply["error"] == "ambiguous":
+        assert "stock_on_order" not in {c["intent"] for c in reply["choices"]}
+    else:
+        assert reply["intent"] != "stock_on_order"
+
+
+def test_yes_to_a_question_asked_back_takes_its_first_choice_and_still_waits(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    first = _ask(assistant, actors["manager"], "count V04-01")
+    if first["error"] != "ambiguous":
+        pytest.skip("read without asking back")
+    yes = _ask(assistant, actors["manager"], "yes", first["conversation_id"])
+    assert yes["intent"] == first["choices"][0]["intent"]
+    assert yes["error"] is None and yes["slots"].get("location") == "V04-01"
+    assert yes["confirm"] is not None  # stated, waiting for its own "yes" (a "no" drops it)
+    no = _ask(assistant, actors["manager"], "no", first["conversation_id"])
+    assert no["intent"] == "deny" and no["error"] is None
