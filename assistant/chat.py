@@ -86,6 +86,7 @@ from assistant.intents.prepare import (
     pidgin_english,
     spoken_homophones,
     tag_codes,
+    without_formal_closers,
     without_hesitations,
     without_pleasantries,
     without_sign_off,
@@ -327,8 +328,9 @@ class Assistant:
 
             def recognise(question: str) -> IntentMatch:
                 try:  # (the assistant's name that wakes it is no part of the question)
-                    return self._recognise_action(without_wake_word(question), language,
-                                                  resolver, previous, ctx)
+                    return self._recognise_action(
+                        without_formal_closers(without_wake_word(question)), language,
+                        resolver, previous, ctx)
                 except _AskedBack as asked:  # kept, so 'and bangles?' asks the same again
                     turn["asked"] = Conversation(asked.intents[0], asked.slots, language,
                                                  asked=asked.intents)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Container, Iterable
 
 __all__ = ["CODE_WORDS", "Speller", "example_code_kind", "pidgin_english", "spoken_homophones",
            "tag_codes", "without_hesitations", "without_pleasantries", "without_sign_off",
-           "without_wake_word"]
+           "without_formal_closers", "without_wake_word"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -163,6 +163,22 @@ def without_wake_word(text: str) -> str:
     G-6428' -> "where's G-6428"; '小F，FC0000087的履历' -> 'FC0000087的履历'); a message of
     nothing else is kept as it is."""
     kept = _WAKE_WORD.sub("", text, count=1)
+    return kept if kept.strip() else text
+
+
+# The closing formulas of official Chinese (公文体) after the question: 烦请核实, 请予以核实,
+# 请批示, 妥否, 特此报告. They ask to check or approve what was written, so they are neither
+# the question nor an action's reason ('请查明批次G-8078目前存放的具体库位，烦请核实。' asks
+# where the lot is).
+_FORMAL_CLOSER = re.compile(
+    r"(?:[，,。；;？?！!]\s*(?:(?:烦请|敬请|恳请|请予以?|请|望)(?:予以)?(?:核实|核查|查核|批示|审批|审阅|"
+    r"指示|指正|示下)|妥否(?:[，,]?\s*请批示)?|特此(?:报告|说明|汇报|函告|请示))[。.！!？?]*\s*)+$")
+
+
+def without_formal_closers(text: str) -> str:
+    """A message as typed without official Chinese closing formulas ('…库位，烦请核实。' ->
+    '…库位'); a message of nothing else is kept as it is."""
+    kept = _FORMAL_CLOSER.sub("", text)
     return kept if kept.strip() else text
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
-from assistant.intents.prepare import without_wake_word
+from assistant.intents.prepare import without_formal_closers, without_wake_word
 from core import Actor
 
 
@@ -71,3 +72,26 @@ def test_yes_to_a_question_asked_back_takes_its_first_choice_and_still_waits(
     assert yes["confirm"] is not None  # stated, waiting for its own "yes" (a "no" drops it)
     no = _ask(assistant, actors["manager"], "no", first["conversation_id"])
     assert no["intent"] == "deny" and no["error"] is None
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("请查明批次G-8078目前存放的具体库位，烦请核实。", "请查明批次G-8078目前存放的具体库位"),
+    ("A02的库存是多少？妥否，请批示。", "A02的库存是多少"),
+    ("上月损耗情况，特此报告。", "上月损耗情况"),
+    ("请核实批次G-1234的数量", "请核实批次G-1234的数量"),  # the question itself asks to check
+    ("烦请核实。", "烦请核实。"),  # nothing else: kept
+])
+def test_official_closing_formulas_are_dropped(text: str, kept: str) -> None:
+    assert without_formal_closers(text) == kept
+
+
+@pytest.mark.parametrize("text", ["同意，请予以执行。", "准予执行", "同意。请照办"])
+def test_an_official_approval_is_a_yes(text: str) -> None:
+    assert short_answer(text) == "confirm"
+
+
+def test_an_official_closer_is_no_reason_to_act(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = _ask(assistant, actors["manager"], "请查明批次G-8078目前存放的具体库位，烦请核实。")
+    assert reply["intent"] == "locate" and "reason" not in reply["slots"]
