@@ -82,6 +82,7 @@ from assistant.intents.prepare import (
     CODE_WORDS,
     SHORTHAND,
     Speller,
+    after_discourse_marker,
     example_code_kind,
     pidgin_english,
     spoken_homophones,
@@ -329,7 +330,8 @@ class Assistant:
             def recognise(question: str) -> IntentMatch:
                 try:  # (the assistant's name that wakes it is no part of the question)
                     return self._recognise_action(
-                        without_formal_closers(without_wake_word(question)), language,
+                        after_discourse_marker(without_formal_closers(without_wake_word(
+                            question))), language,
                         resolver, previous, ctx)
                 except _AskedBack as asked:  # kept, so 'and bangles?' asks the same again
                     turn["asked"] = Conversation(asked.intents[0], asked.slots, language,

@@ -15,7 +15,8 @@ from collections.abc import Callable, Container, Iterable
 
 __all__ = ["CODE_WORDS", "Speller", "example_code_kind", "pidgin_english", "spoken_homophones",
            "tag_codes", "without_hesitations", "without_pleasantries", "without_sign_off",
-           "without_formal_closers", "without_wake_word"]
+           "without_formal_closers", "without_wake_word",
+           "after_discourse_marker"]
 
 # The word a code of each slot kind is replaced by.
 CODE_WORDS = {"lot": "lot", "serial": "serial", "sku": "sku", "location": "bin",
@@ -180,6 +181,24 @@ def without_formal_closers(text: str) -> str:
     '…库位'); a message of nothing else is kept as it is."""
     kept = _FORMAL_CLOSER.sub("", text)
     return kept if kept.strip() else text
+
+
+# A story told before the question, ended by a discourse marker set off by punctuation ('so the
+# courier came late again and the boss is upset, anyway, how many orders haven't gone out yet?',
+# '……总之，这周还有多少单没发'): what follows the last marker is the question, and the story's
+# words ('late') are none of it.
+_DISCOURSE_MARKER = re.compile(
+    r"(?:^|[,，;；.。!！?？…]\s*)(?:so anyway|but anyway|anyway|anyhow|long story short|"
+    r"in any case|getting to the point|back to the point|总之|反正|话说回来|言归正传|说正事|"
+    r"回到正题)\s*[,，:：;；.。!！…]\s*", re.IGNORECASE)
+
+
+def after_discourse_marker(text: str) -> str:
+    """A message as typed from after its last discourse marker on ('..., anyway, how many
+    orders haven't gone out yet?' -> "how many orders haven't gone out yet?"); a message with
+    none, or with nothing after it, is kept as it is."""
+    ends = [found.end() for found in _DISCOURSE_MARKER.finditer(text)]
+    return text[ends[-1]:] if ends and text[ends[-1]:].strip() else text
 
 
 # Speech-to-text's homophones of question words, where the sentence says which it is: 'wear is lot

@@ -10,7 +10,11 @@ import pytest
 
 from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
-from assistant.intents.prepare import without_formal_closers, without_wake_word
+from assistant.intents.prepare import (
+    after_discourse_marker,
+    without_formal_closers,
+    without_wake_word,
+)
 from core import Actor
 
 
@@ -95,3 +99,25 @@ def test_an_official_closer_is_no_reason_to_act(
 ) -> None:
     reply = _ask(assistant, actors["manager"], "请查明批次G-8078目前存放的具体库位，烦请核实。")
     assert reply["intent"] == "locate" and "reason" not in reply["slots"]
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("so the courier came late again and the boss is upset, anyway, how many orders haven't "
+     "gone out yet?", "how many orders haven't gone out yet?"),
+    ("客户又催了，老板也不高兴，总之，这周还有多少单没发", "这周还有多少单没发"),
+    ("what sold best anyway", "what sold best anyway"),  # no story before it
+    ("which rings, anyway?", "which rings, anyway?"),  # nothing after the marker
+])
+def test_a_story_before_the_question_is_left_out(text: str, kept: str) -> None:
+    assert after_discourse_marker(text) == kept
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("so the courier came late again and the boss is upset, anyway, how many orders haven't "
+     "gone out yet?", "pending_orders"),  # the story's 'late' makes no late orders
+    ("so the scale in the vault is drifting again, anyway, can you recalibrate it?", None),
+])
+def test_the_question_after_the_story_is_read(
+    assistant: Assistant, actors: dict[str, Actor], text: str, intent: str | None
+) -> None:
+    assert _ask(assistant, actors["manager"], text)["intent"] == intent
