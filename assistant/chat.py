@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -914,25 +914,19 @@ class Assistant:
         """Whether the question (in any of its ``texts``, Chinese also in simplified characters:
         請執行 says 执行) says a word that settles ``intent`` (``settle`` in the scope
         examples): then neither a close runner-up nor a terse pair is asked back."""
-        cues = self.settle.get(intent, ())
-        return any(_says(cue, form) for text in texts
-                   for form in dict.fromkeys((text, simplified(text))) for cue in cues)
+        return _says_any(self.settle.get(intent, ()), texts)
 
     def _needs_said(self, intent: str, *texts: str) -> bool:
         """Whether the question says a word ``intent`` needs to be meant at all (``needs`` in
         the scope examples: stock on order needs an order word, so 'what about the numbers' is
         no close call between anomalies and stock on order); true for an intent needing none."""
         cues = self.needs.get(intent)
-        return cues is None or any(_says(cue, form) for text in texts
-                                   for form in dict.fromkeys((text, simplified(text)))
-                                   for cue in cues)
+        return cues is None or _says_any(cues, texts)
 
     def _names(self, intent: str, *texts: str) -> bool:
         """Whether the question says a word that names ``intent`` as a close call's other
         reading (``names`` in the scope examples: 'the numbers' of stock are its count)."""
-        return any(_says(cue, form) for text in texts
-                   for form in dict.fromkeys((text, simplified(text)))
-                   for cue in self.named_by.get(intent, ()))
+        return _says_any(self.named_by.get(intent, ()), texts)
 
     def _settled_command(self, intent: str, other: str, text: str, *texts: str) -> bool:
         """Whether a recall read by similarity is given as a command whose words settle it and
@@ -1160,6 +1154,13 @@ def _question_words(text: str) -> str:
     if _CJK.search(words):
         return without_pleasantries(mandarin(words))
     return spoken_homophones(without_pleasantries(without_sign_off(pidgin_english(words))))
+
+
+def _says_any(cues: Iterable[str], texts: Iterable[str]) -> bool:
+    """Whether any of ``texts``, as written or in simplified characters (請執行 says 执行),
+    says any of ``cues``."""
+    forms = [form for text in texts for form in dict.fromkeys((text, simplified(text)))]
+    return any(_says(cue, form) for cue in cues for form in forms)
 
 
 def _says(cue: str, words: str) -> bool:

@@ -183,15 +183,12 @@ def parse_period(text: str, now: datetime) -> Period | None:
     """The period a phrase names, relative to ``now`` (UTC); None when it names none."""
     words = text.strip().lower()
     if (match := _ROLLING.search(words)) is not None:
-        count = int(match[1]) if match[1].isdigit() else _NUMBERS[match[1]]
-        days = count * _UNIT_DAYS[match[2]]
-        return Period(f"last_{days}_days", now - timedelta(days=days), now, match.group().strip())
+        return _last_days(_days(match[1], match[2]), now, match.group().strip())
     if (match := _DAYS_SHORT.search(words)) is not None:
-        days = int(match[1])
-        return Period(f"last_{days}_days", now - timedelta(days=days), now, match.group().strip())
+        return _last_days(int(match[1]), now, match.group().strip())
     if (match := _ROLLING_UNIT.search(words)) is not None and match[1] == "week" and \
             "last week" not in words:
-        return Period("last_7_days", now - timedelta(days=7), now, match.group().strip())
+        return _last_days(7, now, match.group().strip())
     for phrase in sorted(_NAMED, key=len, reverse=True):
         if re.search(r"[\u3400-\u9fff]", phrase):
             found = phrase in words
@@ -231,7 +228,14 @@ def none_in_period(words: str, now: datetime) -> tuple[Period, int, int] | None:
     last_90_days) in lower-case ``words``, with the span of 'in N days'; None otherwise."""
     if (match := _NONE_IN.search(words)) is None:
         return None
-    count = int(match[2]) if match[2].isdigit() else _NUMBERS[match[2]]
-    days = count * _UNIT_DAYS[match[3]]
-    period = Period(f"last_{days}_days", now - timedelta(days=days), now, match[1])
-    return period, match.start(1), match.end(1)
+    return _last_days(_days(match[2], match[3]), now, match[1]), match.start(1), match.end(1)
+
+
+def _days(count: str, unit: str) -> int:
+    """The days in a count of units ('90', 'days' -> 90; 'three', 'weeks' -> 21)."""
+    return (int(count) if count.isdigit() else _NUMBERS[count]) * _UNIT_DAYS[unit]
+
+
+def _last_days(days: int, now: datetime, said: str) -> Period:
+    """The rolling period of the ``days`` before ``now`` (last_90_days), as ``said``."""
+    return Period(f"last_{days}_days", now - timedelta(days=days), now, said)
