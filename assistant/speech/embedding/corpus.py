@@ -4,7 +4,8 @@ Voices are split once, by voice, into a development half (training and tuning) a
 half (reported, never tuned on): an espeak-ng voice is an accent plus a variant, and a
 variant's split is fixed by a hash of its name, so no test voice is ever heard in training;
 the Caribbean accent is heard in test only. The Free Spoken Digit Dataset's speakers are split
-the same way (george and jackson develop, lucas and nicolas test).
+the same way (george and jackson develop, lucas and nicolas test), and so are the voices of the
+recording-based synthesizers flite and festival (`synth_voices`, by the recorded speaker).
 
 Everything random takes an explicit `random.Random`, so a corpus is reproducible from a seed.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import subprocess
 import wave
 from collections.abc import Sequence
@@ -45,7 +47,9 @@ __all__ = [
     "read_fsdd",
     "reverberate",
     "sentence",
+    "synth_voices",
     "synthesize",
+    "synthesize_other",
     "tempo",
     "vocabulary",
     "vocal_tract",
@@ -121,6 +125,87 @@ def espeak_voices(split: Split) -> list[str]:
     variants = [v for v in ("", *_variants()) if _split_of(v or "default") == split]
     accents = ACCENTS if split == "test" else [a for a in ACCENTS if a not in TEST_ONLY_ACCENTS]
     return [a + (f"+{v}" if v else "") for a in accents for v in variants]
+
+
+#: The English voices of the recording-based synthesizers Debian ships ("engine:voice" ->
+#: the person recorded): flite's (package flite) and festival's (festvox-kallpc16k,
+#: festvox-kdlpc16k, festvox-us-slt-hts). One speaker's voices fall in one split.
+SYNTH_SPEAKERS = {"flite:kal": "kal", "flite:kal16": "kal", "flite:awb": "awb",
+                  "flite:rms": "rms", "flite:slt": "slt", "festival:kal_diphone": "kal",
+                  "festival:ked_diphone": "ked", "festival:cmu_us_slt_arctic_hts": "slt"}
+
+
+def _synth_split(speaker: str) -> Split:
+    """Half the recorded speakers by a salted hash (espeak's unsalted modulo-3 rule would put
+    all five in development): awb is test, kal, ked, rms and slt develop."""
+    digest = int(hashlib.sha1(f"synth:{speaker}".encode()).hexdigest(), 16)
+    return "test" if digest % 2 == 0 else "dev"
+
+
+@cache
+def _installed_synth() -> frozenset[str]:
+    """The `SYNTH_SPEAKERS` voices installed on this machine."""
+    found: set[str] = set()
+    if shutil.which("flite"):
+        listed = subprocess.run(["flite", "-lv"], capture_output=True, text=True,
+                                check=False).stdout.split(":", 1)[-1].split()
+        found |= {f"flite:{v}" for v in listed}
+    if shutil.which("text2wave"):
+        found |= {f"festival:{p.name}" for p in Path("/usr/share/festival/voices").glob("*/*")}
+    return frozenset(found & set(SYNTH_SPEAKERS))
+
+
+def synth_voices(split: Split) -> list[str]:
+    """The installed flite and festival English voices of one half, e.g. ``flite:rms``."""
+    return sorted(v for v in _installed_synth() if _synth_split(SYNTH_SPEAKERS[v]) == split)
+
+
+#: flite's mean pitch (Hz) for a recorded speaker, which `synthesize_other` scales.
+_F0 = {"slt": 170.0}
+
+
+def _synth_wav(text: str, voice: str, stretch: float, pitch: float) -> tuple[np.ndarray, int]:
+    """flite or festival saying `text`: (samples, rate); `stretch` slows it, `pitch` scales
+    flite's mean pitch (festival keeps its voice's)."""
+    f0 = round(_F0.get(SYNTH_SPEAKERS[voice], 105.0) * pitch)
+    import tempfile
+
+    engine, name = voice.split(":", 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.wav"
+        if engine == "flite":
+            cmd = ["flite", "-voice", name, "--setf", f"duration_stretch={stretch:.3f}",
+                   "--setf", f"int_f0_target_mean={f0}", "-t", text, "-o", str(out)]
+            subprocess.run(cmd, capture_output=True, check=True)
+        else:
+            script = f"(begin (voice_{name}) (Parameter.set 'Duration_Stretch {stretch:.3f}))"
+            subprocess.run(["text2wave", "-eval", script, "-o", str(out)], input=text.encode(),
+                           capture_output=True, check=True)
+        return wav_samples(out.read_bytes())
+
+
+def synthesize_other(words: Sequence[str], voice: str, stretch: float, pitch: float,
+                     rng: random.Random, *, pause_p: float = 0.3) -> np.ndarray:
+    """flite or festival (`voice` of `synth_voices`) speaking `words` at 16 kHz (float),
+    `stretch` times slower, flite's pitch `pitch` times its speaker's usual, with pauses of
+    40-600 ms between some words (the words between pauses are said in one go)."""
+    groups: list[list[str]] = [[]]
+    gaps: list[int] = []
+    for i, word in enumerate(words):
+        groups[-1].append(word.replace("x-ray", "x ray"))
+        if i < len(words) - 1 and rng.random() < pause_p:
+            gaps.append(rng.randrange(40, 600))
+            groups.append([])
+    parts = []
+    for i, group in enumerate(groups):
+        samples, rate = _synth_wav(" ".join(group), voice, stretch, pitch)
+        loud = np.flatnonzero(np.abs(samples) > 0.01 * max(float(np.abs(samples).max()), 1.0))
+        if loud.size:
+            samples = samples[max(0, loud[0] - rate // 200) : loud[-1] + rate // 200]
+        parts.append(resample_poly(samples, rate, 16000))
+        if i < len(gaps):
+            parts.append(np.zeros(gaps[i] * 16))
+    return np.concatenate(parts)
 
 
 def fsdd_dir() -> Path:

@@ -66,6 +66,12 @@ def _job(args: tuple[str, int, int, int, tuple[str, ...], tuple[str, ...], bool]
                                       pause_p=0.1)
         elif kind == "fsdd-focus":
             audio, words = _focus_sequence(speakers[rng.choice(sorted(speakers))], rng)
+        elif kind == "synth":
+            words = corpus.sentence(rng)
+            audio = corpus.synthesize_other(words, rng.choice(voices), rng.uniform(0.8, 1.3),
+                                            rng.uniform(0.85, 1.2), rng)
+            if rng.random() < 0.5:
+                audio = corpus.vocal_tract(audio, 16000, rng.uniform(0.88, 1.12))
         elif kind == "espeak":
             words = corpus.sentence(rng)
             audio = corpus.synthesize(words, rng.choice(voices), rng.randrange(120, 231),
@@ -111,16 +117,20 @@ def _focus_sequence(speaker: dict[int, dict[int, np.ndarray]], rng: random.Rando
 
 
 def corpus_parts(espeak: int, fsdd: int, seed: int, focus: float = 0.0,
-                 fsdd_focus: float | None = None) -> list[tuple[str, int, int]]:
+                 fsdd_focus: float | None = None, synth: float = 0.0,
+                 ) -> list[tuple[str, int, int]]:
     """(kind, seed, count) of each worker's share: at most 500 utterances, seeded by kind and
     position, so the first utterances of a corpus are those of any larger one; the `focus`
     share of each kind (`fsdd_focus`, if given, of the real speakers') is of the focused kinds
-    ('espeak-focus', 'fsdd-focus')."""
+    ('espeak-focus', 'fsdd-focus'); the `synth` share of the plain espeak-ng utterances is
+    spoken by flite and festival instead ('synth')."""
     focused = {"espeak": round(espeak * focus),
                "fsdd": round(fsdd * (focus if fsdd_focus is None else fsdd_focus))}
+    others = round((espeak - focused["espeak"]) * synth)
     parts = []
-    for kind, total in (("espeak", espeak - focused["espeak"]), ("fsdd", fsdd - focused["fsdd"]),
-                        ("espeak-focus", focused["espeak"]), ("fsdd-focus", focused["fsdd"])):
+    for kind, total in (("espeak", espeak - focused["espeak"] - others),
+                        ("fsdd", fsdd - focused["fsdd"]), ("espeak-focus", focused["espeak"]),
+                        ("fsdd-focus", focused["fsdd"]), ("synth", others)):
         for part in range(0, total, 500):
             parts.append((kind, zlib.crc32(f"{kind}:{seed}:{part}".encode()),
                           min(500, total - part)))
@@ -131,17 +141,27 @@ def build_corpus(espeak: int, fsdd: int, *, seed: int = 0, workers: int = 2,
                  step: int = STEP, voices: Sequence[str] | None = None,
                  speakers: Sequence[str] = corpus.FSDD_DEV_SPEAKERS,
                  wide: bool = False, focus: float = 0.0,
-                 fsdd_focus: float | None = None) -> list[Example]:
+                 fsdd_focus: float | None = None, synth: float = 0.0,
+                 synth_voices: Sequence[str] | None = None) -> list[Example]:
     """`espeak` synthetic and `fsdd` real-speaker utterances, embedded (in `workers` processes),
     by `voices` (default: every development voice) and `speakers` (the development ones);
     `wide`: the wider augmentation (`corpus.channel`, tempo and vocal tract perturbation);
     `focus`: this share of each kind is the focused corpus (`corpus.focus_sentence`,
     `_focus_sequence`: fast repeated and confused digits, 'help' against 'two') instead, the
     rest the first utterances of the corpus without it; `fsdd_focus`: the real speakers'
-    share, if not `focus`."""
+    share, if not `focus`; `synth`: this share of the plain synthetic utterances is spoken
+    by `synth_voices` (default: the development flite and festival voices,
+    `corpus.synth_voices`) at 0.8-1.3 times the duration and 0.85-1.2 times the pitch, half
+    with another vocal tract (0.88-1.12), instead of espeak-ng."""
     chosen = tuple(voices if voices is not None else corpus.espeak_voices("dev"))
-    jobs = [(kind, part_seed, count, step, chosen, tuple(speakers), wide)
-            for kind, part_seed, count in corpus_parts(espeak, fsdd, seed, focus, fsdd_focus)]
+    others = tuple(synth_voices if synth_voices is not None else corpus.synth_voices("dev")
+                   ) if synth else ()
+    if synth and not others:
+        raise ValueError("no flite or festival voice installed (apt-get install flite)")
+    jobs = [(kind, part_seed, count, step, others if kind == "synth" else chosen,
+             tuple(speakers), wide)
+            for kind, part_seed, count in corpus_parts(espeak, fsdd, seed, focus, fsdd_focus,
+                                                       synth)]
     with Pool(workers) as pool:
         return [example for batch in pool.map(_job, jobs) for example in batch]
 
@@ -345,6 +365,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                         "the recipe of the shipped model")
     parser.add_argument("--fsdd-focus", type=float, help="the real-speaker sequences' focused "
                         "share (default: --focus)")
+    parser.add_argument("--synth", type=float, default=0.0,
+                        help="share of the plain synthetic utterances spoken by the "
+                        "development flite and festival voices instead of espeak-ng; 0: the "
+                        "recipe of the shipped model")
     parser.add_argument("--corpus", type=Path, nargs="+", default=(),
                         help="the embedded corpus is kept in this .npz: read if it exists (its "
                         "size and augmentation options then unused), else built and written; "
@@ -363,7 +387,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("several --corpus files must all exist")
     else:
         examples = build_corpus(args.espeak, args.fsdd, seed=args.seed, workers=args.workers,
-                                wide=args.wide, focus=args.focus, fsdd_focus=args.fsdd_focus)
+                                wide=args.wide, focus=args.focus, fsdd_focus=args.fsdd_focus,
+                                synth=args.synth)
         if args.corpus:
             save_examples(args.corpus[0], examples)
     print(f"corpus: {len(examples)} utterances in {time.perf_counter() - began:.0f} s",
@@ -379,7 +404,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     info = {"trained_on": about,
             "seed": args.seed, "epochs": args.epochs, "held_back": held, "lr": args.lr,
             "dropout": args.dropout, "wide_augmentation": args.wide,
-            "focus": args.focus, "fsdd_focus": args.fsdd_focus}  # context: `_to_model`
+            "focus": args.focus, "fsdd_focus": args.fsdd_focus,
+            "synth": args.synth}  # context: `_to_model`
     model = train(train_on, hidden=args.hidden, dropout=args.dropout, context=args.context,
                   epochs=args.epochs, lr=args.lr, seed=args.seed, valid=valid, info=info,
                   log=True)
