@@ -59,18 +59,19 @@ def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, synth: float,
     return {"shipped": plain + real, "synth": plain[: espeak - others] + extra + real}
 
 
-def train(examples: Sequence[training.Example], epochs: int, about: str) -> Any:
-    """A fold model as `bench/voice_loso.py` trains one (5 % held back, context 3)."""
+def train(examples: Sequence[training.Example], epochs: int, about: str, seed: int = 0) -> Any:
+    """A fold model as `bench/voice_loso.py` trains one (5 % held back, context 3), from
+    `seed` (the held-back share and the training)."""
     import torch
 
     torch.set_num_threads(1)
     order = list(range(len(examples)))
-    random.Random(0).shuffle(order)
+    random.Random(seed).shuffle(order)
     valid_n = len(examples) // 20
     valid = [examples[i] for i in order[:valid_n]]
     train_on = [examples[i] for i in sorted(order[valid_n:])]
     return training.train(train_on, context=3, epochs=epochs, valid=valid, log=True,
-                          info={"trained_on": about})
+                          seed=seed, info={"trained_on": about, "seed": seed})
 
 
 def confusion_rows(work: Path, model: Path) -> list[dict[str, Any]]:
@@ -142,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1, help="processes building corpora")
+    parser.add_argument("--seed", type=int, default=0, help="training seed (both models)")
     parser.add_argument("--models-only", action="store_true")
     parser.add_argument("--confusions", action=argparse.BooleanOptionalAction, default=False,
                         help="also decode bench/voice_confusions.py's cases")
@@ -150,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
-    tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}"
+    tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}" + (
+        f"-seed{args.seed}" if args.seed else "")
     paths = {"shipped": work / f"words-{tag}.npz",
              "synth": work / f"words-{tag}-synth{args.synth:g}.npz"}
     if not all(p.exists() for p in paths.values()):
@@ -158,13 +161,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, path in paths.items():
             if not path.exists():
                 about = f"fold without {held}, {name} recipe"
-                path.write_bytes(train(corpora[name], args.epochs, about).to_bytes())
+                path.write_bytes(train(corpora[name], args.epochs, about, args.seed).to_bytes())
             print(f"{name}: trained ({time.perf_counter() - began:.0f} s)", flush=True)
     if args.models_only:
         return
     result: dict[str, Any] = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd,
                               "synth": args.synth, "synth_voices": corpus.synth_voices("dev"),
-                              "epochs": args.epochs, "sources": {}}
+                              "epochs": args.epochs, "seed": args.seed, "sources": {}}
     rows = {name: voice_loso.fold_rows(work, held, path, args.count, 5)
             for name, path in paths.items()}
     rows_c = {name: confusion_rows(work, path) if args.confusions else []
@@ -190,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(json.dumps(result, indent=1))
     if args.out:
         saved = json.loads(args.out.read_text()) if args.out.exists() else {"folds": {}}
-        saved["folds"][held] = result
+        saved["folds"][held + (f" seed {args.seed}" if args.seed else "")] = result
         args.out.write_text(json.dumps(saved, indent=2) + "\n")
 
 
