@@ -27,7 +27,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet $(if $(TORCH_INDEX),--extra-index-ur
 # mk_s2sendump, pocketsphinx_mdef_convert); the tests add a real browser, a CJK font (the
 # Chinese UI in screenshots) and poppler (label PDFs rasterised and read back).
 DEBIAN_PACKAGES := espeak-ng sox sphinxtrain pocketsphinx
-DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils poppler-data
+DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils poppler-data flite
 
 .PHONY: run test install install-test system-deps system-deps-test lint bench clean messages
 
