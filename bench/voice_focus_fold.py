@@ -65,18 +65,20 @@ def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, focus: float,
     return out
 
 
-def train(examples: Sequence[training.Example], epochs: int, about: str) -> Any:
-    """A fold model as `bench/voice_loso.py` trains one (5 % held back, context 3)."""
+def train(examples: Sequence[training.Example], epochs: int, about: str, seed: int = 0) -> Any:
+    """A fold model as `bench/voice_loso.py` trains one (5 % held back, context 3), from
+    `seed` (the held-back share and the training; 0 is the shipped recipe's)."""
     import torch
 
     torch.set_num_threads(1)
     order = list(range(len(examples)))
-    random.Random(0).shuffle(order)
+    random.Random(seed).shuffle(order)
     valid_n = len(examples) // 20
     valid = [examples[i] for i in order[:valid_n]]
     train_on = [examples[i] for i in sorted(order[valid_n:])]
+    info: dict[str, object] = {"trained_on": about} | ({"seed": seed} if seed else {})
     return training.train(train_on, context=3, epochs=epochs, valid=valid, log=True,
-                          info={"trained_on": about})
+                          seed=seed, info=info)
 
 
 def confusion_rows(work: Path, model: Path) -> list[dict[str, Any]]:
@@ -106,15 +108,17 @@ def figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def paired(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Answers right with one model only, and the two-sided sign test's p."""
+def paired(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]],
+           candidate: str = "focus") -> dict[str, Any]:
+    """Answers right with one model only (the shipped recipe's `a`, the `candidate`'s `b`),
+    and the two-sided sign test's p."""
     pairs = [(x["right"], y["right"]) for x, y in zip(a, b, strict=True)
              if x["in_grammar"] and not x["posting_trial"]]
     only_a = sum(x and not y for x, y in pairs)
     only_b = sum(y and not x for x, y in pairs)
     n, k = only_a + only_b, min(only_a, only_b)
     p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n) if n else 1.0
-    return {"shipped_only": only_a, "focus_only": only_b, "sign_test_p": round(p, 4)}
+    return {"shipped_only": only_a, f"{candidate}_only": only_b, "sign_test_p": round(p, 4)}
 
 
 def by_source(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -134,10 +138,65 @@ def by_source(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     return out
 
 
+def train_missing(paths: dict[str, Path], corpora: Any, held: str, epochs: int,
+                  seed: int = 0) -> None:
+    """Train and save each recipe's fold model not yet in `paths` (`corpora()` builds the
+    corpora by recipe name, only when a model is missing)."""
+    began = time.perf_counter()
+    if all(p.exists() for p in paths.values()):
+        return
+    built = corpora()
+    for name, path in paths.items():
+        if not path.exists():
+            about = f"fold without {held}, {name} recipe"
+            path.write_bytes(train(built[name], epochs, about, seed).to_bytes())
+        print(f"{name}: trained ({time.perf_counter() - began:.0f} s)", flush=True)
+
+
+def compare(work: Path, held: str, paths: dict[str, Path], count: int,
+            confusions: bool) -> dict[str, Any]:
+    """Both fold models (`paths`: the shipped recipe first, then the candidate) decoded on the
+    same trials and judged under the shipped rule: figures by source, and the paired answers."""
+    import voice_loso
+
+    began = time.perf_counter()
+    candidate = list(paths)[1]
+    rows = {name: voice_loso.fold_rows(work, held, path, count, 5)
+            for name, path in paths.items()}
+    rows_c = {name: confusion_rows(work, path) if confusions else []
+              for name, path in paths.items()}
+    print(f"decoded ({time.perf_counter() - began:.0f} s)", flush=True)
+    split = {name: by_source(value) for name, value in rows.items()}
+    sources: dict[str, Any] = {}
+    for source in split["shipped"]:
+        sources[source] = {name: figures(split[name][source]) for name in paths} | {
+            "paired": paired(split["shipped"][source], split[candidate][source], candidate)}
+    for cond in ("quiet", "10db") if confusions else ():
+        cases: dict[str, Any] = {}
+        for text in ("eight eight", "eight five", "help", "two"):
+            some = {name: [r for r in value if r["cond"] == cond
+                           and r["label"].split("'")[1] == text]
+                    for name, value in rows_c.items()}
+            cases[text] = {name: f"{sum(r['right'] for r in v)}/{len(v)}"
+                           for name, v in some.items()}
+        pick = {name: [r for r in value if r["cond"] == cond] for name, value in rows_c.items()}
+        cases["paired"] = paired(pick["shipped"], pick[candidate], candidate)
+        cases["wrong_postings"] = {name: sum(r["posts"] for r in v) for name, v in pick.items()}
+        sources[f"confusion cases {cond}"] = cases
+    return sources
+
+
+def save(out: Path | None, key: str, result: dict[str, Any]) -> None:
+    """Print one fold's figures and merge them into `out` under `key`."""
+    print(json.dumps(result, indent=1))
+    if out:
+        saved = json.loads(out.read_text()) if out.exists() else {"folds": {}}
+        saved["folds"][key] = result
+        out.write_text(json.dumps(saved, indent=2) + "\n")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Build, train, decode and compare one fold."""
-    import voice_loso  # type: ignore[import-not-found]
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fold", choices=corpus.FSDD_DEV_SPEAKERS, required=True)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/voice_focus"))
@@ -155,51 +214,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)
-    began = time.perf_counter()
     tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}"
     fsdd_focus = args.focus if args.fsdd_focus is None else args.fsdd_focus
     fsdd_tag = "" if fsdd_focus == args.focus else f"-fsdd{fsdd_focus:g}"
     paths = {"shipped": work / f"words-{tag}.npz",
              "focus": work / f"words-{tag}-focus{args.focus:g}{fsdd_tag}.npz"}
-    if not all(p.exists() for p in paths.values()):
-        corpora = fold_corpora(work, held, args.espeak, args.fsdd, args.focus, fsdd_focus)
-        for name, path in paths.items():
-            if not path.exists():
-                about = f"fold without {held}, {name} recipe"
-                path.write_bytes(train(corpora[name], args.epochs, about).to_bytes())
-            print(f"{name}: trained ({time.perf_counter() - began:.0f} s)", flush=True)
+    train_missing(paths, lambda: fold_corpora(work, held, args.espeak, args.fsdd, args.focus,
+                                              fsdd_focus), held, args.epochs)
     if args.models_only:
         return
     result: dict[str, Any] = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd,
                               "focus": args.focus, "fsdd_focus": fsdd_focus,
-                              "epochs": args.epochs, "sources": {}}
-    rows = {name: voice_loso.fold_rows(work, held, path, args.count, 5)
-            for name, path in paths.items()}
-    rows_c = {name: confusion_rows(work, path) if args.confusions else []
-              for name, path in paths.items()}
-    print(f"decoded ({time.perf_counter() - began:.0f} s)", flush=True)
-    split = {name: by_source(value) for name, value in rows.items()}
-    for source in split["shipped"]:
-        result["sources"][source] = {
-            name: figures(split[name][source]) for name in paths} | {
-            "paired": paired(split["shipped"][source], split["focus"][source])}
-    for cond in ("quiet", "10db") if args.confusions else ():
-        cases: dict[str, Any] = {}
-        for text in ("eight eight", "eight five", "help", "two"):
-            some = {name: [r for r in value if r["cond"] == cond
-                           and r["label"].split("'")[1] == text]
-                    for name, value in rows_c.items()}
-            cases[text] = {name: f"{sum(r['right'] for r in v)}/{len(v)}"
-                           for name, v in some.items()}
-        pick = {name: [r for r in value if r["cond"] == cond] for name, value in rows_c.items()}
-        cases["paired"] = paired(pick["shipped"], pick["focus"])
-        cases["wrong_postings"] = {name: sum(r["posts"] for r in v) for name, v in pick.items()}
-        result["sources"][f"confusion cases {cond}"] = cases
-    print(json.dumps(result, indent=1))
-    if args.out:
-        saved = json.loads(args.out.read_text()) if args.out.exists() else {"folds": {}}
-        saved["folds"][held] = result
-        args.out.write_text(json.dumps(saved, indent=2) + "\n")
+                              "epochs": args.epochs}
+    result["sources"] = compare(work, held, paths, args.count, args.confusions)
+    save(args.out, held, result)
 
 
 if __name__ == "__main__":
