@@ -32,6 +32,7 @@ from assistant.actions import (
     without_reason,
 )
 from assistant.actions.answers import short_answer
+from assistant.actions.stock import draft_from_advice
 from assistant.conversations import (
     Conversation,
     ConversationStore,
@@ -70,7 +71,7 @@ from assistant.intents.classifier import IntentClassifier, LabelledText
 from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
-from assistant.intents.hant import mandarin, simplified
+from assistant.intents.hant import henan_mandarin, mandarin, simplified
 from assistant.intents.matcher import (
     EmbeddingMatcher,
     IntentMatch,
@@ -348,6 +349,19 @@ class Assistant:
                        turn.get("asked"))
         return ChatReply(conversation_id, language, run)
 
+    @staticmethod
+    def _answered(match: IntentMatch, previous: Conversation | None) -> IntentMatch:
+        """A "yes" to a question asked back ('did you mean start a count of V04-01, or how
+        many are in it?') as its first choice (the best reading): an action then still states
+        itself and waits for its own "yes"; any other match as it is."""
+        if previous is None or not previous.asked or match.intent != "confirm" \
+                or is_waiting(previous.pending):
+            return match
+        chosen = previous.asked[0]  # (an action's slots are checked by its own reading)
+        uses = INTENT_SLOTS.get(chosen, frozenset(previous.slots))
+        return replace(match, intent=chosen,
+                       slots={k: v for k, v in previous.slots.items() if k in uses})
+
     def _recognise_action(
         self, text: str, language: str, resolver: Resolver, previous: Conversation | None,
         ctx: HandlerContext,
@@ -357,10 +371,11 @@ class Assistant:
         A question that gives a reason ('hold lot G-2311 because the assay failed') is read
         again without it when only that makes it an action.
         """
-        if previous is not None and is_waiting(previous.pending) \
+        if previous is not None and (is_waiting(previous.pending) or previous.asked) \
                 and (said := short_answer(text)) is not None:
-            # '中', '要', '得嘞', '拉倒', '唔使': a yes or no in the words of home
-            return IntentMatch(said, {}, 1.0, "template", language)
+            # '中', '要', '得嘞', '拉倒', '唔使': a yes or no in the words of home (to an action
+            # waiting, or to a question asked back: 'cnt V04-02' asked back, then 'y')
+            return self._answered(IntentMatch(said, {}, 1.0, "template", language), previous)
         failure: ChatError | None = None
         try:
             match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
@@ -380,16 +395,8 @@ class Assistant:
         if match is None:
             assert failure is not None
             raise failure
-        match = _with_period(_with_zone(match, text, resolver), text, resolver)
-        if previous is not None and previous.asked and match.intent == "confirm" \
-                and not is_waiting(previous.pending):
-            # "yes" to 'did you mean start a count of V04-01, or how many are in it?' takes
-            # the first choice (the best reading); an action then still states itself and
-            # waits for its own "yes"
-            chosen = previous.asked[0]  # (an action's slots are checked by its own reading)
-            uses = INTENT_SLOTS.get(chosen, frozenset(previous.slots))
-            match = replace(match, intent=chosen,
-                            slots={k: v for k, v in previous.slots.items() if k in uses})
+        match = self._answered(_with_period(_with_zone(match, text, resolver), text, resolver),
+                               previous)
         if previous is not None and match.intent in previous.asked and not match.slots:
             # a choice picked ('库存数量') after '手镯: count or value?': that one, for bangles
             kept = FOLLOW_UP_SLOTS.get(match.intent, frozenset())
@@ -405,6 +412,8 @@ class Assistant:
                            slots={k: v for k, v in match.slots.items() if k in kept})
         slots = action_slots(match.intent, text, match.slots, resolver,
                              previous.slots if previous else None)
+        if match.intent == "draft_purchase_order":
+            slots = draft_from_advice(ctx, slots)  # 'from reorder advice': its supplier
         return replace(match, slots=slots)
 
     def _remember(
@@ -986,12 +995,14 @@ class Assistant:
         return self.data[ctx.language].descriptions.get(intent, intent)
 
     @staticmethod
-    def _prepare(text: str, language: str, kind_of: Callable[[str], str | None]) -> str:
+    def _prepare(text: str, language: str, kind_of: Callable[[str], str | None], *,
+                 as_written: bool = False) -> str:
         """Normalised text with spoken codes written out and every code replaced by its kind;
         Chinese in simplified characters throughout (assistant/intents/hant.py: the intent
         models read a question written in traditional characters as its simplified form),
-        English without hesitations ('so yeah what is ...', 'the uh gold chains')."""
-        words = spoken_codes_to_text(normalise_text(text))
+        English without hesitations ('so yeah what is ...', 'the uh gold chains'); with
+        ``as_written`` (a training writer's question), its Spanish words are left as written."""
+        words = spoken_codes_to_text(normalise_text(text, spanish=not as_written))
         if _CJK.search(words):
             words = without_pleasantries(simplified(words))
         else:
@@ -1146,13 +1157,14 @@ def _proper_words(index: CatalogueIndex) -> frozenset[str]:
 
 def _question_words(text: str) -> str:
     """What the intent decision reads of a question: its normalised text without its greeting
-    and sign-off ('您好，请问 ...，谢谢', 'Hi team, ... Thanks, Mei'), with Shanghainese and
-    Northeastern words as Mandarin ('FC0000521现在搁哪呢': 在哪), pidgin as English ('abeg wetin
-    ...': please what ...) without radio's closing 'over', and speech-to-text's homophones of
-    question words as those words ('wear is lot G 3509': where)."""
+    and sign-off ('您好，请问 ...，谢谢', 'Hi team, ... Thanks, Mei'), with Shanghainese,
+    Northeastern and Henan words as Mandarin ('FC0000521现在搁哪呢': 在哪; '俺们': 我们),
+    pidgin as English ('abeg wetin ...': please what ...) without radio's closing 'over', and
+    speech-to-text's homophones of question words as those words ('wear is lot G 3509':
+    where)."""
     words = normalise_text(text)
     if _CJK.search(words):
-        return without_pleasantries(mandarin(words))
+        return without_pleasantries(henan_mandarin(mandarin(words)))
     return spoken_homophones(without_pleasantries(without_sign_off(pidgin_english(words))))
 
 
@@ -1376,7 +1388,8 @@ def _prepared_training(training: tuple[TrainingItem, ...]
     out = []
     for item in training:
         language = "zh" if _CJK.search(item.text) else "en"
-        out.append((item, language, Assistant._prepare(item.text, language, example_code_kind)))
+        out.append((item, language, Assistant._prepare(item.text, language, example_code_kind,
+                                                       as_written=True)))
     return tuple(out)
 
 

@@ -45,6 +45,9 @@ _YES = (
     "si", "sì", "sí", "va bene", "certo", "certo che sì", "certamente", "d'accordo", "vai",
     "procedi", "perfetto", "esatto", "yalla", "tamam", "aiwa", "aywa", "naam", "bet", "ye", "yeh",
     "yas", "say less", "facts", "fs", "for sure", "👍", "👌", "✅", "💯", "🙆",
+    # Spanish of bilingual supervisors ('sí, dale')
+    "dale", "claro", "claro que sí", "órale", "orale", "ándale", "andale", "sale", "simón",
+    "hazlo", "adelante", "de acuerdo",
 )
 _NO = (
     # Mandarin, regional and written
@@ -64,6 +67,9 @@ _NO = (
     # Italian; Gulf Arabic-English ('mafi' = there is none); Gen-Z; a thumbs-down
     "no grazie", "non ancora", "non ora", "aspetta", "lascia stare", "lascia perdere", "annulla",
     "mafi", "nah fam", "hard pass", "pass", "👎", "❌", "🙅",
+    # Spanish; the verb's own no (不锁了 after 'lock G-3237': 锁 = hold)
+    "mejor no", "todavía no", "todavia no", "ahorita no", "déjalo", "dejalo", "cancela",
+    "不锁了", "不锁", "别锁了", "别锁", "先不锁", "不冻结了", "不扣了",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -76,6 +82,8 @@ _PARTICLES = (
     "grazie", "per favore", "pure", "allora", "dai", "inshallah", "insha allah", "inshaallah",
     "habibi", "bro", "fr", "ngl", "rn", "lol", "lmao", "bruh", "fam", "tho", "fr fr", "🙏",
     "😂", "🤣", "🔥", "😅", "🙂", "😊",
+    # Spanish fillers and politeness
+    "oye", "pues", "ahorita", "porfa", "gracias",
 )
 
 

@@ -114,12 +114,19 @@ def action_slots(
         _purchase(words, found, index)
         if "supplier" not in found and (previous or {}).get("supplier"):
             found["supplier"] = str((previous or {})["supplier"])  # after reorder advice
+        if "supplier" in found or "sku" in found:
+            found.pop("source", None)  # the advice of the supplier or SKU named
         if (count := _quantity(words)) is not None:
             found.setdefault("quantity", str(count))
     return found
 
 
 _PO_GOODS = ("category", "metal", "colour", "purity")
+# A draft purchase order asked from the reorder advice ('draft a PO from reorder advice', 'PO
+# draft per reorder adv', '按补货建议下个采购草稿单'): without a supplier it goes to the one whose
+# advice proposes the most (assistant/actions/stock.py).
+_FROM_ADVICE = re.compile(r"(?<![a-z])(?:advice|adv|advised|suggest(?:ion|ions|ed|s)?|"
+                          r"recommend(?:ation|ations|ed|s)?)(?![a-z])|建议|推荐")
 _WITH_REASON = frozenset({"hold_lot", "release_lot", "recall_lot", "acknowledge_alert"})
 # Actions on one lot: named by the question, else the lot of the question before.
 _LOT_ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot"})
@@ -330,3 +337,5 @@ def _purchase(words: str, found: dict[str, str], index: CatalogueIndex) -> None:
             if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", words):
                 found["supplier"] = code
                 break
+    if _FROM_ADVICE.search(words):
+        found["source"] = "reorder_advice"

@@ -27,7 +27,7 @@ from core.purchasing import (
 )
 from core.reports import ReportFilter, reorder_advice, reorder_advice_by_supplier
 
-__all__ = ["plan_acknowledge", "plan_count", "plan_draft_purchase"]
+__all__ = ["draft_from_advice", "plan_acknowledge", "plan_count", "plan_draft_purchase"]
 
 #: Reorder advice's default lead time: the draft expects delivery that far ahead.
 LEAD_TIME = timedelta(weeks=2)
@@ -166,20 +166,65 @@ def _one_sku(ctx: HandlerContext, sku: str, supplier: str | None) -> tuple[str |
     return supplier, line
 
 
+def _most_advised(ctx: HandlerContext, f: ReportFilter) -> tuple[str | None,
+                                                                list[dict[str, Any]]]:
+    """The supplier whose own reorder advice proposes the most pieces now (the first of a tie;
+    None when none proposes any), and the warehouse's advice (over every supplier's stock, of
+    the goods ``f`` names) of what to buy now."""
+    try:
+        whole, own = reorder_advice_by_supplier(ctx.session, replace(f, until=ctx.now))
+    except CoreError as exc:
+        raise refused(ctx, exc) from exc
+    proposed = {code: sum(max(0, int(str(r["suggested_quantity"]))) for r in own.get(code, []))
+                for code in sorted(set(ctx.index.suppliers.values()))}
+    most = max(proposed.values(), default=0)
+    supplier = next((code for code, n in proposed.items() if n == most), None) \
+        if most > 0 else None
+    return supplier, [r for r in whole if int(str(r["suggested_quantity"])) > 0]
+
+
+def _goods_filter(slots: dict[str, str]) -> ReportFilter:
+    return ReportFilter(category=slots.get("category"), metal=slots.get("metal"),
+                        colour=slots.get("colour"), purity=slots.get("purity"))
+
+
+def draft_from_advice(ctx: HandlerContext, slots: dict[str, str]) -> dict[str, str]:
+    """The slots of a draft purchase order asked from the reorder advice naming no supplier
+    ('draft a PO from reorder advice': ``source`` is reorder_advice) with the supplier whose own
+    advice proposes the most and the warehouse's advised pieces as its quantity (a quantity
+    the question names is kept: it is checked against the advice when planned); other slots as
+    they are."""
+    if slots.get("source") != "reorder_advice" or slots.get("supplier") or slots.get("sku"):
+        return slots
+    supplier, buy = _most_advised(ctx, _goods_filter(slots))
+    if supplier is None:
+        return slots
+    advised = sum(int(str(r["suggested_quantity"])) for r in buy)
+    return {**slots, "supplier": supplier, "quantity": slots.get("quantity") or str(advised)}
+
+
 @action("draft_purchase_order", permission="purchase:write", execute=_draft)
 def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     """A DRAFT purchase order to one supplier of what reorder advice says to buy now: of the
     one SKU the question names, or of everything the supplier's advice proposes (of the goods
-    named: category, metal, colour, purity). A quantity named must be the advice's, else
-    nothing is drafted."""
+    named: category, metal, colour, purity). Asked from the reorder advice without a supplier
+    ('draft a PO from reorder advice'), it orders all the warehouse's advice (over every
+    supplier's stock) from the supplier whose own advice proposes the most
+    (:func:`draft_from_advice`). A quantity named must be the advice's, else nothing is
+    drafted."""
     supplier, sku = slots.get("supplier"), slots.get("sku")
-    if not supplier and not sku:
+    goods = {k: slots[k] for k in ("category", "metal", "colour", "purity") if slots.get(k)}
+    category = " ".join(goods.values()) or None  # what the advice is narrowed to, in words
+    if not sku and slots.get("source") == "reorder_advice":
+        most, buy = _most_advised(ctx, _goods_filter(slots))
+        supplier = supplier or most
+        what = ctx.say("action.draft_purchase_order.most", supplier=supplier or "-",
+                       category=f" ({category})" if category else "")
+    elif not supplier and not sku:
         names = sorted(set(ctx.index.suppliers.values()))
         raise MissingSlotError(ctx.say("action.draft_purchase_order.which", suppliers=ctx.join(
             names)))
-    goods = {k: slots[k] for k in ("category", "metal", "colour", "purity") if slots.get(k)}
-    category = " ".join(goods.values()) or None  # what the advice is narrowed to, in words
-    if sku:
+    elif sku:
         if ctx.index.sku_prefix(sku) is None:  # 'draft PO for ST0099-Au750Y'
             raise EntityNotFoundError(ctx.say("error.not_found", what=sku))
         supplier, buy = _one_sku(ctx, sku, supplier)

@@ -232,7 +232,7 @@ def _swapped(word: str, other: str) -> bool:
         word[diff[0]] == other[diff[1]] and word[diff[1]] == other[diff[0]]
 
 
-_EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|尺码|尺寸|码数)\s*([\w]+)")
+_EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|\bsz(?![a-z])|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
 # A length said in words ('fifty centimetre', 'forty five cm', 'forty-two centimeters').

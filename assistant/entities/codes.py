@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.entities.spanish import english_of_spanish
+
 __all__ = [
     "NATO",
     "SPOKEN_DIGITS",
@@ -96,8 +98,10 @@ def detect_language(text: str) -> str | None:
     return "en" if re.search(r"[A-Za-z]", text) else None
 
 
-def normalise_text(text: str) -> str:
-    """Lower case, full-width folded, punctuation dropped, no spaces around Chinese characters.
+def normalise_text(text: str, *, spanish: bool = True) -> str:
+    """Lower case, full-width folded, punctuation dropped, no spaces around Chinese characters;
+    an English question's Spanish words in English (assistant/entities/spanish.py) unless
+    ``spanish`` is false (the training writers' questions are fitted as they wrote them).
 
     Apostrophes inside English words are kept ("where's"); a trailing full stop is dropped but
     dots inside codes stay.
@@ -109,6 +113,8 @@ def normalise_text(text: str) -> str:
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
     if _CJK.search(folded):
         folded = _mandarin(folded)
+    elif spanish:  # Spanish words in an English question ('cuántos rings talla 6'), as English
+        folded = english_of_spanish(folded)
     folded = _SPACE_AROUND_CJK.sub(r"\1", folded)
     return re.sub(r"\s+", " ", folded).strip()
 

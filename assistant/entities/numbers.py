@@ -27,7 +27,10 @@ _EN_NUMBER = (rf"\d{{1,9}}|(?:{'|'.join(_TENS)})(?:[\s-](?:{_UNITS}))?|ten|eleve
 _ALERT_ID = re.compile(
     rf"(?:alert|alarm|告警|警报|报警|警示)\s*(?:with\s+)?(?:id|no\.?|number|#|编号)?\s*"
     rf"({_EN_NUMBER})(?![\w-])|(?<![\w#])#\s?(\d{{1,9}})(?![\w-])"
-    rf"|(?<![\w-])(?:number|no\.?)\s*(\d{{1,9}})\s+(?:alert|alarm)")
+    rf"|(?<![\w-])(?:number|no\.?)\s*(\d{{1,9}})\s+(?:alert|alarm)"
+    # a bare number after the verb ('ack 1 again', 'acknowledge 3'), not a count ('ack 2 alerts')
+    rf"|(?<![\w-])(?:ack|acknowledge|acknowledged)\s+(\d{{1,9}})(?![\w-])"
+    rf"(?!\s*(?:alerts|alarms|of|more|others))")
 _ZH_NUMBER = r"\d{1,9}|[一两二三四五六七八九十]{1,3}"
 # '3号告警', '第2条摄像头告警', '第二个警报', '1号 alert', '警报二号', '警報十號' (a few characters
 # may stand between the number and the alert)

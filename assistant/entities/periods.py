@@ -92,26 +92,40 @@ _MONTHS = {name: n for n, names in enumerate((
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
 _MONTH = re.compile(
-    r"(?:(?:in|for|during|over|of|since)\s+)?(?:the\s+month\s+of\s+)?(?<![\w-])("
+    r"(?:(?<![\w-])(?:in|for|during|over|of|since)\s+)?(?:the\s+month\s+of\s+)?(?<![\w-])("
     + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![\w-])"
     r"|(?<!\d)(1[0-2]|[1-9])\s*月份?|(十[一二]?|[一二三四五六七八九])月份?")
 _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
               "十": 10, "十一": 11, "十二": 12}
 _QUARTER = re.compile(
-    r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?(?<![\w-])(?:q([1-4])|(first|second|third|"
+    r"(?:(?<![\w-])(?:in|for|during|over|of)\s+)?(?:the\s+)?(?<![\w-])(?:q([1-4])|(first|"
+    r"second|third|"
     r"fourth)\s+quarter)(?![\w-])|第([一二三四1-4])季度?")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "一": 1, "二": 2, "三": 3,
              "四": 4}
 _NUM = r"(\d+|" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + ")"
 _UNIT = "(" + "|".join(sorted(map(re.escape, _UNIT_DAYS), key=len, reverse=True)) + ")"
 _ROLLING = re.compile(
-    rf"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past|previous|最近|过去|近)\s*{_NUM}\s*{_UNIT}"
+    rf"(?:(?<![\w-])(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past|previous|最近|过去|近)"
+    rf"\s*{_NUM}\s*{_UNIT}"
 )
-_ROLLING_UNIT = re.compile(r"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(week|month)")
+_ROLLING_UNIT = re.compile(
+    r"(?:(?<![\w-])(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(week|month)")
 # Days written short, as analysts type them ('top sellers 7d', 'l30d', 'last 90d', '近30d').
 _DAYS_SHORT = re.compile(
-    r"(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:(?:last|past|最近|过去|近)\s*)?"
+    r"(?:(?<![\w-])(?:in|over|during|for)\s+)?(?:the\s+)?(?:(?:last|past|最近|过去|近)\s*)?"
     r"(?<![a-z0-9-])l?([1-9]\d{0,2})d(?![a-z0-9-])")
+
+
+# A count of days ending the question with no word before it saying what it counts ('how much
+# went missing, la merma, 90 days', 'best sellers 30 days'): the days just gone. 'older than 90
+# days', 'in 90 days', 'over 90 days' and the like say something else.
+_DAYS_AT_END = re.compile(r"(?:^|\s)(?<!than\s)(?<!over\s)(?<!in\s)(?<!within\s)(?<!next\s)"
+                          r"(?<!after\s)(?<!for\s)(?<!about\s)(\d+\s*days?)$")
+# A year by its number ('top cufflinks 2026', '2025年的损耗'): a period when it is this year or
+# the last (the reports know no other named year).
+_YEAR = re.compile(r"(?<![A-Za-z0-9-])(20\d\d)(?:\s*年(?:度)?|(?![\w-])"
+                   r"(?!\s*(?:pieces|piece|pcs|pc|items|units|件|个|只|条|枚)))")
 
 
 # 'in N days' after a no ("hasn't sold in 90 days", 'no sale in 90 days', 'nothing moved
@@ -139,9 +153,9 @@ class Period:
 def period_pattern() -> str:
     """A regular expression matching every period phrase parse_period understands."""
     named = "|".join(sorted(map(re.escape, _NAMED), key=len, reverse=True))
-    prefix = r"(?:(?:in|for|during|over|of)\s+)?(?:the\s+)?"
+    prefix = r"(?:(?<![\w-])(?:in|for|during|over|of)\s+)?(?:the\s+)?"
     return (rf"(?:{_ROLLING.pattern}|{_DAYS_SHORT.pattern}|{prefix}(?:{named})|{_QUARTER.pattern}"
-            rf"|{_MONTH.pattern}|{_ROLLING_UNIT.pattern})")
+            rf"|{_MONTH.pattern}|{_ROLLING_UNIT.pattern}|{_DAYS_AT_END.pattern}|{_YEAR.pattern})")
 
 
 def _start_of_day(day: date) -> datetime:
@@ -189,6 +203,8 @@ def parse_period(text: str, now: datetime) -> Period | None:
     if (match := _ROLLING_UNIT.search(words)) is not None and match[1] == "week" and \
             "last week" not in words:
         return _last_days(7, now, match.group().strip())
+    if (match := _DAYS_AT_END.search(words)) is not None:
+        return _last_days(int(re.sub(r"\D", "", match[1])), now, match[1])
     for phrase in sorted(_NAMED, key=len, reverse=True):
         if re.search(r"[\u3400-\u9fff]", phrase):
             found = phrase in words
@@ -201,14 +217,16 @@ def parse_period(text: str, now: datetime) -> Period | None:
 
 
 def _calendar(words: str, now: datetime) -> Period | None:
-    """A quarter ('Q3', '第三季度') or month ('October', '10月') by name, when it is the current
-    or the last one (January asked in February is last month); else None."""
+    """A quarter ('Q3', '第三季度'), year ('2026') or month ('October', '10月') by name, when it
+    is the current or the last one (January asked in February is last month); else None."""
     today = now.date()
     if (match := _QUARTER.search(words)) is not None:
         found = match[1] or match[2] or match[3]
         number = int(found) if found.isdigit() else _ORDINALS[found]
         current = (today.month - 1) // 3 + 1
         key = {current: "this_quarter", (current - 2) % 4 + 1: "last_quarter"}.get(number)
+    elif (match := _YEAR.search(words)) is not None:
+        key = {today.year: "this_year", today.year - 1: "last_year"}.get(int(match[1]))
     elif (match := _MONTH.search(words)) is not None:
         if match[1]:
             number = _MONTHS[match[1]]

@@ -51,6 +51,20 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     ("讲一讲", "看看"), ("说一说", "看看"), ("讲一下", "看一下"), ("说一下", "看一下"),
     ("讲讲", "看看"), ("说说", "看看"),
 )
+#: Henan and Shandong words (俺 / 俺们 I, we; 恁 you; 几个钱 how much money) and internet slang
+#: (卖爆 sold out fast: sold best; 蚌埠住了 can't hold it: a filler) as Mandarin, read in a
+#: question only (:func:`henan_mandarin`).
+HENAN_WORDS: tuple[tuple[str, str], ...] = (
+    ("俺们", "我们"), ("俺", "我"), ("恁", "你"), ("几个钱", "多少钱"), ("卖爆了", "卖得最好"),
+    ("卖爆", "卖得最好"), ("蚌埠住了", ""),
+)
+# Henan 中不中 / 中不 (ok?) ending a request or question: a tag asking for agreement, none of the
+# question ('JAIPUR来的货质量咋样 中不中'); 中 alone answering an action is a yes
+# (assistant/actions/answers.py). Chinese internet slang written in Latin letters that says
+# nothing of what is asked (yyds 'the best ever', dd 'bump', xswl, awsl), and kc for 库存.
+_HENAN_TAG = re.compile(r"[\s,，]*中不中[?？]*\s*$|[\s,，]+中不[?？]*\s*$")
+_SLANG = re.compile(r"(?<![a-z0-9])(?:yyds|dd|xswl|awsl|hhh+)(?![a-z0-9])")
+_KC = re.compile(r"(?<![a-z0-9])kc(?![a-z0-9])")
 # Wu 辣 (at) after a verb of putting or before a place or question word ('摆辣啥地方'), and 伐 (a
 # question's 吗) at its end.
 _WU_AT = re.compile(r"(?<=[摆压放囥停躺])辣|辣(?=[什哪仓库货架金柜])")
@@ -220,3 +234,16 @@ def mandarin(text: str) -> str:
         if word in text:
             text = text.replace(word, standard)
     return _WU_END.sub("吗", _WU_AT.sub("在", text))
+
+
+def henan_mandarin(text: str) -> str:
+    """A question's Henan and Shandong words and internet slang as Mandarin
+    (:data:`HENAN_WORDS`), without Henan's closing 中不中 and slang's Latin fillers (yyds, dd),
+    kc as 库存: '恁帮俺算算银饰一共值几个钱' -> '你帮我算算银饰一共值多少钱'. Read in a question
+    (assistant/chat.py ``_question_words``), not in the training writers' questions, which the
+    intent models are fitted on as written."""
+    text = _KC.sub("库存", _SLANG.sub(" ", _HENAN_TAG.sub("", text))).strip() or text
+    for word, standard in HENAN_WORDS:
+        if word in text:
+            text = text.replace(word, standard)
+    return text

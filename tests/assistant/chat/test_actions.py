@@ -397,3 +397,126 @@ def test_a_cantonese_yes_posts_and_a_cantonese_no_cancels(
     answer = _ask(chat, manager, reply, conversation)
     assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
     assert _audited(action_db, "lot.hold") == audited + posts
+
+
+def _most_advised(db: Database) -> tuple[str, int]:
+    """The supplier whose own reorder advice proposes the most now, and the pieces the whole
+    warehouse's advice proposes (what a draft 'from reorder advice' orders from it)."""
+    from core.reports import reorder_advice_by_supplier
+
+    with db.read() as session:
+        whole, own = reorder_advice_by_supplier(session, ReportFilter())
+    proposed = {code: sum(max(0, int(str(r["suggested_quantity"]))) for r in rows)
+                for code, rows in sorted(own.items())}
+    supplier = max(proposed, key=lambda code: proposed[code])  # the first of a tie
+    return supplier, sum(max(0, int(str(r["suggested_quantity"]))) for r in whole)
+
+
+@pytest.mark.parametrize("question", ["draft a PO from reorder advice",
+                                      "PO draft per reorder adv", "按补货建议下个采购草稿单"])
+def test_a_draft_from_reorder_advice_names_no_supplier_and_goes_to_the_one_proposing_most(
+    question: str, chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """Asked from the reorder advice without a supplier, the draft goes to the supplier whose
+    own advice proposes the most; it states the supplier and pieces and waits for yes, which
+    posts it once; 'no' posts nothing."""
+    manager = people["manager"]
+    supplier, pieces = _most_advised(action_db)
+    before = _counts(action_db)
+    asked = _ask(chat, manager, question, f"advice-{question}")
+    assert asked["error"] is None and asked["confirm"], asked["answer"]
+    assert supplier in str(asked["answer"]) and str(pieces) in str(asked["answer"])
+    assert _counts(action_db) == before
+    assert _ask(chat, manager, "no", f"advice-{question}")["intent"] == "deny"
+    assert _counts(action_db) == before
+    assert _ask(chat, manager, question, f"advice-yes-{question}")["confirm"]
+    done = _ask(chat, manager, "yes", f"advice-yes-{question}")
+    assert done["error"] is None and supplier in str(done["answer"]), done["answer"]
+    after = _counts(action_db)
+    assert after["purchase_orders"] == before["purchase_orders"] + 1
+    assert _ask(chat, manager, "yes", f"advice-yes-{question}")["error"] is None  # replayed
+    assert _counts(action_db) == after
+
+
+def test_a_draft_from_reorder_advice_of_another_quantity_or_by_an_auditor_posts_nothing(
+    chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """'... but make it 100 pcs' is refused saying what the advice proposes; an auditor may not
+    draft; a plain 'draft a purchase order' names nothing to order and asks which supplier."""
+    before = _counts(action_db)
+    other = _ask(chat, people["manager"], "draft PO from reorder advice but make it 100 pcs",
+                 "advice-100")
+    assert other["error"] == "quantity-not-advised" and other["confirm"] is None
+    assert _ask(chat, people["manager"], "yes", "advice-100")["error"] == "nothing-pending"
+    audit = _ask(chat, people["auditor"], "draft a PO from reorder advice", "advice-auditor")
+    assert audit["error"] == "forbidden" and audit["confirm"] is None
+    assert _ask(chat, people["auditor"], "yes", "advice-auditor")["error"] == "nothing-pending"
+    bare = _ask(chat, people["manager"], "draft a purchase order", "advice-bare")
+    assert bare["error"] == "missing-slot"
+    assert _counts(action_db) == before
+
+
+@pytest.mark.parametrize(("reply", "posts"), [("sí, dale", True), ("dale", True),
+                                              ("no", False), ("mejor no", False)])
+def test_a_spanish_yes_posts_and_a_spanish_no_cancels(
+    reply: str, posts: bool, chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """Bilingual supervisors answer a plan in Spanish: 'sí, dale' carries it out."""
+    manager, conversation = people["manager"], f"es-{reply}"
+    asked = _ask(chat, manager, f"oye, hold lot {_approved_lot(action_db)}", conversation)
+    assert asked["confirm"], asked["answer"]
+    audited = _audited(action_db, "lot.hold")
+    answer = _ask(chat, manager, reply, conversation)
+    assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
+    assert _audited(action_db, "lot.hold") == audited + posts
+
+
+def test_ack_with_a_bare_number_reads_that_alert_and_never_another(
+    chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """'ack 1 again' names alert 1: acknowledged already, it is refused (the latest open
+    alert is not acknowledged in its place)."""
+    manager = people["manager"]
+    with action_db.write() as session:
+        first = raise_alert(session, zone="vault", camera="cam-i11", rule="door_open",
+                            severity="high", message="door held open").id
+    assert _ask(chat, manager, f"ack {first}", "ack-bare")["confirm"]
+    assert _ask(chat, manager, "yes", "ack-bare")["error"] is None
+    with action_db.write() as session:
+        raise_alert(session, zone="vault", camera="cam-i11b", rule="loitering",
+                    severity="high", message="a person in the vault")
+    before = _counts(action_db)
+    again = _ask(chat, manager, f"ack {first} again", "ack-again")
+    slots = again["slots"]
+    assert isinstance(slots, dict) and slots.get("alert") == str(first)
+    assert again["error"] == "alert-not-open" and again["confirm"] is None
+    assert _ask(chat, manager, "yes", "ack-again")["error"] == "nothing-pending"
+    assert _counts(action_db) == before
+
+
+def test_lock_is_a_hold_and_not_locking_is_a_no(
+    chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """锁一下 (lock it) holds a lot; 不锁了 (don't lock) cancels."""
+    manager, lot = people["manager"], _approved_lot(action_db)
+    before = _counts(action_db)
+    asked = _ask(chat, manager, f"{lot}锁一下", "lock")
+    assert asked["intent"] == "hold_lot" and asked["confirm"], asked["answer"]
+    assert _ask(chat, manager, "不锁了", "lock")["intent"] == "deny"
+    assert _counts(action_db) == before
+
+
+def test_a_yes_to_a_count_asked_back_takes_the_count(
+    chat: Assistant, action_db: Database, people: dict[str, Actor]
+) -> None:
+    """'cnt V04-02' (count, or how many are there?) asked back, then 'y': the count is
+    stated and waits for its own yes."""
+    manager = people["manager"]
+    first = _ask(chat, manager, "cnt V04-02", "cnt")
+    if first["confirm"] is None:
+        assert first["error"] == "ambiguous", first["answer"]
+        first = _ask(chat, manager, "y", "cnt")
+    assert first["intent"] == "start_cycle_count" and first["confirm"], first["answer"]
+    before = _counts(action_db)
+    assert _ask(chat, manager, "y", "cnt")["error"] is None
+    assert _counts(action_db)["documents"] == before["documents"] + 1
