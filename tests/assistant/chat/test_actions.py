@@ -380,6 +380,19 @@ def test_silence_posts_nothing(
     assert _counts(action_db) == before
 
 
+def _answer_a_hold(chat: Assistant, db: Database, manager: Actor, ask: str, reply: str,
+                   posts: bool) -> None:
+    """Ask to hold a lot that can be held (`ask` with {lot}), answer `reply`: it is a yes that
+    posts the hold once, or a no that posts nothing."""
+    conversation = f"hold-{ask}-{reply}"
+    asked = _ask(chat, manager, ask.format(lot=_approved_lot(db)), conversation)
+    assert asked["confirm"], asked["answer"]
+    audited = _audited(db, "lot.hold")
+    answer = _ask(chat, manager, reply, conversation)
+    assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
+    assert _audited(db, "lot.hold") == audited + posts
+
+
 @pytest.mark.parametrize(("reply", "posts"), [
     ("唔好", False), ("唔使住", False), ("咪住先", False), ("等陣先", False), ("唔該唔使喇", False),
     ("得", True), ("冇問題", True), ("做啦", True),
@@ -390,13 +403,7 @@ def test_a_cantonese_yes_posts_and_a_cantonese_no_cancels(
     """Hong Kong managers answer a plan in Cantonese: 唔好 / 唔使住 / 咪住 cancel it (they were
     refused as out of scope, which dropped the plan but said the chat could not help), 得 and
     冇問題 carry it out."""
-    manager, conversation = people["manager"], f"yue-{reply}"
-    asked = _ask(chat, manager, f"hold lot {_approved_lot(action_db)}", conversation)
-    assert asked["confirm"], asked["answer"]
-    audited = _audited(action_db, "lot.hold")
-    answer = _ask(chat, manager, reply, conversation)
-    assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
-    assert _audited(action_db, "lot.hold") == audited + posts
+    _answer_a_hold(chat, action_db, people["manager"], "hold lot {lot}", reply, posts)
 
 
 def _most_advised(db: Database) -> tuple[str, int]:
@@ -462,13 +469,7 @@ def test_a_spanish_yes_posts_and_a_spanish_no_cancels(
     reply: str, posts: bool, chat: Assistant, action_db: Database, people: dict[str, Actor]
 ) -> None:
     """Bilingual supervisors answer a plan in Spanish: 'sí, dale' carries it out."""
-    manager, conversation = people["manager"], f"es-{reply}"
-    asked = _ask(chat, manager, f"oye, hold lot {_approved_lot(action_db)}", conversation)
-    assert asked["confirm"], asked["answer"]
-    audited = _audited(action_db, "lot.hold")
-    answer = _ask(chat, manager, reply, conversation)
-    assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
-    assert _audited(action_db, "lot.hold") == audited + posts
+    _answer_a_hold(chat, action_db, people["manager"], "oye, hold lot {lot}", reply, posts)
 
 
 def test_ack_with_a_bare_number_reads_that_alert_and_never_another(
