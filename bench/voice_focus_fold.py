@@ -195,22 +195,28 @@ def save(out: Path | None, key: str, result: dict[str, Any]) -> None:
         out.write_text(json.dumps(saved, indent=2) + "\n")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Build, train, decode and compare one fold."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def fold_parser(doc: str, workdir: str, *, confusions: bool) -> argparse.ArgumentParser:
+    """The options every fold comparison takes (a candidate recipe adds its own)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--fold", choices=corpus.FSDD_DEV_SPEAKERS, required=True)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/voice_focus"))
+    parser.add_argument("--workdir", type=Path, default=Path(workdir))
     parser.add_argument("--espeak", type=int, default=4000)
     parser.add_argument("--fsdd", type=int, default=1500)
-    parser.add_argument("--focus", type=float, default=0.2)
-    parser.add_argument("--fsdd-focus", type=float, help="the real speakers' focused share "
-                        "(default: --focus)")
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--models-only", action="store_true")
-    parser.add_argument("--confusions", action=argparse.BooleanOptionalAction, default=True,
-                        help="also decode bench/voice_confusions.py's cases")
+    parser.add_argument("--confusions", action=argparse.BooleanOptionalAction,
+                        default=confusions, help="also decode bench/voice_confusions.py's cases")
     parser.add_argument("--out", type=Path, help="merge this fold's figures into this JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build, train, decode and compare one fold."""
+    parser = fold_parser(__doc__ or "", "/tmp/voice_focus", confusions=True)
+    parser.add_argument("--focus", type=float, default=0.2)
+    parser.add_argument("--fsdd-focus", type=float, help="the real speakers' focused share "
+                        "(default: --focus)")
     args = parser.parse_args(argv)
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,6 @@ decoding and the comparison are `bench/voice_focus_fold.py`'s.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.append(str(ROOT / "bench"))
 
-from voice_focus_fold import compare, save, train_missing  # type: ignore[import-not-found]
+from voice_focus_fold import (  # type: ignore[import-not-found]
+    compare,
+    fold_parser,
+    save,
+    train_missing,
+)
 from voice_loso import _cached  # type: ignore[import-not-found]
 
 from assistant.speech.calibration import dev_voice_halves, folds
@@ -59,21 +63,11 @@ def fold_corpora(work: Path, held: str, espeak: int, fsdd: int, synth: float,
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Build, train, decode and compare one fold."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fold", choices=corpus.FSDD_DEV_SPEAKERS, required=True)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/voice_synth"))
-    parser.add_argument("--espeak", type=int, default=4000)
-    parser.add_argument("--fsdd", type=int, default=1500)
+    parser = fold_parser(__doc__ or "", "/tmp/voice_synth", confusions=False)
     parser.add_argument("--synth", type=float, default=0.3,
                         help="share of the espeak-ng utterances spoken by flite and festival")
-    parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1, help="processes building corpora")
     parser.add_argument("--seed", type=int, default=0, help="training seed (both models)")
-    parser.add_argument("--models-only", action="store_true")
-    parser.add_argument("--confusions", action=argparse.BooleanOptionalAction, default=False,
-                        help="also decode bench/voice_confusions.py's cases")
-    parser.add_argument("--out", type=Path, help="merge this fold's figures into this JSON")
     args = parser.parse_args(argv)
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)
