@@ -4,8 +4,6 @@ question asked back takes its first choice."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from assistant.actions.answers import short_answer
@@ -16,11 +14,7 @@ from assistant.intents.prepare import (
     without_wake_word,
 )
 from core import Actor
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str,
-         conversation: str | None = None) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor, conversation_id=conversation).as_dict()
+from tests.assistant.chat.slot_reading import ask as _ask
 
 
 @pytest.mark.parametrize(("text", "kept"), [
