@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import subprocess
+import tempfile
 import wave
 from collections.abc import Sequence
 from functools import cache
@@ -168,8 +169,6 @@ def _synth_wav(text: str, voice: str, stretch: float, pitch: float) -> tuple[np.
     """flite or festival saying `text`: (samples, rate); `stretch` slows it, `pitch` scales
     flite's mean pitch (festival keeps its voice's)."""
     f0 = round(_F0.get(SYNTH_SPEAKERS[voice], 105.0) * pitch)
-    import tempfile
-
     engine, name = voice.split(":", 1)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.wav"
@@ -199,10 +198,7 @@ def synthesize_other(words: Sequence[str], voice: str, stretch: float, pitch: fl
     parts = []
     for i, group in enumerate(groups):
         samples, rate = _synth_wav(" ".join(group), voice, stretch, pitch)
-        loud = np.flatnonzero(np.abs(samples) > 0.01 * max(float(np.abs(samples).max()), 1.0))
-        if loud.size:
-            samples = samples[max(0, loud[0] - rate // 200) : loud[-1] + rate // 200]
-        parts.append(resample_poly(samples, rate, 16000))
+        parts.append(resample_poly(_sounding(samples, rate // 200), rate, 16000))
         if i < len(gaps):
             parts.append(np.zeros(gaps[i] * 16))
     return np.concatenate(parts)
@@ -307,10 +303,14 @@ def synthesize(words: Sequence[str], voice: str, speed: int, pitch: int,
             parts.append(f'<break time="{rng.randrange(40, 600)}ms"/>')
     tts = EspeakTts(voice=voice, speed=speed, pitch=pitch, ssml=True)
     samples, rate = wav_samples(tts.synthesize_wav("<speak>" + " ".join(parts) + "</speak>"))
+    return resample_poly(_sounding(samples, 80), rate, 16000)
+
+
+def _sounding(samples: np.ndarray, margin: int) -> np.ndarray:
+    """`samples` from `margin` before the first to `margin` after the last one above 1 % of the
+    loudest (a synthesizer's leading and trailing silence cut)."""
     loud = np.flatnonzero(np.abs(samples) > 0.01 * max(float(np.abs(samples).max()), 1.0))
-    if loud.size:
-        samples = samples[max(0, loud[0] - 80) : loud[-1] + 80]
-    return resample_poly(samples, rate, 16000)
+    return samples[max(0, loud[0] - margin) : loud[-1] + margin] if loud.size else samples
 
 
 def noise(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -435,8 +435,6 @@ def tempo(samples: np.ndarray, rate: int, factor: float) -> np.ndarray:
     """`samples` spoken `factor` times faster at the same pitch (sox's WSOLA `tempo`)."""
     if abs(factor - 1.0) < 1e-3:
         return samples
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "in.wav", Path(tmp) / "out.wav"
         write_wav(source, samples, rate)
