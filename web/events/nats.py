@@ -109,6 +109,12 @@ class NatsTransport:
         """True with JetStream, False with plain NATS, None before the first connection."""
         return None if self._nc is None else self._js is not None
 
+    @property
+    def subscribed(self) -> bool:
+        """Whether the subscription is in place (with plain NATS, only events sent after it
+        was made arrive; ``start()`` waits for it up to the timeout)."""
+        return self._subscribed.is_set()
+
     # -- the Transport protocol ------------------------------------------------------------
 
     def start(self, receive: Receiver) -> None:

@@ -200,8 +200,11 @@ def test_falls_back_to_plain_nats_on_a_server_without_jetstream(
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert wait_until(lambda: _answers(port), timeout=10)
-        (one, seen_one), (_two, seen_two) = site(port=port), site(port=port)
+        (one, seen_one), (two, seen_two) = site(port=port), site(port=port)
         assert one.uses_jetstream is False
+        # plain publish/subscribe delivers only to subscriptions already made: start() waits
+        # for it up to the transport's timeout, which a loaded machine can outlast
+        assert wait_until(lambda: one.subscribed and two.subscribed, timeout=15)
         event = order_event(1)
         one.send(event)
         assert seen_one.wait_for(1) == [event.id]
