@@ -170,7 +170,11 @@ def _most_advised(ctx: HandlerContext, f: ReportFilter) -> tuple[str | None,
                                                                 list[dict[str, Any]]]:
     """The supplier whose own reorder advice proposes the most pieces now (the first of a tie;
     None when none proposes any), and the warehouse's advice (over every supplier's stock, of
-    the goods ``f`` names) of what to buy now."""
+    the goods ``f`` names) of what to buy now; read once per question (``ctx.reads``)."""
+    key = ("most_advised", f)
+    if key in ctx.reads:
+        found: tuple[str | None, list[dict[str, Any]]] = ctx.reads[key]
+        return found
     try:
         whole, own = reorder_advice_by_supplier(ctx.session, replace(f, until=ctx.now))
     except CoreError as exc:
@@ -180,12 +184,16 @@ def _most_advised(ctx: HandlerContext, f: ReportFilter) -> tuple[str | None,
     most = max(proposed.values(), default=0)
     supplier = next((code for code, n in proposed.items() if n == most), None) \
         if most > 0 else None
-    return supplier, [r for r in whole if int(str(r["suggested_quantity"])) > 0]
+    found = supplier, [r for r in whole if int(str(r["suggested_quantity"])) > 0]
+    ctx.reads[key] = found
+    return found
 
 
 def _goods_filter(slots: dict[str, str]) -> ReportFilter:
-    return ReportFilter(category=slots.get("category"), metal=slots.get("metal"),
-                        colour=slots.get("colour"), purity=slots.get("purity"))
+    """The goods the slots name (category, metal, colour, purity) as a report filter."""
+    return ReportFilter(category=slots.get("category") or None,
+                        metal=slots.get("metal") or None, colour=slots.get("colour") or None,
+                        purity=slots.get("purity") or None)
 
 
 def draft_from_advice(ctx: HandlerContext, slots: dict[str, str]) -> dict[str, str]:
@@ -236,9 +244,7 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
                                            suppliers=ctx.join(names)))
     else:
         assert supplier is not None
-        buy = _advice(ctx, ReportFilter(
-            supplier=supplier, category=goods.get("category"), metal=goods.get("metal"),
-            colour=goods.get("colour"), purity=goods.get("purity")))
+        buy = _advice(ctx, replace(_goods_filter(slots), supplier=supplier))
         what = ctx.say("action.draft_purchase_order.what", supplier=supplier,
                        category=f" ({category})" if category else "")
     advised = sum(int(str(r["suggested_quantity"])) for r in buy)

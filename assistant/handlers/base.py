@@ -58,6 +58,9 @@ class HandlerContext:
     index: CatalogueIndex
     products: ProductIndex
     phrases: Mapping[str, str]
+    #: What a step of this question read that a later step of it needs too (a draft order's
+    #: slots and its plan both read the reorder advice), by what was read.
+    reads: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def say(self, key: str, **params: object) -> str:
         """The wording of ``key`` in the question's language, filled with ``params``."""
