@@ -58,12 +58,27 @@ _WARM = pytest.StashKey[subprocess.Popen[bytes]]()
 _FIT_TIMEOUT = 1200
 
 
+# The slowest files of the web folders (servers in several processes, a real browser, the fuzz
+# run), started first among them so that no process is left alone with one long file at the end
+# (CI of 2026-12-06: 340, 160 and 120 s).
+_SLOWEST_FIRST = (
+    "tests/web/multiprocess/test_two_processes.py", "tests/web/browser/test_widths.py",
+    "tests/web/test_fuzz_api.py", "tests/web/test_vision_service.py",
+    "tests/web/browser/test_handheld.py", "tests/web/browser/test_pages.py",
+    "tests/web/browser/test_chinese.py", "tests/web/browser/test_masterdata_pages.py",
+    "tests/web/observability/test_logs.py",
+)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """In the controller of a run with several test processes, fit the chat's models in the
-    background (niced) while the processes start and run the core tests."""
+    background (niced) while the processes start and run the core tests; the files are handed
+    out in the order ``pytest_collection_modifyitems`` gives them (pytest-xdist would otherwise
+    start with the files of most tests: the chat's, which then wait on the fit)."""
     workers = getattr(config.option, "numprocesses", None)
     if hasattr(config, "workerinput") or not workers:
         return
+    config.option.loadscopereorder = False
     root = Path(__file__).resolve().parents[1]
     log = root / "var" / "cache" / "warm_models.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -81,11 +96,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Chat and bench test files after the rest of the first folders (stable otherwise), so a
-    run with several processes does not start with every process waiting on one model fit;
-    they get ``_FIT_TIMEOUT`` instead of the suite's timeout."""
+    """The files in the order the test processes should take them: core's and the other first
+    folders, then the chat and bench files (the largest first; by then the background fit is
+    about done), then twin, vision and web with their slowest files first. The chat and bench
+    tests get ``_FIT_TIMEOUT`` instead of the suite's timeout."""
     def later(item: pytest.Item) -> bool:
         return item.nodeid.startswith(_AFTER_WARM_UP)
+
+    def file_of(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
 
     for item in items:
         if later(item):  # their first test also builds the sentence vectors and the classifier
@@ -94,7 +113,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                       if item.nodeid.startswith(("tests/twin/", "tests/vision/", "tests/web/"))),
                      len(items))
     head, tail = items[:first_web], items[first_web:]
-    items[:] = [i for i in head if not later(i)] + [i for i in head if later(i)] + tail
+    sizes: dict[str, int] = {}
+    for item in head:
+        sizes[file_of(item)] = sizes.get(file_of(item), 0) + 1
+    chat = sorted((i for i in head if later(i)), key=lambda i: -sizes[file_of(i)])  # stable
+    slow = {path: rank for rank, path in enumerate(_SLOWEST_FIRST)}
+    tail.sort(key=lambda i: slow.get(file_of(i), len(slow)))  # stable: the rest keep their order
+    items[:] = [i for i in head if not later(i)] + chat + tail
 
 
 @pytest.fixture

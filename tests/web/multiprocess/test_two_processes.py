@@ -1,6 +1,7 @@
 """Issue 15, done when: two `facet serve` processes on PostgreSQL, per transport (PostgreSQL,
-Redis, NATS), see each other's events on ``/ws/events`` once each, share chat follow-ups, and
-lose no committed event when a process is killed mid-stream or dies before its relay sends.
+Redis, NATS), see each other's events on ``/ws/events`` once each, share chat follow-ups (kept
+in the shared database, so checked on one transport), and lose no committed event when a
+process is killed mid-stream or dies before its relay sends.
 
 The issue's "within 1 s" is measured by ``bench/events.py``; here events must arrive within a
 generous timeout (tests never assert timing).
@@ -109,6 +110,9 @@ def test_a_pick_on_a_reaches_b(servers: Cluster, b_events: EventSocket) -> None:
 
 
 @pytest.mark.skipif(not installed("assistant"), reason="needs facet[assistant] (the chat)")
+# Conversations are kept in the shared database whatever carries the events: one transport
+# is enough (each run starts two cold servers that load the chat's models).
+@pytest.mark.parametrize("servers", ["postgresql"], indirect=True)
 def test_a_chat_follow_up_on_b_continues_a_conversation_from_a(servers: Cluster) -> None:
     with servers["a"].client("manager") as on_a, servers["b"].client("manager") as on_b:
         # A cold server's first chat question loads the sentence model and the fitted intent
