@@ -1123,9 +1123,10 @@ def _zone_said_as_location(text: str, location: str, resolver: Resolver) -> bool
     return kind is not None and kind[0] == location and not written and bins > 1
 
 
-# Intents whose templates read 'today' as 'now' ('open orders today') but filter by a period
-# said (the open orders placed today, as the writers label it).
-_PERIOD_FROM_WORDS = frozenset({"pending_orders"})
+# Intents whose templates read 'today' as 'now' ('open orders today', 'how is pia doing
+# today') but filter by a period said (the open orders placed today, the picks of today, as
+# the writers label them: every writer since round 3).
+_PERIOD_FROM_WORDS = frozenset({"pending_orders", "picker_performance"})
 
 
 def _with_period(match: IntentMatch, text: str, resolver: Resolver) -> IntentMatch:

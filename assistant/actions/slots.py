@@ -37,7 +37,7 @@ _ZH_COUNT = re.compile(r"(十[一二三四五六七八九]?|[一两二三四五�
 # '6 x ST0003-...', 'x6', '1x': a count written with a times sign.
 _TIMES = re.compile(r"(?<![\w-])(?:x\s?(\d{1,5})|(\d{1,5})\s?x)(?![\w-])")
 _EN_COUNT = re.compile(
-    r"(?<![\w-])(\d{1,5}|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
+    r"(?<![\w-])(\d+|" + "|".join(sorted((w for w in _NUMBERS if w.isascii()), key=len,
                                              reverse=True)) + r")(?![\w-])")
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
@@ -124,9 +124,9 @@ def action_slots(
 _PO_GOODS = ("category", "metal", "colour", "purity")
 # A draft purchase order asked from the reorder advice ('draft a PO from reorder advice', 'PO
 # draft per reorder adv', '按补货建议下个采购草稿单'): without a supplier it goes to the one whose
-# advice proposes the most (assistant/actions/stock.py).
+# advice proposes the most (assistant/actions/stock.py); traditional characters too ('按補貨建議').
 _FROM_ADVICE = re.compile(r"(?<![a-z])(?:advice|adv|advised|suggest(?:ion|ions|ed|s)?|"
-                          r"recommend(?:ation|ations|ed|s)?)(?![a-z])|建议|推荐")
+                          r"recommend(?:ation|ations|ed|s)?)(?![a-z])|建[议議]|推[荐薦]")
 _WITH_REASON = frozenset({"hold_lot", "release_lot", "recall_lot", "acknowledge_alert"})
 # Actions on one lot: named by the question, else the lot of the question before.
 _LOT_ACTIONS = frozenset({"hold_lot", "release_lot", "recall_lot"})

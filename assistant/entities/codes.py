@@ -35,6 +35,9 @@ _DASHES = {"dash", "hyphen", "minus", "杠", "横杠"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PUNCT = re.compile(r"[?？!！。，,;；:：\"“”'‘’()（）\[\]]")
 _SPACE_AROUND_CJK = re.compile(r"\s*([\u3400-\u9fff])\s*")
+# Emoji, pictographs and their modifiers ('make PO to VALENZA 🙏', 'bangles rn 💀'): no word
+# of a question, dropped like punctuation.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 
 
@@ -99,9 +102,9 @@ def detect_language(text: str) -> str | None:
 
 
 def normalise_text(text: str, *, spanish: bool = True) -> str:
-    """Lower case, full-width folded, punctuation dropped, no spaces around Chinese characters;
-    an English question's Spanish words in English (assistant/entities/spanish.py) unless
-    ``spanish`` is false (the training writers' questions are fitted as they wrote them).
+    """Lower case, full-width folded, punctuation and emoji dropped, no spaces around Chinese
+    characters; an English question's Spanish words in English (assistant/entities/spanish.py)
+    unless ``spanish`` is false (the training writers' questions are fitted as they wrote them).
 
     Apostrophes inside English words are kept ("where's"); a trailing full stop is dropped but
     dots inside codes stay.
@@ -109,7 +112,7 @@ def normalise_text(text: str, *, spanish: bool = True) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
     folded = folded.replace("’", "'")
     folded = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", folded)
-    folded = _PUNCT.sub(" ", folded.replace("'", "\x00")).replace("\x00", "'")
+    folded = _PUNCT.sub(" ", _EMOJI.sub(" ", folded).replace("'", "\x00")).replace("\x00", "'")
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
     if _CJK.search(folded):
         folded = _mandarin(folded)

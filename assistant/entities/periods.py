@@ -134,6 +134,13 @@ _NONE_IN = re.compile(
     rf"(?<![\w'])(?:\w+n't|not|no|never|none|nothing|zero|without)(?![\w'])[^.?!,;]*?"
     rf"(?<![\w'])((?:in|within)\s+(?:the\s+)?{_NUM}\s*{_UNIT})(?![\w'])")
 
+# 'in N days' ending a question about what has happened ('how many times we rotate the stock of
+# S925 in 90 days'): the days just gone, as every writer labels it (rounds 17-22); elsewhere it
+# may be the days to come ('stock in 90 days'), so only reports of the past read it.
+_IN_DAYS_AT_END = re.compile(rf"(?<![\w'])((?:in|within)\s+(?:the\s+)?{_NUM}\s*{_UNIT})\s*$")
+_FUTURE = re.compile(
+    r"(?<![\w'])(?:will|won't|gonna|going to|run out|runs out|next|coming)(?![\w'])")
+
 
 @dataclass(frozen=True)
 class Period:
@@ -246,6 +253,14 @@ def none_in_period(words: str, now: datetime) -> tuple[Period, int, int] | None:
     last_90_days) in lower-case ``words``, with the span of 'in N days'; None otherwise."""
     if (match := _NONE_IN.search(words)) is None:
         return None
+    return _last_days(_days(match[2], match[3]), now, match[1]), match.start(1), match.end(1)
+
+
+def past_days_at_end(words: str, now: datetime) -> tuple[Period, int, int] | None:
+    """The rolling period of 'in N days' ending lower-case ``words`` (a question about the past
+    only: 'S925 turnover in 90 days' -> last_90_days), with its span; None otherwise."""
+    if (match := _IN_DAYS_AT_END.search(words)) is None or _FUTURE.search(words):
+        return None  # 'which rings will run out in 30 days' looks ahead
     return _last_days(_days(match[2], match[3]), now, match[1]), match.start(1), match.end(1)
 
 

@@ -21,7 +21,12 @@ from assistant.entities.filters import (
     scan_filters,
 )
 from assistant.entities.numbers import alert_number
-from assistant.entities.periods import none_in_period, parse_period, period_pattern
+from assistant.entities.periods import (
+    none_in_period,
+    parse_period,
+    past_days_at_end,
+    period_pattern,
+)
 from assistant.entities.products import ProductIndex, content_words
 
 __all__ = [
@@ -86,6 +91,11 @@ INTENT_SLOTS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("shrinkage", "traced_variances", "anomalies"),
                     REPORT_FILTERS | {"sku", "person", "lot"}),
 }
+# Reports of what has happened: 'in 90 days' ending such a question is the days just gone.
+_PAST_REPORTS = frozenset({
+    "best_sellers", "slow_movers", "stock_turnover", "qc_failures", "camera_alerts",
+    "picker_performance", "supplier_quality", "dead_stock", "shrinkage", "traced_variances",
+    "anomalies"})
 # Report intents whose filters come from the Reports page's (period, category, metal, colour,
 # purity, size, supplier, location), scanned by assistant.entities.filters.
 REPORT_INTENTS = frozenset(i for i, wanted in INTENT_SLOTS.items() if wanted >= REPORT_FILTERS)
@@ -215,8 +225,8 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "淨係", "净系")
 # 'how about' before it ('just picker2', 'n this wk'), a Singlish particle or 'also' / 'too' /
 # 'how' after it ('yesterday leh?', 'pendants also', 'last quarter how'), and in Chinese 那 /
 # 还有 / 换成 before it and 呢 / 也看看 / 怎么样 after it, with a category's 类 ('戒指類呢？',
-# '吊坠也看看', '那上个月呢'; read as simplified); 'the … ones', Gen-Z filler ('last year tho',
-# 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?') and 只算 … 的 ('只算保险库的').
+# '吊坠也看看', '那上个月呢', '手链喃'; read as simplified); 'the … ones', Gen-Z filler ('last year
+# tho', 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?') and 只算 … 的 ('只算保险库的').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
@@ -234,9 +244,9 @@ _BARE_EDGES = re.compile(
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
-    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的)[?？\s]*$")
-# Emoji and their modifiers around a value named alone ('bangles rn 💀'): never part of it.
-_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
+    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的"
+    # sentence-final particles of the south-west and of chat ('手链喃', '昨天的哈', '银的嘛')
+    r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛)+[?？\s]*$")
 
 
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
@@ -244,7 +254,7 @@ def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
     """The slots of a question that only names a value ('AREZZO?', 'platinum?', 'last
     month?', 'rings?', 'G-2311?', 'Pia?'), when each is one the question before may change
     (``relevant``: its intent's follow-up slots); None for anything else."""
-    words = _BARE_EDGES.sub("", _EMOJI.sub(" ", normalise_text(text)).strip()).strip()
+    words = _BARE_EDGES.sub("", normalise_text(text)).strip()
     if not words or not relevant or len(_CJK_EDGE.sub(" ", words).split()) > 3:
         return None
     index = resolver.index
@@ -325,6 +335,10 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         slots["outside"] = outside  # 'how many bangles not in the vault'
     if "period" in wanted:
         rest = _period_slot(rest, resolver, slots)
+    if intent in _PAST_REPORTS and "period" not in slots \
+            and (days := past_days_at_end(rest, resolver.now)) is not None:
+        period, start, end = days  # 'S925 turnover in 90 days'
+        slots["period"], rest = period.key, rest[:start] + " " + rest[end:]
     if "code" in wanted:
         rest = _codes(rest, resolver, slots)
     elif "lot" in wanted:
@@ -788,6 +802,12 @@ _DIGIT_WORDS = frozenset(SPOKEN_DIGITS)
 _LETTERS = re.compile(r"[a-z]{1,4}")
 _WITH_DIGIT = re.compile(r"[a-z0-9-]*\d[a-z0-9-]*")
 _LONGEST_SPELT = 10
+# Short English words that come before a number ('of 12 pieces', 'to 5'): joined to the
+# digits they look like a serial ('OF99999'), so they start only a code the catalogue knows.
+_WORDS_BEFORE_NUMBERS = frozenset({
+    "of", "to", "in", "on", "at", "by", "for", "from", "with", "is", "are", "was", "be", "and",
+    "or", "the", "per", "all", "any", "me", "my", "us", "we", "it", "its", "qty", "make", "only",
+})
 
 
 def _code_part(token: str) -> bool:
@@ -825,7 +845,8 @@ def spelt_codes(text: str, index: CatalogueIndex) -> str:
                 if not any(t in _DIGIT_WORDS or any(c.isdigit() for c in t) for t in window):
                     continue
                 code = index.any_code(spoken_to_code(" ".join(window)))
-                if code is not None:
+                if code is not None and not ("serial" in code
+                                             and window[0] in _WORDS_BEFORE_NUMBERS):
                     found = (stop, next(iter(code.values())).lower())
                     break
         if found is None:

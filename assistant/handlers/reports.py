@@ -283,8 +283,9 @@ def performance(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     person = slots.get("person")
     if person is None and ctx.actor.role == "picker":
         person = ctx.actor.username
-    if slots.get("period") or slots.get("location"):
+    if slots.get("period") not in (None, "today") or slots.get("location"):
         # over a period, or in a place: the Reports page's staff performance, per person
+        # (today's is the day's pick rate below, every picker asked for listed)
         return _performance_over(ctx, slots, person)
     try:
         rows = picker_performance(ctx.session, day=ctx.now.date(), username=person)

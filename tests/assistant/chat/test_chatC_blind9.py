@@ -46,6 +46,7 @@ def _caught(text: str) -> bool:
     "mark lot G-2311's inspection result as failed", "merge lots G-1068 and G-3237",
     "split batch G-2311 into two", "write a complaint to VALENZA about the purity",
     "send an email to the supplier about late deliveries", "which customers return the most rings",
+    "whatsapp VALENZA the late list", "pls email the supplier about G-2311",
     "帮 picker2 加薪", "把 G-2311 的检验结果改为不合格", "把 G-1068 同 G-3237 合併",
     "拆分批次 G-2311", "寫封郵件畀 VALENZA 投訴", "帮我写一封投诉信",
     # an order's address, an invoice, a price: no action does them either
@@ -129,7 +130,9 @@ def test_a_request_no_report_or_action_does_is_refused_as_unsupported(
     "打电话给我老婆", "给安特卫普打电话之前，该订些什么",
     "who got locked out of the vault last night", "schedule a cycle count for the reserve",
     "picker performance review for last week", "哪些订单还没打印装箱单", "装箱单打印机坏了",
-    "ST0003-Au750Y-7 的售价是多少", "JAIPUR 的货什么时候到", "给 JAIPUR 的采购单到了没有"])
+    "ST0003-Au750Y-7 的售价是多少", "JAIPUR 的货什么时候到", "给 JAIPUR 的采购单到了没有",
+    # the app itself, not a message to send (round 22's general questions)
+    "WhatsApp backup how", "whatsapp web not loading on my laptop", "email password reset"])
 def test_words_near_the_new_unsupported_rules_are_not_caught(text: str) -> None:
     assert not _caught(text), text
 

@@ -93,6 +93,9 @@ def test_a_serial_in_parts_is_read_end_to_end(
     ("is fc 0000001 picked", "is fc0000001 picked"),
     ("reserve five size 7 rings", "reserve five size 7 rings"),
     ("top 10 skus this week", "top 10 skus this week"),
+    # a short English word before a number starts no serial ('OF99999')
+    ("a po of 99999 pieces", "a po of 99999 pieces"),
+    ("who picked fc 0000001", "who picked fc0000001"),
 ])
 def test_codes_in_parts_are_joined_only_when_the_catalogue_knows_them(
     assistant: Assistant, actors: dict[str, Actor], text: str, read: str

@@ -77,10 +77,10 @@ TEMPLATE = {
         ("what did the cameras see this week", {"period": "this_week"}), ("最近的摄像头告警", {}),
     ],
     "picker_performance": [
-        ("how is pia doing today", {"person": "picker"}),
+        ("how is pia doing today", {"person": "picker", "period": "today"}),
         ("how many lines has picker2 picked today", {"person": "picker2"}),
         ("how am i doing today", {"person": "manager"}),
-        ("picker performance today", {}),
+        ("picker performance today", {"period": "today"}), ("how is picker doing", {}),
         ("Paul Picker's performance today", {"person": "picker2"}),
         ("拣货员今天的表现", {}),
     ],
@@ -176,7 +176,9 @@ def test_chinese_ngram_tier(assistant: Assistant, actors: dict[str, Actor], text
 
 # General-assistant questions (weather, jokes, flights, metal prices) are refused as out of
 # scope instead: tests/assistant/chat/test_scope.py.
-@pytest.mark.parametrize("text", ["how about the figures"])
+# ('how about the figures' was this question until round 22's writer taught the classifier
+# that the figures are the data's oddities: it is read as anomalies since)
+@pytest.mark.parametrize("text", ["what about the rest"])
 def test_below_threshold_says_so_and_offers_intents(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:

@@ -58,7 +58,7 @@ def test_a_code_keeps_a_question_in_scope(assistant: Assistant, actors: dict[str
 def test_unclear_warehouse_question_is_not_understood(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
-    reply = _ask(assistant, actors["manager"], "how about the figures")
+    reply = _ask(assistant, actors["manager"], "what about the rest")
     assert reply["error"] == "not-understood" and len(reply["data"]) == 3
 
 
