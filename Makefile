@@ -92,7 +92,16 @@ lint: install-test
 # process, with its own scratch PostgreSQL database (tests/conftest.py).
 CORES := $(shell nproc 2>/dev/null || echo 2)
 TEST_WORKERS ?= $(shell echo $$(( $(CORES) + 1 )))
-test: install-test system-deps-test lint
+# The chat's models are fitted into the tests' cache (tests/warm_models.py) while the linters
+# run on one core, a few minutes the suite would otherwise spend fitting them beside its tests;
+# tests/conftest.py starts the fit itself when nothing started it (its pid file).
+WARM_CACHE := $(CURDIR)/var/cache
+test: install-test system-deps-test
+	@mkdir -p $(WARM_CACHE)
+	@FACET_ASSISTANT_EMBEDDING_CACHE_DIR=$(WARM_CACHE)/embeddings \
+	  $(PY) -m tests.warm_models > $(WARM_CACHE)/warm_models.log 2>&1 & \
+	  echo $$! > $(WARM_CACHE)/warm_models.pid
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q --durations=15 \
 	  $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadfile)
 

@@ -81,11 +81,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.loadscopereorder = False
     root = Path(__file__).resolve().parents[1]
     log = root / "var" / "cache" / "warm_models.log"
+    if _running(log.with_suffix(".pid")):
+        return  # `make test` started the fit before the linters
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         config.stash[_WARM] = subprocess.Popen(
             ["nice", "-n", "5", sys.executable, "-m", "tests.warm_models"], cwd=root,
             stdout=out, stderr=subprocess.STDOUT)
+
+
+def _running(pid_file: Path) -> bool:
+    """Whether the process named in ``pid_file`` is still running (not a zombie)."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, ValueError, IndexError):
+        return False
+    return state != "Z"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -110,9 +110,14 @@ class Postgres:
 def server_env(db_url: str, events_url: str, workdir: Path) -> dict[str, str]:
     """The environment of a Facet process: this one's without FACET_*, plus the test's settings.
 
-    Inherited FACET_* variables (a cameras file, a SQLite URL) must not leak into the servers.
+    Inherited FACET_* variables (a cameras file, a SQLite URL) must not leak into the servers;
+    the test run's cache of the chat's fitted models does (tests/conftest.py), so a server's
+    first chat question loads them rather than fitting them again in the user's cache (minutes
+    of CPU on a clean machine).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACET_")}
+    if cache := os.environ.get("FACET_ASSISTANT_EMBEDDING_CACHE_DIR"):
+        env["FACET_ASSISTANT_EMBEDDING_CACHE_DIR"] = cache
     env.update({
         "FACET_DATABASE_URL": db_url,
         "FACET_EVENTS_URL": events_url,
