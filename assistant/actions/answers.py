@@ -3,7 +3,8 @@
 The confirm and deny templates know the common words; a manager answers a stated action in
 the words of home too: Northeastern and Henan 中 / 整吧 / 得嘞, Shanghainese 好额 / 覅, a bare 要
 (after 'draft a PO?'), 妥 / 拉倒 / 算球, Cantonese 係呀 / 唔使, Taiwanese 對啦 / 好喔 (read in
-simplified characters too: 對 is 对), Singlish 'can lah', 'ok krub'.
+simplified characters too: 對 is 对), Singlish 'can lah', 'ok krub', Taglish 'sige po' / 'teka
+lang', Australian 'righto' / 'yeah nah'.
 A reply made only of such words (and their particles) is that answer; a reply mixing a yes
 with a no ('好 不要了'), or saying anything else, is left to the intent decision. Read only
 while an action waits for its answer (中 or 要 alone mean nothing otherwise).
@@ -48,6 +49,11 @@ _YES = (
     # Spanish of bilingual supervisors ('sí, dale')
     "dale", "claro", "claro que sí", "órale", "orale", "ándale", "andale", "sale", "simón",
     "hazlo", "adelante", "de acuerdo",
+    # Filipino staff in Taglish ('sige po', 'opo'); Australian and New Zealand staff ('righto',
+    # 'no worries, go for it', 'nah yeah' is a yes); the action's own verb ('中 召吧': recall it)
+    "sige", "sige na", "oo", "opo", "oo naman", "tara", "game", "go na", "ituloy", "ituloy mo",
+    "righto", "no worries", "go for it", "too easy", "sweet", "sweet as", "bloody oath",
+    "nah yeah", "召", "召回", "锁", "冻结", "放", "放行", "盘", "盘点", "确认掉", "下单", "开单",
 )
 _NO = (
     # Mandarin, regional and written
@@ -70,6 +76,11 @@ _NO = (
     # Spanish; the verb's own no (不锁了 after 'lock G-3237': 锁 = hold)
     "mejor no", "todavía no", "todavia no", "ahorita no", "déjalo", "dejalo", "cancela",
     "不锁了", "不锁", "别锁了", "别锁", "先不锁", "不冻结了", "不扣了",
+    # Taglish ('huwag muna', 'teka lang': wait); 'yeah nah' (Australia: no); Shanghainese and
+    # Northeastern waits (等一歇, 慢着)
+    "hindi", "hindi pa", "huwag", "huwag muna", "wag", "wag muna", "teka", "sandali",
+    "mamaya na", "yeah nah", "先不确认", "不确认", "等一歇", "等歇", "慢着", "慢点", "等会",
+    "等会儿", "等一会",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -84,6 +95,8 @@ _PARTICLES = (
     "😂", "🤣", "🔥", "😅", "🙂", "😊",
     # Spanish fillers and politeness
     "oye", "pues", "ahorita", "porfa", "gracias",
+    # Taglish politeness ('po', 'lang', 'naman'); 'mate'
+    "po", "lang", "naman", "nga", "salamat", "mate",
 )
 
 
@@ -94,9 +107,10 @@ def _alternation(words: tuple[str, ...]) -> str:
                     for w in sorted(set(words), key=len, reverse=True))
 
 
-_WORD = re.compile(
-    rf"(?P<no>{_alternation(_NO)})|(?P<yes>{_alternation(_YES)})|(?P<p>{_alternation(_PARTICLES)})",
-    re.IGNORECASE)
+# Each kind of word; at each place the longest word of any kind is read ('no worries' is a
+# yes, not 'no' and then 'worries').
+_KINDS = tuple((kind, re.compile(_alternation(words), re.IGNORECASE))
+               for kind, words in (("no", _NO), ("yes", _YES), ("p", _PARTICLES)))
 # Emoji variation selectors, joiners and skin tones ('👍🏽' is '👍').
 _MODIFIERS = re.compile("[\uFE0F\u200D\U0001F3FB-\U0001F3FF]")
 _SEPARATORS = re.compile(r"[\s,，.。!！?？~～、;；:：…\-]+")
@@ -121,12 +135,14 @@ def _short_answer(text: str) -> Answer | None:
     words = " ".join(_MODIFIERS.sub("", text.lower()).split())
     position = _skip(words, 0)
     while position < len(words):
-        found = _WORD.match(words, position)
-        if found is None:
+        found = [(m.end(), kind) for kind, pattern in _KINDS
+                 if (m := pattern.match(words, position)) is not None]
+        if not found:
             return None
-        if found.lastgroup in ("yes", "no"):
-            said.add(found.lastgroup)
-        position = _skip(words, found.end())
+        end, kind = max(found)
+        if kind in ("yes", "no"):
+            said.add(kind)
+        position = _skip(words, end)
     if said == {"yes"}:
         return "confirm"
     if said == {"no"}:
