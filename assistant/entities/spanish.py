@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["english_of_spanish"]
+__all__ = ["english_of_spanish", "lexicon_patterns"]
 
 #: Spanish phrases and words as English, longer phrases first (accents optional: 'cuantos').
 _LEXICON: tuple[tuple[str, str], ...] = (
@@ -46,8 +46,17 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     # Spanish's articles ('el lote', 'los lentos'); 'de' and 'en' are French too, left alone
     (r"los|las|el", "the"),
 )
-_PATTERNS = tuple((re.compile(rf"(?<![\w'-])(?:{pattern})(?![\w'-])"), english)
-                  for pattern, english in _LEXICON)
+
+
+def lexicon_patterns(
+    lexicon: tuple[tuple[str, str], ...],
+) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """A lexicon's phrases as whole-word patterns, each with its English (also Tagalog's)."""
+    return tuple((re.compile(rf"(?<![\w'-])(?:{pattern})(?![\w'-])"), english)
+                 for pattern, english in lexicon)
+
+
+_PATTERNS = lexicon_patterns(_LEXICON)
 #: 'y' (and) opening a follow-up ('y ANTWERP?', 'y el año pasado?'); a bare 'y' is a yes.
 _AND = re.compile(r"^y (?=\S)")
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.entities.spanish import lexicon_patterns
+
 __all__ = ["english_of_tagalog"]
 
 #: Words that mark a question as Taglish (none is an English word a question would use).
@@ -48,8 +50,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"(?<!\ba )(?<!the )(?<!draft )(?<!new )(?<!isang )po(?!\s+(?:for|to|from|of|number|no|draft"
      r"|para|kay|sa\b))", ""),
 )
-_PATTERNS = tuple((re.compile(rf"(?<![\w'-])(?:{pattern})(?![\w'-])"), english)
-                  for pattern, english in _LEXICON)
+_PATTERNS = lexicon_patterns(_LEXICON)
 
 
 def english_of_tagalog(words: str) -> str:
