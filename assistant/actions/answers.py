@@ -50,10 +50,11 @@ _YES = (
     "dale", "claro", "claro que sí", "órale", "orale", "ándale", "andale", "sale", "simón",
     "hazlo", "adelante", "de acuerdo",
     # Filipino staff in Taglish ('sige po', 'opo'); Australian and New Zealand staff ('righto',
-    # 'no worries, go for it', 'nah yeah' is a yes); the action's own verb ('中 召吧': recall it)
+    # 'no worries, go for it', 'nah yeah' is a yes). An action's own verb ('中 召吧') is no yes
+    # here: said to another waiting action it would confirm that one.
     "sige", "sige na", "oo", "opo", "oo naman", "tara", "game", "go na", "ituloy", "ituloy mo",
     "righto", "no worries", "go for it", "too easy", "sweet", "sweet as", "bloody oath",
-    "nah yeah", "召", "召回", "锁", "冻结", "放", "放行", "盘", "盘点", "确认掉", "下单", "开单",
+    "nah yeah",
 )
 _NO = (
     # Mandarin, regional and written

@@ -20,12 +20,14 @@ def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("reply", "answer"), [
     ("sige po, go", "confirm"), ("ok go po", "confirm"), ("opo", "confirm"),
     ("no worries, go for it", "confirm"), ("yeah righto do it", "confirm"),
-    ("中 召吧", "confirm"), ("好额 召回", "confirm"), ("nah yeah", "confirm"),
+    ("好额", "confirm"), ("nah yeah", "confirm"),
     ("wait lang", "deny"), ("teka lang po", "deny"), ("huwag muna", "deny"),
     ("yeah nah hang on", "deny"), ("yeah nah", "deny"), ("等一歇", "deny"),
     ("拉倒吧 先不确认", "deny"),
     # a reply mixing a yes and a no, or saying something else, is no answer
     ("sige pero teka", None), ("好 不要了", None), ("po", None), ("now", None),
+    # an action's verb is no yes to whatever waits (放 to a waiting hold is no confirmation)
+    ("放", None), ("中 召吧", None),
 ])
 def test_regional_yes_and_no_answer_a_waiting_action(reply: str, answer: str | None) -> None:
     assert short_answer(reply) == answer
