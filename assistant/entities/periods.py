@@ -130,14 +130,16 @@ _YEAR = re.compile(r"(?<![A-Za-z0-9-])(20\d\d)(?:\s*年(?:度)?|(?![\w-])"
 
 # 'in N days' after a no ("hasn't sold in 90 days", 'no sale in 90 days', 'nothing moved
 # within 60 days'): the days gone by that saw none. (Said alone, 'in 90 days' may be ahead.)
+# 'in N days' (its count and unit as groups 2 and 3), as both readings below find it.
+_IN_DAYS = rf"(?<![\w'])((?:in|within)\s+(?:the\s+)?{_NUM}\s*{_UNIT})"
 _NONE_IN = re.compile(
     rf"(?<![\w'])(?:\w+n't|not|no|never|none|nothing|zero|without)(?![\w'])[^.?!,;]*?"
-    rf"(?<![\w'])((?:in|within)\s+(?:the\s+)?{_NUM}\s*{_UNIT})(?![\w'])")
+    rf"{_IN_DAYS}(?![\w'])")
 
 # 'in N days' ending a question about what has happened ('how many times we rotate the stock of
 # S925 in 90 days'): the days just gone, as every writer labels it (rounds 17-22); elsewhere it
 # may be the days to come ('stock in 90 days'), so only reports of the past read it.
-_IN_DAYS_AT_END = re.compile(rf"(?<![\w'])((?:in|within)\s+(?:the\s+)?{_NUM}\s*{_UNIT})\s*$")
+_IN_DAYS_AT_END = re.compile(rf"{_IN_DAYS}\s*$")
 _FUTURE = re.compile(
     r"(?<![\w'])(?:will|won't|gonna|going to|run out|runs out|next|coming)(?![\w'])")
 
@@ -253,6 +255,11 @@ def none_in_period(words: str, now: datetime) -> tuple[Period, int, int] | None:
     last_90_days) in lower-case ``words``, with the span of 'in N days'; None otherwise."""
     if (match := _NONE_IN.search(words)) is None:
         return None
+    return _in_days(match, now)
+
+
+def _in_days(match: re.Match[str], now: datetime) -> tuple[Period, int, int]:
+    """The rolling period a match of ``_IN_DAYS`` says, with the span of its words."""
     return _last_days(_days(match[2], match[3]), now, match[1]), match.start(1), match.end(1)
 
 
@@ -261,7 +268,7 @@ def past_days_at_end(words: str, now: datetime) -> tuple[Period, int, int] | Non
     only: 'S925 turnover in 90 days' -> last_90_days), with its span; None otherwise."""
     if (match := _IN_DAYS_AT_END.search(words)) is None or _FUTURE.search(words):
         return None  # 'which rings will run out in 30 days' looks ahead
-    return _last_days(_days(match[2], match[3]), now, match[1]), match.start(1), match.end(1)
+    return _in_days(match, now)
 
 
 def _days(count: str, unit: str) -> int:

@@ -26,7 +26,7 @@ _MARKERS = re.compile(
 #: Tagalog phrases and words as English, longer phrases first.
 _LEXICON: tuple[tuple[str, str], ...] = (
     # periods
-    (r"ngayong araw|ngayong araw na ito", "today"), (r"kahapon", "yesterday"),
+    (r"ngayong araw na ito|ngayong araw", "today"), (r"kahapon", "yesterday"),
     (r"ngayong linggo", "this week"), (r"noong isang linggo|nakaraang linggo", "last week"),
     (r"ngayong buwan", "this month"), (r"noong isang buwan|nakaraang buwan", "last month"),
     (r"ngayong taon", "this year"), (r"noong isang taon|nakaraang taon", "last year"),
