@@ -29,6 +29,7 @@ from assistant.actions import (
     confirm,
     deny,
     is_waiting,
+    wait,
     without_reason,
 )
 from assistant.actions.answers import short_answer
@@ -371,8 +372,10 @@ class Assistant:
         A question that gives a reason ('hold lot G-2311 because the assay failed') is read
         again without it when only that makes it an action.
         """
-        if previous is not None and (is_waiting(previous.pending) or previous.asked) \
-                and (said := short_answer(text)) is not None:
+        pending = previous.pending if previous is not None else None
+        waiting = str(pending["action"]) if pending is not None and is_waiting(pending) else None
+        if previous is not None and (waiting or previous.asked) \
+                and (said := short_answer(text, waiting)) is not None:
             # '中', '要', '得嘞', '拉倒', '唔使': a yes or no in the words of home (to an action
             # waiting, or to a question asked back: 'cnt V04-02' asked back, then 'y')
             return self._answered(IntentMatch(said, {}, 1.0, "template", language), previous)
@@ -1059,6 +1062,9 @@ class Assistant:
             return answer
         if match.intent == "deny":
             return deny(ctx, pending)
+        if match.intent == "wait":
+            answer, turn["pending"] = wait(ctx, pending), pending
+            return answer
         if match.intent in ACTIONS:
             answer, turn["pending"] = ask_action(ctx, match.intent, dict(match.slots))
             return answer

@@ -17,7 +17,7 @@ from assistant.actions.base import (
     NothingPendingError,
     Plan,
 )
-from assistant.actions.flow import ask_action, confirm, deny, is_waiting
+from assistant.actions.flow import ask_action, confirm, deny, is_waiting, wait
 from assistant.actions.slots import action_slots, without_reason
 
 __all__ = [
@@ -34,8 +34,9 @@ __all__ = [
     "confirm",
     "deny",
     "is_waiting",
+    "wait",
     "without_reason",
 ]
 
 #: The intents that answer a pending action.
-ANSWERS = frozenset({"confirm", "deny"})
+ANSWERS = frozenset({"confirm", "deny", "wait"})

@@ -8,6 +8,11 @@ lang', Australian 'righto' / 'yeah nah'.
 A reply made only of such words (and their particles) is that answer; a reply mixing a yes
 with a no ('好 不要了'), or saying anything else, is left to the intent decision. Read only
 while an action waits for its answer (中 or 要 alone mean nothing otherwise).
+
+A hold-on ('hang on', 'wait lang', '等一歇', '咪住') is a third answer: the action keeps
+waiting, nothing is done, and a later yes carries it out ('hang on' ... 'righto, do it'). The
+waiting action's own verb colours a yes without changing it ('中 召吧' to a waiting recall,
+'好额 召回'); another action's verb does not (放 to a waiting hold is no yes to it).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Literal
 
 from assistant.entities.codes import normalise_text
 
-Answer = Literal["confirm", "deny"]
+Answer = Literal["confirm", "deny", "wait"]
 
 # Longest first within each list is not needed: the pattern below sorts by length.
 _YES = (
@@ -61,27 +66,35 @@ _NO = (
     "不", "不要", "不要了", "不用", "不用了", "不中", "不行", "不成", "不好", "不了", "不必",
     "不整了", "不弄了", "不干了", "不做了", "别", "别了", "别整了", "别弄了", "别做了", "甭",
     "甭了", "甭整了", "算了", "算了吧", "拉倒", "拉倒吧", "算球", "算球了", "算逑", "免了",
-    "先不", "先不要", "先别", "暂时不要", "取消", "取消吧", "否", "不是", "停", "等等",
-    "等一下", "再说", "以后再说", "覅", "覅了", "勿要", "勿要了", "勿用", "不对",
+    "先不", "先不要", "先别", "暂时不要", "取消", "取消吧", "否", "不是", "停", "再说",
+    "以后再说", "覅", "覅了", "勿要", "勿要了", "勿用", "不对",
     # Cantonese
-    "唔好", "唔要", "唔使", "唔使了", "唔得", "咪住", "咪", "唔係", "冇需要", "算啦", "等阵",
+    "唔好", "唔要", "唔使", "唔使了", "唔得", "咪", "唔係", "冇需要", "算啦",
     # English, with ESL forms
     "no", "nope", "nah", "cancel", "cancel it", "cancel that", "stop", "abort",
-    "don't", "dont", "do not", "not yet", "not now", "wait", "hold on", "hang on", "never mind",
+    "don't", "dont", "do not", "not yet", "not now", "never mind",
     "nevermind", "forget it", "later", "cannot", "can't", "cant", "negative", "no thanks",
     "không", "khong", "skip it", "n", "leave it", "leave it open", "hold off", "not today",
     "mai", "mai ao",
     # Italian; Gulf Arabic-English ('mafi' = there is none); Gen-Z; a thumbs-down
-    "no grazie", "non ancora", "non ora", "aspetta", "lascia stare", "lascia perdere", "annulla",
+    "no grazie", "non ancora", "non ora", "lascia stare", "lascia perdere", "annulla",
     "mafi", "nah fam", "hard pass", "pass", "👎", "❌", "🙅",
     # Spanish; the verb's own no (不锁了 after 'lock G-3237': 锁 = hold)
     "mejor no", "todavía no", "todavia no", "ahorita no", "déjalo", "dejalo", "cancela",
     "不锁了", "不锁", "别锁了", "别锁", "先不锁", "不冻结了", "不扣了",
-    # Taglish ('huwag muna', 'teka lang': wait); 'yeah nah' (Australia: no); Shanghainese and
-    # Northeastern waits (等一歇, 慢着)
-    "hindi", "hindi pa", "huwag", "huwag muna", "wag", "wag muna", "teka", "sandali",
-    "mamaya na", "yeah nah", "先不确认", "不确认", "等一歇", "等歇", "慢着", "慢点", "等会",
-    "等会儿", "等一会",
+    # Taglish ('huwag muna': not yet); 'yeah nah' (Australia: no)
+    "hindi", "hindi pa", "huwag", "huwag muna", "wag", "wag muna", "mamaya na", "yeah nah",
+    "先不确认", "不确认",
+)
+# A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
+_WAIT = (
+    "wait", "wait a sec", "wait a second", "wait a minute", "wait a moment", "hold on",
+    "hang on", "hang on a sec", "hold up", "one sec", "one moment", "just a sec", "just a moment",
+    "sec", "a sec", "hold your horses", "aspetta", "un attimo", "un momento", "espera",
+    "espérate", "esperate", "momento", "teka", "teka muna", "sandali", "sandali lang",
+    # Mandarin, Shanghainese and Northeastern (等一歇, 慢着), Cantonese (咪住, 等阵)
+    "等等", "等一下", "等一等", "等下", "稍等", "稍等一下", "等一歇", "等歇", "慢着", "慢点",
+    "等会", "等会儿", "等一会", "等一会儿", "且慢", "咪住", "等阵", "等陣", "等一阵",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -108,10 +121,33 @@ def _alternation(words: tuple[str, ...]) -> str:
                     for w in sorted(set(words), key=len, reverse=True))
 
 
+# An action's own verbs ('中 召吧' to a waiting recall): read as particles while that action
+# waits, and only then.
+_VERBS: dict[str, tuple[str, ...]] = {
+    "hold_lot": ("hold", "hold it", "lock", "lock it", "freeze", "freeze it", "锁", "锁上",
+                 "锁了", "锁定", "冻结", "扣", "扣住", "扣下", "封", "封存", "hold na"),
+    "release_lot": ("release", "release it", "unlock", "unlock it", "free it", "放", "放出来",
+                    "放了", "放行", "解冻", "解锁", "释放", "解除"),
+    "recall_lot": ("recall", "recall it", "召", "召回", "回收", "recall na"),
+    "reserve_for_order": ("reserve", "reserve it", "allocate", "allocate it", "留", "留货", "预留",
+                          "占", "分配", "配货"),
+    "start_cycle_count": ("count", "count it", "start", "start it", "盘", "盘点", "点", "数"),
+    "acknowledge_alert": ("acknowledge", "acknowledge it", "ack", "ack it", "收到", "知道了"),
+    "draft_purchase_order": ("draft", "draft it", "raise it", "order", "order it", "下单", "下",
+                             "开单", "建单", "采购"),
+}
+
+
+def _kinds(words: dict[str, tuple[str, ...]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((kind, re.compile(_alternation(w), re.IGNORECASE)) for kind, w in words.items())
+
+
 # Each kind of word; at each place the longest word of any kind is read ('no worries' is a
 # yes, not 'no' and then 'worries').
-_KINDS = tuple((kind, re.compile(_alternation(words), re.IGNORECASE))
-               for kind, words in (("no", _NO), ("yes", _YES), ("p", _PARTICLES)))
+_KINDS = _kinds({"no": _NO, "yes": _YES, "wait": _WAIT, "p": _PARTICLES})
+_KINDS_WAITING = {action: _kinds({"no": _NO, "yes": _YES, "wait": _WAIT,
+                                  "p": (*_PARTICLES, *verbs)})
+                  for action, verbs in _VERBS.items()}
 # Emoji variation selectors, joiners and skin tones ('👍🏽' is '👍').
 _MODIFIERS = re.compile("[\uFE0F\u200D\U0001F3FB-\U0001F3FF]")
 _SEPARATORS = re.compile(r"[\s,，.。!！?？~～、;；:：…\-]+")
@@ -123,29 +159,33 @@ def _skip(words: str, position: int) -> int:
     return found.end() if found else position
 
 
-def short_answer(text: str) -> Answer | None:
-    """"confirm" or "deny" when ``text`` is made only of yes words or only of no words (with
-    particles), as written or in simplified characters (對啦 is 对啦); None for anything else
-    (a mixed reply, a question, an empty one)."""
-    return _short_answer(text) or _short_answer(normalise_text(text))
+def short_answer(text: str, waiting: str | None = None) -> Answer | None:
+    """"confirm" when ``text`` is made only of yes words, "deny" only of no words, "wait" of
+    hold-on words (with or without a no: 'no wait', 'yeah nah hang on'), with particles and
+    the verbs of the action ``waiting`` (its intent), as written or in simplified characters
+    (對啦 is 对啦); None for anything else (a mixed reply, a question, an empty one)."""
+    kinds = _KINDS_WAITING.get(waiting or "", _KINDS)
+    return _short_answer(text, kinds) or _short_answer(normalise_text(text), kinds)
 
 
-def _short_answer(text: str) -> Answer | None:
+def _short_answer(text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> Answer | None:
     """``short_answer`` of ``text`` as written."""
     said: set[str] = set()
     words = " ".join(_MODIFIERS.sub("", text.lower()).split())
     position = _skip(words, 0)
     while position < len(words):
-        found = [(m.end(), kind) for kind, pattern in _KINDS
+        found = [(m.end(), kind) for kind, pattern in kinds
                  if (m := pattern.match(words, position)) is not None]
         if not found:
             return None
         end, kind = max(found)
-        if kind in ("yes", "no"):
+        if kind != "p":
             said.add(kind)
         position = _skip(words, end)
     if said == {"yes"}:
         return "confirm"
     if said == {"no"}:
         return "deny"
+    if "wait" in said and "yes" not in said:
+        return "wait"
     return None

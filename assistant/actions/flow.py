@@ -1,5 +1,5 @@
 """The confirm flow: an action is stated and kept as the conversation's pending action; "yes"
-carries it out once, "no" drops it.
+carries it out once, "no" drops it, "hang on" keeps it waiting.
 
 Exactly once: the pending action carries a token, and its execute step runs through
 :func:`core.audit.run_once` under the idempotency key ``chat:<token>`` of the asker, the same
@@ -35,7 +35,7 @@ from core import CoreError, Database
 from core.audit import run_once
 from core.people import allowed
 
-__all__ = ["KEY_PREFIX", "ask_action", "confirm", "deny", "is_waiting"]
+__all__ = ["KEY_PREFIX", "ask_action", "confirm", "deny", "is_waiting", "wait"]
 
 #: Idempotency keys of chat actions: ``chat:<token>`` per asker.
 KEY_PREFIX = "chat:"
@@ -111,6 +111,15 @@ def deny(ctx: HandlerContext, pending: dict[str, Any] | None) -> Answer:
         raise NothingPendingError(ctx.say("action.nothing_pending"))
     assert pending is not None
     return Answer(ctx.say("action.cancelled", summary=pending["summary"]))
+
+
+def wait(ctx: HandlerContext, pending: dict[str, Any] | None) -> Answer:
+    """Keep the pending action waiting ('hang on'): nothing is posted, and a later yes or no
+    answers it."""
+    if not is_waiting(pending):
+        raise NothingPendingError(ctx.say("action.nothing_pending"))
+    assert pending is not None
+    return Answer(ctx.say("action.waiting", summary=pending["summary"]))
 
 
 def _already(ctx: HandlerContext, intent: str, result: dict[str, Any]) -> Answer:

@@ -249,6 +249,8 @@ def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> 
 
 
 def _quantity(words: str) -> int | None:
+    # a code said digit by digit is no quantity ('order b o u dash two six one one ...')
+    words = spoken_codes_to_text(words)
     if (zh := _ZH_COUNT.search(words)) is not None:
         return _zh_number(zh.group(1))
     if (times := _TIMES.search(words)) is not None:

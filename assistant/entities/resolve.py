@@ -220,13 +220,14 @@ class Resolver:
 #: Words that only narrow the question before ('only rings', 'solo Arezzo', 只看戒指): with no
 #: question before them there is nothing to narrow.
 RESTRICTIONS = ("just", "only", "solo", "soltanto")
-RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "淨係", "净系")
+RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "仅看", "淨係", "净系")
 # Words around a bare value that say nothing of it: 'just' / 'only' / 'and' ('n') / 'also' /
 # 'how about' before it ('just picker2', 'n this wk'), a Singlish particle or 'also' / 'too' /
 # 'how' after it ('yesterday leh?', 'pendants also', 'last quarter how'), and in Chinese 那 /
 # 还有 / 换成 before it and 呢 / 也看看 / 怎么样 after it, with a category's 类 ('戒指類呢？',
 # '吊坠也看看', '那上个月呢', '手链喃'; read as simplified); 'the … ones', Gen-Z filler ('last year
-# tho', 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?') and 只算 … 的 ('只算保险库的').
+# tho', 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?'), Taglish 'lang' / 'po' ('14K lang',
+# 'picker2 lang po': only) and 只算 / 光要 … 的 ('只算保险库的', '光要7号的').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
@@ -236,7 +237,7 @@ _BARE_EDGES = re.compile(
     # a sentence's own full stop ('Please provide the same for the reserve zone.')
     r"|(?<=\S)\s*[.。]+\s*$"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
-    r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone"
+    r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"

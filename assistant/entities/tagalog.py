@@ -36,7 +36,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"hindi mabenta", "not selling"), (r"mabenta", "selling"),
     (r"hindi pa na-ship|hindi pa naipapadala", "not shipped yet"), (r"na-ship", "shipped"),
     (r"hindi pa dumadating", "not arrived yet"), (r"naka-order", "on order"),
-    (r"paparating", "coming"), (r"dumadating", "arriving"),
+    (r"may paparating", "any incoming"), (r"paparating", "incoming"), (r"dumadating", "arriving"),
     (r"nawala", "lost"), (r"na-write off", "written off"), (r"kakaibang?", "unusual"),
     (r"dahilan", "reason"), (r"bodega", "warehouse"), (r"nag-pick", "picked"),
     (r"nakalagay", "stored"), (r"meron pa", "still have"), (r"meron", "have"),

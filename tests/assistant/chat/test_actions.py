@@ -384,29 +384,55 @@ def test_silence_posts_nothing(
 
 
 def _answer_a_hold(chat: Assistant, db: Database, manager: Actor, ask: str, reply: str,
-                   posts: bool) -> None:
+                   posts: bool, said: str | None = None) -> None:
     """Ask to hold a lot that can be held (`ask` with {lot}), answer `reply`: it is a yes that
-    posts the hold once, or a no that posts nothing."""
+    posts the hold once, or a no (or ``said``: a hold-on) that posts nothing."""
     conversation = f"hold-{ask}-{reply}"
     asked = _ask(chat, manager, ask.format(lot=_approved_lot(db)), conversation)
     assert asked["confirm"], asked["answer"]
     audited = _audited(db, "lot.hold")
     answer = _ask(chat, manager, reply, conversation)
-    assert answer["intent"] == ("confirm" if posts else "deny") and answer["error"] is None
+    expected = said or ("confirm" if posts else "deny")
+    assert answer["intent"] == expected and answer["error"] is None
     assert _audited(db, "lot.hold") == audited + posts
 
 
-@pytest.mark.parametrize(("reply", "posts"), [
-    ("唔好", False), ("唔使住", False), ("咪住先", False), ("等陣先", False), ("唔該唔使喇", False),
-    ("得", True), ("冇問題", True), ("做啦", True),
+@pytest.mark.parametrize(("reply", "posts", "said"), [
+    ("唔好", False, None), ("唔使住", False, None), ("唔該唔使喇", False, None),
+    ("咪住先", False, "wait"), ("等陣先", False, "wait"),
+    ("得", True, None), ("冇問題", True, None), ("做啦", True, None),
 ])
 def test_a_cantonese_yes_posts_and_a_cantonese_no_cancels(
-    reply: str, posts: bool, chat: Assistant, action_db: Database, people: dict[str, Actor]
+    reply: str, posts: bool, said: str | None, chat: Assistant, action_db: Database,
+    people: dict[str, Actor]
 ) -> None:
-    """Hong Kong managers answer a plan in Cantonese: 唔好 / 唔使住 / 咪住 cancel it (they were
-    refused as out of scope, which dropped the plan but said the chat could not help), 得 and
-    冇問題 carry it out."""
-    _answer_a_hold(chat, action_db, people["manager"], "hold lot {lot}", reply, posts)
+    """Hong Kong managers answer a plan in Cantonese: 唔好 / 唔使住 cancel it (they were
+    refused as out of scope, which dropped the plan but said the chat could not help), 咪住 /
+    等陣 (hold on) keep it waiting, 得 and 冇問題 carry it out."""
+    _answer_a_hold(chat, action_db, people["manager"], "hold lot {lot}", reply, posts, said)
+
+
+@pytest.mark.parametrize(("replies", "posts"), [
+    (["hang on", "righto, do it"], True), (["wait lang", "ok go po"], True),
+    (["等一歇", "好额"], True), (["hang on"], False), (["no wait", "no"], False),
+    (["hang on", "hang on", "yes"], True),
+])
+def test_a_hold_on_keeps_the_action_for_a_later_answer(
+    replies: list[str], posts: bool, chat: Assistant, action_db: Database,
+    people: dict[str, Actor]
+) -> None:
+    """'hang on' posts nothing and drops nothing: the hold waits for the yes or no after it."""
+    manager = people["manager"]
+    conversation = f"wait-{'-'.join(replies)}"
+    asked = _ask(chat, manager, f"hold lot {_approved_lot(action_db)}", conversation)
+    assert asked["confirm"], asked["answer"]
+    audited = _audited(action_db, "lot.hold")
+    for reply in replies[:-1]:
+        held = _ask(chat, manager, reply, conversation)
+        assert held["intent"] == "wait" and held["error"] is None, held
+        assert _audited(action_db, "lot.hold") == audited
+    _ask(chat, manager, replies[-1], conversation)
+    assert _audited(action_db, "lot.hold") == audited + posts
 
 
 def _most_advised(db: Database) -> tuple[str, int]:

@@ -3,14 +3,17 @@ Taglish, Australian and regional Chinese yes and no to a waiting action."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
-from core import Actor
+from core import Actor, Database
+from core.orders.models import OrderStatus, SalesOrder
 
 
 def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
@@ -21,9 +24,10 @@ def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
     ("sige po, go", "confirm"), ("ok go po", "confirm"), ("opo", "confirm"),
     ("no worries, go for it", "confirm"), ("yeah righto do it", "confirm"),
     ("好额", "confirm"), ("nah yeah", "confirm"),
-    ("wait lang", "deny"), ("teka lang po", "deny"), ("huwag muna", "deny"),
-    ("yeah nah hang on", "deny"), ("yeah nah", "deny"), ("等一歇", "deny"),
-    ("拉倒吧 先不确认", "deny"),
+    ("huwag muna", "deny"), ("yeah nah", "deny"), ("拉倒吧 先不确认", "deny"),
+    # a hold-on keeps the action waiting (a later yes carries it out)
+    ("wait lang", "wait"), ("teka lang po", "wait"), ("yeah nah hang on", "wait"),
+    ("等一歇", "wait"),
     # a reply mixing a yes and a no, or saying something else, is no answer
     ("sige pero teka", None), ("好 不要了", None), ("po", None), ("now", None),
     # an action's verb is no yes to whatever waits (放 to a waiting hold is no confirmation)
@@ -31,6 +35,19 @@ def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
 ])
 def test_regional_yes_and_no_answer_a_waiting_action(reply: str, answer: str | None) -> None:
     assert short_answer(reply) == answer
+
+
+@pytest.mark.parametrize(("reply", "waiting", "answer"), [
+    ("中 召吧", "recall_lot", "confirm"), ("好额 召回", "recall_lot", "confirm"),
+    ("yes hold it", "hold_lot", "confirm"), ("ok release it", "release_lot", "confirm"),
+    # the verb alone is no yes; another action's verb colours nothing
+    ("召回", "recall_lot", None), ("中 召吧", "hold_lot", None),
+    ("ok release it", "hold_lot", None), ("不 召回了", "recall_lot", "deny"),
+])
+def test_the_waiting_actions_own_verb_colours_a_yes(
+    reply: str, waiting: str, answer: str | None
+) -> None:
+    assert short_answer(reply, waiting) == answer
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -52,6 +69,7 @@ def test_tagalog_words_read_as_english(text: str, words: str) -> None:
      {"period": "today"}),
     ("ilan po ang nawala or na-write off this year", "shrinkage", {"period": "this_year"}),
     ("ilan pa po ang naka-order na hindi pa dumadating", "stock_on_order", {}),
+    ("may paparating pa po bang ST0012-Au585Y", "stock_on_order", {"sku": "ST0012-Au585Y"}),
 ])
 def test_a_taglish_question_gets_its_report(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
@@ -60,3 +78,40 @@ def test_a_taglish_question_gets_its_report(
     reply = _ask(assistant, actors["manager"], text)
     assert reply["error"] is None and reply["intent"] == intent, reply
     assert slots.items() <= reply["slots"].items()
+
+
+@pytest.mark.parametrize(("first", "then", "slots"), [
+    ("picker performance this month", "picker2 lang po", {"person": "picker2"}),
+    ("best sellers", "14K lang", {"purity": "Au585"}),
+    ("咱有多少戒指", "光要7号的", {"category": "ring", "size": "7"}),
+])
+def test_a_follow_up_with_only_in_taglish_or_chinese_refines(
+    assistant: Assistant, actors: dict[str, Actor], first: str, then: str,
+    slots: dict[str, str]
+) -> None:
+    """'lang' (Taglish: only) and 光要 (only) around a follow-up's value say nothing of it."""
+    conversation = f"only-{then}"
+    asked = assistant.ask(first, actor=actors["manager"], conversation_id=conversation)
+    assert asked.as_dict()["error"] is None
+    reply = assistant.ask(then, actor=actors["manager"], conversation_id=conversation).as_dict()
+    assert reply["error"] is None and reply["intent"] == asked.as_dict()["intent"], reply
+    assert slots.items() <= reply["slots"].items()
+
+
+def test_an_order_said_digit_by_digit_is_no_quantity(
+    assistant: Assistant, actors: dict[str, Actor], demo_db: Database
+) -> None:
+    """Dictated 'order B O U dash two six … three zero': its digits are the order's, so the
+    reservation asks for what the order needs (it had read 'three' as 3 pieces and refused)."""
+    with demo_db.read() as session:
+        code = session.scalars(select(SalesOrder.external_id).where(
+            SalesOrder.status == OrderStatus.OPEN).order_by(SalesOrder.id)).first()
+    assert code is not None and re.fullmatch(r"[A-Z]+-\d+-\d+", code)
+    said = " ".join(_SAID.get(c, c) for c in code)
+    reply = _ask(assistant, actors["manager"], f"allocate stock to order {said}")
+    assert reply["intent"] == "reserve_for_order" and reply["slots"]["order"] == code, reply
+    assert "quantity" not in reply["slots"] and reply["error"] != "quantity-mismatch", reply
+
+
+_SAID = {"-": "dash", **{str(n): w for n, w in enumerate(
+    "zero one two three four five six seven eight nine".split())}}

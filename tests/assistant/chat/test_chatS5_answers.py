@@ -37,7 +37,7 @@ def test_a_yes_in_the_words_of_home_is_yes(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "不中", "不要了", "拉倒", "算球", "算了 不要", "唔要", "唔使", "覅", "甭了", "别整了",
-    "no not yet", "no wait", "nope", "cancel that", "never mind", "không", "唔好住",
+    "no not yet", "nope", "cancel that", "never mind", "không", "唔好住",
     "hmm no, just hold off", "nah leave it",
 ])
 def test_a_no_in_the_words_of_home_is_no(text: str) -> None:
@@ -45,8 +45,15 @@ def test_a_no_in_the_words_of_home_is_no(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "要不要", "中不中", "好 不要了", "now", "nothing", "how many rings", "G-2311", "yes but no",
-    "",
+    "hang on", "no wait", "wait a sec", "等一下", "咪住先", "teka lang", "yeah nah hang on",
+])
+def test_a_hold_on_keeps_the_action_waiting(text: str) -> None:
+    assert short_answer(text) == "wait"
+
+
+@pytest.mark.parametrize("text", [
+    "ok wait", "要不要", "中不中", "好 不要了", "now", "nothing", "how many rings", "G-2311",
+    "yes but no", "",
 ])
 def test_anything_else_is_left_to_the_intent_decision(text: str) -> None:
     assert short_answer(text) is None
