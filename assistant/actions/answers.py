@@ -60,6 +60,12 @@ _YES = (
     "sige", "sige na", "oo", "opo", "oo naman", "tara", "game", "go na", "ituloy", "ituloy mo",
     "righto", "no worries", "go for it", "too easy", "sweet", "sweet as", "bloody oath",
     "nah yeah",
+    # Yorkshire, Northern English and Welsh ('aye, go on', 'reyt, do it', 'crack on', 'iawn');
+    # Malay and Indonesian ('ya, boleh', 'ok boleh', 'setuju'); Romanian 'da'; Polish 'dobrze'
+    # ('tak' is Polish yes and Malay no: read as neither); Tianjin 得嘞 is above, and 弄 ('do it')
+    "aye", "aye go on", "go on then", "reyt", "right then", "crack on", "champion", "iawn",
+    "boleh", "ok boleh", "boleh je", "setuju", "teruskan", "jalan", "baik", "baiklah", "da",
+    "dobrze", "jasne", "zgoda", "弄", "搞", "办", "确认了",
 )
 _NO = (
     # Mandarin, regional and written
@@ -85,6 +91,10 @@ _NO = (
     # Taglish ('huwag muna': not yet); 'yeah nah' (Australia: no)
     "hindi", "hindi pa", "huwag", "huwag muna", "wag", "wag muna", "mamaya na", "yeah nah",
     "先不确认", "不确认",
+    # Yorkshire 'nay'; Malay and Indonesian ('tak nak', 'jangan', 'tak payah', 'batal'); Romanian
+    # 'nu'; Polish 'nie'; Tianjin and Northern 甭弄了, 别弄了
+    "nay", "tak nak", "taknak", "tak mau", "tak payah", "tak usah", "jangan", "tidak", "batal",
+    "belum", "nu", "nie", "甭弄", "甭弄了", "甭办了", "甭搞了",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -95,6 +105,9 @@ _WAIT = (
     # Mandarin, Shanghainese and Northeastern (等一歇, 慢着), Cantonese (咪住, 等阵)
     "等等", "等一下", "等一等", "等下", "稍等", "稍等一下", "等一歇", "等歇", "慢着", "慢点",
     "等会", "等会儿", "等一会", "等一会儿", "且慢", "咪住", "等阵", "等陣", "等一阵",
+    # a radio's 'stand by'; Malay and Indonesian 'tunggu sekejap', 'nanti dulu'; Polish 'czekaj'
+    "stand by", "standby", "tunggu", "tunggu sekejap", "tunggu dulu", "tunggu kejap", "sekejap",
+    "kejap", "nanti dulu", "czekaj", "chwila", "chwileczkę", "stai", "așteaptă", "asteapta",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -109,8 +122,10 @@ _PARTICLES = (
     "😂", "🤣", "🔥", "😅", "🙂", "😊",
     # Spanish fillers and politeness
     "oye", "pues", "ahorita", "porfa", "gracias",
-    # Taglish politeness ('po', 'lang', 'naman'); 'mate'
-    "po", "lang", "naman", "nga", "salamat", "mate",
+    # Taglish politeness ('po', 'lang', 'naman'); 'mate'; Northern 'love', 'like', 'ta';
+    # Malay 'dulu', 'terima kasih'; Tianjin 您内; Polish 'proszę', 'dzięki'; Romanian 'mulțumesc'
+    "po", "lang", "naman", "nga", "salamat", "mate", "love", "like", "ta", "cheers", "dulu",
+    "terima kasih", "您内", "proszę", "prosze", "dzięki", "dzieki", "mulțumesc", "multumesc",
 )
 
 

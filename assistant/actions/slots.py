@@ -60,15 +60,15 @@ _POLITE = re.compile(
     r"|thanks?(?: you)?|thank you(?: very much)?|many thanks|pls|plz|please|kindly"
     r"|谢谢|谢了|多谢|唔该|麻烦(?:你|您)?了?|辛苦(?:你|您)?了|请|吧|啦|了|呀|哦)[\s.,!?。！？~]*)+")
 # A clause that only repeats the command ('acknowledge it', 'do it now', '帮我确认一下吧',
-# '马上召回') is no reason either; politeness before a reason is not part of it.
+# '马上召回', '马上给办了') is no reason either; politeness before a reason is not part of it.
 _COMMAND = re.compile(
     r"(?:(?:you can|go ahead and|just|please|pls|then|now|so|ok|okay)\s+)*"
     r"(?:acknowledge|ack|release|unblock|unfreeze|hold|freeze|recall|do|start|confirm|clear"
     r"|close|sign|mark|lift|put|execute|run)(?:\s+(?:it|that|this|them|the hold|on hold|off"
     r"|as seen|now|please|again|asap|right away|to stock))*"
-    r"|(?:帮我|请|马上|立即|立刻|即刻|就|可以|先)*(?:确认|召回|启动召回|执行召回|执行|冻结|解冻"
-    r"|解除冻结|释放|放行|扣住|扣起来|hold住|挂起|销掉|消掉|标记已处理|标记一下|签收|处理)"
-    r"(?:掉|吧|了|一下|佢|他|它|起来)*")
+    r"|(?:帮我|请|马上|立即|立刻|即刻|赶紧|就|可以|先|给)*(?:确认|召回|启动召回|执行召回|执行|冻结"
+    r"|解冻|解除冻结|释放|放行|扣住|扣起来|hold住|挂起|销掉|消掉|标记已处理|标记一下|签收|处理"
+    r"|给办|办|弄|搞|整)(?:掉|吧|了|一下|佢|他|它|起来)*")
 # Words of an action on a lot or alert: a clause holding one is no reason for it.
 _ACTION_WORD = re.compile(
     r"\b(?:hold|freez|releas|recall|pull|acknowledg|ack|unblock|lift|quarantin|block|stop)\w*"

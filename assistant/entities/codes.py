@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.entities.malay import english_of_malay
 from assistant.entities.spanish import english_of_spanish
 from assistant.entities.tagalog import english_of_tagalog
 
@@ -117,9 +118,9 @@ def normalise_text(text: str, *, spanish: bool = True) -> str:
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
     if _CJK.search(folded):
         folded = _mandarin(folded)
-    elif spanish:  # Spanish and Tagalog words in an English question ('cuántos rings talla 6',
-        # 'ilan ang stock natin'), as English
-        folded = english_of_tagalog(english_of_spanish(folded))
+    elif spanish:  # Spanish, Tagalog and Malay words in an English question ('cuántos rings
+        # talla 6', 'ilan ang stock natin', 'berapa barang hilang'), as English
+        folded = english_of_malay(english_of_tagalog(english_of_spanish(folded)))
     folded = _SPACE_AROUND_CJK.sub(r"\1", folded)
     return re.sub(r"\s+", " ", folded).strip()
 

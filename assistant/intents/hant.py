@@ -50,6 +50,9 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     # 'tell me' (讲讲, 说说) asks as 'have a look' (看看) does, which the examples say
     ("讲一讲", "看看"), ("说一说", "看看"), ("讲一下", "看一下"), ("说一下", "看一下"),
     ("讲讲", "看看"), ("说说", "看看"),
+    # Tianjin 您内 (you, politely), 介个 (this); Nanjing and Anhui (Jianghuai) 阿有 (is there
+    # any), 阿是 (is it)
+    ("您内", "您"), ("介个", "这个"), ("阿有", "有没有"), ("阿是", "是不是"),
 )
 #: Henan and Shandong words (俺 / 俺们 I, we; 恁 you; 几个钱 how much money) and internet slang
 #: (卖爆 sold out fast: sold best; 蚌埠住了 can't hold it: a filler) as Mandarin, read in a

@@ -31,6 +31,7 @@ SHORTHAND = {
     # warehouse shorthand (stock lists, radio and shift notes): 'stk val', 'cnt', 'anmly chk'
     "stk": "stock", "stck": "stock", "inv": "inventory", "cnt": "count of",
     "chk": "check", "onhand": "on hand", "anmly": "anomaly", "anmlys": "anomalies",
+    "sos": "sales orders", "pos": "purchase orders",
     "rpt": "report", "loc": "location", "locn": "location", "rcvd": "received",
     "recd": "received", "supp": "supplier", "amt": "amount", "avg": "average",
     "whats": "what's", "wheres": "where's", "hows": "how's", "whos": "who's",
@@ -65,10 +66,11 @@ def without_hesitations(words: str) -> str:
     return kept or words
 
 
-# West African and Kenyan pidgin's function words and set phrases, as their English meaning (as
-# hant.mandarin reads dialect Chinese as Mandarin): 'abeg which rings no dey sell' -> 'please which
-# rings don't sell', 'wetin we order wey never land' -> 'what we order that has not arrived'. Longer
-# phrases first; only words English does not use ('dey', 'wey', 'wetin'), or their set phrases.
+# West African and Kenyan pidgin's (and Northern English) function words and set phrases, as
+# their English meaning (as hant.mandarin reads dialect Chinese as Mandarin): 'abeg which rings no
+# dey sell' -> 'please which rings don't sell', 'wetin we order wey never land' -> 'what we order
+# that has not arrived'. Longer phrases first; only words English does not use ('dey', 'wey',
+# 'wetin', 'owt'), or their set phrases.
 _PIDGIN = tuple((re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])"), english) for pattern, english in (
     (r"wetin (?:cause|make) am", "what caused it"),
     (r"wey never (?:land|reach|arrive|come)", "that has not arrived"),
@@ -84,6 +86,10 @@ _PIDGIN = tuple((re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])"), english) for pa
     (r"wey", "that"),
     (r"dey", "is"),
     (r"(?:oga|abi|sha|sasa|manze|bana)", ""),
+    # Yorkshire and Northern English: owt (anything), nowt (nothing), summat (something), reyt
+    # (right), 'our lass' / 'our kid' (a colleague)
+    (r"owt", "anything"), (r"nowt", "nothing"), (r"summat", "something"), (r"reyt", "right"),
+    (r"our (?:lass|kid|lad)", "my colleague"),
 ))
 
 

@@ -421,10 +421,11 @@ def test_a_hold_on_keeps_the_action_for_a_later_answer(
     replies: list[str], posts: bool, chat: Assistant, action_db: Database,
     people: dict[str, Actor]
 ) -> None:
-    """'hang on' posts nothing and drops nothing: the hold waits for the yes or no after it."""
-    manager = people["manager"]
+    """'hang on' posts nothing and drops nothing: the hold waits for the yes or no after it.
+    (A lot held here is released again: the other tests need approved lots.)"""
+    manager, lot = people["manager"], _approved_lot(action_db)
     conversation = f"wait-{'-'.join(replies)}"
-    asked = _ask(chat, manager, f"hold lot {_approved_lot(action_db)}", conversation)
+    asked = _ask(chat, manager, f"hold lot {lot}", conversation)
     assert asked["confirm"], asked["answer"]
     audited = _audited(action_db, "lot.hold")
     for reply in replies[:-1]:
@@ -433,6 +434,9 @@ def test_a_hold_on_keeps_the_action_for_a_later_answer(
         assert _audited(action_db, "lot.hold") == audited
     _ask(chat, manager, replies[-1], conversation)
     assert _audited(action_db, "lot.hold") == audited + posts
+    if posts:
+        with action_db.write() as session:
+            set_hold(session, actor=people["qc"], code=lot, hold=False, reason="test")
 
 
 def _most_advised(db: Database) -> tuple[str, int]:
