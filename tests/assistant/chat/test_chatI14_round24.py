@@ -54,6 +54,7 @@ def test_malay_words_read_as_english(text: str, words: str) -> None:
     ("Unshipped SOs?", "pending_orders", {}),
     ("owt still waiting to ship?", "pending_orders", {}),
     ("G-2311召回", "recall_lot", {"lot": "G-2311"}),
+    ("berapa kali stock rotate this year for S925?", "stock_turnover", {"period": "this_year"}),
 ])
 def test_a_round_24_question_gets_its_answer(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
@@ -72,3 +73,19 @@ def test_do_it_now_after_a_recall_is_no_reason(
     reply = _ask(assistant, actors["manager"], "G-2311召回，马上给办了")
     assert reply["intent"] == "recall_lot" and reply["confirm"], reply
     assert "reason" not in reply["slots"]
+
+
+@pytest.mark.parametrize(("first", "then", "slots"), [
+    ("turnover this quarter?", "same for last quarter, ta", {"period": "last_quarter"}),
+    ("shrinkage this month?", "what about the reserve, like", {"zone": "RES"}),
+])
+def test_a_northern_follow_up_refines(
+    assistant: Assistant, actors: dict[str, Actor], first: str, then: str,
+    slots: dict[str, str]
+) -> None:
+    """A Northern 'ta' (thanks) or 'like' ending a follow-up says nothing of its value."""
+    conversation = f"northern-{then}"
+    asked = assistant.ask(first, actor=actors["manager"], conversation_id=conversation)
+    reply = assistant.ask(then, actor=actors["manager"], conversation_id=conversation).as_dict()
+    assert reply["error"] is None and reply["intent"] == asked.as_dict()["intent"], reply
+    assert slots.items() <= reply["slots"].items()
