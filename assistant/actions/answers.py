@@ -66,6 +66,13 @@ _YES = (
     "aye", "aye go on", "go on then", "reyt", "right then", "crack on", "champion", "iawn",
     "boleh", "ok boleh", "boleh je", "setuju", "teruskan", "jalan", "baik", "baiklah", "da",
     "dobrze", "jasne", "zgoda", "弄", "搞", "办", "确认了",
+    # Jamaican ('yeah man, gwaan', 'mek it happen'); Hindi and Urdu ('ji haan', 'haan, kar do',
+    # 'theek hai'); Scandinavian and Dutch 'ja', 'ja graag'; a security officer's 'execute';
+    # Wu and Cantonese 'just do it so' (就这么弄, 就係咁做), 做
+    "yeah man", "ya man", "yes man", "gwaan", "mek it happen", "mek we do it", "haan", "haan ji",
+    "ji haan", "kar do", "kardo", "karo", "theek hai", "thik hai", "achha", "acha",
+    "bilkul", "ja", "ja graag", "ja tak", "prima", "execute", "proceed with it", "做",
+    "就这么弄", "就这么办", "就这样弄", "就係咁做", "就系咁做", "弄好", "弄好了",
 )
 _NO = (
     # Mandarin, regional and written
@@ -95,6 +102,10 @@ _NO = (
     # 'nu'; Polish 'nie'; Tianjin and Northern 甭弄了, 别弄了
     "nay", "tak nak", "taknak", "tak mau", "tak payah", "tak usah", "jangan", "tidak", "batal",
     "belum", "nu", "nie", "甭弄", "甭弄了", "甭办了", "甭搞了",
+    # Hindi and Urdu ('nahi, rehne do', 'mat karo'); Jamaican 'nuh badda'; Scandinavian and
+    # Dutch 'nej', 'nei', 'nee'
+    "nahi", "nahin", "nahi ji", "rehne do", "mat karo", "nuh badda", "nuh bodda", "nuh", "nej",
+    "nei", "nee",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -108,6 +119,10 @@ _WAIT = (
     # a radio's 'stand by'; Malay and Indonesian 'tunggu sekejap', 'nanti dulu'; Polish 'czekaj'
     "stand by", "standby", "tunggu", "tunggu sekejap", "tunggu dulu", "tunggu kejap", "sekejap",
     "kejap", "nanti dulu", "czekaj", "chwila", "chwileczkę", "stai", "așteaptă", "asteapta",
+    # Hindi 'ruko', 'ek minute'; Jamaican 'hol on'; Dutch 'wacht even', Scandinavian 'vänta',
+    # 'vent litt'; radio 'stand by one'; 等一下下
+    "ruko", "ruko zara", "ek minute", "ek second", "hol on", "hol up", "wacht", "wacht even",
+    "vänta", "vanta", "vent", "vent litt", "stand by one", "standby one", "等一下下", "等下下",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -126,6 +141,8 @@ _PARTICLES = (
     # Malay 'dulu', 'terima kasih'; Tianjin 您内; Polish 'proszę', 'dzięki'; Romanian 'mulțumesc'
     "po", "lang", "naman", "nga", "salamat", "mate", "love", "like", "ta", "cheers", "dulu",
     "terima kasih", "您内", "proszę", "prosze", "dzięki", "dzieki", "mulțumesc", "multumesc",
+    # Hindi 'bhai', 'yaar'; Dutch 'graag'; 侬 (you) and 嘞 (a Wu ending)
+    "bhai", "yaar", "ji", "graag", "侬", "嘞",
 )
 
 

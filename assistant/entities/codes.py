@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.malay import english_of_malay
+from assistant.entities.patois import english_of_patois
 from assistant.entities.spanish import english_of_spanish
 from assistant.entities.tagalog import english_of_tagalog
 
@@ -41,6 +43,10 @@ _SPACE_AROUND_CJK = re.compile(r"\s*([\u3400-\u9fff])\s*")
 # of a question, dropped like punctuation.
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
+# Other languages' words in an English question, read as English in this order (patois before
+# Spanish: "las' year" is last year, not Spanish 'las').
+_LEXICONS = (english_of_patois, english_of_spanish, english_of_tagalog, english_of_malay,
+             english_of_hinglish)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
@@ -118,9 +124,11 @@ def normalise_text(text: str, *, spanish: bool = True) -> str:
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
     if _CJK.search(folded):
         folded = _mandarin(folded)
-    elif spanish:  # Spanish, Tagalog and Malay words in an English question ('cuántos rings
-        # talla 6', 'ilan ang stock natin', 'berapa barang hilang'), as English
-        folded = english_of_malay(english_of_tagalog(english_of_spanish(folded)))
+    elif spanish:  # Spanish, Tagalog, Malay, patois and Hindi words in an English question
+        # ('cuántos rings talla 6', 'ilan ang stock natin', 'berapa barang hilang', 'dis year',
+        # 'kitna maal'), as English
+        for reading in _LEXICONS:
+            folded = reading(folded)
     folded = _SPACE_AROUND_CJK.sub(r"\1", folded)
     return re.sub(r"\s+", " ", folded).strip()
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["english_of_spanish", "lexicon_patterns"]
+__all__ = ["english_of_spanish", "lexicon_patterns", "read_by_lexicon"]
 
 #: Spanish phrases and words as English, longer phrases first (accents optional: 'cuantos').
 _LEXICON: tuple[tuple[str, str], ...] = (
@@ -54,6 +54,20 @@ def lexicon_patterns(
     """A lexicon's phrases as whole-word patterns, each with its English (also Tagalog's)."""
     return tuple((re.compile(rf"(?<![\w'-])(?:{pattern})(?![\w'-])"), english)
                  for pattern, english in lexicon)
+
+
+def read_by_lexicon(words: str, markers: re.Pattern[str],
+                    patterns: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    """``words`` with a lexicon's ``patterns`` read as English, when a word of ``markers`` (one
+    no English question uses) is there; any other text as it is, and a message of nothing
+    else kept as it is (Tagalog's, Malay's, patois' and Hinglish's lexicons)."""
+    if not markers.search(words):
+        return words
+    read = words
+    for pattern, english in patterns:
+        read = pattern.sub(english, read)
+    read = re.sub(r"\s+", " ", read).strip()
+    return read or words
 
 
 _PATTERNS = lexicon_patterns(_LEXICON)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.entities.spanish import lexicon_patterns
+from assistant.entities.spanish import lexicon_patterns, read_by_lexicon
 
 __all__ = ["english_of_tagalog"]
 
@@ -57,10 +57,4 @@ def english_of_tagalog(words: str) -> str:
     """Normalised English words with a Taglish question's Tagalog words in English ('ilan ang
     stock natin galing kay arezzo' -> 'how many stock our from arezzo'); any other text as it
     is, and a message of nothing else kept as it is."""
-    if not _MARKERS.search(words):
-        return words
-    read = words
-    for pattern, english in _PATTERNS:
-        read = pattern.sub(english, read)
-    read = re.sub(r"\s+", " ", read).strip()
-    return read or words
+    return read_by_lexicon(words, _MARKERS, _PATTERNS)
