@@ -83,7 +83,7 @@ def test_a_taglish_question_gets_its_report(
 @pytest.mark.parametrize(("first", "then", "slots"), [
     ("picker performance this month", "picker2 lang po", {"person": "picker2"}),
     ("best sellers", "14K lang", {"purity": "Au585"}),
-    ("咱有多少戒指", "光要7号的", {"category": "ring", "size": "7"}),
+    ("咱库里戒指有多少件", "光要7号的", {"category": "ring", "size": "7"}),
 ])
 def test_a_follow_up_with_only_in_taglish_or_chinese_refines(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str,
