@@ -358,11 +358,25 @@ movers or dead stock?).
   speakers' yes, no and hold-on ('yeah man', 'ji haan', 'ruko', 'affirmative', 'stand by one').
   Retired to dev on 2026-12-06 (``blind25_dev``, ``general25_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 26, read from
-``bench/data/assistant_blind26.yaml`` and ``bench/data/assistant_general26.yaml`` by default
+- Round 26, ``assistant_blind26.yaml`` / ``assistant_general26.yaml`` (477 items, 43 % Chinese, and
+  315 general items, every one a different question; fixture: sequential replay, 5 alerts),
+  written as Shanxi and Inner Mongolia colloquial Mandarin speakers, Singapore and Malaysian
+  Chinese with English and Malay loanwords, American Southern and Texan supervisors, Sri Lankan
+  and Nepali staff, Egyptian and Levantine staff mixing Arabic words into English and power users
+  typing key:value or SQL-like queries: first run 2026-12-06 10:07 UTC (first runs ``blind26``;
+  whole output in bench/results/assistant_chat_blind26_first_run.json), with the round-25 fixes
+  (training unchanged: 33 writers): intent+slots 89.7 % of 359 (English 85.3 %, Chinese 95.5 %;
+  intent alone 93.9 %), general refused 99.4 % of 315, close calls asked back 28 of 40, clear
+  questions asked back 2.0 %, conversations right 25 of 48, follow-ups 11 of 16, forbidden asks
+  refused 14 of 14; latency p50 14.8 ms (questions) and 20.0 ms (with a report). Most misses were
+  the power users' queries ('best_sellers period=last_7_days cat=bangle'). Retired to dev on
+  2026-12-06 (``blind26_dev``, ``general26_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 27, read from
+``bench/data/assistant_blind27.yaml`` and ``bench/data/assistant_general27.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind26`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind27`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -457,7 +471,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 26
+HELD_OUT_ROUND = 27
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1400,7 +1414,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind26`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind27`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.

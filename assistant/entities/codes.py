@@ -8,6 +8,7 @@ import unicodedata
 from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.malay import english_of_malay
 from assistant.entities.patois import english_of_patois
+from assistant.entities.query_syntax import plain_of_query
 from assistant.entities.spanish import english_of_spanish
 from assistant.entities.tagalog import english_of_tagalog
 
@@ -45,8 +46,8 @@ _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 # Other languages' words in an English question, read as English in this order (patois before
 # Spanish: "las' year" is last year, not Spanish 'las').
-_LEXICONS = (english_of_patois, english_of_spanish, english_of_tagalog, english_of_malay,
-             english_of_hinglish)
+_LEXICONS = (plain_of_query, english_of_patois, english_of_spanish, english_of_tagalog,
+             english_of_malay, english_of_hinglish)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
