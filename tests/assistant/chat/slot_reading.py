@@ -28,3 +28,22 @@ def ask(chat: Assistant, actor: Actor, text: str, conversation: str | None = Non
         ) -> dict[str, Any]:
     """The chat's reply to ``text`` from ``actor`` (in ``conversation``, else a new one)."""
     return chat.ask(text, actor=actor, conversation_id=conversation).as_dict()
+
+
+def assert_answered(chat: Assistant, actor: Actor, text: str, intent: str,
+                    slots: dict[str, str]) -> None:
+    """``text`` is answered as ``intent`` with at least ``slots`` (a round's kind of miss)."""
+    reply = ask(chat, actor, text)
+    assert reply["error"] is None and reply["intent"] == intent, reply
+    assert slots.items() <= reply["slots"].items()
+
+
+def assert_refined(chat: Assistant, actor: Actor, first: str, then: str,
+                   slots: dict[str, str]) -> None:
+    """``then`` after ``first`` refines it: the same intent, now with at least ``slots``."""
+    conversation = f"refine-{first}-{then}"
+    asked = ask(chat, actor, first, conversation)
+    assert asked["error"] is None, asked
+    reply = ask(chat, actor, then, conversation)
+    assert reply["error"] is None and reply["intent"] == asked["intent"], reply
+    assert slots.items() <= reply["slots"].items()

@@ -4,7 +4,6 @@ Taglish, Australian and regional Chinese yes and no to a waiting action."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -14,10 +13,7 @@ from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
 from core import Actor, Database
 from core.orders.models import OrderStatus, SalesOrder
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor).as_dict()
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_refined
 
 
 @pytest.mark.parametrize(("reply", "answer"), [
@@ -75,9 +71,7 @@ def test_a_taglish_question_gets_its_report(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
     slots: dict[str, str]
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
-    assert reply["error"] is None and reply["intent"] == intent, reply
-    assert slots.items() <= reply["slots"].items()
+    assert_answered(assistant, actors["manager"], text, intent, slots)
 
 
 @pytest.mark.parametrize(("first", "then", "slots"), [
@@ -90,12 +84,7 @@ def test_a_follow_up_with_only_in_taglish_or_chinese_refines(
     slots: dict[str, str]
 ) -> None:
     """'lang' (Taglish: only) and 光要 (only) around a follow-up's value say nothing of it."""
-    conversation = f"only-{then}"
-    asked = assistant.ask(first, actor=actors["manager"], conversation_id=conversation)
-    assert asked.as_dict()["error"] is None
-    reply = assistant.ask(then, actor=actors["manager"], conversation_id=conversation).as_dict()
-    assert reply["error"] is None and reply["intent"] == asked.as_dict()["intent"], reply
-    assert slots.items() <= reply["slots"].items()
+    assert_refined(assistant, actors["manager"], first, then, slots)
 
 
 def test_an_order_said_digit_by_digit_is_no_quantity(
@@ -108,7 +97,7 @@ def test_an_order_said_digit_by_digit_is_no_quantity(
             SalesOrder.status == OrderStatus.OPEN).order_by(SalesOrder.id)).first()
     assert code is not None and re.fullmatch(r"[A-Z]+-\d+-\d+", code)
     said = " ".join(_SAID.get(c, c) for c in code)
-    reply = _ask(assistant, actors["manager"], f"allocate stock to order {said}")
+    reply = ask(assistant, actors["manager"], f"allocate stock to order {said}")
     assert reply["intent"] == "reserve_for_order" and reply["slots"]["order"] == code, reply
     assert "quantity" not in reply["slots"] and reply["error"] != "quantity-mismatch", reply
 

@@ -4,18 +4,13 @@ speakers to a waiting action."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
 from core import Actor
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor).as_dict()
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_refined
 
 
 @pytest.mark.parametrize(("reply", "answer"), [
@@ -60,9 +55,7 @@ def test_a_round_24_question_gets_its_answer(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
     slots: dict[str, str]
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
-    assert reply["error"] is None and reply["intent"] == intent, reply
-    assert slots.items() <= reply["slots"].items()
+    assert_answered(assistant, actors["manager"], text, intent, slots)
 
 
 def test_do_it_now_after_a_recall_is_no_reason(
@@ -70,7 +63,7 @@ def test_do_it_now_after_a_recall_is_no_reason(
 ) -> None:
     """'G-2311召回，马上给办了': the clause after the command repeats it (do it at once), so the
     recall is stated with the default reason, not with 'do it at once' as its reason."""
-    reply = _ask(assistant, actors["manager"], "G-2311召回，马上给办了")
+    reply = ask(assistant, actors["manager"], "G-2311召回，马上给办了")
     assert reply["intent"] == "recall_lot" and reply["confirm"], reply
     assert "reason" not in reply["slots"]
 
@@ -84,8 +77,4 @@ def test_a_northern_follow_up_refines(
     slots: dict[str, str]
 ) -> None:
     """A Northern 'ta' (thanks) or 'like' ending a follow-up says nothing of its value."""
-    conversation = f"northern-{then}"
-    asked = assistant.ask(first, actor=actors["manager"], conversation_id=conversation)
-    reply = assistant.ask(then, actor=actors["manager"], conversation_id=conversation).as_dict()
-    assert reply["error"] is None and reply["intent"] == asked.as_dict()["intent"], reply
-    assert slots.items() <= reply["slots"].items()
+    assert_refined(assistant, actors["manager"], first, then, slots)

@@ -4,18 +4,13 @@ to a waiting action."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
 from core import Actor
-
-
-def _ask(assistant: Assistant, actor: Actor, text: str) -> dict[str, Any]:
-    return assistant.ask(text, actor=actor).as_dict()
+from tests.assistant.chat.slot_reading import ask, assert_answered
 
 
 @pytest.mark.parametrize(("reply", "answer"), [
@@ -63,9 +58,7 @@ def test_a_round_25_question_gets_its_answer(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
     slots: dict[str, str]
 ) -> None:
-    reply = _ask(assistant, actors["manager"], text)
-    assert reply["error"] is None and reply["intent"] == intent, reply
-    assert slots.items() <= reply["slots"].items()
+    assert_answered(assistant, actors["manager"], text, intent, slots)
 
 
 @pytest.mark.parametrize("text", [
@@ -75,4 +68,4 @@ def test_reprinting_an_invoice_or_a_shelf_label_is_not_supported(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
     """They were read as a reservation and a cycle count (both still asked first)."""
-    assert _ask(assistant, actors["manager"], text)["error"] == "not-supported"
+    assert ask(assistant, actors["manager"], text)["error"] == "not-supported"

@@ -8,6 +8,7 @@ import pytest
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
 from core import Actor
+from tests.assistant.chat.slot_reading import assert_answered
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -36,6 +37,4 @@ def test_a_query_gets_its_report(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
     slots: dict[str, str]
 ) -> None:
-    reply = assistant.ask(text, actor=actors["manager"]).as_dict()
-    assert reply["error"] is None and reply["intent"] == intent, reply
-    assert slots.items() <= reply["slots"].items()
+    assert_answered(assistant, actors["manager"], text, intent, slots)
