@@ -12,7 +12,7 @@ import re
 
 __all__ = ["plain_of_query"]
 
-_QUERY = re.compile(r"(?<![\w-])[a-z_()*]+\s*(?:=|>|<)\s*\S"
+_QUERY = re.compile(r"(?<![\w-])[a-z_()*]+\s*=\s*\S"
                     r"|^\s*select\s+(?:\*|[a-z]+_[a-z_]+|.*\bwhere\b)")
 _FILTER = re.compile(r"(?<![\w-])([a-z_]+)\s*=\s*([^\s,;]+)")
 # How a filter's value is said in a question, by its key (the value alone for the rest).

@@ -18,6 +18,7 @@ from tests.assistant.chat.slot_reading import assert_answered
     ("count(*) on_hand WHERE location=R03-02", "count on hand at r03-02"),
     # a question with no filter and no SELECT is left alone, sums and all
     ("what is 2+2", "what is 2+2"), ("select the best rings", "select the best rings"),
+    ("orders > 5 days late and open", "orders > 5 days late and open"),
 ])
 def test_a_query_is_read_as_plain_words(text: str, words: str) -> None:
     assert normalise_text(text) == words
