@@ -73,6 +73,10 @@ _YES = (
     "ji haan", "kar do", "kardo", "karo", "theek hai", "thik hai", "achha", "acha",
     "bilkul", "ja", "ja graag", "ja tak", "prima", "execute", "proceed with it", "做",
     "就这么弄", "就这么办", "就这样弄", "就係咁做", "就系咁做", "弄好", "弄好了",
+    # Southern 'yessir'; Sinhala 'ow'; Nepali 'hajur'; a power user's 'exec' / 'commit';
+    # Shanxi 得劲 (good)
+    "yessir", "yes maam", "yes ma'am", "ow", "ow ok", "hajur", "exec", "commit", "yes commit",
+    "得劲",
 )
 _NO = (
     # Mandarin, regional and written
@@ -106,6 +110,8 @@ _NO = (
     # Dutch 'nej', 'nei', 'nee'
     "nahi", "nahin", "nahi ji", "rehne do", "mat karo", "nuh badda", "nuh bodda", "nuh", "nej",
     "nei", "nee",
+    # 先别弄 (don't do it yet): a no, though 弄 alone is a yes
+    "先别弄", "别弄", "先不弄", "不弄", "hoina", "naha",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -123,6 +129,8 @@ _WAIT = (
     # 'vent litt'; radio 'stand by one'; 等一下下
     "ruko", "ruko zara", "ek minute", "ek second", "hol on", "hol up", "wacht", "wacht even",
     "vänta", "vanta", "vent", "vent litt", "stand by one", "standby one", "等一下下", "等下下",
+    # Shanxi 等一哈; Arabic 'istanna (shwaya)'; a power user's 'pause'; 'wait one sec'
+    "等一哈", "等一哈哈", "等哈", "istanna", "istanna shwaya", "pause", "wait one sec",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -143,6 +151,8 @@ _PARTICLES = (
     "terima kasih", "您内", "proszę", "prosze", "dzięki", "dzieki", "mulțumesc", "multumesc",
     # Hindi 'bhai', 'yaar'; Dutch 'graag'; 侬 (you) and 嘞 (a Wu ending)
     "bhai", "yaar", "ji", "graag", "侬", "嘞",
+    # Sri Lankan 'machan', 'aney', 'itself'; Nepali 'dai', 'didi'; Singapore 'lor'; 哇; 'shwaya'
+    "machan", "aney", "itself", "dai", "didi", "lor", "哇", "shwaya",
 )
 
 

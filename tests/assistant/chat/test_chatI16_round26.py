@@ -1,10 +1,12 @@
-"""Round 26's main kind of miss (issue 18): questions typed as queries by power users
-('best_sellers period=last_7_days cat=bangle', 'SELECT picker WHERE serial=FC0000449')."""
+"""Round 26's kinds of miss (issue 18): questions typed as queries by power users
+('best_sellers period=last_7_days cat=bangle', 'SELECT picker WHERE serial=FC0000449'), and the
+yes, no and hold-on of Southern, Sri Lankan, Nepali, Arabic-speaking and Shanxi staff."""
 
 from __future__ import annotations
 
 import pytest
 
+from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
 from core import Actor
@@ -39,3 +41,16 @@ def test_a_query_gets_its_report(
     slots: dict[str, str]
 ) -> None:
     assert_answered(assistant, actors["manager"], text, intent, slots)
+
+
+@pytest.mark.parametrize(("reply", "answer"), [
+    ("yessir", "confirm"), ("ow machan do it", "confirm"), ("hajur, go ahead dai", "confirm"),
+    ("yes commit", "confirm"), ("得劲，弄吧", "confirm"), ("ok lor 做吧", "confirm"),
+    ("不了，先别弄", "deny"), ("hoina", "deny"),
+    ("istanna shwaya", "wait"), ("等一哈哈", "wait"), ("pause", "wait"),
+    # 'hold on machan' to a waiting recall is a hold-on, not a request to hold the lot
+    ("hold on machan", "wait"),
+])
+def test_their_yes_no_and_hold_on_answer_a_waiting_action(reply: str, answer: str) -> None:
+    assert short_answer(reply) == answer
+
