@@ -151,8 +151,9 @@ _PARTICLES = (
     "terima kasih", "您内", "proszę", "prosze", "dzięki", "dzieki", "mulțumesc", "multumesc",
     # Hindi 'bhai', 'yaar'; Dutch 'graag'; 侬 (you) and 嘞 (a Wu ending)
     "bhai", "yaar", "ji", "graag", "侬", "嘞",
-    # Sri Lankan 'machan', 'aney', 'itself'; Nepali 'dai', 'didi'; Singapore 'lor'; 哇; 'shwaya'
-    "machan", "aney", "itself", "dai", "didi", "lor", "哇", "shwaya",
+    # Sri Lankan 'machan', 'aney', 'itself'; Nepali 'didi' ('dai' is above); Singapore 'lor';
+    # 哇; 'shwaya'
+    "machan", "aney", "itself", "didi", "lor", "哇", "shwaya",
 )
 
 
@@ -187,8 +188,8 @@ def _kinds(words: dict[str, tuple[str, ...]]) -> tuple[tuple[str, re.Pattern[str
 # Each kind of word; at each place the longest word of any kind is read ('no worries' is a
 # yes, not 'no' and then 'worries').
 _KINDS = _kinds({"no": _NO, "yes": _YES, "wait": _WAIT, "p": _PARTICLES})
-_KINDS_WAITING = {action: _kinds({"no": _NO, "yes": _YES, "wait": _WAIT,
-                                  "p": (*_PARTICLES, *verbs)})
+# While an action waits: the same yes, no and wait, with its verbs among the particles.
+_KINDS_WAITING = {action: (*_KINDS[:-1], *_kinds({"p": (*_PARTICLES, *verbs)}))
                   for action, verbs in _VERBS.items()}
 # Emoji variation selectors, joiners and skin tones ('👍🏽' is '👍').
 _MODIFIERS = re.compile("[\uFE0F\u200D\U0001F3FB-\U0001F3FF]")
