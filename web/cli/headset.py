@@ -31,6 +31,9 @@ __all__ = ["Connection", "StreamDecimator", "app", "read_script", "run_enrol_scr
 app = typer.Typer(help="Headset client for voice picking (talks to the /ws/voice websocket).")
 
 CHUNK_MS = 100  # one websocket frame of audio
+# Seconds to wait for the server's handshake answer: a headset on warehouse Wi-Fi, or a
+# server busy adapting another voice, can take longer than the library's 10 s.
+OPEN_TIMEOUT_S = 30.0
 Emit = Callable[[dict[str, Any]], None]
 Speak = Callable[[bytes], None]
 Stop = Callable[[dict[str, Any]], bool]
@@ -307,7 +310,7 @@ def headset(
 
     player = _player() if (speak if speak is not None else script is None) else None
     with connect(_target(url, rate=rate), additional_headers=_bearer(token),
-                 max_size=None) as ws:
+                 max_size=None, open_timeout=OPEN_TIMEOUT_S) as ws:
         conn = _WebsocketsConnection(ws)
         if script is not None:
             finished = run_script(conn, read_script(script), _print_json, player, rate=rate)
@@ -339,7 +342,8 @@ def enrol(
 
     player = _player() if (speak if speak is not None else script is None) else None
     with connect(_target(url, rate=rate, operator=operator),
-                 additional_headers=_bearer(token), max_size=None) as ws:
+                 additional_headers=_bearer(token), max_size=None,
+                 open_timeout=OPEN_TIMEOUT_S) as ws:
         conn = _WebsocketsConnection(ws)
         if script is not None:
             stored = run_enrol_script(conn, read_script(script), _print_json, player, rate=rate)

@@ -38,9 +38,10 @@ def serving(application: FastAPI) -> Iterator[str]:
                                            log_level="warning", ws="websockets-sansio"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert server.started, "uvicorn did not start within 60 s"
     try:
         yield f"ws://127.0.0.1:{port}"
     finally:
