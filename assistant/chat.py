@@ -270,6 +270,7 @@ class Assistant:
         self.needs = load_settle(LANGUAGES, "needs")
         self.named_by = load_settle(LANGUAGES, "names")
         self.unsupported = load_unsupported(LANGUAGES)
+        self.bare_reports = load_unsupported(LANGUAGES, "bare_reports")
         self.vague = load_vague(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
         # The learnt close-call model and the pairs the training writers found close.
@@ -759,12 +760,16 @@ class Assistant:
         A code always keeps a question; other cues (warehouse words, names of the catalogue's
         people, suppliers and categories: 'rings from Jaipur') keep it unless the tier reads it
         closest to the out_of_scope examples: a supplier named after a city, or 'ring', says
-        little about 'things to do in Jaipur' or 'what is Messi's ring size'.
+        little about 'things to do in Jaipur' or 'what is Messi's ring size'. A question that
+        only asks for the figures ('what about the numbers': ``bare_reports`` in the scope
+        examples) is ours: it is asked what it means rather than refused.
         """
         if reading.codes:
             return False
         if reading.ranking.best[0] != "out_of_scope" and reading.cues:
             return False
+        if any(p.search(reading.text) for p in self.bare_reports):
+            return False  # 'what about the numbers': ours, though it does not say which
         bars = self.settings.scope_thresholds if answerable else \
             self.settings.scope_unanswered_thresholds
         bar = bars.get("ngram" if reading.tier == "ngram" else "embedding", 1.0)

@@ -51,10 +51,11 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     ("讲一讲", "看看"), ("说一说", "看看"), ("讲一下", "看一下"), ("说一下", "看一下"),
     ("讲讲", "看看"), ("说说", "看看"),
     # Tianjin 您内 (you, politely), 介个 (this); Nanjing and Anhui (Jianghuai) 阿有 (is there
-    # any), 阿是 (is it); Zhejiang 几许 (how much); 几多日 (how many days)
+    # any), 阿是 (is it)
     ("您内", "您"), ("介个", "这个"), ("阿有", "有没有"), ("阿是", "是不是"),
-    # Zhejiang 几许 (how much), Cantonese and Hakka 几多日 (how many days)
-    ("几许", "多少"), ("几多日", "多少天"), ("几多天", "多少天"),
+    # Zhejiang 几许 (how much), Cantonese and Hakka 几多日 (how many days; 几多 is already
+    # 多少 when Cantonese was read first)
+    ("几许", "多少"), ("几多日", "多少天"), ("几多天", "多少天"), ("多少日", "多少天"),
 )
 #: Henan and Shandong words (俺 / 俺们 I, we; 恁 you; 几个钱 how much money) and internet slang
 #: (卖爆 sold out fast: sold best; 蚌埠住了 can't hold it: a filler) as Mandarin, read in a

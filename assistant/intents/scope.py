@@ -109,21 +109,23 @@ def load_settle(languages: tuple[str, ...], section: str = "settle"
 
 
 @cache
-def load_unsupported(languages: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+def load_unsupported(languages: tuple[str, ...], key: str = "unsupported"
+                     ) -> tuple[re.Pattern[str], ...]:
     """Requests the chat cannot carry out (``unsupported`` in every language's scope examples:
     per kind of request, regular expressions over the normalised question, such as deleting or
-    renaming a supplier); a malformed expression is a data error."""
+    renaming a supplier; ``key="bare_reports"``: questions that only ask for 'the numbers');
+    a malformed expression is a data error."""
     patterns: list[re.Pattern[str]] = []
     for language in languages:
-        kinds = _scope_file(language).get("unsupported") or {}
+        kinds = _scope_file(language).get(key) or {}
         if not isinstance(kinds, dict):
-            raise IntentDataError(f"{language}/examples.scope.yaml: unsupported must be a mapping")
+            raise IntentDataError(f"{language}/examples.scope.yaml: {key} must be a mapping")
         for source in (s for sources in kinds.values() for s in sources or ()):
             try:
                 patterns.append(re.compile(str(source)))
             except re.error as exc:
                 raise IntentDataError(
-                    f"{language}/examples.scope.yaml: unsupported {source!r}: {exc}") from exc
+                    f"{language}/examples.scope.yaml: {key} {source!r}: {exc}") from exc
     return tuple(patterns)
 
 
