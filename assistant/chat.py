@@ -26,6 +26,7 @@ from assistant.actions import (
     ANSWERS,
     action_slots,
     ask_action,
+    changed_quantity,
     confirm,
     deny,
     is_waiting,
@@ -380,6 +381,12 @@ class Assistant:
             # '中', '要', '得嘞', '拉倒', '唔使': a yes or no in the words of home (to an action
             # waiting, or to a question asked back: 'cnt V04-02' asked back, then 'y')
             return self._answered(IntentMatch(said, {}, 1.0, "template", language), previous)
+        if previous is not None and waiting == "draft_purchase_order" \
+                and (quantity := changed_quantity(text)) is not None:
+            # 'no, make it 10' ('唔係，改做40件'): the draft stated again with that quantity,
+            # which a draft from the advice refuses unless it is the advice's
+            return IntentMatch(waiting, {**previous.slots, "quantity": quantity}, 1.0,
+                               "template", language)
         failure: ChatError | None = None
         try:
             match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
@@ -623,6 +630,8 @@ class Assistant:
         found = self.close_call(intent, reading, words, template=template)
         if found is None:
             return None
+        if self._vague_settled(intent, found.other, words, reading.text):
+            return None  # '这个月卖不动的货': the period settles what 卖不动 leaves open
         bar = self.settings.close_call_threshold
         if self._vague_between(intent, found.other, words, reading.text):
             bar *= self._VAGUE_BAR  # 'how much silver have we got': a count or its value
@@ -636,6 +645,15 @@ class Assistant:
     # The share of close_call_threshold a question needs to be asked back when it says only
     # words both intents of the pair may mean (vague in examples.scope.yaml).
     _VAGUE_BAR = 0.5
+
+    def _vague_settled(self, intent: str, other: str, *texts: str) -> bool:
+        """Whether the question says a word both ``intent`` and ``other`` may mean (``vague``)
+        and a word that settles ``intent`` and not ``other`` (``settle``): 'what's not selling
+        this month' is slow movers, though 'not selling' alone could be dead stock."""
+        cues = self.vague.get(frozenset({intent, other}), ())
+        return any(_says(cue, text) and not _negated(cue, text) for text in texts
+                   for cue in cues) \
+            and self._settled(intent, *texts) and not self._settled(other, *texts)
 
     def _vague_between(self, intent: str, other: str, *texts: str) -> bool:
         """Whether the question says a word both ``intent`` and ``other`` may mean (``vague``

@@ -18,7 +18,7 @@ from assistant.actions.base import (
     Plan,
 )
 from assistant.actions.flow import ask_action, confirm, deny, is_waiting, wait
-from assistant.actions.slots import action_slots, without_reason
+from assistant.actions.slots import action_slots, changed_quantity, without_reason
 
 __all__ = [
     "ACTIONS",
@@ -31,6 +31,7 @@ __all__ = [
     "Plan",
     "action_slots",
     "ask_action",
+    "changed_quantity",
     "confirm",
     "deny",
     "is_waiting",

@@ -77,6 +77,13 @@ _YES = (
     # Shanxi 得劲 (good)
     "yessir", "yes maam", "yes ma'am", "ow", "ow ok", "hajur", "exec", "commit", "yes commit",
     "得劲",
+    # Hawaiian Pidgin 'shoots', 'garans' (sure), 'do um' (do it), 'chance um'; London 'safe',
+    # 'say less' (above); Greek 'endaxi' (ok), 'malista' (certainly) - not 'nai' (Greek yes,
+    # Hindi no: read as neither); Xinjiang and Shaanxi 没麻达 (no problem), Uyghur 亚克西 (good);
+    # south-western 冲 (go for it), 要得 (above), 可以咯
+    "shoots", "shoots brah", "garans", "garanz", "garans ballbarans", "do um", "do em",
+    "chance um", "chance em", "safe", "endaxi", "entaxei", "entaksi", "malista", "没麻达",
+    "没嘛达", "莫麻达", "亚克西", "亚克西姆", "冲", "冲啊", "冲冲冲", "搞起",
 )
 _NO = (
     # Mandarin, regional and written
@@ -112,6 +119,8 @@ _NO = (
     "nei", "nee",
     # 先别弄 (don't do it yet): a no, though 弄 alone is a yes
     "先别弄", "别弄", "先不弄", "不弄", "hoina", "naha",
+    # London 'allow it' (leave it), Greek 'ochi', Pidgin 'no can', south-western 算咯
+    "allow it", "nah allow it", "ochi", "oxi", "no can", "算咯", "算啰", "莫搞", "莫弄",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -131,6 +140,9 @@ _WAIT = (
     "vänta", "vanta", "vent", "vent litt", "stand by one", "standby one", "等一下下", "等下下",
     # Shanxi 等一哈; Arabic 'istanna (shwaya)'; a power user's 'pause'; 'wait one sec'
     "等一哈", "等一哈哈", "等哈", "istanna", "istanna shwaya", "pause", "wait one sec",
+    # Pidgin 'wait little bit'; Greek 'mia stigmi', 'perimene'; south-western 等下子, 歇一哈
+    "wait little bit", "wait one little bit", "hold up brah", "mia stigmi", "stigmi",
+    "perimene", "等下子", "等一下子", "歇一哈", "歇一下", "歇哈",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -154,6 +166,8 @@ _PARTICLES = (
     # Sri Lankan 'machan', 'aney', 'itself'; Nepali 'didi' ('dai' is above); Singapore 'lor';
     # 哇; 'shwaya'
     "machan", "aney", "itself", "didi", "lor", "哇", "shwaya",
+    # London 'bruv', 'innit', 'blud'; Pidgin 'brah'; Greek 're', 'ela'
+    "bruv", "innit", "blud", "brah", "re", "ela",
 )
 
 

@@ -30,7 +30,7 @@ from assistant.entities.resolve import (
     zone_slot,
 )
 
-__all__ = ["action_slots", "without_reason"]
+__all__ = ["action_slots", "changed_quantity", "without_reason"]
 
 _ZH_COUNT = re.compile(r"(十[一二三四五六七八九]?|[一两二三四五六七八九]十?[一二三四五六七八九]?"
                        r"|\d+)\s*(?:个|件|只|枚|条|对|套|颗)")
@@ -246,6 +246,24 @@ def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> 
         found["quantity"] = str(count)
     if not any(k in found for k in _ITEM_SLOTS) and _THESE.search(words):
         found.update({k: v for k, v in previous.items() if k in _ITEM_SLOTS})
+
+
+# A reply that changes a waiting action's quantity ('no, make it 10', '唔係，改做40件', '改成40件'):
+# the action is stated again with that quantity (a draft from the advice then refuses it).
+_CHANGE = re.compile(
+    r"^(?:(?:no|nah|nope|actually|wait|不是|不对|不|唔係|唔系|唔是)\s*)?"
+    r"(?:(?:make|change|set|put) (?:it|that|the quantity|the qty) (?:to |at )?|change to |"
+    r"make that |改成|改做|改为|改|换成|要)\s*\S+?\s*(?:pcs|pieces|pc|units)?(?:\s*instead)?$")
+
+
+def changed_quantity(text: str) -> str | None:
+    """The quantity a reply changes a waiting action to ('no, make it 10' -> '10'), or None
+    when the reply is not only that."""
+    words = normalise_text(text)
+    if not _CHANGE.match(words):
+        return None
+    count = _quantity(words)
+    return str(count) if count is not None else None
 
 
 def _quantity(words: str) -> int | None:

@@ -169,22 +169,25 @@ def _one_sku(ctx: HandlerContext, sku: str, supplier: str | None) -> tuple[str |
 def _most_advised(ctx: HandlerContext, f: ReportFilter) -> tuple[str | None,
                                                                 list[dict[str, Any]]]:
     """The supplier whose own reorder advice proposes the most pieces now (the first of a tie;
-    None when none proposes any), and the warehouse's advice (over every supplier's stock, of
-    the goods ``f`` names) of what to buy now; read once per question (``ctx.reads``)."""
+    None when none proposes any), and that advice's lines to buy now (of the goods ``f``
+    names): what the supplier would be asked for had it been named, so a draft to it holds only
+    goods it supplies. Read once per question (``ctx.reads``)."""
     key = ("most_advised", f)
     if key in ctx.reads:
         found: tuple[str | None, list[dict[str, Any]]] = ctx.reads[key]
         return found
     try:
-        whole, own = reorder_advice_by_supplier(ctx.session, replace(f, until=ctx.now))
+        _, own = reorder_advice_by_supplier(ctx.session, replace(f, until=ctx.now))
     except CoreError as exc:
         raise refused(ctx, exc) from exc
-    proposed = {code: sum(max(0, int(str(r["suggested_quantity"]))) for r in own.get(code, []))
-                for code in sorted(set(ctx.index.suppliers.values()))}
+    buying = {code: [r for r in own.get(code, []) if int(str(r["suggested_quantity"])) > 0]
+              for code in sorted(set(ctx.index.suppliers.values()))}
+    proposed = {code: sum(int(str(r["suggested_quantity"])) for r in rows)
+                for code, rows in buying.items()}
     most = max(proposed.values(), default=0)
     supplier = next((code for code, n in proposed.items() if n == most), None) \
         if most > 0 else None
-    found = supplier, [r for r in whole if int(str(r["suggested_quantity"])) > 0]
+    found = supplier, buying.get(supplier, []) if supplier else []
     ctx.reads[key] = found
     return found
 
@@ -199,7 +202,7 @@ def _goods_filter(slots: dict[str, str]) -> ReportFilter:
 def draft_from_advice(ctx: HandlerContext, slots: dict[str, str]) -> dict[str, str]:
     """The slots of a draft purchase order asked from the reorder advice naming no supplier
     ('draft a PO from reorder advice': ``source`` is reorder_advice) with the supplier whose own
-    advice proposes the most and the warehouse's advised pieces as its quantity (a quantity
+    advice proposes the most and the pieces that advice proposes as its quantity (a quantity
     the question names is kept: it is checked against the advice when planned); other slots as
     they are."""
     if slots.get("source") != "reorder_advice" or slots.get("supplier") or slots.get("sku"):
@@ -216,8 +219,8 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     """A DRAFT purchase order to one supplier of what reorder advice says to buy now: of the
     one SKU the question names, or of everything the supplier's advice proposes (of the goods
     named: category, metal, colour, purity). Asked from the reorder advice without a supplier
-    ('draft a PO from reorder advice'), it orders all the warehouse's advice (over every
-    supplier's stock) from the supplier whose own advice proposes the most
+    ('draft a PO from reorder advice'), it goes to the supplier whose own advice proposes the
+    most and orders what that advice proposes, as if the supplier had been named
     (:func:`draft_from_advice`). A quantity named must be the advice's, else nothing is
     drafted."""
     supplier, sku = slots.get("supplier"), slots.get("sku")

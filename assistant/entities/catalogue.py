@@ -34,6 +34,10 @@ def _spoken(username: str) -> tuple[str, ...]:
     return f"{m.group(1)} {m.group(2)}", f"{m.group(1)} {_DIGIT_WORDS[int(m.group(2))]}"
 
 
+# What a Chinese question may say around a supplier's city ('安特卫普那家', '那个安特卫普供应商').
+_SUPPLIER_WORDS_ZH = re.compile(r"那家|这家|那边|这边|那个|这个|供应商|供货商|公司|厂家|家|的|\s")
+
+
 def strip_fillers(text: str) -> str:
     """Drop leading words that only say what kind of thing follows ('the lot', '批次')."""
     return _FILLERS.sub("", normalise_text(text)).strip()
@@ -256,6 +260,17 @@ class CatalogueIndex:
             if chinese in text and (code := self.supplier(english)) is not None:
                 return code
         return None
+
+    def supplier_said(self, text: str) -> str | None:
+        """The supplier a template's slot names by its Chinese city, when the slot says nothing
+        else ('安特卫普那家', '安特卫普供应商'); not a whole question that names it
+        ('安特卫普的货库龄怎么样' asks its goods' ageing, it is no 'and Antwerp?')."""
+        code = self.supplier_in(text)
+        rest = text
+        for chinese in CHINESE_PLACES:
+            rest = rest.replace(chinese, "")
+        return code if code is not None and not _SUPPLIER_WORDS_ZH.sub("", rest).strip() \
+            else None
 
     def channel(self, text: str) -> str | None:
         """The sales channel a word names, or None."""

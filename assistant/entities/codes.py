@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.entities.hawaiian import english_of_pidgin
 from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.malay import english_of_malay
 from assistant.entities.patois import english_of_patois
@@ -46,8 +47,8 @@ _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 # Other languages' words in an English question, read as English in this order (patois before
 # Spanish: "las' year" is last year, not Spanish 'las').
-_LEXICONS = (plain_of_query, english_of_patois, english_of_spanish, english_of_tagalog,
-             english_of_malay, english_of_hinglish)
+_LEXICONS = (plain_of_query, english_of_patois, english_of_pidgin, english_of_spanish,
+             english_of_tagalog, english_of_malay, english_of_hinglish)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
@@ -125,7 +126,7 @@ def normalise_text(text: str, *, spanish: bool = True) -> str:
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
     if _CJK.search(folded):
         folded = _mandarin(folded)
-    elif spanish:  # Spanish, Tagalog, Malay, patois and Hindi words in an English question
+    elif spanish:  # Spanish, Tagalog, Malay, patois, Pidgin and Hindi words in an English question
         # ('cuántos rings talla 6', 'ilan ang stock natin', 'berapa barang hilang', 'dis year',
         # 'kitna maal'), as English
         for reading in _LEXICONS:

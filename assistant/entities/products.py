@@ -27,6 +27,8 @@ STOPWORDS = frozenset(
     "section area tally up give need want know check see just still i "
     # a spoken question's hesitations ('hey so um the uh rose gold chains')
     "hey so um umm uh uhh er erm hmm ok okay well yeah "
+    # words of address ('how many pieces in stock, re', '... bruv', '... brah')
+    "re ela bruv brah blud innit bro fam mate "
     # stock-list shorthand, which the intent tier spells out ('cnt rings', 'stk chk bangles')
     "stk stck inv cnt chk onhand rpt loc locn amt pls plz".split()
 )

@@ -148,7 +148,7 @@ class Resolver:
         finders: dict[str, Callable[[str], str | None]] = {
             "lot": self.index.lot, "serial": self.index.serial, "sku": self.index.sku,
             "order": self.index.order, "location": self.index.location,
-            "supplier": lambda t: self.index.supplier(t) or self.index.supplier_in(t),
+            "supplier": lambda t: self.index.supplier(t) or self.index.supplier_said(t),
             "channel": self.index.channel,
             "person": lambda t: self.index.person(t, me=self.me),
             "size": lambda t: scan_attributes(f"size {t}", self.index.vocab).slots.get("size"),
@@ -227,8 +227,9 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # 还有 / 换成 before it and 呢 / 也看看 / 怎么样 after it, with a category's 类 ('戒指類呢？',
 # '吊坠也看看', '那上个月呢', '手链喃'; read as simplified); 'the … ones', Gen-Z filler ('last year
 # tho', 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?'), Taglish 'lang' / 'po' ('14K lang',
-# 'picker2 lang po': only), a Northern 'ta' / 'like' ('same for last quarter, ta') and 只算 /
-# 光要 … 的 ('只算保险库的', '光要7号的').
+# 'picker2 lang po': only), a Northern 'ta' / 'like' ('same for last quarter, ta'), 'the …
+# stuff' and a word of address ('just the AREZZO stuff', 'this year bruv'), and 只算 / 光要 … 的
+# ('只算保险库的', '光要7号的').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
@@ -239,7 +240,7 @@ _BARE_EDGES = re.compile(
     r"|(?<=\S)\s*[.。]+\s*$"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
-    r"|ta|cheers|like|love|mate"
+    r"|ta|cheers|like|love|mate|stuff|things|bruv|brah|innit|re|ela"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"

@@ -51,10 +51,11 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 # A spoken or chatty question's hesitations: anywhere ('the uh gold chains', and chat slang's
-# fillers and forms of address: 'how much went missing ngl', 'bhai which items are stuck'), and
-# the words that only open it ('so yeah what is ...', 'ok so how many ...').
+# fillers and forms of address: 'how much went missing ngl', 'bhai which items are stuck', London's
+# 'bruv', 'innit', Greek 're' and 'ela'), and the words that only open it ('so yeah what is ...',
+# 'ok so how many ...').
 _HESITATIONS = re.compile(r"(?<![\w'-])(?:um+|uh+|er+m?|hmm+|ngl|tbh|lol|lmao|fr|bhai|bro|yaar|"
-                          r"fam|lowkey|highkey)(?![\w'-])")
+                          r"fam|lowkey|highkey|bruv|blud|innit|re|ela)(?![\w'-])")
 _OPENERS = re.compile(r"^(?:(?:so|ok|okay|yeah|hey|and so)\s+)+")
 
 
@@ -90,6 +91,8 @@ _PIDGIN = tuple((re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])"), english) for pa
     # (right), 'our lass' / 'our kid' (a colleague)
     (r"owt", "anything"), (r"nowt", "nothing"), (r"summat", "something"), (r"reyt", "right"),
     (r"our (?:lass|kid|lad)", "my colleague"),
+    # Greek staff's poso (how much)
+    (r"poso", "how much"),
 ))
 
 
@@ -125,7 +128,7 @@ def without_sign_off(words: str) -> str:
 # A message's greeting and sign-off, which say nothing of what is asked ('您好，请问昨天
 # 卖得最好的款式是哪些？谢谢', 'Hi team, which rings sold best? Thanks, Mei'): English greetings
 # open it (with a word of address: 'hi team', 'hello all'), thanks and regards close it (with a
-# name after them);
+# name after them), and so does a word of address ('... in stock, re', '... this week bruv');
 # Chinese greetings, 请问 and 麻烦(你) open it, thanks and 辛苦了 close it. Read after normalisation
 # (punctuation gone, lower case, Chinese simplified).
 _GREETING_EN = re.compile(
@@ -136,7 +139,9 @@ _SIGN_OFF_EN = re.compile(
     r"(?:^|\s+)(?:(?:many |thanks |thank you )?(?:thanks|thank you|cheers)"
     r"(?: (?:a lot|so much|very much|in advance|a bunch|heaps))?|"
     r"(?:best|kind|warm|many)? ?regards|best wishes|all the best|much appreciated)"
-    r"(?: [a-z]+)?$")
+    r"(?: [a-z]+)?$"
+    # a closing word of address: London 'bruv', 'innit', Pidgin 'brah', Greek 're', 'ela'
+    r"|\s+(?:bruv|brah|bruddah|blud|innit|bro|fam|re|ela)$")
 _GREETING_ZH = re.compile(
     r"^(?:(?:您好|你好|你们好|大家好|哈喽|嗨|hi|hello)[啊呀哈]?\s*)?"
     r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")

@@ -440,16 +440,16 @@ def test_a_hold_on_keeps_the_action_for_a_later_answer(
 
 
 def _most_advised(db: Database) -> tuple[str, int]:
-    """The supplier whose own reorder advice proposes the most now, and the pieces the whole
-    warehouse's advice proposes (what a draft 'from reorder advice' orders from it)."""
+    """The supplier whose own reorder advice proposes the most now, and the pieces it proposes
+    (what a draft 'from reorder advice' orders from it: only goods that supplier supplies)."""
     from core.reports import reorder_advice_by_supplier
 
     with db.read() as session:
-        whole, own = reorder_advice_by_supplier(session, ReportFilter())
+        _, own = reorder_advice_by_supplier(session, ReportFilter())
     proposed = {code: sum(max(0, int(str(r["suggested_quantity"]))) for r in rows)
                 for code, rows in sorted(own.items())}
     supplier = max(proposed, key=lambda code: proposed[code])  # the first of a tie
-    return supplier, sum(max(0, int(str(r["suggested_quantity"]))) for r in whole)
+    return supplier, proposed[supplier]
 
 
 @pytest.mark.parametrize("question", ["draft a PO from reorder advice",
