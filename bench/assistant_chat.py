@@ -383,8 +383,10 @@ movers or dead stock?).
   395 (English 96.6 %, Chinese 98.8 %; intent alone 98.0 %), general refused 99.1 % of 319, close
   calls asked back 30 of 44, clear questions asked back 0.5 %, conversations right 32 of 52,
   follow-ups 11 of 15, forbidden asks refused 12 of 13; latency p50 22.9 ms (questions) and
-  34.5 ms (with a report). Most misses were these speakers' yes, no and hold-on in conversations
-  (a yes posted what it should in 9 of 24 conversations). Retired to dev on 2026-12-06
+  34.5 ms (with a report). Most misses were in conversations: these speakers' yes, no and
+  hold-on ('shoots', 'endaxi', 没麻达, 等下子; a yes posted what it should in 9 of 24), holds said
+  as 锁货 or 封货, and drafts from the advice, whose quantity the chat took from the whole
+  warehouse's advice and the writer from the chosen supplier's own. Retired to dev on 2026-12-06
   (``blind27_dev``, ``general27_dev``).
 
 The held-out sets are now ``blind`` and ``general``, round 28, read from

@@ -106,7 +106,8 @@ class SentenceEncoder:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             stat = path.stat()
             digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-        self._cache_path = self.cache_dir / f"sentences-{digest.hexdigest()[:16]}.npz"
+        # (v2: vectors of unpadded batches; a cache of padded ones is not read)
+        self._cache_path = self.cache_dir / f"sentences-v2-{digest.hexdigest()[:16]}.npz"
         return self._cache_path
 
     def _read_cache(self) -> dict[str, Matrix]:
@@ -132,13 +133,30 @@ class SentenceEncoder:
             pass
 
     def _encode(self, texts: Sequence[str]) -> Matrix:
-        """The model's vectors for ``texts``."""
+        """The model's vectors for ``texts``, each the same whatever it is encoded with.
+
+        A batch pads its sentences to its longest, and a padded sentence's vector differs from
+        its own by about 1e-7: enough to turn a borderline question of a classifier fitted on
+        them, so a fit would depend on which sentences were cached before (a developer's
+        machine and a clean CI checkout answered alike only by chance). Sentences are batched
+        by their token count, so none is padded and each vector is the sentence's alone.
+        """
         self.load()
-        vectors = self._model.encode(
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        texts = list(texts)
+        out = np.zeros((len(texts), self._model.get_embedding_dimension()),
+                       dtype=np.float32)
+        if not texts:
+            return out
+        ids = self._model.tokenizer(texts, truncation=True,
+                                    max_length=self._model.max_seq_length)["input_ids"]
+        groups: dict[int, list[int]] = {}
+        for row, tokens in enumerate(ids):
+            groups.setdefault(len(tokens), []).append(row)
+        for rows in groups.values():
+            out[rows] = self._model.encode(
+                [texts[r] for r in rows], batch_size=64, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False)
+        return out
 
 
 _GRAM_TOKEN = re.compile(r"[\u3400-\u9fff]|[a-z0-9']+")

@@ -37,7 +37,7 @@ def test_new_sentences_are_added_and_questions_are_not_cached(tmp_path: Path) ->
     more = [*SENTENCES[:BULK], "how many rose gold rings in size 7"]
     mixed = encoder.encode(more)
     plain = SentenceEncoder(threads=1).encode(more)
-    assert np.allclose(mixed, plain, atol=1e-5)
+    assert np.array_equal(mixed, plain)  # cached or not, batched or not: the same vectors
 
     question = encoder.encode(["what did not move this quarter"])
     assert question.shape == (1, mixed.shape[1])
@@ -67,3 +67,14 @@ def test_the_setting_names_the_directory_and_empty_keeps_none(
     monkeypatch.delenv("FACET_ASSISTANT_EMBEDDING_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert AssistantSettings().embedding_cache_dir == tmp_path / "xdg" / "facet" / "embeddings"
+
+
+def test_a_sentence_is_encoded_the_same_alone_or_in_any_batch() -> None:
+    """No sentence is padded to a longer one's length, so a classifier fitted on the vectors is
+    the same whatever was cached before (a clean checkout and a developer's machine)."""
+    encoder = SentenceEncoder(threads=1)
+    texts = ["rings", "how many rose gold rings in size 7 are in the vault right now",
+             "where is lot G-2311", "咱有多少戒指", "what about the numbers"]
+    alone = np.stack([encoder.encode([text])[0] for text in texts])
+    assert np.array_equal(encoder.encode(texts), alone)
+    assert np.array_equal(encoder.encode(texts[::-1]), alone[::-1])
