@@ -84,6 +84,11 @@ _YES = (
     "shoots", "shoots brah", "garans", "garanz", "garans ballbarans", "do um", "do em",
     "chance um", "chance em", "safe", "endaxi", "entaxei", "entaksi", "malista", "没麻达",
     "没嘛达", "莫麻达", "亚克西", "亚克西姆", "冲", "冲啊", "冲冲冲", "搞起",
+    # Gansu and Ningxia 对着呢, 成呢 (成 above); romanised Cantonese 'ho', 'dak', 'mo man tai';
+    # Korean 네; Persian 'bale', 'areh', 'bashe'; Twi 'aane', Ghanaian 'yoo'; Tamil 'seri',
+    # 'aama', Telugu 'avunu' (Persian 'na' is no, and a particle in Hindi and Thai: neither)
+    "对着呢", "对着哩", "ho", "ho ah", "ho a", "dak", "dak la", "mo man tai", "네", "네 네", "예",
+    "bale", "baleh", "areh", "bashe", "aane", "yoo", "seri", "aama", "avunu", "sari",
 )
 _NO = (
     # Mandarin, regional and written
@@ -121,6 +126,10 @@ _NO = (
     "先别弄", "别弄", "先不弄", "不弄", "hoina", "naha",
     # London 'allow it' (leave it), Greek 'ochi', Pidgin 'no can', south-western 算咯
     "allow it", "nah allow it", "ochi", "oxi", "no can", "算咯", "算啰", "莫搞", "莫弄",
+    # romanised Cantonese 'm sai', 'm ho'; Gansu 嫑; Korean 아니요; Persian 'kheyr'; Twi 'daabi',
+    # Ghanaian 'leave am'; Tamil 'illa', 'vendam', Telugu 'ledu'
+    "m sai", "m sai la", "m ho", "唔使啦", "嫑", "嫑了", "아니요", "아니", "kheyr", "nah kheyr",
+    "daabi", "leave am", "illa", "vendam", "venda", "ledu",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -143,6 +152,10 @@ _WAIT = (
     # Pidgin 'wait little bit'; Greek 'mia stigmi', 'perimene'; south-western 等下子, 歇一哈
     "wait little bit", "wait one little bit", "hold up brah", "mia stigmi", "stigmi",
     "perimene", "等下子", "等一下子", "歇一哈", "歇一下", "歇哈",
+    # Gansu 等一哈子; romanised Cantonese 'dang dang', 'dang yat jan'; Korean 잠깐만요; Persian
+    # 'ye lahze', 'sabr kon'; Ghanaian 'wait small'; Tamil 'konjam wait'; 'one minute'
+    "等一哈子", "dang dang", "dang yat jan", "dang jan", "잠깐만요", "잠깐만", "잠깐", "ye lahze",
+    "sabr kon", "wait small", "konjam wait", "konjam", "one minute", "a minute",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -166,8 +179,10 @@ _PARTICLES = (
     # Sri Lankan 'machan', 'aney', 'itself'; Nepali 'didi' ('dai' is above); Singapore 'lor';
     # 哇; 'shwaya'
     "machan", "aney", "itself", "didi", "lor", "哇", "shwaya",
-    # London 'bruv', 'innit', 'blud'; Pidgin 'brah'; Greek 're', 'ela'
-    "bruv", "innit", "blud", "brah", "re", "ela",
+    # London 'bruv', 'innit', 'blud'; Pidgin 'brah'; Greek 're', 'ela'; Ghanaian 'chale',
+    # 'ebi'; Persian 'lotfan', 'merci'; Thai ครับ / ค่ะ; Cantonese 'la', 'm goi'; 呢 and 哩
+    "bruv", "innit", "blud", "brah", "re", "ela", "chale", "ebi", "lotfan", "merci", "ครับ",
+    "ค่ะ", "m goi", "哩", "嗫",
 )
 
 
@@ -182,13 +197,14 @@ def _alternation(words: tuple[str, ...]) -> str:
 # waits, and only then.
 _VERBS: dict[str, tuple[str, ...]] = {
     "hold_lot": ("hold", "hold it", "lock", "lock it", "freeze", "freeze it", "锁", "锁上",
-                 "锁了", "锁定", "冻结", "扣", "扣住", "扣下", "封", "封存", "hold na"),
+                 "锁了", "锁定", "冻结", "扣", "扣住", "扣下", "扣上", "封", "封存", "hold na"),
     "release_lot": ("release", "release it", "unlock", "unlock it", "free it", "放", "放出来",
                     "放了", "放行", "解冻", "解锁", "释放", "解除"),
     "recall_lot": ("recall", "recall it", "召", "召回", "回收", "recall na"),
     "reserve_for_order": ("reserve", "reserve it", "allocate", "allocate it", "留", "留货", "预留",
                           "占", "分配", "配货"),
-    "start_cycle_count": ("count", "count it", "start", "start it", "盘", "盘点", "点", "数"),
+    "start_cycle_count": ("count", "count it", "start", "start it", "盘", "盘点", "点", "数",
+                          "开始"),
     "acknowledge_alert": ("acknowledge", "acknowledge it", "ack", "ack it", "收到", "知道了"),
     "draft_purchase_order": ("draft", "draft it", "raise it", "order", "order it", "下单", "下",
                              "开单", "建单", "采购"),

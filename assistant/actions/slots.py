@@ -253,7 +253,8 @@ def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> 
 _CHANGE = re.compile(
     r"^(?:(?:no|nah|nope|actually|wait|不是|不对|不|唔係|唔系|唔是)\s*)?"
     r"(?:(?:make|change|set|put) (?:it|that|the quantity|the qty) (?:to |at )?|change to |"
-    r"make that |改成|改做|改为|改|换成|要)\s*\S+?\s*(?:pcs|pieces|pc|units)?(?:\s*instead)?$")
+    r"make that |改成|改做|改为|改|换成|要)\s*\S+?\s*(?:pcs|pieces|pc|units)?"
+    r"(?:\s*(?:instead|only))?$")
 
 
 def changed_quantity(text: str) -> str | None:

@@ -7,6 +7,7 @@ import unicodedata
 
 from assistant.entities.hawaiian import english_of_pidgin
 from assistant.entities.hinglish import english_of_hinglish
+from assistant.entities.kongish import english_of_kongish
 from assistant.entities.malay import english_of_malay
 from assistant.entities.patois import english_of_patois
 from assistant.entities.query_syntax import plain_of_query
@@ -45,10 +46,11 @@ _SPACE_AROUND_CJK = re.compile(r"\s*([\u3400-\u9fff])\s*")
 # of a question, dropped like punctuation.
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
-# Other languages' words in an English question, read as English in this order (patois before
-# Spanish: "las' year" is last year, not Spanish 'las').
-_LEXICONS = (plain_of_query, english_of_patois, english_of_pidgin, english_of_spanish,
-             english_of_tagalog, english_of_malay, english_of_hinglish)
+# Other languages' words in an English question, read as English in this order (romanised
+# Cantonese first: its 'di' and 'fo' are patois' and Pidgin's too; patois before Spanish: "las'
+# year" is last year, not Spanish 'las').
+_LEXICONS = (plain_of_query, english_of_kongish, english_of_patois, english_of_pidgin,
+             english_of_spanish, english_of_tagalog, english_of_malay, english_of_hinglish)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
@@ -62,7 +64,8 @@ _CANTONESE: tuple[tuple[str, str], ...] = tuple(sorted({
     "唔": "不", "係": "是", "睇下": "看看", "睇": "看", "乜嘢": "什么", "咩": "什么",
     "点解": "为什么", "點解": "为什么", "点样": "怎么样", "點樣": "怎么样", "几多": "多少",
     "幾多": "多少", "佢哋": "他们", "佢": "他", "哋": "们", "畀": "给", "揾": "找", "搵": "找",
-    "郁过": "动过", "郁": "动", "仲有": "还有", "仲未": "还没", "仲": "还", "而家": "现在",
+    "郁过": "动过", "郁": "动", "仲有": "还有", "净係": "只", "淨係": "只", "净系": "只",
+    "仲未": "还没", "仲": "还", "而家": "现在",
     "依家": "现在", "今日": "今天", "琴日": "昨天", "寻日": "昨天", "尋日": "昨天", "呢个": "这个",
     "呢個": "这个", "呢啲": "这些", "呢批": "这批", "呢件": "这件", "嗰个": "那个", "嗰啲": "那些",
     "嗰": "那", "嘢": "东西", "攞": "拿", "冚唪唥": "全部", "嚟": "来", "几耐": "多久",
@@ -126,7 +129,7 @@ def normalise_text(text: str, *, spanish: bool = True) -> str:
     folded = re.sub(r"\.(?=\s|$)", " ", folded)
     if _CJK.search(folded):
         folded = _mandarin(folded)
-    elif spanish:  # Spanish, Tagalog, Malay, patois, Pidgin and Hindi words in an English question
+    elif spanish:  # other languages' words in an English question (_LEXICONS)
         # ('cuántos rings talla 6', 'ilan ang stock natin', 'berapa barang hilang', 'dis year',
         # 'kitna maal'), as English
         for reading in _LEXICONS:

@@ -28,7 +28,7 @@ STOPWORDS = frozenset(
     # a spoken question's hesitations ('hey so um the uh rose gold chains')
     "hey so um umm uh uhh er erm hmm ok okay well yeah "
     # words of address ('how many pieces in stock, re', '... bruv', '... brah')
-    "re ela bruv brah blud innit bro fam mate "
+    "re ela bruv brah blud innit bro fam mate chale ebi lotfan merci goi itself sir "
     # stock-list shorthand, which the intent tier spells out ('cnt rings', 'stk chk bangles')
     "stk stck inv cnt chk onhand rpt loc locn amt pls plz".split()
 )

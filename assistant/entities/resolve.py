@@ -232,7 +232,8 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # ('只算保险库的', '光要7号的').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
-    r"|and what about|how bout|what bout|wat about|same for|same but|and for|and also|the|e|ed"
+    r"|and what about|what of|and what of|how bout|what bout|wat about|same for|same but|and for"
+    r"|and also|the|e|ed"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
     r"|share|do)(?: me| us)?(?: the)? same(?: report| figures| analysis| list| again)? for)\s+)+"
     r"(?=\S)"
@@ -240,7 +241,7 @@ _BARE_EDGES = re.compile(
     r"|(?<=\S)\s*[.。]+\s*$"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
-    r"|ta|cheers|like|love|mate|stuff|things|bruv|brah|innit|re|ela"
+    r"|ta|cheers|like|love|mate|stuff|things|bruv|brah|innit|re|ela|chale|lotfan|m goi"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"

@@ -56,6 +56,10 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     # Zhejiang 几许 (how much), Cantonese and Hakka 几多日 (how many days; 几多 is already
     # 多少 when Cantonese was read first)
     ("几许", "多少"), ("几多日", "多少天"), ("几多天", "多少天"), ("多少日", "多少天"),
+    # Gansu, Ningxia and Qinghai 阿达 (where), 阿些 (which), 阿么 (how), 胡都 (very), 嫑 (don't),
+    # 嗫 (a question's 呢)
+    ("阿达", "哪里"), ("阿些", "哪些"), ("阿么", "怎么"), ("胡都", "很"), ("嫑", "不要"),
+    ("嗫", "呢"),
 )
 #: Henan and Shandong words (俺 / 俺们 I, we; 恁 you; 几个钱 how much money) and internet slang
 #: (卖爆 sold out fast: sold best; 蚌埠住了 can't hold it: a filler) as Mandarin, read in a

@@ -52,10 +52,12 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 # A spoken or chatty question's hesitations: anywhere ('the uh gold chains', and chat slang's
 # fillers and forms of address: 'how much went missing ngl', 'bhai which items are stuck', London's
-# 'bruv', 'innit', Greek 're' and 'ela'), and the words that only open it ('so yeah what is ...',
-# 'ok so how many ...').
+# 'bruv', 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi',
+# Indian English 'today itself'), and the words that only open it ('so yeah what is ...', 'ok so
+# how many ...').
 _HESITATIONS = re.compile(r"(?<![\w'-])(?:um+|uh+|er+m?|hmm+|ngl|tbh|lol|lmao|fr|bhai|bro|yaar|"
-                          r"fam|lowkey|highkey|bruv|blud|innit|re|ela)(?![\w'-])")
+                          r"fam|lowkey|highkey|bruv|blud|innit|re|ela|chale|ebi|lotfan|merci"
+                          r"|m goi|itself)(?![\w'-])")
 _OPENERS = re.compile(r"^(?:(?:so|ok|okay|yeah|hey|and so)\s+)+")
 
 
@@ -141,7 +143,7 @@ _SIGN_OFF_EN = re.compile(
     r"(?:best|kind|warm|many)? ?regards|best wishes|all the best|much appreciated)"
     r"(?: [a-z]+)?$"
     # a closing word of address: London 'bruv', 'innit', Pidgin 'brah', Greek 're', 'ela'
-    r"|\s+(?:bruv|brah|bruddah|blud|innit|bro|fam|re|ela)$")
+    r"|\s+(?:bruv|brah|bruddah|blud|innit|bro|fam|re|ela|chale|lotfan|merci|m goi|sir)$")
 _GREETING_ZH = re.compile(
     r"^(?:(?:您好|你好|你们好|大家好|哈喽|嗨|hi|hello)[啊呀哈]?\s*)?"
     r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")
