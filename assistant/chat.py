@@ -64,6 +64,7 @@ from assistant.errors import (
     ChatError,
     ForbiddenError,
     NoContextError,
+    NotAnAnswerError,
     NotUnderstoodError,
     OutOfScopeError,
     UnsupportedRequestError,
@@ -318,7 +319,8 @@ class Assistant:
 
     def ask(self, text: str, *, actor: Actor, conversation_id: str | None = None) -> ChatReply:
         """Answer one question (a follow-up refines the conversation's last question; "yes"
-        or "no" answers the action the conversation waits on, any other question drops it)."""
+        or "no" answers the action the conversation waits on, any other question drops it; a
+        reply read as no question at all leaves it waiting)."""
         conversation_id = conversation_id or uuid.uuid4().hex
         previous = self.conversations.get(conversation_id, actor.id)
         language = detect_language(text) or (previous.language if previous else
@@ -341,6 +343,15 @@ class Assistant:
                     turn["asked"] = Conversation(asked.intents[0], asked.slots, language,
                                                  asked=asked.intents)
                     raise
+                except (OutOfScopeError, NotUnderstoodError) as exc:
+                    if previous is None or previous.pending is None \
+                            or not is_waiting(previous.pending):
+                        raise
+                    # 'nai', 'garans' to a waiting hold: a yes or no in words the chat does not
+                    # know is no new question; the action keeps waiting for a plain one
+                    turn["still_waiting"] = True
+                    raise NotAnAnswerError(ctx.say(
+                        "action.not_an_answer", summary=previous.pending["summary"])) from exc
 
             pipeline = Pipeline(
                 recognise=recognise,
@@ -348,6 +359,8 @@ class Assistant:
                 respond=lambda _m, answer: answer,
             )
             run = pipeline.run(text)
+        if turn.get("still_waiting"):
+            return ChatReply(conversation_id, language, run)  # the action waits on, unchanged
         self._remember(conversation_id, actor, previous, run, turn.get("pending"),
                        turn.get("asked"))
         return ChatReply(conversation_id, language, run)
@@ -632,6 +645,10 @@ class Assistant:
             return None
         if self._vague_settled(intent, found.other, words, reading.text):
             return None  # '这个月卖不动的货': the period settles what 卖不动 leaves open
+        if self._terse_words(words) > self._TERSE and self._settled(intent, words, reading.text) \
+                and not self._settled(found.other, words, reading.text):
+            return None  # 'Antwerp rejects vs the other suppliers': a comparison, said so
+            # (a terse question stays a close call: 'losses', 'trace FC0000001')
         bar = self.settings.close_call_threshold
         if self._vague_between(intent, found.other, words, reading.text):
             bar *= self._VAGUE_BAR  # 'how much silver have we got': a count or its value

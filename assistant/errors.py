@@ -11,6 +11,7 @@ __all__ = [
     "IntentDataError",
     "MissingSlotError",
     "NoContextError",
+    "NotAnAnswerError",
     "NotUnderstoodError",
     "OutOfScopeError",
     "AudioFormatError",
@@ -104,6 +105,14 @@ class OutOfScopeError(ChatError):
     not answer; the message says what it can do instead."""
 
     code = "out-of-scope"
+
+
+class NotAnAnswerError(ChatError):
+    """While an action waits for its yes or no, a reply the chat cannot read at all (a yes in
+    words it does not know): nothing is done, the action keeps waiting, and the message asks for
+    a plain yes or no."""
+
+    code = "not-an-answer"
 
 
 class UnsupportedRequestError(ChatError):

@@ -12,7 +12,7 @@ from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
 from core import Actor
-from tests.assistant.chat.slot_reading import assert_answered, assert_refined
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_refined
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -68,3 +68,30 @@ def test_their_follow_ups_refine_the_question(
     assistant: Assistant, actors: dict[str, Actor], first: str, then: str, slots: dict[str, str]
 ) -> None:
     assert_refined(assistant, actors["manager"], first, then, slots)
+
+
+@pytest.mark.parametrize("reply", ["nai", "chak", "what is the capital of peru"])
+def test_a_reply_read_as_no_question_leaves_the_action_waiting(
+    assistant: Assistant, actors: dict[str, Actor], reply: str
+) -> None:
+    """A yes or no in words the chat does not know drops nothing: it says so, nothing is done,
+    and the plain no after it cancels the action that still waited."""
+    manager, conversation = actors["manager"], f"unread-{reply}"
+    asked = ask(assistant, manager, "hold lot G-2311, the clasps are loose", conversation)
+    assert asked["intent"] == "hold_lot" and asked["confirm"], asked
+    unread = ask(assistant, manager, reply, conversation)
+    assert (unread["intent"], unread["error"], unread["confirm"]) == (None, "not-an-answer", None)
+    assert "G-2311" in unread["answer"]
+    denied = ask(assistant, manager, "no", conversation)
+    assert (denied["intent"], denied["error"]) == ("deny", None)
+    assert ask(assistant, manager, "yes", conversation)["error"] == "nothing-pending"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("SELECT picker WHERE serial=FC0000001", "who picked fc0000001"),
+    ("select location where lot=G-2311", "where is lot g-2311"),
+])
+def test_a_selected_column_that_is_the_question_is_said_so(text: str, words: str) -> None:
+    """Exporting rounds 27 and 28 made 'SELECT picker ...' a close call between who picked the
+    piece and its history: the selected column says which."""
+    assert normalise_text(text) == words
