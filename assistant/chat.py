@@ -663,21 +663,23 @@ class Assistant:
     # words both intents of the pair may mean (vague in examples.scope.yaml).
     _VAGUE_BAR = 0.5
 
-    def _vague_settled(self, intent: str, other: str, *texts: str) -> bool:
-        """Whether the question says a word both ``intent`` and ``other`` may mean (``vague``)
-        and a word that settles ``intent`` and not ``other`` (``settle``): 'what's not selling
-        this month' is slow movers, though 'not selling' alone could be dead stock."""
+    def _says_vague(self, intent: str, other: str, *texts: str) -> bool:
+        """Whether the question says a word both ``intent`` and ``other`` may mean (``vague``
+        in examples.scope.yaml: 'how much' of a count or a value), not negated."""
         cues = self.vague.get(frozenset({intent, other}), ())
         return any(_says(cue, text) and not _negated(cue, text) for text in texts
-                   for cue in cues) \
+                   for cue in cues)
+
+    def _vague_settled(self, intent: str, other: str, *texts: str) -> bool:
+        """Whether the question says a vague word of the pair and a word that settles
+        ``intent`` and not ``other`` (``settle``): 'what's not selling this month' is slow
+        movers, though 'not selling' alone could be dead stock."""
+        return self._says_vague(intent, other, *texts) \
             and self._settled(intent, *texts) and not self._settled(other, *texts)
 
     def _vague_between(self, intent: str, other: str, *texts: str) -> bool:
-        """Whether the question says a word both ``intent`` and ``other`` may mean (``vague``
-        in examples.scope.yaml: 'how much' of a count or a value) and none settling either."""
-        cues = self.vague.get(frozenset({intent, other}), ())
-        return any(_says(cue, text) and not _negated(cue, text) for text in texts
-                   for cue in cues) \
+        """Whether the question says a vague word of the pair and none settling either."""
+        return self._says_vague(intent, other, *texts) \
             and not self._settled(intent, *texts) and not self._settled(other, *texts)
 
     @staticmethod

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from assistant.entities.codes import normalise_text
+from assistant.entities.codes import WORDS_OF_ADDRESS, normalise_text
 
 Answer = Literal["confirm", "deny", "wait"]
 
@@ -179,10 +179,9 @@ _PARTICLES = (
     # Sri Lankan 'machan', 'aney', 'itself'; Nepali 'didi' ('dai' is above); Singapore 'lor';
     # 哇; 'shwaya'
     "machan", "aney", "itself", "didi", "lor", "哇", "shwaya",
-    # London 'bruv', 'innit', 'blud'; Pidgin 'brah'; Greek 're', 'ela'; Ghanaian 'chale',
-    # 'ebi'; Persian 'lotfan', 'merci'; Thai ครับ / ค่ะ; Cantonese 'la', 'm goi'; 呢 and 哩
-    "bruv", "innit", "blud", "brah", "re", "ela", "chale", "ebi", "lotfan", "merci", "ครับ",
-    "ค่ะ", "m goi", "哩", "嗫",
+    # words of address (WORDS_OF_ADDRESS: 'bruv', 'chale', 'lotfan'...), London 'blud', Pidgin
+    # 'brah', Ghanaian 'ebi', Persian 'merci'; Thai ครับ / ค่ะ; 哩 and 嗫 (呢)
+    *WORDS_OF_ADDRESS, "blud", "brah", "ebi", "merci", "ครับ", "ค่ะ", "哩", "嗫",
 )
 
 

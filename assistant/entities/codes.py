@@ -17,11 +17,17 @@ from assistant.entities.tagalog import english_of_tagalog
 __all__ = [
     "NATO",
     "SPOKEN_DIGITS",
+    "WORDS_OF_ADDRESS",
     "code_key",
     "detect_language",
     "normalise_text",
     "spoken_to_code",
 ]
+
+#: Words of address and politeness that say nothing of what is asked or answered (London 'bruv',
+#: 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi'): dropped
+#: from questions, follow-ups and product slots, and a particle in an answer.
+WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi")
 
 NATO = {
     "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assistant.entities.catalogue import StyleEntry
+from assistant.entities.codes import WORDS_OF_ADDRESS
 from assistant.intents.encoder import Encoder, Matrix
 
 __all__ = ["ProductIndex", "ProductMatch", "content_words"]
@@ -28,10 +29,10 @@ STOPWORDS = frozenset(
     # a spoken question's hesitations ('hey so um the uh rose gold chains')
     "hey so um umm uh uhh er erm hmm ok okay well yeah "
     # words of address ('how many pieces in stock, re', '... bruv', '... brah')
-    "re ela bruv brah blud innit bro fam mate chale ebi lotfan merci goi itself sir "
+    "brah blud bro fam mate ebi merci itself sir goi "
     # stock-list shorthand, which the intent tier spells out ('cnt rings', 'stk chk bangles')
     "stk stck inv cnt chk onhand rpt loc locn amt pls plz".split()
-)
+) | {word for word in WORDS_OF_ADDRESS if " " not in word}  # ('m goi': 'goi' above)
 # (and the words of a stock question: '戒指库存多少' names no product called 库存)
 _ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|多少|有|还|个|件|款|只"
                          r"|库存|存货|现货|在库|剩下|还剩|数量|一共|总共|目前|现在)")

@@ -10,7 +10,13 @@ from datetime import datetime
 
 from assistant.entities.attributes import one_edit, scan_attributes
 from assistant.entities.catalogue import CatalogueIndex, strip_fillers
-from assistant.entities.codes import NATO, SPOKEN_DIGITS, normalise_text, spoken_to_code
+from assistant.entities.codes import (
+    NATO,
+    SPOKEN_DIGITS,
+    WORDS_OF_ADDRESS,
+    normalise_text,
+    spoken_to_code,
+)
 from assistant.entities.filters import (
     KIND_WORDS,
     REPORT_FILTERS,
@@ -241,7 +247,7 @@ _BARE_EDGES = re.compile(
     r"|(?<=\S)\s*[.。]+\s*$"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
-    r"|ta|cheers|like|love|mate|stuff|things|bruv|brah|innit|re|ela|chale|lotfan|m goi"
+    rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"

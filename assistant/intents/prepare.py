@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
+from assistant.entities.codes import WORDS_OF_ADDRESS
+
 __all__ = ["CODE_WORDS", "Speller", "example_code_kind", "pidgin_english", "spoken_homophones",
            "tag_codes", "without_hesitations", "without_pleasantries", "without_sign_off",
            "without_formal_closers", "without_wake_word",
@@ -56,8 +58,8 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 # Indian English 'today itself'), and the words that only open it ('so yeah what is ...', 'ok so
 # how many ...').
 _HESITATIONS = re.compile(r"(?<![\w'-])(?:um+|uh+|er+m?|hmm+|ngl|tbh|lol|lmao|fr|bhai|bro|yaar|"
-                          r"fam|lowkey|highkey|bruv|blud|innit|re|ela|chale|ebi|lotfan|merci"
-                          r"|m goi|itself)(?![\w'-])")
+                          r"fam|lowkey|highkey|blud|ebi|merci|itself|"
+                          rf"{'|'.join(WORDS_OF_ADDRESS)})(?![\w'-])")
 _OPENERS = re.compile(r"^(?:(?:so|ok|okay|yeah|hey|and so)\s+)+")
 
 
@@ -143,7 +145,7 @@ _SIGN_OFF_EN = re.compile(
     r"(?:best|kind|warm|many)? ?regards|best wishes|all the best|much appreciated)"
     r"(?: [a-z]+)?$"
     # a closing word of address: London 'bruv', 'innit', Pidgin 'brah', Greek 're', 'ela'
-    r"|\s+(?:bruv|brah|bruddah|blud|innit|bro|fam|re|ela|chale|lotfan|merci|m goi|sir)$")
+    rf"|\s+(?:brah|bruddah|blud|bro|fam|merci|sir|{'|'.join(WORDS_OF_ADDRESS)})$")
 _GREETING_ZH = re.compile(
     r"^(?:(?:您好|你好|你们好|大家好|哈喽|嗨|hi|hello)[啊呀哈]?\s*)?"
     r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")
