@@ -33,7 +33,7 @@ from assistant.actions import (
     wait,
     without_reason,
 )
-from assistant.actions.answers import short_answer
+from assistant.actions.answers import ANSWER_WORDS, short_answer
 from assistant.actions.stock import draft_from_advice
 from assistant.conversations import (
     Conversation,
@@ -44,6 +44,8 @@ from assistant.conversations import (
 from assistant.entities.catalogue import CatalogueIndex
 from assistant.entities.codes import detect_language, normalise_text
 from assistant.entities.filters import kind_location
+from assistant.entities.periods import NAMED_PERIODS
+from assistant.entities.pinyin import PinyinReader
 from assistant.entities.products import ProductIndex
 from assistant.entities.resolve import (
     FOLLOW_UP_SLOTS,
@@ -145,6 +147,11 @@ _ANY_FILTER: frozenset[str] = frozenset().union(*FOLLOW_UP_SLOTS.values())
 _ASKS = re.compile(r"^(?:what|what's|whats|which|who|whose|where|where's|when|how|show|list|is|are|"
                    r"was|were|any|has|have)(?=\s|$)|^(?:do|does|did) (?:we|you|i|they|it|anyone)\b"
                    r"|什么|哪|吗|嗎|多少|几|幾|有没有|有冇|咩|乜")
+# A question word anywhere in a question ('fc0000001 who picked it').
+_QUESTION_WORD = re.compile(r"(?<![\w'-])(?:who|whose|which|where|what|when|how)(?![\w'-])"
+                            r"|谁|哪|什么|多少")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")  # a word, not a code ('G-2311')
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "zone", "order", "style", "product")
 # Stock questions about goods (Assistant._nothing_named).
@@ -281,10 +288,12 @@ class Assistant:
         self.close_detector = close_detector(self.encoder, self.training) \
             if settings.close_call_threshold <= 1.0 and self.training else None
         # the general questions' words are real words, not typos of ours ('spell' is no 'sell')
-        self.speller = Speller(
-            [s for sentences in examples["en"].values() for s in sentences]
-            + [t.text for t in self.data["en"].templates],
-            keep=[*SHORTHAND.values(), *self._general_words])
+        english = [s for sentences in examples["en"].values() for s in sentences] \
+            + [t.text for t in self.data["en"].templates]
+        self.speller = Speller(english, keep=[*SHORTHAND.values(), *self._general_words])
+        # Chinese typed in pinyin or with input-method slips, read as the characters meant
+        self.pinyin = _pinyin_reader(self.training, frozenset(
+            w for s in english for w in s.split()))
         # Follow-up context: in memory unless the caller shares it (web workers: the database).
         self.conversations: ConversationStore = conversations or MemoryConversations(
             settings.conversation_ttl_seconds)
@@ -304,6 +313,7 @@ class Assistant:
             model.warm_up()
         if self.close_detector is not None:
             self.close_detector.warm_up()
+        self.pinyin.warm_up()
         with self.db.read() as session:
             _, products = self._catalogue(session)
         products.match("warm up")
@@ -323,6 +333,7 @@ class Assistant:
         reply read as no question at all leaves it waiting)."""
         conversation_id = conversation_id or uuid.uuid4().hex
         previous = self.conversations.get(conversation_id, actor.id)
+        text = self._characters(text, previous)
         language = detect_language(text) or (previous.language if previous else
                                              self.settings.default_language)
         now = self.clock()
@@ -364,6 +375,26 @@ class Assistant:
         self._remember(conversation_id, actor, previous, run, turn.get("pending"),
                        turn.get("asked"))
         return ChatReply(conversation_id, language, run)
+
+    def _characters(self, text: str, previous: Conversation | None) -> str:
+        """The question with its pinyin and input-method slips read as characters ('you duo
+        shao jie zhi', '库纯'). Pinyin that leaves Latin words beside it is left as typed when
+        another language's words read a third of the question ('bin di fo yat gin dou mo maai
+        gwo' is Cantonese), and so is a reply already a yes, no or hold-on ('si si') to an
+        action waiting or a question asked back; a reply to them may be one pinyin word
+        ('xing', 行)."""
+        waiting = previous is not None and (previous.asked or previous.pending is not None
+                                            and is_waiting(previous.pending))
+        if waiting and short_answer(text) is not None:
+            return text
+        read = self.pinyin.read(text)
+        plain = normalise_text(text, spanish=False).split()
+        if _LATIN_WORD.search(read) \
+                and 3 * len(set(plain) - set(normalise_text(text).split())) >= len(plain):
+            return text
+        if waiting and read == text and short_answer(one := self.pinyin.read(text, least=1)):
+            return one
+        return read
 
     @staticmethod
     def _answered(match: IntentMatch, previous: Conversation | None) -> IntentMatch:
@@ -645,10 +676,12 @@ class Assistant:
             return None
         if self._vague_settled(intent, found.other, words, reading.text):
             return None  # '这个月卖不动的货': the period settles what 卖不动 leaves open
-        if self._terse_words(words) > self._TERSE and self._settled(intent, words, reading.text) \
+        if (self._terse_words(words) > self._TERSE or _QUESTION_WORD.search(words)) \
+                and self._settled(intent, words, reading.text) \
                 and not self._settled(found.other, words, reading.text):
-            return None  # 'Antwerp rejects vs the other suppliers': a comparison, said so
-            # (a terse question stays a close call: 'losses', 'trace FC0000001')
+            return None  # 'Antwerp rejects vs the other suppliers': a comparison, said so;
+            # 'fc 000 0001 who picked it' asks it (a terse question without a question word
+            # stays a close call: 'losses', 'trace FC0000001')
         bar = self.settings.close_call_threshold
         if self._vague_between(intent, found.other, words, reading.text):
             bar *= self._VAGUE_BAR  # 'how much silver have we got': a count or its value
@@ -1339,6 +1372,18 @@ def _ngram_scope(language: str) -> ScopeModel:
 
 
 @cache
+@cache
+def _pinyin_reader(training: tuple[TrainingItem, ...], english: frozenset[str]) -> PinyinReader:
+    """The reader of pinyin and slips over the Chinese the chat knows: its examples, templates
+    and answer words and its writers' questions, in simplified Mandarin (shared by every
+    assistant of a process with the same ones)."""
+    chinese = [s for lang in LANGUAGES for ss in load_intents(lang).examples.values()
+               for s in ss] + [t.text for lang in LANGUAGES for t in load_intents(lang).templates]
+    chinese += [item.text for item in training] + list(ANSWER_WORDS)
+    return PinyinReader((simplified(s) for s in chinese if _HAN.search(s)), english,
+                        simplify=simplified, favoured=(*ANSWER_WORDS, *NAMED_PERIODS))
+
+
 def _general_words() -> frozenset[str]:
     """Every word of the general questions, in every language."""
     return frozenset(w for lang in LANGUAGES for ss in load_negatives(lang).values()

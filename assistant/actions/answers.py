@@ -89,6 +89,11 @@ _YES = (
     # 'aama', Telugu 'avunu' (Persian 'na' is no, and a particle in Hindi and Thai: neither)
     "对着呢", "对着哩", "ho", "ho ah", "ho a", "dak", "dak la", "mo man tai", "네", "네 네", "예",
     "bale", "baleh", "areh", "bashe", "aane", "yoo", "seri", "aama", "avunu", "sari",
+    # Macau Portuguese 'sim, pode'; Hebrew 'ken', 'beseder', 'sababa'; Amharic 'awo', 'ishi',
+    # Tigrinya 'ewe'; Finnish 'joo', 'kyllä', 'selvä'; Hungarian 'igen', 'persze', 'rendben'
+    "sim", "sim sim", "pode", "pode ser", "sim pode", "ken", "ken ken", "beseder", "sababa",
+    "awo", "awo awo", "ishi", "eshi", "ewe", "joo", "juu", "kyllä", "kylla", "selvä", "selva",
+    "igen", "persze", "rendben", "oké",
 )
 _NO = (
     # Mandarin, regional and written
@@ -130,6 +135,10 @@ _NO = (
     # Ghanaian 'leave am'; Tamil 'illa', 'vendam', Telugu 'ledu'
     "m sai", "m sai la", "m ho", "唔使啦", "嫑", "嫑了", "아니요", "아니", "kheyr", "nah kheyr",
     "daabi", "leave am", "illa", "vendam", "venda", "ledu",
+    # Portuguese 'não'; Hebrew 'lo'; Amharic 'aydelem', 'yelem', Tigrinya 'aykonen'; Finnish
+    # 'ei'; Hungarian 'nem'
+    "não", "nao", "não pode", "lo", "lo lo", "aydelem", "aydelle", "yelem", "aykonen", "ei",
+    "ei kiitos", "nem", "nem kell",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -156,6 +165,10 @@ _WAIT = (
     # 'ye lahze', 'sabr kon'; Ghanaian 'wait small'; Tamil 'konjam wait'; 'one minute'
     "等一哈子", "dang dang", "dang yat jan", "dang jan", "잠깐만요", "잠깐만", "잠깐", "ye lahze",
     "sabr kon", "wait small", "konjam wait", "konjam", "one minute", "a minute",
+    # Portuguese 'espere', 'um momento'; Hebrew 'rega', 'rak rega'; Amharic 'koy'; Finnish
+    # 'hetki', 'odota'; Hungarian 'várj', 'egy pillanat'
+    "espere", "um momento", "um minuto", "rega", "rak rega", "rega rega", "koy", "koy koy",
+    "hetki", "odota", "odota hetki", "várj", "varj", "egy pillanat", "pillanat",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -182,7 +195,13 @@ _PARTICLES = (
     # words of address (WORDS_OF_ADDRESS: 'bruv', 'chale', 'lotfan'...), London 'blud', Pidgin
     # 'brah', Ghanaian 'ebi', Persian 'merci'; Thai ครับ / ค่ะ; 哩 and 嗫 (呢)
     *WORDS_OF_ADDRESS, "blud", "brah", "ebi", "merci", "ครับ", "ค่ะ", "哩", "嗫",
+    # Hungarian 'köszi' (Portuguese 'obrigado', Hebrew 'achi' are words of address above)
+    "köszi", "koszi", "köszönöm",
 )
+
+
+#: Every yes, no and hold-on word, in every language.
+ANSWER_WORDS: tuple[str, ...] = (*_YES, *_NO, *_WAIT)
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -203,7 +222,7 @@ _VERBS: dict[str, tuple[str, ...]] = {
     "reserve_for_order": ("reserve", "reserve it", "allocate", "allocate it", "留", "留货", "预留",
                           "占", "分配", "配货"),
     "start_cycle_count": ("count", "count it", "start", "start it", "盘", "盘点", "点", "数",
-                          "开始"),
+                          "开始", "开", "开单"),
     "acknowledge_alert": ("acknowledge", "acknowledge it", "ack", "ack it", "收到", "知道了"),
     "draft_purchase_order": ("draft", "draft it", "raise it", "order", "order it", "下单", "下",
                              "开单", "建单", "采购"),

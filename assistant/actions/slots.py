@@ -32,8 +32,10 @@ from assistant.entities.resolve import (
 
 __all__ = ["action_slots", "changed_quantity", "without_reason"]
 
+# A count of goods ('40件'); one of a document is none ('做一个草稿采购单', '开一个盘点单').
 _ZH_COUNT = re.compile(r"(十[一二三四五六七八九]?|[一两二三四五六七八九]十?[一二三四五六七八九]?"
-                       r"|\d+)\s*(?:个|件|只|枚|条|对|套|颗)")
+                       r"|\d+)\s*(?:个|件|只|枚|条|对|套|颗)"
+                       r"(?!\s*(?:新的?|草稿|采购|盘点|订货|补货)*\s*(?:单|po|订单|草稿))")
 # '6 x ST0003-...', 'x6', '1x': a count written with a times sign.
 _TIMES = re.compile(r"(?<![\w-])(?:x\s?(\d{1,5})|(\d{1,5})\s?x)(?![\w-])")
 _EN_COUNT = re.compile(

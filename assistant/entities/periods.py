@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["Period", "parse_period", "period_pattern"]
+__all__ = ["NAMED_PERIODS", "Period", "parse_period", "period_pattern"]
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -70,6 +70,9 @@ _NAMED = {
     # Australian 'arvo' (afternoon), Taiwanese 这一季 (這一季)
     "this arvo": "today", "这一季": "this_quarter",
 }
+#: Every period said by name ('this quarter', 本季度, 今年).
+NAMED_PERIODS: tuple[str, ...] = tuple(_NAMED)
+
 # 'this' / 'last' and a calendar unit as typed in a hurry ('lst mnth', 'ths wk', 'previous
 # quarter', 'last quater') or formally ('the current quarter'): every spelling of the one with
 # every spelling of the other.
