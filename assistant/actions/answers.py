@@ -195,8 +195,8 @@ _PARTICLES = (
     # words of address (WORDS_OF_ADDRESS: 'bruv', 'chale', 'lotfan'...), London 'blud', Pidgin
     # 'brah', Ghanaian 'ebi', Persian 'merci'; Thai ครับ / ค่ะ; 哩 and 嗫 (呢)
     *WORDS_OF_ADDRESS, "blud", "brah", "ebi", "merci", "ครับ", "ค่ะ", "哩", "嗫",
-    # Hungarian 'köszi' (Portuguese 'obrigado', Hebrew 'achi' are words of address above)
-    "köszi", "koszi", "köszönöm",
+    # Portuguese 'obrigado', 'por favor'; Hebrew 'achi'; Finnish 'kiitos'; Hungarian 'köszi'
+    "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
 )
 
 

@@ -25,11 +25,9 @@ __all__ = [
 ]
 
 #: Words of address and politeness that say nothing of what is asked or answered (London 'bruv',
-#: 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi',
-#: Portuguese 'por favor' and 'obrigado', Hebrew 'achi', Finnish 'kiitos'): dropped from
-#: questions, follow-ups and product slots, and a particle in an answer.
-WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi", "por favor",
-                    "obrigado", "obrigada", "achi", "kiitos")
+#: 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi'): dropped
+#: from questions, follow-ups and product slots, and a particle in an answer.
+WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi")
 
 NATO = {
     "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",

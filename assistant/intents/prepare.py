@@ -151,9 +151,8 @@ _GREETING_ZH = re.compile(
     r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")
 _SIGN_OFF_ZH = re.compile(
     r"\s*(?:(?:谢谢|多谢|感谢)(?:你|您|啦|了|大家)?|辛苦了|辛苦(?:你|您)了|麻烦(?:你|您)?了)+$"
-    # a Chinese question closed in another language ('項鍊的賬面價值，por favor', '…obrigado')
-    rf"|(?<=[\u3400-\u9fff])\s*(?:please|pls|thanks|thank you|merci|"
-    rf"{'|'.join(WORDS_OF_ADDRESS)})$")
+    # a Chinese question closed in Portuguese ('項鍊的賬面價值，por favor', '…obrigado')
+    r"|(?<=[\u3400-\u9fff])\s*(?:por favor|obrigad[oa])$")
 
 
 def without_pleasantries(words: str) -> str:
