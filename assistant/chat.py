@@ -1371,7 +1371,6 @@ def _ngram_scope(language: str) -> ScopeModel:
 
 
 @cache
-@cache
 def _pinyin_reader(training: tuple[TrainingItem, ...], english: frozenset[str]) -> PinyinReader:
     """The reader of pinyin and slips over the Chinese the chat knows: its examples, templates
     and answer words and its writers' questions, in simplified Mandarin (shared by every
@@ -1383,6 +1382,7 @@ def _pinyin_reader(training: tuple[TrainingItem, ...], english: frozenset[str]) 
                         simplify=simplified, favoured=(*ANSWER_WORDS, *NAMED_PERIODS))
 
 
+@cache
 def _general_words() -> frozenset[str]:
     """Every word of the general questions, in every language."""
     return frozenset(w for lang in LANGUAGES for ss in load_negatives(lang).values()

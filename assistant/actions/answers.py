@@ -94,6 +94,10 @@ _YES = (
     "sim", "sim sim", "pode", "pode ser", "sim pode", "ken", "ken ken", "beseder", "sababa",
     "awo", "awo awo", "ishi", "eshi", "ewe", "joo", "juu", "kyllä", "kylla", "selvä", "selva",
     "igen", "persze", "rendben", "oké",
+    # South African 'yebo', 'sharp (sharp)', 'lekker'; Trinidadian 'ok dan', 'yes boss'; Maltese
+    # 'iva', 'ejja', 'mela', 'u le!' (of course); Teochew and Hakka 好势, 着, 係啊
+    "yebo", "yebo yebo", "sharp", "sharp sharp", "lekker", "ok dan", "okay dan", "yes boss",
+    "iva", "ejja", "mela", "u le", "好势", "好勢", "着", "著", "就照伊", "照伊",
 )
 _NO = (
     # Mandarin, regional and written
@@ -139,6 +143,9 @@ _NO = (
     # 'ei'; Hungarian 'nem'
     "não", "nao", "não pode", "lo", "lo lo", "aydelem", "aydelle", "yelem", "aykonen", "ei",
     "ei kiitos", "nem", "nem kell",
+    # Zulu and Xhosa 'cha', 'hayi'; Trinidadian 'doh do dat'; Teochew and Hakka 毋爱, 唔爱, 免
+    "cha", "hayi", "doh", "doh do dat", "doh do dat yet", "doh do it", "nah man", "毋爱", "毋愛",
+    "唔爱", "免了",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -169,6 +176,9 @@ _WAIT = (
     # 'hetki', 'odota'; Hungarian 'várj', 'egy pillanat'
     "espere", "um momento", "um minuto", "rega", "rak rega", "rega rega", "koy", "koy koy",
     "hetki", "odota", "odota hetki", "várj", "varj", "egy pillanat", "pillanat",
+    # Trinidadian 'hol' strain' (easy, wait); Maltese 'stenna'; Teochew 慢且; 你等下, 你先等等
+    "hol' strain", "hold strain", "stenna", "stenna ftit", "慢且", "慢且慢", "你等下", "你等等",
+    "你先等等", "先等等", "先等一下",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -225,7 +235,7 @@ _VERBS: dict[str, tuple[str, ...]] = {
                           "开始", "开", "开单"),
     "acknowledge_alert": ("acknowledge", "acknowledge it", "ack", "ack it", "收到", "知道了"),
     "draft_purchase_order": ("draft", "draft it", "raise it", "order", "order it", "下单", "下",
-                             "开单", "建单", "采购"),
+                             "开单", "建单", "采购", "开"),
 }
 
 

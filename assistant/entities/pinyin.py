@@ -20,7 +20,6 @@ syllables and characters' readings are pypinyin's; the general word list is word
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import unicodedata
@@ -32,7 +31,7 @@ from pypinyin import lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 from wordfreq import get_frequency_dict
 
-__all__ = ["PinyinReader", "syllables"]
+__all__ = ["PinyinReader", "split_syllables", "syllables"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ'’:]+[1-5]?")
@@ -64,8 +63,6 @@ _BOUND_COUNT, _BOUND_WORD = 5, 1.5e-7
 _COMMON_WORD = 1e-5
 # Syllables are read as Chinese when at least this share of their characters make words.
 _WORDY = 0.5
-# A character's readings are at most this many (its combinations in a word are bounded too).
-_MAX_KEYS = 16
 _FUZZY = ((re.compile(r"^(z|c|s)h"), r"\1"), (re.compile(r"(e|i)ng$"), r"\1n"))
 
 
@@ -110,14 +107,11 @@ def _fuzzy_key(readings: list[str]) -> tuple[str, ...]:
     return tuple(_fuzzy(_toneless(r)) for r in readings)
 
 
-def _keys(word: str, *, fuzzy: bool = False, main: bool = False) -> list[tuple[str, ...]]:
-    """Every way a word of Han characters may be read, syllable by syllable (bounded), or
-    only its characters' ``main`` readings (the first pypinyin gives)."""
-    readings = [_readings(c)[:1] if main else _readings(c) for c in word]
-    if not all(readings):
-        return []
-    keys = itertools.islice(itertools.product(*readings), _MAX_KEYS)
-    return list(dict.fromkeys(tuple(map(_fuzzy, k)) if fuzzy else k for k in keys))
+def _typed_key(word: str) -> tuple[str, ...] | None:
+    """A word of Han characters as a fuzzy-pinyin keyboard hears it typed, each character by
+    its main reading (the first pypinyin gives); None for a character it cannot read."""
+    readings = [_readings(c) for c in word]
+    return tuple(_fuzzy(r[0]) for r in readings) if all(readings) else None
 
 
 def split_syllables(token: str) -> tuple[str, ...] | None:
@@ -187,9 +181,9 @@ class PinyinReader:
         by_fuzzy: dict[tuple[str, ...], str] = {}
         for word, count in counts.most_common():
             if len(word) > 1 and (count >= _SLIP_MIN_COUNT or word in self._favoured):
-                for key in {_fuzzy_key(lazy_pinyin(word, errors="ignore")),
-                            *_keys(word, fuzzy=True, main=True)}:
-                    by_fuzzy.setdefault(key, word)
+                for key in {_fuzzy_key(lazy_pinyin(word, errors="ignore")), _typed_key(word)}:
+                    if key is not None:
+                        by_fuzzy.setdefault(key, word)
         # how often a word is said as part of one longer by a character ('是什' of '是什么')
         longer: Counter[str] = Counter()
         for word, count in counts.items():
@@ -331,7 +325,7 @@ class PinyinReader:
         if _words().get(window, 0.0) >= _WORD_FREQUENCY:
             return None  # a word
         said = self._counts[window]
-        for key in _keys(window, fuzzy=True, main=True):  # the sound the typist meant
+        if (key := _typed_key(window)) is not None:  # the sound the typist meant
             word = self._by_fuzzy_sound.get(key)
             if word is not None and self._slip_for(window, word) \
                     and (self._counts[word] >= _SLIP_RATIO * (said + 1)
