@@ -1,7 +1,7 @@
 """Round 30's speakers' yes, no and hold-on to a waiting action (issue 18): South African
 'yebo' / 'sharp sharp', Trinidadian 'ok dan' / 'doh do dat' / "hol' strain", Maltese 'iva' /
-'ejja' / 'stenna', and Teochew and Hakka 好势 / 着 / 毋爱 / 慢且; 开 with a yes to a waiting count or
-draft is that action's own verb."""
+'ejja' / 'stenna', and Teochew and Hakka 好势 / 着 / 毋爱 / 慢且; 开 with a yes to a waiting
+count or draft is that action's own verb."""
 
 from __future__ import annotations
 
