@@ -149,7 +149,6 @@ _ASKS = re.compile(r"^(?:what|what's|whats|which|who|whose|where|where's|when|ho
                    r"|什么|哪|吗|嗎|多少|几|幾|有没有|有冇|咩|乜")
 # Asking who, anywhere in a question ('fc0000001 who picked it'): a person is asked for.
 _WHO = re.compile(r"(?<![\w'-])(?:who|whose)(?![\w'-])|谁")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")  # a word, not a code ('G-2311')
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "zone", "order", "style", "product")
@@ -387,13 +386,12 @@ class Assistant:
         if waiting and short_answer(text) is not None:
             return text
         read = self.pinyin.read(text)
-        plain = normalise_text(text, spanish=False).split()
-        if _LATIN_WORD.search(read) \
-                and 3 * len(set(plain) - set(normalise_text(text).split())) >= len(plain):
-            return text
-        if waiting and read == text and short_answer(one := self.pinyin.read(text, least=1)):
+        if read != text:
+            return text if _LATIN_WORD.search(read) and _other_language(text) else read
+        if waiting and not (_LATIN_WORD.search(text) and _other_language(text)) \
+                and short_answer(one := self.pinyin.read(text, least=1)):
             return one
-        return read
+        return text
 
     @staticmethod
     def _answered(match: IntentMatch, previous: Conversation | None) -> IntentMatch:
@@ -1370,6 +1368,13 @@ def _ngram_scope(language: str) -> ScopeModel:
         [*mine.get("out_of_scope", ()), *_prepared_negatives(language)])
 
 
+def _other_language(text: str) -> bool:
+    """Whether another language's lexicon (assistant/entities/codes.py) reads a third of the
+    question's words or more ('bin di fo yat gin dou mo maai gwo' is romanised Cantonese)."""
+    plain = normalise_text(text, spanish=False).split()
+    return 3 * len(set(plain) - set(normalise_text(text).split())) >= len(plain)
+
+
 @cache
 def _pinyin_reader(training: tuple[TrainingItem, ...], english: frozenset[str]) -> PinyinReader:
     """The reader of pinyin and slips over the Chinese the chat knows: its examples, templates
@@ -1378,7 +1383,7 @@ def _pinyin_reader(training: tuple[TrainingItem, ...], english: frozenset[str]) 
     chinese = [s for lang in LANGUAGES for ss in load_intents(lang).examples.values()
                for s in ss] + [t.text for lang in LANGUAGES for t in load_intents(lang).templates]
     chinese += [item.text for item in training] + list(ANSWER_WORDS)
-    return PinyinReader((simplified(s) for s in chinese if _HAN.search(s)), english,
+    return PinyinReader((simplified(s) for s in chinese if detect_language(s) == "zh"), english,
                         simplify=simplified, favoured=(*ANSWER_WORDS, *NAMED_PERIODS))
 
 

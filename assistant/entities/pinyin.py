@@ -194,7 +194,7 @@ class PinyinReader:
         self._counts, self._by_sound, self._by_fuzzy_sound = counts, by_sound, by_fuzzy
         self._chars = sum(n for w, n in counts.items() if len(w) == 1)
         self._total = math.log(self._chars or 1)
-        self._built = True
+        self._texts, self._built = (), True  # counted: the texts are no longer needed
 
     def warm_up(self) -> None:
         """Index the words now rather than at the first Chinese question."""
@@ -333,7 +333,6 @@ class PinyinReader:
                     and self._longer[word] < _PART * self._counts[word]:  # a word, not a part
                 return word
         return None
-
 
     def _slip_for(self, window: str, word: str) -> bool:
         """Whether ``window`` may be a slip for ``word``: one character of it differs (a slip
