@@ -20,6 +20,7 @@ syllables and characters' readings are pypinyin's; the general word list is word
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -41,6 +42,8 @@ _INTERJECTIONS = frozenset({"m", "n", "ng", "hm", "hng"})
 # What reading a typed word's syllables as two words ('keyi' as 客 + 一), or a word across a stop
 # ('hao de, kai ba'), costs beside how rarely the words are said (natural logarithm).
 _SPLIT_COST, _STOP_COST = 4.0, 4.0
+# A typed word longer than this is no pinyin (the longest phrase typed joined, with room).
+_LONGEST_TYPED = 48
 # The longest warehouse word a slip or a run of syllables is read as, in characters.
 _LONGEST = 4
 # A slip is mended only into a word the warehouse's questions say this often, and this many
@@ -123,14 +126,25 @@ def split_syllables(token: str) -> tuple[str, ...] | None:
             tuple(s for p in parts if p for s in p)
     token = _toneless(token)
     known, n = syllables(), len(token)
-    best: list[tuple[str, ...] | None] = [()] + [None] * n
+    if n > _LONGEST_TYPED:
+        return None
+    # fewest syllables to each position, and where the last of them starts
+    best: list[tuple[int, int] | None] = [(0, 0)] + [None] * n
     for end in range(1, n + 1):
         for start in range(max(0, end - 6), end):
-            head = best[start]
-            if head is not None and token[start:end] in known and (
-                    best[end] is None or len(head) + 1 < len(best[end] or ())):
-                best[end] = (*head, token[start:end])
-    return best[n] or None
+            head, here = best[start], best[end]
+            if head is not None and token[start:end] in known \
+                    and (here is None or head[0] + 1 < here[0]):
+                best[end] = (head[0] + 1, start)
+    if best[n] is None or n == 0:
+        return None
+    found, end = [], n
+    while end:
+        step = best[end]
+        assert step is not None  # every position on the way was reached
+        found.append(token[step[1]:end])
+        end = step[1]
+    return tuple(reversed(found))
 
 
 class PinyinReader:
@@ -261,12 +275,13 @@ class PinyinReader:
         splits a typed word ('keyi' is 可以) or runs across a stop; None when a syllable is no
         sound any of the warehouse's words makes."""
         sounds = tuple(s for split, _ in words for s in split)
-        joined = {sum(len(split) for split, _ in words[:w]) + k
-                  for w, (split, _) in enumerate(words) for k in range(1, len(split))}
-        stops = {sum(len(split) for split, _ in words[:w + 1]): stop
-                 for w, (_, stop) in enumerate(words) if stop}
+        edges = list(itertools.accumulate((len(split) for split, _ in words), initial=0))
+        joined = {edges[w] + k for w, (split, _) in enumerate(words) for k in range(1, len(split))}
+        stops = {edges[w + 1]: stop for w, (_, stop) in enumerate(words) if stop}
         n = len(sounds)
-        best: list[tuple[float, str, int] | None] = [(0.0, "", 0)] + [None] * n
+        # to each position: the least cost, where its last word starts, that word, and how
+        # many typed words were cut on the way
+        best: list[tuple[float, int, str, int] | None] = [(0.0, 0, "", 0)] + [None] * n
         for end in range(1, n + 1):
             for start in range(max(0, end - _LONGEST), end):
                 head, word = best[start], self._by_sound.get(sounds[start:end])
@@ -277,13 +292,18 @@ class PinyinReader:
                     + _STOP_COST * sum(1 for k in range(start + 1, end) if k in stops)
                 current = best[end]
                 if current is None or cost < current[0]:
-                    best[end] = (cost, head[1] + word + stops.get(end, ""),
-                                 head[2] + (end in joined))
-        found = best[n]
+                    best[end] = (cost, start, word + stops.get(end, ""), head[3] + (end in joined))
+        last = best[n]
         # a typed word cut more than once is no pinyin ('timeline' as 是么里哪)
-        if found is None or found[2] > sum(1 for split, _ in words if len(split) > 1):
+        if last is None or last[3] > sum(1 for split, _ in words if len(split) > 1):
             return None
-        return found[1]
+        out, end = [], n
+        while end:
+            step = best[end]
+            assert step is not None  # every position on the way was reached
+            out.append(step[2])
+            end = step[1]
+        return "".join(reversed(out))
 
     def _mend_slips(self, text: str) -> str:
         """Input-method slips in runs of characters mended ('库纯' -> '库存'); a question with
