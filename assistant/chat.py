@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from wordfreq import zipf_frequency
 
 from assistant.actions import (
     ACTIONS,
@@ -42,7 +43,7 @@ from assistant.conversations import (
     SharedConversations,
 )
 from assistant.entities.catalogue import CatalogueIndex
-from assistant.entities.codes import detect_language, normalise_text
+from assistant.entities.codes import corrected_codes, detect_language, normalise_text
 from assistant.entities.filters import kind_location
 from assistant.entities.periods import NAMED_PERIODS
 from assistant.entities.pinyin import PinyinReader
@@ -58,7 +59,9 @@ from assistant.entities.resolve import (
     extract_slots,
     order_reference,
     period_said,
+    spelt_codes,
     spoken_codes_to_text,
+    written_orders,
     zone_slot,
 )
 from assistant.errors import (
@@ -76,7 +79,7 @@ from assistant.intents.classifier import IntentClassifier, LabelledText
 from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
-from assistant.intents.hant import henan_mandarin, mandarin, simplified
+from assistant.intents.hant import henan_mandarin, mandarin, min_hakka_mandarin, simplified
 from assistant.intents.matcher import (
     EmbeddingMatcher,
     IntentMatch,
@@ -288,7 +291,8 @@ class Assistant:
         # the general questions' words are real words, not typos of ours ('spell' is no 'sell')
         english = [s for sentences in examples["en"].values() for s in sentences] \
             + [t.text for t in self.data["en"].templates]
-        self.speller = Speller(english, keep=[*SHORTHAND.values(), *self._general_words])
+        self.speller = Speller(english, keep=[*SHORTHAND.values(), *self._general_words],
+                               common=_common_english)
         # Chinese typed in pinyin or with input-method slips, read as the characters meant
         self.pinyin = _pinyin_reader(self.training, frozenset(
             w for s in english for w in s.split()))
@@ -331,7 +335,7 @@ class Assistant:
         reply read as no question at all leaves it waiting)."""
         conversation_id = conversation_id or uuid.uuid4().hex
         previous = self.conversations.get(conversation_id, actor.id)
-        text = self._characters(text, previous)
+        text = corrected_codes(self._characters(text, previous))  # 'G 3273 不对 是G 3237'
         language = detect_language(text) or (previous.language if previous else
                                              self.settings.default_language)
         now = self.clock()
@@ -788,7 +792,8 @@ class Assistant:
                 codes.append(kind)
             return kind
 
-        text = self._prepare(words, language, kind_of)
+        # a code typed in parts ('FC 0000 412的历史', 'WEB 261125 56426') read as the one code
+        text = self._prepare(spelt_codes(written_orders(words), index), language, kind_of)
         tier: Matcher = "embedding" if language in EMBEDDING_LANGUAGES else "ngram"
         if tier == "embedding":
             text = self.speller.correct(text, known=index.name_words)
@@ -1237,13 +1242,14 @@ def _proper_words(index: CatalogueIndex) -> frozenset[str]:
 def _question_words(text: str) -> str:
     """What the intent decision reads of a question: its normalised text without its greeting
     and sign-off ('您好，请问 ...，谢谢', 'Hi team, ... Thanks, Mei'), with Shanghainese,
-    Northeastern and Henan words as Mandarin ('FC0000521现在搁哪呢': 在哪; '俺们': 我们),
+    Northeastern, Henan, Teochew and Hakka words as Mandarin ('FC0000521现在搁哪呢': 在哪;
+    '俺们': 我们; '只个月若多': 这个月多少),
     pidgin as English ('abeg wetin ...': please what ...) without radio's closing 'over', and
     speech-to-text's homophones of question words as those words ('wear is lot G 3509':
     where)."""
     words = normalise_text(text)
     if _CJK.search(words):
-        return without_pleasantries(henan_mandarin(mandarin(words)))
+        return without_pleasantries(henan_mandarin(min_hakka_mandarin(mandarin(words))))
     return spoken_homophones(without_pleasantries(without_sign_off(pidgin_english(words))))
 
 
@@ -1392,6 +1398,17 @@ def _general_words() -> frozenset[str]:
     """Every word of the general questions, in every language."""
     return frozenset(w for lang in LANGUAGES for ss in load_negatives(lang).values()
                      for s in ss for w in normalise_text(s).split())
+
+
+# An English word at least this common (wordfreq's Zipf scale: 4 is once in 100,000 words:
+# 'fever', 'recipe', 'weather') is said as meant, not mistyped for one of ours ('never').
+_COMMON_ZIPF = 4.0
+
+
+@cache
+def _common_english(word: str) -> bool:
+    """Whether ``word`` is too common an English word to be a typo of the chat's words."""
+    return zipf_frequency(word, "en") >= _COMMON_ZIPF
 
 
 # Fitted classifiers by their data, sentence model and settings: every assistant of a process

@@ -250,13 +250,20 @@ def _reserve(words: str, found: dict[str, str], previous: Mapping[str, str]) -> 
         found.update({k: v for k, v in previous.items() if k in _ITEM_SLOTS})
 
 
-# A reply that changes a waiting action's quantity ('no, make it 10', '唔係，改做40件', '改成40件'):
+# A reply that changes a waiting action's quantity ('no, make it 10', '唔係，改做40件', '改成40件',
+# '25件就够了'):
 # the action is stated again with that quantity (a draft from the advice then refuses it).
 _CHANGE = re.compile(
     r"^(?:(?:no|nah|nope|actually|wait|不是|不对|不|唔係|唔系|唔是)\s*)?"
     r"(?:(?:make|change|set|put) (?:it|that|the quantity|the qty) (?:to |at )?|change to |"
     r"make that |改成|改做|改为|改|换成|要)\s*\S+?\s*(?:pcs|pieces|pc|units)?"
-    r"(?:\s*(?:instead|only))?$")
+    r"(?:\s*(?:instead|only))?$"
+    # fewer, said as enough ('不用那么多 25件就够了', Hakka '毋爱恁多，20只就够', 'too many, 25 will
+    # do', 'just 25 is enough')
+    r"|^(?:(?:不用|不要|毋爱|用不了|不需要)(?:那么|这么|恁)?多了?\s*)?\S+?\s*(?:就够了?|就行了?"
+    r"|就好了?|就可以了?)$"
+    r"|^(?:(?:that's |thats |it's |its )?too (?:many|much)\s*)?(?:just |only )?\S+?"
+    r"(?: pcs| pieces| units)? (?:is enough|is plenty|will do|would do)$")
 
 
 def changed_quantity(text: str) -> str | None:

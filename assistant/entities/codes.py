@@ -9,6 +9,7 @@ from assistant.entities.hawaiian import english_of_pidgin
 from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.kongish import english_of_kongish
 from assistant.entities.malay import english_of_malay
+from assistant.entities.maltese import english_of_maltese
 from assistant.entities.patois import english_of_patois
 from assistant.entities.query_syntax import plain_of_query
 from assistant.entities.spanish import english_of_spanish
@@ -19,6 +20,7 @@ __all__ = [
     "SPOKEN_DIGITS",
     "WORDS_OF_ADDRESS",
     "code_key",
+    "corrected_codes",
     "detect_language",
     "normalise_text",
     "spoken_to_code",
@@ -56,7 +58,8 @@ _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 # Cantonese first: its 'di' and 'fo' are patois' and Pidgin's too; patois before Spanish: "las'
 # year" is last year, not Spanish 'las').
 _LEXICONS = (plain_of_query, english_of_kongish, english_of_patois, english_of_pidgin,
-             english_of_spanish, english_of_tagalog, english_of_malay, english_of_hinglish)
+             english_of_spanish, english_of_tagalog, english_of_malay, english_of_hinglish,
+             english_of_maltese)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
@@ -111,6 +114,25 @@ def _mandarin(text: str) -> str:
         if word in text:
             text = text.replace(word, mandarin)
     return _SO_THEN.sub("那", text)
+
+
+# A code, then a word taking it back, then the code meant ('G 3273 不对 是G 3237', 'FC0000476
+# sorry FC0000467', 'lot G-2311, I mean G-2312'): both with the same letters.
+_CODE_SAID = r"[A-Za-z]{1,4}[\s-]?\d{3,}(?:[\s-]\d+)*"
+_TAKEN_BACK = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<said>{_CODE_SAID})\s*[,，、]?\s*(?:不对|不是|错了|说错了"
+    rf"|no wait|no sorry|sorry|i mean|i meant|correction|oops)[,，、\s]*"
+    rf"(?:是|应该是|it's|its|make that)?\s*"
+    rf"(?P<meant>{_CODE_SAID})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def corrected_codes(text: str) -> str:
+    """``text`` without a code its writer took back: 'G 3273 不对 是G 3237 那批扣住' -> 'G 3237
+    那批扣住' (dictation and hurried typing correct themselves as they go)."""
+    def meant(match: re.Match[str]) -> str:
+        said, meant = (re.sub(r"[^a-z]", "", match[g].lower()) for g in ("said", "meant"))
+        return match["meant"] if said == meant else match.group()
+    return _TAKEN_BACK.sub(meant, text)
 
 
 def detect_language(text: str) -> str | None:

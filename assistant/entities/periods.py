@@ -69,6 +69,11 @@ _NAMED = {
     "yester day": "yesterday", "last weak": "last_week", "this weak": "this_week",
     # Australian 'arvo' (afternoon), Taiwanese 这一季 (這一季)
     "this arvo": "today", "这一季": "this_quarter",
+    # Teochew and Hakka: 只 (this) 个月 / 礼拜, 上只礼拜 (上隻禮拜), 今晡日 and 昨晡日
+    "只个月": "this_month", "只礼拜": "this_week", "只个礼拜": "this_week",
+    "只个星期": "this_week", "只个季度": "this_quarter", "上只礼拜": "last_week",
+    "上只星期": "last_week", "今晡日": "today", "今晡": "today", "昨晡日": "yesterday",
+    "昨晡": "yesterday",
 }
 #: Every period said by name ('this quarter', 本季度, 今年).
 NAMED_PERIODS: tuple[str, ...] = tuple(_NAMED)

@@ -708,8 +708,9 @@ def _codes(rest: str, resolver: Resolver, slots: dict[str, str]) -> str:
     return converted
 
 
-# An order reference written with spaces ('mar 261125 08461'), as the warehouse writes it.
-_SPACED_ORDER = re.compile(r"(?<![\w-])([a-z]{2,4})\s(\d{6})\s(\d{3,6})(?![\w-])")
+# An order reference written with spaces ('mar 261125 08461'), as the warehouse writes it (also
+# against Chinese: '那个bou 261125 35830的订单').
+_SPACED_ORDER = re.compile(r"(?<![a-z0-9-])([a-z]{2,4})\s(\d{6})\s(\d{3,6})(?![a-z0-9-])")
 # Words that say the code after them is an order's ('order W-1042', '订单 W-1042').
 _ORDER_BEFORE = re.compile(r"(?:\border\s*(?:no\.?|number|#|ref(?:erence)?)?|订单|单号)\s*$")
 
@@ -837,12 +838,27 @@ def _starts_code(tokens: list[str], at: int) -> bool:
         following in _DIGIT_WORDS or following[:1].isdigit())
 
 
+# A run of Latin letters and digits written against Chinese ('412的历史', '02那个位置').
+_LATIN_THEN_CJK = re.compile(r"([a-z0-9-]+)(?=[\u3400-\u9fff])")
+
+
+def _bay(window: list[str], index: CatalogueIndex) -> dict[str, str] | None:
+    """A bay typed with a space for its dash ('a01 02' -> A01-02), when bins start with it."""
+    if len(window) != 2 or not all(re.fullmatch(r"[a-z]{1,3}\d{1,3}|\d{1,3}", t) for t in window):
+        return None
+    bay = "-".join(window).upper()
+    return {"location": bay} if index.location_prefix(bay) == bay else None
+
+
 def spelt_codes(text: str, index: CatalogueIndex) -> str:
     """Normalised ``text`` with each code said or typed in parts written as one, when the
     catalogue knows it (or it has a serial's shape): 'f c zero zero zero zero one two three' ->
     'fc0000123', 'fc 000 0001' -> 'fc0000001', 'st0015 pt950w 40cm' -> 'st0015-pt950w-40cm',
-    'aisle a zero two' -> 'aisle a02'. The longest such run from the left is taken."""
-    tokens = text.split()
+    'aisle a zero two' -> 'aisle a02', 'fc 0000 412的历史' -> 'fc0000412的历史', a bay 'a01 02' ->
+    'a01-02'. The longest such run from the left is taken."""
+    # the code's last part may be written against the Chinese after it: a token of its own,
+    # written back without a space (marked by a leading NUL)
+    tokens = _LATIN_THEN_CJK.sub("\\1 \x00", text).split()
     out: list[str] = []
     at = 0
     while at < len(tokens):
@@ -855,7 +871,8 @@ def spelt_codes(text: str, index: CatalogueIndex) -> str:
                 window = tokens[at:stop]
                 if not any(t in _DIGIT_WORDS or any(c.isdigit() for c in t) for t in window):
                     continue
-                code = index.any_code(spoken_to_code(" ".join(window)))
+                code = index.any_code(spoken_to_code(" ".join(window))) \
+                    or _bay(window, index)
                 if code is not None and not ("serial" in code
                                              and window[0] in _WORDS_BEFORE_NUMBERS):
                     found = (stop, next(iter(code.values())).lower())
@@ -866,7 +883,7 @@ def spelt_codes(text: str, index: CatalogueIndex) -> str:
         else:
             out.append(found[1])
             at = found[0]
-    return " ".join(out)
+    return " ".join(out).replace(" \x00", "").replace("\x00", "")
 
 
 def spoken_to_code_spans(text: str) -> str:

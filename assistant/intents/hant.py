@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CANTONESE_WORDS", "DIALECT_WORDS", "mandarin", "simplified"]
+__all__ = ["CANTONESE_WORDS", "DIALECT_WORDS", "MIN_HAKKA_WORDS", "mandarin", "min_hakka_mandarin",
+           "simplified"]
 
 #: Cantonese words the intent models read as their Mandarin ones, after :func:`simplified` (and
 #: after normalise_text's own Cantonese words: 唔 is 不, 係 is 是 by then): 使唔使 (need to?), 諗
@@ -68,6 +69,43 @@ HENAN_WORDS: tuple[tuple[str, str], ...] = (
     ("俺们", "我们"), ("俺", "我"), ("恁", "你"), ("几个钱", "多少钱"), ("卖爆了", "卖得最好"),
     ("卖爆", "卖得最好"), ("蚌埠住了", ""),
 )
+#: Teochew (Chaoshan Min) and Hakka words as Mandarin, read in a question only
+#: (:func:`min_hakka_mandarin`): Hakka 𠊎 (I) and 𠊎兜 (we), 哪兜 (which ones), 毋 (not), 恁多 (so
+#: many); Teochew 若多 and 若济 (how many), 若快 (how fast), 乜个 (what), 物件 (thing), 底位
+#: (where), 做呢样 (how is it), 该只 (that one); both: 今晡日 and 昨晡日 (today, yesterday).
+MIN_HAKKA_WORDS: tuple[tuple[str, str], ...] = (
+    ("𠊎兜", "我们"), ("𠊎", "我"), ("哪兜", "哪些"), ("恁多", "那么多"), ("毋爱", "不要"),
+    ("毋", "不"), ("若多", "多少"), ("若济", "多少"), ("若快", "多快"), ("乜个", "什么"),
+    ("物件", "东西"), ("底位", "哪里"), ("做呢样", "怎么样"), ("该只", "那个"),
+    ("今晡日", "今天"), ("昨晡日", "昨天"), ("今晡", "今天"), ("昨晡", "昨天"),
+)
+# Teochew 只 (this) before a period, a document or goods ('只个月', '只礼拜', '只张单', '只批货';
+# not after 这, 上, 那: '上只礼拜' is last week's), 许 (that) before a measure word ('许件', '许单';
+# 许多 stays), 底 (which) before a count or measure word ('底几款', '底款'; not 月底, 年底), 阮 (we)
+# beside a verb of asking, 卖上好 / 卖得上慢 (sells best, slowest), Hakka 爱 (need to) before
+# an action's verb, 么个 (what, 麼個).
+_MIN_THIS = re.compile(r"(?<![这上那呢])只(?=个月|个礼拜|礼拜|个季度|个星期|张单|批货|件货|款)")
+_MIN_THAT = re.compile(r"[许許](?=[件单边批张只])")
+_MIN_WHICH = re.compile(r"(?<![月年到谷心彻打海])底(?=[几款只件批个])")
+_MIN_WE = re.compile(r"(?<=[帮同畀给])阮|阮(?=[想要有兜])")
+_MIN_MOST = re.compile(r"卖得?上(?=[好多慢快])")
+_HAKKA_NEED = re.compile(r"爱(?=[召扣放拣盘补退发改做开])")
+_MIN_WHAT = re.compile(r"(?<![什怎那这多])么个")
+
+
+def min_hakka_mandarin(text: str) -> str:
+    """A question's Teochew and Hakka words as Mandarin (:data:`MIN_HAKKA_WORDS`, and 只, 许, 底,
+    阮, 上, 爱 where Mandarin's cannot stand): '只个月卖上多个是乜个物件' ->
+    '这个月卖得最多个是什么东西'. Read in a question (assistant/chat.py ``_question_words``),
+    before :func:`henan_mandarin` (恁多 is 'so many', 恁 alone 'you')."""
+    for word, standard in MIN_HAKKA_WORDS:
+        if word in text:
+            text = text.replace(word, standard)
+    text = _MIN_WHICH.sub("哪", _MIN_THAT.sub("那", _MIN_THIS.sub("这", text)))
+    text = _MIN_MOST.sub("卖得最", _MIN_WE.sub("我们", text))
+    return _MIN_WHAT.sub("什么", _HAKKA_NEED.sub("要", text))
+
+
 # Henan 中不中 / 中不 (ok?) ending a request or question: a tag asking for agreement, none of the
 # question ('JAIPUR来的货质量咋样 中不中'); 中 alone answering an action is a yes
 # (assistant/actions/answers.py). Chinese internet slang written in Latin letters that says

@@ -316,7 +316,12 @@ class Speller:
     two. Ties go to the more frequent word.
     """
 
-    def __init__(self, sentences: Iterable[str], *, keep: Iterable[str] = ()) -> None:
+    def __init__(self, sentences: Iterable[str], *, keep: Iterable[str] = (),
+                 common: Callable[[str], bool] = lambda word: False) -> None:
+        """``keep``: words to leave alone besides the sentences'; ``common``: whether a word
+        is too common in the language at large to be a typo ('fever' is no 'never'; two letters
+        swapped still are: 'form' -> 'from')."""
+        self.common = common
         self.counts: Counter[str] = Counter()
         for sentence in sentences:
             self.counts.update(_WORD.findall(sentence.lower()))
@@ -331,6 +336,8 @@ class Speller:
         """The word itself when known (or too short), else its correction, else itself."""
         if word in self.known or word in known or len(word) < 3 or not word.isalpha():
             return word
+        # a common word is said as meant, but for two letters swapped ('form' -> 'from')
+        common = self.common(word)
         depth = 1 if len(word) <= 7 else 2
         candidates: set[str] = set()
         for key in _deletes(word, depth):
@@ -338,7 +345,8 @@ class Speller:
         best: tuple[int, int, str] | None = None
         for cand in candidates:
             dist = _distance(word, cand)
-            if dist > depth or not _plausible(word, cand):
+            if dist > depth or not _plausible(word, cand) \
+                    or common and sorted(cand) != sorted(word):
                 continue
             if dist > 1 and len(cand) < 7:
                 continue
