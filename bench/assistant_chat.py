@@ -431,11 +431,26 @@ movers or dead stock?).
   14; latency p50 17.2 ms (questions) and 29.1 ms (with a report). Retired to dev on 2026-12-06
   (``blind30_dev``, ``general30_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 31, read from
-``bench/data/assistant_blind31.yaml`` and ``bench/data/assistant_general31.yaml`` by default
+- Round 31, ``assistant_blind31.yaml`` / ``assistant_general31.yaml`` (520 items, 41 % Chinese, and
+  310 general items; fixture: sequential replay, 5 alerts), written as Scottish staff (Glasgow and
+  Doric words), Welsh English, Japanese staff writing Chinese with Japanese kanji warehouse terms
+  and Japanese-flavoured English, Singapore Mandarin with Hokkien and Malay particles, Taiwanese
+  Mandarin typed with Zhuyin shortcuts and Taiwanese Hokkien words, and Korean speakers writing
+  English, with 49 single action asks: first run 2026-12-06 19:26 UTC (first runs ``blind31``;
+  whole output in bench/results/assistant_chat_blind31_first_run.json; load 2.1 at the start, a
+  test run had just ended), with the round-30 fixes (Teochew and Hakka words, Trinidadian and
+  Maltese English, codes typed in parts, lot-first action templates) and training as in round 29
+  (37 writers): intent+slots 95.9 % of 389 (English 97.9 %, Chinese 93.0 %; intent alone 96.1 %),
+  general refused 99.4 % of 310, close calls asked back 15 of 44, clear questions asked back 0.5 %,
+  single action asks asked first 43 of 49, conversations right 41 of 56, follow-ups 8 of 17,
+  forbidden asks refused 14 of 14; latency p50 22.8 ms (questions) and 38.8 ms (with a report).
+  Retired to dev on 2026-12-06 (``blind31_dev``, ``general31_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 32, read from
+``bench/data/assistant_blind32.yaml`` and ``bench/data/assistant_general32.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind31`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind32`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -530,7 +545,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 31
+HELD_OUT_ROUND = 32
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1473,7 +1488,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind31`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind32`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
