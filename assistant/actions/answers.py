@@ -98,6 +98,10 @@ _YES = (
     # 'iva', 'ejja', 'mela', 'u le!' (of course); Teochew and Hakka 好势, 着, 係啊
     "yebo", "yebo yebo", "sharp", "sharp sharp", "lekker", "ok dan", "okay dan", "yes boss",
     "iva", "ejja", "mela", "u le", "好势", "好勢", "着", "著", "就照伊", "照伊",
+    # Scots 'aye', 'gaun (then)', 'on ye go'; Welsh 'ie', 'go on then'; Japanese 'hai', はい,
+    # 'onegaishimasu', お願いします; Korean 'ne'; Taiwanese 可以ㄚ (ㄚ is 啊)
+    "aye", "aye aye", "gaun", "gaun then", "on ye go", "ie", "go on", "go on then", "hai",
+    "はい", "onegaishimasu", "お願いします", "ne", "ne ne", "ok go", "可以ㄚ",
 )
 _NO = (
     # Mandarin, regional and written
@@ -108,6 +112,8 @@ _NO = (
     "以后再说", "覅", "覅了", "勿要", "勿要了", "勿用", "不对",
     # Cantonese
     "唔好", "唔要", "唔使", "唔使了", "唔得", "咪", "唔係", "冇需要", "算啦",
+    # Scots 'naw', 'nae chance'; Japanese 'iie', いいえ; Korean 'aniyo'
+    "naw", "nae chance", "nae", "iie", "いいえ", "aniyo", "aniyo cancel",
     # English, with ESL forms
     "no", "nope", "nah", "cancel", "cancel it", "cancel that", "stop", "abort",
     "don't", "dont", "do not", "not yet", "not now", "never mind",
@@ -179,6 +185,11 @@ _WAIT = (
     # Trinidadian 'hol' strain' (easy, wait); Maltese 'stenna'; Teochew 慢且; 你等下, 你先等等
     "hol' strain", "hold strain", "stenna", "stenna ftit", "慢且", "慢且慢", "你等下", "你等等",
     "你先等等", "先等等", "先等一下",
+    # Scots 'haud on', 'gie's a wee minute'; Welsh 'hang on by there', 'now in a minute';
+    # Japanese 'chotto matte', 少々お待ちください; Korean 'jamkkanman'; Taiwanese 等咧
+    "haud on", "gie's a wee minute", "gies a wee minute", "a wee minute", "wee minute",
+    "hang on by there", "now in a minute", "chotto matte", "ちょっと待って", "少々お待ちください",
+    "少々お待ち下さい", "jamkkanman", "等咧", "等一咧",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -207,6 +218,8 @@ _PARTICLES = (
     *WORDS_OF_ADDRESS, "blud", "brah", "ebi", "merci", "ครับ", "ค่ะ", "哩", "嗫",
     # Portuguese 'obrigado', 'por favor'; Hebrew 'achi'; Finnish 'kiitos'; Hungarian 'köszi'
     "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
+    # Welsh 'bach', Japanese 'sumimasen', Korean 'juseyo', Zhuyin ㄚ (啊) and ㄛ (哦)
+    "bach", "sumimasen", "juseyo", "ㄚ", "ㄛ",
 )
 
 

@@ -8,10 +8,12 @@ import unicodedata
 from assistant.entities.hawaiian import english_of_pidgin
 from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.kongish import english_of_kongish
+from assistant.entities.korean import english_of_korean
 from assistant.entities.malay import english_of_malay
 from assistant.entities.maltese import english_of_maltese
 from assistant.entities.patois import english_of_patois
 from assistant.entities.query_syntax import plain_of_query
+from assistant.entities.scots import english_of_scots
 from assistant.entities.spanish import english_of_spanish
 from assistant.entities.tagalog import english_of_tagalog
 
@@ -59,7 +61,7 @@ _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 # year" is last year, not Spanish 'las').
 _LEXICONS = (plain_of_query, english_of_kongish, english_of_patois, english_of_pidgin,
              english_of_spanish, english_of_tagalog, english_of_malay, english_of_hinglish,
-             english_of_maltese)
+             english_of_maltese, english_of_scots, english_of_korean)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CANTONESE_WORDS", "DIALECT_WORDS", "MIN_HAKKA_WORDS", "mandarin", "min_hakka_mandarin",
-           "simplified"]
+__all__ = ["CANTONESE_WORDS", "DIALECT_WORDS", "JAPANESE_WORDS", "MIN_HAKKA_WORDS", "mandarin",
+           "min_hakka_mandarin", "simplified"]
 
 #: Cantonese words the intent models read as their Mandarin ones, after :func:`simplified` (and
 #: after normalise_text's own Cantonese words: 唔 is 不, 係 is 是 by then): 使唔使 (need to?), 諗
@@ -78,7 +78,28 @@ MIN_HAKKA_WORDS: tuple[tuple[str, str], ...] = (
     ("毋", "不"), ("若多", "多少"), ("若济", "多少"), ("若快", "多快"), ("乜个", "什么"),
     ("物件", "东西"), ("底位", "哪里"), ("做呢样", "怎么样"), ("该只", "那个"),
     ("今晡日", "今天"), ("昨晡日", "昨天"), ("今晡", "今天"), ("昨晡", "昨天"),
+    # Taiwanese Hokkien: 嘸 (not), 佇 (at), 按怎 (how), 攏 (all), 偶 (I, as typed online)
+    ("按怎", "怎么样"), ("嘸", "没"), ("佇", "在"), ("攏", "都"), ("帮偶", "帮我"),
+    ("幫偶", "帮我"),
 )
+#: Japanese warehouse words written in kanji and kana in a Chinese question, as Mandarin
+#: (:func:`min_hakka_mandarin` reads them too): 在庫 (stock), 発注残 (on order), 発注 (ordering),
+#: 返品 (returns), 棚卸 (stocktake), 回転率 (turnover), 提案 (advice), 出荷 / 入荷 (shipped,
+#: received), 検品 (inspection), 担当者 (person in charge), お願いします (please), の (的).
+JAPANESE_WORDS: tuple[tuple[str, str], ...] = (
+    ("発注残", "在途采购"), ("発注の提案", "补货建议"), ("発注提案", "补货建议"),
+    ("発注", "采购"), ("返品", "退货"),
+    ("棚卸し", "盘点"), ("棚卸", "盘点"), ("回転率", "周转率"), ("回転", "周转"), ("提案", "建议"),
+    ("出荷", "发货"), ("入荷", "到货"), ("検品", "质检"), ("担当者", "负责人"),
+    ("をお願いします", ""), ("お願いします", ""), ("お願い", ""), ("受付", "受理"), ("の", "的"),
+    ("を", ""),
+)
+# Zhuyin (bopomofo) letters typed for a word ('放足久ㄉ胸针': 的; '多ㄇ': 吗; '可以ㄚ': 啊), and
+# Taiwanese Hokkien 足 (very) before a word of amount ('调足多'; 足金 stays pure gold).
+_ZHUYIN = str.maketrans({"ㄉ": "的", "ㄇ": "吗", "ㄚ": "啊", "ㄌ": "了", "ㄅ": "吧", "ㄛ": "哦"})
+_TW_VERY = re.compile(r"足(?=[多久快慢少大好])")
+# Japanese 在庫 (stock), not Mandarin's 在库房 / 放在库里 (in the store room)
+_JA_STOCK = re.compile(r"(?<![放存停摆搁])在库(?![房里中内])")
 # Teochew 只 (this) before a period, a document or goods ('只个月', '只礼拜', '只张单', '只批货';
 # not after 这, 上, 那: '上只礼拜' is last week's), 许 (that) before a measure word ('许件', '许单';
 # 许多 stays), 底 (which) before a count or measure word ('底几款', '底款'; not 月底, 年底), 阮 (we)
@@ -94,13 +115,16 @@ _MIN_WHAT = re.compile(r"(?<![什怎那这多])么个")
 
 
 def min_hakka_mandarin(text: str) -> str:
-    """A question's Teochew and Hakka words as Mandarin (:data:`MIN_HAKKA_WORDS`, and 只, 许, 底,
-    阮, 上, 爱 where Mandarin's cannot stand): '只个月卖上多个是乜个物件' ->
+    """A question's Teochew, Hakka and Taiwanese Hokkien words as Mandarin
+    (:data:`MIN_HAKKA_WORDS`, and 只, 许, 底, 阮, 上, 爱, 足 where Mandarin's cannot stand), with
+    Japanese kanji terms (:data:`JAPANESE_WORDS`) and Zhuyin letters typed for words ('ㄉ' for 的)
+    read too: '只个月卖上多个是乜个物件' ->
     '这个月卖得最多个是什么东西'. Read in a question (assistant/chat.py ``_question_words``),
     before :func:`henan_mandarin` (恁多 is 'so many', 恁 alone 'you')."""
-    for word, standard in MIN_HAKKA_WORDS:
+    for word, standard in (*MIN_HAKKA_WORDS, *JAPANESE_WORDS):
         if word in text:
             text = text.replace(word, standard)
+    text = _JA_STOCK.sub("库存", _TW_VERY.sub("很", text.translate(_ZHUYIN)))
     text = _MIN_WHICH.sub("哪", _MIN_THAT.sub("那", _MIN_THIS.sub("这", text)))
     text = _MIN_MOST.sub("卖得最", _MIN_WE.sub("我们", text))
     return _MIN_WHAT.sub("什么", _HAKKA_NEED.sub("要", text))
