@@ -121,9 +121,7 @@ def min_hakka_mandarin(text: str) -> str:
     read too: '只个月卖上多个是乜个物件' ->
     '这个月卖得最多个是什么东西'. Read in a question (assistant/chat.py ``_question_words``),
     before :func:`henan_mandarin` (恁多 is 'so many', 恁 alone 'you')."""
-    for word, standard in (*MIN_HAKKA_WORDS, *JAPANESE_WORDS):
-        if word in text:
-            text = text.replace(word, standard)
+    text = _replaced(text, (*MIN_HAKKA_WORDS, *JAPANESE_WORDS))
     text = _JA_STOCK.sub("库存", _TW_VERY.sub("很", text.translate(_ZHUYIN)))
     text = _MIN_WHICH.sub("哪", _MIN_THAT.sub("那", _MIN_THIS.sub("这", text)))
     text = _MIN_MOST.sub("卖得最", _MIN_WE.sub("我们", text))
@@ -287,14 +285,20 @@ _TO = (
 _TABLE = str.maketrans(_FROM, _TO)
 
 
+def _replaced(text: str, words: tuple[tuple[str, str], ...]) -> str:
+    """``text`` with each word of a table replaced by its standard one, in table order."""
+    for word, standard in words:
+        if word in text:
+            text = text.replace(word, standard)
+    return text
+
+
 def simplified(text: str) -> str:
     """``text`` with every traditional character that has one simplified form mapped to it, and
     the Cantonese words of :data:`CANTONESE_WORDS` and the dialect words of :func:`mandarin` as
     Mandarin."""
     text = text.translate(_TABLE)
-    for word, standard in CANTONESE_WORDS:
-        if word in text:
-            text = text.replace(word, standard)
+    text = _replaced(text, CANTONESE_WORDS)
     return mandarin(text)
 
 
@@ -302,9 +306,7 @@ def mandarin(text: str) -> str:
     """Simplified Chinese ``text`` with Shanghainese, Northeastern and Sichuanese words as
     Mandarin (:data:`DIALECT_WORDS`): '侬晓得P-5708摆辣啥地方伐' -> '你知道P-5708摆在什么地方吗'."""
     text = _WU_HOW.sub("怎么样", _SC_DO.sub(r"\1一下", _SC_HOW_MANY.sub("多少", text)))
-    for word, standard in DIALECT_WORDS:
-        if word in text:
-            text = text.replace(word, standard)
+    text = _replaced(text, DIALECT_WORDS)
     return _WU_END.sub("吗", _WU_AT.sub("在", text))
 
 
@@ -315,7 +317,5 @@ def henan_mandarin(text: str) -> str:
     (assistant/chat.py ``_question_words``), not in the training writers' questions, which the
     intent models are fitted on as written."""
     text = _KC.sub("库存", _SLANG.sub(" ", _HENAN_TAG.sub("", text))).strip() or text
-    for word, standard in HENAN_WORDS:
-        if word in text:
-            text = text.replace(word, standard)
+    text = _replaced(text, HENAN_WORDS)
     return text
