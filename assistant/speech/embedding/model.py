@@ -6,6 +6,10 @@ beside `context` neighbours on either side (the header's ``context``, 0 in older
 is deliberately small: it sits on a speech embedding trained on far more speech than Facet
 will ever have, and a per-frame classifier over it generalises to new voices better than a
 recurrent network does.
+
+A model file may hold several such networks over the same tokens (an ensemble,
+`WordModel.ensemble`): their per-frame probabilities are averaged, and each is fine-tuned on
+its own at enrolment (`members`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -38,12 +43,35 @@ def bundled_model_path(language: str = "en") -> Path:
 
 @dataclass(frozen=True, eq=False)
 class WordModel:
-    """Token log-probabilities per embedding frame; `step` is the embedding hop in mel frames."""
+    """Token log-probabilities per embedding frame; `step` is the embedding hop in mel frames.
+
+    `weights` is the first network; `others` the further networks of an ensemble (same
+    tokens, step and context), empty for a single model."""
 
     tokens: tuple[str, ...]
     step: int
     weights: dict[str, np.ndarray]
     info: dict[str, object]
+    others: tuple[dict[str, np.ndarray], ...] = ()
+
+    @classmethod
+    def ensemble(cls, models: Sequence[WordModel]) -> WordModel:
+        """One model averaging the probabilities of `models` (their networks, in order; the
+        first one's info); `SpeechModelNotFoundError` if they do not share tokens, step and
+        context."""
+        if not models:
+            raise SpeechModelNotFoundError("an ensemble needs at least one word model")
+        first = models[0]
+        if any((m.tokens, m.step, m.context) != (first.tokens, first.step, first.context)
+               for m in models):
+            raise SpeechModelNotFoundError("ensemble members differ in tokens, step or context")
+        nets = [w for m in models for w in (m.weights, *m.others)]
+        return cls(first.tokens, first.step, nets[0], first.info, tuple(nets[1:]))
+
+    def members(self) -> list[WordModel]:
+        """Each network as a model of its own (one for a single model)."""
+        return [WordModel(self.tokens, self.step, w, self.info)
+                for w in (self.weights, *self.others)]
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -61,10 +89,18 @@ class WordModel:
         return frozenset(t for t in self.tokens if t not in (BLANK, UNKNOWN))
 
     def log_probs(self, embeddings: np.ndarray) -> np.ndarray:
-        """(frames x 96) embeddings -> (frames x tokens) log-probabilities."""
-        w = self.weights
+        """(frames x 96) embeddings -> (frames x tokens) log-probabilities (an ensemble's:
+        the log of its networks' mean probabilities)."""
         x = embeddings.astype(np.float32)
         x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
+        each = [self._net_log_probs(w, x) for w in (self.weights, *self.others)]
+        if len(each) == 1:
+            return each[0]
+        stacked = np.stack(each)
+        top = stacked.max(0)
+        return top + np.log(np.exp(stacked - top).mean(0))
+
+    def _net_log_probs(self, w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
         x = stack_context(x * w["norm_weight"] + w["norm_bias"], self.context)
         h = x @ w["hidden_weight"].T + w["hidden_bias"]
         h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
@@ -76,9 +112,13 @@ class WordModel:
         """The model as an .npz archive (weights as float16, half the size, plus a JSON
         header); read back, its log-probs differ by a few thousandths."""
         buffer = io.BytesIO()
-        header = json.dumps({"tokens": list(self.tokens), "step": self.step, **self.info})
+        members = {"members": 1 + len(self.others)} if self.others else {}
+        header = json.dumps({"tokens": list(self.tokens), "step": self.step, **self.info,
+                             **members})
         # Any: numpy's stubs would read a keyword array as its `allow_pickle` flag.
         arrays: dict[str, Any] = {k: self.weights[k].astype(np.float16) for k in _KEYS}
+        for i, other in enumerate(self.others, start=1):
+            arrays |= {f"m{i}_{k}": other[k].astype(np.float16) for k in _KEYS}
         np.savez_compressed(buffer, header=np.frombuffer(header.encode(), dtype=np.uint8),
                             **arrays)
         return buffer.getvalue()
@@ -89,14 +129,16 @@ class WordModel:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as archive:
                 header = json.loads(bytes(archive["header"]).decode())
-                weights = {k: np.asarray(archive[k], dtype=np.float32) for k in _KEYS}
-        except (OSError, KeyError, ValueError) as exc:
+                count = int(header.pop("members", 1))
+                nets = [{k: np.asarray(archive[f"{prefix}{k}"], dtype=np.float32) for k in _KEYS}
+                        for prefix in ["", *(f"m{i}_" for i in range(1, count))]]
+                tokens = tuple(str(t) for t in header.pop("tokens"))
+                step = int(header.pop("step"))
+        except (OSError, KeyError, ValueError, TypeError) as exc:
             raise SpeechModelNotFoundError(f"not a word model: {exc}") from exc
-        tokens = tuple(str(t) for t in header.pop("tokens"))
-        step = int(header.pop("step"))
-        if weights["out_weight"].shape[0] != len(tokens) or tokens[0] != BLANK:
+        if any(w["out_weight"].shape[0] != len(tokens) for w in nets) or tokens[0] != BLANK:
             raise SpeechModelNotFoundError("word model weights do not match its tokens")
-        return cls(tokens, step, weights, header)
+        return cls(tokens, step, nets[0], header, tuple(nets[1:]))
 
     @classmethod
     def load(cls, path: Path) -> WordModel:

@@ -332,7 +332,12 @@ def train(examples: Sequence[Example], *, hidden: int = 256, dropout: float = 0.
 def fine_tune(model: WordModel, examples: Sequence[Example], *, epochs: int = 8,
               lr: float = 1e-3, anchor: float = 0.01, seed: int = 0, batch: int = 16,
               info: dict[str, object] | None = None) -> WordModel:
-    """`model` adapted to `examples` (one person's enrolment), kept near where it started."""
+    """`model` adapted to `examples` (one person's enrolment), kept near where it started;
+    each network of an ensemble on its own, from the same seed."""
+    if model.others:
+        return WordModel.ensemble([fine_tune(m, examples, epochs=epochs, lr=lr, anchor=anchor,
+                                             seed=seed, batch=batch, info=info)
+                                   for m in model.members()])
     net = _from_model(model, dropout=0.3)
     _fit(net, examples, model.index, epochs=epochs, lr=lr, seed=seed, anchor=anchor,
          schedule=False, batch=batch)
@@ -376,7 +381,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--about", help="what the model was trained on, for its info "
                         "(default: from --espeak and --fsdd; say it when --corpus reads files "
                         "built otherwise)")
+    parser.add_argument("--join", type=Path, nargs="+", default=(),
+                        help="write the ensemble of these trained model files to --out "
+                        "(their probabilities averaged) instead of training one")
     args = parser.parse_args(argv)
+    if args.join:
+        joined = WordModel.ensemble([WordModel.load(path) for path in args.join])
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(joined.to_bytes())
+        print(f"wrote {args.out}: {len(args.join)} networks ({args.out.stat().st_size} bytes)")
+        return
     import torch
 
     torch.set_num_threads(args.workers)
