@@ -57,8 +57,8 @@ class WordModel:
     @classmethod
     def ensemble(cls, models: Sequence[WordModel]) -> WordModel:
         """One model averaging the probabilities of `models` (their networks, in order; the
-        first one's info); `SpeechModelNotFoundError` if they do not share tokens, step and
-        context."""
+        first one's info, with each network's under ``networks``);
+        `SpeechModelNotFoundError` if they do not share tokens, step and context."""
         if not models:
             raise SpeechModelNotFoundError("an ensemble needs at least one word model")
         first = models[0]
@@ -66,12 +66,17 @@ class WordModel:
                for m in models):
             raise SpeechModelNotFoundError("ensemble members differ in tokens, step or context")
         nets = [w for m in models for w in (m.weights, *m.others)]
-        return cls(first.tokens, first.step, nets[0], first.info, tuple(nets[1:]))
+        about = [i for m in models for i in _networks_info(m)]
+        info = {k: v for k, v in first.info.items() if k != "networks"}
+        info |= {"networks": about} if len(nets) > 1 else {}
+        return cls(first.tokens, first.step, nets[0], info, tuple(nets[1:]))
 
     def members(self) -> list[WordModel]:
-        """Each network as a model of its own (one for a single model)."""
-        return [WordModel(self.tokens, self.step, w, self.info)
-                for w in (self.weights, *self.others)]
+        """Each network as a model of its own, with its own info (one for a single model)."""
+        about = _networks_info(self)
+        return [WordModel(self.tokens, self.step, w,
+                          {**(i if isinstance(i, dict) else {}), "context": self.context})
+                for w, i in zip((self.weights, *self.others), about, strict=True)]
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -146,6 +151,14 @@ class WordModel:
         if not Path(path).is_file():
             raise SpeechModelNotFoundError(f"no word model at {path}")
         return cls.from_bytes(Path(path).read_bytes())
+
+
+def _networks_info(model: WordModel) -> list[object]:
+    """What each network of `model` was trained on (its ``networks`` or its own info)."""
+    own = model.info.get("networks")
+    if isinstance(own, list) and len(own) == 1 + len(model.others):
+        return list(own)
+    return [{k: v for k, v in model.info.items() if k != "networks"}] * (1 + len(model.others))
 
 
 def stack_context(x: np.ndarray, context: int) -> np.ndarray:

@@ -3,6 +3,8 @@ out-of-grammar scores and enrolment."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from assistant.speech import AudioFormatError, GrammarError, SpeechModelNotFound
 from assistant.speech.audio import resample_poly, to_pcm
 from assistant.speech.base import EnrolmentUtterance
 from assistant.speech.embedding.engine import EmbeddingEngine, Upsampler
+from assistant.speech.embedding.model import WordModel
 from assistant.speech.errors import EnrolmentError
 from assistant.voice import load_language
 from tests.assistant.voice.conftest import Synth
@@ -125,3 +128,20 @@ def test_bad_enrolments_are_refused(engine: EmbeddingEngine, synth: Synth) -> No
     with pytest.raises(EnrolmentError, match="lasts"):
         engine.adapt([good] * 9 + [EnrolmentUtterance(b"\x01\x02" * 100, "ready")],
                      sample_rate=16000)
+
+
+def test_an_ensemble_file_is_a_word_model_the_engine_decodes_with(
+        engine: EmbeddingEngine, synth: Synth, tmp_path: Path) -> None:
+    """Two networks joined into one file (here the shipped one twice: the same probabilities)
+    decode what the single network does."""
+    single = engine.model
+    path = tmp_path / "ensemble.npz"
+    path.write_bytes(WordModel.ensemble([single, single]).to_bytes())
+    joined = EmbeddingEngine(path)
+    assert len(joined.model.members()) == 2
+    grammar = EN.grammar("digits", digits=2)
+    for text in ("four two", "skip slot"):
+        pcm = synth(text)
+        alone, both = _decode(engine, pcm, grammar), _decode(joined, pcm, grammar)
+        assert alone.text == both.text == text
+        assert alone.score is not None and both.score == pytest.approx(alone.score, abs=1e-3)

@@ -150,3 +150,17 @@ def test_the_training_command_joins_model_files_into_an_ensemble(tmp_path: Path)
     out = tmp_path / "joined.npz"
     training.main(["--out", str(out), "--join", *paths])
     assert len(WordModel.load(out).members()) == 2
+
+
+def test_an_ensemble_says_what_each_network_was_trained_on() -> None:
+    a, b = _model(context=1), _model(context=1, seed=1)
+    a = WordModel(a.tokens, a.step, a.weights, {"context": 1, "trained_on": "shipped"})
+    b = WordModel(b.tokens, b.step, b.weights, {"context": 1, "trained_on": "focused"})
+    joined = WordModel.from_bytes(WordModel.ensemble([a, b]).to_bytes())
+    assert [m.info["trained_on"] for m in joined.members()] == ["shipped", "focused"]
+    assert joined.info["trained_on"] == "shipped"
+    tuned = training.fine_tune(joined, [training.Example(
+        np.ones((8, 96), dtype=np.float32), ("one",))], epochs=1, info={"enrolled": 1})
+    assert [m.info["trained_on"] for m in tuned.members()] == ["shipped", "focused"]
+    assert all(m.info["enrolled"] == 1 for m in tuned.members())
+    assert WordModel.ensemble([tuned]).info["networks"] == tuned.info["networks"]
