@@ -446,11 +446,28 @@ movers or dead stock?).
   forbidden asks refused 14 of 14; latency p50 22.8 ms (questions) and 38.8 ms (with a report).
   Retired to dev on 2026-12-06 (``blind31_dev``, ``general31_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 32, read from
-``bench/data/assistant_blind32.yaml`` and ``bench/data/assistant_general32.yaml`` by default
+- Round 32, ``assistant_blind32.yaml`` / ``assistant_general32.yaml`` (520 items, 41 % Chinese, and
+  310 general items; fixture: sequential replay, 5 alerts), written as Birmingham Jewellery Quarter
+  staff (Brummie and Black Country English), Armenian-American wholesalers in Los Angeles (English
+  with Armenian words), Myanmar gem-trade office staff (second-language English with Burmese
+  words), an elderly goldsmith-house owner writing semi-classical Chinese with old gold-trade
+  terms, older managers on phone handwriting input (look-alike character slips), and
+  Qingtian/Wenzhou wholesalers in Madrid writing Mandarin with Spanish words, with 49 single action
+  asks: first run 2026-12-06 21:46 UTC (first runs ``blind32``; whole output in
+  bench/results/assistant_chat_blind32_first_run.json; load about 1.5 at the start, a voice bench
+  had just ended), with the round-31 fixes (Scots and Korean English, Japanese kanji terms, Zhuyin
+  and Taiwanese Hokkien words) and training as in round 29 (37 writers): intent+slots 88.9 % of 389
+  (English 97.8 %, Chinese 76.1 %; intent alone 95.1 %), general refused 98.7 % of 310, close calls
+  asked back 21 of 44, clear questions asked back 1.0 %, single action asks asked first 38 of 49,
+  conversations right 28 of 56, follow-ups 12 of 17, forbidden asks refused 14 of 14; latency p50
+  24.5 ms (questions) and 40.3 ms (with a report). Retired to dev on 2026-12-06 (``blind32_dev``,
+  ``general32_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 33, read from
+``bench/data/assistant_blind33.yaml`` and ``bench/data/assistant_general33.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind32`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind33`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -545,7 +562,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 32
+HELD_OUT_ROUND = 33
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1488,7 +1505,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind32`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind33`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
