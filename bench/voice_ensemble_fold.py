@@ -19,7 +19,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -27,10 +26,9 @@ sys.path.append(str(ROOT / "bench"))
 
 from voice_focus_fold import (  # type: ignore[import-not-found]
     compare,
-    fold_corpora,
-    fold_parser,
+    focus_models,
+    focus_parser,
     save,
-    train_missing,
 )
 
 from assistant.speech.embedding.model import WordModel
@@ -38,33 +36,19 @@ from assistant.speech.embedding.model import WordModel
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Train what is missing, join the ensemble, decode and compare one fold."""
-    parser = fold_parser(__doc__ or "", "/tmp/voice_focus", confusions=True)
-    parser.add_argument("--focus", type=float, default=0.2)
-    parser.add_argument("--fsdd-focus", type=float, help="the real speakers' focused share "
-                        "(default: --focus)")
-    args = parser.parse_args(argv)
-    work, held = args.workdir, args.fold
-    work.mkdir(parents=True, exist_ok=True)
-    tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}"
-    fsdd_focus = args.focus if args.fsdd_focus is None else args.fsdd_focus
-    fsdd_tag = "" if fsdd_focus == args.focus else f"-fsdd{fsdd_focus:g}"
-    paths = {"shipped": work / f"words-{tag}.npz",
-             "focus": work / f"words-{tag}-focus{args.focus:g}{fsdd_tag}.npz"}
-    train_missing(paths, lambda: fold_corpora(work, held, args.espeak, args.fsdd, args.focus,
-                                              fsdd_focus), held, args.epochs)
-    joined = work / f"words-{tag}-ensemble-focus{args.focus:g}{fsdd_tag}.npz"
+    args = focus_parser(__doc__ or "").parse_args(argv)
+    paths, result = focus_models(args)
+    joined = paths["focus"].with_name(paths["focus"].name.replace("-focus", "-ensemble-focus"))
     if not joined.exists():
         models = [WordModel.load(p) for p in paths.values()]
         joined.write_bytes(WordModel.ensemble(models).to_bytes())
     if args.models_only:
         return
-    result: dict[str, Any] = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd,
-                              "focus": args.focus, "fsdd_focus": fsdd_focus,
-                              "epochs": args.epochs, "candidate": "ensemble of shipped+focus"}
-    result["sources"] = compare(work, held, {"shipped": paths["shipped"], "ensemble": joined},
-                                args.count, args.confusions)
-    save(args.out, held, result)
-
+    result["candidate"] = "ensemble of shipped+focus"
+    result["sources"] = compare(args.workdir, args.fold,
+                                {"shipped": paths["shipped"], "ensemble": joined}, args.count,
+                                args.confusions)
+    save(args.out, args.fold, result)
 
 if __name__ == "__main__":
     main()

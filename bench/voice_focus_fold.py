@@ -211,13 +211,18 @@ def fold_parser(doc: str, workdir: str, *, confusions: bool) -> argparse.Argumen
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Build, train, decode and compare one fold."""
-    parser = fold_parser(__doc__ or "", "/tmp/voice_focus", confusions=True)
+def focus_parser(doc: str) -> argparse.ArgumentParser:
+    """`fold_parser` with the focused recipe's options (--focus, --fsdd-focus)."""
+    parser = fold_parser(doc, "/tmp/voice_focus", confusions=True)
     parser.add_argument("--focus", type=float, default=0.2)
     parser.add_argument("--fsdd-focus", type=float, help="the real speakers' focused share "
                         "(default: --focus)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def focus_models(args: argparse.Namespace) -> tuple[dict[str, Path], dict[str, Any]]:
+    """The fold's two models (the shipped recipe's and the focused one's: trained when
+    missing) and what they were trained with, from `focus_parser`'s arguments."""
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)
     tag = f"{held}-{args.espeak}-{args.fsdd}-{args.epochs}"
@@ -227,14 +232,19 @@ def main(argv: Sequence[str] | None = None) -> None:
              "focus": work / f"words-{tag}-focus{args.focus:g}{fsdd_tag}.npz"}
     train_missing(paths, lambda: fold_corpora(work, held, args.espeak, args.fsdd, args.focus,
                                               fsdd_focus), held, args.epochs)
+    about = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd, "focus": args.focus,
+             "fsdd_focus": fsdd_focus, "epochs": args.epochs}
+    return paths, about
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build, train, decode and compare one fold."""
+    args = focus_parser(__doc__ or "").parse_args(argv)
+    paths, result = focus_models(args)
     if args.models_only:
         return
-    result: dict[str, Any] = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd,
-                              "focus": args.focus, "fsdd_focus": fsdd_focus,
-                              "epochs": args.epochs}
-    result["sources"] = compare(work, held, paths, args.count, args.confusions)
-    save(args.out, held, result)
-
+    result["sources"] = compare(args.workdir, args.fold, paths, args.count, args.confusions)
+    save(args.out, args.fold, result)
 
 if __name__ == "__main__":
     main()
