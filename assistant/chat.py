@@ -34,7 +34,7 @@ from assistant.actions import (
     wait,
     without_reason,
 )
-from assistant.actions.answers import ANSWER_WORDS, short_answer
+from assistant.actions.answers import ANSWER_WORDS, leading_answer, short_answer
 from assistant.actions.stock import draft_from_advice
 from assistant.conversations import (
     Conversation,
@@ -79,7 +79,13 @@ from assistant.intents.classifier import IntentClassifier, LabelledText
 from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
-from assistant.intents.hant import henan_mandarin, mandarin, min_hakka_mandarin, simplified
+from assistant.intents.hant import (
+    henan_mandarin,
+    mandarin,
+    min_hakka_mandarin,
+    simplified,
+    written_mandarin,
+)
 from assistant.intents.matcher import (
     EmbeddingMatcher,
     IntentMatch,
@@ -432,6 +438,10 @@ class Assistant:
             # which a draft from the advice refuses unless it is the advice's
             return IntentMatch(waiting, {**previous.slots, "quantity": quantity}, 1.0,
                                "template", language)
+        if waiting and (said := leading_answer(text, waiting)) is not None:
+            # 'che, leave it for security', 'khana saunt, I check first': a no or a hold-on
+            # with its reason after it
+            return IntentMatch(said, {}, 1.0, "template", language)
         failure: ChatError | None = None
         try:
             match: IntentMatch | None = self.recognise(text, language, resolver, previous, ctx)
@@ -459,7 +469,9 @@ class Assistant:
             match = replace(match, slots={k: v for k, v in previous.slots.items() if k in kept})
         if match.intent not in ACTIONS:
             return match
-        other = self._contrast(match.intent, normalise_text(text), language)
+        words = normalise_text(text)
+        other = self._contrast(match.intent, written_mandarin(words) if _CJK.search(words)
+                               else words, language)
         if other in ACTIONS:  # 'take G-8248 off hold' releases what the hold verb names
             match = replace(match, intent=other)
         elif other != match.intent:  # 'recall G-2311: which orders?' asks, it does not act
@@ -1249,7 +1261,8 @@ def _question_words(text: str) -> str:
     where)."""
     words = normalise_text(text)
     if _CJK.search(words):
-        return without_pleasantries(henan_mandarin(min_hakka_mandarin(mandarin(words))))
+        return without_pleasantries(henan_mandarin(min_hakka_mandarin(
+            written_mandarin(mandarin(words)))))
     return spoken_homophones(without_pleasantries(without_sign_off(pidgin_english(words))))
 
 

@@ -102,6 +102,12 @@ _YES = (
     # 'onegaishimasu', お願いします; Korean 'ne'; Taiwanese 可以ㄚ (ㄚ is 啊)
     "aye", "aye aye", "gaun", "gaun then", "on ye go", "ie", "go on", "go on then", "hai",
     "はい", "onegaishimasu", "お願いします", "ne", "ne ne", "ok go", "可以ㄚ",
+    # Birmingham 'ar' (yes), 'goo on', 'bostin'' (great); Armenian 'ha', 'ayo', 'lav' (good);
+    # Burmese 'hoke-keh', 'hoke-ta' (right, yes); semi-classical 可, 准, 甚好, 即办; Spanish
+    # 'vale', 'venga'
+    "ar", "arr", "ar ar", "goo on", "bostin", "bostin'", "ha", "ayo", "lav", "lav lav",
+    "hoke keh", "hoke-keh", "hoke ta", "hoke-ta", "hoke", "可", "准", "甚好", "即办", "速办",
+    "vale", "venga", "vale vale",
 )
 _NO = (
     # Mandarin, regional and written
@@ -152,6 +158,10 @@ _NO = (
     # Zulu and Xhosa 'cha', 'hayi'; Trinidadian 'doh do dat'; Teochew and Hakka 毋爱, 唔爱, 免
     "cha", "hayi", "doh", "doh do dat", "doh do dat yet", "doh do it", "nah man", "毋爱", "毋愛",
     "唔爱", "免了",
+    # Armenian 'che', 'voch'; Burmese 'ma-lo-bu' (not needed), 'ma-hoke-bu' (not right);
+    # semi-classical 作罢, 不可, 勿办; Birmingham 'no ta'
+    "che", "che che", "voch", "ma-lo-bu", "ma lo bu", "ma-hoke-bu", "ma hoke bu", "作罢",
+    "不可", "勿办", "no ta",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -190,6 +200,9 @@ _WAIT = (
     "haud on", "gie's a wee minute", "gies a wee minute", "a wee minute", "wee minute",
     "hang on by there", "now in a minute", "chotto matte", "ちょっと待って", "少々お待ちください",
     "少々お待ち下さい", "jamkkanman", "等咧", "等一咧",
+    # Burmese 'khana (saunt)' (wait a moment); 'let me check' and 我问一下 (I'll ask first)
+    "khana", "khana saunt", "khana sa", "let me check", "let me check first", "i check first",
+    "i'll check first", "我问一下", "我先问一下", "我问问", "我先问问",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -220,6 +233,8 @@ _PARTICLES = (
     "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
     # Welsh 'bach', Japanese 'sumimasen', Korean 'juseyo', Zhuyin ㄚ (啊) and ㄛ (哦)
     "bach", "sumimasen", "juseyo", "ㄚ", "ㄛ",
+    # Armenian 'spasi' (thanks), 'jan' (dear); 旳 (的 as a handwriting pad writes it)
+    "spasi", "jan", "旳",
 )
 
 
@@ -303,3 +318,19 @@ def _short_answer(text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> 
     if "wait" in said and "yes" not in said:
         return "wait"
     return None
+
+
+_OPENING = re.compile(r"^([^,，。.;；!！?？]+)[,，。.;；!！]+\s*\S")
+
+
+def leading_answer(text: str, waiting: str | None = None) -> Answer | None:
+    """A no or a hold-on that opens a reply, its reason after it ('che, leave it for
+    security', 'ma-lo-bu, customer not pay yet', 'khana saunt, I check with Ko Min first'):
+    that answer. None when the reply opens with anything else or with a yes (a yes with more
+    words may ask for something else to be done), or names a number or code (the rest may be
+    what to do instead)."""
+    opening = _OPENING.match(text.strip())
+    if opening is None or re.search(r"\d", text):
+        return None
+    said = short_answer(opening.group(1), waiting)
+    return said if said in ("deny", "wait") else None

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from assistant.entities.attributes import scan_attributes
 from assistant.entities.catalogue import CatalogueIndex
-from assistant.entities.codes import normalise_text
+from assistant.entities.codes import WORDS_OF_ADDRESS, normalise_text
 from assistant.entities.numbers import NUMBERS as _NUMBERS
 from assistant.entities.numbers import alert_number
 from assistant.entities.numbers import zh_number as _zh_number
@@ -55,7 +55,9 @@ _REASON = re.compile(
 _CLAUSE = re.compile(r"[,;，；]")
 # A first clause that only agrees or leads in ('ok, recall it') gives no reason.
 _ASIDE = re.compile(
-    r"(?:ok|okay|yes|yeah|right|fine|alright|then|so|well|now|好|好的|行|那|那就|嗯)")
+    r"(?:ok|okay|yes|yeah|right|fine|alright|then|so|well|now|好|好的|行|那|那就|嗯"
+    # or a word of address alone ('Sayama, please put lot G-1068 on hold, the clasp is loose')
+    rf"|{'|'.join(map(re.escape, WORDS_OF_ADDRESS))})")
 # A clause that is only politeness ('please?', 'thanks', '谢谢', '麻烦了') gives no reason.
 _POLITE = re.compile(
     r"(?:(?:and|ok|okay|then|now|if you can|if you could|when you can|asap|mate|cheers|ta"

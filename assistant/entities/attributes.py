@@ -73,6 +73,12 @@ _ALIASES: dict[str, dict[str, str]] = {
     "玫瑰金": {"colour": "rose", "metal": "gold"}, "玫瑰": {"colour": "rose"},
     "玫瑰色": {"colour": "rose"}, "十八k": {"purity": "Au750", "metal": "gold"},
     "十四k": {"purity": "Au585", "metal": "gold"}, "二十四k": {"purity": "Au999", "metal": "gold"},
+    # the old gold trade's 开 for karat (十八开, 十四开), and Spanish metals in a Chinese question
+    "十八开": {"purity": "Au750", "metal": "gold"}, "十四开": {"purity": "Au585", "metal": "gold"},
+    "二十四开": {"purity": "Au999", "metal": "gold"}, "18开": {"purity": "Au750", "metal": "gold"},
+    "14开": {"purity": "Au585", "metal": "gold"}, "oro": {"metal": "gold"},
+    "plata": {"metal": "silver"}, "platino": {"purity": "Pt950", "metal": "platinum"},
+    "白银": {"metal": "silver"},
     "eighteen carat": {"purity": "Au750", "metal": "gold"},
     "fourteen carat": {"purity": "Au585", "metal": "gold"},
     # karats said in words ('eighteen karat', 'twenty-four carat', 'twenty two k'), and as
@@ -103,6 +109,15 @@ _CATEGORY_ALIASES: dict[str, str] = {
     "吊咀": "pendant", "镯子": "bangle", "镯": "bangle",
     # Cantonese: 袖口鈕 / 袖鈕 (cufflinks; 鈕 may stay traditional after normalising)
     "袖口钮": "cufflinks", "袖口鈕": "cufflinks", "袖钮": "cufflinks", "袖鈕": "cufflinks",
+    # look-alike characters a handwriting pad gives (吊队 for 吊坠, 戎指 for 戒指, 顶链 for 项链)
+    "吊队": "pendant", "戎指": "ring", "胸钎": "brooch", "顶链": "necklace", "耳坏": "earrings",
+    "手浊": "bangle", "手蜀": "bangle", "袖扌口": "cufflinks",
+    # Spanish in a Chinese question ('collares 的货位', 'los colgantes 在仓库放了多久')
+    "anillos": "ring", "anillo": "ring", "collares": "necklace", "collar": "necklace",
+    "colgantes": "pendant", "colgante": "pendant", "pendientes": "earrings", "aretes": "earrings",
+    "pulseras": "bracelet", "pulsera": "bracelet", "broches": "brooch", "broche": "brooch",
+    "gemelos": "cufflinks", "cadenas": "chain", "cadena": "chain", "brazaletes": "bangle",
+    "brazalete": "bangle",
 }
 _NUMBER_WORDS = {
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",

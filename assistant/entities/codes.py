@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.entities.brummie import english_of_brummie
 from assistant.entities.hawaiian import english_of_pidgin
 from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.kongish import english_of_kongish
@@ -29,9 +30,12 @@ __all__ = [
 ]
 
 #: Words of address and politeness that say nothing of what is asked or answered (London 'bruv',
-#: 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi'): dropped
-#: from questions, follow-ups and product slots, and a particle in an answer.
-WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi")
+#: 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi',
+#: Birmingham 'bab', Armenian 'aper' / 'akhper' (brother), Burmese 'Sayama' (teacher, to a
+#: woman manager), Spanish 'jefe'): dropped from questions, follow-ups and product slots, and a
+#: particle in an answer.
+WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi", "bab", "aper",
+                    "akhper", "sayama", "jefe")
 
 NATO = {
     "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",
@@ -61,7 +65,7 @@ _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
 # year" is last year, not Spanish 'las').
 _LEXICONS = (plain_of_query, english_of_kongish, english_of_patois, english_of_pidgin,
              english_of_spanish, english_of_tagalog, english_of_malay, english_of_hinglish,
-             english_of_maltese, english_of_scots, english_of_korean)
+             english_of_maltese, english_of_scots, english_of_korean, english_of_brummie)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese
@@ -164,7 +168,9 @@ def normalise_text(text: str, *, spanish: bool = True) -> str:
         # 'kitna maal'), as English
         for reading in _LEXICONS:
             folded = reading(folded)
-    folded = _SPACE_AROUND_CJK.sub(r"\1", folded)
+    # spaces collapsed first: around a run of spaces without Chinese, the pattern's \s* would try
+    # every start in the run (100,000 spaces took 90 s)
+    folded = _SPACE_AROUND_CJK.sub(r"\1", re.sub(r"\s+", " ", folded))
     return re.sub(r"\s+", " ", folded).strip()
 
 

@@ -40,7 +40,9 @@ KIND_WORDS = {
     "收货口": "dock", "打包台": "packing", "包装台": "packing", "打包区": "packing",
     "保险库": "vault", "金库": "vault", "保险柜": "vault", "储备区": "reserve", "备货区": "reserve",
     "预备区": "reserve", "后备区": "reserve", "后备仓": "reserve", "备货仓": "reserve",
-    "储备仓": "reserve",
+    "储备仓": "reserve", "备货架": "reserve",
+    # Spanish 'caja fuerte' (the safe), 金厍 (金库 as a handwriting pad writes it), 拣货处
+    "caja fuerte": "vault", "金厍": "vault", "拣货处": "pick_face",
     "拣货区": "pick_face", "拣货位": "pick_face", "质检区": "quarantine", "隔离区": "quarantine",
 }
 _TOKEN = r"([a-z0-9][a-z0-9-]*)"

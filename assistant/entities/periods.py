@@ -74,6 +74,14 @@ _NAMED = {
     "只个星期": "this_week", "只个季度": "this_quarter", "上只礼拜": "last_week",
     "上只星期": "last_week", "今晡日": "today", "今晡": "today", "昨晡日": "yesterday",
     "昨晡": "yesterday",
+    # semi-classical 去岁 / 今岁 (last year, this year), 本季 above; Spanish in a Chinese
+    # question ('este mes 有哪些 pedidos', 'el mes pasado ventas 最好的')
+    "去岁": "last_year", "今岁": "this_year", "本旬": "this_week",
+    "este mes": "this_month", "el mes pasado": "last_month", "mes pasado": "last_month",
+    "esta semana": "this_week", "la semana pasada": "last_week", "semana pasada": "last_week",
+    "este año": "this_year", "el año pasado": "last_year", "año pasado": "last_year",
+    "este trimestre": "this_quarter", "el trimestre pasado": "last_quarter",
+    "trimestre pasado": "last_quarter", "hoy": "today", "ayer": "yesterday",
 }
 #: Every period said by name ('this quarter', 本季度, 今年).
 NAMED_PERIODS: tuple[str, ...] = tuple(_NAMED)

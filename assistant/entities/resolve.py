@@ -521,7 +521,8 @@ _NAME_FOLLOWERS = frozenset({"doing", "do", "did", "does", "pick", "picked", "pi
 _ZONE_TOKEN = re.compile(r"(?<![\w-])([a-z]{2,6})(?![\w-])")
 # Words for the vault zone, whose code ('VLT') a manager rarely types.
 ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
-              "金库": "vault", "保险库": "vault", "保险柜": "vault"}
+              "金库": "vault", "保险库": "vault", "保险柜": "vault", "caja fuerte": "vault",
+              "金厍": "vault"}
 
 
 # Goods moved nearer a place ('move closer to the pack station') are not in its zone.
@@ -531,7 +532,8 @@ _NOT_NEAR = "".join(f"(?<!{before} )" for before in (
 # Words for the warehouse's zones, by what the zone's code abbreviates ('vault' -> 'VLT',
 # 'reserve' -> 'RES', 'pick' -> 'PICK', 'operations' -> 'OPS': goods in and out).
 _ZONE_NAMES: dict[str, tuple[str, ...]] = {
-    "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜"),
+    "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜",
+              r"caja fuerte", "金厍"),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
                 r"back (?:shelves|shelf|racks?|stock|store)",
@@ -539,9 +541,9 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
                 r"(?:in|on|at|from) the back(?!\s+(?:of|office|door|end|up|orders?|log)\b)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
                 "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
-                "后备库", "备用仓", "备货作业", "储备作业", "存储作业", *RESERVE_BACK_ZH),
+                "后备库", "备用仓", "备货作业", "储备作业", "存储作业", "备货架", *RESERVE_BACK_ZH),
     "pick": (r"pick(?:ing)?[ -]?(?:faces?|area|zone|locations|aisles?|shelves)",
-             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区",
+             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区", "拣货处",
              "拣货作业", "拣选作业"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
                    r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",

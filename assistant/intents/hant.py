@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CANTONESE_WORDS", "DIALECT_WORDS", "JAPANESE_WORDS", "MIN_HAKKA_WORDS", "mandarin",
-           "min_hakka_mandarin", "simplified"]
+__all__ = ["CANTONESE_WORDS", "CLASSICAL_WORDS", "DIALECT_WORDS", "JAPANESE_WORDS",
+           "LOOKALIKE_WORDS", "MIN_HAKKA_WORDS", "SPANISH_WORDS_ZH", "mandarin",
+           "min_hakka_mandarin", "simplified", "written_mandarin"]
 
 #: Cantonese words the intent models read as their Mandarin ones, after :func:`simplified` (and
 #: after normalise_text's own Cantonese words: 唔 is 不, 係 is 是 by then): 使唔使 (need to?), 諗
@@ -126,6 +127,82 @@ def min_hakka_mandarin(text: str) -> str:
     text = _MIN_WHICH.sub("哪", _MIN_THAT.sub("那", _MIN_THIS.sub("这", text)))
     text = _MIN_MOST.sub("卖得最", _MIN_WE.sub("我们", text))
     return _MIN_WHAT.sub("什么", _HAKKA_NEED.sub("要", text))
+
+
+#: Look-alike characters a phone's handwriting pad gives and its writer leaves (形近字), in the
+#: warehouse words they spoil, as those words: 贷 for 货, 厍 for 库, 仑 for 仓, 盆 for 盘, 钎 for
+#: 针, 坏 for 环, 队 for 坠, 浊 for 镯, 钉 for 订, 比 for 批, 炼 for 拣, 李 for 季, 铃 for 龄, 带
+#: for 滞, 漫 for 慢, 设 for 没, 末 for 未, 己 for 已, 植 for 值, 捐 for 损, 来 for 采, 旳 for 的,
+#: 仐 for 个. Read in a question only (:func:`written_mandarin`), never where the slip is itself a
+#: word of the question (贷款, 设置, 末尾, 自己).
+LOOKALIKE_WORDS: tuple[tuple[str, str], ...] = (
+    ("旳", "的"), ("仐", "个"), ("厍", "库"), ("仑库", "仓库"), ("仑位", "仓位"), ("仑", "仓"),
+    ("盆点", "盘点"), ("胸钎", "胸针"), ("耳坏", "耳环"), ("吊队", "吊坠"), ("手浊", "手镯"),
+    ("戎指", "戒指"), ("顶链", "项链"), ("钉单", "订单"), ("李度", "季度"), ("本李", "本季"),
+    ("上李", "上季"), ("库铃", "库龄"), ("带销", "滞销"), ("呆带", "呆滞"), ("漫销", "慢销"),
+    ("卖得漫", "卖得慢"), ("走得漫", "走得慢"), ("捐耗", "损耗"), ("来购", "采购"),
+    ("货植", "货值"), ("植多少", "值多少"), ("设发", "没发"), ("设卖", "没卖"), ("设到", "没到"),
+    ("设有", "没有"), ("末发", "未发"), ("末到", "未到"), ("末完成", "未完成"), ("末售", "未售"),
+    ("己发", "已发"), ("己经", "已经"), ("己下单", "已下单"), ("己到", "已到"),
+    ("炼货", "拣货"), ("炼的", "拣的"), ("比次", "批次"), ("这比", "这批"), ("那比", "那批"),
+    ("哪比", "哪批"), ("该比", "该批"),
+)
+_LOOKALIKE_GOODS = re.compile(r"贷(?!款)")
+_LOOKALIKE_STOCK = re.compile(r"库在(?=[金多量数价值件总])")
+#: Semi-classical Chinese (文白夹杂) as an old goldsmith house writes it, as Mandarin: 几何 (how
+#: many), 何处 (where), 何物 / 何者 (what, which), 何如 / 若何 (how is it), 列之 (list them), 尚余
+#: (still left), 现存 (now kept), 所售 / 售得 (sold), 未售出者 (those not sold), 倘须 (if we must),
+#: 所涉 (what it touches), 烦 (please), 拟 (draw up), 采买 (buying), 有无 (are there any), 几久
+#: (how long), 矣 (了); 之 as 的 where it cannot be 之前, 之后, 之内, 之间 or 百分之.
+CLASSICAL_WORDS: tuple[tuple[str, str], ...] = (
+    ("从未售出", "从来没卖过"), ("未售出者", "没卖出的"), ("未售出", "没卖出"),
+    ("几何", "多少"), ("何处", "哪里"), ("何物", "什么"), ("何者", "哪些"), ("何如", "怎么样"),
+    ("若何", "怎么样"), ("列之", "列出来"), ("尚余", "还有"), ("尚有", "还有"), ("现存", "现在"),
+    ("所售最", "卖得最"), ("所售", "卖的"),
+    ("售得", "卖得"), ("售出", "卖出"), ("倘须", "如果要"), ("所涉", "影响"), ("为盼", ""),
+    ("烦请", "请"), ("采买", "采购"), ("有无", "有没有"), ("几久", "多久"),
+    ("验货未过", "质检没通过"), ("未过", "没通过"), ("即办", "马上办"), ("矣", "了"),
+)
+_CLASSICAL_OF = re.compile(r"(?<![百千万分总])之(?![前后内间外中一类])")
+# 之 closing a clause is 'it', the object of the verb before it ('G-8909 批，召回之'): dropped
+_CLASSICAL_IT = re.compile(r"(?<=[\u4e00-\u9fff])之(?=[\s，。？?！!]|$)")
+_CLASSICAL_PLEASE = re.compile(r"烦(?=[列拟查看开为给帮请])")
+_CLASSICAL_DRAFT = re.compile(r"拟(?=[一个张份]?采购)")
+# 者 closing a description ('所售最多者何物', '验货未过者列之'; not 或者, 作者)
+_CLASSICAL_THOSE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![或作记读])者(?=[\s，。？?、！!列何什哪为]|$)")
+#: Spanish words in a Chinese question (Qingtian and Wenzhou wholesalers in Madrid: 'este mes
+#: 有哪些 pedidos 超过承诺发货时间了'), as Mandarin; whole Latin words only.
+SPANISH_WORDS_ZH: tuple[tuple[str, str], ...] = (
+    ("el mes pasado", "上个月"), ("mes pasado", "上个月"), ("este mes", "这个月"),
+    ("la semana pasada", "上周"), ("esta semana", "这周"), ("el año pasado", "去年"),
+    ("este año", "今年"), ("este trimestre", "这个季度"), ("hoy", "今天"), ("ayer", "昨天"),
+    ("caja fuerte", "金库"), ("pedidos", "订单"), ("pedido", "订单"), ("ventas", "销量"),
+    ("lotes", "批次"), ("lote", "批次"), ("alertas", "警报"), ("alerta", "警报"),
+    ("collares", "项链"), ("colgantes", "吊坠"), ("anillos", "戒指"), ("pendientes", "耳环"),
+    ("pulseras", "手链"), ("broches", "胸针"), ("oro", "金"), ("plata", "银"), ("platino", "铂金"),
+    ("cuántos días", "多少天"), ("cuantos dias", "多少天"), ("cuántos", "多少"),
+    ("cuantos", "多少"), ("cuánto", "多少"), ("cuanto", "多少"), ("dónde", "哪里"),
+    ("donde", "哪里"), ("proveedor", "供应商"), ("jefe", ""), ("rápido", ""), ("rapido", ""),
+    ("por favor", ""), ("ya lo vi", ""), ("ya está", ""), ("ya esta", ""),
+)
+_SPANISH_ZH = re.compile(
+    "(?<![a-z])(" + "|".join(re.escape(w) for w, _ in SPANISH_WORDS_ZH) + ")(?![a-z])")
+_SPANISH_ZH_TO = dict(SPANISH_WORDS_ZH)
+
+
+def written_mandarin(text: str) -> str:
+    """A Chinese question's handwriting look-alikes (:data:`LOOKALIKE_WORDS`), semi-classical
+    words (:data:`CLASSICAL_WORDS`) and Spanish words (:data:`SPANISH_WORDS_ZH`) as Mandarin:
+    '上月所售最多者何物？' -> '上月卖得最多的什么？', '金厍的贷植多少钱' -> '金库的货值多少钱'.
+    Read in a question (assistant/chat.py ``_question_words``), not in training texts."""
+    text = _SPANISH_ZH.sub(lambda m: _SPANISH_ZH_TO[m.group(1)], text)
+    text = _LOOKALIKE_GOODS.sub("货", _replaced(text, LOOKALIKE_WORDS))
+    text = _LOOKALIKE_STOCK.sub("库存", text)
+    text = _replaced(text, CLASSICAL_WORDS)
+    text = _CLASSICAL_DRAFT.sub("做", _CLASSICAL_PLEASE.sub("请", text))
+    text = _CLASSICAL_OF.sub("的", _CLASSICAL_IT.sub("", text))
+    return _CLASSICAL_THOSE.sub("的", text).strip() or text
 
 
 # Henan 中不中 / 中不 (ok?) ending a request or question: a tag asking for agreement, none of the
