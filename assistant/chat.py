@@ -1254,8 +1254,9 @@ def _proper_words(index: CatalogueIndex) -> frozenset[str]:
 def _question_words(text: str) -> str:
     """What the intent decision reads of a question: its normalised text without its greeting
     and sign-off ('您好，请问 ...，谢谢', 'Hi team, ... Thanks, Mei'), with Shanghainese,
-    Northeastern, Henan, Teochew and Hakka words as Mandarin ('FC0000521现在搁哪呢': 在哪;
-    '俺们': 我们; '只个月若多': 这个月多少),
+    Northeastern, Henan, Teochew and Hakka words, semi-classical words, a handwriting pad's
+    look-alike characters and Spanish words as Mandarin ('FC0000521现在搁哪呢': 在哪;
+    '俺们': 我们; '只个月若多': 这个月多少; '上月所售最多者何物': 上月卖得最多的什么),
     pidgin as English ('abeg wetin ...': please what ...) without radio's closing 'over', and
     speech-to-text's homophones of question words as those words ('wear is lot G 3509':
     where)."""

@@ -320,17 +320,22 @@ def _short_answer(text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> 
     return None
 
 
-_OPENING = re.compile(r"^([^,，。.;；!！?？]+)[,，。.;；!！]+\s*\S")
+_OPENING = re.compile(r"^([^,，。.;；!！?？]+)[,，。.;；!！]+\s*(\S.*)$", re.DOTALL)
+# What asks for something else to be done ('no, recall it instead', '不要，改成召回')
+_OTHER_ASK = re.compile(r"(?<![a-z])(?:hold|release|recall|reserve|allocate|count|acknowledge|"
+                        r"ack|draft|raise|instead|rather)(?![a-z])|扣|放行|召回|预留|盘点|下单|"
+                        r"采购|改|换")
 
 
 def leading_answer(text: str, waiting: str | None = None) -> Answer | None:
     """A no or a hold-on that opens a reply, its reason after it ('che, leave it for
     security', 'ma-lo-bu, customer not pay yet', 'khana saunt, I check with Ko Min first'):
     that answer. None when the reply opens with anything else or with a yes (a yes with more
-    words may ask for something else to be done), or names a number or code (the rest may be
-    what to do instead)."""
+    words may ask for something else to be done), or when the rest names a number or a code
+    or asks for another action ('no, recall it instead'): the intent decision reads those."""
     opening = _OPENING.match(text.strip())
-    if opening is None or re.search(r"\d", text):
+    if opening is None or re.search(r"\d", text) \
+            or _OTHER_ASK.search(opening.group(2).lower()):
         return None
     said = short_answer(opening.group(1), waiting)
     return said if said in ("deny", "wait") else None

@@ -113,7 +113,7 @@ _CATEGORY_ALIASES: dict[str, str] = {
     "吊队": "pendant", "戎指": "ring", "胸钎": "brooch", "顶链": "necklace", "耳坏": "earrings",
     "手浊": "bangle", "手蜀": "bangle", "袖扌口": "cufflinks",
     # Spanish in a Chinese question ('collares 的货位', 'los colgantes 在仓库放了多久')
-    "anillos": "ring", "anillo": "ring", "collares": "necklace", "collar": "necklace",
+    "anillos": "ring", "anillo": "ring", "collares": "necklace",
     "colgantes": "pendant", "colgante": "pendant", "pendientes": "earrings", "aretes": "earrings",
     "pulseras": "bracelet", "pulsera": "bracelet", "broches": "brooch", "broche": "brooch",
     "gemelos": "cufflinks", "cadenas": "chain", "cadena": "chain", "brazaletes": "bangle",

@@ -43,6 +43,7 @@ def test_birmingham_words_read_as_english(text: str, english: str) -> None:
     ("este mes 有哪些 pedidos 超过承诺发货时间了", "这个月有哪些订单超过承诺发货时间了"),
     # words the slips and the classical words must leave alone: 贷款, 之前, 或者, 金库在哪
     ("之前的贷款或者", "之前的贷款或者"), ("金库在哪", "金库在哪"), ("百分之十", "百分之十"),
+    ("这比上月多吗", "这比上月多吗"), ("仓库设有几个区", "仓库设有几个区"),
 ])
 def test_classical_words_look_alikes_and_spanish_read_as_mandarin(
     text: str, mandarin: str
@@ -67,6 +68,7 @@ def test_their_yes_no_and_hold_on_answer_a_waiting_action(reply: str, answer: st
     ("no ta, leave it till Monday", "deny"), ("khana, I check with Ko Min first", "wait"),
     # a yes with more words, a reply naming a code or a number, or no opening answer: none
     ("ayo, but hold G-9106 instead", None), ("no, make it 10", None),
+    ("no, recall it instead", None), ("不要，改成召回", None),
     ("leave it for security", None), ("che", None),
 ])
 def test_a_no_or_a_hold_on_with_its_reason_after_it(reply: str, answer: str | None) -> None:
