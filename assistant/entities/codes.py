@@ -113,8 +113,17 @@ _TRADITIONAL = str.maketrans(
     "礼周链后险卫斋尔伦扎扣铂颈营华萨维罗兰丽响阵装拣")
 
 
+# Numbers in the financial characters of formal writing ('叁号警报', '改为贰拾件'): a run of two
+# or more, or one before a measure word; not 陆运 (land transport) or 拾取 (pick up).
+_FINANCIAL = re.compile(r"[壹贰貳叁叄參肆伍陆陸柒捌玖拾]{2,}"
+                        r"|[壹贰貳叁叄參肆伍陆陸柒捌玖拾](?=[号號件个個只隻条條批张張单單])")
+_FINANCIAL_DIGITS = str.maketrans("壹贰貳叁叄參肆伍陆陸柒捌玖拾", "一二二三三三四五六六七八九十")
+
+
 def _mandarin(text: str) -> str:
-    """Chinese text in simplified Mandarin: traditional characters and Cantonese words mapped."""
+    """Chinese text in simplified Mandarin: traditional characters and Cantonese words mapped,
+    and numbers in financial characters as ordinary ones."""
+    text = _FINANCIAL.sub(lambda m: m.group().translate(_FINANCIAL_DIGITS), text)
     text = text.translate(_TRADITIONAL)
     for word, mandarin in _CANTONESE:
         if word in text:

@@ -111,3 +111,22 @@ def test_spaces_are_collapsed_before_those_around_chinese_are_dropped(
 ) -> None:
     """The same text as before the reordering (which made a long run of spaces quadratic)."""
     assert normalise_text(text) == normalised
+
+
+@pytest.mark.parametrize(("text", "normalised"), [
+    ("叁号警报，标为已处理。", "三号警报标为已处理"), ("改为贰拾件。", "改为二十件"),
+    ("貳拾件", "二十件"), ("參號警報", "三号警报"),
+    # 陆 and 拾 in words: land transport, tidy up
+    ("陆运的货", "陆运的货"), ("收拾一下", "收拾一下"),
+])
+def test_numbers_in_financial_characters_read_as_ordinary_ones(
+    text: str, normalised: str
+) -> None:
+    assert normalise_text(text) == normalised
+
+
+def test_an_alert_named_in_financial_characters(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = ask(assistant, actors["manager"], "叁号警报，标为已处理。")
+    assert (reply["intent"], reply["slots"].get("alert")) == ("acknowledge_alert", "3"), reply
