@@ -44,8 +44,8 @@ _EN_COUNT = re.compile(
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _ZONE_BEFORE = re.compile(r"(?:the\s+)?([a-z][a-z0-9_-]*)\s+(?:zone\s+)?(?:alert|alarm)")
 _ZONE_AFTER = re.compile(r"(?:in|at|from|of)\s+(?:the\s+)?([a-z][a-z0-9_-]*)(?:\s+zone|\s*$)")
-_ZONE_WORDS = {"金库": "vault", "保险库": "vault", "码头": "dock", "包装": "packing",
-               "收货": "receiving", "入口": "entrance"}
+# Camera zones by their Chinese words (the vault's are read first, by camera_zone).
+_ZONE_WORDS = {"码头": "dock", "包装": "packing", "收货": "receiving", "入口": "entrance"}
 _NOT_ZONES = frozenset({"the", "a", "an", "this", "that", "latest", "last", "newest", "open",
                         "camera", "new", "recent", "current", "acknowledge", "ack", "false",
                         "it"})

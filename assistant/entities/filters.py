@@ -8,10 +8,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from assistant.entities.attributes import scan_attributes
-from assistant.entities.catalogue import CatalogueIndex
+from assistant.entities.catalogue import CHINESE_PLACES, CatalogueIndex
 
-__all__ = ["KIND_WORDS", "REPORT_FILTERS", "RESERVE_BACK_ZH", "FilterScan", "find_location",
-           "find_supplier", "only_fillers", "scan_filters"]
+__all__ = ["KIND_WORDS", "PICK_ZH", "REPORT_FILTERS", "RESERVE_BACK_ZH", "RESERVE_ZH",
+           "VAULT_WORDS", "FilterScan", "find_location", "find_supplier", "only_fillers",
+           "scan_filters"]
 
 REPORT_FILTERS = frozenset({"period", "category", "metal", "colour", "purity", "size",
                             "supplier", "location"})
@@ -25,25 +26,29 @@ RESERVE_BACK_ZH = ("后排货架", "后面货架", "后排的货架", "后面的
                    "后头货架", "后尾架", "后尾货架", "后尾嗰排",
                    # formal written Chinese ('後備貨架', read as simplified)
                    "后备货架", "后备架")
+# Words for the vault, whose code a manager rarely types: Spanish 'caja fuerte' (the safe), 金厍
+# (金库 as a handwriting pad writes it). The one list of them: the report filters, the zone
+# slot and the camera zone (assistant/entities/resolve.py) read these.
+VAULT_WORDS = ("vault", "strong room", "strongroom", "safe room", "金库", "保险库", "保险柜",
+               "caja fuerte", "金厍")
+# Chinese words for the reserve and for the pick faces, read as a filter and as a zone.
+RESERVE_ZH = ("储备区", "备货区", "预备区", "后备区", "后备仓", "备货仓", "储备仓", "备货架")
+PICK_ZH = ("拣货区", "拣货位", "拣货处")
 # Words for a kind of location; the filter is the code prefix its bins share.
 KIND_WORDS = {
     "pick faces": "pick_face", "pick face": "pick_face", "pick zone": "pick_face",
     "pick area": "pick_face", "picking zone": "pick_face", "picking area": "pick_face",
     "pick 区": "pick_face", "pick-face": "pick_face", "pick-faces": "pick_face",
-    "strong room": "vault", "back shelves": "reserve", "back shelf": "reserve",
+    "back shelves": "reserve", "back shelf": "reserve",
     "back racks": "reserve", "back rack": "reserve", **dict.fromkeys(RESERVE_BACK_ZH, "reserve"),
     "in the back": "reserve", "on the back": "reserve", "at the back": "reserve",
-    "strongroom": "vault", "vault": "vault", "reserve area": "reserve", "reserve": "reserve",
+    **dict.fromkeys(VAULT_WORDS, "vault"), "reserve area": "reserve", "reserve": "reserve",
     "quarantine": "quarantine", "loading dock": "dock", "dock": "dock", "docks": "dock",
     "packing desk": "packing", "packing bench": "packing", "packing station": "packing",
     "packing area": "packing", "packing table": "packing",
     "收货口": "dock", "打包台": "packing", "包装台": "packing", "打包区": "packing",
-    "保险库": "vault", "金库": "vault", "保险柜": "vault", "储备区": "reserve", "备货区": "reserve",
-    "预备区": "reserve", "后备区": "reserve", "后备仓": "reserve", "备货仓": "reserve",
-    "储备仓": "reserve", "备货架": "reserve",
-    # Spanish 'caja fuerte' (the safe), 金厍 (金库 as a handwriting pad writes it), 拣货处
-    "caja fuerte": "vault", "金厍": "vault", "拣货处": "pick_face",
-    "拣货区": "pick_face", "拣货位": "pick_face", "质检区": "quarantine", "隔离区": "quarantine",
+    **dict.fromkeys(RESERVE_ZH, "reserve"), **dict.fromkeys(PICK_ZH, "pick_face"),
+    "质检区": "quarantine", "隔离区": "quarantine",
 }
 _TOKEN = r"([a-z0-9][a-z0-9-]*)"
 _LOCATION_EN = re.compile(
@@ -113,8 +118,12 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
 
 
 def find_supplier(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
-    """The supplier a phrase names (its code, name, or city in Chinese) and the text left."""
+    """The supplier a phrase names (its code, name, or city in Chinese) and the text left
+    (without the name: '仅瓦伦扎者' leaves '仅者')."""
     if _CJK.search(text) and (code := index.supplier_in(text.replace(" ", ""))) is not None:
+        for chinese, english in CHINESE_PLACES.items():
+            if chinese in text and index.supplier(english) == code:
+                text = text.replace(chinese, " ")
         return code, text
     words = list(re.finditer(r"[\w']+", text))
     for size in (2, 1):

@@ -25,8 +25,11 @@ _EN_NUMBER = (rf"\d{{1,9}}|(?:{'|'.join(_TENS)})(?:[\s-](?:{_UNITS}))?|ten|eleve
               rf"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS}")
 # 'alert 2', 'alert no. 2', 'alert with id 4', 'alert number five', '#2', 'number 21 alert'
 _ALERT_ID = re.compile(
-    rf"(?:alert|alarm|告警|警报|报警|警示)\s*(?:with\s+)?(?:id|no\.?|number|#|编号)?\s*"
-    rf"({_EN_NUMBER})(?![\w-])|(?<![\w#])#\s?(\d{{1,9}})(?![\w-])"
+    # Spanish 'la alerta número 2' too
+    rf"(?:alert|alarm|alerta|alarma|告警|警报|报警|警示)\s*(?:with\s+)?"
+    rf"(?:id|no\.?|number|n[uú]mero|n[º°]|#|编号)?\s*"
+    # (a Chinese word may follow: 'alerta número 2确认一下')
+    rf"({_EN_NUMBER})(?!-|(?![\u3400-\u9fff])\w)|(?<![\w#])#\s?(\d{{1,9}})(?![\w-])"
     rf"|(?<![\w-])(?:number|no\.?)\s*(\d{{1,9}})\s+(?:alert|alarm)"
     # a bare number after the verb ('ack 1 again', 'acknowledge 3'), not a count ('ack 2 alerts')
     rf"|(?<![\w-])(?:ack|acknowledge|acknowledged)\s+(\d{{1,9}})(?![\w-])"

@@ -19,8 +19,11 @@ from assistant.entities.codes import (
 )
 from assistant.entities.filters import (
     KIND_WORDS,
+    PICK_ZH,
     REPORT_FILTERS,
     RESERVE_BACK_ZH,
+    RESERVE_ZH,
+    VAULT_WORDS,
     find_location,
     find_supplier,
     only_fillers,
@@ -235,11 +238,12 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # tho', 'bangles rn'), Italian 'e' / 'solo' ('e Arezzo?'), Taglish 'lang' / 'po' ('14K lang',
 # 'picker2 lang po': only), a Northern 'ta' / 'like' ('same for last quarter, ta'), 'the …
 # stuff' and a word of address ('just the AREZZO stuff', 'this year bruv'), and 只算 / 光要 … 的
-# ('只算保险库的', '光要7号的').
+# ('只算保险库的', '光要7号的'); written Chinese 仅 / 限 … 者 / 一排 ('仅瓦伦扎者',
+# '限 V04 一排') and Spanish 'y' and an article ('y la caja fuerte?').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|what of|and what of|how bout|what bout|wat about|same for|same but|and for"
-    r"|and also|the|e|ed"
+    r"|and also|the|e|ed|y|la|el|los|las"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
     r"|share|do)(?: me| us)?(?: the)? same(?: report| figures| analysis| list| again)? for)\s+)+"
     r"(?=\S)"
@@ -253,11 +257,11 @@ _BARE_EDGES = re.compile(
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
     r"|(?<=\S)\s*的?(?:结果|数据|情况|报告|分析|明细)[。.？?\s]*$"
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
-    rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算)\s*(?=\S)"
+    rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算|仅限|只限|仅|限)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
-    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的"
+    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的|者|一排|这排|那排"
     # sentence-final particles of the south-west and of chat ('手链喃', '昨天的哈', '银的嘛')
-    r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛)+[?？\s]*$")
+    r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛)+[?？。.\s]*$")
 
 
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
@@ -520,9 +524,7 @@ _NAME_FOLLOWERS = frozenset({"doing", "do", "did", "does", "pick", "picked", "pi
                              "perform", "performed", "since", "for", "at", "per"})
 _ZONE_TOKEN = re.compile(r"(?<![\w-])([a-z]{2,6})(?![\w-])")
 # Words for the vault zone, whose code ('VLT') a manager rarely types.
-ZONE_WORDS = {"vault": "vault", "strong room": "vault", "strongroom": "vault",
-              "金库": "vault", "保险库": "vault", "保险柜": "vault", "caja fuerte": "vault",
-              "金厍": "vault"}
+ZONE_WORDS = dict.fromkeys(VAULT_WORDS, "vault")
 
 
 # Goods moved nearer a place ('move closer to the pack station') are not in its zone.
@@ -532,19 +534,17 @@ _NOT_NEAR = "".join(f"(?<!{before} )" for before in (
 # Words for the warehouse's zones, by what the zone's code abbreviates ('vault' -> 'VLT',
 # 'reserve' -> 'RES', 'pick' -> 'PICK', 'operations' -> 'OPS': goods in and out).
 _ZONE_NAMES: dict[str, tuple[str, ...]] = {
-    "vault": (r"vault", r"strong ?room", r"safe room", "金库", "保险库", "保险柜",
-              r"caja fuerte", "金厍"),
+    "vault": tuple(map(re.escape, VAULT_WORDS)),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
                 r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
                 r"back (?:shelves|shelf|racks?|stock|store)",
                 # 'in the back', 'on the back' (not where goods go: 'move to the back')
                 r"(?:in|on|at|from) the back(?!\s+(?:of|office|door|end|up|orders?|log)\b)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
-                "备货区", "储备区", "存储区", "后备区", "预备区", "后备仓", "备货仓", "储备仓",
-                "后备库", "备用仓", "备货作业", "储备作业", "存储作业", "备货架", *RESERVE_BACK_ZH),
+                *RESERVE_ZH, "存储区", "后备库", "备用仓", "备货作业", "储备作业", "存储作业",
+                *RESERVE_BACK_ZH),
     "pick": (r"pick(?:ing)?[ -]?(?:faces?|area|zone|locations|aisles?|shelves)",
-             r"forward pick", "拣货区", "拣货位", "拣选区", "拣货通道", "pick区", "拣货处",
-             "拣货作业", "拣选作业"),
+             r"forward pick", *PICK_ZH, "拣选区", "拣货通道", "pick区", "拣货作业", "拣选作业"),
     "operations": (r"goods[ -]in(?: and |/| & )(?:goods[ -])?out", r"goods[ -]in",
                    r"goods[ -]out", r"dispatch(?: area| zone)?", r"shipping (?:area|zone|dock)",
                    r"receiving (?:area|zone|dock|bay)", r"loading (?:bay|dock)", r"docks?",

@@ -153,7 +153,8 @@ _LOOKALIKE_STOCK = re.compile(r"库在(?=[金多量数价值件总])")
 #: many), 何处 (where), 何物 / 何者 (what, which), 何如 / 若何 (how is it), 列之 (list them), 尚余
 #: (still left), 现存 (now kept), 所售 / 售得 (sold), 未售出者 (those not sold), 倘须 (if we must),
 #: 所涉 (what it touches), 烦 (please), 拟 (draw up), 采买 (buying), 有无 (are there any), 几久
-#: (how long), 矣 (了); 之 as 的 where it cannot be 之前, 之后, 之内, 之间 or 百分之.
+#: (how long), 矣 (了), 解其 (undo its: '解其扣留'); 之 as 的 where it cannot be 之前, 之后,
+#: 之内, 之间 or 百分之.
 CLASSICAL_WORDS: tuple[tuple[str, str], ...] = (
     ("从未售出", "从来没卖过"), ("未售出者", "没卖出的"), ("未售出", "没卖出"),
     ("几何", "多少"), ("何处", "哪里"), ("何物", "什么"), ("何者", "哪些"), ("何如", "怎么样"),
@@ -162,6 +163,7 @@ CLASSICAL_WORDS: tuple[tuple[str, str], ...] = (
     ("所涉", "影响"), ("为盼", ""),
     ("烦请", "请"), ("采买", "采购"), ("有无", "有没有"), ("几久", "多久"),
     ("验货未过", "质检没通过"), ("未过", "没通过"), ("即办", "马上办"), ("矣", "了"),
+    ("解其", "解除"),
 )
 _CLASSICAL_OF = re.compile(r"(?<![百千万分总])之(?![前后内间外中一类])")
 # 之 closing a clause is 'it', the object of the verb before it ('G-8909 批，召回之'): dropped

@@ -12,9 +12,12 @@ import pytest
 from assistant.actions.answers import leading_answer, short_answer
 from assistant.chat import Assistant
 from assistant.entities.codes import normalise_text
+from assistant.entities.filters import KIND_WORDS, VAULT_WORDS
+from assistant.entities.numbers import alert_number
+from assistant.entities.resolve import ZONE_WORDS
 from assistant.intents.hant import written_mandarin
 from core import Actor
-from tests.assistant.chat.slot_reading import ask, assert_answered
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_refined
 
 
 @pytest.mark.parametrize(("text", "english"), [
@@ -130,3 +133,44 @@ def test_an_alert_named_in_financial_characters(
 ) -> None:
     reply = ask(assistant, actors["manager"], "叁号警报，标为已处理。")
     assert (reply["intent"], reply["slots"].get("alert")) == ("acknowledge_alert", "3"), reply
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("la alerta número 2 确认一下 ya está", "2"), ("alerta 5", "5"), ("alarma nº 3", "3"),
+    ("alert number 4", "4"),
+])
+def test_an_alert_named_in_spanish(text: str, number: str) -> None:
+    assert alert_number(normalise_text(text)) == number
+
+
+@pytest.mark.parametrize(("text", "mandarin"), [
+    ("P-5708 批，解其扣留。", "p-5708批解除扣留"), ("解其冻结", "解除冻结"),
+])
+def test_a_hold_undone_in_written_chinese(text: str, mandarin: str) -> None:
+    assert written_mandarin(normalise_text(text)) == mandarin
+
+
+def test_a_lots_hold_undone_in_written_chinese_is_a_release(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = ask(assistant, actors["manager"], "G-9106 批，解其扣留。")
+    assert (reply["intent"], reply["slots"].get("lot")) == ("release_lot", "G-9106"), reply
+
+
+@pytest.mark.parametrize(("first", "then", "slots"), [
+    ("补货建议，烦列之。", "仅瓦伦扎者。", {"supplier": "VALENZA"}),
+    ("瓦伦扎的补货建议", "限阿雷佐", {"supplier": "AREZZO"}),
+    ("本季盘点差异追溯至拣货者，列之。", "限 V04 一排。", {"location": "V04"}),
+    ("拣货区现在一共有几件货", "y la caja fuerte?", {"location": "V04"}),
+])
+def test_written_chinese_and_spanish_follow_ups_narrow_the_question_before(
+    assistant: Assistant, actors: dict[str, Actor], first: str, then: str,
+    slots: dict[str, str]
+) -> None:
+    assert_refined(assistant, actors["manager"], first, then, slots)
+
+
+@pytest.mark.parametrize("words", ["vault", "strong room", "safe room", "金库", "caja fuerte"])
+def test_every_word_for_the_vault_is_one_list(words: str) -> None:
+    """The report filter, the zone slot and the camera zone read the same words."""
+    assert words in VAULT_WORDS and KIND_WORDS[words] == "vault" and ZONE_WORDS[words] == "vault"
