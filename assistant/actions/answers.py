@@ -108,6 +108,13 @@ _YES = (
     "ar", "arr", "ar ar", "goo on", "bostin", "bostin'", "ha", "ayo", "lav", "lav lav",
     "hoke keh", "hoke-keh", "hoke ta", "hoke-ta", "hoke", "可", "准", "甚好", "即办", "速办",
     "vale", "venga", "vale vale",
+    # Quebec 'oui', 'ouais', 'vas-y', "c'est beau", 'parfait', 'enweille' (go on); Swahili
+    # and Sheng 'sawa', 'ndio', 'haya', 'poa', 'fiti', 'endelea' (go on), 'fanya' (do it);
+    # Gen-Z 'send it'; northwestern 能成, 嫽 (good), 弄 (do it)
+    "oui", "ouais", "oui oui", "vas-y", "vas y", "go vas-y", "c'est beau", "cest beau",
+    "parfait", "enweille", "envoye", "d'accord", "daccord", "sawa", "sawa sawa", "ndio",
+    "ndiyo", "haya", "poa", "fiti", "endelea", "fanya", "send it", "yupp", "能成", "嫽", "嫽咧",
+    "弄", "弄吧",
 )
 _NO = (
     # Mandarin, regional and written
@@ -162,6 +169,10 @@ _NO = (
     # semi-classical 作罢, 不可, 勿办; Birmingham 'no ta'
     "che", "che che", "voch", "ma-lo-bu", "ma lo bu", "ma-hoke-bu", "ma hoke bu", "作罢",
     "不可", "勿办", "no ta",
+    # Quebec 'non', 'laisse faire', 'oublie ça', 'pas tout de suite'; Swahili 'hapana',
+    # 'acha', 'wacha', 'usifanye' (don't); northwestern 算咧, 甭弄
+    "non", "non merci", "laisse faire", "oublie ça", "oublie ca", "pas tout de suite",
+    "pas maintenant", "hapana", "acha", "wacha", "usifanye", "算咧", "甭弄",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -203,6 +214,9 @@ _WAIT = (
     # Burmese 'khana (saunt)' (wait a moment); 'let me check' and 我问一下 (I'll ask first)
     "khana", "khana saunt", "khana sa", "let me check", "let me check first", "i check first",
     "i'll check first", "我问一下", "我先问一下", "我问问", "我先问问",
+    # Quebec 'attends (une seconde)', 'wo minute'; Swahili 'subiri (kidogo)', 'ngoja'
+    "attends", "attends une seconde", "attends une minute", "une seconde", "une minute",
+    "wo minute", "woh minute", "subiri", "subiri kidogo", "ngoja", "ngoja kidogo", "慢些",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -235,6 +249,9 @@ _PARTICLES = (
     "bach", "sumimasen", "juseyo", "ㄚ", "ㄛ",
     # Armenian 'spasi' (thanks), 'jan' (dear); 旳 (的 as a handwriting pad writes it)
     "spasi", "jan", "旳",
+    # Quebec 'ben', 'là', 'svp'; Swahili 'tafadhali', 'asante'; Sheng 'bana', 'msee',
+    # 'manze'; northwestern 咧
+    "ben", "là", "svp", "tafadhali", "asante", "bana", "msee", "manze", "咧",
 )
 
 

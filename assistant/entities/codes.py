@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from assistant.entities.brummie import english_of_brummie
+from assistant.entities.french import english_of_french
 from assistant.entities.hawaiian import english_of_pidgin
 from assistant.entities.hinglish import english_of_hinglish
 from assistant.entities.kongish import english_of_kongish
@@ -16,6 +17,7 @@ from assistant.entities.patois import english_of_patois
 from assistant.entities.query_syntax import plain_of_query
 from assistant.entities.scots import english_of_scots
 from assistant.entities.spanish import english_of_spanish
+from assistant.entities.swahili import english_of_swahili
 from assistant.entities.tagalog import english_of_tagalog
 
 __all__ = [
@@ -60,12 +62,14 @@ _SPACE_AROUND_CJK = re.compile(r"\s*([\u3400-\u9fff])\s*")
 # of a question, dropped like punctuation.
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 _ZH_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{2,}")
-# Other languages' words in an English question, read as English in this order (romanised
-# Cantonese first: its 'di' and 'fo' are patois' and Pidgin's too; patois before Spanish: "las'
-# year" is last year, not Spanish 'las').
-_LEXICONS = (plain_of_query, english_of_kongish, english_of_patois, english_of_pidgin,
-             english_of_spanish, english_of_tagalog, english_of_malay, english_of_hinglish,
-             english_of_maltese, english_of_scots, english_of_korean, english_of_brummie)
+# Other languages' words in an English question, read as English in this order (French first:
+# patois reads its 'de' as 'the', Spanish its 'que', Malay drops its 'je'; romanised Cantonese
+# next: its 'di' and 'fo' are patois' and Pidgin's too; patois before Spanish: "las' year" is
+# last year, not Spanish 'las').
+_LEXICONS = (plain_of_query, english_of_french, english_of_kongish, english_of_patois,
+             english_of_pidgin, english_of_spanish, english_of_tagalog, english_of_malay,
+             english_of_hinglish, english_of_maltese, english_of_scots, english_of_korean,
+             english_of_brummie, english_of_swahili)
 
 
 # Cantonese and colloquial words written as Mandarin ones, so a question typed in Cantonese

@@ -82,7 +82,20 @@ _NAMED = {
     "este año": "this_year", "el año pasado": "last_year", "año pasado": "last_year",
     "este trimestre": "this_quarter", "el trimestre pasado": "last_quarter",
     "trimestre pasado": "last_quarter", "hoy": "today", "ayer": "yesterday",
+    # northwestern Mandarin 年时 (last year), 夜个 / 夜儿个 (yesterday); Shanghainese 号头 (month)
+    "年时": "last_year", "年时个": "last_year", "夜个": "yesterday", "夜儿个": "yesterday",
+    "夜里个": "yesterday", "这个号头": "this_month", "搿个号头": "this_month",
+    "格个号头": "this_month", "本号头": "this_month", "上个号头": "last_month",
+    "上只号头": "last_month",
 }
+# An English calendar word after a Chinese 'this' or 'last' ('这个 quarter', '上个 month'), read
+# with the spaces round Chinese gone ('这个quarter') or put back between the scripts.
+for _unit in ("week", "month", "quarter", "year"):
+    for _space in ("", " "):
+        for _this in ("这个", "这", "本", "今个"):
+            _NAMED.setdefault(f"{_this}{_space}{_unit}", f"this_{_unit}")
+        for _last in ("上个", "上", "上一个"):
+            _NAMED.setdefault(f"{_last}{_space}{_unit}", f"last_{_unit}")
 #: Every period said by name ('this quarter', 本季度, 今年).
 NAMED_PERIODS: tuple[str, ...] = tuple(_NAMED)
 

@@ -188,6 +188,24 @@ SPANISH_WORDS_ZH: tuple[tuple[str, str], ...] = (
     ("donde", "哪里"), ("proveedor", "供应商"), ("jefe", ""), ("rápido", ""), ("rapido", ""),
     ("por favor", ""), ("ya lo vi", ""), ("ya está", ""), ("ya esta", ""),
 )
+#: English warehouse words in a Chinese question (Shanghai, Hong Kong and Singapore offices:
+#: '金库的 anomaly report 给我', '这个 quarter 拣货团队的 performance dashboard'), as Mandarin;
+#: whole Latin words only, so codes, usernames ('picker2') and SKUs stay as typed.
+ENGLISH_WORDS_ZH: tuple[tuple[str, str], ...] = (
+    ("anomaly report", "异常报告"), ("anomalies", "异常"), ("anomaly", "异常"),
+    ("performance dashboard", "绩效"), ("performance", "绩效"), ("kpi", "绩效"),
+    ("pick rate", "拣货效率"), ("accuracy", "准确率"), ("shrinkage", "损耗"),
+    ("write-off", "报损"), ("write off", "报损"), ("turnover days", "周转天数"),
+    ("turnover", "周转"), ("best sellers", "畅销"), ("best seller", "畅销"),
+    ("slow moving", "滞销"), ("slow movers", "滞销"), ("dead stock", "呆滞库存"),
+    ("variances", "差异"), ("variance", "差异"), ("trace", "追溯"), ("overdue", "逾期"),
+    ("quality score", "质量评分"), ("quarter", "季度"), ("reorder advice", "补货建议"),
+    ("stock value", "库存价值"), ("ageing", "库龄"), ("aging", "库龄"),
+    ("slotting", "货位优化"), ("cycle count", "盘点"), ("on order", "在途"),
+)
+_ENGLISH_ZH = re.compile(
+    "(?<![a-z0-9-])(" + "|".join(re.escape(w) for w, _ in ENGLISH_WORDS_ZH) + ")(?![a-z0-9-])")
+_ENGLISH_ZH_TO = dict(ENGLISH_WORDS_ZH)
 _SPANISH_ZH = re.compile(
     "(?<![a-z])(" + "|".join(re.escape(w) for w, _ in SPANISH_WORDS_ZH) + ")(?![a-z])")
 _SPANISH_ZH_TO = dict(SPANISH_WORDS_ZH)
@@ -195,10 +213,12 @@ _SPANISH_ZH_TO = dict(SPANISH_WORDS_ZH)
 
 def written_mandarin(text: str) -> str:
     """A Chinese question's handwriting look-alikes (:data:`LOOKALIKE_WORDS`), semi-classical
-    words (:data:`CLASSICAL_WORDS`) and Spanish words (:data:`SPANISH_WORDS_ZH`) as Mandarin:
+    words (:data:`CLASSICAL_WORDS`), Spanish words (:data:`SPANISH_WORDS_ZH`) and English
+    warehouse words (:data:`ENGLISH_WORDS_ZH`) as Mandarin:
     '上月所售最多者何物？' -> '上月卖得最多的什么？', '金厍的贷植多少钱' -> '金库的货值多少钱'.
     Read in a question (assistant/chat.py ``_question_words``), not in training texts."""
     text = _SPANISH_ZH.sub(lambda m: _SPANISH_ZH_TO[m.group(1)], text)
+    text = _ENGLISH_ZH.sub(lambda m: _ENGLISH_ZH_TO[m.group(1)], text)
     text = _LOOKALIKE_GOODS.sub("货", _replaced(text, LOOKALIKE_WORDS))
     text = _LOOKALIKE_STOCK.sub("库存", text)
     text = _replaced(text, CLASSICAL_WORDS)

@@ -8,7 +8,7 @@ from typing import Any
 from assistant.chat import Assistant
 from assistant.entities.resolve import Resolver
 from assistant.intents.matcher import Matcher
-from core import Actor
+from core import Actor, Database
 
 
 def resolver_for(chat: Assistant, actor: Actor) -> Resolver:
@@ -47,3 +47,16 @@ def assert_refined(chat: Assistant, actor: Actor, first: str, then: str,
     reply = ask(chat, actor, then, conversation)
     assert reply["error"] is None and reply["intent"] == asked["intent"], reply
     assert slots.items() <= reply["slots"].items()
+
+
+def advised_sku(db: Database) -> str:
+    """An SKU the demo's reorder advice proposes buying now. The chat tests' demo is built
+    relative to today, so which SKUs need buying changes from day to day (ST0007-S925W needed
+    none on 2026-12-07): a test of a one-SKU draft takes one that does today."""
+    from datetime import UTC, datetime
+
+    from core.reports import ReportFilter, reorder_advice
+
+    with db.read() as session:
+        rows = reorder_advice(session, ReportFilter(until=datetime.now(UTC)))
+    return next(str(r["sku"]) for r in rows if int(str(r["suggested_quantity"])) > 0)

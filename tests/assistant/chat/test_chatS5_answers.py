@@ -23,7 +23,7 @@ from assistant.intents.encoder import SentenceEncoder
 from assistant.settings import AssistantSettings
 from core import Actor, Database
 from core.audit.models import AuditEntry
-from tests.assistant.chat.slot_reading import resolver_for
+from tests.assistant.chat.slot_reading import advised_sku, resolver_for
 
 
 @pytest.mark.parametrize("text", [
@@ -86,9 +86,9 @@ def _talk(chat: Assistant, actor: Actor, *turns: str) -> list[dict[str, Any]]:
     ("put lot G-2311 on hold", "不中", "hold_lot", False),
     ("put lot G-2311 on hold", "拉倒吧", "hold_lot", False),
     ("put lot G-2311 on hold", "算球", "hold_lot", False),
-    ("draft a purchase order for ST0007-S925W", "不要了", "draft_purchase_order", False),
+    ("draft a purchase order for {sku}", "不要了", "draft_purchase_order", False),
     ("put lot G-2311 on hold", "中", "hold_lot", True),
-    ("draft a purchase order for ST0007-S925W", "要", "draft_purchase_order", True),
+    ("draft a purchase order for {sku}", "要", "draft_purchase_order", True),
 ])
 def test_a_regional_yes_posts_once_and_a_regional_no_posts_nothing(
     own_chat: tuple[Assistant, Database], actors: dict[str, Actor], ask: str, answer: str,
@@ -96,7 +96,7 @@ def test_a_regional_yes_posts_once_and_a_regional_no_posts_nothing(
 ) -> None:
     chat, db = own_chat
     before = _audits(db)
-    stated, reply = _talk(chat, actors["manager"], ask, answer)
+    stated, reply = _talk(chat, actors["manager"], ask.format(sku=advised_sku(db)), answer)
     assert stated["intent"] == action and stated.get("confirm"), stated
     assert reply["intent"] == ("confirm" if posts else "deny"), reply
     assert (_audits(db) > before) is posts

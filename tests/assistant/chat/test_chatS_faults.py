@@ -16,7 +16,7 @@ from assistant.entities.codes import normalise_text
 from assistant.entities.resolve import GOODS, spelt_codes, zone_slot
 from assistant.handlers import reports
 from core import Actor
-from tests.assistant.chat.slot_reading import read_slots, resolver_for
+from tests.assistant.chat.slot_reading import advised_sku, read_slots, resolver_for
 
 
 def _ask(assistant: Assistant, actor: Actor, text: str,
@@ -199,9 +199,10 @@ def test_a_one_sku_draft_po_reads_the_reorder_advice_once(
                         counted("advice", reorder_advice))
     monkeypatch.setattr("assistant.actions.stock.reorder_advice_by_supplier",
                         counted("by_supplier", reorder_advice_by_supplier))
-    reply = _ask(assistant, actors["manager"], "draft a PO for ST0007-S925W")
+    sku = advised_sku(assistant.db)
+    reply = _ask(assistant, actors["manager"], f"draft a PO for {sku}")
     assert reply["intent"] == "draft_purchase_order" and reply["confirm"] is not None, reply
-    assert "ST0007-S925W" in reply["answer"]
+    assert sku in reply["answer"]
     assert calls == ["by_supplier"]
 
 
