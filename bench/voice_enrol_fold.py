@@ -1,0 +1,191 @@
+"""Enrolment recipes on a development fold (issue 12), dev only.
+
+A word model is trained as `bench/voice_focus_fold.py` trains the shipped recipe on one
+leave-one-speaker-out fold (the training half of the development espeak-ng voices and the other
+development speaker), so the held-out speaker is new to it, as a picker is at enrolment. That
+speaker then enrols as `bench/assistant_voice.py` enrols one (recordings 0-4 of each digit,
+alone and in pairs) and is scored on the bench's check digits and quantities (recordings
+5-49, quiet and 10 dB), under the shipped rejection rule, with each enrolment recipe:
+
+- ``si``: no enrolment (the fold model as it is);
+- ``ft``: the shipped enrolment (`enrol.adapt`: every layer fine-tuned, kept near the start);
+- ``out``: only the output layer fine-tuned (the embedding's projection kept);
+- ``ens``: the speaker-independent and the fine-tuned network averaged (`WordModel.ensemble`);
+- ``knn``: the fine-tuned model with kNN-CTC: each frame's word probabilities mixed with
+  those of the enrolment frames nearest in its hidden layer (`--knn LAMBDA:K:TEMPERATURE`).
+
+Prints the figures and the answers right with one recipe only against ``ft`` (a sign test).
+Test speakers are never read. Run from the project root: ``nice .venv/bin/python
+bench/voice_enrol_fold.py --fold george --out bench/results/voice_enrol_fold.json``; models
+and enrolment examples are cached in ``--workdir``.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.append(str(ROOT / "bench"))
+
+from voice_focus_fold import fold_corpora, fold_parser, paired, save, train  # type: ignore
+
+from assistant.speech.embedding import enrol, training
+from assistant.speech.embedding.model import WordModel, _erf, stack_context
+
+RECIPES = ("si", "ft", "out", "ens", "knn")
+
+
+def hidden(model: WordModel, embeddings: np.ndarray) -> np.ndarray:
+    """The first network's hidden layer (after GELU), as `WordModel.log_probs` computes it."""
+    w = model.weights
+    x = embeddings.astype(np.float32)
+    x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
+    h = stack_context(x * w["norm_weight"] + w["norm_bias"], model.context) @ \
+        w["hidden_weight"].T + w["hidden_bias"]
+    return np.asarray(0.5 * h * (1.0 + _erf(h / math.sqrt(2.0))))
+
+
+class KnnModel:
+    """A word model whose non-blank probability mass is shared between the model and the
+    `k` enrolment frames nearest each frame (cosine, in the hidden layer), `lam` of it to
+    those frames' words weighted by exp(similarity / `temperature`)."""
+
+    def __init__(self, model: WordModel, examples: Sequence[training.Example], lam: float,
+                 k: int, temperature: float) -> None:
+        self.model, self.lam, self.k, self.temperature = model, lam, k, temperature
+        keys, values = [], []
+        for example in examples:  # frames whose best token is a word of a take heard right
+            best = model.log_probs(example.embeddings).argmax(-1)
+            said = [model.tokens[t] for i, t in enumerate(best)
+                    if t and (i == 0 or best[i - 1] != t)]
+            if tuple(said) == example.tokens:
+                h = hidden(model, example.embeddings)
+                keys += [h[i] for i in np.flatnonzero(best)]
+                values += [int(t) for t in best[best > 0]]
+        self.keys = np.array(keys, dtype=np.float32)
+        self.keys /= np.linalg.norm(self.keys, axis=1, keepdims=True)
+        self.values = np.array(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    def log_probs(self, embeddings: np.ndarray) -> np.ndarray:
+        """The model's log-probabilities with the nearest enrolment frames' words mixed in."""
+        p = np.exp(self.model.log_probs(embeddings))
+        h = hidden(self.model, embeddings)
+        sim = (h / np.linalg.norm(h, axis=1, keepdims=True)) @ self.keys.T
+        near = np.argpartition(-sim, self.k, axis=1)[:, : self.k]
+        out = p.copy()
+        for f in range(p.shape[0]):
+            s = sim[f, near[f]]
+            q = np.zeros(p.shape[1])
+            np.add.at(q, self.values[near[f]], np.exp((s - s.max()) / self.temperature))
+            out[f, 1:] = (1 - self.lam) * p[f, 1:] + self.lam * (1 - p[f, 0]) * q[1:] / q.sum()
+        return np.asarray(np.log(np.maximum(out, 1e-12)))
+
+
+def adapted(si: WordModel, examples: list[training.Example], recipe: str,
+            knn: tuple[float, int, float], cache: dict[str, Any]) -> Any:
+    """The held-out speaker's model by `recipe` (see the module's docstring)."""
+    if recipe in cache:
+        return cache[recipe]
+    if recipe == "si":
+        model: Any = si
+    elif recipe in ("ft", "out"):
+        net = training._from_model(si, dropout=0.3)
+        for name in ("norm", "hidden") if recipe == "out" else ():
+            for parameter in getattr(net, name).parameters():
+                parameter.requires_grad_(False)
+        training._fit(net, examples, si.index, epochs=enrol.EPOCHS,
+                      lr=3e-3 if recipe == "out" else 1e-3, seed=0, anchor=0.01,
+                      schedule=False, batch=16)
+        model = training._to_model(net, si.tokens, si.step, dict(si.info))
+    elif recipe == "ens":
+        model = WordModel.ensemble([si, adapted(si, examples, "ft", knn, cache)])
+    else:
+        model = KnnModel(adapted(si, examples, "ft", knn, cache), examples, *knn)
+    cache[recipe] = model
+    return model
+
+
+def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str],
+                 knn: tuple[float, int, float], count: int) -> dict[str, Any]:
+    """Decode the held-out speaker's trials with each recipe's model; figures and pairing."""
+    import assistant_voice as bench  # type: ignore[import-not-found]
+    from voice_focus_fold import figures
+
+    from assistant.settings import AssistantSettings
+    from assistant.speech.embedding import corpus
+    from assistant.speech.embedding.engine import EmbeddingEngine, EmbeddingRecognizer
+    from assistant.speech.factory import rejection_thresholds
+
+    engine = EmbeddingEngine(model_path)
+    data = corpus.read_fsdd([held])[held]
+    cached = work / f"enrolment-{held}-{model_path.stem}.pkl"
+    if not cached.exists():
+        takes = bench._enrolment(data, 500)
+        cached.write_bytes(pickle.dumps(enrol.enrolment_examples(engine, takes,
+                                                                 sample_rate=8000)[1]))
+    examples = pickle.loads(cached.read_bytes())
+    random.Random(0).shuffle(examples)
+    chosen: dict[str, Any] = {}
+
+    def recognizer(grammar: Any = None, *, sample_rate: int = 16000,
+                   profile: bytes | None = None) -> EmbeddingRecognizer:
+        return EmbeddingRecognizer(engine, chosen["model"], grammar, sample_rate)
+
+    engine.recognizer = recognizer  # type: ignore[method-assign]
+    decoder = bench.Decoder(engine, rejection_thresholds(AssistantSettings(), "embedding"),
+                            AssistantSettings().vad)
+    test = [i for i in range(50) if i not in bench.ENROL_INDICES]
+    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    cache: dict[str, Any] = {}
+    for recipe in recipes:
+        began = time.perf_counter()
+        chosen["model"] = adapted(engine.model, examples, recipe, knn, cache)
+        for cond, snr in bench.SNRS.items():
+            trials = bench.real_trials(data, snr, seed=1000 + len(held) * 77, count=count,
+                                       indices=test)
+            rows.setdefault(cond, {})[recipe] = [decoder.decode(t) for t in trials]
+        print(f"{recipe}: decoded ({time.perf_counter() - began:.0f} s)", flush=True)
+    return {cond: {recipe: figures(value[recipe]) for recipe in recipes}
+            | {f"paired_{r}": paired(value["ft"], value[r], r)
+               for r in recipes if r != "ft" and "ft" in recipes}
+            for cond, value in rows.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train the fold model when missing, enrol the held-out speaker, score each recipe."""
+    parser = fold_parser(__doc__ or "", "/tmp/voice_enrol", confusions=False)
+    parser.add_argument("--recipes", default=",".join(RECIPES))
+    parser.add_argument("--knn", default="0.5:8:0.05", help="LAMBDA:K:TEMPERATURE")
+    args = parser.parse_args(argv)
+    work, held = args.workdir, args.fold
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"words-{held}-{args.espeak}-{args.fsdd}-{args.epochs}.npz"
+    if not path.exists():
+        corpora = fold_corpora(work, held, args.espeak, args.fsdd, 0.0, 0.0)
+        path.write_bytes(train(corpora["shipped"], args.epochs,
+                               f"fold without {held}, shipped recipe").to_bytes())
+    lam, k, temperature = args.knn.split(":")
+    knn = (float(lam), int(k), float(temperature))
+    result = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd, "epochs": args.epochs,
+              "knn": args.knn, "models_only": args.models_only}
+    if not args.models_only:
+        result["figures"] = fold_figures(work, held, path, args.recipes.split(","), knn,
+                                         args.count)
+    save(args.out, held, result)
+
+
+if __name__ == "__main__":
+    main()
