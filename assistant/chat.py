@@ -449,7 +449,11 @@ class Assistant:
             match, failure = None, exc
         if isinstance(failure, AmbiguousError):  # 'recall G-7777': no such lot to ask about
             match = _unknown_lot_choice(failure, text, language, resolver)
-        for bare in without_reason(text) if match is None or match.intent not in ACTIONS else ():
+        # A request nothing can do is no reason to drop ('WEB-… 客户不要咧，给取消掉': not a
+        # reservation once its cancelling clause is dropped).
+        retry_bare = not isinstance(failure, UnsupportedRequestError) \
+            and (match is None or match.intent not in ACTIONS)
+        for bare in without_reason(text) if retry_bare else ():
             try:
                 retry = self.recognise(bare, language, resolver, previous, ctx, whole=text)
             except ChatError:

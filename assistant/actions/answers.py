@@ -115,6 +115,11 @@ _YES = (
     "parfait", "enweille", "envoye", "d'accord", "daccord", "sawa", "sawa sawa", "ndio",
     "ndiyo", "haya", "poa", "fiti", "endelea", "fanya", "send it", "yupp", "能成", "嫽", "嫽咧",
     "弄", "弄吧",
+    # Newfoundland 'fire away', 'go ahead the once' (right now); Indian English 'do the
+    # needful', Gujarati and Hindi 'chalo' (let's go); German 'genau' (exactly); 'that is
+    # correct, make it'; Gan and Fujian 弄下去, 就搞, 安排 (arrange it)
+    "fire away", "go on and do it", "do the needful", "chalo", "genau", "that is correct",
+    "make it", "弄下去", "就搞", "就弄", "安排", "安排吧", "安排上",
 )
 _NO = (
     # Mandarin, regional and written
@@ -173,6 +178,8 @@ _NO = (
     # 'acha', 'wacha', 'usifanye' (don't); northwestern 算咧, 甭弄
     "non", "non merci", "laisse faire", "oublie ça", "oublie ca", "pas tout de suite",
     "pas maintenant", "hapana", "acha", "wacha", "usifanye", "算咧", "甭弄",
+    # Gan and Fujian 不搞了, 不要弄了
+    "不搞了", "不搞", "不要弄了", "不要弄", "别搞了",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -217,6 +224,8 @@ _WAIT = (
     # Quebec 'attends (une seconde)', 'wo minute'; Swahili 'subiri (kidogo)', 'ngoja'
     "attends", "attends une seconde", "attends une minute", "une seconde", "une minute",
     "wo minute", "woh minute", "subiri", "subiri kidogo", "ngoja", "ngoja kidogo", "慢些",
+    # 'moment (please)', German 'Moment'
+    "moment", "moment please", "einen moment",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -252,6 +261,8 @@ _PARTICLES = (
     # Quebec 'ben', 'là', 'svp'; Swahili 'tafadhali', 'asante'; Sheng 'bana', 'msee',
     # 'manze'; northwestern 咧
     "ben", "là", "svp", "tafadhali", "asante", "bana", "msee", "manze", "咧",
+    # Newfoundland 'the once' (right away); Hokkien 歹势 (sorry)
+    "the once", "歹势",
 )
 
 

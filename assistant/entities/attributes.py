@@ -264,10 +264,13 @@ def _spoken_measures(text: str) -> str:
     """Lengths said in words written as a size is ('fifty centimetre' -> '50cm')."""
     text = _SPOKEN_MEASURE.sub(
         lambda m: f"{_TENS[m.group(1)] + _UNITS.get(m.group(2) or '', 0)}cm", text)
-    return _DIGIT_CENTIMETRES.sub(r"\1cm", text)
+    return _DIGIT_CENTIMETRES.sub(
+        lambda m: f"{m.group(1)}cm" if m.group(1) else f" {m.group(2)}cm ", text)
 
 
-_DIGIT_CENTIMETRES = re.compile(r"(?<![\w-])(\d+)\s*(?:cms|centimet(?:re|er)s?)(?![\w-])")
+# '45 centimetres', and in Chinese '45公分', '45厘米' (a Chinese word may touch either side)
+_DIGIT_CENTIMETRES = re.compile(r"(?<![\w-])(\d+)\s*(?:cms|centimet(?:re|er)s?)(?![\w-])"
+                                r"|(?<![\d-])(\d+)\s*(?:公分|厘米|釐米)")
 
 
 def _size_value(word: str, vocab: Vocab) -> str | None:

@@ -134,7 +134,7 @@ def without_sign_off(words: str) -> str:
 # open it (with a word of address: 'hi team', 'hello all'), thanks and regards close it (with a
 # name after them), and so does a word of address ('... in stock, re', '... this week bruv');
 # Chinese greetings, 请问 and 麻烦(你) open it, thanks and 辛苦了 close it. Read after normalisation
-# (punctuation gone, lower case, Chinese simplified).
+# (punctuation gone, lower case, Chinese simplified). 'Ballpark is fine' closes it too.
 _GREETING_EN = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|dear)"
     r"(?: (?:team|all|everyone|everybody|there|folks|guys|people|mate|colleagues))?|"
@@ -145,7 +145,10 @@ _SIGN_OFF_EN = re.compile(
     r"(?:best|kind|warm|many)? ?regards|best wishes|all the best|much appreciated)"
     r"(?: [a-z]+)?$"
     # a closing word of address: London 'bruv', 'innit', Pidgin 'brah', Greek 're', 'ela'
-    rf"|\s+(?:brah|bruddah|blud|bro|fam|merci|sir|{'|'.join(WORDS_OF_ADDRESS)})$")
+    rf"|\s+(?:brah|bruddah|blud|bro|fam|merci|sir|{'|'.join(WORDS_OF_ADDRESS)})$"
+    # how exact it need be ('... worth at cost ballpark is fine')
+    r"|\s+(?:a )?(?:ballpark|rough|roughly|approximate|an estimate)(?: figure| number| idea)?"
+    r" (?:is|will do|works)(?: fine| ok| okay)?$")
 _GREETING_ZH = re.compile(
     r"^(?:(?:您好|你好|你们好|大家好|哈喽|嗨|hi|hello)[啊呀哈]?\s*)?"
     r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")
