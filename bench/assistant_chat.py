@@ -495,11 +495,25 @@ movers or dead stock?).
   refused 13 of 14; latency p50 18.6 ms (questions) and 33.3 ms (with a report). Retired to dev on
   2026-12-07 (``blind34_dev``, ``general34_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 35, read from
-``bench/data/assistant_blind35.yaml`` and ``bench/data/assistant_general35.yaml`` by default
+- Round 35, ``assistant_blind35.yaml`` / ``assistant_general35.yaml`` (528 items, 51 % Chinese, and
+  300 general items; fixture: sequential replay, 6 alerts), written as Liverpool staff (Scouse
+  English), Louisiana wholesalers (Cajun English), Russian-speaking Brighton Beach diamond traders
+  (second-language English), Hangzhou and Ningbo managers (Wu-flavoured Mandarin), Xiamen managers
+  (Minnan-flavoured Mandarin) and older managers typing terse telegram-style Chinese, with 49
+  single action asks: first run 2026-12-07 04:16 UTC (first runs ``blind35``; whole output in
+  bench/results/assistant_chat_blind35_first_run.json; idle machine), with the round-34 fixes
+  (their replies to a waiting action, words of address, requests nothing does) and training as in
+  round 34 (41 writers): intent+slots 97.4 % of 388 (English 99.0 %, Chinese 95.9 %; intent alone
+  98.2 %), general refused 99.7 % of 300, close calls asked back 24 of 46, clear questions asked
+  back 0.3 %, single action asks asked first 45 of 49, conversations right 40 of 62, follow-ups 13
+  of 18, forbidden asks refused 14 of 14; latency p50 20.0 ms (questions) and 43.0 ms (with a
+  report). Retired to dev on 2026-12-07 (``blind35_dev``, ``general35_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 36, read from
+``bench/data/assistant_blind36.yaml`` and ``bench/data/assistant_general36.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind35`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind36`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -594,7 +608,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 35
+HELD_OUT_ROUND = 36
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1537,7 +1551,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind35`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind36`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
