@@ -120,6 +120,10 @@ _YES = (
     # correct, make it'; Gan and Fujian 弄下去, 就搞, 安排 (arrange it)
     "fire away", "go on and do it", "do the needful", "chalo", "genau", "that is correct",
     "make it", "弄下去", "就搞", "就弄", "安排", "安排吧", "安排上",
+    # Scouse 'sound' (fine), "go 'ed"; Cajun 'for true', 'yeah, you right'; Russian 'davai' (go
+    # on); Minnan 就按呢做 (do it so); Wu 做掉, 弄好伊 (get it done); 去做, 做下去
+    "sound", "for true", "davai", "就按呢做", "按呢做", "就按呢", "做掉", "弄好伊", "去做",
+    "就去做", "you right", "yeah you right", "go 'ed", "go ed", "做下去", "要做",
 )
 _NO = (
     # Mandarin, regional and written
@@ -180,6 +184,8 @@ _NO = (
     "pas maintenant", "hapana", "acha", "wacha", "usifanye", "算咧", "甭弄",
     # Gan and Fujian 不搞了, 不要弄了
     "不搞了", "不搞", "不要弄了", "不要弄", "别搞了",
+    # telegram style 不办, 暂不
+    "不办", "暂不",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -226,6 +232,8 @@ _WAIT = (
     "wo minute", "woh minute", "subiri", "subiri kidogo", "ngoja", "ngoja kidogo", "慢些",
     # 'moment (please)', German 'Moment'
     "moment", "moment please", "einen moment",
+    # Wu 慢慢叫 (easy, not yet); telegram style 等, 候示 (await word)
+    "慢慢叫", "等", "候示",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -263,6 +271,9 @@ _PARTICLES = (
     "ben", "là", "svp", "tafadhali", "asante", "bana", "msee", "manze", "咧",
     # Newfoundland 'the once' (right away); Hokkien 歹势 (sorry)
     "the once", "歹势",
+    # Scouse 'our kid' (brother), Cajun 'cher' (dear) and 'mais'; Wu 个 closing a word (可以个,
+    # 行个); Minnan 有影 (truly)
+    "our kid", "cher", "个", "mais", "有影",
 )
 
 
