@@ -449,17 +449,16 @@ class Assistant:
             match, failure = None, exc
         if isinstance(failure, AmbiguousError):  # 'recall G-7777': no such lot to ask about
             match = _unknown_lot_choice(failure, text, language, resolver)
-        # A request nothing can do is no reason to drop ('WEB-… 客户不要咧，给取消掉': not a
-        # reservation once its cancelling clause is dropped).
-        retry_bare = not isinstance(failure, UnsupportedRequestError) \
-            and (match is None or match.intent not in ACTIONS)
-        for bare in without_reason(text) if retry_bare else ():
+        # Over a question already matched, or a request nothing can do, only an action's own
+        # template wins: 'G-3237 冻结一下，客户要退货退款' is a hold with its reason, but
+        # 'WEB-… 客户不要咧，给取消掉' is no reservation once its cancelling clause is dropped.
+        template_only = match is not None or isinstance(failure, UnsupportedRequestError)
+        for bare in without_reason(text) if match is None or match.intent not in ACTIONS else ():
             try:
                 retry = self.recognise(bare, language, resolver, previous, ctx, whole=text)
             except ChatError:
                 continue
-            # Over a question already matched, only an action's own template wins.
-            if retry.intent in ACTIONS and (match is None or retry.matcher == "template"):
+            if retry.intent in ACTIONS and (not template_only or retry.matcher == "template"):
                 match = retry
                 break
         if match is None:

@@ -94,6 +94,14 @@ def test_their_questions_are_read(
     assert_answered(assistant, actors["manager"], text, intent, slots)
 
 
+def test_an_action_whose_reason_names_a_refund_is_still_asked(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    """The refund is the hold's reason, not the request: the hold's own template reads it."""
+    reply = ask(assistant, actors["manager"], "G-2311 冻结一下，客户要退货退款")
+    assert reply["intent"] == "hold_lot" and reply["error"] != "not-supported", reply
+
+
 def test_a_question_about_refunds_is_not_refused_as_a_request(
     assistant: Assistant, actors: dict[str, Actor]
 ) -> None:
