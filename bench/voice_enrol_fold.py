@@ -22,7 +22,6 @@ and enrolment examples are cached in ``--workdir``.
 
 from __future__ import annotations
 
-import math
 import pickle
 import random
 import sys
@@ -40,19 +39,9 @@ sys.path.append(str(ROOT / "bench"))
 from voice_focus_fold import fold_corpora, fold_parser, paired, save, train  # type: ignore
 
 from assistant.speech.embedding import enrol, training
-from assistant.speech.embedding.model import WordModel, _erf, stack_context
+from assistant.speech.embedding.model import WordModel
 
 RECIPES = ("si", "ft", "out", "ens", "knn")
-
-
-def hidden(model: WordModel, embeddings: np.ndarray) -> np.ndarray:
-    """The first network's hidden layer (after GELU), as `WordModel.log_probs` computes it."""
-    w = model.weights
-    x = embeddings.astype(np.float32)
-    x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
-    h = stack_context(x * w["norm_weight"] + w["norm_bias"], model.context) @ \
-        w["hidden_weight"].T + w["hidden_bias"]
-    return np.asarray(0.5 * h * (1.0 + _erf(h / math.sqrt(2.0))))
 
 
 class KnnModel:
@@ -69,7 +58,7 @@ class KnnModel:
             said = [model.tokens[t] for i, t in enumerate(best)
                     if t and (i == 0 or best[i - 1] != t)]
             if tuple(said) == example.tokens:
-                h = hidden(model, example.embeddings)
+                h = model.hidden(example.embeddings)
                 keys += [h[i] for i in np.flatnonzero(best)]
                 values += [int(t) for t in best[best > 0]]
         self.keys = np.array(keys, dtype=np.float32)
@@ -82,7 +71,7 @@ class KnnModel:
     def log_probs(self, embeddings: np.ndarray) -> np.ndarray:
         """The model's log-probabilities with the nearest enrolment frames' words mixed in."""
         p = np.exp(self.model.log_probs(embeddings))
-        h = hidden(self.model, embeddings)
+        h = self.model.hidden(embeddings)
         sim = (h / np.linalg.norm(h, axis=1, keepdims=True)) @ self.keys.T
         near = np.argpartition(-sim, self.k, axis=1)[:, : self.k]
         out = p.copy()

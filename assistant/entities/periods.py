@@ -90,12 +90,11 @@ _NAMED = {
 }
 # An English calendar word after a Chinese 'this' or 'last' ('这个 quarter', '上个 month'), read
 # with the spaces round Chinese gone ('这个quarter') or put back between the scripts.
-for _unit in ("week", "month", "quarter", "year"):
-    for _space in ("", " "):
-        for _this in ("这个", "这", "本", "今个"):
-            _NAMED.setdefault(f"{_this}{_space}{_unit}", f"this_{_unit}")
-        for _last in ("上个", "上", "上一个"):
-            _NAMED.setdefault(f"{_last}{_space}{_unit}", f"last_{_unit}")
+_THIS_LAST = (("this", ("这个", "这", "本", "今个")), ("last", ("上个", "上", "上一个")))
+_NAMED |= {f"{word}{space}{unit}": f"{which}_{unit}"
+           for unit in ("week", "month", "quarter", "year") for space in ("", " ")
+           for which, words in _THIS_LAST for word in words
+           if f"{word}{space}{unit}" not in _NAMED}
 #: Every period said by name ('this quarter', 本季度, 今年).
 NAMED_PERIODS: tuple[str, ...] = tuple(_NAMED)
 

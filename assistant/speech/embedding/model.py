@@ -96,8 +96,7 @@ class WordModel:
     def log_probs(self, embeddings: np.ndarray) -> np.ndarray:
         """(frames x 96) embeddings -> (frames x tokens) log-probabilities (an ensemble's:
         the log of its networks' mean probabilities)."""
-        x = embeddings.astype(np.float32)
-        x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
+        x = _normalised(embeddings)
         each = [self._net_log_probs(w, x) for w in (self.weights, *self.others)]
         if len(each) == 1:
             return each[0]
@@ -105,11 +104,18 @@ class WordModel:
         top = stacked.max(0)
         return top + np.log(np.exp(stacked - top).mean(0))
 
-    def _net_log_probs(self, w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    def hidden(self, embeddings: np.ndarray) -> np.ndarray:
+        """(frames x 96) embeddings -> the first network's hidden layer (after GELU), what its
+        output layer reads."""
+        return self._net_hidden(self.weights, _normalised(embeddings))
+
+    def _net_hidden(self, w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
         x = stack_context(x * w["norm_weight"] + w["norm_bias"], self.context)
         h = x @ w["hidden_weight"].T + w["hidden_bias"]
-        h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
-        logits = h @ w["out_weight"].T + w["out_bias"]
+        return np.asarray(0.5 * h * (1.0 + _erf(h / math.sqrt(2.0))))
+
+    def _net_log_probs(self, w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+        logits = self._net_hidden(w, x) @ w["out_weight"].T + w["out_bias"]
         logits -= logits.max(-1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(-1, keepdims=True))
 
@@ -159,6 +165,12 @@ def _networks_info(model: WordModel) -> list[object]:
     if isinstance(own, list) and len(own) == 1 + len(model.others):
         return list(own)
     return [{k: v for k, v in model.info.items() if k != "networks"}] * (1 + len(model.others))
+
+
+def _normalised(embeddings: np.ndarray) -> np.ndarray:
+    """Each frame scaled to mean 0 and variance 1 (float32), as the networks were trained."""
+    x = embeddings.astype(np.float32)
+    return np.asarray((x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5))
 
 
 def stack_context(x: np.ndarray, context: int) -> np.ndarray:
