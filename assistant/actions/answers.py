@@ -124,6 +124,8 @@ _YES = (
     # on); Minnan 就按呢做 (do it so); Wu 做掉, 弄好伊 (get it done); 去做, 做下去
     "sound", "for true", "davai", "就按呢做", "按呢做", "就按呢", "做掉", "弄好伊", "去做",
     "就去做", "you right", "yeah you right", "go 'ed", "go ed", "做下去", "要做",
+    # Tianjin 就介么办 (just do it so), north-eastern 整上 (do it)
+    "就介么办", "介么办", "就介么着", "整上", "整上吧",
 )
 _NO = (
     # Mandarin, regional and written
@@ -274,6 +276,8 @@ _PARTICLES = (
     # Scouse 'our kid' (brother), Cajun 'cher' (dear) and 'mais'; Wu 个 closing a word (可以个,
     # 行个); Minnan 有影 (truly)
     "our kid", "cher", "个", "mais", "有影",
+    # New Zealand 'chur' (thanks, cool); 'thx'
+    "chur", "thx",
 )
 
 

@@ -259,7 +259,7 @@ _CHANGE = re.compile(
     r"^(?:(?:no|nah|nope|actually|wait|不是|不对|不|唔係|唔系|唔是)\s*)?"
     r"(?:(?:make|change|set|put) (?:it|that|the quantity|the qty) (?:to |at )?|change to |"
     r"make that |改成|改做|改为|改|换成|要)\s*\S+?\s*(?:pcs|pieces|pc|units)?"
-    r"(?:\s*(?:instead|only))?$"
+    r"(?:\s*(?:instead|only))?(?:\s*(?:cheers|thanks|thank you|thx|ta|please|pls|mate))*$"
     # fewer, said as enough ('不用那么多 25件就够了', Hakka '毋爱恁多，20只就够', 'too many, 25 will
     # do', 'just 25 is enough')
     r"|^(?:(?:不用|不要|毋爱|用不了|不需要)(?:那么|这么|恁)?多了?\s*)?\S+?\s*(?:就够了?|就行了?"

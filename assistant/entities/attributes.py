@@ -250,6 +250,9 @@ def _swapped(word: str, other: str) -> bool:
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|\bsz(?![a-z])|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
+# A letter size said as a word after 'in' ('bangles in large'; not 'in large quantities').
+_IN_LETTER_SIZE = re.compile(
+    r"\bin\s+(small|medium|large)\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))")
 # A length said in words ('fifty centimetre', 'forty five cm', 'forty-two centimeters').
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
@@ -285,7 +288,7 @@ def _size_value(word: str, vocab: Vocab) -> str | None:
 def _scan_size(rest: str, vocab: Vocab, scan: AttributeScan) -> str:
     if _SPOKEN_MEASURE.search(rest) or _DIGIT_CENTIMETRES.search(rest):
         rest = _spoken_measures(rest)
-    for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE):
+    for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE, _IN_LETTER_SIZE):
         match = pattern.search(rest)
         if match is None:
             continue

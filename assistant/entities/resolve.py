@@ -239,10 +239,13 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # 'picker2 lang po': only), a Northern 'ta' / 'like' ('same for last quarter, ta'), 'the …
 # stuff' and a word of address ('just the AREZZO stuff', 'this year bruv'), and 只算 / 光要 … 的
 # ('只算保险库的', '光要7号的'); written Chinese 仅 / 限 … 者 / 一排 ('仅瓦伦扎者',
-# '限 V04 一排') and Spanish 'y' and an article ('y la caja fuerte?').
+# '限 V04 一排') and Spanish 'y' and an article ('y la caja fuerte?'); 'for' before it ('for
+# rings naman'), a closing 'eh', 'so', 'la', 'cher', 'chur' or Taglish 'naman' ('what about
+# last week, eh?') and Wu 个呢 ('金库个呢').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|what of|and what of|how bout|what bout|wat about|same for|same but|and for"
+    r"|for"
     r"|and also|the|e|ed|y|la|el|los|las"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
     r"|share|do)(?: me| us)?(?: the)? same(?: report| figures| analysis| list| again)? for)\s+)+"
@@ -252,13 +255,14 @@ _BARE_EDGES = re.compile(
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
+    r"|eh|so|naman|la|cher|chur"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
     r"|(?<=\S)\s*的?(?:结果|数据|情况|报告|分析|明细)[。.？?\s]*$"
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算|仅限|只限|仅|限)\s*(?=\S)"
-    r"|(?<=\S)\s*[类類]?(?:呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
+    r"|(?<=\S)\s*[类類]?(?:个呢|個呢|呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
     r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的|者|一排|这排|那排"
     # sentence-final particles of the south-west and of chat ('手链喃', '昨天的哈', '银的嘛')
     r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛)+[?？。.\s]*$")
@@ -541,6 +545,8 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
                 # 'in the back', 'on the back' (not where goods go: 'move to the back')
                 r"(?:in|on|at|from) the back(?!\s+(?:of|office|door|end|up|orders?|log)\b)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
+                # 'Reserve's looking chocka' (the reserve is), 'the reserve's bins'
+                r"reserve's",
                 *RESERVE_ZH, "存储区", "后备库", "备用仓", "备货作业", "储备作业", "存储作业",
                 *RESERVE_BACK_ZH),
     "pick": (r"pick(?:ing)?[ -]?(?:faces?|area|zone|locations|aisles?|shelves)",

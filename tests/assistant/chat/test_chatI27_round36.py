@@ -1,0 +1,80 @@
+"""Round 36's kinds of miss, read after its recorded first run (issue 18): New Zealand and
+Filipino-American replies to a waiting action ('yes chur, go for it', 'yes do it thx'), Tianjin
+and north-eastern ones (行，就介么办吧, 可以，整上), a follow-up closed with 'eh', 'so', 'la',
+'cher' or Taglish 'naman' ('what about last week, eh?', 'for rings naman', 金库个呢？), a changed
+quantity closed with thanks, a bangle size said 'in large', the reserve named as "Reserve's
+looking chocka", and requests nothing does (printing a certificate, moving a piece from one
+bin to another)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.actions.answers import short_answer
+from assistant.actions.slots import changed_quantity
+from assistant.chat import Assistant
+from core import Actor
+from tests.assistant.chat.slot_reading import ask, assert_answered
+
+
+@pytest.mark.parametrize(("reply", "answer"), [
+    ("yes chur, go for it", "confirm"), ("yes chur", "confirm"), ("yes do it thx", "confirm"),
+    ("行，就介么办吧", "confirm"), ("可以，整上", "confirm"),
+    ("nah chur, leave it", "deny"),
+    # a question is no answer
+    ("chur, what's in the vault?", None),
+])
+def test_their_yes_no_and_hold_on_answer_a_waiting_action(reply: str, answer: str | None) -> None:
+    assert short_answer(reply, "draft_purchase_order") == answer
+
+
+@pytest.mark.parametrize(("reply", "quantity"), [
+    ("change it to 20 pieces instead, cheers", "20"), ("make it 15 pcs thx", "15"),
+])
+def test_a_changed_quantity_closed_with_thanks_is_read(reply: str, quantity: str) -> None:
+    assert changed_quantity(reply) == quantity
+
+
+@pytest.mark.parametrize(("question", "follow_up", "intent", "slot", "value"), [
+    ("Late orders this week", "what about last week, eh?", "late_orders", "period",
+     "last_week"),
+    ("Best sellers in gold this month", "and for last month, so?", "best_sellers", "period",
+     "last_month"),
+    ("slow movers for earrings this month", "for rings naman", "slow_movers", "category",
+     "ring"),
+    ("How many pieces are in the reserve?", "and the vault, la?", "count_stock", "zone", "VLT"),
+    ("What were the top sellers last month?", "how about this year, cher", "best_sellers",
+     "period", "this_year"),
+    ("保险库里有多少件货", "储备区个呢？", "count_stock", "zone", "RES"),
+])
+def test_a_follow_up_closed_with_a_particle_refines_the_question(
+    assistant: Assistant, actors: dict[str, Actor], question: str, follow_up: str, intent: str,
+    slot: str, value: str
+) -> None:
+    first = ask(assistant, actors["manager"], question)
+    assert first["intent"] == intent, first
+    then = ask(assistant, actors["manager"], follow_up, first["conversation_id"])
+    assert then["intent"] == intent and then["slots"].get(slot) == value, then
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("How many 18k white gold bangles in large have we got?", "count_stock",
+     {"purity": "Au750", "colour": "white", "category": "bangle", "size": "L"}),
+    ("Reserve's looking chocka. How many pieces are actually in there?", "count_stock",
+     {"zone": "RES"}),
+])
+def test_their_questions_are_read(
+    assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
+    slots: dict[str, str]
+) -> None:
+    assert_answered(assistant, actors["manager"], text, intent, slots)
+
+
+@pytest.mark.parametrize("text", [
+    "打印一下G-2311的证书，客户要", "把FC0000001从A01-01-1L挪到A01-02-2R去",
+])
+def test_requests_nothing_does_are_refused(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    reply = ask(assistant, actors["manager"], text)
+    assert reply["error"] == "not-supported" and reply["confirm"] is None, reply
