@@ -156,8 +156,6 @@ _ANY_FILTER: frozenset[str] = frozenset().union(*FOLLOW_UP_SLOTS.values())
 _ASKS = re.compile(r"^(?:what|what's|whats|which|who|whose|where|where's|when|how|show|list|is|are|"
                    r"was|were|any|has|have)(?=\s|$)|^(?:do|does|did) (?:we|you|i|they|it|anyone)\b"
                    r"|什么|哪|吗|嗎|多少|几|幾|有没有|有冇|咩|乜")
-# Asking who, anywhere in a question ('fc0000001 who picked it'): a person is asked for.
-_WHO = re.compile(r"(?<![\w'-])(?:who|whose)(?![\w'-])|谁")
 _LATIN_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")  # a word, not a code ('G-2311')
 _CJK_EDGE = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 _CODE_SLOTS = ("lot", "serial", "sku", "location", "zone", "order", "style", "product")
@@ -692,12 +690,6 @@ class Assistant:
             return None
         if self._vague_settled(intent, found.other, words, reading.text):
             return None  # '这个月卖不动的货': the period settles what 卖不动 leaves open
-        if (self._terse_words(words) > self._TERSE or _WHO.search(words)) \
-                and self._settled(intent, words, reading.text) \
-                and not self._settled(found.other, words, reading.text):
-            return None  # 'Antwerp rejects vs the other suppliers': a comparison, said so;
-            # 'fc 000 0001 who picked it' asks who (a terse question that asks for no person
-            # stays a close call: 'losses', 'trace FC0000001')
         bar = self.settings.close_call_threshold
         if self._vague_between(intent, found.other, words, reading.text):
             bar *= self._VAGUE_BAR  # 'how much silver have we got': a count or its value
