@@ -4,7 +4,7 @@ and north-eastern ones (行，就介么办吧, 可以，整上), a follow-up clo
 'cher' or Taglish 'naman' ('what about last week, eh?', 'for rings naman', 金库个呢？), a changed
 quantity closed with thanks, a bangle size said 'in large', the reserve named as "Reserve's
 looking chocka", and requests nothing does (printing a certificate, moving a piece from one
-bin to another)."""
+bin to another); and round 34's Putian 'G-1068 敢可以先封货？' (a hold, not a release)."""
 
 from __future__ import annotations
 
@@ -78,3 +78,13 @@ def test_requests_nothing_does_are_refused(
 ) -> None:
     reply = ask(assistant, actors["manager"], text)
     assert reply["error"] == "not-supported" and reply["confirm"] is None, reply
+
+
+@pytest.mark.parametrize("text", ["G-2311 敢可以先封货？", "G-2311 可以先封货吗？"])
+def test_may_we_seal_a_lot_is_a_hold(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    """Round 34's Putian 'G-1068 敢可以先封货？' (may we seal it first?) asks for a hold; its
+    可以…吗 had read it as a release."""
+    reply = ask(assistant, actors["manager"], text)
+    assert reply["intent"] == "hold_lot", reply
