@@ -4,7 +4,8 @@ and north-eastern ones (行，就介么办吧, 可以，整上), a follow-up clo
 'cher' or Taglish 'naman' ('what about last week, eh?', 'for rings naman', 金库个呢？), a changed
 quantity closed with thanks, a bangle size said 'in large', the reserve named as "Reserve's
 looking chocka", and requests nothing does (printing a certificate, moving a piece from one
-bin to another); and round 34's Putian 'G-1068 敢可以先封货？' (a hold, not a release)."""
+bin to another); round 34's Putian 'G-1068 敢可以先封货？' (a hold, not a release) and round
+35's 'G-2128 如果召回的话，货在哪…' (a recall's reach, not where the lot is)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,13 @@ def test_may_we_seal_a_lot_is_a_hold(
     可以…吗 had read it as a release."""
     reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == "hold_lot", reply
+
+
+def test_where_the_goods_are_if_a_lot_were_recalled_is_the_preview(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    """Round 35's 'G-2128 如果召回的话，货在哪，会波及哪些客户，只看一下' asks a recall's
+    reach (whose answer lists where the goods are too), not only where the lot is."""
+    text = "G-2311 如果召回的话，货在哪，会波及哪些客户，只看一下"
+    reply = ask(assistant, actors["manager"], text)
+    assert reply["intent"] == "recall_preview" and reply["confirm"] is None, reply
