@@ -5,7 +5,8 @@ and north-eastern ones (行，就介么办吧, 可以，整上), a follow-up clo
 quantity closed with thanks, a bangle size said 'in large', the reserve named as "Reserve's
 looking chocka", and requests nothing does (printing a certificate, moving a piece from one
 bin to another); round 34's Putian 'G-1068 敢可以先封货？' (a hold, not a release) and round
-35's 'G-2128 如果召回的话，货在哪…' (a recall's reach, not where the lot is)."""
+35's 'G-2128 如果召回的话，货在哪…' (a recall's reach, not where the lot is); 'who was picking
+today' asked back between picker performance and who picked an order or piece."""
 
 from __future__ import annotations
 
@@ -99,3 +100,22 @@ def test_where_the_goods_are_if_a_lot_were_recalled_is_the_preview(
     text = "G-2311 如果召回的话，货在哪，会波及哪些客户，只看一下"
     reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == "recall_preview" and reply["confirm"] is None, reply
+
+
+@pytest.mark.parametrize("text", ["Who was picking today? Tell me", "who did the picking yesterday",
+                                  "昨天是谁在拣货"])
+def test_who_picked_with_a_period_and_no_code_is_asked_back(
+    assistant: Assistant, actors: dict[str, Actor], text: str
+) -> None:
+    """Rounds 33-35's writers labelled these close calls between who has been picking and who
+    picked one order or piece; the chat had asked 'which order?'."""
+    reply = ask(assistant, actors["manager"], text)
+    assert reply["error"] == "ambiguous", reply
+    assert {c["intent"] for c in reply["choices"]} == {"picker_performance", "who_picked"}
+
+
+def test_who_picked_the_order_is_still_asked_which(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    reply = ask(assistant, actors["manager"], "who picked the order")
+    assert reply["intent"] == "who_picked" and reply["error"] == "missing-slot", reply
