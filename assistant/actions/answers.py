@@ -126,6 +126,12 @@ _YES = (
     "就去做", "you right", "yeah you right", "go 'ed", "go ed", "做下去", "要做",
     # Tianjin 就介么办 (just do it so), north-eastern 整上 (do it)
     "就介么办", "介么办", "就介么着", "整上", "整上吧",
+    # Geordie 'wey aye' (of course), 'gan on' / 'gan ahead' (go on); Sylheti 'thik ase' (fine),
+    # 'accha'; Boston 'wicked good'; Wuhan 搞撒 / 搞快点 (do it, quick), 冇得问题 (no problem);
+    # Jianghuai 照 (fine, can do), 就这么搞; 'confirm it'
+    "wey aye", "way aye", "gan on", "gan ahead", "thik ase", "thik ache", "accha",
+    "wicked good", "confirm it", "搞撒", "搞快点", "冇得问题", "照", "照照", "照照照", "可照",
+    "就这么搞", "这么搞",
 )
 _NO = (
     # Mandarin, regional and written
@@ -186,8 +192,8 @@ _NO = (
     "pas maintenant", "hapana", "acha", "wacha", "usifanye", "算咧", "甭弄",
     # Gan and Fujian 不搞了, 不要弄了
     "不搞了", "不搞", "不要弄了", "不要弄", "别搞了",
-    # telegram style 不办, 暂不
-    "不办", "暂不",
+    # telegram style 不办, 暂不; Jianghuai 不照 (no good), Wuhan 莫搞 (above) and 冇得 (no)
+    "不办", "暂不", "不照", "冇得",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -276,8 +282,9 @@ _PARTICLES = (
     # Scouse 'our kid' (brother), Cajun 'cher' (dear) and 'mais'; Wu 个 closing a word (可以个,
     # 行个); Minnan 有影 (truly)
     "our kid", "cher", "个", "mais", "有影",
-    # New Zealand 'chur' (thanks, cool); 'thx'
-    "chur", "thx",
+    # New Zealand 'chur' (thanks, cool); 'thx'; Geordie 'howay' (come on), 'pet', 'hinny';
+    # 'kid'; Boston 'guy'; Sylheti 'apa' (sister); Wuhan 撒 closing a word (搞快点撒)
+    "chur", "thx", "howay", "pet", "hinny", "kid", "guy", "apa", "撒",
 )
 
 

@@ -250,9 +250,11 @@ def _swapped(word: str, other: str) -> bool:
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|\bsz(?![a-z])|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
-# A letter size said as a word after 'in' ('bangles in large'; not 'in large quantities').
+# A letter size said as a word after 'in' ('bangles in large'; not 'in large quantities'), or
+# alone (a follow-up's 'just the medium ones', read as 'medium').
 _IN_LETTER_SIZE = re.compile(
-    r"\bin\s+(small|medium|large)\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))")
+    r"\bin\s+(small|medium|large)\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
+    r"|^\s*(small|medium|large)\s*$")
 # A length said in words ('fifty centimetre', 'forty five cm', 'forty-two centimeters').
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
@@ -292,7 +294,7 @@ def _scan_size(rest: str, vocab: Vocab, scan: AttributeScan) -> str:
         match = pattern.search(rest)
         if match is None:
             continue
-        size = _size_value(match.group(1), vocab)
+        size = _size_value(next(g for g in match.groups() if g), vocab)
         if size is not None:
             scan.slots["size"] = size
             scan.matched.append(match.group().strip())

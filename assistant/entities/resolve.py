@@ -240,8 +240,8 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # stuff' and a word of address ('just the AREZZO stuff', 'this year bruv'), and 只算 / 光要 … 的
 # ('只算保险库的', '光要7号的'); written Chinese 仅 / 限 … 者 / 一排 ('仅瓦伦扎者',
 # '限 V04 一排') and Spanish 'y' and an article ('y la caja fuerte?'); 'for' before it ('for
-# rings naman'), a closing 'eh', 'so', 'la', 'cher', 'chur' or Taglish 'naman' ('what about
-# last week, eh?') and Wu 个呢 ('金库个呢').
+# rings naman'), a closing 'eh', 'so', 'la', 'cher', 'chur', Geordie 'pet' or 'hinny', 'kid',
+# Boston 'guy' or Taglish 'naman' ('what about last week, eh?') and Wu 个呢 ('金库个呢').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|what of|and what of|how bout|what bout|wat about|same for|same but|and for"
@@ -252,10 +252,12 @@ _BARE_EDGES = re.compile(
     r"(?=\S)"
     # a sentence's own full stop ('Please provide the same for the reserve zone.')
     r"|(?<=\S)\s*[.。]+\s*$"
+    # a possessive closing it ('just Arezzo's')
+    r"|(?<=[a-z])'s(?=[?!.\s]*$)"
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
-    r"|eh|so|naman|la|cher|chur"
+    r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
@@ -540,7 +542,7 @@ _NOT_NEAR = "".join(f"(?<!{before} )" for before in (
 _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "vault": tuple(map(re.escape, VAULT_WORDS)),
     "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
-                r"(?:the|in|from|at|of) reserve(?! for\b)", r"overstock", r"bulk storage",
+                r"(?:the|in|from|at|of|for) reserve(?! for\b)", r"overstock", r"bulk storage",
                 r"back (?:shelves|shelf|racks?|stock|store)",
                 # 'in the back', 'on the back' (not where goods go: 'move to the back')
                 r"(?:in|on|at|from) the back(?!\s+(?:of|office|door|end|up|orders?|log)\b)",
