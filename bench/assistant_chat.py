@@ -539,11 +539,26 @@ movers or dead stock?).
   61, follow-ups 15 of 18, forbidden asks refused 14 of 14; latency p50 19.5 ms (questions) and
   31.1 ms (with a report). Retired to dev on 2026-12-07 (``blind37_dev``, ``general37_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 38, read from
-``bench/data/assistant_blind38.yaml`` and ``bench/data/assistant_general38.yaml`` by default
+- Round 38, ``assistant_blind38.yaml`` / ``assistant_general38.yaml`` (535 items, 50 % Chinese, and
+  300 general items; fixture: sequential replay, 6 alerts), written as Bristol and Cornwall staff,
+  Texas and Oklahoma supervisors, Zimbabwean staff (English with Shona words), Liuzhou and Guilin
+  managers (Guangxi south-western Mandarin), Fuzhou managers (Mandarin with Fuzhou Min words) and
+  Hohhot and Baotou managers (Jin-flavoured Mandarin), with 49 single action asks, from round 37's
+  brief with new personas: first run 2026-12-07 08:01 UTC (first runs ``blind38``; whole output in
+  bench/results/assistant_chat_blind38_first_run.json; idle machine, a CI run had just ended), with
+  the round-37 fixes (replies to a waiting action, follow-up words) and the close-call model as in
+  round 37: intent+slots 96.7 % of 397 (English 100 %, Chinese 93.4 %; intent alone 97.7 %),
+  general refused 99.0 % of 300, close calls asked back 25 of 46, clear questions asked back 0.8 %,
+  single action asks asked first 42 of 49, conversations right 35 of 60, follow-ups 17 of 18,
+  forbidden asks refused 14 of 14; latency p50 18.1 ms (questions) and 26.3 ms (with a report).
+  Most Chinese misses were dialect words not read (Jin 夜来, Fuzhou 若夥 and 底块). Retired to
+  dev on 2026-12-07 (``blind38_dev``, ``general38_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 39, read from
+``bench/data/assistant_blind39.yaml`` and ``bench/data/assistant_general39.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind38`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind39`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -638,7 +653,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 38
+HELD_OUT_ROUND = 39
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1581,7 +1596,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind38`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind39`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
