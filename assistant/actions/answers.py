@@ -132,6 +132,10 @@ _YES = (
     "wey aye", "way aye", "gan on", "gan ahead", "thik ase", "thik ache", "accha",
     "wicked good", "confirm it", "搞撒", "搞快点", "冇得问题", "照", "照照", "照照照", "可照",
     "就这么搞", "这么搞",
+    # West Country 'proper job', 'lush'; Shona 'ehe' (yes), 'zvakanaka' (fine); Fuzhou 会使 (can
+    # do), 就按这样做; Jin 闹哇 (do it); 'go on ahead'
+    "proper job", "lush", "ehe", "ehe ehe", "zvakanaka", "会使", "就按这样做", "按这样做",
+    "闹哇", "闹吧", "弄去", "go on ahead",
 )
 _NO = (
     # Mandarin, regional and written
@@ -240,8 +244,10 @@ _WAIT = (
     "wo minute", "woh minute", "subiri", "subiri kidogo", "ngoja", "ngoja kidogo", "慢些",
     # 'moment (please)', German 'Moment'
     "moment", "moment please", "einen moment",
-    # Wu 慢慢叫 (easy, not yet); telegram style 等, 候示 (await word)
-    "慢慢叫", "等", "候示",
+    # Wu 慢慢叫 (easy, not yet); telegram style 等, 候示 (await word); Shona 'mira' (wait); West
+    # Country 'hang on a mo'; Jin 等一阵阵
+    "慢慢叫", "等", "候示", "mira", "mira kidogo", "mira one minute", "hang on a mo", "a mo",
+    "等一阵阵", "等一阵子", "let me check something",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -285,6 +291,8 @@ _PARTICLES = (
     # New Zealand 'chur' (thanks, cool); 'thx'; Geordie 'howay' (come on), 'pet', 'hinny';
     # 'kid'; Boston 'guy'; Sylheti 'apa' (sister); Wuhan 撒 closing a word (搞快点撒)
     "chur", "thx", "howay", "pet", "hinny", "kid", "guy", "apa", "撒",
+    # West Country 'my lover', 'my 'ansum'; Shona 'shamwari' (friend)
+    "my lover", "my 'ansum", "my ansum", "shamwari",
 )
 
 

@@ -250,11 +250,13 @@ def _swapped(word: str, other: str) -> bool:
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|\bsz(?![a-z])|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
-# A letter size said as a word after 'in' ('bangles in large'; not 'in large quantities'), or
-# alone (a follow-up's 'just the medium ones', read as 'medium').
+# A letter size said as a word after 'in' ('bangles in large'; not 'in large quantities'),
+# alone (a follow-up's 'just the medium ones', read as 'medium'), or in Chinese.
 _IN_LETTER_SIZE = re.compile(
     r"\bin\s+(small|medium|large)\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
-    r"|^\s*(small|medium|large)\s*$")
+    r"|^\s*(small|medium|large)\s*$"
+    # and 大号 / 中号 / 小号 before the goods ('大号手镯还剩几个')
+    r"|(大号|中号|小号)")
 # A length said in words ('fifty centimetre', 'forty five cm', 'forty-two centimeters').
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}

@@ -65,8 +65,8 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     # Hunan and Gan 别个 (others); Putian and Hokkien-flavoured 敢有 / 敢可以 / 敢是 (is there, can
     # we, is it: 敢 asks)
     ("别个", "别的"), ("敢有", "有没有"), ("敢可以", "可不可以"), ("敢是", "是不是"),
-    # Wuhan 么斯 (what): 么斯地方 (where), 么斯异常 (what anomalies)
-    ("么斯", "什么"),
+    # Wuhan 么斯 (what): 么斯地方 (where), 么斯异常 (what anomalies); Fuzhou 若夥 (how many)
+    ("么斯", "什么"), ("若夥", "多少"), ("若伙", "多少"),
 )
 #: Henan and Shandong words (俺 / 俺们 I, we; 恁 you; 几个钱 how much money) and internet slang
 #: (卖爆 sold out fast: sold best; 蚌埠住了 can't hold it: a filler) as Mandarin, read in a
