@@ -168,10 +168,10 @@ _WEAK_SLOTS = frozenset({"period", "category", "metal", "purity", "channel"})
 # Actions that cannot be undone: named bare by a template ('recall G-2311'), with no word that
 # says it is meant for real, they are asked back with their confusable partner (the preview).
 _IRREVERSIBLE = frozenset({"recall_lot"})
-# An intent that answers only about a code it is given, and the close intent a question naming
-# none but a period may mean instead ('who was picking today': who has been picking).
+# An intent that answers only about a code it is given (its follow-up slots, FOLLOW_UP_SLOTS),
+# and the close intent a question naming none but a period may mean instead ('who was picking
+# today': who has been picking).
 _CODELESS_PARTNERS = {"who_picked": "picker_performance"}
-_PICKED_CODES = frozenset({"order", "serial"})
 # An action's object named by its kind before its code ('recall lot G-2311', '召回G-7769这批'):
 # the words are a command, not the name of a report about the code.
 _OBJECT_NAMED = re.compile(r"\b(?:lot|batch)\s+\w|批次\s*\w|\w\s*这批")
@@ -473,7 +473,7 @@ class Assistant:
             kept = FOLLOW_UP_SLOTS.get(match.intent, frozenset())
             match = replace(match, slots={k: v for k, v in previous.slots.items() if k in kept})
         if (partner := _CODELESS_PARTNERS.get(match.intent)) is not None \
-                and not set(match.slots) & _PICKED_CODES \
+                and not set(match.slots) & FOLLOW_UP_SLOTS[match.intent] \
                 and period_said(text, resolver) is not None \
                 and not (previous is not None and match.intent in previous.asked):
             # 'who was picking today': no order or piece named but a period, so who has been

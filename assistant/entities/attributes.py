@@ -124,6 +124,14 @@ _NUMBER_WORDS = {
     "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10",
 }
 _LETTER_SIZES = {"small": "S", "medium": "M", "large": "L", "小号": "S", "中号": "M", "大号": "L"}
+_ENGLISH_SIZES = "|".join(w for w in _LETTER_SIZES if w.isascii())
+# A letter size said as a word (_LETTER_SIZES): after 'in' ('bangles in large'; not 'in large
+# quantities'), alone (a follow-up's 'just the medium ones', read as 'medium'), or in Chinese
+# before the goods ('大号手镯还剩几个').
+_WORD_SIZE = re.compile(
+    rf"\bin\s+({_ENGLISH_SIZES})\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
+    rf"|^\s*({_ENGLISH_SIZES})\s*$"
+    rf"|({'|'.join(w for w in _LETTER_SIZES if not w.isascii())})")
 
 
 @dataclass(frozen=True)
@@ -250,13 +258,6 @@ def _swapped(word: str, other: str) -> bool:
 _EXPLICIT_SIZE = re.compile(r"(?:\bin\s+)?(?:\bsize(?!s)|\bsz(?![a-z])|尺码|尺寸|码数)\s*([\w]+)")
 _MARKED_SIZE = re.compile(r"(\d+|[五六七八九十]|(?<![a-z])(?:xs|xl|s|m|l))\s*(?:号|码)")
 _MEASURE = re.compile(r"(?<![\w-])(\d+\s*cm)(?![\w-])")
-# A letter size said as a word after 'in' ('bangles in large'; not 'in large quantities'),
-# alone (a follow-up's 'just the medium ones', read as 'medium'), or in Chinese.
-_IN_LETTER_SIZE = re.compile(
-    r"\bin\s+(small|medium|large)\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
-    r"|^\s*(small|medium|large)\s*$"
-    # and 大号 / 中号 / 小号 before the goods ('大号手镯还剩几个')
-    r"|(大号|中号|小号)")
 # A length said in words ('fifty centimetre', 'forty five cm', 'forty-two centimeters').
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
@@ -292,7 +293,7 @@ def _size_value(word: str, vocab: Vocab) -> str | None:
 def _scan_size(rest: str, vocab: Vocab, scan: AttributeScan) -> str:
     if _SPOKEN_MEASURE.search(rest) or _DIGIT_CENTIMETRES.search(rest):
         rest = _spoken_measures(rest)
-    for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE, _IN_LETTER_SIZE):
+    for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE, _WORD_SIZE):
         match = pattern.search(rest)
         if match is None:
             continue

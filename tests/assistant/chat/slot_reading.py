@@ -38,6 +38,12 @@ def assert_answered(chat: Assistant, actor: Actor, text: str, intent: str,
     assert slots.items() <= reply["slots"].items()
 
 
+def assert_not_supported(chat: Assistant, actor: Actor, text: str) -> None:
+    """``text`` is refused as a request nothing does, with no action stated."""
+    reply = ask(chat, actor, text)
+    assert reply["error"] == "not-supported" and reply["confirm"] is None, reply
+
+
 def assert_refined(chat: Assistant, actor: Actor, first: str, then: str,
                    slots: dict[str, str]) -> None:
     """``then`` after ``first`` refines it: the same intent, now with at least ``slots``."""

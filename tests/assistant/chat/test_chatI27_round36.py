@@ -16,7 +16,7 @@ from assistant.actions.answers import short_answer
 from assistant.actions.slots import changed_quantity
 from assistant.chat import Assistant
 from core import Actor
-from tests.assistant.chat.slot_reading import ask, assert_answered
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_not_supported
 
 
 @pytest.mark.parametrize(("reply", "answer"), [
@@ -78,8 +78,7 @@ def test_their_questions_are_read(
 def test_requests_nothing_does_are_refused(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    reply = ask(assistant, actors["manager"], text)
-    assert reply["error"] == "not-supported" and reply["confirm"] is None, reply
+    assert_not_supported(assistant, actors["manager"], text)
 
 
 @pytest.mark.parametrize("text", ["G-2311 敢可以先封货？", "G-2311 可以先封货吗？"])

@@ -12,7 +12,7 @@ import pytest
 from assistant.actions.answers import short_answer
 from assistant.chat import Assistant
 from core import Actor
-from tests.assistant.chat.slot_reading import ask, assert_answered
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_not_supported
 
 
 @pytest.mark.parametrize(("reply", "answer"), [
@@ -64,5 +64,4 @@ def test_their_questions_are_read(
 def test_requests_nothing_does_are_refused(
     assistant: Assistant, actors: dict[str, Actor], text: str
 ) -> None:
-    reply = ask(assistant, actors["manager"], text)
-    assert reply["error"] == "not-supported" and reply["confirm"] is None, reply
+    assert_not_supported(assistant, actors["manager"], text)
