@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -111,6 +111,7 @@ from assistant.intents.prepare import (
 from assistant.intents.scope import (
     ScopeModel,
     domain_cues,
+    load_close_phrasings,
     load_code_kinds,
     load_confusable,
     load_negatives,
@@ -290,6 +291,7 @@ class Assistant:
         self.unsupported = load_unsupported(LANGUAGES)
         self.bare_reports = load_unsupported(LANGUAGES, "bare_reports")
         self.vague = load_vague(LANGUAGES)
+        self.close_phrasings = load_close_phrasings(LANGUAGES)
         self.code_kinds = load_code_kinds(LANGUAGES)
         # The learnt close-call model and the pairs the training writers found close.
         self.close_calls = CloseCallModel(settings.close_call_weights, settings.close_call_bias)
@@ -599,6 +601,10 @@ class Assistant:
                     matches[0].intent, self.similarity(words, language, resolver), words,
                     template=True)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
+            if self._learns_close_calls(matches[0], text) and (other := self._phrased_rival(
+                    matches[0].intent, words,
+                    lambda: _real_scores(self.similarity(words, language, resolver)))):
+                raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
             return matches[0]
         reading = self.similarity(words, language, resolver)
         if not (previous is not None and is_waiting(previous.pending)):
@@ -640,6 +646,8 @@ class Assistant:
             raise self._ask_back(ctx, text, resolver, (intent, other))
         if (other := self._learnt_rival(intent, reading, words, template=False)) \
                 and not self._settled_command(intent, other, text, words, reading.text):
+            raise self._ask_back(ctx, text, resolver, (intent, other))
+        if (other := self._phrased_rival(intent, words, lambda: _real_scores(reading))):
             raise self._ask_back(ctx, text, resolver, (intent, other))
         if self._nothing_named(intent, slots) and self.out_of_scope(reading, answerable=False):
             # 'where can I buy a cheap engagement ring': the goods it names are none of ours
@@ -711,6 +719,22 @@ class Assistant:
                 and not self._settled(found.other, words, reading.text):
             return None  # 'whats alert number 3 about' asks; it does not acknowledge alert 3
         return found.other
+
+    def _phrased_rival(self, intent: str, words: str,
+                       allowed: Callable[[], Collection[str]]) -> str | None:
+        """The other intent of a pair whose close phrasing the question says (``close_phrasings``
+        in the scope examples: 'who's been picking this week', picker performance or who picked
+        an order), when the chat answers ``intent`` and the other is one the question allows
+        (``allowed``: the intents a named code leaves, worked out only on a match)."""
+        if self.settings.close_call_threshold > 1.0:
+            return None
+        forms = tuple(dict.fromkeys((words, simplified(words))))
+        for pair, patterns in self.close_phrasings.items():
+            if intent in pair and any(p.search(form) for p in patterns for form in forms):
+                (other,) = pair - {intent}
+                if other in allowed():
+                    return other
+        return None
 
     # The share of close_call_threshold a question needs to be asked back when it says only
     # words both intents of the pair may mean (vague in examples.scope.yaml).

@@ -32,8 +32,8 @@ from assistant.errors import IntentDataError
 from assistant.intents.encoder import CharNgramEncoder, Matrix
 from assistant.intents.matcher import similarities
 
-__all__ = ["ScopeModel", "domain_cues", "load_code_kinds", "load_confusable", "load_negatives",
-           "load_settle"]
+__all__ = ["ScopeModel", "domain_cues", "load_close_phrasings", "load_code_kinds",
+           "load_confusable", "load_negatives", "load_settle"]
 
 # Words that mean the warehouse in these languages whatever else the question says. Deliberately
 # narrow: 'stock', 'order', 'lot', 'bin', 'history', 'recall', 'gold' all have general senses
@@ -140,6 +140,26 @@ def load_vague(languages: tuple[str, ...]) -> dict[frozenset[str], tuple[str, ..
             key = frozenset(str(pair).split())
             words.setdefault(key, []).extend(str(w).lower() for w in found or ())
     return {pair: tuple(dict.fromkeys(found)) for pair, found in words.items()}
+
+
+@cache
+def load_close_phrasings(languages: tuple[str, ...]
+                         ) -> dict[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """Per pair of close intents, phrasings the question writers use for either intent
+    (``close_phrasings`` in every language's scope examples, keys 'a b': regular expressions
+    over the normalised question), such as 'who's been picking this week' (picker performance
+    or who picked an order); a malformed expression is a data error."""
+    found: dict[frozenset[str], list[re.Pattern[str]]] = {}
+    for language in languages:
+        for pair, sources in (_scope_file(language).get("close_phrasings") or {}).items():
+            for source in sources or ():
+                try:
+                    pattern = re.compile(str(source))
+                except re.error as exc:
+                    raise IntentDataError(f"{language}/examples.scope.yaml: close_phrasings "
+                                          f"{pair} {source!r}: {exc}") from exc
+                found.setdefault(frozenset(str(pair).split()), []).append(pattern)
+    return {pair: tuple(patterns) for pair, patterns in found.items()}
 
 
 @cache
