@@ -431,10 +431,11 @@ class Assistant:
         """
         pending = previous.pending if previous is not None else None
         waiting = str(pending["action"]) if pending is not None and is_waiting(pending) else None
-        if previous is not None and (waiting or previous.asked) \
-                and (said := short_answer(text, waiting)) is not None:
+        if (said := short_answer(text, waiting)) is not None:
             # '中', '要', '得嘞', '拉倒', '唔使': a yes or no in the words of home (to an action
-            # waiting, or to a question asked back: 'cnt V04-02' asked back, then 'y')
+            # waiting, or to a question asked back: 'cnt V04-02' asked back, then 'y'); with
+            # nothing waiting, nothing is waiting for it ('好，确认' after a refused release
+            # acknowledges no alert)
             return self._answered(IntentMatch(said, {}, 1.0, "template", language), previous)
         if previous is not None and waiting == "draft_purchase_order" \
                 and (quantity := changed_quantity(text)) is not None:

@@ -136,6 +136,12 @@ _YES = (
     # do), 就按这样做; Jin 闹哇 (do it); 'go on ahead'
     "proper job", "lush", "ehe", "ehe ehe", "zvakanaka", "会使", "就按这样做", "按这样做",
     "闹哇", "闹吧", "弄去", "go on ahead",
+    # Ghanaian 'ampa' (true, yes); Sinhala 'ow' (yes); Wenzhou 弄爻 (get it done); Malaysian
+    # 酱紫做 (do it like this); 确认掉
+    "ampa", "ampa ampa", "ow", "ow ow", "弄爻", "弄爻它", "做爻", "酱紫做", "酱紫", "就酱紫",
+    "确认掉",
+    # Cockney 'sorted', 'crack on'
+    "sorted", "crack on",
 )
 _NO = (
     # Mandarin, regional and written
@@ -248,6 +254,12 @@ _WAIT = (
     # Country 'hang on a mo'; Jin 等一阵阵
     "慢慢叫", "等", "候示", "mira", "mira kidogo", "mira one minute", "hang on a mo", "a mo",
     "等一阵阵", "等一阵子", "let me check something",
+    # Ghanaian 'hold on small'; Wenzhou 慢慢 (not yet), 我问下 (I'll ask first); I'll have a look
+    # first (我看看, Henan 我瞅瞅); Malaysian 一下下
+    "hold on small", "wait small small", "慢慢", "我问下", "我看看", "我看一下", "我瞅瞅",
+    "我瞅一瞅", "一下下",
+    # Cockney ''old up (a sec)', 'hang about'
+    "'old up", "'old up a sec", "old up", "hang about", "hang about a sec",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -293,6 +305,8 @@ _PARTICLES = (
     "chur", "thx", "howay", "pet", "hinny", "kid", "guy", "apa", "撒",
     # West Country 'my lover', 'my 'ansum'; Shona 'shamwari' (friend)
     "my lover", "my 'ansum", "my ansum", "shamwari",
+    # Ghanaian 'paa' (very); Sinhala 'ehema' (like that); Henan 恁 (you); Cockney 'guv'
+    "paa", "ehema", "恁", "guv",
 )
 
 

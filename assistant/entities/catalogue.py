@@ -20,6 +20,8 @@ _FILLERS = re.compile(
 )
 _SERIAL_SHAPE = re.compile(r"^[A-Z]{1,4}\d{5,}$")
 _ORDER_SHAPE = re.compile(r"^([A-Z]{2,4})(\d{6})(\d{3,6})$")
+# A shelf level: a bin's code without its side (V04-01-4 for V04-01-4L and V04-01-4R).
+_LEVEL = re.compile(r"[A-Z]{1,3}\d{2}-\d{2}-\d")
 _ME = {"me", "i", "myself", "my", "mine", "我", "我自己"}
 
 
@@ -186,6 +188,14 @@ class CatalogueIndex:
         """The bin, aisle or zone a phrase names, or None."""
         return self.locations.get(code_key(spoken_to_code(strip_fillers(text))))
 
+    def level(self, text: str) -> str | None:
+        """A shelf level named by its bins' code without their side ('V04-01-4' for V04-01-4L
+        and V04-01-4R), when bins start so; None otherwise (it is no serial)."""
+        code = spoken_to_code(strip_fillers(text))
+        if not _LEVEL.fullmatch(code):
+            return None
+        return code if any(c.startswith(code) for c in self.locations.values()) else None
+
     def location_prefix(self, text: str) -> str | None:
         """A location code, or the start of some (an aisle letter 'A', a bay 'A01-02'), as the
         reports filter by it; None when no location starts so."""
@@ -278,9 +288,9 @@ class CatalogueIndex:
         return self.channels.get(word) or self.channels.get(word.rstrip("s"))
 
     def any_code(self, text: str) -> dict[str, str] | None:
-        """Classify a code: lot, SKU, bin, then anything shaped like a serial."""
+        """Classify a code: lot, SKU, bin, shelf level, then anything shaped like a serial."""
         for slot, finder in (("lot", self.lot), ("sku", self.sku), ("location", self.location),
-                             ("serial", self.serial)):
+                             ("location", self.level), ("serial", self.serial)):
             if (found := finder(text)) is not None:
                 return {slot: found}
         return None

@@ -38,6 +38,7 @@ _NAMED = {
     "last wk": "last_week", "last qtr": "last_quarter", "this mth": "this_month",
     "last mth": "last_month", "last quahta": "last_quarter", "this quahta": "this_quarter",
     "夜来": "yesterday",  # Jin (Shanxi, Inner Mongolia): yesterday
+    "清早到现在": "today",  # Henan: since this morning
     "这季度": "this_quarter", "本季": "this_quarter",
     "这一季度": "this_quarter", "上一季度": "last_quarter", "上一个月": "last_month",
     "这一周": "this_week", "这星期": "this_week", "这礼拜": "this_week", "上礼拜": "last_week",

@@ -265,7 +265,7 @@ _BARE_EDGES = re.compile(
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算|仅限|只限|仅|限)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:个呢|個呢|呢|咧|也看看|也看下|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
-    r"|怎麼樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的|者|一排|这排|那排"
+    r"|怎麼樣|咋样|咋樣|怎样|怎樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的|者|一排|这排|那排"
     # sentence-final particles of the south-west and of chat ('手链喃', '昨天的哈', '银的嘛')
     r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛)+[?？。.\s]*$")
 
@@ -289,7 +289,10 @@ def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
     if found is None and (zone := zone_slot(words, index)) is not None \
             and len(words.split()) <= 2:
         found = {"zone": zone}
-    if not found or not set(found) <= set(relevant):
+    # a zone is a place: it refines a question that takes one ('收发区的呢?' after the reserve's
+    # stock value, whose zone has no single location)
+    places = {"zone"} if "location" in relevant else set()
+    if not found or not set(found) <= set(relevant) | places:
         return None
     return found
 
@@ -547,6 +550,8 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
                 # 'in the back', 'on the back' (not where goods go: 'move to the back')
                 r"(?:in|on|at|from) the back(?!\s+(?:of|office|door|end|up|orders?|log)\b)",
                 r"reserve(?=(?: pls| please| now)?$)", r"reserve(?= [\u3400-\u9fff])",
+                # 'what about reserve, mate?'
+                r"(?:what about|how about|and|just|only) reserve(?! for\b)",
                 # 'Reserve's looking chocka' (the reserve is), 'the reserve's bins'
                 r"reserve's",
                 *RESERVE_ZH, "存储区", "后备库", "备用仓", "备货作业", "储备作业", "存储作业",
@@ -561,7 +566,7 @@ _ZONE_NAMES: dict[str, tuple[str, ...]] = {
                    r"|check|slip|list|error|errors|mistake|mistakes))",
                    r"ops (?:zone|area)", r"operations (?:zone|area)",
                    r"(?:in|at|from|for) (?:the )?(?:ops|operations)(?! (?:manager|team|report))",
-                   "收发区", "收货区", "发货区", "码头",
+                   "收发区", "收发货区", "收货区", "发货区", "码头",
                    "包装区", "打包区", "包装台", "打包台", "装卸区", "出入库区", "ops区", "营运区",
                    "运营区",
                    # a work area (作业区) of another zone is that zone's ('拣货作业区': pick,

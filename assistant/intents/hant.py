@@ -74,6 +74,9 @@ DIALECT_WORDS: tuple[tuple[str, str], ...] = (
 HENAN_WORDS: tuple[tuple[str, str], ...] = (
     ("俺们", "我们"), ("俺", "我"), ("恁", "你"), ("几个钱", "多少钱"), ("卖爆了", "卖得最好"),
     ("卖爆", "卖得最好"), ("蚌埠住了", ""),
+    # Wenzhou 几许 (how many), 好猛 (very: 卖得好猛 sells very well), 何乜 (what), 冇 (not);
+    # Henan 木有 (not have)
+    ("几许", "多少"), ("得好猛", "得很好"), ("好猛", "很"), ("何乜", "什么"), ("木有", "没有"),
 )
 #: Teochew (Chaoshan Min) and Hakka words as Mandarin, read in a question only
 #: (:func:`min_hakka_mandarin`): Hakka 𠊎 (I) and 𠊎兜 (we), 哪兜 (which ones), 毋 (not), 恁多 (so
