@@ -570,11 +570,25 @@ movers or dead stock?).
   follow-ups 15 of 18, forbidden asks refused 14 of 14; latency p50 18.0 ms (questions) and 29.0 ms
   (with a report). Retired to dev on 2026-12-07 (``blind39_dev``, ``general39_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 40, read from
-``bench/data/assistant_blind40.yaml`` and ``bench/data/assistant_general40.yaml`` by default
+- Round 40, ``assistant_blind40.yaml`` / ``assistant_general40.yaml`` (535 items, 50 % Chinese, and
+  300 general items; fixture: sequential replay, 6 alerts), written as eastern Kentucky, West
+  Virginia and east Tennessee staff (Appalachian English), Barbados staff (Bajan English), Kampala
+  staff (Ugandan English with Luganda words), Urumqi managers (Xinjiang Mandarin), Yiwu and Jinhua
+  accessory traders (Mandarin with market-trade words) and Shenzhen Shuibei gold-market wholesalers
+  (Mandarin with jewellery-trade words), with 49 single action asks, from round 39's brief with new
+  personas: first run 2026-12-07 09:49 UTC (first runs ``blind40``; whole output in
+  bench/results/assistant_chat_blind40_first_run.json; idle machine), with the round-39 fixes and
+  the close phrasings: intent+slots 98.2 % of 397 (English 98.0 %, Chinese 98.5 %; intent alone
+  98.5 %), general refused 99.3 % of 300, close calls asked back 33 of 46 (72 %), clear questions
+  asked back 0.8 %, single action asks asked first 43 of 49, conversations right 42 of 60,
+  follow-ups 17 of 18, forbidden asks refused 14 of 14; latency p50 20.5 ms (questions) and 29.1 ms
+  (with a report). Retired to dev on 2026-12-07 (``blind40_dev``, ``general40_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 41, read from
+``bench/data/assistant_blind41.yaml`` and ``bench/data/assistant_general41.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind40`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind41`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -669,7 +683,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 40
+HELD_OUT_ROUND = 41
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1612,7 +1626,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind40`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind41`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
