@@ -540,8 +540,10 @@ class Assistant:
 
         Close calls are told by the learnt close-call model (assistant/intents/closecall.py,
         ``settings.close_call_threshold``) for template and similarity readings alike (not for
-        an action a template reads as a command: the chat states it and waits for "yes"); the
-        older hand-written rules run only with ``settings.hand_ask_back``.
+        an action a template reads as a command: the chat states it and waits for "yes"); a
+        close phrasing of the whole question (``whole``, else ``text``) is asked back for both
+        (:meth:`_phrased_rival`); the older hand-written rules run only with
+        ``settings.hand_ask_back``.
         """
         words = _question_words(text)
         if previous is not None and not alone and whole is None \
@@ -574,8 +576,12 @@ class Assistant:
             try:  # no question before it that it refines: a whole question, if it says one
                 whole_question = self.recognise(text, language, resolver, previous, ctx, whole,
                                                 alone=True)
-            except (NotUnderstoodError, OutOfScopeError, AmbiguousError):
+            except AmbiguousError:
+                if self.similarity(words, language, resolver).codes:
+                    raise  # 'G-2311是不是该召回了，你看呢': a whole question's close call
                 whole_question = None  # ('just the earrings' alone: a count or dead stock?)
+            except (NotUnderstoodError, OutOfScopeError):
+                whole_question = None
             if whole_question is None or not _reads_alone(whole_question):
                 raise NoContextError(ctx.say("error.no_context"))  # 'only rings': too little
             return whole_question
@@ -602,8 +608,8 @@ class Assistant:
                     matches[0].intent, self.similarity(words, language, resolver), words,
                     template=True)):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
-            if self._learns_close_calls(matches[0], text) and (other := self._phrased_rival(
-                    matches[0].intent, words,
+            if matches[0].intent not in ANSWERS and (other := self._phrased_rival(
+                    matches[0].intent, _question_words(whole) if whole else words,
                     lambda: _real_scores(self.similarity(words, language, resolver)))):
                 raise self._ask_back(ctx, text, resolver, (matches[0].intent, other))
             return matches[0]
@@ -648,7 +654,8 @@ class Assistant:
         if (other := self._learnt_rival(intent, reading, words, template=False)) \
                 and not self._settled_command(intent, other, text, words, reading.text):
             raise self._ask_back(ctx, text, resolver, (intent, other))
-        if (other := self._phrased_rival(intent, words, lambda: _real_scores(reading))):
+        if (other := self._phrased_rival(intent, _question_words(whole) if whole else words,
+                                         lambda: _real_scores(reading))):
             raise self._ask_back(ctx, text, resolver, (intent, other))
         if self._nothing_named(intent, slots) and self.out_of_scope(reading, answerable=False):
             # 'where can I buy a cheap engagement ring': the goods it names are none of ours

@@ -142,6 +142,10 @@ _YES = (
     "确认掉",
     # Cockney 'sorted', 'crack on'
     "sorted", "crack on",
+    # Luganda 'kale' (OK); Xinjiang 歹 / 歹得很 (great); 弄掉; Shuibei 出吧; 'reckon so';
+    # 'awright', 'cool'; Bajan and Guyanese 'do it nuh' (nuh a tag there, not the patois no)
+    "kale", "kale kale", "歹", "歹得很", "歹的很", "弄掉", "出吧", "reckon so", "i reckon so",
+    "awright", "aight", "cool", "do it nuh", "go ahead nuh",
 )
 _NO = (
     # Mandarin, regional and written
@@ -158,7 +162,8 @@ _NO = (
     "no", "nope", "nah", "cancel", "cancel it", "cancel that", "stop", "abort",
     "don't", "dont", "do not", "not yet", "not now", "never mind",
     "nevermind", "forget it", "later", "cannot", "can't", "cant", "negative", "no thanks",
-    "không", "khong", "skip it", "n", "leave it", "leave it open", "hold off", "not today",
+    "không", "khong", "skip it", "n", "leave it", "leave it open", "hold off", "hold off on that",
+    "hold off on it", "not today",
     "mai", "mai ao",
     # Italian; Gulf Arabic-English ('mafi' = there is none); Gen-Z; a thumbs-down
     "no grazie", "non ancora", "non ora", "lascia stare", "lascia perdere", "annulla",
@@ -260,6 +265,10 @@ _WAIT = (
     "我瞅一瞅", "一下下",
     # Cockney ''old up (a sec)', 'hang about'
     "'old up", "'old up a sec", "old up", "hang about", "hang about a sec",
+    # Luganda 'mpola' (slowly); 'let me first check', 'wait a bit', 'hol' on a second';
+    # 我问下老板 (I'll ask the boss first)
+    "mpola", "mpola mpola", "let me first check", "wait a bit", "hol' on a second",
+    "hol on a second", "hold on a second", "我问下老板", "我问一下老板", "我问问老板",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -307,6 +316,8 @@ _PARTICLES = (
     "my lover", "my 'ansum", "my ansum", "shamwari",
     # Ghanaian 'paa' (very); Sinhala 'ehema' (like that); Henan 恁 (you); Cockney 'guv'
     "paa", "ehema", "恁", "guv",
+    # Luganda 'ssebo' (sir), 'nyabo' (madam)
+    "ssebo", "nyabo",
 )
 
 

@@ -132,6 +132,10 @@ _WORD_SIZE = re.compile(
     rf"\bin\s+({_ENGLISH_SIZES})\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
     rf"|^\s*({_ENGLISH_SIZES})\s*$"
     rf"|({'|'.join(w for w in _LETTER_SIZES if not w.isascii())})")
+# A letter size said anywhere in a question about goods sized so ('how many large bangles').
+_LETTER_SIZED = frozenset({"bangle"})
+_ANY_WORD_SIZE = re.compile(
+    rf"\b({_ENGLISH_SIZES})\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))")
 
 
 @dataclass(frozen=True)
@@ -293,7 +297,10 @@ def _size_value(word: str, vocab: Vocab) -> str | None:
 def _scan_size(rest: str, vocab: Vocab, scan: AttributeScan) -> str:
     if _SPOKEN_MEASURE.search(rest) or _DIGIT_CENTIMETRES.search(rest):
         rest = _spoken_measures(rest)
-    for pattern in (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE, _WORD_SIZE):
+    patterns: tuple[re.Pattern[str], ...] = (_EXPLICIT_SIZE, _MARKED_SIZE, _MEASURE, _WORD_SIZE)
+    if scan.slots.get("category") in _LETTER_SIZED:
+        patterns = (*patterns, _ANY_WORD_SIZE)
+    for pattern in patterns:
         match = pattern.search(rest)
         if match is None:
             continue

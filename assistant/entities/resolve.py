@@ -244,7 +244,8 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # Boston 'guy' or Taglish 'naman' ('what about last week, eh?') and Wu 个呢 ('金库个呢').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
-    r"|and what about|what of|and what of|how bout|what bout|wat about|same for|same but|and for"
+    r"|and what about|what of|and what of|how bout|what bout|wat about|wuh about|wha about"
+    r"|same for|same but|and for"
     r"|for"
     r"|and also|the|e|ed|y|la|el|los|las"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"

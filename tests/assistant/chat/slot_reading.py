@@ -38,6 +38,13 @@ def assert_answered(chat: Assistant, actor: Actor, text: str, intent: str,
     assert slots.items() <= reply["slots"].items()
 
 
+def assert_asked_back(chat: Assistant, actor: Actor, text: str, pair: set[str]) -> None:
+    """``text`` is asked back between (at least) the intents of ``pair``, nothing stated."""
+    reply = ask(chat, actor, text)
+    assert reply["error"] == "ambiguous" and reply["confirm"] is None, reply
+    assert pair <= {c["intent"] for c in reply["choices"]}, reply
+
+
 def assert_not_supported(chat: Assistant, actor: Actor, text: str) -> None:
     """``text`` is refused as a request nothing does, with no action stated."""
     reply = ask(chat, actor, text)

@@ -12,7 +12,7 @@ from assistant.chat import Assistant
 from assistant.intents.data import load_intents
 from assistant.intents.scope import load_close_phrasings
 from core import Actor
-from tests.assistant.chat.slot_reading import ask, assert_answered
+from tests.assistant.chat.slot_reading import ask, assert_answered, assert_asked_back
 
 
 def test_every_phrasing_names_a_pair_of_known_intents() -> None:
@@ -41,10 +41,7 @@ def test_every_phrasing_names_a_pair_of_known_intents() -> None:
 def test_a_close_phrasing_is_asked_back(
     assistant: Assistant, actors: dict[str, Actor], text: str, pair: set[str]
 ) -> None:
-    reply = ask(assistant, actors["manager"], text)
-    assert reply["error"] == "ambiguous", reply
-    assert pair <= {c["intent"] for c in reply["choices"]}
-    assert reply["confirm"] is None
+    assert_asked_back(assistant, actors["manager"], text, pair)
 
 
 @pytest.mark.parametrize(("text", "intent", "slots"), [
