@@ -146,6 +146,8 @@ _YES = (
     # 'awright', 'cool'; Bajan and Guyanese 'do it nuh' (nuh a tag there, not the patois no)
     "kale", "kale kale", "歹", "歹得很", "歹的很", "弄掉", "出吧", "reckon so", "i reckon so",
     "awright", "aight", "cool", "do it nuh", "go ahead nuh",
+    # Nyanja 'eya', Fijian 'io'; live-stream 冲 (go), 弄起来, 确认上
+    "eya", "eya eya", "io", "冲", "冲冲冲", "弄起来", "确认上",
 )
 _NO = (
     # Mandarin, regional and written
@@ -269,6 +271,8 @@ _WAIT = (
     # 我问下老板 (I'll ask the boss first)
     "mpola", "mpola mpola", "let me first check", "wait a bit", "hol' on a second",
     "hol on a second", "hold on a second", "我问下老板", "我问一下老板", "我问问老板",
+    # 我看下 (I'll have a look: 我看下后台)
+    "我看下", "我看下后台",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -316,8 +320,9 @@ _PARTICLES = (
     "my lover", "my 'ansum", "my ansum", "shamwari",
     # Ghanaian 'paa' (very); Sinhala 'ehema' (like that); Henan 恁 (you); Cockney 'guv'
     "paa", "ehema", "恁", "guv",
-    # Luganda 'ssebo' (sir), 'nyabo' (madam)
-    "ssebo", "nyabo",
+    # Luganda 'ssebo' (sir), 'nyabo' (madam); Nyanja 'bane' (friend); Guyanese 'bai'; Fijian
+    # 'vinaka' (thanks), 'mada' (please)
+    "ssebo", "nyabo", "bane", "bai", "vinaka", "mada",
 )
 
 

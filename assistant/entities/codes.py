@@ -34,10 +34,11 @@ __all__ = [
 #: Words of address and politeness that say nothing of what is asked or answered (London 'bruv',
 #: 'innit', Greek 're' and 'ela', Ghanaian 'chale', Persian 'lotfan', Cantonese 'm goi',
 #: Birmingham 'bab', Armenian 'aper' / 'akhper' (brother), Burmese 'Sayama' (teacher, to a
-#: woman manager), Spanish 'jefe', Newfoundland "b'y" and 'me son', German 'bitte'): dropped
-#: from questions, follow-ups and product slots, and a particle in an answer.
+#: woman manager), Spanish 'jefe', Newfoundland "b'y" and 'me son', German 'bitte', Nyanja
+#: 'iwe' (you)): dropped from questions, follow-ups and product slots, and a particle in an
+#: answer.
 WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi", "bab", "aper",
-                    "akhper", "sayama", "jefe", "b'y", "me son", "bitte")
+                    "akhper", "sayama", "jefe", "b'y", "me son", "bitte", "iwe")
 
 NATO = {
     "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",
