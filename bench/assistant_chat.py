@@ -598,11 +598,25 @@ movers or dead stock?).
   asks refused 14 of 14; latency p50 19.1 ms (questions) and 31.4 ms (with a report). Retired to
   dev on 2026-12-07 (``blind41_dev``, ``general41_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 42, read from
-``bench/data/assistant_blind42.yaml`` and ``bench/data/assistant_general42.yaml`` by default
+- Round 42, ``assistant_blind42.yaml`` / ``assistant_general42.yaml`` (532 items, 50 % Chinese, and
+  300 general items; fixture: sequential replay, 6 alerts), written as Monrovia staff (Liberian
+  English), Belize City staff (Belizean Kriol-flavoured English), Cebu staff (English with Bisaya
+  words), Harbin managers (north-eastern Mandarin with Russian loanwords), Dongguan
+  jewellery-factory QC and shipping staff (Mandarin with factory words) and internet-company
+  managers (Mandarin with corporate jargon), with 49 single action asks, from round 41's brief with
+  new personas: first run 2026-12-07 10:39 UTC (first runs ``blind42``; whole output in
+  bench/results/assistant_chat_blind42_first_run.json; idle machine), with the round-41 fixes:
+  intent+slots 98.0 % of 394 (English 99.0 %, Chinese 97.0 %; intent alone 98.5 %), general refused
+  100 % of 300, close calls asked back 39 of 46 (85 %), clear questions asked back 0.5 %, single
+  action asks asked first 40 of 49, conversations right 43 of 60, follow-ups 14 of 18, forbidden
+  asks refused 14 of 14; latency p50 19.8 ms (questions) and 30.3 ms (with a report). Retired to
+  dev on 2026-12-07 (``blind42_dev``, ``general42_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 43, read from
+``bench/data/assistant_blind43.yaml`` and ``bench/data/assistant_general43.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind42`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind43`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -697,7 +711,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 42
+HELD_OUT_ROUND = 43
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1640,7 +1654,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind42`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind43`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.

@@ -1,7 +1,7 @@
 """Leave-one-writer-out cross-validation of the managers' chat's intent decision (issue 18).
 
 Every retired question set was written by a different writer who had not seen the chat (blind1 to
-blind41, the seventh to forty-first retired after their first runs on 2026-12-05 to 2026-12-07);
+blind42, the seventh to forty-second retired after their first runs on 2026-12-05 to 2026-12-07);
 more writers wrote varied training corpora: trainA, trainB, then trainC (shop floor, regional
 English, traditional Chinese), trainD (analysts, multi-filter and "not X but Y" asks), trainE
 (mainland managers, simplified Chinese), trainF (Indian, Italian and Hong Kong English, actions and
@@ -35,29 +35,30 @@ UTC, blind33's after its first run of 2026-12-07 00:20 UTC, blind34's after its 
 UTC, blind35's after its first run of 04:16 UTC, blind36's after its first run of 04:46 UTC,
 blind37's after its first run of 07:24 UTC, blind38's after its first run of 08:01 UTC, blind39's
 after its first run of 09:25 UTC, blind40's after its first run of 09:49 UTC, blind41's after its
-first run of 10:25 UTC: their folds are then dev folds too; blind8's misses were read to choose the
-close-call model's changes of 2026-12-05, blind9's to choose the examples and scope rules of
-2026-12-05 09:00 UTC, blind10's and trainE's to choose the round-11 intent work of 2026-12-05 11:00
-UTC, blind11's the round-12 work of 12:00 UTC, blind12's the round-13 work of 12:45 UTC, blind13's
-the round-14 work of 14:00 UTC, blind14's the round-15 work of 14:45 UTC, blind15's the round-16
-work of 15:20 UTC, blind16's the round-17 work of 17:25 UTC, blind17's the round-18 work of
-2026-12-05 20:30 UTC, blind18's the round-19 work of 21:10 UTC, blind19's the round-20 work of
-22:00 UTC, blind20's the round-21 work of 2026-12-06 00:30 UTC, blind21's the close-call model's
-refit of 03:40 UTC, blind22's the round-23 work of 06:00 UTC, blind23's the Taglish and regional
-yes/no work of 06:50 UTC and the hold-on answer of 08:50 UTC, blind24's the Malay and Northern
-English work of 09:15 UTC, blind25's the patois and Hindi work of 09:45 UTC, blind26's the query
-syntax reader of 10:15 UTC, blind27's the Pidgin and answer-word work of 12:15 UTC, blind28's the
-romanised Cantonese work of 12:45 UTC, blind29's the pinyin and input-method slip work of 16:30
-UTC, blind30's the Teochew, Hakka, Trinidadian and Maltese work of 19:26 UTC, blind31's the Scots,
-Korean, Japanese kanji, Zhuyin and Taiwanese Hokkien work of 20:10 UTC, blind32's the Brummie,
-semi-classical and look-alike work of 23:00 UTC and of 2026-12-07 00:10 UTC, blind33's the Quebec
-French, Swahili and period work of 01:20 UTC, blind34's the Newfoundland, Gujarati, Gan and Fujian
-reply work of 03:55 UTC, blind35's the Scouse, Cajun, Wu, Minnan and telegram reply work of 04:20
-UTC, blind36's the New Zealand, Tianjin and follow-up particle work and the close-call change of
-06:50 UTC, blind37's the Geordie, Sylheti, Boston, Wuhan and Jianghuai work of 07:40 UTC, blind38's
-the West Country, Shona, Fuzhou and Jin work of 08:13 UTC, blind39's the Ghanaian, Sri Lankan,
-Cockney, Wenzhou and Malaysian work of 09:47 UTC, blind40's the Luganda, Xinjiang, Shuibei,
-Appalachian and Bajan work of 10:22 UTC, so their folds are somewhat optimistic from then on; every
+first run of 10:25 UTC, blind42's after its first run of 10:39 UTC: their folds are then dev folds
+too; blind8's misses were read to choose the close-call model's changes of 2026-12-05, blind9's to
+choose the examples and scope rules of 2026-12-05 09:00 UTC, blind10's and trainE's to choose the
+round-11 intent work of 2026-12-05 11:00 UTC, blind11's the round-12 work of 12:00 UTC, blind12's
+the round-13 work of 12:45 UTC, blind13's the round-14 work of 14:00 UTC, blind14's the round-15
+work of 14:45 UTC, blind15's the round-16 work of 15:20 UTC, blind16's the round-17 work of 17:25
+UTC, blind17's the round-18 work of 2026-12-05 20:30 UTC, blind18's the round-19 work of 21:10 UTC,
+blind19's the round-20 work of 22:00 UTC, blind20's the round-21 work of 2026-12-06 00:30 UTC,
+blind21's the close-call model's refit of 03:40 UTC, blind22's the round-23 work of 06:00 UTC,
+blind23's the Taglish and regional yes/no work of 06:50 UTC and the hold-on answer of 08:50 UTC,
+blind24's the Malay and Northern English work of 09:15 UTC, blind25's the patois and Hindi work of
+09:45 UTC, blind26's the query syntax reader of 10:15 UTC, blind27's the Pidgin and answer-word
+work of 12:15 UTC, blind28's the romanised Cantonese work of 12:45 UTC, blind29's the pinyin and
+input-method slip work of 16:30 UTC, blind30's the Teochew, Hakka, Trinidadian and Maltese work of
+19:26 UTC, blind31's the Scots, Korean, Japanese kanji, Zhuyin and Taiwanese Hokkien work of 20:10
+UTC, blind32's the Brummie, semi-classical and look-alike work of 23:00 UTC and of 2026-12-07 00:10
+UTC, blind33's the Quebec French, Swahili and period work of 01:20 UTC, blind34's the Newfoundland,
+Gujarati, Gan and Fujian reply work of 03:55 UTC, blind35's the Scouse, Cajun, Wu, Minnan and
+telegram reply work of 04:20 UTC, blind36's the New Zealand, Tianjin and follow-up particle work
+and the close-call change of 06:50 UTC, blind37's the Geordie, Sylheti, Boston, Wuhan and Jianghuai
+work of 07:40 UTC, blind38's the West Country, Shona, Fuzhou and Jin work of 08:13 UTC, blind39's
+the Ghanaian, Sri Lankan, Cockney, Wenzhou and Malaysian work of 09:47 UTC, blind40's the Luganda,
+Xinjiang, Shuibei, Appalachian and Bajan work of 10:22 UTC, blind41's the Nyanja, Fijian, Guyanese
+and live-stream work of 10:36 UTC, so their folds are somewhat optimistic from then on; every
 round's labels, rounds 1-38, were read to choose the close phrasings of 2026-12-07 09:20 UTC).
 
 Per fold: intent accuracy and intent+slots on single questions (per language), action requests
@@ -128,7 +129,7 @@ GROUPS: dict[str, list[tuple[Path, str]]] = {
     "blind1": [(DATA / "assistant_blind_dev.yaml", "blind"),
                (DATA / "assistant_general_dev.yaml", "general")],
     **{f"blind{n}": [(DATA / f"assistant_blind{n}_dev.yaml", "blind"),
-                     (DATA / f"assistant_general{n}_dev.yaml", "general")] for n in range(2, 42)},
+                     (DATA / f"assistant_general{n}_dev.yaml", "general")] for n in range(2, 43)},
     **{name: [(Path(f"/tmp/{name}/questions.yaml"), "blind"),
               (Path(f"/tmp/{name}/general.yaml"), "general")]
        for name in ("trainA", "trainB", "trainC", "trainD", "trainE", "trainF", "trainG",
@@ -439,8 +440,8 @@ UNTUNED = ("blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11
            "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
            "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28",
            "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36",
-           "blind37", "blind38", "blind39", "blind40", "blind41", "trainA", "trainB", "trainC",
-           "trainD", "trainE", "trainF", "trainG", "trainH")
+           "blind37", "blind38", "blind39", "blind40", "blind41", "blind42", "trainA", "trainB",
+           "trainC", "trainD", "trainE", "trainF", "trainG", "trainH")
 
 
 def _signals(row: dict[str, Any], base: str, counts: Any) -> Any:
