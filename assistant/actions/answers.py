@@ -148,6 +148,11 @@ _YES = (
     "awright", "aight", "cool", "do it nuh", "go ahead nuh",
     # Nyanja 'eya', Fijian 'io'; live-stream 冲 (go), 弄起来, 确认上
     "eya", "eya eya", "io", "冲", "冲冲冲", "弄起来", "确认上",
+    # Harbin 杠杠的 (great), 整吧 / 妥了 (do it, settled); factory 按流程走 (go by the process);
+    # corporate 落地 / 推进 (land it, push on); Liberian 'carry on'; Belizean 'da good', 'mek it
+    # happen'; Bisaya 'oo' (yes)
+    "杠杠的", "整吧", "整", "妥了", "按流程走", "落地", "推进", "对齐了", "carry on", "da good",
+    "mek it happen", "make it happen", "oo", "oo oo",
 )
 _NO = (
     # Mandarin, regional and written
@@ -271,8 +276,8 @@ _WAIT = (
     # 我问下老板 (I'll ask the boss first)
     "mpola", "mpola mpola", "let me first check", "wait a bit", "hol' on a second",
     "hol on a second", "hold on a second", "我问下老板", "我问一下老板", "我问问老板",
-    # 我看下 (I'll have a look: 我看下后台)
-    "我看下", "我看下后台",
+    # 我看下 (I'll have a look: 我看下后台); Bisaya 'kadiyot' (a moment)
+    "我看下", "我看下后台", "kadiyot", "kadiyot lang",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -323,6 +328,8 @@ _PARTICLES = (
     # Luganda 'ssebo' (sir), 'nyabo' (madam); Nyanja 'bane' (friend); Guyanese 'bai'; Fijian
     # 'vinaka' (thanks), 'mada' (please)
     "ssebo", "nyabo", "bane", "bai", "vinaka", "mada",
+    # Liberian 'my man' and a closing 'oh'; Belizean 'bwai'; Bisaya 'lagi'
+    "my man", "oh", "bwai", "lagi",
 )
 
 

@@ -258,7 +258,7 @@ _BARE_EDGES = re.compile(
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
-    r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy"
+    r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy|bai|bwai|bane|my man|oh"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
@@ -889,6 +889,9 @@ def spelt_codes(text: str, index: CatalogueIndex) -> str:
                     continue
                 code = index.any_code(spoken_to_code(" ".join(window))) \
                     or _bay(window, index)
+                if code is not None and "serial" in code and window[-1] in _DIGIT_WORDS \
+                        and _known_code_before(tokens[at:stop - 1], index):
+                    continue  # 'lot G-5921 oh': the lot, and a spoken ending, not a serial
                 if code is not None and not ("serial" in code
                                              and window[0] in _WORDS_BEFORE_NUMBERS):
                     found = (stop, next(iter(code.values())).lower())
@@ -900,6 +903,13 @@ def spelt_codes(text: str, index: CatalogueIndex) -> str:
             out.append(found[1])
             at = found[0]
     return " ".join(out).replace(" \x00", "").replace("\x00", "")
+
+
+def _known_code_before(window: list[str], index: CatalogueIndex) -> bool:
+    """Whether ``window`` (a spoken code's parts but its last) is a lot, SKU or place the
+    catalogue knows, so that a digit word after it is no part of it."""
+    code = index.any_code(spoken_to_code(" ".join(window))) if window else None
+    return code is not None and "serial" not in code
 
 
 def spoken_to_code_spans(text: str) -> str:
