@@ -193,9 +193,6 @@ def code_key(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
 
-_CJK_WORD = re.compile(r"[\u3400-\u9fff]")
-
-
 def _zh_digits(text: str) -> str:
     """Runs of two or more Chinese digits become Arabic digits (二三一一 -> 2311)."""
     return _ZH_RUN.sub(lambda m: "".join(_ZH_DIGITS[c] for c in m.group()), text)
@@ -218,7 +215,7 @@ def spoken_to_code(text: str) -> str:
             out.append(SPOKEN_DIGITS[token])
         elif token in _DASHES:
             out.append("-")
-        elif _CJK_WORD.search("".join(c for c in token if c not in _ZH_DIGITS)):
+        elif _CJK.search("".join(c for c in token if c not in _ZH_DIGITS)):
             out.append(token.upper())  # a Chinese word's 一 is no digit ('FC0000315…复盘一下')
         else:
             out.append("".join(_ZH_DIGITS.get(c, c) for c in token).upper())

@@ -241,7 +241,9 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # ('只算保险库的', '光要7号的'); written Chinese 仅 / 限 … 者 / 一排 ('仅瓦伦扎者',
 # '限 V04 一排') and Spanish 'y' and an article ('y la caja fuerte?'); 'for' before it ('for
 # rings naman'), a closing 'eh', 'so', 'la', 'cher', 'chur', Geordie 'pet' or 'hinny', 'kid',
-# Boston 'guy' or Taglish 'naman' ('what about last week, eh?') and Wu 个呢 ('金库个呢').
+# Boston 'guy', Taglish 'naman', Guyanese 'bai', Belizean 'bwai', Nyanja 'bane' or Liberian 'my
+# man' / 'oh' ('what about last week, eh?', 'and last week, bai?'), Bajan 'wuh about' ('wuh
+# about Antwerp'), 咋样 / 怎样 after it ('这周的咋样') and Wu 个呢 ('金库个呢').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|what of|and what of|how bout|what bout|wat about|wuh about|wha about"
