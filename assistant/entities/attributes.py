@@ -128,14 +128,15 @@ _ENGLISH_SIZES = "|".join(w for w in _LETTER_SIZES if w.isascii())
 # A letter size said as a word (_LETTER_SIZES): after 'in' ('bangles in large'; not 'in large
 # quantities'), alone (a follow-up's 'just the medium ones', read as 'medium'), or in Chinese
 # before the goods ('大号手镯还剩几个').
+# Words after which a size word means an amount ('in large quantities', 'a large order').
+_NOT_A_SIZE = r"(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
 _WORD_SIZE = re.compile(
-    rf"\bin\s+({_ENGLISH_SIZES})\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))"
+    rf"\bin\s+({_ENGLISH_SIZES})\b{_NOT_A_SIZE}"
     rf"|^\s*({_ENGLISH_SIZES})\s*$"
     rf"|({'|'.join(w for w in _LETTER_SIZES if not w.isascii())})")
 # A letter size said anywhere in a question about goods sized so ('how many large bangles').
 _LETTER_SIZED = frozenset({"bangle"})
-_ANY_WORD_SIZE = re.compile(
-    rf"\b({_ENGLISH_SIZES})\b(?!\s+(?:quantit|number|amount|volume|batch|order|lot))")
+_ANY_WORD_SIZE = re.compile(rf"\b({_ENGLISH_SIZES})\b{_NOT_A_SIZE}")
 
 
 @dataclass(frozen=True)
