@@ -63,6 +63,12 @@ def _what_card(role: str) -> html.Section:
     )
 
 
+def _stocks(fmt: str | None) -> list[dict[str, str]]:
+    """The label stocks a format prints on: ZPL on a roll only, PDF on any."""
+    names = ROLLS if fmt == "zpl" else tuple(LAYOUTS)
+    return [{"label": _(LAYOUTS[n]), "value": n} for n in names]
+
+
 def _stock_card() -> html.Section:
     return card(
         _("Print on"),
@@ -70,7 +76,10 @@ def _stock_card() -> html.Section:
                                           className="lp-radio", options=[
             {"label": _("PDF (any printer)"), "value": "pdf"},
             {"label": _("ZPL (thermal printer)"), "value": "zpl"}])),
-        field(_("Label stock"), dcc.Dropdown(id="lp-layout", value="a4-24", clearable=False,
+        # Options from the start: a dropdown clears a value outside its options, and a click
+        # on Preview before the format's callback answered sent no label stock.
+        field(_("Label stock"), dcc.Dropdown(id="lp-layout", value="a4-24",
+                                             options=_stocks("pdf"), clearable=False,
                                              searchable=False, className="lp-dd")),
         html.Div(field(_("Printer resolution"), dcc.Dropdown(
             id="lp-dpi", value=203, clearable=False, searchable=False, className="lp-dd",
@@ -149,9 +158,9 @@ def _register_form(dash_app: Dash) -> None:
                        Output("lp-dpi-box", "hidden"), Input("lp-format", "value"),
                        State("lp-layout", "value"))
     def stocks(fmt: str | None, current: str | None) -> tuple[list[dict[str, str]], str, bool]:
-        names = ROLLS if fmt == "zpl" else tuple(LAYOUTS)  # ZPL prints on a roll only
-        value = current if current in names else names[0]
-        return [{"label": _(LAYOUTS[n]), "value": n} for n in names], value, fmt != "zpl"
+        options = _stocks(fmt)
+        names = [option["value"] for option in options]
+        return options, current if current in names else names[0], fmt != "zpl"
 
 
 def register(dash_app: Dash, ctx: PageContext) -> None:
