@@ -398,18 +398,20 @@ class AssistantSettings(BaseSettings):
         "0.2 points and were left out.",
     )
     close_call_weights: dict[str, float] = Field(
-        default={"gap": 2.77021, "log_ratio": 0.492, "entropy": 2.5649, "pair_share": 10.63202,
-                 "pair_seen": 0.46204, "pair_clear": 1.81232, "words": -1.18793,
-                 "code": -0.55058, "score_gap": -0.83392, "settled": -0.6799,
-                 "template": -0.23142, "phrasing": 5.7232},
+        default={"gap": 3.05635, "log_ratio": 0.4976, "entropy": 2.92455, "pair_share": 13.08527,
+                 "pair_seen": 0.46742, "pair_clear": 1.93007, "words": -0.90461, "code": -0.42166,
+                 "score_gap": -0.9475, "settled": -0.65737, "template": -0.22946,
+                 "phrasing": 5.83584},
         description="The close-call model's weights by input (see FEATURES in "
         "assistant/intents/closecall.py): a logistic regression fitted by "
         "bench/assistant_chat_cv.py --close-calls --pair-only on the out-of-fold replies of "
-        "41 writers (dev_test, blind1-blind32, trainA-trainH, each read by the classifier "
-        "trained without it and without a close-call model; 1,576 close calls whose pair the "
-        "chat's reading names, 16,884 clear questions and action requests).",
+        "51 writers (dev_test, blind1-blind42, trainA-trainH, each read by a classifier trained "
+        "without it and without a close-call model: dev_test, blind1 and blind42 one writer "
+        "left out at a time, the other 48 in eight groups of six left out together; 1,992 close "
+        "calls whose pair the chat's reading names, 20,813 clear questions and action "
+        "requests).",
     )
-    close_call_bias: float = Field(default=-25.98444, description="The close-call model's bias.")
+    close_call_bias: float = Field(default=-30.51019, description="The close-call model's bias.")
     embedding_threads: int = Field(
         default=1,
         ge=0,

@@ -18,7 +18,6 @@ from tests.assistant.chat.slot_reading import ask, read_slots
 @pytest.mark.parametrize(("text", "intent"), [
     ("anmly rpt today", "anomalies"),
     ("stk val for gold", "stock_value"),
-    ("cnt rings at pick face", "count_stock"),
     ("loc of G-2311 pls", "locate"),
     ("dead stk in rings", "dead_stock"),
     ("低动销的戒指", "slow_movers"),
@@ -34,6 +33,21 @@ def test_shorthand_formal_chinese_and_on_order_quantities_read_as_their_report(
     reply = ask(assistant, actors["manager"], text)
     assert reply["intent"] == intent, reply
     assert not reply["choices"] and not reply["confirm"], reply
+
+
+def test_a_shorthand_count_of_a_place_reads_as_a_count(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    """'cnt' is spelled out as a count. A count of goods at a place is a close call between
+    the stock count and starting a cycle count there (the writers call that pair a close call
+    in every round), so since the close-call model's refit with 51 writers it may be asked back
+    too, but with the stock count first; it is never another report."""
+    reply = ask(assistant, actors["manager"], "cnt rings at pick face")
+    if reply["intent"] is None:
+        choices = [c["intent"] for c in reply["choices"]]
+        assert choices == ["count_stock", "start_cycle_count"], reply
+    else:
+        assert reply["intent"] == "count_stock" and not reply["confirm"], reply
 
 
 def test_a_name_that_looks_like_shorthand_is_left_alone(
