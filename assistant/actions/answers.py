@@ -77,6 +77,9 @@ _YES = (
     # Shanxi 得劲 (good)
     "yessir", "yes maam", "yes ma'am", "ow", "ow ok", "hajur", "exec", "commit", "yes commit",
     "得劲",
+    # Urdu 'jee haan' (yes); Nepali 'hunchha', 'huncha' (all right); Nanjing 来斯 (fine, can do);
+    # 提交 (submit it), 按这个执行 / 按这个来 (do it as stated)
+    "jee haan", "hunchha", "huncha", "来斯", "提交", "按这个执行", "按这个来", "按这个办",
     # Hawaiian Pidgin 'shoots', 'garans' (sure), 'do um' (do it), 'chance um'; London 'safe',
     # 'say less' (above); Greek 'endaxi' (ok), 'malista' (certainly) - not 'nai' (Greek yes,
     # Hindi no: read as neither); Xinjiang and Shaanxi 没麻达 (no problem), Uyghur 亚克西 (good);
@@ -278,6 +281,8 @@ _WAIT = (
     "hol on a second", "hold on a second", "我问下老板", "我问一下老板", "我问问老板",
     # 我看下 (I'll have a look: 我看下后台); Bisaya 'kadiyot' (a moment)
     "我看下", "我看下后台", "kadiyot", "kadiyot lang",
+    # 'a moment' ('a moment dai, let me check first')
+    "a moment", "a moment please",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -328,8 +333,9 @@ _PARTICLES = (
     # Luganda 'ssebo' (sir), 'nyabo' (madam); Nyanja 'bane' (friend); Guyanese 'bai'; Fijian
     # 'vinaka' (thanks), 'mada' (please)
     "ssebo", "nyabo", "bane", "bai", "vinaka", "mada",
-    # Liberian 'my man' and a closing 'oh'; Belizean 'bwai'; Bisaya 'lagi'
-    "my man", "oh", "bwai", "lagi",
+    # Liberian 'my man' and a closing 'oh'; Belizean 'bwai'; Bisaya 'lagi'; Urdu 'jee' (the
+    # polite 'ji': 'hold on jee', 'jee, go ahead')
+    "my man", "oh", "bwai", "lagi", "jee",
 )
 
 
@@ -415,6 +421,9 @@ def _short_answer(text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> 
     return None
 
 
+# A hold-on opening a reply's first clause, and what follows it there
+_WAIT_START = re.compile(r"^(?:hold on|hang on|hold up|wait|one sec|one moment|just a sec|"
+                         r"a moment|等一下|等等|稍等)(?![a-z])\s*(.*)$")
 _OPENING = re.compile(r"^([^,，。.;；!！?？]+)[,，。.;；!！]+\s*(\S.*)$", re.DOTALL)
 # What asks for something else to be done ('no, recall it instead', '不要，改成召回')
 _OTHER_ASK = re.compile(r"(?<![a-z])(?:hold|release|recall|reserve|allocate|count|acknowledge|"
@@ -433,4 +442,7 @@ def leading_answer(text: str, waiting: str | None = None) -> Answer | None:
             or _OTHER_ASK.search(opening.group(2).lower()):
         return None
     said = short_answer(opening.group(1), waiting)
+    if said is None and (start := _WAIT_START.match(opening.group(1).strip().lower())):
+        # 'hold on <a word of address it does not know>, checking something' still holds on
+        said = "wait" if len(start.group(1).split()) <= 1 else None
     return said if said in ("deny", "wait") else None

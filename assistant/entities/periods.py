@@ -43,6 +43,9 @@ _NAMED = {
     "这一季度": "this_quarter", "上一季度": "last_quarter", "上一个月": "last_month",
     "这一周": "this_week", "这星期": "this_week", "这礼拜": "this_week", "上礼拜": "last_week",
     "今年以来": "this_year", "本年度": "this_year",
+    # year and month to date said in words ('今年到现在的也拉一下')
+    "今年到现在": "this_year", "今年至今": "this_year", "年初到现在": "this_year",
+    "年初至今": "this_year", "这个月到现在": "this_month", "本月至今": "this_month",
     # informal English and Cantonese / traditional forms (traditional characters and '今个'
     # reach here as simplified ones: '今個禮拜' -> '这个礼拜', '琴晚' -> '昨晚')
     "yday": "yesterday", "last night": "yesterday", "overnight": "yesterday",
