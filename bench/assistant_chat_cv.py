@@ -46,6 +46,7 @@ out-of-fold model.
     .venv/bin/python -m bench.assistant_chat_cv --folds trainB --set classifier_weight=1.0
     .venv/bin/python -m bench.assistant_chat_cv --folds blind5 blind6 trainA --dump /tmp/d
     .venv/bin/python -m bench.assistant_chat_cv --folds blind5 blind9 --together --dump /tmp/d
+                                          # (one classifier without both; printed, not written)
     .venv/bin/python -m bench.assistant_chat_cv --close-calls /tmp/d --write /tmp/cc.json
     .venv/bin/python -m bench.assistant_chat_cv --folds blind5 --close-call-models /tmp/cc.json
 """
