@@ -7,7 +7,9 @@ and rebuilt when the catalogue changes.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -75,7 +77,12 @@ from assistant.errors import (
     UnsupportedRequestError,
 )
 from assistant.handlers import REGISTRY, Answer, HandlerContext, HandlerRegistry
-from assistant.intents.classifier import IntentClassifier, LabelledText
+from assistant.intents.classifier import (
+    IntentClassifier,
+    LabelledText,
+    read_pickle,
+    write_pickle,
+)
 from assistant.intents.closecall import CloseCallModel, PairCounts, Signals, signals
 from assistant.intents.data import LANGUAGES, IntentData, load_intents
 from assistant.intents.encoder import CharNgramEncoder, Encoder, SentenceEncoder
@@ -268,7 +275,8 @@ class Assistant:
         weight = settings.classifier_weight
         # The trained classifier (hand-written examples and every writer's questions of
         # assistant/data/training, or ``training``) is the head of both similarity tiers.
-        self.training = load_training() if training is None else tuple(training)
+        self.training = _shipped_training(settings.embedding_cache_dir) if training is None \
+            else tuple(training)
         head = self.classifier = _classifier(
             self.encoder, settings, self.training) if settings.trained_classifier else None
         self.embeddings = EmbeddingMatcher(examples["en"], self.encoder, classifier_weight=weight,
@@ -1548,11 +1556,49 @@ def close_detector(encoder: Encoder, training: tuple[TrainingItem, ...]
 _SCOPES: dict[tuple[str, ...], dict[str, ScopeModel]] = {}
 
 
+#: Prepared training read from the disk cache (:func:`_shipped_training`), by fingerprint.
+_PREPARED: dict[str, tuple[tuple[TrainingItem, str, str], ...]] = {}
+
+
+@cache
+def _source_digest() -> str:
+    """A hash of this package's code and data (every .py and .yaml under assistant/) and of
+    Python's version: what a prepared training question depends on."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yaml") and path.is_file():
+            digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _shipped_training(cache_dir: Path | None) -> tuple[TrainingItem, ...]:
+    """Every shipped training question (:func:`load_training`). With ``cache_dir``, the
+    questions and their prepared forms are kept there in one file named by
+    :func:`_source_digest`: a process that starts (a web worker, a test process) reads that
+    file instead of parsing about fifty YAML files and preparing some 44,000 questions, which
+    took it about ten seconds of CPU."""
+    if cache_dir is None:
+        return load_training()
+    path = cache_dir / f"prepared-training-{_source_digest()}.pkl"
+    prepared = read_pickle(path)
+    if isinstance(prepared, tuple) and prepared:
+        training = tuple(item for item, _, _ in prepared)
+        _PREPARED.setdefault(fingerprint(training), prepared)
+        return training
+    training = load_training()
+    write_pickle(path, _prepared_training(training))
+    return training
+
+
 @cache
 def _prepared_training(training: tuple[TrainingItem, ...]
                        ) -> tuple[tuple[TrainingItem, str, str], ...]:
     """Each training question with its language and its prepared text, made once for both the
-    classifier and the out-of-scope models."""
+    classifier and the out-of-scope models (or read from the disk cache)."""
+    if (known := _PREPARED.get(fingerprint(training))) is not None:
+        return known
     out = []
     for item in training:
         language = "zh" if _CJK.search(item.text) else "en"

@@ -67,8 +67,8 @@ def build_services(settings: Settings) -> Services:
     )
     return Services(
         settings=settings, core=core, bus=bus, tickets=tickets.TicketBook(core.token_key),
-        assistant=build_assistant(db, settings.assistant, conversations=SharedConversations(
-            db, settings.assistant.conversation_ttl_seconds)),  # follow-ups reach any worker
+        assistant_factory=lambda: build_assistant(db, settings.assistant, conversations=(
+            SharedConversations(db, settings.assistant.conversation_ttl_seconds))),  # any worker
         live_twin=live,
         voice=voice_services(db, settings.assistant, sequencer=live.sequence), events=events,
     )
@@ -152,7 +152,7 @@ def _lifespan(services: Services) -> Any:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.events.start()  # other processes' events in, this one's outbox out
         if settings.web.warm_up_models and installed("assistant"):  # before the first question
-            threading.Thread(target=services.assistant.warm_up, daemon=True).start()
+            threading.Thread(target=lambda: services.assistant.warm_up(), daemon=True).start()
         if settings.web.prepare_routes:
             await _request_nothing(app)
         if _cameras_in_process(settings):

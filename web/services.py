@@ -10,10 +10,12 @@ router may override a narrow dependency (``app.dependency_overrides[voice_servic
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Protocol, cast
 
+import anyio
 from fastapi import Depends, FastAPI, HTTPException
 from starlette.requests import HTTPConnection
 
@@ -110,7 +112,9 @@ class Services:
     core: CoreContext
     bus: EventBus
     tickets: TicketBook
-    assistant: Assistant
+    #: Builds the chat assistant: on first use (:attr:`assistant`), as a process that never
+    #: chats (a test's server, a worker of the event relay) need not read its data.
+    assistant_factory: Callable[[], Assistant]
     live_twin: LiveTwin
     voice: VoiceServices
     #: Events between processes: the transport (none for memory://) and the outbox relay;
@@ -125,6 +129,30 @@ class Services:
     metrics: Metrics | None = None
     #: Sales channels' connectors by channel code (the channels file; empty without one).
     channels: dict[str, Connector] = field(default_factory=dict)
+
+    _assistant: Assistant | None = field(default=None, init=False, repr=False)
+    _assistant_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
+                                            repr=False)
+
+    @property
+    def assistant(self) -> Assistant:
+        """The chat assistant, built by :attr:`assistant_factory` on first use (once, whichever
+        thread asks first)."""
+        with self._assistant_lock:
+            if self._assistant is None:
+                self._assistant = self.assistant_factory()
+            return self._assistant
+
+    @assistant.setter
+    def assistant(self, value: Assistant) -> None:
+        """Use ``value`` as the chat assistant (a test's own)."""
+        with self._assistant_lock:
+            self._assistant = value
+
+    @property
+    def assistant_built(self) -> bool:
+        """Whether :attr:`assistant` has been built already."""
+        return self._assistant is not None
 
     @property
     def db(self) -> Database:
@@ -149,8 +177,11 @@ async def services(connection: HTTPConnection) -> Services:
 
 
 async def chat_assistant(connection: HTTPConnection) -> Assistant:
-    """The chat assistant."""
-    return services_of(connection.app).assistant
+    """The chat assistant (built in a worker thread on first use, off the event loop)."""
+    found = services_of(connection.app)
+    if found.assistant_built:
+        return found.assistant
+    return await anyio.to_thread.run_sync(lambda: found.assistant)
 
 
 async def live_twin(connection: HTTPConnection) -> LiveTwin:

@@ -40,7 +40,7 @@ try:  # POSIX; elsewhere each process fits on its own (the cache write stays ato
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["IntentClassifier", "LabelledText"]
+__all__ = ["IntentClassifier", "LabelledText", "read_pickle", "write_pickle"]
 
 _CJK_RANGE = ("\u3400", "\u9fff")
 #: Bump when the features or the model change (old cache files are then not read).
@@ -80,6 +80,30 @@ def _file_lock(path: Path) -> Iterator[None]:
         if handle is not None:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
+
+
+def read_pickle(path: Path) -> Any:
+    """What a cache file holds; None when it is missing or unreadable (the cache is only a
+    shortcut: the caller makes the value again)."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
+        return None
+
+
+def write_pickle(path: Path, value: Any) -> None:
+    """Write a cache file atomically (a reader never sees half of it); a read-only or full
+    disk is ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.stem}-{os.getpid()}-{threading.get_ident()}.pkl")
+        with partial.open("wb") as handle:
+            pickle.dump(value, handle)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 class IntentClassifier:
@@ -130,23 +154,12 @@ class IntentClassifier:
 
     @staticmethod
     def _read(path: Path) -> tuple[Any, Any, Any] | None:
-        try:
-            with path.open("rb") as handle:
-                fitted = pickle.load(handle)
-            return fitted if isinstance(fitted, tuple) and len(fitted) == 3 else None
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+        fitted = read_pickle(path)
+        return fitted if isinstance(fitted, tuple) and len(fitted) == 3 else None
 
     @staticmethod
     def _write(path: Path, fitted: tuple[Any, Any, Any]) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{path.stem}-{os.getpid()}-{threading.get_ident()}.pkl")
-            with partial.open("wb") as handle:
-                pickle.dump(fitted, handle)
-            os.replace(partial, path)
-        except OSError:  # the cache is only a shortcut
-            pass
+        write_pickle(path, fitted)
 
     def _fit(self) -> tuple[Any, Any, Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer

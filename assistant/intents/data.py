@@ -23,7 +23,7 @@ import yaml
 from assistant.errors import IntentDataError
 from assistant.intents.templates import CompiledTemplate, compile_template
 
-__all__ = ["LANGUAGES", "IntentData", "load_intents"]
+__all__ = ["LANGUAGES", "IntentData", "load_intents", "read_yaml"]
 
 LANGUAGES = ("en", "zh")
 
@@ -41,11 +41,17 @@ class IntentData:
     similarity_threshold: float | None = None
 
 
+def read_yaml(text: str) -> Any:
+    """YAML text parsed by libyaml's safe loader when it is built (the same data as PyYAML's
+    own, several times faster on the intent files every process reads at start-up)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _read(language: str, name: str) -> dict[str, Any]:
     path = resources.files("assistant").joinpath("data", "intents", language, name)
     if not path.is_file():
         raise IntentDataError(f"no {name} for language {language!r}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise IntentDataError(f"{language}/{name} must be a mapping")
     return data

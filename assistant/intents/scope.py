@@ -26,9 +26,9 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
 from assistant.errors import IntentDataError
+from assistant.intents.data import read_yaml
 from assistant.intents.encoder import CharNgramEncoder, Matrix
 from assistant.intents.matcher import similarities
 
@@ -76,7 +76,7 @@ def _scope_file(language: str) -> dict[str, Any]:
                                                    "examples.scope.yaml")
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise IntentDataError(f"{language}/examples.scope.yaml must be a mapping")
     return data
