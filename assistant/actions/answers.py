@@ -156,6 +156,11 @@ _YES = (
     # happen'; Bisaya 'oo' (yes)
     "杠杠的", "整吧", "整", "妥了", "按流程走", "落地", "推进", "对齐了", "carry on", "da good",
     "mek it happen", "make it happen", "oo", "oo oo",
+    # Scots 'on you go' (go ahead); Gaelic 'seadh' (yes); Gujarati 'barabar' (right), Hindi
+    # 'haa' and 'chalo' (let's go); Jamaican 'irie' (all good), 'a suh' / 'a so' (just so);
+    # 送出, 执行, 搞定它, 走流程 (submit, execute, get it done, go through the process)
+    "on you go", "on ye go", "seadh", "barabar", "barabar hai", "haa", "chalo", "irie",
+    "a suh", "a so", "送出", "执行", "搞定它", "走流程", "收到",
 )
 _NO = (
     # Mandarin, regional and written
@@ -283,6 +288,8 @@ _WAIT = (
     "我看下", "我看下后台", "kadiyot", "kadiyot lang",
     # 'a moment' ('a moment dai, let me check first')
     "a moment", "a moment please",
+    # Scots 'wait you the now' (you wait a moment)
+    "wait you", "wait you the now",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -336,6 +343,8 @@ _PARTICLES = (
     # Liberian 'my man' and a closing 'oh'; Belizean 'bwai'; Bisaya 'lagi'; Urdu 'jee' (the
     # polite 'ji': 'hold on jee', 'jee, go ahead')
     "my man", "oh", "bwai", "lagi", "jee",
+    # Gaelic 'tapadh leat' (thank you); Chongqing 噻 closing a word (可以噻); 'man' (yeah man)
+    "tapadh leat", "噻", "man",
 )
 
 
