@@ -5,13 +5,13 @@ one cache file named by the package's code and data, and a broken file is made a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 import assistant.chat as chat_module
-from assistant.chat import _PREPARED, _prepared_training, _shipped_training
+from assistant.chat import _PREPARED, Assistant, _prepared_training, _shipped_training
 from assistant.intents.training import load_training
-from core import Database
 from core.settings import CoreSettings
 from web.app import Settings, create_app
 from web.services import services_of
@@ -20,13 +20,17 @@ from web.services import services_of
 def test_the_app_builds_its_assistant_on_first_use_only(tmp_path: Path) -> None:
     settings = CoreSettings(database_url=f"sqlite:///{tmp_path / 'app.db'}",
                             secret_key="start-up-test-signing-key-" * 2)
-    Database(settings.database_url).dispose()
     services = services_of(create_app(Settings(core=settings)))
-    built: list[object] = []
-    services.assistant_factory = lambda: built.append(object()) or built[-1]  # type: ignore
+    built: list[Assistant] = []
+
+    def factory() -> Assistant:
+        built.append(cast(Assistant, object()))  # a stand-in: only its identity is checked
+        return built[-1]
+
+    services.assistant_factory = factory
     assert not services.assistant_built
     first, again = services.assistant, services.assistant
-    assert first is again and len(built) == 1 and services.assistant_built
+    assert first is again and built == [first] and services.assistant_built
 
 
 def test_the_prepared_training_is_read_back_from_its_cache_file(
