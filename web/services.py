@@ -112,8 +112,8 @@ class Services:
     core: CoreContext
     bus: EventBus
     tickets: TicketBook
-    #: Builds the chat assistant: on first use (:attr:`assistant`), as a process that never
-    #: chats (a test's server, a worker of the event relay) need not read its data.
+    #: Builds the chat assistant: on first use (:attr:`assistant`), as a process nobody chats
+    #: with (a test's server, a web worker without warm-up) need not read its data.
     assistant_factory: Callable[[], Assistant]
     live_twin: LiveTwin
     voice: VoiceServices
