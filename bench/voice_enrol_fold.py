@@ -12,7 +12,10 @@ alone and in pairs) and is scored on the bench's check digits and quantities (re
 - ``out``: only the output layer fine-tuned (the embedding's projection kept);
 - ``ens``: the speaker-independent and the fine-tuned network averaged (`WordModel.ensemble`);
 - ``knn``: the fine-tuned model with kNN-CTC: each frame's word probabilities mixed with
-  those of the enrolment frames nearest in its hidden layer (`--knn LAMBDA:K:TEMPERATURE`).
+  those of the enrolment frames nearest in its hidden layer (`--knn LAMBDA:K:TEMPERATURE`);
+- ``tpl``: the fine-tuned model and the speaker's word templates (`templates.rescore`, with
+  ``--template-weight`` each, comma-separated: ``tpl@0.75``...), as `enrol.adapt` now ships;
+- ``sit``: the fold model as it is with the word templates (enrolment without fine-tuning).
 
 Prints the figures and the answers right with one recipe only against ``ft`` (a sign test).
 Test speakers are never read. Run from the project root: ``nice .venv/bin/python
@@ -38,10 +41,10 @@ sys.path.append(str(ROOT / "bench"))
 
 from voice_focus_fold import fold_corpora, fold_parser, paired, save, train  # type: ignore
 
-from assistant.speech.embedding import enrol, training
+from assistant.speech.embedding import enrol, templates, training
 from assistant.speech.embedding.model import WordModel
 
-RECIPES = ("si", "ft", "out", "ens", "knn")
+RECIPES = ("si", "ft", "out", "ens", "knn", "tpl", "sit")
 
 
 class KnnModel:
@@ -99,6 +102,8 @@ def adapted(si: WordModel, examples: list[training.Example], recipe: str,
                       lr=3e-3 if recipe == "out" else 1e-3, seed=0, anchor=0.01,
                       schedule=False, batch=16)
         model = training._to_model(net, si.tokens, si.step, dict(si.info))
+    elif recipe in ("tpl", "sit"):
+        model = adapted(si, examples, "ft" if recipe == "tpl" else "si", knn, cache)
     elif recipe == "ens":
         model = WordModel.ensemble([si, adapted(si, examples, "ft", knn, cache)])
     else:
@@ -108,7 +113,8 @@ def adapted(si: WordModel, examples: list[training.Example], recipe: str,
 
 
 def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str],
-                 knn: tuple[float, int, float], count: int) -> dict[str, Any]:
+                 knn: tuple[float, int, float], count: int,
+                 weights: Sequence[float] = (templates.WEIGHT,)) -> dict[str, Any]:
     """Decode the held-out speaker's trials with each recipe's model; figures and pairing."""
     import assistant_voice as bench  # type: ignore[import-not-found]
     from voice_focus_fold import figures
@@ -120,18 +126,21 @@ def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str]
 
     engine = EmbeddingEngine(model_path)
     data = corpus.read_fsdd([held])[held]
-    cached = work / f"enrolment-{held}-{model_path.stem}.pkl"
+    cached = work / f"enrolment-units-{held}-{model_path.stem}.pkl"
     if not cached.exists():
         takes = bench._enrolment(data, 500)
         cached.write_bytes(pickle.dumps(enrol.enrolment_examples(engine, takes,
-                                                                 sample_rate=8000)[1]))
-    examples = pickle.loads(cached.read_bytes())
+                                                                 sample_rate=8000)[1:]))
+    examples, units = pickle.loads(cached.read_bytes())
     random.Random(0).shuffle(examples)
+    words = templates.WordTemplates.from_units(engine.shared().embedder,
+                                               [(a, w[0]) for a, w in units if len(w) == 1])
     chosen: dict[str, Any] = {}
 
     def recognizer(grammar: Any = None, *, sample_rate: int = 16000,
                    profile: bytes | None = None) -> EmbeddingRecognizer:
-        return EmbeddingRecognizer(engine, chosen["model"], grammar, sample_rate)
+        return EmbeddingRecognizer(engine, chosen["model"], grammar, sample_rate,
+                                   templates=chosen["templates"])
 
     engine.recognizer = recognizer  # type: ignore[method-assign]
     decoder = bench.Decoder(engine, rejection_thresholds(AssistantSettings(), "embedding"),
@@ -139,17 +148,21 @@ def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str]
     test = [i for i in range(50) if i not in bench.ENROL_INDICES]
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
     cache: dict[str, Any] = {}
-    for recipe in recipes:
+    runs = [(r, w) for r in recipes for w in (weights if r in ("tpl", "sit") else (0.0,))]
+    names = [f"{r}@{w:g}" if r in ("tpl", "sit") else r for r, w in runs]
+    for (recipe, weight), name in zip(runs, names, strict=True):
         began = time.perf_counter()
         chosen["model"] = adapted(engine.model, examples, recipe, knn, cache)
+        chosen["templates"] = words if recipe in ("tpl", "sit") else None
+        engine.template_weight = weight
         for cond, snr in bench.SNRS.items():
             trials = bench.real_trials(data, snr, seed=1000 + len(held) * 77, count=count,
                                        indices=test)
-            rows.setdefault(cond, {})[recipe] = [decoder.decode(t) for t in trials]
-        print(f"{recipe}: decoded ({time.perf_counter() - began:.0f} s)", flush=True)
-    return {cond: {recipe: figures(value[recipe]) for recipe in recipes}
-            | {f"paired_{r}": paired(value["ft"], value[r], r)
-               for r in recipes if r != "ft" and "ft" in recipes}
+            rows.setdefault(cond, {})[name] = [decoder.decode(t) for t in trials]
+        print(f"{name}: decoded ({time.perf_counter() - began:.0f} s)", flush=True)
+    return {cond: {name: figures(value[name]) for name in names}
+            | {f"paired_{n}": paired(value["ft"], value[n], n)
+               for n in names if n != "ft" and "ft" in names}
             for cond, value in rows.items()}
 
 
@@ -158,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = fold_parser(__doc__ or "", "/tmp/voice_enrol", confusions=False)
     parser.add_argument("--recipes", default=",".join(RECIPES))
     parser.add_argument("--knn", default="0.5:8:0.05", help="LAMBDA:K:TEMPERATURE")
+    parser.add_argument("--template-weight", default=str(templates.WEIGHT),
+                        help="the tpl and sit recipes' weights, comma-separated")
     args = parser.parse_args(argv)
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)
@@ -171,8 +186,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     result = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd, "epochs": args.epochs,
               "knn": args.knn, "models_only": args.models_only}
     if not args.models_only:
-        result["figures"] = fold_figures(work, held, path, args.recipes.split(","), knn,
-                                         args.count)
+        result["figures"] = fold_figures(
+            work, held, path, args.recipes.split(","), knn, args.count,
+            [float(w) for w in args.template_weight.split(",")])
     save(args.out, held, result)
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from assistant.speech.base import SpeechEngine
 from assistant.speech.errors import SpeechModelNotFoundError
 from assistant.speech.rejection import Rejection
-from assistant.speech.settings import AssistantSettings, RejectionSettings, TempoSettings
+from assistant.speech.settings import (
+    AssistantSettings,
+    RejectionSettings,
+    TemplateSettings,
+    TempoSettings,
+)
 from assistant.speech.tts import EspeakTts, default_voice, espeak_available
 
 __all__ = ["CALIBRATED_REJECTION", "Rejection", "create_speech_engine", "create_tts",
@@ -60,7 +65,8 @@ def create_speech_engine(settings: AssistantSettings) -> SpeechEngine:
         return EmbeddingEngine(speech.word_model_path, embedding_dir=speech.embedding_model_dir,
                                word_bonus=speech.embedding_word_bonus,
                                tempos=tempo.embedding_tempos,
-                               tempo_doubt=tempo.embedding_tempo_doubt)
+                               tempo_doubt=tempo.embedding_tempo_doubt,
+                               template_weight=TemplateSettings().embedding_template_weight)
     from assistant.speech.pocketsphinx_engine import PocketSphinxEngine
 
     return PocketSphinxEngine(speech.pocketsphinx_model_dir, cache_dir=speech.cache_dir)

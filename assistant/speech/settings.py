@@ -6,8 +6,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.settings import AssistantSettings, SpeechSettings, VadSettings
 
-__all__ = ["AssistantSettings", "RejectionSettings", "SpeechSettings", "TempoSettings",
-           "VadSettings"]
+__all__ = ["AssistantSettings", "RejectionSettings", "SpeechSettings", "TemplateSettings",
+           "TempoSettings", "VadSettings"]
 
 
 class RejectionSettings(BaseSettings):
@@ -60,4 +60,21 @@ class TempoSettings(BaseSettings):
         "answer of the grammar, was said) under which a final answer is decoded at the "
         "embedding_tempos too; answers surer than this are taken as heard. 1.01: every "
         "answer.",
+    )
+
+
+class TemplateSettings(BaseSettings):
+    """How the embedding engine uses an enrolled picker's word templates (same
+    FACET_ASSISTANT_ prefix: FACET_ASSISTANT_EMBEDDING_TEMPLATE_WEIGHT)."""
+
+    model_config = SettingsConfigDict(env_prefix="FACET_ASSISTANT_", extra="ignore")
+
+    embedding_template_weight: float = Field(
+        default=0.75, ge=0.0, le=100.0,
+        description="Voice picking, embedding engine, enrolled pickers: the weight of the "
+        "picker's own word templates (kept at enrolment) when a final answer is chosen among "
+        "the word model's close sentences (its log-probability less this times the time-warped "
+        "distance per 10 ms frame). 0: templates not used. About 20-30 ms of one core per "
+        "answer. Chosen on the development folds (bench/results/voice_enrol_fold.json, "
+        "recipe tpl).",
     )

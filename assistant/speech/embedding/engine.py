@@ -23,6 +23,7 @@ from assistant.speech.base import SAMPLE_WIDTH, Adaptation, EnrolmentUtterance, 
 from assistant.speech.embedding.frontend import SpeechEmbedder, StreamingEmbedder
 from assistant.speech.embedding.graph import Decoded, TokenGraph, compile_grammar, decode
 from assistant.speech.embedding.model import WordModel, bundled_model_path
+from assistant.speech.embedding.templates import WEIGHT, WordTemplates, read_profile, rescore
 from assistant.speech.errors import AudioFormatError, GrammarError
 from assistant.speech.grammar import Grammar
 
@@ -105,7 +106,8 @@ class EmbeddingEngine:
     def __init__(self, model_path: Path | None = None, *, embedding_dir: Path | None = None,
                  beam: int = 32, word_bonus: float = 0.0, comfort_noise: float = COMFORT_NOISE,
                  dither: float = DITHER, tempos: Sequence[float] = (),
-                 tempo_doubt: float = 1.0, tempo_max_s: float = TEMPO_MAX_S) -> None:
+                 tempo_doubt: float = 1.0, tempo_max_s: float = TEMPO_MAX_S,
+                 template_weight: float = WEIGHT) -> None:
         """Remember where the models are; they load on the first recogniser.
 
         `model_path`: the word model (.npz); None means the one shipped for English.
@@ -118,6 +120,8 @@ class EmbeddingEngine:
         its variants' sentences weighed together with the answer as heard (`tempo.combine`);
         only when the answer as heard has a posterior under `tempo_doubt` (1.0: always) and
         at most `tempo_max_s` seconds of audio. Empty (the default): off.
+        `template_weight`: how much an enrolled picker's word templates weigh when a final
+        answer's close sentences are chosen between (`templates.rescore`); 0: not used.
         """
         self._model_path = model_path or bundled_model_path("en")
         self._embedding_dir = embedding_dir
@@ -128,6 +132,7 @@ class EmbeddingEngine:
         self.tempos = tuple(float(f) for f in tempos if f > 0 and f != 1.0)
         self.tempo_doubt = tempo_doubt
         self.tempo_max_s = tempo_max_s
+        self.template_weight = template_weight
         self._shared: _Shared | None = None
         self._lock = threading.Lock()
         self._graphs: OrderedDict[str, TokenGraph] = OrderedDict()
@@ -177,22 +182,24 @@ class EmbeddingEngine:
     def recognizer(self, grammar: Grammar | None = None, *, sample_rate: int = 16000,
                    profile: bytes | None = None) -> EmbeddingRecognizer:
         """A recogniser for one audio stream at `sample_rate`; `profile` is an enrolment's
-        adapted word model (`adapt`), used instead of the base model."""
+        adapted word model and word templates (`adapt`), used instead of the base model."""
         if sample_rate not in RATES:
             raise AudioFormatError(f"sample rate {sample_rate} Hz: use one of {RATES}")
-        model = WordModel.from_bytes(profile) if profile else self.model
-        return EmbeddingRecognizer(self, model, grammar, sample_rate)
+        model, templates = read_profile(profile) if profile else (self.model, None)
+        return EmbeddingRecognizer(self, model, grammar, sample_rate, templates=templates)
 
 
 class EmbeddingRecognizer:
     """One stream: audio in as it comes, embeddings computed on the way, decoded at the end."""
 
     def __init__(self, engine: EmbeddingEngine, model: WordModel, grammar: Grammar | None,
-                 sample_rate: int) -> None:
-        """Use `model` (base or adapted) on `sample_rate` PCM, decoding against `grammar`."""
+                 sample_rate: int, *, templates: WordTemplates | None = None) -> None:
+        """Use `model` (base or adapted) on `sample_rate` PCM, decoding against `grammar`;
+        `templates`: the enrolled picker's words, to choose between close final answers."""
         self._engine = engine
         self._embedder = engine.shared().embedder
         self.model = model
+        self.templates = templates
         self.sample_rate = sample_rate
         self._grammar: Grammar | None = None
         self._graph: TokenGraph | None = None
@@ -352,6 +359,10 @@ class EmbeddingRecognizer:
             decoded = self._decode(self._complete())
         if self._tempo_due(decoded, (self._stream.samples.size / 16000) + TAIL_S):
             decoded = self.at_tempos(self.complete_audio(), decoded, self._engine.tempos)
+        if self.templates and self._engine.template_weight > 0 and decoded.complete:
+            audio = self.complete_audio()
+            decoded = rescore(decoded, self.templates, audio, self._embedder.mel(audio),
+                              self._engine.template_weight)
         result = self._result(decoded, final=True)
         self._reset()
         return result

@@ -11,6 +11,9 @@ picker's answers from. So the takes are also cut into their words (where a take 
 separate bursts of sound as words, or is a single word) and the words joined again into new
 sequences of one to four, with other pauses, a little faster or slower, and through noise
 (`recombined`): the picker's own voice saying answers they never said during enrolment.
+
+The words cut out alone are also kept as the picker's word templates (`templates`), stored
+in the profile beside the adapted model: the recogniser matches them against close answers.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 from assistant.speech.audio import resample_poly
 from assistant.speech.base import Adaptation, EnrolmentUtterance
 from assistant.speech.embedding import corpus
+from assistant.speech.embedding.templates import WordTemplates, profile_bytes
 from assistant.speech.embedding.training import Example, fine_tune
 from assistant.speech.errors import EnrolmentError
 
@@ -72,8 +76,10 @@ def _wide(pcm: bytes, sample_rate: int) -> np.ndarray:
 
 
 def enrolment_examples(engine: EmbeddingEngine, utterances: Sequence[EnrolmentUtterance], *,
-                       sample_rate: int, seed: int = 0) -> tuple[list[Example], list[Example]]:
-    """(clean examples, clean plus noisy copies) of the utterances, embedded."""
+                       sample_rate: int, seed: int = 0,
+                       ) -> tuple[list[Example], list[Example], list[Unit]]:
+    """(clean examples, clean plus noisy copies, word units) of the utterances, embedded;
+    the units are the takes cut into words (`word_units`), 16 kHz."""
     if not MIN_UTTERANCES <= len(utterances) <= MAX_UTTERANCES:
         raise EnrolmentError(f"an enrolment needs {MIN_UTTERANCES}-{MAX_UTTERANCES} "
                              f"utterances, got {len(utterances)}")
@@ -97,7 +103,7 @@ def enrolment_examples(engine: EmbeddingEngine, utterances: Sequence[EnrolmentUt
     count = RECOMBINED_PER_TAKE * len(utterances)
     for samples, words in recombined(units, count, random.Random(seed)):
         every.append(Example(embedder.embed(samples, engine.model.step), words))
-    return clean, every
+    return clean, every, units
 
 
 def _bursts(audio: np.ndarray) -> list[tuple[int, int]]:
@@ -174,12 +180,17 @@ def adapt(engine: EmbeddingEngine, utterances: Sequence[EnrolmentUtterance], *,
           sample_rate: int, seed: int = 0) -> Adaptation:
     """Fine-tune the engine's word model on one speaker's enrolment utterances."""
     began = time.perf_counter()
-    clean, every = enrolment_examples(engine, utterances, sample_rate=sample_rate, seed=seed)
+    clean, every, units = enrolment_examples(engine, utterances, sample_rate=sample_rate,
+                                             seed=seed)
     random.Random(seed).shuffle(every)
     adapted = fine_tune(engine.model, every, epochs=EPOCHS, seed=seed,
                         info={"enrolled_utterances": len(utterances)})
+    templates = WordTemplates.from_units(engine.shared().embedder,
+                                         [(audio, w[0]) for audio, w in units if len(w) == 1])
     details = {"utterances": len(utterances), "examples": len(every),
                "understood_before": round(_fit(engine, engine.model, clean), 3),
                "understood_after": round(_fit(engine, adapted, clean), 3),
+               "templates": len(templates),
                "seconds": round(time.perf_counter() - began, 1)}
-    return Adaptation(engine.name, sample_rate, adapted.to_bytes(), len(utterances), details)
+    return Adaptation(engine.name, sample_rate, profile_bytes(adapted, templates),
+                      len(utterances), details)
