@@ -244,7 +244,8 @@ class Decoder:
                "acting": _acting(trial), "in_grammar": trial.said is not None,
                "posting_trial": trial.said is not None and trial.posts_if is not None
                and trial.posts_if != trial.said, "pieces": len(finals),
-               "rtf": cpu / seconds, "rtf_wall": wall / seconds, "expect": trial.expect}
+               "rtf": cpu / seconds, "rtf_wall": wall / seconds, "cpu_ms": 1000 * cpu,
+               "expect": trial.expect}
         return judge(row, first, self.rule)
 
 

@@ -114,7 +114,8 @@ def adapted(si: WordModel, examples: list[training.Example], recipe: str,
 
 def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str],
                  knn: tuple[float, int, float], count: int,
-                 weights: Sequence[float] = (templates.WEIGHT,)) -> dict[str, Any]:
+                 weights: Sequence[float] = (templates.WEIGHT,),
+                 cap: int = templates.MAX_PER_WORD) -> dict[str, Any]:
     """Decode the held-out speaker's trials with each recipe's model; figures and pairing."""
     import assistant_voice as bench  # type: ignore[import-not-found]
     from voice_focus_fold import figures
@@ -133,8 +134,10 @@ def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str]
                                                                  sample_rate=8000)[1:]))
     examples, units = pickle.loads(cached.read_bytes())
     random.Random(0).shuffle(examples)
-    words = templates.WordTemplates.from_units(engine.shared().embedder,
-                                               [(a, w[0]) for a, w in units if len(w) == 1])
+    alone = [(a, w[0]) for a, w in units if len(w) == 1]
+    words = templates.WordTemplates.from_units(
+        engine.shared().embedder, [u for i, u in enumerate(alone)
+                                   if sum(w == u[1] for _, w in alone[:i]) < cap])
     chosen: dict[str, Any] = {}
 
     def recognizer(grammar: Any = None, *, sample_rate: int = 16000,
@@ -173,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--knn", default="0.5:8:0.05", help="LAMBDA:K:TEMPERATURE")
     parser.add_argument("--template-weight", default=str(templates.WEIGHT),
                         help="the tpl and sit recipes' weights, comma-separated")
+    parser.add_argument("--template-cap", type=int, default=templates.MAX_PER_WORD,
+                        help="templates kept per word (the first ones cut from the takes)")
     args = parser.parse_args(argv)
     work, held = args.workdir, args.fold
     work.mkdir(parents=True, exist_ok=True)
@@ -184,11 +189,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     lam, k, temperature = args.knn.split(":")
     knn = (float(lam), int(k), float(temperature))
     result = {"fold": held, "espeak": args.espeak, "fsdd": args.fsdd, "epochs": args.epochs,
-              "knn": args.knn, "models_only": args.models_only}
+              "knn": args.knn, "models_only": args.models_only,
+              "template_cap": args.template_cap}
     if not args.models_only:
         result["figures"] = fold_figures(
             work, held, path, args.recipes.split(","), knn, args.count,
-            [float(w) for w in args.template_weight.split(",")])
+            [float(w) for w in args.template_weight.split(",")], args.template_cap)
     save(args.out, held, result)
 
 

@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import random
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -102,6 +103,8 @@ def figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
            "reprompted": sum(r["rejected"] for r in said),
            "check_digits": len(checks), "check_digits_right": sum(r["right"] for r in checks),
            "wrong_postings": sum(r["posts"] for r in rows)}
+    if rows and "cpu_ms" in rows[0]:
+        out["cpu_ms_median"] = round(statistics.median(r["cpu_ms"] for r in rows), 1)
     if oog:
         out |= {"out_of_grammar": len(oog), "out_of_grammar_accepted":
                 sum(not r["rejected"] for r in oog)}

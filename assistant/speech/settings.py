@@ -22,7 +22,8 @@ class RejectionSettings(BaseSettings):
         "when it acts at once (a quantity equal to the one asked, a yes that confirms) or is "
         "the slot's expected check digits; stricter than rejection_threshold, since a wrong "
         "one posts at the wrong slot or count and a re-prompt only costs a repeat. Empty (the "
-        "default): the engine's calibrated value (embedding -1.0). -100 switches it off.",
+        "default): the engine's calibrated value (the embedding engine's is off: the answers "
+        "threshold and the acting confidence cover it). -100 switches it off.",
     )
     check_digit_confidence: float | None = Field(
         default=None,
@@ -31,7 +32,8 @@ class RejectionSettings(BaseSettings):
         description="Voice picking: the confidence (the engine's probability that these, and "
         "not other digits, were said) the slot's expected check digits need; doubtful ones "
         "are asked again, as heard at a wrong slot they would let the pick post there. Empty "
-        "(the default): the engine's calibrated value (embedding 0.7). 0 switches it off.",
+        "(the default): the engine's calibrated value (the embedding engine's is off). 0 "
+        "switches it off.",
     )
 
 

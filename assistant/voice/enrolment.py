@@ -40,14 +40,17 @@ def _spoken(pack: LanguagePack, value: str) -> str:
 
 
 def enrolment_script(pack: LanguagePack, *, seed: int = 0) -> list[str]:
-    """The phrases to say, in order: digit groups (every digit four times or more), operator
-    id-like groups, number words, every command phrase and every letter, shuffled by `seed`."""
+    """The phrases to say, in order: digit groups (every digit four times or more), every digit
+    once on its own (the embedding engine keeps words said alone as the picker's templates),
+    operator id-like groups, number words, every command phrase and every letter, shuffled by
+    `seed`."""
     rng = random.Random(seed)
     joiner = "" if pack.tokenize == "chars" else " "
     digits = [_spoken(pack, str(d)) for d in range(10)] * 4
     rng.shuffle(digits)
     phrases = [joiner.join(digits[i : i + 3]) for i in range(0, len(digits), 3)]
     phrases += [joiner.join(rng.choice(digits) for _ in range(4)) for _ in range(3)]
+    phrases += [_spoken(pack, str(d)) for d in range(10)]
     teens = list(pack.teens)
     phrases += [joiner.join(teens[i : i + 2]) for i in range(0, len(teens), 2)]
     phrases += [joiner.join((tens, _spoken(pack, str(rng.randrange(1, 10))))) for tens in pack.tens]

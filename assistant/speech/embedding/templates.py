@@ -64,19 +64,30 @@ def _speech_level(audio: np.ndarray) -> float:
     return float(np.sqrt(np.mean(levels[levels >= np.percentile(levels, 80)] ** 2)))
 
 
-def _features(mel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(cepstra and deltas with the louder frames' mean taken off, energy) per mel frame."""
-    cepstra = dct(mel, type=2, norm="ortho", axis=1)[:, 1 : _CEPSTRA + 1]
-    feats = np.hstack([cepstra, np.gradient(cepstra, axis=0)]) if len(mel) > 1 else \
-        np.hstack([cepstra, np.zeros_like(cepstra)])
-    energy = mel.mean(axis=1)
-    return feats - feats[energy >= np.percentile(energy, 30)].mean(axis=0), energy
+def _percentile(values: np.ndarray, q: float) -> float:
+    """`np.percentile(values, q)` (linear), without its overhead: it runs per template."""
+    ordered = np.sort(values)
+    pos = q / 100 * (ordered.size - 1)
+    low = int(pos)
+    high = min(low + 1, ordered.size - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (pos - low))
+
+
+def _cepstra(mel: np.ndarray) -> np.ndarray:
+    return np.asarray(dct(mel, type=2, norm="ortho", axis=1)[:, 1 : _CEPSTRA + 1])
+
+
+def _with_deltas(cepstra: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Cepstra and their deltas, the mean of the louder 70 % of frames taken off."""
+    deltas = np.gradient(cepstra, axis=0) if len(cepstra) > 1 else np.zeros_like(cepstra)
+    feats = np.hstack([cepstra, deltas])
+    return feats - feats[energy >= _percentile(energy, 30)].mean(axis=0)
 
 
 def _trimmed(feats: np.ndarray, energy: np.ndarray) -> np.ndarray:
     """The word's frames: louder than 30 % of the way from the quiet frames to the loudest,
     three frames kept either side."""
-    floor = float(np.percentile(energy, 20))
+    floor = _percentile(energy, 20)
     loud = np.flatnonzero(energy > floor + 0.3 * (float(energy.max()) - floor))
     if loud.size == 0:
         return feats
@@ -91,26 +102,28 @@ def _pooled(x: np.ndarray) -> np.ndarray:
     return np.asarray(x[:n].reshape(n // POOL, POOL, *x.shape[1:]).mean(axis=1))
 
 
-def _word_ends(dist: np.ndarray, entry: np.ndarray, starts: np.ndarray,
-               ends: np.ndarray) -> np.ndarray:
-    """Cheapest cost of one more word (any of its templates, stacked in `dist`'s columns)
-    ending at each frame, after `entry` (the cost of what came before, ending at each frame;
-    nothing before frame 0 costs 0). Each frame moves 0, 1 or 2 template frames on."""
+def _word_ends(dist: np.ndarray, entry: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+    """Cost of one more word ending at each frame (rows) through each template (columns):
+    the templates' frames are `dist`'s columns, one template after another (`lengths`);
+    `entry` is the cost of what came before, ending at each frame (nothing before frame 0
+    costs 0). Each frame of the answer moves 0, 1 or 2 frames on in the template."""
     frames, width = dist.shape
-    inner = ~starts
-    inner2 = inner & np.roll(inner, 1)
+    ends = np.cumsum(lengths) - 1
+    starts = np.zeros(width, dtype=bool)
+    starts[np.r_[0, ends[:-1] + 1]] = True
+    no_two = starts | np.roll(starts, 1)
     prev = np.full(width, np.inf)
-    out = np.full(frames, np.inf)
+    out = np.full((frames, len(ends)), np.inf)
     one, two = np.full(width, np.inf), np.full(width, np.inf)
     for t in range(frames):
         one[1:] = prev[:-1]
         one[starts] = np.inf
         two[2:] = prev[:-2]
-        two[~inner2] = np.inf
+        two[no_two] = np.inf
         best = np.minimum(np.minimum(prev, one), two)
         best[starts] = np.minimum(best[starts], entry[t - 1] if t else 0.0)
         prev = best + dist[t]
-        out[t] = prev[ends].min()
+        out[t] = prev[ends]
     return out
 
 
@@ -182,16 +195,23 @@ class WordTemplates:
 
     def _noisy(self, words: frozenset[str], noise: np.ndarray, level: float,
                ) -> dict[str, list[np.ndarray]]:
-        """Each template of `words` with the answer's noise frames added, as features."""
-        rng = np.random.default_rng(0)
+        """Each template of `words` with the answer's noise frames added, as features (all
+        templates' frames at once, then cut apart)."""
+        chosen = [i for i, word in enumerate(self.words) if word in words]
+        if not chosen:
+            return {}
+        lengths = [len(self.mels[i]) for i in chosen]
+        mel = np.concatenate([self.mels[i] for i in chosen]).astype(np.float64)
+        shift = np.repeat([2 * np.log10(level / max(self.levels[i], 1e-3)) for i in chosen],
+                          lengths)
+        heard = noise[np.random.default_rng(0).integers(0, len(noise), mel.shape[0])]
+        noisy = np.log10(10 ** (mel + shift[:, None]) + 10 ** heard)
+        cepstra, energy = _cepstra(noisy), noisy.mean(axis=1)
         out: dict[str, list[np.ndarray]] = {}
-        for word, mel, own in zip(self.words, self.mels, self.levels, strict=True):
-            if word not in words:
-                continue
-            shift = 2 * np.log10(level / max(own, 1e-3))
-            heard = noise[rng.integers(0, len(noise), len(mel))]
-            noisy = np.log10(10 ** (mel.astype(np.float64) + shift) + 10 ** heard)
-            out.setdefault(word, []).append(_pooled(_trimmed(*_features(noisy))))
+        bounds = np.concatenate([[0], np.cumsum(lengths)])
+        for i, a, b in zip(chosen, bounds[:-1], bounds[1:], strict=True):
+            feats = _with_deltas(cepstra[a:b], energy[a:b])
+            out.setdefault(self.words[i], []).append(_pooled(_trimmed(feats, energy[a:b])))
         return out
 
     def costs(self, audio: np.ndarray, mel: np.ndarray,
@@ -199,30 +219,30 @@ class WordTemplates:
         """Warping distance of each sentence (template words only) to the answer: `audio`
         (16 kHz, with some of the room before and after) and its log-mel `mel`."""
         mel = mel.astype(np.float64)
-        feats, energy = _features(mel)
+        energy = mel.mean(axis=1)
+        feats = _with_deltas(_cepstra(mel), energy)
         noise = mel[energy <= np.percentile(energy, 20)]
         templates = self._noisy(frozenset(w for s in sentences for w in s), noise,
                                 _speech_level(audio))
         x, energy = _pooled(feats), _pooled(energy)
         silence = np.linalg.norm(x - x[energy <= np.percentile(energy, 15)].mean(axis=0), axis=1)
-        stacked = {}
-        for word, feats_list in templates.items():
-            ends = np.cumsum([len(f) for f in feats_list]) - 1
-            starts = np.zeros(int(ends[-1]) + 1, dtype=bool)
-            starts[np.r_[0, ends[:-1] + 1]] = True
-            stacked[word] = (cdist(x, np.vstack(feats_list)), starts, ends)
-        done: dict[tuple[str, ...], np.ndarray] = {}
-        out = {}
-        for sentence in sentences:
-            entry = np.cumsum(silence)
-            for i in range(len(sentence)):
-                key = sentence[: i + 1]
-                if key not in done:
-                    dist, starts, ends = stacked[sentence[i]]
-                    done[key] = _then_pause(_word_ends(dist, entry, starts, ends), silence)
-                entry = done[key]
-            out[sentence] = float(entry[-1]) * POOL
-        return out
+        dists = {word: (cdist(x, np.vstack(f)), [len(t) for t in f])
+                 for word, f in templates.items()}
+        # one alignment per prefix, through every template of the words that can follow it
+        after: dict[tuple[str, ...], np.ndarray] = {(): np.cumsum(silence)}
+        for depth in range(max(len(s) for s in sentences)):
+            for prefix in sorted({s[:depth] for s in sentences if len(s) > depth}):
+                nxt = sorted({s[depth] for s in sentences if len(s) > depth
+                              and s[:depth] == prefix})
+                ends = _word_ends(np.hstack([dists[w][0] for w in nxt]), after[prefix],
+                                  [n for w in nxt for n in dists[w][1]])
+                first = 0
+                for word in nxt:
+                    count = len(dists[word][1])
+                    best = ends[:, first : first + count].min(axis=1)
+                    after[prefix + (word,)] = _then_pause(best, silence)
+                    first += count
+        return {s: float(after[s][-1]) * POOL for s in sentences}
 
 
 def rescore(decoded: Decoded, templates: WordTemplates, audio: np.ndarray, mel: np.ndarray,
