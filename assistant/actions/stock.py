@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from assistant.actions.base import Done, Plan, action, refused
@@ -214,6 +215,26 @@ def draft_from_advice(ctx: HandlerContext, slots: dict[str, str]) -> dict[str, s
     return {**slots, "supplier": supplier, "quantity": slots.get("quantity") or str(advised)}
 
 
+def _own_quantity(ctx: HandlerContext, quantity: str | None, advised: int,
+                  buy: list[dict[str, Any]]) -> int | None:
+    """The quantity the question names when it is not the advice's, for a draft of the one SKU
+    the advice proposes (None: the advice's quantities); refused for a draft of several SKUs
+    (a number of pieces cannot be split between them) or a line core would not take."""
+    if not quantity or quantity == str(advised) or not buy:  # nothing to order: said below
+        return None
+    if len(buy) > 1:
+        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.no_quantity",
+                                             quantity=quantity, advised=advised),
+                                     code="quantity-not-advised"))
+    try:
+        return PurchaseOrderLineIn(sku=str(buy[0]["sku"]), quantity=int(quantity),
+                                   unit_cost=Decimal(0)).quantity
+    except (ValueError, ValidationError) as exc:
+        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.bad_quantity",
+                                             quantity=quantity),
+                                     code="quantity-out-of-range")) from exc
+
+
 @action("draft_purchase_order", permission="purchase:write", execute=_draft)
 def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     """A DRAFT purchase order to one supplier of what reorder advice says to buy now: of the
@@ -221,8 +242,9 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
     named: category, metal, colour, purity). Asked from the reorder advice without a supplier
     ('draft a PO from reorder advice'), it goes to the supplier whose own advice proposes the
     most and orders what that advice proposes, as if the supplier had been named
-    (:func:`draft_from_advice`). A quantity named must be the advice's, else nothing is
-    drafted."""
+    (:func:`draft_from_advice`). A quantity named other than the advice's is drafted for a
+    draft of one SKU, saying what the advice proposes (`_own_quantity`); one SKU, its supplier
+    and a quantity all named are drafted even when the advice proposes none of it now."""
     supplier, sku = slots.get("supplier"), slots.get("sku")
     goods = {k: slots[k] for k in ("category", "metal", "colour", "purity") if slots.get(k)}
     category = " ".join(goods.values()) or None  # what the advice is narrowed to, in words
@@ -239,6 +261,10 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
         if ctx.index.sku_prefix(sku) is None:  # 'draft PO for ST0099-Au750Y'
             raise EntityNotFoundError(ctx.say("error.not_found", what=sku))
         supplier, buy = _one_sku(ctx, sku, supplier)
+        if not buy and supplier and slots.get("quantity") and (code := ctx.index.sku(sku)):
+            # one SKU, its supplier and a quantity named: drafted though the advice has none
+            buy = [{"sku": code, "suggested_quantity": 0,
+                    "explanation": ctx.say("action.draft_purchase_order.unadvised")}]
         what = ctx.say("action.draft_purchase_order.what", supplier=supplier or "-",
                        category=f" ({sku})")
         if buy and supplier is None:
@@ -251,17 +277,14 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
         what = ctx.say("action.draft_purchase_order.what", supplier=supplier,
                        category=f" ({category})" if category else "")
     advised = sum(int(str(r["suggested_quantity"])) for r in buy)
-    if (quantity := slots.get("quantity")) and quantity != str(advised):
-        raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.no_quantity",
-                                             quantity=quantity, advised=advised),
-                                     code="quantity-not-advised"))
+    own = _own_quantity(ctx, slots.get("quantity"), advised, buy)
     if not buy:
         raise refused(ctx, CoreError(ctx.say("action.draft_purchase_order.nothing", what=what),
                                      code="nothing-to-order"))
     assert supplier is not None
     costs = _last_costs(ctx, supplier)
     lines: list[dict[str, Any]] = [
-        {"sku": str(r["sku"]), "quantity": int(str(r["suggested_quantity"])),
+        {"sku": str(r["sku"]), "quantity": own or int(str(r["suggested_quantity"])),
          "unit_cost": costs.get(str(r["sku"]), "0.00")} for r in buy]
     expected = (ctx.now + LEAD_TIME).date().isoformat()
     unpriced = sum(1 for ln in lines if Decimal(str(ln["unit_cost"])) == 0)
@@ -271,8 +294,11 @@ def plan_draft_purchase(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
         items=ctx.join([f"{ln['quantity']} × {ln['sku']}" for ln in lines[:8]])
         + (" …" if len(lines) > 8 else ""),
         unpriced=ctx.say("action.draft_purchase_order.unpriced", n=unpriced) if unpriced else "")
+    if own:
+        summary += ctx.say("action.draft_purchase_order.own", quantity=own, advised=advised)
     scope = f" ({sku or category})" if sku or category else ""
+    asked = f"; {own} pieces as asked, the advice proposed {advised}" if own else ""
     return Plan(summary, {"supplier": supplier, "expected_on": expected, "lines": lines,
-                          "note": f"Draft from reorder advice{scope}, asked in the chat"},
+                          "note": f"Draft from reorder advice{scope}, asked in the chat{asked}"},
                 [{"supplier": supplier, **ln, "reason": r["explanation"]}
                  for ln, r in zip(lines, buy, strict=True)])

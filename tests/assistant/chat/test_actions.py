@@ -262,6 +262,7 @@ def test_core_refusals_are_chat_errors_and_post_nothing(
     cases = {f"release lot {free}": "lot-not-releasable", "put lot Q-0000 on hold": None,
              "draft a purchase order": "missing-slot", "ack alert 4242": "alert-not-open",
              f"reserve five of these for order {order}": "quantity-mismatch",
+             # several SKUs: a number of pieces cannot be split between them
              "create a purchase order for 50 rings from Valenza": "quantity-not-advised",
              # a number of any length is a quantity ('of 9999…' is no serial 'OF9999…')
              "draft a PO for Valenza of 99999999999999999999 pieces": "quantity-not-advised",

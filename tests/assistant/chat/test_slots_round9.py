@@ -234,7 +234,8 @@ def test_a_draft_for_one_sku_orders_that_sku_from_its_supplier(
 ) -> None:
     """A SKU named: the draft holds that SKU only, in the quantity the warehouse's advice says,
     from the supplier named or else the one whose own advice proposes most of it; another
-    quantity is refused and nothing waits for a yes."""
+    quantity of it is drafted as asked (the answer says what the advice proposes), one no
+    purchase order line can hold is refused and nothing waits for a yes."""
     manager = actors["manager"]
     with assistant.db.read() as session:
         advice = [r for r in reorder_advice(session, ReportFilter(until=assistant.clock()))
@@ -250,9 +251,36 @@ def test_a_draft_for_one_sku_orders_that_sku_from_its_supplier(
                 "draft-same")
     assert same["confirm"] and {r["supplier"] for r in same["data"]} == {"JAIPUR"}
     _ask(assistant, manager, "no", "draft-same")
+    # another quantity of the one SKU is drafted as asked, saying what the advice proposes
     other = _ask(assistant, manager, f"draft a PO for {advised + 5} x {sku} from Jaipur",
                  "draft-other")
-    assert other["error"] == "quantity-not-advised" and not other["confirm"]
+    assert other["confirm"] and other["error"] is None, other["answer"]
+    assert [(r["sku"], r["quantity"]) for r in other["data"]] == [(sku, advised + 5)]
+    assert f"proposes {advised}" in other["answer"]
+    _ask(assistant, manager, "no", "draft-other")
+    huge = _ask(assistant, manager, f"draft a PO for 100001 x {sku} from Jaipur", "draft-huge")
+    assert huge["error"] == "quantity-out-of-range" and not huge["confirm"]
+
+
+def test_a_draft_naming_its_sku_supplier_and_quantity_needs_no_advice(
+    assistant: Assistant, actors: dict[str, Actor]
+) -> None:
+    """One SKU, its supplier and a quantity all named are drafted (after a yes) even when the
+    advice proposes none of it now, saying so; without a quantity there is nothing to order."""
+    manager = actors["manager"]
+    with assistant.db.read() as session:
+        advised = {str(r["sku"]) for r in reorder_advice(session,
+                                                         ReportFilter(until=assistant.clock()))
+                   if int(str(r["suggested_quantity"])) > 0}
+        sku = next(c for c in session.scalars(select(Sku.code).order_by(Sku.code))
+                   if c not in advised)
+    plan = _ask(assistant, manager, f"draft a PO to Jaipur for 6 of {sku}", "draft-unadvised")
+    assert plan["confirm"] and plan["error"] is None, plan["answer"]
+    assert [(r["sku"], r["quantity"]) for r in plan["data"]] == [(sku, 6)]
+    assert "proposes 0" in plan["answer"]
+    assert _ask(assistant, manager, "no", "draft-unadvised")["intent"] == "deny"
+    bare = _ask(assistant, manager, f"draft a PO to Jaipur for {sku}", "draft-unadvised-bare")
+    assert bare["error"] == "nothing-to-order" and not bare["confirm"]
 
 
 def test_value_of_goods_not_held_says_there_are_none(
