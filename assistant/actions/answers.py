@@ -161,6 +161,11 @@ _YES = (
     # 送出, 执行, 搞定它, 走流程 (submit, execute, get it done, go through the process)
     "on you go", "on ye go", "seadh", "barabar", "barabar hai", "haa", "chalo", "irie",
     "a suh", "a so", "送出", "执行", "搞定它", "走流程", "收到",
+    # Krio 'na so' (that's it), 'confirm am' (confirm it); Maritime 'right on', 'give 'er' (go
+    # for it); Pittsburgh 'go 'head'; Tibetan 哦呀 (all right) and 亚古都 (good); report-style
+    # 明白 (understood), 按此执行, 立即执行, 就这样办
+    "na so", "confirm am", "right on", "give 'er", "give er", "go 'head", "哦呀", "亚古都",
+    "明白", "按此执行", "立即执行", "就这样办",
 )
 _NO = (
     # Mandarin, regional and written
@@ -290,6 +295,8 @@ _WAIT = (
     "a moment", "a moment please",
     # Scots 'wait you the now' (you wait a moment)
     "wait you", "wait you the now",
+    # Maritime 'hold on now bud, let me look first'
+    "hold on now", "let me look", "let me look first",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -316,6 +323,9 @@ _PARTICLES = (
     # words of address (WORDS_OF_ADDRESS: 'bruv', 'chale', 'lotfan'...), London 'blud', Pidgin
     # 'brah', Ghanaian 'ebi', Persian 'merci'; Thai ครับ / ค่ะ; 哩 and 嗫 (呢)
     *WORDS_OF_ADDRESS, "blud", "brah", "ebi", "merci", "ครับ", "ค่ะ", "哩", "嗫",
+    # Maritime 'bud', 'the once' (right away); Pittsburgh 'n'at'; 'dear'; report-style
+    # 完毕 (over)
+    "bud", "the once", "n'at", "dear", "完毕",
     # Portuguese 'obrigado', 'por favor'; Hebrew 'achi'; Finnish 'kiitos'; Hungarian 'köszi'
     "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
     # Welsh 'bach', Japanese 'sumimasen', Korean 'juseyo', Zhuyin ㄚ (啊) and ㄛ (哦)

@@ -38,7 +38,8 @@ __all__ = [
 #: 'iwe' (you)): dropped from questions, follow-ups and product slots, and a particle in an
 #: answer.
 WORDS_OF_ADDRESS = ("bruv", "innit", "re", "ela", "chale", "lotfan", "m goi", "bab", "aper",
-                    "akhper", "sayama", "jefe", "b'y", "me son", "bitte", "iwe")
+                    "akhper", "sayama", "jefe", "b'y", "me son", "bitte", "iwe", "padi",
+                    "阿佳", "阿佳啦", "阿觉", "阿觉啦")
 
 NATO = {
     "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",

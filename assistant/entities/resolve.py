@@ -241,8 +241,9 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 # ('只算保险库的', '光要7号的'); written Chinese 仅 / 限 … 者 / 一排 ('仅瓦伦扎者',
 # '限 V04 一排') and Spanish 'y' and an article ('y la caja fuerte?'); 'for' before it ('for
 # rings naman'), a closing 'eh', 'so', 'la', 'cher', 'chur', Geordie 'pet' or 'hinny', 'kid',
-# Boston 'guy', Taglish 'naman', Guyanese 'bai', Belizean 'bwai', Nyanja 'bane' or Liberian 'my
-# man' / 'oh' ('what about last week, eh?', 'and last week, bai?'), Bajan 'wuh about' ('wuh
+# Boston 'guy', Taglish 'naman', Guyanese 'bai', Belizean 'bwai', Nyanja 'bane', Liberian 'my
+# man' / 'oh', 'dear' or Maritime 'bud' ('what about last week, eh?', 'and last week, bai?'),
+# 完毕 or 谢谢 after a Chinese one ('上月的，完毕'), Bajan 'wuh about' ('wuh
 # about Antwerp'), 咋样 / 怎样 after it ('这周的咋样') and Wu 个呢 ('金库个呢').
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
@@ -260,7 +261,7 @@ _BARE_EDGES = re.compile(
     r"|(?<=\S)(?:\s+(?:leh|lah|ah|meh|hor|lor|also|too|as well|how|then|instead|pls|please"
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
-    r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy|bai|bwai|bane|my man|oh"
+    r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy|bai|bwai|bane|my man|oh|dear|bud"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
@@ -271,7 +272,9 @@ _BARE_EDGES = re.compile(
     r"|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
     r"|怎麼樣|咋样|咋樣|怎样|怎樣|如何|点样|點樣|又点|又點|就好|就得|就行|就可以|也|的|者|一排|这排|那排"
     # sentence-final particles of the south-west and of chat ('手链喃', '昨天的哈', '银的嘛')
-    r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛)+[?？。.\s]*$")
+    r"|喃|哈|噻|撒|哦|啊|呀|吧|咯|哟|嘛"
+    # radio's 完毕 (over) and thanks closing it ('上月的，完毕')
+    r"|完毕|完畢|谢谢|謝謝)+[?？。.\s]*$")
 
 
 def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver

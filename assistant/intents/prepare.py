@@ -154,8 +154,10 @@ _GREETING_ZH = re.compile(
     r"(?:(?:请问(?:一下)?|麻烦(?:你|您)?(?:一下)?(?:帮我)?|劳驾)\s*)?")
 _SIGN_OFF_ZH = re.compile(
     r"\s*(?:(?:谢谢|多谢|感谢)(?:你|您|啦|了|大家)?|辛苦了|辛苦(?:你|您)了|麻烦(?:你|您)?了)+$"
-    # a Chinese question closed in Portuguese ('項鍊的賬面價值，por favor', '…obrigado')
-    r"|(?<=[\u3400-\u9fff])\s*(?:por favor|obrigad[oa])$")
+    # a Chinese question closed in Portuguese ('項鍊的賬面價值，por favor', '…obrigado') or
+    # British English ('阿雷佐的呢，cheers'), by radio's 完毕 (over) or by Tibetan 阿佳 / 阿觉
+    r"|(?<=[\u3400-\u9fff])\s*(?:por favor|obrigad[oa]|cheers)$"
+    r"|\s*(?:完毕|阿佳啦?|阿觉啦?)$")
 
 
 def without_pleasantries(words: str) -> str:
