@@ -178,7 +178,8 @@ def _fit(engine: EmbeddingEngine, model: object, examples: Sequence[Example]) ->
 
 def adapt(engine: EmbeddingEngine, utterances: Sequence[EnrolmentUtterance], *,
           sample_rate: int, seed: int = 0) -> Adaptation:
-    """Fine-tune the engine's word model on one speaker's enrolment utterances."""
+    """Fine-tune the engine's word model on one speaker's enrolment utterances, and keep the
+    words they said alone as that speaker's templates: both go into the profile."""
     began = time.perf_counter()
     clean, every, units = enrolment_examples(engine, utterances, sample_rate=sample_rate,
                                              seed=seed)
