@@ -134,10 +134,8 @@ def fold_figures(work: Path, held: str, model_path: Path, recipes: Sequence[str]
                                                                  sample_rate=8000)[1:]))
     examples, units = pickle.loads(cached.read_bytes())
     random.Random(0).shuffle(examples)
-    alone = [(a, w[0]) for a, w in units if len(w) == 1]
     words = templates.WordTemplates.from_units(
-        engine.shared().embedder, [u for i, u in enumerate(alone)
-                                   if sum(w == u[1] for _, w in alone[:i]) < cap])
+        engine.shared().embedder, [(a, w[0]) for a, w in units if len(w) == 1], most=cap)
     chosen: dict[str, Any] = {}
 
     def recognizer(grammar: Any = None, *, sample_rate: int = 16000,

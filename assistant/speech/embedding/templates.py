@@ -145,14 +145,14 @@ class WordTemplates:
     levels: tuple[float, ...]
 
     @classmethod
-    def from_units(cls, embedder: SpeechEmbedder,
-                   units: Sequence[tuple[np.ndarray, str]]) -> WordTemplates:
-        """Templates of single words (16 kHz audio, the word), at most `MAX_PER_WORD` each."""
+    def from_units(cls, embedder: SpeechEmbedder, units: Sequence[tuple[np.ndarray, str]],
+                   most: int = MAX_PER_WORD) -> WordTemplates:
+        """Templates of single words (16 kHz audio, the word), the first `most` of each."""
         kept: dict[str, int] = {}
         words, mels, levels = [], [], []
         rng = np.random.default_rng(0)
         for audio, word in units:
-            if kept.get(word, 0) >= MAX_PER_WORD or audio.size < MEL_HOP * 8:
+            if kept.get(word, 0) >= most or audio.size < MEL_HOP * 8:
                 continue
             kept[word] = kept.get(word, 0) + 1
             padded = np.concatenate([np.zeros(PAD), audio, np.zeros(PAD)])
