@@ -184,6 +184,10 @@ class CatalogueIndex:
             return start
         return None
 
+    def _sku_start(self, text: str) -> str | None:
+        code = spoken_to_code(strip_fillers(text)).strip()
+        return self.sku_prefix(code) if any(c.isdigit() for c in code) else None
+
     def location(self, text: str) -> str | None:
         """The bin, aisle or zone a phrase names, or None."""
         return self.locations.get(code_key(spoken_to_code(strip_fillers(text))))
@@ -288,9 +292,11 @@ class CatalogueIndex:
         return self.channels.get(word) or self.channels.get(word.rstrip("s"))
 
     def any_code(self, text: str) -> dict[str, str] | None:
-        """Classify a code: lot, SKU, bin, shelf level, then anything shaped like a serial."""
+        """Classify a code: lot, SKU, bin, shelf level, anything shaped like a serial, then the
+        start of several SKUs cut at a dash (a style 'ST0003', its metal 'ST0003-Au750Y')."""
         for slot, finder in (("lot", self.lot), ("sku", self.sku), ("location", self.location),
-                             ("location", self.level), ("serial", self.serial)):
+                             ("location", self.level), ("serial", self.serial),
+                             ("sku", self._sku_start)):
             if (found := finder(text)) is not None:
                 return {slot: found}
         return None

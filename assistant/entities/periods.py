@@ -38,7 +38,8 @@ _NAMED = {
     "last wk": "last_week", "last qtr": "last_quarter", "this mth": "this_month",
     "last mth": "last_month", "last quahta": "last_quarter", "this quahta": "this_quarter",
     "夜来": "yesterday",  # Jin (Shanxi, Inner Mongolia): yesterday
-    "今晚": "today", "今天晚上": "today", "yestade": "yesterday",  # Krio 'yestade': yesterday
+    "今晚": "today", "今天晚上": "today",
+    "yestade": "yesterday", "tide": "today",  # Krio: yesterday, today
     "清早到现在": "today",  # Henan: since this morning
     "这季度": "this_quarter", "本季": "this_quarter",
     "这一季度": "this_quarter", "上一季度": "last_quarter", "上一个月": "last_month",

@@ -10,6 +10,7 @@ from assistant.entities.resolve import GOODS, zone_matches
 from assistant.errors import EntityNotFoundError, MissingSlotError
 from assistant.handlers.analytics import narrowed, report_link
 from assistant.handlers.base import Answer, HandlerContext, handles, period_for, period_words
+from assistant.handlers.stock import describe
 from core import CoreError
 from core.alerts import get_alert, list_alerts
 from core.people import allowed
@@ -111,7 +112,8 @@ def turnover(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     link = report_link("turnover", period, slots)
     if overall is None or overall["turnover_days"] is None:
         return Answer(ctx.say("turnover.none", period=when), rows, chart, link)
-    return Answer(ctx.say("turnover.answer", period=when, what=overall["category"],
+    # the report's total row ('all', or the category asked): the goods in the question's words
+    return Answer(ctx.say("turnover.answer", period=when, what=describe(ctx, slots),
                           days=overall["turnover_days"], sold=overall["sold"],
                           average=overall["average_on_hand"]), rows, chart, link)
 

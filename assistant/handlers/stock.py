@@ -110,8 +110,10 @@ def locate_item(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
         return Answer(ctx.say("locate.none", what=label), [])
     total = sum(int(r["on_hand"]) for r in rows)
     places = _where_rows(rows)
-    return Answer(ctx.say("locate.found", what=label, total=total, count=len(
-        {r["location"] for r in rows}), places=ctx.join(places)), rows)
+    count = len({r["location"] for r in rows})
+    return Answer(ctx.say("locate.found", what=label, pieces=ctx.many("unit.piece", total),
+                          locations=ctx.many("unit.location", count),
+                          places=ctx.join(places)), rows)
 
 
 @handles("count_stock")

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.catalogue.models import Sku, Style
@@ -48,7 +48,8 @@ def stock_summary(
 ) -> tuple[list[dict[str, object]], dict[str, int]]:
     """Units on hand, reserved and available inside, grouped by SKU or by location, filtered.
 
-    ``location`` is a location code or the start of one (a zone, aisle or bay prefix, as the
+    ``sku`` is a SKU code or the start of several cut at a dash ('ST0003-Au750Y' for its
+    sizes); ``location`` is a location code or the start of one (a zone, aisle or bay prefix, as the
     reports take it); ``outside`` leaves out the locations under such a code ('not in the
     vault'); ``supplier`` is a supplier's code (the lots it delivered). Returns the rows
     (largest first, at most ``limit``) and the totals over every row; stock at the locations
@@ -65,10 +66,11 @@ def stock_summary(
         .where(Balance.on_hand > 0, Location.kind.not_in(_VIRTUAL))
     )
     for column, value in ((Sku.metal, metal), (Sku.metal_colour, colour), (Sku.purity, purity),
-                          (Sku.size, size), (Style.category, category), (Sku.code, sku),
-                          (Lot.code, lot)):
+                          (Sku.size, size), (Style.category, category), (Lot.code, lot)):
         if value:
             stmt = stmt.where(column == value)
+    if sku:  # a SKU, or the start of several cut at a dash: 'ST0003-Au750Y' of its sizes
+        stmt = stmt.where(or_(Sku.code == sku, Sku.code.startswith(f"{sku}-", autoescape=True)))
     if location:
         stmt = stmt.where(Location.code.startswith(location, autoescape=True))
     if outside:

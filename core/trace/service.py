@@ -87,7 +87,8 @@ def normalise_lot_code(text: str) -> str:
 
 
 def locate(session: Session, *, q: str, view: Visibility = FULL_VIEW) -> LocateResult:
-    """Where a serial, lot, SKU, style or QR label is, per location, as ``view`` may see it.
+    """Where a serial, lot, SKU (or the start of several: 'ST0003-Au750Y'), style or QR label
+    is, per location, as ``view`` may see it.
 
     Check digits are null when the reader may not see them; rows at bins under the reader's
     blind count are left out, and naming such a bin (or a piece in it) is `BlindCountOpen`.
@@ -134,6 +135,11 @@ def _locate(session: Session, q: str) -> LocateResult:
     if style_ids:
         rows = _balance_rows(session, Sku.style_id.in_(style_ids))
         return LocateResult(q, "style", text, rows)
+    if "-" in text and session.scalar(  # the start of SKUs cut at a dash: 'ST0003-Au750Y'
+        select(Sku.id).where(Sku.code.startswith(f"{text}-", autoescape=True)).limit(1)
+    ) is not None:
+        rows = _balance_rows(session, Sku.code.startswith(f"{text}-", autoescape=True))
+        return LocateResult(q, "sku", text, rows)
     raise NotFoundError(
         f"Nothing called '{q}': not a serial, lot, SKU, location or style.", code="not-found"
     )

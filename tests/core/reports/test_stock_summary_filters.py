@@ -3,13 +3,17 @@ reports take it), the stock outside a place, and the lots of one supplier."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import ColumnElement, func, select
 
 from core import Database
+from core.catalogue.models import Sku
+from core.errors import NotFoundError
 from core.ledger.models import Balance
 from core.locations.models import VIRTUAL_KINDS, Location
 from core.lots.models import Lot, Supplier
 from core.reports import stock_summary
+from core.trace import locate
 
 
 def _on_hand(db: Database, *conditions: ColumnElement[bool]) -> int:
@@ -63,3 +67,35 @@ def test_a_report_filtered_to_one_lot_keeps_that_lots_stock(demo: Database) -> N
     assert sum(int(r["units"]) for r in rows) == totals["on_hand"] > 0
     assert sum(int(r["lots"]) for r in rows) == 1
     assert sum(int(r["units"]) for r in everything) > totals["on_hand"]
+
+
+def _sku_family(db: Database) -> tuple[str, list[str]]:
+    """The start of several SKUs cut at their last dash ('ST0003-Au750Y' of its sizes) with
+    stock, and those SKUs."""
+    with db.read() as session:
+        codes = list(session.scalars(select(Sku.code).join(Balance, Balance.sku_id == Sku.id)
+                                     .where(Balance.on_hand > 0).distinct().order_by(Sku.code)))
+    starts = {c.rsplit("-", 1)[0] for c in codes if c.count("-") >= 2}
+    start = next(s for s in sorted(starts) if sum(c.startswith(f"{s}-") for c in codes) >= 2)
+    return start, [c for c in codes if c.startswith(f"{start}-")]
+
+
+def test_the_start_of_several_skus_counts_all_of_them(demo: Database) -> None:
+    start, skus = _sku_family(demo)
+    with demo.read() as session:
+        rows, totals = stock_summary(session, sku=start, limit=10_000)
+        each = [stock_summary(session, sku=sku, limit=10_000)[1]["on_hand"] for sku in skus]
+        _, cut_mid_word = stock_summary(session, sku=start[:-1], limit=10_000)
+    assert {r["sku"] for r in rows} == set(skus)
+    assert totals["on_hand"] == sum(each) > each[0] > 0
+    assert cut_mid_word["on_hand"] == 0  # only a start cut at a dash names SKUs
+
+
+def test_locate_finds_the_start_of_several_skus(demo: Database) -> None:
+    start, skus = _sku_family(demo)
+    with demo.read() as session:
+        found = locate(session, q=start)
+        with pytest.raises(NotFoundError):
+            locate(session, q=start[:-1])
+    assert found.kind == "sku" and found.label == start
+    assert {r["sku"] for r in found.rows} == set(skus)
