@@ -21,6 +21,7 @@ import re
 from typing import Literal
 
 from assistant.entities.codes import WORDS_OF_ADDRESS, normalise_text
+from assistant.intents.hant import simplified
 
 Answer = Literal["confirm", "deny", "wait"]
 
@@ -166,6 +167,9 @@ _YES = (
     # 明白 (understood), 按此执行, 立即执行, 就这样办
     "na so", "confirm am", "right on", "give 'er", "give er", "go 'head", "哦呀", "亚古都",
     "明白", "按此执行", "立即执行", "就这样办",
+    # Mauritian Kreol 'dakor' (all right); Tok Pisin 'em nau' (that's it); custody officers'
+    # 同意执行, 确认办理 (agreed, carry it out)
+    "dakor", "em nau", "同意执行", "确认办理",
 )
 _NO = (
     # Mandarin, regional and written
@@ -297,6 +301,8 @@ _WAIT = (
     "wait you", "wait you the now",
     # Maritime 'hold on now bud, let me look first'
     "hold on now", "let me look", "let me look first",
+    # 稍候 (a moment); Tok Pisin 'wait liklik' (wait a little)
+    "稍候", "稍候片刻", "wait liklik",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -326,6 +332,9 @@ _PARTICLES = (
     # Maritime 'bud', 'the once' (right away); Pittsburgh 'n'at'; 'dear'; report-style
     # 完毕 (over)
     "bud", "the once", "n'at", "dear", "完毕",
+    # Philadelphia 'jawn' (that thing); Tok Pisin 'tenkyu' (thank you); 老板 (boss); a custody
+    # officer's check before the yes: 核对无误, (双人)复核无误 (checked, nothing wrong)
+    "that jawn", "jawn", "tenkyu", "老板", "核对无误", "复核无误", "双人复核无误",
     # Portuguese 'obrigado', 'por favor'; Hebrew 'achi'; Finnish 'kiitos'; Hungarian 'köszi'
     "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
     # Welsh 'bach', Japanese 'sumimasen', Korean 'juseyo', Zhuyin ㄚ (啊) and ㄛ (哦)
@@ -412,9 +421,10 @@ def short_answer(text: str, waiting: str | None = None) -> Answer | None:
     """"confirm" when ``text`` is made only of yes words, "deny" only of no words, "wait" of
     hold-on words (with or without a no: 'no wait', 'yeah nah hang on'), with particles and
     the verbs of the action ``waiting`` (its intent), as written or in simplified characters
-    (對啦 is 对啦); None for anything else (a mixed reply, a question, an empty one)."""
+    (對啦 is 对啦, 確認，執行吧 确认执行吧); None for anything else (a mixed reply, a question, an
+    empty one)."""
     kinds = _KINDS_WAITING.get(waiting or "", _KINDS)
-    return _short_answer(text, kinds) or _short_answer(normalise_text(text), kinds)
+    return _short_answer(text, kinds) or _short_answer(simplified(normalise_text(text)), kinds)
 
 
 def _short_answer(text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> Answer | None:

@@ -56,8 +56,10 @@ def plan_hold(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
                                              status=lot.status), code="lot-not-holdable"))
     stock = _stock(ctx, lot.code)
     reason = slots.get("reason") or ctx.say("action.default_reason")
-    summary = ctx.say("action.hold_lot.plan", lot=lot.code, pieces=stock["on_hand"],
-                      locations=stock["locations"], reserved=stock["reserved"], reason=reason)
+    summary = ctx.say("action.hold_lot.plan", lot=lot.code,
+                      pieces=ctx.many("unit.piece", int(stock["on_hand"])),
+                      locations=ctx.many("unit.location", int(stock["locations"])),
+                      reserved=stock["reserved"], reason=reason)
     return Plan(summary, {"lot": lot.code, "reason": reason},
                 [{"lot": lot.code, "status": str(lot.status), **stock}])
 
@@ -72,8 +74,9 @@ def plan_release(ctx: HandlerContext, slots: dict[str, str]) -> Plan:
                     qc=lot.qc_result or "-"), code="lot-not-releasable"))
     stock = _stock(ctx, lot.code)
     reason = slots.get("reason") or ctx.say("action.default_reason")
-    summary = ctx.say("action.release_lot.plan", lot=lot.code, pieces=stock["on_hand"],
-                      locations=stock["locations"], reason=reason)
+    summary = ctx.say("action.release_lot.plan", lot=lot.code,
+                      pieces=ctx.many("unit.piece", int(stock["on_hand"])),
+                      locations=ctx.many("unit.location", int(stock["locations"])), reason=reason)
     return Plan(summary, {"lot": lot.code, "reason": reason},
                 [{"lot": lot.code, "status": str(lot.status), **stock}])
 

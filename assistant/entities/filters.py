@@ -56,6 +56,7 @@ _LOCATION_EN = re.compile(
 _LOCATION_ZH = (re.compile(rf"(?:通道|巷道|货架|库位|货位|区域|库区)\s*{_TOKEN}"),
                 re.compile(rf"{_TOKEN}\s*(?:号通道|号货架|通道|巷道|货架|区|排)"))
 _BAY = re.compile(r"(?<![\w-])[a-z]\d{2}-\d{2}(?![\w-])")
+_LEVEL = re.compile(r"(?<![\w-])[a-z]\d{2}-\d{2}-\d(?![\w-])")  # a shelf level: 'R03-01-4'
 _BARE = re.compile(r"(?<![\w-])(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9][a-z0-9-]*(?![\w-])")
 # '玫瑰金库存', '白金库存' hold 金库 but mean a gold's stock (金 + 库存), not the vault.
 _GOLD_STOCK = re.compile(r"(?:玫瑰|黄|白|k|足|色|铂)\s*金库存?$")
@@ -110,6 +111,9 @@ def find_location(text: str, index: CatalogueIndex) -> tuple[str | None, str]:
                 return code, _cut(text, match)
     for match in _BARE.finditer(text):
         if (code := index.location(match.group())) is not None:
+            return code, _cut(text, match)
+    for match in _LEVEL.finditer(text):  # a shelf level ('R03-01-4': R03-01-4L and 4R)
+        if (code := index.level(match.group())) is not None:
             return code, _cut(text, match)
     for match in _BAY.finditer(text):  # a bay ('A02-03'), the start of its bins' codes
         if (code := index.location_prefix(match.group())) is not None:

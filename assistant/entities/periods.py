@@ -40,6 +40,8 @@ _NAMED = {
     "夜来": "yesterday",  # Jin (Shanxi, Inner Mongolia): yesterday
     "今晚": "today", "今天晚上": "today",
     "yestade": "yesterday", "tide": "today",  # Krio: yesterday, today
+    "this week so far": "this_week", "this month so far": "this_month",
+    "this quarter so far": "this_quarter", "this year so far": "this_year",
     "清早到现在": "today",  # Henan: since this morning
     "这季度": "this_quarter", "本季": "this_quarter",
     "这一季度": "this_quarter", "上一季度": "last_quarter", "上一个月": "last_month",

@@ -248,7 +248,7 @@ RESTRICTIONS_ZH = ("只看", "只要", "只算", "光看", "光要", "就要", "
 _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|what of|and what of|how bout|what bout|wat about|wuh about|wha about"
-    r"|same for|same but|and for"
+    r"|same for|same thing for|same deal for|same again for|same but|and for"
     r"|for"
     r"|and also|the|e|ed|y|la|el|los|las"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
@@ -266,7 +266,7 @@ _BARE_EDGES = re.compile(
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
     r"|(?<=\S)\s*的?(?:结果|数据|情况|报告|分析|明细)[。.？?\s]*$"
-    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改看|换看|換看|看看|看下"
+    r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改为|改為|换为|換為|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算|仅限|只限|仅|限)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:个呢|個呢|呢|咧|也看看|也看下|也看一下|也拉一下|也拉下|也查一下|也查下"
     r"|也要|也一样|也一樣|又如何|又怎么样|又怎樣|怎么样"
@@ -293,8 +293,7 @@ def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
         found = {"order": order}
     if found is None and not _CJK.search(words) and (person := index.person(words)):
         found = {"person": person}
-    if found is None and (zone := zone_slot(words, index)) is not None \
-            and len(words.split()) <= 2:
+    if found is None and (zone := _zone_alone(words, index)) is not None:
         found = {"zone": zone}
     # a zone is a place: it refines a question that takes one ('收发区的呢?' after the reserve's
     # stock value, whose zone has no single location)
@@ -302,6 +301,22 @@ def bare_refinement(text: str, relevant: Collection[str], resolver: Resolver
     if not found or not set(found) <= set(relevant) | places:
         return None
     return found
+
+
+_THERE_ZH = re.compile(r"那边|这边|那里|这里|那儿|这儿|那块|这块|那頭|那头|嗰边|嗰度")
+
+
+def _zone_alone(words: str, index: CatalogueIndex) -> str | None:
+    """The zone a follow-up names when its words are little more than the zone's ('the
+    vault', '收发区'); None for a whole question that names one ('金库库存值多少钱')."""
+    if (zone := zone_slot(words, index)) is None:
+        return None
+    if not _CJK.search(words):
+        return zone if len(words.split()) <= 2 else None
+    squeezed = _THERE_ZH.sub("", words.replace(" ", ""))  # '金库那边': the vault
+    said = [p for patterns in _ZONE_NAMES.values() for p in patterns
+            if _CJK.search(p) and p in squeezed]
+    return zone if any(only_fillers(squeezed.replace(p, " ")) for p in said) else None
 
 
 # Filler words a question often mistypes (content_words drops them spelt right).
@@ -415,8 +430,10 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         place, left = find_location(rest, resolver.index)
         if place is not None and place in _kind_places(resolver.index):
             slots["location"], rest = place, left
-    if "query" in wanted and "location" in slots and not {"lot", "sku", "serial"} & set(slots):
-        # In a bin or aisle, the goods' attributes filter too ('how many necklaces in R03').
+    if "query" in wanted and {"location", "lot"} & set(slots) \
+            and not {"sku", "serial"} & set(slots):
+        # In a bin, an aisle or a lot, the goods' attributes filter too ('how many necklaces in
+        # R03', 'how many necklaces from lot G-9106').
         attributes = scan_attributes(rest, resolver.index.vocab).slots
         slots.update({k: v for k, v in attributes.items()
                       if k in ("category", "metal", "purity", "colour", "size")})
@@ -551,7 +568,7 @@ _NOT_NEAR = "".join(f"(?<!{before} )" for before in (
 # 'reserve' -> 'RES', 'pick' -> 'PICK', 'operations' -> 'OPS': goods in and out).
 _ZONE_NAMES: dict[str, tuple[str, ...]] = {
     "vault": tuple(map(re.escape, VAULT_WORDS)),
-    "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves)",
+    "reserve": (r"reserve (?:zone|area|stock|storage|racks?|bins|side|shelves|stuff|goods|items)",
                 r"(?:the|in|from|at|of|for) reserve(?! for\b)", r"overstock", r"bulk storage",
                 r"back (?:shelves|shelf|racks?|stock|store)",
                 # 'in the back', 'on the back' (not where goods go: 'move to the back')

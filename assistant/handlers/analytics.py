@@ -175,7 +175,8 @@ def value(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     top = max(rows, key=lambda r: float(r["value"]))
     text = ctx.say("value.answer", scope=scope, value=money(ctx, sum(float(r["value"])
                                                                       for r in rows)),
-                   units=units, lots=sum(int(r["lots"]) for r in rows), age=round(age),
+                   units=ctx.many("unit.piece", units),
+                   lots=ctx.many("unit.lot", sum(int(r["lots"]) for r in rows)), age=round(age),
                    band=_age(ctx, top["age"]), band_value=money(ctx, top["value"]))
     return _answer(ctx, "ageing", text, rows, link)
 
@@ -339,7 +340,8 @@ def anomaly(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     if not rows:
         return _answer(ctx, "anomalies", ctx.say("anomalies.none", **words), rows, link)
     items = " ".join(str(r["why"]) for r in rows[:3])
-    return _answer(ctx, "anomalies", ctx.say("anomalies.answer", **words, count=len(rows),
+    return _answer(ctx, "anomalies", ctx.say("anomalies.answer", **words,
+                                             count=ctx.many("unit.anomaly", len(rows)),
                                              items=items), rows, link)
 
 

@@ -123,6 +123,8 @@ def count_stock(ctx: HandlerContext, slots: dict[str, str]) -> Answer:
     rows, totals = stock_summary(ctx.session, by="sku", hidden=hidden, **_filters(ctx, slots))
     code = next((slots[k] for k in ("serial", "lot", "sku") if slots.get(k)), None)
     label = code or describe(ctx, slots)
+    if code and any(slots.get(k) for k in _NARROWING):  # 'necklaces from lot G-9106'
+        label = f"{code} ({describe(ctx, {k: v for k, v in slots.items() if k in _NARROWING})})"
     return Answer(ctx.say("count.answer", what=label,
                           on_hand=ctx.many("unit.piece", int(totals["on_hand"])),
                           available=totals["available"],
