@@ -185,6 +185,7 @@ class CatalogueIndex:
         return None
 
     def _sku_start(self, text: str) -> str | None:
+        """The start of several SKUs a code with a digit names ('ST0003'), or None."""
         code = spoken_to_code(strip_fillers(text)).strip()
         return self.sku_prefix(code) if any(c.isdigit() for c in code) else None
 
