@@ -675,11 +675,26 @@ movers or dead stock?).
   refused 14 of 14; latency p50 26.0 ms (questions) and 42.1 ms (with a report). Retired to dev
   on 2026-12-07 (``blind46_dev``, ``general46_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 47, read from
-``bench/data/assistant_blind47.yaml`` and ``bench/data/assistant_general47.yaml`` by default
+- Round 47, ``assistant_blind47.yaml`` / ``assistant_general47.yaml`` (550 items, 50 % Chinese, and
+  300 general items; fixture: sequential replay, 6 alerts), written as a Gibraltar stock
+  controller (English with Llanito/Spanish words), a Baltimore warehouse manager, a former airline
+  ramp controller (radio phraseology), a Taiyuan warehouse supervisor (Mandarin with Shanxi
+  words), a Xuzhou wholesale-stall owner (Mandarin with Xuzhou words) and a gem-appraiser-turned-QC
+  lead (appraisal-report Mandarin), with 49 single action asks, from round 46's brief updated for
+  this round (the writer chose its own new personas): first run 2026-12-07 22:45 UTC (first runs
+  ``blind47``; whole output in bench/results/assistant_chat_blind47_first_run.json; just after a
+  clean-clone CI ended, load 2.5 falling), with the round-46 fixes: intent+slots 98.3 % of 409
+  (English 99.5 %, Chinese 97.1 %; intent alone 98.3 %), general refused 99.7 % of 300, close
+  calls asked back 32 of 47 (68 %), clear questions asked back 0.0 %, single action asks asked
+  first 42 of 49, conversations right 54 of 62, follow-ups 12 of 18, forbidden asks refused 14
+  of 14; latency p50 26.1 ms (questions) and 58.0 ms (with a report). Retired to dev on
+  2026-12-07 (``blind47_dev``, ``general47_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 48, read from
+``bench/data/assistant_blind48.yaml`` and ``bench/data/assistant_general48.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind47`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind48`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -774,7 +789,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 47
+HELD_OUT_ROUND = 48
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1717,7 +1732,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind47`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind48`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.
