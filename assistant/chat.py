@@ -36,7 +36,7 @@ from assistant.actions import (
     wait,
     without_reason,
 )
-from assistant.actions.answers import ANSWER_WORDS, leading_answer, short_answer
+from assistant.actions.answers import ANSWER_WORDS, action_verbs, leading_answer, short_answer
 from assistant.actions.stock import draft_from_advice
 from assistant.conversations import (
     Conversation,
@@ -471,12 +471,17 @@ class Assistant:
                 retry = self.recognise(bare, language, resolver, previous, ctx, whole=text)
             except ChatError:
                 continue
-            if retry.intent in ACTIONS and (not template_only or retry.matcher == "template"):
+            if retry.intent in ACTIONS and (not template_only or retry.matcher == "template") \
+                    and not _verb_denied(retry.intent, text):  # '光看看，别召回' recalls nothing
                 match = retry
                 break
         if match is None:
             assert failure is not None
             raise failure
+        if match.intent in ACTIONS and _verb_denied(match.intent, text) \
+                and (undenied := _without_denied(match.intent, text)) and undenied != text:
+            # 'G-5921这批都卖给了谁？光看看，别召回': read without the clause that denies the action
+            match = self.recognise(undenied, language, resolver, previous, ctx)
         match = self._answered(_with_period(_with_zone(match, text, resolver), text, resolver),
                                previous)
         if previous is not None and match.intent in previous.asked and not match.slots:
@@ -1336,6 +1341,23 @@ _DENIED_BEFORE = re.compile(
 _DENIED_AFTER = re.compile(
     r"^\s*(?:(?:is|was|has been|'s)\s+)?(?:(?:already\s+)?(?:done|finished|complete|completed|"
     r"over|seen|checked|reviewed|ok|fine)\b)|^(?:已经|过了|做过|做完|完了|好了|看过)")
+
+
+def _verb_denied(intent: str, text: str) -> bool:
+    """Whether the question denies every mention of the action's own verb ('who bought G-5921?
+    just look, 别召回'): the part without its clause then names no such action."""
+    words = normalise_text(text)
+    said = [v for v in action_verbs(intent) if len(v) > 1 and _says(v, words)]
+    return bool(said) and all(_negated(v, words) for v in said)
+
+
+_CLAUSES = re.compile(r"[,，。;；!！?？]+")
+
+
+def _without_denied(intent: str, text: str) -> str:
+    """``text`` without its clauses that deny the action ``intent``'s verb ('别召回')."""
+    kept = [c for c in _CLAUSES.split(text) if c.strip() and not _verb_denied(intent, c)]
+    return "，".join(kept) if _CJK.search(text) else ", ".join(kept)
 
 
 def _negated(cue: str, words: str) -> bool:

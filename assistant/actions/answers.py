@@ -170,6 +170,9 @@ _YES = (
     # Mauritian Kreol 'dakor' (all right); Tok Pisin 'em nau' (that's it); custody officers'
     # 同意执行, 确认办理 (agreed, carry it out)
     "dakor", "em nau", "同意执行", "确认办理",
+    # Xuzhou and Henan 管 / 可管 (all right), 弄吧 (do it), 就这样; Baltimore 'send it (on)
+    # through'
+    "管", "可管", "管管", "弄吧", "就这样", "send it on through", "send it through",
 )
 _NO = (
     # Mandarin, regional and written
@@ -229,6 +232,8 @@ _NO = (
     # 'acha', 'wacha', 'usifanye' (don't); northwestern 算咧, 甭弄
     "non", "non merci", "laisse faire", "oublie ça", "oublie ca", "pas tout de suite",
     "pas maintenant", "hapana", "acha", "wacha", "usifanye", "算咧", "甭弄",
+    # Xuzhou 不管 (no good, never mind)
+    "不管", "不管了",
     # Gan and Fujian 不搞了, 不要弄了
     "不搞了", "不搞", "不要弄了", "不要弄", "别搞了",
     # telegram style 不办, 暂不; Jianghuai 不照 (no good), Wuhan 莫搞 (above) and 冇得 (no)
@@ -335,6 +340,8 @@ _PARTICLES = (
     # Philadelphia 'jawn' (that thing); Tok Pisin 'tenkyu' (thank you); 老板 (boss); a custody
     # officer's check before the yes: 核对无误, (双人)复核无误 (checked, nothing wrong)
     "that jawn", "jawn", "tenkyu", "老板", "核对无误", "复核无误", "双人复核无误",
+    # Llanito 'chacho' (mate); Baltimore 'hon'
+    "chacho", "hon",
     # Portuguese 'obrigado', 'por favor'; Hebrew 'achi'; Finnish 'kiitos'; Hungarian 'köszi'
     "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
     # Welsh 'bach', Japanese 'sumimasen', Korean 'juseyo', Zhuyin ㄚ (啊) and ㄛ (哦)
@@ -394,6 +401,11 @@ _VERBS: dict[str, tuple[str, ...]] = {
     "draft_purchase_order": ("draft", "draft it", "raise it", "order", "order it", "下单", "下",
                              "开单", "建单", "采购", "开"),
 }
+
+
+def action_verbs(intent: str) -> tuple[str, ...]:
+    """The words that name the action ``intent`` ('召回', 'recall' for a recall), or ()."""
+    return _VERBS.get(intent, ())
 
 
 def _kinds(words: dict[str, tuple[str, ...]]) -> tuple[tuple[str, re.Pattern[str]], ...]:

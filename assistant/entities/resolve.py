@@ -249,6 +249,9 @@ _BARE_EDGES = re.compile(
     rf"^(?:(?:{'|'.join(RESTRICTIONS)}|and|n|&|also|plus|then|ok|okay|now|how about|what about"
     r"|and what about|what of|and what of|how bout|what bout|wat about|wuh about|wha about"
     r"|same for|same thing for|same deal for|same again for|same but|and for"
+    # radio and regional openings: 'say again for this week', 'vale, now Arezzo's', 'and down
+    # in the strongroom?', 'and over the last 7 days'
+    r"|say again for|say again|vale|oye|over|during|down in|up in|over in|down at|up at"
     r"|for"
     r"|and also|the|e|ed|y|la|el|los|las"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
@@ -262,10 +265,12 @@ _BARE_EDGES = re.compile(
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
     r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy|bai|bwai|bane|my man|oh|dear|bud"
+    r"|same thing|same period|same again|all told|hon|chacho|over"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
     r"|(?<=\S)\s*的?(?:结果|数据|情况|报告|分析|明细)[。.？?\s]*$"
+    r"|(?<=\S)\s*(?:同样口径|同一口径|口径一样|口径相同|同口径)[。.？?\s]*$"  # '储备区同样口径'
     r"|^(?:那么|那麼|那|咁|还有|還有|仲有|再看看|再看|换成|換成|改成|改为|改為|换为|換為|改看|换看|換看|看看|看下"
     rf"|{'|'.join(RESTRICTIONS_ZH)}|只计|只計|只数|只數|光算|仅限|只限|仅|限)\s*(?=\S)"
     r"|(?<=\S)\s*[类類]?(?:个呢|個呢|呢|咧|也看看|也看下|也看一下|也拉一下|也拉下|也查一下|也查下"

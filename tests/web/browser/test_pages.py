@@ -14,11 +14,14 @@ from web.services import services_of
 
 
 def test_api_and_docs_are_not_shadowed_by_the_pages(server: LiveServer) -> None:
-    assert httpx.get(server.url + "/api/health").json()["status"] == "ok"
-    assert httpx.get(server.url + "/docs").status_code == 200
-    missing = httpx.get(server.url + "/api/no-such-thing")
-    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
-    assert "<div id=\"react-entry-point\"" in httpx.get(server.url + "/inventory").text
+    # the first requests to a server just started may be slow on a loaded machine (the
+    # browser tests' own waits allow 30-60 s; httpx's default is 5 s)
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        assert client.get("/api/health").json()["status"] == "ok"
+        assert client.get("/docs").status_code == 200
+        missing = client.get("/api/no-such-thing")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
+        assert "<div id=\"react-entry-point\"" in client.get("/inventory").text
 
 
 def test_sign_in_refuses_a_wrong_password(page: Any, server: LiveServer, shots: Path) -> None:
