@@ -4,9 +4,11 @@ and resolvers that turn what a person wrote or said into its canonical code."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import takewhile
 
 from assistant.entities.attributes import Vocab
 from assistant.entities.codes import code_key, normalise_text, spoken_to_code
@@ -111,6 +113,11 @@ class CatalogueIndex:
                  *(s.name.lower() for s in self.styles)]
         return frozenset(w for name in names for w in name.split())
 
+    @cached_property
+    def _sku_keys(self) -> list[str]:
+        """The SKUs' keys in order, for finding those a code starts (any_code asks per token)."""
+        return sorted(self.skus)
+
     @classmethod
     def build(cls, data: Mapping[str, Sequence[Mapping[str, object]]]) -> CatalogueIndex:
         """Index a vocabulary (as returned by core.reports.vocabulary)."""
@@ -178,7 +185,9 @@ class CatalogueIndex:
         if (code := self.sku(text)) is not None:
             return code
         key = code_key(text)
-        found = [c for k, c in self.skus.items() if k.startswith(key)]
+        keys = self._sku_keys  # sorted: the SKUs starting so stand together
+        found = [self.skus[k] for k in takewhile(lambda k: k.startswith(key),
+                                                 keys[bisect_left(keys, key):])]
         start = found[0][: len(text.strip())] if found else ""
         if found and all(c.startswith(start) and c[len(start):][:1] == "-" for c in found):
             return start
