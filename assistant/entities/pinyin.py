@@ -62,6 +62,9 @@ _PART = 0.8
 # A character the mending would change stays when it and its neighbour outside the window are
 # a word the warehouse's questions say this often, or a very common Chinese word.
 _BOUND_COUNT, _BOUND_WORD = 5, 1.5e-7
+# A common word (wordfreq's share) a window's first or last character makes with the character
+# outside it: the window cuts that word, so it is no slip (成本 in '按成本计值').
+_EDGE_WORD = 1e-5
 # Syllables read as characters make words when these are the warehouse's or common Chinese ones.
 _COMMON_WORD = 1e-5
 # Syllables are read as Chinese when at least this share of their characters make words.
@@ -338,7 +341,9 @@ class PinyinReader:
             if any(self._counts[pair] >= _BOUND_COUNT
                    or _words().get(pair, 0.0) >= _BOUND_WORD for pair in pairs):
                 return True
-        return False
+        # a window must not cut a common word in two: 本计 in '按成本计值' is no slip for 本季
+        edges = [run[start - 1:start + 1] if start else "", run[end - 1:end + 1]]
+        return any(len(pair) == 2 and _words().get(pair, 0.0) >= _EDGE_WORD for pair in edges)
 
     def _mended(self, window: str) -> str | None:
         """The frequent warehouse word a window that is no word was meant to be, if one."""

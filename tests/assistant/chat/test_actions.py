@@ -259,13 +259,15 @@ def test_core_refusals_are_chat_errors_and_post_nothing(
     order = _reserve(action_db, people).rsplit(" ", 1)[1]  # an order needing 2 pieces
     before = _counts(action_db)
     free = _approved_lot(action_db)  # approved, not on hold: nothing to release
+    supplier, pieces = _most_advised(action_db)  # the demo's advice moves with the date
     cases = {f"release lot {free}": "lot-not-releasable", "put lot Q-0000 on hold": None,
              "draft a purchase order": "missing-slot", "ack alert 4242": "alert-not-open",
              f"reserve five of these for order {order}": "quantity-mismatch",
              # several SKUs: a number of pieces cannot be split between them
-             "create a purchase order for 50 rings from Valenza": "quantity-not-advised",
+             f"create a purchase order for {pieces + 1} pieces from {supplier}":
+                 "quantity-not-advised",
              # a number of any length is a quantity ('of 9999…' is no serial 'OF9999…')
-             "draft a PO for Valenza of 99999999999999999999 pieces": "quantity-not-advised",
+             f"draft a PO for {supplier} of 99999999999999999999 pieces": "quantity-not-advised",
              f"reserve 99999999999999999999 of these for order {order}": "quantity-mismatch"}
     for question, code in cases.items():
         reply = _ask(chat, manager, question, "refusals")

@@ -83,6 +83,7 @@ def test_input_method_slips_are_mended(reader: PinyinReader, text: str, read: st
     "卖得最火的款",        # 火的 sounds as 货的, but 最火 is a word here
     "摄像头事件",          # 事件 is a Chinese word, however it sounds
     "金庫門那個",          # traditional characters are no slips
+    "金库货品按成本计值多少",  # 本计 sounds as 本季, but it would cut 成本 in two
 ])
 def test_words_are_no_slips(reader: PinyinReader, text: str) -> None:
     assert reader.read(text) == text
