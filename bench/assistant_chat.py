@@ -690,11 +690,27 @@ movers or dead stock?).
   of 14; latency p50 26.1 ms (questions) and 58.0 ms (with a report). Retired to dev on
   2026-12-07 (``blind47_dev``, ``general47_dev``).
 
-The held-out sets are now ``blind`` and ``general``, round 48, read from
-``bench/data/assistant_blind48.yaml`` and ``bench/data/assistant_general48.yaml`` by default
+- Round 48, ``assistant_blind48.yaml`` / ``assistant_general48.yaml`` (532 items, 50 % Chinese, and
+  300 general items; fixture: sequential replay, 6 alerts), written as a Norfolk goods-in
+  foreman, a Manchester stock lead, an ex-automotive quality engineer (terse QA English), a
+  goldsmith turned warehouse head (trade Mandarin: 千足, K白), an ex-bookkeeper deputy manager
+  (ledger Mandarin: 账面, 明细) and an ex-security night captain (radio-style Mandarin), with 49
+  single action asks, from a brief rebuilt this session (the writer chose its own new personas
+  and labelled more slots per question than earlier writers: a style with its metal or size as
+  the full SKU, 'white gold' as colour and metal): first run 2026-12-08 00:47 UTC (first runs
+  ``blind48``; whole output in bench/results/assistant_chat_blind48_first_run.json; an idle
+  machine, load about 1), with round 47's leftovers fixed: intent+slots 87.2 % of 391 (English
+  88.2 %, Chinese 86.2 %; intent alone 95.1 %) - below the 97 % target, general refused 98.7 %
+  of 300, close calls asked back 30 of 48 (60 %), clear questions asked back 1.5 %, single action
+  asks asked first 45 of 49, conversations right 48 of 61, follow-ups 14 of 18, forbidden asks
+  refused 14 of 14; latency p50 30.9 ms (questions) and 45.9 ms (with a report). Retired to dev
+  on 2026-12-08 (``blind48_dev``, ``general48_dev``).
+
+The held-out sets are now ``blind`` and ``general``, round 49, read from
+``bench/data/assistant_blind49.yaml`` and ``bench/data/assistant_general49.yaml`` by default
 (``--blind-file`` / ``--general-file`` name others, in bench/data or as a path). They are added
 to bench/data only after the chat's tuning has stopped; until then the bench says they are
-missing and measures the rest. Their first measurement is to be kept, once, as ``blind48`` in
+missing and measures the rest. Their first measurement is to be kept, once, as ``blind49`` in
 bench/data/assistant_first_runs.json (null until then; until it is recorded a run's own headline
 stands in for it as ``first_run``): the honest figure. Latency on the issue-18 sets is split
 into questions (answers without a report link) and answers with a report.
@@ -789,7 +805,7 @@ class ChatSet:
 
 
 # The held-out round: its blind and general sets are ``blind`` and ``general``.
-HELD_OUT_ROUND = 48
+HELD_OUT_ROUND = 49
 REGISTRY: tuple[ChatSet, ...] = (
     ChatSet("dev", "assistant_dev.yaml", "intent"),
     ChatSet("test", "assistant_test.yaml", "intent"),
@@ -1732,7 +1748,7 @@ def run(names: tuple[str, ...] = ALL_SETS, limit: int | None = None,
     """Measure, print and write ``bench/results/assistant_chat.json``; return the figures.
 
     The sets not measured keep their last entries in the results file (``_merge_previous``).
-    ``first_run`` is the first measurement on the held-out sets (``blind48`` in
+    ``first_run`` is the first measurement on the held-out sets (``blind49`` in
     bench/data/assistant_first_runs.json); until it is recorded there, the held-out sets' last
     headline stands in for it. A smoke run (``limit``) or one with ``ignore_fixtures`` prints
     only and writes nothing.

@@ -1,7 +1,7 @@
 """Leave-one-writer-out cross-validation of the managers' chat's intent decision (issue 18).
 
 Every retired question set was written by a different writer who had not seen the chat (blind1 to
-blind47; from the seventh on, each retired after its first run, from 2026-12-05 on); more writers
+blind48; from the seventh on, each retired after its first run, from 2026-12-05 on); more writers
 wrote varied training corpora: trainA, trainB, then trainC (shop floor, regional English,
 traditional Chinese), trainD (analysts, multi-filter and "not X but Y" asks), trainE (mainland
 managers, simplified Chinese), trainF (Indian, Italian and Hong Kong English, actions and alerts),
@@ -95,7 +95,7 @@ GROUPS: dict[str, list[tuple[Path, str]]] = {
     "blind1": [(DATA / "assistant_blind_dev.yaml", "blind"),
                (DATA / "assistant_general_dev.yaml", "general")],
     **{f"blind{n}": [(DATA / f"assistant_blind{n}_dev.yaml", "blind"),
-                     (DATA / f"assistant_general{n}_dev.yaml", "general")] for n in range(2, 48)},
+                     (DATA / f"assistant_general{n}_dev.yaml", "general")] for n in range(2, 49)},
     **{name: [(Path(f"/tmp/{name}/questions.yaml"), "blind"),
               (Path(f"/tmp/{name}/general.yaml"), "general")]
        for name in ("trainA", "trainB", "trainC", "trainD", "trainE", "trainF", "trainG",
@@ -413,8 +413,8 @@ UNTUNED = ("blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11
            "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28",
            "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36",
            "blind37", "blind38", "blind39", "blind40", "blind41", "blind42", "blind43", "blind44",
-           "blind45", "blind46", "blind47", "trainA", "trainB", "trainC", "trainD", "trainE",
-           "trainF", "trainG", "trainH")
+           "blind45", "blind46", "blind47", "blind48", "trainA", "trainB", "trainC", "trainD",
+           "trainE", "trainF", "trainG", "trainH")
 
 
 def _signals(row: dict[str, Any], base: str, counts: Any) -> Any:
