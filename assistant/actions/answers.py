@@ -173,6 +173,10 @@ _YES = (
     # Xuzhou and Henan 管 / 可管 (all right), 弄吧 (do it), 就这样; Baltimore 'send it (on)
     # through'
     "管", "可管", "管管", "弄吧", "就这样", "send it on through", "send it through",
+    # Norfolk 'yis' (yes), 'go you on' (go on), 'dew it' (do it), "thas right"; a quality
+    # engineer's 'proceed as stated'
+    "yis", "yis yis", "go you on", "dew it", "dew that", "thas right", "tha's right",
+    "proceed as stated",
 )
 _NO = (
     # Mandarin, regional and written
@@ -238,6 +242,10 @@ _NO = (
     "不搞了", "不搞", "不要弄了", "不要弄", "别搞了",
     # telegram style 不办, 暂不; Jianghuai 不照 (no good), Wuhan 莫搞 (above) and 冇得 (no)
     "不办", "暂不", "不照", "冇得",
+    # Norfolk 'leave that be'; a quality engineer's 'do not proceed', 'rejected'; 先搁着 (put it
+    # aside for now)
+    "leave that be", "leave it be", "do not proceed", "don't proceed", "rejected", "先搁着",
+    "先搁着吧",
 )
 # A hold-on: the action keeps waiting for its yes or no ('yeah nah hang on' is a hold-on too).
 _WAIT = (
@@ -308,6 +316,8 @@ _WAIT = (
     "hold on now", "let me look", "let me look first",
     # 稍候 (a moment); Tok Pisin 'wait liklik' (wait a little)
     "稍候", "稍候片刻", "wait liklik",
+    # Norfolk 'hold you hard' (wait), Manchester 'hang fire'; a night captain's 稍等 核实
+    "hold you hard", "hang fire", "稍等 核实", "稍等核实",
 )
 # Particles and politeness that colour an answer without changing it.
 _PARTICLES = (
@@ -342,6 +352,8 @@ _PARTICLES = (
     "that jawn", "jawn", "tenkyu", "老板", "核对无误", "复核无误", "双人复核无误",
     # Llanito 'chacho' (mate); Baltimore 'hon'
     "chacho", "hon",
+    # Norfolk 'bor' (neighbour: mate), Manchester 'our kid'
+    "bor", "our kid",
     # Portuguese 'obrigado', 'por favor'; Hebrew 'achi'; Finnish 'kiitos'; Hungarian 'köszi'
     "obrigado", "obrigada", "por favor", "achi", "kiitos", "köszi", "koszi", "köszönöm",
     # Welsh 'bach', Japanese 'sumimasen', Korean 'juseyo', Zhuyin ㄚ (啊) and ㄛ (哦)
@@ -389,7 +401,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 # waits, and only then.
 _VERBS: dict[str, tuple[str, ...]] = {
     "hold_lot": ("hold", "hold it", "lock", "lock it", "freeze", "freeze it", "锁", "锁上",
-                 "锁了", "锁定", "冻结", "扣", "扣住", "扣下", "扣上", "封", "封存", "hold na"),
+                 "锁了", "锁定", "冻结", "扣", "扣住", "扣下", "扣上", "封", "封存", "hold na",
+                 "冻上", "冻住", "冻起来"),
     "release_lot": ("release", "release it", "unlock", "unlock it", "free it", "放", "放出来",
                     "放了", "放行", "解冻", "解锁", "释放", "解除"),
     "recall_lot": ("recall", "recall it", "召", "召回", "回收", "recall na"),

@@ -20,6 +20,7 @@ from assistant.entities.resolve import (
     Resolver,
     camera_zone,
     named_order,
+    named_sku,
     order_reference,
     spelt_codes,
     spoken_codes_to_text,
@@ -116,6 +117,8 @@ def action_slots(
         _alert(words, found, index)
     elif intent == "draft_purchase_order":
         _purchase(words, found, index)
+        if "sku" not in found and (named := named_sku(words, resolver)) is not None:
+            found["sku"] = named  # 'ten of the Thea 18 carat yellow, size 6'
         if "supplier" not in found and (previous or {}).get("supplier"):
             found["supplier"] = str((previous or {})["supplier"])  # after reorder advice
         if "supplier" in found or "sku" in found:
@@ -287,6 +290,8 @@ def _quantity(words: str) -> int | None:
         return int(times.group(1) or times.group(2))
     # an order's number is no quantity ('order 1042', 'order W-1042'; 'order 4 more' is one)
     rest = re.sub(r"\border\s+(?:no\.?\s*|number\s+|#\s*)?(?=\S*[a-z-]|\d{3,})\S+", " ", words)
+    # 'one' naming a thing already said is no count ('the wholesale one', 'that one')
+    rest = re.sub(r"\b(?:the|that|this)\s+(?:[a-z]+\s+)?one\b", " ", rest)
     for match in _EN_COUNT.finditer(rest):
         value = match.group(1)
         if value in ("a", "an") and not re.match(r"\s*(?:couple|dozen)", rest[match.end():]):

@@ -95,6 +95,11 @@ _ALIASES: dict[str, dict[str, str]] = {
        for said, purity in (("18", "Au750"), ("14", "Au585"), ("24", "Au999"), ("22", "Au916"))
        for unit in _HEARD_KARAT},
     "黄色": {"colour": "yellow"}, "白色": {"colour": "white"},
+    # the trade's K金 is 18K gold: K白, K黄, K红 its white, yellow and rose (K黄的Thea戒指)
+    "k白": {"purity": "Au750", "metal": "gold", "colour": "white"},
+    "k黄": {"purity": "Au750", "metal": "gold", "colour": "yellow"},
+    "k红": {"purity": "Au750", "metal": "gold", "colour": "rose"},
+    "千足": {"purity": "Au999", "metal": "gold"},
 }
 _CATEGORY_ALIASES: dict[str, str] = {
     "rings": "ring", "ring": "ring", "pendants": "pendant", "pendant": "pendant",

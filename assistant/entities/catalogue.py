@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import takewhile
+from os.path import commonprefix
 
 from assistant.entities.attributes import Vocab
 from assistant.entities.codes import code_key, normalise_text, spoken_to_code
@@ -24,6 +25,7 @@ _SERIAL_SHAPE = re.compile(r"^[A-Z]{1,4}\d{5,}$")
 _ORDER_SHAPE = re.compile(r"^([A-Z]{2,4})(\d{6})(\d{3,6})$")
 # A shelf level: a bin's code without its side (V04-01-4 for V04-01-4L and V04-01-4R).
 _LEVEL = re.compile(r"[A-Z]{1,3}\d{2}-\d{2}-\d")
+_SKU_ATTRIBUTES = ("style", "metal", "colour", "purity", "size")
 _ME = {"me", "i", "myself", "my", "mine", "我", "我自己"}
 
 
@@ -93,6 +95,8 @@ class CatalogueIndex:
     lot_digits: dict[str, list[str]] = field(default_factory=dict)
     skus: dict[str, str] = field(default_factory=dict)
     sku_colours: dict[str, str] = field(default_factory=dict)
+    #: Each SKU's style and what it is made of: style, metal, colour, purity, size.
+    sku_attributes: dict[str, dict[str, str]] = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)
     location_kinds: dict[str, str] = field(default_factory=dict)
     location_zones: dict[str, str] = field(default_factory=dict)
@@ -129,6 +133,8 @@ class CatalogueIndex:
         index.skus = {code_key(str(s["code"])): str(s["code"]) for s in data.get("skus", ())}
         index.sku_colours = {str(s["code"]): str(s["colour"]) for s in data.get("skus", ())
                              if s.get("colour")}
+        index.sku_attributes = {str(s["code"]): {k: str(s[k]) for k in _SKU_ATTRIBUTES if s.get(k)}
+                                for s in data.get("skus", ())}
         index.locations = {code_key(str(loc["code"])): str(loc["code"])
                            for loc in data.get("locations", ())}
         index.location_kinds = {str(loc["code"]): str(loc["kind"])
@@ -192,6 +198,24 @@ class CatalogueIndex:
         if found and all(c.startswith(start) and c[len(start):][:1] == "-" for c in found):
             return start
         return None
+
+    def style_sku(self, style: str, attributes: Mapping[str, str]) -> str:
+        """The SKU a style and the attributes a question gives it name ('Thea rings, 18K yellow,
+        size 6' -> 'ST0003-Au750Y-6'), else the longest start all its SKUs so made share, cut
+        at a dash ('ST0003-Au750W' for white Thea rings); the style's code when no attribute is
+        given or none matches."""
+        if not set(attributes) & set(_SKU_ATTRIBUTES[1:]):
+            return style
+        made = sorted(code for code, attrs in self.sku_attributes.items()
+                      if attrs.get("style") == style and all(
+                          attrs.get(k, "").lower() == str(v).lower()
+                          for k, v in attributes.items() if k in _SKU_ATTRIBUTES[1:]))
+        if len(made) <= 1:
+            return made[0] if made else style
+        start = commonprefix(made)
+        while start and not all(c == start or c[len(start):][:1] == "-" for c in made):
+            start = start[:-1]  # back to where each of them goes on with a dash
+        return start or style
 
     def _sku_start(self, text: str) -> str | None:
         """The start of several SKUs a code with a digit names ('ST0003'), or None."""

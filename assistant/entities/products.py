@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,9 +33,34 @@ STOPWORDS = frozenset(
     # stock-list shorthand, which the intent tier spells out ('cnt rings', 'stk chk bangles')
     "stk stck inv cnt chk onhand rpt loc locn amt pls plz".split()
 ) | {word for word in WORDS_OF_ADDRESS if " " not in word}  # ('m goi': 'goi' above)
+# Words a style's name may start with that questions say for what they are, not as a name.
+_KIND_WORDS = frozenset(
+    "ring rings pendant pendants necklace necklaces chain chains bangle bangles bracelet "
+    "bracelets earring earrings brooch brooches cufflink cufflinks".split())
+_COMMON_NAME_WORDS = _KIND_WORDS | frozenset(
+    "gold silver platinum rose white yellow red diamond pearl star heart moon flower classic "
+    "new old big small".split())
 # (and the words of a stock question: '戒指库存多少' names no product called 库存)
 _ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|多少|有|还|个|件|款|只"
                          r"|库存|存货|现货|在库|剩下|还剩|数量|一共|总共|目前|现在)")
+
+
+# The Chinese a question says a style's design in, as the English word of its name ('Rosa星星耳环'
+# is the Rosa star earrings, 'Pia结扣袖扣' the Pia knot cufflinks): motifs and settings.
+_ZH_NAME_WORDS = {
+    "星星": "star", "星": "star", "月亮": "moon", "月": "moon", "花朵": "flower", "花": "flower",
+    "结扣": "knot", "绳结": "knot", "结": "knot", "永恒": "eternity", "密镶": "pavé",
+    "满钻": "pavé", "包镶": "bezel", "群镶": "cluster", "簇镶": "cluster", "爱心": "heart",
+    "心形": "heart", "心": "heart", "无限": "infinity", "无穷": "infinity", "印章": "signet",
+    "图章": "signet", "水滴": "drop", "一字": "bar", "横条": "bar",
+}
+_LATIN_WORD = re.compile(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'-]+")
+
+
+def _design(style: StyleEntry) -> set[str]:
+    """The words of a style's name after its given name that are not its kind ('knot' of 'Pia
+    knot cufflinks'): what tells two styles of one name apart."""
+    return {w for w in style.name.lower().split()[1:] if w not in _KIND_WORDS}
 
 
 def content_words(text: str) -> list[str]:
@@ -65,6 +90,33 @@ class ProductIndex:
     def name_words(self) -> frozenset[str]:
         """Every word of every style's name, lower case ('leaf', 'signet')."""
         return frozenset(w for s in self.styles for w in re.findall(r"[\w'-]+", s.name.lower()))
+
+    def named(self, text: str, category: str | None = None, *, taken: Collection[str] = (),
+              ) -> list[StyleEntry]:
+        """Styles a question names by their own given name ('how many Thea rings hev we got',
+        'Rosa星星耳环在哪'), within the category it names: the name's first word, said as a
+        word, where no question word is spelt so; several styles of that name are told apart
+        by the rest of their names, in English or Chinese ('Pia knot' / 'Pia结扣'). The other
+        words of the question are not matched (the embedding match of `match` reads those).
+        A given name in `taken` (a person's: Pia Picker) names a style only with its category
+        or another word of its name ('Pia拣货的差异' is Pia's picking)."""
+        said = set(_LATIN_WORD.findall(text.lower()))
+        words = said | {en for zh, en in _ZH_NAME_WORDS.items() if zh in text}
+        pool = [s for s in self.styles if category in (None, s.category)
+                and (given := self._given(s)) is not None and given in said
+                and (given not in taken or category is not None or _design(s) & words)]
+        if len(pool) > 1:
+            narrowed = [s for s in pool if _design(s) & words]
+            pool = narrowed or pool
+        return pool
+
+    @staticmethod
+    def _given(style: StyleEntry) -> str | None:
+        """A style's given name, its name's first word ('thea' of 'Thea signet ring'), when it
+        is no word a question says anyway (a category, 'gold', 'star')."""
+        first = style.name.lower().split()[0] if style.name.strip() else ""
+        return first if len(first) >= 3 and first not in STOPWORDS \
+            and first not in _COMMON_NAME_WORDS else None
 
     def _vectors(self) -> Matrix:
         with self._lock:

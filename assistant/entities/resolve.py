@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.entities.attributes import one_edit, scan_attributes
-from assistant.entities.catalogue import CatalogueIndex, strip_fillers
+from assistant.entities.catalogue import CatalogueIndex, StyleEntry, strip_fillers
 from assistant.entities.codes import (
     NATO,
     SPOKEN_DIGITS,
@@ -60,6 +60,7 @@ __all__ = [
     "unknown_lot",
     "without_negated",
     "named_order",
+    "named_sku",
     "written_lots",
     "written_orders",
 ]
@@ -202,6 +203,11 @@ class Resolver:
         """Attributes and a product description ('18k rose gold heart pendants in size 7')."""
         scan = scan_attributes(normalise_text(text), self.index.vocab)
         slots = dict(scan.slots)
+        if not any(self.index.any_code(word) for word in normalise_text(text).split()):
+            # (not over a code: 'that Celeste necklace lot G-9106' is the lot)
+            _named_style(normalise_text(text), self, slots, several=True)
+        if "sku" in slots:  # 'Sienna bezel bangles in medium': the code they are written with
+            return slots
         words = content_words(strip_fillers(scan.rest)) if scan.rest else []
         words = [w for w in words if not self._mistyped_filler(w)]  # 'how mny ... in stok'
         if words:
@@ -253,6 +259,9 @@ _BARE_EDGES = re.compile(
     # in the strongroom?', 'and over the last 7 days'
     r"|say again for|say again|vale|oye|over|during|down in|up in|over in|down at|up at"
     r"|for"
+    # a terse analyst's 'Restrict to JAIPUR.', 'Extend to the last 30 days.'; Norfolk "an'"
+    r"|restrict to|restrict it to|limit to|limit it to|narrow to|narrow it to|extend to"
+    r"|extend it to|widen to|widen it to|change to|switch to|an'|an|an' what about"
     r"|and also|the|e|ed|y|la|el|los|las"
     r"|anche|please|kindly|could you|can you|would you|(?:provide|give|show|send|run|prepare"
     r"|share|do)(?: me| us)?(?: the)? same(?: report| figures| analysis| list| again)? for)\s+)+"
@@ -265,7 +274,8 @@ _BARE_EDGES = re.compile(
     r"|plz|ones|one|only|tho|though|fr|ngl|rn|lol|lmao|bruh|fam|pure|anche|solo|alone|lang|po"
     rf"|ta|cheers|like|love|mate|stuff|things|brah|{'|'.join(WORDS_OF_ADDRESS)}"
     r"|eh|so|naman|la|cher|chur|pet|hinny|kid|guy|bai|bwai|bane|my man|oh|dear|bud"
-    r"|same thing|same period|same again|all told|hon|chacho|over"
+    r"|same thing|same period|same again|all told|hon|chacho|over|bor|up till now|up to now"
+    r"|what's that come to|what does that come to|what's that"
     r"|on (?:his|her|their) own|by (?:himself|herself|themselves)))+[?!.\s]*$"
     # the formal 'the same for X' (烦请同样提供上季度的结果: X's results, likewise)
     r"|^(?:烦请|请|麻烦|劳烦)?同样(?:提供|给出|列出|查|看|出具)?(?:一下)?\s*(?=\S)"
@@ -398,6 +408,8 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
         rest = _sku(rest, resolver.index, slots)
     if "code" not in wanted and "order" in wanted:
         rest = _order(rest, resolver.index, slots)
+    if {"query", "sku"} & wanted and not {"lot", "sku", "serial"} & set(slots):
+        _named_style(rest, resolver, slots, several="query" in wanted)
     unscanned = rest  # (a camera zone is read before its word is taken as a place)
     if wanted & _SCANNED:
         filters = scan_filters(rest, resolver.index, wanted)
@@ -452,6 +464,39 @@ def extract_slots(text: str, intent: str, resolver: Resolver) -> dict[str, str]:
                 found["product"] = " ".join(words)
         slots.update(found)
     return slots
+
+
+def _named_style(rest: str, resolver: Resolver, slots: dict[str, str], *, several: bool) -> None:
+    """A style the question names by its name, as the code it would be written with: 'Thea
+    rings' is ST0003 (every Thea ring), 'K黄的Thea 5号戒指' ST0003-Au750Y-5, white Thea rings
+    ST0003-Au750W (`CatalogueIndex.style_sku`). Several styles of one name ('Pia cufflinks')
+    are kept as styles where the question may name several (`several`: a count, a place)."""
+    styles, attributes = _named_styles(rest, resolver)
+    if styles:  # what the goods are made of stays said ('18K white gold Thea rings')
+        for slot in GOODS:
+            if slot in attributes:
+                slots.setdefault(slot, attributes[slot])
+    if len(styles) == 1:
+        slots["sku"] = resolver.index.style_sku(styles[0].code, attributes)
+    elif styles and several:
+        slots["style"] = ",".join(s.code for s in styles)
+        slots["product"] = styles[0].name.split()[0].lower()
+
+
+def _named_styles(text: str, resolver: Resolver) -> tuple[list[StyleEntry], dict[str, str]]:
+    """The styles ``text`` names by their names (`ProductIndex.named`; a person's first name
+    is taken) and the attributes it gives them."""
+    attributes = scan_attributes(text, resolver.index.vocab).slots
+    taken = {name.split()[0].lower() for name in resolver.index.full_names.values() if name}
+    return resolver.products.named(text, attributes.get("category"), taken=taken), attributes
+
+
+def named_sku(text: str, resolver: Resolver) -> str | None:
+    """The one SKU ``text`` names by its style's name and attributes ('ten of the Thea 18 carat
+    yellow, size 6' -> 'ST0003-Au750Y-6'), or None (no style, several, or several SKUs)."""
+    styles, attributes = _named_styles(text, resolver)
+    code = resolver.index.style_sku(styles[0].code, attributes) if len(styles) == 1 else None
+    return code if code is not None and resolver.index.sku(code) == code else None
 
 
 _SCANNED = frozenset({"location", "supplier", "metal", "purity", "colour"})
