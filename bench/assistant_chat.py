@@ -701,7 +701,7 @@ movers or dead stock?).
   ``blind48``; whole output in bench/results/assistant_chat_blind48_first_run.json; an idle
   machine, load about 1), with round 47's leftovers fixed: intent+slots 87.2 % of 391 (English
   88.2 %, Chinese 86.2 %; intent alone 95.1 %) - below the 97 % target, general refused 98.7 %
-  of 300, close calls asked back 30 of 48 (60 %), clear questions asked back 1.5 %, single action
+  of 300, close calls asked back 29 of 48 (60 %), clear questions asked back 1.5 %, single action
   asks asked first 45 of 49, conversations right 48 of 61, follow-ups 14 of 18, forbidden asks
   refused 14 of 14; latency p50 30.9 ms (questions) and 45.9 ms (with a report). Retired to dev
   on 2026-12-08 (``blind48_dev``, ``general48_dev``).

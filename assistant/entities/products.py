@@ -46,13 +46,14 @@ _ZH_FILLERS = re.compile(r"(的|了|吗|呢|在哪里|在哪儿|在哪|哪里|�
 
 
 # The Chinese a question says a style's design in, as the English word of its name ('Rosa星星耳环'
-# is the Rosa star earrings, 'Pia结扣袖扣' the Pia knot cufflinks): motifs and settings.
+# is the Rosa star earrings, 'Pia结扣袖扣' the Pia knot cufflinks): motifs and settings, in two
+# characters (one alone is in too many words: 月 of 上月, 星 of 星期, 心 of 中心).
 _ZH_NAME_WORDS = {
-    "星星": "star", "星": "star", "月亮": "moon", "月": "moon", "花朵": "flower", "花": "flower",
-    "结扣": "knot", "绳结": "knot", "结": "knot", "永恒": "eternity", "密镶": "pavé",
-    "满钻": "pavé", "包镶": "bezel", "群镶": "cluster", "簇镶": "cluster", "爱心": "heart",
-    "心形": "heart", "心": "heart", "无限": "infinity", "无穷": "infinity", "印章": "signet",
-    "图章": "signet", "水滴": "drop", "一字": "bar", "横条": "bar",
+    "星星": "star", "星形": "star", "月亮": "moon", "花朵": "flower", "花形": "flower",
+    "结扣": "knot", "绳结": "knot", "永恒": "eternity", "密镶": "pavé", "满钻": "pavé",
+    "包镶": "bezel", "群镶": "cluster", "簇镶": "cluster", "爱心": "heart", "心形": "heart",
+    "无限": "infinity", "无穷": "infinity", "印章": "signet", "图章": "signet", "水滴": "drop",
+    "横条": "bar",
 }
 _LATIN_WORD = re.compile(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'-]+")
 

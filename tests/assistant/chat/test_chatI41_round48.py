@@ -33,8 +33,17 @@ from tests.assistant.chat.slot_reading import (
     ("where's that Celeste necklace lot G-2311 kept, which shelves", "locate",
      {"lot": "G-2311"}),
     ("Pia上周的拣货效率与差错率如何", "picker_performance", {"person": "picker"}),
+    # and the cues of their other questions
+    ("G-2311这批有没有死货", "dead_stock", {"lot": "G-2311"}),
+    ("G-2311这批还有多少件在库里", "count_stock", {"lot": "G-2311"}),
+    ("戒指还有多少件在路上没到库，报数", "stock_on_order", {"category": "ring"}),
+    ("储备区货值报一下", "stock_value", {"zone": "RES"}),
+    ("18K的哪几样最难卖", "slow_movers", {"purity": "Au750"}),
+    ("Pia拣货导致的差异有几条", "traced_variances", {"person": "picker"}),
+    ("FC0000028 - what's that bin through since it come in, start to finish",
+     "serial_history", {"serial": "FC0000028"}),
 ])
-def test_styles_named_by_their_names(
+def test_styles_named_by_their_names_and_their_questions(
     assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
     slots: dict[str, str]
 ) -> None:
@@ -46,23 +55,6 @@ def test_two_styles_of_one_name_stay_both_when_nothing_tells_them_apart(
 ) -> None:
     reply = ask(assistant, actors["manager"], "how many Pia cufflinks have we got")
     assert reply["error"] is None and reply["slots"]["style"] == "ST0009,ST0011", reply
-
-
-@pytest.mark.parametrize(("text", "intent", "slots"), [
-    ("G-2311这批有没有死货", "dead_stock", {"lot": "G-2311"}),
-    ("G-2311这批还有多少件在库里", "count_stock", {"lot": "G-2311"}),
-    ("戒指还有多少件在路上没到库，报数", "stock_on_order", {"category": "ring"}),
-    ("储备区货值报一下", "stock_value", {"zone": "RES"}),
-    ("18K的哪几样最难卖", "slow_movers", {"purity": "Au750"}),
-    ("Pia拣货导致的差异有几条", "traced_variances", {"person": "picker"}),
-    ("FC0000028 - what's that bin through since it come in, start to finish",
-     "serial_history", {"serial": "FC0000028"}),
-])
-def test_their_questions_are_answered(
-    assistant: Assistant, actors: dict[str, Actor], text: str, intent: str,
-    slots: dict[str, str]
-) -> None:
-    assert_answered(assistant, actors["manager"], text, intent, slots)
 
 
 @pytest.mark.parametrize("text", ["打一张G-2311的入库单出来 我要签字",
