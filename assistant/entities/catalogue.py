@@ -118,6 +118,11 @@ class CatalogueIndex:
         return frozenset(w for name in names for w in name.split())
 
     @cached_property
+    def first_names(self) -> frozenset[str]:
+        """The people's first names, lower case ('pia' of Pia Picker)."""
+        return frozenset(n.split()[0].lower() for n in self.full_names.values() if n.strip())
+
+    @cached_property
     def _sku_keys(self) -> list[str]:
         """The SKUs' keys in order, for finding those a code starts (any_code asks per token)."""
         return sorted(self.skus)

@@ -201,11 +201,12 @@ class Resolver:
 
     def query(self, text: str) -> dict[str, str] | None:
         """Attributes and a product description ('18k rose gold heart pendants in size 7')."""
-        scan = scan_attributes(normalise_text(text), self.index.vocab)
+        said = normalise_text(text)
+        scan = scan_attributes(said, self.index.vocab)
         slots = dict(scan.slots)
-        if not any(self.index.any_code(word) for word in normalise_text(text).split()):
+        if not any(self.index.any_code(word) for word in said.split()):
             # (not over a code: 'that Celeste necklace lot G-9106' is the lot)
-            _named_style(normalise_text(text), self, slots, several=True)
+            _named_style(said, self, slots, several=True)
         if "sku" in slots:  # 'Sienna bezel bangles in medium': the code they are written with
             return slots
         words = content_words(strip_fillers(scan.rest)) if scan.rest else []
@@ -487,8 +488,8 @@ def _named_styles(text: str, resolver: Resolver) -> tuple[list[StyleEntry], dict
     """The styles ``text`` names by their names (`ProductIndex.named`; a person's first name
     is taken) and the attributes it gives them."""
     attributes = scan_attributes(text, resolver.index.vocab).slots
-    taken = {name.split()[0].lower() for name in resolver.index.full_names.values() if name}
-    return resolver.products.named(text, attributes.get("category"), taken=taken), attributes
+    return resolver.products.named(text, attributes.get("category"),
+                                   taken=resolver.index.first_names), attributes
 
 
 def named_sku(text: str, resolver: Resolver) -> str | None:
